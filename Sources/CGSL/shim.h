@@ -1,0 +1,16 @@
+#ifndef CAPSIM_CGSL_SHIM_H
+#define CAPSIM_CGSL_SHIM_H
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_statistics_double.h>
+#include <gsl/gsl_version.h>
+
+/// The generator capsim uses for every stream. Wrapped because Swift cannot
+/// import the `gsl_rng_mt19937` global as a constant pointer portably.
+static inline const gsl_rng_type *capsim_rng_type(void) { return gsl_rng_mt19937; }
+
+#endif

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import QueueingModel
+import SimRandom
+
+/// `capsim bench`: the engine's speed on fixed workloads, in customers and events per second.
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Measure simulation speed (customers/s and events/s) on fixed workloads.",
+    discussion: """
+      Runs, on one thread, an M/M/4 queue at utilization 0.9 and a dispatcher over 64 M/M/1
+      servers at utilization 0.9 under each dispatch policy, with full statistics (time averages,
+      latency histograms). Each workload runs `--repeat` times; the best run is reported, since
+      anything slower measures the machine's other load, not the engine.
+
+      Build in release for meaningful numbers: swift build -c release, then .build/release/capsim bench
+      """)
+
+  @Option(help: "Customers to simulate per workload.")
+  var customers: Int = 20_000_000
+
+  @Option(name: .customLong("repeat"), help: "Runs per workload; the fastest counts.")
+  var repetitions: Int = 3
+
+  @Option(help: "Output format: table or json.")
+  var format: OutputFormat = .table
+
+  func validate() throws {
+    guard customers >= 1000 else { throw ValidationError("--customers must be at least 1000") }
+    guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
+  }
+
+  func run() throws {
+    var rows: [BenchResult] = []
+    for workload in BenchWorkload.all {
+      rows.append(workload.measure(customers: customers, repetitions: repetitions))
+      if format == .table { FileHandle.standardError.write(Data("  measured \(workload.name)\n".utf8)) }
+    }
+    switch format {
+    case .json:
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      let report = BenchReport(capsimVersion: capsimVersion, customersPerWorkload: customers, workloads: rows)
+      print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    case .table:
+      var table = TextTable(columns: ["workload", "customers/s", "events/s", "seconds", "events/customer"])
+      for r in rows {
+        table.add([
+          r.workload, r.customersPerSecond.grouped, r.eventsPerSecond.grouped,
+          String(format: "%.2f", r.seconds), String(format: "%.2f", r.eventsPerCustomer),
+        ])
+      }
+      print(table.render())
+    }
+  }
+}
+
+struct BenchReport: Codable {
+  var capsimVersion: String
+  var customersPerWorkload: Int
+  var workloads: [BenchResult]
+}
+
+struct BenchResult: Codable {
+  var workload: String
+  var customers: Int
+  var events: UInt64
+  var seconds: Double
+  var customersPerSecond: Double
+  var eventsPerSecond: Double
+  var eventsPerCustomer: Double
+}
+
+/// A fixed network to time.
+struct BenchWorkload {
+  var name: String
+  var network: Network
+  var arrivalRate: Double
+
+  static var all: [BenchWorkload] {
+    let exp1 = try! Distribution.exponential(mean: 1)
+    let mm4 = BenchWorkload(
+      name: "M/M/4 rho=0.9",
+      network: Network(
+        stations: [Station(name: "server", servers: .finite(4), service: exp1)],
+        sources: [Source(name: "arrivals", kind: .poisson(rate: 3.6), to: .station(0))]),
+      arrivalRate: 3.6)
+    let servers = (1...64).map { Station(name: "s\($0)", servers: .finite(1), service: exp1) }
+    let dispatched = DispatchPolicy.allCases.filter { $0 != .weighted }.map { policy in
+      BenchWorkload(
+        name: "64 x M/M/1 \(policy.rawValue) rho=0.9",
+        network: Network(
+          stations: servers,
+          dispatchers: [Dispatcher(name: "lb", policy: policy, targets: Array(0..<64))],
+          sources: [Source(name: "arrivals", kind: .poisson(rate: 57.6), to: .dispatcher(0))]),
+        arrivalRate: 57.6)
+    }
+    return [mm4] + dispatched
+  }
+
+  func measure(customers: Int, repetitions: Int) -> BenchResult {
+    let horizon = Double(customers) / arrivalRate
+    let window = RunWindow(warmup: horizon * 0.01, horizon: horizon)
+    var best: (seconds: Double, events: UInt64, customers: Int)? = nil
+    for r in 0..<repetitions {
+      var sim = NetworkSimulator(network: network, window: window, seed: 1, replication: r)
+      let start = DispatchTime.now()
+      let result = sim.run()
+      let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+      let served = result.stations.reduce(0) { $0 + $1.completed }
+      if best == nil || seconds < best!.seconds { best = (seconds, result.events, served) }
+    }
+    let b = best!
+    return BenchResult(
+      workload: name, customers: b.customers, events: b.events, seconds: b.seconds,
+      customersPerSecond: Double(b.customers) / b.seconds,
+      eventsPerSecond: Double(b.events) / b.seconds,
+      eventsPerCustomer: Double(b.events) / Double(b.customers))
+  }
+}

@@ -1,0 +1,82 @@
+import Dispatch
+import Foundation
+import SimStatistics
+
+/// Independent replications of one network, run in parallel, summarized with confidence intervals.
+///
+/// Replication r always uses the streams derived from `(seed, r)` and results are gathered by
+/// replication number, so the outcome is identical for any thread count.
+package struct Experiment: Sendable {
+  package var network: Network
+  package var window: RunWindow
+  package var replications: Int
+  package var seed: UInt64
+
+  package init(network: Network, window: RunWindow, replications: Int, seed: UInt64) {
+    self.network = network
+    self.window = window
+    self.replications = replications
+    self.seed = seed
+  }
+
+  /// Runs every replication on up to `threads` threads; `progress` is called (from any thread)
+  /// with the number of replications finished.
+  package func run(threads: Int = 1, progress: (@Sendable (Int) -> Void)? = nil) -> ExperimentResult {
+    let results = ResultSlots(count: replications)
+    let workers = max(1, min(threads, replications))
+    let started = DispatchTime.now()
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      for r in stride(from: worker, to: replications, by: workers) {
+        var simulator = NetworkSimulator(network: network, window: window, seed: seed, replication: r)
+        let done = results.store(simulator.run(), at: r)
+        progress?(done)
+      }
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+    return ExperimentResult(
+      seed: seed, window: window, replicationResults: results.values(), wallSeconds: seconds)
+  }
+}
+
+/// Slots filled by worker threads, each exactly once, read after all have finished.
+private final class ResultSlots: @unchecked Sendable {
+  private var slots: [ReplicationResult?]
+  private var finished = 0
+  private let lock = NSLock()
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func store(_ result: ReplicationResult, at index: Int) -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    slots[index] = result
+    finished += 1
+    return finished
+  }
+
+  func values() -> [ReplicationResult] {
+    lock.lock()
+    defer { lock.unlock() }
+    return slots.map { $0! }
+  }
+}
+
+/// All replications of an experiment and their summary.
+package struct ExperimentResult: Sendable {
+  package var seed: UInt64
+  package var window: RunWindow
+  package var replicationResults: [ReplicationResult]
+  package var wallSeconds: Double
+
+  /// Estimate of a station metric over replications.
+  package func station(_ index: Int, _ metric: KeyPath<StationResult, Double>) -> Estimate {
+    Estimate(replicationResults.map { $0.stations[index][keyPath: metric] })
+  }
+
+  /// Estimate of an end-to-end metric over replications.
+  package func endToEnd(_ metric: KeyPath<FlowResult, Double>) -> Estimate {
+    Estimate(replicationResults.map { $0.endToEnd[keyPath: metric] })
+  }
+
+  package var totalEvents: UInt64 { replicationResults.reduce(0) { $0 + $1.events } }
+}

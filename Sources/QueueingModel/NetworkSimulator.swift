@@ -1,0 +1,515 @@
+import DequeModule
+import SimKernel
+import SimRandom
+import SimStatistics
+
+/// What happens in a queueing network: plain data, so the event list holds no references.
+enum NetworkEvent {
+  case arrival(source: Int32)
+  case departure(station: Int32, customer: Int32)
+  /// A waiting customer's patience runs out; `stamp` identifies the visit it was set for.
+  case abandonment(station: Int32, customer: Int32, stamp: UInt32)
+  case thinkEnd(customer: Int32)
+  case windowStart
+  case windowEnd
+}
+
+/// The measurement protocol of one replication.
+///
+/// Customers that enter the network in `[warmup, warmup + horizon)` are measured, and the run goes
+/// on until they have all left (at most `drainLimit` after the window; the rest are reported as
+/// unfinished). Time averages are integrated over the window. A station's per-visit metrics count
+/// the visits that arrive at it inside the window.
+package struct RunWindow: Sendable, Hashable, Codable {
+  package var warmup: Double
+  package var horizon: Double
+  package var drainLimit: Double
+
+  package init(warmup: Double, horizon: Double, drainLimit: Double? = nil) {
+    self.warmup = warmup
+    self.horizon = horizon
+    self.drainLimit = drainLimit ?? max(horizon, 1)
+  }
+
+  package var end: Double { warmup + horizon }
+}
+
+/// One replication of a `Network`: owns its clock, event list, random streams and state.
+///
+/// State is kept as arrays of plain values indexed by station, customer or source (no objects per
+/// customer), and the event handler is a `switch` over `NetworkEvent`: the per-event cost is a
+/// heap operation, a few array accesses and a buffered variate.
+package struct NetworkSimulator {
+  package let network: Network
+  package let window: RunWindow
+  package let replication: Int
+  var sim = Simulation<NetworkEvent>()
+
+  // Stations.
+  var stations: [StationState]
+  /// Customers present per station (waiting plus in service); contiguous for dispatcher scans.
+  var present: [Int32]
+  var service: [Sampler]
+  var routingDraw: [Sampler?]
+  var stationHistograms: [LatencyHistogram]
+  // Routing tables, flattened: station s uses entries routeStart[s] ..< routeStart[s + 1].
+  var routeStart: [Int32]
+  var routeCumulative: [Double]
+  var routeTarget: [Int32]
+  // Dispatchers.
+  var dispatchers: [DispatcherState]
+  var dispatchDraw: [Sampler]
+  var dispatchTargets: [Int32]
+  var dispatchCumulativeWeights: [Double]
+  var tieScratch: [Int32]
+  // Sources.
+  var sourceTarget: [Int32]
+  var interarrival: [Sampler]
+  var think: [Sampler?]
+  var isPoisson: [Bool]
+  var schedules: [RateSchedule?]
+  var scheduleCursor: [RateSchedule.Cursor]
+  var scheduleTarget: [Double]
+  /// Arrivals generated per source since time 0 (not only in the window).
+  package private(set) var arrivalsBySource: [Int]
+  // Customers, struct-of-arrays; ids are reused through `freeCustomers`.
+  var entryTime: [Double] = []
+  var visitArrival: [Double] = []
+  /// Time spent waiting so far on the current trip through the network.
+  var tripWait: [Double] = []
+  var waitStamp: [UInt32] = []
+  var origin: [Int32] = []
+  var freeCustomers: [Int32] = []
+  var nextStamp: UInt32 = 1
+  /// Customers in the network now (closed-population customers who are thinking are not).
+  package private(set) var inNetwork = 0
+  // End to end.
+  var flow = FlowCounters()
+  var flowHistogram = LatencyHistogram()
+  var taggedInNetwork = 0
+  var windowOver = false
+  var streams: [RandomStream] = []
+
+  /// Prepares replication `replication` of `network` with streams derived from `seed`.
+  package init(network: Network, window: RunWindow, seed: UInt64, replication: Int) {
+    self.network = network
+    self.window = window
+    self.replication = replication
+    var streams: [RandomStream] = []
+    func stream(_ name: String) -> RandomStream {
+      let s = RandomStream(name: name, runSeed: seed, replication: replication)
+      streams.append(s)
+      return s
+    }
+    let uniform = try! Distribution.uniform(low: 0, high: 1)
+    let unitExponential = try! Distribution.exponential(mean: 1)
+
+    stations = network.stations.map(StationState.init)
+    present = Array(repeating: 0, count: network.stations.count)
+    service = network.stations.map { Sampler($0.service, stream: stream("station/\($0.name)/service")) }
+    routingDraw = network.stations.map {
+      $0.routing.count > 1 ? Sampler(uniform, stream: stream("station/\($0.name)/routing")) : nil
+    }
+    stationHistograms = Array(repeating: LatencyHistogram(), count: network.stations.count)
+    routeStart = [0]
+    routeCumulative = []
+    routeTarget = []
+    for station in network.stations {
+      var cumulative = 0.0
+      for route in station.routing {
+        cumulative += route.probability
+        routeCumulative.append(cumulative)
+        routeTarget.append(Self.encode(route.destination))
+      }
+      if station.routing.isEmpty {
+        routeCumulative.append(1)
+        routeTarget.append(Self.encode(.exit))
+      }
+      // Guard against rounding: the last branch takes whatever probability is left.
+      routeCumulative[routeCumulative.count - 1] = .infinity
+      routeStart.append(Int32(routeTarget.count))
+    }
+
+    dispatchers = []
+    dispatchDraw = []
+    dispatchTargets = []
+    dispatchCumulativeWeights = []
+    for d in network.dispatchers {
+      dispatchers.append(
+        DispatcherState(
+          policy: d.policy, start: Int32(dispatchTargets.count), count: Int32(d.targets.count)))
+      dispatchTargets.append(contentsOf: d.targets.map { Int32($0) })
+      let weights = d.weights ?? Array(repeating: 1, count: d.targets.count)
+      let total = weights.reduce(0, +)
+      var cumulative = 0.0
+      for w in weights {
+        cumulative += w / total
+        dispatchCumulativeWeights.append(cumulative)
+      }
+      dispatchCumulativeWeights[dispatchCumulativeWeights.count - 1] = .infinity
+      dispatchDraw.append(Sampler(uniform, stream: stream("dispatcher/\(d.name)")))
+    }
+    tieScratch = Array(repeating: 0, count: network.dispatchers.map(\.targets.count).max() ?? 0)
+
+    sourceTarget = network.sources.map { Self.encode($0.destination) }
+    interarrival = network.sources.map { source in
+      let s = stream("source/\(source.name)/arrivals")
+      switch source.kind {
+      case .poisson(let rate): return Sampler(try! .exponential(rate: rate), stream: s)
+      case .varying, .closed: return Sampler(unitExponential, stream: s)
+      }
+    }
+    think = network.sources.map { source in
+      guard case .closed(_, let thinkTime) = source.kind else { return nil }
+      return Sampler(thinkTime, stream: stream("source/\(source.name)/think"))
+    }
+    isPoisson = network.sources.map { if case .poisson = $0.kind { true } else { false } }
+    schedules = network.sources.map { if case .varying(let s) = $0.kind { s } else { nil } }
+    scheduleCursor = Array(repeating: .init(), count: network.sources.count)
+    scheduleTarget = Array(repeating: 0, count: network.sources.count)
+    arrivalsBySource = Array(repeating: 0, count: network.sources.count)
+    self.streams = streams
+    start()
+  }
+
+  @inline(__always)
+  static func encode(_ destination: Destination) -> Int32 {
+    switch destination {
+    case .station(let s): return Int32(s)
+    case .exit: return -1
+    case .dispatcher(let d): return -2 - Int32(d)
+    }
+  }
+
+  private mutating func start() {
+    sim.schedule(.windowStart, at: window.warmup)
+    sim.schedule(.windowEnd, at: window.end)
+    for (i, source) in network.sources.enumerated() {
+      switch source.kind {
+      case .poisson:
+        sim.schedule(.arrival(source: Int32(i)), at: interarrival[i].next())
+      case .varying:
+        scheduleNextVaryingArrival(Int32(i))
+      case .closed(let users, _):
+        for _ in 0..<users {
+          let c = allocateCustomer(origin: Int32(i))
+          sim.schedule(.thinkEnd(customer: c), at: think[i]!.next())
+        }
+      }
+    }
+  }
+
+  /// The current simulated time.
+  package var now: Double { sim.now }
+
+  /// Events processed so far.
+  package var eventCount: UInt64 { sim.processedCount }
+
+  // MARK: Running
+
+  /// Runs the whole replication and returns what it measured.
+  package mutating func run() -> ReplicationResult {
+    let deadline = window.end + window.drainLimit
+    while let event = sim.step() {
+      handle(event.payload)
+      if windowOver && (taggedInNetwork == 0 || sim.now > deadline) { break }
+    }
+    return result()
+  }
+
+  /// Runs every event up to `time` and stops there (for ensemble measurements at fixed times).
+  package mutating func advance(to time: Double) {
+    while let event = sim.next(until: time) { handle(event.payload) }
+  }
+
+  @inline(__always)
+  mutating func handle(_ event: NetworkEvent) {
+    switch event {
+    case .departure(let s, let c): depart(station: Int(s), customer: c)
+    case .arrival(let source): arrive(source: source)
+    case .abandonment(let s, let c, let stamp): abandon(station: Int(s), customer: c, stamp: stamp)
+    case .thinkEnd(let c): enterNetwork(customer: c, at: sourceTarget[Int(origin[Int(c)])])
+    case .windowStart: openWindow()
+    case .windowEnd: closeWindow()
+    }
+  }
+
+  // MARK: Arrivals and customers
+
+  @inline(__always)
+  private mutating func arrive(source: Int32) {
+    let i = Int(source)
+    arrivalsBySource[i] += 1
+    if isPoisson[i] {
+      sim.schedule(.arrival(source: source), after: interarrival[i].next())
+    } else {
+      scheduleNextVaryingArrival(source)
+    }
+    enterNetwork(customer: allocateCustomer(origin: -1), at: sourceTarget[i])
+  }
+
+  private mutating func scheduleNextVaryingArrival(_ source: Int32) {
+    let i = Int(source)
+    scheduleTarget[i] += interarrival[i].next()
+    if let t = schedules[i]!.advance(&scheduleCursor[i], to: scheduleTarget[i]) {
+      sim.schedule(.arrival(source: source), at: max(t, sim.now))
+    }
+  }
+
+  @inline(__always)
+  private mutating func allocateCustomer(origin source: Int32) -> Int32 {
+    if let c = freeCustomers.popLast() {
+      origin[Int(c)] = source
+      return c
+    }
+    entryTime.append(0)
+    visitArrival.append(0)
+    tripWait.append(0)
+    waitStamp.append(0)
+    origin.append(source)
+    return Int32(entryTime.count - 1)
+  }
+
+  @inline(__always)
+  private func inWindow(_ t: Double) -> Bool { t >= window.warmup && t < window.end }
+
+  @inline(__always)
+  private mutating func enterNetwork(customer c: Int32, at target: Int32) {
+    let now = sim.now
+    entryTime[Int(c)] = now
+    tripWait[Int(c)] = 0
+    inNetwork += 1
+    if inWindow(now) {
+      flow.arrivals += 1
+      taggedInNetwork += 1
+    }
+    send(c, to: target)
+  }
+
+  /// Routes a customer through dispatchers to a station, or out.
+  @inline(__always)
+  private mutating func send(_ c: Int32, to target: Int32) {
+    var target = target
+    if target <= -2 { target = dispatch(Int(-2 - target)) }
+    if target >= 0 {
+      arrive(customer: c, station: Int(target))
+    } else {
+      leave(c, outcome: .completed)
+    }
+  }
+
+  // MARK: Stations
+
+  @inline(__always)
+  private mutating func flush(_ s: Int) {
+    let now = sim.now
+    let dt = now - stations[s].lastChange
+    stations[s].areaBusy += Double(stations[s].busy) * dt
+    stations[s].areaPresent += Double(present[s]) * dt
+    stations[s].lastChange = now
+  }
+
+  @inline(__always)
+  private mutating func arrive(customer c: Int32, station s: Int) {
+    let now = sim.now
+    visitArrival[Int(c)] = now
+    let counted = inWindow(now)
+    if counted { stations[s].visits.arrivals += 1 }
+    if Int(present[s]) >= stations[s].capacity {
+      if counted { stations[s].visits.lost += 1 }
+      leave(c, outcome: .lost)
+      return
+    }
+    flush(s)
+    present[s] += 1
+    if stations[s].busy < stations[s].servers {
+      stations[s].busy += 1
+      startService(customer: c, station: s)
+    } else {
+      let stamp = nextStamp
+      nextStamp = nextStamp == .max ? 1 : nextStamp + 1
+      waitStamp[Int(c)] = stamp
+      stations[s].queue.append(QueueEntry(customer: c, stamp: stamp))
+      if stations[s].timeout < .infinity {
+        sim.schedule(
+          .abandonment(station: Int32(s), customer: c, stamp: stamp),
+          after: stations[s].timeout)
+      }
+    }
+  }
+
+  @inline(__always)
+  private mutating func startService(customer c: Int32, station s: Int) {
+    let now = sim.now
+    let arrived = visitArrival[Int(c)]
+    waitStamp[Int(c)] = 0
+    let wait = now - arrived
+    tripWait[Int(c)] += wait
+    if inWindow(arrived) {
+      stations[s].visits.started += 1
+      stations[s].visits.sumWait += wait
+      if wait > 0 { stations[s].visits.waited += 1 }
+    }
+    sim.schedule(.departure(station: Int32(s), customer: c), after: service[s].next())
+  }
+
+  @inline(__always)
+  private mutating func depart(station s: Int, customer c: Int32) {
+    let now = sim.now
+    flush(s)
+    present[s] -= 1
+    let arrived = visitArrival[Int(c)]
+    if inWindow(arrived) {
+      let response = now - arrived
+      stations[s].visits.completed += 1
+      stations[s].visits.sumResponse += response
+      stationHistograms[s].record(response)
+    }
+    if inWindow(now) { stations[s].departuresInWindow += 1 }
+    // Free the server: the next live customer in the queue starts, or the server idles.
+    var started = false
+    while let entry = stations[s].queue.popFirst() {
+      if waitStamp[Int(entry.customer)] == entry.stamp {
+        startService(customer: entry.customer, station: s)
+        started = true
+        break
+      }
+    }
+    if !started { stations[s].busy -= 1 }
+    send(c, to: nextHop(from: s))
+  }
+
+  @inline(__always)
+  private mutating func nextHop(from s: Int) -> Int32 {
+    let first = Int(routeStart[s])
+    let end = Int(routeStart[s + 1])
+    if end - first == 1 { return routeTarget[first] }
+    let u = routingDraw[s]!.next()
+    var i = first
+    while u >= routeCumulative[i] { i += 1 }
+    return routeTarget[i]
+  }
+
+  private mutating func abandon(station s: Int, customer c: Int32, stamp: UInt32) {
+    guard waitStamp[Int(c)] == stamp else { return }  // already in service or gone
+    waitStamp[Int(c)] = 0
+    flush(s)
+    present[s] -= 1
+    if inWindow(visitArrival[Int(c)]) { stations[s].visits.timedOut += 1 }
+    leave(c, outcome: .timedOut)
+  }
+
+  // MARK: Leaving
+
+  enum Outcome { case completed, lost, timedOut }
+
+  @inline(__always)
+  private mutating func leave(_ c: Int32, outcome: Outcome) {
+    let now = sim.now
+    let entered = entryTime[Int(c)]
+    inNetwork -= 1
+    if inWindow(entered) {
+      taggedInNetwork -= 1
+      switch outcome {
+      case .completed:
+        flow.completed += 1
+        let response = now - entered
+        flow.sumResponse += response
+        flowHistogram.record(response)
+        let wait = tripWait[Int(c)]
+        flow.sumWait += wait
+        if wait > 0 { flow.waited += 1 }
+      case .lost: flow.lost += 1
+      case .timedOut: flow.timedOut += 1
+      }
+    }
+    if outcome == .completed && inWindow(now) { flow.departuresInWindow += 1 }
+    let source = Int(origin[Int(c)])
+    if source >= 0 {
+      sim.schedule(.thinkEnd(customer: c), after: think[source]!.next())
+    } else {
+      freeCustomers.append(c)
+    }
+  }
+
+  // MARK: Window
+
+  private mutating func openWindow() {
+    for s in stations.indices {
+      flush(s)
+      stations[s].areaBusy = 0
+      stations[s].areaPresent = 0
+    }
+  }
+
+  private mutating func closeWindow() {
+    for s in stations.indices {
+      flush(s)
+      stations[s].windowAreaBusy = stations[s].areaBusy
+      stations[s].windowAreaPresent = stations[s].areaPresent
+    }
+    windowOver = true
+  }
+}
+
+/// A queue slot: the customer and the stamp of the visit it was queued for; a slot whose stamp no
+/// longer matches (the customer timed out) is skipped.
+struct QueueEntry {
+  var customer: Int32
+  var stamp: UInt32
+}
+
+/// Per-visit counters of one station, for visits that arrive in the window.
+struct VisitCounters {
+  var arrivals = 0
+  var lost = 0
+  var timedOut = 0
+  var started = 0
+  var waited = 0
+  var completed = 0
+  var sumWait = 0.0
+  var sumResponse = 0.0
+}
+
+struct StationState {
+  let servers: Int
+  let capacity: Int
+  let timeout: Double
+  var busy = 0
+  var queue = Deque<QueueEntry>()
+  var lastChange = 0.0
+  var areaBusy = 0.0
+  var areaPresent = 0.0
+  var windowAreaBusy = 0.0
+  var windowAreaPresent = 0.0
+  var departuresInWindow = 0
+  var visits = VisitCounters()
+
+  init(_ station: Station) {
+    switch station.servers {
+    case .finite(let c): servers = c
+    case .infinite: servers = .max
+    }
+    capacity = station.capacity ?? .max
+    timeout = station.timeout ?? .infinity
+  }
+}
+
+/// End-to-end counters, for customers that enter in the window.
+struct FlowCounters {
+  var arrivals = 0
+  var completed = 0
+  var lost = 0
+  var timedOut = 0
+  var sumResponse = 0.0
+  var sumWait = 0.0
+  var waited = 0
+  var departuresInWindow = 0
+}
+
+struct DispatcherState {
+  let policy: DispatchPolicy
+  let start: Int32
+  let count: Int32
+  var nextRoundRobin: Int32 = 0
+}

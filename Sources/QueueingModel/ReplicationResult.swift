@@ -1,0 +1,111 @@
+import SimStatistics
+
+/// What one replication measured. Times in seconds, rates per second; a metric with no
+/// observation in the window is NaN (encoded as null in JSON).
+package struct ReplicationResult: Sendable, Codable {
+  package var replication: Int
+  package var stations: [StationResult]
+  package var endToEnd: FlowResult
+  /// Events the kernel processed.
+  package var events: UInt64
+  /// Simulated time at which the replication stopped.
+  package var simulatedTime: Double
+}
+
+/// One station's measurements.
+package struct StationResult: Sendable, Codable {
+  package var name: String
+  /// Number of servers; nil for an infinite-server (delay) station.
+  package var servers: Int?
+  /// Visits that arrived in the window.
+  package var arrivals: Int
+  package var completed: Int
+  package var lost: Int
+  package var timedOut: Int
+  /// Departures in the window per second.
+  package var throughput: Double
+  /// Time-average number of busy servers.
+  package var meanBusyServers: Double
+  /// Busy servers over servers; nil for an infinite-server station.
+  package var utilization: Double?
+  /// Time-average number present, waiting plus in service (L).
+  package var meanInStation: Double
+  /// Time-average number waiting (Lq).
+  package var meanQueueLength: Double
+  /// Mean wait before service over visits that started service (Wq).
+  package var meanWait: Double
+  /// Mean time at the station, wait plus service, over completed visits (W).
+  package var meanResponse: Double
+  /// Fraction of visits starting service that waited at all.
+  package var waitProbability: Double
+  /// Fraction of arriving visits lost to a full station.
+  package var lossProbability: Double
+  package var responseP50: Double
+  package var responseP95: Double
+  package var responseP99: Double
+}
+
+/// End-to-end measurements, over customers that entered the network in the window.
+package struct FlowResult: Sendable, Codable {
+  package var arrivals: Int
+  package var completed: Int
+  package var lost: Int
+  package var timedOut: Int
+  /// Measured customers still in the network when the drain limit was reached.
+  package var unfinished: Int
+  /// Completions in the window per second.
+  package var throughput: Double
+  /// Mean time from entering to leaving the network.
+  package var meanResponse: Double
+  /// Mean total time spent waiting in queues per completed trip.
+  package var meanWait: Double
+  /// Fraction of completed trips that waited at any station.
+  package var waitProbability: Double
+  package var responseP50: Double
+  package var responseP95: Double
+  package var responseP99: Double
+  /// (lost + timed out) / arrivals.
+  package var errorRate: Double
+}
+
+extension NetworkSimulator {
+  func result() -> ReplicationResult {
+    let horizon = window.horizon
+    func ratio(_ a: Double, _ b: Int) -> Double { b > 0 ? a / Double(b) : .nan }
+    let stationResults = network.stations.indices.map { s -> StationResult in
+      let st = stations[s]
+      let v = st.visits
+      let busy = st.windowAreaBusy / horizon
+      let inStation = st.windowAreaPresent / horizon
+      var servers: Int? = nil
+      if case .finite(let c) = network.stations[s].servers { servers = c }
+      let h = stationHistograms[s]
+      return StationResult(
+        name: network.stations[s].name, servers: servers,
+        arrivals: v.arrivals, completed: v.completed, lost: v.lost, timedOut: v.timedOut,
+        throughput: Double(st.departuresInWindow) / horizon,
+        meanBusyServers: busy, utilization: servers.map { busy / Double($0) },
+        meanInStation: inStation, meanQueueLength: inStation - busy,
+        meanWait: ratio(v.sumWait, v.started), meanResponse: ratio(v.sumResponse, v.completed),
+        waitProbability: ratio(Double(v.waited), v.started),
+        lossProbability: ratio(Double(v.lost), v.arrivals),
+        responseP50: h.quantile(0.50) ?? .nan, responseP95: h.quantile(0.95) ?? .nan,
+        responseP99: h.quantile(0.99) ?? .nan)
+    }
+    let f = flow
+    let endToEnd = FlowResult(
+      arrivals: f.arrivals, completed: f.completed, lost: f.lost, timedOut: f.timedOut,
+      unfinished: taggedInNetwork,
+      throughput: Double(f.departuresInWindow) / horizon,
+      meanResponse: ratio(f.sumResponse, f.completed),
+      meanWait: ratio(f.sumWait, f.completed),
+      waitProbability: ratio(Double(f.waited), f.completed),
+      responseP50: flowHistogram.quantile(0.50) ?? .nan,
+      responseP95: flowHistogram.quantile(0.95) ?? .nan,
+      responseP99: flowHistogram.quantile(0.99) ?? .nan,
+      errorRate: ratio(Double(f.lost + f.timedOut), f.arrivals))
+    return ReplicationResult(
+      replication: replication, stations: stationResults, endToEnd: endToEnd, events: sim.processedCount,
+      simulatedTime: sim.now)
+  }
+}

@@ -1,0 +1,98 @@
+import HeapModule
+
+/// A simulation clock with its future event list.
+///
+/// A model owns one `Simulation` per replication and drives it itself:
+///
+///     var sim = Simulation<MyEvent>()
+///     sim.schedule(.arrival, at: 0)
+///     while let event = sim.next(until: 100) { handle(event.payload) }
+///
+/// `next(until:)` advances `now` to the event's time *before* returning it, so the handler sees the
+/// time at which the event happens (as SwiftNIO's `EmbeddedEventLoop.advanceTime(to:)` does).
+/// The clock never runs backwards: scheduling into the past is a programmer error.
+public struct Simulation<Payload> {
+  /// The current simulated time, in seconds.
+  @inlinable public var now: SimTime { _now }
+
+  @usableFromInline
+  internal var _now: SimTime
+
+  @usableFromInline
+  internal var _events: Heap<Event<Payload>>
+
+  @usableFromInline
+  internal var _nextSequence: UInt64
+
+  /// Events handed out by `next(until:)` or `step()` so far.
+  @inlinable public var processedCount: UInt64 { _processedCount }
+
+  @usableFromInline
+  internal var _processedCount: UInt64
+
+  @inlinable
+  public init(startingAt start: SimTime = 0) {
+    _now = start
+    _events = Heap()
+    _nextSequence = 0
+    _processedCount = 0
+  }
+
+  /// Events scheduled but not yet run.
+  @inlinable
+  public var pendingCount: Int { _events.count }
+
+  /// The next event, without removing it.
+  @inlinable
+  public var peek: Event<Payload>? { _events.min }
+
+  /// Schedules `payload` at absolute time `time`.
+  ///
+  /// - Precondition: `time >= now` (and not NaN).
+  /// - Complexity: O(log n) in the number of pending events.
+  @inlinable
+  public mutating func schedule(_ payload: Payload, at time: SimTime) {
+    precondition(time >= now, "cannot schedule at \(time), before now (\(now))")
+    _events.insert(Event(time: time, sequence: _nextSequence, payload: payload))
+    _nextSequence &+= 1
+  }
+
+  /// Schedules `payload` `delay` seconds from now.
+  @inlinable
+  public mutating func schedule(_ payload: Payload, after delay: SimTime) {
+    schedule(payload, at: now + delay)
+  }
+
+  /// Removes and returns the next event, advancing the clock to its time.
+  ///
+  /// - Complexity: O(log n).
+  @inlinable
+  public mutating func step() -> Event<Payload>? {
+    guard let event = _events.popMin() else { return nil }
+    _now = event.time
+    _processedCount &+= 1
+    return event
+  }
+
+  /// Returns the next event if it happens no later than `limit`; otherwise moves the clock to
+  /// `limit` and returns `nil`, leaving later events pending.
+  @inlinable
+  public mutating func next(until limit: SimTime) -> Event<Payload>? {
+    guard let first = _events.min, first.time <= limit else {
+      if limit > _now { _now = limit }
+      return nil
+    }
+    return step()
+  }
+
+  /// Runs every event up to and including `limit`, handing each to `handle`.
+  ///
+  /// A convenience for tests and small models; hot loops call `next(until:)` themselves so that
+  /// the handler is a direct call rather than a closure.
+  @inlinable
+  public mutating func run(
+    until limit: SimTime, _ handle: (Event<Payload>, inout Simulation) -> Void
+  ) {
+    while let event = next(until: limit) { handle(event, &self) }
+  }
+}

@@ -1,0 +1,3 @@
+import CapsimCLI
+
+await Capsim.main()
