@@ -45,7 +45,8 @@ extension NetworkSimulator {
     var ties = 0
     for k in start..<(start + count) {
       let target = dispatchTargets[k]
-      let n = present[Int(target)]
+      var n = present[Int(target)]
+      if _joinShortestQueueCountsWaitingOnly { n = max(n - Int32(stations[Int(target)].busy), 0) }
       if n < best {
         best = n
         ties = 0

@@ -62,6 +62,9 @@ package struct NetworkSimulator {
   var dispatchTargets: [Int32]
   var dispatchCumulativeWeights: [Double]
   var tieScratch: [Int32]
+  /// A deliberately wrong join-shortest-queue that counts only waiting customers, so that tests
+  /// can show the policy checks fail on it. Never set outside tests.
+  package var _joinShortestQueueCountsWaitingOnly = false
   // Sources.
   var sourceTarget: [Int32]
   var interarrival: [Sampler]

@@ -1,0 +1,105 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// The hot path crosses module boundaries (kernel, streams, statistics, model) with generic code;
+/// cross-module optimization lets the compiler specialize and inline it in release builds.
+let optimized: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
+let package = Package(
+  name: "capsim",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "capsim", targets: ["capsim"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+  ],
+  targets: [
+    // MARK: System libraries
+
+    /** GSL (random variates, distributions, Student-t quantiles) seen from Swift. */
+    .systemLibrary(
+      name: "CGSL",
+      pkgConfig: "gsl",
+      providers: [.apt(["libgsl-dev"])]
+    ),
+
+    // MARK: Engine
+
+    /** Discrete-event kernel: clock and future event list, nothing else. */
+    .target(
+      name: "SimKernel",
+      dependencies: [.product(name: "HeapModule", package: "swift-collections")],
+      exclude: ["README.md"],
+      swiftSettings: optimized
+    ),
+    /** Named, seeded random streams and distributions with analytic moments. */
+    .target(
+      name: "SimRandom", dependencies: ["CGSL"], exclude: ["README.md"], swiftSettings: optimized),
+    /** Latency histograms, replication estimates and confidence intervals. */
+    .target(
+      name: "SimStatistics",
+      dependencies: ["CGSL", .product(name: "Histogram", package: "hdrhistogram-swift")],
+      exclude: ["README.md"],
+      swiftSettings: optimized
+    ),
+
+    // MARK: Models
+
+    /** Closed-form and exact queueing results (Erlang, P-K, Jackson, MVA). */
+    .target(name: "QueueingTheory", exclude: ["README.md"], swiftSettings: optimized),
+    /** Queueing networks: stations, arrivals, routing, dispatchers, simulated. */
+    .target(
+      name: "QueueingModel",
+      dependencies: [
+        "SimKernel", "SimRandom", "SimStatistics",
+        .product(name: "DequeModule", package: "swift-collections"),
+      ],
+      exclude: ["README.md"],
+      swiftSettings: optimized
+    ),
+
+    // MARK: Files and command line
+
+    /** YAML topologies and scenarios, diagnostics with file:line:column. */
+    .target(
+      name: "ScenarioFile",
+      dependencies: ["QueueingModel", "SimRandom", .product(name: "Yams", package: "Yams")],
+      exclude: ["README.md"],
+      swiftSettings: optimized
+    ),
+    /** The `capsim` subcommands: glue between files, models and output. */
+    .target(
+      name: "CapsimCLI",
+      dependencies: [
+        "ScenarioFile", "QueueingModel", "SimStatistics", "SimRandom",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      exclude: ["README.md"],
+      swiftSettings: optimized
+    ),
+    /** The executable: calls `Capsim.main()`. */
+    .executableTarget(name: "capsim", dependencies: ["CapsimCLI"]),
+
+    // MARK: Tests
+
+    .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
+    .testTarget(name: "SimRandomTests", dependencies: ["SimRandom", "SimStatistics"]),
+    .testTarget(name: "SimStatisticsTests", dependencies: ["SimStatistics"]),
+    .testTarget(name: "QueueingTheoryTests", dependencies: ["QueueingTheory"]),
+    .testTarget(
+      name: "QueueingModelTests",
+      dependencies: ["QueueingModel", "QueueingTheory", "SimStatistics", "SimRandom"],
+      resources: [.copy("Fixtures")]
+    ),
+    .testTarget(name: "ScenarioFileTests", dependencies: ["ScenarioFile"]),
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: ["CapsimCLI"],
+      resources: [.copy("Fixtures")]
+    ),
+  ]
+)

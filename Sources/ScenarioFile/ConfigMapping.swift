@@ -1,0 +1,50 @@
+/// A mapping whose keys were checked against an allowed list; look values up by key.
+package struct ConfigMapping {
+  /// The mapping node itself (for errors about the whole mapping).
+  package let node: ConfigNode
+  /// Allowed entries in document order (merged entries where their `<<` was written).
+  package let entries: [ConfigNode.Entry]
+  private let positions: [String: Int]
+
+  init(node: ConfigNode, entries: [ConfigNode.Entry]) {
+    self.node = node
+    self.entries = entries
+    positions = Dictionary(entries.enumerated().map { ($0.element.key, $0.offset) }) { first, _ in first }
+  }
+
+  package var keys: [String] { entries.map(\.key) }
+
+  /// True when the key is present, even with a null value.
+  package func contains(_ key: String) -> Bool {
+    positions[key] != nil
+  }
+
+  /// The value of an optional key; nil when absent or null (`key:`, `key: ~`).
+  package subscript(key: String) -> ConfigNode? {
+    guard let value = positions[key].map({ entries[$0].value }), !value.isNull else { return nil }
+    return value
+  }
+
+  /// The key node itself, to report problems about the key rather than its value.
+  package func keyNode(_ key: String) -> ConfigNode? {
+    positions[key].map { entries[$0].keyNode }
+  }
+
+  /// The value of a key that must be given: absent reports "missing required key" at the
+  /// mapping's own key (`web:`; the mapping itself when it has none), null reports
+  /// "missing value" at the value; both return nil.
+  package func required(_ key: String) -> ConfigNode? {
+    guard let position = positions[key] else {
+      var at = node.diagnostic("missing required key '\(key)'")
+      if let position = node.keyPosition { (at.line, at.column) = position }
+      node.log.report(at)
+      return nil
+    }
+    let value = entries[position].value
+    guard !value.isNull else {
+      value.error("missing value for required key '\(key)'")
+      return nil
+    }
+    return value
+  }
+}

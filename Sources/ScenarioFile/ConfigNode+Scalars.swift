@@ -1,0 +1,174 @@
+import Yams
+
+extension ConfigNode {
+  /// Text from a plain or quoted scalar. Numbers, booleans and null are rejected (quote them
+  /// to use them as text).
+  package func string() -> String? {
+    guard let value = checkedScalar(expected: "a string") else { return nil }
+    switch value {
+    case .string: return scalarText
+    case .bool, .integer, .float, .nonFinite:
+      error("expected a string, found \(kindDescription) (quote it to use it as text: \"\(scalarText ?? "")\")")
+    default: reportMismatch(expected: "a string")
+    }
+    return nil
+  }
+
+  /// A whole number, optionally within `range`. Rejects `1.5`, `1e3` and quoted numbers.
+  package func int(in range: ClosedRange<Int>? = nil) -> Int? {
+    guard let value = checkedScalar(expected: "a whole number") else { return nil }
+    switch value {
+    case .integer(let text):
+      guard let number = ScalarValue.intValue(text) else {
+        error("the number \(text) is too large")
+        return nil
+      }
+      if let range, !range.contains(number) {
+        error("\(Self.describe(range)), found \(text)")
+        return nil
+      }
+      return number
+    case .string(quoted: true) where ScalarValue.plain(scalarText ?? "") != .string(quoted: false):
+      error("expected a whole number, found \(kindDescription) (remove the quotes)")
+    default:
+      reportMismatch(expected: "a whole number")
+    }
+    return nil
+  }
+
+  /// A finite number, optionally within `range`. Rejects `.inf`, `.nan` and quoted numbers.
+  package func double(in range: ClosedRange<Double>? = nil) -> Double? {
+    guard let value = checkedScalar(expected: "a number") else { return nil }
+    let number: Double
+    switch value {
+    case .integer(let text):
+      guard let parsed = ScalarValue.intValue(text).map(Double.init) ?? Double(text) else {
+        reportMismatch(expected: "a number")
+        return nil
+      }
+      number = parsed
+    case .float(let parsed):
+      guard parsed.isFinite else {
+        error("the number \(scalarText ?? "") is too large")
+        return nil
+      }
+      number = parsed
+    case .nonFinite:
+      error("expected a finite number, found \(kindDescription)")
+      return nil
+    case .string(quoted: true) where ScalarValue.plain(scalarText ?? "") != .string(quoted: false):
+      error("expected a number, found \(kindDescription) (remove the quotes)")
+      return nil
+    default:
+      reportMismatch(expected: "a number")
+      return nil
+    }
+    if let range, !range.contains(number) {
+      error("\(Self.describe(range)), found \(scalarText ?? "")")
+      return nil
+    }
+    return number
+  }
+
+  /// `true` or `false` (also `True`/`TRUE`/`False`/`FALSE`); YAML 1.1 `yes`/`no`/`on`/`off` are rejected.
+  package func bool() -> Bool? {
+    guard let value = checkedScalar(expected: "true or false") else { return nil }
+    switch value {
+    case .bool(let flag): return flag
+    case .string(quoted: false)
+    where ["yes", "no", "on", "off", "y", "n"].contains(scalarText?.lowercased() ?? ""):
+      error("expected true or false, found \(kindDescription) (yes/no/on/off are not booleans here)")
+    default: reportMismatch(expected: "true or false")
+    }
+    return nil
+  }
+
+  /// Seconds from a duration with a unit: `200ms`, `1.5s`, `2min`, `1h`, `250us`, `1d`, `1e3ms`.
+  /// A bare number (even `0`), a space before the unit or a negative value is an error;
+  /// `positive: true` also rejects zero.
+  package func duration(positive: Bool = false) -> Double? {
+    quantity(Quantity.duration, expected: Quantity.durationExpectation, positive: positive)
+  }
+
+  /// Events per second from a rate: `30/s`, `1800/min`, `5/h`, `0.5/ms`, `120/d`.
+  /// A bare number is an error; `positive: true` also rejects zero.
+  package func rate(positive: Bool = false) -> Double? {
+    quantity(Quantity.rate, expected: Quantity.rateExpectation, positive: positive)
+  }
+
+  /// One of `allowed` (case-sensitive); otherwise lists them and suggests the closest.
+  package func oneOf(_ allowed: [String]) -> String? {
+    let list = allowed.joined(separator: ", ")
+    guard let value = checkedScalar(expected: "one of: \(list)") else { return nil }
+    guard value != .null, let text = scalarText else {
+      reportMismatch(expected: "one of: \(list)")
+      return nil
+    }
+    guard allowed.contains(text) else {
+      let hint = Suggestions.hint(for: text, among: allowed)
+      error("unknown value '\(Self.abbreviated(text))'\(hint); expected one of: \(list)")
+      return nil
+    }
+    return text
+  }
+
+  // MARK: Helpers
+
+  /// The scalar's meaning, or nil after reporting a collection or an unsupported tag.
+  func checkedScalar(expected: String) -> ScalarValue? {
+    guard let value = scalarValue else {
+      reportMismatch(expected: expected)
+      return nil
+    }
+    if case .unsupportedTag(let tag) = value {
+      error("unsupported YAML tag '\(tag)' (expected \(expected))")
+      return nil
+    }
+    return value
+  }
+
+  private func quantity(
+    _ parse: (String) -> Result<Double, Quantity.Failure>, expected: String, positive: Bool
+  ) -> Double? {
+    guard let value = checkedScalar(expected: expected) else { return nil }
+    guard value != .null, let text = scalarText else {
+      reportMismatch(expected: expected)
+      return nil
+    }
+    switch parse(text) {
+    case .failure(let failure):
+      error(failure.message)
+      return nil
+    case .success(let number):
+      if positive && number == 0 {
+        error("must be greater than zero, found '\(text)'")
+        return nil
+      }
+      return number
+    }
+  }
+
+  static func describe<T: Comparable>(_ range: ClosedRange<T>) -> String {
+    let low = format(range.lowerBound)
+    let high = format(range.upperBound)
+    if isUnbounded(range.upperBound) { return "must be at least \(low)" }
+    if isUnbounded(range.lowerBound) { return "must be at most \(high)" }
+    return "must be between \(low) and \(high)"
+  }
+
+  private static func isUnbounded<T>(_ bound: T) -> Bool {
+    switch bound {
+    case let int as Int: return int == .max || int == .min
+    case let double as Double: return double.isInfinite || abs(double) == .greatestFiniteMagnitude
+    default: return false
+    }
+  }
+
+  /// `2` rather than `2.0` for whole doubles.
+  static func format<T>(_ value: T) -> String {
+    if let double = value as? Double, double == double.rounded(), abs(double) < 1e15 {
+      return String(Int(double))
+    }
+    return "\(value)"
+  }
+}

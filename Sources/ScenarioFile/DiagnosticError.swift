@@ -1,0 +1,34 @@
+/// All diagnostics of a failed load, thrown at once.
+package struct DiagnosticError: Error, CustomStringConvertible {
+  /// Sorted by file, line and column; equal positions keep the order they were reported in.
+  package var diagnostics: [Diagnostic]
+  /// File texts by path, so callers can render snippets.
+  package var sources: [String: String]
+
+  package init(diagnostics: [Diagnostic], sources: [String: String] = [:]) {
+    self.diagnostics = Self.sorted(diagnostics)
+    self.sources = sources
+  }
+
+  /// One `Diagnostic.description` per line.
+  package var description: String {
+    diagnostics.map(\.description).joined(separator: "\n")
+  }
+
+  /// Every diagnostic with its source line and caret.
+  package func rendered() -> String {
+    diagnostics.map { $0.rendered(source: sources[$0.file]) }.joined(separator: "\n")
+  }
+
+  /// Stable sort by file, line, column.
+  static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+    diagnostics.enumerated().sorted { a, b in
+      let l = a.element
+      let r = b.element
+      if l.file != r.file { return l.file < r.file }
+      if l.line != r.line { return l.line < r.line }
+      if l.column != r.column { return l.column < r.column }
+      return a.offset < b.offset
+    }.map(\.element)
+  }
+}
