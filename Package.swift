@@ -55,7 +55,7 @@ let package = Package(
     .target(
       name: "QueueingModel",
       dependencies: [
-        "SimKernel", "SimRandom", "SimStatistics",
+        "SimKernel", "SimRandom", "SimStatistics", "QueueingTheory",
         .product(name: "DequeModule", package: "swift-collections"),
       ],
       exclude: ["README.md"],
@@ -75,7 +75,7 @@ let package = Package(
     .target(
       name: "CapsimCLI",
       dependencies: [
-        "ScenarioFile", "QueueingModel", "SimStatistics", "SimRandom",
+        "ScenarioFile", "QueueingModel", "QueueingTheory", "SimStatistics", "SimRandom",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],

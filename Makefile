@@ -1,0 +1,32 @@
+# capsim: the two commands of the README, and a few more.
+#   make run    install what is missing, build in release, validate and run the flagship scenario
+#   make test   install what is missing, run the whole test suite (release build)
+#   make bench  the engine's speed on fixed workloads
+
+SWIFT ?= swift
+CAPSIM := .build/release/capsim
+FLAGSHIP ?= scenarios/web-tier-peak.yaml
+
+.PHONY: deps build run test bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product capsim
+
+run: build
+	$(CAPSIM) validate scenarios/*.yaml topologies/*.yaml
+	$(CAPSIM) run $(FLAGSHIP)
+
+# Tests run in release: the reference cases simulate about 70 million customers, which takes
+# seconds optimized and far too long in a debug build.
+test: deps
+	$(SWIFT) build -c release --build-tests
+	$(SWIFT) test -c release --skip-build
+
+bench: build
+	$(CAPSIM) bench
+
+clean:
+	rm -rf .build

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import QueueingModel
+import ScenarioFile
+
+/// `capsim run`: simulate a scenario and report what it measured.
+struct Run: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Simulate a scenario and print throughput, utilization, waits and percentiles.",
+    discussion: """
+      Runs independent replications of the scenario (in parallel; results do not depend on the
+      thread count) and reports, per station and end to end, the mean over replications with a
+      95% Student-t confidence interval (shown as +-). Customers that arrive during the
+      scenario's warm-up are not measured.
+
+      The same scenario and seed always give the same numbers. Exit status: 0 on success,
+      1 when the scenario has errors (printed as file:line:column: error: key.path: message).
+      """)
+
+  @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
+  var scenario: String
+
+  @Option(help: "Random seed (overrides the scenario's run.seed).")
+  var seed: UInt64?
+
+  @Option(help: "Independent replications (overrides the scenario's run.replications).")
+  var replications: Int?
+
+  @Option(help: "Worker threads (default: one per core). Results are the same for any value.")
+  var threads: Int?
+
+  @Option(help: "Output format: table or json.")
+  var format: OutputFormat = .table
+
+  @Flag(help: "No progress on stderr.")
+  var quiet = false
+
+  func validate() throws {
+    if let replications, replications < 1 { throw ValidationError("--replications must be at least 1") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+  }
+
+  func run() throws {
+    let (loaded, warnings) = try loadScenario(scenario)
+    var s = loaded
+    if let seed { s.seed = seed }
+    if let replications { s.replications = replications }
+    printWarnings(warnings)
+    let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
+    let experiment = Experiment(network: s.network, window: s.window, replications: s.replications, seed: s.seed)
+    let result = experiment.run(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) {
+      progress.update($0)
+    }
+    progress.finish()
+    let report = RunReport(scenario: s, result: result)
+    switch format {
+    case .json: print(try report.json())
+    case .table: print(report.table())
+    }
+  }
+}
+
+/// Loads a scenario, or prints its diagnostics and exits with status 1.
+func loadScenario(_ path: String) throws -> (Scenario, [Diagnostic]) {
+  do {
+    return try ScenarioFile.load(path: path)
+  } catch {
+    printToStandardError(error.rendered())
+    let errors = error.diagnostics.filter { $0.severity == .error }.count
+    printToStandardError("\(path): \(errors) error\(errors == 1 ? "" : "s"), not run")
+    throw ExitCode.failure
+  }
+}
+
+func printWarnings(_ warnings: [Diagnostic]) {
+  for w in warnings where w.severity == .warning { printToStandardError(w.description) }
+}
+
+func printToStandardError(_ text: String) {
+  FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}
+
+/// Replications finished, on stderr, only when stderr is a terminal.
+final class Progress: @unchecked Sendable {
+  private let total: Int
+  private let label: String
+  private let enabled: Bool
+  private let lock = NSLock()
+  private let start = Date()
+
+  init(total: Int, label: String, enabled: Bool) {
+    self.total = total
+    self.label = label
+    self.enabled = enabled && isatty(2) != 0
+  }
+
+  func update(_ done: Int) {
+    guard enabled else { return }
+    lock.lock()
+    defer { lock.unlock() }
+    let elapsed = Date().timeIntervalSince(start)
+    let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+    let line = "\r\(label): \(done)/\(total) replications, \(Int(elapsed))s elapsed, ETA \(Int(eta.rounded()))s   "
+    FileHandle.standardError.write(Data(line.utf8))
+  }
+
+  func finish() {
+    guard enabled else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+  }
+}

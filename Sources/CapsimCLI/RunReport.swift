@@ -1,0 +1,202 @@
+import Foundation
+import QueueingModel
+import ScenarioFile
+import SimStatistics
+
+/// The outcome of `capsim run`, as a table for people or JSON for programs.
+struct RunReport {
+  var scenario: Scenario
+  var result: ExperimentResult
+
+  // MARK: JSON
+
+  /// The documented JSON output (README, "JSON output"): times in seconds, rates per second,
+  /// every estimate as {mean, half_width} with a 95% confidence half-width (null with one
+  /// replication).
+  func json() throws -> String {
+    let doc = RunJSON(
+      capsim: capsimVersion,
+      scenario: .init(name: scenario.name, file: scenario.file, topology: scenario.topology.file),
+      run: .init(
+        seed: result.seed, replications: result.replicationResults.count,
+        warmup_s: result.window.warmup, length_s: result.window.horizon, confidence: 0.95,
+        wall_seconds: result.wallSeconds, events: result.totalEvents),
+      end_to_end: endToEndJSON(),
+      stations: scenario.network.stations.indices.map(stationJSON))
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: try encoder.encode(doc), as: UTF8.self)
+  }
+
+  private func endToEndJSON() -> RunJSON.Flow {
+    func e(_ k: KeyPath<FlowResult, Double>) -> RunJSON.Value { .init(result.endToEnd(k)) }
+    func count(_ k: KeyPath<FlowResult, Int>) -> RunJSON.Value {
+      .init(Estimate(result.replicationResults.map { Double($0.endToEnd[keyPath: k]) }))
+    }
+    return RunJSON.Flow(
+      arrivals: count(\.arrivals), completed: count(\.completed), lost: count(\.lost),
+      timed_out: count(\.timedOut), unfinished: count(\.unfinished),
+      throughput_per_s: e(\.throughput), error_rate: e(\.errorRate),
+      response_mean_s: e(\.meanResponse), wait_mean_s: e(\.meanWait),
+      wait_probability: e(\.waitProbability),
+      response_p50_s: e(\.responseP50), response_p95_s: e(\.responseP95), response_p99_s: e(\.responseP99))
+  }
+
+  private func stationJSON(_ i: Int) -> RunJSON.Station {
+    func e(_ k: KeyPath<StationResult, Double>) -> RunJSON.Value { .init(result.station(i, k)) }
+    func count(_ k: KeyPath<StationResult, Int>) -> RunJSON.Value {
+      .init(Estimate(result.replicationResults.map { Double($0.stations[i][keyPath: k]) }))
+    }
+    let s = scenario.network.stations[i]
+    var servers: Int? = nil
+    if case .finite(let c) = s.servers { servers = c }
+    return RunJSON.Station(
+      name: s.name, servers: servers,
+      arrivals: count(\.arrivals), completed: count(\.completed), lost: count(\.lost),
+      timed_out: count(\.timedOut),
+      throughput_per_s: e(\.throughput),
+      utilization: servers == nil ? nil : .init(Estimate(result.replicationResults.map { $0.stations[i].utilization ?? .nan })),
+      busy_servers_mean: e(\.meanBusyServers), in_station_mean: e(\.meanInStation),
+      queue_length_mean: e(\.meanQueueLength), wait_mean_s: e(\.meanWait), response_mean_s: e(\.meanResponse),
+      wait_probability: e(\.waitProbability), loss_probability: e(\.lossProbability),
+      response_p50_s: e(\.responseP50), response_p95_s: e(\.responseP95), response_p99_s: e(\.responseP99))
+  }
+
+  // MARK: Table
+
+  func table() -> String {
+    let reps = result.replicationResults.count
+    var out = """
+      capsim \(capsimVersion): \(scenario.name) (\(scenario.file))
+      topology \(scenario.topology.name) (\(scenario.topology.file))
+      \(reps) replication\(reps == 1 ? "" : "s"), seed \(result.seed), warm-up \(Format.duration(result.window.warmup)), measured \(Format.duration(result.window.horizon)) each
+      \(Format.count(Double(result.totalEvents))) events in \(String(format: "%.2f", result.wallSeconds)) s wall time (\(Format.count(Double(result.totalEvents) / max(result.wallSeconds, 1e-9)))/s)
+      Values are means over replications \(reps > 1 ? "+- 95% confidence half-width" : "(one replication: no confidence interval)").
+
+
+      """
+    var stations = TextTable(columns: [
+      "station", "servers", "throughput/s", "utilization", "mean wait", "mean response", "p95", "p99",
+      "in station", "lost", "timed out",
+    ])
+    for (i, s) in scenario.network.stations.enumerated() {
+      let servers: String
+      switch s.servers {
+      case .finite(let c): servers = String(c)
+      case .infinite: servers = "inf"
+      }
+      let utilization =
+        servers == "inf"
+        ? "-" : Format.estimate(Estimate(result.replicationResults.map { $0.stations[i].utilization ?? .nan }), Format.percent)
+      stations.add([
+        s.name, servers,
+        Format.estimate(result.station(i, \.throughput), Format.number),
+        utilization,
+        Format.estimate(result.station(i, \.meanWait), Format.duration),
+        Format.estimate(result.station(i, \.meanResponse), Format.duration),
+        Format.estimate(result.station(i, \.responseP95), Format.duration),
+        Format.estimate(result.station(i, \.responseP99), Format.duration),
+        Format.estimate(result.station(i, \.meanInStation), Format.number),
+        Format.count(mean(result.replicationResults.map { Double($0.stations[i].lost) })),
+        Format.count(mean(result.replicationResults.map { Double($0.stations[i].timedOut) })),
+      ])
+    }
+    out += stations.render() + "\n\n"
+    var flow = TextTable(columns: ["end to end", "value"])
+    flow.add(["throughput/s", Format.estimate(result.endToEnd(\.throughput), Format.number)])
+    flow.add(["mean response", Format.estimate(result.endToEnd(\.meanResponse), Format.duration)])
+    flow.add(["p50 / p95 / p99", [\FlowResult.responseP50, \.responseP95, \.responseP99]
+      .map { Format.duration(result.endToEnd($0).mean) }.joined(separator: " / ")])
+    flow.add(["mean wait", Format.estimate(result.endToEnd(\.meanWait), Format.duration)])
+    flow.add(["error rate (lost + timed out)", Format.estimate(result.endToEnd(\.errorRate), Format.percent)])
+    let unfinished = result.replicationResults.reduce(0) { $0 + $1.endToEnd.unfinished }
+    if unfinished > 0 {
+      flow.add(["unfinished at drain limit", Format.count(Double(unfinished))])
+    }
+    out += flow.render()
+    return out
+  }
+
+  private func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }
+}
+
+/// Number formatting for tables.
+enum Format {
+  /// A duration with a unit chosen by magnitude: 850us, 12.3ms, 1.50s, 2.5min, 3.1h.
+  static func duration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "-" }
+    let a = abs(seconds)
+    if a == 0 { return "0s" }
+    if a < 1e-3 { return String(format: "%.0fus", seconds * 1e6) }
+    if a < 1 { return String(format: "%.3gms", seconds * 1e3) }
+    if a < 600 { return String(format: "%.3gs", seconds) }
+    if a < 3 * 3600 { return String(format: "%.3gmin", seconds / 60) }
+    return String(format: "%.3gh", seconds / 3600)
+  }
+
+  static func number(_ x: Double) -> String {
+    guard x.isFinite else { return "-" }
+    return abs(x) >= 1000 ? String(format: "%.0f", x) : String(format: "%.4g", x)
+  }
+
+  static func percent(_ x: Double) -> String {
+    guard x.isFinite else { return "-" }
+    return String(format: "%.2f%%", x * 100)
+  }
+
+  static func count(_ x: Double) -> String {
+    guard x.isFinite else { return "-" }
+    return x.grouped
+  }
+
+  /// "mean +- half-width" in the given format.
+  static func estimate(_ e: Estimate, _ f: (Double) -> String) -> String {
+    guard e.mean.isFinite else { return "-" }
+    guard let h = e.halfWidth, h.isFinite else { return f(e.mean) }
+    return "\(f(e.mean)) +- \(f(h))"
+  }
+}
+
+/// The JSON document of `capsim run --format json` (field names are the documented ones).
+struct RunJSON: Encodable {
+  struct Value: Encodable {
+    var mean: Double?
+    var half_width: Double?
+    init(_ e: Estimate) {
+      mean = e.mean.isFinite ? e.mean : nil
+      half_width = e.halfWidth.flatMap { $0.isFinite ? $0 : nil }
+    }
+  }
+  struct ScenarioInfo: Encodable { var name: String; var file: String; var topology: String }
+  struct RunInfo: Encodable {
+    var seed: UInt64
+    var replications: Int
+    var warmup_s: Double
+    var length_s: Double
+    var confidence: Double
+    var wall_seconds: Double
+    var events: UInt64
+  }
+  struct Flow: Encodable {
+    var arrivals, completed, lost, timed_out, unfinished: Value
+    var throughput_per_s, error_rate, response_mean_s, wait_mean_s, wait_probability: Value
+    var response_p50_s, response_p95_s, response_p99_s: Value
+  }
+  struct Station: Encodable {
+    var name: String
+    var servers: Int?
+    var arrivals, completed, lost, timed_out: Value
+    var throughput_per_s: Value
+    var utilization: Value?
+    var busy_servers_mean, in_station_mean, queue_length_mean, wait_mean_s, response_mean_s: Value
+    var wait_probability, loss_probability: Value
+    var response_p50_s, response_p95_s, response_p99_s: Value
+  }
+  var capsim: String
+  var scenario: ScenarioInfo
+  var run: RunInfo
+  var end_to_end: Flow
+  var stations: [Station]
+}

@@ -1,0 +1,181 @@
+/// Something wrong with (or worth knowing about) a network before it runs.
+package struct NetworkProblem: Hashable, Sendable, CustomStringConvertible {
+  package enum Subject: Hashable, Sendable {
+    case station(Int)
+    case dispatcher(Int)
+    case source(Int)
+  }
+
+  package var subject: Subject
+  package var message: String
+  /// Errors stop a run; warnings are printed and the run goes on.
+  package var isError: Bool
+
+  package var description: String { (isError ? "error: " : "warning: ") + message }
+}
+
+extension Network {
+  /// Structural and stability problems: dangling indices, customers that can never leave,
+  /// stations no one reaches, and open stations whose long-run utilization is 1 or more with
+  /// nothing (capacity, timeout) to bound their queue.
+  package func problems() -> [NetworkProblem] {
+    var out: [NetworkProblem] = []
+    func error(_ s: NetworkProblem.Subject, _ m: String) { out.append(.init(subject: s, message: m, isError: true)) }
+    func warn(_ s: NetworkProblem.Subject, _ m: String) { out.append(.init(subject: s, message: m, isError: false)) }
+
+    func valid(_ d: Destination) -> Bool {
+      switch d {
+      case .exit: return true
+      case .station(let s): return stations.indices.contains(s)
+      case .dispatcher(let d): return dispatchers.indices.contains(d)
+      }
+    }
+    for (i, s) in stations.enumerated() where !s.routing.allSatisfy({ valid($0.destination) }) {
+      error(.station(i), "station '\(s.name)' routes to a station or dispatcher that does not exist")
+    }
+    for (i, d) in dispatchers.enumerated() where d.targets.isEmpty || !d.targets.allSatisfy(stations.indices.contains) {
+      error(.dispatcher(i), "dispatcher '\(d.name)' needs targets that are existing stations")
+    }
+    for (i, s) in sources.enumerated() where !valid(s.destination) {
+      error(.source(i), "source '\(s.name)' sends customers to a station or dispatcher that does not exist")
+    }
+    if sources.isEmpty, let first = stations.indices.first {
+      warn(.station(first), "no arrivals: nothing will happen")
+    }
+    guard out.isEmpty else { return out }
+
+    // Which nodes customers reach, and which can reach the exit.
+    let reached = reachable()
+    let canLeave = canReachExit()
+    for (i, s) in stations.enumerated() {
+      if !reached.stations.contains(i) {
+        if !sources.isEmpty { warn(.station(i), "station '\(s.name)' receives no customers") }
+      } else if !canLeave.stations.contains(i) {
+        error(.station(i), "customers that reach station '\(s.name)' can never leave: no route from it leads to exit")
+      }
+    }
+
+    // Stability of open traffic.
+    guard sources.contains(where: { if case .closed = $0.kind { false } else { true } }),
+      let rates = arrivalRates(peak: false), let peakRates = arrivalRates(peak: true)
+    else { return out }
+    for (i, s) in stations.enumerated() {
+      guard case .finite(let c) = s.servers, reached.stations.contains(i) else { continue }
+      let mean = s.service.mean
+      let rho = rates[i] * mean / Double(c)
+      let peakRho = peakRates[i] * mean / Double(c)
+      let bounded = s.capacity != nil || s.timeout != nil
+      if rho >= 1 && !bounded {
+        error(
+          .station(i),
+          "station '\(s.name)' is offered \(fmt(rates[i]))/s of work needing \(fmt(rates[i] * mean)) servers "
+            + "but has \(c): utilization \(fmt(rho)) >= 1, so its queue grows without bound; "
+            + "add servers, or a capacity or timeout")
+      } else if rho >= 1 {
+        warn(.station(i), "station '\(s.name)' is overloaded (utilization \(fmt(rho))): expect losses or timeouts")
+      } else if peakRho >= 1 {
+        warn(.station(i), "station '\(s.name)' is overloaded at the peak arrival rate (utilization \(fmt(peakRho))): its queue grows during the peak")
+      }
+    }
+    return out
+  }
+
+  /// Mean arrival rate at each station from the traffic equations (open sources only):
+  /// lambda = gamma + lambda P, dispatchers splitting evenly or by weight (for join-shortest-queue and
+  /// power-of-two over identical servers an even split is the long-run split). `peak` uses each
+  /// varying source at its highest rate. Nil if the equations do not converge.
+  package func arrivalRates(peak: Bool) -> [Double]? {
+    var external = [Double](repeating: 0, count: stations.count)
+    var dispatcherExternal = [Double](repeating: 0, count: dispatchers.count)
+    for source in sources {
+      let rate: Double
+      switch source.kind {
+      case .poisson(let r): rate = r
+      case .varying(let schedule):
+        rate = peak ? (schedule.rates.max() ?? 0) : schedule.cumulativeRate(at: schedule.period) / schedule.period
+      case .closed: continue
+      }
+      switch source.destination {
+      case .station(let s): external[s] += rate
+      case .dispatcher(let d): dispatcherExternal[d] += rate
+      case .exit: break
+      }
+    }
+    var lambda = [Double](repeating: 0, count: stations.count)
+    for _ in 0..<100_000 {
+      var next = external
+      var toDispatcher = dispatcherExternal
+      for (i, s) in stations.enumerated() {
+        for route in s.routing {
+          switch route.destination {
+          case .station(let t): next[t] += lambda[i] * route.probability
+          case .dispatcher(let d): toDispatcher[d] += lambda[i] * route.probability
+          case .exit: break
+          }
+        }
+      }
+      for (d, dispatcher) in dispatchers.enumerated() {
+        let weights = dispatcher.weights ?? Array(repeating: 1, count: dispatcher.targets.count)
+        let total = weights.reduce(0, +)
+        for (k, t) in dispatcher.targets.enumerated() { next[t] += toDispatcher[d] * weights[k] / total }
+      }
+      let change = zip(next, lambda).map { abs($0 - $1) }.max() ?? 0
+      lambda = next
+      if change <= 1e-12 * max(1, lambda.max() ?? 1) { return lambda }
+    }
+    return nil
+  }
+
+  private func successors(ofStation i: Int) -> [Destination] { stations[i].routing.map(\.destination) }
+
+  private func reachable() -> (stations: Set<Int>, dispatchers: Set<Int>) {
+    var seenStations = Set<Int>()
+    var seenDispatchers = Set<Int>()
+    var stack = sources.map(\.destination)
+    while let d = stack.popLast() {
+      switch d {
+      case .station(let s):
+        if seenStations.insert(s).inserted { stack += successors(ofStation: s) }
+      case .dispatcher(let k):
+        if seenDispatchers.insert(k).inserted { stack += dispatchers[k].targets.map { .station($0) } }
+      case .exit: break
+      }
+    }
+    return (seenStations, seenDispatchers)
+  }
+
+  /// Nodes from which some path leads to exit (a fixed point over routes and dispatcher targets).
+  private func canReachExit() -> (stations: Set<Int>, dispatchers: Set<Int>) {
+    var stationsOut = Set<Int>()
+    var dispatchersOut = Set<Int>()
+    var changed = true
+    func leads(_ d: Destination) -> Bool {
+      switch d {
+      case .exit: return true
+      case .station(let s): return stationsOut.contains(s)
+      case .dispatcher(let k): return dispatchersOut.contains(k)
+      }
+    }
+    while changed {
+      changed = false
+      for (i, s) in stations.enumerated() where !stationsOut.contains(i) {
+        if s.routing.isEmpty || s.routing.contains(where: { $0.probability > 0 && leads($0.destination) }) {
+          stationsOut.insert(i)
+          changed = true
+        }
+      }
+      for (k, d) in dispatchers.enumerated() where !dispatchersOut.contains(k) {
+        if d.targets.allSatisfy({ stationsOut.contains($0) }) {
+          dispatchersOut.insert(k)
+          changed = true
+        }
+      }
+    }
+    return (stationsOut, dispatchersOut)
+  }
+}
+
+private func fmt(_ x: Double) -> String {
+  let rounded = (x * 1000).rounded() / 1000
+  return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+}

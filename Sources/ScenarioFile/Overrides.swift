@@ -1,0 +1,105 @@
+/// What-if overrides: values from a scenario that replace (or add to) values of its topology,
+/// addressed by key path (`stations.db.servers: 2`), so a variant never copies the topology.
+///
+/// The topology reader asks `value(at:)` before reading a key of its own file; an override's
+/// node keeps the scenario's file, line and column, so errors in it point at the scenario.
+/// Overrides that nothing read are reported with the closest key path that exists.
+package final class Overrides {
+  struct Entry {
+    var path: String
+    var keyNode: ConfigNode
+    var value: ConfigNode
+    var used = false
+  }
+
+  private var entries: [Entry] = []
+  /// Key paths the topology reader looked at, for "did you mean".
+  private var seenPaths: [String] = []
+
+  package init() {}
+
+  /// Reads `overrides:` from a scenario: a mapping of key paths to values.
+  package init(_ node: ConfigNode?) {
+    guard let node, let pairs = node.openMapping() else { return }
+    for (key, keyNode, value) in pairs {
+      guard let parts = Self.split(key) else {
+        keyNode.error("'\(key)' is not a key path such as stations.web.servers")
+        continue
+      }
+      let path = parts.reduce("") { ConfigKeyPath.appending(key: $1, to: $0) }
+      entries.append(Entry(path: path, keyNode: keyNode, value: value))
+    }
+  }
+
+  /// The override for `path`, if any; marks it used.
+  func value(at path: String) -> ConfigNode? {
+    seenPaths.append(path)
+    guard let i = entries.firstIndex(where: { $0.path == path }) else { return nil }
+    entries[i].used = true
+    return entries[i].value
+  }
+
+  /// Overrides that add a new entry directly below `parent` (for example a new station),
+  /// other than the keys that exist there already.
+  func additions(below parent: String, existing: Set<String>) -> [(key: String, value: ConfigNode)] {
+    var out: [(String, ConfigNode)] = []
+    for i in entries.indices where !entries[i].used {
+      guard let key = Self.child(of: parent, in: entries[i].path), !existing.contains(key) else { continue }
+      entries[i].used = true
+      seenPaths.append(entries[i].path)
+      out.append((key, entries[i].value))
+    }
+    return out
+  }
+
+  /// Reports every override that matched nothing in `topologyFile`.
+  func reportUnused(topologyFile: String) {
+    for entry in entries where !entry.used {
+      var message = "override '\(entry.path)' matches nothing in topology \(topologyFile)"
+      if let near = Suggestions.closest(to: entry.path, among: seenPaths) {
+        message += " (did you mean '\(near)'?)"
+      }
+      entry.keyNode.error(message)
+    }
+  }
+
+  /// The single key below `parent` that `path` names, or nil.
+  private static func child(of parent: String, in path: String) -> String? {
+    guard let parts = split(path) else { return nil }
+    let parentParts = split(parent) ?? []
+    guard parts.count == parentParts.count + 1, Array(parts.prefix(parentParts.count)) == parentParts else {
+      return nil
+    }
+    return parts.last
+  }
+
+  /// Splits `a."b.c".d` into `["a", "b.c", "d"]`; nil for an empty part or an open quote.
+  static func split(_ path: String) -> [String]? {
+    var parts: [String] = []
+    var current = ""
+    var quoted = false
+    var escaped = false
+    var wasQuoted = false
+    for ch in path {
+      if escaped {
+        current.append(ch)
+        escaped = false
+      } else if quoted {
+        if ch == "\\" { escaped = true } else if ch == "\"" { quoted = false } else { current.append(ch) }
+      } else if ch == "\"" {
+        quoted = true
+        wasQuoted = true
+      } else if ch == "." {
+        guard !current.isEmpty || wasQuoted else { return nil }
+        parts.append(current)
+        current = ""
+        wasQuoted = false
+      } else {
+        current.append(ch)
+      }
+    }
+    guard !quoted, !current.isEmpty || wasQuoted else { return nil }
+    parts.append(current)
+    return parts
+  }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import QueueingModel
+import SimRandom
+
+/// A scenario ready to run: the network (topology plus demand, overrides applied), the
+/// measurement window, replications and seed.
+package struct Scenario {
+  package var file: String
+  package var name: String
+  package var description: String?
+  package var topology: Topology
+  package var network: Network
+  package var window: RunWindow
+  package var replications: Int
+  package var seed: UInt64
+}
+
+/// Reads scenario files (demand, run length, seed, replications, what-if overrides), which name
+/// the topology they run on.
+package enum ScenarioFile {
+  static let topKeys = ["name", "description", "topology", "arrivals", "run", "overrides"]
+  static let arrivalKeys = ["name", "to", "rate", "schedule", "users", "think"]
+  static let scheduleKeys = ["points", "end", "interpolation", "repeat"]
+  static let runKeys = ["warmup", "length", "replications", "seed", "drain"]
+
+  /// Loads and checks a scenario and its topology.
+  ///
+  /// - Returns: the scenario and any warnings.
+  /// - Throws: every error found (with warnings), each naming file, line, column and key path.
+  package static func load(path: String) throws(DiagnosticError) -> (Scenario, [Diagnostic]) {
+    let log = DiagnosticLog()
+    let document = YAMLDocument(path: path, log: log)
+    guard let root = document.root else { throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources) }
+    let scenario = read(root, file: path)
+    try log.throwIfErrors()
+    return (scenario!, log.sortedDiagnostics)
+  }
+
+  /// Checks any capsim file, scenario or topology, and returns everything it found.
+  package static func validate(path: String) -> DiagnosticLog {
+    let log = DiagnosticLog()
+    guard let root = YAMLDocument(path: path, log: log).root else { return log }
+    guard let mapping = root.node.mapping else {
+      root.error("expected a scenario (a mapping with 'topology:') or a topology (a mapping with 'stations:')")
+      return log
+    }
+    let keys = Set(mapping.keys.compactMap(\.string))
+    if keys.contains("topology") || keys.contains("arrivals") || keys.contains("run") {
+      _ = read(root, file: path)
+    } else if keys.contains("stations") {
+      if let topology = TopologyFile.read(root, file: path, overrides: Overrides()) {
+        report(Network(stations: topology.stations, dispatchers: topology.dispatchers, sources: []).problems(),
+          topology: topology, arrivals: [])
+      }
+    } else {
+      root.error("expected a scenario (with 'topology:') or a topology (with 'stations:')")
+    }
+    return log
+  }
+
+  static func read(_ root: ConfigNode, file: String) -> Scenario? {
+    guard let top = root.mapping(allowedKeys: topKeys) else { return nil }
+    let name = top["name"]?.string() ?? file.split(separator: "/").last.map { String($0.dropLast(5)) } ?? file
+    let description = top["description"]?.string()
+    let overrides = Overrides(top["overrides"])
+
+    // The topology, relative to this file, read through the overrides.
+    var topology: Topology? = nil
+    if let node = top.required("topology"), let relative = node.string() {
+      let path = resolve(relative, from: file)
+      if !FileManager.default.fileExists(atPath: path) {
+        node.error("topology file '\(relative)' not found (looked for \(path))")
+      } else if let root = YAMLDocument(path: path, log: node.log).root {
+        topology = TopologyFile.read(root, file: path, overrides: overrides)
+        overrides.reportUnused(topologyFile: relative)
+      }
+    }
+    let run = readRun(top.required("run"))
+    guard let topology else { return nil }
+    let arrivalNodes = top.required("arrivals")?.sequence() ?? []
+    if top["arrivals"] != nil && arrivalNodes.isEmpty {
+      top["arrivals"]?.error("a scenario needs at least one arrival source")
+    }
+    var sources: [Source] = []
+    var ok = true
+    for (i, node) in arrivalNodes.enumerated() {
+      if let source = readSource(node, index: i, topology) { sources.append(source) } else { ok = false }
+    }
+    guard ok, let run else { return nil }
+    let network = Network(stations: topology.stations, dispatchers: topology.dispatchers, sources: sources)
+    let problems = network.problems()
+    report(problems, topology: topology, arrivals: arrivalNodes)
+    guard !problems.contains(where: \.isError) else { return nil }
+    return Scenario(
+      file: file, name: name, description: description, topology: topology, network: network,
+      window: run.window, replications: run.replications, seed: run.seed)
+  }
+
+  static func resolve(_ path: String, from file: String) -> String {
+    if path.hasPrefix("/") { return path }
+    let directory = (file as NSString).deletingLastPathComponent
+    return directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
+  }
+
+  /// Network problems, reported where the station, dispatcher or source was written.
+  static func report(_ problems: [NetworkProblem], topology: Topology, arrivals: [ConfigNode]) {
+    for p in problems {
+      let node: ConfigNode?
+      switch p.subject {
+      case .station(let s): node = topology.stationNodes.indices.contains(s) ? topology.stationNodes[s] : nil
+      case .dispatcher(let d): node = topology.dispatcherNodes.indices.contains(d) ? topology.dispatcherNodes[d] : nil
+      case .source(let i): node = arrivals.indices.contains(i) ? arrivals[i] : nil
+      }
+      guard let node else { continue }
+      if p.isError { node.error(p.message) } else { node.warning(p.message) }
+    }
+  }
+
+  struct RunSettings {
+    var window: RunWindow
+    var replications: Int
+    var seed: UInt64
+  }
+
+  static func readRun(_ node: ConfigNode?) -> RunSettings? {
+    guard let m = node?.mapping(allowedKeys: runKeys) else { return nil }
+    let warmup = m["warmup"]?.duration() ?? 0
+    let length = m.required("length")?.duration(positive: true)
+    let replications = m["replications"]?.int(in: 1...100_000) ?? 10
+    let seed = m["seed"]?.int(in: 0...Int.max) ?? 1
+    let drain = m["drain"]?.duration(positive: true)
+    guard let length else { return nil }
+    return RunSettings(
+      window: RunWindow(warmup: warmup, horizon: length, drainLimit: drain),
+      replications: replications, seed: UInt64(seed))
+  }
+
+  static func readSource(_ node: ConfigNode, index: Int, _ topology: Topology) -> Source? {
+    guard let m = node.mapping(allowedKeys: arrivalKeys) else { return nil }
+    let name = m["name"]?.string() ?? "arrivals[\(index)]"
+    let destination = m.required("to").flatMap { n in n.string().flatMap { topology.destination($0, at: n) } }
+    let kinds = ["rate", "schedule", "users"].filter { m[$0] != nil }
+    guard kinds.count == 1 else {
+      node.error(
+        kinds.isEmpty
+          ? "an arrival source needs one of 'rate' (Poisson), 'schedule' (time-varying Poisson) or 'users' (closed population)"
+          : "an arrival source takes only one of \(kinds.map { "'\($0)'" }.joined(separator: ", "))")
+      return nil
+    }
+    if kinds[0] != "users", let think = m["think"] {
+      think.error("'think' applies only to a closed population ('users')")
+    }
+    var kind: Source.Kind? = nil
+    switch kinds[0] {
+    case "rate":
+      kind = m["rate"]!.rate(positive: true).map { .poisson(rate: $0) }
+    case "schedule":
+      kind = readSchedule(m["schedule"]!).map { .varying($0) }
+    default:
+      let users = m["users"]!.int(in: 1...10_000_000)
+      let think = m.required("think").flatMap { DistributionReader.read($0) }
+      if let users, let think { kind = .closed(users: users, think: think) }
+    }
+    if destination == .exit { m["to"]?.error("arrivals must go to a station or dispatcher, not exit") }
+    guard let kind, let destination, destination != .exit else { return nil }
+    return Source(name: name, kind: kind, to: destination)
+  }
+
+  static func readSchedule(_ node: ConfigNode) -> RateSchedule? {
+    guard let m = node.mapping(allowedKeys: scheduleKeys) else { return nil }
+    let interpolation = m["interpolation"]?.oneOf(RateSchedule.Interpolation.allCases.map(\.rawValue))
+      .flatMap(RateSchedule.Interpolation.init) ?? .step
+    let repeats = m["repeat"]?.bool() ?? false
+    let end = m.required("end")?.duration(positive: true)
+    var times: [Double] = []
+    var rates: [Double] = []
+    var ok = true
+    for point in m.required("points")?.sequence() ?? [] {
+      guard let pm = point.mapping(allowedKeys: ["at", "rate"]) else {
+        ok = false
+        continue
+      }
+      let at = pm.required("at")?.duration()
+      let rate = pm.required("rate")?.rate()
+      if let at, let rate {
+        times.append(at)
+        rates.append(rate)
+      } else {
+        ok = false
+      }
+    }
+    guard ok, let end else { return nil }
+    do {
+      return try RateSchedule(times: times, rates: rates, period: end, interpolation: interpolation, repeats: repeats)
+    } catch {
+      (m["points"] ?? node).error(error.description)
+      return nil
+    }
+  }
+}

@@ -1,0 +1,256 @@
+import QueueingModel
+import SimRandom
+
+/// What a topology file describes: stations and dispatchers, with routing resolved to indices.
+package struct Topology {
+  package var file: String
+  package var name: String
+  package var description: String?
+  package var stations: [Station]
+  package var dispatchers: [Dispatcher]
+  /// Where each station and dispatcher was written, for problems found after reading.
+  var stationNodes: [ConfigNode]
+  var dispatcherNodes: [ConfigNode]
+  /// Names a route, dispatcher or source can send customers to.
+  var destinations: [String: Destination]
+  /// A station written with `copies: N` expands to N stations `name[1]` ... `name[N]`.
+  var groups: [String: [Int]]
+
+  /// The destination a name refers to, reporting an error at `node` when there is none.
+  func destination(_ name: String, at node: ConfigNode, allowGroups: Bool = false) -> Destination? {
+    if name == "exit" { return .exit }
+    if let d = destinations[name] { return d }
+    if groups[name] != nil {
+      node.error("'\(name)' is a group of copies; send customers to a dispatcher over it instead")
+      return nil
+    }
+    var message = "no station or dispatcher named '\(name)'"
+    let known = Array(destinations.keys) + Array(groups.keys) + ["exit"]
+    if let near = Suggestions.closest(to: name, among: known) { message += " (did you mean '\(near)'?)" }
+    node.error(message)
+    return nil
+  }
+}
+
+/// Reads topology files (what exists: stations, servers, routing, dispatchers).
+enum TopologyFile {
+  static let topKeys = ["name", "description", "stations", "dispatchers"]
+  static let stationKeys = ["servers", "service", "capacity", "timeout", "next", "copies"]
+  static let dispatcherKeys = ["policy", "targets", "weights"]
+
+  static func read(_ root: ConfigNode, file: String, overrides: Overrides) -> Topology? {
+    guard let top = root.mapping(allowedKeys: topKeys) else { return nil }
+    let f = Fields(top, path: "", overrides: overrides)
+    let name = f["name"]?.string() ?? defaultName(file)
+    let description = f["description"]?.string()
+
+    // Pass 1: names, so that routes may refer to entries written later.
+    let stationEntries = entries(f, "stations", required: true)
+    let dispatcherEntries = entries(f, "dispatchers", required: false)
+    var topology = Topology(
+      file: file, name: name, description: description, stations: [], dispatchers: [],
+      stationNodes: [], dispatcherNodes: [], destinations: [:], groups: [:])
+    var stationFields: [(name: String, fields: Fields?, node: ConfigNode)] = []
+    for (key, node) in stationEntries {
+      let path = ConfigKeyPath.appending(key: key, to: "stations")
+      guard checkName(key, node, topology) else { continue }
+      let mapping = node.mapping(allowedKeys: stationKeys)
+      let fields = mapping.map { Fields($0, path: path, overrides: overrides) }
+      let copies = fields?["copies"]?.int(in: 1...100_000)
+      if let copies {
+        var members: [Int] = []
+        for i in 1...copies {
+          members.append(stationFields.count)
+          stationFields.append(("\(key)[\(i)]", fields, node))
+        }
+        topology.groups[key] = members
+      } else {
+        topology.destinations[key] = .station(stationFields.count)
+        stationFields.append((key, fields, node))
+      }
+    }
+    var dispatcherFields: [(name: String, fields: Fields?, node: ConfigNode)] = []
+    for (key, node) in dispatcherEntries {
+      let path = ConfigKeyPath.appending(key: key, to: "dispatchers")
+      guard checkName(key, node, topology) else { continue }
+      topology.destinations[key] = .dispatcher(dispatcherFields.count)
+      let fields = node.mapping(allowedKeys: dispatcherKeys).map { Fields($0, path: path, overrides: overrides) }
+      dispatcherFields.append((key, fields, node))
+    }
+
+    // Pass 2: the entries themselves. A group's copies share one description, read once.
+    var readGroups: [String: Station] = [:]
+    var ok = true
+    for (name, fields, node) in stationFields {
+      let groupKey = name.firstIndex(of: "[").map { String(name[..<$0]) }
+      if let groupKey, var station = readGroups[groupKey] {
+        station.name = name
+        topology.stations.append(station)
+        topology.stationNodes.append(node)
+        continue
+      }
+      guard let fields, var station = readStation(name, fields, topology) else {
+        ok = false
+        continue
+      }
+      if let groupKey {
+        readGroups[groupKey] = station
+        station.name = name
+      }
+      topology.stations.append(station)
+      topology.stationNodes.append(node)
+    }
+    for (name, fields, node) in dispatcherFields {
+      guard let fields, let dispatcher = readDispatcher(name, fields, topology) else {
+        ok = false
+        continue
+      }
+      topology.dispatchers.append(dispatcher)
+      topology.dispatcherNodes.append(node)
+    }
+    return ok ? topology : nil
+  }
+
+  private static func defaultName(_ file: String) -> String {
+    let base = file.split(separator: "/").last.map(String.init) ?? file
+    return base.hasSuffix(".yaml") ? String(base.dropLast(5)) : base
+  }
+
+  /// Entries of an open mapping plus entries that overrides add to it.
+  private static func entries(_ f: Fields, _ key: String, required: Bool) -> [(String, ConfigNode)] {
+    let node = required ? f.required(key) : f[key]
+    let listed = node?.openMapping() ?? []
+    var out = listed.map { ($0.key, f.overrides.value(at: ConfigKeyPath.appending(key: $0.key, to: key)) ?? $0.value) }
+    out += f.overrides.additions(below: key, existing: Set(listed.map(\.key))).map { ($0.key, $0.value) }
+    if required, node != nil, out.isEmpty { node?.error("a topology needs at least one station") }
+    return out
+  }
+
+  private static func checkName(_ name: String, _ node: ConfigNode, _ topology: Topology) -> Bool {
+    if name == "exit" {
+      node.error("'exit' is reserved: it means leaving the network")
+      return false
+    }
+    if name.contains("[") || name.contains("]") {
+      node.error("names cannot contain brackets: they are used for copies (web[1], web[2], ...)")
+      return false
+    }
+    if topology.destinations[name] != nil || topology.groups[name] != nil {
+      node.error("'\(name)' is already the name of another station or dispatcher")
+      return false
+    }
+    return true
+  }
+
+  private static func readStation(_ name: String, _ f: Fields, _ topology: Topology) -> Station? {
+    var servers: Station.Servers? = nil
+    if let node = f.required("servers") {
+      if node.isScalar("infinite") {
+        servers = .infinite
+      } else if let c = node.int(in: 1...1_000_000) {
+        servers = .finite(c)
+      }
+    }
+    let service = f.required("service").flatMap {
+      DistributionReader.read($0, path: f.path(of: "service"), overrides: f.overrides)
+    }
+    let capacity = f["capacity"]?.int(in: 1...Int(Int32.max))
+    let timeout = f["timeout"]?.duration(positive: true)
+    if let capacity, case .finite(let c)? = servers, capacity < c {
+      f["capacity"]?.error("capacity (\(capacity)) counts waiting plus in service, so it cannot be below servers (\(c))")
+      return nil
+    }
+    if timeout != nil, servers == .infinite {
+      f["timeout"]?.warning("an infinite-server station never makes anyone wait, so this timeout never fires")
+    }
+    let routing = readRoutes(f["next"], topology)
+    guard let servers, let service, let routing else { return nil }
+    return Station(name: name, servers: servers, service: service, capacity: capacity, timeout: timeout, routing: routing)
+  }
+
+  /// `next: db`, or a list `[{to: db, p: 0.7}, {to: exit, p: 0.3}]`; absent means exit.
+  private static func readRoutes(_ node: ConfigNode?, _ topology: Topology) -> [Route]? {
+    guard let node else { return [] }
+    if !node.isSequence {
+      guard let name = node.string(), let d = topology.destination(name, at: node) else { return nil }
+      return [Route(to: d, probability: 1)]
+    }
+    guard let items = node.sequence() else { return nil }
+    var routes: [Route] = []
+    var ok = true
+    for item in items {
+      guard let m = item.mapping(allowedKeys: ["to", "p"]) else {
+        ok = false
+        continue
+      }
+      let to = m.required("to").flatMap { n in n.string().flatMap { topology.destination($0, at: n) } }
+      let p = m.required("p")?.double(in: 0...1)
+      if let to, let p { routes.append(Route(to: to, probability: p)) } else { ok = false }
+    }
+    guard ok else { return nil }
+    let total = routes.reduce(0) { $0 + $1.probability }
+    guard abs(total - 1) <= 1e-9 else {
+      node.error("routing probabilities must sum to 1, found \(total)")
+      return nil
+    }
+    return routes
+  }
+
+  private static func readDispatcher(_ name: String, _ f: Fields, _ topology: Topology) -> Dispatcher? {
+    let policy = f.required("policy")?.oneOf(DispatchPolicy.allCases.map(\.rawValue)).flatMap(DispatchPolicy.init)
+    var targets: [Int]? = nil
+    if let node = f.required("targets") {
+      targets = readTargets(node, topology)
+    }
+    var weights: [Double]? = nil
+    if let node = f["weights"] {
+      if policy != .weighted {
+        node.error("weights apply only to the weighted policy")
+      } else if let items = node.sequence() {
+        let values = items.map { $0.double(in: 1e-12...1e12) }
+        if values.allSatisfy({ $0 != nil }) { weights = values.map { $0! } }
+        if let targets, let w = weights, w.count != targets.count {
+          node.error("\(w.count) weights for \(targets.count) targets: give one weight per target")
+          weights = nil
+        }
+      }
+    } else if policy == .weighted {
+      f.node.error("the weighted policy needs 'weights', one per target")
+    }
+    guard let policy, let targets, policy != .weighted || weights != nil else { return nil }
+    return Dispatcher(name: name, policy: policy, targets: targets, weights: weights)
+  }
+
+  /// A list of station names, where a group name stands for all its copies; or one group name.
+  private static func readTargets(_ node: ConfigNode, _ topology: Topology) -> [Int]? {
+    let items: [ConfigNode] = node.isSequence ? (node.sequence() ?? []) : [node]
+    var out: [Int] = []
+    var ok = true
+    for item in items {
+      guard let name = item.string() else {
+        ok = false
+        continue
+      }
+      if let members = topology.groups[name] {
+        out += members
+      } else if case .station(let s)? = topology.destinations[name] {
+        out.append(s)
+      } else if topology.destinations[name] != nil {
+        item.error("'\(name)' is a dispatcher; targets must be stations")
+        ok = false
+      } else {
+        _ = topology.destination(name, at: item)
+        ok = false
+      }
+    }
+    if ok && out.isEmpty {
+      node.error("a dispatcher needs at least one target")
+      return nil
+    }
+    if Set(out).count != out.count {
+      node.error("a station is listed more than once among the targets")
+      return nil
+    }
+    return ok ? out : nil
+  }
+}
