@@ -15,7 +15,6 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
   ],
   targets: [
     // MARK: System libraries
@@ -42,7 +41,7 @@ let package = Package(
     /** Latency histograms, replication estimates and confidence intervals. */
     .target(
       name: "SimStatistics",
-      dependencies: ["CGSL", .product(name: "Histogram", package: "hdrhistogram-swift")],
+      dependencies: ["CGSL"],
       exclude: ["README.md"],
       swiftSettings: optimized
     ),
@@ -57,6 +56,7 @@ let package = Package(
       dependencies: [
         "SimKernel", "SimRandom", "SimStatistics", "QueueingTheory",
         .product(name: "DequeModule", package: "swift-collections"),
+        .product(name: "BasicContainers", package: "swift-collections"),
       ],
       exclude: ["README.md"],
       swiftSettings: optimized

@@ -25,6 +25,9 @@ struct Bench: ParsableCommand {
   @Option(help: "Output format: table or json.")
   var format: OutputFormat = .table
 
+  @Option(help: "Only the workloads whose name contains this text (e.g. M/M/4, random).")
+  var only: String?
+
   func validate() throws {
     guard customers >= 1000 else { throw ValidationError("--customers must be at least 1000") }
     guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
@@ -32,7 +35,11 @@ struct Bench: ParsableCommand {
 
   func run() throws {
     var rows: [BenchResult] = []
-    for workload in BenchWorkload.all {
+    let selected = BenchWorkload.all.filter { only == nil || $0.name.contains(only!) }
+    guard !selected.isEmpty else {
+      throw ValidationError("no workload matches '\(only!)'; workloads: \(BenchWorkload.all.map(\.name).joined(separator: ", "))")
+    }
+    for workload in selected {
       rows.append(workload.measure(customers: customers, repetitions: repetitions))
       if format == .table { FileHandle.standardError.write(Data("  measured \(workload.name)\n".utf8)) }
     }

@@ -20,7 +20,7 @@ package struct Capsim: AsyncParsableCommand {
         capsim bench
       """,
     version: capsimVersion,
-    subcommands: [Run.self, Validate.self, Bench.self]
+    subcommands: [Run.self, Validate.self, Analyze.self, Bench.self]
   )
 
   package init() {}

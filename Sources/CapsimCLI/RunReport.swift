@@ -129,11 +129,21 @@ enum Format {
     guard seconds.isFinite else { return "-" }
     let a = abs(seconds)
     if a == 0 { return "0s" }
-    if a < 1e-3 { return String(format: "%.0fus", seconds * 1e6) }
-    if a < 1 { return String(format: "%.3gms", seconds * 1e3) }
-    if a < 600 { return String(format: "%.3gs", seconds) }
-    if a < 3 * 3600 { return String(format: "%.3gmin", seconds / 60) }
-    return String(format: "%.3gh", seconds / 3600)
+    // Three significant digits in the largest unit that keeps the number below 1000.
+    let units: [(Double, String)] = [(1e-6, "us"), (1e-3, "ms"), (1, "s"), (60, "min"), (3600, "h")]
+    var chosen = units[0]
+    for unit in units where a >= unit.0 * 0.9995 { chosen = unit }
+    if chosen.1 == "s" && a >= 600 { chosen = units[3] }
+    if chosen.1 == "min" && a < 600 { chosen = units[2] }
+    if chosen.1 == "min" && a >= 3 * 3600 { chosen = units[4] }
+    let value = seconds / chosen.0
+    let digits = abs(value) >= 100 ? 0 : abs(value) >= 10 ? 1 : 2
+    var text = String(format: "%.\(digits)f", value)
+    if text.contains(".") {
+      while text.hasSuffix("0") { text.removeLast() }
+      if text.hasSuffix(".") { text.removeLast() }
+    }
+    return text + chosen.1
   }
 
   static func number(_ x: Double) -> String {

@@ -1,3 +1,4 @@
+import BasicContainers
 import DequeModule
 import SimKernel
 import SimRandom
@@ -38,57 +39,54 @@ package struct RunWindow: Sendable, Hashable, Codable {
 ///
 /// State is kept as arrays of plain values indexed by station, customer or source (no objects per
 /// customer), and the event handler is a `switch` over `NetworkEvent`: the per-event cost is a
-/// heap operation, a few array accesses and a buffered variate.
-package struct NetworkSimulator {
+/// heap operation, a few array accesses and a buffered variate. State that changes per event
+/// lives in `UniqueArray`s: noncopyable, so a write is a store, not a copy-on-write check (those
+/// checks were a tenth of the run time). Hence the simulator itself is noncopyable.
+package struct NetworkSimulator: ~Copyable {
   package let network: Network
   package let window: RunWindow
   package let replication: Int
   var sim = Simulation<NetworkEvent>()
 
   // Stations.
-  var stations: [StationState]
+  var stations: UniqueArray<StationState>
   /// Customers present per station (waiting plus in service); contiguous for dispatcher scans.
-  var present: [Int32]
-  var service: [Sampler]
-  var routingDraw: [Sampler?]
-  var stationHistograms: [LatencyHistogram]
+  var present: UniqueArray<Int32>
+  var service: UniqueArray<Sampler>
+  var routingDraw: UniqueArray<Sampler?>
+  var stationHistograms: UniqueArray<LatencyHistogram>
   // Routing tables, flattened: station s uses entries routeStart[s] ..< routeStart[s + 1].
   var routeStart: [Int32]
   var routeCumulative: [Double]
   var routeTarget: [Int32]
   // Dispatchers.
-  var dispatchers: [DispatcherState]
-  var dispatchDraw: [Sampler]
+  var dispatchers: UniqueArray<DispatcherState>
+  var dispatchDraw: UniqueArray<Sampler>
   var dispatchTargets: [Int32]
   var dispatchCumulativeWeights: [Double]
-  var tieScratch: [Int32]
+  var tieScratch: UniqueArray<Int32>
   /// A deliberately wrong join-shortest-queue that counts only waiting customers, so that tests
   /// can show the policy checks fail on it. Never set outside tests.
   package var _joinShortestQueueCountsWaitingOnly = false
   // Sources.
   var sourceTarget: [Int32]
-  var interarrival: [Sampler]
-  var think: [Sampler?]
+  var interarrival: UniqueArray<Sampler>
+  var think: UniqueArray<Sampler?>
   var isPoisson: [Bool]
   var schedules: [RateSchedule?]
-  var scheduleCursor: [RateSchedule.Cursor]
-  var scheduleTarget: [Double]
+  var scheduleCursor: UniqueArray<RateSchedule.Cursor>
+  var scheduleTarget: UniqueArray<Double>
   /// Arrivals generated per source since time 0 (not only in the window).
-  package private(set) var arrivalsBySource: [Int]
-  // Customers, struct-of-arrays; ids are reused through `freeCustomers`.
-  var entryTime: [Double] = []
-  var visitArrival: [Double] = []
-  /// Time spent waiting so far on the current trip through the network.
-  var tripWait: [Double] = []
-  var waitStamp: [UInt32] = []
-  var origin: [Int32] = []
-  var freeCustomers: [Int32] = []
+  package private(set) var arrivalsBySource: UniqueArray<Int>
+  // Customers, one 32-byte record each; ids are reused through `freeCustomers`.
+  var customers = UniqueArray<Customer>()
+  var freeCustomers = UniqueArray<Int32>()
   var nextStamp: UInt32 = 1
   /// Customers in the network now (closed-population customers who are thinking are not).
   package private(set) var inNetwork = 0
   // End to end.
   var flow = FlowCounters()
-  var flowHistogram = LatencyHistogram()
+  var flowHistogram = LatencyHistogram(precision: .three)
   var taggedInNetwork = 0
   var windowOver = false
   var streams: [RandomStream] = []
@@ -107,13 +105,14 @@ package struct NetworkSimulator {
     let uniform = try! Distribution.uniform(low: 0, high: 1)
     let unitExponential = try! Distribution.exponential(mean: 1)
 
-    stations = network.stations.map(StationState.init)
-    present = Array(repeating: 0, count: network.stations.count)
-    service = network.stations.map { Sampler($0.service, stream: stream("station/\($0.name)/service")) }
-    routingDraw = network.stations.map {
+    stations = UniqueArray(copying: network.stations.map(StationState.init))
+    present = UniqueArray(repeating: 0, count: network.stations.count)
+    service = UniqueArray(copying: network.stations.map { Sampler($0.service, stream: stream("station/\($0.name)/service")) })
+    routingDraw = UniqueArray(copying: network.stations.map {
       $0.routing.count > 1 ? Sampler(uniform, stream: stream("station/\($0.name)/routing")) : nil
-    }
-    stationHistograms = Array(repeating: LatencyHistogram(), count: network.stations.count)
+    })
+    stationHistograms = UniqueArray(minimumCapacity: network.stations.count)
+    for _ in network.stations { stationHistograms.append(LatencyHistogram(precision: .two)) }
     routeStart = [0]
     routeCumulative = []
     routeTarget = []
@@ -133,8 +132,8 @@ package struct NetworkSimulator {
       routeStart.append(Int32(routeTarget.count))
     }
 
-    dispatchers = []
-    dispatchDraw = []
+    var dispatchers: [DispatcherState] = []
+    var dispatchDraw: [Sampler] = []
     dispatchTargets = []
     dispatchCumulativeWeights = []
     for d in network.dispatchers {
@@ -152,25 +151,27 @@ package struct NetworkSimulator {
       dispatchCumulativeWeights[dispatchCumulativeWeights.count - 1] = .infinity
       dispatchDraw.append(Sampler(uniform, stream: stream("dispatcher/\(d.name)")))
     }
-    tieScratch = Array(repeating: 0, count: network.dispatchers.map(\.targets.count).max() ?? 0)
+    self.dispatchers = UniqueArray(copying: dispatchers)
+    self.dispatchDraw = UniqueArray(copying: dispatchDraw)
+    tieScratch = UniqueArray(repeating: 0, count: network.dispatchers.map(\.targets.count).max() ?? 0)
 
     sourceTarget = network.sources.map { Self.encode($0.destination) }
-    interarrival = network.sources.map { source in
+    interarrival = UniqueArray(copying: network.sources.map { source in
       let s = stream("source/\(source.name)/arrivals")
       switch source.kind {
       case .poisson(let rate): return Sampler(try! .exponential(rate: rate), stream: s)
       case .varying, .closed: return Sampler(unitExponential, stream: s)
       }
-    }
-    think = network.sources.map { source in
+    })
+    think = UniqueArray(copying: network.sources.map { source in
       guard case .closed(_, let thinkTime) = source.kind else { return nil }
       return Sampler(thinkTime, stream: stream("source/\(source.name)/think"))
-    }
+    })
     isPoisson = network.sources.map { if case .poisson = $0.kind { true } else { false } }
     schedules = network.sources.map { if case .varying(let s) = $0.kind { s } else { nil } }
-    scheduleCursor = Array(repeating: .init(), count: network.sources.count)
-    scheduleTarget = Array(repeating: 0, count: network.sources.count)
-    arrivalsBySource = Array(repeating: 0, count: network.sources.count)
+    scheduleCursor = UniqueArray(repeating: .init(), count: network.sources.count)
+    scheduleTarget = UniqueArray(repeating: 0, count: network.sources.count)
+    arrivalsBySource = UniqueArray(repeating: 0, count: network.sources.count)
     self.streams = streams
     start()
   }
@@ -231,7 +232,7 @@ package struct NetworkSimulator {
     case .departure(let s, let c): depart(station: Int(s), customer: c)
     case .arrival(let source): arrive(source: source)
     case .abandonment(let s, let c, let stamp): abandon(station: Int(s), customer: c, stamp: stamp)
-    case .thinkEnd(let c): enterNetwork(customer: c, at: sourceTarget[Int(origin[Int(c)])])
+    case .thinkEnd(let c): enterNetwork(customer: c, at: sourceTarget[Int(customers[Int(c)].origin)])
     case .windowStart: openWindow()
     case .windowEnd: closeWindow()
     }
@@ -262,15 +263,11 @@ package struct NetworkSimulator {
   @inline(__always)
   private mutating func allocateCustomer(origin source: Int32) -> Int32 {
     if let c = freeCustomers.popLast() {
-      origin[Int(c)] = source
+      customers[Int(c)].origin = source
       return c
     }
-    entryTime.append(0)
-    visitArrival.append(0)
-    tripWait.append(0)
-    waitStamp.append(0)
-    origin.append(source)
-    return Int32(entryTime.count - 1)
+    customers.append(Customer(origin: source))
+    return Int32(customers.count - 1)
   }
 
   @inline(__always)
@@ -279,8 +276,8 @@ package struct NetworkSimulator {
   @inline(__always)
   private mutating func enterNetwork(customer c: Int32, at target: Int32) {
     let now = sim.now
-    entryTime[Int(c)] = now
-    tripWait[Int(c)] = 0
+    customers[Int(c)].entryTime = now
+    customers[Int(c)].tripWait = 0
     inNetwork += 1
     if inWindow(now) {
       flow.arrivals += 1
@@ -315,7 +312,7 @@ package struct NetworkSimulator {
   @inline(__always)
   private mutating func arrive(customer c: Int32, station s: Int) {
     let now = sim.now
-    visitArrival[Int(c)] = now
+    customers[Int(c)].visitArrival = now
     let counted = inWindow(now)
     if counted { stations[s].visits.arrivals += 1 }
     if Int(present[s]) >= stations[s].capacity {
@@ -331,7 +328,7 @@ package struct NetworkSimulator {
     } else {
       let stamp = nextStamp
       nextStamp = nextStamp == .max ? 1 : nextStamp + 1
-      waitStamp[Int(c)] = stamp
+      customers[Int(c)].waitStamp = stamp
       stations[s].queue.append(QueueEntry(customer: c, stamp: stamp))
       if stations[s].timeout < .infinity {
         sim.schedule(
@@ -344,10 +341,10 @@ package struct NetworkSimulator {
   @inline(__always)
   private mutating func startService(customer c: Int32, station s: Int) {
     let now = sim.now
-    let arrived = visitArrival[Int(c)]
-    waitStamp[Int(c)] = 0
+    let arrived = customers[Int(c)].visitArrival
+    customers[Int(c)].waitStamp = 0
     let wait = now - arrived
-    tripWait[Int(c)] += wait
+    customers[Int(c)].tripWait += wait
     if inWindow(arrived) {
       stations[s].visits.started += 1
       stations[s].visits.sumWait += wait
@@ -361,7 +358,7 @@ package struct NetworkSimulator {
     let now = sim.now
     flush(s)
     present[s] -= 1
-    let arrived = visitArrival[Int(c)]
+    let arrived = customers[Int(c)].visitArrival
     if inWindow(arrived) {
       let response = now - arrived
       stations[s].visits.completed += 1
@@ -372,7 +369,7 @@ package struct NetworkSimulator {
     // Free the server: the next live customer in the queue starts, or the server idles.
     var started = false
     while let entry = stations[s].queue.popFirst() {
-      if waitStamp[Int(entry.customer)] == entry.stamp {
+      if customers[Int(entry.customer)].waitStamp == entry.stamp {
         startService(customer: entry.customer, station: s)
         started = true
         break
@@ -394,11 +391,11 @@ package struct NetworkSimulator {
   }
 
   private mutating func abandon(station s: Int, customer c: Int32, stamp: UInt32) {
-    guard waitStamp[Int(c)] == stamp else { return }  // already in service or gone
-    waitStamp[Int(c)] = 0
+    guard customers[Int(c)].waitStamp == stamp else { return }  // already in service or gone
+    customers[Int(c)].waitStamp = 0
     flush(s)
     present[s] -= 1
-    if inWindow(visitArrival[Int(c)]) { stations[s].visits.timedOut += 1 }
+    if inWindow(customers[Int(c)].visitArrival) { stations[s].visits.timedOut += 1 }
     leave(c, outcome: .timedOut)
   }
 
@@ -409,7 +406,7 @@ package struct NetworkSimulator {
   @inline(__always)
   private mutating func leave(_ c: Int32, outcome: Outcome) {
     let now = sim.now
-    let entered = entryTime[Int(c)]
+    let entered = customers[Int(c)].entryTime
     inNetwork -= 1
     if inWindow(entered) {
       taggedInNetwork -= 1
@@ -419,7 +416,7 @@ package struct NetworkSimulator {
         let response = now - entered
         flow.sumResponse += response
         flowHistogram.record(response)
-        let wait = tripWait[Int(c)]
+        let wait = customers[Int(c)].tripWait
         flow.sumWait += wait
         if wait > 0 { flow.waited += 1 }
       case .lost: flow.lost += 1
@@ -427,7 +424,7 @@ package struct NetworkSimulator {
       }
     }
     if outcome == .completed && inWindow(now) { flow.departuresInWindow += 1 }
-    let source = Int(origin[Int(c)])
+    let source = Int(customers[Int(c)].origin)
     if source >= 0 {
       sim.schedule(.thinkEnd(customer: c), after: think[source]!.next())
     } else {
@@ -453,6 +450,18 @@ package struct NetworkSimulator {
     }
     windowOver = true
   }
+}
+
+/// Where a customer is on its current trip through the network.
+struct Customer {
+  var entryTime = 0.0
+  var visitArrival = 0.0
+  /// Time spent waiting so far on the current trip.
+  var tripWait = 0.0
+  /// Nonzero while waiting in a queue: the stamp of that visit (see `QueueEntry`).
+  var waitStamp: UInt32 = 0
+  /// The closed-population source the customer belongs to, or -1 for open arrivals.
+  var origin: Int32
 }
 
 /// A queue slot: the customer and the stamp of the visit it was queued for; a slot whose stamp no

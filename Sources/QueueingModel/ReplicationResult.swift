@@ -79,7 +79,6 @@ extension NetworkSimulator {
       let inStation = st.windowAreaPresent / horizon
       var servers: Int? = nil
       if case .finite(let c) = network.stations[s].servers { servers = c }
-      let h = stationHistograms[s]
       return StationResult(
         name: network.stations[s].name, servers: servers,
         arrivals: v.arrivals, completed: v.completed, lost: v.lost, timedOut: v.timedOut,
@@ -89,8 +88,9 @@ extension NetworkSimulator {
         meanWait: ratio(v.sumWait, v.started), meanResponse: ratio(v.sumResponse, v.completed),
         waitProbability: ratio(Double(v.waited), v.started),
         lossProbability: ratio(Double(v.lost), v.arrivals),
-        responseP50: h.quantile(0.50) ?? .nan, responseP95: h.quantile(0.95) ?? .nan,
-        responseP99: h.quantile(0.99) ?? .nan)
+        responseP50: stationHistograms[s].quantile(0.50) ?? .nan,
+        responseP95: stationHistograms[s].quantile(0.95) ?? .nan,
+        responseP99: stationHistograms[s].quantile(0.99) ?? .nan)
     }
     let f = flow
     let endToEnd = FlowResult(

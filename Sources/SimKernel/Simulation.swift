@@ -11,6 +11,12 @@ import HeapModule
 /// `next(until:)` advances `now` to the event's time *before* returning it, so the handler sees the
 /// time at which the event happens (as SwiftNIO's `EmbeddedEventLoop.advanceTime(to:)` does).
 /// The clock never runs backwards: scheduling into the past is a programmer error.
+///
+/// An event handed out stays at the top of the heap until the next call: if its handler schedules
+/// something, the first new event replaces it in one sift (`Heap.replaceMin`) instead of a removal
+/// and an insertion. Most handlers schedule exactly one event (the next arrival, the next
+/// departure), so this halves the heap work per event (the "hold" operation of classic event-list
+/// studies, Jones 1986).
 public struct Simulation<Payload> {
   /// The current simulated time, in seconds.
   @inlinable public var now: SimTime { _now }
@@ -24,6 +30,10 @@ public struct Simulation<Payload> {
   @usableFromInline
   internal var _nextSequence: UInt64
 
+  /// Whether the top of the heap is the event last handed out, not yet removed.
+  @usableFromInline
+  internal var _topIsHandled: Bool
+
   /// Events handed out by `next(until:)` or `step()` so far.
   @inlinable public var processedCount: UInt64 { _processedCount }
 
@@ -35,16 +45,28 @@ public struct Simulation<Payload> {
     _now = start
     _events = Heap()
     _nextSequence = 0
+    _topIsHandled = false
     _processedCount = 0
   }
 
   /// Events scheduled but not yet run.
   @inlinable
-  public var pendingCount: Int { _events.count }
+  public var pendingCount: Int { _events.count - (_topIsHandled ? 1 : 0) }
 
   /// The next event, without removing it.
   @inlinable
-  public var peek: Event<Payload>? { _events.min }
+  public mutating func peek() -> Event<Payload>? {
+    removeHandled()
+    return _events.min
+  }
+
+  @inlinable
+  internal mutating func removeHandled() {
+    if _topIsHandled {
+      _ = _events.popMin()
+      _topIsHandled = false
+    }
+  }
 
   /// Schedules `payload` at absolute time `time`.
   ///
@@ -53,8 +75,14 @@ public struct Simulation<Payload> {
   @inlinable
   public mutating func schedule(_ payload: Payload, at time: SimTime) {
     precondition(time >= now, "cannot schedule at \(time), before now (\(now))")
-    _events.insert(Event(time: time, sequence: _nextSequence, payload: payload))
+    let event = Event(time: time, sequence: _nextSequence, payload: payload)
     _nextSequence &+= 1
+    if _topIsHandled {
+      _ = _events.replaceMin(with: event)
+      _topIsHandled = false
+    } else {
+      _events.insert(event)
+    }
   }
 
   /// Schedules `payload` `delay` seconds from now.
@@ -68,7 +96,9 @@ public struct Simulation<Payload> {
   /// - Complexity: O(log n).
   @inlinable
   public mutating func step() -> Event<Payload>? {
-    guard let event = _events.popMin() else { return nil }
+    removeHandled()
+    guard let event = _events.min else { return nil }
+    _topIsHandled = true
     _now = event.time
     _processedCount &+= 1
     return event
@@ -78,6 +108,7 @@ public struct Simulation<Payload> {
   /// `limit` and returns `nil`, leaving later events pending.
   @inlinable
   public mutating func next(until limit: SimTime) -> Event<Payload>? {
+    removeHandled()
     guard let first = _events.min, first.time <= limit else {
       if limit > _now { _now = limit }
       return nil

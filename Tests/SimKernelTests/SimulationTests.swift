@@ -40,7 +40,7 @@ import Testing
     #expect(sim.next(until: 2) == nil)
     #expect(sim.now == 2)
     #expect(sim.pendingCount == 1)
-    #expect(sim.peek?.payload == 2)
+    #expect(sim.peek()?.payload == 2)
   }
 
   /// Property: over many seeded random schedules the clock never runs backwards and ties keep

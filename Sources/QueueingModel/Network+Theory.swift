@@ -1,0 +1,330 @@
+import QueueingTheory
+
+/// What queueing theory says about a network, where it has an exact answer.
+package struct TheoryAnswer: Sendable {
+  /// Which result applies, e.g. "M/M/c (Erlang C)" or "open Jackson network".
+  package var method: String
+  package var predictions: [TheoryPrediction]
+}
+
+/// One predicted metric, named like the simulator's results.
+package struct TheoryPrediction: Sendable, Hashable {
+  package enum Scope: Hashable, Sendable {
+    case endToEnd
+    case station(Int)
+  }
+
+  package enum Metric: String, Hashable, Sendable, CaseIterable {
+    case throughput, meanBusyServers, meanInStation, meanWait, meanResponse, waitProbability
+    case lossProbability, responseP50, responseP95, responseP99
+  }
+
+  package var scope: Scope
+  package var metric: Metric
+  package var value: Double
+}
+
+extension StationResult {
+  /// The simulated value of a metric that theory predicts.
+  package subscript(metric: TheoryPrediction.Metric) -> Double {
+    switch metric {
+    case .throughput: return throughput
+    case .meanBusyServers: return meanBusyServers
+    case .meanInStation: return meanInStation
+    case .meanWait: return meanWait
+    case .meanResponse: return meanResponse
+    case .waitProbability: return waitProbability
+    case .lossProbability: return lossProbability
+    case .responseP50: return responseP50
+    case .responseP95: return responseP95
+    case .responseP99: return responseP99
+    }
+  }
+}
+
+extension FlowResult {
+  /// The simulated value of a metric that theory predicts (nil where end to end has none).
+  package subscript(metric: TheoryPrediction.Metric) -> Double? {
+    switch metric {
+    case .throughput: return throughput
+    case .meanWait: return meanWait
+    case .meanResponse: return meanResponse
+    case .waitProbability: return waitProbability
+    case .responseP50: return responseP50
+    case .responseP95: return responseP95
+    case .responseP99: return responseP99
+    case .meanBusyServers, .meanInStation, .lossProbability: return nil
+    }
+  }
+}
+
+extension Network {
+  /// The exact answer of queueing theory for this network, or why there is none.
+  ///
+  /// Recognized, in this order: a closed population over exponential FIFO stations (exact MVA,
+  /// multi-server stations load-dependent); one Poisson stream into one station (M/M/c with
+  /// Erlang C percentiles, M/M/c/K, M/D/1 with exact percentiles, M/G/1 Pollaczek-Khinchine,
+  /// M/G/inf); a round-robin dispatcher over identical exponential single servers (each is
+  /// E_k/M/1, a GI/M/1 queue); and open networks of exponential stations with probabilistic or
+  /// random/weighted dispatch (Jackson). Join-shortest-queue, power-of-two, timeouts and
+  /// time-varying arrivals have no closed form.
+  package func theory() -> Result<TheoryAnswer, TheoryUnavailable> {
+    if stations.contains(where: { $0.timeout != nil }) {
+      return .failure("timeouts (abandonment) have no exact result here")
+    }
+    if sources.contains(where: { if case .varying = $0.kind { true } else { false } }) {
+      return .failure("time-varying arrivals have no steady state")
+    }
+    if let d = dispatchers.first(where: { $0.policy == .joinShortestQueue || $0.policy == .powerOfTwo }) {
+      return .failure("dispatcher '\(d.name)' routes by queue length (\(d.policy.rawValue)): no closed form")
+    }
+    let closed = sources.filter { if case .closed = $0.kind { true } else { false } }
+    if !closed.isEmpty {
+      guard sources.count == 1 else { return .failure("mixed open and closed sources") }
+      return closedNetwork()
+    }
+    do {
+      if let answer = try singleStation() { return .success(answer) }
+      if let answer = try roundRobinPool() { return .success(answer) }
+      return try jackson()
+    } catch {
+      return .failure("\(error)")
+    }
+  }
+
+  private func isExponential(_ s: Station) -> Bool {
+    if case .exponential = s.service.kind { return true }
+    return false
+  }
+
+  /// One Poisson stream into one station that customers leave after service.
+  private func singleStation() throws -> TheoryAnswer? {
+    guard stations.count == 1, dispatchers.isEmpty, sources.count == 1,
+      case .poisson(let lambda) = sources[0].kind, case .station(0) = sources[0].destination,
+      stations[0].routing.allSatisfy({ $0.destination == .exit })
+    else { return nil }
+    let s = stations[0]
+    let mean = s.service.mean
+    var out: [TheoryPrediction] = []
+    func add(_ m: TheoryPrediction.Metric, _ v: Double, endToEnd: Bool = true) {
+      out.append(.init(scope: .station(0), metric: m, value: v))
+      if endToEnd, FlowResult.hasMetric(m) { out.append(.init(scope: .endToEnd, metric: m, value: v)) }
+    }
+    switch s.servers {
+    case .infinite:
+      add(.meanInStation, lambda * mean)
+      add(.meanBusyServers, lambda * mean)
+      add(.meanResponse, mean)
+      add(.meanWait, 0)
+      add(.throughput, lambda)
+      return TheoryAnswer(method: "M/G/inf (no waiting)", predictions: out)
+    case .finite(let c):
+      if let k = s.capacity {
+        guard isExponential(s) else { return nil }
+        let q = try MMcK(arrivalRate: lambda, serviceRate: 1 / mean, servers: c, capacity: k)
+        add(.lossProbability, q.blockingProbability)
+        add(.throughput, q.throughput)
+        add(.meanInStation, q.meanNumberInSystem)
+        add(.meanBusyServers, q.meanBusyServers)
+        add(.meanResponse, q.meanResponse)
+        add(.meanWait, q.meanWait)
+        add(.waitProbability, q.waitProbability)
+        return TheoryAnswer(method: k == c ? "M/M/c/c (Erlang B)" : "M/M/c/K (birth-death)", predictions: out)
+      }
+      if isExponential(s) {
+        let q = try MMc(arrivalRate: lambda, serviceRate: 1 / mean, servers: c)
+        add(.throughput, lambda)
+        add(.meanBusyServers, lambda * mean)
+        add(.meanInStation, q.meanNumberInSystem)
+        add(.meanWait, q.meanWait)
+        add(.meanResponse, q.meanResponse)
+        add(.waitProbability, q.waitProbability)
+        add(.responseP50, try q.responseTimePercentile(0.50))
+        add(.responseP95, try q.responseTimePercentile(0.95))
+        add(.responseP99, try q.responseTimePercentile(0.99))
+        return TheoryAnswer(method: c == 1 ? "M/M/1" : "M/M/c (Erlang C)", predictions: out)
+      }
+      guard c == 1 else { return nil }
+      let q = try MG1(arrivalRate: lambda, serviceMean: mean, serviceSecondMoment: s.service.secondMoment)
+      add(.throughput, lambda)
+      add(.meanBusyServers, lambda * mean)
+      add(.meanInStation, q.meanNumberInSystem)
+      add(.meanWait, q.meanWait)
+      add(.meanResponse, q.meanResponse)
+      add(.waitProbability, q.waitProbability)
+      if case .deterministic(let d) = s.service.kind {
+        let md1 = try MD1(arrivalRate: lambda, serviceTime: d)
+        add(.responseP50, try md1.responseTimePercentile(0.50))
+        add(.responseP95, try md1.responseTimePercentile(0.95))
+        add(.responseP99, try md1.responseTimePercentile(0.99))
+        return TheoryAnswer(method: "M/D/1 (Pollaczek-Khinchine, Erlang's waiting-time distribution)", predictions: out)
+      }
+      return TheoryAnswer(method: "M/G/1 (Pollaczek-Khinchine)", predictions: out)
+    }
+  }
+
+  /// Poisson arrivals, round robin over k identical exponential single servers that customers
+  /// leave after service: each server sees Erlang-k interarrivals (E_k/M/1).
+  private func roundRobinPool() throws -> TheoryAnswer? {
+    guard dispatchers.count == 1, dispatchers[0].policy == .roundRobin, sources.count == 1,
+      case .poisson(let lambda) = sources[0].kind, case .dispatcher(0) = sources[0].destination
+    else { return nil }
+    let targets = dispatchers[0].targets
+    guard Set(targets).count == stations.count, stations.allSatisfy({
+      isExponential($0) && $0.servers == .finite(1) && $0.capacity == nil
+        && $0.routing.allSatisfy { $0.destination == .exit } && $0.service.mean == stations[0].service.mean
+    }) else { return nil }
+    let mu = 1 / stations[0].service.mean
+    let q = try GIM1.roundRobin(servers: targets.count, arrivalRate: lambda, serviceRate: mu)
+    var out: [TheoryPrediction] = [
+      .init(scope: .endToEnd, metric: .throughput, value: lambda),
+      .init(scope: .endToEnd, metric: .meanWait, value: q.meanWait),
+      .init(scope: .endToEnd, metric: .meanResponse, value: q.meanResponse),
+      .init(scope: .endToEnd, metric: .waitProbability, value: q.waitProbability),
+      .init(scope: .endToEnd, metric: .responseP50, value: try q.responseTimePercentile(0.50)),
+      .init(scope: .endToEnd, metric: .responseP95, value: try q.responseTimePercentile(0.95)),
+      .init(scope: .endToEnd, metric: .responseP99, value: try q.responseTimePercentile(0.99)),
+    ]
+    for i in stations.indices {
+      out.append(.init(scope: .station(i), metric: .meanResponse, value: q.meanResponse))
+      out.append(.init(scope: .station(i), metric: .meanInStation, value: q.meanNumberInSystem))
+    }
+    return TheoryAnswer(method: "round robin over exponential servers: each is E_k/M/1 (GI/M/1)", predictions: out)
+  }
+
+  /// Routing probabilities between stations with random and weighted dispatchers folded in
+  /// (Poisson splitting), plus the external rate into each station.
+  private func flattenedRouting() -> (external: [Double], routing: [[Double]])? {
+    let n = stations.count
+    func spread(_ d: Destination, _ p: Double, into row: inout [Double]) -> Bool {
+      switch d {
+      case .exit: return true
+      case .station(let s): row[s] += p
+      case .dispatcher(let k):
+        let dispatcher = dispatchers[k]
+        guard dispatcher.policy == .random || dispatcher.policy == .weighted else { return false }
+        let weights = dispatcher.weights ?? Array(repeating: 1, count: dispatcher.targets.count)
+        let total = weights.reduce(0, +)
+        for (t, w) in zip(dispatcher.targets, weights) { row[t] += p * w / total }
+      }
+      return true
+    }
+    var external = [Double](repeating: 0, count: n)
+    for source in sources {
+      guard case .poisson(let rate) = source.kind, spread(source.destination, rate, into: &external) else { return nil }
+    }
+    var routing = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+    for (i, s) in stations.enumerated() {
+      for route in s.routing {
+        guard spread(route.destination, route.probability, into: &routing[i]) else { return nil }
+      }
+    }
+    return (external, routing)
+  }
+
+  private func jackson() throws -> Result<TheoryAnswer, TheoryUnavailable> {
+    guard stations.allSatisfy({ isExponential($0) || $0.servers == .infinite }) else {
+      return .failure("a network of stations with non-exponential service has no product form")
+    }
+    guard stations.allSatisfy({ $0.capacity == nil }) else {
+      return .failure("finite capacities (losses) break the product form of a network")
+    }
+    if dispatchers.contains(where: { $0.policy == .roundRobin }) {
+      return .failure("round-robin dispatch inside a network is not Poisson splitting")
+    }
+    guard let (external, routing) = flattenedRouting() else {
+      return .failure("this routing has no product form")
+    }
+    let network = try JacksonNetwork(
+      stations: stations.indices.map { i in
+        let kind: StationKind
+        switch stations[i].servers {
+        case .finite(let c): kind = .queueing(servers: c)
+        case .infinite: kind = .delay
+        }
+        return JacksonNetwork.Station(
+          externalArrivalRate: external[i], serviceRate: 1 / stations[i].service.mean, kind: kind)
+      },
+      routing: routing)
+    var out: [TheoryPrediction] = [
+      .init(scope: .endToEnd, metric: .throughput, value: network.totalExternalArrivalRate),
+      .init(scope: .endToEnd, metric: .meanResponse, value: network.meanEndToEndResponse),
+    ]
+    for (i, r) in network.stationResults.enumerated() {
+      out.append(.init(scope: .station(i), metric: .throughput, value: r.arrivalRate))
+      out.append(.init(scope: .station(i), metric: .meanBusyServers, value: r.meanBusyServers))
+      out.append(.init(scope: .station(i), metric: .meanInStation, value: r.meanNumber))
+      out.append(.init(scope: .station(i), metric: .meanWait, value: r.meanWait))
+      out.append(.init(scope: .station(i), metric: .meanResponse, value: r.meanResponse))
+    }
+    return .success(TheoryAnswer(method: "open Jackson network (product form, each station M/M/c)", predictions: out))
+  }
+
+  private func closedNetwork() -> Result<TheoryAnswer, TheoryUnavailable> {
+    guard case .closed(let users, let think) = sources[0].kind else { return .failure("not closed") }
+    guard stations.allSatisfy({ isExponential($0) || $0.servers == .infinite }) else {
+      return .failure("MVA needs exponential service at FIFO stations")
+    }
+    guard stations.allSatisfy({ $0.capacity == nil }) else { return .failure("finite capacities lose customers") }
+    // Visit ratios per interaction: v = e + v P, with e where an interaction enters (the source
+    // as a unit-rate stream gives it).
+    var unitSource = sources[0]
+    unitSource.kind = .poisson(rate: 1)
+    guard let (entry, routing) = Network(stations: stations, dispatchers: dispatchers, sources: [unitSource])
+      .flattenedRouting()
+    else { return .failure("this routing has no product form") }
+    var visits = entry
+    for _ in 0..<100_000 {
+      var next = entry
+      for i in stations.indices { for j in stations.indices { next[j] += visits[i] * routing[i][j] } }
+      let change = zip(next, visits).map { abs($0 - $1) }.max() ?? 0
+      visits = next
+      if change < 1e-13 { break }
+    }
+    do {
+      let network = try ClosedNetwork(
+        population: users, thinkTime: think.mean,
+        stations: stations.indices.map { i in
+          let kind: StationKind
+          switch stations[i].servers {
+          case .finite(let c): kind = .queueing(servers: c)
+          case .infinite: kind = .delay
+          }
+          return ClosedNetwork.Station(demand: visits[i] * stations[i].service.mean, kind: kind)
+        })
+      let solution = network.solution
+      var out: [TheoryPrediction] = [
+        .init(scope: .endToEnd, metric: .throughput, value: solution.throughput),
+        .init(scope: .endToEnd, metric: .meanResponse, value: solution.responseTime),
+      ]
+      for (i, r) in solution.stations.enumerated() {
+        out.append(.init(scope: .station(i), metric: .meanBusyServers, value: r.meanBusyServers))
+        out.append(.init(scope: .station(i), metric: .meanInStation, value: r.meanNumber))
+        if visits[i] > 0 {
+          out.append(.init(scope: .station(i), metric: .meanResponse, value: r.residenceTime / visits[i]))
+          out.append(.init(scope: .station(i), metric: .throughput, value: solution.throughput * visits[i]))
+        }
+      }
+      return .success(TheoryAnswer(method: "closed network, exact mean value analysis", predictions: out))
+    } catch {
+      return .failure("\(error)")
+    }
+  }
+}
+
+extension FlowResult {
+  static func hasMetric(_ m: TheoryPrediction.Metric) -> Bool {
+    switch m {
+    case .meanBusyServers, .meanInStation, .lossProbability: return false
+    default: return true
+    }
+  }
+}
+
+/// Why theory has no exact answer for a network.
+package struct TheoryUnavailable: Error, CustomStringConvertible, ExpressibleByStringLiteral, ExpressibleByStringInterpolation {
+  package var reason: String
+  package init(stringLiteral value: String) { reason = value }
+  package init(_ reason: String) { self.reason = reason }
+  package var description: String { reason }
+}
