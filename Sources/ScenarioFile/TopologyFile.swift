@@ -51,9 +51,9 @@ enum TopologyFile {
       file: file, name: name, description: description, stations: [], dispatchers: [],
       stationNodes: [], dispatcherNodes: [], destinations: [:], groups: [:])
     var stationFields: [(name: String, fields: Fields?, node: ConfigNode)] = []
-    for (key, node) in stationEntries {
+    for (key, keyNode, node) in stationEntries {
       let path = ConfigKeyPath.appending(key: key, to: "stations")
-      guard checkName(key, node, topology) else { continue }
+      guard checkName(key, keyNode, topology) else { continue }
       let mapping = node.mapping(allowedKeys: stationKeys)
       let fields = mapping.map { Fields($0, path: path, overrides: overrides) }
       let copies = fields?["copies"]?.int(in: 1...100_000)
@@ -61,21 +61,21 @@ enum TopologyFile {
         var members: [Int] = []
         for i in 1...copies {
           members.append(stationFields.count)
-          stationFields.append(("\(key)[\(i)]", fields, node))
+          stationFields.append(("\(key)[\(i)]", fields, keyNode))
         }
         topology.groups[key] = members
       } else {
         topology.destinations[key] = .station(stationFields.count)
-        stationFields.append((key, fields, node))
+        stationFields.append((key, fields, keyNode))
       }
     }
     var dispatcherFields: [(name: String, fields: Fields?, node: ConfigNode)] = []
-    for (key, node) in dispatcherEntries {
+    for (key, keyNode, node) in dispatcherEntries {
       let path = ConfigKeyPath.appending(key: key, to: "dispatchers")
-      guard checkName(key, node, topology) else { continue }
+      guard checkName(key, keyNode, topology) else { continue }
       topology.destinations[key] = .dispatcher(dispatcherFields.count)
       let fields = node.mapping(allowedKeys: dispatcherKeys).map { Fields($0, path: path, overrides: overrides) }
-      dispatcherFields.append((key, fields, node))
+      dispatcherFields.append((key, fields, keyNode))
     }
 
     // Pass 2: the entries themselves. A group's copies share one description, read once.
@@ -116,12 +116,15 @@ enum TopologyFile {
     return base.hasSuffix(".yaml") ? String(base.dropLast(5)) : base
   }
 
-  /// Entries of an open mapping plus entries that overrides add to it.
-  private static func entries(_ f: Fields, _ key: String, required: Bool) -> [(String, ConfigNode)] {
+  /// Entries of an open mapping plus entries that overrides add to it: name, where the name is
+  /// written (for problems with the entry as a whole), and the value.
+  private static func entries(_ f: Fields, _ key: String, required: Bool) -> [(String, ConfigNode, ConfigNode)] {
     let node = required ? f.required(key) : f[key]
     let listed = node?.openMapping() ?? []
-    var out = listed.map { ($0.key, f.overrides.value(at: ConfigKeyPath.appending(key: $0.key, to: key)) ?? $0.value) }
-    out += f.overrides.additions(below: key, existing: Set(listed.map(\.key))).map { ($0.key, $0.value) }
+    var out = listed.map {
+      ($0.key, $0.keyNode, f.overrides.value(at: ConfigKeyPath.appending(key: $0.key, to: key)) ?? $0.value)
+    }
+    out += f.overrides.additions(below: key, existing: Set(listed.map(\.key))).map { ($0.key, $0.value, $0.value) }
     if required, node != nil, out.isEmpty { node?.error("a topology needs at least one station") }
     return out
   }

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+
+/// The `capsim` executable as a user runs it: exit status, stdout, stderr.
+///
+/// Uses the binary of the same build (`swift build -c release --build-tests` builds it next to
+/// the tests).
+@Suite struct EndToEndTests {
+  struct Output {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  static var binary: URL {
+    // Next to this test bundle first (same configuration), then the usual places.
+    let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let candidates = [here.appendingPathComponent("capsim"), root.appendingPathComponent(".build/release/capsim"),
+      root.appendingPathComponent(".build/debug/capsim")]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
+  }
+
+  static func fixture(_ name: String) -> String {
+    Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")!.path
+  }
+
+  static func capsim(_ arguments: [String]) throws -> Output {
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    process.currentDirectoryURL = root
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Output(
+      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+      stderr: String(decoding: stderr, as: UTF8.self))
+  }
+
+  @Test func binaryExists() {
+    #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build capsim first: \(Self.binary.path)")
+  }
+
+  @Test func validateReportsATypoWithFileLineColumnAndKeyPath() throws {
+    let file = Self.fixture("mm1-typo.yaml")
+    let result = try Self.capsim(["validate", file])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("\(file):5:5: error: stations.server.sevrice: unknown key 'sevrice'"))
+    #expect(result.stdout.contains("did you mean 'service'"))
+    #expect(result.stdout.contains("    sevrice: {distribution"))  // the source line
+    #expect(result.stdout.contains("^"))  // and a caret
+  }
+
+  @Test func validateNeverCrashesOnMalformedYAML() throws {
+    let result = try Self.capsim(["validate", Self.fixture("malformed.yaml")])
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("malformed.yaml:"))
+    #expect(result.stderr.isEmpty, "no crash report: \(result.stderr)")
+  }
+
+  @Test func everyShippedFileIsValid() throws {
+    let dir = Self.root
+    let files = try ["scenarios", "topologies"].flatMap { folder in
+      try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(folder).path)
+        .filter { $0.hasSuffix(".yaml") }.map { "\(folder)/\($0)" }
+    }
+    #expect(files.count >= 10)
+    let result = try Self.capsim(["validate"] + files)
+    #expect(result.status == 0, "\(result.stdout)")
+  }
+
+  /// Same scenario and seed give the same numbers, whatever the thread count.
+  @Test func sameSeedSameResultsForAnyThreadCount() throws {
+    func run(_ threads: Int) throws -> [String: Any] {
+      let r = try Self.capsim(["run", Self.fixture("small.yaml"), "--format", "json", "--threads", "\(threads)"])
+      #expect(r.status == 0, "\(r.stderr)")
+      var json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+      var run = json["run"] as! [String: Any]
+      run["wall_seconds"] = nil
+      json["run"] = run
+      return json
+    }
+    let one = try run(1)
+    let two = try run(2)
+    let a = try JSONSerialization.data(withJSONObject: one, options: .sortedKeys)
+    let b = try JSONSerialization.data(withJSONObject: two, options: .sortedKeys)
+    #expect(a == b)
+    let other = try Self.capsim(["run", Self.fixture("small.yaml"), "--format", "json", "--seed", "4"])
+    #expect(!other.stdout.contains(String(decoding: a, as: UTF8.self)))
+  }
+
+  /// The JSON output has the documented shape: seconds, confidence half-widths.
+  @Test func jsonOutputHasTheDocumentedFields() throws {
+    let r = try Self.capsim(["run", Self.fixture("small.yaml"), "--format", "json"])
+    #expect(r.status == 0)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let run = try #require(json["run"] as? [String: Any])
+    #expect(run["replications"] as? Int == 4)
+    #expect(run["length_s"] as? Double == 1800)
+    let station = try #require((json["stations"] as? [[String: Any]])?.first)
+    #expect(station["name"] as? String == "server")
+    let response = try #require(station["response_mean_s"] as? [String: Double])
+    // M/M/1 with rho = 0.8 and 100 ms service: W = 0.5 s; 4 replications of 30 minutes.
+    #expect(abs(response["mean"]! - 0.5) < 0.15)
+    #expect(response["half_width"]! > 0)
+    let flow = try #require(json["end_to_end"] as? [String: Any])
+    for key in ["throughput_per_s", "response_p95_s", "response_p99_s", "error_rate", "wait_mean_s"] {
+      #expect(flow[key] is [String: Any], "end_to_end.\(key)")
+    }
+  }
+
+  @Test func runRefusesABadScenarioWithStatusOne() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    try String(contentsOfFile: Self.fixture("mm1-typo.yaml"), encoding: .utf8)
+      .write(to: dir.appendingPathComponent("mm1.yaml"), atomically: true, encoding: .utf8)
+    try String(contentsOfFile: Self.fixture("small.yaml"), encoding: .utf8)
+      .write(to: dir.appendingPathComponent("small.yaml"), atomically: true, encoding: .utf8)
+    let r = try Self.capsim(["run", dir.appendingPathComponent("small.yaml").path])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("stations.server.sevrice"))
+    #expect(r.stderr.contains("not run"))
+  }
+
+  @Test func analyzeShowsTheoryNextToSimulation() throws {
+    let r = try Self.capsim(["analyze", Self.fixture("small.yaml")])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("M/M/1"))
+    #expect(r.stdout.contains("response p99"))
+  }
+
+  @Test func badFlagsAreUsageErrors() throws {
+    let r = try Self.capsim(["run", Self.fixture("small.yaml"), "--replications", "0"])
+    #expect(r.status == 64)
+    #expect(r.stderr.contains("--replications must be at least 1"))
+  }
+
+  @Test func helpTeaches() throws {
+    let r = try Self.capsim(["--help"])
+    #expect(r.status == 0)
+    for word in ["run", "validate", "analyze", "bench", "Examples"] { #expect(r.stdout.contains(word)) }
+    let run = try Self.capsim(["help", "run"])
+    #expect(run.stdout.contains("confidence interval"))
+  }
+
+  @Test func benchPrintsJSON() throws {
+    let r = try Self.capsim(["bench", "--customers", "20000", "--repeat", "1", "--format", "json"])
+    #expect(r.status == 0)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let workloads = try #require(json["workloads"] as? [[String: Any]])
+    #expect(workloads.count == 5)
+    #expect(workloads.allSatisfy { ($0["customersPerSecond"] as? Double ?? 0) > 0 })
+  }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import QueueingModel
+import ScenarioFile
+import Testing
+
+/// capsim's schema on top of the YAML reader: topologies and scenarios, as files on disk.
+@Suite struct ScenarioSchemaTests {
+  /// Writes files into a fresh folder and returns its path.
+  static func folder(_ files: [String: String]) throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-\(UUID().uuidString)")
+    for (name, text) in files {
+      let url = dir.appendingPathComponent(name)
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+    return dir.path
+  }
+
+  static let topology = """
+    stations:
+      web:
+        servers: 4
+        service: {distribution: exponential, mean: 100ms}
+        next: db
+      db:
+        servers: 2
+        service: {distribution: lognormal, mean: 5ms, cv: 1.5}
+    """
+
+  static func scenario(_ extra: String = "", arrivals: String = "  - {to: web, rate: 20/s}") -> String {
+    """
+    topology: topology.yaml
+    arrivals:
+    \(arrivals)
+    run: {length: 10min, replications: 3, seed: 5}
+    \(extra)
+    """
+  }
+
+  @Test func aValidScenarioBuildsItsNetwork() throws {
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.scenario()])
+    let (s, warnings) = try ScenarioFile.load(path: dir + "/s.yaml")
+    #expect(warnings.isEmpty)
+    #expect(s.network.stations.map(\.name) == ["web", "db"])
+    #expect(s.network.stations[0].routing == [Route(to: .station(1), probability: 1)])
+    #expect(s.network.sources[0].kind == .poisson(rate: 20))
+    #expect(s.window.horizon == 600)
+    #expect(s.replications == 3 && s.seed == 5)
+    #expect(abs(s.network.stations[1].service.mean - 0.005) < 1e-15)
+  }
+
+  /// The typo'd key is reported with file, line, column, key path and a suggestion.
+  @Test func typoInTopologyKeyNamesFileLineColumnAndKeyPath() throws {
+    let topology = Self.topology.replacingOccurrences(of: "    servers: 2", with: "    sevrers: 2")
+    let dir = try Self.folder(["topology.yaml": topology, "s.yaml": Self.scenario()])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    let typo = try #require(error.diagnostics.first { $0.keyPath == "stations.db.sevrers" })
+    #expect(typo.file.hasSuffix("topology.yaml"))
+    #expect(typo.line == 7 && typo.column == 5)
+    #expect(typo.message.contains("did you mean 'servers'"))
+    // and the missing required key is reported too: all problems at once
+    #expect(error.diagnostics.contains { $0.message.contains("missing required key 'servers'") })
+  }
+
+  @Test func everyProblemInOneFileIsReported() throws {
+    let topology = """
+      stations:
+        web:
+          servers: 0
+          service: {distribution: exponentail, mean: 100ms}
+          next: dbb
+        db:
+          servers: 2
+          capacity: 1
+          service: {distribution: exponential, mean: 5}
+      """
+    let dir = try Self.folder(["topology.yaml": topology, "s.yaml": Self.scenario()])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    let messages = error.diagnostics.map { "\($0.keyPath): \($0.message)" }
+    #expect(messages.contains { $0.hasPrefix("stations.web.servers:") })
+    #expect(messages.contains { $0.hasPrefix("stations.web.service.distribution:") && $0.contains("exponential") })
+    #expect(messages.contains { $0.hasPrefix("stations.web.next:") && $0.contains("did you mean 'db'") })
+    #expect(messages.contains { $0.hasPrefix("stations.db.service.mean:") && $0.contains("unit") })
+    #expect(messages.contains { $0.hasPrefix("stations.db.capacity:") && $0.contains("below servers") })
+  }
+
+  @Test func routingThatNeverLeavesIsRejected() throws {
+    let topology = """
+      stations:
+        a:
+          servers: 1
+          service: {distribution: exponential, mean: 10ms}
+          next: b
+        b:
+          servers: 1
+          service: {distribution: exponential, mean: 10ms}
+          next: a
+      """
+    let dir = try Self.folder(["topology.yaml": topology, "s.yaml": Self.scenario(arrivals: "  - {to: a, rate: 1/s}")])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    #expect(error.diagnostics.contains { $0.message.contains("can never leave") && $0.line == 2 })
+  }
+
+  @Test func unstableStationIsRejectedWithItsNumbers() throws {
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.scenario(arrivals: "  - {to: web, rate: 50/s}")])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    let d = try #require(error.diagnostics.first { $0.message.contains("grows without bound") })
+    #expect(d.message.contains("utilization 1.25"))
+    #expect(d.file.hasSuffix("topology.yaml"))
+  }
+
+  @Test func probabilitiesMustSumToOne() throws {
+    let topology = Self.topology.replacingOccurrences(
+      of: "    next: db", with: "    next: [{to: db, p: 0.5}, {to: exit, p: 0.4}]")
+    let dir = try Self.folder(["topology.yaml": topology, "s.yaml": Self.scenario()])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    #expect(error.diagnostics.contains { $0.keyPath == "stations.web.next" && $0.message.contains("sum to 1") })
+  }
+
+  /// What-ifs change the topology without copying it; errors in them point at the scenario.
+  @Test func overridesReplaceAddAndReportAtTheScenario() throws {
+    let good = Self.scenario("""
+      overrides:
+        stations.db.servers: 3
+        stations.db.service.cv: 0.5
+        stations.web.capacity: 50
+      """)
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": good])
+    let (s, _) = try ScenarioFile.load(path: dir + "/s.yaml")
+    #expect(s.network.stations[1].servers == .finite(3))
+    #expect(s.network.stations[0].capacity == 50)
+    #expect(abs(s.network.stations[1].service.squaredCV - 0.25) < 1e-12)
+
+    let bad = Self.scenario("""
+      overrides:
+        stations.db.srvers: 3
+        stations.web.servers: many
+      """)
+    let dir2 = try Self.folder(["topology.yaml": Self.topology, "s.yaml": bad])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir2 + "/s.yaml") }
+    let unused = try #require(error.diagnostics.first { $0.message.contains("matches nothing") })
+    #expect(unused.file.hasSuffix("s.yaml") && unused.line == 6)
+    #expect(unused.message.contains("did you mean 'stations.db.servers'"))
+    let wrongType = try #require(error.diagnostics.first { $0.message.contains("whole number") })
+    #expect(wrongType.file.hasSuffix("s.yaml") && wrongType.line == 7)
+  }
+
+  @Test func copiesExpandAndDispatchersTakeGroups() throws {
+    let topology = """
+      stations:
+        app:
+          copies: 3
+          servers: 2
+          service: {distribution: erlang, phases: 2, mean: 50ms}
+      dispatchers:
+        lb:
+          policy: weighted
+          targets: [app]
+          weights: [1, 2, 3]
+      """
+    let dir = try Self.folder(["topology.yaml": topology, "s.yaml": Self.scenario(arrivals: "  - {to: lb, rate: 10/s}")])
+    let (s, _) = try ScenarioFile.load(path: dir + "/s.yaml")
+    #expect(s.network.stations.map(\.name) == ["app[1]", "app[2]", "app[3]"])
+    #expect(s.network.dispatchers[0].targets == [0, 1, 2])
+    #expect(s.network.dispatchers[0].weights == [1, 2, 3])
+  }
+
+  @Test func arrivalSourcesTakeExactlyOneKind() throws {
+    let dir = try Self.folder([
+      "topology.yaml": Self.topology,
+      "s.yaml": Self.scenario(arrivals: "  - {to: web, rate: 1/s, users: 10}"),
+    ])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    #expect(error.diagnostics.contains { $0.keyPath == "arrivals[0]" && $0.message.contains("only one of") })
+  }
+
+  @Test func scheduleBreakpointsMustIncrease() throws {
+    let arrivals = """
+        - to: web
+          schedule:
+            end: 1h
+            points: [{at: 0s, rate: 1/s}, {at: 30min, rate: 2/s}, {at: 20min, rate: 1/s}]
+      """
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.scenario(arrivals: arrivals)])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    #expect(error.diagnostics.contains { $0.keyPath == "arrivals[0].schedule.points" && $0.message.contains("not later") })
+  }
+
+  @Test func missingTopologyFileIsAnError() throws {
+    let dir = try Self.folder(["s.yaml": Self.scenario()])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    #expect(error.diagnostics.contains { $0.keyPath == "topology" && $0.message.contains("not found") })
+  }
+
+  @Test func validateTellsTopologiesFromScenarios() throws {
+    let dir = try Self.folder(["topology.yaml": Self.topology, "odd.yaml": "name: x\n"])
+    #expect(!ScenarioFile.validate(path: dir + "/topology.yaml").hasErrors)
+    #expect(ScenarioFile.validate(path: dir + "/odd.yaml").hasErrors)
+  }
+}
