@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The `capsim` command: a discrete-event scaling simulator and capacity planner.
-package struct Capsim: AsyncParsableCommand {
+package struct Capsim: ParsableCommand {
   package static let configuration = CommandConfiguration(
     commandName: "capsim",
     abstract: "Simulate queueing networks request by request and plan capacity.",

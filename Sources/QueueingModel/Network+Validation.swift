@@ -39,9 +39,6 @@ extension Network {
     for (i, s) in sources.enumerated() where !valid(s.destination) {
       error(.source(i), "source '\(s.name)' sends customers to a station or dispatcher that does not exist")
     }
-    if sources.isEmpty, let first = stations.indices.first {
-      warn(.station(first), "no arrivals: nothing will happen")
-    }
     guard out.isEmpty else { return out }
 
     // Which nodes customers reach, and which can reach the exit.

@@ -39,24 +39,51 @@ extension NetworkSimulator {
   }
 
   /// Fewest present (waiting plus in service); ties uniformly at random, one draw only when tied.
+  ///
+  /// Three passes over the targets' counts, each a tight loop the compiler can vectorize: the
+  /// minimum, how many targets share it, then the chosen one among them. When the targets are one
+  /// block of consecutive stations (a group of copies) the passes read `present` directly.
   @inline(__always)
   private mutating func joinShortestQueue(_ d: Int, start: Int, count: Int) -> Int32 {
-    var best = Int32.max
-    var ties = 0
-    for k in start..<(start + count) {
-      let target = dispatchTargets[k]
-      var n = present[Int(target)]
-      if _joinShortestQueueCountsWaitingOnly { n = max(n - Int32(stations[Int(target)].busy), 0) }
-      if n < best {
-        best = n
-        ties = 0
-        tieScratch[0] = target
-        ties = 1
-      } else if n == best {
-        tieScratch[ties] = target
-        ties += 1
+    if _joinShortestQueueCountsWaitingOnly { return joinShortestWaitingQueue(d, start: start, count: count) }
+    let base = Int(dispatchers[d].contiguousBase)
+    if base >= 0 {
+      let (best, ties) = present.span.withUnsafeBufferPointer { all -> (Int32, Int) in
+        let counts = UnsafeBufferPointer(rebasing: all[base..<(base + count)])
+        var best = Int32.max
+        for n in counts { best = Swift.min(best, n) }
+        var ties = 0
+        for n in counts where n == best { ties += 1 }
+        return (best, ties)
       }
+      var chosen = ties == 1 ? 0 : pick(ties, d)
+      for k in 0..<count where present[base + k] == best {
+        if chosen == 0 { return Int32(base + k) }
+        chosen -= 1
+      }
+      preconditionFailure("join-shortest-queue lost its minimum")
     }
-    return ties == 1 ? tieScratch[0] : tieScratch[pick(ties, d)]
+    var best = Int32.max
+    for k in start..<(start + count) { best = Swift.min(best, present[Int(dispatchTargets[k])]) }
+    var ties = 0
+    for k in start..<(start + count) where present[Int(dispatchTargets[k])] == best { ties += 1 }
+    var chosen = ties == 1 ? 0 : pick(ties, d)
+    for k in start..<(start + count) where present[Int(dispatchTargets[k])] == best {
+      if chosen == 0 { return dispatchTargets[k] }
+      chosen -= 1
+    }
+    preconditionFailure("join-shortest-queue lost its minimum")
+  }
+
+  /// The deliberately wrong variant (see `_joinShortestQueueCountsWaitingOnly`): counts waiting
+  /// customers only, so an idle server and a busy one with an empty queue look the same.
+  private mutating func joinShortestWaitingQueue(_ d: Int, start: Int, count: Int) -> Int32 {
+    func waiting(_ k: Int) -> Int32 {
+      let s = Int(dispatchTargets[k])
+      return Swift.max(present[s] - Int32(stations[s].busy), 0)
+    }
+    let best = (start..<(start + count)).map(waiting).min()!
+    let tied = (start..<(start + count)).filter { waiting($0) == best }
+    return dispatchTargets[tied[tied.count == 1 ? 0 : pick(tied.count, d)]]
   }
 }

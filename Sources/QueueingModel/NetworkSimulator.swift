@@ -64,7 +64,6 @@ package struct NetworkSimulator: ~Copyable {
   var dispatchDraw: UniqueArray<Sampler>
   var dispatchTargets: [Int32]
   var dispatchCumulativeWeights: [Double]
-  var tieScratch: UniqueArray<Int32>
   /// A deliberately wrong join-shortest-queue that counts only waiting customers, so that tests
   /// can show the policy checks fail on it. Never set outside tests.
   package var _joinShortestQueueCountsWaitingOnly = false
@@ -84,6 +83,10 @@ package struct NetworkSimulator: ~Copyable {
   var nextStamp: UInt32 = 1
   /// Customers in the network now (closed-population customers who are thinking are not).
   package private(set) var inNetwork = 0
+  /// Trips through the network since time 0, by how they ended (not only in the window).
+  package private(set) var tripsCompleted = 0
+  package private(set) var tripsLost = 0
+  package private(set) var tripsTimedOut = 0
   // End to end.
   var flow = FlowCounters()
   var flowHistogram = LatencyHistogram(precision: .three)
@@ -137,9 +140,11 @@ package struct NetworkSimulator: ~Copyable {
     dispatchTargets = []
     dispatchCumulativeWeights = []
     for d in network.dispatchers {
+      let consecutive = d.targets.indices.allSatisfy { d.targets[$0] == d.targets[0] + $0 }
       dispatchers.append(
         DispatcherState(
-          policy: d.policy, start: Int32(dispatchTargets.count), count: Int32(d.targets.count)))
+          policy: d.policy, start: Int32(dispatchTargets.count), count: Int32(d.targets.count),
+          contiguousBase: consecutive ? Int32(d.targets[0]) : -1))
       dispatchTargets.append(contentsOf: d.targets.map { Int32($0) })
       let weights = d.weights ?? Array(repeating: 1, count: d.targets.count)
       let total = weights.reduce(0, +)
@@ -153,7 +158,6 @@ package struct NetworkSimulator: ~Copyable {
     }
     self.dispatchers = UniqueArray(copying: dispatchers)
     self.dispatchDraw = UniqueArray(copying: dispatchDraw)
-    tieScratch = UniqueArray(repeating: 0, count: network.dispatchers.map(\.targets.count).max() ?? 0)
 
     sourceTarget = network.sources.map { Self.encode($0.destination) }
     interarrival = UniqueArray(copying: network.sources.map { source in
@@ -408,6 +412,11 @@ package struct NetworkSimulator: ~Copyable {
     let now = sim.now
     let entered = customers[Int(c)].entryTime
     inNetwork -= 1
+    switch outcome {
+    case .completed: tripsCompleted += 1
+    case .lost: tripsLost += 1
+    case .timedOut: tripsTimedOut += 1
+    }
     if inWindow(entered) {
       taggedInNetwork -= 1
       switch outcome {
@@ -523,5 +532,7 @@ struct DispatcherState {
   let policy: DispatchPolicy
   let start: Int32
   let count: Int32
+  /// The first station when the targets are consecutive stations in order, else -1.
+  let contiguousBase: Int32
   var nextRoundRobin: Int32 = 0
 }

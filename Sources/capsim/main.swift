@@ -1,3 +1,3 @@
 import CapsimCLI
 
-await Capsim.main()
+Capsim.main()

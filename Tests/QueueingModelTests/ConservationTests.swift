@@ -1,0 +1,106 @@
+import QueueingModel
+import SimRandom
+import Testing
+
+/// Properties every run must have, over many random networks (seeded, repeatable; the seed is in
+/// every failure message).
+@Suite struct ConservationTests {
+  /// A random open network: 1-5 stations with random servers, service, capacity, timeout and
+  /// routing (always able to exit), sometimes behind a dispatcher.
+  static func randomNetwork(_ seed: UInt64) -> Network {
+    var rng = SplitMix64(seed: seed)
+    func uniform() -> Double { Double(rng.next() >> 11) * 0x1p-53 }
+    func int(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+    let n = 1 + int(5)
+    let services: [Distribution] = [
+      try! .exponential(mean: 0.1), try! .lognormal(mean: 0.08, cv: 2), try! .deterministic(0.05),
+      try! .erlang(phases: 3, mean: 0.1), try! .uniform(low: 0.01, high: 0.2),
+    ]
+    var stations: [Station] = []
+    for i in 0..<n {
+      var routes: [Route] = []
+      if i + 1 < n && uniform() < 0.7 {
+        let p = 0.2 + 0.6 * uniform()
+        routes = [Route(to: .station(i + 1 + int(n - i - 1)), probability: p), Route(to: .exit, probability: 1 - p)]
+      }
+      if i > 0 && uniform() < 0.2 {  // feedback to an earlier station
+        routes = [Route(to: .station(int(i)), probability: 0.1), Route(to: .exit, probability: 0.9)]
+      }
+      let servers = 1 + int(4)
+      stations.append(Station(
+        name: "s\(i)", servers: uniform() < 0.1 ? .infinite : .finite(servers), service: services[int(services.count)],
+        capacity: uniform() < 0.4 ? servers + int(6) : nil, timeout: uniform() < 0.3 ? 0.05 + uniform() : nil,
+        routing: routes))
+    }
+    var dispatchers: [Dispatcher] = []
+    var entry = Destination.station(0)
+    if n >= 2 && uniform() < 0.5 {
+      let policy = DispatchPolicy.allCases[int(DispatchPolicy.allCases.count)]
+      dispatchers = [Dispatcher(name: "lb", policy: policy, targets: [0, 1], weights: policy == .weighted ? [1, 3] : nil)]
+      entry = .dispatcher(0)
+    }
+    let rate = 5 + 40 * uniform()
+    return Network(stations: stations, dispatchers: dispatchers, sources: [Source(name: "in", kind: .poisson(rate: rate), to: entry)])
+  }
+
+  /// arrivals = completed + lost + timed out + in the network, at any moment.
+  @Test(arguments: 0..<40)
+  func everyArrivalIsAccountedFor(seed: UInt64) {
+    let network = Self.randomNetwork(seed)
+    var sim = NetworkSimulator(network: network, window: RunWindow(warmup: 10, horizon: 200), seed: seed, replication: 0)
+    var lastTime = 0.0
+    for t in stride(from: 7.3, through: 200, by: 17.1) {
+      sim.advance(to: t)
+      #expect(sim.now >= lastTime, "seed \(seed): clock went back")
+      lastTime = sim.now
+      let arrived = sim.arrivalsBySource.span[0]
+      let accounted = sim.tripsCompleted + sim.tripsLost + sim.tripsTimedOut + sim.inNetwork
+      #expect(arrived == accounted, "seed \(seed) at \(t): \(arrived) arrivals, \(accounted) accounted for")
+      #expect(sim.inNetwork >= 0)
+    }
+  }
+
+  /// A closed population is conserved: every user is thinking or in the network.
+  @Test(arguments: 0..<10)
+  func closedPopulationIsConserved(seed: UInt64) throws {
+    var network = Self.randomNetwork(seed)
+    network.sources = [Source(name: "users", kind: .closed(users: 25, think: try .exponential(mean: 0.5)), to: .station(0))]
+    var sim = NetworkSimulator(network: network, window: RunWindow(warmup: 5, horizon: 100), seed: seed, replication: 0)
+    for t in stride(from: 3.0, through: 100, by: 9.7) {
+      sim.advance(to: t)
+      #expect(sim.inNetwork >= 0 && sim.inNetwork <= 25, "seed \(seed): \(sim.inNetwork) of 25 users in the network")
+    }
+  }
+
+  /// Little's law at every station: L = lambda W, with lambda the accepted throughput and W the
+  /// mean sojourn of completed visits. Timeouts are left out (an abandoning customer's time in
+  /// the queue counts in L but not in W). The window is long (about 100,000 visits), so the
+  /// edge effects of a finite window stay below the 3% tolerance.
+  @Test(arguments: 0..<15)
+  func littlesLawHoldsAtEveryStation(seed: UInt64) {
+    var network = Self.randomNetwork(seed)
+    for i in network.stations.indices { network.stations[i].timeout = nil }
+    guard network.problems().allSatisfy({ !$0.isError }) else { return }  // unstable draw: no steady state
+    var sim = NetworkSimulator(network: network, window: RunWindow(warmup: 200, horizon: 5000), seed: seed, replication: 0)
+    let result = sim.run()
+    for s in result.stations where s.completed > 1000 {
+      let little = s.throughput * s.meanResponse
+      #expect(
+        abs(s.meanInStation - little) <= 0.03 * max(s.meanInStation, 0.05),
+        "seed \(seed) station \(s.name): L = \(s.meanInStation), lambda W = \(little)")
+    }
+  }
+}
+
+/// A repeatable generator for property tests (SplitMix64).
+struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed &* 0x9e37_79b9_7f4a_7c15 }
+  mutating func next() -> UInt64 {
+    state &+= 0x9e37_79b9_7f4a_7c15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+    return z ^ (z >> 31)
+  }
+}
