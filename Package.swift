@@ -31,7 +31,6 @@ let package = Package(
     /** Discrete-event kernel: clock and future event list, nothing else. */
     .target(
       name: "SimKernel",
-      dependencies: [.product(name: "HeapModule", package: "swift-collections")],
       exclude: ["README.md"],
       swiftSettings: optimized
     ),

@@ -48,20 +48,24 @@ extension NetworkSimulator {
     if _joinShortestQueueCountsWaitingOnly { return joinShortestWaitingQueue(d, start: start, count: count) }
     let base = Int(dispatchers[d].contiguousBase)
     if base >= 0 {
+      // Wrapping arithmetic (&+=) keeps overflow checks out of the loops so they vectorize.
       let (best, ties) = present.span.withUnsafeBufferPointer { all -> (Int32, Int) in
         let counts = UnsafeBufferPointer(rebasing: all[base..<(base + count)])
         var best = Int32.max
         for n in counts { best = Swift.min(best, n) }
         var ties = 0
-        for n in counts where n == best { ties += 1 }
+        for n in counts { ties &+= n == best ? 1 : 0 }
         return (best, ties)
       }
-      var chosen = ties == 1 ? 0 : pick(ties, d)
-      for k in 0..<count where present[base + k] == best {
-        if chosen == 0 { return Int32(base + k) }
-        chosen -= 1
+      let chosen = ties == 1 ? 0 : pick(ties, d)
+      return present.span.withUnsafeBufferPointer { all -> Int32 in
+        var remaining = chosen
+        for k in base..<(base + count) where all[k] == best {
+          if remaining == 0 { return Int32(k) }
+          remaining &-= 1
+        }
+        preconditionFailure("join-shortest-queue lost its minimum")
       }
-      preconditionFailure("join-shortest-queue lost its minimum")
     }
     var best = Int32.max
     for k in start..<(start + count) { best = Swift.min(best, present[Int(dispatchTargets[k])]) }

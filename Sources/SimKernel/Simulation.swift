@@ -1,5 +1,3 @@
-import HeapModule
-
 /// A simulation clock with its future event list.
 ///
 /// A model owns one `Simulation` per replication and drives it itself:
@@ -13,7 +11,7 @@ import HeapModule
 /// The clock never runs backwards: scheduling into the past is a programmer error.
 ///
 /// An event handed out stays at the top of the heap until the next call: if its handler schedules
-/// something, the first new event replaces it in one sift (`Heap.replaceMin`) instead of a removal
+/// something, the first new event replaces it in one sift (`EventQueue.replaceMin`) instead of a removal
 /// and an insertion. Most handlers schedule exactly one event (the next arrival, the next
 /// departure), so this halves the heap work per event (the "hold" operation of classic event-list
 /// studies, Jones 1986).
@@ -25,7 +23,7 @@ public struct Simulation<Payload> {
   internal var _now: SimTime
 
   @usableFromInline
-  internal var _events: Heap<Event<Payload>>
+  internal var _events: EventQueue<Payload>
 
   @usableFromInline
   internal var _nextSequence: UInt64
@@ -43,7 +41,7 @@ public struct Simulation<Payload> {
   @inlinable
   public init(startingAt start: SimTime = 0) {
     _now = start
-    _events = Heap()
+    _events = EventQueue()
     _nextSequence = 0
     _topIsHandled = false
     _processedCount = 0

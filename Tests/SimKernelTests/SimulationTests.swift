@@ -86,3 +86,35 @@ struct SplitMix: RandomNumberGenerator {
     return z ^ (z >> 31)
   }
 }
+
+@Suite struct EventQueueTests {
+  /// Random inserts, pops and replacements against a sorted reference, over many seeds.
+  @Test(arguments: 0..<30)
+  func popsInTimeThenSequenceOrder(seed: UInt64) {
+    var rng = SplitMix(seed: seed)
+    var queue = EventQueue<Int>()
+    var reference: [Event<Int>] = []
+    var sequence: UInt64 = 0
+    for step in 0..<2000 {
+      let r = rng.next() % 10
+      if r < 5 || reference.isEmpty {
+        let e = Event(time: Double(rng.next() % 100), sequence: sequence, payload: step)
+        sequence += 1
+        queue.insert(e)
+        reference.append(e)
+      } else if r < 8 {
+        let popped = queue.popMin()
+        reference.sort(by: <)
+        #expect(popped?.sequence == reference.removeFirst().sequence, "seed \(seed) step \(step)")
+      } else {
+        let e = Event(time: Double(rng.next() % 100), sequence: sequence, payload: step)
+        sequence += 1
+        reference.sort(by: <)
+        let replaced = queue.replaceMin(with: e)
+        #expect(replaced.sequence == reference.removeFirst().sequence, "seed \(seed) step \(step)")
+        reference.append(e)
+      }
+      #expect(queue.count == reference.count)
+    }
+  }
+}
