@@ -21,23 +21,14 @@ struct Analyze: ParsableCommand {
   @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
   var scenario: String
 
-  @Option(help: "Independent replications (overrides the scenario's run.replications).")
-  var replications: Int?
-
-  @Option(help: "Worker threads (default: one per core).")
-  var threads: Int?
+  @OptionGroup var experiment: ExperimentOptions
 
   @Flag(help: "Theory only: do not simulate.")
   var theoryOnly = false
 
-  func validate() throws {
-    if let replications, replications < 1 { throw ValidationError("--replications must be at least 1") }
-  }
-
   func run() throws {
     let (loaded, warnings) = try loadScenario(scenario)
-    var s = loaded
-    if let replications { s.replications = replications }
+    let s = experiment.apply(to: loaded)
     printWarnings(warnings)
     let answer: TheoryAnswer
     switch s.network.theory() {
@@ -52,8 +43,8 @@ struct Analyze: ParsableCommand {
     print("\(s.name): \(answer.method)")
     var result: ExperimentResult? = nil
     if !theoryOnly {
-      let experiment = Experiment(network: s.network, window: s.window, replications: s.replications, seed: s.seed)
-      result = experiment.run(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+      result = Experiment(network: s.network, window: s.window, replications: s.replications, seed: s.seed)
+        .run(threads: experiment.workerThreads)
       print("simulated: \(s.replications) replications, seed \(s.seed), \(Format.duration(s.window.horizon)) each after \(Format.duration(s.window.warmup)) warm-up")
     }
     var table = TextTable(columns: theoryOnly ? ["where", "metric", "theory"] : ["where", "metric", "theory", "simulated", "z"])

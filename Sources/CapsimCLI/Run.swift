@@ -20,6 +20,32 @@ struct Run: ParsableCommand {
   @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
   var scenario: String
 
+  @OptionGroup var experiment: ExperimentOptions
+
+  @Option(help: "Output format: table or json.")
+  var format: OutputFormat = .table
+
+  @Flag(help: "No progress on stderr.")
+  var quiet = false
+
+  func run() throws {
+    let (loaded, warnings) = try loadScenario(scenario)
+    let s = experiment.apply(to: loaded)
+    printWarnings(warnings)
+    let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
+    let result = Experiment(network: s.network, window: s.window, replications: s.replications, seed: s.seed)
+      .run(threads: experiment.workerThreads) { progress.update($0) }
+    progress.finish()
+    let report = RunReport(scenario: s, result: result)
+    switch format {
+    case .json: print(try report.json())
+    case .table: print(report.table())
+    }
+  }
+}
+
+/// Seed, replications and threads: the options every simulating command takes.
+struct ExperimentOptions: ParsableArguments {
   @Option(help: "Random seed (overrides the scenario's run.seed).")
   var seed: UInt64?
 
@@ -29,35 +55,19 @@ struct Run: ParsableCommand {
   @Option(help: "Worker threads (default: one per core). Results are the same for any value.")
   var threads: Int?
 
-  @Option(help: "Output format: table or json.")
-  var format: OutputFormat = .table
-
-  @Flag(help: "No progress on stderr.")
-  var quiet = false
-
   func validate() throws {
     if let replications, replications < 1 { throw ValidationError("--replications must be at least 1") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
   }
 
-  func run() throws {
-    let (loaded, warnings) = try loadScenario(scenario)
-    var s = loaded
+  func apply(to scenario: Scenario) -> Scenario {
+    var s = scenario
     if let seed { s.seed = seed }
     if let replications { s.replications = replications }
-    printWarnings(warnings)
-    let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
-    let experiment = Experiment(network: s.network, window: s.window, replications: s.replications, seed: s.seed)
-    let result = experiment.run(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) {
-      progress.update($0)
-    }
-    progress.finish()
-    let report = RunReport(scenario: s, result: result)
-    switch format {
-    case .json: print(try report.json())
-    case .table: print(report.table())
-    }
+    return s
   }
+
+  var workerThreads: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 }
 
 /// Loads a scenario, or prints its diagnostics and exits with status 1.

@@ -237,13 +237,8 @@ extension Network {
     }
     let network = try JacksonNetwork(
       stations: stations.indices.map { i in
-        let kind: StationKind
-        switch stations[i].servers {
-        case .finite(let c): kind = .queueing(servers: c)
-        case .infinite: kind = .delay
-        }
-        return JacksonNetwork.Station(
-          externalArrivalRate: external[i], serviceRate: 1 / stations[i].service.mean, kind: kind)
+        JacksonNetwork.Station(
+          externalArrivalRate: external[i], serviceRate: 1 / stations[i].service.mean, kind: stations[i].theoryKind)
       },
       routing: routing)
     var out: [TheoryPrediction] = [
@@ -285,12 +280,7 @@ extension Network {
       let network = try ClosedNetwork(
         population: users, thinkTime: think.mean,
         stations: stations.indices.map { i in
-          let kind: StationKind
-          switch stations[i].servers {
-          case .finite(let c): kind = .queueing(servers: c)
-          case .infinite: kind = .delay
-          }
-          return ClosedNetwork.Station(demand: visits[i] * stations[i].service.mean, kind: kind)
+          ClosedNetwork.Station(demand: visits[i] * stations[i].service.mean, kind: stations[i].theoryKind)
         })
       let solution = network.solution
       var out: [TheoryPrediction] = [
@@ -308,6 +298,16 @@ extension Network {
       return .success(TheoryAnswer(method: "closed network, exact mean value analysis", predictions: out))
     } catch {
       return .failure("\(error)")
+    }
+  }
+}
+
+extension Station {
+  /// The station as queueing theory sees it.
+  var theoryKind: StationKind {
+    switch servers {
+    case .finite(let c): return .queueing(servers: c)
+    case .infinite: return .delay
     }
   }
 }
