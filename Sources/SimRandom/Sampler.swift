@@ -22,7 +22,7 @@ public struct Sampler {
   }
 
   /// The next variate.
-  @inlinable
+  @inlinable @inline(__always)
   public mutating func next() -> Double {
     if position == buffer.count { refill() }
     let value = buffer[position]

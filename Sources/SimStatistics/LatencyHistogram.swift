@@ -47,7 +47,7 @@ public struct LatencyHistogram: ~Copyable {
   deinit { counts.deallocate() }
 
   /// Records one duration in seconds (negative values count as 0).
-  @inlinable
+  @inlinable @inline(__always)
   public mutating func record(_ seconds: Double) {
     _count &+= 1
     if seconds < smallest { smallest = seconds }
