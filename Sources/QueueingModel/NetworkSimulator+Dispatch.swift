@@ -40,12 +40,18 @@ extension NetworkSimulator {
 
   /// Fewest present (waiting plus in service); ties uniformly at random, one draw only when tied.
   ///
-  /// Three passes over the targets' counts, each a tight loop the compiler can vectorize: the
-  /// minimum, how many targets share it, then the chosen one among them. When the targets are one
-  /// block of consecutive stations (a group of copies) the passes read `present` directly.
+  /// Targets that are one block of consecutive stations (a group of copies) have a
+  /// `ShortestQueueIndex`: O(1). Otherwise three passes over the targets' counts: the minimum, how
+  /// many share it, then the chosen one among them.
   @inline(__always)
   private mutating func joinShortestQueue(_ d: Int, start: Int, count: Int) -> Int32 {
     if _joinShortestQueueCountsWaitingOnly { return joinShortestWaitingQueue(d, start: start, count: count) }
+    let indexed = Int(dispatchers[d].shortestQueueIndex)
+    if indexed >= 0 {
+      let first = shortestQueues[indexed].order[0]
+      let ties = shortestQueues[indexed].tiesAtMinimum(Int(present[Int(first)]))
+      return ties == 1 ? first : shortestQueues[indexed].order[pick(ties, d)]
+    }
     let base = Int(dispatchers[d].contiguousBase)
     if base >= 0 {
       // Wrapping arithmetic (&+=) keeps overflow checks out of the loops so they vectorize.

@@ -63,6 +63,10 @@ package struct NetworkSimulator: ~Copyable {
   var dispatchers: UniqueArray<DispatcherState>
   var dispatchDraw: UniqueArray<Sampler>
   var dispatchTargets: [Int32]
+  /// Join-shortest-queue dispatchers over consecutive stations keep an ordered index.
+  var shortestQueues = UniqueArray<ShortestQueueIndex>()
+  /// Per station, its index in `shortestQueues`, or -1.
+  var shortestQueueOf: UniqueArray<Int32>
   var dispatchCumulativeWeights: [Double]
   /// A deliberately wrong join-shortest-queue that counts only waiting customers, so that tests
   /// can show the policy checks fail on it. Never set outside tests.
@@ -89,7 +93,7 @@ package struct NetworkSimulator: ~Copyable {
   package private(set) var tripsTimedOut = 0
   // End to end.
   var flow = FlowCounters()
-  var flowHistogram = LatencyHistogram(precision: .three)
+  var flowHistogram = LatencyHistogram(precision: .fine)
   var taggedInNetwork = 0
   var windowOver = false
   var streams: [RandomStream] = []
@@ -115,7 +119,7 @@ package struct NetworkSimulator: ~Copyable {
       $0.routing.count > 1 ? Sampler(uniform, stream: stream("station/\($0.name)/routing")) : nil
     })
     stationHistograms = UniqueArray(minimumCapacity: network.stations.count)
-    for _ in network.stations { stationHistograms.append(LatencyHistogram(precision: .two)) }
+    for _ in network.stations { stationHistograms.append(LatencyHistogram(precision: .coarse)) }
     routeStart = [0]
     routeCumulative = []
     routeTarget = []
@@ -156,6 +160,17 @@ package struct NetworkSimulator: ~Copyable {
       dispatchCumulativeWeights[dispatchCumulativeWeights.count - 1] = .infinity
       dispatchDraw.append(Sampler(uniform, stream: stream("dispatcher/\(d.name)")))
     }
+    // A station can sit in one shortest-queue index; dispatchers sharing stations fall back to
+    // scanning (correct, only slower).
+    var indexOf = [Int32](repeating: -1, count: network.stations.count)
+    for (k, d) in dispatchers.enumerated() where d.policy == .joinShortestQueue && d.contiguousBase >= 0 {
+      let members = Int(d.contiguousBase)..<Int(d.contiguousBase + d.count)
+      guard members.allSatisfy({ indexOf[$0] == -1 }) else { continue }
+      for s in members { indexOf[s] = Int32(shortestQueues.count) }
+      shortestQueues.append(ShortestQueueIndex(base: Int(d.contiguousBase), count: Int(d.count)))
+      dispatchers[k].shortestQueueIndex = Int32(shortestQueues.count - 1)
+    }
+    shortestQueueOf = UniqueArray(copying: indexOf)
     self.dispatchers = UniqueArray(copying: dispatchers)
     self.dispatchDraw = UniqueArray(copying: dispatchDraw)
 
@@ -326,6 +341,9 @@ package struct NetworkSimulator: ~Copyable {
     }
     flush(s)
     present[s] += 1
+    if shortestQueueOf[s] >= 0 {
+      shortestQueues[Int(shortestQueueOf[s])].increment(s, from: Int(present[s]) - 1)
+    }
     if stations[s].busy < stations[s].servers {
       stations[s].busy += 1
       startService(customer: c, station: s)
@@ -362,6 +380,9 @@ package struct NetworkSimulator: ~Copyable {
     let now = sim.now
     flush(s)
     present[s] -= 1
+    if shortestQueueOf[s] >= 0 {
+      shortestQueues[Int(shortestQueueOf[s])].decrement(s, from: Int(present[s]) + 1)
+    }
     let arrived = customers[Int(c)].visitArrival
     if inWindow(arrived) {
       let response = now - arrived
@@ -399,6 +420,9 @@ package struct NetworkSimulator: ~Copyable {
     customers[Int(c)].waitStamp = 0
     flush(s)
     present[s] -= 1
+    if shortestQueueOf[s] >= 0 {
+      shortestQueues[Int(shortestQueueOf[s])].decrement(s, from: Int(present[s]) + 1)
+    }
     if inWindow(customers[Int(c)].visitArrival) { stations[s].visits.timedOut += 1 }
     leave(c, outcome: .timedOut)
   }
@@ -534,5 +558,7 @@ struct DispatcherState {
   let count: Int32
   /// The first station when the targets are consecutive stations in order, else -1.
   let contiguousBase: Int32
+  /// Its `ShortestQueueIndex`, or -1 (not join-shortest-queue, or stations shared).
+  var shortestQueueIndex: Int32 = -1
   var nextRoundRobin: Int32 = 0
 }

@@ -165,3 +165,26 @@ struct DispatchChain {
     return (customers / lambda, waits)
   }
 }
+
+@Suite struct ShortestQueueIndexTests {
+  /// The O(1) index stays equal to the counts it mirrors through arrivals, departures, timeouts
+  /// and losses, over seeded random pools.
+  @Test(arguments: 0..<20)
+  func indexMirrorsCounts(seed: UInt64) throws {
+    var rng = SplitMix64(seed: seed)
+    let n = 2 + Int(rng.next() % 12)
+    let stations = (0..<n).map { i in
+      Station(
+        name: "s\(i)", servers: .finite(1 + Int(rng.next() % 3)), service: try! .exponential(mean: 1),
+        capacity: rng.next() % 2 == 0 ? 8 : nil, timeout: rng.next() % 2 == 0 ? 3 : nil)
+    }
+    let network = Network(
+      stations: stations, dispatchers: [Dispatcher(name: "lb", policy: .joinShortestQueue, targets: Array(0..<n))],
+      sources: [Source(name: "in", kind: .poisson(rate: Double(n) * 1.5), to: .dispatcher(0))])
+    var sim = NetworkSimulator(network: network, window: RunWindow(warmup: 0, horizon: 300), seed: seed, replication: 0)
+    for t in stride(from: 1.0, through: 300, by: 2.3) {
+      sim.advance(to: t)
+      sim._checkShortestQueueIndexes()
+    }
+  }
+}
