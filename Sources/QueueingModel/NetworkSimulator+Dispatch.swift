@@ -19,16 +19,21 @@ extension NetworkSimulator {
     case .joinShortestQueue:
       return joinShortestQueue(d, start: start, count: count)
     case .powerOfTwo:
+      // One uniform does it all: U n(n-1) picks an ordered pair of distinct targets uniformly,
+      // and its fractional part (about 40 random bits left) breaks a tie.
       guard count > 1 else { return dispatchTargets[start] }
-      let i = pick(count, d)
-      var j = pick(count - 1, d)
-      if j >= i { j += 1 }
-      let a = dispatchTargets[start + i]
-      let b = dispatchTargets[start + j]
+      let pairs = count &* (count &- 1)
+      let x = dispatchDraw[d].next() * Double(pairs)
+      let k = Swift.min(Int(x), pairs &- 1)
+      let i = k / (count &- 1)
+      var j = k % (count &- 1)
+      if j >= i { j &+= 1 }
+      let a = dispatchTargets[start &+ i]
+      let b = dispatchTargets[start &+ j]
       let na = present[Int(a)]
       let nb = present[Int(b)]
       if na != nb { return na < nb ? a : b }
-      return pick(2, d) == 0 ? a : b
+      return x - Double(k) < 0.5 ? a : b
     }
   }
 

@@ -248,6 +248,10 @@ extension Distribution {
       for i in buffer.indices { buffer[i] = gsl_ran_exponential(rng, m) }
     case .deterministic(let v):
       buffer.update(repeating: v)
+    case .uniform(let a, let b):
+      for i in buffer.indices { buffer[i] = gsl_ran_flat(rng, a, b) }
+    case .lognormal(let mu, let sigma):
+      for i in buffer.indices { buffer[i] = gsl_ran_lognormal(rng, mu, sigma) }
     default:
       for i in buffer.indices { buffer[i] = sample(rng) }
     }
