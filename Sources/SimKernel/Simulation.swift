@@ -70,9 +70,9 @@ public struct Simulation<Payload> {
   ///
   /// - Precondition: `time >= now` (and not NaN).
   /// - Complexity: O(log n) in the number of pending events.
-  @inlinable
+  @inlinable @inline(__always)
   public mutating func schedule(_ payload: Payload, at time: SimTime) {
-    precondition(time >= now, "cannot schedule at \(time), before now (\(now))")
+    if !(time >= _now) { _schedulingIntoThePast(time, now: _now) }
     let event = Event(time: time, sequence: _nextSequence, payload: payload)
     _nextSequence &+= 1
     if _topIsHandled {
@@ -81,6 +81,12 @@ public struct Simulation<Payload> {
     } else {
       _events.insert(event)
     }
+  }
+
+  /// The failure of `schedule(_:at:)`, out of line so the hot path stays small.
+  @usableFromInline @inline(never)
+  internal func _schedulingIntoThePast(_ time: SimTime, now: SimTime) -> Never {
+    preconditionFailure("cannot schedule at \(time), before now (\(now))")
   }
 
   /// Schedules `payload` `delay` seconds from now.
@@ -92,7 +98,7 @@ public struct Simulation<Payload> {
   /// Removes and returns the next event, advancing the clock to its time.
   ///
   /// - Complexity: O(log n).
-  @inlinable
+  @inlinable @inline(__always)
   public mutating func step() -> Event<Payload>? {
     removeHandled()
     guard let event = _events.min else { return nil }
