@@ -61,6 +61,9 @@ let package = Package(
       swiftSettings: optimized
     ),
 
+    /** Seasons, office hours and local calendars: demand over simulated time. */
+    .target(name: "Demand", dependencies: ["QueueingModel"], exclude: ["README.md"]),
+
     // MARK: Files and command line
 
     /** YAML topologies and scenarios, diagnostics with file:line:column. */
@@ -95,6 +98,7 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "ScenarioFileTests", dependencies: ["ScenarioFile"]),
+    .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: ["CapsimCLI"],

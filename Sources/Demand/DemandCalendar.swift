@@ -1,0 +1,74 @@
+import Foundation
+import QueueingModel
+
+/// Demand over simulated time in one territory's local time: day profile x week profile x the
+/// strongest season. Simulated time runs in real seconds from `start`, so a local day with a
+/// daylight-saving change has 23 or 25 hours and office hours stay at the same wall-clock time.
+package struct DemandCalendar: Sendable {
+  package var timeZone: TimeZone
+  /// The instant at which simulated time is 0.
+  package var start: Date
+  package var day: DayProfile
+  package var week: WeekProfile
+  package var seasons: [Season]
+
+  package init(
+    timeZone: TimeZone, start: Date, day: DayProfile = .officeHours, week: WeekProfile = .workingWeek,
+    seasons: [Season] = []
+  ) {
+    self.timeZone = timeZone
+    self.start = start
+    self.day = day
+    self.week = week
+    self.seasons = seasons
+  }
+
+  /// The instant of a local civil date and time in `timeZone` (the earlier one when the
+  /// wall-clock time repeats, the later reading when it does not exist).
+  package static func instant(_ date: CivilDate, hour: Double = 0, in timeZone: TimeZone) -> Date {
+    let local = Double(date.daysSinceEpoch) * 86_400 + hour * 3_600
+    // Try the offset in force a day before and after: one of them is right unless the time
+    // falls in a gap, in which case the later offset gives the time after the jump.
+    let guess = Date(timeIntervalSince1970: local)
+    for probe in [guess.addingTimeInterval(-86_400), guess.addingTimeInterval(86_400)] {
+      let offset = Double(timeZone.secondsFromGMT(for: probe))
+      let candidate = Date(timeIntervalSince1970: local - offset)
+      if Double(timeZone.secondsFromGMT(for: candidate)) == offset { return candidate }
+    }
+    return Date(timeIntervalSince1970: local - Double(timeZone.secondsFromGMT(for: guess)))
+  }
+
+  /// Local date and hour of the day at simulated second `t`.
+  package func localTime(at t: Double) -> (date: CivilDate, hour: Double) {
+    let instant = start.addingTimeInterval(t)
+    let local = instant.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: instant))
+    let days = (local / 86_400).rounded(.down)
+    return (CivilDate(daysSinceEpoch: Int(days)), (local - days * 86_400) / 3_600)
+  }
+
+  /// The demand multiplier at simulated second `t` (1 = the busiest moment of a normal working
+  /// Monday).
+  package func multiplier(at t: Double) -> Double {
+    let (date, hour) = localTime(at: t)
+    let dayIndex = Double(date.daysSinceEpoch) + hour / 24
+    let season = seasons.reduce(1.0) { max($0, $1.factor(atDay: dayIndex)) }
+    return day.weight(atHour: hour) * week.weight(weekday: date.weekday) * season
+  }
+
+  /// Arrival rates `baseRate x multiplier` for `duration` seconds, as a schedule the simulator
+  /// samples exactly: piecewise linear through the multiplier at every `resolution` seconds.
+  /// With the default 5 minutes the profile's day integral is kept to better than 0.1%.
+  package func rateSchedule(baseRate: Double, duration: Double, resolution: Double = 300) throws -> RateSchedule {
+    let steps = max(1, Int((duration / resolution).rounded(.up)))
+    var times: [Double] = []
+    var rates: [Double] = []
+    times.reserveCapacity(steps + 1)
+    rates.reserveCapacity(steps + 1)
+    for i in 0..<steps {
+      let t = Double(i) * resolution
+      times.append(t)
+      rates.append(baseRate * multiplier(at: t))
+    }
+    return try RateSchedule(times: times, rates: rates, period: duration, interpolation: .linear)
+  }
+}

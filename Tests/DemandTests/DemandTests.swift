@@ -1,0 +1,105 @@
+import Demand
+import Foundation
+import QueueingModel
+import Testing
+
+@Suite struct CivilDateTests {
+  @Test func roundTripsAndWeekdays() {
+    for days in stride(from: -800_000, through: 800_000, by: 997) {
+      #expect(CivilDate(daysSinceEpoch: days).daysSinceEpoch == days)
+    }
+    #expect(CivilDate(1970, 1, 1).daysSinceEpoch == 0)
+    #expect(CivilDate(2026, 11, 21).weekday == 6)  // a Saturday
+    #expect(CivilDate(2000, 2, 29).isValid)
+    #expect(!CivilDate(2100, 2, 29).isValid)
+    #expect(CivilDate(2026, 12, 31).adding(days: 1) == CivilDate(2027, 1, 1))
+  }
+}
+
+@Suite struct SeasonRuleTests {
+  /// Hand-checked against the published dates.
+  @Test(arguments: [
+    (2025, CivilDate(2025, 9, 20), CivilDate(2025, 10, 5)),
+    (2026, CivilDate(2026, 9, 19), CivilDate(2026, 10, 4)),
+    (2027, CivilDate(2027, 9, 18), CivilDate(2027, 10, 3)),
+    (2028, CivilDate(2028, 9, 16), CivilDate(2028, 10, 3)),
+  ])
+  func oktoberfestDates(year: Int, start: CivilDate, end: CivilDate) {
+    let dates = SeasonRules.oktoberfest(year)
+    #expect(dates.lowerBound == start)
+    #expect(dates.upperBound == end)
+    #expect(dates.lowerBound.weekday == 6)  // always opens on a Saturday
+  }
+
+  @Test func spargelEndsOnJohannistag() {
+    #expect(SeasonRules.spargel(2026).upperBound == CivilDate(2026, 6, 24))
+    #expect(SeasonRules.spargel(2026, opening: CivilDate(2026, 4, 2)).lowerBound == CivilDate(2026, 4, 2))
+    #expect(SeasonRules.christmasCatering(2026).upperBound == CivilDate(2026, 12, 23))
+  }
+
+  @Test func seasonRampsUpHoldsAndRampsDown() {
+    let s = Season(
+      name: "christmas", dates: CivilDate(2026, 12, 1)...CivilDate(2026, 12, 10), multiplier: 5,
+      rampUpDays: 4, rampDownDays: 2, leadDays: -1)
+    let start = Double(CivilDate(2026, 11, 30).daysSinceEpoch)  // one day of lead
+    #expect(s.factor(atDay: start - 5) == 1)
+    #expect(abs(s.factor(atDay: start - 2) - 3) < 1e-12)  // halfway up: 1 + 4 x 0.5
+    #expect(s.factor(atDay: start + 0.5) == 5)
+    let end = Double(CivilDate(2026, 12, 10).daysSinceEpoch)  // exclusive end after the lead
+    #expect(s.factor(atDay: end - 0.01) == 5)
+    #expect(abs(s.factor(atDay: end + 1) - 3) < 1e-12)
+    #expect(s.factor(atDay: end + 2) == 1)
+  }
+}
+
+@Suite struct DemandCalendarTests {
+  static let berlin = TimeZone(identifier: "Europe/Berlin")!
+
+  /// Office hours stay at the same wall-clock time across the spring-forward night.
+  @Test func daylightSavingKeepsOfficeHoursAtLocalTime() {
+    let start = DemandCalendar.instant(CivilDate(2026, 3, 28), in: Self.berlin)
+    let calendar = DemandCalendar(timeZone: Self.berlin, start: start)
+    // 2026-03-30 08:00 CEST is 06:00 UTC; two days earlier midnight CET was 23:00 UTC.
+    let eight = DemandCalendar.instant(CivilDate(2026, 3, 30), hour: 8, in: Self.berlin)
+    #expect(eight.timeIntervalSince1970.truncatingRemainder(dividingBy: 86_400) == 6 * 3_600)
+    let t = eight.timeIntervalSince(start)
+    #expect(t == (48 - 1 + 8) * 3_600)  // the night of the 29th lost an hour
+    let (date, hour) = calendar.localTime(at: t)
+    #expect(date == CivilDate(2026, 3, 30) && abs(hour - 8) < 1e-9)
+    #expect(calendar.multiplier(at: t) == DayProfile.officeHours.weight(atHour: 8))
+  }
+
+  /// The autumn change gives a 25-hour local day: 25 hours of simulated time from one local
+  /// midnight to the next.
+  @Test func autumnDayHasTwentyFiveHours() {
+    let sunday = DemandCalendar.instant(CivilDate(2026, 10, 25), in: Self.berlin)
+    let monday = DemandCalendar.instant(CivilDate(2026, 10, 26), in: Self.berlin)
+    #expect(monday.timeIntervalSince(sunday) == 25 * 3_600)
+  }
+
+  @Test func weekendsAreQuietAndSeasonsMultiply() {
+    let start = DemandCalendar.instant(CivilDate(2026, 11, 30), in: Self.berlin)  // a Monday
+    let christmas = Season(name: "christmas", dates: SeasonRules.christmasCatering(2026), multiplier: 5)
+    let calendar = DemandCalendar(timeZone: Self.berlin, start: start, seasons: [christmas])
+    let mondayPeak = calendar.multiplier(at: 10.5 * 3_600)
+    #expect(abs(mondayPeak - 5) < 1e-12)  // weight 1 at 10:30, 5x in the season
+    let saturdayPeak = calendar.multiplier(at: (5 * 24 + 10.5) * 3_600)
+    #expect(abs(saturdayPeak - 0.5) < 1e-12)
+    let january = DemandCalendar(timeZone: Self.berlin, start: DemandCalendar.instant(CivilDate(2027, 1, 4), in: Self.berlin), seasons: [christmas])
+    #expect(abs(january.multiplier(at: 10.5 * 3_600) - 1) < 1e-12)
+  }
+
+  /// The schedule the simulator samples carries the calendar's expected arrivals: a week of
+  /// base 100/s against a fine numerical integral of the multiplier.
+  @Test func rateScheduleKeepsExpectedArrivals() throws {
+    let start = DemandCalendar.instant(CivilDate(2026, 3, 26), in: Self.berlin)  // spans the DST night
+    let calendar = DemandCalendar(timeZone: Self.berlin, start: start)
+    let week = 7 * 86_400.0
+    let schedule = try calendar.rateSchedule(baseRate: 100, duration: week)
+    var integral = 0.0
+    let step = 10.0
+    for i in 0..<Int(week / step) { integral += 100 * calendar.multiplier(at: (Double(i) + 0.5) * step) * step }
+    let expected = schedule.expectedArrivals(from: 0, to: week)
+    #expect(abs(expected - integral) / integral < 1e-3, "schedule \(expected) vs integral \(integral)")
+  }
+}
