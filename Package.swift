@@ -69,7 +69,7 @@ let package = Package(
     /** YAML topologies and scenarios, diagnostics with file:line:column. */
     .target(
       name: "ScenarioFile",
-      dependencies: ["QueueingModel", "SimRandom", .product(name: "Yams", package: "Yams")],
+      dependencies: ["QueueingModel", "Demand", "SimRandom", .product(name: "Yams", package: "Yams")],
       exclude: ["README.md"],
       swiftSettings: optimized
     ),
@@ -97,7 +97,7 @@ let package = Package(
       dependencies: ["QueueingModel", "QueueingTheory", "SimStatistics", "SimRandom"],
       resources: [.copy("Fixtures")]
     ),
-    .testTarget(name: "ScenarioFileTests", dependencies: ["ScenarioFile"]),
+    .testTarget(name: "ScenarioFileTests", dependencies: ["ScenarioFile", "QueueingModel", "Demand"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(
       name: "EndToEndTests",

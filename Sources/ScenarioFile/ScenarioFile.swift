@@ -1,3 +1,4 @@
+import Demand
 import Foundation
 import QueueingModel
 import SimRandom
@@ -18,8 +19,8 @@ package struct Scenario {
 /// Reads scenario files (demand, run length, seed, replications, what-if overrides), which name
 /// the topology they run on.
 package enum ScenarioFile {
-  static let topKeys = ["name", "description", "topology", "arrivals", "run", "overrides"]
-  static let arrivalKeys = ["name", "to", "rate", "schedule", "users", "think"]
+  static let topKeys = ["name", "description", "topology", "calendar", "arrivals", "run", "overrides"]
+  static let arrivalKeys = ["name", "to", "rate", "schedule", "users", "think", "calendar"]
   static let scheduleKeys = ["points", "end", "interpolation", "repeat"]
   static let runKeys = ["warmup", "length", "replications", "seed", "drain"]
 
@@ -75,7 +76,9 @@ package enum ScenarioFile {
         overrides.reportUnused(topologyFile: relative)
       }
     }
-    let run = readRun(top.required("run"))
+    let calendar = top["calendar"].flatMap(CalendarFile.read)
+    let calendarGiven = top["calendar"] != nil
+    let run = readRun(calendarGiven ? top["run"] : top.required("run"), calendarLength: calendar?.duration)
     guard let topology else { return nil }
     let arrivalNodes = top.required("arrivals")?.sequence() ?? []
     if top["arrivals"] != nil && arrivalNodes.isEmpty {
@@ -84,7 +87,11 @@ package enum ScenarioFile {
     var sources: [Source] = []
     var ok = true
     for (i, node) in arrivalNodes.enumerated() {
-      if let source = readSource(node, index: i, topology) { sources.append(source) } else { ok = false }
+      if let source = readSource(node, index: i, topology, calendar: calendar, calendarGiven: calendarGiven) {
+        sources.append(source)
+      } else {
+        ok = false
+      }
     }
     guard ok, let run else { return nil }
     let network = Network(stations: topology.stations, dispatchers: topology.dispatchers, sources: sources)
@@ -122,10 +129,15 @@ package enum ScenarioFile {
     var seed: UInt64
   }
 
-  static func readRun(_ node: ConfigNode?) -> RunSettings? {
-    guard let m = node?.mapping(allowedKeys: runKeys) else { return nil }
+  /// `run:`; with a calendar, `length` defaults to the calendar's span and the section may be
+  /// left out.
+  static func readRun(_ node: ConfigNode?, calendarLength: Double? = nil) -> RunSettings? {
+    guard let node else {
+      return calendarLength.map { RunSettings(window: RunWindow(warmup: 0, horizon: $0), replications: 10, seed: 1) }
+    }
+    guard let m = node.mapping(allowedKeys: runKeys) else { return nil }
     let warmup = m["warmup"]?.duration() ?? 0
-    let length = m.required("length")?.duration(positive: true)
+    let length = calendarLength != nil ? (m["length"]?.duration(positive: true) ?? calendarLength) : m.required("length")?.duration(positive: true)
     let replications = m["replications"]?.int(in: 1...100_000) ?? 10
     let seed = m["seed"]?.int(in: 0...Int.max) ?? 1
     let drain = m["drain"]?.duration(positive: true)
@@ -135,8 +147,18 @@ package enum ScenarioFile {
       replications: replications, seed: UInt64(seed))
   }
 
-  static func readSource(_ node: ConfigNode, index: Int, _ topology: Topology) -> Source? {
+  static func readSource(
+    _ node: ConfigNode, index: Int, _ topology: Topology, calendar: CalendarFile.Result? = nil,
+    calendarGiven: Bool = false
+  ) -> Source? {
     guard let m = node.mapping(allowedKeys: arrivalKeys) else { return nil }
+    let followsCalendar = m["calendar"]?.bool() ?? false
+    if followsCalendar && !calendarGiven {
+      m["calendar"]?.error("this source follows the calendar, but the scenario has no 'calendar:' section")
+    }
+    if followsCalendar && m["rate"] == nil {
+      m["calendar"]?.error("'calendar: true' shapes a 'rate'; this source has none")
+    }
     let name = m["name"]?.string() ?? "arrivals[\(index)]"
     let destination = m.required("to").flatMap { n in n.string().flatMap { topology.destination($0, at: n) } }
     let kinds = ["rate", "schedule", "users"].filter { m[$0] != nil }
@@ -153,7 +175,17 @@ package enum ScenarioFile {
     var kind: Source.Kind? = nil
     switch kinds[0] {
     case "rate":
-      kind = m["rate"]!.rate(positive: true).map { .poisson(rate: $0) }
+      let rate = m["rate"]!.rate(positive: true)
+      if followsCalendar {
+        guard let rate, let calendar else { return nil }
+        do {
+          kind = .varying(try calendar.calendar.rateSchedule(baseRate: rate, duration: calendar.duration))
+        } catch {
+          node.error("the calendar gives no usable arrival rate: \(error)")
+        }
+      } else {
+        kind = rate.map { .poisson(rate: $0) }
+      }
     case "schedule":
       kind = readSchedule(m["schedule"]!).map { .varying($0) }
     default:

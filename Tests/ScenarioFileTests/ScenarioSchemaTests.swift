@@ -197,4 +197,81 @@ import Testing
     #expect(!ScenarioFile.validate(path: dir + "/topology.yaml").hasErrors)
     #expect(ScenarioFile.validate(path: dir + "/odd.yaml").hasErrors)
   }
+
+  // MARK: Calendars
+
+  static func calendarScenario(_ calendar: String, arrival: String = "  - {to: web, rate: 10/s, calendar: true}") -> String {
+    """
+    topology: topology.yaml
+    calendar:
+    \(calendar)
+    arrivals:
+    \(arrival)
+    """
+  }
+
+  /// A calendar turns a rate into a schedule over the calendar's span, in local time.
+  @Test func calendarShapesTheRateAndSetsTheLength() throws {
+    let calendar = """
+        timezone: Europe/Zurich
+        start: 2026-12-07
+        end: 2026-12-09T00:00
+        seasons:
+          christmas: {rule: christmas-catering, multiplier: 5}
+      """
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.calendarScenario(calendar)])
+    let (s, _) = try ScenarioFile.load(path: dir + "/s.yaml")
+    #expect(s.window.horizon == 2 * 86_400)
+    guard case .varying(let schedule) = s.network.sources[0].kind else {
+      Issue.record("expected a time-varying source")
+      return
+    }
+    // 10:30 on Monday 7 December: weight 1, 5x in season, 10/s base.
+    #expect(abs(schedule.rate(at: 10.5 * 3_600) - 50) < 1e-9)
+    #expect(schedule.rate(at: 3 * 3_600) < 2)  // night
+  }
+
+  @Test func calendarMistakesAreReportedWhereWritten() throws {
+    let calendar = """
+        timezone: Europe/Berlinn
+        start: 2026-13-01
+        end: 2026-12-09
+        week: [1, 1, 1]
+        seasons:
+          christmas: {rule: christmas-catering, multiplier: 5}
+          advent: {from: 2026-12-01, to: 2026-12-24, multiplier: 3}
+          odd: {rule: easter, multiplier: 2}
+      """
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.calendarScenario(calendar)])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    let byPath = Dictionary(grouping: error.diagnostics, by: \.keyPath)
+    #expect(byPath["calendar.timezone"]?.first?.message.contains("unknown time zone") == true)
+    #expect(byPath["calendar.start"]?.first?.message.contains("2026-12-07") == true)
+    #expect(byPath["calendar.week"]?.first?.message.contains("seven weights") == true)
+    #expect(byPath["calendar.seasons.odd.rule"]?.first?.message.contains("oktoberfest") == true)
+    #expect(error.diagnostics.allSatisfy { $0.file.hasSuffix("s.yaml") })
+  }
+
+  @Test func overlappingSeasonsContradictEachOther() throws {
+    let calendar = """
+        timezone: Europe/Berlin
+        start: 2026-12-01
+        end: 2026-12-03
+        seasons:
+          christmas: {rule: christmas-catering, multiplier: 5}
+          advent: {from: 2026-12-01, to: 2026-12-24, multiplier: 3}
+      """
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.calendarScenario(calendar)])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    #expect(error.diagnostics.contains { $0.keyPath == "calendar.seasons.advent" && $0.message.contains("overlaps 'christmas'") })
+  }
+
+  @Test func followingAMissingCalendarIsAnError() throws {
+    let dir = try Self.folder([
+      "topology.yaml": Self.topology,
+      "s.yaml": Self.scenario(arrivals: "  - {to: web, rate: 10/s, calendar: true}"),
+    ])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    #expect(error.diagnostics.contains { $0.keyPath == "arrivals[0].calendar" && $0.message.contains("no 'calendar:'") })
+  }
 }

@@ -1,0 +1,197 @@
+import Demand
+import Foundation
+import QueueingModel
+
+/// Reads a scenario's `calendar:` section: when the run starts and ends in local time, the day
+/// and week profiles, and the seasons.
+///
+///     calendar:
+///       timezone: Europe/Berlin
+///       start: 2026-11-30
+///       end: 2026-12-07T00:00
+///       day: office-hours            # or [{at: "07:00", weight: 0.3}, ...]
+///       week: working-week           # or seven weights, Monday first
+///       seasons:
+///         christmas: {rule: christmas-catering, multiplier: 5, rampUp: 7d, ramp: smooth}
+///         oktoberfest: {rule: oktoberfest, lead: 7d, multiplier: 3}
+///         spargel: {from: 2026-04-10, to: 2026-06-24, multiplier: 2}
+enum CalendarFile {
+  static let keys = ["timezone", "start", "end", "day", "week", "seasons"]
+  static let seasonKeys = ["rule", "from", "to", "opening", "multiplier", "rampUp", "rampDown", "ramp", "lead"]
+  static let rules = ["oktoberfest", "spargel", "christmas-catering"]
+
+  struct Result {
+    var calendar: DemandCalendar
+    /// Seconds from start to end.
+    var duration: Double
+  }
+
+  static func read(_ node: ConfigNode) -> Result? {
+    guard let m = node.mapping(allowedKeys: keys) else { return nil }
+    var timeZone: TimeZone? = nil
+    if let n = m.required("timezone"), let name = n.string() {
+      timeZone = TimeZone(identifier: name)
+      if timeZone == nil { n.error("unknown time zone '\(name)' (an IANA name such as Europe/Berlin)") }
+    }
+    let start = m.required("start").flatMap(localDateTime)
+    let end = m.required("end").flatMap(localDateTime)
+    let day = m["day"].map(readDay) ?? .officeHours
+    let week = m["week"].map(readWeek) ?? .workingWeek
+    // Seasons are read even when the dates are broken, so that every problem is reported.
+    let firstYear = start?.date.year ?? end?.date.year ?? 2000
+    let lastYear = end?.date.year ?? firstYear
+    var seasons: [Season] = []
+    var seasonNodes: [ConfigNode] = []
+    for (name, keyNode, value) in m["seasons"]?.openMapping() ?? [] {
+      guard let read = readSeason(name, value, years: Array((firstYear - 1)...(max(firstYear, lastYear) + 1))) else { continue }
+      seasons += read
+      seasonNodes += Array(repeating: keyNode, count: read.count)
+    }
+    // Two seasons at full strength on the same day contradict each other.
+    for i in seasons.indices {
+      for j in seasons.indices where j > i && seasons[i].name != seasons[j].name {
+        let a = seasons[i].window
+        let b = seasons[j].window
+        if a.start < b.end && b.start < a.end {
+          seasonNodes[j].error(
+            "season '\(seasons[j].name)' overlaps '\(seasons[i].name)' (\(CivilDate(daysSinceEpoch: Int(max(a.start, b.start))))): give one of them other dates")
+        }
+      }
+    }
+    guard let timeZone, let start, let end, let day, let week else { return nil }
+    let startInstant = DemandCalendar.instant(start.date, hour: start.hour, in: timeZone)
+    let endInstant = DemandCalendar.instant(end.date, hour: end.hour, in: timeZone)
+    let duration = endInstant.timeIntervalSince(startInstant)
+    guard duration > 0 else {
+      m["end"]?.error("the calendar must end after it starts (\(start.date) -> \(end.date))")
+      return nil
+    }
+    let calendar = DemandCalendar(timeZone: timeZone, start: startInstant, day: day, week: week, seasons: seasons)
+    return Result(calendar: calendar, duration: duration)
+  }
+
+  /// `2026-12-07` or `2026-12-07T08:30` (local wall-clock time).
+  static func localDateTime(_ node: ConfigNode) -> (date: CivilDate, hour: Double)? {
+    guard let text = node.scalarText else {
+      node.error("expected a local date such as 2026-12-07 or 2026-12-07T08:30")
+      return nil
+    }
+    let parts = text.split(separator: "T", omittingEmptySubsequences: false)
+    guard (1...2).contains(parts.count), let date = civilDate(String(parts[0])) else {
+      node.error("expected a local date such as 2026-12-07 or 2026-12-07T08:30, found '\(text)'")
+      return nil
+    }
+    guard parts.count == 2 else { return (date, 0) }
+    guard let hour = clock(String(parts[1])) else {
+      node.error("expected a time of day such as 08:30 after the T, found '\(parts[1])'")
+      return nil
+    }
+    return (date, hour)
+  }
+
+  static func civilDate(_ text: String) -> CivilDate? {
+    let f = text.split(separator: "-")
+    guard f.count == 3, f[0].count == 4, f[1].count == 2, f[2].count == 2,
+      let y = Int(f[0]), let mo = Int(f[1]), let d = Int(f[2])
+    else { return nil }
+    let date = CivilDate(y, mo, d)
+    return date.isValid ? date : nil
+  }
+
+  /// "08:30" -> 8.5
+  static func clock(_ text: String) -> Double? {
+    let f = text.split(separator: ":")
+    guard f.count == 2, let h = Int(f[0]), let m = Int(f[1]), (0...23).contains(h), (0...59).contains(m) else { return nil }
+    return Double(h) + Double(m) / 60
+  }
+
+  static func date(_ node: ConfigNode) -> CivilDate? {
+    guard let text = node.scalarText, let d = civilDate(text) else {
+      node.error("expected a date such as 2026-12-07")
+      return nil
+    }
+    return d
+  }
+
+  static func readDay(_ node: ConfigNode) -> DayProfile? {
+    if !node.isSequence {
+      guard node.oneOf(["office-hours"]) != nil else { return nil }
+      return .officeHours
+    }
+    var points: [(hour: Double, weight: Double)] = []
+    for item in node.sequence() ?? [] {
+      guard let p = item.mapping(allowedKeys: ["at", "weight"]) else { return nil }
+      let at = p.required("at")
+      let hour = at.flatMap { $0.scalarText.flatMap(clock) }
+      if let at, hour == nil { at.error("expected a time of day such as \"07:30\" (quote it)") }
+      guard let hour, let weight = p.required("weight")?.double(in: 0...1_000) else { return nil }
+      if let last = points.last, hour <= last.hour {
+        item.error("times of day must increase")
+        return nil
+      }
+      points.append((hour, weight))
+    }
+    guard !points.isEmpty else {
+      node.error("a day profile needs at least one point")
+      return nil
+    }
+    return DayProfile(points: points)
+  }
+
+  static func readWeek(_ node: ConfigNode) -> WeekProfile? {
+    if !node.isSequence {
+      guard node.oneOf(["working-week"]) != nil else { return nil }
+      return .workingWeek
+    }
+    let items = node.sequence() ?? []
+    guard items.count == 7 else {
+      node.error("a week profile has seven weights, Monday first; found \(items.count)")
+      return nil
+    }
+    let weights = items.map { $0.double(in: 0...1_000) }
+    guard weights.allSatisfy({ $0 != nil }) else { return nil }
+    return WeekProfile(weights: weights.map { $0! })
+  }
+
+  /// One season by rule (repeated for every year the run touches) or by explicit dates.
+  static func readSeason(_ name: String, _ node: ConfigNode, years: [Int]) -> [Season]? {
+    guard let m = node.mapping(allowedKeys: seasonKeys) else { return nil }
+    let multiplier = m.required("multiplier")?.double(in: 0...1_000)
+    let rampUp = m["rampUp"]?.duration().map { $0 / 86_400 } ?? 0
+    let rampDown = m["rampDown"]?.duration().map { $0 / 86_400 } ?? 0
+    let ramp = m["ramp"]?.oneOf(Season.Ramp.allCases.map(\.rawValue)).flatMap(Season.Ramp.init) ?? .linear
+    let lead = m["lead"]?.duration().map { -Int(($0 / 86_400).rounded()) } ?? 0
+    let rule = m["rule"]?.oneOf(rules)
+    let from = m["from"].flatMap(date)
+    let to = m["to"].flatMap(date)
+    let opening = m["opening"].flatMap(date)
+    guard let multiplier else { return nil }
+    func season(_ dates: ClosedRange<CivilDate>) -> Season {
+      Season(name: name, dates: dates, multiplier: multiplier, rampUpDays: rampUp, rampDownDays: rampDown, ramp: ramp, leadDays: lead)
+    }
+    if m["rule"] != nil && (m["from"] != nil || m["to"] != nil) {
+      node.error("give a season either a 'rule' or explicit 'from'/'to' dates, not both")
+      return nil
+    }
+    if let from, let to {
+      guard from <= to else {
+        m["to"]?.error("'to' (\(to)) comes before 'from' (\(from))")
+        return nil
+      }
+      return [season(from...to)]
+    }
+    guard let rule else {
+      if m["rule"] == nil && from == nil && to == nil {
+        node.error("a season needs a 'rule' (\(rules.joined(separator: ", "))) or 'from' and 'to' dates")
+      }
+      return nil
+    }
+    return years.map { year in
+      switch rule {
+      case "oktoberfest": return season(SeasonRules.oktoberfest(year))
+      case "spargel": return season(SeasonRules.spargel(year, opening: opening.map { CivilDate(year, $0.month, $0.day) }))
+      default: return season(SeasonRules.christmasCatering(year, opening: opening.map { CivilDate(year, $0.month, $0.day) }))
+      }
+    }
+  }
+}
