@@ -268,15 +268,8 @@ extension Network {
     guard let (entry, routing) = Network(stations: stations, dispatchers: dispatchers, sources: [unitSource])
       .flattenedRouting()
     else { return .failure("this routing has no product form") }
-    var visits = entry
-    for _ in 0..<100_000 {
-      var next = entry
-      for i in stations.indices { for j in stations.indices { next[j] += visits[i] * routing[i][j] } }
-      let change = zip(next, visits).map { abs($0 - $1) }.max() ?? 0
-      visits = next
-      if change < 1e-13 { break }
-    }
     do {
+      let visits = try JacksonNetwork.solveTrafficEquations(externalArrivalRates: entry, routing: routing)
       let network = try ClosedNetwork(
         population: users, thinkTime: think.mean,
         stations: stations.indices.map { i in

@@ -62,7 +62,7 @@ extension JacksonNetwork {
   /// reported as an unstable station rather than trapping.
   ///
   /// - Returns: lambda, one total arrival rate per station, clamped at 0 against rounding.
-  static func solveTrafficEquations(
+  package static func solveTrafficEquations(
     externalArrivalRates gamma: [Double],
     routing: [[Double]]
   ) throws(QueueingTheoryError) -> [Double] {
