@@ -50,6 +50,8 @@ package struct NetworkSimulator: ~Copyable {
 
   // Stations.
   var stations: UniqueArray<StationState>
+  /// Each station's waiting line; noncopyable deques, so no copy-on-write check per operation.
+  var queues: UniqueArray<UniqueDeque<QueueEntry>>
   /// Customers present per station (waiting plus in service); contiguous for dispatcher scans.
   var present: UniqueArray<Int32>
   var service: UniqueArray<Sampler>
@@ -113,6 +115,8 @@ package struct NetworkSimulator: ~Copyable {
     let unitExponential = try! Distribution.exponential(mean: 1)
 
     stations = UniqueArray(copying: network.stations.map(StationState.init))
+    queues = UniqueArray(minimumCapacity: network.stations.count)
+    for _ in network.stations { queues.append(UniqueDeque()) }
     present = UniqueArray(repeating: 0, count: network.stations.count)
     service = UniqueArray(copying: network.stations.map { Sampler($0.service, stream: stream("station/\($0.name)/service")) })
     routingDraw = UniqueArray(copying: network.stations.map {
@@ -351,7 +355,7 @@ package struct NetworkSimulator: ~Copyable {
       let stamp = nextStamp
       nextStamp = nextStamp == .max ? 1 : nextStamp + 1
       customers[Int(c)].waitStamp = stamp
-      stations[s].queue.append(QueueEntry(customer: c, stamp: stamp))
+      queues[s].append(QueueEntry(customer: c, stamp: stamp))
       if stations[s].timeout < .infinity {
         sim.schedule(
           .abandonment(station: Int32(s), customer: c, stamp: stamp),
@@ -393,7 +397,7 @@ package struct NetworkSimulator: ~Copyable {
     if inWindow(now) { stations[s].departuresInWindow += 1 }
     // Free the server: the next live customer in the queue starts, or the server idles.
     var started = false
-    while let entry = stations[s].queue.popFirst() {
+    while let entry = queues[s].popFirst() {
       if customers[Int(entry.customer)].waitStamp == entry.stamp {
         startService(customer: entry.customer, station: s)
         started = true
@@ -521,7 +525,6 @@ struct StationState {
   let capacity: Int
   let timeout: Double
   var busy = 0
-  var queue = Deque<QueueEntry>()
   var lastChange = 0.0
   var areaBusy = 0.0
   var areaPresent = 0.0
