@@ -22,7 +22,8 @@ struct RunReport {
         warmup_s: result.window.warmup, length_s: result.window.horizon, confidence: 0.95,
         wall_seconds: result.wallSeconds, events: result.totalEvents),
       end_to_end: endToEndJSON(),
-      stations: scenario.network.stations.indices.map(stationJSON))
+      stations: scenario.network.stations.indices.map(stationJSON),
+      series: (0..<result.seriesCount).map(intervalJSON))
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     encoder.nonConformingFloatEncodingStrategy = .convertToString(
@@ -42,6 +43,25 @@ struct RunReport {
       response_mean_s: e(\.meanResponse), wait_mean_s: e(\.meanWait),
       wait_probability: e(\.waitProbability),
       response_p50_s: e(\.responseP50), response_p95_s: e(\.responseP95), response_p99_s: e(\.responseP99))
+  }
+
+  private func intervalJSON(_ i: Int) -> RunJSON.Interval {
+    let first = result.replicationResults[0].series[i]
+    func e(_ metric: @escaping (WindowResult) -> Double) -> RunJSON.Value { .init(result.series(i, metric)) }
+    return RunJSON.Interval(
+      start_s: first.start, end_s: first.end,
+      local_start: scenario.calendar.map { _ in intervalLabel(i) },
+      arrival_rate_per_s: e(\.arrivalRate), throughput_per_s: e(\.throughput),
+      response_mean_s: e(\.meanResponse), response_p50_s: e(\.responseP50),
+      response_p95_s: e(\.responseP95), response_p99_s: e(\.responseP99), error_rate: e(\.errorRate),
+      stations: scenario.network.stations.indices.map { s in
+        var servers: Double? = nil
+        if case .finite(let c) = scenario.network.stations[s].servers { servers = Double(c) }
+        return RunJSON.IntervalStation(
+          name: scenario.network.stations[s].name,
+          utilization: servers.map { c in e { $0.stations[s].meanBusyServers / c } },
+          in_station_mean: e { $0.stations[s].meanInStation })
+      })
   }
 
   private func stationJSON(_ i: Int) -> RunJSON.Station {
@@ -116,7 +136,50 @@ struct RunReport {
       flow.add(["unfinished at drain limit", Format.count(Double(unfinished))])
     }
     out += flow.render()
+    if result.seriesCount > 0 { out += "\n\n" + seriesTable() }
     return out
+  }
+
+  /// The time series: every interval when there are few, else the ones with the highest p95.
+  func seriesTable() -> String {
+    let n = result.seriesCount
+    var rows = Array(0..<n)
+    var note = ""
+    if n > 48 {
+      rows = rows.sorted { result.series($0, \.responseP95).mean > result.series($1, \.responseP95).mean }
+      rows = Array(rows.prefix(12)).sorted()
+      note = "\n(the 12 of \(n) intervals with the highest p95; --format json lists them all)"
+    }
+    var table = TextTable(columns: [
+      "interval", "arrivals/s", "throughput/s", "mean response", "p95", "p99", "errors", "busiest station",
+    ])
+    for i in rows {
+      let busiest = scenario.network.stations.indices.compactMap { s -> (String, Double)? in
+        guard case .finite(let c) = scenario.network.stations[s].servers else { return nil }
+        return (scenario.network.stations[s].name, result.series(i) { $0.stations[s].meanBusyServers }.mean / Double(c))
+      }.max { $0.1 < $1.1 }
+      table.add([
+        intervalLabel(i),
+        Format.number(result.series(i, \.arrivalRate).mean),
+        Format.number(result.series(i, \.throughput).mean),
+        Format.duration(result.series(i, \.meanResponse).mean),
+        Format.duration(result.series(i, \.responseP95).mean),
+        Format.duration(result.series(i, \.responseP99).mean),
+        Format.percent(result.series(i, \.errorRate).mean),
+        busiest.map { "\($0.0) \(Format.percent($0.1))" } ?? "-",
+      ])
+    }
+    return "by interval (means over replications)\n" + table.render() + note
+  }
+
+  /// "Mon 2026-12-07 10:00" in the calendar's local time, else the offset from the start.
+  func intervalLabel(_ i: Int) -> String {
+    let start = result.replicationResults[0].series[i].start
+    guard let calendar = scenario.calendar else { return "+" + Format.duration(start) }
+    let (date, hour) = calendar.localTime(at: start)
+    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    let minutes = Int((hour * 60).rounded())
+    return String(format: "%@ %@ %02d:%02d", days[date.weekday - 1], date.description, minutes / 60, minutes % 60)
   }
 
   private func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }
@@ -209,4 +272,18 @@ struct RunJSON: Encodable {
   var run: RunInfo
   var end_to_end: Flow
   var stations: [Station]
+  var series: [Interval]
+
+  struct Interval: Encodable {
+    var start_s, end_s: Double
+    var local_start: String?
+    var arrival_rate_per_s, throughput_per_s, response_mean_s: Value
+    var response_p50_s, response_p95_s, response_p99_s, error_rate: Value
+    var stations: [IntervalStation]
+  }
+  struct IntervalStation: Encodable {
+    var name: String
+    var utilization: Value?
+    var in_station_mean: Value
+  }
 }

@@ -79,4 +79,12 @@ package struct ExperimentResult: Sendable {
   }
 
   package var totalEvents: UInt64 { replicationResults.reduce(0) { $0 + $1.events } }
+
+  /// Number of intervals in the time series (the same in every replication).
+  package var seriesCount: Int { replicationResults.first?.series.count ?? 0 }
+
+  /// Estimate of an interval's metric over replications.
+  package func series(_ index: Int, _ metric: (WindowResult) -> Double) -> Estimate {
+    Estimate(replicationResults.map { metric($0.series[index]) })
+  }
 }

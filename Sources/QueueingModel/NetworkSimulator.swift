@@ -13,6 +13,8 @@ enum NetworkEvent {
   case thinkEnd(customer: Int32)
   case windowStart
   case windowEnd
+  /// The end of one interval of the time series (see `RunWindow.seriesInterval`).
+  case seriesTick
 }
 
 /// The measurement protocol of one replication.
@@ -25,11 +27,15 @@ package struct RunWindow: Sendable, Hashable, Codable {
   package var warmup: Double
   package var horizon: Double
   package var drainLimit: Double
+  /// Length of the intervals of the time series, or nil for none. The series cuts the window
+  /// into consecutive intervals (the last may be shorter); see `WindowResult`.
+  package var seriesInterval: Double?
 
-  package init(warmup: Double, horizon: Double, drainLimit: Double? = nil) {
+  package init(warmup: Double, horizon: Double, drainLimit: Double? = nil, seriesInterval: Double? = nil) {
     self.warmup = warmup
     self.horizon = horizon
     self.drainLimit = drainLimit ?? max(horizon, 1)
+    self.seriesInterval = seriesInterval
   }
 
   package var end: Double { warmup + horizon }
@@ -93,6 +99,8 @@ package struct NetworkSimulator: ~Copyable {
   package private(set) var tripsCompleted = 0
   package private(set) var tripsLost = 0
   package private(set) var tripsTimedOut = 0
+  // Time series: counters and a histogram for the interval in progress, closed at each tick.
+  var series = SeriesRecorder()
   // End to end.
   var flow = FlowCounters()
   var flowHistogram = LatencyHistogram(precision: .fine)
@@ -211,6 +219,10 @@ package struct NetworkSimulator: ~Copyable {
   private mutating func start() {
     sim.schedule(.windowStart, at: window.warmup)
     sim.schedule(.windowEnd, at: window.end)
+    // Ticks end every interval but the last, which the end of the window closes.
+    if let interval = window.seriesInterval, window.warmup + interval < window.end {
+      sim.schedule(.seriesTick, at: window.warmup + interval)
+    }
     for (i, source) in network.sources.enumerated() {
       switch source.kind {
       case .poisson:
@@ -258,6 +270,7 @@ package struct NetworkSimulator: ~Copyable {
     case .thinkEnd(let c): enterNetwork(customer: c, at: sourceTarget[Int(customers[Int(c)].origin)])
     case .windowStart: openWindow()
     case .windowEnd: closeWindow()
+    case .seriesTick: closeSeriesInterval()
     }
   }
 
@@ -305,6 +318,7 @@ package struct NetworkSimulator: ~Copyable {
     if inWindow(now) {
       flow.arrivals += 1
       taggedInNetwork += 1
+      series.current.arrivals += 1
     }
     send(c, to: target)
   }
@@ -460,7 +474,19 @@ package struct NetworkSimulator: ~Copyable {
       case .timedOut: flow.timedOut += 1
       }
     }
-    if outcome == .completed && inWindow(now) { flow.departuresInWindow += 1 }
+    if inWindow(now) {
+      switch outcome {
+      case .completed:
+        flow.departuresInWindow += 1
+        if window.seriesInterval != nil {
+          series.current.completed += 1
+          series.current.sumResponse += now - entered
+          series.histogram.record(now - entered)
+        }
+      case .lost: series.current.lost += 1
+      case .timedOut: series.current.timedOut += 1
+      }
+    }
     let source = Int(customers[Int(c)].origin)
     if source >= 0 {
       sim.schedule(.thinkEnd(customer: c), after: think[source]!.next())
@@ -477,6 +503,34 @@ package struct NetworkSimulator: ~Copyable {
       stations[s].areaBusy = 0
       stations[s].areaPresent = 0
     }
+    series.busyAtLastTick = Array(repeating: 0, count: stations.count)
+    series.presentAtLastTick = Array(repeating: 0, count: stations.count)
+  }
+
+  /// Closes the interval in progress: its counters, its percentiles, and each station's busy and
+  /// present areas since the previous tick.
+  private mutating func closeSeriesInterval() {
+    guard let interval = window.seriesInterval else { return }
+    let now = sim.now
+    let start = series.results.last?.end ?? window.warmup
+    var result = series.current
+    result.start = start
+    result.end = now
+    result.responseP50 = series.histogram.quantile(0.50) ?? .nan
+    result.responseP95 = series.histogram.quantile(0.95) ?? .nan
+    result.responseP99 = series.histogram.quantile(0.99) ?? .nan
+    result.stations = (0..<stations.count).map { s in
+      flush(s)
+      let busy = stations[s].areaBusy - series.busyAtLastTick[s]
+      let present = stations[s].areaPresent - series.presentAtLastTick[s]
+      series.busyAtLastTick[s] = stations[s].areaBusy
+      series.presentAtLastTick[s] = stations[s].areaPresent
+      return StationWindowResult(meanBusyServers: busy / (now - start), meanInStation: present / (now - start))
+    }
+    series.results.append(result)
+    series.current = WindowResult()
+    series.histogram.reset()
+    if now < window.end && now + interval < window.end { sim.schedule(.seriesTick, at: now + interval) }
   }
 
   private mutating func closeWindow() {
@@ -485,6 +539,7 @@ package struct NetworkSimulator: ~Copyable {
       stations[s].windowAreaBusy = stations[s].areaBusy
       stations[s].windowAreaPresent = stations[s].areaPresent
     }
+    closeSeriesInterval()
     windowOver = true
   }
 }
@@ -541,6 +596,15 @@ struct StationState {
     capacity = station.capacity ?? .max
     timeout = station.timeout ?? .infinity
   }
+}
+
+/// The time series being recorded: finished intervals, and the one in progress.
+struct SeriesRecorder: ~Copyable {
+  var results: [WindowResult] = []
+  var current = WindowResult()
+  var histogram = LatencyHistogram(precision: .coarse)
+  var busyAtLastTick: [Double] = []
+  var presentAtLastTick: [Double] = []
 }
 
 /// End-to-end counters, for customers that enter in the window.

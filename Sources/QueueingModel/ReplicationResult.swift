@@ -10,6 +10,43 @@ package struct ReplicationResult: Sendable, Codable {
   package var events: UInt64
   /// Simulated time at which the replication stopped.
   package var simulatedTime: Double
+  /// The window cut into intervals, when `RunWindow.seriesInterval` is set.
+  package var series: [WindowResult] = []
+}
+
+/// One interval of the time series. Arrivals count customers entering in the interval;
+/// completions, errors and response times count customers leaving in it (so a slow interval
+/// shows its latency when the latency happens); utilization and queue lengths are time averages
+/// over the interval.
+package struct WindowResult: Sendable, Codable {
+  /// Simulated time (seconds) at the interval's start and end.
+  package var start = 0.0
+  package var end = 0.0
+  package var arrivals = 0
+  package var completed = 0
+  package var lost = 0
+  package var timedOut = 0
+  package var sumResponse = 0.0
+  package var responseP50 = Double.nan
+  package var responseP95 = Double.nan
+  package var responseP99 = Double.nan
+  package var stations: [StationWindowResult] = []
+
+  package var length: Double { end - start }
+  package var throughput: Double { length > 0 ? Double(completed) / length : .nan }
+  package var arrivalRate: Double { length > 0 ? Double(arrivals) / length : .nan }
+  package var meanResponse: Double { completed > 0 ? sumResponse / Double(completed) : .nan }
+  /// (lost + timed out) over customers leaving in the interval.
+  package var errorRate: Double {
+    let leaving = completed + lost + timedOut
+    return leaving > 0 ? Double(lost + timedOut) / Double(leaving) : .nan
+  }
+}
+
+/// A station in one interval of the time series.
+package struct StationWindowResult: Sendable, Codable {
+  package var meanBusyServers: Double
+  package var meanInStation: Double
 }
 
 /// One station's measurements.
@@ -106,6 +143,6 @@ extension NetworkSimulator {
       errorRate: ratio(Double(f.lost + f.timedOut), f.arrivals))
     return ReplicationResult(
       replication: replication, stations: stationResults, endToEnd: endToEnd, events: sim.processedCount,
-      simulatedTime: sim.now)
+      simulatedTime: sim.now, series: series.results)
   }
 }

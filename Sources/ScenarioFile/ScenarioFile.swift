@@ -14,6 +14,8 @@ package struct Scenario {
   package var window: RunWindow
   package var replications: Int
   package var seed: UInt64
+  /// The local calendar that shapes demand, if the scenario has one (for labelling intervals).
+  package var calendar: DemandCalendar?
 }
 
 /// Reads scenario files (demand, run length, seed, replications, what-if overrides), which name
@@ -22,7 +24,7 @@ package enum ScenarioFile {
   static let topKeys = ["name", "description", "topology", "calendar", "arrivals", "run", "overrides"]
   static let arrivalKeys = ["name", "to", "rate", "schedule", "users", "think", "calendar"]
   static let scheduleKeys = ["points", "end", "interpolation", "repeat"]
-  static let runKeys = ["warmup", "length", "replications", "seed", "drain"]
+  static let runKeys = ["warmup", "length", "replications", "seed", "drain", "series"]
 
   /// Loads and checks a scenario and its topology.
   ///
@@ -100,7 +102,7 @@ package enum ScenarioFile {
     guard !problems.contains(where: \.isError) else { return nil }
     return Scenario(
       file: file, name: name, description: description, topology: topology, network: network,
-      window: run.window, replications: run.replications, seed: run.seed)
+      window: run.window, replications: run.replications, seed: run.seed, calendar: calendar?.calendar)
   }
 
   static func resolve(_ path: String, from file: String) -> String {
@@ -133,7 +135,9 @@ package enum ScenarioFile {
   /// left out.
   static func readRun(_ node: ConfigNode?, calendarLength: Double? = nil) -> RunSettings? {
     guard let node else {
-      return calendarLength.map { RunSettings(window: RunWindow(warmup: 0, horizon: $0), replications: 10, seed: 1) }
+      return calendarLength.map {
+        RunSettings(window: RunWindow(warmup: 0, horizon: $0, seriesInterval: 3_600), replications: 10, seed: 1)
+      }
     }
     guard let m = node.mapping(allowedKeys: runKeys) else { return nil }
     let warmup = m["warmup"]?.duration() ?? 0
@@ -141,9 +145,15 @@ package enum ScenarioFile {
     let replications = m["replications"]?.int(in: 1...100_000) ?? 10
     let seed = m["seed"]?.int(in: 0...Int.max) ?? 1
     let drain = m["drain"]?.duration(positive: true)
+    // A calendar run is about change over time: hourly intervals unless told otherwise.
+    let series = m["series"]?.duration(positive: true) ?? (calendarLength != nil ? 3_600 : nil)
     guard let length else { return nil }
+    if let series, length / series > 100_000 {
+      m["series"]?.error("\(Int(length / series)) intervals of \(series)s: use at most 100,000 (a longer interval)")
+      return nil
+    }
     return RunSettings(
-      window: RunWindow(warmup: warmup, horizon: length, drainLimit: drain),
+      window: RunWindow(warmup: warmup, horizon: length, drainLimit: drain, seriesInterval: series),
       replications: replications, seed: UInt64(seed))
   }
 

@@ -86,6 +86,15 @@ public struct LatencyHistogram: ~Copyable {
     return largest
   }
 
+  /// Forgets every value recorded, keeping the memory.
+  public mutating func reset() {
+    counts.update(repeating: 0, count: bucketCount)
+    carries = [:]
+    _count = 0
+    smallest = .infinity
+    largest = 0
+  }
+
   /// Adds every value recorded in `other` (same precision).
   public mutating func merge(_ other: borrowing LatencyHistogram) {
     precondition(other.bucketCount == bucketCount, "cannot merge histograms of different precision")

@@ -115,6 +115,10 @@ import Testing
     for key in ["throughput_per_s", "response_p95_s", "response_p99_s", "error_rate", "wait_mean_s"] {
       #expect(flow[key] is [String: Any], "end_to_end.\(key)")
     }
+    let series = try #require(json["series"] as? [[String: Any]])
+    #expect(series.count == 3)
+    #expect(series.first?["start_s"] as? Double == 60 && series.last?["end_s"] as? Double == 1860)
+    #expect((series.first?["stations"] as? [[String: Any]])?.first?["utilization"] is [String: Any])
   }
 
   @Test func runRefusesABadScenarioWithStatusOne() throws {

@@ -104,3 +104,41 @@ struct SplitMix64: RandomNumberGenerator {
     return z ^ (z >> 31)
   }
 }
+
+/// The time series cuts the window into intervals that add up to the whole.
+@Suite struct SeriesTests {
+  @Test(arguments: 0..<10)
+  func intervalsAddUpToTheWindow(seed: UInt64) {
+    let network = ConservationTests.randomNetwork(seed)
+    var sim = NetworkSimulator(
+      network: network, window: RunWindow(warmup: 20, horizon: 500, seriesInterval: 60), seed: seed, replication: 0)
+    let result = sim.run()
+    let series = result.series
+    #expect(series.count == 9, "seed \(seed): 8 full intervals of 60 s and one of 20 s")
+    #expect(series.first?.start == 20 && series.last?.end == 520)
+    for (a, b) in zip(series, series.dropFirst()) { #expect(a.end == b.start) }
+    #expect(series.map(\.arrivals).reduce(0, +) == result.endToEnd.arrivals, "seed \(seed)")
+    let completions = series.map(\.completed).reduce(0, +)
+    #expect(abs(Double(completions) / 500 - result.endToEnd.throughput) < 1e-9, "seed \(seed)")
+    for (i, station) in result.stations.enumerated() {
+      let busy = series.reduce(0) { $0 + $1.stations[i].meanBusyServers * $1.length } / 500
+      #expect(abs(busy - station.meanBusyServers) <= 1e-9 * max(1, busy), "seed \(seed) station \(i)")
+    }
+  }
+
+  /// The series follows a time-varying rate: a 5x peak shows in the peak interval's arrivals.
+  @Test func seriesFollowsThePeak() throws {
+    let schedule = try RateSchedule(times: [0, 3600, 7200], rates: [10, 50, 10], period: 10800)
+    let network = Network(
+      stations: [Station(name: "s", servers: .finite(80), service: try .exponential(mean: 1))],
+      sources: [Source(name: "in", kind: .varying(schedule), to: .station(0))])
+    var sim = NetworkSimulator(
+      network: network, window: RunWindow(warmup: 0, horizon: 10800, seriesInterval: 3600), seed: 3, replication: 0)
+    let series = sim.run().series
+    #expect(series.count == 3)
+    // Poisson counts: 180,000 +- 4 sd (1,700) at the peak, 36,000 +- 4 sd (760) elsewhere.
+    #expect(abs(Double(series[1].arrivals) - 180_000) < 4 * 180_000.0.squareRoot())
+    #expect(abs(Double(series[0].arrivals) - 36_000) < 4 * 36_000.0.squareRoot())
+    #expect(series[1].stations[0].meanBusyServers > 4 * series[0].stations[0].meanBusyServers)
+  }
+}
