@@ -88,16 +88,19 @@ let package = Package(
 
     // MARK: Tests
 
-    .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
+    /** Helpers shared by the test targets. */
+    .target(name: "_TestSupport", exclude: ["README.md"]),
+
+    .testTarget(name: "SimKernelTests", dependencies: ["SimKernel", "_TestSupport"]),
     .testTarget(name: "SimRandomTests", dependencies: ["SimRandom", "SimStatistics"]),
     .testTarget(name: "SimStatisticsTests", dependencies: ["SimStatistics"]),
     .testTarget(name: "QueueingTheoryTests", dependencies: ["QueueingTheory"]),
     .testTarget(
       name: "QueueingModelTests",
-      dependencies: ["QueueingModel", "QueueingTheory", "SimStatistics", "SimRandom"],
+      dependencies: ["QueueingModel", "QueueingTheory", "SimStatistics", "SimRandom", "_TestSupport"],
       resources: [.copy("Fixtures")]
     ),
-    .testTarget(name: "ScenarioFileTests", dependencies: ["ScenarioFile", "QueueingModel", "Demand"]),
+    .testTarget(name: "ScenarioFileTests", dependencies: ["ScenarioFile", "QueueingModel", "Demand", "_TestSupport"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(
       name: "EndToEndTests",

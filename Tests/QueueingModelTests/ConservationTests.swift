@@ -1,4 +1,5 @@
 import QueueingModel
+import _TestSupport
 import SimRandom
 import Testing
 
@@ -89,19 +90,6 @@ import Testing
         abs(s.meanInStation - little) <= 0.03 * max(s.meanInStation, 0.05),
         "seed \(seed) station \(s.name): L = \(s.meanInStation), lambda W = \(little)")
     }
-  }
-}
-
-/// A repeatable generator for property tests (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed &* 0x9e37_79b9_7f4a_7c15 }
-  mutating func next() -> UInt64 {
-    state &+= 0x9e37_79b9_7f4a_7c15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-    return z ^ (z >> 31)
   }
 }
 

@@ -1,4 +1,5 @@
 import QueueingModel
+import _TestSupport
 import SimRandom
 import SimStatistics
 import Testing

@@ -2,19 +2,10 @@ import Foundation
 import Testing
 
 import ScenarioFile
+import _TestSupport
 
-/// SplitMix64: small, seeded, the same on every platform.
-struct FuzzRandom: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+/// The shared seeded generator, under the name these tests use.
+typealias FuzzRandom = SplitMix64
 
 /// Property-style tests: no input crashes the reader, and every diagnostic points into the file.
 @Suite struct FuzzTests {

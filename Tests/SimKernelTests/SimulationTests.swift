@@ -1,4 +1,5 @@
 import SimKernel
+import _TestSupport
 import Testing
 
 @Suite struct SimulationTests {
@@ -47,7 +48,7 @@ import Testing
   /// their scheduling order.
   @Test(arguments: 0..<50)
   func clockNeverRunsBackwards(seed: UInt64) {
-    var rng = SplitMix(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var sim = Simulation<Int>()
     var scheduledOrder: [Int: Int] = [:]
     var counter = 0
@@ -74,24 +75,11 @@ import Testing
   }
 }
 
-/// A repeatable generator for property tests (SplitMix64).
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9e37_79b9_7f4a_7c15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-    z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-    return z ^ (z >> 31)
-  }
-}
-
 @Suite struct EventQueueTests {
   /// Random inserts, pops and replacements against a sorted reference, over many seeds.
   @Test(arguments: 0..<30)
   func popsInTimeThenSequenceOrder(seed: UInt64) {
-    var rng = SplitMix(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var queue = EventQueue<Int>()
     var reference: [Event<Int>] = []
     var sequence: UInt64 = 0
