@@ -1,10 +1,10 @@
 import CGSL
 
-/// One independent stream of random numbers: a GSL Mersenne Twister (`gsl_rng_mt19937`) seeded
-/// from the run seed, the replication and the stream's name.
+/// One independent stream of random numbers: a GSL combined Tausworthe generator
+/// (`gsl_rng_taus2`, period 2^88) seeded from the run seed, the replication and the stream's name.
 ///
 /// Each replication creates its own streams; a stream is never shared between threads.
-/// MT19937 takes a 32-bit seed, so the derived 64-bit seed is folded to 32 bits (a collision
+/// GSL seeds it from 32 bits, so the derived 64-bit seed is folded to 32 bits (a collision
 /// between two of a model's few hundred streams has probability below 1e-5).
 package final class RandomStream {
   package let name: String
