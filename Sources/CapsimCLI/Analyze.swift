@@ -27,7 +27,7 @@ struct Analyze: ParsableCommand {
   var theoryOnly = false
 
   func run() throws {
-    let (loaded, warnings) = try loadScenario(scenario)
+    let (loaded, warnings) = try loadScenario(scenario, settings: experiment.settings)
     let s = experiment.apply(to: loaded)
     printWarnings(warnings)
     let answer: TheoryAnswer

@@ -29,7 +29,7 @@ struct Run: ParsableCommand {
   var quiet = false
 
   func run() throws {
-    let (loaded, warnings) = try loadScenario(scenario)
+    let (loaded, warnings) = try loadScenario(scenario, settings: experiment.settings)
     let s = experiment.apply(to: loaded)
     printWarnings(warnings)
     let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
@@ -55,9 +55,20 @@ struct ExperimentOptions: ParsableArguments {
   @Option(help: "Worker threads (default: one per core). Results are the same for any value.")
   var threads: Int?
 
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp(
+      "A what-if: KEY=VALUE with a topology key path, like the scenario's overrides (repeatable).",
+      discussion: "For example --set stations.db.servers=4 --set dispatchers.lb.policy=round-robin",
+      valueName: "key=value"))
+  var settings: [String] = []
+
   func validate() throws {
     if let replications, replications < 1 { throw ValidationError("--replications must be at least 1") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    for s in settings where !s.contains("=") || s.hasPrefix("=") {
+      throw ValidationError("--set takes KEY=VALUE, such as stations.db.servers=4; got '\(s)'")
+    }
   }
 
   func apply(to scenario: Scenario) -> Scenario {
@@ -71,9 +82,9 @@ struct ExperimentOptions: ParsableArguments {
 }
 
 /// Loads a scenario, or prints its diagnostics and exits with status 1.
-func loadScenario(_ path: String) throws -> (Scenario, [Diagnostic]) {
+func loadScenario(_ path: String, settings: [String] = []) throws -> (Scenario, [Diagnostic]) {
   do {
-    return try ScenarioFile.load(path: path)
+    return try ScenarioFile.load(path: path, settings: settings)
   } catch {
     printToStandardError(error.rendered())
     let errors = error.diagnostics.filter { $0.severity == .error }.count

@@ -19,7 +19,14 @@ package final class Overrides {
   package init() {}
 
   /// Reads `overrides:` from a scenario: a mapping of key paths to values.
-  package init(_ node: ConfigNode?) {
+  package convenience init(_ node: ConfigNode?) {
+    self.init()
+    add(node)
+  }
+
+  /// Adds the overrides in a mapping of key paths to values; earlier ones win when two name the
+  /// same key (command-line `--set` goes before the scenario's own).
+  func add(_ node: ConfigNode?) {
     guard let node, let pairs = node.openMapping() else { return }
     for (key, keyNode, value) in pairs {
       guard let parts = Self.split(key) else {
@@ -35,7 +42,8 @@ package final class Overrides {
   func value(at path: String) -> ConfigNode? {
     seenPaths.append(path)
     guard let i = entries.firstIndex(where: { $0.path == path }) else { return nil }
-    entries[i].used = true
+    // A later override of the same key is shadowed, not unused.
+    for j in entries.indices where entries[j].path == path { entries[j].used = true }
     return entries[i].value
   }
 

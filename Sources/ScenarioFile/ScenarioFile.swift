@@ -30,11 +30,14 @@ package enum ScenarioFile {
   ///
   /// - Returns: the scenario and any warnings.
   /// - Throws: every error found (with warnings), each naming file, line, column and key path.
-  package static func load(path: String) throws(DiagnosticError) -> (Scenario, [Diagnostic]) {
+  /// - Parameter settings: `KEY=VALUE` what-ifs from the command line, applied like the
+  ///   scenario's `overrides:` and before them; reported as file `--set`, one line each.
+  package static func load(path: String, settings: [String] = []) throws(DiagnosticError) -> (Scenario, [Diagnostic]) {
     let log = DiagnosticLog()
     let document = YAMLDocument(path: path, log: log)
+    let commandLine = settingsDocument(settings, log: log)
     guard let root = document.root else { throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources) }
-    let scenario = read(root, file: path)
+    let scenario = read(root, file: path, commandLine: commandLine)
     try log.throwIfErrors()
     return (scenario!, log.sortedDiagnostics)
   }
@@ -61,11 +64,24 @@ package enum ScenarioFile {
     return log
   }
 
-  static func read(_ root: ConfigNode, file: String) -> Scenario? {
+  /// `KEY=VALUE` settings as a YAML mapping, one line each, so that values parse like the file's.
+  static func settingsDocument(_ settings: [String], log: DiagnosticLog) -> ConfigNode? {
+    guard !settings.isEmpty else { return nil }
+    let lines = settings.map { setting -> String in
+      let (key, value) = setting.firstIndex(of: "=").map { (String(setting[..<$0]), String(setting[setting.index(after: $0)...])) }
+        ?? (setting, "")
+      let quoted = key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+      return "\"\(quoted)\": \(value)"
+    }
+    return YAMLDocument(text: lines.joined(separator: "\n") + "\n", file: "--set", log: log).root
+  }
+
+  static func read(_ root: ConfigNode, file: String, commandLine: ConfigNode? = nil) -> Scenario? {
     guard let top = root.mapping(allowedKeys: topKeys) else { return nil }
     let name = top["name"]?.string() ?? file.split(separator: "/").last.map { String($0.dropLast(5)) } ?? file
     let description = top["description"]?.string()
-    let overrides = Overrides(top["overrides"])
+    let overrides = Overrides(commandLine)
+    overrides.add(top["overrides"])
 
     // The topology, relative to this file, read through the overrides.
     var topology: Topology? = nil

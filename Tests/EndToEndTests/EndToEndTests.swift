@@ -141,6 +141,20 @@ import Testing
     #expect(r.stdout.contains("response p99"))
   }
 
+  /// What-ifs from the command line change the topology and report their own mistakes.
+  @Test func setOverridesTheTopologyFromTheCommandLine() throws {
+    let more = try Self.capsim(["run", Self.fixture("small.yaml"), "--format", "json", "--set", "stations.server.servers=2"])
+    #expect(more.status == 0)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(more.stdout.utf8)) as? [String: Any])
+    #expect((json["stations"] as? [[String: Any]])?.first?["servers"] as? Int == 2)
+    let typo = try Self.capsim(["run", Self.fixture("small.yaml"), "--set", "stations.server.srvers=2"])
+    #expect(typo.status == 1)
+    #expect(typo.stderr.contains("--set:1:1: error:"))
+    #expect(typo.stderr.contains("did you mean 'stations.server.servers'"))
+    let malformed = try Self.capsim(["run", Self.fixture("small.yaml"), "--set", "servers"])
+    #expect(malformed.status == 64)
+  }
+
   @Test func badFlagsAreUsageErrors() throws {
     let r = try Self.capsim(["run", Self.fixture("small.yaml"), "--replications", "0"])
     #expect(r.status == 64)
