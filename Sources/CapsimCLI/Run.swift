@@ -101,13 +101,15 @@ func printToStandardError(_ text: String) {
   FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
 }
 
-/// Replications finished, on stderr, only when stderr is a terminal.
+/// How far a run has got, on stderr, only when stderr is a terminal: share done, elapsed time
+/// and the time left at the pace so far. At most a few updates a second.
 final class Progress: @unchecked Sendable {
   private let total: Int
   private let label: String
   private let enabled: Bool
   private let lock = NSLock()
   private let start = Date()
+  private var lastDrawn = Date.distantPast
 
   init(total: Int, label: String, enabled: Bool) {
     self.total = total
@@ -115,13 +117,17 @@ final class Progress: @unchecked Sendable {
     self.enabled = enabled && isatty(2) != 0
   }
 
-  func update(_ done: Int) {
+  func update(_ share: Double) {
     guard enabled else { return }
     lock.lock()
     defer { lock.unlock() }
-    let elapsed = Date().timeIntervalSince(start)
-    let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-    let line = "\r\(label): \(done)/\(total) replications, \(Int(elapsed))s elapsed, ETA \(Int(eta.rounded()))s   "
+    let now = Date()
+    guard now.timeIntervalSince(lastDrawn) >= 0.25 || share >= 1 else { return }
+    lastDrawn = now
+    let elapsed = now.timeIntervalSince(start)
+    let eta = share > 0 ? elapsed / share * (1 - share) : 0
+    let percent = Int((share * 100).rounded(.down))
+    let line = "\r\(label): \(percent)% of \(total) replications, \(Int(elapsed))s elapsed, about \(Int(eta.rounded()))s left   "
     FileHandle.standardError.write(Data(line.utf8))
   }
 

@@ -20,15 +20,18 @@ package struct Experiment: Sendable {
   }
 
   /// Runs every replication on up to `threads` threads; `progress` is called (from any thread)
-  /// with the number of replications finished.
-  package func run(threads: Int = 1, progress: (@Sendable (Int) -> Void)? = nil) -> ExperimentResult {
+  /// with the share of all replications done so far (0...1), counting partly simulated ones.
+  package func run(threads: Int = 1, progress: (@Sendable (Double) -> Void)? = nil) -> ExperimentResult {
     let results = ResultSlots(count: replications)
     let workers = max(1, min(threads, replications))
     let started = DispatchTime.now()
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       for r in stride(from: worker, to: replications, by: workers) {
         var simulator = NetworkSimulator(network: network, window: window, seed: seed, replication: r)
-        let done = results.store(simulator.run(), at: r)
+        let report: ((Double) -> Void)? = progress.map { progress in
+          { share in progress(results.progress(share, of: r)) }
+        }
+        let done = results.store(simulator.run(progress: report), at: r)
         progress?(done)
       }
     }
@@ -41,17 +44,30 @@ package struct Experiment: Sendable {
 /// Slots filled by worker threads, each exactly once, read after all have finished.
 private final class ResultSlots: @unchecked Sendable {
   private var slots: [ReplicationResult?]
-  private var finished = 0
+  /// Share of each replication simulated so far.
+  private var shares: [Double]
   private let lock = NSLock()
 
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
+  init(count: Int) {
+    slots = Array(repeating: nil, count: count)
+    shares = Array(repeating: 0, count: count)
+  }
 
-  func store(_ result: ReplicationResult, at index: Int) -> Int {
+  /// Stores a finished replication; returns the share of all replications done.
+  func store(_ result: ReplicationResult, at index: Int) -> Double {
     lock.lock()
     defer { lock.unlock() }
     slots[index] = result
-    finished += 1
-    return finished
+    shares[index] = 1
+    return shares.reduce(0, +) / Double(shares.count)
+  }
+
+  /// Notes how far a replication has got; returns the share of all replications done.
+  func progress(_ share: Double, of index: Int) -> Double {
+    lock.lock()
+    defer { lock.unlock() }
+    shares[index] = share
+    return shares.reduce(0, +) / Double(shares.count)
   }
 
   func values() -> [ReplicationResult] {
