@@ -101,7 +101,12 @@ struct RunReport {
       "station", "servers", "throughput/s", "utilization", "mean wait", "mean response", "p95", "p99",
       "in station", "lost", "timed out",
     ])
+    var shownGroups: Set<String> = []
     for (i, s) in scenario.network.stations.enumerated() {
+      if let group = Self.group(of: s.name), let members = groups[group], members.count > Self.groupRowThreshold {
+        if shownGroups.insert(group).inserted { stations.add(groupRow(group, members)) }
+        continue
+      }
       let servers: String
       switch s.servers {
       case .finite(let c): servers = String(c)
@@ -123,7 +128,11 @@ struct RunReport {
         Format.count(mean(result.replicationResults.map { Double($0.stations[i].timedOut) })),
       ])
     }
-    out += stations.render() + "\n\n"
+    out += stations.render() + "\n"
+    if !shownGroups.isEmpty {
+      out += "Groups of more than \(Self.groupRowThreshold) copies are one row: throughput, in station, lost and timed out summed over the\ncopies, the rest averaged over them (utilization: mean, then lowest-highest copy). --format json lists every copy.\n"
+    }
+    out += "\n"
     var flow = TextTable(columns: ["end to end", "value"])
     flow.add(["throughput/s", Format.estimate(result.endToEnd(\.throughput), Format.number)])
     flow.add(["mean response", Format.estimate(result.endToEnd(\.meanResponse), Format.duration)])
@@ -183,6 +192,57 @@ struct RunReport {
   }
 
   private func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }
+
+  /// Groups with more copies than this are summarized in one table row.
+  static let groupRowThreshold = 8
+
+  /// "app" for "app[3]", nil for a name that is not a copy.
+  static func group(of name: String) -> String? {
+    guard name.hasSuffix("]"), let open = name.lastIndex(of: "["),
+      Int(name[name.index(after: open)..<name.index(before: name.endIndex)]) != nil
+    else { return nil }
+    return String(name[..<open])
+  }
+
+  /// Station indices per group of copies.
+  var groups: [String: [Int]] {
+    var out: [String: [Int]] = [:]
+    for (i, s) in scenario.network.stations.enumerated() {
+      if let g = Self.group(of: s.name) { out[g, default: []].append(i) }
+    }
+    return out
+  }
+
+  /// One row for a group of copies: per replication, sums or means over the copies first, then
+  /// the estimate over replications.
+  private func groupRow(_ group: String, _ members: [Int]) -> [String] {
+    func perReplication(_ combine: ([Double]) -> Double, _ value: (StationResult) -> Double) -> Estimate {
+      Estimate(result.replicationResults.map { r in combine(members.map { value(r.stations[$0]) }) })
+    }
+    let sum: ([Double]) -> Double = { $0.reduce(0, +) }
+    let average: ([Double]) -> Double = { $0.reduce(0, +) / Double($0.count) }
+    let first = scenario.network.stations[members[0]]
+    var servers = "inf"
+    if case .finite(let c) = first.servers { servers = String(c) }
+    let utilizations = members.map { i in mean(result.replicationResults.map { $0.stations[i].utilization ?? .nan }) }
+    let utilization =
+      servers == "inf"
+      ? "-"
+      : Format.estimate(perReplication(average) { $0.utilization ?? .nan }, Format.percent)
+        + " (\(Format.percent(utilizations.min() ?? .nan))-\(Format.percent(utilizations.max() ?? .nan)))"
+    return [
+      "\(group)[1-\(members.count)]", servers,
+      Format.estimate(perReplication(sum, \.throughput), Format.number),
+      utilization,
+      Format.estimate(perReplication(average, \.meanWait), Format.duration),
+      Format.estimate(perReplication(average, \.meanResponse), Format.duration),
+      Format.estimate(perReplication(average, \.responseP95), Format.duration),
+      Format.estimate(perReplication(average, \.responseP99), Format.duration),
+      Format.estimate(perReplication(sum, \.meanInStation), Format.number),
+      Format.count(perReplication(sum) { Double($0.lost) }.mean),
+      Format.count(perReplication(sum) { Double($0.timedOut) }.mean),
+    ]
+  }
 }
 
 /// Number formatting for tables.

@@ -124,7 +124,17 @@ package enum ScenarioFile {
   static func resolve(_ path: String, from file: String) -> String {
     if path.hasPrefix("/") { return path }
     let directory = (file as NSString).deletingLastPathComponent
-    return directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
+    let joined = directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
+    // "scenarios/../topologies/x.yaml" reads better as "topologies/x.yaml" in messages.
+    var parts: [String] = []
+    for part in joined.split(separator: "/", omittingEmptySubsequences: false).map(String.init) {
+      if part == "..", let last = parts.last, last != "..", !last.isEmpty {
+        parts.removeLast()
+      } else if part != "." {
+        parts.append(part)
+      }
+    }
+    return parts.joined(separator: "/")
   }
 
   /// Network problems, reported where the station, dispatcher or source was written.
@@ -137,7 +147,15 @@ package enum ScenarioFile {
       case .source(let i): node = arrivals.indices.contains(i) ? arrivals[i] : nil
       }
       guard let node else { continue }
-      if p.isError { node.error(p.message) } else { node.warning(p.message) }
+      // Copies share their definition: say it once for the group ("each copy of 'app'").
+      var message = p.message
+      if case .station(let s) = p.subject, topology.stations.indices.contains(s) {
+        let name = topology.stations[s].name
+        if let open = name.lastIndex(of: "["), topology.groups[String(name[..<open])] != nil {
+          message = message.replacingOccurrences(of: "station '\(name)'", with: "each copy of station '\(name[..<open])'")
+        }
+      }
+      if p.isError { node.error(message) } else { node.warning(message) }
     }
   }
 

@@ -155,6 +155,17 @@ import Testing
     #expect(malformed.status == 64)
   }
 
+  /// A pool of 64 copies is one row of the table, and every copy in the JSON.
+  @Test func largePoolsAreOneTableRow() throws {
+    let table = try Self.capsim(["run", "scenarios/pool-64-peak.yaml", "--replications", "2", "--quiet", "--set", "stations.instance.copies=12", "--set", "stations.instance.servers=6"])
+    #expect(table.status == 0)
+    #expect(table.stdout.contains("instance[1-12]"))
+    #expect(!table.stdout.contains("instance[7] "))
+    let json = try Self.capsim(["run", "scenarios/pool-64-peak.yaml", "--replications", "2", "--format", "json", "--set", "stations.instance.copies=12", "--set", "stations.instance.servers=6"])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    #expect((object["stations"] as? [[String: Any]])?.count == 12)
+  }
+
   @Test func badFlagsAreUsageErrors() throws {
     let r = try Self.capsim(["run", Self.fixture("small.yaml"), "--replications", "0"])
     #expect(r.status == 64)
