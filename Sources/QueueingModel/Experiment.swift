@@ -28,10 +28,13 @@ package struct Experiment: Sendable {
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       for r in stride(from: worker, to: replications, by: workers) {
         var simulator = NetworkSimulator(network: network, window: window, seed: seed, replication: r)
-        let report: ((Double) -> Void)? = progress.map { progress in
-          { share in progress(results.progress(share, of: r)) }
-        }
-        let done = results.store(simulator.run(progress: report), at: r)
+        let result =
+          if let progress {
+            simulator.run { share in progress(results.progress(share, of: r)) }
+          } else {
+            simulator.run()
+          }
+        let done = results.store(result, at: r)
         progress?(done)
       }
     }

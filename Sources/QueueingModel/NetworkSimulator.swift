@@ -247,18 +247,25 @@ package struct NetworkSimulator: ~Copyable {
   // MARK: Running
 
   /// Runs the whole replication and returns what it measured.
-  ///
-  /// - Parameter progress: called about every million events with the share of the window
-  ///   simulated so far (0...1); rare enough to cost nothing measurable.
-  package mutating func run(progress: ((Double) -> Void)? = nil) -> ReplicationResult {
+  package mutating func run() -> ReplicationResult { run(reporting: NoProgress()) }
+
+  /// Runs the whole replication, calling `progress` about every million events with the share
+  /// of the run's work done so far (0...1).
+  package mutating func run(progress: @escaping (Double) -> Void) -> ReplicationResult {
+    run(reporting: ProgressCallback(report: progress))
+  }
+
+  /// The event loop, specialized per reporter: without one (benchmarks, tests, piped output) it
+  /// contains neither the check nor the call.
+  private mutating func run<Reporter: ProgressReporter>(reporting reporter: Reporter) -> ReplicationResult {
     let deadline = window.end + window.drainLimit
     var nextReport = sim.processedCount &+ (1 << 20)
     while let event = sim.step() {
       handle(event.payload)
       if windowOver && (taggedInNetwork == 0 || sim.now > deadline) { break }
-      if sim.processedCount == nextReport, let progress {
+      if Reporter.reports && sim.processedCount == nextReport {
         nextReport &+= 1 << 20
-        progress(workDone(at: sim.now))
+        reporter.report(workDone(at: sim.now))
       }
     }
     return result()
@@ -563,6 +570,23 @@ package struct NetworkSimulator: ~Copyable {
     closeSeriesInterval()
     windowOver = true
   }
+}
+
+/// Receives a run's progress; `reports` is a constant so the loop without one has no check.
+protocol ProgressReporter {
+  static var reports: Bool { get }
+  func report(_ share: Double)
+}
+
+struct NoProgress: ProgressReporter {
+  static var reports: Bool { false }
+  func report(_ share: Double) {}
+}
+
+struct ProgressCallback: ProgressReporter {
+  let report: (Double) -> Void
+  static var reports: Bool { true }
+  func report(_ share: Double) { report(share) }
 }
 
 /// Where a customer is on its current trip through the network.
