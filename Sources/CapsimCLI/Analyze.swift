@@ -9,12 +9,12 @@ struct Analyze: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Print the exact queueing-theory answer next to the simulated one.",
     discussion: """
-      Recognizes the models theory solves exactly: M/M/c (Erlang C, with response-time
-      percentiles), M/M/c/K and Erlang B, M/D/1 and M/G/1 (Pollaczek-Khinchine), M/G/inf,
-      round robin over exponential servers (E_k/M/1), open Jackson networks (with random or
-      weighted dispatch), and closed networks (exact mean value analysis). It then simulates the
-      scenario and prints both, with the simulation's 95% confidence interval and the distance in
-      standard errors (z). For other models (join-shortest-queue, timeouts, time-varying demand)
+      Recognizes the models theory solves exactly: M/M/c (Erlang C, with response-time \
+      percentiles), M/M/c/K and Erlang B, M/D/1 and M/G/1 (Pollaczek-Khinchine), M/G/inf, \
+      round robin over exponential servers (E_k/M/1), open Jackson networks (with random or \
+      weighted dispatch), and closed networks (exact mean value analysis). It then simulates the \
+      scenario and prints both, with the simulation's 95% confidence interval and the distance in \
+      standard errors (z). For other models (join-shortest-queue, timeouts, time-varying demand) \
       it says why theory has no answer and prints the simulation alone.
       """)
 

@@ -8,9 +8,9 @@ struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Measure simulation speed (customers/s and events/s) on fixed workloads.",
     discussion: """
-      Runs, on one thread, an M/M/4 queue at utilization 0.9 and a dispatcher over 64 M/M/1
-      servers at utilization 0.9 under each dispatch policy, with full statistics (time averages,
-      latency histograms). Each workload runs `--repeat` times; the best run is reported, since
+      Runs, on one thread, an M/M/4 queue at utilization 0.9 and a dispatcher over 64 M/M/1 \
+      servers at utilization 0.9 under each dispatch policy, with full statistics (time averages, \
+      latency histograms). Each workload runs `--repeat` times; the best run is reported, since \
       anything slower measures the machine's other load, not the engine.
 
       Build in release for meaningful numbers: swift build -c release, then .build/release/capsim bench

@@ -6,10 +6,10 @@ package struct Capsim: ParsableCommand {
     commandName: "capsim",
     abstract: "Simulate queueing networks request by request and plan capacity.",
     discussion: """
-      capsim reads a scenario (demand, run length, seed, replications) that names a topology
-      (stations, servers, routing, dispatchers), simulates it with independent replications and
-      reports throughput, utilization, waits and response-time percentiles with 95% confidence
-      intervals. Where queueing theory has an exact answer, `capsim analyze` prints it next to the
+      capsim reads a scenario (demand, run length, seed, replications) that names a topology \
+      (stations, servers, routing, dispatchers), simulates it with independent replications and \
+      reports throughput, utilization, waits and response-time percentiles with 95% confidence \
+      intervals. Where queueing theory has an exact answer, `capsim analyze` prints it next to the \
       simulated one.
 
       Examples:

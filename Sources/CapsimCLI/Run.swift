@@ -8,12 +8,12 @@ struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Simulate a scenario and print throughput, utilization, waits and percentiles.",
     discussion: """
-      Runs independent replications of the scenario (in parallel; results do not depend on the
-      thread count) and reports, per station and end to end, the mean over replications with a
-      95% Student-t confidence interval (shown as +-). Customers that arrive during the
+      Runs independent replications of the scenario (in parallel; results do not depend on the \
+      thread count) and reports, per station and end to end, the mean over replications with a \
+      95% Student-t confidence interval (shown as +-). Customers that arrive during the \
       scenario's warm-up are not measured.
 
-      The same scenario and seed always give the same numbers. Exit status: 0 on success,
+      The same scenario and seed always give the same numbers. Exit status: 0 on success, \
       1 when the scenario has errors (printed as file:line:column: error: key.path: message).
       """)
 

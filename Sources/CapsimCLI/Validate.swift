@@ -6,8 +6,8 @@ struct Validate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Check scenario and topology files and report every problem.",
     discussion: """
-      Each problem is printed as file:line:column: error: key.path: message, followed by the line
-      and a caret. All problems in all files are reported, not only the first. Exit status: 0 when
+      Each problem is printed as file:line:column: error: key.path: message, followed by the line \
+      and a caret. All problems in all files are reported, not only the first. Exit status: 0 when \
       every file is valid (warnings allowed), 1 when any file has an error.
 
       Example:
