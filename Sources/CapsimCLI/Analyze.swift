@@ -15,7 +15,7 @@ struct Analyze: ParsableCommand {
       weighted dispatch), and closed networks (exact mean value analysis). It then simulates the \
       scenario and prints both, with the simulation's 95% confidence interval and the distance in \
       standard errors (z). For other models (join-shortest-queue, timeouts, time-varying demand) \
-      it says why theory has no answer and prints the simulation alone.
+      it says why theory has no answer; capsim run gives the simulated values.
       """)
 
   @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
