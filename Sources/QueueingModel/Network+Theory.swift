@@ -192,36 +192,6 @@ extension Network {
     return TheoryAnswer(method: "round robin over exponential servers: each is E_k/M/1 (GI/M/1)", predictions: out)
   }
 
-  /// Routing probabilities between stations with random and weighted dispatchers folded in
-  /// (Poisson splitting), plus the external rate into each station.
-  private func flattenedRouting() -> (external: [Double], routing: [[Double]])? {
-    let n = stations.count
-    func spread(_ d: Destination, _ p: Double, into row: inout [Double]) -> Bool {
-      switch d {
-      case .exit: return true
-      case .station(let s): row[s] += p
-      case .dispatcher(let k):
-        let dispatcher = dispatchers[k]
-        guard dispatcher.policy == .random || dispatcher.policy == .weighted else { return false }
-        let weights = dispatcher.weights ?? Array(repeating: 1, count: dispatcher.targets.count)
-        let total = weights.reduce(0, +)
-        for (t, w) in zip(dispatcher.targets, weights) { row[t] += p * w / total }
-      }
-      return true
-    }
-    var external = [Double](repeating: 0, count: n)
-    for source in sources {
-      guard case .poisson(let rate) = source.kind, spread(source.destination, rate, into: &external) else { return nil }
-    }
-    var routing = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-    for (i, s) in stations.enumerated() {
-      for route in s.routing {
-        guard spread(route.destination, route.probability, into: &routing[i]) else { return nil }
-      }
-    }
-    return (external, routing)
-  }
-
   private func jackson() throws -> Result<TheoryAnswer, TheoryUnavailable> {
     guard stations.allSatisfy({ isExponential($0) || $0.servers == .infinite }) else {
       return .failure("a network of stations with non-exponential service has no product form")
@@ -232,7 +202,7 @@ extension Network {
     if dispatchers.contains(where: { $0.policy == .roundRobin }) {
       return .failure("round-robin dispatch inside a network is not Poisson splitting")
     }
-    guard let (external, routing) = flattenedRouting() else {
+    guard let (external, routing) = flattenedRouting(rate: Self.poissonRate, anyPolicy: false) else {
       return .failure("this routing has no product form")
     }
     let network = try JacksonNetwork(
@@ -266,7 +236,7 @@ extension Network {
     var unitSource = sources[0]
     unitSource.kind = .poisson(rate: 1)
     guard let (entry, routing) = Network(stations: stations, dispatchers: dispatchers, sources: [unitSource])
-      .flattenedRouting()
+      .flattenedRouting(rate: Self.poissonRate, anyPolicy: false)
     else { return .failure("this routing has no product form") }
     do {
       let visits = try JacksonNetwork.solveTrafficEquations(externalArrivalRates: entry, routing: routing)
@@ -292,6 +262,13 @@ extension Network {
     } catch {
       return .failure("\(error)")
     }
+  }
+}
+
+extension Network {
+  static func poissonRate(_ source: Source) -> Double? {
+    if case .poisson(let rate) = source.kind { return rate }
+    return nil
   }
 }
 

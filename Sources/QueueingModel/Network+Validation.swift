@@ -1,3 +1,5 @@
+import QueueingTheory
+
 /// Something wrong with (or worth knowing about) a network before it runs.
 package struct NetworkProblem: Hashable, Sendable, CustomStringConvertible {
   package enum Subject: Hashable, Sendable {
@@ -77,50 +79,20 @@ extension Network {
     return out
   }
 
-  /// Mean arrival rate at each station from the traffic equations (open sources only):
-  /// lambda = gamma + lambda P, dispatchers splitting evenly or by weight (for join-shortest-queue and
-  /// power-of-two over identical servers an even split is the long-run split). `peak` uses each
-  /// varying source at its highest rate. Nil if the equations do not converge.
+  /// Mean arrival rate at each station from the traffic equations (open sources only), with
+  /// every dispatcher as an even or weighted split (see `flattenedRouting`). `peak` uses each
+  /// varying source at its highest rate. Nil if the equations have no solution.
   package func arrivalRates(peak: Bool) -> [Double]? {
-    var external = [Double](repeating: 0, count: stations.count)
-    var dispatcherExternal = [Double](repeating: 0, count: dispatchers.count)
-    for source in sources {
-      let rate: Double
+    let rates = flattenedRouting(rate: { source in
       switch source.kind {
-      case .poisson(let r): rate = r
+      case .poisson(let r): return r
       case .varying(let schedule):
-        rate = peak ? (schedule.rates.max() ?? 0) : schedule.cumulativeRate(at: schedule.period) / schedule.period
-      case .closed: continue
+        return peak ? (schedule.rates.max() ?? 0) : schedule.cumulativeRate(at: schedule.period) / schedule.period
+      case .closed: return nil
       }
-      switch source.destination {
-      case .station(let s): external[s] += rate
-      case .dispatcher(let d): dispatcherExternal[d] += rate
-      case .exit: break
-      }
-    }
-    var lambda = [Double](repeating: 0, count: stations.count)
-    for _ in 0..<100_000 {
-      var next = external
-      var toDispatcher = dispatcherExternal
-      for (i, s) in stations.enumerated() {
-        for route in s.routing {
-          switch route.destination {
-          case .station(let t): next[t] += lambda[i] * route.probability
-          case .dispatcher(let d): toDispatcher[d] += lambda[i] * route.probability
-          case .exit: break
-          }
-        }
-      }
-      for (d, dispatcher) in dispatchers.enumerated() {
-        let weights = dispatcher.weights ?? Array(repeating: 1, count: dispatcher.targets.count)
-        let total = weights.reduce(0, +)
-        for (k, t) in dispatcher.targets.enumerated() { next[t] += toDispatcher[d] * weights[k] / total }
-      }
-      let change = zip(next, lambda).map { abs($0 - $1) }.max() ?? 0
-      lambda = next
-      if change <= 1e-12 * max(1, lambda.max() ?? 1) { return lambda }
-    }
-    return nil
+    }, anyPolicy: true)
+    guard let (external, routing) = rates else { return nil }
+    return try? JacksonNetwork.solveTrafficEquations(externalArrivalRates: external, routing: routing)
   }
 
   private func successors(ofStation i: Int) -> [Destination] { stations[i].routing.map(\.destination) }
