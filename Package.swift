@@ -66,10 +66,24 @@ let package = Package(
 
     // MARK: Files and command line
 
+    /** The FreshFoodz platform: territories, load balancers, app pools, PostgreSQL, faults, SLOs. */
+    .target(
+      name: "PlatformModel",
+      dependencies: [
+        "SimKernel", "SimRandom", "SimStatistics", "Demand",
+        .product(name: "DequeModule", package: "swift-collections"),
+        .product(name: "BasicContainers", package: "swift-collections"),
+      ],
+      exclude: ["README.md"],
+      swiftSettings: optimized
+    ),
+
     /** YAML topologies and scenarios, diagnostics with file:line:column. */
     .target(
       name: "ScenarioFile",
-      dependencies: ["QueueingModel", "Demand", "SimRandom", .product(name: "Yams", package: "Yams")],
+      dependencies: [
+        "QueueingModel", "Demand", "PlatformModel", "SimRandom", .product(name: "Yams", package: "Yams"),
+      ],
       exclude: ["README.md"],
       swiftSettings: optimized
     ),
@@ -77,7 +91,7 @@ let package = Package(
     .target(
       name: "CapsimCLI",
       dependencies: [
-        "ScenarioFile", "QueueingModel", "QueueingTheory", "SimStatistics", "SimRandom",
+        "ScenarioFile", "QueueingModel", "PlatformModel", "QueueingTheory", "SimStatistics", "SimRandom",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
@@ -100,7 +114,11 @@ let package = Package(
       dependencies: ["QueueingModel", "QueueingTheory", "SimStatistics", "SimRandom", "_TestSupport"],
       resources: [.copy("Fixtures")]
     ),
-    .testTarget(name: "ScenarioFileTests", dependencies: ["ScenarioFile", "QueueingModel", "Demand", "_TestSupport"]),
+    .testTarget(
+      name: "ScenarioFileTests", dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "_TestSupport"]),
+    .testTarget(
+      name: "PlatformModelTests",
+      dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(
       name: "EndToEndTests",

@@ -1,0 +1,117 @@
+import Demand
+import Foundation
+import SimRandom
+
+/// A platform run: the platform (overrides applied), demand per territory over a local
+/// calendar, faults, scheduled capacity, service level objectives and the run settings.
+package struct PlatformScenario: Sendable {
+  package var name: String
+  package var platform: Platform
+  /// One per territory, in the platform's territory order.
+  package var demand: [TerritoryDemand]
+  package var faults: [Fault]
+  package var capacity: [CapacityChange]
+  package var objectives: ServiceObjectives
+  /// Simulated seconds from the calendar's start instant.
+  package var horizon: Double
+  /// Requests arriving before this are not measured.
+  package var warmup: Double
+  /// Length of a series window (an hour unless told otherwise).
+  package var seriesInterval: Double
+  package var replications: Int
+  package var seed: UInt64
+
+  package init(
+    name: String, platform: Platform, demand: [TerritoryDemand], faults: [Fault] = [],
+    capacity: [CapacityChange] = [], objectives: ServiceObjectives = ServiceObjectives(), horizon: Double,
+    warmup: Double = 0, seriesInterval: Double = 3_600, replications: Int = 5, seed: UInt64 = 1
+  ) {
+    self.name = name
+    self.platform = platform
+    self.demand = demand
+    self.faults = faults
+    self.capacity = capacity
+    self.objectives = objectives
+    self.horizon = horizon
+    self.warmup = warmup
+    self.seriesInterval = seriesInterval
+    self.replications = replications
+    self.seed = seed
+  }
+}
+
+/// How much a territory asks of the platform over time.
+package struct TerritoryDemand: Sendable {
+  package enum Base: Sendable {
+    /// Concurrent users at a multiplier of 1, each thinking between requests.
+    case users(Int, think: Distribution)
+    /// Requests per second at a multiplier of 1 (Poisson).
+    case rate(Double)
+  }
+
+  package var base: Base
+  /// What-if growth: multiplies users or rate.
+  package var growth: Double
+  /// Weight of each request class, in `Platform.requestClasses` order (need not sum to 1).
+  package var mix: [Double]
+  /// Day, week and seasons in the territory's local time; the multiplier scales `base`.
+  /// Nil: constant demand at the base level.
+  package var calendar: DemandCalendar?
+
+  package init(base: Base, growth: Double = 1, mix: [Double], calendar: DemandCalendar? = nil) {
+    self.base = base
+    self.growth = growth
+    self.mix = mix
+    self.calendar = calendar
+  }
+}
+
+/// Something that goes wrong (or is done to the platform) during a run. Times are simulated
+/// seconds from the start.
+package enum Fault: Sendable {
+  /// Every app instance of the territory crashes after exponential up-times (mean `mtbf`) and
+  /// is back after exponential repairs (mean `mttr`) plus its start-up time.
+  case instanceCrashes(territory: Int, mtbf: Double, mttr: Double)
+  /// A replica is unreachable from `at` for `duration`.
+  case replicaDown(node: Int, at: Double, duration: Double)
+  /// The primary fails at `at`; after `detection` + `promotion` its first healthy replica is
+  /// the new primary. Writes (and reads sent to the primary) fail meanwhile.
+  case primaryFailover(node: Int, at: Double, detection: Double, promotion: Double)
+  /// All of a territory's instances are down from `at` for `duration`. With `failoverTo`, its
+  /// requests go to that territory's instances from `at + failoverDelay` until it is back.
+  case territoryOutage(territory: Int, at: Double, duration: Double, failoverTo: Int?, failoverDelay: Double)
+  /// A rolling deployment from `at`: `batch` instances at a time leave the rotation, drain,
+  /// restart (start-up time) and rejoin before the next batch goes.
+  case deployment(territory: Int, at: Double, batch: Int)
+}
+
+/// A scheduled change of a territory's instance count (what a cron scaler does). New instances
+/// take traffic after their start-up time; removed ones drain first.
+package struct CapacityChange: Sendable {
+  package var territory: Int
+  package var at: Double
+  package var instances: Int
+
+  package init(territory: Int, at: Double, instances: Int) {
+    self.territory = territory
+    self.at = at
+    self.instances = instances
+  }
+}
+
+/// Targets a run is judged against. Defaults are the platform's: p95 < 200 ms at normal load
+/// and < 450 ms in a season, errors < 2%, database p95 < 50 ms, availability 99.9%.
+package struct ServiceObjectives: Sendable, Hashable {
+  package var p95: Double = 0.200
+  package var peakP95: Double = 0.450
+  /// No platform default: reported without a verdict unless set.
+  package var p99: Double? = nil
+  package var peakP99: Double? = nil
+  package var errorRate: Double = 0.02
+  package var databaseP95: Double = 0.050
+  package var availability: Double = 0.999
+  /// A minute counts as available when at most this share of its requests failed.
+  package var badMinuteErrorRate: Double = 0.05
+
+  package init() {}
+}
