@@ -1,0 +1,134 @@
+import SimStatistics
+
+/// Replications of a platform scenario, and what they say about its service level objectives.
+package struct PlatformResult: Sendable {
+  package var scenario: PlatformScenario
+  package var replications: [PlatformReplication]
+  package var wallSeconds: Double
+
+  package var periods: [String] { replications.first?.periods ?? ["normal"] }
+}
+
+/// A measured quantity judged against its target.
+package enum Objective: String, Sendable, Codable, CaseIterable {
+  case p95 = "p95 latency"
+  case p99 = "p99 latency"
+  case errorRate = "error rate"
+  case databaseP95 = "database p95"
+  case availability
+
+  /// Whether a larger value is better (availability) or worse (the rest).
+  package var higherIsBetter: Bool { self == .availability }
+}
+
+package struct Verdict: Sendable, Codable {
+  package enum Outcome: String, Sendable, Codable {
+    /// The whole confidence interval meets the target.
+    case pass
+    /// The mean meets the target, but the interval reaches beyond it: more replications needed.
+    case marginal
+    /// The mean misses the target.
+    case fail
+    /// Measured, without a target.
+    case info
+  }
+
+  package var territory: String
+  package var period: String
+  /// Nil for all classes together.
+  package var requestClass: String?
+  package var objective: Objective
+  package var target: Double?
+  package var measured: Estimate
+  package var outcome: Outcome
+  /// The series window (start in simulated seconds) with the worst mean over replications, and
+  /// that mean.
+  package var worstWindow: Double?
+  package var worstValue: Double?
+}
+
+extension PlatformResult {
+  /// Verdicts per territory and period: every objective for all classes together, then p95 and
+  /// error rate per request class. Periods without requests are left out.
+  package func verdicts() -> [Verdict] {
+    let objectives = scenario.objectives
+    var out: [Verdict] = []
+    let classes = scenario.platform.requestClasses.map(\.name)
+    for (t, territory) in scenario.platform.territories.enumerated() {
+      for (p, period) in periods.enumerated() {
+        let results = replications.map { $0.territories[t].periods[p] }
+        guard results.contains(where: { $0.counts.arrivals > 0 }) else { continue }
+        let peak = p != 0
+        func add(
+          _ objective: Objective, _ target: Double?, requestClass: Int? = nil, _ value: (PeriodResult) -> Double?,
+          window: ((WindowResult) -> Double?)? = nil
+        ) {
+          let values = results.compactMap(value)
+          guard !values.isEmpty else { return }
+          let estimate = Estimate(values)
+          var verdict = Verdict(
+            territory: territory.name, period: period, requestClass: requestClass.map { classes[$0] },
+            objective: objective, target: target, measured: estimate,
+            outcome: Self.outcome(estimate, target: target, higherIsBetter: objective.higherIsBetter))
+          if let window {
+            let worst = worstWindow(territory: t, period: p, higherIsBetter: objective.higherIsBetter, window)
+            verdict.worstWindow = worst?.start
+            verdict.worstValue = worst?.value
+          }
+          out.append(verdict)
+        }
+        add(.p95, peak ? objectives.peakP95 : objectives.p95, { $0.latency.p95 }, window: { $0.latency.p95 })
+        add(.p99, peak ? objectives.peakP99 : objectives.p99, { $0.latency.p99 }, window: { $0.latency.p99 })
+        add(.errorRate, objectives.errorRate, { $0.counts.completed + $0.counts.failed > 0 ? $0.counts.errorRate : nil },
+          window: { $0.counts.completed + $0.counts.failed > 0 ? $0.counts.errorRate : nil })
+        add(.databaseP95, objectives.databaseP95, { $0.database.p95 }, window: { $0.databaseP95 })
+        add(.availability, objectives.availability, { $0.availability },
+          window: { $0.minutes > 0 ? Double($0.goodMinutes) / Double($0.minutes) : nil })
+        for c in classes.indices {
+          add(.p95, peak ? objectives.peakP95 : objectives.p95, requestClass: c, { $0.classLatency[c].p95 },
+            window: { $0.classP95[c] })
+          add(.errorRate, objectives.errorRate, requestClass: c, { r in
+            let n = r.classes[c]
+            return n.completed + n.failed > 0 ? n.errorRate : nil
+          })
+        }
+      }
+    }
+    return out
+  }
+
+  static func outcome(_ e: Estimate, target: Double?, higherIsBetter: Bool) -> Verdict.Outcome {
+    guard let target else { return .info }
+    let h = e.halfWidth ?? 0
+    if higherIsBetter {
+      if e.mean < target { return .fail }
+      return e.mean - h >= target ? .pass : .marginal
+    }
+    if e.mean > target { return .fail }
+    return e.mean + h <= target ? .pass : .marginal
+  }
+
+  /// The window of `period` whose value, averaged over replications, is worst.
+  func worstWindow(
+    territory t: Int, period p: Int, higherIsBetter: Bool, _ value: (WindowResult) -> Double?
+  ) -> (start: Double, value: Double)? {
+    guard let first = replications.first else { return nil }
+    var worst: (start: Double, value: Double)? = nil
+    for w in first.territories[t].windows.indices where first.territories[t].windows[w].period == p {
+      let values = replications.compactMap { r in
+        r.territories[t].windows.indices.contains(w) ? value(r.territories[t].windows[w]) : nil
+      }
+      guard !values.isEmpty else { continue }
+      let mean = values.reduce(0, +) / Double(values.count)
+      if let current = worst, higherIsBetter ? mean >= current.value : mean <= current.value { continue }
+      worst = (first.territories[t].windows[w].start, mean)
+    }
+    return worst
+  }
+
+  /// Database node-hours and their price over the run, per node.
+  package func databaseCost() -> [(node: String, hours: Double, cost: Double, currency: String)] {
+    let hours = scenario.horizon / 3_600
+    return scenario.platform.databases.map { ($0.name, hours, hours * $0.pricePerHour, $0.currency) }
+  }
+}

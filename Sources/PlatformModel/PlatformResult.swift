@@ -1,0 +1,144 @@
+/// Why a request failed.
+package enum ErrorCause: Int, CaseIterable, Sendable, Codable {
+  /// The instance's queue was full: HTTP 503.
+  case queueFull
+  /// Slower than the app's request timeout, end to end.
+  case timeout
+  /// No database connection within the pool's wait limit.
+  case noConnection
+  /// The instance, replica or primary it needed was down (or no instance was in rotation).
+  case nodeDown
+
+  package var label: String {
+    switch self {
+    case .queueFull: "queue full"
+    case .timeout: "timeout"
+    case .noConnection: "no connection"
+    case .nodeDown: "node down"
+    }
+  }
+}
+
+/// Requests counted by outcome.
+package struct RequestCounts: Sendable, Hashable, Codable {
+  package var arrivals = 0
+  package var completed = 0
+  /// Indexed by `ErrorCause.rawValue`.
+  package var errors = [0, 0, 0, 0]
+
+  package init() {}
+
+  package var failed: Int { errors.reduce(0, +) }
+  /// Failed share of the requests that ended.
+  package var errorRate: Double {
+    let ended = completed + failed
+    return ended == 0 ? 0 : Double(failed) / Double(ended)
+  }
+
+  mutating func add(_ other: RequestCounts) {
+    arrivals += other.arrivals
+    completed += other.completed
+    for i in errors.indices { errors[i] += other.errors[i] }
+  }
+}
+
+/// Latency of successful requests (seconds).
+package struct LatencySummary: Sendable, Hashable, Codable {
+  package var mean: Double?
+  package var p50: Double?
+  package var p95: Double?
+  package var p99: Double?
+
+  package init(mean: Double? = nil, p50: Double? = nil, p95: Double? = nil, p99: Double? = nil) {
+    self.mean = mean
+    self.p50 = p50
+    self.p95 = p95
+    self.p99 = p99
+  }
+}
+
+/// One territory in one period (normal load or a season) of one replication.
+package struct PeriodResult: Sendable, Codable {
+  /// Per request class, in the platform's order.
+  package var classes: [RequestCounts]
+  package var classLatency: [LatencySummary]
+  package var counts: RequestCounts
+  package var latency: LatencySummary
+  /// Per query, waiting plus service on the database node.
+  package var database: LatencySummary
+  package var queries: Int
+  /// Minutes of the period, and those in which at most the objective's bad-minute share failed.
+  package var minutes: Int
+  package var goodMinutes: Int
+
+  package var availability: Double? { minutes == 0 ? nil : Double(goodMinutes) / Double(minutes) }
+}
+
+/// One series window of one territory.
+package struct WindowResult: Sendable, Codable {
+  /// Simulated seconds from the start.
+  package var start: Double
+  package var end: Double
+  /// The period (index into `PlatformReplication.periods`) the window starts in.
+  package var period: Int
+  /// The demand multiplier at the window's start.
+  package var multiplier: Double
+  package var counts: RequestCounts
+  package var latency: LatencySummary
+  /// p95 per request class.
+  package var classP95: [Double?]
+  package var databaseP95: Double?
+  /// Time averages over the window.
+  package var users: Double
+  package var instances: Double
+  package var readyInstances: Double
+  /// Busy workers over available workers, busy cores over available cores (instances in
+  /// rotation).
+  package var workerUtilization: Double
+  package var cpuUtilization: Double
+  package var goodMinutes: Int
+  package var minutes: Int
+  /// Requests that had to wait for a database connection (pool exhaustion).
+  package var connectionWaits: Int
+}
+
+/// A database node over the run, and per window.
+package struct NodeResult: Sendable, Codable {
+  package var name: String
+  package var queries: Int
+  package var reads: Int
+  package var writes: Int
+  package var utilization: Double
+  /// Replicas: the largest and the time-average replication lag (seconds).
+  package var maxLag: Double
+  package var meanLag: Double
+  /// Per series window.
+  package var windowUtilization: [Double]
+  package var windowMaxLag: [Double]
+}
+
+/// What a territory's capacity cost in one replication.
+package struct CostResult: Sendable, Codable {
+  package var instanceHours: Double
+  package var instanceCost: Double
+  package var currency: String
+}
+
+package struct TerritoryResult: Sendable, Codable {
+  package var name: String
+  /// Indexed like `PlatformReplication.periods`; a period the run never touched has no minutes.
+  package var periods: [PeriodResult]
+  package var windows: [WindowResult]
+  package var cost: CostResult
+  package var connectionWaits: Int
+}
+
+/// One replication of a platform scenario.
+package struct PlatformReplication: Sendable, Codable {
+  /// "normal" first, then every season of any territory.
+  package var periods: [String]
+  package var territories: [TerritoryResult]
+  package var nodes: [NodeResult]
+  package var events: UInt64
+  package var requests: Int
+}

@@ -1,0 +1,169 @@
+import BasicContainers
+import DequeModule
+
+/// PostgreSQL: cores shared first come first served, read routing with a lag bound, replication
+/// by single-process replay, node loss and primary failover.
+extension PlatformSimulator {
+  /// A core of node `n` is free: the next query waiting there takes it.
+  mutating func releaseCore(_ n: Int) {
+    while let next = nodeQueues[n].popFirst() {
+      let r = Int(next)
+      if requests[r].aborted {
+        freeRequest(r)
+        continue
+      }
+      requests[r].holdsCore = true
+      let c = Int(requests[r].requestClass)
+      let kind = Int(queryOf[queryStart[c] + Int(requests[r].step)])
+      let service = serviceDraw[Int(requests[r].origin) * kindCount + kind].next()
+      sim.schedule(.queryDone(request: next), at: sim.now + service)
+      return
+    }
+    recorder.nodeBusyChanged(n, by: -1, at: sim.now)
+    nodes[n].busy -= 1
+  }
+
+  /// Replication lag of replica `n` now: how long ago the oldest write it has not replayed was
+  /// committed.
+  @inline(__always)
+  func oldestPending(_ n: Int) -> Double? {
+    pendingWrites[n].isEmpty ? nil : pendingWrites[n][0]
+  }
+
+  @inline(__always)
+  func lag(_ n: Int) -> Double {
+    guard let first = oldestPending(n) else { return 0 }
+    return sim.now - first
+  }
+
+  /// Where a read goes: a healthy replica within the lag bound, chosen by the territory's
+  /// policy; the primary after the request's (or its user's) recent write, or when no replica
+  /// qualifies.
+  mutating func readNode(_ r: Int, territory t: Int) -> Int {
+    let primary = Int(primaryOf[t])
+    let routing = platform.territories[t].reads
+    if routing.policy == .primary { return primary }
+    if sim.now - requests[r].lastWrite < routing.readYourWrites { return primary }
+    let replicas = replicasOf[primary]
+    let n = replicas.count
+    guard n > 0 else { return primary }
+    switch routing.policy {
+    case .leastBusy:
+      var best = -1
+      var load = Double.infinity
+      for k in 0..<n {
+        let node = Int(replicas[k])
+        guard nodes[node].up, lag(node) <= routing.maxLag else { continue }
+        let l = Double(Int(nodes[node].busy) + nodeQueues[node].count) / Double(nodes[node].cores)
+        if l < load {
+          load = l
+          best = node
+        }
+      }
+      return best >= 0 ? best : primary
+    case .roundRobin, .random, .primary:
+      var start: Int
+      if routing.policy == .random {
+        start = min(n - 1, Int(uniform[t].next() * Double(n)))
+      } else {
+        start = nodes[primary].roundRobin
+        nodes[primary].roundRobin = (start + 1) % n
+      }
+      for _ in 0..<n {
+        let node = Int(replicas[start])
+        if nodes[node].up && lag(node) <= routing.maxLag { return node }
+        start += 1
+        if start == n { start = 0 }
+      }
+      return primary
+    }
+  }
+
+  /// A write committed on primary `p` heads for each of its replicas.
+  mutating func replicate(from p: Int) {
+    for replica in replicasOf[p] {
+      let n = Int(replica)
+      guard replayDraw[n] != nil || platform.databases[n].shipping > 0 else { continue }
+      noteLag(n)
+      pendingWrites[n].append(sim.now)
+      if !nodes[n].replaying && nodes[n].up { startReplay(n) }
+    }
+  }
+
+  /// Replays the oldest received write: it arrives `shipping` after its commit and takes the
+  /// replay time, stretched by how busy the replica's cores are with queries.
+  mutating func startReplay(_ n: Int) {
+    guard let commit = oldestPending(n) else { return }
+    let node = platform.databases[n]
+    let begin = max(sim.now, commit + node.shipping)
+    let busy = Double(nodes[n].busy) / Double(nodes[n].cores)
+    let work = (replayDraw[n]?.next() ?? 0) * (1 + busy)
+    nodes[n].replaying = true
+    nodes[n].replayStamp &+= 1
+    sim.schedule(.replayDone(node: Int32(n), stamp: nodes[n].replayStamp), at: begin + work)
+  }
+
+  mutating func replayDone(_ n: Int) {
+    noteLag(n)
+    recorder.lagObserved(n, lag(n))
+    _ = pendingWrites[n].popFirst()
+    nodes[n].replaying = false
+    if nodes[n].up && !pendingWrites[n].isEmpty { startReplay(n) }
+  }
+
+  /// Node `n` becomes unreachable: its queries fail, and so does every query sent to it.
+  mutating func nodeDown(_ n: Int) {
+    nodes[n].up = false
+    nodes[n].replaying = false
+    nodes[n].replayStamp &+= 1
+    var hit: [Int] = []
+    for r in 0..<requests.count
+    where requests[r].stage == .query && !requests[r].aborted && requests[r].node == Int32(n) {
+      hit.append(r)
+    }
+    // Take them off the node first, so that releasing their connections and workers (which
+    // starts other requests) sees a consistent node.
+    nodeQueues[n] = UniqueDeque()
+    recorder.nodeBusyChanged(n, by: -Int(nodes[n].busy), at: sim.now)
+    nodes[n].busy = 0
+    for r in hit {
+      let pendingEvent = requests[r].holdsCore
+      requests[r].holdsCore = false
+      let i = Int(requests[r].instance)
+      releaseConnection(on: i)
+      recorder.failed(requests[r], .nodeDown)
+      let user = requests[r].user
+      releaseWorker(on: i)
+      if pendingEvent {
+        requests[r].aborted = true
+      } else {
+        freeRequest(r)
+      }
+      userDone(user)
+    }
+  }
+
+  /// A replica is back: it replays what it missed, and serves reads once within the lag bound.
+  mutating func nodeUp(_ n: Int) {
+    nodes[n].up = true
+    if !pendingWrites[n].isEmpty && !nodes[n].replaying { startReplay(n) }
+  }
+
+  /// The first healthy replica of failed primary `p` becomes the primary of its territories;
+  /// the other replicas follow it. Without one, `p` itself comes back.
+  mutating func promote(replacing p: Int) {
+    guard let chosen = replicasOf[p].first(where: { nodes[Int($0)].up }) else {
+      nodes[p].up = true
+      return
+    }
+    let promoted = Int(chosen)
+    noteLag(promoted)
+    pendingWrites[promoted] = UniqueDeque()
+    nodes[promoted].replaying = false
+    nodes[promoted].replayStamp &+= 1
+    nodes[promoted].isReplica = false
+    replicasOf[promoted] = replicasOf[p].filter { $0 != chosen }
+    replicasOf[p] = []
+    for t in primaryOf.indices where primaryOf[t] == Int32(p) { primaryOf[t] = chosen }
+  }
+}

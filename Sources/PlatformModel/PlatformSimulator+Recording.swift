@@ -1,0 +1,180 @@
+import SimStatistics
+
+/// Closing series windows and minutes, and the replication's result.
+extension PlatformSimulator {
+  /// Brings the time integrals of territory `t` up to now; called before any change of users or
+  /// instances.
+  mutating func noteLevels(_ t: Int) {
+    let now = sim.now
+    let (provisioned, ready) = instanceCounts(t)
+    let app = platform.territories[t].app
+    recorder.instanceSeconds[t] += recorder.provisioned[t].value * (min(now, scenario.horizon) - min(recorder.provisioned[t].since, scenario.horizon))
+    recorder.provisioned[t].set(Double(provisioned), at: now)
+    recorder.ready[t].set(Double(ready), at: now)
+    recorder.workerCapacity[t].set(Double(ready * app.workers), at: now)
+    recorder.coreCapacity[t].set(Double(ready * app.cores), at: now)
+    recorder.users[t].set(Double(territories[t].activeUsers), at: now)
+  }
+
+  /// Brings replica `n`'s lag integral up to now; called before its oldest pending write changes.
+  mutating func noteLag(_ n: Int) {
+    let now = sim.now
+    if let front = recorder.lagFront[n] {
+      let since = recorder.lagSince[n]
+      recorder.lagArea[n] += (now - since) * ((now + since) / 2 - front)
+    }
+    recorder.lagSince[n] = now
+    recorder.lagFront[n] = oldestPending(n)
+  }
+
+  /// After `noteLag`: the front may have changed by the caller; keep it current.
+  mutating func refreshLagFront(_ n: Int) { recorder.lagFront[n] = oldestPending(n) }
+
+  mutating func closeMinute() {
+    let start = sim.now - 60
+    for t in simulated where start >= scenario.warmup {
+      let hour = min(Int(max(0, start) / 3_600), periodOfHour[t].count - 1)
+      let p = Int(periodOfHour[t][hour])
+      let ended = recorder.minuteEnded[t]
+      let failed = recorder.minuteFailed[t]
+      let good = failed == 0 || Double(failed) <= recorder.badMinuteShare * Double(ended)
+      let k = (t * periodNames.count + p) * 2
+      recorder.minutes[k] += 1
+      if good { recorder.minutes[k + 1] += 1 }
+      recorder.windowMinutes[t] += 1
+      if good { recorder.windowGoodMinutes[t] += 1 }
+    }
+    for t in simulated {
+      recorder.minuteEnded[t] = 0
+      recorder.minuteFailed[t] = 0
+    }
+  }
+
+  mutating func closeWindow() {
+    let now = sim.now
+    let start = recorder.windowStart
+    let length = now - start
+    guard length > 0 else { return }
+    let classes = classCount
+    for t in simulated {
+      noteLevels(t)
+      var counts = RequestCounts()
+      var classP95: [Double?] = []
+      for c in 0..<classes {
+        let base = (t * classes + c) * Counter.width
+        counts.arrivals += recorder.windowCounts[base + Counter.arrivals]
+        counts.completed += recorder.windowCounts[base + Counter.completed]
+        for e in 0..<ErrorCause.allCases.count { counts.errors[e] += recorder.windowCounts[base + Counter.firstError + e] }
+        for f in 0..<Counter.width { recorder.windowCounts[base + f] = 0 }
+        classP95.append(recorder.windowLatency[t * (classes + 1) + c].quantile(0.95))
+        recorder.windowLatency[t * (classes + 1) + c].reset()
+      }
+      let all = t * (classes + 1) + classes
+      let latency = LatencySummary(
+        p50: recorder.windowLatency[all].quantile(0.5), p95: recorder.windowLatency[all].quantile(0.95),
+        p99: recorder.windowLatency[all].quantile(0.99))
+      recorder.windowLatency[all].reset()
+      let databaseP95 = recorder.windowDatabase[t].quantile(0.95)
+      recorder.windowDatabase[t].reset()
+      let busyWorkers = recorder.busyWorkers[t].take(at: now)
+      let busyCores = recorder.busyCores[t].take(at: now)
+      let workerCapacity = recorder.workerCapacity[t].take(at: now)
+      let coreCapacity = recorder.coreCapacity[t].take(at: now)
+      let hour = min(Int(start / 3_600), periodOfHour[t].count - 1)
+      let row = WindowResult(
+        start: start, end: now, period: Int(periodOfHour[t][hour]),
+        multiplier: scenario.demand[t].calendar?.multiplier(at: start) ?? 1, counts: counts, latency: latency,
+        classP95: classP95, databaseP95: databaseP95, users: recorder.users[t].take(at: now) / length,
+        instances: recorder.provisioned[t].take(at: now) / length,
+        readyInstances: recorder.ready[t].take(at: now) / length,
+        workerUtilization: workerCapacity > 0 ? busyWorkers / workerCapacity : 0,
+        cpuUtilization: coreCapacity > 0 ? busyCores / coreCapacity : 0,
+        goodMinutes: recorder.windowGoodMinutes[t], minutes: recorder.windowMinutes[t],
+        connectionWaits: recorder.connectionWaits[t] - recorder.windowConnectionWaits[t])
+      recorder.windowConnectionWaits[t] = recorder.connectionWaits[t]
+      recorder.windowGoodMinutes[t] = 0
+      recorder.windowMinutes[t] = 0
+      recorder.windows[t].append(row)
+    }
+    for n in nodes.indices where nodeIsSimulated(n) {
+      let busy = recorder.nodeBusy[n].take(at: now)
+      recorder.nodeBusyTotal[n] += busy
+      recorder.nodeWindowUtilization[n].append(busy / (length * Double(nodes[n].cores)))
+      let lagNow = lag(n)
+      recorder.nodeWindowMaxLag[n].append(max(recorder.windowMaxLag[n], lagNow))
+      recorder.maxLag[n] = max(recorder.maxLag[n], lagNow)
+      recorder.windowMaxLag[n] = 0
+    }
+    recorder.windowStart = now
+    if now >= scenario.horizon {
+      recorder.closed = true
+      for n in nodes.indices { noteLag(n) }
+    }
+  }
+
+  /// Whether some simulated territory uses node `n`.
+  func nodeIsSimulated(_ n: Int) -> Bool {
+    let home = platform.databases[n].replicaOf ?? n
+    return simulated.contains { platform.territories[$0].primary == home }
+  }
+
+  mutating func result() -> PlatformReplication {
+    let periods = periodNames.count
+    let classes = classCount
+    var territoryResults: [TerritoryResult] = []
+    for t in platform.territories.indices {
+      var periodResults: [PeriodResult] = []
+      for p in 0..<periods {
+        var classCounts: [RequestCounts] = []
+        var classLatency: [LatencySummary] = []
+        var merged = LatencyHistogram(precision: .coarse)
+        var total = RequestCounts()
+        var sum = 0.0
+        for c in 0..<classes {
+          let cell = (t * periods + p) * classes + c
+          var counts = RequestCounts()
+          counts.arrivals = recorder.counts[cell * Counter.width + Counter.arrivals]
+          counts.completed = recorder.counts[cell * Counter.width + Counter.completed]
+          for e in 0..<ErrorCause.allCases.count { counts.errors[e] = recorder.counts[cell * Counter.width + Counter.firstError + e] }
+          classCounts.append(counts)
+          total.add(counts)
+          classLatency.append(Self.summary(recorder.latency[cell], sum: recorder.latencySum[cell]))
+          merged.merge(recorder.latency[cell])
+          sum += recorder.latencySum[cell]
+        }
+        let d = t * periods + p
+        periodResults.append(
+          PeriodResult(
+            classes: classCounts, classLatency: classLatency, counts: total,
+            latency: Self.summary(merged, sum: sum), database: Self.summary(recorder.database[d], sum: recorder.databaseSum[d]),
+            queries: recorder.queries[d], minutes: recorder.minutes[d * 2], goodMinutes: recorder.minutes[d * 2 + 1]))
+      }
+      let territory = platform.territories[t]
+      let hours = recorder.instanceSeconds[t] / 3_600
+      territoryResults.append(
+        TerritoryResult(
+          name: territory.name, periods: periodResults, windows: recorder.windows[t],
+          cost: CostResult(instanceHours: hours, instanceCost: hours * territory.app.pricePerHour, currency: territory.currency),
+          connectionWaits: recorder.connectionWaits[t]))
+    }
+    let span = scenario.horizon
+    let nodeResults = platform.databases.indices.map { n in
+      NodeResult(
+        name: platform.databases[n].name, queries: recorder.nodeQueries[n], reads: recorder.nodeReads[n],
+        writes: recorder.nodeWrites[n], utilization: recorder.nodeBusyTotal[n] / (span * Double(nodes[n].cores)),
+        maxLag: recorder.maxLag[n], meanLag: recorder.lagArea[n] / span,
+        windowUtilization: recorder.nodeWindowUtilization[n], windowMaxLag: recorder.nodeWindowMaxLag[n])
+    }
+    var arrivals = 0
+    for i in 0..<recorder.counts.count where i % Counter.width == Counter.arrivals { arrivals += recorder.counts[i] }
+    return PlatformReplication(
+      periods: periodNames, territories: territoryResults, nodes: nodeResults, events: sim.processedCount,
+      requests: arrivals)
+  }
+
+  static func summary(_ h: borrowing LatencyHistogram, sum: Double) -> LatencySummary {
+    guard h.count > 0 else { return LatencySummary() }
+    return LatencySummary(
+      mean: sum / Double(h.count), p50: h.quantile(0.5), p95: h.quantile(0.95), p99: h.quantile(0.99))
+  }
+}

@@ -1,0 +1,447 @@
+import BasicContainers
+import DequeModule
+import SimKernel
+
+/// The life of a request: load balancer, worker, CPU, connection, queries, CPU, response.
+extension PlatformSimulator {
+  // MARK: Demand
+
+  /// Re-reads demand from the calendars every 5 minutes: users log on and off to follow the
+  /// multiplier, open arrival rates change (piecewise constant, taken mid-step).
+  mutating func handleDemandTick() {
+    let step = 300.0
+    for t in simulated {
+      let demand = scenario.demand[t]
+      let m = demand.calendar?.multiplier(at: min(sim.now + step / 2, scenario.horizon)) ?? 1
+      territories[t].multiplier = demand.calendar?.multiplier(at: sim.now) ?? 1
+      switch demand.base {
+      case .users(let count, _):
+        setUsers(t, Int((Double(count) * demand.growth * m).rounded()))
+      case .rate(let rate):
+        territories[t].rate = rate * demand.growth * m
+        rescheduleWake(t)
+      }
+    }
+    if sim.now + step < scenario.horizon { sim.schedule(.demandTick, at: sim.now + step) }
+  }
+
+  /// Logs users on or off until `target` are active (logging off waits for a request in flight).
+  mutating func setUsers(_ t: Int, _ target: Int) {
+    noteLevels(t)
+    territories[t].targetUsers = target
+    var excess = territories[t].activeUsers - territories[t].retiring - target
+    if excess < 0 {
+      // Users about to log off stay instead; then new users log on, thinking first.
+      let stay = min(-excess, territories[t].retiring)
+      territories[t].retiring -= stay
+      excess += stay
+      while excess < 0 {
+        let u = Int32(users.count)
+        users.append(UserState(territory: Int32(t), active: true))
+        territories[t].activeUsers += 1
+        startThinking(Int(u))
+        excess += 1
+      }
+    } else if excess > 0 {
+      // Thinking users log off at once, the others after their request.
+      if territories[t].pooledThinking {
+        while excess > 0 && thinking[t].count > 0 {
+          let u = Int(thinking[t].removeLast())
+          users[u].thinkingAt = -1
+          logOff(u)
+          excess -= 1
+        }
+      }
+      territories[t].retiring += excess
+    }
+    rescheduleWake(t)
+  }
+
+  mutating func logOff(_ u: Int) {
+    users[u].active = false
+    territories[Int(users[u].territory)].activeUsers -= 1
+  }
+
+  /// A user whose request ended thinks before the next one, or logs off if asked to.
+  @inline(__always)
+  mutating func userDone(_ u: Int32) {
+    guard u >= 0 else { return }
+    let t = Int(users[Int(u)].territory)
+    if territories[t].retiring > 0 {
+      noteLevels(t)
+      territories[t].retiring -= 1
+      logOff(Int(u))
+      return
+    }
+    startThinking(Int(u))
+    if territories[t].pooledThinking { rescheduleWake(t) }
+  }
+
+  mutating func startThinking(_ u: Int) {
+    let t = Int(users[u].territory)
+    if territories[t].pooledThinking {
+      users[u].thinkingAt = Int32(thinking[t].count)
+      thinking[t].append(Int32(u))
+    } else {
+      let delay = thinkDraw[t]!.next()
+      if sim.now + delay < scenario.horizon { sim.schedule(.userWake(user: Int32(u)), at: sim.now + delay) }
+    }
+  }
+
+  /// Draws the next request of territory `t` afresh: thinking users with exponential think times
+  /// (or open arrivals) form a Poisson stream whose rate changes only when their number (or the
+  /// rate) does, and memorylessness makes a fresh draw at each change exact.
+  @inline(__always)
+  mutating func rescheduleWake(_ t: Int) {
+    territories[t].wakeStamp &+= 1
+    let rate =
+      territories[t].thinkMean > 0
+      ? (territories[t].pooledThinking ? Double(thinking[t].count) / territories[t].thinkMean : 0)
+      : territories[t].rate
+    guard rate > 0 else { return }
+    let at = sim.now + unitExponential[t].next() / rate
+    if at < scenario.horizon { sim.schedule(.wake(territory: Int32(t), stamp: territories[t].wakeStamp), at: at) }
+  }
+
+  mutating func wake(territory t: Int, stamp: UInt32) {
+    guard stamp == territories[t].wakeStamp else { return }
+    var user: Int32 = -1
+    if territories[t].thinkMean > 0 {
+      let count = thinking[t].count
+      guard count > 0 else { return }
+      let pick = min(count - 1, Int(uniform[t].next() * Double(count)))
+      user = thinking[t][pick]
+      let last = thinking[t].removeLast()
+      if pick < thinking[t].count {
+        thinking[t][pick] = last
+        users[Int(last)].thinkingAt = Int32(pick)
+      }
+      users[Int(user)].thinkingAt = -1
+    }
+    rescheduleWake(t)
+    arrive(territory: t, user: user)
+  }
+
+  mutating func userWake(_ u: Int) {
+    let t = Int(users[u].territory)
+    if territories[t].retiring > 0 {
+      noteLevels(t)
+      territories[t].retiring -= 1
+      logOff(u)
+      return
+    }
+    arrive(territory: t, user: Int32(u))
+  }
+
+  // MARK: Load balancer
+
+  mutating func arrive(territory t: Int, user: Int32) {
+    let r = allocateRequest()
+    let u = uniform[t].next()
+    var c = 0
+    let cumulative = mixCumulative[t]
+    while c < cumulative.count - 1 && u >= cumulative[c] { c += 1 }
+    let now = sim.now
+    let hour = min(Int(now / 3_600), periodOfHour[t].count - 1)
+    requests[r] = RequestState(
+      arrival: now, overhead: overheadDraw[t]?.next() ?? 0, user: user, origin: Int16(t),
+      requestClass: Int16(c), period: periodOfHour[t][hour], measured: now >= scenario.warmup)
+    requests[r].stage = .queued
+    if user >= 0 { requests[r].lastWrite = users[Int(user)].lastWrite }
+    recorder.arrived(requests[r])
+    var serving = t
+    if territories[t].outage || rotation[t].isEmpty {
+      guard territories[t].failoverTo >= 0 else { return fail(r, .nodeDown) }
+      serving = territories[t].failoverTo
+    }
+    guard let i = pick(serving) else { return fail(r, .nodeDown) }
+    deliver(r, to: i)
+  }
+
+  /// The load balancer's choice among the instances in rotation.
+  @inline(__always)
+  mutating func pick(_ t: Int) -> Int? {
+    let members = rotation[t]
+    let n = members.count
+    guard n > 0 else { return nil }
+    if n == 1 { return Int(members[0]) }
+    switch platform.territories[t].loadBalancer.policy {
+    case .roundRobin:
+      territories[t].roundRobin = (territories[t].roundRobin + 1) % n
+      return Int(members[territories[t].roundRobin])
+    case .random:
+      return Int(members[min(n - 1, Int(uniform[t].next() * Double(n)))])
+    case .powerOfTwo:
+      let a = min(n - 1, Int(uniform[t].next() * Double(n)))
+      var b = min(n - 2, Int(uniform[t].next() * Double(n - 1)))
+      if b >= a { b += 1 }
+      let ia = Int(members[a])
+      let ib = Int(members[b])
+      return instances[ib].present < instances[ia].present ? ib : ia
+    case .leastConnections:
+      // Scan from a rotating start, so that ties spread over the instances.
+      let start = territories[t].roundRobin
+      territories[t].roundRobin = (start + 1) % n
+      var best = Int(members[start])
+      var fewest = instances[best].present
+      var k = start + 1
+      for _ in 1..<n {
+        if k == n { k = 0 }
+        let i = Int(members[k])
+        if instances[i].present < fewest {
+          fewest = instances[i].present
+          best = i
+        }
+        k += 1
+      }
+      return best
+    }
+  }
+
+  /// Hands a request to an instance. An instance that crashed but is still in rotation refuses
+  /// it: the balancer tries the next instance while it has retries left.
+  mutating func deliver(_ r: Int, to first: Int) {
+    var i = first
+    while !instances[i].isServing {
+      let t = Int(instances[i].territory)
+      let lb = platform.territories[t].loadBalancer
+      guard Int(requests[r].retries) < lb.retries, let position = rotation[t].firstIndex(of: Int32(i)) else {
+        return fail(r, .nodeDown)
+      }
+      requests[r].retries += 1
+      i = Int(rotation[t][(position + 1) % rotation[t].count])
+    }
+    requests[r].instance = Int32(i)
+    let app = platform.territories[Int(instances[i].territory)].app
+    if instances[i].busyWorkers < Int32(app.workers) {
+      instances[i].present += 1
+      startWork(r, on: i)
+    } else if workQueues[i].count < app.queueLimit {
+      instances[i].present += 1
+      workQueues[i].append(Int32(r))
+    } else {
+      fail(r, .queueFull)
+    }
+  }
+
+  // MARK: Instance
+
+  @inline(__always)
+  mutating func startWork(_ r: Int, on i: Int) {
+    let t = Int(instances[i].territory)
+    recorder.workersChanged(territory: t, by: 1, at: sim.now)
+    instances[i].busyWorkers += 1
+    let c = Int(requests[r].requestClass)
+    let cpu = cpuDraw[Int(requests[r].origin) * classCount + c].next()
+    let hasQueries = queryStart[c + 1] > queryStart[c]
+    requests[r].cpuPhase = hasQueries ? cpu / 2 : cpu
+    requests[r].step = 0
+    requestCPU(r, on: i)
+  }
+
+  @inline(__always)
+  mutating func requestCPU(_ r: Int, on i: Int) {
+    let t = Int(instances[i].territory)
+    if instances[i].busyCores < Int32(platform.territories[t].app.cores) {
+      recorder.coresChanged(territory: t, by: 1, at: sim.now)
+      instances[i].busyCores += 1
+      requests[r].stage = .cpu
+      sim.schedule(.cpuDone(request: Int32(r)), at: sim.now + requests[r].cpuPhase)
+    } else {
+      requests[r].stage = .cpuWait
+      cpuQueues[i].append(Int32(r))
+    }
+  }
+
+  mutating func cpuDone(_ r: Int) {
+    if requests[r].aborted { return freeRequest(r) }
+    let i = Int(requests[r].instance)
+    // The core goes to the next CPU phase waiting on this instance.
+    if let next = cpuQueues[i].popFirst() {
+      let n = Int(next)
+      requests[n].stage = .cpu
+      sim.schedule(.cpuDone(request: next), at: sim.now + requests[n].cpuPhase)
+    } else {
+      recorder.coresChanged(territory: Int(instances[i].territory), by: -1, at: sim.now)
+      instances[i].busyCores -= 1
+    }
+    let c = Int(requests[r].requestClass)
+    if Int(requests[r].step) < queryStart[c + 1] - queryStart[c] {
+      acquireConnection(r, on: i)
+    } else {
+      complete(r)
+    }
+  }
+
+  mutating func acquireConnection(_ r: Int, on i: Int) {
+    let app = platform.territories[Int(instances[i].territory)].app
+    if instances[i].connections < Int32(app.connections) {
+      instances[i].connections += 1
+      issueQuery(r)
+    } else {
+      requests[r].stage = .connectionWait
+      requests[r].mark = sim.now
+      requests[r].stamp = nextStamp
+      nextStamp &+= 1
+      connectionQueues[i].append(Int32(r))
+      recorder.connectionWaits[Int(instances[i].territory)] += 1
+      sim.schedule(
+        .connectionTimeout(request: Int32(r), stamp: requests[r].stamp), at: sim.now + app.connectionTimeout)
+    }
+  }
+
+  mutating func connectionTimeout(_ r: Int, stamp: UInt32) {
+    guard requests[r].stage == .connectionWait, requests[r].stamp == stamp, !requests[r].aborted else { return }
+    let i = Int(requests[r].instance)
+    Self.remove(Int32(r), from: &connectionQueues[i])
+    failOnInstance(r, .noConnection, holdsConnection: false)
+  }
+
+  /// The request's current query goes to its node: writes to the primary, reads by the
+  /// territory's read routing.
+  mutating func issueQuery(_ r: Int) {
+    let c = Int(requests[r].requestClass)
+    let kind = Int(queryOf[queryStart[c] + Int(requests[r].step)])
+    let t = Int(instances[Int(requests[r].instance)].territory)
+    let write = isWrite[kind]
+    let n = write ? Int(primaryOf[t]) : readNode(r, territory: t)
+    guard nodes[n].up else { return failOnInstance(r, .nodeDown, holdsConnection: true) }
+    recorder.queryIssued(node: n, write: write)
+    requests[r].stage = .query
+    requests[r].node = Int32(n)
+    requests[r].mark = sim.now
+    if nodes[n].busy < nodes[n].cores {
+      recorder.nodeBusyChanged(n, by: 1, at: sim.now)
+      nodes[n].busy += 1
+      requests[r].holdsCore = true
+      let service = serviceDraw[Int(requests[r].origin) * kindCount + kind].next()
+      sim.schedule(.queryDone(request: Int32(r)), at: sim.now + service)
+    } else {
+      nodeQueues[n].append(Int32(r))
+    }
+  }
+
+  mutating func queryDone(_ r: Int) {
+    if requests[r].holdsCore {
+      requests[r].holdsCore = false
+      releaseCore(Int(requests[r].node))
+    }
+    if requests[r].aborted { return freeRequest(r) }
+    let n = Int(requests[r].node)
+    recorder.queryDone(requests[r], seconds: sim.now - requests[r].mark)
+    let c = Int(requests[r].requestClass)
+    let kind = Int(queryOf[queryStart[c] + Int(requests[r].step)])
+    if isWrite[kind] {
+      requests[r].lastWrite = sim.now
+      if requests[r].user >= 0 { users[Int(requests[r].user)].lastWrite = sim.now }
+      replicate(from: n)
+    }
+    requests[r].step += 1
+    let i = Int(requests[r].instance)
+    if Int(requests[r].step) < queryStart[c + 1] - queryStart[c] {
+      issueQuery(r)
+    } else {
+      releaseConnection(on: i)
+      requestCPU(r, on: i)
+    }
+  }
+
+  /// A connection comes back to the pool: the longest waiter takes it.
+  mutating func releaseConnection(on i: Int) {
+    if let next = connectionQueues[i].popFirst() {
+      issueQuery(Int(next))
+    } else {
+      instances[i].connections -= 1
+    }
+  }
+
+  /// The response leaves: a success, or a timeout if it took too long.
+  mutating func complete(_ r: Int) {
+    let i = Int(requests[r].instance)
+    let latency = sim.now - requests[r].arrival + requests[r].overhead
+    let timeout = platform.territories[Int(instances[i].territory)].app.timeout
+    if latency > timeout {
+      return failOnInstance(r, .timeout, holdsConnection: false)
+    }
+    recorder.completed(requests[r], latency: latency)
+    let user = requests[r].user
+    releaseWorker(on: i)
+    freeRequest(r)
+    userDone(user)
+  }
+
+  /// A request fails after it got a worker: it gives back what it holds.
+  mutating func failOnInstance(_ r: Int, _ cause: ErrorCause, holdsConnection: Bool) {
+    let i = Int(requests[r].instance)
+    if holdsConnection { releaseConnection(on: i) }
+    recorder.failed(requests[r], cause)
+    let user = requests[r].user
+    releaseWorker(on: i)
+    freeRequest(r)
+    userDone(user)
+  }
+
+  /// A request fails before it got a worker.
+  mutating func fail(_ r: Int, _ cause: ErrorCause) {
+    recorder.failed(requests[r], cause)
+    let user = requests[r].user
+    freeRequest(r)
+    userDone(user)
+  }
+
+  /// A worker is free: the next queued request that has not yet timed out takes it.
+  mutating func releaseWorker(on i: Int) {
+    instances[i].present -= 1
+    let t = Int(instances[i].territory)
+    let timeout = platform.territories[t].app.timeout
+    while let next = workQueues[i].popFirst() {
+      let q = Int(next)
+      if sim.now - requests[q].arrival + requests[q].overhead > timeout {
+        instances[i].present -= 1
+        fail(q, .timeout)
+        continue
+      }
+      startWorkAfterWait(q, on: i)
+      return
+    }
+    recorder.workersChanged(territory: t, by: -1, at: sim.now)
+    instances[i].busyWorkers -= 1
+    if instances[i].lifecycle == .draining && instances[i].present == 0 { drained(i) }
+  }
+
+  /// A queued request takes over a worker that stays busy.
+  @inline(__always)
+  mutating func startWorkAfterWait(_ r: Int, on i: Int) {
+    let c = Int(requests[r].requestClass)
+    let cpu = cpuDraw[Int(requests[r].origin) * classCount + c].next()
+    requests[r].cpuPhase = queryStart[c + 1] > queryStart[c] ? cpu / 2 : cpu
+    requests[r].step = 0
+    requestCPU(r, on: i)
+  }
+
+  // MARK: Slab
+
+  @inline(__always)
+  mutating func allocateRequest() -> Int {
+    inFlight += 1
+    if let r = freeRequests.popLast() { return Int(r) }
+    requests.append(RequestState())
+    return requests.count - 1
+  }
+
+  @inline(__always)
+  mutating func freeRequest(_ r: Int) {
+    inFlight -= 1
+    requests[r].stage = .free
+    requests[r].aborted = false
+    freeRequests.append(Int32(r))
+  }
+
+  /// Removes `r` from a waiting line (rare: timeouts and failures only).
+  static func remove(_ r: Int32, from queue: inout UniqueDeque<Int32>) {
+    for k in 0..<queue.count where queue[k] == r {
+      _ = queue.remove(at: k)
+      return
+    }
+  }
+}

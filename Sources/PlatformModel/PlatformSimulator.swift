@@ -1,0 +1,336 @@
+import BasicContainers
+import Demand
+import DequeModule
+import Foundation
+import SimKernel
+import SimRandom
+import SimStatistics
+
+/// One replication of some territories of a platform scenario (those that share a database or
+/// a failover; territories that share nothing run as separate simulators, see `PlatformRun`).
+///
+/// Requests live in a slab of plain structs reused through a free list; instances and database
+/// nodes are arrays of plain structs with noncopyable deques for their waiting lines. Every
+/// handler is a direct call from a `switch` over `PlatformEvent`, so the hot path has no closures
+/// and no reference counting beyond the samplers' buffers.
+package struct PlatformSimulator: ~Copyable {
+  let scenario: PlatformScenario
+  let platform: Platform
+  /// The territories this simulator runs (indices into the platform's).
+  let simulated: [Int]
+  var sim = Simulation<PlatformEvent>()
+
+  // Requests.
+  var requests = UniqueArray<RequestState>()
+  var freeRequests = UniqueArray<Int32>()
+  var inFlight = 0
+  var nextStamp: UInt32 = 1
+
+  // Request classes, flattened: class c runs queries queryOf[queryStart[c] ..< queryStart[c + 1]].
+  let queryStart: [Int]
+  let queryOf: [Int32]
+  let isWrite: [Bool]
+  let classCount: Int
+  let kindCount: Int
+
+  // Territories (indexed by platform territory; unsimulated ones stay empty).
+  var territories: UniqueArray<TerritoryState>
+  var cpuDraw: UniqueArray<Sampler>  // [t * classCount + c]
+  var serviceDraw: UniqueArray<Sampler>  // [t * kindCount + k]
+  var overheadDraw: UniqueArray<Sampler?>
+  var thinkDraw: UniqueArray<Sampler?>
+  var unitExponential: UniqueArray<Sampler>
+  var uniform: UniqueArray<Sampler>
+  var crashDraw: UniqueArray<Sampler>
+  let mixCumulative: [[Double]]
+  /// Load balancer rotation: instances taking traffic, per territory.
+  var rotation: [[Int32]]
+  /// Period of each hour of the run, per territory.
+  let periodOfHour: [[Int16]]
+  let periodNames: [String]
+
+  // Users (closed demand), all territories in one array.
+  var users = UniqueArray<UserState>()
+  /// Thinking users of a territory with exponential think times: drawn from at random.
+  var thinking: UniqueArray<UniqueArray<Int32>>
+
+  // App instances, all territories in one array; territory t owns instanceRange[t].
+  var instances: UniqueArray<InstanceState>
+  var workQueues: UniqueArray<UniqueDeque<Int32>>
+  var cpuQueues: UniqueArray<UniqueDeque<Int32>>
+  var connectionQueues: UniqueArray<UniqueDeque<Int32>>
+  var instanceRange: [Range<Int>]
+
+  // Database nodes.
+  var nodes: UniqueArray<NodeState>
+  var nodeQueues: UniqueArray<UniqueDeque<Int32>>
+  /// Commit times of writes a replica has received but not yet replayed.
+  var pendingWrites: UniqueArray<UniqueDeque<Double>>
+  var replayDraw: UniqueArray<Sampler?>
+  /// The current primary of each territory and the replicas of each primary (failover changes
+  /// both).
+  var primaryOf: [Int32]
+  var replicasOf: [[Int32]]
+
+  // Faults and capacity.
+  var crashFault: [(mtbf: Double, mttr: Double)?]
+  var deployments: [DeploymentState?]
+  /// The instances a territory outage took down, to restart when it ends.
+  var outageInstances: [[Int]]
+
+  // Measurement.
+  var recorder: Recorder
+
+  /// Prepares replication `replication` of `territories` of `scenario`.
+  package init(scenario: PlatformScenario, territories simulated: [Int], replication: Int) {
+    self.scenario = scenario
+    let platform = scenario.platform
+    self.platform = platform
+    self.simulated = simulated
+    func stream(_ name: String) -> RandomStream {
+      RandomStream(name: name, runSeed: scenario.seed, replication: replication)
+    }
+    let unit = try! Distribution.exponential(mean: 1)
+    let uniform01 = try! Distribution.uniform(low: 0, high: 1)
+
+    var starts = [0]
+    var flat: [Int32] = []
+    for c in platform.requestClasses {
+      flat += c.queries.map(Int32.init)
+      starts.append(flat.count)
+    }
+    queryStart = starts
+    queryOf = flat
+    isWrite = platform.queryKinds.map(\.isWrite)
+    classCount = platform.requestClasses.count
+    kindCount = platform.queryKinds.count
+
+    let territoryCount = platform.territories.count
+    var tStates: [TerritoryState] = []
+    var cpu: [Sampler] = []
+    var service: [Sampler] = []
+    var overhead: [Sampler?] = []
+    var think: [Sampler?] = []
+    var unitExp: [Sampler] = []
+    var uniforms: [Sampler] = []
+    var crash: [Sampler] = []
+    var ranges: [Range<Int>] = []
+    var instanceStates: [InstanceState] = []
+    for (t, territory) in platform.territories.enumerated() {
+      let name = "territory/\(territory.name)"
+      let demand = scenario.demand[t]
+      var state = TerritoryState()
+      state.isSimulated = simulated.contains(t)
+      if case .users(_, let thinkTime) = demand.base {
+        state.thinkMean = thinkTime.mean
+        if case .exponential = thinkTime.kind {} else {
+          state.pooledThinking = false
+        }
+        think.append(state.pooledThinking ? nil : Sampler(thinkTime, stream: stream("\(name)/think")))
+      } else {
+        state.thinkMean = 0
+        think.append(nil)
+      }
+      tStates.append(state)
+      for c in platform.requestClasses { cpu.append(Sampler(c.cpu, stream: stream("\(name)/cpu/\(c.name)"))) }
+      for k in platform.queryKinds { service.append(Sampler(k.service, stream: stream("\(name)/query/\(k.name)"))) }
+      overhead.append(territory.loadBalancer.overhead.map { Sampler($0, stream: stream("\(name)/lb/overhead")) })
+      unitExp.append(Sampler(unit, stream: stream("\(name)/arrivals")))
+      uniforms.append(Sampler(uniform01, stream: stream("\(name)/choices")))
+      crash.append(Sampler(unit, stream: stream("\(name)/crashes")))
+      // Room for the largest instance count the run asks for.
+      let most = scenario.capacity.filter { $0.territory == t }.map(\.instances).max() ?? 0
+      let count = max(territory.app.instances, most)
+      let first = instanceStates.count
+      for _ in 0..<count { instanceStates.append(InstanceState(territory: Int32(t))) }
+      ranges.append(first..<instanceStates.count)
+    }
+    territories = UniqueArray(copying: tStates)
+    cpuDraw = UniqueArray(copying: cpu)
+    serviceDraw = UniqueArray(copying: service)
+    overheadDraw = UniqueArray(copying: overhead)
+    thinkDraw = UniqueArray(copying: think)
+    unitExponential = UniqueArray(copying: unitExp)
+    uniform = UniqueArray(copying: uniforms)
+    crashDraw = UniqueArray(copying: crash)
+    instanceRange = ranges
+    instances = UniqueArray(copying: instanceStates)
+    workQueues = UniqueArray(minimumCapacity: instanceStates.count)
+    cpuQueues = UniqueArray(minimumCapacity: instanceStates.count)
+    connectionQueues = UniqueArray(minimumCapacity: instanceStates.count)
+    for _ in instanceStates {
+      workQueues.append(UniqueDeque())
+      cpuQueues.append(UniqueDeque())
+      connectionQueues.append(UniqueDeque())
+    }
+    rotation = Array(repeating: [], count: territoryCount)
+    thinking = UniqueArray(minimumCapacity: territoryCount)
+    for _ in 0..<territoryCount { thinking.append(UniqueArray()) }
+    mixCumulative = scenario.demand.map { d in
+      let total = d.mix.reduce(0, +)
+      var running = 0.0
+      return d.mix.map {
+        running += $0
+        return running / total
+      }
+    }
+
+    nodes = UniqueArray(copying: platform.databases.map { NodeState(cores: Int32($0.cores), isReplica: $0.replicaOf != nil) })
+    nodeQueues = UniqueArray(minimumCapacity: platform.databases.count)
+    pendingWrites = UniqueArray(minimumCapacity: platform.databases.count)
+    for _ in platform.databases {
+      nodeQueues.append(UniqueDeque())
+      pendingWrites.append(UniqueDeque())
+    }
+    replayDraw = UniqueArray(copying: platform.databases.map { node in
+      node.apply.map { Sampler($0, stream: stream("database/\(node.name)/replay")) }
+    })
+    primaryOf = platform.territories.map { Int32($0.primary) }
+    replicasOf = platform.databases.indices.map { p in platform.replicas(of: p).map(Int32.init) }
+
+    crashFault = Array(repeating: nil, count: territoryCount)
+    deployments = Array(repeating: nil, count: territoryCount)
+    for fault in scenario.faults {
+      if case .instanceCrashes(let t, let mtbf, let mttr) = fault { crashFault[t] = (mtbf, mttr) }
+    }
+
+    // Periods: normal, then the seasons of every territory by name.
+    var names = ["normal"]
+    for d in scenario.demand {
+      for s in d.calendar?.seasons ?? [] where !names.contains(s.name) { names.append(s.name) }
+    }
+    periodNames = names
+    let hours = Int((scenario.horizon / 3_600).rounded(.up)) + 1
+    periodOfHour = scenario.demand.map { d in
+      guard let calendar = d.calendar else { return Array(repeating: 0, count: hours) }
+      return (0..<hours).map { h in
+        Int16(Self.period(at: Double(h) * 3_600 + 1_800, calendar: calendar, names: names))
+      }
+    }
+    outageInstances = Array(repeating: [], count: territoryCount)
+    recorder = Recorder(
+      territories: territoryCount, classes: classCount, periods: names.count, nodes: platform.databases.count,
+      badMinuteShare: scenario.objectives.badMinuteErrorRate)
+  }
+
+  /// A moment belongs to a season when the season's demand is at least half way up its ramp.
+  static func period(at t: Double, calendar: DemandCalendar, names: [String]) -> Int {
+    let (date, hour) = calendar.localTime(at: t)
+    let day = Double(date.daysSinceEpoch) + hour / 24
+    var best = 0
+    var strongest = 0.5
+    for s in calendar.seasons where s.multiplier > 1 {
+      let strength = (s.factor(atDay: day) - 1) / (s.multiplier - 1)
+      if strength >= strongest, let i = names.firstIndex(of: s.name) {
+        strongest = strength
+        best = i
+      }
+    }
+    return best
+  }
+
+  // MARK: Running
+
+  /// Runs the replication to the end of the calendar (and until the requests in flight then
+  /// have finished), calling `progress` now and then with the share of simulated time done.
+  package mutating func run(progress: ((Double) -> Void)? = nil) -> PlatformReplication {
+    start()
+    let horizon = scenario.horizon
+    // Requests in flight at the end get as long as the slowest timeout to finish.
+    let drain = platform.territories.map(\.app.timeout).max() ?? 60
+    var sinceReport = 0
+    while let event = sim.next(until: horizon + drain + 1) {
+      handle(event.payload)
+      if let progress {
+        sinceReport &+= 1
+        if sinceReport == 1 << 16 {
+          sinceReport = 0
+          progress(min(1, sim.now / horizon))
+        }
+      }
+      if sim.now >= horizon && inFlight == 0 && recorder.closed { break }
+    }
+    return finish()
+  }
+
+  mutating func start() {
+    for t in simulated {
+      for i in instanceRange[t].prefix(platform.territories[t].app.instances) {
+        instances[i].lifecycle = .ready
+        instances[i].inRotation = true
+        scheduleCrash(i)
+      }
+      rebuildRotation(t)
+      noteLevels(t)
+    }
+    handleDemandTick()
+    for (index, fault) in scenario.faults.enumerated() {
+      guard let at = fault.start, involves(fault), at < scenario.horizon else { continue }
+      sim.schedule(.fault(index: Int32(index), step: 0), at: at)
+    }
+    for (index, change) in scenario.capacity.enumerated() where simulated.contains(change.territory) {
+      if change.at < scenario.horizon { sim.schedule(.capacity(index: Int32(index)), at: change.at) }
+    }
+    sim.schedule(.windowTick, at: min(scenario.seriesInterval, scenario.horizon))
+    sim.schedule(.minuteTick, at: min(60, scenario.horizon))
+  }
+
+  func involves(_ fault: Fault) -> Bool {
+    switch fault {
+    case .instanceCrashes(let t, _, _), .territoryOutage(let t, _, _, _, _), .deployment(let t, _, _):
+      return simulated.contains(t)
+    case .replicaDown(let node, _, _), .primaryFailover(let node, _, _, _):
+      return simulated.contains { t in
+        platform.territories[t].primary == node || platform.databases[node].replicaOf == platform.territories[t].primary
+      }
+    }
+  }
+
+  @inline(__always)
+  mutating func handle(_ event: PlatformEvent) {
+    switch event {
+    case .cpuDone(let r): cpuDone(Int(r))
+    case .queryDone(let r): queryDone(Int(r))
+    case .wake(let t, let stamp): wake(territory: Int(t), stamp: stamp)
+    case .userWake(let u): userWake(Int(u))
+    case .connectionTimeout(let r, let stamp): connectionTimeout(Int(r), stamp: stamp)
+    case .replayDone(let node, let stamp): if nodes[Int(node)].replayStamp == stamp { replayDone(Int(node)) }
+    case .crash(let i, let epoch): if instances[Int(i)].epoch == epoch { crash(Int(i)) }
+    case .repaired(let i, let epoch): if instances[Int(i)].epoch == epoch { boot(Int(i)) }
+    case .ready(let i, let epoch): if instances[Int(i)].epoch == epoch { becomeReady(Int(i)) }
+    case .detected(let i, let epoch): if instances[Int(i)].epoch == epoch { detected(Int(i)) }
+    case .demandTick: handleDemandTick()
+    case .windowTick: windowTick()
+    case .minuteTick: minuteTick()
+    case .fault(let index, let step): faultStep(Int(index), step: Int(step))
+    case .capacity(let index): applyCapacity(scenario.capacity[Int(index)])
+    }
+  }
+
+  mutating func windowTick() {
+    closeWindow()
+    let next = sim.now + scenario.seriesInterval
+    if sim.now < scenario.horizon { sim.schedule(.windowTick, at: min(next, scenario.horizon)) }
+  }
+
+  mutating func minuteTick() {
+    closeMinute()
+    if sim.now < scenario.horizon { sim.schedule(.minuteTick, at: min(sim.now + 60, scenario.horizon)) }
+  }
+
+  mutating func finish() -> PlatformReplication {
+    result()
+  }
+}
+
+extension Fault {
+  /// When the fault first acts (crashes run all the time, from the start).
+  var start: Double? {
+    switch self {
+    case .instanceCrashes: return nil
+    case .replicaDown(_, let at, _), .primaryFailover(_, let at, _, _), .territoryOutage(_, let at, _, _, _),
+      .deployment(_, let at, _):
+      return at
+    }
+  }
+}

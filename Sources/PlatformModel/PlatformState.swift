@@ -1,0 +1,114 @@
+/// Where a request is.
+enum Stage: UInt8 {
+  case free
+  /// Waiting for a worker on its instance.
+  case queued
+  /// Has a worker, waiting for a CPU core.
+  case cpuWait
+  case cpu
+  case connectionWait
+  /// Waiting for or running its current query on a database node.
+  case query
+}
+
+/// One request in flight: 64 bytes of plain data.
+struct RequestState {
+  /// When it reached the load balancer.
+  var arrival: Double = 0
+  /// When its current wait began (for a connection, for a database node).
+  var mark: Double = 0
+  /// Load balancer time, a pure delay added to the response.
+  var overhead: Double = 0
+  /// Length of each of its two CPU phases (one phase of the whole time without queries).
+  var cpuPhase: Double = 0
+  /// Its own last write (read-your-writes for requests without a user).
+  var lastWrite: Double = -.infinity
+  var user: Int32 = -1
+  var instance: Int32 = -1
+  var node: Int32 = -1
+  var stamp: UInt32 = 0
+  var origin: Int16 = 0
+  var requestClass: Int16 = 0
+  /// Index of its current query; equal to the class's query count in the last CPU phase.
+  var step: Int16 = 0
+  var period: Int16 = 0
+  var retries: UInt8 = 0
+  var stage: Stage = .free
+  var measured = false
+  /// Failed while an event for it was still pending; freed when that event comes.
+  var aborted = false
+  /// Holds a core of its database node.
+  var holdsCore = false
+}
+
+struct UserState {
+  var territory: Int32
+  var lastWrite: Double = -.infinity
+  /// Position in its territory's thinking list, or -1.
+  var thinkingAt: Int32 = -1
+  var active = false
+}
+
+struct TerritoryState {
+  var isSimulated = false
+  var pooledThinking = true
+  var thinkMean = 0.0
+  /// Open demand: requests per second now.
+  var rate = 0.0
+  /// Users logged on now; users waiting to log off after their request.
+  var activeUsers = 0
+  var retiring = 0
+  var targetUsers = 0
+  var wakeStamp: UInt32 = 0
+  /// Whole-territory outage, and the territory its requests go to meanwhile (-1: none).
+  var outage = false
+  var failoverTo = -1
+  var roundRobin = 0
+  var multiplier = 0.0
+}
+
+/// An app instance's life: off (not paid for), starting, ready (in rotation), draining (out of
+/// rotation, finishing its requests), crashed.
+enum Lifecycle: UInt8 {
+  case off, starting, ready, draining, crashed
+}
+
+struct InstanceState {
+  var territory: Int32
+  var lifecycle = Lifecycle.off
+  var inRotation = false
+  /// Leaves for good once drained (scale-down); otherwise a deployment restarts it.
+  var removing = false
+  var deploying = false
+  var busyWorkers: Int32 = 0
+  var busyCores: Int32 = 0
+  var connections: Int32 = 0
+  /// Requests on the instance: working or queued (what least-connections compares).
+  var present: Int32 = 0
+  var epoch: UInt32 = 0
+
+  init(territory: Int32) { self.territory = territory }
+
+  var isServing: Bool { lifecycle == .ready || lifecycle == .draining }
+}
+
+struct NodeState {
+  var cores: Int32
+  var isReplica: Bool
+  var busy: Int32 = 0
+  var up = true
+  var replaying = false
+  var replayStamp: UInt32 = 0
+  var roundRobin = 0
+
+  init(cores: Int32, isReplica: Bool) {
+    self.cores = cores
+    self.isReplica = isReplica
+  }
+}
+
+struct DeploymentState {
+  var batch: Int
+  var outstanding = 0
+  var done: Set<Int> = []
+}

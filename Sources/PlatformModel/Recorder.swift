@@ -1,0 +1,219 @@
+import BasicContainers
+import SimStatistics
+
+/// A quantity integrated over time (users, instances, busy workers), for time averages.
+struct TimeIntegral {
+  var value = 0.0
+  var area = 0.0
+  var since = 0.0
+
+  @inline(__always)
+  mutating func set(_ newValue: Double, at now: Double) {
+    area += value * (now - since)
+    since = now
+    value = newValue
+  }
+
+  @inline(__always)
+  mutating func add(_ delta: Double, at now: Double) { set(value + delta, at: now) }
+
+  /// The area since the last call, leaving the value as it is.
+  mutating func take(at now: Double) -> Double {
+    set(value, at: now)
+    defer { area = 0 }
+    return area
+  }
+}
+
+/// Counter slots per (territory, period, class) and per (territory, class) in a window.
+enum Counter {
+  static let arrivals = 0
+  static let completed = 1
+  static let firstError = 2
+  static let width = 2 + ErrorCause.allCases.count
+}
+
+/// What a replication measures: whole-run counters and histograms per territory, period and
+/// class; the series window in progress; the minute in progress; time integrals.
+struct Recorder: ~Copyable {
+  let classCount: Int
+  let periodCount: Int
+  let badMinuteShare: Double
+  /// Whole run: [((t * periods + p) * classes + c) * Counter.width + field].
+  var counts: UniqueArray<Int>
+  var latency: UniqueArray<LatencyHistogram>
+  var latencySum: UniqueArray<Double>
+  /// Per query: [t * periods + p].
+  var database: UniqueArray<LatencyHistogram>
+  var databaseSum: UniqueArray<Double>
+  var queries: UniqueArray<Int>
+  /// Minutes: [(t * periods + p) * 2 + (0 all, 1 good)].
+  var minutes: UniqueArray<Int>
+
+  // The window in progress: counts [(t * classes + c) * width + field]; latency
+  // [t * (classes + 1) + c], with c = classes for all classes together.
+  var windowCounts: UniqueArray<Int>
+  var windowLatency: UniqueArray<LatencyHistogram>
+  var windowDatabase: UniqueArray<LatencyHistogram>
+  var windowGoodMinutes: [Int]
+  var windowMinutes: [Int]
+  var windowStart = 0.0
+  var windows: [[WindowResult]]
+  var closed = false
+
+  // The minute in progress, per territory: requests ended and failed.
+  var minuteEnded: [Int]
+  var minuteFailed: [Int]
+
+  // Levels per territory.
+  var busyWorkers: [TimeIntegral]
+  var busyCores: [TimeIntegral]
+  var workerCapacity: [TimeIntegral]
+  var coreCapacity: [TimeIntegral]
+  var users: [TimeIntegral]
+  var provisioned: [TimeIntegral]
+  var ready: [TimeIntegral]
+  /// Instance-seconds over the whole run, per territory.
+  var instanceSeconds: [Double]
+  var connectionWaits: [Int]
+  var windowConnectionWaits: [Int]
+
+  // Database nodes.
+  var nodeQueries: [Int]
+  var nodeReads: [Int]
+  var nodeWrites: [Int]
+  var nodeBusy: [TimeIntegral]
+  var nodeBusyTotal: [Double]
+  var nodeWindowUtilization: [[Double]]
+  /// Lag grows linearly between changes: its integral since `lagSince`, the oldest pending
+  /// commit then (nil when none).
+  var lagArea: [Double]
+  var lagSince: [Double]
+  var lagFront: [Double?]
+  var maxLag: [Double]
+  var windowMaxLag: [Double]
+  var nodeWindowMaxLag: [[Double]]
+
+  init(territories: Int, classes: Int, periods: Int, nodes: Int, badMinuteShare: Double) {
+    classCount = classes
+    periodCount = periods
+    self.badMinuteShare = badMinuteShare
+    let cells = territories * periods * classes
+    counts = UniqueArray(repeating: 0, count: cells * Counter.width)
+    latency = UniqueArray(minimumCapacity: cells)
+    for _ in 0..<cells { latency.append(LatencyHistogram(precision: .coarse)) }
+    latencySum = UniqueArray(repeating: 0, count: cells)
+    database = UniqueArray(minimumCapacity: territories * periods)
+    for _ in 0..<(territories * periods) { database.append(LatencyHistogram(precision: .coarse)) }
+    databaseSum = UniqueArray(repeating: 0, count: territories * periods)
+    queries = UniqueArray(repeating: 0, count: territories * periods)
+    minutes = UniqueArray(repeating: 0, count: territories * periods * 2)
+    windowCounts = UniqueArray(repeating: 0, count: territories * classes * Counter.width)
+    windowLatency = UniqueArray(minimumCapacity: territories * (classes + 1))
+    for _ in 0..<(territories * (classes + 1)) { windowLatency.append(LatencyHistogram(precision: .coarse)) }
+    windowDatabase = UniqueArray(minimumCapacity: territories)
+    for _ in 0..<territories { windowDatabase.append(LatencyHistogram(precision: .coarse)) }
+    windowGoodMinutes = Array(repeating: 0, count: territories)
+    windowMinutes = Array(repeating: 0, count: territories)
+    windows = Array(repeating: [], count: territories)
+    minuteEnded = Array(repeating: 0, count: territories)
+    minuteFailed = Array(repeating: 0, count: territories)
+    let levels = Array(repeating: TimeIntegral(), count: territories)
+    busyWorkers = levels
+    busyCores = levels
+    workerCapacity = levels
+    coreCapacity = levels
+    users = levels
+    provisioned = levels
+    ready = levels
+    instanceSeconds = Array(repeating: 0, count: territories)
+    connectionWaits = Array(repeating: 0, count: territories)
+    windowConnectionWaits = Array(repeating: 0, count: territories)
+    nodeQueries = Array(repeating: 0, count: nodes)
+    nodeReads = Array(repeating: 0, count: nodes)
+    nodeWrites = Array(repeating: 0, count: nodes)
+    nodeBusy = Array(repeating: TimeIntegral(), count: nodes)
+    nodeBusyTotal = Array(repeating: 0, count: nodes)
+    nodeWindowUtilization = Array(repeating: [], count: nodes)
+    lagArea = Array(repeating: 0, count: nodes)
+    lagSince = Array(repeating: 0, count: nodes)
+    lagFront = Array(repeating: nil, count: nodes)
+    maxLag = Array(repeating: 0, count: nodes)
+    windowMaxLag = Array(repeating: 0, count: nodes)
+    nodeWindowMaxLag = Array(repeating: [], count: nodes)
+  }
+
+  @inline(__always)
+  func cell(_ r: RequestState) -> Int {
+    (Int(r.origin) * periodCount + Int(r.period)) * classCount + Int(r.requestClass)
+  }
+
+  @inline(__always)
+  mutating func arrived(_ r: RequestState) {
+    guard r.measured else { return }
+    counts[cell(r) * Counter.width + Counter.arrivals] += 1
+    if !closed { windowCounts[(Int(r.origin) * classCount + Int(r.requestClass)) * Counter.width + Counter.arrivals] += 1 }
+  }
+
+  @inline(__always)
+  mutating func completed(_ r: RequestState, latency seconds: Double) {
+    guard r.measured else { return }
+    let c = cell(r)
+    counts[c * Counter.width + Counter.completed] += 1
+    latency[c].record(seconds)
+    latencySum[c] += seconds
+    let t = Int(r.origin)
+    minuteEnded[t] += 1
+    guard !closed else { return }
+    let k = Int(r.requestClass)
+    windowCounts[(t * classCount + k) * Counter.width + Counter.completed] += 1
+    windowLatency[t * (classCount + 1) + k].record(seconds)
+    windowLatency[t * (classCount + 1) + classCount].record(seconds)
+  }
+
+  mutating func failed(_ r: RequestState, _ cause: ErrorCause) {
+    guard r.measured else { return }
+    counts[cell(r) * Counter.width + Counter.firstError + cause.rawValue] += 1
+    let t = Int(r.origin)
+    minuteEnded[t] += 1
+    minuteFailed[t] += 1
+    guard !closed else { return }
+    windowCounts[(t * classCount + Int(r.requestClass)) * Counter.width + Counter.firstError + cause.rawValue] += 1
+  }
+
+  @inline(__always)
+  mutating func queryDone(_ r: RequestState, seconds: Double) {
+    guard r.measured else { return }
+    let c = Int(r.origin) * periodCount + Int(r.period)
+    database[c].record(seconds)
+    databaseSum[c] += seconds
+    queries[c] += 1
+    if !closed { windowDatabase[Int(r.origin)].record(seconds) }
+  }
+
+  @inline(__always)
+  mutating func queryIssued(node n: Int, write: Bool) {
+    nodeQueries[n] += 1
+    if write { nodeWrites[n] += 1 } else { nodeReads[n] += 1 }
+  }
+
+  @inline(__always)
+  mutating func workersChanged(territory t: Int, by delta: Int, at now: Double) {
+    busyWorkers[t].add(Double(delta), at: now)
+  }
+
+  @inline(__always)
+  mutating func coresChanged(territory t: Int, by delta: Int, at now: Double) {
+    busyCores[t].add(Double(delta), at: now)
+  }
+
+  @inline(__always)
+  mutating func nodeBusyChanged(_ n: Int, by delta: Int, at now: Double) {
+    nodeBusy[n].add(Double(delta), at: now)
+  }
+
+  mutating func lagObserved(_ n: Int, _ lag: Double) {
+    maxLag[n] = max(maxLag[n], lag)
+    windowMaxLag[n] = max(windowMaxLag[n], lag)
+  }
+}
