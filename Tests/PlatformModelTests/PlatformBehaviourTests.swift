@@ -1,0 +1,142 @@
+import Foundation
+import PlatformModel
+import SimRandom
+import Testing
+
+/// Behaviour without a closed form, checked against expectations worked out by hand.
+@Suite struct PlatformBehaviourTests {
+  /// Reads (class 0) go to replicas; updates (class 1) write to the primary.
+  static func readWriteScenario(
+    replayTime: Double, faults: [Fault] = [], horizon: Double = 600, series: Double = 3_600, replications: Int = 1
+  ) -> PlatformScenario {
+    Build.scenario(
+      territories: [
+        Build.territory(
+          "DE", instances: 2, workers: 50, policy: .roundRobin,
+          reads: ReadRouting(policy: .roundRobin, maxLag: 1, readYourWrites: 0))
+      ],
+      databases: [
+        DatabaseNode(name: "primary", cores: 8, maxConnections: 5_000),
+        DatabaseNode(
+          name: "replica", cores: 8, maxConnections: 5_000, replicaOf: 0, apply: Build.deterministic(replayTime)),
+      ],
+      kinds: [
+        QueryKind(name: "read", isWrite: false, service: Build.exponential(0.002)),
+        QueryKind(name: "write", isWrite: true, service: Build.exponential(0.002)),
+      ],
+      classes: [
+        RequestClass(name: "read", cpu: Build.exponential(0.002), queries: [0]),
+        RequestClass(name: "update", cpu: Build.exponential(0.002), queries: [1]),
+      ],
+      demand: [TerritoryDemand(base: .rate(60), mix: [0.5, 0.5])], faults: faults, horizon: horizon, series: series,
+      replications: replications)
+  }
+
+  /// Writes arrive at 30/s. A replica that replays one in 50 ms (20/s) falls behind by a third of
+  /// a second every second, so after about 3 s its lag passes the 1 s bound and every read goes
+  /// to the primary: the replica serves only the reads of the first few seconds (about 30/s x 3 s,
+  /// well under 300 of the ~18,000 reads). A replica replaying in 10 ms keeps up and serves them
+  /// all.
+  @Test func readsFallBackToThePrimaryWhenLagExceedsTheBound() {
+    let slow = PlatformRun(scenario: Self.readWriteScenario(replayTime: 0.05)).run().replications[0]
+    #expect(slow.nodes[1].maxLag > 100)
+    #expect(slow.nodes[1].reads > 0 && slow.nodes[1].reads < 300)
+    #expect(slow.nodes[0].reads > 17_000)
+    let fast = PlatformRun(scenario: Self.readWriteScenario(replayTime: 0.01)).run().replications[0]
+    #expect(fast.nodes[1].maxLag < 1)
+    #expect(fast.nodes[0].reads == 0)
+    #expect(fast.nodes[1].reads > 17_000)
+    #expect(slow.territories[0].periods[0].counts.failed == 0)
+  }
+
+  /// The primary fails at 100 s; detection (30 s) plus promotion (20 s) later the replica takes
+  /// over. Writes fail exactly in [100 s, 150 s): in 10 s windows, errors appear in windows 10-14
+  /// only, all caused by a node being down, all in the writing class; reads keep being served
+  /// by the replica meanwhile.
+  @Test func writesFailDuringTheFailoverWindowOnly() {
+    let scenario = Self.readWriteScenario(
+      replayTime: 0.001, faults: [.primaryFailover(node: 0, at: 100, detection: 30, promotion: 20)], horizon: 300,
+      series: 10)
+    let run = PlatformRun(scenario: scenario).run().replications[0]
+    let windows = run.territories[0].windows
+    #expect(windows.count == 30)
+    for (k, w) in windows.enumerated() {
+      if (10..<15).contains(k) {
+        // About 300 writes in 10 s: all of them fail.
+        #expect(w.counts.errors[ErrorCause.nodeDown.rawValue] > 200, "window \(k)")
+      } else {
+        #expect(w.counts.failed == 0, "window \(k): \(w.counts.errors)")
+      }
+    }
+    let period = run.territories[0].periods[0]
+    #expect(period.classes[0].failed == 0)
+    #expect(period.classes[1].failed == period.counts.failed)
+    // After promotion the former replica takes the writes.
+    #expect(run.nodes[1].writes > 0)
+  }
+
+  /// Same seed, same result, whatever the number of threads; another seed differs.
+  @Test func resultsDependOnSeedNotThreads() throws {
+    let scenario = Self.readWriteScenario(
+      replayTime: 0.02, faults: [.replicaDown(node: 1, at: 50, duration: 60)], horizon: 300, series: 60,
+      replications: 4)
+    let one = PlatformRun(scenario: scenario).run(threads: 1)
+    let four = PlatformRun(scenario: scenario).run(threads: 4)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let a = try encoder.encode(one.replications)
+    let b = try encoder.encode(four.replications)
+    #expect(a == b)
+    var other = scenario
+    other.seed = 2
+    let c = try encoder.encode(PlatformRun(scenario: other).run(threads: 2).replications)
+    #expect(a != c)
+  }
+
+  /// Every measured request ends exactly once: completed or failed by one cause, through
+  /// crashes, a replica loss, a rolling deployment and a scale-down.
+  @Test func everyRequestEndsOnceThroughFaults() {
+    var scenario = Self.readWriteScenario(
+      replayTime: 0.02,
+      faults: [
+        .instanceCrashes(territory: 0, mtbf: 120, mttr: 30), .replicaDown(node: 1, at: 200, duration: 100),
+        .deployment(territory: 0, at: 400, batch: 1),
+      ], horizon: 900, series: 60, replications: 3)
+    scenario.capacity = [CapacityChange(territory: 0, at: 600, instances: 3), CapacityChange(territory: 0, at: 750, instances: 1)]
+    let result = PlatformRun(scenario: scenario).run(threads: 2)
+    for replication in result.replications {
+      let counts = replication.territories[0].periods[0].counts
+      #expect(counts.arrivals == counts.completed + counts.failed)
+      #expect(counts.errors[ErrorCause.nodeDown.rawValue] > 0)
+      let windows = replication.territories[0].windows
+      #expect(windows.map(\.counts.arrivals).reduce(0, +) == counts.arrivals)
+    }
+  }
+
+  /// A territory outage fails the territory's requests until failover sends them to the other
+  /// territory, after `failoverDelay`.
+  @Test func territoryOutageFailsOverAfterTheDelay() {
+    func territory(_ name: String, primary: Int) -> Territory {
+      Build.territory(name, instances: 3, workers: 20, policy: .leastConnections, primary: primary, startup: 30)
+    }
+    let scenario = Build.scenario(
+      territories: [territory("DE", primary: 0), territory("CH", primary: 1)],
+      databases: [
+        DatabaseNode(name: "de", cores: 8, maxConnections: 5_000), DatabaseNode(name: "ch", cores: 8, maxConnections: 5_000),
+      ],
+      kinds: [QueryKind(name: "q", isWrite: false, service: Build.exponential(0.003))],
+      classes: [RequestClass(name: "api", cpu: Build.exponential(0.01), queries: [0])],
+      demand: [TerritoryDemand(base: .rate(50), mix: [1]), TerritoryDemand(base: .rate(20), mix: [1])],
+      faults: [.territoryOutage(territory: 1, at: 100, duration: 100, failoverTo: 0, failoverDelay: 20)],
+      horizon: 400, series: 10, replications: 1)
+    #expect(PlatformRun(scenario: scenario).groups == [[0, 1]])
+    let run = PlatformRun(scenario: scenario).run().replications[0]
+    let ch = run.territories[1].windows
+    // 100-120 s: CH fails (about 400 requests); 120-200 s failed over to DE; from 200 s its
+    // instances restart (30 s) while DE still serves it; then CH serves itself.
+    #expect(ch[10].counts.failed > 150 && ch[11].counts.failed > 150)
+    for k in 12..<40 { #expect(ch[k].counts.failed == 0, "window \(k)") }
+    #expect(ch[15].readyInstances == 0 && ch[25].readyInstances == 3)
+    #expect(run.territories[0].windows[15].counts.failed == 0)
+  }
+}
