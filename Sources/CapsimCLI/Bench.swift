@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlatformModel
 import QueueingModel
 import SimRandom
 
@@ -25,8 +26,14 @@ struct Bench: ParsableCommand {
   @Option(help: "Output format: table or json.")
   var format: OutputFormat = .table
 
-  @Option(help: "Only the workloads whose name contains this text (e.g. M/M/4, random).")
+  @Option(help: "Only the workloads whose name contains this text (e.g. M/M/4, random, platform).")
   var only: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "The platform scenario to time, request by request, on one thread (one replication, its whole calendar).",
+      valueName: "scenario"))
+  var platform = "scenarios/platform-christmas-2026.yaml"
 
   func validate() throws {
     guard customers >= 1000 else { throw ValidationError("--customers must be at least 1000") }
@@ -36,12 +43,21 @@ struct Bench: ParsableCommand {
   func run() throws {
     var rows: [BenchResult] = []
     let selected = BenchWorkload.all.filter { only == nil || $0.name.contains(only!) }
-    guard !selected.isEmpty else {
+    let platformWanted = only == nil || "platform \(platform)".contains(only!)
+    guard !selected.isEmpty || platformWanted else {
       throw ValidationError("no workload matches '\(only!)'; workloads: \(BenchWorkload.all.map(\.name).joined(separator: ", "))")
     }
     for workload in selected {
       rows.append(workload.measure(customers: customers, repetitions: repetitions))
       if format == .table { FileHandle.standardError.write(Data("  measured \(workload.name)\n".utf8)) }
+    }
+    if platformWanted {
+      if FileManager.default.fileExists(atPath: platform) {
+        rows.append(try measurePlatform())
+        if format == .table { FileHandle.standardError.write(Data("  measured platform \(platform)\n".utf8)) }
+      } else {
+        printToStandardError("capsim bench: \(platform) not found (run from the repository root, or pass --platform), platform skipped")
+      }
     }
     switch format {
     case .json:
@@ -59,6 +75,25 @@ struct Bench: ParsableCommand {
       }
       print(table.render())
     }
+  }
+}
+
+extension Bench {
+  /// One replication of a platform scenario on one thread: requests (customers) per second.
+  func measurePlatform() throws -> BenchResult {
+    var (scenario, _) = try loadPlatformScenario(platform)
+    scenario.replications = 1
+    var best: (seconds: Double, events: UInt64, requests: Int)? = nil
+    for _ in 0..<repetitions {
+      let result = PlatformRun(scenario: scenario).run(threads: 1)
+      let r = result.replications[0]
+      if best == nil || result.wallSeconds < best!.seconds { best = (result.wallSeconds, r.events, r.requests) }
+    }
+    let b = best!
+    return BenchResult(
+      workload: "platform \(scenario.name) (requests)", customers: b.requests, events: b.events, seconds: b.seconds,
+      customersPerSecond: Double(b.requests) / b.seconds, eventsPerSecond: Double(b.events) / b.seconds,
+      eventsPerCustomer: Double(b.events) / Double(b.requests))
   }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlatformModel
 import QueueingModel
 import ScenarioFile
 
@@ -28,7 +29,17 @@ struct Run: ParsableCommand {
   @Flag(help: "No progress on stderr.")
   var quiet = false
 
+  @Flag(
+    help: ArgumentHelp(
+      "Exit with status 3 when a service level objective fails (platform scenarios).",
+      discussion: "A verdict fails when the mean over replications misses its target; a marginal one (the confidence interval reaches past the target) does not fail the run."))
+  var failOnSLO = false
+
+  @Option(help: "Series table of a platform scenario: hour, day, week or none (default: day up to 31 days, else week).")
+  var series: PlatformReport.SeriesGrouping?
+
   func run() throws {
+    if ScenarioFile.isPlatformScenario(path: scenario) { return try runPlatform() }
     let (loaded, warnings) = try loadScenario(scenario, settings: experiment.settings)
     let s = experiment.apply(to: loaded)
     printWarnings(warnings)
@@ -41,6 +52,41 @@ struct Run: ParsableCommand {
     case .json: print(try report.json())
     case .table: print(report.table())
     }
+  }
+}
+
+extension Run {
+  func runPlatform() throws {
+    let (loaded, warnings) = try loadPlatformScenario(scenario, settings: experiment.settings)
+    var s = loaded
+    if let seed = experiment.seed { s.seed = seed }
+    if let replications = experiment.replications { s.replications = replications }
+    printWarnings(warnings)
+    let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
+    let result = PlatformRun(scenario: s).run(threads: experiment.workerThreads) { progress.update($0) }
+    progress.finish()
+    let grouping = series ?? (s.horizon <= 31 * 86_400 ? .day : .week)
+    let report = PlatformReport(result: result, series: grouping)
+    switch format {
+    case .json: print(try report.json())
+    case .table: print(report.table())
+    }
+    if failOnSLO && report.verdicts.contains(where: { $0.outcome == .fail }) {
+      printToStandardError("\(scenario): service level objectives failed (--fail-on-slo)")
+      throw ExitCode(3)
+    }
+  }
+}
+
+/// Loads a platform scenario, or prints its diagnostics and exits with status 1.
+func loadPlatformScenario(_ path: String, settings: [String] = []) throws -> (PlatformScenario, [Diagnostic]) {
+  do {
+    return try ScenarioFile.loadPlatform(path: path, settings: settings)
+  } catch {
+    printToStandardError(error.rendered())
+    let errors = error.diagnostics.filter { $0.severity == .error }.count
+    printToStandardError("\(path): \(errors) error\(errors == 1 ? "" : "s"), not run")
+    throw ExitCode.failure
   }
 }
 

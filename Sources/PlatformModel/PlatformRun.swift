@@ -80,7 +80,7 @@ package struct PlatformRun: Sendable {
   }
 
   /// The first territory using node `n` (directly or through its primary).
-  static func home(of n: Int, _ platform: Platform) -> Int? {
+  package static func home(of n: Int, _ platform: Platform) -> Int? {
     let primary = platform.databases[n].replicaOf ?? n
     return platform.territories.firstIndex { $0.primary == primary }
   }

@@ -1,0 +1,379 @@
+import ArgumentParser
+import Demand
+import Foundation
+import PlatformModel
+import SimStatistics
+
+/// What `capsim run` prints for a platform scenario: per territory and period the measured
+/// service, the SLO verdicts, capacity and cost, database nodes, and a series.
+struct PlatformReport {
+  var result: PlatformResult
+  var series: SeriesGrouping
+
+  enum SeriesGrouping: String, CaseIterable {
+    case hour, day, week, none
+  }
+
+  var scenario: PlatformScenario { result.scenario }
+  var replications: [PlatformReplication] { result.replications }
+  var verdicts: [Verdict] { result.verdicts() }
+
+  // MARK: Table
+
+  func table() -> String {
+    var parts = [header(), periodTable(), verdictTable(), costTable(), nodeTable()]
+    if series != .none { parts += scenario.platform.territories.indices.map(seriesTable) }
+    return parts.joined(separator: "\n\n")
+  }
+
+  func header() -> String {
+    let requests = replications.map(\.requests).reduce(0, +)
+    let events = replications.map(\.events).reduce(0, +)
+    let rate = Double(requests) / max(result.wallSeconds, 1e-9)
+    var lines = [
+      "\(scenario.name): platform \(scenario.platform.name), \(span()), \(scenario.replications) replication\(scenario.replications == 1 ? "" : "s"), seed \(scenario.seed)",
+      "simulated \(Format.count(Double(requests))) requests (\(Format.count(Double(events))) events) in \(String(format: "%.1f", result.wallSeconds)) s: \(Format.count(rate)) requests/s",
+    ]
+    if !scenario.faults.isEmpty { lines.append("faults: " + scenario.faults.map(describe).joined(separator: "; ")) }
+    return lines.joined(separator: "\n")
+  }
+
+  func span() -> String {
+    guard let calendar = scenario.demand.first?.calendar else { return "\(Format.duration(scenario.horizon)) at constant demand" }
+    return "\(localLabel(0, calendar: calendar)) to \(localLabel(scenario.horizon, calendar: calendar)) \(calendar.timeZone.identifier)"
+  }
+
+  func describe(_ fault: Fault) -> String {
+    let p = scenario.platform
+    func at(_ t: Double) -> String { scenario.demand.first?.calendar.map { localLabel(t, calendar: $0) } ?? "+" + Format.duration(t) }
+    switch fault {
+    case .instanceCrashes(let t, let mtbf, let mttr):
+      return "\(p.territories[t].name) instances crash (MTBF \(Format.duration(mtbf)), MTTR \(Format.duration(mttr)))"
+    case .replicaDown(let n, let start, let d):
+      return "\(p.databases[n].name) down \(at(start)) for \(Format.duration(d))"
+    case .primaryFailover(let n, let start, let detection, let promotion):
+      return "\(p.databases[n].name) fails over \(at(start)) (\(Format.duration(detection)) + \(Format.duration(promotion)))"
+    case .territoryOutage(let t, let start, let d, let target, _):
+      return "\(p.territories[t].name) outage \(at(start)) for \(Format.duration(d))" + (target.map { ", failover to \(p.territories[$0].name)" } ?? "")
+    case .deployment(let t, let start, let batch):
+      return "\(p.territories[t].name) rolling deployment \(at(start)), \(batch) at a time"
+    }
+  }
+
+  /// "Mon 2026-12-07 10:00" in the calendar's local time.
+  func localLabel(_ t: Double, calendar: DemandCalendar) -> String {
+    let (date, hour) = calendar.localTime(at: t)
+    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    let minutes = Int((hour * 60).rounded())
+    return String(format: "%@ %@ %02d:%02d", days[date.weekday - 1], date.description, minutes / 60, minutes % 60)
+  }
+
+  func windowLabel(territory t: Int, _ start: Double) -> String {
+    guard let calendar = scenario.demand[t].calendar else { return "+" + Format.duration(start) }
+    return localLabel(start, calendar: calendar)
+  }
+
+  func estimate(_ values: [Double?]) -> Estimate? {
+    let v = values.compactMap { $0 }
+    return v.isEmpty ? nil : Estimate(v)
+  }
+
+  func periodTable() -> String {
+    var table = TextTable(columns: [
+      "territory", "period", "requests", "p50", "p95", "p99", "errors", "by cause", "db p95", "availability", "conn. waits",
+    ])
+    for (t, territory) in scenario.platform.territories.enumerated() {
+      for (p, period) in result.periods.enumerated() {
+        let results = replications.map { $0.territories[t].periods[p] }
+        guard results.contains(where: { $0.counts.arrivals > 0 }) else { continue }
+        func e(_ f: (PeriodResult) -> Double?, _ format: (Double) -> String) -> String {
+          estimate(results.map(f)).map { Format.estimate($0, format) } ?? "-"
+        }
+        let causes = ErrorCause.allCases.compactMap { cause -> String? in
+          let n = results.map { Double($0.counts.errors[cause.rawValue]) }.reduce(0, +) / Double(results.count)
+          return n > 0 ? "\(cause.label) \(Format.count(n))" : nil
+        }
+        table.add([
+          territory.name, period, Format.count(results.map { Double($0.counts.arrivals) }.reduce(0, +) / Double(results.count)),
+          e({ $0.latency.p50 }, Format.duration), e({ $0.latency.p95 }, Format.duration),
+          e({ $0.latency.p99 }, Format.duration), e({ $0.counts.errorRate }, Format.percent),
+          causes.isEmpty ? "-" : causes.joined(separator: ", "), e({ $0.database.p95 }, Format.duration),
+          e({ $0.availability }, Format.percent),
+          Format.count(replications.map { Double($0.territories[t].connectionWaits) }.reduce(0, +) / Double(replications.count)),
+        ])
+      }
+    }
+    return "service by territory and period (means over replications, +- 95% confidence)\n" + table.render()
+  }
+
+  func format(_ objective: Objective, _ x: Double) -> String {
+    switch objective {
+    case .p95, .p99, .databaseP95: Format.duration(x)
+    case .errorRate: Format.percent(x)
+    case .availability: String(format: "%.3f%%", x * 100)
+    }
+  }
+
+  func verdictTable() -> String {
+    var table = TextTable(columns: ["territory", "period", "class", "objective", "target", "measured", "worst window", "", "verdict"])
+    for v in verdicts {
+      let t = scenario.platform.territories.firstIndex { $0.name == v.territory } ?? 0
+      let comparison = v.objective.higherIsBetter ? ">= " : "< "
+      table.add([
+        v.territory, v.period, v.requestClass ?? "all", v.objective.rawValue,
+        v.target.map { comparison + format(v.objective, $0) } ?? "-",
+        Format.estimate(v.measured) { format(v.objective, $0) },
+        v.worstWindow.map { windowLabel(territory: t, $0) } ?? "", v.worstValue.map { format(v.objective, $0) } ?? "",
+        v.outcome == .fail ? "FAIL" : v.outcome.rawValue,
+      ])
+    }
+    let failed = verdicts.filter { $0.outcome == .fail }.count
+    let marginal = verdicts.filter { $0.outcome == .marginal }.count
+    var summary = "\(verdicts.count - failed - marginal) met"
+    if marginal > 0 { summary += ", \(marginal) marginal (the confidence interval reaches past the target)" }
+    if failed > 0 { summary += ", \(failed) FAILED" }
+    return "SLO verdicts (worst window: the \(Format.duration(scenario.seriesInterval)) window with the worst mean over replications)\n"
+      + table.render() + "\n" + summary
+  }
+
+  func costTable() -> String {
+    var table = TextTable(columns: [
+      "territory", "instances (start)", "mean", "most", "instance-hours", "app cost", "database nodes", "database cost", "total",
+    ])
+    let db = result.databaseCost()
+    for (t, territory) in scenario.platform.territories.enumerated() {
+      let windows = replications.flatMap { $0.territories[t].windows }
+      let mean = windows.isEmpty ? 0 : windows.map { $0.instances * ($0.end - $0.start) }.reduce(0, +) / windows.map { $0.end - $0.start }.reduce(0, +)
+      let most = windows.map(\.instances).max() ?? 0
+      let hours = Estimate(replications.map { $0.territories[t].cost.instanceHours })
+      let appCost = Estimate(replications.map { $0.territories[t].cost.instanceCost })
+      let nodes = scenario.platform.databases.indices.filter { n in
+        PlatformRun.home(of: n, scenario.platform) == t
+      }
+      let dbCost = nodes.map { db[$0].cost }.reduce(0, +)
+      let money = { (x: Double) in String(format: "%.2f %@", x, territory.currency) }
+      table.add([
+        territory.name, String(territory.app.instances), String(format: "%.1f", mean), String(format: "%.1f", most),
+        Format.estimate(hours) { String(format: "%.0f", $0) }, money(appCost.mean), String(nodes.count), money(dbCost),
+        money(appCost.mean + dbCost),
+      ])
+    }
+    return "capacity and cost over \(Format.duration(scenario.horizon))\n" + table.render()
+  }
+
+  func nodeTable() -> String {
+    var table = TextTable(columns: ["database node", "role", "cores", "utilization", "busiest window", "reads/s", "writes/s", "lag max", "lag mean"])
+    for (n, node) in scenario.platform.databases.enumerated() {
+      let rs = replications.map { $0.nodes[n] }
+      let busiest = rs.compactMap { $0.windowUtilization.max() }.max() ?? 0
+      table.add([
+        node.name, node.replicaOf.map { "replica of \(scenario.platform.databases[$0].name)" } ?? "primary", String(node.cores),
+        Format.estimate(Estimate(rs.map(\.utilization)), Format.percent), Format.percent(busiest),
+        Format.number(rs.map { Double($0.reads) }.reduce(0, +) / Double(rs.count) / scenario.horizon),
+        Format.number(rs.map { Double($0.writes) }.reduce(0, +) / Double(rs.count) / scenario.horizon),
+        node.replicaOf == nil ? "-" : Format.duration(rs.map(\.maxLag).max() ?? 0),
+        node.replicaOf == nil ? "-" : Format.duration(rs.map(\.meanLag).reduce(0, +) / Double(rs.count)),
+      ])
+    }
+    return "database nodes\n" + table.render()
+  }
+
+  /// Windows grouped by local hour, day or week; the worst hour of each group is shown.
+  func seriesTable(_ t: Int) -> String {
+    let territory = scenario.platform.territories[t]
+    let windows = replications[0].territories[t].windows
+    var groups: [(label: String, members: [Int])] = []
+    for w in windows.indices {
+      let label = groupLabel(t, windows[w].start)
+      if groups.last?.label == label { groups[groups.count - 1].members.append(w) } else { groups.append((label, [w])) }
+    }
+    var table = TextTable(columns: [
+      series.rawValue, "period", "demand x", "requests", "peak req/s", "p95 (worst hour)", "errors", "instances", "app util.", "db p95",
+    ])
+    for group in groups {
+      let rows = replications.map { r in group.members.map { r.territories[t].windows[$0] } }
+      let all = rows.flatMap { $0 }
+      let n = Double(replications.count)
+      let requests = all.map { Double($0.counts.arrivals) }.reduce(0, +) / n
+      let peak = all.map { Double($0.counts.arrivals) / max($0.end - $0.start, 1) }.max() ?? 0
+      // Worst window p95, mean over replications per window.
+      let p95 = group.members.compactMap { w -> Double? in
+        let v = replications.compactMap { $0.territories[t].windows[w].latency.p95 }
+        return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
+      }.max()
+      let ended = all.map { Double($0.counts.completed + $0.counts.failed) }.reduce(0, +)
+      let failed = all.map { Double($0.counts.failed) }.reduce(0, +)
+      let span = all.map { $0.end - $0.start }.reduce(0, +)
+      let instances = all.map { $0.instances * ($0.end - $0.start) }.reduce(0, +) / max(span, 1e-9)
+      let utilization = all.map(\.workerUtilization).max() ?? 0
+      let db = all.compactMap(\.databaseP95).max()
+      let periods = Set(group.members.map { windows[$0].period }).sorted().map { result.periods[$0] }
+      table.add([
+        group.label, periods.joined(separator: "+"), String(format: "%.2f", all.map(\.multiplier).max() ?? 0),
+        Format.count(requests), Format.number(peak), p95.map(Format.duration) ?? "-",
+        ended > 0 ? Format.percent(failed / ended) : "-", String(format: "%.1f", instances), Format.percent(utilization),
+        db.map(Format.duration) ?? "-",
+      ])
+    }
+    return "\(territory.name) by \(series.rawValue) (app utilization: busiest \(Format.duration(scenario.seriesInterval)) window)\n" + table.render()
+  }
+
+  func groupLabel(_ t: Int, _ start: Double) -> String {
+    guard let calendar = scenario.demand[t].calendar else {
+      let size: Double = series == .hour ? 3_600 : series == .day ? 86_400 : 604_800
+      return "+" + Format.duration((start / size).rounded(.down) * size)
+    }
+    let (date, hour) = calendar.localTime(at: start)
+    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    switch series {
+    case .hour, .none: return String(format: "%@ %@ %02d:00", days[date.weekday - 1], date.description, Int(hour))
+    case .day: return "\(days[date.weekday - 1]) \(date)"
+    case .week: return "week of \(date.adding(days: 1 - date.weekday))"
+    }
+  }
+
+  // MARK: JSON
+
+  func json() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: try encoder.encode(PlatformJSON(self)), as: UTF8.self)
+  }
+}
+
+/// The JSON document of `capsim run --format json` for a platform scenario.
+struct PlatformJSON: Encodable {
+  struct Value: Encodable {
+    var mean: Double
+    var half_width: Double?
+    init(_ e: Estimate) {
+      mean = e.mean
+      half_width = e.halfWidth
+    }
+  }
+
+  struct VerdictJSON: Encodable {
+    var territory: String
+    var period: String
+    var request_class: String?
+    var objective: String
+    var target: Double?
+    var measured: Value
+    var verdict: String
+    var worst_window_start: String?
+    var worst_window_value: Double?
+  }
+
+  struct PeriodJSON: Encodable {
+    var period: String
+    var requests: Double
+    var latency_p50: Value?
+    var latency_p95: Value?
+    var latency_p99: Value?
+    var error_rate: Value
+    var errors: [String: Double]
+    var database_p95: Value?
+    var availability: Value?
+  }
+
+  struct WindowJSON: Encodable {
+    var start: String
+    var period: String
+    var multiplier: Double
+    var requests: Double
+    var errors: Double
+    var latency_p95: Double?
+    var database_p95: Double?
+    var users: Double
+    var instances: Double
+    var worker_utilization: Double
+    var cpu_utilization: Double
+  }
+
+  struct TerritoryJSON: Encodable {
+    var name: String
+    var currency: String
+    var periods: [PeriodJSON]
+    var instance_hours: Value
+    var instance_cost: Value
+    var windows: [WindowJSON]
+  }
+
+  struct NodeJSON: Encodable {
+    var name: String
+    var primary: String?
+    var utilization: Value
+    var reads: Double
+    var writes: Double
+    var max_lag: Double
+    var price_per_hour: Double
+    var currency: String
+  }
+
+  var scenario: String
+  var platform: String
+  var seed: UInt64
+  var replications: Int
+  var wall_seconds: Double
+  var requests: Int
+  var verdicts: [VerdictJSON]
+  var territories: [TerritoryJSON]
+  var database_nodes: [NodeJSON]
+
+  init(_ report: PlatformReport) {
+    let s = report.scenario
+    let reps = report.replications
+    scenario = s.name
+    platform = s.platform.name
+    seed = s.seed
+    replications = s.replications
+    wall_seconds = report.result.wallSeconds
+    requests = reps.map(\.requests).reduce(0, +)
+    verdicts = report.verdicts.map { v in
+      let t = s.platform.territories.firstIndex { $0.name == v.territory } ?? 0
+      return VerdictJSON(
+        territory: v.territory, period: v.period, request_class: v.requestClass, objective: v.objective.rawValue,
+        target: v.target, measured: Value(v.measured), verdict: v.outcome.rawValue,
+        worst_window_start: v.worstWindow.map { report.windowLabel(territory: t, $0) }, worst_window_value: v.worstValue)
+    }
+    func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
+    func value(_ xs: [Double?]) -> Value? { report.estimate(xs).map(Value.init) }
+    territories = s.platform.territories.enumerated().map { t, territory in
+      let periods = report.result.periods.enumerated().compactMap { p, name -> PeriodJSON? in
+        let rs = reps.map { $0.territories[t].periods[p] }
+        guard rs.contains(where: { $0.counts.arrivals > 0 }) else { return nil }
+        var errors: [String: Double] = [:]
+        for cause in ErrorCause.allCases { errors[cause.label] = mean(rs.map { Double($0.counts.errors[cause.rawValue]) }) }
+        return PeriodJSON(
+          period: name, requests: mean(rs.map { Double($0.counts.arrivals) }), latency_p50: value(rs.map(\.latency.p50)),
+          latency_p95: value(rs.map(\.latency.p95)), latency_p99: value(rs.map(\.latency.p99)),
+          error_rate: Value(Estimate(rs.map(\.counts.errorRate))), errors: errors, database_p95: value(rs.map(\.database.p95)),
+          availability: value(rs.map(\.availability)))
+      }
+      let windows = reps[0].territories[t].windows.indices.map { w -> WindowJSON in
+        let ws = reps.map { $0.territories[t].windows[w] }
+        return WindowJSON(
+          start: report.windowLabel(territory: t, ws[0].start), period: report.result.periods[ws[0].period],
+          multiplier: ws[0].multiplier, requests: mean(ws.map { Double($0.counts.arrivals) }),
+          errors: mean(ws.map { Double($0.counts.failed) }),
+          latency_p95: ws.compactMap(\.latency.p95).isEmpty ? nil : mean(ws.compactMap(\.latency.p95)),
+          database_p95: ws.compactMap(\.databaseP95).isEmpty ? nil : mean(ws.compactMap(\.databaseP95)),
+          users: mean(ws.map(\.users)), instances: mean(ws.map(\.instances)),
+          worker_utilization: mean(ws.map(\.workerUtilization)), cpu_utilization: mean(ws.map(\.cpuUtilization)))
+      }
+      return TerritoryJSON(
+        name: territory.name, currency: territory.currency, periods: periods,
+        instance_hours: Value(Estimate(reps.map { $0.territories[t].cost.instanceHours })),
+        instance_cost: Value(Estimate(reps.map { $0.territories[t].cost.instanceCost })), windows: windows)
+    }
+    database_nodes = s.platform.databases.enumerated().map { n, node in
+      let rs = reps.map { $0.nodes[n] }
+      return NodeJSON(
+        name: node.name, primary: node.replicaOf.map { s.platform.databases[$0].name },
+        utilization: Value(Estimate(rs.map(\.utilization))), reads: mean(rs.map { Double($0.reads) }),
+        writes: mean(rs.map { Double($0.writes) }), max_lag: rs.map(\.maxLag).max() ?? 0, price_per_hour: node.pricePerHour,
+        currency: node.currency)
+    }
+  }
+}
+extension PlatformReport.SeriesGrouping: ExpressibleByArgument {}
