@@ -27,7 +27,19 @@ enum CalendarFile {
   }
 
   static func read(_ node: ConfigNode) -> Result? {
-    guard let m = node.mapping(allowedKeys: keys) else { return nil }
+    read(node, path: "calendar", overrides: Overrides()).calendar
+  }
+
+  /// Reads the section through `overrides` (keys below `path`, e.g. `calendar.end` or
+  /// `calendar.seasons.christmas.multiplier`).
+  ///
+  /// - Returns: the calendar (nil after errors) and the names of the seasons it declares, known
+  ///   even when a season is broken, so that references to them can still be checked.
+  static func read(
+    _ node: ConfigNode, path: String, overrides: Overrides
+  ) -> (calendar: Result?, seasonNames: [String]) {
+    guard let mapping = node.mapping(allowedKeys: keys) else { return (nil, []) }
+    let m = Fields(mapping, path: path, overrides: overrides)
     var timeZone: TimeZone? = nil
     if let n = m.required("timezone"), let name = n.string() {
       timeZone = TimeZone(identifier: name)
@@ -42,8 +54,11 @@ enum CalendarFile {
     let lastYear = end?.date.year ?? firstYear
     var seasons: [Season] = []
     var seasonNodes: [ConfigNode] = []
-    for (name, keyNode, value) in m["seasons"]?.openMapping() ?? [] {
-      guard let read = readSeason(name, value, years: Array((firstYear - 1)...(max(firstYear, lastYear) + 1))) else { continue }
+    let declared = m.entries("seasons").entries
+    for (name, keyNode, value) in declared {
+      let years = Array((firstYear - 1)...(max(firstYear, lastYear) + 1))
+      let seasonPath = ConfigKeyPath.appending(key: name, to: m.path(of: "seasons"))
+      guard let read = readSeason(name, value, years: years, path: seasonPath, overrides: overrides) else { continue }
       seasons += read
       seasonNodes += Array(repeating: keyNode, count: read.count)
     }
@@ -58,16 +73,17 @@ enum CalendarFile {
         }
       }
     }
-    guard let timeZone, let start, let end, let day, let week else { return nil }
+    let seasonNames = declared.map(\.key)
+    guard let timeZone, let start, let end, let day, let week else { return (nil, seasonNames) }
     let startInstant = DemandCalendar.instant(start.date, hour: start.hour, in: timeZone)
     let endInstant = DemandCalendar.instant(end.date, hour: end.hour, in: timeZone)
     let duration = endInstant.timeIntervalSince(startInstant)
     guard duration > 0 else {
       m["end"]?.error("the calendar must end after it starts (\(start.date) -> \(end.date))")
-      return nil
+      return (nil, seasonNames)
     }
     let calendar = DemandCalendar(timeZone: timeZone, start: startInstant, day: day, week: week, seasons: seasons)
-    return Result(calendar: calendar, duration: duration)
+    return (Result(calendar: calendar, duration: duration), seasonNames)
   }
 
   /// `2026-12-07` or `2026-12-07T08:30` (local wall-clock time).
@@ -154,8 +170,11 @@ enum CalendarFile {
   }
 
   /// One season by rule (repeated for every year the run touches) or by explicit dates.
-  static func readSeason(_ name: String, _ node: ConfigNode, years: [Int]) -> [Season]? {
-    guard let m = node.mapping(allowedKeys: seasonKeys) else { return nil }
+  static func readSeason(
+    _ name: String, _ node: ConfigNode, years: [Int], path: String = "", overrides: Overrides = Overrides()
+  ) -> [Season]? {
+    guard let mapping = node.mapping(allowedKeys: seasonKeys) else { return nil }
+    let m = Fields(mapping, path: path, overrides: overrides)
     let multiplier = m.required("multiplier")?.double(in: 0...1_000)
     let rampUp = m["rampUp"]?.duration().map { $0 / 86_400 } ?? 0
     let rampDown = m["rampDown"]?.duration().map { $0 / 86_400 } ?? 0

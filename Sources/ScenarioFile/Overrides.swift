@@ -1,7 +1,9 @@
 /// What-if overrides: values from a scenario that replace (or add to) values of its topology,
 /// addressed by key path (`stations.db.servers: 2`), so a variant never copies the topology.
 ///
-/// The topology reader asks `value(at:)` before reading a key of its own file; an override's
+/// The topology reader asks `value(at:)` before reading a key of its own file (a platform
+/// scenario's reader does the same for the scenario's own keys, such as `demand.DE.growth`,
+/// so that a what-if can change them too); an override's
 /// node keeps the scenario's file, line and column, so errors in it point at the scenario.
 /// Overrides that nothing read are reported with the closest key path that exists.
 package final class Overrides {
@@ -62,8 +64,14 @@ package final class Overrides {
 
   /// Reports every override that matched nothing in `topologyFile`.
   func reportUnused(topologyFile: String) {
+    reportUnused(matchingNothingIn: "topology \(topologyFile)")
+  }
+
+  /// Reports every override that matched nothing in the files read through it, described by
+  /// `files` ("topology x.yaml or scenario y.yaml").
+  func reportUnused(matchingNothingIn files: String) {
     for entry in entries where !entry.used {
-      var message = "override '\(entry.path)' matches nothing in topology \(topologyFile)"
+      var message = "override '\(entry.path)' matches nothing in \(files)"
       if let near = Suggestions.closest(to: entry.path, among: seenPaths) {
         message += " (did you mean '\(near)'?)"
       }

@@ -42,16 +42,22 @@ package enum ScenarioFile {
     return (scenario!, log.sortedDiagnostics)
   }
 
-  /// Checks any capsim file, scenario or topology, and returns everything it found.
+  /// Checks any capsim file, scenario or topology (of a queueing network or of the platform),
+  /// and returns everything it found.
   package static func validate(path: String) -> DiagnosticLog {
     let log = DiagnosticLog()
     guard let root = YAMLDocument(path: path, log: log).root else { return log }
     guard let mapping = root.node.mapping else {
-      root.error("expected a scenario (a mapping with 'topology:') or a topology (a mapping with 'stations:')")
+      root.error(
+        "expected a scenario (a mapping with 'topology:') or a topology (a mapping with 'stations:' or 'territories:')")
       return log
     }
     let keys = Set(mapping.keys.compactMap(\.string))
-    if keys.contains("topology") || keys.contains("arrivals") || keys.contains("run") {
+    if isPlatformScenario(root) {
+      _ = PlatformScenarioFile.read(root, file: path)
+    } else if keys.contains("territories") {
+      validatePlatformTopology(root, file: path)
+    } else if keys.contains("topology") || keys.contains("arrivals") || keys.contains("run") {
       _ = read(root, file: path)
     } else if keys.contains("stations") {
       if let topology = TopologyFile.read(root, file: path, overrides: Overrides()) {
@@ -59,7 +65,7 @@ package enum ScenarioFile {
           topology: topology, arrivals: [])
       }
     } else {
-      root.error("expected a scenario (with 'topology:') or a topology (with 'stations:')")
+      root.error("expected a scenario (with 'topology:') or a topology (with 'stations:' or 'territories:')")
     }
     return log
   }

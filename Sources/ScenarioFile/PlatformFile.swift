@@ -1,0 +1,393 @@
+import Foundation
+import PlatformModel
+import SimRandom
+
+/// Reads platform topology files: query kinds, request classes, PostgreSQL nodes and
+/// territories (time zone, currency, load balancer, app pool, database routing).
+///
+///     queries:
+///       search: {time: {distribution: lognormal, mean: 4ms, cv: 1.5}}
+///       write:  {time: {distribution: lognormal, mean: 6ms, cv: 1}, write: true}
+///     requests:
+///       list: {cpu: {distribution: lognormal, mean: 12ms, cv: 1}, queries: [search, search]}
+///     databases:
+///       de-primary:   {cores: 8, maxConnections: 200, price: 1.10}
+///       de-replica-1: {replicaOf: de-primary, cores: 8, shipping: 2ms, apply: {...}}
+///     territories:
+///       DE:
+///         timezone: Europe/Berlin
+///         loadBalancer: {policy: least-connections, healthCheck: 10s, retries: 1}
+///         app: {instances: 6, workers: 16, connections: 10, timeout: 5s}
+///         database: {primary: de-primary, reads: round-robin, maxLag: 1s}
+///
+/// Every key is read through the scenario's overrides, and overrides may add entries to the
+/// four named mappings (a new replica under `databases.`).
+enum PlatformFile {
+  static let topKeys = ["name", "description", "queries", "requests", "databases", "territories"]
+  static let queryKeys = ["time", "write"]
+  static let requestKeys = ["cpu", "queries"]
+  static let databaseKeys = ["replicaOf", "cores", "maxConnections", "price", "currency", "shipping", "apply"]
+  static let territoryKeys = ["timezone", "currency", "loadBalancer", "app", "database"]
+  static let loadBalancerKeys = ["policy", "overhead", "healthCheck", "retries"]
+  static let appKeys = [
+    "instances", "workers", "cores", "queueLimit", "timeout", "connections", "connectionTimeout", "startup", "price",
+  ]
+  static let routingKeys = ["primary", "reads", "maxLag", "readYourWrites"]
+  /// PostgreSQL's own default for `max_connections`.
+  static let defaultMaxConnections = 100
+
+  /// A database node's place in replication, as far as the file says.
+  enum Role: Equatable {
+    case primary
+    case replica(of: Int)
+    /// Its `replicaOf` is broken: checks that depend on it are skipped.
+    case unknown
+  }
+
+  /// What a topology file gave: the platform when it is free of errors, and in any case the
+  /// names (and where they are written), so that a scenario can check its references and
+  /// report all its own problems in the same pass.
+  struct Result {
+    var file: String
+    var platform: Platform?
+    var territories: [String]
+    var requestClasses: [String]
+    var databases: [String]
+    var roles: [Role]
+    /// Where each node's name is written, and its `maxConnections` value when given.
+    var databaseNodes: [ConfigNode]
+    var maxConnectionsNodes: [ConfigNode?]
+  }
+
+  static func read(_ root: ConfigNode, file: String, overrides: Overrides) -> Result? {
+    guard let top = root.mapping(allowedKeys: topKeys) else { return nil }
+    let f = Fields(top, path: "", overrides: overrides)
+    let name = f["name"]?.string() ?? defaultName(file)
+    _ = f["description"]?.string()
+    var ok = true
+
+    // Query kinds first: request classes refer to them by name.
+    let queries = f.entries("queries").entries
+    var queryKinds: [QueryKind] = []
+    for (key, _, node) in queries {
+      let path = ConfigKeyPath.appending(key: key, to: "queries")
+      if let kind = readQueryKind(key, node, path: path, overrides) { queryKinds.append(kind) } else { ok = false }
+    }
+    let queryNames = queries.map(\.key)
+
+    let requests = f.entries("requests", required: true)
+    if let node = requests.node, requests.entries.isEmpty { node.error("a platform needs at least one request class") }
+    var requestClasses: [RequestClass] = []
+    for (key, _, node) in requests.entries {
+      let path = ConfigKeyPath.appending(key: key, to: "requests")
+      if let c = readRequestClass(key, node, path: path, overrides, queryNames: queryNames) {
+        requestClasses.append(c)
+      } else {
+        ok = false
+      }
+    }
+
+    let databases = f.entries("databases", required: true)
+    if let node = databases.node, databases.entries.isEmpty {
+      node.error("a platform needs at least one database node")
+    }
+    let nodes = readDatabases(databases.entries, overrides)
+    ok = ok && nodes.ok
+
+    let territories = f.entries("territories", required: true)
+    if let node = territories.node, territories.entries.isEmpty {
+      node.error("a platform needs at least one territory")
+    }
+    var readTerritories: [Territory] = []
+    for (key, _, node) in territories.entries {
+      let path = ConfigKeyPath.appending(key: key, to: "territories")
+      if let t = readTerritory(key, node, path: path, overrides, databases: nodes) {
+        readTerritories.append(t)
+      } else {
+        ok = false
+      }
+    }
+
+    var result = Result(
+      file: file, platform: nil, territories: territories.entries.map(\.key),
+      requestClasses: requests.entries.map(\.key), databases: nodes.names, roles: nodes.roles,
+      databaseNodes: nodes.keyNodes, maxConnectionsNodes: nodes.maxConnectionsNodes)
+    if ok && !requestClasses.isEmpty && !nodes.nodes.isEmpty && !readTerritories.isEmpty {
+      result.platform = Platform(
+        name: name, territories: readTerritories, databases: nodes.nodes, queryKinds: queryKinds,
+        requestClasses: requestClasses)
+    }
+    return result
+  }
+
+  static func defaultName(_ file: String) -> String {
+    let base = file.split(separator: "/").last.map(String.init) ?? file
+    return base.hasSuffix(".yaml") ? String(base.dropLast(5)) : base
+  }
+
+  /// `no <what> named 'x' (did you mean 'y'?)`, reported at `node`; nil for an unknown name.
+  static func index(of name: String, in names: [String], what: String, at node: ConfigNode) -> Int? {
+    if let i = names.firstIndex(of: name) { return i }
+    node.error("no \(what) named '\(name)'\(Suggestions.hint(for: name, among: names))")
+    return nil
+  }
+
+  // MARK: Queries and requests
+
+  private static func readQueryKind(_ name: String, _ node: ConfigNode, path: String, _ overrides: Overrides)
+    -> QueryKind?
+  {
+    guard let mapping = node.mapping(allowedKeys: queryKeys) else { return nil }
+    let f = Fields(mapping, path: path, overrides: overrides)
+    let time = f.required("time").flatMap {
+      DistributionReader.read($0, path: f.path(of: "time"), overrides: overrides)
+    }
+    let isWrite = f["write"].map { $0.bool() } ?? false
+    guard let time, let isWrite else { return nil }
+    return QueryKind(name: name, isWrite: isWrite, service: time)
+  }
+
+  /// CPU time and the statements in order; a class without queries is CPU only.
+  private static func readRequestClass(
+    _ name: String, _ node: ConfigNode, path: String, _ overrides: Overrides, queryNames: [String]
+  ) -> RequestClass? {
+    guard let mapping = node.mapping(allowedKeys: requestKeys) else { return nil }
+    let f = Fields(mapping, path: path, overrides: overrides)
+    let cpu = f.required("cpu").flatMap { DistributionReader.read($0, path: f.path(of: "cpu"), overrides: overrides) }
+    var queries: [Int]? = []
+    if let list = f["queries"] {
+      let items = list.sequence()
+      let resolved = (items ?? []).map { item in
+        item.string().flatMap { index(of: $0, in: queryNames, what: "query kind", at: item) }
+      }
+      queries = items != nil && resolved.allSatisfy({ $0 != nil }) ? resolved.map { $0! } : nil
+    }
+    guard let cpu, let queries else { return nil }
+    return RequestClass(name: name, cpu: cpu, queries: queries)
+  }
+
+  // MARK: Databases
+
+  struct Databases {
+    var names: [String] = []
+    var keyNodes: [ConfigNode] = []
+    var roles: [Role] = []
+    var maxConnectionsNodes: [ConfigNode?] = []
+    var nodes: [DatabaseNode] = []
+    var ok = true
+  }
+
+  /// Nodes in file order. A replica may name a primary written after it, so `replicaOf` is
+  /// resolved once every node has been read.
+  private static func readDatabases(_ entries: [ConfigNode.Entry], _ overrides: Overrides) -> Databases {
+    var out = Databases()
+    out.names = entries.map(\.key)
+    out.keyNodes = entries.map(\.keyNode)
+    // What each node's `replicaOf` says: absent (nil), or the name and where it is written
+    // (a nil name when it isn't text).
+    var replicaOf: [(name: String?, node: ConfigNode)?] = []
+    var read: [DatabaseNode?] = []
+    for (key, _, node) in entries {
+      let path = ConfigKeyPath.appending(key: key, to: "databases")
+      guard let mapping = node.mapping(allowedKeys: databaseKeys) else {
+        replicaOf.append(nil)
+        read.append(nil)
+        out.maxConnectionsNodes.append(nil)
+        continue
+      }
+      let f = Fields(mapping, path: path, overrides: overrides)
+      let replica = f["replicaOf"].map { (name: $0.string(), node: $0) }
+      replicaOf.append(replica)
+      out.maxConnectionsNodes.append(f["maxConnections"])
+      let cores = f.required("cores")?.int(in: 1...100_000)
+      let maxConnections = f["maxConnections"].map { $0.int(in: 1...1_000_000) } ?? defaultMaxConnections
+      let price = f["price"].map { $0.double(in: 0...1e9) } ?? 0
+      let currency = f["currency"].map(readCurrency) ?? "EUR"
+      let shipping = f["shipping"].map { $0.duration() } ?? 0
+      let apply = f["apply"].map { DistributionReader.read($0, path: f.path(of: "apply"), overrides: overrides) }
+      // Replication settings on a primary would be silently ignored: say so instead.
+      if replica == nil {
+        for key in ["shipping", "apply"] {
+          f[key]?.error("'\(key)' applies only to a replica (a node with 'replicaOf')")
+        }
+      }
+      let replicaNamed = replica == nil || replica?.name != nil
+      guard let cores, let maxConnections, let price, let currency, let shipping, apply != .some(nil), replicaNamed
+      else {
+        read.append(nil)
+        continue
+      }
+      read.append(
+        DatabaseNode(
+          name: key, cores: cores, maxConnections: maxConnections, shipping: shipping, apply: apply ?? nil,
+          pricePerHour: price, currency: currency))
+    }
+
+    for i in entries.indices {
+      guard let replica = replicaOf[i] else {
+        out.roles.append(.primary)
+        continue
+      }
+      guard let name = replica.name, let j = index(of: name, in: out.names, what: "database node", at: replica.node)
+      else {
+        out.roles.append(.unknown)
+        continue
+      }
+      if j == i {
+        replica.node.error("a node cannot replicate itself: name its primary")
+        out.roles.append(.unknown)
+      } else if let further = replicaOf[j] {
+        let primary = further.name.map { " (of '\($0)')" } ?? ""
+        replica.node.error(
+          "'\(name)' is itself a replica\(primary): a replica names a primary (cascading replication is not modelled)")
+        out.roles.append(.unknown)
+      } else {
+        out.roles.append(.replica(of: j))
+        read[i]?.replicaOf = j
+      }
+    }
+    out.ok = read.allSatisfy { $0 != nil } && !out.roles.contains(.unknown)
+    out.nodes = read.compactMap { $0 }
+    return out
+  }
+
+  /// An ISO 4217 code such as EUR or CHF.
+  static func readCurrency(_ node: ConfigNode) -> String? {
+    guard let text = node.string() else { return nil }
+    guard text.count == 3, text.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
+      node.error("expected a three-letter currency code such as EUR or CHF, found '\(ConfigNode.abbreviated(text))'")
+      return nil
+    }
+    return text
+  }
+
+  // MARK: Territories
+
+  private static func readTerritory(
+    _ name: String, _ node: ConfigNode, path: String, _ overrides: Overrides, databases: Databases
+  ) -> Territory? {
+    guard let mapping = node.mapping(allowedKeys: territoryKeys) else { return nil }
+    let f = Fields(mapping, path: path, overrides: overrides)
+    let timeZone = f.required("timezone").flatMap(readTimeZone)
+    let currency = f["currency"].map(readCurrency) ?? "EUR"
+    let loadBalancer = readLoadBalancer(f)
+    let app = f.section("app", allowedKeys: appKeys, required: true).flatMap(readApp)
+    var primary: Int? = nil
+    var reads: ReadRouting? = nil
+    if let db = f.section("database", allowedKeys: routingKeys, required: true) {
+      primary = db.required("primary").flatMap { readPrimary($0, databases) }
+      let policy =
+        db["reads"].map { $0.oneOf(ReadRouting.Policy.allCases.map(\.rawValue)).flatMap(ReadRouting.Policy.init) }
+        ?? .roundRobin
+      let maxLag = db["maxLag"].map { $0.duration() } ?? 1
+      let readYourWrites = db["readYourWrites"].map { $0.duration() } ?? 0
+      if let policy, let maxLag, let readYourWrites {
+        reads = ReadRouting(policy: policy, maxLag: maxLag, readYourWrites: readYourWrites)
+      }
+    }
+    guard let timeZone, let currency, let loadBalancer, let app, let primary, let reads else { return nil }
+    return Territory(
+      name: name, timeZone: timeZone, currency: currency, loadBalancer: loadBalancer, app: app, primary: primary,
+      reads: reads)
+  }
+
+  /// An IANA name such as Europe/Berlin (a territory's office hours are local).
+  static func readTimeZone(_ node: ConfigNode) -> TimeZone? {
+    guard let name = node.string() else { return nil }
+    if let zone = TimeZone(identifier: name) { return zone }
+    let hint =
+      Suggestions.closest(to: name, among: TimeZone.knownTimeZoneIdentifiers)
+      .map { " (did you mean '\($0)'?)" } ?? " (an IANA name such as Europe/Berlin)"
+    node.error("unknown time zone '\(ConfigNode.abbreviated(name))'\(hint)")
+    return nil
+  }
+
+  /// `loadBalancer:` may be left out: least connections (what NGINX and cloud balancers
+  /// offer for uneven request costs), no overhead, health checks every 10 s, no retries.
+  private static func readLoadBalancer(_ territory: Fields) -> LoadBalancer? {
+    guard territory["loadBalancer"] != nil else { return LoadBalancer(policy: .leastConnections) }
+    guard let f = territory.section("loadBalancer", allowedKeys: loadBalancerKeys) else { return nil }
+    let policy =
+      f["policy"].map { $0.oneOf(LoadBalancer.Policy.allCases.map(\.rawValue)).flatMap(LoadBalancer.Policy.init) }
+      ?? .leastConnections
+    let overhead = f["overhead"].map {
+      DistributionReader.read($0, path: f.path(of: "overhead"), overrides: f.overrides)
+    }
+    let healthCheck = f["healthCheck"].map { $0.duration(positive: true) } ?? 10
+    let retries = f["retries"].map { $0.int(in: 0...100) } ?? 0
+    guard let policy, overhead != .some(nil), let healthCheck, let retries else { return nil }
+    return LoadBalancer(policy: policy, overhead: overhead ?? nil, healthCheckInterval: healthCheck, retries: retries)
+  }
+
+  private static func readApp(_ f: Fields) -> AppPool? {
+    let instances = f.required("instances")?.int(in: 1...100_000)
+    let workers = f.required("workers")?.int(in: 1...100_000)
+    let cores = f["cores"].map { $0.int(in: 1...100_000) } ?? workers
+    let queueLimit = f["queueLimit"].map { $0.int(in: 0...10_000_000) } ?? 100
+    let timeout = f["timeout"].map { $0.duration(positive: true) } ?? 30
+    let connections = f.required("connections")?.int(in: 1...100_000)
+    let connectionTimeout = f["connectionTimeout"].map { $0.duration() } ?? 30
+    let startup = f["startup"].map { $0.duration() } ?? 60
+    let price = f["price"].map { $0.double(in: 0...1e9) } ?? 0
+    guard let instances, let workers, let cores, let queueLimit, let timeout, let connections, let connectionTimeout,
+      let startup, let price
+    else { return nil }
+    return AppPool(
+      instances: instances, workers: workers, cores: cores, queueLimit: queueLimit, timeout: timeout,
+      connections: connections, connectionTimeout: connectionTimeout, startup: startup, pricePerHour: price)
+  }
+
+  /// The node a territory writes to: it must exist and be a primary.
+  private static func readPrimary(_ node: ConfigNode, _ databases: Databases) -> Int? {
+    guard let name = node.string(), let i = index(of: name, in: databases.names, what: "database node", at: node) else {
+      return nil
+    }
+    switch databases.roles[i] {
+    case .primary: return i
+    case .replica(let p):
+      node.error(
+        "'\(name)' is a replica: a territory's primary must be a primary (did you mean '\(databases.names[p])'?)")
+      return nil
+    case .unknown: return nil
+    }
+  }
+
+  // MARK: Connection limits
+
+  /// PostgreSQL refuses connections beyond `max_connections`, so every node a territory's
+  /// pools can reach (its primary, and the primary's replicas: reads go there, and failover
+  /// promotes one) must take the pools of all territories that reach it, each at its largest
+  /// instance count, at once.
+  ///
+  /// - Parameters:
+  ///   - maxInstances: per territory, the most instances it runs (`app.instances` or more when a
+  ///     scenario schedules more with `capacity:`).
+  static func checkConnections(_ result: Result, maxInstances: [Int]) {
+    guard let platform = result.platform else { return }
+    for n in platform.databases.indices {
+      let primary = platform.databases[n].replicaOf ?? n
+      let users = platform.territories.indices.filter { platform.territories[$0].primary == primary }
+      guard !users.isEmpty else { continue }
+      let terms = users.map {
+        (t: $0, instances: maxInstances[$0], connections: platform.territories[$0].app.connections)
+      }
+      let total = terms.reduce(0) { $0 + $1.instances * $1.connections }
+      let limit = platform.databases[n].maxConnections
+      guard total > limit else { continue }
+      let names = users.map { platform.territories[$0].name }.joined(separator: ", ")
+      let sum = terms.map { "\($0.instances) x \($0.connections)" }.joined(separator: " + ")
+      let scheduled = terms.filter { $0.instances > platform.territories[$0.t].app.instances }
+        .map { "\($0.instances) instances for \(platform.territories[$0.t].name)" }
+      var message =
+        "\(users.count == 1 ? "territory" : "territories") \(names) can open \(sum) = \(total) connections to "
+        + "'\(platform.databases[n].name)', more than its maxConnections \(limit)"
+      var notes: [String] = []
+      if result.maxConnectionsNodes[n] == nil { notes.append("PostgreSQL's default") }
+      if !scheduled.isEmpty {
+        notes.append("counting the \(scheduled.joined(separator: ", ")) that capacity: schedules")
+      }
+      if !notes.isEmpty { message += " (\(notes.joined(separator: "; ")))" }
+      (result.maxConnectionsNodes[n] ?? result.databaseNodes[n]).error(message)
+    }
+  }
+}

@@ -1,0 +1,509 @@
+import Demand
+import Foundation
+import PlatformModel
+import SimRandom
+
+/// Reads platform scenario files: the topology they run on, a local calendar, demand per
+/// territory, faults, scheduled capacity, service level objectives and run settings.
+///
+///     topology: ../topologies/freshfoodz.yaml
+///     calendar: {timezone: Europe/Berlin, start: 2026-12-07, end: 2026-12-14, seasons: {...}}
+///     demand:
+///       DE: {users: 800, think: {distribution: exponential, mean: 30s}, mix: {list: 0.45, ...}}
+///     faults:
+///       - {kind: replica-down, node: de-replica-1, at: 2026-12-08T09:00, for: 4h}
+///     capacity:
+///       - {territory: DE, at: 2026-12-07T06:00, instances: 10}
+///     overrides:
+///       territories.DE.app.instances: 8
+///
+/// The scenario's own keys are read through the same overrides as its topology, so a what-if
+/// (`base: other.yaml` plus `overrides:`) or `--set` can change `demand.DE.growth` or replace
+/// the whole `faults:` list as easily as a topology key.
+enum PlatformScenarioFile {
+  static let topKeys = [
+    "name", "description", "topology", "calendar", "demand", "faults", "capacity", "slo", "run", "overrides",
+  ]
+  static let whatIfKeys = ["base", "name", "description", "overrides"]
+  static let demandKeys = ["users", "think", "rate", "growth", "mix", "seasons", "day", "week"]
+  static let faultKinds = ["crashes", "replica-down", "primary-failover", "territory-outage", "deployment"]
+  static let faultKeys: [String: [String]] = [
+    "crashes": ["territory", "mtbf", "mttr"],
+    "replica-down": ["node", "at", "for"],
+    "primary-failover": ["node", "at", "detection", "promotion"],
+    "territory-outage": ["territory", "at", "for", "failoverTo", "after"],
+    "deployment": ["territory", "at", "batch"],
+  ]
+  static let capacityKeys = ["territory", "at", "instances"]
+  static let sloKeys = ["p95", "peakP95", "p99", "peakP99", "errorRate", "database", "availability", "badMinute"]
+  static let runKeys = ["replications", "seed", "series", "warmup", "length"]
+
+  /// Reads a scenario, or a what-if of one, with `--set` settings (which win over every file's
+  /// `overrides:`).
+  static func read(_ root: ConfigNode, file: String, commandLine: ConfigNode? = nil) -> PlatformScenario? {
+    read(root, file: file, overrides: Overrides(commandLine), chain: [file], name: nil)
+  }
+
+  /// - Parameters:
+  ///   - chain: the files read so far, what-if first, to catch a scenario that is its own base.
+  ///   - name: the what-if's name, which the base scenario takes.
+  private static func read(
+    _ root: ConfigNode, file: String, overrides: Overrides, chain: [String], name: String?
+  ) -> PlatformScenario? {
+    let isWhatIf = root.isMapping && (root.openMapping() ?? []).contains { $0.key == "base" }
+    guard let top = root.mapping(allowedKeys: isWhatIf ? whatIfKeys : topKeys) else { return nil }
+    let ownName = top["name"]?.string()
+    _ = top["description"]?.string()
+    let name = name ?? ownName ?? PlatformFile.defaultName(file)
+    // A what-if's overrides are added before its base's, so they win.
+    overrides.add(top["overrides"])
+    guard isWhatIf else { return readScenario(top, file: file, overrides: overrides, name: name) }
+
+    guard let node = top.required("base"), let relative = node.string() else { return nil }
+    let path = ScenarioFile.resolve(relative, from: file)
+    if chain.contains(path) {
+      let names = (chain + [path]).map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+      node.error("a scenario cannot be its own base (\(names.joined(separator: " -> ")))")
+      return nil
+    }
+    guard FileManager.default.fileExists(atPath: path) else {
+      node.error("base scenario '\(relative)' not found (looked for \(path))")
+      return nil
+    }
+    guard let baseRoot = YAMLDocument(path: path, log: node.log).root else { return nil }
+    return read(baseRoot, file: path, overrides: overrides, chain: chain + [path], name: name)
+  }
+
+  /// Where local times come from: the calendar (if the scenario has one) and its seasons.
+  struct CalendarContext {
+    /// The `calendar:` section, when given (even if broken).
+    var node: ConfigNode?
+    var result: CalendarFile.Result?
+    var seasonNames: [String]
+    /// Simulated seconds in the run, when known.
+    var horizon: Double?
+  }
+
+  private static func readScenario(_ top: ConfigMapping, file: String, overrides: Overrides, name: String)
+    -> PlatformScenario?
+  {
+    let f = Fields(top, path: "", overrides: overrides)
+
+    // The topology, relative to the file that names it (an override may name another one).
+    var topology: PlatformFile.Result? = nil
+    var topologyName: String? = nil
+    if let node = f.required("topology"), let relative = node.string() {
+      let path = ScenarioFile.resolve(relative, from: node.file)
+      if !FileManager.default.fileExists(atPath: path) {
+        node.error("topology file '\(relative)' not found (looked for \(path))")
+      } else if let root = YAMLDocument(path: path, log: node.log).root {
+        topology = PlatformFile.read(root, file: path, overrides: overrides)
+        topologyName = relative
+      }
+    }
+
+    var calendar = CalendarContext(node: f["calendar"], result: nil, seasonNames: [], horizon: nil)
+    if let node = calendar.node {
+      (calendar.result, calendar.seasonNames) = CalendarFile.read(node, path: "calendar", overrides: overrides)
+    }
+    let run = readRun(f, calendar: calendar)
+    calendar.horizon = run?.horizon ?? calendar.result?.duration
+    let demand = readDemand(f, topology, calendar)
+    let faults = readFaults(f, topology, calendar)
+    let capacity = readCapacity(f, topology, calendar)
+    let objectives = readObjectives(f)
+
+    if let topology, let platform = topology.platform, let capacity {
+      let maxInstances = platform.territories.indices.map { t in
+        capacity.filter { $0.territory == t }.map(\.instances).reduce(platform.territories[t].app.instances, max)
+      }
+      PlatformFile.checkConnections(topology, maxInstances: maxInstances)
+    }
+    if let topologyName {
+      let scenario = file.split(separator: "/").last.map(String.init) ?? file
+      overrides.reportUnused(matchingNothingIn: "topology \(topologyName) or scenario \(scenario)")
+    }
+    guard !top.node.log.hasErrors, let platform = topology?.platform, let demand, let faults, let capacity,
+      let objectives, let run
+    else { return nil }
+    return PlatformScenario(
+      name: name, platform: platform, demand: demand, faults: faults, capacity: capacity, objectives: objectives,
+      horizon: run.horizon, warmup: run.warmup, seriesInterval: run.series, replications: run.replications,
+      seed: run.seed)
+  }
+
+  // MARK: Run settings
+
+  struct RunSettings {
+    var horizon: Double
+    var warmup: Double
+    var series: Double
+    var replications: Int
+    var seed: UInt64
+  }
+
+  /// `run:`, optional with a calendar (which sets the length); without one, `length` is
+  /// required and demand is constant.
+  private static func readRun(_ top: Fields, calendar: CalendarContext) -> RunSettings? {
+    let given = top["run"] != nil
+    let f = given ? top.section("run", allowedKeys: runKeys) : nil
+    if given && f == nil { return nil }
+    let replications = f?["replications"].map { $0.int(in: 1...100_000) } ?? 5
+    let seed = f?["seed"].map { $0.int(in: 0...Int.max) } ?? 1
+    let series = f?["series"].map { $0.duration(positive: true) } ?? 3_600
+    let warmup = f?["warmup"].map { $0.duration() } ?? 0
+    var horizon: Double? = nil
+    if calendar.node != nil {
+      f?["length"]?.error("the calendar sets the length (from its start to its end): change calendar.end instead")
+      horizon = calendar.result?.duration
+    } else if let f {
+      horizon = f.required("length")?.duration(positive: true)
+    } else {
+      top.node.error("a scenario needs 'calendar:' (demand over local time) or 'run: {length: ...}' (constant demand)")
+    }
+    guard let replications, let seed, let series, let warmup, let horizon else { return nil }
+    let intervals = horizon / series
+    if intervals > 100_000 {
+      let count = intervals < 1e15 ? "\(Int(intervals))" : "more than 10^15"
+      // Where the series or the length was set (the calendar sets the length when it is given).
+      let at = f?["series"] ?? (calendar.node != nil ? calendar.node : f?["length"]) ?? top.node
+      at.error("\(count) intervals of \(ConfigNode.format(series))s: use at most 100,000 (a longer run.series)")
+      return nil
+    }
+    if warmup >= horizon {
+      f?["warmup"]?.error(
+        "the warm-up (\(ConfigNode.format(warmup))s) must end before the run does (\(ConfigNode.format(horizon))s)")
+      return nil
+    }
+    return RunSettings(horizon: horizon, warmup: warmup, series: series, replications: replications, seed: UInt64(seed))
+  }
+
+  // MARK: Demand
+
+  /// One entry per territory of the topology, returned in the topology's order.
+  private static func readDemand(_ top: Fields, _ topology: PlatformFile.Result?, _ calendar: CalendarContext)
+    -> [TerritoryDemand]?
+  {
+    let (node, entries) = top.entries("demand", required: true)
+    var byTerritory: [Int: TerritoryDemand] = [:]
+    var ok = true
+    for (key, keyNode, value) in entries {
+      let path = ConfigKeyPath.appending(key: key, to: "demand")
+      var territory: Int? = nil
+      if let topology {
+        territory = PlatformFile.index(of: key, in: topology.territories, what: "territory", at: keyNode)
+        if territory == nil {
+          ok = false
+          continue
+        }
+      }
+      let timeZone = territory.flatMap { topology?.platform?.territories[$0].timeZone }
+      let demand = readTerritoryDemand(
+        value, path: path, top.overrides, classes: topology?.requestClasses, calendar: calendar, timeZone: timeZone)
+      if let demand, let territory { byTerritory[territory] = demand } else { ok = false }
+    }
+    guard let topology else { return nil }
+    let missing = topology.territories.filter { name in !entries.contains { $0.key == name } }
+    if let node, !missing.isEmpty {
+      let list = missing.map { "'\($0)'" }.joined(separator: ", ")
+      var at = node.diagnostic("no demand for territory \(list): every territory of the topology needs an entry")
+      if let position = node.keyPosition { (at.line, at.column) = position }
+      node.log.report(at)
+      ok = false
+    }
+    guard ok else { return nil }
+    return topology.territories.indices.map { byTerritory[$0]! }
+  }
+
+  private static func readTerritoryDemand(
+    _ node: ConfigNode, path: String, _ overrides: Overrides, classes: [String]?, calendar: CalendarContext,
+    timeZone: TimeZone?
+  ) -> TerritoryDemand? {
+    guard let mapping = node.mapping(allowedKeys: demandKeys) else { return nil }
+    let f = Fields(mapping, path: path, overrides: overrides)
+    var ok = true
+
+    // The base level: a closed population of users, or open arrivals at a rate.
+    let kinds = ["users", "rate"].filter { f[$0] != nil }
+    var base: TerritoryDemand.Base? = nil
+    if kinds.count != 1 {
+      node.error(
+        kinds.isEmpty
+          ? "a territory's demand needs 'users' (concurrent users, with 'think') or 'rate' (requests per second)"
+          : "a territory's demand takes 'users' or 'rate', not both")
+      ok = false
+    } else if kinds[0] == "users" {
+      let users = f["users"]!.int(in: 0...10_000_000)
+      let think = f.required("think").flatMap {
+        DistributionReader.read($0, path: f.path(of: "think"), overrides: overrides)
+      }
+      if let users, let think { base = .users(users, think: think) }
+    } else {
+      base = f["rate"]!.rate().map { .rate($0) }
+    }
+    if !kinds.contains("users"), let think = f["think"] {
+      think.error("'think' is the time a user waits between requests: it goes with 'users'")
+      ok = false
+    }
+    let growth = f["growth"].map { $0.double(in: 0...1_000) } ?? 1
+
+    // Weights by request class name; classes left out weigh 0.
+    let (mixNode, mixEntries) = f.entries("mix", required: true)
+    var mix = classes.map { [Double](repeating: 0, count: $0.count) }
+    var mixOK = (mixNode?.isMapping ?? false) || !mixEntries.isEmpty
+    for (name, keyNode, value) in mixEntries {
+      let weight = value.double(in: 0...1e9)
+      if let classes {
+        guard let c = PlatformFile.index(of: name, in: classes, what: "request class", at: keyNode) else {
+          mixOK = false
+          continue
+        }
+        mix?[c] = weight ?? 0
+      }
+      if weight == nil { mixOK = false }
+    }
+    if mixOK, let weights = mix, !weights.contains(where: { $0 > 0 }) {
+      (mixNode ?? node).error("at least one request class needs a weight above 0")
+      mixOK = false
+    }
+
+    // Seasons, day and week refine the scenario's calendar for this territory.
+    var selected: [String]? = nil
+    var day: DayProfile? = nil
+    var week: WeekProfile? = nil
+    for key in ["seasons", "day", "week"] where calendar.node == nil {
+      if let n = f[key] {
+        n.error("'\(key)' refines the scenario's calendar, but the scenario has no 'calendar:' section")
+        ok = false
+      }
+    }
+    if calendar.node != nil {
+      if let list = f["seasons"] {
+        let items = list.sequence()
+        let names = (items ?? []).map { item in
+          item.string().flatMap { PlatformFile.index(of: $0, in: calendar.seasonNames, what: "season", at: item) }
+            .map { calendar.seasonNames[$0] }
+        }
+        if items == nil || names.contains(where: { $0 == nil }) { ok = false } else { selected = names.map { $0! } }
+      }
+      if let n = f["day"] {
+        day = CalendarFile.readDay(n)
+        if day == nil { ok = false }
+      }
+      if let n = f["week"] {
+        week = CalendarFile.readWeek(n)
+        if week == nil { ok = false }
+      }
+    }
+
+    guard ok, mixOK, let base, let growth, let mix else { return nil }
+    var demandCalendar: DemandCalendar? = nil
+    if let c = calendar.result?.calendar, let timeZone {
+      demandCalendar = DemandCalendar(
+        timeZone: timeZone, start: c.start, day: day ?? c.day, week: week ?? c.week,
+        seasons: c.seasons.filter { selected?.contains($0.name) ?? true })
+    }
+    return TerritoryDemand(base: base, growth: growth, mix: mix, calendar: demandCalendar)
+  }
+
+  // MARK: Times
+
+  /// A local date-time (`2026-12-08T10:00`) in the calendar's time zone, as simulated seconds
+  /// from the calendar's start; it must fall in [start, end). Without a calendar, a duration
+  /// from the start (`2h`) within the run's length.
+  static func time(_ node: ConfigNode, _ calendar: CalendarContext) -> Double? {
+    guard calendar.node != nil else {
+      if let text = node.scalarText, CalendarFile.civilDate(String(text.prefix { $0 != "T" })) != nil {
+        node.error(
+          "a date and time needs the scenario's 'calendar:'; without one, give the time from the start (e.g. 2h)")
+        return nil
+      }
+      guard let t = node.duration() else { return nil }
+      if let horizon = calendar.horizon, t >= horizon {
+        node.error("\(node.scalarText ?? "") is not before the end of the run (\(ConfigNode.format(horizon))s)")
+        return nil
+      }
+      return t
+    }
+    guard let local = CalendarFile.localDateTime(node), let result = calendar.result else { return nil }
+    let c = result.calendar
+    let t = DemandCalendar.instant(local.date, hour: local.hour, in: c.timeZone).timeIntervalSince(c.start)
+    guard t >= 0 && t < result.duration else {
+      func describe(_ t: Double) -> String {
+        let (date, hour) = c.localTime(at: t)
+        let minutes = Int((hour * 60).rounded())
+        return "\(date) \(minutes / 60 < 10 ? "0" : "")\(minutes / 60):\(minutes % 60 < 10 ? "0" : "")\(minutes % 60)"
+      }
+      node.error(
+        "\(node.scalarText ?? "") is outside the calendar (\(describe(0)) to \(describe(result.duration)), "
+          + "\(c.timeZone.identifier) time, end excluded)")
+      return nil
+    }
+    return t
+  }
+
+  // MARK: Faults
+
+  private static func readFaults(_ top: Fields, _ topology: PlatformFile.Result?, _ calendar: CalendarContext)
+    -> [Fault]?
+  {
+    guard let node = top["faults"] else { return [] }
+    guard let items = node.sequence() else { return nil }
+    let faults = items.map { readFault($0, topology, calendar) }
+    return faults.contains { $0 == nil } ? nil : faults.map { $0! }
+  }
+
+  /// One fault; its `kind:` decides which keys it takes.
+  private static func readFault(_ item: ConfigNode, _ topology: PlatformFile.Result?, _ calendar: CalendarContext)
+    -> Fault?
+  {
+    guard let entries = item.openMapping() else { return nil }
+    guard let kindNode = entries.first(where: { $0.key == "kind" })?.value else {
+      item.error("missing required key 'kind' (one of: \(faultKinds.joined(separator: ", ")))")
+      return nil
+    }
+    guard let kind = kindNode.oneOf(faultKinds), let m = item.mapping(allowedKeys: ["kind"] + faultKeys[kind]!) else {
+      return nil
+    }
+    func territory(_ n: ConfigNode) -> Int? {
+      guard let name = n.string(), let topology else { return nil }
+      return PlatformFile.index(of: name, in: topology.territories, what: "territory", at: n)
+    }
+    func node(replica: Bool) -> Int? {
+      guard let n = m.required("node"), let name = n.string(), let topology,
+        let i = PlatformFile.index(of: name, in: topology.databases, what: "database node", at: n)
+      else { return nil }
+      switch (topology.roles[i], replica) {
+      case (.replica, true): return i
+      case (.primary, false):
+        // A broken `replicaOf` elsewhere may be meant for this primary: don't guess.
+        guard topology.roles.contains(.replica(of: i)) || topology.roles.contains(.unknown) else {
+          n.error("'\(name)' has no replica to promote")
+          return nil
+        }
+        return i
+      case (.replica(let p), false):
+        n.error("'\(name)' is a replica (of '\(topology.databases[p])'): a failover starts at a primary")
+      case (.primary, true):
+        n.error("'\(name)' is a primary: 'replica-down' takes a replica (use 'primary-failover' for a primary)")
+      case (.unknown, _): break
+      }
+      return nil
+    }
+    let at = kind == "crashes" ? nil : m.required("at").flatMap { time($0, calendar) }
+    switch kind {
+    case "crashes":
+      let t = m.required("territory").flatMap(territory)
+      let mtbf = m.required("mtbf")?.duration(positive: true)
+      let mttr = m.required("mttr")?.duration(positive: true)
+      guard let t, let mtbf, let mttr else { return nil }
+      return .instanceCrashes(territory: t, mtbf: mtbf, mttr: mttr)
+    case "replica-down":
+      let n = node(replica: true)
+      let duration = m.required("for")?.duration(positive: true)
+      guard let n, let at, let duration else { return nil }
+      return .replicaDown(node: n, at: at, duration: duration)
+    case "primary-failover":
+      let n = node(replica: false)
+      let detection = m.required("detection")?.duration()
+      let promotion = m.required("promotion")?.duration()
+      guard let n, let at, let detection, let promotion else { return nil }
+      return .primaryFailover(node: n, at: at, detection: detection, promotion: promotion)
+    case "territory-outage":
+      let t = m.required("territory").flatMap(territory)
+      let duration = m.required("for")?.duration(positive: true)
+      let to = m["failoverTo"].flatMap(territory)
+      let after = m["after"].map { $0.duration() } ?? 0
+      if let t, let to, t == to {
+        m["failoverTo"]?.error("a territory cannot fail over to itself: name another territory")
+        return nil
+      }
+      guard let t, let at, let duration, m["failoverTo"] == nil || to != nil, let after else { return nil }
+      return .territoryOutage(territory: t, at: at, duration: duration, failoverTo: to, failoverDelay: after)
+    default:
+      let t = m.required("territory").flatMap(territory)
+      let batch = m["batch"].map { $0.int(in: 1...100_000) } ?? 1
+      guard let t, let at, let batch else { return nil }
+      return .deployment(territory: t, at: at, batch: batch)
+    }
+  }
+
+  // MARK: Capacity and objectives
+
+  private static func readCapacity(_ top: Fields, _ topology: PlatformFile.Result?, _ calendar: CalendarContext)
+    -> [CapacityChange]?
+  {
+    guard let node = top["capacity"] else { return [] }
+    guard let items = node.sequence() else { return nil }
+    var changes: [CapacityChange] = []
+    var ok = true
+    for item in items {
+      guard let m = item.mapping(allowedKeys: capacityKeys) else {
+        ok = false
+        continue
+      }
+      var territory: Int? = nil
+      if let n = m.required("territory"), let name = n.string(), let topology {
+        territory = PlatformFile.index(of: name, in: topology.territories, what: "territory", at: n)
+      }
+      let at = m.required("at").flatMap { time($0, calendar) }
+      let instances = m.required("instances")?.int(in: 1...100_000)
+      if let territory, let at, let instances {
+        changes.append(CapacityChange(territory: territory, at: at, instances: instances))
+      } else {
+        ok = false
+      }
+    }
+    return ok ? changes : nil
+  }
+
+  /// `slo:`; every key may be left out (the platform's objectives apply).
+  private static func readObjectives(_ top: Fields) -> ServiceObjectives? {
+    var objectives = ServiceObjectives()
+    guard top["slo"] != nil else { return objectives }
+    guard let f = top.section("slo", allowedKeys: sloKeys) else { return nil }
+    var ok = true
+    let durations: [(String, WritableKeyPath<ServiceObjectives, Double>)] = [
+      ("p95", \.p95), ("peakP95", \.peakP95), ("database", \.databaseP95),
+    ]
+    let optionalDurations: [(String, WritableKeyPath<ServiceObjectives, Double?>)] = [
+      ("p99", \.p99), ("peakP99", \.peakP99),
+    ]
+    let fractions: [(String, WritableKeyPath<ServiceObjectives, Double>)] = [
+      ("errorRate", \.errorRate), ("availability", \.availability), ("badMinute", \.badMinuteErrorRate),
+    ]
+    for (key, path) in durations {
+      guard let n = f[key] else { continue }
+      if let v = n.duration(positive: true) { objectives[keyPath: path] = v } else { ok = false }
+    }
+    for (key, path) in optionalDurations {
+      guard let n = f[key] else { continue }
+      if let v = n.duration(positive: true) { objectives[keyPath: path] = v } else { ok = false }
+    }
+    for (key, path) in fractions {
+      guard let n = f[key] else { continue }
+      if let v = fraction(n) { objectives[keyPath: path] = v } else { ok = false }
+    }
+    return ok ? objectives : nil
+  }
+
+  /// A share written as a percentage (`2%`, `99.9%`) or a fraction (`0.02`).
+  static func fraction(_ node: ConfigNode) -> Double? {
+    let expected = "a percentage such as 2% or a fraction between 0 and 1"
+    if let text = node.scalarText, text.hasSuffix("%"), node.scalarValue == .string(quoted: false) {
+      guard let percent = Double(text.dropLast()), (0...100).contains(percent) else {
+        node.error("expected \(expected), found '\(ConfigNode.abbreviated(text))'")
+        return nil
+      }
+      return percent / 100
+    }
+    guard let value = node.double() else { return nil }
+    guard (0...1).contains(value) else {
+      let text = node.scalarText ?? ""
+      let hint = value > 1 && value <= 100 ? " (write \(text)% for a percentage)" : ""
+      node.error("expected \(expected), found \(text)\(hint)")
+      return nil
+    }
+    return value
+  }
+}

@@ -1,0 +1,53 @@
+import PlatformModel
+
+extension ScenarioFile {
+  /// Loads and checks a platform scenario (or a what-if of one, with `base:`) and its topology.
+  ///
+  /// - Parameter settings: `KEY=VALUE` what-ifs from the command line, applied like the
+  ///   scenario's `overrides:` and winning over them; reported as file `--set`, one line each.
+  /// - Returns: the scenario and any warnings.
+  /// - Throws: every error found (with warnings), each naming file, line, column and key path.
+  package static func loadPlatform(
+    path: String, settings: [String] = []
+  ) throws(DiagnosticError) -> (PlatformScenario, [Diagnostic]) {
+    let log = DiagnosticLog()
+    let document = YAMLDocument(path: path, log: log)
+    let commandLine = settingsDocument(settings, log: log)
+    guard let root = document.root else {
+      throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources)
+    }
+    let scenario = PlatformScenarioFile.read(root, file: path, commandLine: commandLine)
+    try log.throwIfErrors()
+    guard let scenario else {
+      // Every reader reports before it gives up; this only guards against one that forgot.
+      root.error("the scenario could not be read")
+      throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources)
+    }
+    return (scenario, log.sortedDiagnostics)
+  }
+
+  /// Whether the file is a platform scenario: one with `demand:`, or a what-if with `base:`.
+  ///
+  /// Never throws: an unreadable or malformed file gives false, and the ordinary loader then
+  /// reports what is wrong with it.
+  package static func isPlatformScenario(path: String) -> Bool {
+    guard let root = YAMLDocument(path: path, log: DiagnosticLog()).root else { return false }
+    return isPlatformScenario(root)
+  }
+
+  static func isPlatformScenario(_ root: ConfigNode) -> Bool {
+    guard let mapping = root.node.mapping else { return false }
+    let keys = Set(mapping.keys.compactMap(\.string))
+    return keys.contains("demand") || keys.contains("base")
+  }
+
+  /// A platform topology read alone: every key checked, and connection limits at the
+  /// instance counts the file gives.
+  static func validatePlatformTopology(_ root: ConfigNode, file: String) {
+    guard let result = PlatformFile.read(root, file: file, overrides: Overrides()), let platform = result.platform
+    else {
+      return
+    }
+    PlatformFile.checkConnections(result, maxInstances: platform.territories.map(\.app.instances))
+  }
+}

@@ -1,0 +1,600 @@
+import Demand
+import Foundation
+import PlatformModel
+import ScenarioFile
+import Testing
+
+/// The platform schema: topologies (territories, PostgreSQL nodes, request classes) and the
+/// scenarios that run on them, as files on disk.
+@Suite struct PlatformSchemaTests {
+  static let topology = """
+    name: shop
+    queries:
+      search: {time: {distribution: exponential, mean: 4ms}}
+      write: {time: {distribution: exponential, mean: 6ms}, write: true}
+    requests:
+      list: {cpu: {distribution: exponential, mean: 10ms}, queries: [search, search]}
+      update: {cpu: {distribution: exponential, mean: 20ms}, queries: [search, write]}
+      ping: {cpu: {distribution: deterministic, value: 1ms}}
+    databases:
+      de-primary: {cores: 8, maxConnections: 200, price: 1.10}
+      de-replica-1: {replicaOf: de-primary, cores: 4, shipping: 2ms, apply: {distribution: exponential, mean: 1ms}}
+      ch-replica-1: {replicaOf: ch-primary, cores: 4}
+      ch-primary: {cores: 4, maxConnections: 100, price: 1.25, currency: CHF}
+    territories:
+      DE:
+        timezone: Europe/Berlin
+        loadBalancer: {policy: random, overhead: {distribution: deterministic, value: 0.5ms}, retries: 1}
+        app: {instances: 6, workers: 16, cores: 4, connections: 10, timeout: 5s, price: 0.19}
+        database: {primary: de-primary, maxLag: 500ms, readYourWrites: 2s}
+      CH:
+        timezone: Europe/Zurich
+        currency: CHF
+        app: {instances: 2, workers: 8, connections: 10}
+        database: {primary: ch-primary, reads: primary}
+
+    """
+
+  static let scenario = """
+    name: test-week
+    topology: t.yaml
+    calendar:
+      timezone: Europe/Berlin
+      start: 2026-12-07
+      end: 2026-12-14
+      seasons:
+        christmas: {rule: christmas-catering, multiplier: 5, rampUp: 7d, ramp: smooth}
+        oktoberfest: {rule: oktoberfest, lead: 7d, multiplier: 5}
+    demand:
+      DE:
+        users: 800
+        think: {distribution: exponential, mean: 30s}
+        mix: {update: 0.15, list: 0.85}
+      CH:
+        rate: 40/s
+        growth: 1.2
+        mix: {list: 1}
+        seasons: [christmas]
+        week: [1, 1, 1, 1, 1, 0, 0]
+    faults:
+      - {kind: crashes, territory: DE, mtbf: 30d, mttr: 10min}
+      - {kind: replica-down, node: de-replica-1, at: 2026-12-08T09:00, for: 4h}
+      - {kind: primary-failover, node: ch-primary, at: 2026-12-08T10:00, detection: 30s, promotion: 20s}
+      - {kind: territory-outage, territory: CH, at: 2026-12-09T11:00, for: 1h, failoverTo: DE, after: 2min}
+      - {kind: deployment, territory: DE, at: 2026-12-10T12:00}
+    capacity:
+      - {territory: DE, at: 2026-12-07T06:00, instances: 10}
+    slo:
+      p95: 250ms
+      p99: 1s
+      errorRate: 1%
+      availability: 0.995
+    run: {replications: 3, seed: 7, series: 30min, warmup: 1h}
+
+    """
+
+  /// Writes the topology and scenario (and any other files) into a fresh folder.
+  static func folder(topology: String = topology, scenario: String = scenario, _ others: [String: String] = [:]) throws
+    -> String
+  {
+    try ScenarioSchemaTests.folder(others.merging(["t.yaml": topology, "s.yaml": scenario]) { a, _ in a })
+  }
+
+  static func load(_ dir: String, _ file: String = "s.yaml", settings: [String] = []) throws -> PlatformScenario {
+    do {
+      let (scenario, warnings) = try ScenarioFile.loadPlatform(path: dir + "/" + file, settings: settings)
+      #expect(warnings.isEmpty, "\(warnings)")
+      return scenario
+    } catch {
+      Issue.record("unexpected errors:\n\(error)")
+      throw error
+    }
+  }
+
+  static func errors(_ dir: String, _ file: String = "s.yaml", settings: [String] = []) throws -> [Diagnostic] {
+    try #require(throws: DiagnosticError.self) {
+      try ScenarioFile.loadPlatform(path: dir + "/" + file, settings: settings)
+    }
+    .diagnostics
+  }
+
+  static func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * max(1, abs(b)) }
+
+  // MARK: A valid pair
+
+  @Test func aValidScenarioLoadsIntoTheModel() throws {
+    let s = try Self.load(try Self.folder())
+    let p = s.platform
+    #expect(s.name == "test-week" && p.name == "shop")
+
+    // Given: query kinds, request classes by name; then: indices in file order.
+    #expect(p.queryKinds.map(\.name) == ["search", "write"])
+    #expect(p.queryKinds.map(\.isWrite) == [false, true])
+    #expect(Self.close(p.queryKinds[0].service.mean, 0.004))
+    #expect(p.requestClasses.map(\.name) == ["list", "update", "ping"])
+    #expect(p.requestClasses.map(\.queries) == [[0, 0], [0, 1], []])
+    #expect(Self.close(p.requestClasses[2].cpu.mean, 0.001))
+
+    // A replica may name a primary written after it.
+    #expect(p.databases.map(\.name) == ["de-primary", "de-replica-1", "ch-replica-1", "ch-primary"])
+    #expect(p.databases.map(\.replicaOf) == [nil, 0, 3, nil])
+    #expect(p.replicas(of: 3) == [2])
+    #expect(p.databases.map(\.maxConnections) == [200, 100, 100, 100])
+    #expect(p.databases.map(\.currency) == ["EUR", "EUR", "EUR", "CHF"])
+    #expect(p.databases[0].pricePerHour == 1.10 && p.databases[3].pricePerHour == 1.25)
+    #expect(Self.close(p.databases[1].shipping, 0.002) && p.databases[2].shipping == 0)
+    #expect(Self.close(p.databases[1].apply?.mean ?? 0, 0.001) && p.databases[2].apply == nil)
+
+    let de = p.territories[0]
+    let ch = p.territories[1]
+    #expect(p.territories.map(\.name) == ["DE", "CH"])
+    #expect(de.timeZone.identifier == "Europe/Berlin" && ch.timeZone.identifier == "Europe/Zurich")
+    #expect(de.currency == "EUR" && ch.currency == "CHF")
+    #expect(de.loadBalancer.policy == .random && de.loadBalancer.retries == 1)
+    #expect(Self.close(de.loadBalancer.overhead?.mean ?? 0, 0.0005))
+    #expect(de.loadBalancer.healthCheckInterval == 10)
+    #expect(
+      ch.loadBalancer.policy == .leastConnections && ch.loadBalancer.overhead == nil && ch.loadBalancer.retries == 0)
+    #expect(de.app.instances == 6 && de.app.workers == 16 && de.app.cores == 4 && de.app.connections == 10)
+    #expect(de.app.timeout == 5 && de.app.pricePerHour == 0.19)
+    // Defaults: cores = workers, queue 100, timeouts 30 s, start-up 60 s, free.
+    #expect(ch.app.cores == 8 && ch.app.queueLimit == 100 && ch.app.timeout == 30)
+    #expect(ch.app.connectionTimeout == 30 && ch.app.startup == 60 && ch.app.pricePerHour == 0)
+    #expect(de.primary == 0 && ch.primary == 3)
+    #expect(de.reads.policy == .roundRobin && de.reads.maxLag == 0.5 && de.reads.readYourWrites == 2)
+    #expect(ch.reads.policy == .primary && ch.reads.maxLag == 1 && ch.reads.readYourWrites == 0)
+  }
+
+  @Test func theScenarioSetsCalendarDemandFaultsAndObjectives() throws {
+    let s = try Self.load(try Self.folder())
+    // Midnight of 7 December in Berlin (UTC+1) is 23:00 UTC the day before; a week later, no
+    // daylight-saving change in between.
+    let start = try #require(ISO8601DateFormatter().date(from: "2026-12-06T23:00:00Z"))
+    #expect(s.horizon == 7 * 86_400)
+    #expect(s.warmup == 3_600 && s.seriesInterval == 1_800 && s.replications == 3 && s.seed == 7)
+
+    let de = s.demand[0]
+    let ch = s.demand[1]
+    guard case .users(let users, let think) = de.base, case .rate(let rate) = ch.base else {
+      Issue.record("expected users for DE and a rate for CH: \(s.demand.map(\.base))")
+      return
+    }
+    #expect(users == 800 && think.mean == 30 && rate == 40)
+    #expect(de.growth == 1 && ch.growth == 1.2)
+    // Mix weights in the topology's class order; classes left out weigh 0.
+    #expect(de.mix == [0.85, 0.15, 0] && ch.mix == [1, 0, 0])
+    // Each territory's calendar: its own time zone, the scenario's start instant.
+    #expect(de.calendar?.start == start && ch.calendar?.start == start)
+    #expect(de.calendar?.timeZone.identifier == "Europe/Berlin" && ch.calendar?.timeZone.identifier == "Europe/Zurich")
+    #expect(Set(de.calendar?.seasons.map(\.name) ?? []) == ["christmas", "oktoberfest"])
+    #expect(Set(ch.calendar?.seasons.map(\.name) ?? []) == ["christmas"])
+    #expect(de.calendar?.week == .workingWeek && ch.calendar?.week.weights == [1, 1, 1, 1, 1, 0, 0])
+    #expect(de.calendar?.day == .officeHours)
+
+    // Local times become seconds from the start: 8 December 09:00 is 1 day 9 hours in.
+    #expect(
+      s.faults.map { "\($0)" } == [
+        "instanceCrashes(territory: 0, mtbf: 2592000.0, mttr: 600.0)",
+        "replicaDown(node: 1, at: 118800.0, duration: 14400.0)",
+        "primaryFailover(node: 3, at: 122400.0, detection: 30.0, promotion: 20.0)",
+        "territoryOutage(territory: 1, at: 212400.0, duration: 3600.0, failoverTo: Optional(0), failoverDelay: 120.0)",
+        "deployment(territory: 0, at: 302400.0, batch: 1)",
+      ])
+    #expect(s.capacity.map { [Double($0.territory), $0.at, Double($0.instances)] } == [[0, 21_600, 10]])
+
+    var objectives = ServiceObjectives()
+    objectives.p95 = 0.25
+    objectives.p99 = 1
+    objectives.errorRate = 0.01
+    objectives.availability = 0.995
+    #expect(s.objectives == objectives)
+  }
+
+  /// Without a calendar, demand is constant, the run needs a length, and fault times are
+  /// durations from the start.
+  @Test func withoutACalendarTheRunNeedsALengthAndTimesAreDurations() throws {
+    let scenario = """
+      topology: t.yaml
+      demand:
+        DE: {rate: 10/s, mix: {list: 1}}
+        CH: {users: 20, think: {distribution: exponential, mean: 5s}, mix: {ping: 2}}
+      faults:
+        - {kind: replica-down, node: de-replica-1, at: 10min, for: 5min}
+      run: {length: 1h}
+
+      """
+    let s = try Self.load(try Self.folder(scenario: scenario))
+    #expect(s.horizon == 3_600 && s.replications == 5 && s.seed == 1 && s.seriesInterval == 3_600 && s.warmup == 0)
+    #expect(s.demand.allSatisfy { $0.calendar == nil })
+    #expect(s.faults.map { "\($0)" } == ["replicaDown(node: 1, at: 600.0, duration: 300.0)"])
+    #expect(s.objectives == ServiceObjectives())
+
+    let dated = scenario.replacingOccurrences(of: "at: 10min", with: "at: 2026-12-08T10:00")
+      .replacingOccurrences(of: "run: {length: 1h}", with: "")
+    let errors = try Self.errors(try Self.folder(scenario: dated))
+    #expect(errors.map(\.keyPath) == ["", "faults[0].at"])
+    #expect(
+      errors[0].message.contains("needs 'calendar:'") && errors[1].message.contains("needs the scenario's 'calendar:'"))
+  }
+
+  // MARK: Every problem, where it was written
+
+  /// Edits to the valid pair; `1️⃣`... in the replacement text mark where each diagnostic must be.
+  struct ErrorCase: CustomTestStringConvertible, Sendable {
+    var name: String
+    var topology: [(String, String)] = []
+    var scenario: [(String, String)] = []
+    /// file ("t.yaml" or "s.yaml"), marker, key path, part of the message.
+    var expected: [(String, String, String, String)]
+    var testDescription: String { name }
+  }
+
+  static let errorCases: [ErrorCase] = [
+    ErrorCase(
+      name: "replica of an unknown node",
+      topology: [("{replicaOf: de-primary, cores: 4, shipping", "{replicaOf: 1️⃣de-primry, cores: 4, shipping")],
+      expected: [
+        (
+          "t.yaml", "1️⃣", "databases.de-replica-1.replicaOf",
+          "no database node named 'de-primry' (did you mean 'de-primary'?)"
+        )
+      ]),
+    ErrorCase(
+      name: "replica of a replica",
+      topology: [("ch-replica-1: {replicaOf: ch-primary", "ch-replica-1: {replicaOf: 1️⃣de-replica-1")],
+      expected: [
+        ("t.yaml", "1️⃣", "databases.ch-replica-1.replicaOf", "'de-replica-1' is itself a replica (of 'de-primary')")
+      ]),
+    ErrorCase(
+      name: "node that replicates itself",
+      topology: [("ch-replica-1: {replicaOf: ch-primary", "ch-replica-1: {replicaOf: 1️⃣ch-replica-1")],
+      expected: [("t.yaml", "1️⃣", "databases.ch-replica-1.replicaOf", "a node cannot replicate itself")]),
+    ErrorCase(
+      name: "replication settings on a primary",
+      topology: [("ch-primary: {cores: 4,", "ch-primary: {cores: 4, shipping: 1️⃣1ms,")],
+      expected: [("t.yaml", "1️⃣", "databases.ch-primary.shipping", "'shipping' applies only to a replica")]),
+    ErrorCase(
+      name: "zero instances",
+      topology: [("app: {instances: 6,", "app: {instances: 1️⃣0,")],
+      expected: [("t.yaml", "1️⃣", "territories.DE.app.instances", "must be between 1 and 100000, found 0")]),
+    ErrorCase(
+      name: "zero workers",
+      topology: [("workers: 8,", "workers: 1️⃣0,")],
+      expected: [("t.yaml", "1️⃣", "territories.CH.app.workers", "must be between 1 and 100000, found 0")]),
+    ErrorCase(
+      name: "zero connections",
+      topology: [("connections: 10, timeout", "connections: 1️⃣0, timeout")],
+      expected: [("t.yaml", "1️⃣", "territories.DE.app.connections", "must be between 1 and 100000, found 0")]),
+    ErrorCase(
+      name: "pool larger than maxConnections, with the instances capacity: schedules",
+      topology: [("de-primary: {cores: 8, maxConnections: 200", "de-primary: {cores: 8, maxConnections: 1️⃣60")],
+      expected: [
+        (
+          "t.yaml", "1️⃣", "databases.de-primary.maxConnections",
+          "territory DE can open 10 x 10 = 100 connections to 'de-primary', more than its maxConnections 60 "
+            + "(counting the 10 instances for DE that capacity: schedules)"
+        )
+      ]),
+    ErrorCase(
+      name: "replica without maxConnections gets PostgreSQL's default",
+      topology: [("  de-replica-1: {", "  1️⃣de-replica-1: {")],
+      scenario: [("instances: 10}", "instances: 11}")],
+      expected: [
+        (
+          "t.yaml", "1️⃣", "databases.de-replica-1",
+          "territory DE can open 11 x 10 = 110 connections to 'de-replica-1', more than its maxConnections 100 "
+            + "(PostgreSQL's default; counting the 11 instances for DE that capacity: schedules)"
+        )
+      ]),
+    ErrorCase(
+      name: "territory whose primary is a replica",
+      topology: [("database: {primary: de-primary,", "database: {primary: 1️⃣de-replica-1,")],
+      expected: [
+        (
+          "t.yaml", "1️⃣", "territories.DE.database.primary",
+          "'de-replica-1' is a replica: a territory's primary must be a primary (did you mean 'de-primary'?)"
+        )
+      ]),
+    ErrorCase(
+      name: "unknown query kind in a request class",
+      topology: [("queries: [search, search]", "queries: [search, 1️⃣serch]")],
+      expected: [("t.yaml", "1️⃣", "requests.list.queries[1]", "no query kind named 'serch' (did you mean 'search'?)")]),
+    ErrorCase(
+      name: "unknown key in an app pool",
+      topology: [("timeout: 5s, price: 0.19", "timeout: 5s, 1️⃣prize: 0.19")],
+      expected: [("t.yaml", "1️⃣", "territories.DE.app.prize", "unknown key 'prize' (did you mean 'price'?)")]),
+    ErrorCase(
+      name: "unknown time zone and currency",
+      topology: [("timezone: Europe/Zurich\n    currency: CHF", "timezone: 1️⃣Europe/Zürich\n    currency: 2️⃣chf")],
+      expected: [
+        ("t.yaml", "1️⃣", "territories.CH.timezone", "unknown time zone 'Europe/Zürich' (did you mean 'Europe/Zurich'?)"),
+        ("t.yaml", "2️⃣", "territories.CH.currency", "expected a three-letter currency code"),
+      ]),
+    ErrorCase(
+      name: "unknown load balancer policy",
+      topology: [("{policy: random,", "{policy: 1️⃣randm,")],
+      expected: [
+        ("t.yaml", "1️⃣", "territories.DE.loadBalancer.policy", "unknown value 'randm' (did you mean 'random'?)")
+      ]),
+    ErrorCase(
+      name: "demand for an unknown territory, none for a known one",
+      scenario: [("demand:", "2️⃣demand:"), ("  CH:\n    rate", "  1️⃣CHE:\n    rate")],
+      expected: [
+        ("s.yaml", "1️⃣", "demand.CHE", "no territory named 'CHE' (did you mean 'CH'?)"),
+        ("s.yaml", "2️⃣", "demand", "no demand for territory 'CH'"),
+      ]),
+    ErrorCase(
+      name: "users without think time",
+      scenario: [
+        ("  DE:\n    users: 800\n    think: {distribution: exponential, mean: 30s}\n", "  1️⃣DE:\n    users: 800\n")
+      ],
+      expected: [("s.yaml", "1️⃣", "demand.DE", "missing required key 'think'")]),
+    ErrorCase(
+      name: "both users and a rate",
+      scenario: [("    rate: 40/s\n", "    1️⃣rate: 40/s\n    users: 3\n")],
+      expected: [("s.yaml", "1️⃣", "demand.CH", "takes 'users' or 'rate', not both")]),
+    ErrorCase(
+      name: "unknown request class in a mix",
+      scenario: [("mix: {update: 0.15", "mix: {1️⃣updat: 0.15")],
+      expected: [("s.yaml", "1️⃣", "demand.DE.mix.updat", "no request class named 'updat' (did you mean 'update'?)")]),
+    ErrorCase(
+      name: "a mix without a positive weight",
+      scenario: [("mix: {list: 1}", "mix: 1️⃣{list: 0}")],
+      expected: [("s.yaml", "1️⃣", "demand.CH.mix", "at least one request class needs a weight above 0")]),
+    ErrorCase(
+      name: "unknown season",
+      scenario: [("seasons: [christmas]", "seasons: [1️⃣christmass]")],
+      expected: [("s.yaml", "1️⃣", "demand.CH.seasons[0]", "no season named 'christmass' (did you mean 'christmas'?)")]),
+    ErrorCase(
+      name: "fault at the calendar's end (excluded)",
+      scenario: [("at: 2026-12-08T09:00", "at: 1️⃣2026-12-14T00:00")],
+      expected: [
+        (
+          "s.yaml", "1️⃣", "faults[1].at",
+          "2026-12-14T00:00 is outside the calendar (2026-12-07 00:00 to 2026-12-14 00:00, Europe/Berlin time, end excluded)"
+        )
+      ]),
+    ErrorCase(
+      name: "capacity before the calendar's start",
+      scenario: [("at: 2026-12-07T06:00", "at: 1️⃣2026-12-06T23:30")],
+      expected: [("s.yaml", "1️⃣", "capacity[0].at", "2026-12-06T23:30 is outside the calendar")]),
+    ErrorCase(
+      name: "replica-down of a primary",
+      scenario: [("node: de-replica-1, at", "node: 1️⃣de-primary, at")],
+      expected: [("s.yaml", "1️⃣", "faults[1].node", "'de-primary' is a primary: 'replica-down' takes a replica")]),
+    ErrorCase(
+      name: "failover of a replica",
+      scenario: [("node: ch-primary, at", "node: 1️⃣ch-replica-1, at")],
+      expected: [
+        (
+          "s.yaml", "1️⃣", "faults[2].node",
+          "'ch-replica-1' is a replica (of 'ch-primary'): a failover starts at a primary"
+        )
+      ]),
+    ErrorCase(
+      name: "failover to itself and to nowhere",
+      scenario: [
+        ("failoverTo: DE", "failoverTo: 1️⃣CH"),
+        ("{kind: deployment, territory: DE,", "{kind: territory-outage, territory: DE, for: 1h, failoverTo: 2️⃣FR,"),
+      ],
+      expected: [
+        ("s.yaml", "1️⃣", "faults[3].failoverTo", "a territory cannot fail over to itself"),
+        ("s.yaml", "2️⃣", "faults[4].failoverTo", "no territory named 'FR'"),
+      ]),
+    ErrorCase(
+      name: "fault kinds and their keys",
+      scenario: [
+        ("{kind: crashes,", "{kind: 1️⃣crash,"),
+        ("{kind: deployment, territory: DE, at: 2026-12-10T12:00}", "3️⃣{kind: deployment, territory: DE, 2️⃣for: 1h}"),
+      ],
+      expected: [
+        ("s.yaml", "1️⃣", "faults[0].kind", "unknown value 'crash'"),
+        ("s.yaml", "2️⃣", "faults[4].for", "unknown key 'for' (allowed keys: kind, territory, at, batch)"),
+        ("s.yaml", "3️⃣", "faults[4]", "missing required key 'at'"),
+      ]),
+    ErrorCase(
+      name: "objectives: shares and durations",
+      scenario: [("errorRate: 1%", "errorRate: 1️⃣2"), ("p99: 1s", "p99: 2️⃣1")],
+      expected: [
+        ("s.yaml", "1️⃣", "slo.errorRate", "found 2 (write 2% for a percentage)"),
+        ("s.yaml", "2️⃣", "slo.p99", "expected a duration with a unit"),
+      ]),
+    ErrorCase(
+      name: "a calendar sets the run's length",
+      scenario: [("run: {replications: 3,", "run: {length: 1️⃣1h, replications: 3,")],
+      expected: [("s.yaml", "1️⃣", "run.length", "the calendar sets the length")]),
+  ]
+
+  @Test(arguments: errorCases) func eachProblemIsReportedWhereItIsWritten(_ c: ErrorCase) throws {
+    func edited(_ text: String, _ edits: [(String, String)]) throws -> MarkedText {
+      var out = text
+      for (old, new) in edits {
+        #expect(out.contains(old), "fixture has no '\(old)'")
+        out = out.replacingOccurrences(of: old, with: new)
+      }
+      return MarkedText(out)
+    }
+    let topology = try edited(Self.topology, c.topology)
+    let scenario = try edited(Self.scenario, c.scenario)
+    let dir = try Self.folder(topology: topology.text, scenario: scenario.text)
+    var got = try Self.errors(dir)
+    for (file, marker, keyPath, message) in c.expected {
+      let position = try #require((file == "t.yaml" ? topology : scenario).markers[marker])
+      let hit = got.firstIndex {
+        $0.file == dir + "/" + file && $0.line == position.line && $0.column == position.column && $0.keyPath == keyPath
+          && $0.message.contains(message)
+      }
+      if let hit {
+        got.remove(at: hit)
+      } else {
+        Issue.record("missing \(file):\(position.line):\(position.column): \(keyPath): …\(message)…; got:\n\(got)")
+      }
+    }
+    #expect(got.isEmpty, "unexpected: \(got)")
+  }
+
+  /// Reading a topology alone, the pools count at `app.instances`.
+  @Test func aTopologyAloneIsCheckedWithItsOwnInstanceCounts() throws {
+    let marked = MarkedText(
+      Self.topology.replacingOccurrences(of: "maxConnections: 200", with: "maxConnections: 1️⃣60")
+        .replacingOccurrences(of: "{primary: ch-primary, reads: primary}", with: "{primary: de-primary}"))
+    let dir = try Self.folder(topology: marked.text)
+    let log = ScenarioFile.validate(path: dir + "/t.yaml")
+    let position = try #require(marked.markers["1️⃣"])
+    #expect(
+      log.diagnostics.map(\.description) == [
+        "\(dir)/t.yaml:\(position.line):\(position.column): error: databases.de-primary.maxConnections: territories DE, CH "
+          + "can open 6 x 10 + 2 x 10 = 80 connections to 'de-primary', more than its maxConnections 60"
+      ])
+    #expect(!ScenarioFile.validate(path: try Self.folder() + "/t.yaml").hasErrors)
+  }
+
+  // MARK: What-ifs
+
+  /// Overrides reach any key of the topology and of the scenario, add replicas and replace lists.
+  @Test func overridesChangeTopologyAndScenarioKeys() throws {
+    let scenario =
+      Self.scenario + """
+        overrides:
+          territories.DE.app.instances: 8
+          territories.CH.loadBalancer: {policy: power-of-two}
+          territories.DE.loadBalancer.policy: round-robin
+          databases.de-replica-1.cores: 6
+          databases.de-replica-2: {replicaOf: de-primary, cores: 2}
+          queries.search.time.mean: 5ms
+          calendar.seasons.christmas.multiplier: 6
+          demand.DE.growth: 1.5
+          demand.CH.rate: 50/s
+          demand.CH.mix.ping: 1
+          run.replications: 9
+          faults:
+            - {kind: replica-down, node: de-replica-2, at: 2026-12-08T08:00, for: 6h}
+
+        """
+    let s = try Self.load(try Self.folder(scenario: scenario))
+    let p = s.platform
+    #expect(p.territories[0].app.instances == 8)
+    #expect(p.territories[0].loadBalancer.policy == .roundRobin && p.territories[1].loadBalancer.policy == .powerOfTwo)
+    #expect(p.databases.map(\.name) == ["de-primary", "de-replica-1", "ch-replica-1", "ch-primary", "de-replica-2"])
+    #expect(p.databases[1].cores == 6 && p.databases[4].cores == 2 && p.databases[4].replicaOf == 0)
+    #expect(p.replicas(of: 0) == [1, 4])
+    #expect(Self.close(p.queryKinds[0].service.mean, 0.005))
+    #expect(s.demand[0].calendar?.seasons.first { $0.name == "christmas" }?.multiplier == 6)
+    #expect(s.demand[0].growth == 1.5 && s.demand[1].mix == [1, 0, 1])
+    guard case .rate(let rate) = s.demand[1].base else {
+      Issue.record("expected a rate")
+      return
+    }
+    #expect(rate == 50 && s.replications == 9)
+    #expect(s.faults.map { "\($0)" } == ["replicaDown(node: 4, at: 115200.0, duration: 21600.0)"])
+  }
+
+  @Test func commandLineSettingsWinOverTheScenario() throws {
+    let dir = try Self.folder(scenario: Self.scenario + "overrides: {demand.DE.growth: 1.5}\n")
+    let s = try Self.load(dir, settings: ["demand.DE.growth=3", "territories.DE.app.instances=9", "run.seed=42"])
+    #expect(s.demand[0].growth == 3 && s.platform.territories[0].app.instances == 9 && s.seed == 42)
+
+    let errors = try Self.errors(dir, settings: ["territories.DE.app.instancs=9", "run.replications=0"])
+    #expect(
+      errors.map(\.description) == [
+        "--set:1:1: error: \"territories.DE.app.instancs\": override 'territories.DE.app.instancs' matches nothing in "
+          + "topology t.yaml or scenario s.yaml (did you mean 'territories.DE.app.instances'?)",
+        "--set:2:21: error: \"run.replications\": must be between 1 and 100000, found 0",
+      ])
+  }
+
+  /// A what-if names its base; its overrides win over the base's own, `--set` over both.
+  @Test func aWhatIfAppliesItsOverridesToItsBase() throws {
+    let whatIf = """
+      name: bigger
+      base: s.yaml
+      overrides:
+        demand.DE.growth: 2
+        territories.CH.app.instances: 4
+        faults: []
+
+      """
+    let dir = try Self.folder(
+      scenario: Self.scenario + "overrides: {demand.DE.growth: 1.5, demand.CH.growth: 1.1}\n", ["w.yaml": whatIf])
+    let s = try Self.load(dir, "w.yaml")
+    #expect(s.name == "bigger")
+    #expect(s.demand[0].growth == 2 && s.demand[1].growth == 1.1)
+    #expect(s.platform.territories[1].app.instances == 4 && s.faults.isEmpty)
+    #expect(try Self.load(dir, "w.yaml", settings: ["demand.DE.growth=4"]).demand[0].growth == 4)
+
+    let typo = whatIf.replacingOccurrences(of: "faults: []", with: "demand.DE.growht: 3")
+    let errors = try Self.errors(try Self.folder(["w.yaml": typo]), "w.yaml")
+    #expect(errors.count == 1)
+    #expect(errors.first?.file.hasSuffix("/w.yaml") == true && errors.first?.line == 6 && errors.first?.column == 3)
+    #expect(
+      errors.first?.message.contains(
+        "matches nothing in topology t.yaml or scenario s.yaml (did you mean 'demand.DE.growth'?)") == true)
+  }
+
+  @Test func aWhatIfTakesOnlyOverridesAndCannotBeItsOwnBase() throws {
+    let dir = try Self.folder([
+      "w.yaml": "base: s.yaml\ndemand: {}\n",
+      "a.yaml": "base: b.yaml\n",
+      "b.yaml": "base: a.yaml\n",
+      "m.yaml": "base: missing.yaml\n",
+    ])
+    let extra = try Self.errors(dir, "w.yaml")
+    #expect(extra.map { "\($0.line):\($0.column) \($0.keyPath)" } == ["2:1 demand"])
+    #expect(extra.first?.message.contains("unknown key 'demand'") == true)
+    let cycle = try Self.errors(dir, "a.yaml")
+    #expect(cycle.map(\.message) == ["a scenario cannot be its own base (a.yaml -> b.yaml -> a.yaml)"])
+    #expect(try Self.errors(dir, "m.yaml").first?.message.contains("base scenario 'missing.yaml' not found") == true)
+  }
+
+  // MARK: Telling files apart
+
+  @Test func platformScenariosAreRecognised() throws {
+    let dir = try Self.folder([
+      "w.yaml": "base: s.yaml\n",
+      "old.yaml": ScenarioSchemaTests.scenario(),
+      "broken.yaml": "demand: [\n",
+    ])
+    #expect(ScenarioFile.isPlatformScenario(path: dir + "/s.yaml"))
+    #expect(ScenarioFile.isPlatformScenario(path: dir + "/w.yaml"))
+    #expect(!ScenarioFile.isPlatformScenario(path: dir + "/t.yaml"))
+    #expect(!ScenarioFile.isPlatformScenario(path: dir + "/old.yaml"))
+    #expect(!ScenarioFile.isPlatformScenario(path: dir + "/broken.yaml"))
+    #expect(!ScenarioFile.isPlatformScenario(path: dir + "/missing.yaml"))
+  }
+
+  @Test func validateChecksPlatformFilesFully() throws {
+    let dir = try Self.folder(scenario: Self.scenario.replacingOccurrences(of: "growth: 1.2", with: "growth: lots"))
+    #expect(!ScenarioFile.validate(path: dir + "/t.yaml").hasErrors)
+    let log = ScenarioFile.validate(path: dir + "/s.yaml")
+    #expect(log.diagnostics.map(\.keyPath) == ["demand.CH.growth"])
+  }
+
+  // MARK: Shipped files
+
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  @Test func shippedPlatformFilesAreValid() throws {
+    var files: [String] = []
+    for folder in ["topologies", "scenarios"] {
+      let names = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent(folder).path)
+      files += names.filter { ($0.hasPrefix("freshfoodz") || $0.hasPrefix("platform-")) && $0.hasSuffix(".yaml") }
+        .sorted().map { Self.root.appendingPathComponent(folder).appendingPathComponent($0).path }
+    }
+    #expect(files.count == 8)
+    for file in files {
+      let log = ScenarioFile.validate(path: file)
+      #expect(log.diagnostics.isEmpty, "\(file):\n\(log.rendered())")
+    }
+    // The flagship: a week, both territories at Christmas strength, CH without Oktoberfest.
+    let (christmas, _) = try ScenarioFile.loadPlatform(path: Self.root.path + "/scenarios/platform-christmas-2026.yaml")
+    #expect(christmas.horizon == 7 * 86_400 && christmas.platform.territories.map(\.name) == ["DE", "CH"])
+    #expect(christmas.demand[1].calendar?.seasons.contains { $0.name == "oktoberfest" } == false)
+    let (lost, _) = try ScenarioFile.loadPlatform(
+      path: Self.root.path + "/scenarios/platform-oktoberfest-replica-lost.yaml")
+    #expect(lost.name == "platform-oktoberfest-replica-lost")
+    #expect(lost.faults.map { "\($0)" } == ["replicaDown(node: 1, at: 115200.0, duration: 21600.0)"])
+    let (bigger, _) = try ScenarioFile.loadPlatform(path: Self.root.path + "/scenarios/platform-users-x1.5.yaml")
+    #expect(bigger.demand.map(\.growth) == [1.5, 1.5])
+  }
+}
