@@ -287,7 +287,7 @@ enum Format {
   /// "mean +- half-width" in the given format.
   static func estimate(_ e: Estimate, _ f: (Double) -> String) -> String {
     guard e.mean.isFinite else { return "-" }
-    guard let h = e.halfWidth, h.isFinite else { return f(e.mean) }
+    guard let h = e.halfWidth, h.isFinite, h > 0 else { return f(e.mean) }
     return "\(f(e.mean)) +- \(f(h))"
   }
 }

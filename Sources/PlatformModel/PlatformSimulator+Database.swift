@@ -84,8 +84,9 @@ extension PlatformSimulator {
     for replica in replicasOf[p] {
       let n = Int(replica)
       guard replayDraw[n] != nil || platform.databases[n].shipping > 0 else { continue }
-      noteLag(n)
+      let wasEmpty = pendingWrites[n].isEmpty
       pendingWrites[n].append(sim.now)
+      if wasEmpty { noteLag(n) }
       if !nodes[n].replaying && nodes[n].up { startReplay(n) }
     }
   }
@@ -104,9 +105,9 @@ extension PlatformSimulator {
   }
 
   mutating func replayDone(_ n: Int) {
-    noteLag(n)
     recorder.lagObserved(n, lag(n))
     _ = pendingWrites[n].popFirst()
+    noteLag(n)
     nodes[n].replaying = false
     if nodes[n].up && !pendingWrites[n].isEmpty { startReplay(n) }
   }
@@ -157,8 +158,8 @@ extension PlatformSimulator {
       return
     }
     let promoted = Int(chosen)
-    noteLag(promoted)
     pendingWrites[promoted] = UniqueDeque()
+    noteLag(promoted)
     nodes[promoted].replaying = false
     nodes[promoted].replayStamp &+= 1
     nodes[promoted].isReplica = false

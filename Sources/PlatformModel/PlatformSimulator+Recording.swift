@@ -16,7 +16,8 @@ extension PlatformSimulator {
     recorder.users[t].set(Double(territories[t].activeUsers), at: now)
   }
 
-  /// Brings replica `n`'s lag integral up to now; called before its oldest pending write changes.
+  /// Brings replica `n`'s lag integral up to now and notes its oldest pending write; called
+  /// after that write changes (the lag grows linearly in between).
   mutating func noteLag(_ n: Int) {
     let now = sim.now
     if let front = recorder.lagFront[n] {
@@ -26,9 +27,6 @@ extension PlatformSimulator {
     recorder.lagSince[n] = now
     recorder.lagFront[n] = oldestPending(n)
   }
-
-  /// After `noteLag`: the front may have changed by the caller; keep it current.
-  mutating func refreshLagFront(_ n: Int) { recorder.lagFront[n] = oldestPending(n) }
 
   mutating func closeMinute() {
     let start = sim.now - 60

@@ -460,8 +460,15 @@ enum PlatformScenarioFile {
   /// `slo:`; every key may be left out (the platform's objectives apply).
   private static func readObjectives(_ top: Fields) -> ServiceObjectives? {
     var objectives = ServiceObjectives()
-    guard top["slo"] != nil else { return objectives }
-    guard let f = top.section("slo", allowedKeys: sloKeys) else { return nil }
+    // Without the section, overrides (`--set slo.p95=150ms`) may still set single keys.
+    let lookup: (String) -> ConfigNode?
+    if top["slo"] != nil {
+      guard let f = top.section("slo", allowedKeys: sloKeys) else { return nil }
+      lookup = { f[$0] }
+    } else {
+      let base = top.path(of: "slo")
+      lookup = { top.overrides.value(at: ConfigKeyPath.appending(key: $0, to: base)) }
+    }
     var ok = true
     let durations: [(String, WritableKeyPath<ServiceObjectives, Double>)] = [
       ("p95", \.p95), ("peakP95", \.peakP95), ("database", \.databaseP95),
@@ -473,15 +480,15 @@ enum PlatformScenarioFile {
       ("errorRate", \.errorRate), ("availability", \.availability), ("badMinute", \.badMinuteErrorRate),
     ]
     for (key, path) in durations {
-      guard let n = f[key] else { continue }
+      guard let n = lookup(key) else { continue }
       if let v = n.duration(positive: true) { objectives[keyPath: path] = v } else { ok = false }
     }
     for (key, path) in optionalDurations {
-      guard let n = f[key] else { continue }
+      guard let n = lookup(key) else { continue }
       if let v = n.duration(positive: true) { objectives[keyPath: path] = v } else { ok = false }
     }
     for (key, path) in fractions {
-      guard let n = f[key] else { continue }
+      guard let n = lookup(key) else { continue }
       if let v = fraction(n) { objectives[keyPath: path] = v } else { ok = false }
     }
     return ok ? objectives : nil

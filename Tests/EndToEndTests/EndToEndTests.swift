@@ -181,11 +181,59 @@ import Testing
   }
 
   @Test func benchPrintsJSON() throws {
-    let r = try Self.capsim(["bench", "--customers", "20000", "--repeat", "1", "--format", "json"])
+    let r = try Self.capsim(["bench", "--customers", "20000", "--repeat", "1", "--format", "json", "--only", "rho"])
     #expect(r.status == 0)
     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     let workloads = try #require(json["workloads"] as? [[String: Any]])
     #expect(workloads.count == 5)
     #expect(workloads.allSatisfy { ($0["customersPerSecond"] as? Double ?? 0) > 0 })
+  }
+
+  // MARK: Platform scenarios
+
+  @Test func platformRunPrintsVerdictsPerTerritoryAndSeason() throws {
+    let r = try Self.capsim(["run", Self.fixture("platform-small.yaml"), "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    for text in ["SLO verdicts", "christmas", "p95 latency", "availability", "capacity and cost", "EUR", "CHF", "a-replica"] {
+      #expect(r.stdout.contains(text), "missing \(text)")
+    }
+    let json = try Self.capsim(["run", Self.fixture("platform-small.yaml"), "--format", "json"])
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let verdicts = try #require(doc["verdicts"] as? [[String: Any]])
+    #expect(Set(verdicts.compactMap { $0["territory"] as? String }) == ["A", "B"])
+    #expect(verdicts.allSatisfy { ["pass", "marginal", "fail", "info"].contains($0["verdict"] as? String ?? "") })
+    let territories = try #require(doc["territories"] as? [[String: Any]])
+    #expect((territories[0]["windows"] as? [Any])?.count == 4)
+  }
+
+  /// CI gates on objectives only when asked: exit status 3 with --fail-on-slo.
+  @Test func failOnSLOExitsNonZeroOnlyWhenAsked() throws {
+    let impossible = ["--set", "slo.peakP95=1ms", "--replications", "1", "--quiet"]
+    let told = try Self.capsim(["run", Self.fixture("platform-small.yaml"), "--fail-on-slo"] + impossible)
+    #expect(told.status == 3)
+    #expect(told.stdout.contains("FAIL"))
+    let untold = try Self.capsim(["run", Self.fixture("platform-small.yaml")] + impossible)
+    #expect(untold.status == 0)
+    let met = try Self.capsim(["run", Self.fixture("platform-small.yaml"), "--fail-on-slo", "--replications", "1", "--quiet"])
+    #expect(met.status == 0, "\(met.stdout)")
+  }
+
+  /// More instances than the databases accept connections: refused with file:line:column.
+  @Test func poolLargerThanMaxConnectionsIsRefused() throws {
+    let r = try Self.capsim(["run", Self.fixture("platform-bad-pool.yaml")])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("platform-topology.yaml:"))
+    #expect(r.stderr.contains("maxConnections"))
+  }
+
+  @Test func benchTimesAPlatformScenario() throws {
+    let r = try Self.capsim([
+      "bench", "--only", "platform", "--platform", Self.fixture("platform-small.yaml"), "--repeat", "1", "--format", "json",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let workloads = try #require(json["workloads"] as? [[String: Any]])
+    #expect(workloads.count == 1)
+    #expect((workloads[0]["customersPerSecond"] as? Double ?? 0) > 0)
   }
 }
