@@ -5,7 +5,7 @@
 
 SWIFT ?= swift
 CAPSIM := .build/release/capsim
-FLAGSHIP ?= scenarios/web-tier-peak.yaml
+FLAGSHIP ?= scenarios/platform-christmas-2026.yaml
 
 .PHONY: deps build run test bench clean
 

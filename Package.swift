@@ -70,7 +70,7 @@ let package = Package(
     .target(
       name: "PlatformModel",
       dependencies: [
-        "SimKernel", "SimRandom", "SimStatistics", "Demand",
+        "SimKernel", "SimRandom", "SimStatistics", "Demand", "QueueingModel",
         .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "BasicContainers", package: "swift-collections"),
       ],
@@ -91,7 +91,7 @@ let package = Package(
     .target(
       name: "CapsimCLI",
       dependencies: [
-        "ScenarioFile", "QueueingModel", "PlatformModel", "QueueingTheory", "SimStatistics", "SimRandom",
+        "ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics", "SimRandom",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],

@@ -21,8 +21,10 @@ struct PlatformReport {
   // MARK: Table
 
   func table() -> String {
-    var parts = [header(), periodTable(), verdictTable(), costTable(), nodeTable()]
+    // The verdicts come last: they are what a reader (or a CI log) looks for first.
+    var parts = [header(), periodTable(), costTable(), nodeTable()]
     if series != .none { parts += scenario.platform.territories.indices.map(seriesTable) }
+    parts.append(verdictTable())
     return parts.joined(separator: "\n\n")
   }
 
@@ -60,13 +62,7 @@ struct PlatformReport {
     }
   }
 
-  /// "Mon 2026-12-07 10:00" in the calendar's local time.
-  func localLabel(_ t: Double, calendar: DemandCalendar) -> String {
-    let (date, hour) = calendar.localTime(at: t)
-    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    let minutes = Int((hour * 60).rounded())
-    return String(format: "%@ %@ %02d:%02d", days[date.weekday - 1], date.description, minutes / 60, minutes % 60)
-  }
+  func localLabel(_ t: Double, calendar: DemandCalendar) -> String { calendar.label(at: t) }
 
   func windowLabel(territory t: Int, _ start: Double) -> String {
     guard let calendar = scenario.demand[t].calendar else { return "+" + Format.duration(start) }

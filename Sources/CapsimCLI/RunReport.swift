@@ -185,10 +185,7 @@ struct RunReport {
   func intervalLabel(_ i: Int) -> String {
     let start = result.replicationResults[0].series[i].start
     guard let calendar = scenario.calendar else { return "+" + Format.duration(start) }
-    let (date, hour) = calendar.localTime(at: start)
-    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    let minutes = Int((hour * 60).rounded())
-    return String(format: "%@ %@ %02d:%02d", days[date.weekday - 1], date.description, minutes / 60, minutes % 60)
+    return calendar.label(at: start)
   }
 
   private func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }

@@ -46,6 +46,14 @@ package struct DemandCalendar: Sendable {
     return (CivilDate(daysSinceEpoch: Int(days)), (local - days * 86_400) / 3_600)
   }
 
+  /// "Mon 2026-12-07 10:00": the local weekday, date and time at simulated second `t`.
+  package func label(at t: Double) -> String {
+    let (date, hour) = localTime(at: t)
+    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    let minutes = Int((hour * 60).rounded())
+    return String(format: "%@ %@ %02d:%02d", days[date.weekday - 1], date.description, minutes / 60, minutes % 60)
+  }
+
   /// The demand multiplier at simulated second `t` (1 = the busiest moment of a normal working
   /// Monday).
   package func multiplier(at t: Double) -> Double {

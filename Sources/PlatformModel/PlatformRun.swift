@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import QueueingModel
 
 /// Independent replications of a platform scenario, run in parallel.
 ///
@@ -35,17 +36,31 @@ package struct PlatformRun: Sendable {
     return byRoot.values.sorted { $0[0] < $1[0] }
   }
 
+  /// Requests per second a group asks for at a multiplier of 1: a rough measure of its work.
+  func workload(_ group: [Int]) -> Double {
+    group.map { t in
+      let d = scenario.demand[t]
+      switch d.base {
+      case .users(let n, let think): return Double(n) * d.growth / max(think.mean, 1e-9)
+      case .rate(let rate): return rate * d.growth
+      }
+    }.reduce(0, +)
+  }
+
   /// Runs every replication on up to `threads` threads; `progress` gets the share of the work
   /// done (0...1), from any thread.
   package func run(threads: Int = 1, progress: (@Sendable (Double) -> Void)? = nil) -> PlatformResult {
     let groups = self.groups
-    let jobs = (0..<scenario.replications).flatMap { r in groups.indices.map { (r, $0) } }
-    let slots = Slots(count: jobs.count)
+    let scenario = self.scenario
+    // The biggest groups first, so that no thread is left with a big one at the end; results
+    // are stored by job, so the order of work does not change them.
+    let bySize = groups.indices.sorted { workload(groups[$0]) > workload(groups[$1]) }
+    let jobs = bySize.flatMap { g in (0..<scenario.replications).map { r in (r, g) } }
+    let slots = ResultSlots<PlatformReplication>(count: jobs.count)
     let started = DispatchTime.now()
     let workers = max(1, min(threads, jobs.count))
-    let scenario = self.scenario
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      for j in stride(from: worker, to: jobs.count, by: workers) {
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      while let j = slots.take() {
         let (r, g) = jobs[j]
         var simulator = PlatformSimulator(scenario: scenario, territories: groups[g], replication: r)
         let result =
@@ -64,7 +79,7 @@ package struct PlatformRun: Sendable {
     let parts = slots.values()
     var replications: [PlatformReplication] = []
     for r in 0..<scenario.replications {
-      let mine = groups.indices.map { parts[r * groups.count + $0] }
+      let mine = groups.indices.map { g in parts[jobs.firstIndex { $0 == (r, g) }!] }
       var merged = mine[0]
       for (g, group) in groups.enumerated() {
         for t in group { merged.territories[t] = mine[g].territories[t] }
@@ -84,33 +99,4 @@ package struct PlatformRun: Sendable {
     let primary = platform.databases[n].replicaOf ?? n
     return platform.territories.firstIndex { $0.primary == primary }
   }
-}
-
-/// Slots filled by worker threads, each exactly once, read after all have finished.
-private final class Slots: @unchecked Sendable {
-  private var slots: [PlatformReplication?]
-  private var shares: [Double]
-  private let lock = NSLock()
-
-  init(count: Int) {
-    slots = Array(repeating: nil, count: count)
-    shares = Array(repeating: 0, count: count)
-  }
-
-  func store(_ result: PlatformReplication, at index: Int) -> Double {
-    lock.withLock {
-      slots[index] = result
-      shares[index] = 1
-      return shares.reduce(0, +) / Double(shares.count)
-    }
-  }
-
-  func progress(_ share: Double, of index: Int) -> Double {
-    lock.withLock {
-      shares[index] = share
-      return shares.reduce(0, +) / Double(shares.count)
-    }
-  }
-
-  func values() -> [PlatformReplication] { lock.withLock { slots.map { $0! } } }
 }

@@ -22,7 +22,7 @@ package struct Experiment: Sendable {
   /// Runs every replication on up to `threads` threads; `progress` is called (from any thread)
   /// with the share of all replications done so far (0...1), counting partly simulated ones.
   package func run(threads: Int = 1, progress: (@Sendable (Double) -> Void)? = nil) -> ExperimentResult {
-    let results = ResultSlots(count: replications)
+    let results = ResultSlots<ReplicationResult>(count: replications)
     let workers = max(1, min(threads, replications))
     let started = DispatchTime.now()
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -41,42 +41,6 @@ package struct Experiment: Sendable {
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
     return ExperimentResult(
       seed: seed, window: window, replicationResults: results.values(), wallSeconds: seconds)
-  }
-}
-
-/// Slots filled by worker threads, each exactly once, read after all have finished.
-private final class ResultSlots: @unchecked Sendable {
-  private var slots: [ReplicationResult?]
-  /// Share of each replication simulated so far.
-  private var shares: [Double]
-  private let lock = NSLock()
-
-  init(count: Int) {
-    slots = Array(repeating: nil, count: count)
-    shares = Array(repeating: 0, count: count)
-  }
-
-  /// Stores a finished replication; returns the share of all replications done.
-  func store(_ result: ReplicationResult, at index: Int) -> Double {
-    lock.lock()
-    defer { lock.unlock() }
-    slots[index] = result
-    shares[index] = 1
-    return shares.reduce(0, +) / Double(shares.count)
-  }
-
-  /// Notes how far a replication has got; returns the share of all replications done.
-  func progress(_ share: Double, of index: Int) -> Double {
-    lock.lock()
-    defer { lock.unlock() }
-    shares[index] = share
-    return shares.reduce(0, +) / Double(shares.count)
-  }
-
-  func values() -> [ReplicationResult] {
-    lock.lock()
-    defer { lock.unlock() }
-    return slots.map { $0! }
   }
 }
 

@@ -139,4 +139,27 @@ import Testing
     #expect(ch[15].readyInstances == 0 && ch[25].readyInstances == 3)
     #expect(run.territories[0].windows[15].counts.failed == 0)
   }
+
+  /// Territories on a shared primary run in one simulation (and both are served by it);
+  /// territories that share nothing run apart.
+  @Test func territoriesSharingAPrimaryRunTogether() {
+    let shared = Build.scenario(
+      territories: [
+        Build.territory("DE", instances: 2, workers: 8, primary: 0), Build.territory("CH", instances: 1, workers: 8, primary: 0),
+        Build.territory("AT", instances: 1, workers: 8, primary: 1),
+      ],
+      databases: [DatabaseNode(name: "shared", cores: 8, maxConnections: 5_000), DatabaseNode(name: "at", cores: 2, maxConnections: 5_000)],
+      kinds: [QueryKind(name: "q", isWrite: true, service: Build.exponential(0.002))],
+      classes: [RequestClass(name: "api", cpu: Build.exponential(0.005), queries: [0])],
+      demand: [
+        TerritoryDemand(base: .rate(30), mix: [1]), TerritoryDemand(base: .rate(10), mix: [1]),
+        TerritoryDemand(base: .rate(5), mix: [1]),
+      ],
+      horizon: 600, replications: 1)
+    let run = PlatformRun(scenario: shared)
+    #expect(run.groups == [[0, 1], [2]])
+    let r = run.run().replications[0]
+    #expect(r.nodes[0].writes == r.territories[0].periods[0].counts.completed + r.territories[1].periods[0].counts.completed)
+    #expect(r.nodes[1].writes == r.territories[2].periods[0].counts.completed)
+  }
 }

@@ -51,7 +51,7 @@ struct ReferenceCase: CustomTestStringConvertible, Sendable {
     let routing = model["routing"] as! [String: Any]
     let population = model["population"] as? [String: Any]
     let thinkID = population != nil
-      ? stationsJSON.first { ($0["servers"] as? String) == "infinite" }!["id"] as! String : nil
+      ? (stationsJSON.first { ($0["servers"] as? String) == "infinite" }!["id"] as! String) : nil
     let dispatcherIDs = routing.compactMap { key, value in (value as? [String: Any]).map { _ in key } }
     let stationIDs = stationsJSON.map { $0["id"] as! String }
       .filter { $0 != thinkID && !dispatcherIDs.contains($0) }
