@@ -128,7 +128,7 @@ struct PlatformReport {
     var summary = "\(verdicts.count - failed - marginal) met"
     if marginal > 0 { summary += ", \(marginal) marginal (the confidence interval reaches past the target)" }
     if failed > 0 { summary += ", \(failed) FAILED" }
-    return "SLO verdicts (worst window: the \(Format.duration(scenario.seriesInterval)) window with the worst mean over replications)\n"
+    return "SLO verdicts (worst window: the \(Format.duration(scenario.seriesInterval)) window with the worst mean over replications, among windows with at least \(Int(PlatformResult.worstWindowMinimumRequests)) requests)\n"
       + table.render() + "\n" + summary
   }
 
@@ -184,7 +184,7 @@ struct PlatformReport {
       if groups.last?.label == label { groups[groups.count - 1].members.append(w) } else { groups.append((label, [w])) }
     }
     var table = TextTable(columns: [
-      series.rawValue, "period", "demand x", "requests", "peak req/s", "p95 (worst hour)", "errors", "instances", "app util.", "db p95",
+      series.rawValue, "period", "demand x", "requests", "peak req/s", "p95 (worst hour)", "errors", "instances", "app CPU", "db p95",
     ])
     for group in groups {
       let rows = replications.map { r in group.members.map { r.territories[t].windows[$0] } }
@@ -194,6 +194,8 @@ struct PlatformReport {
       let peak = all.map { Double($0.counts.arrivals) / max($0.end - $0.start, 1) }.max() ?? 0
       // Worst window p95, mean over replications per window.
       let p95 = group.members.compactMap { w -> Double? in
+        let requests = replications.map { Double($0.territories[t].windows[w].counts.arrivals) }.reduce(0, +)
+        guard requests / Double(replications.count) >= PlatformResult.worstWindowMinimumRequests else { return nil }
         let v = replications.compactMap { $0.territories[t].windows[w].latency.p95 }
         return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
       }.max()
@@ -201,7 +203,7 @@ struct PlatformReport {
       let failed = all.map { Double($0.counts.failed) }.reduce(0, +)
       let span = all.map { $0.end - $0.start }.reduce(0, +)
       let instances = all.map { $0.instances * ($0.end - $0.start) }.reduce(0, +) / max(span, 1e-9)
-      let utilization = all.map(\.workerUtilization).max() ?? 0
+      let utilization = all.map(\.cpuUtilization).max() ?? 0
       let db = all.compactMap(\.databaseP95).max()
       let periods = Set(group.members.map { windows[$0].period }).sorted().map { result.periods[$0] }
       table.add([
@@ -211,7 +213,7 @@ struct PlatformReport {
         db.map(Format.duration) ?? "-",
       ])
     }
-    return "\(territory.name) by \(series.rawValue) (app utilization: busiest \(Format.duration(scenario.seriesInterval)) window)\n" + table.render()
+    return "\(territory.name) by \(series.rawValue) (app CPU: busiest \(Format.duration(scenario.seriesInterval)) window, busy cores / cores of ready instances)\n" + table.render()
   }
 
   func groupLabel(_ t: Int, _ start: Double) -> String {

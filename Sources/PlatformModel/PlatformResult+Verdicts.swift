@@ -108,6 +108,10 @@ extension PlatformResult {
     return e.mean + h <= target ? .pass : .marginal
   }
 
+  /// Windows with fewer requests than this (mean over replications) are not candidates for the
+  /// worst window: a night hour's p95 of a dozen requests says little.
+  package static let worstWindowMinimumRequests = 100.0
+
   /// The window of `period` whose value, averaged over replications, is worst.
   func worstWindow(
     territory t: Int, period p: Int, higherIsBetter: Bool, _ value: (WindowResult) -> Double?
@@ -115,6 +119,10 @@ extension PlatformResult {
     guard let first = replications.first else { return nil }
     var worst: (start: Double, value: Double)? = nil
     for w in first.territories[t].windows.indices where first.territories[t].windows[w].period == p {
+      let requests = replications.map { r in
+        r.territories[t].windows.indices.contains(w) ? Double(r.territories[t].windows[w].counts.arrivals) : 0
+      }
+      guard requests.reduce(0, +) / Double(requests.count) >= Self.worstWindowMinimumRequests else { continue }
       let values = replications.compactMap { r in
         r.territories[t].windows.indices.contains(w) ? value(r.territories[t].windows[w]) : nil
       }
