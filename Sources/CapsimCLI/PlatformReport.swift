@@ -87,7 +87,7 @@ struct PlatformReport {
         }
         let causes = ErrorCause.allCases.compactMap { cause -> String? in
           let n = results.map { Double($0.counts.errors[cause.rawValue]) }.reduce(0, +) / Double(results.count)
-          return n > 0 ? "\(cause.label) \(Format.count(n))" : nil
+          return n > 0 ? "\(cause.label) \(n >= 10 ? Format.count(n) : Format.number(n))" : nil
         }
         table.add([
           territory.name, period, Format.count(results.map { Double($0.counts.arrivals) }.reduce(0, +) / Double(results.count)),
