@@ -80,14 +80,7 @@ extension Run {
 
 /// Loads a platform scenario, or prints its diagnostics and exits with status 1.
 func loadPlatformScenario(_ path: String, settings: [String] = []) throws -> (PlatformScenario, [Diagnostic]) {
-  do {
-    return try ScenarioFile.loadPlatform(path: path, settings: settings)
-  } catch {
-    printToStandardError(error.rendered())
-    let errors = error.diagnostics.filter { $0.severity == .error }.count
-    printToStandardError("\(path): \(errors) error\(errors == 1 ? "" : "s"), not run")
-    throw ExitCode.failure
-  }
+  try loadOrExit(path) { () throws(DiagnosticError) in try ScenarioFile.loadPlatform(path: path, settings: settings) }
 }
 
 /// Seed, replications and threads: the options every simulating command takes.
@@ -129,8 +122,13 @@ struct ExperimentOptions: ParsableArguments {
 
 /// Loads a scenario, or prints its diagnostics and exits with status 1.
 func loadScenario(_ path: String, settings: [String] = []) throws -> (Scenario, [Diagnostic]) {
+  try loadOrExit(path) { () throws(DiagnosticError) in try ScenarioFile.load(path: path, settings: settings) }
+}
+
+/// Runs a loader; on errors prints them (file:line:column) and exits with status 1.
+func loadOrExit<T>(_ path: String, _ load: () throws(DiagnosticError) -> T) throws -> T {
   do {
-    return try ScenarioFile.load(path: path, settings: settings)
+    return try load()
   } catch {
     printToStandardError(error.rendered())
     let errors = error.diagnostics.filter { $0.severity == .error }.count
