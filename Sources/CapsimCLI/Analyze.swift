@@ -27,6 +27,12 @@ struct Analyze: ParsableCommand {
   var theoryOnly = false
 
   func run() throws {
+    if ScenarioFile.isPlatformScenario(path: scenario) {
+      // The platform's tests pin it to theory where it reduces to a textbook system; a whole
+      // platform has no closed form.
+      throw ValidationError(
+        "\(scenario) is a platform scenario, which has no closed form: use 'capsim run' for its verdicts. 'analyze' compares queueing-network scenarios with theory.")
+    }
     let (loaded, warnings) = try loadScenario(scenario, settings: experiment.settings)
     let s = experiment.apply(to: loaded)
     printWarnings(warnings)

@@ -14,8 +14,15 @@ struct Run: ParsableCommand {
       95% Student-t confidence interval (shown as +-). Customers that arrive during the \
       scenario's warm-up are not measured.
 
+      A platform scenario (one with demand: per territory, or a what-if with base:) is \
+      simulated request by request through its calendar. The report shows service per \
+      territory and period, capacity and cost, database nodes and a series, and ends with the \
+      SLO verdicts: pass, marginal or FAIL per territory, season and request class, with the \
+      worst window.
+
       The same scenario and seed always give the same numbers. Exit status: 0 on success, \
-      1 when the scenario has errors (printed as file:line:column: error: key.path: message).
+      1 when the scenario has errors (printed as file:line:column: error: key.path: message), \
+      3 when --fail-on-slo finds a failed objective.
       """)
 
   @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
@@ -97,8 +104,8 @@ struct ExperimentOptions: ParsableArguments {
   @Option(
     name: .customLong("set"),
     help: ArgumentHelp(
-      "A what-if: KEY=VALUE with a topology key path, like the scenario's overrides (repeatable).",
-      discussion: "For example --set stations.db.servers=4 --set dispatchers.lb.policy=round-robin",
+      "A what-if: KEY=VALUE with a topology key path (platform scenarios: or one of the scenario's), like the scenario's overrides (repeatable).",
+      discussion: "For example --set stations.db.servers=4, --set territories.DE.app.instances=4 or --set demand.DE.growth=1.5",
       valueName: "key=value"))
   var settings: [String] = []
 
