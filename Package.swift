@@ -15,6 +15,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // MARK: System libraries
@@ -78,6 +79,19 @@ let package = Package(
       swiftSettings: optimized
     ),
 
+    // MARK: Results
+
+    /** What is kept of a run: the run, its series, verdicts and costs, as plain values. */
+    .target(name: "RunRecords", exclude: ["README.md"]),
+    /** The SQLite results store (GRDB): versioned migrations, transactional writes. */
+    .target(
+      name: "ResultsStore",
+      dependencies: ["RunRecords", .product(name: "GRDB", package: "GRDB.swift")],
+      exclude: ["README.md"]
+    ),
+    /** Reports of recorded runs: self-contained HTML with inline SVG, Markdown, JSON. */
+    .target(name: "Reports", dependencies: ["RunRecords"], exclude: ["README.md"]),
+
     /** YAML topologies and scenarios, diagnostics with file:line:column. */
     .target(
       name: "ScenarioFile",
@@ -92,6 +106,7 @@ let package = Package(
       name: "CapsimCLI",
       dependencies: [
         "ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics", "SimRandom",
+        "RunRecords", "ResultsStore", "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
@@ -116,6 +131,8 @@ let package = Package(
     ),
     .testTarget(
       name: "ScenarioFileTests", dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "_TestSupport"]),
+    .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore", "RunRecords"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunRecords"]),
     .testTarget(
       name: "PlatformModelTests",
       dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand"]),

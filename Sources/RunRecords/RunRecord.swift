@@ -1,0 +1,201 @@
+import Foundation
+
+/// How a run ended (or that it has not).
+package enum RunStatus: String, Codable, Sendable, CaseIterable {
+  case running, complete, failed, interrupted
+}
+
+/// One `capsim run`: what was run, with what, and how it went.
+package struct RunRecord: Codable, Sendable, Hashable {
+  /// Assigned by the store.
+  package var id: Int64?
+  package var capsimVersion: String
+  /// "platform" or "network".
+  package var kind: String
+  package var scenarioName: String
+  package var scenarioPath: String
+  package var scenarioText: String
+  /// SHA-256 of the text, hex.
+  package var scenarioHash: String
+  package var topologyPath: String
+  package var topologyText: String
+  package var topologyHash: String
+  /// `--set` what-ifs, in order.
+  package var settings: [String]
+  package var seed: UInt64
+  package var replications: Int
+  /// Simulated span and series window, seconds.
+  package var horizon: Double
+  package var seriesInterval: Double
+  /// IANA time zone of the local labels ("" without a calendar).
+  package var timeZone: String
+  /// Wall-clock start and end.
+  package var startedAt: Date
+  package var endedAt: Date?
+  package var status: RunStatus
+  /// Process that runs it, to tell a crashed run from a running one.
+  package var processID: Int32
+  package var hostName: String
+  package var wallSeconds: Double?
+  package var requests: Int?
+  /// Why it failed, if it did.
+  package var message: String?
+
+  package init(
+    id: Int64? = nil, capsimVersion: String, kind: String, scenarioName: String, scenarioPath: String,
+    scenarioText: String, scenarioHash: String, topologyPath: String, topologyText: String, topologyHash: String,
+    settings: [String], seed: UInt64, replications: Int, horizon: Double, seriesInterval: Double, timeZone: String,
+    startedAt: Date, endedAt: Date? = nil, status: RunStatus = .running, processID: Int32, hostName: String,
+    wallSeconds: Double? = nil, requests: Int? = nil, message: String? = nil
+  ) {
+    self.id = id
+    self.capsimVersion = capsimVersion
+    self.kind = kind
+    self.scenarioName = scenarioName
+    self.scenarioPath = scenarioPath
+    self.scenarioText = scenarioText
+    self.scenarioHash = scenarioHash
+    self.topologyPath = topologyPath
+    self.topologyText = topologyText
+    self.topologyHash = topologyHash
+    self.settings = settings
+    self.seed = seed
+    self.replications = replications
+    self.horizon = horizon
+    self.seriesInterval = seriesInterval
+    self.timeZone = timeZone
+    self.startedAt = startedAt
+    self.endedAt = endedAt
+    self.status = status
+    self.processID = processID
+    self.hostName = hostName
+    self.wallSeconds = wallSeconds
+    self.requests = requests
+    self.message = message
+  }
+}
+
+/// One series window of one territory, tier and request class: means over replications.
+///
+/// `tier` is "all" (end to end), "app", a database node's name, or a station's name for
+/// network runs; `requestClass` is "all" or a class name. Fields that make no sense for a tier
+/// are nil.
+package struct SeriesPoint: Codable, Sendable, Hashable {
+  package var territory: String
+  package var tier: String
+  package var requestClass: String
+  /// Simulated seconds from the start, and the local wall-clock label ("2026-12-07T10:00").
+  package var windowStart: Double
+  package var windowEnd: Double
+  package var localStart: String
+  package var period: String
+  package var demandMultiplier: Double?
+  package var arrivals: Double?
+  package var completions: Double?
+  package var errorsQueueFull: Double?
+  package var errorsTimeout: Double?
+  package var errorsNoConnection: Double?
+  package var errorsNodeDown: Double?
+  package var latencyP50: Double?
+  package var latencyP95: Double?
+  package var latencyP99: Double?
+  package var utilization: Double?
+  package var queueLength: Double?
+  package var instances: Double?
+  package var users: Double?
+  package var replicaLag: Double?
+
+  package init(
+    territory: String, tier: String, requestClass: String, windowStart: Double, windowEnd: Double, localStart: String,
+    period: String
+  ) {
+    self.territory = territory
+    self.tier = tier
+    self.requestClass = requestClass
+    self.windowStart = windowStart
+    self.windowEnd = windowEnd
+    self.localStart = localStart
+    self.period = period
+  }
+}
+
+/// One SLO verdict of a run.
+package struct VerdictRecord: Codable, Sendable, Hashable {
+  package var territory: String
+  package var period: String
+  package var requestClass: String
+  package var objective: String
+  package var target: Double?
+  /// Lower is better except for availability.
+  package var higherIsBetter: Bool
+  package var mean: Double
+  package var halfWidth: Double?
+  /// pass, marginal, fail, info.
+  package var outcome: String
+  package var worstWindowLocal: String?
+  package var worstValue: Double?
+
+  package init(
+    territory: String, period: String, requestClass: String, objective: String, target: Double?, higherIsBetter: Bool,
+    mean: Double, halfWidth: Double?, outcome: String, worstWindowLocal: String?, worstValue: Double?
+  ) {
+    self.territory = territory
+    self.period = period
+    self.requestClass = requestClass
+    self.objective = objective
+    self.target = target
+    self.higherIsBetter = higherIsBetter
+    self.mean = mean
+    self.halfWidth = halfWidth
+    self.outcome = outcome
+    self.worstWindowLocal = worstWindowLocal
+    self.worstValue = worstValue
+  }
+}
+
+/// What a territory's capacity cost in one local calendar month of the run (mean over
+/// replications).
+package struct CostRecord: Codable, Sendable, Hashable {
+  package var territory: String
+  /// "2026-12".
+  package var month: String
+  package var currency: String
+  package var instanceHours: Double
+  package var instanceCost: Double
+  package var databaseNodeHours: Double
+  package var databaseCost: Double
+
+  package init(
+    territory: String, month: String, currency: String, instanceHours: Double, instanceCost: Double,
+    databaseNodeHours: Double, databaseCost: Double
+  ) {
+    self.territory = territory
+    self.month = month
+    self.currency = currency
+    self.instanceHours = instanceHours
+    self.instanceCost = instanceCost
+    self.databaseNodeHours = databaseNodeHours
+    self.databaseCost = databaseCost
+  }
+}
+
+/// Everything recorded of a run: what a report is drawn from.
+package struct RunData: Codable, Sendable {
+  package var run: RunRecord
+  package var series: [SeriesPoint]
+  package var verdicts: [VerdictRecord]
+  package var costs: [CostRecord]
+  /// Per territory and period: the SLO targets the verdicts used (for the lines on charts).
+  package var targets: [String: Double]
+
+  package init(
+    run: RunRecord, series: [SeriesPoint] = [], verdicts: [VerdictRecord] = [], costs: [CostRecord] = [],
+    targets: [String: Double] = [:]
+  ) {
+    self.run = run
+    self.series = series
+    self.verdicts = verdicts
+    self.costs = costs
+    self.targets = targets
+  }
+}
