@@ -70,7 +70,15 @@ extension Run {
     if let replications = experiment.replications { s.replications = replications }
     printWarnings(warnings)
     let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
-    let result = PlatformRun(scenario: s).run(threads: experiment.workerThreads) { progress.update($0) }
+    let calendar = s.demand.first?.calendar
+    let horizon = s.horizon
+    let result = PlatformRun(scenario: s).run(threads: experiment.workerThreads) { share, requests in
+      progress.update(share) { elapsed in
+        let date = calendar.map { "at " + String($0.label(at: share * horizon).prefix(14)) } ?? ""
+        let rate = elapsed > 0 ? Format.count(Double(requests) / elapsed) : "-"
+        return "\(date), \(rate) requests/s"
+      }
+    }
     progress.finish()
     let grouping = series ?? (s.horizon <= 31 * 86_400 ? .day : .week)
     let report = PlatformReport(result: result, series: grouping)
@@ -168,7 +176,10 @@ final class Progress: @unchecked Sendable {
     self.enabled = enabled && isatty(2) != 0
   }
 
-  func update(_ share: Double) {
+  func update(_ share: Double) { update(share, detail: nil) }
+
+  /// `detail` is added after the share (a platform run's simulated date and speed).
+  func update(_ share: Double, detail: ((TimeInterval) -> String)?) {
     guard enabled else { return }
     lock.lock()
     defer { lock.unlock() }
@@ -178,7 +189,8 @@ final class Progress: @unchecked Sendable {
     let elapsed = now.timeIntervalSince(start)
     let eta = share > 0 ? elapsed / share * (1 - share) : 0
     let percent = Int((share * 100).rounded(.down))
-    let line = "\r\(label): \(percent)% of \(total) replications, \(Int(elapsed))s elapsed, about \(Int(eta.rounded()))s left   "
+    let what = detail.map { $0(elapsed) } ?? "of \(total) replications"
+    let line = "\r\u{1B}[K\(label): \(percent)% \(what), \(Int(elapsed))s elapsed, about \(Int(eta.rounded()))s left"
     FileHandle.standardError.write(Data(line.utf8))
   }
 

@@ -48,8 +48,8 @@ package struct PlatformRun: Sendable {
   }
 
   /// Runs every replication on up to `threads` threads; `progress` gets the share of the work
-  /// done (0...1), from any thread.
-  package func run(threads: Int = 1, progress: (@Sendable (Double) -> Void)? = nil) -> PlatformResult {
+  /// done (0...1) and the requests simulated so far, from any thread.
+  package func run(threads: Int = 1, progress: (@Sendable (Double, Int) -> Void)? = nil) -> PlatformResult {
     let groups = self.groups
     let scenario = self.scenario
     // The biggest groups first, so that no thread is left with a big one at the end; results
@@ -59,18 +59,22 @@ package struct PlatformRun: Sendable {
     let slots = ResultSlots<PlatformReplication>(count: jobs.count)
     let started = DispatchTime.now()
     let workers = max(1, min(threads, jobs.count))
+    let counter = RequestCounter(jobs: jobs.count)
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       while let j = slots.take() {
         let (r, g) = jobs[j]
         var simulator = PlatformSimulator(scenario: scenario, territories: groups[g], replication: r)
         let result =
           if let progress {
-            simulator.run { share in progress(slots.progress(share, of: j)) }
+            simulator.run { share, requests in
+              let done = slots.progress(share, of: j)
+              progress(done, counter.add(requests, job: j))
+            }
           } else {
             simulator.run()
           }
         let done = slots.store(result, at: j)
-        progress?(done)
+        progress?(done, counter.add(result.requests, job: j))
       }
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -98,5 +102,20 @@ package struct PlatformRun: Sendable {
   package static func home(of n: Int, _ platform: Platform) -> Int? {
     let primary = platform.databases[n].replicaOf ?? n
     return platform.territories.firstIndex { $0.primary == primary }
+  }
+}
+
+/// Requests simulated per job so far, summed for progress.
+private final class RequestCounter: @unchecked Sendable {
+  private var counts: [Int]
+  private let lock = NSLock()
+
+  init(jobs: Int) { counts = Array(repeating: 0, count: jobs) }
+
+  func add(_ requests: Int, job: Int) -> Int {
+    lock.withLock {
+      counts[job] = requests
+      return counts.reduce(0, +)
+    }
   }
 }

@@ -20,6 +20,10 @@ package struct PlatformScenario: Sendable {
   package var seriesInterval: Double
   package var replications: Int
   package var seed: UInt64
+  /// The files it was read from: scenario files (a what-if first, then its base) and the
+  /// topology. Empty when built in code.
+  package var scenarioFiles: [String] = []
+  package var topologyFile = ""
 
   package init(
     name: String, platform: Platform, demand: [TerritoryDemand], faults: [Fault] = [],

@@ -136,6 +136,7 @@ extension PlatformSimulator {
   // MARK: Load balancer
 
   mutating func arrive(territory t: Int, user: Int32) {
+    arrivals &+= 1
     let r = allocateRequest()
     let u = uniform[t].next()
     var c = 0

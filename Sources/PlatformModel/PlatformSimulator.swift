@@ -24,6 +24,8 @@ package struct PlatformSimulator: ~Copyable {
   var requests = UniqueArray<RequestState>()
   var freeRequests = UniqueArray<Int32>()
   var inFlight = 0
+  /// Requests that have arrived since the start (measured or not).
+  var arrivals = 0
   var nextStamp: UInt32 = 1
 
   // Request classes, flattened: class c runs queries queryOf[queryStart[c] ..< queryStart[c + 1]].
@@ -232,8 +234,9 @@ package struct PlatformSimulator: ~Copyable {
   // MARK: Running
 
   /// Runs the replication to the end of the calendar (and until the requests in flight then
-  /// have finished), calling `progress` now and then with the share of simulated time done.
-  package mutating func run(progress: ((Double) -> Void)? = nil) -> PlatformReplication {
+  /// have finished), calling `progress` now and then with the share of simulated time done and
+  /// the requests that have arrived so far.
+  package mutating func run(progress: ((Double, Int) -> Void)? = nil) -> PlatformReplication {
     start()
     let horizon = scenario.horizon
     // Requests in flight at the end get as long as the slowest timeout to finish.
@@ -245,7 +248,7 @@ package struct PlatformSimulator: ~Copyable {
         sinceReport &+= 1
         if sinceReport == 1 << 16 {
           sinceReport = 0
-          progress(min(1, sim.now / horizon))
+          progress(min(1, sim.now / horizon), arrivals)
         }
       }
       if sim.now >= horizon && inFlight == 0 && recorder.closed { break }

@@ -71,7 +71,9 @@ enum PlatformScenarioFile {
       return nil
     }
     guard let baseRoot = YAMLDocument(path: path, log: node.log).root else { return nil }
-    return read(baseRoot, file: path, overrides: overrides, chain: chain + [path], name: name)
+    var scenario = read(baseRoot, file: path, overrides: overrides, chain: chain + [path], name: name)
+    scenario?.scenarioFiles.insert(file, at: 0)
+    return scenario
   }
 
   /// Where local times come from: the calendar (if the scenario has one) and its seasons.
@@ -92,6 +94,7 @@ enum PlatformScenarioFile {
     // The topology, relative to the file that names it (an override may name another one).
     var topology: PlatformFile.Result? = nil
     var topologyName: String? = nil
+    var topologyPath = ""
     if let node = f.required("topology"), let relative = node.string() {
       let path = ScenarioFile.resolve(relative, from: node.file)
       if !FileManager.default.fileExists(atPath: path) {
@@ -99,6 +102,7 @@ enum PlatformScenarioFile {
       } else if let root = YAMLDocument(path: path, log: node.log).root {
         topology = PlatformFile.read(root, file: path, overrides: overrides)
         topologyName = relative
+        topologyPath = path
       }
     }
 
@@ -126,10 +130,13 @@ enum PlatformScenarioFile {
     guard !top.node.log.hasErrors, let platform = topology?.platform, let demand, let faults, let capacity,
       let objectives, let run
     else { return nil }
-    return PlatformScenario(
+    var scenario = PlatformScenario(
       name: name, platform: platform, demand: demand, faults: faults, capacity: capacity, objectives: objectives,
       horizon: run.horizon, warmup: run.warmup, seriesInterval: run.series, replications: run.replications,
       seed: run.seed)
+    scenario.scenarioFiles = [file]
+    scenario.topologyFile = topologyPath
+    return scenario
   }
 
   // MARK: Run settings
