@@ -54,6 +54,13 @@ package struct DemandCalendar: Sendable {
     return String(format: "%@ %@ %02d:%02d", days[date.weekday - 1], date.description, minutes / 60, minutes % 60)
   }
 
+  /// "2026-12-07T10:00": the local date and time at simulated second `t`, for machines.
+  package func isoLabel(at t: Double) -> String {
+    let (date, hour) = localTime(at: t)
+    let minutes = Int((hour * 60).rounded())
+    return String(format: "%@T%02d:%02d", date.description, minutes / 60, minutes % 60)
+  }
+
   /// The demand multiplier at simulated second `t` (1 = the busiest moment of a normal working
   /// Monday).
   package func multiplier(at t: Double) -> Double {

@@ -1,0 +1,161 @@
+import Demand
+import Foundation
+import PlatformModel
+import QueueingModel
+import RunRecords
+import ScenarioFile
+
+/// What is recorded of a run: the results turned into `RunRecords` values (means over
+/// replications per window; local labels from the calendar).
+extension RunData {
+  /// The series, verdicts, costs and targets of a platform run.
+  static func platform(_ result: PlatformResult, run: RunRecord) -> RunData {
+    let s = result.scenario
+    let reps = result.replications
+    let n = Double(reps.count)
+    func mean(_ xs: [Double?]) -> Double? {
+      let v = xs.compactMap { $0 }.filter(\.isFinite)
+      return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
+    }
+    func local(_ t: Int, _ time: Double) -> String {
+      s.demand[t].calendar?.isoLabel(at: time) ?? "+\(Int(time))s"
+    }
+    var series: [SeriesPoint] = []
+    for (t, territory) in s.platform.territories.enumerated() {
+      let windows = reps[0].territories[t].windows
+      let nodes = s.platform.databases.indices.filter { PlatformRun.home(of: $0, s.platform) == t }
+      for w in windows.indices {
+        let ws = reps.map { $0.territories[t].windows[w] }
+        let first = ws[0]
+        func point(_ tier: String, _ requestClass: String = "all") -> SeriesPoint {
+          SeriesPoint(
+            territory: territory.name, tier: tier, requestClass: requestClass, windowStart: first.start,
+            windowEnd: first.end, localStart: local(t, first.start), period: result.periods[first.period])
+        }
+        var all = point("all")
+        all.demandMultiplier = first.multiplier
+        all.arrivals = ws.map { Double($0.counts.arrivals) }.reduce(0, +) / n
+        all.completions = ws.map { Double($0.counts.completed) }.reduce(0, +) / n
+        all.errorsQueueFull = ws.map { Double($0.counts.errors[ErrorCause.queueFull.rawValue]) }.reduce(0, +) / n
+        all.errorsTimeout = ws.map { Double($0.counts.errors[ErrorCause.timeout.rawValue]) }.reduce(0, +) / n
+        all.errorsNoConnection = ws.map { Double($0.counts.errors[ErrorCause.noConnection.rawValue]) }.reduce(0, +) / n
+        all.errorsNodeDown = ws.map { Double($0.counts.errors[ErrorCause.nodeDown.rawValue]) }.reduce(0, +) / n
+        all.latencyP50 = mean(ws.map(\.latency.p50))
+        all.latencyP95 = mean(ws.map(\.latency.p95))
+        all.latencyP99 = mean(ws.map(\.latency.p99))
+        all.utilization = mean(ws.map(\.cpuUtilization))
+        all.instances = mean(ws.map(\.instances))
+        all.users = mean(ws.map(\.users))
+        series.append(all)
+        var app = point("app")
+        app.utilization = mean(ws.map(\.cpuUtilization))
+        app.instances = mean(ws.map(\.instances))
+        series.append(app)
+        var database = point("database")
+        database.latencyP95 = mean(ws.map(\.databaseP95))
+        series.append(database)
+        for (c, name) in s.platform.requestClasses.map(\.name).enumerated() {
+          var p = point("all", name)
+          p.latencyP95 = mean(ws.map { $0.classP95[c] })
+          series.append(p)
+        }
+        for node in nodes {
+          var p = point(s.platform.databases[node].name)
+          p.utilization = mean(reps.map { $0.nodes[node].windowUtilization.indices.contains(w) ? $0.nodes[node].windowUtilization[w] : nil })
+          if s.platform.databases[node].replicaOf != nil {
+            p.replicaLag = mean(reps.map { $0.nodes[node].windowMaxLag.indices.contains(w) ? $0.nodes[node].windowMaxLag[w] : nil })
+          }
+          series.append(p)
+        }
+      }
+    }
+    let verdicts = result.verdicts().map { v in
+      let t = s.platform.territories.firstIndex { $0.name == v.territory } ?? 0
+      return VerdictRecord(
+        territory: v.territory, period: v.period, requestClass: v.requestClass ?? "all", objective: v.objective.rawValue,
+        target: v.target, higherIsBetter: v.objective.higherIsBetter, mean: v.measured.mean, halfWidth: v.measured.halfWidth,
+        outcome: v.outcome.rawValue, worstWindowLocal: v.worstWindow.map { local(t, $0) }, worstValue: v.worstValue)
+    }
+    var targets: [String: Double] = [
+      "p95": s.objectives.p95, "peakP95": s.objectives.peakP95, "errorRate": s.objectives.errorRate,
+      "databaseP95": s.objectives.databaseP95, "availability": s.objectives.availability,
+    ]
+    if let p99 = s.objectives.p99 { targets["p99"] = p99 }
+    if let p99 = s.objectives.peakP99 { targets["peakP99"] = p99 }
+    return RunData(run: run, series: series, verdicts: verdicts, costs: costs(result), targets: targets)
+  }
+
+  /// Instance-hours and database node-hours per territory and local calendar month.
+  static func costs(_ result: PlatformResult) -> [CostRecord] {
+    let s = result.scenario
+    let n = Double(result.replications.count)
+    var out: [CostRecord] = []
+    for (t, territory) in s.platform.territories.enumerated() {
+      let nodes = s.platform.databases.indices.filter { PlatformRun.home(of: $0, s.platform) == t }
+      var months: [String] = []
+      var hours: [String: (instances: Double, span: Double)] = [:]
+      for r in result.replications {
+        for w in r.territories[t].windows {
+          let month: String
+          if let calendar = s.demand[t].calendar {
+            let date = calendar.localTime(at: w.start).date
+            month = String(format: "%04d-%02d", date.year, date.month)
+          } else {
+            month = "run"
+          }
+          if hours[month] == nil { months.append(month) }
+          let length = (w.end - w.start) / 3_600
+          hours[month, default: (0, 0)].instances += w.instances * length / n
+          hours[month, default: (0, 0)].span += length / n
+        }
+      }
+      for month in months {
+        let h = hours[month]!
+        let nodeHours = h.span * Double(nodes.count)
+        let nodeCost = nodes.map { s.platform.databases[$0].pricePerHour * h.span }.reduce(0, +)
+        out.append(
+          CostRecord(
+            territory: territory.name, month: month, currency: territory.currency, instanceHours: h.instances,
+            instanceCost: h.instances * territory.app.pricePerHour, databaseNodeHours: nodeHours, databaseCost: nodeCost))
+      }
+    }
+    return out
+  }
+
+  /// End-to-end and per-station series of a queueing-network run.
+  static func network(_ result: ExperimentResult, scenario: Scenario, run: RunRecord) -> RunData {
+    let reps = result.replicationResults
+    guard let first = reps.first else { return RunData(run: run) }
+    var series: [SeriesPoint] = []
+    func mean(_ xs: [Double]) -> Double? {
+      let v = xs.filter(\.isFinite)
+      return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
+    }
+    for w in first.series.indices {
+      let ws = reps.map { $0.series[w] }
+      let label = scenario.calendar?.isoLabel(at: ws[0].start) ?? "+\(Int(ws[0].start))s"
+      var all = SeriesPoint(
+        territory: "", tier: "all", requestClass: "all", windowStart: ws[0].start, windowEnd: ws[0].end,
+        localStart: label, period: "normal")
+      all.arrivals = mean(ws.map { Double($0.arrivals) })
+      all.completions = mean(ws.map { Double($0.completed) })
+      all.errorsQueueFull = mean(ws.map { Double($0.lost) })
+      all.errorsTimeout = mean(ws.map { Double($0.timedOut) })
+      all.latencyP50 = mean(ws.map(\.responseP50))
+      all.latencyP95 = mean(ws.map(\.responseP95))
+      all.latencyP99 = mean(ws.map(\.responseP99))
+      series.append(all)
+      for (i, station) in scenario.network.stations.enumerated() where ws[0].stations.indices.contains(i) {
+        var p = SeriesPoint(
+          territory: "", tier: station.name, requestClass: "all", windowStart: ws[0].start, windowEnd: ws[0].end,
+          localStart: label, period: "normal")
+        if case .finite(let c) = station.servers {
+          p.utilization = mean(ws.map { $0.stations[i].meanBusyServers / Double(c) })
+        }
+        p.queueLength = mean(ws.map { $0.stations[i].meanInStation })
+        series.append(p)
+      }
+    }
+    return RunData(run: run, series: series)
+  }
+}
