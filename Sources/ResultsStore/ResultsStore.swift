@@ -43,29 +43,42 @@ package struct ResultsStore: Sendable {
     configuration.foreignKeysEnabled = true
     configuration.busyMode = .timeout(Self.busyTimeout)
     configuration.label = "ResultsStore"
-    // DatabasePool sets `journal_mode = WAL` (and `synchronous = NORMAL`) on the file.
-    pool = try DatabasePool(path: path, configuration: configuration)
+    pool = try Self.holdingOpenLock(path) {
+      // DatabasePool sets `journal_mode = WAL` (and `synchronous = NORMAL`) on the file.
+      let pool = try DatabasePool(path: path, configuration: configuration)
+      try Self.migrate(pool, upTo: migration, path: path)
+      try Self.markRunsOfDeadProcessesInterrupted(pool)
+      return pool
+    }
     self.path = path
-    try Self.migrate(pool, upTo: migration, path: path)
-    try markRunsOfDeadProcessesInterrupted()
   }
 
-  /// Runs the migrations that are not applied yet.
+  /// Runs `body` holding an exclusive `flock(2)` on `<path>.lock`, so that one connection at a
+  /// time sets the file up.
   ///
-  /// GRDB reads which migrations are applied before it takes the write lock, so two processes
-  /// opening a new file at once can both try to create the tables; the loser's migration fails
-  /// and rolls back. Migrating again then finds the winner's migrations applied.
+  /// Two connections opening a new file at once race twice: switching it to WAL fails with
+  /// `SQLITE_BUSY` for one of them whatever the busy timeout (SQLite will not wait when two
+  /// connections each hold a shared lock and want an exclusive one), and GRDB's migrator reads
+  /// which migrations are applied before it takes the write lock, so both try to create the
+  /// tables. (GRDB's `DatabaseSharing.md` serializes setup with `NSFileCoordinator`, which
+  /// Linux lacks.) The lock is a separate file: closing any descriptor of the database file
+  /// itself would drop SQLite's POSIX locks on it. The kernel releases the lock if the process
+  /// dies.
+  private static func holdingOpenLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
+    let lockPath = path + ".lock"
+    let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw ResultsStoreError.cannotLock(path: lockPath, errno: errno) }
+    defer { close(descriptor) }
+    while flock(descriptor, LOCK_EX) != 0 {
+      guard errno == EINTR else { throw ResultsStoreError.cannotLock(path: lockPath, errno: errno) }
+    }
+    return try body()
+  }
+
+  /// Runs the migrations that are not applied yet; refuses a file migrated by a newer capsim.
   private static func migrate(_ pool: DatabasePool, upTo migration: String?, path: String) throws {
     let migrator = Self.migrator
-    let target = migration ?? migrator.migrations.last!
-    for attempt in 1... {
-      do {
-        try migrator.migrate(pool, upTo: target)
-        break
-      } catch where attempt < 3 {
-        continue
-      }
-    }
+    try migrator.migrate(pool, upTo: migration ?? migrator.migrations.last!)
     let unknown = try pool.read { db in try migrator.appliedIdentifiers(db).subtracting(migrator.migrations) }
     if !unknown.isEmpty {
       throw ResultsStoreError.databaseTooNew(path: path, unknownMigrations: unknown.sorted())
@@ -76,14 +89,14 @@ package struct ResultsStore: Sendable {
   ///
   /// It reads first and writes only if a run needs marking: taking the write lock on every
   /// open would make `capsim report` wait for a run that is being stored.
-  private func markRunsOfDeadProcessesInterrupted() throws {
-    let hostName = Self.currentHostName
+  private static func markRunsOfDeadProcessesInterrupted(_ pool: DatabasePool) throws {
+    let hostName = currentHostName
     let candidates = try pool.read { db in
       try Row.fetchAll(
         db, sql: "SELECT id, process_id FROM run WHERE status = 'running' AND host_name = ?", arguments: [hostName])
     }
     let orphans = try candidates.filter { row in
-      Self.processIsGone(try row.decode(Int32.self, forColumn: "process_id"))
+      processIsGone(try row.decode(Int32.self, forColumn: "process_id"))
     }
     guard !orphans.isEmpty else { return }
     try pool.write { db in
