@@ -1,7 +1,9 @@
 import Foundation
 import RunRecords
 
-/// Why the store refused a request. Database failures themselves arrive as GRDB's `DatabaseError`.
+/// Why the store refused a request.
+///
+/// Database failures themselves arrive as GRDB's `DatabaseError`.
 package enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
   /// No run has this id.
   case runNotFound(Int64)

@@ -9,9 +9,10 @@ import Testing
     var testDescription: String { name }
   }
 
-  /// FIPS 180-2, appendix B (one block, two blocks, long message), the empty string, lengths
-  /// on either side of the padding boundary (55 bytes fit one block, 56 need two), and UTF-8.
-  /// Digests other than FIPS's come from Python's `hashlib`.
+  /// Known digests: FIPS 180-2 appendix B, the empty string, padding boundaries and UTF-8.
+  ///
+  /// FIPS gives a one-block, a two-block and a long message. 55 bytes still fit the length in
+  /// the last block, 56 need another. Digests other than FIPS's come from Python's `hashlib`.
   static let vectors: [Vector] = [
     Vector(
       name: "abc", text: "abc", digest: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),

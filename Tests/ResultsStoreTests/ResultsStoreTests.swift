@@ -255,7 +255,7 @@ private func withTemporaryDatabase(_ body: (String) throws -> Void) throws {
   try body(directory.appendingPathComponent("capsim.sqlite").path)
 }
 
-/// Runs `body(0)`, `body(1)`, ... each on a thread of its own, all at once; returns their errors.
+/// Runs `body` for 0..<count, each on a thread of its own, all at once; returns their errors.
 private func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) -> [String] {
   final class Failures: @unchecked Sendable {
     let lock = NSLock()
