@@ -25,15 +25,17 @@ package struct ResultsStore: Sendable {
   /// (`kill(pid, 0)` fails with `ESRCH`) becomes `interrupted`. Runs of other hosts are left
   /// alone: their processes cannot be seen from here.
   ///
-  /// - Throws: `ResultsStoreError.databaseTooNew` if a newer capsim migrated the file;
-  ///   GRDB's `DatabaseError` if it cannot be opened or migrated.
+  /// - Throws: `ResultsStoreError.databaseTooNew` if a newer capsim migrated the file,
+  ///   `.cannotLock` if `<path>.lock` cannot be created; GRDB's `DatabaseError` if the file
+  ///   cannot be opened or migrated.
   package init(path: String) throws {
     try self.init(path: path, upTo: nil)
   }
 
   /// Opens the database migrated only up to `migration`, as an older capsim left it.
   ///
-  /// For tests of upgrades: a database at an old schema must open in a newer capsim.
+  /// For tests of upgrades: a database at an old schema must open in a newer capsim. The file
+  /// must not be migrated beyond `migration` already (GRDB stops the process if it is).
   package init(path: String, migratedUpTo migration: String) throws {
     try self.init(path: path, upTo: migration)
   }
