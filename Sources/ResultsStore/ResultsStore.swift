@@ -1,1 +1,273 @@
+import Foundation
+import GRDB
 import RunRecords
+
+/// The SQLite file that keeps every run: what was run, how it went, and its results.
+///
+/// A run is written twice: `begin(_:)` when it starts (status `running`) and `complete(_:data:)`
+/// or `end(_:status:message:)` when it stops. A run whose process died in between stays
+/// `running` until the next open on the same host finds its process gone and marks it
+/// `interrupted`, so a crash never leaves a run that looks alive.
+///
+/// The file is in WAL mode: readers never wait, and writers (other threads, other `capsim`
+/// processes) wait for each other up to `busyTimeout` instead of failing. Copies share one
+/// `DatabasePool`, which is safe to use from any thread.
+package struct ResultsStore: Sendable {
+  /// How long a write waits for another connection's write to finish before it fails.
+  package static let busyTimeout: TimeInterval = 10
+
+  package let path: String
+  private let pool: DatabasePool
+
+  /// Opens (creating if needed) and migrates the database, then marks runs of dead processes.
+  ///
+  /// A run left `running` by a process that no longer exists on this host
+  /// (`kill(pid, 0)` fails with `ESRCH`) becomes `interrupted`. Runs of other hosts are left
+  /// alone: their processes cannot be seen from here.
+  ///
+  /// - Throws: `ResultsStoreError.databaseTooNew` if a newer capsim migrated the file,
+  ///   `.cannotLock` if `<path>.lock` cannot be created; GRDB's `DatabaseError` if the file
+  ///   cannot be opened or migrated.
+  package init(path: String) throws {
+    try self.init(path: path, upTo: nil)
+  }
+
+  /// Opens the database migrated only up to `migration`, as an older capsim left it.
+  ///
+  /// For tests of upgrades: a database at an old schema must open in a newer capsim. The file
+  /// must not be migrated beyond `migration` already (GRDB stops the process if it is).
+  package init(path: String, migratedUpTo migration: String) throws {
+    try self.init(path: path, upTo: migration)
+  }
+
+  private init(path: String, upTo migration: String?) throws {
+    var configuration = Configuration()
+    configuration.foreignKeysEnabled = true
+    configuration.busyMode = .timeout(Self.busyTimeout)
+    configuration.label = "ResultsStore"
+    pool = try Self.holdingOpenLock(path) {
+      // DatabasePool sets `journal_mode = WAL` (and `synchronous = NORMAL`) on the file.
+      let pool = try DatabasePool(path: path, configuration: configuration)
+      try Self.migrate(pool, upTo: migration, path: path)
+      try Self.markRunsOfDeadProcessesInterrupted(pool)
+      return pool
+    }
+    self.path = path
+  }
+
+  /// Runs `body` holding an exclusive `flock(2)` on `<path>.lock`, so that one connection at a
+  /// time sets the file up.
+  ///
+  /// Two connections opening a new file at once race twice: switching it to WAL fails with
+  /// `SQLITE_BUSY` for one of them whatever the busy timeout (SQLite will not wait when two
+  /// connections each hold a shared lock and want an exclusive one), and GRDB's migrator reads
+  /// which migrations are applied before it takes the write lock, so both try to create the
+  /// tables. (GRDB's `DatabaseSharing.md` serializes setup with `NSFileCoordinator`, which
+  /// Linux lacks.) The lock is a separate file: closing any descriptor of the database file
+  /// itself would drop SQLite's POSIX locks on it. The kernel releases the lock if the process
+  /// dies.
+  private static func holdingOpenLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
+    let lockPath = path + ".lock"
+    let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw ResultsStoreError.cannotLock(path: lockPath, errno: errno) }
+    defer { close(descriptor) }
+    while flock(descriptor, LOCK_EX) != 0 {
+      guard errno == EINTR else { throw ResultsStoreError.cannotLock(path: lockPath, errno: errno) }
+    }
+    return try body()
+  }
+
+  /// Runs the migrations that are not applied yet; refuses a file migrated by a newer capsim.
+  private static func migrate(_ pool: DatabasePool, upTo migration: String?, path: String) throws {
+    let migrator = Self.migrator
+    try migrator.migrate(pool, upTo: migration ?? migrator.migrations.last!)
+    let unknown = try pool.read { db in try migrator.appliedIdentifiers(db).subtracting(migrator.migrations) }
+    if !unknown.isEmpty {
+      throw ResultsStoreError.databaseTooNew(path: path, unknownMigrations: unknown.sorted())
+    }
+  }
+
+  /// Marks `interrupted` the runs whose process on this host is gone.
+  ///
+  /// It reads first and writes only if a run needs marking: taking the write lock on every
+  /// open would make `capsim report` wait for a run that is being stored.
+  private static func markRunsOfDeadProcessesInterrupted(_ pool: DatabasePool) throws {
+    let hostName = currentHostName
+    let candidates = try pool.read { db in
+      try Row.fetchAll(
+        db, sql: "SELECT id, process_id FROM run WHERE status = 'running' AND host_name = ?", arguments: [hostName])
+    }
+    let orphans = try candidates.filter { row in
+      processIsGone(try row.decode(Int32.self, forColumn: "process_id"))
+    }
+    guard !orphans.isEmpty else { return }
+    try pool.write { db in
+      let now = Date()
+      for row in orphans {
+        let pid: Int32 = try row.decode(forColumn: "process_id")
+        try db.execute(
+          sql: """
+            UPDATE run SET status = 'interrupted', ended_at = ?, message = ?
+            WHERE id = ? AND status = 'running'
+            """,
+          arguments: [now, "process \(pid) on \(hostName) ended before the run did", row["id"]])
+      }
+    }
+  }
+
+  /// True when no process has this id: `kill(pid, 0)` fails with `ESRCH`.
+  ///
+  /// `EPERM` means the process exists but belongs to someone else, so it counts as alive; pids
+  /// of 0 or less address process groups, not a process, so they count as alive too.
+  static func processIsGone(_ pid: Int32) -> Bool {
+    guard pid > 0 else { return false }
+    return kill(pid, 0) == -1 && errno == ESRCH
+  }
+
+  /// This host's name from `gethostname(2)`: what `RunRecord.hostName` should hold, so that the
+  /// check for runs of dead processes compares like with like.
+  ///
+  /// Foundation's `ProcessInfo.hostName` may differ on Linux (it resolves a canonical name).
+  package static var currentHostName: String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+}
+
+// MARK: - Writing
+
+extension ResultsStore {
+  /// Inserts the run with status `running` and returns its id.
+  ///
+  /// The record's `id`, `status`, `endedAt`, `wallSeconds`, `requests` and `message` are
+  /// ignored: a run starts without them.
+  package func begin(_ run: RunRecord) throws -> Int64 {
+    try pool.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO run (
+            capsim_version, kind, scenario_name, scenario_path, scenario_text, scenario_hash,
+            topology_path, topology_text, topology_hash, settings, seed, replications, horizon,
+            series_interval, time_zone, started_at, status, process_id, host_name)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)
+          """,
+        arguments: Self.insertArguments(run))
+      return db.lastInsertedRowID
+    }
+  }
+
+  /// Stores the run's series, verdicts, costs and targets and marks it `complete`, in one
+  /// transaction.
+  ///
+  /// `endedAt` (now if nil), `wallSeconds` and `requests` come from `data.run`; the rest of the
+  /// run row stays as `begin(_:)` wrote it. If anything fails, nothing of the completion is
+  /// kept and the run stays `running`: the caller should then `end(_:status:message:)` it as
+  /// failed.
+  ///
+  /// - Throws: `ResultsStoreError.runNotFound` or `.runAlreadyEnded`, or the `DatabaseError`
+  ///   of the first statement that failed (a value breaking a constraint, a full disk, a
+  ///   write lock held longer than `busyTimeout`).
+  package func complete(_ id: Int64, data: RunData) throws {
+    try pool.write { db in
+      try Self.requireRunning(id, db)
+      try Self.insertSeries(data.series, runID: id, db)
+      try Self.insertVerdicts(data.verdicts, runID: id, db)
+      try Self.insertCosts(data.costs, runID: id, db)
+      try Self.insertTargets(data.targets, runID: id, db)
+      try db.execute(
+        sql: """
+          UPDATE run SET status = 'complete', ended_at = ?, wall_seconds = ?, requests = ?
+          WHERE id = ?
+          """,
+        arguments: [data.run.endedAt ?? Date(), data.run.wallSeconds, data.run.requests, id])
+    }
+  }
+
+  /// Marks a running run `failed` or `interrupted`, with a message and the time.
+  ///
+  /// One short UPDATE, so it is quick enough for a SIGINT/SIGTERM path (call it from a dispatch
+  /// signal source, not from a C signal handler: SQLite is not async-signal-safe). It changes
+  /// only a run that is still `running`: a second call, or a late signal after
+  /// `complete(_:data:)`, changes nothing.
+  package func end(_ id: Int64, status: RunStatus, message: String?) throws {
+    precondition(
+      status == .failed || status == .interrupted, "end(_:status:message:) takes failed or interrupted, not \(status)")
+    try pool.write { db in
+      try db.execute(
+        sql: "UPDATE run SET status = ?, message = ?, ended_at = ? WHERE id = ? AND status = 'running'",
+        arguments: [status.rawValue, message, Date(), id])
+    }
+  }
+
+  private static func requireRunning(_ id: Int64, _ db: Database) throws {
+    guard let raw = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [id]) else {
+      throw ResultsStoreError.runNotFound(id)
+    }
+    let status = try decodeStatus(raw)
+    guard status == .running else { throw ResultsStoreError.runAlreadyEnded(id, status) }
+  }
+}
+
+// MARK: - Reading
+
+extension ResultsStore {
+  /// Runs, newest first (in the order they began), at most `limit` of them.
+  package func runs(limit: Int? = nil) throws -> [RunRecord] {
+    try pool.read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT ?", arguments: [limit ?? -1])
+        .map(Self.runRecord)
+    }
+  }
+
+  package func run(_ id: Int64) throws -> RunRecord? {
+    try pool.read { db in try Self.fetchRun(id, db) }
+  }
+
+  /// The newest run that completed: the first complete one in `runs()`.
+  package func latestCompleteRunID() throws -> Int64? {
+    try pool.read { db in
+      try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE status = 'complete' ORDER BY id DESC LIMIT 1")
+    }
+  }
+
+  /// Everything recorded of a run, read from one snapshot; nil if there is no such run.
+  ///
+  /// Series, verdicts and costs come back in the order they were stored.
+  package func data(_ id: Int64) throws -> RunData? {
+    try pool.read { db in
+      guard let run = try Self.fetchRun(id, db) else { return nil }
+      return RunData(
+        run: run,
+        series: try Row.fetchAll(db, sql: "SELECT * FROM series_point WHERE run_id = ? ORDER BY id", arguments: [id])
+          .map(Self.seriesPoint),
+        verdicts: try Row.fetchAll(db, sql: "SELECT * FROM verdict WHERE run_id = ? ORDER BY id", arguments: [id])
+          .map(Self.verdictRecord),
+        costs: try Row.fetchAll(db, sql: "SELECT * FROM cost WHERE run_id = ? ORDER BY id", arguments: [id])
+          .map(Self.costRecord),
+        targets: try Self.fetchTargets(id, db))
+    }
+  }
+
+  /// The rows of `PRAGMA integrity_check`: `["ok"]` for a sound file.
+  package func integrityCheck() throws -> [String] {
+    try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+  }
+
+  /// The migrations applied to the file, oldest first.
+  package func appliedMigrations() throws -> [String] {
+    try pool.read { db in try Self.migrator.appliedMigrations(db) }
+  }
+
+  private static func fetchRun(_ id: Int64, _ db: Database) throws -> RunRecord? {
+    try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]).map(runRecord)
+  }
+
+  private static func fetchTargets(_ id: Int64, _ db: Database) throws -> [String: Double] {
+    var targets: [String: Double] = [:]
+    for row in try Row.fetchAll(db, sql: "SELECT name, value FROM target WHERE run_id = ?", arguments: [id]) {
+      targets[try row.decode(forColumn: "name")] = try row.decode(Double?.self, forColumn: "value") ?? .nan
+    }
+    return targets
+  }
+}

@@ -1,1 +1,383 @@
+import Foundation
+import ResultsStore
+import RunRecords
 import Testing
+
+@Suite struct ResultsStoreTests {
+  @Test func completedRunReadsBackEqual() throws {
+    try withTemporaryDatabase { path in
+      // Given a store with two runs, the older one completed
+      let store = try ResultsStore(path: path)
+      let first = sampleRun(name: "first", seed: .max - 1)
+      let firstID = try store.begin(first)
+      let secondID = try store.begin(sampleRun(name: "second"))
+      let data = sampleData(for: first, points: 200)
+      try store.complete(firstID, data: data)
+
+      // When it is read back
+      let read = try #require(try store.data(firstID))
+
+      // Then every record equals what was stored
+      var expected = first
+      expected.id = firstID
+      expected.status = .complete
+      expected.endedAt = data.run.endedAt
+      expected.wallSeconds = data.run.wallSeconds
+      expected.requests = data.run.requests
+      #expect(read.run == expected)
+      #expect(read.series == data.series)
+      #expect(read.verdicts == data.verdicts)
+      #expect(read.costs == data.costs)
+      #expect(read.targets == data.targets)
+      #expect(try store.run(firstID) == expected)
+
+      // And runs come newest first; the latest complete run is the only complete one
+      #expect(try store.runs().map(\.id) == [secondID, firstID])
+      #expect(try store.runs(limit: 1).map(\.scenarioName) == ["second"])
+      #expect(try store.run(secondID)?.status == .running)
+      #expect(try store.latestCompleteRunID() == firstID)
+      try store.complete(secondID, data: sampleData(for: first, points: 3))
+      #expect(try store.latestCompleteRunID() == secondID)
+
+      #expect(try store.run(999) == nil)
+      #expect(try store.data(999) == nil)
+    }
+  }
+
+  @Test func notANumberReadsBackAsNaNOrNil() throws {
+    try withTemporaryDatabase { path in
+      // Given a completion whose results include NaN (SQLite stores NaN as NULL)
+      let store = try ResultsStore(path: path)
+      let run = sampleRun(name: "nan")
+      let id = try store.begin(run)
+      var data = sampleData(for: run, points: 1)
+      data.verdicts[0].mean = .nan
+      data.costs[0].instanceCost = .nan
+      data.series[0].latencyP95 = .nan
+      try store.complete(id, data: data)
+
+      // Then non-optional fields read back NaN and optional ones nil
+      let read = try #require(try store.data(id))
+      #expect(read.verdicts[0].mean.isNaN)
+      #expect(read.costs[0].instanceCost.isNaN)
+      #expect(read.series[0].latencyP95 == nil)
+    }
+  }
+
+  @Test func failedCompletionLeavesNothingAndTheRunRunning() throws {
+    try withTemporaryDatabase { path in
+      // Given a running run and data whose last verdict breaks the outcome CHECK constraint,
+      // which is inserted after all the series points
+      let store = try ResultsStore(path: path)
+      let run = sampleRun(name: "half")
+      let id = try store.begin(run)
+      var data = sampleData(for: run, points: 500)
+      data.verdicts[data.verdicts.count - 1].outcome = "excellent"
+
+      // When it is completed, it throws
+      #expect(throws: (any Error).self) { try store.complete(id, data: data) }
+
+      // Then nothing of the completion is visible, the run is still running, the file sound
+      let read = try #require(try store.data(id))
+      #expect(read.run.status == .running)
+      #expect(read.run.endedAt == nil)
+      #expect(read.series.isEmpty)
+      #expect(read.verdicts.isEmpty)
+      #expect(read.costs.isEmpty)
+      #expect(read.targets.isEmpty)
+      #expect(try store.integrityCheck() == ["ok"])
+
+      // And the run can still be completed with good data
+      data.verdicts[data.verdicts.count - 1].outcome = "fail"
+      try store.complete(id, data: data)
+      #expect(try store.data(id)?.series.count == 500)
+    }
+  }
+
+  @Test func endedRunsCannotBeCompletedOrEndedAgain() throws {
+    try withTemporaryDatabase { path in
+      let store = try ResultsStore(path: path)
+      let run = sampleRun(name: "end")
+
+      // A failed run keeps its message; a second end changes nothing; it cannot be completed
+      let failed = try store.begin(run)
+      try store.end(failed, status: .failed, message: "disk full")
+      try store.end(failed, status: .interrupted, message: "SIGINT")
+      let read = try #require(try store.run(failed))
+      #expect(read.status == .failed)
+      #expect(read.message == "disk full")
+      #expect(read.endedAt != nil)
+      #expect(throws: ResultsStoreError.runAlreadyEnded(failed, .failed)) {
+        try store.complete(failed, data: sampleData(for: run, points: 1))
+      }
+
+      // A late signal after completion does not overwrite it
+      let completed = try store.begin(run)
+      try store.complete(completed, data: sampleData(for: run, points: 1))
+      try store.end(completed, status: .interrupted, message: "SIGTERM")
+      #expect(try store.run(completed)?.status == .complete)
+      #expect(try store.run(completed)?.message == nil)
+
+      #expect(throws: ResultsStoreError.runNotFound(42)) {
+        try store.complete(42, data: sampleData(for: run, points: 1))
+      }
+    }
+  }
+
+  @Test func runsOfDeadProcessesAreInterruptedOnNextOpen() throws {
+    try withTemporaryDatabase { path in
+      // Given running runs of a process that has exited, of this process, and of the dead
+      // pid on another host
+      let deadPID = try exitedProcessID()
+      let host = ResultsStore.currentHostName
+      let store = try ResultsStore(path: path)
+      let crashed = try store.begin(sampleRun(name: "crashed", processID: deadPID, hostName: host))
+      let alive = try store.begin(sampleRun(name: "alive", processID: getpid(), hostName: host))
+      let elsewhere = try store.begin(sampleRun(name: "elsewhere", processID: deadPID, hostName: "\(host)-other"))
+
+      // When the database is opened again
+      let reopened = try ResultsStore(path: path)
+
+      // Then only the dead process's run on this host is interrupted
+      let run = try #require(try reopened.run(crashed))
+      #expect(run.status == .interrupted)
+      #expect(run.endedAt != nil)
+      #expect(run.message?.contains("\(deadPID)") == true)
+      #expect(try reopened.run(alive)?.status == .running)
+      #expect(try reopened.run(elsewhere)?.status == .running)
+    }
+  }
+
+  @Test func twoConnectionsWriteAtOnce() throws {
+    try withTemporaryDatabase { path in
+      // Given two stores (two connections) on one file
+      let stores = [try ResultsStore(path: path), try ResultsStore(path: path)]
+      let runsPerWriter = 5
+      let pointsPerRun = 3_000
+
+      // When each writes complete runs from its own thread at the same time
+      let failures = onThreads(2) { writer in
+        for i in 0..<runsPerWriter {
+          let run = sampleRun(name: "writer \(writer) run \(i)")
+          let id = try stores[writer].begin(run)
+          try stores[writer].complete(id, data: sampleData(for: run, points: pointsPerRun))
+        }
+      }
+
+      // Then all runs landed whole and the file is sound
+      #expect(failures == [])
+      let store = try ResultsStore(path: path)
+      let runs = try store.runs()
+      #expect(runs.count == 2 * runsPerWriter)
+      #expect(runs.allSatisfy { $0.status == .complete })
+      for run in runs { #expect(try store.data(run.id!)?.series.count == pointsPerRun) }
+      #expect(try store.integrityCheck() == ["ok"])
+    }
+  }
+
+  @Test func anotherProcessWritesAtTheSameTime() throws {
+    try withTemporaryDatabase { path in
+      // Given a migrated database, and a Python process that writes complete runs into it
+      let store = try ResultsStore(path: path)
+      let child = Process()
+      child.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      child.arguments = ["python3", "-c", Self.pythonWriter, path, "5", "3000"]
+      let stderr = Pipe()
+      child.standardError = stderr
+      try child.run()
+
+      // When this process writes complete runs meanwhile
+      var ours: [Int64] = []
+      for i in 0..<5 {
+        let run = sampleRun(name: "swift \(i)")
+        let id = try store.begin(run)
+        try store.complete(id, data: sampleData(for: run, points: 3_000))
+        ours.append(id)
+      }
+      child.waitUntilExit()
+      let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+
+      // Then both processes' runs are there, whole, and the file is sound
+      #expect(child.terminationStatus == 0, "python3: \(errors)")
+      let runs = try store.runs()
+      #expect(runs.filter { $0.scenarioName.hasPrefix("python") }.count == 5)
+      #expect(runs.filter { $0.scenarioName.hasPrefix("swift") }.count == 5)
+      #expect(runs.allSatisfy { $0.status == .complete })
+      for run in runs { #expect(try store.data(run.id!)?.series.count == 3_000) }
+      #expect(try store.integrityCheck() == ["ok"])
+    }
+  }
+
+  @Test func databaseOfTheFirstSchemaOpensAndKeepsItsRuns() throws {
+    try withTemporaryDatabase { path in
+      // Given a database that only the first migration made, with a run in it
+      let first = try #require(ResultsStore.migrationIdentifiers.first)
+      let old = try ResultsStore(path: path, migratedUpTo: first)
+      #expect(try old.appliedMigrations() == [first])
+      let run = sampleRun(name: "old", processID: getpid(), hostName: ResultsStore.currentHostName)
+      let id = try old.begin(run)
+
+      // When the current capsim opens it
+      let store = try ResultsStore(path: path)
+
+      // Then it is fully migrated, keeps the run, and can complete it with every kind of data
+      #expect(try store.appliedMigrations() == ResultsStore.migrationIdentifiers)
+      var expected = run
+      expected.id = id
+      #expect(try store.run(id) == expected)
+      let data = sampleData(for: run, points: 10)
+      try store.complete(id, data: data)
+      #expect(try store.data(id)?.targets == data.targets)
+      #expect(try store.integrityCheck() == ["ok"])
+    }
+  }
+
+  @Test func connectionsCreatingOneFileAtOnceAllSucceed() throws {
+    // Both connections find an empty file and race to create the tables.
+    for attempt in 0..<5 {
+      try withTemporaryDatabase { path in
+        let failures = onThreads(2) { _ in _ = try ResultsStore(path: path) }
+        #expect(failures == [], "attempt \(attempt)")
+        let store = try ResultsStore(path: path)
+        #expect(try store.appliedMigrations() == ResultsStore.migrationIdentifiers)
+      }
+    }
+  }
+}
+
+// MARK: - Fixtures
+
+/// Calls `body` with the path of a database file in a fresh temporary directory, removed after.
+private func withTemporaryDatabase(_ body: (String) throws -> Void) throws {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-store-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: directory) }
+  try body(directory.appendingPathComponent("capsim.sqlite").path)
+}
+
+/// Runs `body` for 0..<count, each on a thread of its own, all at once; returns their errors.
+private func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) -> [String] {
+  final class Failures: @unchecked Sendable {
+    let lock = NSLock()
+    var messages: [String] = []
+  }
+  let failures = Failures()
+  let group = DispatchGroup()
+  for i in 0..<count {
+    group.enter()
+    Thread {
+      defer { group.leave() }
+      do { try body(i) } catch { failures.lock.withLock { failures.messages.append("thread \(i): \(error)") } }
+    }.start()
+  }
+  group.wait()
+  return failures.lock.withLock { failures.messages }
+}
+
+/// The pid of a process that has run and been waited for: no process has it (until reused).
+private func exitedProcessID() throws -> Int32 {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/bin/true")
+  try process.run()
+  process.waitUntilExit()
+  return process.processIdentifier
+}
+
+/// A running run; dates are whole milliseconds, the precision the store keeps.
+private func sampleRun(
+  name: String, seed: UInt64 = 42, processID: Int32 = getpid(), hostName: String = ResultsStore.currentHostName
+) -> RunRecord {
+  let scenario = "name: \(name)\nrun:\n  seed: \(seed)\n"
+  return RunRecord(
+    capsimVersion: "0.9.0", kind: "platform", scenarioName: name, scenarioPath: "scenarios/\(name).yaml",
+    scenarioText: scenario, scenarioHash: ContentHash.sha256(scenario), topologyPath: "topologies/eu.yaml",
+    topologyText: "territories: [DE, FR]\n", topologyHash: ContentHash.sha256("territories: [DE, FR]\n"),
+    settings: ["territories.DE.pools.web.maxInstances=12", "run.replications=3"], seed: seed, replications: 3,
+    horizon: 86_400, seriesInterval: 3_600, timeZone: "Europe/Berlin",
+    startedAt: Date(timeIntervalSince1970: 1_796_000_000.125), processID: processID, hostName: hostName)
+}
+
+/// Complete data for `run`: `points` series points with every field set, some left nil, and a
+/// few verdicts, costs and targets.
+private func sampleData(for run: RunRecord, points: Int) -> RunData {
+  var ended = run
+  ended.endedAt = Date(timeIntervalSince1970: 1_796_000_093.5)
+  ended.wallSeconds = 93.5
+  ended.requests = 1_234_567
+  let series = (0..<points).map { i in
+    var p = SeriesPoint(
+      territory: i % 2 == 0 ? "DE" : "FR", tier: i % 3 == 0 ? "all" : "app", requestClass: "checkout",
+      windowStart: Double(i / 2) * 3_600, windowEnd: Double(i / 2 + 1) * 3_600, localStart: "2026-12-07T\(i % 24):00",
+      period: i % 5 == 0 ? "christmas" : "normal")
+    p.demandMultiplier = 1 + Double(i % 7) / 10
+    p.arrivals = Double(1_000 + i)
+    p.completions = Double(990 + i)
+    p.errorsQueueFull = 1
+    p.errorsTimeout = 2.5
+    p.errorsNoConnection = i % 4 == 0 ? nil : 0
+    p.errorsNodeDown = 0
+    p.latencyP50 = 0.012
+    p.latencyP95 = 0.0875 + Double(i) * 1e-6
+    p.latencyP99 = 0.2
+    p.utilization = 0.61
+    p.queueLength = 0.3
+    p.instances = 4
+    p.users = i % 3 == 0 ? nil : 250
+    p.replicaLag = nil
+    return p
+  }
+  return RunData(
+    run: ended, series: series,
+    verdicts: [
+      VerdictRecord(
+        territory: "DE", period: "christmas", requestClass: "checkout", objective: "p95", target: 0.3,
+        higherIsBetter: false, mean: 0.29, halfWidth: 0.02, outcome: "marginal", worstWindowLocal: "2026-12-21T18:00",
+        worstValue: 0.41),
+      VerdictRecord(
+        territory: "DE", period: "normal", requestClass: "all", objective: "availability", target: 0.999,
+        higherIsBetter: true, mean: 0.9995, halfWidth: nil, outcome: "pass", worstWindowLocal: nil, worstValue: nil),
+      VerdictRecord(
+        territory: "FR", period: "normal", requestClass: "all", objective: "error rate", target: nil,
+        higherIsBetter: false, mean: 0.001, halfWidth: nil, outcome: "info", worstWindowLocal: nil, worstValue: nil),
+    ],
+    costs: [
+      CostRecord(
+        territory: "DE", month: "2026-12", currency: "EUR", instanceHours: 2_976, instanceCost: 1_190.4,
+        databaseNodeHours: 2_232, databaseCost: 892.8),
+      CostRecord(
+        territory: "FR", month: "2026-12", currency: "EUR", instanceHours: 1_488, instanceCost: 595.2,
+        databaseNodeHours: 744, databaseCost: 297.6),
+    ],
+    targets: ["DE/christmas/p95": 0.3, "DE/normal/availability": 0.999])
+}
+
+extension ResultsStoreTests {
+  /// A second writer that knows only the schema: it writes `count` complete runs of `points`
+  /// series points each, one transaction per run, as another capsim process would.
+  static let pythonWriter = """
+    import os, socket, sqlite3, sys
+    path, count, points = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    db = sqlite3.connect(path, timeout=10, isolation_level=None)
+    db.execute("PRAGMA foreign_keys = ON")
+    for i in range(count):
+        db.execute("BEGIN IMMEDIATE")
+        cur = db.execute(
+            "INSERT INTO run (capsim_version, kind, scenario_name, scenario_path, scenario_text, scenario_hash,"
+            " topology_path, topology_text, topology_hash, settings, seed, replications, horizon, series_interval,"
+            " time_zone, started_at, status, process_id, host_name)"
+            " VALUES ('py', 'platform', ?, 'p.yaml', '', '', '', '', '', '[]', 1, 1, 3600, 60, '',"
+            " strftime('%Y-%m-%d %H:%M:%f', 'now'), 'running', ?, ?)",
+            ("python %d" % i, os.getpid(), socket.gethostname()))
+        run_id = cur.lastrowid
+        db.execute("COMMIT")
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany(
+            "INSERT INTO series_point (run_id, territory, tier, request_class, window_start, window_end,"
+            " local_start, period, latency_p95) VALUES (?, 'DE', 'all', 'all', ?, ?, '', 'normal', 0.1)",
+            [(run_id, 60.0 * k, 60.0 * (k + 1)) for k in range(points)])
+        db.execute(
+            "UPDATE run SET status = 'complete', ended_at = strftime('%Y-%m-%d %H:%M:%f', 'now'),"
+            " wall_seconds = 1, requests = 1 WHERE id = ?", (run_id,))
+        db.execute("COMMIT")
+    """
+}

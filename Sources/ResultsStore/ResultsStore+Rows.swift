@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+import RunRecords
+
+/// Records to statement arguments and rows back to records, one column at a time.
+///
+/// Written out rather than derived from `Codable` so that the column names and storage are the
+/// schema's (snake_case, dates as UTC text, settings as JSON) and do not follow renames in
+/// `RunRecords`. Three conversions are not the identity:
+/// - `seed` is stored as the signed 64-bit integer with the same bits (SQLite has no unsigned
+///   integers; seeds above 2^63 read as negative numbers in `sqlite3`).
+/// - Dates are GRDB's "yyyy-MM-dd HH:mm:ss.SSS" in UTC: they keep milliseconds.
+/// - SQLite stores NaN as NULL. A result column that is NULL reads back as NaN where the field
+///   is not optional, and as nil where it is.
+extension ResultsStore {
+  static func insertArguments(_ run: RunRecord) throws -> StatementArguments {
+    let settings = String(decoding: try JSONEncoder().encode(run.settings), as: UTF8.self)
+    return [
+      run.capsimVersion, run.kind, run.scenarioName, run.scenarioPath, run.scenarioText, run.scenarioHash,
+      run.topologyPath, run.topologyText, run.topologyHash, settings, Int64(bitPattern: run.seed), run.replications,
+      run.horizon, run.seriesInterval, run.timeZone, run.startedAt, run.processID, run.hostName,
+    ]
+  }
+
+  static func runRecord(_ row: Row) throws -> RunRecord {
+    let settingsText: String = try row.decode(forColumn: "settings")
+    let settings: [String]
+    do {
+      settings = try JSONDecoder().decode([String].self, from: Data(settingsText.utf8))
+    } catch {
+      throw ResultsStoreError.unreadableValue(table: "run", column: "settings", value: settingsText)
+    }
+    return RunRecord(
+      id: try row.decode(forColumn: "id"),
+      capsimVersion: try row.decode(forColumn: "capsim_version"),
+      kind: try row.decode(forColumn: "kind"),
+      scenarioName: try row.decode(forColumn: "scenario_name"),
+      scenarioPath: try row.decode(forColumn: "scenario_path"),
+      scenarioText: try row.decode(forColumn: "scenario_text"),
+      scenarioHash: try row.decode(forColumn: "scenario_hash"),
+      topologyPath: try row.decode(forColumn: "topology_path"),
+      topologyText: try row.decode(forColumn: "topology_text"),
+      topologyHash: try row.decode(forColumn: "topology_hash"),
+      settings: settings,
+      seed: UInt64(bitPattern: try row.decode(Int64.self, forColumn: "seed")),
+      replications: try row.decode(forColumn: "replications"),
+      horizon: try row.decode(forColumn: "horizon"),
+      seriesInterval: try row.decode(forColumn: "series_interval"),
+      timeZone: try row.decode(forColumn: "time_zone"),
+      startedAt: try row.decode(forColumn: "started_at"),
+      endedAt: try row.decode(forColumn: "ended_at"),
+      status: try decodeStatus(try row.decode(forColumn: "status")),
+      processID: try row.decode(forColumn: "process_id"),
+      hostName: try row.decode(forColumn: "host_name"),
+      wallSeconds: try row.decode(forColumn: "wall_seconds"),
+      requests: try row.decode(forColumn: "requests"),
+      message: try row.decode(forColumn: "message"))
+  }
+
+  static func decodeStatus(_ raw: String) throws -> RunStatus {
+    guard let status = RunStatus(rawValue: raw) else {
+      throw ResultsStoreError.unreadableValue(table: "run", column: "status", value: raw)
+    }
+    return status
+  }
+
+  static func insertSeries(_ points: [SeriesPoint], runID: Int64, _ db: Database) throws {
+    let statement = try db.cachedStatement(
+      sql: """
+        INSERT INTO series_point (
+          run_id, territory, tier, request_class, window_start, window_end, local_start, period,
+          demand_multiplier, arrivals, completions, errors_queue_full, errors_timeout,
+          errors_no_connection, errors_node_down, latency_p50, latency_p95, latency_p99,
+          utilization, queue_length, instances, users, replica_lag)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    for p in points {
+      try statement.execute(arguments: [
+        runID, p.territory, p.tier, p.requestClass, p.windowStart, p.windowEnd, p.localStart, p.period,
+        p.demandMultiplier, p.arrivals, p.completions, p.errorsQueueFull, p.errorsTimeout,
+        p.errorsNoConnection, p.errorsNodeDown, p.latencyP50, p.latencyP95, p.latencyP99,
+        p.utilization, p.queueLength, p.instances, p.users, p.replicaLag,
+      ])
+    }
+  }
+
+  static func seriesPoint(_ row: Row) throws -> SeriesPoint {
+    var p = SeriesPoint(
+      territory: try row.decode(forColumn: "territory"),
+      tier: try row.decode(forColumn: "tier"),
+      requestClass: try row.decode(forColumn: "request_class"),
+      windowStart: try row.decode(forColumn: "window_start"),
+      windowEnd: try row.decode(forColumn: "window_end"),
+      localStart: try row.decode(forColumn: "local_start"),
+      period: try row.decode(forColumn: "period"))
+    p.demandMultiplier = try row.decode(forColumn: "demand_multiplier")
+    p.arrivals = try row.decode(forColumn: "arrivals")
+    p.completions = try row.decode(forColumn: "completions")
+    p.errorsQueueFull = try row.decode(forColumn: "errors_queue_full")
+    p.errorsTimeout = try row.decode(forColumn: "errors_timeout")
+    p.errorsNoConnection = try row.decode(forColumn: "errors_no_connection")
+    p.errorsNodeDown = try row.decode(forColumn: "errors_node_down")
+    p.latencyP50 = try row.decode(forColumn: "latency_p50")
+    p.latencyP95 = try row.decode(forColumn: "latency_p95")
+    p.latencyP99 = try row.decode(forColumn: "latency_p99")
+    p.utilization = try row.decode(forColumn: "utilization")
+    p.queueLength = try row.decode(forColumn: "queue_length")
+    p.instances = try row.decode(forColumn: "instances")
+    p.users = try row.decode(forColumn: "users")
+    p.replicaLag = try row.decode(forColumn: "replica_lag")
+    return p
+  }
+
+  static func insertVerdicts(_ verdicts: [VerdictRecord], runID: Int64, _ db: Database) throws {
+    let statement = try db.cachedStatement(
+      sql: """
+        INSERT INTO verdict (
+          run_id, territory, period, request_class, objective, target, higher_is_better, mean,
+          half_width, outcome, worst_window_local, worst_value)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    for v in verdicts {
+      try statement.execute(arguments: [
+        runID, v.territory, v.period, v.requestClass, v.objective, v.target, v.higherIsBetter, v.mean,
+        v.halfWidth, v.outcome, v.worstWindowLocal, v.worstValue,
+      ])
+    }
+  }
+
+  static func verdictRecord(_ row: Row) throws -> VerdictRecord {
+    VerdictRecord(
+      territory: try row.decode(forColumn: "territory"),
+      period: try row.decode(forColumn: "period"),
+      requestClass: try row.decode(forColumn: "request_class"),
+      objective: try row.decode(forColumn: "objective"),
+      target: try row.decode(forColumn: "target"),
+      higherIsBetter: try row.decode(forColumn: "higher_is_better"),
+      mean: try row.decode(Double?.self, forColumn: "mean") ?? .nan,
+      halfWidth: try row.decode(forColumn: "half_width"),
+      outcome: try row.decode(forColumn: "outcome"),
+      worstWindowLocal: try row.decode(forColumn: "worst_window_local"),
+      worstValue: try row.decode(forColumn: "worst_value"))
+  }
+
+  static func insertCosts(_ costs: [CostRecord], runID: Int64, _ db: Database) throws {
+    let statement = try db.cachedStatement(
+      sql: """
+        INSERT INTO cost (
+          run_id, territory, month, currency, instance_hours, instance_cost, database_node_hours,
+          database_cost)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    for c in costs {
+      try statement.execute(arguments: [
+        runID, c.territory, c.month, c.currency, c.instanceHours, c.instanceCost, c.databaseNodeHours,
+        c.databaseCost,
+      ])
+    }
+  }
+
+  static func costRecord(_ row: Row) throws -> CostRecord {
+    CostRecord(
+      territory: try row.decode(forColumn: "territory"),
+      month: try row.decode(forColumn: "month"),
+      currency: try row.decode(forColumn: "currency"),
+      instanceHours: try row.decode(Double?.self, forColumn: "instance_hours") ?? .nan,
+      instanceCost: try row.decode(Double?.self, forColumn: "instance_cost") ?? .nan,
+      databaseNodeHours: try row.decode(Double?.self, forColumn: "database_node_hours") ?? .nan,
+      databaseCost: try row.decode(Double?.self, forColumn: "database_cost") ?? .nan)
+  }
+
+  static func insertTargets(_ targets: [String: Double], runID: Int64, _ db: Database) throws {
+    let statement = try db.cachedStatement(sql: "INSERT INTO target (run_id, name, value) VALUES (?, ?, ?)")
+    // Sorted, so that the same run always writes the same rows in the same order.
+    for (name, value) in targets.sorted(by: { $0.key < $1.key }) {
+      try statement.execute(arguments: [runID, name, value])
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import GRDB
+
+extension ResultsStore {
+  /// The identifiers of the schema's migrations, oldest first.
+  package static var migrationIdentifiers: [String] { migrator.migrations }
+
+  /// The schema's history, one migration per shipped version.
+  ///
+  /// Migrations are SQL text, not built from Swift types: a shipped migration must never change,
+  /// or databases written by an older capsim would no longer open in a newer one (GRDB's
+  /// `Migrations.md`). Add a new migration instead of editing one. Tables are singular, columns
+  /// snake_case, so that `sqlite3` queries read naturally.
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+
+    migrator.registerMigration("v1: runs, series, verdicts, costs") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE run (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            capsim_version TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            scenario_name TEXT NOT NULL,
+            scenario_path TEXT NOT NULL,
+            scenario_text TEXT NOT NULL,
+            scenario_hash TEXT NOT NULL,
+            topology_path TEXT NOT NULL,
+            topology_text TEXT NOT NULL,
+            topology_hash TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            replications INTEGER NOT NULL,
+            horizon REAL NOT NULL,
+            series_interval REAL NOT NULL,
+            time_zone TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'interrupted')),
+            process_id INTEGER NOT NULL,
+            host_name TEXT NOT NULL,
+            wall_seconds REAL,
+            requests INTEGER,
+            message TEXT,
+            CHECK ((status = 'running') = (ended_at IS NULL))
+          );
+
+          CREATE TABLE series_point (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            territory TEXT NOT NULL,
+            tier TEXT NOT NULL,
+            request_class TEXT NOT NULL,
+            window_start REAL NOT NULL,
+            window_end REAL NOT NULL,
+            local_start TEXT NOT NULL,
+            period TEXT NOT NULL,
+            demand_multiplier REAL,
+            arrivals REAL,
+            completions REAL,
+            errors_queue_full REAL,
+            errors_timeout REAL,
+            errors_no_connection REAL,
+            errors_node_down REAL,
+            latency_p50 REAL,
+            latency_p95 REAL,
+            latency_p99 REAL,
+            utilization REAL,
+            queue_length REAL,
+            instances REAL,
+            users REAL,
+            replica_lag REAL
+          );
+          CREATE INDEX series_point_on_run_territory_tier_class_window
+            ON series_point(run_id, territory, tier, request_class, window_start);
+
+          CREATE TABLE verdict (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            territory TEXT NOT NULL,
+            period TEXT NOT NULL,
+            request_class TEXT NOT NULL,
+            objective TEXT NOT NULL,
+            target REAL,
+            higher_is_better INTEGER NOT NULL CHECK (higher_is_better IN (0, 1)),
+            mean REAL,
+            half_width REAL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('pass', 'marginal', 'fail', 'info')),
+            worst_window_local TEXT,
+            worst_value REAL
+          );
+          CREATE INDEX verdict_on_run ON verdict(run_id);
+
+          CREATE TABLE cost (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            territory TEXT NOT NULL,
+            month TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            instance_hours REAL,
+            instance_cost REAL,
+            database_node_hours REAL,
+            database_cost REAL
+          );
+          CREATE INDEX cost_on_run ON cost(run_id);
+          """)
+    }
+
+    migrator.registerMigration("v2: targets") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE target (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            value REAL,
+            UNIQUE (run_id, name)
+          );
+          """)
+    }
+
+    return migrator
+  }
+}
