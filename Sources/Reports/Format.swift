@@ -24,6 +24,7 @@ enum Format {
     guard x.isFinite else { return grouped(x) }
     let a = abs(x)
     if a == 0 { return "0" }
+    if x == x.rounded() && a < 1e15 { return grouped(x, decimals: 0) }
     if a >= 100 { return grouped(x, decimals: 0) }
     if a >= 10 { return grouped(x, decimals: 1) }
     if a >= 1 { return grouped(x, decimals: 2) }

@@ -95,7 +95,7 @@ enum HTML {
     dl.meta dd { margin: 0; overflow-wrap: anywhere; }
     code { font: 12.5px ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; }
     table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
-    caption { text-align: left; color: var(--muted); padding: 2px 0 6px; }
+    caption { text-align: left; color: var(--muted); padding: 2px 0 6px; white-space: nowrap; }
     th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
     th { background: var(--panel); font-weight: 600; }
     td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -112,6 +112,7 @@ enum HTML {
     .counts .badge { margin-right: 6px; }
     .delta-worse { color: var(--fail); }
     .delta-better { color: var(--pass); }
+    .delta-none { color: var(--muted); }
     .muted { color: var(--muted); }
     figure.chart { margin: 14px 0 22px; }
     figure.chart figcaption { font-weight: 600; margin-bottom: 2px; }
@@ -120,7 +121,7 @@ enum HTML {
     svg .grid { stroke: #e6e9ef; stroke-width: 1; }
     svg .axis { stroke: #8b93a3; stroke-width: 1; }
     svg .band { fill: #fbf3dc; }
-    svg text.band-label { fill: #8a6d1f; font-size: 10.5px; }
+    svg text.band-label { fill: #8a6d1f; font-size: 10.5px; paint-order: stroke; stroke: #fbf3dc; stroke-width: 3px; }
     svg text.axis-title { fill: var(--muted); }
     svg text.note { fill: var(--muted); font-size: 10.5px; }
     details pre { background: var(--panel); padding: 10px; overflow-x: auto; font-size: 12px; }

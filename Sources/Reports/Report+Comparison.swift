@@ -151,7 +151,8 @@ extension Report {
     guard !pairs.isEmpty else { return "<p class=\"muted\">No verdicts recorded.</p>\n" }
     let rows = pairs.map { p -> [String] in
       let delta = p.delta.map { d in
-        "<span class=\"\(p.deltaIsWorse ? "delta-worse" : "delta-better")\">\(HTML.escape(p.unit.delta(d)))</span>"
+        let cls = d == 0 ? "delta-none" : p.deltaIsWorse ? "delta-worse" : "delta-better"
+        return "<span class=\"\(cls)\">\(HTML.escape(p.unit.delta(d)))</span>"
       }
       let change = p.isWorse ? " ▼ worse" : p.isBetter ? " ▲ better" : p.isChanged ? " changed" : ""
       return [
@@ -176,7 +177,7 @@ extension Report {
     func pair(_ make: (RunIndex) -> [ChartPoint]) -> [SVGChart.Series] {
       [
         .init(name: "baseline", color: base, points: make(b)),
-        .init(name: "what-if", color: what, points: make(w)),
+        .init(name: "what-if", color: what, points: make(w), dashed: true),
       ].filter { !$0.points.isEmpty }
     }
     var out: [SVGChart] = []

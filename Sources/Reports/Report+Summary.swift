@@ -112,8 +112,16 @@ struct Summary: Encodable {
       t.total += c.instanceCost + c.databaseCost
       costs[c.currency] = t
     }
+    // Cents, so that sums read 285.6 rather than 285.59999999999997.
+    for k in costs.keys {
+      costs[k]!.instance_cost = Summary.cents(costs[k]!.instance_cost)
+      costs[k]!.database_cost = Summary.cents(costs[k]!.database_cost)
+      costs[k]!.total = Summary.cents(costs[k]!.total)
+    }
     cost_totals = costs
   }
+
+  static func cents(_ x: Double) -> Double { (x * 100).rounded() / 100 }
 }
 
 struct ComparisonSummary: Encodable {
@@ -148,7 +156,11 @@ struct ComparisonSummary: Encodable {
     for (currency, t) in Report.costTotals(w.costs) {
       costs[currency, default: .init(baseline: 0, what_if: 0, difference: 0)].what_if = t.instance + t.database
     }
-    for k in costs.keys { costs[k]!.difference = costs[k]!.what_if - costs[k]!.baseline }
+    for k in costs.keys {
+      costs[k]!.baseline = Summary.cents(costs[k]!.baseline)
+      costs[k]!.what_if = Summary.cents(costs[k]!.what_if)
+      costs[k]!.difference = Summary.cents(costs[k]!.what_if - costs[k]!.baseline)
+    }
     cost_difference = costs
   }
 }

@@ -19,7 +19,10 @@ struct RunIndex {
     /// Which series (tier or class) it came from, where there are several.
     var source: String = ""
 
-    var local: String { LocalTime.readable(point.localStart) }
+    /// "Fri 04 Dec 14:00": the year is on the time axis.
+    var local: String {
+      LocalTime(point.localStart).map { "\($0.dayLabel) \($0.clockLabel)" } ?? point.localStart
+    }
   }
 
   let data: RunData
@@ -78,7 +81,7 @@ struct RunIndex {
 
   /// One time axis for the whole run, so that every chart lines up.
   func timeAxis(alsoOf other: RunData? = nil) -> TimeAxis {
-    let all = data.series.filter { $0.tier == "all" && $0.requestClass == "all" } + (other?.series ?? [])
+    let all = (data.series + (other?.series ?? [])).filter { $0.tier == "all" && $0.requestClass == "all" }
     let rows = all.isEmpty ? data.series : all
     return TimeAxis(
       windows: rows.map { ($0.windowStart, $0.windowEnd, $0.localStart) }, timeZone: data.run.timeZone)

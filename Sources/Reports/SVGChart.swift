@@ -95,7 +95,6 @@ struct SVGChart {
       let x1 = px(b.to)
       out += "<rect class=\"band\" x=\"\(n(x0))\" y=\"\(n(top))\" width=\"\(n(max(1, x1 - x0)))\" "
       out += "height=\"\(n(plotHeight))\"/>"
-      out += "<text class=\"band-label\" x=\"\(n(x0 + 3))\" y=\"\(n(top + 12))\">\(HTML.escape(b.label))</text>"
     }
 
     // Value axis: grid lines and labels.
@@ -126,6 +125,11 @@ struct SVGChart {
     out += "<text class=\"axis-title\" x=\"\(n(left + plotWidth / 2))\" y=\"\(n(baseY + 36))\" "
     out += "text-anchor=\"middle\">\(HTML.escape(timeAxis.title))</text>"
 
+    // Season names over the grid lines.
+    for b in bands {
+      out += "<text class=\"band-label\" x=\"\(n(px(b.from) + 3))\" y=\"\(n(top + 12))\">\(HTML.escape(b.label))</text>"
+    }
+
     // Series: a band where buckets hold several points, then the line.
     for (s, buckets) in drawn where !buckets.isEmpty {
       if buckets.contains(where: { $0.count > 1 }) {
@@ -139,12 +143,16 @@ struct SVGChart {
       out += "points=\"\(buckets.map { "\(n(px($0.x))),\(n(py($0.max)))" }.joined(separator: " "))\"/>"
     }
 
-    // Targets over the data, labelled at the right end.
-    for t in thresholds {
+    // Targets over the data, labelled above their right end; labels of close targets stack
+    // upwards instead of overprinting.
+    var lastLabelY = Double.infinity
+    for t in thresholds.sorted(by: { $0.value < $1.value }) {
       let y = py(t.value)
+      let labelY = max(top + 10, min(y - 4, lastLabelY - 13))
+      lastLabelY = labelY
       out += "<line x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(y))\" "
       out += "stroke=\"\(t.color)\" stroke-width=\"1.4\" stroke-dasharray=\"7 4\"/>"
-      out += "<text x=\"\(n(left + plotWidth - 4))\" y=\"\(n(y - 4))\" text-anchor=\"end\" "
+      out += "<text x=\"\(n(left + plotWidth - 4))\" y=\"\(n(labelY))\" text-anchor=\"end\" "
       out += "style=\"fill:\(t.color);paint-order:stroke;stroke:#fff;stroke-width:3px\">\(HTML.escape(t.name))</text>"
     }
 

@@ -72,7 +72,7 @@ private let chartTitles = [
     #expect(count("<span class=\"badge fail\">FAIL</span>", in: html) >= 2)  // glance + table
     #expect(html.contains("<tr class=\"fail\">"))
     #expect(html.contains("<tr class=\"marginal\">"))
-    #expect(html.contains("520 ms ± 20.0 ms"))
+    #expect(html.contains("520 ms ± 20 ms"))
     #expect(html.contains("&lt; 450 ms"))
     #expect(html.contains("≥ 99.900 %"))
   }
@@ -179,7 +179,7 @@ private let chartTitles = [
     let md = Report.markdown(data)
     #expect(md.hasPrefix("# capsim report: freshfoodz\\_winter") || md.hasPrefix("# capsim report: freshfoodz-winter"))
     #expect(md.contains("| Territory | Period | Class | Objective | Measured | Target | Outcome | Worst window |"))
-    #expect(md.contains("| CH | christmas | all | p95 latency | 520 ms ± 20.0 ms | < 450 ms | ❌ **FAIL** |"))
+    #expect(md.contains("| CH | christmas | all | p95 latency | 520 ms ± 20 ms | < 450 ms | ❌ **FAIL** |"))
     #expect(md.contains("**1 FAIL**"))
     #expect(md.contains("per-class verdicts pass and are not listed"))
     #expect(md.contains("## Key peaks"))
