@@ -18,12 +18,13 @@ enum Charts {
   }
 
   /// A circle and label at the largest point of `points`.
-  static func peakNote(_ points: [ChartPoint], rows: [SeriesPoint], _ text: (Double) -> String) -> [SVGChart.Annotation] {
+  static func peakNote(
+    _ points: [ChartPoint], rows: [SeriesPoint], _ text: (Double) -> String
+  ) -> [SVGChart.Annotation] {
     guard let top = points.max(by: { $0.y < $1.y }), top.y > 0 else { return [] }
-    let local = rows.first { $0.windowStart == top.x }.map { LocalTime($0.localStart)?.dayLabel ?? "" } ?? ""
-    let clock = rows.first { $0.windowStart == top.x }.flatMap { LocalTime($0.localStart)?.clockLabel } ?? ""
-    let when = [local, clock].filter { !$0.isEmpty }.joined(separator: " ")
-    return [.init(x: top.x, y: top.y, text: "peak \(text(top.y))" + (when.isEmpty ? "" : ", \(when)"))]
+    let when = rows.first { $0.windowStart == top.x }.flatMap { LocalTime($0.localStart) }
+    let label = when.map { ", \($0.dayLabel) \($0.clockLabel)" } ?? ""
+    return [.init(x: top.x, y: top.y, text: "peak \(text(top.y))" + label)]
   }
 
   static func latencyThresholds(_ index: RunIndex, _ territory: String) -> [SVGChart.Threshold] {
@@ -115,14 +116,15 @@ enum Charts {
 
   /// Replication lag of each replica, in ms below a second and in s above.
   static func replicaLag(_ index: RunIndex, _ territory: String, _ axis: TimeAxis) -> SVGChart? {
-    let raw = index.nodes(territory).map { node in
-      (node, line(index.points(territory, tier: node)) { $0.replicaLag })
-    }.filter { !$0.1.isEmpty }
+    // Each node keeps the colour it has on the utilization chart.
+    let raw = index.nodes(territory).enumerated().map { i, node in
+      (node, SVG.color(i + 1), line(index.points(territory, tier: node)) { $0.replicaLag })
+    }.filter { !$0.2.isEmpty }
     guard !raw.isEmpty else { return nil }
-    let inMilliseconds = (raw.flatMap(\.1).map(\.y).max() ?? 0) < 1
+    let inMilliseconds = (raw.flatMap(\.2).map(\.y).max() ?? 0) < 1
     let scale = inMilliseconds ? 1_000.0 : 1
-    let series = raw.enumerated().map { i, r in
-      SVGChart.Series(name: r.0, color: SVG.color(i + 1), points: r.1.map { .init(x: $0.x, y: $0.y * scale) })
+    let series = raw.map { node, color, points in
+      SVGChart.Series(name: node, color: color, points: points.map { .init(x: $0.x, y: $0.y * scale) })
     }
     return SVGChart(
       title: "Replica lag — \(territory)", unit: inMilliseconds ? "replica lag (ms)" : "replica lag (s)", time: axis,
@@ -142,15 +144,16 @@ enum Charts {
         series.append(.init(name: cause.name, color: SVG.color([1, 4, 3, 6][i]), points: points))
       }
     }
-    let thresholds = index.errorRateTarget(territory).map {
-      [SVGChart.Threshold(name: "target \(Format.percent($0))", value: $0 * 100, color: SVG.targetColor)]
-    } ?? []
+    let thresholds =
+      index.errorRateTarget(territory).map {
+        [SVGChart.Threshold(name: "target \(Format.percent($0))", value: $0 * 100, color: SVG.targetColor)]
+      } ?? []
     return SVGChart(
       title: "Errors by cause — \(territory)", unit: "failed requests (% of arrivals)", time: axis, series: series,
       thresholds: thresholds, bands: index.seasons(territory))
   }
 
-  /// Cost per month in one currency, stacked by territory and instances vs. database.
+  /// Cost per month in one currency, stacked by territory and by instances against database.
   static func costs(_ costs: [CostRecord], currency: String) -> SVGBarChart? {
     let rows = costs.filter { $0.currency == currency }
     guard !rows.isEmpty else { return nil }

@@ -70,7 +70,8 @@ enum Comparison {
         c.instanceCost + c.databaseCost
     }
     return rows.keys.sorted().map {
-      CostRow(month: $0.month, territory: $0.territory, currency: $0.currency, baseline: rows[$0]!.0, whatIf: rows[$0]!.1)
+      CostRow(
+        month: $0.month, territory: $0.territory, currency: $0.currency, baseline: rows[$0]!.0, whatIf: rows[$0]!.1)
     }
   }
 
@@ -111,9 +112,13 @@ extension Report {
     body += "<section>\n<h2 id=\"runs\">Runs</h2>\n" + runsTable(baseline.run, whatIf.run) + "</section>\n"
 
     body += "<section>\n<h2 id=\"verdicts\">SLO verdicts</h2>\n<p class=\"counts\">Baseline: "
-    for (o, n) in VerdictText.counts(baseline.verdicts) where n > 0 || o != "info" { body += HTML.outcomeBadge(o) + " \(n) " }
+    for (o, n) in VerdictText.counts(baseline.verdicts) where n > 0 || o != "info" {
+      body += HTML.outcomeBadge(o) + " \(n) "
+    }
     body += "<br>What-if: "
-    for (o, n) in VerdictText.counts(whatIf.verdicts) where n > 0 || o != "info" { body += HTML.outcomeBadge(o) + " \(n) " }
+    for (o, n) in VerdictText.counts(whatIf.verdicts) where n > 0 || o != "info" {
+      body += HTML.outcomeBadge(o) + " \(n) "
+    }
     let worse = pairs.filter(\.isWorse).count
     let better = pairs.filter(\.isBetter).count
     body += "<br>Outcomes changed: \(worse) worse, \(better) better.</p>\n"
@@ -166,8 +171,10 @@ extension Report {
     }
     let classes = pairs.map { p -> String? in p.isWorse ? "worse" : p.isBetter ? "better" : nil }
     return HTML.table(
-      ["Territory", "Period", "Class", "Objective", "Target", "Baseline", "What-if", "Δ", "Baseline outcome",
-       "What-if outcome"], rows, numeric: [4, 5, 6, 7], rowClasses: classes)
+      [
+        "Territory", "Period", "Class", "Objective", "Target", "Baseline", "What-if", "Δ", "Baseline outcome",
+        "What-if outcome",
+      ], rows, numeric: [4, 5, 6, 7], rowClasses: classes)
   }
 
   /// Demand, p95 and instances of both runs in one chart each.
@@ -247,7 +254,8 @@ extension Report {
     out += "## Changed outcomes\n\n"
     out += changed.isEmpty ? "No verdict changed its outcome.\n\n" : verdictPairs(changed) + "\n"
     let shown = pairs.filter { $0.key.requestClass == "all" }
-    out += "## SLO verdicts (all classes)\n\n" + (shown.isEmpty ? "No verdicts recorded.\n" : verdictPairs(shown)) + "\n"
+    out +=
+      "## SLO verdicts (all classes)\n\n" + (shown.isEmpty ? "No verdicts recorded.\n" : verdictPairs(shown)) + "\n"
     out += "## Cost difference\n\n"
     let rows = Comparison.costRows(baseline.costs, whatIf.costs)
     if rows.isEmpty {

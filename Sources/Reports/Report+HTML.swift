@@ -99,8 +99,10 @@ extension Report {
       ]
     }
     return HTML.table(
-      ["Territory", "Peak p95", "Peak demand", "Max instances", "Peak app CPU", "Peak DB utilization",
-       "Max replica lag"], rows, caption: "Key peaks (hourly window means over replications)")
+      [
+        "Territory", "Peak p95", "Peak demand", "Max instances", "Peak app CPU", "Peak DB utilization",
+        "Max replica lag",
+      ], rows, caption: "Key peaks (hourly window means over replications)")
   }
 
   /// "312 ms" with the window (and node) under it.
@@ -151,8 +153,10 @@ extension Report {
     }
     guard !rows.isEmpty else { return "<p class=\"muted\">No series recorded.</p>\n" }
     return HTML.table(
-      ["Territory", "Period", "Hours", "Peak demand (req/s)", "Peak users", "Mean instances", "Max instances",
-       "Peak app CPU", "Peak DB utilization", "Peak p95", "Max replica lag"],
+      [
+        "Territory", "Period", "Hours", "Peak demand (req/s)", "Peak users", "Mean instances", "Max instances",
+        "Peak app CPU", "Peak DB utilization", "Peak p95", "Max replica lag",
+      ],
       rows, numeric: Set(2...10))
   }
 
@@ -175,8 +179,10 @@ extension Report {
     out += HTML.table(
       ["Currency", "Instance cost", "Database cost", "Total"],
       totals.map { c, t in
-        [HTML.escape(c), Format.grouped(t.instance, decimals: 2), Format.grouped(t.database, decimals: 2),
-         "<strong>\(Format.grouped(t.instance + t.database, decimals: 2))</strong>"]
+        [
+          HTML.escape(c), Format.grouped(t.instance, decimals: 2), Format.grouped(t.database, decimals: 2),
+          "<strong>\(Format.grouped(t.instance + t.database, decimals: 2))</strong>",
+        ]
       }, numeric: [1, 2, 3], caption: "Totals over the run, per currency (no conversion between currencies)")
     for (currency, _) in totals {
       if let chart = Charts.costs(costs, currency: currency) { out += Charts.figure(chart) }

@@ -12,18 +12,21 @@ extension Report {
     out += "**Verdicts:** " + Markdown.counts(data.verdicts) + "\n\n"
     out += "## SLO verdicts\n\n" + Markdown.verdictTable(data.verdicts) + "\n"
     out += "## Key peaks\n\n"
-    out += Markdown.table(
-      ["Territory", "Peak p95", "Peak demand", "Max instances", "Peak app CPU", "Peak DB utilization",
-       "Max replica lag"],
-      index.territories.map { t in
-        let f = index.figures(t)
-        return [
-          Markdown.escape(t), Markdown.peak(f.p95, Format.milliseconds),
-          Markdown.peak(f.demand) { Format.short($0) + " req/s" }, Markdown.peak(f.instances, Format.short),
-          Markdown.peak(f.appCPU) { Format.percent($0) }, Markdown.peak(f.databaseUtilization) { Format.percent($0) },
-          Markdown.peak(f.replicaLag, Format.duration),
-        ]
-      }) + "\n"
+    out +=
+      Markdown.table(
+        [
+          "Territory", "Peak p95", "Peak demand", "Max instances", "Peak app CPU", "Peak DB utilization",
+          "Max replica lag",
+        ],
+        index.territories.map { t in
+          let f = index.figures(t)
+          return [
+            Markdown.escape(t), Markdown.peak(f.p95, Format.milliseconds),
+            Markdown.peak(f.demand) { Format.short($0) + " req/s" }, Markdown.peak(f.instances, Format.short),
+            Markdown.peak(f.appCPU) { Format.percent($0) }, Markdown.peak(f.databaseUtilization) { Format.percent($0) },
+            Markdown.peak(f.replicaLag, Format.duration),
+          ]
+        }) + "\n"
     out += "## Cost per month\n\n" + Markdown.costs(data.costs)
     return out
   }
@@ -57,7 +60,8 @@ enum Markdown {
   /// "`scenario.yaml` · 7 days, hourly windows · Europe/Berlin · 10 replications · seed 42 · complete".
   static func runLine(_ run: RunRecord) -> String {
     var facts = [
-      escape(run.scenarioPath), "\(Format.span(seconds: run.horizon)) simulated, "
+      escape(run.scenarioPath),
+      "\(Format.span(seconds: run.horizon)) simulated, "
         + "\(Format.window(seconds: run.seriesInterval)) windows",
       "\(run.replications) replication\(run.replications == 1 ? "" : "s")", "seed \(run.seed)",
       escape(run.status.rawValue), "capsim \(escape(run.capsimVersion))",

@@ -103,8 +103,10 @@ struct Summary: Encodable {
     peak_p95 = peaks
     var costs: [String: CostTotal] = [:]
     for c in data.costs {
-      var t = costs[c.currency] ?? CostTotal(
-        instance_hours: 0, instance_cost: 0, database_node_hours: 0, database_cost: 0, total: 0)
+      var t =
+        costs[c.currency]
+        ?? CostTotal(
+          instance_hours: 0, instance_cost: 0, database_node_hours: 0, database_cost: 0, total: 0)
       t.instance_hours += c.instanceHours
       t.instance_cost += c.instanceCost
       t.database_node_hours += c.databaseNodeHours

@@ -54,7 +54,8 @@ struct SVGChart {
     let bucketSize = drawn.map { $0.1.map(\.count).max() ?? 1 }.max() ?? 1
     let plotWidth = width - left - right
 
-    var legendItems = drawn.map { s, _ in SVG.LegendItem(name: s.name, color: s.color, mark: s.dashed ? .dashed : .line) }
+    var legendItems = drawn.map { s, _ in SVG.LegendItem(name: s.name, color: s.color, mark: s.dashed ? .dashed : .line)
+    }
     legendItems += thresholds.map { SVG.LegendItem(name: "\($0.name)", color: $0.color, mark: .dashed) }
     if bucketSize > 1 {
       let hours = Double(bucketSize) * stepSeconds / 3_600
@@ -120,7 +121,8 @@ struct SVGChart {
         out += "<text x=\"\(n(x + 3))\" y=\"\(n(baseY + 17))\">\(HTML.escape(t.label))</text>"
       }
     }
-    out += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(baseY))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(baseY))\"/>"
+    out +=
+      "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(baseY))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(baseY))\"/>"
     out += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(baseY))\"/>"
     out += "<text class=\"axis-title\" x=\"\(n(left + plotWidth / 2))\" y=\"\(n(baseY + 36))\" "
     out += "text-anchor=\"middle\">\(HTML.escape(timeAxis.title))</text>"

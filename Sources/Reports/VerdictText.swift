@@ -72,7 +72,8 @@ enum VerdictText {
     var counts: [String: Int] = ["pass": 0, "marginal": 0, "fail": 0, "info": 0]
     for v in verdicts { counts[v.outcome.lowercased(), default: 0] += 1 }
     let known = ["pass", "marginal", "fail", "info"]
-    return known.map { ($0, counts[$0]!) } + counts.keys.filter { !known.contains($0) }.sorted().map { ($0, counts[$0]!) }
+    return known.map { ($0, counts[$0]!) }
+      + counts.keys.filter { !known.contains($0) }.sorted().map { ($0, counts[$0]!) }
   }
 
   /// Matches verdicts of two runs by territory, period, class and objective.

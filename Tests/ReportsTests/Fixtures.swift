@@ -113,8 +113,13 @@ enum Fixtures {
       for (month, hours) in instanceHours[territory]!.sorted(by: { $0.key < $1.key }) {
         let price = territory == "DE" ? 0.12 : 0.14
         let nodes = Double(1 + (o.replicas[territory]?.count ?? 0))
-        let nodeHours = nodes * Double(series.filter { $0.territory == territory && $0.tier == "all"
-          && $0.requestClass == "all" && $0.localStart.hasPrefix(month) }.count)
+        let nodeHours =
+          nodes
+          * Double(
+            series.filter {
+              $0.territory == territory && $0.tier == "all"
+                && $0.requestClass == "all" && $0.localStart.hasPrefix(month)
+            }.count)
         costs.append(
           CostRecord(
             territory: territory, month: month, currency: currency[territory] ?? "EUR", instanceHours: hours,
@@ -146,8 +151,9 @@ enum Fixtures {
     }
   }
 
-  /// Per territory and period: every objective, then p95 per class. CH's christmas p95 fails
-  /// (passes with more capacity), DE's christmas error rate is marginal.
+  /// Per territory and period: every objective, then p95 per class.
+  ///
+  /// CH's christmas p95 fails (passes with more capacity), DE's christmas error rate is marginal.
   static func verdicts(_ o: Options) -> [VerdictRecord] {
     var out: [VerdictRecord] = []
     for t in o.territories {

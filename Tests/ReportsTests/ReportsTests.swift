@@ -326,7 +326,8 @@ private let chartTitles = [
     let week = Fixtures.week()
     try Report.write(week, to: folder.appendingPathComponent("week").path)
     try Report.write(
-      Fixtures.run(.init(start: (2026, 1, 5), days: 364, spikeHour: 4_000)), to: folder.appendingPathComponent("year").path)
+      Fixtures.run(.init(start: (2026, 1, 5), days: 364, spikeHour: 4_000)),
+      to: folder.appendingPathComponent("year").path)
     let whatIf = Fixtures.week {
       $0.name = "freshfoodz-winter-more-ch"
       $0.capacity = 1.5
