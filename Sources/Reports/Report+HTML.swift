@@ -17,12 +17,14 @@ extension Report {
     body += "<a href=\"#verdicts\">SLO verdicts</a><a href=\"#capacity\">Capacity</a><a href=\"#costs\">Costs</a>"
     body += "<a href=\"#run\">Run</a></nav>\n"
     body += glance(index)
+    // In the order an architect reads them; a missing chart is left out, or noted where its
+    // absence says something.
+    let charts: [(make: (RunIndex, String, TimeAxis) -> SVGChart?, missing: String?)] = [
+      (Charts.demand, nil), (Charts.latency, nil), (Charts.classLatency, nil), (Charts.instances, nil),
+      (Charts.utilization, nil), (Charts.replicaLag, "No replica lag recorded."), (Charts.errors, nil),
+    ]
     for (i, t) in index.territories.enumerated() {
       body += "<section>\n<h2 id=\"territory-\(i)\">Territory \(HTML.escape(t))</h2>\n"
-      let charts: [(make: (RunIndex, String, TimeAxis) -> SVGChart?, missing: String?)] = [
-        (Charts.demand, nil), (Charts.latency, nil), (Charts.classLatency, nil), (Charts.instances, nil),
-        (Charts.utilization, nil), (Charts.replicaLag, "No replica lag recorded."), (Charts.errors, nil),
-      ]
       guard !index.points(t).isEmpty else {
         body += "<p class=\"muted\">No series recorded.</p>\n</section>\n"
         continue

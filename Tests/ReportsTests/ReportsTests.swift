@@ -222,7 +222,9 @@ private let chartTitles = [
   }
 
   @Test func writesTheThreeFiles() throws {
-    let folder = try temporaryFolder().appendingPathComponent("nested/report")
+    let root = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let folder = root.appendingPathComponent("nested/report")
     try Report.write(data, to: folder.path)
     for name in ["index.html", "report.md", "summary.json"] {
       let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
@@ -272,6 +274,7 @@ private let chartTitles = [
 
   @Test func writesTheThreeFiles() throws {
     let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
     try Report.writeComparison(baseline: baseline, whatIf: whatIf, to: folder.path)
     let json = try Data(contentsOf: folder.appendingPathComponent("summary.json"))
     let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
@@ -293,6 +296,7 @@ private let chartTitles = [
   func rendersInHeadlessChromium() throws {
     // Given a report on disk
     let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
     let data = Fixtures.week()
     try Report.write(data, to: folder.path)
     let page = folder.appendingPathComponent("index.html")
