@@ -1,0 +1,187 @@
+import RunRecords
+
+/// The charts of a territory, each built from a run's series; nil where the run recorded
+/// nothing to draw.
+enum Charts {
+  /// A chart in its figure, with the title above it.
+  static func figure(_ chart: SVGChart) -> String {
+    "<figure class=\"chart\"><figcaption>\(HTML.escape(chart.title))</figcaption>\n\(chart.svg())\n</figure>\n"
+  }
+
+  static func figure(_ chart: SVGBarChart) -> String {
+    "<figure class=\"chart\"><figcaption>\(HTML.escape(chart.title))</figcaption>\n\(chart.svg())\n</figure>\n"
+  }
+
+  /// Points of `rows` where `value` is defined, at each window's start.
+  static func line(_ rows: [SeriesPoint], _ value: (SeriesPoint) -> Double?) -> [ChartPoint] {
+    rows.compactMap { p in value(p).map { ChartPoint(x: p.windowStart, y: $0) } }
+  }
+
+  /// A circle and label at the largest point of `points`.
+  static func peakNote(
+    _ points: [ChartPoint], rows: [SeriesPoint], _ text: (Double) -> String
+  ) -> [SVGChart.Annotation] {
+    guard let top = points.max(by: { $0.y < $1.y }), top.y > 0 else { return [] }
+    let when = rows.first { $0.windowStart == top.x }.flatMap { LocalTime($0.localStart) }
+    let label = when.map { ", \($0.dayLabel) \($0.clockLabel)" } ?? ""
+    return [.init(x: top.x, y: top.y, text: "peak \(text(top.y))" + label)]
+  }
+
+  static func latencyThresholds(_ index: RunIndex, _ territory: String) -> [SVGChart.Threshold] {
+    let targets = index.latencyTargets(territory)
+    var out: [SVGChart.Threshold] = []
+    if let t = targets.normal {
+      out.append(.init(name: "p95 target \(Format.milliseconds(t))", value: t * 1_000, color: SVG.targetColor))
+    }
+    if let t = targets.peak, t != targets.normal {
+      out.append(
+        .init(name: "season p95 target \(Format.milliseconds(t))", value: t * 1_000, color: SVG.peakTargetColor))
+    }
+    return out
+  }
+
+  /// Arrivals per second against what the instances running could serve at 100 % app CPU.
+  static func demand(_ index: RunIndex, _ territory: String, _ axis: TimeAxis) -> SVGChart? {
+    let rows = index.points(territory)
+    let demand = line(rows, RunIndex.arrivalRate)
+    guard !demand.isEmpty else { return nil }
+    var series = [SVGChart.Series(name: "arrivals/s", color: SVG.color(0), points: demand)]
+    if let mu = index.requestsPerInstanceSecond(territory) {
+      let capacity = line(index.instanceRows(territory)) { $0.instances.map { $0 * mu } }
+      series.append(
+        .init(
+          name: "capacity at 100 % app CPU (instances × \(Format.short(mu)) req/s)", color: SVG.color(1),
+          points: capacity, dashed: true))
+    }
+    return SVGChart(
+      title: "Demand and capacity — \(territory)", unit: "requests/s", time: axis, series: series,
+      bands: index.seasons(territory), annotations: peakNote(demand, rows: rows) { Format.short($0) + " req/s" })
+  }
+
+  /// End-to-end p50, p95 and p99 with the p95 targets.
+  static func latency(_ index: RunIndex, _ territory: String, _ axis: TimeAxis) -> SVGChart? {
+    let rows = index.points(territory)
+    let quantiles: [(String, KeyPath<SeriesPoint, Double?>, String)] = [
+      ("p50", \.latencyP50, SVG.color(5)), ("p95", \.latencyP95, SVG.color(0)), ("p99", \.latencyP99, SVG.color(1)),
+    ]
+    let series = quantiles.map { name, key, color in
+      SVGChart.Series(name: name, color: color, points: line(rows) { $0[keyPath: key].map { $0 * 1_000 } })
+    }.filter { !$0.points.isEmpty }
+    guard !series.isEmpty else { return nil }
+    let p95 = series.first { $0.name == "p95" }?.points ?? []
+    return SVGChart(
+      title: "Latency — \(territory)", unit: "latency (ms)", time: axis, series: series,
+      thresholds: latencyThresholds(index, territory), bands: index.seasons(territory),
+      annotations: peakNote(p95, rows: rows) { "p95 " + Format.short($0) + " ms" })
+  }
+
+  /// p95 of each request class.
+  static func classLatency(_ index: RunIndex, _ territory: String, _ axis: TimeAxis) -> SVGChart? {
+    let series = index.classes(territory).enumerated().map { i, c in
+      SVGChart.Series(
+        name: c, color: SVG.color(i),
+        points: line(index.points(territory, requestClass: c)) { $0.latencyP95.map { $0 * 1_000 } })
+    }.filter { !$0.points.isEmpty }
+    guard !series.isEmpty else { return nil }
+    return SVGChart(
+      title: "p95 latency by request class — \(territory)", unit: "p95 latency (ms)", time: axis, series: series,
+      thresholds: latencyThresholds(index, territory), bands: index.seasons(territory))
+  }
+
+  static func instances(_ index: RunIndex, _ territory: String, _ axis: TimeAxis) -> SVGChart? {
+    let rows = index.instanceRows(territory)
+    let points = line(rows) { $0.instances }
+    guard !points.isEmpty else { return nil }
+    return SVGChart(
+      title: "Instances — \(territory)", unit: "app instances", time: axis,
+      series: [.init(name: "instances (mean over replications)", color: SVG.color(2), points: points)],
+      bands: index.seasons(territory), annotations: peakNote(points, rows: rows) { Format.short($0) })
+  }
+
+  /// App CPU and each database node, in percent.
+  static func utilization(_ index: RunIndex, _ territory: String, _ axis: TimeAxis) -> SVGChart? {
+    var series: [SVGChart.Series] = []
+    let app = line(index.appRows(territory)) { $0.utilization.map { $0 * 100 } }
+    if !app.isEmpty { series.append(.init(name: "app CPU", color: SVG.color(0), points: app)) }
+    for (i, node) in index.nodes(territory).enumerated() {
+      let points = line(index.points(territory, tier: node)) { $0.utilization.map { $0 * 100 } }
+      if !points.isEmpty { series.append(.init(name: node, color: SVG.color(i + 1), points: points)) }
+    }
+    guard !series.isEmpty else { return nil }
+    let top = series.flatMap(\.points).map(\.y).max() ?? 0
+    return SVGChart(
+      title: "Utilization by tier — \(territory)", unit: "utilization (%)", time: axis, series: series,
+      bands: index.seasons(territory), fixedUpper: top <= 100 ? 100 : nil)
+  }
+
+  /// Replication lag of each replica, in ms below a second and in s above.
+  static func replicaLag(_ index: RunIndex, _ territory: String, _ axis: TimeAxis) -> SVGChart? {
+    // Each node keeps the colour it has on the utilization chart.
+    let raw = index.nodes(territory).enumerated().map { i, node in
+      (node, SVG.color(i + 1), line(index.points(territory, tier: node)) { $0.replicaLag })
+    }.filter { !$0.2.isEmpty }
+    guard !raw.isEmpty else { return nil }
+    let inMilliseconds = (raw.flatMap(\.2).map(\.y).max() ?? 0) < 1
+    let scale = inMilliseconds ? 1_000.0 : 1
+    let series = raw.map { node, color, points in
+      SVGChart.Series(name: node, color: color, points: points.map { .init(x: $0.x, y: $0.y * scale) })
+    }
+    return SVGChart(
+      title: "Replica lag — \(territory)", unit: inMilliseconds ? "replica lag (ms)" : "replica lag (s)", time: axis,
+      series: series, bands: index.seasons(territory))
+  }
+
+  /// Failed requests by cause as a share of arrivals, with their total and the target.
+  static func errors(_ index: RunIndex, _ territory: String, _ axis: TimeAxis) -> SVGChart? {
+    let rows = index.points(territory)
+    var series: [SVGChart.Series] = []
+    let total = line(rows) { RunIndex.errorFraction($0, nil).map { $0 * 100 } }
+    guard !total.isEmpty else { return nil }
+    series.append(.init(name: "all causes", color: "#1d2330", points: total))
+    for (i, cause) in RunIndex.ErrorCause.allCases.enumerated() {
+      let points = line(rows) { RunIndex.errorFraction($0, cause).map { $0 * 100 } }
+      if points.contains(where: { $0.y > 0 }) {
+        series.append(.init(name: cause.name, color: SVG.color([1, 4, 3, 6][i]), points: points))
+      }
+    }
+    let thresholds =
+      index.errorRateTarget(territory).map {
+        [SVGChart.Threshold(name: "target \(Format.percent($0))", value: $0 * 100, color: SVG.targetColor)]
+      } ?? []
+    return SVGChart(
+      title: "Errors by cause — \(territory)", unit: "failed requests (% of arrivals)", time: axis, series: series,
+      thresholds: thresholds, bands: index.seasons(territory))
+  }
+
+  /// Cost per month in one currency, stacked by territory and by instances against database.
+  static func costs(_ costs: [CostRecord], currency: String) -> SVGBarChart? {
+    let rows = costs.filter { $0.currency == currency }
+    guard !rows.isEmpty else { return nil }
+    var months: [String] = []
+    var territories: [String] = []
+    for r in rows {
+      if !months.contains(r.month) { months.append(r.month) }
+      if !territories.contains(r.territory) { territories.append(r.territory) }
+    }
+    months.sort()
+    var segments: [SVGBarChart.Segment] = []
+    for (i, t) in territories.enumerated() {
+      segments.append(.init(name: "\(t) instances", color: SVG.color(2 * i)))
+      segments.append(.init(name: "\(t) database", color: SVG.color(2 * i + 1)))
+    }
+    let values = months.map { m in
+      territories.flatMap { t -> [Double] in
+        let r = rows.filter { $0.month == m && $0.territory == t }
+        return [r.reduce(0) { $0 + $1.instanceCost }, r.reduce(0) { $0 + $1.databaseCost }]
+      }
+    }
+    return SVGBarChart(
+      title: "Cost per month (\(currency))", unit: currency, categories: months.map(monthLabel), segments: segments,
+      values: values)
+  }
+
+  /// "2026-12" as "Dec 2026".
+  static func monthLabel(_ month: String) -> String {
+    LocalTime(month + "-01")?.monthLabel ?? month
+  }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Numbers as people read them in a report: fixed decimals, thousands grouped, units spelled out.
+///
+/// Always the POSIX decimal point, so that a report reads the same on every machine.
+enum Format {
+  /// `x` with `decimals` digits after the point and commas between thousands ("12,345.6").
+  static func grouped(_ x: Double, decimals: Int = 0) -> String {
+    guard x.isFinite else { return x.isNaN ? "–" : (x > 0 ? "∞" : "−∞") }
+    let text = String(format: "%.\(decimals)f", abs(x))
+    let parts = text.split(separator: ".", maxSplits: 1)
+    var integer = Array(parts[0])
+    var i = integer.count - 3
+    while i > 0 {
+      integer.insert(",", at: i)
+      i -= 3
+    }
+    let sign = x < 0 && text.contains(where: { $0 != "0" && $0 != "." }) ? "−" : ""
+    return sign + String(integer) + (parts.count > 1 ? "." + parts[1] : "")
+  }
+
+  /// About three significant digits, without grouping noise for small values ("0.0123", "4.56", "789").
+  static func short(_ x: Double) -> String {
+    guard x.isFinite else { return grouped(x) }
+    let a = abs(x)
+    if a == 0 { return "0" }
+    if x == x.rounded() && a < 1e15 { return grouped(x, decimals: 0) }
+    if a >= 100 { return grouped(x, decimals: 0) }
+    if a >= 10 { return grouped(x, decimals: 1) }
+    if a >= 1 { return grouped(x, decimals: 2) }
+    let decimals = min(6, Int(-floor(log10(a))) + 2)
+    return grouped(x, decimals: decimals)
+  }
+
+  /// Seconds as milliseconds ("231 ms", "12.4 ms").
+  static func milliseconds(_ seconds: Double) -> String { short(seconds * 1_000) + " ms" }
+
+  /// A short duration in ms below a second, in s above ("850 ms", "2.40 s").
+  static func duration(_ seconds: Double) -> String {
+    abs(seconds) < 1 ? milliseconds(seconds) : short(seconds) + " s"
+  }
+
+  /// A fraction as a percentage with `decimals` digits ("1.25 %").
+  static func percent(_ fraction: Double, decimals: Int = 1) -> String {
+    grouped(fraction * 100, decimals: decimals) + " %"
+  }
+
+  /// A money amount with its currency ("EUR 12,345.67").
+  static func money(_ amount: Double, _ currency: String) -> String {
+    currency + " " + grouped(amount, decimals: 2)
+  }
+
+  /// A span of simulated time in the largest unit that keeps it readable ("7 days", "36 h").
+  static func span(seconds: Double) -> String {
+    let days = seconds / 86_400
+    if days >= 2 { return short(days) + " days" }
+    let hours = seconds / 3_600
+    if hours >= 2 { return short(hours) + " h" }
+    return short(seconds / 60) + " min"
+  }
+
+  /// A series window length ("hourly", "15 min").
+  static func window(seconds: Double) -> String {
+    switch seconds {
+    case 3_600: "hourly"
+    case 86_400: "daily"
+    default: span(seconds: seconds)
+    }
+  }
+
+  /// A wall-clock instant in UTC, ISO 8601 ("2026-05-04T10:15:00Z").
+  static func instant(_ date: Date) -> String {
+    date.formatted(.iso8601)
+  }
+}

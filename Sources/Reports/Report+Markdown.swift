@@ -1,0 +1,131 @@
+import RunRecords
+
+extension Report {
+  /// A compact report for a pull request: header, verdict counts and table, key peaks, costs.
+  ///
+  /// Per-class verdicts that pass are counted, not listed, to keep the table short; the HTML
+  /// report has them all.
+  package static func markdown(_ data: RunData) -> String {
+    let index = RunIndex(data)
+    var out = "# \(Markdown.escape(title(data.run)))\n\n"
+    out += Markdown.runLine(data.run) + "\n\n"
+    out += "**Verdicts:** " + Markdown.counts(data.verdicts) + "\n\n"
+    out += "## SLO verdicts\n\n" + Markdown.verdictTable(data.verdicts) + "\n"
+    out += "## Key peaks\n\n"
+    out +=
+      Markdown.table(
+        [
+          "Territory", "Peak p95", "Peak demand", "Max instances", "Peak app CPU", "Peak DB utilization",
+          "Max replica lag",
+        ],
+        index.territories.map { t in
+          let f = index.figures(t)
+          return [
+            Markdown.escape(t), Markdown.peak(f.p95, Format.milliseconds),
+            Markdown.peak(f.demand) { Format.short($0) + " req/s" }, Markdown.peak(f.instances, Format.short),
+            Markdown.peak(f.appCPU) { Format.percent($0) }, Markdown.peak(f.databaseUtilization) { Format.percent($0) },
+            Markdown.peak(f.replicaLag, Format.duration),
+          ]
+        }) + "\n"
+    out += "## Cost per month\n\n" + Markdown.costs(data.costs)
+    return out
+  }
+}
+
+/// Markdown pieces shared by the run and comparison reports.
+enum Markdown {
+  /// Text that renders as itself in a GitHub table cell: Markdown punctuation and HTML escaped.
+  static func escape(_ text: String) -> String {
+    var out = ""
+    for c in text {
+      switch c {
+      case "\\", "`", "*", "_", "[", "]", "|", "#", "~": out += "\\\(c)"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "&": out += "&amp;"
+      case "\n", "\r": out += " "
+      default: out.append(c)
+      }
+    }
+    return out
+  }
+
+  static func table(_ headers: [String], _ rows: [[String]]) -> String {
+    var out = "| " + headers.joined(separator: " | ") + " |\n"
+    out += "|" + headers.map { _ in " --- |" }.joined() + "\n"
+    for r in rows { out += "| " + r.joined(separator: " | ") + " |\n" }
+    return out
+  }
+
+  /// "`scenario.yaml` · 7 days, hourly windows · Europe/Berlin · 10 replications · seed 42 · complete".
+  static func runLine(_ run: RunRecord) -> String {
+    var facts = [
+      escape(run.scenarioPath),
+      "\(Format.span(seconds: run.horizon)) simulated, "
+        + "\(Format.window(seconds: run.seriesInterval)) windows",
+      "\(run.replications) replication\(run.replications == 1 ? "" : "s")", "seed \(run.seed)",
+      escape(run.status.rawValue), "capsim \(escape(run.capsimVersion))",
+    ]
+    if !run.timeZone.isEmpty { facts.insert(escape(run.timeZone), at: 2) }
+    var out = facts.filter { !$0.isEmpty }.joined(separator: " · ")
+    if !run.settings.isEmpty { out += "\n\nWhat-if settings: " + run.settings.map(escape).joined(separator: ", ") }
+    if let m = run.message { out += "\n\n**Message:** " + escape(m) }
+    return out
+  }
+
+  /// "12 pass · 2 marginal · **1 FAIL**".
+  static func counts(_ verdicts: [VerdictRecord]) -> String {
+    VerdictText.counts(verdicts).filter { $0.count > 0 || ["pass", "marginal", "fail"].contains($0.outcome) }
+      .map { $0.outcome == "fail" ? ($0.count > 0 ? "**\($0.count) FAIL**" : "0 FAIL") : "\($0.count) \($0.outcome)" }
+      .joined(separator: " · ")
+  }
+
+  static func outcome(_ o: String) -> String {
+    switch o.lowercased() {
+    case "fail": "❌ **FAIL**"
+    case "marginal": "⚠️ marginal"
+    case "pass": "✅ pass"
+    default: escape(o)
+    }
+  }
+
+  /// Verdicts for all classes together, and per-class verdicts that do not pass.
+  static func verdictTable(_ verdicts: [VerdictRecord]) -> String {
+    guard !verdicts.isEmpty else { return "No verdicts recorded.\n" }
+    let shown = verdicts.filter { $0.requestClass == "all" || VerdictText.rank($0.outcome) > 0 }
+    var out = table(
+      ["Territory", "Period", "Class", "Objective", "Measured", "Target", "Outcome", "Worst window"],
+      shown.map { v in
+        [
+          escape(v.territory), escape(v.period), escape(v.requestClass), escape(v.objective),
+          VerdictText.measured(v), VerdictText.target(v), outcome(v.outcome), escape(VerdictText.worst(v)),
+        ]
+      })
+    let hidden = verdicts.count - shown.count
+    if hidden > 0 { out += "\n\(hidden) per-class verdicts pass and are not listed.\n" }
+    return out
+  }
+
+  static func peak(_ p: RunIndex.Peak?, _ format: (Double) -> String) -> String {
+    guard let p else { return "–" }
+    let source = p.source.isEmpty ? "" : escape(p.source) + ", "
+    return format(p.value) + " (" + source + escape(p.local) + ")"
+  }
+
+  static func costs(_ costs: [CostRecord]) -> String {
+    guard !costs.isEmpty else { return "No costs recorded.\n" }
+    var out = table(
+      ["Month", "Territory", "Instances", "Database", "Total"],
+      costs.sorted { ($0.month, $0.territory) < ($1.month, $1.territory) }.map { c in
+        [
+          escape(Charts.monthLabel(c.month)), escape(c.territory), Format.money(c.instanceCost, escape(c.currency)),
+          Format.money(c.databaseCost, escape(c.currency)),
+          "**" + Format.money(c.instanceCost + c.databaseCost, escape(c.currency)) + "**",
+        ]
+      })
+    out += "\n**Total:** "
+    out += Report.costTotals(costs).map { Format.money($0.totals.instance + $0.totals.database, escape($0.currency)) }
+      .joined(separator: " · ")
+    return out + "\n"
+  }
+}
