@@ -1,6 +1,6 @@
 # capsim: the two commands of the README, and a few more.
 #   make run    install what is missing, build in release, validate and run the flagship scenario
-#   make test   install what is missing, run the whole test suite (release build)
+#   make test   install what is missing (with headless Chromium for the report test), run the whole test suite
 #   make bench  the engine's speed on fixed workloads
 
 SWIFT ?= swift
@@ -18,11 +18,14 @@ build: deps
 run: build
 	$(CAPSIM) validate scenarios/*.yaml topologies/*.yaml
 	$(CAPSIM) run $(FLAGSHIP)
+	$(CAPSIM) report latest --out reports/latest
+	@echo "open reports/latest/index.html; the run is recorded in capsim.sqlite (capsim runs, capsim show latest)"
 
 # Tests run in release: the reference cases simulate about 70 million customers, which takes
 # seconds optimized and far too long in a debug build. The build also turns an import of a
 # target that is not a declared dependency into an error, so the layering stays as documented.
 test: deps
+	@scripts/install-chromium.sh
 	$(SWIFT) build -c release --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test -c release --skip-build
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PlatformModel
 import QueueingModel
+import RunRecords
 import ScenarioFile
 
 /// `capsim run`: simulate a scenario and report what it measured.
@@ -42,6 +43,8 @@ struct Run: ParsableCommand {
       discussion: "A verdict fails when the mean over replications misses its target; a marginal one (the confidence interval reaches past the target) does not fail the run."))
   var failOnSLO = false
 
+  @OptionGroup var database: DatabaseOptions
+
   @Option(help: "Series table of a platform scenario: hour, day, week or none (default: day up to 31 days, else week).")
   var series: PlatformReport.SeriesGrouping?
 
@@ -50,10 +53,20 @@ struct Run: ParsableCommand {
     let (loaded, warnings) = try loadScenario(scenario, settings: experiment.settings)
     let s = experiment.apply(to: loaded)
     printWarnings(warnings)
+    let record = Recording.runRecord(
+      kind: "network", name: s.name, scenarioFiles: [s.file], topologyFile: s.topology.file, settings: experiment.settings,
+      seed: s.seed, replications: s.replications, horizon: s.window.horizon, seriesInterval: s.window.seriesInterval ?? 0,
+      timeZone: s.calendar?.timeZone.identifier ?? "")
+    let recording = try Recording(store: database.open(), run: record, path: database.db)
     let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
     let result = Experiment(network: s.network, window: s.window, replications: s.replications, seed: s.seed)
       .run(threads: experiment.workerThreads) { progress.update($0) }
     progress.finish()
+    var finished = record
+    finished.id = recording.id
+    finished.wallSeconds = result.wallSeconds
+    finished.requests = result.replicationResults.map(\.endToEnd.arrivals).reduce(0, +)
+    try complete(recording, RunData.network(result, scenario: s, run: finished))
     let report = RunReport(scenario: s, result: result)
     switch format {
     case .json: print(try report.json())
@@ -69,6 +82,11 @@ extension Run {
     if let seed = experiment.seed { s.seed = seed }
     if let replications = experiment.replications { s.replications = replications }
     printWarnings(warnings)
+    let record = Recording.runRecord(
+      kind: "platform", name: s.name, scenarioFiles: s.scenarioFiles.isEmpty ? [scenario] : s.scenarioFiles,
+      topologyFile: s.topologyFile, settings: experiment.settings, seed: s.seed, replications: s.replications,
+      horizon: s.horizon, seriesInterval: s.seriesInterval, timeZone: s.demand.first?.calendar?.timeZone.identifier ?? "")
+    let recording = try Recording(store: database.open(), run: record, path: database.db)
     let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
     let calendar = s.demand.first?.calendar
     let horizon = s.horizon
@@ -80,6 +98,11 @@ extension Run {
       }
     }
     progress.finish()
+    var finished = record
+    finished.id = recording.id
+    finished.wallSeconds = result.wallSeconds
+    finished.requests = result.replications.map(\.requests).reduce(0, +)
+    try complete(recording, RunData.platform(result, run: finished))
     let grouping = series ?? (s.horizon <= 31 * 86_400 ? .day : .week)
     let report = PlatformReport(result: result, series: grouping)
     switch format {
@@ -90,6 +113,19 @@ extension Run {
       printToStandardError("\(scenario): service level objectives failed (--fail-on-slo)")
       throw ExitCode(3)
     }
+  }
+}
+
+/// Stores a run's results; if that fails, marks it failed and says so (the printed results are
+/// still shown).
+func complete(_ recording: Recording, _ data: RunData) throws {
+  do {
+    try recording.complete(data)
+    printToStandardError("recorded as run \(recording.id) in \(recording.path)")
+  } catch {
+    recording.fail("storing the results failed: \(error)")
+    printToStandardError("capsim: could not record the results in \(recording.path): \(error)")
+    throw ExitCode.failure
   }
 }
 

@@ -23,6 +23,9 @@ import Testing
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
   }
 
+  static let scratchDatabase = FileManager.default.temporaryDirectory
+    .appendingPathComponent("capsim-tests-\(UUID().uuidString).sqlite").path
+
   static func fixture(_ name: String) -> String {
     Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")!.path
   }
@@ -32,6 +35,10 @@ import Testing
     process.executableURL = binary
     process.arguments = arguments
     process.currentDirectoryURL = root
+    // Runs of the tests go to a scratch database, not the developer's capsim.sqlite.
+    var environment = ProcessInfo.processInfo.environment
+    environment["CAPSIM_DB"] = scratchDatabase
+    process.environment = environment
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

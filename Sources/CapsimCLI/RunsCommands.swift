@@ -1,0 +1,224 @@
+import ArgumentParser
+import Foundation
+import Reports
+import ResultsStore
+import RunRecords
+
+/// `capsim runs`: the runs recorded in the results database, newest first.
+struct Runs: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List the runs recorded in the results database.",
+    discussion: "Newest first: id, when, status (running, complete, failed, interrupted), scenario, seed, replications, requests and failed objectives.")
+
+  @OptionGroup var database: DatabaseOptions
+
+  @Option(help: "At most this many runs.")
+  var limit = 50
+
+  func run() throws {
+    let store = try database.open()
+    let runs = try store.runs(limit: limit)
+    guard !runs.isEmpty else {
+      print("no runs recorded in \(database.db) yet: 'capsim run SCENARIO' records one")
+      return
+    }
+    var table = TextTable(columns: ["run", "started", "status", "scenario", "kind", "seed", "reps", "requests", "wall", "failed SLOs"])
+    for r in runs {
+      let failed = (try? store.data(r.id!))?.verdicts.filter { $0.outcome == "fail" }.count
+      table.add([
+        String(r.id!), Self.timestamp(r.startedAt), r.status.rawValue, r.scenarioName, r.kind, String(r.seed), String(r.replications),
+        r.requests.map { Format.count(Double($0)) } ?? "-", r.wallSeconds.map { Format.duration($0) } ?? "-",
+        r.kind == "platform" && r.status == .complete ? failed.map(String.init) ?? "-" : "-",
+      ])
+    }
+    print(table.render())
+  }
+
+  static func timestamp(_ date: Date) -> String {
+    let f = DateFormatter()
+    f.locale = Locale(identifier: "en_US_POSIX")
+    f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+    return f.string(from: date)
+  }
+}
+
+/// `capsim show RUN`: one recorded run.
+struct Show: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Print one recorded run: what was run, its SLO verdicts and costs.",
+    discussion: "RUN is a run id from 'capsim runs', or 'latest' for the newest complete run.")
+
+  @Argument(help: "Run id, or latest.")
+  var runID: String
+
+  @OptionGroup var database: DatabaseOptions
+
+  @Option(help: "Output format: table or json.")
+  var format: OutputFormat = .table
+
+  func run() throws {
+    let store = try database.open()
+    let id = try resolveRun(runID, in: store)
+    guard let data = try store.data(id) else { throw ValidationError("no run \(id)") }
+    switch format {
+    case .json:
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      encoder.dateEncodingStrategy = .iso8601
+      print(String(decoding: try encoder.encode(data), as: UTF8.self))
+    case .table:
+      print(Self.describe(data))
+    }
+  }
+
+  static func describe(_ data: RunData) -> String {
+    let r = data.run
+    var lines = [
+      "run \(r.id ?? 0): \(r.scenarioName) (\(r.kind)), \(r.status.rawValue)",
+      "scenario \(r.scenarioPath) sha256 \(r.scenarioHash.prefix(12)), topology \(r.topologyPath) sha256 \(r.topologyHash.prefix(12))",
+      "seed \(r.seed), \(r.replications) replications, capsim \(r.capsimVersion), started \(Runs.timestamp(r.startedAt))"
+        + (r.endedAt.map { ", ended \(Runs.timestamp($0))" } ?? ""),
+    ]
+    if !r.settings.isEmpty { lines.append("--set " + r.settings.joined(separator: " --set ")) }
+    if let m = r.message { lines.append("note: \(m)") }
+    var out = lines.joined(separator: "\n")
+    if !data.verdicts.isEmpty {
+      var table = TextTable(columns: ["territory", "period", "class", "objective", "target", "measured", "worst window", "verdict"])
+      for v in data.verdicts {
+        table.add([
+          v.territory, v.period, v.requestClass, v.objective, v.target.map { value(v.objective, $0) } ?? "-",
+          value(v.objective, v.mean) + (v.halfWidth.map { $0 > 0 ? " +- " + value(v.objective, $0) : "" } ?? ""),
+          v.worstWindowLocal ?? "", v.outcome == "fail" ? "FAIL" : v.outcome,
+        ])
+      }
+      out += "\n\nSLO verdicts\n" + table.render()
+    }
+    if !data.costs.isEmpty {
+      var table = TextTable(columns: ["territory", "month", "instance-hours", "app cost", "database cost", "total"])
+      for c in data.costs {
+        let money = { (x: Double) in String(format: "%.2f %@", x, c.currency) }
+        table.add([
+          c.territory, c.month, String(format: "%.0f", c.instanceHours), money(c.instanceCost), money(c.databaseCost),
+          money(c.instanceCost + c.databaseCost),
+        ])
+      }
+      out += "\n\ncost per month\n" + table.render()
+    }
+    return out
+  }
+
+  static func value(_ objective: String, _ x: Double) -> String {
+    switch objective {
+    case "error rate": Format.percent(x)
+    case "availability": String(format: "%.3f%%", x * 100)
+    default: Format.duration(x)
+    }
+  }
+}
+
+/// `capsim diff A B`: how a what-if's run differs from a baseline's.
+struct Diff: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Compare two recorded runs: verdicts side by side, changed outcomes, cost.",
+    discussion: "The first run is the baseline, the second the what-if. Exit status 0 either way.")
+
+  @Argument(help: "Baseline run id (or latest).")
+  var baseline: String
+
+  @Argument(help: "What-if run id (or latest).")
+  var whatIf: String
+
+  @OptionGroup var database: DatabaseOptions
+
+  func run() throws {
+    let store = try database.open()
+    guard let a = try store.data(try resolveRun(baseline, in: store)),
+      let b = try store.data(try resolveRun(whatIf, in: store))
+    else { throw ValidationError("run not found") }
+    print(Self.compare(a, b))
+  }
+
+  static func compare(_ a: RunData, _ b: RunData) -> String {
+    var out = "baseline run \(a.run.id ?? 0) (\(a.run.scenarioName)) against what-if run \(b.run.id ?? 0) (\(b.run.scenarioName))"
+    if a.run.topologyHash != b.run.topologyHash { out += "\ntopologies differ" }
+    if a.run.settings != b.run.settings { out += "\nsettings: \(a.run.settings) -> \(b.run.settings)" }
+    func key(_ v: VerdictRecord) -> String { "\(v.territory)|\(v.period)|\(v.requestClass)|\(v.objective)" }
+    let before = Dictionary(a.verdicts.map { (key($0), $0) }, uniquingKeysWith: { x, _ in x })
+    var table = TextTable(columns: ["territory", "period", "class", "objective", "baseline", "what-if", "change", ""])
+    var changed = 0
+    for v in b.verdicts {
+      let old = before[key(v)]
+      let delta = old.map { v.mean - $0.mean }
+      let outcomeChanged = old.map { $0.outcome != v.outcome } ?? true
+      if outcomeChanged { changed += 1 }
+      table.add([
+        v.territory, v.period, v.requestClass, v.objective,
+        old.map { Show.value($0.objective, $0.mean) + " " + $0.outcome } ?? "-",
+        Show.value(v.objective, v.mean) + " " + v.outcome,
+        delta.map { ($0 >= 0 ? "+" : "-") + Show.value(v.objective, abs($0)) } ?? "new",
+        outcomeChanged ? "<- changed" : "",
+      ])
+    }
+    out += "\n\nSLO verdicts (\(changed) changed outcome\(changed == 1 ? "" : "s"))\n" + table.render()
+    var costs = TextTable(columns: ["territory", "currency", "baseline", "what-if", "change"])
+    let territories = Array(Set(a.costs.map(\.territory) + b.costs.map(\.territory))).sorted()
+    for t in territories {
+      let x = a.costs.filter { $0.territory == t }
+      let y = b.costs.filter { $0.territory == t }
+      let currency = (x.first ?? y.first)?.currency ?? ""
+      let sx = x.map { $0.instanceCost + $0.databaseCost }.reduce(0, +)
+      let sy = y.map { $0.instanceCost + $0.databaseCost }.reduce(0, +)
+      costs.add([t, currency, String(format: "%.2f", sx), String(format: "%.2f", sy), String(format: "%+.2f", sy - sx)])
+    }
+    if !territories.isEmpty { out += "\n\ncost over the run\n" + costs.render() }
+    return out
+  }
+}
+
+/// `capsim report RUN`: a report folder for a design review or a pull request.
+struct ReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
+    abstract: "Write a report folder for a recorded run: index.html, report.md, summary.json.",
+    discussion: """
+      index.html is self-contained (inline styles and SVG charts, no network needed). With \
+      --baseline, the report compares the run (the what-if) against that baseline run.
+
+      Examples:
+        capsim report latest
+        capsim report 12 --out reports/christmas-2026
+        capsim report 14 --baseline 12 --out reports/users-x1.5-vs-baseline
+      """)
+
+  @Argument(help: "Run id, or latest.")
+  var runID: String
+
+  @Option(help: "The folder to write (default: reports/<scenario>-run<id>).")
+  var out: String?
+
+  @Option(help: "A baseline run id: write a comparison report instead.")
+  var baseline: String?
+
+  @OptionGroup var database: DatabaseOptions
+
+  func run() throws {
+    let store = try database.open()
+    let id = try resolveRun(runID, in: store)
+    guard let data = try store.data(id) else { throw ValidationError("no run \(id)") }
+    guard data.run.status == .complete else {
+      throw ValidationError("run \(id) is \(data.run.status.rawValue), not complete: nothing to report")
+    }
+    let safeName = String(data.run.scenarioName.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
+    if let baseline {
+      let baseID = try resolveRun(baseline, in: store)
+      guard let base = try store.data(baseID) else { throw ValidationError("no run \(baseID)") }
+      let folder = out ?? "reports/\(safeName)-run\(id)-vs-run\(baseID)"
+      try Report.writeComparison(baseline: base, whatIf: data, to: folder)
+      print("wrote \(folder)/index.html, report.md, summary.json")
+    } else {
+      let folder = out ?? "reports/\(safeName)-run\(id)"
+      try Report.write(data, to: folder)
+      print("wrote \(folder)/index.html, report.md, summary.json")
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// Runs recorded in the results database, as a user (or CI) sees them through the binary.
+@Suite struct RecordingTests {
+  static func database() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("capsim-\(UUID().uuidString).sqlite").path
+  }
+
+  static func start(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = EndToEndTests.binary
+    process.arguments = arguments
+    process.currentDirectoryURL = EndToEndTests.root
+    var environment = ProcessInfo.processInfo.environment
+    environment["CAPSIM_DB"] = EndToEndTests.scratchDatabase
+    process.environment = environment
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
+  /// Waits until `capsim runs` lists a run with `status` (at most `seconds`).
+  static func waitFor(_ status: String, db: String, seconds: Double = 20) throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if FileManager.default.fileExists(atPath: db), try EndToEndTests.capsim(["runs", "--db", db]).stdout.contains(status) {
+        return true
+      }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    return false
+  }
+
+  @Test func everyRunIsRecordedAndCanBeListedShownAndCompared() throws {
+    let db = Self.database()
+    let small = EndToEndTests.fixture("platform-small.yaml")
+    let first = try EndToEndTests.capsim(["run", small, "--db", db, "--quiet"])
+    #expect(first.status == 0)
+    #expect(first.stderr.contains("recorded as run 1"))
+    let second = try EndToEndTests.capsim(["run", small, "--db", db, "--quiet", "--set", "demand.A.growth=3"])
+    #expect(second.status == 0)
+    let network = try EndToEndTests.capsim(["run", EndToEndTests.fixture("small.yaml"), "--db", db, "--quiet"])
+    #expect(network.status == 0)
+    let runs = try EndToEndTests.capsim(["runs", "--db", db])
+    #expect(runs.stdout.contains("platform-small") && runs.stdout.contains("complete") && runs.stdout.contains("network"))
+    let show = try EndToEndTests.capsim(["show", "2", "--db", db])
+    #expect(show.stdout.contains("demand.A.growth=3"))
+    #expect(show.stdout.contains("SLO verdicts") && show.stdout.contains("cost per month"))
+    let json = try EndToEndTests.capsim(["show", "1", "--db", db, "--format", "json"])
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    #expect((doc["series"] as? [Any])?.isEmpty == false)
+    let diff = try EndToEndTests.capsim(["diff", "1", "2", "--db", db])
+    #expect(diff.status == 0)
+    #expect(diff.stdout.contains("baseline run 1") && diff.stdout.contains("what-if run 2"))
+    let missing = try EndToEndTests.capsim(["show", "99", "--db", db])
+    #expect(missing.status != 0 && missing.stderr.contains("no run 99"))
+  }
+
+  @Test func ctrlCMarksTheRunInterrupted() throws {
+    let db = Self.database()
+    let process = try Self.start(["run", "scenarios/platform-normal-week.yaml", "--db", db, "--replications", "1"])
+    #expect(try Self.waitFor("running", db: db))
+    process.interrupt()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    let runs = try EndToEndTests.capsim(["runs", "--db", db])
+    #expect(runs.stdout.contains("interrupted"))
+  }
+
+  /// A killed process cannot say anything: the next open marks its run.
+  @Test func aKilledRunIsMarkedInterruptedOnNextOpen() throws {
+    let db = Self.database()
+    let process = try Self.start(["run", "scenarios/platform-normal-week.yaml", "--db", db, "--replications", "1"])
+    #expect(try Self.waitFor("running", db: db))
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    let runs = try EndToEndTests.capsim(["runs", "--db", db])
+    #expect(runs.stdout.contains("interrupted"))
+    #expect(!runs.stdout.contains("running"))
+  }
+
+  @Test func twoRunsWritingAtOnceBothLand() throws {
+    let db = Self.database()
+    let small = EndToEndTests.fixture("platform-small.yaml")
+    let a = try Self.start(["run", small, "--db", db, "--quiet"])
+    let b = try Self.start(["run", small, "--db", db, "--quiet", "--seed", "9"])
+    a.waitUntilExit()
+    b.waitUntilExit()
+    #expect(a.terminationStatus == 0 && b.terminationStatus == 0)
+    let runs = try EndToEndTests.capsim(["runs", "--db", db]).stdout
+    #expect(runs.components(separatedBy: "complete").count - 1 == 2)
+  }
+
+  @Test func reportWritesAFolderForTheLatestRun() throws {
+    let db = Self.database()
+    #expect(try EndToEndTests.capsim(["run", EndToEndTests.fixture("platform-small.yaml"), "--db", db, "--quiet"]).status == 0)
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-report-\(UUID().uuidString)").path
+    let r = try EndToEndTests.capsim(["report", "latest", "--db", db, "--out", folder])
+    #expect(r.status == 0, "\(r.stderr)")
+    for file in ["index.html", "report.md", "summary.json"] {
+      #expect(FileManager.default.fileExists(atPath: folder + "/" + file), "\(file)")
+    }
+    let none = try EndToEndTests.capsim(["report", "latest", "--db", Self.database()])
+    #expect(none.status != 0 && none.stderr.contains("no complete run"))
+  }
+}
