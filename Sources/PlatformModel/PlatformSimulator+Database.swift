@@ -162,7 +162,6 @@ extension PlatformSimulator {
     noteLag(promoted)
     nodes[promoted].replaying = false
     nodes[promoted].replayStamp &+= 1
-    nodes[promoted].isReplica = false
     replicasOf[promoted] = replicasOf[p].filter { $0 != chosen }
     replicasOf[p] = []
     for t in primaryOf.indices where primaryOf[t] == Int32(p) { primaryOf[t] = chosen }

@@ -13,7 +13,6 @@ extension PlatformSimulator {
     for t in simulated {
       let demand = scenario.demand[t]
       let m = demand.calendar?.multiplier(at: min(sim.now + step / 2, scenario.horizon)) ?? 1
-      territories[t].multiplier = demand.calendar?.multiplier(at: sim.now) ?? 1
       switch demand.base {
       case .users(let count, _):
         setUsers(t, Int((Double(count) * demand.growth * m).rounded()))
@@ -28,7 +27,6 @@ extension PlatformSimulator {
   /// Logs users on or off until `target` are active (logging off waits for a request in flight).
   mutating func setUsers(_ t: Int, _ target: Int) {
     noteLevels(t)
-    territories[t].targetUsers = target
     var excess = territories[t].activeUsers - territories[t].retiring - target
     if excess < 0 {
       // Users about to log off stay instead; then new users log on, thinking first.
@@ -37,7 +35,7 @@ extension PlatformSimulator {
       excess += stay
       while excess < 0 {
         let u = Int32(users.count)
-        users.append(UserState(territory: Int32(t), active: true))
+        users.append(UserState(territory: Int32(t)))
         territories[t].activeUsers += 1
         startThinking(Int(u))
         excess += 1
@@ -46,9 +44,8 @@ extension PlatformSimulator {
       // Thinking users log off at once, the others after their request.
       if territories[t].pooledThinking {
         while excess > 0 && thinking[t].count > 0 {
-          let u = Int(thinking[t].removeLast())
-          users[u].thinkingAt = -1
-          logOff(u)
+          _ = thinking[t].removeLast()
+          territories[t].activeUsers -= 1
           excess -= 1
         }
       }
@@ -57,9 +54,13 @@ extension PlatformSimulator {
     rescheduleWake(t)
   }
 
-  mutating func logOff(_ u: Int) {
-    users[u].active = false
-    territories[Int(users[u].territory)].activeUsers -= 1
+  /// Logs off a user of territory `t` who finished a request, if users are waiting to log off.
+  mutating func retires(_ t: Int) -> Bool {
+    guard territories[t].retiring > 0 else { return false }
+    noteLevels(t)
+    territories[t].retiring -= 1
+    territories[t].activeUsers -= 1
+    return true
   }
 
   /// A user whose request ended thinks before the next one, or logs off if asked to.
@@ -67,12 +68,7 @@ extension PlatformSimulator {
   mutating func userDone(_ u: Int32) {
     guard u >= 0 else { return }
     let t = Int(users[Int(u)].territory)
-    if territories[t].retiring > 0 {
-      noteLevels(t)
-      territories[t].retiring -= 1
-      logOff(Int(u))
-      return
-    }
+    if retires(t) { return }
     startThinking(Int(u))
     if territories[t].pooledThinking { rescheduleWake(t) }
   }
@@ -80,7 +76,6 @@ extension PlatformSimulator {
   mutating func startThinking(_ u: Int) {
     let t = Int(users[u].territory)
     if territories[t].pooledThinking {
-      users[u].thinkingAt = Int32(thinking[t].count)
       thinking[t].append(Int32(u))
     } else {
       let delay = thinkDraw[t]!.next()
@@ -112,11 +107,7 @@ extension PlatformSimulator {
       let pick = min(count - 1, Int(uniform[t].next() * Double(count)))
       user = thinking[t][pick]
       let last = thinking[t].removeLast()
-      if pick < thinking[t].count {
-        thinking[t][pick] = last
-        users[Int(last)].thinkingAt = Int32(pick)
-      }
-      users[Int(user)].thinkingAt = -1
+      if pick < thinking[t].count { thinking[t][pick] = last }
     }
     rescheduleWake(t)
     arrive(territory: t, user: user)
@@ -124,12 +115,7 @@ extension PlatformSimulator {
 
   mutating func userWake(_ u: Int) {
     let t = Int(users[u].territory)
-    if territories[t].retiring > 0 {
-      noteLevels(t)
-      territories[t].retiring -= 1
-      logOff(u)
-      return
-    }
+    if retires(t) { return }
     arrive(territory: t, user: Int32(u))
   }
 
@@ -232,12 +218,7 @@ extension PlatformSimulator {
     let t = Int(instances[i].territory)
     recorder.workersChanged(territory: t, by: 1, at: sim.now)
     instances[i].busyWorkers += 1
-    let c = Int(requests[r].requestClass)
-    let cpu = cpuDraw[Int(requests[r].origin) * classCount + c].next()
-    let hasQueries = queryStart[c + 1] > queryStart[c]
-    requests[r].cpuPhase = hasQueries ? cpu / 2 : cpu
-    requests[r].step = 0
-    requestCPU(r, on: i)
+    beginWork(r, on: i)
   }
 
   @inline(__always)
@@ -402,7 +383,7 @@ extension PlatformSimulator {
         fail(q, .timeout)
         continue
       }
-      startWorkAfterWait(q, on: i)
+      beginWork(q, on: i)
       return
     }
     recorder.workersChanged(territory: t, by: -1, at: sim.now)
@@ -410,9 +391,10 @@ extension PlatformSimulator {
     if instances[i].lifecycle == .draining && instances[i].present == 0 { drained(i) }
   }
 
-  /// A queued request takes over a worker that stays busy.
+  /// The request has a worker (a new one, or one a finished request hands over): its CPU
+  /// time is drawn and its first CPU phase asks for a core.
   @inline(__always)
-  mutating func startWorkAfterWait(_ r: Int, on i: Int) {
+  mutating func beginWork(_ r: Int, on i: Int) {
     let c = Int(requests[r].requestClass)
     let cpu = cpuDraw[Int(requests[r].origin) * classCount + c].next()
     requests[r].cpuPhase = queryStart[c + 1] > queryStart[c] ? cpu / 2 : cpu

@@ -177,7 +177,7 @@ package struct PlatformSimulator: ~Copyable {
       }
     }
 
-    nodes = UniqueArray(copying: platform.databases.map { NodeState(cores: Int32($0.cores), isReplica: $0.replicaOf != nil) })
+    nodes = UniqueArray(copying: platform.databases.map { NodeState(cores: Int32($0.cores)) })
     nodeQueues = UniqueArray(minimumCapacity: platform.databases.count)
     pendingWrites = UniqueArray(minimumCapacity: platform.databases.count)
     for _ in platform.databases {
@@ -253,7 +253,7 @@ package struct PlatformSimulator: ~Copyable {
       }
       if sim.now >= horizon && inFlight == 0 && recorder.closed { break }
     }
-    return finish()
+    return result()
   }
 
   mutating func start() {
@@ -319,10 +319,6 @@ package struct PlatformSimulator: ~Copyable {
   mutating func minuteTick() {
     closeMinute()
     if sim.now < scenario.horizon { sim.schedule(.minuteTick, at: min(sim.now + 60, scenario.horizon)) }
-  }
-
-  mutating func finish() -> PlatformReplication {
-    result()
   }
 }
 

@@ -44,9 +44,6 @@ struct RequestState {
 struct UserState {
   var territory: Int32
   var lastWrite: Double = -.infinity
-  /// Position in its territory's thinking list, or -1.
-  var thinkingAt: Int32 = -1
-  var active = false
 }
 
 struct TerritoryState {
@@ -58,13 +55,11 @@ struct TerritoryState {
   /// Users logged on now; users waiting to log off after their request.
   var activeUsers = 0
   var retiring = 0
-  var targetUsers = 0
   var wakeStamp: UInt32 = 0
   /// Whole-territory outage, and the territory its requests go to meanwhile (-1: none).
   var outage = false
   var failoverTo = -1
   var roundRobin = 0
-  var multiplier = 0.0
 }
 
 /// An app instance's life: off (not paid for), starting, ready (in rotation), draining (out of
@@ -94,17 +89,13 @@ struct InstanceState {
 
 struct NodeState {
   var cores: Int32
-  var isReplica: Bool
   var busy: Int32 = 0
   var up = true
   var replaying = false
   var replayStamp: UInt32 = 0
   var roundRobin = 0
 
-  init(cores: Int32, isReplica: Bool) {
-    self.cores = cores
-    self.isReplica = isReplica
-  }
+  init(cores: Int32) { self.cores = cores }
 }
 
 struct DeploymentState {
