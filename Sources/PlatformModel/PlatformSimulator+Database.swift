@@ -41,18 +41,17 @@ extension PlatformSimulator {
   /// qualifies.
   mutating func readNode(_ r: Int, territory t: Int) -> Int {
     let primary = Int(primaryOf[t])
-    let routing = platform.territories[t].reads
+    let routing = readRouting[t]
     if routing.policy == .primary { return primary }
     if sim.now - requests[r].lastWrite < routing.readYourWrites { return primary }
-    let replicas = replicasOf[primary]
-    let n = replicas.count
+    let n = replicasOf[primary].count
     guard n > 0 else { return primary }
     switch routing.policy {
     case .leastBusy:
       var best = -1
       var load = Double.infinity
       for k in 0..<n {
-        let node = Int(replicas[k])
+        let node = Int(replicasOf[primary][k])
         guard nodes[node].up, lag(node) <= routing.maxLag else { continue }
         let l = Double(Int(nodes[node].busy) + nodeQueues[node].count) / Double(nodes[node].cores)
         if l < load {
@@ -70,7 +69,7 @@ extension PlatformSimulator {
         nodes[primary].roundRobin = (start + 1) % n
       }
       for _ in 0..<n {
-        let node = Int(replicas[start])
+        let node = Int(replicasOf[primary][start])
         if nodes[node].up && lag(node) <= routing.maxLag { return node }
         start += 1
         if start == n { start = 0 }
@@ -81,8 +80,8 @@ extension PlatformSimulator {
 
   /// A write committed on primary `p` heads for each of its replicas.
   mutating func replicate(from p: Int) {
-    for replica in replicasOf[p] {
-      let n = Int(replica)
+    for k in 0..<replicasOf[p].count {
+      let n = Int(replicasOf[p][k])
       guard replayDraw[n] != nil || platform.databases[n].shipping > 0 else { continue }
       let wasEmpty = pendingWrites[n].isEmpty
       pendingWrites[n].append(sim.now)
@@ -153,7 +152,9 @@ extension PlatformSimulator {
   /// The first healthy replica of failed primary `p` becomes the primary of its territories;
   /// the other replicas follow it. Without one, `p` itself comes back.
   mutating func promote(replacing p: Int) {
-    guard let chosen = replicasOf[p].first(where: { nodes[Int($0)].up }) else {
+    var replicas: [Int32] = []
+    for k in 0..<replicasOf[p].count { replicas.append(replicasOf[p][k]) }
+    guard let chosen = replicas.first(where: { nodes[Int($0)].up }) else {
       nodes[p].up = true
       return
     }
@@ -162,8 +163,8 @@ extension PlatformSimulator {
     noteLag(promoted)
     nodes[promoted].replaying = false
     nodes[promoted].replayStamp &+= 1
-    replicasOf[promoted] = replicasOf[p].filter { $0 != chosen }
-    replicasOf[p] = []
+    replicasOf[promoted] = UniqueArray(copying: replicas.filter { $0 != chosen })
+    replicasOf[p] = UniqueArray()
     for t in primaryOf.indices where primaryOf[t] == Int32(p) { primaryOf[t] = chosen }
   }
 }

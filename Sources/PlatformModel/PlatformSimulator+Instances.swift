@@ -5,7 +5,7 @@ import DequeModule
 /// rolling deployments and territory outages.
 extension PlatformSimulator {
   mutating func rebuildRotation(_ t: Int) {
-    rotation[t] = instanceRange[t].filter { instances[$0].inRotation }.map(Int32.init)
+    rotation[t] = UniqueArray(copying: instanceRange[t].filter { instances[$0].inRotation }.map(Int32.init))
     territories[t].roundRobin = 0
   }
 
@@ -34,7 +34,7 @@ extension PlatformSimulator {
     noteLevels(t)
     instances[i].epoch &+= 1
     instances[i].lifecycle = .starting
-    let ready = sim.now + platform.territories[t].app.startup
+    let ready = sim.now + apps[t].startup
     sim.schedule(.ready(instance: Int32(i), epoch: instances[i].epoch), at: ready)
   }
 

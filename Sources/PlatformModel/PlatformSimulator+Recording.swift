@@ -7,7 +7,7 @@ extension PlatformSimulator {
   mutating func noteLevels(_ t: Int) {
     let now = sim.now
     let (provisioned, ready) = instanceCounts(t)
-    let app = platform.territories[t].app
+    let app = apps[t]
     recorder.instanceSeconds[t] += recorder.provisioned[t].value * (min(now, scenario.horizon) - min(recorder.provisioned[t].since, scenario.horizon))
     recorder.provisioned[t].set(Double(provisioned), at: now)
     recorder.ready[t].set(Double(ready), at: now)
@@ -31,8 +31,8 @@ extension PlatformSimulator {
   mutating func closeMinute() {
     let start = sim.now - 60
     for t in simulated where start >= scenario.warmup {
-      let hour = min(Int(max(0, start) / 3_600), periodOfHour[t].count - 1)
-      let p = Int(periodOfHour[t][hour])
+      let hour = min(Int(max(0, start) / 3_600), hours - 1)
+      let p = Int(periodOfHour[t * hours + hour])
       let ended = recorder.minuteEnded[t]
       let failed = recorder.minuteFailed[t]
       let good = failed == 0 || Double(failed) <= recorder.badMinuteShare * Double(ended)
@@ -78,9 +78,9 @@ extension PlatformSimulator {
       let busyCores = recorder.busyCores[t].take(at: now)
       let workerCapacity = recorder.workerCapacity[t].take(at: now)
       let coreCapacity = recorder.coreCapacity[t].take(at: now)
-      let hour = min(Int(start / 3_600), periodOfHour[t].count - 1)
+      let hour = min(Int(start / 3_600), hours - 1)
       let row = WindowResult(
-        start: start, end: now, period: Int(periodOfHour[t][hour]),
+        start: start, end: now, period: Int(periodOfHour[t * hours + hour]),
         multiplier: scenario.demand[t].calendar?.multiplier(at: start) ?? 1, counts: counts, latency: latency,
         classP95: classP95, databaseP95: databaseP95, users: recorder.users[t].take(at: now) / length,
         instances: recorder.provisioned[t].take(at: now) / length,

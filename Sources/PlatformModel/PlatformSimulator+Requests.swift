@@ -126,13 +126,13 @@ extension PlatformSimulator {
     let r = allocateRequest()
     let u = uniform[t].next()
     var c = 0
-    let cumulative = mixCumulative[t]
-    while c < cumulative.count - 1 && u >= cumulative[c] { c += 1 }
+    let base = t * classCount
+    while c < classCount - 1 && u >= mixCumulative[base + c] { c += 1 }
     let now = sim.now
-    let hour = min(Int(now / 3_600), periodOfHour[t].count - 1)
+    let hour = min(Int(now / 3_600), hours - 1)
     requests[r] = RequestState(
       arrival: now, overhead: overheadDraw[t]?.next() ?? 0, user: user, origin: Int16(t),
-      requestClass: Int16(c), period: periodOfHour[t][hour], measured: now >= scenario.warmup)
+      requestClass: Int16(c), period: periodOfHour[t * hours + hour], measured: now >= scenario.warmup)
     requests[r].stage = .queued
     if user >= 0 { requests[r].lastWrite = users[Int(user)].lastWrite }
     recorder.arrived(requests[r])
@@ -148,33 +148,32 @@ extension PlatformSimulator {
   /// The load balancer's choice among the instances in rotation.
   @inline(__always)
   mutating func pick(_ t: Int) -> Int? {
-    let members = rotation[t]
-    let n = members.count
+    let n = rotation[t].count
     guard n > 0 else { return nil }
-    if n == 1 { return Int(members[0]) }
-    switch platform.territories[t].loadBalancer.policy {
+    if n == 1 { return Int(rotation[t][0]) }
+    switch balancing[t] {
     case .roundRobin:
       territories[t].roundRobin = (territories[t].roundRobin + 1) % n
-      return Int(members[territories[t].roundRobin])
+      return Int(rotation[t][territories[t].roundRobin])
     case .random:
-      return Int(members[min(n - 1, Int(uniform[t].next() * Double(n)))])
+      return Int(rotation[t][min(n - 1, Int(uniform[t].next() * Double(n)))])
     case .powerOfTwo:
       let a = min(n - 1, Int(uniform[t].next() * Double(n)))
       var b = min(n - 2, Int(uniform[t].next() * Double(n - 1)))
       if b >= a { b += 1 }
-      let ia = Int(members[a])
-      let ib = Int(members[b])
+      let ia = Int(rotation[t][a])
+      let ib = Int(rotation[t][b])
       return instances[ib].present < instances[ia].present ? ib : ia
     case .leastConnections:
       // Scan from a rotating start, so that ties spread over the instances.
       let start = territories[t].roundRobin
       territories[t].roundRobin = (start + 1) % n
-      var best = Int(members[start])
+      var best = Int(rotation[t][start])
       var fewest = instances[best].present
       var k = start + 1
       for _ in 1..<n {
         if k == n { k = 0 }
-        let i = Int(members[k])
+        let i = Int(rotation[t][k])
         if instances[i].present < fewest {
           fewest = instances[i].present
           best = i
@@ -191,15 +190,14 @@ extension PlatformSimulator {
     var i = first
     while !instances[i].isServing {
       let t = Int(instances[i].territory)
-      let lb = platform.territories[t].loadBalancer
-      guard Int(requests[r].retries) < lb.retries, let position = rotation[t].firstIndex(of: Int32(i)) else {
+      guard Int(requests[r].retries) < retries[t], let position = rotationPosition(of: i, in: t) else {
         return fail(r, .nodeDown)
       }
       requests[r].retries += 1
       i = Int(rotation[t][(position + 1) % rotation[t].count])
     }
     requests[r].instance = Int32(i)
-    let app = platform.territories[Int(instances[i].territory)].app
+    let app = apps[Int(instances[i].territory)]
     if instances[i].busyWorkers < Int32(app.workers) {
       instances[i].present += 1
       startWork(r, on: i)
@@ -209,6 +207,12 @@ extension PlatformSimulator {
     } else {
       fail(r, .queueFull)
     }
+  }
+
+  /// Where instance `i` stands in its territory's rotation (only on a retry).
+  func rotationPosition(of i: Int, in t: Int) -> Int? {
+    for k in 0..<rotation[t].count where rotation[t][k] == Int32(i) { return k }
+    return nil
   }
 
   // MARK: Instance
@@ -224,7 +228,7 @@ extension PlatformSimulator {
   @inline(__always)
   mutating func requestCPU(_ r: Int, on i: Int) {
     let t = Int(instances[i].territory)
-    if instances[i].busyCores < Int32(platform.territories[t].app.cores) {
+    if instances[i].busyCores < Int32(apps[t].cores) {
       recorder.coresChanged(territory: t, by: 1, at: sim.now)
       instances[i].busyCores += 1
       requests[r].stage = .cpu
@@ -256,7 +260,7 @@ extension PlatformSimulator {
   }
 
   mutating func acquireConnection(_ r: Int, on i: Int) {
-    let app = platform.territories[Int(instances[i].territory)].app
+    let app = apps[Int(instances[i].territory)]
     if instances[i].connections < Int32(app.connections) {
       instances[i].connections += 1
       issueQuery(r)
@@ -341,7 +345,7 @@ extension PlatformSimulator {
   mutating func complete(_ r: Int) {
     let i = Int(requests[r].instance)
     let latency = sim.now - requests[r].arrival + requests[r].overhead
-    let timeout = platform.territories[Int(instances[i].territory)].app.timeout
+    let timeout = apps[Int(instances[i].territory)].timeout
     if latency > timeout {
       return failOnInstance(r, .timeout, holdsConnection: false)
     }
@@ -375,7 +379,7 @@ extension PlatformSimulator {
   mutating func releaseWorker(on i: Int) {
     instances[i].present -= 1
     let t = Int(instances[i].territory)
-    let timeout = platform.territories[t].app.timeout
+    let timeout = apps[t].timeout
     while let next = workQueues[i].popFirst() {
       let q = Int(next)
       if sim.now - requests[q].arrival + requests[q].overhead > timeout {

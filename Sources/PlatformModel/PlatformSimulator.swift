@@ -44,11 +44,20 @@ package struct PlatformSimulator: ~Copyable {
   var unitExponential: UniqueArray<Sampler>
   var uniform: UniqueArray<Sampler>
   var crashDraw: UniqueArray<Sampler>
-  let mixCumulative: [[Double]]
-  /// Load balancer rotation: instances taking traffic, per territory.
-  var rotation: [[Int32]]
-  /// Period of each hour of the run, per territory.
-  let periodOfHour: [[Int16]]
+  /// The request mix per territory, cumulative: [t * classCount + c].
+  let mixCumulative: [Double]
+  /// Load balancer rotation: instances taking traffic, per territory (noncopyable, so reading
+  /// it per request costs no reference counting).
+  var rotation: UniqueArray<UniqueArray<Int32>>
+  /// Period of each hour of the run: [t * hours + hour].
+  let periodOfHour: [Int16]
+  let hours: Int
+  // The parts of each territory's configuration read per request, as plain values: reading
+  // them through `platform.territories[t]` retained the territory's time zone and distributions.
+  let apps: [AppPool]
+  let readRouting: [ReadRouting]
+  let balancing: [LoadBalancer.Policy]
+  let retries: [Int]
   let periodNames: [String]
 
   // Users (closed demand), all territories in one array.
@@ -72,7 +81,7 @@ package struct PlatformSimulator: ~Copyable {
   /// The current primary of each territory and the replicas of each primary (failover changes
   /// both).
   var primaryOf: [Int32]
-  var replicasOf: [[Int32]]
+  var replicasOf: UniqueArray<UniqueArray<Int32>>
 
   // Faults and capacity.
   var crashFault: [(mtbf: Double, mttr: Double)?]
@@ -165,10 +174,15 @@ package struct PlatformSimulator: ~Copyable {
       cpuQueues.append(UniqueDeque())
       connectionQueues.append(UniqueDeque())
     }
-    rotation = Array(repeating: [], count: territoryCount)
+    rotation = UniqueArray(minimumCapacity: territoryCount)
+    for _ in 0..<territoryCount { rotation.append(UniqueArray()) }
+    apps = platform.territories.map(\.app)
+    readRouting = platform.territories.map(\.reads)
+    balancing = platform.territories.map(\.loadBalancer.policy)
+    retries = platform.territories.map(\.loadBalancer.retries)
     thinking = UniqueArray(minimumCapacity: territoryCount)
     for _ in 0..<territoryCount { thinking.append(UniqueArray()) }
-    mixCumulative = scenario.demand.map { d in
+    mixCumulative = scenario.demand.flatMap { d in
       let total = d.mix.reduce(0, +)
       var running = 0.0
       return d.mix.map {
@@ -188,7 +202,8 @@ package struct PlatformSimulator: ~Copyable {
       node.apply.map { Sampler($0, stream: stream("database/\(node.name)/replay")) }
     })
     primaryOf = platform.territories.map { Int32($0.primary) }
-    replicasOf = platform.databases.indices.map { p in platform.replicas(of: p).map(Int32.init) }
+    replicasOf = UniqueArray(minimumCapacity: platform.databases.count)
+    for p in platform.databases.indices { replicasOf.append(UniqueArray(copying: platform.replicas(of: p).map(Int32.init))) }
 
     crashFault = Array(repeating: nil, count: territoryCount)
     deployments = Array(repeating: nil, count: territoryCount)
@@ -203,8 +218,9 @@ package struct PlatformSimulator: ~Copyable {
     }
     periodNames = names
     let hours = Int((scenario.horizon / 3_600).rounded(.up)) + 1
-    periodOfHour = scenario.demand.map { d in
-      guard let calendar = d.calendar else { return Array(repeating: 0, count: hours) }
+    self.hours = hours
+    periodOfHour = scenario.demand.flatMap { d in
+      guard let calendar = d.calendar else { return Array(repeating: Int16(0), count: hours) }
       return (0..<hours).map { h in
         Int16(Self.period(at: Double(h) * 3_600 + 1_800, calendar: calendar, names: names))
       }
@@ -258,7 +274,7 @@ package struct PlatformSimulator: ~Copyable {
 
   mutating func start() {
     for t in simulated {
-      for i in instanceRange[t].prefix(platform.territories[t].app.instances) {
+      for i in instanceRange[t].prefix(apps[t].instances) {
         instances[i].lifecycle = .ready
         instances[i].inRotation = true
         scheduleCrash(i)
