@@ -62,7 +62,7 @@ enum PlatformFile {
   static func read(_ root: ConfigNode, file: String, overrides: Overrides) -> Result? {
     guard let top = root.mapping(allowedKeys: topKeys) else { return nil }
     let f = Fields(top, path: "", overrides: overrides)
-    let name = f["name"]?.string() ?? defaultName(file)
+    let name = f["name"]?.string() ?? FileNames.defaultName(file)
     _ = f["description"]?.string()
     var ok = true
 
@@ -118,11 +118,6 @@ enum PlatformFile {
         requestClasses: requestClasses)
     }
     return result
-  }
-
-  static func defaultName(_ file: String) -> String {
-    let base = file.split(separator: "/").last.map(String.init) ?? file
-    return base.hasSuffix(".yaml") ? String(base.dropLast(5)) : base
   }
 
   /// `no <what> named 'x' (did you mean 'y'?)`, reported at `node`; nil for an unknown name.

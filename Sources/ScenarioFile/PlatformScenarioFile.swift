@@ -54,7 +54,7 @@ enum PlatformScenarioFile {
     guard let top = root.mapping(allowedKeys: isWhatIf ? whatIfKeys : topKeys) else { return nil }
     let ownName = top["name"]?.string()
     _ = top["description"]?.string()
-    let name = name ?? ownName ?? PlatformFile.defaultName(file)
+    let name = name ?? ownName ?? FileNames.defaultName(file)
     // A what-if's overrides are added before its base's, so they win.
     overrides.add(top["overrides"])
     guard isWhatIf else { return readScenario(top, file: file, overrides: overrides, name: name) }
@@ -62,7 +62,7 @@ enum PlatformScenarioFile {
     guard let node = top.required("base"), let relative = node.string() else { return nil }
     let path = ScenarioFile.resolve(relative, from: file)
     if chain.contains(path) {
-      let names = (chain + [path]).map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+      let names = (chain + [path]).map(FileNames.baseName)
       node.error("a scenario cannot be its own base (\(names.joined(separator: " -> ")))")
       return nil
     }
@@ -124,7 +124,7 @@ enum PlatformScenarioFile {
       PlatformFile.checkConnections(topology, maxInstances: maxInstances)
     }
     if let topologyName {
-      let scenario = file.split(separator: "/").last.map(String.init) ?? file
+      let scenario = FileNames.baseName(file)
       overrides.reportUnused(matchingNothingIn: "topology \(topologyName) or scenario \(scenario)")
     }
     guard !top.node.log.hasErrors, let platform = topology?.platform, let demand, let faults, let capacity,
@@ -169,14 +169,9 @@ enum PlatformScenarioFile {
       top.node.error("a scenario needs 'calendar:' (demand over local time) or 'run: {length: ...}' (constant demand)")
     }
     guard let replications, let seed, let series, let warmup, let horizon else { return nil }
-    let intervals = horizon / series
-    if intervals > 100_000 {
-      let count = intervals < 1e15 ? "\(Int(intervals))" : "more than 10^15"
-      // Where the series or the length was set (the calendar sets the length when it is given).
-      let at = f?["series"] ?? (calendar.node != nil ? calendar.node : f?["length"]) ?? top.node
-      at.error("\(count) intervals of \(ConfigNode.format(series))s: use at most 100,000 (a longer run.series)")
-      return nil
-    }
+    // Reported where the series or the length was set (the calendar sets the length when given).
+    let at = f?["series"] ?? (calendar.node != nil ? calendar.node : f?["length"]) ?? top.node
+    guard at.checkIntervalCount(horizon: horizon, series: series, hint: "a longer run.series") else { return nil }
     if warmup >= horizon {
       f?["warmup"]?.error(
         "the warm-up (\(ConfigNode.format(warmup))s) must end before the run does (\(ConfigNode.format(horizon))s)")

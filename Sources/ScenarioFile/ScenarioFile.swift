@@ -84,7 +84,7 @@ package enum ScenarioFile {
 
   static func read(_ root: ConfigNode, file: String, commandLine: ConfigNode? = nil) -> Scenario? {
     guard let top = root.mapping(allowedKeys: topKeys) else { return nil }
-    let name = top["name"]?.string() ?? file.split(separator: "/").last.map { String($0.dropLast(5)) } ?? file
+    let name = top["name"]?.string() ?? FileNames.defaultName(file)
     let description = top["description"]?.string()
     let overrides = Overrides(commandLine)
     overrides.add(top["overrides"])
@@ -188,8 +188,9 @@ package enum ScenarioFile {
     // A calendar run is about change over time: hourly intervals unless told otherwise.
     let series = m["series"]?.duration(positive: true) ?? (calendarLength != nil ? 3_600 : nil)
     guard let length else { return nil }
-    if let series, length / series > 100_000 {
-      m["series"]?.error("\(Int(length / series)) intervals of \(series)s: use at most 100,000 (a longer interval)")
+    if let series, let node = m["series"] ?? m["length"] ?? Optional(node),
+      !node.checkIntervalCount(horizon: length, series: series, hint: "a longer interval")
+    {
       return nil
     }
     return RunSettings(

@@ -41,7 +41,7 @@ enum TopologyFile {
   static func read(_ root: ConfigNode, file: String, overrides: Overrides) -> Topology? {
     guard let top = root.mapping(allowedKeys: topKeys) else { return nil }
     let f = Fields(top, path: "", overrides: overrides)
-    let name = f["name"]?.string() ?? defaultName(file)
+    let name = f["name"]?.string() ?? FileNames.defaultName(file)
     let description = f["description"]?.string()
 
     // Pass 1: names, so that routes may refer to entries written later.
@@ -111,22 +111,12 @@ enum TopologyFile {
     return ok ? topology : nil
   }
 
-  private static func defaultName(_ file: String) -> String {
-    let base = file.split(separator: "/").last.map(String.init) ?? file
-    return base.hasSuffix(".yaml") ? String(base.dropLast(5)) : base
-  }
-
   /// Entries of an open mapping plus entries that overrides add to it: name, where the name is
   /// written (for problems with the entry as a whole), and the value.
   private static func entries(_ f: Fields, _ key: String, required: Bool) -> [(String, ConfigNode, ConfigNode)] {
-    let node = required ? f.required(key) : f[key]
-    let listed = node?.openMapping() ?? []
-    var out = listed.map {
-      ($0.key, $0.keyNode, f.overrides.value(at: ConfigKeyPath.appending(key: $0.key, to: key)) ?? $0.value)
-    }
-    out += f.overrides.additions(below: key, existing: Set(listed.map(\.key))).map { ($0.key, $0.value, $0.value) }
-    if required, node != nil, out.isEmpty { node?.error("a topology needs at least one station") }
-    return out
+    let (node, entries) = f.entries(key, required: required)
+    if required, node != nil, entries.isEmpty { node?.error("a topology needs at least one station") }
+    return entries.map { ($0.key, $0.keyNode, $0.value) }
   }
 
   private static func checkName(_ name: String, _ node: ConfigNode, _ topology: Topology) -> Bool {
