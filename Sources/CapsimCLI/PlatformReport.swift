@@ -9,6 +9,14 @@ import SimStatistics
 struct PlatformReport {
   var result: PlatformResult
   var series: SeriesGrouping
+  /// Worked out once: every table, the JSON, the record and `--fail-on-slo` read them.
+  let verdicts: [Verdict]
+
+  init(result: PlatformResult, series: SeriesGrouping) {
+    self.result = result
+    self.series = series
+    verdicts = result.verdicts()
+  }
 
   enum SeriesGrouping: String, CaseIterable {
     case hour, day, week, none
@@ -16,7 +24,6 @@ struct PlatformReport {
 
   var scenario: PlatformScenario { result.scenario }
   var replications: [PlatformReplication] { result.replications }
-  var verdicts: [Verdict] { result.verdicts() }
 
   // MARK: Table
 

@@ -25,13 +25,14 @@ struct DatabaseOptions: ParsableArguments {
 final class Recording: @unchecked Sendable {
   let store: ResultsStore
   let id: Int64
-  let path: String
+  let record: RunRecord
   private var signalSources: [DispatchSourceSignal] = []
 
-  init(store: ResultsStore, run: RunRecord, path: String) throws {
+  init(store: ResultsStore, run: RunRecord) throws {
     self.store = store
-    self.path = path
+    record = run
     id = try store.begin(run)
+    let path = store.path
     for signal in [SIGINT, SIGTERM] {
       Foundation.signal(signal, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
@@ -45,19 +46,30 @@ final class Recording: @unchecked Sendable {
     }
   }
 
-  func complete(_ data: RunData) throws {
-    try store.complete(id, data: data)
-    stopListening()
+  /// Stores the results that `data` makes of the finished record. If that fails, the run is
+  /// marked failed, and the error says so (exit status 1).
+  func complete(wallSeconds: Double, requests: Int, _ data: (RunRecord) -> RunData) throws {
+    var finished = record
+    finished.id = id
+    finished.wallSeconds = wallSeconds
+    finished.requests = requests
+    defer { stopListening() }
+    do {
+      try store.complete(id, data: data(finished))
+      printToStandardError("recorded as run \(id) in \(store.path)")
+    } catch {
+      try? store.end(id, status: .failed, message: "storing the results failed: \(error)")
+      printToStandardError("capsim: could not record the results in \(store.path): \(error)")
+      throw ExitCode.failure
+    }
   }
 
-  func fail(_ message: String) {
-    try? store.end(id, status: .failed, message: message)
-    stopListening()
-  }
-
+  /// Ctrl-C behaves as usual again once the run is recorded.
   private func stopListening() {
     for source in signalSources { source.cancel() }
     signalSources = []
+    signal(SIGINT, SIG_DFL)
+    signal(SIGTERM, SIG_DFL)
   }
 
   /// The record of a run about to start, with the text and hash of every file it reads.
@@ -80,15 +92,19 @@ final class Recording: @unchecked Sendable {
   }
 }
 
-/// `RUN` arguments: a run id, or `latest` for the newest complete run.
-func resolveRun(_ text: String, in store: ResultsStore) throws -> Int64 {
+/// Everything recorded of the run a `RUN` argument names: a run id, or `latest` for the newest
+/// complete run.
+func loadRun(_ text: String, in store: ResultsStore) throws -> RunData {
+  let id: Int64
   if text == "latest" {
-    guard let id = try store.latestCompleteRunID() else {
+    guard let latest = try store.latestCompleteRunID() else {
       throw ValidationError("no complete run in the database yet")
     }
-    return id
+    id = latest
+  } else {
+    guard let n = Int64(text), n > 0 else { throw ValidationError("'\(text)' is not a run id (a number, or 'latest')") }
+    id = n
   }
-  guard let id = Int64(text), id > 0 else { throw ValidationError("'\(text)' is not a run id (a number, or 'latest')") }
-  guard try store.run(id) != nil else { throw ValidationError("no run \(id) in the database (see 'capsim runs')") }
-  return id
+  guard let data = try store.data(id) else { throw ValidationError("no run \(id) in the database (see 'capsim runs')") }
+  return data
 }

@@ -57,16 +57,14 @@ struct Run: ParsableCommand {
       kind: "network", name: s.name, scenarioFiles: [s.file], topologyFile: s.topology.file, settings: experiment.settings,
       seed: s.seed, replications: s.replications, horizon: s.window.horizon, seriesInterval: s.window.seriesInterval ?? 0,
       timeZone: s.calendar?.timeZone.identifier ?? "")
-    let recording = try Recording(store: database.open(), run: record, path: database.db)
+    let recording = try Recording(store: database.open(), run: record)
     let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
     let result = Experiment(network: s.network, window: s.window, replications: s.replications, seed: s.seed)
       .run(threads: experiment.workerThreads) { progress.update($0) }
     progress.finish()
-    var finished = record
-    finished.id = recording.id
-    finished.wallSeconds = result.wallSeconds
-    finished.requests = result.replicationResults.map(\.endToEnd.arrivals).reduce(0, +)
-    try complete(recording, RunData.network(result, scenario: s, run: finished))
+    try recording.complete(
+      wallSeconds: result.wallSeconds, requests: result.replicationResults.map(\.endToEnd.arrivals).reduce(0, +)
+    ) { RunData.network(result, scenario: s, run: $0) }
     let report = RunReport(scenario: s, result: result)
     switch format {
     case .json: print(try report.json())
@@ -78,15 +76,13 @@ struct Run: ParsableCommand {
 extension Run {
   func runPlatform() throws {
     let (loaded, warnings) = try loadPlatformScenario(scenario, settings: experiment.settings)
-    var s = loaded
-    if let seed = experiment.seed { s.seed = seed }
-    if let replications = experiment.replications { s.replications = replications }
+    let s = experiment.apply(to: loaded)
     printWarnings(warnings)
     let record = Recording.runRecord(
       kind: "platform", name: s.name, scenarioFiles: s.scenarioFiles.isEmpty ? [scenario] : s.scenarioFiles,
       topologyFile: s.topologyFile, settings: experiment.settings, seed: s.seed, replications: s.replications,
       horizon: s.horizon, seriesInterval: s.seriesInterval, timeZone: s.demand.first?.calendar?.timeZone.identifier ?? "")
-    let recording = try Recording(store: database.open(), run: record, path: database.db)
+    let recording = try Recording(store: database.open(), run: record)
     let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
     let calendar = s.demand.first?.calendar
     let horizon = s.horizon
@@ -98,13 +94,11 @@ extension Run {
       }
     }
     progress.finish()
-    var finished = record
-    finished.id = recording.id
-    finished.wallSeconds = result.wallSeconds
-    finished.requests = result.replications.map(\.requests).reduce(0, +)
-    try complete(recording, RunData.platform(result, run: finished))
     let grouping = series ?? (s.horizon <= 31 * 86_400 ? .day : .week)
     let report = PlatformReport(result: result, series: grouping)
+    try recording.complete(wallSeconds: result.wallSeconds, requests: result.replications.map(\.requests).reduce(0, +)) {
+      RunData.platform(result, verdicts: report.verdicts, run: $0)
+    }
     switch format {
     case .json: print(try report.json())
     case .table: print(report.table())
@@ -113,19 +107,6 @@ extension Run {
       printToStandardError("\(scenario): service level objectives failed (--fail-on-slo)")
       throw ExitCode(3)
     }
-  }
-}
-
-/// Stores a run's results; if that fails, marks it failed and says so (the printed results are
-/// still shown).
-func complete(_ recording: Recording, _ data: RunData) throws {
-  do {
-    try recording.complete(data)
-    printToStandardError("recorded as run \(recording.id) in \(recording.path)")
-  } catch {
-    recording.fail("storing the results failed: \(error)")
-    printToStandardError("capsim: could not record the results in \(recording.path): \(error)")
-    throw ExitCode.failure
   }
 }
 
@@ -162,6 +143,13 @@ struct ExperimentOptions: ParsableArguments {
   }
 
   func apply(to scenario: Scenario) -> Scenario {
+    var s = scenario
+    if let seed { s.seed = seed }
+    if let replications { s.replications = replications }
+    return s
+  }
+
+  func apply(to scenario: PlatformScenario) -> PlatformScenario {
     var s = scenario
     if let seed { s.seed = seed }
     if let replications { s.replications = replications }

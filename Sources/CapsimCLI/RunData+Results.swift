@@ -9,7 +9,7 @@ import ScenarioFile
 /// replications per window; local labels from the calendar).
 extension RunData {
   /// The series, verdicts, costs and targets of a platform run.
-  static func platform(_ result: PlatformResult, run: RunRecord) -> RunData {
+  static func platform(_ result: PlatformResult, verdicts: [Verdict], run: RunRecord) -> RunData {
     let s = result.scenario
     let reps = result.replications
     let n = Double(reps.count)
@@ -69,7 +69,7 @@ extension RunData {
         }
       }
     }
-    let verdicts = result.verdicts().map { v in
+    let verdictRecords = verdicts.map { v in
       let t = s.platform.territories.firstIndex { $0.name == v.territory } ?? 0
       return VerdictRecord(
         territory: v.territory, period: v.period, requestClass: v.requestClass ?? "all", objective: v.objective.rawValue,
@@ -82,7 +82,7 @@ extension RunData {
     ]
     if let p99 = s.objectives.p99 { targets["p99"] = p99 }
     if let p99 = s.objectives.peakP99 { targets["peakP99"] = p99 }
-    return RunData(run: run, series: series, verdicts: verdicts, costs: costs(result), targets: targets)
+    return RunData(run: run, series: series, verdicts: verdictRecords, costs: costs(result), targets: targets)
   }
 
   /// Instance-hours and database node-hours per territory and local calendar month.

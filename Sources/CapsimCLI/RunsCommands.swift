@@ -22,13 +22,13 @@ struct Runs: ParsableCommand {
       print("no runs recorded in \(database.db) yet: 'capsim run SCENARIO' records one")
       return
     }
+    let failedCounts = try store.failedVerdictCounts()
     var table = TextTable(columns: ["run", "started", "status", "scenario", "kind", "seed", "reps", "requests", "wall", "failed SLOs"])
     for r in runs {
-      let failed = (try? store.data(r.id!))?.verdicts.filter { $0.outcome == "fail" }.count
       table.add([
         String(r.id!), Self.timestamp(r.startedAt), r.status.rawValue, r.scenarioName, r.kind, String(r.seed), String(r.replications),
         r.requests.map { Format.count(Double($0)) } ?? "-", r.wallSeconds.map { Format.duration($0) } ?? "-",
-        r.kind == "platform" && r.status == .complete ? failed.map(String.init) ?? "-" : "-",
+        r.kind == "platform" && r.status == .complete ? String(failedCounts[r.id!] ?? 0) : "-",
       ])
     }
     print(table.render())
@@ -57,9 +57,7 @@ struct Show: ParsableCommand {
   var format: OutputFormat = .table
 
   func run() throws {
-    let store = try database.open()
-    let id = try resolveRun(runID, in: store)
-    guard let data = try store.data(id) else { throw ValidationError("no run \(id)") }
+    let data = try loadRun(runID, in: database.open())
     switch format {
     case .json:
       let encoder = JSONEncoder()
@@ -132,10 +130,7 @@ struct Diff: ParsableCommand {
 
   func run() throws {
     let store = try database.open()
-    guard let a = try store.data(try resolveRun(baseline, in: store)),
-      let b = try store.data(try resolveRun(whatIf, in: store))
-    else { throw ValidationError("run not found") }
-    print(Self.compare(a, b))
+    print(Self.compare(try loadRun(baseline, in: store), try loadRun(whatIf, in: store)))
   }
 
   static func compare(_ a: RunData, _ b: RunData) -> String {
@@ -157,6 +152,15 @@ struct Diff: ParsableCommand {
         Show.value(v.objective, v.mean) + " " + v.outcome,
         delta.map { ($0 >= 0 ? "+" : "-") + Show.value(v.objective, abs($0)) } ?? "new",
         outcomeChanged ? "<- changed" : "",
+      ])
+    }
+    // Verdicts only the baseline has (a period or class the what-if never reached).
+    let after = Set(b.verdicts.map(key))
+    for v in a.verdicts where !after.contains(key(v)) {
+      changed += 1
+      table.add([
+        v.territory, v.period, v.requestClass, v.objective, Show.value(v.objective, v.mean) + " " + v.outcome, "-",
+        "gone", "<- changed",
       ])
     }
     out += "\n\nSLO verdicts (\(changed) changed outcome\(changed == 1 ? "" : "s"))\n" + table.render()
@@ -203,22 +207,21 @@ struct ReportCommand: ParsableCommand {
 
   func run() throws {
     let store = try database.open()
-    let id = try resolveRun(runID, in: store)
-    guard let data = try store.data(id) else { throw ValidationError("no run \(id)") }
+    let data = try loadRun(runID, in: store)
+    let id = data.run.id ?? 0
     guard data.run.status == .complete else {
       throw ValidationError("run \(id) is \(data.run.status.rawValue), not complete: nothing to report")
     }
+    let folder: String
     let safeName = String(data.run.scenarioName.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
     if let baseline {
-      let baseID = try resolveRun(baseline, in: store)
-      guard let base = try store.data(baseID) else { throw ValidationError("no run \(baseID)") }
-      let folder = out ?? "reports/\(safeName)-run\(id)-vs-run\(baseID)"
+      let base = try loadRun(baseline, in: store)
+      folder = out ?? "reports/\(safeName)-run\(id)-vs-run\(base.run.id ?? 0)"
       try Report.writeComparison(baseline: base, whatIf: data, to: folder)
-      print("wrote \(folder)/index.html, report.md, summary.json")
     } else {
-      let folder = out ?? "reports/\(safeName)-run\(id)"
+      folder = out ?? "reports/\(safeName)-run\(id)"
       try Report.write(data, to: folder)
-      print("wrote \(folder)/index.html, report.md, summary.json")
     }
+    print("wrote \(folder)/index.html, report.md, summary.json")
   }
 }

@@ -233,6 +233,19 @@ extension ResultsStore {
 
   /// Everything recorded of a run, read from one snapshot; nil if there is no such run.
   ///
+  /// Failed verdicts per run, for the runs that have any.
+  package func failedVerdictCounts() throws -> [Int64: Int] {
+    try pool.read { db in
+      var counts: [Int64: Int] = [:]
+      for row in try Row.fetchAll(
+        db, sql: "SELECT run_id, COUNT(*) AS n FROM verdict WHERE outcome = 'fail' GROUP BY run_id")
+      {
+        counts[row["run_id"]] = row["n"]
+      }
+      return counts
+    }
+  }
+
   /// Series, verdicts and costs come back in the order they were stored.
   package func data(_ id: Int64) throws -> RunData? {
     try pool.read { db in

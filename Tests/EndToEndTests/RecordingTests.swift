@@ -39,12 +39,22 @@ import Testing
     let first = try EndToEndTests.capsim(["run", small, "--db", db, "--quiet"])
     #expect(first.status == 0)
     #expect(first.stderr.contains("recorded as run 1"))
-    let second = try EndToEndTests.capsim(["run", small, "--db", db, "--quiet", "--set", "demand.A.growth=3"])
+    let second = try EndToEndTests.capsim([
+      "run", small, "--db", db, "--quiet", "--set", "demand.A.growth=3", "--set", "slo.peakP95=1ms",
+    ])
     #expect(second.status == 0)
     let network = try EndToEndTests.capsim(["run", EndToEndTests.fixture("small.yaml"), "--db", db, "--quiet"])
     #expect(network.status == 0)
     let runs = try EndToEndTests.capsim(["runs", "--db", db])
     #expect(runs.stdout.contains("platform-small") && runs.stdout.contains("complete") && runs.stdout.contains("network"))
+    // The last column counts failed objectives: every p95 fails a 1 ms target in run 2, none in run 1.
+    let failed = runs.stdout.split(separator: "\n").compactMap { line -> (String, Int)? in
+      let cells = line.split(separator: " ")
+      guard let id = cells.first, let count = cells.last.flatMap({ Int($0) }) else { return nil }
+      return (String(id), count)
+    }
+    #expect(failed.contains { $0.0 == "2" && $0.1 > 0 })
+    #expect(failed.contains { $0.0 == "1" && $0.1 == 0 })
     let show = try EndToEndTests.capsim(["show", "2", "--db", db])
     #expect(show.stdout.contains("demand.A.growth=3"))
     #expect(show.stdout.contains("SLO verdicts") && show.stdout.contains("cost per month"))
