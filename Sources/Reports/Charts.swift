@@ -68,7 +68,8 @@ enum Charts {
       SVGChart.Series(name: name, color: color, points: line(rows) { $0[keyPath: key].map { $0 * 1_000 } })
     }.filter { !$0.points.isEmpty }
     guard !series.isEmpty else { return nil }
-    let p95 = series.first { $0.name == "p95" }?.points ?? []
+    // The peak named on the chart is the one the tables name.
+    let p95 = line(rows.filter(RunIndex.hasPeakWeight)) { $0.latencyP95.map { $0 * 1_000 } }
     return SVGChart(
       title: "Latency — \(territory)", unit: "latency (ms)", time: axis, series: series,
       thresholds: latencyThresholds(index, territory), bands: index.seasons(territory),

@@ -192,6 +192,13 @@ struct RunIndex {
 
   // MARK: Peaks
 
+  /// A quiet hour's p95 of a few dozen requests is noise, not a peak: latency peaks come from
+  /// windows with at least this many requests (PlatformModel's worst windows use the same
+  /// bound, `PlatformResult.worstWindowMinimumRequests`, which this module cannot import).
+  static let minimumPeakRequests = 100.0
+
+  static func hasPeakWeight(_ p: SeriesPoint) -> Bool { (p.arrivals ?? 0) >= minimumPeakRequests }
+
   static func peak(_ rows: [SeriesPoint], source: String = "", _ value: (SeriesPoint) -> Double?) -> Peak? {
     var best: Peak? = nil
     for p in rows {
@@ -226,9 +233,7 @@ struct RunIndex {
     let all = inPeriod(points(territory))
     var f = Figures()
     f.hours = all.reduce(0) { $0 + ($1.windowEnd - $1.windowStart) } / 3_600
-    // A quiet hour's p95 of a few dozen requests is noise, not a peak (the verdicts' worst
-    // windows skip them the same way).
-    f.p95 = Self.peak(all) { ($0.arrivals ?? 0) >= 100 ? $0.latencyP95 : nil }
+    f.p95 = Self.peak(all) { Self.hasPeakWeight($0) ? $0.latencyP95 : nil }
     f.demand = Self.peak(all, Self.arrivalRate)
     f.users = Self.peak(all) { $0.users }
     let inst = inPeriod(instanceRows(territory)).filter { $0.instances != nil }

@@ -339,4 +339,17 @@ private let chartTitles = [
     }
     try Report.writeComparison(baseline: week, whatIf: whatIf, to: folder.appendingPathComponent("comparison").path)
   }
+
+  /// A quiet hour with a huge p95 (20 requests) is not the territory's peak.
+  @Test func quietHoursAreNotLatencyPeaks() throws {
+    var data = Fixtures.week()
+    let k = try #require(data.series.firstIndex { $0.territory == "DE" && $0.tier == "all" && $0.requestClass == "all" })
+    data.series[k].arrivals = 20
+    data.series[k].latencyP95 = 9
+    let summary = try #require(
+      try JSONSerialization.jsonObject(with: Data(try Report.summaryJSON(data).utf8)) as? [String: Any])
+    let peaks = try #require(summary["peak_p95"] as? [String: [String: Any]])
+    let de = try #require(peaks["DE"]?["p95_s"] as? Double)
+    #expect(de < 9)
+  }
 }
