@@ -95,6 +95,8 @@ package struct NetworkSimulator: ~Copyable {
   var nextStamp: UInt32 = 1
   /// Customers in the network now (closed-population customers who are thinking are not).
   package private(set) var inNetwork = 0
+  /// Closed-population customers thinking now (a think-time event pending).
+  package private(set) var thinking = 0
   /// Trips through the network since time 0, by how they ended (not only in the window).
   package private(set) var tripsCompleted = 0
   package private(set) var tripsLost = 0
@@ -233,6 +235,7 @@ package struct NetworkSimulator: ~Copyable {
         for _ in 0..<users {
           let c = allocateCustomer(origin: Int32(i))
           sim.schedule(.thinkEnd(customer: c), at: think[i]!.next())
+          thinking += 1
         }
       }
     }
@@ -295,7 +298,9 @@ package struct NetworkSimulator: ~Copyable {
     case .departure(let s, let c): depart(station: Int(s), customer: c)
     case .arrival(let source): arrive(source: source)
     case .abandonment(let s, let c, let stamp): abandon(station: Int(s), customer: c, stamp: stamp)
-    case .thinkEnd(let c): enterNetwork(customer: c, at: sourceTarget[Int(customers[Int(c)].origin)])
+    case .thinkEnd(let c):
+      thinking -= 1
+      enterNetwork(customer: c, at: sourceTarget[Int(customers[Int(c)].origin)])
     case .windowStart: openWindow()
     case .windowEnd: closeWindow()
     case .seriesTick: closeSeriesInterval()
@@ -518,6 +523,7 @@ package struct NetworkSimulator: ~Copyable {
     let source = Int(customers[Int(c)].origin)
     if source >= 0 {
       sim.schedule(.thinkEnd(customer: c), after: think[source]!.next())
+      thinking += 1
     } else {
       freeCustomers.append(c)
     }
