@@ -108,18 +108,14 @@ package struct NetworkSimulator: ~Copyable {
   var flowHistogram = LatencyHistogram(precision: .fine)
   var taggedInNetwork = 0
   var windowOver = false
-  var streams: [RandomStream] = []
 
   /// Prepares replication `replication` of `network` with streams derived from `seed`.
   package init(network: Network, window: RunWindow, seed: UInt64, replication: Int) {
     self.network = network
     self.window = window
     self.replication = replication
-    var streams: [RandomStream] = []
     func stream(_ name: String) -> RandomStream {
-      let s = RandomStream(name: name, runSeed: seed, replication: replication)
-      streams.append(s)
-      return s
+      RandomStream(name: name, runSeed: seed, replication: replication)
     }
     let uniform = try! Distribution.uniform(low: 0, high: 1)
     let unitExponential = try! Distribution.exponential(mean: 1)
@@ -205,7 +201,6 @@ package struct NetworkSimulator: ~Copyable {
     scheduleCursor = UniqueArray(repeating: .init(), count: network.sources.count)
     scheduleTarget = UniqueArray(repeating: 0, count: network.sources.count)
     arrivalsBySource = UniqueArray(repeating: 0, count: network.sources.count)
-    self.streams = streams
     start()
   }
 
