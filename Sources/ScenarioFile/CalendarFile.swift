@@ -40,11 +40,7 @@ enum CalendarFile {
   ) -> (calendar: Result?, seasonNames: [String]) {
     guard let mapping = node.mapping(allowedKeys: keys) else { return (nil, []) }
     let m = Fields(mapping, path: path, overrides: overrides)
-    var timeZone: TimeZone? = nil
-    if let n = m.required("timezone"), let name = n.string() {
-      timeZone = TimeZone(identifier: name)
-      if timeZone == nil { n.error("unknown time zone '\(name)' (an IANA name such as Europe/Berlin)") }
-    }
+    let timeZone = m.required("timezone").flatMap(PlatformFile.readTimeZone)
     let start = m.required("start").flatMap(localDateTime)
     let end = m.required("end").flatMap(localDateTime)
     let day = m["day"].map(readDay) ?? .officeHours
