@@ -63,7 +63,7 @@ let package = Package(
     ),
 
     /** Seasons, office hours and local calendars: demand over simulated time. */
-    .target(name: "Demand", dependencies: ["QueueingModel"], exclude: ["README.md"]),
+    .target(name: "Demand", dependencies: ["SimKernel", "QueueingModel"], exclude: ["README.md"]),
 
     // MARK: Files and command line
 
@@ -96,7 +96,7 @@ let package = Package(
     .target(
       name: "ScenarioFile",
       dependencies: [
-        "QueueingModel", "Demand", "PlatformModel", "SimRandom", .product(name: "Yams", package: "Yams"),
+        "SimKernel", "QueueingModel", "Demand", "PlatformModel", "SimRandom", .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["README.md"],
       swiftSettings: optimized
@@ -105,7 +105,8 @@ let package = Package(
     .target(
       name: "CapsimCLI",
       dependencies: [
-        "ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics", "SimRandom",
+        "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
+        "SimRandom",
         "RunRecords", "ResultsStore", "Reports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SimKernel
 
 /// How results are printed.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -35,7 +36,8 @@ struct TextTable {
 extension Double {
   /// 12345678 -> "12,345,678"
   var grouped: String {
-    let digits = String(Int(self.rounded()))
+    guard let whole = Int(rounding: self) else { return "\(self)" }  // "inf", "nan", "1e+19"
+    let digits = String(whole)
     var out = ""
     for (i, ch) in digits.reversed().enumerated() {
       if i > 0 && i % 3 == 0 && ch != "-" { out.append(",") }

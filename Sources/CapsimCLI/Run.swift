@@ -4,6 +4,7 @@ import PlatformModel
 import QueueingModel
 import RunRecords
 import ScenarioFile
+import SimKernel
 
 /// `capsim run`: simulate a scenario and report what it measured.
 struct Run: ParsableCommand {
@@ -212,9 +213,9 @@ final class Progress: @unchecked Sendable {
     lastDrawn = now
     let elapsed = now.timeIntervalSince(start)
     let eta = share > 0 ? elapsed / share * (1 - share) : 0
-    let percent = Int((share * 100).rounded(.down))
+    let percent = Int(rounding: share * 100, .down) ?? 0
     let what = detail.map { $0(elapsed) } ?? "of \(total) replications"
-    let line = "\r\u{1B}[K\(label): \(percent)% \(what), \(Int(elapsed))s elapsed, about \(Int(eta.rounded()))s left"
+    let line = "\r\u{1B}[K\(label): \(percent)% \(what), \(Int(rounding: elapsed, .down) ?? 0)s elapsed, about \(Int(rounding: eta).map(String.init) ?? "?")s left"
     FileHandle.standardError.write(Data(line.utf8))
   }
 

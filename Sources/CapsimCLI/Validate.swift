@@ -29,7 +29,7 @@ struct Validate: ParsableCommand {
     for file in files {
       let log = ScenarioFile.validate(path: file)
       let diagnostics = log.sortedDiagnostics
-      for d in diagnostics { print(d.rendered(source: log.sources[d.file])) }
+      if !diagnostics.isEmpty { print(log.rendered()) }
       let errors = diagnostics.filter { $0.severity == .error }.count
       let warnings = diagnostics.count - errors
       if errors > 0 || (strict && warnings > 0) {

@@ -1,4 +1,5 @@
 import QueueingTheory
+import SimKernel
 
 /// Something wrong with (or worth knowing about) a network before it runs.
 package struct NetworkProblem: Hashable, Sendable, CustomStringConvertible {
@@ -146,5 +147,6 @@ extension Network {
 
 private func fmt(_ x: Double) -> String {
   let rounded = (x * 1000).rounded() / 1000
-  return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+  if rounded == rounded.rounded(), let whole = Int(rounding: rounded) { return String(whole) }
+  return String(rounded)  // "1e+19": past Int.max, or not whole
 }

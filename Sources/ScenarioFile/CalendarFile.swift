@@ -1,6 +1,7 @@
 import Demand
 import Foundation
 import QueueingModel
+import SimKernel
 
 /// Reads a scenario's `calendar:` section: when the run starts and ends in local time, the day
 /// and week profiles, and the seasons.
@@ -65,7 +66,7 @@ enum CalendarFile {
         let b = seasons[j].window
         if a.start < b.end && b.start < a.end {
           seasonNodes[j].error(
-            "season '\(seasons[j].name)' overlaps '\(seasons[i].name)' (\(CivilDate(daysSinceEpoch: Int(max(a.start, b.start))))): give one of them other dates")
+            "season '\(seasons[j].name)' overlaps '\(seasons[i].name)' (\(CivilDate(daysSinceEpoch: Int(rounding: max(a.start, b.start), .down) ?? 0))): give one of them other dates")
         }
       }
     }
@@ -76,6 +77,11 @@ enum CalendarFile {
     let duration = endInstant.timeIntervalSince(startInstant)
     guard duration > 0 else {
       m["end"]?.error("the calendar must end after it starts (\(start.date) -> \(end.date))")
+      return (nil, seasonNames)
+    }
+    guard duration <= SimClock.longestSpan else {
+      m["end"]?.error(
+        "the calendar spans more than 100 years (\(start.date) -> \(end.date)), the longest the simulated clock keeps to a microsecond")
       return (nil, seasonNames)
     }
     let calendar = DemandCalendar(timeZone: timeZone, start: startInstant, day: day, week: week, seasons: seasons)
@@ -175,7 +181,8 @@ enum CalendarFile {
     let rampUp = m["rampUp"]?.duration().map { $0 / 86_400 } ?? 0
     let rampDown = m["rampDown"]?.duration().map { $0 / 86_400 } ?? 0
     let ramp = m["ramp"]?.oneOf(Season.Ramp.allCases.map(\.rawValue)).flatMap(Season.Ramp.init) ?? .linear
-    let lead = m["lead"]?.duration().map { -Int(($0 / 86_400).rounded()) } ?? 0
+    // Durations are at most 100 years, so whole days always fit.
+    let lead = m["lead"]?.duration().flatMap { Int(rounding: -$0 / 86_400) } ?? 0
     let rule = m["rule"]?.oneOf(rules)
     let from = m["from"].flatMap(date)
     let to = m["to"].flatMap(date)
@@ -199,6 +206,17 @@ enum CalendarFile {
       if m["rule"] == nil && from == nil && to == nil {
         node.error("a season needs a 'rule' (\(rules.joined(separator: ", "))) or 'from' and 'to' dates")
       }
+      return nil
+    }
+    if m["opening"] != nil && rule == "oktoberfest" {
+      m["opening"]?.error("an Oktoberfest has fixed dates: 'opening' applies to spargel and christmas-catering")
+      return nil
+    }
+    // The opening's day and month apply to every year the run touches; the season ends on a
+    // fixed day, so the opening must come first.
+    let ends = ["spargel": (month: 6, day: 24, text: "24 June"), "christmas-catering": (month: 12, day: 23, text: "23 December")]
+    if let opening, let end = ends[rule], (opening.month, opening.day) > (end.month, end.day) {
+      m["opening"]?.error("the \(rule) season ends on \(end.text): its opening (\(opening)) must not come later in the year")
       return nil
     }
     return years.map { year in

@@ -17,7 +17,11 @@ package struct DiagnosticError: Error, CustomStringConvertible {
 
   /// Every diagnostic with its source line and caret.
   package func rendered() -> String {
-    diagnostics.map { $0.rendered(source: sources[$0.file]) }.joined(separator: "\n")
+    var split: [String: SourceText] = [:]  // each file split into lines once, not once per diagnostic
+    return diagnostics.map { d in
+      if split[d.file] == nil, let text = sources[d.file] { split[d.file] = SourceText(text) }
+      return d.rendered(in: split[d.file])
+    }.joined(separator: "\n")
   }
 
   /// Stable sort by file, line, column.

@@ -1,7 +1,11 @@
+import SimKernel
+
 /// Parses durations (`200ms`) into seconds and rates (`30/s`) into events per second.
 ///
 /// Strict on purpose: a unit is required, no space between number and unit, no NaN or
-/// infinity, no negatives.
+/// infinity, no negatives. Bounded too, so that nothing read can overflow later: durations
+/// up to `SimClock.longestSpan` (100 years), rates up to one per nanosecond and, unless zero,
+/// down to one per 100 years.
 package enum Quantity {
   /// Why a quantity was rejected, as a message ready for a diagnostic.
   package struct Failure: Error, Equatable, Sendable {
@@ -18,6 +22,13 @@ package enum Quantity {
   package static let rateUnits: [(unit: String, seconds: Double)] = [
     ("ms", 1e-3), ("s", 1), ("min", 60), ("h", 3_600), ("d", 86_400),
   ]
+
+  /// The longest duration, in seconds: the span the simulated clock keeps to a microsecond.
+  package static let longestDuration = SimClock.longestSpan
+  /// The fastest rate, per second: one per nanosecond, the finest unit a duration has.
+  package static let fastestRate = 1e9
+  /// The slowest rate other than zero, per second: one per `longestDuration`.
+  package static let slowestRate = 1 / longestDuration
 
   static let durationExpectation = "a duration with a unit (e.g. 200ms, 1.5s)"
   static let rateExpectation = "a rate such as 30/s or 1800/min"
@@ -53,8 +64,10 @@ package enum Quantity {
       return fail(unknownUnit(String(rest), in: text, units: units, expectation: durationExpectation))
     }
     let seconds = value * factor
-    guard seconds.isFinite else { return fail("duration '\(text)' is too large") }
     guard seconds >= 0 else { return fail("a duration cannot be negative, found '\(text)'") }
+    guard seconds <= longestDuration else {
+      return fail("duration '\(text)' is longer than 100 years, the longest the simulated clock keeps to a microsecond")
+    }
     return .success(seconds + 0)  // turns -0 into 0
   }
 
@@ -81,8 +94,13 @@ package enum Quantity {
       return fail(unknownUnit(String(unitPart), in: text, units: units, expectation: rateExpectation))
     }
     let perSecond = value / seconds
-    guard perSecond.isFinite else { return fail("rate '\(text)' is too large") }
     guard perSecond >= 0 else { return fail("a rate cannot be negative, found '\(text)'") }
+    guard perSecond <= fastestRate else {
+      return fail("rate '\(text)' is faster than one per nanosecond (1000000000/s), the finest time a file can give")
+    }
+    guard perSecond == 0 || perSecond >= slowestRate else {
+      return fail("rate '\(text)' is slower than one per 100 years: write 0/s for none")
+    }
     return .success(perSecond + 0)
   }
 

@@ -7,6 +7,7 @@ import ScenarioFile
     arguments: [
       ("200ms", 0.2), ("1.5s", 1.5), ("2min", 120), ("1h", 3600), ("250us", 0.00025), ("250µs", 0.00025),
       ("1d", 86400), ("1e3ms", 1), ("0s", 0), ("+2s", 2), (".5s", 0.5), ("10ns", 1e-8), ("-0s", 0),
+      ("36525d", 3_155_760_000), ("5e-324s", 5e-324),
     ] as [(String, Double)])
   func durations(_ text: String, _ seconds: Double) throws {
     let value = try Quantity.duration(text).get()
@@ -26,7 +27,8 @@ import ScenarioFile
     ("5S", "unknown time unit 'S' in '5S' (did you mean 's'?)"),
     ("5parsecs", "unknown time unit 'parsecs' in '5parsecs' (use one of ns, us, ms, s, min, h, d)"),
     ("-5s", "a duration cannot be negative, found '-5s'"),
-    ("1e400s", "duration '1e400s' is too large"),
+    ("1e400s", "duration '1e400s' is longer than 100 years, the longest the simulated clock keeps to a microsecond"),
+    ("36526d", "duration '36526d' is longer than 100 years, the longest the simulated clock keeps to a microsecond"),
     ("ms", "expected a duration with a unit (e.g. 200ms, 1.5s), found 'ms'"),
     ("nans", "expected a duration with a unit (e.g. 200ms, 1.5s), found 'nans'"),
     ("1.2.3s", "expected a duration with a unit (e.g. 200ms, 1.5s), found '1.2.3s'"),
@@ -56,7 +58,10 @@ import ScenarioFile
     ("/s", "expected a rate such as 30/s or 1800/min, found '/s'"),
     ("30/", "expected a rate such as 30/s or 1800/min, found '30/'"),
     ("-1/s", "a rate cannot be negative, found '-1/s'"),
-    ("1e400/s", "rate '1e400/s' is too large"),
+    ("1e400/s", "rate '1e400/s' is faster than one per nanosecond (1000000000/s), the finest time a file can give"),
+    ("2/ns", "unknown time unit 'ns' in '2/ns' (did you mean 'ms'?)"),
+    ("1.1e9/s", "rate '1.1e9/s' is faster than one per nanosecond (1000000000/s), the finest time a file can give"),
+    ("1e-300/s", "rate '1e-300/s' is slower than one per 100 years: write 0/s for none"),
     ("30/1s", "expected a rate such as 30/s or 1800/min, found '30/1s'"),
   ])
   func badRates(_ text: String, _ message: String) {

@@ -25,7 +25,7 @@ import ScenarioFile
 
   @Test func tabsAndUnicodeKeepTheCaretAligned() {
     let d = Diagnostic(file: "t", line: 2, column: 5, message: "m")
-    #expect(render(d, source: "x\n\té: ab") == "t:2:5: error: m\n\té: ab\n\t   ^")
+    #expect(d.rendered(source: "x\n\té: ab") == "t:2:5: error: m\n\té: ab\n\t   ^")
   }
 
   @Test func caretPastTheEndAndMissingSource() {
