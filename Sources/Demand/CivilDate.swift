@@ -55,6 +55,7 @@ package struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertibl
   package var description: String {
     let m = month < 10 ? "0\(month)" : "\(month)"
     let d = day < 10 ? "0\(day)" : "\(day)"
-    return "\(year)-\(m)-\(d)"
+    let y = String(year)
+    return (year >= 0 && year < 1000 ? String(repeating: "0", count: 4 - y.count) : "") + "\(y)-\(m)-\(d)"
   }
 }

@@ -10,7 +10,9 @@ package struct DemandCalendar: Sendable {
   package var start: Date
   package var day: DayProfile
   package var week: WeekProfile
-  package var seasons: [Season]
+  package var seasons: [Season] { didSet { seasonIndex = SeasonIndex(seasons) } }
+  /// The seasons ordered for lookup: a century's calendar has hundreds of them.
+  private var seasonIndex: SeasonIndex
 
   package init(
     timeZone: TimeZone, start: Date, day: DayProfile = .officeHours, week: WeekProfile = .workingWeek,
@@ -21,6 +23,7 @@ package struct DemandCalendar: Sendable {
     self.day = day
     self.week = week
     self.seasons = seasons
+    self.seasonIndex = SeasonIndex(seasons)
   }
 
   /// The instant of a local civil date and time in `timeZone` (the earlier one when the
@@ -66,7 +69,7 @@ package struct DemandCalendar: Sendable {
   package func multiplier(at t: Double) -> Double {
     let (date, hour) = localTime(at: t)
     let dayIndex = Double(date.daysSinceEpoch) + hour / 24
-    let season = seasons.reduce(1.0) { max($0, $1.factor(atDay: dayIndex)) }
+    let season = seasonIndex.strongestFactor(atDay: dayIndex)
     return day.weight(atHour: hour) * week.weight(weekday: date.weekday) * season
   }
 
@@ -85,5 +88,45 @@ package struct DemandCalendar: Sendable {
       rates.append(baseRate * multiplier(at: t))
     }
     return try RateSchedule(times: times, rates: rates, period: duration, interpolation: .linear)
+  }
+}
+
+/// Seasons sorted by the first day they raise demand, with the latest day reached so far, so
+/// that a lookup visits only the seasons that can matter: O(log n) plus the seasons in reach.
+private struct SeasonIndex: Sendable {
+  private let seasons: [Season]
+  /// Days (local, since the epoch) over which each season raises demand: [from, to).
+  private let from: [Double]
+  private let to: [Double]
+  /// `maxTo[i]` is the largest `to` among the first i + 1 seasons.
+  private let maxTo: [Double]
+
+  init(_ unordered: [Season]) {
+    let reach = unordered.map { s -> (Season, Double, Double) in
+      let w = s.window
+      return (s, w.start - s.rampUpDays, w.end + s.rampDownDays)
+    }.sorted { $0.1 < $1.1 }
+    seasons = reach.map(\.0)
+    from = reach.map(\.1)
+    to = reach.map(\.2)
+    var running = -Double.infinity
+    maxTo = to.map { running = max(running, $0); return running }
+  }
+
+  /// The strongest season factor at `day` (1 when no season is in reach).
+  func strongestFactor(atDay day: Double) -> Double {
+    var low = 0
+    var high = from.count  // the first season starting after `day`
+    while low < high {
+      let mid = (low + high) / 2
+      if from[mid] <= day { low = mid + 1 } else { high = mid }
+    }
+    var factor = 1.0
+    var i = high - 1
+    while i >= 0 && maxTo[i] > day {
+      if to[i] > day { factor = max(factor, seasons[i].factor(atDay: day)) }
+      i -= 1
+    }
+    return factor
   }
 }

@@ -37,7 +37,7 @@ package struct PlatformRun: Sendable {
   }
 
   /// Requests per second a group asks for at a multiplier of 1: a rough measure of its work.
-  func workload(_ group: [Int]) -> Double {
+  package func workload(_ group: [Int]) -> Double {
     group.map { t in
       let d = scenario.demand[t]
       switch d.base {

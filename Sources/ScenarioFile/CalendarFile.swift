@@ -47,8 +47,10 @@ enum CalendarFile {
     let day = m["day"].map(readDay) ?? .officeHours
     let week = m["week"].map(readWeek) ?? .workingWeek
     // Seasons are read even when the dates are broken, so that every problem is reported.
+    // Years past the longest span are an error below; seasons are laid out for at most that
+    // many, so that a calendar ending in 9999 costs no more to reject than one of 100 years.
     let firstYear = start?.date.year ?? end?.date.year ?? 2000
-    let lastYear = end?.date.year ?? firstYear
+    let lastYear = min(end?.date.year ?? firstYear, firstYear + Int(SimClock.longestSpan / (365 * 86_400)) + 1)
     var seasons: [Season] = []
     var seasonNodes: [ConfigNode] = []
     let declared = m.entries("seasons").entries
@@ -96,7 +98,8 @@ enum CalendarFile {
     }
     let parts = text.split(separator: "T", omittingEmptySubsequences: false)
     guard (1...2).contains(parts.count), let date = civilDate(String(parts[0])) else {
-      node.error("expected a local date such as 2026-12-07 or 2026-12-07T08:30, found '\(text)'")
+      node.error(
+        "expected a local date such as 2026-12-07 or 2026-12-07T08:30 (a day that exists, years 0001 to 9999), found '\(ConfigNode.abbreviated(text))'")
       return nil
     }
     guard parts.count == 2 else { return (date, 0) }
@@ -110,7 +113,7 @@ enum CalendarFile {
   static func civilDate(_ text: String) -> CivilDate? {
     let f = text.split(separator: "-")
     guard f.count == 3, f[0].count == 4, f[1].count == 2, f[2].count == 2,
-      let y = Int(f[0]), let mo = Int(f[1]), let d = Int(f[2])
+      let y = Int(f[0]), let mo = Int(f[1]), let d = Int(f[2]), (1...9999).contains(y)
     else { return nil }
     let date = CivilDate(y, mo, d)
     return date.isValid ? date : nil
@@ -125,7 +128,7 @@ enum CalendarFile {
 
   static func date(_ node: ConfigNode) -> CivilDate? {
     guard let text = node.scalarText, let d = civilDate(text) else {
-      node.error("expected a date such as 2026-12-07")
+      node.error("expected a date such as 2026-12-07 (a day that exists, years 0001 to 9999), found \(node.scalarText.map { "'\(ConfigNode.abbreviated($0))'" } ?? node.kindDescription)")
       return nil
     }
     return d

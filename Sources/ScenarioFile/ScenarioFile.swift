@@ -111,7 +111,10 @@ package enum ScenarioFile {
     var sources: [Source] = []
     var ok = true
     for (i, node) in arrivalNodes.enumerated() {
-      if let source = readSource(node, index: i, topology, calendar: calendar, calendarGiven: calendarGiven) {
+      // A rate schedule is built only for a run that can happen: a century's calendar with a
+      // broken run would take seconds to lay out for nothing.
+      let usable = run == nil ? nil : calendar
+      if let source = readSource(node, index: i, topology, calendar: usable, calendarGiven: calendarGiven) {
         sources.append(source)
       } else {
         ok = false

@@ -10,6 +10,8 @@ import Testing
     var status: Int32
     var stdout: String
     var stderr: String
+    /// The process ended by a signal (a crash, or killed): `status` is the signal's number.
+    var signaled = false
   }
 
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -49,7 +51,7 @@ import Testing
     process.waitUntilExit()
     return Output(
       status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
+      stderr: String(decoding: stderr, as: UTF8.self), signaled: process.terminationReason == .uncaughtSignal)
   }
 
   @Test func binaryExists() {
