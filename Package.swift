@@ -140,7 +140,7 @@ let package = Package(
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["CapsimCLI"],
+      dependencies: ["CapsimCLI", "_TestSupport"],
       resources: [.copy("Fixtures")]
     ),
   ]
