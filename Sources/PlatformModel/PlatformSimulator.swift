@@ -228,7 +228,8 @@ package struct PlatformSimulator: ~Copyable {
     outageInstances = Array(repeating: [], count: territoryCount)
     recorder = Recorder(
       territories: territoryCount, classes: classCount, periods: names.count, nodes: platform.databases.count,
-      badMinuteShare: scenario.objectives.badMinuteErrorRate)
+      badMinuteShare: scenario.objectives.badMinuteErrorRate,
+      judged: platform.requestClasses.map { scenario.objectives.classes[$0.name]?.waiver == nil })
   }
 
   /// A moment belongs to a season when the season's demand is at least half way up its ramp.

@@ -51,3 +51,49 @@ import Testing
     #expect(zero == 0)
   }
 }
+
+/// Objectives of single request classes, and waivers.
+@Suite struct ClassObjectiveTests {
+  /// Two classes: a fast API call (10 ms) and a slow report (300 ms) on an idle territory.
+  static func scenario(_ objectives: ServiceObjectives) -> PlatformScenario {
+    var s = Build.scenario(
+      territories: [Build.territory("DE", instances: 4, workers: 8, policy: .random)],
+      databases: [DatabaseNode(name: "db", cores: 1, maxConnections: 10_000)], kinds: [],
+      classes: [
+        RequestClass(name: "api", cpu: Build.deterministic(0.010), queries: []),
+        RequestClass(name: "report", cpu: Build.deterministic(0.300), queries: []),
+      ],
+      demand: [TerritoryDemand(base: .rate(5), mix: [0.9, 0.1])], horizon: 600, replications: 3)
+    s.objectives = objectives
+    return s
+  }
+
+  static func verdict(_ verdicts: [Verdict], _ objective: Objective, _ requestClass: String?) -> Verdict? {
+    verdicts.first { $0.objective == objective && $0.requestClass == requestClass }
+  }
+
+  @Test func aClassTargetReplacesThePlatformsForThatClassOnly() throws {
+    // The platform's 200 ms fails the report class; its own 1 s passes it, and the API class
+    // keeps 200 ms.
+    let plain = PlatformRun(scenario: Self.scenario(ServiceObjectives())).run().verdicts()
+    #expect(Self.verdict(plain, .p95, "report")?.outcome == .fail)
+    var objectives = ServiceObjectives()
+    objectives.classes["report"] = ClassObjectives(p95: 1, peakP95: 2, p99: 1.5)
+    let own = PlatformRun(scenario: Self.scenario(objectives)).run().verdicts()
+    let report = try #require(Self.verdict(own, .p95, "report"))
+    #expect(report.outcome == .pass && report.target == 1)
+    #expect(Self.verdict(own, .p95, "api")?.target == 0.2)
+    #expect(Self.verdict(own, .p99, "report")?.target == 1.5)
+    #expect(Self.verdict(own, .p99, "api") == nil)
+  }
+
+  @Test func aWaivedClassIsMeasuredButNotJudged() throws {
+    var objectives = ServiceObjectives()
+    objectives.classes["report"] = ClassObjectives(waiver: "reports run in the background from Q2")
+    let verdicts = PlatformRun(scenario: Self.scenario(objectives)).run().verdicts()
+    let report = try #require(Self.verdict(verdicts, .p95, "report"))
+    #expect(report.outcome == .waived && report.note == "reports run in the background from Q2")
+    #expect(report.measured.mean > 0.29)
+    #expect(!verdicts.contains { $0.outcome == .fail })
+  }
+}
