@@ -79,6 +79,16 @@ let package = Package(
       swiftSettings: optimized
     ),
 
+    // MARK: Decisions
+
+    /** Capacity plans: the fewest instances per territory and period, bounded by theory, confirmed by simulation. */
+    .target(
+      name: "Planning",
+      dependencies: ["PlatformModel", "QueueingTheory", "SimStatistics", "Demand"],
+      exclude: ["README.md"],
+      swiftSettings: optimized
+    ),
+
     // MARK: Results
 
     /** What is kept of a run: the run, its series, verdicts and costs, as plain values. */
@@ -107,7 +117,7 @@ let package = Package(
       dependencies: [
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
-        "RunRecords", "ResultsStore", "Reports",
+        "RunRecords", "ResultsStore", "Reports", "Planning",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
@@ -138,6 +148,7 @@ let package = Package(
       name: "PlatformModelTests",
       dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
+    .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: ["CapsimCLI", "_TestSupport"],

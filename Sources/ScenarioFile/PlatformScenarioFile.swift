@@ -35,7 +35,9 @@ enum PlatformScenarioFile {
     "deployment": ["territory", "at", "batch"],
   ]
   static let capacityKeys = ["territory", "at", "instances"]
-  static let sloKeys = ["p95", "peakP95", "p99", "peakP99", "errorRate", "database", "availability", "badMinute"]
+  static let sloKeys = [
+    "p95", "peakP95", "p99", "peakP99", "errorRate", "database", "availability", "badMinute", "classes",
+  ]
   static let runKeys = ["replications", "seed", "series", "warmup", "length"]
 
   /// Reads a scenario, or a what-if of one, with `--set` settings (which win over every file's
@@ -115,7 +117,7 @@ enum PlatformScenarioFile {
     let demand = readDemand(f, topology, calendar)
     let faults = readFaults(f, topology, calendar)
     let capacity = readCapacity(f, topology, calendar)
-    let objectives = readObjectives(f)
+    let objectives = readObjectives(f, classes: topology?.platform?.requestClasses ?? [], classNames: topology?.requestClasses)
 
     if let topology, let platform = topology.platform, let capacity {
       let maxInstances = platform.territories.indices.map { t in
@@ -459,13 +461,17 @@ enum PlatformScenarioFile {
     return ok ? changes : nil
   }
 
-  /// `slo:`; every key may be left out (the platform's objectives apply).
-  private static func readObjectives(_ top: Fields) -> ServiceObjectives? {
+  /// `slo:`; every key may be left out (the platform's objectives apply). Request classes start
+  /// with the objectives their topology gives them; `slo.classes.<name>` changes them.
+  private static func readObjectives(_ top: Fields, classes: [RequestClass], classNames: [String]?) -> ServiceObjectives? {
     var objectives = ServiceObjectives()
+    for c in classes { if let own = c.objectives { objectives.classes[c.name] = own } }
     // Without the section, overrides (`--set slo.p95=150ms`) may still set single keys.
     let lookup: (String) -> ConfigNode?
+    var section: Fields? = nil
     if top["slo"] != nil {
       guard let f = top.section("slo", allowedKeys: sloKeys) else { return nil }
+      section = f
       lookup = { f[$0] }
     } else {
       let base = top.path(of: "slo")
@@ -492,6 +498,25 @@ enum PlatformScenarioFile {
     for (key, path) in fractions {
       guard let n = lookup(key) else { continue }
       if let v = fraction(n) { objectives[keyPath: path] = v } else { ok = false }
+    }
+    // slo.classes.<name>: {p95: 1s, excluded: "why"}, each class one the topology has.
+    if let f = section {
+      for (name, keyNode, node) in f.entries("classes").entries {
+        let path = ConfigKeyPath.appending(key: name, to: f.path(of: "classes"))
+        if let known = classNames, !known.contains(name) {
+          keyNode.error("no request class named '\(name)'\(Suggestions.hint(for: name, among: known))")
+          ok = false
+          continue
+        }
+        guard let mapping = node.mapping(allowedKeys: PlatformFile.classObjectiveKeys + ["excluded"]),
+          let read = PlatformFile.readClassObjectives(
+            Fields(mapping, path: path, overrides: top.overrides), into: objectives.classes[name] ?? ClassObjectives())
+        else {
+          ok = false
+          continue
+        }
+        objectives.classes[name] = read
+      }
     }
     return ok ? objectives : nil
   }
