@@ -132,7 +132,9 @@ let package = Package(
     ),
     .testTarget(
       name: "ScenarioFileTests", dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "_TestSupport"]),
-    .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore", "RunRecords"]),
+    .testTarget(
+      name: "ResultsStoreTests",
+      dependencies: ["ResultsStore", "RunRecords", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunRecords"]),
     .testTarget(
       name: "PlatformModelTests",
@@ -140,7 +142,7 @@ let package = Package(
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["CapsimCLI"],
+      dependencies: ["CapsimCLI", "ResultsStore"],
       resources: [.copy("Fixtures")]
     ),
   ]
