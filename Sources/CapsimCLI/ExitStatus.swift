@@ -1,7 +1,9 @@
 import ArgumentParser
 
-/// The exit statuses of `capsim`, in one place: CI scripts branch on them, so each has one
-/// meaning. The README's "Exit status" table and `capsim --help` list the same.
+/// The exit statuses of `capsim`, in one place.
+///
+/// CI scripts branch on them, so each has one meaning. The README's "Exit status" table and
+/// `capsim --help` list the same.
 ///
 /// Statuses 1 to 5 are capsim's own; 64 is `EX_USAGE` from sysexits(3), which
 /// swift-argument-parser uses for every `ValidationError` and unknown flag; 130 and 143 are the
@@ -16,9 +18,10 @@ enum ExitStatus {
   /// A RUN argument names no run in the database (or `latest` finds no complete one, or the
   /// run to report is not complete).
   static let noSuchRun = ExitCode(4)
-  /// The results database cannot be used: not a capsim database, written by a newer capsim,
-  /// or it cannot be opened or written (disk full, read-only, locked too long). A run's results
-  /// are printed all the same.
+  /// The results database cannot be used.
+  ///
+  /// It is not a capsim database, or a newer capsim wrote it, or it cannot be opened or written
+  /// (disk full, read-only, locked too long). A run's results are printed all the same.
   static let databaseUnusable = ExitCode(5)
   /// A usage error: an unknown command or flag, a bad flag value, a missing argument.
   static let usage = ExitCode.validationFailure

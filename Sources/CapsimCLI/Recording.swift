@@ -22,7 +22,8 @@ struct DatabaseOptions: ParsableArguments {
         throw fail("cannot open results database \(db): \(error)", status: ExitStatus.databaseUnusable)
       }
     } catch {
-      throw fail("cannot open results database \(db): \(ResultsStore.reason(error))", status: ExitStatus.databaseUnusable)
+      throw fail(
+        "cannot open results database \(db): \(ResultsStore.reason(error))", status: ExitStatus.databaseUnusable)
     }
   }
 
@@ -35,7 +36,8 @@ struct DatabaseOptions: ParsableArguments {
     } catch let status as ExitCode {
       throw status
     } catch {
-      throw fail("cannot read results database \(db): \(ResultsStore.reason(error))", status: ExitStatus.databaseUnusable)
+      throw fail(
+        "cannot read results database \(db): \(ResultsStore.reason(error))", status: ExitStatus.databaseUnusable)
     }
   }
 }
@@ -66,7 +68,8 @@ final class Recording: @unchecked Sendable {
       Foundation.signal(signal, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
       source.setEventHandler { [store, id] in
-        try? store.end(id, status: .interrupted, message: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")
+        try? store.end(
+          id, status: .interrupted, message: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")
         // An error in the sense of --quiet: it explains the exit status.
         FileHandle.standardError.write(Data("\ncapsim: run \(id) marked interrupted in \(path)\n".utf8))
         exit((signal == SIGINT ? ExitStatus.interrupted : ExitStatus.terminated).rawValue)
@@ -101,10 +104,15 @@ final class Recording: @unchecked Sendable {
     } catch {
       let reason = ResultsStore.reason(error)
       let saved = save(runData)
-      try? store.end(id, status: .failed, message: "storing the results failed: \(reason)" + (saved.map { "; saved in \($0)" } ?? ""))
-      let now = (try? store.run(id))?.status == .failed ? "is marked failed" : "stays 'running' until capsim next opens the database"
-      return "cannot record run \(id) in results database \(store.path): \(reason). The run \(now); its results are printed on stdout"
-        + (saved.map { " and saved in \($0)" } ?? " (they could not be saved in a file either)")
+      let savedNote = saved.map { "; saved in \($0)" } ?? ""
+      try? store.end(id, status: .failed, message: "storing the results failed: \(reason)\(savedNote)")
+      let marked = (try? store.run(id))?.status == .failed
+      return """
+        cannot record run \(id) in results database \(store.path): \(reason). \
+        The run \(marked ? "is marked failed" : "stays 'running' until capsim next opens the database"); \
+        its results are printed on stdout\
+        \(saved.map { " and saved in \($0)" } ?? " (they could not be saved in a file either)")
+        """
     }
   }
 
@@ -117,10 +125,13 @@ final class Recording: @unchecked Sendable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     encoder.dateEncodingStrategy = .iso8601
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     guard let json = try? encoder.encode(data) else { return nil }
     let name = URL(fileURLWithPath: store.path).lastPathComponent + ".run\(id).json"
-    let places = [store.path + ".run\(id).json", FileManager.default.temporaryDirectory.appendingPathComponent(name).path]
+    let places = [
+      store.path + ".run\(id).json", FileManager.default.temporaryDirectory.appendingPathComponent(name).path,
+    ]
     // Atomic: on a full disk a half-written file would look like a result.
     return places.first { (try? json.write(to: URL(fileURLWithPath: $0), options: .atomic)) != nil }
   }
@@ -153,8 +164,10 @@ final class Recording: @unchecked Sendable {
   }
 }
 
-/// Everything recorded of the run a `RUN` argument names: a run id, or `latest` for the newest
-/// complete run. An id that is not a number is a usage error (64); no such run is status 4.
+/// Everything recorded of the run a `RUN` argument names.
+///
+/// `RUN` is a run id, or `latest` for the newest complete run. An id that is not a number is a
+/// usage error (64); no such run is status 4.
 func loadRun(_ text: String, in store: ResultsStore) throws -> RunData {
   let id: Int64
   if text == "latest" {

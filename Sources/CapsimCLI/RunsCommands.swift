@@ -16,7 +16,9 @@ struct Runs: ParsableCommand {
   var limit = 50
 
   func run() throws {
-    let (runs, failedCounts) = try database.reading { store in (try store.runs(limit: limit), try store.failedVerdictCounts()) }
+    let (runs, failedCounts) = try database.reading { store in
+      (try store.runs(limit: limit), try store.failedVerdictCounts())
+    }
     guard !runs.isEmpty else {
       print("no runs recorded in \(database.db) yet: 'capsim run SCENARIO' records one")
       return
@@ -44,7 +46,8 @@ struct Runs: ParsableCommand {
 struct Show: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Print one recorded run: what was run, its SLO verdicts and costs.",
-    discussion: "RUN is a run id from 'capsim runs', or 'latest' for the newest complete run. Exit status 4 when there is no such run.")
+    discussion:
+      "RUN is a run id from 'capsim runs', or 'latest' for the newest complete run. Exit status 4 when there is no such run.")
 
   @Argument(help: "Run id, or latest.")
   var runID: String
@@ -116,7 +119,8 @@ struct Show: ParsableCommand {
 struct Diff: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Compare two recorded runs: verdicts side by side, changed outcomes, cost.",
-    discussion: "The first run is the baseline, the second the what-if. Exit status 0 whatever changed, 4 when a run is not in the database.")
+    discussion:
+      "The first run is the baseline, the second the what-if. Exit status 0 whatever changed, 4 when a run is not in the database.")
 
   @Argument(help: "Baseline run id (or latest).")
   var baseline: String
@@ -209,7 +213,8 @@ struct ReportCommand: ParsableCommand {
     }
     let id = data.run.id ?? 0
     guard data.run.status == .complete else {
-      throw fail("run \(id) is \(data.run.status.rawValue), not complete: nothing to report", status: ExitStatus.noSuchRun)
+      throw fail(
+        "run \(id) is \(data.run.status.rawValue), not complete: nothing to report", status: ExitStatus.noSuchRun)
     }
     let folder: String
     let safeName = String(data.run.scenarioName.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })

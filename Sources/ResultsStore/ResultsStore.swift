@@ -88,8 +88,10 @@ package struct ResultsStore: Sendable {
     return try body()
   }
 
-  /// Refuses a file that does not start with SQLite's header, before the lock file or a WAL
-  /// is created beside it. An empty file is a new database, as SQLite treats it.
+  /// Refuses a file that does not start with SQLite's header.
+  ///
+  /// This runs before the lock file or a WAL is created beside it. An empty file is a new
+  /// database, as SQLite treats it.
   private static func refuseNonSQLiteFile(_ path: String) throws {
     guard let file = FileHandle(forReadingAtPath: path) else { return }  // new, or SQLite says why
     defer { try? file.close() }
@@ -121,7 +123,8 @@ package struct ResultsStore: Sendable {
     }
     guard let tables else { return }
     let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", ..." : "")
-    throw ResultsStoreError.notACapsimDatabase(path: path, reason: "a SQLite database of another program, with tables \(shown)")
+    throw ResultsStoreError.notACapsimDatabase(
+      path: path, reason: "a SQLite database of another program, with tables \(shown)")
   }
 
   /// Runs the migrations that are not applied yet; refuses a file migrated by a newer capsim.

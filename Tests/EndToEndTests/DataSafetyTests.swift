@@ -2,9 +2,10 @@ import Foundation
 import ResultsStore
 import Testing
 
-/// The results database under faults, through the binary: a killed process, six writers at
-/// once, a full disk, a file that is not a database. Each time, what was recorded before stays
-/// intact and nothing claims a state it is not in.
+/// The results database under faults, through the binary.
+///
+/// A killed process, six writers at once, a full disk, a file that is not a database: each
+/// time, what was recorded before stays intact and nothing claims a state it is not in.
 @Suite struct DataSafetyTests {
   /// `capsim show N --format json` minus what a later open may rightly change: nothing.
   static func shown(_ id: Int, db: String) throws -> String {
@@ -31,13 +32,17 @@ import Testing
     let db = RecordingTests.database()
     let small = EndToEndTests.fixture("platform-small.yaml")
     for seed in [1, 2] {
-      let r = try EndToEndTests.capsim(["run", small, "--db", db, "--quiet", "--seed", "\(seed)", "--replications", "1"])
+      let r = try EndToEndTests.capsim([
+        "run", small, "--db", db, "--quiet", "--seed", "\(seed)", "--replications", "1",
+      ])
       #expect(r.status == 0, "\(r.stderr)")
     }
     let before = try [1, 2].map { try Self.shown($0, db: db) }
 
     // When a third, longer run is killed with SIGKILL while it is running
-    let process = try RecordingTests.start(["run", "scenarios/platform-normal-week.yaml", "--db", db, "--replications", "1"])
+    let process = try RecordingTests.start([
+      "run", "scenarios/platform-normal-week.yaml", "--db", db, "--replications", "1",
+    ])
     #expect(try RecordingTests.waitFor("running", db: db))
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
@@ -185,7 +190,8 @@ import Testing
     process.executableURL = EndToEndTests.binary
     // Three days of a normal week: a few seconds, time enough to fill the disk meanwhile.
     process.arguments = [
-      "run", "scenarios/platform-normal-week.yaml", "--set", "calendar.end=2026-03-05", "--db", db, "--replications", "1",
+      "run", "scenarios/platform-normal-week.yaml", "--set", "calendar.end=2026-03-05", "--db", db, "--replications",
+      "1",
       "--format", "json",
     ]
     process.currentDirectoryURL = EndToEndTests.root
@@ -207,14 +213,16 @@ import Testing
     #expect((printed?["verdicts"] as? [Any])?.isEmpty == false)
     let savedPath = try #require(err.firstMatch(of: /saved in (\S+\.json)/).map { String($0.1) }, "\(err)")
     defer { try? FileManager.default.removeItem(atPath: savedPath) }
-    let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: savedPath))) as? [String: Any]
+    let saved =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: savedPath))) as? [String: Any]
     #expect((saved?["series"] as? [Any])?.isEmpty == false)
     #expect((saved?["verdicts"] as? [Any])?.count == (printed?["verdicts"] as? [Any])?.count)
     #expect((saved?["run"] as? [String: Any])?["id"] as? Int == 2)
 
     // And no half-written file was left beside the database
     let beside = Set(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path))
-    #expect(beside.isSubset(of: ["capsim.sqlite", "capsim.sqlite-wal", "capsim.sqlite-shm", "capsim.sqlite.lock", "filler"]))
+    #expect(
+      beside.isSubset(of: ["capsim.sqlite", "capsim.sqlite-wal", "capsim.sqlite-shm", "capsim.sqlite.lock", "filler"]))
 
     // And while the disk is still full the runs can be read, the first one intact
     #expect(try Self.shown(1, db: db) == first)

@@ -18,7 +18,8 @@ import Testing
   static let emptyDatabase = RecordingTests.database()
 
   static let cases: [Case] = [
-    Case(name: "0: a valid file", arguments: ["validate", EndToEndTests.fixture("small.yaml")], status: 0, message: ""),
+    Case(
+      name: "0: a valid file", arguments: ["validate", EndToEndTests.fixture("small.yaml")], status: 0, message: ""),
     Case(
       name: "1: a file with errors", arguments: ["validate", EndToEndTests.fixture("mm1-typo.yaml")], status: 1,
       message: ""),
@@ -46,7 +47,8 @@ import Testing
       name: "64: help for a subcommand a command does not have", arguments: ["help", "run", "fast"], status: 64,
       message: "'capsim run' has no subcommand 'fast'", showsUsage: true),
     Case(
-      name: "64: an unknown command", arguments: ["frobnicate"], status: 64, message: "Unexpected argument 'frobnicate'",
+      name: "64: an unknown command", arguments: ["frobnicate"], status: 64,
+      message: "Unexpected argument 'frobnicate'",
       showsUsage: true),
     Case(
       name: "64: an unknown flag", arguments: ["runs", "--fast"], status: 64, message: "Unknown option '--fast'",
@@ -79,7 +81,8 @@ import Testing
     let help = try EndToEndTests.capsim(["--help"]).stdout
     let section = try #require(help.range(of: "Exit status:").map { help[$0.upperBound...] })
     return Set(
-      section.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().prefix { !$0.isEmpty }.compactMap { line in
+      section.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().prefix { !$0.isEmpty }.compactMap {
+        line in
         line.firstMatch(of: /^\s+(\d+)\s/).flatMap { Int($0.1) }
       })
   }

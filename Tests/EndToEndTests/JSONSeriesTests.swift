@@ -37,7 +37,9 @@ import Testing
     for object in array {
       for (key, value) in object {
         names.insert(prefix + key)
-        if let nested = value as? [[String: Any]] { names.formUnion(emittedFields(nested, prefix: prefix + key + "[].")) }
+        if let nested = value as? [[String: Any]] {
+          names.formUnion(emittedFields(nested, prefix: prefix + key + "[]."))
+        }
       }
     }
     return names

@@ -253,7 +253,8 @@ import Testing
     try withTemporaryDatabase { path in
       // Given a SQLite file (rollback journal) that another program wrote
       try DatabaseQueue(path: path).write { db in
-        try db.execute(sql: "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customer VALUES (1, 'Hof');")
+        try db.execute(sql: "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT)")
+        try db.execute(sql: "INSERT INTO customer VALUES (1, 'Hof')")
       }
       let before = try Data(contentsOf: URL(fileURLWithPath: path))
 
@@ -272,7 +273,7 @@ import Testing
   @Test func anEmptyFileBecomesADatabase() throws {
     try withTemporaryDatabase { path in
       // SQLite's convention: an empty file is an empty database
-      FileManager.default.createFile(atPath: path, contents: Data())
+      _ = FileManager.default.createFile(atPath: path, contents: Data())
       let store = try ResultsStore(path: path)
       #expect(try store.appliedMigrations() == ResultsStore.migrationIdentifiers)
     }
