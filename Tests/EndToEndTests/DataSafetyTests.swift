@@ -163,7 +163,7 @@ import Testing
   }
 
   @Test(
-    .enabled(if: canMountTmpfs, "skipped: needs to mount a tmpfs (run as root, or with CAP_SYS_ADMIN)"))
+    .enabled(if: canMountTmpfs, "needs to mount a tmpfs to fill up (root, or CAP_SYS_ADMIN)"))
   func aFullDiskFailsClearlyAndLosesNoResult() throws {
     // Given a database on an 8 MB tmpfs with one complete run
     let mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-full-\(UUID().uuidString)")
