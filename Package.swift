@@ -142,7 +142,9 @@ let package = Package(
     ),
     .testTarget(
       name: "ScenarioFileTests", dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "_TestSupport"]),
-    .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore", "RunRecords"]),
+    .testTarget(
+      name: "ResultsStoreTests",
+      dependencies: ["ResultsStore", "RunRecords", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunRecords"]),
     .testTarget(
       name: "PlatformModelTests",
@@ -151,7 +153,7 @@ let package = Package(
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["CapsimCLI", "_TestSupport"],
+      dependencies: ["CapsimCLI", "ResultsStore", "_TestSupport"],
       resources: [.copy("Fixtures")]
     ),
   ]
