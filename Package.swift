@@ -79,6 +79,11 @@ let package = Package(
       swiftSettings: optimized
     ),
 
+    // MARK: Load tests
+
+    /** k6 scripts that replay a platform territory's demand, mix and objectives on the real platform. */
+    .target(name: "LoadTestScript", dependencies: ["PlatformModel", "Demand", "SimRandom", "SimKernel"], exclude: ["README.md"]),
+
     // MARK: Results
 
     /** What is kept of a run: the run, its series, verdicts and costs, as plain values. */
@@ -107,7 +112,7 @@ let package = Package(
       dependencies: [
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
-        "RunRecords", "ResultsStore", "Reports",
+        "RunRecords", "ResultsStore", "Reports", "LoadTestScript",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
@@ -138,6 +143,8 @@ let package = Package(
       name: "PlatformModelTests",
       dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
+    .testTarget(
+      name: "LoadTestScriptTests", dependencies: ["LoadTestScript", "PlatformModel", "Demand", "SimRandom", "_TestSupport"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: ["CapsimCLI", "_TestSupport"],
