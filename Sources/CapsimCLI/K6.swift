@@ -39,7 +39,8 @@ struct K6: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "Start of the window (default: the run's start).",
-      discussion: "A local date or date-time in the territory's time zone, such as 2026-12-08 or 2026-12-08T06:00; without a calendar, a duration from the start (2h).",
+      discussion:
+        "A local date or date-time in the territory's time zone, such as 2026-12-08 or 2026-12-08T06:00; without a calendar, a duration from the start (2h).",
       valueName: "date-time"))
   var from: String?
 
@@ -49,7 +50,8 @@ struct K6: ParsableCommand {
   @Option(help: ArgumentHelp("Replay the window this many times faster (at least 1).", valueName: "factor"))
   var compress: Double?
 
-  @Option(help: ArgumentHelp("Replay the window in this long, such as 1h (sets the compression).", valueName: "duration"))
+  @Option(
+    help: ArgumentHelp("Replay the window in this long, such as 1h (sets the compression).", valueName: "duration"))
   var duration: String?
 
   @Option(
@@ -60,7 +62,8 @@ struct K6: ParsableCommand {
 
   @Option(
     name: .customLong("path"),
-    help: ArgumentHelp("The path a request class calls, CLASS=PATH (repeatable; default /api/CLASS).", valueName: "class=path"))
+    help: ArgumentHelp(
+      "The path a request class calls, CLASS=PATH (repeatable; default /api/CLASS).", valueName: "class=path"))
   var paths: [String] = []
 
   @Option(
@@ -108,7 +111,8 @@ struct K6: ParsableCommand {
       compression = (end - start) / length
       guard compression >= 1 else {
         throw ValidationError(
-          "--duration \(duration) is longer than the window (\(Int(end - start)) s): a load test cannot run slower than the scenario")
+          "--duration \(duration) is longer than the window (\(Int(end - start)) s): a load test cannot run slower than the scenario"
+        )
       }
     }
     let sampling = try step.map { try seconds($0, option: "--step") }
@@ -120,7 +124,8 @@ struct K6: ParsableCommand {
     } catch {
       throw ValidationError(error.description)
     }
-    let script = plan.k6Script(scenarioFile: scenario, version: capsimVersion, command: commandLine(territory: s.platform.territories[t].name))
+    let script = plan.k6Script(
+      scenarioFile: scenario, version: capsimVersion, command: commandLine(territory: s.platform.territories[t].name))
     guard let out else {
       print(script, terminator: "")
       return
@@ -128,7 +133,8 @@ struct K6: ParsableCommand {
     try Data(script.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
     let stages = plan.classes.reduce(0) { $0 + $1.ramp.stages.count }
     printToStandardError(
-      "wrote \(out): territory \(plan.territory), \(plan.classes.count) request classes, \(stages) stages, a test of \(Int(plan.testDuration.rounded())) s")
+      "wrote \(out): territory \(plan.territory), \(plan.classes.count) request classes, \(stages) stages, a test of \(Int(plan.testDuration.rounded())) s"
+    )
   }
 
   /// The territory named by --territory, or the only one.
@@ -136,7 +142,8 @@ struct K6: ParsableCommand {
     let names = s.platform.territories.map(\.name)
     guard let territory else {
       guard names.count == 1 else {
-        throw ValidationError("the scenario has territories \(names.joined(separator: ", ")): name one with --territory")
+        throw ValidationError(
+          "the scenario has territories \(names.joined(separator: ", ")): name one with --territory")
       }
       return 0
     }
@@ -171,7 +178,9 @@ struct K6: ParsableCommand {
   func time(_ text: String, option: String, calendar: DemandCalendar?, horizon: Double) throws -> Double {
     guard let calendar else {
       let t = try seconds(text, option: option, positive: false)
-      guard t <= horizon else { throw ValidationError("\(option) \(text) is after the end of the run (\(Int(horizon)) s)") }
+      guard t <= horizon else {
+        throw ValidationError("\(option) \(text) is after the end of the run (\(Int(horizon)) s)")
+      }
       return t
     }
     guard let (date, hour) = Self.localDateTime(text) else {
@@ -181,7 +190,8 @@ struct K6: ParsableCommand {
     let t = DemandCalendar.instant(date, hour: hour, in: calendar.timeZone).timeIntervalSince(calendar.start)
     guard t >= 0 && t <= horizon else {
       throw ValidationError(
-        "\(option) \(text) is outside the run (\(calendar.label(at: 0)) to \(calendar.label(at: horizon)), \(calendar.timeZone.identifier) time)")
+        "\(option) \(text) is outside the run (\(calendar.label(at: 0)) to \(calendar.label(at: horizon)), \(calendar.timeZone.identifier) time)"
+      )
     }
     return t
   }
@@ -216,7 +226,11 @@ struct K6: ParsableCommand {
   /// The command as given, for the script's header.
   func commandLine(territory: String) -> String {
     var words = ["capsim", "k6", scenario, "--territory", territory]
-    for (option, value) in [("--from", from), ("--to", to), ("--compress", compress.map { $0 == $0.rounded() && $0 < 1e15 ? String(Int($0)) : String($0) }), ("--duration", duration), ("--step", step)] {
+    for (option, value) in [
+      ("--from", from), ("--to", to),
+      ("--compress", compress.map { $0 == $0.rounded() && $0 < 1e15 ? String(Int($0)) : String($0) }),
+      ("--duration", duration), ("--step", step),
+    ] {
       if let value { words += [option, value] }
     }
     for p in paths { words += ["--path", p] }

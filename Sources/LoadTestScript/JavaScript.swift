@@ -1,7 +1,9 @@
 /// Text that goes into a script: every name and path from a scenario is escaped, since it may
 /// hold quotes, backslashes or line terminators.
 package enum JavaScript {
-  /// A single-quoted string literal. Besides `'` and `\`, line terminators (including U+2028
+  /// A single-quoted string literal.
+  ///
+  /// Besides `'` and `\`, line terminators (including U+2028
   /// and U+2029, which end a line in JavaScript) and other control characters are escaped.
   package static func string(_ text: String) -> String {
     var out = "'"

@@ -35,52 +35,67 @@ extension LoadTestPlan {
   }
 
   private func header(into out: inout [String], scenarioFile: String, version: String, command: String?) {
-    func line(_ label: String, _ text: String) {
-      out.append("// " + (label + ":").padding(toLength: 13, withPad: " ", startingAt: 0) + JavaScript.comment(text))
-    }
-    out.append("// k6 load test of territory \(JavaScript.comment(territory)), written by capsim \(JavaScript.comment(version)) from the scenario's demand.")
-    out.append("//")
-    line("Scenario", "\(scenarioName) (\(scenarioFile))")
-    if let command { line("Made with", command) }
-    line("Territory", territory + (calendar.map { ", local time \($0.timeZone.identifier)" } ?? ""))
+    let x = Self.decimal(compression)
     let span = window.upperBound - window.lowerBound
-    if let calendar {
-      line(
-        "Window", "\(calendar.label(at: window.lowerBound)) to \(calendar.label(at: window.upperBound)) (\(Self.human(span)))")
-    } else {
-      line("Window", "\(Self.human(window.lowerBound)) to \(Self.human(window.upperBound)) of the run (\(Self.human(span)))")
-    }
-    if compression == 1 {
-      line("Compression", "none: the test lasts as long as the window, \(Self.human(testDuration)).")
-    } else {
-      line(
-        "Compression",
-        "\(Self.decimal(compression))x: the test lasts \(Self.human(testDuration)). Users, rates and think times are the")
-      out.append("//              scenario's, so the test meets the same peak, but ramps are \(Self.decimal(compression))x steeper and it")
-      out.append("//              issues \(Self.decimal(compression))x fewer requests than the window would.")
-    }
-    let requests = expectedRequests.map { "about \(Self.count($0)) requests in all" } ?? "requests depend on response times"
+    let windowText =
+      calendar.map { "\($0.label(at: window.lowerBound)) to \($0.label(at: window.upperBound)) (\(Self.human(span)))" }
+      ?? "\(Self.human(window.lowerBound)) to \(Self.human(window.upperBound)) of the run (\(Self.human(span)))"
+    let requests =
+      expectedRequests.map { "about \(Self.count($0)) requests in all" } ?? "requests depend on response times"
     let peak = classes.reduce(0) { $0 + $1.ramp.peak }
+    let multiplier = "x growth \(Self.decimal(growth)) x the calendar's multiplier"
+    let demand: [String]
     switch arrivals {
     case .closed(let think):
-      line("Demand", "closed: \(Self.decimal(base)) users x growth \(Self.decimal(growth)) x the calendar's multiplier,")
-      out.append("//              \(peak) VUs at the peak; think time \(JavaScript.comment(Self.thinkDescription(think))).")
-      out.append("//              \(requests) (VU-seconds / mean think time).")
+      demand = [
+        "closed: \(Self.decimal(base)) users \(multiplier),",
+        "\(peak) VUs at the peak; think time \(Self.thinkDescription(think)).",
+        "\(requests.prefix(1).uppercased() + requests.dropFirst()) (VU-seconds / mean think time).",
+      ]
     case .open(let unit):
-      let rate = Self.decimal(Double(peak) / Double(unit))
-      line("Demand", "open: \(Self.decimal(base))/s x growth \(Self.decimal(growth)) x the calendar's multiplier,")
-      out.append("//              \(rate)/s at the peak; \(requests).")
-      out.append("//              Targets are iterations per \(Self.unitName(unit)): k6 takes whole numbers, and the unit is")
-      out.append("//              the finest that keeps every class's requests to 1% (a second unless rates are small).")
-      out.append("//              VUs by Little's law: peak rate x p95 target (preAllocatedVUs), x app timeout (maxVUs).")
+      demand = [
+        "open: \(Self.decimal(base))/s \(multiplier),",
+        "\(Self.decimal(Double(peak) / Double(unit)))/s at the peak; \(requests).",
+        "Targets are iterations per \(Self.unitName(unit)): k6 takes whole numbers, and the unit",
+        "is the finest that keeps every class's requests to 1% (a second unless rates are small).",
+        "VUs by Little's law: peak rate x p95 target (preAllocatedVUs), x app timeout (maxVUs).",
+      ]
     }
-    line(
-      "Stages",
-      "the demand every \(Self.human(step)) of the scenario (\(Self.human(step / compression)) of the test), linear in between;")
-    out.append("//              stages on one straight line merged.")
+    let fields: [(String, [String])] = [
+      ("Scenario", ["\(scenarioName) (\(scenarioFile))"]),
+      ("Made with", command.map { [$0] } ?? []),
+      ("Territory", [territory + (calendar.map { ", local time \($0.timeZone.identifier)" } ?? "")]),
+      ("Window", [windowText]),
+      (
+        "Compression",
+        compression == 1
+          ? ["none: the test lasts as long as the window, \(Self.human(testDuration))."]
+          : [
+            "\(x)x: the test lasts \(Self.human(testDuration)). Users, rates and think times are the",
+            "scenario's, so the test meets the same peak, but ramps are \(x)x steeper and it",
+            "issues \(x)x fewer requests than the window would.",
+          ]
+      ),
+      ("Demand", demand),
+      (
+        "Stages",
+        [
+          "the demand every \(Self.human(step)) of the scenario (\(Self.human(step / compression)) of the test),",
+          "linear in between; stages on one straight line merged.",
+        ]
+      ),
+    ]
+    out.append(
+      "// k6 load test of territory \(JavaScript.comment(territory)), written by capsim \(JavaScript.comment(version))."
+    )
     out.append("//")
-    out.append("// Run:         k6 run -e BASE_URL=https://... script.js")
-    out.append("")
+    for (label, lines) in fields {
+      for (i, text) in lines.enumerated() {
+        let head = (i == 0 ? label + ":" : "").padding(toLength: 13, withPad: " ", startingAt: 0)
+        out.append("// " + head + JavaScript.comment(text))
+      }
+    }
+    out += ["//", "// Run:         k6 run -e BASE_URL=https://... script.js", ""]
   }
 
   private func scenario(_ c: ClassLoad, into out: inout [String]) {
@@ -123,17 +138,21 @@ extension LoadTestPlan {
     case (true, true): why = "the window is normal load, no season (\(season) does not apply)."
     case (false, _): why = "the window is all in a season (\(seasonList)); \(normal) does not apply."
     case (true, false):
-      why = "the window has normal load and \(seasonList) (\(season)); k6 judges the whole test at once, so the strictest target applies."
+      why =
+        "the window has normal load and \(seasonList) (\(season)); k6 judges the whole test at once, so the strictest target applies."
     }
     out.append("    // p95 < \(Self.milliseconds(p95Target)) ms per class: \(JavaScript.comment(why))")
     var p99 = ""
     if let target = p99Target {
       p99 = ", 'p(99)<\(Self.milliseconds(target))'"
-      out.append("    // p99 < \(Self.milliseconds(target)) ms per class: the strictest p99 the scenario sets for these periods.")
+      out.append(
+        "    // p99 < \(Self.milliseconds(target)) ms per class: the strictest p99 the scenario sets for these periods."
+      )
     }
     for c in classes {
       out.append(
-        "    \(JavaScript.string("http_req_duration{class:\(c.tag)}")): ['p(95)<\(Self.milliseconds(p95Target))'\(p99)],")
+        "    \(JavaScript.string("http_req_duration{class:\(c.tag)}")): ['p(95)<\(Self.milliseconds(p95Target))'\(p99)],"
+      )
     }
     out.append("    // Failed requests < \(Self.percent(objectives.errorRate)) of all, every class together.")
     out.append("    http_req_failed: ['rate<\(JavaScript.number(objectives.errorRate))'],")
@@ -153,7 +172,8 @@ extension LoadTestPlan {
         out.append("  // A user logs on thinking, as in the simulator, then requests and thinks in turn.")
         out.append("  if (exec.vu.iterationInScenario === 0) sleep(think());")
       }
-      out.append("  http.get(BASE_URL + \(JavaScript.string(c.path)), { tags: { class: \(JavaScript.string(c.tag)) } });")
+      out.append(
+        "  http.get(BASE_URL + \(JavaScript.string(c.path)), { tags: { class: \(JavaScript.string(c.tag)) } });")
       if case .closed = arrivals { out.append("  sleep(think());") }
       out += ["}", ""]
     }
@@ -183,7 +203,8 @@ extension LoadTestPlan {
     case .uniform(let a, let b): return "\(n(a)) + \(n(b - a)) * Math.random()"
     case .lognormal(let mu, let sigma):
       // Box-Muller: a standard normal from two uniforms.
-      return "Math.exp(\(n(mu)) + \(n(sigma)) * Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random()))"
+      return
+        "Math.exp(\(n(mu)) + \(n(sigma)) * Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random()))"
     case .erlang(let k, let m):
       return "Array.from({ length: \(k) }, () => \(exponential(m / Double(k)))).reduce((a, b) => a + b, 0)"
     default: return exponential(d.mean)

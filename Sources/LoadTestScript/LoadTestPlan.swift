@@ -103,13 +103,15 @@ package struct LoadTestPlan: Sendable {
     let step = step ?? max(300, compression)
     guard step.isFinite, step > 0, step / compression >= 1 else {
       throw LoadTestError(
-        "a step of \(step) s compressed \(compression) times lasts under a second of the test; take a step of at least \(Int(compression.rounded(.up))) s")
+        "a step of \(step) s compressed \(compression) times lasts under a second of the test; take a step of at least \(Int(compression.rounded(.up))) s"
+      )
     }
     let samples = Int(rounding: span / step, .up) ?? .max
     guard samples <= Self.sampleLimit else {
       let needed = Int(rounding: span / Double(Self.sampleLimit) / 60, .up) ?? 0
       throw LoadTestError(
-        "\(samples) samples of the demand are too many for a k6 script (at most \(Self.sampleLimit)): take a step of at least \(needed) min or a shorter window")
+        "\(samples) samples of the demand are too many for a k6 script (at most \(Self.sampleLimit)): take a step of at least \(needed) min or a shorter window"
+      )
     }
 
     scenarioName = scenario.name
@@ -150,7 +152,8 @@ package struct LoadTestPlan: Sendable {
     let weighted = platform.requestClasses.indices.filter { demand.mix.indices.contains($0) && demand.mix[$0] > 0 }
     guard totalWeight > 0, !weighted.isEmpty else { throw LoadTestError("the territory's mix has no weight") }
     if case .open = arrivals {
-      arrivals = .open(timeUnit: Self.timeUnit(level: level, times: times, shares: weighted.map { demand.mix[$0] / totalWeight }))
+      arrivals = .open(
+        timeUnit: Self.timeUnit(level: level, times: times, shares: weighted.map { demand.mix[$0] / totalWeight }))
     }
     let perTarget: Double
     switch arrivals {
@@ -249,7 +252,8 @@ package struct LoadTestPlan: Sendable {
   static func safeName(_ name: String, allowed: String) -> String {
     let safe = String(
       name.unicodeScalars.map { u -> Character in
-        u.isASCII && (u.properties.isAlphabetic || ("0"..."9").contains(u) || u == "_" || allowed.unicodeScalars.contains(u))
+        u.isASCII
+          && (u.properties.isAlphabetic || ("0"..."9").contains(u) || u == "_" || allowed.unicodeScalars.contains(u))
           ? Character(u) : "_"
       })
     return safe.isEmpty ? "class" : safe

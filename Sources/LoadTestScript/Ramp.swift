@@ -21,9 +21,10 @@ package struct Ramp: Equatable, Sendable {
     self.stages = stages
   }
 
-  /// The ramp through `targets[i]` at `times[i]` (milliseconds from the start, `times[0]` = 0,
-  /// never decreasing). Consecutive stages on one straight line (the same target, or the same
-  /// slope) become one stage: the load is the same and the script shorter.
+  /// The ramp through `targets[i]` at `times[i]`, milliseconds from the start.
+  ///
+  /// `times[0]` is 0 and times never decrease. Consecutive stages on one straight line (the
+  /// same target, or the same slope) become one stage: the load is the same, the script shorter.
   package init(times: [Int], targets: [Int]) {
     precondition(times.count == targets.count && !times.isEmpty, "one target per time")
     start = targets[0]

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Node.js, when installed (`scripts/install-node.sh`), to check that generated JavaScript
-/// parses. Tests that need it are enabled with `NodeJS.isAvailable` and say why they skip.
+/// Node.js, when installed (`scripts/install-node.sh`), to check generated JavaScript.
+///
+/// Tests that need it are enabled with `NodeJS.isAvailable` and say why they skip.
 package enum NodeJS {
   /// The first of node, nodejs on PATH.
   package static let path: String? = {
@@ -15,7 +16,8 @@ package enum NodeJS {
   package static var isAvailable: Bool { path != nil }
 
   /// Why a test that needs Node.js is skipped.
-  package static let missing = "no node or nodejs on PATH: run scripts/install-node.sh (Debian's nodejs) to check generated k6 scripts"
+  package static let missing =
+    "no node or nodejs on PATH: run scripts/install-node.sh (Debian's nodejs) to check generated k6 scripts"
 
   /// `node --check` of `script` as an ES module (k6 scripts use `import`): the exit status and
   /// what node printed (the syntax error, if any).

@@ -124,7 +124,9 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
 
   @Test func compressionTooStrongForTheStepIsRefused() throws {
     // A 5-minute step replayed 600x faster would last half a second of the test.
-    #expect(throws: LoadTestError.self) { try LoadTestPlan(scenario: stepScenario(), territory: 0, step: 300, compression: 600) }
+    #expect(throws: LoadTestError.self) {
+      try LoadTestPlan(scenario: stepScenario(), territory: 0, step: 300, compression: 600)
+    }
     // Without a step, the default grows to keep a stage at a second.
     let plan = try LoadTestPlan(scenario: stepScenario(), territory: 0, compression: 600)
     #expect(plan.step == 600)
@@ -226,7 +228,9 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
     for c in plan.classes {
       let classExpected = expected * c.share
       let classScheduled = c.ramp.area / Double(unit) * compression
-      #expect(abs(classScheduled - classExpected) <= Self.tolerance * classExpected, "\(c.name): \(classScheduled) vs \(classExpected)")
+      #expect(
+        abs(classScheduled - classExpected) <= Self.tolerance * classExpected,
+        "\(c.name): \(classScheduled) vs \(classExpected)")
     }
   }
 
@@ -313,14 +317,16 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
     }
     #expect(Set(plan.classes.map(\.tag)).count == 4)
     #expect(Set(plan.classes.map(\.function)).count == 4)
-    let script = plan.k6Script(scenarioFile: "dir/" + Self.hostile + ".yaml", version: "0\n1", command: "capsim k6 " + Self.hostile)
+    let script = plan.k6Script(
+      scenarioFile: "dir/" + Self.hostile + ".yaml", version: "0\n1", command: "capsim k6 " + Self.hostile)
     #expect(!script.contains("\u{2028}") && !script.contains("\u{2029}") && !script.contains("\r"))
   }
 
   @Test(.enabled(if: NodeJS.isAvailable, Comment(rawValue: NodeJS.missing)), arguments: [true, false])
   func hostileNamesStillGiveAScriptThatParses(users: Bool) throws {
     let plan = try hostilePlan(users: users)
-    let script = plan.k6Script(scenarioFile: "dir/" + Self.hostile + ".yaml", version: "0\n1", command: "capsim k6 " + Self.hostile)
+    let script = plan.k6Script(
+      scenarioFile: "dir/" + Self.hostile + ".yaml", version: "0\n1", command: "capsim k6 " + Self.hostile)
     let result = try NodeJS.check(script)
     #expect(result.status == 0, "node --check: \(result.output)")
   }
