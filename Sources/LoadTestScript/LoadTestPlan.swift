@@ -91,19 +91,20 @@ package struct LoadTestPlan: Sendable {
     let demand = scenario.demand[t]
     let window = window ?? 0..<scenario.horizon
     guard window.lowerBound >= 0, window.upperBound <= scenario.horizon, !window.isEmpty else {
-      throw LoadTestError("the window must be a non-empty part of the run (0 to \(scenario.horizon) s)")
+      throw LoadTestError("the window must be a non-empty part of the run (0 to \(Self.decimal(scenario.horizon)) s)")
     }
     guard compression.isFinite, compression >= 1 else {
-      throw LoadTestError("the compression must be a factor of at least 1, got \(compression)")
+      throw LoadTestError("the compression must be a factor of at least 1, got \(Self.decimal(compression))")
     }
     let span = window.upperBound - window.lowerBound
     guard span / compression >= 1 else {
-      throw LoadTestError("the test would last under a second (\(span) s compressed \(compression) times)")
+      throw LoadTestError(
+        "the test would last under a second (\(Self.decimal(span)) s compressed \(Self.decimal(compression)) times)")
     }
     let step = step ?? max(300, compression)
     guard step.isFinite, step > 0, step / compression >= 1 else {
       throw LoadTestError(
-        "a step of \(step) s compressed \(compression) times lasts under a second of the test; take a step of at least \(Int(compression.rounded(.up))) s"
+        "a step of \(Self.decimal(step)) s compressed \(Self.decimal(compression)) times lasts under a second of the test; take a step of at least \(Int(compression.rounded(.up))) s"
       )
     }
     let samples = Int(rounding: span / step, .up) ?? .max
@@ -170,7 +171,8 @@ package struct LoadTestPlan: Sendable {
       var targets: [Int] = []
       for l in level {
         guard let target = Int(rounding: l * share * perTarget), target <= 1_000_000_000 else {
-          throw LoadTestError("the demand of class '\(name)' is too large for k6 (\(l * share * perTarget) at once)")
+          throw LoadTestError(
+            "the demand of class '\(name)' is too large for k6 (\(Self.decimal(l * share * perTarget)) at once)")
         }
         targets.append(target)
       }
@@ -187,7 +189,8 @@ package struct LoadTestPlan: Sendable {
     var seasons: [String] = []
     var hasNormalLoad = demand.calendar == nil
     if let calendar = demand.calendar {
-      let names = ["normal"] + calendar.seasons.map(\.name)
+      var names = ["normal"]
+      for s in calendar.seasons where !names.contains(s.name) { names.append(s.name) }  // a season per year
       let first = Int(rounding: window.lowerBound / 3_600, .down) ?? 0
       let last = Int(rounding: window.upperBound / 3_600, .up) ?? first
       for hour in first..<max(first + 1, last) {
