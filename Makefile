@@ -1,6 +1,7 @@
 # capsim: the two commands of the README, and a few more.
 #   make run    install what is missing, build in release, validate and run the flagship scenario
-#   make test   install what is missing (with headless Chromium for the report test), run the whole test suite
+#   make test   install what is missing (with headless Chromium for the report test and Node.js to
+#               check generated k6 scripts), run the whole test suite
 #   make bench  the engine's speed on fixed workloads
 
 SWIFT ?= swift
@@ -26,6 +27,7 @@ run: build
 # target that is not a declared dependency into an error, so the layering stays as documented.
 test: deps
 	@scripts/install-chromium.sh
+	@scripts/install-node.sh
 	$(SWIFT) build -c release --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test -c release --skip-build
 

@@ -89,6 +89,11 @@ let package = Package(
       swiftSettings: optimized
     ),
 
+    // MARK: Load tests
+
+    /** k6 scripts that replay a platform territory's demand, mix and objectives on the real platform. */
+    .target(name: "LoadTestScript", dependencies: ["PlatformModel", "Demand", "SimRandom", "SimKernel"], exclude: ["README.md"]),
+
     // MARK: Results
 
     /** What is kept of a run: the run, its series, verdicts and costs, as plain values. */
@@ -117,7 +122,7 @@ let package = Package(
       dependencies: [
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
-        "RunRecords", "ResultsStore", "Reports", "Planning",
+        "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
@@ -151,6 +156,8 @@ let package = Package(
       dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
+    .testTarget(
+      name: "LoadTestScriptTests", dependencies: ["LoadTestScript", "PlatformModel", "Demand", "SimRandom", "_TestSupport"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: ["CapsimCLI", "ResultsStore", "_TestSupport"],

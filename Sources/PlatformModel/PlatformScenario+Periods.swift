@@ -22,7 +22,7 @@ extension PlatformScenario {
   }
 
   /// A moment belongs to a season when the season's demand is at least half way up its ramp.
-  static func period(at t: Double, calendar: DemandCalendar, names: [String]) -> Int {
+  package static func period(at t: Double, calendar: DemandCalendar, names: [String]) -> Int {
     let (date, hour) = calendar.localTime(at: t)
     let day = Double(date.daysSinceEpoch) + hour / 24
     var best = 0
