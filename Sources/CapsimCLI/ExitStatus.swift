@@ -13,7 +13,8 @@ enum ExitStatus {
   static let success = ExitCode.success
   /// A scenario or topology has errors, or a command failed for a reason not listed below.
   static let failure = ExitCode.failure
-  /// `capsim run --fail-on-slo`: a service level objective failed.
+  /// `capsim run --fail-on-slo`: a service level objective failed; `capsim plan`: some period
+  /// has no instance count that meets every objective.
   static let objectiveFailed = ExitCode(3)
   /// A RUN argument names no run in the database (or `latest` finds no complete one, or the
   /// run to report is not complete).
@@ -35,7 +36,7 @@ enum ExitStatus {
     Exit status:
       0    success
       1    a file has errors, or the command failed
-      3    --fail-on-slo: a service level objective failed
+      3    --fail-on-slo: a service level objective failed; plan: a period no count meets
       4    no such run (unknown run id, or no complete run for 'latest')
       5    the results database is unusable (not capsim's, disk full, read-only)
       64   usage error (unknown command or flag, bad value, missing argument)

@@ -124,6 +124,6 @@ struct Plan: ParsableCommand {
         print("\n" + yaml, terminator: "")
       }
     }
-    if plan.periods.contains(where: { $0.instances == nil }) { throw ExitCode(3) }
+    if plan.periods.contains(where: { $0.instances == nil }) { throw ExitStatus.objectiveFailed }
   }
 }
