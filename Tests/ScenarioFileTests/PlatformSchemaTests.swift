@@ -197,7 +197,7 @@ import Testing
       topology: t.yaml
       demand:
         DE: {rate: 10/s, mix: {list: 1}}
-        CH: {users: 20, think: {distribution: exponential, mean: 5s}, mix: {ping: 2}}
+        CH: {users: 20, think: {distribution: exponential, mean: 5s}, mix: {ping: 100%}}
       faults:
         - {kind: replica-down, node: de-replica-1, at: 10min, for: 5min}
       run: {length: 1h}
@@ -465,7 +465,8 @@ import Testing
           calendar.seasons.christmas.multiplier: 6
           demand.DE.growth: 1.5
           demand.CH.rate: 50/s
-          demand.CH.mix.ping: 1
+          demand.CH.mix.list: 0.5
+          demand.CH.mix.ping: 50%
           run.replications: 9
           faults:
             - {kind: replica-down, node: de-replica-2, at: 2026-12-08T08:00, for: 6h}
@@ -480,7 +481,7 @@ import Testing
     #expect(p.replicas(of: 0) == [1, 4])
     #expect(Self.close(p.queryKinds[0].service.mean, 0.005))
     #expect(s.demand[0].calendar?.seasons.first { $0.name == "christmas" }?.multiplier == 6)
-    #expect(s.demand[0].growth == 1.5 && s.demand[1].mix == [1, 0, 1])
+    #expect(s.demand[0].growth == 1.5 && s.demand[1].mix == [0.5, 0, 0.5])
     guard case .rate(let rate) = s.demand[1].base else {
       Issue.record("expected a rate")
       return
