@@ -42,24 +42,21 @@ package enum ScenarioFile {
   package static func validate(path: String) -> DiagnosticLog {
     let log = DiagnosticLog()
     guard let root = YAMLDocument(path: path, log: log).root else { return log }
-    guard let mapping = root.node.mapping else {
+    guard root.node.mapping != nil else {
       root.error(
         "expected a scenario (a mapping with 'topology:') or a topology (a mapping with 'stations:' or 'territories:')")
       return log
     }
-    let keys = Set(mapping.keys.compactMap(\.string))
-    if isPlatformScenario(root) {
-      _ = PlatformScenarioFile.read(root, file: path)
-    } else if keys.contains("territories") {
-      validatePlatformTopology(root, file: path)
-    } else if keys.contains("topology") || keys.contains("arrivals") || keys.contains("run") {
-      _ = read(root, file: path)
-    } else if keys.contains("stations") {
+    switch FileKind(of: root) {
+    case .platformScenario?, .whatIf?: _ = PlatformScenarioFile.read(root, file: path)
+    case .platformTopology?: validatePlatformTopology(root, file: path)
+    case .scenario?: _ = read(root, file: path)
+    case .topology?:
       if let topology = TopologyFile.read(root, file: path, overrides: Overrides()) {
         report(Network(stations: topology.stations, dispatchers: topology.dispatchers, sources: []).problems(),
           topology: topology, arrivals: [])
       }
-    } else {
+    case nil:
       root.error("expected a scenario (with 'topology:') or a topology (with 'stations:' or 'territories:')")
     }
     return log

@@ -189,7 +189,7 @@ enum TopologyFile {
     let policy = f.required("policy")?.oneOf().flatMap(DispatchPolicy.init)
     var targets: [Int]? = nil
     if let node = f.required("targets") {
-      targets = readTargets(node, topology)
+      targets = readTargets(node, node.isSequence ? f.items("targets") ?? [] : [node], topology)
     }
     var weights: [Double]? = nil
     if let node = f["weights"] {
@@ -211,8 +211,7 @@ enum TopologyFile {
   }
 
   /// A list of station names, where a group name stands for all its copies; or one group name.
-  private static func readTargets(_ node: ConfigNode, _ topology: Topology) -> [Int]? {
-    let items: [ConfigNode] = node.isSequence ? (node.sequence() ?? []) : [node]
+  private static func readTargets(_ node: ConfigNode, _ items: [ConfigNode], _ topology: Topology) -> [Int]? {
     var out: [Int] = []
     var ok = true
     for item in items {
