@@ -12,8 +12,8 @@ struct Schema: ParsableCommand {
       editor using yaml-language-server) at its schema:
         # yaml-language-server: $schema=../schemas/platform-scenario.schema.json
 
-      Kinds:
-      \(FileKind.allCases.map { "  \($0.rawValue): \($0.summary)" }.joined(separator: "\n"))
+      Kinds: \(FileKind.allCases.map(\.rawValue).joined(separator: ", ")) (capsim schema --list says \
+      what each is).
 
       The readers check more than a schema can say (names that refer to each other, sums, \
       bounds of durations), so run capsim validate as well.
@@ -41,7 +41,10 @@ struct Schema: ParsableCommand {
 
   func run() throws {
     if list {
-      for kind in FileKind.allCases { print("\(kind.rawValue)  \(kind.summary)") }
+      let width = FileKind.allCases.map(\.rawValue.count).max()! + 2
+      for kind in FileKind.allCases {
+        print(kind.rawValue + String(repeating: " ", count: width - kind.rawValue.count) + kind.summary)
+      }
       return
     }
     print(JSONSchema.text(for: FileKind(rawValue: kind!)!), terminator: "")

@@ -25,10 +25,6 @@ enum CalendarFile {
     var duration: Double
   }
 
-  static func read(_ node: ConfigNode) -> Result? {
-    read(node, path: "calendar", overrides: Overrides()).calendar
-  }
-
   /// Reads the section through `overrides` (keys below `path`, e.g. `calendar.end` or
   /// `calendar.seasons.christmas.multiplier`).
   ///

@@ -67,8 +67,10 @@ extension Fields {
   /// - Returns: the mapping's node (nil when absent) and the entries.
   func entries(_ key: String, required: Bool = false) -> (node: ConfigNode?, entries: [ConfigNode.Entry]) {
     let node = required ? self.required(key) : self[key]
+    // From the declaration, not the node: entries that overrides add to an absent mapping
+    // have no node to take it from.
     var valueKind: ValueKind? = nil
-    if case .names(let kind, _)? = node?.expected { valueKind = kind }
+    if case .names(let kind, _)? = mapping.kind(of: key) { valueKind = kind }
     let listed = node?.openMapping() ?? []
     let parent = path(of: key)
     var out: [ConfigNode.Entry] = listed.map {

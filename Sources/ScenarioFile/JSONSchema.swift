@@ -31,12 +31,22 @@ package enum JSONSchema {
     return .object(members)
   }
 
+  /// `$defs` of kinds of values (not sections) that many keys share.
+  static let valueDefinitions: Set<String> = [
+    "duration", "positiveDuration", "rate", "positiveRate", "share", "date", "localDateTime", "timeOfDay",
+  ]
+
   // MARK: Patterns
 
   static let number = #"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"#
-  static let durationPattern =
-    #"^\+?"# + number + "(" + Quantity.durationUnits.map(\.unit).joined(separator: "|") + ")$"
-  static let ratePattern = #"^\+?"# + number + "/(" + Quantity.rateUnits.map(\.unit).joined(separator: "|") + ")$"
+  /// Looks ahead for a digit other than 0 before any exponent: the number is not zero.
+  static let nonZero = #"(?=\.?0*\.?0*[1-9])"#
+  static let durationUnits = "(" + Quantity.durationUnits.map(\.unit).joined(separator: "|") + ")$"
+  static let rateUnits = "/(" + Quantity.rateUnits.map(\.unit).joined(separator: "|") + ")$"
+  static let durationPattern = #"^\+?"# + number + durationUnits
+  static let positiveDurationPattern = #"^\+?"# + nonZero + number + durationUnits
+  static let ratePattern = #"^\+?"# + number + rateUnits
+  static let positiveRatePattern = #"^\+?"# + nonZero + number + rateUnits
   static let percentPattern = #"^(100(\.0*)?|\d{1,2}(\.\d*)?|\.\d+)%$"#
   static let datePattern = #"^\d{4}-\d{2}-\d{2}$"#
   static let localDateTimePattern = #"^\d{4}-\d{2}-\d{2}(T\d{1,2}:\d{1,2})?$"#
@@ -85,8 +95,14 @@ package enum JSONSchema {
       switch kind {
       case .string: return .object([("type", .string("string"))])
       case .text(let pattern, _): return text(pattern)
-      case .duration: return text(durationPattern)
-      case .rate: return text(ratePattern)
+      case .duration(let positive):
+        return positive
+          ? define("positiveDuration", text(positiveDurationPattern, durationSummary + " Greater than zero."))
+          : define("duration", text(durationPattern, durationSummary))
+      case .rate(let positive):
+        return positive
+          ? define("positiveRate", text(positiveRatePattern, rateSummary + " Greater than zero."))
+          : define("rate", text(ratePattern, rateSummary))
       case .wholeNumber(let range):
         return .object([
           ("type", .string("integer")), ("minimum", .integer(range.lowerBound)), ("maximum", .integer(range.upperBound)),
@@ -96,14 +112,19 @@ package enum JSONSchema {
           ("type", .string("number")), ("minimum", .number(range.lowerBound)), ("maximum", .number(range.upperBound)),
         ])
       case .share:
-        return .object([
-          ("anyOf", .array([schema(.number(0...1)), text(percentPattern)]))
-        ])
+        return define(
+          "share",
+          .object([
+            ("description", .string("A share: a percentage (2%, 99.9%) or a fraction between 0 and 1 (0.02).")),
+            ("anyOf", .array([schema(.number(0...1)), text(percentPattern)])),
+          ]))
       case .bool: return .object([("type", .string("boolean"))])
       case .oneOf(let values): return .object([("type", .string("string")), ("enum", .array(values.map { .string($0) }))])
-      case .date: return text(datePattern)
-      case .localDateTime: return text(localDateTimePattern)
-      case .timeOfDay: return text(timeOfDayPattern)
+      case .date: return define("date", text(datePattern, "A date: 2026-12-07 (years 0001 to 9999)."))
+      case .localDateTime:
+        return define(
+          "localDateTime", text(localDateTimePattern, "A local date, or date and time: 2026-12-07 or 2026-12-07T08:30."))
+      case .timeOfDay: return define("timeOfDay", text(timeOfDayPattern, "A time of day, quoted: \"07:30\"."))
       case .distribution: return define(DistributionReader.schema)
       case .section(let section): return define(section)
       case .tagged(let tagged): return define(tagged)
@@ -122,8 +143,20 @@ package enum JSONSchema {
       }
     }
 
-    private func text(_ pattern: String) -> JSONValue {
-      .object([("type", .string("string")), ("pattern", .string(pattern))])
+    private func text(_ pattern: String, _ summary: String? = nil) -> JSONValue {
+      let members: [(String, JSONValue)] = [("type", .string("string")), ("pattern", .string(pattern))]
+      return .object((summary.map { [("description", JSONValue.string($0))] } ?? []) + members)
+    }
+
+    private let durationSummary =
+      "A duration with its unit and no space: 250us (or µs), 200ms, 1.5s, 2min, 1h, 1d, also ns; at most 100 years."
+    private let rateSummary =
+      "A rate: 30/s, 1800/min, 5/h, 0.5/ms, 120/d; at most one per nanosecond, and unless 0/s at least one per 100 years."
+
+    /// A kind of value used in many places, defined once under `$defs`.
+    private mutating func define(_ name: String, _ schema: JSONValue) -> JSONValue {
+      if defined.insert(name).inserted { definitions.append((name, schema)) }
+      return reference(name)
     }
 
     private func reference(_ name: String) -> JSONValue {
@@ -131,6 +164,7 @@ package enum JSONSchema {
     }
 
     private mutating func define(_ section: Section) -> JSONValue {
+      precondition(!JSONSchema.valueDefinitions.contains(section.name), "section name '\(section.name)' is taken")
       if defined.insert(section.name).inserted {
         let index = definitions.count
         definitions.append((section.name, .object([])))

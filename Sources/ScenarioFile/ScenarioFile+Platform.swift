@@ -36,9 +36,7 @@ extension ScenarioFile {
   }
 
   static func isPlatformScenario(_ root: ConfigNode) -> Bool {
-    guard let mapping = root.node.mapping else { return false }
-    let keys = Set(mapping.keys.compactMap(\.string))
-    return keys.contains("demand") || keys.contains("base")
+    [.platformScenario, .whatIf].contains(FileKind(of: root))
   }
 
   /// A platform topology read alone: every key checked, and connection limits at the

@@ -150,3 +150,30 @@ private struct _SchemaWalk {
     }
   }
 }
+
+extension JSONSchema {
+  /// Whether the reader takes `text`, written as a plain YAML scalar, as a value of the kind
+  /// that the schemas define as `$defs/<definition>` (`duration`, `share`, ...), so that the
+  /// tests can compare it with the definition's pattern.
+  package static func readerAccepts(_ text: String, asDefinition definition: String) -> Bool {
+    let kinds: [String: ValueKind] = [
+      "duration": .duration(positive: false), "positiveDuration": .duration(positive: true),
+      "rate": .rate(positive: false), "positiveRate": .rate(positive: true), "share": .share, "date": .date,
+      "localDateTime": .localDateTime, "timeOfDay": .timeOfDay,
+    ]
+    guard let kind = kinds[definition] else { preconditionFailure("no definition \(definition)") }
+    let log = DiagnosticLog()
+    guard let root = YAMLDocument(text: "v: \(text)\n", file: "sample", log: log).root,
+      let node = root.mapping(Section(name: "sample", summary: "", keys: [.required("v", kind, "")]))?["v"]
+    else { return false }
+    switch kind {
+    case .duration: _ = node.duration()
+    case .rate: _ = node.rate()
+    case .share: _ = PlatformScenarioFile.fraction(node)
+    case .date: _ = CalendarFile.date(node)
+    case .localDateTime: _ = CalendarFile.localDateTime(node)
+    default: if node.timeOfDay() == nil { node.error("not a time of day") }
+    }
+    return !log.hasErrors
+  }
+}

@@ -195,6 +195,98 @@ import ScenarioFile
     #expect(FileKind(path: Self.folder.appendingPathComponent(fixture.file).path) == fixture.kind)
   }
 
+  // MARK: Sample values
+
+  struct Sample: CustomTestStringConvertible, Sendable {
+    var definition: String
+    var text: String
+    var reader: Bool
+    /// What the schema's pattern says, where it differs from the reader: a bound or a calendar
+    /// that no pattern expresses.
+    var schema: Bool? = nil
+    var testDescription: String { "\(definition): \(text)" }
+  }
+
+  static let samples: [Sample] = [
+    Sample(definition: "duration", text: "200ms", reader: true),
+    Sample(definition: "duration", text: "1.5s", reader: true),
+    Sample(definition: "duration", text: "250us", reader: true),
+    Sample(definition: "duration", text: "250µs", reader: true),
+    Sample(definition: "duration", text: "1e3ms", reader: true),
+    Sample(definition: "duration", text: "+2min", reader: true),
+    Sample(definition: "duration", text: ".5h", reader: true),
+    Sample(definition: "duration", text: "0s", reader: true),
+    Sample(definition: "duration", text: "36525d", reader: true),
+    Sample(definition: "duration", text: "36526d", reader: false, schema: true),
+    Sample(definition: "duration", text: "5", reader: false),
+    Sample(definition: "duration", text: "5 s", reader: false),
+    Sample(definition: "duration", text: "5sec", reader: false),
+    Sample(definition: "duration", text: "5m", reader: false),
+    Sample(definition: "duration", text: "-1s", reader: false),
+    Sample(definition: "duration", text: "1e5", reader: false),
+    Sample(definition: "duration", text: "ms", reader: false),
+    Sample(definition: "positiveDuration", text: "1ms", reader: true),
+    Sample(definition: "positiveDuration", text: "0.05s", reader: true),
+    Sample(definition: "positiveDuration", text: "0s", reader: false),
+    Sample(definition: "positiveDuration", text: "0.0ms", reader: false),
+    Sample(definition: "positiveDuration", text: "0e3s", reader: false),
+    Sample(definition: "rate", text: "30/s", reader: true),
+    Sample(definition: "rate", text: "1800/min", reader: true),
+    Sample(definition: "rate", text: "0.5/ms", reader: true),
+    Sample(definition: "rate", text: "0/s", reader: true),
+    Sample(definition: "rate", text: "2000000/ms", reader: false, schema: true),
+    Sample(definition: "rate", text: "30", reader: false),
+    Sample(definition: "rate", text: "30 /s", reader: false),
+    Sample(definition: "rate", text: "30/sec", reader: false),
+    Sample(definition: "rate", text: "30/us", reader: false),
+    Sample(definition: "positiveRate", text: "5/h", reader: true),
+    Sample(definition: "positiveRate", text: "0/s", reader: false),
+    Sample(definition: "share", text: "2%", reader: true),
+    Sample(definition: "share", text: "99.9%", reader: true),
+    Sample(definition: "share", text: "100%", reader: true),
+    Sample(definition: "share", text: "0.02", reader: true),
+    Sample(definition: "share", text: "1", reader: true),
+    Sample(definition: "share", text: "101%", reader: false),
+    Sample(definition: "share", text: "2", reader: false),
+    Sample(definition: "share", text: "-1%", reader: false),
+    Sample(definition: "date", text: "2026-12-07", reader: true),
+    Sample(definition: "date", text: "2026-02-30", reader: false, schema: true),
+    Sample(definition: "date", text: "2026-12-7", reader: false),
+    Sample(definition: "date", text: "2026-12-07T08:00", reader: false),
+    Sample(definition: "localDateTime", text: "2026-12-07", reader: true),
+    Sample(definition: "localDateTime", text: "2026-12-07T08:30", reader: true),
+    Sample(definition: "localDateTime", text: "2026-12-07T8:30", reader: true),
+    Sample(definition: "localDateTime", text: "2026-12-07T24:00", reader: false, schema: true),
+    Sample(definition: "localDateTime", text: "2026-12-07 08:30", reader: false),
+    Sample(definition: "localDateTime", text: "2026-12-07T08:30:00", reader: false),
+    Sample(definition: "timeOfDay", text: "\"07:30\"", reader: true),
+    Sample(definition: "timeOfDay", text: "\"7:05\"", reader: true),
+    Sample(definition: "timeOfDay", text: "\"25:00\"", reader: false, schema: true),
+    Sample(definition: "timeOfDay", text: "\"07:30:00\"", reader: false),
+  ]
+
+  /// The patterns of the committed schemas take the values the readers take, except where a
+  /// sample says why not (bounds and calendars that a pattern cannot express).
+  @Test(arguments: samples) func patternsAndReadersAgreeOnSampleValues(_ sample: Sample) throws {
+    var pattern: String? = nil
+    for kind in FileKind.allCases {
+      let data = try Data(contentsOf: Self.root.appendingPathComponent("schemas/\(kind.schemaFileName)"))
+      let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+      let definition = (json["$defs"] as? [String: Any])?[sample.definition] as? [String: Any]
+      pattern = pattern ?? (definition?["pattern"] as? String)
+      // A share is a number or a percentage: the pattern is the percentage's.
+      if let anyOf = definition?["anyOf"] as? [[String: Any]] { pattern = pattern ?? anyOf.compactMap { $0["pattern"] as? String }.first }
+    }
+    let regex = try NSRegularExpression(pattern: try #require(pattern, "no $defs/\(sample.definition)"))
+    // The pattern sees the scalar as YAML gives it: without quotes; a number is not a string.
+    let value = sample.text.hasPrefix("\"") ? String(sample.text.dropFirst().dropLast()) : sample.text
+    let isNumber = Double(value) != nil && !sample.text.hasPrefix("\"")
+    var schema = regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil && !isNumber
+    if sample.definition == "share", let number = Double(value), isNumber { schema = (0...1).contains(number) }
+    #expect(JSONSchema.readerAccepts(sample.text, asDefinition: sample.definition) == sample.reader, "reader")
+    #expect(schema == (sample.schema ?? sample.reader), "schema pattern \(regex.pattern)")
+  }
+
   // MARK: The reader
 
   /// A wrong type anywhere, a required key left out, an unknown key in any section: each is
