@@ -1,6 +1,7 @@
 # capsim: the two commands of the README, and a few more.
 #   make run    install what is missing, build in release, validate and run the flagship scenario
-#   make test   install what is missing (with headless Chromium for the report test), run the whole test suite
+#   make test   install what is missing (with headless Chromium for the report test and Node.js to
+#               check generated k6 scripts), run the whole test suite
 #   make bench  the engine's speed on fixed workloads
 #   make schemas  regenerate schemas/*.schema.json from the readers' declarations
 
@@ -29,6 +30,7 @@ run: build
 # tests that need it are skipped by name rather than failing the whole run.
 test: deps
 	@scripts/install-chromium.sh
+	@scripts/install-node.sh
 	@scripts/install-test-tools.sh || echo "capsim: check-jsonschema not installed; its schema tests will be skipped" >&2
 	$(SWIFT) build -c release --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test -c release --skip-build

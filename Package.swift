@@ -79,6 +79,21 @@ let package = Package(
       swiftSettings: optimized
     ),
 
+    // MARK: Decisions
+
+    /** Capacity plans: the fewest instances per territory and period, bounded by theory, confirmed by simulation. */
+    .target(
+      name: "Planning",
+      dependencies: ["PlatformModel", "QueueingTheory", "SimStatistics", "Demand"],
+      exclude: ["README.md"],
+      swiftSettings: optimized
+    ),
+
+    // MARK: Load tests
+
+    /** k6 scripts that replay a platform territory's demand, mix and objectives on the real platform. */
+    .target(name: "LoadTestScript", dependencies: ["PlatformModel", "Demand", "SimRandom", "SimKernel"], exclude: ["README.md"]),
+
     // MARK: Results
 
     /** What is kept of a run: the run, its series, verdicts and costs, as plain values. */
@@ -107,7 +122,7 @@ let package = Package(
       dependencies: [
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
-        "RunRecords", "ResultsStore", "Reports",
+        "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
@@ -136,15 +151,20 @@ let package = Package(
       // Read from the source tree (with the schemas/ they name), not bundled.
       exclude: ["Fixtures"]
     ),
-    .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore", "RunRecords"]),
+    .testTarget(
+      name: "ResultsStoreTests",
+      dependencies: ["ResultsStore", "RunRecords", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunRecords"]),
     .testTarget(
       name: "PlatformModelTests",
       dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
+    .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
+    .testTarget(
+      name: "LoadTestScriptTests", dependencies: ["LoadTestScript", "PlatformModel", "Demand", "SimRandom", "_TestSupport"]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["CapsimCLI"],
+      dependencies: ["CapsimCLI", "ResultsStore", "_TestSupport"],
       resources: [.copy("Fixtures")]
     ),
   ]

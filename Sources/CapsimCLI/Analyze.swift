@@ -26,6 +26,9 @@ struct Analyze: ParsableCommand {
   @Flag(help: "Theory only: do not simulate.")
   var theoryOnly = false
 
+  @Flag(help: "Nothing on stderr but errors: no warnings.")
+  var quiet = false
+
   func run() throws {
     if ScenarioFile.isPlatformScenario(path: scenario) {
       // The platform's tests pin it to theory where it reduces to a textbook system; a whole
@@ -35,7 +38,7 @@ struct Analyze: ParsableCommand {
     }
     let (loaded, warnings) = try loadScenario(scenario, settings: experiment.settings)
     let s = experiment.apply(to: loaded)
-    printWarnings(warnings)
+    if !quiet { printWarnings(warnings) }
     let answer: TheoryAnswer
     switch s.network.theory() {
     case .failure(let why):

@@ -35,6 +35,9 @@ struct Bench: ParsableCommand {
       valueName: "scenario"))
   var platform = "scenarios/platform-christmas-2026.yaml"
 
+  @Flag(help: "Nothing on stderr but errors: no progress, no note of a skipped platform.")
+  var quiet = false
+
   func validate() throws {
     guard customers >= 1000 else { throw ValidationError("--customers must be at least 1000") }
     guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
@@ -49,13 +52,13 @@ struct Bench: ParsableCommand {
     }
     for workload in selected {
       rows.append(workload.measure(customers: customers, repetitions: repetitions))
-      if format == .table { FileHandle.standardError.write(Data("  measured \(workload.name)\n".utf8)) }
+      if format == .table && !quiet { printToStandardError("  measured \(workload.name)") }
     }
     if platformWanted {
       if FileManager.default.fileExists(atPath: platform) {
         rows.append(try measurePlatform())
-        if format == .table { FileHandle.standardError.write(Data("  measured platform \(platform)\n".utf8)) }
-      } else {
+        if format == .table && !quiet { printToStandardError("  measured platform \(platform)") }
+      } else if !quiet {
         printToStandardError("capsim bench: \(platform) not found (run from the repository root, or pass --platform), platform skipped")
       }
     }

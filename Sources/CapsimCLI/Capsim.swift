@@ -22,12 +22,39 @@ package struct Capsim: ParsableCommand {
         capsim runs
         capsim report latest
         capsim bench
-      """,
+      """ + "\n\n" + ExitStatus.summary,
     version: capsimVersion,
-    subcommands: [Run.self, Runs.self, Show.self, Diff.self, ReportCommand.self, Validate.self, Schema.self, Analyze.self, Bench.self]
+    subcommands: [Run.self, Plan.self, Runs.self, Show.self, Diff.self, ReportCommand.self, Validate.self, Schema.self, Analyze.self, K6.self, Bench.self]
   )
 
   package init() {}
+
+  /// Parses the command line and runs the command, as `ParsableCommand.main()` does (which
+  /// this hides), except that `capsim help NAME` for an unknown NAME is a usage error:
+  /// swift-argument-parser would print the top-level help and exit 0, hiding the typo.
+  package static func main() {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if let unknown = unknownHelpTopic(arguments) {
+      exit(withError: ValidationError(unknown))
+    }
+    main(arguments)
+  }
+
+  /// What is wrong with `help A B ...` when A is not a command, or B is not one of A's; else nil.
+  static func unknownHelpTopic(_ arguments: [String]) -> String? {
+    guard arguments.first == "help" else { return nil }
+    let names = arguments.dropFirst().filter { !$0.hasPrefix("-") }
+    guard let name = names.first else { return nil }
+    let commands = configuration.subcommands
+    guard let command = commands.first(where: { $0._commandName == name }) else {
+      return "unknown command '\(name)'; the commands are \(commands.map { $0._commandName }.joined(separator: ", "))"
+    }
+    let subcommands = command.configuration.subcommands.map { $0._commandName }
+    if names.count > 1, !subcommands.contains(names[1]) {
+      return "'capsim \(name)' has no subcommand '\(names[1])'"
+    }
+    return nil
+  }
 }
 
 /// The version printed by `capsim --version` and recorded with results.

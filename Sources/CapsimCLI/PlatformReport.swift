@@ -248,37 +248,38 @@ struct PlatformReport {
 
 /// The JSON document of `capsim run --format json` for a platform scenario.
 struct PlatformJSON: Encodable {
+  /// As in `RunJSON.Value`: null for no observation (JSON has no NaN).
   struct Value: Encodable {
-    var mean: Double
-    var half_width: Double?
+    @Nullable var mean: Double?
+    @Nullable var half_width: Double?
     init(_ e: Estimate) {
-      mean = e.mean
-      half_width = e.halfWidth
+      mean = e.mean.isFinite ? e.mean : nil
+      half_width = e.halfWidth.flatMap { $0.isFinite ? $0 : nil }
     }
   }
 
   struct VerdictJSON: Encodable {
     var territory: String
     var period: String
-    var request_class: String?
+    @Nullable var request_class: String?
     var objective: String
-    var target: Double?
+    @Nullable var target: Double?
     var measured: Value
     var verdict: String
-    var worst_window_start: String?
-    var worst_window_value: Double?
+    @Nullable var worst_window_start: String?
+    @Nullable var worst_window_value: Double?
   }
 
   struct PeriodJSON: Encodable {
     var period: String
     var requests: Double
-    var latency_p50: Value?
-    var latency_p95: Value?
-    var latency_p99: Value?
+    @Nullable var latency_p50: Value?
+    @Nullable var latency_p95: Value?
+    @Nullable var latency_p99: Value?
     var error_rate: Value
     var errors: [String: Double]
-    var database_p95: Value?
-    var availability: Value?
+    @Nullable var database_p95: Value?
+    @Nullable var availability: Value?
   }
 
   struct WindowJSON: Encodable {
@@ -287,8 +288,8 @@ struct PlatformJSON: Encodable {
     var multiplier: Double
     var requests: Double
     var errors: Double
-    var latency_p95: Double?
-    var database_p95: Double?
+    @Nullable var latency_p95: Double?
+    @Nullable var database_p95: Double?
     var users: Double
     var instances: Double
     var worker_utilization: Double
@@ -306,7 +307,7 @@ struct PlatformJSON: Encodable {
 
   struct NodeJSON: Encodable {
     var name: String
-    var primary: String?
+    @Nullable var primary: String?
     var utilization: Value
     var reads: Double
     var writes: Double

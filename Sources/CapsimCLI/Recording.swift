@@ -9,12 +9,35 @@ struct DatabaseOptions: ParsableArguments {
   @Option(help: "The results database (SQLite; default $CAPSIM_DB, else capsim.sqlite).")
   var db = ProcessInfo.processInfo.environment["CAPSIM_DB"] ?? "capsim.sqlite"
 
+  /// Opens the database; one that cannot be used is an error with status 5, naming the file and
+  /// the reason.
   func open() throws -> ResultsStore {
     do {
       return try ResultsStore(path: db)
+    } catch let error as ResultsStoreError {
+      switch error {
+      case .notACapsimDatabase, .databaseTooNew:  // these name the file first
+        throw fail(error.description, status: ExitStatus.databaseUnusable)
+      default:
+        throw fail("cannot open results database \(db): \(error)", status: ExitStatus.databaseUnusable)
+      }
     } catch {
-      printToStandardError("capsim: cannot open results database \(db): \(error)")
-      throw ExitCode.failure
+      throw fail(
+        "cannot open results database \(db): \(ResultsStore.reason(error))", status: ExitStatus.databaseUnusable)
+    }
+  }
+
+  /// Opens the database and reads from it; a database error on the way is status 5, as in
+  /// `open()`, while errors `body` reports itself (an `ExitCode`) pass through.
+  func reading<T>(_ body: (ResultsStore) throws -> T) throws -> T {
+    let store = try open()
+    do {
+      return try body(store)
+    } catch let status as ExitCode {
+      throw status
+    } catch {
+      throw fail(
+        "cannot read results database \(db): \(ResultsStore.reason(error))", status: ExitStatus.databaseUnusable)
     }
   }
 }
@@ -28,40 +51,89 @@ final class Recording: @unchecked Sendable {
   let record: RunRecord
   private var signalSources: [DispatchSourceSignal] = []
 
+  /// Begins the run in the database (status 5 if it cannot be written) and listens for SIGINT
+  /// and SIGTERM.
   init(store: ResultsStore, run: RunRecord) throws {
     self.store = store
     record = run
-    id = try store.begin(run)
+    do {
+      id = try store.begin(run)
+    } catch {
+      throw fail(
+        "cannot record the run in results database \(store.path): \(ResultsStore.reason(error)); not run",
+        status: ExitStatus.databaseUnusable)
+    }
     let path = store.path
     for signal in [SIGINT, SIGTERM] {
       Foundation.signal(signal, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
       source.setEventHandler { [store, id] in
-        try? store.end(id, status: .interrupted, message: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")
+        try? store.end(
+          id, status: .interrupted, message: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")
+        // An error in the sense of --quiet: it explains the exit status.
         FileHandle.standardError.write(Data("\ncapsim: run \(id) marked interrupted in \(path)\n".utf8))
-        exit(signal == SIGINT ? 130 : 143)
+        exit((signal == SIGINT ? ExitStatus.interrupted : ExitStatus.terminated).rawValue)
       }
       source.resume()
       signalSources.append(source)
     }
   }
 
-  /// Stores the results that `data` makes of the finished record. If that fails, the run is
-  /// marked failed, and the error says so (exit status 1).
-  func complete(wallSeconds: Double, requests: Int, _ data: (RunRecord) -> RunData) throws {
+  /// Stores the results that `data` makes of the finished record; says so on stderr unless
+  /// `quiet`.
+  ///
+  /// If storing fails (a full disk, say), the results are not lost: they are saved as JSON
+  /// beside the database (`<db>.run<id>.json`), or in the temporary directory when that fails
+  /// too, and the run is marked failed with a note of where, if the database still takes that
+  /// one small write (if not, the next open marks it interrupted). The caller prints the
+  /// results all the same and exits with status 5.
+  ///
+  /// - Returns: nil when recorded, else the error message to print, which says where the
+  ///   results went.
+  func complete(wallSeconds: Double, requests: Int, quiet: Bool, _ data: (RunRecord) -> RunData) -> String? {
     var finished = record
     finished.id = id
     finished.wallSeconds = wallSeconds
     finished.requests = requests
     defer { stopListening() }
+    let runData = data(finished)
     do {
-      try store.complete(id, data: data(finished))
-      printToStandardError("recorded as run \(id) in \(store.path)")
+      try store.complete(id, data: runData)
+      if !quiet { printToStandardError("recorded as run \(id) in \(store.path)") }
+      return nil
     } catch {
-      try? store.end(id, status: .failed, message: "storing the results failed: \(error)")
-      printToStandardError("capsim: could not record the results in \(store.path): \(error)")
-      throw ExitCode.failure
+      let reason = ResultsStore.reason(error)
+      let saved = save(runData)
+      let savedNote = saved.map { "; saved in \($0)" } ?? ""
+      try? store.end(id, status: .failed, message: "storing the results failed: \(reason)\(savedNote)")
+      let marked = (try? store.run(id))?.status == .failed
+      return """
+        cannot record run \(id) in results database \(store.path): \(reason). \
+        The run \(marked ? "is marked failed" : "stays 'running' until capsim next opens the database"); \
+        its results are printed on stdout\
+        \(saved.map { " and saved in \($0)" } ?? " (they could not be saved in a file either)")
+        """
     }
+  }
+
+  /// Writes everything the run would have recorded (as `capsim show --format json` prints it)
+  /// beside the database, else in the temporary directory; returns the file's path.
+  private func save(_ data: RunData) -> String? {
+    var data = data
+    data.run.status = .complete
+    data.run.endedAt = data.run.endedAt ?? Date()
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    guard let json = try? encoder.encode(data) else { return nil }
+    let name = URL(fileURLWithPath: store.path).lastPathComponent + ".run\(id).json"
+    let places = [
+      store.path + ".run\(id).json", FileManager.default.temporaryDirectory.appendingPathComponent(name).path,
+    ]
+    // Atomic: on a full disk a half-written file would look like a result.
+    return places.first { (try? json.write(to: URL(fileURLWithPath: $0), options: .atomic)) != nil }
   }
 
   /// Ctrl-C behaves as usual again once the run is recorded.
@@ -92,19 +164,25 @@ final class Recording: @unchecked Sendable {
   }
 }
 
-/// Everything recorded of the run a `RUN` argument names: a run id, or `latest` for the newest
-/// complete run.
+/// Everything recorded of the run a `RUN` argument names.
+///
+/// `RUN` is a run id, or `latest` for the newest complete run. An id that is not a number is a
+/// usage error (64); no such run is status 4.
 func loadRun(_ text: String, in store: ResultsStore) throws -> RunData {
   let id: Int64
   if text == "latest" {
     guard let latest = try store.latestCompleteRunID() else {
-      throw ValidationError("no complete run in the database yet")
+      throw fail("no complete run in \(store.path) yet", status: ExitStatus.noSuchRun)
     }
     id = latest
   } else {
-    guard let n = Int64(text), n > 0 else { throw ValidationError("'\(text)' is not a run id (a number, or 'latest')") }
+    guard let n = Int64(text), n > 0 else {
+      throw fail("'\(text)' is not a run id (a number, or 'latest')", status: ExitStatus.usage)
+    }
     id = n
   }
-  guard let data = try store.data(id) else { throw ValidationError("no run \(id) in the database (see 'capsim runs')") }
+  guard let data = try store.data(id) else {
+    throw fail("no run \(id) in \(store.path) (see 'capsim runs')", status: ExitStatus.noSuchRun)
+  }
   return data
 }

@@ -24,7 +24,11 @@ struct Run: ParsableCommand {
 
       The same scenario and seed always give the same numbers. Exit status: 0 on success, \
       1 when the scenario has errors (printed as file:line:column: error: key.path: message), \
-      3 when --fail-on-slo finds a failed objective.
+      3 when --fail-on-slo finds a failed objective, 5 when the results database cannot be \
+      used (if it fails only at the end, the results are printed anyway and saved beside it), \
+      130 or 143 when interrupted.
+
+      With --quiet, stderr carries errors only: no progress, warnings or "recorded as run N".
       """)
 
   @Argument(help: "The scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
@@ -35,7 +39,7 @@ struct Run: ParsableCommand {
   @Option(help: "Output format: table or json.")
   var format: OutputFormat = .table
 
-  @Flag(help: "No progress on stderr.")
+  @Flag(help: "Nothing on stderr but errors: no progress, warnings or notes.")
   var quiet = false
 
   @Flag(
@@ -53,7 +57,7 @@ struct Run: ParsableCommand {
     if ScenarioFile.isPlatformScenario(path: scenario) { return try runPlatform() }
     let (loaded, warnings) = try loadScenario(scenario, settings: experiment.settings)
     let s = experiment.apply(to: loaded)
-    printWarnings(warnings)
+    if !quiet { printWarnings(warnings) }
     let record = Recording.runRecord(
       kind: "network", name: s.name, scenarioFiles: [s.file], topologyFile: s.topology.file, settings: experiment.settings,
       seed: s.seed, replications: s.replications, horizon: s.window.horizon, seriesInterval: s.window.seriesInterval ?? 0,
@@ -63,14 +67,16 @@ struct Run: ParsableCommand {
     let result = Experiment(network: s.network, window: s.window, replications: s.replications, seed: s.seed)
       .run(threads: experiment.workerThreads) { progress.update($0) }
     progress.finish()
-    try recording.complete(
-      wallSeconds: result.wallSeconds, requests: result.replicationResults.map(\.endToEnd.arrivals).reduce(0, +)
+    let notRecorded = recording.complete(
+      wallSeconds: result.wallSeconds, requests: result.replicationResults.map(\.endToEnd.arrivals).reduce(0, +),
+      quiet: quiet
     ) { RunData.network(result, scenario: s, run: $0) }
     let report = RunReport(scenario: s, result: result)
     switch format {
     case .json: print(try report.json())
     case .table: print(report.table())
     }
+    if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
   }
 }
 
@@ -78,7 +84,7 @@ extension Run {
   func runPlatform() throws {
     let (loaded, warnings) = try loadPlatformScenario(scenario, settings: experiment.settings)
     let s = experiment.apply(to: loaded)
-    printWarnings(warnings)
+    if !quiet { printWarnings(warnings) }
     let record = Recording.runRecord(
       kind: "platform", name: s.name, scenarioFiles: s.scenarioFiles.isEmpty ? [scenario] : s.scenarioFiles,
       topologyFile: s.topologyFile, settings: experiment.settings, seed: s.seed, replications: s.replications,
@@ -97,16 +103,17 @@ extension Run {
     progress.finish()
     let grouping = series ?? (s.horizon <= 31 * 86_400 ? .day : .week)
     let report = PlatformReport(result: result, series: grouping)
-    try recording.complete(wallSeconds: result.wallSeconds, requests: result.replications.map(\.requests).reduce(0, +)) {
-      RunData.platform(result, verdicts: report.verdicts, run: $0)
-    }
+    let notRecorded = recording.complete(
+      wallSeconds: result.wallSeconds, requests: result.replications.map(\.requests).reduce(0, +), quiet: quiet
+    ) { RunData.platform(result, verdicts: report.verdicts, run: $0) }
     switch format {
     case .json: print(try report.json())
     case .table: print(report.table())
     }
+    // A run that could not be recorded outranks a failed objective: its status says so.
+    if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
     if failOnSLO && report.verdicts.contains(where: { $0.outcome == .fail }) {
-      printToStandardError("\(scenario): service level objectives failed (--fail-on-slo)")
-      throw ExitCode(3)
+      throw fail("\(scenario): service level objectives failed (--fail-on-slo)", status: ExitStatus.objectiveFailed)
     }
   }
 }
@@ -173,7 +180,7 @@ func loadOrExit<T>(_ path: String, _ load: () throws(DiagnosticError) -> T) thro
     printToStandardError(error.rendered())
     let errors = error.diagnostics.filter { $0.severity == .error }.count
     printToStandardError("\(path): \(errors) error\(errors == 1 ? "" : "s"), not run")
-    throw ExitCode.failure
+    throw ExitStatus.failure
   }
 }
 

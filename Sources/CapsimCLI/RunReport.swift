@@ -292,8 +292,8 @@ enum Format {
 /// The JSON document of `capsim run --format json` (field names are the documented ones).
 struct RunJSON: Encodable {
   struct Value: Encodable {
-    var mean: Double?
-    var half_width: Double?
+    @Nullable var mean: Double?
+    @Nullable var half_width: Double?
     init(_ e: Estimate) {
       mean = e.mean.isFinite ? e.mean : nil
       half_width = e.halfWidth.flatMap { $0.isFinite ? $0 : nil }
@@ -316,10 +316,10 @@ struct RunJSON: Encodable {
   }
   struct Station: Encodable {
     var name: String
-    var servers: Int?
+    @Nullable var servers: Int?
     var arrivals, completed, lost, timed_out: Value
     var throughput_per_s: Value
-    var utilization: Value?
+    @Nullable var utilization: Value?
     var busy_servers_mean, in_station_mean, queue_length_mean, wait_mean_s, response_mean_s: Value
     var wait_probability, loss_probability: Value
     var response_p50_s, response_p95_s, response_p99_s: Value
@@ -333,14 +333,14 @@ struct RunJSON: Encodable {
 
   struct Interval: Encodable {
     var start_s, end_s: Double
-    var local_start: String?
+    @Nullable var local_start: String?
     var arrival_rate_per_s, throughput_per_s, response_mean_s: Value
     var response_p50_s, response_p95_s, response_p99_s, error_rate: Value
     var stations: [IntervalStation]
   }
   struct IntervalStation: Encodable {
     var name: String
-    var utilization: Value?
+    @Nullable var utilization: Value?
     var in_station_mean: Value
   }
 }

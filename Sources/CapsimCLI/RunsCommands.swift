@@ -16,13 +16,13 @@ struct Runs: ParsableCommand {
   var limit = 50
 
   func run() throws {
-    let store = try database.open()
-    let runs = try store.runs(limit: limit)
+    let (runs, failedCounts) = try database.reading { store in
+      (try store.runs(limit: limit), try store.failedVerdictCounts())
+    }
     guard !runs.isEmpty else {
       print("no runs recorded in \(database.db) yet: 'capsim run SCENARIO' records one")
       return
     }
-    let failedCounts = try store.failedVerdictCounts()
     var table = TextTable(columns: ["run", "started", "status", "scenario", "kind", "seed", "reps", "requests", "wall", "failed SLOs"])
     for r in runs {
       table.add([
@@ -46,7 +46,8 @@ struct Runs: ParsableCommand {
 struct Show: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Print one recorded run: what was run, its SLO verdicts and costs.",
-    discussion: "RUN is a run id from 'capsim runs', or 'latest' for the newest complete run.")
+    discussion:
+      "RUN is a run id from 'capsim runs', or 'latest' for the newest complete run. Exit status 4 when there is no such run.")
 
   @Argument(help: "Run id, or latest.")
   var runID: String
@@ -57,7 +58,7 @@ struct Show: ParsableCommand {
   var format: OutputFormat = .table
 
   func run() throws {
-    let data = try loadRun(runID, in: database.open())
+    let data = try database.reading { try loadRun(runID, in: $0) }
     switch format {
     case .json:
       let encoder = JSONEncoder()
@@ -118,7 +119,8 @@ struct Show: ParsableCommand {
 struct Diff: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Compare two recorded runs: verdicts side by side, changed outcomes, cost.",
-    discussion: "The first run is the baseline, the second the what-if. Exit status 0 either way.")
+    discussion:
+      "The first run is the baseline, the second the what-if. Exit status 0 whatever changed, 4 when a run is not in the database.")
 
   @Argument(help: "Baseline run id (or latest).")
   var baseline: String
@@ -129,8 +131,8 @@ struct Diff: ParsableCommand {
   @OptionGroup var database: DatabaseOptions
 
   func run() throws {
-    let store = try database.open()
-    print(Self.compare(try loadRun(baseline, in: store), try loadRun(whatIf, in: store)))
+    let (a, b) = try database.reading { store in (try loadRun(baseline, in: store), try loadRun(whatIf, in: store)) }
+    print(Self.compare(a, b))
   }
 
   static func compare(_ a: RunData, _ b: RunData) -> String {
@@ -206,16 +208,17 @@ struct ReportCommand: ParsableCommand {
   @OptionGroup var database: DatabaseOptions
 
   func run() throws {
-    let store = try database.open()
-    let data = try loadRun(runID, in: store)
+    let (data, base) = try database.reading { store in
+      (try loadRun(runID, in: store), try baseline.map { try loadRun($0, in: store) })
+    }
     let id = data.run.id ?? 0
     guard data.run.status == .complete else {
-      throw ValidationError("run \(id) is \(data.run.status.rawValue), not complete: nothing to report")
+      throw fail(
+        "run \(id) is \(data.run.status.rawValue), not complete: nothing to report", status: ExitStatus.noSuchRun)
     }
     let folder: String
     let safeName = String(data.run.scenarioName.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
-    if let baseline {
-      let base = try loadRun(baseline, in: store)
+    if let base {
       folder = out ?? "reports/\(safeName)-run\(id)-vs-run\(base.run.id ?? 0)"
       try Report.writeComparison(baseline: base, whatIf: data, to: folder)
     } else {

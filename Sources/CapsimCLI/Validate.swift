@@ -39,6 +39,6 @@ struct Validate: ParsableCommand {
         print("\(file): ok\(warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "")")
       }
     }
-    if failed > 0 { throw ExitCode.failure }
+    if failed > 0 { throw ExitStatus.failure }
   }
 }

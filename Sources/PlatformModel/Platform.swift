@@ -194,10 +194,45 @@ package struct RequestClass: Sendable {
   package var cpu: Distribution
   /// Indices into `Platform.queryKinds`.
   package var queries: [Int]
+  /// The class's own objectives, as the topology sets them; a scenario may change them.
+  package var objectives: ClassObjectives?
 
-  package init(name: String, cpu: Distribution, queries: [Int]) {
+  package init(name: String, cpu: Distribution, queries: [Int], objectives: ClassObjectives? = nil) {
     self.name = name
     self.cpu = cpu
     self.queries = queries
+    self.objectives = objectives
+  }
+}
+
+extension Platform {
+  /// A database node that more connections could reach than it allows.
+  package struct ConnectionOverrun: Sendable, Hashable {
+    package var node: Int
+    /// Territories using the node's cluster, with their instances and connections per instance.
+    package var terms: [(territory: Int, instances: Int, connections: Int)]
+    package var total: Int { terms.reduce(0) { $0 + $1.instances * $1.connections } }
+    package var limit: Int
+
+    package static func == (a: Self, b: Self) -> Bool {
+      a.node == b.node && a.limit == b.limit && a.terms.map(\.territory) == b.terms.map(\.territory)
+        && a.terms.map(\.instances) == b.terms.map(\.instances) && a.terms.map(\.connections) == b.terms.map(\.connections)
+    }
+    package func hash(into h: inout Hasher) { h.combine(node); h.combine(total) }
+  }
+
+  /// Nodes whose `maxConnections` is below what the app pools could open with these instance
+  /// counts (one per territory): every instance opens up to its pool's connections to each
+  /// node of its primary's cluster, the primary and every replica.
+  package func connectionOverruns(instances: [Int]) -> [ConnectionOverrun] {
+    databases.indices.compactMap { n in
+      let primary = databases[n].replicaOf ?? n
+      let users = territories.indices.filter { territories[$0].primary == primary }
+      guard !users.isEmpty else { return nil }
+      let overrun = ConnectionOverrun(
+        node: n, terms: users.map { ($0, instances[$0], territories[$0].app.connections) },
+        limit: databases[n].maxConnections)
+      return overrun.total > overrun.limit ? overrun : nil
+    }
   }
 }

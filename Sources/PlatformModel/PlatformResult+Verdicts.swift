@@ -31,6 +31,8 @@ package struct Verdict: Sendable, Codable {
     case fail
     /// Measured, without a target.
     case info
+    /// Measured against its target, but the class is waived: not judged (see `note`).
+    case waived
   }
 
   package var territory: String
@@ -45,6 +47,8 @@ package struct Verdict: Sendable, Codable {
   /// that mean.
   package var worstWindow: Double?
   package var worstValue: Double?
+  /// Why a waived verdict is not judged.
+  package var note: String?
 }
 
 extension PlatformResult {
@@ -70,6 +74,10 @@ extension PlatformResult {
             territory: territory.name, period: period, requestClass: requestClass.map { classes[$0] },
             objective: objective, target: target, measured: estimate,
             outcome: Self.outcome(estimate, target: target, higherIsBetter: objective.higherIsBetter))
+          if let c = requestClass, let waiver = objectives.classes[classes[c]]?.waiver {
+            verdict.outcome = .waived
+            verdict.note = waiver
+          }
           if let window {
             let worst = worstWindow(territory: t, period: p, higherIsBetter: objective.higherIsBetter, window)
             verdict.worstWindow = worst?.start
@@ -77,17 +85,28 @@ extension PlatformResult {
           }
           out.append(verdict)
         }
-        add(.p95, peak ? objectives.peakP95 : objectives.p95, { $0.latency.p95 }, window: { $0.latency.p95 })
-        add(.p99, peak ? objectives.peakP99 : objectives.p99, { $0.latency.p99 }, window: { $0.latency.p99 })
-        add(.errorRate, objectives.errorRate, { $0.counts.completed + $0.counts.failed > 0 ? $0.counts.errorRate : nil },
+        add(.p95, objectives.p95(of: nil, peak: peak), { $0.latency.p95 }, window: { $0.latency.p95 })
+        add(.p99, objectives.p99(of: nil, peak: peak), { $0.latency.p99 }, window: { $0.latency.p99 })
+        // Error rate of all classes: of the judged ones, a waived class being out of judgement.
+        let judged = classes.indices.filter { objectives.classes[classes[$0]]?.waiver == nil }
+        add(.errorRate, objectives.errorRate, { r in
+          var n = RequestCounts()
+          for c in judged { n.add(r.classes[c]) }
+          return n.completed + n.failed > 0 ? n.errorRate : nil
+        },
           window: { $0.counts.completed + $0.counts.failed > 0 ? $0.counts.errorRate : nil })
         add(.databaseP95, objectives.databaseP95, { $0.database.p95 }, window: { $0.databaseP95 })
         add(.availability, objectives.availability, { $0.availability },
           window: { $0.minutes > 0 ? Double($0.goodMinutes) / Double($0.minutes) : nil })
         for c in classes.indices {
-          add(.p95, peak ? objectives.peakP95 : objectives.p95, requestClass: c, { $0.classLatency[c].p95 },
+          add(.p95, objectives.p95(of: classes[c], peak: peak), requestClass: c, { $0.classLatency[c].p95 },
             window: { $0.classP95[c] })
-          add(.errorRate, objectives.errorRate, requestClass: c, { r in
+          if let p99 = objectives.p99(of: classes[c], peak: peak), objectives.classes[classes[c]]?.p99 != nil
+            || objectives.classes[classes[c]]?.peakP99 != nil
+          {
+            add(.p99, p99, requestClass: c, { $0.classLatency[c].p99 })
+          }
+          add(.errorRate, objectives.errorRate(of: classes[c]), requestClass: c, { r in
             let n = r.classes[c]
             return n.completed + n.failed > 0 ? n.errorRate : nil
           })

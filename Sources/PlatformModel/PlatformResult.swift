@@ -63,6 +63,7 @@ package struct PeriodResult: Sendable, Codable {
   package var classes: [RequestCounts]
   package var classLatency: [LatencySummary]
   package var counts: RequestCounts
+  /// Of the judged classes: every class but a waived one (`ClassObjectives.waiver`).
   package var latency: LatencySummary
   /// Per query, waiting plus service on the database node.
   package var database: LatencySummary
@@ -84,6 +85,7 @@ package struct WindowResult: Sendable, Codable {
   /// The demand multiplier at the window's start.
   package var multiplier: Double
   package var counts: RequestCounts
+  /// Of the judged classes, as `PeriodResult.latency`.
   package var latency: LatencySummary
   /// p95 per request class.
   package var classP95: [Double?]

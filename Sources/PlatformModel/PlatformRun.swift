@@ -50,12 +50,20 @@ package struct PlatformRun: Sendable {
   /// Runs every replication on up to `threads` threads; `progress` gets the share of the work
   /// done (0...1) and the requests simulated so far, from any thread.
   package func run(threads: Int = 1, progress: (@Sendable (Double, Int) -> Void)? = nil) -> PlatformResult {
+    run(replications: 0..<scenario.replications, threads: threads, progress: progress)
+  }
+
+  /// Runs the replications with these indices: a later range continues an earlier one with
+  /// the same random streams, so `0..<5` then `5..<10` gives the replications of `0..<10`.
+  package func run(
+    replications range: Range<Int>, threads: Int = 1, progress: (@Sendable (Double, Int) -> Void)? = nil
+  ) -> PlatformResult {
     let groups = self.groups
     let scenario = self.scenario
     // The biggest groups first, so that no thread is left with a big one at the end; results
     // are stored by job, so the order of work does not change them.
     let bySize = groups.indices.sorted { workload(groups[$0]) > workload(groups[$1]) }
-    let jobs = bySize.flatMap { g in (0..<scenario.replications).map { r in (r, g) } }
+    let jobs = bySize.flatMap { g in range.map { r in (r, g) } }
     let slots = ResultSlots<PlatformReplication>(count: jobs.count)
     let started = DispatchTime.now()
     let workers = max(1, min(threads, jobs.count))
@@ -82,7 +90,7 @@ package struct PlatformRun: Sendable {
     // that simulated it, a node's from the group that used it.
     let parts = slots.values()
     var replications: [PlatformReplication] = []
-    for r in 0..<scenario.replications {
+    for r in range {
       let mine = groups.indices.map { g in parts[jobs.firstIndex { $0 == (r, g) }!] }
       var merged = mine[0]
       for (g, group) in groups.enumerated() {

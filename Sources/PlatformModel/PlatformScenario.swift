@@ -116,6 +116,49 @@ package struct ServiceObjectives: Sendable, Hashable {
   package var availability: Double = 0.999
   /// A minute counts as available when at most this share of its requests failed.
   package var badMinuteErrorRate: Double = 0.05
+  /// Targets of single request classes, by class name, in place of the ones above.
+  package var classes: [String: ClassObjectives] = [:]
 
   package init() {}
+
+  /// The p95 target of a class (nil: all classes) in normal load or in a season.
+  package func p95(of requestClass: String?, peak: Bool) -> Double? {
+    let own = requestClass.flatMap { classes[$0] }
+    return peak ? own?.peakP95 ?? peakP95 : own?.p95 ?? p95
+  }
+
+  /// The p99 target of a class (nil: all classes), if any.
+  package func p99(of requestClass: String?, peak: Bool) -> Double? {
+    let own = requestClass.flatMap { classes[$0] }
+    return peak ? own?.peakP99 ?? peakP99 : own?.p99 ?? p99
+  }
+
+  /// The error-rate target of a class (nil: all classes).
+  package func errorRate(of requestClass: String?) -> Double {
+    requestClass.flatMap { classes[$0]?.errorRate } ?? errorRate
+  }
+}
+
+/// One request class's own objectives: each target left nil is the platform's; a waiver keeps
+/// the class out of judgement (its verdicts are reported, marked waived, with the reason).
+package struct ClassObjectives: Sendable, Hashable {
+  package var p95: Double?
+  package var peakP95: Double?
+  package var p99: Double?
+  package var peakP99: Double?
+  package var errorRate: Double?
+  /// Why the class is not judged, shown with each of its verdicts; nil when it is.
+  package var waiver: String?
+
+  package init(
+    p95: Double? = nil, peakP95: Double? = nil, p99: Double? = nil, peakP99: Double? = nil, errorRate: Double? = nil,
+    waiver: String? = nil
+  ) {
+    self.p95 = p95
+    self.peakP95 = peakP95
+    self.p99 = p99
+    self.peakP99 = peakP99
+    self.errorRate = errorRate
+    self.waiver = waiver
+  }
 }

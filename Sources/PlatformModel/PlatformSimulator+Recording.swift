@@ -137,6 +137,8 @@ extension PlatformSimulator {
           classCounts.append(counts)
           total.add(counts)
           classLatency.append(Self.summary(recorder.latency[cell], sum: recorder.latencySum[cell]))
+          // All-classes latency is over the judged classes: a waived class is out of judgement.
+          guard recorder.judged[c] else { continue }
           merged.merge(recorder.latency[cell])
           sum += recorder.latencySum[cell]
         }

@@ -211,41 +211,18 @@ package struct PlatformSimulator: ~Copyable {
       if case .instanceCrashes(let t, let mtbf, let mttr) = fault { crashFault[t] = (mtbf, mttr) }
     }
 
-    // Periods: normal, then the seasons of every territory by name.
-    var names = ["normal"]
-    for d in scenario.demand {
-      for s in d.calendar?.seasons ?? [] where !names.contains(s.name) { names.append(s.name) }
-    }
+    let names = scenario.periodNames
     periodNames = names
-    let hours = Int((scenario.horizon / 3_600).rounded(.up)) + 1
+    let hours = scenario.hourCount
     self.hours = hours
-    periodOfHour = scenario.demand.flatMap { d in
-      guard let calendar = d.calendar else { return Array(repeating: Int16(0), count: hours) }
-      return (0..<hours).map { h in
-        Int16(Self.period(at: Double(h) * 3_600 + 1_800, calendar: calendar, names: names))
-      }
-    }
+    periodOfHour = scenario.demand.indices.flatMap { t in scenario.periodOfHours(territory: t).map(Int16.init) }
     outageInstances = Array(repeating: [], count: territoryCount)
     recorder = Recorder(
       territories: territoryCount, classes: classCount, periods: names.count, nodes: platform.databases.count,
-      badMinuteShare: scenario.objectives.badMinuteErrorRate)
+      badMinuteShare: scenario.objectives.badMinuteErrorRate,
+      judged: platform.requestClasses.map { scenario.objectives.classes[$0.name]?.waiver == nil })
   }
 
-  /// A moment belongs to a season when the season's demand is at least half way up its ramp.
-  static func period(at t: Double, calendar: DemandCalendar, names: [String]) -> Int {
-    let (date, hour) = calendar.localTime(at: t)
-    let day = Double(date.daysSinceEpoch) + hour / 24
-    var best = 0
-    var strongest = 0.5
-    for s in calendar.seasons where s.multiplier > 1 {
-      let strength = (s.factor(atDay: day) - 1) / (s.multiplier - 1)
-      if strength >= strongest, let i = names.firstIndex(of: s.name) {
-        strongest = strength
-        best = i
-      }
-    }
-    return best
-  }
 
   // MARK: Running
 

@@ -94,8 +94,12 @@ struct Recorder: ~Copyable {
   var windowMaxLag: [Double]
   var nodeWindowMaxLag: [[Double]]
 
-  init(territories: Int, classes: Int, periods: Int, nodes: Int, badMinuteShare: Double) {
+  /// Per class, whether its latency counts in the all-classes series (false for a waived class).
+  let judged: [Bool]
+
+  init(territories: Int, classes: Int, periods: Int, nodes: Int, badMinuteShare: Double, judged: [Bool]) {
     classCount = classes
+    self.judged = judged
     periodCount = periods
     self.badMinuteShare = badMinuteShare
     let cells = territories * periods * classes
@@ -168,7 +172,7 @@ struct Recorder: ~Copyable {
     let k = Int(r.requestClass)
     windowCounts[(t * classCount + k) * Counter.width + Counter.completed] += 1
     windowLatency[t * (classCount + 1) + k].record(seconds)
-    windowLatency[t * (classCount + 1) + classCount].record(seconds)
+    if judged[k] { windowLatency[t * (classCount + 1) + classCount].record(seconds) }
   }
 
   mutating func failed(_ r: RequestState, _ cause: ErrorCause) {

@@ -23,11 +23,15 @@ package struct ResultsStore: Sendable {
   ///
   /// A run left `running` by a process that no longer exists on this host
   /// (`kill(pid, 0)` fails with `ESRCH`) becomes `interrupted`. Runs of other hosts are left
-  /// alone: their processes cannot be seen from here.
+  /// alone: their processes cannot be seen from here. On a full disk the marking waits for a
+  /// later open, so that the file can still be read.
   ///
-  /// - Throws: `ResultsStoreError.databaseTooNew` if a newer capsim migrated the file,
-  ///   `.cannotLock` if `<path>.lock` cannot be created; GRDB's `DatabaseError` if the file
-  ///   cannot be opened or migrated.
+  /// A file that is not a SQLite database, or a SQLite database of another program, is refused
+  /// before anything is written, so that capsim never adds its tables to someone else's file.
+  ///
+  /// - Throws: `ResultsStoreError.notACapsimDatabase` for such a file,
+  ///   `.databaseTooNew` if a newer capsim migrated the file, `.cannotLock` if `<path>.lock`
+  ///   cannot be created; GRDB's `DatabaseError` if the file cannot be opened or migrated.
   package init(path: String) throws {
     try self.init(path: path, upTo: nil)
   }
@@ -45,11 +49,18 @@ package struct ResultsStore: Sendable {
     configuration.foreignKeysEnabled = true
     configuration.busyMode = .timeout(Self.busyTimeout)
     configuration.label = "ResultsStore"
+    try Self.refuseNonSQLiteFile(path)
     pool = try Self.holdingOpenLock(path) {
+      try Self.refuseForeignDatabase(path)
       // DatabasePool sets `journal_mode = WAL` (and `synchronous = NORMAL`) on the file.
       let pool = try DatabasePool(path: path, configuration: configuration)
       try Self.migrate(pool, upTo: migration, path: path)
-      try Self.markRunsOfDeadProcessesInterrupted(pool)
+      do {
+        try Self.markRunsOfDeadProcessesInterrupted(pool)
+      } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+        // Housekeeping that the next open retries: on a full disk the recorded runs can
+        // still be read (the dead run shows as `running` until then).
+      }
       return pool
     }
     self.path = path
@@ -75,6 +86,45 @@ package struct ResultsStore: Sendable {
       guard errno == EINTR else { throw ResultsStoreError.cannotLock(path: lockPath, errno: errno) }
     }
     return try body()
+  }
+
+  /// Refuses a file that does not start with SQLite's header.
+  ///
+  /// This runs before the lock file or a WAL is created beside it. An empty file is a new
+  /// database, as SQLite treats it.
+  private static func refuseNonSQLiteFile(_ path: String) throws {
+    guard let file = FileHandle(forReadingAtPath: path) else { return }  // new, or SQLite says why
+    defer { try? file.close() }
+    let header = (try? file.read(upToCount: 16)) ?? Data()
+    guard !header.isEmpty, header != Data("SQLite format 3\0".utf8) else { return }
+    throw ResultsStoreError.notACapsimDatabase(path: path, reason: "not a SQLite file")
+  }
+
+  /// Refuses a SQLite database with tables but no capsim migration: another program's file.
+  ///
+  /// Read-only, so the file is not even switched to WAL mode when it is refused.
+  private static func refuseForeignDatabase(_ path: String) throws {
+    guard FileManager.default.fileExists(atPath: path) else { return }
+    var configuration = Configuration()
+    configuration.readonly = true
+    configuration.busyMode = .timeout(busyTimeout)
+    let firstMigration = migrator.migrations[0]
+    let tables = try DatabaseQueue(path: path, configuration: configuration).read { db -> [String]? in
+      let tables = try String.fetchAll(
+        db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      guard !tables.isEmpty else { return nil }
+      if try db.tableExists("grdb_migrations"),
+        try Bool.fetchOne(
+          db, sql: "SELECT 1 FROM grdb_migrations WHERE identifier = ?", arguments: [firstMigration]) != nil
+      {
+        return nil
+      }
+      return tables
+    }
+    guard let tables else { return }
+    let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", ..." : "")
+    throw ResultsStoreError.notACapsimDatabase(
+      path: path, reason: "a SQLite database of another program, with tables \(shown)")
   }
 
   /// Runs the migrations that are not applied yet; refuses a file migrated by a newer capsim.

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import RunRecords
 
 /// Why the store refused a request.
@@ -15,6 +16,9 @@ package enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
   case cannotLock(path: String, errno: Int32)
   /// A column held a value no capsim writes (edited by hand, or written by a newer version).
   case unreadableValue(table: String, column: String, value: String)
+  /// The file is not a SQLite database, or is one that another program wrote; it was left as
+  /// it was.
+  case notACapsimDatabase(path: String, reason: String)
 
   package var description: String {
     switch self {
@@ -28,6 +32,32 @@ package enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
       "cannot lock \(path): \(String(cString: strerror(code)))"
     case .unreadableValue(let table, let column, let value):
       "unreadable value in \(table).\(column): \(value)"
+    case .notACapsimDatabase(let path, let reason):
+      "'\(path)' is not a capsim results database (\(reason)); it was left as it was"
     }
+  }
+}
+
+extension ResultsStore {
+  /// Why an operation on the database failed, in words for the user: "the disk is full" for
+  /// SQLite's `SQLITE_FULL`, and so on, followed by SQLite's own message.
+  ///
+  /// The CLI cannot see GRDB's `DatabaseError`, and should not have to know SQLite's codes.
+  package static func reason(_ error: any Error) -> String {
+    guard let error = error as? DatabaseError else { return "\(error)" }
+    let words: String? =
+      switch error.resultCode {
+      case .SQLITE_FULL: "the disk is full"
+      case .SQLITE_READONLY: "the file or its folder is read-only"
+      case .SQLITE_BUSY, .SQLITE_LOCKED: "another connection held it for more than \(Int(busyTimeout)) s"
+      case .SQLITE_NOTADB: "not a SQLite file"
+      case .SQLITE_CORRUPT: "the file is damaged"
+      case .SQLITE_CANTOPEN: "the file cannot be opened (does its folder exist?)"
+      case .SQLITE_PERM, .SQLITE_AUTH: "permission denied"
+      case .SQLITE_IOERR: "an input/output error"
+      default: nil
+      }
+    let sqlite = "SQLite error \(error.extendedResultCode.rawValue): \(error.message ?? "no message")"
+    return words.map { "\($0); \(sqlite)" } ?? sqlite
   }
 }

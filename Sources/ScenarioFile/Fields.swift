@@ -28,6 +28,11 @@ struct Fields {
     return overrides.value(at: path(of: key))?.expecting(kind) ?? mapping.required(key)
   }
 
+  /// Whether the section declares `key` (readers shared by two sections ask first).
+  func declares(_ key: String) -> Bool {
+    mapping.section?.key(key) != nil
+  }
+
   /// Whether an override gives `key`, rather than the file (or nothing).
   func isOverridden(_ key: String) -> Bool {
     overrides.value(at: path(of: key)) != nil

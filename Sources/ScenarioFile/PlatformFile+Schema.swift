@@ -34,7 +34,23 @@ extension PlatformFile {
     keys: [
       .required("cpu", .distribution, "App CPU time of one request."),
       .optional("queries", .list(of: .string), "Query kinds in order, by name; none: CPU only."),
+      .optional(
+        "slo", .section(classObjectives),
+        "This class's own objectives, instead of the scenario's (a scenario's slo.classes may change them)."),
     ])
+
+  /// A request class's own targets; each key left out keeps the scenario's.
+  static let classObjectives = Section(
+    name: "classObjectives", summary: "A request class's own objectives; keys left out keep the scenario's.",
+    keys: classObjectiveKeys)
+
+  static let classObjectiveKeys: [Section.Key] = [
+    .optional("p95", .duration(positive: true), "p95 latency target of this class at normal load."),
+    .optional("peakP95", .duration(positive: true), "p95 latency target of this class in a season."),
+    .optional("p99", .duration(positive: true), "p99 latency target of this class at normal load."),
+    .optional("peakP99", .duration(positive: true), "p99 latency target of this class in a season."),
+    .optional("errorRate", .share, "Most failed / ended requests of this class (2% or 0.02)."),
+  ]
 
   /// Three capital letters.
   static let currency = ValueKind.text(pattern: "^[A-Z]{3}$", what: "three-letter currency code")

@@ -163,8 +163,41 @@ enum PlatformFile {
       }
       queries = items != nil && resolved.allSatisfy({ $0 != nil }) ? resolved.map { $0! } : nil
     }
+    var objectives: ClassObjectives? = nil
+    if f["slo"] != nil {
+      guard let section = f.section("slo"), let read = readClassObjectives(section, into: ClassObjectives())
+      else { return nil }
+      objectives = read
+    }
     guard let cpu, let queries else { return nil }
-    return RequestClass(name: name, cpu: cpu, queries: queries)
+    return RequestClass(name: name, cpu: cpu, queries: queries, objectives: objectives)
+  }
+
+  /// Reads a class's targets over `objectives` (each key left out keeps its value), and with
+  /// `excluded` allowed, its waiver.
+  static func readClassObjectives(_ f: Fields, into objectives: ClassObjectives) -> ClassObjectives? {
+    var o = objectives
+    var ok = true
+    let durations: [(String, WritableKeyPath<ClassObjectives, Double?>)] = [
+      ("p95", \.p95), ("peakP95", \.peakP95), ("p99", \.p99), ("peakP99", \.peakP99),
+    ]
+    for (key, path) in durations {
+      guard let n = f[key] else { continue }
+      if let v = n.duration() { o[keyPath: path] = v } else { ok = false }
+    }
+    if let n = f["errorRate"] {
+      if let v = PlatformScenarioFile.fraction(n) { o.errorRate = v } else { ok = false }
+    }
+    // A topology gives targets; only a scenario may waive a class.
+    if f.declares("excluded"), let n = f["excluded"] {
+      if let reason = n.string(), !reason.trimmingCharacters(in: .whitespaces).isEmpty {
+        o.waiver = reason
+      } else {
+        if n.string() != nil { n.error("say why the class is excluded: its reason is shown with every verdict") }
+        ok = false
+      }
+    }
+    return ok ? o : nil
   }
 
   // MARK: Databases

@@ -135,6 +135,19 @@ extension PlatformScenarioFile {
       .optional("database", .duration(positive: true), "p95 of a query on its node; default 50ms."),
       .optional("availability", .share, "Least share of good minutes; default 99.9%."),
       .optional("badMinute", .share, "A minute is bad when more than this share of its requests failed; default 5%."),
+      .optional(
+        "classes", .names(of: .section(classObjectives), what: "request classes"),
+        "Objectives of single request classes, over what their topology gives them."),
+    ])
+
+  /// `slo.classes.<name>`: a class's targets, or its waiver.
+  static let classObjectives = Section(
+    name: "scenarioClassObjectives",
+    summary: "A request class's objectives in this scenario, or why it is excluded from the verdicts.",
+    keys: PlatformFile.classObjectiveKeys + [
+      .optional(
+        "excluded", .string,
+        "Why the class is left out of the all-classes verdicts (measured and shown as waived, with this reason).")
     ])
 
   static let run = Section(

@@ -97,7 +97,7 @@ enum PlatformScenarioFile {
     let demand = readDemand(f, topology, calendar)
     let faults = readFaults(f, topology, calendar)
     let capacity = readCapacity(f, topology, calendar)
-    let objectives = readObjectives(f)
+    let objectives = readObjectives(f, classes: topology?.platform?.requestClasses ?? [], classNames: topology?.requestClasses)
 
     // In the same pass as everything else, on whatever counts are valid.
     if let topology { PlatformFile.checkConnections(topology, scheduled: capacity.changes) }
@@ -469,9 +469,11 @@ enum PlatformScenarioFile {
     return (changes, ok)
   }
 
-  /// `slo:`; every key may be left out (the platform's objectives apply).
-  private static func readObjectives(_ top: Fields) -> ServiceObjectives? {
+  /// `slo:`; every key may be left out (the platform's objectives apply). Request classes start
+  /// with the objectives their topology gives them; `slo.classes.<name>` changes them.
+  private static func readObjectives(_ top: Fields, classes: [RequestClass], classNames: [String]?) -> ServiceObjectives? {
     var objectives = ServiceObjectives()
+    for c in classes { if let own = c.objectives { objectives.classes[c.name] = own } }
     // Without the section, overrides (`--set slo.p95=150ms`) may still set single keys.
     guard let f = top.section("slo") else { return top["slo"] == nil ? objectives : nil }
     let lookup = { (key: String) in f[key] }
@@ -496,6 +498,22 @@ enum PlatformScenarioFile {
     for (key, path) in fractions {
       guard let n = lookup(key) else { continue }
       if let v = fraction(n) { objectives[keyPath: path] = v } else { ok = false }
+    }
+    // slo.classes.<name>: {p95: 1s, excluded: "why"}, each class one the topology has.
+    for (name, keyNode, node) in f.entries("classes").entries {
+      let path = ConfigKeyPath.appending(key: name, to: f.path(of: "classes"))
+      if let known = classNames, !known.contains(name) {
+        keyNode.error("no request class named '\(name)'\(Suggestions.hint(for: name, among: known))")
+        ok = false
+        continue
+      }
+      guard let classFields = Fields.section(node, classObjectives, path: path, top.overrides),
+        let read = PlatformFile.readClassObjectives(classFields, into: objectives.classes[name] ?? ClassObjectives())
+      else {
+        ok = false
+        continue
+      }
+      objectives.classes[name] = read
     }
     return ok ? objectives : nil
   }

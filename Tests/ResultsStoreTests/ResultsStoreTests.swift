@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import ResultsStore
 import RunRecords
 import Testing
@@ -242,6 +243,65 @@ import Testing
         #expect(try store.appliedMigrations() == ResultsStore.migrationIdentifiers)
       }
     }
+  }
+}
+
+// MARK: - Files that are not capsim's
+
+@Suite struct ForeignFileTests {
+  @Test func aSQLiteDatabaseOfAnotherProgramIsRefusedAndLeftAsItWas() throws {
+    try withTemporaryDatabase { path in
+      // Given a SQLite file (rollback journal) that another program wrote
+      try DatabaseQueue(path: path).write { db in
+        try db.execute(sql: "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT)")
+        try db.execute(sql: "INSERT INTO customer VALUES (1, 'Hof')")
+      }
+      let before = try Data(contentsOf: URL(fileURLWithPath: path))
+
+      // When capsim opens it, it is refused by name
+      #expect(
+        throws: ResultsStoreError.notACapsimDatabase(
+          path: path, reason: "a SQLite database of another program, with tables customer")
+      ) { try ResultsStore(path: path) }
+
+      // Then its bytes are the same: no capsim table, not even switched to WAL mode
+      #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+      #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+  }
+
+  @Test func anEmptyFileBecomesADatabase() throws {
+    try withTemporaryDatabase { path in
+      // SQLite's convention: an empty file is an empty database
+      _ = FileManager.default.createFile(atPath: path, contents: Data())
+      let store = try ResultsStore(path: path)
+      #expect(try store.appliedMigrations() == ResultsStore.migrationIdentifiers)
+    }
+  }
+
+  @Test func aFileThatIsNotSQLiteIsRefusedBeforeAnythingIsCreated() throws {
+    try withTemporaryDatabase { path in
+      let text = Data("territory,requests\nDE,44000000\n".utf8)
+      try text.write(to: URL(fileURLWithPath: path))
+      #expect(throws: ResultsStoreError.notACapsimDatabase(path: path, reason: "not a SQLite file")) {
+        try ResultsStore(path: path)
+      }
+      #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == text)
+      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["capsim.sqlite"])
+    }
+  }
+
+  /// What a user reads when SQLite fails: the cause in words, then SQLite's code and message.
+  @Test(arguments: [
+    (ResultCode.SQLITE_FULL, "the disk is full; SQLite error 13: database or disk is full"),
+    (.SQLITE_READONLY, "the file or its folder is read-only; SQLite error 8: "),
+    (.SQLITE_BUSY, "another connection held it for more than 10 s; SQLite error 5: "),
+    (.SQLITE_NOTADB, "not a SQLite file; SQLite error 26: "),
+  ])
+  func reasonsNameTheCause(_ code: ResultCode, _ expected: String) {
+    let error = DatabaseError(resultCode: code, message: code == .SQLITE_FULL ? "database or disk is full" : "m")
+    #expect(ResultsStore.reason(error).hasPrefix(expected))
   }
 }
 

@@ -1,0 +1,51 @@
+import ArgumentParser
+
+/// The exit statuses of `capsim`, in one place.
+///
+/// CI scripts branch on them, so each has one meaning. The README's "Exit status" table and
+/// `capsim --help` list the same.
+///
+/// Statuses 1 to 5 are capsim's own; 64 is `EX_USAGE` from sysexits(3), which
+/// swift-argument-parser uses for every `ValidationError` and unknown flag; 130 and 143 are the
+/// shell's 128 + SIGINT and 128 + SIGTERM.
+enum ExitStatus {
+  /// Everything worked (`--fail-on-slo` found no failed objective).
+  static let success = ExitCode.success
+  /// A scenario or topology has errors, or a command failed for a reason not listed below.
+  static let failure = ExitCode.failure
+  /// `capsim run --fail-on-slo`: a service level objective failed.
+  static let objectiveFailed = ExitCode(3)
+  /// A RUN argument names no run in the database (or `latest` finds no complete one, or the
+  /// run to report is not complete).
+  static let noSuchRun = ExitCode(4)
+  /// The results database cannot be used.
+  ///
+  /// It is not a capsim database, or a newer capsim wrote it, or it cannot be opened or written
+  /// (disk full, read-only, locked too long). A run's results are printed all the same.
+  static let databaseUnusable = ExitCode(5)
+  /// A usage error: an unknown command or flag, a bad flag value, a missing argument.
+  static let usage = ExitCode.validationFailure
+  /// Ctrl-C (SIGINT) during a run; the run is marked interrupted.
+  static let interrupted = ExitCode(130)
+  /// SIGTERM during a run; the run is marked interrupted.
+  static let terminated = ExitCode(143)
+
+  /// The table in `capsim --help`.
+  static let summary = """
+    Exit status:
+      0    success
+      1    a file has errors, or the command failed
+      3    --fail-on-slo: a service level objective failed
+      4    no such run (unknown run id, or no complete run for 'latest')
+      5    the results database is unusable (not capsim's, disk full, read-only)
+      64   usage error (unknown command or flag, bad value, missing argument)
+      130  interrupted by Ctrl-C (SIGINT); the run is marked interrupted
+      143  terminated by SIGTERM; the run is marked interrupted
+    """
+}
+
+/// Prints `capsim: error: message` on stderr and returns `status`, for the caller to throw.
+func fail(_ message: String, status: ExitCode) -> ExitCode {
+  printToStandardError("capsim: error: \(message)")
+  return status
+}

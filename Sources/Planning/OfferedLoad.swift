@@ -1,0 +1,131 @@
+import PlatformModel
+import QueueingTheory
+
+/// What a territory asks of its tiers at the busiest moment of a period: the analytic side of
+/// a plan, which bounds the search before anything is simulated.
+package struct OfferedLoad: Sendable, Hashable {
+  package var territory: Int
+  package var period: Int
+  /// Requests per second at the period's busiest moment (sampled every 5 minutes). For closed
+  /// demand, users / (think time + the least possible response time): an upper bound.
+  package var peakRate: Double
+  /// Simulated seconds of that moment.
+  package var peakTime: Double
+  /// Mean app CPU seconds per request over the mix.
+  package var cpuPerRequest: Double
+  /// Mean query seconds per request on each database node (by node index), reads spread
+  /// evenly over the primary's replicas as round-robin routing does.
+  package var nodeSecondsPerRequest: [Double]
+
+  /// The least response time a request can have: its CPU and its queries, without any wait.
+  package var leastResponse: Double { cpuPerRequest + nodeSecondsPerRequest.reduce(0, +) }
+}
+
+extension PlatformScenario {
+  /// The offered load of every territory in every period it has hours in, in (territory,
+  /// period) order.
+  package func offeredLoads(resolution: Double = 300) -> [OfferedLoad] {
+    var out: [OfferedLoad] = []
+    for t in platform.territories.indices {
+      let demand = demand[t]
+      let mix = Self.normalized(demand.mix)
+      let cpu = zip(mix, platform.requestClasses).reduce(0) { $0 + $1.0 * $1.1.cpu.mean }
+      let nodes = nodeSeconds(territory: t, mix: mix)
+      let least = cpu + nodes.reduce(0, +)
+      let periods = periodOfHours(territory: t)
+      var peak: [Int: (rate: Double, time: Double)] = [:]
+      var time = 0.0
+      while time < horizon {
+        let m = demand.calendar?.multiplier(at: time) ?? 1
+        let rate: Double
+        switch demand.base {
+        case .users(let n, let think): rate = Double(n) * demand.growth * m / (think.mean + least)
+        case .rate(let r): rate = r * demand.growth * m
+        }
+        let p = periods[min(Int(time / 3_600), periods.count - 1)]
+        if rate > peak[p]?.rate ?? -1 { peak[p] = (rate, time) }
+        time += resolution
+      }
+      for p in peak.keys.sorted() {
+        out.append(
+          OfferedLoad(
+            territory: t, period: p, peakRate: peak[p]!.rate, peakTime: peak[p]!.time, cpuPerRequest: cpu,
+            nodeSecondsPerRequest: nodes))
+      }
+    }
+    return out
+  }
+
+  /// Query seconds per request on each node for a territory's mix.
+  func nodeSeconds(territory t: Int, mix: [Double]) -> [Double] {
+    let territory = platform.territories[t]
+    let replicas = platform.replicas(of: territory.primary)
+    var seconds = Array(repeating: 0.0, count: platform.databases.count)
+    for (weight, requestClass) in zip(mix, platform.requestClasses) {
+      for q in requestClass.queries {
+        let kind = platform.queryKinds[q]
+        let time = weight * kind.service.mean
+        if kind.isWrite || territory.reads.policy == .primary || replicas.isEmpty {
+          seconds[territory.primary] += time
+        } else {
+          for r in replicas { seconds[r] += time / Double(replicas.count) }
+        }
+      }
+    }
+    return seconds
+  }
+
+  static func normalized(_ weights: [Double]) -> [Double] {
+    let total = weights.reduce(0, +)
+    return total > 0 ? weights.map { $0 / total } : weights
+  }
+}
+
+/// What queueing theory says about a territory's app instances in one period.
+package struct InstanceBound: Sendable, Hashable {
+  /// Fewest instances that keep the app's cores below fully busy at the peak: with fewer, the
+  /// queue grows without bound, so the search never simulates them.
+  package var stable: Int
+  /// Fewest instances whose pooled cores, as an M/M/c queue of CPU time, give a p95 within the
+  /// target once the queries are added: optimistic (a balancer splits traffic, requests hold
+  /// workers while they query), so it is where the search starts, not its answer.
+  package var start: Int
+  /// Database nodes whose cores would be at least fully busy at the peak, whatever the
+  /// instances: (node index, utilization).
+  package var saturatedNodes: [SaturatedNode]
+
+  package struct SaturatedNode: Sendable, Hashable {
+    package var node: Int
+    package var utilization: Double
+  }
+}
+
+extension OfferedLoad {
+  /// The analytic bounds on instances for a p95 target (seconds), in a platform.
+  package func instanceBound(platform: Platform, p95Target: Double, cap: Int) -> InstanceBound {
+    let app = platform.territories[territory].app
+    let cpuLoad = peakRate * cpuPerRequest  // busy cores
+    let stable = max(1, Int(cpuLoad / Double(max(app.cores, 1))) + 1)
+    var start = stable
+    let queries = nodeSecondsPerRequest.reduce(0, +)
+    if cpuPerRequest > 0, peakRate > 0 {
+      // Cores of all instances pooled; CPU is the queue, the queries a delay after it.
+      while start < cap {
+        guard
+          let queue = try? MMc(arrivalRate: peakRate, serviceRate: 1 / cpuPerRequest, servers: start * app.cores),
+          let p95 = try? queue.responseTimePercentile(0.95)
+        else {
+          start += 1
+          continue
+        }
+        if p95 + queries <= p95Target { break }
+        start += 1
+      }
+    }
+    let saturated = nodeSecondsPerRequest.indices.compactMap { n -> InstanceBound.SaturatedNode? in
+      let u = peakRate * nodeSecondsPerRequest[n] / Double(max(platform.databases[n].cores, 1))
+      return u >= 1 ? InstanceBound.SaturatedNode(node: n, utilization: u) : nil
+    }
+    return InstanceBound(stable: min(stable, cap), start: min(max(start, stable), cap), saturatedNodes: saturated)
+  }
+}

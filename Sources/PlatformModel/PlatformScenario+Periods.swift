@@ -1,0 +1,39 @@
+import Demand
+
+extension PlatformScenario {
+  /// "normal", then the seasons of every territory by name: the periods results are kept by.
+  package var periodNames: [String] {
+    var names = ["normal"]
+    for d in demand {
+      for s in d.calendar?.seasons ?? [] where !names.contains(s.name) { names.append(s.name) }
+    }
+    return names
+  }
+
+  /// Whole hours of the run, plus one for a partial last hour.
+  package var hourCount: Int { Int((horizon / 3_600).rounded(.up)) + 1 }
+
+  /// The period (index into `periodNames`) of each hour of the run in a territory, judged at
+  /// the middle of the hour.
+  package func periodOfHours(territory t: Int) -> [Int] {
+    let names = periodNames
+    guard let calendar = demand[t].calendar else { return Array(repeating: 0, count: hourCount) }
+    return (0..<hourCount).map { h in Self.period(at: Double(h) * 3_600 + 1_800, calendar: calendar, names: names) }
+  }
+
+  /// A moment belongs to a season when the season's demand is at least half way up its ramp.
+  package static func period(at t: Double, calendar: DemandCalendar, names: [String]) -> Int {
+    let (date, hour) = calendar.localTime(at: t)
+    let day = Double(date.daysSinceEpoch) + hour / 24
+    var best = 0
+    var strongest = 0.5
+    for s in calendar.seasons where s.multiplier > 1 {
+      let strength = (s.factor(atDay: day) - 1) / (s.multiplier - 1)
+      if strength >= strongest, let i = names.firstIndex(of: s.name) {
+        strongest = strength
+        best = i
+      }
+    }
+    return best
+  }
+}

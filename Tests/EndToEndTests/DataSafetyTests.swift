@@ -1,0 +1,239 @@
+import Foundation
+import ResultsStore
+import Testing
+
+/// The results database under faults, through the binary.
+///
+/// A killed process, six writers at once, a full disk, a file that is not a database: each
+/// time, what was recorded before stays intact and nothing claims a state it is not in.
+@Suite struct DataSafetyTests {
+  /// `capsim show N --format json` minus what a later open may rightly change: nothing.
+  static func shown(_ id: Int, db: String) throws -> String {
+    let r = try EndToEndTests.capsim(["show", "\(id)", "--db", db, "--format", "json"])
+    #expect(r.status == 0, "show \(id): \(r.stderr)")
+    return r.stdout
+  }
+
+  /// The runs of `capsim runs`, id to status.
+  static func statuses(db: String) throws -> [Int: String] {
+    let r = try EndToEndTests.capsim(["runs", "--db", db])
+    #expect(r.status == 0, "\(r.stderr)")
+    var out: [Int: String] = [:]
+    for line in r.stdout.split(separator: "\n") {
+      let cells = line.split(separator: " ", omittingEmptySubsequences: true)
+      // run, date, time, status, ...
+      if cells.count > 3, let id = Int(cells[0]) { out[id] = String(cells[3]) }
+    }
+    return out
+  }
+
+  @Test func killNineMidRunLeavesEveryEarlierRunIntactAndTheKilledOneMarked() throws {
+    // Given two complete runs
+    let db = RecordingTests.database()
+    let small = EndToEndTests.fixture("platform-small.yaml")
+    for seed in [1, 2] {
+      let r = try EndToEndTests.capsim([
+        "run", small, "--db", db, "--quiet", "--seed", "\(seed)", "--replications", "1",
+      ])
+      #expect(r.status == 0, "\(r.stderr)")
+    }
+    let before = try [1, 2].map { try Self.shown($0, db: db) }
+
+    // When a third, longer run is killed with SIGKILL while it is running
+    let process = try RecordingTests.start([
+      "run", "scenarios/platform-normal-week.yaml", "--db", db, "--replications", "1",
+    ])
+    #expect(try RecordingTests.waitFor("running", db: db))
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    #expect(process.terminationReason == .uncaughtSignal)
+
+    // Then the next open marks it interrupted, and the earlier runs read back byte for byte
+    #expect(try Self.statuses(db: db) == [1: "complete", 2: "complete", 3: "interrupted"])
+    #expect(try [1, 2].map { try Self.shown($0, db: db) } == before)
+    let killed = try EndToEndTests.capsim(["show", "3", "--db", db])
+    #expect(killed.stdout.contains("interrupted") && killed.stdout.contains("ended before the run did"))
+    #expect(try ResultsStore(path: db).integrityCheck() == ["ok"])
+  }
+
+  @Test func sixConcurrentRunsIntoOneDatabaseAllLand() throws {
+    // Given six processes started at once on a new file, each on one thread
+    let db = RecordingTests.database()
+    let small = EndToEndTests.fixture("platform-small.yaml")
+    let processes = try (1...6).map { seed in
+      try RecordingTests.start(["run", small, "--db", db, "--quiet", "--threads", "1", "--seed", "\(seed)"])
+    }
+    for p in processes { p.waitUntilExit() }
+
+    // Then all succeed, with six distinct complete runs whose data load
+    #expect(processes.map(\.terminationStatus) == Array(repeating: 0, count: 6))
+    #expect(try Self.statuses(db: db) == Dictionary(uniqueKeysWithValues: (1...6).map { ($0, "complete") }))
+    let store = try ResultsStore(path: db)
+    let seeds = try (1...6).map { id in
+      let data = try #require(try store.data(Int64(id)))
+      #expect(!data.series.isEmpty && !data.verdicts.isEmpty && !data.costs.isEmpty, "run \(id)")
+      return data.run.seed
+    }
+    #expect(Set(seeds) == Set(1...6))
+    #expect(try store.integrityCheck() == ["ok"])
+  }
+
+  struct NotADatabase: CustomTestStringConvertible, Sendable {
+    var name: String
+    var bytes: [UInt8]
+    var testDescription: String { name }
+  }
+
+  static let notDatabases = [
+    NotADatabase(name: "a text file", bytes: Array("run 1: 44 M requests, all good\n".utf8)),
+    NotADatabase(name: "random bytes", bytes: randomBytes(4096)),
+  ]
+
+  /// Repeatable bytes from a 64-bit LCG (Knuth's MMIX constants), top byte of each state.
+  static func randomBytes(_ count: Int) -> [UInt8] {
+    var state: UInt64 = 42
+    return (0..<count).map { _ in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return UInt8(state >> 56)
+    }
+  }
+
+  @Test(arguments: notDatabases)
+  func aFileThatIsNotSQLiteIsRefusedByNameAndLeftUntouched(_ file: NotADatabase) throws {
+    // Given a folder holding only a file that is not a SQLite database
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-notdb-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("results.sqlite").path
+    try Data(file.bytes).write(to: URL(fileURLWithPath: path))
+
+    // When every command that opens the database is given it
+    for arguments in [
+      ["run", EndToEndTests.fixture("small.yaml"), "--quiet"], ["runs"], ["show", "1"], ["diff", "1", "2"],
+      ["report", "latest"],
+    ] {
+      let r = try EndToEndTests.capsim(arguments + ["--db", path])
+
+      // Then each refuses it by name, with status 5, before running anything
+      #expect(r.status == 5, "\(arguments[0]): \(r.stderr)")
+      #expect(r.stderr.contains("'\(path)' is not a capsim results database (not a SQLite file)"), "\(arguments[0])")
+      #expect(r.stdout.isEmpty, "\(arguments[0]) printed \(r.stdout)")
+    }
+
+    // And the file is as it was, with nothing created beside it (no lock, WAL or journal)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(file.bytes))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["results.sqlite"])
+  }
+
+  // MARK: A full disk
+
+  /// Whether this process may mount a tmpfs (root, or CAP_SYS_ADMIN): tried once on a scratch
+  /// folder.
+  static let canMountTmpfs: Bool = {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-mount-\(UUID().uuidString)")
+    guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil else {
+      return false
+    }
+    defer { try? FileManager.default.removeItem(at: folder) }
+    guard (try? tool("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", folder.path])) == 0 else { return false }
+    _ = try? tool("umount", [folder.path])
+    return true
+  }()
+
+  /// Runs a system tool quietly and returns its exit status.
+  @discardableResult
+  static func tool(_ name: String, _ arguments: [String]) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [name] + arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    return process.terminationStatus
+  }
+
+  /// Writes zeros to `path` until the file system is full.
+  static func fill(_ path: String) {
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
+    guard let file = FileHandle(forWritingAtPath: path) else { return }
+    defer { try? file.close() }
+    let chunk = Data(count: 4096)
+    while (try? file.write(contentsOf: chunk)) != nil {}
+  }
+
+  @Test(
+    .enabled(if: canMountTmpfs, "needs to mount a tmpfs to fill up (root, or CAP_SYS_ADMIN)"))
+  func aFullDiskFailsClearlyAndLosesNoResult() throws {
+    // Given a database on an 8 MB tmpfs with one complete run
+    let mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-full-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+    #expect(try Self.tool("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mountPoint.path]) == 0)
+    defer {
+      _ = try? Self.tool("umount", [mountPoint.path])
+      try? FileManager.default.removeItem(at: mountPoint)
+    }
+    let db = mountPoint.appendingPathComponent("capsim.sqlite").path
+    let small = EndToEndTests.fixture("platform-small.yaml")
+    #expect(try EndToEndTests.capsim(["run", small, "--db", db, "--quiet", "--replications", "1"]).status == 0)
+    let first = try Self.shown(1, db: db)
+
+    // When the disk fills up while a second run is simulating
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-full-out-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: output) }
+    let stdout = output.appendingPathComponent("stdout")
+    let stderr = output.appendingPathComponent("stderr")
+    _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
+    let process = Process()
+    process.executableURL = EndToEndTests.binary
+    // Three days of a normal week: a few seconds, time enough to fill the disk meanwhile.
+    process.arguments = [
+      "run", "scenarios/platform-normal-week.yaml", "--set", "calendar.end=2026-03-05", "--db", db, "--replications",
+      "1",
+      "--format", "json",
+    ]
+    process.currentDirectoryURL = EndToEndTests.root
+    process.standardOutput = try FileHandle(forWritingTo: stdout)
+    process.standardError = try FileHandle(forWritingTo: stderr)
+    try process.run()
+    #expect(try RecordingTests.waitFor("running", db: db))
+    let filler = mountPoint.appendingPathComponent("filler").path
+    Self.fill(filler)
+    process.waitUntilExit()
+
+    // Then it exits with status 5 and an error that names the database and the reason
+    let err = try String(contentsOf: stderr, encoding: .utf8)
+    #expect(process.terminationStatus == 5, "\(err)")
+    #expect(err.contains("cannot record run 2 in results database \(db): the disk is full"), "\(err)")
+
+    // And the results are not lost: printed on stdout, and saved in the file the error names
+    let printed = try JSONSerialization.jsonObject(with: Data(contentsOf: stdout)) as? [String: Any]
+    #expect((printed?["verdicts"] as? [Any])?.isEmpty == false)
+    let savedPath = try #require(err.firstMatch(of: /saved in (\S+\.json)/).map { String($0.1) }, "\(err)")
+    defer { try? FileManager.default.removeItem(atPath: savedPath) }
+    let saved =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: savedPath))) as? [String: Any]
+    #expect((saved?["series"] as? [Any])?.isEmpty == false)
+    #expect((saved?["verdicts"] as? [Any])?.count == (printed?["verdicts"] as? [Any])?.count)
+    #expect((saved?["run"] as? [String: Any])?["id"] as? Int == 2)
+
+    // And no half-written file was left beside the database
+    let beside = Set(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path))
+    #expect(
+      beside.isSubset(of: ["capsim.sqlite", "capsim.sqlite-wal", "capsim.sqlite-shm", "capsim.sqlite.lock", "filler"]))
+
+    // And while the disk is still full the runs can be read, the first one intact
+    #expect(try Self.shown(1, db: db) == first)
+    #expect(try Self.statuses(db: db)[1] == "complete")
+
+    // And once there is room again, the second run is not left running
+    try FileManager.default.removeItem(atPath: filler)
+    let statuses = try Self.statuses(db: db)
+    #expect(statuses[1] == "complete")
+    #expect(statuses[2] == "failed" || statuses[2] == "interrupted", "run 2 is \(statuses[2] ?? "missing")")
+    #expect(try Self.shown(1, db: db) == first)
+    #expect(try ResultsStore(path: db).integrityCheck() == ["ok"])
+  }
+}

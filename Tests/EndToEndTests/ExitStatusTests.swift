@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// Every documented exit status, through the binary: CI scripts branch on them.
+@Suite struct ExitStatusTests {
+  struct Case: CustomTestStringConvertible, Sendable {
+    var name: String
+    var arguments: [String]
+    var status: Int32
+    /// Text stderr must contain.
+    var message: String
+    /// Whether stderr shows usage text ("Usage: capsim ..."), which only usage errors do.
+    var showsUsage = false
+    var testDescription: String { name }
+  }
+
+  /// A database with no runs, made once: `show` and friends on it find nothing.
+  static let emptyDatabase = RecordingTests.database()
+
+  static let cases: [Case] = [
+    Case(
+      name: "0: a valid file", arguments: ["validate", EndToEndTests.fixture("small.yaml")], status: 0, message: ""),
+    Case(
+      name: "1: a file with errors", arguments: ["validate", EndToEndTests.fixture("mm1-typo.yaml")], status: 1,
+      message: ""),
+    Case(
+      name: "4: show an unknown run id", arguments: ["show", "999", "--db", emptyDatabase], status: 4,
+      message: "capsim: error: no run 999 in \(emptyDatabase) (see 'capsim runs')"),
+    Case(
+      name: "4: diff with an unknown run id", arguments: ["diff", "999", "998", "--db", emptyDatabase], status: 4,
+      message: "no run 999"),
+    Case(
+      name: "4: report an unknown run id", arguments: ["report", "999", "--db", emptyDatabase], status: 4,
+      message: "no run 999"),
+    Case(
+      name: "4: latest with no complete run", arguments: ["show", "latest", "--db", emptyDatabase], status: 4,
+      message: "no complete run in \(emptyDatabase) yet"),
+    Case(
+      name: "5: a database in a folder that does not exist",
+      arguments: ["runs", "--db", "/nonexistent-capsim-folder/x.sqlite"], status: 5,
+      message: "cannot open results database /nonexistent-capsim-folder/x.sqlite: cannot lock"),
+    Case(
+      name: "64: help for an unknown command", arguments: ["help", "unknown"], status: 64,
+      message: "unknown command 'unknown'; the commands are run, ",
+      showsUsage: true),
+    Case(
+      name: "64: help for a subcommand a command does not have", arguments: ["help", "run", "fast"], status: 64,
+      message: "'capsim run' has no subcommand 'fast'", showsUsage: true),
+    Case(
+      name: "64: an unknown command", arguments: ["frobnicate"], status: 64,
+      message: "Unexpected argument 'frobnicate'",
+      showsUsage: true),
+    Case(
+      name: "64: an unknown flag", arguments: ["runs", "--fast"], status: 64, message: "Unknown option '--fast'",
+      showsUsage: true),
+    Case(
+      name: "64: a bad flag value",
+      arguments: ["run", EndToEndTests.fixture("small.yaml"), "--replications", "0"], status: 64,
+      message: "--replications must be at least 1", showsUsage: true),
+    Case(
+      name: "64: a run id that is not a number", arguments: ["show", "first", "--db", emptyDatabase], status: 64,
+      message: "'first' is not a run id"),
+  ]
+
+  @Test(arguments: cases)
+  func exitStatus(_ c: Case) throws {
+    let r = try EndToEndTests.capsim(c.arguments)
+    #expect(r.status == c.status, "\(r.stderr)")
+    #expect(c.message.isEmpty || r.stderr.contains(c.message), "\(r.stderr)")
+    #expect(r.stderr.contains("Usage: capsim") == c.showsUsage, "\(r.stderr)")
+  }
+
+  @Test func helpForAKnownCommandStillWorks() throws {
+    let r = try EndToEndTests.capsim(["help", "show"])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("USAGE: capsim show"))
+  }
+
+  /// The statuses `capsim --help` lists, as "  N    meaning" lines after "Exit status:".
+  static func helpStatuses() throws -> Set<Int> {
+    let help = try EndToEndTests.capsim(["--help"]).stdout
+    let section = try #require(help.range(of: "Exit status:").map { help[$0.upperBound...] })
+    return Set(
+      section.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().prefix { !$0.isEmpty }.compactMap {
+        line in
+        line.firstMatch(of: /^\s+(\d+)\s/).flatMap { Int($0.1) }
+      })
+  }
+
+  /// The statuses of the README's "Exit status" table, one row per status ("130, 143" is two).
+  static func readmeStatuses() throws -> Set<Int> {
+    let readme = try String(contentsOf: EndToEndTests.root.appendingPathComponent("README.md"), encoding: .utf8)
+    let section = try #require(readme.range(of: "### Exit status").map { readme[$0.upperBound...] })
+    var statuses: Set<Int> = []
+    for line in section.split(separator: "\n").drop(while: { !$0.hasPrefix("|") }) {
+      guard line.hasPrefix("|") else { break }
+      let first = line.split(separator: "|").first ?? ""
+      statuses.formUnion(first.matches(of: /\d+/).compactMap { Int($0.0) })
+    }
+    return statuses
+  }
+
+  /// The README, `capsim --help` and the statuses tested here name the same statuses.
+  @Test func theExitStatusTableIsTheSameEverywhere() throws {
+    let documented = try Self.readmeStatuses()
+    #expect(documented == [0, 1, 3, 4, 5, 64, 130, 143])
+    #expect(try Self.helpStatuses() == documented)
+    // 3 is in EndToEndTests.failOnSLOExitsNonZeroOnlyWhenAsked, 130 and 143 in
+    // RecordingTests.aSignalMarksTheRunInterrupted, 5 also in DataSafetyTests.
+    #expect(Set(Self.cases.map { Int($0.status) }).union([3, 130, 143]) == documented)
+  }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Planning
+import PlatformModel
+import SimRandom
+import Testing
+
+@Suite struct OfferedLoadTests {
+  /// One territory, 10 requests/s of 100 ms CPU on 2-core instances, a 20 ms read on one
+  /// replica and a 10 ms write on the primary in every request.
+  static func scenario(rate: Double = 10) -> PlatformScenario {
+    let platform = Platform(
+      name: "p",
+      territories: [
+        Territory(
+          name: "DE", timeZone: TimeZone(identifier: "Europe/Berlin")!, currency: "EUR",
+          loadBalancer: LoadBalancer(policy: .random, healthCheckInterval: 10, retries: 0),
+          app: AppPool(
+            instances: 1, workers: 8, cores: 2, queueLimit: 1_000, timeout: 30, connections: 10,
+            connectionTimeout: 5, startup: 60, pricePerHour: 0.5),
+          primary: 0, reads: ReadRouting(policy: .roundRobin))
+      ],
+      databases: [
+        DatabaseNode(name: "primary", cores: 4, maxConnections: 100),
+        DatabaseNode(name: "replica", cores: 4, maxConnections: 100, replicaOf: 0),
+      ],
+      queryKinds: [
+        QueryKind(name: "read", isWrite: false, service: try! .exponential(mean: 0.020)),
+        QueryKind(name: "write", isWrite: true, service: try! .exponential(mean: 0.010)),
+      ],
+      requestClasses: [RequestClass(name: "api", cpu: try! .exponential(mean: 0.100), queries: [0, 1])])
+    return PlatformScenario(
+      name: "s", platform: platform, demand: [TerritoryDemand(base: .rate(rate), mix: [1])], horizon: 3_600,
+      replications: 3)
+  }
+
+  @Test func demandsPerTierFollowTheMixAndTheRouting() throws {
+    let load = try #require(Self.scenario().offeredLoads().first)
+    #expect(load.peakRate == 10)
+    #expect(abs(load.cpuPerRequest - 0.1) < 1e-12)
+    #expect(abs(load.nodeSecondsPerRequest[0] - 0.010) < 1e-12)  // writes on the primary
+    #expect(abs(load.nodeSecondsPerRequest[1] - 0.020) < 1e-12)  // reads on the replica
+  }
+
+  /// 10/s x 100 ms = 1 busy core: one 2-core instance is stable; M/M/2 at rho 0.5 has a p95 of
+  /// about 0.35 s, so a 200 ms target needs more cores; 1 s does not.
+  @Test func boundsByHand() throws {
+    let scenario = Self.scenario()
+    let load = try #require(scenario.offeredLoads().first)
+    let tight = load.instanceBound(platform: scenario.platform, p95Target: 0.2, cap: 100)
+    #expect(tight.stable == 1)
+    #expect(tight.start > 1)
+    let loose = load.instanceBound(platform: scenario.platform, p95Target: 1, cap: 100)
+    #expect(loose.start == 1)
+    #expect(tight.saturatedNodes.isEmpty)
+    // At 250 requests/s the primary's 4 cores are 62% busy with writes, the replica's 125%.
+    let heavy = Self.scenario(rate: 250)
+    let saturated = try #require(heavy.offeredLoads().first).instanceBound(platform: heavy.platform, p95Target: 0.2, cap: 100)
+    #expect(saturated.saturatedNodes.map(\.node) == [1])
+    #expect(saturated.stable == 13)  // 25 busy cores / 2 per instance, plus one
+  }
+}
