@@ -1,5 +1,5 @@
-/// What the tests need of the schema: every key a file has, paired with its declaration, so
-/// that they can check key by key that the reader, the JSON Schema and `--set` agree.
+// What the tests need of the schema: every key a file has, paired with its declaration, so
+// that they can check key by key that the reader, the JSON Schema and `--set` agree.
 
 /// A key (or list item, or entry of a user-named mapping) of a file, with its declaration.
 package struct DeclaredKey: CustomStringConvertible {

@@ -1,13 +1,13 @@
-/// The keys of capsim's files, declared once: the readers take their allowed keys, ranges and
-/// allowed values from here, and `JSONSchema` turns the same declarations into the JSON Schemas
-/// that editors use. A key that a reader reads must be declared here (reading an undeclared key
-/// stops the program), so the two cannot drift apart.
-///
-///     Section "app"                      reader                     JSON Schema
-///       instances: 1...100000, required  f.required("instances")    "instances": {"type": "integer",
-///       timeout: duration > 0              ?.int() (range from here)   "minimum": 1, ...}
-///
-/// The declarations sit next to their readers (`PlatformFile+Schema.swift`, ...).
+// The keys of capsim's files, declared once: the readers take their allowed keys, ranges and
+// allowed values from here, and `JSONSchema` turns the same declarations into the JSON Schemas
+// that editors use. A key that a reader reads must be declared here (reading an undeclared key
+// stops the program), so the two cannot drift apart.
+//
+//     Section "app"                      reader                     JSON Schema
+//       instances: 1...100000, required  f.required("instances")    "instances": {"type": "integer",
+//       timeout: duration > 0              ?.int() (range from here)   "minimum": 1, ...}
+//
+// The declarations sit next to their readers (`PlatformFile+Schema.swift`, ...).
 
 /// What a key's value is, as a reader checks it and a JSON Schema describes it.
 indirect enum ValueKind: Sendable {

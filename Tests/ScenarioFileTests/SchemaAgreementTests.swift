@@ -381,6 +381,7 @@ import ScenarioFile
         }
       }
     }
+    print("check-jsonschema: \(mutants.count) changed fixtures refused, \(originals.count) fixtures accepted")
     #expect(mutants.count > 300)
   }
 }
