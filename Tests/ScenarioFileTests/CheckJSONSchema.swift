@@ -23,11 +23,12 @@ enum CheckJSONSchema {
     var parseErrors: [String]
   }
 
-  /// Validates `files` against the schema in one run.
-  static func run(schema: String, files: [String]) throws -> Report {
+  /// Validates `files` against the schema in one run; with `schema` nil, validates schemas
+  /// against the JSON Schema metaschema they name.
+  static func run(schema: String?, files: [String]) throws -> Report {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path!)
-    process.arguments = ["--output-format", "json", "--schemafile", schema] + files
+    process.arguments = ["--output-format", "json"] + (schema.map { ["--schemafile", $0] } ?? ["--check-metaschema"]) + files
     let out = Pipe()
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice

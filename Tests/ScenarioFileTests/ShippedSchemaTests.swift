@@ -59,6 +59,14 @@ import ScenarioFile
     }
   }
 
+  /// The schemas themselves are valid JSON Schemas (draft 2020-12).
+  @Test(.enabled(if: CheckJSONSchema.path != nil, Comment(rawValue: CheckJSONSchema.missing)))
+  func theSchemasAreValidJSONSchemas() throws {
+    let files = FileKind.allCases.map { Self.root.appendingPathComponent("schemas/\($0.schemaFileName)").path }
+    let report = try CheckJSONSchema.run(schema: nil, files: files)
+    #expect(report.errors.isEmpty && report.parseErrors.isEmpty, "\(report)")
+  }
+
   // MARK: An unknown key and a wrong type
 
   struct Case: CustomTestStringConvertible, Sendable {
