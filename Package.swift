@@ -146,7 +146,11 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(
-      name: "ScenarioFileTests", dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "_TestSupport"]),
+      name: "ScenarioFileTests",
+      dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "_TestSupport"],
+      // Read from the source tree (with the schemas/ they name), not bundled.
+      exclude: ["Fixtures"]
+    ),
     .testTarget(
       name: "ResultsStoreTests",
       dependencies: ["ResultsStore", "RunRecords", .product(name: "GRDB", package: "GRDB.swift")]),
