@@ -192,7 +192,14 @@ enum PlatformScenarioFile {
       ok = false
     }
     guard ok else { return nil }
-    return topology.territories.indices.map { byTerritory[$0]! }
+    let demand = topology.territories.indices.compactMap { byTerritory[$0] }
+    guard demand.count == topology.territories.count else {
+      // Only when the section could not be read at all (a duplicate `demand:` key whose first
+      // value is empty): that error is reported already, and there is nothing to add.
+      if !top.node.log.hasErrors { top.node.error("no demand for every territory of the topology") }
+      return nil
+    }
+    return demand
   }
 
   private static func readTerritoryDemand(

@@ -708,6 +708,16 @@ import Testing
 
   // MARK: Telling files apart
 
+  /// Found by fuzzing: `demand:` written twice, the first time empty, once trapped on a
+  /// territory without demand; now the duplicate and the empty value are the errors.
+  @Test func aDuplicateEmptyDemandKeyIsAnErrorNotACrash() throws {
+    let scenario = Self.scenario.replacingOccurrences(of: "demand:\n", with: "demand:\ndemand:\n")
+    let dir = try Self.folder(scenario: scenario)
+    let errors = try Self.errors(dir)
+    #expect(errors.contains { $0.message.contains("duplicate key 'demand'") }, "\(errors)")
+    #expect(errors.allSatisfy { $0.line >= 1 && $0.column >= 1 })
+  }
+
   @Test func platformScenariosAreRecognised() throws {
     let dir = try Self.folder([
       "w.yaml": "base: s.yaml\n",
