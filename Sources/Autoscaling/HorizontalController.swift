@@ -291,7 +291,7 @@ package struct HorizontalController: Sendable {
   }
 
   /// `getReplicasChangePerPeriod`: replicas added (or removed) by events within the period.
-  static func change(within period: Int, of events: [ScaleEvent], now: Double) -> Int {
+  package static func change(within period: Int, of events: [ScaleEvent], now: Double) -> Int {
     let cutoff = now - Double(period)
     return events.reduce(0) { $1.time > cutoff ? $0 + $1.change : $0 }
   }
@@ -348,7 +348,7 @@ package struct HorizontalController: Sendable {
     }
   }
 
-  static func store(change: Int, in events: inout [ScaleEvent], longest: Int, now: Double) {
+  package static func store(change: Int, in events: inout [ScaleEvent], longest: Int, now: Double) {
     let cutoff = now - Double(longest)
     var reusable: Int?
     for i in events.indices {

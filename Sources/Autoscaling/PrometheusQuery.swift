@@ -18,6 +18,12 @@ package struct CapsimSeries: Hashable, Sendable {
   /// The `deployment` label matcher, when the query has one.
   package var deployment: String?
 
+  package init(metric: CapsimMetric, rateWindow: Double? = nil, deployment: String? = nil) {
+    self.metric = metric
+    self.rateWindow = rateWindow
+    self.deployment = deployment
+  }
+
   /// How values are keyed for this series (in `KEDAController` input and the dry-run file):
   /// `capsim_latency_p95_seconds`, or `rate(capsim_requests_total[60s])`.
   package var key: String {

@@ -174,3 +174,46 @@ package struct PrometheusTrigger: Hashable, Sendable {
     self.threshold = threshold
   }
 }
+
+/// A cron trigger's metadata refused, naming the field at fault.
+package struct CronTriggerError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// `timezone`, `start`, `end` or `desiredReplicas`.
+  package var field: String
+  package var message: String
+  package var description: String { "\(field): \(message)" }
+}
+
+extension CronTrigger {
+  /// The trigger KEDA would build from this metadata, or why it refuses it
+  /// (cron_scaler.go `cronMetadata.Validate`; the time zone is checked here rather than at
+  /// each poll as KEDA does). All four fields are required.
+  package static func make(
+    timezone: String?, start: String?, end: String?, desiredReplicas: Int?
+  ) -> Result<CronTrigger, CronTriggerError> {
+    guard let timezone else { return .failure(CronTriggerError(field: "timezone", message: "missing (an IANA name such as Europe/Berlin)")) }
+    guard let clock = ZonedClock(identifier: timezone) else {
+      return .failure(CronTriggerError(field: "timezone", message: "unknown time zone '\(timezone)'"))
+    }
+    guard let start else { return .failure(CronTriggerError(field: "start", message: "missing")) }
+    guard let end else { return .failure(CronTriggerError(field: "end", message: "missing")) }
+    let startSchedule: CronSchedule
+    switch CronSchedule.parse(start) {
+    case .success(let s): startSchedule = s
+    case .failure(let e): return .failure(CronTriggerError(field: "start", message: "error parsing start schedule: \(e)"))
+    }
+    let endSchedule: CronSchedule
+    switch CronSchedule.parse(end) {
+    case .success(let s): endSchedule = s
+    case .failure(let e): return .failure(CronTriggerError(field: "end", message: "error parsing end schedule: \(e)"))
+    }
+    if start == end {
+      return .failure(CronTriggerError(field: "end", message: "start and end can not have exactly same time input"))
+    }
+    guard let desiredReplicas else { return .failure(CronTriggerError(field: "desiredReplicas", message: "missing")) }
+    guard desiredReplicas != 0 else {
+      return .failure(CronTriggerError(field: "desiredReplicas", message: "no desiredReplicas specified (must not be 0)"))
+    }
+    return .success(
+      CronTrigger(timezone: timezone, clock: clock, start: startSchedule, end: endSchedule, desiredReplicas: desiredReplicas))
+  }
+}
