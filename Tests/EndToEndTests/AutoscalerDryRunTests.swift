@@ -59,7 +59,7 @@ import Testing
     """.write(to: manifest, atomically: true, encoding: .utf8)
     let result = try EndToEndTests.capsim(["autoscaler", "dry-run", manifest.path, "--metrics", Self.fixture("scale-up.json")])
     #expect(result.status == 1)
-    #expect(result.stderr.contains("\(manifest.path):9:23: error: spec.metrics[0].resource.name: a memory resource metric is not simulated"))
+    #expect(result.stderr.contains("hpa.yaml:9:24: error: spec.metrics[0].resource.name: a memory resource metric is not simulated"))
     #expect(result.stdout.isEmpty)
   }
 }
