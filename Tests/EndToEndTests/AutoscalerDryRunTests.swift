@@ -63,3 +63,31 @@ import Testing
     #expect(result.stdout.isEmpty)
   }
 }
+
+/// scripts/prometheus-to-dry-run.py on small range-query exports, then the dry-run.
+@Suite struct PrometheusConverterTests {
+  static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+  @Test(.enabled(if: python != nil, "needs python3"))
+  func aRangeQueryExportBecomesSyncs() throws {
+    let dir = EndToEndTests.fixture("autoscaling/prometheus")
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-prom-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: out) }
+    FileManager.default.createFile(atPath: out.path, contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Self.python!)
+    process.arguments =
+      [EndToEndTests.root.appendingPathComponent("scripts/prometheus-to-dry-run.py").path]
+      + ["replicas", "cpu", "requests", "ready", "start"].flatMap { ["--\($0)", "\(dir)/\($0).json"] }
+    process.standardOutput = try FileHandle(forWritingTo: out)
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    let desired = try AutoscalerDryRunTests.desired([
+      "autoscaler", "dry-run", AutoscalerDryRunTests.fixture("hpa-cpu.yaml"), "--metrics", out.path,
+    ])
+    // 3 pods at 0.3, 0.5, 0.7 cpu of 1 requested, target 30%: as TestReplicaCalcScaleUp, 5;
+    // then 73%: 8 wanted, max(2x, 4) allows 6
+    #expect(desired == [5, 6])
+  }
+}
