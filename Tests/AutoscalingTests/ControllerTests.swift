@@ -175,3 +175,31 @@ import _TestSupport
     #expect(history.allSatisfy { $0.1 == first }, "seed \(seed): \(history.map(\.1))")
   }
 }
+
+/// A season of syncs must cost seconds at most: the simulator calls `sync` every 15 s.
+@Suite struct SyncCostTests {
+  @Test func aWeekOfSyncsWithTwentyPodsTakesWellUnderASecond() {
+    let pods = ControllerTests.pods(20)
+    let behavior = Behavior(scaleDown: ScalingRules(policies: [ScalingPolicy(type: .pods, value: 2, periodSeconds: 60)]))
+    var hpa = HorizontalController(spec: HPASpec(maxReplicas: 40, metrics: [.cpu(.utilization(60))], behavior: behavior))
+    let cron = try! CronTrigger.make(timezone: "Europe/Berlin", start: "30 6 * * 1-5", end: "0 19 * * 1-5", desiredReplicas: 20).get()
+    var keda = KEDAController(spec: ScaledObjectSpec(name: "c", target: "d", triggers: [Trigger(.cpu(.utilization(60))), Trigger(.cron(cron))]))
+    let clock = ContinuousClock()
+    var replicas = 20
+    let syncs = 7 * 5760
+    let elapsed = clock.measure {
+      for i in 0..<syncs {
+        let t = ControllerTests.now + Double(i) * 15
+        var cpu: [String: CPUSample] = [:]
+        for (j, pod) in pods.enumerated() { cpu[pod.name] = CPUSample(usage: Int64(500 + (i + j) % 300), timestamp: t - 5, window: 30) }
+        let d = hpa.sync(now: t, currentReplicas: 20, pods: pods, metrics: MetricValues(cpu: cpu))
+        let k = keda.sync(now: t, currentReplicas: replicas, pods: pods, cpu: cpu, capsim: [:])
+        replicas = max(1, min(k.desiredReplicas, 40))
+        _ = d
+      }
+    }
+    let perSync = elapsed / (2 * syncs)
+    print("autoscaler sync: \(perSync) per sync (HPA and KEDA, 20 pods, a week of 15 s syncs in \(elapsed))")
+    #expect(elapsed < .seconds(5))
+  }
+}
