@@ -32,8 +32,12 @@ package struct CronSchedule: Hashable, Sendable {
     Field(name: "day of month", bounds: 1...31),
     Field(
       name: "month", bounds: 1...12,
-      names: ["jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12]),
-    Field(name: "day of week", bounds: 0...6, names: ["sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6]),
+      names: [
+        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11,
+        "dec": 12,
+      ]),
+    Field(
+      name: "day of week", bounds: 0...6, names: ["sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6]),
   ]
 
   /// Parses `text` as robfig/cron's parser with the standard 5 fields does (`getField`,
@@ -42,14 +46,18 @@ package struct CronSchedule: Hashable, Sendable {
   package static func parse(_ text: String) -> Result<CronSchedule, ParseError> {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     if trimmed.hasPrefix("@") {
-      return .failure(ParseError(message: "descriptors such as '\(trimmed)' are not accepted by KEDA's cron parser; write 5 fields"))
+      return .failure(
+        ParseError(message: "descriptors such as '\(trimmed)' are not accepted by KEDA's cron parser; write 5 fields"))
     }
     if trimmed.hasPrefix("TZ=") || trimmed.hasPrefix("CRON_TZ=") {
-      return .failure(ParseError(message: "a time zone prefix in the schedule is not supported; use the trigger's timezone"))
+      return .failure(
+        ParseError(message: "a time zone prefix in the schedule is not supported; use the trigger's timezone"))
     }
     let parts = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
     guard parts.count == 5 else {
-      return .failure(ParseError(message: "expected exactly 5 fields (minute hour day-of-month month day-of-week), found \(parts.count)"))
+      return .failure(
+        ParseError(
+          message: "expected exactly 5 fields (minute hour day-of-month month day-of-week), found \(parts.count)"))
     }
     var bits: [UInt64] = []
     for (part, field) in zip(parts, fields) {
@@ -59,7 +67,8 @@ package struct CronSchedule: Hashable, Sendable {
       }
     }
     return .success(
-      CronSchedule(minute: bits[0], hour: bits[1], dayOfMonth: bits[2], month: bits[3], dayOfWeek: bits[4], text: trimmed))
+      CronSchedule(
+        minute: bits[0], hour: bits[1], dayOfMonth: bits[2], month: bits[3], dayOfWeek: bits[4], text: trimmed))
   }
 
   private static func parseField(_ text: String, _ field: Field) -> Result<UInt64, ParseError> {
@@ -79,7 +88,9 @@ package struct CronSchedule: Hashable, Sendable {
         end = field.bounds.upperBound
         extra = star
       } else {
-        guard let low = value(String(lowAndHigh[0]), field) else { return fail("'\(lowAndHigh[0])' is not a number or name") }
+        guard let low = value(String(lowAndHigh[0]), field) else {
+          return fail("'\(lowAndHigh[0])' is not a number or name")
+        }
         start = low
         switch lowAndHigh.count {
         case 1: end = low
@@ -130,9 +141,10 @@ package struct CronSchedule: Hashable, Sendable {
     return dom || dow
   }
 
-  /// The first firing strictly after `time` (seconds since 1970) in `zone`, found as robfig/cron
-  /// v3's `SpecSchedule.Next` (spec.go) finds it: start at the next whole second, then walk
-  /// month, day, hour, minute, adding to the absolute time. Adding an hour across the
+  /// The first firing strictly after `time` (seconds since 1970) in `zone`.
+  ///
+  /// Found as robfig/cron v3's `SpecSchedule.Next` (spec.go) finds it: start at the next whole
+  /// second, then walk month, day, hour, minute, adding to the absolute time. Adding an hour across the
   /// spring-forward gap lands past it, so a firing inside the gap (02:30 on 29 March 2026 in
   /// Europe/Berlin) is skipped that day; in the repeated hour of the autumn change a daily
   /// 02:30 fires twice. Nil when no firing exists within five years.

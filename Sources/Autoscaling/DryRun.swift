@@ -13,7 +13,8 @@ package struct RecordedSync: Hashable, Sendable {
   package var capsim: [String: Double]
 
   package init(
-    time: Double, replicas: Int? = nil, statusReplicas: Int? = nil, pods: [Pod] = [], metrics: MetricValues = MetricValues(),
+    time: Double, replicas: Int? = nil, statusReplicas: Int? = nil, pods: [Pod] = [],
+    metrics: MetricValues = MetricValues(),
     capsim: [String: Double] = [:]
   ) {
     self.time = time
@@ -53,7 +54,8 @@ package enum DryRun {
       for sync in syncs {
         let current = sync.replicas ?? replicas
         let decision = controller.sync(
-          now: sync.time, currentReplicas: current, statusReplicas: sync.statusReplicas, pods: sync.pods, metrics: sync.metrics)
+          now: sync.time, currentReplicas: current, statusReplicas: sync.statusReplicas, pods: sync.pods,
+          metrics: sync.metrics)
         replicas = decision.desiredReplicas
         steps.append(DryRunStep(decision: decision, triggers: []))
       }

@@ -88,7 +88,10 @@ package struct ScalingRules: Hashable, Sendable {
   /// 4 pods and 100% per 15 s.
   package static let defaultScaleUp = ScalingRules(
     stabilizationWindowSeconds: 0, selectPolicy: .max,
-    policies: [ScalingPolicy(type: .pods, value: 4, periodSeconds: 15), ScalingPolicy(type: .percent, value: 100, periodSeconds: 15)])
+    policies: [
+      ScalingPolicy(type: .pods, value: 4, periodSeconds: 15),
+      ScalingPolicy(type: .percent, value: 100, periodSeconds: 15),
+    ])
 
   /// `GenerateHPAScaleDownRules`: 100% per 15 s; the window comes from the controller
   /// (`maybeInitScaleDownStabilizationWindow`, 300 s by default).
@@ -137,6 +140,7 @@ package struct ControllerSettings: Hashable, Sendable {
   /// `--horizontal-pod-autoscaler-initial-readiness-delay`.
   package var initialReadinessDelay: Double = 30
   /// Legacy path: at most max(factor x current, minimum) per sync (`calculateScaleUpLimit`).
+  ///
   /// Upstream's horizontal_test.go raises the factor to 8.
   package var scaleUpLimitFactor: Double = 2
   package var scaleUpLimitMinimum: Double = 4

@@ -55,7 +55,8 @@ package struct HorizontalController: Sendable {
   /// Upstream's `tolerancesForHpa`: the behavior's per-direction tolerance where given.
   package var tolerances: Tolerances {
     Tolerances(
-      scaleUp: rules?.scaleUp.tolerance ?? settings.tolerance, scaleDown: rules?.scaleDown.tolerance ?? settings.tolerance)
+      scaleUp: rules?.scaleUp.tolerance ?? settings.tolerance,
+      scaleDown: rules?.scaleDown.tolerance ?? settings.tolerance)
   }
 
   /// One reconcile of the HPA at `now`.
@@ -85,8 +86,11 @@ package struct HorizontalController: Sendable {
       decision.desiredReplicas = spec.minReplicas
       decision.reason = .belowMinReplicas(min: spec.minReplicas)
     } else {
-      let status = statusReplicas ?? pods.filter { !$0.deleting && ($0.phase == .pending || $0.phase == .running) }.count
-      let outcomes = spec.metrics.map { outcome(of: $0, now: now, current: current, status: status, pods: pods, values: values) }
+      let status =
+        statusReplicas ?? pods.filter { !$0.deleting && ($0.phase == .pending || $0.phase == .running) }.count
+      let outcomes = spec.metrics.map {
+        outcome(of: $0, now: now, current: current, status: status, pods: pods, values: values)
+      }
       decision.metrics = outcomes
       // computeReplicasForMetrics: the largest proposal; any failure forbids a scale-down
       var proposed = 0
@@ -152,21 +156,31 @@ package struct HorizontalController: Sendable {
         result = .failure(MetricError("unable to get metric \(metric.name): no value recorded"))
       }
     case (.object, .value(let milli)):
-      result = values.objects[metric.name].map {
-        ReplicaCalculator.totalValue(current: current, target: milli, usage: $0, pods: pods, tolerances: t)
-      } ?? .failure(MetricError("unable to get metric \(metric.name) on \(metric.describedObject ?? "object"): no value recorded"))
+      result =
+        values.objects[metric.name].map {
+          ReplicaCalculator.totalValue(current: current, target: milli, usage: $0, pods: pods, tolerances: t)
+        }
+        ?? .failure(
+          MetricError("unable to get metric \(metric.name) on \(metric.describedObject ?? "object"): no value recorded")
+        )
     case (.object, .averageValue(let milli)):
-      result = values.objects[metric.name].map {
-        ReplicaCalculator.averageValue(statusReplicas: status, target: milli, usage: $0, tolerances: t)
-      } ?? .failure(MetricError("unable to get metric \(metric.name) on \(metric.describedObject ?? "object"): no value recorded"))
+      result =
+        values.objects[metric.name].map {
+          ReplicaCalculator.averageValue(statusReplicas: status, target: milli, usage: $0, tolerances: t)
+        }
+        ?? .failure(
+          MetricError("unable to get metric \(metric.name) on \(metric.describedObject ?? "object"): no value recorded")
+        )
     case (.external, .value(let milli)):
-      result = values.external[metric.name].map {
-        ReplicaCalculator.totalValue(current: current, target: milli, usage: Self.sum($0), pods: pods, tolerances: t)
-      } ?? .failure(MetricError("unable to get external metric \(metric.name): no value recorded"))
+      result =
+        values.external[metric.name].map {
+          ReplicaCalculator.totalValue(current: current, target: milli, usage: Self.sum($0), pods: pods, tolerances: t)
+        } ?? .failure(MetricError("unable to get external metric \(metric.name): no value recorded"))
     case (.external, .averageValue(let milli)):
-      result = values.external[metric.name].map {
-        ReplicaCalculator.averageValue(statusReplicas: status, target: milli, usage: Self.sum($0), tolerances: t)
-      } ?? .failure(MetricError("unable to get external metric \(metric.name): no value recorded"))
+      result =
+        values.external[metric.name].map {
+          ReplicaCalculator.averageValue(statusReplicas: status, target: milli, usage: Self.sum($0), tolerances: t)
+        } ?? .failure(MetricError("unable to get external metric \(metric.name): no value recorded"))
     default:
       result = .failure(MetricError("invalid \(metric.source.rawValue) metric source: unsupported target"))
     }
@@ -253,19 +267,22 @@ package struct HorizontalController: Sendable {
       let allowed = min(spec.maxReplicas, max(limit, current))
       if stabilized > allowed {
         desired = allowed
-        decision.reason = spec.maxReplicas > max(limit, current) ? .rateLimited(policy) : .clampedToMax(spec.maxReplicas)
+        decision.reason =
+          spec.maxReplicas > max(limit, current) ? .rateLimited(policy) : .clampedToMax(spec.maxReplicas)
       }
     } else if stabilized < current {
       let (limit, policy) = scaleDownLimit(current: current, rules: rules.scaleDown, now: now)
       let allowed = max(spec.minReplicas, min(limit, current))
       if stabilized < allowed {
         desired = allowed
-        decision.reason = spec.minReplicas < min(limit, current) ? .rateLimited(policy) : .clampedToMin(spec.minReplicas)
+        decision.reason =
+          spec.minReplicas < min(limit, current) ? .rateLimited(policy) : .clampedToMin(spec.minReplicas)
       }
     }
     if desired == stabilized && stabilized != proposed {
       let up = proposed > current
-      decision.reason = .stabilized(direction: up ? .up : .down, windowSeconds: up ? upWindow : downWindow, value: stabilized)
+      decision.reason = .stabilized(
+        direction: up ? .up : .down, windowSeconds: up ? upWindow : downWindow, value: stabilized)
     }
     decision.desiredReplicas = desired
   }
@@ -377,8 +394,13 @@ package struct HorizontalController: Sendable {
 
   /// `normalizeDesiredReplicas(WithBehaviors)` alone: the decision for a given recommendation.
   package mutating func normalize(recommendation: Int, current: Int, now: Double) -> Decision {
-    var decision = Decision(time: now, currentReplicas: current, recommendation: recommendation, desiredReplicas: current, reason: .unchanged)
-    if let rules { normalizeWithBehavior(&decision, rules: rules, now: now) } else { normalizeLegacy(&decision, now: now) }
+    var decision = Decision(
+      time: now, currentReplicas: current, recommendation: recommendation, desiredReplicas: current, reason: .unchanged)
+    if let rules {
+      normalizeWithBehavior(&decision, rules: rules, now: now)
+    } else {
+      normalizeLegacy(&decision, now: now)
+    }
     return decision
   }
 }

@@ -1,5 +1,6 @@
-/// A ScaledObject in action: KEDA's activity loop (0 <-> 1, every `pollingInterval`) in front
-/// of the HorizontalPodAutoscaler it generates. Call `sync` every HPA sync period.
+/// A ScaledObject in action: KEDA's activity loop in front of the HPA it generates.
+///
+/// The loop (0 <-> 1) runs every `pollingInterval`. Call `sync` every HPA sync period.
 ///
 /// Restates pkg/scaling/executor/scale_scaledobjects.go (`RequestScale`, `scaleToZeroOrIdle`,
 /// `scaleFromZeroOrIdle`), pkg/fallback/fallback.go (`GetMetricsWithFallback`, `doFallback`)
@@ -63,7 +64,8 @@ package struct KEDAController: Sendable {
     let ready = pods.filter(\.isRunningAndReady).count
     for (i, trigger) in spec.triggers.enumerated() {
       let metric = trigger.metricSpec(index: i)
-      var state = TriggerState(label: trigger.label(index: i), metric: metric.name, active: false, value: nil, fallback: false)
+      var state = TriggerState(
+        label: trigger.label(index: i), metric: metric.name, active: false, value: nil, fallback: false)
       switch trigger.kind {
       case .cpu:
         state.active = true  // the cpu scaler always reports itself active
@@ -117,8 +119,9 @@ package struct KEDAController: Sendable {
         decision.metrics[i].metric += " (fallback)"
       }
     }
-    if !anyActive, !anyError, currentReplicas > 0, spec.minReplicaCount == 0, decision.reason == .unchanged
-      || decision.reason == .withinTolerance,
+    if !anyActive, !anyError, currentReplicas > 0, spec.minReplicaCount == 0,
+      decision.reason == .unchanged
+        || decision.reason == .withinTolerance,
       let since = lastActive ?? created
     {
       let wait = lastActive == nil ? spec.initialCooldownPeriod : spec.cooldownPeriod
@@ -128,7 +131,8 @@ package struct KEDAController: Sendable {
   }
 
   /// `RequestScale`: a decision when KEDA itself changes the replica count.
-  private mutating func poll(now: Double, current: Int, active: Bool, error: Bool, states: [TriggerState]) -> Decision? {
+  private mutating func poll(now: Double, current: Int, active: Bool, error: Bool, states: [TriggerState]) -> Decision?
+  {
     let minimum = spec.minReplicaCount
     if active {
       if current == 0 {
@@ -148,10 +152,12 @@ package struct KEDAController: Sendable {
       guard expired else { return nil }
       return Decision(
         time: now, currentReplicas: current, desiredReplicas: 0,
-        reason: .deactivated(cooldownSeconds: Int(lastActive == nil ? spec.initialCooldownPeriod : spec.cooldownPeriod)))
+        reason: .deactivated(cooldownSeconds: Int(lastActive == nil ? spec.initialCooldownPeriod : spec.cooldownPeriod))
+      )
     }
     if current < minimum {
-      return Decision(time: now, currentReplicas: current, desiredReplicas: minimum, reason: .belowMinReplicas(min: minimum))
+      return Decision(
+        time: now, currentReplicas: current, desiredReplicas: minimum, reason: .belowMinReplicas(min: minimum))
     }
     return nil
   }

@@ -58,10 +58,14 @@ package struct CPUSample: Hashable, Sendable {
   }
 }
 
-/// What the metrics APIs answer at one sync. A metric whose key is absent could not be
+/// What the metrics APIs answer at one sync.
+///
+/// A metric whose key is absent could not be
 /// fetched: it counts as failed (no scale-down while any metric fails).
 package struct MetricValues: Hashable, Sendable {
-  /// metrics.k8s.io: cpu per pod name. Empty means the resource metrics API answered nothing.
+  /// metrics.k8s.io: cpu per pod name.
+  ///
+  /// Empty means the resource metrics API answered nothing.
   package var cpu: [String: CPUSample]
   /// custom.metrics.k8s.io, Pods metrics: metric name -> pod name -> milli-value.
   package var pods: [String: [String: Int64]]

@@ -91,7 +91,9 @@ package enum PrometheusQuery {
         i = j
       } else if c.isASCII && c.isNumber {
         var j = i
-        while j < chars.count, chars[j].isASCII && (chars[j].isLetter || chars[j].isNumber || chars[j] == ".") { j += 1 }
+        while j < chars.count, chars[j].isASCII && (chars[j].isLetter || chars[j].isNumber || chars[j] == ".") {
+          j += 1
+        }
         tokens.append(.number(String(chars[i..<j])))
         i = j
       } else if c == "\"" || c == "'" || c == "`" {
@@ -173,14 +175,17 @@ package enum PrometheusQuery {
       if case .symbol("(")? = peek {
         guard name == "rate" else {
           if PrometheusQuery.aggregations.contains(name) {
-            throw refuse("nested aggregation '\(name)(...)' is not supported: use one of sum, avg, max, min at most once")
+            throw refuse(
+              "nested aggregation '\(name)(...)' is not supported: use one of sum, avg, max, min at most once")
           }
           throw refuse("function '\(name)' is not supported; capsim accepts rate() and one of sum, avg, max, min")
         }
         index += 1
         var series = try selector()
         guard series.metric == .requestsTotal else {
-          throw refuse("rate() of \(series.metric.rawValue) is not supported: it is a gauge; rate() applies to capsim_requests_total")
+          throw refuse(
+            "rate() of \(series.metric.rawValue) is not supported: it is a gauge; rate() applies to capsim_requests_total"
+          )
         }
         guard case .symbol("[")? = next(), case .number(let duration)? = next(), case .symbol("]")? = next() else {
           throw refuse("rate() needs a range such as capsim_requests_total[1m]")
@@ -195,7 +200,8 @@ package enum PrometheusQuery {
       index -= 1
       let series = try selector()
       if series.metric == .requestsTotal {
-        throw refuse("capsim_requests_total is a counter: query rate(capsim_requests_total[1m]) or capsim_requests_per_second")
+        throw refuse(
+          "capsim_requests_total is a counter: query rate(capsim_requests_total[1m]) or capsim_requests_per_second")
       }
       if case .symbol("[")? = peek {
         throw refuse("a range selector is only supported inside rate()")
@@ -221,7 +227,9 @@ package enum PrometheusQuery {
         guard case .name(let label)? = next() else { throw refuse("expected a label name inside {...}") }
         guard case .symbol(let op)? = next() else { throw refuse("expected '=' after the label '\(label)'") }
         guard op == "=" else { throw refuse("label matcher '\(op)' is not supported: use \(label)=\"...\"") }
-        guard case .string(let value)? = next() else { throw refuse("expected a quoted value for the label '\(label)'") }
+        guard case .string(let value)? = next() else {
+          throw refuse("expected a quoted value for the label '\(label)'")
+        }
         guard label == "deployment" else {
           throw refuse("label '\(label)' is not recorded by capsim: its series carry only the deployment label")
         }
@@ -233,7 +241,9 @@ package enum PrometheusQuery {
 
     /// `1h30m`, `90s`, `5m`, `500ms` in seconds.
     static func seconds(_ text: String) -> Double? {
-      let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400), ("w", 604_800), ("y", 31_536_000)]
+      let units: [(String, Double)] = [
+        ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400), ("w", 604_800), ("y", 31_536_000),
+      ]
       var rest = Substring(text)
       var total = 0.0
       while !rest.isEmpty {

@@ -101,7 +101,8 @@ package enum ReplicaCalculator {
     settings: ControllerSettings
   ) -> Result<MetricReading, MetricError> {
     guard !samples.isEmpty else {
-      return .failure(MetricError("unable to get metrics for resource cpu: no metrics returned from resource metrics API"))
+      return .failure(
+        MetricError("unable to get metrics for resource cpu: no metrics returned from resource metrics API"))
     }
     guard !pods.isEmpty else {
       return .failure(MetricError("no pods returned by selector while calculating replica count"))
@@ -114,7 +115,9 @@ package enum ReplicaCalculator {
     }
     var requests: [String: Int64] = [:]
     for pod in pods {
-      guard let request = pod.cpuRequest else { return .failure(MetricError("missing request for cpu in pod \(pod.name)")) }
+      guard let request = pod.cpuRequest else {
+        return .failure(MetricError("missing request for cpu in pod \(pod.name)"))
+      }
       requests[pod.name] = request
     }
     guard let first = utilizationRatio(usage, requests: requests, target: target) else {
@@ -161,7 +164,8 @@ package enum ReplicaCalculator {
     settings: ControllerSettings
   ) -> Result<MetricReading, MetricError> {
     guard !samples.isEmpty else {
-      return .failure(MetricError("unable to get metrics for resource cpu: no metrics returned from resource metrics API"))
+      return .failure(
+        MetricError("unable to get metrics for resource cpu: no metrics returned from resource metrics API"))
     }
     return plainMetric(
       current: current, target: target, values: samples.mapValues(\.usage), pods: pods, cpuSamples: samples,
@@ -178,7 +182,8 @@ package enum ReplicaCalculator {
       return .failure(MetricError("no pods returned by selector while calculating replica count"))
     }
     let groups = groupPods(
-      pods, sampled: { name in
+      pods,
+      sampled: { name in
         if let cpuSamples { return cpuSamples[name] }
         return values[name].map { CPUSample(usage: $0, timestamp: now, window: 0) }
       }, cpu: cpuSamples != nil, now: now, settings: settings)
@@ -222,9 +227,12 @@ package enum ReplicaCalculator {
   ) -> Result<MetricReading, MetricError> {
     let ratio = Double(usage) / Double(target)
     guard current != 0 else { return .success(MetricReading(replicas: ceilCount(ratio), usage: usage)) }
-    if tolerances.contains(ratio) { return .success(MetricReading(replicas: current, usage: usage, heldByTolerance: true)) }
+    if tolerances.contains(ratio) {
+      return .success(MetricReading(replicas: current, usage: usage, heldByTolerance: true))
+    }
     guard !pods.isEmpty else {
-      return .failure(MetricError("unable to calculate ready pods: no pods returned by selector while calculating replica count"))
+      return .failure(
+        MetricError("unable to calculate ready pods: no pods returned by selector while calculating replica count"))
     }
     let ready = pods.filter(\.isRunningAndReady).count
     return .success(MetricReading(replicas: ceilCount(ratio * Double(ready)), usage: usage))

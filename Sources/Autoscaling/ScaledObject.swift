@@ -94,7 +94,9 @@ package struct Trigger: Hashable, Sendable {
       return .cpu(target)
     case .cron(let cron):
       // cron_scaler.go: target 1 per pod (or in total), so the metric is the replica count itself
-      let name = "s\(index)-" + Self.normalized("cron-\(cron.timezone)-\(Self.cronFormat(cron.start.text))-\(Self.cronFormat(cron.end.text))")
+      let name =
+        "s\(index)-"
+        + Self.normalized("cron-\(cron.timezone)-\(Self.cronFormat(cron.start.text))-\(Self.cronFormat(cron.end.text))")
       return MetricSpec(
         source: .external, name: name, target: cron.metricType == .value ? .value(1000) : .averageValue(1000))
     case .prometheus(let prometheus):
@@ -144,6 +146,8 @@ package struct CronTrigger: Hashable, Sendable {
     self.desiredReplicas = desiredReplicas
   }
 
+  /// Whether the window is open at `time`.
+  ///
   /// cron_scaler.go `GetMetricsAndActivity`: open exactly when the next end firing does not
   /// come after the next start firing (`!nextStart.Before(nextEnd)`). A weekday start
   /// (`30 6 * * 1-5`) with a daily end (`10 22 * * *`) therefore stays open from Friday 06:30
@@ -184,13 +188,16 @@ package struct CronTriggerError: Error, Hashable, Sendable, CustomStringConverti
 }
 
 extension CronTrigger {
-  /// The trigger KEDA would build from this metadata, or why it refuses it
-  /// (cron_scaler.go `cronMetadata.Validate`; the time zone is checked here rather than at
+  /// The trigger KEDA would build from this metadata, or why it refuses it.
+  ///
+  /// As cron_scaler.go `cronMetadata.Validate` (the time zone is checked here rather than at
   /// each poll as KEDA does). All four fields are required.
   package static func make(
     timezone: String?, start: String?, end: String?, desiredReplicas: Int?
   ) -> Result<CronTrigger, CronTriggerError> {
-    guard let timezone else { return .failure(CronTriggerError(field: "timezone", message: "missing (an IANA name such as Europe/Berlin)")) }
+    guard let timezone else {
+      return .failure(CronTriggerError(field: "timezone", message: "missing (an IANA name such as Europe/Berlin)"))
+    }
     guard let clock = ZonedClock(identifier: timezone) else {
       return .failure(CronTriggerError(field: "timezone", message: "unknown time zone '\(timezone)'"))
     }
@@ -199,7 +206,8 @@ extension CronTrigger {
     let startSchedule: CronSchedule
     switch CronSchedule.parse(start) {
     case .success(let s): startSchedule = s
-    case .failure(let e): return .failure(CronTriggerError(field: "start", message: "error parsing start schedule: \(e)"))
+    case .failure(let e):
+      return .failure(CronTriggerError(field: "start", message: "error parsing start schedule: \(e)"))
     }
     let endSchedule: CronSchedule
     switch CronSchedule.parse(end) {
@@ -211,9 +219,11 @@ extension CronTrigger {
     }
     guard let desiredReplicas else { return .failure(CronTriggerError(field: "desiredReplicas", message: "missing")) }
     guard desiredReplicas != 0 else {
-      return .failure(CronTriggerError(field: "desiredReplicas", message: "no desiredReplicas specified (must not be 0)"))
+      return .failure(
+        CronTriggerError(field: "desiredReplicas", message: "no desiredReplicas specified (must not be 0)"))
     }
     return .success(
-      CronTrigger(timezone: timezone, clock: clock, start: startSchedule, end: endSchedule, desiredReplicas: desiredReplicas))
+      CronTrigger(
+        timezone: timezone, clock: clock, start: startSchedule, end: endSchedule, desiredReplicas: desiredReplicas))
   }
 }

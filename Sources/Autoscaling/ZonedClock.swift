@@ -31,7 +31,9 @@ package struct ZonedClock: Hashable, Sendable {
     let seconds = Int(local - days * 86_400)
     let (y, m, d) = Self.civilFromDays(days)
     let weekday = Int((days + 4).modulo(7))  // 1970-01-01 was a Thursday
-    return Civil(year: y, month: m, day: d, hour: seconds / 3600, minute: seconds / 60 % 60, second: seconds % 60, weekday: weekday)
+    return Civil(
+      year: y, month: m, day: d, hour: seconds / 3600, minute: seconds / 60 % 60, second: seconds % 60, weekday: weekday
+    )
   }
 
   /// Go's `time.Date(year, month, day, hour, minute, second, 0, loc)`: fields may overflow
@@ -54,7 +56,8 @@ package struct ZonedClock: Hashable, Sendable {
   /// Go's `t.AddDate(0, months, days)`: the same wall clock that many months/days later.
   package func addingDate(_ t: Int64, months: Int = 0, days: Int = 0) -> Int64 {
     let c = civil(t)
-    return date(year: c.year, month: c.month + months, day: c.day + days, hour: c.hour, minute: c.minute, second: c.second)
+    return date(
+      year: c.year, month: c.month + months, day: c.day + days, hour: c.hour, minute: c.minute, second: c.second)
   }
 
   // Howard Hinnant's days_from_civil and civil_from_days (proleptic Gregorian).

@@ -53,12 +53,15 @@ struct DryRunCommand: ParsableCommand {
     if let deployment {
       guard let found = manifest.autoscaler(for: deployment) else {
         let names = manifest.autoscalers.map(\.deployment).joined(separator: ", ")
-        throw ValidationError("no autoscaler scales Deployment '\(deployment)'; the manifests scale \(names.isEmpty ? "none" : names)")
+        throw ValidationError(
+          "no autoscaler scales Deployment '\(deployment)'; the manifests scale \(names.isEmpty ? "none" : names)")
       }
       autoscaler = found
     } else {
       guard manifest.autoscalers.count == 1 else {
-        if manifest.autoscalers.isEmpty { throw fail("the manifests hold no HorizontalPodAutoscaler or ScaledObject", status: ExitStatus.failure) }
+        if manifest.autoscalers.isEmpty {
+          throw fail("the manifests hold no HorizontalPodAutoscaler or ScaledObject", status: ExitStatus.failure)
+        }
         let names = manifest.autoscalers.map(\.deployment).joined(separator: ", ")
         throw ValidationError("the manifests scale \(names): name one with --deployment")
       }
@@ -70,7 +73,8 @@ struct DryRunCommand: ParsableCommand {
     case .scaledObject(let so): spec = .scaledObject(so)
     }
     let steps = DryRun.replay(spec, syncs: syncs)
-    let report = DryRunReport(autoscaler: autoscaler.title, deployment: autoscaler.deployment, steps: steps, datedTimes: dated)
+    let report = DryRunReport(
+      autoscaler: autoscaler.title, deployment: autoscaler.deployment, steps: steps, datedTimes: dated)
     print(format == .json ? report.json() : report.table())
   }
 }

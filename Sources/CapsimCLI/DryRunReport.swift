@@ -99,16 +99,19 @@ struct DryRunReport {
           switch outcome.result {
           case .success(let r):
             return Row.Metric(
-              metric: outcome.metric, target: target, proposal: r.replicas, value: KubernetesQuantity.text(milli: r.usage),
+              metric: outcome.metric, target: target, proposal: r.replicas,
+              value: KubernetesQuantity.text(milli: r.usage),
               utilization: r.utilization, heldByTolerance: r.heldByTolerance, error: nil)
           case .failure(let e):
             return Row.Metric(
-              metric: outcome.metric, target: target, proposal: nil, value: nil, utilization: nil, heldByTolerance: false,
+              metric: outcome.metric, target: target, proposal: nil, value: nil, utilization: nil,
+              heldByTolerance: false,
               error: e.message)
           }
         },
         triggers: step.triggers.map {
-          Row.TriggerRow(trigger: $0.label, metric: $0.metric, active: $0.active, value: $0.value, fallback: $0.fallback)
+          Row.TriggerRow(
+            trigger: $0.label, metric: $0.metric, active: $0.active, value: $0.value, fallback: $0.fallback)
         },
         recommendation: d.recommendation, stabilized: d.stabilized, desiredReplicas: d.desiredReplicas,
         reason: d.reason.description)

@@ -1,9 +1,11 @@
 import Autoscaling
 import Foundation
 
-/// Recorded metrics for `capsim autoscaler dry-run`: a JSON (or YAML) document with one entry
-/// per HPA sync, read with the same located diagnostics as capsim's other files. The format
-/// is documented in the README ("Autoscaler dry-run").
+/// Recorded metrics for `capsim autoscaler dry-run`.
+///
+/// A JSON (or YAML) document with one entry per HPA sync, read with the same located
+/// diagnostics as capsim's other files. The format is documented in the README ("The
+/// dry-run metrics file").
 package enum AutoscalerMetricsFile {
   /// The syncs, and whether times were written as dates (RFC 3339) rather than seconds.
   package static func read(path: String, log: DiagnosticLog) -> (syncs: [RecordedSync], datedTimes: Bool) {
@@ -15,7 +17,11 @@ package enum AutoscalerMetricsFile {
     var dated = false
     var previous: Double?
     for (i, item) in list.enumerated() {
-      guard let m = item.mapping(allowedKeys: ["time", "replicas", "statusReplicas", "pods", "objects", "external", "capsim"]) else {
+      guard
+        let m = item.mapping(allowedKeys: [
+          "time", "replicas", "statusReplicas", "pods", "objects", "external", "capsim",
+        ])
+      else {
         continue
       }
       guard let timeNode = m.required("time"), let time = readTime(timeNode, dated: &dated) else { continue }
@@ -32,7 +38,9 @@ package enum AutoscalerMetricsFile {
         sync.pods.append(pod)
       }
       for entry in m["objects"]?.openMapping() ?? [] {
-        if let value = KubernetesManifest.quantity(entry.value, positive: false) { sync.metrics.objects[entry.key] = value }
+        if let value = KubernetesManifest.quantity(entry.value, positive: false) {
+          sync.metrics.objects[entry.key] = value
+        }
       }
       for entry in m["external"]?.openMapping() ?? [] {
         let values = entry.value.isSequence ? entry.value.sequence() ?? [] : [entry.value]
@@ -53,7 +61,8 @@ package enum AutoscalerMetricsFile {
   static func readPod(_ node: ConfigNode, at time: Double, dated: inout Bool, metrics: inout MetricValues) -> Pod? {
     let keys = ["name", "phase", "ready", "readySince", "start", "deleting", "cpuRequest", "cpu", "metrics"]
     guard let p = node.mapping(allowedKeys: keys), let name = p.required("name")?.string() else { return nil }
-    let phase = p["phase"].map { $0.oneOf(Pod.Phase.allCases.map(\.rawValue)).flatMap(Pod.Phase.init(rawValue:)) } ?? .running
+    let phase =
+      p["phase"].map { $0.oneOf(Pod.Phase.allCases.map(\.rawValue)).flatMap(Pod.Phase.init(rawValue:)) } ?? .running
     let start = p["start"].flatMap { readTime($0, dated: &dated) }
     var readiness: Pod.Readiness?
     if let ready = p["ready"]?.bool() {
@@ -69,7 +78,9 @@ package enum AutoscalerMetricsFile {
       if let usage, let window { metrics.cpu[name] = CPUSample(usage: usage, timestamp: timestamp, window: window) }
     }
     for entry in p["metrics"]?.openMapping() ?? [] {
-      if let value = KubernetesManifest.quantity(entry.value, positive: false) { metrics.pods[entry.key, default: [:]][name] = value }
+      if let value = KubernetesManifest.quantity(entry.value, positive: false) {
+        metrics.pods[entry.key, default: [:]][name] = value
+      }
     }
     guard let phase else { return nil }
     return Pod(

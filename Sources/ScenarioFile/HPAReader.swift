@@ -6,14 +6,18 @@ enum HPAReader {
   static func read(_ root: ConfigNode) -> KubernetesManifest.Autoscaler? {
     guard let m = root.mapping(allowedKeys: ["apiVersion", "kind", "metadata", "spec", "status"]) else { return nil }
     let name = KubernetesManifest.readName(m)
-    guard let spec = m.required("spec")?.mapping(allowedKeys: ["scaleTargetRef", "minReplicas", "maxReplicas", "metrics", "behavior"])
+    guard
+      let spec = m.required("spec")?.mapping(allowedKeys: [
+        "scaleTargetRef", "minReplicas", "maxReplicas", "metrics", "behavior",
+      ])
     else { return nil }
     let target = KubernetesManifest.readTarget(spec.required("scaleTargetRef"), kindRequired: true)
     var minReplicas: Int? = 1
     if let node = spec["minReplicas"] {
       minReplicas = node.int(in: 0...Int(Int32.max))
       if minReplicas == 0 {
-        node.error("minReplicas 0 needs the HPAScaleToZero feature gate, which capsim does not simulate (KEDA scales to zero)")
+        node.error(
+          "minReplicas 0 needs the HPAScaleToZero feature gate, which capsim does not simulate (KEDA scales to zero)")
         minReplicas = nil
       }
     }
@@ -35,11 +39,13 @@ enum HPAReader {
       behavior = KubernetesManifest.readBehavior(node)
       behaviorOK = behavior != nil
     }
-    guard let name, let target, let minReplicas, let maxReplicas, minReplicas <= maxReplicas, metricsOK, behaviorOK else {
+    guard let name, let target, let minReplicas, let maxReplicas, minReplicas <= maxReplicas, metricsOK, behaviorOK
+    else {
       return nil
     }
     let hpa = HPASpec(minReplicas: minReplicas, maxReplicas: maxReplicas, metrics: metrics, behavior: behavior)
-    return KubernetesManifest.Autoscaler(name: name, deployment: target, kind: .hpa(hpa), file: root.file, line: root.line)
+    return KubernetesManifest.Autoscaler(
+      name: name, deployment: target, kind: .hpa(hpa), file: root.file, line: root.line)
   }
 
   static let sources = ["Resource", "Pods", "Object", "External", "ContainerResource"]
@@ -60,26 +66,33 @@ enum HPAReader {
       guard let target = readTarget(r.required("target"), allowed: ["Utilization", "AverageValue"]) else { return nil }
       return .cpu(target)
     case "ContainerResource":
-      m.keyNode("type")?.error("ContainerResource metrics are not simulated: capsim models a pod's cpu as a whole (use Resource)")
+      m.keyNode("type")?.error(
+        "ContainerResource metrics are not simulated: capsim models a pod's cpu as a whole (use Resource)")
       return nil
     case "Pods":
       guard let p = m.required("pods")?.mapping(allowedKeys: ["metric", "target"]),
-        let metric = p.required("metric")?.mapping(allowedKeys: ["name", "selector"]).flatMap(KubernetesManifest.metricKey),
+        let metric = p.required("metric")?.mapping(allowedKeys: ["name", "selector"]).flatMap(
+          KubernetesManifest.metricKey),
         let target = readTarget(p.required("target"), allowed: ["AverageValue"])
       else { return nil }
       return MetricSpec(source: .pods, name: metric, target: target)
     case "Object":
-      guard let o = m.required("object")?.mapping(allowedKeys: ["describedObject", "metric", "target"]) else { return nil }
+      guard let o = m.required("object")?.mapping(allowedKeys: ["describedObject", "metric", "target"]) else {
+        return nil
+      }
       let described = o.required("describedObject")?.mapping(allowedKeys: ["apiVersion", "kind", "name"])
       let kind = described?.required("kind")?.string()
       let objectName = described?.required("name")?.string()
-      guard let metric = o.required("metric")?.mapping(allowedKeys: ["name", "selector"]).flatMap(KubernetesManifest.metricKey),
+      guard
+        let metric = o.required("metric")?.mapping(allowedKeys: ["name", "selector"]).flatMap(
+          KubernetesManifest.metricKey),
         let target = readTarget(o.required("target"), allowed: ["Value", "AverageValue"]), let kind, let objectName
       else { return nil }
       return MetricSpec(source: .object, name: metric, target: target, describedObject: "\(kind)/\(objectName)")
     default:  // External
       guard let e = m.required("external")?.mapping(allowedKeys: ["metric", "target"]),
-        let metric = e.required("metric")?.mapping(allowedKeys: ["name", "selector"]).flatMap(KubernetesManifest.metricKey),
+        let metric = e.required("metric")?.mapping(allowedKeys: ["name", "selector"]).flatMap(
+          KubernetesManifest.metricKey),
         let target = readTarget(e.required("target"), allowed: ["Value", "AverageValue"])
       else { return nil }
       return MetricSpec(source: .external, name: metric, target: target)

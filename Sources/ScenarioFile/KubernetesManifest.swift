@@ -1,7 +1,9 @@
 import Autoscaling
 import Foundation
 
-/// Kubernetes YAML as platform engineers keep it (several documents per file): the
+/// The autoscalers in Kubernetes YAML files, read strictly.
+///
+/// Files as platform engineers keep them (several documents per file): the
 /// HorizontalPodAutoscalers (`autoscaling/v2`) and KEDA ScaledObjects (`keda.sh/v1alpha1`)
 /// in it, read strictly. Other kinds are skipped with a warning; a field capsim does not
 /// know, a wrong type, an impossible value or a feature capsim does not simulate is an error
@@ -78,8 +80,10 @@ package struct KubernetesManifest {
     log.addSource(text, file: file)
   }
 
-  /// Each document of a YAML stream as a text of the same lines, every other line blank, so
-  /// positions stay those of the file. Documents of only comments and blanks are left out.
+  /// Each document of a YAML stream as a text of the same lines.
+  ///
+  /// Every other line is blank, so positions stay those of the file. Documents of only
+  /// comments and blanks are left out.
   package static func documents(in text: String) -> [String] {
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     var documents: [[Int: String]] = [[:]]
@@ -115,7 +119,8 @@ package struct KubernetesManifest {
     case "HorizontalPodAutoscaler":
       guard let version = mapping.required("apiVersion")?.string() else { return nil }
       guard version == "autoscaling/v2" else {
-        apiVersion?.error("apiVersion '\(version)' is not supported for HorizontalPodAutoscaler; capsim reads autoscaling/v2")
+        apiVersion?.error(
+          "apiVersion '\(version)' is not supported for HorizontalPodAutoscaler; capsim reads autoscaling/v2")
         return nil
       }
       return HPAReader.read(root)
@@ -128,7 +133,8 @@ package struct KubernetesManifest {
       return ScaledObjectReader.read(root)
     default:
       (mapping.keyNode("kind") ?? root).warning(
-        "kind \(kind) ignored: capsim reads HorizontalPodAutoscaler (autoscaling/v2) and ScaledObject (keda.sh/v1alpha1)")
+        "kind \(kind) ignored: capsim reads HorizontalPodAutoscaler (autoscaling/v2) and ScaledObject (keda.sh/v1alpha1)"
+      )
       return nil
     }
   }
@@ -170,7 +176,9 @@ package struct KubernetesManifest {
   /// `name{a="b",c="d"}`.
   static func metricKey(_ metric: ConfigMapping) -> String? {
     guard let name = metric.required("name")?.string() else { return nil }
-    guard let selector = metric["selector"]?.mapping(allowedKeys: ["matchLabels", "matchExpressions"]) else { return name }
+    guard let selector = metric["selector"]?.mapping(allowedKeys: ["matchLabels", "matchExpressions"]) else {
+      return name
+    }
     if let expressions = selector.keyNode("matchExpressions") {
       expressions.error("selector.matchExpressions is not simulated; capsim matches metrics by name and matchLabels")
       return nil
@@ -184,12 +192,15 @@ package struct KubernetesManifest {
     return parts.isEmpty ? name : "\(name){\(parts.joined(separator: ","))}"
   }
 
-  /// `scaleTargetRef`: a Deployment's name. `kindRequired` as in the HPA; KEDA defaults it.
+  /// The Deployment's name in `scaleTargetRef`.
+  ///
+  /// `kindRequired` as in the HPA; KEDA defaults it.
   static func readTarget(_ node: ConfigNode?, kindRequired: Bool, extraKeys: [String] = []) -> String? {
     guard let ref = node?.mapping(allowedKeys: ["apiVersion", "kind", "name"] + extraKeys) else { return nil }
     let kindNode = kindRequired ? ref.required("kind") : ref["kind"]
     if let kindNode, let kind = kindNode.string(), kind != "Deployment" {
-      kindNode.error("capsim scales Deployments (a territory's app pool names its Deployment); \(kind) is not simulated")
+      kindNode.error(
+        "capsim scales Deployments (a territory's app pool names its Deployment); \(kind) is not simulated")
       return nil
     }
     if let version = ref["apiVersion"]?.string(), version != "apps/v1" {
@@ -213,7 +224,8 @@ package struct KubernetesManifest {
   }
 
   static func readRules(_ node: ConfigNode) -> ScalingRules? {
-    guard let m = node.mapping(allowedKeys: ["stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance"]) else {
+    guard let m = node.mapping(allowedKeys: ["stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance"])
+    else {
       return nil
     }
     var rules = ScalingRules()

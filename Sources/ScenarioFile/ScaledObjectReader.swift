@@ -4,7 +4,8 @@ import Foundation
 /// A KEDA ScaledObject document (keda.sh/v1alpha1) with cpu, cron and prometheus triggers.
 enum ScaledObjectReader {
   static let specKeys = [
-    "scaleTargetRef", "pollingInterval", "cooldownPeriod", "initialCooldownPeriod", "idleReplicaCount", "minReplicaCount",
+    "scaleTargetRef", "pollingInterval", "cooldownPeriod", "initialCooldownPeriod", "idleReplicaCount",
+    "minReplicaCount",
     "maxReplicaCount", "advanced", "triggers", "fallback",
   ]
 
@@ -13,7 +14,8 @@ enum ScaledObjectReader {
     let name = KubernetesManifest.readName(m)
     guard let spec = m.required("spec")?.mapping(allowedKeys: specKeys) else { return nil }
     var ok = true
-    let target = KubernetesManifest.readTarget(spec.required("scaleTargetRef"), kindRequired: false, extraKeys: ["envSourceContainerName"])
+    let target = KubernetesManifest.readTarget(
+      spec.required("scaleTargetRef"), kindRequired: false, extraKeys: ["envSourceContainerName"])
     if let idle = spec.keyNode("idleReplicaCount") {
       idle.error("idleReplicaCount is not simulated: capsim's KEDA scales between 0 and minReplicaCount")
       ok = false
@@ -38,7 +40,9 @@ enum ScaledObjectReader {
       ok = false
     }
     var behavior: Behavior?
-    if let advanced = spec["advanced"]?.mapping(allowedKeys: ["horizontalPodAutoscalerConfig", "restoreToOriginalReplicaCount", "scalingModifiers"]) {
+    if let advanced = spec["advanced"]?.mapping(allowedKeys: [
+      "horizontalPodAutoscalerConfig", "restoreToOriginalReplicaCount", "scalingModifiers",
+    ]) {
       if let modifiers = advanced.keyNode("scalingModifiers") {
         modifiers.error("advanced.scalingModifiers is not simulated (formulas over trigger metrics)")
         ok = false
@@ -69,7 +73,9 @@ enum ScaledObjectReader {
       let threshold = f.required("failureThreshold")?.int(in: 0...Int(Int32.max))
       let replicas = f.required("replicas")?.int(in: 0...Int(Int32.max))
       let kind =
-        f["behavior"].map { $0.oneOf(Fallback.Behavior.allCases.map(\.rawValue)).flatMap(Fallback.Behavior.init(rawValue:)) }
+        f["behavior"].map {
+          $0.oneOf(Fallback.Behavior.allCases.map(\.rawValue)).flatMap(Fallback.Behavior.init(rawValue:))
+        }
         ?? .static
       if let threshold, let replicas, let kind {
         fallback = Fallback(failureThreshold: threshold, replicas: replicas, behavior: kind)
@@ -78,7 +84,8 @@ enum ScaledObjectReader {
       }
       let onlyCPU = triggers.allSatisfy { if case .cpu = $0.kind { true } else { false } }
       if onlyCPU && !triggers.isEmpty {
-        spec.keyNode("fallback")?.error("fallback needs a trigger other than cpu (KEDA: cpu and memory triggers cannot fall back)")
+        spec.keyNode("fallback")?.error(
+          "fallback needs a trigger other than cpu (KEDA: cpu and memory triggers cannot fall back)")
         ok = false
       }
     }
@@ -91,14 +98,17 @@ enum ScaledObjectReader {
     so.maxReplicaCount = maximum
     so.fallback = fallback
     so.behavior = behavior
-    return KubernetesManifest.Autoscaler(name: name, deployment: target, kind: .scaledObject(so), file: root.file, line: root.line)
+    return KubernetesManifest.Autoscaler(
+      name: name, deployment: target, kind: .scaledObject(so), file: root.file, line: root.line)
   }
 
   static let scalers = ["cpu", "cron", "prometheus"]
 
   static func readTrigger(_ node: ConfigNode, deployment: String?) -> Trigger? {
     guard
-      let t = node.mapping(allowedKeys: ["type", "name", "metadata", "metricType", "authenticationRef", "useCachedMetrics"]),
+      let t = node.mapping(allowedKeys: [
+        "type", "name", "metadata", "metricType", "authenticationRef", "useCachedMetrics",
+      ]),
       let typeNode = t.required("type"), let type = typeNode.string()
     else { return nil }
     let name = t["name"]?.string()
@@ -109,14 +119,17 @@ enum ScaledObjectReader {
     if metricTypeNode != nil && metricType == nil { return nil }
     switch type {
     case "cpu":
-      guard let meta = t.required("metadata")?.mapping(allowedKeys: ["value", "type", "containerName"]) else { return nil }
+      guard let meta = t.required("metadata")?.mapping(allowedKeys: ["value", "type", "containerName"]) else {
+        return nil
+      }
       if let container = meta.keyNode("containerName") {
         container.error("containerName is not simulated: capsim models a pod's cpu as a whole")
         return nil
       }
       var kind = metricType
       if let legacy = meta["type"] {
-        meta.keyNode("type")?.warning("metadata.type is deprecated (removed in KEDA 2.18); use the trigger's metricType")
+        meta.keyNode("type")?.warning(
+          "metadata.type is deprecated (removed in KEDA 2.18); use the trigger's metricType")
         kind = kind ?? legacy.oneOf(["Utilization", "AverageValue"])
       }
       guard let kind else {
@@ -146,13 +159,18 @@ enum ScaledObjectReader {
         metricTypeNode?.error("metricType Utilization is only for cpu; use AverageValue or Value")
         return nil
       }
-      guard let meta = t.required("metadata")?.mapping(allowedKeys: ["timezone", "start", "end", "desiredReplicas"]) else { return nil }
+      guard let meta = t.required("metadata")?.mapping(allowedKeys: ["timezone", "start", "end", "desiredReplicas"])
+      else { return nil }
       let timezone = meta.required("timezone")?.string()
       let start = meta.required("start")?.string()
       let end = meta.required("end")?.string()
       var desired: Int?
       if let node = meta.required("desiredReplicas"), let text = node.string() {
-        if let n = Int(text), n >= 1 { desired = n } else { node.error("desiredReplicas must be a whole number of at least 1, found '\(text)'") }
+        if let n = Int(text), n >= 1 {
+          desired = n
+        } else {
+          node.error("desiredReplicas must be a whole number of at least 1, found '\(text)'")
+        }
       }
       guard let timezone, let start, let end, let desired else { return nil }
       switch CronTrigger.make(timezone: timezone, start: start, end: end, desiredReplicas: desired) {

@@ -16,7 +16,9 @@ import _TestSupport
 
   static func cpu(_ levels: [Int64]) -> [String: CPUSample] {
     var out: [String: CPUSample] = [:]
-    for (i, level) in levels.enumerated() { out["test-pod-\(i)"] = CPUSample(usage: level, timestamp: now - 10, window: 30) }
+    for (i, level) in levels.enumerated() {
+      out["test-pod-\(i)"] = CPUSample(usage: level, timestamp: now - 10, window: 30)
+    }
     return out
   }
 
@@ -36,17 +38,38 @@ import _TestSupport
   static let qps = MetricSpec(source: .external, name: "qps", target: .value(100))
 
   @Test(arguments: [
-    Case(name: "TestScaleUp", min: 2, max: 6, spec: 3, levels: [300, 500, 700], expected: 5, reason: .scaledUp(metric: "resource cpu")),
-    Case(name: "TestScaleDown", min: 2, max: 6, spec: 5, target: 50, levels: [100, 300, 500, 250, 250], expected: 3, reason: .scaledDown),
-    Case(name: "TestScaleUpOneMetricEmpty", min: 2, max: 6, spec: 3, levels: [300, 400, 500], extra: [qps], expected: 4),
-    Case(name: "TestNoScaleDownOneMetricInvalid/Empty", min: 2, max: 6, spec: 5, target: 50, levels: [100, 300, 500, 250, 250], extra: [qps], expected: 5, reason: .missingMetrics(failed: ["external qps"])),
-    Case(name: "TestTolerance", min: 1, max: 5, spec: 3, target: 100, levels: [1010, 1030, 1020], expected: 3, reason: .withinTolerance),
-    Case(name: "TestMinReplicas", min: 2, max: 5, spec: 3, target: 90, levels: [10, 95, 10], expected: 2, reason: .clampedToMin(2)),
-    Case(name: "TestZeroMinReplicasDesiredZero", min: 0, max: 5, spec: 3, target: 90, levels: [0, 0, 0], expected: 0, reason: .scaledDown),
-    Case(name: "TestMaxReplicas", min: 2, max: 5, spec: 3, target: 90, levels: [8000, 9500, 1000], expected: 5, reason: .clampedToMax(5)),
-    Case(name: "TestSuperfluousMetrics", min: 2, max: 6, spec: 4, target: 100, levels: [4000, 9500, 3000, 7000, 3200, 2000], expected: 6, reason: .clampedToMax(6)),
-    Case(name: "TestScaleUpRCImmediately", min: 2, max: 6, spec: 1, levels: [300], expected: 2, reason: .belowMinReplicas(min: 2)),
-    Case(name: "TestScaleDownRCImmediately", min: 2, max: 5, spec: 6, levels: [300, 300, 300, 300, 300, 300], expected: 5, reason: .aboveMaxReplicas(max: 5)),
+    Case(
+      name: "TestScaleUp", min: 2, max: 6, spec: 3, levels: [300, 500, 700], expected: 5,
+      reason: .scaledUp(metric: "resource cpu")),
+    Case(
+      name: "TestScaleDown", min: 2, max: 6, spec: 5, target: 50, levels: [100, 300, 500, 250, 250], expected: 3,
+      reason: .scaledDown),
+    Case(
+      name: "TestScaleUpOneMetricEmpty", min: 2, max: 6, spec: 3, levels: [300, 400, 500], extra: [qps], expected: 4),
+    Case(
+      name: "TestNoScaleDownOneMetricInvalid/Empty", min: 2, max: 6, spec: 5, target: 50,
+      levels: [100, 300, 500, 250, 250], extra: [qps], expected: 5, reason: .missingMetrics(failed: ["external qps"])),
+    Case(
+      name: "TestTolerance", min: 1, max: 5, spec: 3, target: 100, levels: [1010, 1030, 1020], expected: 3,
+      reason: .withinTolerance),
+    Case(
+      name: "TestMinReplicas", min: 2, max: 5, spec: 3, target: 90, levels: [10, 95, 10], expected: 2,
+      reason: .clampedToMin(2)),
+    Case(
+      name: "TestZeroMinReplicasDesiredZero", min: 0, max: 5, spec: 3, target: 90, levels: [0, 0, 0], expected: 0,
+      reason: .scaledDown),
+    Case(
+      name: "TestMaxReplicas", min: 2, max: 5, spec: 3, target: 90, levels: [8000, 9500, 1000], expected: 5,
+      reason: .clampedToMax(5)),
+    Case(
+      name: "TestSuperfluousMetrics", min: 2, max: 6, spec: 4, target: 100,
+      levels: [4000, 9500, 3000, 7000, 3200, 2000], expected: 6, reason: .clampedToMax(6)),
+    Case(
+      name: "TestScaleUpRCImmediately", min: 2, max: 6, spec: 1, levels: [300], expected: 2,
+      reason: .belowMinReplicas(min: 2)),
+    Case(
+      name: "TestScaleDownRCImmediately", min: 2, max: 5, spec: 6, levels: [300, 300, 300, 300, 300, 300], expected: 5,
+      reason: .aboveMaxReplicas(max: 5)),
   ])
   func reconcile(_ c: Case) {
     var settings = ControllerSettings()
@@ -54,7 +77,8 @@ import _TestSupport
     let spec = HPASpec(minReplicas: c.min, maxReplicas: c.max, metrics: [.cpu(.utilization(c.target))] + c.extra)
     var hc = HorizontalController(spec: spec, settings: settings)
     hc.seed()  // upstream's cases start with an empty recommendation list
-    let d = hc.sync(now: Self.now, currentReplicas: c.spec, pods: Self.pods(c.spec), metrics: MetricValues(cpu: Self.cpu(c.levels)))
+    let d = hc.sync(
+      now: Self.now, currentReplicas: c.spec, pods: Self.pods(c.spec), metrics: MetricValues(cpu: Self.cpu(c.levels)))
     #expect(d.desiredReplicas == c.expected)
     if let reason = c.reason { #expect(d.reason == reason) }
   }
@@ -81,9 +105,11 @@ import _TestSupport
     // 5% above target: inside the cluster tolerance, outside a scale-up tolerance of 0.01
     let metrics = MetricValues(cpu: Self.cpu([525, 525, 525, 525]))
     var plain = HorizontalController(spec: HPASpec(maxReplicas: 10, metrics: [.cpu(.utilization(50))]))
-    #expect(plain.sync(now: Self.now, currentReplicas: 4, pods: Self.pods(4), metrics: metrics).reason == .withinTolerance)
+    #expect(
+      plain.sync(now: Self.now, currentReplicas: 4, pods: Self.pods(4), metrics: metrics).reason == .withinTolerance)
     let tight = Behavior(scaleUp: ScalingRules(tolerance: 0.01))
-    var strict = HorizontalController(spec: HPASpec(maxReplicas: 10, metrics: [.cpu(.utilization(50))], behavior: tight))
+    var strict = HorizontalController(
+      spec: HPASpec(maxReplicas: 10, metrics: [.cpu(.utilization(50))], behavior: tight))
     let d = strict.sync(now: Self.now, currentReplicas: 4, pods: Self.pods(4), metrics: metrics)
     #expect(d.desiredReplicas == 5)
   }
@@ -94,13 +120,15 @@ import _TestSupport
     let min = Int.random(in: 1...4, using: &rng)
     let max = min + Int.random(in: 0...30, using: &rng)
     guard Bool.random(using: &rng) else {
-      return HPASpec(minReplicas: min, maxReplicas: max, metrics: [.cpu(.utilization(Int.random(in: 20...90, using: &rng)))])
+      return HPASpec(
+        minReplicas: min, maxReplicas: max, metrics: [.cpu(.utilization(Int.random(in: 20...90, using: &rng)))])
     }
     func rules(_ rng: inout SplitMix64) -> ScalingRules {
       let policy = ScalingPolicy(
         type: Bool.random(using: &rng) ? .pods : .percent, value: Int.random(in: 1...200, using: &rng),
         periodSeconds: [15, 30, 60, 120, 300].randomElement(using: &rng)!)
-      return ScalingRules(stabilizationWindowSeconds: [0, 60, 300].randomElement(using: &rng)!, selectPolicy: .max, policies: [policy])
+      return ScalingRules(
+        stabilizationWindowSeconds: [0, 60, 300].randomElement(using: &rng)!, selectPolicy: .max, policies: [policy])
     }
     return HPASpec(
       minReplicas: min, maxReplicas: max, metrics: [.cpu(.utilization(Int.random(in: 20...90, using: &rng)))],
@@ -108,7 +136,8 @@ import _TestSupport
   }
 
   /// Runs `syncs` syncs of random load; returns (time, replicas) after each.
-  static func run(_ spec: HPASpec, seed: UInt64, syncs: Int, load: (inout SplitMix64, Int) -> Int64) -> [(Double, Int)] {
+  static func run(_ spec: HPASpec, seed: UInt64, syncs: Int, load: (inout SplitMix64, Int) -> Int64) -> [(Double, Int)]
+  {
     var rng = SplitMix64(seed: seed)
     var hc = HorizontalController(spec: spec)
     var replicas = Int.random(in: spec.minReplicas...spec.maxReplicas, using: &rng)
@@ -151,13 +180,16 @@ import _TestSupport
       if replicas > previous, let policy = behavior.scaleUp.policies?.first {
         let start = count(at: t - Double(policy.periodSeconds))
         let limit =
-          policy.type == .pods ? start + policy.value : Int((Double(start) * (1 + Double(policy.value) / 100)).rounded(.up))
-        #expect(replicas <= max(limit, spec.minReplicas), "seed \(seed) at \(t): \(start) -> \(replicas) with \(policy)")
+          policy.type == .pods
+          ? start + policy.value : Int((Double(start) * (1 + Double(policy.value) / 100)).rounded(.up))
+        #expect(
+          replicas <= max(limit, spec.minReplicas), "seed \(seed) at \(t): \(start) -> \(replicas) with \(policy)")
       }
       if replicas < previous, let policy = behavior.scaleDown.policies?.first {
         let start = count(at: t - Double(policy.periodSeconds))
         let limit = policy.type == .pods ? start - policy.value : Int(Double(start) * (1 - Double(policy.value) / 100))
-        #expect(replicas >= min(limit, spec.maxReplicas), "seed \(seed) at \(t): \(start) -> \(replicas) with \(policy)")
+        #expect(
+          replicas >= min(limit, spec.maxReplicas), "seed \(seed) at \(t): \(start) -> \(replicas) with \(policy)")
       }
     }
   }
@@ -180,10 +212,15 @@ import _TestSupport
 @Suite struct SyncCostTests {
   @Test func aWeekOfSyncsWithTwentyPodsTakesWellUnderASecond() {
     let pods = ControllerTests.pods(20)
-    let behavior = Behavior(scaleDown: ScalingRules(policies: [ScalingPolicy(type: .pods, value: 2, periodSeconds: 60)]))
-    var hpa = HorizontalController(spec: HPASpec(maxReplicas: 40, metrics: [.cpu(.utilization(60))], behavior: behavior))
-    let cron = try! CronTrigger.make(timezone: "Europe/Berlin", start: "30 6 * * 1-5", end: "0 19 * * 1-5", desiredReplicas: 20).get()
-    var keda = KEDAController(spec: ScaledObjectSpec(name: "c", target: "d", triggers: [Trigger(.cpu(.utilization(60))), Trigger(.cron(cron))]))
+    let behavior = Behavior(
+      scaleDown: ScalingRules(policies: [ScalingPolicy(type: .pods, value: 2, periodSeconds: 60)]))
+    var hpa = HorizontalController(
+      spec: HPASpec(maxReplicas: 40, metrics: [.cpu(.utilization(60))], behavior: behavior))
+    let cron = try! CronTrigger.make(
+      timezone: "Europe/Berlin", start: "30 6 * * 1-5", end: "0 19 * * 1-5", desiredReplicas: 20
+    ).get()
+    var keda = KEDAController(
+      spec: ScaledObjectSpec(name: "c", target: "d", triggers: [Trigger(.cpu(.utilization(60))), Trigger(.cron(cron))]))
     let clock = ContinuousClock()
     var replicas = 20
     let syncs = 7 * 5760
@@ -191,7 +228,9 @@ import _TestSupport
       for i in 0..<syncs {
         let t = ControllerTests.now + Double(i) * 15
         var cpu: [String: CPUSample] = [:]
-        for (j, pod) in pods.enumerated() { cpu[pod.name] = CPUSample(usage: Int64(500 + (i + j) % 300), timestamp: t - 5, window: 30) }
+        for (j, pod) in pods.enumerated() {
+          cpu[pod.name] = CPUSample(usage: Int64(500 + (i + j) % 300), timestamp: t - 5, window: 30)
+        }
         let d = hpa.sync(now: t, currentReplicas: 20, pods: pods, metrics: MetricValues(cpu: cpu))
         let k = keda.sync(now: t, currentReplicas: replicas, pods: pods, cpu: cpu, capsim: [:])
         replicas = max(1, min(k.desiredReplicas, 40))

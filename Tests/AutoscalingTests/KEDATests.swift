@@ -6,7 +6,7 @@ import Testing
 /// and branches on today's weekday), daylight saving in Europe/Berlin and Europe/Zurich in
 /// 2026, and the ScaledObject's 0 <-> 1 loop, fallback and generated HPA.
 @Suite struct KEDATests {
-  /// Seconds since 1970 of an ISO 8601 instant with offset, e.g. 2026-03-29T01:30:00Z.
+  /// Seconds since 1970 of an ISO 8601 instant with offset (2026-03-29T01:30:00Z).
   static func at(_ text: String) -> Double {
     let f = ISO8601DateFormatter()
     return f.date(from: text)!.timeIntervalSince1970
@@ -24,7 +24,9 @@ import Testing
     var end: String?
     var desired: Int?
     var isError: Bool
-    var testDescription: String { "\(timezone ?? "-") \(start ?? "-") \(end ?? "-") \(desired.map(String.init) ?? "-")" }
+    var testDescription: String {
+      "\(timezone ?? "-") \(start ?? "-") \(end ?? "-") \(desired.map(String.init) ?? "-")"
+    }
   }
 
   @Test(arguments: [
@@ -65,7 +67,8 @@ import Testing
   }
 
   @Test func theMetricIsDesiredReplicasWhileActiveElseZero() {
-    let spec = ScaledObjectSpec(name: "so", target: "crm-de", triggers: [Trigger(.cron(Self.cron("Etc/UTC", "0 0 * * Thu", "59 23 * * Thu")))])
+    let spec = ScaledObjectSpec(
+      name: "so", target: "crm-de", triggers: [Trigger(.cron(Self.cron("Etc/UTC", "0 0 * * Thu", "59 23 * * Thu")))])
     var keda = KEDAController(spec: spec)
     _ = keda.sync(now: Self.at("2026-12-03T12:00:00Z"), currentReplicas: 1, pods: [], cpu: [:], capsim: [:])
     #expect(keda.triggerStates.map(\.value) == [10])
@@ -100,30 +103,68 @@ import Testing
     // 29 March 2026, Berlin: 02:00-03:00 does not exist. The 02:30 start is skipped that day,
     // so from the 28th's start on the next end (29th 04:00) comes before the next start
     // (30th 02:30): the 28th's window stays open until the 29th's end, 25.5 hours.
-    Window(name: "spring forward: normal day before", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 4 * * *", instant: "2026-03-28T01:00:00+01:00", active: false),
-    Window(name: "spring forward: the 28th's window opens", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 4 * * *", instant: "2026-03-28T02:45:00+01:00", active: true),
-    Window(name: "spring forward: still open after the 28th's end", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 4 * * *", instant: "2026-03-28T12:00:00+01:00", active: true),
-    Window(name: "spring forward: open through the gap", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 4 * * *", instant: "2026-03-29T03:30:00+02:00", active: true),
-    Window(name: "spring forward: closed at the 29th's end", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 4 * * *", instant: "2026-03-29T04:00:30+02:00", active: false),
-    Window(name: "spring forward: the 30th as usual", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 4 * * *", instant: "2026-03-30T02:45:00+02:00", active: true),
-    Window(name: "spring forward in Zurich too", zone: "Europe/Zurich", start: "30 2 * * *", end: "0 4 * * *", instant: "2026-03-28T20:00:00+01:00", active: true),
+    Window(
+      name: "spring forward: normal day before", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 4 * * *",
+      instant: "2026-03-28T01:00:00+01:00", active: false),
+    Window(
+      name: "spring forward: the 28th's window opens", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 4 * * *",
+      instant: "2026-03-28T02:45:00+01:00", active: true),
+    Window(
+      name: "spring forward: still open after the 28th's end", zone: "Europe/Berlin", start: "30 2 * * *",
+      end: "0 4 * * *", instant: "2026-03-28T12:00:00+01:00", active: true),
+    Window(
+      name: "spring forward: open through the gap", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 4 * * *",
+      instant: "2026-03-29T03:30:00+02:00", active: true),
+    Window(
+      name: "spring forward: closed at the 29th's end", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 4 * * *",
+      instant: "2026-03-29T04:00:30+02:00", active: false),
+    Window(
+      name: "spring forward: the 30th as usual", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 4 * * *",
+      instant: "2026-03-30T02:45:00+02:00", active: true),
+    Window(
+      name: "spring forward in Zurich too", zone: "Europe/Zurich", start: "30 2 * * *", end: "0 4 * * *",
+      instant: "2026-03-28T20:00:00+01:00", active: true),
     // 25 October 2026, Berlin: 02:00-03:00 happens twice. 02:30 fires in both; the end at
     // 03:00 lies after the second, so the window is open only from the second 02:30 (CET).
-    Window(name: "fall back: first 02:30 (CEST) does not open", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 3 * * *", instant: "2026-10-25T02:40:00+02:00", active: false),
-    Window(name: "fall back: second 02:30 (CET) opens", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 3 * * *", instant: "2026-10-25T02:40:00+01:00", active: true),
-    Window(name: "fall back: closed at 03:00 CET", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 3 * * *", instant: "2026-10-25T03:05:00+01:00", active: false),
+    Window(
+      name: "fall back: first 02:30 (CEST) does not open", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 3 * * *",
+      instant: "2026-10-25T02:40:00+02:00", active: false),
+    Window(
+      name: "fall back: second 02:30 (CET) opens", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 3 * * *",
+      instant: "2026-10-25T02:40:00+01:00", active: true),
+    Window(
+      name: "fall back: closed at 03:00 CET", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 3 * * *",
+      instant: "2026-10-25T03:05:00+01:00", active: false),
     // Office hours follow local time across the change: 06:00 is 05:00Z in winter, 04:00Z in summer
-    Window(name: "office hours before the change", zone: "Europe/Berlin", start: "0 6 * * 1-5", end: "0 20 * * 1-5", instant: "2026-03-23T04:30:00Z", active: false),
-    Window(name: "office hours after the change", zone: "Europe/Berlin", start: "0 6 * * 1-5", end: "0 20 * * 1-5", instant: "2026-03-30T04:30:00Z", active: true),
-    Window(name: "office hours after the autumn change", zone: "Europe/Zurich", start: "0 6 * * 1-5", end: "0 20 * * 1-5", instant: "2026-10-26T04:30:00Z", active: false),
+    Window(
+      name: "office hours before the change", zone: "Europe/Berlin", start: "0 6 * * 1-5", end: "0 20 * * 1-5",
+      instant: "2026-03-23T04:30:00Z", active: false),
+    Window(
+      name: "office hours after the change", zone: "Europe/Berlin", start: "0 6 * * 1-5", end: "0 20 * * 1-5",
+      instant: "2026-03-30T04:30:00Z", active: true),
+    Window(
+      name: "office hours after the autumn change", zone: "Europe/Zurich", start: "0 6 * * 1-5", end: "0 20 * * 1-5",
+      instant: "2026-10-26T04:30:00Z", active: false),
     // The weekend rule (kedacore/keda#4677): a weekday start with a daily end stays open from
     // Friday 06:30 until Sunday's end at 22:10.
-    Window(name: "weekend rule: Friday night", zone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *", instant: "2026-12-04T23:00:00+01:00", active: true),
-    Window(name: "weekend rule: Saturday noon", zone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *", instant: "2026-12-05T12:00:00+01:00", active: true),
-    Window(name: "weekend rule: Sunday 22:05", zone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *", instant: "2026-12-06T22:05:00+01:00", active: true),
-    Window(name: "weekend rule: Sunday 22:15", zone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *", instant: "2026-12-06T22:15:00+01:00", active: false),
-    Window(name: "weekend rule: Monday 06:31", zone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *", instant: "2026-12-07T06:31:00+01:00", active: true),
-    Window(name: "weekend rule: Tuesday night", zone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *", instant: "2026-12-08T23:00:00+01:00", active: false),
+    Window(
+      name: "weekend rule: Friday night", zone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *",
+      instant: "2026-12-04T23:00:00+01:00", active: true),
+    Window(
+      name: "weekend rule: Saturday noon", zone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *",
+      instant: "2026-12-05T12:00:00+01:00", active: true),
+    Window(
+      name: "weekend rule: Sunday 22:05", zone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *",
+      instant: "2026-12-06T22:05:00+01:00", active: true),
+    Window(
+      name: "weekend rule: Sunday 22:15", zone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *",
+      instant: "2026-12-06T22:15:00+01:00", active: false),
+    Window(
+      name: "weekend rule: Monday 06:31", zone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *",
+      instant: "2026-12-07T06:31:00+01:00", active: true),
+    Window(
+      name: "weekend rule: Tuesday night", zone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *",
+      instant: "2026-12-08T23:00:00+01:00", active: false),
   ])
   func daylightSavingAndWeekends(_ w: Window) {
     #expect(Self.cron(w.zone, w.start, w.end).isActive(at: Self.at(w.instant)) == w.active)
@@ -153,7 +194,11 @@ import Testing
 
   @Test func theGeneratedHPACopiesBehaviorAndLiftsMinToOne() {
     let behavior = Behavior(scaleDown: ScalingRules(stabilizationWindowSeconds: 60))
-    var spec = ScaledObjectSpec(name: "crm", target: "crm-de", triggers: [Trigger(.cpu(.utilization(70))), Trigger(.cron(Self.cron("Europe/Berlin", "0 6 * * *", "0 20 * * *")))])
+    var spec = ScaledObjectSpec(
+      name: "crm", target: "crm-de",
+      triggers: [
+        Trigger(.cpu(.utilization(70))), Trigger(.cron(Self.cron("Europe/Berlin", "0 6 * * *", "0 20 * * *"))),
+      ])
     spec.behavior = behavior
     let hpa = spec.hpaSpec
     #expect(spec.hpaName == "keda-hpa-crm")
@@ -168,7 +213,9 @@ import Testing
   /// HPA holds 10 for its 5-minute window and drops to its minimum 1, and only the cooldown,
   /// counted from KEDA's last active poll, takes it to 0.
   @Test func cronWindowWakesRampsAndSleeps() {
-    var spec = ScaledObjectSpec(name: "pre", target: "crm-de", triggers: [Trigger(name: "christmas", .cron(Self.cron("Etc/UTC", "0 8 * * *", "0 9 * * *")))])
+    var spec = ScaledObjectSpec(
+      name: "pre", target: "crm-de",
+      triggers: [Trigger(name: "christmas", .cron(Self.cron("Etc/UTC", "0 8 * * *", "0 9 * * *")))])
     spec.cooldownPeriod = 600
     var keda = KEDAController(spec: spec)
     var replicas = 0
@@ -185,7 +232,9 @@ import Testing
     #expect(log[0].0 == start && log[0].1 == 1 && log[0].2 == .activated(triggers: ["christmas"]))
     #expect(log[1].0 == start + 15 && log[1].1 == 4)
     #expect(log[2].0 == start + 30 && log[2].1 == 8 && log[2].2 == .rateLimited(.legacyScaleUp(limit: 8)))
-    #expect(log[3].0 == start + 45 && log[3].1 == 10 && log[3].2 == .cronWindowActive(trigger: "christmas", desiredReplicas: 10))
+    #expect(
+      log[3].0 == start + 45 && log[3].1 == 10
+        && log[3].2 == .cronWindowActive(trigger: "christmas", desiredReplicas: 10))
     // after 09:00 the metric is 0; the HPA's 5-minute window holds 10, then drops to 1 ...
     let end = Self.at("2026-12-07T09:00:00Z")
     let down = log.first { $0.0 > end && $0.1 < 10 }!
@@ -198,7 +247,8 @@ import Testing
   }
 
   @Test func prometheusBelowActivationStaysAtZeroAboveScalesOnThreshold() {
-    var trigger = PrometheusTrigger(query: "sum(capsim_requests_per_second)", series: CapsimSeries(metric: .requestsPerSecond), threshold: 100)
+    var trigger = PrometheusTrigger(
+      query: "sum(capsim_requests_per_second)", series: CapsimSeries(metric: .requestsPerSecond), threshold: 100)
     trigger.activationThreshold = 300
     let spec = ScaledObjectSpec(name: "rps", target: "crm-de", triggers: [Trigger(.prometheus(trigger))])
     var keda = KEDAController(spec: spec)
@@ -214,7 +264,12 @@ import Testing
   @Test func fallbackAfterTheThresholdOfFailures() {
     var spec = ScaledObjectSpec(
       name: "rps", target: "crm-de",
-      triggers: [Trigger(.prometheus(PrometheusTrigger(query: "capsim_requests_per_second", series: CapsimSeries(metric: .requestsPerSecond), threshold: 100)))])
+      triggers: [
+        Trigger(
+          .prometheus(
+            PrometheusTrigger(
+              query: "capsim_requests_per_second", series: CapsimSeries(metric: .requestsPerSecond), threshold: 100)))
+      ])
     spec.minReplicaCount = 1
     spec.fallback = Fallback(failureThreshold: 2, replicas: 6)
     var keda = KEDAController(spec: spec)
@@ -260,7 +315,10 @@ import Testing
     #expect(refusal.message.contains(message), "\(refusal.message)")
   }
 
-  @Test(arguments: [("500m", 500), ("1", 1000), ("1.5", 1500), ("0.1", 100), ("2k", 2_000_000), ("1Ki", 1_024_000), ("1e3", 1_000_000), ("1n", 1), ("250u", 1)])
+  @Test(arguments: [
+    ("500m", 500), ("1", 1000), ("1.5", 1500), ("0.1", 100), ("2k", 2_000_000), ("1Ki", 1_024_000), ("1e3", 1_000_000),
+    ("1n", 1), ("250u", 1),
+  ])
   func quantities(_ text: String, _ milli: Int64) {
     #expect(KubernetesQuantity.milli(text) == milli)
   }

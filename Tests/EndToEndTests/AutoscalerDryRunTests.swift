@@ -16,7 +16,9 @@ import Testing
   /// ScaleUpIgnoresFailedPods 4, ScaleUpIgnoresDeletionPods 4, ScaleUpUnreadyNoScale 3,
   /// ScaleHotCpuNoScale 3.
   @Test func replicaCalculatorCasesThroughTheBinary() throws {
-    let desired = try Self.desired(["autoscaler", "dry-run", Self.fixture("hpa-cpu.yaml"), "--metrics", Self.fixture("scale-up.json")])
+    let desired = try Self.desired([
+      "autoscaler", "dry-run", Self.fixture("hpa-cpu.yaml"), "--metrics", Self.fixture("scale-up.json"),
+    ])
     #expect(desired == [5, 4, 4, 4, 4, 3, 3])
   }
 
@@ -27,17 +29,25 @@ import Testing
     ])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("HorizontalPodAutoscaler crm-de (Deployment crm-de): 2 syncs, 2 changes"))
-    #expect(result.stdout.contains("2026-12-07T08:00:00Z       10  resource cpu 250% of 50% -> 50           50          50       40  rate limited: scaleUp policy Pods 30 per 60 s allows 40"))
+    #expect(
+      result.stdout.contains(
+        "2026-12-07T08:00:00Z       10  resource cpu 250% of 50% -> 50           50          50       40  rate limited: scaleUp policy Pods 30 per 60 s allows 40"
+      ))
     #expect(result.stdout.contains("rate limited: scaleDown policy Pods 5 per 60 s allows 5"))
   }
 
   /// A KEDA cron window starting in Berlin's spring-forward gap: open from the 28th's start
   /// until the 29th's end.
   @Test func aCronWindowAcrossSpringForward() throws {
-    let arguments = ["autoscaler", "dry-run", Self.fixture("keda-cron.yaml"), "--metrics", Self.fixture("spring-forward.json")]
+    let arguments = [
+      "autoscaler", "dry-run", Self.fixture("keda-cron.yaml"), "--metrics", Self.fixture("spring-forward.json"),
+    ]
     #expect(try Self.desired(arguments) == [1, 4, 10, 1])
     let table = try EndToEndTests.capsim(arguments).stdout
-    #expect(table.contains("2026-03-28T11:00:00Z        1  external s0-cron-Europe-Berlin-302xxx-04xxx 10 of 1/pod -> 10; night-batch active"))
+    #expect(
+      table.contains(
+        "2026-03-28T11:00:00Z        1  external s0-cron-Europe-Berlin-302xxx-04xxx 10 of 1/pod -> 10; night-batch active"
+      ))
     #expect(table.contains("cron window night-batch active (desiredReplicas 10)"))
   }
 
@@ -57,16 +67,22 @@ import Testing
         - type: Resource
           resource: {name: memory, target: {type: Utilization, averageUtilization: 80}}
     """.write(to: manifest, atomically: true, encoding: .utf8)
-    let result = try EndToEndTests.capsim(["autoscaler", "dry-run", manifest.path, "--metrics", Self.fixture("scale-up.json")])
+    let result = try EndToEndTests.capsim([
+      "autoscaler", "dry-run", manifest.path, "--metrics", Self.fixture("scale-up.json"),
+    ])
     #expect(result.status == 1)
-    #expect(result.stderr.contains("hpa.yaml:9:24: error: spec.metrics[0].resource.name: a memory resource metric is not simulated"))
+    #expect(
+      result.stderr.contains(
+        "hpa.yaml:9:24: error: spec.metrics[0].resource.name: a memory resource metric is not simulated"))
     #expect(result.stdout.isEmpty)
   }
 }
 
 /// scripts/prometheus-to-dry-run.py on small range-query exports, then the dry-run.
 @Suite struct PrometheusConverterTests {
-  static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+  static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+  }
 
   @Test(.enabled(if: python != nil, "needs python3"))
   func aRangeQueryExportBecomesSyncs() throws {

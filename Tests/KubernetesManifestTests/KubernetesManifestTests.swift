@@ -25,7 +25,9 @@ import Testing
     let header = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")[0]
     let expectation = header.dropFirst("# expect: ".count)
     let (position, rest) = (expectation.prefix { $0 != " " }, expectation.drop { $0 != " " }.dropFirst())
-    let parts = rest.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    let parts = rest.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
     let (keyPath, message) = (parts[0], parts[1])
     let numbers = position.split(separator: ":").compactMap { Int($0) }
     let log = DiagnosticLog()
@@ -54,12 +56,17 @@ import Testing
       return
     }
     #expect(hpa.minReplicas == 3 && hpa.maxReplicas == 30)
-    #expect(hpa.metrics == [
-      .cpu(.utilization(75)),
-      MetricSpec(source: .pods, name: "http_requests_per_second", target: .averageValue(20_000)),
-      MetricSpec(source: .external, name: "queue_length{queue=\"orders\"}", target: .value(500)),
-    ])
-    #expect(hpa.behavior?.scaleUp.policies == [ScalingPolicy(type: .pods, value: 4, periodSeconds: 60), ScalingPolicy(type: .percent, value: 100, periodSeconds: 60)])
+    #expect(
+      hpa.metrics == [
+        .cpu(.utilization(75)),
+        MetricSpec(source: .pods, name: "http_requests_per_second", target: .averageValue(20_000)),
+        MetricSpec(source: .external, name: "queue_length{queue=\"orders\"}", target: .value(500)),
+      ])
+    #expect(
+      hpa.behavior?.scaleUp.policies == [
+        ScalingPolicy(type: .pods, value: 4, periodSeconds: 60),
+        ScalingPolicy(type: .percent, value: 100, periodSeconds: 60),
+      ])
     #expect(hpa.behavior?.scaleDown.tolerance == 0.05)
     #expect(hpa.behavior?.scaleDown.stabilizationWindowSeconds == nil)
 
