@@ -94,6 +94,11 @@ let package = Package(
     /** k6 scripts that replay a platform territory's demand, mix and objectives on the real platform. */
     .target(name: "LoadTestScript", dependencies: ["PlatformModel", "Demand", "SimRandom", "SimKernel"], exclude: ["README.md"]),
 
+    // MARK: Autoscalers
+
+    /** Kubernetes HPA (autoscaling/v2) and KEDA ScaledObject decisions, sync by sync, as upstream makes them. */
+    .target(name: "Autoscaling", exclude: ["README.md"]),
+
     // MARK: Results
 
     /** What is kept of a run: the run, its series, verdicts and costs, as plain values. */
@@ -111,7 +116,8 @@ let package = Package(
     .target(
       name: "ScenarioFile",
       dependencies: [
-        "SimKernel", "QueueingModel", "Demand", "PlatformModel", "SimRandom", .product(name: "Yams", package: "Yams"),
+        "SimKernel", "QueueingModel", "Demand", "PlatformModel", "SimRandom", "Autoscaling",
+        .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["README.md"],
       swiftSettings: optimized
@@ -122,7 +128,7 @@ let package = Package(
       dependencies: [
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
-        "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript",
+        "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Autoscaling",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
@@ -159,6 +165,9 @@ let package = Package(
       name: "PlatformModelTests",
       dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
+    .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "_TestSupport"]),
+    .testTarget(
+      name: "KubernetesManifestTests", dependencies: ["ScenarioFile", "Autoscaling"], resources: [.copy("Fixtures")]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
     .testTarget(
       name: "LoadTestScriptTests", dependencies: ["LoadTestScript", "PlatformModel", "Demand", "SimRandom", "_TestSupport"]),

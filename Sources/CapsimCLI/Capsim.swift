@@ -24,7 +24,7 @@ package struct Capsim: ParsableCommand {
         capsim bench
       """ + "\n\n" + ExitStatus.summary,
     version: capsimVersion,
-    subcommands: [Run.self, Plan.self, Runs.self, Show.self, Diff.self, ReportCommand.self, Validate.self, Schema.self, Analyze.self, K6.self, Bench.self]
+    subcommands: [Run.self, Plan.self, Runs.self, Show.self, Diff.self, ReportCommand.self, Validate.self, Schema.self, Analyze.self, K6.self, AutoscalerCommand.self, Bench.self]
   )
 
   package init() {}
