@@ -59,6 +59,14 @@ enum Format {
     return short(seconds / 60) + " min"
   }
 
+  /// How long something lasted, in the unit people would say ("50 s", "20 min", "4 h", "3 days").
+  static func length(seconds: Double) -> String {
+    if seconds < 120 { return short(seconds) + " s" }
+    if seconds < 7_200 { return short(seconds / 60) + " min" }
+    if seconds < 2 * 86_400 { return short(seconds / 3_600) + " h" }
+    return short(seconds / 86_400) + " days"
+  }
+
   /// A series window length ("hourly", "15 min").
   static func window(seconds: Double) -> String {
     switch seconds {
