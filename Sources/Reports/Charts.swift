@@ -150,15 +150,26 @@ enum Charts {
       (node, SVG.color(i + 1), line(index.points(territory, tier: node)) { $0.replicaLag })
     }.filter { hasData($0.2) }
     guard !raw.isEmpty else { return nil }
-    let inMilliseconds = (raw.flatMap(\.2).filter { !$0.isGap }.map(\.y).max() ?? 0) < 1
+    // A replica back from an outage replays what it missed: for a window or two it is hours
+    // behind, a thousand times its usual lag. Such a rare spike goes over the top of the axis
+    // with its value written there, so that the usual lag stays readable.
+    let values = raw.flatMap(\.2).filter { !$0.isGap }.map(\.y).sorted()
+    let usual = values[min(values.count - 1, Int(Double(values.count) * 0.95))]
+    let clip = values.last! > 10 * usual && usual > 0 ? usual * 2 : nil
+    let inMilliseconds = (clip ?? values.last!) < 1
     let scale = inMilliseconds ? 1_000.0 : 1
     let series = raw.map { node, color, points in
       SVGChart.Series(name: node, color: color, points: points.map { .init(x: $0.x, y: $0.y * scale) })
     }
     // A replica that was down has no lag in those windows (a gap); the band says it was down.
-    let chart = SVGChart(
+    var chart = SVGChart(
       title: "Replica lag — \(territory)", unit: inMilliseconds ? "replica lag (ms)" : "replica lag (s)", time: axis,
       series: series)
+    if let clip {
+      chart.clipAbove = clip * scale
+      chart.clippedText = { Format.duration($0 / scale) }
+      chart.notes = ["↑: over the top of the axis, with its value (a replica catching up)"]
+    }
     return backdrop(chart, index, territory)
   }
 

@@ -156,6 +156,7 @@ enum HTML {
     ul.changes li { margin: 2px 0; }
     svg text.axis-title { fill: var(--muted); }
     svg text.note { fill: var(--muted); font-size: 10.5px; }
+    svg text.clipped { font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
     details pre { background: var(--panel); padding: 10px; overflow-x: auto; font-size: 12px; }
     @media print { body { max-width: none; } nav { display: none; } figure.chart { break-inside: avoid; } }
     """

@@ -85,6 +85,12 @@ struct SVGChart {
   var notes: [String] = []
   /// A fixed top of the value axis (100 for percentages of a whole); nil fits the data.
   var fixedUpper: Double? = nil
+  /// Values above this are drawn at the top of the axis, each stretch labelled with its
+  /// largest value: a rare spike (a replica catching up after an outage) then does not flatten
+  /// everything else. Nil: the axis fits every value.
+  var clipAbove: Double? = nil
+  /// How a value over the top is written.
+  var clippedText: (Double) -> String = { Format.grouped($0) }
   var width = 1000.0
   var plotHeight = 230.0
 
@@ -120,6 +126,7 @@ struct SVGChart {
       minimum = min(minimum, b.min)
     }
     for t in thresholds { maximum = max(maximum, t.pieces.map(\.value).max() ?? maximum) }
+    if let clip = clipAbove { maximum = min(maximum, clip) }
     if !maximum.isFinite { maximum = 1 }
     let axis = SVG.ValueAxis(minimum: minimum, maximum: maximum * 1.04, fixedUpper: fixedUpper)
     let timeAxis = time.thinned(width: plotWidth)
@@ -214,6 +221,8 @@ struct SVGChart {
 
     out += targetLines(px: px, py: py, top: top, plotLeft: left, plotRight: left + plotWidth)
 
+    if let clip = clipAbove { out += clippedLabels(drawn, above: clip, px: px, top: top) }
+
     for a in annotations {
       let x = px(a.x)
       let y = py(a.y)
@@ -286,6 +295,33 @@ struct SVGChart {
         placed.append((x0, x1, y))
         out += "<text x=\"\(n(x1))\" y=\"\(n(y))\" text-anchor=\"end\" "
         out += "style=\"fill:\(t.color);paint-order:stroke;stroke:#fff;stroke-width:3px\">\(HTML.escape(s.label))</text>"
+      }
+    }
+    return out
+  }
+
+  /// "↑ 6 h" over each stretch of a series above the top of the axis, at its highest point.
+  private func clippedLabels(
+    _ drawn: [(Series, [[ChartBucket]])], above clip: Double, px: (Double) -> Double, top: Double
+  ) -> String {
+    var out = ""
+    for (s, segments) in drawn {
+      var best: ChartBucket? = nil
+      func flush() {
+        guard let b = best else { return }
+        out += "<text class=\"clipped\" x=\"\(SVG.n(px(b.x) + 4))\" y=\"\(SVG.n(top + 10))\" "
+        out += "style=\"fill:\(s.color)\">↑ \(HTML.escape(clippedText(b.max)))</text>"
+        best = nil
+      }
+      for buckets in segments {
+        for b in buckets {
+          if b.max > clip {
+            if best == nil || b.max > best!.max { best = b }
+          } else {
+            flush()
+          }
+        }
+        flush()
       }
     }
     return out

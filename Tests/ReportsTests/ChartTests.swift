@@ -151,6 +151,19 @@ func moves(_ d: String) -> Int { d.filter { $0 == "M" }.count }
     #expect(lag.contains("<rect class=\"mark fault\""))
   }
 
+  @Test func aCatchUpAfterAnOutageGoesOverTheTopWithItsValue() throws {
+    // Given the replica six hours behind in the hour it is back, and milliseconds otherwise
+    let lag = try #require(figure("Replica lag — DE", in: Report.html(data)))
+
+    // Then the axis stays in milliseconds, and the catch-up is written over its top
+    #expect(lag.contains("replica lag (ms)"))
+    #expect(lag.contains(">↑ 6 h</text>"))
+    #expect(lag.components(separatedBy: "class=\"clipped\"").count - 1 == 1)
+    // and without an outage nothing is cut
+    let quiet = try #require(figure("Replica lag — DE", in: Report.html(Fixtures.week())))
+    #expect(!quiet.contains("class=\"clipped\""))
+  }
+
   @Test func theTableListsEveryEventWithLocalTimes() {
     let html = Report.html(data)
     let section = html.components(separatedBy: "<h2 id=\"events\">")[1].components(separatedBy: "</section>")[0]

@@ -110,11 +110,13 @@ enum Fixtures {
           db.utilization = min(0.99, utilization * (i == 0 ? 0.7 : 0.45))
           db.latencyP95 = 0.004 + 0.02 * utilization
           if i > 0 { db.replicaLag = 0.02 + 0.25 * utilization * utilization * Double(i) }
-          // A replica that is down has no lag, and no load.
+          // A replica that is down has no lag, and no load; back, it replays the six hours it
+          // missed.
           if down && i == 1 {
             db.replicaLag = nil
             db.utilization = 0
           }
+          if o.faults && territory == "DE" && i == 1 && h == outage.upperBound { db.replicaLag = 21_600 }
           series.append(db)
         }
         for (i, name) in o.classes.enumerated() {
