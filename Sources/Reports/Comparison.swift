@@ -37,9 +37,10 @@ enum Comparison {
       return any.higherIsBetter ? d < 0 : d > 0
     }
 
-    /// Whether the change is larger than the two runs' 95 % intervals laid end to end (their
-    /// half-widths added), so that the intervals do not overlap, and shows in the table at
-    /// all. Without intervals (one replication) no change is told apart from noise.
+    /// Whether the change is larger than the two runs' 95 % intervals together.
+    ///
+    /// Their half-widths added: the intervals do not overlap. The change must also show in the
+    /// table at all. Without intervals (one replication) no change is told apart from noise.
     var isSignificant: Bool {
       guard let d = delta, unit.shows(d), let hb = baseline?.halfWidth, let hw = whatIf?.halfWidth,
         hb.isFinite, hw.isFinite

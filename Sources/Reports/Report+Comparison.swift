@@ -58,7 +58,9 @@ extension Report {
       for c in changes.changes {
         out += "<li>\(HTML.escape(c.summary))"
         if !c.lines.isEmpty {
-          out += "<br>" + c.lines.map { "<code>\(HTML.escape($0.sign.rawValue + " " + $0.text))</code>" }
+          out +=
+            "<br>"
+            + c.lines.map { "<code>\(HTML.escape($0.sign.rawValue + " " + $0.text))</code>" }
             .joined(separator: "<br>")
         }
         out += "</li>\n"
@@ -134,7 +136,8 @@ extension Report {
     }
     var out: [SVGChart?] = []
     out.append(chart("Demand", "arrivals/s", pair { Charts.line($0.points(t), RunIndex.arrivalRate) }))
-    var p95 = chart("p95 latency", "p95 latency (ms)", pair { Charts.line($0.points(t)) { $0.latencyP95.map { $0 * 1_000 } } })
+    var p95 = chart(
+      "p95 latency", "p95 latency (ms)", pair { Charts.line($0.points(t)) { $0.latencyP95.map { $0 * 1_000 } } })
     p95?.thresholds = Charts.latencyThresholds(b, t)
     out.append(p95)
     var instances = chart("Instances", "app instances", pair { Charts.line($0.instanceRows(t)) { $0.instances } })
@@ -186,7 +189,8 @@ extension Report {
       x.from == y.from && x.to == y.to && x.label == y.label
     }
     var out = base.map { m in
-      what.contains { same($0, m) } ? m : SVGChart.Mark(from: m.from, to: m.to, label: m.label + " (baseline)", style: m.style)
+      what.contains { same($0, m) }
+        ? m : SVGChart.Mark(from: m.from, to: m.to, label: m.label + " (baseline)", style: m.style)
     }
     for m in what where !base.contains(where: { same($0, m) }) {
       out.append(SVGChart.Mark(from: m.from, to: m.to, label: m.label + " (what-if)", style: m.style))
@@ -280,7 +284,7 @@ extension Report {
     return out
   }
 
-  /// "12 per-class verdicts are not listed: baseline 10 pass, 2 info; what-if 10 pass, 2 info."
+  /// The per-class verdicts left out of the table, counted per run and outcome.
   private static func hiddenPairsNote(_ hidden: [Comparison.Pair]) -> String {
     guard !hidden.isEmpty else { return "" }
     func counts(_ verdicts: [VerdictRecord]) -> String {

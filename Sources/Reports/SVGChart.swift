@@ -27,7 +27,9 @@ struct SVGChart {
 
     var name: String
     var color: String
-    /// Sorted by time. A target for the whole run has one piece, whose times are not used.
+    /// Sorted by time.
+    ///
+    /// A target for the whole run has one piece, whose times are not used.
     var pieces: [Piece]
     var spansRun: Bool
 
@@ -85,9 +87,10 @@ struct SVGChart {
   var notes: [String] = []
   /// A fixed top of the value axis (100 for percentages of a whole); nil fits the data.
   var fixedUpper: Double? = nil
-  /// Values above this are drawn at the top of the axis, each stretch labelled with its
-  /// largest value: a rare spike (a replica catching up after an outage) then does not flatten
-  /// everything else. Nil: the axis fits every value.
+  /// Values above this are drawn at the top of the axis; nil: the axis fits every value.
+  ///
+  /// Each stretch over the top is labelled with its largest value: a rare spike (a replica
+  /// catching up after an outage) then does not flatten everything else.
   var clipAbove: Double? = nil
   /// How a value over the top is written.
   var clippedText: (Double) -> String = { Format.grouped($0) }
@@ -294,7 +297,8 @@ struct SVGChart {
         }
         placed.append((x0, x1, y))
         out += "<text x=\"\(n(x1))\" y=\"\(n(y))\" text-anchor=\"end\" "
-        out += "style=\"fill:\(t.color);paint-order:stroke;stroke:#fff;stroke-width:3px\">\(HTML.escape(s.label))</text>"
+        out +=
+          "style=\"fill:\(t.color);paint-order:stroke;stroke:#fff;stroke-width:3px\">\(HTML.escape(s.label))</text>"
       }
     }
     return out

@@ -118,7 +118,9 @@ struct ScenarioChanges {
     var summary = "Topology \(name)"
     summary += sameText ? ": same text" : ", SHA-256 \(Self.short(b.topologyHash)) → \(Self.short(w.topologyHash))"
     changes.append(
-      Change(summary: summary, lines: sameText ? [] : Self.diff(Self.otherLines(b.topologyText), Self.otherLines(w.topologyText))))
+      Change(
+        summary: summary,
+        lines: sameText ? [] : Self.diff(Self.otherLines(b.topologyText), Self.otherLines(w.topologyText))))
   }
 
   private mutating func facts(_ b: RunRecord, _ w: RunRecord) {
@@ -270,8 +272,9 @@ struct ScenarioChanges {
     return parts.filter { !$0.allSatisfy { $0 == " " } }
   }
 
-  /// Lines only in `a` (removed) and only in `b` (added), in order: a longest common
-  /// subsequence diff. Files of more than 1,000 lines are compared as sets of lines instead:
+  /// Lines only in `a` (removed) and only in `b` (added), in order.
+  ///
+  /// A longest common subsequence diff. Files of more than 1,000 lines are compared as sets of lines instead:
   /// the table of common lengths takes O(n × m) memory.
   static func diff(_ a: [Substring], _ b: [Substring]) -> [Line] {
     let limit = 1_000

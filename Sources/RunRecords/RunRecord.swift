@@ -14,8 +14,10 @@ package struct RunRecord: Codable, Sendable, Hashable {
   package var kind: String
   package var scenarioName: String
   package var scenarioPath: String
-  /// The scenario file's text. A what-if is recorded with its base: each file under a marker
-  /// line `# --- PATH`, the what-if first (see `ScenarioFiles`).
+  /// The scenario file's text.
+  ///
+  /// A what-if is recorded with its base: each file under a marker line `# --- PATH`, the
+  /// what-if first (see `scenarioFiles`).
   package var scenarioText: String
   /// SHA-256 of the text, hex.
   package var scenarioHash: String
@@ -181,10 +183,9 @@ package struct CostRecord: Codable, Sendable, Hashable {
   }
 }
 
-/// Something done to a territory during a run, as the scenario scheduled it: a fault, a
-/// capacity change or a deployment. Reports mark it on the territory's charts.
+/// A fault, capacity change or deployment of a territory, as the scenario scheduled it.
 ///
-/// A fault that touches several territories (a replica they share, a failover to another
+/// Reports mark it on the territory's charts. A fault that touches several territories (a replica they share, a failover to another
 /// territory) has one record per territory.
 package struct EventRecord: Codable, Sendable, Hashable {
   package var territory: String
@@ -193,8 +194,10 @@ package struct EventRecord: Codable, Sendable, Hashable {
   package var kind: String
   /// What it acts on: a database node's name, or the territory's name for its app pool.
   package var subject: String
-  /// Simulated seconds from the start. Both nil for what has no fixed time (random crashes);
-  /// `end == start` for an instant (a capacity change).
+  /// Simulated seconds from the start.
+  ///
+  /// Both nil for what has no fixed time (random crashes); `end == start` for an instant (a
+  /// capacity change).
   package var start: Double?
   package var end: Double?
   /// Local wall-clock labels of `start` and `end` ("2026-12-08T09:00"), when they have one.

@@ -86,7 +86,8 @@ extension ComparisonTests {
     // Given two different scenario files with overrides in flow style, one changed
     var b = baseline
     var w = baseline
-    b.run.scenarioText = "name: a\noverrides: {territories.DE.app.instances: 4, demand.DE.growth: 1.5}\nrun: {seed: 1}\n"
+    b.run.scenarioText =
+      "name: a\noverrides: {territories.DE.app.instances: 4, demand.DE.growth: 1.5}\nrun: {seed: 1}\n"
     w.run.scenarioPath = "Examples/other.yaml"
     w.run.scenarioText = "name: a\noverrides: {territories.DE.app.instances: 6}\nrun: {seed: 2}\n"
     w.run.topologyText = b.run.topologyText + "extra: true\n"
@@ -125,7 +126,9 @@ extension ComparisonTests {
   /// The delta cell of one verdict row of the comparison table.
   static func delta(_ html: String, _ territory: String, _ period: String, _ objective: String) -> String {
     let row = html.components(separatedBy: "<tr").first {
-      $0.contains(">\(territory)</span></td><td><span class=\"nm\">\(period)</span></td><td><span class=\"nm\">all</span></td><td>\(objective)</td>")
+      $0.contains(
+        ">\(territory)</span></td><td><span class=\"nm\">\(period)</span></td><td><span class=\"nm\">all</span></td><td>\(objective)</td>"
+      )
     }
     return row.map { String($0.components(separatedBy: "<span class=\"delta-")[1].prefix(40)) } ?? "no row"
   }

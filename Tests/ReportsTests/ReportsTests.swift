@@ -330,7 +330,10 @@ private let chartTitles = [
     defer { try? FileManager.default.removeItem(at: folder) }
     let report = folder.appendingPathComponent("report")
     let comparison = folder.appendingPathComponent("comparison")
-    try Report.write(Fixtures.week { $0.faults = true; $0.quietWeekendNights = true }, to: report.path)
+    try Report.write(
+      Fixtures.week {
+        $0.faults = true; $0.quietWeekendNights = true
+      }, to: report.path)
     try Report.writeComparison(
       baseline: ComparisonTests.baselineWithText(), whatIf: ComparisonTests.faultyWhatIf(), to: comparison.path)
 
@@ -343,7 +346,8 @@ private let chartTitles = [
         to: probe, atomically: true, encoding: .utf8)
       let dom = try Chromium.run(["--dump-dom", "--window-size=\(width),3000"], url: probe, in: folder)
       #expect(dom.status == 0, "\(name) at \(width): \(dom.stderr.suffix(2_000))")
-      let title = dom.stdout.components(separatedBy: "<title>").dropFirst().first?.components(separatedBy: "</title>")
+      let title =
+        dom.stdout.components(separatedBy: "<title>").dropFirst().first?.components(separatedBy: "</title>")
         .first ?? ""
 
       // Then the page fits, names stay whole and tables fit their boxes
@@ -412,7 +416,8 @@ private let chartTitles = [
   /// A quiet hour with a huge p95 (20 requests) is not the territory's peak.
   @Test func quietHoursAreNotLatencyPeaks() throws {
     var data = Fixtures.week()
-    let k = try #require(data.series.firstIndex { $0.territory == "DE" && $0.tier == "all" && $0.requestClass == "all" })
+    let k = try #require(
+      data.series.firstIndex { $0.territory == "DE" && $0.tier == "all" && $0.requestClass == "all" })
     data.series[k].arrivals = 20
     data.series[k].latencyP95 = 9
     let summary = try #require(
