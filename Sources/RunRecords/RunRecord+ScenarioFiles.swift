@@ -24,9 +24,14 @@ extension RunRecord {
   /// The files of `scenarioText`, what-if first; one file at `scenarioPath` when there are no
   /// marker lines.
   ///
-  /// Each file reads back as it was given to `scenarioText(_:)`.
+  /// Each file reads back as it was given to `scenarioText(_:)`. Marker lines count only when
+  /// the first names `scenarioPath` (the what-if's file), so that a single file that happens to
+  /// start with "# --- " stays one file. (A line starting so inside a what-if's files would
+  /// still split one: a comparison would then show two files where there is one.)
   package var scenarioFiles: [ScenarioFile] {
-    guard scenarioText.hasPrefix(Self.fileMarker) else { return [ScenarioFile(path: scenarioPath, text: scenarioText)] }
+    guard scenarioText.hasPrefix(Self.fileMarker + scenarioPath + "\n") else {
+      return [ScenarioFile(path: scenarioPath, text: scenarioText)]
+    }
     var files: [ScenarioFile] = []
     for line in scenarioText.split(separator: "\n", omittingEmptySubsequences: false) {
       if line.hasPrefix(Self.fileMarker) {

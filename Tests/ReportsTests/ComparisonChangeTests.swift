@@ -194,3 +194,24 @@ extension ComparisonTests {
     #expect(listedPasses + hidden == baseline.verdicts.filter { $0.outcome == "pass" }.count)
   }
 }
+
+@Suite struct ScenarioFilesTests {
+  @Test func whatIfAndBaseReadBackAsTheyWereRecorded() {
+    let files: [RunRecord.ScenarioFile] = [
+      .init(path: "scenarios/what-if.yaml", text: "base: base.yaml\noverrides: {a: 1}\n"),
+      .init(path: "scenarios/base.yaml", text: "name: base\n\n# a comment\nrun: {seed: 1}"),
+    ]
+    var run = Fixtures.week().run
+    run.scenarioPath = files[0].path
+    run.scenarioText = RunRecord.scenarioText(files)
+    #expect(run.scenarioFiles == files)
+  }
+
+  @Test func aSingleFileStartingLikeAMarkerStaysOneFile() {
+    var run = Fixtures.week().run
+    run.scenarioPath = "scenarios/x.yaml"
+    run.scenarioText = "# --- FreshFoodz, Christmas\nname: x\n"
+    #expect(run.scenarioFiles == [.init(path: "scenarios/x.yaml", text: run.scenarioText)])
+    #expect(RunRecord.scenarioText([.init(path: "a.yaml", text: "name: a\n")]) == "name: a\n")
+  }
+}
