@@ -107,9 +107,22 @@ enum Charts {
         points: line(index.points(territory, requestClass: c)) { $0.latencyP95.map { $0 * 1_000 } })
     }.filter { hasData($0.points) }
     guard !series.isEmpty else { return nil }
+    // A class with its own objective gets its own step line, in its colour.
+    var thresholds = latencyThresholds(index, territory)
+    for (i, c) in index.classes(territory).enumerated() {
+      var pieces: [SVGChart.Threshold.Piece] = []
+      for p in index.points(territory) {
+        guard let target = index.ownLatencyTarget(territory, requestClass: c, period: p.period) else { continue }
+        pieces.append(
+          .init(from: p.windowStart, to: p.windowEnd, value: target * 1_000, label: "\(c) target " + Format.duration(target)))
+      }
+      if !pieces.isEmpty {
+        thresholds.append(SVGChart.Threshold(name: "\(c) p95 target", color: SVG.color(i), pieces: pieces))
+      }
+    }
     let chart = SVGChart(
       title: "p95 latency by request class — \(territory)", unit: "p95 latency (ms)", time: axis, series: series,
-      thresholds: latencyThresholds(index, territory))
+      thresholds: thresholds)
     return backdrop(chart, index, territory)
   }
 

@@ -197,6 +197,17 @@ struct RunIndex {
     return verdict?.target ?? data.targets[period == "normal" ? "p95" : "peakP95"]
   }
 
+  /// The p95 target of one request class in a period, when its verdict's differs from the
+  /// territory's (a class with its own objective); nil otherwise or without a verdict.
+  func ownLatencyTarget(_ territory: String, requestClass: String, period: String) -> Double? {
+    let verdict = data.verdicts.first {
+      $0.territory == territory && $0.period == period && $0.objective == "p95 latency"
+        && $0.requestClass == requestClass && $0.target != nil
+    }
+    guard let target = verdict?.target, target != latencyTarget(territory, period: period) else { return nil }
+    return target
+  }
+
   /// The error-rate target (a fraction), from the verdicts or the run's targets.
   func errorRateTarget(_ territory: String) -> Double? {
     data.verdicts.first { $0.territory == territory && $0.objective == "error rate" && $0.target != nil }?.target

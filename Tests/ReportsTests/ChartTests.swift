@@ -50,6 +50,24 @@ func moves(_ d: String) -> Int { d.filter { $0 == "M" }.count }
     }
   }
 
+  @Test func aClassWithItsOwnObjectiveGetsItsOwnLine() throws {
+    // Given a run whose search class has its own p95 target, 1 s, in every period
+    var data = Fixtures.week()
+    for i in data.verdicts.indices
+    where data.verdicts[i].requestClass == "search" && data.verdicts[i].objective == "p95 latency" {
+      data.verdicts[i].target = 1
+    }
+
+    // When the class chart is drawn
+    let chart = try #require(figure("p95 latency by request class — DE", in: Report.html(data)))
+
+    // Then it has the territory's step line and the class's own, and the latency chart only the first
+    #expect(chart.contains(">search target 1 s</text>"), "\(chart.suffix(3_000))")
+    #expect(paths("<path class=\"target\"", in: chart).count == 2)
+    let latency = try #require(figure("Latency — DE", in: Report.html(data)))
+    #expect(!latency.contains("search target"))
+  }
+
   @Test func theTargetStepsWhereTheSeasonStarts() throws {
     // Given the week, normal until Thursday and christmas from Friday
     let html = Report.html(Fixtures.week())
