@@ -118,6 +118,37 @@ extension ResultsStore {
           """)
     }
 
+    // Named, not numbered: branches add migrations side by side, and the order is fixed when
+    // they are merged.
+    migrator.registerMigration("sweeps: grids of runs") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE sweep (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            capsim_version TEXT NOT NULL,
+            scenario_name TEXT NOT NULL,
+            scenario_path TEXT NOT NULL,
+            scenario_hash TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            axes TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            replications INTEGER NOT NULL,
+            points INTEGER NOT NULL,
+            shards INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            wall_seconds REAL
+          );
+
+          CREATE TABLE sweep_point (
+            sweep_id INTEGER NOT NULL REFERENCES sweep(id) ON DELETE CASCADE,
+            point INTEGER NOT NULL,
+            run_id INTEGER NOT NULL UNIQUE REFERENCES run(id) ON DELETE CASCADE,
+            point_values TEXT NOT NULL,
+            PRIMARY KEY (sweep_id, point)
+          );
+          """)
+    }
+
     return migrator
   }
 }
