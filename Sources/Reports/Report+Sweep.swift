@@ -89,7 +89,9 @@ extension Report {
         guard let v = verdict(p, objective), v.mean.isFinite else { return nil }
         return SweepCell(mean: scale(v.mean), halfWidth: v.halfWidth.map { $0 * abs(scale(1) - scale(0)) }, outcome: v.outcome, label: label(v.mean))
       }
-      let targetText = target.map { "target \(label($0))" } ?? ""
+      // The line is drawn in the chart's unit: availability as the share of bad minutes.
+      let targetText =
+        target.map { objective == "availability" ? "target: at most \(Format.percent(1 - $0, decimals: 3)) bad minutes" : "target \(label($0))" } ?? ""
       let heading = "\(objective)" + (target.map { " — target \(label($0))" } ?? " — no target")
       switch sweep.axes.count {
       case 1:

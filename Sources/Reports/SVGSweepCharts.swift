@@ -62,7 +62,8 @@ struct SVGSweepLine {
     let top = 16 + legend.height
     let height = top + plotHeight + bottom
     let present = cells.compactMap { $0 }
-    var lo = present.map { $0.mean - ($0.halfWidth ?? 0) }.min() ?? 0
+    // Every objective is a latency or a share: an interval reaching below 0 is cut at 0.
+    var lo = max(0, present.map { $0.mean - ($0.halfWidth ?? 0) }.min() ?? 0)
     var hi = present.map { $0.mean + ($0.halfWidth ?? 0) }.max() ?? 1
     if let target {
       lo = min(lo, target)
@@ -164,8 +165,10 @@ struct SVGSweepHeatmap {
   var maximumWidth = 560.0
 
   func svg() -> String {
-    let rowLabelWidth = Double(rows.map(\.count).max() ?? 1) * 6.6 + 12
-    let left = 28 + rowLabelWidth
+    // The row axis is named in the corner above its labels: turned sideways, a long key path
+    // would run past a short grid.
+    let rowLabelWidth = Double(max(rows.map(\.count).max() ?? 1, rowTitle.count)) * 6.6 + 12
+    let left = 8 + rowLabelWidth
     let columnLabelHeight = 18.0
     let top = 30 + columnLabelHeight
     let cellWidth = max(34, min(96, (maximumWidth - left - 10) / Double(max(columns.count, 1))))
@@ -183,8 +186,8 @@ struct SVGSweepHeatmap {
 
     var out = "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" "
     out += "role=\"img\" aria-label=\"\(HTML.escape(title))\"><title>\(HTML.escape(title))</title>"
-    out += "<text class=\"axis-title\" x=\"\(n(left + gridWidth / 2))\" y=\"14\" text-anchor=\"middle\">\(HTML.escape(columnTitle))</text>"
-    out += "<text class=\"axis-title\" transform=\"translate(14 \(n(top + gridHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(rowTitle))</text>"
+    out += "<text class=\"axis-title\" x=\"\(n(left + gridWidth / 2))\" y=\"14\" text-anchor=\"middle\">\(HTML.escape(columnTitle)) →</text>"
+    out += "<text class=\"axis-title\" x=\"\(n(left - 6))\" y=\"\(n(top - 6))\" text-anchor=\"end\">\(HTML.escape(rowTitle)) ↓</text>"
     for (c, label) in columns.enumerated() {
       let x = left + (Double(c) + 0.5) * cellWidth
       out += "<text x=\"\(n(x))\" y=\"\(n(top - 6))\" text-anchor=\"middle\">\(HTML.escape(label))</text>"
