@@ -122,7 +122,7 @@ struct Sweep: ParsableCommand {
     let gatherer = SweepGatherer(work: work, recording: recording)
     let items = Shard.whole.items(points: work.points, replications: work.replications)
     let progress = Progress(total: items.count, label: "\(work.name) sweep", enabled: !quiet && format == .table)
-    _ = work.simulate(items, jobs: jobs, progress: progress) { i, item in gatherer.add(items[i], item) }
+    work.simulate(items, jobs: jobs, progress: progress) { i, item in gatherer.add(items[i], item) }
     progress.finish()
     try Self.finish(
       gatherer, wallSeconds: Date().timeIntervalSince(started), format: format, report: report, database: database,

@@ -92,11 +92,13 @@ struct SweepWork {
   /// Each item is replication `r` of its point, with the streams that replication has in any
   /// run (`PlatformRun.run(replications: r..<r+1)`), so results do not depend on `jobs`, on
   /// the order items finish, or on which shard simulates them. `finished` is told of each
-  /// item as it ends, from the worker thread.
+  /// item as it ends, from the worker thread, and then the item is not kept: the results come
+  /// back only without `finished`.
+  @discardableResult
   func simulate(
     _ items: [WorkItem], jobs: Int, progress: Progress?, finished: (@Sendable (Int, SimulatedItem) -> Void)? = nil
   ) -> [SimulatedItem] {
-    let slots = ResultSlots<SimulatedItem>(count: items.count)
+    let slots = ResultSlots<SimulatedItem?>(count: items.count)
     let workers = max(1, min(jobs, items.count))
     let threadsPerItem = max(1, jobs / max(items.count, 1))
     let scenarios = self.scenarios
@@ -109,12 +111,12 @@ struct SweepWork {
           progress?.update(slots.progress(share, of: i))
         }
         let simulated = SimulatedItem(replication: result.replications[0], seconds: result.wallSeconds)
-        let done = slots.store(simulated, at: i)
+        let done = slots.store(finished == nil ? simulated : nil, at: i)
         progress?.update(done)
         finished?(i, simulated)
       }
     }
-    return slots.values()
+    return slots.values().compactMap { $0 }
   }
 }
 

@@ -199,6 +199,52 @@ import Testing
     #expect(notAPart.status == 1 && notAPart.stderr.contains("is not a capsim part file"), "\(notAPart.stderr)")
   }
 
+  /// Ctrl-C marks every run of the sweep that is not complete, and the sweep with them.
+  @Test func anInterruptedSweepMarksItsRuns() throws {
+    let db = Self.database()
+    let process = try RecordingTests.start([
+      "sweep", "scenarios/platform-normal-week.yaml", "--vary", "territories.DE.app.instances=3,4", "--replications", "1",
+      "--db", db,
+    ])
+    #expect(try RecordingTests.waitFor("running", db: db))
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    let runs = try EndToEndTests.capsim(["runs", "--db", db]).stdout
+    #expect(!runs.contains("running"))
+    #expect(runs.components(separatedBy: "interrupted").count - 1 == 2, "\(runs)")
+    #expect(try EndToEndTests.capsim(["sweeps", "--db", db]).stdout.contains("interrupted"))
+  }
+
+  @Test func aNetworkScenarioIsAUsageError() throws {
+    let r = try EndToEndTests.capsim([
+      "sweep", EndToEndTests.fixture("small.yaml"), "--vary", "stations.server.servers=1,2", "--db", Self.database(),
+    ])
+    #expect(r.status == 64 && r.stderr.contains("sweep takes platform scenarios"), "\(r.stderr)")
+  }
+
+  /// A merge reloads the scenario: if its file changed since the shards ran, it refuses.
+  @Test func aMergeRefusesAScenarioThatChanged() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-changed-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for name in ["platform-small.yaml", "platform-topology.yaml"] {
+      try FileManager.default.copyItem(
+        atPath: EndToEndTests.fixture(name), toPath: folder.appendingPathComponent(name).path)
+    }
+    let scenario = folder.appendingPathComponent("platform-small.yaml")
+    let part = folder.appendingPathComponent("part.json").path
+    let shard = try EndToEndTests.capsim([
+      "sweep", scenario.path, "--vary", "demand.A.growth=1,2", "--replications", "1", "--shard", "0/1", "--out", part,
+    ])
+    #expect(shard.status == 0, "\(shard.stderr)")
+    let text = try String(contentsOf: scenario, encoding: .utf8)
+    try (text + "# edited after the shards ran\n").write(to: scenario, atomically: true, encoding: .utf8)
+    let merged = try EndToEndTests.capsim(["merge", part, "--db", Self.database()])
+    #expect(merged.status == 1)
+    #expect(merged.stderr.contains("scenario sha256") && merged.stderr.contains("the file changed since the shards ran"), "\(merged.stderr)")
+  }
+
   @Test func theReportIsWritten() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-sweep-report-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
