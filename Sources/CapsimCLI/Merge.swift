@@ -63,7 +63,10 @@ struct Merge: ParsableCommand {
     else {
       throw fail("the parts do not say what they are part of (command, scenario, seed, replications)", status: ExitStatus.failure)
     }
-    let axes = try decoded("axes", as: [[String]].self).map { Grid.Axis(key: $0[0], values: Array($0.dropFirst())) }
+    // Each axis is [key, values...]; a part edited into something else fails the comparison below.
+    let axes = try decoded("axes", as: [[String]].self).compactMap { a in
+      a.first.map { Grid.Axis(key: $0, values: Array(a.dropFirst())) }
+    }
     if command == "run" && report != nil {
       throw ValidationError("--report is for merged sweeps; report a merged run with 'capsim report latest'")
     }

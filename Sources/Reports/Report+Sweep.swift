@@ -113,7 +113,7 @@ extension Report {
           let chart = SVGSweepHeatmap(
             title: heading + suffix, rowTitle: sweep.axes[0].key, rows: sweep.axes[0].values,
             columnTitle: sweep.axes[1].key, columns: sweep.axes[1].values, cells: grid,
-            boundaryLabel: target == nil ? nil : "SLO boundary (\(targetText))")
+            boundaryLabel: target.map { "SLO boundary (target \(label($0)))" })
           out += sweepFigure(heading + suffix, chart.svg())
         }
         if others > 12 { out += "<p class=\"muted\">12 of \(others) combinations of the other axes are drawn; the table below has every point.</p>\n" }
