@@ -14,6 +14,6 @@ shards="${1:?usage: $0 N SCENARIO --vary KEY=VALUES ...}"
 shift
 jobid=$(sbatch --parsable --array=0-$((shards - 1)) "$here/sweep.sbatch" "$@")
 jobid="${jobid%%;*}"
-merge=$(sbatch --parsable --dependency=afterok:"$jobid" --export=ALL,CAPSIM_PARTS="parts/$jobid" \
+merge=$(sbatch --parsable --dependency=afterok:"$jobid" --kill-on-invalid-dep=yes --export=ALL,CAPSIM_PARTS="parts/$jobid" \
   "$here/merge.sbatch" --report "reports/sweep-$jobid")
 echo "submitted sweep array $jobid ($shards tasks) and merge $merge; parts in parts/$jobid"
