@@ -3,8 +3,8 @@ import Testing
 
 /// The Slurm recipe for real: a single-node Slurm on this machine (munged, slurmctld and slurmd
 /// started by `scripts/slurm-single-node.sh` in a temporary folder), a sharded sweep submitted
-/// as a job array with `distributed/slurm/sweep.sbatch`, merged, and compared with the same
-/// sweep on one machine.
+/// as a job array with `distributed/slurm/sweep.sbatch`, merged by `distributed/slurm/merge.sbatch`,
+/// and compared with the same sweep on one machine.
 ///
 /// Cancelled (skipped), saying why, where Slurm cannot be installed or started: not root, no
 /// apt-get, no network for the packages, daemons that will not run in this container.
@@ -88,21 +88,30 @@ import Testing
     let files = (0..<3).map { parts.appendingPathComponent("part-\($0).json").path }
     for file in files { #expect(FileManager.default.fileExists(atPath: file), "no \(file); task logs:\n\(logs)") }
 
-    // When the parts are merged, and the same sweep runs on this machine
+    // When the parts are merged by the recipe's follow-up job, and the same sweep runs here
     let mergedDB = folder.appendingPathComponent("merged.sqlite").path
     let singleDB = folder.appendingPathComponent("single.sqlite").path
-    let merged = try EndToEndTests.capsim(["merge"] + files + ["--format", "json", "--db", mergedDB, "--quiet"])
-    #expect(merged.status == 0, "\(merged.stderr)")
+    let mergeLog = folder.appendingPathComponent("merge.out")
+    let merging = Date()
+    let merge = try Self.run(
+      [
+        "sbatch", "--wait", "--chdir=\(EndToEndTests.root.path)", "--output=\(mergeLog.path)",
+        "--export=ALL,CAPSIM=\(EndToEndTests.binary.path),CAPSIM_PARTS=\(parts.path)",
+        "distributed/slurm/merge.sbatch", "--format", "json", "--db", mergedDB, "--quiet",
+      ], environment: slurm)
+    let mergeSeconds = Date().timeIntervalSince(merging)
+    let merged = (try? String(contentsOf: mergeLog, encoding: .utf8)) ?? ""
+    #expect(merge.status == 0, "sbatch: \(merge.stdout) \(merge.stderr)\nmerge log:\n\(merged)")
     let single = try EndToEndTests.capsim(["sweep"] + sweep + ["--format", "json", "--db", singleDB, "--quiet"])
     #expect(single.status == 0, "\(single.stderr)")
 
     // Then the JSON is the same but for the wall clock, and so is every recorded run
-    #expect(try SweepTests.comparable(merged.stdout) == SweepTests.comparable(single.stdout))
+    #expect(try SweepTests.comparable(merged) == SweepTests.comparable(single.stdout))
     for run in 1...4 {
       #expect(try SweepTests.recorded(run, db: mergedDB) == SweepTests.recorded(run, db: singleDB), "run \(run)")
     }
     print(
-      "slurm: daemons up in \(String(format: "%.1f", startSeconds)) s, array of 3 shards done in \(String(format: "%.1f", arraySeconds)) s, test \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+      "slurm: daemons up in \(String(format: "%.1f", startSeconds)) s, array of 3 shards done in \(String(format: "%.1f", arraySeconds)) s, merge job in \(String(format: "%.1f", mergeSeconds)) s, test \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
     )
   }
 }
