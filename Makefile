@@ -1,7 +1,8 @@
 # capsim: the two commands of the README, and a few more.
 #   make run    install what is missing, build in release, validate and run the flagship scenario
 #   make test   install what is missing (with headless Chromium for the report test and Node.js to
-#               check generated k6 scripts), run the whole test suite
+#               check generated k6 scripts), run the whole test suite; the Slurm test starts (and
+#               stops) a single-node Slurm itself with scripts/slurm-single-node.sh
 #   make bench  the engine's speed on fixed workloads
 #   make schemas  regenerate schemas/*.schema.json from the readers' declarations
 

@@ -89,6 +89,9 @@ let package = Package(
       swiftSettings: optimized
     ),
 
+    /** Slices of independent work for N machines, their part files, and the fold back into one result. */
+    .target(name: "Sharding", exclude: ["README.md"]),
+
     // MARK: Load tests
 
     /** k6 scripts that replay a platform territory's demand, mix and objectives on the real platform. */
@@ -128,7 +131,7 @@ let package = Package(
       dependencies: [
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
-        "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Autoscaling",
+        "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Autoscaling", "Sharding",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
@@ -169,6 +172,7 @@ let package = Package(
     .testTarget(
       name: "KubernetesManifestTests", dependencies: ["ScenarioFile", "Autoscaling"], resources: [.copy("Fixtures")]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
+    .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),
     .testTarget(
       name: "LoadTestScriptTests", dependencies: ["LoadTestScript", "PlatformModel", "Demand", "SimRandom", "_TestSupport"]),
     .testTarget(

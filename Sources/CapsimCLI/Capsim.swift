@@ -19,12 +19,16 @@ package struct Capsim: ParsableCommand {
         capsim schema platform-scenario
         capsim analyze scenarios/jackson-tandem.yaml
         capsim run scenarios/platform-christmas-2026.yaml --fail-on-slo
+        capsim sweep scenarios/platform-normal-week.yaml --vary territories.DE.app.instances=2..4
         capsim runs
         capsim report latest
         capsim bench
       """ + "\n\n" + ExitStatus.summary,
     version: capsimVersion,
-    subcommands: [Run.self, Plan.self, Runs.self, Show.self, Diff.self, ReportCommand.self, Validate.self, Schema.self, Analyze.self, K6.self, AutoscalerCommand.self, Bench.self]
+    subcommands: [
+      Run.self, Plan.self, Sweep.self, Merge.self, Runs.self, Sweeps.self, Show.self, Diff.self, ReportCommand.self,
+      Validate.self, Schema.self, Analyze.self, K6.self, AutoscalerCommand.self, Bench.self,
+    ]
   )
 
   package init() {}

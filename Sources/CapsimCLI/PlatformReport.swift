@@ -132,9 +132,18 @@ struct PlatformReport {
     }
     let failed = verdicts.filter { $0.outcome == .fail }.count
     let marginal = verdicts.filter { $0.outcome == .marginal }.count
-    var summary = "\(verdicts.count - failed - marginal) met"
+    let waived = verdicts.filter { $0.outcome == .waived }
+    var summary = "\(verdicts.count - failed - marginal - waived.count) met"
     if marginal > 0 { summary += ", \(marginal) marginal (the confidence interval reaches past the target)" }
     if failed > 0 { summary += ", \(failed) FAILED" }
+    if !waived.isEmpty {
+      var reasons: [String] = []
+      for v in waived {
+        let text = "\(v.requestClass ?? "all"): \(v.note ?? "")"
+        if !reasons.contains(text) { reasons.append(text) }
+      }
+      summary += ", \(waived.count) waived (\(reasons.joined(separator: "; ")))"
+    }
     return "SLO verdicts (worst window: the \(Format.duration(scenario.seriesInterval)) window with the worst mean over replications, among windows with at least \(Int(PlatformResult.worstWindowMinimumRequests)) requests)\n"
       + table.render() + "\n" + summary
   }

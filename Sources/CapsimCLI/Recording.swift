@@ -79,6 +79,14 @@ final class Recording: @unchecked Sendable {
     }
   }
 
+  /// A run begun elsewhere, with the store's `beginSweep`: a point of a sweep, whose
+  /// recording listens for signals for all its runs.
+  init(store: ResultsStore, begun id: Int64, run: RunRecord) {
+    self.store = store
+    self.id = id
+    record = run
+  }
+
   /// Stores the results that `data` makes of the finished record; says so on stderr unless
   /// `quiet`.
   ///
@@ -138,6 +146,7 @@ final class Recording: @unchecked Sendable {
 
   /// Ctrl-C behaves as usual again once the run is recorded.
   private func stopListening() {
+    guard !signalSources.isEmpty else { return }  // a sweep's point: the sweep listens
     for source in signalSources { source.cancel() }
     signalSources = []
     signal(SIGINT, SIG_DFL)

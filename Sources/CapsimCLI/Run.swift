@@ -4,6 +4,7 @@ import PlatformModel
 import QueueingModel
 import RunRecords
 import ScenarioFile
+import Sharding
 import SimKernel
 
 /// `capsim run`: simulate a scenario and report what it measured.
@@ -53,8 +54,19 @@ struct Run: ParsableCommand {
   @Option(help: "Series table of a platform scenario: hour, day, week or none (default: day up to 31 days, else week).")
   var series: PlatformReport.SeriesGrouping?
 
+  @OptionGroup var sharding: ShardOptions
+
+  func validate() throws {
+    if sharding.shard != nil && failOnSLO {
+      throw ValidationError("a shard judges nothing: give --fail-on-slo to 'capsim merge', which folds the parts")
+    }
+  }
+
   func run() throws {
     if ScenarioFile.isPlatformScenario(path: scenario) { return try runPlatform() }
+    if sharding.shard != nil {
+      throw ValidationError("--shard takes a platform scenario; '\(scenario)' is a queueing-network scenario")
+    }
     let (loaded, warnings) = try loadScenario(scenario, settings: experiment.settings)
     let s = experiment.apply(to: loaded)
     if !quiet { printWarnings(warnings) }
@@ -82,6 +94,7 @@ struct Run: ParsableCommand {
 
 extension Run {
   func runPlatform() throws {
+    if let shard = sharding.shard { return try runShard(shard) }
     let (loaded, warnings) = try loadPlatformScenario(scenario, settings: experiment.settings)
     let s = experiment.apply(to: loaded)
     if !quiet { printWarnings(warnings) }
@@ -101,7 +114,17 @@ extension Run {
       }
     }
     progress.finish()
-    let grouping = series ?? (s.horizon <= 31 * 86_400 ? .day : .week)
+    try Self.finish(
+      result, recording: recording, series: series, format: format, quiet: quiet, failOnSLO: failOnSLO, scenario: scenario)
+  }
+
+  /// Records the results of a platform run, prints them and judges them: what `capsim run`
+  /// does after simulating, and `capsim merge` after folding the run's shards.
+  static func finish(
+    _ result: PlatformResult, recording: Recording, series: PlatformReport.SeriesGrouping?, format: OutputFormat,
+    quiet: Bool, failOnSLO: Bool, scenario: String
+  ) throws {
+    let grouping = series ?? (result.scenario.horizon <= 31 * 86_400 ? .day : .week)
     let report = PlatformReport(result: result, series: grouping)
     let notRecorded = recording.complete(
       wallSeconds: result.wallSeconds, requests: result.replications.map(\.requests).reduce(0, +), quiet: quiet

@@ -74,7 +74,8 @@ extension RunData {
       return VerdictRecord(
         territory: v.territory, period: v.period, requestClass: v.requestClass ?? "all", objective: v.objective.rawValue,
         target: v.target, higherIsBetter: v.objective.higherIsBetter, mean: v.measured.mean, halfWidth: v.measured.halfWidth,
-        outcome: v.outcome.rawValue, worstWindowLocal: v.worstWindow.map { local(t, $0) }, worstValue: v.worstValue)
+        outcome: v.outcome.rawValue, worstWindowLocal: v.worstWindow.map { local(t, $0) }, worstValue: v.worstValue,
+        note: v.note)
     }
     var targets: [String: Double] = [
       "p95": s.objectives.p95, "peakP95": s.objectives.peakP95, "errorRate": s.objectives.errorRate,

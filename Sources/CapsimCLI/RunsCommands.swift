@@ -8,7 +8,7 @@ import RunRecords
 struct Runs: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "List the runs recorded in the results database.",
-    discussion: "Newest first: id, when, status (running, complete, failed, interrupted), scenario, seed, replications, requests and failed objectives.")
+    discussion: "Newest first: id, when, status (running, complete, failed, interrupted), scenario, seed, replications, requests, wall time, the sweep and point a run belongs to (SWEEP/POINT), and failed objectives.")
 
   @OptionGroup var database: DatabaseOptions
 
@@ -16,18 +16,19 @@ struct Runs: ParsableCommand {
   var limit = 50
 
   func run() throws {
-    let (runs, failedCounts) = try database.reading { store in
-      (try store.runs(limit: limit), try store.failedVerdictCounts())
+    let (runs, failedCounts, sweeps) = try database.reading { store in
+      (try store.runs(limit: limit), try store.failedVerdictCounts(), try store.sweepMembership())
     }
     guard !runs.isEmpty else {
       print("no runs recorded in \(database.db) yet: 'capsim run SCENARIO' records one")
       return
     }
-    var table = TextTable(columns: ["run", "started", "status", "scenario", "kind", "seed", "reps", "requests", "wall", "failed SLOs"])
+    var table = TextTable(columns: ["run", "started", "status", "scenario", "kind", "seed", "reps", "requests", "wall", "sweep", "failed SLOs"])
     for r in runs {
       table.add([
         String(r.id!), Self.timestamp(r.startedAt), r.status.rawValue, r.scenarioName, r.kind, String(r.seed), String(r.replications),
         r.requests.map { Format.count(Double($0)) } ?? "-", r.wallSeconds.map { Format.duration($0) } ?? "-",
+        sweeps[r.id!].map { "\($0.sweep)/\($0.point)" } ?? "-",
         r.kind == "platform" && r.status == .complete ? String(failedCounts[r.id!] ?? 0) : "-",
       ])
     }

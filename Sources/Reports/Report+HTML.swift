@@ -121,7 +121,8 @@ extension Report {
     let rows = verdicts.map { v in
       [
         HTML.name(v.territory), HTML.name(v.period), HTML.name(v.requestClass), HTML.escape(v.objective),
-        HTML.measured(VerdictText.measured(v)), HTML.escape(VerdictText.target(v)), HTML.outcomeBadge(v.outcome),
+        HTML.measured(VerdictText.measured(v)), HTML.escape(VerdictText.target(v)),
+        HTML.outcomeBadge(v.outcome) + (v.note.map { "<br><span class=\"muted\">\(HTML.escape($0))</span>" } ?? ""),
         HTML.escape(VerdictText.worst(v)),
       ]
     }

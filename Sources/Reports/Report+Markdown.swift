@@ -104,6 +104,13 @@ enum Markdown {
         ]
       })
     out += hiddenNote(verdicts.filter { $0.requestClass != "all" && VerdictText.rank($0.outcome) == 0 })
+    // A waived class says why, once.
+    var waivers: [String] = []
+    for v in verdicts where v.outcome.lowercased() == "waived" {
+      let line = "- \(escape(v.territory)) \(escape(v.requestClass)): waived, \(escape(v.note ?? "no reason given"))"
+      if !waivers.contains(line) { waivers.append(line) }
+    }
+    if !waivers.isEmpty { out += "\n" + waivers.joined(separator: "\n") + "\n" }
     return out
   }
 

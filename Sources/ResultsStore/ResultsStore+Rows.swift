@@ -116,13 +116,13 @@ extension ResultsStore {
       sql: """
         INSERT INTO verdict (
           run_id, territory, period, request_class, objective, target, higher_is_better, mean,
-          half_width, outcome, worst_window_local, worst_value)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          half_width, outcome, worst_window_local, worst_value, note)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
     for v in verdicts {
       try statement.execute(arguments: [
         runID, v.territory, v.period, v.requestClass, v.objective, v.target, v.higherIsBetter, v.mean,
-        v.halfWidth, v.outcome, v.worstWindowLocal, v.worstValue,
+        v.halfWidth, v.outcome, v.worstWindowLocal, v.worstValue, v.note,
       ])
     }
   }
@@ -139,7 +139,7 @@ extension ResultsStore {
       halfWidth: try row.decode(forColumn: "half_width"),
       outcome: try row.decode(forColumn: "outcome"),
       worstWindowLocal: try row.decode(forColumn: "worst_window_local"),
-      worstValue: try row.decode(forColumn: "worst_value"))
+      worstValue: try row.decode(forColumn: "worst_value"), note: try row.decode(forColumn: "note"))
   }
 
   static func insertCosts(_ costs: [CostRecord], runID: Int64, _ db: Database) throws {

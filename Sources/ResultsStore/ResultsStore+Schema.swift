@@ -137,6 +137,69 @@ extension ResultsStore {
           """)
     }
 
+    // Named, not numbered: branches add migrations side by side, and the order is fixed when
+    // they are merged.
+    migrator.registerMigration("sweeps: grids of runs") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE sweep (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            capsim_version TEXT NOT NULL,
+            scenario_name TEXT NOT NULL,
+            scenario_path TEXT NOT NULL,
+            scenario_hash TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            axes TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            replications INTEGER NOT NULL,
+            points INTEGER NOT NULL,
+            shards INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            wall_seconds REAL
+          );
+
+          CREATE TABLE sweep_point (
+            sweep_id INTEGER NOT NULL REFERENCES sweep(id) ON DELETE CASCADE,
+            point INTEGER NOT NULL,
+            run_id INTEGER NOT NULL UNIQUE REFERENCES run(id) ON DELETE CASCADE,
+            point_values TEXT NOT NULL,
+            PRIMARY KEY (sweep_id, point)
+          );
+          """)
+    }
+
+    // A request class may be waived (not judged, with a reason): the outcome check of v1 did
+    // not know 'waived', and SQLite cannot change a CHECK in place, so the table is rebuilt.
+    migrator.registerMigration("verdicts: waived, with a note") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE verdict_new (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            territory TEXT NOT NULL,
+            period TEXT NOT NULL,
+            request_class TEXT NOT NULL,
+            objective TEXT NOT NULL,
+            target REAL,
+            higher_is_better INTEGER NOT NULL CHECK (higher_is_better IN (0, 1)),
+            mean REAL,
+            half_width REAL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('pass', 'marginal', 'fail', 'info', 'waived')),
+            worst_window_local TEXT,
+            worst_value REAL,
+            note TEXT
+          );
+          INSERT INTO verdict_new (
+            id, run_id, territory, period, request_class, objective, target, higher_is_better, mean,
+            half_width, outcome, worst_window_local, worst_value)
+          SELECT id, run_id, territory, period, request_class, objective, target, higher_is_better, mean,
+            half_width, outcome, worst_window_local, worst_value FROM verdict;
+          DROP TABLE verdict;
+          ALTER TABLE verdict_new RENAME TO verdict;
+          CREATE INDEX verdict_on_run ON verdict(run_id);
+          """)
+    }
+
     return migrator
   }
 }

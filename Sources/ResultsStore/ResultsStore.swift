@@ -17,7 +17,7 @@ package struct ResultsStore: Sendable {
   package static let busyTimeout: TimeInterval = 10
 
   package let path: String
-  private let pool: DatabasePool
+  let pool: DatabasePool
 
   /// Opens (creating if needed) and migrates the database, then marks runs of dead processes.
   ///

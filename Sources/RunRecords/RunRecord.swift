@@ -134,15 +134,19 @@ package struct VerdictRecord: Codable, Sendable, Hashable {
   package var higherIsBetter: Bool
   package var mean: Double
   package var halfWidth: Double?
-  /// pass, marginal, fail, info.
+  /// pass, marginal, fail, info, waived.
   package var outcome: String
   package var worstWindowLocal: String?
   package var worstValue: Double?
+  /// Why a waived verdict is not judged.
+  package var note: String?
 
   package init(
     territory: String, period: String, requestClass: String, objective: String, target: Double?, higherIsBetter: Bool,
-    mean: Double, halfWidth: Double?, outcome: String, worstWindowLocal: String?, worstValue: Double?
+    mean: Double, halfWidth: Double?, outcome: String, worstWindowLocal: String?, worstValue: Double?,
+    note: String? = nil
   ) {
+    self.note = note
     self.territory = territory
     self.period = period
     self.requestClass = requestClass

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import Planning
+import PlatformModel
+import Sharding
+
+/// `capsim merge`: folds the part files of a sharded `run` or `sweep` into its results.
+struct Merge: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Fold the part files of 'capsim run|sweep --shard I/N' into the results one machine would produce.",
+    discussion: """
+      Checks that the parts belong together (same command, scenario and topology contents, \
+      settings, axes, seed, replications and capsim version) and that each of the N shards is \
+      there once, then reloads the scenario from its path (run merge from the folder the \
+      shards ran in; its files must not have changed) and produces what the unsharded command \
+      would have: the same table or JSON, and the same recorded run (or sweep of runs), byte \
+      for byte except the wall-clock fields (wall_seconds, started_at, ended_at) and the host \
+      and process of the record.
+
+      Exit status: 0 merged, 1 the parts do not belong together or the scenario changed, 3 \
+      --fail-on-slo found a failed objective (run), 5 the results database cannot be used.
+
+      Examples:
+        capsim merge parts/*.json
+        capsim merge sweep-part-0.json sweep-part-1.json sweep-part-2.json --format json --report reports/sweep
+      """)
+
+  @Argument(help: "The part files, one per shard, in any order.", completion: .file(extensions: ["json"]))
+  var parts: [String]
+
+  @Option(help: "Output format: table or json.")
+  var format: OutputFormat = .table
+
+  @Option(help: "Series table of a merged run: hour, day, week or none (as for capsim run).")
+  var series: PlatformReport.SeriesGrouping?
+
+  @Flag(help: "Exit with status 3 when a service level objective of a merged run fails.")
+  var failOnSLO = false
+
+  @Option(help: "Also write a merged sweep's HTML report into this folder.")
+  var report: String?
+
+  @Flag(help: "Nothing on stderr but errors.")
+  var quiet = false
+
+  @OptionGroup var database: DatabaseOptions
+
+  func validate() throws {
+    if parts.isEmpty { throw ValidationError("give the part files, such as parts/*.json") }
+  }
+
+  func run() throws {
+    let folded = try fold()
+    let field = Dictionary(folded.work.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+    func decoded<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
+      guard let text = field[name], let value = try? JSONDecoder().decode(type, from: Data(text.utf8)) else {
+        throw fail("the parts have no readable '\(name)'", status: ExitStatus.failure)
+      }
+      return value
+    }
+    guard let command = field["command"], command == "run" || command == "sweep", let path = field["scenario"],
+      let seed = field["seed"].flatMap(UInt64.init), let replications = field["replications"].flatMap(Int.init)
+    else {
+      throw fail("the parts do not say what they are part of (command, scenario, seed, replications)", status: ExitStatus.failure)
+    }
+    // Each axis is [key, values...]; a part edited into something else fails the comparison below.
+    let axes = try decoded("axes", as: [[String]].self).compactMap { a in
+      a.first.map { Grid.Axis(key: $0, values: Array(a.dropFirst())) }
+    }
+    if command == "run" && report != nil {
+      throw ValidationError("--report is for merged sweeps; report a merged run with 'capsim report latest'")
+    }
+    if command == "sweep" && failOnSLO {
+      throw ValidationError("--fail-on-slo is for merged runs; a sweep's points are meant to differ")
+    }
+    let work = try SweepWork.load(
+      command: command, path: path, settings: try decoded("settings", as: [String].self), grid: Grid(axes: axes),
+      seed: seed, replications: replications, quiet: quiet)
+    // The files as they are now must be the files the shards read.
+    for (here, there) in zip(work.fields, folded.work) where here != there {
+      throw fail(
+        "the parts were made with \(there.name) \(there.value), but here \(here.name) is \(here.value)\(here.name.hasSuffix("sha256") ? " (the file changed since the shards ran)" : "")",
+        status: ExitStatus.failure)
+    }
+
+    if command == "run" {
+      let items = folded.results[0]
+      let result = PlatformResult(
+        work.scenarios[0], replications: items.map(\.replication), wallSeconds: folded.wallSeconds)
+      let recording = try Recording(store: database.open(), run: work.records[0])
+      return try Run.finish(
+        result, recording: recording, series: series, format: format, quiet: quiet, failOnSLO: failOnSLO, scenario: path)
+    }
+    let recording = try SweepRecording(store: database.open(), work: work, shards: folded.shardCount, startedAt: Date())
+    let gatherer = SweepGatherer(work: work, recording: recording)
+    for (p, replications) in folded.results.enumerated() {
+      for (r, item) in replications.enumerated() { gatherer.add(WorkItem(point: p, replication: r), item) }
+    }
+    try Sweep.finish(
+      gatherer, wallSeconds: folded.wallSeconds, format: format, report: report, database: database, quiet: quiet)
+  }
+
+  /// Reads the parts and folds them; a part that cannot be read, or parts that do not belong
+  /// together, are an error (status 1) naming the files.
+  func fold() throws -> (work: [Part<SimulatedItem>.Field], results: [[SimulatedItem]], wallSeconds: Double, shardCount: Int) {
+    var read: [(file: String, part: Part<SimulatedItem>)] = []
+    do {
+      for file in parts {
+        guard let data = FileManager.default.contents(atPath: file) else {
+          throw fail("cannot read part file \(file)", status: ExitStatus.failure)
+        }
+        read.append((file, try Part<SimulatedItem>.decode(data, file: file)))
+      }
+      let folded = try Part<SimulatedItem>.fold(read)
+      return (folded.work, folded.results, folded.wallSeconds, read[0].part.shard.count)
+    } catch let error as ShardingError {
+      throw fail(error.description, status: ExitStatus.failure)
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import Dispatch
+import Foundation
+import PlatformModel
+import ResultsStore
+import RunRecords
+
+/// A sweep in progress in the results database: the sweep and a run per point begun at once
+/// (so run ids follow the points), each point's run completed as soon as its replications are
+/// in, and on SIGINT or SIGTERM every run not yet complete marked interrupted.
+final class SweepRecording: @unchecked Sendable {
+  let store: ResultsStore
+  let sweepID: Int64
+  let runIDs: [Int64]
+  private let records: [RunRecord]
+  private let lock = NSLock()
+  private var problems: [String] = []
+  private var signalSources: [DispatchSourceSignal] = []
+
+  /// Begins the sweep and its runs (status 5 if the database cannot be written).
+  init(store: ResultsStore, work: SweepWork, shards: Int, startedAt: Date) throws {
+    self.store = store
+    records = work.records
+    let sweep = SweepRecord(
+      capsimVersion: capsimVersion, scenarioName: work.name, scenarioPath: work.path,
+      scenarioHash: work.records[0].scenarioHash, settings: work.settings,
+      axes: work.grid.axes.map { SweepRecord.Axis(key: $0.key, values: $0.values) }, seed: work.seed,
+      replications: work.replications, points: work.points, shards: shards, startedAt: startedAt)
+    do {
+      (sweepID, runIDs) = try store.beginSweep(
+        sweep, runs: work.records, values: (0..<work.points).map(work.grid.values(at:)))
+    } catch {
+      throw fail(
+        "cannot record the sweep in results database \(store.path): \(ResultsStore.reason(error)); not run",
+        status: ExitStatus.databaseUnusable)
+    }
+    listen()
+  }
+
+  /// Stores point `p`'s results; a failure is kept for `finish` (the results are saved beside
+  /// the database, as for a run).
+  func complete(point p: Int, result: PlatformResult, verdicts: [Verdict], seconds: Double) {
+    let recording = Recording(store: store, begun: runIDs[p], run: records[p])
+    let problem = recording.complete(
+      wallSeconds: seconds, requests: result.replications.map(\.requests).reduce(0, +), quiet: true
+    ) { RunData.platform(result, verdicts: verdicts, run: $0) }
+    if let problem { lock.withLock { problems.append(problem) } }
+  }
+
+  /// Records the sweep's wall time and stops listening for signals; returns what could not be
+  /// recorded (nothing when all went well).
+  func finish(wallSeconds: Double, quiet: Bool) -> [String] {
+    try? store.endSweep(sweepID, wallSeconds: wallSeconds)
+    for source in signalSources { source.cancel() }
+    signalSources = []
+    signal(SIGINT, SIG_DFL)
+    signal(SIGTERM, SIG_DFL)
+    let problems = lock.withLock { self.problems }
+    if !quiet && problems.isEmpty, let first = runIDs.first, let last = runIDs.last {
+      printToStandardError("recorded as sweep \(sweepID) (runs \(first)-\(last)) in \(store.path)")
+    }
+    return problems
+  }
+
+  private func listen() {
+    let (store, sweepID, runIDs) = (self.store, self.sweepID, self.runIDs)
+    for signal in [SIGINT, SIGTERM] {
+      Foundation.signal(signal, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+      source.setEventHandler {
+        let message = signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)"
+        // Only runs still running change: completed points stay complete.
+        for id in runIDs { try? store.end(id, status: .interrupted, message: message) }
+        FileHandle.standardError.write(
+          Data("\ncapsim: sweep \(sweepID): runs not complete marked interrupted in \(store.path)\n".utf8))
+        exit((signal == SIGINT ? ExitStatus.interrupted : ExitStatus.terminated).rawValue)
+      }
+      source.resume()
+      signalSources.append(source)
+    }
+  }
+}
