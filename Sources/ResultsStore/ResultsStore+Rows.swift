@@ -112,6 +112,7 @@ extension ResultsStore {
   }
 
   static func insertVerdicts(_ verdicts: [VerdictRecord], runID: Int64, _ db: Database) throws {
+    guard !verdicts.isEmpty else { return }
     let statement = try db.cachedStatement(
       sql: """
         INSERT INTO verdict (

@@ -234,6 +234,47 @@ import Testing
     }
   }
 
+  /// The waiver migration rebuilds the verdict table: rows written before it read back whole,
+  /// with no note, and a waived verdict with its note can be written after it.
+  @Test func verdictsWrittenBeforeWaiversKeepAndWaiversLand() throws {
+    try withTemporaryDatabase { path in
+      // Given a database one migration short of waivers, with a verdict written as it would
+      let identifiers = ResultsStore.migrationIdentifiers
+      let waivers = try #require(identifiers.firstIndex { $0.hasPrefix("verdicts: waived") })
+      let old = try ResultsStore(path: path, migratedUpTo: identifiers[waivers - 1])
+      let run = sampleRun(name: "before waivers")
+      let id = try old.begin(run)
+      let queue = try DatabaseQueue(path: path)
+      try queue.write { db in
+        try db.execute(
+          sql: """
+            INSERT INTO verdict (run_id, territory, period, request_class, objective, target, higher_is_better,
+              mean, half_width, outcome, worst_window_local, worst_value)
+            VALUES (?, 'DE', 'normal', 'all', 'p95 latency', 0.2, 0, 0.15, 0.01, 'pass', NULL, NULL)
+            """, arguments: [id])
+      }
+      try queue.close()
+
+      // When the current capsim opens it and records a waived verdict
+      let store = try ResultsStore(path: path)
+      let kept = try #require(try store.data(id)?.verdicts.first)
+      var data = sampleData(for: run, points: 1)
+      data.verdicts = [
+        VerdictRecord(
+          territory: "DE", period: "normal", requestClass: "report", objective: "p95 latency", target: 0.2,
+          higherIsBetter: false, mean: 0.6, halfWidth: 0.01, outcome: "waived", worstWindowLocal: nil, worstValue: nil,
+          note: "reports move to a queue in Q2")
+      ]
+      let newID = try store.begin(sampleRun(name: "with a waiver"))
+      try store.complete(newID, data: data)
+
+      // Then the old verdict reads back with no note, and the waiver with its note
+      #expect(kept.outcome == "pass" && kept.note == nil && kept.mean == 0.15)
+      #expect(try store.data(newID)?.verdicts == data.verdicts)
+      #expect(try store.integrityCheck() == ["ok"])
+    }
+  }
+
   @Test func databaseOfTheSecondSchemaKeepsItsCompleteRunsAndGetsEvents() throws {
     try withTemporaryDatabase { path in
       // Given a database that capsim left at v2 (no events), with a complete run in it
@@ -244,6 +285,7 @@ import Testing
       let id = try old.begin(run)
       var data = sampleData(for: run, points: 12)
       data.events = []
+      data.verdicts = []  // today's verdict rows have a note, which v2 did not (see the waiver test)
       try old.complete(id, data: data)
 
       // When the current capsim opens it

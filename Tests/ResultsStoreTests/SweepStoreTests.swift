@@ -80,8 +80,9 @@ import Testing
   @Test func aDatabaseWithoutSweepsIsMigrated() throws {
     try withDatabase { path in
       let identifiers = ResultsStore.migrationIdentifiers
-      #expect(identifiers.last == "sweeps: grids of runs")
-      let before = identifiers[identifiers.count - 2]
+      let sweeps = try #require(identifiers.firstIndex(of: "sweeps: grids of runs"))
+      #expect(identifiers.firstIndex { $0.hasPrefix("v3") }.map { $0 < sweeps } == true)
+      let before = identifiers[sweeps - 1]
       let old = try ResultsStore(path: path, migratedUpTo: before)
       let id = try old.begin(run([]))
       let store = try ResultsStore(path: path)
