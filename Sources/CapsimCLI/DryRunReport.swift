@@ -1,5 +1,6 @@
 import Autoscaling
 import Foundation
+import RunRecords
 
 /// `capsim autoscaler dry-run` output: one row (or JSON object) per sync.
 struct DryRunReport {

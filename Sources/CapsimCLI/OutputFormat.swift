@@ -47,17 +47,3 @@ extension Double {
   }
 }
 
-/// An optional that a JSON object always has as a key, null when nil: the synthesized
-/// `Encodable` would leave the key out, and the documented fields (README, "JSON output") must
-/// all be there for a program to read.
-@propertyWrapper
-struct Nullable<Value: Encodable>: Encodable {
-  var wrappedValue: Value?
-
-  init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
-
-  func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
-  }
-}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Demand
 import Foundation
 import PlatformModel
+import RunRecords
 import SimStatistics
 
 /// What `capsim run` prints for a platform scenario: per territory and period the measured
@@ -151,13 +152,15 @@ struct PlatformReport {
   func costTable() -> String {
     var table = TextTable(columns: [
       "territory", "instances (start)", "mean", "most", "instance-hours", "app cost", "database nodes", "database cost", "total",
+      "per 30 days",
     ])
+    let hours = scenario.horizon / 3_600
     let db = result.databaseCost()
     for (t, territory) in scenario.platform.territories.enumerated() {
       let windows = replications.flatMap { $0.territories[t].windows }
       let mean = windows.isEmpty ? 0 : windows.map { $0.instances * ($0.end - $0.start) }.reduce(0, +) / windows.map { $0.end - $0.start }.reduce(0, +)
       let most = windows.map(\.instances).max() ?? 0
-      let hours = Estimate(replications.map { $0.territories[t].cost.instanceHours })
+      let instanceHours = Estimate(replications.map { $0.territories[t].cost.instanceHours })
       let appCost = Estimate(replications.map { $0.territories[t].cost.instanceCost })
       let nodes = scenario.platform.databases.indices.filter { n in
         PlatformRun.home(of: n, scenario.platform) == t
@@ -166,11 +169,12 @@ struct PlatformReport {
       let money = { (x: Double) in String(format: "%.2f %@", x, territory.currency) }
       table.add([
         territory.name, String(territory.app.instances), String(format: "%.1f", mean), String(format: "%.1f", most),
-        Format.estimate(hours) { String(format: "%.0f", $0) }, money(appCost.mean), String(nodes.count), money(dbCost),
-        money(appCost.mean + dbCost),
+        Format.estimate(instanceHours) { String(format: "%.0f", $0) }, money(appCost.mean), String(nodes.count), money(dbCost),
+        money(appCost.mean + dbCost), hours > 0 ? money((appCost.mean + dbCost) / hours * CostRecord.thirtyDays) : "-",
       ])
     }
-    return "capacity and cost over \(Format.duration(scenario.horizon))\n" + table.render()
+    return "capacity and cost over the run (\(Format.duration(scenario.horizon))); per 30 days: the run's pace for 30 days\n"
+      + table.render()
   }
 
   func nodeTable() -> String {

@@ -119,10 +119,21 @@ extension RunData {
         out.append(
           CostRecord(
             territory: territory.name, month: month, currency: territory.currency, instanceHours: h.instances,
-            instanceCost: h.instances * territory.app.pricePerHour, databaseNodeHours: nodeHours, databaseCost: nodeCost))
+            instanceCost: h.instances * territory.app.pricePerHour, databaseNodeHours: nodeHours, databaseCost: nodeCost,
+            spanHours: h.span, monthHours: s.demand[t].calendar.flatMap { Self.hours(ofMonth: month, $0) }))
       }
     }
     return out
+  }
+
+  /// Hours of a local calendar month ("2026-03": 743, a daylight-saving spring), or nil.
+  static func hours(ofMonth month: String, _ calendar: DemandCalendar) -> Double? {
+    let parts = month.split(separator: "-").compactMap { Int($0) }
+    guard parts.count == 2 else { return nil }
+    let (year, m) = (parts[0], parts[1])
+    let first = DemandCalendar.instant(CivilDate(year, m, 1), in: calendar.timeZone)
+    let next = DemandCalendar.instant(m == 12 ? CivilDate(year + 1, 1, 1) : CivilDate(year, m + 1, 1), in: calendar.timeZone)
+    return next.timeIntervalSince(first) / 3_600
   }
 
   /// End-to-end and per-station series of a queueing-network run.

@@ -1,5 +1,6 @@
 import Foundation
 import QueueingModel
+import RunRecords
 import ScenarioFile
 import SimStatistics
 

@@ -94,15 +94,20 @@ struct Show: ParsableCommand {
       out += "\n\nSLO verdicts\n" + table.render()
     }
     if !data.costs.isEmpty {
-      var table = TextTable(columns: ["territory", "month", "instance-hours", "app cost", "database cost", "total"])
+      var table = TextTable(columns: [
+        "territory", "month", "hours run", "instance-hours", "app cost", "database cost", "total", "per 30 days",
+        "per calendar month",
+      ])
       for c in data.costs {
         let money = { (x: Double) in String(format: "%.2f %@", x, c.currency) }
         table.add([
-          c.territory, c.month, String(format: "%.0f", c.instanceHours), money(c.instanceCost), money(c.databaseCost),
-          money(c.instanceCost + c.databaseCost),
+          c.territory, c.month, c.spanHours.map { String(format: "%.0f", $0) } ?? "-", String(format: "%.0f", c.instanceHours),
+          money(c.instanceCost), money(c.databaseCost), money(c.instanceCost + c.databaseCost),
+          c.per30Days.map(money) ?? "-", c.perCalendarMonth.map(money) ?? "-",
         ])
       }
-      out += "\n\ncost per month\n" + table.render()
+      out += "\n\ncost over the run, by calendar month (total: what the run's hours in that month cost; "
+      out += "per 30 days and per calendar month: that pace kept up)\n" + table.render()
     }
     return out
   }

@@ -1,5 +1,6 @@
 import Foundation
 import PlatformModel
+import RunRecords
 
 /// What a sweep found at one point.
 struct SweepPointResult {

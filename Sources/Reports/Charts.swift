@@ -241,7 +241,7 @@ enum Charts {
       }
     }
     return SVGBarChart(
-      title: "Cost per month (\(currency))", unit: currency, categories: months.map(monthLabel), segments: segments,
+      title: "Cost over the run by calendar month (\(currency))", unit: currency, categories: months.map(monthLabel), segments: segments,
       values: values)
   }
 

@@ -43,7 +43,7 @@ extension Report {
     body += "<section>\n<h2 id=\"verdicts\">SLO verdicts</h2>\n" + verdictTable(data.verdicts) + "</section>\n"
     body += "<section>\n<h2 id=\"capacity\">Capacity by territory and season</h2>\n" + capacityTable(index)
     body += "</section>\n"
-    body += "<section>\n<h2 id=\"costs\">Cost per month</h2>\n" + costSection(data.costs) + "</section>\n"
+    body += "<section>\n<h2 id=\"costs\">Cost over the run, and per 30 days</h2>\n" + costSection(data.costs) + "</section>\n"
     body += runDetails(data.run)
     return HTML.page(title: title(data.run), body: body)
   }
@@ -172,23 +172,33 @@ extension Report {
     let rows = sorted.map { c in
       [
         HTML.name(Charts.monthLabel(c.month)), HTML.name(c.territory), HTML.name(c.currency),
+        c.spanHours.map { Format.grouped($0, decimals: 0) } ?? "–",
         Format.grouped(c.instanceHours, decimals: 1), Format.grouped(c.instanceCost, decimals: 2),
         Format.grouped(c.databaseNodeHours, decimals: 1), Format.grouped(c.databaseCost, decimals: 2),
         "<strong>\(Format.grouped(c.instanceCost + c.databaseCost, decimals: 2))</strong>",
+        c.per30Days.map { Format.grouped($0, decimals: 2) } ?? "–",
+        c.perCalendarMonth.map { Format.grouped($0, decimals: 2) } ?? "–",
       ]
     }
     var out = HTML.table(
-      ["Month", "Territory", "Currency", "Instance-hours", "Instance cost", "DB node-hours", "DB cost", "Total"],
-      rows, numeric: Set(3...7))
+      [
+        "Month", "Territory", "Currency", "Hours run", "Instance-hours", "Instance cost", "DB node-hours", "DB cost",
+        "Total", "Per 30 days", "Per calendar month",
+      ],
+      rows, numeric: Set(3...10),
+      caption:
+        "Total: what the run's hours in that month cost. Per 30 days and per calendar month: the run rate, that pace kept up for 30 days or for the whole month.")
     let totals = costTotals(costs)
     out += HTML.table(
-      ["Currency", "Instance cost", "Database cost", "Total"],
+      ["Currency", "Instance cost", "Database cost", "Total over the run", "Per 30 days"],
       totals.map { c, t in
         [
           HTML.name(c), Format.grouped(t.instance, decimals: 2), Format.grouped(t.database, decimals: 2),
           "<strong>\(Format.grouped(t.instance + t.database, decimals: 2))</strong>",
+          t.hours > 0 ? Format.grouped((t.instance + t.database) / t.hours * CostRecord.thirtyDays, decimals: 2) : "–",
         ]
-      }, numeric: [1, 2, 3], caption: "Totals over the run, per currency (no conversion between currencies)")
+      }, numeric: [1, 2, 3, 4],
+      caption: "Totals over the run, per currency (no conversion between currencies); per 30 days at the run's pace")
     for (currency, _) in totals {
       if let chart = Charts.costs(costs, currency: currency) { out += Charts.figure(chart) }
     }
@@ -196,12 +206,18 @@ extension Report {
   }
 
   /// Instance and database cost summed per currency, in order of currency name.
-  static func costTotals(_ costs: [CostRecord]) -> [(currency: String, totals: (instance: Double, database: Double))] {
-    var sums: [String: (instance: Double, database: Double)] = [:]
+  /// Instance and database cost summed per currency, in order of currency name, with the run's
+  /// hours (those of one territory: every territory of a currency runs the same hours; 0 when
+  /// the run did not record them).
+  static func costTotals(_ costs: [CostRecord]) -> [(currency: String, totals: (instance: Double, database: Double, hours: Double))] {
+    var sums: [String: (instance: Double, database: Double, hours: Double)] = [:]
+    var hours: [String: [String: Double]] = [:]
     for c in costs {
-      sums[c.currency, default: (0, 0)].instance += c.instanceCost
-      sums[c.currency, default: (0, 0)].database += c.databaseCost
+      sums[c.currency, default: (0, 0, 0)].instance += c.instanceCost
+      sums[c.currency, default: (0, 0, 0)].database += c.databaseCost
+      hours[c.currency, default: [:]][c.territory, default: 0] += c.spanHours ?? 0
     }
+    for currency in sums.keys { sums[currency]!.hours = hours[currency]?.values.max() ?? 0 }
     return sums.keys.sorted().map { ($0, sums[$0]!) }
   }
 

@@ -29,7 +29,7 @@ extension Report {
             Markdown.peak(f.replicaLag, Format.duration),
           ]
         }) + "\n"
-    out += "## Cost per month\n\n" + Markdown.costs(data.costs)
+    out += "## Cost over the run, and per 30 days\n\n" + Markdown.costs(data.costs)
     return out
   }
 }
@@ -146,17 +146,22 @@ enum Markdown {
   static func costs(_ costs: [CostRecord]) -> String {
     guard !costs.isEmpty else { return "No costs recorded.\n" }
     var out = table(
-      ["Month", "Territory", "Instances", "Database", "Total"],
+      ["Month", "Territory", "Instances", "Database", "Total", "Per 30 days"],
       costs.sorted { ($0.month, $0.territory) < ($1.month, $1.territory) }.map { c in
         [
           escape(Charts.monthLabel(c.month)), escape(c.territory), Format.money(c.instanceCost, escape(c.currency)),
           Format.money(c.databaseCost, escape(c.currency)),
           "**" + Format.money(c.instanceCost + c.databaseCost, escape(c.currency)) + "**",
+          c.per30Days.map { Format.money($0, escape(c.currency)) } ?? "–",
         ]
       })
-    out += "\n**Total:** "
+    out += "\n**Total over the run:** "
     out += Report.costTotals(costs).map { Format.money($0.totals.instance + $0.totals.database, escape($0.currency)) }
       .joined(separator: " · ")
+    let rates = Report.costTotals(costs).filter { $0.totals.hours > 0 }.map {
+      Format.money(($0.totals.instance + $0.totals.database) / $0.totals.hours * CostRecord.thirtyDays, escape($0.currency))
+    }
+    if !rates.isEmpty { out += "\n\n**Per 30 days at the run's pace:** " + rates.joined(separator: " · ") }
     return out + "\n"
   }
 }

@@ -65,8 +65,11 @@ struct Summary: Encodable {
     var period: String
   }
 
+  /// Per currency: over the run, and `per_30_days` the run rate (null when the run did not
+  /// record its hours).
   struct CostTotal: Encodable {
     var instance_hours, instance_cost, database_node_hours, database_cost, total: Double
+    @Nullable var per_30_days: Double?
   }
 
   /// A fault, capacity change or deployment; times are nil for random crashes.
@@ -115,7 +118,7 @@ struct Summary: Encodable {
       var t =
         costs[c.currency]
         ?? CostTotal(
-          instance_hours: 0, instance_cost: 0, database_node_hours: 0, database_cost: 0, total: 0)
+          instance_hours: 0, instance_cost: 0, database_node_hours: 0, database_cost: 0, total: 0, per_30_days: nil)
       t.instance_hours += c.instanceHours
       t.instance_cost += c.instanceCost
       t.database_node_hours += c.databaseNodeHours
@@ -128,6 +131,9 @@ struct Summary: Encodable {
       costs[k]!.instance_cost = Summary.cents(costs[k]!.instance_cost)
       costs[k]!.database_cost = Summary.cents(costs[k]!.database_cost)
       costs[k]!.total = Summary.cents(costs[k]!.total)
+    }
+    for (currency, t) in Report.costTotals(data.costs) where t.hours > 0 {
+      costs[currency]?.per_30_days = Summary.cents((t.instance + t.database) / t.hours * CostRecord.thirtyDays)
     }
     cost_totals = costs
     events = data.events.map {

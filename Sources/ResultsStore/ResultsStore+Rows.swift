@@ -144,17 +144,18 @@ extension ResultsStore {
   }
 
   static func insertCosts(_ costs: [CostRecord], runID: Int64, _ db: Database) throws {
+    guard !costs.isEmpty else { return }
     let statement = try db.cachedStatement(
       sql: """
         INSERT INTO cost (
           run_id, territory, month, currency, instance_hours, instance_cost, database_node_hours,
-          database_cost)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          database_cost, span_hours, month_hours)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
     for c in costs {
       try statement.execute(arguments: [
         runID, c.territory, c.month, c.currency, c.instanceHours, c.instanceCost, c.databaseNodeHours,
-        c.databaseCost,
+        c.databaseCost, c.spanHours, c.monthHours,
       ])
     }
   }
@@ -167,7 +168,8 @@ extension ResultsStore {
       instanceHours: try row.decode(Double?.self, forColumn: "instance_hours") ?? .nan,
       instanceCost: try row.decode(Double?.self, forColumn: "instance_cost") ?? .nan,
       databaseNodeHours: try row.decode(Double?.self, forColumn: "database_node_hours") ?? .nan,
-      databaseCost: try row.decode(Double?.self, forColumn: "database_cost") ?? .nan)
+      databaseCost: try row.decode(Double?.self, forColumn: "database_cost") ?? .nan,
+      spanHours: try row.decode(forColumn: "span_hours"), monthHours: try row.decode(forColumn: "month_hours"))
   }
 
   static func insertTargets(_ targets: [String: Double], runID: Int64, _ db: Database) throws {

@@ -200,6 +200,14 @@ extension ResultsStore {
           """)
     }
 
+    migrator.registerMigration("costs: hours of the run and of the month") { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE cost ADD COLUMN span_hours REAL;
+          ALTER TABLE cost ADD COLUMN month_hours REAL;
+          """)
+    }
+
     return migrator
   }
 }

@@ -165,18 +165,39 @@ package struct VerdictRecord: Codable, Sendable, Hashable {
 /// replications).
 package struct CostRecord: Codable, Sendable, Hashable {
   package var territory: String
-  /// "2026-12".
+  /// "2026-12" (local calendar month), or "run" without a calendar.
   package var month: String
   package var currency: String
+  /// What the run cost in that month: the part of the run that falls in it.
   package var instanceHours: Double
   package var instanceCost: Double
   package var databaseNodeHours: Double
   package var databaseCost: Double
+  /// Hours of the run in that month, and hours of the whole calendar month (743 or 745 with a
+  /// daylight-saving change); nil in runs recorded before they were kept.
+  package var spanHours: Double?
+  package var monthHours: Double?
+
+  /// Hours in the 30 days a monthly run rate is quoted for.
+  package static let thirtyDays = 720.0
+
+  /// The total at this month's pace for 30 days, or nil without the run's hours.
+  package var per30Days: Double? {
+    spanHours.flatMap { $0 > 0 ? (instanceCost + databaseCost) / $0 * Self.thirtyDays : nil }
+  }
+
+  /// The total at this month's pace for the whole calendar month, or nil.
+  package var perCalendarMonth: Double? {
+    guard let span = spanHours, span > 0, let month = monthHours else { return nil }
+    return (instanceCost + databaseCost) / span * month
+  }
 
   package init(
     territory: String, month: String, currency: String, instanceHours: Double, instanceCost: Double,
-    databaseNodeHours: Double, databaseCost: Double
+    databaseNodeHours: Double, databaseCost: Double, spanHours: Double? = nil, monthHours: Double? = nil
   ) {
+    self.spanHours = spanHours
+    self.monthHours = monthHours
     self.territory = territory
     self.month = month
     self.currency = currency

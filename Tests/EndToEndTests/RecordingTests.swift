@@ -57,7 +57,7 @@ import Testing
     #expect(failed.contains { $0.0 == "1" && $0.1 == 0 })
     let show = try EndToEndTests.capsim(["show", "2", "--db", db])
     #expect(show.stdout.contains("demand.A.growth=3"))
-    #expect(show.stdout.contains("SLO verdicts") && show.stdout.contains("cost per month"))
+    #expect(show.stdout.contains("SLO verdicts") && show.stdout.contains("cost over the run, by calendar month") && show.stdout.contains("per 30 days"))
     let json = try EndToEndTests.capsim(["show", "1", "--db", db, "--format", "json"])
     let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
     #expect((doc["series"] as? [Any])?.isEmpty == false)

@@ -133,17 +133,16 @@ enum Fixtures {
       for (month, hours) in instanceHours[territory]!.sorted(by: { $0.key < $1.key }) {
         let price = territory == "DE" ? 0.12 : 0.14
         let nodes = Double(1 + (o.replicas[territory]?.count ?? 0))
-        let nodeHours =
-          nodes
-          * Double(
-            series.filter {
-              $0.territory == territory && $0.tier == "all"
-                && $0.requestClass == "all" && $0.localStart.hasPrefix(month)
-            }.count)
+        let span = Double(
+          series.filter {
+            $0.territory == territory && $0.tier == "all" && $0.requestClass == "all" && $0.localStart.hasPrefix(month)
+          }.count)
+        let nodeHours = nodes * span
         costs.append(
           CostRecord(
             territory: territory, month: month, currency: currency[territory] ?? "EUR", instanceHours: hours,
-            instanceCost: hours * price, databaseNodeHours: nodeHours, databaseCost: nodeHours * 0.85))
+            instanceCost: hours * price, databaseNodeHours: nodeHours, databaseCost: nodeHours * 0.85, spanHours: span,
+            monthHours: month.hasSuffix("-11") ? 720 : 744))
       }
     }
 

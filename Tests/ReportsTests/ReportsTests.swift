@@ -31,11 +31,12 @@ private let chartTitles = [
     for t in ["DE", "CH"] {
       for title in chartTitles { #expect(html.contains("<figcaption>\(title) — \(t)</figcaption>"), "\(title) \(t)") }
     }
-    for section in ["At a glance", "SLO verdicts", "Capacity by territory and season", "Cost per month", "Run"] {
+    for section in ["At a glance", "SLO verdicts", "Capacity by territory and season", "Cost over the run, and per 30 days", "Run"] {
       #expect(html.contains(">\(section)</h2>"), "\(section)")
     }
-    #expect(html.contains("Cost per month (EUR)"))
-    #expect(html.contains("Cost per month (CHF)"))
+    #expect(html.contains("Cost over the run by calendar month (EUR)"))
+    #expect(html.contains("Cost over the run by calendar month (CHF)"))
+    #expect(html.contains("Per 30 days") && html.contains("Per calendar month"))
     #expect(html.contains("<title>capsim report: freshfoodz-winter</title>"))
   }
 
@@ -183,7 +184,8 @@ private let chartTitles = [
     #expect(md.contains("**1 FAIL**"))
     #expect(md.contains("12 per-class verdicts are not listed: 12 pass."))
     #expect(md.contains("## Key peaks"))
-    #expect(md.contains("## Cost per month"))
+    #expect(md.contains("## Cost over the run, and per 30 days"))
+    #expect(md.contains("**Per 30 days at the run's pace:**"))
     #expect(md.contains("EUR "))
     #expect(md.contains("CHF "))
   }
@@ -215,6 +217,8 @@ private let chartTitles = [
     let eur = data.costs.filter { $0.currency == "EUR" }.reduce(0) { $0 + $1.instanceCost + $1.databaseCost }
     #expect(abs((costs["EUR"]?["total"] ?? 0) - eur) < 1e-6)
     #expect(costs["CHF"] != nil)
+    // The run rate: the week's total at its pace for 30 days (720 h over the week's 168 h).
+    #expect(abs((costs["EUR"]?["per_30_days"] ?? 0) - (eur / 168 * 720)) < 0.01)
 
     let run = try #require(object["run"] as? [String: Any])
     #expect(run["scenario_name"] as? String == "freshfoodz-winter")
