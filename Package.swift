@@ -89,6 +89,9 @@ let package = Package(
       swiftSettings: optimized
     ),
 
+    /** The CI gate: a run against targets and a baseline, with more replications until the answer is clear. */
+    .target(name: "Gate", dependencies: ["PlatformModel", "SimStatistics"], exclude: ["README.md"]),
+
     // MARK: Load tests
 
     /** k6 scripts that replay a platform territory's demand, mix and objectives on the real platform. */
@@ -111,7 +114,7 @@ let package = Package(
     .target(
       name: "ScenarioFile",
       dependencies: [
-        "SimKernel", "QueueingModel", "Demand", "PlatformModel", "SimRandom", .product(name: "Yams", package: "Yams"),
+        "SimKernel", "QueueingModel", "Demand", "PlatformModel", "SimRandom", "Gate", .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["README.md"],
       swiftSettings: optimized
@@ -122,7 +125,7 @@ let package = Package(
       dependencies: [
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
-        "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript",
+        "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Gate",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
@@ -156,6 +159,7 @@ let package = Package(
       dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
+    .testTarget(name: "GateTests", dependencies: ["Gate", "PlatformModel", "SimRandom", "SimStatistics"]),
     .testTarget(
       name: "LoadTestScriptTests", dependencies: ["LoadTestScript", "PlatformModel", "Demand", "SimRandom", "_TestSupport"]),
     .testTarget(

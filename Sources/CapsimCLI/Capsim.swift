@@ -18,12 +18,13 @@ package struct Capsim: ParsableCommand {
         capsim validate scenarios/*.yaml topologies/*.yaml
         capsim analyze scenarios/jackson-tandem.yaml
         capsim run scenarios/platform-christmas-2026.yaml --fail-on-slo
+        capsim check scenarios/platform-normal-week.yaml --targets ci/targets.yaml --baseline ci/baseline.json
         capsim runs
         capsim report latest
         capsim bench
       """ + "\n\n" + ExitStatus.summary,
     version: capsimVersion,
-    subcommands: [Run.self, Plan.self, Runs.self, Show.self, Diff.self, ReportCommand.self, Validate.self, Analyze.self, K6.self, Bench.self]
+    subcommands: [Run.self, Plan.self, CheckCommand.self, Runs.self, Show.self, Diff.self, ReportCommand.self, Validate.self, Analyze.self, K6.self, Bench.self]
   )
 
   package init() {}

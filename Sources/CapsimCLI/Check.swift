@@ -1,0 +1,192 @@
+import ArgumentParser
+import Foundation
+import Gate
+import PlatformModel
+import ScenarioFile
+
+/// `capsim check`: the CI gate.
+struct CheckCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "Gate a change: platform scenarios against targets and a baseline, beyond the noise.",
+    discussion: """
+      Simulates each platform scenario and judges every row (objective x territory x period x \
+      request class) against the targets file and the baseline. A row fails when it clearly \
+      misses its target, or is clearly worse than the baseline by more than its tolerance; it \
+      passes when it clearly meets both; otherwise it is undecided and the replications are \
+      doubled (continuing the same random streams) until every row is decided, a row fails, or \
+      the budget (--max-replications, --max-seconds) is spent.
+
+      "Clearly" is a test over the replications: Student t against a target, Welch t against \
+      the baseline. False alarms are at most --alpha over every row and look together (Holm \
+      within a look, split evenly over the looks and scenarios); a row that truly misses passes \
+      with chance at most --beta.
+
+      The baseline is a JSON file this command wrote (--write-baseline, or --json: the same \
+      document), or a recorded run (--baseline-run). Writes JUnit XML (--junit), a Markdown \
+      summary for a pull request (--markdown) and JSON (--json, or --format json on stdout).
+
+      Exit status: 0 every row passed, 1 a target or regression failed (or a file has \
+      errors), 2 could not decide within the budget, 4 no such run, 5 the database is \
+      unusable, 64 usage.
+
+      Examples:
+        capsim check scenarios/platform-normal-week.yaml --replications 20 --write-baseline ci/baseline.json
+        capsim check scenarios/platform-normal-week.yaml --targets ci/targets.yaml --baseline ci/baseline.json \\
+          --junit check.xml --markdown check.md
+      """)
+
+  @Argument(help: "Platform scenario files (YAML).", completion: .file(extensions: ["yaml", "yml"]))
+  var scenarios: [String]
+
+  @Option(help: "Targets file (YAML): objectives, what they cover, per-class overrides, waivers.")
+  var targets: String?
+
+  @Option(help: "Baseline: a JSON document of an earlier check (--write-baseline or --json).")
+  var baseline: String?
+
+  @Option(help: "Baseline: a recorded run id (or latest), for a single scenario.")
+  var baselineRun: String?
+
+  @OptionGroup var database: DatabaseOptions
+
+  @OptionGroup var experiment: ExperimentOptions
+
+  @Option(help: "Replications a check may grow to while rows are undecided (default: 8x the first).")
+  var maxReplications: Int?
+
+  @Option(help: "Wall-clock budget in seconds: no look is started that would end after it.")
+  var maxSeconds: Double?
+
+  @Option(help: "Chance of a false alarm over the whole check (every row, look and scenario).")
+  var alpha = 0.01
+
+  @Option(help: "Chance that a row whose truth misses its target or tolerance passes.")
+  var beta = 0.05
+
+  @Option(help: "Write JUnit XML here: one test case per objective x territory x period x class.")
+  var junit: String?
+
+  @Option(help: "Write a Markdown summary here, for a pull-request comment.")
+  var markdown: String?
+
+  @Option(help: "Write the JSON document here (it can serve as a later check's --baseline).")
+  var json: String?
+
+  @Option(help: "Write the JSON document here as a baseline; with neither --targets nor a baseline, only measures.")
+  var writeBaseline: String?
+
+  @Option(help: "Output format on stdout: table or json.")
+  var format: OutputFormat = .table
+
+  @Flag(help: "Nothing on stderr but errors and warnings about the baseline.")
+  var quiet = false
+
+  func validate() throws {
+    if targets == nil && baseline == nil && baselineRun == nil && writeBaseline == nil {
+      throw ValidationError("nothing to check against: give --targets FILE, --baseline FILE or --baseline-run RUN (or --write-baseline FILE to measure one)")
+    }
+    if baseline != nil && baselineRun != nil { throw ValidationError("give --baseline or --baseline-run, not both") }
+    if baselineRun != nil && scenarios.count > 1 {
+      throw ValidationError("--baseline-run compares one scenario; a baseline JSON file (--baseline) can hold several")
+    }
+    if let r = experiment.replications, r < 2 { throw ValidationError("--replications must be at least 2 (an interval needs two)") }
+    if let m = maxReplications, m < (experiment.replications ?? 2) {
+      throw ValidationError("--max-replications must be at least --replications (and 2)")
+    }
+    if let s = maxSeconds, !(s > 0) { throw ValidationError("--max-seconds must be positive") }
+    for (name, value) in [("--alpha", alpha), ("--beta", beta)] where !(value > 0 && value < 0.5) {
+      throw ValidationError("\(name) must be between 0 and 0.5, found \(value)")
+    }
+  }
+
+  func run() throws {
+    var loaded: [(path: String, scenario: PlatformScenario)] = []
+    for path in scenarios {
+      guard ScenarioFile.isPlatformScenario(path: path) else {
+        throw ValidationError("'\(path)' is not a platform scenario (one with demand: per territory); check gates platform runs")
+      }
+      let (s, warnings) = try loadPlatformScenario(path, settings: experiment.settings)
+      if !quiet { printWarnings(warnings) }
+      loaded.append((path, experiment.apply(to: s)))
+    }
+    let targetSet = try targets.map { file in
+      try loadOrExit(file) { () throws(DiagnosticError) in
+        let all = loaded.map(\.scenario)
+        return try ScenarioFile.loadTargets(
+          path: file, territories: unique(all.flatMap { $0.platform.territories.map(\.name) }),
+          periods: unique(all.flatMap(\.periodNames)), classes: unique(all.flatMap { $0.platform.requestClasses.map(\.name) }))
+      }
+    }
+    if let targetSet, !quiet { printWarnings(targetSet.1) }
+    let baselines = try loadBaselines()
+
+    var parts: [CheckReport.Part] = []
+    for (path, s) in loaded {
+      let provenance = CheckReport.Provenance(path: path, scenario: s, settings: experiment.settings)
+      var warnings: [String] = []
+      var base: Baseline? = nil
+      if let baselines {
+        base = baselines.baseline(for: s.name)
+        if base == nil {
+          let message = "\(baselines.source) has no scenario '\(s.name)' (it has \(baselines.names.joined(separator: ", ")))"
+          guard targetSet != nil else { throw fail(message + "; write one with --write-baseline", status: ExitStatus.failure) }
+          warnings.append(message + ": judged against the targets only")
+        }
+      }
+      if let base { warnings += CheckReport.differences(base, provenance) }
+      let first = experiment.replications ?? max(5, s.replications)
+      let settings = CheckSettings(
+        replications: first, maxReplications: maxReplications ?? 8 * first, maxSeconds: maxSeconds,
+        alpha: alpha / Double(loaded.count), beta: beta, threads: experiment.workerThreads)
+      let check = Check(scenario: s, targets: targetSet?.0, baseline: base, settings: settings)
+      let name = s.name
+      let chatty = !quiet
+      let result = check.run { look in
+        if chatty { printToStandardError("check \(name): " + CheckReport.describe(look)) }
+      }
+      if let base { warnings += CheckReport.missing(base, result) }
+      if !quiet { for w in warnings { printToStandardError("warning: \(w)") } }
+      parts.append(CheckReport.Part(provenance: provenance, check: result, baseline: base, warnings: warnings))
+    }
+    let report = CheckReport(
+      parts: parts, targetsFile: targets, baselineSource: baselines?.source, alpha: alpha, beta: beta)
+    for (file, text) in [(junit, report.junit()), (markdown, report.markdown())] {
+      if let file { try write(text, to: file) }
+    }
+    let document = try report.json()
+    for file in [json, writeBaseline].compactMap({ $0 }) { try write(document, to: file) }
+    switch format {
+    case .json: print(document)
+    case .table: print(report.table())
+    }
+    switch report.outcome {
+    case .fail: throw ExitStatus.failure
+    case .undecided: throw ExitStatus.undecided
+    default: break
+    }
+  }
+
+  func unique(_ names: [String]) -> [String] {
+    var seen: Set<String> = []
+    return names.filter { seen.insert($0).inserted }
+  }
+
+  func write(_ text: String, to file: String) throws {
+    do {
+      try Data((text.hasSuffix("\n") ? text : text + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+    } catch {
+      throw fail("cannot write \(file): \(error.localizedDescription)", status: ExitStatus.failure)
+    }
+  }
+
+  /// The baselines of --baseline or --baseline-run, by scenario name.
+  func loadBaselines() throws -> CheckBaselines? {
+    if let file = baseline { return try CheckBaselines.read(file) }
+    if let run = baselineRun {
+      let data = try database.reading { try loadRun(run, in: $0) }
+      return try CheckBaselines.recorded(data, source: "run \(data.run.id ?? 0)")
+    }
+    return nil
+  }
+}
