@@ -27,9 +27,9 @@ enum SmallPlatform {
       requestClasses: [
         RequestClass(name: "api", cpu: api, queries: []), RequestClass(name: "export", cpu: export, queries: []),
       ])
-    // Mean CPU 0.9 x 45 ms + 0.1 x 90 ms = 49.5 ms; 24.24/s on 2 cores is 60% busy.
+    // Mean CPU 0.9 x 45 ms + 0.1 x 90 ms = 49.5 ms; 16.16/s on 2 cores is 40% busy.
     return PlatformScenario(
-      name: "small", platform: platform, demand: [TerritoryDemand(base: .rate(24.24), mix: [0.9, 0.1])],
+      name: "small", platform: platform, demand: [TerritoryDemand(base: .rate(16.16), mix: [0.9, 0.1])],
       horizon: 1_800, seriesInterval: 600, replications: replications, seed: seed)
   }
 }
