@@ -1,7 +1,7 @@
 # capsim: the two commands of the README, and a few more.
 #   make run    install what is missing, build in release, validate and run the flagship scenario
-#   make test   install what is missing (with headless Chromium for the report test and Node.js to
-#               check generated k6 scripts), run the whole test suite
+#   make test   install what is missing (with headless Chromium for the report test, Node.js to
+#               check generated k6 scripts and xmllint to validate JUnit XML), run the whole suite
 #   make bench  the engine's speed on fixed workloads
 
 SWIFT ?= swift
@@ -28,6 +28,7 @@ run: build
 test: deps
 	@scripts/install-chromium.sh
 	@scripts/install-node.sh
+	@scripts/install-xmllint.sh
 	$(SWIFT) build -c release --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test -c release --skip-build
 

@@ -149,7 +149,7 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(
-      name: "ScenarioFileTests", dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "_TestSupport"]),
+      name: "ScenarioFileTests", dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "Gate", "_TestSupport"]),
     .testTarget(
       name: "ResultsStoreTests",
       dependencies: ["ResultsStore", "RunRecords", .product(name: "GRDB", package: "GRDB.swift")]),

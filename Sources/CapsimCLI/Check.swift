@@ -79,7 +79,7 @@ struct CheckCommand: ParsableCommand {
   @Option(help: "Output format on stdout: table or json.")
   var format: OutputFormat = .table
 
-  @Flag(help: "Nothing on stderr but errors and warnings about the baseline.")
+  @Flag(help: "Nothing on stderr but errors: no progress, no warnings (the outputs keep them).")
   var quiet = false
 
   func validate() throws {
@@ -156,6 +156,7 @@ struct CheckCommand: ParsableCommand {
     }
     let document = try report.json()
     for file in [json, writeBaseline].compactMap({ $0 }) { try write(document, to: file) }
+    if let writeBaseline, !quiet { printToStandardError("wrote the baseline \(writeBaseline)") }
     switch format {
     case .json: print(document)
     case .table: print(report.table())

@@ -10,7 +10,7 @@ extension CheckReport {
     md += "\(Self.summary(rows)) (\(rows.count) rows"
     md += parts.count == 1 ? ")" : " in \(parts.count) scenarios)"
     md += ". A row fails when it is clearly past its target or clearly worse than the baseline beyond its tolerance;"
-    md += " false alarms at most \(Format.percent(alpha)) over every row and look.\n"
+    md += " false alarms at most \(Self.percent(alpha)) over every row and look.\n"
     if let t = targetsFile { md += "\nTargets: `\(Self.code(t))`." }
     if let b = baselineSource { md += (targetsFile == nil ? "\n" : " ") + "Baseline: `\(Self.code(b))`." }
     if targetsFile != nil || baselineSource != nil { md += "\n" }

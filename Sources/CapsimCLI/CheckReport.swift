@@ -87,7 +87,10 @@ struct CheckReport {
       out.append("the topology's text changed since the baseline (sha256 \(h.prefix(12)) -> \(p.topologyHash.prefix(12)))")
     }
     if b.settings != p.settings {
-      out.append("the baseline ran with --set \(b.settings.isEmpty ? "(none)" : b.settings.joined(separator: " ")), this check with \(p.settings.isEmpty ? "none" : p.settings.joined(separator: " "))")
+      func described(_ settings: [String]) -> String {
+        settings.isEmpty ? "without --set" : "with --set " + settings.joined(separator: " --set ")
+      }
+      out.append("the baseline ran \(described(b.settings)), this check \(described(p.settings))")
     }
     if let v = b.capsimVersion, v != capsimVersion { out.append("the baseline was made by capsim \(v), this is \(capsimVersion)") }
     if b.replications < 2 { out.append("the baseline has \(b.replications) replication: no spread, nothing to compare with") }
@@ -140,11 +143,13 @@ struct CheckReport {
       }
     }
     if let b = r.baseline {
-      let change = r.change.map { String(format: "%+.1f%%", $0 * 100) } ?? "no change measurable"
-      let against = "\(change) against the baseline's \(estimate(o, b)) (\(b.count) replications)"
-      let tolerance = "tolerance \(Format.percent(r.tolerance.relative)), at least \(value(o, r.allowance ?? 0))"
+      let against = "\(changeCell(r)) against the baseline's \(estimate(o, b)) (\(b.count) replications)"
+      let allowed = value(o, r.allowance ?? 0)
+      let tolerance =
+        r.allowance == r.tolerance.minimumChange
+        ? "minimum change that counts (\(allowed))" : "\(percent(r.tolerance.relative)) tolerance (\(allowed))"
       switch r.againstBaseline {
-      case .fail?: parts.append("\(against): worse beyond the \(tolerance), a regression")
+      case .fail?: parts.append("\(against): worse by more than the \(tolerance), a regression")
       case .pass?: parts.append("\(against): within the \(tolerance)")
       case .undecided?: parts.append("\(against): too close to the \(tolerance) to tell")
       default: parts.append(against)
@@ -160,10 +165,21 @@ struct CheckReport {
     return estimate(r.verdict.objective, b)
   }
 
+  /// Latencies change by a share of the baseline (+4.2%), error rates and availability by
+  /// percentage points (+0.013 points): a share of a tiny error rate says little.
   static func changeCell(_ r: Row) -> String {
-    guard r.baseline != nil else { return "-" }
-    return r.change.map { String(format: "%+.1f%%", $0 * 100) } ?? "-"
+    guard let b = r.baseline, r.verdict.measured.mean.isFinite else { return "-" }
+    switch r.verdict.objective {
+    case .errorRate, .availability:
+      let points = (r.verdict.measured.mean - b.mean) * 100
+      return String(format: "%+.3f points", abs(points) < 0.0005 ? 0 : points)
+    case .p95, .p99, .databaseP95:
+      return r.change.map { String(format: "%+.1f%%", $0 * 100) } ?? "-"
+    }
   }
+
+  /// 5%, 12.5%.
+  static func percent(_ x: Double) -> String { String(format: "%g%%", (x * 1e4).rounded() / 100) }
 
   static func decisionCell(_ d: Decision) -> String { d == .fail ? "FAIL" : d.rawValue }
 
@@ -191,7 +207,7 @@ struct CheckReport {
       for w in p.warnings { text += "\nwarning: \(w)" }
       out.append(text)
     }
-    out.append("capsim check: \(Self.decisionCell(outcome)): \(Self.summary(rows)); false alarms at most \(Format.percent(alpha)) over every row and look")
+    out.append("capsim check: \(Self.decisionCell(outcome)): \(Self.summary(rows)); false alarms at most \(Self.percent(alpha)) over every row and look")
     return out.joined(separator: "\n\n")
   }
 

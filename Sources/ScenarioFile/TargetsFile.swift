@@ -118,7 +118,7 @@ enum TargetsFile {
     o.peak = read("peak") { value($0, objective) }
     if let v = read("tolerance", PlatformScenarioFile.fraction) { o.tolerance.relative = v }
     if let v = read("minimumChange", { minimumChange($0, objective) }) { o.tolerance.minimumChange = v }
-    if o.peak != nil && o.target == nil, let n = mapping.keyNode("peak") {
+    if o.peak != nil && f["target"] == nil, let n = mapping.keyNode("peak") {
       n.error("a peak target needs a target at normal load too (target:)")
       ok = false
     }
