@@ -135,7 +135,7 @@ struct CheckCommand: ParsableCommand {
         }
       }
       if let base { warnings += CheckReport.differences(base, provenance) }
-      let first = experiment.replications ?? max(5, s.replications)
+      let first = min(experiment.replications ?? max(5, s.replications), maxReplications ?? .max)
       let settings = CheckSettings(
         replications: first, maxReplications: maxReplications ?? 8 * first, maxSeconds: maxSeconds,
         alpha: alpha / Double(loaded.count), beta: beta, threads: experiment.workerThreads)
@@ -146,6 +146,9 @@ struct CheckCommand: ParsableCommand {
         if chatty { printToStandardError("check \(name): " + CheckReport.describe(look)) }
       }
       if let base { warnings += CheckReport.missing(base, result) }
+      if result.rows.allSatisfy({ $0.decision == .info }), targetSet != nil || base != nil {
+        warnings.append("nothing was judged: no row has a target or a baseline row")
+      }
       if !quiet { for w in warnings { printToStandardError("warning: \(w)") } }
       parts.append(CheckReport.Part(provenance: provenance, check: result, baseline: base, warnings: warnings))
     }
