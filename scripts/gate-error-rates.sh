@@ -9,7 +9,8 @@
 #   scripts/gate-error-rates.sh [TRIALS]                    the small model (about 2 minutes)
 #   MODEL=freshfoodz-day scripts/gate-error-rates.sh 50     the FreshFoodz platform, one Monday
 #
-# Needs a release build (make build). Trials run JOBS at a time (default: the cores).
+# Needs a release build (make build). Trials run JOBS at a time (default: the cores). Checks
+# that did not end as they should are kept in KEEP (default gate-error-rates/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,10 @@ esac
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Checks that did not end as they should (identical code not passing, a regression not
+# caught) are kept here, to see which rows held them up.
+kept=${KEEP:-gate-error-rates}
+rm -rf "$kept"
 
 trial() {
   local i=$1 base=$((1000 + 2 * $1))
@@ -49,13 +54,15 @@ trial() {
     --json "$work/same-$i.json" --quiet >/dev/null || same=$?
   "$capsim" check "$scenario" "${common[@]}" "${slower[@]}" --seed $((base + 1)) \
     --baseline "$work/baseline-$i.json" --json "$work/slow-$i.json" --quiet >/dev/null || slow=$?
+  [ "$same" = 0 ] || { mkdir -p "$kept"; cp "$work/same-$i.json" "$kept/identical-trial-$i.json"; }
+  [ "$slow" = 1 ] || { mkdir -p "$kept"; cp "$work/slow-$i.json" "$kept/regression-trial-$i.json"; }
   # The scenario's replications: the only key at this depth of the pretty-printed document.
   reps_same=$(grep -m1 '^      "replications" :' "$work/same-$i.json" | tr -dc '0-9')
   reps_slow=$(grep -m1 '^      "replications" :' "$work/slow-$i.json" | tr -dc '0-9')
   echo "$i $same $slow $reps_same $reps_slow"
 }
 export -f trial
-export capsim scenario work
+export capsim scenario work kept
 export common_list="${common[*]}" slower_list="${slower[*]}"
 
 start=$(date +%s)
@@ -74,3 +81,5 @@ awk -v trials="$trials" -v model="$model" -v seconds="$seconds" '
     other = trials * 2 - same[0] - same[1] - same[2] - slow[0] - slow[1] - slow[2]
     if (other > 0) printf "%d checks ended with another status: see capsim check --help\n", other
   }' "$work/results"
+[ -d "$kept" ] && echo "checks that did not end as they should are in $kept/"
+true

@@ -208,6 +208,36 @@ import Testing
     #expect(other.status == 1)
   }
 
+  // MARK: The shipped gate
+
+  /// `ci/`: the baseline holds every scenario `ci/check.sh` gates, each row with a spread to
+  /// compare with, and the gate passes on the normal week as shipped (3 replications: the
+  /// week's replications differ by about 0.1%).
+  @Test func theShippedGateHangsTogetherAndPasses() throws {
+    let ci = EndToEndTests.root.appendingPathComponent("ci")
+    let script = try String(contentsOf: ci.appendingPathComponent("check.sh"), encoding: .utf8)
+    let gated = script.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { $0.hasPrefix("scenarios/") && $0.hasSuffix(".yaml") }
+    let baseline = try Self.json(ci.appendingPathComponent("baseline.json").path)
+    let scenarios = try #require(baseline["scenarios"] as? [[String: Any]])
+    #expect(gated.count == 4)
+    #expect(scenarios.compactMap { $0["file"] as? String } == gated)
+    for s in scenarios {
+      let rows = try #require(s["verdicts"] as? [[String: Any]])
+      #expect(rows.count > 20)
+      #expect(rows.allSatisfy { ($0["replications"] as? Int ?? 0) >= 2 && $0["standard_deviation"] is Double })
+    }
+    let r = try EndToEndTests.capsim([
+      "check", "scenarios/platform-normal-week.yaml", "--targets", "ci/targets.yaml", "--baseline", "ci/baseline.json",
+      "--replications", "3", "--max-replications", "3", "--format", "json",
+    ])
+    #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let rows = try Self.rows(document)
+    #expect(rows.count >= 24)
+    #expect(rows.allSatisfy { $0["against_baseline"] as? String == "pass" })
+  }
+
   // MARK: Output checks
 
   /// Well-formed, valid against the JUnit schema when xmllint is there, and consistent: one
