@@ -110,47 +110,20 @@ struct CheckCommand: ParsableCommand {
       if !quiet { printWarnings(warnings) }
       loaded.append((path, experiment.apply(to: s)))
     }
+    let all = loaded.map(\.scenario)
     let targetSet = try targets.map { file in
       try loadOrExit(file) { () throws(DiagnosticError) in
-        let all = loaded.map(\.scenario)
-        return try ScenarioFile.loadTargets(
+        try ScenarioFile.loadTargets(
           path: file, territories: unique(all.flatMap { $0.platform.territories.map(\.name) }),
           periods: unique(all.flatMap(\.periodNames)), classes: unique(all.flatMap { $0.platform.requestClasses.map(\.name) }))
       }
     }
     if let targetSet, !quiet { printWarnings(targetSet.1) }
     let baselines = try loadBaselines()
-
-    var parts: [CheckReport.Part] = []
-    for (path, s) in loaded {
-      let provenance = CheckReport.Provenance(path: path, scenario: s, settings: experiment.settings)
-      var warnings: [String] = []
-      var base: Baseline? = nil
-      if let baselines {
-        base = baselines.baseline(for: s.name)
-        if base == nil {
-          let message = "\(baselines.source) has no scenario '\(s.name)' (it has \(baselines.names.joined(separator: ", ")))"
-          guard targetSet != nil else { throw fail(message + "; write one with --write-baseline", status: ExitStatus.failure) }
-          warnings.append(message + ": judged against the targets only")
-        }
-      }
-      if let base { warnings += CheckReport.differences(base, provenance) }
-      let first = min(experiment.replications ?? max(5, s.replications), maxReplications ?? .max)
-      let settings = CheckSettings(
-        replications: first, maxReplications: maxReplications ?? 8 * first, maxSeconds: maxSeconds,
-        alpha: alpha / Double(loaded.count), beta: beta, threads: experiment.workerThreads)
-      let check = Check(scenario: s, targets: targetSet?.0, baseline: base, settings: settings)
-      let name = s.name
-      let chatty = !quiet
-      let result = check.run { look in
-        if chatty { printToStandardError("check \(name): " + CheckReport.describe(look)) }
-      }
-      if let base { warnings += CheckReport.missing(base, result) }
-      if result.rows.allSatisfy({ $0.decision == .info }), targetSet != nil || base != nil {
-        warnings.append("nothing was judged: no row has a target or a baseline row")
-      }
-      if !quiet { for w in warnings { printToStandardError("warning: \(w)") } }
-      parts.append(CheckReport.Part(provenance: provenance, check: result, baseline: base, warnings: warnings))
+    // Every scenario's baseline before anything is simulated: a missing one stops the check.
+    let bases = try all.map { try baseline(for: $0, in: baselines, hasTargets: targetSet != nil) }
+    let parts = zip(loaded, bases).map { scenario, base in
+      check(scenario.scenario, path: scenario.path, targets: targetSet?.0, baseline: base.0, warnings: base.1, of: all.count)
     }
     let report = CheckReport(
       parts: parts, targetsFile: targets, baselineSource: baselines?.source, alpha: alpha, beta: beta)
@@ -169,6 +142,41 @@ struct CheckCommand: ParsableCommand {
     case .undecided: throw ExitStatus.undecided
     default: break
     }
+  }
+
+  /// The scenario's baseline, and warnings about it; no baseline at all is an error unless
+  /// targets remain to judge by.
+  func baseline(for s: PlatformScenario, in baselines: CheckBaselines?, hasTargets: Bool) throws -> (Baseline?, [String]) {
+    guard let baselines else { return (nil, []) }
+    guard let base = baselines.baseline(for: s.name) else {
+      let message = "\(baselines.source) has no scenario '\(s.name)' (it has \(baselines.names.joined(separator: ", ")))"
+      guard hasTargets else { throw fail(message + "; write one with --write-baseline", status: ExitStatus.failure) }
+      return (nil, [message + ": judged against the targets only"])
+    }
+    return (base, [])
+  }
+
+  /// One scenario's check, with its share of the false-alarm level.
+  func check(
+    _ s: PlatformScenario, path: String, targets: Targets?, baseline base: Baseline?, warnings: [String], of count: Int
+  ) -> CheckReport.Part {
+    let provenance = CheckReport.Provenance(path: path, scenario: s, settings: experiment.settings)
+    var warnings = warnings + (base.map { CheckReport.differences($0, provenance) } ?? [])
+    let first = min(experiment.replications ?? max(5, s.replications), maxReplications ?? .max)
+    let settings = CheckSettings(
+      replications: first, maxReplications: maxReplications ?? 8 * first, maxSeconds: maxSeconds,
+      alpha: alpha / Double(count), beta: beta, threads: experiment.workerThreads)
+    let name = s.name
+    let chatty = !quiet
+    let result = Check(scenario: s, targets: targets, baseline: base, settings: settings).run { look in
+      if chatty { printToStandardError("check \(name): " + CheckReport.describe(look)) }
+    }
+    if let base { warnings += CheckReport.missing(base, result) }
+    if result.rows.allSatisfy({ $0.decision == .info }), targets != nil || base != nil {
+      warnings.append("nothing was judged: no row has a target or a baseline row")
+    }
+    if !quiet { for w in warnings { printToStandardError("warning: \(w)") } }
+    return CheckReport.Part(provenance: provenance, check: result, baseline: base, warnings: warnings)
   }
 
   func unique(_ names: [String]) -> [String] {
