@@ -97,6 +97,11 @@ let package = Package(
     /** k6 scripts that replay a platform territory's demand, mix and objectives on the real platform. */
     .target(name: "LoadTestScript", dependencies: ["PlatformModel", "Demand", "SimRandom", "SimKernel"], exclude: ["README.md"]),
 
+    // MARK: Autoscalers
+
+    /** Kubernetes HPA (autoscaling/v2) and KEDA ScaledObject decisions, sync by sync, as upstream makes them. */
+    .target(name: "Autoscaling", exclude: ["README.md"]),
+
     // MARK: Results
 
     /** What is kept of a run: the run, its series, verdicts and costs, as plain values. */
@@ -114,7 +119,8 @@ let package = Package(
     .target(
       name: "ScenarioFile",
       dependencies: [
-        "SimKernel", "QueueingModel", "Demand", "PlatformModel", "SimRandom", "Gate", .product(name: "Yams", package: "Yams"),
+        "SimKernel", "QueueingModel", "Demand", "PlatformModel", "SimRandom", "Autoscaling", "Gate",
+        .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["README.md"],
       swiftSettings: optimized
@@ -125,7 +131,7 @@ let package = Package(
       dependencies: [
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
-        "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Gate",
+        "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Autoscaling", "Gate",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
@@ -149,7 +155,11 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(
-      name: "ScenarioFileTests", dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "Gate", "_TestSupport"]),
+      name: "ScenarioFileTests",
+      dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "Gate", "_TestSupport"],
+      // Read from the source tree (with the schemas/ they name), not bundled.
+      exclude: ["Fixtures"]
+    ),
     .testTarget(
       name: "ResultsStoreTests",
       dependencies: ["ResultsStore", "RunRecords", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -158,6 +168,9 @@ let package = Package(
       name: "PlatformModelTests",
       dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
+    .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "_TestSupport"]),
+    .testTarget(
+      name: "KubernetesManifestTests", dependencies: ["ScenarioFile", "Autoscaling"], resources: [.copy("Fixtures")]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
     .testTarget(name: "GateTests", dependencies: ["Gate", "PlatformModel", "SimRandom", "SimStatistics"]),
     .testTarget(

@@ -16,6 +16,7 @@ package struct Capsim: ParsableCommand {
         capsim run scenarios/mm4-peak.yaml
         capsim run scenarios/mm4-peak.yaml --replications 20 --format json
         capsim validate scenarios/*.yaml topologies/*.yaml
+        capsim schema platform-scenario
         capsim analyze scenarios/jackson-tandem.yaml
         capsim run scenarios/platform-christmas-2026.yaml --fail-on-slo
         capsim check scenarios/platform-normal-week.yaml --targets ci/targets.yaml --baseline ci/baseline.json
@@ -24,7 +25,7 @@ package struct Capsim: ParsableCommand {
         capsim bench
       """ + "\n\n" + ExitStatus.summary,
     version: capsimVersion,
-    subcommands: [Run.self, Plan.self, CheckCommand.self, Runs.self, Show.self, Diff.self, ReportCommand.self, Validate.self, Analyze.self, K6.self, Bench.self]
+    subcommands: [Run.self, Plan.self, CheckCommand.self, Runs.self, Show.self, Diff.self, ReportCommand.self, Validate.self, Schema.self, Analyze.self, K6.self, AutoscalerCommand.self, Bench.self]
   )
 
   package init() {}

@@ -16,7 +16,8 @@ enum ExitStatus {
   static let failure = ExitCode.failure
   /// `capsim check`: some row could not be decided within the budget.
   static let undecided = ExitCode(2)
-  /// `capsim run --fail-on-slo`: a service level objective failed.
+  /// `capsim run --fail-on-slo`: a service level objective failed; `capsim plan`: some period
+  /// has no instance count that meets every objective.
   static let objectiveFailed = ExitCode(3)
   /// A RUN argument names no run in the database (or `latest` finds no complete one, or the
   /// run to report is not complete).
@@ -39,7 +40,7 @@ enum ExitStatus {
       0    success
       1    a file has errors, or the command failed; check: a target or regression failed
       2    check: could not decide within the budget (more replications needed)
-      3    --fail-on-slo: a service level objective failed
+      3    --fail-on-slo: a service level objective failed; plan: a period no count meets
       4    no such run (unknown run id, or no complete run for 'latest')
       5    the results database is unusable (not capsim's, disk full, read-only)
       64   usage error (unknown command or flag, bad value, missing argument)

@@ -60,6 +60,19 @@ struct Plan: ParsableCommand {
   @Flag(help: "No progress on stderr.")
   var quiet = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Also write the plan as a schedule: 'capacity' writes the capacity: entries a scenario takes, hour by hour.",
+      discussion: "Simulates every count between the fewest and the most the periods need, then gives each hour the instances its period's same hour of the week needed."))
+  var emit: Emit?
+
+  @Option(help: "Where --emit writes (default: standard output, after the plan).")
+  var out: String?
+
+  enum Emit: String, ExpressibleByArgument, CaseIterable {
+    case capacity
+  }
+
   func validate() throws {
     if let replications, replications < 2 { throw ValidationError("--replications must be at least 2 (an interval needs two)") }
     if let maxReplications, maxReplications < 2 { throw ValidationError("--max-replications must be at least 2") }
@@ -95,12 +108,22 @@ struct Plan: ParsableCommand {
     let planner = CapacityPlanner(scenario: s, settings: settings) { message in
       if chatty { printToStandardError("plan: \(message)") }
     }
-    let plan = planner.plan()
+    var plan = planner.plan()
+    let schedule = emit == .capacity ? planner.schedule(&plan) : nil
     let report = PlanReport(plan: plan)
     switch format {
     case .table: print(report.table(), terminator: "")
     case .json: print(try report.json())
     }
-    if plan.periods.contains(where: { $0.instances == nil }) { throw ExitCode(3) }
+    if let schedule {
+      let yaml = report.capacityYAML(schedule, scenarioPath: scenario)
+      if let out {
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: out))
+        if chatty { printToStandardError("plan: capacity schedule written to \(out)") }
+      } else {
+        print("\n" + yaml, terminator: "")
+      }
+    }
+    if plan.periods.contains(where: { $0.instances == nil }) { throw ExitStatus.objectiveFailed }
   }
 }

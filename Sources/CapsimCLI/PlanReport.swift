@@ -1,6 +1,7 @@
 import Foundation
 import Planning
 import PlatformModel
+import SimKernel
 
 /// A capacity plan as text (for people) and JSON (for programs).
 struct PlanReport {
@@ -69,12 +70,12 @@ struct PlanReport {
   func table() -> String {
     var out = "Capacity plan: \(scenario.name), \(plan.settings.replications) replications a candidate (up to \(plan.settings.maxReplications)), seed \(scenario.seed)\n\n"
     var table = TextTable(columns: [
-      "territory", "period", "peak demand", "theory", "instances", "app CPU", "instances / 30 days", "binding objective", "tier",
+      "territory", "period", "peak demand", "bound", "instances", "app CPU", "instances / 30 days", "binding objective", "tier",
     ])
     for p in plan.periods {
       let t = p.territory
       let currency = scenario.platform.territories[t].currency
-      let theory = "\(p.bound.stable)..\(p.bound.start)"
+      let theory = ">= \(p.bound.stable)"
       let busiest = p.chosen?.busiest[t][p.period]
       let binding = p.chosen?.tightest(territory: territoryName(t), period: periodName(p.period)).map(describe) ?? "-"
       table.add([
@@ -104,8 +105,10 @@ struct PlanReport {
         let unmet = c.unmet(territory: territoryName(t), period: periodName(p.period))
         let reasons = unmet.prefix(3).map { v in describe(v) + (v.worstWindow.map { ", worst window \(windowLabel(t, $0))" } ?? "") }
         out += "\(head) at \(n - 1): " + (reasons.isEmpty ? "no verdict missed (noise)" : reasons.joined(separator: "; ")) + "\n"
+      } else if n == 1 {
+        out += "\(head): one instance is the least there is\n"
       } else {
-        let cpu = p.load.peakRate * p.load.cpuPerRequest / Double(max(1, (n - 1) * scenario.platform.territories[t].app.cores))
+        let cpu = p.load.peakRate * p.load.cpuPerRequest / Double((n - 1) * scenario.platform.territories[t].app.cores)
         out += "\(head) at \(n - 1): app CPU would be \(Format.percent(cpu)) busy at the peak (\(windowLabel(t, p.load.peakTime))): theory rules it out\n"
       }
     }
@@ -236,5 +239,21 @@ struct PlanReport {
       scenario: scenario.name, seed: scenario.seed, replications: plan.settings.replications,
       max_replications: plan.settings.maxReplications, periods: periods, candidates: candidates,
       spared_by_theory: plan.sparedByTheory, wall_seconds: plan.wallSeconds)
+  }
+
+  /// The schedule as `capacity:` entries a scenario takes, local date-times in the calendar's
+  /// time zone (durations from the start without a calendar).
+  func capacityYAML(_ schedule: CapacitySchedule, scenarioPath: String) -> String {
+    var out = "# Capacity schedule from capsim plan \(scenarioPath) (\(scenario.name), seed \(scenario.seed), "
+    out += "\(plan.settings.replications) replications a candidate).\n"
+    out += "# Each hour gets the instances its period's same hour of the week needed at most; a rise is\n"
+    out += "# scheduled the pool's start-up earlier, so the instances are ready on the hour.\n"
+    out += "capacity:\n"
+    for change in schedule.changes {
+      let t = change.territory
+      let at = scenario.demand[t].calendar.map { $0.isoLabel(at: change.at) } ?? "\(Int(rounding: change.at) ?? 0)s"
+      out += "  - {territory: \(territoryName(t)), at: \(at), instances: \(change.instances)}\n"
+    }
+    return out
   }
 }

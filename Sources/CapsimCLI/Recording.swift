@@ -151,9 +151,7 @@ final class Recording: @unchecked Sendable {
   ) -> RunRecord {
     func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
     // A what-if is recorded with its base, each file under a marker line.
-    let scenarioText =
-      scenarioFiles.count == 1
-      ? text(scenarioFiles[0]) : scenarioFiles.map { "# --- \($0)\n" + text($0) }.joined(separator: "\n")
+    let scenarioText = RunRecord.scenarioText(scenarioFiles.map { .init(path: $0, text: text($0)) })
     let topologyText = text(topologyFile)
     return RunRecord(
       capsimVersion: capsimVersion, kind: kind, scenarioName: name, scenarioPath: scenarioFiles.first ?? "",

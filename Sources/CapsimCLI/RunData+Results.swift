@@ -8,7 +8,7 @@ import ScenarioFile
 /// What is recorded of a run: the results turned into `RunRecords` values (means over
 /// replications per window; local labels from the calendar).
 extension RunData {
-  /// The series, verdicts, costs and targets of a platform run.
+  /// The series, verdicts, costs, targets and events of a platform run.
   static func platform(_ result: PlatformResult, verdicts: [Verdict], run: RunRecord) -> RunData {
     let s = result.scenario
     let reps = result.replications
@@ -82,7 +82,9 @@ extension RunData {
     ]
     if let p99 = s.objectives.p99 { targets["p99"] = p99 }
     if let p99 = s.objectives.peakP99 { targets["peakP99"] = p99 }
-    return RunData(run: run, series: series, verdicts: verdictRecords, costs: costs(result), targets: targets)
+    return RunData(
+      run: run, series: series, verdicts: verdictRecords, costs: costs(result), targets: targets,
+      events: events(result))
   }
 
   /// Instance-hours and database node-hours per territory and local calendar month.

@@ -26,6 +26,9 @@ package struct PlanSettings: Sendable {
 package struct Candidate: Sendable {
   /// Per territory, in the platform's order.
   package var instances: [Int]
+  /// The planned territories it simulated (with the rest of their groups); the others' results
+  /// are empty.
+  package var simulated: [Int]
   package var replications: Int
   package var verdicts: [Verdict]
   /// Per territory and window: the mean over replications of the window's p95 (nil without
@@ -124,9 +127,18 @@ extension Candidate {
     }.min { slack($0) < slack($1) }
   }
 
+  /// Room to the target at the interval's worse end, relative to the target. A share that
+  /// should be high (availability) is compared by its complement: 99.95% against 99.9% leaves
+  /// half the allowed unavailability, not 0.05%.
   func slack(_ v: Verdict) -> Double {
-    guard let target = v.target, target != 0 else { return .infinity }
+    guard let target = v.target else { return .infinity }
     let h = v.measured.halfWidth ?? 0
-    return v.objective.higherIsBetter ? (v.measured.mean - h - target) / target : (target - v.measured.mean - h) / target
+    if v.objective.higherIsBetter {
+      let allowed = 1 - target
+      guard allowed > 0 else { return v.measured.mean - h >= target ? 0 : -1 }
+      return (allowed - (1 - (v.measured.mean - h))) / allowed
+    }
+    guard target != 0 else { return .infinity }
+    return (target - v.measured.mean - h) / target
   }
 }

@@ -59,7 +59,7 @@ package struct CapacityPlanner {
     var byCount: [Int: [Int: Int]] = [:]
     func remember(_ c: Candidate) {
       candidates.append(c)
-      for t in planned where byCount[t]?[c.instances[t]] == nil { byCount[t, default: [:]][c.instances[t]] = candidates.count - 1 }
+      for t in c.simulated where byCount[t]?[c.instances[t]] == nil { byCount[t, default: [:]][c.instances[t]] = candidates.count - 1 }
     }
 
     // Intervals from every candidate so far: lo is the most instances that did not meet the
@@ -114,7 +114,7 @@ package struct CapacityPlanner {
       }
       if !probes.isEmpty {
         for (t, n) in probes { counts[t] = n }
-        remember(evaluate(counts))
+        remember(evaluate(counts, simulating: Set(probes.keys)))
         continue
       }
 
@@ -128,8 +128,9 @@ package struct CapacityPlanner {
       }
       if extra.values.allSatisfy(\.isEmpty) { break search }
       while extra.values.contains(where: { !$0.isEmpty }) {
-        for t in planned where !(extra[t]?.isEmpty ?? true) { counts[t] = extra[t]!.removeFirst() }
-        remember(evaluate(counts))
+        let now = planned.filter { !(extra[$0]?.isEmpty ?? true) }
+        for t in now { counts[t] = extra[t]!.removeFirst() }
+        remember(evaluate(counts, simulating: Set(now)))
       }
     }
     update()
@@ -192,18 +193,22 @@ package struct CapacityPlanner {
     return s
   }
 
-  /// Simulates a candidate, adding replications while a planned territory's period is marginal.
-  func evaluate(_ counts: [Int]) -> Candidate {
+  /// Simulates a candidate, adding replications while a period of a territory it is for is
+  /// marginal. Only the groups of `simulating` (territories whose count is being tried) run:
+  /// the others' answers are known.
+  func evaluate(_ counts: [Int], simulating: Set<Int>) -> Candidate {
     let s = configured(counts)
     let run = PlatformRun(scenario: s)
-    let label = settings.territories.map { "\(s.platform.territories[$0].name) \(counts[$0])" }.joined(separator: ", ")
+    let groups = run.groups.filter { !simulating.isDisjoint(with: $0) }
+    let simulated = groups.flatMap { $0 }.filter { settings.territories.contains($0) }.sorted()
+    let label = simulated.map { "\(s.platform.territories[$0].name) \(counts[$0])" }.joined(separator: ", ")
     progress?("simulating \(label) with \(settings.replications) replications")
-    var result = run.run(replications: 0..<settings.replications, threads: settings.threads)
+    var result = run.run(replications: 0..<settings.replications, threads: settings.threads, only: simulating)
     var wall = result.wallSeconds
     var verdicts = result.verdicts()
     func marginal() -> Bool {
       verdicts.contains { v in
-        v.outcome == .marginal && settings.territories.contains { s.platform.territories[$0].name == v.territory }
+        v.outcome == .marginal && simulated.contains { s.platform.territories[$0].name == v.territory }
           && !verdicts.contains { $0.territory == v.territory && $0.period == v.period && $0.outcome == .fail }
       }
     }
@@ -211,13 +216,13 @@ package struct CapacityPlanner {
       let have = result.replications.count
       let more = min(have, settings.maxReplications - have)
       progress?("\(label): a verdict is marginal, \(more) more replications")
-      let extra = run.run(replications: have..<(have + more), threads: settings.threads)
+      let extra = run.run(replications: have..<(have + more), threads: settings.threads, only: simulating)
       result.replications += extra.replications
       wall += extra.wallSeconds
       verdicts = result.verdicts()
     }
     return Candidate(
-      instances: counts, replications: result.replications.count, verdicts: verdicts,
+      instances: counts, simulated: simulated, replications: result.replications.count, verdicts: verdicts,
       windows: Self.windows(result), busiest: Self.busiest(result), wallSeconds: wall,
       requests: result.replications.reduce(0) { $0 + $1.requests })
   }

@@ -114,9 +114,19 @@ package struct NodeResult: Sendable, Codable {
   /// Replicas: the largest and the time-average replication lag (seconds).
   package var maxLag: Double
   package var meanLag: Double
-  /// Per series window.
+  /// Per series window. The lag is the largest while the node was up; nil for a window it was
+  /// down throughout.
   package var windowUtilization: [Double]
-  package var windowMaxLag: [Double]
+  package var windowMaxLag: [Double?]
+}
+
+/// A rolling deployment as it ran: from its scheduled start until its last batch was back in
+/// rotation (nil if that was after the end of the run).
+package struct DeploymentSpan: Sendable, Codable, Hashable {
+  /// Index into `PlatformScenario.faults`.
+  package var fault: Int
+  package var start: Double
+  package var end: Double?
 }
 
 /// What a territory's capacity cost in one replication.
@@ -133,6 +143,7 @@ package struct TerritoryResult: Sendable, Codable {
   package var windows: [WindowResult]
   package var cost: CostResult
   package var connectionWaits: Int
+  package var deployments: [DeploymentSpan] = []
 }
 
 /// One replication of a platform scenario.

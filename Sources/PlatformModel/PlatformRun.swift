@@ -55,10 +55,15 @@ package struct PlatformRun: Sendable {
 
   /// Runs the replications with these indices: a later range continues an earlier one with
   /// the same random streams, so `0..<5` then `5..<10` gives the replications of `0..<10`.
+  ///
+  /// With `only`, just the groups holding those territories are simulated; the others' results
+  /// are empty (no requests, so no verdicts).
   package func run(
-    replications range: Range<Int>, threads: Int = 1, progress: (@Sendable (Double, Int) -> Void)? = nil
+    replications range: Range<Int>, threads: Int = 1, only: Set<Int>? = nil,
+    progress: (@Sendable (Double, Int) -> Void)? = nil
   ) -> PlatformResult {
-    let groups = self.groups
+    let groups = self.groups.filter { group in only.map { !$0.isDisjoint(with: group) } ?? true }
+    precondition(!groups.isEmpty, "nothing to simulate: no group holds territories \(only.map { Array($0) } ?? [])")
     let scenario = self.scenario
     // The biggest groups first, so that no thread is left with a big one at the end; results
     // are stored by job, so the order of work does not change them.

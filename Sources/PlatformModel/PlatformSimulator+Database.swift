@@ -113,6 +113,7 @@ extension PlatformSimulator {
 
   /// Node `n` becomes unreachable: its queries fail, and so does every query sent to it.
   mutating func nodeDown(_ n: Int) {
+    noteNodeDown(n)
     nodes[n].up = false
     nodes[n].replaying = false
     nodes[n].replayStamp &+= 1
@@ -146,6 +147,7 @@ extension PlatformSimulator {
   /// A replica is back: it replays what it missed, and serves reads once within the lag bound.
   mutating func nodeUp(_ n: Int) {
     nodes[n].up = true
+    noteNodeUp(n)
     if !pendingWrites[n].isEmpty && !nodes[n].replaying { startReplay(n) }
   }
 
@@ -156,6 +158,7 @@ extension PlatformSimulator {
     for k in 0..<replicasOf[p].count { replicas.append(replicasOf[p][k]) }
     guard let chosen = replicas.first(where: { nodes[Int($0)].up }) else {
       nodes[p].up = true
+      noteNodeUp(p)
       return
     }
     let promoted = Int(chosen)

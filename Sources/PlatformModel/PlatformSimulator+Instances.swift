@@ -209,6 +209,7 @@ extension PlatformSimulator {
     }.prefix(deployment.batch)
     guard !batch.isEmpty else {
       deployments[t] = nil
+      if !recorder.deployments[t].isEmpty { recorder.deployments[t][recorder.deployments[t].count - 1].end = sim.now }
       return
     }
     deployment.outstanding = batch.count
@@ -262,6 +263,7 @@ extension PlatformSimulator {
     case .deployment(let t, _, let batch):
       guard deployments[t] == nil else { return }
       deployments[t] = DeploymentState(batch: batch)
+      recorder.deployments[t].append(DeploymentSpan(fault: index, start: sim.now, end: nil))
       nextDeploymentBatch(t)
     }
   }

@@ -28,6 +28,19 @@ extension PlatformSimulator {
     recorder.lagFront[n] = oldestPending(n)
   }
 
+  /// Node `n` goes down: the lag it had until now counts, and a window it is down for from its
+  /// very start has no lag at all.
+  mutating func noteNodeDown(_ n: Int) {
+    if nodes[n].up { recorder.lagObserved(n, lag(n)) }
+    if sim.now <= recorder.windowStart { recorder.windowUp[n] = false }
+  }
+
+  /// Node `n` is back: the window in progress has a lag for it, unless it is back only as the
+  /// window closes (a fault ending on the hour belongs to the next hour).
+  mutating func noteNodeUp(_ n: Int) {
+    if sim.now < min(recorder.windowStart + scenario.seriesInterval, scenario.horizon) { recorder.windowUp[n] = true }
+  }
+
   mutating func closeMinute() {
     let start = sim.now - 60
     for t in simulated where start >= scenario.warmup {
@@ -98,10 +111,10 @@ extension PlatformSimulator {
       let busy = recorder.nodeBusy[n].take(at: now)
       recorder.nodeBusyTotal[n] += busy
       recorder.nodeWindowUtilization[n].append(busy / (length * Double(nodes[n].cores)))
-      let lagNow = lag(n)
-      recorder.nodeWindowMaxLag[n].append(max(recorder.windowMaxLag[n], lagNow))
-      recorder.maxLag[n] = max(recorder.maxLag[n], lagNow)
+      if nodes[n].up { recorder.lagObserved(n, lag(n)) }
+      recorder.nodeWindowMaxLag[n].append(recorder.windowUp[n] ? recorder.windowMaxLag[n] : nil)
       recorder.windowMaxLag[n] = 0
+      recorder.windowUp[n] = nodes[n].up
     }
     recorder.windowStart = now
     if now >= scenario.horizon {
@@ -155,7 +168,7 @@ extension PlatformSimulator {
         TerritoryResult(
           name: territory.name, periods: periodResults, windows: recorder.windows[t],
           cost: CostResult(instanceHours: hours, instanceCost: hours * territory.app.pricePerHour, currency: territory.currency),
-          connectionWaits: recorder.connectionWaits[t]))
+          connectionWaits: recorder.connectionWaits[t], deployments: recorder.deployments[t]))
     }
     let span = scenario.horizon
     let nodeResults = platform.databases.indices.map { n in

@@ -92,7 +92,12 @@ struct Recorder: ~Copyable {
   var lagFront: [Double?]
   var maxLag: [Double]
   var windowMaxLag: [Double]
-  var nodeWindowMaxLag: [[Double]]
+  /// Whether the node was up at some time in the window in progress: a replica that was down
+  /// all window long has no lag for it (nil), it was down.
+  var windowUp: [Bool]
+  var nodeWindowMaxLag: [[Double?]]
+  /// Rolling deployments per territory, as they ran.
+  var deployments: [[DeploymentSpan]]
 
   /// Per class, whether its latency counts in the all-classes series (false for a waived class).
   let judged: [Bool]
@@ -144,7 +149,9 @@ struct Recorder: ~Copyable {
     lagFront = Array(repeating: nil, count: nodes)
     maxLag = Array(repeating: 0, count: nodes)
     windowMaxLag = Array(repeating: 0, count: nodes)
+    windowUp = Array(repeating: true, count: nodes)
     nodeWindowMaxLag = Array(repeating: [], count: nodes)
+    deployments = Array(repeating: [], count: territories)
   }
 
   @inline(__always)

@@ -1,4 +1,7 @@
 /// One point of a chart series: x in simulated seconds, y in the chart's unit.
+///
+/// A y that is not finite (`ChartPoint.gap`) is a window without an observation: the line
+/// breaks there instead of bridging it.
 package struct ChartPoint: Hashable, Sendable {
   package var x: Double
   package var y: Double
@@ -7,6 +10,11 @@ package struct ChartPoint: Hashable, Sendable {
     self.x = x
     self.y = y
   }
+
+  /// No observation at `x`.
+  package static func gap(at x: Double) -> ChartPoint { ChartPoint(x: x, y: .nan) }
+
+  package var isGap: Bool { !y.isFinite }
 }
 
 /// Consecutive points drawn as one: their span, extremes and mean.
@@ -21,7 +29,7 @@ package struct ChartBucket: Hashable, Sendable {
   package var count: Int
 }
 
-/// Reduces long series to a drawable number of points without losing their peaks.
+/// Reduces long series to a drawable number of points without losing their peaks or gaps.
 ///
 /// A year of hourly windows is 8,760 points per series; drawn as is they make a large file and
 /// a solid smear. Averaging buckets would hide exactly what capacity planning looks for (the
@@ -31,35 +39,50 @@ package enum Downsampling {
   /// About one point per two pixels on a report-wide chart.
   package static let maximumPoints = 600
 
-  /// Splits `points` (sorted by x) into at most `maximumCount` buckets of equal point count.
+  /// Splits `points` (sorted by x) into at most `maximumCount` buckets of equal point count, in
+  /// runs that a gap separates.
   ///
-  /// Points with a non-finite y are left out. With no more points than `maximumCount`, every
-  /// point is a bucket of its own.
+  /// A bucket with no finite point is a gap: the line breaks there. With no more points than
+  /// `maximumCount`, every point is a bucket of its own and every gap breaks the line; a gap
+  /// shorter than a bucket (under two pixels) is drawn over.
   /// - Complexity: O(n).
-  package static func buckets(_ points: [ChartPoint], maximumCount: Int = maximumPoints) -> [ChartBucket] {
+  package static func segments(_ points: [ChartPoint], maximumCount: Int = maximumPoints) -> [[ChartBucket]] {
     precondition(maximumCount > 0, "maximumCount must be positive, found \(maximumCount)")
-    let finite = points.filter { $0.y.isFinite }
-    guard !finite.isEmpty else { return [] }
-    let size = (finite.count + maximumCount - 1) / maximumCount
-    var out: [ChartBucket] = []
-    out.reserveCapacity((finite.count + size - 1) / size)
+    guard !points.isEmpty else { return [] }
+    let size = (points.count + maximumCount - 1) / maximumCount
+    var out: [[ChartBucket]] = []
+    var run: [ChartBucket] = []
     var i = 0
-    while i < finite.count {
-      let slice = finite[i..<Swift.min(i + size, finite.count)]
+    while i < points.count {
+      let slice = points[i..<Swift.min(i + size, points.count)]
+      i += size
       var lo = Double.infinity
       var hi = -Double.infinity
       var sum = 0.0
-      for p in slice {
+      var count = 0
+      var xFrom = 0.0
+      var xTo = 0.0
+      for p in slice where !p.isGap {
+        if count == 0 { xFrom = p.x }
+        xTo = p.x
         lo = Swift.min(lo, p.y)
         hi = Swift.max(hi, p.y)
         sum += p.y
+        count += 1
       }
-      out.append(
-        ChartBucket(
-          xFrom: slice.first!.x, xTo: slice.last!.x, min: lo, max: hi, mean: sum / Double(slice.count),
-          count: slice.count))
-      i += size
+      guard count > 0 else {
+        if !run.isEmpty { out.append(run) }
+        run = []
+        continue
+      }
+      run.append(ChartBucket(xFrom: xFrom, xTo: xTo, min: lo, max: hi, mean: sum / Double(count), count: count))
     }
+    if !run.isEmpty { out.append(run) }
     return out
+  }
+
+  /// The buckets of every segment, in order: `segments` without the breaks.
+  package static func buckets(_ points: [ChartPoint], maximumCount: Int = maximumPoints) -> [ChartBucket] {
+    segments(points, maximumCount: maximumCount).flatMap { $0 }
   }
 }

@@ -35,9 +35,10 @@ enum Format {
   /// Seconds as milliseconds ("231 ms", "12.4 ms").
   static func milliseconds(_ seconds: Double) -> String { short(seconds * 1_000) + " ms" }
 
-  /// A short duration in ms below a second, in s above ("850 ms", "2.40 s").
+  /// A duration in ms below a second, in s up to two minutes, then as `length` says it
+  /// ("850 ms", "2.40 s", "6 h").
   static func duration(_ seconds: Double) -> String {
-    abs(seconds) < 1 ? milliseconds(seconds) : short(seconds) + " s"
+    abs(seconds) < 1 ? milliseconds(seconds) : abs(seconds) < 120 ? short(seconds) + " s" : length(seconds: seconds)
   }
 
   /// A fraction as a percentage with `decimals` digits ("1.25 %").
@@ -57,6 +58,14 @@ enum Format {
     let hours = seconds / 3_600
     if hours >= 2 { return short(hours) + " h" }
     return short(seconds / 60) + " min"
+  }
+
+  /// How long something lasted, in the unit people would say ("50 s", "20 min", "4 h", "3 days").
+  static func length(seconds: Double) -> String {
+    if seconds < 120 { return short(seconds) + " s" }
+    if seconds < 7_200 { return short(seconds / 60) + " min" }
+    if seconds < 2 * 86_400 { return short(seconds / 3_600) + " h" }
+    return short(seconds / 86_400) + " days"
   }
 
   /// A series window length ("hourly", "15 min").

@@ -20,6 +20,19 @@ enum HTML {
     return out
   }
 
+  /// A name from a run (territory, node, class, period, scenario), escaped and kept on one line:
+  /// a table cell may wrap between words, never inside `de-replica-2`.
+  static func name(_ text: String) -> String {
+    "<span class=\"nm\">\(escape(text))</span>"
+  }
+
+  /// A value with its confidence interval ("161 ms ± 4 ms"), escaped: it may wrap before the
+  /// "±", not inside a number and its unit.
+  static func measured(_ text: String) -> String {
+    guard let r = text.range(of: " ± ") else { return name(text) }
+    return name(String(text[..<r.lowerBound])) + " " + name("± " + text[r.upperBound...])
+  }
+
   /// A coloured outcome label: pass, marginal, FAIL, info.
   static func outcomeBadge(_ outcome: String) -> String {
     let o = outcome.lowercased()
@@ -33,11 +46,14 @@ enum HTML {
   /// - Parameters:
   ///   - numeric: header indices whose column is right-aligned.
   ///   - rowClasses: optional CSS class per row (same count as `rows`).
+  ///   - wrapping: numeric columns that may wrap (values with intervals, see `measured`);
+  ///     other numbers stay on one line.
   static func table(
-    _ headers: [String], _ rows: [[String]], numeric: Set<Int> = [], rowClasses: [String?]? = nil,
-    caption: String? = nil
+    _ headers: [String], _ rows: [[String]], numeric: Set<Int> = [], wrapping: Set<Int> = [],
+    rowClasses: [String?]? = nil, caption: String? = nil
   ) -> String {
-    var out = "<table>\n"
+    // In a box of its own that scrolls sideways rather than widen the page, should it not fit.
+    var out = "<div class=\"table\"><table>\n"
     if let caption { out += "<caption>\(escape(caption))</caption>\n" }
     out += "<thead><tr>"
     for (i, h) in headers.enumerated() {
@@ -47,11 +63,12 @@ enum HTML {
     for (r, row) in rows.enumerated() {
       if let cls = rowClasses?[r] { out += "<tr class=\"\(cls)\">" } else { out += "<tr>" }
       for (i, cell) in row.enumerated() {
-        out += numeric.contains(i) ? "<td class=\"num\">\(cell)</td>" : "<td>\(cell)</td>"
+        let cls = numeric.contains(i) ? (wrapping.contains(i) ? "num wrap" : "num") : nil
+        out += cls.map { "<td class=\"\($0)\">\(cell)</td>" } ?? "<td>\(cell)</td>"
       }
       out += "</tr>\n"
     }
-    return out + "</tbody>\n</table>\n"
+    return out + "</tbody>\n</table></div>\n"
   }
 
   /// A complete page with the report style sheet inlined, so the file needs nothing else.
@@ -94,16 +111,22 @@ enum HTML {
     dl.meta dt { color: var(--muted); }
     dl.meta dd { margin: 0; overflow-wrap: anywhere; }
     code { font: 12.5px ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; }
-    table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
-    caption { text-align: left; color: var(--muted); padding: 2px 0 6px; white-space: nowrap; }
-    th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+    div.table { max-width: 100%; overflow-x: auto; margin: 8px 0 16px; }
+    table { border-collapse: collapse; font-size: 13px; }
+    caption { text-align: left; color: var(--muted); padding: 2px 0 6px; }
+    th, td { padding: 4px 6px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
     th { background: var(--panel); font-weight: 600; }
     td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+    td.num { white-space: nowrap; }
+    td.num.wrap { white-space: normal; }
+    .nm { white-space: nowrap; }
     tr.fail td { background: var(--fail-bg); }
     tr.marginal td { background: var(--marginal-bg); }
+    tr.event-fault td:first-child { box-shadow: inset 3px 0 #d64541; }
+    tr.event-change td:first-child { box-shadow: inset 3px 0 #2f6fb5; }
     tr.worse td { background: var(--fail-bg); }
     tr.better td { background: var(--pass-bg); }
-    .badge { display: inline-block; min-width: 62px; text-align: center; padding: 1px 8px; border-radius: 10px;
+    .badge { display: inline-block; min-width: 56px; text-align: center; padding: 1px 6px; border-radius: 10px;
       font-weight: 600; font-size: 12px; }
     .badge.pass { color: var(--pass); background: var(--pass-bg); }
     .badge.marginal { color: var(--marginal); background: var(--marginal-bg); }
@@ -122,8 +145,18 @@ enum HTML {
     svg .axis { stroke: #8b93a3; stroke-width: 1; }
     svg .band { fill: #fbf3dc; }
     svg text.band-label { fill: #8a6d1f; font-size: 10.5px; paint-order: stroke; stroke: #fbf3dc; stroke-width: 3px; }
+    svg .mark.fault { fill: #d64541; fill-opacity: 0.14; }
+    svg .mark.change { fill: #2f6fb5; fill-opacity: 0.12; }
+    svg .mark-edge.fault { stroke: #c0392b; stroke-width: 1.2; }
+    svg .mark-edge.change { stroke: #2f6fb5; stroke-width: 1.2; }
+    svg text.mark-label { font-size: 10.5px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+    svg text.mark-label.fault { fill: #a93226; }
+    svg text.mark-label.change { fill: #22538a; }
+    ul.changes code { white-space: pre-wrap; overflow-wrap: anywhere; }
+    ul.changes li { margin: 2px 0; }
     svg text.axis-title { fill: var(--muted); }
     svg text.note { fill: var(--muted); font-size: 10.5px; }
+    svg text.clipped { font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
     details pre { background: var(--panel); padding: 10px; overflow-x: auto; font-size: 12px; }
     @media print { body { max-width: none; } nav { display: none; } figure.chart { break-inside: avoid; } }
     """

@@ -1,114 +1,26 @@
 import RunRecords
 
-/// A what-if set against its baseline: verdicts matched by territory, period, class and objective.
-enum Comparison {
-  struct Pair {
-    var key: VerdictText.Key
-    var baseline: VerdictRecord?
-    var whatIf: VerdictRecord?
-
-    var isChanged: Bool { baseline?.outcome.lowercased() != whatIf?.outcome.lowercased() }
-    /// The what-if's outcome is worse than the baseline's (a missing verdict counts as neither).
-    var isWorse: Bool {
-      guard let b = baseline, let w = whatIf else { return false }
-      return VerdictText.rank(w.outcome) > VerdictText.rank(b.outcome)
-    }
-    var isBetter: Bool {
-      guard let b = baseline, let w = whatIf else { return false }
-      return VerdictText.rank(w.outcome) < VerdictText.rank(b.outcome)
-    }
-    var unit: VerdictText.Unit { .init(objective: key.objective) }
-    var any: VerdictRecord { (baseline ?? whatIf)! }
-
-    /// What-if minus baseline.
-    var delta: Double? {
-      guard let b = baseline, let w = whatIf else { return nil }
-      return w.mean - b.mean
-    }
-
-    /// Whether the what-if moved the measure in the bad direction.
-    var deltaIsWorse: Bool {
-      guard let d = delta else { return false }
-      return any.higherIsBetter ? d < 0 : d > 0
-    }
-  }
-
-  /// Baseline order, then verdicts only the what-if has.
-  static func pairs(_ baseline: [VerdictRecord], _ whatIf: [VerdictRecord]) -> [Pair] {
-    var byKey: [VerdictText.Key: VerdictRecord] = [:]
-    for v in whatIf where byKey[.init(v)] == nil { byKey[.init(v)] = v }
-    var seen = Set<VerdictText.Key>()
-    var out: [Pair] = []
-    for v in baseline where seen.insert(.init(v)).inserted {
-      out.append(Pair(key: .init(v), baseline: v, whatIf: byKey[.init(v)]))
-    }
-    for v in whatIf where seen.insert(.init(v)).inserted {
-      out.append(Pair(key: .init(v), baseline: nil, whatIf: v))
-    }
-    return out
-  }
-
-  /// Cost per month and territory in both runs, matched by month, territory and currency.
-  struct CostRow {
-    var month, territory, currency: String
-    var baseline: Double
-    var whatIf: Double
-  }
-
-  static func costRows(_ baseline: [CostRecord], _ whatIf: [CostRecord]) -> [CostRow] {
-    struct Key: Hashable, Comparable {
-      var month, territory, currency: String
-      static func < (a: Key, b: Key) -> Bool { (a.month, a.territory, a.currency) < (b.month, b.territory, b.currency) }
-    }
-    var rows: [Key: (Double, Double)] = [:]
-    for c in baseline {
-      rows[Key(month: c.month, territory: c.territory, currency: c.currency), default: (0, 0)].0 +=
-        c.instanceCost + c.databaseCost
-    }
-    for c in whatIf {
-      rows[Key(month: c.month, territory: c.territory, currency: c.currency), default: (0, 0)].1 +=
-        c.instanceCost + c.databaseCost
-    }
-    return rows.keys.sorted().map {
-      CostRow(
-        month: $0.month, territory: $0.territory, currency: $0.currency, baseline: rows[$0]!.0, whatIf: rows[$0]!.1)
-    }
-  }
-
-  /// "+12.3 %" of the baseline, or "–" without one.
-  static func relative(_ baseline: Double, _ whatIf: Double) -> String {
-    guard baseline != 0 else { return "–" }
-    let r = (whatIf - baseline) / abs(baseline)
-    return (r > 0 ? "+" : r < 0 ? "−" : "±") + Format.percent(abs(r))
-  }
-
-  static func signed(_ d: Double, decimals: Int = 2) -> String {
-    (d > 0 ? "+" : d < 0 ? "−" : "±") + Format.grouped(abs(d), decimals: decimals)
-  }
-}
-
 extension Report {
-  /// A what-if against its baseline as one HTML page: both runs, verdicts side by side with
-  /// deltas and changed outcomes highlighted, overlaid demand, p95 and instances per territory,
-  /// and the cost difference.
+  /// A what-if against its baseline as one HTML page: what changed between their scenarios,
+  /// both runs, verdicts side by side with deltas (coloured only where they exceed the runs'
+  /// intervals), demand, p95, instances, utilization and errors of both runs per territory with
+  /// both runs' events marked, the events, and the cost difference.
   package static func comparisonHTML(baseline: RunData, whatIf: RunData) -> String {
     let b = RunIndex(baseline)
     let w = RunIndex(whatIf)
     let axis = b.timeAxis(alsoOf: whatIf)
     let pairs = Comparison.pairs(baseline.verdicts, whatIf.verdicts)
     var body = "<header>\n<h1>\(HTML.escape(comparisonTitle(baseline: baseline.run, whatIf: whatIf.run)))</h1>\n"
-    body += "<p class=\"lead\">Baseline <strong>\(HTML.escape(baseline.run.scenarioName))</strong> against what-if "
-    body += "<strong>\(HTML.escape(whatIf.run.scenarioName))</strong>"
-    if !whatIf.run.settings.isEmpty {
-      body += " (" + whatIf.run.settings.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: " ") + ")"
-    }
-    body += "</p>\n</header>\n"
-    body += "<nav><a href=\"#runs\">Runs</a><a href=\"#verdicts\">SLO verdicts</a>"
+    body += "<p class=\"lead\">Baseline <strong>\(HTML.name(baseline.run.scenarioName))</strong> against what-if "
+    body += "<strong>\(HTML.name(whatIf.run.scenarioName))</strong></p>\n</header>\n"
+    body += "<nav><a href=\"#changes\">What changed</a><a href=\"#runs\">Runs</a><a href=\"#verdicts\">SLO verdicts</a>"
     let territories = b.territories + w.territories.filter { !b.territories.contains($0) }
     for (i, t) in territories.enumerated() {
       body += "<a href=\"#territory-\(i)\">Territory \(HTML.escape(t))</a>"
     }
-    body += "<a href=\"#costs\">Cost difference</a></nav>\n"
+    body += "<a href=\"#events\">Faults and changes</a><a href=\"#costs\">Cost difference</a></nav>\n"
+    body += "<section>\n<h2 id=\"changes\">What changed</h2>\n"
+    body += changeList(ScenarioChanges(baseline: baseline.run, whatIf: whatIf.run)) + "</section>\n"
     body += "<section>\n<h2 id=\"runs\">Runs</h2>\n" + runsTable(baseline.run, whatIf.run) + "</section>\n"
 
     body += "<section>\n<h2 id=\"verdicts\">SLO verdicts</h2>\n<p class=\"counts\">Baseline: "
@@ -129,17 +41,46 @@ extension Report {
       for chart in overlays(b, w, t, axis) { body += Charts.figure(chart) }
       body += "</section>\n"
     }
+    body += "<section>\n<h2 id=\"events\">Faults and changes</h2>\n"
+    body += comparisonEventTable(Comparison.events(baseline.events, whatIf.events)) + "</section>\n"
     body += "<section>\n<h2 id=\"costs\">Cost difference</h2>\n" + costDifference(baseline.costs, whatIf.costs)
     body += "</section>\n"
     return HTML.page(title: comparisonTitle(baseline: baseline.run, whatIf: whatIf.run), body: body)
+  }
+
+  /// What differs between the two scenarios, as a list; what stayed the same in one line.
+  static func changeList(_ changes: ScenarioChanges) -> String {
+    var out = ""
+    if changes.changes.isEmpty {
+      out += "<p>The two runs have the same scenario files, topology, settings and seed.</p>\n"
+    } else {
+      out += "<ul class=\"changes\">\n"
+      for c in changes.changes {
+        out += "<li>\(HTML.escape(c.summary))"
+        if !c.lines.isEmpty {
+          out +=
+            "<br>"
+            + c.lines.map { "<code>\(HTML.escape($0.sign.rawValue + " " + $0.text))</code>" }
+            .joined(separator: "<br>")
+        }
+        out += "</li>\n"
+      }
+      out += "</ul>\n"
+    }
+    if !changes.unchanged.isEmpty {
+      out += "<p class=\"muted\">The same in both runs: "
+      out += changes.unchanged.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: ", ") + "</p>\n"
+    }
+    return out
   }
 
   /// The two runs' facts side by side, the differing ones in bold.
   static func runsTable(_ b: RunRecord, _ w: RunRecord) -> String {
     let facts: [(String, (RunRecord) -> String)] = [
       ("Run", { $0.id.map { "#\($0)" } ?? "–" }), ("Scenario", \.scenarioName), ("Scenario file", \.scenarioPath),
-      ("Scenario SHA-256", { String($0.scenarioHash.prefix(16)) }), ("Topology file", \.topologyPath),
-      ("Settings", { $0.settings.isEmpty ? "–" : $0.settings.joined(separator: "  ") }),
+      ("Scenario SHA-256", { ScenarioChanges.short($0.scenarioHash) }), ("Topology file", \.topologyPath),
+      ("Topology SHA-256", { ScenarioChanges.short($0.topologyHash) }),
+      ("--set", { $0.settings.isEmpty ? "none" : $0.settings.joined(separator: "  ") }),
       ("Seed", { String($0.seed) }), ("Replications", { String($0.replications) }),
       ("Horizon", { Format.span(seconds: $0.horizon) }), ("Status", { $0.status.rawValue }),
       ("Started (UTC)", { Format.instant($0.startedAt) }), ("capsim", \.capsimVersion),
@@ -147,7 +88,7 @@ extension Report {
     let rows = facts.map { name, value -> [String] in
       let (x, y) = (value(b), value(w))
       let mark = x != y && name != "Run" && name != "Started (UTC)"
-      return [HTML.escape(name), HTML.escape(x), mark ? "<strong>\(HTML.escape(y))</strong>" : HTML.escape(y)]
+      return [HTML.escape(name), HTML.name(x), mark ? "<strong>\(HTML.name(y))</strong>" : HTML.name(y)]
     }
     return HTML.table(["", "Baseline", "What-if"], rows)
   }
@@ -155,61 +96,123 @@ extension Report {
   static func comparisonVerdictTable(_ pairs: [Comparison.Pair]) -> String {
     guard !pairs.isEmpty else { return "<p class=\"muted\">No verdicts recorded.</p>\n" }
     let rows = pairs.map { p -> [String] in
-      let delta = p.delta.map { d in
-        let cls = d == 0 ? "delta-none" : p.deltaIsWorse ? "delta-worse" : "delta-better"
-        return "<span class=\"\(cls)\">\(HTML.escape(p.unit.delta(d)))</span>"
-      }
-      let change = p.isWorse ? " ▼ worse" : p.isBetter ? " ▲ better" : p.isChanged ? " changed" : ""
+      let delta = p.delta.map { "<span class=\"\(p.deltaClass)\">\(HTML.escape(p.unit.delta($0)))</span>" }
+      let change = p.isWorse ? "▼ worse" : p.isBetter ? "▲ better" : p.isChanged ? "changed" : ""
       return [
-        HTML.escape(p.key.territory), HTML.escape(p.key.period), HTML.escape(p.key.requestClass),
+        HTML.name(p.key.territory), HTML.name(p.key.period), HTML.name(p.key.requestClass),
         HTML.escape(p.key.objective), HTML.escape(VerdictText.target(p.any)),
-        p.baseline.map { HTML.escape(VerdictText.measured($0)) } ?? "–",
-        p.whatIf.map { HTML.escape(VerdictText.measured($0)) } ?? "–", delta ?? "–",
-        p.baseline.map { HTML.outcomeBadge($0.outcome) } ?? "–",
-        (p.whatIf.map { HTML.outcomeBadge($0.outcome) } ?? "–") + (change.isEmpty ? "" : "<strong>\(change)</strong>"),
+        p.baseline.map { HTML.measured(VerdictText.measured($0)) } ?? "–",
+        p.whatIf.map { HTML.measured(VerdictText.measured($0)) } ?? "–", delta ?? "–",
+        "<span class=\"nm\">" + (p.baseline.map { HTML.outcomeBadge($0.outcome) } ?? "–") + " → "
+          + (p.whatIf.map { HTML.outcomeBadge($0.outcome) } ?? "–") + "</span>"
+          + (change.isEmpty ? "" : "<br><strong>\(change)</strong>"),
       ]
     }
     let classes = pairs.map { p -> String? in p.isWorse ? "worse" : p.isBetter ? "better" : nil }
     return HTML.table(
-      [
-        "Territory", "Period", "Class", "Objective", "Target", "Baseline", "What-if", "Δ", "Baseline outcome",
-        "What-if outcome",
-      ], rows, numeric: [4, 5, 6, 7], rowClasses: classes)
+      ["Territory", "Period", "Class", "Objective", "Target", "Baseline", "What-if", "Δ", "Outcome"], rows,
+      numeric: [4, 5, 6, 7], wrapping: [5, 6], rowClasses: classes,
+      caption: "Δ is coloured only where it is larger than the two runs' 95 % intervals together; grey otherwise")
   }
 
-  /// Demand, p95 and instances of both runs in one chart each.
+  /// Demand, p95, instances, utilization and errors of both runs, one chart each, with the
+  /// seasons and the events of both runs marked.
   static func overlays(_ b: RunIndex, _ w: RunIndex, _ t: String, _ axis: TimeAxis) -> [SVGChart] {
-    let base = SVG.color(0)
-    let what = SVG.color(1)
-    func pair(_ make: (RunIndex) -> [ChartPoint]) -> [SVGChart.Series] {
-      [
-        .init(name: "baseline", color: base, points: make(b)),
-        .init(name: "what-if", color: what, points: make(w), dashed: true),
-      ].filter { !$0.points.isEmpty }
+    func pair(
+      _ name: String = "", colors: (String, String) = (SVG.color(0), SVG.color(1)), _ make: (RunIndex) -> [ChartPoint]
+    ) -> [SVGChart.Series] {
+      let prefix = name.isEmpty ? "" : name + ", "
+      return [
+        .init(name: prefix + "baseline", color: colors.0, points: make(b)),
+        .init(name: prefix + "what-if", color: colors.1, points: make(w), dashed: true),
+      ].filter { Charts.hasData($0.points) }
     }
-    var out: [SVGChart] = []
-    let demand = pair { Charts.line($0.points(t), RunIndex.arrivalRate) }
-    if !demand.isEmpty {
-      out.append(
-        SVGChart(
-          title: "Demand — \(t), baseline and what-if", unit: "arrivals/s", time: axis, series: demand,
-          bands: b.seasons(t)))
+    func chart(_ title: String, _ unit: String, _ series: [SVGChart.Series]) -> SVGChart? {
+      guard !series.isEmpty else { return nil }
+      var c = SVGChart(title: "\(title) — \(t), baseline and what-if", unit: unit, time: axis, series: series)
+      c.bands = b.seasons(t)
+      c.marks = Self.comparisonMarks(b, w, t)
+      return c
     }
-    let p95 = pair { Charts.line($0.points(t)) { $0.latencyP95.map { $0 * 1_000 } } }
-    if !p95.isEmpty {
-      out.append(
-        SVGChart(
-          title: "p95 latency — \(t), baseline and what-if", unit: "p95 latency (ms)", time: axis, series: p95,
-          thresholds: Charts.latencyThresholds(b, t), bands: b.seasons(t)))
+    var out: [SVGChart?] = []
+    out.append(chart("Demand", "arrivals/s", pair { Charts.line($0.points(t), RunIndex.arrivalRate) }))
+    var p95 = chart(
+      "p95 latency", "p95 latency (ms)", pair { Charts.line($0.points(t)) { $0.latencyP95.map { $0 * 1_000 } } })
+    p95?.thresholds = Charts.latencyThresholds(b, t)
+    out.append(p95)
+    var instances = chart("Instances", "app instances", pair { Charts.line($0.instanceRows(t)) { $0.instances } })
+    instances?.notes = Self.crashNotes(b, w, t)
+    out.append(instances)
+    // App CPU, and the busiest database node of each window: one line per run each.
+    let utilization =
+      pair("app CPU") { Charts.line($0.appRows(t)) { $0.utilization.map { $0 * 100 } } }
+      + pair("busiest DB node", colors: (SVG.color(2), SVG.color(4))) { Self.busiestNode($0, t) }
+    var u = chart("Utilization", "utilization (%)", utilization)
+    u?.fixedUpper = Charts.percentTop(utilization)
+    out.append(u)
+    var errors = chart(
+      "Errors", "failed requests (% of arrivals)",
+      pair { Charts.line($0.points(t)) { RunIndex.errorFraction($0, nil).map { $0 * 100 } } })
+    errors?.thresholds = Charts.errorThresholds(b, t)
+    out.append(errors)
+    return out.compactMap { $0 }
+  }
+
+  /// The utilization of the territory's busiest database node in each window, in percent.
+  static func busiestNode(_ index: RunIndex, _ t: String) -> [ChartPoint] {
+    var top: [Double: Double] = [:]
+    for node in index.nodes(t) {
+      for p in index.points(t, tier: node) {
+        if let u = p.utilization { top[p.windowStart] = max(top[p.windowStart] ?? 0, u * 100) }
+      }
     }
-    let instances = pair { Charts.line($0.instanceRows(t)) { $0.instances } }
-    if !instances.isEmpty {
-      out.append(
-        SVGChart(
-          title: "Instances — \(t), baseline and what-if", unit: "app instances", time: axis, series: instances,
-          bands: b.seasons(t)))
+    return Charts.line(index.points(t)) { top[$0.windowStart] }
+  }
+
+  /// Random crash settings of either run (they have no times to mark); one that only one run
+  /// had says which.
+  static func crashNotes(_ b: RunIndex, _ w: RunIndex, _ t: String) -> [String] {
+    func crashes(_ index: RunIndex) -> [String] {
+      index.data.events.filter { $0.territory == t && $0.start == nil }.map(\.label)
+    }
+    let base = crashes(b)
+    let what = crashes(w)
+    return base.map { what.contains($0) ? $0 : $0 + " (baseline)" }
+      + what.filter { !base.contains($0) }.map { $0 + " (what-if)" }
+  }
+
+  /// Events of both runs; one that only one run had says which.
+  static func comparisonMarks(_ b: RunIndex, _ w: RunIndex, _ t: String) -> [SVGChart.Mark] {
+    let base = b.marks(t)
+    let what = w.marks(t)
+    func same(_ x: SVGChart.Mark, _ y: SVGChart.Mark) -> Bool {
+      x.from == y.from && x.to == y.to && x.label == y.label
+    }
+    var out = base.map { m in
+      what.contains { same($0, m) }
+        ? m : SVGChart.Mark(from: m.from, to: m.to, label: m.label + " (baseline)", style: m.style)
+    }
+    for m in what where !base.contains(where: { same($0, m) }) {
+      out.append(SVGChart.Mark(from: m.from, to: m.to, label: m.label + " (what-if)", style: m.style))
     }
     return out
+  }
+
+  static func comparisonEventTable(_ events: [Comparison.Event]) -> String {
+    guard !events.isEmpty else {
+      return "<p class=\"muted\">No faults, capacity changes or deployments in either run.</p>\n"
+    }
+    let rows = events.map { c -> [String] in
+      let e = c.event
+      let when = EventText(e)
+      return [
+        HTML.name(c.runs), HTML.name(e.territory), HTML.name(e.kind), HTML.name(e.subject), HTML.escape(when.from),
+        HTML.escape(when.to), HTML.name(when.length), HTML.escape(e.label),
+      ]
+    }
+    return HTML.table(
+      ["Run", "Territory", "Kind", "Subject", "From", "To", "Duration", "What"], rows, numeric: [6],
+      rowClasses: events.map { "event-" + RunIndex.style(of: $0.event).rawValue })
   }
 
   static func costDifference(_ baseline: [CostRecord], _ whatIf: [CostRecord]) -> String {
@@ -219,7 +222,7 @@ extension Report {
       ["Month", "Territory", "Currency", "Baseline", "What-if", "Difference", "Change"],
       rows.map { r in
         [
-          HTML.escape(Charts.monthLabel(r.month)), HTML.escape(r.territory), HTML.escape(r.currency),
+          HTML.name(Charts.monthLabel(r.month)), HTML.name(r.territory), HTML.name(r.currency),
           Format.grouped(r.baseline, decimals: 2), Format.grouped(r.whatIf, decimals: 2),
           "<strong>\(Comparison.signed(r.whatIf - r.baseline))</strong>", Comparison.relative(r.baseline, r.whatIf),
         ]
@@ -234,29 +237,35 @@ extension Report {
       totals.keys.sorted().map { c in
         let (x, y) = totals[c]!
         return [
-          HTML.escape(c), Format.grouped(x, decimals: 2), Format.grouped(y, decimals: 2),
+          HTML.name(c), Format.grouped(x, decimals: 2), Format.grouped(y, decimals: 2),
           "<strong>\(Comparison.signed(y - x))</strong>", Comparison.relative(x, y),
         ]
       }, numeric: [1, 2, 3, 4], caption: "Totals over the run, per currency")
     return out
   }
 
-  /// A what-if against its baseline for a pull request: both runs, changed outcomes, the verdicts
-  /// with deltas, and the cost difference.
+  /// A what-if against its baseline for a pull request: what changed, both runs, changed
+  /// outcomes, the verdicts with deltas, the events and the cost difference.
+  ///
+  /// The verdict table lists every verdict for all classes and every per-class verdict that
+  /// fails or is marginal in either run; the rest are counted under it, so that the counts at
+  /// the top add up with the rows.
   package static func comparisonMarkdown(baseline: RunData, whatIf: RunData) -> String {
     let pairs = Comparison.pairs(baseline.verdicts, whatIf.verdicts)
     var out = "# \(Markdown.escape(comparisonTitle(baseline: baseline.run, whatIf: whatIf.run)))\n\n"
     out += "**Baseline:** " + Markdown.runLine(baseline.run) + "\n\n"
     out += "**What-if:** " + Markdown.runLine(whatIf.run) + "\n\n"
+    out += "## What changed\n\n" + Markdown.changes(ScenarioChanges(baseline: baseline.run, whatIf: whatIf.run)) + "\n"
     out += "**Verdicts:** baseline " + Markdown.counts(baseline.verdicts) + "; what-if "
     out += Markdown.counts(whatIf.verdicts) + "\n\n"
     let changed = pairs.filter(\.isChanged)
     out += "## Changed outcomes\n\n"
     out += changed.isEmpty ? "No verdict changed its outcome.\n\n" : verdictPairs(changed) + "\n"
-    let shown = pairs.filter { $0.key.requestClass == "all" }
-    out +=
-      "## SLO verdicts (all classes)\n\n" + (shown.isEmpty ? "No verdicts recorded.\n" : verdictPairs(shown)) + "\n"
-    out += "## Cost difference\n\n"
+    let listed = pairs.filter(\.isListed)
+    out += "## SLO verdicts\n\n" + (listed.isEmpty ? "No verdicts recorded.\n" : verdictPairs(listed))
+    out += hiddenPairsNote(pairs.filter { !$0.isListed }) + "\n"
+    out += "## Faults and changes\n\n" + Markdown.comparisonEvents(Comparison.events(baseline.events, whatIf.events))
+    out += "\n## Cost difference\n\n"
     let rows = Comparison.costRows(baseline.costs, whatIf.costs)
     if rows.isEmpty {
       out += "No costs recorded.\n"
@@ -275,6 +284,19 @@ extension Report {
     return out
   }
 
+  /// The per-class verdicts left out of the table, counted per run and outcome.
+  private static func hiddenPairsNote(_ hidden: [Comparison.Pair]) -> String {
+    guard !hidden.isEmpty else { return "" }
+    func counts(_ verdicts: [VerdictRecord]) -> String {
+      let c = VerdictText.counts(verdicts).filter { $0.count > 0 }.map { "\($0.count) \(Markdown.escape($0.outcome))" }
+      return c.isEmpty ? "none" : c.joined(separator: ", ")
+    }
+    let verdicts = hidden.count == 1 ? "verdict is" : "verdicts are"
+    return "\n\(hidden.count) per-class \(verdicts) not listed, passing (or info only) in both runs: baseline "
+      + counts(hidden.compactMap(\.baseline)) + "; what-if " + counts(hidden.compactMap(\.whatIf)) + ".\n"
+  }
+
+  /// Δ is in bold where it is larger than the two runs' intervals together.
   private static func verdictPairs(_ pairs: [Comparison.Pair]) -> String {
     Markdown.table(
       ["Territory", "Period", "Class", "Objective", "Target", "Baseline", "What-if", "Δ", "Outcome"],
@@ -282,11 +304,44 @@ extension Report {
         let outcome =
           (p.baseline.map { Markdown.outcome($0.outcome) } ?? "–") + " → "
           + (p.whatIf.map { Markdown.outcome($0.outcome) } ?? "–")
+        let delta = p.delta.map { p.isSignificant ? "**\(p.unit.delta($0))**" : p.unit.delta($0) }
         return [
           Markdown.escape(p.key.territory), Markdown.escape(p.key.period), Markdown.escape(p.key.requestClass),
           Markdown.escape(p.key.objective), VerdictText.target(p.any),
-          p.baseline.map(VerdictText.measured) ?? "–", p.whatIf.map(VerdictText.measured) ?? "–",
-          p.delta.map(p.unit.delta) ?? "–", outcome,
+          p.baseline.map(VerdictText.measured) ?? "–", p.whatIf.map(VerdictText.measured) ?? "–", delta ?? "–",
+          outcome,
+        ]
+      })
+  }
+}
+
+extension Markdown {
+  /// What changed between the scenarios, as a list.
+  static func changes(_ changes: ScenarioChanges) -> String {
+    var out = ""
+    if changes.changes.isEmpty {
+      out += "The two runs have the same scenario files, topology, settings and seed.\n"
+    }
+    for c in changes.changes {
+      out += "- " + escape(c.summary) + "\n"
+      for line in c.lines { out += "  - " + escape(line.sign.rawValue + " " + line.text) + "\n" }
+    }
+    if !changes.unchanged.isEmpty {
+      out += "\nThe same in both runs: " + changes.unchanged.map(escape).joined(separator: ", ") + ".\n"
+    }
+    return out
+  }
+
+  static func comparisonEvents(_ events: [Comparison.Event]) -> String {
+    guard !events.isEmpty else { return "No faults, capacity changes or deployments in either run.\n" }
+    return table(
+      ["Run", "Territory", "Kind", "Subject", "From", "To", "Duration", "What"],
+      events.map { c in
+        let e = c.event
+        let when = EventText(e)
+        return [
+          escape(c.runs), escape(e.territory), escape(e.kind), escape(e.subject), escape(when.from), escape(when.to),
+          escape(when.length), escape(e.label),
         ]
       })
   }

@@ -3,20 +3,22 @@ import RunRecords
 extension Report {
   /// The report of one run as a single self-contained HTML page.
   ///
-  /// Per territory: demand against capacity, latency with its targets, p95 per class, instances,
-  /// utilization per tier, replica lag, errors by cause; then the SLO verdicts, capacity per
-  /// territory and season, and cost per month.
+  /// The faults, capacity changes and deployments first; then per territory: demand against
+  /// capacity, latency with its targets, p95 per class, instances, utilization per tier, replica
+  /// lag, errors by cause, each with the territory's seasons and events marked; then the SLO
+  /// verdicts, capacity per territory and season, and cost per month.
   package static func html(_ data: RunData) -> String {
     let index = RunIndex(data)
     let axis = index.timeAxis()
     var body = header(data.run)
-    body += "<nav><a href=\"#glance\">At a glance</a>"
+    body += "<nav><a href=\"#glance\">At a glance</a><a href=\"#events\">Faults and changes</a>"
     for (i, t) in index.territories.enumerated() {
       body += "<a href=\"#territory-\(i)\">Territory \(HTML.escape(t))</a>"
     }
     body += "<a href=\"#verdicts\">SLO verdicts</a><a href=\"#capacity\">Capacity</a><a href=\"#costs\">Costs</a>"
     body += "<a href=\"#run\">Run</a></nav>\n"
     body += glance(index)
+    body += "<section>\n<h2 id=\"events\">Faults and changes</h2>\n" + eventTable(data.events) + "</section>\n"
     // In the order an architect reads them; a missing chart is left out, or noted where its
     // absence says something.
     let charts: [(make: (RunIndex, String, TimeAxis) -> SVGChart?, missing: String?)] = [
@@ -76,8 +78,8 @@ extension Report {
     if !failed.isEmpty {
       out += "<ul>\n"
       for v in failed.prefix(12) {
-        out += "<li><strong>\(HTML.escape(v.territory)) \(HTML.escape(v.period))</strong>, "
-        out += "\(HTML.escape(v.requestClass == "all" ? "all classes" : v.requestClass)): \(HTML.escape(v.objective)) "
+        out += "<li><strong>\(HTML.name(v.territory)) \(HTML.name(v.period))</strong>, "
+        out += "\(HTML.name(v.requestClass == "all" ? "all classes" : v.requestClass)): \(HTML.escape(v.objective)) "
         out += "\(HTML.escape(VerdictText.measured(v))), target \(HTML.escape(VerdictText.target(v)))</li>\n"
       }
       if failed.count > 12 { out += "<li>… and \(failed.count - 12) more in the verdict table</li>\n" }
@@ -91,7 +93,7 @@ extension Report {
     let rows = index.territories.map { t -> [String] in
       let f = index.figures(t)
       return [
-        HTML.escape(t),
+        HTML.name(t),
         peakCell(f.p95) { Format.milliseconds($0) },
         peakCell(f.demand) { Format.short($0) + " req/s" },
         peakCell(f.instances) { Format.short($0) },
@@ -110,16 +112,16 @@ extension Report {
   /// "312 ms" with the window (and node) under it.
   static func peakCell(_ peak: RunIndex.Peak?, _ format: (Double) -> String) -> String {
     guard let peak else { return "–" }
-    let source = peak.source.isEmpty ? "" : HTML.escape(peak.source) + ", "
-    return "\(HTML.escape(format(peak.value)))<br><span class=\"muted\">\(source)\(HTML.escape(peak.local))</span>"
+    let source = peak.source.isEmpty ? "" : HTML.name(peak.source) + ", "
+    return "\(HTML.name(format(peak.value)))<br><span class=\"muted\">\(source)\(HTML.escape(peak.local))</span>"
   }
 
   static func verdictTable(_ verdicts: [VerdictRecord]) -> String {
     guard !verdicts.isEmpty else { return "<p class=\"muted\">No verdicts recorded.</p>\n" }
     let rows = verdicts.map { v in
       [
-        HTML.escape(v.territory), HTML.escape(v.period), HTML.escape(v.requestClass), HTML.escape(v.objective),
-        HTML.escape(VerdictText.measured(v)), HTML.escape(VerdictText.target(v)), HTML.outcomeBadge(v.outcome),
+        HTML.name(v.territory), HTML.name(v.period), HTML.name(v.requestClass), HTML.escape(v.objective),
+        HTML.measured(VerdictText.measured(v)), HTML.escape(VerdictText.target(v)), HTML.outcomeBadge(v.outcome),
         HTML.escape(VerdictText.worst(v)),
       ]
     }
@@ -129,7 +131,7 @@ extension Report {
     }
     return HTML.table(
       ["Territory", "Period", "Class", "Objective", "Measured (95 % CI)", "Target", "Outcome", "Worst window"],
-      rows, numeric: [4, 5], rowClasses: classes)
+      rows, numeric: [4, 5], wrapping: [4], rowClasses: classes)
   }
 
   static func capacityTable(_ index: RunIndex) -> String {
@@ -142,10 +144,10 @@ extension Report {
           p.map { HTML.escape(format($0.value)) } ?? "–"
         }
         let db = f.databaseUtilization.map {
-          HTML.escape(Format.percent($0.value)) + " <span class=\"muted\">\(HTML.escape($0.source))</span>"
+          HTML.escape(Format.percent($0.value)) + "<br><span class=\"muted\">\(HTML.name($0.source))</span>"
         }
         rows.append([
-          HTML.escape(t), HTML.escape(period), Format.grouped(f.hours),
+          HTML.name(t), HTML.name(period), Format.grouped(f.hours),
           value(f.demand) { Format.short($0) }, value(f.users) { Format.grouped($0) },
           f.meanInstances.map { Format.grouped($0, decimals: 1) } ?? "–", value(f.instances) { Format.short($0) },
           value(f.appCPU) { Format.percent($0) }, db ?? "–", value(f.p95) { Format.milliseconds($0) },
@@ -168,7 +170,7 @@ extension Report {
     let sorted = costs.sorted { ($0.month, $0.territory) < ($1.month, $1.territory) }
     let rows = sorted.map { c in
       [
-        HTML.escape(Charts.monthLabel(c.month)), HTML.escape(c.territory), HTML.escape(c.currency),
+        HTML.name(Charts.monthLabel(c.month)), HTML.name(c.territory), HTML.name(c.currency),
         Format.grouped(c.instanceHours, decimals: 1), Format.grouped(c.instanceCost, decimals: 2),
         Format.grouped(c.databaseNodeHours, decimals: 1), Format.grouped(c.databaseCost, decimals: 2),
         "<strong>\(Format.grouped(c.instanceCost + c.databaseCost, decimals: 2))</strong>",
@@ -182,7 +184,7 @@ extension Report {
       ["Currency", "Instance cost", "Database cost", "Total"],
       totals.map { c, t in
         [
-          HTML.escape(c), Format.grouped(t.instance, decimals: 2), Format.grouped(t.database, decimals: 2),
+          HTML.name(c), Format.grouped(t.instance, decimals: 2), Format.grouped(t.database, decimals: 2),
           "<strong>\(Format.grouped(t.instance + t.database, decimals: 2))</strong>",
         ]
       }, numeric: [1, 2, 3], caption: "Totals over the run, per currency (no conversion between currencies)")
@@ -200,6 +202,24 @@ extension Report {
       sums[c.currency, default: (0, 0)].database += c.databaseCost
     }
     return sums.keys.sorted().map { ($0, sums[$0]!) }
+  }
+
+  /// Every fault, capacity change and deployment, by territory, with local times.
+  static func eventTable(_ events: [EventRecord]) -> String {
+    guard !events.isEmpty else {
+      return "<p class=\"muted\">No faults, capacity changes or deployments in this run.</p>\n"
+    }
+    let rows = events.map { e -> [String] in
+      let when = EventText(e)
+      return [
+        HTML.name(e.territory), HTML.name(e.kind), HTML.name(e.subject), HTML.escape(when.from), HTML.escape(when.to),
+        HTML.name(when.length), HTML.escape(e.label),
+      ]
+    }
+    let classes = events.map { "event-" + RunIndex.style(of: $0).rawValue }
+    return HTML.table(
+      ["Territory", "Kind", "Subject", "From", "To", "Duration", "What"], rows, numeric: [5], rowClasses: classes,
+      caption: "Marked on every chart of the territory: faults in red, capacity changes and deployments in blue")
   }
 
   /// Where the run came from, and its scenario and topology files.

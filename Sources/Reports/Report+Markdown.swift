@@ -1,7 +1,8 @@
 import RunRecords
 
 extension Report {
-  /// A compact report for a pull request: header, verdict counts and table, key peaks, costs.
+  /// A compact report for a pull request: header, verdict counts and table, faults and changes,
+  /// key peaks, costs.
   ///
   /// Per-class verdicts that pass are counted, not listed, to keep the table short; the HTML
   /// report has them all.
@@ -11,6 +12,7 @@ extension Report {
     out += Markdown.runLine(data.run) + "\n\n"
     out += "**Verdicts:** " + Markdown.counts(data.verdicts) + "\n\n"
     out += "## SLO verdicts\n\n" + Markdown.verdictTable(data.verdicts) + "\n"
+    out += "## Faults and changes\n\n" + Markdown.events(data.events) + "\n"
     out += "## Key peaks\n\n"
     out +=
       Markdown.table(
@@ -101,9 +103,31 @@ enum Markdown {
           VerdictText.measured(v), VerdictText.target(v), outcome(v.outcome), escape(VerdictText.worst(v)),
         ]
       })
-    let hidden = verdicts.count - shown.count
-    if hidden > 0 { out += "\n\(hidden) per-class verdicts pass and are not listed.\n" }
+    out += hiddenNote(verdicts.filter { $0.requestClass != "all" && VerdictText.rank($0.outcome) == 0 })
     return out
+  }
+
+  /// "14 per-class verdicts are not listed: 12 pass, 2 info." (nothing when none are hidden),
+  /// so that the counts above a table add up with its rows.
+  static func hiddenNote(_ hidden: [VerdictRecord]) -> String {
+    guard !hidden.isEmpty else { return "" }
+    let counts = VerdictText.counts(hidden).filter { $0.count > 0 }.map { "\($0.count) \(escape($0.outcome))" }
+    let verdicts = hidden.count == 1 ? "verdict is" : "verdicts are"
+    return "\n\(hidden.count) per-class \(verdicts) not listed: \(counts.joined(separator: ", ")).\n"
+  }
+
+  /// Faults, capacity changes and deployments, with local times.
+  static func events(_ events: [EventRecord]) -> String {
+    guard !events.isEmpty else { return "No faults, capacity changes or deployments in this run.\n" }
+    return table(
+      ["Territory", "Kind", "Subject", "From", "To", "Duration", "What"],
+      events.map { e in
+        let when = EventText(e)
+        return [
+          escape(e.territory), escape(e.kind), escape(e.subject), escape(when.from), escape(when.to),
+          escape(when.length), escape(e.label),
+        ]
+      })
   }
 
   static func peak(_ p: RunIndex.Peak?, _ format: (Double) -> String) -> String {

@@ -2,16 +2,17 @@ import Foundation
 import RunRecords
 
 extension Report {
-  /// Run metadata, verdict counts by outcome, the failed verdicts, peak p95 per territory and
-  /// cost totals per currency, as JSON for programs (CI gates, dashboards).
+  /// Run metadata, verdict counts by outcome, the failed verdicts, peak p95 per territory, cost
+  /// totals per currency and the run's faults and changes, as JSON for programs (CI gates,
+  /// dashboards).
   ///
   /// Keys are snake_case with the unit in the name (`_s` seconds), as in `capsim run --format json`.
   package static func summaryJSON(_ data: RunData) throws -> String {
     try encode(Summary(data))
   }
 
-  /// Both runs' summaries, the verdicts whose outcome changed, and the cost difference per
-  /// currency.
+  /// Both runs' summaries, what changed between their scenarios, the verdicts whose outcome
+  /// changed, and the cost difference per currency.
   package static func comparisonSummaryJSON(baseline: RunData, whatIf: RunData) throws -> String {
     try encode(ComparisonSummary(baseline: baseline, whatIf: whatIf))
   }
@@ -68,11 +69,19 @@ struct Summary: Encodable {
     var instance_hours, instance_cost, database_node_hours, database_cost, total: Double
   }
 
+  /// A fault, capacity change or deployment; times are nil for random crashes.
+  struct Event: Encodable {
+    var territory, kind, subject, label: String
+    var start_s, end_s: Double?
+    var local_start, local_end: String?
+  }
+
   var run: Run
   var verdicts: Verdicts
   var failed_verdicts: [Failed]
   var peak_p95: [String: PeakP95]
   var cost_totals: [String: CostTotal]
+  var events: [Event]
 
   init(_ data: RunData) {
     let r = data.run
@@ -121,6 +130,11 @@ struct Summary: Encodable {
       costs[k]!.total = Summary.cents(costs[k]!.total)
     }
     cost_totals = costs
+    events = data.events.map {
+      Event(
+        territory: $0.territory, kind: $0.kind, subject: $0.subject, label: $0.label, start_s: $0.start,
+        end_s: $0.end, local_start: $0.localStart, local_end: $0.localEnd)
+    }
   }
 
   static func cents(_ x: Double) -> Double { (x * 100).rounded() / 100 }
@@ -137,14 +151,24 @@ struct ComparisonSummary: Encodable {
     var baseline, what_if, difference: Double
   }
 
+  /// A difference between the scenarios: a sentence and its lines ("+ demand.DE.growth: 1.5").
+  struct ScenarioChange: Encodable {
+    var summary: String
+    var lines: [String]
+  }
+
   var baseline: Summary
   var what_if: Summary
+  var scenario_changes: [ScenarioChange]
   var changed_verdicts: [Change]
   var cost_difference: [String: CostDifference]
 
   init(baseline b: RunData, whatIf w: RunData) {
     baseline = Summary(b)
     what_if = Summary(w)
+    scenario_changes = ScenarioChanges(baseline: b.run, whatIf: w.run).changes.map {
+      ScenarioChange(summary: $0.summary, lines: $0.lines.map { $0.sign.rawValue + " " + $0.text })
+    }
     changed_verdicts = Comparison.pairs(b.verdicts, w.verdicts).filter(\.isChanged).map { p in
       Change(
         territory: p.key.territory, period: p.key.period, request_class: p.key.requestClass,

@@ -87,6 +87,20 @@ struct RunIndex {
       windows: rows.map { ($0.windowStart, $0.windowEnd, $0.localStart) }, timeZone: data.run.timeZone)
   }
 
+  /// The territory's faults, capacity changes and deployments that happened at a time, for
+  /// marking on its charts (random crashes have none; the table lists them).
+  func marks(_ territory: String) -> [SVGChart.Mark] {
+    data.events.filter { $0.territory == territory }.compactMap { e in
+      guard let start = e.start else { return nil }
+      return SVGChart.Mark(from: start, to: max(start, e.end ?? start), label: e.label, style: Self.style(of: e))
+    }
+  }
+
+  /// Capacity changes and deployments are done on purpose; the rest are faults.
+  static func style(of event: EventRecord) -> SVGChart.Mark.Style {
+    ["capacity", "deployment"].contains(event.kind) ? .change : .fault
+  }
+
   /// Stretches of a season (any period but "normal"), for shading.
   func seasons(_ territory: String) -> [SVGChart.Band] {
     var out: [SVGChart.Band] = []
@@ -173,15 +187,14 @@ struct RunIndex {
     return busy > 0 && done > 0 ? done / busy : nil
   }
 
-  /// The SLO p95 targets of a territory, for normal time and for seasons: from its verdicts, or
-  /// the run's "p95" and "peakP95" targets.
-  func latencyTargets(_ territory: String) -> (normal: Double?, peak: Double?) {
-    let p95 = data.verdicts.filter {
-      $0.territory == territory && $0.objective == "p95 latency" && $0.requestClass == "all" && $0.target != nil
+  /// The SLO p95 target of a territory in one period: its verdict's, or the run's "p95"
+  /// (normal load) or "peakP95" (a season).
+  func latencyTarget(_ territory: String, period: String) -> Double? {
+    let verdict = data.verdicts.first {
+      $0.territory == territory && $0.period == period && $0.objective == "p95 latency" && $0.requestClass == "all"
+        && $0.target != nil
     }
-    let normal = p95.first { $0.period == "normal" }?.target ?? data.targets["p95"]
-    let peak = p95.filter { $0.period != "normal" }.compactMap(\.target).max() ?? data.targets["peakP95"]
-    return (normal, peak)
+    return verdict?.target ?? data.targets[period == "normal" ? "p95" : "peakP95"]
   }
 
   /// The error-rate target (a fraction), from the verdicts or the run's targets.

@@ -5,7 +5,6 @@ enum SVG {
   /// Okabe–Ito colours, told apart with the common colour-vision deficiencies.
   static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F", "#000000"]
   static let targetColor = "#C0392B"
-  static let peakTargetColor = "#B7791F"
 
   static func color(_ i: Int) -> String { palette[i % palette.count] }
 
@@ -53,6 +52,12 @@ enum SVG {
     }
   }
 
+  /// About how wide `text` is in the report's sans-serif at `fontSize` px: for laying out labels
+  /// (SVG text has no layout of its own).
+  static func textWidth(_ text: String, fontSize: Double = 11) -> Double {
+    Double(text.count) * fontSize * 0.57
+  }
+
   /// One legend entry: a line or a box, its colour, its name.
   struct LegendItem {
     enum Mark { case line, dashed, box, none }
@@ -70,8 +75,8 @@ enum SVG {
     var cx = x
     var cy = y + 10
     for item in items {
-      let textWidth = Double(item.name.count) * 6.3
-      let w = (item.mark == .none ? 0 : 24) + textWidth + 18
+      let labelWidth = textWidth(item.name)
+      let w = (item.mark == .none ? 0 : 24) + labelWidth + 18
       if cx > x && cx + w > x + width {
         cx = x
         cy += 17

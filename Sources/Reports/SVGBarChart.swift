@@ -12,7 +12,7 @@ struct SVGBarChart {
   var segments: [Segment]
   /// `values[category][segment]`, stacked bottom-up in segment order.
   var values: [[Double]]
-  var width = 1160.0
+  var width = 1000.0
   var plotHeight = 200.0
 
   private let left = 80.0

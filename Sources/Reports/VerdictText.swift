@@ -30,10 +30,19 @@ enum VerdictText {
       }
     }
 
-    /// A difference, always signed ("+12.5 ms", "−0.30 %").
+    /// A difference, signed ("+12.5 ms", "−0.30 %"); "±0.00 %" when it rounds to nothing.
     func delta(_ d: Double) -> String {
       let text = format(abs(d))
+      guard !Self.isZero(text) else { return "±" + text }
       return d > 0 ? "+" + text : d < 0 ? "−" + text : "±" + text
+    }
+
+    /// Whether `d` shows as a change at all ("+0.00 %" does not).
+    func shows(_ d: Double) -> Bool { d.isFinite && !Self.isZero(format(abs(d))) }
+
+    /// No digit but zeros: "0.00 %", "0 ms".
+    private static func isZero(_ text: String) -> Bool {
+      !text.contains { $0.isNumber && $0 != "0" }
     }
   }
 

@@ -176,4 +176,32 @@ extension ResultsStore {
       try statement.execute(arguments: [runID, name, value])
     }
   }
+
+  static func insertEvents(_ events: [EventRecord], runID: Int64, _ db: Database) throws {
+    // Nothing to prepare without events (a store opened at an older schema has no table).
+    guard !events.isEmpty else { return }
+    let statement = try db.cachedStatement(
+      sql: """
+        INSERT INTO event (
+          run_id, territory, kind, subject, start_time, end_time, local_start, local_end, label)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    for e in events {
+      try statement.execute(arguments: [
+        runID, e.territory, e.kind, e.subject, e.start, e.end, e.localStart, e.localEnd, e.label,
+      ])
+    }
+  }
+
+  static func eventRecord(_ row: Row) throws -> EventRecord {
+    EventRecord(
+      territory: try row.decode(forColumn: "territory"),
+      kind: try row.decode(forColumn: "kind"),
+      subject: try row.decode(forColumn: "subject"),
+      start: try row.decode(forColumn: "start_time"),
+      end: try row.decode(forColumn: "end_time"),
+      localStart: try row.decode(forColumn: "local_start"),
+      localEnd: try row.decode(forColumn: "local_end"),
+      label: try row.decode(forColumn: "label"))
+  }
 }

@@ -118,6 +118,25 @@ extension ResultsStore {
           """)
     }
 
+    migrator.registerMigration("v3: events") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE event (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            territory TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            start_time REAL,
+            end_time REAL,
+            local_start TEXT,
+            local_end TEXT,
+            label TEXT NOT NULL
+          );
+          CREATE INDEX event_on_run ON event(run_id);
+          """)
+    }
+
     return migrator
   }
 }

@@ -207,8 +207,8 @@ extension ResultsStore {
     }
   }
 
-  /// Stores the run's series, verdicts, costs and targets and marks it `complete`, in one
-  /// transaction.
+  /// Stores the run's series, verdicts, costs, targets and events and marks it `complete`, in
+  /// one transaction.
   ///
   /// `endedAt` (now if nil), `wallSeconds` and `requests` come from `data.run`; the rest of the
   /// run row stays as `begin(_:)` wrote it. If anything fails, nothing of the completion is
@@ -225,6 +225,7 @@ extension ResultsStore {
       try Self.insertVerdicts(data.verdicts, runID: id, db)
       try Self.insertCosts(data.costs, runID: id, db)
       try Self.insertTargets(data.targets, runID: id, db)
+      try Self.insertEvents(data.events, runID: id, db)
       try db.execute(
         sql: """
           UPDATE run SET status = 'complete', ended_at = ?, wall_seconds = ?, requests = ?
@@ -281,8 +282,6 @@ extension ResultsStore {
     }
   }
 
-  /// Everything recorded of a run, read from one snapshot; nil if there is no such run.
-  ///
   /// Failed verdicts per run, for the runs that have any.
   package func failedVerdictCounts() throws -> [Int64: Int] {
     try pool.read { db in
@@ -296,7 +295,9 @@ extension ResultsStore {
     }
   }
 
-  /// Series, verdicts and costs come back in the order they were stored.
+  /// Everything recorded of a run, read from one snapshot; nil if there is no such run.
+  ///
+  /// Series, verdicts, costs and events come back in the order they were stored.
   package func data(_ id: Int64) throws -> RunData? {
     try pool.read { db in
       guard let run = try Self.fetchRun(id, db) else { return nil }
@@ -308,7 +309,9 @@ extension ResultsStore {
           .map(Self.verdictRecord),
         costs: try Row.fetchAll(db, sql: "SELECT * FROM cost WHERE run_id = ? ORDER BY id", arguments: [id])
           .map(Self.costRecord),
-        targets: try Self.fetchTargets(id, db))
+        targets: try Self.fetchTargets(id, db),
+        events: try Row.fetchAll(db, sql: "SELECT * FROM event WHERE run_id = ? ORDER BY id", arguments: [id])
+          .map(Self.eventRecord))
     }
   }
 

@@ -14,6 +14,10 @@ package struct RunRecord: Codable, Sendable, Hashable {
   package var kind: String
   package var scenarioName: String
   package var scenarioPath: String
+  /// The scenario file's text.
+  ///
+  /// A what-if is recorded with its base: each file under a marker line `# --- PATH`, the
+  /// what-if first (see `scenarioFiles`).
   package var scenarioText: String
   /// SHA-256 of the text, hex.
   package var scenarioHash: String
@@ -179,6 +183,44 @@ package struct CostRecord: Codable, Sendable, Hashable {
   }
 }
 
+/// A fault, capacity change or deployment of a territory, as the scenario scheduled it.
+///
+/// Reports mark it on the territory's charts. A fault that touches several territories (a replica they share, a failover to another
+/// territory) has one record per territory.
+package struct EventRecord: Codable, Sendable, Hashable {
+  package var territory: String
+  /// "replica-down", "primary-failover", "territory-outage", "failover" (the territory takes
+  /// another's traffic), "deployment", "capacity" or "crashes".
+  package var kind: String
+  /// What it acts on: a database node's name, or the territory's name for its app pool.
+  package var subject: String
+  /// Simulated seconds from the start.
+  ///
+  /// Both nil for what has no fixed time (random crashes); `end == start` for an instant (a
+  /// capacity change).
+  package var start: Double?
+  package var end: Double?
+  /// Local wall-clock labels of `start` and `end` ("2026-12-08T09:00"), when they have one.
+  package var localStart: String?
+  package var localEnd: String?
+  /// A short description for people ("de-replica-1 down", "MTBF 30 d, MTTR 10 min").
+  package var label: String
+
+  package init(
+    territory: String, kind: String, subject: String, start: Double?, end: Double?, localStart: String?,
+    localEnd: String?, label: String
+  ) {
+    self.territory = territory
+    self.kind = kind
+    self.subject = subject
+    self.start = start
+    self.end = end
+    self.localStart = localStart
+    self.localEnd = localEnd
+    self.label = label
+  }
+}
+
 /// Everything recorded of a run: what a report is drawn from.
 package struct RunData: Codable, Sendable {
   package var run: RunRecord
@@ -187,15 +229,18 @@ package struct RunData: Codable, Sendable {
   package var costs: [CostRecord]
   /// Per territory and period: the SLO targets the verdicts used (for the lines on charts).
   package var targets: [String: Double]
+  /// Faults, capacity changes and deployments, in the scenario's order.
+  package var events: [EventRecord]
 
   package init(
     run: RunRecord, series: [SeriesPoint] = [], verdicts: [VerdictRecord] = [], costs: [CostRecord] = [],
-    targets: [String: Double] = [:]
+    targets: [String: Double] = [:], events: [EventRecord] = []
   ) {
     self.run = run
     self.series = series
     self.verdicts = verdicts
     self.costs = costs
     self.targets = targets
+    self.events = events
   }
 }

@@ -17,18 +17,12 @@ import SimKernel
 ///         oktoberfest: {rule: oktoberfest, lead: 7d, multiplier: 3}
 ///         spargel: {from: 2026-04-10, to: 2026-06-24, multiplier: 2}
 enum CalendarFile {
-  static let keys = ["timezone", "start", "end", "day", "week", "seasons"]
-  static let seasonKeys = ["rule", "from", "to", "opening", "multiplier", "rampUp", "rampDown", "ramp", "lead"]
   static let rules = ["oktoberfest", "spargel", "christmas-catering"]
 
   struct Result {
     var calendar: DemandCalendar
     /// Seconds from start to end.
     var duration: Double
-  }
-
-  static func read(_ node: ConfigNode) -> Result? {
-    read(node, path: "calendar", overrides: Overrides()).calendar
   }
 
   /// Reads the section through `overrides` (keys below `path`, e.g. `calendar.end` or
@@ -39,13 +33,13 @@ enum CalendarFile {
   static func read(
     _ node: ConfigNode, path: String, overrides: Overrides
   ) -> (calendar: Result?, seasonNames: [String]) {
-    guard let mapping = node.mapping(allowedKeys: keys) else { return (nil, []) }
+    guard let mapping = node.mapping(schema) else { return (nil, []) }
     let m = Fields(mapping, path: path, overrides: overrides)
     let timeZone = m.required("timezone").flatMap(PlatformFile.readTimeZone)
     let start = m.required("start").flatMap(localDateTime)
     let end = m.required("end").flatMap(localDateTime)
-    let day = m["day"].map(readDay) ?? .officeHours
-    let week = m["week"].map(readWeek) ?? .workingWeek
+    let day = m["day"].map { readDay($0, path: m.path(of: "day"), overrides: overrides) } ?? .officeHours
+    let week = m["week"].map { readWeek($0, path: m.path(of: "week"), overrides: overrides) } ?? .workingWeek
     // Seasons are read even when the dates are broken, so that every problem is reported.
     // Years past the longest span are an error below; seasons are laid out for at most that
     // many, so that a calendar ending in 9999 costs no more to reject than one of 100 years.
@@ -92,6 +86,7 @@ enum CalendarFile {
 
   /// `2026-12-07` or `2026-12-07T08:30` (local wall-clock time).
   static func localDateTime(_ node: ConfigNode) -> (date: CivilDate, hour: Double)? {
+    _ = node.declared("a local date-time") { if case .localDateTime = $0 { true } else { false } }
     guard let text = node.scalarText else {
       node.error("expected a local date such as 2026-12-07 or 2026-12-07T08:30")
       return nil
@@ -127,6 +122,7 @@ enum CalendarFile {
   }
 
   static func date(_ node: ConfigNode) -> CivilDate? {
+    _ = node.declared("a date") { if case .date = $0 { true } else { false } }
     guard let text = node.scalarText, let d = civilDate(text) else {
       node.error("expected a date such as 2026-12-07 (a day that exists, years 0001 to 9999), found \(node.scalarText.map { "'\(ConfigNode.abbreviated($0))'" } ?? node.kindDescription)")
       return nil
@@ -134,18 +130,22 @@ enum CalendarFile {
     return d
   }
 
-  static func readDay(_ node: ConfigNode) -> DayProfile? {
+  /// `office-hours`, or points of the day; `path` and `overrides` reach single points
+  /// (`calendar.day[0].weight`).
+  static func readDay(_ node: ConfigNode, path: String = "", overrides: Overrides = Overrides()) -> DayProfile? {
     if !node.isSequence {
-      guard node.oneOf(["office-hours"]) != nil else { return nil }
+      guard node.oneOf() != nil else { return nil }
       return .officeHours
     }
     var points: [(hour: Double, weight: Double)] = []
-    for item in node.sequence() ?? [] {
-      guard let p = item.mapping(allowedKeys: ["at", "weight"]) else { return nil }
+    for (i, item) in (node.sequence() ?? []).enumerated() {
+      let itemPath = ConfigKeyPath.appending(index: i, to: path)
+      let item = overrides.value(at: itemPath)?.expecting(item.expected) ?? item
+      guard let p = Fields.section(item, dayPoint, path: itemPath, overrides) else { return nil }
       let at = p.required("at")
-      let hour = at.flatMap { $0.scalarText.flatMap(clock) }
+      let hour = at.flatMap { $0.timeOfDay() }
       if let at, hour == nil { at.error("expected a time of day such as \"07:30\" (quote it)") }
-      guard let hour, let weight = p.required("weight")?.double(in: 0...1_000) else { return nil }
+      guard let hour, let weight = p.required("weight")?.double() else { return nil }
       if let last = points.last, hour <= last.hour {
         item.error("times of day must increase")
         return nil
@@ -159,17 +159,21 @@ enum CalendarFile {
     return DayProfile(points: points)
   }
 
-  static func readWeek(_ node: ConfigNode) -> WeekProfile? {
+  /// `working-week`, or seven weights; `path` and `overrides` reach single days
+  /// (`calendar.week[5]`).
+  static func readWeek(_ node: ConfigNode, path: String = "", overrides: Overrides = Overrides()) -> WeekProfile? {
     if !node.isSequence {
-      guard node.oneOf(["working-week"]) != nil else { return nil }
+      guard node.oneOf() != nil else { return nil }
       return .workingWeek
     }
-    let items = node.sequence() ?? []
+    let items = (node.sequence() ?? []).enumerated().map { i, item in
+      overrides.value(at: ConfigKeyPath.appending(index: i, to: path))?.expecting(item.expected) ?? item
+    }
     guard items.count == 7 else {
       node.error("a week profile has seven weights, Monday first; found \(items.count)")
       return nil
     }
-    let weights = items.map { $0.double(in: 0...1_000) }
+    let weights = items.map { $0.double() }
     guard weights.allSatisfy({ $0 != nil }) else { return nil }
     return WeekProfile(weights: weights.map { $0! })
   }
@@ -178,15 +182,14 @@ enum CalendarFile {
   static func readSeason(
     _ name: String, _ node: ConfigNode, years: [Int], path: String = "", overrides: Overrides = Overrides()
   ) -> [Season]? {
-    guard let mapping = node.mapping(allowedKeys: seasonKeys) else { return nil }
-    let m = Fields(mapping, path: path, overrides: overrides)
-    let multiplier = m.required("multiplier")?.double(in: 0...1_000)
+    guard let m = Fields.section(node, Self.season, path: path, overrides) else { return nil }
+    let multiplier = m.required("multiplier")?.double()
     let rampUp = m["rampUp"]?.duration().map { $0 / 86_400 } ?? 0
     let rampDown = m["rampDown"]?.duration().map { $0 / 86_400 } ?? 0
-    let ramp = m["ramp"]?.oneOf(Season.Ramp.allCases.map(\.rawValue)).flatMap(Season.Ramp.init) ?? .linear
+    let ramp = m["ramp"]?.oneOf().flatMap(Season.Ramp.init) ?? .linear
     // Durations are at most 100 years, so whole days always fit.
     let lead = m["lead"]?.duration().flatMap { Int(rounding: -$0 / 86_400) } ?? 0
-    let rule = m["rule"]?.oneOf(rules)
+    let rule = m["rule"]?.oneOf()
     let from = m["from"].flatMap(date)
     let to = m["to"].flatMap(date)
     let opening = m["opening"].flatMap(date)
@@ -229,5 +232,14 @@ enum CalendarFile {
       default: return season(SeasonRules.christmasCatering(year, opening: opening.map { CivilDate(year, $0.month, $0.day) }))
       }
     }
+  }
+}
+
+extension ConfigNode {
+  /// Hours since midnight of a time of day written `08:30`, or nil (not reported: the caller
+  /// says what it expected).
+  func timeOfDay() -> Double? {
+    _ = declared("a time of day") { if case .timeOfDay = $0 { true } else { false } }
+    return scalarText.flatMap(CalendarFile.clock)
   }
 }

@@ -4,12 +4,30 @@ package struct ConfigMapping {
   package let node: ConfigNode
   /// Allowed entries in document order (merged entries where their `<<` was written).
   package let entries: [ConfigNode.Entry]
+  /// The keys it may have and what they hold, when read against a schema section.
+  let section: Section?
   private let positions: [String: Int]
 
-  init(node: ConfigNode, entries: [ConfigNode.Entry]) {
+  init(node: ConfigNode, entries: [ConfigNode.Entry], section: Section? = nil) {
     self.node = node
     self.entries = entries
+    self.section = section
     positions = Dictionary(entries.enumerated().map { ($0.element.key, $0.offset) }) { first, _ in first }
+  }
+
+  /// The same entries read against another section (a distribution's, once its name is known).
+  func reading(as section: Section) -> ConfigMapping {
+    ConfigMapping(node: node, entries: entries, section: section)
+  }
+
+  /// What the section declares `key` to hold; a reader asking for a key its section does not
+  /// declare is a programmer error (the key would never be allowed in a file).
+  func kind(of key: String) -> ValueKind? {
+    guard let section else { return nil }
+    guard let declared = section.key(key) else {
+      preconditionFailure("\(node.keyPath): reads key '\(key)', which section '\(section.name)' does not declare")
+    }
+    return declared.kind
   }
 
   package var keys: [String] { entries.map(\.key) }
@@ -21,8 +39,9 @@ package struct ConfigMapping {
 
   /// The value of an optional key; nil when absent or null (`key:`, `key: ~`).
   package subscript(key: String) -> ConfigNode? {
+    let kind = kind(of: key)
     guard let value = positions[key].map({ entries[$0].value }), !value.isNull else { return nil }
-    return value
+    return value.expecting(kind)
   }
 
   /// The key node itself, to report problems about the key rather than its value.
@@ -34,6 +53,7 @@ package struct ConfigMapping {
   /// mapping's own key (`web:`; the mapping itself when it has none), null reports
   /// "missing value" at the value; both return nil.
   package func required(_ key: String) -> ConfigNode? {
+    let kind = kind(of: key)
     guard let position = positions[key] else {
       var at = node.diagnostic("missing required key '\(key)'")
       if let position = node.keyPosition { (at.line, at.column) = position }
@@ -45,6 +65,6 @@ package struct ConfigMapping {
       value.error("missing value for required key '\(key)'")
       return nil
     }
-    return value
+    return value.expecting(kind)
   }
 }

@@ -34,20 +34,33 @@ extension ConfigNode {
     return ConfigMapping(node: self, entries: kept)
   }
 
+  /// A mapping with the keys of `section`: as `mapping(allowedKeys:)`, and its values then
+  /// carry the kinds the section declares.
+  func mapping(_ section: Section) -> ConfigMapping? {
+    mapping(allowedKeys: section.keyNames).map { ConfigMapping(node: $0.node, entries: $0.entries, section: section) }
+  }
+
   /// A mapping with user-chosen keys (station names...), in document order; duplicate and
   /// non-text keys are reported and left out. Nil plus an error if this isn't a mapping.
   package func openMapping() -> [Entry]? {
-    entries()
+    let names = expected?.first { if case .names = $0 { true } else { false } }
+    guard case .names(let kind, _)? = names else { return entries() }
+    return entries()?.map { ($0.key, $0.keyNode, $0.value.expecting(kind)) }
   }
 
   /// The items of a list; item `i` gets key path `parent[i]`. Nil plus an error otherwise.
   package func sequence() -> [ConfigNode]? {
+    let list = declared("a list") { if case .list = $0 { true } else { false } }
     guard case .sequence(let items) = node else {
       reportMismatch(expected: "a list")
       return nil
     }
     checkCollectionTag(items.tag.rawValue, standard: Tag.Name.seq.rawValue)
-    return items.enumerated().map { child($0.element, keyPath: ConfigKeyPath.appending(index: $0.offset, to: keyPath)) }
+    var itemKind: ValueKind? = nil
+    if case .list(let kind, _)? = list { itemKind = kind }
+    return items.enumerated().map {
+      child($0.element, keyPath: ConfigKeyPath.appending(index: $0.offset, to: keyPath)).expecting(itemKind)
+    }
   }
 
   // MARK: Entries

@@ -4,6 +4,12 @@ extension ConfigNode {
   /// Text from a plain or quoted scalar. Numbers, booleans and null are rejected (quote them
   /// to use them as text).
   package func string() -> String? {
+    _ = declared("a string") {
+      switch $0 {
+      case .string, .text: return true
+      default: return false
+      }
+    }
     guard let value = checkedScalar(expected: "a string") else { return nil }
     switch value {
     case .string: return scalarText
@@ -14,8 +20,14 @@ extension ConfigNode {
     return nil
   }
 
-  /// A whole number, optionally within `range`. Rejects `1.5`, `1e3` and quoted numbers.
+  /// A whole number, optionally within `range` (by default the schema's). Rejects `1.5`, `1e3`
+  /// and quoted numbers.
   package func int(in range: ClosedRange<Int>? = nil) -> Int? {
+    var range = range
+    if case .wholeNumber(let declared)? = declared("a whole number", { if case .wholeNumber = $0 { true } else { false } }) {
+      precondition(range == nil || range == declared, "\(keyPath): read in \(range!), declared \(declared)")
+      range = declared
+    }
     guard let value = checkedScalar(expected: "a whole number") else { return nil }
     switch value {
     case .integer(let text):
@@ -36,8 +48,14 @@ extension ConfigNode {
     return nil
   }
 
-  /// A finite number, optionally within `range`. Rejects `.inf`, `.nan` and quoted numbers.
+  /// A finite number, optionally within `range` (by default the schema's). Rejects `.inf`,
+  /// `.nan` and quoted numbers.
   package func double(in range: ClosedRange<Double>? = nil) -> Double? {
+    var range = range
+    if case .number(let declared)? = declared("a number", { if case .number = $0 { true } else { false } }) {
+      precondition(range == nil || range == declared, "\(keyPath): read in \(range!), declared \(declared)")
+      range = declared
+    }
     guard let value = checkedScalar(expected: "a number") else { return nil }
     let number: Double
     switch value {
@@ -72,6 +90,7 @@ extension ConfigNode {
 
   /// `true` or `false` (also `True`/`TRUE`/`False`/`FALSE`); YAML 1.1 `yes`/`no`/`on`/`off` are rejected.
   package func bool() -> Bool? {
+    _ = declared("true or false") { if case .bool = $0 { true } else { false } }
     guard let value = checkedScalar(expected: "true or false") else { return nil }
     switch value {
     case .bool(let flag): return flag
@@ -85,19 +104,37 @@ extension ConfigNode {
 
   /// Seconds from a duration with a unit: `200ms`, `1.5s`, `2min`, `1h`, `250us`, `1d`, `1e3ms`.
   /// A bare number (even `0`), a space before the unit or a negative value is an error;
-  /// `positive: true` also rejects zero.
-  package func duration(positive: Bool = false) -> Double? {
-    quantity(Quantity.duration, expected: Quantity.durationExpectation, positive: positive)
+  /// `positive: true` (by default what the schema says) also rejects zero.
+  package func duration(positive: Bool? = nil) -> Double? {
+    var positive = positive
+    if case .duration(let declared)? = declared("a duration", { if case .duration = $0 { true } else { false } }) {
+      precondition(positive == nil || positive == declared, "\(keyPath): read with positive \(positive!)")
+      positive = declared
+    }
+    return quantity(Quantity.duration, expected: Quantity.durationExpectation, positive: positive ?? false)
   }
 
   /// Events per second from a rate: `30/s`, `1800/min`, `5/h`, `0.5/ms`, `120/d`.
-  /// A bare number is an error; `positive: true` also rejects zero.
-  package func rate(positive: Bool = false) -> Double? {
-    quantity(Quantity.rate, expected: Quantity.rateExpectation, positive: positive)
+  /// A bare number is an error; `positive: true` (by default what the schema says) also
+  /// rejects zero.
+  package func rate(positive: Bool? = nil) -> Double? {
+    var positive = positive
+    if case .rate(let declared)? = declared("a rate", { if case .rate = $0 { true } else { false } }) {
+      precondition(positive == nil || positive == declared, "\(keyPath): read with positive \(positive!)")
+      positive = declared
+    }
+    return quantity(Quantity.rate, expected: Quantity.rateExpectation, positive: positive ?? false)
   }
 
-  /// One of `allowed` (case-sensitive); otherwise lists them and suggests the closest.
-  package func oneOf(_ allowed: [String]) -> String? {
+  /// One of `allowed` (by default the schema's values, case-sensitive); otherwise lists them
+  /// and suggests the closest.
+  package func oneOf(_ allowed: [String]? = nil) -> String? {
+    var allowed = allowed
+    if case .oneOf(let declared)? = declared("one of a list of words", { if case .oneOf = $0 { true } else { false } }) {
+      precondition(allowed == nil || allowed == declared, "\(keyPath): read as one of \(allowed!), declared \(declared)")
+      allowed = declared
+    }
+    guard let allowed else { preconditionFailure("\(keyPath): oneOf() needs its values or a schema") }
     let list = allowed.joined(separator: ", ")
     guard let value = checkedScalar(expected: "one of: \(list)") else { return nil }
     guard value != .null, let text = scalarText else {

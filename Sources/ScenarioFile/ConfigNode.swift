@@ -18,6 +18,10 @@ package struct ConfigNode {
   /// Where the key of this value is written, when it has one; errors about a whole
   /// mapping ("missing required key") read better there than at its first entry.
   private(set) var keyPosition: (line: Int, column: Int)?
+  /// What the schema says this value is, when it was reached through a `Section`: the typed
+  /// readers take their ranges and allowed values from it, and stop the program when a reader
+  /// reads a value as something the schema does not declare.
+  private(set) var expected: ValueKind?
 
   /// The file the node came from, as given by the user.
   package var file: String { context.file }
@@ -41,6 +45,24 @@ package struct ConfigNode {
     var copy = self
     copy.keyPosition = (key.line, key.column)
     return copy
+  }
+
+  /// The same node, declared to hold `kind` (nil: read without a schema).
+  func expecting(_ kind: ValueKind?) -> ConfigNode {
+    var copy = self
+    copy.expected = kind
+    return copy
+  }
+
+  /// The declared kind (or the `anyOf` alternative) that `fits` a reader; nil when the node
+  /// is read without a schema. A reader that reads a value as something the schema does not
+  /// declare is a programmer error: the schema and the reader would disagree.
+  func declared(_ reading: String, _ fits: (ValueKind) -> Bool) -> ValueKind? {
+    guard let expected else { return nil }
+    guard let kind = expected.first(where: fits) else {
+      preconditionFailure("\(keyPath): read as \(reading), but the schema declares \(expected.label)")
+    }
+    return kind
   }
 
   /// A node below this one; positionless nodes take this node's position.

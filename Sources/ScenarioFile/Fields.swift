@@ -1,3 +1,5 @@
+import Yams
+
 /// A mapping read through the scenario's overrides: a key's value comes from an override when
 /// one names its key path, from the file otherwise.
 struct Fields {
@@ -16,23 +18,51 @@ struct Fields {
 
   /// An optional key.
   subscript(key: String) -> ConfigNode? {
-    overrides.value(at: path(of: key)) ?? mapping[key]
+    let kind = mapping.kind(of: key)
+    return overrides.value(at: path(of: key))?.expecting(kind) ?? mapping[key]
   }
 
   /// A key that must be given (by the file or an override).
   func required(_ key: String) -> ConfigNode? {
-    overrides.value(at: path(of: key)) ?? mapping.required(key)
+    let kind = mapping.kind(of: key)
+    return overrides.value(at: path(of: key))?.expecting(kind) ?? mapping.required(key)
+  }
+
+  /// Whether the section declares `key` (readers shared by two sections ask first).
+  func declares(_ key: String) -> Bool {
+    mapping.section?.key(key) != nil
+  }
+
+  /// Whether an override gives `key`, rather than the file (or nothing).
+  func isOverridden(_ key: String) -> Bool {
+    overrides.value(at: path(of: key)) != nil
+  }
+
+  /// Which of `keys` are given; when an override gives one of them, the file's values of the
+  /// others are left out, so that `--set demand.DE.rate=50/s` replaces the file's `users:`.
+  func given(oneOf keys: [String]) -> [String] {
+    let present = keys.filter { self[$0] != nil }
+    let overridden = present.filter(isOverridden)
+    return overridden.isEmpty ? present : overridden
   }
 
   var node: ConfigNode { mapping.node }
 }
 
 extension Fields {
-  /// A nested mapping with a fixed set of keys, read through the same overrides (so that
-  /// `territories.DE.app.instances` reaches `instances` inside `app`).
-  func section(_ key: String, allowedKeys: [String], required: Bool = false) -> Fields? {
+  /// A nested mapping with the keys its schema section declares, read through the same
+  /// overrides (so that `territories.DE.app.instances` reaches `instances` inside `app`).
+  /// When the file leaves an optional section out but overrides set keys in it
+  /// (`--set slo.p95=150ms`), it reads as an empty section that those keys fill.
+  func section(_ key: String, required: Bool = false) -> Fields? {
+    guard case .section(let section)? = mapping.kind(of: key)?.first(where: { if case .section = $0 { true } else { false } })
+    else { preconditionFailure("\(path(of: key)) is not declared as a section") }
     let node = required ? self.required(key) : self[key]
-    return node?.mapping(allowedKeys: allowedKeys).map { Fields($0, path: path(of: key), overrides: overrides) }
+    if node == nil, !required, overrides.hasEntries(below: path(of: key)) {
+      let empty = self.node.child(.mapping(Node.Mapping([])), keyPath: path(of: key))
+      return ConfigMapping(node: empty, entries: [], section: section).fields(path: path(of: key), overrides)
+    }
+    return node?.mapping(section).map { Fields($0, path: path(of: key), overrides: overrides) }
   }
 
   /// The entries of a mapping whose keys the user chooses (node names, territories), each value
@@ -42,15 +72,39 @@ extension Fields {
   /// - Returns: the mapping's node (nil when absent) and the entries.
   func entries(_ key: String, required: Bool = false) -> (node: ConfigNode?, entries: [ConfigNode.Entry]) {
     let node = required ? self.required(key) : self[key]
+    // From the declaration, not the node: entries that overrides add to an absent mapping
+    // have no node to take it from.
+    var valueKind: ValueKind? = nil
+    if case .names(let kind, _)? = mapping.kind(of: key) { valueKind = kind }
     let listed = node?.openMapping() ?? []
     let parent = path(of: key)
     var out: [ConfigNode.Entry] = listed.map {
       (key: $0.key, keyNode: $0.keyNode,
-       value: overrides.value(at: ConfigKeyPath.appending(key: $0.key, to: parent)) ?? $0.value)
+       value: overrides.value(at: ConfigKeyPath.appending(key: $0.key, to: parent))?.expecting(valueKind) ?? $0.value)
     }
     out += overrides.additions(below: parent, existing: Set(listed.map(\.key))).map {
-      (key: $0.key, keyNode: $0.value, value: $0.value)
+      (key: $0.key, keyNode: $0.value, value: $0.value.expecting(valueKind))
     }
     return (node, out)
   }
+
+  /// The items of a list, each replaced by an override of `key[i]` when there is one (so
+  /// that `--set 'faults[0].at=2026-12-08T10:00'` reaches one item); nil when the key is
+  /// absent or not a list (reported).
+  func items(_ key: String, required: Bool = false) -> [ConfigNode]? {
+    guard let node = required ? self.required(key) : self[key], let items = node.sequence() else { return nil }
+    let parent = path(of: key)
+    return items.enumerated().map { i, item in
+      overrides.value(at: ConfigKeyPath.appending(index: i, to: parent))?.expecting(item.expected) ?? item
+    }
+  }
+
+  /// An item of a list (or any node) read as a section through the overrides below `path`.
+  static func section(_ node: ConfigNode, _ section: Section, path: String, _ overrides: Overrides) -> Fields? {
+    node.mapping(section).map { Fields($0, path: path, overrides: overrides) }
+  }
+}
+
+extension ConfigMapping {
+  func fields(path: String, _ overrides: Overrides) -> Fields { Fields(self, path: path, overrides: overrides) }
 }

@@ -32,11 +32,10 @@ package final class Overrides {
     guard let node, let pairs = node.openMapping() else { return }
     for (key, keyNode, value) in pairs {
       guard let parts = Self.split(key) else {
-        keyNode.error("'\(key)' is not a key path such as stations.web.servers")
+        keyNode.error("'\(key)' is not a key path such as stations.web.servers or faults[0].at")
         continue
       }
-      let path = parts.reduce("") { ConfigKeyPath.appending(key: $1, to: $0) }
-      entries.append(Entry(path: path, keyNode: keyNode, value: value))
+      entries.append(Entry(path: Self.path(parts), keyNode: keyNode, value: value))
     }
   }
 
@@ -47,6 +46,15 @@ package final class Overrides {
     // A later override of the same key is shadowed, not unused.
     for j in entries.indices where entries[j].path == path { entries[j].used = true }
     return entries[i].value
+  }
+
+  /// Whether any override names a key below `parent` (`slo.p95` below `slo`).
+  func hasEntries(below parent: String) -> Bool {
+    guard let parentParts = Self.split(parent) else { return false }
+    return entries.contains {
+      guard let parts = Self.split($0.path) else { return false }
+      return parts.count > parentParts.count && Array(parts.prefix(parentParts.count)) == parentParts
+    }
   }
 
   /// Overrides that add a new entry directly below `parent` (for example a new station),
@@ -79,43 +87,88 @@ package final class Overrides {
     }
   }
 
-  /// The single key below `parent` that `path` names, or nil.
+  /// The single key below `parent` that `path` names, or nil (also for a list item).
   private static func child(of parent: String, in path: String) -> String? {
     guard let parts = split(path) else { return nil }
     let parentParts = split(parent) ?? []
-    guard parts.count == parentParts.count + 1, Array(parts.prefix(parentParts.count)) == parentParts else {
+    guard parts.count == parentParts.count + 1, Array(parts.prefix(parentParts.count)) == parentParts,
+      case .key(let key)? = parts.last
+    else {
       return nil
     }
-    return parts.last
+    return key
   }
 
-  /// Splits `a."b.c".d` into `["a", "b.c", "d"]`; nil for an empty part or an open quote.
-  static func split(_ path: String) -> [String]? {
-    var parts: [String] = []
+  /// One step of a key path: a key, or the index of a list item.
+  enum Part: Equatable {
+    case key(String)
+    case index(Int)
+  }
+
+  /// The path as the readers write it (`faults[0].at`, `stations."a.b".servers`).
+  static func path(_ parts: [Part]) -> String {
+    parts.reduce("") { path, part in
+      switch part {
+      case .key(let key): return ConfigKeyPath.appending(key: key, to: path)
+      case .index(let i): return ConfigKeyPath.appending(index: i, to: path)
+      }
+    }
+  }
+
+  /// Splits `a."b.c".d[2].e` into `a`, `b.c`, `d`, `[2]`, `e`; nil for an empty part, an open
+  /// quote or a bracket that is not a list index. Brackets inside quotes are part of the key.
+  static func split(_ path: String) -> [Part]? {
+    var parts: [Part] = []
     var current = ""
     var quoted = false
     var escaped = false
     var wasQuoted = false
-    for ch in path {
+    /// After `]`: only `.`, `[` or the end may follow.
+    var afterIndex = false
+    var chars = path.makeIterator()
+    func endKey() -> Bool {
+      if afterIndex && current.isEmpty && !wasQuoted { return true }
+      guard !current.isEmpty || wasQuoted else { return false }
+      parts.append(.key(current))
+      current = ""
+      wasQuoted = false
+      return true
+    }
+    while let ch = chars.next() {
       if escaped {
         current.append(ch)
         escaped = false
       } else if quoted {
         if ch == "\\" { escaped = true } else if ch == "\"" { quoted = false } else { current.append(ch) }
+      } else if afterIndex && ch != "." && ch != "[" {
+        return nil
       } else if ch == "\"" {
         quoted = true
         wasQuoted = true
       } else if ch == "." {
-        guard !current.isEmpty || wasQuoted else { return nil }
-        parts.append(current)
-        current = ""
-        wasQuoted = false
+        guard endKey() else { return nil }
+        afterIndex = false
+      } else if ch == "[" {
+        guard endKey() else { return nil }
+        var digits = ""
+        var closed = false
+        while let d = chars.next() {
+          if d == "]" {
+            closed = true
+            break
+          }
+          digits.append(d)
+        }
+        guard closed, (1...9).contains(digits.count), digits.allSatisfy({ ("0"..."9").contains($0) }),
+          let i = Int(digits)
+        else { return nil }
+        parts.append(.index(i))
+        afterIndex = true
       } else {
         current.append(ch)
       }
     }
-    guard !quoted, !current.isEmpty || wasQuoted else { return nil }
-    parts.append(current)
+    guard !quoted, endKey() else { return nil }
     return parts
   }
 }

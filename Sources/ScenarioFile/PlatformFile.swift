@@ -23,18 +23,6 @@ import SimRandom
 /// Every key is read through the scenario's overrides, and overrides may add entries to the
 /// four named mappings (a new replica under `databases.`).
 enum PlatformFile {
-  static let topKeys = ["name", "description", "queries", "requests", "databases", "territories"]
-  static let queryKeys = ["time", "write"]
-  static let requestKeys = ["cpu", "queries", "slo"]
-  /// A request class's own objectives (`requests.report.slo`, `slo.classes.report`).
-  static let classObjectiveKeys = ["p95", "peakP95", "p99", "peakP99", "errorRate"]
-  static let databaseKeys = ["replicaOf", "cores", "maxConnections", "price", "currency", "shipping", "apply"]
-  static let territoryKeys = ["timezone", "currency", "loadBalancer", "app", "database"]
-  static let loadBalancerKeys = ["policy", "overhead", "healthCheck", "retries"]
-  static let appKeys = [
-    "instances", "workers", "cores", "queueLimit", "timeout", "connections", "connectionTimeout", "startup", "price",
-  ]
-  static let routingKeys = ["primary", "reads", "maxLag", "readYourWrites"]
   /// PostgreSQL's own default for `max_connections`.
   static let defaultMaxConnections = 100
 
@@ -59,10 +47,24 @@ enum PlatformFile {
     /// Where each node's name is written, and its `maxConnections` value when given.
     var databaseNodes: [ConfigNode]
     var maxConnectionsNodes: [ConfigNode?]
+    /// Each node's `maxConnections` (PostgreSQL's default when not given); nil when the file's
+    /// value, or the node itself, is broken.
+    var maxConnections: [Int?]
+    /// What the connection limit needs of each territory, as far as it was read.
+    var pools: [Pool]
+  }
+
+  /// A territory's pool as the connection limit sees it; nil where the file's value is broken.
+  struct Pool {
+    var name: String
+    var instances: Int?
+    var connections: Int?
+    /// Index of its primary among the database nodes.
+    var primary: Int?
   }
 
   static func read(_ root: ConfigNode, file: String, overrides: Overrides) -> Result? {
-    guard let top = root.mapping(allowedKeys: topKeys) else { return nil }
+    guard let top = root.mapping(Self.top) else { return nil }
     let f = Fields(top, path: "", overrides: overrides)
     let name = f["name"]?.string() ?? FileNames.defaultName(file)
     _ = f["description"]?.string()
@@ -101,10 +103,13 @@ enum PlatformFile {
       node.error("a platform needs at least one territory")
     }
     var readTerritories: [Territory] = []
+    var pools: [Pool] = []
     for (key, _, node) in territories.entries {
       let path = ConfigKeyPath.appending(key: key, to: "territories")
-      if let t = readTerritory(key, node, path: path, overrides, databases: nodes) {
-        readTerritories.append(t)
+      let (territory, pool) = readTerritory(key, node, path: path, overrides, databases: nodes)
+      pools.append(pool)
+      if let territory {
+        readTerritories.append(territory)
       } else {
         ok = false
       }
@@ -113,7 +118,8 @@ enum PlatformFile {
     var result = Result(
       file: file, platform: nil, territories: territories.entries.map(\.key),
       requestClasses: requests.entries.map(\.key), databases: nodes.names, roles: nodes.roles,
-      databaseNodes: nodes.keyNodes, maxConnectionsNodes: nodes.maxConnectionsNodes)
+      databaseNodes: nodes.keyNodes, maxConnectionsNodes: nodes.maxConnectionsNodes,
+      maxConnections: nodes.maxConnections, pools: pools)
     if ok && !requestClasses.isEmpty && !nodes.nodes.isEmpty && !readTerritories.isEmpty {
       result.platform = Platform(
         name: name, territories: readTerritories, databases: nodes.nodes, queryKinds: queryKinds,
@@ -134,8 +140,7 @@ enum PlatformFile {
   private static func readQueryKind(_ name: String, _ node: ConfigNode, path: String, _ overrides: Overrides)
     -> QueryKind?
   {
-    guard let mapping = node.mapping(allowedKeys: queryKeys) else { return nil }
-    let f = Fields(mapping, path: path, overrides: overrides)
+    guard let f = Fields.section(node, query, path: path, overrides) else { return nil }
     let time = f.required("time").flatMap {
       DistributionReader.read($0, path: f.path(of: "time"), overrides: overrides)
     }
@@ -148,12 +153,11 @@ enum PlatformFile {
   private static func readRequestClass(
     _ name: String, _ node: ConfigNode, path: String, _ overrides: Overrides, queryNames: [String]
   ) -> RequestClass? {
-    guard let mapping = node.mapping(allowedKeys: requestKeys) else { return nil }
-    let f = Fields(mapping, path: path, overrides: overrides)
+    guard let f = Fields.section(node, request, path: path, overrides) else { return nil }
     let cpu = f.required("cpu").flatMap { DistributionReader.read($0, path: f.path(of: "cpu"), overrides: overrides) }
     var queries: [Int]? = []
-    if let list = f["queries"] {
-      let items = list.sequence()
+    if f["queries"] != nil {
+      let items = f.items("queries")
       let resolved = (items ?? []).map { item in
         item.string().flatMap { index(of: $0, in: queryNames, what: "query kind", at: item) }
       }
@@ -161,8 +165,7 @@ enum PlatformFile {
     }
     var objectives: ClassObjectives? = nil
     if f["slo"] != nil {
-      guard let section = f.section("slo", allowedKeys: classObjectiveKeys),
-        let read = readClassObjectives(section, into: ClassObjectives())
+      guard let section = f.section("slo"), let read = readClassObjectives(section, into: ClassObjectives())
       else { return nil }
       objectives = read
     }
@@ -180,12 +183,13 @@ enum PlatformFile {
     ]
     for (key, path) in durations {
       guard let n = f[key] else { continue }
-      if let v = n.duration(positive: true) { o[keyPath: path] = v } else { ok = false }
+      if let v = n.duration() { o[keyPath: path] = v } else { ok = false }
     }
     if let n = f["errorRate"] {
       if let v = PlatformScenarioFile.fraction(n) { o.errorRate = v } else { ok = false }
     }
-    if let n = f["excluded"] {
+    // A topology gives targets; only a scenario may waive a class.
+    if f.declares("excluded"), let n = f["excluded"] {
       if let reason = n.string(), !reason.trimmingCharacters(in: .whitespaces).isEmpty {
         o.waiver = reason
       } else {
@@ -203,6 +207,7 @@ enum PlatformFile {
     var keyNodes: [ConfigNode] = []
     var roles: [Role] = []
     var maxConnectionsNodes: [ConfigNode?] = []
+    var maxConnections: [Int?] = []
     var nodes: [DatabaseNode] = []
     var ok = true
   }
@@ -219,19 +224,20 @@ enum PlatformFile {
     var read: [DatabaseNode?] = []
     for (key, _, node) in entries {
       let path = ConfigKeyPath.appending(key: key, to: "databases")
-      guard let mapping = node.mapping(allowedKeys: databaseKeys) else {
+      guard let f = Fields.section(node, database, path: path, overrides) else {
         replicaOf.append(nil)
         read.append(nil)
         out.maxConnectionsNodes.append(nil)
+        out.maxConnections.append(nil)
         continue
       }
-      let f = Fields(mapping, path: path, overrides: overrides)
       let replica = f["replicaOf"].map { (name: $0.string(), node: $0) }
       replicaOf.append(replica)
       out.maxConnectionsNodes.append(f["maxConnections"])
-      let cores = f.required("cores")?.int(in: 1...100_000)
-      let maxConnections = f["maxConnections"].map { $0.int(in: 1...1_000_000) } ?? defaultMaxConnections
-      let price = f["price"].map { $0.double(in: 0...1e9) } ?? 0
+      let cores = f.required("cores")?.int()
+      let maxConnections = f["maxConnections"].map { $0.int() } ?? defaultMaxConnections
+      out.maxConnections.append(maxConnections)
+      let price = f["price"].map { $0.double() } ?? 0
       let currency = f["currency"].map(readCurrency) ?? "EUR"
       let shipping = f["shipping"].map { $0.duration() } ?? 0
       let apply = f["apply"].map { DistributionReader.read($0, path: f.path(of: "apply"), overrides: overrides) }
@@ -293,32 +299,36 @@ enum PlatformFile {
 
   // MARK: Territories
 
+  /// The territory (nil after errors) and, in any case, what the connection limit needs of it.
   private static func readTerritory(
     _ name: String, _ node: ConfigNode, path: String, _ overrides: Overrides, databases: Databases
-  ) -> Territory? {
-    guard let mapping = node.mapping(allowedKeys: territoryKeys) else { return nil }
-    let f = Fields(mapping, path: path, overrides: overrides)
+  ) -> (Territory?, Pool) {
+    var pool = Pool(name: name)
+    guard let f = Fields.section(node, territory, path: path, overrides) else { return (nil, pool) }
     let timeZone = f.required("timezone").flatMap(readTimeZone)
     let currency = f["currency"].map(readCurrency) ?? "EUR"
     let loadBalancer = readLoadBalancer(f)
-    let app = f.section("app", allowedKeys: appKeys, required: true).flatMap(readApp)
+    var app: AppPool? = nil
+    if let section = f.section("app", required: true) {
+      (app, pool.instances, pool.connections) = readApp(section)
+    }
     var primary: Int? = nil
     var reads: ReadRouting? = nil
-    if let db = f.section("database", allowedKeys: routingKeys, required: true) {
+    if let db = f.section("database", required: true) {
       primary = db.required("primary").flatMap { readPrimary($0, databases) }
-      let policy =
-        db["reads"].map { $0.oneOf(ReadRouting.Policy.allCases.map(\.rawValue)).flatMap(ReadRouting.Policy.init) }
-        ?? .roundRobin
+      pool.primary = primary
+      let policy = db["reads"].map { $0.oneOf().flatMap(ReadRouting.Policy.init) } ?? .roundRobin
       let maxLag = db["maxLag"].map { $0.duration() } ?? 1
       let readYourWrites = db["readYourWrites"].map { $0.duration() } ?? 0
       if let policy, let maxLag, let readYourWrites {
         reads = ReadRouting(policy: policy, maxLag: maxLag, readYourWrites: readYourWrites)
       }
     }
-    guard let timeZone, let currency, let loadBalancer, let app, let primary, let reads else { return nil }
-    return Territory(
+    guard let timeZone, let currency, let loadBalancer, let app, let primary, let reads else { return (nil, pool) }
+    let territory = Territory(
       name: name, timeZone: timeZone, currency: currency, loadBalancer: loadBalancer, app: app, primary: primary,
       reads: reads)
+    return (territory, pool)
   }
 
   /// An IANA name such as Europe/Berlin (a territory's office hours are local).
@@ -335,36 +345,37 @@ enum PlatformFile {
   /// `loadBalancer:` may be left out: least connections (what NGINX and cloud balancers
   /// offer for uneven request costs), no overhead, health checks every 10 s, no retries.
   private static func readLoadBalancer(_ territory: Fields) -> LoadBalancer? {
-    guard territory["loadBalancer"] != nil else { return LoadBalancer(policy: .leastConnections) }
-    guard let f = territory.section("loadBalancer", allowedKeys: loadBalancerKeys) else { return nil }
-    let policy =
-      f["policy"].map { $0.oneOf(LoadBalancer.Policy.allCases.map(\.rawValue)).flatMap(LoadBalancer.Policy.init) }
-      ?? .leastConnections
+    guard territory["loadBalancer"] != nil || territory.overrides.hasEntries(below: territory.path(of: "loadBalancer"))
+    else { return LoadBalancer(policy: .leastConnections) }
+    guard let f = territory.section("loadBalancer") else { return nil }
+    let policy = f["policy"].map { $0.oneOf().flatMap(LoadBalancer.Policy.init) } ?? .leastConnections
     let overhead = f["overhead"].map {
       DistributionReader.read($0, path: f.path(of: "overhead"), overrides: f.overrides)
     }
-    let healthCheck = f["healthCheck"].map { $0.duration(positive: true) } ?? 10
-    let retries = f["retries"].map { $0.int(in: 0...100) } ?? 0
+    let healthCheck = f["healthCheck"].map { $0.duration() } ?? 10
+    let retries = f["retries"].map { $0.int() } ?? 0
     guard let policy, overhead != .some(nil), let healthCheck, let retries else { return nil }
     return LoadBalancer(policy: policy, overhead: overhead ?? nil, healthCheckInterval: healthCheck, retries: retries)
   }
 
-  private static func readApp(_ f: Fields) -> AppPool? {
-    let instances = f.required("instances")?.int(in: 1...100_000)
-    let workers = f.required("workers")?.int(in: 1...100_000)
-    let cores = f["cores"].map { $0.int(in: 1...100_000) } ?? workers
-    let queueLimit = f["queueLimit"].map { $0.int(in: 0...10_000_000) } ?? 100
-    let timeout = f["timeout"].map { $0.duration(positive: true) } ?? 30
-    let connections = f.required("connections")?.int(in: 1...100_000)
+  /// The pool (nil after errors), and its instance and connection counts when they are valid.
+  private static func readApp(_ f: Fields) -> (AppPool?, instances: Int?, connections: Int?) {
+    let instances = f.required("instances")?.int()
+    let workers = f.required("workers")?.int()
+    let cores = f["cores"].map { $0.int() } ?? workers
+    let queueLimit = f["queueLimit"].map { $0.int() } ?? 100
+    let timeout = f["timeout"].map { $0.duration() } ?? 30
+    let connections = f.required("connections")?.int()
     let connectionTimeout = f["connectionTimeout"].map { $0.duration() } ?? 30
     let startup = f["startup"].map { $0.duration() } ?? 60
-    let price = f["price"].map { $0.double(in: 0...1e9) } ?? 0
+    let price = f["price"].map { $0.double() } ?? 0
     guard let instances, let workers, let cores, let queueLimit, let timeout, let connections, let connectionTimeout,
       let startup, let price
-    else { return nil }
-    return AppPool(
+    else { return (nil, instances, connections) }
+    let pool = AppPool(
       instances: instances, workers: workers, cores: cores, queueLimit: queueLimit, timeout: timeout,
       connections: connections, connectionTimeout: connectionTimeout, startup: startup, pricePerHour: price)
+    return (pool, instances, connections)
   }
 
   /// The node a territory writes to: it must exist and be a primary.
@@ -389,32 +400,45 @@ enum PlatformFile {
   /// promotes one) must take the pools of all territories that reach it, each at its largest
   /// instance count, at once.
   ///
+  /// Runs in the same pass as every other check, on what was read even when other parts of
+  /// the files are broken: a node is skipped only when its own `maxConnections` or role, or
+  /// the instance or connection count of a territory that uses it, is broken. A territory
+  /// whose primary is broken is left out; counts only add up, so what is reported holds
+  /// whatever that territory's primary turns out to be.
+  ///
   /// - Parameters:
-  ///   - maxInstances: per territory, the most instances it runs (`app.instances` or more when a
-  ///     scenario schedules more with `capacity:`).
-  static func checkConnections(_ result: Result, maxInstances: [Int]) {
-    guard let platform = result.platform else { return }
-    for n in platform.databases.indices {
-      let primary = platform.databases[n].replicaOf ?? n
-      let users = platform.territories.indices.filter { platform.territories[$0].primary == primary }
-      guard !users.isEmpty else { continue }
-      let terms = users.map {
-        (t: $0, instances: maxInstances[$0], connections: platform.territories[$0].app.connections)
+  ///   - scheduled: instance counts that a scenario's `capacity:` schedules (valid ones only);
+  ///     a territory runs at most the largest of these and its `app.instances`.
+  static func checkConnections(_ result: Result, scheduled: [CapacityChange] = []) {
+    for n in result.databases.indices {
+      guard let limit = result.maxConnections[n] else { continue }
+      let primary: Int
+      switch result.roles[n] {
+      case .primary: primary = n
+      case .replica(let p): primary = p
+      case .unknown: continue
       }
+      let users = result.pools.indices.filter { result.pools[$0].primary == primary }
+      guard !users.isEmpty else { continue }
+      var terms: [(t: Int, instances: Int, connections: Int, isScheduled: Bool)] = []
+      for t in users {
+        guard let own = result.pools[t].instances, let connections = result.pools[t].connections else { break }
+        let most = scheduled.filter { $0.territory == t }.map(\.instances).reduce(own, max)
+        terms.append((t, most, connections, most > own))
+      }
+      guard terms.count == users.count else { continue }
       let total = terms.reduce(0) { $0 + $1.instances * $1.connections }
-      let limit = platform.databases[n].maxConnections
       guard total > limit else { continue }
-      let names = users.map { platform.territories[$0].name }.joined(separator: ", ")
+      let names = users.map { result.pools[$0].name }.joined(separator: ", ")
       let sum = terms.map { "\($0.instances) x \($0.connections)" }.joined(separator: " + ")
-      let scheduled = terms.filter { $0.instances > platform.territories[$0.t].app.instances }
-        .map { "\($0.instances) instances for \(platform.territories[$0.t].name)" }
+      let scheduledText = terms.filter(\.isScheduled).map { "\($0.instances) instances for \(result.pools[$0.t].name)" }
       var message =
         "\(users.count == 1 ? "territory" : "territories") \(names) can open \(sum) = \(total) connections to "
-        + "'\(platform.databases[n].name)', more than its maxConnections \(limit)"
+        + "'\(result.databases[n])', more than its maxConnections \(limit)"
       var notes: [String] = []
       if result.maxConnectionsNodes[n] == nil { notes.append("PostgreSQL's default") }
-      if !scheduled.isEmpty {
-        notes.append("counting the \(scheduled.joined(separator: ", ")) that capacity: schedules")
+      if !scheduledText.isEmpty {
+        notes.append("counting the \(scheduledText.joined(separator: ", ")) that capacity: schedules")
       }
       if !notes.isEmpty { message += " (\(notes.joined(separator: "; ")))" }
       (result.maxConnectionsNodes[n] ?? result.databaseNodes[n]).error(message)

@@ -21,25 +21,6 @@ import SimRandom
 /// (`base: other.yaml` plus `overrides:`) or `--set` can change `demand.DE.growth` or replace
 /// the whole `faults:` list as easily as a topology key.
 enum PlatformScenarioFile {
-  static let topKeys = [
-    "name", "description", "topology", "calendar", "demand", "faults", "capacity", "slo", "run", "overrides",
-  ]
-  static let whatIfKeys = ["base", "name", "description", "overrides"]
-  static let demandKeys = ["users", "think", "rate", "growth", "mix", "seasons", "day", "week"]
-  static let faultKinds = ["crashes", "replica-down", "primary-failover", "territory-outage", "deployment"]
-  static let faultKeys: [String: [String]] = [
-    "crashes": ["territory", "mtbf", "mttr"],
-    "replica-down": ["node", "at", "for"],
-    "primary-failover": ["node", "at", "detection", "promotion"],
-    "territory-outage": ["territory", "at", "for", "failoverTo", "after"],
-    "deployment": ["territory", "at", "batch"],
-  ]
-  static let capacityKeys = ["territory", "at", "instances"]
-  static let sloKeys = [
-    "p95", "peakP95", "p99", "peakP99", "errorRate", "database", "availability", "badMinute", "classes",
-  ]
-  static let runKeys = ["replications", "seed", "series", "warmup", "length"]
-
   /// Reads a scenario, or a what-if of one, with `--set` settings (which win over every file's
   /// `overrides:`).
   static func read(_ root: ConfigNode, file: String, commandLine: ConfigNode? = nil) -> PlatformScenario? {
@@ -53,15 +34,16 @@ enum PlatformScenarioFile {
     _ root: ConfigNode, file: String, overrides: Overrides, chain: [String], name: String?
   ) -> PlatformScenario? {
     let isWhatIf = root.isMapping && (root.openMapping() ?? []).contains { $0.key == "base" }
-    guard let top = root.mapping(allowedKeys: isWhatIf ? whatIfKeys : topKeys) else { return nil }
-    let ownName = top["name"]?.string()
-    _ = top["description"]?.string()
-    let name = name ?? ownName ?? FileNames.defaultName(file)
+    guard let mapping = root.mapping(isWhatIf ? whatIf : top) else { return nil }
     // A what-if's overrides are added before its base's, so they win.
-    overrides.add(top["overrides"])
-    guard isWhatIf else { return readScenario(top, file: file, overrides: overrides, name: name) }
+    overrides.add(mapping["overrides"])
+    let f = Fields(mapping, path: "", overrides: overrides)
+    let ownName = f["name"]?.string()
+    _ = f["description"]?.string()
+    let name = name ?? ownName ?? FileNames.defaultName(file)
+    guard isWhatIf else { return readScenario(f, file: file, name: name) }
 
-    guard let node = top.required("base"), let relative = node.string() else { return nil }
+    guard let node = mapping.required("base"), let relative = node.string() else { return nil }
     let path = ScenarioFile.resolve(relative, from: file)
     if chain.contains(path) {
       let names = (chain + [path]).map(FileNames.baseName)
@@ -88,10 +70,8 @@ enum PlatformScenarioFile {
     var horizon: Double?
   }
 
-  private static func readScenario(_ top: ConfigMapping, file: String, overrides: Overrides, name: String)
-    -> PlatformScenario?
-  {
-    let f = Fields(top, path: "", overrides: overrides)
+  private static func readScenario(_ f: Fields, file: String, name: String) -> PlatformScenario? {
+    let overrides = f.overrides
 
     // The topology, relative to the file that names it (an override may name another one).
     var topology: PlatformFile.Result? = nil
@@ -119,21 +99,18 @@ enum PlatformScenarioFile {
     let capacity = readCapacity(f, topology, calendar)
     let objectives = readObjectives(f, classes: topology?.platform?.requestClasses ?? [], classNames: topology?.requestClasses)
 
-    if let topology, let platform = topology.platform, let capacity {
-      let maxInstances = platform.territories.indices.map { t in
-        capacity.filter { $0.territory == t }.map(\.instances).reduce(platform.territories[t].app.instances, max)
-      }
-      PlatformFile.checkConnections(topology, maxInstances: maxInstances)
-    }
+    // In the same pass as everything else, on whatever counts are valid.
+    if let topology { PlatformFile.checkConnections(topology, scheduled: capacity.changes) }
     if let topologyName {
       let scenario = FileNames.baseName(file)
       overrides.reportUnused(matchingNothingIn: "topology \(topologyName) or scenario \(scenario)")
     }
-    guard !top.node.log.hasErrors, let platform = topology?.platform, let demand, let faults, let capacity,
+    guard !f.node.log.hasErrors, let platform = topology?.platform, let demand, let faults, capacity.ok,
       let objectives, let run
     else { return nil }
     var scenario = PlatformScenario(
-      name: name, platform: platform, demand: demand, faults: faults, capacity: capacity, objectives: objectives,
+      name: name, platform: platform, demand: demand, faults: faults, capacity: capacity.changes,
+      objectives: objectives,
       horizon: run.horizon, warmup: run.warmup, seriesInterval: run.series, replications: run.replications,
       seed: run.seed)
     scenario.scenarioFiles = [file]
@@ -154,19 +131,18 @@ enum PlatformScenarioFile {
   /// `run:`, optional with a calendar (which sets the length); without one, `length` is
   /// required and demand is constant.
   private static func readRun(_ top: Fields, calendar: CalendarContext) -> RunSettings? {
-    let given = top["run"] != nil
-    let f = given ? top.section("run", allowedKeys: runKeys) : nil
-    if given && f == nil { return nil }
-    let replications = f?["replications"].map { $0.int(in: 1...100_000) } ?? 5
-    let seed = f?["seed"].map { $0.int(in: 0...Int.max) } ?? 1
-    let series = f?["series"].map { $0.duration(positive: true) } ?? 3_600
+    let f = top.section("run")
+    if top["run"] != nil && f == nil { return nil }
+    let replications = f?["replications"].map { $0.int() } ?? 5
+    let seed = f?["seed"].map { $0.int() } ?? 1
+    let series = f?["series"].map { $0.duration() } ?? 3_600
     let warmup = f?["warmup"].map { $0.duration() } ?? 0
     var horizon: Double? = nil
     if calendar.node != nil {
       f?["length"]?.error("the calendar sets the length (from its start to its end): change calendar.end instead")
       horizon = calendar.result?.duration
     } else if let f {
-      horizon = f.required("length")?.duration(positive: true)
+      horizon = f.required("length")?.duration()
     } else {
       top.node.error("a scenario needs 'calendar:' (demand over local time) or 'run: {length: ...}' (constant demand)")
     }
@@ -216,19 +192,27 @@ enum PlatformScenarioFile {
       ok = false
     }
     guard ok else { return nil }
-    return topology.territories.indices.map { byTerritory[$0]! }
+    let demand = topology.territories.indices.compactMap { byTerritory[$0] }
+    guard demand.count == topology.territories.count else {
+      // Only when the section could not be read at all (a duplicate `demand:` key whose first
+      // value is empty): that error is reported already, and there is nothing to add.
+      if !top.node.log.hasErrors { top.node.error("no demand for every territory of the topology") }
+      return nil
+    }
+    return demand
   }
 
   private static func readTerritoryDemand(
     _ node: ConfigNode, path: String, _ overrides: Overrides, classes: [String]?, calendar: CalendarContext,
     timeZone: TimeZone?
   ) -> TerritoryDemand? {
-    guard let mapping = node.mapping(allowedKeys: demandKeys) else { return nil }
-    let f = Fields(mapping, path: path, overrides: overrides)
+    guard let f = Fields.section(node, demand, path: path, overrides) else { return nil }
     var ok = true
 
-    // The base level: a closed population of users, or open arrivals at a rate.
-    let kinds = ["users", "rate"].filter { f[$0] != nil }
+    // The base level: a closed population of users, or open arrivals at a rate. An override
+    // of one replaces the file's other (and the file's think time goes with its users).
+    let kinds = f.given(oneOf: demand.exactlyOne[0])
+    let thinkNode = kinds.first.map(f.isOverridden) == true && !f.isOverridden("think") ? nil : f["think"]
     var base: TerritoryDemand.Base? = nil
     if kinds.count != 1 {
       node.error(
@@ -237,39 +221,20 @@ enum PlatformScenarioFile {
           : "a territory's demand takes 'users' or 'rate', not both")
       ok = false
     } else if kinds[0] == "users" {
-      let users = f["users"]!.int(in: 0...10_000_000)
-      let think = f.required("think").flatMap {
+      let users = f["users"]!.int()
+      let think = (thinkNode ?? f.required("think")).flatMap {
         DistributionReader.read($0, path: f.path(of: "think"), overrides: overrides)
       }
       if let users, let think { base = .users(users, think: think) }
     } else {
       base = f["rate"]!.rate().map { .rate($0) }
     }
-    if !kinds.contains("users"), let think = f["think"] {
+    if !kinds.contains("users"), let think = thinkNode {
       think.error("'think' is the time a user waits between requests: it goes with 'users'")
       ok = false
     }
-    let growth = f["growth"].map { $0.double(in: 0...1_000) } ?? 1
-
-    // Weights by request class name; classes left out weigh 0.
-    let (mixNode, mixEntries) = f.entries("mix", required: true)
-    var mix = classes.map { [Double](repeating: 0, count: $0.count) }
-    var mixOK = (mixNode?.isMapping ?? false) || !mixEntries.isEmpty
-    for (name, keyNode, value) in mixEntries {
-      let weight = value.double(in: 0...1e9)
-      if let classes {
-        guard let c = PlatformFile.index(of: name, in: classes, what: "request class", at: keyNode) else {
-          mixOK = false
-          continue
-        }
-        mix?[c] = weight ?? 0
-      }
-      if weight == nil { mixOK = false }
-    }
-    if mixOK, let weights = mix, !weights.contains(where: { $0 > 0 }) {
-      (mixNode ?? node).error("at least one request class needs a weight above 0")
-      mixOK = false
-    }
+    let growth = f["growth"].map { $0.double() } ?? 1
+    let (mix, mixOK) = readMix(f, node: node, classes: classes)
 
     // Seasons, day and week refine the scenario's calendar for this territory.
     var selected: [String]? = nil
@@ -282,8 +247,8 @@ enum PlatformScenarioFile {
       }
     }
     if calendar.node != nil {
-      if let list = f["seasons"] {
-        let items = list.sequence()
+      if f["seasons"] != nil {
+        let items = f.items("seasons")
         let names = (items ?? []).map { item in
           item.string().flatMap { PlatformFile.index(of: $0, in: calendar.seasonNames, what: "season", at: item) }
             .map { calendar.seasonNames[$0] }
@@ -291,11 +256,11 @@ enum PlatformScenarioFile {
         if items == nil || names.contains(where: { $0 == nil }) { ok = false } else { selected = names.map { $0! } }
       }
       if let n = f["day"] {
-        day = CalendarFile.readDay(n)
+        day = CalendarFile.readDay(n, path: f.path(of: "day"), overrides: overrides)
         if day == nil { ok = false }
       }
       if let n = f["week"] {
-        week = CalendarFile.readWeek(n)
+        week = CalendarFile.readWeek(n, path: f.path(of: "week"), overrides: overrides)
         if week == nil { ok = false }
       }
     }
@@ -308,6 +273,47 @@ enum PlatformScenarioFile {
         seasons: c.seasons.filter { selected?.contains($0.name) ?? true })
     }
     return TerritoryDemand(base: base, growth: growth, mix: mix, calendar: demandCalendar)
+  }
+
+  /// How far the shares of a mix may miss 1 and still be taken as meant to sum to 1 (three
+  /// classes at 0.333 each): they are then scaled to sum to exactly 1.
+  static let mixTolerance = 0.001
+
+  /// Shares by request class name, in the topology's class order; classes left out get none.
+  /// The shares must sum to 1: a mix that does not is an error with the sum, never silently
+  /// scaled (`list: 0.6, detail: 0.5` is more likely a typo than weights).
+  private static func readMix(_ f: Fields, node: ConfigNode, classes: [String]?) -> (mix: [Double]?, ok: Bool) {
+    let (mixNode, entries) = f.entries("mix", required: true)
+    var mix = classes.map { [Double](repeating: 0, count: $0.count) }
+    var ok = (mixNode?.isMapping ?? false) || !entries.isEmpty
+    var terms: [(name: String, share: Double)] = []
+    for (name, keyNode, value) in entries {
+      let share = fraction(value)
+      if let share { terms.append((name, share)) } else { ok = false }
+      if let classes {
+        guard let c = PlatformFile.index(of: name, in: classes, what: "request class", at: keyNode) else {
+          ok = false
+          continue
+        }
+        mix?[c] = share ?? 0
+      }
+    }
+    guard ok else { return (nil, false) }
+    let at = mixNode ?? node
+    let sum = terms.reduce(0) { $0 + $1.share }
+    if sum == 0 {
+      at.error("at least one request class needs a weight above 0")
+      return (nil, false)
+    }
+    if abs(sum - 1) > mixTolerance {
+      let shown = terms.map { "\($0.name) \(ConfigNode.format(($0.share * 1e6).rounded() / 1e6))" }
+      let more = shown.count > 6 ? " + ..." : ""
+      at.error(
+        "the shares sum to \(ConfigNode.format((sum * 1e6).rounded() / 1e6)) (\(shown.prefix(6).joined(separator: " + "))\(more)); "
+          + "they must sum to 1 (write each class's share of the requests, such as 0.45 or 45%)")
+      return (nil, false)
+    }
+    return (mix.map { $0.map { $0 / sum } }, true)
   }
 
   // MARK: Times
@@ -351,22 +357,28 @@ enum PlatformScenarioFile {
   private static func readFaults(_ top: Fields, _ topology: PlatformFile.Result?, _ calendar: CalendarContext)
     -> [Fault]?
   {
-    guard let node = top["faults"] else { return [] }
-    guard let items = node.sequence() else { return nil }
-    let faults = items.map { readFault($0, topology, calendar) }
+    guard top["faults"] != nil else { return [] }
+    guard let items = top.items("faults") else { return nil }
+    let faults = items.enumerated().map { i, item in
+      readFault(item, path: ConfigKeyPath.appending(index: i, to: "faults"), top.overrides, topology, calendar)
+    }
     return faults.contains { $0 == nil } ? nil : faults.map { $0! }
   }
 
   /// One fault; its `kind:` decides which keys it takes.
-  private static func readFault(_ item: ConfigNode, _ topology: PlatformFile.Result?, _ calendar: CalendarContext)
-    -> Fault?
-  {
+  private static func readFault(
+    _ item: ConfigNode, path: String, _ overrides: Overrides, _ topology: PlatformFile.Result?,
+    _ calendar: CalendarContext
+  ) -> Fault? {
     guard let entries = item.openMapping() else { return nil }
-    guard let kindNode = entries.first(where: { $0.key == "kind" })?.value else {
-      item.error("missing required key 'kind' (one of: \(faultKinds.joined(separator: ", ")))")
+    let kindPath = ConfigKeyPath.appending(key: fault.tag, to: path)
+    guard let kindNode = overrides.value(at: kindPath) ?? entries.first(where: { $0.key == fault.tag })?.value else {
+      item.error("missing required key 'kind' (one of: \(fault.values.joined(separator: ", ")))")
       return nil
     }
-    guard let kind = kindNode.oneOf(faultKinds), let m = item.mapping(allowedKeys: ["kind"] + faultKeys[kind]!) else {
+    guard let kind = kindNode.expecting(fault.tagKey.kind).oneOf(),
+      let m = Fields.section(item, fault.section(for: kind)!, path: path, overrides)
+    else {
       return nil
     }
     func territory(_ n: ConfigNode) -> Int? {
@@ -398,13 +410,13 @@ enum PlatformScenarioFile {
     switch kind {
     case "crashes":
       let t = m.required("territory").flatMap(territory)
-      let mtbf = m.required("mtbf")?.duration(positive: true)
-      let mttr = m.required("mttr")?.duration(positive: true)
+      let mtbf = m.required("mtbf")?.duration()
+      let mttr = m.required("mttr")?.duration()
       guard let t, let mtbf, let mttr else { return nil }
       return .instanceCrashes(territory: t, mtbf: mtbf, mttr: mttr)
     case "replica-down":
       let n = node(replica: true)
-      let duration = m.required("for")?.duration(positive: true)
+      let duration = m.required("for")?.duration()
       guard let n, let at, let duration else { return nil }
       return .replicaDown(node: n, at: at, duration: duration)
     case "primary-failover":
@@ -415,7 +427,7 @@ enum PlatformScenarioFile {
       return .primaryFailover(node: n, at: at, detection: detection, promotion: promotion)
     case "territory-outage":
       let t = m.required("territory").flatMap(territory)
-      let duration = m.required("for")?.duration(positive: true)
+      let duration = m.required("for")?.duration()
       let to = m["failoverTo"].flatMap(territory)
       let after = m["after"].map { $0.duration() } ?? 0
       if let t, let to, t == to {
@@ -426,7 +438,7 @@ enum PlatformScenarioFile {
       return .territoryOutage(territory: t, at: at, duration: duration, failoverTo: to, failoverDelay: after)
     default:
       let t = m.required("territory").flatMap(territory)
-      let batch = m["batch"].map { $0.int(in: 1...100_000) } ?? 1
+      let batch = m["batch"].map { $0.int() } ?? 1
       guard let t, let at, let batch else { return nil }
       return .deployment(territory: t, at: at, batch: batch)
     }
@@ -434,15 +446,18 @@ enum PlatformScenarioFile {
 
   // MARK: Capacity and objectives
 
+  /// The valid changes, and whether all were valid (the connection limit counts the valid ones
+  /// even when others are broken).
   private static func readCapacity(_ top: Fields, _ topology: PlatformFile.Result?, _ calendar: CalendarContext)
-    -> [CapacityChange]?
+    -> (changes: [CapacityChange], ok: Bool)
   {
-    guard let node = top["capacity"] else { return [] }
-    guard let items = node.sequence() else { return nil }
+    guard top["capacity"] != nil else { return ([], true) }
+    guard let items = top.items("capacity") else { return ([], false) }
     var changes: [CapacityChange] = []
     var ok = true
-    for item in items {
-      guard let m = item.mapping(allowedKeys: capacityKeys) else {
+    for (i, item) in items.enumerated() {
+      let path = ConfigKeyPath.appending(index: i, to: "capacity")
+      guard let m = Fields.section(item, capacityChange, path: path, top.overrides) else {
         ok = false
         continue
       }
@@ -451,14 +466,14 @@ enum PlatformScenarioFile {
         territory = PlatformFile.index(of: name, in: topology.territories, what: "territory", at: n)
       }
       let at = m.required("at").flatMap { time($0, calendar) }
-      let instances = m.required("instances")?.int(in: 1...100_000)
+      let instances = m.required("instances")?.int()
       if let territory, let at, let instances {
         changes.append(CapacityChange(territory: territory, at: at, instances: instances))
       } else {
         ok = false
       }
     }
-    return ok ? changes : nil
+    return (changes, ok)
   }
 
   /// `slo:`; every key may be left out (the platform's objectives apply). Request classes start
@@ -467,16 +482,8 @@ enum PlatformScenarioFile {
     var objectives = ServiceObjectives()
     for c in classes { if let own = c.objectives { objectives.classes[c.name] = own } }
     // Without the section, overrides (`--set slo.p95=150ms`) may still set single keys.
-    let lookup: (String) -> ConfigNode?
-    var section: Fields? = nil
-    if top["slo"] != nil {
-      guard let f = top.section("slo", allowedKeys: sloKeys) else { return nil }
-      section = f
-      lookup = { f[$0] }
-    } else {
-      let base = top.path(of: "slo")
-      lookup = { top.overrides.value(at: ConfigKeyPath.appending(key: $0, to: base)) }
-    }
+    guard let f = top.section("slo") else { return top["slo"] == nil ? objectives : nil }
+    let lookup = { (key: String) in f[key] }
     var ok = true
     let durations: [(String, WritableKeyPath<ServiceObjectives, Double>)] = [
       ("p95", \.p95), ("peakP95", \.peakP95), ("database", \.databaseP95),
@@ -489,40 +496,40 @@ enum PlatformScenarioFile {
     ]
     for (key, path) in durations {
       guard let n = lookup(key) else { continue }
-      if let v = n.duration(positive: true) { objectives[keyPath: path] = v } else { ok = false }
+      if let v = n.duration() { objectives[keyPath: path] = v } else { ok = false }
     }
     for (key, path) in optionalDurations {
       guard let n = lookup(key) else { continue }
-      if let v = n.duration(positive: true) { objectives[keyPath: path] = v } else { ok = false }
+      if let v = n.duration() { objectives[keyPath: path] = v } else { ok = false }
     }
     for (key, path) in fractions {
       guard let n = lookup(key) else { continue }
       if let v = fraction(n) { objectives[keyPath: path] = v } else { ok = false }
     }
     // slo.classes.<name>: {p95: 1s, excluded: "why"}, each class one the topology has.
-    if let f = section {
-      for (name, keyNode, node) in f.entries("classes").entries {
-        let path = ConfigKeyPath.appending(key: name, to: f.path(of: "classes"))
-        if let known = classNames, !known.contains(name) {
-          keyNode.error("no request class named '\(name)'\(Suggestions.hint(for: name, among: known))")
-          ok = false
-          continue
-        }
-        guard let mapping = node.mapping(allowedKeys: PlatformFile.classObjectiveKeys + ["excluded"]),
-          let read = PlatformFile.readClassObjectives(
-            Fields(mapping, path: path, overrides: top.overrides), into: objectives.classes[name] ?? ClassObjectives())
-        else {
-          ok = false
-          continue
-        }
-        objectives.classes[name] = read
+    for (name, keyNode, node) in f.entries("classes").entries {
+      let path = ConfigKeyPath.appending(key: name, to: f.path(of: "classes"))
+      if let known = classNames, !known.contains(name) {
+        keyNode.error("no request class named '\(name)'\(Suggestions.hint(for: name, among: known))")
+        ok = false
+        continue
       }
+      guard let classFields = Fields.section(node, classObjectives, path: path, top.overrides),
+        let read = PlatformFile.readClassObjectives(classFields, into: objectives.classes[name] ?? ClassObjectives())
+      else {
+        ok = false
+        continue
+      }
+      objectives.classes[name] = read
     }
     return ok ? objectives : nil
   }
 
   /// A share written as a percentage (`2%`, `99.9%`) or a fraction (`0.02`).
   static func fraction(_ node: ConfigNode) -> Double? {
+    _ = node.declared("a share") { if case .share = $0 { true } else { false } }
+    // Read as a plain number below, not as what the schema declares.
+    let node = node.expecting(nil)
     let expected = "a percentage such as 2% or a fraction between 0 and 1"
     if let text = node.scalarText, text.hasSuffix("%"), node.scalarValue == .string(quoted: false) {
       guard let percent = Double(text.dropLast()), (0...100).contains(percent) else {

@@ -36,18 +36,13 @@ extension ScenarioFile {
   }
 
   static func isPlatformScenario(_ root: ConfigNode) -> Bool {
-    guard let mapping = root.node.mapping else { return false }
-    let keys = Set(mapping.keys.compactMap(\.string))
-    return keys.contains("demand") || keys.contains("base")
+    [.platformScenario, .whatIf].contains(FileKind(of: root))
   }
 
   /// A platform topology read alone: every key checked, and connection limits at the
   /// instance counts the file gives.
   static func validatePlatformTopology(_ root: ConfigNode, file: String) {
-    guard let result = PlatformFile.read(root, file: file, overrides: Overrides()), let platform = result.platform
-    else {
-      return
-    }
-    PlatformFile.checkConnections(result, maxInstances: platform.territories.map(\.app.instances))
+    guard let result = PlatformFile.read(root, file: file, overrides: Overrides()) else { return }
+    PlatformFile.checkConnections(result)
   }
 }

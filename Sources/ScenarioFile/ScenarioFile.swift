@@ -21,11 +21,6 @@ package struct Scenario {
 /// Reads scenario files (demand, run length, seed, replications, what-if overrides), which name
 /// the topology they run on.
 package enum ScenarioFile {
-  static let topKeys = ["name", "description", "topology", "calendar", "arrivals", "run", "overrides"]
-  static let arrivalKeys = ["name", "to", "rate", "schedule", "users", "think", "calendar"]
-  static let scheduleKeys = ["points", "end", "interpolation", "repeat"]
-  static let runKeys = ["warmup", "length", "replications", "seed", "drain", "series"]
-
   /// Loads and checks a scenario and its topology.
   ///
   /// - Returns: the scenario and any warnings.
@@ -47,24 +42,21 @@ package enum ScenarioFile {
   package static func validate(path: String) -> DiagnosticLog {
     let log = DiagnosticLog()
     guard let root = YAMLDocument(path: path, log: log).root else { return log }
-    guard let mapping = root.node.mapping else {
+    guard root.node.mapping != nil else {
       root.error(
         "expected a scenario (a mapping with 'topology:') or a topology (a mapping with 'stations:' or 'territories:')")
       return log
     }
-    let keys = Set(mapping.keys.compactMap(\.string))
-    if isPlatformScenario(root) {
-      _ = PlatformScenarioFile.read(root, file: path)
-    } else if keys.contains("territories") {
-      validatePlatformTopology(root, file: path)
-    } else if keys.contains("topology") || keys.contains("arrivals") || keys.contains("run") {
-      _ = read(root, file: path)
-    } else if keys.contains("stations") {
+    switch FileKind(of: root) {
+    case .platformScenario?, .whatIf?: _ = PlatformScenarioFile.read(root, file: path)
+    case .platformTopology?: validatePlatformTopology(root, file: path)
+    case .scenario?: _ = read(root, file: path)
+    case .topology?:
       if let topology = TopologyFile.read(root, file: path, overrides: Overrides()) {
         report(Network(stations: topology.stations, dispatchers: topology.dispatchers, sources: []).problems(),
           topology: topology, arrivals: [])
       }
-    } else {
+    case nil:
       root.error("expected a scenario (with 'topology:') or a topology (with 'stations:' or 'territories:')")
     }
     return log
@@ -82,45 +74,58 @@ package enum ScenarioFile {
     return YAMLDocument(text: lines.joined(separator: "\n") + "\n", file: "--set", log: log).root
   }
 
+  /// Reads a scenario; its own keys and its topology's are read through the same overrides
+  /// (`--set run.replications=20`, `--set 'arrivals[0].rate=50/s'`).
   static func read(_ root: ConfigNode, file: String, commandLine: ConfigNode? = nil) -> Scenario? {
-    guard let top = root.mapping(allowedKeys: topKeys) else { return nil }
+    guard let mapping = root.mapping(Self.top) else { return nil }
+    let overrides = Overrides(commandLine)
+    overrides.add(mapping["overrides"])
+    let top = Fields(mapping, path: "", overrides: overrides)
     let name = top["name"]?.string() ?? FileNames.defaultName(file)
     let description = top["description"]?.string()
-    let overrides = Overrides(commandLine)
-    overrides.add(top["overrides"])
 
-    // The topology, relative to this file, read through the overrides.
+    // The topology, relative to the file that names it, read through the overrides.
     var topology: Topology? = nil
+    var topologyName: String? = nil
     if let node = top.required("topology"), let relative = node.string() {
-      let path = resolve(relative, from: file)
+      let path = resolve(relative, from: node.file)
       if !FileManager.default.fileExists(atPath: path) {
         node.error("topology file '\(relative)' not found (looked for \(path))")
       } else if let root = YAMLDocument(path: path, log: node.log).root {
         topology = TopologyFile.read(root, file: path, overrides: overrides)
-        overrides.reportUnused(topologyFile: relative)
+        topologyName = relative
       }
     }
-    let calendar = top["calendar"].flatMap(CalendarFile.read)
-    let calendarGiven = top["calendar"] != nil
-    let run = readRun(calendarGiven ? top["run"] : top.required("run"), calendarLength: calendar?.duration)
-    guard let topology else { return nil }
-    let arrivalNodes = top.required("arrivals")?.sequence() ?? []
-    if top["arrivals"] != nil && arrivalNodes.isEmpty {
-      top["arrivals"]?.error("a scenario needs at least one arrival source")
-    }
+    let calendarNode = top["calendar"]
+    let calendar = calendarNode.flatMap { CalendarFile.read($0, path: "calendar", overrides: overrides).calendar }
+    let calendarGiven = calendarNode != nil
+    let run = readRun(top, calendarGiven: calendarGiven, calendarLength: calendar?.duration)
     var sources: [Source] = []
-    var ok = true
-    for (i, node) in arrivalNodes.enumerated() {
-      // A rate schedule is built only for a run that can happen: a century's calendar with a
-      // broken run would take seconds to lay out for nothing.
-      let usable = run == nil ? nil : calendar
-      if let source = readSource(node, index: i, topology, calendar: usable, calendarGiven: calendarGiven) {
-        sources.append(source)
-      } else {
-        ok = false
+    var arrivalNodes: [ConfigNode] = []
+    var ok = topology != nil
+    if let topology {
+      arrivalNodes = top.items("arrivals", required: true) ?? []
+      if let node = top["arrivals"], node.isSequence, arrivalNodes.isEmpty {
+        node.error("a scenario needs at least one arrival source")
+      }
+      for (i, node) in arrivalNodes.enumerated() {
+        // A rate schedule is built only for a run that can happen: a century's calendar with a
+        // broken run would take seconds to lay out for nothing.
+        let usable = run == nil ? nil : calendar
+        let path = ConfigKeyPath.appending(index: i, to: "arrivals")
+        if let source = readSource(
+          node, index: i, topology, calendar: usable, calendarGiven: calendarGiven, path: path, overrides: overrides)
+        {
+          sources.append(source)
+        } else {
+          ok = false
+        }
       }
     }
-    guard ok, let run else { return nil }
+    if let topologyName {
+      overrides.reportUnused(matchingNothingIn: "topology \(topologyName) or scenario \(FileNames.baseName(file))")
+    }
+    guard ok, let topology, let run else { return nil }
     let network = Network(stations: topology.stations, dispatchers: topology.dispatchers, sources: sources)
     let problems = network.problems()
     report(problems, topology: topology, arrivals: arrivalNodes)
@@ -176,20 +181,21 @@ package enum ScenarioFile {
 
   /// `run:`; with a calendar, `length` defaults to the calendar's span and the section may be
   /// left out.
-  static func readRun(_ node: ConfigNode?, calendarLength: Double? = nil) -> RunSettings? {
-    guard let node else {
+  static func readRun(_ top: Fields, calendarGiven: Bool, calendarLength: Double? = nil) -> RunSettings? {
+    guard let m = top.section("run", required: !calendarGiven) else {
+      guard top["run"] == nil else { return nil }
       return calendarLength.map {
         RunSettings(window: RunWindow(warmup: 0, horizon: $0, seriesInterval: 3_600), replications: 10, seed: 1)
       }
     }
-    guard let m = node.mapping(allowedKeys: runKeys) else { return nil }
+    let node = m.node
     let warmup = m["warmup"]?.duration() ?? 0
-    let length = calendarLength != nil ? (m["length"]?.duration(positive: true) ?? calendarLength) : m.required("length")?.duration(positive: true)
-    let replications = m["replications"]?.int(in: 1...100_000) ?? 10
-    let seed = m["seed"]?.int(in: 0...Int.max) ?? 1
-    let drain = m["drain"]?.duration(positive: true)
+    let length = calendarLength != nil ? (m["length"]?.duration() ?? calendarLength) : m.required("length")?.duration()
+    let replications = m["replications"]?.int() ?? 10
+    let seed = m["seed"]?.int() ?? 1
+    let drain = m["drain"]?.duration()
     // A calendar run is about change over time: hourly intervals unless told otherwise.
-    let series = m["series"]?.duration(positive: true) ?? (calendarLength != nil ? 3_600 : nil)
+    let series = m["series"]?.duration() ?? (calendarLength != nil ? 3_600 : nil)
     guard let length else { return nil }
     if let series, let node = m["series"] ?? m["length"] ?? Optional(node),
       !node.checkIntervalCount(horizon: length, series: series, hint: "a longer interval")
@@ -203,9 +209,9 @@ package enum ScenarioFile {
 
   static func readSource(
     _ node: ConfigNode, index: Int, _ topology: Topology, calendar: CalendarFile.Result? = nil,
-    calendarGiven: Bool = false
+    calendarGiven: Bool = false, path: String = "", overrides: Overrides = Overrides()
   ) -> Source? {
-    guard let m = node.mapping(allowedKeys: arrivalKeys) else { return nil }
+    guard let m = Fields.section(node, arrival, path: path, overrides) else { return nil }
     let followsCalendar = m["calendar"]?.bool() ?? false
     if followsCalendar && !calendarGiven {
       m["calendar"]?.error("this source follows the calendar, but the scenario has no 'calendar:' section")
@@ -215,7 +221,7 @@ package enum ScenarioFile {
     }
     let name = m["name"]?.string() ?? "arrivals[\(index)]"
     let destination = m.required("to").flatMap { n in n.string().flatMap { topology.destination($0, at: n) } }
-    let kinds = ["rate", "schedule", "users"].filter { m[$0] != nil }
+    let kinds = m.given(oneOf: arrival.exactlyOne[0])
     guard kinds.count == 1 else {
       node.error(
         kinds.isEmpty
@@ -229,7 +235,7 @@ package enum ScenarioFile {
     var kind: Source.Kind? = nil
     switch kinds[0] {
     case "rate":
-      let rate = m["rate"]!.rate(positive: true)
+      let rate = m["rate"]!.rate()
       if followsCalendar {
         guard let rate, let calendar else { return nil }
         do {
@@ -241,10 +247,12 @@ package enum ScenarioFile {
         kind = rate.map { .poisson(rate: $0) }
       }
     case "schedule":
-      kind = readSchedule(m["schedule"]!).map { .varying($0) }
+      kind = m.section("schedule").flatMap(readSchedule).map { .varying($0) }
     default:
-      let users = m["users"]!.int(in: 1...10_000_000)
-      let think = m.required("think").flatMap { DistributionReader.read($0) }
+      let users = m["users"]!.int()
+      let think = m.required("think").flatMap {
+        DistributionReader.read($0, path: m.path(of: "think"), overrides: overrides)
+      }
       if let users, let think { kind = .closed(users: users, think: think) }
     }
     if destination == .exit { m["to"]?.error("arrivals must go to a station or dispatcher, not exit") }
@@ -252,17 +260,17 @@ package enum ScenarioFile {
     return Source(name: name, kind: kind, to: destination)
   }
 
-  static func readSchedule(_ node: ConfigNode) -> RateSchedule? {
-    guard let m = node.mapping(allowedKeys: scheduleKeys) else { return nil }
-    let interpolation = m["interpolation"]?.oneOf(RateSchedule.Interpolation.allCases.map(\.rawValue))
-      .flatMap(RateSchedule.Interpolation.init) ?? .step
+  static func readSchedule(_ m: Fields) -> RateSchedule? {
+    let node = m.node
+    let interpolation = m["interpolation"]?.oneOf().flatMap(RateSchedule.Interpolation.init) ?? .step
     let repeats = m["repeat"]?.bool() ?? false
-    let end = m.required("end")?.duration(positive: true)
+    let end = m.required("end")?.duration()
     var times: [Double] = []
     var rates: [Double] = []
     var ok = true
-    for point in m.required("points")?.sequence() ?? [] {
-      guard let pm = point.mapping(allowedKeys: ["at", "rate"]) else {
+    for (i, point) in (m.items("points", required: true) ?? []).enumerated() {
+      let path = ConfigKeyPath.appending(index: i, to: m.path(of: "points"))
+      guard let pm = Fields.section(point, schedulePoint, path: path, m.overrides) else {
         ok = false
         continue
       }

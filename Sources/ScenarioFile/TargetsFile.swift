@@ -17,15 +17,9 @@ import PlatformModel
 ///     waivers:
 ///       - {objectives: [p95], territories: [CH], classes: [report], reason: "..."}
 ///
-/// Names are checked against the scenarios' territories, periods and request classes when
-/// they are given.
+/// The keys are declared in `TargetsFile+Schema.swift`. Names are checked against the
+/// scenarios' territories, periods and request classes when they are given.
 enum TargetsFile {
-  static let topKeys = ["name", "description", "tolerance", "minimumChange", "objectives", "waivers"]
-  static let objectiveKeys = [
-    "target", "peak", "territories", "periods", "classes", "tolerance", "minimumChange", "byClass",
-  ]
-  static let classKeys = ["target", "peak", "tolerance", "minimumChange"]
-  static let waiverKeys = ["reason", "objectives", "territories", "periods", "classes"]
   /// The file's names of the objectives, in the order rows are listed.
   static let objectiveNames: [(name: String, objective: Objective)] = [
     ("p95", .p95), ("p99", .p99), ("errorRate", .errorRate), ("database", .databaseP95), ("availability", .availability),
@@ -41,96 +35,84 @@ enum TargetsFile {
   }
 
   static func read(_ root: ConfigNode, names: Names) -> Targets? {
-    guard let mapping = root.mapping(allowedKeys: topKeys) else { return nil }
-    let top = Fields(mapping, path: "", overrides: Overrides())
-    _ = top["name"]?.string()
-    _ = top["description"]?.string()
+    guard let mapping = root.mapping(top) else { return nil }
+    let f = Fields(mapping, path: "", overrides: Overrides())
+    _ = f["name"]?.string()
+    _ = f["description"]?.string()
     var ok = true
     var tolerance = Tolerance.standard
-    if let n = top["tolerance"] {
+    if let n = f["tolerance"] {
       if let v = PlatformScenarioFile.fraction(n) { tolerance.relative = v } else { ok = false }
     }
-    if top["minimumChange"] != nil {
-      top.mapping.keyNode("minimumChange")?.error(
-        "minimumChange has a unit per objective (1ms for a latency, 0.1% for a share): give it under objectives.<name>")
-      ok = false
-    }
     var targets = Targets()
-    let (objectivesNode, entries) = top.entries("objectives", required: true)
-    if objectivesNode != nil, entries.isEmpty, objectivesNode?.isMapping == true {
-      objectivesNode?.error("no objectives: name at least one of \(objectiveNames.map(\.name).joined(separator: ", "))")
-      ok = false
-    }
-    for (name, keyNode, node) in entries {
-      guard let objective = objectiveNames.first(where: { $0.name == name })?.objective else {
-        keyNode.error("unknown objective '\(name)'\(Suggestions.hint(for: name, among: objectiveNames.map(\.name)))")
-        ok = false
-        continue
-      }
-      let path = ConfigKeyPath.appending(key: name, to: top.path(of: "objectives"))
-      if let o = readObjective(objective, node, path: path, tolerance: tolerance, names: names) {
-        targets.objectives[objective] = o
-      } else {
+    if let o = f.section("objectives", required: true) {
+      if o.mapping.entries.isEmpty {
+        o.node.error("no objectives: name at least one of \(objectiveNames.map(\.name).joined(separator: ", "))")
         ok = false
       }
-    }
-    if let list = top["waivers"]?.sequence() {
-      for item in list {
-        if let w = readWaiver(item, names: names) { targets.waivers.append(w) } else { ok = false }
+      for (name, objective) in objectiveNames where o.mapping.contains(name) {
+        // `p99:` alone (or `p99: {}`): every row, compared with the baseline only.
+        guard o[name] != nil else {
+          targets.objectives[objective] = ObjectiveTargets(tolerance: tolerance)
+          continue
+        }
+        if let s = o.section(name), let read = readObjective(objective, s, tolerance: tolerance, names: names) {
+          targets.objectives[objective] = read
+        } else {
+          ok = false
+        }
       }
-    } else if top["waivers"] != nil {
+    } else {
       ok = false
+    }
+    if f["waivers"] != nil {
+      guard let items = f.items("waivers") else { return nil }
+      for item in items {
+        if let s = Fields.section(item, waiver, path: item.keyPath, Overrides()), let w = readWaiver(s, names: names) {
+          targets.waivers.append(w)
+        } else {
+          ok = false
+        }
+      }
     }
     return ok ? targets : nil
   }
 
-  /// A duration for latencies, a share (2%, 0.02) for error rate and availability.
+  /// A target: a duration for latencies, a share (2%, 0.02) for error rate and availability;
+  /// the schema says which.
   static func value(_ node: ConfigNode, _ objective: Objective) -> Double? {
-    switch objective {
-    case .p95, .p99, .databaseP95: node.duration(positive: true)
-    case .errorRate, .availability: PlatformScenarioFile.fraction(node)
-    }
-  }
-
-  static func minimumChange(_ node: ConfigNode, _ objective: Objective) -> Double? {
     switch objective {
     case .p95, .p99, .databaseP95: node.duration()
     case .errorRate, .availability: PlatformScenarioFile.fraction(node)
     }
   }
 
-  static func readObjective(
-    _ objective: Objective, _ node: ConfigNode, path: String, tolerance: Tolerance, names: Names
-  ) -> ObjectiveTargets? {
-    // `p99: {}` or `p99:` alone: compared with the baseline only, on every row.
-    if node.isNull { return ObjectiveTargets(tolerance: tolerance) }
-    guard let mapping = node.mapping(allowedKeys: objectiveKeys) else { return nil }
-    let f = Fields(mapping, path: path, overrides: Overrides())
+  static func readObjective(_ objective: Objective, _ f: Fields, tolerance: Tolerance, names: Names) -> ObjectiveTargets? {
     var ok = true
-    var o = ObjectiveTargets(tolerance: tolerance)
-    func read(_ key: String, _ reader: (ConfigNode) -> Double?) -> Double? {
-      guard let n = f[key] else { return nil }
+    func read(_ fields: Fields, _ key: String, _ reader: (ConfigNode) -> Double?) -> Double? {
+      guard let n = fields[key] else { return nil }
       let v = reader(n)
       if v == nil { ok = false }
       return v
     }
-    o.target = read("target") { value($0, objective) }
-    o.peak = read("peak") { value($0, objective) }
-    if let v = read("tolerance", PlatformScenarioFile.fraction) { o.tolerance.relative = v }
-    if let v = read("minimumChange", { minimumChange($0, objective) }) { o.tolerance.minimumChange = v }
-    if o.peak != nil && f["target"] == nil, let n = mapping.keyNode("peak") {
+    var o = ObjectiveTargets(tolerance: tolerance)
+    o.target = read(f, "target") { value($0, objective) }
+    o.peak = read(f, "peak") { value($0, objective) }
+    if let v = read(f, "tolerance", PlatformScenarioFile.fraction) { o.tolerance.relative = v }
+    if let v = read(f, "minimumChange", { value($0, objective) }) { o.tolerance.minimumChange = v }
+    if f["peak"] != nil && f["target"] == nil, let n = f.mapping.keyNode("peak") {
       n.error("a peak target needs a target at normal load too (target:)")
       ok = false
     }
     o.territories = nameList(f["territories"], among: names.territories, what: "territory", ok: &ok)
     o.periods = nameList(f["periods"], among: names.periods, what: "period", ok: &ok)
-    let perClass = objective == .p95 || objective == .p99 || objective == .errorRate
     o.classes = classes(f["classes"], names: names, ok: &ok)
+    let perClass = objective == .p95 || objective == .p99 || objective == .errorRate
     if !perClass, let classes = o.classes, classes.contains(where: { $0 != nil }), let n = f["classes"] {
       n.error("\(objective.rawValue) is measured for all classes together only: classes: [\(allClasses)]")
       ok = false
     }
-    for (name, keyNode, classNode) in f.entries("byClass").entries {
+    for (name, keyNode, node) in f.entries("byClass").entries {
       if !perClass {
         keyNode.error("\(objective.rawValue) is measured for all classes together only; it has no per-class targets")
         ok = false
@@ -146,30 +128,21 @@ enum TargetsFile {
         ok = false
         continue
       }
-      guard let m = classNode.mapping(allowedKeys: classKeys) else {
+      guard case .names(.section(let section), _)? = f.mapping.kind(of: "byClass"),
+        let c = Fields.section(node, section, path: ConfigKeyPath.appending(key: name, to: f.path(of: "byClass")), Overrides())
+      else {
         ok = false
         continue
       }
-      let c = Fields(m, path: ConfigKeyPath.appending(key: name, to: f.path(of: "byClass")), overrides: Overrides())
-      var own = ClassTargets()
-      func readClass(_ key: String, _ reader: (ConfigNode) -> Double?) -> Double? {
-        guard let n = c[key] else { return nil }
-        let v = reader(n)
-        if v == nil { ok = false }
-        return v
-      }
-      own.target = readClass("target") { value($0, objective) }
-      own.peak = readClass("peak") { value($0, objective) }
-      own.tolerance = readClass("tolerance", PlatformScenarioFile.fraction)
-      own.minimumChange = readClass("minimumChange") { minimumChange($0, objective) }
-      o.byClass[name] = own
+      o.byClass[name] = ClassTargets(
+        target: read(c, "target") { value($0, objective) }, peak: read(c, "peak") { value($0, objective) },
+        tolerance: read(c, "tolerance", PlatformScenarioFile.fraction),
+        minimumChange: read(c, "minimumChange") { value($0, objective) })
     }
     return ok ? o : nil
   }
 
-  static func readWaiver(_ node: ConfigNode, names: Names) -> Waiver? {
-    guard let mapping = node.mapping(allowedKeys: waiverKeys) else { return nil }
-    let f = Fields(mapping, path: node.keyPath, overrides: Overrides())
+  static func readWaiver(_ f: Fields, names: Names) -> Waiver? {
     var ok = true
     var reason = ""
     if let n = f.required("reason"), let text = n.string() {
@@ -185,7 +158,7 @@ enum TargetsFile {
     if let n = f["objectives"] {
       objectives = []
       for item in list(n) ?? [] {
-        guard let text = item.oneOf(objectiveNames.map(\.name)) else {
+        guard let text = item.oneOf() else {
           ok = false
           continue
         }
@@ -199,7 +172,7 @@ enum TargetsFile {
     return ok ? waiver : nil
   }
 
-  /// A list of names, or one name alone; each checked against `among` when it is not empty.
+  /// A list of names, or one name alone; each checked against `known` when it is not empty.
   static func nameList(_ node: ConfigNode?, among known: [String], what: String, ok: inout Bool) -> [String]? {
     guard let node else { return nil }
     guard let items = list(node) else {

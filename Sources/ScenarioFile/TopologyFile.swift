@@ -34,12 +34,8 @@ package struct Topology {
 
 /// Reads topology files (what exists: stations, servers, routing, dispatchers).
 enum TopologyFile {
-  static let topKeys = ["name", "description", "stations", "dispatchers"]
-  static let stationKeys = ["servers", "service", "capacity", "timeout", "next", "copies"]
-  static let dispatcherKeys = ["policy", "targets", "weights"]
-
   static func read(_ root: ConfigNode, file: String, overrides: Overrides) -> Topology? {
-    guard let top = root.mapping(allowedKeys: topKeys) else { return nil }
+    guard let top = root.mapping(Self.top) else { return nil }
     let f = Fields(top, path: "", overrides: overrides)
     let name = f["name"]?.string() ?? FileNames.defaultName(file)
     let description = f["description"]?.string()
@@ -54,9 +50,8 @@ enum TopologyFile {
     for (key, keyNode, node) in stationEntries {
       let path = ConfigKeyPath.appending(key: key, to: "stations")
       guard checkName(key, keyNode, topology) else { continue }
-      let mapping = node.mapping(allowedKeys: stationKeys)
-      let fields = mapping.map { Fields($0, path: path, overrides: overrides) }
-      let copies = fields?["copies"]?.int(in: 1...100_000)
+      let fields = Fields.section(node, station, path: path, overrides)
+      let copies = fields?["copies"]?.int()
       if let copies {
         var members: [Int] = []
         for i in 1...copies {
@@ -74,7 +69,7 @@ enum TopologyFile {
       let path = ConfigKeyPath.appending(key: key, to: "dispatchers")
       guard checkName(key, keyNode, topology) else { continue }
       topology.destinations[key] = .dispatcher(dispatcherFields.count)
-      let fields = node.mapping(allowedKeys: dispatcherKeys).map { Fields($0, path: path, overrides: overrides) }
+      let fields = Fields.section(node, dispatcher, path: path, overrides)
       dispatcherFields.append((key, fields, keyNode))
     }
 
@@ -140,15 +135,15 @@ enum TopologyFile {
     if let node = f.required("servers") {
       if node.isScalar("infinite") {
         servers = .infinite
-      } else if let c = node.int(in: 1...1_000_000) {
+      } else if let c = node.int() {
         servers = .finite(c)
       }
     }
     let service = f.required("service").flatMap {
       DistributionReader.read($0, path: f.path(of: "service"), overrides: f.overrides)
     }
-    let capacity = f["capacity"]?.int(in: 1...Int(Int32.max))
-    let timeout = f["timeout"]?.duration(positive: true)
+    let capacity = f["capacity"]?.int()
+    let timeout = f["timeout"]?.duration()
     if let capacity, case .finite(let c)? = servers, capacity < c {
       f["capacity"]?.error("capacity (\(capacity)) counts waiting plus in service, so it cannot be below servers (\(c))")
       return nil
@@ -156,28 +151,29 @@ enum TopologyFile {
     if timeout != nil, servers == .infinite {
       f["timeout"]?.warning("an infinite-server station never makes anyone wait, so this timeout never fires")
     }
-    let routing = readRoutes(f["next"], topology)
+    let routing = readRoutes(f, topology)
     guard let servers, let service, let routing else { return nil }
     return Station(name: name, servers: servers, service: service, capacity: capacity, timeout: timeout, routing: routing)
   }
 
   /// `next: db`, or a list `[{to: db, p: 0.7}, {to: exit, p: 0.3}]`; absent means exit.
-  private static func readRoutes(_ node: ConfigNode?, _ topology: Topology) -> [Route]? {
-    guard let node else { return [] }
+  private static func readRoutes(_ station: Fields, _ topology: Topology) -> [Route]? {
+    guard let node = station["next"] else { return [] }
     if !node.isSequence {
       guard let name = node.string(), let d = topology.destination(name, at: node) else { return nil }
       return [Route(to: d, probability: 1)]
     }
-    guard let items = node.sequence() else { return nil }
+    guard let items = station.items("next") else { return nil }
     var routes: [Route] = []
     var ok = true
-    for item in items {
-      guard let m = item.mapping(allowedKeys: ["to", "p"]) else {
+    for (i, item) in items.enumerated() {
+      let path = ConfigKeyPath.appending(index: i, to: station.path(of: "next"))
+      guard let m = Fields.section(item, route, path: path, station.overrides) else {
         ok = false
         continue
       }
       let to = m.required("to").flatMap { n in n.string().flatMap { topology.destination($0, at: n) } }
-      let p = m.required("p")?.double(in: 0...1)
+      let p = m.required("p")?.double()
       if let to, let p { routes.append(Route(to: to, probability: p)) } else { ok = false }
     }
     guard ok else { return nil }
@@ -190,17 +186,17 @@ enum TopologyFile {
   }
 
   private static func readDispatcher(_ name: String, _ f: Fields, _ topology: Topology) -> Dispatcher? {
-    let policy = f.required("policy")?.oneOf(DispatchPolicy.allCases.map(\.rawValue)).flatMap(DispatchPolicy.init)
+    let policy = f.required("policy")?.oneOf().flatMap(DispatchPolicy.init)
     var targets: [Int]? = nil
     if let node = f.required("targets") {
-      targets = readTargets(node, topology)
+      targets = readTargets(node, node.isSequence ? f.items("targets") ?? [] : [node], topology)
     }
     var weights: [Double]? = nil
     if let node = f["weights"] {
       if policy != .weighted {
         node.error("weights apply only to the weighted policy")
-      } else if let items = node.sequence() {
-        let values = items.map { $0.double(in: 1e-12...1e12) }
+      } else if let items = f.items("weights") {
+        let values = items.map { $0.double() }
         if values.allSatisfy({ $0 != nil }) { weights = values.map { $0! } }
         if let targets, let w = weights, w.count != targets.count {
           node.error("\(w.count) weights for \(targets.count) targets: give one weight per target")
@@ -215,8 +211,7 @@ enum TopologyFile {
   }
 
   /// A list of station names, where a group name stands for all its copies; or one group name.
-  private static func readTargets(_ node: ConfigNode, _ topology: Topology) -> [Int]? {
-    let items: [ConfigNode] = node.isSequence ? (node.sequence() ?? []) : [node]
+  private static func readTargets(_ node: ConfigNode, _ items: [ConfigNode], _ topology: Topology) -> [Int]? {
     var out: [Int] = []
     var ok = true
     for item in items {

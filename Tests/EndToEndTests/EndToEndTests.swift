@@ -183,7 +183,7 @@ import Testing
   @Test func helpTeaches() throws {
     let r = try Self.capsim(["--help"])
     #expect(r.status == 0)
-    for word in ["run", "validate", "analyze", "bench", "Examples"] { #expect(r.stdout.contains(word)) }
+    for word in ["run", "validate", "schema", "analyze", "bench", "Examples"] { #expect(r.stdout.contains(word)) }
     let run = try Self.capsim(["help", "run"])
     #expect(run.stdout.contains("confidence interval"))
   }
@@ -195,6 +195,36 @@ import Testing
     let workloads = try #require(json["workloads"] as? [[String: Any]])
     #expect(workloads.count == 5)
     #expect(workloads.allSatisfy { ($0["customersPerSecond"] as? Double ?? 0) > 0 })
+  }
+
+  // MARK: Schemas
+
+  /// `capsim schema KIND` prints exactly what is committed under schemas/.
+  @Test func schemaPrintsTheCommittedSchemas() throws {
+    let list = try Self.capsim(["schema", "--list"])
+    #expect(list.status == 0)
+    let kinds = list.stdout.split(separator: "\n").map { String($0.prefix { $0 != " " }) }
+    #expect(kinds == ["topology", "platform-topology", "scenario", "platform-scenario", "what-if"])
+    for kind in kinds {
+      let r = try Self.capsim(["schema", kind])
+      #expect(r.status == 0, "\(r.stderr)")
+      let committed = try String(contentsOf: Self.root.appendingPathComponent("schemas/\(kind).schema.json"), encoding: .utf8)
+      #expect(r.stdout == committed, "schemas/\(kind).schema.json differs from capsim schema \(kind): make schemas")
+      let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+      #expect(json["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
+      #expect((json["$id"] as? String)?.hasSuffix("/\(kind).schema.json") == true && json["title"] != nil)
+    }
+  }
+
+  @Test func anUnknownSchemaKindIsAUsageError() throws {
+    let typo = try Self.capsim(["schema", "platfrom-scenario"])
+    #expect(typo.status == 64)
+    #expect(typo.stderr.contains("unknown kind 'platfrom-scenario' (did you mean 'platform-scenario'?)"))
+    let none = try Self.capsim(["schema"])
+    #expect(none.status == 64)
+    #expect(none.stderr.contains("name a kind: topology, platform-topology, scenario, platform-scenario, what-if"))
+    let help = try Self.capsim(["help", "schema"])
+    #expect(help.stdout.contains("yaml-language-server") && help.stdout.contains("what-if"))
   }
 
   // MARK: Platform scenarios

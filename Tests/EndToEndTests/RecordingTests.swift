@@ -94,4 +94,37 @@ import Testing
     let none = try EndToEndTests.capsim(["report", "latest", "--db", Self.database()])
     #expect(none.status == 4 && none.stderr.contains("no complete run"))
   }
+
+  /// The fixture's replica outage reaches the report through the database, and a what-if's
+  /// `--set` and added capacity show in the comparison.
+  @Test func reportsShowFaultsAndWhatChanged() throws {
+    // Given the small scenario, and a what-if of it with more users and a scale-up
+    let db = Self.database()
+    let small = EndToEndTests.fixture("platform-small.yaml")
+    #expect(try EndToEndTests.capsim(["run", small, "--db", db, "--quiet"]).status == 0)
+    let whatIf = try EndToEndTests.capsim([
+      "run", small, "--db", db, "--quiet", "--set", "demand.A.growth=1.5", "--set",
+      "capacity=[{territory: A, at: 2026-12-07T09:00, instances: 4}]",
+    ])
+    #expect(whatIf.status == 0, "\(whatIf.stderr)")
+
+    // When the what-if is reported, alone and against the first run
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-report-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    #expect(try EndToEndTests.capsim(["report", "2", "--db", db, "--out", folder + "/run"]).status == 0)
+    #expect(try EndToEndTests.capsim(["report", "2", "--baseline", "1", "--db", db, "--out", folder + "/cmp"]).status == 0)
+
+    // Then the run's report lists and marks the outage and the scale-up, with local times
+    let md = try String(contentsOfFile: folder + "/run/report.md", encoding: .utf8)
+    #expect(md.contains("| A | replica-down | a-replica | Mon 07 Dec 2026 08:30 | Mon 07 Dec 2026 08:50 | 20 min |"))
+    #expect(md.contains("| A | capacity | A | Mon 07 Dec 2026 09:00 | – | instant | 4 instances |"))
+    let html = try String(contentsOfFile: folder + "/run/index.html", encoding: .utf8)
+    #expect(html.contains("<rect class=\"mark fault\""))
+    #expect(html.contains(">a-replica down</text>"))
+    // and the comparison says what changed, and which run had the scale-up
+    let comparison = try String(contentsOfFile: folder + "/cmp/report.md", encoding: .utf8)
+    #expect(comparison.contains("- Settings on the command line (--set)\n  - + demand.A.growth=1.5\n"))
+    #expect(comparison.contains("| what-if | A | capacity | A |"))
+    #expect(comparison.contains("| both | A | replica-down | a-replica |"))
+  }
 }

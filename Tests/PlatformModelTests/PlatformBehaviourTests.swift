@@ -75,6 +75,36 @@ import Testing
     #expect(run.nodes[1].writes > 0)
   }
 
+  /// The replica is down from 100 s to 250 s, in 50 s windows. Windows 2-4 (100-250 s) it is
+  /// down throughout: no lag, not the age of the writes piling up meanwhile. Before, it keeps up
+  /// (lag under a second); in window 5, back, it replays the 150 s it missed, which shows as
+  /// lag there and nowhere else. The run's largest lag is that backlog, not more.
+  @Test func aReplicaThatIsDownHasNoLag() {
+    let scenario = Self.readWriteScenario(
+      replayTime: 0.001, faults: [.replicaDown(node: 1, at: 100, duration: 150)], horizon: 400, series: 50)
+    let replica = PlatformRun(scenario: scenario).run().replications[0].nodes[1]
+    let lag = replica.windowMaxLag
+    #expect(lag.count == 8)
+    #expect(lag[0]! < 1 && lag[1]! < 1, "\(lag)")
+    #expect(lag[2] == nil && lag[3] == nil && lag[4] == nil, "\(lag)")
+    #expect(lag[5]! > 100 && lag[5]! <= 151, "\(lag)")
+    #expect(lag[6]! < 1 && lag[7]! < 1, "\(lag)")
+    #expect(replica.maxLag <= 151)
+  }
+
+  /// A rolling deployment one instance at a time on two instances with a 60 s start-up takes
+  /// two start-ups and the drains: it ends a little after 120 s and is recorded as it ran.
+  @Test func deploymentsAreRecordedAsTheyRan() {
+    let scenario = Self.readWriteScenario(
+      replayTime: 0.001, faults: [.deployment(territory: 0, at: 100, batch: 1)], horizon: 400, series: 50)
+    let spans = PlatformRun(scenario: scenario).run().replications[0].territories[0].deployments
+    #expect(spans.count == 1)
+    let span = try! #require(spans.first)
+    #expect(span.fault == 0 && span.start == 100)
+    let end = try! #require(span.end)
+    #expect(end > 100 + 2 * 60 && end < 100 + 2 * 60 + 5, "ended at \(end)")
+  }
+
   /// Same seed, same result, whatever the number of threads; another seed differs.
   @Test func resultsDependOnSeedNotThreads() throws {
     let scenario = Self.readWriteScenario(

@@ -19,7 +19,17 @@ enum Fixtures {
     /// An hour (from the start) at which DE's p95 jumps to `spikeP95` seconds.
     var spikeHour: Int? = nil
     var spikeP95 = 5.0
+    /// DE's first replica down on Tuesday 08:00-14:00 (no lag then), a deployment on Wednesday,
+    /// 12 instances from Thursday 08:00; random crashes in CH.
+    var faults = false
+    /// No requests in CH at night (22:00-06:00) on the weekend: windows without observations.
+    var quietWeekendNights = false
+    /// Every window's period, instead of the fixture's calendar.
+    var period: String? = nil
   }
+
+  /// DE's replica outage, in hours from the start (Tue 01 Dec 08:00-14:00).
+  static let outage = 32..<38
 
   /// The week fixture, crossing from November into December, christmas from Fri 04 Dec.
   static func week(_ configure: (inout Options) -> Void = { _ in }) -> RunData {
@@ -46,10 +56,11 @@ enum Fixtures {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .weekday], from: date)
         let local = String(format: "%04d-%02d-%02dT%02d:00", c.year!, c.month!, c.day!, c.hour!)
         let month = String(local.prefix(7))
-        let period = season(month: c.month!, day: c.day!)
+        let period = o.period ?? season(month: c.month!, day: c.day!)
         let weekend = c.weekday == 1 || c.weekday == 7
         let hour = Double(c.hour!)
-        let office = max(0.08, sin(Double.pi * (hour - 6) / 14)) * (weekend ? 0.35 : 1)
+        let quiet = o.quietWeekendNights && territory == "CH" && weekend && (c.hour! >= 22 || c.hour! < 6)
+        let office = quiet ? 0 : max(0.08, sin(Double.pi * (hour - 6) / 14)) * (weekend ? 0.35 : 1)
         let multipliers: [String: Double] = ["christmas": 3, "spargel": 2, "oktoberfest": territory == "DE" ? 5 : 1.5]
         let multiplier = multipliers[period] ?? 1
         seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -61,6 +72,7 @@ enum Fixtures {
         var p95 = p50 * 2.6
         if h == o.spikeHour && territory == "DE" { p95 = o.spikeP95 }
         let arrivals = rate * 3_600
+        let down = o.faults && territory == "DE" && outage.contains(h)
         instanceHours[territory, default: [:]][month, default: 0] += instances
 
         func point(_ tier: String, _ requestClass: String = "all") -> SeriesPoint {
@@ -76,10 +88,11 @@ enum Fixtures {
         all.errorsQueueFull = arrivals * max(0, utilization - 0.8) * 0.05
         all.errorsTimeout = arrivals * (h % 97 == 40 ? 0.03 : 0.0004)
         all.errorsNoConnection = period == "christmas" ? arrivals * 0.0008 : 0
-        all.errorsNodeDown = territory == "CH" && h == 100 ? arrivals * 0.02 : 0
-        all.latencyP50 = p50
-        all.latencyP95 = p95
-        all.latencyP99 = p50 * 4.1
+        all.errorsNodeDown = territory == "CH" && h == 100 ? arrivals * 0.02 : down ? arrivals * 0.004 : 0
+        // No requests, no latency.
+        all.latencyP50 = quiet ? nil : p50
+        all.latencyP95 = quiet ? nil : p95
+        all.latencyP99 = quiet ? nil : p50 * 4.1
         all.utilization = utilization
         all.instances = instances
         all.users = rate * 9
@@ -97,11 +110,18 @@ enum Fixtures {
           db.utilization = min(0.99, utilization * (i == 0 ? 0.7 : 0.45))
           db.latencyP95 = 0.004 + 0.02 * utilization
           if i > 0 { db.replicaLag = 0.02 + 0.25 * utilization * utilization * Double(i) }
+          // A replica that is down has no lag, and no load; back, it replays the six hours it
+          // missed.
+          if down && i == 1 {
+            db.replicaLag = nil
+            db.utilization = 0
+          }
+          if o.faults && territory == "DE" && i == 1 && h == outage.upperBound { db.replicaLag = 21_600 }
           series.append(db)
         }
         for (i, name) in o.classes.enumerated() {
           var cls = point("all", name)
-          cls.latencyP95 = p95 * [0.8, 1.3, 1.1, 1][i % 4]
+          cls.latencyP95 = quiet ? nil : p95 * [0.8, 1.3, 1.1, 1][i % 4]
           series.append(cls)
         }
       }
@@ -138,7 +158,34 @@ enum Fixtures {
       wallSeconds: 90.5, requests: 12_345_678)
     return RunData(
       run: run, series: series, verdicts: verdicts(o), costs: costs,
-      targets: ["p95": 0.2, "peakP95": 0.45, "errorRate": 0.02, "databaseP95": 0.05, "availability": 0.999])
+      targets: ["p95": 0.2, "peakP95": 0.45, "errorRate": 0.02, "databaseP95": 0.05, "availability": 0.999],
+      events: o.faults ? events(o) : [])
+  }
+
+  /// The faults and changes of `Options.faults`, as the CLI records them.
+  static func events(_ o: Options) -> [EventRecord] {
+    func local(_ hour: Double) -> String {
+      let day = 30 + Int(hour) / 24
+      let (month, d) = day > 30 ? (12, day - 30) : (11, day)
+      return String(format: "2026-%02d-%02dT%02d:%02d", month, d, Int(hour) % 24, Int(hour * 60) % 60)
+    }
+    func event(_ t: String, _ kind: String, _ subject: String, _ from: Double, _ to: Double, _ label: String)
+      -> EventRecord
+    {
+      EventRecord(
+        territory: t, kind: kind, subject: subject, start: from * 3_600, end: to * 3_600, localStart: local(from),
+        localEnd: local(to), label: label)
+    }
+    let replica = o.replicas["DE"]?.first ?? "pg-replica-1"
+    return [
+      event(
+        "DE", "replica-down", replica, Double(outage.lowerBound), Double(outage.upperBound), "\(replica) down"),
+      event("DE", "deployment", "DE", 58, 60.5, "rolling deployment, 1 at a time"),
+      EventRecord(
+        territory: "CH", kind: "crashes", subject: "CH", start: nil, end: nil, localStart: nil, localEnd: nil,
+        label: "random instance crashes: MTBF 30d, MTTR 10min plus start-up"),
+      event("DE", "capacity", "DE", 80, 80, "12 instances"),
+    ]
   }
 
   /// The fixture's seasons (christmas starts early so that the week has one).

@@ -58,7 +58,7 @@ private let chartTitles = [
   @Test func showsTargetsSeasonsAndReadableDates() {
     let html = Report.html(data)
     #expect(html.contains("p95 target 200 ms"))
-    #expect(html.contains("season p95 target 450 ms"))
+    #expect(html.contains("christmas p95 target 450 ms"))
     #expect(html.contains("class=\"band-label\""))
     #expect(html.contains(">christmas</text>"))
     // Daily ticks on a week, local labels; the run starts on Monday 30 November.
@@ -158,11 +158,11 @@ private let chartTitles = [
     let html = Report.html(data)
 
     // Then every line is downsampled, the spike is the annotated peak, and months label the axis
-    let lines = html.components(separatedBy: "<polyline ").dropFirst()
+    let lines = html.components(separatedBy: "<path class=\"series\"").dropFirst()
     #expect(!lines.isEmpty)
     for line in lines {
-      let points = line.components(separatedBy: "points=\"")[1].prefix { $0 != "\"" }
-      #expect(points.split(separator: " ").count <= Downsampling.maximumPoints)
+      let path = line.components(separatedBy: " d=\"")[1].prefix { $0 != "\"" }
+      #expect(path.split(whereSeparator: { $0 == "M" || $0 == "L" }).count <= Downsampling.maximumPoints)
     }
     #expect(html.contains("peak p95 5,000 ms"))
     #expect(html.contains("line: max per"))
@@ -181,7 +181,7 @@ private let chartTitles = [
     #expect(md.contains("| Territory | Period | Class | Objective | Measured | Target | Outcome | Worst window |"))
     #expect(md.contains("| CH | christmas | all | p95 latency | 520 ms ± 20 ms | < 450 ms | ❌ **FAIL** |"))
     #expect(md.contains("**1 FAIL**"))
-    #expect(md.contains("per-class verdicts pass and are not listed"))
+    #expect(md.contains("12 per-class verdicts are not listed: 12 pass."))
     #expect(md.contains("## Key peaks"))
     #expect(md.contains("## Cost per month"))
     #expect(md.contains("EUR "))
@@ -244,7 +244,7 @@ private let chartTitles = [
   @Test func htmlShowsBothRuns() {
     let html = Report.comparisonHTML(baseline: baseline, whatIf: whatIf)
     #expect(html.contains("freshfoodz-winter-more-ch"))
-    #expect(html.contains("<strong>freshfoodz-winter</strong>"))
+    #expect(html.contains("<strong><span class=\"nm\">freshfoodz-winter</span></strong>"))
     #expect(html.contains("territories.CH.pools.app.maxInstances=40"))
     // CH christmas p95 went from FAIL to pass.
     #expect(html.contains("<tr class=\"better\">"))
@@ -288,6 +288,10 @@ private let chartTitles = [
 }
 
 @Suite struct BrowserTests {
+  /// Where the screenshots go: `$CAPSIM_REPORT_SCREENSHOTS` to look at them, else a folder that
+  /// is removed afterwards.
+  static let screenshots = ProcessInfo.processInfo.environment["CAPSIM_REPORT_SCREENSHOTS"]
+
   @Test(
     .enabled(
       if: Chromium.isAvailable,
@@ -309,15 +313,76 @@ private let chartTitles = [
     #expect(dom.stdout.contains("capsim report: freshfoodz-winter"))
     #expect(count("<svg", in: dom.stdout) == 2 * chartTitles.count + 2)
     #expect(Chromium.consoleErrors(dom.stderr).isEmpty, "\(Chromium.consoleErrors(dom.stderr))")
-
-    // And it paints to a PNG
-    let png = folder.appendingPathComponent("report.png")
-    let shot = try Chromium.run(["--screenshot=\(png.path)", "--window-size=1400,4000"], url: page, in: folder)
-    #expect(shot.status == 0, "stderr: \(shot.stderr.suffix(2_000))")
-    let bytes = try Data(contentsOf: png)
-    #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
-    #expect(bytes.count > 50_000)
   }
+
+  /// The report (with faults and quiet nights) and the comparison, laid out at 1400 and 900 px:
+  /// nothing wider than the window, no name broken over two lines, no table wider than its box;
+  /// and a screenshot of each that paints.
+  @Test(
+    .enabled(
+      if: Chromium.isAvailable,
+      "no chromium, chromium-browser or google-chrome on PATH: run scripts/install-chromium.sh to render reports"),
+    .timeLimit(.minutes(10)),
+    arguments: [1_400, 900])
+  func laysOutAtWidth(_ width: Int) throws {
+    // Given both kinds of report on disk
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let report = folder.appendingPathComponent("report")
+    let comparison = folder.appendingPathComponent("comparison")
+    try Report.write(
+      Fixtures.week {
+        $0.faults = true; $0.quietWeekendNights = true
+      }, to: report.path)
+    try Report.writeComparison(
+      baseline: ComparisonTests.baselineWithText(), whatIf: ComparisonTests.faultyWhatIf(), to: comparison.path)
+
+    for (name, dir) in [("report", report), ("comparison", comparison)] {
+      // When Chromium lays it out at this width, with a probe that measures it
+      let page = dir.appendingPathComponent("index.html")
+      let probe = dir.appendingPathComponent("probe.html")
+      let html = try String(contentsOf: page, encoding: .utf8)
+      try html.replacingOccurrences(of: "</body>", with: Self.probe + "</body>").write(
+        to: probe, atomically: true, encoding: .utf8)
+      let dom = try Chromium.run(["--dump-dom", "--window-size=\(width),3000"], url: probe, in: folder)
+      #expect(dom.status == 0, "\(name) at \(width): \(dom.stderr.suffix(2_000))")
+      let title =
+        dom.stdout.components(separatedBy: "<title>").dropFirst().first?.components(separatedBy: "</title>")
+        .first ?? ""
+
+      // Then the page fits, names stay whole and tables fit their boxes
+      #expect(title.hasPrefix("probe "), "\(name) at \(width): no probe result in the DOM")
+      #expect(title.contains("page-overflow=0"), "\(name) at \(width): \(title)")
+      #expect(title.contains("broken-names=0 "), "\(name) at \(width): \(title)")
+      #expect(title.contains("wide-tables=0 "), "\(name) at \(width): \(title)")
+      #expect(!title.contains("names=0;"), "\(name) at \(width): the probe found no names")
+
+      // And it paints
+      let png = URL(fileURLWithPath: Self.screenshots ?? folder.path).appendingPathComponent("\(name)-\(width).png")
+      let shot = try Chromium.run(
+        ["--screenshot=\(png.path)", "--window-size=\(width),6000", "--hide-scrollbars"], url: page, in: folder)
+      #expect(shot.status == 0, "stderr: \(shot.stderr.suffix(2_000))")
+      let bytes = try Data(contentsOf: png)
+      #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+      #expect(bytes.count > 50_000)
+    }
+  }
+
+  /// Measures the laid-out page into its title: how far it is wider than the window, how many
+  /// names (`.nm`) take more than one line, and how many tables are wider than their box.
+  /// (The reports themselves have no script; only this copy does.)
+  static let probe = """
+    <script>
+    const names = [...document.querySelectorAll('.nm')];
+    const broken = names.filter(n => n.getClientRects().length > 1).map(n => n.textContent);
+    const wide = [...document.querySelectorAll('div.table')].filter(d => d.scrollWidth > d.clientWidth + 1)
+      .map(d => d.querySelector('tr').textContent.slice(0, 40));
+    const overflow = Math.max(0, document.documentElement.scrollWidth - window.innerWidth);
+    document.title = 'probe names=' + names.length + '; broken-names=' + broken.length + ' ' + broken.slice(0, 5).join('|')
+      + ' wide-tables=' + wide.length + ' ' + wide.join('|') + ' page-overflow=' + overflow;
+    </script>
+
+    """
 }
 
 /// Writes the fixture reports to `$CAPSIM_REPORT_SAMPLES` for looking at them in a browser.
@@ -338,12 +403,21 @@ private let chartTitles = [
       $0.settings = ["territories.CH.pools.app.maxInstances=40"]
     }
     try Report.writeComparison(baseline: week, whatIf: whatIf, to: folder.appendingPathComponent("comparison").path)
+    let faults = Fixtures.week {
+      $0.faults = true
+      $0.quietWeekendNights = true
+    }
+    try Report.write(faults, to: folder.appendingPathComponent("faults").path)
+    try Report.writeComparison(
+      baseline: ComparisonTests.baselineWithText(), whatIf: ComparisonTests.faultyWhatIf(),
+      to: folder.appendingPathComponent("faults-comparison").path)
   }
 
   /// A quiet hour with a huge p95 (20 requests) is not the territory's peak.
   @Test func quietHoursAreNotLatencyPeaks() throws {
     var data = Fixtures.week()
-    let k = try #require(data.series.firstIndex { $0.territory == "DE" && $0.tier == "all" && $0.requestClass == "all" })
+    let k = try #require(
+      data.series.firstIndex { $0.territory == "DE" && $0.tier == "all" && $0.requestClass == "all" })
     data.series[k].arrivals = 20
     data.series[k].latencyP95 = 9
     let summary = try #require(

@@ -30,6 +30,7 @@ import Testing
       #expect(read.verdicts == data.verdicts)
       #expect(read.costs == data.costs)
       #expect(read.targets == data.targets)
+      #expect(read.events == data.events)
       #expect(try store.run(firstID) == expected)
 
       // And runs come newest first; the latest complete run is the only complete one
@@ -233,6 +234,36 @@ import Testing
     }
   }
 
+  @Test func databaseOfTheSecondSchemaKeepsItsCompleteRunsAndGetsEvents() throws {
+    try withTemporaryDatabase { path in
+      // Given a database that capsim left at v2 (no events), with a complete run in it
+      let identifiers = ResultsStore.migrationIdentifiers
+      let second = try #require(identifiers.first { $0.hasPrefix("v2") })
+      let old = try ResultsStore(path: path, migratedUpTo: second)
+      let run = sampleRun(name: "v2")
+      let id = try old.begin(run)
+      var data = sampleData(for: run, points: 12)
+      data.events = []
+      try old.complete(id, data: data)
+
+      // When the current capsim opens it
+      let store = try ResultsStore(path: path)
+
+      // Then it is migrated to the end, the old run reads back whole with no events, and a new
+      // run keeps its events
+      #expect(try store.appliedMigrations() == identifiers)
+      let read = try #require(try store.data(id))
+      #expect(read.series == data.series)
+      #expect(read.verdicts == data.verdicts)
+      #expect(read.events.isEmpty)
+      let newID = try store.begin(sampleRun(name: "v3"))
+      let newData = sampleData(for: run, points: 2)
+      try store.complete(newID, data: newData)
+      #expect(try store.data(newID)?.events == newData.events)
+      #expect(try store.integrityCheck() == ["ok"])
+    }
+  }
+
   @Test func connectionsCreatingOneFileAtOnceAllSucceed() throws {
     // Both connections find an empty file and race to create the tables.
     for attempt in 0..<5 {
@@ -408,7 +439,18 @@ private func sampleData(for run: RunRecord, points: Int) -> RunData {
         territory: "FR", month: "2026-12", currency: "EUR", instanceHours: 1_488, instanceCost: 595.2,
         databaseNodeHours: 744, databaseCost: 297.6),
     ],
-    targets: ["DE/christmas/p95": 0.3, "DE/normal/availability": 0.999])
+    targets: ["DE/christmas/p95": 0.3, "DE/normal/availability": 0.999],
+    events: [
+      EventRecord(
+        territory: "DE", kind: "replica-down", subject: "de-replica-1", start: 32_400, end: 46_800,
+        localStart: "2026-12-07T09:00", localEnd: "2026-12-07T13:00", label: "de-replica-1 down"),
+      EventRecord(
+        territory: "DE", kind: "capacity", subject: "DE", start: 3_600, end: 3_600, localStart: "2026-12-07T01:00",
+        localEnd: "2026-12-07T01:00", label: "10 instances"),
+      EventRecord(
+        territory: "FR", kind: "crashes", subject: "FR", start: nil, end: nil, localStart: nil, localEnd: nil,
+        label: "MTBF 30 d, MTTR 10 min"),
+    ])
 }
 
 extension ResultsStoreTests {

@@ -197,7 +197,7 @@ import Testing
       topology: t.yaml
       demand:
         DE: {rate: 10/s, mix: {list: 1}}
-        CH: {users: 20, think: {distribution: exponential, mean: 5s}, mix: {ping: 2}}
+        CH: {users: 20, think: {distribution: exponential, mean: 5s}, mix: {ping: 100%}}
       faults:
         - {kind: replica-down, node: de-replica-1, at: 10min, for: 5min}
       run: {length: 1h}
@@ -449,6 +449,165 @@ import Testing
     #expect(!ScenarioFile.validate(path: try Self.folder() + "/t.yaml").hasErrors)
   }
 
+  // MARK: All problems at once
+
+  /// The connection limit is checked in the same pass as everything else: a typo elsewhere in
+  /// the topology, an unknown key in the scenario and a pool over `maxConnections` are
+  /// reported together.
+  @Test func aPoolOverTheLimitIsReportedWithEveryOtherProblem() throws {
+    let topology = MarkedText(
+      Self.topology.replacingOccurrences(of: "maxConnections: 200", with: "maxConnections: 1️⃣50")
+        .replacingOccurrences(of: "timeout: 5s, price: 0.19", with: "timeout: 5s, 2️⃣prize: 0.19")
+        .replacingOccurrences(of: "{primary: ch-primary, reads: primary}", with: "{primary: ch-primary, reads: 3️⃣primery}"))
+    let scenario = MarkedText(Self.scenario.replacingOccurrences(of: "  p99: 1s", with: "  4️⃣p99s: 1s"))
+    let dir = try Self.folder(topology: topology.text, scenario: scenario.text)
+    let got = try Self.errors(dir).map { "\($0.file.hasSuffix("t.yaml") ? "t" : "s"):\($0.line):\($0.column) \($0.keyPath)" }
+    func at(_ text: MarkedText, _ file: String, _ marker: String, _ keyPath: String) -> String {
+      "\(file):\(text.markers[marker]!.line):\(text.markers[marker]!.column) \(keyPath)"
+    }
+    #expect(
+      got.sorted() == [
+        at(topology, "t", "1️⃣", "databases.de-primary.maxConnections"),
+        at(topology, "t", "2️⃣", "territories.DE.app.prize"),
+        at(topology, "t", "3️⃣", "territories.CH.database.reads"),
+        at(scenario, "s", "4️⃣", "slo.p99s"),
+      ].sorted())
+    // Read alone, the topology reports the limit too, at the instances it gives.
+    let alone = ScenarioFile.validate(path: dir + "/t.yaml").diagnostics
+    #expect(
+      alone.map(\.keyPath).sorted() == [
+        "databases.de-primary.maxConnections", "territories.CH.database.reads", "territories.DE.app.prize",
+      ])
+    #expect(alone.contains { $0.message.contains("can open 6 x 10 = 60 connections to 'de-primary'") })
+  }
+
+  /// Where a count the limit needs is itself broken, the limit is not guessed at.
+  struct BrokenCount: CustomTestStringConvertible, Sendable {
+    var name: String
+    var topology: (String, String)
+    var testDescription: String { name }
+  }
+
+  static let brokenCounts = [
+    BrokenCount(name: "instances", topology: ("app: {instances: 6,", "app: {instances: six,")),
+    BrokenCount(name: "connections", topology: ("connections: 10, timeout", "connections: 0, timeout")),
+    BrokenCount(name: "maxConnections", topology: ("maxConnections: 20, price", "maxConnections: 1.5, price")),
+    BrokenCount(name: "the replica's primary", topology: ("{replicaOf: de-primary, cores: 4", "{replicaOf: nowhere, cores: 4")),
+  ]
+
+  @Test(arguments: brokenCounts) func theLimitIsSkippedWhereItsCountsAreBroken(_ c: BrokenCount) throws {
+    // Given: limits of 20 on both nodes that DE's 10 x 10 connections exceed, and a broken count.
+    let topology = Self.topology.replacingOccurrences(of: "{cores: 8, maxConnections: 200", with: "{cores: 8, maxConnections: 20")
+      .replacingOccurrences(of: "{replicaOf: de-primary, cores: 4, shipping", with: "{replicaOf: de-primary, cores: 4, maxConnections: 20, shipping")
+      .replacingOccurrences(of: c.topology.0, with: c.topology.1)
+    #expect(topology.contains(c.topology.1))
+    let errors = try Self.errors(try Self.folder(topology: topology))
+    // Then: the broken count is reported; the nodes it concerns are not judged on a guess.
+    #expect(!errors.isEmpty)
+    let judged = errors.filter { $0.message.contains("more than its maxConnections") }.map(\.keyPath)
+    #expect(!judged.contains("databases.de-primary.maxConnections") || c.name == "the replica's primary", "\(errors)")
+    #expect(!judged.contains("databases.de-replica-1.maxConnections") || c.name == "maxConnections", "\(errors)")
+  }
+
+  // MARK: Mix
+
+  struct MixCase: CustomTestStringConvertible, Sendable {
+    var mix: String
+    /// The mix read, in class order (list, update, ping), or the error.
+    var shares: [Double]?
+    var error: String?
+    var testDescription: String { "mix: \(mix)" }
+  }
+
+  static let mixCases = [
+    MixCase(mix: "{update: 0.15, list: 0.85}", shares: [0.85, 0.15, 0]),
+    MixCase(mix: "{list: 45%, update: 55%}", shares: [0.45, 0.55, 0]),
+    MixCase(mix: "{list: 0.333, update: 0.333, ping: 0.333}", shares: [1.0 / 3, 1.0 / 3, 1.0 / 3]),
+    MixCase(
+      mix: "{list: 0.6, update: 0.5, ping: 0.25}",
+      error: "the shares sum to 1.35 (list 0.6 + update 0.5 + ping 0.25); they must sum to 1"),
+    MixCase(mix: "{list: 0.5, update: 0.4}", error: "the shares sum to 0.9 (list 0.5 + update 0.4); they must sum to 1"),
+    MixCase(mix: "{list: 2, update: 1}", error: "expected a percentage such as 2% or a fraction between 0 and 1"),
+  ]
+
+  /// A mix gives each class's share of the requests: the shares must sum to 1 (within 0.001,
+  /// then scaled to exactly 1), and a mix that does not is an error with the sum, even in a
+  /// file that `capsim validate` would otherwise pass.
+  @Test(arguments: mixCases) func theSharesOfAMixSumToOne(_ c: MixCase) throws {
+    let marked = MarkedText(Self.scenario.replacingOccurrences(of: "mix: {update: 0.15, list: 0.85}", with: "mix: 1️⃣\(c.mix)"))
+    let dir = try Self.folder(scenario: marked.text)
+    if let shares = c.shares {
+      let mix = try Self.load(dir).demand[0].mix
+      #expect(zip(mix, shares).allSatisfy { abs($0 - $1) < 1e-12 } && abs(mix.reduce(0, +) - 1) < 1e-12, "\(mix)")
+    } else {
+      let errors = try Self.errors(dir)
+      let position = try #require(marked.markers["1️⃣"])
+      #expect(errors.count >= 1)
+      #expect(
+        errors.contains { $0.keyPath.hasPrefix("demand.DE.mix") && $0.message.contains(c.error!) }
+          && errors.allSatisfy { $0.keyPath.hasPrefix("demand.DE.mix") },
+        "\(errors)")
+      if c.shares == nil, c.error!.hasPrefix("the shares") {
+        #expect(errors.first?.line == position.line && errors.first?.column == position.column)
+      }
+    }
+  }
+
+  // MARK: --set
+
+  struct SetCase: CustomTestStringConvertible, Sendable {
+    var settings: [String]
+    var check: @Sendable (PlatformScenario) -> Bool
+    var testDescription: String { settings.joined(separator: " ") }
+  }
+
+  static let setCases: [SetCase] = [
+    SetCase(settings: ["demand.DE.users=1200"]) {
+      if case .users(1200, _) = $0.demand[0].base { true } else { false }
+    },
+    SetCase(settings: ["demand.CH.rate=50/s"]) { if case .rate(50) = $0.demand[1].base { true } else { false } },
+    // An override of one kind of demand replaces the file's other (and its think time).
+    SetCase(settings: ["demand.DE.rate=30/min"]) { if case .rate(0.5) = $0.demand[0].base { true } else { false } },
+    SetCase(settings: ["demand.CH.users=30", "demand.CH.think={distribution: exponential, mean: 10s}"]) {
+      if case .users(30, let think) = $0.demand[1].base { think.mean == 10 } else { false }
+    },
+    SetCase(settings: ["demand.DE.think.mean=10s"]) {
+      if case .users(_, let think) = $0.demand[0].base { think.mean == 10 } else { false }
+    },
+    SetCase(settings: ["demand.DE.growth=2"]) { $0.demand[0].growth == 2 },
+    SetCase(settings: ["demand.DE.mix={list: 0.5, ping: 50%}"]) { $0.demand[0].mix == [0.5, 0, 0.5] },
+    SetCase(settings: ["demand.CH.seasons[0]=oktoberfest"]) {
+      $0.demand[1].calendar?.seasons.allSatisfy { $0.name == "oktoberfest" } == true
+    },
+    SetCase(settings: ["demand.CH.week[5]=0.5"]) { $0.demand[1].calendar?.week.weights[5] == 0.5 },
+    SetCase(settings: ["calendar.end=2026-12-11"]) { $0.horizon == 4 * 86_400 },
+    SetCase(settings: ["calendar.seasons.christmas.multiplier=3"]) {
+      $0.demand[0].calendar?.seasons.first { $0.name == "christmas" }?.multiplier == 3
+    },
+    SetCase(settings: ["slo.p95=150ms", "slo.errorRate=1%", "slo.badMinute=0.1"]) {
+      $0.objectives.p95 == 0.15 && $0.objectives.errorRate == 0.01 && $0.objectives.badMinuteErrorRate == 0.1
+    },
+    SetCase(settings: ["run.replications=9", "run.seed=5", "run.series=2h", "run.warmup=30min"]) {
+      $0.replications == 9 && $0.seed == 5 && $0.seriesInterval == 7_200 && $0.warmup == 1_800
+    },
+    SetCase(settings: ["faults[0].mtbf=10d"]) { "\($0.faults[0])".contains("mtbf: 864000.0") },
+    SetCase(settings: ["faults[1].at=2026-12-09T09:00"]) { "\($0.faults[1])".contains("at: 205200.0") },
+    SetCase(settings: ["faults[4].batch=2"]) { "\($0.faults[4])".contains("batch: 2") },
+    SetCase(settings: ["capacity[0].instances=9"]) { $0.capacity[0].instances == 9 },
+    // A section the file leaves out is made by the keys set in it.
+    SetCase(settings: ["territories.CH.loadBalancer.policy=random"]) {
+      $0.platform.territories[1].loadBalancer.policy == .random
+    },
+    SetCase(settings: ["name=renamed"]) { $0.name == "renamed" },
+  ]
+
+  /// `--set` reaches every key of a scenario (see also `SchemaAgreementTests.setReachesEveryKey`,
+  /// which sets every key of fixtures that write them all).
+  @Test(arguments: setCases) func setReachesTheScenariosOwnKeys(_ c: SetCase) throws {
+    let s = try Self.load(try Self.folder(), settings: c.settings)
+    #expect(c.check(s))
+  }
+
   // MARK: What-ifs
 
   /// Overrides reach any key of the topology and of the scenario, add replicas and replace lists.
@@ -465,7 +624,8 @@ import Testing
           calendar.seasons.christmas.multiplier: 6
           demand.DE.growth: 1.5
           demand.CH.rate: 50/s
-          demand.CH.mix.ping: 1
+          demand.CH.mix.list: 0.5
+          demand.CH.mix.ping: 50%
           run.replications: 9
           faults:
             - {kind: replica-down, node: de-replica-2, at: 2026-12-08T08:00, for: 6h}
@@ -480,7 +640,7 @@ import Testing
     #expect(p.replicas(of: 0) == [1, 4])
     #expect(Self.close(p.queryKinds[0].service.mean, 0.005))
     #expect(s.demand[0].calendar?.seasons.first { $0.name == "christmas" }?.multiplier == 6)
-    #expect(s.demand[0].growth == 1.5 && s.demand[1].mix == [1, 0, 1])
+    #expect(s.demand[0].growth == 1.5 && s.demand[1].mix == [0.5, 0, 0.5])
     guard case .rate(let rate) = s.demand[1].base else {
       Issue.record("expected a rate")
       return
@@ -547,6 +707,16 @@ import Testing
   }
 
   // MARK: Telling files apart
+
+  /// Found by fuzzing: `demand:` written twice, the first time empty, once trapped on a
+  /// territory without demand; now the duplicate and the empty value are the errors.
+  @Test func aDuplicateEmptyDemandKeyIsAnErrorNotACrash() throws {
+    let scenario = Self.scenario.replacingOccurrences(of: "demand:\n", with: "demand:\ndemand:\n")
+    let dir = try Self.folder(scenario: scenario)
+    let errors = try Self.errors(dir)
+    #expect(errors.contains { $0.message.contains("duplicate key 'demand'") }, "\(errors)")
+    #expect(errors.allSatisfy { $0.line >= 1 && $0.column >= 1 })
+  }
 
   @Test func platformScenariosAreRecognised() throws {
     let dir = try Self.folder([

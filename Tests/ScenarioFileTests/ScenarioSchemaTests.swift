@@ -145,6 +145,32 @@ import Testing
     #expect(wrongType.file.hasSuffix("s.yaml") && wrongType.line == 7)
   }
 
+  struct SetCase: CustomTestStringConvertible, Sendable {
+    var settings: [String]
+    var check: @Sendable (Scenario) -> Bool
+    var testDescription: String { settings.joined(separator: " ") }
+  }
+
+  static let setCases: [SetCase] = [
+    SetCase(settings: ["run.replications=20", "run.seed=9"]) { $0.replications == 20 && $0.seed == 9 },
+    SetCase(settings: ["run.length=1h", "run.warmup=5min"]) { $0.window.horizon == 3_600 && $0.window.warmup == 300 },
+    SetCase(settings: ["arrivals[0].rate=30/s"]) { $0.network.sources[0].kind == .poisson(rate: 30) },
+    // Another kind of source replaces the file's rate.
+    SetCase(settings: ["arrivals[0].users=5", "arrivals[0].think={distribution: exponential, mean: 1s}"]) {
+      if case .closed(5, _) = $0.network.sources[0].kind { true } else { false }
+    },
+    SetCase(settings: ["arrivals[0].to=db"]) { $0.network.sources[0].destination == .station(1) },
+    SetCase(settings: ["name=renamed", "description=a what-if"]) { $0.name == "renamed" && $0.description == "a what-if" },
+    SetCase(settings: ["stations.web.next=exit"]) { $0.network.stations[0].routing == [Route(to: .exit, probability: 1)] },
+  ]
+
+  /// `--set` reaches the scenario's own keys as well as its topology's.
+  @Test(arguments: setCases) func setReachesTheScenariosOwnKeys(_ c: SetCase) throws {
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.scenario()])
+    let (s, _) = try ScenarioFile.load(path: dir + "/s.yaml", settings: c.settings)
+    #expect(c.check(s))
+  }
+
   @Test func copiesExpandAndDispatchersTakeGroups() throws {
     let topology = """
       stations:

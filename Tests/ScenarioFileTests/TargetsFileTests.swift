@@ -84,7 +84,7 @@ import Testing
   static let cases: [Case] = [
     Case(
       name: "an unknown objective", edits: [("  p99: {}", "  1️⃣p99x: {}")], keyPath: "objectives.p99x",
-      message: "unknown objective 'p99x' (did you mean 'p99'?)"),
+      message: "unknown key 'p99x' (did you mean 'p99'?)"),
     Case(
       name: "a latency without a unit", edits: [("target: 200ms", "target: 1️⃣200")], keyPath: "objectives.p95.target",
       message: "expected a duration with a unit"),

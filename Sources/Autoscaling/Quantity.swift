@@ -1,0 +1,99 @@
+/// Kubernetes resource quantities (`500m`, `1.5`, `2k`, `1Gi`, `1e3`) as exact milli-units.
+///
+/// Upstream compares milli-values (`resource.Quantity.MilliValue()`, which rounds up), so
+/// parsing through `Double` would turn `0.1` into 101m; the digits are kept as integers.
+package enum KubernetesQuantity {
+  /// The quantity in thousandths (`500m` is 500, `2` is 2000), rounded up as `MilliValue()`
+  /// does; nil when the text is not a quantity or does not fit 64 bits.
+  package static func milli(_ text: String) -> Int64? {
+    var scalars = Substring(text)
+    var negative = false
+    if let sign = scalars.first, sign == "+" || sign == "-" {
+      negative = sign == "-"
+      scalars = scalars.dropFirst()
+    }
+    let digits = scalars.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+    guard !digits.isEmpty, digits.filter({ $0 == "." }).count <= 1, digits != "." else { return nil }
+    let suffix = scalars.dropFirst(digits.count)
+    var decimalExponent = 0
+    var binaryExponent = 0
+    switch suffix {
+    case "": break
+    case "n": decimalExponent = -9
+    case "u": decimalExponent = -6
+    case "m": decimalExponent = -3
+    case "k": decimalExponent = 3
+    case "M": decimalExponent = 6
+    case "G": decimalExponent = 9
+    case "T": decimalExponent = 12
+    case "P": decimalExponent = 15
+    case "E": decimalExponent = 18
+    case "Ki": binaryExponent = 10
+    case "Mi": binaryExponent = 20
+    case "Gi": binaryExponent = 30
+    case "Ti": binaryExponent = 40
+    case "Pi": binaryExponent = 50
+    case "Ei": binaryExponent = 60
+    default:
+      guard let e = suffix.first, e == "e" || e == "E", let exponent = Int(suffix.dropFirst()),
+        abs(exponent) <= 40
+      else { return nil }
+      decimalExponent = exponent
+    }
+    // mantissa x 10^scale, with the fraction's digits moved into the mantissa
+    var mantissa: Int64 = 0
+    var scale = decimalExponent + 3
+    var seenPoint = false
+    for c in digits {
+      if c == "." {
+        seenPoint = true
+        continue
+      }
+      let (times, o1) = mantissa.multipliedReportingOverflow(by: 10)
+      let (plus, o2) = times.addingReportingOverflow(Int64(c.wholeNumberValue!))
+      if o1 || o2 {
+        // more digits than 64 bits hold: drop the rest of the integer part's precision
+        guard seenPoint else { return nil }
+        break
+      }
+      mantissa = plus
+      if seenPoint { scale -= 1 }
+    }
+    var value = mantissa
+    for _ in 0..<binaryExponent {
+      let (v, overflow) = value.multipliedReportingOverflow(by: 2)
+      if overflow { return nil }
+      value = v
+    }
+    if scale >= 0 {
+      for _ in 0..<scale {
+        let (v, overflow) = value.multipliedReportingOverflow(by: 10)
+        if overflow { return value == 0 ? 0 : nil }
+        value = v
+      }
+    } else {
+      var divisor: Int64 = 1
+      for _ in 0..<(-scale) {
+        let (d, overflow) = divisor.multipliedReportingOverflow(by: 10)
+        if overflow { return value == 0 ? 0 : (negative ? 0 : 1) }
+        divisor = d
+      }
+      // MilliValue rounds away from zero (ceiling of the magnitude)
+      value = value / divisor + (value % divisor == 0 ? 0 : 1)
+    }
+    return negative ? -value : value
+  }
+
+  /// Milli-units of a decimal number, rounded up like `MilliValue()` of a parsed float.
+  package static func milli(_ value: Double) -> Int64 {
+    guard value.isFinite, value > 0 else { return 0 }
+    let scaled = (value * 1000 - 1e-9).rounded(.up)
+    return scaled >= 9.2e18 ? Int64.max : Int64(scaled)
+  }
+
+  /// `1500` milli as `1.5`, `500` as `500m`: how kubectl would print it.
+  package static func text(milli: Int64) -> String {
+    if milli % 1000 == 0 { return String(milli / 1000) }
+    return "\(milli)m"
+  }
+}

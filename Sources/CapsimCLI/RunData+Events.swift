@@ -1,0 +1,89 @@
+import Foundation
+import PlatformModel
+import RunRecords
+
+extension RunData {
+  /// The faults, capacity changes and deployments of a platform run, one record per territory
+  /// they touch, in the scenario's order.
+  ///
+  /// Times come from the scenario, clipped to the run. A deployment ends when its last batch was
+  /// back in rotation, as the replications ran it (their mean). Random crashes have no times:
+  /// they are listed with their settings, and show in the instance series.
+  static func events(_ result: PlatformResult) -> [EventRecord] {
+    let s = result.scenario
+    let platform = s.platform
+    let horizon = s.horizon
+    func name(_ t: Int) -> String { platform.territories[t].name }
+    func local(_ t: Int, _ time: Double) -> String {
+      s.demand[t].calendar?.isoLabel(at: time) ?? "+\(Int(time))s"
+    }
+    func record(_ t: Int, _ kind: String, _ subject: String, from: Double?, to: Double?, _ label: String)
+      -> EventRecord
+    {
+      let start = from.map { min($0, horizon) }
+      let end = to.map { min($0, horizon) }
+      return EventRecord(
+        territory: name(t), kind: kind, subject: subject, start: start, end: end,
+        localStart: start.map { local(t, $0) }, localEnd: end.map { local(t, $0) }, label: label)
+    }
+    /// Territories whose reads or writes go to node `n`.
+    func users(of n: Int) -> [Int] {
+      let primary = platform.databases[n].replicaOf ?? n
+      return platform.territories.indices.filter { platform.territories[$0].primary == primary }
+    }
+
+    var out: [EventRecord] = []
+    for (index, fault) in s.faults.enumerated() {
+      switch fault {
+      case .instanceCrashes(let t, let mtbf, let mttr):
+        out.append(
+          record(
+            t, "crashes", name(t), from: nil, to: nil,
+            "random instance crashes: MTBF \(span(mtbf)), MTTR \(span(mttr)) plus start-up"))
+      case .replicaDown(let n, let at, let duration):
+        let node = platform.databases[n].name
+        for t in users(of: n) {
+          out.append(record(t, "replica-down", node, from: at, to: at + duration, "\(node) down"))
+        }
+      case .primaryFailover(let n, let at, let detection, let promotion):
+        let node = platform.databases[n].name
+        for t in users(of: n) {
+          out.append(
+            record(
+              t, "primary-failover", node, from: at, to: at + detection + promotion,
+              "\(node) lost, replica promoted after \(span(detection + promotion))"))
+        }
+      case .territoryOutage(let t, let at, let duration, let target, let delay):
+        let failover = target.map { ", traffic to \(name($0)) after \(span(delay))" } ?? ""
+        out.append(record(t, "territory-outage", name(t), from: at, to: at + duration, "\(name(t)) down" + failover))
+        if let target, delay < duration {
+          out.append(
+            record(
+              target, "failover", name(t), from: at + delay, to: at + duration, "serves \(name(t))'s traffic"))
+        }
+      case .deployment(let t, let at, let batch):
+        let spans = result.replications.compactMap { r in r.territories[t].deployments.first { $0.fault == index } }
+        let ends = spans.map { $0.end ?? horizon }
+        // A deployment that started while another was running was skipped: an instant.
+        let end = ends.isEmpty ? at : ends.reduce(0, +) / Double(ends.count)
+        var label = "rolling deployment, \(batch) at a time"
+        if spans.isEmpty { label += " (skipped: another was running)" }
+        if spans.contains(where: { $0.end == nil }) { label += " (not finished by the end)" }
+        out.append(record(t, "deployment", name(t), from: at, to: end, label))
+      }
+    }
+    for change in s.capacity {
+      let t = change.territory
+      out.append(
+        record(
+          t, "capacity", name(t), from: change.at, to: change.at,
+          "\(change.instances) instance\(change.instances == 1 ? "" : "s")"))
+    }
+    return out
+  }
+
+  /// "30d" for whole days of two or more, else as `Format.duration` writes it ("10min").
+  private static func span(_ seconds: Double) -> String {
+    seconds >= 2 * 86_400 ? Format.number(seconds / 86_400) + "d" : Format.duration(seconds)
+  }
+}

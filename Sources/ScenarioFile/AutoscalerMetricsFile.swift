@@ -1,0 +1,109 @@
+import Autoscaling
+import Foundation
+
+/// Recorded metrics for `capsim autoscaler dry-run`.
+///
+/// A JSON (or YAML) document with one entry per HPA sync, read with the same located
+/// diagnostics as capsim's other files. The format is documented in the README ("The
+/// dry-run metrics file").
+package enum AutoscalerMetricsFile {
+  /// The syncs, and whether times were written as dates (RFC 3339) rather than seconds.
+  package static func read(path: String, log: DiagnosticLog) -> (syncs: [RecordedSync], datedTimes: Bool) {
+    let document = YAMLDocument(path: path, log: log)
+    guard let root = document.root?.mapping(allowedKeys: ["syncs"]),
+      let list = root.required("syncs")?.sequence()
+    else { return ([], false) }
+    var syncs: [RecordedSync] = []
+    var dated = false
+    var previous: Double?
+    for (i, item) in list.enumerated() {
+      guard
+        let m = item.mapping(allowedKeys: [
+          "time", "replicas", "statusReplicas", "pods", "objects", "external", "capsim",
+        ])
+      else {
+        continue
+      }
+      guard let timeNode = m.required("time"), let time = readTime(timeNode, dated: &dated) else { continue }
+      if let previous, time < previous { timeNode.error("syncs must be in time order") }
+      previous = time
+      var sync = RecordedSync(time: time)
+      if let node = m["replicas"] { sync.replicas = node.int(in: 0...Int(Int32.max)) }
+      if i == 0 && sync.replicas == nil && m["replicas"] == nil {
+        m.node.error("the first sync needs 'replicas' (the Deployment's spec.replicas)")
+      }
+      if let node = m["statusReplicas"] { sync.statusReplicas = node.int(in: 0...Int(Int32.max)) }
+      for podNode in m["pods"]?.sequence() ?? [] {
+        guard let pod = readPod(podNode, at: time, dated: &dated, metrics: &sync.metrics) else { continue }
+        sync.pods.append(pod)
+      }
+      for entry in m["objects"]?.openMapping() ?? [] {
+        if let value = KubernetesManifest.quantity(entry.value, positive: false) {
+          sync.metrics.objects[entry.key] = value
+        }
+      }
+      for entry in m["external"]?.openMapping() ?? [] {
+        let values = entry.value.isSequence ? entry.value.sequence() ?? [] : [entry.value]
+        sync.metrics.external[entry.key] = values.compactMap { KubernetesManifest.quantity($0, positive: false) }
+      }
+      for entry in m["capsim"]?.openMapping() ?? [] {
+        if entry.value.isNull {
+          sync.capsim[entry.key] = .nan  // an empty query result
+        } else if let value = entry.value.double() {
+          sync.capsim[entry.key] = value
+        }
+      }
+      syncs.append(sync)
+    }
+    return (syncs, dated)
+  }
+
+  static func readPod(_ node: ConfigNode, at time: Double, dated: inout Bool, metrics: inout MetricValues) -> Pod? {
+    let keys = ["name", "phase", "ready", "readySince", "start", "deleting", "cpuRequest", "cpu", "metrics"]
+    guard let p = node.mapping(allowedKeys: keys), let name = p.required("name")?.string() else { return nil }
+    let phase =
+      p["phase"].map { $0.oneOf(Pod.Phase.allCases.map(\.rawValue)).flatMap(Pod.Phase.init(rawValue:)) } ?? .running
+    let start = p["start"].flatMap { readTime($0, dated: &dated) }
+    var readiness: Pod.Readiness?
+    if let ready = p["ready"]?.bool() {
+      let since = p["readySince"].flatMap { readTime($0, dated: &dated) } ?? start ?? time
+      readiness = Pod.Readiness(ready: ready, since: since)
+    }
+    let request = p["cpuRequest"].flatMap { KubernetesManifest.quantity($0) }
+    if let cpu = p["cpu"]?.mapping(allowedKeys: ["usage", "timestamp", "window"]) {
+      let usage = cpu.required("usage").flatMap { KubernetesManifest.quantity($0, positive: false) }
+      let timestamp = cpu["timestamp"].flatMap { readTime($0, dated: &dated) } ?? time
+      var window: Double? = 30
+      if let node = cpu["window"] { window = node.scalarText.flatMap(Double.init) ?? node.duration() }
+      if let usage, let window { metrics.cpu[name] = CPUSample(usage: usage, timestamp: timestamp, window: window) }
+    }
+    for entry in p["metrics"]?.openMapping() ?? [] {
+      if let value = KubernetesManifest.quantity(entry.value, positive: false) {
+        metrics.pods[entry.key, default: [:]][name] = value
+      }
+    }
+    guard let phase else { return nil }
+    return Pod(
+      name: name, phase: phase, readiness: readiness, startTime: start, deleting: p["deleting"]?.bool() ?? false,
+      cpuRequest: request)
+  }
+
+  /// Seconds (a number) or an RFC 3339 date-time (`2026-12-07T08:00:00Z`, offsets allowed).
+  static func readTime(_ node: ConfigNode, dated: inout Bool) -> Double? {
+    if let text = node.scalarText, text.contains("T") || text.contains(":") {
+      let formatter = ISO8601DateFormatter()
+      if let date = formatter.date(from: text) {
+        dated = true
+        return date.timeIntervalSince1970
+      }
+      formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+      if let date = formatter.date(from: text) {
+        dated = true
+        return date.timeIntervalSince1970
+      }
+      node.error("'\(text)' is not an RFC 3339 date-time such as 2026-12-07T08:00:00Z")
+      return nil
+    }
+    return node.double()
+  }
+}

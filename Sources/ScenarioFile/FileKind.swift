@@ -1,0 +1,66 @@
+/// The kinds of capsim file, each with the section at its top and a JSON Schema
+/// (`capsim schema KIND`, committed as `schemas/KIND.schema.json`).
+package enum FileKind: String, CaseIterable, Sendable {
+  /// A queueing network: stations and dispatchers.
+  case topology
+  /// The FreshFoodz platform: territories, app pools, PostgreSQL nodes.
+  case platformTopology = "platform-topology"
+  /// Arrivals and run settings for a queueing-network topology.
+  case scenario
+  /// Demand, calendar, faults and SLOs for a platform topology.
+  case platformScenario = "platform-scenario"
+  /// A platform scenario changed by overrides (`base:`).
+  case whatIf = "what-if"
+
+  /// The kind of the file at `path`, told by its top keys; nil when it cannot be read or is
+  /// none of them.
+  package init?(path: String) {
+    guard let root = YAMLDocument(path: path, log: DiagnosticLog()).root else { return nil }
+    self.init(of: root)
+  }
+
+  /// `base:` makes a what-if, `demand:` a platform scenario, `territories:` a platform topology,
+  /// `topology:`, `arrivals:` or `run:` a scenario, `stations:` a topology.
+  init?(of root: ConfigNode) {
+    guard let mapping = root.node.mapping else { return nil }
+    let keys = Set(mapping.keys.compactMap(\.string))
+    if keys.contains("base") {
+      self = .whatIf
+    } else if keys.contains("demand") {
+      self = .platformScenario
+    } else if keys.contains("territories") {
+      self = .platformTopology
+    } else if keys.contains("topology") || keys.contains("arrivals") || keys.contains("run") {
+      self = .scenario
+    } else if keys.contains("stations") {
+      self = .topology
+    } else {
+      return nil
+    }
+  }
+
+  /// One line for `capsim schema --list`.
+  package var summary: String {
+    switch self {
+    case .topology: return "queueing-network topology: stations and dispatchers (topologies/web-tier.yaml)"
+    case .platformTopology: return "platform topology: territories, app pools, PostgreSQL nodes (topologies/freshfoodz.yaml)"
+    case .scenario: return "queueing-network scenario: arrivals and run settings (scenarios/mm4-peak.yaml)"
+    case .platformScenario: return "platform scenario: calendar, demand, faults, SLOs (scenarios/platform-christmas-2026.yaml)"
+    case .whatIf: return "what-if of a platform scenario: base and overrides (scenarios/platform-users-x1.5.yaml)"
+    }
+  }
+
+  /// The file name of its schema under `schemas/`.
+  package var schemaFileName: String { "\(rawValue).schema.json" }
+
+  /// The keys at the top of such a file.
+  var top: Section {
+    switch self {
+    case .topology: return TopologyFile.top
+    case .platformTopology: return PlatformFile.top
+    case .scenario: return ScenarioFile.top
+    case .platformScenario: return PlatformScenarioFile.top
+    case .whatIf: return PlatformScenarioFile.whatIf
+    }
+  }
+}

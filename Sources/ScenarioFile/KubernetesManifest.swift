@@ -1,0 +1,267 @@
+import Autoscaling
+import Foundation
+
+/// The autoscalers in Kubernetes YAML files, read strictly.
+///
+/// Files as platform engineers keep them (several documents per file): the
+/// HorizontalPodAutoscalers (`autoscaling/v2`) and KEDA ScaledObjects (`keda.sh/v1alpha1`)
+/// in it, read strictly. Other kinds are skipped with a warning; a field capsim does not
+/// know, a wrong type, an impossible value or a feature capsim does not simulate is an error
+/// at its line and column.
+package struct KubernetesManifest {
+  /// One autoscaler and the Deployment it scales.
+  package struct Autoscaler {
+    package enum Kind {
+      case hpa(HPASpec)
+      case scaledObject(ScaledObjectSpec)
+    }
+
+    package var name: String
+    /// `scaleTargetRef.name`.
+    package var deployment: String
+    package var kind: Kind
+    package var file: String
+    package var line: Int
+
+    /// `HorizontalPodAutoscaler crm-de` or `ScaledObject crm-de`.
+    package var title: String {
+      switch kind {
+      case .hpa: "HorizontalPodAutoscaler \(name)"
+      case .scaledObject: "ScaledObject \(name)"
+      }
+    }
+  }
+
+  package private(set) var autoscalers: [Autoscaler] = []
+
+  /// The autoscaler of `deployment`, if any.
+  package func autoscaler(for deployment: String) -> Autoscaler? {
+    autoscalers.first { $0.deployment == deployment }
+  }
+
+  /// Reads every document of every file; problems go to `log`.
+  package static func read(paths: [String], log: DiagnosticLog) -> KubernetesManifest {
+    var manifest = KubernetesManifest()
+    for path in paths {
+      guard let data = FileManager.default.contents(atPath: path) else {
+        _ = YAMLDocument(path: path, log: log)  // reports the missing or unreadable file as elsewhere
+        continue
+      }
+      guard let text = String(validating: data, as: UTF8.self) else {
+        _ = YAMLDocument(path: path, log: log)
+        continue
+      }
+      manifest.add(text: text, file: path, log: log)
+    }
+    return manifest
+  }
+
+  /// Reads `text` as if it were the file `file`.
+  package static func read(text: String, file: String, log: DiagnosticLog) -> KubernetesManifest {
+    var manifest = KubernetesManifest()
+    manifest.add(text: text, file: file, log: log)
+    return manifest
+  }
+
+  private mutating func add(text: String, file: String, log: DiagnosticLog) {
+    for document in Self.documents(in: text) {
+      let errors = log.errorCount
+      let yaml = YAMLDocument(text: document, file: file, log: log)
+      // a document with any error gives no autoscaler, even where the reader could go on
+      guard let root = yaml.root, let autoscaler = Self.readDocument(root), log.errorCount == errors else { continue }
+      if let other = autoscalers.first(where: { $0.deployment == autoscaler.deployment }) {
+        root.error(
+          "Deployment '\(autoscaler.deployment)' already has an autoscaler (\(other.title) at \(other.file):\(other.line)); two would fight over its replicas"
+        )
+        continue
+      }
+      autoscalers.append(autoscaler)
+    }
+    log.addSource(text, file: file)
+  }
+
+  /// Each document of a YAML stream as a text of the same lines.
+  ///
+  /// Every other line is blank, so positions stay those of the file. Documents of only
+  /// comments and blanks are left out.
+  package static func documents(in text: String) -> [String] {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var documents: [[Int: String]] = [[:]]
+    for (i, line) in lines.enumerated() {
+      let isStart = line == "---" || line.hasPrefix("--- ") || line.hasPrefix("---\t") || line == "---\r"
+      let isEnd = line == "..." || line.hasPrefix("... ") || line == "...\r"
+      if isStart {
+        documents.append([i: "   " + line.dropFirst(3)])
+      } else if isEnd {
+        documents.append([:])
+      } else if line.hasPrefix("%") {
+        continue  // a directive belongs to the next document; capsim needs none
+      } else {
+        documents[documents.count - 1][i] = line
+      }
+    }
+    return documents.compactMap { content in
+      let meaningful = content.values.contains { line in
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return !trimmed.isEmpty && !trimmed.hasPrefix("#")
+      }
+      guard meaningful else { return nil }
+      return (0..<lines.count).map { content[$0] ?? "" }.joined(separator: "\n")
+    }
+  }
+
+  static func readDocument(_ root: ConfigNode) -> Autoscaler? {
+    guard let entries = root.openMapping() else { return nil }
+    let mapping = ConfigMapping(node: root, entries: entries)
+    guard let kind = mapping.required("kind")?.string() else { return nil }
+    let apiVersion = mapping["apiVersion"]
+    switch kind {
+    case "HorizontalPodAutoscaler":
+      guard let version = mapping.required("apiVersion")?.string() else { return nil }
+      guard version == "autoscaling/v2" else {
+        apiVersion?.error(
+          "apiVersion '\(version)' is not supported for HorizontalPodAutoscaler; capsim reads autoscaling/v2")
+        return nil
+      }
+      return HPAReader.read(root)
+    case "ScaledObject":
+      guard let version = mapping.required("apiVersion")?.string() else { return nil }
+      guard version == "keda.sh/v1alpha1" else {
+        apiVersion?.error("apiVersion '\(version)' is not supported for ScaledObject; capsim reads keda.sh/v1alpha1")
+        return nil
+      }
+      return ScaledObjectReader.read(root)
+    default:
+      (mapping.keyNode("kind") ?? root).warning(
+        "kind \(kind) ignored: capsim reads HorizontalPodAutoscaler (autoscaling/v2) and ScaledObject (keda.sh/v1alpha1)"
+      )
+      return nil
+    }
+  }
+
+  // MARK: Shared readers
+
+  static let metadataKeys = [
+    "name", "namespace", "labels", "annotations", "uid", "resourceVersion", "generation", "creationTimestamp",
+    "managedFields", "ownerReferences", "finalizers", "generateName",
+  ]
+
+  /// `metadata.name` (required).
+  static func readName(_ m: ConfigMapping) -> String? {
+    guard let metadata = m.required("metadata")?.mapping(allowedKeys: metadataKeys) else { return nil }
+    if let labels = metadata["labels"] { _ = labels.openMapping() }
+    if let annotations = metadata["annotations"] { _ = annotations.openMapping() }
+    return metadata.required("name")?.string()
+  }
+
+  /// A Kubernetes quantity (`500m`, `1.5`, `"2"`) in milli-units; `positive` refuses zero.
+  static func quantity(_ node: ConfigNode, positive: Bool = true) -> Int64? {
+    if node.isMapping || node.isSequence || node.isNull {
+      node.reportMismatch(expected: "a quantity such as 500m, 1.5 or 2k")
+      return nil
+    }
+    guard node.checkedScalar(expected: "a quantity") != nil, let text = node.scalarText else { return nil }
+    guard let milli = KubernetesQuantity.milli(text) else {
+      node.error("'\(text)' is not a Kubernetes quantity (such as 500m, 1.5, 2k or 1Gi)")
+      return nil
+    }
+    if milli < 0 || (positive && milli == 0) {
+      node.error("must be \(positive ? "greater than" : "at least") 0, found '\(text)'")
+      return nil
+    }
+    return milli
+  }
+
+  /// A label selector with `matchLabels` only, folded into the metric's key:
+  /// `name{a="b",c="d"}`.
+  static func metricKey(_ metric: ConfigMapping) -> String? {
+    guard let name = metric.required("name")?.string() else { return nil }
+    guard let selector = metric["selector"]?.mapping(allowedKeys: ["matchLabels", "matchExpressions"]) else {
+      return name
+    }
+    if let expressions = selector.keyNode("matchExpressions") {
+      expressions.error("selector.matchExpressions is not simulated; capsim matches metrics by name and matchLabels")
+      return nil
+    }
+    guard let labels = selector["matchLabels"]?.openMapping() else { return name }
+    var parts: [String] = []
+    for entry in labels.sorted(by: { $0.key < $1.key }) {
+      guard let value = entry.value.string() else { return nil }
+      parts.append("\(entry.key)=\"\(value)\"")
+    }
+    return parts.isEmpty ? name : "\(name){\(parts.joined(separator: ","))}"
+  }
+
+  /// The Deployment's name in `scaleTargetRef`.
+  ///
+  /// `kindRequired` as in the HPA; KEDA defaults it.
+  static func readTarget(_ node: ConfigNode?, kindRequired: Bool, extraKeys: [String] = []) -> String? {
+    guard let ref = node?.mapping(allowedKeys: ["apiVersion", "kind", "name"] + extraKeys) else { return nil }
+    let kindNode = kindRequired ? ref.required("kind") : ref["kind"]
+    if let kindNode, let kind = kindNode.string(), kind != "Deployment" {
+      kindNode.error(
+        "capsim scales Deployments (a territory's app pool names its Deployment); \(kind) is not simulated")
+      return nil
+    }
+    if let version = ref["apiVersion"]?.string(), version != "apps/v1" {
+      ref.keyNode("apiVersion")?.warning("a Deployment's apiVersion is apps/v1, found '\(version)'")
+    }
+    return ref.required("name")?.string()
+  }
+
+  /// `behavior` of an HPA (also `advanced.horizontalPodAutoscalerConfig.behavior`).
+  static func readBehavior(_ node: ConfigNode) -> Behavior? {
+    guard let m = node.mapping(allowedKeys: ["scaleUp", "scaleDown"]) else { return nil }
+    var behavior = Behavior()
+    var ok = true
+    if let up = m["scaleUp"] {
+      if let rules = readRules(up) { behavior.scaleUp = rules } else { ok = false }
+    }
+    if let down = m["scaleDown"] {
+      if let rules = readRules(down) { behavior.scaleDown = rules } else { ok = false }
+    }
+    return ok ? behavior : nil
+  }
+
+  static func readRules(_ node: ConfigNode) -> ScalingRules? {
+    guard let m = node.mapping(allowedKeys: ["stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance"])
+    else {
+      return nil
+    }
+    var rules = ScalingRules()
+    var ok = true
+    if let window = m["stabilizationWindowSeconds"] {
+      rules.stabilizationWindowSeconds = window.int(in: 0...3600)
+      ok = ok && rules.stabilizationWindowSeconds != nil
+    }
+    if let select = m["selectPolicy"] {
+      rules.selectPolicy = select.oneOf(["Max", "Min", "Disabled"]).flatMap(SelectPolicy.init(rawValue:))
+      ok = ok && rules.selectPolicy != nil
+    }
+    if let tolerance = m["tolerance"] {
+      if let milli = quantity(tolerance, positive: false) { rules.tolerance = Double(milli) / 1000 } else { ok = false }
+    }
+    if let list = m["policies"] {
+      guard let items = list.sequence() else { return nil }
+      if items.isEmpty { list.error("must specify at least one policy") }
+      var policies: [ScalingPolicy] = []
+      for item in items {
+        guard let p = item.mapping(allowedKeys: ["type", "value", "periodSeconds"]) else {
+          ok = false
+          continue
+        }
+        let type = p.required("type")?.oneOf(["Pods", "Percent"]).flatMap(ScalingPolicy.Kind.init(rawValue:))
+        let value = p.required("value")?.int(in: 1...Int(Int32.max))
+        let period = p.required("periodSeconds")?.int(in: 1...1800)
+        if let type, let value, let period {
+          policies.append(ScalingPolicy(type: type, value: value, periodSeconds: period))
+        } else {
+          ok = false
+        }
+      }
+      if items.isEmpty { ok = false }
+      rules.policies = policies
+    }
+    return ok ? rules : nil
+  }
+}

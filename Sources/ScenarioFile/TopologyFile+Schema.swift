@@ -1,0 +1,61 @@
+import QueueingModel
+
+extension TopologyFile {
+  /// A queueing-network topology: what exists.
+  static let top = Section(
+    name: "topology", summary: "A queueing network: stations and dispatchers.",
+    keys: [
+      .optional("name", .string, "Name of the topology; default: the file name."),
+      .optional("description", .string, "Free text."),
+      .required(
+        "stations", .names(of: .section(station), what: "stations"),
+        "Stations by name. Names are unique across stations and dispatchers; 'exit' is reserved; no brackets."),
+      .optional(
+        "dispatchers", .names(of: .section(dispatcher), what: "dispatchers"),
+        "Dispatchers by name: each routes a customer to one station, in zero time."),
+    ])
+
+  static let station = Section(
+    name: "station", summary: "A station: servers, a first-come-first-served queue, and where customers go next.",
+    keys: [
+      .required(
+        "servers", .anyOf([.wholeNumber(1...1_000_000), .oneOf(["infinite"])]),
+        "Servers (workers): a whole number >= 1, or 'infinite' (a delay station: nobody waits)."),
+      .required("service", .distribution, "Service time of one visit."),
+      .optional(
+        "capacity", .wholeNumber(1...Int(Int32.max)),
+        "Most customers present, waiting plus in service (>= servers); an arrival to a full station is lost."),
+      .optional(
+        "timeout", .duration(positive: true), "Longest wait in the queue; a customer still waiting then leaves, timed out."
+      ),
+      .optional(
+        "next", .anyOf([.string, .list(of: .section(route))]),
+        "Where customers go after service: a station, dispatcher or 'exit', or a list [{to: NAME, p: 0.7}, ...] summing to 1. Default: exit."
+      ),
+      .optional(
+        "copies", .wholeNumber(1...100_000),
+        "N identical stations NAME[1] ... NAME[N]; a dispatcher's targets may name the group."),
+    ])
+
+  static let route = Section(
+    name: "route", summary: "One branch of a station's routing.",
+    keys: [
+      .required("to", .string, "A station, a dispatcher or 'exit'."),
+      .required("p", .number(0...1), "Probability of this branch; the branches sum to 1."),
+    ])
+
+  static let dispatcher = Section(
+    name: "dispatcher", summary: "Routes each customer to one of its target stations, in zero time.",
+    keys: [
+      .required(
+        "policy", .oneOf(DispatchPolicy.allCases.map(\.rawValue)),
+        "round-robin, random, join-shortest-queue (fewest present), power-of-two (of two random targets), or weighted."
+      ),
+      .required(
+        "targets", .anyOf([.string, .list(of: .string)]),
+        "Station names, or group names that stand for all their copies."),
+      .optional(
+        "weights", .list(of: .number(1e-12...1e12)),
+        "With the weighted policy: one positive weight per target; chosen with probability weight / sum."),
+    ])
+}

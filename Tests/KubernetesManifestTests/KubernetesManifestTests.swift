@@ -1,0 +1,98 @@
+import Autoscaling
+import Foundation
+import ScenarioFile
+import Testing
+
+/// The manifest reader: a well-formed repository of manifests, and one fixture per kind of
+/// error, each naming in its first line where the error must be:
+/// `# expect: LINE:COLUMN KEY.PATH | message fragment`.
+@Suite struct KubernetesManifestTests {
+  static func fixture(_ name: String) -> String {
+    Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")!.path
+  }
+
+  static let errorFixtures = [
+    "unknown-field.yaml", "wrong-type.yaml", "min-above-max.yaml", "utilization-zero.yaml", "period-out-of-range.yaml",
+    "window-out-of-range.yaml", "memory-metric.yaml", "container-resource.yaml", "unsupported-scaler.yaml",
+    "cron-start-equals-end.yaml", "invalid-timezone.yaml", "cron-bad-schedule.yaml", "desired-replicas-number.yaml",
+    "prometheus-unknown-metric.yaml", "not-a-deployment.yaml", "wrong-api-version.yaml", "empty-policies.yaml",
+    "keda-min-above-max.yaml", "idle-replica-count.yaml", "duplicate-target.yaml",
+  ]
+
+  @Test(arguments: errorFixtures)
+  func eachErrorIsLocated(_ name: String) throws {
+    let path = Self.fixture(name)
+    let header = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")[0]
+    let expectation = header.dropFirst("# expect: ".count)
+    let (position, rest) = (expectation.prefix { $0 != " " }, expectation.drop { $0 != " " }.dropFirst())
+    let parts = rest.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false).map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
+    let (keyPath, message) = (parts[0], parts[1])
+    let numbers = position.split(separator: ":").compactMap { Int($0) }
+    let log = DiagnosticLog()
+    let manifest = KubernetesManifest.read(paths: [path], log: log)
+    let errors = log.diagnostics.filter { $0.severity == .error }
+    #expect(errors.count == 1, "\(log.rendered())")
+    let error = try #require(errors.first)
+    #expect(error.line == numbers[0] && error.column == numbers[1], "\(error)")
+    #expect(error.keyPath == keyPath, "\(error)")
+    #expect(error.message.contains(message), "\(error)")
+    #expect(error.file == path)
+    if name != "duplicate-target.yaml" { #expect(manifest.autoscalers.isEmpty) }
+  }
+
+  @Test func aRepositoryOfManifestsIsReadWithOtherKindsNoted() throws {
+    let log = DiagnosticLog()
+    let manifest = KubernetesManifest.read(paths: [Self.fixture("freshfoodz.yaml")], log: log)
+    #expect(!log.hasErrors, "\(log.rendered())")
+    let warnings = log.diagnostics.filter { $0.severity == .warning }
+    #expect(warnings.map(\.line) == [3, 84])
+    #expect(warnings.allSatisfy { $0.message.contains("ignored: capsim reads HorizontalPodAutoscaler") })
+    #expect(manifest.autoscalers.map(\.deployment) == ["crm-de", "crm-ch"])
+
+    guard case .hpa(let hpa) = try #require(manifest.autoscaler(for: "crm-de")).kind else {
+      Issue.record("crm-de should have an HPA")
+      return
+    }
+    #expect(hpa.minReplicas == 3 && hpa.maxReplicas == 30)
+    #expect(
+      hpa.metrics == [
+        .cpu(.utilization(75)),
+        MetricSpec(source: .pods, name: "http_requests_per_second", target: .averageValue(20_000)),
+        MetricSpec(source: .external, name: "queue_length{queue=\"orders\"}", target: .value(500)),
+      ])
+    #expect(
+      hpa.behavior?.scaleUp.policies == [
+        ScalingPolicy(type: .pods, value: 4, periodSeconds: 60),
+        ScalingPolicy(type: .percent, value: 100, periodSeconds: 60),
+      ])
+    #expect(hpa.behavior?.scaleDown.tolerance == 0.05)
+    #expect(hpa.behavior?.scaleDown.stabilizationWindowSeconds == nil)
+
+    guard case .scaledObject(let so) = try #require(manifest.autoscaler(for: "crm-ch")).kind else {
+      Issue.record("crm-ch should have a ScaledObject")
+      return
+    }
+    #expect(so.pollingInterval == 15 && so.cooldownPeriod == 600 && so.minReplicaCount == 0 && so.maxReplicaCount == 20)
+    #expect(so.fallback == Fallback(failureThreshold: 3, replicas: 6))
+    #expect(so.hpaSpec.behavior?.scaleDown.stabilizationWindowSeconds == 600)
+    #expect(so.triggers.count == 3)
+    guard case .prometheus(let prometheus) = so.triggers[2].kind, case .cron(let cron) = so.triggers[1].kind else {
+      Issue.record("triggers out of order")
+      return
+    }
+    #expect(prometheus.series.key == "rate(capsim_requests_total[120s])")
+    #expect(prometheus.threshold == 40 && prometheus.activationThreshold == 5)
+    #expect(cron.desiredReplicas == 8 && cron.timezone == "Europe/Zurich")
+    #expect(so.triggers[1].label(index: 1) == "christmas-office-hours")
+  }
+
+  @Test func documentsKeepTheirLines() {
+    let text = "a: 1\n---\nb: 2\n--- # third\n\n# only a comment\n---\nc: 3\n...\n"
+    let documents = KubernetesManifest.documents(in: text)
+    #expect(documents.count == 3)
+    #expect(documents.allSatisfy { $0.split(separator: "\n", omittingEmptySubsequences: false).count == 10 })
+    #expect(documents[1].split(separator: "\n", omittingEmptySubsequences: false)[2] == "b: 2")
+  }
+}

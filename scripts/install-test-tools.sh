@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs check-jsonschema (from PyPI) into .build/test-tools when missing: the schema tests
+# validate every shipped file against schemas/ with it. A virtual environment of its own keeps
+# it apart from the system's Python packages (and from PEP 668's "externally managed" refusal).
+# Safe to run again: it does nothing when the tool is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+version=0.39.0
+venv=.build/test-tools
+tool="$venv/bin/check-jsonschema"
+if [ -x "$tool" ] && "$tool" --version 2>/dev/null | grep -q "$version"; then exit 0; fi
+
+# Python with venv and pip (Debian splits them into packages of their own).
+if ! command -v python3 >/dev/null || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "capsim: need root (or sudo) to install python3-venv" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  echo "capsim: installing python3 python3-venv" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq python3 python3-venv >/dev/null
+fi
+
+echo "capsim: installing check-jsonschema $version into $venv" >&2
+rm -rf "$venv"
+python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check "check-jsonschema==$version"
+"$tool" --version >/dev/null
