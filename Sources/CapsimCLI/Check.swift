@@ -15,7 +15,8 @@ struct CheckCommand: ParsableCommand {
       misses its target, or is clearly worse than the baseline by more than its tolerance; it \
       passes when it clearly meets both; otherwise it is undecided and the replications are \
       doubled (continuing the same random streams) until every row is decided, a row fails, or \
-      the budget (--max-replications, --max-seconds) is spent.
+      the budget (--max-replications, --max-seconds) is spent. --replications sets the first \
+      look (default: the scenario's, at least 5).
 
       "Clearly" is a test over the replications: Student t against a target, Welch t against \
       the baseline. False alarms are at most --alpha over every row and look together (Holm \
