@@ -1,8 +1,8 @@
 # capsim: the two commands of the README, and a few more.
 #   make run    install what is missing, build in release, validate and run the flagship scenario
-#   make test   install what is missing (with headless Chromium for the report test and Node.js to
-#               check generated k6 scripts), run the whole test suite; the Slurm test starts (and
-#               stops) a single-node Slurm itself with scripts/slurm-single-node.sh
+#   make test   install what is missing (with headless Chromium for the report test, Node.js to
+#               check generated k6 scripts and xmllint to validate JUnit XML), run the whole suite;
+#               the Slurm test starts (and stops) a single-node Slurm itself
 #   make bench  the engine's speed on fixed workloads
 #   make schemas  regenerate schemas/*.schema.json from the readers' declarations
 
@@ -32,6 +32,7 @@ run: build
 test: deps
 	@scripts/install-chromium.sh
 	@scripts/install-node.sh
+	@scripts/install-xmllint.sh
 	@scripts/install-test-tools.sh || echo "capsim: check-jsonschema not installed; its schema tests will be skipped" >&2
 	$(SWIFT) build -c release --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test -c release --skip-build

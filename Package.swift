@@ -91,6 +91,8 @@ let package = Package(
 
     /** Slices of independent work for N machines, their part files, and the fold back into one result. */
     .target(name: "Sharding", exclude: ["README.md"]),
+    /** The CI gate: a run against targets and a baseline, with more replications until the answer is clear. */
+    .target(name: "Gate", dependencies: ["PlatformModel", "SimStatistics"], exclude: ["README.md"]),
 
     // MARK: Load tests
 
@@ -119,7 +121,7 @@ let package = Package(
     .target(
       name: "ScenarioFile",
       dependencies: [
-        "SimKernel", "QueueingModel", "Demand", "PlatformModel", "SimRandom", "Autoscaling",
+        "SimKernel", "QueueingModel", "Demand", "PlatformModel", "SimRandom", "Autoscaling", "Gate",
         .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["README.md"],
@@ -131,7 +133,7 @@ let package = Package(
       dependencies: [
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
-        "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Autoscaling", "Sharding",
+        "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Autoscaling", "Sharding", "Gate",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
@@ -156,7 +158,7 @@ let package = Package(
     ),
     .testTarget(
       name: "ScenarioFileTests",
-      dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "_TestSupport"],
+      dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "Gate", "_TestSupport"],
       // Read from the source tree (with the schemas/ they name), not bundled.
       exclude: ["Fixtures"]
     ),
@@ -173,6 +175,7 @@ let package = Package(
       name: "KubernetesManifestTests", dependencies: ["ScenarioFile", "Autoscaling"], resources: [.copy("Fixtures")]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
     .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),
+    .testTarget(name: "GateTests", dependencies: ["Gate", "PlatformModel", "SimRandom", "SimStatistics"]),
     .testTarget(
       name: "LoadTestScriptTests", dependencies: ["LoadTestScript", "PlatformModel", "Demand", "SimRandom", "_TestSupport"]),
     .testTarget(

@@ -11,8 +11,11 @@ import ArgumentParser
 enum ExitStatus {
   /// Everything worked (`--fail-on-slo` found no failed objective).
   static let success = ExitCode.success
-  /// A scenario or topology has errors, or a command failed for a reason not listed below.
+  /// A scenario or topology has errors, or a command failed for a reason not listed below;
+  /// for `capsim check`, also a target or a regression failed.
   static let failure = ExitCode.failure
+  /// `capsim check`: some row could not be decided within the budget.
+  static let undecided = ExitCode(2)
   /// `capsim run --fail-on-slo`: a service level objective failed; `capsim plan`: some period
   /// has no instance count that meets every objective.
   static let objectiveFailed = ExitCode(3)
@@ -35,7 +38,8 @@ enum ExitStatus {
   static let summary = """
     Exit status:
       0    success
-      1    a file has errors, or the command failed
+      1    a file has errors, or the command failed; check: a target or regression failed
+      2    check: could not decide within the budget (more replications needed)
       3    --fail-on-slo: a service level objective failed; plan: a period no count meets
       4    no such run (unknown run id, or no complete run for 'latest')
       5    the results database is unusable (not capsim's, disk full, read-only)

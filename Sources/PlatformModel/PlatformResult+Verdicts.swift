@@ -116,7 +116,7 @@ extension PlatformResult {
     return out
   }
 
-  static func outcome(_ e: Estimate, target: Double?, higherIsBetter: Bool) -> Verdict.Outcome {
+  package static func outcome(_ e: Estimate, target: Double?, higherIsBetter: Bool) -> Verdict.Outcome {
     guard let target else { return .info }
     let h = e.halfWidth ?? 0
     if higherIsBetter {

@@ -58,6 +58,9 @@ import Testing
       arguments: ["run", EndToEndTests.fixture("small.yaml"), "--replications", "0"], status: 64,
       message: "--replications must be at least 1", showsUsage: true),
     Case(
+      name: "64: check with nothing to check against", arguments: ["check", EndToEndTests.fixture("platform-small.yaml")],
+      status: 64, message: "nothing to check against", showsUsage: true),
+    Case(
       name: "64: a run id that is not a number", arguments: ["show", "first", "--db", emptyDatabase], status: 64,
       message: "'first' is not a run id"),
   ]
@@ -103,10 +106,11 @@ import Testing
   /// The README, `capsim --help` and the statuses tested here name the same statuses.
   @Test func theExitStatusTableIsTheSameEverywhere() throws {
     let documented = try Self.readmeStatuses()
-    #expect(documented == [0, 1, 3, 4, 5, 64, 130, 143])
+    #expect(documented == [0, 1, 2, 3, 4, 5, 64, 130, 143])
     #expect(try Self.helpStatuses() == documented)
-    // 3 is in EndToEndTests.failOnSLOExitsNonZeroOnlyWhenAsked, 130 and 143 in
+    // 2 is in CheckCommandTests.undecidedWithinTheBudgetExitsWith2, 3 in
+    // EndToEndTests.failOnSLOExitsNonZeroOnlyWhenAsked, 130 and 143 in
     // RecordingTests.aSignalMarksTheRunInterrupted, 5 also in DataSafetyTests.
-    #expect(Set(Self.cases.map { Int($0.status) }).union([3, 130, 143]) == documented)
+    #expect(Set(Self.cases.map { Int($0.status) }).union([2, 3, 130, 143]) == documented)
   }
 }

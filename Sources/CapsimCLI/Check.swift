@@ -1,0 +1,205 @@
+import ArgumentParser
+import Foundation
+import Gate
+import PlatformModel
+import ScenarioFile
+
+/// `capsim check`: the CI gate.
+struct CheckCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "Gate a change: platform scenarios against targets and a baseline, beyond the noise.",
+    discussion: """
+      Simulates each platform scenario and judges every row (objective x territory x period x \
+      request class) against the targets file and the baseline. A row fails when it clearly \
+      misses its target, or is clearly worse than the baseline by more than its tolerance; it \
+      passes when it clearly meets both; otherwise it is undecided and the replications are \
+      doubled (continuing the same random streams) until every row is decided, a row fails, or \
+      the budget (--max-replications, --max-seconds) is spent. --replications sets the first \
+      look (default: the scenario's, at least 5).
+
+      "Clearly" is a test over the replications: Student t against a target, Welch t against \
+      the baseline. False alarms are at most --alpha over every row and look together (Holm \
+      within a look, split evenly over the looks and scenarios); a row that truly misses passes \
+      with chance at most --beta.
+
+      The baseline is a JSON file this command wrote (--write-baseline, or --json: the same \
+      document), or a recorded run (--baseline-run). Writes JUnit XML (--junit), a Markdown \
+      summary for a pull request (--markdown) and JSON (--json, or --format json on stdout).
+
+      Exit status: 0 every row passed, 1 a target or regression failed (or a file has \
+      errors), 2 could not decide within the budget, 4 no such run, 5 the database is \
+      unusable, 64 usage.
+
+      Examples:
+        capsim check scenarios/platform-normal-week.yaml --replications 20 --write-baseline ci/baseline.json
+        capsim check scenarios/platform-normal-week.yaml --targets ci/targets.yaml --baseline ci/baseline.json \\
+          --junit check.xml --markdown check.md
+      """)
+
+  @Argument(help: "Platform scenario files (YAML).", completion: .file(extensions: ["yaml", "yml"]))
+  var scenarios: [String]
+
+  @Option(help: "Targets file (YAML): objectives, what they cover, per-class overrides, waivers.")
+  var targets: String?
+
+  @Option(help: "Baseline: a JSON document of an earlier check (--write-baseline or --json).")
+  var baseline: String?
+
+  @Option(help: "Baseline: a recorded run id (or latest), for a single scenario.")
+  var baselineRun: String?
+
+  @OptionGroup var database: DatabaseOptions
+
+  @OptionGroup var experiment: ExperimentOptions
+
+  @Option(help: "Replications a check may grow to while rows are undecided (default: 8x the first).")
+  var maxReplications: Int?
+
+  @Option(help: "Wall-clock budget in seconds: no look is started that would end after it.")
+  var maxSeconds: Double?
+
+  @Option(help: "Chance of a false alarm over the whole check (every row, look and scenario).")
+  var alpha = 0.01
+
+  @Option(help: "Chance that a row whose truth misses its target or tolerance passes.")
+  var beta = 0.05
+
+  @Option(help: "Write JUnit XML here: one test case per objective x territory x period x class.")
+  var junit: String?
+
+  @Option(help: "Write a Markdown summary here, for a pull-request comment.")
+  var markdown: String?
+
+  @Option(help: "Write the JSON document here (it can serve as a later check's --baseline).")
+  var json: String?
+
+  @Option(help: "Write the JSON document here as a baseline; with neither --targets nor a baseline, only measures.")
+  var writeBaseline: String?
+
+  @Option(help: "Output format on stdout: table or json.")
+  var format: OutputFormat = .table
+
+  @Flag(help: "Nothing on stderr but errors: no progress, no warnings (the outputs keep them).")
+  var quiet = false
+
+  func validate() throws {
+    if targets == nil && baseline == nil && baselineRun == nil && writeBaseline == nil {
+      throw ValidationError("nothing to check against: give --targets FILE, --baseline FILE or --baseline-run RUN (or --write-baseline FILE to measure one)")
+    }
+    if baseline != nil && baselineRun != nil { throw ValidationError("give --baseline or --baseline-run, not both") }
+    if baselineRun != nil && scenarios.count > 1 {
+      throw ValidationError("--baseline-run compares one scenario; a baseline JSON file (--baseline) can hold several")
+    }
+    if let r = experiment.replications, r < 2 { throw ValidationError("--replications must be at least 2 (an interval needs two)") }
+    if let m = maxReplications, m < (experiment.replications ?? 2) {
+      throw ValidationError("--max-replications must be at least --replications (and 2)")
+    }
+    if let s = maxSeconds, !(s > 0) { throw ValidationError("--max-seconds must be positive") }
+    for (name, value) in [("--alpha", alpha), ("--beta", beta)] where !(value > 0 && value < 0.5) {
+      throw ValidationError("\(name) must be between 0 and 0.5, found \(value)")
+    }
+  }
+
+  func run() throws {
+    var loaded: [(path: String, scenario: PlatformScenario)] = []
+    for path in scenarios {
+      guard ScenarioFile.isPlatformScenario(path: path) else {
+        throw ValidationError("'\(path)' is not a platform scenario (one with demand: per territory); check gates platform runs")
+      }
+      let (s, warnings) = try loadPlatformScenario(path, settings: experiment.settings)
+      if !quiet { printWarnings(warnings) }
+      loaded.append((path, experiment.apply(to: s)))
+    }
+    let all = loaded.map(\.scenario)
+    let targetSet = try targets.map { file in
+      try loadOrExit(file) { () throws(DiagnosticError) in
+        try ScenarioFile.loadTargets(
+          path: file, territories: unique(all.flatMap { $0.platform.territories.map(\.name) }),
+          periods: unique(all.flatMap(\.periodNames)), classes: unique(all.flatMap { $0.platform.requestClasses.map(\.name) }))
+      }
+    }
+    if let targetSet, !quiet { printWarnings(targetSet.1) }
+    let baselines = try loadBaselines()
+    // Every scenario's baseline before anything is simulated: a missing one stops the check.
+    let bases = try all.map { try baseline(for: $0, in: baselines, hasTargets: targetSet != nil) }
+    let parts = zip(loaded, bases).map { scenario, base in
+      check(scenario.scenario, path: scenario.path, targets: targetSet?.0, baseline: base.0, warnings: base.1, of: all.count)
+    }
+    let report = CheckReport(
+      parts: parts, targetsFile: targets, baselineSource: baselines?.source, alpha: alpha, beta: beta)
+    for (file, text) in [(junit, report.junit()), (markdown, report.markdown())] {
+      if let file { try write(text, to: file) }
+    }
+    let document = try report.json()
+    for file in [json, writeBaseline].compactMap({ $0 }) { try write(document, to: file) }
+    if let writeBaseline, !quiet { printToStandardError("wrote the baseline \(writeBaseline)") }
+    switch format {
+    case .json: print(document)
+    case .table: print(report.table())
+    }
+    switch report.outcome {
+    case .fail: throw ExitStatus.failure
+    case .undecided: throw ExitStatus.undecided
+    default: break
+    }
+  }
+
+  /// The scenario's baseline, and warnings about it; no baseline at all is an error unless
+  /// targets remain to judge by.
+  func baseline(for s: PlatformScenario, in baselines: CheckBaselines?, hasTargets: Bool) throws -> (Baseline?, [String]) {
+    guard let baselines else { return (nil, []) }
+    guard let base = baselines.baseline(for: s.name) else {
+      let message = "\(baselines.source) has no scenario '\(s.name)' (it has \(baselines.names.joined(separator: ", ")))"
+      guard hasTargets else { throw fail(message + "; write one with --write-baseline", status: ExitStatus.failure) }
+      return (nil, [message + ": judged against the targets only"])
+    }
+    return (base, [])
+  }
+
+  /// One scenario's check, with its share of the false-alarm level.
+  func check(
+    _ s: PlatformScenario, path: String, targets: Targets?, baseline base: Baseline?, warnings: [String], of count: Int
+  ) -> CheckReport.Part {
+    let provenance = CheckReport.Provenance(path: path, scenario: s, settings: experiment.settings)
+    var warnings = warnings + (base.map { CheckReport.differences($0, provenance) } ?? [])
+    let first = min(experiment.replications ?? max(5, s.replications), maxReplications ?? .max)
+    let settings = CheckSettings(
+      replications: first, maxReplications: maxReplications ?? 8 * first, maxSeconds: maxSeconds,
+      alpha: alpha / Double(count), beta: beta, threads: experiment.workerThreads)
+    let name = s.name
+    let chatty = !quiet
+    let result = Check(scenario: s, targets: targets, baseline: base, settings: settings).run { look in
+      if chatty { printToStandardError("check \(name): " + CheckReport.describe(look)) }
+    }
+    if let base { warnings += CheckReport.missing(base, result) }
+    if result.rows.allSatisfy({ $0.decision == .info }), targets != nil || base != nil {
+      warnings.append("nothing was judged: no row has a target or a baseline row")
+    }
+    if !quiet { for w in warnings { printToStandardError("warning: \(w)") } }
+    return CheckReport.Part(provenance: provenance, check: result, baseline: base, warnings: warnings)
+  }
+
+  func unique(_ names: [String]) -> [String] {
+    var seen: Set<String> = []
+    return names.filter { seen.insert($0).inserted }
+  }
+
+  func write(_ text: String, to file: String) throws {
+    do {
+      try Data((text.hasSuffix("\n") ? text : text + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+    } catch {
+      throw fail("cannot write \(file): \(error.localizedDescription)", status: ExitStatus.failure)
+    }
+  }
+
+  /// The baselines of --baseline or --baseline-run, by scenario name.
+  func loadBaselines() throws -> CheckBaselines? {
+    if let file = baseline { return try CheckBaselines.read(file) }
+    if let run = baselineRun {
+      let data = try database.reading { try loadRun(run, in: $0) }
+      return try CheckBaselines.recorded(data, source: "run \(data.run.id ?? 0)")
+    }
+    return nil
+  }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Gate
+import PlatformModel
+import RunRecords
+import SimStatistics
+
+/// Baselines for `capsim check`, by scenario name: from the JSON document of an earlier check,
+/// or from a recorded run.
+struct CheckBaselines {
+  /// Where they came from, for messages: the file, or "run 12".
+  var source: String
+  var baselines: [Baseline]
+
+  var names: [String] { baselines.map(\.scenario) }
+
+  func baseline(for scenario: String) -> Baseline? { baselines.first { $0.scenario == scenario } }
+
+  /// The parts of check's JSON document a baseline needs.
+  struct Document: Decodable {
+    struct Scenario: Decodable {
+      var scenario: String
+      var scenario_hash: String?
+      var topology_hash: String?
+      var settings: [String]?
+      var seed: UInt64?
+      var replications: Int
+      var verdicts: [Row]
+    }
+    struct Row: Decodable {
+      struct Value: Decodable {
+        var mean: Double?
+      }
+      var territory: String
+      var period: String
+      var request_class: String?
+      var objective: String
+      var measured: Value
+      var standard_deviation: Double?
+      var replications: Int
+    }
+    var capsim: String?
+    var scenarios: [Scenario]
+  }
+
+  static func read(_ file: String) throws -> CheckBaselines {
+    guard let data = FileManager.default.contents(atPath: file) else {
+      throw fail("cannot read baseline \(file)", status: ExitStatus.failure)
+    }
+    let document: Document
+    do {
+      document = try JSONDecoder().decode(Document.self, from: data)
+    } catch {
+      throw fail(
+        "\(file) is not a baseline (the JSON document of capsim check): \(describe(error))", status: ExitStatus.failure)
+    }
+    var baselines: [Baseline] = []
+    for s in document.scenarios {
+      var rows: [RowKey: Estimate] = [:]
+      for r in s.verdicts {
+        guard let objective = Objective(rawValue: r.objective) else {
+          let known = Objective.allCases.map(\.rawValue).joined(separator: ", ")
+          throw fail(
+            "\(file): scenario \(s.scenario): unknown objective '\(r.objective)' (known: \(known))",
+            status: ExitStatus.failure)
+        }
+        guard let mean = r.measured.mean else { continue }
+        let key = RowKey(territory: r.territory, period: r.period, requestClass: r.request_class, objective: objective)
+        rows[key] = Estimate(mean: mean, standardDeviation: r.standard_deviation, count: r.replications)
+      }
+      baselines.append(
+        Baseline(
+          scenario: s.scenario, scenarioHash: s.scenario_hash, topologyHash: s.topology_hash, settings: s.settings ?? [],
+          seed: s.seed, replications: s.replications, capsimVersion: document.capsim, rows: rows))
+    }
+    return CheckBaselines(source: file, baselines: baselines)
+  }
+
+  /// A recorded run keeps each verdict's mean and 95% half-width: the standard deviation is
+  /// recovered as half-width x sqrt(n) / t(0.975, n - 1), n the run's replications.
+  static func recorded(_ data: RunData, source: String) throws -> CheckBaselines {
+    let r = data.run
+    guard r.kind == "platform", r.status == .complete else {
+      throw fail(
+        "\(source) is a \(r.status.rawValue) \(r.kind) run; a baseline is a complete platform run",
+        status: ExitStatus.noSuchRun)
+    }
+    var rows: [RowKey: Estimate] = [:]
+    for v in data.verdicts {
+      guard let objective = Objective(rawValue: v.objective), v.mean.isFinite else { continue }
+      let n = r.replications
+      let sd = v.halfWidth.flatMap { h in
+        n >= 2 ? h * Double(n).squareRoot() / Estimate.tQuantile(0.975, degrees: n - 1) : nil
+      }
+      let key = RowKey(
+        territory: v.territory, period: v.period, requestClass: v.requestClass == "all" ? nil : v.requestClass,
+        objective: objective)
+      rows[key] = Estimate(mean: v.mean, standardDeviation: sd, count: n)
+    }
+    let baseline = Baseline(
+      scenario: r.scenarioName, scenarioHash: r.scenarioHash, topologyHash: r.topologyHash, settings: r.settings,
+      seed: r.seed, replications: r.replications, capsimVersion: r.capsimVersion, rows: rows)
+    return CheckBaselines(source: source, baselines: [baseline])
+  }
+
+  /// A decoding error in a few words, with the key path where it happened.
+  static func describe(_ error: Error) -> String {
+    func path(_ context: DecodingError.Context) -> String {
+      let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+      return keys.isEmpty ? "" : " at \(keys.hasPrefix(".") ? String(keys.dropFirst()) : keys)"
+    }
+    switch error {
+    case DecodingError.keyNotFound(let key, let context): return "missing key '\(key.stringValue)'\(path(context))"
+    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+      return context.debugDescription + path(context)
+    case DecodingError.dataCorrupted(let context): return "not valid JSON" + path(context)
+    default: return "\(error)"
+    }
+  }
+}

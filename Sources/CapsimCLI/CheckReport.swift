@@ -1,0 +1,221 @@
+import Foundation
+import Gate
+import PlatformModel
+import SimStatistics
+
+/// What `capsim check` found, for people (table, Markdown), CI servers (JUnit XML) and
+/// programs (JSON).
+struct CheckReport {
+  /// What a scenario's run was: enough to tell whether a baseline ran the same.
+  struct Provenance {
+    var path: String
+    var name: String
+    var scenarioHash: String
+    var topologyHash: String
+    var settings: [String]
+    var seed: UInt64
+
+    init(path: String, scenario s: PlatformScenario, settings: [String]) {
+      let record = Recording.runRecord(
+        kind: "platform", name: s.name, scenarioFiles: s.scenarioFiles.isEmpty ? [path] : s.scenarioFiles,
+        topologyFile: s.topologyFile, settings: settings, seed: s.seed, replications: s.replications,
+        horizon: s.horizon, seriesInterval: s.seriesInterval, timeZone: "")
+      self.path = path
+      name = s.name
+      scenarioHash = record.scenarioHash
+      topologyHash = record.topologyHash
+      self.settings = settings
+      seed = s.seed
+    }
+  }
+
+  /// One scenario's check.
+  struct Part {
+    var provenance: Provenance
+    var check: CheckResult
+    var baseline: Baseline?
+    var warnings: [String]
+
+    var scenario: PlatformScenario { check.result.scenario }
+    var replications: Int { check.result.replications.count }
+  }
+
+  var parts: [Part]
+  var targetsFile: String?
+  var baselineSource: String?
+  var alpha: Double
+  var beta: Double
+
+  /// Fail if a scenario failed, else undecided if one is, else pass.
+  var outcome: Decision {
+    let outcomes = parts.map(\.check.outcome)
+    return outcomes.contains(.fail) ? .fail : outcomes.contains(.undecided) ? .undecided : .pass
+  }
+
+  var exitStatus: Int32 { outcome == .fail ? 1 : outcome == .undecided ? 2 : 0 }
+
+  var rows: [Row] { parts.flatMap(\.check.rows) }
+
+  /// Rows per decision, every decision present.
+  static func counts(_ rows: [Row]) -> [Decision: Int] {
+    var out = Dictionary(uniqueKeysWithValues: Decision.allCases.map { ($0, 0) })
+    for r in rows { out[r.decision, default: 0] += 1 }
+    return out
+  }
+
+  /// "12 passed, 1 failed, 2 undecided, 3 waived, 0 info": every decision, in one order.
+  static func summary(_ rows: [Row]) -> String {
+    let c = counts(rows)
+    return "\(c[.fail]!) failed, \(c[.undecided]!) undecided, \(c[.pass]!) passed, \(c[.waived]!) waived, \(c[.info]!) not judged"
+  }
+
+  // MARK: Words
+
+  static func describe(_ look: Look) -> String {
+    let c = look.counts
+    return "\(look.replications) replications: \(c[.fail] ?? 0) failed, \(c[.undecided] ?? 0) undecided, \(c[.pass] ?? 0) passed"
+      + " (\(Format.duration(look.wallSeconds)))"
+  }
+
+  /// How the baseline's run differs from the candidate's, beyond the code under test.
+  static func differences(_ b: Baseline, _ p: Provenance) -> [String] {
+    var out: [String] = []
+    if let h = b.scenarioHash, h != p.scenarioHash {
+      out.append("the scenario's text changed since the baseline (sha256 \(h.prefix(12)) -> \(p.scenarioHash.prefix(12)))")
+    }
+    if let h = b.topologyHash, h != p.topologyHash {
+      out.append("the topology's text changed since the baseline (sha256 \(h.prefix(12)) -> \(p.topologyHash.prefix(12)))")
+    }
+    if b.settings != p.settings {
+      func described(_ settings: [String]) -> String {
+        settings.isEmpty ? "without --set" : "with --set " + settings.joined(separator: " --set ")
+      }
+      out.append("the baseline ran \(described(b.settings)), this check \(described(p.settings))")
+    }
+    if let v = b.capsimVersion, v != capsimVersion { out.append("the baseline was made by capsim \(v), this is \(capsimVersion)") }
+    if b.replications < 2 { out.append("the baseline has \(b.replications) replication: no spread, nothing to compare with") }
+    return out
+  }
+
+  /// Baseline rows the candidate no longer measures.
+  static func missing(_ b: Baseline, _ c: CheckResult) -> [String] {
+    let measured = Set(c.result.verdicts().map(RowKey.init))
+    return b.rows.keys.filter { !measured.contains($0) }.sorted { label($0) < label($1) }.map {
+      "\(label($0)): in the baseline, not measured in this run"
+    }
+  }
+
+  static func label(_ k: RowKey) -> String {
+    "\(k.territory) \(k.period) \(k.requestClass ?? "all classes") \(k.objective.rawValue)"
+  }
+
+  static func value(_ objective: Objective, _ x: Double) -> String {
+    switch objective {
+    case .p95, .p99, .databaseP95: Format.duration(x)
+    case .errorRate: Format.percent(x)
+    case .availability: String(format: "%.3f%%", x * 100)
+    }
+  }
+
+  /// "212ms +- 4.1ms".
+  static func estimate(_ objective: Objective, _ e: Estimate) -> String {
+    Format.estimate(e) { value(objective, $0) }
+  }
+
+  static func target(_ v: Verdict) -> String {
+    guard let t = v.target else { return "-" }
+    return (v.objective.higherIsBetter ? ">= " : "< ") + value(v.objective, t)
+  }
+
+  /// What a row's decision rests on, in a sentence: the measured value, the target, the
+  /// baseline and the tolerance.
+  static func message(_ r: Row) -> String {
+    let v = r.verdict
+    let o = v.objective
+    var parts = ["\(o.rawValue) \(estimate(o, v.measured)) over \(v.measured.count) replications"]
+    if v.target != nil {
+      let bound = Self.target(v)
+      switch r.againstTarget {
+      case .fail?: parts.append("misses the target \(bound)")
+      case .pass?: parts.append("meets the target \(bound)")
+      case .undecided?: parts.append("too close to the target \(bound) to tell")
+      default: parts.append("target \(bound)")
+      }
+    }
+    if let b = r.baseline {
+      let against = "\(changeCell(r)) against the baseline's \(estimate(o, b)) (\(b.count) replications)"
+      let allowed = value(o, r.allowance ?? 0)
+      let tolerance =
+        r.allowance == r.tolerance.minimumChange
+        ? "minimum change that counts (\(allowed))" : "\(percent(r.tolerance.relative)) tolerance (\(allowed))"
+      switch r.againstBaseline {
+      case .fail?: parts.append("\(against): worse by more than the \(tolerance), a regression")
+      case .pass?: parts.append("\(against): within the \(tolerance)")
+      case .undecided?: parts.append("\(against): too close to the \(tolerance) to tell")
+      default: parts.append(against)
+      }
+    }
+    if let w = r.waiver { parts.append("waived: \(w)") }
+    if r.decision == .info { parts.append("no target and no baseline row: not judged") }
+    return parts.joined(separator: "; ")
+  }
+
+  static func baselineCell(_ r: Row) -> String {
+    guard let b = r.baseline else { return "-" }
+    return estimate(r.verdict.objective, b)
+  }
+
+  /// Latencies change by a share of the baseline (+4.2%), error rates and availability by
+  /// percentage points (+0.013 points): a share of a tiny error rate says little.
+  static func changeCell(_ r: Row) -> String {
+    guard let b = r.baseline, r.verdict.measured.mean.isFinite else { return "-" }
+    switch r.verdict.objective {
+    case .errorRate, .availability:
+      let points = (r.verdict.measured.mean - b.mean) * 100
+      return String(format: "%+.3f points", abs(points) < 0.0005 ? 0 : points)
+    case .p95, .p99, .databaseP95:
+      return r.change.map { String(format: "%+.1f%%", $0 * 100) } ?? "-"
+    }
+  }
+
+  /// 5%, 12.5%.
+  static func percent(_ x: Double) -> String { String(format: "%g%%", (x * 1e4).rounded() / 100) }
+
+  static func decisionCell(_ d: Decision) -> String { d == .fail ? "FAIL" : d.rawValue }
+
+  // MARK: Table
+
+  func table() -> String {
+    var out: [String] = []
+    for p in parts {
+      var table = TextTable(columns: [
+        "territory", "period", "class", "objective", "measured", "target", "baseline", "change", "check",
+      ])
+      for r in p.check.rows {
+        let v = r.verdict
+        table.add([
+          v.territory, v.period, v.requestClass ?? "all", v.objective.rawValue, Self.estimate(v.objective, v.measured),
+          Self.target(v), Self.baselineCell(r), Self.changeCell(r), Self.decisionCell(r.decision),
+        ])
+      }
+      var text = "\(p.provenance.name): \(Self.decisionCell(p.check.outcome)) after \(p.replications) replications"
+      text += " (looks at \(p.check.looks.map { String($0.replications) }.joined(separator: ", "))"
+      text += p.check.stop == .decided ? ")" : "; \(stopReason(p.check))" + ")"
+      text += "\n" + table.render() + "\n" + Self.summary(p.check.rows)
+      let waived = p.check.rows.filter { $0.waiver != nil }
+      for r in waived { text += "\nwaived: \(Self.label(r.key)): \(r.waiver!)" }
+      for w in p.warnings { text += "\nwarning: \(w)" }
+      out.append(text)
+    }
+    out.append("capsim check: \(Self.decisionCell(outcome)): \(Self.summary(rows)); false alarms at most \(Self.percent(alpha)) over every row and look")
+    return out.joined(separator: "\n\n")
+  }
+
+  func stopReason(_ c: CheckResult) -> String {
+    switch c.stop {
+    case .decided: "decided"
+    case .replications: "the budget of \(c.settings.maxReplications) replications is spent"
+    case .seconds: "the next look would pass the budget of \(Format.duration(c.settings.maxSeconds ?? 0))"
+    }
+  }
+}
