@@ -1,6 +1,7 @@
 import Foundation
 import Gate
 import PlatformModel
+import RunRecords
 
 extension CheckReport {
   /// The JSON document: also what a later check reads as its baseline.
