@@ -16,7 +16,7 @@ extension CheckReport {
 struct CheckJSON: Encodable {
   /// A row: the verdict as `capsim run --format json` prints it, then what the check adds.
   struct RowJSON: Encodable {
-    var verdict: PlatformJSON.VerdictJSON
+    var verdict: VerdictJSON
     @Nullable var standard_deviation: Double?
     var replications: Int
     var check: String
@@ -122,14 +122,7 @@ struct CheckJSON: Encodable {
       let c = p.check
       let rows = c.rows.map { r -> RowJSON in
         let v = r.verdict
-        let t = s.platform.territories.firstIndex { $0.name == v.territory } ?? 0
-        let label = v.worstWindow.map { start in
-          s.demand[t].calendar.map { $0.label(at: start) } ?? "+" + Format.duration(start)
-        }
-        let verdict = PlatformJSON.VerdictJSON(
-          territory: v.territory, period: v.period, request_class: v.requestClass, objective: v.objective.rawValue,
-          target: v.target, measured: PlatformJSON.Value(v.measured), verdict: v.outcome.rawValue,
-          worst_window_start: label, worst_window_value: v.worstValue)
+        let verdict = VerdictJSON(RunData.records([v], scenario: s)[0])
         return RowJSON(
           verdict: verdict, standard_deviation: v.measured.standardDeviation, replications: v.measured.count,
           check: r.decision.rawValue, against_target: r.againstTarget?.rawValue,

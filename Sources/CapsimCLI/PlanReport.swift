@@ -1,6 +1,7 @@
 import Foundation
 import Planning
 import PlatformModel
+import RunRecords
 import SimKernel
 
 /// A capacity plan as text (for people) and JSON (for programs).
@@ -187,16 +188,6 @@ struct PlanReport {
     var status: String
   }
 
-  struct VerdictJSON: Encodable {
-    var objective: String
-    var request_class: String?
-    var mean: Double
-    var half_width: Double?
-    var target: Double?
-    var outcome: String
-    var worst_window_local: String?
-  }
-
   struct CandidateJSON: Encodable {
     var instances: [String: Int]
     var replications: Int
@@ -205,11 +196,9 @@ struct PlanReport {
     var status: [String: String]
   }
 
+  /// The verdict in capsim's one JSON layout.
   func verdictJSON(_ v: Verdict, _ t: Int) -> VerdictJSON {
-    VerdictJSON(
-      objective: v.objective.rawValue, request_class: v.requestClass, mean: v.measured.mean,
-      half_width: v.measured.halfWidth, target: v.target, outcome: v.outcome.rawValue,
-      worst_window_local: v.worstWindow.map { windowLabel(t, $0) })
+    VerdictJSON(RunData.records([v], scenario: scenario)[0])
   }
 
   func document() -> Document {

@@ -252,10 +252,14 @@ struct PlatformReport {
 
   // MARK: JSON
 
-  func json() throws -> String {
+  /// The JSON document; `runID` is the run's id in the results database (null when it was not
+  /// recorded).
+  func json(runID: Int64? = nil) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: try encoder.encode(PlatformJSON(self)), as: UTF8.self)
+    var document = PlatformJSON(self)
+    document.run_id = runID
+    return String(decoding: try encoder.encode(document), as: UTF8.self)
   }
 }
 
@@ -269,18 +273,6 @@ struct PlatformJSON: Encodable {
       mean = e.mean.isFinite ? e.mean : nil
       half_width = e.halfWidth.flatMap { $0.isFinite ? $0 : nil }
     }
-  }
-
-  struct VerdictJSON: Encodable {
-    var territory: String
-    var period: String
-    @Nullable var request_class: String?
-    var objective: String
-    @Nullable var target: Double?
-    var measured: Value
-    var verdict: String
-    @Nullable var worst_window_start: String?
-    @Nullable var worst_window_value: Double?
   }
 
   struct PeriodJSON: Encodable {
@@ -335,6 +327,7 @@ struct PlatformJSON: Encodable {
   var replications: Int
   var wall_seconds: Double
   var requests: Int
+  @Nullable var run_id: Int64? = nil
   var verdicts: [VerdictJSON]
   var territories: [TerritoryJSON]
   var database_nodes: [NodeJSON]
@@ -348,13 +341,7 @@ struct PlatformJSON: Encodable {
     replications = s.replications
     wall_seconds = report.result.wallSeconds
     requests = reps.map(\.requests).reduce(0, +)
-    verdicts = report.verdicts.map { v in
-      let t = s.platform.territories.firstIndex { $0.name == v.territory } ?? 0
-      return VerdictJSON(
-        territory: v.territory, period: v.period, request_class: v.requestClass, objective: v.objective.rawValue,
-        target: v.target, measured: Value(v.measured), verdict: v.outcome.rawValue,
-        worst_window_start: v.worstWindow.map { report.windowLabel(territory: t, $0) }, worst_window_value: v.worstValue)
-    }
+    verdicts = RunData.records(report.verdicts, scenario: s).map(VerdictJSON.init)
     func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
     func value(_ xs: [Double?]) -> Value? { report.estimate(xs).map(Value.init) }
     territories = s.platform.territories.enumerated().map { t, territory in

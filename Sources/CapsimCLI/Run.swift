@@ -85,7 +85,7 @@ struct Run: ParsableCommand {
     ) { RunData.network(result, scenario: s, run: $0) }
     let report = RunReport(scenario: s, result: result)
     switch format {
-    case .json: print(try report.json())
+    case .json: print(try report.json(runID: notRecorded == nil ? recording.id : nil))
     case .table: print(report.table())
     }
     if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
@@ -130,7 +130,7 @@ extension Run {
       wallSeconds: result.wallSeconds, requests: result.replications.map(\.requests).reduce(0, +), quiet: quiet
     ) { RunData.platform(result, verdicts: report.verdicts, run: $0) }
     switch format {
-    case .json: print(try report.json())
+    case .json: print(try report.json(runID: notRecorded == nil ? recording.id : nil))
     case .table: print(report.table())
     }
     // A run that could not be recorded outranks a failed objective: its status says so.

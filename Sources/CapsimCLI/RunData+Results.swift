@@ -4,6 +4,7 @@ import PlatformModel
 import QueueingModel
 import RunRecords
 import ScenarioFile
+import SimKernel
 
 /// What is recorded of a run: the results turned into `RunRecords` values (means over
 /// replications per window; local labels from the calendar).
@@ -17,9 +18,7 @@ extension RunData {
       let v = xs.compactMap { $0 }.filter(\.isFinite)
       return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
     }
-    func local(_ t: Int, _ time: Double) -> String {
-      s.demand[t].calendar?.isoLabel(at: time) ?? "+\(Int(time))s"
-    }
+    func local(_ t: Int, _ time: Double) -> String { Self.localLabel(s, t, time) }
     var series: [SeriesPoint] = []
     for (t, territory) in s.platform.territories.enumerated() {
       let windows = reps[0].territories[t].windows
@@ -69,14 +68,7 @@ extension RunData {
         }
       }
     }
-    let verdictRecords = verdicts.map { v in
-      let t = s.platform.territories.firstIndex { $0.name == v.territory } ?? 0
-      return VerdictRecord(
-        territory: v.territory, period: v.period, requestClass: v.requestClass ?? "all", objective: v.objective.rawValue,
-        target: v.target, higherIsBetter: v.objective.higherIsBetter, mean: v.measured.mean, halfWidth: v.measured.halfWidth,
-        outcome: v.outcome.rawValue, worstWindowLocal: v.worstWindow.map { local(t, $0) }, worstValue: v.worstValue,
-        note: v.note)
-    }
+    let verdictRecords = Self.records(verdicts, scenario: s)
     var targets: [String: Double] = [
       "p95": s.objectives.p95, "peakP95": s.objectives.peakP95, "errorRate": s.objectives.errorRate,
       "databaseP95": s.objectives.databaseP95, "availability": s.objectives.availability,
@@ -124,6 +116,23 @@ extension RunData {
       }
     }
     return out
+  }
+
+  /// "2026-12-07T10:00" in the territory's calendar, "+3600s" without one.
+  static func localLabel(_ s: PlatformScenario, _ t: Int, _ time: Double) -> String {
+    s.demand[t].calendar?.isoLabel(at: time) ?? "+\(Int(rounding: time) ?? 0)s"
+  }
+
+  /// Verdicts as they are kept and written everywhere: worst windows by their local start.
+  static func records(_ verdicts: [Verdict], scenario s: PlatformScenario) -> [VerdictRecord] {
+    verdicts.map { v in
+      let t = s.platform.territories.firstIndex { $0.name == v.territory } ?? 0
+      return VerdictRecord(
+        territory: v.territory, period: v.period, requestClass: v.requestClass ?? "all", objective: v.objective.rawValue,
+        target: v.target, higherIsBetter: v.objective.higherIsBetter, mean: v.measured.mean, halfWidth: v.measured.halfWidth,
+        outcome: v.outcome.rawValue, worstWindowLocal: v.worstWindow.map { Self.localLabel(s, t, $0) },
+        worstValue: v.worstValue, note: v.note)
+    }
   }
 
   /// Hours of a local calendar month ("2026-03": 743, a daylight-saving spring), or nil.

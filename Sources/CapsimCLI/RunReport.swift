@@ -14,9 +14,9 @@ struct RunReport {
   /// The documented JSON output (README, "JSON output"): times in seconds, rates per second,
   /// every estimate as {mean, half_width} with a 95% confidence half-width (null with one
   /// replication).
-  func json() throws -> String {
+  func json(runID: Int64? = nil) throws -> String {
     let doc = RunJSON(
-      capsim: capsimVersion,
+      capsim: capsimVersion, run_id: runID,
       scenario: .init(name: scenario.name, file: scenario.file, topology: scenario.topology.file),
       run: .init(
         seed: result.seed, replications: result.replicationResults.count,
@@ -326,6 +326,8 @@ struct RunJSON: Encodable {
     var response_p50_s, response_p95_s, response_p99_s: Value
   }
   var capsim: String
+  /// The run's id in the results database; null when it was not recorded.
+  @Nullable var run_id: Int64?
   var scenario: ScenarioInfo
   var run: RunInfo
   var end_to_end: Flow

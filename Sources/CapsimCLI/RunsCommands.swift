@@ -62,10 +62,7 @@ struct Show: ParsableCommand {
     let data = try database.reading { try loadRun(runID, in: $0) }
     switch format {
     case .json:
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      encoder.dateEncodingStrategy = .iso8601
-      print(String(decoding: try encoder.encode(data), as: UTF8.self))
+      print(try Report.runJSON(data), terminator: "")
     case .table:
       print(Self.describe(data))
     }

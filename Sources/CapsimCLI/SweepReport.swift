@@ -10,7 +10,7 @@ struct SweepPointResult {
   var requests: Int
   var verdicts: [Verdict]
   /// The verdicts as `capsim run --format json` writes them.
-  var json: [PlatformJSON.VerdictJSON]
+  var json: [VerdictJSON]
 
   /// The worst outcome among the judged verdicts (fail, then marginal, then pass).
   var outcome: Verdict.Outcome {
@@ -24,14 +24,7 @@ struct SweepPointResult {
     self.runID = runID
     requests = report.replications.map(\.requests).reduce(0, +)
     verdicts = report.verdicts
-    let s = report.scenario
-    json = report.verdicts.map { v in
-      let t = s.platform.territories.firstIndex { $0.name == v.territory } ?? 0
-      return PlatformJSON.VerdictJSON(
-        territory: v.territory, period: v.period, request_class: v.requestClass, objective: v.objective.rawValue,
-        target: v.target, measured: PlatformJSON.Value(v.measured), verdict: v.outcome.rawValue,
-        worst_window_start: v.worstWindow.map { report.windowLabel(territory: t, $0) }, worst_window_value: v.worstValue)
-    }
+    json = RunData.records(report.verdicts, scenario: report.scenario).map(VerdictJSON.init)
   }
 }
 
@@ -128,7 +121,7 @@ struct SweepReport {
       @Nullable var run_id: Int64?
       var requests: Int
       var verdict: String
-      var verdicts: [PlatformJSON.VerdictJSON]
+      var verdicts: [VerdictJSON]
     }
 
     var capsim: String

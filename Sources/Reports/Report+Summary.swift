@@ -17,6 +17,13 @@ extension Report {
     try encode(ComparisonSummary(baseline: baseline, whatIf: whatIf))
   }
 
+  /// A recorded run whole, for `capsim show --format json`: the run, every verdict in the
+  /// layout of every capsim JSON, costs, targets, events and the series; null where a value
+  /// was not measured.
+  package static func runJSON(_ data: RunData) throws -> String {
+    try encode(RunDocument(data))
+  }
+
   static func encode(_ value: some Encodable) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -28,7 +35,7 @@ extension Report {
 
 struct Summary: Encodable {
   struct Run: Encodable {
-    var id: Int64?
+    @Nullable var id: Int64?
     var capsim_version, kind, scenario_name, scenario_path, scenario_sha256: String
     var topology_path, topology_sha256: String
     var settings: [String]
@@ -37,25 +44,39 @@ struct Summary: Encodable {
     var horizon_s, series_interval_s: Double
     var time_zone: String
     var started_at: String
-    var ended_at: String?
+    @Nullable var ended_at: String?
     var status: String
-    var wall_seconds: Double?
-    var requests: Int?
-    var message: String?
+    @Nullable var wall_seconds: Double?
+    @Nullable var requests: Int?
+    @Nullable var message: String?
+
+    init(_ r: RunRecord) {
+      id = r.id
+      capsim_version = r.capsimVersion
+      kind = r.kind
+      scenario_name = r.scenarioName
+      scenario_path = r.scenarioPath
+      scenario_sha256 = r.scenarioHash
+      topology_path = r.topologyPath
+      topology_sha256 = r.topologyHash
+      settings = r.settings
+      seed = r.seed
+      replications = r.replications
+      horizon_s = r.horizon
+      series_interval_s = r.seriesInterval
+      time_zone = r.timeZone
+      started_at = Format.instant(r.startedAt)
+      ended_at = r.endedAt.map(Format.instant)
+      status = r.status.rawValue
+      wall_seconds = r.wallSeconds
+      requests = r.requests
+      message = r.message
+    }
   }
 
   struct Verdicts: Encodable {
     var total: Int
     var by_outcome: [String: Int]
-  }
-
-  struct Failed: Encodable {
-    var territory, period, request_class, objective: String
-    var target: Double?
-    var mean: Double
-    var half_width: Double?
-    var worst_window_local: String?
-    var worst_value: Double?
   }
 
   struct PeakP95: Encodable {
@@ -75,35 +96,37 @@ struct Summary: Encodable {
   /// A fault, capacity change or deployment; times are nil for random crashes.
   struct Event: Encodable {
     var territory, kind, subject, label: String
-    var start_s, end_s: Double?
-    var local_start, local_end: String?
+    @Nullable var start_s: Double?
+    @Nullable var end_s: Double?
+    @Nullable var local_start: String?
+    @Nullable var local_end: String?
+
+    init(_ e: EventRecord) {
+      territory = e.territory
+      kind = e.kind
+      subject = e.subject
+      label = e.label
+      start_s = e.start
+      end_s = e.end
+      local_start = e.localStart
+      local_end = e.localEnd
+    }
   }
 
   var run: Run
   var verdicts: Verdicts
-  var failed_verdicts: [Failed]
+  /// In the verdict layout of every capsim JSON (`VerdictJSON`).
+  var failed_verdicts: [VerdictJSON]
   var peak_p95: [String: PeakP95]
   var cost_totals: [String: CostTotal]
   var events: [Event]
 
   init(_ data: RunData) {
-    let r = data.run
-    run = Run(
-      id: r.id, capsim_version: r.capsimVersion, kind: r.kind, scenario_name: r.scenarioName,
-      scenario_path: r.scenarioPath, scenario_sha256: r.scenarioHash, topology_path: r.topologyPath,
-      topology_sha256: r.topologyHash, settings: r.settings, seed: r.seed, replications: r.replications,
-      horizon_s: r.horizon, series_interval_s: r.seriesInterval, time_zone: r.timeZone,
-      started_at: Format.instant(r.startedAt), ended_at: r.endedAt.map(Format.instant), status: r.status.rawValue,
-      wall_seconds: r.wallSeconds, requests: r.requests, message: r.message)
+    run = Run(data.run)
     var byOutcome: [String: Int] = [:]
     for (o, n) in VerdictText.counts(data.verdicts) { byOutcome[o] = n }
     verdicts = Verdicts(total: data.verdicts.count, by_outcome: byOutcome)
-    failed_verdicts = data.verdicts.filter { $0.outcome.lowercased() == "fail" }.map {
-      Failed(
-        territory: $0.territory, period: $0.period, request_class: $0.requestClass, objective: $0.objective,
-        target: $0.target, mean: $0.mean, half_width: $0.halfWidth, worst_window_local: $0.worstWindowLocal,
-        worst_value: $0.worstValue)
-    }
+    failed_verdicts = data.verdicts.filter { $0.outcome.lowercased() == "fail" }.map(VerdictJSON.init)
     let index = RunIndex(data)
     var peaks: [String: PeakP95] = [:]
     for t in index.territories {
@@ -136,11 +159,7 @@ struct Summary: Encodable {
       costs[currency]?.per_30_days = Summary.cents((t.instance + t.database) / t.hours * CostRecord.thirtyDays)
     }
     cost_totals = costs
-    events = data.events.map {
-      Event(
-        territory: $0.territory, kind: $0.kind, subject: $0.subject, label: $0.label, start_s: $0.start,
-        end_s: $0.end, local_start: $0.localStart, local_end: $0.localEnd)
-    }
+    events = data.events.map(Event.init)
   }
 
   static func cents(_ x: Double) -> Double { (x * 100).rounded() / 100 }
@@ -194,5 +213,69 @@ struct ComparisonSummary: Encodable {
       costs[k]!.difference = Summary.cents(costs[k]!.what_if - costs[k]!.baseline)
     }
     cost_difference = costs
+  }
+}
+
+/// The document of `capsim show --format json`.
+struct RunDocument: Encodable {
+  struct Cost: Encodable {
+    var territory, month, currency: String
+    var instance_hours, instance_cost, database_node_hours, database_cost, total: Double
+    @Nullable var span_hours: Double?
+    @Nullable var month_hours: Double?
+    @Nullable var per_30_days: Double?
+    @Nullable var per_calendar_month: Double?
+  }
+
+  struct Point: Encodable {
+    var territory, tier, request_class: String
+    var window_start_s, window_end_s: Double
+    var local_start, period: String
+    @Nullable var demand_multiplier: Double?
+    @Nullable var arrivals: Double?
+    @Nullable var completions: Double?
+    @Nullable var errors_queue_full: Double?
+    @Nullable var errors_timeout: Double?
+    @Nullable var errors_no_connection: Double?
+    @Nullable var errors_node_down: Double?
+    @Nullable var latency_p50_s: Double?
+    @Nullable var latency_p95_s: Double?
+    @Nullable var latency_p99_s: Double?
+    @Nullable var utilization: Double?
+    @Nullable var queue_length: Double?
+    @Nullable var instances: Double?
+    @Nullable var users: Double?
+    @Nullable var replica_lag_s: Double?
+  }
+
+  var run: Summary.Run
+  var verdicts: [VerdictJSON]
+  var costs: [Cost]
+  var targets: [String: Double]
+  var events: [Summary.Event]
+  var series: [Point]
+
+  init(_ data: RunData) {
+    run = Summary.Run(data.run)
+    verdicts = data.verdicts.map(VerdictJSON.init)
+    costs = data.costs.map {
+      Cost(
+        territory: $0.territory, month: $0.month, currency: $0.currency, instance_hours: $0.instanceHours,
+        instance_cost: $0.instanceCost, database_node_hours: $0.databaseNodeHours, database_cost: $0.databaseCost,
+        total: $0.instanceCost + $0.databaseCost, span_hours: $0.spanHours, month_hours: $0.monthHours,
+        per_30_days: $0.per30Days, per_calendar_month: $0.perCalendarMonth)
+    }
+    targets = data.targets
+    events = data.events.map(Summary.Event.init)
+    series = data.series.map { p in
+      Point(
+        territory: p.territory, tier: p.tier, request_class: p.requestClass, window_start_s: p.windowStart,
+        window_end_s: p.windowEnd, local_start: p.localStart, period: p.period, demand_multiplier: p.demandMultiplier,
+        arrivals: p.arrivals, completions: p.completions, errors_queue_full: p.errorsQueueFull,
+        errors_timeout: p.errorsTimeout, errors_no_connection: p.errorsNoConnection, errors_node_down: p.errorsNodeDown,
+        latency_p50_s: p.latencyP50, latency_p95_s: p.latencyP95, latency_p99_s: p.latencyP99,
+        utilization: p.utilization, queue_length: p.queueLength, instances: p.instances, users: p.users,
+        replica_lag_s: p.replicaLag)
+    }
   }
 }

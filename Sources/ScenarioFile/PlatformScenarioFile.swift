@@ -536,7 +536,9 @@ enum PlatformScenarioFile {
         node.error("expected \(expected), found '\(ConfigNode.abbreviated(text))'")
         return nil
       }
-      return percent / 100
+      // Shifted in decimal, so that 99.9% is the double nearest 0.999, as 0.999 is (99.9 / 100
+      // in binary is 0.9990000000000001).
+      return Double("\(text.dropLast())e-2") ?? percent / 100
     }
     guard let value = node.double() else { return nil }
     guard (0...1).contains(value) else {

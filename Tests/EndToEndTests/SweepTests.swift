@@ -31,7 +31,7 @@ import Testing
     var object = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
     var record = try #require(object["run"] as? [String: Any])
     #expect(record["status"] as? String == "complete")
-    for key in ["id", "startedAt", "endedAt", "wallSeconds", "processID", "hostName"] { record[key] = nil }
+    for key in ["id", "started_at", "ended_at", "wall_seconds"] { record[key] = nil }
     object["run"] = record
     return try JSONSerialization.data(withJSONObject: object, options: .sortedKeys)
   }
