@@ -20,13 +20,14 @@ package struct Capsim: ParsableCommand {
         capsim analyze scenarios/jackson-tandem.yaml
         capsim run scenarios/platform-christmas-2026.yaml --fail-on-slo
         capsim sweep scenarios/platform-normal-week.yaml --vary territories.DE.app.instances=2..4
+        capsim plan scenarios/platform-oktoberfest-2026.yaml --territory DE --report reports/oktoberfest-plan
         capsim runs
         capsim report latest
         capsim bench
       """ + "\n\n" + ExitStatus.summary,
     version: capsimVersion,
     subcommands: [
-      Run.self, Plan.self, Sweep.self, Merge.self, Runs.self, Sweeps.self, Show.self, Diff.self, ReportCommand.self,
+      Run.self, Plan.self, Sweep.self, Merge.self, Runs.self, Sweeps.self, Plans.self, Show.self, Diff.self, ReportCommand.self,
       Validate.self, Schema.self, Analyze.self, K6.self, AutoscalerCommand.self, Bench.self,
     ]
   )
