@@ -82,25 +82,44 @@ extension Report {
     return "\(what) \(VerdictText.measured(v)) \(target)"
   }
 
-  static func planAnswer(_ p: PlanPeriodRecord) -> String {
-    guard let n = p.instances, let cost = p.instanceCost else { return "none up to \(p.cap)" }
-    return "\(n) · \(Format.money(cost, p.currency))"
+  /// The same, kept whole where a cell wraps: between the objective, the value, the interval
+  /// and the target, never inside one.
+  static func planVerdictHTML(_ v: VerdictRecord) -> String {
+    let text = planVerdict(v)
+    let what = v.objective + (v.requestClass == "all" ? "" : " (\(v.requestClass))")
+    var rest = String(text.dropFirst(what.count + 1))
+    var parts = [HTML.name(what)]
+    // "309 ms ± 1.97 ms < 330 ms": split before the "±" and before the comparison.
+    for mark in [" ± ", " < ", " > ", " ≥ "] {
+      guard let r = rest.range(of: mark) else { continue }
+      parts.append(HTML.name(String(rest[..<r.lowerBound])))
+      rest = String(mark.dropFirst()) + rest[r.upperBound...]
+    }
+    parts.append(HTML.name(rest))
+    return parts.joined(separator: " ")
+  }
+
+  /// A period's status at a count as a badge: meets (green), marginal, fails (red).
+  static func planBadge(_ status: String) -> String {
+    let style = ["meets": "pass", "marginal": "marginal", "fails": "fail"][status] ?? "info"
+    return "<span class=\"badge \(style)\">\(HTML.escape(status))</span>"
   }
 
   static func planAnswers(_ data: PlanData) -> String {
     let rows = data.periods.map { p -> [String] in
       [
-        HTML.name(p.territory), HTML.name(p.period),
-        HTML.name(Format.short(p.peakRate) + " /s") + " " + HTML.name(LocalTime.readable(p.peakLocal)),
-        p.instances == nil ? HTML.outcomeBadge("fail") + " " + HTML.escape(planAnswer(p)) : HTML.measured(planAnswer(p)),
-        p.binding.map { HTML.escape(planVerdict($0)) } ?? "–", p.bindingTier.map(HTML.name) ?? "–",
-        HTML.name(Format.money(p.databaseCost, p.currency)),
+        HTML.name(p.territory), HTML.name(p.period), p.instances.map { "<strong>\($0)</strong>" } ?? HTML.name("none ≤ \(p.cap)"),
+        p.instanceCost.map { HTML.escape(Format.money($0, p.currency)) } ?? "–",
+        p.binding.map(planVerdictHTML) ?? "–", p.bindingTier.map(HTML.name) ?? "–",
+        HTML.escape(Format.money(p.databaseCost, p.currency)),
       ]
     }
     return "<section>\n<h2 id=\"answers\">Answers</h2>\n"
+      + "<p class=\"muted\">Costs are per 30 days; the database nodes cost the same at any instance count. Each "
+      + "period below has its peak demand, why not one fewer and what one more buys.</p>\n"
       + HTML.table(
-        ["territory", "period", "peak demand", "instances · per 30 days", "binding objective", "tier", "database nodes per 30 days"],
-        rows, numeric: [3, 6], rowClasses: data.periods.map { $0.instances == nil ? "fail" : nil })
+        ["territory", "period", "instances", "instances cost", "binding objective", "tier", "database nodes"],
+        rows, numeric: [2, 3, 6], rowClasses: data.periods.map { $0.instances == nil ? "fail" : nil })
       + "</section>\n"
   }
 
@@ -138,7 +157,7 @@ extension Report {
       if let u = p.appUtilization { answer += " (app CPU \(Format.percent(u)) at the busiest window)" }
       facts.append(("answer", "<strong>\(HTML.escape(answer))</strong>"))
     } else {
-      facts.append(("answer", HTML.outcomeBadge("fail") + " " + HTML.escape("no count up to \(p.cap) meets every objective")))
+      facts.append(("answer", planBadge("fails") + " " + HTML.escape("no count up to \(p.cap) meets every objective")))
     }
     facts.append(("peak demand", HTML.escape("\(Format.short(p.peakRate)) requests/s at \(LocalTime.readable(p.peakLocal))")))
     facts.append(
@@ -168,7 +187,7 @@ extension Report {
         return HTML.name("\(t) \(n)") + (simulated ? "" : " <span class=\"muted\">(known)</span>")
       }
       let statuses = c.statuses.map { s in
-        HTML.name("\(s.territory) \(s.period)") + " " + HTML.outcomeBadge(s.status == "meets" ? "pass" : s.status == "fails" ? "fail" : s.status)
+        HTML.name("\(s.territory) \(s.period)") + " " + planBadge(s.status)
       }
       return [
         String(c.candidate + 1), counts.joined(separator: ", "), String(c.replications),
@@ -177,8 +196,8 @@ extension Report {
     }
     var out = "<section>\n<h2 id=\"candidates\">Candidates</h2>\n"
     out += "<p class=\"muted\">In the order simulated, each with the same seed. A territory marked known was not "
-    out += "simulated again: its answer was settled. A period meets (pass) when every verdict passes, is marginal when "
-    out += "an interval reaches past its target after the most replications, and fails when a mean misses.</p>\n"
+    out += "simulated again: its answer was settled. A period meets when every verdict passes, is marginal when "
+    out += "an interval still reaches past its target after the most replications, and fails when a mean misses.</p>\n"
     out += HTML.table(["#", "instances", "replications", "requests", "wall time", "periods"], rows, numeric: [0, 2, 3, 4])
     return out + "</section>\n"
   }

@@ -75,7 +75,7 @@ struct SVGPlanChart {
     let bound = px(Double(p.stableInstances) - 0.5)
     if bound > left {
       out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(bound - left))\" height=\"\(n(plotHeight))\" fill=\"#eef0f4\"/>"
-      if bound - left > 70 {
+      if bound - left > SVG.textWidth("ruled out by theory", fontSize: 10.5) + 12 {
         out += "<text class=\"note\" x=\"\(n(left + 6))\" y=\"\(n(top + 14))\">ruled out by theory</text>"
       }
     }
@@ -101,7 +101,8 @@ struct SVGPlanChart {
     if range.contains(p.cap) {
       let x = px(Double(p.cap) + 0.5)
       out += "<line x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" y2=\"\(n(baseY))\" stroke=\"\(SweepColors.boundary)\" stroke-width=\"1.6\"/>"
-      out += "<text class=\"note\" x=\"\(n(x - 4))\" y=\"\(n(top + 14))\" text-anchor=\"end\">cap \(p.cap)</text>"
+      // At the foot of the line: the points sit high near the cap, where the cost is.
+      out += "<text class=\"note\" x=\"\(n(x - 4))\" y=\"\(n(baseY - 6))\" text-anchor=\"end\">cap \(p.cap)</text>"
     }
     // The cost of every count, tried or not: the line the points sit on.
     if price > 0 {
