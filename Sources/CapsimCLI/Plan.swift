@@ -99,7 +99,7 @@ struct Plan: ParsableCommand {
       throw ValidationError("'\(scenario)' is not a platform scenario (one with demand: per territory); plan sizes app pools of the platform")
     }
     var (s, warnings) = try loadPlatformScenario(scenario, settings: settings)
-    printWarnings(warnings)
+    if !quiet { printWarnings(warnings) }
     if let seed { s.seed = seed }
     let names = s.platform.territories.map(\.name)
     var planned: [Int] = []
