@@ -14,9 +14,11 @@ extension PlanData {
     func local(_ t: Int, _ time: Double) -> String { s.demand[t].calendar?.isoLabel(at: time) ?? "+\(Int(time))s" }
     func verdict(_ v: Verdict, _ t: Int) -> VerdictRecord {
       VerdictRecord(
-        territory: v.territory, period: v.period, requestClass: v.requestClass ?? "all", objective: v.objective.rawValue,
+        territory: v.territory, period: v.period, requestClass: v.requestClass ?? "all",
+        objective: v.objective.rawValue,
         target: v.target, higherIsBetter: v.objective.higherIsBetter, mean: v.measured.mean,
-        halfWidth: v.measured.halfWidth, outcome: v.outcome.rawValue, worstWindowLocal: v.worstWindow.map { local(t, $0) },
+        halfWidth: v.measured.halfWidth, outcome: v.outcome.rawValue,
+        worstWindowLocal: v.worstWindow.map { local(t, $0) },
         worstValue: v.worstValue, note: v.note)
     }
     let periods = plan.periods.map { p -> PlanPeriodRecord in
@@ -66,7 +68,8 @@ extension PlanData {
       let judged = plan.periods.filter { c.simulated.contains($0.territory) }
       return PlanCandidateRecord(
         candidate: i,
-        instances: Dictionary(uniqueKeysWithValues: plan.settings.territories.map { (territoryName($0), c.instances[$0]) }),
+        instances: Dictionary(
+          uniqueKeysWithValues: plan.settings.territories.map { (territoryName($0), c.instances[$0]) }),
         simulated: c.simulated.map(territoryName), replications: c.replications, requests: c.requests,
         wallSeconds: c.wallSeconds,
         statuses: judged.map { p in

@@ -41,9 +41,11 @@ struct PlanReport {
   }
 
   func table() -> String {
-    var out = "Capacity plan: \(plan.scenarioName), \(plan.replications) replications a candidate (up to \(plan.maxReplications)), seed \(plan.seed)\n\n"
+    var out =
+      "Capacity plan: \(plan.scenarioName), \(plan.replications) replications a candidate (up to \(plan.maxReplications)), seed \(plan.seed)\n\n"
     var table = TextTable(columns: [
-      "territory", "period", "peak demand", "bound", "instances", "app CPU", "instances / 30 days", "binding objective", "tier",
+      "territory", "period", "peak demand", "bound", "instances", "app CPU", "instances / 30 days", "binding objective",
+      "tier",
     ])
     for p in data.periods {
       table.add([
@@ -63,14 +65,18 @@ struct PlanReport {
       }
       guard let n = p.instances else {
         out += "\(head): no count up to \(p.cap) (\(p.capReason)) meets every objective"
-        if let at = p.fewerInstances, let v = p.fewer.first { out += "; at \(at): \(Self.describe(v))" + worst(v, "worst ") }
+        if let at = p.fewerInstances, let v = p.fewer.first {
+          out += "; at \(at): \(Self.describe(v))" + worst(v, "worst ")
+        }
         if let reason = p.fewerReason { out += "; \(reason)" }
         out += "\n"
         continue
       }
       if p.fewerInstances != nil {
         let reasons = p.fewer.prefix(3).map { Self.describe($0) + worst($0, "worst window ") }
-        out += "\(head) at \(n - 1): " + (reasons.isEmpty ? "no verdict missed (noise)" : reasons.joined(separator: "; ")) + "\n"
+        out +=
+          "\(head) at \(n - 1): " + (reasons.isEmpty ? "no verdict missed (noise)" : reasons.joined(separator: "; "))
+          + "\n"
       } else if let reason = p.fewerReason {
         out += (n == 1 ? "\(head): " : "\(head) at \(n - 1): ") + reason + "\n"
       }
@@ -79,7 +85,8 @@ struct PlanReport {
     out += "\nWhat one more buys\n"
     for p in data.periods {
       guard let n = p.instances, let now = p.p95, let then = p.moreP95, let cost = p.moreCost else { continue }
-      out += "\(head(p)) at \(n + 1): p95 \(Format.duration(now)) -> \(Format.duration(then)), +\(Format.count(cost)) \(p.currency) / 30 days\n"
+      out +=
+        "\(head(p)) at \(n + 1): p95 \(Format.duration(now)) -> \(Format.duration(then)), +\(Format.count(cost)) \(p.currency) / 30 days\n"
     }
 
     out += "\nCost per 30 days at the plan (instances at each period's count, database nodes apart)\n"
@@ -96,8 +103,10 @@ struct PlanReport {
     let requests = data.candidates.reduce(0) { $0 + $1.requests }
     let replications = data.candidates.reduce(0) { $0 + $1.replications }
     let spared = plan.sparedByTheory ?? 0
-    out += "\n\(data.candidates.count) candidates simulated (\(replications) replications, \(Format.count(Double(requests))) requests) in \(Format.duration(plan.wallSeconds ?? .nan)); "
-    out += "theory ruled out \(spared) instance count\(spared == 1 ? "" : "s") below the stable bound without simulating them.\n"
+    out +=
+      "\n\(data.candidates.count) candidates simulated (\(replications) replications, \(Format.count(Double(requests))) requests) in \(Format.duration(plan.wallSeconds ?? .nan)); "
+    out +=
+      "theory ruled out \(spared) instance count\(spared == 1 ? "" : "s") below the stable bound without simulating them.\n"
     return out
   }
 
@@ -187,16 +196,20 @@ struct PlanReport {
         territory: p.territory, period: p.period, peak_rate_per_s: p.peakRate, peak_local: Self.readable(p.peakLocal),
         stable_instances: p.stableInstances, theory_start: p.theoryStart, instances: p.instances, cap: p.cap,
         cap_reason: p.capReason, currency: p.currency, instance_cost_per_30_days: p.instanceCost,
-        database_cost_per_30_days: p.databaseCost, app_utilization: p.appUtilization, binding: p.binding.map(VerdictJSON.init),
+        database_cost_per_30_days: p.databaseCost, app_utilization: p.appUtilization,
+        binding: p.binding.map(VerdictJSON.init),
         binding_tier: p.bindingTier, fewer_instances: p.fewerInstances, fewer: p.fewer.map(VerdictJSON.init),
         fewer_reason: p.fewerReason, p95_s: p.p95, more_p95_s: p.moreP95, more_cost_per_30_days: p.moreCost,
-        tried: p.tried.map { Tried(instances: $0.instances, status: $0.status, instance_cost_per_30_days: $0.instanceCost) })
+        tried: p.tried.map {
+          Tried(instances: $0.instances, status: $0.status, instance_cost_per_30_days: $0.instanceCost)
+        })
     }
     let candidates = data.candidates.map { c in
       CandidateJSON(
         instances: c.instances, simulated: c.simulated, replications: c.replications, requests: c.requests,
         wall_seconds: c.wallSeconds,
-        status: Dictionary(c.statuses.map { ("\($0.territory)/\($0.period)", $0.status) }, uniquingKeysWith: { a, _ in a }))
+        status: Dictionary(
+          c.statuses.map { ("\($0.territory)/\($0.period)", $0.status) }, uniquingKeysWith: { a, _ in a }))
     }
     return Document(
       plan_id: plan.id, scenario: plan.scenarioName, seed: plan.seed, replications: plan.replications,

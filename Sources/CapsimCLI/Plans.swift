@@ -49,7 +49,8 @@ struct Plans: ParsableCommand {
     let id = data.plan.id ?? 0
     if data.plan.status != .complete && (format == .json || report != nil) {
       throw fail(
-        "plan \(id) is \(data.plan.status.rawValue), not complete: it has no answer to show", status: ExitStatus.noSuchRun)
+        "plan \(id) is \(data.plan.status.rawValue), not complete: it has no answer to show",
+        status: ExitStatus.noSuchRun)
     }
     switch format {
     case .json: print(try PlanReport(data: data).json())
@@ -71,8 +72,10 @@ struct Plans: ParsableCommand {
       let p = summary.plan
       table.add([
         String(p.id!), Runs.timestamp(p.startedAt), p.status.rawValue, p.scenarioName,
-        p.territories.joined(separator: ", "), p.status == .complete ? "\(summary.answered) of \(summary.periods)" : "-",
-        String(summary.candidates), Format.count(Double(summary.requests)), p.wallSeconds.map { Format.duration($0) } ?? "-",
+        p.territories.joined(separator: ", "),
+        p.status == .complete ? "\(summary.answered) of \(summary.periods)" : "-",
+        String(summary.candidates), Format.count(Double(summary.requests)),
+        p.wallSeconds.map { Format.duration($0) } ?? "-",
       ])
     }
     print(table.render())
@@ -81,8 +84,10 @@ struct Plans: ParsableCommand {
   /// What was planned, then the plan as `capsim plan` printed it.
   static func describe(_ data: PlanData) -> String {
     let p = data.plan
-    var out = "plan \(p.id ?? 0): \(p.scenarioName), territories \(p.territories.joined(separator: ", ")), \(p.status.rawValue)\n"
-    out += "scenario \(p.scenarioPath) sha256 \(p.scenarioHash.prefix(12)), topology \(p.topologyPath) sha256 \(p.topologyHash.prefix(12))\n"
+    var out =
+      "plan \(p.id ?? 0): \(p.scenarioName), territories \(p.territories.joined(separator: ", ")), \(p.status.rawValue)\n"
+    out +=
+      "scenario \(p.scenarioPath) sha256 \(p.scenarioHash.prefix(12)), topology \(p.topologyPath) sha256 \(p.topologyHash.prefix(12))\n"
     out += "capsim \(p.capsimVersion), max instances \(p.maxInstances), started \(Runs.timestamp(p.startedAt))"
     out += (p.endedAt.map { ", ended \(Runs.timestamp($0))" } ?? "") + "\n"
     if !p.settings.isEmpty { out += "--set " + p.settings.joined(separator: " --set ") + "\n" }
@@ -111,7 +116,8 @@ struct Plans: ParsableCommand {
     do {
       try Report.writePlan(data, to: folder)
     } catch {
-      throw fail("cannot write the plan report into \(folder): \(error.localizedDescription)", status: ExitStatus.failure)
+      throw fail(
+        "cannot write the plan report into \(folder): \(error.localizedDescription)", status: ExitStatus.failure)
     }
     if !quiet { printToStandardError("wrote \(folder)/index.html, report.md") }
   }

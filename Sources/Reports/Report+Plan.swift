@@ -20,7 +20,8 @@ extension Report {
     var body = "<style>.plan-block { display: flex; flex-wrap: wrap; gap: 4px 28px; align-items: flex-start; }"
     body += " .plan-block figure.chart { flex: 0 1 560px; max-width: 100%; margin: 8px 0 14px; }"
     body += " .plan-block dl.meta { flex: 1 1 300px; margin-top: 12px; }"
-    body += " svg text.answer-label { font-weight: 600; font-size: 11.5px; fill: #1d2330; paint-order: stroke; stroke: #fff; stroke-width: 3px; }"
+    body +=
+      " svg text.answer-label { font-weight: 600; font-size: 11.5px; fill: #1d2330; paint-order: stroke; stroke: #fff; stroke-width: 3px; }"
     body += "</style>\n"
     body += planHeader(data, title: title)
     body += "<nav><a href=\"#answers\">Answers</a>"
@@ -30,7 +31,8 @@ extension Report {
     body += "<a href=\"#candidates\">Candidates</a></nav>\n"
     body += planAnswers(data)
     for (i, p) in data.periods.enumerated() {
-      body += "<section>\n<h2 id=\"period-\(i)\">Territory \(HTML.escape(p.territory)) · \(HTML.escape(p.period))</h2>\n"
+      body +=
+        "<section>\n<h2 id=\"period-\(i)\">Territory \(HTML.escape(p.territory)) · \(HTML.escape(p.period))</h2>\n"
       body += planPeriod(p)
       body += "</section>\n"
     }
@@ -49,21 +51,29 @@ extension Report {
     if p.status != .complete { facts.append(p.status.rawValue) }
     var out = "<header>\n<h1>\(HTML.escape(title))</h1>\n<p class=\"lead\">"
     out += facts.map(HTML.escape).joined(separator: " · ") + "</p>\n<dl class=\"meta\">\n"
-    out += "<dt>scenario</dt><dd><code>\(HTML.escape(p.scenarioPath))</code> (SHA-256 \(HTML.escape(String(p.scenarioHash.prefix(12)))))</dd>\n"
-    out += "<dt>topology</dt><dd><code>\(HTML.escape(p.topologyPath))</code> (SHA-256 \(HTML.escape(String(p.topologyHash.prefix(12)))))</dd>\n"
+    out +=
+      "<dt>scenario</dt><dd><code>\(HTML.escape(p.scenarioPath))</code> (SHA-256 \(HTML.escape(String(p.scenarioHash.prefix(12)))))</dd>\n"
+    out +=
+      "<dt>topology</dt><dd><code>\(HTML.escape(p.topologyPath))</code> (SHA-256 \(HTML.escape(String(p.topologyHash.prefix(12)))))</dd>\n"
     if !p.settings.isEmpty {
-      out += "<dt>what-if</dt><dd>" + p.settings.map { "<code>--set \(HTML.escape($0))</code>" }.joined(separator: " ") + "</dd>\n"
+      out +=
+        "<dt>what-if</dt><dd>" + p.settings.map { "<code>--set \(HTML.escape($0))</code>" }.joined(separator: " ")
+        + "</dd>\n"
     }
     let requests = data.candidates.reduce(0) { $0 + $1.requests }
     var searched = "\(data.candidates.count) candidate\(data.candidates.count == 1 ? "" : "s") simulated, "
     searched += "\(Format.grouped(Double(requests))) requests"
     if let wall = p.wallSeconds { searched += ", in \(Format.duration(wall))" }
-    if let spared = p.sparedByTheory { searched += "; theory ruled out \(spared) count\(spared == 1 ? "" : "s") without simulating" }
+    if let spared = p.sparedByTheory {
+      searched += "; theory ruled out \(spared) count\(spared == 1 ? "" : "s") without simulating"
+    }
     out += "<dt>search</dt><dd>\(HTML.escape(searched))</dd>\n"
-    out += "<dt>started</dt><dd>\(HTML.escape(Format.instant(p.startedAt))), capsim \(HTML.escape(p.capsimVersion))</dd>\n"
+    out +=
+      "<dt>started</dt><dd>\(HTML.escape(Format.instant(p.startedAt))), capsim \(HTML.escape(p.capsimVersion))</dd>\n"
     if let m = p.message { out += "<dt>note</dt><dd>\(HTML.escape(m))</dd>\n" }
     out += "</dl>\n<p class=\"muted\">For each territory and period: the fewest app instances whose verdicts all pass "
-    out += "(every objective met at the worse end of its 95% interval). Costs are per 30 days (720 h) in the territory's "
+    out +=
+      "(every objective met at the worse end of its 95% interval). Costs are per 30 days (720 h) in the territory's "
     out += "currency; database nodes are shown apart, since the plan does not change them.</p>\n</header>\n"
     return out
   }
@@ -108,7 +118,8 @@ extension Report {
   static func planAnswers(_ data: PlanData) -> String {
     let rows = data.periods.map { p -> [String] in
       [
-        HTML.name(p.territory), HTML.name(p.period), p.instances.map { "<strong>\($0)</strong>" } ?? HTML.name("none ≤ \(p.cap)"),
+        HTML.name(p.territory), HTML.name(p.period),
+        p.instances.map { "<strong>\($0)</strong>" } ?? HTML.name("none ≤ \(p.cap)"),
         p.instanceCost.map { HTML.escape(Format.money($0, p.currency)) } ?? "–",
         p.binding.map(planVerdictHTML) ?? "–", p.bindingTier.map(HTML.name) ?? "–",
         HTML.escape(Format.money(p.databaseCost, p.currency)),
@@ -127,7 +138,9 @@ extension Report {
   static func planFewer(_ p: PlanPeriodRecord) -> String {
     var parts: [String] = []
     if let at = p.fewerInstances {
-      let missed = p.fewer.map { v in planVerdict(v) + (v.worstWindowLocal.map { ", worst window \(LocalTime.readable($0))" } ?? "") }
+      let missed = p.fewer.map { v in
+        planVerdict(v) + (v.worstWindowLocal.map { ", worst window \(LocalTime.readable($0))" } ?? "")
+      }
       parts.append("at \(at): " + (missed.isEmpty ? "no verdict missed (noise)" : missed.joined(separator: "; ")))
     }
     if let reason = p.fewerReason { parts.append(reason) }
@@ -137,7 +150,9 @@ extension Report {
   static func planMore(_ p: PlanPeriodRecord) -> String? {
     guard let n = p.instances else { return nil }
     var out = "at \(n + 1):"
-    if let now = p.p95, let then = p.moreP95 { out += " p95 \(Format.milliseconds(now)) → \(Format.milliseconds(then))," }
+    if let now = p.p95, let then = p.moreP95 {
+      out += " p95 \(Format.milliseconds(now)) → \(Format.milliseconds(then)),"
+    }
     guard let cost = p.moreCost else { return n >= p.cap ? "nothing: \(n) is the cap" : nil }
     return out + " +\(Format.money(cost, p.currency)) per 30 days"
   }
@@ -153,26 +168,36 @@ extension Report {
     }
     var facts: [(String, String)] = []
     if let n = p.instances {
-      var answer = "\(n) instance\(n == 1 ? "" : "s"), \(p.instanceCost.map { Format.money($0, p.currency) } ?? "–") per 30 days"
+      var answer =
+        "\(n) instance\(n == 1 ? "" : "s"), \(p.instanceCost.map { Format.money($0, p.currency) } ?? "–") per 30 days"
       if let u = p.appUtilization { answer += " (app CPU \(Format.percent(u)) at the busiest window)" }
       facts.append(("answer", "<strong>\(HTML.escape(answer))</strong>"))
     } else {
       facts.append(("answer", planBadge("fails") + " " + HTML.escape("no count up to \(p.cap) meets every objective")))
     }
-    facts.append(("peak demand", HTML.escape("\(Format.short(p.peakRate)) requests/s at \(LocalTime.readable(p.peakLocal))")))
     facts.append(
-      ("theory",
-        HTML.escape("stable from \(p.stableInstances) (app CPU below 100 % at the peak); the search started at \(p.theoryStart)")))
+      ("peak demand", HTML.escape("\(Format.short(p.peakRate)) requests/s at \(LocalTime.readable(p.peakLocal))")))
+    facts.append(
+      (
+        "theory",
+        HTML.escape(
+          "stable from \(p.stableInstances) (app CPU below 100 % at the peak); the search started at \(p.theoryStart)")
+      ))
     facts.append(("cap", HTML.escape("\(p.cap): \(p.capReason)")))
     if let b = p.binding {
       facts.append(("binding", HTML.escape(planVerdict(b)) + (p.bindingTier.map { ", tier " + HTML.name($0) } ?? "")))
     }
     facts.append((p.instances == nil ? "at the cap" : "why not one fewer", HTML.escape(planFewer(p))))
     if let more = planMore(p) { facts.append(("one more buys", HTML.escape(more))) }
-    facts.append(("database nodes", HTML.escape("\(Format.money(p.databaseCost, p.currency)) per 30 days, apart: the plan does not change them")))
+    facts.append(
+      (
+        "database nodes",
+        HTML.escape("\(Format.money(p.databaseCost, p.currency)) per 30 days, apart: the plan does not change them")
+      ))
     let tried = p.tried.map { "\($0.instances) \($0.status)" }.joined(separator: ", ")
     facts.append(("tried", tried.isEmpty ? "–" : HTML.escape(tried)))
-    out += "<dl class=\"meta\">\n" + facts.map { "<dt>\(HTML.escape($0.0))</dt><dd>\($0.1)</dd>\n" }.joined() + "</dl>\n"
+    out +=
+      "<dl class=\"meta\">\n" + facts.map { "<dt>\(HTML.escape($0.0))</dt><dd>\($0.1)</dd>\n" }.joined() + "</dl>\n"
     return out + "</div>\n"
   }
 
@@ -198,7 +223,8 @@ extension Report {
     out += "<p class=\"muted\">In the order simulated, each with the same seed. A territory marked known was not "
     out += "simulated again: its answer was settled. A period meets when every verdict passes, is marginal when "
     out += "an interval still reaches past its target after the most replications, and fails when a mean misses.</p>\n"
-    out += HTML.table(["#", "instances", "replications", "requests", "wall time", "periods"], rows, numeric: [0, 2, 3, 4])
+    out += HTML.table(
+      ["#", "instances", "replications", "requests", "wall time", "periods"], rows, numeric: [0, 2, 3, 4])
     return out + "</section>\n"
   }
 
@@ -213,11 +239,16 @@ extension Report {
     ]
     if let id = p.id { facts.insert("plan #\(id)", at: 0) }
     out += facts.joined(separator: " · ") + "\n\n"
-    if !p.settings.isEmpty { out += "What-if settings: " + p.settings.map(Markdown.escape).joined(separator: ", ") + "\n\n" }
+    if !p.settings.isEmpty {
+      out += "What-if settings: " + p.settings.map(Markdown.escape).joined(separator: ", ") + "\n\n"
+    }
     if let m = p.message { out += "**Message:** " + Markdown.escape(m) + "\n\n" }
     out += "## Answers\n\n"
     out += Markdown.table(
-      ["Territory", "Period", "Peak demand", "Instances", "Per 30 days", "Binding objective", "Tier", "Database nodes per 30 days"],
+      [
+        "Territory", "Period", "Peak demand", "Instances", "Per 30 days", "Binding objective", "Tier",
+        "Database nodes per 30 days",
+      ],
       data.periods.map { r in
         [
           Markdown.escape(r.territory), Markdown.escape(r.period),
@@ -240,7 +271,9 @@ extension Report {
     out += "\n\(data.candidates.count) candidate\(data.candidates.count == 1 ? "" : "s") simulated, "
     out += "\(Format.grouped(Double(requests))) requests"
     if let wall = p.wallSeconds { out += ", in \(Format.duration(wall))" }
-    if let spared = p.sparedByTheory { out += "; theory ruled out \(spared) count\(spared == 1 ? "" : "s") without simulating" }
+    if let spared = p.sparedByTheory {
+      out += "; theory ruled out \(spared) count\(spared == 1 ? "" : "s") without simulating"
+    }
     return out + ".\n"
   }
 }

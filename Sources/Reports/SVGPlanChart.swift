@@ -42,7 +42,9 @@ struct SVGPlanChart {
   /// Cost per instance per 30 days, from the counts tried (all on one line).
   var pricePerInstance: Double? {
     if let n = period.instances, n > 0, let c = period.instanceCost { return c / Double(n) }
-    return period.tried.first { $0.instances > 0 && $0.instanceCost.isFinite }.map { $0.instanceCost / Double($0.instances) }
+    return period.tried.first { $0.instances > 0 && $0.instanceCost.isFinite }.map {
+      $0.instanceCost / Double($0.instances)
+    }
   }
 
   func svg() -> String {
@@ -74,7 +76,8 @@ struct SVGPlanChart {
     // Ruled out by theory: left of the stable bound.
     let bound = px(Double(p.stableInstances) - 0.5)
     if bound > left {
-      out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(bound - left))\" height=\"\(n(plotHeight))\" fill=\"#eef0f4\"/>"
+      out +=
+        "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(bound - left))\" height=\"\(n(plotHeight))\" fill=\"#eef0f4\"/>"
       if bound - left > SVG.textWidth("ruled out by theory", fontSize: 10.5) + 12 {
         out += "<text class=\"note\" x=\"\(n(left + 6))\" y=\"\(n(top + 14))\">ruled out by theory</text>"
       }
@@ -86,21 +89,27 @@ struct SVGPlanChart {
     }
     let every = max(1, Int((span + 1) * 26 / plotWidth) + 1)
     for i in range {
-      out += "<line class=\"axis\" x1=\"\(n(px(Double(i))))\" y1=\"\(n(baseY))\" x2=\"\(n(px(Double(i))))\" y2=\"\(n(baseY + 5))\"/>"
+      out +=
+        "<line class=\"axis\" x1=\"\(n(px(Double(i))))\" y1=\"\(n(baseY))\" x2=\"\(n(px(Double(i))))\" y2=\"\(n(baseY + 5))\"/>"
       if (i - range.lowerBound) % every == 0 || i == p.instances {
         out += "<text x=\"\(n(px(Double(i))))\" y=\"\(n(baseY + 17))\" text-anchor=\"middle\">\(i)</text>"
       }
     }
-    out += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(baseY))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(baseY))\"/>"
+    out +=
+      "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(baseY))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(baseY))\"/>"
     out += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(baseY))\"/>"
-    out += "<text class=\"axis-title\" x=\"\(n(left + plotWidth / 2))\" y=\"\(n(baseY + 38))\" text-anchor=\"middle\">app instances</text>"
-    out += "<text class=\"axis-title\" transform=\"translate(14 \(n(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">"
+    out +=
+      "<text class=\"axis-title\" x=\"\(n(left + plotWidth / 2))\" y=\"\(n(baseY + 38))\" text-anchor=\"middle\">app instances</text>"
+    out +=
+      "<text class=\"axis-title\" transform=\"translate(14 \(n(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">"
     out += "\(HTML.escape(p.currency)) per 30 days</text>"
     // The stable bound, and the cap when it is in view.
-    out += "<line x1=\"\(n(bound))\" y1=\"\(n(top))\" x2=\"\(n(bound))\" y2=\"\(n(baseY))\" stroke=\"\(SVG.targetColor)\" stroke-width=\"1.6\" stroke-dasharray=\"7 4\"/>"
+    out +=
+      "<line x1=\"\(n(bound))\" y1=\"\(n(top))\" x2=\"\(n(bound))\" y2=\"\(n(baseY))\" stroke=\"\(SVG.targetColor)\" stroke-width=\"1.6\" stroke-dasharray=\"7 4\"/>"
     if range.contains(p.cap) {
       let x = px(Double(p.cap) + 0.5)
-      out += "<line x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" y2=\"\(n(baseY))\" stroke=\"\(SweepColors.boundary)\" stroke-width=\"1.6\"/>"
+      out +=
+        "<line x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" y2=\"\(n(baseY))\" stroke=\"\(SweepColors.boundary)\" stroke-width=\"1.6\"/>"
       // At the foot of the line: the points sit high near the cap, where the cost is.
       out += "<text class=\"note\" x=\"\(n(x - 4))\" y=\"\(n(baseY - 6))\" text-anchor=\"end\">cap \(p.cap)</text>"
     }
@@ -114,12 +123,14 @@ struct SVGPlanChart {
     for t in p.tried where range.contains(t.instances) {
       let (x, y) = (px(Double(t.instances)), py(t.instanceCost))
       let tip = "\(t.instances) instances: \(Format.money(t.instanceCost, p.currency)) per 30 days, \(t.status)"
-      out += "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"5\" fill=\"\(Self.color(t.status))\" stroke=\"#fff\" stroke-width=\"1\">"
+      out +=
+        "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"5\" fill=\"\(Self.color(t.status))\" stroke=\"#fff\" stroke-width=\"1\">"
       out += "<title>\(HTML.escape(tip))</title></circle>"
     }
     if let chosen = p.instances, let cost = p.instanceCost, range.contains(chosen) {
       let (x, y) = (px(Double(chosen)), py(cost))
-      out += "<circle class=\"answer\" cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"9\" fill=\"none\" stroke=\"\(SweepColors.boundary)\" stroke-width=\"2\"/>"
+      out +=
+        "<circle class=\"answer\" cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"9\" fill=\"none\" stroke=\"\(SweepColors.boundary)\" stroke-width=\"2\"/>"
       let label = "answer: \(chosen) · \(Format.money(cost, p.currency))"
       // Left of the point when it would run off the right edge.
       let fits = x + 14 + SVG.textWidth(label, fontSize: 11.5) < left + plotWidth

@@ -61,7 +61,8 @@ extension ResultsStore {
   /// has ended already is left as it is.
   package func endPlan(_ id: Int64, status: RunStatus, message: String?) throws {
     precondition(
-      status == .failed || status == .interrupted, "endPlan(_:status:message:) takes failed or interrupted, not \(status)")
+      status == .failed || status == .interrupted,
+      "endPlan(_:status:message:) takes failed or interrupted, not \(status)")
     try pool.write { db in
       try db.execute(
         sql: "UPDATE plan SET status = ?, message = ?, ended_at = ? WHERE id = ? AND status = 'running'",
@@ -107,11 +108,13 @@ extension ResultsStore {
             instances: try t.decode(forColumn: "instances"), status: try t.decode(forColumn: "status"),
             instanceCost: try t.decode(Double?.self, forColumn: "instance_cost") ?? .nan))
       }
-      let periods = try Row.fetchAll(db, sql: "SELECT * FROM plan_period WHERE plan_id = ? ORDER BY id", arguments: [id])
-        .map { r in
-          let key = Self.periodKey(r["territory"], r["period"])
-          return try Self.planPeriod(r, verdicts: verdicts[key] ?? [], tried: tried[key] ?? [])
-        }
+      let periods = try Row.fetchAll(
+        db, sql: "SELECT * FROM plan_period WHERE plan_id = ? ORDER BY id", arguments: [id]
+      )
+      .map { r in
+        let key = Self.periodKey(r["territory"], r["period"])
+        return try Self.planPeriod(r, verdicts: verdicts[key] ?? [], tried: tried[key] ?? [])
+      }
       let candidates = try Row.fetchAll(
         db, sql: "SELECT * FROM plan_candidate WHERE plan_id = ? ORDER BY candidate", arguments: [id]
       ).map(Self.planCandidate)
@@ -126,8 +129,9 @@ extension ResultsStore {
     }
   }
 
-  /// Marks `interrupted` the plans whose process on this host is gone, as for runs. A store
-  /// opened at a schema from before plans has nothing to mark.
+  /// Marks `interrupted` the plans whose process on this host is gone, as for runs.
+  ///
+  /// A store opened at a schema from before plans has nothing to mark.
   static func markPlansOfDeadProcessesInterrupted(_ pool: DatabasePool) throws {
     let hostName = currentHostName
     let running = try pool.read { db -> [Row] in
@@ -283,7 +287,9 @@ extension ResultsStore {
     return String(decoding: try encoder.encode(value), as: UTF8.self)
   }
 
-  private static func planDecode<T: Decodable>(_ type: T.Type, _ text: String?, table: String, column: String) throws -> T {
+  private static func planDecode<T: Decodable>(_ type: T.Type, _ text: String?, table: String, column: String) throws
+    -> T
+  {
     guard let text, let value = try? JSONDecoder().decode(type, from: Data(text.utf8)) else {
       throw ResultsStoreError.unreadableValue(table: table, column: column, value: text ?? "NULL")
     }

@@ -40,7 +40,8 @@ package struct PlanRecord: Codable, Sendable, Hashable {
 
   package init(
     id: Int64? = nil, capsimVersion: String, scenarioName: String, scenarioPath: String, scenarioHash: String,
-    topologyPath: String, topologyHash: String, settings: [String], territories: [String], seed: UInt64, replications: Int, maxReplications: Int,
+    topologyPath: String, topologyHash: String, settings: [String], territories: [String], seed: UInt64,
+    replications: Int, maxReplications: Int,
     maxInstances: Int, startedAt: Date, endedAt: Date? = nil, status: RunStatus = .running, processID: Int32,
     hostName: String, wallSeconds: Double? = nil, sparedByTheory: Int? = nil, message: String? = nil
   ) {

@@ -28,7 +28,8 @@ enum PlanReportFixtures {
     let plan = PlanRecord(
       id: 7, capsimVersion: "0.9.0", scenarioName: n.scenario, scenarioPath: "scenarios/\(n.scenario).yaml",
       scenarioHash: "0123456789abcdef", topologyPath: "topologies/freshfoodz.yaml", topologyHash: "fedcba9876543210",
-      settings: ["demand.\(n.de).growth=1.3"], territories: [n.de, n.ch], seed: 42, replications: 3, maxReplications: 12,
+      settings: ["demand.\(n.de).growth=1.3"], territories: [n.de, n.ch], seed: 42, replications: 3,
+      maxReplications: 12,
       maxInstances: 200, startedAt: Date(timeIntervalSince1970: 1_796_000_000),
       endedAt: Date(timeIntervalSince1970: 1_796_000_360), status: .complete, processID: 1, hostName: "h",
       wallSeconds: 360, sparedByTheory: 2)
@@ -43,15 +44,21 @@ enum PlanReportFixtures {
       ],
       p95: 0.206, moreP95: 0.16, moreCost: 136.8,
       tried: [
-        .init(instances: 2, status: "fails", instanceCost: 273.6), .init(instances: 3, status: "meets", instanceCost: 410.4),
+        .init(instances: 2, status: "fails", instanceCost: 273.6),
+        .init(instances: 3, status: "meets", instanceCost: 410.4),
         .init(instances: 4, status: "meets", instanceCost: 547.2),
       ])
     let ch = PlanPeriodRecord(
-      territory: n.ch, period: "normal", peakRate: 12, peakLocal: "2026-09-21T10:00", stableInstances: 1, theoryStart: 2,
+      territory: n.ch, period: "normal", peakRate: 12, peakLocal: "2026-09-21T10:00", stableInstances: 1,
+      theoryStart: 2,
       instances: nil, cap: 4, capReason: "the plan's maximum (--max-instances)", currency: "CHF", instanceCost: nil,
-      databaseCost: 1_728, fewerInstances: 4, fewer: [verdict(n, "normal", "all", mean: 0.5, outcome: "fail", territory: n.ch)],
+      databaseCost: 1_728, fewerInstances: 4,
+      fewer: [verdict(n, "normal", "all", mean: 0.5, outcome: "fail", territory: n.ch)],
       fewerReason: "ch-primary is 130.00% busy at the peak whatever the instances",
-      tried: [.init(instances: 2, status: "fails", instanceCost: 288), .init(instances: 4, status: "marginal", instanceCost: 576)])
+      tried: [
+        .init(instances: 2, status: "fails", instanceCost: 288),
+        .init(instances: 4, status: "marginal", instanceCost: 576),
+      ])
     let candidates = [(3, 2), (2, 4), (4, 4)].enumerated().map { i, counts in
       PlanCandidateRecord(
         candidate: i, instances: [n.de: counts.0, n.ch: counts.1], simulated: i == 2 ? [n.de] : [n.de, n.ch],

@@ -42,13 +42,15 @@ enum PlanFixtures {
       ],
       fewerReason: nil, p95: 0.206, moreP95: 0.16, moreCost: 136.8,
       tried: [
-        .init(instances: 2, status: "fails", instanceCost: 273.6), .init(instances: 3, status: "meets", instanceCost: 410.4),
+        .init(instances: 2, status: "fails", instanceCost: 273.6),
+        .init(instances: 3, status: "meets", instanceCost: 410.4),
         .init(instances: 4, status: "meets", instanceCost: 547.2),
       ])
     let none = PlanPeriodRecord(
       territory: "C'H", period: "normal", peakRate: 12, peakLocal: "+5400s", stableInstances: 1, theoryStart: 2,
       instances: nil, cap: 4, capReason: "the plan's maximum (--max-instances)", currency: "CHF", instanceCost: nil,
-      databaseCost: 1_728, fewerInstances: 4, fewer: [verdict("normal", "all", mean: 0.5, outcome: "fail", territory: "C'H")],
+      databaseCost: 1_728, fewerInstances: 4,
+      fewer: [verdict("normal", "all", mean: 0.5, outcome: "fail", territory: "C'H")],
       fewerReason: "ch-primary is 130.00% busy at the peak whatever the instances",
       tried: [.init(instances: 4, status: "fails", instanceCost: 576)])
     let statuses = { (de: String) in
@@ -58,7 +60,8 @@ enum PlanFixtures {
       plan: plan, periods: [answered, none],
       candidates: [
         .init(
-          candidate: 0, instances: ["DE": 3, "C'H": 4], simulated: ["DE", "C'H"], replications: 3, requests: 130_000_000,
+          candidate: 0, instances: ["DE": 3, "C'H": 4], simulated: ["DE", "C'H"], replications: 3,
+          requests: 130_000_000,
           wallSeconds: 180.25,
           statuses: statuses("meets") + [.init(territory: "C'H", period: "normal", status: "fails")]),
         .init(
@@ -115,7 +118,9 @@ enum PlanFixtures {
       #expect(throws: ResultsStoreError.planAlreadyEnded(id, .complete)) {
         try store.completePlan(id, data: PlanFixtures.data())
       }
-      #expect(throws: ResultsStoreError.planNotFound(id + 1)) { try store.completePlan(id + 1, data: PlanFixtures.data()) }
+      #expect(throws: ResultsStoreError.planNotFound(id + 1)) {
+        try store.completePlan(id + 1, data: PlanFixtures.data())
+      }
       // A late Ctrl-C changes nothing of a complete plan.
       try store.endPlan(id, status: .interrupted, message: "Ctrl-C")
       #expect(try store.planData(id)?.plan.status == .complete)
@@ -170,7 +175,8 @@ enum PlanFixtures {
       let run = try old.begin(
         RunRecord(
           capsimVersion: "0.9.0", kind: "platform", scenarioName: "small", scenarioPath: "s.yaml", scenarioText: "",
-          scenarioHash: "", topologyPath: "", topologyText: "", topologyHash: "", settings: [], seed: 1, replications: 1,
+          scenarioHash: "", topologyPath: "", topologyText: "", topologyHash: "", settings: [], seed: 1,
+          replications: 1,
           horizon: 3_600, seriesInterval: 3_600, timeZone: "", startedAt: Date(), processID: getpid(),
           hostName: ResultsStore.currentHostName))
       let store = try ResultsStore(path: path)
