@@ -21,14 +21,15 @@ package struct Capsim: ParsableCommand {
         capsim run scenarios/platform-christmas-2026.yaml --fail-on-slo
         capsim sweep scenarios/platform-normal-week.yaml --vary territories.DE.app.instances=2..4
         capsim check scenarios/platform-normal-week.yaml --targets ci/targets.yaml --baseline ci/baseline.json
+        capsim plan scenarios/platform-oktoberfest-2026.yaml --territory DE --report reports/oktoberfest-plan
         capsim runs
         capsim report latest
         capsim bench
       """ + "\n\n" + ExitStatus.summary,
     version: capsimVersion,
     subcommands: [
-      Run.self, Plan.self, Sweep.self, Merge.self, CheckCommand.self, Runs.self, Sweeps.self, Show.self, Diff.self,
-      ReportCommand.self, Validate.self, Schema.self, Analyze.self, K6.self, AutoscalerCommand.self, Bench.self,
+      Run.self, Plan.self, Plans.self, Sweep.self, Merge.self, CheckCommand.self, Runs.self, Sweeps.self, Show.self,
+      Diff.self, ReportCommand.self, Validate.self, Schema.self, Analyze.self, K6.self, AutoscalerCommand.self, Bench.self,
     ]
   )
 

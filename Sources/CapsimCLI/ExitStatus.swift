@@ -20,12 +20,13 @@ enum ExitStatus {
   /// has no instance count that meets every objective.
   static let objectiveFailed = ExitCode(3)
   /// A RUN argument names no run in the database (or `latest` finds no complete one, or the
-  /// run to report is not complete).
+  /// run to report is not complete); likewise a SWEEP or PLAN argument.
   static let noSuchRun = ExitCode(4)
   /// The results database cannot be used.
   ///
   /// It is not a capsim database, or a newer capsim wrote it, or it cannot be opened or written
-  /// (disk full, read-only, locked too long). A run's results are printed all the same.
+  /// (disk full, read-only, locked too long). A run's results, or a plan, are printed all the
+  /// same.
   static let databaseUnusable = ExitCode(5)
   /// A usage error: an unknown command or flag, a bad flag value, a missing argument.
   static let usage = ExitCode.validationFailure
@@ -41,7 +42,7 @@ enum ExitStatus {
       1    a file has errors, or the command failed; check: a target or regression failed
       2    check: could not decide within the budget (more replications needed)
       3    --fail-on-slo: a service level objective failed; plan: a period no count meets
-      4    no such run (unknown run id, or no complete run for 'latest')
+      4    no such run, sweep or plan (unknown id, or none complete for 'latest')
       5    the results database is unusable (not capsim's, disk full, read-only)
       64   usage error (unknown command or flag, bad value, missing argument)
       130  interrupted by Ctrl-C (SIGINT); the run is marked interrupted

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Planning
 import PlatformModel
+import RunRecords
 import ScenarioFile
 
 /// `capsim plan`: the fewest instances per territory and period that meet every objective.
@@ -20,12 +21,17 @@ struct Plan: ParsableCommand {
       Scheduled capacity of the planned territories is replaced by the count being tried; \
       faults stay, so a plan holds through them.
 
+      Every plan is recorded in the results database with every candidate it simulated \
+      (capsim plans lists them); --report FOLDER writes its HTML page and Markdown summary.
+
       Exit status: 0 when every period has a count, 1 for invalid files, 3 when some period \
-      has none up to the cap.
+      has none up to the cap, 5 when the results database cannot be used (the plan is \
+      printed all the same when only storing it fails).
 
       Examples:
         capsim plan scenarios/platform-oktoberfest-2026.yaml --territory DE --set demand.DE.growth=1.3
         capsim plan scenarios/platform-christmas-2026.yaml --format json
+        capsim plan scenarios/platform-oktoberfest-2026.yaml --territory DE --report reports/oktoberfest-plan
       """)
 
   @Argument(help: "The platform scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
@@ -57,8 +63,13 @@ struct Plan: ParsableCommand {
   @Option(help: "Output format: table or json.")
   var format: OutputFormat = .table
 
-  @Flag(help: "No progress on stderr.")
+  @Option(help: "Also write the plan's report (index.html, report.md) into this folder.")
+  var report: String?
+
+  @Flag(help: "Nothing on stderr but errors.")
   var quiet = false
+
+  @OptionGroup var database: DatabaseOptions
 
   @Option(
     help: ArgumentHelp(
@@ -88,7 +99,7 @@ struct Plan: ParsableCommand {
       throw ValidationError("'\(scenario)' is not a platform scenario (one with demand: per territory); plan sizes app pools of the platform")
     }
     var (s, warnings) = try loadPlatformScenario(scenario, settings: settings)
-    printWarnings(warnings)
+    if !quiet { printWarnings(warnings) }
     if let seed { s.seed = seed }
     let names = s.platform.territories.map(\.name)
     var planned: [Int] = []
@@ -104,19 +115,23 @@ struct Plan: ParsableCommand {
     let settings = PlanSettings(
       replications: first, maxReplications: maxReplications ?? 4 * first,
       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, territories: planned, maxInstances: maxInstances)
+    let record = PlanData.record(s, path: scenario, settings: settings, whatIfs: self.settings, startedAt: Date())
+    let recording = try PlanRecording(store: database.open(), plan: record)
     let chatty = !quiet && format == .table
     let planner = CapacityPlanner(scenario: s, settings: settings) { message in
       if chatty { printToStandardError("plan: \(message)") }
     }
     var plan = planner.plan()
     let schedule = emit == .capacity ? planner.schedule(&plan) : nil
-    let report = PlanReport(plan: plan)
+    var data = PlanData.plan(plan, record: record)
+    let notRecorded = recording.complete(&data, quiet: quiet)
+    let report = PlanReport(data: data)
     switch format {
     case .table: print(report.table(), terminator: "")
     case .json: print(try report.json())
     }
     if let schedule {
-      let yaml = report.capacityYAML(schedule, scenarioPath: scenario)
+      let yaml = plan.capacityYAML(schedule, scenarioPath: scenario)
       if let out {
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: out))
         if chatty { printToStandardError("plan: capacity schedule written to \(out)") }
@@ -124,6 +139,9 @@ struct Plan: ParsableCommand {
         print("\n" + yaml, terminator: "")
       }
     }
+    if let folder = self.report { try Plans.writeReport(data, to: folder, quiet: quiet) }
+    // A plan that could not be recorded outranks a period without an answer, as for a run.
+    if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
     if plan.periods.contains(where: { $0.instances == nil }) { throw ExitStatus.objectiveFailed }
   }
 }

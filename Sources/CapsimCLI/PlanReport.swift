@@ -1,150 +1,116 @@
+import Demand
 import Foundation
 import Planning
 import PlatformModel
 import RunRecords
 import SimKernel
 
-/// A capacity plan as text (for people) and JSON (for programs).
+/// A capacity plan as text (for people) and JSON (for programs), drawn from what is recorded
+/// of it (`PlanData`): `capsim plan` and `capsim plans ID` print the same.
 struct PlanReport {
-  var plan: CapacityPlan
+  var data: PlanData
 
-  /// Hours in the 30 days a monthly run rate is quoted for.
-  static let monthHours = 720.0
+  var plan: PlanRecord { data.plan }
 
-  var scenario: PlatformScenario { plan.scenario }
-
-  func territoryName(_ t: Int) -> String { scenario.platform.territories[t].name }
-  func periodName(_ p: Int) -> String { scenario.periodNames[p] }
-
-  /// Instance cost per 30 days at `instances`, in the territory's currency.
-  func instanceCost(_ t: Int, _ instances: Int) -> Double {
-    Double(instances) * scenario.platform.territories[t].app.pricePerHour * Self.monthHours
-  }
-
-  /// Database nodes of a territory's cluster, per 30 days (they do not change with the plan).
-  func databaseCost(_ t: Int) -> (cost: Double, currency: String) {
-    let platform = scenario.platform
-    let primary = platform.territories[t].primary
-    let nodes = [primary] + platform.replicas(of: primary)
-    let cost = nodes.reduce(0) { $0 + platform.databases[$1].pricePerHour * Self.monthHours }
-    return (cost, platform.databases[primary].currency)
-  }
-
-  func windowLabel(_ t: Int, _ start: Double?) -> String {
-    guard let start else { return "" }
-    return scenario.demand[t].calendar.map { $0.label(at: start) } ?? "+" + Format.duration(start)
-  }
-
-  func value(_ v: Verdict) -> String {
-    switch v.objective {
-    case .errorRate, .availability: return Format.percent(v.measured.mean)
-    default: return Format.duration(v.measured.mean)
+  /// A recorded local label as the table shows it: "2026-12-07T10:30" as "Mon 2026-12-07
+  /// 10:30", "+5400s" (no calendar) as "+1.5h".
+  static func readable(_ label: String) -> String {
+    let parts = label.split(separator: "T")
+    if parts.count == 2, case let ymd = parts[0].split(separator: "-").compactMap({ Int($0) }), ymd.count == 3 {
+      let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+      let date = CivilDate(ymd[0], ymd[1], ymd[2])
+      return "\(days[date.weekday - 1]) \(date.description) \(parts[1])"
     }
+    if label.hasPrefix("+"), label.hasSuffix("s"), let seconds = Double(label.dropFirst().dropLast()) {
+      return "+" + Format.duration(seconds)
+    }
+    return label
   }
 
-  func target(_ v: Verdict) -> String {
-    guard let target = v.target else { return "-" }
-    switch v.objective {
-    case .errorRate, .availability: return Format.percent(target)
-    default: return Format.duration(target)
-    }
+  static func value(_ v: VerdictRecord, _ x: Double) -> String {
+    v.objective == Objective.errorRate.rawValue || v.objective == Objective.availability.rawValue
+      ? Format.percent(x) : Format.duration(x)
   }
 
   /// "p95 latency (report) 612ms > 450ms": a verdict in a few words.
-  func describe(_ v: Verdict) -> String {
-    let what = v.objective.rawValue + (v.requestClass.map { " (\($0))" } ?? "")
-    let relation = v.objective.higherIsBetter ? (v.outcome == .pass ? ">=" : "<") : (v.outcome == .pass ? "<=" : ">")
-    let interval = v.measured.halfWidth.map { h in " +- " + (v.objective == .errorRate || v.objective == .availability ? Format.percent(h) : Format.duration(h)) } ?? ""
-    return "\(what) \(value(v))\(interval) \(relation) \(target(v))"
-  }
-
-  /// The tier that binds at the busiest window of the period: the app or a database node.
-  func tier(_ p: PeriodPlan, _ c: Candidate?) -> String {
-    guard let busiest = c?.busiest[p.territory][p.period] else { return "-" }
-    if let v = c?.tightest(territory: territoryName(p.territory), period: periodName(p.period)), v.objective == .databaseP95 {
-      return scenario.platform.databases[busiest.node].name
-    }
-    return busiest.nodeUtilization > busiest.appUtilization
-      ? scenario.platform.databases[busiest.node].name : "app"
+  static func describe(_ v: VerdictRecord) -> String {
+    let what = v.objective + (v.requestClass == "all" ? "" : " (\(v.requestClass))")
+    let relation = v.higherIsBetter ? (v.outcome == "pass" ? ">=" : "<") : (v.outcome == "pass" ? "<=" : ">")
+    let interval = v.halfWidth.map { " +- " + value(v, $0) } ?? ""
+    return "\(what) \(value(v, v.mean))\(interval) \(relation) \(v.target.map { value(v, $0) } ?? "-")"
   }
 
   func table() -> String {
-    var out = "Capacity plan: \(scenario.name), \(plan.settings.replications) replications a candidate (up to \(plan.settings.maxReplications)), seed \(scenario.seed)\n\n"
+    var out =
+      "Capacity plan: \(plan.scenarioName), \(plan.replications) replications a candidate (up to \(plan.maxReplications)), seed \(plan.seed)\n\n"
     var table = TextTable(columns: [
-      "territory", "period", "peak demand", "bound", "instances", "app CPU", "instances / 30 days", "binding objective", "tier",
+      "territory", "period", "peak demand", "bound", "instances", "app CPU", "instances / 30 days", "binding objective",
+      "tier",
     ])
-    for p in plan.periods {
-      let t = p.territory
-      let currency = scenario.platform.territories[t].currency
-      let theory = ">= \(p.bound.stable)"
-      let busiest = p.chosen?.busiest[t][p.period]
-      let binding = p.chosen?.tightest(territory: territoryName(t), period: periodName(p.period)).map(describe) ?? "-"
+    for p in data.periods {
       table.add([
-        territoryName(t), periodName(p.period), Format.number(p.load.peakRate) + "/s", theory,
-        p.instances.map(String.init) ?? "none <= \(p.cap)", busiest.map { Format.percent($0.appUtilization) } ?? "-",
-        p.instances.map { "\(Format.count(instanceCost(t, $0))) \(currency)" } ?? "-", binding, tier(p, p.chosen),
+        p.territory, p.period, Format.number(p.peakRate) + "/s", ">= \(p.stableInstances)",
+        p.instances.map(String.init) ?? "none <= \(p.cap)", p.appUtilization.map { Format.percent($0) } ?? "-",
+        p.instanceCost.map { "\(Format.count($0)) \(p.currency)" } ?? "-", p.binding.map(Self.describe) ?? "-",
+        p.bindingTier ?? "-",
       ])
     }
     out += table.render() + "\n"
 
     out += "\nWhy not one fewer\n"
-    for p in plan.periods {
-      let t = p.territory
-      let head = "  \(territoryName(t)) \(periodName(p.period))"
+    for p in data.periods {
+      let head = "  \(p.territory) \(p.period)"
+      func worst(_ v: VerdictRecord, _ words: String) -> String {
+        v.worstWindowLocal.map { ", \(words)\(Self.readable($0))" } ?? ""
+      }
       guard let n = p.instances else {
         out += "\(head): no count up to \(p.cap) (\(p.capReason)) meets every objective"
-        if let c = p.fewer, let v = c.unmet(territory: territoryName(t), period: periodName(p.period)).first {
-          out += "; at \(p.cap): \(describe(v))" + (v.worstWindow.map { ", worst \(windowLabel(t, $0))" } ?? "")
+        if let at = p.fewerInstances, let v = p.fewer.first {
+          out += "; at \(at): \(Self.describe(v))" + worst(v, "worst ")
         }
-        for s in p.bound.saturatedNodes {
-          out += "; \(scenario.platform.databases[s.node].name) is \(Format.percent(s.utilization)) busy at the peak whatever the instances"
-        }
+        if let reason = p.fewerReason { out += "; \(reason)" }
         out += "\n"
         continue
       }
-      if let c = p.fewer {
-        let unmet = c.unmet(territory: territoryName(t), period: periodName(p.period))
-        let reasons = unmet.prefix(3).map { v in describe(v) + (v.worstWindow.map { ", worst window \(windowLabel(t, $0))" } ?? "") }
-        out += "\(head) at \(n - 1): " + (reasons.isEmpty ? "no verdict missed (noise)" : reasons.joined(separator: "; ")) + "\n"
-      } else if n == 1 {
-        out += "\(head): one instance is the least there is\n"
-      } else {
-        let cpu = p.load.peakRate * p.load.cpuPerRequest / Double((n - 1) * scenario.platform.territories[t].app.cores)
-        out += "\(head) at \(n - 1): app CPU would be \(Format.percent(cpu)) busy at the peak (\(windowLabel(t, p.load.peakTime))): theory rules it out\n"
+      if p.fewerInstances != nil {
+        let reasons = p.fewer.prefix(3).map { Self.describe($0) + worst($0, "worst window ") }
+        out +=
+          "\(head) at \(n - 1): " + (reasons.isEmpty ? "no verdict missed (noise)" : reasons.joined(separator: "; "))
+          + "\n"
+      } else if let reason = p.fewerReason {
+        out += (n == 1 ? "\(head): " : "\(head) at \(n - 1): ") + reason + "\n"
       }
     }
 
     out += "\nWhat one more buys\n"
-    for p in plan.periods {
-      let t = p.territory
-      guard let n = p.instances, let chosen = p.chosen, let more = p.more,
-        let now = chosen.verdicts.first(where: { $0.territory == territoryName(t) && $0.period == periodName(p.period) && $0.objective == .p95 && $0.requestClass == nil }),
-        let then = more.verdicts.first(where: { $0.territory == territoryName(t) && $0.period == periodName(p.period) && $0.objective == .p95 && $0.requestClass == nil })
-      else { continue }
-      let currency = scenario.platform.territories[t].currency
-      out += "  \(territoryName(t)) \(periodName(p.period)) at \(n + 1): p95 \(Format.duration(now.measured.mean)) -> \(Format.duration(then.measured.mean)), +\(Format.count(instanceCost(t, n + 1) - instanceCost(t, n))) \(currency) / 30 days\n"
+    for p in data.periods {
+      guard let n = p.instances, let now = p.p95, let then = p.moreP95, let cost = p.moreCost else { continue }
+      out +=
+        "\(head(p)) at \(n + 1): p95 \(Format.duration(now)) -> \(Format.duration(then)), +\(Format.count(cost)) \(p.currency) / 30 days\n"
     }
 
     out += "\nCost per 30 days at the plan (instances at each period's count, database nodes apart)\n"
     var costs = TextTable(columns: ["territory", "period", "instances", "database nodes", "total", "currency"])
-    for p in plan.periods {
-      guard let n = p.instances else { continue }
-      let t = p.territory
-      let db = databaseCost(t)
-      let apps = instanceCost(t, n)
+    for p in data.periods {
+      guard let apps = p.instanceCost else { continue }
       costs.add([
-        territoryName(t), periodName(p.period), Format.count(apps), Format.count(db.cost), Format.count(apps + db.cost),
-        scenario.platform.territories[t].currency,
+        p.territory, p.period, Format.count(apps), Format.count(p.databaseCost), Format.count(apps + p.databaseCost),
+        p.currency,
       ])
     }
     out += costs.render() + "\n"
 
-    let requests = plan.candidates.reduce(0) { $0 + $1.requests }
-    let replications = plan.candidates.reduce(0) { $0 + $1.replications }
-    out += "\n\(plan.candidates.count) candidates simulated (\(replications) replications, \(Format.count(Double(requests))) requests) in \(Format.duration(plan.wallSeconds)); "
-    out += "theory ruled out \(plan.sparedByTheory) instance count\(plan.sparedByTheory == 1 ? "" : "s") below the stable bound without simulating them.\n"
+    let requests = data.candidates.reduce(0) { $0 + $1.requests }
+    let replications = data.candidates.reduce(0) { $0 + $1.replications }
+    let spared = plan.sparedByTheory ?? 0
+    out +=
+      "\n\(data.candidates.count) candidates simulated (\(replications) replications, \(Format.count(Double(requests))) requests) in \(Format.duration(plan.wallSeconds ?? .nan)); "
+    out +=
+      "theory ruled out \(spared) instance count\(spared == 1 ? "" : "s") below the stable bound without simulating them.\n"
     return out
   }
+
+  func head(_ p: PlanPeriodRecord) -> String { "  \(p.territory) \(p.period)" }
 
   func json() throws -> String {
     let encoder = JSONEncoder()
@@ -153,6 +119,7 @@ struct PlanReport {
   }
 
   struct Document: Encodable {
+    @Nullable var plan_id: Int64?
     var scenario: String
     var seed: UInt64
     var replications: Int
@@ -176,65 +143,68 @@ struct PlanReport {
     var currency: String
     var instance_cost_per_30_days: Double?
     var database_cost_per_30_days: Double
+    var app_utilization: Double?
     var binding: VerdictJSON?
     var binding_tier: String?
+    var fewer_instances: Int?
     var fewer: [VerdictJSON]
+    var fewer_reason: String?
+    var p95_s: Double?
     var more_p95_s: Double?
+    var more_cost_per_30_days: Double?
     var tried: [Tried]
   }
 
   struct Tried: Encodable {
     var instances: Int
     var status: String
+    var instance_cost_per_30_days: Double
   }
 
   struct CandidateJSON: Encodable {
     var instances: [String: Int]
+    var simulated: [String]
     var replications: Int
     var requests: Int
     var wall_seconds: Double
     var status: [String: String]
   }
 
-  /// The verdict in capsim's one JSON layout.
-  func verdictJSON(_ v: Verdict, _ t: Int) -> VerdictJSON {
-    VerdictJSON(RunData.records([v], scenario: scenario)[0])
-  }
-
   func document() -> Document {
-    let periods = plan.periods.map { p -> Period in
-      let t = p.territory
-      let name = territoryName(t)
-      let period = periodName(p.period)
-      return Period(
-        territory: name, period: period, peak_rate_per_s: p.load.peakRate, peak_local: windowLabel(t, p.load.peakTime),
-        stable_instances: p.bound.stable, theory_start: p.bound.start, instances: p.instances, cap: p.cap,
-        cap_reason: p.capReason, currency: scenario.platform.territories[t].currency,
-        instance_cost_per_30_days: p.instances.map { instanceCost(t, $0) }, database_cost_per_30_days: databaseCost(t).cost,
-        binding: p.chosen?.tightest(territory: name, period: period).map { verdictJSON($0, t) },
-        binding_tier: p.chosen == nil ? nil : tier(p, p.chosen),
-        fewer: p.fewer?.unmet(territory: name, period: period).map { verdictJSON($0, t) } ?? [],
-        more_p95_s: p.more?.verdicts.first { $0.territory == name && $0.period == period && $0.objective == .p95 && $0.requestClass == nil }?.measured.mean,
-        tried: p.tried.map { Tried(instances: $0.instances, status: $0.status.rawValue) })
+    let periods = data.periods.map { p in
+      Period(
+        territory: p.territory, period: p.period, peak_rate_per_s: p.peakRate, peak_local: Self.readable(p.peakLocal),
+        stable_instances: p.stableInstances, theory_start: p.theoryStart, instances: p.instances, cap: p.cap,
+        cap_reason: p.capReason, currency: p.currency, instance_cost_per_30_days: p.instanceCost,
+        database_cost_per_30_days: p.databaseCost, app_utilization: p.appUtilization,
+        binding: p.binding.map(VerdictJSON.init),
+        binding_tier: p.bindingTier, fewer_instances: p.fewerInstances, fewer: p.fewer.map(VerdictJSON.init),
+        fewer_reason: p.fewerReason, p95_s: p.p95, more_p95_s: p.moreP95, more_cost_per_30_days: p.moreCost,
+        tried: p.tried.map {
+          Tried(instances: $0.instances, status: $0.status, instance_cost_per_30_days: $0.instanceCost)
+        })
     }
-    let candidates = plan.candidates.map { c in
-      var status: [String: String] = [:]
-      for p in plan.periods { status["\(territoryName(p.territory))/\(periodName(p.period))"] = c.status(territory: territoryName(p.territory), period: periodName(p.period)).rawValue }
-      return CandidateJSON(
-        instances: Dictionary(uniqueKeysWithValues: plan.settings.territories.map { (territoryName($0), c.instances[$0]) }),
-        replications: c.replications, requests: c.requests, wall_seconds: c.wallSeconds, status: status)
+    let candidates = data.candidates.map { c in
+      CandidateJSON(
+        instances: c.instances, simulated: c.simulated, replications: c.replications, requests: c.requests,
+        wall_seconds: c.wallSeconds,
+        status: Dictionary(
+          c.statuses.map { ("\($0.territory)/\($0.period)", $0.status) }, uniquingKeysWith: { a, _ in a }))
     }
     return Document(
-      scenario: scenario.name, seed: scenario.seed, replications: plan.settings.replications,
-      max_replications: plan.settings.maxReplications, periods: periods, candidates: candidates,
-      spared_by_theory: plan.sparedByTheory, wall_seconds: plan.wallSeconds)
+      plan_id: plan.id, scenario: plan.scenarioName, seed: plan.seed, replications: plan.replications,
+      max_replications: plan.maxReplications, periods: periods, candidates: candidates,
+      spared_by_theory: plan.sparedByTheory ?? 0, wall_seconds: plan.wallSeconds ?? 0)
   }
+}
 
+extension CapacityPlan {
   /// The schedule as `capacity:` entries a scenario takes, local date-times in the calendar's
   /// time zone (durations from the start without a calendar).
   func capacityYAML(_ schedule: CapacitySchedule, scenarioPath: String) -> String {
+    let territoryName = { (t: Int) in self.scenario.platform.territories[t].name }
     var out = "# Capacity schedule from capsim plan \(scenarioPath) (\(scenario.name), seed \(scenario.seed), "
-    out += "\(plan.settings.replications) replications a candidate).\n"
+    out += "\(settings.replications) replications a candidate).\n"
     out += "# Each hour gets the instances its period's same hour of the week needed at most; a rise is\n"
     out += "# scheduled the pool's start-up earlier, so the instances are ready on the hour.\n"
     out += "capacity:\n"

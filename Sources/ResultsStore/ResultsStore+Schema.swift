@@ -208,6 +208,105 @@ extension ResultsStore {
           """)
     }
 
+    // A plan is begun 'running' like a run and completed in one transaction: its answer per
+    // territory and period, the verdicts behind it, every count tried and every candidate.
+    migrator.registerMigration("plans: capacity plans and their candidates") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE plan (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            capsim_version TEXT NOT NULL,
+            scenario_name TEXT NOT NULL,
+            scenario_path TEXT NOT NULL,
+            scenario_hash TEXT NOT NULL,
+            topology_path TEXT NOT NULL,
+            topology_hash TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            territories TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            replications INTEGER NOT NULL,
+            max_replications INTEGER NOT NULL,
+            max_instances INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'interrupted')),
+            process_id INTEGER NOT NULL,
+            host_name TEXT NOT NULL,
+            wall_seconds REAL,
+            spared_by_theory INTEGER,
+            message TEXT,
+            CHECK ((status = 'running') = (ended_at IS NULL))
+          );
+
+          CREATE TABLE plan_period (
+            id INTEGER PRIMARY KEY,
+            plan_id INTEGER NOT NULL REFERENCES plan(id) ON DELETE CASCADE,
+            territory TEXT NOT NULL,
+            period TEXT NOT NULL,
+            peak_rate REAL NOT NULL,
+            peak_local TEXT NOT NULL,
+            stable_instances INTEGER NOT NULL,
+            theory_start INTEGER NOT NULL,
+            instances INTEGER,
+            cap INTEGER NOT NULL,
+            cap_reason TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            instance_cost REAL,
+            database_cost REAL,
+            app_utilization REAL,
+            binding_tier TEXT,
+            fewer_instances INTEGER,
+            fewer_reason TEXT,
+            p95 REAL,
+            more_p95 REAL,
+            more_cost REAL,
+            UNIQUE (plan_id, territory, period)
+          );
+
+          CREATE TABLE plan_verdict (
+            id INTEGER PRIMARY KEY,
+            plan_id INTEGER NOT NULL REFERENCES plan(id) ON DELETE CASCADE,
+            territory TEXT NOT NULL,
+            period TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('binding', 'unmet')),
+            instances INTEGER NOT NULL,
+            request_class TEXT NOT NULL,
+            objective TEXT NOT NULL,
+            target REAL,
+            higher_is_better INTEGER NOT NULL CHECK (higher_is_better IN (0, 1)),
+            mean REAL,
+            half_width REAL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('pass', 'marginal', 'fail', 'info', 'waived')),
+            worst_window_local TEXT,
+            worst_value REAL,
+            note TEXT
+          );
+          CREATE INDEX plan_verdict_on_plan ON plan_verdict(plan_id);
+
+          CREATE TABLE plan_tried (
+            plan_id INTEGER NOT NULL REFERENCES plan(id) ON DELETE CASCADE,
+            territory TEXT NOT NULL,
+            period TEXT NOT NULL,
+            instances INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('meets', 'marginal', 'fails')),
+            instance_cost REAL,
+            PRIMARY KEY (plan_id, territory, period, instances)
+          );
+
+          CREATE TABLE plan_candidate (
+            plan_id INTEGER NOT NULL REFERENCES plan(id) ON DELETE CASCADE,
+            candidate INTEGER NOT NULL,
+            instances TEXT NOT NULL,
+            simulated TEXT NOT NULL,
+            replications INTEGER NOT NULL,
+            requests INTEGER NOT NULL,
+            wall_seconds REAL NOT NULL,
+            statuses TEXT NOT NULL,
+            PRIMARY KEY (plan_id, candidate)
+          );
+          """)
+    }
+
     return migrator
   }
 }

@@ -57,6 +57,7 @@ package struct ResultsStore: Sendable {
       try Self.migrate(pool, upTo: migration, path: path)
       do {
         try Self.markRunsOfDeadProcessesInterrupted(pool)
+        try Self.markPlansOfDeadProcessesInterrupted(pool)
       } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
         // Housekeeping that the next open retries: on a full disk the recorded runs can
         // still be read (the dead run shows as `running` until then).

@@ -19,6 +19,10 @@ package enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
   /// The file is not a SQLite database, or is one that another program wrote; it was left as
   /// it was.
   case notACapsimDatabase(path: String, reason: String)
+  /// No plan has this id.
+  case planNotFound(Int64)
+  /// The plan has already ended, so it cannot be completed.
+  case planAlreadyEnded(Int64, RunStatus)
 
   package var description: String {
     switch self {
@@ -34,6 +38,10 @@ package enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
       "unreadable value in \(table).\(column): \(value)"
     case .notACapsimDatabase(let path, let reason):
       "'\(path)' is not a capsim results database (\(reason)); it was left as it was"
+    case .planNotFound(let id):
+      "no plan \(id) in the results database"
+    case .planAlreadyEnded(let id, let status):
+      "plan \(id) has already ended (\(status.rawValue))"
     }
   }
 }

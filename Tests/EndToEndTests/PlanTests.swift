@@ -1,4 +1,5 @@
 import Foundation
+import ResultsStore
 import Testing
 
 /// `capsim plan` as a user runs it.
@@ -53,6 +54,157 @@ import Testing
       "--db", dir.appendingPathComponent("r.sqlite").path,
     ])
     #expect(run.status == 0, "\(run.stdout.suffix(2_000))")
+  }
+
+  static func folder() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-plans-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+  }
+
+  /// With a 330 ms p95 target, 4 instances miss it (336 ms) and 5 meet it: a plan with a count
+  /// that fails, the answer and one more.
+  static let tight = ["plan", morning, "--territory", "A", "--set", "slo.p95=330ms"]
+
+  /// Every plan is recorded with its candidates; `capsim plans` lists it, prints it as
+  /// `capsim plan` did, and writes the same report.
+  @Test func aPlanIsRecordedListedShownAndReported() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let db = dir.appendingPathComponent("plans.sqlite").path
+    let direct = dir.appendingPathComponent("direct").path
+
+    // When a plan runs with --report
+    let plan = try EndToEndTests.capsim(Self.tight + ["--format", "json", "--db", db, "--report", direct])
+
+    // Then it says where it is recorded, and the JSON names the plan
+    #expect(plan.status == 0, "\(plan.stderr)")
+    #expect(plan.stderr.contains("recorded as plan 1 in \(db)"), "\(plan.stderr)")
+    #expect(plan.stderr.contains("wrote \(direct)/index.html"))
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+    #expect(json["plan_id"] as? Int == 1)
+    let period = try #require((json["periods"] as? [[String: Any]])?.first)
+    #expect(period["instances"] as? Int == 5 && period["fewer_instances"] as? Int == 4)
+
+    // And the database has every candidate and every count tried, with the verdicts behind them
+    let data = try #require(try ResultsStore(path: db).planData(1))
+    #expect(data.plan.status == .complete && data.plan.territories == ["A"] && data.plan.settings == ["slo.p95=330ms"])
+    #expect(data.candidates.count == 3)
+    #expect(data.candidates.map { $0.instances["A"] } == [5, 4, 6])
+    let recorded = try #require(data.periods.first)
+    #expect(recorded.tried.map(\.instances) == [4, 5, 6])
+    #expect(recorded.tried.map(\.status) == ["fails", "meets", "meets"])
+    #expect(recorded.binding?.objective == "p95 latency" && recorded.bindingTier == "app")
+    #expect(recorded.fewer.first?.outcome == "fail" && recorded.fewer.first?.target == 0.33)
+    // 5 instances x 0.2 EUR an hour x 720 hours, and one more.
+    #expect(recorded.instanceCost == 720 && abs((recorded.moreCost ?? 0) - 144) < 1e-9)
+
+    // And `capsim plans` lists it, and prints exactly what `capsim plan` printed
+    let list = try EndToEndTests.capsim(["plans", "--db", db])
+    #expect(list.status == 0 && list.stdout.contains("platform-morning") && list.stdout.contains("1 of 1"), "\(list.stdout)")
+    let shown = try EndToEndTests.capsim(["plans", "1", "--format", "json", "--db", db])
+    #expect(shown.status == 0 && shown.stdout == plan.stdout)
+    let table = try EndToEndTests.capsim(["plans", "latest", "--db", db])
+    #expect(table.stdout.hasPrefix("plan 1: platform-morning, territories A, complete"))
+    #expect(table.stdout.contains("--set slo.p95=330ms"))
+    #expect(table.stdout.contains("A normal at 4: p95 latency 336ms"), "\(table.stdout)")
+
+    // And the report written from the database is the one the plan wrote
+    let later = dir.appendingPathComponent("later").path
+    #expect(try EndToEndTests.capsim(["plans", "1", "--report", later, "--db", db]).status == 0)
+    for file in ["index.html", "report.md"] {
+      let a = try String(contentsOfFile: "\(direct)/\(file)", encoding: .utf8)
+      #expect(a == (try String(contentsOfFile: "\(later)/\(file)", encoding: .utf8)), "\(file)")
+    }
+    #expect(try String(contentsOfFile: "\(direct)/index.html", encoding: .utf8).contains("answer: 5 · EUR 720.00"))
+  }
+
+  @Test func quietHidesTheRecordingAndBadIDsAreRefused() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let db = dir.appendingPathComponent("plans.sqlite").path
+    let quiet = try EndToEndTests.capsim(["plan", Self.morning, "--territory", "A", "--quiet", "--db", db])
+    #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+    #expect(try ResultsStore(path: db).plans().count == 1)
+    let missing = try EndToEndTests.capsim(["plans", "9", "--db", db])
+    #expect(missing.status == 4 && missing.stderr.contains("no plan 9"))
+    #expect(try EndToEndTests.capsim(["plans", "nine", "--db", db]).status == 64)
+    #expect(try EndToEndTests.capsim(["plans", "--report", dir.path, "--db", db]).status == 64)
+    let empty = dir.appendingPathComponent("empty.sqlite").path
+    #expect(try EndToEndTests.capsim(["plans", "latest", "--db", empty]).status == 4)
+    #expect(try EndToEndTests.capsim(["plans", "--db", empty]).stdout.contains("no plans recorded"))
+  }
+
+  /// A file that is not a capsim database is refused before anything is planned, as for a run.
+  @Test func aDatabaseThatCannotBeUsedIsStatus5() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let notes = dir.appendingPathComponent("notes.txt").path
+    try "not a database\n".write(toFile: notes, atomically: true, encoding: .utf8)
+    let r = try EndToEndTests.capsim(["plan", Self.morning, "--territory", "A", "--quiet", "--db", notes])
+    #expect(r.status == 5 && r.stderr.contains("'\(notes)' is not a capsim results database"), "\(r.stderr)")
+    #expect(r.stdout.isEmpty)
+    #expect(try String(contentsOfFile: notes, encoding: .utf8) == "not a database\n")
+  }
+
+  static let sqlite3 = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+  /// When the database is locked past the busy timeout as the plan ends, the plan is printed all
+  /// the same, saved beside the database, and the status is 5.
+  @Test(.enabled(if: sqlite3 != nil, "needs the sqlite3 shell to hold a lock"), .timeLimit(.minutes(2)))
+  func aPlanThatCannotBeStoredIsPrintedAndSaved() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let db = dir.appendingPathComponent("plans.sqlite").path
+    let stdout = dir.appendingPathComponent("stdout")
+    let stderr = dir.appendingPathComponent("stderr")
+    _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
+
+    // Given a plan that has begun
+    let plan = Process()
+    plan.executableURL = EndToEndTests.binary
+    plan.arguments = Self.tight + ["--format", "json", "--db", db]
+    plan.currentDirectoryURL = EndToEndTests.root
+    plan.standardOutput = try FileHandle(forWritingTo: stdout)
+    plan.standardError = try FileHandle(forWritingTo: stderr)
+    try plan.run()
+    let deadline = Date().addingTimeInterval(20)
+    while Date() < deadline, !(try EndToEndTests.capsim(["plans", "--db", db]).stdout.contains("running")) {
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+
+    // When another connection holds the write lock until the plan has ended
+    let lock = Process()
+    lock.executableURL = URL(fileURLWithPath: Self.sqlite3!)
+    lock.arguments = [db]
+    let input = Pipe()
+    lock.standardInput = input
+    lock.standardOutput = FileHandle.nullDevice
+    lock.standardError = FileHandle.nullDevice
+    try lock.run()
+    input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\n".utf8))
+    plan.waitUntilExit()
+    input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
+    try input.fileHandleForWriting.close()
+    lock.waitUntilExit()
+
+    // Then it exits with 5, naming the database and the reason, and the plan is printed
+    let err = try String(contentsOf: stderr, encoding: .utf8)
+    #expect(plan.terminationStatus == 5, "\(err)")
+    #expect(err.contains("cannot record plan 1 in results database \(db): another connection held it"), "\(err)")
+    let printed = try JSONSerialization.jsonObject(with: Data(contentsOf: stdout)) as? [String: Any]
+    #expect((printed?["periods"] as? [[String: Any]])?.first?["instances"] as? Int == 5)
+
+    // And saved in the file the error names, as its records
+    let saved = try #require(err.firstMatch(of: /saved in (\S+\.json)/).map { String($0.1) }, "\(err)")
+    defer { try? FileManager.default.removeItem(atPath: saved) }
+    let records = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: saved))) as? [String: Any]
+    #expect((records?["candidates"] as? [Any])?.count == 3)
+    #expect((records?["plan"] as? [String: Any])?["id"] as? Int == 1)
+
+    // And the plan does not stay running once its process is gone
+    #expect(try ResultsStore(path: db).planData(1)?.plan.status != .running)
   }
 
   @Test func badRequestsAreUsageErrors() throws {

@@ -319,7 +319,8 @@ private let chartTitles = [
     #expect(Chromium.consoleErrors(dom.stderr).isEmpty, "\(Chromium.consoleErrors(dom.stderr))")
   }
 
-  /// The report (with faults and quiet nights) and the comparison, laid out at 1400 and 900 px:
+  /// The report (with faults and quiet nights), the comparison and a capacity plan (with
+  /// hostile names), laid out at 1400 and 900 px:
   /// nothing wider than the window, no name broken over two lines, no table wider than its box;
   /// and a screenshot of each that paints.
   @Test(
@@ -329,11 +330,13 @@ private let chartTitles = [
     .timeLimit(.minutes(10)),
     arguments: [1_400, 900])
   func laysOutAtWidth(_ width: Int) throws {
-    // Given both kinds of report on disk
+    // Given every kind of report on disk
     let folder = try temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let report = folder.appendingPathComponent("report")
     let comparison = folder.appendingPathComponent("comparison")
+    let plan = folder.appendingPathComponent("plan")
+    try Report.writePlan(PlanReportFixtures.data(PlanReportFixtures.hostile), to: plan.path)
     try Report.write(
       Fixtures.week {
         $0.faults = true; $0.quietWeekendNights = true
@@ -341,7 +344,7 @@ private let chartTitles = [
     try Report.writeComparison(
       baseline: ComparisonTests.baselineWithText(), whatIf: ComparisonTests.faultyWhatIf(), to: comparison.path)
 
-    for (name, dir) in [("report", report), ("comparison", comparison)] {
+    for (name, dir) in [("report", report), ("comparison", comparison), ("plan", plan)] {
       // When Chromium lays it out at this width, with a probe that measures it
       let page = dir.appendingPathComponent("index.html")
       let probe = dir.appendingPathComponent("probe.html")
@@ -415,6 +418,9 @@ private let chartTitles = [
     try Report.writeComparison(
       baseline: ComparisonTests.baselineWithText(), whatIf: ComparisonTests.faultyWhatIf(),
       to: folder.appendingPathComponent("faults-comparison").path)
+    try Report.writePlan(PlanReportFixtures.data(), to: folder.appendingPathComponent("plan").path)
+    try Report.writePlan(
+      PlanReportFixtures.data(PlanReportFixtures.hostile), to: folder.appendingPathComponent("plan-hostile").path)
   }
 
   /// A quiet hour with a huge p95 (20 requests) is not the territory's peak.

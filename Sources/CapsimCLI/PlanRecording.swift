@@ -1,0 +1,94 @@
+import Dispatch
+import Foundation
+import ResultsStore
+import RunRecords
+
+/// A plan in progress in the results database, kept as a run is (`Recording`): begun before
+/// the search, completed with its periods and candidates in one transaction, marked
+/// interrupted on SIGINT or SIGTERM (a killed process is marked when the database is next
+/// opened).
+final class PlanRecording: @unchecked Sendable {
+  let store: ResultsStore
+  let id: Int64
+  private var signalSources: [DispatchSourceSignal] = []
+
+  /// Begins the plan in the database (status 5 if it cannot be written: nothing is planned)
+  /// and listens for SIGINT and SIGTERM.
+  init(store: ResultsStore, plan: PlanRecord) throws {
+    self.store = store
+    do {
+      id = try store.beginPlan(plan)
+    } catch {
+      throw fail(
+        "cannot record the plan in results database \(store.path): \(ResultsStore.reason(error)); not planned",
+        status: ExitStatus.databaseUnusable)
+    }
+    let (store, id) = (store, id)
+    for signal in [SIGINT, SIGTERM] {
+      Foundation.signal(signal, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+      source.setEventHandler {
+        try? store.endPlan(
+          id, status: .interrupted, message: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")
+        FileHandle.standardError.write(Data("\ncapsim: plan \(id) marked interrupted in \(store.path)\n".utf8))
+        exit((signal == SIGINT ? ExitStatus.interrupted : ExitStatus.terminated).rawValue)
+      }
+      source.resume()
+      signalSources.append(source)
+    }
+  }
+
+  /// Stores the finished plan (its id set to this plan's); says so on stderr unless `quiet`.
+  ///
+  /// If storing fails, the plan is saved as JSON beside the database (`<db>.plan<id>.json`, or
+  /// in the temporary directory) and marked failed if the database still takes that write, as
+  /// for a run.
+  ///
+  /// - Returns: nil when recorded, else the error message to print, which says where the plan
+  ///   went.
+  func complete(_ data: inout PlanData, quiet: Bool) -> String? {
+    data.plan.id = id
+    defer { stopListening() }
+    do {
+      try store.completePlan(id, data: data)
+      if !quiet { printToStandardError("recorded as plan \(id) in \(store.path)") }
+      return nil
+    } catch {
+      let reason = ResultsStore.reason(error)
+      let saved = save(data)
+      try? store.endPlan(
+        id, status: .failed, message: "storing the plan failed: \(reason)" + (saved.map { "; saved in \($0)" } ?? ""))
+      let marked = (try? store.planData(id))?.plan.status == .failed
+      return """
+        cannot record plan \(id) in results database \(store.path): \(reason). \
+        The plan \(marked ? "is marked failed" : "stays 'running' until capsim next opens the database"); \
+        it is printed on stdout\
+        \(saved.map { " and saved in \($0)" } ?? " (it could not be saved in a file either)")
+        """
+    }
+  }
+
+  /// Writes everything the plan would have recorded (its `PlanData`, as JSON) beside the
+  /// database, else in the temporary directory; returns the file's path.
+  private func save(_ data: PlanData) -> String? {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    guard let json = try? encoder.encode(data) else { return nil }
+    let name = URL(fileURLWithPath: store.path).lastPathComponent + ".plan\(id).json"
+    let places = [
+      store.path + ".plan\(id).json", FileManager.default.temporaryDirectory.appendingPathComponent(name).path,
+    ]
+    // Atomic: on a full disk a half-written file would look like a plan.
+    return places.first { (try? json.write(to: URL(fileURLWithPath: $0), options: .atomic)) != nil }
+  }
+
+  private func stopListening() {
+    for source in signalSources { source.cancel() }
+    signalSources = []
+    signal(SIGINT, SIG_DFL)
+    signal(SIGTERM, SIG_DFL)
+  }
+}

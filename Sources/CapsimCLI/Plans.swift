@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import Reports
+import ResultsStore
+import RunRecords
+
+/// `capsim plans [PLAN]`: the recorded capacity plans, or one of them.
+struct Plans: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List the recorded capacity plans, or show one and write its report.",
+    discussion: """
+      Without PLAN: the plans, newest first, with how many periods have an answer. With PLAN \
+      (an id, or latest for the newest complete plan): the plan as capsim plan printed it, or \
+      its JSON (--format json); --report FOLDER writes its HTML page and Markdown summary.
+
+      Exit status: 4 when there is no such plan, or it is not complete and --format json or \
+      --report asks for its answer.
+      """)
+
+  @Argument(help: "A plan id, or latest.")
+  var plan: String?
+
+  @Option(help: "Output format: table or json.")
+  var format: OutputFormat = .table
+
+  @Option(help: "Write the plan's report (index.html, report.md) into this folder.")
+  var report: String?
+
+  @Option(help: "At most this many plans.")
+  var limit = 50
+
+  @OptionGroup var database: DatabaseOptions
+
+  func validate() throws {
+    if plan == nil && report != nil { throw ValidationError("--report needs a PLAN id (or latest)") }
+    if plan == nil && format == .json { throw ValidationError("--format json needs a PLAN id (or latest)") }
+    if limit < 1 { throw ValidationError("--limit must be at least 1") }
+  }
+
+  func run() throws {
+    guard let plan else { return try list() }
+    let data = try database.reading { store -> PlanData in
+      let id = try Self.planID(plan, in: store)
+      guard let data = try store.planData(id) else {
+        throw fail("no plan \(id) in \(store.path) (see 'capsim plans')", status: ExitStatus.noSuchRun)
+      }
+      return data
+    }
+    let id = data.plan.id ?? 0
+    if data.plan.status != .complete && (format == .json || report != nil) {
+      throw fail(
+        "plan \(id) is \(data.plan.status.rawValue), not complete: it has no answer to show",
+        status: ExitStatus.noSuchRun)
+    }
+    switch format {
+    case .json: print(try PlanReport(data: data).json())
+    case .table: print(Self.describe(data), terminator: "")
+    }
+    if let report { try Self.writeReport(data, to: report, quiet: false) }
+  }
+
+  func list() throws {
+    let plans = try database.reading { try $0.plans(limit: limit) }
+    guard !plans.isEmpty else {
+      print("no plans recorded in \(database.db) yet: 'capsim plan SCENARIO' records one")
+      return
+    }
+    var table = TextTable(columns: [
+      "plan", "started", "status", "scenario", "territories", "answered", "candidates", "requests", "wall",
+    ])
+    for summary in plans {
+      let p = summary.plan
+      table.add([
+        String(p.id!), Runs.timestamp(p.startedAt), p.status.rawValue, p.scenarioName,
+        p.territories.joined(separator: ", "),
+        p.status == .complete ? "\(summary.answered) of \(summary.periods)" : "-",
+        String(summary.candidates), Format.count(Double(summary.requests)),
+        p.wallSeconds.map { Format.duration($0) } ?? "-",
+      ])
+    }
+    print(table.render())
+  }
+
+  /// What was planned, then the plan as `capsim plan` printed it.
+  static func describe(_ data: PlanData) -> String {
+    let p = data.plan
+    var out =
+      "plan \(p.id ?? 0): \(p.scenarioName), territories \(p.territories.joined(separator: ", ")), \(p.status.rawValue)\n"
+    out +=
+      "scenario \(p.scenarioPath) sha256 \(p.scenarioHash.prefix(12)), topology \(p.topologyPath) sha256 \(p.topologyHash.prefix(12))\n"
+    out += "capsim \(p.capsimVersion), max instances \(p.maxInstances), started \(Runs.timestamp(p.startedAt))"
+    out += (p.endedAt.map { ", ended \(Runs.timestamp($0))" } ?? "") + "\n"
+    if !p.settings.isEmpty { out += "--set " + p.settings.joined(separator: " --set ") + "\n" }
+    if let m = p.message { out += "note: \(m)\n" }
+    guard p.status == .complete else { return out }
+    return out + "\n" + PlanReport(data: data).table()
+  }
+
+  /// `latest` (the newest complete plan) or a number; a bad id is a usage error, no plan at
+  /// all status 4.
+  static func planID(_ text: String, in store: ResultsStore) throws -> Int64 {
+    if text == "latest" {
+      guard let id = try store.latestCompletePlanID() else {
+        throw fail("no complete plan in \(store.path) yet", status: ExitStatus.noSuchRun)
+      }
+      return id
+    }
+    guard let id = Int64(text), id > 0 else {
+      throw fail("'\(text)' is not a plan id (a number, or 'latest')", status: ExitStatus.usage)
+    }
+    return id
+  }
+
+  /// Writes `folder/index.html` and `folder/report.md` of a plan.
+  static func writeReport(_ data: PlanData, to folder: String, quiet: Bool) throws {
+    do {
+      try Report.writePlan(data, to: folder)
+    } catch {
+      throw fail(
+        "cannot write the plan report into \(folder): \(error.localizedDescription)", status: ExitStatus.failure)
+    }
+    if !quiet { printToStandardError("wrote \(folder)/index.html, report.md") }
+  }
+}
