@@ -21,6 +21,11 @@ struct Plan: ParsableCommand {
       Scheduled capacity of the planned territories is replaced by the count being tried; \
       faults stay, so a plan holds through them.
 
+      --vary KEY=VALUES plans at every point of a grid (workers, connections, cores, any key \
+      --set takes; '*' in a node name sets every match) and picks, per territory and period, \
+      the cheapest point: instances and database nodes per 30 days, a changed core count \
+      priced at the base's price per core unless the point sets the price too.
+
       Every plan is recorded in the results database with every candidate it simulated \
       (capsim plans lists them); --report FOLDER writes its HTML page and Markdown summary.
 
@@ -32,6 +37,7 @@ struct Plan: ParsableCommand {
         capsim plan scenarios/platform-oktoberfest-2026.yaml --territory DE --set demand.DE.growth=1.3
         capsim plan scenarios/platform-christmas-2026.yaml --format json
         capsim plan scenarios/platform-oktoberfest-2026.yaml --territory DE --report reports/oktoberfest-plan
+        capsim plan scenarios/platform-normal-week.yaml --territory DE --vary territories.DE.app.cores=2,4,8
       """)
 
   @Argument(help: "The platform scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
@@ -60,6 +66,15 @@ struct Plan: ParsableCommand {
     help: ArgumentHelp("A what-if: KEY=VALUE, as for capsim run (repeatable).", valueName: "key=value"))
   var settings: [String] = []
 
+  @Option(
+    name: .customLong("vary"),
+    help: ArgumentHelp(
+      "Also vary a key: KEY=VALUES, as for capsim sweep (repeatable); the cheapest point per territory and period wins.",
+      discussion:
+        "Workers, connections, cores, or any key --set takes; '*' in a node or territory name sets every match (databases.de-replica-*.cores=4,8). Not the planned territories' app.instances: that is what the plan finds.",
+      valueName: "key=values"))
+  var vary: [String] = []
+
   @Option(help: "Output format: table or json.")
   var format: OutputFormat = .table
 
@@ -74,7 +89,9 @@ struct Plan: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "Also write the plan as a schedule: 'capacity' writes the capacity: entries a scenario takes, hour by hour.",
-      discussion: "Simulates every count between the fewest and the most the periods need, then gives each hour the instances its period's same hour of the week needed."))
+      discussion:
+        "Simulates every count between the fewest and the most the periods need, then gives each hour the instances its period's same hour of the week needed."
+    ))
   var emit: Emit?
 
   @Option(help: "Where --emit writes (default: standard output, after the plan).")
@@ -85,18 +102,38 @@ struct Plan: ParsableCommand {
   }
 
   func validate() throws {
-    if let replications, replications < 2 { throw ValidationError("--replications must be at least 2 (an interval needs two)") }
+    if let replications, replications < 2 {
+      throw ValidationError("--replications must be at least 2 (an interval needs two)")
+    }
     if let maxReplications, maxReplications < 2 { throw ValidationError("--max-replications must be at least 2") }
     if maxInstances < 1 { throw ValidationError("--max-instances must be at least 1") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     for s in settings where !s.contains("=") || s.hasPrefix("=") {
       throw ValidationError("--set takes KEY=VALUE, such as demand.DE.growth=1.3; got '\(s)'")
     }
+    guard !vary.isEmpty else { return }
+    let grid = try Sweep.grid(vary)
+    for axis in grid.axes {
+      let parts = axis.key.split(separator: ".")
+      if parts.count == 4, parts[0] == "territories", parts[2] == "app", parts[3] == "instances" {
+        throw ValidationError(
+          "--vary \(axis.key): the plan finds the instances; vary workers, connections, cores or other keys")
+      }
+      for s in settings
+      where s.split(separator: "=", maxSplits: 1).first.map({ $0.trimmingCharacters(in: .whitespaces) }) == axis.key {
+        throw ValidationError("\(axis.key) is both --set and --vary; drop the --set")
+      }
+    }
+    if emit != nil {
+      throw ValidationError("--emit capacity takes one configuration: drop --vary, or --set the point you chose")
+    }
   }
 
   func run() throws {
     guard ScenarioFile.isPlatformScenario(path: scenario) else {
-      throw ValidationError("'\(scenario)' is not a platform scenario (one with demand: per territory); plan sizes app pools of the platform")
+      throw ValidationError(
+        "'\(scenario)' is not a platform scenario (one with demand: per territory); plan sizes app pools of the platform"
+      )
     }
     var (s, warnings) = try loadPlatformScenario(scenario, settings: settings)
     if !quiet { printWarnings(warnings) }
@@ -106,7 +143,8 @@ struct Plan: ParsableCommand {
     for name in territory {
       guard let t = names.firstIndex(of: name) else {
         throw ValidationError(
-          "no territory '\(name)' in \(scenario) (it has \(names.joined(separator: ", ")))\(Suggestions.hint(for: name, among: names))")
+          "no territory '\(name)' in \(scenario) (it has \(names.joined(separator: ", ")))\(Suggestions.hint(for: name, among: names))"
+        )
       }
       if !planned.contains(t) { planned.append(t) }
     }
@@ -114,7 +152,10 @@ struct Plan: ParsableCommand {
     let first = replications ?? max(3, s.replications)
     let settings = PlanSettings(
       replications: first, maxReplications: maxReplications ?? 4 * first,
-      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, territories: planned, maxInstances: maxInstances)
+      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, territories: planned, maxInstances: maxInstances
+    )
+    if !vary.isEmpty { return try planVaried(base: s, settings: settings) }
+
     let record = PlanData.record(s, path: scenario, settings: settings, whatIfs: self.settings, startedAt: Date())
     let recording = try PlanRecording(store: database.open(), plan: record)
     let chatty = !quiet && format == .table
@@ -143,5 +184,98 @@ struct Plan: ParsableCommand {
     // A plan that could not be recorded outranks a period without an answer, as for a run.
     if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
     if plan.periods.contains(where: { $0.instances == nil }) { throw ExitStatus.objectiveFailed }
+  }
+
+  /// `--vary`: a plan at every point of the grid, each recorded, then the cheapest point per
+  /// territory and period.
+  func planVaried(base: PlatformScenario, settings planSettings: PlanSettings) throws {
+    let grid = try Sweep.grid(vary)
+    let chatty = !quiet && format == .table
+    let store = try database.open()
+    var plans: [CapacityPlan] = []
+    var documents: [PlanData] = []
+    var points: [[String]] = []
+    var pricesSet: [Set<String>] = []
+    var notRecorded: String?
+    for i in 0..<grid.count {
+      let point = grid.settings(at: i)
+      let expanded = try point.flatMap { try Self.expand($0, in: base.platform) }
+      var (s, _) = try loadPlatformScenario(scenario, settings: self.settings + expanded)
+      if let seed { s.seed = seed }
+      if chatty { printToStandardError("plan: point \(i + 1) of \(grid.count): \(point.joined(separator: " "))") }
+      let whatIfs = self.settings + expanded
+      let record = PlanData.record(s, path: scenario, settings: planSettings, whatIfs: whatIfs, startedAt: Date())
+      let recording = try PlanRecording(store: store, plan: record)
+      let planner = CapacityPlanner(scenario: s, settings: planSettings) { message in
+        if chatty { printToStandardError("plan:   \(message)") }
+      }
+      let plan = planner.plan()
+      var data = PlanData.plan(plan, record: record)
+      if let failed = recording.complete(&data, quiet: quiet) { notRecorded = notRecorded ?? failed }
+      if let folder = self.report { try Plans.writeReport(data, to: "\(folder)/point-\(i + 1)", quiet: quiet) }
+      plans.append(plan)
+      documents.append(data)
+      points.append(point)
+      pricesSet.append(Self.pricesSet(by: expanded))
+    }
+    let choice = ConfigurationChoice(base: base, plans: plans, pricesSet: pricesSet)
+    let report = VariedPlanReport(points: points, plans: documents, choice: choice)
+    switch format {
+    case .table: print(report.table(), terminator: "")
+    case .json: print(try report.json())
+    }
+    if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
+    if choice.picks.contains(where: { $0.point == nil }) { throw ExitStatus.objectiveFailed }
+  }
+
+  /// A setting whose key has `*` in a database or territory name, once per matching name
+  /// (`databases.de-replica-*.cores=4` sets both DE replicas).
+  static func expand(_ setting: String, in platform: Platform) throws -> [String] {
+    guard let equals = setting.firstIndex(of: "="), setting[..<equals].contains("*") else { return [setting] }
+    let key = setting[..<equals].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    let value = setting[setting.index(after: equals)...]
+    guard key.count > 2, key[1].contains("*"), !key[2...].contains(where: { $0.contains("*") }),
+      key[0] == "databases" || key[0] == "territories"
+    else {
+      throw ValidationError(
+        "--vary \(setting[..<equals]): '*' may stand only in the name after databases. or territories., such as databases.de-replica-*.cores"
+      )
+    }
+    let names = key[0] == "databases" ? platform.databases.map(\.name) : platform.territories.map(\.name)
+    let matching = names.filter { Self.matches($0, pattern: key[1]) }
+    guard !matching.isEmpty else {
+      throw ValidationError(
+        "--vary \(setting[..<equals]): no \(key[0] == "databases" ? "database node" : "territory") matches '\(key[1])' (there are \(names.joined(separator: ", ")))"
+      )
+    }
+    return matching.map { ([key[0], $0] + key[2...]).joined(separator: ".") + "=" + value }
+  }
+
+  /// The territories (`territories.X.app.price`) and database nodes (`databases.N.price`) whose
+  /// price a point's settings set.
+  static func pricesSet(by settings: [String]) -> Set<String> {
+    var names: Set<String> = []
+    for s in settings {
+      let key = s.split(separator: "=", maxSplits: 1).first.map(String.init) ?? s
+      let parts = key.split(separator: ".").map { $0.trimmingCharacters(in: .whitespaces) }
+      if parts.count == 4, parts[0] == "territories", parts[2] == "app", parts[3] == "price" { names.insert(parts[1]) }
+      if parts.count == 3, parts[0] == "databases", parts[2] == "price" { names.insert(parts[1]) }
+    }
+    return names
+  }
+
+  /// Shell-style `*` (any run of characters, none included).
+  static func matches(_ name: String, pattern: String) -> Bool {
+    let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+    guard parts.count > 1 else { return name == pattern }
+    var rest = Substring(name)
+    guard rest.hasPrefix(parts[0]) else { return false }
+    rest = rest.dropFirst(parts[0].count)
+    for part in parts.dropFirst().dropLast() where !part.isEmpty {
+      guard let r = rest.range(of: part) else { return false }
+      rest = rest[r.upperBound...]
+    }
+    let last = parts[parts.count - 1]
+    return rest.count >= last.count && rest.hasSuffix(last)
   }
 }

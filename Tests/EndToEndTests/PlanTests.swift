@@ -213,4 +213,46 @@ import Testing
     let network = try EndToEndTests.capsim(["plan", EndToEndTests.fixture("small.yaml"), "--quiet"])
     #expect(network.status == 64 && network.stderr.contains("not a platform scenario"))
   }
+
+  /// `--vary`: a plan at each point, the cheapest per period. Morning A needs 6 busy cores: four
+  /// 2-core instances at 0.3 (1.2 an hour) or two 4-core ones at 0.3 (0.6 an hour).
+  @Test func aVariedPlanPicksTheCheapestPoint() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let r = try EndToEndTests.capsim([
+      "plan", Self.morning, "--territory", "A", "--vary", "territories.A.app.cores=2,4", "--vary",
+      "territories.A.app.price=0.3", "--vary", "databases.a-*.cores=4", "--replications", "2", "--format", "json",
+      "--quiet", "--db", dir.appendingPathComponent("p.sqlite").path,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let points = try #require(json["points"] as? [[String: Any]])
+    #expect(points.count == 2)
+    let pick = try #require((json["cheapest"] as? [[String: Any]])?.first)
+    #expect(pick["point"] as? Int == 2)
+    #expect((pick["settings"] as? [String])?.first == "territories.A.app.cores=4")
+    let instances = try #require(pick["instances"] as? Int)
+    #expect(instances >= 2)
+    #expect(abs((pick["instance_cost_per_30_days"] as? Double ?? 0) - Double(instances) * 0.3 * 720) < 1e-9)
+    // a-primary and a-replica at 1.0 an hour each, their cores unchanged.
+    #expect(abs((pick["database_cost_per_30_days"] as? Double ?? 0) - 2 * 720) < 1e-9)
+    // Both points are recorded plans, the wildcard expanded in their settings.
+    let list = try EndToEndTests.capsim(["plans", "--db", dir.appendingPathComponent("p.sqlite").path])
+    #expect(list.stdout.contains("\n2 ") && list.stdout.contains("\n1 "), "\(list.stdout)")
+    let shown = try EndToEndTests.capsim(["plans", "2", "--db", dir.appendingPathComponent("p.sqlite").path])
+    #expect(shown.stdout.contains("databases.a-primary.cores=4") && shown.stdout.contains("databases.a-replica.cores=4"), "\(shown.stdout.prefix(1_500))")
+  }
+
+  @Test func aVariedPlanRefusesWhatItCannotVary() throws {
+    let instances = try EndToEndTests.capsim([
+      "plan", Self.morning, "--vary", "territories.A.app.instances=2,3", "--quiet",
+    ])
+    #expect(instances.status == 64 && instances.stderr.contains("the plan finds the instances"), "\(instances.stderr)")
+    let unmatched = try EndToEndTests.capsim(["plan", Self.morning, "--vary", "databases.z-*.cores=2,4", "--quiet"])
+    #expect(unmatched.status == 64 && unmatched.stderr.contains("no database node matches 'z-*'"), "\(unmatched.stderr)")
+    let emit = try EndToEndTests.capsim([
+      "plan", Self.morning, "--vary", "territories.A.app.cores=2,4", "--emit", "capacity", "--quiet",
+    ])
+    #expect(emit.status == 64 && emit.stderr.contains("--emit capacity takes one configuration"), "\(emit.stderr)")
+  }
 }

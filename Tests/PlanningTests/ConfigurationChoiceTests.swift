@@ -1,0 +1,42 @@
+import Planning
+import PlatformModel
+import Testing
+
+@Suite struct ConfigurationChoiceTests {
+  /// Cores without a price of their own cost the base's price per core; a price the point sets
+  /// is taken as it is.
+  @Test func coresArePricedPerCoreUnlessThePointSetsThePrice() {
+    #expect(ConfigurationChoice.price(0.25, cores: 2, set: false, basePrice: 0.25, baseCores: 1) == 0.5)
+    #expect(ConfigurationChoice.price(0.3, cores: 2, set: true, basePrice: 0.25, baseCores: 1) == 0.3)
+    #expect(ConfigurationChoice.price(0.3, cores: 1, set: false, basePrice: 0.25, baseCores: 1) == 0.3)
+  }
+
+  /// The planner's M/M/1-per-instance model (CapacityPlannerTests: 6 or 7 one-core instances at
+  /// 0.25 an hour) against two-core instances: at the base's price per core (0.5) the same
+  /// cores cost the same, and at a price set to 0.3 the two-core point is the cheapest. The
+  /// choice is the point with the least total, its cost recomputed here from its instances.
+  @Test func theCheapestPointWinsWithItsCostPerThirtyDays() throws {
+    let base = CapacityPlannerTests.scenario()
+    var doubled = base
+    doubled.platform.territories[0].app.cores = 2
+    var cheaper = doubled
+    cheaper.platform.territories[0].app.pricePerHour = 0.3
+    let plans = [base, doubled, cheaper].map {
+      CapacityPlanner(scenario: $0, settings: CapacityPlannerTests.settings).plan()
+    }
+    let choice = ConfigurationChoice(base: base, plans: plans, pricesSet: [[], [], ["DE"]])
+    let pick = try #require(choice.picks.first)
+    #expect(choice.picks.count == 1 && pick.territory == "DE" && pick.period == "normal")
+    let counts = try plans.map { try #require($0.periods.first?.instances) }
+    let perHour = [0.25, 0.5, 0.3]
+    let database = 0.0  // the node has no price
+    for i in 0..<3 {
+      let expected = Double(counts[i]) * perHour[i] * 720 + database
+      #expect(abs((choice.totals[i][0] ?? -1) - expected) < 1e-9, "point \(i): \(counts[i]) instances")
+    }
+    let cheapest = (0..<3).min { (choice.totals[$0][0]!, counts[$0], $0) < (choice.totals[$1][0]!, counts[$1], $1) }!
+    #expect(pick.point == cheapest && pick.instances == counts[cheapest])
+    // Two cores at 0.3 beat one at 0.25 once the count halves: 4 busy cores need 3 two-core instances.
+    #expect(pick.point == 2, "counts \(counts)")
+  }
+}
