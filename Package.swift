@@ -127,6 +127,8 @@ let package = Package(
       exclude: ["README.md"],
       swiftSettings: optimized
     ),
+    /** Traps in autoscaler manifests a user already has, at the line that sets them. */
+    .target(name: "ManifestLint", dependencies: ["Autoscaling", "ScenarioFile"], exclude: ["README.md"]),
     /** The `capsim` subcommands: glue between files, models and output. */
     .target(
       name: "CapsimCLI",
@@ -134,7 +136,7 @@ let package = Package(
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
         "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Autoscaling", "Sharding", "Gate",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "ManifestLint", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
       swiftSettings: optimized
@@ -172,7 +174,8 @@ let package = Package(
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "_TestSupport"]),
     .testTarget(
-      name: "KubernetesManifestTests", dependencies: ["ScenarioFile", "Autoscaling"], resources: [.copy("Fixtures")]),
+      name: "KubernetesManifestTests", dependencies: ["ScenarioFile", "Autoscaling", "ManifestLint"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
     .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),
     .testTarget(name: "GateTests", dependencies: ["Gate", "PlatformModel", "SimRandom", "SimStatistics"]),
