@@ -127,6 +127,8 @@ let package = Package(
       exclude: ["README.md"],
       swiftSettings: optimized
     ),
+    /** Autoscaling rules as manifests: cron pre-scaling from hourly needs, ramp leads, HPA and KEDA YAML. */
+    .target(name: "AutoscaleRules", dependencies: ["Autoscaling"], exclude: ["README.md"]),
     /** Traps in autoscaler manifests a user already has, at the line that sets them. */
     .target(name: "ManifestLint", dependencies: ["Autoscaling", "ScenarioFile"], exclude: ["README.md"]),
     /** The `capsim` subcommands: glue between files, models and output. */
@@ -173,8 +175,9 @@ let package = Package(
       dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "_TestSupport"]),
+    .testTarget(name: "AutoscaleRulesTests", dependencies: ["AutoscaleRules", "Autoscaling", "ScenarioFile", "ManifestLint"]),
     .testTarget(
-      name: "KubernetesManifestTests", dependencies: ["ScenarioFile", "Autoscaling", "ManifestLint"],
+      name: "KubernetesManifestTests", dependencies: ["ScenarioFile", "Autoscaling", "ManifestLint", "AutoscaleRules"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
     .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),

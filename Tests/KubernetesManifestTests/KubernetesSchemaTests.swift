@@ -1,3 +1,5 @@
+import AutoscaleRules
+import Autoscaling
 import Foundation
 import Testing
 
@@ -58,15 +60,39 @@ import Testing
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-hpa-\(UUID().uuidString).yaml")
     defer { try? FileManager.default.removeItem(at: file) }
     try """
-      apiVersion: autoscaling/v2
-      kind: HorizontalPodAutoscaler
-      metadata: {name: crm-de}
-      spec:
-        scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: crm-de}
-        minReplicas: 2
-        maxReplica: 10
-      """.write(to: file, atomically: true, encoding: .utf8)
+    apiVersion: autoscaling/v2
+    kind: HorizontalPodAutoscaler
+    metadata: {name: crm-de}
+    spec:
+      scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: crm-de}
+      minReplicas: 2
+      maxReplica: 10
+    """.write(to: file, atomically: true, encoding: .utf8)
     let (status, output) = try Self.validate([file.path])
     #expect(status != 0 && output.contains("maxReplica"), "\(output)")
+  }
+
+  /// What capsim writes passes the schema too: an HPA with metrics of every kind it writes and
+  /// a behavior.
+  @Test(.enabled(if: tool != nil, "\(missing)"))
+  func aWrittenHPAPassesTheSchema() throws {
+    let spec = HPASpec(
+      minReplicas: 2, maxReplicas: 12,
+      metrics: [
+        .cpu(.utilization(70)), MetricSpec(source: .pods, name: "requests_per_second", target: .averageValue(20_000)),
+        MetricSpec(source: .external, name: "queue_depth", target: .value(150_000)),
+      ],
+      behavior: Behavior(
+        scaleUp: ScalingRules(
+          stabilizationWindowSeconds: 0, selectPolicy: .max,
+          policies: [ScalingPolicy(type: .pods, value: 4, periodSeconds: 15)]),
+        scaleDown: ScalingRules(stabilizationWindowSeconds: 600)))
+    let text = ManifestText(header: ["a test"], why: ["spec.minReplicas": "why"]).hpa(
+      name: "crm-de", deployment: "crm-de", spec: spec)
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-hpa-\(UUID().uuidString).yaml")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let (status, output) = try Self.validate([file.path])
+    #expect(status == 0 && output.contains("passed"), "\(output)\n\(text)")
   }
 }
