@@ -149,3 +149,50 @@ import Testing
     #expect(findings.isEmpty, "\(findings.map(\.message))")
   }
 }
+
+@Suite struct DemandForecastTests {
+  /// A day shape (24 hours) repeated with a steady rise of 0.01 an hour and no noise.
+  static func series(days: Int, trend: Double = 0.01) -> [Double] {
+    (0..<(24 * days)).map { t in
+      let hour = t % 24
+      let shape = (8..<18).contains(hour) ? 100.0 : 20.0
+      return shape + trend * Double(t)
+    }
+  }
+
+  /// Without noise, Holt-Winters' forecast of the next day is the shape plus the trend,
+  /// within 1% of every hour's value.
+  @Test func holtWintersFollowsShapeAndTrend() {
+    let history = Self.series(days: 14)
+    let model = DemandForecast.HoltWinters.fit(history, season: 24)
+    let next = model.forecast(24)
+    let truth = Array(Self.series(days: 15).suffix(24))
+    for h in 0..<24 {
+      #expect(abs(next[h] - truth[h]) <= 0.01 * truth[h], "hour \(h): \(next[h]) against \(truth[h])")
+    }
+  }
+
+  /// Noise (a fixed pseudo-random ±10%) makes it fit smoother constants; the forecast's mean
+  /// error stays within the noise.
+  @Test func holtWintersThroughNoise() {
+    var state: UInt64 = 42
+    func noise() -> Double {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Double(state >> 11) / Double(1 << 53) * 0.2 - 0.1
+    }
+    let history = Self.series(days: 21).map { $0 * (1 + noise()) }
+    let next = DemandForecast.HoltWinters.fit(history, season: 24).forecast(24)
+    let truth = Array(Self.series(days: 22).suffix(24))
+    let relative = zip(next, truth).map { abs($0 - $1) / $1 }.reduce(0, +) / 24
+    #expect(relative < 0.1, "mean relative error \(relative)")
+  }
+
+  /// The profile keeps the shape and takes the last season's level: with the trend, the last
+  /// day is higher than the mean day, so the profile is scaled up.
+  @Test func theSeasonalProfileKeepsTheShapeAtTheLastLevel() {
+    let flat = DemandForecast.seasonalProfile(Self.series(days: 7, trend: 0), season: 24, horizon: 48)
+    for (x, y) in zip(flat, Self.series(days: 2, trend: 0)) { #expect(abs(x - y) < 1e-9) }
+    let rising = DemandForecast.seasonalProfile(Self.series(days: 7), season: 24, horizon: 24)
+    #expect(rising[10] > 100 && rising[0] > 20)
+  }
+}
