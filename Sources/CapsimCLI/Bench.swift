@@ -35,6 +35,12 @@ struct Bench: ParsableCommand {
       valueName: "scenario"))
   var platform = "scenarios/platform-christmas-2026.yaml"
 
+  @Option(
+    help: ArgumentHelp(
+      "Kubernetes autoscalers to time the platform scenario under as well (the HPA in the loop); none: skip.",
+      valueName: "manifest"))
+  var autoscaler = "k8s/hpa.yaml"
+
   @Flag(help: "Nothing on stderr but errors: no progress, no note of a skipped platform.")
   var quiet = false
 
@@ -47,7 +53,8 @@ struct Bench: ParsableCommand {
     var rows: [BenchResult] = []
     let selected = BenchWorkload.all.filter { only == nil || $0.name.contains(only!) }
     let platformWanted = only == nil || "platform \(platform)".contains(only!)
-    guard !selected.isEmpty || platformWanted else {
+    let autoscaledWanted = autoscaler != "none" && (only == nil || "platform \(platform) autoscaled".contains(only!))
+    guard !selected.isEmpty || platformWanted || autoscaledWanted else {
       throw ValidationError("no workload matches '\(only!)'; workloads: \(BenchWorkload.all.map(\.name).joined(separator: ", "))")
     }
     for workload in selected {
@@ -60,6 +67,14 @@ struct Bench: ParsableCommand {
         if format == .table && !quiet { printToStandardError("  measured platform \(platform)") }
       } else if !quiet {
         printToStandardError("capsim bench: \(platform) not found (run from the repository root, or pass --platform), platform skipped")
+      }
+    }
+    if autoscaledWanted {
+      if FileManager.default.fileExists(atPath: platform) && FileManager.default.fileExists(atPath: autoscaler) {
+        rows.append(try measurePlatform(autoscalers: [autoscaler]))
+        if format == .table && !quiet { printToStandardError("  measured platform \(platform) under \(autoscaler)") }
+      } else if !quiet {
+        printToStandardError("capsim bench: \(platform) or \(autoscaler) not found (pass --platform, --autoscaler), autoscaled platform skipped")
       }
     }
     switch format {
@@ -82,9 +97,11 @@ struct Bench: ParsableCommand {
 }
 
 extension Bench {
-  /// One replication of a platform scenario on one thread: requests (customers) per second.
-  func measurePlatform() throws -> BenchResult {
-    var (scenario, _) = try loadPlatformScenario(platform)
+  /// One replication of a platform scenario on one thread: requests (customers) per second;
+  /// with `autoscalers`, its pools run by those HPAs or ScaledObjects (syncs, scrapes and
+  /// pods in the loop).
+  func measurePlatform(autoscalers: [String] = []) throws -> BenchResult {
+    var (scenario, _) = try loadPlatformScenario(platform, autoscalers: autoscalers)
     scenario.replications = 1
     var best: (seconds: Double, events: UInt64, requests: Int)? = nil
     for _ in 0..<repetitions {
@@ -94,7 +111,8 @@ extension Bench {
     }
     let b = best!
     return BenchResult(
-      workload: "platform \(scenario.name) (requests)", customers: b.requests, events: b.events, seconds: b.seconds,
+      workload: "platform \(scenario.name)\(autoscalers.isEmpty ? "" : " autoscaled by " + autoscalers.joined(separator: ", ")) (requests)",
+      customers: b.requests, events: b.events, seconds: b.seconds,
       customersPerSecond: Double(b.requests) / b.seconds, eventsPerSecond: Double(b.events) / b.seconds,
       eventsPerCustomer: Double(b.events) / Double(b.requests))
   }

@@ -90,6 +90,10 @@ struct Show: ParsableCommand {
       }
       out += "\n\nSLO verdicts\n" + table.render()
     }
+    if !data.autoscalerSyncs.isEmpty {
+      out += "\n\nautoscalers (per replication; catch-up: until as many pods were Ready as asked for)\n"
+      out += AutoscalerSummary.table(AutoscalerSummary.summaries(data))
+    }
     if !data.costs.isEmpty {
       var table = TextTable(columns: [
         "territory", "month", "hours run", "instance-hours", "app cost", "database cost", "total", "per 30 days",
