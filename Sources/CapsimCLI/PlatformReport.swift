@@ -55,7 +55,7 @@ struct PlatformReport {
       }
       return minutes
     }
-    return "autoscalers (per replication; catch-up: until as many pods were Ready as asked for)\n"
+    return "autoscalers (per replication; ramp: from the first of a run of scale-ups to as many pods Ready as the last asked for)\n"
       + AutoscalerSummary.table(summaries)
   }
 

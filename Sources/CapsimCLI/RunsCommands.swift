@@ -91,7 +91,7 @@ struct Show: ParsableCommand {
       out += "\n\nSLO verdicts\n" + table.render()
     }
     if !data.autoscalerSyncs.isEmpty {
-      out += "\n\nautoscalers (per replication; catch-up: until as many pods were Ready as asked for)\n"
+      out += "\n\nautoscalers (per replication; ramp: from the first of a run of scale-ups to as many pods Ready as the last asked for)\n"
       out += AutoscalerSummary.table(AutoscalerSummary.summaries(data))
     }
     if !data.costs.isEmpty {

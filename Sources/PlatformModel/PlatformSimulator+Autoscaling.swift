@@ -11,9 +11,13 @@ struct ScalerState {
   /// The series its prometheus triggers query.
   let series: [CapsimSeries]
   var replicas: Int
+  /// Added to simulated times for the controller: seconds since 1970 at the start of the
+  /// territory's calendar (cron schedules need the date), 0 without one.
+  let epoch: Double
 
-  init(autoscaler: PoolAutoscaler, replicas: Int) {
+  init(autoscaler: PoolAutoscaler, replicas: Int, epoch: Double) {
     territory = autoscaler.territory
+    self.epoch = epoch
     deployment = autoscaler.deployment
     settings = autoscaler.settings
     self.replicas = replicas
@@ -179,6 +183,7 @@ extension PlatformSimulator {
     let settings = apps[t].pods
     let request = settings.cpuRequest ?? Int64(apps[t].cores) * 1_000
     let now = sim.now
+    let epoch = scaler.epoch
     var list: [Pod] = []
     var cpu: [String: CPUSample] = [:]
     var ready = 0
@@ -186,7 +191,7 @@ extension PlatformSimulator {
     for i in instanceRange[t] where instances[i].lifecycle != .off {
       let name = "\(scaler.deployment)-\(i - instanceRange[t].lowerBound)-\(pods[i].generation)"
       let scheduled = pods[i].created + settings.scheduling
-      var pod = Pod(name: name, readiness: nil, startTime: scheduled, cpuRequest: request)
+      var pod = Pod(name: name, readiness: nil, startTime: epoch + scheduled, cpuRequest: request)
       switch instances[i].lifecycle {
       case .starting:
         if now < scheduled {
@@ -195,15 +200,15 @@ extension PlatformSimulator {
         } else if now < podRunning(i) {
           pod.phase = .pending
         } else {
-          pod.readiness = Pod.Readiness(ready: false, since: podRunning(i))
+          pod.readiness = Pod.Readiness(ready: false, since: epoch + podRunning(i))
         }
       case .ready:
-        pod.readiness = Pod.Readiness(ready: true, since: pods[i].readySince)
+        pod.readiness = Pod.Readiness(ready: true, since: epoch + pods[i].readySince)
       case .draining:
-        pod.readiness = Pod.Readiness(ready: false, since: now)
+        pod.readiness = Pod.Readiness(ready: false, since: epoch + now)
         pod.deleting = instances[i].removing
       case .crashed:
-        pod.readiness = Pod.Readiness(ready: false, since: now)
+        pod.readiness = Pod.Readiness(ready: false, since: epoch + now)
       case .off:
         continue
       }
@@ -211,7 +216,10 @@ extension PlatformSimulator {
         total += 1
         if pod.isRunningAndReady { ready += 1 }
       }
-      if metrics.sampleGeneration[i] == pods[i].generation, let sample = metrics.sample[i] { cpu[name] = sample }
+      if metrics.sampleGeneration[i] == pods[i].generation, var sample = metrics.sample[i] {
+        sample.timestamp += epoch
+        cpu[name] = sample
+      }
       list.append(pod)
     }
     return (list, cpu, ready, total)
@@ -223,13 +231,14 @@ extension PlatformSimulator {
     let (list, cpu, ready, total) = podList(k)
     let current = scalers[k].replicas
     let decision: Decision
+    let clock = scalers[k].epoch + now
     if scalers[k].hpa != nil {
       decision = scalers[k].hpa!.sync(
-        now: now, currentReplicas: current, pods: list, metrics: MetricValues(cpu: cpu))
+        now: clock, currentReplicas: current, pods: list, metrics: MetricValues(cpu: cpu))
     } else {
       var values: [String: Double] = [:]
       for series in scalers[k].series { values[series.key] = seriesValue(series, territory: t) }
-      decision = scalers[k].keda!.sync(now: now, currentReplicas: current, pods: list, cpu: cpu, capsim: values)
+      decision = scalers[k].keda!.sync(now: clock, currentReplicas: current, pods: list, cpu: cpu, capsim: values)
     }
     recorder.autoscaler[t].append(
       AutoscalerSync(

@@ -246,7 +246,10 @@ package struct PlatformSimulator: ~Copyable {
       badMinuteShare: scenario.objectives.badMinuteErrorRate,
       judged: platform.requestClasses.map { scenario.objectives.classes[$0.name]?.waiver == nil })
     scalers = scenario.autoscalers.enumerated().compactMap { k, a in
-      scalerIndex[a.territory] == k ? ScalerState(autoscaler: a, replicas: pools[a.territory].instances) : nil
+      scalerIndex[a.territory] == k
+        ? ScalerState(
+          autoscaler: a, replicas: pools[a.territory].instances,
+          epoch: scenario.demand[a.territory].calendar?.start.timeIntervalSince1970 ?? 0) : nil
     }
     for (k, scaler) in scalers.enumerated() { scalerOf[scaler.territory] = k }
   }

@@ -12,10 +12,15 @@ package struct AutoscalerSummary: Sendable, Hashable {
   package var scaleDowns: Double
   /// Scalings in the other direction than the one before, per pool-hour.
   package var reversalsPerHour: Double
-  /// From a sync at which fewer pods were Ready than the Deployment asked for (`spec.replicas`)
-  /// to the first sync at which as many were: the longest and the mean (seconds).
-  package var longestCatchUp: Double?
-  package var meanCatchUp: Double?
+  /// Ramps: scale-ups each within `rampGap` of the one before. From a ramp's first scale-up to
+  /// the first sync at which as many pods were Ready as its last one asked for (seconds): the
+  /// longest and the mean. This is the time to reach the capacity the autoscaler found
+  /// needed, its syncs' lag and the pods' start-up together.
+  package var longestRamp: Double?
+  package var meanRamp: Double?
+
+  /// Scale-ups further apart than this start a new ramp.
+  package static let rampGap = 300.0
   /// Pods that existed (not terminating), integrated over the syncs, per replication.
   package var podHours: Double
   /// Minutes of series windows whose p95 latency was over the period's target (the windows
@@ -52,24 +57,32 @@ package struct AutoscalerSummary: Sendable, Hashable {
     var ups = 0
     var downs = 0
     var reversals = 0
-    var catchUps: [Double] = []
+    var ramps: [Double] = []
     var podSeconds = 0.0
     var hours = 0.0
     for run in runs {
       var last: Bool? = nil  // the direction of the last scaling: true up
-      var behindSince: Double? = nil
+      // The ramp in progress: its first and latest scale-up, and the count asked for last.
+      var ramp: (start: Double, latest: Double, target: Int)? = nil
       for (i, sync) in run.enumerated() {
+        if let r = ramp, sync.readyPods >= r.target, sync.desiredReplicas <= sync.currentReplicas {
+          ramps.append(sync.time - r.start)
+          ramp = nil
+        }
         if sync.desiredReplicas != sync.currentReplicas {
           let up = sync.desiredReplicas > sync.currentReplicas
           if up { ups += 1 } else { downs += 1 }
           if let last, last != up { reversals += 1 }
           last = up
-        }
-        if sync.readyPods < sync.currentReplicas {
-          if behindSince == nil { behindSince = sync.time }
-        } else if let since = behindSince {
-          catchUps.append(sync.time - since)
-          behindSince = nil
+          if up {
+            if let r = ramp, sync.time - r.latest <= rampGap {
+              ramp = (r.start, sync.time, sync.desiredReplicas)
+            } else {
+              ramp = (sync.time, sync.time, sync.desiredReplicas)
+            }
+          } else {
+            ramp = nil  // a scale-down ends a ramp that never caught up
+          }
         }
         if i + 1 < run.count { podSeconds += Double(sync.totalPods) * (run[i + 1].time - sync.time) }
       }
@@ -78,8 +91,8 @@ package struct AutoscalerSummary: Sendable, Hashable {
     return AutoscalerSummary(
       territory: territory, autoscaler: syncs.first?.autoscaler ?? "", replications: runs.count,
       scaleUps: Double(ups) / n, scaleDowns: Double(downs) / n,
-      reversalsPerHour: hours > 0 ? Double(reversals) / hours : 0, longestCatchUp: catchUps.max(),
-      meanCatchUp: catchUps.isEmpty ? nil : catchUps.reduce(0, +) / Double(catchUps.count),
+      reversalsPerHour: hours > 0 ? Double(reversals) / hours : 0, longestRamp: ramps.max(),
+      meanRamp: ramps.isEmpty ? nil : ramps.reduce(0, +) / Double(ramps.count),
       podHours: podSeconds / 3_600 / n, sloViolationMinutes: violationMinutes)
   }
 
@@ -121,14 +134,14 @@ package struct AutoscalerSummary: Sendable, Hashable {
   /// Rows of text for a terminal, one per autoscaled territory.
   package static func table(_ summaries: [AutoscalerSummary]) -> String {
     let header = [
-      "territory", "autoscaler", "scale-ups", "scale-downs", "reversals/h", "catch-up max", "catch-up mean",
+      "territory", "autoscaler", "scale-ups", "scale-downs", "reversals/h", "ramp max", "ramp mean",
       "pod-hours", "min over p95",
     ]
     let rows = summaries.map { s in
       [
         s.territory, s.autoscaler, Self.number(s.scaleUps), Self.number(s.scaleDowns),
-        String(format: "%.2f", s.reversalsPerHour), s.longestCatchUp.map(Self.duration) ?? "-",
-        s.meanCatchUp.map(Self.duration) ?? "-", String(format: "%.1f", s.podHours),
+        String(format: "%.2f", s.reversalsPerHour), s.longestRamp.map(Self.duration) ?? "-",
+        s.meanRamp.map(Self.duration) ?? "-", String(format: "%.1f", s.podHours),
         String(format: "%.0f", s.sloViolationMinutes),
       ]
     }

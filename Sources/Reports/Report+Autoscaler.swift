@@ -8,17 +8,17 @@ extension Report {
     if let s = AutoscalerSummary.summaries(data).first(where: { $0.territory == territory }) {
       let row = [
         HTML.escape(s.autoscaler), AutoscalerSummary.number(s.scaleUps), AutoscalerSummary.number(s.scaleDowns),
-        String(format: "%.2f", s.reversalsPerHour), s.longestCatchUp.map(AutoscalerSummary.duration) ?? "-",
-        s.meanCatchUp.map(AutoscalerSummary.duration) ?? "-", String(format: "%.1f", s.podHours),
+        String(format: "%.2f", s.reversalsPerHour), s.longestRamp.map(AutoscalerSummary.duration) ?? "-",
+        s.meanRamp.map(AutoscalerSummary.duration) ?? "-", String(format: "%.1f", s.podHours),
         String(format: "%.0f", s.sloViolationMinutes),
       ]
       out += HTML.table(
         [
-          "Autoscaler", "Scale-ups", "Scale-downs", "Reversals per pool-hour", "Longest catch-up", "Mean catch-up",
+          "Autoscaler", "Scale-ups", "Scale-downs", "Reversals per pool-hour", "Longest ramp", "Mean ramp",
           "Pod-hours", "Minutes over p95 target",
         ], [row], numeric: Set(1...7),
         caption:
-          "Per replication. Catch-up: from a sync with fewer pods Ready than asked for to the first with as many. Minutes over p95: series windows over the target.")
+          "Per replication. Ramp: from the first of a run of scale-ups (each within 5 minutes of the one before) to the first sync with as many pods Ready as the last asked for. Minutes over p95: series windows over the target.")
     }
     let reasons = AutoscalerSummary.reasons(data, territory: territory)
     let total = max(1, reasons.map(\.syncs).reduce(0, +))

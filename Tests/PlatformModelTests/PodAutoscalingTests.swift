@@ -107,6 +107,34 @@ import Testing
     #expect(one.replications[0].territories[0].autoscaler.contains { $0.desired > $0.current })
   }
 
+  /// A KEDA cron window on the calendar's clock: `0 1 * * *` to `0 2 * * *` UTC with 6
+  /// desiredReplicas, over a constant 60% on 2 pods (the cpu trigger at 75% proposes 2). The
+  /// window opens at 01:00 (3,600 s): the first sync after it, at 3,607.5 s, asks for 6 and
+  /// gets 4 (the legacy limit max(2 x 2, 4) per sync), the next, at 3,622.5 s, 6. It closes
+  /// at 02:00; the 5-minute scale-down window then holds 6 until the proposals of
+  /// 01:55-02:00 (6) have left it, so the first sync to go back down is the first after
+  /// 7,507.5 s (02:05:07.5, when the last proposal of 6, at 7,192.5 s, is more than 300 s old).
+  @Test func aKEDACronWindowScalesOnTheCalendarsClock() throws {
+    var scenario = Self.scenario(rate: 12, horizon: 3 * 3_600)
+    let utc = TimeZone(identifier: "UTC")!
+    scenario.demand[0].calendar = DemandCalendar(
+      timeZone: utc, start: DemandCalendar.instant(CivilDate(2026, 1, 5), in: utc),
+      day: DayProfile(points: [(0, 1), (23.9, 1)]), week: WeekProfile(weights: Array(repeating: 1, count: 7)))
+    let cron = try CronTrigger.make(timezone: "Etc/UTC", start: "0 1 * * *", end: "0 2 * * *", desiredReplicas: 6).get()
+    var so = ScaledObjectSpec(
+      name: "crm-0", target: "crm-0", triggers: [Trigger(.cpu(.utilization(75))), Trigger(.cron(cron))])
+    so.minReplicaCount = 2
+    so.maxReplicaCount = 20
+    scenario.autoscalers[0].controller = .scaledObject(so)
+    let syncs = PlatformRun(scenario: scenario).run().replications[0].territories[0].autoscaler
+    let changes = syncs.filter { $0.desired != $0.current }
+    #expect(changes.count == 3, "\(changes.map { ($0.time, $0.desired, $0.reason) })")
+    guard changes.count == 3 else { return }
+    #expect(changes[0].time == 3_607.5 && changes[0].desired == 4 && changes[0].reason.hasPrefix("rate limited"))
+    #expect(changes[1].time == 3_622.5 && changes[1].desired == 6 && changes[1].reason.hasPrefix("cron window"))
+    #expect(changes[2].time == 7_507.5 && changes[2].desired == 2, "\(changes[2])")
+  }
+
   /// With constant load inside the tolerance the pool never scales. 20 pods at 73%, 75% and
   /// 77% of their 1-core requests: a 30 s window holds about 4,500 requests, so the measured
   /// utilization varies by about 1.1 points (Poisson), and the band [67.5%, 82.5%] is at
