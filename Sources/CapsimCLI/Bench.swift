@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PlatformModel
 import QueueingModel
+import ScenarioFile
 import SimRandom
 
 /// `capsim bench`: the engine's speed on fixed workloads, in customers and events per second.
@@ -53,7 +54,8 @@ struct Bench: ParsableCommand {
     var rows: [BenchResult] = []
     let selected = BenchWorkload.all.filter { only == nil || $0.name.contains(only!) }
     let platformWanted = only == nil || "platform \(platform)".contains(only!)
-    let autoscaledWanted = autoscaler != "none" && (only == nil || "platform \(platform) autoscaled".contains(only!))
+    // Asked for by name (`--only autoscaled`); `--only platform` keeps to the plain one.
+    let autoscaledWanted = autoscaler != "none" && (only == nil || "autoscaled".contains(only!))
     guard !selected.isEmpty || platformWanted || autoscaledWanted else {
       throw ValidationError("no workload matches '\(only!)'; workloads: \(BenchWorkload.all.map(\.name).joined(separator: ", "))")
     }
@@ -71,8 +73,17 @@ struct Bench: ParsableCommand {
     }
     if autoscaledWanted {
       if FileManager.default.fileExists(atPath: platform) && FileManager.default.fileExists(atPath: autoscaler) {
-        rows.append(try measurePlatform(autoscalers: [autoscaler]))
-        if format == .table && !quiet { printToStandardError("  measured platform \(platform) under \(autoscaler)") }
+        // Not asked for by name, another --platform need not fit the manifests: skipped then.
+        let scenario =
+          only == nil
+          ? (try? ScenarioFile.loadPlatform(path: platform, autoscalers: [autoscaler]))?.0
+          : try loadPlatformScenario(platform, autoscalers: [autoscaler]).0
+        if let scenario {
+          rows.append(measure(scenario, label: " autoscaled by \(autoscaler)"))
+          if format == .table && !quiet { printToStandardError("  measured platform \(platform) under \(autoscaler)") }
+        } else if !quiet {
+          printToStandardError("capsim bench: \(autoscaler) does not fit \(platform), autoscaled platform skipped")
+        }
       } else if !quiet {
         printToStandardError("capsim bench: \(platform) or \(autoscaler) not found (pass --platform, --autoscaler), autoscaled platform skipped")
       }
@@ -97,11 +108,13 @@ struct Bench: ParsableCommand {
 }
 
 extension Bench {
-  /// One replication of a platform scenario on one thread: requests (customers) per second;
-  /// with `autoscalers`, its pools run by those HPAs or ScaledObjects (syncs, scrapes and
-  /// pods in the loop).
-  func measurePlatform(autoscalers: [String] = []) throws -> BenchResult {
-    var (scenario, _) = try loadPlatformScenario(platform, autoscalers: autoscalers)
+  /// One replication of a platform scenario on one thread: requests (customers) per second.
+  func measurePlatform() throws -> BenchResult {
+    measure(try loadPlatformScenario(platform).0, label: "")
+  }
+
+  func measure(_ loaded: PlatformScenario, label: String) -> BenchResult {
+    var scenario = loaded
     scenario.replications = 1
     var best: (seconds: Double, events: UInt64, requests: Int)? = nil
     for _ in 0..<repetitions {
@@ -111,8 +124,7 @@ extension Bench {
     }
     let b = best!
     return BenchResult(
-      workload: "platform \(scenario.name)\(autoscalers.isEmpty ? "" : " autoscaled by " + autoscalers.joined(separator: ", ")) (requests)",
-      customers: b.requests, events: b.events, seconds: b.seconds,
+      workload: "platform \(scenario.name)\(label) (requests)", customers: b.requests, events: b.events, seconds: b.seconds,
       customersPerSecond: Double(b.requests) / b.seconds, eventsPerSecond: Double(b.events) / b.seconds,
       eventsPerCustomer: Double(b.events) / Double(b.requests))
   }

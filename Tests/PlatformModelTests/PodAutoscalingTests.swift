@@ -135,6 +135,28 @@ import Testing
     #expect(changes[2].time == 7_507.5 && changes[2].desired == 2, "\(changes[2])")
   }
 
+  /// A KEDA prometheus trigger over capsim's request counter: `rate(capsim_requests_total[1m])`
+  /// with a threshold of 5 per pod (AverageValue) at 12 requests/s asks for ceil(12 / 5) = 3
+  /// pods. Prometheus scrapes at 0 s and 15 s, so the sync at 22.5 s has a rate (over the 15 s
+  /// scraped so far) and scales 2 -> 3; at 7.5 s one scrape gives an empty result, which KEDA
+  /// takes as 0 (ignoreNullValues), proposing the minimum, 2. Later rates over 60 s hold about
+  /// 720 requests (Poisson, sd 27), so 12 +- 1.4 per second stays in (10, 15]: 3 throughout.
+  @Test func aKEDAPrometheusTriggerReadsTheSimulatedRequestRate() throws {
+    var scenario = Self.scenario(rate: 12, horizon: 1_800)
+    let query = "sum(rate(capsim_requests_total{deployment=\"crm-0\"}[1m]))"
+    let series = try PrometheusQuery.parse(query).get()
+    var so = ScaledObjectSpec(
+      name: "crm-0", target: "crm-0",
+      triggers: [Trigger(.prometheus(PrometheusTrigger(query: query, series: series, threshold: 5)))])
+    so.minReplicaCount = 2
+    so.maxReplicaCount = 20
+    scenario.autoscalers[0].controller = .scaledObject(so)
+    let syncs = PlatformRun(scenario: scenario).run().replications[0].territories[0].autoscaler
+    let changes = syncs.filter { $0.desired != $0.current }
+    #expect(changes.map(\.time) == [22.5] && changes.map(\.desired) == [3], "\(changes.prefix(4))")
+    #expect(syncs.dropFirst(2).allSatisfy { $0.desired == 3 && $0.metrics.contains("-> 3") }, "\(syncs.prefix(4))")
+  }
+
   /// With constant load inside the tolerance the pool never scales. 20 pods at 73%, 75% and
   /// 77% of their 1-core requests: a 30 s window holds about 4,500 requests, so the measured
   /// utilization varies by about 1.1 points (Poisson), and the band [67.5%, 82.5%] is at
