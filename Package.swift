@@ -71,7 +71,7 @@ let package = Package(
     .target(
       name: "PlatformModel",
       dependencies: [
-        "SimKernel", "SimRandom", "SimStatistics", "Demand", "QueueingModel",
+        "SimKernel", "SimRandom", "SimStatistics", "Demand", "QueueingModel", "Autoscaling",
         .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "BasicContainers", package: "swift-collections"),
       ],
@@ -172,7 +172,7 @@ let package = Package(
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunRecords"]),
     .testTarget(
       name: "PlatformModelTests",
-      dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand"]),
+      dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand", "Autoscaling"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "_TestSupport"]),
     .testTarget(name: "AutoscaleRulesTests", dependencies: ["AutoscaleRules", "Autoscaling", "ScenarioFile", "ManifestLint"]),
