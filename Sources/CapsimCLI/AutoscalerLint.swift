@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import ManifestLint
+import Planning
+import PlatformModel
+import ScenarioFile
 
 /// `capsim autoscaler lint`: the traps in autoscaler manifests a user already has.
 struct LintCommand: ParsableCommand {
@@ -12,14 +15,18 @@ struct LintCommand: ParsableCommand {
       over: a cron window KEDA keeps open over the weekend (a weekday start with a daily end), \
       a cron start or end in the spring-forward gap, cooldownPeriod set as if it governed \
       scaling down to N > 0, a Deployment with replicas: under an autoscaler, min above max, \
-      a CPU target outside 1-100%. Cron windows are walked from --from to --to in their own \
-      time zone. Rules and their sources: capsim autoscaler lint --rules.
+      a CPU target outside 1-100%. With --scenario, also maxReplicas against the database's \
+      connections and cron windows that close while the day's peak goes on, for the pools \
+      whose deployment: the manifests scale. Cron windows are walked from --from to --to in \
+      their own time zone (default: the scenario's run, else a year from today). Rules and \
+      their sources: capsim autoscaler lint --rules.
 
       Exit status: 0 when nothing is found (notes aside), 1 when a finding is an error or a \
       warning.
 
       Examples:
         capsim autoscaler lint k8s/*.yaml
+        capsim autoscaler lint k8s/keda-christmas.yaml --scenario scenarios/platform-christmas-2026.yaml
         capsim autoscaler lint k8s/keda-christmas.yaml --from 2026-01-01 --to 2027-01-01 --format sarif > lint.sarif
       """)
 
@@ -31,6 +38,12 @@ struct LintCommand: ParsableCommand {
 
   @Option(help: ArgumentHelp("... to this day, excluded (default: a year after --from).", valueName: "yyyy-mm-dd"))
   var to: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "A platform scenario whose pools the manifests scale: adds the connection and peak rules.", valueName: "file"),
+    completion: .file(extensions: ["yaml", "yml"]))
+  var scenario: String?
 
   @Option(help: "Output format: text or sarif (SARIF 2.1.0, for code scanning).")
   var format: LintFormat = .text
@@ -45,11 +58,11 @@ struct LintCommand: ParsableCommand {
   func validate() throws {
     if !rules && manifests.isEmpty { throw ValidationError("give the manifests to lint, such as k8s/*.yaml") }
     let (start, end) = try period()
-    if end <= start { throw ValidationError("--to must come after --from") }
+    if from != nil && to != nil && end <= start { throw ValidationError("--to must come after --from") }
     if end - start > 10 * 366 * 86_400 { throw ValidationError("lint at most ten years of cron windows at once") }
   }
 
-  func period() throws -> (Double, Double) {
+  func period(run: (Double, Double)? = nil) throws -> (Double, Double) {
     func day(_ text: String, _ flag: String) throws -> Double {
       let parts = text.split(separator: "-").compactMap { Int($0) }
       var calendar = Calendar(identifier: .gregorian)
@@ -61,9 +74,60 @@ struct LintCommand: ParsableCommand {
       return date.timeIntervalSince1970
     }
     let today = (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
-    let start = try from.map { try day($0, "--from") } ?? today
-    let end = try to.map { try day($0, "--to") } ?? start + 365 * 86_400
+    let start = try from.map { try day($0, "--from") } ?? run?.0 ?? today
+    let end = try to.map { try day($0, "--to") } ?? (from == nil ? run?.1 : nil) ?? start + 365 * 86_400
     return (start, end)
+  }
+
+  /// The scenario's pools that name a Deployment, and the span of its run.
+  func pools() throws -> (pools: [ManifestLinter.Pool], run: (Double, Double)?) {
+    guard let scenario else { return ([], nil) }
+    guard ScenarioFile.isPlatformScenario(path: scenario) else {
+      throw ValidationError("'\(scenario)' is not a platform scenario: --scenario takes one with app pools")
+    }
+    let (s, warnings) = try loadPlatformScenario(scenario)
+    printWarnings(warnings)
+    let platform = s.platform
+    var pools: [ManifestLinter.Pool] = []
+    var run: (Double, Double)?
+    for (t, territory) in platform.territories.enumerated() {
+      guard let deployment = territory.app.deployment else { continue }
+      let perPod = max(territory.app.connections, 1)
+      // Each node of the cluster: its max_connections less what the other pools on it hold.
+      var limit = Int.max
+      var reason = ""
+      for n in [territory.primary] + platform.replicas(of: territory.primary) {
+        let others = platform.territories.indices.filter {
+          $0 != t && platform.territories[$0].primary == territory.primary
+        }
+        .reduce(0) { $0 + platform.territories[$1].app.instances * platform.territories[$1].app.connections }
+        let node = platform.databases[n]
+        let pods = max(0, node.maxConnections - others) / perPod
+        if pods < limit {
+          limit = pods
+          reason =
+            "\(node.name): max_connections \(node.maxConnections)"
+            + (others > 0 ? ", \(others) held by other pools" : "")
+            + ", \(perPod) per pod"
+        }
+      }
+      var demand: [(time: Double, rate: Double)] = []
+      if let calendar = s.demand[t].calendar {
+        let start = calendar.start.timeIntervalSince1970
+        demand = s.offeredRates(territory: t).map { (start + $0.time, $0.rate) }
+        run = (start, start + s.horizon)
+      }
+      pools.append(
+        ManifestLinter.Pool(
+          deployment: deployment, territory: territory.name, connectionsPerPod: perPod, podLimit: limit,
+          podLimitReason: reason, demand: demand))
+    }
+    if pools.isEmpty {
+      throw ValidationError(
+        "no app pool of '\(scenario)' names a deployment: (the topology's app.deployment), so no manifest can scale one"
+      )
+    }
+    return (pools, run)
   }
 
   func run() throws {
@@ -71,8 +135,10 @@ struct LintCommand: ParsableCommand {
       print(LintReport.rules(), terminator: "")
       return
     }
-    let (start, end) = try period()
-    let findings = ManifestLinter(from: start, to: end).lint(paths: manifests)
+    let (pools, run) = try pools()
+    let (start, end) = try period(run: run)
+    guard end > start else { throw ValidationError("--to must come after --from") }
+    let findings = ManifestLinter(from: start, to: end, pools: pools).lint(paths: manifests)
     let report = LintReport(findings: findings, files: manifests)
     switch format {
     case .text: print(report.text(), terminator: "")

@@ -23,6 +23,8 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
   case cronInGap = "cron-in-spring-forward-gap"
   case cooldownOnlyToZero = "cooldown-only-to-zero"
   case deploymentReplicas = "deployment-replicas"
+  case connectionLimit = "max-replicas-over-connections"
+  case cronEndsBeforePeak = "cron-ends-before-peak"
 
   /// One line, for a rule list.
   package var summary: String {
@@ -34,6 +36,8 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
     case .cronInGap: "A cron start or end in the spring-forward gap, which the cron library skips"
     case .cooldownOnlyToZero: "cooldownPeriod set as if it governed scaling down to N > 0"
     case .deploymentReplicas: "A Deployment with replicas: under an autoscaler"
+    case .connectionLimit: "maxReplicas pods would open more database connections than the database takes"
+    case .cronEndsBeforePeak: "A cron window that closes while the day's peak demand goes on"
     }
   }
 
@@ -54,6 +58,10 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
       "KEDA's cooldownPeriod governs only 1 -> 0. Scaling from N down to minReplicaCount (or after a cron window ends) follows the HPA's scale-down stabilization window, 300 s unless advanced.horizontalPodAutoscalerConfig.behavior.scaleDown sets it (kedacore/keda#6844, #5688)."
     case .deploymentReplicas:
       "kubectl apply of a Deployment that still sets spec.replicas resets an autoscaled pool to that count on every apply (kubernetes/kubernetes#25238); leave replicas out once an autoscaler owns the Deployment."
+    case .connectionLimit:
+      "Each pod opens the pool's connections to its database nodes; at maxReplicas the total must stay within max_connections (less what other pools sharing the nodes hold), or new pods fail to connect exactly when the load is highest. Needs --scenario."
+    case .cronEndsBeforePeak:
+      "A cron window is a floor for the hours it covers; closing it while the day's demand is still near its peak leaves the peak to the reactive path (metrics delay, scale-up limits, pod start-up), and the floor was paid for hours that needed it less. Needs --scenario."
     }
   }
 }

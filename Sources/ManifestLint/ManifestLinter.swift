@@ -9,10 +9,55 @@ package struct ManifestLinter {
   /// Cron windows are walked over `[from, to)` (seconds since 1970).
   package var from: Double
   package var to: Double
+  /// The app pools of a scenario, for the rules that need one (`--scenario`).
+  package var pools: [Pool]
 
-  package init(from: Double, to: Double) {
+  /// What the linter knows of an app pool of a scenario, as plain values.
+  package struct Pool: Sendable {
+    /// The Deployment its autoscaler scales.
+    package var deployment: String
+    package var territory: String
+    /// Database connections each pod opens, and the most pods the database nodes take.
+    package var connectionsPerPod: Int
+    package var podLimit: Int
+    /// Why `podLimit` is what it is (`de-primary: max_connections 200, 10 per pod`).
+    package var podLimitReason: String
+    /// The offered request rate, every few minutes (seconds since 1970, requests/s).
+    package var demand: [(time: Double, rate: Double)]
+
+    package init(
+      deployment: String, territory: String, connectionsPerPod: Int, podLimit: Int, podLimitReason: String,
+      demand: [(time: Double, rate: Double)]
+    ) {
+      self.deployment = deployment
+      self.territory = territory
+      self.connectionsPerPod = connectionsPerPod
+      self.podLimit = podLimit
+      self.podLimitReason = podLimitReason
+      self.demand = demand
+    }
+  }
+
+  package init(from: Double, to: Double, pools: [Pool] = []) {
     self.from = from
     self.to = to
+    self.pools = pools
+  }
+
+  func pool(_ spec: Document) -> Pool? {
+    guard let name = spec["scaleTargetRef"]?["name"]?.scalarText else { return nil }
+    return pools.first { $0.deployment == name }
+  }
+
+  /// maxReplicas against the database's connections.
+  func connections(_ maxNode: Document?, maximum: Int, spec: Document, key: String) -> [Finding] {
+    guard let pool = pool(spec), maximum > pool.podLimit else { return [] }
+    return [
+      Self.finding(
+        .connectionLimit, .error, at: (maxNode ?? spec).node,
+        "\(key) \(maximum) x \(pool.connectionsPerPod) connections is more than the database takes: at most \(pool.podLimit) pods of \(pool.territory)'s pool (\(pool.podLimitReason))"
+      )
+    ]
   }
 
   /// Every finding in `paths`, sorted by file, line and column.
@@ -76,6 +121,9 @@ package struct ManifestLinter {
         Self.finding(
           .minAboveMax, .error, at: maxNode.node, "maxReplicas (\(maximum)) is below minReplicas (\(minimum))"))
     }
+    if let maxNode = spec["maxReplicas"], let maximum = Int(maxNode.scalarText ?? "") {
+      out += connections(maxNode, maximum: maximum, spec: spec, key: "maxReplicas")
+    }
     for metric in spec["metrics"]?.items ?? [] {
       for kind in ["resource", "containerResource"] {
         guard let resource = metric[kind], resource["name"]?.scalarText == "cpu",
@@ -100,6 +148,7 @@ package struct ManifestLinter {
           .minAboveMax, .error, at: (maxNode ?? minNode ?? spec).node,
           "maxReplicaCount (\(maximum)) is below minReplicaCount (\(minimum))"))
     }
+    if let maximum { out += connections(maxNode, maximum: maximum, spec: spec, key: "maxReplicaCount") }
     var crons: [CronTrigger] = []
     for trigger in spec["triggers"]?.items ?? [] {
       let meta = trigger["metadata"]
@@ -115,6 +164,7 @@ package struct ManifestLinter {
         else { continue }
         crons.append(cron)
         out += cronTraps(cron, meta: meta)
+        if let pool = pool(spec) { out += peakAfterEnd(cron, meta: meta, pool: pool) }
       default: break
       }
     }
@@ -174,6 +224,48 @@ package struct ManifestLinter {
         ))
     }
     return out
+  }
+
+  /// Days on which the window closes while demand is still at 90% or more of that local day's
+  /// peak.
+  func peakAfterEnd(_ cron: CronTrigger, meta: Document, pool: Pool) -> [Finding] {
+    guard let endNode = meta["end"] else { return [] }
+    // Samples by local day, in the cron's zone.
+    var days: [String: [(time: Double, rate: Double)]] = [:]
+    var order: [String] = []
+    for s in pool.demand where s.time >= from && s.time < to {
+      let c = cron.clock.civil(Int64(s.time))
+      let key = String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
+      if days[key] == nil { order.append(key) }
+      days[key, default: []].append(s)
+    }
+    var first: (day: String, closes: Double, until: Double, share: Double)?
+    var count = 0
+    for key in order {
+      let samples = days[key]!
+      guard let peak = samples.map(\.rate).max(), peak > 0 else { continue }
+      // Where the window closes that day: an active sample followed by an inactive one.
+      for i in samples.indices.dropLast()
+      where cron.isActive(at: samples[i].time) && !cron.isActive(at: samples[i + 1].time) {
+        let after = samples[(i + 1)...].prefix { $0.rate >= 0.9 * peak }
+        guard let last = after.last else { continue }
+        count += 1
+        if first == nil { first = (key, samples[i + 1].time, last.time, samples[i + 1].rate / peak) }
+      }
+    }
+    guard let first else { return [] }
+    let more = count > 1 ? "; \(count - 1) more such day\(count == 2 ? "" : "s") in the period linted" : ""
+    return [
+      Self.finding(
+        .cronEndsBeforePeak, .warning, at: endNode.node,
+        "on \(first.day) the window closes at \(Self.clock(first.closes, cron)) while \(pool.territory)'s demand is at \(Int((first.share * 100).rounded()))% of the day's peak, and stays above 90% until \(Self.clock(first.until, cron))\(more): the peak is left to the reactive path"
+      )
+    ]
+  }
+
+  static func clock(_ t: Double, _ cron: CronTrigger) -> String {
+    let c = cron.clock.civil(Int64(t))
+    return String(format: "%02d:%02d", c.hour, c.minute)
   }
 
   static func utilization(_ node: Document, what: String) -> [Finding] {

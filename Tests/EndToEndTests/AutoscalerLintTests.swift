@@ -47,7 +47,7 @@ import Testing
     let run = try #require((log["runs"] as? [[String: Any]])?.first)
     let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
     let rules = try #require(driver["rules"] as? [[String: Any]])
-    #expect(driver["name"] as? String == "capsim" && rules.count == 7)
+    #expect(driver["name"] as? String == "capsim" && rules.count == 9)
     let results = try #require(run["results"] as? [[String: Any]])
     #expect(results.count == 2)
     for result in results {
@@ -72,5 +72,49 @@ import Testing
     #expect(
       rules.status == 0 && rules.stdout.contains("cron-in-spring-forward-gap: ")
         && rules.stdout.contains("robfig/cron#541"))
+  }
+
+  static let christmas = EndToEndTests.root.appendingPathComponent("scenarios/platform-christmas-2026.yaml").path
+
+  /// de-primary takes 200 connections and a DE pod opens 10: 20 pods at most.
+  @Test func maxReplicasAboveTheConnectionLimitIsAnError() throws {
+    let r = try EndToEndTests.capsim([
+      "autoscaler", "lint", Self.manifest("too-many-replicas.yaml"), "--scenario", Self.christmas,
+    ])
+    #expect(r.status == 1)
+    #expect(
+      r.stdout.contains(
+        "too-many-replicas.yaml:8:16: error: spec.maxReplicas: maxReplicas 40 x 10 connections is more than the database takes: at most 20 pods of DE's pool (de-primary: max_connections 200, 10 per pod)"
+      ), "\(r.stdout)")
+  }
+
+  /// The Christmas week's weekdays (7-11 December) stay near their peak from about 09:00 to
+  /// 11:00: a floor closing at 09:00 misses it on each of the 5.
+  @Test func aCronWindowClosingBeforeThePeakIsFlagged() throws {
+    let r = try EndToEndTests.capsim([
+      "autoscaler", "lint", Self.manifest("cron-ends-early.yaml"), "--scenario", Self.christmas,
+    ])
+    #expect(r.status == 1)
+    #expect(
+      r.stdout.contains(
+        "cron-ends-early.yaml:17:14: warning: spec.triggers[1].metadata.end: on 2026-12-07 the window closes at 09:00"),
+      "\(r.stdout)")
+    #expect(r.stdout.contains("4 more such days") && r.stdout.contains("[cron-ends-before-peak]"))
+  }
+
+  /// Each shipped manifest (they are alternatives: one autoscaler per pool) is clean against
+  /// the scenarios that use it.
+  @Test(arguments: [
+    ("k8s/hpa.yaml", "scenarios/platform-christmas-2026-hpa.yaml"),
+    ("k8s/keda-christmas.yaml", "scenarios/platform-christmas-2026-keda.yaml"),
+    ("k8s/hpa.yaml", "scenarios/platform-oktoberfest-2026-hpa.yaml"),
+  ])
+  func theShippedManifestsAreClean(_ manifest: String, _ scenario: String) throws {
+    let root = EndToEndTests.root
+    let r = try EndToEndTests.capsim([
+      "autoscaler", "lint", root.appendingPathComponent(manifest).path, "--scenario",
+      root.appendingPathComponent(scenario).path,
+    ])
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
   }
 }
