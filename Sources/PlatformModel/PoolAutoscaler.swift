@@ -44,7 +44,9 @@ package struct PoolAutoscaler: Sendable {
   }
 }
 
-/// How a pod of an autoscaled pool comes and goes. A new pod is Pending for `scheduling`,
+/// How a pod of an autoscaled pool comes and goes.
+///
+/// A new pod is Pending for `scheduling`,
 /// then (with `status.startTime` set) pulls its image and starts for the pool's `startup`,
 /// then runs un-Ready until its readiness probe first passes after `readinessDelay`, and only
 /// then takes traffic. A removed pod leaves the rotation at once, finishes its requests, and

@@ -12,6 +12,8 @@ package struct AutoscalerSummary: Sendable, Hashable {
   package var scaleDowns: Double
   /// Scalings in the other direction than the one before, per pool-hour.
   package var reversalsPerHour: Double
+  /// How long ramps took to reach the capacity the autoscaler asked for.
+  ///
   /// Ramps: scale-ups each within `rampGap` of the one before. From a ramp's first scale-up to
   /// the first sync at which as many pods were Ready as its last one asked for (seconds): the
   /// longest and the mean. This is the time to reach the capacity the autoscaler found

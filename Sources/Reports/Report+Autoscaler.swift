@@ -18,13 +18,16 @@ extension Report {
           "Pod-hours", "Minutes over p95 target",
         ], [row], numeric: Set(1...7),
         caption:
-          "Per replication. Ramp: from the first of a run of scale-ups (each within 5 minutes of the one before) to the first sync with as many pods Ready as the last asked for. Minutes over p95: series windows over the target.")
+          "Per replication. Ramp: from the first of a run of scale-ups (each within 5 minutes of the one before) to the first sync with as many pods Ready as the last asked for. Minutes over p95: series windows over the target."
+      )
     }
     let reasons = AutoscalerSummary.reasons(data, territory: territory)
     let total = max(1, reasons.map(\.syncs).reduce(0, +))
     out += HTML.table(
       ["Reason", "Syncs", "Share"],
-      reasons.map { [HTML.escape($0.reason), Format.grouped(Double($0.syncs)), Format.percent(Double($0.syncs) / Double(total))] },
+      reasons.map {
+        [HTML.escape($0.reason), Format.grouped(Double($0.syncs)), Format.percent(Double($0.syncs) / Double(total))]
+      },
       numeric: [1, 2], caption: "Why the replica count was what it was after each sync, over all replications")
     return out
   }
@@ -41,7 +44,8 @@ extension Charts {
       ("pods (not terminating)", \.totalPods, 1),
     ]
     let series = lines.map { name, value, color in
-      SVGChart.Series(name: name, color: SVG.color(color), points: syncs.map { ChartPoint(x: $0.time, y: Double(value($0))) })
+      SVGChart.Series(
+        name: name, color: SVG.color(color), points: syncs.map { ChartPoint(x: $0.time, y: Double(value($0))) })
     }
     var chart = backdrop(
       SVGChart(
@@ -50,7 +54,8 @@ extension Charts {
       index, territory)
     for sync in syncs where sync.desiredReplicas != sync.currentReplicas {
       let arrow = sync.desiredReplicas > sync.currentReplicas ? "↑" : "↓"
-      chart.marks.append(.init(from: sync.time, to: sync.time, label: "\(arrow)\(sync.desiredReplicas)", style: .change))
+      chart.marks.append(
+        .init(from: sync.time, to: sync.time, label: "\(arrow)\(sync.desiredReplicas)", style: .change))
     }
     return chart
   }

@@ -68,7 +68,8 @@ extension PlatformScenarioFile {
       let territory = platform.territories[t].name
       if capacity.contains(where: { $0.territory == t }) {
         fail(
-          "territory \(territory)'s pool is scaled by \(autoscaler.title) and by the scenario's capacity: schedule; give it one or the other")
+          "territory \(territory)'s pool is scaled by \(autoscaler.title) and by the scenario's capacity: schedule; give it one or the other"
+        )
         continue
       }
       let controller: PoolAutoscaler.Controller
@@ -77,7 +78,8 @@ extension PlatformScenarioFile {
         let unsimulated = spec.metrics.filter { $0.source != .resource }
         if let metric = unsimulated.first {
           fail(
-            "\(autoscaler.title): the \(metric.source.rawValue) metric '\(metric.name)' has no source in the simulation (capsim simulates the cpu Resource metric; KEDA prometheus triggers query capsim's series)")
+            "\(autoscaler.title): the \(metric.source.rawValue) metric '\(metric.name)' has no source in the simulation (capsim simulates the cpu Resource metric; KEDA prometheus triggers query capsim's series)"
+          )
           continue
         }
         controller = .hpa(spec)
@@ -90,7 +92,8 @@ extension PlatformScenarioFile {
         }
         if let metric = latency.first {
           fail(
-            "\(autoscaler.title): \(metric.rawValue) is not recorded as a Prometheus series in the simulation; query capsim_requests_per_second or rate(capsim_requests_total[...])")
+            "\(autoscaler.title): \(metric.rawValue) is not recorded as a Prometheus series in the simulation; query capsim_requests_per_second or rate(capsim_requests_total[...])"
+          )
           continue
         }
         controller = .scaledObject(spec)

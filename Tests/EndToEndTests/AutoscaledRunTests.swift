@@ -13,8 +13,10 @@ import Testing
 
   static func run(_ db: String, _ extra: [String] = []) throws -> EndToEndTests.Output {
     try EndToEndTests.capsim(
-      ["run", EndToEndTests.fixture("platform-small.yaml"), "--set", "territories.A.app.deployment=crm-a",
-        "--autoscaler", manifest, "--db", db, "--series", "none"] + extra)
+      [
+        "run", EndToEndTests.fixture("platform-small.yaml"), "--set", "territories.A.app.deployment=crm-a",
+        "--autoscaler", manifest, "--db", db, "--series", "none",
+      ] + extra)
   }
 
   /// Every sync of run `id`, as text.
@@ -39,10 +41,13 @@ import Testing
     // show sums them up, and the report draws the pods and tables the reasons
     let show = try EndToEndTests.capsim(["show", "latest", "--db", db])
     #expect(show.status == 0 && show.stdout.contains("HorizontalPodAutoscaler crm-a"), "\(show.stdout)")
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-report-\(UUID().uuidString)").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-report-\(UUID().uuidString)")
+      .path
     #expect(try EndToEndTests.capsim(["report", "latest", "--db", db, "--out", folder]).status == 0)
     let html = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
-    #expect(html.contains("Pods — A") && html.contains("Autoscaler") && html.contains("stabilized: highest of the last 300 s"))
+    #expect(
+      html.contains("Pods — A") && html.contains("Autoscaler") && html.contains("stabilized: highest of the last 300 s")
+    )
   }
 
   /// Same seed, any --threads: the same syncs, decision for decision.

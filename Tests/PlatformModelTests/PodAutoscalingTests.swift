@@ -6,6 +6,8 @@ import Testing
 
 /// A pool run by a simulated HPA: pods, the metrics pipeline and the controller together.
 @Suite struct PodAutoscalingTests {
+  /// A pool of 1-core pods under an HPA.
+  ///
   /// One territory of 1-core pods serving one request class of 100 ms of CPU and no queries,
   /// open arrivals at `rate` per second at multiplier 1, under an HPA on cpu at 75% (legacy
   /// path: no `behavior`), 2 to 20 pods. Pods: 2 s scheduling, 60 s start-up, 30 s to Ready.
@@ -107,7 +109,9 @@ import Testing
     #expect(one.replications[0].territories[0].autoscaler.contains { $0.desired > $0.current })
   }
 
-  /// A KEDA cron window on the calendar's clock: `0 1 * * *` to `0 2 * * *` UTC with 6
+  /// A KEDA cron window opens and closes on the calendar's clock.
+  ///
+  /// `0 1 * * *` to `0 2 * * *` UTC with 6
   /// desiredReplicas, over a constant 60% on 2 pods (the cpu trigger at 75% proposes 2). The
   /// window opens at 01:00 (3,600 s): the first sync after it, at 3,607.5 s, asks for 6 and
   /// gets 4 (the legacy limit max(2 x 2, 4) per sync), the next, at 3,622.5 s, 6. It closes
@@ -135,7 +139,9 @@ import Testing
     #expect(changes[2].time == 7_507.5 && changes[2].desired == 2, "\(changes[2])")
   }
 
-  /// A KEDA prometheus trigger over capsim's request counter: `rate(capsim_requests_total[1m])`
+  /// A KEDA prometheus trigger reads the simulated request rate.
+  ///
+  /// Over capsim's request counter, `rate(capsim_requests_total[1m])`
   /// with a threshold of 5 per pod (AverageValue) at 12 requests/s asks for ceil(12 / 5) = 3
   /// pods. Prometheus scrapes at 0 s and 15 s, so the sync at 22.5 s has a rate (over the 15 s
   /// scraped so far) and scales 2 -> 3; at 7.5 s one scrape gives an empty result, which KEDA
@@ -157,7 +163,9 @@ import Testing
     #expect(syncs.dropFirst(2).allSatisfy { $0.desired == 3 && $0.metrics.contains("-> 3") }, "\(syncs.prefix(4))")
   }
 
-  /// With constant load inside the tolerance the pool never scales. 20 pods at 73%, 75% and
+  /// With constant load inside the tolerance the pool never scales.
+  ///
+  /// 20 pods at 73%, 75% and
   /// 77% of their 1-core requests: a 30 s window holds about 4,500 requests, so the measured
   /// utilization varies by about 1.1 points (Poisson), and the band [67.5%, 82.5%] is at
   /// least 4.7 of those away (about 1 in 10^6 per sync, 240 syncs per seed).

@@ -19,13 +19,16 @@ import Reports
   ]
 
   static func data(p95: Double) -> RunData {
-    var data = Fixtures.week { $0.territories = ["DE"]; $0.days = 1; $0.period = "christmas" }
+    var data = Fixtures.week {
+      $0.territories = ["DE"]; $0.days = 1; $0.period = "christmas"
+    }
     data.autoscalerSyncs = table.map { t, current, desired, ready, total in
       AutoscalerSyncRecord(
         replication: 0, territory: "DE", autoscaler: "HorizontalPodAutoscaler crm-de", time: t, localTime: nil,
         metrics: "resource cpu 90% of 75% -> \(desired)", recommendation: desired, stabilized: desired,
         currentReplicas: current, desiredReplicas: desired, readyPods: ready, totalPods: total,
-        reason: desired > current ? "scaled up (resource cpu above target)"
+        reason: desired > current
+          ? "scaled up (resource cpu above target)"
           : desired < current ? "stabilized: highest of the last 300 s is \(desired)" : "within tolerance")
     }
     for i in data.series.indices where data.series[i].tier == "all" && data.series[i].requestClass == "all" {
@@ -62,7 +65,8 @@ import Reports
     let text = AutoscalerSummary.table(AutoscalerSummary.summaries(Self.data(p95: 0.5)))
     let lines = text.split(separator: "\n")
     #expect(lines.count == 2)
-    #expect(lines[1].contains("HorizontalPodAutoscaler crm-de") && lines[1].contains("1 min") && lines[1].contains("120"))
+    #expect(
+      lines[1].contains("HorizontalPodAutoscaler crm-de") && lines[1].contains("1 min") && lines[1].contains("120"))
   }
 
   @Test func theReportDrawsThePodsAndTablesTheReasons() {

@@ -10,7 +10,9 @@ import Testing
     .replacingOccurrences(of: "timeout: 5s, price: 0.19}", with: "timeout: 5s, price: 0.19, deployment: crm-de}")
     .replacingOccurrences(
       of: "app: {instances: 2, workers: 8, connections: 10}",
-      with: "app: {instances: 2, workers: 8, connections: 10, deployment: crm-ch, pods: {readinessDelay: 10s, cpuRequest: 1500m}}")
+      with:
+        "app: {instances: 2, workers: 8, connections: 10, deployment: crm-ch, pods: {readinessDelay: 10s, cpuRequest: 1500m}}"
+    )
 
   static let scenario = PlatformSchemaTests.scenario.replacingOccurrences(
     of: "topology: t.yaml\n", with: "topology: t.yaml\nautoscaler: k.yaml\n")
