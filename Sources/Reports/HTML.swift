@@ -152,6 +152,8 @@ enum HTML {
     svg text.mark-label { font-size: 10.5px; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
     svg text.mark-label.fault { fill: #a93226; }
     svg text.mark-label.change { fill: #22538a; }
+    svg .tick.scale-up { stroke: #2f6fb5; stroke-width: 1.4; }
+    svg .tick.scale-down { stroke: #d35400; stroke-width: 1.4; }
     ul.changes code { white-space: pre-wrap; overflow-wrap: anywhere; }
     ul.changes li { margin: 2px 0; }
     svg text.axis-title { fill: var(--muted); }

@@ -50,12 +50,17 @@ extension Charts {
     var chart = backdrop(
       SVGChart(
         title: "Pods — \(territory)", unit: "pods", time: axis, series: series,
-        notes: ["\(first.autoscaler), replication 1; each scaling marked (the reasons are in the table below)"]),
+        notes: [
+          "\(first.autoscaler), replication 1; ticks along the top: scale-ups (blue) and scale-downs (orange), each with its reason on hover and in the table below"
+        ]),
       index, territory)
     for sync in syncs where sync.desiredReplicas != sync.currentReplicas {
-      let arrow = sync.desiredReplicas > sync.currentReplicas ? "↑" : "↓"
+      let up = sync.desiredReplicas > sync.currentReplicas
       chart.marks.append(
-        .init(from: sync.time, to: sync.time, label: "\(arrow)\(sync.desiredReplicas)", style: .change))
+        .init(
+          from: sync.time, to: sync.time,
+          label: "\(up ? "↑" : "↓") \(sync.currentReplicas) → \(sync.desiredReplicas): \(sync.reason)",
+          style: up ? .scaleUp : .scaleDown))
     }
     return chart
   }

@@ -60,7 +60,9 @@ struct SVGChart {
   /// Something that happened to the territory: a fault, a capacity change or a deployment,
   /// shaded over its span (a thin line for an instant) with a label.
   struct Mark {
-    enum Style: String { case fault, change }
+    /// Faults and changes shade their span across the plot; scalings, dense over a week, are
+    /// short ticks along its top with the label as a tooltip.
+    enum Style: String { case fault, change, scaleUp = "scale-up", scaleDown = "scale-down" }
     var from: Double
     var to: Double
     var label: String
@@ -152,7 +154,12 @@ struct SVGChart {
       out += "<rect class=\"band\" x=\"\(n(x0))\" y=\"\(n(top))\" width=\"\(n(max(1, x1 - x0)))\" "
       out += "height=\"\(n(plotHeight))\"/>"
     }
-    for m in marks {
+    for m in marks where m.style == .scaleUp || m.style == .scaleDown {
+      let x = px(m.from)
+      out += "<line class=\"tick \(m.style.rawValue)\" x1=\"\(n(x))\" y1=\"\(n(top))\" x2=\"\(n(x))\" "
+      out += "y2=\"\(n(top + 8))\"><title>\(HTML.escape(m.label))</title></line>"
+    }
+    for m in marks where m.style == .fault || m.style == .change {
       let x0 = px(m.from)
       let x1 = max(px(m.to), x0 + 2)
       out += "<rect class=\"mark \(m.style.rawValue)\" x=\"\(n(x0))\" y=\"\(n(top))\" width=\"\(n(x1 - x0))\" "
@@ -243,7 +250,7 @@ struct SVGChart {
   private func markLabels(px: (Double) -> Double, top: Double, plotRight: Double) -> String {
     var rowEnds = Array(repeating: -Double.infinity, count: markLabelRows)
     var out = ""
-    for m in marks.sorted(by: { $0.from < $1.from }) {
+    for m in marks.sorted(by: { $0.from < $1.from }) where m.style == .fault || m.style == .change {
       let textWidth = SVG.textWidth(m.label, fontSize: 10.5)
       // Right of the event's start, pulled back left where it would run off the plot.
       let x = min(px(m.from) + 3, plotRight - textWidth)

@@ -71,7 +71,10 @@ import Reports
 
   @Test func theReportDrawsThePodsAndTablesTheReasons() {
     let html = Report.html(Self.data(p95: 0.5))
-    #expect(html.contains("Pods — DE") && html.contains("Ready pods") && html.contains("↑5"))
+    #expect(html.contains("Pods — DE") && html.contains("Ready pods"))
+    // Each scaling a tick with its counts and reason as the tooltip, no label over the lines.
+    #expect(html.contains("<line class=\"tick scale-up\"") && html.contains("↑ "))
+    #expect(!html.contains("mark-label change\">↑"))
     #expect(html.contains("Longest ramp") && html.contains("within tolerance"))
   }
 }
