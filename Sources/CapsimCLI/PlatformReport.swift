@@ -41,7 +41,12 @@ struct PlatformReport {
   /// What the autoscalers did, per territory (means over replications); the syncs themselves
   /// are in the database and the report.
   func autoscalerTable() -> String {
-    let summaries = AutoscalerSummary.summaries(RunData.autoscalerSyncs(result)) { name in
+    "autoscalers (per replication; ramp: from the first of a run of scale-ups to as many pods Ready as the last asked for)\n"
+      + AutoscalerSummary.table(autoscalerSummaries())
+  }
+
+  func autoscalerSummaries() -> [AutoscalerSummary] {
+    AutoscalerSummary.summaries(RunData.autoscalerSyncs(result)) { name in
       guard let t = scenario.platform.territories.firstIndex(where: { $0.name == name }) else { return 0 }
       let windows = replications[0].territories[t].windows
       var minutes = 0.0
@@ -55,8 +60,6 @@ struct PlatformReport {
       }
       return minutes
     }
-    return "autoscalers (per replication; ramp: from the first of a run of scale-ups to as many pods Ready as the last asked for)\n"
-      + AutoscalerSummary.table(summaries)
   }
 
   func header() -> String {
@@ -72,22 +75,29 @@ struct PlatformReport {
   }
 
   func span() -> String {
-    guard let calendar = scenario.demand.first?.calendar else { return "\(Format.duration(scenario.horizon)) at constant demand" }
-    return "\(localLabel(0, calendar: calendar)) to \(localLabel(scenario.horizon, calendar: calendar)) \(calendar.timeZone.identifier)"
+    guard let calendar = scenario.demand.first?.calendar else {
+      return "\(Format.duration(scenario.horizon)) at constant demand"
+    }
+    return
+      "\(localLabel(0, calendar: calendar)) to \(localLabel(scenario.horizon, calendar: calendar)) \(calendar.timeZone.identifier)"
   }
 
   func describe(_ fault: Fault) -> String {
     let p = scenario.platform
-    func at(_ t: Double) -> String { scenario.demand.first?.calendar.map { localLabel(t, calendar: $0) } ?? "+" + Format.duration(t) }
+    func at(_ t: Double) -> String {
+      scenario.demand.first?.calendar.map { localLabel(t, calendar: $0) } ?? "+" + Format.duration(t)
+    }
     switch fault {
     case .instanceCrashes(let t, let mtbf, let mttr):
       return "\(p.territories[t].name) instances crash (MTBF \(Format.duration(mtbf)), MTTR \(Format.duration(mttr)))"
     case .replicaDown(let n, let start, let d):
       return "\(p.databases[n].name) down \(at(start)) for \(Format.duration(d))"
     case .primaryFailover(let n, let start, let detection, let promotion):
-      return "\(p.databases[n].name) fails over \(at(start)) (\(Format.duration(detection)) + \(Format.duration(promotion)))"
+      return
+        "\(p.databases[n].name) fails over \(at(start)) (\(Format.duration(detection)) + \(Format.duration(promotion)))"
     case .territoryOutage(let t, let start, let d, let target, _):
-      return "\(p.territories[t].name) outage \(at(start)) for \(Format.duration(d))" + (target.map { ", failover to \(p.territories[$0].name)" } ?? "")
+      return "\(p.territories[t].name) outage \(at(start)) for \(Format.duration(d))"
+        + (target.map { ", failover to \(p.territories[$0].name)" } ?? "")
     case .deployment(let t, let start, let batch):
       return "\(p.territories[t].name) rolling deployment \(at(start)), \(batch) at a time"
     }
@@ -107,7 +117,8 @@ struct PlatformReport {
 
   func periodTable() -> String {
     var table = TextTable(columns: [
-      "territory", "period", "requests", "p50", "p95", "p99", "errors", "by cause", "db p95", "availability", "conn. waits",
+      "territory", "period", "requests", "p50", "p95", "p99", "errors", "by cause", "db p95", "availability",
+      "conn. waits",
     ])
     for (t, territory) in scenario.platform.territories.enumerated() {
       for (p, period) in result.periods.enumerated() {
@@ -121,12 +132,14 @@ struct PlatformReport {
           return n > 0 ? "\(cause.label) \(n >= 10 ? Format.count(n) : Format.number(n))" : nil
         }
         table.add([
-          territory.name, period, Format.count(results.map { Double($0.counts.arrivals) }.reduce(0, +) / Double(results.count)),
+          territory.name, period,
+          Format.count(results.map { Double($0.counts.arrivals) }.reduce(0, +) / Double(results.count)),
           e({ $0.latency.p50 }, Format.duration), e({ $0.latency.p95 }, Format.duration),
           e({ $0.latency.p99 }, Format.duration), e({ $0.counts.errorRate }, Format.percent),
           causes.isEmpty ? "-" : causes.joined(separator: ", "), e({ $0.database.p95 }, Format.duration),
           e({ $0.availability }, Format.percent),
-          Format.count(replications.map { Double($0.territories[t].connectionWaits) }.reduce(0, +) / Double(replications.count)),
+          Format.count(
+            replications.map { Double($0.territories[t].connectionWaits) }.reduce(0, +) / Double(replications.count)),
         ])
       }
     }
@@ -142,7 +155,9 @@ struct PlatformReport {
   }
 
   func verdictTable() -> String {
-    var table = TextTable(columns: ["territory", "period", "class", "objective", "target", "measured", "worst window", "", "verdict"])
+    var table = TextTable(columns: [
+      "territory", "period", "class", "objective", "target", "measured", "worst window", "", "verdict",
+    ])
     for v in verdicts {
       let t = scenario.platform.territories.firstIndex { $0.name == v.territory } ?? 0
       let comparison = v.objective.higherIsBetter ? ">= " : "< "
@@ -168,20 +183,26 @@ struct PlatformReport {
       }
       summary += ", \(waived.count) waived (\(reasons.joined(separator: "; ")))"
     }
-    return "SLO verdicts (worst window: the \(Format.duration(scenario.seriesInterval)) window with the worst mean over replications, among windows with at least \(Int(PlatformResult.worstWindowMinimumRequests)) requests)\n"
+    return
+      "SLO verdicts (worst window: the \(Format.duration(scenario.seriesInterval)) window with the worst mean over replications, among windows with at least \(Int(PlatformResult.worstWindowMinimumRequests)) requests)\n"
       + table.render() + "\n" + summary
   }
 
   func costTable() -> String {
     var table = TextTable(columns: [
-      "territory", "instances (start)", "mean", "most", "instance-hours", "app cost", "database nodes", "database cost", "total",
+      "territory", "instances (start)", "mean", "most", "instance-hours", "app cost", "database nodes", "database cost",
+      "total",
       "per 30 days",
     ])
     let hours = scenario.horizon / 3_600
     let db = result.databaseCost()
     for (t, territory) in scenario.platform.territories.enumerated() {
       let windows = replications.flatMap { $0.territories[t].windows }
-      let mean = windows.isEmpty ? 0 : windows.map { $0.instances * ($0.end - $0.start) }.reduce(0, +) / windows.map { $0.end - $0.start }.reduce(0, +)
+      let mean =
+        windows.isEmpty
+        ? 0
+        : windows.map { $0.instances * ($0.end - $0.start) }.reduce(0, +)
+          / windows.map { $0.end - $0.start }.reduce(0, +)
       let most = windows.map(\.instances).max() ?? 0
       let instanceHours = Estimate(replications.map { $0.territories[t].cost.instanceHours })
       let appCost = Estimate(replications.map { $0.territories[t].cost.instanceCost })
@@ -192,21 +213,26 @@ struct PlatformReport {
       let money = { (x: Double) in String(format: "%.2f %@", x, territory.currency) }
       table.add([
         territory.name, String(territory.app.instances), String(format: "%.1f", mean), String(format: "%.1f", most),
-        Format.estimate(instanceHours) { String(format: "%.0f", $0) }, money(appCost.mean), String(nodes.count), money(dbCost),
+        Format.estimate(instanceHours) { String(format: "%.0f", $0) }, money(appCost.mean), String(nodes.count),
+        money(dbCost),
         money(appCost.mean + dbCost), hours > 0 ? money((appCost.mean + dbCost) / hours * CostRecord.thirtyDays) : "-",
       ])
     }
-    return "capacity and cost over the run (\(Format.duration(scenario.horizon))); per 30 days: the run's pace for 30 days\n"
+    return
+      "capacity and cost over the run (\(Format.duration(scenario.horizon))); per 30 days: the run's pace for 30 days\n"
       + table.render()
   }
 
   func nodeTable() -> String {
-    var table = TextTable(columns: ["database node", "role", "cores", "utilization", "busiest window", "reads/s", "writes/s", "lag max", "lag mean"])
+    var table = TextTable(columns: [
+      "database node", "role", "cores", "utilization", "busiest window", "reads/s", "writes/s", "lag max", "lag mean",
+    ])
     for (n, node) in scenario.platform.databases.enumerated() {
       let rs = replications.map { $0.nodes[n] }
       let busiest = rs.compactMap { $0.windowUtilization.max() }.max() ?? 0
       table.add([
-        node.name, node.replicaOf.map { "replica of \(scenario.platform.databases[$0].name)" } ?? "primary", String(node.cores),
+        node.name, node.replicaOf.map { "replica of \(scenario.platform.databases[$0].name)" } ?? "primary",
+        String(node.cores),
         Format.estimate(Estimate(rs.map(\.utilization)), Format.percent), Format.percent(busiest),
         Format.number(rs.map { Double($0.reads) }.reduce(0, +) / Double(rs.count) / scenario.horizon),
         Format.number(rs.map { Double($0.writes) }.reduce(0, +) / Double(rs.count) / scenario.horizon),
@@ -227,7 +253,8 @@ struct PlatformReport {
       if groups.last?.label == label { groups[groups.count - 1].members.append(w) } else { groups.append((label, [w])) }
     }
     var table = TextTable(columns: [
-      series.rawValue, "period", "demand x", "requests", "peak req/s", "p95 (worst hour)", "errors", "instances", "app CPU", "db p95",
+      series.rawValue, "period", "demand x", "requests", "peak req/s", "p95 (worst hour)", "errors", "instances",
+      "app CPU", "db p95",
     ])
     for group in groups {
       let rows = replications.map { r in group.members.map { r.territories[t].windows[$0] } }
@@ -252,11 +279,14 @@ struct PlatformReport {
       table.add([
         group.label, periods.joined(separator: "+"), String(format: "%.2f", all.map(\.multiplier).max() ?? 0),
         Format.count(requests), Format.number(peak), p95.map(Format.duration) ?? "-",
-        ended > 0 ? Format.percent(failed / ended) : "-", String(format: "%.1f", instances), Format.percent(utilization),
+        ended > 0 ? Format.percent(failed / ended) : "-", String(format: "%.1f", instances),
+        Format.percent(utilization),
         db.map(Format.duration) ?? "-",
       ])
     }
-    return "\(territory.name) by \(series.rawValue) (app CPU: busiest \(Format.duration(scenario.seriesInterval)) window, busy cores / cores of ready instances)\n" + table.render()
+    return
+      "\(territory.name) by \(series.rawValue) (app CPU: busiest \(Format.duration(scenario.seriesInterval)) window, busy cores / cores of ready instances)\n"
+      + table.render()
   }
 
   func groupLabel(_ t: Int, _ start: Double) -> String {
@@ -354,6 +384,8 @@ struct PlatformJSON: Encodable {
   var verdicts: [VerdictJSON]
   var territories: [TerritoryJSON]
   var database_nodes: [NodeJSON]
+  /// What each autoscaler did, as in `show --format json` and `summary.json`.
+  var autoscalers: [AutoscalerSummary.JSON]
 
   init(_ report: PlatformReport) {
     let s = report.scenario
@@ -372,11 +404,15 @@ struct PlatformJSON: Encodable {
         let rs = reps.map { $0.territories[t].periods[p] }
         guard rs.contains(where: { $0.counts.arrivals > 0 }) else { return nil }
         var errors: [String: Double] = [:]
-        for cause in ErrorCause.allCases { errors[cause.label] = mean(rs.map { Double($0.counts.errors[cause.rawValue]) }) }
+        for cause in ErrorCause.allCases {
+          errors[cause.label] = mean(rs.map { Double($0.counts.errors[cause.rawValue]) })
+        }
         return PeriodJSON(
-          period: name, requests: mean(rs.map { Double($0.counts.arrivals) }), latency_p50: value(rs.map(\.latency.p50)),
+          period: name, requests: mean(rs.map { Double($0.counts.arrivals) }),
+          latency_p50: value(rs.map(\.latency.p50)),
           latency_p95: value(rs.map(\.latency.p95)), latency_p99: value(rs.map(\.latency.p99)),
-          error_rate: Value(Estimate(rs.map(\.counts.errorRate))), errors: errors, database_p95: value(rs.map(\.database.p95)),
+          error_rate: Value(Estimate(rs.map(\.counts.errorRate))), errors: errors,
+          database_p95: value(rs.map(\.database.p95)),
           availability: value(rs.map(\.availability)))
       }
       let windows = reps[0].territories[t].windows.indices.map { w -> WindowJSON in
@@ -400,9 +436,11 @@ struct PlatformJSON: Encodable {
       return NodeJSON(
         name: node.name, primary: node.replicaOf.map { s.platform.databases[$0].name },
         utilization: Value(Estimate(rs.map(\.utilization))), reads: mean(rs.map { Double($0.reads) }),
-        writes: mean(rs.map { Double($0.writes) }), max_lag: rs.map(\.maxLag).max() ?? 0, price_per_hour: node.pricePerHour,
+        writes: mean(rs.map { Double($0.writes) }), max_lag: rs.map(\.maxLag).max() ?? 0,
+        price_per_hour: node.pricePerHour,
         currency: node.currency)
     }
+    autoscalers = s.autoscalers.isEmpty ? [] : report.autoscalerSummaries().map(\.json)
   }
 }
 extension PlatformReport.SeriesGrouping: ExpressibleByArgument {}

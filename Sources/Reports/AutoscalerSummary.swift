@@ -29,6 +29,24 @@ package struct AutoscalerSummary: Sendable, Hashable {
   /// are `run.series` long, so this is as coarse as they are).
   package var sloViolationMinutes: Double
 
+  /// The layout of an autoscaler's summary in every capsim JSON (`run --format json`,
+  /// `show --format json`, `summary.json`): snake_case, seconds in `_s`, null for no ramp.
+  package struct JSON: Encodable, Sendable {
+    var territory, autoscaler: String
+    var replications: Int
+    var scale_ups, scale_downs, reversals_per_hour: Double
+    @Nullable var longest_ramp_s: Double?
+    @Nullable var mean_ramp_s: Double?
+    var pod_hours, slo_violation_minutes: Double
+  }
+
+  package var json: JSON {
+    JSON(
+      territory: territory, autoscaler: autoscaler, replications: replications, scale_ups: scaleUps,
+      scale_downs: scaleDowns, reversals_per_hour: reversalsPerHour, longest_ramp_s: longestRamp, mean_ramp_s: meanRamp,
+      pod_hours: podHours, slo_violation_minutes: sloViolationMinutes)
+  }
+
   /// One summary per autoscaled territory of a recorded run, in the order the syncs were
   /// recorded.
   package static func summaries(_ data: RunData) -> [AutoscalerSummary] {

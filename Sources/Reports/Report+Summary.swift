@@ -120,9 +120,12 @@ struct Summary: Encodable {
   var peak_p95: [String: PeakP95]
   var cost_totals: [String: CostTotal]
   var events: [Event]
+  /// What each autoscaler did (empty without one).
+  var autoscalers: [AutoscalerSummary.JSON]
 
   init(_ data: RunData) {
     run = Run(data.run)
+    autoscalers = AutoscalerSummary.summaries(data).map(\.json)
     var byOutcome: [String: Int] = [:]
     for (o, n) in VerdictText.counts(data.verdicts) { byOutcome[o] = n }
     verdicts = Verdicts(total: data.verdicts.count, by_outcome: byOutcome)
@@ -254,9 +257,12 @@ struct RunDocument: Encodable {
   var targets: [String: Double]
   var events: [Summary.Event]
   var series: [Point]
+  /// What each autoscaler did (empty without one); its syncs are the `autoscaler_sync` table.
+  var autoscalers: [AutoscalerSummary.JSON]
 
   init(_ data: RunData) {
     run = Summary.Run(data.run)
+    autoscalers = AutoscalerSummary.summaries(data).map(\.json)
     verdicts = data.verdicts.map(VerdictJSON.init)
     costs = data.costs.map {
       Cost(

@@ -48,6 +48,20 @@ import Testing
     #expect(
       html.contains("Pods — A") && html.contains("Autoscaler") && html.contains("stabilized: highest of the last 300 s")
     )
+    // and every JSON has the same summary: run's, show's and summary.json's
+    let json = try Self.run(db, ["--format", "json", "--quiet"])
+    let shown = try EndToEndTests.capsim(["show", "latest", "--db", db, "--format", "json"])
+    let summary = try String(contentsOfFile: folder + "/summary.json", encoding: .utf8)
+    for (name, text) in [("run", json.stdout), ("show", shown.stdout), ("summary.json", summary)] {
+      let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(name)")
+      let first = try #require((document["autoscalers"] as? [[String: Any]])?.first, "\(name) has no autoscalers")
+      #expect(first["territory"] as? String == "A" && first["autoscaler"] as? String == "HorizontalPodAutoscaler crm-a")
+      // The fixture starts above what it needs: the HPA scales down once and never up.
+      #expect(
+        (first["scale_downs"] as? NSNumber)?.doubleValue == 1
+          && ((first["pod_hours"] as? NSNumber)?.doubleValue ?? 0) > 0, "\(name): \(first)")
+      #expect(first.keys.contains("longest_ramp_s") && first.keys.contains("slo_violation_minutes"))
+    }
   }
 
   /// Same seed, any --threads: the same syncs, decision for decision.
