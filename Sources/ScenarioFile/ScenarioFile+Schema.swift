@@ -65,7 +65,9 @@ extension ScenarioFile {
       .optional("replications", .wholeNumber(1...100_000), "Independent replications; default 10."),
       .optional("seed", .wholeNumber(0...Int.max), "Seed of all random streams; default 1."),
       .optional(
-        "drain", .duration(positive: true), "Longest run after the window for measured customers; default length."),
+        "drain", .anyOf([.duration(positive: false), .bool]),
+        "Longest run after the window for measured customers to leave; default length. false or 0s: stop at the window's end (those still inside are unfinished)."
+      ),
       .optional(
         "series", .duration(positive: true), "Report the window interval by interval (1h); default none, 1h with a calendar."
       ),

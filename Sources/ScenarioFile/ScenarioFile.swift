@@ -193,7 +193,7 @@ package enum ScenarioFile {
     let length = calendarLength != nil ? (m["length"]?.duration() ?? calendarLength) : m.required("length")?.duration()
     let replications = m["replications"]?.int() ?? 10
     let seed = m["seed"]?.int() ?? 1
-    let drain = m["drain"]?.duration()
+    let drain = m["drain"].flatMap(readDrain)
     // A calendar run is about change over time: hourly intervals unless told otherwise.
     let series = m["series"]?.duration() ?? (calendarLength != nil ? 3_600 : nil)
     guard let length else { return nil }
@@ -205,6 +205,13 @@ package enum ScenarioFile {
     return RunSettings(
       window: RunWindow(warmup: warmup, horizon: length, drainLimit: drain, seriesInterval: series),
       replications: replications, seed: UInt64(seed))
+  }
+
+  /// `drain: 10min` (longest run after the window), `drain: false` or `0s` (stop at the window's
+  /// end, as `pgbench -T` does), `drain: true` (the default, `length`).
+  static func readDrain(_ node: ConfigNode) -> Double? {
+    if case .bool? = node.scalarValue { return node.bool() == false ? 0 : nil }
+    return node.duration()
   }
 
   static func readSource(
