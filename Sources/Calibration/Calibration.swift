@@ -19,19 +19,31 @@ package struct MeasuredLevel: Hashable, Sendable {
   package var runs: Int
 
   /// The levels of a set of summaries: runs with the same client count averaged.
-  package static func levels(_ reports: [PgbenchReport]) -> [MeasuredLevel] {
-    Dictionary(grouping: reports, by: \.clients).keys.sorted().map { clients in
-      let runs = reports.filter { $0.clients == clients }
-      func mean(_ f: (PgbenchReport) -> Double?) -> Double? {
-        let xs = runs.compactMap(f)
-        return xs.count == runs.count ? xs.reduce(0, +) / Double(xs.count) : nil
+  package static func levels(_ reports: [PgbenchReport]) -> [MeasuredLevel] { average(reports.map(\.level)) }
+
+  /// Levels with the same client count averaged (a value only where every run has it).
+  package static func average(_ runs: [MeasuredLevel]) -> [MeasuredLevel] {
+    Dictionary(grouping: runs, by: \.clients).keys.sorted().map { clients in
+      let same = runs.filter { $0.clients == clients }
+      func mean(_ f: (MeasuredLevel) -> Double?) -> Double? {
+        let xs = same.compactMap(f)
+        return xs.count == same.count ? xs.reduce(0, +) / Double(xs.count) : nil
       }
       return MeasuredLevel(
-        clients: clients, throughput: mean(\.tps)!, meanLatency: mean(\.latencyMean)!, p95: mean(\.latencyP95),
-        serverDemand: mean { r in r.serverCPUSeconds.map { $0 / Double(max(r.transactions, 1)) } },
-        clientDemand: mean { r in r.clientCPUSeconds.map { $0 / Double(max(r.transactions, 1)) } },
-        cores: runs.compactMap(\.cores).max(), runs: runs.count)
+        clients: clients, throughput: mean(\.throughput)!, meanLatency: mean(\.meanLatency)!, p95: mean(\.p95),
+        serverDemand: mean(\.serverDemand), clientDemand: mean(\.clientDemand), cores: same.compactMap(\.cores).max(),
+        runs: same.map(\.runs).reduce(0, +))
     }
+  }
+}
+
+extension PgbenchReport {
+  /// This run as a level of one run: CPU seconds per transaction as demands.
+  package var level: MeasuredLevel {
+    MeasuredLevel(
+      clients: clients, throughput: tps, meanLatency: latencyMean, p95: latencyP95,
+      serverDemand: serverCPUSeconds.map { $0 / Double(max(transactions, 1)) },
+      clientDemand: clientCPUSeconds.map { $0 / Double(max(transactions, 1)) }, cores: cores, runs: 1)
   }
 }
 
@@ -47,13 +59,15 @@ package struct MeasuredLevel: Hashable, Sendable {
 ///   (pgbench shares the CPUs with PostgreSQL): by the utilization law from the CPU seconds the
 ///   runs recorded, D = CPU seconds / transactions; without them, D = R(1) - W is taken from
 ///   the one-client run.
-/// - **Load factor** f(j) = D(j) / D(1) at each fitted level j (3 or more): the demand grows
-///   with concurrency (lock and cache contention, context switches). Without CPU seconds, f(j)
-///   is the factor at which exact MVA of the model reproduces the measured throughput at j,
-///   solved level by level. Beyond the last fitted level f stays constant.
+/// - **Load factor** f(j) at each fitted level j (3 or more): the factor at which exact MVA of
+///   the model reproduces the measured throughput at j, solved level by level, so the fitted
+///   levels are met exactly. Beyond the last fitted level f stays constant. (The CPU seconds per
+///   transaction at each level, D(j) / D(1), would give it by the utilization law alone, but on
+///   a shared machine they miss the time the CPUs serve others; the throughput does not.)
 /// - **Wait** W: the latency of one client that is not CPU (network round trips, I/O, commit
 ///   flushes), W = R(1) - D_server(1); **think** Z: the time per cycle outside the latency,
-///   Z = 1 / X(1) - R(1) - D_client(1).
+///   Z = 1 / X(1) - R(1) - D_client(1). Demands that do not fit in the one-client cycle are cut
+///   to it (D_server <= R(1), D_client <= 1 / X(1) - R(1)), so that level is met exactly.
 ///
 /// A level's latency is the server's share of the cpu residence (under processor sharing
 /// residence is proportional to demand) plus W; throughput is X(n) from load-dependent exact MVA
@@ -68,7 +82,7 @@ package struct ClosedLoopFit: Sendable {
   /// Fitted concurrency levels and their factors, f(first) = 1.
   package var factorLevels: [Int]
   package var factors: [Double]
-  /// Whether demands came from CPU seconds (utilization law) or from throughput alone.
+  /// Whether the one-client demand came from CPU seconds (utilization law) or from latency.
   package var fromUtilization: Bool
 
   package var demand: Double { serverDemand + clientDemand }
@@ -119,22 +133,19 @@ package struct ClosedLoopFit: Sendable {
       serverDemand = r1
       clientDemand = 0
     }
-    wait = max(0, r1 - serverDemand)
+    // Measured CPU can exceed what one cycle has room for (background work, client CPU inside
+    // pgbench's latency): then it is cut so that one client's cycle, 1 / X(1), is met exactly.
+    serverDemand = min(serverDemand, r1)
+    clientDemand = min(clientDemand, max(0, 1 / x1 - r1))
+    wait = r1 - serverDemand
     think = max(0, 1 / x1 - r1 - clientDemand)
     factorLevels = levels.map(\.clients)
     factors = [1]
-    if fromUtilization {
-      let d1 = first.serverDemand! + (first.clientDemand ?? 0)
-      for level in levels.dropFirst() {
-        factors.append((level.serverDemand! + (level.clientDemand ?? 0)) / d1)
-      }
-      return
-    }
     // Level by level, the factor at which MVA gives the measured throughput (bisection on log f:
     // throughput falls as f grows).
     for level in levels.dropFirst() {
-      var low = log(0.05)
-      var high = log(50.0)
+      var low = log(1e-6)
+      var high = log(1e6)
       for _ in 0..<80 {
         let mid = (low + high) / 2
         factors.append(exp(mid))

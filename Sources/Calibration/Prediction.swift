@@ -58,7 +58,7 @@ package struct FitTable: Sendable {
   package func text() -> String {
     func ms(_ s: Double?) -> String { s.map { String(format: "%.3f", $0 * 1_000) } ?? "-" }
     func pct(_ e: Double?) -> String { e.map { String(format: "%+.1f%%", $0 * 100) } ?? "-" }
-    var out = "\(workload): \(fit.fromUtilization ? "demand from CPU seconds (utilization law)" : "demand from latency and throughput")\n"
+    var out = "\(workload): \(fit.fromUtilization ? "demand from CPU seconds (utilization law), load factor from throughput" : "demand from latency, load factor from throughput")\n"
     let header = ["clients", "runs", "used", "X meas", "X model", "err", "mean ms", "model", "err", "p95 ms", "model", "err"]
     var rows = [header]
     for r in self.rows {

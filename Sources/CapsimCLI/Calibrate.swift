@@ -16,7 +16,8 @@ struct Calibrate: ParsableCommand {
       predicted knee. A file that is not a pgbench summary is an error at its line.
       """)
 
-  @Argument(help: "pgbench summaries, or folders of them (*.txt); a folder's name is its workload.")
+  @Argument(
+    help: "pgbench summaries (*.txt) or k6 summaries (*.json, with the busy cores from a Prometheus export NAME.cpu.json beside them), or folders of them; a folder's name is its workload.")
   var inputs: [String]
 
   @Option(help: "Client counts to fit on, e.g. 1,2,4 (default: the three lowest of each workload).")
@@ -49,14 +50,28 @@ struct Calibrate: ParsableCommand {
 
   func run() throws {
     var byWorkload: [String: [PgbenchReport]] = [:]
+    var k6: [String: [MeasuredLevel]] = [:]
     var errors: [MeasurementError] = []
-    for (file, workload) in try files() {
-      let text: String
-      do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+    for (file, workload) in try files() where !file.hasSuffix(".cpu.json") {
+      let data: Data
+      do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
         errors.append(MeasurementError(file: file, "cannot be read: \(error.localizedDescription)"))
         continue
       }
-      do { byWorkload[workload, default: []].append(try PgbenchReport(file: file, text: text)) } catch {
+      do {
+        if file.hasSuffix(".json") {
+          // A k6 summary, with the busy cores from a Prometheus export beside it, if any.
+          let summary = try K6Summary(file: file, data: data)
+          let cpuFile = String(file.dropLast(".json".count)) + ".cpu.json"
+          var cores: Double? = nil
+          if let cpu = FileManager.default.contents(atPath: cpuFile) {
+            cores = try PrometheusRange(file: cpuFile, data: cpu).meanTotal
+          }
+          k6[workload, default: []].append(summary.level(cpuCores: cores))
+        } else {
+          byWorkload[workload, default: []].append(try PgbenchReport(file: file, text: String(decoding: data, as: UTF8.self)))
+        }
+      } catch {
         errors.append(error)
       }
     }
@@ -67,11 +82,11 @@ struct Calibrate: ParsableCommand {
     let machineCores = cores ?? ProcessInfo.processInfo.activeProcessorCount
     var tables: [FitTable] = []
     var knees: [Knee] = []
-    for workload in byWorkload.keys.sorted() {
-      let reports = byWorkload[workload]!
-      let closed = reports.filter { $0.targetRate == nil }
-      guard !closed.isEmpty else { continue }
-      let levels = MeasuredLevel.levels(closed)
+    for workload in Set(byWorkload.keys).union(k6.keys).sorted() {
+      let closed = (byWorkload[workload] ?? []).filter { $0.targetRate == nil }
+      let runs = closed.map(\.level) + (k6[workload] ?? [])
+      guard !runs.isEmpty else { continue }
+      let levels = MeasuredLevel.average(runs)
       let fitted = fit.flatMap(fitLevels) ?? Set(levels.prefix(3).map(\.clients))
       do {
         tables.append(try FitTable(workload: workload, levels: levels, fitted: fitted, cores: machineCores))
@@ -120,7 +135,8 @@ struct Calibrate: ParsableCommand {
         throw ValidationError("\(input): no such file or folder")
       }
       if isDirectory.boolValue {
-        let names = try FileManager.default.subpathsOfDirectory(atPath: input).filter { $0.hasSuffix(".txt") }.sorted()
+        let names = try FileManager.default.subpathsOfDirectory(atPath: input)
+          .filter { $0.hasSuffix(".txt") || $0.hasSuffix(".json") }.sorted()
         for name in names where !name.hasSuffix("MEASURED.txt") {
           let path = (input as NSString).appendingPathComponent(name)
           out.append((path, ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent))
@@ -171,7 +187,9 @@ struct Knee {
     for l in levels {
       out += String(format: "  rate %8.1f/s  achieved %8.1f/s  schedule lag %@\n", l.rate, l.tps, l.lag.map { String(format: "%.3f ms", $0 * 1_000) } ?? "-")
     }
-    out += "  knee measured: \(measured.map { String(format: "%.0f/s", $0) } ?? "none sustained"), "
+    // When the highest rate tried was sustained, the knee is at least that.
+    let above = measured != nil && measured == levels.last?.rate ? ">= " : ""
+    out += "  knee measured: \(measured.map { above + String(format: "%.0f/s", $0) } ?? "none sustained"), "
     out += "model: \(predicted.map { String(format: "%.0f/s", $0) } ?? "no closed-loop fit of this workload")"
     if let m = measured, let p = predicted { out += String(format: " (%+.1f%%)", (p / m - 1) * 100) }
     return out + "\n"

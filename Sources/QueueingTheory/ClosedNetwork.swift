@@ -71,13 +71,11 @@
 ///
 /// A ``StationKind/loadDependent(rates:)`` station works at alpha(j) = rates[j-1] (constant
 /// from J = rates.count on) with j present. The same recursion holds with alpha(j) in place of
-/// min(j, c), and splitting the sum at J gives
-///
-///     R_k(n) = D_k / alpha(J) [1 + Q_k(n-1)] + sum_{i=0}^{J-2} (i+1) D_k [1/alpha(i+1) - 1/alpha(J)] p_k(i | n-1)
-///
-/// (for min(j, c) the bracket is (c-1-i)/c, the form above). Its coefficients may be negative
-/// (rates that fall at high concurrency), so this form can cancel where the multi-server one
-/// cannot; the probabilities themselves stay exact as above. For such a station
+/// min(j, c). Splitting the sum at J as above would need the tail 1 + Q - sum_{i<J-1} (i+1) p(i),
+/// a subtraction that cancels when the rates fall steeply (a station 1,000 times slower at high
+/// concurrency lost four digits of X that way), so such a station keeps every p_k(j | n),
+/// j = 0...n, and sums the first form's positive terms: O(N^2) per station instead of O(N c),
+/// memory O(N). p_k(0 | n) still comes from the complement constant. For such a station
 /// `meanBusyServers` is X D_k, the work done in units of one server's nominal service, and
 /// `utilization` is nil.
 ///
@@ -237,7 +235,10 @@ package struct _MeanValueAnalysis {
       for (m, station) in stations.enumerated() where m != k {
         if let profile = profiles[m] { others.append((station.demand, profile)) }
       }
-      var logMarginals = [Double](repeating: -.infinity, count: min(servers, population + 1))
+      // A load-dependent station keeps every p(j | n): its rates may fall, and the short form's
+      // tail, obtained by subtraction, then cancels.
+      let kept = stations[k].kind == .queueing(servers: servers) ? min(servers, population + 1) : population + 1
+      var logMarginals = [Double](repeating: -.infinity, count: kept)
       logMarginals[0] = 0  // p(0 | 0) = 1
       return LoadDependent(
         logMarginals: logMarginals,
@@ -268,19 +269,15 @@ package struct _MeanValueAnalysis {
         }
         residence[k] = station.demand / Double(servers) * (1 + queueLengths[k] + correction)
       case .loadDependent(let rates):
-        let tail = rates[rates.count - 1]
         guard let marginals = loadDependent[k]?.logMarginals else {
-          residence[k] = station.demand / tail * (1 + queueLengths[k])  // one rate: a faster server
+          residence[k] = station.demand / rates[0] * (1 + queueLengths[k])  // one rate: a faster server
           continue
         }
-        // D/alpha(J) [1 + Q(n-1)] + sum_{i=0}^{J-2} (i+1) D [1/alpha(i+1) - 1/alpha(J)] p(i | n-1).
-        var correction = 0.0
-        var i = 0
-        while i <= min(rates.count - 2, n - 1) {
-          correction += Double(i + 1) * (1 / rates[i] - 1 / tail) * exp(marginals[i])
-          i += 1
-        }
-        residence[k] = station.demand * ((1 + queueLengths[k]) / tail + correction)
+        // sum_{j=1}^{n} j D / alpha(j) p(j-1 | n-1): every marginal is kept, all terms positive.
+        let profile = profiles[k]!
+        var sum = 0.0
+        for j in 1...n { sum += Double(j) * exp(marginals[j - 1] - profile.logRate(j)) }
+        residence[k] = station.demand * sum
       }
     }
     let responseTime = residence.reduce(0, +)

@@ -159,3 +159,41 @@ import Calibration
     #expect(yaml.contains("discipline: processor-sharing") && yaml.contains("{concurrency: 4, factor: 1.3}"))
   }
 }
+
+/// k6 summaries and Prometheus range exports, the platform's measurements.
+@Suite struct LoadTestInputTests {
+  @Test func readsBothK6SummaryLayouts() throws {
+    // --summary-export: values inline
+    let export = try K6Summary(
+      file: "k6.json",
+      data: Data(#"{"metrics": {"http_reqs": {"count": 1200, "rate": 40.0}, "http_req_duration": {"avg": 52.5, "med": 40.2, "p(95)": 140.5}, "vus_max": {"value": 20, "min": 20, "max": 20}}}"#.utf8))
+    #expect(export.requestRate == 40 && export.durationMean == 0.0525 && export.durationP95 == 0.1405 && export.virtualUsers == 20)
+    // handleSummary data: values under "values"
+    let summary = try K6Summary(
+      file: "k6.json",
+      data: Data(#"{"metrics": {"http_reqs": {"type": "counter", "values": {"count": 10, "rate": 2}}, "http_req_duration": {"values": {"avg": 10}}, "vus": {"values": {"value": 1}}}}"#.utf8))
+    #expect(summary.virtualUsers == 1 && summary.durationP95 == nil)
+    #expect(summary.level(cpuCores: 0.5).serverDemand == 0.25)
+    let bad = #expect(throws: MeasurementError.self) {
+      try K6Summary(file: "k6.json", data: Data(#"{"metrics": {"http_reqs": {"rate": "fast"}, "http_req_duration": {"avg": 1}, "vus": {"value": 1}}}"#.utf8))
+    }
+    #expect(bad?.message.contains("metrics.http_reqs.rate") == true)
+  }
+
+  @Test func readsAPrometheusRangeQuery() throws {
+    let range = try PrometheusRange(
+      file: "cpu.json",
+      data: Data(
+        #"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {"pod": "app-1"}, "values": [[1733400000, "0.5"], [1733400015, "0.7"]]}, {"metric": {"pod": "app-2"}, "values": [[1733400000, "1"]]}]}}"#.utf8))
+    #expect(range.series.count == 2 && abs(range.meanTotal - 1.6) < 1e-15)
+    let bad = #expect(throws: MeasurementError.self) {
+      try PrometheusRange(
+        file: "cpu.json",
+        data: Data(#"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": [[1, "NaN"]]}]}}"#.utf8))
+    }
+    #expect(bad?.message.hasPrefix("data.result[0].values[0]") == true)
+    #expect(throws: MeasurementError.self) {
+      try PrometheusRange(file: "cpu.json", data: Data(#"{"status": "error", "error": "bad query"}"#.utf8))
+    }
+  }
+}

@@ -64,6 +64,21 @@ import QueueingTheory
     }
   }
 
+  @Test(arguments: [2, 4, 9])
+  func steepRatesStayExact(population: Int) throws {
+    // Given a station that gets 1,000 times faster at 3 present, or 1,000 times slower (a
+    // subtraction-based residence form lost four digits of X on the second)
+    for steep: [Double] in [[1, 1.8, 2_000], [1, 2, 0.002]] {
+      let network = try ClosedNetwork(
+        population: population, thinkTime: 0.0002,
+        stations: [.init(demand: 0.0004, kind: .loadDependent(rates: steep)), .init(demand: 0.0007, kind: .delay)])
+      // (the delay folded into the think time; the brute force's second station never holds anyone)
+      let exact = Self.bruteForce(
+        population: population, think: 0.0002 + 0.0007, demands: [0.0004, 1e-300], rates: [steep, [1]])
+      expectClose(network.solution.throughput, exact.throughput, relative: 1e-10, "X(\(population)) \(steep)")
+    }
+  }
+
   @Test func ratesOneToCAreCServers() throws {
     // Given the same network with a 4-server station written both ways
     let stations: [ClosedNetwork.Station] = [.init(demand: 0.2, kind: .queueing(servers: 4)), .init(demand: 0.03)]
