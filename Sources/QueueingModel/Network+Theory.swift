@@ -75,6 +75,9 @@ extension Network {
     if sources.contains(where: { if case .varying = $0.kind { true } else { false } }) {
       return .failure("time-varying arrivals have no steady state")
     }
+    if sources.contains(where: { if case .paced = $0.kind { true } else { false } }) {
+      return .failure("paced connections (open loop per connection, as pgbench --rate) have no closed form")
+    }
     if let d = dispatchers.first(where: { $0.policy == .joinShortestQueue || $0.policy == .powerOfTwo }) {
       return .failure("dispatcher '\(d.name)' routes by queue length (\(d.policy.rawValue)): no closed form")
     }

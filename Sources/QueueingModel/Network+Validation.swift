@@ -93,6 +93,7 @@ extension Network {
       case .varying(let schedule):
         return peak ? (schedule.rates.max() ?? 0) : schedule.cumulativeRate(at: schedule.period) / schedule.period
       case .closed: return nil
+      case .paced: return nil  // its connections bound what is in flight: late ones send less
       }
     }, anyPolicy: true)
     guard let (external, routing) = rates else { return nil }

@@ -166,6 +166,12 @@ package struct Source: Sendable, Hashable {
     /// A closed population: `users` customers that think, then enter the network at the
     /// destination; each begins thinking at time 0.
     case closed(users: Int, think: Distribution)
+    /// Open loop over a fixed set of connections, as `pgbench --rate` and k6's arrival-rate
+    /// executors drive a system: each connection has its own Poisson schedule at rate / connections,
+    /// and a transaction that is late (its connection still busy with the previous one) starts
+    /// when that one ends, delaying the connection. A trip's response counts from its scheduled
+    /// time, so it includes that lag, as pgbench's latency does.
+    case paced(connections: Int, rate: Double)
   }
 
   package var name: String

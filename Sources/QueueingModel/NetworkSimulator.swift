@@ -97,6 +97,10 @@ package struct NetworkSimulator: ~Copyable {
   var interarrival: UniqueArray<Sampler>
   var think: UniqueArray<Sampler?>
   var isPoisson: [Bool]
+  var isPaced: [Bool]
+  /// Per customer of a paced source (allocated first, so ids below its count): the scheduled
+  /// time of its current or next transaction.
+  var scheduled: [Double] = []
   var schedules: [RateSchedule?]
   var scheduleCursor: UniqueArray<RateSchedule.Cursor>
   var scheduleTarget: UniqueArray<Double>
@@ -207,13 +211,19 @@ package struct NetworkSimulator: ~Copyable {
       let s = stream("source/\(source.name)/arrivals")
       switch source.kind {
       case .poisson(let rate): return Sampler(try! .exponential(rate: rate), stream: s)
-      case .varying, .closed: return Sampler(unitExponential, stream: s)
+      case .varying, .closed, .paced: return Sampler(unitExponential, stream: s)
       }
     })
     think = UniqueArray(copying: network.sources.map { source in
-      guard case .closed(_, let thinkTime) = source.kind else { return nil }
-      return Sampler(thinkTime, stream: stream("source/\(source.name)/think"))
+      switch source.kind {
+      case .closed(_, let thinkTime): return Sampler(thinkTime, stream: stream("source/\(source.name)/think"))
+      // A connection's gaps between scheduled starts.
+      case .paced(let n, let rate):
+        return Sampler(try! .exponential(mean: Double(n) / rate), stream: stream("source/\(source.name)/schedule"))
+      case .poisson, .varying: return nil
+      }
     })
+    isPaced = network.sources.map { if case .paced = $0.kind { true } else { false } }
     isPoisson = network.sources.map { if case .poisson = $0.kind { true } else { false } }
     schedules = network.sources.map { if case .varying(let s) = $0.kind { s } else { nil } }
     scheduleCursor = UniqueArray(repeating: .init(), count: network.sources.count)
@@ -248,6 +258,14 @@ package struct NetworkSimulator: ~Copyable {
         for _ in 0..<users {
           let c = allocateCustomer(origin: Int32(i))
           sim.schedule(.thinkEnd(customer: c), at: think[i]!.next())
+          thinking += 1
+        }
+      case .paced(let connections, _):
+        for _ in 0..<connections {
+          let c = allocateCustomer(origin: Int32(i))
+          if scheduled.count <= Int(c) { scheduled += Array(repeating: 0, count: Int(c) + 1 - scheduled.count) }
+          scheduled[Int(c)] = think[i]!.next()
+          sim.schedule(.thinkEnd(customer: c), at: scheduled[Int(c)])
           thinking += 1
         }
       }
@@ -315,7 +333,9 @@ package struct NetworkSimulator: ~Copyable {
     case .abandonment(let s, let c, let stamp): abandon(station: Int(s), customer: c, stamp: stamp)
     case .thinkEnd(let c):
       thinking -= 1
-      enterNetwork(customer: c, at: sourceTarget[Int(customers[Int(c)].origin)])
+      let origin = Int(customers[Int(c)].origin)
+      // A paced transaction counts from its scheduled time, lag included.
+      enterNetwork(customer: c, at: sourceTarget[origin], since: isPaced[origin] ? scheduled[Int(c)] : sim.now)
     case .windowStart: openWindow()
     case .windowEnd: closeWindow()
     case .seriesTick: closeSeriesInterval()
@@ -333,7 +353,7 @@ package struct NetworkSimulator: ~Copyable {
     } else {
       scheduleNextVaryingArrival(source)
     }
-    enterNetwork(customer: allocateCustomer(origin: -1), at: sourceTarget[i])
+    enterNetwork(customer: allocateCustomer(origin: -1), at: sourceTarget[i], since: sim.now)
   }
 
   private mutating func scheduleNextVaryingArrival(_ source: Int32) {
@@ -358,8 +378,7 @@ package struct NetworkSimulator: ~Copyable {
   private func inWindow(_ t: Double) -> Bool { t >= window.warmup && t < window.end }
 
   @inline(__always)
-  private mutating func enterNetwork(customer c: Int32, at target: Int32) {
-    let now = sim.now
+  private mutating func enterNetwork(customer c: Int32, at target: Int32, since now: Double) {
     customers[Int(c)].entryTime = now
     customers[Int(c)].tripWait = 0
     inNetwork += 1
@@ -542,7 +561,12 @@ package struct NetworkSimulator: ~Copyable {
       }
     }
     let source = Int(customers[Int(c)].origin)
-    if source >= 0 {
+    if source >= 0 && isPaced[source] {
+      // The connection's next scheduled start; if that has passed, it starts now, late.
+      scheduled[Int(c)] += think[source]!.next()
+      sim.schedule(.thinkEnd(customer: c), at: max(scheduled[Int(c)], now))
+      thinking += 1
+    } else if source >= 0 {
       sim.schedule(.thinkEnd(customer: c), after: think[source]!.next())
       thinking += 1
     } else {

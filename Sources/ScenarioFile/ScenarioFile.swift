@@ -223,6 +223,9 @@ package enum ScenarioFile {
     if followsCalendar && !calendarGiven {
       m["calendar"]?.error("this source follows the calendar, but the scenario has no 'calendar:' section")
     }
+    if followsCalendar, let connections = m["connections"] {
+      connections.error("paced connections follow a constant rate; 'calendar: true' shapes Poisson arrivals only")
+    }
     if followsCalendar && m["rate"] == nil {
       m["calendar"]?.error("'calendar: true' shapes a 'rate'; this source has none")
     }
@@ -239,6 +242,10 @@ package enum ScenarioFile {
     if kinds[0] != "users", let think = m["think"] {
       think.error("'think' applies only to a closed population ('users')")
     }
+    if kinds[0] != "rate", let connections = m["connections"] {
+      connections.error("'connections' applies only to a 'rate' (open loop per connection, as pgbench --rate)")
+      return nil
+    }
     var kind: Source.Kind? = nil
     switch kinds[0] {
     case "rate":
@@ -250,6 +257,9 @@ package enum ScenarioFile {
         } catch {
           node.error("the calendar gives no usable arrival rate: \(error)")
         }
+      } else if let node = m["connections"] {
+        guard let connections = node.int(), let rate else { return nil }
+        kind = .paced(connections: connections, rate: rate)
       } else {
         kind = rate.map { .poisson(rate: $0) }
       }

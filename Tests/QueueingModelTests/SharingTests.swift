@@ -137,3 +137,45 @@ import Testing
     #expect(again.run().endToEnd.completed == result.endToEnd.completed)
   }
 }
+
+/// Paced connections (pgbench --rate): open loop per connection, a late transaction delays its
+/// connection's next.
+@Suite struct PacedConnectionTests {
+  static func network(rate: Double, connections: Int) throws -> Network {
+    Network(
+      stations: [Station(name: "db", servers: .finite(2), service: try .exponential(mean: 0.01))],
+      sources: [Source(name: "pgbench", kind: .paced(connections: connections, rate: rate), to: .station(0))])
+  }
+
+  static func run(_ network: Network) -> ExperimentResult {
+    Experiment(network: network, window: RunWindow(warmup: 20, horizon: 500, drainLimit: 0), replications: 10, seed: 5)
+      .run(threads: ProcessInfo.processInfo.activeProcessorCount)
+  }
+
+  @Test func belowTheKneeEveryScheduledTransactionRuns() throws {
+    // Given 100/s on 8 connections against 200/s of capacity: throughput is the rate, within the
+    // Poisson count's noise (sd sqrt(100 x 500) / 500 = 0.45/s per replication; 4.78 standard
+    // errors of 10 replications is 0.68/s)
+    let result = Self.run(try Self.network(rate: 100, connections: 8))
+    let x = result.endToEnd(\.throughput)
+    #expect(abs(x.mean - 100) < 0.7, "\(x.mean)")
+    #expect(theory(try Self.network(rate: 100, connections: 8)) != nil)
+  }
+
+  @Test func aboveTheKneeLateTransactionsDelayTheirConnections() throws {
+    // Given 400/s offered to 200/s of capacity on 8 connections: the connections stay busy, so
+    // throughput is the closed loop's with no think time, X(8) of two servers = 200/s at most,
+    // and the response (from the scheduled start) grows with the lag: far above the 10 ms service
+    let result = Self.run(try Self.network(rate: 400, connections: 8))
+    let x = result.endToEnd(\.throughput).mean
+    #expect(x > 190 && x <= 200.5, "\(x)")
+    #expect(result.endToEnd(\.meanResponse).mean > 1, "lag counted: \(result.endToEnd(\.meanResponse).mean)")
+    // and the in-flight count never exceeds the connections
+    #expect(result.replicationResults.allSatisfy { $0.stations[0].presentAtWindowEnd <= 8 })
+  }
+
+  func theory(_ network: Network) -> String? {
+    if case .failure(let why) = network.theory() { return why.reason }
+    return nil
+  }
+}

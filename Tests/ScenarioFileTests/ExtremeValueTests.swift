@@ -156,6 +156,7 @@ import ScenarioFile
       case .poisson(let rate): return rate
       case .varying(let schedule): return schedule.rates.max() ?? 0
       case .closed(let users, let think): return Double(users) / max(think.mean, 1e-9)
+      case .paced(_, let rate): return rate
       }
     }.reduce(0, +)
     // The drain as long as the window: overloaded stations run (and keep receiving arrivals
