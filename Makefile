@@ -33,7 +33,7 @@ test: deps
 	@scripts/install-chromium.sh
 	@scripts/install-node.sh
 	@scripts/install-xmllint.sh
-	@scripts/install-test-tools.sh || echo "capsim: check-jsonschema not installed; its schema tests will be skipped" >&2
+	@scripts/install-test-tools.sh || echo "capsim: check-jsonschema or kubernetes-validate not installed; their schema tests will be skipped" >&2
 	$(SWIFT) build -c release --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test -c release --skip-build
 

@@ -72,7 +72,7 @@ let package = Package(
     .target(
       name: "PlatformModel",
       dependencies: [
-        "SimKernel", "SimRandom", "SimStatistics", "Demand", "QueueingModel",
+        "SimKernel", "SimRandom", "SimStatistics", "Demand", "QueueingModel", "Autoscaling",
         .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "BasicContainers", package: "swift-collections"),
       ],
@@ -133,6 +133,10 @@ let package = Package(
       exclude: ["README.md"],
       swiftSettings: optimized
     ),
+    /** Autoscaling rules as manifests: cron pre-scaling from hourly needs, ramp leads, HPA and KEDA YAML. */
+    .target(name: "AutoscaleRules", dependencies: ["Autoscaling"], exclude: ["README.md"]),
+    /** Traps in autoscaler manifests a user already has, at the line that sets them. */
+    .target(name: "ManifestLint", dependencies: ["Autoscaling", "ScenarioFile"], exclude: ["README.md"]),
     /** The `capsim` subcommands: glue between files, models and output. */
     .target(
       name: "CapsimCLI",
@@ -140,8 +144,7 @@ let package = Package(
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
         "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Autoscaling", "Sharding", "Gate",
-        "Calibration",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Calibration", "ManifestLint", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
       swiftSettings: optimized
@@ -175,11 +178,13 @@ let package = Package(
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunRecords"]),
     .testTarget(
       name: "PlatformModelTests",
-      dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand"]),
+      dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand", "Autoscaling"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "_TestSupport"]),
+    .testTarget(name: "AutoscaleRulesTests", dependencies: ["AutoscaleRules", "Autoscaling", "ScenarioFile", "ManifestLint"]),
     .testTarget(
-      name: "KubernetesManifestTests", dependencies: ["ScenarioFile", "Autoscaling"], resources: [.copy("Fixtures")]),
+      name: "KubernetesManifestTests", dependencies: ["ScenarioFile", "Autoscaling", "ManifestLint", "AutoscaleRules"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
     .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),
     .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "QueueingTheory"], resources: [.copy("Fixtures")]),

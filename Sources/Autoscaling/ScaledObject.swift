@@ -151,7 +151,8 @@ package struct CronTrigger: Hashable, Sendable {
   /// cron_scaler.go `GetMetricsAndActivity`: open exactly when the next end firing does not
   /// come after the next start firing (`!nextStart.Before(nextEnd)`). A weekday start
   /// (`30 6 * * 1-5`) with a daily end (`10 22 * * *`) therefore stays open from Friday 06:30
-  /// to Sunday 22:10; a start skipped in the spring-forward gap opens nothing that day.
+  /// to Sunday 22:10. A start skipped in the spring-forward gap leaves the window open from the
+  /// previous end to that day's end; an end skipped there keeps it shut that day.
   package func isActive(at time: Double) -> Bool {
     guard let nextEnd = end.next(after: time, in: clock) else { return false }
     guard let nextStart = start.next(after: time, in: clock) else { return true }

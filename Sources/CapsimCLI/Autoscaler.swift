@@ -7,7 +7,7 @@ struct AutoscalerCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "autoscaler",
     abstract: "Kubernetes HPA and KEDA autoscalers, decision by decision.",
-    subcommands: [DryRunCommand.self])
+    subcommands: [DryRunCommand.self, LintCommand.self])
 }
 
 /// `capsim autoscaler dry-run`: recorded metrics through an HPA or ScaledObject's logic.

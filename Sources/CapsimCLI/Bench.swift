@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PlatformModel
 import QueueingModel
+import ScenarioFile
 import SimRandom
 
 /// `capsim bench`: the engine's speed on fixed workloads, in customers and events per second.
@@ -35,6 +36,12 @@ struct Bench: ParsableCommand {
       valueName: "scenario"))
   var platform = "scenarios/platform-christmas-2026.yaml"
 
+  @Option(
+    help: ArgumentHelp(
+      "Kubernetes autoscalers to time the platform scenario under as well (the HPA in the loop); none: skip.",
+      valueName: "manifest"))
+  var autoscaler = "k8s/hpa.yaml"
+
   @Flag(help: "Nothing on stderr but errors: no progress, no note of a skipped platform.")
   var quiet = false
 
@@ -47,7 +54,9 @@ struct Bench: ParsableCommand {
     var rows: [BenchResult] = []
     let selected = BenchWorkload.all.filter { only == nil || $0.name.contains(only!) }
     let platformWanted = only == nil || "platform \(platform)".contains(only!)
-    guard !selected.isEmpty || platformWanted else {
+    // Asked for by name (`--only autoscaled`); `--only platform` keeps to the plain one.
+    let autoscaledWanted = autoscaler != "none" && (only == nil || "autoscaled".contains(only!))
+    guard !selected.isEmpty || platformWanted || autoscaledWanted else {
       throw ValidationError("no workload matches '\(only!)'; workloads: \(BenchWorkload.all.map(\.name).joined(separator: ", "))")
     }
     for workload in selected {
@@ -60,6 +69,23 @@ struct Bench: ParsableCommand {
         if format == .table && !quiet { printToStandardError("  measured platform \(platform)") }
       } else if !quiet {
         printToStandardError("capsim bench: \(platform) not found (run from the repository root, or pass --platform), platform skipped")
+      }
+    }
+    if autoscaledWanted {
+      if FileManager.default.fileExists(atPath: platform) && FileManager.default.fileExists(atPath: autoscaler) {
+        // Not asked for by name, another --platform need not fit the manifests: skipped then.
+        let scenario =
+          only == nil
+          ? (try? ScenarioFile.loadPlatform(path: platform, autoscalers: [autoscaler]))?.0
+          : try loadPlatformScenario(platform, autoscalers: [autoscaler]).0
+        if let scenario {
+          rows.append(measure(scenario, label: " autoscaled by \(autoscaler)"))
+          if format == .table && !quiet { printToStandardError("  measured platform \(platform) under \(autoscaler)") }
+        } else if !quiet {
+          printToStandardError("capsim bench: \(autoscaler) does not fit \(platform), autoscaled platform skipped")
+        }
+      } else if !quiet {
+        printToStandardError("capsim bench: \(platform) or \(autoscaler) not found (pass --platform, --autoscaler), autoscaled platform skipped")
       }
     }
     switch format {
@@ -84,7 +110,11 @@ struct Bench: ParsableCommand {
 extension Bench {
   /// One replication of a platform scenario on one thread: requests (customers) per second.
   func measurePlatform() throws -> BenchResult {
-    var (scenario, _) = try loadPlatformScenario(platform)
+    measure(try loadPlatformScenario(platform).0, label: "")
+  }
+
+  func measure(_ loaded: PlatformScenario, label: String) -> BenchResult {
+    var scenario = loaded
     scenario.replications = 1
     var best: (seconds: Double, events: UInt64, requests: Int)? = nil
     for _ in 0..<repetitions {
@@ -94,7 +124,7 @@ extension Bench {
     }
     let b = best!
     return BenchResult(
-      workload: "platform \(scenario.name) (requests)", customers: b.requests, events: b.events, seconds: b.seconds,
+      workload: "platform \(scenario.name)\(label) (requests)", customers: b.requests, events: b.events, seconds: b.seconds,
       customersPerSecond: Double(b.requests) / b.seconds, eventsPerSecond: Double(b.events) / b.seconds,
       eventsPerCustomer: Double(b.events) / Double(b.requests))
   }

@@ -12,7 +12,8 @@ enum ExitStatus {
   /// Everything worked (`--fail-on-slo` found no failed objective).
   static let success = ExitCode.success
   /// A scenario or topology has errors, or a command failed for a reason not listed below;
-  /// for `capsim check`, also a target or a regression failed.
+  /// for `capsim check`, also a target or a regression failed; for `capsim autoscaler lint`, a
+  /// finding.
   static let failure = ExitCode.failure
   /// `capsim check`: some row could not be decided within the budget.
   static let undecided = ExitCode(2)
@@ -39,7 +40,8 @@ enum ExitStatus {
   static let summary = """
     Exit status:
       0    success
-      1    a file has errors, or the command failed; check: a target or regression failed
+      1    a file has errors, or the command failed; check: a target or regression failed;
+           autoscaler lint: a finding
       2    check: could not decide within the budget (more replications needed)
       3    --fail-on-slo: a service level objective failed; plan: a period no count meets
       4    no such run, sweep or plan (unknown id, or none complete for 'latest')

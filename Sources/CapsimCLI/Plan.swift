@@ -138,6 +138,14 @@ struct Plan: ParsableCommand {
     var (s, warnings) = try loadPlatformScenario(scenario, settings: settings)
     if !quiet { printWarnings(warnings) }
     if let seed { s.seed = seed }
+    // A plan sizes fixed pools: the instance counts it tries would be overruled by an autoscaler.
+    if !s.autoscalers.isEmpty {
+      if !quiet {
+        printToStandardError(
+          "plan: sizing fixed pools, so the scenario's autoscalers (\(s.autoscalers.map(\.title).joined(separator: ", "))) are left out")
+      }
+      s.autoscalers = []
+    }
     let names = s.platform.territories.map(\.name)
     var planned: [Int] = []
     for name in territory {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Demand
 import Foundation
 import PlatformModel
+import Reports
 import RunRecords
 import SimStatistics
 
@@ -31,9 +32,31 @@ struct PlatformReport {
   func table() -> String {
     // The verdicts come last: they are what a reader (or a CI log) looks for first.
     var parts = [header(), periodTable(), costTable(), nodeTable()]
+    if !scenario.autoscalers.isEmpty { parts.append(autoscalerTable()) }
     if series != .none { parts += scenario.platform.territories.indices.map(seriesTable) }
     parts.append(verdictTable())
     return parts.joined(separator: "\n\n")
+  }
+
+  /// What the autoscalers did, per territory (means over replications); the syncs themselves
+  /// are in the database and the report.
+  func autoscalerTable() -> String {
+    let summaries = AutoscalerSummary.summaries(RunData.autoscalerSyncs(result)) { name in
+      guard let t = scenario.platform.territories.firstIndex(where: { $0.name == name }) else { return 0 }
+      let windows = replications[0].territories[t].windows
+      var minutes = 0.0
+      for w in windows.indices {
+        let p95s = replications.compactMap { $0.territories[t].windows[w].latency.p95 }
+        guard !p95s.isEmpty else { continue }
+        let peak = result.periods[windows[w].period] != "normal"
+        if p95s.reduce(0, +) / Double(p95s.count) > scenario.objectives.p95(of: nil, peak: peak) ?? .infinity {
+          minutes += (windows[w].end - windows[w].start) / 60
+        }
+      }
+      return minutes
+    }
+    return "autoscalers (per replication; ramp: from the first of a run of scale-ups to as many pods Ready as the last asked for)\n"
+      + AutoscalerSummary.table(summaries)
   }
 
   func header() -> String {

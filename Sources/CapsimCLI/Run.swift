@@ -56,7 +56,18 @@ struct Run: ParsableCommand {
 
   @OptionGroup var sharding: ShardOptions
 
+  @Option(
+    name: .customLong("autoscaler"),
+    help: ArgumentHelp(
+      "Kubernetes YAML with HPAs or KEDA ScaledObjects for the scenario's pools (repeatable; platform scenarios).",
+      valueName: "path"),
+    completion: .file(extensions: ["yaml", "yml"]))
+  var autoscalers: [String] = []
+
   func validate() throws {
+    if sharding.shard != nil && !autoscalers.isEmpty {
+      throw ValidationError("--shard reads the scenario alone: name the manifests in its autoscaler: key instead of --autoscaler")
+    }
     if sharding.shard != nil && failOnSLO {
       throw ValidationError("a shard judges nothing: give --fail-on-slo to 'capsim merge', which folds the parts")
     }
@@ -66,6 +77,9 @@ struct Run: ParsableCommand {
     if ScenarioFile.isPlatformScenario(path: scenario) { return try runPlatform() }
     if sharding.shard != nil {
       throw ValidationError("--shard takes a platform scenario; '\(scenario)' is a queueing-network scenario")
+    }
+    if !autoscalers.isEmpty {
+      throw ValidationError("--autoscaler takes a platform scenario; '\(scenario)' is a queueing-network scenario")
     }
     let (loaded, warnings) = try loadScenario(scenario, settings: experiment.settings)
     let s = experiment.apply(to: loaded)
@@ -95,7 +109,8 @@ struct Run: ParsableCommand {
 extension Run {
   func runPlatform() throws {
     if let shard = sharding.shard { return try runShard(shard) }
-    let (loaded, warnings) = try loadPlatformScenario(scenario, settings: experiment.settings)
+    let (loaded, warnings) = try loadPlatformScenario(
+      scenario, settings: experiment.settings, autoscalers: autoscalers)
     let s = experiment.apply(to: loaded)
     if !quiet { printWarnings(warnings) }
     let record = Recording.runRecord(
@@ -142,8 +157,12 @@ extension Run {
 }
 
 /// Loads a platform scenario, or prints its diagnostics and exits with status 1.
-func loadPlatformScenario(_ path: String, settings: [String] = []) throws -> (PlatformScenario, [Diagnostic]) {
-  try loadOrExit(path) { () throws(DiagnosticError) in try ScenarioFile.loadPlatform(path: path, settings: settings) }
+func loadPlatformScenario(_ path: String, settings: [String] = [], autoscalers: [String] = []) throws -> (
+  PlatformScenario, [Diagnostic]
+) {
+  try loadOrExit(path) { () throws(DiagnosticError) in
+    try ScenarioFile.loadPlatform(path: path, settings: settings, autoscalers: autoscalers)
+  }
 }
 
 /// Seed, replications and threads: the options every simulating command takes.

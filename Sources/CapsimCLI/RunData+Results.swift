@@ -77,7 +77,35 @@ extension RunData {
     if let p99 = s.objectives.peakP99 { targets["peakP99"] = p99 }
     return RunData(
       run: run, series: series, verdicts: verdictRecords, costs: costs(result), targets: targets,
-      events: events(result))
+      events: events(result), autoscalerSyncs: autoscalerSyncs(result))
+  }
+
+  /// `2026-12-08T09:00:15`: local time to the second (syncs are 15 s apart).
+  static func secondsLabel(_ calendar: DemandCalendar, _ time: Double) -> String {
+    let (date, hour) = calendar.localTime(at: time)
+    let seconds = min(Int((hour * 3_600).rounded()), 86_399)
+    return String(format: "%@T%02d:%02d:%02d", date.description, seconds / 3_600, seconds / 60 % 60, seconds % 60)
+  }
+
+  /// Every autoscaler sync of every replication, by replication, territory and time.
+  static func autoscalerSyncs(_ result: PlatformResult) -> [AutoscalerSyncRecord] {
+    let s = result.scenario
+    var out: [AutoscalerSyncRecord] = []
+    for (r, replication) in result.replications.enumerated() {
+      for autoscaler in s.autoscalers {
+        let t = autoscaler.territory
+        let name = s.platform.territories[t].name
+        for sync in replication.territories[t].autoscaler {
+          out.append(
+            AutoscalerSyncRecord(
+              replication: r, territory: name, autoscaler: autoscaler.title, time: sync.time,
+              localTime: s.demand[t].calendar.map { Self.secondsLabel($0, sync.time) }, metrics: sync.metrics,
+              recommendation: sync.recommendation, stabilized: sync.stabilized, currentReplicas: sync.current,
+              desiredReplicas: sync.desired, readyPods: sync.readyPods, totalPods: sync.totalPods, reason: sync.reason))
+        }
+      }
+    }
+    return out
   }
 
   /// Instance-hours and database node-hours per territory and local calendar month.

@@ -90,6 +90,10 @@ struct Show: ParsableCommand {
       }
       out += "\n\nSLO verdicts\n" + table.render()
     }
+    if !data.autoscalerSyncs.isEmpty {
+      out += "\n\nautoscalers (per replication; ramp: from the first of a run of scale-ups to as many pods Ready as the last asked for)\n"
+      out += AutoscalerSummary.table(AutoscalerSummary.summaries(data))
+    }
     if !data.costs.isEmpty {
       var table = TextTable(columns: [
         "territory", "month", "hours run", "instance-hours", "app cost", "database cost", "total", "per 30 days",

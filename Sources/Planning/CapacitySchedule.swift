@@ -62,7 +62,6 @@ extension CapacityPlanner {
       for c in plan.candidates where c.simulated.contains(t) && byCount[c.instances[t]] == nil { byCount[c.instances[t]] = c }
       let ordered = byCount.keys.sorted()
       guard let fewest = ordered.first, let windows = byCount[fewest]?.windows[t] else { continue }
-      let periods = plan.periods.filter { $0.territory == t }
       func meets(_ w: Candidate.WindowSummary) -> Bool {
         guard w.requests >= Self.scheduleMinimumRequests else { return true }
         let target = scenario.objectives.p95(of: nil, peak: w.period != 0) ?? .infinity

@@ -34,17 +34,9 @@ extension PlatformScenario {
       let least = cpu + nodes.reduce(0, +)
       let periods = periodOfHours(territory: t)
       var peak: [Int: (rate: Double, time: Double)] = [:]
-      var time = 0.0
-      while time < horizon {
-        let m = demand.calendar?.multiplier(at: time) ?? 1
-        let rate: Double
-        switch demand.base {
-        case .users(let n, let think): rate = Double(n) * demand.growth * m / (think.mean + least)
-        case .rate(let r): rate = r * demand.growth * m
-        }
+      for (time, rate) in offeredRates(territory: t, resolution: resolution, leastResponse: least) {
         let p = periods[min(Int(time / 3_600), periods.count - 1)]
         if rate > peak[p]?.rate ?? -1 { peak[p] = (rate, time) }
-        time += resolution
       }
       for p in peak.keys.sorted() {
         out.append(
@@ -52,6 +44,32 @@ extension PlatformScenario {
             territory: t, period: p, peakRate: peak[p]!.rate, peakTime: peak[p]!.time, cpuPerRequest: cpu,
             nodeSecondsPerRequest: nodes))
       }
+    }
+    return out
+  }
+
+  /// A territory's offered request rate every `resolution` seconds of the run (simulated
+  /// seconds from the start). Closed demand is users / (think time + the least response time):
+  /// an upper bound.
+  package func offeredRates(territory t: Int, resolution: Double = 300) -> [(time: Double, rate: Double)] {
+    let mix = Self.normalized(demand[t].mix)
+    let cpu = zip(mix, platform.requestClasses).reduce(0) { $0 + $1.0 * $1.1.cpu.mean }
+    return offeredRates(
+      territory: t, resolution: resolution, leastResponse: cpu + nodeSeconds(territory: t, mix: mix).reduce(0, +))
+  }
+
+  func offeredRates(territory t: Int, resolution: Double, leastResponse least: Double) -> [(time: Double, rate: Double)]
+  {
+    let demand = demand[t]
+    var out: [(time: Double, rate: Double)] = []
+    var time = 0.0
+    while time < horizon {
+      let m = demand.calendar?.multiplier(at: time) ?? 1
+      switch demand.base {
+      case .users(let n, let think): out.append((time, Double(n) * demand.growth * m / (think.mean + least)))
+      case .rate(let r): out.append((time, r * demand.growth * m))
+      }
+      time += resolution
     }
     return out
   }

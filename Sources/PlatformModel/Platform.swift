@@ -102,6 +102,10 @@ package struct AppPool: Sendable {
   package var startup: Double
   /// Price per instance-hour in the territory's currency.
   package var pricePerHour: Double
+  /// The Kubernetes Deployment running the pool, which an autoscaler names in `scaleTargetRef`.
+  package var deployment: String? = nil
+  /// How its pods start and stop when an autoscaler runs it.
+  package var pods = PodSettings()
 
   package init(
     instances: Int, workers: Int, cores: Int, queueLimit: Int, timeout: Double, connections: Int,

@@ -31,4 +31,8 @@ enum PlatformEvent {
   case fault(index: Int32, step: Int32)
   /// Scheduled capacity change `index`.
   case capacity(index: Int32)
+  /// metrics-server and Prometheus scrape the autoscaled pools.
+  case metricsScrape
+  /// Autoscaler `index` (into the simulator's autoscalers) syncs.
+  case autoscalerSync(index: Int32)
 }

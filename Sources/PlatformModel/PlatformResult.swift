@@ -144,6 +144,40 @@ package struct TerritoryResult: Sendable, Codable {
   package var cost: CostResult
   package var connectionWaits: Int
   package var deployments: [DeploymentSpan] = []
+  /// Every sync of the pool's autoscaler, in time order; empty without one.
+  package var autoscaler: [AutoscalerSync] = []
+}
+
+/// One sync of a pool's autoscaler: what it saw, what it decided and why.
+package struct AutoscalerSync: Sendable, Codable, Hashable {
+  /// Simulated seconds from the start.
+  package var time: Double
+  /// `cpu utilization 92% (target 75%) -> 7`, one entry per metric, `; `-separated.
+  package var metrics: String
+  /// The largest proposal, after stabilization, and the new `spec.replicas`.
+  package var recommendation: Int?
+  package var stabilized: Int?
+  package var current: Int
+  package var desired: Int
+  /// Pods Running and Ready, and pods that exist and are not terminating.
+  package var readyPods: Int
+  package var totalPods: Int
+  package var reason: String
+
+  package init(
+    time: Double, metrics: String, recommendation: Int?, stabilized: Int?, current: Int, desired: Int,
+    readyPods: Int, totalPods: Int, reason: String
+  ) {
+    self.time = time
+    self.metrics = metrics
+    self.recommendation = recommendation
+    self.stabilized = stabilized
+    self.current = current
+    self.desired = desired
+    self.readyPods = readyPods
+    self.totalPods = totalPods
+    self.reason = reason
+  }
 }
 
 /// One replication of a platform scenario.

@@ -11,6 +11,9 @@ package struct PlatformScenario: Sendable {
   package var demand: [TerritoryDemand]
   package var faults: [Fault]
   package var capacity: [CapacityChange]
+  /// At most one per territory; a territory with one has no `capacity` changes.
+  package var autoscalers: [PoolAutoscaler] = []
+  package var metricsPipeline = MetricsPipeline()
   package var objectives: ServiceObjectives
   /// Simulated seconds from the calendar's start instant.
   package var horizon: Double

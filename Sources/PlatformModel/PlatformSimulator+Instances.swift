@@ -34,7 +34,8 @@ extension PlatformSimulator {
     noteLevels(t)
     instances[i].epoch &+= 1
     instances[i].lifecycle = .starting
-    let ready = sim.now + apps[t].startup
+    let ready = sim.now + startupDelay[t]
+    if scalerOf[t] >= 0 { podCreated(i) }
     sim.schedule(.ready(instance: Int32(i), epoch: instances[i].epoch), at: ready)
   }
 
@@ -43,6 +44,7 @@ extension PlatformSimulator {
     noteLevels(t)
     instances[i].lifecycle = .ready
     instances[i].inRotation = true
+    if scalerOf[t] >= 0 { pods[i].readySince = sim.now }
     rebuildRotation(t)
     scheduleCrash(i)
     if territories[t].failoverTo >= 0 && !territories[t].outage { territories[t].failoverTo = -1 }
@@ -68,7 +70,8 @@ extension PlatformSimulator {
     recorder.workersChanged(territory: t, by: -Int(instances[i].busyWorkers), at: sim.now)
     recorder.coresChanged(territory: t, by: -Int(instances[i].busyCores), at: sim.now)
     instances[i].busyWorkers = 0
-    instances[i].busyCores = 0
+    let busy = instances[i].busyCores
+    instances[i].addCores(-busy, at: sim.now)
     instances[i].connections = 0
     instances[i].present = 0
     workQueues[i] = UniqueDeque()

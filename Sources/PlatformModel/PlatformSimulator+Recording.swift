@@ -168,7 +168,8 @@ extension PlatformSimulator {
         TerritoryResult(
           name: territory.name, periods: periodResults, windows: recorder.windows[t],
           cost: CostResult(instanceHours: hours, instanceCost: hours * territory.app.pricePerHour, currency: territory.currency),
-          connectionWaits: recorder.connectionWaits[t], deployments: recorder.deployments[t]))
+          connectionWaits: recorder.connectionWaits[t], deployments: recorder.deployments[t],
+          autoscaler: recorder.autoscaler[t]))
     }
     let span = scenario.horizon
     let nodeResults = platform.databases.indices.map { n in

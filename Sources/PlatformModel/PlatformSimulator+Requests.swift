@@ -230,7 +230,7 @@ extension PlatformSimulator {
     let t = Int(instances[i].territory)
     if instances[i].busyCores < Int32(apps[t].cores) {
       recorder.coresChanged(territory: t, by: 1, at: sim.now)
-      instances[i].busyCores += 1
+      instances[i].addCores(1, at: sim.now)
       requests[r].stage = .cpu
       sim.schedule(.cpuDone(request: Int32(r)), at: sim.now + requests[r].cpuPhase)
     } else {
@@ -249,7 +249,7 @@ extension PlatformSimulator {
       sim.schedule(.cpuDone(request: next), at: sim.now + requests[n].cpuPhase)
     } else {
       recorder.coresChanged(territory: Int(instances[i].territory), by: -1, at: sim.now)
-      instances[i].busyCores -= 1
+      instances[i].addCores(-1, at: sim.now)
     }
     let c = Int(requests[r].requestClass)
     if Int(requests[r].step) < queryStart[c + 1] - queryStart[c] {

@@ -89,6 +89,15 @@ package struct PlatformSimulator: ~Copyable {
   /// The instances a territory outage took down, to restart when it ends.
   var outageInstances: [[Int]]
 
+  // Autoscalers, outside the hot path (a sync every 15 s). A territory with one has
+  // `scalerOf[t]` >= 0 and a pod's times per instance slot.
+  var scalers: [ScalerState] = []
+  var scalerOf: [Int]
+  /// From boot to taking traffic: the pool's start-up, and for pods scheduling and readiness.
+  var startupDelay: [Double]
+  var pods: [PodTimes]
+  var metrics: MetricsState
+
   // Measurement.
   var recorder: Recorder
 
@@ -127,6 +136,8 @@ package struct PlatformSimulator: ~Copyable {
     var crash: [Sampler] = []
     var ranges: [Range<Int>] = []
     var instanceStates: [InstanceState] = []
+    var scalerIndex = Array(repeating: -1, count: platform.territories.count)
+    for (k, a) in scenario.autoscalers.enumerated() where simulated.contains(a.territory) { scalerIndex[a.territory] = k }
     for (t, territory) in platform.territories.enumerated() {
       let name = "territory/\(territory.name)"
       let demand = scenario.demand[t]
@@ -151,7 +162,9 @@ package struct PlatformSimulator: ~Copyable {
       crash.append(Sampler(unit, stream: stream("\(name)/crashes")))
       // Room for the largest instance count the run asks for.
       let most = scenario.capacity.filter { $0.territory == t }.map(\.instances).max() ?? 0
-      let count = max(territory.app.instances, most)
+      var count = max(territory.app.instances, most)
+      // An autoscaled pool may have maxReplicas pods starting while as many drain.
+      if scalerIndex[t] >= 0 { count = max(count, 2 * scenario.autoscalers[scalerIndex[t]].maxReplicas) }
       let first = instanceStates.count
       for _ in 0..<count { instanceStates.append(InstanceState(territory: Int32(t))) }
       ranges.append(first..<instanceStates.count)
@@ -176,7 +189,18 @@ package struct PlatformSimulator: ~Copyable {
     }
     rotation = UniqueArray(minimumCapacity: territoryCount)
     for _ in 0..<territoryCount { rotation.append(UniqueArray()) }
-    apps = platform.territories.map(\.app)
+    var pools = platform.territories.map(\.app)
+    for t in pools.indices where scalerIndex[t] >= 0 {
+      let autoscaler = scenario.autoscalers[scalerIndex[t]]
+      pools[t].instances = min(max(pools[t].instances, autoscaler.minReplicas), autoscaler.maxReplicas)
+    }
+    apps = pools
+    scalerOf = scalerIndex.map { $0 >= 0 ? 0 : -1 }  // indices into `scalers` below
+    startupDelay = pools.indices.map { t in
+      scalerIndex[t] >= 0 ? pools[t].pods.scheduling + pools[t].startup + pools[t].pods.readinessDelay : pools[t].startup
+    }
+    pods = Array(repeating: PodTimes(), count: instanceStates.count)
+    metrics = MetricsState(pipeline: scenario.metricsPipeline, slots: instanceStates.count, territories: territoryCount)
     readRouting = platform.territories.map(\.reads)
     balancing = platform.territories.map(\.loadBalancer.policy)
     retries = platform.territories.map(\.loadBalancer.retries)
@@ -221,6 +245,13 @@ package struct PlatformSimulator: ~Copyable {
       territories: territoryCount, classes: classCount, periods: names.count, nodes: platform.databases.count,
       badMinuteShare: scenario.objectives.badMinuteErrorRate,
       judged: platform.requestClasses.map { scenario.objectives.classes[$0.name]?.waiver == nil })
+    scalers = scenario.autoscalers.enumerated().compactMap { k, a in
+      scalerIndex[a.territory] == k
+        ? ScalerState(
+          autoscaler: a, replicas: pools[a.territory].instances,
+          epoch: scenario.demand[a.territory].calendar?.start.timeIntervalSince1970 ?? 0) : nil
+    }
+    for (k, scaler) in scalers.enumerated() { scalerOf[scaler.territory] = k }
   }
 
 
@@ -267,6 +298,7 @@ package struct PlatformSimulator: ~Copyable {
     for (index, change) in scenario.capacity.enumerated() where simulated.contains(change.territory) {
       if change.at < scenario.horizon { sim.schedule(.capacity(index: Int32(index)), at: change.at) }
     }
+    startAutoscalers()
     sim.schedule(.windowTick, at: min(scenario.seriesInterval, scenario.horizon))
     sim.schedule(.minuteTick, at: min(60, scenario.horizon))
   }
@@ -300,6 +332,8 @@ package struct PlatformSimulator: ~Copyable {
     case .minuteTick: minuteTick()
     case .fault(let index, let step): faultStep(Int(index), step: Int(step))
     case .capacity(let index): applyCapacity(scenario.capacity[Int(index)])
+    case .metricsScrape: metricsScrape()
+    case .autoscalerSync(let index): autoscalerSync(Int(index))
     }
   }
 

@@ -81,8 +81,22 @@ struct InstanceState {
   /// Requests on the instance: working or queued (what least-connections compares).
   var present: Int32 = 0
   var epoch: UInt32 = 0
+  /// Busy core-seconds until `coresSince` (the cpu usage metrics-server would see).
+  var coreSeconds = 0.0
+  var coresSince = 0.0
 
   init(territory: Int32) { self.territory = territory }
+
+  /// Changes the busy cores, integrating the old count up to `now` first.
+  @inline(__always)
+  mutating func addCores(_ delta: Int32, at now: Double) {
+    coreSeconds += Double(busyCores) * (now - coresSince)
+    coresSince = now
+    busyCores += delta
+  }
+
+  /// Busy core-seconds up to `now` over all the slot's lives.
+  func coreSeconds(at now: Double) -> Double { coreSeconds + Double(busyCores) * (now - coresSince) }
 
   var isServing: Bool { lifecycle == .ready || lifecycle == .draining }
 }

@@ -98,6 +98,8 @@ struct Recorder: ~Copyable {
   var nodeWindowMaxLag: [[Double?]]
   /// Rolling deployments per territory, as they ran.
   var deployments: [[DeploymentSpan]]
+  /// Autoscaler syncs per territory, in time order.
+  var autoscaler: [[AutoscalerSync]]
 
   /// Per class, whether its latency counts in the all-classes series (false for a waived class).
   let judged: [Bool]
@@ -152,6 +154,7 @@ struct Recorder: ~Copyable {
     windowUp = Array(repeating: true, count: nodes)
     nodeWindowMaxLag = Array(repeating: [], count: nodes)
     deployments = Array(repeating: [], count: territories)
+    autoscaler = Array(repeating: [], count: territories)
   }
 
   @inline(__always)

@@ -4,7 +4,7 @@ extension Report {
   /// The report of one run as a single self-contained HTML page.
   ///
   /// The faults, capacity changes and deployments first; then per territory: demand against
-  /// capacity, latency with its targets, p95 per class, instances, utilization per tier, replica
+  /// capacity, latency with its targets, an autoscaler's pods sync by sync, p95 per class, instances, utilization per tier, replica
   /// lag, errors by cause, each with the territory's seasons and events marked; then the SLO
   /// verdicts, capacity per territory and season, and cost per month.
   package static func html(_ data: RunData) -> String {
@@ -19,10 +19,12 @@ extension Report {
     body += "<a href=\"#run\">Run</a></nav>\n"
     body += glance(index)
     body += "<section>\n<h2 id=\"events\">Faults and changes</h2>\n" + eventTable(data.events) + "</section>\n"
-    // In the order an architect reads them; a missing chart is left out, or noted where its
+    // In the order an architect reads them (demand, latency and an autoscaler's pods one above
+    // the other, on the same time axis); a missing chart is left out, or noted where its
     // absence says something.
     let charts: [(make: (RunIndex, String, TimeAxis) -> SVGChart?, missing: String?)] = [
-      (Charts.demand, nil), (Charts.latency, nil), (Charts.classLatency, nil), (Charts.instances, nil),
+      (Charts.demand, nil), (Charts.latency, nil), (Charts.pods, nil), (Charts.classLatency, nil),
+      (Charts.instances, nil),
       (Charts.utilization, nil), (Charts.replicaLag, "No replica lag recorded."), (Charts.errors, nil),
     ]
     for (i, t) in index.territories.enumerated() {
@@ -38,6 +40,7 @@ extension Report {
           body += "<p class=\"muted\">\(missing)</p>\n"
         }
       }
+      body += autoscalerSection(data, territory: t)
       body += "</section>\n"
     }
     body += "<section>\n<h2 id=\"verdicts\">SLO verdicts</h2>\n" + verdictTable(data.verdicts) + "</section>\n"

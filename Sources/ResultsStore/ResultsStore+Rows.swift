@@ -207,4 +207,38 @@ extension ResultsStore {
       localEnd: try row.decode(forColumn: "local_end"),
       label: try row.decode(forColumn: "label"))
   }
+
+  static func insertAutoscalerSyncs(_ syncs: [AutoscalerSyncRecord], runID: Int64, _ db: Database) throws {
+    guard !syncs.isEmpty else { return }
+    let statement = try db.cachedStatement(
+      sql: """
+        INSERT INTO autoscaler_sync (
+          run_id, replication, territory, autoscaler, time, local_time, metrics, recommendation, stabilized,
+          current_replicas, desired_replicas, ready_pods, total_pods, reason)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    for s in syncs {
+      try statement.execute(arguments: [
+        runID, s.replication, s.territory, s.autoscaler, s.time, s.localTime, s.metrics, s.recommendation,
+        s.stabilized, s.currentReplicas, s.desiredReplicas, s.readyPods, s.totalPods, s.reason,
+      ])
+    }
+  }
+
+  static func autoscalerSyncRecord(_ row: Row) throws -> AutoscalerSyncRecord {
+    AutoscalerSyncRecord(
+      replication: try row.decode(forColumn: "replication"),
+      territory: try row.decode(forColumn: "territory"),
+      autoscaler: try row.decode(forColumn: "autoscaler"),
+      time: try row.decode(forColumn: "time"),
+      localTime: try row.decode(forColumn: "local_time"),
+      metrics: try row.decode(forColumn: "metrics"),
+      recommendation: try row.decode(forColumn: "recommendation"),
+      stabilized: try row.decode(forColumn: "stabilized"),
+      currentReplicas: try row.decode(forColumn: "current_replicas"),
+      desiredReplicas: try row.decode(forColumn: "desired_replicas"),
+      readyPods: try row.decode(forColumn: "ready_pods"),
+      totalPods: try row.decode(forColumn: "total_pods"),
+      reason: try row.decode(forColumn: "reason"))
+  }
 }

@@ -307,6 +307,32 @@ extension ResultsStore {
           """)
     }
 
+    // Every sync of a simulated autoscaler (HPA or KEDA), per replication: the metric values
+    // and proposals as text, the counts, and the reason. Written with the run's other rows.
+    migrator.registerMigration("autoscaler: every sync of a simulated autoscaler") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE autoscaler_sync (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            replication INTEGER NOT NULL,
+            territory TEXT NOT NULL,
+            autoscaler TEXT NOT NULL,
+            time REAL NOT NULL,
+            local_time TEXT,
+            metrics TEXT NOT NULL,
+            recommendation INTEGER,
+            stabilized INTEGER,
+            current_replicas INTEGER NOT NULL,
+            desired_replicas INTEGER NOT NULL,
+            ready_pods INTEGER NOT NULL,
+            total_pods INTEGER NOT NULL,
+            reason TEXT NOT NULL
+          );
+          CREATE INDEX autoscaler_sync_on_run ON autoscaler_sync(run_id, territory, replication, time);
+          """)
+    }
+
     return migrator
   }
 }

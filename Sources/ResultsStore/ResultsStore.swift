@@ -227,6 +227,7 @@ extension ResultsStore {
       try Self.insertCosts(data.costs, runID: id, db)
       try Self.insertTargets(data.targets, runID: id, db)
       try Self.insertEvents(data.events, runID: id, db)
+      try Self.insertAutoscalerSyncs(data.autoscalerSyncs, runID: id, db)
       try db.execute(
         sql: """
           UPDATE run SET status = 'complete', ended_at = ?, wall_seconds = ?, requests = ?
@@ -312,7 +313,10 @@ extension ResultsStore {
           .map(Self.costRecord),
         targets: try Self.fetchTargets(id, db),
         events: try Row.fetchAll(db, sql: "SELECT * FROM event WHERE run_id = ? ORDER BY id", arguments: [id])
-          .map(Self.eventRecord))
+          .map(Self.eventRecord),
+        autoscalerSyncs: try Row.fetchAll(
+          db, sql: "SELECT * FROM autoscaler_sync WHERE run_id = ? ORDER BY id", arguments: [id]
+        ).map(Self.autoscalerSyncRecord))
     }
   }
 

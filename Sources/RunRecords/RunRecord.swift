@@ -256,10 +256,12 @@ package struct RunData: Codable, Sendable {
   package var targets: [String: Double]
   /// Faults, capacity changes and deployments, in the scenario's order.
   package var events: [EventRecord]
+  /// Every sync of the run's autoscalers, by replication, territory and time.
+  package var autoscalerSyncs: [AutoscalerSyncRecord]
 
   package init(
     run: RunRecord, series: [SeriesPoint] = [], verdicts: [VerdictRecord] = [], costs: [CostRecord] = [],
-    targets: [String: Double] = [:], events: [EventRecord] = []
+    targets: [String: Double] = [:], events: [EventRecord] = [], autoscalerSyncs: [AutoscalerSyncRecord] = []
   ) {
     self.run = run
     self.series = series
@@ -267,5 +269,6 @@ package struct RunData: Codable, Sendable {
     self.costs = costs
     self.targets = targets
     self.events = events
+    self.autoscalerSyncs = autoscalerSyncs
   }
 }

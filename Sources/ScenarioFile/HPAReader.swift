@@ -45,7 +45,7 @@ enum HPAReader {
     }
     let hpa = HPASpec(minReplicas: minReplicas, maxReplicas: maxReplicas, metrics: metrics, behavior: behavior)
     return KubernetesManifest.Autoscaler(
-      name: name, deployment: target, kind: .hpa(hpa), file: root.file, line: root.line)
+      name: name, deployment: target.name, kind: .hpa(hpa), file: root.file, line: root.line, targetNode: target.node)
   }
 
   static let sources = ["Resource", "Pods", "Object", "External", "ContainerResource"]

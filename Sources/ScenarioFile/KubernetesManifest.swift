@@ -22,6 +22,8 @@ package struct KubernetesManifest {
     package var kind: Kind
     package var file: String
     package var line: Int
+    /// `scaleTargetRef.name`, for errors about the Deployment.
+    package var targetNode: ConfigNode? = nil
 
     /// `HorizontalPodAutoscaler crm-de` or `ScaledObject crm-de`.
     package var title: String {
@@ -195,7 +197,9 @@ package struct KubernetesManifest {
   /// The Deployment's name in `scaleTargetRef`.
   ///
   /// `kindRequired` as in the HPA; KEDA defaults it.
-  static func readTarget(_ node: ConfigNode?, kindRequired: Bool, extraKeys: [String] = []) -> String? {
+  static func readTarget(_ node: ConfigNode?, kindRequired: Bool, extraKeys: [String] = []) -> (
+    name: String, node: ConfigNode
+  )? {
     guard let ref = node?.mapping(allowedKeys: ["apiVersion", "kind", "name"] + extraKeys) else { return nil }
     let kindNode = kindRequired ? ref.required("kind") : ref["kind"]
     if let kindNode, let kind = kindNode.string(), kind != "Deployment" {
@@ -206,7 +210,8 @@ package struct KubernetesManifest {
     if let version = ref["apiVersion"]?.string(), version != "apps/v1" {
       ref.keyNode("apiVersion")?.warning("a Deployment's apiVersion is apps/v1, found '\(version)'")
     }
-    return ref.required("name")?.string()
+    guard let nameNode = ref.required("name"), let name = nameNode.string() else { return nil }
+    return (name, nameNode)
   }
 
   /// `behavior` of an HPA (also `advanced.horizontalPodAutoscalerConfig.behavior`).

@@ -108,6 +108,29 @@ extension PlatformFile {
       .optional("connectionTimeout", .duration(positive: false), "Longest wait for a connection; default 30s."),
       .optional("startup", .duration(positive: false), "Time before a new instance takes traffic; default 60s."),
       .optional("price", .number(0...1e9), "Price per instance-hour in the territory's currency; default 0."),
+      .optional(
+        "deployment", deploymentName,
+        "The Kubernetes Deployment of the pool, which an autoscaler's scaleTargetRef.name names (crm-de)."),
+      .optional("pods", .section(pods), "How the pool's pods start and stop under an autoscaler; every key optional."),
+    ])
+
+  /// A DNS-1123 label, as Kubernetes names Deployments.
+  static let deploymentName = ValueKind.text(
+    pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", what: "Kubernetes name (lower-case letters, digits and '-')")
+
+  static let pods = Section(
+    name: "pods", summary: "Pods of an autoscaled pool: Pending, starting (the pool's startup), un-Ready, Ready; draining when removed.",
+    keys: [
+      .optional("scheduling", .duration(positive: false), "From creation to bound to a node (Pending); default 2s."),
+      .optional(
+        "readinessDelay", .duration(positive: false),
+        "From containers started to Ready (the readiness probe's initialDelaySeconds plus a period); default 30s."),
+      .optional(
+        "terminationGracePeriod", .duration(positive: false),
+        "A removed pod drains this long at most, then is killed with its requests; default 30s."),
+      .optional(
+        "cpuRequest", .text(pattern: "^[1-9][0-9]*m$", what: "cpu quantity in millicores such as 1500m"),
+        "The pod's cpu request, the base of cpu utilization; default the pool's cores x 1000m."),
     ])
 
   static let routing = Section(

@@ -369,13 +369,55 @@ enum PlatformFile {
     let connectionTimeout = f["connectionTimeout"].map { $0.duration() } ?? 30
     let startup = f["startup"].map { $0.duration() } ?? 60
     let price = f["price"].map { $0.double() } ?? 0
+    let deployment = f["deployment"].map(readDeploymentName)
+    let pods = readPods(f)
     guard let instances, let workers, let cores, let queueLimit, let timeout, let connections, let connectionTimeout,
-      let startup, let price
+      let startup, let price, deployment != .some(nil), let pods
     else { return (nil, instances, connections) }
-    let pool = AppPool(
+    var pool = AppPool(
       instances: instances, workers: workers, cores: cores, queueLimit: queueLimit, timeout: timeout,
       connections: connections, connectionTimeout: connectionTimeout, startup: startup, pricePerHour: price)
+    pool.deployment = deployment ?? nil
+    pool.pods = pods
     return (pool, instances, connections)
+  }
+
+  /// A Deployment's name: a DNS-1123 label (lower-case letters, digits, '-'; at most 63).
+  static func readDeploymentName(_ node: ConfigNode) -> String? {
+    guard let name = node.string() else { return nil }
+    let allowed = name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    guard allowed, !name.isEmpty, name.count <= 63, name.first != "-", name.last != "-" else {
+      node.error(
+        "expected a Kubernetes Deployment name (lower-case letters, digits and '-', at most 63), found '\(ConfigNode.abbreviated(name))'")
+      return nil
+    }
+    return name
+  }
+
+  /// `pods:`, every key optional (the defaults of `PodSettings`).
+  private static func readPods(_ app: Fields) -> PodSettings? {
+    var settings = PodSettings()
+    guard app["pods"] != nil || app.overrides.hasEntries(below: app.path(of: "pods")) else { return settings }
+    guard let f = app.section("pods") else { return nil }
+    var ok = true
+    let durations: [(String, WritableKeyPath<PodSettings, Double>)] = [
+      ("scheduling", \.scheduling), ("readinessDelay", \.readinessDelay),
+      ("terminationGracePeriod", \.terminationGracePeriod),
+    ]
+    for (key, path) in durations {
+      guard let node = f[key] else { continue }
+      if let value = node.duration() { settings[keyPath: path] = value } else { ok = false }
+    }
+    if let node = f["cpuRequest"] {
+      let text = node.string()
+      if let text, text.hasSuffix("m"), let milli = Int64(text.dropLast()), milli > 0 {
+        settings.cpuRequest = milli
+      } else {
+        if let text { node.error("expected a cpu quantity in millicores such as 1500m, found '\(ConfigNode.abbreviated(text))'") }
+        ok = false
+      }
+    }
+    return ok ? settings : nil
   }
 
   /// The node a territory writes to: it must exist and be a primary.
@@ -409,7 +451,10 @@ enum PlatformFile {
   /// - Parameters:
   ///   - scheduled: instance counts that a scenario's `capacity:` schedules (valid ones only);
   ///     a territory runs at most the largest of these and its `app.instances`.
-  static func checkConnections(_ result: Result, scheduled: [CapacityChange] = []) {
+  ///   - autoscaled: pools run by an autoscaler: they may run up to its maxReplicas pods.
+  static func checkConnections(
+    _ result: Result, scheduled: [CapacityChange] = [], autoscaled: [(territory: Int, maxReplicas: Int, title: String)] = []
+  ) {
     for n in result.databases.indices {
       guard let limit = result.maxConnections[n] else { continue }
       let primary: Int
@@ -421,10 +466,15 @@ enum PlatformFile {
       let users = result.pools.indices.filter { result.pools[$0].primary == primary }
       guard !users.isEmpty else { continue }
       var terms: [(t: Int, instances: Int, connections: Int, isScheduled: Bool)] = []
+      var scaledText: [String] = []
       for t in users {
         guard let own = result.pools[t].instances, let connections = result.pools[t].connections else { break }
-        let most = scheduled.filter { $0.territory == t }.map(\.instances).reduce(own, max)
-        terms.append((t, most, connections, most > own))
+        var most = scheduled.filter { $0.territory == t }.map(\.instances).reduce(own, max)
+        if let scaler = autoscaled.first(where: { $0.territory == t }) {
+          most = scaler.maxReplicas
+          scaledText.append("maxReplicas \(scaler.maxReplicas) of \(scaler.title) for \(result.pools[t].name)")
+        }
+        terms.append((t, most, connections, most > own && !autoscaled.contains { $0.territory == t }))
       }
       guard terms.count == users.count else { continue }
       let total = terms.reduce(0) { $0 + $1.instances * $1.connections }
@@ -440,6 +490,7 @@ enum PlatformFile {
       if !scheduledText.isEmpty {
         notes.append("counting the \(scheduledText.joined(separator: ", ")) that capacity: schedules")
       }
+      if !scaledText.isEmpty { notes.append("counting \(scaledText.joined(separator: ", "))") }
       if !notes.isEmpty { message += " (\(notes.joined(separator: "; ")))" }
       (result.maxConnectionsNodes[n] ?? result.databaseNodes[n]).error(message)
     }

@@ -16,6 +16,10 @@ extension PlatformScenarioFile {
         "Demand by territory: exactly one entry per territory of the topology."),
       .optional("faults", .list(of: .tagged(fault)), "Faults to inject, each with its kind."),
       .optional("capacity", .list(of: .section(capacityChange)), "Scheduled instance counts."),
+      .optional(
+        "autoscaler", .anyOf([.string, .list(of: .string)]),
+        "Kubernetes YAML files (paths relative to this file) whose HPAs (autoscaling/v2) and KEDA ScaledObjects scale the pools whose deployment: their scaleTargetRef names."
+      ),
       .optional("slo", .section(slo), "Service level objectives; every key is optional."),
       .optional("run", .section(run), "Replications, seed, series interval, warm-up (and length without a calendar)."),
       .optional("overrides", .overrides, ScenarioFile.overridesSummary),

@@ -23,15 +23,20 @@ import SimRandom
 enum PlatformScenarioFile {
   /// Reads a scenario, or a what-if of one, with `--set` settings (which win over every file's
   /// `overrides:`).
-  static func read(_ root: ConfigNode, file: String, commandLine: ConfigNode? = nil) -> PlatformScenario? {
-    read(root, file: file, overrides: Overrides(commandLine), chain: [file], name: nil)
+  ///
+  /// - Parameter autoscalers: Kubernetes YAML files from the command line (`--autoscaler`),
+  ///   read with those of the scenario's `autoscaler:`.
+  static func read(
+    _ root: ConfigNode, file: String, commandLine: ConfigNode? = nil, autoscalers: [String] = []
+  ) -> PlatformScenario? {
+    read(root, file: file, overrides: Overrides(commandLine), chain: [file], name: nil, autoscalers: autoscalers)
   }
 
   /// - Parameters:
   ///   - chain: the files read so far, what-if first, to catch a scenario that is its own base.
   ///   - name: the what-if's name, which the base scenario takes.
   private static func read(
-    _ root: ConfigNode, file: String, overrides: Overrides, chain: [String], name: String?
+    _ root: ConfigNode, file: String, overrides: Overrides, chain: [String], name: String?, autoscalers: [String]
   ) -> PlatformScenario? {
     let isWhatIf = root.isMapping && (root.openMapping() ?? []).contains { $0.key == "base" }
     guard let mapping = root.mapping(isWhatIf ? whatIf : top) else { return nil }
@@ -41,7 +46,7 @@ enum PlatformScenarioFile {
     let ownName = f["name"]?.string()
     _ = f["description"]?.string()
     let name = name ?? ownName ?? FileNames.defaultName(file)
-    guard isWhatIf else { return readScenario(f, file: file, name: name) }
+    guard isWhatIf else { return readScenario(f, file: file, name: name, autoscalers: autoscalers) }
 
     guard let node = mapping.required("base"), let relative = node.string() else { return nil }
     let path = ScenarioFile.resolve(relative, from: file)
@@ -55,7 +60,8 @@ enum PlatformScenarioFile {
       return nil
     }
     guard let baseRoot = YAMLDocument(path: path, log: node.log).root else { return nil }
-    var scenario = read(baseRoot, file: path, overrides: overrides, chain: chain + [path], name: name)
+    var scenario = read(
+      baseRoot, file: path, overrides: overrides, chain: chain + [path], name: name, autoscalers: autoscalers)
     scenario?.scenarioFiles.insert(file, at: 0)
     return scenario
   }
@@ -70,7 +76,9 @@ enum PlatformScenarioFile {
     var horizon: Double?
   }
 
-  private static func readScenario(_ f: Fields, file: String, name: String) -> PlatformScenario? {
+  private static func readScenario(_ f: Fields, file: String, name: String, autoscalers paths: [String])
+    -> PlatformScenario?
+  {
     let overrides = f.overrides
 
     // The topology, relative to the file that names it (an override may name another one).
@@ -99,14 +107,18 @@ enum PlatformScenarioFile {
     let capacity = readCapacity(f, topology, calendar)
     let objectives = readObjectives(f, classes: topology?.platform?.requestClasses ?? [], classNames: topology?.requestClasses)
 
+    let autoscalers = readAutoscalers(f, extraPaths: paths, topology, capacity: capacity.changes)
+
     // In the same pass as everything else, on whatever counts are valid.
-    if let topology { PlatformFile.checkConnections(topology, scheduled: capacity.changes) }
+    if let topology {
+      PlatformFile.checkConnections(topology, scheduled: capacity.changes, autoscaled: autoscalers.bounds)
+    }
     if let topologyName {
       let scenario = FileNames.baseName(file)
       overrides.reportUnused(matchingNothingIn: "topology \(topologyName) or scenario \(scenario)")
     }
     guard !f.node.log.hasErrors, let platform = topology?.platform, let demand, let faults, capacity.ok,
-      let objectives, let run
+      let objectives, let run, let pools = autoscalers.autoscalers
     else { return nil }
     var scenario = PlatformScenario(
       name: name, platform: platform, demand: demand, faults: faults, capacity: capacity.changes,
@@ -114,6 +126,7 @@ enum PlatformScenarioFile {
       horizon: run.horizon, warmup: run.warmup, seriesInterval: run.series, replications: run.replications,
       seed: run.seed)
     scenario.drains = run.drains
+    scenario.autoscalers = pools
     scenario.scenarioFiles = [file]
     scenario.topologyFile = topologyPath
     return scenario

@@ -63,7 +63,7 @@ enum ScaledObjectReader {
         ok = false
       }
       for item in list {
-        if let trigger = readTrigger(item, deployment: target) { triggers.append(trigger) } else { ok = false }
+        if let trigger = readTrigger(item, deployment: target?.name) { triggers.append(trigger) } else { ok = false }
       }
     } else {
       ok = false
@@ -90,7 +90,7 @@ enum ScaledObjectReader {
       }
     }
     guard ok, let name, let target, let minimum, let maximum else { return nil }
-    var so = ScaledObjectSpec(name: name, target: target, triggers: triggers)
+    var so = ScaledObjectSpec(name: name, target: target.name, triggers: triggers)
     so.pollingInterval = polling
     so.cooldownPeriod = cooldown
     so.initialCooldownPeriod = initialCooldown
@@ -99,7 +99,8 @@ enum ScaledObjectReader {
     so.fallback = fallback
     so.behavior = behavior
     return KubernetesManifest.Autoscaler(
-      name: name, deployment: target, kind: .scaledObject(so), file: root.file, line: root.line)
+      name: name, deployment: target.name, kind: .scaledObject(so), file: root.file, line: root.line,
+      targetNode: target.node)
   }
 
   static let scalers = ["cpu", "cron", "prometheus"]

@@ -3,12 +3,15 @@ import PlatformModel
 extension ScenarioFile {
   /// Loads and checks a platform scenario (or a what-if of one, with `base:`) and its topology.
   ///
-  /// - Parameter settings: `KEY=VALUE` what-ifs from the command line, applied like the
-  ///   scenario's `overrides:` and winning over them; reported as file `--set`, one line each.
+  /// - Parameters:
+  ///   - settings: `KEY=VALUE` what-ifs from the command line, applied like the scenario's
+  ///     `overrides:` and winning over them; reported as file `--set`, one line each.
+  ///   - autoscalers: Kubernetes YAML files (`--autoscaler`) read with the scenario's
+  ///     `autoscaler:` files.
   /// - Returns: the scenario and any warnings.
   /// - Throws: every error found (with warnings), each naming file, line, column and key path.
   package static func loadPlatform(
-    path: String, settings: [String] = []
+    path: String, settings: [String] = [], autoscalers: [String] = []
   ) throws(DiagnosticError) -> (PlatformScenario, [Diagnostic]) {
     let log = DiagnosticLog()
     let document = YAMLDocument(path: path, log: log)
@@ -16,7 +19,7 @@ extension ScenarioFile {
     guard let root = document.root else {
       throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources)
     }
-    let scenario = PlatformScenarioFile.read(root, file: path, commandLine: commandLine)
+    let scenario = PlatformScenarioFile.read(root, file: path, commandLine: commandLine, autoscalers: autoscalers)
     try log.throwIfErrors()
     guard let scenario else {
       // Every reader reports before it gives up; this only guards against one that forgot.

@@ -89,7 +89,7 @@ import Testing
     let dir = EndToEndTests.fixture("autoscaling/prometheus")
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-prom-\(UUID().uuidString).json")
     defer { try? FileManager.default.removeItem(at: out) }
-    FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Self.python!)
     process.arguments =

@@ -255,6 +255,8 @@ import _TestSupport
     defer { if !keep { try? fm.removeItem(at: work) } }
     let originals = try Self.originals()
     for o in originals { try o.text.write(to: work.appendingPathComponent(o.relative), atomically: true, encoding: .utf8) }
+    // The autoscaler manifests that scenarios name (read, not mutated).
+    try fm.copyItem(at: EndToEndTests.root.appendingPathComponent("k8s"), to: work.appendingPathComponent("k8s"))
     print("file fuzz: CAPSIM_FUZZ_FILES_SEED=\(Self.seed) CAPSIM_FUZZ_FILES=\(Self.count) in \(work.path)")
 
     // The corpus: mutant i of original i mod n, from its own seed.

@@ -307,6 +307,51 @@ import Testing
     }
   }
 
+  @Test func aDatabaseFromBeforeAutoscalersKeepsItsRunsAndGetsSyncs() throws {
+    try withTemporaryDatabase { path in
+      // Given a database one migration short of autoscaler syncs, with a complete run in it
+      let identifiers = ResultsStore.migrationIdentifiers
+      let syncs = try #require(identifiers.firstIndex { $0.hasPrefix("autoscaler:") })
+      let old = try ResultsStore(path: path, migratedUpTo: identifiers[syncs - 1])
+      let run = sampleRun(name: "before autoscalers")
+      let id = try old.begin(run)
+      let data = sampleData(for: run, points: 4)
+      try old.complete(id, data: data)
+
+      // When the current capsim opens it and records a run with syncs
+      let store = try ResultsStore(path: path)
+      var withSyncs = sampleData(for: run, points: 1)
+      withSyncs.autoscalerSyncs = [
+        AutoscalerSyncRecord(
+          replication: 0, territory: "DE", autoscaler: "HorizontalPodAutoscaler crm-de", time: 7.5,
+          localTime: "2026-12-07T00:00:07", metrics: "resource cpu 92% of 75% -> 3", recommendation: 3,
+          stabilized: 3, currentReplicas: 2, desiredReplicas: 3, readyPods: 2, totalPods: 2,
+          reason: "scaled up (resource cpu above target)"),
+        AutoscalerSyncRecord(
+          replication: 1, territory: "CH", autoscaler: "ScaledObject crm-ch", time: 22.5, localTime: nil,
+          metrics: "", recommendation: nil, stabilized: nil, currentReplicas: 2, desiredReplicas: 2, readyPods: 2,
+          totalPods: 3, reason: "missing metrics (resource cpu): no scale-down"),
+      ]
+      let newID = try store.begin(sampleRun(name: "with syncs"))
+      try store.complete(newID, data: withSyncs)
+
+      // Then the old run reads back whole with no syncs, and the new one with its syncs
+      #expect(try store.appliedMigrations() == identifiers)
+      let read = try #require(try store.data(id))
+      #expect(read.series == data.series && read.autoscalerSyncs.isEmpty)
+      #expect(try store.data(newID)?.autoscalerSyncs == withSyncs.autoscalerSyncs)
+      // and deleting a run (as the README shows) deletes its syncs
+      let queue = try DatabaseQueue(path: path)
+      let left = try queue.write { db in
+        try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [newID])  // GRDB enables foreign keys
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM autoscaler_sync") ?? -1
+      }
+      try queue.close()
+      #expect(left == 0)
+      #expect(try store.integrityCheck() == ["ok"])
+    }
+  }
+
   @Test func connectionsCreatingOneFileAtOnceAllSucceed() throws {
     // Both connections find an empty file and race to create the tables.
     for attempt in 0..<5 {

@@ -93,6 +93,8 @@ import ScenarioFile
         try text.write(to: work.appendingPathComponent(relative), atomically: true, encoding: .utf8)
       }
     }
+    // The autoscaler manifests that scenarios name (read, not mutated).
+    try fm.copyItem(at: Self.root.appendingPathComponent("k8s"), to: work.appendingPathComponent("k8s"))
     // A topology is also read through the first scenario that uses it.
     func users(of topology: String) -> String? {
       originals.keys.sorted().first { $0.hasPrefix("scenarios/") && originals[$0]!.contains("../\(topology)\n") }

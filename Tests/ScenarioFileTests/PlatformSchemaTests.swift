@@ -772,7 +772,7 @@ import Testing
       files += names.filter { ($0.hasPrefix("freshfoodz") || $0.hasPrefix("platform-")) && $0.hasSuffix(".yaml") }
         .sorted().map { Self.root.appendingPathComponent(folder).appendingPathComponent($0).path }
     }
-    #expect(files.count == 8)
+    #expect(files.count == 11)
     for file in files {
       let log = ScenarioFile.validate(path: file)
       #expect(log.diagnostics.isEmpty, "\(file):\n\(log.rendered())")
@@ -787,5 +787,11 @@ import Testing
     #expect(lost.faults.map { "\($0)" } == ["replicaDown(node: 1, at: 115200.0, duration: 21600.0)"])
     let (bigger, _) = try ScenarioFile.loadPlatform(path: Self.root.path + "/scenarios/platform-users-x1.5.yaml")
     #expect(bigger.demand.map(\.growth) == [1.5, 1.5])
+    // The autoscaled weeks: each pool matched to its Deployment's autoscaler.
+    let (hpa, _) = try ScenarioFile.loadPlatform(path: Self.root.path + "/scenarios/platform-christmas-2026-hpa.yaml")
+    #expect(hpa.autoscalers.map(\.title) == ["HorizontalPodAutoscaler crm-de", "HorizontalPodAutoscaler crm-ch"])
+    #expect(hpa.autoscalers.map(\.territory) == [0, 1] && hpa.autoscalers.map(\.maxReplicas) == [20, 12])
+    let (keda, _) = try ScenarioFile.loadPlatform(path: Self.root.path + "/scenarios/platform-christmas-2026-keda.yaml")
+    #expect(keda.autoscalers.map(\.title) == ["ScaledObject crm-de", "ScaledObject crm-ch"])
   }
 }

@@ -45,9 +45,9 @@ import ScenarioFile
   static func scratchCopy() throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-every-key-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    for fixture in fixtures {
-      try FileManager.default.copyItem(
-        at: folder.appendingPathComponent(fixture.file), to: dir.appendingPathComponent(fixture.file))
+    // The fixtures and the files they name (the autoscaler manifest).
+    for file in fixtures.map(\.file) + ["autoscaler.yaml"] {
+      try FileManager.default.copyItem(at: folder.appendingPathComponent(file), to: dir.appendingPathComponent(file))
     }
     return dir
   }
@@ -338,7 +338,7 @@ import ScenarioFile
         "--set \(key.keyPath)=\(key.wrongValue): \(wrong.map(\.description))")
       guard var own = key.scalarSource else { continue }
       // A path on the command line is relative to where capsim runs.
-      if key.keyPath == "topology" { own = Self.folder.appendingPathComponent(own).path }
+      if key.keyPath == "topology" || key.keyPath == "autoscaler" { own = Self.folder.appendingPathComponent(own).path }
       let same = load("\(key.keyPath)=\(own)")
       #expect(same.isEmpty, "--set \(key.keyPath)=\(own): \(same.map(\.description))")
       checked += 1

@@ -1,0 +1,258 @@
+import ArgumentParser
+import Foundation
+import ManifestLint
+import Planning
+import PlatformModel
+import ScenarioFile
+
+/// `capsim autoscaler lint`: the traps in autoscaler manifests a user already has.
+struct LintCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lint",
+    abstract: "Find the traps in HPA and KEDA manifests, at the line that sets them.",
+    discussion: """
+      Reads the manifests strictly (as capsim run --autoscaler does) and flags what users trip \
+      over: a cron window KEDA keeps open over the weekend (a weekday start with a daily end), \
+      a cron start or end in the spring-forward gap, cooldownPeriod set as if it governed \
+      scaling down to N > 0, a Deployment with replicas: under an autoscaler, min above max, \
+      a CPU target outside 1-100%. With --scenario, also maxReplicas against the database's \
+      connections and cron windows that close while the day's peak goes on, for the pools \
+      whose deployment: the manifests scale. Cron windows are walked from --from to --to in \
+      their own time zone (default: the scenario's run, else a year from today). Rules and \
+      their sources: capsim autoscaler lint --rules.
+
+      Exit status: 0 when nothing is found (notes aside), 1 when a finding is an error or a \
+      warning.
+
+      Examples:
+        capsim autoscaler lint k8s/*.yaml
+        capsim autoscaler lint k8s/keda-christmas.yaml --scenario scenarios/platform-christmas-2026.yaml
+        capsim autoscaler lint k8s/keda-christmas.yaml --from 2026-01-01 --to 2027-01-01 --format sarif > lint.sarif
+      """)
+
+  @Argument(help: "Kubernetes YAML files (several documents each).", completion: .file(extensions: ["yaml", "yml"]))
+  var manifests: [String] = []
+
+  @Option(help: ArgumentHelp("Walk cron windows from this day (UTC; default: today).", valueName: "yyyy-mm-dd"))
+  var from: String?
+
+  @Option(help: ArgumentHelp("... to this day, excluded (default: a year after --from).", valueName: "yyyy-mm-dd"))
+  var to: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "A platform scenario whose pools the manifests scale: adds the connection and peak rules.", valueName: "file"),
+    completion: .file(extensions: ["yaml", "yml"]))
+  var scenario: String?
+
+  @Option(help: "Output format: text or sarif (SARIF 2.1.0, for code scanning).")
+  var format: LintFormat = .text
+
+  @Flag(help: "List the rules and what each is about, then stop.")
+  var rules = false
+
+  enum LintFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, sarif
+  }
+
+  func validate() throws {
+    if !rules && manifests.isEmpty { throw ValidationError("give the manifests to lint, such as k8s/*.yaml") }
+    let (start, end) = try period()
+    if from != nil && to != nil && end <= start { throw ValidationError("--to must come after --from") }
+    if end - start > 10 * 366 * 86_400 { throw ValidationError("lint at most ten years of cron windows at once") }
+  }
+
+  func period(run: (Double, Double)? = nil) throws -> (Double, Double) {
+    func day(_ text: String, _ flag: String) throws -> Double {
+      let parts = text.split(separator: "-").compactMap { Int($0) }
+      var calendar = Calendar(identifier: .gregorian)
+      calendar.timeZone = TimeZone(identifier: "UTC")!
+      guard parts.count == 3, (1...9999).contains(parts[0]),
+        let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
+        calendar.component(.day, from: date) == parts[2]
+      else { throw ValidationError("\(flag) takes a day such as 2026-03-29, got '\(text)'") }
+      return date.timeIntervalSince1970
+    }
+    let today = (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
+    let start = try from.map { try day($0, "--from") } ?? run?.0 ?? today
+    let end = try to.map { try day($0, "--to") } ?? (from == nil ? run?.1 : nil) ?? start + 365 * 86_400
+    return (start, end)
+  }
+
+  /// The scenario's pools that name a Deployment, and the span of its run.
+  func pools() throws -> (pools: [ManifestLinter.Pool], run: (Double, Double)?) {
+    guard let scenario else { return ([], nil) }
+    guard ScenarioFile.isPlatformScenario(path: scenario) else {
+      throw ValidationError("'\(scenario)' is not a platform scenario: --scenario takes one with app pools")
+    }
+    let (s, warnings) = try loadPlatformScenario(scenario)
+    printWarnings(warnings)
+    let platform = s.platform
+    var pools: [ManifestLinter.Pool] = []
+    var run: (Double, Double)?
+    for (t, territory) in platform.territories.enumerated() {
+      guard let deployment = territory.app.deployment else { continue }
+      let perPod = max(territory.app.connections, 1)
+      // Each node of the cluster: its max_connections less what the other pools on it hold.
+      var limit = Int.max
+      var reason = ""
+      for n in [territory.primary] + platform.replicas(of: territory.primary) {
+        let others = platform.territories.indices.filter {
+          $0 != t && platform.territories[$0].primary == territory.primary
+        }
+        .reduce(0) { $0 + platform.territories[$1].app.instances * platform.territories[$1].app.connections }
+        let node = platform.databases[n]
+        let pods = max(0, node.maxConnections - others) / perPod
+        if pods < limit {
+          limit = pods
+          reason =
+            "\(node.name): max_connections \(node.maxConnections)"
+            + (others > 0 ? ", \(others) held by other pools" : "")
+            + ", \(perPod) per pod"
+        }
+      }
+      var demand: [(time: Double, rate: Double)] = []
+      if let calendar = s.demand[t].calendar {
+        let start = calendar.start.timeIntervalSince1970
+        demand = s.offeredRates(territory: t).map { (start + $0.time, $0.rate) }
+        run = (start, start + s.horizon)
+      }
+      pools.append(
+        ManifestLinter.Pool(
+          deployment: deployment, territory: territory.name, connectionsPerPod: perPod, podLimit: limit,
+          podLimitReason: reason, demand: demand))
+    }
+    if pools.isEmpty {
+      throw ValidationError(
+        "no app pool of '\(scenario)' names a deployment: (the topology's app.deployment), so no manifest can scale one"
+      )
+    }
+    return (pools, run)
+  }
+
+  func run() throws {
+    if rules {
+      print(LintReport.rules(), terminator: "")
+      return
+    }
+    let (pools, run) = try pools()
+    let (start, end) = try period(run: run)
+    guard end > start else { throw ValidationError("--to must come after --from") }
+    let findings = ManifestLinter(from: start, to: end, pools: pools).lint(paths: manifests)
+    let report = LintReport(findings: findings, files: manifests)
+    switch format {
+    case .text: print(report.text(), terminator: "")
+    case .sarif: print(try report.sarif())
+    }
+    if findings.contains(where: { $0.severity != .note }) { throw ExitStatus.failure }
+  }
+}
+
+/// Findings as lines a terminal or an editor jumps from, and as SARIF for code scanning.
+struct LintReport {
+  var findings: [Finding]
+  var files: [String]
+
+  func text() -> String {
+    guard !findings.isEmpty else { return "no findings in \(files.count) file\(files.count == 1 ? "" : "s")\n" }
+    var out = ""
+    for f in findings {
+      let path = f.keyPath.isEmpty ? "" : "\(f.keyPath): "
+      out += "\(f.file):\(f.line):\(f.column): \(f.severity.rawValue): \(path)\(f.message) [\(f.rule.rawValue)]\n"
+    }
+    let errors = findings.filter { $0.severity == .error }.count
+    let warnings = findings.filter { $0.severity == .warning }.count
+    out += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+    return out
+  }
+
+  static func rules() -> String {
+    Rule.allCases.map { "\($0.rawValue): \($0.summary).\n  \($0.help)\n" }.joined()
+  }
+
+  // MARK: SARIF 2.1.0 (OASIS), the subset code scanning reads
+
+  struct Log: Encodable {
+    var version = "2.1.0"
+    var runs: [Run]
+    enum CodingKeys: String, CodingKey {
+      case schema = "$schema"
+      case version, runs
+    }
+    func encode(to encoder: Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode("https://json.schemastore.org/sarif-2.1.0.json", forKey: .schema)
+      try c.encode(version, forKey: .version)
+      try c.encode(runs, forKey: .runs)
+    }
+  }
+  struct Run: Encodable {
+    var tool: Tool
+    var results: [Result]
+  }
+  struct Tool: Encodable { var driver: Driver }
+  struct Driver: Encodable {
+    var name = "capsim"
+    var version: String
+    var rules: [RuleDescriptor]
+  }
+  struct RuleDescriptor: Encodable {
+    var id: String
+    var shortDescription: Message
+    var fullDescription: Message
+  }
+  struct Message: Encodable { var text: String }
+  struct Result: Encodable {
+    var ruleId: String
+    var ruleIndex: Int
+    var level: String
+    var message: Message
+    var locations: [Location]
+  }
+  struct Location: Encodable { var physicalLocation: PhysicalLocation }
+  struct PhysicalLocation: Encodable {
+    var artifactLocation: Artifact
+    var region: Region
+  }
+  struct Artifact: Encodable { var uri: String }
+  struct Region: Encodable {
+    var startLine: Int
+    var startColumn: Int
+  }
+
+  func sarif() throws -> String {
+    let rules = Rule.allCases
+    let log = Log(runs: [
+      Run(
+        tool: Tool(
+          driver: Driver(
+            version: capsimVersion,
+            rules: rules.map {
+              RuleDescriptor(
+                id: $0.rawValue, shortDescription: Message(text: $0.summary), fullDescription: Message(text: $0.help))
+            })),
+        results: findings.map { f in
+          Result(
+            ruleId: f.rule.rawValue, ruleIndex: rules.firstIndex(of: f.rule)!, level: f.severity.rawValue,
+            message: Message(text: f.keyPath.isEmpty ? f.message : "\(f.keyPath): \(f.message)"),
+            locations: [
+              Location(
+                physicalLocation: PhysicalLocation(
+                  artifactLocation: Artifact(uri: Self.uri(f.file)),
+                  region: Region(startLine: f.line, startColumn: f.column)))
+            ])
+        })
+    ])
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(log), as: UTF8.self)
+  }
+
+  /// A relative path as a relative URI reference (code scanning resolves it against the
+  /// repository), an absolute one as a file URI.
+  static func uri(_ path: String) -> String {
+    let allowed = CharacterSet.urlPathAllowed
+    let encoded = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+    return path.hasPrefix("/") ? "file://" + encoded : encoded
+  }
+}

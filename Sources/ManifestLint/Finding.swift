@@ -1,0 +1,67 @@
+/// One thing the linter found, where it is written.
+package struct Finding: Hashable, Sendable {
+  package enum Severity: String, Hashable, Sendable {
+    case error, warning, note
+  }
+
+  package var rule: Rule
+  package var severity: Severity
+  package var file: String
+  /// 1-based, in Unicode scalars as every capsim diagnostic.
+  package var line: Int
+  package var column: Int
+  package var keyPath: String
+  package var message: String
+}
+
+/// The traps the linter knows, each with the public issue it comes from.
+package enum Rule: String, CaseIterable, Hashable, Sendable {
+  case invalid = "invalid-manifest"
+  case minAboveMax = "min-above-max"
+  case targetOutOfRange = "target-out-of-range"
+  case cronOpenWithoutStart = "cron-open-without-start"
+  case cronInGap = "cron-in-spring-forward-gap"
+  case cooldownOnlyToZero = "cooldown-only-to-zero"
+  case deploymentReplicas = "deployment-replicas"
+  case connectionLimit = "max-replicas-over-connections"
+  case cronEndsBeforePeak = "cron-ends-before-peak"
+
+  /// One line, for a rule list.
+  package var summary: String {
+    switch self {
+    case .invalid: "The manifest is not one capsim can read or simulate"
+    case .minAboveMax: "The minimum replica count is above the maximum"
+    case .targetOutOfRange: "A CPU utilization target outside 1-100% of the request"
+    case .cronOpenWithoutStart: "A cron window KEDA keeps open though no start opened it"
+    case .cronInGap: "A cron start or end in the spring-forward gap, which the cron library skips"
+    case .cooldownOnlyToZero: "cooldownPeriod set as if it governed scaling down to N > 0"
+    case .deploymentReplicas: "A Deployment with replicas: under an autoscaler"
+    case .connectionLimit: "maxReplicas pods would open more database connections than the database takes"
+    case .cronEndsBeforePeak: "A cron window that closes while the day's peak demand goes on"
+    }
+  }
+
+  /// Why it matters and where it is known from.
+  package var help: String {
+    switch self {
+    case .invalid:
+      "capsim reads HorizontalPodAutoscaler autoscaling/v2 and ScaledObject keda.sh/v1alpha1 strictly: an unknown field, a wrong type, an impossible value or a feature capsim does not simulate."
+    case .minAboveMax:
+      "The API server refuses an HPA whose minReplicas exceeds maxReplicas; KEDA refuses such a ScaledObject."
+    case .targetOutOfRange:
+      "averageUtilization is a percentage of the pods' CPU request: below 1 is refused, above 100 runs pods past their request and leaves no headroom for a ramp."
+    case .cronOpenWithoutStart:
+      "KEDA's cron scaler is active exactly when the next end comes before the next start. A weekday start with a daily end therefore keeps the window open from Friday's end over the weekend (kedacore/keda#4677)."
+    case .cronInGap:
+      "robfig/cron v3, under KEDA's cron scaler, skips a firing whose wall time does not exist on the day the clocks spring forward (robfig/cron#541): a start there opens nothing that day, an end there leaves the window open until the next end."
+    case .cooldownOnlyToZero:
+      "KEDA's cooldownPeriod governs only 1 -> 0. Scaling from N down to minReplicaCount (or after a cron window ends) follows the HPA's scale-down stabilization window, 300 s unless advanced.horizontalPodAutoscalerConfig.behavior.scaleDown sets it (kedacore/keda#6844, #5688)."
+    case .deploymentReplicas:
+      "kubectl apply of a Deployment that still sets spec.replicas resets an autoscaled pool to that count on every apply (kubernetes/kubernetes#25238); leave replicas out once an autoscaler owns the Deployment."
+    case .connectionLimit:
+      "Each pod opens the pool's connections to its database nodes; at maxReplicas the total must stay within max_connections (less what other pools sharing the nodes hold), or new pods fail to connect exactly when the load is highest. Needs --scenario."
+    case .cronEndsBeforePeak:
+      "A cron window is a floor for the hours it covers; closing it while the day's demand is still near its peak leaves the peak to the reactive path (metrics delay, scale-up limits, pod start-up), and the floor was paid for hours that needed it less. Needs --scenario."
+    }
+  }
+}

@@ -1,0 +1,314 @@
+import Autoscaling
+import Foundation
+import ScenarioFile
+
+/// Lints Kubernetes autoscaler manifests as a platform engineer keeps them: the files are read
+/// strictly (as `capsim run --autoscaler` reads them), then each document is walked for the
+/// traps of `Rule`, each found at the line and column of the field that sets it.
+package struct ManifestLinter {
+  /// Cron windows are walked over `[from, to)` (seconds since 1970).
+  package var from: Double
+  package var to: Double
+  /// The app pools of a scenario, for the rules that need one (`--scenario`).
+  package var pools: [Pool]
+
+  /// What the linter knows of an app pool of a scenario, as plain values.
+  package struct Pool: Sendable {
+    /// The Deployment its autoscaler scales.
+    package var deployment: String
+    package var territory: String
+    /// Database connections each pod opens, and the most pods the database nodes take.
+    package var connectionsPerPod: Int
+    package var podLimit: Int
+    /// Why `podLimit` is what it is (`de-primary: max_connections 200, 10 per pod`).
+    package var podLimitReason: String
+    /// The offered request rate, every few minutes (seconds since 1970, requests/s).
+    package var demand: [(time: Double, rate: Double)]
+
+    package init(
+      deployment: String, territory: String, connectionsPerPod: Int, podLimit: Int, podLimitReason: String,
+      demand: [(time: Double, rate: Double)]
+    ) {
+      self.deployment = deployment
+      self.territory = territory
+      self.connectionsPerPod = connectionsPerPod
+      self.podLimit = podLimit
+      self.podLimitReason = podLimitReason
+      self.demand = demand
+    }
+  }
+
+  package init(from: Double, to: Double, pools: [Pool] = []) {
+    self.from = from
+    self.to = to
+    self.pools = pools
+  }
+
+  func pool(_ spec: Document) -> Pool? {
+    guard let name = spec["scaleTargetRef"]?["name"]?.scalarText else { return nil }
+    return pools.first { $0.deployment == name }
+  }
+
+  /// maxReplicas against the database's connections.
+  func connections(_ maxNode: Document?, maximum: Int, spec: Document, key: String) -> [Finding] {
+    guard let pool = pool(spec), maximum > pool.podLimit else { return [] }
+    return [
+      Self.finding(
+        .connectionLimit, .error, at: (maxNode ?? spec).node,
+        "\(key) \(maximum) x \(pool.connectionsPerPod) connections is more than the database takes: at most \(pool.podLimit) pods of \(pool.territory)'s pool (\(pool.podLimitReason))"
+      )
+    ]
+  }
+
+  /// Every finding in `paths`, sorted by file, line and column.
+  package func lint(paths: [String]) -> [Finding] {
+    let log = DiagnosticLog()
+    let manifest = KubernetesManifest.read(paths: paths, log: log)
+    var findings: [Finding] = []
+    var deployments: [(name: String, replicas: ConfigNode)] = []
+    for path in paths {
+      guard let data = FileManager.default.contents(atPath: path), let text = String(validating: data, as: UTF8.self)
+      else { continue }  // the strict read above reported it
+      for document in KubernetesManifest.documents(in: text) {
+        let scratch = DiagnosticLog()
+        guard let root = YAMLDocument(text: document, file: path, log: scratch).root, !scratch.hasErrors else {
+          continue
+        }
+        let doc = Document(root)
+        switch doc["kind"]?.scalarText {
+        case "HorizontalPodAutoscaler": findings += hpa(doc)
+        case "ScaledObject": findings += scaledObject(doc)
+        case "Deployment":
+          if let name = doc["metadata"]?["name"]?.scalarText, let replicas = doc["spec"]?["replicas"] {
+            deployments.append((name, replicas.node))
+          }
+        default: break
+        }
+      }
+    }
+    let scaled = Set(manifest.autoscalers.map(\.deployment))
+    for (name, replicas) in deployments where scaled.contains(name) {
+      let owner = manifest.autoscaler(for: name).map { " (\($0.title) at \($0.file):\($0.line))" } ?? ""
+      findings.append(
+        Self.finding(
+          .deploymentReplicas, .warning, at: replicas,
+          "Deployment '\(name)' sets replicas: \(replicas.scalarText ?? "?") but an autoscaler owns it\(owner): every kubectl apply resets the pool to that count (kubernetes/kubernetes#25238); leave replicas out"
+        ))
+    }
+    // The strict reader's own diagnostics, but not where a rule above says the same, and not
+    // the kinds it skips (Deployments are read here).
+    let placed = Set(findings.map { "\($0.file):\($0.line):\($0.column)" })
+    for d in log.diagnostics where !placed.contains("\(d.file):\(d.line):\(d.column)") {
+      if d.severity == .warning && d.message.hasPrefix("kind ") && d.message.contains(" ignored") { continue }
+      findings.append(
+        Finding(
+          rule: .invalid, severity: d.severity == .error ? .error : .warning, file: d.file, line: d.line,
+          column: d.column, keyPath: d.keyPath, message: d.message))
+    }
+    return findings.sorted {
+      ($0.file, $0.line, $0.column, $0.rule.rawValue) < ($1.file, $1.line, $1.column, $1.rule.rawValue)
+    }
+  }
+
+  // MARK: Rules
+
+  func hpa(_ doc: Document) -> [Finding] {
+    var out: [Finding] = []
+    guard let spec = doc["spec"] else { return out }
+    let minimum = spec["minReplicas"].map { Int($0.scalarText ?? "") } ?? 1
+    if let maxNode = spec["maxReplicas"], let maximum = Int(maxNode.scalarText ?? ""), let minimum, minimum > maximum {
+      out.append(
+        Self.finding(
+          .minAboveMax, .error, at: maxNode.node, "maxReplicas (\(maximum)) is below minReplicas (\(minimum))"))
+    }
+    if let maxNode = spec["maxReplicas"], let maximum = Int(maxNode.scalarText ?? "") {
+      out += connections(maxNode, maximum: maximum, spec: spec, key: "maxReplicas")
+    }
+    for metric in spec["metrics"]?.items ?? [] {
+      for kind in ["resource", "containerResource"] {
+        guard let resource = metric[kind], resource["name"]?.scalarText == "cpu",
+          let value = resource["target"]?["averageUtilization"]
+        else { continue }
+        out += Self.utilization(value, what: "averageUtilization")
+      }
+    }
+    return out
+  }
+
+  func scaledObject(_ doc: Document) -> [Finding] {
+    var out: [Finding] = []
+    guard let spec = doc["spec"] else { return out }
+    let minNode = spec["minReplicaCount"]
+    let minimum = minNode.map { Int($0.scalarText ?? "") } ?? 0
+    let maxNode = spec["maxReplicaCount"]
+    let maximum = maxNode.map { Int($0.scalarText ?? "") } ?? 100
+    if let minimum, let maximum, minimum > maximum {
+      out.append(
+        Self.finding(
+          .minAboveMax, .error, at: (maxNode ?? minNode ?? spec).node,
+          "maxReplicaCount (\(maximum)) is below minReplicaCount (\(minimum))"))
+    }
+    if let maximum { out += connections(maxNode, maximum: maximum, spec: spec, key: "maxReplicaCount") }
+    var crons: [CronTrigger] = []
+    for trigger in spec["triggers"]?.items ?? [] {
+      let meta = trigger["metadata"]
+      switch trigger["type"]?.scalarText {
+      case "cpu":
+        let type = trigger["metricType"]?.scalarText ?? meta?["type"]?.scalarText
+        if type == "Utilization", let value = meta?["value"] { out += Self.utilization(value, what: "value") }
+      case "cron":
+        guard let meta,
+          case .success(let cron) = CronTrigger.make(
+            timezone: meta["timezone"]?.scalarText, start: meta["start"]?.scalarText, end: meta["end"]?.scalarText,
+            desiredReplicas: Int(meta["desiredReplicas"]?.scalarText ?? ""))
+        else { continue }
+        crons.append(cron)
+        out += cronTraps(cron, meta: meta)
+        if let pool = pool(spec) { out += peakAfterEnd(cron, meta: meta, pool: pool) }
+      default: break
+      }
+    }
+    let scaleDownWindow = spec["advanced"]?["horizontalPodAutoscalerConfig"]?["behavior"]?["scaleDown"]?[
+      "stabilizationWindowSeconds"]
+    // With a floor, cooldown governs nothing; with cron windows and no scale-down window of
+    // its own, the way down is the HPA's 300 s whatever cooldown says. Both set: deliberate.
+    if let cooldown = spec["cooldownPeriod"], (minimum ?? 0) >= 1 || (!crons.isEmpty && scaleDownWindow == nil) {
+      let governs =
+        (minimum ?? 0) >= 1
+        ? "with minReplicaCount \(minimum ?? 0) the pool never scales to 0, so it governs nothing here"
+        : "it does not govern the way down from a cron window of \(crons.map(\.desiredReplicas).max() ?? 0) replicas"
+      let window =
+        scaleDownWindow?.scalarText.map {
+          "\($0) s, as advanced.horizontalPodAutoscalerConfig.behavior.scaleDown sets it"
+        }
+        ?? "300 s unless advanced.horizontalPodAutoscalerConfig.behavior.scaleDown sets it"
+      out.append(
+        Self.finding(
+          .cooldownOnlyToZero, .warning, at: cooldown.node,
+          "cooldownPeriod (\(cooldown.scalarText ?? "?") s) governs only scaling from 1 to 0: \(governs). Scaling down to the floor follows the HPA's scale-down stabilization window, \(window) (kedacore/keda#6844)"
+        ))
+    }
+    return out
+  }
+
+  func cronTraps(_ cron: CronTrigger, meta: Document) -> [Finding] {
+    var out: [Finding] = []
+    let skipped = cron.skippedFirings(from: from, to: to)
+    for firing in skipped {
+      guard let node = meta[firing.field] else { continue }
+      let c = firing.local
+      let wall = String(format: "%04d-%02d-%02d %02d:%02d", c.year, c.month, c.day, c.hour, c.minute)
+      let effect =
+        firing.field == "start"
+        ? "the next end comes before the next start, and KEDA keeps the window open from the end before it to that day's end"
+        : "the next start comes before the next end, and KEDA keeps the window shut that day"
+      out.append(
+        Self.finding(
+          .cronInGap, .warning, at: node.node,
+          "\(firing.field) '\(firing.field == "start" ? cron.start.text : cron.end.text)' matches \(wall), which does not exist in \(cron.timezone) (the clocks spring forward): robfig/cron under KEDA skips it, so \(effect) (robfig/cron#541)"
+        ))
+    }
+    // Stretches a skipped start explains are that finding, not another.
+    let gaps = skipped.filter { $0.field == "start" }.map(\.transition)
+    let open = cron.openWithoutStart(from: from, to: to).filter { stretch in
+      !gaps.contains { stretch.from < $0 && $0 < stretch.to }
+    }
+    if let first = open.first, let endNode = meta["end"] {
+      let more =
+        open.count > 1
+        ? ", and \(open.count - 1) more such stretch\(open.count == 2 ? "" : "es") in the period linted" : ""
+      out.append(
+        Self.finding(
+          .cronOpenWithoutStart, .warning, at: endNode.node,
+          "end '\(cron.end.text)' fires again before start '\(cron.start.text)' does: KEDA keeps the window open without a start from \(Self.local(first.from, cron)) to \(Self.local(first.to, cron))\(more) (next end before next start; kedacore/keda#4677). Give end the start's days"
+        ))
+    }
+    return out
+  }
+
+  /// Days on which the window closes while demand is still at 90% or more of that local day's
+  /// peak.
+  func peakAfterEnd(_ cron: CronTrigger, meta: Document, pool: Pool) -> [Finding] {
+    guard let endNode = meta["end"] else { return [] }
+    // Samples by local day, in the cron's zone.
+    var days: [String: [(time: Double, rate: Double)]] = [:]
+    var order: [String] = []
+    for s in pool.demand where s.time >= from && s.time < to {
+      let c = cron.clock.civil(Int64(s.time))
+      let key = String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
+      if days[key] == nil { order.append(key) }
+      days[key, default: []].append(s)
+    }
+    var first: (day: String, closes: Double, until: Double, share: Double)?
+    var count = 0
+    for key in order {
+      let samples = days[key]!
+      guard let peak = samples.map(\.rate).max(), peak > 0 else { continue }
+      // Where the window closes that day: an active sample followed by an inactive one.
+      for i in samples.indices.dropLast()
+      where cron.isActive(at: samples[i].time) && !cron.isActive(at: samples[i + 1].time) {
+        let after = samples[(i + 1)...].prefix { $0.rate >= 0.9 * peak }
+        guard let last = after.last else { continue }
+        count += 1
+        if first == nil { first = (key, samples[i + 1].time, last.time, samples[i + 1].rate / peak) }
+      }
+    }
+    guard let first else { return [] }
+    let more = count > 1 ? "; \(count - 1) more such day\(count == 2 ? "" : "s") in the period linted" : ""
+    return [
+      Self.finding(
+        .cronEndsBeforePeak, .warning, at: endNode.node,
+        "on \(first.day) the window closes at \(Self.clock(first.closes, cron)) while \(pool.territory)'s demand is at \(Int((first.share * 100).rounded()))% of the day's peak, and stays above 90% until \(Self.clock(first.until, cron))\(more): the peak is left to the reactive path"
+      )
+    ]
+  }
+
+  static func clock(_ t: Double, _ cron: CronTrigger) -> String {
+    let c = cron.clock.civil(Int64(t))
+    return String(format: "%02d:%02d", c.hour, c.minute)
+  }
+
+  static func utilization(_ node: Document, what: String) -> [Finding] {
+    guard let text = node.scalarText, let value = Int(text), !(1...100).contains(value) else { return [] }
+    let why =
+      value < 1
+      ? "a target below 1% is refused"
+      : "above 100% the pods run past their CPU request before the autoscaler adds any, leaving no headroom for a ramp"
+    return [
+      finding(
+        .targetOutOfRange, value < 1 ? .error : .warning, at: node.node, "\(what) \(value)% is outside 1-100%: \(why)")
+    ]
+  }
+
+  static func local(_ t: Double, _ cron: CronTrigger) -> String {
+    let c = cron.clock.civil(Int64(t))
+    let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    return String(format: "%@ %04d-%02d-%02d %02d:%02d", days[c.weekday], c.year, c.month, c.day, c.hour, c.minute)
+  }
+
+  static func finding(_ rule: Rule, _ severity: Finding.Severity, at node: ConfigNode, _ message: String) -> Finding {
+    Finding(
+      rule: rule, severity: severity, file: node.file, line: node.line, column: node.column, keyPath: node.keyPath,
+      message: message)
+  }
+}
+
+/// A document walked without complaint: mistakes were reported by the strict read, so a
+/// missing or odd field here just ends the walk.
+struct Document {
+  var node: ConfigNode
+
+  init(_ node: ConfigNode) { self.node = node }
+
+  subscript(_ key: String) -> Document? {
+    guard node.isMapping, let entries = node.openMapping() else { return nil }
+    return entries.first { $0.key == key }.map { Document($0.value) }
+  }
+
+  var items: [Document] {
+    guard node.isSequence, let items = node.sequence() else { return [] }
+    return items.map(Document.init)
+  }
+
+  var scalarText: String? { node.isMapping || node.isSequence ? nil : node.scalarText }
+}

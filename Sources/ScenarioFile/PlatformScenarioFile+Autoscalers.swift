@@ -1,0 +1,108 @@
+import Autoscaling
+import Foundation
+import PlatformModel
+
+extension PlatformScenarioFile {
+  /// `autoscaler:` (a path or a list of paths, relative to the scenario) and `--autoscaler`
+  /// paths (relative to the working directory): the HPAs and ScaledObjects in those
+  /// Kubernetes files, each matched to the territory whose app pool names its
+  /// `scaleTargetRef.name` as `deployment:`.
+  ///
+  /// - Returns: the autoscalers (nil after an error) and, for the connection limit, each
+  ///   autoscaled territory's maxReplicas.
+  static func readAutoscalers(
+    _ top: Fields, extraPaths: [String], _ topology: PlatformFile.Result?, capacity: [CapacityChange]
+  ) -> (autoscalers: [PoolAutoscaler]?, bounds: [(territory: Int, maxReplicas: Int, title: String)]) {
+    var paths: [String] = []
+    var ok = true
+    if let node = top["autoscaler"] {
+      let items = node.isSequence ? top.items("autoscaler") ?? [] : [node]
+      if node.isSequence && items.isEmpty { node.error("expected at least one Kubernetes YAML file") }
+      for item in items {
+        guard let relative = item.string() else {
+          ok = false
+          continue
+        }
+        let path = ScenarioFile.resolve(relative, from: item.file)
+        if FileManager.default.fileExists(atPath: path) {
+          paths.append(path)
+        } else {
+          item.error("autoscaler manifest '\(relative)' not found (looked for \(path))")
+          ok = false
+        }
+      }
+    }
+    paths += extraPaths
+    guard !paths.isEmpty else { return (ok ? [] : nil, []) }
+    let log = top.node.log
+    let errors = log.errorCount
+    let manifest = KubernetesManifest.read(paths: paths, log: log)
+    if manifest.autoscalers.isEmpty && log.errorCount == errors {
+      log.warning(
+        "no HorizontalPodAutoscaler or ScaledObject in \(paths.joined(separator: ", ")): every pool runs its fixed instances",
+        at: top.node)
+    }
+    guard let topology, let platform = topology.platform else { return (nil, []) }
+    var autoscalers: [PoolAutoscaler] = []
+    var bounds: [(territory: Int, maxReplicas: Int, title: String)] = []
+    let deployments = platform.territories.map(\.app.deployment)
+    for autoscaler in manifest.autoscalers {
+      func fail(_ message: String) {
+        if let node = autoscaler.targetNode {
+          node.error(message)
+        } else {
+          log.error(message, file: autoscaler.file, line: autoscaler.line, column: 1)
+        }
+        ok = false
+      }
+      guard let t = deployments.firstIndex(of: autoscaler.deployment) else {
+        let named = deployments.compactMap { $0 }
+        let hint = Suggestions.hint(for: autoscaler.deployment, among: named)
+        fail(
+          "\(autoscaler.title) scales Deployment '\(autoscaler.deployment)', which no territory's app pool names"
+            + (named.isEmpty
+              ? " (give a pool 'deployment: \(autoscaler.deployment)' in the topology)"
+              : hint.isEmpty ? " (the topology's pools are \(named.joined(separator: ", ")))" : hint))
+        continue
+      }
+      let territory = platform.territories[t].name
+      if capacity.contains(where: { $0.territory == t }) {
+        fail(
+          "territory \(territory)'s pool is scaled by \(autoscaler.title) and by the scenario's capacity: schedule; give it one or the other"
+        )
+        continue
+      }
+      let controller: PoolAutoscaler.Controller
+      switch autoscaler.kind {
+      case .hpa(let spec):
+        let unsimulated = spec.metrics.filter { $0.source != .resource }
+        if let metric = unsimulated.first {
+          fail(
+            "\(autoscaler.title): the \(metric.source.rawValue) metric '\(metric.name)' has no source in the simulation (capsim simulates the cpu Resource metric; KEDA prometheus triggers query capsim's series)"
+          )
+          continue
+        }
+        controller = .hpa(spec)
+      case .scaledObject(let spec):
+        let latency = spec.triggers.compactMap { trigger -> CapsimMetric? in
+          if case .prometheus(let p) = trigger.kind, p.series.metric == .latencyP95 || p.series.metric == .latencyP99 {
+            return p.series.metric
+          }
+          return nil
+        }
+        if let metric = latency.first {
+          fail(
+            "\(autoscaler.title): \(metric.rawValue) is not recorded as a Prometheus series in the simulation; query capsim_requests_per_second or rate(capsim_requests_total[...])"
+          )
+          continue
+        }
+        controller = .scaledObject(spec)
+      }
+      let scaler = PoolAutoscaler(
+        territory: t, title: autoscaler.title, deployment: autoscaler.deployment, controller: controller)
+      autoscalers.append(scaler)
+      bounds.append((t, scaler.maxReplicas, autoscaler.title))
+    }
+    return (ok ? autoscalers : nil, bounds)
+  }
+}

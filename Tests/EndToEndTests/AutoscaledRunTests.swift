@@ -1,0 +1,71 @@
+import Foundation
+import ResultsStore
+import Testing
+
+/// `capsim run --autoscaler`: the HPA in the loop, recorded sync by sync, summed up by `run`
+/// and `show`, drawn by `report`, and the same for any thread count.
+@Suite struct AutoscaledRunTests {
+  static let manifest = EndToEndTests.fixture("autoscaling/sim-hpa.yaml")
+
+  static func database() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("capsim-autoscaled-\(UUID().uuidString).sqlite").path
+  }
+
+  static func run(_ db: String, _ extra: [String] = []) throws -> EndToEndTests.Output {
+    try EndToEndTests.capsim(
+      [
+        "run", EndToEndTests.fixture("platform-small.yaml"), "--set", "territories.A.app.deployment=crm-a",
+        "--autoscaler", manifest, "--db", db, "--series", "none",
+      ] + extra)
+  }
+
+  /// Every sync of run `id`, as text.
+  static func syncs(_ db: String, run id: Int64) throws -> [String] {
+    let data = try #require(try ResultsStore(path: db).data(id))
+    return data.autoscalerSyncs.map { "\($0)" }
+  }
+
+  @Test func anAutoscaledRunIsPrintedRecordedShownAndReported() throws {
+    let db = Self.database()
+    // Given the fixture's two hours with an HPA on pool A
+    let r = try Self.run(db)
+
+    // Then the run prints the autoscaler's summary, skips the Deployment with a note
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("autoscalers (per replication") && r.stdout.contains("HorizontalPodAutoscaler crm-a"))
+    #expect(r.stderr.contains("Deployment"), "the Deployment document is skipped with a warning: \(r.stderr)")
+    // and records every sync of both replications: 2 h / 15 s = 480 each
+    let rows = try Self.syncs(db, run: 1)
+    #expect(rows.count == 2 * 480)
+    #expect(rows.allSatisfy { $0.contains("territory: \"A\"") })
+    // show sums them up, and the report draws the pods and tables the reasons
+    let show = try EndToEndTests.capsim(["show", "latest", "--db", db])
+    #expect(show.status == 0 && show.stdout.contains("HorizontalPodAutoscaler crm-a"), "\(show.stdout)")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-report-\(UUID().uuidString)")
+      .path
+    #expect(try EndToEndTests.capsim(["report", "latest", "--db", db, "--out", folder]).status == 0)
+    let html = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
+    #expect(
+      html.contains("Pods — A") && html.contains("Autoscaler") && html.contains("stabilized: highest of the last 300 s")
+    )
+  }
+
+  /// Same seed, any --threads: the same syncs, decision for decision.
+  @Test func theSyncsDoNotDependOnTheThreadCount() throws {
+    let db = Self.database()
+    #expect(try Self.run(db, ["--threads", "1", "--quiet"]).status == 0)
+    #expect(try Self.run(db, ["--threads", "3", "--quiet"]).status == 0)
+    let one = try Self.syncs(db, run: 1)
+    let three = try Self.syncs(db, run: 2)
+    #expect(!one.isEmpty && one == three)
+  }
+
+  @Test func aManifestForNoPoolIsRefusedWithItsLocation() throws {
+    // Without --set, no pool names crm-a.
+    let r = try EndToEndTests.capsim(
+      ["run", EndToEndTests.fixture("platform-small.yaml"), "--autoscaler", Self.manifest, "--db", Self.database()])
+    #expect(r.status == 1)
+    let printed = r.stdout + r.stderr
+    #expect(printed.contains("sim-hpa.yaml:7:65: error: spec.scaleTargetRef.name:"), "\(printed)")
+  }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// `capsim autoscaler lint` as a platform engineer or a code-scanning job runs it.
+@Suite struct AutoscalerLintTests {
+  static func manifest(_ name: String) -> String {
+    EndToEndTests.root.appendingPathComponent("Tests/KubernetesManifestTests/Fixtures/lint/\(name)").path
+  }
+
+  @Test func findingsAreLinesWithTheRuleAndStatus1() throws {
+    let r = try EndToEndTests.capsim([
+      "autoscaler", "lint", Self.manifest("weekend-cron.yaml"), "--from", "2026-01-01", "--to", "2027-01-01",
+    ])
+    #expect(r.status == 1)
+    #expect(
+      r.stdout.contains("weekend-cron.yaml:14:14: warning: spec.triggers[0].metadata.end: end '10 22 * * *'"),
+      "\(r.stdout)")
+    #expect(r.stdout.contains("[cron-open-without-start]") && r.stdout.hasSuffix("0 errors, 1 warning\n"))
+  }
+
+  @Test func aCleanFileIsStatus0() throws {
+    let r = try EndToEndTests.capsim(["autoscaler", "lint", Self.manifest("clean.yaml"), "--from", "2026-01-01"])
+    #expect(r.status == 0 && r.stdout == "no findings in 1 file\n", "\(r.stdout)")
+  }
+
+  /// The reader's repository of manifests (HPAs, a ScaledObject with cron pre-scaling in
+  /// Zurich and its own scale-down window) over 2026: the one trap in it is the Deployment
+  /// that still sets replicas.
+  @Test func aRepositoryOfManifestsHasOneTrap() throws {
+    let path = EndToEndTests.root.appendingPathComponent("Tests/KubernetesManifestTests/Fixtures/freshfoodz.yaml").path
+    let r = try EndToEndTests.capsim(["autoscaler", "lint", path, "--from", "2026-01-01", "--to", "2027-01-01"])
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("freshfoodz.yaml:7:13: warning: spec.replicas: Deployment 'crm-de' sets replicas: 3"))
+    #expect(r.stdout.hasSuffix("0 errors, 1 warning\n"), "\(r.stdout)")
+  }
+
+  /// SARIF 2.1.0 as code scanning reads it: the tool with every rule, each result with its rule
+  /// (by id and index), level, message and a region.
+  @Test func sarifHasTheRulesAndEachResultsRegion() throws {
+    let r = try EndToEndTests.capsim([
+      "autoscaler", "lint", Self.manifest("gap-cron.yaml"), Self.manifest("cooldown.yaml"), "--from", "2026-01-01",
+      "--to", "2027-01-01", "--format", "sarif",
+    ])
+    #expect(r.status == 1)
+    let log = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    #expect(log["version"] as? String == "2.1.0")
+    let run = try #require((log["runs"] as? [[String: Any]])?.first)
+    let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+    let rules = try #require(driver["rules"] as? [[String: Any]])
+    #expect(driver["name"] as? String == "capsim" && rules.count == 9)
+    let results = try #require(run["results"] as? [[String: Any]])
+    #expect(results.count == 2)
+    for result in results {
+      let id = try #require(result["ruleId"] as? String)
+      let index = try #require(result["ruleIndex"] as? Int)
+      #expect(rules[index]["id"] as? String == id)
+      #expect(result["level"] as? String == "warning")
+      let location = try #require(
+        (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+      let region = try #require(location["region"] as? [String: Any])
+      #expect((region["startLine"] as? Int ?? 0) > 0 && (region["startColumn"] as? Int ?? 0) > 0)
+      #expect(((location["artifactLocation"] as? [String: Any])?["uri"] as? String)?.hasSuffix(".yaml") == true)
+    }
+  }
+
+  @Test func badRequestsAreUsageErrors() throws {
+    let none = try EndToEndTests.capsim(["autoscaler", "lint"])
+    #expect(none.status == 64 && none.stderr.contains("give the manifests"))
+    let day = try EndToEndTests.capsim(["autoscaler", "lint", Self.manifest("clean.yaml"), "--from", "2026-02-30"])
+    #expect(day.status == 64 && day.stderr.contains("--from takes a day"), "\(day.stderr)")
+    let rules = try EndToEndTests.capsim(["autoscaler", "lint", "--rules"])
+    #expect(
+      rules.status == 0 && rules.stdout.contains("cron-in-spring-forward-gap: ")
+        && rules.stdout.contains("robfig/cron#541"))
+  }
+
+  static let christmas = EndToEndTests.root.appendingPathComponent("scenarios/platform-christmas-2026.yaml").path
+
+  /// de-primary takes 200 connections and a DE pod opens 10: 20 pods at most.
+  @Test func maxReplicasAboveTheConnectionLimitIsAnError() throws {
+    let r = try EndToEndTests.capsim([
+      "autoscaler", "lint", Self.manifest("too-many-replicas.yaml"), "--scenario", Self.christmas,
+    ])
+    #expect(r.status == 1)
+    #expect(
+      r.stdout.contains(
+        "too-many-replicas.yaml:8:16: error: spec.maxReplicas: maxReplicas 40 x 10 connections is more than the database takes: at most 20 pods of DE's pool (de-primary: max_connections 200, 10 per pod)"
+      ), "\(r.stdout)")
+  }
+
+  /// The Christmas week's weekdays (7-11 December) stay near their peak from about 09:00 to
+  /// 11:00: a floor closing at 09:00 misses it on each of the 5.
+  @Test func aCronWindowClosingBeforeThePeakIsFlagged() throws {
+    let r = try EndToEndTests.capsim([
+      "autoscaler", "lint", Self.manifest("cron-ends-early.yaml"), "--scenario", Self.christmas,
+    ])
+    #expect(r.status == 1)
+    #expect(
+      r.stdout.contains(
+        "cron-ends-early.yaml:17:14: warning: spec.triggers[1].metadata.end: on 2026-12-07 the window closes at 09:00"),
+      "\(r.stdout)")
+    #expect(r.stdout.contains("4 more such days") && r.stdout.contains("[cron-ends-before-peak]"))
+  }
+
+  /// Each shipped manifest (they are alternatives: one autoscaler per pool) is clean against
+  /// the scenarios that use it.
+  @Test(arguments: [
+    ("k8s/hpa.yaml", "scenarios/platform-christmas-2026-hpa.yaml"),
+    ("k8s/keda-christmas.yaml", "scenarios/platform-christmas-2026-keda.yaml"),
+    ("k8s/hpa.yaml", "scenarios/platform-oktoberfest-2026-hpa.yaml"),
+  ])
+  func theShippedManifestsAreClean(_ manifest: String, _ scenario: String) throws {
+    let root = EndToEndTests.root
+    let r = try EndToEndTests.capsim([
+      "autoscaler", "lint", root.appendingPathComponent(manifest).path, "--scenario",
+      root.appendingPathComponent(scenario).path,
+    ])
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+  }
+}
