@@ -56,6 +56,7 @@ let package = Package(
       dependencies: [
         "SimKernel", "SimRandom", "SimStatistics", "QueueingTheory",
         .product(name: "DequeModule", package: "swift-collections"),
+        .product(name: "HeapModule", package: "swift-collections"),
         .product(name: "BasicContainers", package: "swift-collections"),
       ],
       exclude: ["README.md"],
@@ -99,6 +100,11 @@ let package = Package(
     /** k6 scripts that replay a platform territory's demand, mix and objectives on the real platform. */
     .target(name: "LoadTestScript", dependencies: ["PlatformModel", "Demand", "SimRandom", "SimKernel"], exclude: ["README.md"]),
 
+    // MARK: Calibration
+
+    /** Model inputs from measurements: pgbench summaries and logs, fitted and checked on held-out load levels. */
+    .target(name: "Calibration", dependencies: ["QueueingTheory"], exclude: ["README.md"]),
+
     // MARK: Autoscalers
 
     /** Kubernetes HPA (autoscaling/v2) and KEDA ScaledObject decisions, sync by sync, as upstream makes them. */
@@ -138,7 +144,7 @@ let package = Package(
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
         "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Autoscaling", "Sharding", "Gate",
-        "ManifestLint", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Calibration", "ManifestLint", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
       swiftSettings: optimized
@@ -181,6 +187,7 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
     .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),
+    .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "QueueingTheory"], resources: [.copy("Fixtures")]),
     .testTarget(name: "GateTests", dependencies: ["Gate", "PlatformModel", "SimRandom", "SimStatistics"]),
     .testTarget(
       name: "LoadTestScriptTests", dependencies: ["LoadTestScript", "PlatformModel", "Demand", "SimRandom", "_TestSupport"]),

@@ -117,7 +117,7 @@ struct PlatformReport {
 
   func periodTable() -> String {
     var table = TextTable(columns: [
-      "territory", "period", "requests", "p50", "p95", "p99", "errors", "by cause", "db p95", "availability",
+      "territory", "period", "requests", "mean", "p50", "p95", "p99", "errors", "by cause", "db p95", "availability",
       "conn. waits",
     ])
     for (t, territory) in scenario.platform.territories.enumerated() {
@@ -134,8 +134,9 @@ struct PlatformReport {
         table.add([
           territory.name, period,
           Format.count(results.map { Double($0.counts.arrivals) }.reduce(0, +) / Double(results.count)),
-          e({ $0.latency.p50 }, Format.duration), e({ $0.latency.p95 }, Format.duration),
-          e({ $0.latency.p99 }, Format.duration), e({ $0.counts.errorRate }, Format.percent),
+          e({ $0.latency.mean }, Format.duration), e({ $0.latency.p50 }, Format.duration),
+          e({ $0.latency.p95 }, Format.duration), e({ $0.latency.p99 }, Format.duration),
+          e({ $0.counts.errorRate }, Format.percent),
           causes.isEmpty ? "-" : causes.joined(separator: ", "), e({ $0.database.p95 }, Format.duration),
           e({ $0.availability }, Format.percent),
           Format.count(
@@ -331,6 +332,7 @@ struct PlatformJSON: Encodable {
   struct PeriodJSON: Encodable {
     var period: String
     var requests: Double
+    @Nullable var latency_mean: Value?
     @Nullable var latency_p50: Value?
     @Nullable var latency_p95: Value?
     @Nullable var latency_p99: Value?
@@ -409,6 +411,7 @@ struct PlatformJSON: Encodable {
         }
         return PeriodJSON(
           period: name, requests: mean(rs.map { Double($0.counts.arrivals) }),
+          latency_mean: value(rs.map(\.latency.mean)),
           latency_p50: value(rs.map(\.latency.p50)),
           latency_p95: value(rs.map(\.latency.p95)), latency_p99: value(rs.map(\.latency.p99)),
           error_rate: Value(Estimate(rs.map(\.counts.errorRate))), errors: errors,

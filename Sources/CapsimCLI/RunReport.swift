@@ -82,7 +82,8 @@ struct RunReport {
       busy_servers_mean: e(\.meanBusyServers), in_station_mean: e(\.meanInStation),
       queue_length_mean: e(\.meanQueueLength), wait_mean_s: e(\.meanWait), response_mean_s: e(\.meanResponse),
       wait_probability: e(\.waitProbability), loss_probability: e(\.lossProbability),
-      response_p50_s: e(\.responseP50), response_p95_s: e(\.responseP95), response_p99_s: e(\.responseP99))
+      response_p50_s: e(\.responseP50), response_p95_s: e(\.responseP95), response_p99_s: e(\.responseP99),
+      in_station_at_start: count(\.presentAtWindowStart), in_station_at_end: count(\.presentAtWindowEnd))
   }
 
   // MARK: Table
@@ -133,6 +134,7 @@ struct RunReport {
     if !shownGroups.isEmpty {
       out += "Groups of more than \(Self.groupRowThreshold) copies are one row: throughput, in station, lost and timed out summed over the\ncopies, the rest averaged over them (utilization: mean, then lowest-highest copy). --format json lists every copy.\n"
     }
+    out += growthNote()
     out += "\n"
     var flow = TextTable(columns: ["end to end", "value"])
     flow.add(["throughput/s", Format.estimate(result.endToEnd(\.throughput), Format.number)])
@@ -148,6 +150,24 @@ struct RunReport {
     out += flow.render()
     if result.seriesCount > 0 { out += "\n\n" + seriesTable() }
     return out
+  }
+
+  /// Stations whose queue grew in every replication by more than 1% of their throughput over
+  /// the window: overloaded, with no steady state to report.
+  func growthNote() -> String {
+    var lines: [String] = []
+    for (i, station) in scenario.network.stations.enumerated() {
+      let reps = result.replicationResults.map { $0.stations[i] }
+      let growth = reps.map { Double($0.presentAtWindowEnd - $0.presentAtWindowStart) }
+      let throughput = reps.map(\.throughput).reduce(0, +) / Double(reps.count)
+      let rate = growth.reduce(0, +) / Double(reps.count) / result.window.horizon
+      guard growth.allSatisfy({ $0 > 0 }), rate > 0.01 * throughput else { continue }
+      let start = reps.map { Double($0.presentAtWindowStart) }.reduce(0, +) / Double(reps.count)
+      let end = reps.map { Double($0.presentAtWindowEnd) }.reduce(0, +) / Double(reps.count)
+      lines.append(
+        "\(station.name): its queue grew from \(Format.count(start)) to \(Format.count(end)) over the window (+\(Format.number(rate))/s): overloaded, no steady state\n")
+    }
+    return lines.joined()
   }
 
   /// The time series: every interval when there are few, else the ones with the highest p95.
@@ -324,6 +344,7 @@ struct RunJSON: Encodable {
     var busy_servers_mean, in_station_mean, queue_length_mean, wait_mean_s, response_mean_s: Value
     var wait_probability, loss_probability: Value
     var response_p50_s, response_p95_s, response_p99_s: Value
+    var in_station_at_start, in_station_at_end: Value
   }
   var capsim: String
   /// The run's id in the results database; null when it was not recorded.

@@ -23,6 +23,9 @@ package struct PlatformScenario: Sendable {
   package var seriesInterval: Double
   package var replications: Int
   package var seed: UInt64
+  /// Whether requests in flight at the horizon may finish (up to the longest app timeout) and
+  /// count; false stops the run at the horizon, as `pgbench -T` does.
+  package var drains = true
   /// The files it was read from: scenario files (a what-if first, then its base) and the
   /// topology. Empty when built in code.
   package var scenarioFiles: [String] = []

@@ -264,9 +264,9 @@ package struct PlatformSimulator: ~Copyable {
     start()
     let horizon = scenario.horizon
     // Requests in flight at the end get as long as the slowest timeout to finish.
-    let drain = platform.territories.map(\.app.timeout).max() ?? 60
+    let drain = scenario.drains ? (platform.territories.map(\.app.timeout).max() ?? 60) + 1 : 0
     var sinceReport = 0
-    while let event = sim.next(until: horizon + drain + 1) {
+    while let event = sim.next(until: horizon + drain) {
       handle(event.payload)
       if let progress {
         sinceReport &+= 1

@@ -75,6 +75,9 @@ extension Network {
     if sources.contains(where: { if case .varying = $0.kind { true } else { false } }) {
       return .failure("time-varying arrivals have no steady state")
     }
+    if sources.contains(where: { if case .paced = $0.kind { true } else { false } }) {
+      return .failure("paced connections (open loop per connection, as pgbench --rate) have no closed form")
+    }
     if let d = dispatchers.first(where: { $0.policy == .joinShortestQueue || $0.policy == .powerOfTwo }) {
       return .failure("dispatcher '\(d.name)' routes by queue length (\(d.policy.rawValue)): no closed form")
     }
@@ -109,6 +112,28 @@ extension Network {
     func add(_ m: TheoryPrediction.Metric, _ v: Double, endToEnd: Bool = true) {
       out.append(.init(scope: .station(0), metric: m, value: v))
       if endToEnd, FlowResult.hasMetric(m) { out.append(.init(scope: .endToEnd, metric: m, value: v)) }
+    }
+    if s.isShared, s.capacity == nil, case .finite = s.servers {
+      // A birth-death queue in the number present: exact for processor sharing with any
+      // service distribution, and for exponential FIFO service slowed by concurrency.
+      guard s.discipline == .processorSharing || isExponential(s) else { return nil }
+      guard case .loadDependent(let rates) = s.theoryKind(limit: .max) else {
+        guard case .finite(let c) = s.servers else { return nil }
+        let q = try LoadDependentQueue(arrivalRate: lambda, serviceTime: mean, rates: (1...c).map(Double.init))
+        add(.throughput, lambda)
+        add(.meanBusyServers, lambda * mean)
+        add(.meanInStation, q.meanNumberInSystem)
+        add(.meanResponse, q.meanResponse)
+        let name = c == 1 ? "M/G/1-PS (S / (1 - rho), insensitive)" : "M/G/c-PS (M/M/c means, insensitive)"
+        return TheoryAnswer(method: name, predictions: out)
+      }
+      let q = try LoadDependentQueue(arrivalRate: lambda, serviceTime: mean, rates: rates)
+      add(.throughput, lambda)
+      add(.meanInStation, q.meanNumberInSystem)
+      add(.meanResponse, q.meanResponse)
+      return TheoryAnswer(
+        method: "load-dependent birth-death queue (\(s.discipline == .processorSharing ? "processor sharing, insensitive" : "exponential FIFO"))",
+        predictions: out)
     }
     switch s.servers {
     case .infinite:
@@ -193,7 +218,10 @@ extension Network {
   }
 
   private func jackson() throws -> Result<TheoryAnswer, TheoryUnavailable> {
-    guard stations.allSatisfy({ isExponential($0) || $0.servers == .infinite }) else {
+    if let s = stations.first(where: { $0.loadFactor != nil }) {
+      return .failure("station '\(s.name)' slows with concurrency: solved alone or in a closed network, not in an open one")
+    }
+    guard stations.allSatisfy({ isExponential($0) || $0.isInsensitive }) else {
       return .failure("a network of stations with non-exponential service has no product form")
     }
     guard stations.allSatisfy({ $0.capacity == nil }) else {
@@ -219,7 +247,8 @@ extension Network {
       out.append(.init(scope: .station(i), metric: .throughput, value: r.arrivalRate))
       out.append(.init(scope: .station(i), metric: .meanBusyServers, value: r.meanBusyServers))
       out.append(.init(scope: .station(i), metric: .meanInStation, value: r.meanNumber))
-      out.append(.init(scope: .station(i), metric: .meanWait, value: r.meanWait))
+      // Under processor sharing nobody waits: the M/M/c wait is part of the response there.
+      if stations[i].discipline == .fifo { out.append(.init(scope: .station(i), metric: .meanWait, value: r.meanWait)) }
       out.append(.init(scope: .station(i), metric: .meanResponse, value: r.meanResponse))
     }
     return .success(TheoryAnswer(method: "open Jackson network (product form, each station M/M/c)", predictions: out))
@@ -227,7 +256,7 @@ extension Network {
 
   private func closedNetwork() -> Result<TheoryAnswer, TheoryUnavailable> {
     guard case .closed(let users, let think) = sources[0].kind else { return .failure("not closed") }
-    guard stations.allSatisfy({ isExponential($0) || $0.servers == .infinite }) else {
+    guard stations.allSatisfy({ isExponential($0) || $0.isInsensitive }) else {
       return .failure("MVA needs exponential service at FIFO stations")
     }
     guard stations.allSatisfy({ $0.capacity == nil }) else { return .failure("finite capacities lose customers") }
@@ -243,7 +272,7 @@ extension Network {
       let network = try ClosedNetwork(
         population: users, thinkTime: think.mean,
         stations: stations.indices.map { i in
-          ClosedNetwork.Station(demand: visits[i] * stations[i].service.mean, kind: stations[i].theoryKind)
+          ClosedNetwork.Station(demand: visits[i] * stations[i].service.mean, kind: stations[i].theoryKind(limit: users + 1))
         })
       let solution = network.solution
       var out: [TheoryPrediction] = [
@@ -251,14 +280,21 @@ extension Network {
         .init(scope: .endToEnd, metric: .meanResponse, value: solution.responseTime),
       ]
       for (i, r) in solution.stations.enumerated() {
-        out.append(.init(scope: .station(i), metric: .meanBusyServers, value: r.meanBusyServers))
+        // With a load factor X D is nominal work, not the servers' busy time.
+        if stations[i].loadFactor == nil {
+          out.append(.init(scope: .station(i), metric: .meanBusyServers, value: r.meanBusyServers))
+        }
         out.append(.init(scope: .station(i), metric: .meanInStation, value: r.meanNumber))
         if visits[i] > 0 {
           out.append(.init(scope: .station(i), metric: .meanResponse, value: r.residenceTime / visits[i]))
           out.append(.init(scope: .station(i), metric: .throughput, value: solution.throughput * visits[i]))
         }
       }
-      return .success(TheoryAnswer(method: "closed network, exact mean value analysis", predictions: out))
+      let loadDependent = stations.contains { $0.loadFactor != nil }
+      return .success(
+        TheoryAnswer(
+          method: "closed network, exact mean value analysis\(loadDependent ? " (load-dependent stations)" : "")",
+          predictions: out))
     } catch {
       return .failure("\(error)")
     }
@@ -273,13 +309,44 @@ extension Network {
 }
 
 extension Station {
-  /// The station as queueing theory sees it.
+  /// The station as queueing theory sees it (open networks: no load factor).
   var theoryKind: StationKind {
     switch servers {
     case .finite(let c): return .queueing(servers: c)
     case .infinite: return .delay
     }
   }
+
+  /// The station as load-dependent MVA sees it, listing at most `limit` rates (N + 1 for N
+  /// users): alpha(j) = min(j, c) / factor(concurrency), concurrency j under processor sharing
+  /// and min(j, c) under FIFO. Processor sharing without a factor is M/M/c for the means.
+  func theoryKind(limit: Int) -> StationKind {
+    guard let load = loadFactor else { return theoryKind }
+    let c: Int
+    switch servers {
+    case .finite(let n): c = n
+    case .infinite: c = .max
+    }
+    // alpha is constant once both min(j, c) and the factor are (j >= c under FIFO).
+    let last = discipline == .processorSharing ? max(c == .max ? limit : c, load.constantFrom) : min(c, limit)
+    let count = min(last, limit)
+    return .loadDependent(
+      rates: (1...max(count, 1)).map { j in
+        let concurrency = discipline == .processorSharing ? j : min(j, c)
+        return Double(min(j, c)) / load.factor(at: concurrency)
+      })
+  }
+
+  /// Servers' worth of service under full load: c / factor at saturation; nil without a load
+  /// factor (c) and for infinite servers.
+  var limitingServers: Double? {
+    guard let load = loadFactor, case .finite(let c) = servers else { return nil }
+    let concurrency = discipline == .processorSharing ? max(c, load.constantFrom) : c
+    return Double(c) / load.factor(at: concurrency)
+  }
+
+  /// Theory's mean-value results hold for any service distribution here (BCMP insensitivity).
+  var isInsensitive: Bool { discipline == .processorSharing || servers == .infinite }
 }
 
 extension FlowResult {

@@ -62,15 +62,18 @@ extension Network {
     for (i, s) in stations.enumerated() {
       guard case .finite(let c) = s.servers, reached.stations.contains(i) else { continue }
       let mean = s.service.mean
-      let rho = rates[i] * mean / Double(c)
-      let peakRho = peakRates[i] * mean / Double(c)
+      // A station slowed by concurrency saturates at its rate under full load.
+      let servers = s.limitingServers ?? Double(c)
+      let rho = rates[i] * mean / servers
+      let peakRho = peakRates[i] * mean / servers
       let bounded = s.capacity != nil || s.timeout != nil
       if rho >= 1 && !bounded {
-        error(
+        // Runs all the same: the run shows the queue grow (and stops at run.drain).
+        warn(
           .station(i),
           "station '\(s.name)' is offered \(fmt(rates[i]))/s of work needing \(fmt(rates[i] * mean)) servers "
-            + "but has \(c): utilization \(fmt(rho)) >= 1, so its queue grows without bound; "
-            + "add servers, or a capacity or timeout")
+            + "but has \(c): utilization \(fmt(rho)) >= 1, so its queue grows without bound "
+            + "(about \(fmt(rates[i] - Double(c) / mean))/s); the results show a run that never settles")
       } else if rho >= 1 {
         warn(.station(i), "station '\(s.name)' is overloaded (utilization \(fmt(rho))): expect losses or timeouts")
       } else if peakRho >= 1 {
@@ -90,6 +93,7 @@ extension Network {
       case .varying(let schedule):
         return peak ? (schedule.rates.max() ?? 0) : schedule.cumulativeRate(at: schedule.period) / schedule.period
       case .closed: return nil
+      case .paced: return nil  // its connections bound what is in flight: late ones send less
       }
     }, anyPolicy: true)
     guard let (external, routing) = rates else { return nil }

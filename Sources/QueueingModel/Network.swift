@@ -25,7 +25,9 @@ package enum Destination: Hashable, Sendable {
   case exit
 }
 
-/// A service station: c identical servers (or infinitely many) in front of one FIFO queue.
+/// A service station: c identical servers (or infinitely many) in front of one FIFO queue, or
+/// c cores shared by every customer present (processor sharing); either may slow down with
+/// concurrency (`loadFactor`).
 package struct Station: Sendable, Hashable {
   package enum Servers: Hashable, Sendable {
     case finite(Int)
@@ -43,10 +45,13 @@ package struct Station: Sendable, Hashable {
   /// Where customers go after service: probabilities summing to 1 (an independent draw per
   /// departure). Empty means exit.
   package var routing: [Route]
+  package var discipline: Discipline
+  /// Service times stretched by concurrency; nil: the same at any load.
+  package var loadFactor: LoadFactor?
 
   package init(
     name: String, servers: Servers, service: Distribution, capacity: Int? = nil,
-    timeout: Double? = nil, routing: [Route] = []
+    timeout: Double? = nil, routing: [Route] = [], discipline: Discipline = .fifo, loadFactor: LoadFactor? = nil
   ) {
     self.name = name
     self.servers = servers
@@ -54,7 +59,58 @@ package struct Station: Sendable, Hashable {
     self.capacity = capacity
     self.timeout = timeout
     self.routing = routing
+    self.discipline = discipline
+    self.loadFactor = loadFactor
   }
+
+  /// Whether customers in service progress on a shared clock (processor sharing, or a service
+  /// rate that changes with concurrency) rather than each on its own drawn service time.
+  var isShared: Bool { discipline == .processorSharing || loadFactor != nil }
+}
+
+/// How a station serves the customers present.
+package enum Discipline: String, CaseIterable, Hashable, Sendable {
+  /// c servers, one first-come-first-served queue.
+  case fifo
+  /// Every customer present is in service; with j present each gets min(1, c / j) of a server
+  /// (time-sliced cores, in the limit of a small quantum).
+  case processorSharing = "processor-sharing"
+}
+
+/// How much longer service takes at a concurrency: a factor that multiplies every service time
+/// in progress while that many customers are in service (all present under processor sharing,
+/// busy servers under FIFO). Linear between the points, constant before the first and after
+/// the last.
+///
+/// A customer's drawn service time is its work at factor 1; with factor f it progresses at
+/// 1 / f of its share of a server. So a factor of 2 at 16 concurrent requests makes each of them
+/// take twice as long as alone, as a database thrashing on locks or caches does.
+package struct LoadFactor: Hashable, Sendable {
+  /// Strictly increasing concurrencies, >= 1.
+  package var concurrency: [Int]
+  /// Positive factors, one per concurrency.
+  package var factor: [Double]
+
+  package init(concurrency: [Int], factor: [Double]) {
+    precondition(
+      concurrency.count == factor.count && !concurrency.isEmpty,
+      "a load factor needs one factor per concurrency, got \(concurrency) and \(factor)")
+    self.concurrency = concurrency
+    self.factor = factor
+  }
+
+  /// The factor at `n` customers in service (n >= 1), interpolated.
+  package func factor(at n: Int) -> Double {
+    guard n > concurrency[0] else { return factor[0] }
+    guard n < concurrency[concurrency.count - 1] else { return factor[factor.count - 1] }
+    var i = 1
+    while concurrency[i] < n { i += 1 }
+    let (x0, x1) = (Double(concurrency[i - 1]), Double(concurrency[i]))
+    return factor[i - 1] + (factor[i] - factor[i - 1]) * (Double(n) - x0) / (x1 - x0)
+  }
+
+  /// The concurrency from which the factor no longer changes.
+  package var constantFrom: Int { concurrency[concurrency.count - 1] }
 }
 
 /// One branch of probabilistic routing.
@@ -110,6 +166,12 @@ package struct Source: Sendable, Hashable {
     /// A closed population: `users` customers that think, then enter the network at the
     /// destination; each begins thinking at time 0.
     case closed(users: Int, think: Distribution)
+    /// Open loop over a fixed set of connections, as `pgbench --rate` and k6's arrival-rate
+    /// executors drive a system: each connection has its own Poisson schedule at rate / connections,
+    /// and a transaction that is late (its connection still busy with the previous one) starts
+    /// when that one ends, delaying the connection. A trip's response counts from its scheduled
+    /// time, so it includes that lag, as pgbench's latency does.
+    case paced(connections: Int, rate: Double)
   }
 
   package var name: String

@@ -1,5 +1,6 @@
 import BasicContainers
 import DequeModule
+import HeapModule
 import SimKernel
 import SimRandom
 import SimStatistics
@@ -10,6 +11,9 @@ enum NetworkEvent {
   case departure(station: Int32, customer: Int32)
   /// A waiting customer's patience runs out; `stamp` identifies the visit it was set for.
   case abandonment(station: Int32, customer: Int32, stamp: UInt32)
+  /// The next completion at a shared station (`Station.isShared`); `stamp` is the station's
+  /// schedule it was set for, superseded by any arrival or departure there since.
+  case sharedDeparture(station: Int32, stamp: UInt32)
   case thinkEnd(customer: Int32)
   case windowStart
   case windowEnd
@@ -63,6 +67,15 @@ package struct NetworkSimulator: ~Copyable {
   var service: UniqueArray<Sampler>
   var routingDraw: UniqueArray<Sampler?>
   var stationHistograms: UniqueArray<LatencyHistogram>
+  // Shared stations (processor sharing or load factor); see `NetworkSimulator+Sharing.swift`.
+  let isShared: [Bool]
+  var sharing: UniqueArray<SharingState>
+  var inService: UniqueArray<Heap<SharedEntry>>
+  /// Factors by concurrency, flattened: station s uses `factorTable[factorStart[s] + min(n, last)]`.
+  var factorStart: [Int32]
+  var factorCount: [Int32]
+  var factorTable: [Double]
+  var sharedSequence: UInt64 = 0
   // Routing tables, flattened: station s uses entries routeStart[s] ..< routeStart[s + 1].
   var routeStart: [Int32]
   var routeCumulative: [Double]
@@ -84,6 +97,10 @@ package struct NetworkSimulator: ~Copyable {
   var interarrival: UniqueArray<Sampler>
   var think: UniqueArray<Sampler?>
   var isPoisson: [Bool]
+  var isPaced: [Bool]
+  /// Per customer of a paced source (allocated first, so ids below its count): the scheduled
+  /// time of its current or next transaction.
+  var scheduled: [Double] = []
   var schedules: [RateSchedule?]
   var scheduleCursor: UniqueArray<RateSchedule.Cursor>
   var scheduleTarget: UniqueArray<Double>
@@ -130,6 +147,11 @@ package struct NetworkSimulator: ~Copyable {
     })
     stationHistograms = UniqueArray(minimumCapacity: network.stations.count)
     for _ in network.stations { stationHistograms.append(LatencyHistogram(precision: .coarse)) }
+    isShared = network.stations.map(\.isShared)
+    sharing = UniqueArray(copying: network.stations.map(SharingState.init))
+    inService = UniqueArray(minimumCapacity: network.stations.count)
+    for _ in network.stations { inService.append(Heap()) }
+    (factorStart, factorCount, factorTable) = Self.factorTables(network.stations)
     routeStart = [0]
     routeCumulative = []
     routeTarget = []
@@ -189,13 +211,19 @@ package struct NetworkSimulator: ~Copyable {
       let s = stream("source/\(source.name)/arrivals")
       switch source.kind {
       case .poisson(let rate): return Sampler(try! .exponential(rate: rate), stream: s)
-      case .varying, .closed: return Sampler(unitExponential, stream: s)
+      case .varying, .closed, .paced: return Sampler(unitExponential, stream: s)
       }
     })
     think = UniqueArray(copying: network.sources.map { source in
-      guard case .closed(_, let thinkTime) = source.kind else { return nil }
-      return Sampler(thinkTime, stream: stream("source/\(source.name)/think"))
+      switch source.kind {
+      case .closed(_, let thinkTime): return Sampler(thinkTime, stream: stream("source/\(source.name)/think"))
+      // A connection's gaps between scheduled starts.
+      case .paced(let n, let rate):
+        return Sampler(try! .exponential(mean: Double(n) / rate), stream: stream("source/\(source.name)/schedule"))
+      case .poisson, .varying: return nil
+      }
     })
+    isPaced = network.sources.map { if case .paced = $0.kind { true } else { false } }
     isPoisson = network.sources.map { if case .poisson = $0.kind { true } else { false } }
     schedules = network.sources.map { if case .varying(let s) = $0.kind { s } else { nil } }
     scheduleCursor = UniqueArray(repeating: .init(), count: network.sources.count)
@@ -232,6 +260,14 @@ package struct NetworkSimulator: ~Copyable {
           sim.schedule(.thinkEnd(customer: c), at: think[i]!.next())
           thinking += 1
         }
+      case .paced(let connections, _):
+        for _ in 0..<connections {
+          let c = allocateCustomer(origin: Int32(i))
+          if scheduled.count <= Int(c) { scheduled += Array(repeating: 0, count: Int(c) + 1 - scheduled.count) }
+          scheduled[Int(c)] = think[i]!.next()
+          sim.schedule(.thinkEnd(customer: c), at: scheduled[Int(c)])
+          thinking += 1
+        }
       }
     }
   }
@@ -258,9 +294,10 @@ package struct NetworkSimulator: ~Copyable {
   private mutating func run<Reporter: ProgressReporter>(reporting reporter: Reporter) -> ReplicationResult {
     let deadline = window.end + window.drainLimit
     var nextReport = sim.processedCount &+ (1 << 20)
-    while let event = sim.step() {
+    // Events after the deadline are left unhandled: with no drain the run stops at the window's end.
+    while let event = sim.next(until: deadline) {
       handle(event.payload)
-      if windowOver && (taggedInNetwork == 0 || sim.now > deadline) { break }
+      if windowOver && taggedInNetwork == 0 { break }
       if Reporter.reports && sim.processedCount == nextReport {
         nextReport &+= 1 << 20
         reporter.report(workDone(at: sim.now))
@@ -291,11 +328,14 @@ package struct NetworkSimulator: ~Copyable {
   mutating func handle(_ event: NetworkEvent) {
     switch event {
     case .departure(let s, let c): depart(station: Int(s), customer: c)
+    case .sharedDeparture(let s, let stamp): sharedDeparture(station: Int(s), stamp: stamp)
     case .arrival(let source): arrive(source: source)
     case .abandonment(let s, let c, let stamp): abandon(station: Int(s), customer: c, stamp: stamp)
     case .thinkEnd(let c):
       thinking -= 1
-      enterNetwork(customer: c, at: sourceTarget[Int(customers[Int(c)].origin)])
+      let origin = Int(customers[Int(c)].origin)
+      // A paced transaction counts from its scheduled time, lag included.
+      enterNetwork(customer: c, at: sourceTarget[origin], since: isPaced[origin] ? scheduled[Int(c)] : sim.now)
     case .windowStart: openWindow()
     case .windowEnd: closeWindow()
     case .seriesTick: closeSeriesInterval()
@@ -313,7 +353,7 @@ package struct NetworkSimulator: ~Copyable {
     } else {
       scheduleNextVaryingArrival(source)
     }
-    enterNetwork(customer: allocateCustomer(origin: -1), at: sourceTarget[i])
+    enterNetwork(customer: allocateCustomer(origin: -1), at: sourceTarget[i], since: sim.now)
   }
 
   private mutating func scheduleNextVaryingArrival(_ source: Int32) {
@@ -338,8 +378,7 @@ package struct NetworkSimulator: ~Copyable {
   private func inWindow(_ t: Double) -> Bool { t >= window.warmup && t < window.end }
 
   @inline(__always)
-  private mutating func enterNetwork(customer c: Int32, at target: Int32) {
-    let now = sim.now
+  private mutating func enterNetwork(customer c: Int32, at target: Int32, since now: Double) {
     customers[Int(c)].entryTime = now
     customers[Int(c)].tripWait = 0
     inNetwork += 1
@@ -369,7 +408,8 @@ package struct NetworkSimulator: ~Copyable {
   private mutating func flush(_ s: Int) {
     let now = sim.now
     let dt = now - stations[s].lastChange
-    stations[s].areaBusy += Double(stations[s].busy) * dt
+    // Under processor sharing all present are "busy"; at most `cores` servers are.
+    stations[s].areaBusy += Double(min(stations[s].busy, stations[s].cores)) * dt
     stations[s].areaPresent += Double(present[s]) * dt
     stations[s].lastChange = now
   }
@@ -418,11 +458,15 @@ package struct NetworkSimulator: ~Copyable {
       stations[s].visits.sumWait += wait
       if wait > 0 { stations[s].visits.waited += 1 }
     }
-    sim.schedule(.departure(station: Int32(s), customer: c), after: service[s].next())
+    if isShared[s] {
+      startShared(customer: c, station: s)
+    } else {
+      sim.schedule(.departure(station: Int32(s), customer: c), after: service[s].next())
+    }
   }
 
   @inline(__always)
-  private mutating func depart(station s: Int, customer c: Int32) {
+  mutating func depart(station s: Int, customer c: Int32) {
     let now = sim.now
     flush(s)
     present[s] -= 1
@@ -447,6 +491,7 @@ package struct NetworkSimulator: ~Copyable {
       }
     }
     if !started { stations[s].busy -= 1 }
+    if isShared[s] { rescheduleShared(s) }
     send(c, to: nextHop(from: s))
   }
 
@@ -516,7 +561,12 @@ package struct NetworkSimulator: ~Copyable {
       }
     }
     let source = Int(customers[Int(c)].origin)
-    if source >= 0 {
+    if source >= 0 && isPaced[source] {
+      // The connection's next scheduled start; if that has passed, it starts now, late.
+      scheduled[Int(c)] += think[source]!.next()
+      sim.schedule(.thinkEnd(customer: c), at: max(scheduled[Int(c)], now))
+      thinking += 1
+    } else if source >= 0 {
       sim.schedule(.thinkEnd(customer: c), after: think[source]!.next())
       thinking += 1
     } else {
@@ -531,6 +581,7 @@ package struct NetworkSimulator: ~Copyable {
       flush(s)
       stations[s].areaBusy = 0
       stations[s].areaPresent = 0
+      stations[s].presentAtWindowStart = Int(present[s])
     }
     series.busyAtLastTick = Array(repeating: 0, count: stations.count)
     series.presentAtLastTick = Array(repeating: 0, count: stations.count)
@@ -567,6 +618,7 @@ package struct NetworkSimulator: ~Copyable {
       flush(s)
       stations[s].windowAreaBusy = stations[s].areaBusy
       stations[s].windowAreaPresent = stations[s].areaPresent
+      stations[s].presentAtWindowEnd = Int(present[s])
     }
     closeSeriesInterval()
     windowOver = true
@@ -622,7 +674,10 @@ struct VisitCounters {
 }
 
 struct StationState {
+  /// Customers served at once: c, or unbounded (infinite servers, processor sharing).
   let servers: Int
+  /// Servers that can be busy: c, or unbounded for infinite servers.
+  let cores: Int
   let capacity: Int
   let timeout: Double
   var busy = 0
@@ -632,13 +687,16 @@ struct StationState {
   var windowAreaBusy = 0.0
   var windowAreaPresent = 0.0
   var departuresInWindow = 0
+  var presentAtWindowStart = 0
+  var presentAtWindowEnd = 0
   var visits = VisitCounters()
 
   init(_ station: Station) {
     switch station.servers {
-    case .finite(let c): servers = c
-    case .infinite: servers = .max
+    case .finite(let c): cores = c
+    case .infinite: cores = .max
     }
+    servers = station.discipline == .processorSharing ? .max : cores
     capacity = station.capacity ?? .max
     timeout = station.timeout ?? .infinity
   }

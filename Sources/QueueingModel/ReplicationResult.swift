@@ -80,6 +80,10 @@ package struct StationResult: Sendable, Codable {
   package var responseP50: Double
   package var responseP95: Double
   package var responseP99: Double
+  /// Customers present when the window opened and when it closed: an overloaded station's
+  /// queue grows by about (arrival rate - service capacity) x length in between.
+  package var presentAtWindowStart = 0
+  package var presentAtWindowEnd = 0
 }
 
 /// End-to-end measurements, over customers that entered the network in the window.
@@ -127,7 +131,8 @@ extension NetworkSimulator {
         lossProbability: ratio(Double(v.lost), v.arrivals),
         responseP50: stationHistograms[s].quantile(0.50) ?? .nan,
         responseP95: stationHistograms[s].quantile(0.95) ?? .nan,
-        responseP99: stationHistograms[s].quantile(0.99) ?? .nan)
+        responseP99: stationHistograms[s].quantile(0.99) ?? .nan,
+        presentAtWindowStart: st.presentAtWindowStart, presentAtWindowEnd: st.presentAtWindowEnd)
     }
     let f = flow
     let endToEnd = FlowResult(

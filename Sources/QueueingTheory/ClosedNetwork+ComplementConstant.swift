@@ -14,7 +14,10 @@
 /// think-time term with one term per remaining queueing station (Buzen 1973):
 ///
 ///     f_Z(j) = Z^j / j!                                   all delays, Z their total
-///     f_m(j) = D_m^j / prod_{i=1}^{j} min(i, c_m)          queueing station m
+///     f_m(j) = D_m^j / prod_{i=1}^{j} alpha_m(i)           queueing station m
+///
+/// with alpha_m(i) = min(i, c_m) for c servers, or the listed rates of a load-dependent station
+/// (constant from J_m on; read c for J below).
 ///
 /// Scaling by `s(n) = X(1) ... X(n)` turns `(f * u)(n)` into
 /// `sum_j f(j) [s(n) / s(n-j)] u(n-j)`, and keeps every partial product at most 1 because the
@@ -27,7 +30,7 @@ package struct _ComplementConstant {
   /// Sum of the think time and the demands of all delay stations.
   let totalDelay: Double
   /// The remaining queueing stations, convolved in this order.
-  let stages: [(logDemand: Double, servers: Int)]
+  let stages: [(logDemand: Double, rates: _RateProfile)]
   /// Logs of the partial convolutions, by stage and population.
   ///
   /// `history[0][n]` is the scaled think-time term, `history[m + 1][n]` the value after
@@ -35,14 +38,19 @@ package struct _ComplementConstant {
   private var history: [[Double]]
   /// `log T(n)` of each stage after the last step.
   private var tails: [Double]
-  /// `logIntegers[i] = log i`, i < the largest server count + 1.
-  private let logIntegers: [Double]
   /// Scratch space for the terms of one log-sum-exp.
   private var terms: [Double]
 
   package init(totalDelay: Double, stations: [(demand: Double, servers: Int)], population: Int) {
+    self.init(
+      totalDelay: totalDelay,
+      stations: stations.map { ($0.demand, _RateProfile(.queueing(servers: $0.servers), limit: population + 1)!) },
+      population: population)
+  }
+
+  package init(totalDelay: Double, stations: [(demand: Double, rates: _RateProfile)], population: Int) {
     self.totalDelay = totalDelay
-    self.stages = stations.map { (log($0.demand), $0.servers) }
+    self.stages = stations.map { (log($0.demand), $0.rates) }
     var history = [[Double]](repeating: [], count: stations.count + 1)
     for m in history.indices {
       history[m] = [Double](repeating: -.infinity, count: population + 1)
@@ -50,8 +58,7 @@ package struct _ComplementConstant {
     }
     self.history = history
     self.tails = Array(repeating: -.infinity, count: stations.count)
-    let largest = min(stations.map(\.servers).max() ?? 1, population + 1)
-    self.logIntegers = (0...largest).map { $0 == 0 ? -.infinity : log(Double($0)) }
+    let largest = min(stations.map(\.rates.constantFrom).max() ?? 1, population + 1)
     self.terms = []
     terms.reserveCapacity(largest + 2)
   }
@@ -70,7 +77,7 @@ package struct _ComplementConstant {
       : -.infinity
     for (m, stage) in stages.enumerated() {
       let next = convolve(
-        stage: m, logDemand: stage.logDemand, servers: stage.servers, at: n,
+        stage: m, logDemand: stage.logDemand, rates: stage.rates, at: n,
         logThroughputs: logThroughputs)
       history[m + 1][n] = next
     }
@@ -79,24 +86,25 @@ package struct _ComplementConstant {
 
   /// One stage: `v(n) = sum_{j<c} w(n, j) u(n-j) + T(n)` with `w(n, j) = f(j) s(n) / s(n-j)`.
   private mutating func convolve(
-    stage m: Int, logDemand: Double, servers c: Int, at n: Int, logThroughputs: [Double]
+    stage m: Int, logDemand: Double, rates: _RateProfile, at n: Int, logThroughputs: [Double]
   ) -> Double {
+    let c = rates.constantFrom
     let input = history[m]
     terms.removeAll(keepingCapacity: true)
     terms.append(input[n])
-    // log w(n, j), built up j by j: w(n, j) = w(n, j-1) D X(n-j+1) / j for j < c.
+    // log w(n, j), built up j by j: w(n, j) = w(n, j-1) D X(n-j+1) / alpha(j) for j < c.
     var logWeight = 0.0
     let head = min(c - 1, n)
     if head >= 1 {
       for j in 1...head {
-        logWeight += logDemand + logThroughputs[n - j + 1] - logIntegers[j]
+        logWeight += logDemand + logThroughputs[n - j + 1] - rates.logRate(j)
         terms.append(logWeight + input[n - j])
       }
     }
-    var tail = logDemand - log(Double(c)) + logThroughputs[n] + tails[m]
+    var tail = logDemand - rates.logTail + logThroughputs[n] + tails[m]
     if n >= c {
-      // w(n, c) = w(n, c-1) D X(n-c+1) / c; the loop above ended at j = c - 1.
-      let logWeightC = logWeight + logDemand + logThroughputs[n - c + 1] - log(Double(c))
+      // w(n, c) = w(n, c-1) D X(n-c+1) / alpha(c); the loop above ended at j = c - 1.
+      let logWeightC = logWeight + logDemand + logThroughputs[n - c + 1] - rates.logTail
       tail = Self.logAddExp(tail, logWeightC + input[n - c])
     }
     tails[m] = tail

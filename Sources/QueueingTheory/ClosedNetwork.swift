@@ -67,6 +67,18 @@
 /// (N up to 900, c up to 800), and no renormalization is needed. A test keeps the whole
 /// network's scaled constant, built the same way, at exactly 1 for N = 3,000.
 ///
+/// ## Load-dependent stations
+///
+/// A ``StationKind/loadDependent(rates:)`` station works at alpha(j) = rates[j-1] (constant
+/// from J = rates.count on) with j present. The same recursion holds with alpha(j) in place of
+/// min(j, c). Splitting the sum at J as above would need the tail 1 + Q - sum_{i<J-1} (i+1) p(i),
+/// a subtraction that cancels when the rates fall steeply (a station 1,000 times slower at high
+/// concurrency lost four digits of X that way), so such a station keeps every p_k(j | n),
+/// j = 0...n, and sums the first form's positive terms: O(N^2) per station instead of O(N c),
+/// memory O(N). p_k(0 | n) still comes from the complement constant. For such a station
+/// `meanBusyServers` is X D_k, the work done in units of one server's nominal service, and
+/// `utilization` is nil.
+///
 /// Cost: O(N (K + sum_k c_k)) for the MVA plus O(N sum_m c_m) exp/log evaluations per
 /// multi-server station; memory O(N K) per multi-server station. Results for every population
 /// 1...N are kept in ``solutions``.
@@ -151,6 +163,11 @@ package struct ClosedNetwork: Hashable, Sendable {
       if case .queueing(let servers) = station.kind, servers < 1 {
         throw .invalidServerCount(servers)
       }
+      if case .loadDependent(let rates) = station.kind,
+        rates.isEmpty || !rates.allSatisfy({ $0.isFinite && $0 > 0 })
+      {
+        throw .invalidServiceRates(station: index)
+      }
     }
     guard thinkTime > 0 || !stations.isEmpty else { throw .emptyNetwork }
     self.population = population
@@ -185,6 +202,8 @@ package struct _MeanValueAnalysis {
   package var loadDependent: [LoadDependent?]
   /// `logThroughputs[i] = log X(i)`, i = 1...n (index 0 unused), shared by the complements.
   var logThroughputs: [Double]
+  /// Each station's alpha(j); nil for a delay station.
+  let profiles: [_RateProfile?]
 
   /// Prepares the recursion at population 0.
   ///
@@ -203,15 +222,23 @@ package struct _MeanValueAnalysis {
     logThroughputs.reserveCapacity(population + 1)
     // Delay stations convolve into one Poisson term with the think time.
     let totalDelay = stations.reduce(thinkTime) { $0 + ($1.kind == .delay ? $1.demand : 0) }
+    self.profiles = stations.map { _RateProfile($0.kind, limit: population + 1) }
+    let profiles = self.profiles
     self.loadDependent = stations.indices.map { k in
-      guard case .queueing(let servers) = stations[k].kind, servers >= minimumServers else {
-        return nil
+      let servers: Int
+      switch stations[k].kind {
+      case .queueing(let c) where c >= minimumServers: servers = c
+      case .loadDependent(let rates) where rates.count >= 2: servers = rates.count
+      default: return nil
       }
-      var others: [(demand: Double, servers: Int)] = []
+      var others: [(demand: Double, rates: _RateProfile)] = []
       for (m, station) in stations.enumerated() where m != k {
-        if case .queueing(let c) = station.kind { others.append((station.demand, c)) }
+        if let profile = profiles[m] { others.append((station.demand, profile)) }
       }
-      var logMarginals = [Double](repeating: -.infinity, count: min(servers, population + 1))
+      // A load-dependent station keeps every p(j | n): its rates may fall, and the short form's
+      // tail, obtained by subtraction, then cancels.
+      let kept = stations[k].kind == .queueing(servers: servers) ? min(servers, population + 1) : population + 1
+      var logMarginals = [Double](repeating: -.infinity, count: kept)
       logMarginals[0] = 0  // p(0 | 0) = 1
       return LoadDependent(
         logMarginals: logMarginals,
@@ -241,6 +268,16 @@ package struct _MeanValueAnalysis {
           j += 1
         }
         residence[k] = station.demand / Double(servers) * (1 + queueLengths[k] + correction)
+      case .loadDependent(let rates):
+        guard let marginals = loadDependent[k]?.logMarginals else {
+          residence[k] = station.demand / rates[0] * (1 + queueLengths[k])  // one rate: a faster server
+          continue
+        }
+        // sum_{j=1}^{n} j D / alpha(j) p(j-1 | n-1): every marginal is kept, all terms positive.
+        let profile = profiles[k]!
+        var sum = 0.0
+        for j in 1...n { sum += Double(j) * exp(marginals[j - 1] - profile.logRate(j)) }
+        residence[k] = station.demand * sum
       }
     }
     let responseTime = residence.reduce(0, +)
@@ -271,14 +308,15 @@ package struct _MeanValueAnalysis {
 
   /// Advances the marginal probabilities of station k from population n - 1 to n.
   ///
-  /// `p(j|n) = X(n) D / j p(j-1|n-1)` for 1 <= j < c, top down so each step still reads the old
-  /// value, and p(0|n) from the complement constant.
+  /// `p(j|n) = X(n) D / alpha(j) p(j-1|n-1)` for 1 <= j < c, top down so each step still reads
+  /// the old value, and p(0|n) from the complement constant.
   private mutating func advanceMarginals(of k: Int, to n: Int, logThroughput: Double) {
     let logLoad = logThroughput + log(stations[k].demand)
+    let profile = profiles[k]!
     let top = min(loadDependent[k]!.logMarginals.count - 1, n)
     for j in stride(from: top, through: 1, by: -1) {
       let previous = loadDependent[k]!.logMarginals[j - 1]
-      loadDependent[k]!.logMarginals[j] = logLoad - log(Double(j)) + previous
+      loadDependent[k]!.logMarginals[j] = logLoad - profile.logRate(j) + previous
     }
     loadDependent[k]!.logMarginals[0] = loadDependent[k]!.complement.advance(
       to: n, logThroughputs: logThroughputs

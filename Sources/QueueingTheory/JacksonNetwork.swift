@@ -133,6 +133,9 @@ package struct JacksonNetwork: Hashable, Sendable {
         utilization: nil, meanNumber: busy, meanWait: 0,
         meanResponse: 1 / station.serviceRate, queue: nil
       )
+    case .loadDependent:
+      // Product form holds, but this type solves each station as M/M/c.
+      throw .invalidServiceRates(station: index)
     case .queueing(let servers):
       let utilization = busy / Double(servers)
       guard utilization < 1 else {

@@ -52,6 +52,8 @@ package enum QueueingTheoryError: Error, Hashable, Sendable {
   case invalidThinkTime(Double)
   /// A station's service demand (visits times mean service time) is not finite or not positive.
   case invalidServiceDemand(station: Int, value: Double)
+  /// A load-dependent station's rate list is empty, or a rate is not finite or not positive.
+  case invalidServiceRates(station: Int)
   /// A closed network has neither stations nor think time: customers would cycle infinitely fast.
   case emptyNetwork
 }
@@ -107,6 +109,8 @@ extension QueueingTheoryError: CustomStringConvertible {
       "think time must be finite and >= 0, found \(value)"
     case .invalidServiceDemand(let station, let value):
       "service demand of station \(station) must be finite and > 0, found \(value)"
+    case .invalidServiceRates(let station):
+      "load-dependent rates of station \(station) must be a non-empty list of finite rates > 0"
     case .emptyNetwork:
       "closed network needs at least one station or a think time > 0"
     }

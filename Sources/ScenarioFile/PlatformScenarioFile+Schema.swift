@@ -160,8 +160,14 @@ extension PlatformScenarioFile {
       .optional("replications", .wholeNumber(1...100_000), "Independent replications; default 5."),
       .optional("seed", .wholeNumber(0...Int.max), "Seed of all random streams; default 1."),
       .optional("series", .duration(positive: true), "Interval of the series windows; default 1h."),
-      .optional("warmup", .duration(positive: false), "Not measured at the start; default 0."),
       .optional(
-        "length", .duration(positive: true), "Simulated time without a calendar (required then; with one, not allowed)."),
+        "warmup", .duration(positive: false),
+        "Not measured: before run.length without a calendar, the calendar's first part with one; default 0."),
+      .optional(
+        "length", .duration(positive: true),
+        "The measured window, after the warm-up, without a calendar (required then; with one, not allowed)."),
+      .optional(
+        "drain", .bool,
+        "true (default): requests in flight at the end finish (up to the longest app timeout); false: the run stops at its end."),
     ])
 }

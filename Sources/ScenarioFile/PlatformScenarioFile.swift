@@ -125,6 +125,7 @@ enum PlatformScenarioFile {
       objectives: objectives,
       horizon: run.horizon, warmup: run.warmup, seriesInterval: run.series, replications: run.replications,
       seed: run.seed)
+    scenario.drains = run.drains
     scenario.autoscalers = pools
     scenario.scenarioFiles = [file]
     scenario.topologyFile = topologyPath
@@ -139,6 +140,7 @@ enum PlatformScenarioFile {
     var series: Double
     var replications: Int
     var seed: UInt64
+    var drains: Bool
   }
 
   /// `run:`, optional with a calendar (which sets the length); without one, `length` is
@@ -155,7 +157,8 @@ enum PlatformScenarioFile {
       f?["length"]?.error("the calendar sets the length (from its start to its end): change calendar.end instead")
       horizon = calendar.result?.duration
     } else if let f {
-      horizon = f.required("length")?.duration()
+      // The measured window, as in a network scenario: the run is the warm-up, then the length.
+      horizon = f.required("length")?.duration().map { $0 + (warmup ?? 0) }
     } else {
       top.node.error("a scenario needs 'calendar:' (demand over local time) or 'run: {length: ...}' (constant demand)")
     }
@@ -165,10 +168,16 @@ enum PlatformScenarioFile {
     guard at.checkIntervalCount(horizon: horizon, series: series, hint: "a longer run.series") else { return nil }
     if warmup >= horizon {
       f?["warmup"]?.error(
-        "the warm-up (\(ConfigNode.format(warmup))s) must end before the run does (\(ConfigNode.format(horizon))s)")
+        "the warm-up (\(ConfigNode.format(warmup))s) must end before the calendar does (\(ConfigNode.format(horizon))s)")
       return nil
     }
-    return RunSettings(horizon: horizon, warmup: warmup, series: series, replications: replications, seed: UInt64(seed))
+    var drains = true
+    if let node = f?["drain"] {
+      guard let flag = node.bool() else { return nil }
+      drains = flag
+    }
+    return RunSettings(
+      horizon: horizon, warmup: warmup, series: series, replications: replications, seed: UInt64(seed), drains: drains)
   }
 
   // MARK: Demand

@@ -27,13 +27,17 @@ extension ScenarioFile {
       .optional("rate", .rate(positive: true), "Poisson arrivals at this rate (30/s)."),
       .optional("schedule", .section(schedule), "Poisson arrivals at a rate that varies over time."),
       .optional("users", .wholeNumber(1...10_000_000), "Closed population: users who think, send a request, wait."),
+      .optional(
+        "connections", .wholeNumber(1...1_000_000),
+        "With rate: open loop over this many connections (pgbench --rate), each on its own Poisson schedule at rate / connections; a late transaction delays its connection's next."
+      ),
       .optional("think", .distribution, "With users: think time between a response and the next request."),
       .optional(
         "calendar", .bool, "true: the rate follows the scenario's calendar (it is the busiest moment of a normal day)."
       ),
     ],
     exactlyOne: [["rate", "schedule", "users"]],
-    needs: [("users", ["think"]), ("think", ["users"])])
+    needs: [("users", ["think"]), ("think", ["users"]), ("connections", ["rate"])])
 
   static let schedule = Section(
     name: "schedule", summary: "A time-varying Poisson rate: points in time with rates.",
@@ -65,7 +69,9 @@ extension ScenarioFile {
       .optional("replications", .wholeNumber(1...100_000), "Independent replications; default 10."),
       .optional("seed", .wholeNumber(0...Int.max), "Seed of all random streams; default 1."),
       .optional(
-        "drain", .duration(positive: true), "Longest run after the window for measured customers; default length."),
+        "drain", .anyOf([.duration(positive: false), .bool]),
+        "Longest run after the window for measured customers to leave; default length. false or 0s: stop at the window's end (those still inside are unfinished)."
+      ),
       .optional(
         "series", .duration(positive: true), "Report the window interval by interval (1h); default none, 1h with a calendar."
       ),

@@ -193,7 +193,7 @@ package enum ScenarioFile {
     let length = calendarLength != nil ? (m["length"]?.duration() ?? calendarLength) : m.required("length")?.duration()
     let replications = m["replications"]?.int() ?? 10
     let seed = m["seed"]?.int() ?? 1
-    let drain = m["drain"]?.duration()
+    let drain = m["drain"].flatMap(readDrain)
     // A calendar run is about change over time: hourly intervals unless told otherwise.
     let series = m["series"]?.duration() ?? (calendarLength != nil ? 3_600 : nil)
     guard let length else { return nil }
@@ -207,6 +207,13 @@ package enum ScenarioFile {
       replications: replications, seed: UInt64(seed))
   }
 
+  /// `drain: 10min` (longest run after the window), `drain: false` or `0s` (stop at the window's
+  /// end, as `pgbench -T` does), `drain: true` (the default, `length`).
+  static func readDrain(_ node: ConfigNode) -> Double? {
+    if case .bool? = node.scalarValue { return node.bool() == false ? 0 : nil }
+    return node.duration()
+  }
+
   static func readSource(
     _ node: ConfigNode, index: Int, _ topology: Topology, calendar: CalendarFile.Result? = nil,
     calendarGiven: Bool = false, path: String = "", overrides: Overrides = Overrides()
@@ -215,6 +222,9 @@ package enum ScenarioFile {
     let followsCalendar = m["calendar"]?.bool() ?? false
     if followsCalendar && !calendarGiven {
       m["calendar"]?.error("this source follows the calendar, but the scenario has no 'calendar:' section")
+    }
+    if followsCalendar, let connections = m["connections"] {
+      connections.error("paced connections follow a constant rate; 'calendar: true' shapes Poisson arrivals only")
     }
     if followsCalendar && m["rate"] == nil {
       m["calendar"]?.error("'calendar: true' shapes a 'rate'; this source has none")
@@ -232,6 +242,10 @@ package enum ScenarioFile {
     if kinds[0] != "users", let think = m["think"] {
       think.error("'think' applies only to a closed population ('users')")
     }
+    if kinds[0] != "rate", let connections = m["connections"] {
+      connections.error("'connections' applies only to a 'rate' (open loop per connection, as pgbench --rate)")
+      return nil
+    }
     var kind: Source.Kind? = nil
     switch kinds[0] {
     case "rate":
@@ -243,6 +257,9 @@ package enum ScenarioFile {
         } catch {
           node.error("the calendar gives no usable arrival rate: \(error)")
         }
+      } else if let node = m["connections"] {
+        guard let connections = node.int(), let rate else { return nil }
+        kind = .paced(connections: connections, rate: rate)
       } else {
         kind = rate.map { .poisson(rate: $0) }
       }

@@ -146,6 +146,8 @@ private struct _SchemaWalk {
     case .number: return "\"1\""
     case .bool: return "yes"
     case .section, .tagged, .distribution, .names, .list, .overrides: return "5"
+    case .anyOf(let kinds) where kinds.contains(where: { if case .bool = $0 { true } else { false } }):
+      return "[]"  // `drain: false` or a duration: neither takes a list
     case .string, .text, .duration, .rate, .share, .oneOf, .date, .localDateTime, .timeOfDay, .anyOf: return "true"
     }
   }

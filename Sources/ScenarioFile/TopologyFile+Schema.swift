@@ -35,6 +35,21 @@ extension TopologyFile {
       .optional(
         "copies", .wholeNumber(1...100_000),
         "N identical stations NAME[1] ... NAME[N]; a dispatcher's targets may name the group."),
+      .optional(
+        "discipline", .oneOf(Discipline.allCases.map(\.rawValue)),
+        "fifo (default): servers and one first-come-first-served queue; processor-sharing: every customer present is served, each at min(1, servers / present) of a server."
+      ),
+      .optional(
+        "loadFactor", .list(of: .section(loadPoint), count: 1...10_000),
+        "Service slows with concurrency (customers in service): [{concurrency: 1, factor: 1}, {concurrency: 16, factor: 1.8}], linear between points, constant outside."
+      ),
+    ])
+
+  static let loadPoint = Section(
+    name: "loadPoint", summary: "One point of a load factor: service takes factor times as long at this concurrency.",
+    keys: [
+      .required("concurrency", .wholeNumber(1...1_000_000), "Customers in service; increasing from point to point."),
+      .required("factor", .number(1e-6...1e6), "Multiplies every service time in progress at this concurrency."),
     ])
 
   static let route = Section(

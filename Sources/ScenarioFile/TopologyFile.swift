@@ -152,8 +152,46 @@ enum TopologyFile {
       f["timeout"]?.warning("an infinite-server station never makes anyone wait, so this timeout never fires")
     }
     let routing = readRoutes(f, topology)
-    guard let servers, let service, let routing else { return nil }
-    return Station(name: name, servers: servers, service: service, capacity: capacity, timeout: timeout, routing: routing)
+    let discipline = f["discipline"].map { $0.oneOf().flatMap(Discipline.init) } ?? .fifo
+    if discipline == .processorSharing, timeout != nil {
+      f["timeout"]?.error("under processor sharing every customer is in service at once: nobody waits, so a timeout never fires")
+      return nil
+    }
+    var loadFactor: LoadFactor? = nil
+    if f["loadFactor"] != nil {
+      loadFactor = readLoadFactor(f)
+      if loadFactor == nil { return nil }
+    }
+    guard let servers, let service, let routing, let discipline else { return nil }
+    return Station(
+      name: name, servers: servers, service: service, capacity: capacity, timeout: timeout, routing: routing,
+      discipline: discipline, loadFactor: loadFactor)
+  }
+
+  /// `loadFactor: [{concurrency: 1, factor: 1}, {concurrency: 8, factor: 1.5}]`, concurrencies
+  /// strictly increasing.
+  private static func readLoadFactor(_ station: Fields) -> LoadFactor? {
+    guard let items = station.items("loadFactor") else { return nil }
+    var concurrency: [Int] = []
+    var factor: [Double] = []
+    var ok = true
+    for (i, item) in items.enumerated() {
+      let path = ConfigKeyPath.appending(index: i, to: station.path(of: "loadFactor"))
+      guard let m = Fields.section(item, loadPoint, path: path, station.overrides),
+        let n = m.required("concurrency")?.int(), let f = m.required("factor")?.double()
+      else {
+        ok = false
+        continue
+      }
+      if let previous = concurrency.last, n <= previous {
+        m["concurrency"]?.error("concurrencies must increase from point to point: \(n) follows \(previous)")
+        ok = false
+      }
+      concurrency.append(n)
+      factor.append(f)
+    }
+    guard ok, !concurrency.isEmpty else { return nil }
+    return LoadFactor(concurrency: concurrency, factor: factor)
   }
 
   /// `next: db`, or a list `[{to: db, p: 0.7}, {to: exit, p: 0.3}]`; absent means exit.

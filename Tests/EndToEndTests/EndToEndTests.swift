@@ -150,6 +150,59 @@ import Testing
     #expect(r.stdout.contains("response p99"))
   }
 
+  /// The shipped load-dependent case: exact load-dependent MVA and simulation agree, in JSON at
+  /// full precision. 20 replications: every row within t(0.9995, 19) = 3.88 standard errors,
+  /// which a correct engine exceeds with probability 0.001 per row.
+  @Test func analyzeAgreesWithLoadDependentMVAOnTheShippedCase() throws {
+    let r = try Self.capsim(["analyze", "scenarios/db-thrashing.yaml", "--format", "json", "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    #expect((json["method"] as? String)?.contains("load-dependent") == true)
+    let rows = try #require(json["predictions"] as? [[String: Any]])
+    #expect(rows.count == 8)
+    for row in rows {
+      let z = try #require(row["z"] as? Double, "\(row)")
+      #expect(abs(z) < 3.88, "\(row)")
+    }
+  }
+
+  /// `capsim calibrate`: a summary that is not one is an error at its line, and one level cannot
+  /// carry a fit; three levels of a known model give the fit table and the YAML.
+  @Test func calibrateReportsBadInputAtItsLineAndFitsGoodInput() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-calibrate-\(UUID().uuidString)/tpcb")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let good = try String(contentsOfFile: "Tests/CalibrationTests/Fixtures/select-only-c4.txt", encoding: .utf8)
+    try good.replacingOccurrences(of: "tps = 34279", with: "tps = many").write(
+      to: dir.appendingPathComponent("c4.txt"), atomically: true, encoding: .utf8)
+    let bad = try Self.capsim(["calibrate", dir.path])
+    #expect(bad.status == 1)
+    #expect(bad.stderr.contains("c4.txt:14:7: error: tps: expected a number"), "\(bad.stderr)")
+
+    // Four levels: 1 client at 1,000/s (0.9 ms), 2 at 1,900/s, 4 at 3,400/s, 8 at 3,600/s, no
+    // CPU seconds (the demand from the one-client latency)
+    for (clients, tps, ms) in [(1, 1_000.0, 0.9), (2, 1_900.0, 0.95), (4, 3_400.0, 1.1), (8, 3_600.0, 2.0)] {
+      let text = good.replacingOccurrences(of: "number of clients: 4", with: "number of clients: \(clients)")
+        .replacingOccurrences(of: "tps = 34279.569244", with: "tps = \(tps)")
+        .replacingOccurrences(of: "latency average = 0.095 ms", with: "latency average = \(ms) ms")
+        .replacingOccurrences(of: "cpu seconds: server = 2.17, client = 0.74, machine = 2 cores\n", with: "")
+      try text.write(to: dir.appendingPathComponent("c\(clients).txt"), atomically: true, encoding: .utf8)
+    }
+    let fit = try Self.capsim(["calibrate", dir.path, "--format", "json"])
+    #expect(fit.status == 0, "\(fit.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as? [String: Any])
+    let workload = try #require((json["workloads"] as? [[String: Any]])?.first)
+    #expect(workload["workload"] as? String == "tpcb")
+    let levels = try #require(workload["levels"] as? [[String: Any]])
+    #expect(levels.map { $0["fitted"] as? Bool } == [true, true, true, false])
+    // The fitted levels' throughput is met exactly (the load factor is solved for it)
+    for level in levels.prefix(3) {
+      let measured = try #require(level["measured_throughput"] as? Double)
+      #expect(abs(try #require(level["model_throughput"] as? Double) / measured - 1) < 1e-6)
+    }
+    let table = try Self.capsim(["calibrate", dir.path])
+    #expect(table.stdout.contains("held out") && table.stdout.contains("discipline: processor-sharing"))
+  }
+
   /// What-ifs from the command line change the topology and report their own mistakes.
   @Test func setOverridesTheTopologyFromTheCommandLine() throws {
     let more = try Self.capsim(["run", Self.fixture("small.yaml"), "--format", "json", "--set", "stations.server.servers=2"])

@@ -28,10 +28,14 @@ import Testing
         routes = [Route(to: .station(int(i)), probability: 0.1), Route(to: .exit, probability: 0.9)]
       }
       let servers = 1 + int(4)
-      stations.append(Station(
+      var station = Station(
         name: "s\(i)", servers: uniform() < 0.1 ? .infinite : .finite(servers), service: services[int(services.count)],
         capacity: uniform() < 0.4 ? servers + int(6) : nil, timeout: uniform() < 0.3 ? 0.05 + uniform() : nil,
-        routing: routes))
+        routing: routes)
+      // Shared stations too: processor sharing, service slowed (or sped up) by concurrency.
+      if seed % 3 == 1 { station.discipline = .processorSharing }
+      if seed % 4 == 2 { station.loadFactor = LoadFactor(concurrency: [1, 2 + int(6)], factor: [1, 0.5 + 2 * uniform()]) }
+      stations.append(station)
     }
     var dispatchers: [Dispatcher] = []
     var entry = Destination.station(0)

@@ -258,6 +258,7 @@ func cyclicChain(
     switch stations[k].kind {
     case .delay: Double(count) / stations[k].demand
     case .queueing(let servers): Double(min(count, servers)) / stations[k].demand
+    case .loadDependent(let rates): count == 0 ? 0 : rates[min(count, rates.count) - 1] / stations[k].demand
     }
   }
   // Generator transposed: a[to][from] += rate, a[from][from] -= rate.

@@ -158,9 +158,13 @@ import ScenarioFile
       case .poisson(let rate): return rate
       case .varying(let schedule): return schedule.rates.max() ?? 0
       case .closed(let users, let think): return Double(users) / max(think.mean, 1e-9)
+      case .paced(_, let rate): return rate
       }
     }.reduce(0, +)
-    s.window = RunWindow(warmup: 0, horizon: min(s.window.horizon, 60, 20_000 / max(rate, 1e-9)), seriesInterval: nil)
+    // The drain as long as the window: overloaded stations run (and keep receiving arrivals
+    // while the measured customers drain), so a default drain of 1 s at 1e9/s would not be short.
+    let horizon = min(s.window.horizon, 60, 20_000 / max(rate, 1e-9))
+    s.window = RunWindow(warmup: 0, horizon: horizon, drainLimit: horizon, seriesInterval: nil)
     _ = Experiment(network: s.network, window: s.window, replications: 1, seed: s.seed).run()
     return true
   }

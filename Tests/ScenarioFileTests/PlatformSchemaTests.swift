@@ -217,6 +217,27 @@ import Testing
       errors[0].message.contains("needs 'calendar:'") && errors[1].message.contains("needs the scenario's 'calendar:'"))
   }
 
+  /// `run.length` is the measured window, after the warm-up, as in a network scenario; `drain`
+  /// says whether requests in flight at the end may finish.
+  @Test func lengthIsTheMeasuredWindowAfterTheWarmup() throws {
+    let scenario = """
+      topology: t.yaml
+      demand:
+        DE: {rate: 10/s, mix: {list: 1}}
+        CH: {rate: 1/s, mix: {ping: 1}}
+      run: {length: 1h, warmup: 10min, drain: false}
+
+      """
+    let s = try Self.load(try Self.folder(scenario: scenario))
+    // Given 10 min of warm-up and 1 h measured, the run is 70 min and stops at its end
+    #expect(s.warmup == 600 && s.horizon == 4_200)
+    #expect(!s.drains)
+    let draining = try Self.load(try Self.folder(scenario: scenario.replacingOccurrences(of: ", drain: false", with: "")))
+    #expect(draining.drains)
+    let typo = try Self.errors(try Self.folder(scenario: scenario.replacingOccurrences(of: "drain: false", with: "drain: 5s")))
+    #expect(typo.map(\.keyPath) == ["run.drain"])
+  }
+
   // MARK: Every problem, where it was written
 
   /// Edits to the valid pair; `1️⃣`... in the replacement text mark where each diagnostic must be.

@@ -1,0 +1,181 @@
+import Foundation
+import QueueingTheory
+
+/// One load level of a closed-loop benchmark: what was measured with `clients` connections, the
+/// mean of the repeated runs at that level.
+package struct MeasuredLevel: Hashable, Sendable {
+  package var clients: Int
+  /// Transactions per second.
+  package var throughput: Double
+  /// Seconds.
+  package var meanLatency: Double
+  package var p95: Double?
+  /// CPU seconds per transaction of the server's processes and of the load generator, when the
+  /// run recorded them (the utilization law: U = X D, so D = CPU seconds / transactions).
+  package var serverDemand: Double?
+  package var clientDemand: Double?
+  package var cores: Int?
+  /// The runs it is the mean of.
+  package var runs: Int
+
+  /// The levels of a set of summaries: runs with the same client count averaged.
+  package static func levels(_ reports: [PgbenchReport]) -> [MeasuredLevel] { average(reports.map(\.level)) }
+
+  /// Levels with the same client count averaged (a value only where every run has it).
+  package static func average(_ runs: [MeasuredLevel]) -> [MeasuredLevel] {
+    Dictionary(grouping: runs, by: \.clients).keys.sorted().map { clients in
+      let same = runs.filter { $0.clients == clients }
+      func mean(_ f: (MeasuredLevel) -> Double?) -> Double? {
+        let xs = same.compactMap(f)
+        return xs.count == same.count ? xs.reduce(0, +) / Double(xs.count) : nil
+      }
+      return MeasuredLevel(
+        clients: clients, throughput: mean(\.throughput)!, meanLatency: mean(\.meanLatency)!, p95: mean(\.p95),
+        serverDemand: mean(\.serverDemand), clientDemand: mean(\.clientDemand), cores: same.compactMap(\.cores).max(),
+        runs: same.map(\.runs).reduce(0, +))
+    }
+  }
+}
+
+extension PgbenchReport {
+  /// This run as a level of one run: CPU seconds per transaction as demands.
+  package var level: MeasuredLevel {
+    MeasuredLevel(
+      clients: clients, throughput: tps, meanLatency: latencyMean, p95: latencyP95,
+      serverDemand: serverCPUSeconds.map { $0 / Double(max(transactions, 1)) },
+      clientDemand: clientCPUSeconds.map { $0 / Double(max(transactions, 1)) }, cores: cores, runs: 1)
+  }
+}
+
+/// A closed-loop model of a database benchmark, fitted to measured load levels.
+///
+/// The model (one transaction per cycle, every client a closed-loop user):
+///
+///     client --(think Z)--> cpu (processor sharing over `cores`, demand D, slowed by f(j)) --> wait (delay W) --+
+///        ^                                                                                                  |
+///        +--------------------------------------------------------------------------------------------------+
+///
+/// - **Demand** D per transaction on the machine's cores, server and load generator together
+///   (pgbench shares the CPUs with PostgreSQL): by the utilization law from the CPU seconds the
+///   runs recorded, D = CPU seconds / transactions; without them, D = R(1) - W is taken from
+///   the one-client run.
+/// - **Load factor** f(j) at each fitted level j (3 or more): the factor at which exact MVA of
+///   the model reproduces the measured throughput at j, solved level by level, so the fitted
+///   levels are met exactly. Beyond the last fitted level f stays constant. (The CPU seconds per
+///   transaction at each level, D(j) / D(1), would give it by the utilization law alone, but on
+///   a shared machine they miss the time the CPUs serve others; the throughput does not.)
+/// - **Wait** W: the latency of one client that is not CPU (network round trips, I/O, commit
+///   flushes), W = R(1) - D_server(1); **think** Z: the time per cycle outside the latency,
+///   Z = 1 / X(1) - R(1) - D_client(1). Demands that do not fit in the one-client cycle are cut
+///   to it (D_server <= R(1), D_client <= 1 / X(1) - R(1)), so that level is met exactly.
+///
+/// A level's latency is the server's share of the cpu residence (under processor sharing
+/// residence is proportional to demand) plus W; throughput is X(n) from load-dependent exact MVA
+/// (``ClosedNetwork``).
+package struct ClosedLoopFit: Sendable {
+  package var cores: Int
+  /// CPU seconds per transaction at one client: server and client parts.
+  package var serverDemand: Double
+  package var clientDemand: Double
+  package var wait: Double
+  package var think: Double
+  /// Fitted concurrency levels and their factors, f(first) = 1.
+  package var factorLevels: [Int]
+  package var factors: [Double]
+  /// Whether the one-client demand came from CPU seconds (utilization law) or from latency.
+  package var fromUtilization: Bool
+
+  package var demand: Double { serverDemand + clientDemand }
+
+  /// The factor at concurrency j, linear between fitted levels, constant outside.
+  package func factor(at j: Int) -> Double {
+    guard j > factorLevels[0] else { return factors[0] }
+    guard j < factorLevels[factorLevels.count - 1] else { return factors[factors.count - 1] }
+    var i = 1
+    while factorLevels[i] < j { i += 1 }
+    let (x0, x1) = (Double(factorLevels[i - 1]), Double(factorLevels[i]))
+    return factors[i - 1] + (factors[i] - factors[i - 1]) * (Double(j) - x0) / (x1 - x0)
+  }
+
+  /// alpha(j) = min(j, c) / f(j) for j = 1...J, J where both stop changing.
+  func rates(limit: Int) -> [Double] {
+    let last = min(max(cores, factorLevels[factorLevels.count - 1]), limit)
+    return (1...max(last, 1)).map { Double(min($0, cores)) / factor(at: $0) }
+  }
+
+  /// Throughput (per second), mean latency (seconds) and the cpu's mean residence at n clients.
+  package func predict(clients n: Int) throws(QueueingTheoryError) -> (throughput: Double, latency: Double) {
+    var stations = [ClosedNetwork.Station(demand: demand, kind: .loadDependent(rates: rates(limit: n + 1)))]
+    if wait > 0 { stations.append(.init(demand: wait, kind: .delay)) }
+    let solution = try ClosedNetwork(population: n, thinkTime: think, stations: stations).solution
+    let cpu = solution.stations[0].residenceTime
+    return (solution.throughput, cpu * serverDemand / demand + (wait > 0 ? wait : 0))
+  }
+
+  /// Fits the model to `levels` (3 or more, the lowest client counts of a benchmark).
+  ///
+  /// - Parameter cores: the machine's cores when the summaries do not say.
+  /// - Throws: ``CalibrationError`` when the levels cannot carry a fit.
+  package init(levels: [MeasuredLevel], cores defaultCores: Int) throws(CalibrationError) {
+    let levels = levels.sorted { $0.clients < $1.clients }
+    guard levels.count >= 3 else { throw .tooFewLevels(levels.map(\.clients)) }
+    guard let first = levels.first, first.clients == 1 else { throw .needsOneClient(levels.map(\.clients)) }
+    cores = first.cores ?? defaultCores
+    fromUtilization = levels.allSatisfy { $0.serverDemand != nil }
+    let r1 = first.meanLatency
+    let x1 = first.throughput
+    if fromUtilization {
+      serverDemand = first.serverDemand!
+      clientDemand = first.clientDemand ?? 0
+    } else {
+      // One client: nothing queues, so the latency is the server's demand plus the wait; the
+      // CPU part cannot be told from the wait without CPU seconds, so all of it is demand.
+      serverDemand = r1
+      clientDemand = 0
+    }
+    // Measured CPU can exceed what one cycle has room for (background work, client CPU inside
+    // pgbench's latency): then it is cut so that one client's cycle, 1 / X(1), is met exactly.
+    serverDemand = min(serverDemand, r1)
+    clientDemand = min(clientDemand, max(0, 1 / x1 - r1))
+    wait = r1 - serverDemand
+    think = max(0, 1 / x1 - r1 - clientDemand)
+    factorLevels = levels.map(\.clients)
+    factors = [1]
+    // Level by level, the factor at which MVA gives the measured throughput (bisection on log f:
+    // throughput falls as f grows).
+    for level in levels.dropFirst() {
+      var low = log(1e-6)
+      var high = log(1e6)
+      for _ in 0..<80 {
+        let mid = (low + high) / 2
+        factors.append(exp(mid))
+        factorLevels = Array(levels.map(\.clients).prefix(factors.count))
+        let x = (try? predict(clients: level.clients).throughput) ?? 0
+        factors.removeLast()
+        if x > level.throughput { low = mid } else { high = mid }
+      }
+      factors.append(exp((low + high) / 2))
+    }
+    factorLevels = levels.map(\.clients)
+  }
+}
+
+/// Why measurements cannot be calibrated.
+package enum CalibrationError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// Fewer than three load levels to fit.
+  case tooFewLevels([Int])
+  /// The fit needs a one-client level (no contention).
+  case needsOneClient([Int])
+  /// No summaries were given, or none of this workload.
+  case noMeasurements(String)
+
+  package var description: String {
+    switch self {
+    case .tooFewLevels(let levels):
+      "load dependence needs 3 or more load levels to fit, found \(levels.count) (clients \(levels.map(String.init).joined(separator: ", ")))"
+    case .needsOneClient(let levels):
+      "the fit starts from a one-client run (no contention); the levels are clients \(levels.map(String.init).joined(separator: ", "))"
+    case .noMeasurements(let what): "no measurements: \(what)"
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import Foundation
+
+/// A k6 end-of-test summary as JSON: `k6 run --summary-export FILE` (metrics with their values
+/// inline) or the `data` that `handleSummary` receives (values under `values`):
+///
+///     {"metrics": {"http_reqs": {"count": 1200, "rate": 40.0},
+///                  "http_req_duration": {"avg": 52.1, "med": 40.2, "p(95)": 140.5, ...},
+///                  "vus_max": {"value": 50}, ...}}
+///
+/// Durations are in milliseconds, as k6 writes them. Errors name the key path.
+package struct K6Summary: Hashable, Sendable {
+  /// Requests per second over the test.
+  package var requestRate: Double
+  /// Seconds.
+  package var durationMean: Double
+  package var durationP95: Double?
+  /// The most virtual users: the closed loop's concurrency.
+  package var virtualUsers: Int
+
+  package init(file: String, data: Data) throws(MeasurementError) {
+    guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+      throw MeasurementError(file: file, "not a JSON object (a k6 summary starts with {\"metrics\": ...})")
+    }
+    guard let metrics = root["metrics"] as? [String: Any] else {
+      throw MeasurementError(file: file, "metrics: missing (not a k6 summary)")
+    }
+    func values(_ name: String) throws(MeasurementError) -> [String: Any] {
+      guard let metric = metrics[name] as? [String: Any] else {
+        throw MeasurementError(file: file, "metrics.\(name): missing")
+      }
+      return metric["values"] as? [String: Any] ?? metric
+    }
+    func number(_ name: String, _ key: String, _ v: [String: Any]) throws(MeasurementError) -> Double {
+      guard let x = (v[key] as? NSNumber)?.doubleValue, x.isFinite, x >= 0 else {
+        throw MeasurementError(file: file, "metrics.\(name).\(key): expected a number >= 0, found \(v[key].map { "\($0)" } ?? "nothing")")
+      }
+      return x
+    }
+    let reqs = try values("http_reqs")
+    let duration = try values("http_req_duration")
+    requestRate = try number("http_reqs", "rate", reqs)
+    durationMean = try number("http_req_duration", "avg", duration) / 1_000
+    durationP95 = (duration["p(95)"] as? NSNumber).map { $0.doubleValue / 1_000 }
+    let vus = try values(metrics["vus_max"] != nil ? "vus_max" : "vus")
+    virtualUsers = Int(try number(metrics["vus_max"] != nil ? "vus_max" : "vus", vus["max"] != nil ? "max" : "value", vus))
+    guard virtualUsers >= 1, requestRate > 0 else {
+      throw MeasurementError(file: file, "a test with \(virtualUsers) virtual users and \(requestRate) requests/s measured nothing")
+    }
+  }
+
+  /// The summary as a load level (CPU demand from a Prometheus export, when given).
+  package func level(cpuCores: Double? = nil) -> MeasuredLevel {
+    MeasuredLevel(
+      clients: virtualUsers, throughput: requestRate, meanLatency: durationMean, p95: durationP95,
+      serverDemand: cpuCores.map { $0 / requestRate }, clientDemand: nil, cores: nil, runs: 1)
+  }
+}
+
+/// A Prometheus range-query result as the HTTP API returns it (`/api/v1/query_range`):
+///
+///     {"status": "success", "data": {"resultType": "matrix",
+///      "result": [{"metric": {"pod": "app-1"}, "values": [[1733400000, "0.82"], ...]}]}}
+///
+/// Sample values are strings, as Prometheus writes them ("NaN" and "+Inf" are refused). Errors
+/// name the key path: `data.result[0].values[3][1]`.
+package struct PrometheusRange: Hashable, Sendable {
+  package struct Series: Hashable, Sendable {
+    package var labels: [String: String]
+    package var samples: [(time: Double, value: Double)]
+
+    package static func == (a: Series, b: Series) -> Bool {
+      a.labels == b.labels && a.samples.map(\.time) == b.samples.map(\.time) && a.samples.map(\.value) == b.samples.map(\.value)
+    }
+    package func hash(into hasher: inout Hasher) { hasher.combine(labels) }
+  }
+
+  package var series: [Series]
+
+  package init(file: String, data: Data) throws(MeasurementError) {
+    guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+      throw MeasurementError(file: file, "not a JSON object (a Prometheus query_range response)")
+    }
+    guard root["status"] as? String == "success" else {
+      throw MeasurementError(file: file, "status: expected \"success\", found \(root["status"].map { "\($0)" } ?? "nothing")")
+    }
+    guard let body = root["data"] as? [String: Any], body["resultType"] as? String == "matrix",
+      let result = body["result"] as? [[String: Any]]
+    else {
+      throw MeasurementError(file: file, "data: expected {\"resultType\": \"matrix\", \"result\": [...]} (a range query)")
+    }
+    series = []
+    for (i, entry) in result.enumerated() {
+      let labels = entry["metric"] as? [String: String] ?? [:]
+      guard let values = entry["values"] as? [[Any]] else {
+        throw MeasurementError(file: file, "data.result[\(i)].values: expected a list of [time, \"value\"]")
+      }
+      var samples: [(Double, Double)] = []
+      for (j, pair) in values.enumerated() {
+        guard pair.count == 2, let t = (pair[0] as? NSNumber)?.doubleValue, let text = pair[1] as? String,
+          let v = Double(text), v.isFinite
+        else {
+          throw MeasurementError(file: file, "data.result[\(i)].values[\(j)]: expected [unix time, \"finite number\"], found \(pair)")
+        }
+        samples.append((t, v))
+      }
+      series.append(Series(labels: labels, samples: samples))
+    }
+    guard !series.isEmpty else { throw MeasurementError(file: file, "data.result: empty (the query matched no series)") }
+  }
+
+  /// The sum over series of each series' time-average (samples equally spaced, as a range query
+  /// returns them): for `rate(process_cpu_seconds_total[1m])`, the busy cores.
+  package var meanTotal: Double {
+    series.reduce(0) { total, s in
+      total + (s.samples.isEmpty ? 0 : s.samples.map(\.value).reduce(0, +) / Double(s.samples.count))
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// An input that cannot be read as the measurement it claims to be, and where.
+///
+/// Printed as `file:line:column: error: message`, like a scenario's diagnostics; line and column
+/// are 1-based, 0 when the problem is with the file as a whole.
+package struct MeasurementError: Error, Hashable, Sendable, CustomStringConvertible {
+  package var file: String
+  package var line: Int
+  package var column: Int
+  package var message: String
+
+  package init(file: String, line: Int = 0, column: Int = 0, _ message: String) {
+    self.file = file
+    self.line = line
+    self.column = column
+    self.message = message
+  }
+
+  package var description: String {
+    line > 0 ? "\(file):\(line):\(column): error: \(message)" : "\(file): error: \(message)"
+  }
+}
+
+/// Lines of a text file, numbered from 1, for parsers that report where they stopped.
+struct NumberedLines: Sequence {
+  let file: String
+  let lines: [Substring]
+
+  init(file: String, text: String) {
+    self.file = file
+    self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+  }
+
+  func makeIterator() -> some IteratorProtocol<(number: Int, text: Substring)> {
+    lines.enumerated().lazy.map { (number: $0.offset + 1, text: $0.element) }.makeIterator()
+  }
+
+  func error(_ line: Int, column: Int = 1, _ message: String) -> MeasurementError {
+    MeasurementError(file: file, line: line, column: column, message)
+  }
+}
+
+/// A number written by pgbench, Prometheus or PostgreSQL: plain decimal or exponent notation.
+func number<S: StringProtocol>(_ text: S) -> Double? {
+  guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
+  return value
+}

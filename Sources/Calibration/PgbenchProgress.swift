@@ -1,0 +1,89 @@
+/// pgbench's `--progress` lines (on stderr), one per interval:
+///
+///     progress: 5.0 s, 12345.6 tps, lat 0.321 ms stddev 0.123, 0 failed, lag 0.012 ms
+///
+/// (`failed` since PostgreSQL 15, `lag` with `--rate`). Other lines are skipped, so the whole
+/// stderr of a run can be given.
+package struct PgbenchProgress: Hashable, Sendable {
+  package struct Interval: Hashable, Sendable {
+    /// Seconds since the start, at the interval's end.
+    package var time: Double
+    package var tps: Double
+    /// Seconds.
+    package var latencyMean: Double
+    package var latencyStandardDeviation: Double?
+    package var failed: Int?
+    package var scheduleLag: Double?
+  }
+
+  package var intervals: [Interval] = []
+
+  /// - Throws: ``MeasurementError`` at a `progress:` line whose fields are not pgbench's.
+  package init(file: String, text: String) throws(MeasurementError) {
+    let lines = NumberedLines(file: file, text: text)
+    for (n, line) in lines where line.hasPrefix("progress: ") {
+      var interval = Interval(time: .nan, tps: .nan, latencyMean: .nan)
+      for field in line.dropFirst("progress: ".count).split(separator: ",") {
+        let words = field.split(separator: " ")
+        func value(_ i: Int) -> Double? { words.count > i ? number(words[i]) : nil }
+        switch (words.first, words.dropFirst().first) {
+        case (_, "s"?): interval.time = value(0) ?? .nan
+        case (_, "tps"?): interval.tps = value(0) ?? .nan
+        case ("lat"?, _):
+          interval.latencyMean = (value(1) ?? .nan) / 1_000
+          if words.count >= 5, words[3] == "stddev" { interval.latencyStandardDeviation = value(4).map { $0 / 1_000 } }
+        case (_, "failed"?): interval.failed = value(0).map(Int.init)
+        case ("lag"?, _): interval.scheduleLag = value(1).map { $0 / 1_000 }
+        default: continue  // "skipped", "retried": not needed here
+        }
+      }
+      guard interval.time.isFinite, interval.tps.isFinite, interval.latencyMean.isFinite else {
+        throw lines.error(n, "expected 'progress: <s> s, <tps> tps, lat <ms> ms ...', found '\(line)'")
+      }
+      intervals.append(interval)
+    }
+    guard !intervals.isEmpty else { throw MeasurementError(file: file, "no 'progress:' lines (run pgbench with --progress)") }
+  }
+}
+
+/// pgbench's `--log` per-transaction lines:
+///
+///     client_id transaction_no time script_no time_epoch time_us [schedule_lag retries]
+///
+/// with `time` the latency in microseconds, or `skipped`/`failed`. Only what a summary needs is
+/// kept: the latencies, sorted.
+package struct PgbenchLog: Hashable, Sendable {
+  /// Latencies of completed transactions, seconds, ascending.
+  package var latencies: [Double] = []
+  package var failed = 0
+  package var skipped = 0
+
+  /// - Throws: ``MeasurementError`` at the first line that is not a transaction.
+  package init(file: String, text: String) throws(MeasurementError) {
+    let lines = NumberedLines(file: file, text: text)
+    for (n, line) in lines where !line.isEmpty {
+      let fields = line.split(separator: " ")
+      guard fields.count >= 6, Int(fields[0]) != nil, Int(fields[1]) != nil else {
+        throw lines.error(n, "expected 'client_id transaction_no time script_no time_epoch time_us', found '\(line)'")
+      }
+      switch fields[2] {
+      case "failed": failed += 1
+      case "skipped": skipped += 1
+      default:
+        guard let us = number(fields[2]), us >= 0 else {
+          let column = fields[0].count + fields[1].count + 3
+          throw lines.error(n, column: column, "latency: expected microseconds, 'failed' or 'skipped', found '\(fields[2])'")
+        }
+        latencies.append(us / 1e6)
+      }
+    }
+    latencies.sort()
+  }
+
+  /// The empirical p-quantile (nearest rank), or nil with no transaction.
+  package func quantile(_ p: Double) -> Double? {
+    guard !latencies.isEmpty else { return nil }
+    let rank = Int((p * Double(latencies.count)).rounded(.up))
+    return latencies[min(max(rank, 1), latencies.count) - 1]
+  }
+}

@@ -1,0 +1,213 @@
+import Foundation
+
+/// What `pgbench` prints at the end of a run (its summary), with `-r` statement latencies.
+///
+/// The format is pgbench's (PostgreSQL 13-17, `src/bin/pgbench/pgbench.c`, `printResults`):
+///
+///     transaction type: <builtin: select only>
+///     number of clients: 8
+///     duration: 60 s
+///     number of transactions actually processed: 1234567
+///     number of failed transactions: 0 (0.000%)
+///     latency average = 0.388 ms
+///     latency stddev = 0.100 ms
+///     rate limit schedule lag: avg 0.123 (max 1.234) ms
+///     tps = 20612.345678 (without initial connection time)
+///     statement latencies in milliseconds and failures:
+///              0.002           0  \set aid random(1, 100000 * :scale)
+///              0.350           0  SELECT abalance FROM pgbench_accounts WHERE aid = :aid;
+///
+/// Lines it does not know are skipped (pgbench adds some between versions). Two lines that
+/// capsim's measurement script appends are read too:
+///
+///     latency percentiles: p50 = 0.310 ms, p95 = 0.720 ms, p99 = 1.400 ms (from --log, 1234567 transactions)
+///     cpu seconds: server = 51.20, client = 30.10, machine = 2 cores
+///     target rate: 400/s                     (open-loop runs, pgbench --rate)
+///
+/// A run needs clients, transactions and tps, and a latency average; without them, or with a
+/// value that is not a number, reading fails at the line.
+package struct PgbenchReport: Hashable, Sendable {
+  package var file: String
+  package var transactionType: String
+  package var clients: Int
+  package var duration: Double?
+  package var transactions: Int
+  package var failed: Int
+  /// Transactions per second, excluding connection time.
+  package var tps: Double
+  /// Seconds.
+  package var latencyMean: Double
+  package var latencyStandardDeviation: Double?
+  /// `--rate` runs: the target rate (per second, from `rate = ` lines of newer versions or
+  /// the file's name) and the mean schedule lag (seconds).
+  package var scheduleLag: Double?
+  /// Open-loop runs: `target rate: 400/s`, appended by the measurement script.
+  package var targetRate: Double?
+  package var latencyP50: Double?
+  package var latencyP95: Double?
+  package var latencyP99: Double?
+  /// CPU seconds used over the run by the server's processes and by pgbench itself, and the
+  /// machine's cores: the utilization law's inputs.
+  package var serverCPUSeconds: Double?
+  package var clientCPUSeconds: Double?
+  package var cores: Int?
+  /// `-r`: mean latency per statement (seconds), in script order.
+  package var statements: [(latency: Double, text: String)] = []
+
+  package static func == (a: PgbenchReport, b: PgbenchReport) -> Bool {
+    a.file == b.file && a.clients == b.clients && a.transactions == b.transactions && a.tps == b.tps
+      && a.latencyMean == b.latencyMean && a.statements.map(\.text) == b.statements.map(\.text)
+  }
+
+  package func hash(into hasher: inout Hasher) {
+    hasher.combine(file)
+    hasher.combine(transactions)
+  }
+
+  /// Reads a summary.
+  ///
+  /// - Throws: ``MeasurementError`` at the line that is not what pgbench writes, or at the
+  ///   file when a required value is missing.
+  package init(file: String, text: String) throws(MeasurementError) {
+    let lines = NumberedLines(file: file, text: text)
+    var type: String?
+    var clients: Int?
+    var transactions: Int?
+    var tps: Double?
+    var latency: Double?
+    var inStatements = false
+    self.file = file
+    self.transactionType = ""
+    self.clients = 0
+    self.transactions = 0
+    self.failed = 0
+    self.tps = 0
+    self.latencyMean = 0
+    for (n, raw) in lines {
+      let line = raw.trimmingCharacters(in: .whitespaces)
+      if inStatements {
+        if let statement = try Self.statement(line, n, lines) {
+          statements.append(statement)
+          continue
+        }
+        inStatements = false
+      }
+      func value(after prefix: String) -> Substring? {
+        line.hasPrefix(prefix) ? line.dropFirst(prefix.count) : nil
+      }
+      func milliseconds(_ text: Substring, _ what: String) throws(MeasurementError) -> Double {
+        let parts = text.split(separator: " ")
+        guard parts.count == 2, parts[1] == "ms", let v = number(parts[0]) else {
+          throw lines.error(n, column: raw.count - text.count + 1, "\(what): expected '<number> ms', found '\(text)'")
+        }
+        return v / 1_000
+      }
+      func int(_ text: Substring, _ what: String) throws(MeasurementError) -> Int {
+        let word = text.split(separator: " ").first ?? ""
+        guard let v = Int(word), v >= 0 else {
+          throw lines.error(n, column: raw.count - text.count + 1, "\(what): expected a whole number, found '\(text)'")
+        }
+        return v
+      }
+      if let v = value(after: "transaction type: ") {
+        type = String(v)
+      } else if let v = value(after: "number of clients: ") {
+        clients = try int(v, "number of clients")
+      } else if let v = value(after: "duration: ") {
+        duration = number(v.split(separator: " ").first ?? "")
+      } else if let v = value(after: "number of transactions actually processed: ") {
+        transactions = try int(v, "number of transactions")
+      } else if let v = value(after: "number of failed transactions: ") {
+        failed = try int(v, "number of failed transactions")
+      } else if let v = value(after: "latency average = ") {
+        latency = try milliseconds(v, "latency average")
+      } else if let v = value(after: "latency stddev = ") {
+        latencyStandardDeviation = try milliseconds(v, "latency stddev")
+      } else if let v = value(after: "rate limit schedule lag: avg ") {
+        guard let lag = number(v.split(separator: " ").first ?? "") else {
+          throw lines.error(n, "schedule lag: expected 'avg <number> (max <number>) ms', found '\(v)'")
+        }
+        scheduleLag = lag / 1_000
+      } else if let v = value(after: "tps = ") {
+        guard let t = number(v.split(separator: " ").first ?? "") else {
+          throw lines.error(n, column: raw.count - v.count + 1, "tps: expected a number, found '\(v)'")
+        }
+        tps = t
+      } else if line.hasPrefix("statement latencies in milliseconds") || line.hasPrefix("- statement latencies in milliseconds") {
+        inStatements = true
+      } else if let v = value(after: "latency percentiles: ") {
+        try readPercentiles(v, n, lines)
+      } else if let v = value(after: "target rate: ") {
+        guard v.hasSuffix("/s"), let r = number(v.dropLast(2)), r > 0 else {
+          throw lines.error(n, column: raw.count - v.count + 1, "target rate: expected '<number>/s', found '\(v)'")
+        }
+        targetRate = r
+      } else if let v = value(after: "cpu seconds: ") {
+        try readCPU(v, n, lines)
+      }
+    }
+    guard let type, let clients, let transactions, let tps, let latency else {
+      let missing = [
+        type == nil ? "transaction type" : nil, clients == nil ? "number of clients" : nil,
+        transactions == nil ? "number of transactions actually processed" : nil, tps == nil ? "tps" : nil,
+        latency == nil ? "latency average" : nil,
+      ].compactMap { $0 }
+      throw MeasurementError(
+        file: file, "not a pgbench summary: no \(missing.joined(separator: ", ")) (run pgbench without --quiet)")
+    }
+    guard clients > 0, tps > 0 else {
+      throw MeasurementError(file: file, "a run with \(clients) clients and \(tps) tps measured nothing")
+    }
+    self.transactionType = type
+    self.clients = clients
+    self.transactions = transactions
+    self.tps = tps
+    self.latencyMean = latency
+  }
+
+  /// `   0.350   0  SELECT ...` (with failures, pgbench 15+) or `   0.350  SELECT ...`.
+  private static func statement(_ line: String, _ n: Int, _ lines: NumberedLines) throws(MeasurementError) -> (Double, String)? {
+    let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+    guard parts.count >= 2, let ms = number(parts[0]) else { return nil }
+    var text = parts.dropFirst().joined(separator: " ")
+    if parts.count == 3, Int(parts[1]) != nil { text = String(parts[2]) }
+    return (ms / 1_000, text.trimmingCharacters(in: .whitespaces))
+  }
+
+  /// `p50 = 0.310 ms, p95 = 0.720 ms, p99 = 1.400 ms (...)`.
+  private mutating func readPercentiles(_ text: Substring, _ n: Int, _ lines: NumberedLines) throws(MeasurementError) {
+    let body = text.split(separator: "(").first ?? ""
+    for item in body.split(separator: ",") {
+      let pair = item.split(separator: "=")
+      let words = pair.count == 2 ? pair[1].split(separator: " ") : []
+      guard pair.count == 2, words.count == 2, words[1] == "ms", let ms = number(words[0]) else {
+        throw lines.error(n, "latency percentiles: expected 'p95 = <number> ms', found '\(item.trimmingCharacters(in: .whitespaces))'")
+      }
+      switch pair[0].trimmingCharacters(in: .whitespaces) {
+      case "p50": latencyP50 = ms / 1_000
+      case "p95": latencyP95 = ms / 1_000
+      case "p99": latencyP99 = ms / 1_000
+      case let other: throw lines.error(n, "latency percentiles: unknown percentile '\(other)' (p50, p95, p99)")
+      }
+    }
+  }
+
+  /// `server = 51.20, client = 30.10, machine = 2 cores`.
+  private mutating func readCPU(_ text: Substring, _ n: Int, _ lines: NumberedLines) throws(MeasurementError) {
+    for item in text.split(separator: ",") {
+      let pair = item.split(separator: "=")
+      guard pair.count == 2 else { throw lines.error(n, "cpu seconds: expected 'name = value', found '\(item)'") }
+      let key = pair[0].trimmingCharacters(in: .whitespaces)
+      let value = pair[1].trimmingCharacters(in: .whitespaces)
+      switch key {
+      case "server": serverCPUSeconds = number(value)
+      case "client": clientCPUSeconds = number(value)
+      case "machine": cores = Int(value.split(separator: " ").first ?? "")
+      default: throw lines.error(n, "cpu seconds: unknown '\(key)' (server, client, machine)")
+      }
+      if (key == "machine" ? cores.map(Double.init) : number(value)) == nil {
+        throw lines.error(n, "cpu seconds: \(key): expected a number, found '\(value)'")
+      }
+    }
+  }
+}

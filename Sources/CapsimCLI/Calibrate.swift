@@ -1,0 +1,250 @@
+import ArgumentParser
+import Calibration
+import Foundation
+
+/// `capsim calibrate`: measurements in, model values and the fit out.
+struct Calibrate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Fit a model to pgbench measurements and show how well it predicts the levels it did not see.",
+    discussion: """
+      Reads pgbench summaries (files, or folders of *.txt, one folder per workload, as \
+      scripts/measure-postgres.sh writes them), averages repeated runs per client count, fits a \
+      closed-loop model on the lowest levels (CPU demand by the utilization law, a load factor, \
+      the non-CPU wait and the think time) and predicts every level by load-dependent exact MVA. \
+      Prints per workload the fit table (measured against model: throughput, mean latency, p95), \
+      the YAML to paste into a topology, and for open-loop runs (pgbench --rate) the measured and \
+      predicted knee. A file that is not a pgbench summary is an error at its line.
+      """)
+
+  @Argument(
+    help: "pgbench summaries (*.txt) or k6 summaries (*.json, with the busy cores from a Prometheus export NAME.cpu.json beside them), or folders of them; a folder's name is its workload.")
+  var inputs: [String]
+
+  @Option(help: "Client counts to fit on, e.g. 1,2,4 (default: the three lowest of each workload).")
+  var fit: String?
+
+  @Option(help: "The machine's cores, when the summaries do not say (default: this machine's).")
+  var cores: Int?
+
+  @Option(help: "Output format: table or json.")
+  var format: OutputFormat = .table
+
+  @Option(help: "Write each workload's calibrated topology into this folder as WORKLOAD.yaml.")
+  var write: String?
+
+  @Option(help: "Write a Markdown report of the fit into this folder (report.md).")
+  var report: String?
+
+  func validate() throws {
+    if let cores, cores < 1 { throw ValidationError("--cores must be at least 1") }
+    if let fit, fitLevels(fit) == nil {
+      throw ValidationError("--fit takes client counts such as 1,2,4; got '\(fit)'")
+    }
+  }
+
+  private func fitLevels(_ text: String) -> Set<Int>? {
+    let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
+    return Set(values.map { $0! })
+  }
+
+  func run() throws {
+    var byWorkload: [String: [PgbenchReport]] = [:]
+    var k6: [String: [MeasuredLevel]] = [:]
+    var errors: [MeasurementError] = []
+    for (file, workload) in try files() where !file.hasSuffix(".cpu.json") {
+      let data: Data
+      do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+        errors.append(MeasurementError(file: file, "cannot be read: \(error.localizedDescription)"))
+        continue
+      }
+      do {
+        if file.hasSuffix(".json") {
+          // A k6 summary, with the busy cores from a Prometheus export beside it, if any.
+          let summary = try K6Summary(file: file, data: data)
+          let cpuFile = String(file.dropLast(".json".count)) + ".cpu.json"
+          var cores: Double? = nil
+          if let cpu = FileManager.default.contents(atPath: cpuFile) {
+            cores = try PrometheusRange(file: cpuFile, data: cpu).meanTotal
+          }
+          k6[workload, default: []].append(summary.level(cpuCores: cores))
+        } else {
+          byWorkload[workload, default: []].append(try PgbenchReport(file: file, text: String(decoding: data, as: UTF8.self)))
+        }
+      } catch {
+        errors.append(error)
+      }
+    }
+    guard errors.isEmpty else {
+      for e in errors { FileHandle.standardError.write(Data((e.description + "\n").utf8)) }
+      throw ExitCode.failure
+    }
+    let machineCores = cores ?? ProcessInfo.processInfo.activeProcessorCount
+    var tables: [FitTable] = []
+    var knees: [Knee] = []
+    for workload in Set(byWorkload.keys).union(k6.keys).sorted() {
+      let closed = (byWorkload[workload] ?? []).filter { $0.targetRate == nil }
+      let runs = closed.map(\.level) + (k6[workload] ?? [])
+      guard !runs.isEmpty else { continue }
+      let levels = MeasuredLevel.average(runs)
+      let fitted = fit.flatMap(fitLevels) ?? Set(levels.prefix(3).map(\.clients))
+      do {
+        tables.append(try FitTable(workload: workload, levels: levels, fitted: fitted, cores: machineCores))
+      } catch {
+        FileHandle.standardError.write(Data("capsim: error: \(workload): \(error)\n".utf8))
+        throw ExitCode.failure
+      }
+    }
+    for workload in byWorkload.keys.sorted() {
+      let open = byWorkload[workload]!.filter { $0.targetRate != nil }
+      guard !open.isEmpty else { continue }
+      // "crm-rate" is predicted by the fit of "crm".
+      let base = workload.hasSuffix("-rate") ? String(workload.dropLast(5)) : workload
+      knees.append(Knee(workload: workload, runs: open, fit: tables.first { $0.workload == base }))
+    }
+    let source = inputs.joined(separator: " ")
+    if let write {
+      try FileManager.default.createDirectory(atPath: write, withIntermediateDirectories: true)
+      for table in tables {
+        let path = (write as NSString).appendingPathComponent("\(table.workload).yaml")
+        try table.yaml(source: source).write(toFile: path, atomically: true, encoding: .utf8)
+      }
+    }
+    let page = Self.markdown(tables, knees, source: source)
+    if let report {
+      try FileManager.default.createDirectory(atPath: report, withIntermediateDirectories: true)
+      try page.write(toFile: (report as NSString).appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
+    }
+    switch format {
+    case .json: print(try Analyze.json(CalibrationJSON(tables, knees)))
+    case .table:
+      for table in tables {
+        print(table.text())
+        print(table.yaml(source: source))
+      }
+      for knee in knees { print(knee.text()) }
+    }
+  }
+
+  /// Input files with their workload: a file's folder name.
+  private func files() throws -> [(String, String)] {
+    var out: [(String, String)] = []
+    for input in inputs {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
+        throw ValidationError("\(input): no such file or folder")
+      }
+      if isDirectory.boolValue {
+        let names = try FileManager.default.subpathsOfDirectory(atPath: input)
+          .filter { $0.hasSuffix(".txt") || $0.hasSuffix(".json") }.sorted()
+        for name in names where !name.hasSuffix("MEASURED.txt") {
+          let path = (input as NSString).appendingPathComponent(name)
+          out.append((path, ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent))
+        }
+      } else {
+        out.append((input, ((input as NSString).deletingLastPathComponent as NSString).lastPathComponent))
+      }
+    }
+    return out
+  }
+
+  static func markdown(_ tables: [FitTable], _ knees: [Knee], source: String) -> String {
+    var out = "# Calibration\n\nMeasurements: `\(source)`\n\n"
+    for table in tables {
+      out += "## \(table.workload)\n\n```text\n\(table.text())```\n\n```yaml\n\(table.yaml(source: source))```\n\n"
+    }
+    for knee in knees { out += "## \(knee.workload)\n\n```text\n\(knee.text())```\n\n" }
+    return out
+  }
+}
+
+/// Open-loop runs of a workload: the highest rate sustained, measured and predicted.
+struct Knee {
+  var workload: String
+  var runs: [PgbenchReport]
+  var fit: FitTable?
+
+  /// Rates with the mean achieved tps over repeats.
+  var levels: [(rate: Double, tps: Double, lag: Double?)] {
+    Dictionary(grouping: runs, by: { $0.targetRate! }).keys.sorted().map { rate in
+      let rs = runs.filter { $0.targetRate == rate }
+      let lags = rs.compactMap(\.scheduleLag)
+      return (rate, rs.map(\.tps).reduce(0, +) / Double(rs.count), lags.isEmpty ? nil : lags.reduce(0, +) / Double(lags.count))
+    }
+  }
+
+  /// The highest target rate achieved within 5%.
+  var measured: Double? { levels.filter { $0.tps >= 0.95 * $0.rate }.map(\.rate).max() }
+
+  /// The model's throughput with the runs' connections all busy.
+  var predicted: Double? {
+    guard let fit, let clients = runs.first?.clients else { return nil }
+    return try? fit.fit.predict(clients: clients).throughput
+  }
+
+  func text() -> String {
+    var out = "\(workload): open loop on \(runs.first?.clients ?? 0) connections\n"
+    for l in levels {
+      out += String(format: "  rate %8.1f/s  achieved %8.1f/s  schedule lag %@\n", l.rate, l.tps, l.lag.map { String(format: "%.3f ms", $0 * 1_000) } ?? "-")
+    }
+    // When the highest rate tried was sustained, the knee is at least that.
+    let above = measured != nil && measured == levels.last?.rate ? ">= " : ""
+    out += "  knee measured: \(measured.map { above + String(format: "%.0f/s", $0) } ?? "none sustained"), "
+    out += "model: \(predicted.map { String(format: "%.0f/s", $0) } ?? "no closed-loop fit of this workload")"
+    if let m = measured, let p = predicted { out += String(format: " (%+.1f%%)", (p / m - 1) * 100) }
+    return out + "\n"
+  }
+}
+
+/// `capsim calibrate --format json`.
+struct CalibrationJSON: Encodable {
+  struct Level: Encodable {
+    var clients: Int
+    var runs: Int
+    var fitted: Bool
+    var measured_throughput: Double
+    var model_throughput: Double
+    var measured_mean_s: Double
+    var model_mean_s: Double
+    var measured_p95_s: Double?
+    var model_p95_s: Double?
+  }
+
+  struct Workload: Encodable {
+    var workload: String
+    var cores: Int
+    var server_demand_s: Double
+    var client_demand_s: Double
+    var wait_s: Double
+    var think_s: Double
+    var factor_levels: [Int]
+    var factors: [Double]
+    var from_utilization: Bool
+    var levels: [Level]
+  }
+
+  struct OpenLoop: Encodable {
+    var workload: String
+    var measured_knee: Double?
+    var model_knee: Double?
+  }
+
+  var workloads: [Workload]
+  var open_loop: [OpenLoop]
+
+  init(_ tables: [FitTable], _ knees: [Knee]) {
+    workloads = tables.map { t in
+      Workload(
+        workload: t.workload, cores: t.fit.cores, server_demand_s: t.fit.serverDemand, client_demand_s: t.fit.clientDemand,
+        wait_s: t.fit.wait, think_s: t.fit.think, factor_levels: t.fit.factorLevels, factors: t.fit.factors,
+        from_utilization: t.fit.fromUtilization,
+        levels: t.rows.map { r in
+          Level(
+            clients: r.level.clients, runs: r.level.runs, fitted: r.isFitted, measured_throughput: r.level.throughput,
+            model_throughput: r.throughput, measured_mean_s: r.level.meanLatency, model_mean_s: r.latency,
+            measured_p95_s: r.level.p95, model_p95_s: r.p95)
+        })
+    }
+    open_loop = knees.map { OpenLoop(workload: $0.workload, measured_knee: $0.measured, model_knee: $0.predicted) }
+  }
+}

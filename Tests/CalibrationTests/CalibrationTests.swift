@@ -1,0 +1,199 @@
+import Foundation
+import QueueingTheory
+import Testing
+
+import Calibration
+
+/// Reading pgbench's outputs (real summaries from `scripts/measure-postgres.sh` in Fixtures/),
+/// located errors, and the fit recovering a model it was generated from.
+@Suite struct CalibrationTests {
+  static func fixture(_ name: String) throws -> (String, String) {
+    let url = try #require(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures"))
+    return (url.path, try String(contentsOf: url, encoding: .utf8))
+  }
+
+  @Test func readsASummaryWithPercentilesAndCPU() throws {
+    let (file, text) = try Self.fixture("select-only-c4.txt")
+    let r = try PgbenchReport(file: file, text: text)
+    #expect(r.transactionType == "<builtin: select only>")
+    #expect(r.clients == 4 && r.transactions == 68_216 && r.duration == 2)
+    #expect(r.tps == 34_279.569244)
+    #expect(abs(r.latencyMean - 0.095e-3) < 1e-15 && abs(r.latencyP95! - 0.151e-3) < 1e-15)
+    #expect(r.serverCPUSeconds == 2.17 && r.clientCPUSeconds == 0.74 && r.cores == 2)
+    #expect(r.statements.map(\.text) == ["\\set aid random(1, 100000 * :scale)", "SELECT abalance FROM pgbench_accounts WHERE aid = :aid;"])
+    #expect(r.targetRate == nil)
+  }
+
+  @Test func readsAnOpenLoopRunOfTwoScripts() throws {
+    let (file, text) = try Self.fixture("crm-rate300.txt")
+    let r = try PgbenchReport(file: file, text: text)
+    #expect(r.transactionType == "multiple scripts" && r.clients == 8)
+    #expect(r.targetRate == 300 && r.scheduleLag != nil)
+    // Both scripts' statements, in order; the overall latency, not a script's
+    #expect(r.statements.count == 10)
+    #expect(abs(r.latencyMean - 0.565e-3) < 1e-15)
+  }
+
+  struct BadInput: CustomTestStringConvertible, Sendable {
+    var name: String
+    var replace: String
+    var with: String
+    var line: Int
+    var message: String
+    var testDescription: String { name }
+  }
+
+  static let badInputs = [
+    BadInput(name: "latency not a number", replace: "latency average = 0.095 ms", with: "latency average = fast ms", line: 11, message: "latency average: expected '<number> ms'"),
+    BadInput(name: "latency without unit", replace: "latency average = 0.095 ms", with: "latency average = 0.095", line: 11, message: "expected '<number> ms'"),
+    BadInput(name: "clients", replace: "number of clients: 4", with: "number of clients: four", line: 5, message: "number of clients: expected a whole number"),
+    BadInput(name: "tps", replace: "tps = 34279.569244", with: "tps = lots", line: 14, message: "tps: expected a number"),
+    BadInput(name: "percentile", replace: "p95 = 0.151 ms", with: "p97 = 0.151 ms", line: 18, message: "unknown percentile 'p97'"),
+    BadInput(name: "cpu", replace: "client = 0.74", with: "client = x", line: 19, message: "cpu seconds: client: expected a number"),
+    BadInput(name: "not a summary", replace: "tps = 34279.569244 (without initial connection time)\n", with: "", line: 0, message: "not a pgbench summary: no tps"),
+  ]
+
+  @Test(arguments: badInputs)
+  func badInputIsALocatedError(_ c: BadInput) throws {
+    let (file, text) = try Self.fixture("select-only-c4.txt")
+    #expect(text.contains(c.replace))
+    let error = #expect(throws: MeasurementError.self) {
+      try PgbenchReport(file: file, text: text.replacingOccurrences(of: c.replace, with: c.with))
+    }
+    #expect(error?.line == c.line, "\(String(describing: error))")
+    #expect(error?.message.contains(c.message) == true, "\(String(describing: error))")
+    #expect(error?.description.hasPrefix(file) == true)
+  }
+
+  @Test func readsProgressAndLogLines() throws {
+    let progress = try PgbenchProgress(
+      file: "stderr.txt",
+      text: """
+        starting vacuum...end.
+        progress: 5.0 s, 1234.5 tps, lat 0.810 ms stddev 0.305, 0 failed
+        progress: 10.0 s, 1300.0 tps, lat 0.700 ms stddev 0.250, 0 failed, lag 0.020 ms
+        """)
+    #expect(progress.intervals.map(\.time) == [5, 10])
+    #expect(progress.intervals[1].tps == 1300 && abs(progress.intervals[1].scheduleLag! - 2e-5) < 1e-18)
+    #expect(throws: MeasurementError.self) { try PgbenchProgress(file: "e.txt", text: "progress: soon, 3 tps") }
+
+    let log = try PgbenchLog(
+      file: "pgbench_log.1",
+      text: (1...100).map { "0 \($0) \($0 * 10) 0 1796464092 426606" }.joined(separator: "\n") + "\n1 1 failed 0 1796464092 1\n")
+    #expect(log.latencies.count == 100 && log.failed == 1)
+    #expect(log.quantile(0.95) == 950e-6 && log.quantile(0.5) == 500e-6)
+    let bad = #expect(throws: MeasurementError.self) { try PgbenchLog(file: "l", text: "0 1 10 0 1 1\n0 2 ten 0 1 1\n") }
+    #expect(bad?.line == 2 && bad?.column == 5)
+  }
+
+  // MARK: The fit
+
+  /// A summary as pgbench and the measurement script write it, for a level of a known model.
+  static func summary(clients: Int, tps: Double, latency: Double, cpu: Double?, seconds: Double = 60) -> String {
+    let transactions = Int((tps * seconds).rounded())
+    var text = """
+      transaction type: <builtin: TPC-B (sort of)>
+      number of clients: \(clients)
+      duration: \(Int(seconds)) s
+      number of transactions actually processed: \(transactions)
+      latency average = \(latency * 1_000) ms
+      tps = \(tps) (without initial connection time)
+      latency percentiles: p50 = \(latency * 800) ms, p95 = \(latency * 2_500) ms, p99 = \(latency * 4_000) ms (from --log, \(transactions) transactions)
+
+      """
+    if let cpu { text += "cpu seconds: server = \(cpu * Double(transactions)), client = 0, machine = 2 cores\n" }
+    return text
+  }
+
+  /// Levels of a thrashing 2-core machine: demand 0.5 ms growing 10% at 2 and 30% at 4
+  /// clients, then constant; wait 0.2 ms; think 0.1 ms.
+  static func truth(withCPU: Bool, wait: Double = 0.0002) throws -> [PgbenchReport] {
+    // f(1) = 1, f(2) = 1.1, f(3) = 1.2 (linear), f(4...) = 1.3
+    func factor(_ j: Int) -> Double { j >= 4 ? 1.3 : 1 + 0.1 * Double(j - 1) }
+    return try [1, 2, 4, 8, 16, 32, 64].map { (n: Int) -> PgbenchReport in
+      let rates: [Double] = (1...max(n, 4)).map { (j: Int) -> Double in Double(min(j, 2)) / factor(j) }
+      var stations = [ClosedNetwork.Station(demand: 0.0005, kind: .loadDependent(rates: rates))]
+      if wait > 0 { stations.append(.init(demand: wait, kind: .delay)) }
+      let s = try ClosedNetwork(population: n, thinkTime: 0.0001, stations: stations).solution
+      let f = factor(n)
+      return try PgbenchReport(
+        file: "c\(n).txt", text: summary(clients: n, tps: s.throughput, latency: s.responseTime, cpu: withCPU ? 0.0005 * f : nil))
+    }
+  }
+
+  @Test func theFitRecoversTheModelItWasMeasuredOn() throws {
+    // Given levels computed from a known model, CPU seconds included, fitted on 1, 2 and 4 clients
+    let table = try FitTable(workload: "tpcb", levels: MeasuredLevel.levels(try Self.truth(withCPU: true)), fitted: [1, 2, 4], cores: 2)
+    // Then the parameters come back (the summaries print the numbers to about 1e-13)
+    #expect(abs(table.fit.serverDemand - 0.0005) < 1e-12 && abs(table.fit.wait - 0.0002) < 1e-9)
+    #expect(abs(table.fit.think - 0.0001) < 1e-9)
+    #expect(zip(table.fit.factors, [1, 1.1, 1.3]).allSatisfy { abs($0 - $1) < 1e-9 })
+    // and every held-out level is predicted exactly, since the truth stays constant beyond 4
+    let errors = try #require(table.heldOutErrors)
+    #expect(errors.throughput < 1e-6 && errors.latency < 1e-6, "\(errors)")
+    #expect(table.rows.filter { !$0.isFitted }.map(\.level.clients) == [8, 16, 32, 64])
+  }
+
+  @Test func withoutCPUSecondsTheFactorsComeFromThroughput() throws {
+    // Given the same machine with no non-CPU wait and no CPU seconds
+    let table = try FitTable(
+      workload: "tpcb", levels: MeasuredLevel.levels(try Self.truth(withCPU: false, wait: 0)), fitted: [1, 2, 4], cores: 2)
+    #expect(!table.fit.fromUtilization)
+    // Then MVA, solved for the factor level by level, finds the same factors
+    #expect(zip(table.fit.factors, [1, 1.1, 1.3]).allSatisfy { abs($0 - $1) < 1e-6 }, "\(table.fit.factors)")
+    #expect(try #require(table.heldOutErrors).throughput < 1e-5)
+  }
+
+  @Test func aFitNeedsThreeLevelsFromOneClient() throws {
+    let levels = MeasuredLevel.levels(try Self.truth(withCPU: true))
+    #expect(throws: CalibrationError.tooFewLevels([1, 2])) { try FitTable(workload: "w", levels: levels, fitted: [1, 2], cores: 2) }
+    #expect(throws: CalibrationError.needsOneClient([2, 4, 8])) {
+      try FitTable(workload: "w", levels: levels, fitted: [2, 4, 8], cores: 2)
+    }
+  }
+
+  @Test func theYAMLNamesTheMeasurement() throws {
+    let table = try FitTable(workload: "tpcb", levels: MeasuredLevel.levels(try Self.truth(withCPU: true)), fitted: [1, 2, 4], cores: 2)
+    let yaml = table.yaml(source: "calibration/postgres")
+    #expect(yaml.hasPrefix("# Calibrated by capsim calibrate from calibration/postgres"))
+    #expect(yaml.contains("discipline: processor-sharing") && yaml.contains("{concurrency: 4, factor: 1.3}"))
+  }
+}
+
+/// k6 summaries and Prometheus range exports, the platform's measurements.
+@Suite struct LoadTestInputTests {
+  @Test func readsBothK6SummaryLayouts() throws {
+    // --summary-export: values inline
+    let export = try K6Summary(
+      file: "k6.json",
+      data: Data(#"{"metrics": {"http_reqs": {"count": 1200, "rate": 40.0}, "http_req_duration": {"avg": 52.5, "med": 40.2, "p(95)": 140.5}, "vus_max": {"value": 20, "min": 20, "max": 20}}}"#.utf8))
+    #expect(export.requestRate == 40 && export.durationMean == 0.0525 && export.durationP95 == 0.1405 && export.virtualUsers == 20)
+    // handleSummary data: values under "values"
+    let summary = try K6Summary(
+      file: "k6.json",
+      data: Data(#"{"metrics": {"http_reqs": {"type": "counter", "values": {"count": 10, "rate": 2}}, "http_req_duration": {"values": {"avg": 10}}, "vus": {"values": {"value": 1}}}}"#.utf8))
+    #expect(summary.virtualUsers == 1 && summary.durationP95 == nil)
+    #expect(summary.level(cpuCores: 0.5).serverDemand == 0.25)
+    let bad = #expect(throws: MeasurementError.self) {
+      try K6Summary(file: "k6.json", data: Data(#"{"metrics": {"http_reqs": {"rate": "fast"}, "http_req_duration": {"avg": 1}, "vus": {"value": 1}}}"#.utf8))
+    }
+    #expect(bad?.message.contains("metrics.http_reqs.rate") == true)
+  }
+
+  @Test func readsAPrometheusRangeQuery() throws {
+    let range = try PrometheusRange(
+      file: "cpu.json",
+      data: Data(
+        #"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {"pod": "app-1"}, "values": [[1733400000, "0.5"], [1733400015, "0.7"]]}, {"metric": {"pod": "app-2"}, "values": [[1733400000, "1"]]}]}}"#.utf8))
+    #expect(range.series.count == 2 && abs(range.meanTotal - 1.6) < 1e-15)
+    let bad = #expect(throws: MeasurementError.self) {
+      try PrometheusRange(
+        file: "cpu.json",
+        data: Data(#"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": [[1, "NaN"]]}]}}"#.utf8))
+    }
+    #expect(bad?.message.hasPrefix("data.result[0].values[0]") == true)
+    #expect(throws: MeasurementError.self) {
+      try PrometheusRange(file: "cpu.json", data: Data(#"{"status": "error", "error": "bad query"}"#.utf8))
+    }
+  }
+}
