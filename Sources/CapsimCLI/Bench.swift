@@ -35,6 +35,20 @@ struct Bench: ParsableCommand {
       valueName: "scenario"))
   var platform = "scenarios/platform-christmas-2026.yaml"
 
+  @Option(
+    help: ArgumentHelp(
+      "Platform scenarios to time in hybrid mode, with their replications on every core.", valueName: "scenario"))
+  var hybrid: [String] = ["scenarios/platform-christmas-2026.yaml", "scenarios/platform-year-2026.yaml"]
+
+  @Option(help: ArgumentHelp("The C event loop to time next to the engine (compiled with cc).", valueName: "file"))
+  var reference = "scripts/mmc-reference.c"
+
+  @Flag(help: "Wall time and memory against the horizon (1 day, 1 week, 4 weeks) and the load (growth 1, 2, 4).")
+  var scaling = false
+
+  @Option(help: .hidden)
+  var scalingCase: String?
+
   @Flag(help: "Nothing on stderr but errors: no progress, no note of a skipped platform.")
   var quiet = false
 
@@ -44,15 +58,26 @@ struct Bench: ParsableCommand {
   }
 
   func run() throws {
+    if let scalingCase { return try runScalingCase(scalingCase) }
+    if scaling { return try runScaling() }
     var rows: [BenchResult] = []
     let selected = BenchWorkload.all.filter { only == nil || $0.name.contains(only!) }
     let platformWanted = only == nil || "platform \(platform)".contains(only!)
-    guard !selected.isEmpty || platformWanted else {
+    let referenceWanted = only == nil || "C reference M/M/4".contains(only!)
+    let hybridWanted = hybrid.filter { only == nil || "hybrid \($0)".contains(only!) }
+    guard !selected.isEmpty || platformWanted || referenceWanted || !hybridWanted.isEmpty else {
       throw ValidationError("no workload matches '\(only!)'; workloads: \(BenchWorkload.all.map(\.name).joined(separator: ", "))")
     }
     for workload in selected {
       rows.append(workload.measure(customers: customers, repetitions: repetitions))
       if format == .table && !quiet { printToStandardError("  measured \(workload.name)") }
+      if referenceWanted && workload.name.hasPrefix("M/M/4"), let c = measureReference() {
+        rows.append(c)
+        if format == .table && !quiet { printToStandardError("  measured \(c.workload)") }
+      }
+    }
+    if referenceWanted && !selected.contains(where: { $0.name.hasPrefix("M/M/4") }), let c = measureReference() {
+      rows.append(c)
     }
     if platformWanted {
       if FileManager.default.fileExists(atPath: platform) {
@@ -61,6 +86,14 @@ struct Bench: ParsableCommand {
       } else if !quiet {
         printToStandardError("capsim bench: \(platform) not found (run from the repository root, or pass --platform), platform skipped")
       }
+    }
+    for path in hybridWanted {
+      guard FileManager.default.fileExists(atPath: path) else {
+        if !quiet { printToStandardError("capsim bench: \(path) not found, hybrid skipped") }
+        continue
+      }
+      rows.append(try measureHybrid(path))
+      if format == .table && !quiet { printToStandardError("  measured hybrid \(path)") }
     }
     switch format {
     case .json:
@@ -77,6 +110,11 @@ struct Bench: ParsableCommand {
         ])
       }
       print(table.render())
+      let engine = rows.first { $0.workload.hasPrefix("M/M/4") }
+      let c = rows.first { $0.workload.hasPrefix("C reference") }
+      if let engine, let c {
+        print("engine / C loop on M/M/4 rho=0.9: \(String(format: "%.2f", engine.customersPerSecond / c.customersPerSecond))")
+      }
     }
   }
 }

@@ -1,3 +1,5 @@
+import PlatformModel
+
 extension PlatformScenarioFile {
   /// A platform scenario: a topology, a calendar, demand per territory, faults, capacity,
   /// objectives and run settings.
@@ -157,6 +159,9 @@ extension PlatformScenarioFile {
       .optional("seed", .wholeNumber(0...Int.max), "Seed of all random streams; default 1."),
       .optional("series", .duration(positive: true), "Interval of the series windows; default 1h."),
       .optional("warmup", .duration(positive: false), "Not measured at the start; default 0."),
+      .optional(
+        "mode", .oneOf(RunMode.allCases.map(\.rawValue)),
+        "request (default): every request simulated; hybrid: steady stretches computed by a queueing model, the rest simulated."),
       .optional(
         "length", .duration(positive: true), "Simulated time without a calendar (required then; with one, not allowed)."),
     ])

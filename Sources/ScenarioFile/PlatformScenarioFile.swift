@@ -113,6 +113,7 @@ enum PlatformScenarioFile {
       objectives: objectives,
       horizon: run.horizon, warmup: run.warmup, seriesInterval: run.series, replications: run.replications,
       seed: run.seed)
+    scenario.mode = run.mode
     scenario.scenarioFiles = [file]
     scenario.topologyFile = topologyPath
     return scenario
@@ -126,6 +127,7 @@ enum PlatformScenarioFile {
     var series: Double
     var replications: Int
     var seed: UInt64
+    var mode: RunMode
   }
 
   /// `run:`, optional with a calendar (which sets the length); without one, `length` is
@@ -137,6 +139,7 @@ enum PlatformScenarioFile {
     let seed = f?["seed"].map { $0.int() } ?? 1
     let series = f?["series"].map { $0.duration() } ?? 3_600
     let warmup = f?["warmup"].map { $0.duration() } ?? 0
+    let mode = f?["mode"].map { $0.oneOf().flatMap(RunMode.init) } ?? .request
     var horizon: Double? = nil
     if calendar.node != nil {
       f?["length"]?.error("the calendar sets the length (from its start to its end): change calendar.end instead")
@@ -146,7 +149,7 @@ enum PlatformScenarioFile {
     } else {
       top.node.error("a scenario needs 'calendar:' (demand over local time) or 'run: {length: ...}' (constant demand)")
     }
-    guard let replications, let seed, let series, let warmup, let horizon else { return nil }
+    guard let replications, let seed, let series, let warmup, let mode, let horizon else { return nil }
     // Reported where the series or the length was set (the calendar sets the length when given).
     let at = f?["series"] ?? (calendar.node != nil ? calendar.node : f?["length"]) ?? top.node
     guard at.checkIntervalCount(horizon: horizon, series: series, hint: "a longer run.series") else { return nil }
@@ -155,7 +158,8 @@ enum PlatformScenarioFile {
         "the warm-up (\(ConfigNode.format(warmup))s) must end before the run does (\(ConfigNode.format(horizon))s)")
       return nil
     }
-    return RunSettings(horizon: horizon, warmup: warmup, series: series, replications: replications, seed: UInt64(seed))
+    return RunSettings(
+      horizon: horizon, warmup: warmup, series: series, replications: replications, seed: UInt64(seed), mode: mode)
   }
 
   // MARK: Demand

@@ -1,0 +1,306 @@
+import Foundation
+import PlatformModel
+import SimRandom
+
+/// Advances one replication of a group of territories in steps (an hour, or a series window if
+/// shorter), each simulated request by request or computed by the queueing model (`FluidModel`),
+/// by `SwitchRule`; checks the model against short simulated slices as it goes.
+package struct HybridDriver: ReplicationDriver {
+  package var rule: SwitchRule
+
+  package init(rule: SwitchRule = SwitchRule()) { self.rule = rule }
+
+  package func run(
+    _ simulator: inout PlatformSimulator, replication: Int, progress: ((Double, Int) -> Void)?
+  ) -> PlatformReplication {
+    var state = HybridState(simulator: simulator, rule: rule, replication: replication)
+    simulator.begin()
+    let horizon = simulator.horizon
+    let interval = state.scenario.seriesInterval
+    var a = 0.0
+    while a < horizon {
+      let windowEnd = min(horizon, ((a / interval).rounded(.down) + 1) * interval)
+      let b = min(windowEnd, ((a / 3_600).rounded(.down) + 1) * 3_600)
+      state.step(&simulator, from: a, to: b)
+      progress?(b / horizon, simulator.arrivedRequests)
+      a = b
+    }
+    simulator.advance(through: horizon)
+    var result = simulator.finish()
+    state.label(&result)
+    return result
+  }
+}
+
+/// The rule that decides, moment by moment, how a hybrid run advances. Request by request when:
+/// - the platform is in transition (`PlatformSimulator.isSettled` is false: an instance
+///   starting, crashed, draining or deploying, a node down, a replica lagging, an outage), or a
+///   change (fault step, crash, repair, capacity change) is due within `lead`; then until it has
+///   been settled for `tail`;
+/// - the busiest tier (cores, workers, connections of an instance, a database node's cores) is
+///   predicted above `maxUtilization` at any demand step of the hour: near capacity, where the
+///   queueing model is least sure and errors start;
+/// - demand moves fast where it matters: the predicted mean latency changes by more than
+///   `maxLatencyChange` (relative) between the hour's demand steps (a ramp into a queue; a
+///   ramp at low load changes nothing the model misses);
+/// - demand is not memoryless (think times other than exponential): the model's arrival
+///   stream would not be the simulator's.
+/// Otherwise the hour is computed. Each territory's utilization band (`bandWidth` wide) is
+/// checked by a simulated slice of `checkLength` once per `checkEvery`, when it would hold at
+/// least `checkRequests` requests: its mean latency against the model's corrects the app tiers'
+/// waits in that band (`FluidModel.regime`'s scale).
+package struct SwitchRule: Sendable {
+  package var maxUtilization = 0.85
+  package var maxLatencyChange = 0.10
+  package var lead = 60.0
+  package var tail = 60.0
+  package var checkLength = 120.0
+  package var checkEvery = 3 * 86_400.0
+  package var checkRequests = 2_000.0
+  package var bandWidth = 0.1
+  /// Checks only where the model's waits are at least this share of the no-wait latency.
+  package var checkWaitShare = 0.05
+
+  package init() {}
+}
+
+/// What the driver keeps between steps.
+struct HybridState {
+  let scenario: PlatformScenario
+  let rule: SwitchRule
+  let model: FluidModel
+  let territories: [Int]
+  var uniform: Sampler
+  var carry: [[Double]]
+  var stretch = Stretch()
+  /// Per window (by index): seconds simulated request by request.
+  var requestSeconds: [Double] = []
+  /// Per territory (group order) and utilization band: when it was last checked, and the
+  /// correction of its app tiers' waits.
+  var lastCheck: [[Double]]
+  var scale: [[Double]]
+  /// Request level runs at least until then (a change's tail).
+  var requestUntil = -Double.infinity
+  let pooled: Bool
+  /// The model's mean latency per territory (group order) and class for the check in progress.
+  var predicted: [[Double]] = []
+  /// The regime of the last computed piece, and the loads it was computed for.
+  var cachedLoads: [TerritoryLoad] = []
+  var cachedRegime: Regime? = nil
+  var regimeID = 0
+
+  init(simulator: borrowing PlatformSimulator, rule: SwitchRule, replication: Int) {
+    let scenario = simulator.platformScenario
+    let territories = simulator.simulatedTerritories
+    self.scenario = scenario
+    self.rule = rule
+    self.territories = territories
+    model = FluidModel(scenario: scenario, territories: territories, replication: replication)
+    let name = territories.map { scenario.platform.territories[$0].name }.joined(separator: "+")
+    uniform = Sampler(
+      try! .uniform(low: 0, high: 1),
+      stream: RandomStream(name: "hybrid/\(name)/strata", runSeed: scenario.seed, replication: replication))
+    carry = Array(repeating: Array(repeating: 0, count: model.classCount), count: scenario.platform.territories.count)
+    let bands = Int((1 / rule.bandWidth).rounded(.up)) + 1
+    lastCheck = Array(repeating: Array(repeating: -.infinity, count: bands), count: territories.count)
+    scale = Array(repeating: Array(repeating: 1, count: bands), count: territories.count)
+    pooled = territories.allSatisfy { t in
+      if case .users(_, let think) = scenario.demand[t].base, case .exponential = think.kind { return true }
+      if case .rate = scenario.demand[t].base { return true }
+      return false
+    }
+  }
+
+  func band(_ utilization: Double) -> Int {
+    min(lastCheck[0].count - 1, max(0, Int(utilization / rule.bandWidth)))
+  }
+
+  /// The loads now, with users (or rates) taken from the calendar at time `at` instead.
+  func loads(_ simulator: borrowing PlatformSimulator, at time: Double?) -> [TerritoryLoad] {
+    territories.map { t in
+      var load = simulator.load(of: t)
+      if let time {
+        let demand = scenario.demand[t]
+        let m = demand.calendar?.multiplier(at: min(time + 150, scenario.horizon)) ?? 1
+        switch demand.base {
+        case .users(let n, _): load.users = Int((Double(n) * demand.growth * m).rounded())
+        case .rate(let rate): load.rate = rate * demand.growth * m
+        }
+      }
+      return load
+    }
+  }
+
+  func scales(for loads: [TerritoryLoad]) -> [Double] {
+    let plain = model.regime(loads, scale: [])
+    return territories.indices.map { g in scale[g][band(plain.busiest[territories[g]])] }
+  }
+
+  /// The hour [a, b): whether it needs request level for its load, and its busiest band.
+  func assess(_ simulator: borrowing PlatformSimulator, from a: Double, to b: Double) -> (
+    requestLevel: Bool, busiest: [Double]
+  ) {
+    var busiest = Array(repeating: 0.0, count: territories.count)
+    var latency: [Double]? = nil
+    var moves = false
+    var time = a
+    while time < b {
+      let regime = model.regime(loads(simulator, at: time), scale: [])
+      for (g, t) in territories.enumerated() {
+        busiest[g] = max(busiest[g], regime.busiest[t])
+        let mean = zip(model.mix[t], regime.meanLatency[t]).reduce(0) { $0 + $1.0 * $1.1 }
+        if let before = latency?[g], before > 0, abs(mean - before) / before > rule.maxLatencyChange { moves = true }
+      }
+      latency = territories.map { t in zip(model.mix[t], regime.meanLatency[t]).reduce(0) { $0 + $1.0 * $1.1 } }
+      time += 300
+    }
+    return (moves || busiest.contains { $0 >= rule.maxUtilization }, busiest)
+  }
+
+  mutating func step(_ simulator: inout PlatformSimulator, from a: Double, to b: Double) {
+    simulator.advance(through: a)
+    let window = Int(a / scenario.seriesInterval)
+    while requestSeconds.count <= window { requestSeconds.append(0) }
+    let (busy, busiest) = assess(simulator, from: a, to: b)
+    if busy || !pooled {
+      simulate(&simulator, to: b, window: window)
+      return
+    }
+    // A check: a simulated slice in the middle of the step, once per band and checkEvery,
+    // where the model's waits are a visible part of the latency (elsewhere it teaches nothing).
+    var check: Double? = nil
+    let middle = a + ((b - a - rule.checkLength) / 2 / 300).rounded(.down) * 300
+    let atMiddle = model.regime(loads(simulator, at: middle), scale: [])
+    for (g, t) in territories.enumerated() {
+      let band = band(busiest[g])
+      let expected = atMiddle.lambda[t] * rule.checkLength
+      let latency = zip(model.mix[t], atMiddle.meanLatency[t]).reduce(0) { $0 + $1.0 * $1.1 }
+      let noWait = zip(model.mix[t], model.poolMean[t]).reduce(0) { $0 + $1.0 * $1.1 }
+      if a - lastCheck[g][band] >= rule.checkEvery, expected >= rule.checkRequests, b - a >= rule.checkLength * 2,
+        latency - noWait >= rule.checkWaitShare * noWait
+      {
+        check = middle
+      }
+    }
+    var x = a
+    var before: [[(count: Int, latencySum: Double)]] = []
+    var checking = false
+    while x < b {
+      simulator.advance(through: x)
+      let change = simulator.nextChange ?? .infinity
+      if !simulator.isSettled || change <= x + rule.lead || x < requestUntil {
+        // Request level until settled for `tail`, re-asked every minute.
+        let y = min(b, x + 60)
+        simulate(&simulator, to: y, window: window)
+        if !simulator.isSettled || (simulator.nextChange ?? .infinity) <= y + rule.lead {
+          requestUntil = y + rule.tail
+        }
+        x = y
+      } else if let start = check, x >= start, !checking {
+        // The computed part so far goes in first, so that the counts before and after the
+        // slice differ by the slice's requests alone.
+        flush(&simulator)
+        before = territories.map { t in (0..<model.classCount).map { simulator.completedSoFar(territory: t, requestClass: $0) } }
+        let now = loads(simulator, at: nil)
+        let regime = model.regime(now, scale: scales(for: now))
+        predicted = territories.map { regime.meanLatency[$0] }
+        checking = true
+        let y = min(b, x + rule.checkLength)
+        simulate(&simulator, to: y, window: window)
+        x = y
+      } else {
+        let limit = min(b, change - rule.lead, check.map { !checking && x < $0 ? $0 : b } ?? b)
+        compute(&simulator, from: x, to: max(limit, min(b, x + 1)))
+        x = max(limit, min(b, x + 1))
+      }
+    }
+    simulator.advance(before: b)
+    if checking { learn(simulator, before: before, busiest: busiest, at: a) }
+    flush(&simulator)
+  }
+
+  /// Simulates [now, to) request by request.
+  mutating func simulate(_ simulator: inout PlatformSimulator, to y: Double, window: Int) {
+    flush(&simulator)
+    simulator.setGenerating(true)
+    requestSeconds[window] += y - simulator.now
+    simulator.advance(before: y)
+  }
+
+  /// Computes [x, y): the requests in flight finish in the simulator meanwhile, event by
+  /// event; between events the regime is constant.
+  mutating func compute(_ simulator: inout PlatformSimulator, from x: Double, to y: Double) {
+    simulator.setGenerating(false)
+    var now = x
+    while now < y {
+      simulator.advance(through: now)
+      let next = min(y, simulator.nextEventTime() ?? y)
+      if next > now {
+        // The regime changes only with the loads (users every demand step, instances, nodes).
+        let loads = loads(simulator, at: nil)
+        if loads != cachedLoads || cachedRegime == nil {
+          cachedRegime = model.regime(loads, scale: scales(for: loads))
+          cachedLoads = loads
+          regimeID += 1
+        }
+        stretch.add(cachedRegime!, id: regimeID, seconds: next - now)
+      }
+      if next >= y { break }
+      now = next
+    }
+    simulator.advance(before: y)
+  }
+
+  mutating func flush(_ simulator: inout PlatformSimulator) {
+    guard !stretch.pieces.isEmpty else { return }
+    let periods = territories.map { simulator.load(of: $0).period }
+    stretch.flush(
+      into: &simulator, model: model, uniform: &uniform, carry: &carry, measured: simulator.now >= scenario.warmup,
+      periods: periods)
+  }
+
+  /// After a check: the simulated slice's mean latency against the model's, per territory; the
+  /// app tiers' waits in the band are scaled by their ratio when the model's waits are a
+  /// visible part of the latency (5% or more), else the band keeps its scale.
+  mutating func learn(
+    _ simulator: borrowing PlatformSimulator, before: [[(count: Int, latencySum: Double)]], busiest: [Double],
+    at a: Double
+  ) {
+    for (g, t) in territories.enumerated() {
+      let band = band(busiest[g])
+      lastCheck[g][band] = a
+      var count = 0
+      var sum = 0.0
+      var model = 0.0
+      var noWait = 0.0
+      for c in 0..<self.model.classCount {
+        let now = simulator.completedSoFar(territory: t, requestClass: c)
+        let n = now.count - before[g][c].count
+        count += n
+        sum += now.latencySum - before[g][c].latencySum
+        model += Double(n) * predicted[g][c]
+        noWait += Double(n) * self.model.poolMean[t][c]
+      }
+      guard count > 0 else { continue }
+      let waitModel = (model - noWait) / Double(count)
+      let waitMeasured = (sum - noWait) / Double(count)
+      guard waitModel >= rule.checkWaitShare * noWait / Double(count) else { continue }
+      let k = scale[g][band] * min(2, max(0.5, waitMeasured / waitModel))
+      scale[g][band] = min(4, max(0.25, k))
+      cachedRegime = nil
+    }
+  }
+
+  /// Marks each window of the result with how it was advanced.
+  func label(_ result: inout PlatformReplication) {
+    for t in territories {
+      for w in result.territories[t].windows.indices {
+        let window = result.territories[t].windows[w]
+        let length = window.end - window.start
+        let simulated = w < requestSeconds.count ? requestSeconds[w] : length
+        result.territories[t].windows[w].mode =
+          simulated >= length - 1e-6 ? .request : simulated <= 0 ? .fluid : .mixed
+      }
+    }
+  }
+}
