@@ -120,7 +120,11 @@ struct FluidModel {
     var r = Regime(territories: platform.territories.count, nodes: platform.databases.count, classes: classCount)
     var response = territories.map { t in (0..<classCount).reduce(0.0) { $0 + mix[t][$1] * poolMean[t][$1] } }
     for _ in 0..<3 {
-      r = Regime(territories: platform.territories.count, nodes: platform.databases.count, classes: classCount)
+      for n in platform.databases.indices {
+        r.nodes[n] = Tier()
+        r.nodeBusy[n] = 0
+        r.nodeRate[n] = 0
+      }
       // Node loads first: they depend on every territory of the group.
       var nodeMix = Array(repeating: ServiceMix(), count: platform.databases.count)
       for (g, t) in territories.enumerated() {

@@ -88,6 +88,13 @@ struct HybridState {
   var cachedLoads: [TerritoryLoad] = []
   var cachedRegime: Regime? = nil
   var regimeID = 0
+  var plainCache: [[TerritoryLoad]: Regime] = [:]
+  var scaledCache: [ScaledKey: Regime] = [:]
+
+  struct ScaledKey: Hashable {
+    var loads: [TerritoryLoad]
+    var scales: [Double]
+  }
 
   init(simulator: borrowing PlatformSimulator, rule: SwitchRule, replication: Int) {
     let scenario = simulator.platformScenario
@@ -131,13 +138,30 @@ struct HybridState {
     }
   }
 
-  func scales(for loads: [TerritoryLoad]) -> [Double] {
-    let plain = model.regime(loads, scale: [])
-    return territories.indices.map { g in scale[g][band(plain.busiest[territories[g]])] }
+  /// The model's regime for these loads, plain or with the checks' corrections, cached: the
+  /// same loads come back every demand step of a day (assessed, then computed).
+  mutating func regime(_ loads: [TerritoryLoad], scaled: Bool) -> Regime {
+    let plain: Regime
+    if let hit = plainCache[loads] {
+      plain = hit
+    } else {
+      if plainCache.count >= 1_024 { plainCache.removeAll(keepingCapacity: true) }
+      plain = model.regime(loads, scale: [])
+      plainCache[loads] = plain
+    }
+    guard scaled else { return plain }
+    let scales = territories.indices.map { g in scale[g][band(plain.busiest[territories[g]])] }
+    if scales.allSatisfy({ $0 == 1 }) { return plain }
+    let key = ScaledKey(loads: loads, scales: scales)
+    if let hit = scaledCache[key] { return hit }
+    if scaledCache.count >= 1_024 { scaledCache.removeAll(keepingCapacity: true) }
+    let regime = model.regime(loads, scale: scales)
+    scaledCache[key] = regime
+    return regime
   }
 
   /// The hour [a, b): whether it needs request level for its load, and its busiest band.
-  func assess(_ simulator: borrowing PlatformSimulator, from a: Double, to b: Double) -> (
+  mutating func assess(_ simulator: borrowing PlatformSimulator, from a: Double, to b: Double) -> (
     requestLevel: Bool, busiest: [Double]
   ) {
     var busiest = Array(repeating: 0.0, count: territories.count)
@@ -145,7 +169,7 @@ struct HybridState {
     var moves = false
     var time = a
     while time < b {
-      let regime = model.regime(loads(simulator, at: time), scale: [])
+      let regime = regime(loads(simulator, at: time), scaled: false)
       for (g, t) in territories.enumerated() {
         busiest[g] = max(busiest[g], regime.busiest[t])
         let mean = zip(model.mix[t], regime.meanLatency[t]).reduce(0) { $0 + $1.0 * $1.1 }
@@ -170,7 +194,7 @@ struct HybridState {
     // where the model's waits are a visible part of the latency (elsewhere it teaches nothing).
     var check: Double? = nil
     let middle = a + ((b - a - rule.checkLength) / 2 / 300).rounded(.down) * 300
-    let atMiddle = model.regime(loads(simulator, at: middle), scale: [])
+    let atMiddle = regime(loads(simulator, at: middle), scaled: false)
     for (g, t) in territories.enumerated() {
       let band = band(busiest[g])
       let expected = atMiddle.lambda[t] * rule.checkLength
@@ -202,7 +226,7 @@ struct HybridState {
         flush(&simulator)
         before = territories.map { t in (0..<model.classCount).map { simulator.completedSoFar(territory: t, requestClass: $0) } }
         let now = loads(simulator, at: nil)
-        let regime = model.regime(now, scale: scales(for: now))
+        let regime = regime(now, scaled: true)
         predicted = territories.map { regime.meanLatency[$0] }
         checking = true
         let y = min(b, x + rule.checkLength)
@@ -239,7 +263,7 @@ struct HybridState {
         // The regime changes only with the loads (users every demand step, instances, nodes).
         let loads = loads(simulator, at: nil)
         if loads != cachedLoads || cachedRegime == nil {
-          cachedRegime = model.regime(loads, scale: scales(for: loads))
+          cachedRegime = regime(loads, scaled: true)
           cachedLoads = loads
           regimeID += 1
         }

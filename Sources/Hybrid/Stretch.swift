@@ -57,6 +57,15 @@ struct Stretch {
       for k in weights.indices.dropFirst() { weights[k] += weights[k - 1] }
       var kindCounts = Array(repeating: 0, count: model.kindCount)
       var kindForced = Array(repeating: 0, count: model.kindCount)
+      // The tiers of each piece as plain values: reading them through `Regime` per sample
+      // retained its arrays every time.
+      let views = pieces.map { View($0.regime, t) }
+      let stride = views.map(\.replicaCount).max() ?? 0
+      var replicaTiers: [Tier] = []
+      for piece in pieces {
+        let tiers = piece.regime.replicas[t].map { piece.regime.nodes[$0] }
+        replicaTiers += tiers + Array(repeating: Tier(), count: stride - tiers.count)
+      }
       for c in 0..<model.classCount {
         let expected = total * model.mix[t][c] + carry[t][c]
         let count = Int(expected.rounded(.down))
@@ -78,25 +87,29 @@ struct Stretch {
         }
         guard measured else { continue }
         let pool = model.pools[t][c]
+        let forced = zip(model.queries[c], model.readAfterWrite[c]).map { model.isWrite[$0] || $1 }
+        let phases = model.phases[c]
         let m = min(count, Self.strata)
         let u0 = uniform.next()
-        let u1 = uniform.next()
+        // The piece: golden-ratio points spread the strata over the pieces evenly.
+        var position = uniform.next()
         var failed = 0
         for j in 0..<m {
+          position += 0.618_033_988_749_894_9
+          if position >= 1 { position -= 1 }
           let share = (j + 1) * count / m - j * count / m
           guard share > 0 else { continue }
           let base = pool[min(pool.count - 1, Int((Double(j) + u0) * Double(pool.count) / Double(m)))]
-          // The piece: golden-ratio points spread the strata over the pieces evenly.
-          let position = (Double(j) * 0.618_033_988_749_894_9 + u1).truncatingRemainder(dividingBy: 1) * total
           var p = 0
-          while p < weights.count - 1 && weights[p] <= position { p += 1 }
-          let r = pieces[p].regime
-          var latency = base + r.workers[t].wait(uniform.next(), scale: 1)
-          for _ in 0..<model.phases[c] { latency += r.cpu[t].wait(uniform.next(), scale: 1) }
-          if !model.queries[c].isEmpty { latency += r.connections[t].wait(uniform.next(), scale: 1) }
-          for (q, k) in model.queries[c].enumerated() {
-            let node = Self.node(r, t, forced: model.isWrite[k] || model.readAfterWrite[c][q], uniform.next())
-            latency += r.nodes[node].wait(uniform.next(), scale: 1)
+          while p < weights.count - 1 && weights[p] <= position * total { p += 1 }
+          let v = views[p]
+          var latency = base + v.worker.wait(uniform.next(), scale: 1)
+          for _ in 0..<phases { latency += v.cpu.wait(uniform.next(), scale: 1) }
+          if !forced.isEmpty { latency += v.connection.wait(uniform.next(), scale: 1) }
+          for toPrimary in forced {
+            let u = uniform.next()
+            let k = v.replica(u, forced: toPrimary)
+            latency += (k < 0 ? v.primary : replicaTiers[p * stride + k]).wait(uniform.next(), scale: 1)
           }
           if latency > timeout {
             failed += share
@@ -113,15 +126,16 @@ struct Stretch {
           let forced = Double(kindForced[k]) / Double(count)
           let m = min(count, Self.queryStrata)
           let u0 = uniform.next()
+          let write = model.isWrite[k]
           for j in 0..<m {
             let share = (j + 1) * count / m - j * count / m
             guard share > 0 else { continue }
             let service = pool[min(pool.count - 1, Int((Double(j) + u0) * Double(pool.count) / Double(m)))]
             let p = min(pieces.count - 1, Int(uniform.next() * Double(pieces.count)))
-            let r = pieces[p].regime
-            let toPrimary = model.isWrite[k] || uniform.next() < forced
-            let node = Self.node(r, t, forced: toPrimary, uniform.next())
-            let latency = service + r.nodes[node].wait(uniform.next(), scale: 1)
+            let v = views[p]
+            let toPrimary = write || uniform.next() < forced
+            let r = v.replica(uniform.next(), forced: toPrimary)
+            let latency = service + (r < 0 ? v.primary : replicaTiers[p * stride + r]).wait(uniform.next(), scale: 1)
             simulator.recordComputedQueries(territory: t, period: period, latency: latency, count: share)
           }
         }
@@ -167,14 +181,31 @@ struct Stretch {
     return model.territories.contains { platform.territories[$0].primary == home }
   }
 
-  /// The node a query goes to: the primary when forced (a write, a read after a write), else
-  /// the primary with the regime's share of reads, else a replica chosen evenly by `u`.
-  @inline(__always)
-  private static func node(_ r: Regime, _ t: Int, forced: Bool, _ u: Double) -> Int {
-    if forced || r.replicas[t].isEmpty { return r.primary[t] }
-    let share = r.readsToPrimary[t]
-    if u < share { return r.primary[t] }
-    let v = (u - share) / (1 - share)
-    return r.replicas[t][min(r.replicas[t].count - 1, Int(v * Double(r.replicas[t].count)))]
+  /// A piece's tiers for one territory, as plain values.
+  struct View {
+    var worker: Tier
+    var cpu: Tier
+    var connection: Tier
+    var primary: Tier
+    var readsToPrimary: Double
+    var replicaCount: Int
+
+    init(_ r: Regime, _ t: Int) {
+      worker = r.workers[t]
+      cpu = r.cpu[t]
+      connection = r.connections[t]
+      primary = r.nodes[r.primary[t]]
+      readsToPrimary = r.readsToPrimary[t]
+      replicaCount = r.replicas[t].count
+    }
+
+    /// Where a query goes: -1 for the primary (when forced: a write, a read after a write; or
+    /// with the share of reads that go there), else the index of a replica chosen evenly by `u`.
+    @inline(__always)
+    func replica(_ u: Double, forced: Bool) -> Int {
+      if forced || replicaCount == 0 || u < readsToPrimary { return -1 }
+      let v = (u - readsToPrimary) / (1 - readsToPrimary)
+      return min(replicaCount - 1, Int(v * Double(replicaCount)))
+    }
   }
 }

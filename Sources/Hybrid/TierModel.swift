@@ -37,6 +37,8 @@ struct Tier: Sendable {
       return
     }
     let c = (try? ErlangC.waitProbability(servers: servers, offeredLoad: a)) ?? 1
+    // Below one in a million, waiting is nothing a percentile sees: no wait drawn at all.
+    guard c >= 1e-6 else { return }
     waitProbability = c
     let meanWait = c * service / (Double(servers) - a) * (arrivalSCV + scv) / 2
     conditionalWait = meanWait / c
@@ -45,7 +47,9 @@ struct Tier: Sendable {
   /// A wait drawn from uniform `u` in [0, 1): none with probability `1 - waitProbability`,
   /// otherwise exponential (`u / waitProbability` is itself uniform then), scaled by `k`.
   @inline(__always)
-  func wait(_ u: Double, scale k: Double) -> Double {
+  func wait(_ u: @autoclosure () -> Double, scale k: Double) -> Double {
+    guard waitProbability > 0 else { return 0 }
+    let u = u()
     guard u < waitProbability else { return 0 }
     return -conditionalWait * k * log(max(u / waitProbability, 1e-300))
   }
