@@ -44,7 +44,7 @@ struct FluidModel {
   let poolMean: [[Double]]
   let kindPools: [[[Double]]]
 
-  static let poolSize = 4_096
+  static let poolSize = 65_536
 
   init(scenario: PlatformScenario, territories: [Int], replication: Int) {
     self.scenario = scenario
@@ -86,18 +86,27 @@ struct FluidModel {
         kindPools.append([])
         continue
       }
+      // One stream per territory, drawn through buffered samplers (the same numbers in the
+      // same order whatever the thread).
       let stream = RandomStream(name: "hybrid/\(territory.name)/pools", runSeed: scenario.seed, replication: replication)
-      let overhead = territory.loadBalancer.overhead
-      var perKind: [[Double]] = platform.queryKinds.map { k in
-        (0..<Self.poolSize).map { _ in stream.sample(k.service) }
+      var overhead = territory.loadBalancer.overhead.map { Sampler($0, stream: stream) }
+      var kinds = platform.queryKinds.map { Sampler($0.service, stream: stream) }
+      var perKind: [[Double]] = []
+      for k in kinds.indices {
+        var pool = [Double](repeating: 0, count: Self.poolSize)
+        for i in pool.indices { pool[i] = kinds[k].next() }
+        pool.sort()
+        perKind.append(pool)
       }
-      for k in perKind.indices { perKind[k].sort() }
       var perClass: [[Double]] = []
       var means: [Double] = []
       for c in platform.requestClasses {
-        var pool = (0..<Self.poolSize).map { _ in
-          (overhead.map { stream.sample($0) } ?? 0) + stream.sample(c.cpu)
-            + c.queries.reduce(0) { $0 + stream.sample(platform.queryKinds[$1].service) }
+        var cpu = Sampler(c.cpu, stream: stream)
+        var pool = [Double](repeating: 0, count: Self.poolSize)
+        for i in pool.indices {
+          var x = (overhead?.next() ?? 0) + cpu.next()
+          for k in c.queries { x += kinds[k].next() }
+          pool[i] = x
         }
         pool.sort()
         means.append(pool.reduce(0, +) / Double(pool.count))
