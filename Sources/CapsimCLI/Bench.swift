@@ -62,9 +62,11 @@ struct Bench: ParsableCommand {
     if scaling { return try runScaling() }
     var rows: [BenchResult] = []
     let selected = BenchWorkload.all.filter { only == nil || $0.name.contains(only!) }
-    let platformWanted = only == nil || "platform \(platform)".contains(only!)
+    // "--only hybrid..." picks hybrid rows alone: their paths name platform scenarios too.
+    let hybridOnly = only?.hasPrefix("hybrid") == true
+    let platformWanted = only == nil || (!hybridOnly && "platform \(platform)".contains(only!))
     let referenceWanted = only == nil || "C reference M/M/4".contains(only!)
-    let hybridWanted = hybrid.filter { only == nil || "hybrid \($0)".contains(only!) }
+    let hybridWanted = hybrid.filter { only == nil || (hybridOnly && "hybrid \($0)".contains(only!)) }
     guard !selected.isEmpty || platformWanted || referenceWanted || !hybridWanted.isEmpty else {
       throw ValidationError("no workload matches '\(only!)'; workloads: \(BenchWorkload.all.map(\.name).joined(separator: ", "))")
     }

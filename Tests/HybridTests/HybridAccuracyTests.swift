@@ -93,8 +93,6 @@ struct ShortScenario: CustomTestStringConvertible, Sendable {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let a = try encoder.encode(one.replications)
     let b = try encoder.encode(two.replications)
-    try? a.write(to: URL(fileURLWithPath: "/tmp/det-one.json"))
-    try? b.write(to: URL(fileURLWithPath: "/tmp/det-two.json"))
     #expect(a == b)
   }
 }
