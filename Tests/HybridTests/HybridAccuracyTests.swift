@@ -37,6 +37,10 @@ struct ShortScenario: CustomTestStringConvertible, Sendable {
     ShortScenario(
       name: "normal week, Friday to Sunday", file: "platform-normal-week.yaml",
       settings: ["calendar.start=2026-03-06", "run.replications=2"]),
+    // A fault: the hours around it run request by request.
+    ShortScenario(
+      name: "Oktoberfest Tuesday, a replica lost 08:00-14:00", file: "platform-oktoberfest-replica-lost.yaml",
+      settings: ["calendar.start=2026-09-15", "calendar.end=2026-09-16", "run.replications=2"]),
   ]
 
   @Test(arguments: cases)
