@@ -122,7 +122,12 @@ extension Bench {
     scenario.mode = mode
     let result = PlatformRun(scenario: scenario, driver: mode == .hybrid ? HybridDriver() : nil).run(threads: 1)
     var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
+    #if canImport(Glibc)
+      getrusage(RUSAGE_SELF.rawValue, &usage)  // ru_maxrss in KiB
+    #else
+      getrusage(RUSAGE_SELF, &usage)
+      usage.ru_maxrss /= 1024  // bytes on Darwin
+    #endif
     let row = ScalingCase(
       label: parts[0], mode: parts[1], seconds: result.wallSeconds, requests: Self.arrivals(result),
       maxResidentKiB: Int(usage.ru_maxrss))

@@ -108,7 +108,10 @@ extension Run {
     if !quiet { printWarnings(warnings) }
     let record = Recording.runRecord(
       kind: "platform", name: s.name, scenarioFiles: s.scenarioFiles.isEmpty ? [scenario] : s.scenarioFiles,
-      topologyFile: s.topologyFile, settings: experiment.settings, seed: s.seed, replications: s.replications,
+      // --mode is kept as the setting it stands for, so that the run says how it ran and can
+      // be repeated with --set.
+      topologyFile: s.topologyFile, settings: experiment.settings + (mode.map { ["run.mode=\($0.rawValue)"] } ?? []),
+      seed: s.seed, replications: s.replications,
       horizon: s.horizon, seriesInterval: s.seriesInterval, timeZone: s.demand.first?.calendar?.timeZone.identifier ?? "")
     let recording = try Recording(store: database.open(), run: record)
     let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
