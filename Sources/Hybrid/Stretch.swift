@@ -103,13 +103,13 @@ struct Stretch {
           var p = 0
           while p < weights.count - 1 && weights[p] <= position * total { p += 1 }
           let v = views[p]
-          var latency = base + v.worker.wait(uniform.next(), scale: 1)
-          for _ in 0..<phases { latency += v.cpu.wait(uniform.next(), scale: 1) }
-          if !forced.isEmpty { latency += v.connection.wait(uniform.next(), scale: 1) }
+          var latency = base + v.worker.wait(uniform.next())
+          for _ in 0..<phases { latency += v.cpu.wait(uniform.next()) }
+          if !forced.isEmpty { latency += v.connection.wait(uniform.next()) }
           for toPrimary in forced {
             let u = uniform.next()
             let k = v.replica(u, forced: toPrimary)
-            latency += (k < 0 ? v.primary : replicaTiers[p * stride + k]).wait(uniform.next(), scale: 1)
+            latency += (k < 0 ? v.primary : replicaTiers[p * stride + k]).wait(uniform.next())
           }
           if latency > timeout {
             failed += share
@@ -135,7 +135,7 @@ struct Stretch {
             let v = views[p]
             let toPrimary = write || uniform.next() < forced
             let r = v.replica(uniform.next(), forced: toPrimary)
-            let latency = service + (r < 0 ? v.primary : replicaTiers[p * stride + r]).wait(uniform.next(), scale: 1)
+            let latency = service + (r < 0 ? v.primary : replicaTiers[p * stride + r]).wait(uniform.next())
             simulator.recordComputedQueries(territory: t, period: period, latency: latency, count: share)
           }
         }

@@ -45,13 +45,14 @@ struct Tier: Sendable {
   }
 
   /// A wait drawn from uniform `u` in [0, 1): none with probability `1 - waitProbability`,
-  /// otherwise exponential (`u / waitProbability` is itself uniform then), scaled by `k`.
+  /// otherwise exponential (`u / waitProbability` is itself uniform then). `u` is not drawn
+  /// at a tier where nobody waits.
   @inline(__always)
-  func wait(_ u: @autoclosure () -> Double, scale k: Double) -> Double {
+  func wait(_ u: @autoclosure () -> Double) -> Double {
     guard waitProbability > 0 else { return 0 }
     let u = u()
     guard u < waitProbability else { return 0 }
-    return -conditionalWait * k * log(max(u / waitProbability, 1e-300))
+    return -conditionalWait * log(max(u / waitProbability, 1e-300))
   }
 }
 
