@@ -80,6 +80,14 @@ let package = Package(
       swiftSettings: optimized
     ),
 
+    /** Hybrid runs: steady stretches computed by a queueing model of each tier, the rest simulated. */
+    .target(
+      name: "Hybrid",
+      dependencies: ["PlatformModel", "QueueingTheory", "SimRandom"],
+      exclude: ["README.md"],
+      swiftSettings: optimized
+    ),
+
     // MARK: Decisions
 
     /** Capacity plans: the fewest instances per territory and period, bounded by theory, confirmed by simulation. */
@@ -144,7 +152,7 @@ let package = Package(
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
         "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Autoscaling", "Sharding", "Gate",
-        "Calibration", "ManifestLint", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Calibration", "ManifestLint", "Hybrid", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
       swiftSettings: optimized
@@ -180,6 +188,8 @@ let package = Package(
       name: "PlatformModelTests",
       dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand", "Autoscaling"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
+    .testTarget(
+      name: "HybridTests", dependencies: ["Hybrid", "PlatformModel", "ScenarioFile", "QueueingTheory"]),
     .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "_TestSupport"]),
     .testTarget(name: "AutoscaleRulesTests", dependencies: ["AutoscaleRules", "Autoscaling", "ScenarioFile", "ManifestLint"]),
     .testTarget(

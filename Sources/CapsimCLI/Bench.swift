@@ -42,6 +42,20 @@ struct Bench: ParsableCommand {
       valueName: "manifest"))
   var autoscaler = "k8s/hpa.yaml"
 
+  @Option(
+    help: ArgumentHelp(
+      "Platform scenarios to time in hybrid mode, with their replications on every core.", valueName: "scenario"))
+  var hybrid: [String] = ["scenarios/platform-christmas-2026.yaml", "scenarios/platform-year-2026.yaml"]
+
+  @Option(help: ArgumentHelp("The C event loop to time next to the engine (compiled with cc).", valueName: "file"))
+  var reference = "scripts/mmc-reference.c"
+
+  @Flag(help: "Wall time and memory against the horizon (1 day, 1 week, 4 weeks) and the load (growth 1, 2, 4).")
+  var scaling = false
+
+  @Option(help: .hidden)
+  var scalingCase: String?
+
   @Flag(help: "Nothing on stderr but errors: no progress, no note of a skipped platform.")
   var quiet = false
 
@@ -51,24 +65,39 @@ struct Bench: ParsableCommand {
   }
 
   func run() throws {
+    if let scalingCase { return try runScalingCase(scalingCase) }
+    if scaling { return try runScaling() }
     var rows: [BenchResult] = []
     let selected = BenchWorkload.all.filter { only == nil || $0.name.contains(only!) }
-    let platformWanted = only == nil || "platform \(platform)".contains(only!)
+    // "--only hybrid..." picks hybrid rows alone: their paths name platform scenarios too.
+    let hybridOnly = only?.hasPrefix("hybrid") == true
+    let platformWanted = only == nil || (!hybridOnly && "platform \(platform)".contains(only!))
     // Asked for by name (`--only autoscaled`); `--only platform` keeps to the plain one.
     let autoscaledWanted = autoscaler != "none" && (only == nil || "autoscaled".contains(only!))
-    guard !selected.isEmpty || platformWanted || autoscaledWanted else {
-      throw ValidationError("no workload matches '\(only!)'; workloads: \(BenchWorkload.all.map(\.name).joined(separator: ", "))")
+    let referenceWanted = only == nil || "C reference M/M/4".contains(only!)
+    let hybridWanted = hybrid.filter { only == nil || (hybridOnly && "hybrid \($0)".contains(only!)) }
+    guard !selected.isEmpty || platformWanted || autoscaledWanted || referenceWanted || !hybridWanted.isEmpty else {
+      throw ValidationError(
+        "no workload matches '\(only!)'; workloads: \(BenchWorkload.all.map(\.name).joined(separator: ", "))")
     }
     for workload in selected {
       rows.append(workload.measure(customers: customers, repetitions: repetitions))
       if format == .table && !quiet { printToStandardError("  measured \(workload.name)") }
+      if referenceWanted && workload.name.hasPrefix("M/M/4"), let c = measureReference() {
+        rows.append(c)
+        if format == .table && !quiet { printToStandardError("  measured \(c.workload)") }
+      }
+    }
+    if referenceWanted && !selected.contains(where: { $0.name.hasPrefix("M/M/4") }), let c = measureReference() {
+      rows.append(c)
     }
     if platformWanted {
       if FileManager.default.fileExists(atPath: platform) {
         rows.append(try measurePlatform())
         if format == .table && !quiet { printToStandardError("  measured platform \(platform)") }
       } else if !quiet {
-        printToStandardError("capsim bench: \(platform) not found (run from the repository root, or pass --platform), platform skipped")
+        printToStandardError(
+          "capsim bench: \(platform) not found (run from the repository root, or pass --platform), platform skipped")
       }
     }
     if autoscaledWanted {
@@ -85,8 +114,18 @@ struct Bench: ParsableCommand {
           printToStandardError("capsim bench: \(autoscaler) does not fit \(platform), autoscaled platform skipped")
         }
       } else if !quiet {
-        printToStandardError("capsim bench: \(platform) or \(autoscaler) not found (pass --platform, --autoscaler), autoscaled platform skipped")
+        printToStandardError(
+          "capsim bench: \(platform) or \(autoscaler) not found (pass --platform, --autoscaler), autoscaled platform skipped"
+        )
       }
+    }
+    for path in hybridWanted {
+      guard FileManager.default.fileExists(atPath: path) else {
+        if !quiet { printToStandardError("capsim bench: \(path) not found, hybrid skipped") }
+        continue
+      }
+      rows.append(try measureHybrid(path))
+      if format == .table && !quiet { printToStandardError("  measured hybrid \(path)") }
     }
     switch format {
     case .json:
@@ -103,6 +142,13 @@ struct Bench: ParsableCommand {
         ])
       }
       print(table.render())
+      let engine = rows.first { $0.workload.hasPrefix("M/M/4") }
+      let c = rows.first { $0.workload.hasPrefix("C reference") }
+      if let engine, let c {
+        print(
+          "engine / C loop on M/M/4 rho=0.9: \(String(format: "%.2f", engine.customersPerSecond / c.customersPerSecond))"
+        )
+      }
     }
   }
 }
@@ -124,7 +170,8 @@ extension Bench {
     }
     let b = best!
     return BenchResult(
-      workload: "platform \(scenario.name)\(label) (requests)", customers: b.requests, events: b.events, seconds: b.seconds,
+      workload: "platform \(scenario.name)\(label) (requests)", customers: b.requests, events: b.events,
+      seconds: b.seconds,
       customersPerSecond: Double(b.requests) / b.seconds, eventsPerSecond: Double(b.events) / b.seconds,
       eventsPerCustomer: Double(b.events) / Double(b.requests))
   }

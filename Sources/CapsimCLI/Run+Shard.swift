@@ -8,7 +8,8 @@ extension Run {
   /// nothing is recorded or judged until `capsim merge` folds the parts.
   func runShard(_ shard: Shard) throws {
     let work = try SweepWork.load(
-      command: "run", path: scenario, settings: experiment.settings, grid: Grid(axes: []), seed: experiment.seed,
+      command: "run", path: scenario, settings: experiment.settings + (mode.map { ["run.mode=\($0.rawValue)"] } ?? []),
+      grid: Grid(axes: []), seed: experiment.seed,
       replications: experiment.replications, quiet: quiet)
     let items = shard.items(points: 1, replications: work.replications)
     let started = Date()

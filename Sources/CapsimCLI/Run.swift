@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hybrid
 import PlatformModel
 import QueueingModel
 import RunRecords
@@ -53,6 +54,12 @@ struct Run: ParsableCommand {
 
   @Option(help: "Series table of a platform scenario: hour, day, week or none (default: day up to 31 days, else week).")
   var series: PlatformReport.SeriesGrouping?
+
+  @Option(
+    help: ArgumentHelp(
+      "How a platform scenario advances: request or hybrid (default: the scenario's run.mode).",
+      discussion: "hybrid computes steady stretches with a queueing model and simulates the rest request by request; each series window records which."))
+  var mode: RunMode?
 
   @OptionGroup var sharding: ShardOptions
 
@@ -111,17 +118,21 @@ extension Run {
     if let shard = sharding.shard { return try runShard(shard) }
     let (loaded, warnings) = try loadPlatformScenario(
       scenario, settings: experiment.settings, autoscalers: autoscalers)
-    let s = experiment.apply(to: loaded)
+    var s = experiment.apply(to: loaded)
+    if let mode { s.mode = mode }
     if !quiet { printWarnings(warnings) }
     let record = Recording.runRecord(
       kind: "platform", name: s.name, scenarioFiles: s.scenarioFiles.isEmpty ? [scenario] : s.scenarioFiles,
-      topologyFile: s.topologyFile, settings: experiment.settings, seed: s.seed, replications: s.replications,
+      // --mode is kept as the setting it stands for, so that the run says how it ran and can
+      // be repeated with --set.
+      topologyFile: s.topologyFile, settings: experiment.settings + (mode.map { ["run.mode=\($0.rawValue)"] } ?? []),
+      seed: s.seed, replications: s.replications,
       horizon: s.horizon, seriesInterval: s.seriesInterval, timeZone: s.demand.first?.calendar?.timeZone.identifier ?? "")
     let recording = try Recording(store: database.open(), run: record)
     let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
     let calendar = s.demand.first?.calendar
     let horizon = s.horizon
-    let result = PlatformRun(scenario: s).run(threads: experiment.workerThreads) { share, requests in
+    let result = platformRun(s).run(threads: experiment.workerThreads) { share, requests in
       progress.update(share) { elapsed in
         let date = calendar.map { "at " + String($0.label(at: share * horizon).prefix(14)) } ?? ""
         let rate = elapsed > 0 ? Format.count(Double(requests) / elapsed) : "-"
@@ -155,6 +166,13 @@ extension Run {
     }
   }
 }
+
+/// A run of `scenario` in its mode: the hybrid driver for `run.mode: hybrid`.
+func platformRun(_ scenario: PlatformScenario) -> PlatformRun {
+  PlatformRun(scenario: scenario, driver: scenario.mode == .hybrid ? HybridDriver() : nil)
+}
+
+extension RunMode: ExpressibleByArgument {}
 
 /// Loads a platform scenario, or prints its diagnostics and exits with status 1.
 func loadPlatformScenario(_ path: String, settings: [String] = [], autoscalers: [String] = []) throws -> (

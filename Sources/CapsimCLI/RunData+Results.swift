@@ -45,6 +45,8 @@ extension RunData {
         all.utilization = mean(ws.map(\.cpuUtilization))
         all.instances = mean(ws.map(\.instances))
         all.users = mean(ws.map(\.users))
+        let modes = Set(ws.compactMap(\.mode))
+        all.mode = modes.count > 1 ? WindowMode.mixed.rawValue : modes.first?.rawValue
         series.append(all)
         var app = point("app")
         app.utilization = mean(ws.map(\.cpuUtilization))

@@ -105,7 +105,7 @@ struct SweepWork {
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       while let i = slots.take() {
         let item = items[i]
-        let result = PlatformRun(scenario: scenarios[item.point]).run(
+        let result = platformRun(scenarios[item.point]).run(
           replications: item.replication..<(item.replication + 1), threads: threadsPerItem
         ) { share, _ in
           progress?.update(slots.progress(share, of: i))

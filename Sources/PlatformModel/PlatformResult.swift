@@ -102,6 +102,18 @@ package struct WindowResult: Sendable, Codable {
   package var minutes: Int
   /// Requests that had to wait for a database connection (pool exhaustion).
   package var connectionWaits: Int
+  /// How a hybrid run advanced the window; nil in a request-level run (all `request`).
+  package var mode: WindowMode? = nil
+}
+
+/// How a window of a hybrid run was advanced.
+package enum WindowMode: String, Sendable, Codable, CaseIterable {
+  /// Every request simulated.
+  case request
+  /// Computed by the queueing model throughout.
+  case fluid
+  /// Partly simulated (a check, or a fault, crash or capacity change in it), partly computed.
+  case mixed
 }
 
 /// A database node over the run, and per window.

@@ -10,8 +10,14 @@ import QueueingModel
 /// so the outcome is the same for any thread count.
 package struct PlatformRun: Sendable {
   package var scenario: PlatformScenario
+  /// Runs each (replication, group) in place of `PlatformSimulator.run` (a hybrid run); nil:
+  /// request by request.
+  package var driver: (any ReplicationDriver)?
 
-  package init(scenario: PlatformScenario) { self.scenario = scenario }
+  package init(scenario: PlatformScenario, driver: (any ReplicationDriver)? = nil) {
+    self.scenario = scenario
+    self.driver = driver
+  }
 
   /// Territories that must be simulated together: linked by a shared primary or by the
   /// failover of a territory outage.
@@ -65,6 +71,7 @@ package struct PlatformRun: Sendable {
     let groups = self.groups.filter { group in only.map { !$0.isDisjoint(with: group) } ?? true }
     precondition(!groups.isEmpty, "nothing to simulate: no group holds territories \(only.map { Array($0) } ?? [])")
     let scenario = self.scenario
+    let driver = self.driver
     // The biggest groups first, so that no thread is left with a big one at the end; results
     // are stored by job, so the order of work does not change them.
     let bySize = groups.indices.sorted { workload(groups[$0]) > workload(groups[$1]) }
@@ -77,14 +84,17 @@ package struct PlatformRun: Sendable {
       while let j = slots.take() {
         let (r, g) = jobs[j]
         var simulator = PlatformSimulator(scenario: scenario, territories: groups[g], replication: r)
+        let report: ((Double, Int) -> Void)? = progress.map { progress in
+          { share, requests in
+            let done = slots.progress(share, of: j)
+            progress(done, counter.add(requests, job: j))
+          }
+        }
         let result =
-          if let progress {
-            simulator.run { share, requests in
-              let done = slots.progress(share, of: j)
-              progress(done, counter.add(requests, job: j))
-            }
+          if let driver {
+            driver.run(&simulator, replication: r, progress: report)
           } else {
-            simulator.run()
+            simulator.run(progress: report)
           }
         let done = slots.store(result, at: j)
         progress?(done, counter.add(result.requests, job: j))
@@ -131,4 +141,13 @@ private final class RequestCounter: @unchecked Sendable {
       return counts.reduce(0, +)
     }
   }
+}
+
+/// Advances one replication of a group of territories in its own way (the hybrid mode), with
+/// the simulator's stepping and recording API (`PlatformSimulator+Stepping.swift`).
+package protocol ReplicationDriver: Sendable {
+  /// Runs `simulator` (prepared, not started) to the end and returns its result; `progress`
+  /// as for `PlatformSimulator.run`.
+  func run(_ simulator: inout PlatformSimulator, replication: Int, progress: ((Double, Int) -> Void)?)
+    -> PlatformReplication
 }

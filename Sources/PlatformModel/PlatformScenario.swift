@@ -26,6 +26,9 @@ package struct PlatformScenario: Sendable {
   /// Whether requests in flight at the horizon may finish (up to the longest app timeout) and
   /// count; false stops the run at the horizon, as `pgbench -T` does.
   package var drains = true
+  /// Request by request throughout, or hybrid (analytic where the load is steady, see the
+  /// Hybrid module).
+  package var mode: RunMode = .request
   /// The files it was read from: scenario files (a what-if first, then its base) and the
   /// topology. Empty when built in code.
   package var scenarioFiles: [String] = []
@@ -48,6 +51,14 @@ package struct PlatformScenario: Sendable {
     self.replications = replications
     self.seed = seed
   }
+}
+
+/// How a platform run advances time.
+package enum RunMode: String, Sendable, CaseIterable {
+  /// Every request simulated.
+  case request
+  /// Steady stretches computed by a queueing model, the rest simulated (the Hybrid module).
+  case hybrid
 }
 
 /// How much a territory asks of the platform over time.

@@ -93,7 +93,7 @@ extension PlatformSimulator {
       territories[t].thinkMean > 0
       ? (territories[t].pooledThinking ? Double(thinking[t].count) / territories[t].thinkMean : 0)
       : territories[t].rate
-    guard rate > 0 else { return }
+    guard rate > 0, generating else { return }
     let at = sim.now + unitExponential[t].next() / rate
     if at < scenario.horizon { sim.schedule(.wake(territory: Int32(t), stamp: territories[t].wakeStamp), at: at) }
   }

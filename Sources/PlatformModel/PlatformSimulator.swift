@@ -100,6 +100,8 @@ package struct PlatformSimulator: ~Copyable {
 
   // Measurement.
   var recorder: Recorder
+  /// Whether demand becomes requests; off while a hybrid run computes a stretch instead.
+  var generating = true
 
   /// Prepares replication `replication` of `territories` of `scenario`.
   package init(scenario: PlatformScenario, territories simulated: [Int], replication: Int) {

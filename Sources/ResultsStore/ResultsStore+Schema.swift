@@ -333,6 +333,12 @@ extension ResultsStore {
           """)
     }
 
+    // How a window of a hybrid run was advanced: 'request', 'fluid' or 'mixed' (NULL in runs
+    // recorded before: request level throughout).
+    migrator.registerMigration("series: hybrid window mode") { db in
+      try db.execute(sql: "ALTER TABLE series_point ADD COLUMN mode TEXT;")
+    }
+
     return migrator
   }
 }

@@ -108,6 +108,9 @@ package struct SeriesPoint: Codable, Sendable, Hashable {
   package var instances: Double?
   package var users: Double?
   package var replicaLag: Double?
+  /// How a hybrid run advanced the window: request, fluid or mixed (the replications' modes
+  /// when they differ); nil for a request-level run.
+  package var mode: String?
 
   package init(
     territory: String, tier: String, requestClass: String, windowStart: Double, windowEnd: Double, localStart: String,

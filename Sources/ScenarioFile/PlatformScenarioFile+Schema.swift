@@ -1,3 +1,5 @@
+import PlatformModel
+
 extension PlatformScenarioFile {
   /// A platform scenario: a topology, a calendar, demand per territory, faults, capacity,
   /// objectives and run settings.
@@ -67,7 +69,8 @@ extension PlatformScenarioFile {
       (
         "crashes",
         Section(
-          name: "crashes", summary: "Instances crash after exponential up-times and come back after MTTR plus start-up.",
+          name: "crashes",
+          summary: "Instances crash after exponential up-times and come back after MTTR plus start-up.",
           keys: [
             .required("territory", .string, "Territory whose instances crash."),
             .required("mtbf", .duration(positive: true), "Mean time between failures, per instance."),
@@ -168,6 +171,11 @@ extension PlatformScenarioFile {
         "The measured window, after the warm-up, without a calendar (required then; with one, not allowed)."),
       .optional(
         "drain", .bool,
-        "true (default): requests in flight at the end finish (up to the longest app timeout); false: the run stops at its end."),
+        "true (default): requests in flight at the end finish (up to the longest app timeout); false: the run stops at its end."
+      ),
+      .optional(
+        "mode", .oneOf(RunMode.allCases.map(\.rawValue)),
+        "request (default): every request simulated; hybrid: steady stretches computed by a queueing model, the rest simulated."
+      ),
     ])
 }

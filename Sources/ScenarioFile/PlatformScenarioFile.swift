@@ -105,7 +105,8 @@ enum PlatformScenarioFile {
     let demand = readDemand(f, topology, calendar)
     let faults = readFaults(f, topology, calendar)
     let capacity = readCapacity(f, topology, calendar)
-    let objectives = readObjectives(f, classes: topology?.platform?.requestClasses ?? [], classNames: topology?.requestClasses)
+    let objectives = readObjectives(
+      f, classes: topology?.platform?.requestClasses ?? [], classNames: topology?.requestClasses)
 
     let autoscalers = readAutoscalers(f, extraPaths: paths, topology, capacity: capacity.changes)
 
@@ -127,6 +128,7 @@ enum PlatformScenarioFile {
       seed: run.seed)
     scenario.drains = run.drains
     scenario.autoscalers = pools
+    scenario.mode = run.mode
     scenario.scenarioFiles = [file]
     scenario.topologyFile = topologyPath
     return scenario
@@ -141,6 +143,7 @@ enum PlatformScenarioFile {
     var replications: Int
     var seed: UInt64
     var drains: Bool
+    var mode: RunMode
   }
 
   /// `run:`, optional with a calendar (which sets the length); without one, `length` is
@@ -152,6 +155,7 @@ enum PlatformScenarioFile {
     let seed = f?["seed"].map { $0.int() } ?? 1
     let series = f?["series"].map { $0.duration() } ?? 3_600
     let warmup = f?["warmup"].map { $0.duration() } ?? 0
+    let mode = f?["mode"].map { $0.oneOf().flatMap(RunMode.init) } ?? .request
     var horizon: Double? = nil
     if calendar.node != nil {
       f?["length"]?.error("the calendar sets the length (from its start to its end): change calendar.end instead")
@@ -162,13 +166,14 @@ enum PlatformScenarioFile {
     } else {
       top.node.error("a scenario needs 'calendar:' (demand over local time) or 'run: {length: ...}' (constant demand)")
     }
-    guard let replications, let seed, let series, let warmup, let horizon else { return nil }
+    guard let replications, let seed, let series, let warmup, let mode, let horizon else { return nil }
     // Reported where the series or the length was set (the calendar sets the length when given).
     let at = f?["series"] ?? (calendar.node != nil ? calendar.node : f?["length"]) ?? top.node
     guard at.checkIntervalCount(horizon: horizon, series: series, hint: "a longer run.series") else { return nil }
     if warmup >= horizon {
       f?["warmup"]?.error(
-        "the warm-up (\(ConfigNode.format(warmup))s) must end before the calendar does (\(ConfigNode.format(horizon))s)")
+        "the warm-up (\(ConfigNode.format(warmup))s) must end before the calendar does (\(ConfigNode.format(horizon))s)"
+      )
       return nil
     }
     var drains = true
@@ -177,7 +182,8 @@ enum PlatformScenarioFile {
       drains = flag
     }
     return RunSettings(
-      horizon: horizon, warmup: warmup, series: series, replications: replications, seed: UInt64(seed), drains: drains)
+      horizon: horizon, warmup: warmup, series: series, replications: replications, seed: UInt64(seed), drains: drains,
+      mode: mode)
   }
 
   // MARK: Demand
@@ -500,7 +506,9 @@ enum PlatformScenarioFile {
 
   /// `slo:`; every key may be left out (the platform's objectives apply). Request classes start
   /// with the objectives their topology gives them; `slo.classes.<name>` changes them.
-  private static func readObjectives(_ top: Fields, classes: [RequestClass], classNames: [String]?) -> ServiceObjectives? {
+  private static func readObjectives(_ top: Fields, classes: [RequestClass], classNames: [String]?)
+    -> ServiceObjectives?
+  {
     var objectives = ServiceObjectives()
     for c in classes { if let own = c.objectives { objectives.classes[c.name] = own } }
     // Without the section, overrides (`--set slo.p95=150ms`) may still set single keys.

@@ -20,6 +20,10 @@ public struct EventQueue<Payload> {
   @inlinable
   public var min: Event<Payload>? { _storage.first }
 
+  /// Every event, in heap order (the earliest first, the rest in no useful order).
+  @inlinable
+  public var unordered: ArraySlice<Event<Payload>> { _storage[...] }
+
   /// - Complexity: O(log n)
   @inlinable
   public mutating func insert(_ event: Event<Payload>) {

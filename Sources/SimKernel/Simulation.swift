@@ -51,6 +51,15 @@ public struct Simulation<Payload> {
   @inlinable
   public var pendingCount: Int { _events.count - (_topIsHandled ? 1 : 0) }
 
+  /// The events scheduled but not yet run, in no particular order: for a model that looks
+  /// ahead (a hybrid run asking whether a fault is near), not for the event loop.
+  ///
+  /// - Complexity: O(1); iterating is O(n).
+  @inlinable
+  public var pendingEvents: ArraySlice<Event<Payload>> {
+    _topIsHandled ? _events.unordered.dropFirst() : _events.unordered
+  }
+
   /// The next event, without removing it.
   @inlinable
   public mutating func peek() -> Event<Payload>? {

@@ -70,6 +70,20 @@ public struct LatencyHistogram: ~Copyable {
   @usableFromInline
   mutating func carry(_ bucket: Int) { carries[bucket, default: 0] += 1 }
 
+  /// Records `count` equal durations at once: a share of requests whose latency a model
+  /// computed rather than simulated (the hybrid mode).
+  public mutating func record(_ seconds: Double, count: UInt64) {
+    guard count > 0 else { return }
+    _count &+= count
+    if seconds < smallest { smallest = seconds }
+    if seconds > largest { largest = seconds }
+    let index = Int(truncatingIfNeeded: seconds.bitPattern >> shift) &- base
+    let i = seconds < 0x1p-20 ? 0 : (index < bucketCount ? index : bucketCount - 1)
+    let total = UInt64(counts[i]) + count
+    counts[i] = UInt32(truncatingIfNeeded: total)
+    if total >> 32 > 0 { carries[i, default: 0] += total >> 32 }
+  }
+
   /// The full count of a bucket.
   func bucket(_ i: Int) -> UInt64 { UInt64(counts[i]) + (carries[i] ?? 0) << 32 }
 

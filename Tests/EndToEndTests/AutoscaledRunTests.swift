@@ -64,6 +64,15 @@ import Testing
     }
   }
 
+  /// Hybrid mode keeps an autoscaled territory request by request (its controller reads the
+  /// simulated work): the run is the same as at request level, sync for sync.
+  @Test func hybridModeSimulatesAnAutoscaledPoolRequestByRequest() throws {
+    let (a, b) = (Self.database(), Self.database())
+    #expect(try Self.run(a, ["--quiet"]).status == 0)
+    #expect(try Self.run(b, ["--quiet", "--mode", "hybrid"]).status == 0)
+    #expect(try Self.syncs(a, run: 1) == Self.syncs(b, run: 1))
+  }
+
   /// Same seed, any --threads: the same syncs, decision for decision.
   @Test func theSyncsDoNotDependOnTheThreadCount() throws {
     let db = Self.database()

@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import Hybrid
+import PlatformModel
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `capsim bench`'s other rows: the C reference loop, hybrid runs, and `--scaling`.
+extension Bench {
+  /// Compiles the C loop (`cc -O2`, into .build/) and runs it once; nil when there is no C
+  /// compiler or no file (then the ratio is not printed).
+  func measureReference() -> BenchResult? {
+    guard FileManager.default.fileExists(atPath: reference) else { return nil }
+    let binary = ".build/mmc-reference"
+    try? FileManager.default.createDirectory(atPath: ".build", withIntermediateDirectories: true)
+    guard Self.shell(["cc", "-O2", "-o", binary, reference, "-lm"]) != nil, let out = Self.shell([binary]) else {
+      if !quiet { printToStandardError("capsim bench: could not compile or run \(reference) with cc; C reference skipped") }
+      return nil
+    }
+    // "C reference M/M/4 rho=0.9: 15234567 customers/s (Wq = ...)"
+    guard let rate = out.split(separator: ":").dropFirst().first?.split(separator: " ").first.flatMap({ Double($0) })
+    else { return nil }
+    let n = 20_000_000
+    return BenchResult(
+      workload: "C reference M/M/4 rho=0.9 (mean wait only)", customers: n, events: UInt64(2 * n),
+      seconds: Double(n) / rate, customersPerSecond: rate, eventsPerSecond: 2 * rate, eventsPerCustomer: 2)
+  }
+
+  /// A hybrid run of a scenario, all its replications on every core: the requests it stands
+  /// for (arrivals, simulated or computed) per second of wall time.
+  func measureHybrid(_ path: String) throws -> BenchResult {
+    var (scenario, _) = try loadPlatformScenario(path)
+    scenario.mode = .hybrid
+    let result = PlatformRun(scenario: scenario, driver: HybridDriver())
+      .run(threads: ProcessInfo.processInfo.activeProcessorCount)
+    let represented = Self.arrivals(result)
+    let events = result.replications.reduce(0) { $0 + $1.events }
+    return BenchResult(
+      workload: "hybrid \(scenario.name) (\(scenario.replications) replications, all cores; requests represented)",
+      customers: represented, events: events, seconds: result.wallSeconds,
+      customersPerSecond: Double(represented) / result.wallSeconds, eventsPerSecond: Double(events) / result.wallSeconds,
+      eventsPerCustomer: Double(events) / Double(max(1, represented)))
+  }
+
+  /// Every request that arrived, simulated or computed, over the replications.
+  static func arrivals(_ result: PlatformResult) -> Int {
+    result.replications.reduce(0) { sum, r in
+      sum + r.territories.reduce(0) { $0 + $1.periods.reduce(0) { $0 + $1.counts.arrivals } }
+    }
+  }
+
+  // MARK: Scaling
+
+  /// One case of `--scaling`, as a child process prints it.
+  struct ScalingCase: Codable {
+    var label: String
+    var mode: String
+    var seconds: Double
+    var requests: Int
+    var maxResidentKiB: Int
+  }
+
+  /// Runs every case in a child process of its own (so that its peak memory is its own):
+  /// the normal week shortened to 1 day, 1 week and 4 weeks, and 1 day at growth 1, 2 and 4
+  /// with instances scaled alike; each at request level (one replication, one thread) and hybrid.
+  func runScaling() throws {
+    let base = "scenarios/platform-normal-week.yaml"
+    guard FileManager.default.fileExists(atPath: base) else {
+      throw ValidationError("\(base) not found: run from the repository root")
+    }
+    let cases: [(String, [String])] = [
+      ("1 day", ["calendar.end=2026-03-03"]),
+      ("1 week", []),
+      ("4 weeks", ["calendar.end=2026-03-30"]),
+      ("1 day, growth 2", ["calendar.end=2026-03-03", "demand.DE.growth=2", "demand.CH.growth=2",
+        "territories.DE.app.instances=6", "territories.CH.app.instances=4"]),
+      ("1 day, growth 4", ["calendar.end=2026-03-03", "demand.DE.growth=4", "demand.CH.growth=4",
+        "territories.DE.app.instances=12", "territories.CH.app.instances=8", "databases.de-primary.cores=16",
+        "databases.de-replica-1.cores=16", "databases.de-replica-2.cores=16"]),
+    ]
+    let me = FileManager.default.fileExists(atPath: "/proc/self/exe")
+      ? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+      : CommandLine.arguments[0]
+    var rows: [ScalingCase] = []
+    for (label, settings) in cases {
+      for mode in ["request", "hybrid"] {
+        let spec = ([label, mode, base] + settings).joined(separator: "|")
+        guard let out = Self.shell([me, "bench", "--scaling-case", spec]),
+          let row = try? JSONDecoder().decode(ScalingCase.self, from: Data(out.utf8))
+        else { throw ValidationError("the scaling case '\(label)' (\(mode)) failed") }
+        rows.append(row)
+        if format == .table && !quiet { printToStandardError("  measured \(label) (\(mode))") }
+      }
+    }
+    switch format {
+    case .json:
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+    case .table:
+      var table = TextTable(columns: ["case", "mode", "requests", "seconds", "requests/s", "peak memory"])
+      for r in rows {
+        table.add([
+          r.label, r.mode, Double(r.requests).grouped, String(format: "%.2f", r.seconds),
+          (Double(r.requests) / r.seconds).grouped, "\(r.maxResidentKiB / 1024) MiB",
+        ])
+      }
+      print(table.render())
+    }
+  }
+
+  /// A child of `--scaling`: `label|mode|scenario|KEY=VALUE|...`; prints a `ScalingCase`.
+  func runScalingCase(_ spec: String) throws {
+    let parts = spec.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+    guard parts.count >= 3, let mode = RunMode(rawValue: parts[1]) else {
+      throw ValidationError("--scaling-case takes label|mode|scenario|settings...")
+    }
+    var (scenario, _) = try loadPlatformScenario(parts[2], settings: Array(parts.dropFirst(3)))
+    scenario.replications = 1
+    scenario.mode = mode
+    let result = PlatformRun(scenario: scenario, driver: mode == .hybrid ? HybridDriver() : nil).run(threads: 1)
+    var usage = rusage()
+    #if canImport(Glibc)
+      getrusage(RUSAGE_SELF.rawValue, &usage)  // ru_maxrss in KiB
+    #else
+      getrusage(RUSAGE_SELF, &usage)
+      usage.ru_maxrss /= 1024  // bytes on Darwin
+    #endif
+    let row = ScalingCase(
+      label: parts[0], mode: parts[1], seconds: result.wallSeconds, requests: Self.arrivals(result),
+      maxResidentKiB: Int(usage.ru_maxrss))
+    print(String(decoding: try JSONEncoder().encode(row), as: UTF8.self))
+  }
+
+  /// Runs a command (found on PATH) and returns its standard output, or nil when it cannot be
+  /// started or exits with a failure.
+  static func shell(_ arguments: [String]) -> String? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    do { try process.run() } catch { return nil }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return nil }
+    return String(decoding: data, as: UTF8.self)
+  }
+}

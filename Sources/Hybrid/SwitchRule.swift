@@ -1,0 +1,31 @@
+/// The rule that decides, moment by moment, how a hybrid run advances. Request by request when:
+/// - the platform is in transition (`PlatformSimulator.isSettled` is false: an instance
+///   starting, crashed, draining or deploying, a node down, a replica lagging, an outage), or a
+///   change (fault step, crash, repair, capacity change) is due within `lead`; then until it has
+///   been settled for `tail`;
+/// - the busiest tier (cores, workers, connections of an instance, a database node's cores) is
+///   predicted above `maxUtilization` at any demand step of the hour: near capacity, where the
+///   queueing model is least sure and errors start;
+/// - demand moves fast where it matters: the predicted mean latency changes by more than
+///   `maxLatencyChange` (relative) between the hour's demand steps (a ramp into a queue; a
+///   ramp at low load changes nothing the model misses);
+/// - demand is not memoryless (think times other than exponential): the model's arrival
+///   stream would not be the simulator's.
+/// Otherwise the hour is computed. Each territory's utilization band (`bandWidth` wide) is
+/// checked by a simulated slice of `checkLength` once per `checkEvery`, when it would hold at
+/// least `checkRequests` requests: its mean latency against the model's corrects the app tiers'
+/// waits in that band (`FluidModel.regime`'s scale).
+package struct SwitchRule: Sendable {
+  package var maxUtilization = 0.85
+  package var maxLatencyChange = 0.10
+  package var lead = 60.0
+  package var tail = 60.0
+  package var checkLength = 120.0
+  package var checkEvery = 3 * 86_400.0
+  package var checkRequests = 2_000.0
+  package var bandWidth = 0.1
+  /// Checks only where the model's waits are at least this share of the no-wait latency.
+  package var checkWaitShare = 0.05
+
+  package init() {}
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Hybrid
+import PlatformModel
+import ScenarioFile
+import Testing
+
+/// A shipped scenario, shortened so that its request-level run takes seconds.
+struct ShortScenario: CustomTestStringConvertible, Sendable {
+  var name: String
+  var file: String
+  var settings: [String]
+  var testDescription: String { name }
+
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  func load() throws -> PlatformScenario {
+    let path = Self.root.appendingPathComponent("scenarios/\(file)").path
+    return try ScenarioFile.loadPlatform(path: path, settings: settings).0
+  }
+}
+
+/// The hybrid mode against the request-level run of the same scenario and seed: the accuracy
+/// goal of the mode (every verdict equal; p95 per window and cost within 5%; utilization within
+/// 2 points).
+///
+/// Tolerances: the request-level p95 of a window is itself an estimate; over the windows
+/// compared (at least 20,000 completions over the replications) its standard error is under 1%
+/// (binomial count at the 95th percentile, lognormal-like tails), so a 5% band leaves the
+/// model's error at least 4 points. Utilization and cost are time averages with negligible
+/// noise at these counts.
+@Suite struct HybridAccuracyTests {
+  static let cases: [ShortScenario] = [
+    ShortScenario(
+      name: "Christmas, Monday and Tuesday", file: "platform-christmas-2026.yaml",
+      settings: ["calendar.end=2026-12-09", "run.replications=2"]),
+    ShortScenario(
+      name: "normal week, Friday to Sunday", file: "platform-normal-week.yaml",
+      settings: ["calendar.start=2026-03-06", "run.replications=2"]),
+    // A fault: the hours around it run request by request.
+    ShortScenario(
+      name: "Oktoberfest Tuesday, a replica lost 08:00-14:00", file: "platform-oktoberfest-replica-lost.yaml",
+      settings: ["calendar.start=2026-09-15", "calendar.end=2026-09-16", "run.replications=2"]),
+  ]
+
+  @Test(arguments: cases)
+  func hybridAgreesWithRequestLevel(_ c: ShortScenario) throws {
+    // Given a scenario run request by request
+    let scenario = try c.load()
+    let request = PlatformRun(scenario: scenario).run(threads: 2)
+    // When the same scenario and seed run hybrid
+    var h = scenario
+    h.mode = .hybrid
+    let hybrid = PlatformRun(scenario: h, driver: HybridDriver()).run(threads: 2)
+    // Then most of it was computed, and the verdicts are the same
+    let windows = hybrid.replications.flatMap { $0.territories.flatMap(\.windows) }
+    let fluid = windows.filter { $0.mode == .fluid }.count
+    #expect(fluid * 2 >= windows.count, "\(fluid) of \(windows.count) windows computed")
+    let key = { (v: Verdict) in "\(v.territory) \(v.period) \(v.requestClass ?? "all") \(v.objective)" }
+    let expected = Dictionary(uniqueKeysWithValues: request.verdicts().map { (key($0), $0.outcome) })
+    for v in hybrid.verdicts() {
+      #expect(expected[key(v)] == v.outcome, "\(key(v)): \(v.outcome), request level \(String(describing: expected[key(v)]))")
+    }
+    // And p95 per busy window, utilization and cost are close
+    for t in scenario.platform.territories.indices {
+      let a = request.replications.map { $0.territories[t] }
+      let b = hybrid.replications.map { $0.territories[t] }
+      for w in a[0].windows.indices {
+        let completions = a.reduce(0) { $0 + $1.windows[w].counts.completed }
+        let cpuA = a.reduce(0) { $0 + $1.windows[w].cpuUtilization } / Double(a.count)
+        let cpuB = b.reduce(0) { $0 + $1.windows[w].cpuUtilization } / Double(b.count)
+        #expect(abs(cpuA - cpuB) <= 0.02, "territory \(t) window \(w): CPU \(cpuB) vs \(cpuA)")
+        let workersA = a.reduce(0) { $0 + $1.windows[w].workerUtilization } / Double(a.count)
+        let workersB = b.reduce(0) { $0 + $1.windows[w].workerUtilization } / Double(b.count)
+        #expect(abs(workersA - workersB) <= 0.02, "territory \(t) window \(w): workers \(workersB) vs \(workersA)")
+        guard completions >= 20_000 else { continue }
+        let p95A = a.compactMap { $0.windows[w].latency.p95 }.reduce(0, +) / Double(a.count)
+        let p95B = b.compactMap { $0.windows[w].latency.p95 }.reduce(0, +) / Double(b.count)
+        #expect(abs(p95B - p95A) <= 0.05 * p95A, "territory \(t) window \(w) (\(b[0].windows[w].mode.map(\.rawValue) ?? "-")): p95 \(p95B) vs \(p95A)")
+      }
+      let costA = a.reduce(0) { $0 + $1.cost.instanceCost }
+      let costB = b.reduce(0) { $0 + $1.cost.instanceCost }
+      #expect(abs(costB - costA) <= 0.05 * costA, "territory \(t): cost \(costB) vs \(costA)")
+    }
+  }
+
+  /// Same seed, same numbers, on one thread or two.
+  @Test func hybridIsDeterministic() throws {
+    var s = try ShortScenario(
+      name: "Christmas Monday", file: "platform-christmas-2026.yaml",
+      settings: ["calendar.end=2026-12-08", "run.replications=2"]
+    ).load()
+    s.mode = .hybrid
+    let one = PlatformRun(scenario: s, driver: HybridDriver()).run(threads: 1)
+    let two = PlatformRun(scenario: s, driver: HybridDriver()).run(threads: 2)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let a = try encoder.encode(one.replications)
+    let b = try encoder.encode(two.replications)
+    #expect(a == b)
+  }
+}
