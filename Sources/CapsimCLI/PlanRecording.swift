@@ -71,18 +71,7 @@ final class PlanRecording: @unchecked Sendable {
   /// Writes everything the plan would have recorded (its `PlanData`, as JSON) beside the
   /// database, else in the temporary directory; returns the file's path.
   private func save(_ data: PlanData) -> String? {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.dateEncodingStrategy = .iso8601
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    guard let json = try? encoder.encode(data) else { return nil }
-    let name = URL(fileURLWithPath: store.path).lastPathComponent + ".plan\(id).json"
-    let places = [
-      store.path + ".plan\(id).json", FileManager.default.temporaryDirectory.appendingPathComponent(name).path,
-    ]
-    // Atomic: on a full disk a half-written file would look like a plan.
-    return places.first { (try? json.write(to: URL(fileURLWithPath: $0), options: .atomic)) != nil }
+    saveBeside(data, database: store.path, name: "plan\(id)")
   }
 
   private func stopListening() {

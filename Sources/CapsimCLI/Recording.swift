@@ -130,18 +130,7 @@ final class Recording: @unchecked Sendable {
     var data = data
     data.run.status = .complete
     data.run.endedAt = data.run.endedAt ?? Date()
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.dateEncodingStrategy = .iso8601
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    guard let json = try? encoder.encode(data) else { return nil }
-    let name = URL(fileURLWithPath: store.path).lastPathComponent + ".run\(id).json"
-    let places = [
-      store.path + ".run\(id).json", FileManager.default.temporaryDirectory.appendingPathComponent(name).path,
-    ]
-    // Atomic: on a full disk a half-written file would look like a result.
-    return places.first { (try? json.write(to: URL(fileURLWithPath: $0), options: .atomic)) != nil }
+    return saveBeside(data, database: store.path, name: "run\(id)")
   }
 
   /// Ctrl-C behaves as usual again once the run is recorded.
@@ -192,4 +181,19 @@ func loadRun(_ text: String, in store: ResultsStore) throws -> RunData {
     throw fail("no run \(id) in \(store.path) (see 'capsim runs')", status: ExitStatus.noSuchRun)
   }
   return data
+}
+
+/// `value` as JSON in `<database>.<name>.json`, else in the temporary directory, for results
+/// the database could not take; returns the file's path, nil when neither could be written.
+func saveBeside(_ value: some Encodable, database: String, name: String) -> String? {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+  encoder.dateEncodingStrategy = .iso8601
+  encoder.nonConformingFloatEncodingStrategy = .convertToString(
+    positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+  guard let json = try? encoder.encode(value) else { return nil }
+  let file = URL(fileURLWithPath: database).lastPathComponent + ".\(name).json"
+  let places = [database + ".\(name).json", FileManager.default.temporaryDirectory.appendingPathComponent(file).path]
+  // Atomic: on a full disk a half-written file would look like a result.
+  return places.first { (try? json.write(to: URL(fileURLWithPath: $0), options: .atomic)) != nil }
 }

@@ -289,23 +289,10 @@ extension PlatformSimulator {
     for victim in order.prefix(kept.count - count) {
       let i = victim.slot
       pods[i].deleted = sim.now
-      switch instances[i].lifecycle {
-      case .starting, .crashed:
-        instances[i].epoch &+= 1
-        instances[i].lifecycle = .off
-        if instances[i].inRotation {
-          instances[i].inRotation = false
-          rebuildRotation(t)
-        }
-      case .ready, .draining:
-        instances[i].removing = true
-        instances[i].deploying = false
-        drain(i)
-        if instances[i].lifecycle == .draining && sim.now + grace < scenario.horizon {
-          sim.schedule(.crash(instance: Int32(i), epoch: instances[i].epoch), at: sim.now + grace)
-        }
-      case .off:
-        break
+      remove(i, territory: t)
+      // Killed, with whatever it still runs, at the end of the grace period.
+      if instances[i].lifecycle == .draining && sim.now + grace < scenario.horizon {
+        sim.schedule(.crash(instance: Int32(i), epoch: instances[i].epoch), at: sim.now + grace)
       }
     }
   }

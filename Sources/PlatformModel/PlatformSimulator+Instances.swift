@@ -184,22 +184,28 @@ extension PlatformSimulator {
     } else {
       for i in kept.reversed() where kept.count > change.instances {
         kept.removeLast()
-        switch instances[i].lifecycle {
-        case .starting, .crashed:
-          instances[i].epoch &+= 1
-          instances[i].lifecycle = .off
-          if instances[i].inRotation {
-            instances[i].inRotation = false
-            rebuildRotation(t)
-          }
-        case .ready, .draining:
-          instances[i].removing = true
-          instances[i].deploying = false
-          drain(i)
-        case .off:
-          break
-        }
+        remove(i, territory: t)
       }
+    }
+  }
+
+  /// Takes instance `i` away: one not yet serving (or crashed) is off at once, a serving one
+  /// leaves the rotation and drains its requests first.
+  mutating func remove(_ i: Int, territory t: Int) {
+    switch instances[i].lifecycle {
+    case .starting, .crashed:
+      instances[i].epoch &+= 1
+      instances[i].lifecycle = .off
+      if instances[i].inRotation {
+        instances[i].inRotation = false
+        rebuildRotation(t)
+      }
+    case .ready, .draining:
+      instances[i].removing = true
+      instances[i].deploying = false
+      drain(i)
+    case .off:
+      break
     }
   }
 
