@@ -99,16 +99,7 @@ struct Plans: ParsableCommand {
   /// `latest` (the newest complete plan) or a number; a bad id is a usage error, no plan at
   /// all status 4.
   static func planID(_ text: String, in store: ResultsStore) throws -> Int64 {
-    if text == "latest" {
-      guard let id = try store.latestCompletePlanID() else {
-        throw fail("no complete plan in \(store.path) yet", status: ExitStatus.noSuchRun)
-      }
-      return id
-    }
-    guard let id = Int64(text), id > 0 else {
-      throw fail("'\(text)' is not a plan id (a number, or 'latest')", status: ExitStatus.usage)
-    }
-    return id
+    try recordID(text, of: "plan", latest: "no complete plan in \(store.path) yet") { try store.latestCompletePlanID() }
   }
 
   /// Writes `folder/index.html` and `folder/report.md` of a plan.

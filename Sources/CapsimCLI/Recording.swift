@@ -160,22 +160,26 @@ final class Recording: @unchecked Sendable {
   }
 }
 
+/// The id a `RUN`, `SWEEP` or `PLAN` argument names: a number, or `latest` as `latestID` finds
+/// it. Not a number is a usage error (64), no `latest` status 4 with `none`.
+func recordID(_ text: String, of what: String, latest none: String, latestID: () throws -> Int64?) throws -> Int64 {
+  if text == "latest" {
+    guard let id = try latestID() else { throw fail(none, status: ExitStatus.noSuchRun) }
+    return id
+  }
+  guard let id = Int64(text), id > 0 else {
+    throw fail("'\(text)' is not a \(what) id (a number, or 'latest')", status: ExitStatus.usage)
+  }
+  return id
+}
+
 /// Everything recorded of the run a `RUN` argument names.
 ///
 /// `RUN` is a run id, or `latest` for the newest complete run. An id that is not a number is a
 /// usage error (64); no such run is status 4.
 func loadRun(_ text: String, in store: ResultsStore) throws -> RunData {
-  let id: Int64
-  if text == "latest" {
-    guard let latest = try store.latestCompleteRunID() else {
-      throw fail("no complete run in \(store.path) yet", status: ExitStatus.noSuchRun)
-    }
-    id = latest
-  } else {
-    guard let n = Int64(text), n > 0 else {
-      throw fail("'\(text)' is not a run id (a number, or 'latest')", status: ExitStatus.usage)
-    }
-    id = n
+  let id = try recordID(text, of: "run", latest: "no complete run in \(store.path) yet") {
+    try store.latestCompleteRunID()
   }
   guard let data = try store.data(id) else {
     throw fail("no run \(id) in \(store.path) (see 'capsim runs')", status: ExitStatus.noSuchRun)

@@ -50,12 +50,15 @@ struct Sweeps: ParsableCommand {
       print("no sweeps recorded in \(database.db) yet: 'capsim sweep SCENARIO --vary KEY=VALUES' records one")
       return
     }
-    var table = TextTable(columns: ["sweep", "started", "status", "scenario", "axes", "points", "reps", "shards", "wall"])
+    var table = TextTable(columns: [
+      "sweep", "started", "status", "scenario", "axes", "points", "reps", "shards", "wall",
+    ])
     for s in sweeps {
       let r = s.sweep
       table.add([
         String(r.id!), Runs.timestamp(r.startedAt), s.status.rawValue, r.scenarioName,
-        r.axes.map { "\($0.key) (\($0.values.count))" }.joined(separator: " x "), String(r.points), String(r.replications),
+        r.axes.map { "\($0.key) (\($0.values.count))" }.joined(separator: " x "), String(r.points),
+        String(r.replications),
         String(r.shards), r.wallSeconds.map { Format.duration($0) } ?? "-",
       ])
     }
@@ -63,31 +66,26 @@ struct Sweeps: ParsableCommand {
   }
 
   static func describe(_ r: SweepRecord, _ points: [SweepPoint], _ verdicts: [[VerdictRecord]]) -> String {
-    var out = "sweep \(r.id ?? 0): \(r.scenarioName), \(r.points) points x \(r.replications) replications, seed \(r.seed)"
+    var out =
+      "sweep \(r.id ?? 0): \(r.scenarioName), \(r.points) points x \(r.replications) replications, seed \(r.seed)"
     out += r.shards > 1 ? ", merged from \(r.shards) shards\n" : "\n"
-    out += "scenario \(r.scenarioPath) sha256 \(r.scenarioHash.prefix(12)), capsim \(r.capsimVersion), started \(Runs.timestamp(r.startedAt))\n"
+    out +=
+      "scenario \(r.scenarioPath) sha256 \(r.scenarioHash.prefix(12)), capsim \(r.capsimVersion), started \(Runs.timestamp(r.startedAt))\n"
     if !r.settings.isEmpty { out += "under --set " + r.settings.joined(separator: " --set ") + "\n" }
     var table = TextTable(columns: ["point"] + r.axes.map(\.key) + ["run", "status", "pass", "marginal", "FAIL"])
     for (p, v) in zip(points, verdicts) {
       func count(_ o: String) -> String { String(v.filter { $0.outcome == o }.count) }
       table.add(
-        [String(p.point)] + p.values + [String(p.runID), p.status.rawValue, count("pass"), count("marginal"), count("fail")])
+        [String(p.point)] + p.values + [
+          String(p.runID), p.status.rawValue, count("pass"), count("marginal"), count("fail"),
+        ])
     }
     return out + "\n" + table.render()
   }
 
   /// `latest` or a number; a bad id is a usage error, no sweep at all status 4.
   static func sweepID(_ text: String, in store: ResultsStore) throws -> Int64 {
-    if text == "latest" {
-      guard let id = try store.latestSweepID() else {
-        throw fail("no sweep in \(store.path) yet", status: ExitStatus.noSuchRun)
-      }
-      return id
-    }
-    guard let id = Int64(text), id > 0 else {
-      throw fail("'\(text)' is not a sweep id (a number, or 'latest')", status: ExitStatus.usage)
-    }
-    return id
+    try recordID(text, of: "sweep", latest: "no sweep in \(store.path) yet") { try store.latestSweepID() }
   }
 
   /// Writes `folder/index.html` for a recorded sweep, from its complete runs.
@@ -99,7 +97,8 @@ struct Sweeps: ParsableCommand {
     do {
       try Report.writeSweep(record, points: points, runs: runs, to: folder)
     } catch {
-      throw fail("cannot write the sweep report into \(folder): \(error.localizedDescription)", status: ExitStatus.failure)
+      throw fail(
+        "cannot write the sweep report into \(folder): \(error.localizedDescription)", status: ExitStatus.failure)
     }
     if !quiet { printToStandardError("wrote \(folder)/index.html") }
   }
