@@ -19,7 +19,9 @@ struct HybridState {
   var scale: [[Double]]
   /// Request level runs at least until then (a change's tail).
   var requestUntil = -Double.infinity
-  let pooled: Bool
+  /// Whether stretches may be computed at all: every territory's arrivals are Poisson (open,
+  /// or users with exponential think times) and none is autoscaled.
+  let computable: Bool
   /// The model's mean latency per territory (group order) and class for the check in progress.
   var predicted: [[Double]] = []
   /// The regime of the last computed piece, and the loads it was computed for.
@@ -51,7 +53,7 @@ struct HybridState {
     scale = Array(repeating: Array(repeating: 1, count: bands), count: territories.count)
     // An autoscaled pool's controller reads the simulated work (cpu samples, request rates):
     // a computed stretch has none to show it, so such territories stay request by request.
-    pooled = territories.allSatisfy { t in
+    computable = territories.allSatisfy { t in
       if scenario.autoscalers.contains(where: { $0.territory == t }) { return false }
       if case .users(_, let think) = scenario.demand[t].base, case .exponential = think.kind { return true }
       if case .rate = scenario.demand[t].base { return true }
@@ -127,7 +129,7 @@ struct HybridState {
     let window = Int(a / scenario.seriesInterval)
     while requestSeconds.count <= window { requestSeconds.append(0) }
     let (busy, busiest) = assess(simulator, from: a, to: b)
-    if busy || !pooled {
+    if busy || !computable {
       simulate(&simulator, to: b, window: window)
       return
     }
