@@ -143,6 +143,10 @@ let package = Package(
     ),
     /** Autoscaling rules as manifests: cron pre-scaling from hourly needs, ramp leads, HPA and KEDA YAML. */
     .target(name: "AutoscaleRules", dependencies: ["Autoscaling"], exclude: ["README.md"]),
+    /** `capsim autoscale`: HPA and KEDA rules searched by simulation, compared and verified. */
+    .target(
+      name: "AutoscaleSearch", dependencies: ["AutoscaleRules", "Autoscaling", "Planning", "PlatformModel", "Demand", "SimRandom"],
+      exclude: ["README.md"], swiftSettings: optimized),
     /** Traps in autoscaler manifests a user already has, at the line that sets them. */
     .target(name: "ManifestLint", dependencies: ["Autoscaling", "ScenarioFile"], exclude: ["README.md"]),
     /** The `capsim` subcommands: glue between files, models and output. */
@@ -152,7 +156,7 @@ let package = Package(
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
         "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Autoscaling", "Sharding", "Gate",
-        "Calibration", "ManifestLint", "Hybrid", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Calibration", "ManifestLint", "Hybrid", "AutoscaleSearch", "AutoscaleRules", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
       swiftSettings: optimized
@@ -196,6 +200,9 @@ let package = Package(
       name: "KubernetesManifestTests", dependencies: ["ScenarioFile", "Autoscaling", "ManifestLint", "AutoscaleRules"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
+    .testTarget(
+      name: "AutoscaleSearchTests",
+      dependencies: ["AutoscaleSearch", "AutoscaleRules", "Autoscaling", "Demand", "PlatformModel", "ScenarioFile", "SimRandom"]),
     .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),
     .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "QueueingTheory"], resources: [.copy("Fixtures")]),
     .testTarget(name: "GateTests", dependencies: ["Gate", "PlatformModel", "SimRandom", "SimStatistics"]),

@@ -17,13 +17,16 @@ package enum DemandForecast {
     return (0..<horizon).map { phase[$0 % season] * scale }
   }
 
-  /// Holt-Winters with additive trend and season (Holt 1957, Winters 1960), its smoothing
-  /// constants chosen on a grid by the one-step-ahead squared error over the history.
+  /// Holt-Winters with additive trend and an additive or multiplicative season (Holt 1957,
+  /// Winters 1960), its smoothing constants chosen on a grid by the one-step-ahead squared
+  /// error over the history. A multiplicative season keeps the day's shape when the level
+  /// moves (a season's 5x scales nights and noons alike).
   package struct HoltWinters: Sendable {
     package var alpha: Double
     package var beta: Double
     package var gamma: Double
     package var season: Int
+    package var multiplicative = false
     var level = 0.0
     var trend = 0.0
     var seasonal: [Double] = []
@@ -32,7 +35,7 @@ package enum DemandForecast {
 
     /// Fits the constants from {0.05, 0.1, 0.2, 0.4, 0.7} each; needs two seasons of history
     /// (the first to start the seasonal terms, the second to start the trend).
-    package static func fit(_ history: [Double], season: Int) -> HoltWinters {
+    package static func fit(_ history: [Double], season: Int, multiplicative: Bool = false) -> HoltWinters {
       precondition(season > 0 && history.count >= 2 * season, "Holt-Winters needs two seasons of history")
       let grid = [0.05, 0.1, 0.2, 0.4, 0.7]
       var best: HoltWinters?
@@ -40,6 +43,7 @@ package enum DemandForecast {
         for b in grid {
           for g in grid {
             var model = HoltWinters(alpha: a, beta: b, gamma: g, season: season)
+            model.multiplicative = multiplicative
             model.run(history)
             if best == nil || model.error < best!.error { best = model }
           }
@@ -63,17 +67,25 @@ package enum DemandForecast {
       let second = x[m..<(2 * m)].reduce(0, +) / Double(m)
       level = first
       trend = (second - first) / Double(m)
-      seasonal = (0..<m).map { x[$0] - first }
+      // A ratio needs a level: nothing divides by one within a rounding error of 0.
+      func ratio(_ a: Double, _ b: Double) -> Double { abs(b) > 1e-12 ? a / b : 1 }
+      seasonal = (0..<m).map { multiplicative ? ratio(x[$0], first) : x[$0] - first }
       error = 0
       // Steps 0..<m started the terms; smoothing runs from m on, as phases keep their index.
       for t in m..<x.count {
         let s = seasonal[t % m]
-        let predicted = level + trend + s
+        let predicted = multiplicative ? (level + trend) * s : level + trend + s
         error += (x[t] - predicted) * (x[t] - predicted)
         let previous = level
-        level = alpha * (x[t] - s) + (1 - alpha) * (level + trend)
-        trend = beta * (level - previous) + (1 - beta) * trend
-        seasonal[t % m] = gamma * (x[t] - level) + (1 - gamma) * s
+        if multiplicative {
+          level = s > 1e-12 ? alpha * x[t] / s + (1 - alpha) * (level + trend) : level + trend
+          trend = beta * (level - previous) + (1 - beta) * trend
+          seasonal[t % m] = gamma * ratio(x[t], level) + (1 - gamma) * s
+        } else {
+          level = alpha * (x[t] - s) + (1 - alpha) * (level + trend)
+          trend = beta * (level - previous) + (1 - beta) * trend
+          seasonal[t % m] = gamma * (x[t] - level) + (1 - gamma) * s
+        }
       }
       steps = x.count
     }
@@ -83,7 +95,8 @@ package enum DemandForecast {
     /// The next `horizon` values after the history, never below 0 (demand).
     package func forecast(_ horizon: Int) -> [Double] {
       (1...max(horizon, 1)).prefix(horizon).map { h in
-        max(0, level + Double(h) * trend + seasonal[(steps + h - 1) % season])
+        let s = seasonal[(steps + h - 1) % season]
+        return max(0, multiplicative ? (level + Double(h) * trend) * s : level + Double(h) * trend + s)
       }
     }
   }

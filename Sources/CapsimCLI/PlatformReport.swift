@@ -98,6 +98,8 @@ struct PlatformReport {
     case .territoryOutage(let t, let start, let d, let target, _):
       return "\(p.territories[t].name) outage \(at(start)) for \(Format.duration(d))"
         + (target.map { ", failover to \(p.territories[$0].name)" } ?? "")
+    case .instanceCrash(let t, let start):
+      return "\(p.territories[t].name) instance crash \(at(start))"
     case .deployment(let t, let start, let batch):
       return "\(p.territories[t].name) rolling deployment \(at(start)), \(batch) at a time"
     }

@@ -61,6 +61,9 @@ extension RunData {
             record(
               target, "failover", name(t), from: at + delay, to: at + duration, "serves \(name(t))'s traffic"))
         }
+      case .instanceCrash(let t, let at):
+        let restart = platform.territories[t].loadBalancer.healthCheckInterval + platform.territories[t].app.startup
+        out.append(record(t, "instance-crash", name(t), from: at, to: at + restart, "one instance crashes and restarts"))
       case .deployment(let t, let at, let batch):
         let spans = result.replications.compactMap { r in r.territories[t].deployments.first { $0.fault == index } }
         let ends = spans.map { $0.end ?? horizon }

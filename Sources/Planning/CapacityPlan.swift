@@ -12,6 +12,8 @@ package struct PlanSettings: Sendable {
   package var territories: [Int]
   /// The largest instance count tried when the database's connection limit does not bound it.
   package var maxInstances: Int
+  /// Runs each candidate's replications (the hybrid driver); nil: request by request.
+  package var driver: (any ReplicationDriver)? = nil
 
   package init(replications: Int = 3, maxReplications: Int = 12, threads: Int = 1, territories: [Int], maxInstances: Int = 200) {
     self.replications = replications

@@ -165,7 +165,7 @@ package struct CapacityPlanner {
 
   /// The most instances a territory may have: its share of the tightest connection limit in
   /// its database cluster (other territories at their configured counts), or `maxInstances`.
-  func cap(territory t: Int) -> (Int, String) {
+  package func cap(territory t: Int) -> (Int, String) {
     let platform = scenario.platform
     let territory = platform.territories[t]
     var best = (settings.maxInstances, "the plan's maximum (--max-instances)")
@@ -198,7 +198,7 @@ package struct CapacityPlanner {
   /// the others' answers are known.
   func evaluate(_ counts: [Int], simulating: Set<Int>) -> Candidate {
     let s = configured(counts)
-    let run = PlatformRun(scenario: s)
+    let run = PlatformRun(scenario: s, driver: settings.driver)
     let groups = run.groups.filter { !simulating.isDisjoint(with: $0) }
     let simulated = groups.flatMap { $0 }.filter { settings.territories.contains($0) }.sorted()
     let label = simulated.map { "\(s.platform.territories[$0].name) \(counts[$0])" }.joined(separator: ", ")

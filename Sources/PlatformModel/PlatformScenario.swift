@@ -104,6 +104,10 @@ package enum Fault: Sendable {
   /// A rolling deployment from `at`: `batch` instances at a time leave the rotation, drain,
   /// restart (start-up time) and rejoin before the next batch goes.
   case deployment(territory: Int, at: Double, batch: Int)
+  /// One serving instance of the territory crashes at `at` with the requests on it; the
+  /// balancer notices at its next health check, and the instance restarts then (a pod's
+  /// container restarted by its kubelet), taking traffic after its start-up time.
+  case instanceCrash(territory: Int, at: Double)
 }
 
 /// A scheduled change of a territory's instance count (what a cron scaler does). New instances

@@ -269,6 +269,20 @@ extension PlatformSimulator {
         territories[t].outage = false
         for i in outageInstances[t] where instances[i].lifecycle == .crashed { boot(i) }
       }
+    case .instanceCrash(let t, _):
+      let interval = platform.territories[t].loadBalancer.healthCheckInterval
+      if step == 0 {
+        guard let i = instanceRange[t].first(where: { instances[$0].lifecycle == .ready && !instances[$0].removing })
+        else { return }
+        crash(i)
+        // Restarted once the crash is seen: after the health check that takes it out of rotation.
+        let restart = ((sim.now / interval).rounded(.down) + 1) * interval + 1
+        if restart < scenario.horizon { sim.schedule(.fault(index: Int32(index), step: 1), at: restart) }
+      } else {
+        for i in instanceRange[t] where instances[i].lifecycle == .crashed && !instances[i].inRotation {
+          boot(i)
+        }
+      }
     case .deployment(let t, _, let batch):
       guard deployments[t] == nil else { return }
       deployments[t] = DeploymentState(batch: batch)

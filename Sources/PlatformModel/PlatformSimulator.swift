@@ -307,7 +307,8 @@ package struct PlatformSimulator: ~Copyable {
 
   func involves(_ fault: Fault) -> Bool {
     switch fault {
-    case .instanceCrashes(let t, _, _), .territoryOutage(let t, _, _, _, _), .deployment(let t, _, _):
+    case .instanceCrashes(let t, _, _), .territoryOutage(let t, _, _, _, _), .deployment(let t, _, _),
+      .instanceCrash(let t, _):
       return simulated.contains(t)
     case .replicaDown(let node, _, _), .primaryFailover(let node, _, _, _):
       return simulated.contains { t in
@@ -357,7 +358,7 @@ extension Fault {
     switch self {
     case .instanceCrashes: return nil
     case .replicaDown(_, let at, _), .primaryFailover(_, let at, _, _), .territoryOutage(_, let at, _, _, _),
-      .deployment(_, let at, _):
+      .deployment(_, let at, _), .instanceCrash(_, let at):
       return at
     }
   }

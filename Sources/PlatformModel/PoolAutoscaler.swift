@@ -3,7 +3,7 @@ import Autoscaling
 /// A territory's app pool run by a Kubernetes autoscaler: an HPA (`autoscaling/v2`) or a KEDA
 /// ScaledObject, synced on the simulated clock with metrics from the simulated work.
 package struct PoolAutoscaler: Sendable {
-  package enum Controller: Sendable {
+  package enum Controller: Sendable, Hashable {
     case hpa(HPASpec)
     case scaledObject(ScaledObjectSpec)
   }

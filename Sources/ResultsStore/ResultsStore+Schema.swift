@@ -339,6 +339,66 @@ extension ResultsStore {
       try db.execute(sql: "ALTER TABLE series_point ADD COLUMN mode TEXT;")
     }
 
+    // capsim autoscale: a derivation, its rows (strategies, searched candidates, verifications)
+    // and the manifests it wrote.
+    migrator.registerMigration("autoscale: derived autoscaling rules and their comparison") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE autoscale (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            capsim_version TEXT NOT NULL,
+            scenario_name TEXT NOT NULL,
+            scenario_path TEXT NOT NULL,
+            scenario_hash TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            territories TEXT NOT NULL,
+            seed INTEGER NOT NULL,
+            replications INTEGER NOT NULL,
+            max_replications INTEGER NOT NULL,
+            held_out INTEGER NOT NULL,
+            peak_share REAL NOT NULL,
+            max_reversals_per_hour REAL NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'interrupted')),
+            process_id INTEGER NOT NULL,
+            host_name TEXT NOT NULL,
+            wall_seconds REAL,
+            pools TEXT,
+            message TEXT,
+            CHECK ((status = 'running') = (ended_at IS NULL))
+          );
+          CREATE TABLE autoscale_row (
+            autoscale_id INTEGER NOT NULL REFERENCES autoscale(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            territory TEXT NOT NULL,
+            section TEXT NOT NULL CHECK (section IN ('strategy', 'candidate', 'verification')),
+            name TEXT NOT NULL,
+            replications INTEGER NOT NULL,
+            pod_hours REAL NOT NULL,
+            cost REAL NOT NULL,
+            currency TEXT NOT NULL,
+            cost_per_30_days REAL NOT NULL,
+            slo_violation_minutes REAL NOT NULL,
+            worst_p95 REAL,
+            scaling_events REAL NOT NULL,
+            reversals_per_hour REAL NOT NULL,
+            peak_windows INTEGER NOT NULL,
+            peak_windows_met INTEGER NOT NULL,
+            holds INTEGER NOT NULL,
+            failed TEXT NOT NULL,
+            PRIMARY KEY (autoscale_id, position)
+          );
+          CREATE TABLE autoscale_manifest (
+            autoscale_id INTEGER NOT NULL REFERENCES autoscale(id) ON DELETE CASCADE,
+            territory TEXT NOT NULL,
+            file TEXT NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (autoscale_id, file)
+          );
+          """)
+    }
+
     return migrator
   }
 }

@@ -23,6 +23,8 @@ package enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
   case planNotFound(Int64)
   /// The plan has already ended, so it cannot be completed.
   case planAlreadyEnded(Int64, RunStatus)
+  /// The derivation is not running (it ended, or there is none with this id).
+  case autoscaleNotRunning(Int64)
 
   package var description: String {
     switch self {
@@ -42,6 +44,8 @@ package enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
       "no plan \(id) in the results database"
     case .planAlreadyEnded(let id, let status):
       "plan \(id) has already ended (\(status.rawValue))"
+    case .autoscaleNotRunning(let id):
+      "derivation \(id) is not running in the results database"
     }
   }
 }

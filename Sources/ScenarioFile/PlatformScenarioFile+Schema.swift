@@ -64,7 +64,7 @@ extension PlatformScenarioFile {
 
   static let fault = Tagged(
     name: "fault", summary: "A fault to inject; its kind decides its keys.", tag: "kind",
-    tagSummary: "crashes, replica-down, primary-failover, territory-outage or deployment.",
+    tagSummary: "crashes, instance-crash, replica-down, primary-failover, territory-outage or deployment.",
     variants: [
       (
         "crashes",
@@ -75,6 +75,16 @@ extension PlatformScenarioFile {
             .required("territory", .string, "Territory whose instances crash."),
             .required("mtbf", .duration(positive: true), "Mean time between failures, per instance."),
             .required("mttr", .duration(positive: true), "Mean time to repair (start-up comes on top)."),
+          ])
+      ),
+      (
+        "instance-crash",
+        Section(
+          name: "instanceCrash",
+          summary: "One serving instance crashes at a time; it restarts once the balancer's health check has seen it.",
+          keys: [
+            .required("territory", .string, "Territory one of whose instances crashes."),
+            .required("at", time, timeSummary),
           ])
       ),
       (

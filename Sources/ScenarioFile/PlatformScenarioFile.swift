@@ -442,6 +442,10 @@ enum PlatformScenarioFile {
       let mttr = m.required("mttr")?.duration()
       guard let t, let mtbf, let mttr else { return nil }
       return .instanceCrashes(territory: t, mtbf: mtbf, mttr: mttr)
+    case "instance-crash":
+      let t = m.required("territory").flatMap(territory)
+      guard let t, let at else { return nil }
+      return .instanceCrash(territory: t, at: at)
     case "replica-down":
       let n = node(replica: true)
       let duration = m.required("for")?.duration()

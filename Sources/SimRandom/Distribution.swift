@@ -29,7 +29,7 @@ package struct Distribution: Hashable, Sendable {
 
   package let kind: Kind
 
-  private init(_ kind: Kind) { self.kind = kind }
+  init(_ kind: Kind) { self.kind = kind }
 }
 
 /// A distribution parameter that no distribution can have.

@@ -1,0 +1,70 @@
+import Autoscaling
+import PlatformModel
+
+/// How `AutoscaleSearch` searches and what it asks of a rule.
+package struct AutoscaleSettings: Sendable {
+  /// Replications of each candidate (common random numbers: the same seeds for all), and how
+  /// many a candidate near the boundary may grow to.
+  package var replications: Int
+  package var maxReplications: Int
+  /// Replications kept out of the search for verification (the indices after the search's).
+  package var heldOut: Int
+  package var threads: Int
+  /// The share of peak windows that must meet every window objective over the replications.
+  package var peakShare: Double
+  /// Direction reversals per pool-hour a rule may make (no flapping).
+  package var maxReversalsPerHour: Double
+  /// CPU utilization targets of the coarse grid, ascending; the refinement halves the step.
+  package var targets: [Int]
+  /// Runs fixed and scheduled pools (the planner's and the static candidates); nil: request
+  /// by request. Autoscaled pools are simulated request by request either way.
+  package var driver: (any ReplicationDriver)?
+  /// Per territory, hourly offered request rates from `historyHours` before the run's start
+  /// on (the demand the predictive rule learns from); nil: no predictive rule.
+  package var history: [Int: [Double]]?
+  package var historyHours: Int
+
+  package init(
+    replications: Int = 2, maxReplications: Int = 4, heldOut: Int = 2, threads: Int = 1, peakShare: Double = 0.99,
+    maxReversalsPerHour: Double = 1, targets: [Int] = [40, 50, 60, 70, 80], driver: (any ReplicationDriver)? = nil,
+    history: [Int: [Double]]? = nil, historyHours: Int = 28 * 24
+  ) {
+    self.replications = max(1, replications)
+    self.maxReplications = max(replications, maxReplications)
+    self.heldOut = max(1, heldOut)
+    self.threads = max(1, threads)
+    self.peakShare = peakShare
+    self.maxReversalsPerHour = maxReversalsPerHour
+    self.targets = targets.sorted()
+    self.driver = driver
+    self.history = history
+    self.historyHours = historyHours
+  }
+}
+
+/// The `behavior` choices of the search.
+package enum BehaviorChoice: String, Sendable, CaseIterable, Codable {
+  /// No `behavior`: the legacy rules (a scale-up to max(2x, 4) per sync, a scale-down to the
+  /// highest proposal of the last 5 minutes).
+  case standard
+  /// Scale up as fast as Kubernetes' default policies allow (4 pods or 100% per 15 s, no
+  /// window), scale down one pod a minute after a 10-minute window: no flapping around a
+  /// day's ups and downs, at the price of a slower way down.
+  case calm
+
+  package var behavior: Behavior? {
+    switch self {
+    case .standard: nil
+    case .calm:
+      Behavior(
+        scaleUp: ScalingRules(
+          stabilizationWindowSeconds: 0, selectPolicy: .max,
+          policies: [
+            ScalingPolicy(type: .pods, value: 4, periodSeconds: 15),
+            ScalingPolicy(type: .percent, value: 100, periodSeconds: 15),
+          ]),
+        scaleDown: ScalingRules(
+          stabilizationWindowSeconds: 600, policies: [ScalingPolicy(type: .pods, value: 1, periodSeconds: 60)]))
+    }
+  }
+}

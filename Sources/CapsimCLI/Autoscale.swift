@@ -1,0 +1,191 @@
+import ArgumentParser
+import AutoscaleSearch
+import Foundation
+import Hybrid
+import PlatformModel
+import Reports
+import ResultsStore
+import RunRecords
+import ScenarioFile
+
+/// `capsim autoscale`: HPA and KEDA rules searched by simulation, verified, written out.
+struct Autoscale: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Derive HPA and KEDA autoscaling rules by simulation, verify them, and write the manifests.",
+    discussion: """
+      For each territory's app pool: the planner's hour-by-hour minimum is the oracle (and the \
+      lower bound on cost); minReplicas comes from the quietest hour's need (at least 2), \
+      maxReplicas from 1.5x the busiest hour's need within the database's connection limit. \
+      The search simulates HPAs on cpu utilization (targets 40-80% in steps of 10, then 5), \
+      with and without a calm scale-down behavior, with common random numbers and more \
+      replications near the boundary, and keeps the cheapest in pod-hours that holds: no \
+      verdict fails, at least 99% of peak windows meet their p95 and error targets, at most one \
+      reversal of direction per pool-hour. The winner also goes into a KEDA ScaledObject with \
+      cron windows from the planner's needs (opened a ramp's lead early, in the territory's \
+      time zone), and into a predictive one whose windows come from a Holt-Winters forecast of \
+      the four weeks before each day.
+
+      The manifests are written to OUT/<territory>/hpa.yaml and scaledobject.yaml, read back \
+      through the same reader as a user's files, and re-simulated on held-out seeds: as they \
+      are, with 20% more demand, with every query 25% slower, and with an instance crash at \
+      the peak. The comparison (static peak provisioning, the stock HPA at 80%, the derived \
+      HPA, HPA + cron, predictive and the oracle, each with pod-hours, cost per 30 days, \
+      SLO-violation minutes, worst window p95, scaling events and reversals) is printed, \
+      recorded in the results database and, with --report, written as a page.
+
+      Scenarios longer than two weeks are judged on a week around each period's peak.
+
+      Exit status: 0 when every territory has a rule that held and passed its verification on \
+      held-out seeds, 3 when not, 1 for invalid files, 5 when the results database cannot be used.
+
+      Examples:
+        capsim autoscale scenarios/platform-christmas-2026.yaml
+        capsim autoscale scenarios/platform-oktoberfest-2026.yaml --territory DE --report reports/oktoberfest-autoscale
+        capsim autoscale scenarios/platform-year-2026.yaml --out autoscalers --format json
+      """)
+
+  @Argument(help: "The platform scenario file (YAML).", completion: .file(extensions: ["yaml", "yml"]))
+  var scenario: String
+
+  @Option(help: "A territory to derive rules for (repeatable; default: all).")
+  var territory: [String] = []
+
+  @Option(help: "Where the manifests go: one folder per territory.")
+  var out = "autoscalers"
+
+  @Option(help: "Replications of each candidate.")
+  var replications = 2
+
+  @Option(help: "Replications a candidate near the boundary may grow to.")
+  var maxReplications = 4
+
+  @Option(help: "Held-out replications for the verification.")
+  var heldOut = 2
+
+  @Option(help: "The share of peak windows (percent) that must meet every window objective.")
+  var peakShare = 99.0
+
+  @Option(help: "Direction reversals per pool-hour a rule may make.")
+  var maxReversals = 1.0
+
+  @Option(
+    help: ArgumentHelp(
+      "How fixed and scheduled pools are simulated (the planner's, static provisioning): hybrid or request.",
+      discussion: "Autoscaled pools are simulated request by request either way."))
+  var mode: RunMode = .hybrid
+
+  @Option(help: "Random seed (overrides the scenario's run.seed).")
+  var seed: UInt64?
+
+  @Option(help: "Worker threads (default: one per core). Results are the same for any value.")
+  var threads: Int?
+
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp("A what-if: KEY=VALUE, as for capsim run (repeatable).", valueName: "key=value"))
+  var settings: [String] = []
+
+  @Option(help: "Output format: table or json.")
+  var format: OutputFormat = .table
+
+  @Option(help: "Also write the comparison as a page (index.html, report.md) into this folder.")
+  var report: String?
+
+  @Flag(help: "Nothing on stderr but errors.")
+  var quiet = false
+
+  @OptionGroup var database: DatabaseOptions
+
+  func validate() throws {
+    if replications < 1 { throw ValidationError("--replications must be at least 1") }
+    if maxReplications < replications { throw ValidationError("--max-replications must be at least --replications") }
+    if heldOut < 1 { throw ValidationError("--held-out must be at least 1") }
+    if !(peakShare > 0 && peakShare <= 100) { throw ValidationError("--peak-share is a percentage in (0, 100]") }
+    if !(maxReversals >= 0) { throw ValidationError("--max-reversals must be 0 or more") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    for s in settings where !s.contains("=") || s.hasPrefix("=") {
+      throw ValidationError("--set takes KEY=VALUE, such as demand.DE.growth=1.3; got '\(s)'")
+    }
+  }
+
+  func run() throws {
+    guard ScenarioFile.isPlatformScenario(path: scenario) else {
+      throw ValidationError(
+        "'\(scenario)' is not a platform scenario (one with demand: per territory); autoscale derives rules for its app pools")
+    }
+    var (s, warnings) = try loadPlatformScenario(scenario, settings: settings)
+    if !quiet { printWarnings(warnings) }
+    if let seed { s.seed = seed }
+    let names = s.platform.territories.map(\.name)
+    var chosen: [Int] = []
+    for name in territory {
+      guard let t = names.firstIndex(of: name) else {
+        throw ValidationError(
+          "no territory '\(name)' in \(scenario) (it has \(names.joined(separator: ", ")))\(Suggestions.hint(for: name, among: names))")
+      }
+      if !chosen.contains(t) { chosen.append(t) }
+    }
+    if chosen.isEmpty { chosen = Array(names.indices) }
+    let chatty = !quiet && format == .table
+    func say(_ message: String) { if chatty { printToStandardError("autoscale: \(message)") } }
+    if !s.autoscalers.isEmpty {
+      say("the scenario's own autoscalers (\(s.autoscalers.map(\.title).joined(separator: ", "))) are replaced by the derived ones")
+    }
+    let (history, historyHours) = demandHistory(s)
+    if history == nil { say("no demand history before the run's start: the predictive rule is left out") }
+    let searchSettings = AutoscaleSettings(
+      replications: replications, maxReplications: maxReplications, heldOut: heldOut,
+      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, peakShare: peakShare / 100,
+      maxReversalsPerHour: maxReversals, driver: mode == .hybrid ? HybridDriver() : nil, history: history,
+      historyHours: historyHours)
+    let search = AutoscaleSearch(scenario: s, settings: searchSettings) { say($0) }
+
+    let record = AutoscaleWork.record(s, path: scenario, settings: searchSettings, whatIfs: settings, territories: chosen)
+    let recording = try AutoscaleRecording(store: database.open(), record: record)
+    let started = Date()
+    var data = AutoscaleData(record: record, pools: [], rows: [], manifests: [])
+    var allHold = true
+    for t in chosen {
+      let derivation = search.derive(territory: t)
+      let written = try AutoscaleWork.write(derivation, search: search, record: record, folder: out, say: say)
+      data.pools.append(AutoscaleWork.pool(derivation, search: search))
+      data.rows += AutoscaleWork.rows(derivation, verifications: written.verifications, search: search)
+      data.manifests += written.manifests
+      allHold = allHold && derivation.found && written.verifications.allSatisfy { $0.1.variant != .heldOut || $0.1.holds }
+    }
+    data.record.wallSeconds = Date().timeIntervalSince(started)
+    data.record.endedAt = Date()
+    let notRecorded = recording.complete(&data, quiet: quiet)
+    switch format {
+    case .table: print(Report.autoscaleTable(data), terminator: "")
+    case .json: print(try AutoscaleWork.json(data))
+    }
+    if let folder = report {
+      do {
+        try Report.writeAutoscale(data, to: folder)
+      } catch {
+        throw fail("cannot write the report into \(folder): \(error.localizedDescription)", status: ExitStatus.failure)
+      }
+      say("wrote \(folder)/index.html, report.md")
+    }
+    if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
+    if !allHold { throw ExitStatus.objectiveFailed }
+  }
+
+  /// Hourly offered rates per territory from four weeks before the run's start: the scenario
+  /// read again with its calendar starting that much earlier (the demand model's own history).
+  func demandHistory(_ s: PlatformScenario) -> ([Int: [Double]]?, Int) {
+    guard let calendar = s.demand.first?.calendar else { return (nil, 0) }
+    let (date, _) = calendar.localTime(at: 0)
+    let earlier = date.adding(days: -28)
+    guard
+      let (h, _) = try? ScenarioFile.loadPlatform(
+        path: scenario, settings: settings + ["calendar.start=\(earlier.description)"], autoscalers: []),
+      let hCalendar = h.demand.first?.calendar
+    else { return (nil, 0) }
+    let hours = Int((calendar.start.timeIntervalSince(hCalendar.start) / 3_600).rounded())
+    var out: [Int: [Double]] = [:]
+    for t in h.demand.indices { out[t] = h.offeredRates(territory: t, resolution: 3_600).map(\.rate) }
+    return (out, hours)
+  }
+}

@@ -1,0 +1,244 @@
+import AutoscaleRules
+import AutoscaleSearch
+import Autoscaling
+import Foundation
+import PlatformModel
+import Reports
+import ResultsStore
+import RunRecords
+import ScenarioFile
+
+/// The files and records of `capsim autoscale`: manifests written, read back and verified;
+/// the derivation as rows for the database, the report and JSON.
+enum AutoscaleWork {
+  static func record(
+    _ s: PlatformScenario, path: String, settings: AutoscaleSettings, whatIfs: [String], territories: [Int]
+  ) -> AutoscaleRecord {
+    func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+    let files = s.scenarioFiles.isEmpty ? [path] : s.scenarioFiles
+    let scenarioText = RunRecord.scenarioText(files.map { .init(path: $0, text: text($0)) })
+    return AutoscaleRecord(
+      capsimVersion: capsimVersion, scenarioName: s.name, scenarioPath: path,
+      scenarioHash: ContentHash.sha256(scenarioText), settings: whatIfs,
+      territories: territories.map { s.platform.territories[$0].name }, seed: s.seed,
+      replications: settings.replications, maxReplications: settings.maxReplications, heldOut: settings.heldOut,
+      peakShare: settings.peakShare, maxReversalsPerHour: settings.maxReversalsPerHour, startedAt: Date(),
+      processID: getpid(), hostName: ResultsStore.currentHostName)
+  }
+
+  static func ruleName(_ c: RuleCandidate) -> String { "cpu \(c.target)%, \(c.behavior.rawValue) behavior" }
+
+  /// Writes `<folder>/<territory>/hpa.yaml` and `scaledobject.yaml`, reads each back through
+  /// the strict reader (it must give the rule that was searched), verifies what was read on
+  /// held-out seeds and writes the files again with the verification in their header.
+  static func write(
+    _ d: PoolDerivation, search: AutoscaleSearch, record: AutoscaleRecord, folder: String, say: (String) -> Void
+  ) throws -> (manifests: [AutoscaleManifest], verifications: [(String, Verification)]) {
+    let s = search.scenario
+    let t = d.territory
+    let name = s.platform.territories[t].name
+    let deployment = search.deploymentName(t)
+    let directory = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent(name, isDirectory: true)
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    } catch {
+      throw fail("cannot create \(directory.path): \(error.localizedDescription)", status: ExitStatus.failure)
+    }
+    let settings = search.settings
+    let searched = "0-\(settings.replications - 1)"
+      + (settings.maxReplications > settings.replications ? " (0-\(settings.maxReplications - 1) near the boundary)" : "")
+    let heldOut = search.heldOutReplications
+    var header = [
+      "Derived by capsim autoscale \(capsimVersion) for territory \(name) (Deployment \(deployment))",
+      "from \(record.scenarioPath), scenario SHA-256 \(record.scenarioHash), seed \(record.seed)",
+      "search: replications \(searched), common random numbers; verification: replications \(heldOut.lowerBound)-\(heldOut.upperBound - 1)",
+      "judged on: \(d.spans.map(\.label).joined(separator: ", "))",
+      "a rule holds when no verdict fails, at least \(Format.percent(settings.peakShare)) of peak windows meet their p95 and error targets, and it reverses at most \(settings.maxReversalsPerHour) times per pool-hour",
+    ]
+    if !d.found { header.append("WARNING: no candidate held; this is the one that came nearest") }
+
+    let chosen = d.chosen
+    let next = d.tried.filter { $0.behavior == chosen.behavior && $0.target > chosen.target && !$0.holds }.map(\.target).min()
+    let share = "\(Format.percent(chosen.score.peakShare)) of \(chosen.score.peakWindows) peak windows met over \(chosen.score.replications) replications"
+    let hours = String(format: "%.1f", chosen.score.podHours)
+    let targetWhy =
+      (chosen.holds ? "the cheapest that held (\(hours) pod-hours; ties go to the lower target): " : "came nearest: ")
+      + share + (next.map { "; \($0)% missed" } ?? "")
+    let b = d.bounds
+    var why: [String: String] = [
+      "spec.minReplicas": "the quietest hour needs \(b.quietestNeed) (planner); at least 2 so one pod's loss is not an outage",
+      "spec.maxReplicas": "1.5x the busiest hour's need of \(b.peakNeed), within \(b.cap) (\(b.capReason))",
+      "spec.metrics[0].resource.target.averageUtilization": targetWhy,
+      "spec.minReplicaCount": "the quietest hour needs \(b.quietestNeed) (planner); at least 2",
+      "spec.maxReplicaCount": "1.5x the busiest hour's need of \(b.peakNeed), within \(b.cap)",
+      "spec.triggers[0].metadata.value": targetWhy,
+    ]
+    if chosen.behavior == .calm {
+      let calm = "calm: down one pod a minute after 10 minutes, so a day's dips do not flap the pool"
+      why["spec.behavior.scaleDown.stabilizationWindowSeconds"] = calm
+      why["spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"] = calm
+    }
+    let pods = s.platform.territories[t].app
+    for (i, w) in d.cronWindows.enumerated() {
+      let path = "spec.triggers[\(i + 1)].metadata"
+      why["\(path).start"] =
+        "\(Int(w.lead.rounded())) s before the first busy hour: the ramp's HPA syncs, KEDA's \(Int(AutoscaleSearch.pollingInterval)) s poll and \(Int((pods.pods.scheduling + pods.startup + pods.pods.readinessDelay).rounded())) s to Ready"
+      why["\(path).end"] = "the end of the last hour that needs more than minReplicas"
+      why["\(path).desiredReplicas"] = "the planner's need on \(w.days.count) day\(w.days.count == 1 ? "" : "s"): \(w.days.first ?? "")\(w.days.count > 1 ? " to \(w.days.last!)" : "")"
+    }
+
+    func texts(_ extra: [String]) -> [(file: String, text: String, rule: PoolAutoscaler.Controller)] {
+      let lines = header + extra
+      var out = [
+        (
+          "hpa.yaml",
+          ManifestText(header: lines, why: why).hpa(name: deployment, deployment: deployment, spec: d.hpa),
+          PoolAutoscaler.Controller.hpa(d.hpa)
+        )
+      ]
+      if let so = d.scaledObject {
+        out.append(
+          (
+            "scaledobject.yaml", ManifestText(header: lines, why: why).scaledObject(name: deployment, deployment: deployment, spec: so),
+            .scaledObject(so)
+          ))
+      }
+      return out
+    }
+
+    // Write, read back, verify what was read.
+    var verifications: [(String, Verification)] = []
+    var notes: [String] = []
+    for (file, text, rule) in texts([]) {
+      let path = directory.appendingPathComponent(file).path
+      let read = try writeAndRead(text, to: path, deployment: deployment)
+      guard read == rule else {
+        throw fail("\(path): the manifest read back is not the rule that was searched (\(read) against \(rule))", status: ExitStatus.failure)
+      }
+      let label = file == "hpa.yaml" ? "derived HPA" : "HPA + cron"
+      let pool = PoolAutoscaler(territory: t, title: "\(label) \(deployment)", deployment: deployment, controller: read)
+      say("\(name): verifying \(file) as read back")
+      for v in search.verify(.autoscaler(pool), derivation: d) {
+        verifications.append(("\(label): \(v.variant.rawValue)", v))
+        notes.append(
+          "\(file) on \(v.variant.rawValue): \(v.holds ? "holds" : "BREAKS") (\(Format.percent(v.score.peakShare)) of \(v.score.peakWindows) peak windows met)"
+        )
+      }
+    }
+    var manifests: [AutoscaleManifest] = []
+    for (file, _, _) in texts([]) {
+      let text = texts(["verification on held-out seeds, as read back from this file:"] + notes.filter { $0.hasPrefix(file) })
+        .first { $0.file == file }!.text
+      let path = directory.appendingPathComponent(file).path
+      _ = try writeAndRead(text, to: path, deployment: deployment)
+      manifests.append(AutoscaleManifest(territory: name, file: "\(name)/\(file)", text: text))
+    }
+    return (manifests, verifications)
+  }
+
+  /// Writes the text and reads it back as a user's file is read.
+  static func writeAndRead(_ text: String, to path: String, deployment: String) throws -> PoolAutoscaler.Controller {
+    do {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+      throw fail("cannot write \(path): \(error.localizedDescription)", status: ExitStatus.failure)
+    }
+    let log = DiagnosticLog()
+    let manifest = KubernetesManifest.read(paths: [path], log: log)
+    guard !log.hasErrors, let read = manifest.autoscaler(for: deployment) else {
+      throw fail("\(path) as written does not read back:\n\(log.rendered())", status: ExitStatus.failure)
+    }
+    switch read.kind {
+    case .hpa(let spec): return .hpa(spec)
+    case .scaledObject(let spec): return .scaledObject(spec)
+    }
+  }
+
+  static func pool(_ d: PoolDerivation, search: AutoscaleSearch) -> AutoscalePool {
+    let b = d.bounds
+    return AutoscalePool(
+      territory: search.scenario.platform.territories[d.territory].name, minReplicas: b.minReplicas,
+      maxReplicas: b.maxReplicas, quietestNeed: b.quietestNeed, peakNeed: b.peakNeed, staticPeak: b.staticPeak,
+      cap: b.cap, capReason: b.capReason, chosen: ruleName(d.chosen), found: d.found,
+      judgedOn: d.spans.map(\.label), cronWindows: d.cronWindows.count, forecastError: d.forecastError,
+      wallSeconds: d.wallSeconds, simulatedRequests: d.simulatedRequests)
+  }
+
+  static func rows(_ d: PoolDerivation, verifications: [(String, Verification)], search: AutoscaleSearch) -> [AutoscaleRow] {
+    let name = search.scenario.platform.territories[d.territory].name
+    func row(_ section: AutoscaleRow.Section, _ label: String, _ s: StrategyScore, holds: Bool) -> AutoscaleRow {
+      AutoscaleRow(
+        territory: name, section: section, name: label, replications: s.replications, podHours: s.podHours,
+        cost: s.cost, currency: s.currency, costPer30Days: s.costPer30Days, violationMinutes: s.violationMinutes,
+        worstP95: s.worstP95, scalingEvents: s.scalingEvents, reversalsPerHour: s.reversalsPerHour,
+        peakWindows: s.peakWindows, peakWindowsMet: s.peakWindowsMet, holds: holds, failed: s.failed)
+    }
+    let judge = { (s: StrategyScore) in
+      s.failed.isEmpty && s.peakShare >= search.settings.peakShare && s.reversalsPerHour <= search.settings.maxReversalsPerHour
+    }
+    return d.strategies.map { row(.strategy, $0.kind.rawValue, $0.score, holds: judge($0.score)) }
+      + d.tried.map { row(.candidate, ruleName($0), $0.score, holds: $0.holds) }
+      + verifications.map { row(.verification, $0.0, $0.1.score, holds: $0.1.holds) }
+  }
+
+  static func json(_ data: AutoscaleData) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.dateEncodingStrategy = .iso8601
+    return String(decoding: try encoder.encode(data), as: UTF8.self)
+  }
+}
+
+/// A derivation in progress in the results database, as a plan is kept (`PlanRecording`).
+final class AutoscaleRecording: @unchecked Sendable {
+  let store: ResultsStore
+  let id: Int64
+  private var signalSources: [DispatchSourceSignal] = []
+
+  init(store: ResultsStore, record: AutoscaleRecord) throws {
+    self.store = store
+    do {
+      id = try store.beginAutoscale(record)
+    } catch {
+      throw fail(
+        "cannot record the derivation in results database \(store.path): \(ResultsStore.reason(error)); nothing derived",
+        status: ExitStatus.databaseUnusable)
+    }
+    let (store, id) = (store, id)
+    for signal in [SIGINT, SIGTERM] {
+      Foundation.signal(signal, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+      source.setEventHandler {
+        try? store.endAutoscale(
+          id, status: .interrupted, message: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")
+        FileHandle.standardError.write(Data("\ncapsim: derivation \(id) marked interrupted in \(store.path)\n".utf8))
+        exit((signal == SIGINT ? ExitStatus.interrupted : ExitStatus.terminated).rawValue)
+      }
+      source.resume()
+      signalSources.append(source)
+    }
+  }
+
+  /// Stores the derivation; if that fails, saves it beside the database and returns why.
+  func complete(_ data: inout AutoscaleData, quiet: Bool) -> String? {
+    data.record.id = id
+    defer {
+      for source in signalSources { source.cancel() }
+      signal(SIGINT, SIG_DFL)
+      signal(SIGTERM, SIG_DFL)
+    }
+    do {
+      try store.completeAutoscale(id, data: data)
+      if !quiet { printToStandardError("recorded as derivation \(id) in \(store.path)") }
+      return nil
+    } catch {
+      let reason = ResultsStore.reason(error)
+      let saved = saveBeside(data, database: store.path, name: "autoscale\(id)")
+      try? store.endAutoscale(
+        id, status: .failed, message: "storing the derivation failed: \(reason)" + (saved.map { "; saved in \($0)" } ?? ""))
+      return "cannot record derivation \(id) in results database \(store.path): \(reason)"
+        + (saved.map { "; it is printed on stdout and saved in \($0)" } ?? "; it is printed on stdout")
+    }
+  }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import RunRecords
+
+/// `capsim autoscale`: the comparison per territory as terminal text, Markdown and one HTML page.
+extension Report {
+  package static func writeAutoscale(_ data: AutoscaleData, to folder: String) throws {
+    let url = URL(fileURLWithPath: folder, isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    try Data(autoscaleHTML(data).utf8).write(to: url.appendingPathComponent("index.html"), options: .atomic)
+    try Data(autoscaleMarkdown(data).utf8).write(to: url.appendingPathComponent("report.md"), options: .atomic)
+  }
+
+  static let autoscaleColumns = [
+    "strategy", "pod-hours", "vs static", "vs oracle", "cost / 30 d", "SLO-violation min", "worst p95",
+    "peak windows met", "scaling events", "reversals / h",
+  ]
+
+  /// The cells of a strategy or candidate row, against static peak provisioning and the oracle.
+  static func autoscaleCells(_ r: AutoscaleRow, rows: [AutoscaleRow]) -> [String] {
+    let mine = rows.filter { $0.territory == r.territory && $0.section == .strategy }
+    func relative(_ name: String) -> String {
+      guard let base = mine.first(where: { $0.name == name }), base.podHours > 0 else { return "-" }
+      return String(format: "%.2fx", r.podHours / base.podHours)
+    }
+    return [
+      r.name, String(format: "%.1f", r.podHours), relative("static peak"), relative("oracle"),
+      Format.money(r.costPer30Days, r.currency), String(format: "%.0f", r.violationMinutes),
+      r.worstP95.map(Format.milliseconds) ?? "-",
+      "\(Format.percent(r.peakShare, decimals: 1)) of \(r.peakWindows)", String(format: "%.1f", r.scalingEvents),
+      String(format: "%.2f", r.reversalsPerHour),
+    ]
+  }
+
+  static func verificationCells(_ r: AutoscaleRow) -> [String] {
+    [
+      r.name, r.holds ? "holds" : "breaks", "\(Format.percent(r.peakShare, decimals: 1)) of \(r.peakWindows)",
+      String(format: "%.0f", r.violationMinutes), r.worstP95.map(Format.milliseconds) ?? "-",
+      String(format: "%.1f", r.podHours), r.failed.isEmpty ? "-" : r.failed.joined(separator: "; "),
+    ]
+  }
+
+  static let verificationColumns = [
+    "rule and variant", "verdict", "peak windows met", "SLO-violation min", "worst p95", "pod-hours", "failed",
+  ]
+
+  /// What a pool's bounds and rule came from, in sentences.
+  static func autoscaleFacts(_ p: AutoscalePool) -> [String] {
+    var out = [
+      "minReplicas \(p.minReplicas): the quietest hour needs \(p.quietestNeed) (planner), at least 2 so one pod's loss is not an outage.",
+      "maxReplicas \(p.maxReplicas): 1.5x the busiest hour's need of \(p.peakNeed), within \(p.cap) (\(p.capReason)).",
+      "Static peak provisioning: \(p.staticPeak) instances, the planner's answer for the busiest period.",
+      p.found
+        ? "Derived HPA: \(p.chosen), the cheapest candidate that held."
+        : "Derived HPA: no candidate held; \(p.chosen) came nearest. Consider more capacity per pod or a lower target range.",
+      "Judged on: \(p.judgedOn.joined(separator: ", ")).",
+    ]
+    if p.cronWindows > 0 { out.append("HPA + cron: \(p.cronWindows) cron windows from the planner's hourly needs.") }
+    if let e = p.forecastError {
+      out.append("Predictive: cron floors from a day-ahead forecast of the demand (Holt-Winters, a weekly profile or last week, chosen on the day before) over the 4 weeks before; mean absolute error \(Format.percent(e)) of the mean rate.")
+    }
+    out.append(
+      "Search: \(Format.grouped(Double(p.simulatedRequests))) requests simulated in \(Format.duration(p.wallSeconds)).")
+    return out
+  }
+
+  /// The derivation as terminal text: per territory the facts, the comparison, the candidates
+  /// and the verification.
+  package static func autoscaleTable(_ data: AutoscaleData) -> String {
+    var out = ""
+    for p in data.pools {
+      out += "Territory \(p.territory)\n"
+      for fact in autoscaleFacts(p) { out += "  \(fact)\n" }
+      let rows = data.rows.filter { $0.territory == p.territory }
+      out += "\n" + TextColumns.render(
+        header: autoscaleColumns, rows: rows.filter { $0.section == .strategy }.map { autoscaleCells($0, rows: data.rows) })
+      out += "\n\nCandidates (common random numbers; * held)\n"
+      out += TextColumns.render(
+        header: autoscaleColumns,
+        rows: rows.filter { $0.section == .candidate }.map { r in
+          var cells = autoscaleCells(r, rows: data.rows)
+          cells[0] = (r.holds ? "* " : "  ") + cells[0]
+          return cells
+        })
+      let checks = rows.filter { $0.section == .verification }
+      if !checks.isEmpty {
+        out += "\n\nVerification on held-out seeds (the manifests as written, read back)\n"
+        out += TextColumns.render(header: verificationColumns, rows: checks.map(verificationCells))
+      }
+      out += "\n\n"
+    }
+    for m in data.manifests { out += "wrote \(m.file)\n" }
+    return out
+  }
+
+  package static func autoscaleMarkdown(_ data: AutoscaleData) -> String {
+    let r = data.record
+    var out = "# capsim autoscale: \(Markdown.escape(r.scenarioName))\n\n"
+    out += "Scenario `\(r.scenarioPath)` (SHA-256 \(r.scenarioHash.prefix(12))), seed \(r.seed), "
+    out += "\(r.replications) replications a candidate (up to \(r.maxReplications) near the boundary), "
+    out += "verified on \(r.heldOut) held-out. A rule holds when no verdict fails, at least "
+    out += "\(Format.percent(r.peakShare)) of peak windows meet p95 and error targets, and it reverses at most "
+    out += "\(r.maxReversalsPerHour) times per pool-hour.\n\n"
+    for p in data.pools {
+      out += "## Territory \(Markdown.escape(p.territory))\n\n"
+      for fact in autoscaleFacts(p) { out += "- \(Markdown.escape(fact))\n" }
+      let rows = data.rows.filter { $0.territory == p.territory }
+      out += "\n" + Markdown.table(autoscaleColumns, rows.filter { $0.section == .strategy }.map { autoscaleCells($0, rows: data.rows).map(Markdown.escape) })
+      out += "\n### Candidates\n\n"
+      out += Markdown.table(
+        ["holds"] + autoscaleColumns,
+        rows.filter { $0.section == .candidate }.map { ([$0.holds ? "yes" : "no"] + autoscaleCells($0, rows: data.rows)).map(Markdown.escape) })
+      let checks = rows.filter { $0.section == .verification }
+      if !checks.isEmpty {
+        out += "\n### Verification on held-out seeds\n\n" + Markdown.table(verificationColumns, checks.map { verificationCells($0).map(Markdown.escape) })
+      }
+      out += "\n### Manifests\n\n"
+      for m in data.manifests where m.territory == p.territory { out += "- `\(m.file)`\n" }
+      out += "\n"
+    }
+    return out
+  }
+
+  package static func autoscaleHTML(_ data: AutoscaleData) -> String {
+    let r = data.record
+    let title = "capsim autoscale: \(r.scenarioName)"
+    var body = "<header>\n<h1>\(HTML.escape(title))</h1>\n<p class=\"lead\">"
+    var facts = [
+      "territor\(r.territories.count == 1 ? "y" : "ies") \(r.territories.joined(separator: ", "))",
+      "\(r.replications) replications a candidate (up to \(r.maxReplications))", "seed \(r.seed) for every candidate",
+      "verified on \(r.heldOut) held-out replications",
+    ]
+    if let id = r.id { facts.insert("derivation #\(id)", at: 0) }
+    body += facts.map(HTML.escape).joined(separator: " · ") + "</p>\n<dl class=\"meta\">\n"
+    body +=
+      "<dt>scenario</dt><dd><code>\(HTML.escape(r.scenarioPath))</code> (SHA-256 \(HTML.escape(String(r.scenarioHash.prefix(12)))))</dd>\n"
+    if !r.settings.isEmpty {
+      body += "<dt>what-if</dt><dd>" + r.settings.map { "<code>--set \(HTML.escape($0))</code>" }.joined(separator: " ") + "</dd>\n"
+    }
+    if let wall = r.wallSeconds { body += "<dt>search</dt><dd>\(HTML.escape(Format.duration(wall)))</dd>\n" }
+    body += "<dt>started</dt><dd>\(HTML.escape(Format.instant(r.startedAt))), capsim \(HTML.escape(r.capsimVersion))</dd>\n"
+    body += "</dl>\n<p class=\"muted\">A rule holds when no verdict fails, at least \(HTML.escape(Format.percent(r.peakShare))) "
+    body += "of peak windows (at least half the busiest window's requests) meet their p95 and error targets over the "
+    body += "replications, and it reverses direction at most \(r.maxReversalsPerHour) times per pool-hour. Pod-hours and "
+    body += "costs are per replication; the oracle is the planner's hour-by-hour minimum, known in hindsight.</p>\n</header>\n"
+    for p in data.pools {
+      body += "<section>\n<h2>Territory \(HTML.escape(p.territory))</h2>\n<ul>\n"
+      for fact in autoscaleFacts(p) { body += "<li>\(HTML.escape(fact))</li>\n" }
+      body += "</ul>\n"
+      let rows = data.rows.filter { $0.territory == p.territory }
+      let strategies = rows.filter { $0.section == .strategy }
+      body += "<h3>Strategies</h3>\n"
+      body += HTML.table(
+        autoscaleColumns, strategies.map { autoscaleCells($0, rows: data.rows).map(HTML.name) },
+        numeric: Set(1..<autoscaleColumns.count), rowClasses: strategies.map { $0.holds ? nil : "fail" })
+      let candidates = rows.filter { $0.section == .candidate }
+      body += "<h3>Candidates</h3>\n"
+      body += HTML.table(
+        ["holds"] + autoscaleColumns,
+        candidates.map { [$0.holds ? "yes" : "no"] + autoscaleCells($0, rows: data.rows).map(HTML.name) },
+        numeric: Set(2...autoscaleColumns.count), rowClasses: candidates.map { $0.holds ? nil : "fail" })
+      let checks = rows.filter { $0.section == .verification }
+      if !checks.isEmpty {
+        body += "<h3>Verification on held-out seeds</h3>\n"
+        body += HTML.table(
+          verificationColumns, checks.map { verificationCells($0).map(HTML.name) }, numeric: [2, 3, 4, 5],
+          rowClasses: checks.map { $0.holds ? nil : "fail" })
+      }
+      for m in data.manifests where m.territory == p.territory {
+        body += "<h3><code>\(HTML.escape(m.file))</code></h3>\n<pre>\(HTML.escape(m.text))</pre>\n"
+      }
+      body += "</section>\n"
+    }
+    return HTML.page(title: title, body: body)
+  }
+}
