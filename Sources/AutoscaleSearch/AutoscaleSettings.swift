@@ -26,7 +26,7 @@ package struct AutoscaleSettings: Sendable {
 
   package init(
     replications: Int = 2, maxReplications: Int = 4, heldOut: Int = 2, threads: Int = 1, peakShare: Double = 0.99,
-    maxReversalsPerHour: Double = 1, targets: [Int] = [40, 50, 60, 70, 80], driver: (any ReplicationDriver)? = nil,
+    maxReversalsPerHour: Double = 1, targets: [Int] = [40, 50, 60, 70, 80, 85], driver: (any ReplicationDriver)? = nil,
     history: [Int: [Double]]? = nil, historyHours: Int = 28 * 24
   ) {
     self.replications = max(1, replications)

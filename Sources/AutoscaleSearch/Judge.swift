@@ -86,12 +86,13 @@ struct Judge {
     s.failed.isEmpty && s.peakShare >= settings.peakShare && s.reversalsPerHour <= settings.maxReversalsPerHour
   }
 
-  /// Within two peak windows of the required share, either way: one more or less missed
-  /// would change the answer.
+  /// Within one peak window of the misses the required share allows, either way: one window
+  /// more or less would change the answer. A rule that missed none is clear of it.
   func near(_ s: StrategyScore) -> Bool {
     guard s.failed.isEmpty, s.peakWindows > 0 else { return false }
-    let needed = settings.peakShare * Double(s.peakWindows)
-    return abs(Double(s.peakWindowsMet) - needed) <= 2
+    let misses = Double(s.peakWindows - s.peakWindowsMet)
+    let allowed = (1 - settings.peakShare) * Double(s.peakWindows)
+    return misses > 0 && abs(misses - allowed) <= 1
   }
 }
 

@@ -16,7 +16,7 @@ struct Autoscale: ParsableCommand {
       For each territory's app pool: the planner's hour-by-hour minimum is the oracle (and the \
       lower bound on cost); minReplicas comes from the quietest hour's need (at least 2), \
       maxReplicas from 1.5x the busiest hour's need within the database's connection limit. \
-      The search simulates HPAs on cpu utilization (targets 40-80% in steps of 10, then 5), \
+      The search simulates HPAs on cpu utilization (targets 40-80% in steps of 10 and 85%, then 5), \
       with and without a calm scale-down behavior, with common random numbers and more \
       replications near the boundary, and keeps the cheapest in pod-hours that holds: no \
       verdict fails, at least 99% of peak windows meet their p95 and error targets, at most one \
@@ -128,6 +128,11 @@ struct Autoscale: ParsableCommand {
     if chosen.isEmpty { chosen = Array(names.indices) }
     let chatty = !quiet && format == .table
     func say(_ message: String) { if chatty { printToStandardError("autoscale: \(message)") } }
+    for t in chosen where s.platform.territories[t].app.deployment == nil && !quiet {
+      let name = "crm-\(names[t].lowercased())"
+      printToStandardError(
+        "autoscale: warning: territory \(names[t])'s app pool names no deployment; the manifests scale '\(name)' (give the pool 'deployment: \(name)' to run them with capsim run --autoscaler)")
+    }
     if !s.autoscalers.isEmpty {
       say("the scenario's own autoscalers (\(s.autoscalers.map(\.title).joined(separator: ", "))) are replaced by the derived ones")
     }
