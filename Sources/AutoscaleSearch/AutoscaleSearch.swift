@@ -94,34 +94,53 @@ package struct AutoscaleSearch {
     strategies.append(
       Strategy(kind: .stockHPA, sizing: .autoscaler(pool(t, .hpa(stock))), score: judge.score(.autoscaler(pool(t, .hpa(stock))))))
 
-    // 3. The HPA search.
+    // 3. The search, per metric and behavior.
     var tried: [RuleCandidate] = []
-    for choice in BehaviorChoice.allCases {
-      var held: Int? = nil
-      var missed: Int? = nil
-      for target in settings.targets {
-        let c = judge.candidate(target: target, behavior: choice, bounds: bounds)
-        tried.append(c)
-        if c.holds { held = target } else { missed = target; break }
-      }
-      if let held, let missed {
-        var step = settings.targets.count > 1 ? (missed - held) / 2 : 0
-        var low = held
-        var high = missed
-        while step >= 5 {
-          let c = judge.candidate(target: low + step, behavior: choice, bounds: bounds)
+    for metric in settings.metrics {
+      for choice in BehaviorChoice.allCases {
+        var held: Int? = nil
+        var missed: Int? = nil
+        for target in settings.targets {
+          let c = judge.candidate(target: target, behavior: choice, metric: metric, bounds: bounds)
           tried.append(c)
-          if c.holds { low += step } else { high = low + step }
-          step = (high - low) / 2
+          if c.holds { held = target } else { missed = target; break }
+        }
+        if let held, let missed {
+          var low = held
+          var high = missed
+          var step = (high - low) / 2
+          while step >= 5 {
+            let c = judge.candidate(target: low + step, behavior: choice, metric: metric, bounds: bounds)
+            tried.append(c)
+            if c.holds { low += step } else { high = low + step }
+            step = (high - low) / 2
+          }
         }
       }
     }
-    let holding = tried.filter(\.holds)
-    let chosen =
-      holding.min { ($0.score.podHours, $0.score.scalingEvents, $0.target) < ($1.score.podHours, $1.score.scalingEvents, $1.target) }
-      ?? tried.max { $0.score.peakShare < $1.score.peakShare }!
+    func best(_ metric: RuleMetric) -> RuleCandidate? {
+      let mine = tried.filter { $0.metric == metric }
+      let holding = mine.filter(\.holds)
+      return holding.min {
+        ($0.score.podHours, $0.score.scalingEvents, $0.target) < ($1.score.podHours, $1.score.scalingEvents, $1.target)
+      } ?? mine.max { $0.score.peakShare < $1.score.peakShare }
+    }
+    // The cpu family always runs: the HPA and the cron floors build on it.
+    if !settings.metrics.contains(.cpu) {
+      for choice in BehaviorChoice.allCases {
+        tried.append(judge.candidate(target: Self.stockTarget, behavior: choice, metric: .cpu, bounds: bounds))
+      }
+    }
+    let chosen = best(.cpu)!
     let derived = hpa(bounds, target: chosen.target, behavior: chosen.behavior)
     strategies.append(Strategy(kind: .derivedHPA, sizing: .autoscaler(pool(t, .hpa(derived))), score: chosen.score))
+    var requestsRule: ScaledObjectSpec? = nil
+    let requestsCandidate = settings.metrics.contains(.requests) ? best(.requests) : nil
+    if let r = requestsCandidate {
+      let spec = requestRule(t, bounds, target: r.target, behavior: r.behavior)
+      requestsRule = spec
+      strategies.append(Strategy(kind: .derivedRequests, sizing: .autoscaler(pool(t, .scaledObject(spec))), score: r.score))
+    }
 
     // 4. Cron floors: from the oracle's needs, and from a forecast.
     let calendar = base.demand[t].calendar
@@ -154,17 +173,18 @@ package struct AutoscaleSearch {
     strategies.sort { $0.kind.order < $1.kind.order }
     return PoolDerivation(
       territory: t, bounds: bounds, spans: spans, strategies: strategies, tried: tried, chosen: chosen, hpa: derived,
-      scaledObject: scheduled, cronWindows: cronWindows, predictive: predictive, predictiveWindows: predictiveWindows,
+      requests: requestsRule, requestsCandidate: requestsCandidate, scaledObject: scheduled, cronWindows: cronWindows, predictive: predictive, predictiveWindows: predictiveWindows,
       forecastError: forecastError, periods: periods.map { ($0.period, $0.instances) },
       simulatedRequests: judge.requests, wallSeconds: Date().timeIntervalSince(started))
   }
 
   /// One HPA candidate on the search's seeds, as the search judges it (for a brute force).
   package func candidate(
-    territory t: Int, target: Int, behavior: BehaviorChoice, bounds: PoolBounds, spans: [ScenarioSpan]
+    territory t: Int, target: Int, behavior: BehaviorChoice, metric: RuleMetric = .cpu, bounds: PoolBounds,
+    spans: [ScenarioSpan]
   ) -> RuleCandidate {
     var judge = Judge(search: self, territory: t, base: base(t), spans: spans)
-    return judge.candidate(target: target, behavior: behavior, bounds: bounds)
+    return judge.candidate(target: target, behavior: behavior, metric: metric, bounds: bounds)
   }
 
   // MARK: Rules
@@ -191,6 +211,30 @@ package struct AutoscaleSearch {
     spec.pollingInterval = Self.pollingInterval
     spec.behavior = behavior.behavior
     return spec
+  }
+
+  /// A KEDA rule on requests per second per pod: the rate at which a pod's cores run at
+  /// `target` percent (cores x target / the mix's cpu seconds per request), from Prometheus.
+  func requestRule(_ t: Int, _ b: PoolBounds, target: Int, behavior: BehaviorChoice) -> ScaledObjectSpec {
+    let deployment = deploymentName(t)
+    let query = "sum(rate(capsim_requests_total{deployment=\"\(deployment)\"}[1m]))"
+    let series = (try? PrometheusQuery.parse(query).get()) ?? CapsimSeries(metric: .requestsTotal, rateWindow: 60, deployment: deployment)
+    var trigger = PrometheusTrigger(query: query, series: series, threshold: perPodRate(t, target: target))
+    trigger.metricType = .averageValue
+    var spec = ScaledObjectSpec(name: deployment, target: deployment, triggers: [Trigger(name: "requests", .prometheus(trigger))])
+    spec.minReplicaCount = b.minReplicas
+    spec.maxReplicaCount = b.maxReplicas
+    spec.pollingInterval = Self.pollingInterval
+    spec.behavior = behavior.behavior
+    return spec
+  }
+
+  /// Requests per second a pod takes at `target` percent of its cores, to a tenth.
+  package func perPodRate(_ t: Int, target: Int) -> Double {
+    let cpu = scenario.offeredLoads().first { $0.territory == t }?.cpuPerRequest ?? 0
+    let cores = Double(max(scenario.platform.territories[t].app.cores, 1))
+    guard cpu > 0 else { return 1 }
+    return (Double(target) / 100 * cores / cpu * 10).rounded() / 10
   }
 
   package func deploymentName(_ t: Int) -> String {

@@ -16,6 +16,9 @@ package struct AutoscaleSettings: Sendable {
   package var maxReversalsPerHour: Double
   /// CPU utilization targets of the coarse grid, ascending; the refinement halves the step.
   package var targets: [Int]
+  /// What the searched rules scale on: cpu (an HPA), request rate per pod (a KEDA prometheus
+  /// trigger), or both families.
+  package var metrics: [RuleMetric] = [.cpu]
   /// Runs fixed and scheduled pools (the planner's and the static candidates); nil: request
   /// by request. Autoscaled pools are simulated request by request either way.
   package var driver: (any ReplicationDriver)?
@@ -40,6 +43,15 @@ package struct AutoscaleSettings: Sendable {
     self.history = history
     self.historyHours = historyHours
   }
+}
+
+/// What a searched rule scales on.
+package enum RuleMetric: String, Sendable, CaseIterable, Codable {
+  /// cpu utilization of the pods' requests: an HPA.
+  case cpu
+  /// Requests per second per pod, from Prometheus through a KEDA `prometheus` trigger, at the
+  /// rate that keeps a pod's cores at the target utilization (cores x target / cpu per request).
+  case requests
 }
 
 /// The `behavior` choices of the search.

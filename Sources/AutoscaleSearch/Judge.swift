@@ -63,11 +63,21 @@ struct Judge {
   }
 
   /// An HPA candidate, with more replications while it is near the boundary.
-  mutating func candidate(target: Int, behavior: BehaviorChoice, bounds: PoolBounds) -> RuleCandidate {
-    let spec = search.hpa(bounds, target: target, behavior: behavior)
-    let sizing = Sizing.autoscaler(search.pool(territory, .hpa(spec)))
+  mutating func candidate(target: Int, behavior: BehaviorChoice, metric: RuleMetric = .cpu, bounds: PoolBounds)
+    -> RuleCandidate
+  {
+    let controller: PoolAutoscaler.Controller
     let name = base.platform.territories[territory].name
-    search.progress?("\(name): HPA at cpu \(target)%, \(behavior.rawValue) behavior")
+    switch metric {
+    case .cpu:
+      controller = .hpa(search.hpa(bounds, target: target, behavior: behavior))
+      search.progress?("\(name): HPA at cpu \(target)%, \(behavior.rawValue) behavior")
+    case .requests:
+      let spec = search.requestRule(territory, bounds, target: target, behavior: behavior)
+      controller = .scaledObject(spec)
+      search.progress?("\(name): requests/s rule for cpu \(target)%, \(behavior.rawValue) behavior")
+    }
+    let sizing = Sizing.autoscaler(search.pool(territory, controller))
     var have = settings.replications
     var runs = results(sizing, replications: 0..<have)
     var score = score(runs)
@@ -79,7 +89,7 @@ struct Judge {
       have += more
       score = self.score(runs)
     }
-    return RuleCandidate(target: target, behavior: behavior, score: score, holds: holds(score))
+    return RuleCandidate(metric: metric, target: target, behavior: behavior, score: score, holds: holds(score))
   }
 
   func holds(_ s: StrategyScore) -> Bool {

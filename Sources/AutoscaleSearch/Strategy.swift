@@ -15,6 +15,7 @@ package struct Strategy: Sendable {
     case staticPeak = "static peak"
     case stockHPA = "stock HPA"
     case derivedHPA = "derived HPA"
+    case derivedRequests = "derived requests/s"
     case hpaCron = "HPA + cron"
     case predictive
     case oracle
@@ -29,6 +30,8 @@ package struct Strategy: Sendable {
 
 /// One HPA the search simulated.
 package struct RuleCandidate: Sendable {
+  package var metric: RuleMetric = .cpu
+  /// The cpu utilization target, or for requests/s the utilization its per-pod rate stands for.
   package var target: Int
   package var behavior: BehaviorChoice
   package var score: StrategyScore
@@ -47,6 +50,9 @@ package struct PoolDerivation: Sendable {
   /// The HPA that won (or, when none held, the one that came nearest).
   package var chosen: RuleCandidate
   package var hpa: HPASpec
+  /// The best rule on requests/s per pod (a ScaledObject), when that family was searched.
+  package var requests: ScaledObjectSpec?
+  package var requestsCandidate: RuleCandidate?
   /// The winning rule with the oracle's cron floors (nil without a calendar).
   package var scaledObject: ScaledObjectSpec?
   package var cronWindows: [CronWindow]

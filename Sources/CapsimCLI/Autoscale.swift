@@ -74,6 +74,19 @@ struct Autoscale: ParsableCommand {
       discussion: "Autoscaled pools are simulated request by request either way."))
   var mode: RunMode = .hybrid
 
+  @Option(
+    help: ArgumentHelp(
+      "What the searched rules scale on: cpu (an HPA), requests (requests/s per pod via a KEDA prometheus trigger) or both.",
+      discussion: "requests is written as requests.yaml; the HPA and the cron floors always build on the cpu rule."))
+  var metric: MetricChoice = .cpu
+
+  @Option(help: "The Prometheus server a requests/s rule queries (its serverAddress).")
+  var prometheusServer = "http://prometheus.monitoring.svc:9090"
+
+  enum MetricChoice: String, ExpressibleByArgument, CaseIterable {
+    case cpu, requests, both
+  }
+
   @Option(help: "Random seed (overrides the scenario's run.seed).")
   var seed: UInt64?
 
@@ -143,7 +156,9 @@ struct Autoscale: ParsableCommand {
       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, peakShare: peakShare / 100,
       maxReversalsPerHour: maxReversals, driver: mode == .hybrid ? HybridDriver() : nil, history: history,
       historyHours: historyHours)
-    let search = AutoscaleSearch(scenario: s, settings: searchSettings) { say($0) }
+    var configured = searchSettings
+    configured.metrics = metric == .both ? [.cpu, .requests] : metric == .requests ? [.requests] : [.cpu]
+    let search = AutoscaleSearch(scenario: s, settings: configured) { say($0) }
 
     let record = AutoscaleWork.record(s, path: scenario, settings: searchSettings, whatIfs: settings, territories: chosen)
     let recording = try AutoscaleRecording(store: database.open(), record: record)
@@ -152,7 +167,8 @@ struct Autoscale: ParsableCommand {
     var allHold = true
     for t in chosen {
       let derivation = search.derive(territory: t)
-      let written = try AutoscaleWork.write(derivation, search: search, record: record, folder: out, say: say)
+      let written = try AutoscaleWork.write(
+        derivation, search: search, record: record, folder: out, prometheusServer: prometheusServer, say: say)
       data.pools.append(AutoscaleWork.pool(derivation, search: search))
       data.rows += AutoscaleWork.rows(derivation, verifications: written.verifications, search: search)
       data.manifests += written.manifests

@@ -26,13 +26,23 @@ enum AutoscaleWork {
       processID: getpid(), hostName: ResultsStore.currentHostName)
   }
 
-  static func ruleName(_ c: RuleCandidate) -> String { "cpu \(c.target)%, \(c.behavior.rawValue) behavior" }
+  /// `12.5`, `40`.
+  static func decimal(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x) }
+
+  static func ruleName(_ c: RuleCandidate, search: AutoscaleSearch, territory t: Int) -> String {
+    switch c.metric {
+    case .cpu: "cpu \(c.target)%, \(c.behavior.rawValue) behavior"
+    case .requests:
+      "\(decimal(search.perPodRate(t, target: c.target))) requests/s a pod (cpu \(c.target)%), \(c.behavior.rawValue) behavior"
+    }
+  }
 
   /// Writes `<folder>/<territory>/hpa.yaml` and `scaledobject.yaml`, reads each back through
   /// the strict reader (it must give the rule that was searched), verifies what was read on
   /// held-out seeds and writes the files again with the verification in their header.
   static func write(
-    _ d: PoolDerivation, search: AutoscaleSearch, record: AutoscaleRecord, folder: String, say: (String) -> Void
+    _ d: PoolDerivation, search: AutoscaleSearch, record: AutoscaleRecord, folder: String, prometheusServer: String,
+    say: (String) -> Void
   ) throws -> (manifests: [AutoscaleManifest], verifications: [(String, Verification)]) {
     let s = search.scenario
     let t = d.territory
@@ -96,6 +106,20 @@ enum AutoscaleWork {
           PoolAutoscaler.Controller.hpa(d.hpa)
         )
       ]
+      if let r = d.requests, let c = d.requestsCandidate {
+        var requestsWhy = why
+        let rate = search.perPodRate(t, target: c.target)
+        requestsWhy["spec.triggers[0].metadata.threshold"] =
+          "\(decimal(rate)) requests/s keep a pod's cores at \(c.target)%: the cheapest rate that held, \(Format.percent(c.score.peakShare)) of \(c.score.peakWindows) peak windows met"
+        requestsWhy["spec.triggers[0].metadata.query"] = "the pool's completed requests per second (serverAddress from --prometheus-server)"
+        out.append(
+          (
+            "requests.yaml",
+            ManifestText(header: lines, why: requestsWhy).scaledObject(
+              name: deployment, deployment: deployment, spec: r, prometheusServer: prometheusServer),
+            .scaledObject(r)
+          ))
+      }
       if let so = d.scaledObject {
         out.append(
           (
@@ -115,13 +139,14 @@ enum AutoscaleWork {
       guard read == rule else {
         throw fail("\(path): the manifest read back is not the rule that was searched (\(read) against \(rule))", status: ExitStatus.failure)
       }
-      let label = file == "hpa.yaml" ? "derived HPA" : "HPA + cron"
+      let label = file == "hpa.yaml" ? "derived HPA" : file == "requests.yaml" ? "derived requests/s" : "HPA + cron"
       let pool = PoolAutoscaler(territory: t, title: "\(label) \(deployment)", deployment: deployment, controller: read)
       say("\(name): verifying \(file) as read back")
       for v in search.verify(.autoscaler(pool), derivation: d) {
         verifications.append(("\(label): \(v.variant.rawValue)", v))
         notes.append(
-          "\(file) on \(v.variant.rawValue): \(v.holds ? "holds" : "BREAKS") (\(Format.percent(v.score.peakShare)) of \(v.score.peakWindows) peak windows met)"
+          "\(file) on \(v.variant.rawValue): \(v.holds ? "holds" : "BREAKS") (\(Format.percent(v.score.peakShare)) of \(v.score.peakWindows) peak windows met"
+            + (v.score.failed.isEmpty ? ")" : "; failed: \(v.score.failed.joined(separator: ", ")))")
         )
       }
     }
@@ -159,7 +184,7 @@ enum AutoscaleWork {
     return AutoscalePool(
       territory: search.scenario.platform.territories[d.territory].name, minReplicas: b.minReplicas,
       maxReplicas: b.maxReplicas, quietestNeed: b.quietestNeed, peakNeed: b.peakNeed, staticPeak: b.staticPeak,
-      cap: b.cap, capReason: b.capReason, chosen: ruleName(d.chosen), found: d.found,
+      cap: b.cap, capReason: b.capReason, chosen: ruleName(d.chosen, search: search, territory: d.territory), found: d.found,
       judgedOn: d.spans.map(\.label), cronWindows: d.cronWindows.count, forecastError: d.forecastError,
       wallSeconds: d.wallSeconds, simulatedRequests: d.simulatedRequests)
   }
@@ -177,7 +202,7 @@ enum AutoscaleWork {
       s.failed.isEmpty && s.peakShare >= search.settings.peakShare && s.reversalsPerHour <= search.settings.maxReversalsPerHour
     }
     return d.strategies.map { row(.strategy, $0.kind.rawValue, $0.score, holds: judge($0.score)) }
-      + d.tried.map { row(.candidate, ruleName($0), $0.score, holds: $0.holds) }
+      + d.tried.map { row(.candidate, ruleName($0, search: search, territory: d.territory), $0.score, holds: $0.holds) }
       + verifications.map { row(.verification, $0.0, $0.1.score, holds: $0.1.holds) }
   }
 
