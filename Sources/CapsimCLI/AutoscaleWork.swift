@@ -65,6 +65,7 @@ enum AutoscaleWork {
       "judged on: \(d.spans.map(\.label).joined(separator: ", "))",
       "a rule holds when no verdict fails, at least \(Format.percent(settings.peakShare)) of peak windows meet their p95 and error targets, and it reverses at most \(settings.maxReversalsPerHour) times per pool-hour",
     ]
+    header.append("apply one of this folder's files: each scales Deployment \(deployment) alone")
     if !d.found { header.append("WARNING: no candidate held; this is the one that came nearest") }
 
     let chosen = d.chosen
@@ -219,7 +220,7 @@ enum AutoscaleWork {
 final class AutoscaleRecording: @unchecked Sendable {
   let store: ResultsStore
   let id: Int64
-  private var signalSources: [DispatchSourceSignal] = []
+  private var watch: InterruptWatch?
 
   init(store: ResultsStore, record: AutoscaleRecord) throws {
     self.store = store
@@ -230,29 +231,15 @@ final class AutoscaleRecording: @unchecked Sendable {
         "cannot record the derivation in results database \(store.path): \(ResultsStore.reason(error)); nothing derived",
         status: ExitStatus.databaseUnusable)
     }
-    let (store, id) = (store, id)
-    for signal in [SIGINT, SIGTERM] {
-      Foundation.signal(signal, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
-      source.setEventHandler {
-        try? store.endAutoscale(
-          id, status: .interrupted, message: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")
-        FileHandle.standardError.write(Data("\ncapsim: derivation \(id) marked interrupted in \(store.path)\n".utf8))
-        exit((signal == SIGINT ? ExitStatus.interrupted : ExitStatus.terminated).rawValue)
-      }
-      source.resume()
-      signalSources.append(source)
+    watch = InterruptWatch(notice: "derivation \(id) marked interrupted in \(store.path)") { [store, id] reason in
+      try? store.endAutoscale(id, status: .interrupted, message: reason)
     }
   }
 
   /// Stores the derivation; if that fails, saves it beside the database and returns why.
   func complete(_ data: inout AutoscaleData, quiet: Bool) -> String? {
     data.record.id = id
-    defer {
-      for source in signalSources { source.cancel() }
-      signal(SIGINT, SIG_DFL)
-      signal(SIGTERM, SIG_DFL)
-    }
+    defer { watch?.stop() }
     do {
       try store.completeAutoscale(id, data: data)
       if !quiet { printToStandardError("recorded as derivation \(id) in \(store.path)") }

@@ -10,7 +10,7 @@ import RunRecords
 final class PlanRecording: @unchecked Sendable {
   let store: ResultsStore
   let id: Int64
-  private var signalSources: [DispatchSourceSignal] = []
+  private var watch: InterruptWatch?
 
   /// Begins the plan in the database (status 5 if it cannot be written: nothing is planned)
   /// and listens for SIGINT and SIGTERM.
@@ -23,18 +23,8 @@ final class PlanRecording: @unchecked Sendable {
         "cannot record the plan in results database \(store.path): \(ResultsStore.reason(error)); not planned",
         status: ExitStatus.databaseUnusable)
     }
-    let (store, id) = (store, id)
-    for signal in [SIGINT, SIGTERM] {
-      Foundation.signal(signal, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
-      source.setEventHandler {
-        try? store.endPlan(
-          id, status: .interrupted, message: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")
-        FileHandle.standardError.write(Data("\ncapsim: plan \(id) marked interrupted in \(store.path)\n".utf8))
-        exit((signal == SIGINT ? ExitStatus.interrupted : ExitStatus.terminated).rawValue)
-      }
-      source.resume()
-      signalSources.append(source)
+    watch = InterruptWatch(notice: "plan \(id) marked interrupted in \(store.path)") { [store, id] reason in
+      try? store.endPlan(id, status: .interrupted, message: reason)
     }
   }
 
@@ -74,10 +64,5 @@ final class PlanRecording: @unchecked Sendable {
     saveBeside(data, database: store.path, name: "plan\(id)")
   }
 
-  private func stopListening() {
-    for source in signalSources { source.cancel() }
-    signalSources = []
-    signal(SIGINT, SIG_DFL)
-    signal(SIGTERM, SIG_DFL)
-  }
+  private func stopListening() { watch?.stop() }
 }

@@ -49,7 +49,8 @@ final class Recording: @unchecked Sendable {
   let store: ResultsStore
   let id: Int64
   let record: RunRecord
-  private var signalSources: [DispatchSourceSignal] = []
+  /// Nil for a sweep's point: the sweep watches.
+  private var watch: InterruptWatch?
 
   /// Begins the run in the database (status 5 if it cannot be written) and listens for SIGINT
   /// and SIGTERM.
@@ -63,19 +64,8 @@ final class Recording: @unchecked Sendable {
         "cannot record the run in results database \(store.path): \(ResultsStore.reason(error)); not run",
         status: ExitStatus.databaseUnusable)
     }
-    let path = store.path
-    for signal in [SIGINT, SIGTERM] {
-      Foundation.signal(signal, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
-      source.setEventHandler { [store, id] in
-        try? store.end(
-          id, status: .interrupted, message: signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)")
-        // An error in the sense of --quiet: it explains the exit status.
-        FileHandle.standardError.write(Data("\ncapsim: run \(id) marked interrupted in \(path)\n".utf8))
-        exit((signal == SIGINT ? ExitStatus.interrupted : ExitStatus.terminated).rawValue)
-      }
-      source.resume()
-      signalSources.append(source)
+    watch = InterruptWatch(notice: "run \(id) marked interrupted in \(store.path)") { [store, id] reason in
+      try? store.end(id, status: .interrupted, message: reason)
     }
   }
 
@@ -134,13 +124,7 @@ final class Recording: @unchecked Sendable {
   }
 
   /// Ctrl-C behaves as usual again once the run is recorded.
-  private func stopListening() {
-    guard !signalSources.isEmpty else { return }  // a sweep's point: the sweep listens
-    for source in signalSources { source.cancel() }
-    signalSources = []
-    signal(SIGINT, SIG_DFL)
-    signal(SIGTERM, SIG_DFL)
-  }
+  private func stopListening() { watch?.stop() }
 
   /// The record of a run about to start, with the text and hash of every file it reads.
   static func runRecord(

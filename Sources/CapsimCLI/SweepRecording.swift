@@ -14,7 +14,7 @@ final class SweepRecording: @unchecked Sendable {
   private let records: [RunRecord]
   private let lock = NSLock()
   private var problems: [String] = []
-  private var signalSources: [DispatchSourceSignal] = []
+  private var watch: InterruptWatch?
 
   /// Begins the sweep and its runs (status 5 if the database cannot be written).
   init(store: ResultsStore, work: SweepWork, shards: Int, startedAt: Date) throws {
@@ -50,10 +50,7 @@ final class SweepRecording: @unchecked Sendable {
   /// recorded (nothing when all went well).
   func finish(wallSeconds: Double, quiet: Bool) -> [String] {
     try? store.endSweep(sweepID, wallSeconds: wallSeconds)
-    for source in signalSources { source.cancel() }
-    signalSources = []
-    signal(SIGINT, SIG_DFL)
-    signal(SIGTERM, SIG_DFL)
+    watch?.stop()
     let problems = lock.withLock { self.problems }
     if !quiet && problems.isEmpty, let first = runIDs.first, let last = runIDs.last {
       printToStandardError("recorded as sweep \(sweepID) (runs \(first)-\(last)) in \(store.path)")
@@ -62,20 +59,10 @@ final class SweepRecording: @unchecked Sendable {
   }
 
   private func listen() {
-    let (store, sweepID, runIDs) = (self.store, self.sweepID, self.runIDs)
-    for signal in [SIGINT, SIGTERM] {
-      Foundation.signal(signal, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
-      source.setEventHandler {
-        let message = signal == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)"
-        // Only runs still running change: completed points stay complete.
-        for id in runIDs { try? store.end(id, status: .interrupted, message: message) }
-        FileHandle.standardError.write(
-          Data("\ncapsim: sweep \(sweepID): runs not complete marked interrupted in \(store.path)\n".utf8))
-        exit((signal == SIGINT ? ExitStatus.interrupted : ExitStatus.terminated).rawValue)
-      }
-      source.resume()
-      signalSources.append(source)
+    let (store, runIDs) = (self.store, self.runIDs)
+    watch = InterruptWatch(notice: "sweep \(sweepID): runs not complete marked interrupted in \(store.path)") { reason in
+      // Only runs still running change: completed points stay complete.
+      for id in runIDs { try? store.end(id, status: .interrupted, message: reason) }
     }
   }
 }
