@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hybrid
 import Planning
 import PlatformModel
 import RunRecords
@@ -75,6 +76,12 @@ struct Plan: ParsableCommand {
       valueName: "key=values"))
   var vary: [String] = []
 
+  @Option(
+    help: ArgumentHelp(
+      "How candidates are simulated: request or hybrid (default: the scenario's run.mode).",
+      discussion: "hybrid computes steady stretches with a queueing model and simulates the rest request by request (see capsim run --mode)."))
+  var mode: RunMode?
+
   @Option(help: "Output format: table or json.")
   var format: OutputFormat = .table
 
@@ -138,6 +145,7 @@ struct Plan: ParsableCommand {
     var (s, warnings) = try loadPlatformScenario(scenario, settings: settings)
     if !quiet { printWarnings(warnings) }
     if let seed { s.seed = seed }
+    if let mode { s.mode = mode }
     // A plan sizes fixed pools: the instance counts it tries would be overruled by an autoscaler.
     if !s.autoscalers.isEmpty {
       if !quiet {
@@ -158,13 +166,15 @@ struct Plan: ParsableCommand {
     }
     if planned.isEmpty { planned = Array(names.indices) }
     let first = replications ?? max(3, s.replications)
-    let settings = PlanSettings(
+    var settings = PlanSettings(
       replications: first, maxReplications: maxReplications ?? 4 * first,
       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, territories: planned, maxInstances: maxInstances
     )
+    settings.driver = s.mode == .hybrid ? HybridDriver() : nil
     if !vary.isEmpty { return try planVaried(base: s, settings: settings) }
 
-    let record = PlanData.record(s, path: scenario, settings: settings, whatIfs: self.settings, startedAt: Date())
+    let whatIfs = self.settings + (mode.map { ["run.mode=\($0.rawValue)"] } ?? [])
+    let record = PlanData.record(s, path: scenario, settings: settings, whatIfs: whatIfs, startedAt: Date())
     let recording = try PlanRecording(store: database.open(), plan: record)
     let chatty = !quiet && format == .table
     let planner = CapacityPlanner(scenario: s, settings: settings) { message in
@@ -211,7 +221,7 @@ struct Plan: ParsableCommand {
       var (s, _) = try loadPlatformScenario(scenario, settings: self.settings + expanded)
       if let seed { s.seed = seed }
       if chatty { printToStandardError("plan: point \(i + 1) of \(grid.count): \(point.joined(separator: " "))") }
-      let whatIfs = self.settings + expanded
+      let whatIfs = self.settings + expanded + (mode.map { ["run.mode=\($0.rawValue)"] } ?? [])
       let record = PlanData.record(s, path: scenario, settings: planSettings, whatIfs: whatIfs, startedAt: Date())
       let recording = try PlanRecording(store: store, plan: record)
       let planner = CapacityPlanner(scenario: s, settings: planSettings) { message in

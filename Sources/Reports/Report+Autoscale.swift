@@ -31,6 +31,11 @@ extension Report {
     ]
   }
 
+  /// A row's cells for HTML: the first (a rule's name) may wrap, the figures stay whole.
+  static func cells(_ texts: [String]) -> [String] {
+    texts.enumerated().map { i, text in i == 0 ? HTML.escape(text) : HTML.name(text) }
+  }
+
   static func verificationCells(_ r: AutoscaleRow) -> [String] {
     [
       r.name, r.holds ? "holds" : "breaks", "\(Format.percent(r.peakShare, decimals: 1)) of \(r.peakWindows)",
@@ -123,7 +128,9 @@ extension Report {
   package static func autoscaleHTML(_ data: AutoscaleData) -> String {
     let r = data.record
     let title = "capsim autoscale: \(r.scenarioName)"
-    var body = "<header>\n<h1>\(HTML.escape(title))</h1>\n<p class=\"lead\">"
+    // A manifest's comment lines are long: they wrap rather than widen the page.
+    var body = "<style>pre.manifest { white-space: pre-wrap; overflow-wrap: anywhere; }</style>\n"
+    body += "<header>\n<h1>\(HTML.escape(title))</h1>\n<p class=\"lead\">"
     var facts = [
       "territor\(r.territories.count == 1 ? "y" : "ies") \(r.territories.joined(separator: ", "))",
       "\(r.replications) replications a candidate (up to \(r.maxReplications))", "seed \(r.seed) for every candidate",
@@ -148,25 +155,35 @@ extension Report {
       body += "</ul>\n"
       let rows = data.rows.filter { $0.territory == p.territory }
       let strategies = rows.filter { $0.section == .strategy }
+      let chart = SVGBarChart(
+        title: "Pod-hours per replication by strategy (the oracle is the least possible)", unit: "pod-hours",
+        categories: strategies.map(\.name), segments: [.init(name: "pod-hours", color: SVG.color(0))],
+        values: strategies.map { [$0.podHours] })
+      body += "<figure class=\"chart\">\(chart.svg())</figure>\n"
       body += "<h3>Strategies</h3>\n"
+      body += "<p class=\"muted\">The manifests (below) were read back and verified on held-out seeds.</p>\n"
       body += HTML.table(
-        autoscaleColumns, strategies.map { autoscaleCells($0, rows: data.rows).map(HTML.name) },
+        autoscaleColumns, strategies.map { cells(autoscaleCells($0, rows: data.rows)) },
         numeric: Set(1..<autoscaleColumns.count), rowClasses: strategies.map { $0.holds ? nil : "fail" })
       let candidates = rows.filter { $0.section == .candidate }
       body += "<h3>Candidates</h3>\n"
       body += HTML.table(
         ["holds"] + autoscaleColumns,
-        candidates.map { [$0.holds ? "yes" : "no"] + autoscaleCells($0, rows: data.rows).map(HTML.name) },
+        candidates.map { [$0.holds ? "yes" : "no"] + cells(autoscaleCells($0, rows: data.rows)) },
         numeric: Set(2...autoscaleColumns.count), rowClasses: candidates.map { $0.holds ? nil : "fail" })
       let checks = rows.filter { $0.section == .verification }
       if !checks.isEmpty {
         body += "<h3>Verification on held-out seeds</h3>\n"
         body += HTML.table(
-          verificationColumns, checks.map { verificationCells($0).map(HTML.name) }, numeric: [2, 3, 4, 5],
+          verificationColumns, checks.map { v in
+            var c = cells(verificationCells(v))
+            c[6] = HTML.escape(verificationCells(v)[6])
+            return c
+          }, numeric: [2, 3, 4, 5],
           rowClasses: checks.map { $0.holds ? nil : "fail" })
       }
       for m in data.manifests where m.territory == p.territory {
-        body += "<h3><code>\(HTML.escape(m.file))</code></h3>\n<pre>\(HTML.escape(m.text))</pre>\n"
+        body += "<details><summary><code>\(HTML.escape(m.file))</code></summary>\n<pre class=\"manifest\">\(HTML.escape(m.text))</pre></details>\n"
       }
       body += "</section>\n"
     }

@@ -337,6 +337,8 @@ private let chartTitles = [
     let comparison = folder.appendingPathComponent("comparison")
     let plan = folder.appendingPathComponent("plan")
     try Report.writePlan(PlanReportFixtures.data(PlanReportFixtures.hostile), to: plan.path)
+    let autoscale = folder.appendingPathComponent("autoscale")
+    try Report.writeAutoscale(AutoscaleReportFixtures.data(territory: "<b>DE</b>"), to: autoscale.path)
     try Report.write(
       Fixtures.week {
         $0.faults = true; $0.quietWeekendNights = true
@@ -344,7 +346,7 @@ private let chartTitles = [
     try Report.writeComparison(
       baseline: ComparisonTests.baselineWithText(), whatIf: ComparisonTests.faultyWhatIf(), to: comparison.path)
 
-    for (name, dir) in [("report", report), ("comparison", comparison), ("plan", plan)] {
+    for (name, dir) in [("report", report), ("comparison", comparison), ("plan", plan), ("autoscale", autoscale)] {
       // When Chromium lays it out at this width, with a probe that measures it
       let page = dir.appendingPathComponent("index.html")
       let probe = dir.appendingPathComponent("probe.html")
