@@ -330,6 +330,7 @@ extension TopologyFile {
 
   /// A request class: `sequence: [{station: cpu, service: ..., acquire: row}, ...]`.
   static func readClass(_ name: String, _ f: Fields, _ topology: Topology, lockNames: [String: Int]) -> VisitSequence? {
+    _ = f["description"]?.string()
     guard let items = f.items("sequence", required: true) else { return nil }
     if items.isEmpty, let node = f["sequence"] { node.error("a sequence needs at least one step") }
     var steps: [VisitSequence.Step] = []

@@ -34,7 +34,9 @@ import Testing
   /// A transaction of three CPU bursts (deterministic, lognormal cv 2, exponential) on 2 shared
   /// cores and two I/Os on an exponential disk: MVA sees cpu 3 ms and disk 4 ms per trip.
   static func transaction() throws -> (stations: [Station], sequence: VisitSequence) {
-    let cpu = Station(name: "cpu", servers: .finite(2), service: try .exponential(mean: 0.001), discipline: .processorSharing)
+    // The station's own mean (0.4 ms) times 3 visits is not 3 ms: a step served with the
+    // station's service instead of its own would show.
+    let cpu = Station(name: "cpu", servers: .finite(2), service: try .exponential(mean: 0.0004), discipline: .processorSharing)
     let disk = Station(name: "disk", servers: .finite(1), service: try .exponential(mean: 0.002))
     let sequence = VisitSequence(
       name: "tx",
