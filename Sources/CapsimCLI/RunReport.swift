@@ -24,7 +24,7 @@ struct RunReport {
         wall_seconds: result.wallSeconds, events: result.totalEvents),
       end_to_end: endToEndJSON(),
       stations: scenario.network.stations.indices.map(stationJSON),
-      locks: scenario.network.locks.isEmpty ? nil : scenario.network.locks.indices.map(lockJSON),
+      locks: scenario.network.locks.indices.map(lockJSON),
       series: (0..<result.seriesCount).map(intervalJSON))
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -381,8 +381,8 @@ struct RunJSON: Encodable {
   var run: RunInfo
   var end_to_end: Flow
   var stations: [Station]
-  /// Left out when the topology has no locks.
-  var locks: [Lock]?
+  /// Empty when the topology has no locks.
+  var locks: [Lock]
   var series: [Interval]
 
   struct Lock: Encodable {
