@@ -232,6 +232,16 @@ import Testing
     }
     let table = try Self.capsim(["calibrate", dir.path])
     #expect(table.stdout.contains("held out") && table.stdout.contains("discipline: processor-sharing"))
+
+    // With a lock held 0.25 ms (capacity 1: at most 4,000/s) and the ablation: a row per
+    // variant, and the lock in the YAML; a malformed lock is a usage error
+    let locked = try Self.capsim(["calibrate", dir.path, "--lock", "tpcb:0.25", "--ablation"])
+    #expect(locked.status == 0, "\(locked.stderr)")
+    for variant in ["MVA only", "load factor", "lock", "load factor + lock"] {
+      #expect(locked.stdout.contains("\n\(variant) "), "\(locked.stdout)")
+    }
+    #expect(locked.stdout.contains("# lock: capacity 1, held 0.25ms"))
+    #expect(try Self.capsim(["calibrate", dir.path, "--lock", "tpcb"]).status == 64)
   }
 
   /// What-ifs from the command line change the topology and report their own mistakes.
