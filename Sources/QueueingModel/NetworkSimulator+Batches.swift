@@ -12,7 +12,8 @@ extension NetworkSimulator {
     var slot = Int(batchSlotStart[s])
     while !batches[slot].isEmpty { slot += 1 }
     batches[slot].append(c)
-    sim.schedule(.batchDeparture(station: Int32(s), slot: Int32(slot - Int(batchSlotStart[s]))), after: service[s].next())
+    sim.schedule(
+      .batchDeparture(station: Int32(s), slot: Int32(slot - Int(batchSlotStart[s]))), after: service[s].next())
   }
 
   mutating func batchDeparture(station s: Int, slot: Int) {

@@ -85,16 +85,21 @@ extension Network {
     // Edge a -> b: some sequence takes b while holding a.
     var order = [Set<Int>](repeating: [], count: locks.count)
     for (k, sequence) in sequences.enumerated() {
-      func error(_ m: String) { out.append(.init(subject: .sequence(k), message: "sequence '\(sequence.name)': \(m)", isError: true)) }
+      func error(_ m: String) {
+        out.append(.init(subject: .sequence(k), message: "sequence '\(sequence.name)': \(m)", isError: true))
+      }
       if sequence.steps.isEmpty { error("needs at least one step") }
       var held: [Int] = []
       for (n, step) in sequence.steps.enumerated() {
-        guard stations.indices.contains(step.station), (step.acquire + step.release).allSatisfy(locks.indices.contains) else {
+        guard stations.indices.contains(step.station), (step.acquire + step.release).allSatisfy(locks.indices.contains)
+        else {
           error("step \(n + 1) names a station or lock that does not exist")
           return out
         }
         if step.service != nil, stations[step.station].discipline == .batch {
-          error("step \(n + 1) gives a service at batch station '\(stations[step.station].name)', which serves each batch in its own service time")
+          error(
+            "step \(n + 1) gives a service at batch station '\(stations[step.station].name)', which serves each batch in its own service time"
+          )
         }
         for lock in step.acquire {
           if held.contains(lock) {
@@ -113,7 +118,8 @@ extension Network {
       out.append(
         .init(
           subject: .lock(cycle[0]),
-          message: "locks \(cycle.map { "'\(locks[$0].name)'" }.joined(separator: " -> ")) are taken in opposite orders by different steps: customers could deadlock",
+          message:
+            "locks \(cycle.map { "'\(locks[$0].name)'" }.joined(separator: " -> ")) are taken in opposite orders by different steps: customers could deadlock",
           isError: true))
     }
     return out

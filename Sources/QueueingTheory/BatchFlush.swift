@@ -34,7 +34,8 @@ package struct BatchFlush: Hashable, Sendable {
   ) throws(QueueingTheoryError) {
     guard arrivalRate.isFinite, arrivalRate > 0 else { throw .invalidArrivalRate(arrivalRate) }
     guard serviceMean.isFinite, serviceMean > 0 else { throw .invalidServiceTime(serviceMean) }
-    guard serviceSecondMoment.isFinite, serviceSecondMoment >= serviceMean * serviceMean * (1 - 4 * Double.ulpOfOne) else {
+    guard serviceSecondMoment.isFinite, serviceSecondMoment >= serviceMean * serviceMean * (1 - 4 * Double.ulpOfOne)
+    else {
       throw .invalidServiceSecondMoment(mean: serviceMean, secondMoment: serviceSecondMoment)
     }
     guard laplaceTransform > 0, laplaceTransform <= 1 else { throw .invalidLaplaceTransform }

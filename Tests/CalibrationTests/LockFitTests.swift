@@ -13,12 +13,14 @@ import Testing
   /// The known model: client and server CPU bursts on 2 shared cores, a disk read, then the
   /// branch UPDATE under the lock, the flush (a fixed 1 ms delay) and the lock's release.
   static func network(clients: Int) throws -> Network {
-    let cpu = Station(name: "cpu", servers: .finite(2), service: try .exponential(mean: 0.00004), discipline: .processorSharing)
+    let cpu = Station(
+      name: "cpu", servers: .finite(2), service: try .exponential(mean: 0.00004), discipline: .processorSharing)
     let disk = Station(name: "disk", servers: .finite(1), service: try .exponential(mean: 0.0001))
     let flush = Station(name: "flush", servers: .infinite, service: try .deterministic(0.001))
     let steps: [VisitSequence.Step] = [
       .init(station: 0, service: try .deterministic(0.00002)), .init(station: 0), .init(station: 1), .init(station: 0),
-      .init(station: 0, acquire: [0]), .init(station: 2, release: [0]), .init(station: 0, service: try .deterministic(0.00002)),
+      .init(station: 0, acquire: [0]), .init(station: 2, release: [0]),
+      .init(station: 0, service: try .deterministic(0.00002)),
     ]
     return Network(
       stations: [cpu, disk, flush],
@@ -32,12 +34,15 @@ import Testing
     var levels: [MeasuredLevel] = []
     var held = 0.0
     for n in clients {
-      let result = Experiment(network: try network(clients: n), window: RunWindow(warmup: 2, horizon: 20), replications: 3, seed: 5)
-        .run(threads: ProcessInfo.processInfo.activeProcessorCount)
+      let result = Experiment(
+        network: try network(clients: n), window: RunWindow(warmup: 2, horizon: 20), replications: 3, seed: 5
+      )
+      .run(threads: ProcessInfo.processInfo.activeProcessorCount)
       let x = result.endToEnd(\.throughput).mean
       levels.append(
         MeasuredLevel(
-          clients: n, throughput: x, meanLatency: result.endToEnd(\.meanResponse).mean, p95: result.endToEnd(\.responseP95).mean,
+          clients: n, throughput: x, meanLatency: result.endToEnd(\.meanResponse).mean,
+          p95: result.endToEnd(\.responseP95).mean,
           serverDemand: result.station(0, \.meanBusyServers).mean / x, clientDemand: nil, cores: 2, runs: 3))
       if n == 1 { held = result.lock(0, \.meanHeld).mean / x }
     }

@@ -69,7 +69,8 @@ import _TestSupport
   /// arrivals = completed + lost + timed out + in the network (waiting for a lock included).
   @Test(arguments: 0..<40)
   func everyArrivalIsAccountedFor(seed: UInt64) {
-    var sim = NetworkSimulator(network: Self.randomNetwork(seed), window: RunWindow(warmup: 5, horizon: 100), seed: seed, replication: 0)
+    var sim = NetworkSimulator(
+      network: Self.randomNetwork(seed), window: RunWindow(warmup: 5, horizon: 100), seed: seed, replication: 0)
     for t in stride(from: 3.1, through: 100, by: 9.3) {
       sim.advance(to: t)
       let arrived = sim.arrivalsBySource.span[0] + sim.arrivalsBySource.span[1]
@@ -83,7 +84,9 @@ import _TestSupport
   @Test(arguments: 0..<60)
   func closedUsersAreConservedAndLocksGiveBack(seed: UInt64) throws {
     var network = Self.randomNetwork(seed)
-    network.sources = [Source(name: "users", kind: .closed(users: 20, think: try .exponential(mean: 0.05)), to: .sequence(0))]
+    network.sources = [
+      Source(name: "users", kind: .closed(users: 20, think: try .exponential(mean: 0.05)), to: .sequence(0))
+    ]
     // Every trip holds lock a (3 holders) from its first step to its end, and stations without
     // room lose customers often: three lost customers keeping it would stop every trip.
     network.locks[0].capacity = 3
@@ -99,7 +102,8 @@ import _TestSupport
     var sim = NetworkSimulator(network: network, window: RunWindow(warmup: 5, horizon: 60), seed: seed, replication: 0)
     for t in stride(from: 2.0, through: 60, by: 5.9) {
       sim.advance(to: t)
-      #expect(sim.inNetwork + sim.thinking == 20, "seed \(seed): \(sim.inNetwork) in the network, \(sim.thinking) thinking")
+      #expect(
+        sim.inNetwork + sim.thinking == 20, "seed \(seed): \(sim.inNetwork) in the network, \(sim.thinking) thinking")
     }
     let result = sim.run()
     for (lock, r) in zip(network.locks, result.locks) {
@@ -116,7 +120,8 @@ import _TestSupport
     var network = Self.randomNetwork(seed)
     for i in network.stations.indices { network.stations[i].timeout = nil }
     guard network.problems().allSatisfy({ !$0.isError }) else { return }
-    var sim = NetworkSimulator(network: network, window: RunWindow(warmup: 100, horizon: 2_000), seed: seed, replication: 0)
+    var sim = NetworkSimulator(
+      network: network, window: RunWindow(warmup: 100, horizon: 2_000), seed: seed, replication: 0)
     let result = sim.run()
     for s in result.stations where s.completed > 1000 {
       let little = s.throughput * s.meanResponse

@@ -17,15 +17,20 @@ import Testing
       .run(threads: ProcessInfo.processInfo.activeProcessorCount)
   }
 
-  static func within(_ e: Estimate, _ exact: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  static func within(_ e: Estimate, _ exact: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation)
+  {
     SharingTests.expectWithinNoise(e, exact, what, sourceLocation: sourceLocation)
   }
 
-  static func exact(_ answer: TheoryAnswer, _ m: TheoryPrediction.Metric, _ scope: TheoryPrediction.Scope) throws -> Double {
+  static func exact(_ answer: TheoryAnswer, _ m: TheoryPrediction.Metric, _ scope: TheoryPrediction.Scope) throws
+    -> Double
+  {
     try #require(answer.predictions.first { $0.metric == m && $0.scope == scope }).value
   }
 
-  static func step(_ station: Int, _ service: Distribution? = nil, acquire: [Int] = [], release: [Int] = []) -> VisitSequence.Step {
+  static func step(_ station: Int, _ service: Distribution? = nil, acquire: [Int] = [], release: [Int] = [])
+    -> VisitSequence.Step
+  {
     VisitSequence.Step(station: station, service: service, acquire: acquire, release: release)
   }
 
@@ -36,7 +41,8 @@ import Testing
   static func transaction() throws -> (stations: [Station], sequence: VisitSequence) {
     // The station's own mean (0.4 ms) times 3 visits is not 3 ms: a step served with the
     // station's service instead of its own would show.
-    let cpu = Station(name: "cpu", servers: .finite(2), service: try .exponential(mean: 0.0004), discipline: .processorSharing)
+    let cpu = Station(
+      name: "cpu", servers: .finite(2), service: try .exponential(mean: 0.0004), discipline: .processorSharing)
     let disk = Station(name: "disk", servers: .finite(1), service: try .exponential(mean: 0.002))
     let sequence = VisitSequence(
       name: "tx",
@@ -67,7 +73,8 @@ import Testing
     Self.within(result.endToEnd(\.throughput), try Self.exact(answer, .throughput, .endToEnd), "X")
     Self.within(result.endToEnd(\.meanResponse), try Self.exact(answer, .meanResponse, .endToEnd), "R")
     Self.within(result.station(0, \.meanInStation), try Self.exact(answer, .meanInStation, .station(0)), "L cpu")
-    Self.within(result.station(1, \.meanResponse), try Self.exact(answer, .meanResponse, .station(1)), "W disk per visit")
+    Self.within(
+      result.station(1, \.meanResponse), try Self.exact(answer, .meanResponse, .station(1)), "W disk per visit")
     Self.within(result.station(1, \.throughput), try Self.exact(answer, .throughput, .station(1)), "disk visits/s")
   }
 
@@ -75,7 +82,8 @@ import Testing
     // Given Poisson 150/s into the transaction: cpu offered 0.45 servers of 2, disk 0.6 of 1
     let (stations, sequence) = try Self.transaction()
     let network = Network(
-      stations: stations, sources: [Source(name: "in", kind: .poisson(rate: 150), to: .sequence(0))], sequences: [sequence])
+      stations: stations, sources: [Source(name: "in", kind: .poisson(rate: 150), to: .sequence(0))],
+      sequences: [sequence])
     let answer = try network.theory().get()
     #expect(answer.method.contains("visit sequences"))
     // Then the disk holds M/M/1's 0.6 / 0.4 = 1.5, and end to end is sum L / lambda
@@ -92,7 +100,8 @@ import Testing
     let (stations, _) = try Self.transaction()
     let sequence = VisitSequence(name: "tx", steps: [Self.step(1, try .exponential(mean: 0.005))])
     let network = Network(
-      stations: stations, sources: [Source(name: "in", kind: .poisson(rate: 10), to: .sequence(0))], sequences: [sequence])
+      stations: stations, sources: [Source(name: "in", kind: .poisson(rate: 10), to: .sequence(0))],
+      sequences: [sequence])
     guard case .failure(let why) = network.theory() else {
       Issue.record("theory claimed an exact answer")
       return
@@ -137,7 +146,8 @@ import Testing
   @Test(arguments: [1, 2]) func contentionCapsThroughputAtCapacityOverHeldTime(_ capacity: Int) throws {
     // Given 40 users thinking 1 ms: without the lock they cycle in 1 + 0.5 + 2 + 3 ms (6,154/s)
     let think = try Distribution.exponential(mean: 0.001)
-    let free = Self.run(try Self.locked(capacity: capacity, source: .closed(users: 40, think: think), lock: false), horizon: 20)
+    let free = Self.run(
+      try Self.locked(capacity: capacity, source: .closed(users: 40, think: think), lock: false), horizon: 20)
     let unlocked = 40 / 0.0065
     Self.within(free.endToEnd(\.throughput), unlocked, "X without the lock")
     // When the lock (held 5 ms) is taken
@@ -195,19 +205,23 @@ import Testing
     #expect(result.endToEnd(\.throughput).mean > 5 * 200)
     #expect(result.replicationResults.allSatisfy { $0.stations[0].presentAtWindowEnd < 40 })
     // and latency stays near 1.5 flushes (5 ms + nearly always half a flush in progress)
-    Self.within(result.endToEnd(\.meanResponse), try Self.exact(try network.theory().get(), .meanResponse, .endToEnd), "W")
+    Self.within(
+      result.endToEnd(\.meanResponse), try Self.exact(try network.theory().get(), .meanResponse, .endToEnd), "W")
     #expect(result.endToEnd(\.meanResponse).mean < 0.0076)
 
     // And closed: 100 users thinking 10 ms get far more than 200 commits/s through it
     var closed = network
-    closed.sources = [Source(name: "users", kind: .closed(users: 100, think: try .exponential(mean: 0.01)), to: .station(0))]
+    closed.sources = [
+      Source(name: "users", kind: .closed(users: 100, think: try .exponential(mean: 0.01)), to: .station(0))
+    ]
     let x = Self.run(closed, horizon: 50).endToEnd(\.throughput).mean
     #expect(x > 1_000, "X \(x)")
   }
 
   @Test func aBatchStationUnderASequenceSharesFlushesAcrossSteps() throws {
     // Given a transaction: cpu burst, then commit through the flusher; 50 users, no think time
-    let cpu = Station(name: "cpu", servers: .finite(2), service: try .exponential(mean: 0.001), discipline: .processorSharing)
+    let cpu = Station(
+      name: "cpu", servers: .finite(2), service: try .exponential(mean: 0.001), discipline: .processorSharing)
     let wal = Station(name: "wal", servers: .finite(1), service: try .deterministic(0.004), discipline: .batch)
     let network = Network(
       stations: [cpu, wal],

@@ -91,13 +91,17 @@ import Testing
       what: "zero capacity", replace: "{capacity: 1}", with: "{capacity: 0}",
       keyPath: "locks.branch.capacity", message: "1"),
     Case(
-      what: "service at a batch step", replace: "{station: wal}", with: "{station: wal, service: {distribution: deterministic, value: 1ms}}",
+      what: "service at a batch step", replace: "{station: wal}",
+      with: "{station: wal, service: {distribution: deterministic, value: 1ms}}",
       keyPath: "classes.tpcb.sequence[3].service", message: "serves batches"),
     Case(
-      what: "empty sequence", replace: "    sequence:\n      - {station: cpu, service: {distribution: exponential, mean: 0.3ms}}\n      - {station: disk, acquire: branch}\n      - {station: cpu, release: branch}\n      - {station: wal}",
+      what: "empty sequence",
+      replace:
+        "    sequence:\n      - {station: cpu, service: {distribution: exponential, mean: 0.3ms}}\n      - {station: disk, acquire: branch}\n      - {station: cpu, release: branch}\n      - {station: wal}",
       with: "    sequence: []", keyPath: "classes.tpcb.sequence", message: "at least one step"),
     Case(
-      what: "batch with infinite servers", replace: "    servers: 1\n    discipline: batch", with: "    servers: infinite\n    discipline: batch",
+      what: "batch with infinite servers", replace: "    servers: 1\n    discipline: batch",
+      with: "    servers: infinite\n    discipline: batch",
       keyPath: "stations.wal.servers", message: "whole number of servers"),
     Case(
       what: "class named like a station", replace: "  tpcb:\n", with: "  disk:\n",
@@ -125,15 +129,19 @@ import Testing
   }
 
   @Test func locksTakenInOppositeOrdersAreADeadlock() throws {
-    let topology = Self.topology + """
+    let topology =
+      Self.topology + """
 
-        other:
-          sequence:
-            - {station: cpu, acquire: [teller, branch]}
-            - {station: disk}
-      """
-    let withTeller = topology.replacingOccurrences(of: "  branch: {capacity: 1}", with: "  branch: {capacity: 1}\n  teller: {capacity: 1}")
-      .replacingOccurrences(of: "{station: cpu, release: branch}", with: "{station: cpu, acquire: teller, release: branch}")
+          other:
+            sequence:
+              - {station: cpu, acquire: [teller, branch]}
+              - {station: disk}
+        """
+    let withTeller = topology.replacingOccurrences(
+      of: "  branch: {capacity: 1}", with: "  branch: {capacity: 1}\n  teller: {capacity: 1}"
+    )
+    .replacingOccurrences(
+      of: "{station: cpu, release: branch}", with: "{station: cpu, acquire: teller, release: branch}")
     let found = try Self.diagnostics(withTeller)
     #expect(found.contains { $0.message.contains("deadlock") }, "\(found.map(\.message))")
   }
