@@ -121,7 +121,7 @@ package struct NetworkSimulator: ~Copyable {
   var scheduleTarget: UniqueArray<Double>
   /// Arrivals generated per source since time 0 (not only in the window).
   package private(set) var arrivalsBySource: UniqueArray<Int>
-  // Customers, one 32-byte record each; ids are reused through `freeCustomers`.
+  // Customers, one 40-byte record each (36 used); ids are reused through `freeCustomers`.
   var customers = UniqueArray<Customer>()
   var freeCustomers = UniqueArray<Int32>()
   var nextStamp: UInt32 = 1
