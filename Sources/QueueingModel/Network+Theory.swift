@@ -75,7 +75,12 @@ extension Network {
   /// queue (`BatchFlush`); locks have no closed form.
   package func theory() -> Result<TheoryAnswer, TheoryUnavailable> {
     if let lock = locks.first {
-      return .failure("lock '\(lock.name)' is held across visits: no product form (compare with a bound instead)")
+      let bounds = lockBounds().map { b in
+        "lock '\(locks[b.lock].name)' is held at least \(b.held * 1_000) ms per trip of class '\(sequences[b.sequence].name)', so at most \(b.throughput) of them per second"
+      }
+      return .failure(
+        TheoryUnavailable(
+          "locks held across visits (here '\(lock.name)') have no product form; bounds: \(bounds.joined(separator: "; "))"))
     }
     if let s = stations.first(where: { $0.discipline == .batch }) {
       do {

@@ -146,3 +146,22 @@ extension Network {
     return nil
   }
 }
+
+extension Network {
+  /// What each lock allows at most: a lock of capacity c that a class holds for at least H per
+  /// trip (the service means of the visits made while holding it, at factor 1 and with no
+  /// queueing) lets at most c / H of that class's trips through per second.
+  package func lockBounds() -> [(lock: Int, sequence: Int, held: Double, throughput: Double)] {
+    var out: [(Int, Int, Double, Double)] = []
+    for (k, sequence) in sequences.enumerated() {
+      let held = sequence.heldAtStep
+      for l in locks.indices {
+        let h = zip(sequence.steps, held).reduce(0.0) { sum, pair in
+          pair.1.contains(l) ? sum + (pair.0.service ?? stations[pair.0.station].service).mean : sum
+        }
+        if h > 0 { out.append((l, k, h, Double(locks[l].capacity) / h)) }
+      }
+    }
+    return out
+  }
+}

@@ -128,10 +128,12 @@ import Testing
     // E[S^2] = Var + E^2 = (4 + 9 + 25) e-6 s^2, rho = 0.5 (Pollaczek-Khinchine)
     let network = try Self.locked(capacity: 1, source: .poisson(rate: 100))
     #expect(network.problems().isEmpty)
-    guard case .failure = network.theory() else {
+    guard case .failure(let why) = network.theory() else {
       Issue.record("locks have no product form; theory must say so")
       return
     }
+    // but a bound: held at least 2 + 3 ms per trip, so at most 200 trips/s
+    #expect(why.reason.contains("held at least 5.0 ms per trip of class 'tx', so at most 200.0"), "\(why)")
     let mg1 = try MG1(arrivalRate: 100, serviceMean: 0.005, serviceSecondMoment: 38e-6)
     let result = Self.run(network, horizon: 2_000)
     // Then the wait for the lock is M/G/1's (3.8 ms), the lock is held half the time, and the
