@@ -204,7 +204,9 @@ let package = Package(
       name: "AutoscaleSearchTests",
       dependencies: ["AutoscaleSearch", "AutoscaleRules", "Autoscaling", "Demand", "PlatformModel", "ScenarioFile", "SimRandom"]),
     .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),
-    .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "QueueingTheory"], resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "CalibrationTests", dependencies: ["Calibration", "QueueingTheory", "QueueingModel", "SimRandom"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "GateTests", dependencies: ["Gate", "PlatformModel", "SimRandom", "SimStatistics"]),
     .testTarget(
       name: "LoadTestScriptTests", dependencies: ["LoadTestScript", "PlatformModel", "Demand", "SimRandom", "_TestSupport"]),

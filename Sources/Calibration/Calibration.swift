@@ -18,6 +18,20 @@ package struct MeasuredLevel: Hashable, Sendable {
   /// The runs it is the mean of.
   package var runs: Int
 
+  package init(
+    clients: Int, throughput: Double, meanLatency: Double, p95: Double?, serverDemand: Double?, clientDemand: Double?,
+    cores: Int?, runs: Int
+  ) {
+    self.clients = clients
+    self.throughput = throughput
+    self.meanLatency = meanLatency
+    self.p95 = p95
+    self.serverDemand = serverDemand
+    self.clientDemand = clientDemand
+    self.cores = cores
+    self.runs = runs
+  }
+
   /// The levels of a set of summaries: runs with the same client count averaged.
   package static func levels(_ reports: [PgbenchReport]) -> [MeasuredLevel] { average(reports.map(\.level)) }
 
@@ -72,6 +86,12 @@ extension PgbenchReport {
 /// A level's latency is the server's share of the cpu residence (under processor sharing
 /// residence is proportional to demand) plus W; throughput is X(n) from load-dependent exact MVA
 /// (``ClosedNetwork``).
+///
+/// - **Lock** (optional, ``HeldLock``): a row lock held for H per transaction (TPC-B's branch
+///   row, from its UPDATE until the commit is durable), taken out of W and modelled as
+///   `capacity` servers of demand H, so throughput saturates at capacity / H. That is the lock
+///   as a server: exact when what happens under the lock is a fixed delay (the commit flush)
+///   and nothing else queues there, an approximation otherwise.
 package struct ClosedLoopFit: Sendable {
   package var cores: Int
   /// CPU seconds per transaction at one client: server and client parts.
@@ -84,6 +104,7 @@ package struct ClosedLoopFit: Sendable {
   package var factors: [Double]
   /// Whether the one-client demand came from CPU seconds (utilization law) or from latency.
   package var fromUtilization: Bool
+  package var lock: HeldLock?
 
   package var demand: Double { serverDemand + clientDemand }
 
@@ -106,17 +127,25 @@ package struct ClosedLoopFit: Sendable {
   /// Throughput (per second), mean latency (seconds) and the cpu's mean residence at n clients.
   package func predict(clients n: Int) throws(QueueingTheoryError) -> (throughput: Double, latency: Double) {
     var stations = [ClosedNetwork.Station(demand: demand, kind: .loadDependent(rates: rates(limit: n + 1)))]
-    if wait > 0 { stations.append(.init(demand: wait, kind: .delay)) }
+    let outside = wait - (lock?.held ?? 0)
+    if outside > 0 { stations.append(.init(demand: outside, kind: .delay)) }
+    if let lock { stations.append(.init(demand: lock.held, kind: .queueing(servers: lock.capacity))) }
     let solution = try ClosedNetwork(population: n, thinkTime: think, stations: stations).solution
     let cpu = solution.stations[0].residenceTime
-    return (solution.throughput, cpu * serverDemand / demand + (wait > 0 ? wait : 0))
+    let rest = solution.stations.dropFirst().reduce(0) { $0 + $1.residenceTime }
+    return (solution.throughput, cpu * serverDemand / demand + rest)
   }
 
   /// Fits the model to `levels` (3 or more, the lowest client counts of a benchmark).
   ///
-  /// - Parameter cores: the machine's cores when the summaries do not say.
+  /// - Parameters:
+  ///   - cores: the machine's cores when the summaries do not say.
+  ///   - lock: a lock held per transaction, or nil; its held time is cut to the wait W.
+  ///   - loadDependence: fit a load factor (else the factor is 1 at every level: plain MVA).
   /// - Throws: ``CalibrationError`` when the levels cannot carry a fit.
-  package init(levels: [MeasuredLevel], cores defaultCores: Int) throws(CalibrationError) {
+  package init(
+    levels: [MeasuredLevel], cores defaultCores: Int, lock: HeldLock? = nil, loadDependence: Bool = true
+  ) throws(CalibrationError) {
     let levels = levels.sorted { $0.clients < $1.clients }
     guard levels.count >= 3 else { throw .tooFewLevels(levels.map(\.clients)) }
     guard let first = levels.first, first.clients == 1 else { throw .needsOneClient(levels.map(\.clients)) }
@@ -132,6 +161,9 @@ package struct ClosedLoopFit: Sendable {
       // CPU part cannot be told from the wait without CPU seconds, so all of it is demand.
       serverDemand = r1
       clientDemand = 0
+      // A lock's held time is not CPU (a commit flush): it comes out of the latency, leaving at
+      // least half of it as demand.
+      if let lock { serverDemand = max(r1 - lock.held, r1 / 2) }
     }
     // Measured CPU can exceed what one cycle has room for (background work, client CPU inside
     // pgbench's latency): then it is cut so that one client's cycle, 1 / X(1), is met exactly.
@@ -139,8 +171,14 @@ package struct ClosedLoopFit: Sendable {
     clientDemand = min(clientDemand, max(0, 1 / x1 - r1))
     wait = r1 - serverDemand
     think = max(0, 1 / x1 - r1 - clientDemand)
+    let wait = self.wait
+    self.lock = wait > 0 ? lock.map { HeldLock(capacity: $0.capacity, held: min($0.held, wait)) } : nil
     factorLevels = levels.map(\.clients)
     factors = [1]
+    guard loadDependence else {
+      factors = Array(repeating: 1, count: levels.count)
+      return
+    }
     // Level by level, the factor at which MVA gives the measured throughput (bisection on log f:
     // throughput falls as f grows).
     for level in levels.dropFirst() {
@@ -157,6 +195,19 @@ package struct ClosedLoopFit: Sendable {
       factors.append(exp((low + high) / 2))
     }
     factorLevels = levels.map(\.clients)
+  }
+}
+
+/// A lock every transaction holds for a while: `capacity` holders at once (1 for TPC-B's branch
+/// row at scale 1, the scale for pgbench's branches), `held` seconds per transaction at one
+/// client (from pgbench -r: the statement latencies from the lock's UPDATE to END).
+package struct HeldLock: Hashable, Sendable {
+  package var capacity: Int
+  package var held: Double
+
+  package init(capacity: Int, held: Double) {
+    self.capacity = capacity
+    self.held = held
   }
 }
 

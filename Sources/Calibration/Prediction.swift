@@ -25,9 +25,12 @@ package struct FitTable: Sendable {
   package var tailRatio: Double?
 
   /// Fits `levels` with client counts in `fitted` and predicts every level.
-  package init(workload: String, levels: [MeasuredLevel], fitted: Set<Int>, cores: Int) throws {
+  package init(
+    workload: String, levels: [MeasuredLevel], fitted: Set<Int>, cores: Int, lock: HeldLock? = nil,
+    loadDependence: Bool = true
+  ) throws {
     let used = levels.filter { fitted.contains($0.clients) }
-    let fit = try ClosedLoopFit(levels: used, cores: cores)
+    let fit = try ClosedLoopFit(levels: used, cores: cores, lock: lock, loadDependence: loadDependence)
     let ratios = used.compactMap { l in l.p95.map { $0 / l.meanLatency } }
     let tail = ratios.isEmpty ? nil : ratios.reduce(0, +) / Double(ratios.count)
     tailRatio = tail
@@ -50,6 +53,32 @@ package struct FitTable: Sendable {
       held.map { abs($0.throughputError) }.max()!, held.map { abs($0.latencyError) }.max()!,
       p95s.count == held.count ? p95s.max() : nil
     )
+  }
+
+  /// Held-out errors of the model with and without each feature, fitted on the same levels:
+  /// plain MVA, the load factor, the lock (when one is given), and both.
+  package static func ablation(
+    workload: String, levels: [MeasuredLevel], fitted: Set<Int>, cores: Int, lock: HeldLock?
+  ) throws -> [(features: String, table: FitTable)] {
+    var variants: [(String, HeldLock?, Bool)] = [("MVA only", nil, false), ("load factor", nil, true)]
+    if let lock { variants += [("lock", lock, false), ("load factor + lock", lock, true)] }
+    return try variants.map { name, lock, loadDependence in
+      (name, try FitTable(workload: workload, levels: levels, fitted: fitted, cores: cores, lock: lock, loadDependence: loadDependence))
+    }
+  }
+
+  /// The ablation as text: one row per variant, its largest held-out errors.
+  package static func ablationText(_ workload: String, _ variants: [(features: String, table: FitTable)]) -> String {
+    func pct(_ e: Double?) -> String { e.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
+    var out = "\(workload): largest held-out error by the features in the model\n"
+    let width = variants.map(\.features.count).max() ?? 0
+    out += "features".padding(toLength: width, withPad: " ", startingAt: 0) + "  throughput  mean latency      p95\n"
+    for (name, table) in variants {
+      let e = table.heldOutErrors
+      out += name.padding(toLength: width, withPad: " ", startingAt: 0)
+        + "  " + pct(e?.throughput).leftPadded(10) + "  " + pct(e?.latency).leftPadded(12) + "  " + pct(e?.p95 ?? nil).leftPadded(7) + "\n"
+    }
+    return out
   }
 
   // MARK: Output
@@ -105,7 +134,12 @@ package struct FitTable: Sendable {
           servers: infinite
           service: {distribution: exponential, mean: \(ms(max(f.wait, 1e-9)))}
       # scenario: arrivals: [{to: cpu, users: CLIENTS, think: {distribution: exponential, mean: \(ms(max(f.think, 1e-9)))}}]
+      \(f.lock.map { "# lock: capacity \($0.capacity), held \(ms($0.held)) of the wait per transaction: write it as locks: and a class whose steps acquire and release it (topologies/tpcb-like.yaml)\n" } ?? "")
 
       """
   }
+}
+
+extension String {
+  fileprivate func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }

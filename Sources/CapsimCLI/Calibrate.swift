@@ -13,7 +13,9 @@ struct Calibrate: ParsableCommand {
       the non-CPU wait and the think time) and predicts every level by load-dependent exact MVA. \
       Prints per workload the fit table (measured against model: throughput, mean latency, p95), \
       the YAML to paste into a topology, and for open-loop runs (pgbench --rate) the measured and \
-      predicted knee. A file that is not a pgbench summary is an error at its line.
+      predicted knee. A file that is not a pgbench summary is an error at its line. With --lock the \
+      fit adds a lock every transaction of a workload holds (TPC-B's branch row); --ablation shows \
+      what each feature buys on the held-out levels.
       """)
 
   @Argument(
@@ -35,11 +37,33 @@ struct Calibrate: ParsableCommand {
   @Option(help: "Write a Markdown report of the fit into this folder (report.md).")
   var report: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "A lock every transaction of a workload holds: WORKLOAD:MS[:CAPACITY], e.g. tpcb:1.07 (TPC-B's branch row at scale 1, held 1.07 ms from its UPDATE to END at one client, from pgbench -r).",
+      valueName: "lock"))
+  var lock: [String] = []
+
+  @Flag(help: "Also print, per workload, the held-out errors with and without each feature (load factor, lock).")
+  var ablation = false
+
   func validate() throws {
     if let cores, cores < 1 { throw ValidationError("--cores must be at least 1") }
+    for text in lock where Self.lock(text) == nil {
+      throw ValidationError("--lock takes WORKLOAD:MS[:CAPACITY], such as tpcb:1.07 or tpcb:1.07:10; got '\(text)'")
+    }
     if let fit, fitLevels(fit) == nil {
       throw ValidationError("--fit takes client counts such as 1,2,4; got '\(fit)'")
     }
+  }
+
+  /// `tpcb:1.07:1` as workload and lock.
+  static func lock(_ text: String) -> (workload: String, lock: HeldLock)? {
+    let parts = text.split(separator: ":").map(String.init)
+    guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty, let ms = Double(parts[1]), ms > 0, ms.isFinite
+    else { return nil }
+    let capacity = parts.count == 3 ? Int(parts[2]) : 1
+    guard let capacity, capacity >= 1 else { return nil }
+    return (parts[0], HeldLock(capacity: capacity, held: ms / 1_000))
   }
 
   private func fitLevels(_ text: String) -> Set<Int>? {
@@ -82,6 +106,8 @@ struct Calibrate: ParsableCommand {
     let machineCores = cores ?? ProcessInfo.processInfo.activeProcessorCount
     var tables: [FitTable] = []
     var knees: [Knee] = []
+    var ablations: [String] = []
+    let locks = Dictionary(lock.compactMap(Self.lock), uniquingKeysWith: { _, last in last })
     for workload in Set(byWorkload.keys).union(k6.keys).sorted() {
       let closed = (byWorkload[workload] ?? []).filter { $0.targetRate == nil }
       let runs = closed.map(\.level) + (k6[workload] ?? [])
@@ -89,7 +115,13 @@ struct Calibrate: ParsableCommand {
       let levels = MeasuredLevel.average(runs)
       let fitted = fit.flatMap(fitLevels) ?? Set(levels.prefix(3).map(\.clients))
       do {
-        tables.append(try FitTable(workload: workload, levels: levels, fitted: fitted, cores: machineCores))
+        tables.append(
+          try FitTable(workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload]))
+        if ablation {
+          let variants = try FitTable.ablation(
+            workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload])
+          ablations.append(FitTable.ablationText(workload, variants))
+        }
       } catch {
         FileHandle.standardError.write(Data("capsim: error: \(workload): \(error)\n".utf8))
         throw ExitCode.failure
@@ -123,6 +155,7 @@ struct Calibrate: ParsableCommand {
         print(table.yaml(source: source))
       }
       for knee in knees { print(knee.text()) }
+      for text in ablations { print(text) }
     }
   }
 

@@ -24,6 +24,7 @@ struct RunReport {
         wall_seconds: result.wallSeconds, events: result.totalEvents),
       end_to_end: endToEndJSON(),
       stations: scenario.network.stations.indices.map(stationJSON),
+      locks: scenario.network.locks.indices.map(lockJSON),
       series: (0..<result.seriesCount).map(intervalJSON))
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -86,6 +87,32 @@ struct RunReport {
       in_station_at_start: count(\.presentAtWindowStart), in_station_at_end: count(\.presentAtWindowEnd))
   }
 
+  private func lockJSON(_ l: Int) -> RunJSON.Lock {
+    func e(_ k: KeyPath<LockResult, Double>) -> RunJSON.Value { .init(result.lock(l, k)) }
+    return RunJSON.Lock(
+      name: scenario.network.locks[l].name, capacity: scenario.network.locks[l].capacity,
+      granted: .init(Estimate(result.replicationResults.map { Double($0.locks[l].granted) })),
+      held_mean: e(\.meanHeld), waiting_mean: e(\.meanWaiting), wait_mean_s: e(\.meanWait),
+      wait_probability: e(\.waitProbability))
+  }
+
+  /// Locks: how busy each is and how long customers wait for it.
+  private func lockTable() -> String {
+    guard !scenario.network.locks.isEmpty else { return "" }
+    var table = TextTable(columns: ["lock", "capacity", "taken/s", "held (of capacity)", "mean wait", "waited", "waiting"])
+    for (l, lock) in scenario.network.locks.enumerated() {
+      let taken = Estimate(result.replicationResults.map { Double($0.locks[l].granted) / result.window.horizon })
+      let held = Estimate(result.replicationResults.map { $0.locks[l].meanHeld / Double(lock.capacity) })
+      table.add([
+        lock.name, String(lock.capacity), Format.estimate(taken, Format.number), Format.estimate(held, Format.percent),
+        Format.estimate(result.lock(l, \.meanWait), Format.duration),
+        Format.estimate(result.lock(l, \.waitProbability), Format.percent),
+        Format.estimate(result.lock(l, \.meanWaiting), Format.number),
+      ])
+    }
+    return "\n" + table.render() + "\n"
+  }
+
   // MARK: Table
 
   func table() -> String {
@@ -135,6 +162,7 @@ struct RunReport {
       out += "Groups of more than \(Self.groupRowThreshold) copies are one row: throughput, in station, lost and timed out summed over the\ncopies, the rest averaged over them (utilization: mean, then lowest-highest copy). --format json lists every copy.\n"
     }
     out += growthNote()
+    out += lockTable()
     out += "\n"
     var flow = TextTable(columns: ["end to end", "value"])
     flow.add(["throughput/s", Format.estimate(result.endToEnd(\.throughput), Format.number)])
@@ -353,7 +381,15 @@ struct RunJSON: Encodable {
   var run: RunInfo
   var end_to_end: Flow
   var stations: [Station]
+  /// Empty when the topology has no locks.
+  var locks: [Lock]
   var series: [Interval]
+
+  struct Lock: Encodable {
+    var name: String
+    var capacity: Int
+    var granted, held_mean, waiting_mean, wait_mean_s, wait_probability: Value
+  }
 
   struct Interval: Encodable {
     var start_s, end_s: Double

@@ -61,6 +61,11 @@ package struct ExperimentResult: Sendable {
     Estimate(replicationResults.map { $0.endToEnd[keyPath: metric] })
   }
 
+  /// Estimate of a lock's metric over replications.
+  package func lock(_ index: Int, _ metric: KeyPath<LockResult, Double>) -> Estimate {
+    Estimate(replicationResults.map { $0.locks[index][keyPath: metric] })
+  }
+
   package var totalEvents: UInt64 { replicationResults.reduce(0) { $0 + $1.events } }
 
   /// Number of intervals in the time series (the same in every replication).

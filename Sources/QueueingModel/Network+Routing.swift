@@ -13,6 +13,8 @@ extension Network {
     func spread(_ d: Destination, _ p: Double, into row: inout [Double]) -> Bool {
       switch d {
       case .exit: return true
+      // A sequence's visits are not routed: see `demands(ofSequence:)`.
+      case .sequence: return true
       case .station(let s): row[s] += p
       case .dispatcher(let k):
         let dispatcher = dispatchers[k]

@@ -1,3 +1,5 @@
+import Foundation
+import SimRandom
 import QueueingTheory
 
 /// What queueing theory says about a network, where it has an exact answer.
@@ -67,8 +69,29 @@ extension Network {
   /// M/G/inf); a round-robin dispatcher over identical exponential single servers (each is
   /// E_k/M/1, a GI/M/1 queue); and open networks of exponential stations with probabilistic or
   /// random/weighted dispatch (Jackson). Join-shortest-queue, power-of-two, timeouts and
-  /// time-varying arrivals have no closed form.
+  /// time-varying arrivals have no closed form. Customers on visit sequences count by their
+  /// demand per station (BCMP: exact where each FIFO station serves every visit with the same
+  /// exponential time); one Poisson stream into one batch station is the gated bulk-service
+  /// queue (`BatchFlush`); locks have no closed form.
   package func theory() -> Result<TheoryAnswer, TheoryUnavailable> {
+    if let lock = locks.first {
+      let bounds = lockBounds().map { b in
+        "lock '\(locks[b.lock].name)' is held at least \(b.held * 1_000) ms per trip of class '\(sequences[b.sequence].name)', so at most \(b.throughput) of them per second"
+      }
+      return .failure(
+        TheoryUnavailable(
+          "locks held across visits (here '\(lock.name)') have no product form; bounds: \(bounds.joined(separator: "; "))"))
+    }
+    if let s = stations.first(where: { $0.discipline == .batch }) {
+      do {
+        if let answer = try batchStation() { return .success(answer) }
+      } catch {
+        return .failure("\(error)")
+      }
+      return .failure(
+        "batch station '\(s.name)' has an exact result alone, with Poisson arrivals and a service time whose Laplace transform is known")
+    }
+    if let reason = sequenceReason() { return .failure(TheoryUnavailable(reason)) }
     if stations.contains(where: { $0.timeout != nil }) {
       return .failure("timeouts (abandonment) have no exact result here")
     }
@@ -85,6 +108,9 @@ extension Network {
     if !closed.isEmpty {
       guard sources.count == 1 else { return .failure("mixed open and closed sources") }
       return closedNetwork()
+    }
+    if sources.contains(where: { if case .sequence = $0.destination { true } else { false } }) {
+      return openSequences()
     }
     do {
       if let answer = try singleStation() { return .success(answer) }
@@ -256,23 +282,33 @@ extension Network {
 
   private func closedNetwork() -> Result<TheoryAnswer, TheoryUnavailable> {
     guard case .closed(let users, let think) = sources[0].kind else { return .failure("not closed") }
-    guard stations.allSatisfy({ isExponential($0) || $0.isInsensitive }) else {
+    let onSequence: Int? = if case .sequence(let k) = sources[0].destination { k } else { nil }
+    guard onSequence != nil || stations.allSatisfy({ isExponential($0) || $0.isInsensitive }) else {
       return .failure("MVA needs exponential service at FIFO stations")
     }
     guard stations.allSatisfy({ $0.capacity == nil }) else { return .failure("finite capacities lose customers") }
-    // Visit ratios per interaction: v = e + v P, with e where an interaction enters (the source
-    // as a unit-rate stream gives it).
-    var unitSource = sources[0]
-    unitSource.kind = .poisson(rate: 1)
-    guard let (entry, routing) = Network(stations: stations, dispatchers: dispatchers, sources: [unitSource])
-      .flattenedRouting(rate: Self.poissonRate, anyPolicy: false)
-    else { return .failure("this routing has no product form") }
     do {
-      let visits = try JacksonNetwork.solveTrafficEquations(externalArrivalRates: entry, routing: routing)
+      let visits: [Double]
+      let demands: [Double]
+      if let k = onSequence {
+        // A sequence: its total demand per station is all MVA needs.
+        let d = self.demands(ofSequence: k)
+        (visits, demands) = (d.visits.map(Double.init), d.demand)
+      } else {
+        // Visit ratios per interaction: v = e + v P, with e where an interaction enters (the
+        // source as a unit-rate stream gives it).
+        var unitSource = sources[0]
+        unitSource.kind = .poisson(rate: 1)
+        guard let (entry, routing) = Network(stations: stations, dispatchers: dispatchers, sources: [unitSource])
+          .flattenedRouting(rate: Self.poissonRate, anyPolicy: false)
+        else { return .failure("this routing has no product form") }
+        visits = try JacksonNetwork.solveTrafficEquations(externalArrivalRates: entry, routing: routing)
+        demands = stations.indices.map { visits[$0] * stations[$0].service.mean }
+      }
       let network = try ClosedNetwork(
         population: users, thinkTime: think.mean,
         stations: stations.indices.map { i in
-          ClosedNetwork.Station(demand: visits[i] * stations[i].service.mean, kind: stations[i].theoryKind(limit: users + 1))
+          ClosedNetwork.Station(demand: demands[i], kind: stations[i].theoryKind(limit: users + 1))
         })
       let solution = network.solution
       var out: [TheoryPrediction] = [
@@ -291,9 +327,10 @@ extension Network {
         }
       }
       let loadDependent = stations.contains { $0.loadFactor != nil }
+      let sequence = onSequence.map { ", class '\(sequences[$0].name)' by its demand per station" } ?? ""
       return .success(
         TheoryAnswer(
-          method: "closed network, exact mean value analysis\(loadDependent ? " (load-dependent stations)" : "")",
+          method: "closed network, exact mean value analysis\(loadDependent ? " (load-dependent stations)" : "")\(sequence)",
           predictions: out))
     } catch {
       return .failure("\(error)")
@@ -302,9 +339,119 @@ extension Network {
 }
 
 extension Network {
+  /// Why customers on sequences rule theory out, or nil: BCMP product form needs every visit
+  /// to a FIFO station served by the same exponential time (processor sharing and delay
+  /// stations take any), and a trip that starts either on sequences or by routing, not both.
+  func sequenceReason() -> String? {
+    guard !sequences.isEmpty else { return nil }
+    let onSequences = sources.filter { if case .sequence = $0.destination { true } else { false } }.count
+    guard onSequences == 0 || onSequences == sources.count else {
+      return "some sources start on sequences and some are routed: not solved together here"
+    }
+    for sequence in sequences {
+      for step in sequence.steps {
+        let station = stations[step.station]
+        guard !station.isInsensitive else { continue }
+        let service = step.service ?? station.service
+        guard case .exponential = service.kind, service.mean == station.service.mean else {
+          return "class '\(sequence.name)' visits FIFO station '\(station.name)' with a service other than the station's exponential one: no product form"
+        }
+      }
+    }
+    return nil
+  }
+
+  /// Poisson sources into sequences (BCMP, open): each station holds what an M/M/c (or
+  /// load-dependent) queue holds at its offered work; end to end by Little's law.
+  private func openSequences() -> Result<TheoryAnswer, TheoryUnavailable> {
+    guard sources.allSatisfy({ if case .poisson = $0.kind { true } else { false } }) else {
+      return .failure("sources into sequences: theory here takes Poisson ones")
+    }
+    if let s = stations.first(where: { $0.loadFactor != nil }) {
+      return .failure("station '\(s.name)' slows with concurrency: solved alone or in a closed network, not in an open one")
+    }
+    guard stations.allSatisfy({ $0.capacity == nil }) else {
+      return .failure("finite capacities (losses) break the product form of a network")
+    }
+    var work = [Double](repeating: 0, count: stations.count)
+    var visitRate = [Double](repeating: 0, count: stations.count)
+    var total = 0.0
+    for source in sources {
+      guard case .poisson(let rate) = source.kind, case .sequence(let k) = source.destination else { continue }
+      total += rate
+      let d = demands(ofSequence: k)
+      for i in stations.indices {
+        work[i] += rate * d.demand[i]
+        visitRate[i] += rate * Double(d.visits[i])
+      }
+    }
+    do {
+      // Each station alone at the total rate with service time work / total: the same M/M/c.
+      let network = try JacksonNetwork(
+        stations: stations.indices.map { i in
+          JacksonNetwork.Station(
+            externalArrivalRate: work[i] > 0 ? total : 0, serviceRate: work[i] > 0 ? total / work[i] : 1,
+            kind: stations[i].theoryKind)
+        },
+        routing: stations.map { _ in [Double](repeating: 0, count: stations.count) })
+      var out: [TheoryPrediction] = [
+        .init(scope: .endToEnd, metric: .throughput, value: total),
+        .init(scope: .endToEnd, metric: .meanResponse, value: network.meanNumberInNetwork / total),
+      ]
+      for (i, r) in network.stationResults.enumerated() where visitRate[i] > 0 {
+        out.append(.init(scope: .station(i), metric: .throughput, value: visitRate[i]))
+        out.append(.init(scope: .station(i), metric: .meanBusyServers, value: work[i]))
+        out.append(.init(scope: .station(i), metric: .meanInStation, value: r.meanNumber))
+        out.append(.init(scope: .station(i), metric: .meanResponse, value: r.meanNumber / visitRate[i]))
+      }
+      return .success(
+        TheoryAnswer(method: "open network of visit sequences (BCMP product form, each station M/M/c at its offered work)", predictions: out))
+    } catch {
+      return .failure("\(error)")
+    }
+  }
+
+  /// One Poisson stream into one batch station that customers leave after service.
+  private func batchStation() throws -> TheoryAnswer? {
+    guard stations.count == 1, dispatchers.isEmpty, sources.count == 1,
+      case .poisson(let lambda) = sources[0].kind, case .station(0) = sources[0].destination,
+      stations[0].routing.allSatisfy({ $0.destination == .exit }), stations[0].servers == .finite(1),
+      stations[0].capacity == nil, stations[0].timeout == nil,
+      let laplace = stations[0].service.laplaceTransform(at: lambda)
+    else { return nil }
+    let s = stations[0].service
+    let q = try BatchFlush(arrivalRate: lambda, serviceMean: s.mean, serviceSecondMoment: s.secondMoment, laplaceTransform: laplace)
+    var out: [TheoryPrediction] = []
+    for scope in [TheoryPrediction.Scope.station(0), .endToEnd] {
+      out.append(.init(scope: scope, metric: .throughput, value: lambda))
+      out.append(.init(scope: scope, metric: .meanResponse, value: q.meanResponse))
+      out.append(.init(scope: scope, metric: .meanWait, value: q.meanWait))
+      out.append(.init(scope: scope, metric: .waitProbability, value: q.busyProbability))
+    }
+    out.append(.init(scope: .station(0), metric: .meanBusyServers, value: q.busyProbability))
+    out.append(.init(scope: .station(0), metric: .meanInStation, value: q.meanNumberInSystem))
+    return TheoryAnswer(method: "batch service, unlimited batches (M/G^[inf]/1, gated: group commit)", predictions: out)
+  }
+
   static func poissonRate(_ source: Source) -> Double? {
     if case .poisson(let rate) = source.kind { return rate }
     return nil
+  }
+}
+
+extension Distribution {
+  /// `E[exp(-s X)]`, where it has a closed form; nil otherwise.
+  func laplaceTransform(at s: Double) -> Double? {
+    switch kind {
+    case .exponential(let m): return 1 / (1 + s * m)
+    case .deterministic(let v): return exp(-s * v)
+    case .uniform(let a, let b): return b > a ? (exp(-s * a) - exp(-s * b)) / (s * (b - a)) : exp(-s * a)
+    case .gamma(let k, let theta): return pow(1 + s * theta, -k)
+    case .erlang(let n, let m): return pow(1 + s * m / Double(n), -Double(n))
+    case .hyperexponential(let p, let m): return zip(p, m).reduce(0) { $0 + $1.0 / (1 + s * $1.1) }
+    case .empirical(let xs): return xs.reduce(0) { $0 + exp(-s * $1) } / Double(xs.count)
+    default: return nil
+    }
   }
 }
 

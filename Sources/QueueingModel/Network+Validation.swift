@@ -7,6 +7,8 @@ package struct NetworkProblem: Hashable, Sendable, CustomStringConvertible {
     case station(Int)
     case dispatcher(Int)
     case source(Int)
+    case sequence(Int)
+    case lock(Int)
   }
 
   package var subject: Subject
@@ -31,6 +33,7 @@ extension Network {
       case .exit: return true
       case .station(let s): return stations.indices.contains(s)
       case .dispatcher(let d): return dispatchers.indices.contains(d)
+      case .sequence(let k): return sequences.indices.contains(k)
       }
     }
     for (i, s) in stations.enumerated() where !s.routing.allSatisfy({ valid($0.destination) }) {
@@ -42,6 +45,14 @@ extension Network {
     for (i, s) in sources.enumerated() where !valid(s.destination) {
       error(.source(i), "source '\(s.name)' sends customers to a station or dispatcher that does not exist")
     }
+    for (i, s) in stations.enumerated() where s.routing.contains(where: { if case .sequence = $0.destination { true } else { false } }) {
+      error(.station(i), "station '\(s.name)' routes to a sequence: a sequence is where a trip begins, so only sources send to one")
+    }
+    for (i, s) in stations.enumerated() where s.discipline == .batch {
+      if s.servers == .infinite { error(.station(i), "batch station '\(s.name)' needs a whole number of servers (flushers)") }
+      if s.loadFactor != nil { error(.station(i), "batch station '\(s.name)' serves a batch in one service time: a load factor does not apply") }
+    }
+    out += sequenceProblems()
     guard out.isEmpty else { return out }
 
     // Which nodes customers reach, and which can reach the exit.
@@ -59,21 +70,23 @@ extension Network {
     guard sources.contains(where: { if case .closed = $0.kind { false } else { true } }),
       let rates = arrivalRates(peak: false), let peakRates = arrivalRates(peak: true)
     else { return out }
-    for (i, s) in stations.enumerated() {
+    let (work, peakWork) = (offeredWork(rates: rates, peak: false), offeredWork(rates: peakRates, peak: true))
+    // A batch station serves any number in one service time: it cannot be overloaded.
+    for (i, s) in stations.enumerated() where s.discipline != .batch {
       guard case .finite(let c) = s.servers, reached.stations.contains(i) else { continue }
       let mean = s.service.mean
       // A station slowed by concurrency saturates at its rate under full load.
       let servers = s.limitingServers ?? Double(c)
-      let rho = rates[i] * mean / servers
-      let peakRho = peakRates[i] * mean / servers
+      let rho = work[i] / servers
+      let peakRho = peakWork[i] / servers
       let bounded = s.capacity != nil || s.timeout != nil
       if rho >= 1 && !bounded {
         // Runs all the same: the run shows the queue grow (and stops at run.drain).
         warn(
           .station(i),
-          "station '\(s.name)' is offered \(fmt(rates[i]))/s of work needing \(fmt(rates[i] * mean)) servers "
+          "station '\(s.name)' is offered \(fmt(work[i] / mean))/s of work needing \(fmt(work[i])) servers "
             + "but has \(c): utilization \(fmt(rho)) >= 1, so its queue grows without bound "
-            + "(about \(fmt(rates[i] - Double(c) / mean))/s); the results show a run that never settles")
+            + "(about \(fmt((work[i] - Double(c)) / mean))/s); the results show a run that never settles")
       } else if rho >= 1 {
         warn(.station(i), "station '\(s.name)' is overloaded (utilization \(fmt(rho))): expect losses or timeouts")
       } else if peakRho >= 1 {
@@ -87,17 +100,33 @@ extension Network {
   /// every dispatcher as an even or weighted split (see `flattenedRouting`). `peak` uses each
   /// varying source at its highest rate. Nil if the equations have no solution.
   package func arrivalRates(peak: Bool) -> [Double]? {
-    let rates = flattenedRouting(rate: { source in
-      switch source.kind {
-      case .poisson(let r): return r
-      case .varying(let schedule):
-        return peak ? (schedule.rates.max() ?? 0) : schedule.cumulativeRate(at: schedule.period) / schedule.period
-      case .closed: return nil
-      case .paced: return nil  // its connections bound what is in flight: late ones send less
-      }
-    }, anyPolicy: true)
+    // Paced connections and closed users bound what is in flight: late ones send less.
+    let rates = flattenedRouting(rate: { Self.meanRate($0, peak: peak) }, anyPolicy: true)
     guard let (external, routing) = rates else { return nil }
     return try? JacksonNetwork.solveTrafficEquations(externalArrivalRates: external, routing: routing)
+  }
+
+  /// Servers' worth of work offered to each station per second (busy servers at factor 1):
+  /// routed visits at the station's service mean, plus open sources into sequences at their
+  /// steps' demands.
+  func offeredWork(rates: [Double], peak: Bool) -> [Double] {
+    var work = stations.indices.map { rates[$0] * stations[$0].service.mean }
+    for source in sources {
+      guard case .sequence(let k) = source.destination, let r = Self.meanRate(source, peak: peak) else { continue }
+      for (i, d) in demands(ofSequence: k).demand.enumerated() { work[i] += r * d }
+    }
+    return work
+  }
+
+  /// An open source's mean rate (its highest with `peak`); nil for sources whose connections or
+  /// users bound what is in flight.
+  static func meanRate(_ source: Source, peak: Bool) -> Double? {
+    switch source.kind {
+    case .poisson(let r): return r
+    case .varying(let schedule):
+      return peak ? (schedule.rates.max() ?? 0) : schedule.cumulativeRate(at: schedule.period) / schedule.period
+    case .closed, .paced: return nil
+    }
   }
 
   private func successors(ofStation i: Int) -> [Destination] { stations[i].routing.map(\.destination) }
@@ -112,6 +141,8 @@ extension Network {
         if seenStations.insert(s).inserted { stack += successors(ofStation: s) }
       case .dispatcher(let k):
         if seenDispatchers.insert(k).inserted { stack += dispatchers[k].targets.map { .station($0) } }
+      // Inside a sequence a station's routing is not followed.
+      case .sequence(let k): seenStations.formUnion(sequences[k].steps.map(\.station))
       case .exit: break
       }
     }
@@ -125,7 +156,7 @@ extension Network {
     var changed = true
     func leads(_ d: Destination) -> Bool {
       switch d {
-      case .exit: return true
+      case .exit, .sequence: return true
       case .station(let s): return stationsOut.contains(s)
       case .dispatcher(let k): return dispatchersOut.contains(k)
       }

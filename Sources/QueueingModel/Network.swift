@@ -1,6 +1,7 @@
 import SimRandom
 
-/// A queueing network: what exists (stations, dispatchers) and what arrives (sources).
+/// A queueing network: what exists (stations, dispatchers, locks), the fixed paths some
+/// customers take (sequences), and what arrives (sources).
 ///
 /// A value: build it, `validate()` it, then hand it to `NetworkSimulator` or `Experiment`.
 /// Stations, dispatchers and sources refer to each other by index (`Destination`); the file layer
@@ -9,11 +10,18 @@ package struct Network: Sendable, Hashable {
   package var stations: [Station]
   package var dispatchers: [Dispatcher]
   package var sources: [Source]
+  package var sequences: [VisitSequence]
+  package var locks: [Lock]
 
-  package init(stations: [Station], dispatchers: [Dispatcher] = [], sources: [Source]) {
+  package init(
+    stations: [Station], dispatchers: [Dispatcher] = [], sources: [Source], sequences: [VisitSequence] = [],
+    locks: [Lock] = []
+  ) {
     self.stations = stations
     self.dispatchers = dispatchers
     self.sources = sources
+    self.sequences = sequences
+    self.locks = locks
   }
 }
 
@@ -21,13 +29,15 @@ package struct Network: Sendable, Hashable {
 package enum Destination: Hashable, Sendable {
   case station(Int)
   case dispatcher(Int)
+  /// The first step of a visit sequence (sources only: a sequence is where a trip begins).
+  case sequence(Int)
   /// Leaves the network (a closed-population customer goes back to thinking).
   case exit
 }
 
 /// A service station: c identical servers (or infinitely many) in front of one FIFO queue, or
-/// c cores shared by every customer present (processor sharing); either may slow down with
-/// concurrency (`loadFactor`).
+/// c cores shared by every customer present (processor sharing), or c servers that each serve
+/// everyone waiting at once (batch); the first two may slow down with concurrency (`loadFactor`).
 package struct Station: Sendable, Hashable {
   package enum Servers: Hashable, Sendable {
     case finite(Int)
@@ -75,6 +85,10 @@ package enum Discipline: String, CaseIterable, Hashable, Sendable {
   /// Every customer present is in service; with j present each gets min(1, c / j) of a server
   /// (time-sliced cores, in the limit of a small quantum).
   case processorSharing = "processor-sharing"
+  /// Group commit: a free server takes every customer waiting and serves them together in one
+  /// service time (one fsync for all waiting transactions); one arriving at an idle server is
+  /// served alone at once.
+  case batch
 }
 
 /// How much longer service takes at a concurrency: a factor that multiplies every service time

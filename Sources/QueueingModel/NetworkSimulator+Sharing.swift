@@ -84,7 +84,7 @@ extension NetworkSimulator {
   mutating func startShared(customer c: Int32, station s: Int) {
     advanceShared(s)
     sharedSequence &+= 1
-    inService[s].insert(SharedEntry(target: sharing[s].virtual + service[s].next(), sequence: sharedSequence, customer: c))
+    inService[s].insert(SharedEntry(target: sharing[s].virtual + work(customer: c, station: s), sequence: sharedSequence, customer: c))
     rescheduleShared(s)
   }
 

@@ -14,6 +14,8 @@ enum NetworkEvent {
   /// The next completion at a shared station (`Station.isShared`); `stamp` is the station's
   /// schedule it was set for, superseded by any arrival or departure there since.
   case sharedDeparture(station: Int32, stamp: UInt32)
+  /// A batch station's server `slot` ends its service of a whole batch.
+  case batchDeparture(station: Int32, slot: Int32)
   case thinkEnd(customer: Int32)
   case windowStart
   case windowEnd
@@ -76,6 +78,19 @@ package struct NetworkSimulator: ~Copyable {
   var factorCount: [Int32]
   var factorTable: [Double]
   var sharedSequence: UInt64 = 0
+  // Batch stations (group commit); see `NetworkSimulator+Batches.swift`.
+  let isBatch: [Bool]
+  /// Per station, its first server's slot in `batches` (each server of a batch station has one).
+  var batchSlotStart: [Int32]
+  /// The customers each batch server is serving; emptied, never freed, so no allocation per batch.
+  var batches: UniqueArray<[Int32]>
+  var batchScratch: [Int32] = []
+  // Visit sequences and locks; see `NetworkSimulator+Sequences.swift`.
+  var sequenceSteps: SequenceSteps
+  var stepService: UniqueArray<Sampler?>
+  var locks: UniqueArray<LockState>
+  /// Customers waiting for each lock, first come first served.
+  var lockQueues: UniqueArray<UniqueDeque<Int32>>
   // Routing tables, flattened: station s uses entries routeStart[s] ..< routeStart[s + 1].
   var routeStart: [Int32]
   var routeCumulative: [Double]
@@ -106,7 +121,7 @@ package struct NetworkSimulator: ~Copyable {
   var scheduleTarget: UniqueArray<Double>
   /// Arrivals generated per source since time 0 (not only in the window).
   package private(set) var arrivalsBySource: UniqueArray<Int>
-  // Customers, one 32-byte record each; ids are reused through `freeCustomers`.
+  // Customers, one 40-byte record each (36 used); ids are reused through `freeCustomers`.
   var customers = UniqueArray<Customer>()
   var freeCustomers = UniqueArray<Int32>()
   var nextStamp: UInt32 = 1
@@ -152,6 +167,24 @@ package struct NetworkSimulator: ~Copyable {
     inService = UniqueArray(minimumCapacity: network.stations.count)
     for _ in network.stations { inService.append(Heap()) }
     (factorStart, factorCount, factorTable) = Self.factorTables(network.stations)
+    isBatch = network.stations.map { $0.discipline == .batch }
+    batchSlotStart = []
+    var slots = 0
+    for station in network.stations {
+      batchSlotStart.append(Int32(slots))
+      if station.discipline == .batch, case .finite(let c) = station.servers { slots += c }
+    }
+    batches = UniqueArray(repeating: [], count: slots)
+    sequenceSteps = SequenceSteps(network)
+    stepService = UniqueArray(minimumCapacity: sequenceSteps.station.count)
+    for (k, sequence) in network.sequences.enumerated() {
+      for (n, step) in sequence.steps.enumerated() {
+        stepService.append(step.service.map { Sampler($0, stream: stream("sequence/\(network.sequences[k].name)/\(n + 1)/service")) })
+      }
+    }
+    locks = UniqueArray(copying: network.locks.map { LockState(capacity: Int32($0.capacity)) })
+    lockQueues = UniqueArray(minimumCapacity: network.locks.count)
+    for _ in network.locks { lockQueues.append(UniqueDeque()) }
     routeStart = [0]
     routeCumulative = []
     routeTarget = []
@@ -232,12 +265,17 @@ package struct NetworkSimulator: ~Copyable {
     start()
   }
 
+  /// Encoded sequences: sequenceBase + k, below every encoded dispatcher.
+  static let sequenceBase = Int32.min
+
   @inline(__always)
   static func encode(_ destination: Destination) -> Int32 {
     switch destination {
     case .station(let s): return Int32(s)
     case .exit: return -1
     case .dispatcher(let d): return -2 - Int32(d)
+    // Only sources send to a sequence, and `enterNetwork` takes it from there.
+    case .sequence(let k): return Self.sequenceBase + Int32(k)
     }
   }
 
@@ -329,6 +367,7 @@ package struct NetworkSimulator: ~Copyable {
     switch event {
     case .departure(let s, let c): depart(station: Int(s), customer: c)
     case .sharedDeparture(let s, let stamp): sharedDeparture(station: Int(s), stamp: stamp)
+    case .batchDeparture(let s, let slot): batchDeparture(station: Int(s), slot: Int(slot))
     case .arrival(let source): arrive(source: source)
     case .abandonment(let s, let c, let stamp): abandon(station: Int(s), customer: c, stamp: stamp)
     case .thinkEnd(let c):
@@ -375,7 +414,7 @@ package struct NetworkSimulator: ~Copyable {
   }
 
   @inline(__always)
-  private func inWindow(_ t: Double) -> Bool { t >= window.warmup && t < window.end }
+  func inWindow(_ t: Double) -> Bool { t >= window.warmup && t < window.end }
 
   @inline(__always)
   private mutating func enterNetwork(customer c: Int32, at target: Int32, since now: Double) {
@@ -387,7 +426,12 @@ package struct NetworkSimulator: ~Copyable {
       taggedInNetwork += 1
       series.current.arrivals += 1
     }
-    send(c, to: target)
+    if target < Self.sequenceBase / 2 {
+      beginSequence(c, Int(target - Self.sequenceBase))
+    } else {
+      customers[Int(c)].step = -1
+      send(c, to: target)
+    }
   }
 
   /// Routes a customer through dispatchers to a station, or out.
@@ -405,7 +449,7 @@ package struct NetworkSimulator: ~Copyable {
   // MARK: Stations
 
   @inline(__always)
-  private mutating func flush(_ s: Int) {
+  mutating func flush(_ s: Int) {
     let now = sim.now
     let dt = now - stations[s].lastChange
     // Under processor sharing all present are "busy"; at most `cores` servers are.
@@ -415,7 +459,7 @@ package struct NetworkSimulator: ~Copyable {
   }
 
   @inline(__always)
-  private mutating func arrive(customer c: Int32, station s: Int) {
+  mutating func arrive(customer c: Int32, station s: Int) {
     let now = sim.now
     customers[Int(c)].visitArrival = now
     let counted = inWindow(now)
@@ -448,6 +492,19 @@ package struct NetworkSimulator: ~Copyable {
 
   @inline(__always)
   private mutating func startService(customer c: Int32, station s: Int) {
+    countServiceStart(customer: c, station: s)
+    if isShared[s] {
+      startShared(customer: c, station: s)
+    } else if isBatch[s] {
+      startBatch(with: c, station: s)
+    } else {
+      sim.schedule(.departure(station: Int32(s), customer: c), after: work(customer: c, station: s))
+    }
+  }
+
+  /// The end of a customer's wait at a station: its wait on the trip and the station's counters.
+  @inline(__always)
+  mutating func countServiceStart(customer c: Int32, station s: Int) {
     let now = sim.now
     let arrived = customers[Int(c)].visitArrival
     customers[Int(c)].waitStamp = 0
@@ -458,15 +515,20 @@ package struct NetworkSimulator: ~Copyable {
       stations[s].visits.sumWait += wait
       if wait > 0 { stations[s].visits.waited += 1 }
     }
-    if isShared[s] {
-      startShared(customer: c, station: s)
-    } else {
-      sim.schedule(.departure(station: Int32(s), customer: c), after: service[s].next())
-    }
   }
 
+  /// The work of a customer's visit: its sequence step's service if the step has one, else the
+  /// station's.
   @inline(__always)
-  mutating func depart(station s: Int, customer c: Int32) {
+  mutating func work(customer c: Int32, station s: Int) -> Double {
+    let step = Int(customers[Int(c)].step)
+    if step >= 0 && sequenceSteps.hasService[step] { return stepService[step]!.next() }
+    return service[s].next()
+  }
+
+  /// A customer's visit ends: the station's counts and the trip's histogram of it.
+  @inline(__always)
+  mutating func countDeparture(station s: Int, customer c: Int32) {
     let now = sim.now
     flush(s)
     present[s] -= 1
@@ -481,6 +543,11 @@ package struct NetworkSimulator: ~Copyable {
       stationHistograms[s].record(response)
     }
     if inWindow(now) { stations[s].departuresInWindow += 1 }
+  }
+
+  @inline(__always)
+  mutating func depart(station s: Int, customer c: Int32) {
+    countDeparture(station: s, customer: c)
     // Free the server: the next live customer in the queue starts, or the server idles.
     var started = false
     while let entry = queues[s].popFirst() {
@@ -492,7 +559,17 @@ package struct NetworkSimulator: ~Copyable {
     }
     if !started { stations[s].busy -= 1 }
     if isShared[s] { rescheduleShared(s) }
-    send(c, to: nextHop(from: s))
+    moveOn(c, from: s)
+  }
+
+  /// After a visit: the next step of the customer's sequence, or where the station routes.
+  @inline(__always)
+  mutating func moveOn(_ c: Int32, from s: Int) {
+    if customers[Int(c)].step >= 0 {
+      nextStep(c)
+    } else {
+      send(c, to: nextHop(from: s))
+    }
   }
 
   @inline(__always)
@@ -523,8 +600,10 @@ package struct NetworkSimulator: ~Copyable {
   enum Outcome { case completed, lost, timedOut }
 
   @inline(__always)
-  private mutating func leave(_ c: Int32, outcome: Outcome) {
+  mutating func leave(_ c: Int32, outcome: Outcome) {
     let now = sim.now
+    // Lost or timed out inside a sequence: its locks go to the next in line.
+    if outcome != .completed && customers[Int(c)].step >= 0 { releaseHeldLocks(c) }
     let entered = customers[Int(c)].entryTime
     inNetwork -= 1
     switch outcome {
@@ -583,6 +662,11 @@ package struct NetworkSimulator: ~Copyable {
       stations[s].areaPresent = 0
       stations[s].presentAtWindowStart = Int(present[s])
     }
+    for l in locks.indices {
+      flushLock(l)
+      locks[l].areaHeld = 0
+      locks[l].areaWaiting = 0
+    }
     series.busyAtLastTick = Array(repeating: 0, count: stations.count)
     series.presentAtLastTick = Array(repeating: 0, count: stations.count)
   }
@@ -620,6 +704,11 @@ package struct NetworkSimulator: ~Copyable {
       stations[s].windowAreaPresent = stations[s].areaPresent
       stations[s].presentAtWindowEnd = Int(present[s])
     }
+    for l in locks.indices {
+      flushLock(l)
+      locks[l].windowAreaHeld = locks[l].areaHeld
+      locks[l].windowAreaWaiting = locks[l].areaWaiting
+    }
     closeSeriesInterval()
     windowOver = true
   }
@@ -652,6 +741,8 @@ struct Customer {
   var waitStamp: UInt32 = 0
   /// The closed-population source the customer belongs to, or -1 for open arrivals.
   var origin: Int32
+  /// Its step in `SequenceSteps` while on a sequence, else -1.
+  var step: Int32 = -1
 }
 
 /// A queue slot: the customer and the stamp of the visit it was queued for; a slot whose stamp no

@@ -12,6 +12,24 @@ package struct ReplicationResult: Sendable, Codable {
   package var simulatedTime: Double
   /// The window cut into intervals, when `RunWindow.seriesInterval` is set.
   package var series: [WindowResult] = []
+  /// One per lock of the network.
+  package var locks: [LockResult] = []
+}
+
+/// One lock's measurements over the window.
+package struct LockResult: Sendable, Codable {
+  package var name: String
+  package var capacity: Int
+  /// Times the lock was taken, by customers that asked for it in the window.
+  package var granted: Int
+  /// Time-average number of holders (held time per second, per unit of capacity: `/ capacity`).
+  package var meanHeld: Double
+  /// Time-average number waiting for it.
+  package var meanWaiting: Double
+  /// Mean wait for the lock over grants, zero waits included.
+  package var meanWait: Double
+  /// Fraction of grants that waited.
+  package var waitProbability: Double
 }
 
 /// One interval of the time series. Arrivals count customers entering in the interval;
@@ -146,8 +164,15 @@ extension NetworkSimulator {
       responseP95: flowHistogram.quantile(0.95) ?? .nan,
       responseP99: flowHistogram.quantile(0.99) ?? .nan,
       errorRate: ratio(Double(f.lost + f.timedOut), f.arrivals))
+    let lockResults = network.locks.indices.map { l in
+      let state = locks[l]
+      return LockResult(
+        name: network.locks[l].name, capacity: network.locks[l].capacity, granted: state.granted,
+        meanHeld: state.windowAreaHeld / horizon, meanWaiting: state.windowAreaWaiting / horizon,
+        meanWait: ratio(state.sumWait, state.granted), waitProbability: ratio(Double(state.waited), state.granted))
+    }
     return ReplicationResult(
       replication: replication, stations: stationResults, endToEnd: endToEnd, events: sim.processedCount,
-      simulatedTime: sim.now, series: series.results)
+      simulatedTime: sim.now, series: series.results, locks: lockResults)
   }
 }

@@ -53,7 +53,11 @@ package enum ScenarioFile {
     case .scenario?: _ = read(root, file: path)
     case .topology?:
       if let topology = TopologyFile.read(root, file: path, overrides: Overrides()) {
-        report(Network(stations: topology.stations, dispatchers: topology.dispatchers, sources: []).problems(),
+        report(
+          Network(
+            stations: topology.stations, dispatchers: topology.dispatchers, sources: [], sequences: topology.sequences,
+            locks: topology.locks
+          ).problems(),
           topology: topology, arrivals: [])
       }
     case nil:
@@ -126,7 +130,9 @@ package enum ScenarioFile {
       overrides.reportUnused(matchingNothingIn: "topology \(topologyName) or scenario \(FileNames.baseName(file))")
     }
     guard ok, let topology, let run else { return nil }
-    let network = Network(stations: topology.stations, dispatchers: topology.dispatchers, sources: sources)
+    let network = Network(
+      stations: topology.stations, dispatchers: topology.dispatchers, sources: sources, sequences: topology.sequences,
+      locks: topology.locks)
     let problems = network.problems()
     report(problems, topology: topology, arrivals: arrivalNodes)
     guard !problems.contains(where: \.isError) else { return nil }
@@ -159,6 +165,8 @@ package enum ScenarioFile {
       case .station(let s): node = topology.stationNodes.indices.contains(s) ? topology.stationNodes[s] : nil
       case .dispatcher(let d): node = topology.dispatcherNodes.indices.contains(d) ? topology.dispatcherNodes[d] : nil
       case .source(let i): node = arrivals.indices.contains(i) ? arrivals[i] : nil
+      case .sequence(let k): node = topology.sequenceNodes.indices.contains(k) ? topology.sequenceNodes[k] : nil
+      case .lock(let l): node = topology.lockNodes.indices.contains(l) ? topology.lockNodes[l] : nil
       }
       guard let node else { continue }
       // Copies share their definition: say it once for the group ("each copy of 'app'").

@@ -13,6 +13,44 @@ extension TopologyFile {
       .optional(
         "dispatchers", .names(of: .section(dispatcher), what: "dispatchers"),
         "Dispatchers by name: each routes a customer to one station, in zero time."),
+      .optional(
+        "classes", .names(of: .section(requestClass), what: "classes"),
+        "Request classes by name, each a fixed sequence of visits; arrivals may go to a class. Names are unique across stations, dispatchers and classes."
+      ),
+      .optional(
+        "locks", .names(of: .section(lock), what: "locks"),
+        "Locks by name (a row lock, a connection pool, a mutex): taken at one step of a class's sequence, given back after a later one."
+      ),
+    ])
+
+  static let requestClass = Section(
+    name: "class", summary: "A request class: a fixed sequence of visits (short CPU bursts between I/O), then exit.",
+    keys: [
+      .optional("description", .string, "Free text."),
+      .required(
+        "sequence", .list(of: .section(step), count: 1...100_000),
+        "The visits in order: [{station: cpu, service: ...}, {station: disk, ...}, {station: cpu, ...}]. A station's own routing is not followed inside a sequence."
+      ),
+    ])
+
+  static let step = Section(
+    name: "step", summary: "One visit of a sequence, with the locks taken before it and given back after it.",
+    keys: [
+      .required("station", .string, "The station visited (a station, not a dispatcher or group)."),
+      .optional("service", .distribution, "Service time of this visit; default: the station's."),
+      .optional(
+        "acquire", .anyOf([.string, .list(of: .string)]),
+        "Locks taken, in this order, before the visit; a customer waits first-come-first-served while a lock is fully held."
+      ),
+      .optional(
+        "release", .anyOf([.string, .list(of: .string)]),
+        "Locks given back after the visit; any still held after the last step are given back then."),
+    ])
+
+  static let lock = Section(
+    name: "lock", summary: "A lock: at most capacity customers hold it at once.",
+    keys: [
+      .required("capacity", .wholeNumber(1...1_000_000), "Holders at once: 1 for a row lock or a mutex, n for a pool of n connections.")
     ])
 
   static let station = Section(
@@ -37,7 +75,7 @@ extension TopologyFile {
         "N identical stations NAME[1] ... NAME[N]; a dispatcher's targets may name the group."),
       .optional(
         "discipline", .oneOf(Discipline.allCases.map(\.rawValue)),
-        "fifo (default): servers and one first-come-first-served queue; processor-sharing: every customer present is served, each at min(1, servers / present) of a server."
+        "fifo (default): servers and one first-come-first-served queue; processor-sharing: every customer present is served, each at min(1, servers / present) of a server; batch (group commit): a free server takes everyone waiting and serves them together in one service time."
       ),
       .optional(
         "loadFactor", .list(of: .section(loadPoint), count: 1...10_000),

@@ -8,9 +8,13 @@ package struct Topology {
   package var description: String?
   package var stations: [Station]
   package var dispatchers: [Dispatcher]
-  /// Where each station and dispatcher was written, for problems found after reading.
+  package var sequences: [VisitSequence] = []
+  package var locks: [Lock] = []
+  /// Where each station, dispatcher, class and lock was written, for problems found after reading.
   var stationNodes: [ConfigNode]
   var dispatcherNodes: [ConfigNode]
+  var sequenceNodes: [ConfigNode] = []
+  var lockNodes: [ConfigNode] = []
   /// Names a route, dispatcher or source can send customers to.
   var destinations: [String: Destination]
   /// A station written with `copies: N` expands to N stations `name[1]` ... `name[N]`.
@@ -24,7 +28,7 @@ package struct Topology {
       node.error("'\(name)' is a group of copies; send customers to a dispatcher over it instead")
       return nil
     }
-    var message = "no station or dispatcher named '\(name)'"
+    var message = "no station, dispatcher or class named '\(name)'"
     let known = Array(destinations.keys) + Array(groups.keys) + ["exit"]
     if let near = Suggestions.closest(to: name, among: known) { message += " (did you mean '\(near)'?)" }
     node.error(message)
@@ -43,6 +47,7 @@ enum TopologyFile {
     // Pass 1: names, so that routes may refer to entries written later.
     let stationEntries = entries(f, "stations", required: true)
     let dispatcherEntries = entries(f, "dispatchers", required: false)
+    let classEntries = entries(f, "classes", required: false)
     var topology = Topology(
       file: file, name: name, description: description, stations: [], dispatchers: [],
       stationNodes: [], dispatcherNodes: [], destinations: [:], groups: [:])
@@ -72,6 +77,14 @@ enum TopologyFile {
       let fields = Fields.section(node, dispatcher, path: path, overrides)
       dispatcherFields.append((key, fields, keyNode))
     }
+    var classFields: [(name: String, fields: Fields?, node: ConfigNode)] = []
+    for (key, keyNode, node) in classEntries {
+      let path = ConfigKeyPath.appending(key: key, to: "classes")
+      guard checkName(key, keyNode, topology) else { continue }
+      topology.destinations[key] = .sequence(classFields.count)
+      classFields.append((key, Fields.section(node, requestClass, path: path, overrides), keyNode))
+    }
+    let lockNames = readLocks(f, into: &topology)
 
     // Pass 2: the entries themselves. A group's copies share one description, read once.
     var readGroups: [String: Station] = [:]
@@ -103,6 +116,14 @@ enum TopologyFile {
       topology.dispatchers.append(dispatcher)
       topology.dispatcherNodes.append(node)
     }
+    for (name, fields, node) in classFields {
+      guard let fields, let sequence = readClass(name, fields, topology, lockNames: lockNames) else {
+        ok = false
+        continue
+      }
+      topology.sequences.append(sequence)
+      topology.sequenceNodes.append(node)
+    }
     return ok ? topology : nil
   }
 
@@ -124,7 +145,7 @@ enum TopologyFile {
       return false
     }
     if topology.destinations[name] != nil || topology.groups[name] != nil {
-      node.error("'\(name)' is already the name of another station or dispatcher")
+      node.error("'\(name)' is already the name of another station, dispatcher or class")
       return false
     }
     return true
@@ -161,6 +182,16 @@ enum TopologyFile {
     if f["loadFactor"] != nil {
       loadFactor = readLoadFactor(f)
       if loadFactor == nil { return nil }
+    }
+    if discipline == .batch {
+      if servers == .infinite {
+        f["servers"]?.error("a batch station needs a whole number of servers (flushers): infinite servers never batch")
+        return nil
+      }
+      if let node = f["loadFactor"] {
+        node.error("a batch station serves a whole batch in one service time: a load factor does not apply")
+        return nil
+      }
     }
     guard let servers, let service, let routing, let discipline else { return nil }
     return Station(
@@ -276,6 +307,112 @@ enum TopologyFile {
     if Set(out).count != out.count {
       node.error("a station is listed more than once among the targets")
       return nil
+    }
+    return ok ? out : nil
+  }
+}
+
+extension TopologyFile {
+  /// `locks: {branch-row: {capacity: 1}}`: the lock names, by index.
+  static func readLocks(_ f: Fields, into topology: inout Topology) -> [String: Int] {
+    var names: [String: Int] = [:]
+    for (key, keyNode, node) in f.entries("locks").entries {
+      let path = ConfigKeyPath.appending(key: key, to: "locks")
+      guard let fields = Fields.section(node, lock, path: path, f.overrides),
+        let capacity = fields.required("capacity")?.int()
+      else { continue }
+      names[key] = topology.locks.count
+      topology.locks.append(Lock(name: key, capacity: capacity))
+      topology.lockNodes.append(keyNode)
+    }
+    return names
+  }
+
+  /// A request class: `sequence: [{station: cpu, service: ..., acquire: row}, ...]`.
+  static func readClass(_ name: String, _ f: Fields, _ topology: Topology, lockNames: [String: Int]) -> VisitSequence? {
+    _ = f["description"]?.string()
+    guard let items = f.items("sequence", required: true) else { return nil }
+    if items.isEmpty, let node = f["sequence"] { node.error("a sequence needs at least one step") }
+    var steps: [VisitSequence.Step] = []
+    var ok = !items.isEmpty
+    var held: Set<Int> = []
+    for (i, item) in items.enumerated() {
+      let path = ConfigKeyPath.appending(index: i, to: f.path(of: "sequence"))
+      guard let m = Fields.section(item, step, path: path, f.overrides) else {
+        ok = false
+        continue
+      }
+      let station = m.required("station").flatMap { stepStation($0, topology) }
+      let service = m["service"].flatMap { DistributionReader.read($0, path: m.path(of: "service"), overrides: f.overrides) }
+      if m["service"] != nil, service == nil { ok = false }
+      if let station, service != nil, topology.stations[station].discipline == .batch {
+        m["service"]?.error("station '\(topology.stations[station].name)' serves batches, each in its own service time: leave the step's service out")
+        ok = false
+      }
+      let acquire = lockList(m, "acquire", lockNames)
+      let release = lockList(m, "release", lockNames)
+      if let acquire {
+        for l in acquire where held.contains(l) {
+          m["acquire"]?.error("lock '\(topology.locks[l].name)' is already held at this step (taken at an earlier one): it would wait for itself")
+          ok = false
+        }
+        held.formUnion(acquire)
+      }
+      if let release {
+        for l in release where !held.contains(l) {
+          m["release"]?.error("lock '\(topology.locks[l].name)' is not held at this step: take it with 'acquire' at this step or an earlier one")
+          ok = false
+        }
+        held.subtract(release)
+      }
+      guard let station, let acquire, let release else {
+        ok = false
+        continue
+      }
+      steps.append(VisitSequence.Step(station: station, service: service, acquire: acquire, release: release))
+    }
+    return ok ? VisitSequence(name: name, steps: steps) : nil
+  }
+
+  /// A step's station: a station by name (not a dispatcher, group or class).
+  private static func stepStation(_ node: ConfigNode, _ topology: Topology) -> Int? {
+    guard let name = node.string() else { return nil }
+    if case .station(let s)? = topology.destinations[name] { return s }
+    if topology.destinations[name] != nil || topology.groups[name] != nil {
+      node.error("'\(name)' is not a station: a step visits one station")
+    } else {
+      var message = "no station named '\(name)'"
+      let known = topology.destinations.compactMap { if case .station = $0.value { $0.key } else { nil } }
+      if let near = Suggestions.closest(to: name, among: known) { message += " (did you mean '\(near)'?)" }
+      node.error(message)
+    }
+    return nil
+  }
+
+  /// `acquire: row` or `acquire: [row, table]`: lock indices, or nil (reported).
+  private static func lockList(_ m: Fields, _ key: String, _ lockNames: [String: Int]) -> [Int]? {
+    guard let node = m[key] else { return [] }
+    let items = node.isSequence ? (m.items(key) ?? []) : [node]
+    var out: [Int] = []
+    var ok = true
+    for item in items {
+      guard let name = item.string() else {
+        ok = false
+        continue
+      }
+      guard let l = lockNames[name] else {
+        var message = "no lock named '\(name)'"
+        if let near = Suggestions.closest(to: name, among: Array(lockNames.keys)) { message += " (did you mean '\(near)'?)" }
+        else if lockNames.isEmpty { message += ": declare it under 'locks:'" }
+        item.error(message)
+        ok = false
+        continue
+      }
+      if out.contains(l) {
+        item.error("lock '\(name)' is listed twice")
+        ok = false
+      }
+      out.append(l)
     }
     return ok ? out : nil
   }

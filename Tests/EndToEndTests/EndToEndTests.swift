@@ -166,6 +166,37 @@ import Testing
     }
   }
 
+  /// The shipped visit-sequence case (pgbench on the server's own cores): MVA on each station's
+  /// demand per transaction agrees with the simulated sequence of bursts. 20 replications: every
+  /// row within t(0.9995, 19) = 3.88 standard errors.
+  @Test func analyzeAgreesWithMVAOnTheShippedSequence() throws {
+    let r = try Self.capsim(["analyze", "scenarios/pgbench-same-machine.yaml", "--format", "json", "--quiet"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    #expect((json["method"] as? String)?.contains("class 'select-only'") == true)
+    let rows = try #require(json["predictions"] as? [[String: Any]])
+    #expect(rows.count == 10)
+    for row in rows {
+      let z = try #require(row["z"] as? Double, "\(row)")
+      #expect(abs(z) < 3.88, "\(row)")
+    }
+  }
+
+  /// The shipped TPC-B-like case: the branch row lock, held through the group-committed flush,
+  /// caps throughput at one transaction per held time, and lock and flush show in the JSON.
+  @Test func theShippedTPCBCaseIsLimitedByItsRowLock() throws {
+    let r = try Self.capsim(["run", "scenarios/tpcb-like.yaml", "--format", "json", "--quiet", "--set", "run.replications=3"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let lock = try #require((json["locks"] as? [[String: Any]])?.first)
+    let held = try #require((lock["held_mean"] as? [String: Any])?["mean"] as? Double)
+    #expect(held > 0.99)
+    let flow = try #require(json["end_to_end"] as? [String: Any])
+    let x = try #require((flow["throughput_per_s"] as? [String: Any])?["mean"] as? Double)
+    // Held at least from the branch UPDATE (40 us) through a flush (>= 0.8 ms, mean 1 ms)
+    #expect(x > 800 && x < 1 / 0.00084, "X \(x)")
+  }
+
   /// `capsim calibrate`: a summary that is not one is an error at its line, and one level cannot
   /// carry a fit; three levels of a known model give the fit table and the YAML.
   @Test func calibrateReportsBadInputAtItsLineAndFitsGoodInput() throws {
@@ -201,6 +232,16 @@ import Testing
     }
     let table = try Self.capsim(["calibrate", dir.path])
     #expect(table.stdout.contains("held out") && table.stdout.contains("discipline: processor-sharing"))
+
+    // With a lock held 0.25 ms (capacity 1: at most 4,000/s) and the ablation: a row per
+    // variant, and the lock in the YAML; a malformed lock is a usage error
+    let locked = try Self.capsim(["calibrate", dir.path, "--lock", "tpcb:0.25", "--ablation"])
+    #expect(locked.status == 0, "\(locked.stderr)")
+    for variant in ["MVA only", "load factor", "lock", "load factor + lock"] {
+      #expect(locked.stdout.contains("\n\(variant) "), "\(locked.stdout)")
+    }
+    #expect(locked.stdout.contains("# lock: capacity 1, held 0.25ms"))
+    #expect(try Self.capsim(["calibrate", dir.path, "--lock", "tpcb"]).status == 64)
   }
 
   /// What-ifs from the command line change the topology and report their own mistakes.

@@ -1,0 +1,148 @@
+import Foundation
+import QueueingModel
+import ScenarioFile
+import Testing
+
+/// `classes:` (visit sequences), `locks:` and batch stations as files: what reaches the network,
+/// and each mistake reported at its file, line, column and key path.
+@Suite struct SequenceFileTests {
+  static let topology = """
+    stations:
+      cpu:
+        servers: 2
+        discipline: processor-sharing
+        service: {distribution: exponential, mean: 1ms}
+      disk:
+        servers: 1
+        service: {distribution: exponential, mean: 2ms}
+      wal:
+        servers: 1
+        discipline: batch
+        service: {distribution: deterministic, value: 4ms}
+    locks:
+      branch: {capacity: 1}
+    classes:
+      tpcb:
+        sequence:
+          - {station: cpu, service: {distribution: exponential, mean: 0.3ms}}
+          - {station: disk, acquire: branch}
+          - {station: cpu, release: branch}
+          - {station: wal}
+    """
+
+  static func load(_ topology: String, to: String = "tpcb") throws -> Scenario {
+    let scenario = """
+      topology: topology.yaml
+      arrivals:
+        - {to: \(to), users: 8, think: {distribution: exponential, mean: 10ms}}
+      run: {length: 10s}
+      """
+    let dir = try ScenarioSchemaTests.folder(["topology.yaml": topology, "s.yaml": scenario])
+    return try ScenarioFile.load(path: dir + "/s.yaml").0
+  }
+
+  static func diagnostics(_ topology: String, to: String = "tpcb") throws -> [Diagnostic] {
+    try #require(throws: DiagnosticError.self) { try load(topology, to: to) }.diagnostics
+  }
+
+  @Test func aClassWithLocksAndABatchStationBuildsItsNetwork() throws {
+    let s = try Self.load(Self.topology)
+    #expect(s.network.sources[0].destination == .sequence(0))
+    #expect(s.network.locks == [Lock(name: "branch", capacity: 1)])
+    #expect(s.network.stations[2].discipline == .batch)
+    let steps = s.network.sequences[0].steps
+    #expect(steps.map(\.station) == [0, 1, 0, 2])
+    #expect(steps[0].service?.mean == 0.0003 && steps[1].service == nil)
+    #expect(steps[1].acquire == [0] && steps[2].release == [0])
+    #expect(s.network.sequences[0].heldAtStep == [[], [0], [0], []])
+    // The demand per station is what MVA sees: cpu 0.3 ms + 1 ms, disk 2 ms, wal 4 ms.
+    let d = s.network.demands(ofSequence: 0)
+    #expect(abs(d.demand[0] - 0.0013) < 1e-15 && d.demand[1] == 0.002 && d.demand[2] == 0.004)
+    #expect(d.visits == [2, 1, 1])
+  }
+
+  struct Case: CustomTestStringConvertible, Sendable {
+    var what: String
+    var replace: String
+    var with: String
+    var keyPath: String
+    var message: String
+    var line: Int? = nil
+    var testDescription: String { what }
+  }
+
+  static let cases: [Case] = [
+    Case(
+      what: "unknown step key", replace: "{station: wal}", with: "{station: wal, hold: branch}",
+      keyPath: "classes.tpcb.sequence[3].hold", message: "unknown key 'hold'", line: 21),
+    Case(
+      what: "step at a missing station", replace: "{station: wal}", with: "{station: wall}",
+      keyPath: "classes.tpcb.sequence[3].station", message: "did you mean 'wal'"),
+    Case(
+      what: "step at a class", replace: "{station: wal}", with: "{station: tpcb}",
+      keyPath: "classes.tpcb.sequence[3].station", message: "is not a station"),
+    Case(
+      what: "unknown lock", replace: "acquire: branch", with: "acquire: brnach",
+      keyPath: "classes.tpcb.sequence[1].acquire", message: "did you mean 'branch'"),
+    Case(
+      what: "lock taken twice", replace: "{station: cpu, release: branch}", with: "{station: cpu, acquire: branch}",
+      keyPath: "classes.tpcb.sequence[2].acquire", message: "already held"),
+    Case(
+      what: "zero capacity", replace: "{capacity: 1}", with: "{capacity: 0}",
+      keyPath: "locks.branch.capacity", message: "1"),
+    Case(
+      what: "service at a batch step", replace: "{station: wal}",
+      with: "{station: wal, service: {distribution: deterministic, value: 1ms}}",
+      keyPath: "classes.tpcb.sequence[3].service", message: "serves batches"),
+    Case(
+      what: "empty sequence",
+      replace:
+        "    sequence:\n      - {station: cpu, service: {distribution: exponential, mean: 0.3ms}}\n      - {station: disk, acquire: branch}\n      - {station: cpu, release: branch}\n      - {station: wal}",
+      with: "    sequence: []", keyPath: "classes.tpcb.sequence", message: "at least one step"),
+    Case(
+      what: "batch with infinite servers", replace: "    servers: 1\n    discipline: batch",
+      with: "    servers: infinite\n    discipline: batch",
+      keyPath: "stations.wal.servers", message: "whole number of servers"),
+    Case(
+      what: "class named like a station", replace: "  tpcb:\n", with: "  disk:\n",
+      keyPath: "classes.disk", message: "already the name"),
+  ]
+
+  @Test(arguments: cases) func aMistakeIsReportedWhereItIs(_ c: Case) throws {
+    let topology = Self.topology.replacingOccurrences(of: c.replace, with: c.with)
+    #expect(topology != Self.topology, "the case's text must be in the fixture")
+    let found = try Self.diagnostics(topology, to: c.what.hasPrefix("class named") ? "disk" : "tpcb")
+    let hit = found.first { $0.keyPath == c.keyPath }
+    #expect(hit != nil, "\(found.map { "\($0.keyPath): \($0.message)" })")
+    if let hit {
+      #expect(hit.file.hasSuffix("topology.yaml"))
+      #expect(hit.message.contains(c.message), "\(hit.message)")
+      if let line = c.line { #expect(hit.line == line) }
+    }
+  }
+
+  @Test func aReleaseOfALockNotHeldNamesIt() throws {
+    let topology = Self.topology.replacingOccurrences(of: "{station: disk, acquire: branch}", with: "{station: disk}")
+    let found = try Self.diagnostics(topology)
+    #expect(found.map(\.keyPath) == ["classes.tpcb.sequence[2].release"])
+    #expect(found[0].message.contains("not held"))
+  }
+
+  @Test func locksTakenInOppositeOrdersAreADeadlock() throws {
+    let topology =
+      Self.topology + """
+
+          other:
+            sequence:
+              - {station: cpu, acquire: [teller, branch]}
+              - {station: disk}
+        """
+    let withTeller = topology.replacingOccurrences(
+      of: "  branch: {capacity: 1}", with: "  branch: {capacity: 1}\n  teller: {capacity: 1}"
+    )
+    .replacingOccurrences(
+      of: "{station: cpu, release: branch}", with: "{station: cpu, acquire: teller, release: branch}")
+    let found = try Self.diagnostics(withTeller)
+    #expect(found.contains { $0.message.contains("deadlock") }, "\(found.map(\.message))")
+  }
+}
