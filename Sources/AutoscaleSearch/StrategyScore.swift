@@ -70,7 +70,16 @@ extension StrategyScore {
         worst = max(worst ?? 0, p95)
       }
       if run.autoscaler.isEmpty {
-        events += changes.filter { $0.territory == t }.count
+        // A schedule's changes: each a scaling event, each change of direction a reversal.
+        var count = scenario.platform.territories[t].app.instances
+        var last: Bool? = nil
+        for change in changes where change.territory == t && change.instances != count {
+          let up = change.instances > count
+          events += 1
+          if let last, last != up { reversals += 1 }
+          last = up
+          count = change.instances
+        }
       } else {
         var last: Bool? = nil
         for sync in run.autoscaler where sync.desired != sync.current {

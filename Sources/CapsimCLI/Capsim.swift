@@ -30,7 +30,7 @@ package struct Capsim: ParsableCommand {
     subcommands: [
       Run.self, Plan.self, Plans.self, Sweep.self, Merge.self, CheckCommand.self, Runs.self, Sweeps.self, Show.self,
       Diff.self, ReportCommand.self, Validate.self, Schema.self, Analyze.self, K6.self, AutoscalerCommand.self, Bench.self,
-      Calibrate.self, Autoscale.self,
+      Calibrate.self, Autoscale.self, Autoscales.self,
     ]
   )
 

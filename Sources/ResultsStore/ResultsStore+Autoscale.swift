@@ -101,6 +101,19 @@ extension ResultsStore {
     }
   }
 
+  /// Derivation ids, newest first.
+  package func autoscaleIDs(limit: Int? = nil) throws -> [Int64] {
+    try pool.read { db in
+      try Int64.fetchAll(db, sql: "SELECT id FROM autoscale ORDER BY id DESC LIMIT ?", arguments: [limit ?? -1])
+    }
+  }
+
+  package func latestCompleteAutoscaleID() throws -> Int64? {
+    try pool.read { db in
+      try Int64.fetchOne(db, sql: "SELECT id FROM autoscale WHERE status = 'complete' ORDER BY id DESC LIMIT 1")
+    }
+  }
+
   private static func autoscaleJSON<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Reports
+import ResultsStore
+import RunRecords
+
+/// `capsim autoscales [ID]`: the recorded derivations, or one of them.
+struct Autoscales: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List the recorded autoscaling derivations, or show one and write its report.",
+    discussion: """
+      Without ID: the derivations of capsim autoscale, newest first. With ID (a number, or \
+      latest for the newest complete one): the comparison as capsim autoscale printed it, or its \
+      JSON (--format json); --report FOLDER writes its page and Markdown from the record.
+
+      Exit status: 4 when there is no such derivation.
+      """)
+
+  @Argument(help: "A derivation id, or latest.")
+  var id: String?
+
+  @Option(help: "Output format: table or json.")
+  var format: OutputFormat = .table
+
+  @Option(help: "Write the derivation's report (index.html, report.md) into this folder.")
+  var report: String?
+
+  @Option(help: "At most this many derivations.")
+  var limit = 50
+
+  @OptionGroup var database: DatabaseOptions
+
+  func validate() throws {
+    if id == nil && report != nil { throw ValidationError("--report needs an ID (or latest)") }
+    if id == nil && format == .json { throw ValidationError("--format json needs an ID (or latest)") }
+    if limit < 1 { throw ValidationError("--limit must be at least 1") }
+  }
+
+  func run() throws {
+    let store = try database.open()
+    guard let id else {
+      let all = try store.autoscaleIDs(limit: limit).compactMap { try store.autoscaleData($0) }
+      if all.isEmpty {
+        print("no derivations in \(store.path) yet (capsim autoscale SCENARIO records one)")
+        return
+      }
+      let rows = all.map { d -> [String] in
+        let r = d.record
+        return [
+          "\(r.id ?? 0)", r.startedAt.formatted(.iso8601), r.scenarioPath, r.territories.joined(separator: ","),
+          r.status.rawValue, r.wallSeconds.map(Format.duration) ?? "-",
+          "\(d.pools.filter(\.found).count)/\(d.pools.count)",
+        ]
+      }
+      print(
+        Report.columns(
+          header: ["id", "started", "scenario", "territories", "status", "search", "rules found"], rows: rows))
+      return
+    }
+    let number = try recordID(id, of: "derivation", latest: "no complete derivation in \(store.path) yet") {
+      try store.latestCompleteAutoscaleID()
+    }
+    guard let data = try store.autoscaleData(number) else {
+      throw fail("no derivation \(number) in \(store.path) (see 'capsim autoscales')", status: ExitStatus.noSuchRun)
+    }
+    switch format {
+    case .table: print(Report.autoscaleTable(data), terminator: "")
+    case .json: print(try AutoscaleWork.json(data))
+    }
+    if let folder = report {
+      do {
+        try Report.writeAutoscale(data, to: folder)
+      } catch {
+        throw fail("cannot write the report into \(folder): \(error.localizedDescription)", status: ExitStatus.failure)
+      }
+      printToStandardError("wrote \(folder)/index.html, report.md")
+    }
+  }
+}
