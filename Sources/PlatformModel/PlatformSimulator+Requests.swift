@@ -69,8 +69,9 @@ extension PlatformSimulator {
     guard u >= 0 else { return }
     let t = Int(users[Int(u)].territory)
     if retires(t) { return }
+    // A pooled user joins the thinking without a new draw: the pending candidate wake still
+    // bounds the rate (see `rescheduleWake`).
     startThinking(Int(u))
-    if territories[t].pooledThinking { rescheduleWake(t) }
   }
 
   mutating func startThinking(_ u: Int) {
@@ -83,16 +84,34 @@ extension PlatformSimulator {
     }
   }
 
-  /// Draws the next request of territory `t` afresh: thinking users with exponential think times
-  /// (or open arrivals) form a Poisson stream whose rate changes only when their number (or the
-  /// rate) does, and memorylessness makes a fresh draw at each change exact.
+  /// Draws the next request of territory `t` afresh: open arrivals form a Poisson stream whose
+  /// rate changes only with the calendar, and memorylessness makes a fresh draw at each change
+  /// exact.
+  ///
+  /// Thinking users with exponential think times are drawn by thinning (Lewis and Shedler
+  /// 1979): candidates come at the rate of all users logged on, `activeUsers / thinkMean`, and
+  /// a candidate picks one of those users at random, who wakes if thinking (a user in a
+  /// request lets it pass). That is exact for any number thinking, so a request ending, which
+  /// adds a thinking user, needs no new draw; only users logging on (more candidates) do.
+  /// Before, every change of the number thinking drew afresh and left a stale wake in the
+  /// event list: one per request.
   @inline(__always)
   mutating func rescheduleWake(_ t: Int) {
     territories[t].wakeStamp &+= 1
-    let rate =
-      territories[t].thinkMean > 0
-      ? (territories[t].pooledThinking ? Double(thinking[t].count) / territories[t].thinkMean : 0)
-      : territories[t].rate
+    scheduleWake(t)
+  }
+
+  /// The next candidate wake of territory `t`, at the rate in force now.
+  @inline(__always)
+  mutating func scheduleWake(_ t: Int) {
+    let rate: Double
+    if territories[t].thinkMean > 0 {
+      guard territories[t].pooledThinking else { return }
+      territories[t].wakeBound = territories[t].activeUsers
+      rate = Double(territories[t].activeUsers) / territories[t].thinkMean
+    } else {
+      rate = territories[t].rate
+    }
     guard rate > 0, generating else { return }
     let at = sim.now + unitExponential[t].next() / rate
     if at < scenario.horizon { sim.schedule(.wake(territory: Int32(t), stamp: territories[t].wakeStamp), at: at) }
@@ -102,14 +121,17 @@ extension PlatformSimulator {
     guard stamp == territories[t].wakeStamp else { return }
     var user: Int32 = -1
     if territories[t].thinkMean > 0 {
-      let count = thinking[t].count
-      guard count > 0 else { return }
-      let pick = min(count - 1, Int(uniform[t].next() * Double(count)))
+      // Users logged on when this candidate was drawn: at least as many as think now.
+      let bound = territories[t].wakeBound
+      let pick = min(bound - 1, Int(uniform[t].next() * Double(bound)))
+      scheduleWake(t)
+      guard pick < thinking[t].count else { return }
       user = thinking[t][pick]
       let last = thinking[t].removeLast()
       if pick < thinking[t].count { thinking[t][pick] = last }
+    } else {
+      scheduleWake(t)
     }
-    rescheduleWake(t)
     arrive(territory: t, user: user)
   }
 
