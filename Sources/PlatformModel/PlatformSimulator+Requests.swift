@@ -175,7 +175,7 @@ extension PlatformSimulator {
     if n == 1 { return Int(rotation[t][0]) }
     switch balancing[t] {
     case .roundRobin:
-      territories[t].roundRobin = (territories[t].roundRobin + 1) % n
+      territories[t].roundRobin = Self.successor(of: territories[t].roundRobin, below: n)
       return Int(rotation[t][territories[t].roundRobin])
     case .random:
       return Int(rotation[t][min(n - 1, Int(uniform[t].next() * Double(n)))])
@@ -189,7 +189,7 @@ extension PlatformSimulator {
     case .leastConnections:
       // Scan from a rotating start, so that ties spread over the instances.
       let start = territories[t].roundRobin
-      territories[t].roundRobin = (start + 1) % n
+      territories[t].roundRobin = Self.successor(of: start, below: n)
       var best = Int(rotation[t][start])
       var fewest = instances[best].present
       var k = start + 1
@@ -230,6 +230,11 @@ extension PlatformSimulator {
       fail(r, .queueFull)
     }
   }
+
+  /// `(k + 1) % n` for `k` in `0 ..< n` (a rotation's position, reset whenever the rotation
+  /// changes), without the division: a division per request was a few percent of a run.
+  @inline(__always)
+  static func successor(of k: Int, below n: Int) -> Int { k + 1 < n ? k + 1 : 0 }
 
   /// Where instance `i` stands in its territory's rotation (only on a retry).
   func rotationPosition(of i: Int, in t: Int) -> Int? {
