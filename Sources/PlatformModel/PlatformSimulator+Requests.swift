@@ -69,9 +69,10 @@ extension PlatformSimulator {
     guard u >= 0 else { return }
     let t = Int(users[Int(u)].territory)
     if retires(t) { return }
-    // A pooled user joins the thinking without a new draw: the pending candidate wake still
-    // bounds the rate (see `rescheduleWake`).
     startThinking(Int(u))
+    // A pooled user joins the thinking without a new draw while the pending candidate wake
+    // still bounds their number (see `rescheduleWake`).
+    if territories[t].pooledThinking && thinking[t].count > territories[t].wakeBound { rescheduleWake(t) }
   }
 
   mutating func startThinking(_ u: Int) {
@@ -89,17 +90,24 @@ extension PlatformSimulator {
   /// exact.
   ///
   /// Thinking users with exponential think times are drawn by thinning (Lewis and Shedler
-  /// 1979): candidates come at the rate of all users logged on, `activeUsers / thinkMean`, and
-  /// a candidate picks one of those users at random, who wakes if thinking (a user in a
-  /// request lets it pass). That is exact for any number thinking, so a request ending, which
-  /// adds a thinking user, needs no new draw; only users logging on (more candidates) do.
-  /// Before, every change of the number thinking drew afresh and left a stale wake in the
-  /// event list: one per request.
+  /// 1979): candidates come at the rate of a bound on the users thinking, `bound / thinkMean`,
+  /// and a candidate picks one of `bound` slots at random, a thinking user who wakes or an empty
+  /// slot that lets it pass. That is exact whenever at most `bound` think, so a request ending,
+  /// which adds a thinking user, needs no new draw until the bound is passed. The bound is the
+  /// users thinking at the draw plus `wakeMargin` (at most those logged on): few candidates
+  /// pass, and a new draw is rare. Before, every change of the number thinking drew afresh
+  /// and left a stale wake in the event list: one per request.
   @inline(__always)
   mutating func rescheduleWake(_ t: Int) {
     territories[t].wakeStamp &+= 1
     scheduleWake(t)
   }
+
+  /// Users that may start thinking before a candidate wake, beyond those thinking when it is
+  /// drawn. Between two candidates about one request ends (as many as start), so a margin of a
+  /// few users makes a new draw rare; a wide one (all users logged on) spins on candidates
+  /// that pass when most users wait in requests.
+  static let wakeMargin = 4
 
   /// The next candidate wake of territory `t`, at the rate in force now.
   @inline(__always)
@@ -107,8 +115,12 @@ extension PlatformSimulator {
     let rate: Double
     if territories[t].thinkMean > 0 {
       guard territories[t].pooledThinking else { return }
-      territories[t].wakeBound = territories[t].activeUsers
-      rate = Double(territories[t].activeUsers) / territories[t].thinkMean
+      // None while nobody thinks: the first user to think draws one. (Candidates that all pass
+      // would otherwise follow each other without end when the clock cannot resolve their gaps.)
+      let count = thinking[t].count
+      let bound = count == 0 ? 0 : min(territories[t].activeUsers, count + Self.wakeMargin)
+      territories[t].wakeBound = bound
+      rate = Double(bound) / territories[t].thinkMean
     } else {
       rate = territories[t].rate
     }
@@ -121,7 +133,7 @@ extension PlatformSimulator {
     guard stamp == territories[t].wakeStamp else { return }
     var user: Int32 = -1
     if territories[t].thinkMean > 0 {
-      // Users logged on when this candidate was drawn: at least as many as think now.
+      // The bound this candidate was drawn with: at least as many as think now.
       let bound = territories[t].wakeBound
       let pick = min(bound - 1, Int(uniform[t].next() * Double(bound)))
       scheduleWake(t)
