@@ -66,7 +66,7 @@ extension PlatformSimulator {
         start = min(n - 1, Int(uniform[t].next() * Double(n)))
       } else {
         start = nodes[primary].roundRobin
-        nodes[primary].roundRobin = (start + 1) % n
+        nodes[primary].roundRobin = Self.successor(of: start, below: n)
       }
       for _ in 0..<n {
         let node = Int(replicasOf[primary][start])

@@ -70,7 +70,9 @@ extension PlatformSimulator {
     let t = Int(users[Int(u)].territory)
     if retires(t) { return }
     startThinking(Int(u))
-    if territories[t].pooledThinking { rescheduleWake(t) }
+    // A pooled user joins the thinking without a new draw while the pending candidate wake
+    // still bounds their number (see `rescheduleWake`).
+    if territories[t].pooledThinking && thinking[t].count > territories[t].wakeBound { rescheduleWake(t) }
   }
 
   mutating func startThinking(_ u: Int) {
@@ -83,16 +85,45 @@ extension PlatformSimulator {
     }
   }
 
-  /// Draws the next request of territory `t` afresh: thinking users with exponential think times
-  /// (or open arrivals) form a Poisson stream whose rate changes only when their number (or the
-  /// rate) does, and memorylessness makes a fresh draw at each change exact.
+  /// Draws the next request of territory `t` afresh: open arrivals form a Poisson stream whose
+  /// rate changes only with the calendar, and memorylessness makes a fresh draw at each change
+  /// exact.
+  ///
+  /// Thinking users with exponential think times are drawn by thinning (Lewis and Shedler
+  /// 1979): candidates come at the rate of a bound on the users thinking, `bound / thinkMean`,
+  /// and a candidate picks one of `bound` slots at random, a thinking user who wakes or an empty
+  /// slot that lets it pass. That is exact whenever at most `bound` think, so a request ending,
+  /// which adds a thinking user, needs no new draw until the bound is passed. The bound is the
+  /// users thinking at the draw plus `wakeMargin` (at most those logged on): few candidates
+  /// pass, and a new draw is rare. Before, every change of the number thinking drew afresh
+  /// and left a stale wake in the event list: one per request.
   @inline(__always)
   mutating func rescheduleWake(_ t: Int) {
     territories[t].wakeStamp &+= 1
-    let rate =
-      territories[t].thinkMean > 0
-      ? (territories[t].pooledThinking ? Double(thinking[t].count) / territories[t].thinkMean : 0)
-      : territories[t].rate
+    scheduleWake(t)
+  }
+
+  /// Users that may start thinking before a candidate wake, beyond those thinking when it is
+  /// drawn. Between two candidates about one request ends (as many as start), so a margin of a
+  /// few users makes a new draw rare; a wide one (all users logged on) spins on candidates
+  /// that pass when most users wait in requests.
+  static let wakeMargin = 4
+
+  /// The next candidate wake of territory `t`, at the rate in force now.
+  @inline(__always)
+  mutating func scheduleWake(_ t: Int) {
+    let rate: Double
+    if territories[t].thinkMean > 0 {
+      guard territories[t].pooledThinking else { return }
+      // None while nobody thinks: the first user to think draws one. (Candidates that all pass
+      // would otherwise follow each other without end when the clock cannot resolve their gaps.)
+      let count = thinking[t].count
+      let bound = count == 0 ? 0 : min(territories[t].activeUsers, count + Self.wakeMargin)
+      territories[t].wakeBound = bound
+      rate = Double(bound) / territories[t].thinkMean
+    } else {
+      rate = territories[t].rate
+    }
     guard rate > 0, generating else { return }
     let at = sim.now + unitExponential[t].next() / rate
     if at < scenario.horizon { sim.schedule(.wake(territory: Int32(t), stamp: territories[t].wakeStamp), at: at) }
@@ -102,14 +133,17 @@ extension PlatformSimulator {
     guard stamp == territories[t].wakeStamp else { return }
     var user: Int32 = -1
     if territories[t].thinkMean > 0 {
-      let count = thinking[t].count
-      guard count > 0 else { return }
-      let pick = min(count - 1, Int(uniform[t].next() * Double(count)))
+      // The bound this candidate was drawn with: at least as many as think now.
+      let bound = territories[t].wakeBound
+      let pick = min(bound - 1, Int(uniform[t].next() * Double(bound)))
+      scheduleWake(t)
+      guard pick < thinking[t].count else { return }
       user = thinking[t][pick]
       let last = thinking[t].removeLast()
       if pick < thinking[t].count { thinking[t][pick] = last }
+    } else {
+      scheduleWake(t)
     }
-    rescheduleWake(t)
     arrive(territory: t, user: user)
   }
 
@@ -153,7 +187,7 @@ extension PlatformSimulator {
     if n == 1 { return Int(rotation[t][0]) }
     switch balancing[t] {
     case .roundRobin:
-      territories[t].roundRobin = (territories[t].roundRobin + 1) % n
+      territories[t].roundRobin = Self.successor(of: territories[t].roundRobin, below: n)
       return Int(rotation[t][territories[t].roundRobin])
     case .random:
       return Int(rotation[t][min(n - 1, Int(uniform[t].next() * Double(n)))])
@@ -167,7 +201,7 @@ extension PlatformSimulator {
     case .leastConnections:
       // Scan from a rotating start, so that ties spread over the instances.
       let start = territories[t].roundRobin
-      territories[t].roundRobin = (start + 1) % n
+      territories[t].roundRobin = Self.successor(of: start, below: n)
       var best = Int(rotation[t][start])
       var fewest = instances[best].present
       var k = start + 1
@@ -208,6 +242,11 @@ extension PlatformSimulator {
       fail(r, .queueFull)
     }
   }
+
+  /// `(k + 1) % n` for `k` in `0 ..< n` (a rotation's position, reset whenever the rotation
+  /// changes), without the division: a division per request was a few percent of a run.
+  @inline(__always)
+  static func successor(of k: Int, below n: Int) -> Int { k + 1 < n ? k + 1 : 0 }
 
   /// Where instance `i` stands in its territory's rotation (only on a retry).
   func rotationPosition(of i: Int, in t: Int) -> Int? {

@@ -56,6 +56,9 @@ struct TerritoryState {
   var activeUsers = 0
   var retiring = 0
   var wakeStamp: UInt32 = 0
+  /// The bound on the users thinking that the pending candidate wake was drawn with (see
+  /// `PlatformSimulator.rescheduleWake`).
+  var wakeBound = 0
   /// Whole-territory outage, and the territory its requests go to meanwhile (-1: none).
   var outage = false
   var failoverTo = -1

@@ -35,6 +35,9 @@ enum Counter {
 
 /// What a replication measures: whole-run counters and histograms per territory, period and
 /// class; the series window in progress; the minute in progress; time integrals.
+///
+/// What changes per request or per query is in `UniqueArray`s: a write to an `Array` pays a
+/// uniqueness check, a call into the runtime.
 struct Recorder: ~Copyable {
   let classCount: Int
   let periodCount: Int
@@ -62,36 +65,36 @@ struct Recorder: ~Copyable {
   var closed = false
 
   // The minute in progress, per territory: requests ended and failed.
-  var minuteEnded: [Int]
-  var minuteFailed: [Int]
+  var minuteEnded: UniqueArray<Int>
+  var minuteFailed: UniqueArray<Int>
 
   // Levels per territory.
-  var busyWorkers: [TimeIntegral]
-  var busyCores: [TimeIntegral]
-  var workerCapacity: [TimeIntegral]
-  var coreCapacity: [TimeIntegral]
-  var users: [TimeIntegral]
-  var provisioned: [TimeIntegral]
-  var ready: [TimeIntegral]
+  var busyWorkers: UniqueArray<TimeIntegral>
+  var busyCores: UniqueArray<TimeIntegral>
+  var workerCapacity: UniqueArray<TimeIntegral>
+  var coreCapacity: UniqueArray<TimeIntegral>
+  var users: UniqueArray<TimeIntegral>
+  var provisioned: UniqueArray<TimeIntegral>
+  var ready: UniqueArray<TimeIntegral>
   /// Instance-seconds over the whole run, per territory.
-  var instanceSeconds: [Double]
-  var connectionWaits: [Int]
+  var instanceSeconds: UniqueArray<Double>
+  var connectionWaits: UniqueArray<Int>
   var windowConnectionWaits: [Int]
 
   // Database nodes.
-  var nodeQueries: [Int]
-  var nodeReads: [Int]
-  var nodeWrites: [Int]
-  var nodeBusy: [TimeIntegral]
+  var nodeQueries: UniqueArray<Int>
+  var nodeReads: UniqueArray<Int>
+  var nodeWrites: UniqueArray<Int>
+  var nodeBusy: UniqueArray<TimeIntegral>
   var nodeBusyTotal: [Double]
   var nodeWindowUtilization: [[Double]]
   /// Lag grows linearly between changes: its integral since `lagSince`, the oldest pending
   /// commit then (nil when none).
-  var lagArea: [Double]
-  var lagSince: [Double]
-  var lagFront: [Double?]
-  var maxLag: [Double]
-  var windowMaxLag: [Double]
+  var lagArea: UniqueArray<Double>
+  var lagSince: UniqueArray<Double>
+  var lagFront: UniqueArray<Double?>
+  var maxLag: UniqueArray<Double>
+  var windowMaxLag: UniqueArray<Double>
   /// Whether the node was up at some time in the window in progress: a replica that was down
   /// all window long has no lag for it (nil), it was down.
   var windowUp: [Bool]
@@ -127,30 +130,29 @@ struct Recorder: ~Copyable {
     windowGoodMinutes = Array(repeating: 0, count: territories)
     windowMinutes = Array(repeating: 0, count: territories)
     windows = Array(repeating: [], count: territories)
-    minuteEnded = Array(repeating: 0, count: territories)
-    minuteFailed = Array(repeating: 0, count: territories)
-    let levels = Array(repeating: TimeIntegral(), count: territories)
-    busyWorkers = levels
-    busyCores = levels
-    workerCapacity = levels
-    coreCapacity = levels
-    users = levels
-    provisioned = levels
-    ready = levels
-    instanceSeconds = Array(repeating: 0, count: territories)
-    connectionWaits = Array(repeating: 0, count: territories)
+    minuteEnded = UniqueArray(repeating: 0, count: territories)
+    minuteFailed = UniqueArray(repeating: 0, count: territories)
+    busyWorkers = UniqueArray(repeating: TimeIntegral(), count: territories)
+    busyCores = UniqueArray(repeating: TimeIntegral(), count: territories)
+    workerCapacity = UniqueArray(repeating: TimeIntegral(), count: territories)
+    coreCapacity = UniqueArray(repeating: TimeIntegral(), count: territories)
+    users = UniqueArray(repeating: TimeIntegral(), count: territories)
+    provisioned = UniqueArray(repeating: TimeIntegral(), count: territories)
+    ready = UniqueArray(repeating: TimeIntegral(), count: territories)
+    instanceSeconds = UniqueArray(repeating: 0, count: territories)
+    connectionWaits = UniqueArray(repeating: 0, count: territories)
     windowConnectionWaits = Array(repeating: 0, count: territories)
-    nodeQueries = Array(repeating: 0, count: nodes)
-    nodeReads = Array(repeating: 0, count: nodes)
-    nodeWrites = Array(repeating: 0, count: nodes)
-    nodeBusy = Array(repeating: TimeIntegral(), count: nodes)
+    nodeQueries = UniqueArray(repeating: 0, count: nodes)
+    nodeReads = UniqueArray(repeating: 0, count: nodes)
+    nodeWrites = UniqueArray(repeating: 0, count: nodes)
+    nodeBusy = UniqueArray(repeating: TimeIntegral(), count: nodes)
     nodeBusyTotal = Array(repeating: 0, count: nodes)
     nodeWindowUtilization = Array(repeating: [], count: nodes)
-    lagArea = Array(repeating: 0, count: nodes)
-    lagSince = Array(repeating: 0, count: nodes)
-    lagFront = Array(repeating: nil, count: nodes)
-    maxLag = Array(repeating: 0, count: nodes)
-    windowMaxLag = Array(repeating: 0, count: nodes)
+    lagArea = UniqueArray(repeating: 0, count: nodes)
+    lagSince = UniqueArray(repeating: 0, count: nodes)
+    lagFront = UniqueArray(repeating: nil, count: nodes)
+    maxLag = UniqueArray(repeating: 0, count: nodes)
+    windowMaxLag = UniqueArray(repeating: 0, count: nodes)
     windowUp = Array(repeating: true, count: nodes)
     nodeWindowMaxLag = Array(repeating: [], count: nodes)
     deployments = Array(repeating: [], count: territories)

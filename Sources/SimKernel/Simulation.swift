@@ -15,7 +15,7 @@
 /// and an insertion. Most handlers schedule exactly one event (the next arrival, the next
 /// departure), so this halves the heap work per event (the "hold" operation of classic event-list
 /// studies, Jones 1986).
-public struct Simulation<Payload> {
+public struct Simulation<Payload>: ~Copyable {
   /// The current simulated time, in seconds.
   @inlinable public var now: SimTime { _now }
 
@@ -54,10 +54,9 @@ public struct Simulation<Payload> {
   /// The events scheduled but not yet run, in no particular order: for a model that looks
   /// ahead (a hybrid run asking whether a fault is near), not for the event loop.
   ///
-  /// - Complexity: O(1); iterating is O(n).
-  @inlinable
+  /// - Complexity: O(n): a copy.
   public var pendingEvents: ArraySlice<Event<Payload>> {
-    _topIsHandled ? _events.unordered.dropFirst() : _events.unordered
+    _topIsHandled ? _events.unordered.dropFirst() : _events.unordered[...]
   }
 
   /// The next event, without removing it.

@@ -130,3 +130,24 @@ struct Case: CustomTestStringConvertible, Sendable {
 }
 
 private func pow4(_ x: Double) -> Double { x * x * x * x }
+
+@Suite struct LogarithmTests {
+  /// The inline logarithm is within an ulp of libm's, over the values the exponential gives it
+  /// (1 - u for 32-bit u, down to 2^-32) and over positive normals of every size.
+  @Test func withinAnUlpOfLibm() {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var worst = 0.0
+    for i in 0..<1_000_000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      let x =
+        i % 2 == 0
+        ? 1 - Double(UInt32(truncatingIfNeeded: state >> 32)) / 4_294_967_296.0
+        : Double(sign: .plus, exponent: Int(state % 2000) - 1000, significand: 1 + Double(state >> 12) / 0x1p52)
+      let (a, b) = (Logarithm.ln(x), log(x))
+      if a != b { worst = max(worst, abs(a - b) / b.ulp) }
+    }
+    #expect(worst <= 1, "largest difference \(worst) ulp")
+    #expect(Logarithm.ln(1) == 0)
+    #expect(Logarithm.ln(0x1p-32) == log(0x1p-32))
+  }
+}
