@@ -177,18 +177,7 @@ struct Autoscale: ParsableCommand {
     data.record.wallSeconds = Date().timeIntervalSince(started)
     data.record.endedAt = Date()
     let notRecorded = recording.complete(&data, quiet: quiet)
-    switch format {
-    case .table: print(Report.autoscaleTable(data), terminator: "")
-    case .json: print(try AutoscaleWork.json(data))
-    }
-    if let folder = report {
-      do {
-        try Report.writeAutoscale(data, to: folder)
-      } catch {
-        throw fail("cannot write the report into \(folder): \(error.localizedDescription)", status: ExitStatus.failure)
-      }
-      say("wrote \(folder)/index.html, report.md")
-    }
+    try AutoscaleWork.output(data, format: format, report: report, say: say)
     if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
     if !allHold { throw ExitStatus.objectiveFailed }
   }

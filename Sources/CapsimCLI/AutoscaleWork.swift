@@ -207,6 +207,21 @@ enum AutoscaleWork {
       + verifications.map { row(.verification, $0.0, $0.1.score, holds: $0.1.holds) }
   }
 
+  /// The comparison on stdout as a table or JSON, and with `report` its page and Markdown.
+  static func output(_ data: AutoscaleData, format: OutputFormat, report: String?, say: (String) -> Void) throws {
+    switch format {
+    case .table: print(Report.autoscaleTable(data), terminator: "")
+    case .json: print(try json(data))
+    }
+    guard let folder = report else { return }
+    do {
+      try Report.writeAutoscale(data, to: folder)
+    } catch {
+      throw fail("cannot write the report into \(folder): \(error.localizedDescription)", status: ExitStatus.failure)
+    }
+    say("wrote \(folder)/index.html, report.md")
+  }
+
   static func json(_ data: AutoscaleData) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

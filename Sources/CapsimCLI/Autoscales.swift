@@ -63,17 +63,6 @@ struct Autoscales: ParsableCommand {
     guard let data = try store.autoscaleData(number) else {
       throw fail("no derivation \(number) in \(store.path) (see 'capsim autoscales')", status: ExitStatus.noSuchRun)
     }
-    switch format {
-    case .table: print(Report.autoscaleTable(data), terminator: "")
-    case .json: print(try AutoscaleWork.json(data))
-    }
-    if let folder = report {
-      do {
-        try Report.writeAutoscale(data, to: folder)
-      } catch {
-        throw fail("cannot write the report into \(folder): \(error.localizedDescription)", status: ExitStatus.failure)
-      }
-      printToStandardError("wrote \(folder)/index.html, report.md")
-    }
+    try AutoscaleWork.output(data, format: format, report: report) { printToStandardError($0) }
   }
 }
