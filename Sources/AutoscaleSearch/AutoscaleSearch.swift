@@ -351,13 +351,16 @@ package struct AutoscaleSearch {
   // MARK: Spans
 
   /// The whole run when it is at most two weeks; otherwise per period the week (from a local
-  /// midnight) centred on its peak, the earliest first.
+  /// midnight) centred on its peak, in time order; a season's week wins over an overlapping
+  /// normal one.
   package static func spans(_ s: PlatformScenario, territory t: Int) -> [ScenarioSpan] {
     let week = 7 * 86_400.0
     guard s.horizon > 2 * week else { return [ScenarioSpan(from: 0, length: s.horizon, label: "whole run")] }
     let names = s.periodNames
     var out: [ScenarioSpan] = []
-    for load in s.offeredLoads().filter({ $0.territory == t }) {
+    // Seasons first: where a season's week and the normal peak's overlap, the season's is judged.
+    let loads = s.offeredLoads().filter { $0.territory == t }.sorted { ($0.period == 0 ? 1 : 0, $0.period) < ($1.period == 0 ? 1 : 0, $1.period) }
+    for load in loads {
       var from = min(max(0, load.peakTime - week / 2), s.horizon - week)
       if let calendar = s.demand[t].calendar {
         let (_, hour) = calendar.localTime(at: from)

@@ -174,5 +174,13 @@ enum SmallPool {
     let spans = AutoscaleSearch.spans(long, territory: 0)
     #expect(spans.count == 2 && spans.allSatisfy { $0.length == 7 * 86_400 })
     #expect(Set(spans.map(\.label)) == ["normal", "christmas"])
+    // A season next to the normal period's busiest week: the season's week is the one judged.
+    var near = SmallPool.scenario(hours: 42 * 24)
+    near.demand[0].growth = 1
+    near.demand[0].calendar?.seasons = [
+      Season(name: "christmas", dates: CivilDate(2026, 12, 14)...CivilDate(2026, 12, 18), multiplier: 3)
+    ]
+    let labels = AutoscaleSearch.spans(near, territory: 0).map(\.label)
+    #expect(labels.contains("christmas"), "\(labels)")
   }
 }
