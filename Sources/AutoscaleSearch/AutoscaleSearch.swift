@@ -125,17 +125,11 @@ package struct AutoscaleSearch {
         ($0.score.podHours, $0.score.scalingEvents, $0.target) < ($1.score.podHours, $1.score.scalingEvents, $1.target)
       } ?? mine.max { $0.score.peakShare < $1.score.peakShare }
     }
-    // The cpu family always runs: the HPA and the cron floors build on it.
-    if !settings.metrics.contains(.cpu) {
-      for choice in BehaviorChoice.allCases {
-        tried.append(judge.candidate(target: Self.stockTarget, behavior: choice, metric: .cpu, bounds: bounds))
-      }
-    }
     let chosen = best(.cpu)!
     let derived = hpa(bounds, target: chosen.target, behavior: chosen.behavior)
     strategies.append(Strategy(kind: .derivedHPA, sizing: .autoscaler(pool(t, .hpa(derived))), score: chosen.score))
     var requestsRule: ScaledObjectSpec? = nil
-    let requestsCandidate = settings.metrics.contains(.requests) ? best(.requests) : nil
+    let requestsCandidate = settings.searchesRequests ? best(.requests) : nil
     if let r = requestsCandidate {
       let spec = requestRule(t, bounds, target: r.target, behavior: r.behavior)
       requestsRule = spec

@@ -16,9 +16,12 @@ package struct AutoscaleSettings: Sendable {
   package var maxReversalsPerHour: Double
   /// CPU utilization targets of the coarse grid, ascending; the refinement halves the step.
   package var targets: [Int]
-  /// What the searched rules scale on: cpu (an HPA), request rate per pod (a KEDA prometheus
-  /// trigger), or both families.
-  package var metrics: [RuleMetric] = [.cpu]
+  /// Whether the search also tries rules on request rate per pod (a KEDA prometheus trigger)
+  /// beside the cpu rules, which it always tries: the HPA and the cron floors build on them.
+  package var searchesRequests = false
+
+  /// The rule families searched, cpu first.
+  var metrics: [RuleMetric] { searchesRequests ? [.cpu, .requests] : [.cpu] }
   /// Runs fixed and scheduled pools (the planner's and the static candidates); nil: request
   /// by request. Autoscaled pools are simulated request by request either way.
   package var driver: (any ReplicationDriver)?

@@ -77,7 +77,7 @@ struct Autoscale: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "What the searched rules scale on: cpu (an HPA), requests (requests/s per pod via a KEDA prometheus trigger) or both.",
-      discussion: "requests is written as requests.yaml; the HPA and the cron floors always build on the cpu rule."))
+      discussion: "The cpu rules are always searched (the HPA and the cron floors build on them), so requests and both search the same: cpu and requests/s, the latter written as requests.yaml."))
   var metric: MetricChoice = .cpu
 
   @Option(help: "The Prometheus server a requests/s rule queries (its serverAddress).")
@@ -157,7 +157,7 @@ struct Autoscale: ParsableCommand {
       maxReversalsPerHour: maxReversals, driver: mode == .hybrid ? HybridDriver() : nil, history: history,
       historyHours: historyHours)
     var configured = searchSettings
-    configured.metrics = metric == .both ? [.cpu, .requests] : metric == .requests ? [.requests] : [.cpu]
+    configured.searchesRequests = metric != .cpu
     let search = AutoscaleSearch(scenario: s, settings: configured) { say($0) }
 
     let record = AutoscaleWork.record(s, path: scenario, settings: searchSettings, whatIfs: settings, territories: chosen)
