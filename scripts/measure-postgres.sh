@@ -10,7 +10,10 @@
 #   select-only   pgbench -S
 #   tpcb          pgbench's built-in TPC-B-like transaction
 #   crm           80/20 reads and updates of a customer row (calibration/scripts/crm-*.sql)
-# plus open-loop runs (pgbench --rate) of the crm mix at RATE_CLIENTS connections. Per run it keeps
+# plus open-loop runs (pgbench --rate) of the crm mix at RATE_CLIENTS connections, at rates that
+# straddle what those connections sustain closed loop (RATES=auto: 30% to 130% of the crm
+# mix's closed-loop tps at RATE_CLIENTS clients, measured above or by a 10 s probe; or RATES="..."
+# in transactions/s). WORKLOADS="" runs only the open loop. Per run it keeps
 # the SUMMARY only (pgbench's output with -r), and appends what the raw logs and the kernel say:
 #   latency percentiles: p50 = ... ms, p95 = ... ms, p99 = ... ms (from --log, N transactions)
 #   cpu seconds: server = S, client = C, machine = K cores
@@ -28,12 +31,12 @@ DRY_RUN=${DRY_RUN:-0}
 if [ "$DRY_RUN" = 1 ]; then
   OUT=${OUT:-$(mktemp -d /tmp/capsim-measure-dry.XXXXXX)}
   CLIENTS=${CLIENTS:-"1 2 4"}; REPEATS=${REPEATS:-1}; DURATION=${DURATION:-2}
-  RATES=${RATES:-"200 400"}; SCALE=${SCALE:-1}; WORKLOADS=${WORKLOADS:-"select-only crm"}
+  RATES=${RATES:-"200 400"}; SCALE=${SCALE:-1}; WORKLOADS=${WORKLOADS-"select-only crm"}
 else
   OUT=${OUT:-$here/calibration/postgres}
   CLIENTS=${CLIENTS:-"1 2 4 8 16 32 64"}; REPEATS=${REPEATS:-3}; DURATION=${DURATION:-20}
-  RATES=${RATES:-"500 1000 2000 3000 4000 5000 6000 8000"}; SCALE=${SCALE:-10}
-  WORKLOADS=${WORKLOADS:-"select-only tpcb crm"}
+  RATES=${RATES:-auto}; SCALE=${SCALE:-10}
+  WORKLOADS=${WORKLOADS-"select-only tpcb crm"}
 fi
 RATE_CLIENTS=${RATE_CLIENTS:-8}
 MAX_LOAD=${MAX_LOAD:-1.5}
@@ -146,6 +149,21 @@ for workload in $WORKLOADS; do
   done
 done
 
+# Open-loop rates around the closed-loop capacity on the same connections, so the knee is in
+# the range: below it every rate is met, above it pgbench achieves the capacity.
+if [ "$RATES" = auto ]; then
+  closed=$OUT/crm/c$RATE_CLIENTS-r1.txt
+  if [ ! -f "$closed" ]; then
+    say "crm closed loop on $RATE_CLIENTS connections for 10 s, to place the open-loop rates"
+    closed=$work/probe.txt
+    "${pgbench[@]}" -n -T 10 -c "$RATE_CLIENTS" -j "$THREADS" -f "$work/crm-read.sql@8" -f "$work/crm-update.sql@2" bench >"$closed" 2>/dev/null
+  fi
+  capacity=$(awk '/^tps = / { print $3; exit }' "$closed")
+  RATES=$(awk -v x="$capacity" 'BEGIN { n = split("30 50 70 85 95 105 115 130", s, " ");
+    for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? " " : ""), int(x * s[i] / 100 / 100 + 0.5) * 100 }')
+  say "crm sustains about $capacity tps on $RATE_CLIENTS connections: open-loop rates $RATES"
+fi
+
 mkdir -p "$OUT/crm-rate"
 for repeat in $(seq 1 "$REPEATS"); do
   for rate in $RATES; do
@@ -156,9 +174,18 @@ for repeat in $(seq 1 "$REPEATS"); do
   done
 done
 
-cat >"$OUT/MEASURED.txt" <<INFO
-$version, pgbench scale $SCALE, $DURATION s per run, $REPEATS repeats, $THREADS pgbench thread(s)
-machine: $cores cores, $(uname -srm), measured $(date -u +%Y-%m-%dT%H:%MZ)
-clients: $CLIENTS; open-loop rates: $RATES on $RATE_CLIENTS connections
-INFO
+# One line per part measured, so that running only the open loop keeps the closed loop's line.
+info=$OUT/MEASURED.txt
+touch "$info"
+keep=$(grep -v '^machine:\|^closed loop:\|^open loop:\|^postgres' "$info" || true)
+closedLine=$(grep '^closed loop:' "$info" || true)
+[ -n "$WORKLOADS" ] && closedLine="closed loop: $WORKLOADS at $CLIENTS clients, measured $(date -u +%Y-%m-%dT%H:%MZ)"
+{
+  echo "$version, pgbench scale $SCALE, $DURATION s per run, $REPEATS repeats, $THREADS pgbench thread(s)"
+  echo "machine: $cores cores, $(uname -srm)"
+  [ -n "$closedLine" ] && echo "$closedLine"
+  echo "open loop: crm at $RATES/s on $RATE_CLIENTS connections, measured $(date -u +%Y-%m-%dT%H:%MZ)"
+  [ -n "$keep" ] && echo "$keep"
+} >"$info.new"
+mv "$info.new" "$info"
 say "done: $OUT"

@@ -67,50 +67,6 @@ package struct FitTable: Sendable {
     }
   }
 
-  /// The ablation as text: one row per variant, its largest held-out errors.
-  package static func ablationText(_ workload: String, _ variants: [(features: String, table: FitTable)]) -> String {
-    func pct(_ e: Double?) -> String { e.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
-    var out = "\(workload): largest held-out error by the features in the model\n"
-    let width = variants.map(\.features.count).max() ?? 0
-    out += "features".padding(toLength: width, withPad: " ", startingAt: 0) + "  throughput  mean latency      p95\n"
-    for (name, table) in variants {
-      let e = table.heldOutErrors
-      out += name.padding(toLength: width, withPad: " ", startingAt: 0)
-        + "  " + pct(e?.throughput).leftPadded(10) + "  " + pct(e?.latency).leftPadded(12) + "  " + pct(e?.p95 ?? nil).leftPadded(7) + "\n"
-    }
-    return out
-  }
-
-  // MARK: Output
-
-  /// The fit table as text: one row per level, held-out levels marked.
-  package func text() -> String {
-    func ms(_ s: Double?) -> String { s.map { String(format: "%.3f", $0 * 1_000) } ?? "-" }
-    func pct(_ e: Double?) -> String { e.map { String(format: "%+.1f%%", $0 * 100) } ?? "-" }
-    var out = "\(workload): \(fit.fromUtilization ? "demand from CPU seconds (utilization law), load factor from throughput" : "demand from latency, load factor from throughput")\n"
-    let header = ["clients", "runs", "used", "X meas", "X model", "err", "mean ms", "model", "err", "p95 ms", "model", "err"]
-    var rows = [header]
-    for r in self.rows {
-      rows.append([
-        "\(r.level.clients)", "\(r.level.runs)", r.isFitted ? "fit" : "held out",
-        String(format: "%.1f", r.level.throughput), String(format: "%.1f", r.throughput), pct(r.throughputError),
-        ms(r.level.meanLatency), ms(r.latency), pct(r.latencyError), ms(r.level.p95), ms(r.p95), pct(r.p95Error),
-      ])
-    }
-    let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max()! }
-    for row in rows {
-      out += row.enumerated().map { c, cell in
-        String(repeating: " ", count: widths[c] - cell.count) + cell
-      }.joined(separator: "  ") + "\n"
-    }
-    if let e = heldOutErrors {
-      out += String(
-        format: "held-out levels, largest error: throughput %.1f%%, mean latency %.1f%%, p95 %@\n", e.throughput * 100,
-        e.latency * 100, e.p95.map { String(format: "%.1f%%", $0 * 100) } ?? "-")
-    }
-    return out
-  }
-
   /// The calibrated station and workload as capsim topology and scenario YAML, with a comment
   /// naming the measurement.
   package func yaml(source: String) -> String {
@@ -138,8 +94,4 @@ package struct FitTable: Sendable {
 
       """
   }
-}
-
-extension String {
-  fileprivate func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autoscaling
 import Foundation
 import ManifestLint
 import Planning
@@ -16,8 +17,10 @@ struct LintCommand: ParsableCommand {
       a cron start or end in the spring-forward gap, cooldownPeriod set as if it governed \
       scaling down to N > 0, a Deployment with replicas: under an autoscaler, min above max, \
       a CPU target outside 1-100%. With --scenario, also maxReplicas against the database's \
-      connections and cron windows that close while the day's peak goes on, for the pools \
-      whose deployment: the manifests scale. Cron windows are walked from --from to --to in \
+      connections, cron windows that close while the day's peak goes on, and scale-up limits, \
+      targets or maxReplicas that let the scenario's demand ramps outrun the pool (its demand \
+      replayed through the manifest's own controller), for the pools whose deployment: the \
+      manifests scale. Cron windows are walked from --from to --to in \
       their own time zone (default: the scenario's run, else a year from today). Rules and \
       their sources: capsim autoscaler lint --rules.
 
@@ -90,6 +93,7 @@ struct LintCommand: ParsableCommand {
     let platform = s.platform
     var pools: [ManifestLinter.Pool] = []
     var run: (Double, Double)?
+    let loads = s.offeredLoads()
     for (t, territory) in platform.territories.enumerated() {
       guard let deployment = territory.app.deployment else { continue }
       let perPod = max(territory.app.connections, 1)
@@ -117,10 +121,16 @@ struct LintCommand: ParsableCommand {
         demand = s.offeredRates(territory: t).map { (start + $0.time, $0.rate) }
         run = (start, start + s.horizon)
       }
+      let app = territory.app
+      let serving = loads.first { $0.territory == t }.map {
+        ManifestLinter.Serving(
+          cpuPerRequest: $0.cpuPerRequest, cores: Double(app.cores), cpuRequest: app.pods.cpuRequest ?? Int64(app.cores) * 1_000,
+          podReady: app.pods.scheduling + app.startup + app.pods.readinessDelay, clock: ZonedClock(territory.timeZone))
+      }
       pools.append(
         ManifestLinter.Pool(
           deployment: deployment, territory: territory.name, connectionsPerPod: perPod, podLimit: limit,
-          podLimitReason: reason, demand: demand))
+          podLimitReason: reason, demand: demand, serving: serving))
     }
     if pools.isEmpty {
       throw ValidationError(

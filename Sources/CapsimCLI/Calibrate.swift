@@ -1,6 +1,7 @@
 import ArgumentParser
 import Calibration
 import Foundation
+import Reports
 
 /// `capsim calibrate`: measurements in, model values and the fit out.
 struct Calibrate: ParsableCommand {
@@ -34,7 +35,7 @@ struct Calibrate: ParsableCommand {
   @Option(help: "Write each workload's calibrated topology into this folder as WORKLOAD.yaml.")
   var write: String?
 
-  @Option(help: "Write a Markdown report of the fit into this folder (report.md).")
+  @Option(help: "Write the fit's report into this folder: a page with the measured and predicted curves (index.html) and Markdown (report.md).")
   var report: String?
 
   @Option(
@@ -105,8 +106,7 @@ struct Calibrate: ParsableCommand {
     }
     let machineCores = cores ?? ProcessInfo.processInfo.activeProcessorCount
     var tables: [FitTable] = []
-    var knees: [Knee] = []
-    var ablations: [String] = []
+    var ablations: [String: [(features: String, table: FitTable)]] = [:]
     let locks = Dictionary(lock.compactMap(Self.lock), uniquingKeysWith: { _, last in last })
     for workload in Set(byWorkload.keys).union(k6.keys).sorted() {
       let closed = (byWorkload[workload] ?? []).filter { $0.targetRate == nil }
@@ -118,21 +118,21 @@ struct Calibrate: ParsableCommand {
         tables.append(
           try FitTable(workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload]))
         if ablation {
-          let variants = try FitTable.ablation(
+          ablations[workload] = try FitTable.ablation(
             workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload])
-          ablations.append(FitTable.ablationText(workload, variants))
         }
       } catch {
         FileHandle.standardError.write(Data("capsim: error: \(workload): \(error)\n".utf8))
         throw ExitCode.failure
       }
     }
+    var knees: [OpenLoopKnee] = []
     for workload in byWorkload.keys.sorted() {
       let open = byWorkload[workload]!.filter { $0.targetRate != nil }
       guard !open.isEmpty else { continue }
       // "crm-rate" is predicted by the fit of "crm".
       let base = workload.hasSuffix("-rate") ? String(workload.dropLast(5)) : workload
-      knees.append(Knee(workload: workload, runs: open, fit: tables.first { $0.workload == base }))
+      knees.append(OpenLoopKnee(workload: workload, runs: open, fit: tables.first { $0.workload == base }?.fit))
     }
     let source = inputs.joined(separator: " ")
     if let write {
@@ -142,21 +142,43 @@ struct Calibrate: ParsableCommand {
         try table.yaml(source: source).write(toFile: path, atomically: true, encoding: .utf8)
       }
     }
-    let page = Self.markdown(tables, knees, source: source)
-    if let report {
-      try FileManager.default.createDirectory(atPath: report, withIntermediateDirectories: true)
-      try page.write(toFile: (report as NSString).appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
-    }
+    let data = Self.data(tables, knees, ablations, source: source)
+    if let report { try Report.writeCalibration(data, to: report) }
     switch format {
     case .json: print(try Analyze.json(CalibrationJSON(tables, knees)))
-    case .table:
-      for table in tables {
-        print(table.text())
-        print(table.yaml(source: source))
-      }
-      for knee in knees { print(knee.text()) }
-      for text in ablations { print(text) }
+    case .table: print(Report.calibrationText(data), terminator: "")
     }
+  }
+
+  /// The fit as the renderers take it.
+  static func data(
+    _ tables: [FitTable], _ knees: [OpenLoopKnee], _ ablations: [String: [(features: String, table: FitTable)]],
+    source: String
+  ) -> CalibrationData {
+    func errors(_ t: FitTable) -> CalibrationData.Errors? {
+      t.heldOutErrors.map { CalibrationData.Errors(throughput: $0.throughput, mean: $0.latency, p95: $0.p95) }
+    }
+    let workloads = tables.map { t in
+      CalibrationData.Workload(
+        name: t.workload,
+        method: t.fit.fromUtilization
+          ? "demand from CPU seconds (utilization law), load factor from throughput"
+          : "demand from latency, load factor from throughput",
+        levels: t.rows.map { r in
+          CalibrationData.Level(
+            clients: r.level.clients, runs: r.level.runs, fitted: r.isFitted, measuredThroughput: r.level.throughput,
+            modelThroughput: r.throughput, measuredMean: r.level.meanLatency, modelMean: r.latency,
+            measuredP95: r.level.p95, modelP95: r.p95)
+        },
+        yaml: t.yaml(source: source),
+        ablation: (ablations[t.workload] ?? []).map { (features: $0.features, errors: errors($0.table)) })
+    }
+    let open = knees.map {
+      CalibrationData.OpenLoop(
+        workload: $0.workload, connections: $0.connections, levels: $0.levels, measuredKnee: $0.measured,
+        lowerBound: $0.measuredIsLowerBound, modelKnee: $0.predicted)
+    }
+    return CalibrationData(source: source, workloads: workloads, openLoops: open)
   }
 
   /// Input files with their workload: a file's folder name.
@@ -179,53 +201,6 @@ struct Calibrate: ParsableCommand {
       }
     }
     return out
-  }
-
-  static func markdown(_ tables: [FitTable], _ knees: [Knee], source: String) -> String {
-    var out = "# Calibration\n\nMeasurements: `\(source)`\n\n"
-    for table in tables {
-      out += "## \(table.workload)\n\n```text\n\(table.text())```\n\n```yaml\n\(table.yaml(source: source))```\n\n"
-    }
-    for knee in knees { out += "## \(knee.workload)\n\n```text\n\(knee.text())```\n\n" }
-    return out
-  }
-}
-
-/// Open-loop runs of a workload: the highest rate sustained, measured and predicted.
-struct Knee {
-  var workload: String
-  var runs: [PgbenchReport]
-  var fit: FitTable?
-
-  /// Rates with the mean achieved tps over repeats.
-  var levels: [(rate: Double, tps: Double, lag: Double?)] {
-    Dictionary(grouping: runs, by: { $0.targetRate! }).keys.sorted().map { rate in
-      let rs = runs.filter { $0.targetRate == rate }
-      let lags = rs.compactMap(\.scheduleLag)
-      return (rate, rs.map(\.tps).reduce(0, +) / Double(rs.count), lags.isEmpty ? nil : lags.reduce(0, +) / Double(lags.count))
-    }
-  }
-
-  /// The highest target rate achieved within 5%.
-  var measured: Double? { levels.filter { $0.tps >= 0.95 * $0.rate }.map(\.rate).max() }
-
-  /// The model's throughput with the runs' connections all busy.
-  var predicted: Double? {
-    guard let fit, let clients = runs.first?.clients else { return nil }
-    return try? fit.fit.predict(clients: clients).throughput
-  }
-
-  func text() -> String {
-    var out = "\(workload): open loop on \(runs.first?.clients ?? 0) connections\n"
-    for l in levels {
-      out += String(format: "  rate %8.1f/s  achieved %8.1f/s  schedule lag %@\n", l.rate, l.tps, l.lag.map { String(format: "%.3f ms", $0 * 1_000) } ?? "-")
-    }
-    // When the highest rate tried was sustained, the knee is at least that.
-    let above = measured != nil && measured == levels.last?.rate ? ">= " : ""
-    out += "  knee measured: \(measured.map { above + String(format: "%.0f/s", $0) } ?? "none sustained"), "
-    out += "model: \(predicted.map { String(format: "%.0f/s", $0) } ?? "no closed-loop fit of this workload")"
-    if let m = measured, let p = predicted { out += String(format: " (%+.1f%%)", (p / m - 1) * 100) }
-    return out + "\n"
   }
 }
 
@@ -258,14 +233,16 @@ struct CalibrationJSON: Encodable {
 
   struct OpenLoop: Encodable {
     var workload: String
+    var connections: Int
     var measured_knee: Double?
+    var measured_knee_is_lower_bound: Bool
     var model_knee: Double?
   }
 
   var workloads: [Workload]
   var open_loop: [OpenLoop]
 
-  init(_ tables: [FitTable], _ knees: [Knee]) {
+  init(_ tables: [FitTable], _ knees: [OpenLoopKnee]) {
     workloads = tables.map { t in
       Workload(
         workload: t.workload, cores: t.fit.cores, server_demand_s: t.fit.serverDemand, client_demand_s: t.fit.clientDemand,
@@ -278,6 +255,10 @@ struct CalibrationJSON: Encodable {
             measured_p95_s: r.level.p95, model_p95_s: r.p95)
         })
     }
-    open_loop = knees.map { OpenLoop(workload: $0.workload, measured_knee: $0.measured, model_knee: $0.predicted) }
+    open_loop = knees.map {
+      OpenLoop(
+        workload: $0.workload, connections: $0.connections, measured_knee: $0.measured,
+        measured_knee_is_lower_bound: $0.measuredIsLowerBound, model_knee: $0.predicted)
+    }
   }
 }

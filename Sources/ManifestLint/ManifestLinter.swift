@@ -24,10 +24,12 @@ package struct ManifestLinter {
     package var podLimitReason: String
     /// The offered request rate, every few minutes (seconds since 1970, requests/s).
     package var demand: [(time: Double, rate: Double)]
+    /// How its pods serve, for the ramp rule; nil skips it.
+    package var serving: Serving?
 
     package init(
       deployment: String, territory: String, connectionsPerPod: Int, podLimit: Int, podLimitReason: String,
-      demand: [(time: Double, rate: Double)]
+      demand: [(time: Double, rate: Double)], serving: Serving? = nil
     ) {
       self.deployment = deployment
       self.territory = territory
@@ -35,6 +37,7 @@ package struct ManifestLinter {
       self.podLimit = podLimit
       self.podLimitReason = podLimitReason
       self.demand = demand
+      self.serving = serving
     }
   }
 
@@ -76,8 +79,8 @@ package struct ManifestLinter {
         }
         let doc = Document(root)
         switch doc["kind"]?.scalarText {
-        case "HorizontalPodAutoscaler": findings += hpa(doc)
-        case "ScaledObject": findings += scaledObject(doc)
+        case "HorizontalPodAutoscaler": findings += hpa(doc) + ramp(doc, manifest)
+        case "ScaledObject": findings += scaledObject(doc) + ramp(doc, manifest)
         case "Deployment":
           if let name = doc["metadata"]?["name"]?.scalarText, let replicas = doc["spec"]?["replicas"] {
             deployments.append((name, replicas.node))
@@ -263,8 +266,87 @@ package struct ManifestLinter {
     ]
   }
 
-  static func clock(_ t: Double, _ cron: CronTrigger) -> String {
-    let c = cron.clock.civil(Int64(t))
+  /// Where the pool's demand outruns what the autoscaler gives it, in a fluid replay through
+  /// the manifest's own controller (`RampReplay`).
+  func ramp(_ doc: Document, _ manifest: KubernetesManifest) -> [Finding] {
+    guard let spec = doc["spec"], let pool = pool(spec), let serving = pool.serving, !pool.demand.isEmpty,
+      let scaler = manifest.autoscalers.first(where: { $0.file == doc.node.file && $0.deployment == pool.deployment })
+    else { return [] }
+    let hpa = doc["kind"]?.scalarText == "HorizontalPodAutoscaler"
+    let replay = RampReplay(serving: serving, demand: pool.demand)
+    let found: [RampReplay.Stretch]
+    switch replay.stretches(scaler.kind, from: from, to: to) {
+    case .failure(let e):
+      return [
+        Self.finding(
+          .rampOutrunsPool, .note, at: spec.node,
+          "the ramp rule replays cpu, cron and request-rate metrics only, not the \(e.metric): simulate this autoscaler to see it follow \(pool.territory)'s ramps (capsim run --autoscaler)"
+        )
+      ]
+    case .success(let stretches): found = stretches
+    }
+    guard let first = found.first else { return [] }
+    // At the field that held the pool back: maxReplicas, the scale-up rules, else the target.
+    let scaleUp = hpa ? spec["behavior"]?["scaleUp"] : spec["advanced"]?["horizontalPodAutoscalerConfig"]?["behavior"]?["scaleUp"]
+    let maximum = hpa ? spec["maxReplicas"] : spec["maxReplicaCount"]
+    let target =
+      hpa
+      ? spec["metrics"]?.items.lazy.compactMap { $0["resource"]?["target"]?["averageUtilization"] }.first
+      : spec["triggers"]?.items.lazy.filter { $0["type"]?.scalarText == "cpu" }.compactMap { $0["metadata"]?["value"] }.first
+    let node: Document
+    let why: String
+    switch first.heldBy {
+    case .clampedToMax(let max)?:
+      node = maximum ?? spec
+      why = "\(hpa ? "maxReplicas" : "maxReplicaCount") \(max) held it"
+    case .withinTolerance?:
+      // cpu usage stops at the pod's cores: utilization cannot pass cores / request.
+      let saturated = Int((serving.cores * 100_000 / Double(serving.cpuRequest)).rounded())
+      node = target ?? spec
+      why =
+        "at full cpu a pod shows \(saturated)% of its cpu request, within the controller's tolerance of the target, so it does not scale up however far the demand outruns the pool"
+    case let reason?:
+      node = Self.field(scaleUp, holding: reason) ?? target ?? spec
+      why =
+        "the controller was held back\(first.heldAt.map { " at " + Self.clock($0, serving.clock) } ?? "") (\(reason))"
+    case nil:
+      node = target ?? scaleUp ?? spec
+      why = "the pods asked for were still on their way to Ready (\(Int(serving.podReady.rounded())) s): the target leaves too little headroom for the ramp"
+    }
+    let minutes = found.reduce(0) { $0 + $1.to - $1.from } / 60
+    let more =
+      found.count > 1
+      ? "; \(found.count - 1) more such stretch\(found.count == 2 ? "" : "es") in the period linted, \(Int(minutes.rounded())) min in all"
+      : ""
+    let rate = { (r: Double) in r >= 100 ? "\(Int(r.rounded()))" : String(format: "%.1f", r) }
+    let zone = serving.clock.zone.identifier
+    return [
+      Self.finding(
+        .rampOutrunsPool, .warning, at: node.node,
+        "on \(Self.local(first.from, serving.clock)) (\(zone)) \(pool.territory)'s demand outruns the pool for \(Int(((first.to - first.from) / 60).rounded())) min: at \(Self.clock(first.worst, serving.clock)) \(rate(first.rate)) requests/s (\(rate(first.rateBefore)) an hour before) need \(first.needed) pods at full cpu and \(first.ready) \(first.ready == 1 ? "is" : "are") ready; \(why)\(more)"
+      )
+    ]
+  }
+
+  /// The field of `behavior.scaleUp` that set the limit: the policy, the stabilization window.
+  static func field(_ scaleUp: Document?, holding reason: Reason) -> Document? {
+    guard let scaleUp else { return nil }
+    switch reason {
+    case .rateLimited(.policy(_, let p, _)):
+      let policies = scaleUp["policies"]
+      return policies?.items.first {
+        $0["type"]?.scalarText == p.type.rawValue && Int($0["value"]?.scalarText ?? "") == p.value
+          && Int($0["periodSeconds"]?.scalarText ?? "") == p.periodSeconds
+      } ?? policies ?? scaleUp
+    case .stabilized: return scaleUp["stabilizationWindowSeconds"] ?? scaleUp
+    default: return scaleUp
+    }
+  }
+
+  static func clock(_ t: Double, _ cron: CronTrigger) -> String { clock(t, cron.clock) }
+
+  static func clock(_ t: Double, _ zone: ZonedClock) -> String {
+    let c = zone.civil(Int64(t))
     return String(format: "%02d:%02d", c.hour, c.minute)
   }
 
@@ -280,8 +362,10 @@ package struct ManifestLinter {
     ]
   }
 
-  static func local(_ t: Double, _ cron: CronTrigger) -> String {
-    let c = cron.clock.civil(Int64(t))
+  static func local(_ t: Double, _ cron: CronTrigger) -> String { local(t, cron.clock) }
+
+  static func local(_ t: Double, _ zone: ZonedClock) -> String {
+    let c = zone.civil(Int64(t))
     let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     return String(format: "%@ %04d-%02d-%02d %02d:%02d", days[c.weekday], c.year, c.month, c.day, c.hour, c.minute)
   }

@@ -47,7 +47,7 @@ import Testing
     let run = try #require((log["runs"] as? [[String: Any]])?.first)
     let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
     let rules = try #require(driver["rules"] as? [[String: Any]])
-    #expect(driver["name"] as? String == "capsim" && rules.count == 9)
+    #expect(driver["name"] as? String == "capsim" && rules.count == 10)
     let results = try #require(run["results"] as? [[String: Any]])
     #expect(results.count == 2)
     for result in results {
@@ -102,12 +102,30 @@ import Testing
     #expect(r.stdout.contains("4 more such days") && r.stdout.contains("[cron-ends-before-peak]"))
   }
 
+  /// The Christmas week's weekday mornings climb to about 200 requests/s in DE, three pods at
+  /// full cpu: a pool of at most one is outrun from 07:32 on Monday, flagged at its maximum.
+  @Test func aRampThatOutrunsThePoolIsFlagged() throws {
+    let r = try EndToEndTests.capsim([
+      "autoscaler", "lint", Self.manifest("ramp-one-pod.yaml"), "--scenario", Self.christmas,
+    ])
+    #expect(r.status == 1)
+    #expect(
+      r.stdout.contains(
+        "ramp-one-pod.yaml:8:20: warning: spec.maxReplicaCount: on Mon 2026-12-07 07:32 (Europe/Berlin) DE's demand outruns the pool"
+      ), "\(r.stdout)")
+    #expect(r.stdout.contains("need 3 pods at full cpu and 1 is ready; maxReplicaCount 1 held it") && r.stdout.contains("[ramp-outruns-pool]"))
+  }
+
   /// Each shipped manifest (they are alternatives: one autoscaler per pool) is clean against
   /// the scenarios that use it.
   @Test(arguments: [
     ("k8s/hpa.yaml", "scenarios/platform-christmas-2026-hpa.yaml"),
     ("k8s/keda-christmas.yaml", "scenarios/platform-christmas-2026-keda.yaml"),
     ("k8s/hpa.yaml", "scenarios/platform-oktoberfest-2026-hpa.yaml"),
+    ("autoscalers/DE/hpa.yaml", "scenarios/platform-christmas-2026.yaml"),
+    ("autoscalers/DE/scaledobject.yaml", "scenarios/platform-christmas-2026.yaml"),
+    ("autoscalers/CH/hpa.yaml", "scenarios/platform-christmas-2026.yaml"),
+    ("autoscalers/CH/scaledobject.yaml", "scenarios/platform-christmas-2026.yaml"),
   ])
   func theShippedManifestsAreClean(_ manifest: String, _ scenario: String) throws {
     let root = EndToEndTests.root

@@ -86,3 +86,66 @@ import Testing
     #expect(findings.contains { $0.rule == .invalid && $0.severity == .error && $0.message.contains("memory") })
   }
 }
+
+/// The ramp rule: a pool whose pod serves 10 requests/s at full cpu (0.1 cpu-s a request, one
+/// core), ready 60 s after the scale-up, under 40 requests/s that climb to 200 (5x) in ten
+/// minutes from 06:00 Berlin on Monday 7 December 2026, then stay there.
+@Suite struct RampRuleTests {
+  static let start = 1_796_619_600.0  // 2026-12-07 05:00 UTC, 06:00 in Berlin
+  static let ramp: [(time: Double, rate: Double)] = stride(from: -7_200.0, through: 7_200, by: 60).map { t in
+    (start + t, 40 + 160 * min(1, max(0, t / 600)))
+  }
+  static let linter = ManifestLinter(
+    from: start - 7_200, to: start + 7_200,
+    pools: [
+      ManifestLinter.Pool(
+        deployment: "crm-de", territory: "DE", connectionsPerPod: 10, podLimit: 100, podLimitReason: "",
+        demand: ramp,
+        serving: ManifestLinter.Serving(
+          cpuPerRequest: 0.1, cores: 1, cpuRequest: 1_000, podReady: 60,
+          clock: ZonedClock(identifier: "Europe/Berlin")!))
+    ])
+
+  static func findings(_ name: String) -> [Finding] {
+    linter.lint(paths: [ManifestLintTests.fixture(name)]).filter { $0.rule == .rampOutrunsPool }
+  }
+
+  /// One pod a minute adds 10 in the ten minutes where 16 more are needed at full cpu (and 27
+  /// at the 60% target): flagged at the scale-up policy that held it.
+  @Test func aSlowScaleUpPolicyIsOutrun() throws {
+    let found = Self.findings("ramp-slow-scale-up.yaml")
+    let f = try #require(found.first, "no ramp finding")
+    #expect(found.count == 1)
+    #expect(f.severity == .warning && f.line == 18 && f.keyPath == "spec.behavior.scaleUp.policies[0]", "\(f.line) \(f.keyPath) \(f.message)")
+    #expect(f.message.contains("on Mon 2026-12-07 06:"), "\(f.message)")
+    #expect(f.message.contains("Pods 1 per 60 s"), "\(f.message)")
+  }
+
+  /// Kubernetes' default scale-up doubles every sync: the 40% headroom of a 60% target covers
+  /// the 105 s from a sample to a new pod serving.
+  @Test func theDefaultScaleUpKeepsUp() {
+    #expect(Self.findings("ramp-default-behavior.yaml").isEmpty)
+  }
+
+  /// The top of the ramp needs 20 pods at full cpu: 12 is flagged at maxReplicaCount.
+  @Test func maxReplicasBelowThePeakIsOutrun() throws {
+    let f = try #require(Self.findings("ramp-max-replicas.yaml").first, "no ramp finding")
+    #expect(f.line == 8 && f.keyPath == "spec.maxReplicaCount", "\(f)")
+    #expect(f.message.contains("need 20 pods at full cpu and 12 are ready"), "\(f.message)")
+  }
+
+  /// At a 95% target a saturated pod (100% of its request) is within the HPA's 10% tolerance:
+  /// one pod never becomes two, and the finding is at the target.
+  @Test func aTargetASaturatedPodCannotPassIsOutrun() throws {
+    let f = try #require(Self.findings("ramp-target-95.yaml").first, "no ramp finding")
+    #expect(f.line == 14 && f.keyPath == "spec.metrics[0].resource.target.averageUtilization", "\(f.line) \(f.keyPath)")
+    #expect(f.message.contains("at full cpu a pod shows 100% of its cpu request"), "\(f.message)")
+  }
+
+  /// Without a ramp (the demand flat at 40 requests/s) nothing is outrun, even one pod a minute.
+  @Test func aFlatDemandIsNeverOutrun() {
+    var flat = Self.linter
+    flat.pools[0].demand = Self.ramp.map { ($0.time, 40) }
+    #expect(flat.lint(paths: [ManifestLintTests.fixture("ramp-slow-scale-up.yaml")]).isEmpty)
+  }
+}

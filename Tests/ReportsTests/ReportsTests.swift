@@ -339,6 +339,8 @@ private let chartTitles = [
     try Report.writePlan(PlanReportFixtures.data(PlanReportFixtures.hostile), to: plan.path)
     let autoscale = folder.appendingPathComponent("autoscale")
     try Report.writeAutoscale(AutoscaleReportFixtures.data(territory: "<b>DE</b>"), to: autoscale.path)
+    let calibration = folder.appendingPathComponent("calibration")
+    try Report.writeCalibration(CalibrationReportFixtures.data(name: "<b>crm</b>"), to: calibration.path)
     try Report.write(
       Fixtures.week {
         $0.faults = true; $0.quietWeekendNights = true
@@ -346,7 +348,8 @@ private let chartTitles = [
     try Report.writeComparison(
       baseline: ComparisonTests.baselineWithText(), whatIf: ComparisonTests.faultyWhatIf(), to: comparison.path)
 
-    for (name, dir) in [("report", report), ("comparison", comparison), ("plan", plan), ("autoscale", autoscale)] {
+    for (name, dir) in [("report", report), ("comparison", comparison), ("plan", plan), ("autoscale", autoscale), ("calibration", calibration),
+    ] {
       // When Chromium lays it out at this width, with a probe that measures it
       let page = dir.appendingPathComponent("index.html")
       let probe = dir.appendingPathComponent("probe.html")

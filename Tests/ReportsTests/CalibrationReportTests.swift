@@ -1,0 +1,56 @@
+import Foundation
+import Reports
+import Testing
+
+enum CalibrationReportFixtures {
+  /// A workload fitted on 1, 2 and 4 clients and held out at 8 to 64, with an ablation, and an
+  /// open-loop run that saturates; `name` may be hostile.
+  static func data(name: String = "crm") -> CalibrationData {
+    let clients = [1, 2, 4, 8, 16, 32, 64]
+    let levels = clients.enumerated().map { i, n in
+      let x = min(Double(n), 6) * 1_000
+      return CalibrationData.Level(
+        clients: n, runs: 3, fitted: i < 3, measuredThroughput: x, modelThroughput: x * (i < 3 ? 1 : 1.04),
+        measuredMean: Double(n) / x, modelMean: Double(n) / x * (i < 3 ? 1 : 0.95), measuredP95: 2.5 * Double(n) / x,
+        modelP95: 2.4 * Double(n) / x)
+    }
+    let workload = CalibrationData.Workload(
+      name: name, method: "demand from CPU seconds (utilization law), load factor from throughput", levels: levels,
+      yaml: "stations:\n  cpu: {servers: 2}\n",
+      ablation: [
+        ("MVA only", .init(throughput: 0.31, mean: 0.4, p95: 0.5)), ("load factor", .init(throughput: 0.04, mean: 0.05, p95: 0.09)),
+      ])
+    let open = CalibrationData.OpenLoop(
+      workload: "\(name)-rate", connections: 8,
+      levels: [(1_000, 1_000, 0.0001), (4_000, 3_990, 0.0002), (8_000, 5_900, 0.2)], measuredKnee: 5_900,
+      lowerBound: false, modelKnee: 6_100)
+    return CalibrationData(source: "calibration/postgres/\(name)", workloads: [workload], openLoops: [open])
+  }
+}
+
+@Suite struct CalibrationReportTests {
+  @Test func theTextHasTheFitTableTheHeldOutErrorsAndTheKnee() {
+    let text = Report.calibrationText(CalibrationReportFixtures.data())
+    #expect(text.contains("held out") && text.contains("+4.0%") && text.contains("-5.0%"), "\(text)")
+    #expect(text.contains("held-out levels, largest error: throughput 4.0%, mean latency 5.0%, p95 4.0%"), "\(text)")
+    #expect(text.contains("knee measured: 5900/s, model: 6100/s (+3.4%)"), "\(text)")
+    #expect(text.contains("MVA only") && text.contains("31.0%"), "\(text)")
+  }
+
+  @Test func thePageDrawsMeasuredPointsAndModelLines() {
+    let html = Report.calibrationHTML(CalibrationReportFixtures.data())
+    // Two charts for the workload (throughput, latency) and one for the open loop
+    #expect(html.components(separatedBy: "<svg").count - 1 == 3)
+    // 7 levels: 3 fitted (filled), 4 held out (open), for throughput, mean and p95
+    #expect(html.components(separatedBy: "fill=\"#fff\" stroke").count - 1 == 3 * 4)
+    #expect(html.contains("<polyline"))
+  }
+
+  @Test func namesAreEscapedInHTMLAndMarkdown() {
+    let data = CalibrationReportFixtures.data(name: "<script>x|y</script>")
+    let html = Report.calibrationHTML(data)
+    #expect(!html.contains("<script>x") && html.contains("&lt;script&gt;x|y&lt;/script&gt;"))
+    let md = Report.calibrationMarkdown(data)
+    #expect(!md.contains("<script>"))
+  }
+}
