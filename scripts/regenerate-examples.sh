@@ -50,4 +50,9 @@ run web-tier-christmas-week.txt run scenarios/web-tier-christmas-week.yaml
 "$capsim" run scenarios/web-tier-peak.yaml --format json >"$out/web-tier-peak.json"
 run mm4-peak-analyze.txt analyze scenarios/mm4-peak.yaml
 run interactive-100-users-analyze.txt analyze scenarios/interactive-100-users.yaml
+# The shipped PostgreSQL measurements, calibrated (calibration/README.md).
+mkdir -p "$out/calibration"
+"$capsim" calibrate calibration/postgres/select-only calibration/postgres/tpcb calibration/postgres/crm \
+  calibration/postgres/crm-rate --ablation --report "$out/calibration" >"$out/calibration/calibrate.txt.new"
+mv "$out/calibration/calibrate.txt.new" "$out/calibration/calibrate.txt"
 echo "examples regenerated in $out" >&2
