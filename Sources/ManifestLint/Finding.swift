@@ -39,7 +39,7 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
     case .deploymentReplicas: "A Deployment with replicas: under an autoscaler"
     case .connectionLimit: "maxReplicas pods would open more database connections than the database takes"
     case .cronEndsBeforePeak: "A cron window that closes while the day's peak demand goes on"
-    case .rampOutrunsPool: "Scale-up limits, a target or maxReplicas that let a demand ramp outrun the pool"
+    case .rampOutrunsPool: "Scale-up limits, a scale-down window, a cron end, a target or maxReplicas that let a demand ramp outrun the pool"
     }
   }
 
@@ -65,7 +65,7 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
     case .cronEndsBeforePeak:
       "A cron window is a floor for the hours it covers; closing it while the day's demand is still near its peak leaves the peak to the reactive path (metrics delay, scale-up limits, pod start-up), and the floor was paid for hours that needed it less. Needs --scenario."
     case .rampOutrunsPool:
-      "The scenario's demand (a season's morning ramp goes to 5x) is replayed through the manifest's own controller as a fluid, without noise: pods report the cpu the demand gives them, the controller decides every 15 s with its stabilization windows, scale-up policies, readiness rules and cron windows, and a new pod serves after scheduling, start-up and readiness delay. Flagged when the demand stays above what the ready pods serve at full cpu for a minute or more: a real ramp, with noise, fares worse. At the field that held the pool back: behavior.scaleUp, maxReplicas or the target. Needs --scenario."
+      "The scenario's demand (a season's morning ramp goes to 5x) is replayed through the manifest's own controller as a fluid, without noise: pods report the cpu the demand gives them, the controller decides every 15 s with its stabilization windows, scale-up policies, readiness rules and cron windows, and a new pod serves after scheduling, start-up and readiness delay. Flagged when the demand stays above what the ready pods serve at full cpu for a minute or more: a real ramp, with noise, fares worse. At the field that held the pool back: maxReplicas; a cron window's end or the scale-down stabilization window when the pool let go, just before, the pods the ramp needed; a scale-up policy or window; else the target. Needs --scenario."
     }
   }
 }

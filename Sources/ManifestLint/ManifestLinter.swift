@@ -295,21 +295,37 @@ package struct ManifestLinter {
       : spec["triggers"]?.items.lazy.filter { $0["type"]?.scalarText == "cpu" }.compactMap { $0["metadata"]?["value"] }.first
     let node: Document
     let why: String
-    switch first.heldBy {
-    case .clampedToMax(let max)?:
+    let shrunk = first.shrunk
+    if case .clampedToMax(let max)? = first.heldBy {
       node = maximum ?? spec
       why = "\(hpa ? "maxReplicas" : "maxReplicaCount") \(max) held it"
-    case .withinTolerance?:
+    } else if let shrunk, shrunk.from >= first.needed {
+      // The pool let go, in a dip just before, the pods the ramp needed: the scale-down window,
+      // or a cron window's end.
+      let scaleDown =
+        hpa ? spec["behavior"]?["scaleDown"] : spec["advanced"]?["horizontalPodAutoscalerConfig"]?["behavior"]?["scaleDown"]
+      let cronEnd = Self.cronEnd(closingBefore: shrunk.time, scaler.kind, spec)
+      let window = scaleDown?["stabilizationWindowSeconds"]
+      node = cronEnd?.node ?? window ?? scaleDown ?? target ?? spec
+      let lead =
+        "the pool had scaled down from \(shrunk.from) to \(shrunk.to) at \(Self.clock(shrunk.time, serving.clock)), \(Int(((first.from - shrunk.time) / 60).rounded())) min before"
+      if let cronEnd {
+        why = "\(lead), after its cron window closed at \(Self.clock(cronEnd.time, serving.clock)): the ramp met the smaller pool"
+      } else {
+        why =
+          "\(lead): a scale-down stabilization window of \(window?.scalarText.map { "\($0) s" } ?? "300 s (the default)") let a dip take the pods the ramp then needed"
+      }
+    } else if case .withinTolerance? = first.heldBy {
       // cpu usage stops at the pod's cores: utilization cannot pass cores / request.
       let saturated = Int((serving.cores * 100_000 / Double(serving.cpuRequest)).rounded())
       node = target ?? spec
       why =
         "at full cpu a pod shows \(saturated)% of its cpu request, within the controller's tolerance of the target, so it does not scale up however far the demand outruns the pool"
-    case let reason?:
+    } else if let reason = first.heldBy {
       node = Self.field(scaleUp, holding: reason) ?? target ?? spec
       why =
         "the controller was held back\(first.heldAt.map { " at " + Self.clock($0, serving.clock) } ?? "") (\(reason))"
-    case nil:
+    } else {
       node = target ?? scaleUp ?? spec
       why = "the pods asked for were still on their way to Ready (\(Int(serving.podReady.rounded())) s): the target leaves too little headroom for the ramp"
     }
@@ -326,6 +342,25 @@ package struct ManifestLinter {
         "on \(Self.local(first.from, serving.clock)) (\(zone)) \(pool.territory)'s demand outruns the pool for \(Int(((first.to - first.from) / 60).rounded())) min: at \(Self.clock(first.worst, serving.clock)) \(rate(first.rate)) requests/s (\(rate(first.rateBefore)) an hour before) need \(first.needed) pods at full cpu and \(first.ready) \(first.ready == 1 ? "is" : "are") ready; \(why)\(more)"
       )
     ]
+  }
+
+  /// The `end` of a ScaledObject's cron trigger whose window closed in the 15 minutes before
+  /// `time`, and when it closed.
+  static func cronEnd(closingBefore time: Double, _ kind: KubernetesManifest.Autoscaler.Kind, _ spec: Document)
+    -> (node: Document, time: Double)?
+  {
+    guard case .scaledObject(let so) = kind else { return nil }
+    let documents = spec["triggers"]?.items ?? []
+    for (i, trigger) in so.triggers.enumerated() where i < documents.count {
+      guard case .cron(let cron) = trigger.kind, let end = documents[i]["metadata"]?["end"] else { continue }
+      // Cron firings are on whole minutes.
+      var t = (time / 60).rounded(.down) * 60
+      while t >= time - 900 {
+        if cron.isActive(at: t - 30) && !cron.isActive(at: t + 30) { return (end, t) }
+        t -= 60
+      }
+    }
+    return nil
   }
 
   /// The field of `behavior.scaleUp` that set the limit: the policy, the stabilization window.

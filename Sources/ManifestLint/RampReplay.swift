@@ -53,6 +53,9 @@ struct RampReplay {
     /// when nothing did (the pods were on their way).
     var heldBy: Reason?
     var heldAt: Double?
+    /// The last scale-down in the quarter hour before the stretch: when, and from and to how
+    /// many replicas (a dip let the pool go just before the ramp).
+    var shrunk: (time: Double, from: Int, to: Int)?
   }
 
   /// Why a manifest is not replayed: its metrics are not ones a fluid can give.
@@ -136,6 +139,7 @@ struct RampReplay {
     var open: Stretch?
     // A held decision shows in the ready pods up to `podReady` later.
     var lastHold: (reason: Reason, time: Double)?
+    var lastShrink: (time: Double, from: Int, to: Int)?
     var now = start - settle
     func offered(_ t: Double) -> Double { rate(at: max(t, start)) }
     while now < end {
@@ -171,6 +175,11 @@ struct RampReplay {
         decision = keda.sync(now: now, currentReplicas: replicas, pods: list, cpu: cpu, capsim: values)
         controller = .keda(keda, series)
       }
+      if decision.desiredReplicas < replicas {
+        // A run of scale-downs counts from the count before the first of them.
+        let from = lastShrink.flatMap { now - $0.time <= 2 * period ? $0.from : nil } ?? replicas
+        lastShrink = (now, from, decision.desiredReplicas)
+      }
       if decision.desiredReplicas > replicas {
         for _ in replicas..<decision.desiredReplicas {
           pods.append((now, now + serving.podReady, serial))
@@ -182,7 +191,14 @@ struct RampReplay {
         pods.removeFirst(replicas - decision.desiredReplicas)
       }
       replicas = decision.desiredReplicas
-      if Self.holds(decision.reason) { lastHold = (decision.reason, now) }
+      // Within tolerance holds the pool back only when every pod serves at full cpu (its
+      // utilization can rise no further); otherwise the metric has not seen the ramp yet, or
+      // pods on their way count as idle (as upstream assumes for a scale-up).
+      let saturated =
+        ready == pods.count && ready > 0 && seen * serving.cpuPerRequest / Double(ready) >= serving.cores
+      if Self.holds(decision.reason) && (decision.reason != .withinTolerance || saturated) {
+        lastHold = (decision.reason, now)
+      }
 
       if now >= start {
         let servingPods = pods.filter { $0.ready <= now }.count
@@ -193,7 +209,7 @@ struct RampReplay {
           if open == nil {
             open = Stretch(
               from: now, to: now, worst: now, rate: r, ready: servingPods, needed: needed, rateBefore: offered(now - 3_600),
-              heldBy: nil, heldAt: nil)
+              heldBy: nil, heldAt: nil, shrunk: lastShrink.flatMap { now - $0.time <= 900 ? $0 : nil })
           }
           if gap > open!.rate - capacity(open!.ready) {
             open!.worst = now

@@ -142,6 +142,37 @@ import Testing
     #expect(f.message.contains("at full cpu a pod shows 100% of its cpu request"), "\(f.message)")
   }
 
+  /// 200 requests/s with a four-minute dip to 40 before 06:00, back at 200 by 06:02: without
+  /// a scale-down window the pool drops to the dip's 7 pods and the return outruns it; with
+  /// the default 300 s it keeps its pods through the dip.
+  static let dip: [(time: Double, rate: Double)] = stride(from: -7_200.0, through: 7_200, by: 60).map { t in
+    (start + t, t < -240 || t >= 120 ? 200 : t < 0 ? 40 : 40 + 160 * t / 120)
+  }
+
+  @Test func aDipWithoutAScaleDownWindowLetsTheRampOutrunThePool() throws {
+    var dip = Self.linter
+    dip.pools[0].demand = Self.dip
+    let found = dip.lint(paths: [ManifestLintTests.fixture("ramp-scale-down-window-0.yaml")]).filter { $0.rule == .rampOutrunsPool }
+    let f = try #require(found.first, "no ramp finding")
+    #expect(f.line == 16 && f.keyPath == "spec.behavior.scaleDown.stabilizationWindowSeconds", "\(f.line) \(f.keyPath) \(f.message)")
+    #expect(f.message.contains("the pool had scaled down from 34 to") && f.message.contains("window of 0 s"), "\(f.message)")
+    #expect(dip.lint(paths: [ManifestLintTests.fixture("ramp-default-behavior.yaml")]).isEmpty)
+  }
+
+  /// A cron floor that ends at 06:00: the pool goes back to its cpu need at 06:05 (the
+  /// default 300 s window), and the ramp at 06:10 (to 200 requests/s in two minutes) meets the
+  /// smaller pool. Flagged at the end.
+  @Test func aCronWindowThatEndsBeforeTheRampIsBlamedAtItsEnd() throws {
+    var late = Self.linter
+    late.pools[0].demand = stride(from: -7_200.0, through: 7_200, by: 60).map { t in
+      (Self.start + t, t < 600 ? 40 : t >= 720 ? 200 : 40 + 160 * (t - 600) / 120)
+    }
+    let found = late.lint(paths: [ManifestLintTests.fixture("ramp-cron-ends-early.yaml")]).filter { $0.rule == .rampOutrunsPool }
+    let f = try #require(found.first, "no ramp finding")
+    #expect(f.line == 17 && f.keyPath == "spec.triggers[1].metadata.end", "\(f.line) \(f.keyPath) \(f.message)")
+    #expect(f.message.contains("after its cron window closed at 06:00"), "\(f.message)")
+  }
+
   /// Without a ramp (the demand flat at 40 requests/s) nothing is outrun, even one pod a minute.
   @Test func aFlatDemandIsNeverOutrun() {
     var flat = Self.linter
