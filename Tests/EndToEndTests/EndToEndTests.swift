@@ -360,6 +360,13 @@ import Testing
     // B sends no updates: its requests took no row.
     let b = try #require(territories[1]["locks"] as? [[String: Any]])
     #expect(b.count == 1 && b[0]["requests"] as? Double == 0 && b[0]["wait_mean_s"] is NSNull)
+    // The results database keeps A's lock (B took none), and capsim show prints it.
+    let id = try #require(doc["run_id"] as? Int)
+    let shown = try Self.capsim(["show", String(id), "--format", "json"])
+    let record = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+    let recorded = try #require(record["locks"] as? [[String: Any]])
+    #expect(recorded.count == 1 && recorded[0]["territory"] as? String == "A" && recorded[0]["requests"] as? Double == a[0]["requests"] as? Double)
+    #expect(try Self.capsim(["show", String(id)]).stdout.contains("row locks"))
     let hybrid = try Self.capsim(["run", Self.fixture("platform-small.yaml"), "--mode", "hybrid", "--format", "json"] + lock)
     let hybridDoc = try #require(try JSONSerialization.jsonObject(with: Data(hybrid.stdout.utf8)) as? [String: Any])
     let hybridTerritories = try #require(hybridDoc["territories"] as? [[String: Any]])
