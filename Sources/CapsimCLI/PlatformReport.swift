@@ -32,6 +32,7 @@ struct PlatformReport {
   func table() -> String {
     // The verdicts come last: they are what a reader (or a CI log) looks for first.
     var parts = [header(), periodTable(), costTable(), nodeTable()]
+    if !scenario.platform.locks.isEmpty { parts.append(lockTable()) }
     if !scenario.autoscalers.isEmpty { parts.append(autoscalerTable()) }
     if series != .none { parts += scenario.platform.territories.indices.map(seriesTable) }
     parts.append(verdictTable())
@@ -246,6 +247,32 @@ struct PlatformReport {
     return "database nodes\n" + table.render()
   }
 
+  /// Row locks per territory (those its requests took): how long they waited and held.
+  func lockTable() -> String {
+    var table = TextTable(columns: [
+      "territory", "lock", "rows", "requests", "waited", "mean wait", "mean held", "busiest row",
+    ])
+    for (t, territory) in scenario.platform.territories.enumerated() {
+      for (l, lock) in scenario.platform.locks.enumerated() {
+        let rs = replications.compactMap { $0.territories[t].locks.indices.contains(l) ? $0.territories[t].locks[l] : nil }
+        guard rs.contains(where: { $0.grants > 0 }) else { continue }
+        func e(_ f: (LockResult) -> Double?, _ format: (Double) -> String) -> String {
+          estimate(rs.map(f)).map { Format.estimate($0, format) } ?? "-"
+        }
+        table.add([
+          territory.name, lock.name, String(lock.rows),
+          Format.count(rs.map { Double($0.grants) }.reduce(0, +) / Double(rs.count)),
+          e({ $0.waitedShare }, Format.percent), e({ $0.meanWait }, Format.duration), e({ $0.meanHeld }, Format.duration),
+          e({ $0.busiestRow }, Format.percent),
+        ])
+      }
+    }
+    return
+      "row locks (means over replications, +- 95% confidence; waited: share that queued for their row; mean wait: over\n"
+      + "all requests; held: from taking the row to the commit; busiest row: its held share of the measured time)\n"
+      + table.render()
+  }
+
   /// Windows grouped by local hour, day or week; the worst hour of each group is shown.
   func seriesTable(_ t: Int) -> String {
     let territory = scenario.platform.territories[t]
@@ -365,6 +392,19 @@ struct PlatformJSON: Encodable {
     var instance_hours: Value
     var instance_cost: Value
     var windows: [WindowJSON]
+    /// The platform's row locks as this territory's requests took them; empty without locks.
+    var locks: [LockJSON]
+  }
+
+  struct LockJSON: Encodable {
+    var name: String
+    var rows: Int
+    /// Requests granted a row, per replication.
+    var requests: Double
+    @Nullable var waited_share: Value?
+    @Nullable var wait_mean_s: Value?
+    @Nullable var held_mean_s: Value?
+    var busiest_row_utilization: Value
   }
 
   struct NodeJSON: Encodable {
@@ -431,10 +471,19 @@ struct PlatformJSON: Encodable {
           users: mean(ws.map(\.users)), instances: mean(ws.map(\.instances)),
           worker_utilization: mean(ws.map(\.workerUtilization)), cpu_utilization: mean(ws.map(\.cpuUtilization)))
       }
+      let locks = s.platform.locks.indices.compactMap { l -> LockJSON? in
+        let rs = reps.compactMap { $0.territories[t].locks.indices.contains(l) ? $0.territories[t].locks[l] : nil }
+        guard !rs.isEmpty else { return nil }
+        return LockJSON(
+          name: rs[0].name, rows: rs[0].rows, requests: mean(rs.map { Double($0.grants) }),
+          waited_share: value(rs.map(\.waitedShare)), wait_mean_s: value(rs.map(\.meanWait)),
+          held_mean_s: value(rs.map(\.meanHeld)), busiest_row_utilization: Value(Estimate(rs.map(\.busiestRow))))
+      }
       return TerritoryJSON(
         name: territory.name, currency: territory.currency, periods: periods,
         instance_hours: Value(Estimate(reps.map { $0.territories[t].cost.instanceHours })),
-        instance_cost: Value(Estimate(reps.map { $0.territories[t].cost.instanceCost })), windows: windows)
+        instance_cost: Value(Estimate(reps.map { $0.territories[t].cost.instanceCost })), windows: windows,
+        locks: locks)
     }
     database_nodes = s.platform.databases.enumerated().map { n, node in
       let rs = reps.map { $0.nodes[n] }

@@ -79,7 +79,30 @@ extension RunData {
     if let p99 = s.objectives.peakP99 { targets["peakP99"] = p99 }
     return RunData(
       run: run, series: series, verdicts: verdictRecords, costs: costs(result), targets: targets,
-      events: events(result), autoscalerSyncs: autoscalerSyncs(result))
+      events: events(result), autoscalerSyncs: autoscalerSyncs(result), locks: locks(result))
+  }
+
+  /// Each territory's row locks, means over replications (only those its requests took).
+  static func locks(_ result: PlatformResult) -> [LockRecord] {
+    let reps = result.replications
+    var out: [LockRecord] = []
+    for (t, territory) in result.scenario.platform.territories.enumerated() {
+      for (l, lock) in result.scenario.platform.locks.enumerated() {
+        let rs = reps.compactMap { $0.territories[t].locks.indices.contains(l) ? $0.territories[t].locks[l] : nil }
+        guard rs.contains(where: { $0.grants > 0 }) else { continue }
+        func mean(_ xs: [Double?]) -> Double? {
+          let v = xs.compactMap { $0 }
+          return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
+        }
+        out.append(
+          LockRecord(
+            territory: territory.name, lock: lock.name, rows: lock.rows,
+            requests: rs.map { Double($0.grants) }.reduce(0, +) / Double(rs.count),
+            waitedShare: mean(rs.map(\.waitedShare)), waitMean: mean(rs.map(\.meanWait)),
+            heldMean: mean(rs.map(\.meanHeld)), busiestRow: mean(rs.map(\.busiestRow)) ?? 0))
+      }
+    }
+    return out
   }
 
   /// `2026-12-08T09:00:15`: local time to the second (syncs are 15 s apart).

@@ -94,6 +94,16 @@ struct Show: ParsableCommand {
       out += "\n\nautoscalers (per replication; ramp: from the first of a run of scale-ups to as many pods Ready as the last asked for)\n"
       out += AutoscalerSummary.table(AutoscalerSummary.summaries(data))
     }
+    if !data.locks.isEmpty {
+      var table = TextTable(columns: ["territory", "lock", "rows", "requests", "waited", "mean wait", "mean held", "busiest row"])
+      for l in data.locks {
+        table.add([
+          l.territory, l.lock, String(l.rows), Format.count(l.requests), l.waitedShare.map { Format.percent($0) } ?? "-",
+          l.waitMean.map(Format.duration) ?? "-", l.heldMean.map(Format.duration) ?? "-", Format.percent(l.busiestRow),
+        ])
+      }
+      out += "\n\nrow locks (means over replications)\n" + table.render()
+    }
     if !data.costs.isEmpty {
       var table = TextTable(columns: [
         "territory", "month", "hours run", "instance-hours", "app cost", "database cost", "total", "per 30 days",

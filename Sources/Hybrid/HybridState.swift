@@ -20,7 +20,8 @@ struct HybridState {
   /// Request level runs at least until then (a change's tail).
   var requestUntil = -Double.infinity
   /// Whether stretches may be computed at all: every territory's arrivals are Poisson (open,
-  /// or users with exponential think times) and none is autoscaled.
+  /// or users with exponential think times), none is autoscaled and none sends requests that
+  /// take a row lock.
   let computable: Bool
   /// The model's mean latency per territory (group order) and class for the check in progress.
   var predicted: [[Double]] = []
@@ -53,8 +54,14 @@ struct HybridState {
     scale = Array(repeating: Array(repeating: 1, count: bands), count: territories.count)
     // An autoscaled pool's controller reads the simulated work (cpu samples, request rates):
     // a computed stretch has none to show it, so such territories stay request by request.
+    // A row lock's wait is a queue of its own that the tier model has no station for (and a
+    // hot row can be the bottleneck at any load), so a territory whose mix takes a lock runs
+    // request by request throughout.
+    let classes = scenario.platform.requestClasses
     computable = territories.allSatisfy { t in
       if scenario.autoscalers.contains(where: { $0.territory == t }) { return false }
+      let mix = scenario.demand[t].mix
+      if classes.indices.contains(where: { classes[$0].lock != nil && $0 < mix.count && mix[$0] > 0 }) { return false }
       if case .users(_, let think) = scenario.demand[t].base, case .exponential = think.kind { return true }
       if case .rate = scenario.demand[t].base { return true }
       return false

@@ -200,12 +200,53 @@ package struct RequestClass: Sendable {
   package var queries: [Int]
   /// The class's own objectives, as the topology sets them; a scenario may change them.
   package var objectives: ClassObjectives?
+  /// The row lock it takes before one of its queries and holds until its last query ends.
+  package var lock: RowLock?
 
-  package init(name: String, cpu: Distribution, queries: [Int], objectives: ClassObjectives? = nil) {
+  package init(
+    name: String, cpu: Distribution, queries: [Int], objectives: ClassObjectives? = nil, lock: RowLock? = nil
+  ) {
     self.name = name
     self.cpu = cpu
     self.queries = queries
     self.objectives = objectives
+    self.lock = lock
+  }
+}
+
+/// A named lock on a database node, as a request class takes it: one of `rows` row locks
+/// (chosen uniformly at random per request), each held by one transaction at a time, like
+/// TPC-B's branch rows or a hot customer row.
+///
+/// A request takes it before its query `at`, which then runs on the territory's primary even
+/// when it is a read (a row lock is `SELECT ... FOR UPDATE` or a write, and a hot standby takes
+/// neither), and holds it through its later queries until the last one ends (the commit).
+/// While it waits it keeps its connection, as a PostgreSQL backend does. Classes that name the
+/// same lock share its rows, and give the same `rows` (the reader checks).
+package struct RowLock: Sendable, Hashable {
+  package var name: String
+  package var rows: Int
+  /// Index into the class's queries.
+  package var at: Int
+
+  package init(name: String, rows: Int = 1, at: Int = 0) {
+    precondition(rows >= 1 && at >= 0, "lock \(name): rows \(rows), at \(at)")
+    self.name = name
+    self.rows = rows
+    self.at = at
+  }
+}
+
+extension Platform {
+  /// The locks the request classes name, in the order they are first named, with their rows
+  /// (the first class's, should two disagree).
+  package var locks: [(name: String, rows: Int)] {
+    var out: [(name: String, rows: Int)] = []
+    for c in requestClasses {
+      guard let lock = c.lock, !out.contains(where: { $0.name == lock.name }) else { continue }
+      out.append((lock.name, lock.rows))
+    }
+    return out
   }
 }
 

@@ -158,6 +158,30 @@ package struct TerritoryResult: Sendable, Codable {
   package var deployments: [DeploymentSpan] = []
   /// Every sync of the pool's autoscaler, in time order; empty without one.
   package var autoscaler: [AutoscalerSync] = []
+  /// Per lock of the platform (`Platform.locks`), as this territory's requests took it.
+  package var locks: [LockResult] = []
+}
+
+/// A row lock (`RowLock`) as one territory's measured requests took it in one replication.
+package struct LockResult: Sendable, Codable, Hashable {
+  package var name: String
+  package var rows: Int
+  /// Requests granted a row, and those of them that waited in its line first.
+  package var grants: Int
+  package var waited: Int
+  /// Seconds waited, summed over the grants.
+  package var waitSeconds: Double
+  /// Rows given back (at the commit, or when the request failed) and the seconds they were held.
+  package var releases: Int
+  package var heldSeconds: Double
+  /// The largest share of the measured span that one row was held, among the territory's
+  /// nodes (rows shared with other territories on the same primary count all their holders).
+  package var busiestRow: Double
+
+  /// Mean wait for the lock over all grants, zero waits included (what M/G/1's Wq is).
+  package var meanWait: Double? { grants == 0 ? nil : waitSeconds / Double(grants) }
+  package var meanHeld: Double? { releases == 0 ? nil : heldSeconds / Double(releases) }
+  package var waitedShare: Double? { grants == 0 ? nil : Double(waited) / Double(grants) }
 }
 
 /// One sync of a pool's autoscaler: what it saw, what it decided and why.

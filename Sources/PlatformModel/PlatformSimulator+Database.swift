@@ -111,7 +111,8 @@ extension PlatformSimulator {
     if nodes[n].up && !pendingWrites[n].isEmpty { startReplay(n) }
   }
 
-  /// Node `n` becomes unreachable: its queries fail, and so does every query sent to it.
+  /// Node `n` becomes unreachable: its queries fail, and so does every query sent to it; so do
+  /// the requests waiting for its row locks, and holders give theirs back.
   mutating func nodeDown(_ n: Int) {
     noteNodeDown(n)
     nodes[n].up = false
@@ -119,9 +120,13 @@ extension PlatformSimulator {
     nodes[n].replayStamp &+= 1
     var hit: [Int] = []
     for r in 0..<requests.count
-    where requests[r].stage == .query && !requests[r].aborted && requests[r].node == Int32(n) {
+    where (requests[r].stage == .query || requests[r].stage == .lockWait) && !requests[r].aborted
+      && requests[r].node == Int32(n)
+    {
       hit.append(r)
     }
+    // Out of the lock lines first, so that a row given back below goes to no one failing here.
+    for r in hit where requests[r].stage == .lockWait { leaveLockLine(r) }
     // Take them off the node first, so that releasing their connections and workers (which
     // starts other requests) sees a consistent node.
     nodeQueues[n] = UniqueDeque()
@@ -131,6 +136,7 @@ extension PlatformSimulator {
       let pendingEvent = requests[r].holdsCore
       requests[r].holdsCore = false
       let i = Int(requests[r].instance)
+      if hasLocks { dropLock(r) }
       releaseConnection(on: i)
       recorder.failed(requests[r], .nodeDown)
       let user = requests[r].user

@@ -109,6 +109,7 @@ extension PlatformSimulator {
     var hit: [Int] = []
     for r in 0..<requests.count where !requests[r].aborted && matches(requests[r]) { hit.append(r) }
     for r in hit {
+      if hasLocks { dropLock(r) }
       recorder.failed(requests[r], .nodeDown)
       let user = requests[r].user
       if requests[r].stage == .cpu {
@@ -121,7 +122,8 @@ extension PlatformSimulator {
   }
 
   /// Requests of instance `i` in a query: holding a core, they finish there (aborted); waiting
-  /// in the node's line, they leave it.
+  /// in the node's line, they leave it. Their row locks go back at once (the transaction is
+  /// rolled back); `crash` has taken the instance's requests out of the lock lines before.
   mutating func abortRequests(onInstance i: Int) {
     var hit: [Int] = []
     for r in 0..<requests.count
@@ -129,6 +131,7 @@ extension PlatformSimulator {
       hit.append(r)
     }
     for r in hit {
+      if hasLocks { dropLock(r) }
       recorder.failed(requests[r], .nodeDown)
       let user = requests[r].user
       if requests[r].holdsCore {

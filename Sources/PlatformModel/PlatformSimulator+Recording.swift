@@ -164,12 +164,24 @@ extension PlatformSimulator {
       }
       let territory = platform.territories[t]
       let hours = recorder.instanceSeconds[t] / 3_600
+      var locks: [LockResult] = []
+      if hasLocks && simulated.contains(t) {
+        let busiest = busiestRows(territory: t)
+        for (l, lock) in platform.locks.enumerated() {
+          let k = t * recorder.lockCount + l
+          locks.append(
+            LockResult(
+              name: lock.name, rows: lock.rows, grants: recorder.lockGrants[k], waited: recorder.lockWaits[k],
+              waitSeconds: recorder.lockWaitSum[k], releases: recorder.lockReleases[k],
+              heldSeconds: recorder.lockHeldSum[k], busiestRow: busiest[l]))
+        }
+      }
       territoryResults.append(
         TerritoryResult(
           name: territory.name, periods: periodResults, windows: recorder.windows[t],
           cost: CostResult(instanceHours: hours, instanceCost: hours * territory.app.pricePerHour, currency: territory.currency),
           connectionWaits: recorder.connectionWaits[t], deployments: recorder.deployments[t],
-          autoscaler: recorder.autoscaler[t]))
+          autoscaler: recorder.autoscaler[t], locks: locks))
     }
     let span = scenario.horizon
     let nodeResults = platform.databases.indices.map { n in

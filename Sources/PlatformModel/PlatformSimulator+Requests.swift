@@ -323,15 +323,22 @@ extension PlatformSimulator {
   }
 
   /// The request's current query goes to its node: writes to the primary, reads by the
-  /// territory's read routing.
+  /// territory's read routing; a query that takes a lock goes to the primary once it has it.
   mutating func issueQuery(_ r: Int) {
     let c = Int(requests[r].requestClass)
-    let kind = Int(queryOf[queryStart[c] + Int(requests[r].step)])
+    let q = queryStart[c] + Int(requests[r].step)
+    let kind = Int(queryOf[q])
     let t = Int(instances[Int(requests[r].instance)].territory)
-    let write = isWrite[kind]
-    let n = write ? Int(primaryOf[t]) : readNode(r, territory: t)
+    if lockBefore[q] >= 0 { return takeLock(r, Int(lockBefore[q]), kind: kind, on: Int(primaryOf[t])) }
+    let n = isWrite[kind] ? Int(primaryOf[t]) : readNode(r, territory: t)
+    runQuery(r, kind: kind, on: n)
+  }
+
+  /// Query `kind` of request `r` runs on node `n`: on a free core, or in the node's line.
+  @inline(__always)
+  mutating func runQuery(_ r: Int, kind: Int, on n: Int) {
     guard nodes[n].up else { return failOnInstance(r, .nodeDown, holdsConnection: true) }
-    recorder.queryIssued(node: n, write: write)
+    recorder.queryIssued(node: n, write: isWrite[kind])
     requests[r].stage = .query
     requests[r].node = Int32(n)
     requests[r].mark = sim.now
@@ -366,6 +373,8 @@ extension PlatformSimulator {
     if Int(requests[r].step) < queryStart[c + 1] - queryStart[c] {
       issueQuery(r)
     } else {
+      // The commit: its row lock goes to the next in line before its connection goes back.
+      if hasLocks && lockLinks[r].row >= 0 { releaseLock(r) }
       releaseConnection(on: i)
       requestCPU(r, on: i)
     }
@@ -398,6 +407,7 @@ extension PlatformSimulator {
   /// A request fails after it got a worker: it gives back what it holds.
   mutating func failOnInstance(_ r: Int, _ cause: ErrorCause, holdsConnection: Bool) {
     let i = Int(requests[r].instance)
+    if hasLocks { dropLock(r) }
     if holdsConnection { releaseConnection(on: i) }
     recorder.failed(requests[r], cause)
     let user = requests[r].user
@@ -452,6 +462,7 @@ extension PlatformSimulator {
     inFlight += 1
     if let r = freeRequests.popLast() { return Int(r) }
     requests.append(RequestState())
+    if hasLocks { lockLinks.append(LockLink()) }
     return requests.count - 1
   }
 

@@ -83,6 +83,24 @@ package struct PlatformSimulator: ~Copyable {
   var primaryOf: [Int32]
   var replicasOf: UniqueArray<UniqueArray<Int32>>
 
+  // Row locks (`PlatformSimulator+Locks.swift`); empty when no class takes one, and then the
+  // hot path only reads `lockBefore` per query.
+  let hasLocks: Bool
+  /// Rows per lock, indexed like `platform.locks`.
+  let rowCount: [Int]
+  /// Per query position (as `queryOf`): the lock taken before that query, or -1.
+  let lockBefore: [Int32]
+  /// Per class: the lock it takes, or -1.
+  let lockOfClass: [Int32]
+  /// The rows of every lock on every node where it has been taken, lock l on node n from
+  /// `rowBase[l * nodes.count + n]` (-1 until first taken there).
+  var rows = UniqueArray<RowState>()
+  var rowBase: [Int]
+  /// Per request slot (grown with the slab, only when there are locks).
+  var lockLinks = UniqueArray<LockLink>()
+  /// Per territory: which row a request takes.
+  var lockDraw: UniqueArray<Sampler>
+
   // Faults and capacity.
   var crashFault: [(mtbf: Double, mttr: Double)?]
   var deployments: [DeploymentState?]
@@ -126,6 +144,18 @@ package struct PlatformSimulator: ~Copyable {
     isWrite = platform.queryKinds.map(\.isWrite)
     classCount = platform.requestClasses.count
     kindCount = platform.queryKinds.count
+    let locks = platform.locks
+    hasLocks = !locks.isEmpty
+    rowCount = locks.map { $0.rows }
+    var before = Array(repeating: Int32(-1), count: flat.count)
+    lockOfClass = platform.requestClasses.enumerated().map { c, requestClass in
+      guard let lock = requestClass.lock, let l = locks.firstIndex(where: { $0.name == lock.name }) else { return -1 }
+      precondition(lock.at < requestClass.queries.count, "class \(requestClass.name): lock at \(lock.at) of \(requestClass.queries.count) queries")
+      before[starts[c] + lock.at] = Int32(l)
+      return Int32(l)
+    }
+    lockBefore = before
+    rowBase = Array(repeating: -1, count: locks.count * platform.databases.count)
 
     let territoryCount = platform.territories.count
     var tStates: [TerritoryState] = []
@@ -136,6 +166,7 @@ package struct PlatformSimulator: ~Copyable {
     var unitExp: [Sampler] = []
     var uniforms: [Sampler] = []
     var crash: [Sampler] = []
+    var lockPicks: [Sampler] = []
     var ranges: [Range<Int>] = []
     var instanceStates: [InstanceState] = []
     var scalerIndex = Array(repeating: -1, count: platform.territories.count)
@@ -162,6 +193,7 @@ package struct PlatformSimulator: ~Copyable {
       unitExp.append(Sampler(unit, stream: stream("\(name)/arrivals")))
       uniforms.append(Sampler(uniform01, stream: stream("\(name)/choices")))
       crash.append(Sampler(unit, stream: stream("\(name)/crashes")))
+      if !locks.isEmpty { lockPicks.append(Sampler(uniform01, stream: stream("\(name)/locks"))) }
       // Room for the largest instance count the run asks for.
       let most = scenario.capacity.filter { $0.territory == t }.map(\.instances).max() ?? 0
       var count = max(territory.app.instances, most)
@@ -179,6 +211,7 @@ package struct PlatformSimulator: ~Copyable {
     unitExponential = UniqueArray(copying: unitExp)
     uniform = UniqueArray(copying: uniforms)
     crashDraw = UniqueArray(copying: crash)
+    lockDraw = UniqueArray(copying: lockPicks)
     instanceRange = ranges
     instances = UniqueArray(copying: instanceStates)
     workQueues = UniqueArray(minimumCapacity: instanceStates.count)
@@ -245,6 +278,7 @@ package struct PlatformSimulator: ~Copyable {
     outageInstances = Array(repeating: [], count: territoryCount)
     recorder = Recorder(
       territories: territoryCount, classes: classCount, periods: names.count, nodes: platform.databases.count,
+      locks: locks.count,
       badMinuteShare: scenario.objectives.badMinuteErrorRate,
       judged: platform.requestClasses.map { scenario.objectives.classes[$0.name]?.waiver == nil })
     scalers = scenario.autoscalers.enumerated().compactMap { k, a in

@@ -7,11 +7,14 @@ enum Stage: UInt8 {
   case cpuWait
   case cpu
   case connectionWait
+  /// Waiting for a row lock on a database node (`node`), holding its connection.
+  case lockWait
   /// Waiting for or running its current query on a database node.
   case query
 }
 
-/// One request in flight: 64 bytes of plain data.
+/// One request in flight: 69 bytes of plain data (a stride of 72); its lock, when its class
+/// takes one, is in `LockLink`, outside, so that requests without locks stay this small.
 struct RequestState {
   /// When it reached the load balancer.
   var arrival: Double = 0
@@ -119,4 +122,25 @@ struct DeploymentState {
   var batch: Int
   var outstanding = 0
   var done: Set<Int> = []
+}
+
+/// One row of a lock on one node: held by at most one request, with a first-come-first-served
+/// line of requests linked through their `LockLink.next`.
+struct RowState {
+  var isHeld = false
+  /// When the holder took it.
+  var since = 0.0
+  /// Seconds held within the measured span (after the warm-up), for the busiest row.
+  var heldSeconds = 0.0
+  /// The first and last request waiting (-1: none).
+  var first: Int32 = -1
+  var last: Int32 = -1
+}
+
+/// A request's place in the lock tables (indexed like the request slab).
+struct LockLink {
+  /// The row it holds or waits for (an index into `PlatformSimulator.rows`), -1 for none.
+  var row: Int32 = -1
+  /// The request after it in that row's line (-1: none).
+  var next: Int32 = -1
 }

@@ -107,8 +107,25 @@ struct Recorder: ~Copyable {
   /// Per class, whether its latency counts in the all-classes series (false for a waived class).
   let judged: [Bool]
 
-  init(territories: Int, classes: Int, periods: Int, nodes: Int, badMinuteShare: Double, judged: [Bool]) {
+  // Row locks, per territory and lock: [t * lockCount + l]. Grants and waits count where the
+  // request took the row, holds where it gave it back.
+  let lockCount: Int
+  var lockGrants: UniqueArray<Int>
+  var lockWaits: UniqueArray<Int>
+  var lockWaitSum: UniqueArray<Double>
+  var lockReleases: UniqueArray<Int>
+  var lockHeldSum: UniqueArray<Double>
+
+  init(
+    territories: Int, classes: Int, periods: Int, nodes: Int, locks: Int = 0, badMinuteShare: Double, judged: [Bool]
+  ) {
     classCount = classes
+    lockCount = locks
+    lockGrants = UniqueArray(repeating: 0, count: territories * locks)
+    lockWaits = UniqueArray(repeating: 0, count: territories * locks)
+    lockWaitSum = UniqueArray(repeating: 0, count: territories * locks)
+    lockReleases = UniqueArray(repeating: 0, count: territories * locks)
+    lockHeldSum = UniqueArray(repeating: 0, count: territories * locks)
     self.judged = judged
     periodCount = periods
     self.badMinuteShare = badMinuteShare
@@ -226,6 +243,24 @@ struct Recorder: ~Copyable {
   @inline(__always)
   mutating func nodeBusyChanged(_ n: Int, by delta: Int, at now: Double) {
     nodeBusy[n].add(Double(delta), at: now)
+  }
+
+  /// A measured request took a row of lock `l`, after `wait` seconds in its line if it `waited`.
+  mutating func lockGranted(_ r: RequestState, lock l: Int, wait: Double, waited: Bool) {
+    guard r.measured else { return }
+    let k = Int(r.origin) * lockCount + l
+    lockGrants[k] += 1
+    guard waited else { return }
+    lockWaits[k] += 1
+    lockWaitSum[k] += wait
+  }
+
+  /// A measured request gave back its row of lock `l` after holding it `held` seconds.
+  mutating func lockReleased(_ r: RequestState, lock l: Int, held: Double) {
+    guard r.measured else { return }
+    let k = Int(r.origin) * lockCount + l
+    lockReleases[k] += 1
+    lockHeldSum[k] += held
   }
 
   mutating func lagObserved(_ n: Int, _ lag: Double) {

@@ -259,9 +259,26 @@ struct RunDocument: Encodable {
   var series: [Point]
   /// What each autoscaler did (empty without one); its syncs are the `autoscaler_sync` table.
   var autoscalers: [AutoscalerSummary.JSON]
+  /// Row locks per territory (empty without locks): the `row_lock` table.
+  var locks: [Lock]
+
+  struct Lock: Encodable {
+    var territory, lock: String
+    var rows: Int
+    var requests: Double
+    @Nullable var waited_share: Double?
+    @Nullable var wait_mean_s: Double?
+    @Nullable var held_mean_s: Double?
+    var busiest_row_utilization: Double
+  }
 
   init(_ data: RunData) {
     run = Summary.Run(data.run)
+    locks = data.locks.map {
+      Lock(
+        territory: $0.territory, lock: $0.lock, rows: $0.rows, requests: $0.requests, waited_share: $0.waitedShare,
+        wait_mean_s: $0.waitMean, held_mean_s: $0.heldMean, busiest_row_utilization: $0.busiestRow)
+    }
     autoscalers = AutoscalerSummary.summaries(data).map(\.json)
     verdicts = data.verdicts.map(VerdictJSON.init)
     costs = data.costs.map {

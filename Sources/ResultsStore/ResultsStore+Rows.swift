@@ -231,6 +231,33 @@ extension ResultsStore {
     }
   }
 
+  static func insertLocks(_ locks: [LockRecord], runID: Int64, _ db: Database) throws {
+    guard !locks.isEmpty else { return }
+    let statement = try db.cachedStatement(
+      sql: """
+        INSERT INTO row_lock (
+          run_id, territory, lock_name, row_count, requests, waited_share, wait_mean, held_mean, busiest_row)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    for l in locks {
+      try statement.execute(arguments: [
+        runID, l.territory, l.lock, l.rows, l.requests, l.waitedShare, l.waitMean, l.heldMean, l.busiestRow,
+      ])
+    }
+  }
+
+  static func lockRecord(_ row: Row) throws -> LockRecord {
+    LockRecord(
+      territory: try row.decode(forColumn: "territory"),
+      lock: try row.decode(forColumn: "lock_name"),
+      rows: try row.decode(forColumn: "row_count"),
+      requests: try row.decode(forColumn: "requests"),
+      waitedShare: try row.decode(forColumn: "waited_share"),
+      waitMean: try row.decode(forColumn: "wait_mean"),
+      heldMean: try row.decode(forColumn: "held_mean"),
+      busiestRow: try row.decode(forColumn: "busiest_row"))
+  }
+
   static func autoscalerSyncRecord(_ row: Row) throws -> AutoscalerSyncRecord {
     AutoscalerSyncRecord(
       replication: try row.decode(forColumn: "replication"),

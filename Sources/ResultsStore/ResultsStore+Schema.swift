@@ -399,6 +399,27 @@ extension ResultsStore {
           """)
     }
 
+    // Row locks of a platform run, per territory and lock: means over replications. Runs
+    // recorded before have none (nor had locks).
+    migrator.registerMigration("row locks: waits and holds per territory and lock") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE row_lock (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+            territory TEXT NOT NULL,
+            lock_name TEXT NOT NULL,
+            row_count INTEGER NOT NULL,
+            requests REAL NOT NULL,
+            waited_share REAL,
+            wait_mean REAL,
+            held_mean REAL,
+            busiest_row REAL NOT NULL,
+            UNIQUE (run_id, territory, lock_name)
+          );
+          """)
+    }
+
     return migrator
   }
 }

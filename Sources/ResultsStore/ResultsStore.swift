@@ -228,6 +228,7 @@ extension ResultsStore {
       try Self.insertTargets(data.targets, runID: id, db)
       try Self.insertEvents(data.events, runID: id, db)
       try Self.insertAutoscalerSyncs(data.autoscalerSyncs, runID: id, db)
+      try Self.insertLocks(data.locks, runID: id, db)
       try db.execute(
         sql: """
           UPDATE run SET status = 'complete', ended_at = ?, wall_seconds = ?, requests = ?
@@ -316,7 +317,9 @@ extension ResultsStore {
           .map(Self.eventRecord),
         autoscalerSyncs: try Row.fetchAll(
           db, sql: "SELECT * FROM autoscaler_sync WHERE run_id = ? ORDER BY id", arguments: [id]
-        ).map(Self.autoscalerSyncRecord))
+        ).map(Self.autoscalerSyncRecord),
+        locks: try Row.fetchAll(db, sql: "SELECT * FROM row_lock WHERE run_id = ? ORDER BY id", arguments: [id])
+          .map(Self.lockRecord))
     }
   }
 

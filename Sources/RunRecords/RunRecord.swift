@@ -261,11 +261,15 @@ package struct RunData: Codable, Sendable {
   package var events: [EventRecord]
   /// Every sync of the run's autoscalers, by replication, territory and time.
   package var autoscalerSyncs: [AutoscalerSyncRecord]
+  /// Row locks per territory, as its requests took them; empty without locks.
+  package var locks: [LockRecord]
 
   package init(
     run: RunRecord, series: [SeriesPoint] = [], verdicts: [VerdictRecord] = [], costs: [CostRecord] = [],
-    targets: [String: Double] = [:], events: [EventRecord] = [], autoscalerSyncs: [AutoscalerSyncRecord] = []
+    targets: [String: Double] = [:], events: [EventRecord] = [], autoscalerSyncs: [AutoscalerSyncRecord] = [],
+    locks: [LockRecord] = []
   ) {
+    self.locks = locks
     self.run = run
     self.series = series
     self.verdicts = verdicts

@@ -37,6 +37,23 @@ extension PlatformFile {
       .optional(
         "slo", .section(classObjectives),
         "This class's own objectives, instead of the scenario's (a scenario's slo.classes may change them)."),
+      .optional(
+        "lock", .section(lock),
+        "A row lock taken on the territory's primary before one of its queries, held until its last query ends (the commit)."),
+    ])
+
+  /// A request class's row lock (`RowLock`).
+  static let lock = Section(
+    name: "requestLock",
+    summary: "A row lock: one of rows, each held by one request at a time, taken before query at and held until the commit.",
+    keys: [
+      .required("name", .string, "The lock's name: classes naming the same lock share its rows (and give the same rows)."),
+      .optional(
+        "rows", .wholeNumber(1...1_000_000),
+        "Rows it stands for, each a lock of its own; a request takes one uniformly at random; default 1 (one hot row)."),
+      .optional(
+        "at", .wholeNumber(0...100_000),
+        "The query (0-based index into queries) before which it is taken, on the primary even for a read; default 0."),
     ])
 
   /// A request class's own targets; each key left out keeps the scenario's.

@@ -82,9 +82,10 @@ enum PlatformFile {
     let requests = f.entries("requests", required: true)
     if let node = requests.node, requests.entries.isEmpty { node.error("a platform needs at least one request class") }
     var requestClasses: [RequestClass] = []
+    var lockRows: [String: (rows: Int, requestClass: String)] = [:]
     for (key, _, node) in requests.entries {
       let path = ConfigKeyPath.appending(key: key, to: "requests")
-      if let c = readRequestClass(key, node, path: path, overrides, queryNames: queryNames) {
+      if let c = readRequestClass(key, node, path: path, overrides, queryNames: queryNames, lockRows: &lockRows) {
         requestClasses.append(c)
       } else {
         ok = false
@@ -150,8 +151,12 @@ enum PlatformFile {
   }
 
   /// CPU time and the statements in order; a class without queries is CPU only.
+  ///
+  /// - Parameter lockRows: the rows of each lock named so far, and the class that named it
+  ///   first: classes naming one lock share its rows, so they must agree on how many.
   private static func readRequestClass(
-    _ name: String, _ node: ConfigNode, path: String, _ overrides: Overrides, queryNames: [String]
+    _ name: String, _ node: ConfigNode, path: String, _ overrides: Overrides, queryNames: [String],
+    lockRows: inout [String: (rows: Int, requestClass: String)]
   ) -> RequestClass? {
     guard let f = Fields.section(node, request, path: path, overrides) else { return nil }
     let cpu = f.required("cpu").flatMap { DistributionReader.read($0, path: f.path(of: "cpu"), overrides: overrides) }
@@ -169,8 +174,43 @@ enum PlatformFile {
       else { return nil }
       objectives = read
     }
+    var lock: RowLock? = nil
+    if f["lock"] != nil || overrides.hasEntries(below: f.path(of: "lock")) {
+      guard let section = f.section("lock"),
+        let read = readLock(section, queries: queries?.count, lockRows: &lockRows, requestClass: name)
+      else { return nil }
+      lock = read
+    }
     guard let cpu, let queries else { return nil }
-    return RequestClass(name: name, cpu: cpu, queries: queries, objectives: objectives)
+    return RequestClass(name: name, cpu: cpu, queries: queries, objectives: objectives, lock: lock)
+  }
+
+  /// `lock: {name, rows, at}`: `at` must name one of the class's `queries` (when they could be
+  /// read), and `rows` must be what other classes naming the lock say.
+  private static func readLock(
+    _ f: Fields, queries: Int?, lockRows: inout [String: (rows: Int, requestClass: String)], requestClass: String
+  ) -> RowLock? {
+    let name = f.required("name")?.string()
+    let rows = f["rows"].map { $0.int() } ?? 1
+    let at = f["at"].map { $0.int() } ?? 0
+    guard let name, let rows, let at else { return nil }
+    if let queries, at >= queries {
+      let place = f["at"] ?? f.node
+      place.error(
+        queries == 0
+          ? "a lock is held across the class's queries, and it has none"
+          : "the lock is taken before query \(at) (counting from 0), but the class has \(queries) quer\(queries == 1 ? "y" : "ies")")
+      return nil
+    }
+    if let earlier = lockRows[name], earlier.rows != rows {
+      (f["rows"] ?? f.node).error(
+        "lock '\(name)' has \(earlier.rows) row\(earlier.rows == 1 ? "" : "s") in class '\(earlier.requestClass)', "
+          + "\(rows) here: classes naming one lock share its rows")
+      return nil
+    }
+    if lockRows[name] == nil { lockRows[name] = (rows, requestClass) }
+    guard queries != nil else { return nil }
+    return RowLock(name: name, rows: rows, at: at)
   }
 
   /// Reads a class's targets over `objectives` (each key left out keeps its value), and with

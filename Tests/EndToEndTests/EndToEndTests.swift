@@ -339,6 +339,43 @@ import Testing
     #expect((territories[0]["windows"] as? [Any])?.count == 4)
   }
 
+  /// A row lock set from the command line: the run prints and writes it per territory (only
+  /// where requests took it), and a hybrid run simulates the territory that takes it request by
+  /// request throughout.
+  @Test func aRowLockIsReportedPerTerritory() throws {
+    let lock = [
+      "--set", "requests.update.lock.name=customer-row", "--set", "requests.update.lock.rows=2",
+      "--set", "requests.update.lock.at=1", "--replications", "1",
+    ]
+    let text = try Self.capsim(["run", Self.fixture("platform-small.yaml"), "--quiet"] + lock)
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.contains("row locks") && text.stdout.contains("customer-row"))
+    let json = try Self.capsim(["run", Self.fixture("platform-small.yaml"), "--format", "json"] + lock)
+    let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let territories = try #require(doc["territories"] as? [[String: Any]])
+    let a = try #require(territories[0]["locks"] as? [[String: Any]])
+    #expect(a.count == 1 && a[0]["name"] as? String == "customer-row" && a[0]["rows"] as? Int == 2)
+    #expect((a[0]["requests"] as? Double ?? 0) > 1_000)
+    #expect(((a[0]["held_mean_s"] as? [String: Any])?["mean"] as? Double ?? 0) > 0)
+    // B sends no updates: its requests took no row.
+    let b = try #require(territories[1]["locks"] as? [[String: Any]])
+    #expect(b.count == 1 && b[0]["requests"] as? Double == 0 && b[0]["wait_mean_s"] is NSNull)
+    // The results database keeps A's lock (B took none), and capsim show prints it.
+    let id = try #require(doc["run_id"] as? Int)
+    let shown = try Self.capsim(["show", String(id), "--format", "json"])
+    let record = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+    let recorded = try #require(record["locks"] as? [[String: Any]])
+    #expect(recorded.count == 1 && recorded[0]["territory"] as? String == "A" && recorded[0]["requests"] as? Double == a[0]["requests"] as? Double)
+    #expect(try Self.capsim(["show", String(id)]).stdout.contains("row locks"))
+    let hybrid = try Self.capsim(["run", Self.fixture("platform-small.yaml"), "--mode", "hybrid", "--format", "json"] + lock)
+    let hybridDoc = try #require(try JSONSerialization.jsonObject(with: Data(hybrid.stdout.utf8)) as? [String: Any])
+    let hybridTerritories = try #require(hybridDoc["territories"] as? [[String: Any]])
+    // Computed hours would take no rows at all: A's load is light, so the model would take both hours.
+    let hybridRequests = try #require((hybridTerritories[0]["locks"] as? [[String: Any]])?.first?["requests"] as? Double)
+    let requests = try #require(a[0]["requests"] as? Double)
+    #expect(abs(hybridRequests - requests) < 0.05 * requests, "hybrid \(hybridRequests), request level \(requests)")
+  }
+
   /// CI gates on objectives only when asked: exit status 3 with --fail-on-slo.
   @Test func failOnSLOExitsNonZeroOnlyWhenAsked() throws {
     let impossible = ["--set", "slo.peakP95=1ms", "--replications", "1", "--quiet"]

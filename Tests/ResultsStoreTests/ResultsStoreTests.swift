@@ -31,6 +31,7 @@ import Testing
       #expect(read.costs == data.costs)
       #expect(read.targets == data.targets)
       #expect(read.events == data.events)
+      #expect(read.locks == data.locks)
       #expect(try store.run(firstID) == expected)
 
       // And runs come newest first; the latest complete run is the only complete one
@@ -287,6 +288,7 @@ import Testing
       data.events = []
       data.verdicts = []  // today's verdict rows have a note, which v2 did not (see the waiver test)
       data.costs = []  // and cost rows their hours
+      data.locks = []  // nor row locks
       try old.complete(id, data: data)
 
       // When the current capsim opens it
@@ -307,6 +309,38 @@ import Testing
     }
   }
 
+  @Test func aDatabaseFromBeforeRowLocksKeepsItsRunsAndGetsLocks() throws {
+    try withTemporaryDatabase { path in
+      // Given a database one migration short of row locks, with a complete run in it
+      let identifiers = ResultsStore.migrationIdentifiers
+      let locks = try #require(identifiers.firstIndex { $0.hasPrefix("row locks:") })
+      let old = try ResultsStore(path: path, migratedUpTo: identifiers[locks - 1])
+      let run = sampleRun(name: "before row locks")
+      let id = try old.begin(run)
+      var data = sampleData(for: run, points: 4)
+      data.locks = []
+      try old.complete(id, data: data)
+
+      // When the current capsim opens it and records a run with locks
+      let store = try ResultsStore(path: path)
+      let withLocks = sampleData(for: run, points: 1)
+      let newID = try store.begin(sampleRun(name: "with locks"))
+      try store.complete(newID, data: withLocks)
+
+      // Then the old run reads back with none, the new one with its locks, and deleting it deletes them
+      #expect(try store.appliedMigrations() == identifiers)
+      #expect(try store.data(id)?.locks == [])
+      #expect(try store.data(newID)?.locks == withLocks.locks && withLocks.locks.count == 2)
+      let queue = try DatabaseQueue(path: path)
+      let left = try queue.write { db in
+        try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [newID])  // GRDB enables foreign keys
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM row_lock") ?? -1
+      }
+      try queue.close()
+      #expect(left == 0)
+    }
+  }
+
   @Test func aDatabaseFromBeforeAutoscalersKeepsItsRunsAndGetsSyncs() throws {
     try withTemporaryDatabase { path in
       // Given a database one migration short of autoscaler syncs, with a complete run in it
@@ -315,7 +349,8 @@ import Testing
       let old = try ResultsStore(path: path, migratedUpTo: identifiers[syncs - 1])
       let run = sampleRun(name: "before autoscalers")
       let id = try old.begin(run)
-      let data = sampleData(for: run, points: 4)
+      var data = sampleData(for: run, points: 4)
+      data.locks = []  // a later table
       try old.complete(id, data: data)
 
       // When the current capsim opens it and records a run with syncs
@@ -538,6 +573,14 @@ private func sampleData(for run: RunRecord, points: Int) -> RunData {
       EventRecord(
         territory: "FR", kind: "crashes", subject: "FR", start: nil, end: nil, localStart: nil, localEnd: nil,
         label: "MTBF 30 d, MTTR 10 min"),
+    ],
+    locks: [
+      LockRecord(
+        territory: "DE", lock: "customer-row", rows: 500, requests: 41_250.5, waitedShare: 0.0123, waitMean: 0.00021,
+        heldMean: 0.0181, busiestRow: 0.071),
+      LockRecord(
+        territory: "FR", lock: "customer-row", rows: 500, requests: 3, waitedShare: nil, waitMean: nil, heldMean: nil,
+        busiestRow: 0),
     ])
 }
 

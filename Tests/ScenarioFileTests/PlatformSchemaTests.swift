@@ -321,6 +321,51 @@ import Testing
       topology: [("queries: [search, search]", "queries: [search, 1️⃣serch]")],
       expected: [("t.yaml", "1️⃣", "requests.list.queries[1]", "no query kind named 'serch' (did you mean 'search'?)")]),
     ErrorCase(
+      name: "a lock: unknown key, rows below 1",
+      topology: [
+        (
+          "update: {cpu: {distribution: exponential, mean: 20ms}, queries: [search, write]}",
+          "update: {cpu: {distribution: exponential, mean: 20ms}, queries: [search, write], lock: {name: row, 1️⃣row: 5}}"
+        ),
+        (
+          "list: {cpu: {distribution: exponential, mean: 10ms}, queries: [search, search]}",
+          "list: {cpu: {distribution: exponential, mean: 10ms}, queries: [search, search], lock: {name: row, rows: 2️⃣0}}"
+        ),
+      ],
+      expected: [
+        ("t.yaml", "1️⃣", "requests.update.lock.row", "unknown key 'row' (did you mean 'rows'?)"),
+        ("t.yaml", "2️⃣", "requests.list.lock.rows", "must be between 1 and 1000000, found 0"),
+      ]),
+    ErrorCase(
+      name: "a lock before a query the class does not have, on a class without queries, without a name",
+      topology: [
+        (
+          "update: {cpu: {distribution: exponential, mean: 20ms}, queries: [search, write]}",
+          "update: {cpu: {distribution: exponential, mean: 20ms}, queries: [search, write], lock: {name: row, at: 1️⃣2}}"
+        ),
+        ("ping: {cpu: {distribution: deterministic, value: 1ms}}", "ping: {cpu: {distribution: deterministic, value: 1ms}, lock: 2️⃣{name: row}}"),
+        ("queries: [search, search]}", "queries: [search, search], 3️⃣lock: {rows: 3}}"),
+      ],
+      expected: [
+        (
+          "t.yaml", "1️⃣", "requests.update.lock.at",
+          "the lock is taken before query 2 (counting from 0), but the class has 2 queries"
+        ),
+        ("t.yaml", "2️⃣", "requests.ping.lock", "a lock is held across the class's queries, and it has none"),
+        ("t.yaml", "3️⃣", "requests.list.lock", "missing required key 'name'"),
+      ]),
+    ErrorCase(
+      name: "classes naming one lock with different rows",
+      topology: [
+        ("queries: [search, search]}", "queries: [search, search], lock: {name: row, rows: 5}}"),
+        ("queries: [search, write]}", "queries: [search, write], lock: {name: row, rows: 1️⃣6, at: 1}}"),
+        ("ping: {cpu: {distribution: deterministic, value: 1ms}}", "ping: {cpu: {distribution: deterministic, value: 1ms}}\n  other: {cpu: {distribution: deterministic, value: 1ms}, queries: [write], lock: 2️⃣{name: row}}"),
+      ],
+      expected: [
+        ("t.yaml", "1️⃣", "requests.update.lock.rows", "lock 'row' has 5 rows in class 'list', 6 here: classes naming one lock share its rows"),
+        ("t.yaml", "2️⃣", "requests.other.lock", "lock 'row' has 5 rows in class 'list', 1 here"),
+      ]),
+    ErrorCase(
       name: "unknown key in an app pool",
       topology: [("timeout: 5s, price: 0.19", "timeout: 5s, 1️⃣prize: 0.19")],
       expected: [("t.yaml", "1️⃣", "territories.DE.app.prize", "unknown key 'prize' (did you mean 'price'?)")]),
