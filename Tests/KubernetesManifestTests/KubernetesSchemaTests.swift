@@ -35,12 +35,17 @@ import Testing
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
   }
 
-  /// The shipped manifests (`k8s/`, when there) and the linter's Kubernetes fixtures.
+  /// The shipped manifests (`k8s/` and the derived `autoscalers/`, when there) and the linter's
+  /// Kubernetes fixtures.
   static var manifests: [String] {
     var files: [String] = []
     let k8s = root.appendingPathComponent("k8s")
     if let names = try? FileManager.default.contentsOfDirectory(atPath: k8s.path) {
       files += names.filter { $0.hasSuffix(".yaml") }.sorted().map { k8s.appendingPathComponent($0).path }
+    }
+    for territory in ["DE", "CH"] {
+      let hpa = root.appendingPathComponent("autoscalers/\(territory)/hpa.yaml")
+      if FileManager.default.fileExists(atPath: hpa.path) { files.append(hpa.path) }
     }
     let lint = root.appendingPathComponent("Tests/KubernetesManifestTests/Fixtures/lint")
     files += ["deployment-replicas.yaml", "target-above-100.yaml"].map { lint.appendingPathComponent($0).path }
@@ -52,6 +57,7 @@ import Testing
     let (status, output) = try Self.validate(Self.manifests)
     #expect(status == 0, "\(output)")
     #expect(output.contains("passed for resource horizontalpodautoscaler/crm-de"), "\(output)")
+    #expect(output.contains("autoscalers/CH/hpa.yaml passed"), "\(output)")
   }
 
   /// The check can fail: a field the schema does not have is refused.
