@@ -46,12 +46,34 @@ extension Report {
     body += "<section>\n<h2 id=\"verdicts\">SLO verdicts</h2>\n" + verdictTable(data.verdicts) + "</section>\n"
     body += "<section>\n<h2 id=\"capacity\">Capacity by territory and season</h2>\n" + capacityTable(index)
     body += "</section>\n"
+    if !data.locks.isEmpty {
+      body += "<section>\n<h2 id=\"locks\">Row locks</h2>\n" + lockTable(data.locks) + "</section>\n"
+    }
     body += "<section>\n<h2 id=\"costs\">Cost over the run, and per 30 days</h2>\n" + costSection(data.costs) + "</section>\n"
     body += runDetails(data.run)
     return HTML.page(title: title(data.run), body: body)
   }
 
   // MARK: Sections
+
+  static let lockColumns = [
+    "territory", "lock", "rows", "requests", "waited", "mean wait", "mean held", "busiest row",
+  ]
+
+  /// One row per territory and lock, as `capsim run` prints them: means over replications.
+  static func lockCells(_ l: LockRecord) -> [String] {
+    [
+      l.territory, l.lock, "\(l.rows)", Format.grouped(l.requests), l.waitedShare.map { Format.percent($0) } ?? "-",
+      l.waitMean.map(Format.milliseconds) ?? "-", l.heldMean.map(Format.milliseconds) ?? "-", Format.percent(l.busiestRow),
+    ]
+  }
+
+  static func lockTable(_ locks: [LockRecord]) -> String {
+    "<p class=\"muted\">Requests per replication that took a row, the share that waited for it, the mean wait over all of them, the mean time a row was held (to the commit), and the busiest row's held share of the measured time.</p>\n"
+      + HTML.table(
+        lockColumns, locks.map { l in lockCells(l).enumerated().map { i, t in i < 2 ? HTML.name(t) : HTML.escape(t) } },
+        numeric: Set(2..<lockColumns.count))
+  }
 
   static func header(_ run: RunRecord) -> String {
     var out = "<header>\n<h1>\(HTML.escape(title(run)))</h1>\n<p class=\"lead\">"

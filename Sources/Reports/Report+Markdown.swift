@@ -29,6 +29,9 @@ extension Report {
             Markdown.peak(f.replicaLag, Format.duration),
           ]
         }) + "\n"
+    if !data.locks.isEmpty {
+      out += "## Row locks\n\n" + Markdown.table(lockColumns, data.locks.map { lockCells($0).map(Markdown.escape) }) + "\n"
+    }
     out += "## Cost over the run, and per 30 days\n\n" + Markdown.costs(data.costs)
     return out
   }
