@@ -63,9 +63,14 @@ extension Report {
   /// One row per territory and lock, as `capsim run` prints them: means over replications.
   static func lockCells(_ l: LockRecord) -> [String] {
     [
-      l.territory, l.lock, "\(l.rows)", Format.grouped(l.requests), l.waitedShare.map { Format.percent($0) } ?? "-",
-      l.waitMean.map(Format.milliseconds) ?? "-", l.heldMean.map(Format.milliseconds) ?? "-", Format.percent(l.busiestRow),
+      l.territory, l.lock, "\(l.rows)", Format.grouped(l.requests), l.waitedShare.map(share) ?? "-",
+      l.waitMean.map(Format.milliseconds) ?? "-", l.heldMean.map(Format.milliseconds) ?? "-", share(l.busiestRow),
     ]
+  }
+
+  /// A share as a percentage, with a second decimal below 1% (a cold lock's shares are small).
+  static func share(_ x: Double) -> String {
+    Format.percent(x, decimals: x < 0.01 ? 2 : 1)
   }
 
   static func lockTable(_ locks: [LockRecord]) -> String {
