@@ -287,7 +287,8 @@ package struct ManifestLinter {
     }
     guard let first = found.first else { return [] }
     // At the field that held the pool back: maxReplicas, the scale-up rules, else the target.
-    let scaleUp = hpa ? spec["behavior"]?["scaleUp"] : spec["advanced"]?["horizontalPodAutoscalerConfig"]?["behavior"]?["scaleUp"]
+    let behavior = hpa ? spec["behavior"] : spec["advanced"]?["horizontalPodAutoscalerConfig"]?["behavior"]
+    let scaleUp = behavior?["scaleUp"]
     let maximum = hpa ? spec["maxReplicas"] : spec["maxReplicaCount"]
     let target =
       hpa
@@ -296,14 +297,13 @@ package struct ManifestLinter {
     let node: Document
     let why: String
     let shrunk = first.shrunk
-    if case .clampedToMax(let max)? = first.heldBy {
+    if case .clampedToMax(let max)? = first.held?.reason {
       node = maximum ?? spec
       why = "\(hpa ? "maxReplicas" : "maxReplicaCount") \(max) held it"
     } else if let shrunk, shrunk.from >= first.needed {
       // The pool let go, in a dip just before, the pods the ramp needed: the scale-down window,
       // or a cron window's end.
-      let scaleDown =
-        hpa ? spec["behavior"]?["scaleDown"] : spec["advanced"]?["horizontalPodAutoscalerConfig"]?["behavior"]?["scaleDown"]
+      let scaleDown = behavior?["scaleDown"]
       let cronEnd = Self.cronEnd(closingBefore: shrunk.time, scaler.kind, spec)
       let window = scaleDown?["stabilizationWindowSeconds"]
       node = cronEnd?.node ?? window ?? scaleDown ?? target ?? spec
@@ -315,16 +315,15 @@ package struct ManifestLinter {
         why =
           "\(lead): a scale-down stabilization window of \(window?.scalarText.map { "\($0) s" } ?? "300 s (the default)") let a dip take the pods the ramp then needed"
       }
-    } else if case .withinTolerance? = first.heldBy {
+    } else if case .withinTolerance? = first.held?.reason {
       // cpu usage stops at the pod's cores: utilization cannot pass cores / request.
       let saturated = Int((serving.cores * 100_000 / Double(serving.cpuRequest)).rounded())
       node = target ?? spec
       why =
         "at full cpu a pod shows \(saturated)% of its cpu request, within the controller's tolerance of the target, so it does not scale up however far the demand outruns the pool"
-    } else if let reason = first.heldBy {
-      node = Self.field(scaleUp, holding: reason) ?? target ?? spec
-      why =
-        "the controller was held back\(first.heldAt.map { " at " + Self.clock($0, serving.clock) } ?? "") (\(reason))"
+    } else if let held = first.held {
+      node = Self.field(scaleUp, holding: held.reason) ?? target ?? spec
+      why = "the controller was held back at \(Self.clock(held.time, serving.clock)) (\(held.reason))"
     } else {
       node = target ?? scaleUp ?? spec
       why = "the pods asked for were still on their way to Ready (\(Int(serving.podReady.rounded())) s): the target leaves too little headroom for the ramp"

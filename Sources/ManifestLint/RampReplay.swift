@@ -48,11 +48,10 @@ struct RampReplay {
     var needed: Int
     /// The demand an hour before `worst`: how steep the ramp was.
     var rateBefore: Double
-    /// What held the controller back first in the stretch (a rate limit, a stabilization
-    /// window, maxReplicas, a target a saturated pod cannot exceed by the tolerance), or nil
-    /// when nothing did (the pods were on their way).
-    var heldBy: Reason?
-    var heldAt: Double?
+    /// What held the controller back first in the stretch, and when (a rate limit, a
+    /// stabilization window, maxReplicas, a target a saturated pod cannot exceed by the
+    /// tolerance), or nil when nothing did (the pods were on their way).
+    var held: (reason: Reason, time: Double)?
     /// The last scale-down in the quarter hour before the stretch: when, and from and to how
     /// many replicas (a dip let the pool go just before the ramp).
     var shrunk: (time: Double, from: Int, to: Int)?
@@ -209,7 +208,7 @@ struct RampReplay {
           if open == nil {
             open = Stretch(
               from: now, to: now, worst: now, rate: r, ready: servingPods, needed: needed, rateBefore: offered(now - 3_600),
-              heldBy: nil, heldAt: nil, shrunk: lastShrink.flatMap { now - $0.time <= 900 ? $0 : nil })
+              held: nil, shrunk: lastShrink.flatMap { now - $0.time <= 900 ? $0 : nil })
           }
           if gap > open!.rate - capacity(open!.ready) {
             open!.worst = now
@@ -219,9 +218,8 @@ struct RampReplay {
             open!.rateBefore = offered(now - 3_600)
           }
           open!.to = now + period
-          if open!.heldBy == nil, let hold = lastHold, now - hold.time <= serving.podReady + 2 * period {
-            open!.heldBy = hold.reason
-            open!.heldAt = hold.time
+          if open!.held == nil, let hold = lastHold, now - hold.time <= serving.podReady + 2 * period {
+            open!.held = hold
           }
         } else if let stretch = open {
           if stretch.to - stretch.from >= minimum { found.append(stretch) }

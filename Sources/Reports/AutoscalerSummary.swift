@@ -181,15 +181,20 @@ package struct AutoscalerSummary: Sendable, Hashable {
 
 /// Columns of text padded to their widest cell, two spaces apart, numbers right-aligned.
 enum TextColumns {
-  static func render(header: [String], rows: [[String]]) -> String {
+  /// Without `left`, numbers right-aligned from the third column on; with it, every column
+  /// right-aligned but those in `left`.
+  static func render(header: [String], rows: [[String]], left: Set<Int>? = nil) -> String {
     let all = [header] + rows
     let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
     func isNumber(_ s: String) -> Bool { s.first.map { $0.isNumber || $0 == "-" } ?? false }
     return all.map { row in
-      row.enumerated().map { c, cell in
+      var line = row.enumerated().map { c, cell in
         let pad = String(repeating: " ", count: widths[c] - cell.count)
-        return c > 1 && isNumber(cell) ? pad + cell : cell + pad
-      }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        let right = left.map { !$0.contains(c) } ?? (c > 1 && isNumber(cell))
+        return right ? pad + cell : cell + pad
+      }.joined(separator: "  ")
+      while line.last == " " { line.removeLast() }
+      return line
     }.joined(separator: "\n")
   }
 }

@@ -170,23 +170,11 @@ extension Report {
     return out
   }
 
-  /// Columns padded to their widest cell, right-aligned but for `left`; one line each.
-  static func aligned(_ header: [String], _ rows: [[String]], left: Set<Int>) -> String {
-    let all = [header] + rows
-    let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
-    return all.map { row in
-      row.enumerated().map { c, cell in
-        let pad = String(repeating: " ", count: widths[c] - cell.count)
-        return left.contains(c) ? cell + pad : pad + cell
-      }.joined(separator: "  ") + "\n"
-    }.joined()
-  }
-
   package static func calibrationText(_ data: CalibrationData) -> String {
     var out = ""
     for w in data.workloads {
       out += "\(w.name): \(w.method)\n"
-      out += aligned(fitColumns, w.levels.map(fitCells), left: [2])
+      out += TextColumns.render(header: fitColumns, rows: w.levels.map(fitCells), left: [2]) + "\n"
       if let e = w.heldOut { out += heldOutLine(e) + "\n" }
       out += "\n" + w.yaml + "\n"
     }
@@ -196,7 +184,7 @@ extension Report {
     }
     for w in data.workloads where !w.ablation.isEmpty {
       out += "\(w.name): largest held-out error by the features in the model\n"
-      out += aligned(ablationColumns, ablationRows(w), left: [0]) + "\n"
+      out += TextColumns.render(header: ablationColumns, rows: ablationRows(w), left: [0]) + "\n\n"
     }
     return out
   }
@@ -338,8 +326,7 @@ struct SVGFitChart {
       top + plotHeight - (min(max(y, axis.lower), axis.upper) - axis.lower) / (axis.upper - axis.lower) * plotHeight
     }
     let n = SVG.n
-    var out = "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" "
-    out += "role=\"img\" aria-label=\"\(HTML.escape(title))\"><title>\(HTML.escape(title))</title>"
+    var out = SVG.open(width: width, height: height, title: title)
     out += legend.svg
     for tick in axis.values {
       out += "<line x1=\"\(n(left))\" x2=\"\(n(left + plotWidth))\" y1=\"\(n(py(tick)))\" y2=\"\(n(py(tick)))\" stroke=\"#e3e6ec\"/>"

@@ -11,6 +11,14 @@ enum SVG {
   /// A coordinate with one decimal: enough for a pixel, short enough for 600-point lines.
   static func n(_ x: Double) -> String { String(format: "%.1f", x) }
 
+  /// A chart's opening tag, sized in pixels, labelled for screen readers (and with a tooltip
+  /// title unless `tooltip` is false).
+  static func open(width: Double, height: Double, title: String, tooltip: Bool = true) -> String {
+    "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" "
+      + "role=\"img\" aria-label=\"\(HTML.escape(title))\">"
+      + (tooltip ? "<title>\(HTML.escape(title))</title>" : "")
+  }
+
   /// A value axis from 0 (or below, for negative data) to a round number above `maximum`, with
   /// ticks at 1, 2, 2.5 or 5 × 10ⁿ.
   struct ValueAxis {

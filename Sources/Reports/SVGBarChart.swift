@@ -30,8 +30,7 @@ struct SVGBarChart {
     func py(_ y: Double) -> Double { top + plotHeight - (y - axis.lower) / (axis.upper - axis.lower) * plotHeight }
     let n = SVG.n
 
-    var out = "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" "
-    out += "role=\"img\" aria-label=\"\(HTML.escape(title))\"><title>\(HTML.escape(title))</title>"
+    var out = SVG.open(width: width, height: height, title: title)
     out += legend.svg
     for v in axis.values {
       let y = py(v)

@@ -142,8 +142,7 @@ struct SVGChart {
     }
     let n = SVG.n
 
-    var out = "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" "
-    out += "role=\"img\" aria-label=\"\(HTML.escape(title))\">"
+    var out = SVG.open(width: width, height: height, title: title, tooltip: false)
     out += "<title>\(HTML.escape(title))</title>"
     out += legend.svg
 

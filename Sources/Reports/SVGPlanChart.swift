@@ -70,8 +70,7 @@ struct SVGPlanChart {
     }
     let baseY = top + plotHeight
 
-    var out = "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" "
-    out += "role=\"img\" aria-label=\"\(HTML.escape(title))\"><title>\(HTML.escape(title))</title>"
+    var out = SVG.open(width: width, height: height, title: title)
     out += legend.svg
     // Ruled out by theory: left of the stable bound.
     let bound = px(Double(p.stableInstances) - 0.5)

@@ -76,8 +76,7 @@ struct SVGSweepLine {
       top + plotHeight - (min(max(y, axis.lower), axis.upper) - axis.lower) / (axis.upper - axis.lower) * plotHeight
     }
     let n = SVG.n
-    var out = "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" "
-    out += "role=\"img\" aria-label=\"\(HTML.escape(title))\"><title>\(HTML.escape(title))</title>"
+    var out = SVG.open(width: width, height: height, title: title)
     out += legend.svg
     if let target {
       // The side of the target where the objective is missed.
@@ -184,8 +183,7 @@ struct SVGSweepHeatmap {
     let n = SVG.n
     let showText = cellWidth >= 40
 
-    var out = "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" "
-    out += "role=\"img\" aria-label=\"\(HTML.escape(title))\"><title>\(HTML.escape(title))</title>"
+    var out = SVG.open(width: width, height: height, title: title)
     out += "<text class=\"axis-title\" x=\"\(n(left + gridWidth / 2))\" y=\"14\" text-anchor=\"middle\">\(HTML.escape(columnTitle)) →</text>"
     out += "<text class=\"axis-title\" x=\"\(n(left - 6))\" y=\"\(n(top - 6))\" text-anchor=\"end\">\(HTML.escape(rowTitle)) ↓</text>"
     for (c, label) in columns.enumerated() {
