@@ -13,8 +13,6 @@ enum PlatformEvent {
   case queryDone(request: Int32)
   /// A request waiting for a database connection gives up, unless it got one (`stamp`).
   case connectionTimeout(request: Int32, stamp: UInt32)
-  /// A replica finishes replaying the oldest write it has received.
-  case replayDone(node: Int32, stamp: UInt32)
   /// Instance lifecycle; `epoch` drops events meant for an earlier life of the instance.
   case crash(instance: Int32, epoch: UInt32)
   case repaired(instance: Int32, epoch: UInt32)

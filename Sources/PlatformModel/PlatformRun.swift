@@ -69,7 +69,7 @@ package struct PlatformRun: Sendable {
     progress: (@Sendable (Double, Int) -> Void)? = nil
   ) -> PlatformResult {
     let groups = self.groups.filter { group in only.map { !$0.isDisjoint(with: group) } ?? true }
-    precondition(!groups.isEmpty, "nothing to simulate: no group holds territories \(only.map { Array($0) } ?? [])")
+    guard !groups.isEmpty else { fatalError("nothing to simulate: no group holds territories \(only.map { Array($0) } ?? [])") }
     let scenario = self.scenario
     let driver = self.driver
     // The biggest groups first, so that no thread is left with a big one at the end; results

@@ -72,7 +72,7 @@ extension PlatformSimulator {
       previous = k
       k = lockLinks[Int(k)].next
     }
-    precondition(k >= 0, "request \(r) is not in the line of row \(row)")
+    guard k >= 0 else { fatalError("request \(r) is not in the line of row \(row)") }
     let next = lockLinks[r].next
     if previous >= 0 { lockLinks[Int(previous)].next = next } else { rows[row].first = next }
     if rows[row].last == Int32(r) { rows[row].last = previous }

@@ -18,8 +18,8 @@ extension PlatformSimulator {
 
   /// Brings replica `n`'s lag integral up to now and notes its oldest pending write; called
   /// after that write changes (the lag grows linearly in between).
-  mutating func noteLag(_ n: Int) {
-    let now = sim.now
+  mutating func noteLag(_ n: Int, at now: Double? = nil) {
+    let now = now ?? sim.now
     if let front = recorder.lagFront[n] {
       let since = recorder.lagSince[n]
       recorder.lagArea[n] += (now - since) * ((now + since) / 2 - front)
@@ -108,6 +108,7 @@ extension PlatformSimulator {
       recorder.windows[t].append(row)
     }
     for n in nodes.indices where nodeIsSimulated(n) {
+      catchUp(n)
       let busy = recorder.nodeBusy[n].take(at: now)
       recorder.nodeBusyTotal[n] += busy
       recorder.nodeWindowUtilization[n].append(busy / (length * Double(nodes[n].cores)))
@@ -119,7 +120,10 @@ extension PlatformSimulator {
     recorder.windowStart = now
     if now >= scenario.horizon {
       recorder.closed = true
-      for n in nodes.indices { noteLag(n) }
+      for n in nodes.indices {
+        catchUp(n)
+        noteLag(n)
+      }
     }
   }
 

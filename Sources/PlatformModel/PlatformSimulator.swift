@@ -75,8 +75,8 @@ package struct PlatformSimulator: ~Copyable {
   // Database nodes.
   var nodes: UniqueArray<NodeState>
   var nodeQueues: UniqueArray<UniqueDeque<Int32>>
-  /// Commit times of writes a replica has received but not yet replayed.
-  var pendingWrites: UniqueArray<UniqueDeque<Double>>
+  /// The writes a replica has received and not yet retired (see `catchUp`).
+  var pendingWrites: UniqueArray<UniqueDeque<PendingWrite>>
   var replayDraw: UniqueArray<Sampler?>
   /// The current primary of each territory and the replicas of each primary (failover changes
   /// both).
@@ -150,7 +150,9 @@ package struct PlatformSimulator: ~Copyable {
     var before = Array(repeating: Int32(-1), count: flat.count)
     lockOfClass = platform.requestClasses.enumerated().map { c, requestClass in
       guard let lock = requestClass.lock, let l = locks.firstIndex(where: { $0.name == lock.name }) else { return -1 }
-      precondition(lock.at < requestClass.queries.count, "class \(requestClass.name): lock at \(lock.at) of \(requestClass.queries.count) queries")
+      guard lock.at < requestClass.queries.count else {
+        fatalError("class \(requestClass.name): lock at \(lock.at) of \(requestClass.queries.count) queries")
+      }
       before[starts[c] + lock.at] = Int32(l)
       return Int32(l)
     }
@@ -359,7 +361,6 @@ package struct PlatformSimulator: ~Copyable {
     case .wake(let t, let stamp): wake(territory: Int(t), stamp: stamp)
     case .userWake(let u): userWake(Int(u))
     case .connectionTimeout(let r, let stamp): connectionTimeout(Int(r), stamp: stamp)
-    case .replayDone(let node, let stamp): if nodes[Int(node)].replayStamp == stamp { replayDone(Int(node)) }
     case .crash(let i, let epoch): if instances[Int(i)].epoch == epoch { crash(Int(i)) }
     case .repaired(let i, let epoch): if instances[Int(i)].epoch == epoch { boot(Int(i)) }
     case .ready(let i, let epoch): if instances[Int(i)].epoch == epoch { becomeReady(Int(i)) }

@@ -111,11 +111,18 @@ struct NodeState {
   var cores: Int32
   var busy: Int32 = 0
   var up = true
-  var replaying = false
-  var replayStamp: UInt32 = 0
+  /// When the replay of the last write it has received ends (a replica's single replay process).
+  var replayFree = -Double.infinity
   var roundRobin = 0
 
   init(cores: Int32) { self.cores = cores }
+}
+
+/// A write a replica has received: when it was committed on the primary, and when the replica
+/// ends replaying it (infinity while the replica is down).
+struct PendingWrite {
+  var commit: Double
+  var replayed: Double
 }
 
 struct DeploymentState {

@@ -75,7 +75,7 @@ extension NetworkSimulator {
           if remaining == 0 { return Int32(k) }
           remaining &-= 1
         }
-        preconditionFailure("join-shortest-queue lost its minimum")
+        fatalError("join-shortest-queue lost its minimum")
       }
     }
     var best = Int32.max
@@ -87,7 +87,7 @@ extension NetworkSimulator {
       if chosen == 0 { return dispatchTargets[k] }
       chosen -= 1
     }
-    preconditionFailure("join-shortest-queue lost its minimum")
+    fatalError("join-shortest-queue lost its minimum")
   }
 
   /// The deliberately wrong variant (see `_joinShortestQueueCountsWaitingOnly`): counts waiting

@@ -58,20 +58,25 @@ package struct ShortestQueueIndex: ~Copyable {
 }
 
 extension NetworkSimulator {
-  /// Checks every shortest-queue index against the counts it mirrors; for tests (costly).
-  package func _checkShortestQueueIndexes() {
+  /// Checks every shortest-queue index against the counts it mirrors and returns what is wrong
+  /// (nothing when all is well); for tests (costly).
+  package func _shortestQueueIndexProblems() -> [String] {
+    var problems: [String] = []
     for k in 0..<shortestQueues.count {
       var previous = -1
       for i in 0..<shortestQueues[k].order.count {
         let s = Int(shortestQueues[k].order[i])
         let n = Int(present[s])
-        precondition(n >= previous, "index \(k): station \(s) with \(n) after one with \(previous)")
-        precondition(Int(shortestQueues[k].position[s - shortestQueues[k].base]) == i, "index \(k): station \(s) misplaced")
-        for m in previous + 1 ..< n + 1 where m >= 1 {
-          precondition(Int(shortestQueues[k].firstWithMore[m - 1]) == i, "index \(k): boundary \(m - 1) wrong")
+        if n < previous { problems.append("index \(k): station \(s) with \(n) after one with \(previous)") }
+        if Int(shortestQueues[k].position[s - shortestQueues[k].base]) != i {
+          problems.append("index \(k): station \(s) misplaced")
+        }
+        for m in previous + 1 ..< n + 1 where m >= 1 && Int(shortestQueues[k].firstWithMore[m - 1]) != i {
+          problems.append("index \(k): boundary \(m - 1) wrong")
         }
         previous = n
       }
     }
+    return problems
   }
 }

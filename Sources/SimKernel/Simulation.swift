@@ -94,7 +94,7 @@ public struct Simulation<Payload>: ~Copyable {
   /// The failure of `schedule(_:at:)`, out of line so the hot path stays small.
   @usableFromInline @inline(never)
   internal func _schedulingIntoThePast(_ time: SimTime, now: SimTime) -> Never {
-    preconditionFailure("cannot schedule at \(time), before now (\(now))")
+    fatalError("cannot schedule at \(time), before now (\(now))")
   }
 
   /// Schedules `payload` `delay` seconds from now.

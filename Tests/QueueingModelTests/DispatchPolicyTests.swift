@@ -185,7 +185,7 @@ struct DispatchChain {
     var sim = NetworkSimulator(network: network, window: RunWindow(warmup: 0, horizon: 300), seed: seed, replication: 0)
     for t in stride(from: 1.0, through: 300, by: 2.3) {
       sim.advance(to: t)
-      sim._checkShortestQueueIndexes()
+      #expect(sim._shortestQueueIndexProblems() == [], "at \(t) s")
     }
   }
 }
