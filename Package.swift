@@ -118,7 +118,7 @@ let package = Package(
     // MARK: Calibration
 
     /** Model inputs from measurements: pgbench summaries and logs, fitted and checked on held-out load levels. */
-    .target(name: "Calibration", dependencies: ["QueueingTheory"], exclude: ["README.md"]),
+    .target(name: "Calibration", dependencies: ["QueueingTheory", "CGSL"], exclude: ["README.md"]),
 
     // MARK: Autoscalers
 

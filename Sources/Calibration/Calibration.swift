@@ -219,6 +219,10 @@ package enum CalibrationError: Error, Hashable, Sendable, CustomStringConvertibl
   case needsOneClient([Int])
   /// No summaries were given, or none of this workload.
   case noMeasurements(String)
+  /// The round-trip model needs the CPU seconds of every fitted level.
+  case needsCPUSeconds([Int])
+  /// No parameters met the levels (the search found no finite prediction).
+  case noFit([Int])
 
   package var description: String {
     switch self {
@@ -227,6 +231,10 @@ package enum CalibrationError: Error, Hashable, Sendable, CustomStringConvertibl
     case .needsOneClient(let levels):
       "the fit starts from a one-client run (no contention); the levels are clients \(levels.map(String.init).joined(separator: ", "))"
     case .noMeasurements(let what): "no measurements: \(what)"
+    case .needsCPUSeconds(let levels):
+      "the round-trip model needs the CPU seconds of every fitted level (clients \(levels.map(String.init).joined(separator: ", ")))"
+    case .noFit(let levels):
+      "no model parameters reproduce the levels at clients \(levels.map(String.init).joined(separator: ", "))"
     }
   }
 }

@@ -17,12 +17,13 @@ package struct OpenLoopKnee: Sendable {
 
   /// - Parameters:
   ///   - runs: open-loop summaries (each with a target rate) of one workload.
-  ///   - fit: the closed-loop fit of the same transactions, if any.
+  ///   - fit: the closed-loop fit of the same transactions, if any (its model's throughput with
+  ///     every connection busy is the predicted knee).
   ///
   /// The measured knee: once a target rate is beyond what the connections sustain, pgbench's
   /// achieved rate is the system's capacity on them, so the knee is the highest achieved rate of
   /// all runs; when every rate was sustained, it is at least the highest target (a lower bound).
-  package init(workload: String, runs: [PgbenchReport], fit: ClosedLoopFit?) {
+  package init(workload: String, runs: [PgbenchReport], fit: FitTable?) {
     self.workload = workload
     connections = runs.map(\.clients).max() ?? 0
     let rates = Set(runs.compactMap(\.targetRate)).sorted()
@@ -41,7 +42,7 @@ package struct OpenLoopKnee: Sendable {
       measured = levels.last?.rate
       measuredIsLowerBound = true
     }
-    predicted = fit.flatMap { try? $0.predict(clients: connections).throughput }
+    predicted = fit?.throughput(clients: connections)
   }
 
   /// predicted / measured - 1, when both are known and the measured one is not a lower bound.

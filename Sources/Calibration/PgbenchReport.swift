@@ -53,6 +53,11 @@ package struct PgbenchReport: Hashable, Sendable {
   package var cores: Int?
   /// `-r`: mean latency per statement (seconds), in script order.
   package var statements: [(latency: Double, text: String)] = []
+  /// The scripts run (`SQL script N:` with its `- weight:`; a built-in transaction is one script
+  /// of weight 1): each statement of `statements` by script, with the script's weight.
+  package var scripts: [(weight: Double, statements: [String])] = []
+  /// `scaling factor: N`: pgbench's tables have N branches, 10 N tellers, 100,000 N accounts.
+  package var scale: Int?
 
   package static func == (a: PgbenchReport, b: PgbenchReport) -> Bool {
     a.file == b.file && a.clients == b.clients && a.transactions == b.transactions && a.tps == b.tps
@@ -88,6 +93,8 @@ package struct PgbenchReport: Hashable, Sendable {
       if inStatements {
         if let statement = try Self.statement(line, n, lines) {
           statements.append(statement)
+          if scripts.isEmpty { scripts.append((1, [])) }
+          scripts[scripts.count - 1].statements.append(statement.1)
           continue
         }
         inStatements = false
@@ -111,6 +118,15 @@ package struct PgbenchReport: Hashable, Sendable {
       }
       if let v = value(after: "transaction type: ") {
         type = String(v)
+      } else if line.hasPrefix("SQL script ") {
+        scripts.append((1, []))
+      } else if let v = value(after: "- weight: "), !scripts.isEmpty {
+        guard let w = number(v.split(separator: " ").first ?? ""), w >= 0 else {
+          throw lines.error(n, column: raw.count - v.count + 1, "script weight: expected a number, found '\(v)'")
+        }
+        scripts[scripts.count - 1].weight = w
+      } else if let v = value(after: "scaling factor: ") {
+        scale = try int(v, "scaling factor")
       } else if let v = value(after: "number of clients: ") {
         clients = try int(v, "number of clients")
       } else if let v = value(after: "duration: ") {

@@ -19,10 +19,39 @@ package struct FitTable: Sendable {
   }
 
   package var workload: String
+  /// The model by load factor: the baseline, and the topology's values when there is no
+  /// round-trip model.
   package var fit: ClosedLoopFit
+  /// The model by round trip, when the summaries list their statements and CPU seconds: then
+  /// the rows are its predictions.
+  package var roundTrip: RoundTripFit?
   package var rows: [Row]
   /// p95 / mean latency at the fitted levels, averaged: how a predicted mean becomes a p95.
   package var tailRatio: Double?
+
+  /// Fits the round-trip model (``RoundTripFit``) to `levels` with client counts in `fitted`
+  /// and predicts every level; the load-factor model is fitted beside it.
+  package init(
+    workload: String, levels: [MeasuredLevel], fitted: Set<Int>, cores: Int, shape: TransactionShape,
+    uncharged: Double? = nil, locks: Bool = true, boundary: Bool = true
+  ) throws {
+    try self.init(workload: workload, levels: levels, fitted: fitted, cores: cores)
+    let used = levels.filter { fitted.contains($0.clients) }
+    let model = try RoundTripFit(
+      levels: used, cores: cores, shape: shape, uncharged: uncharged, locks: locks, boundary: boundary)
+    roundTrip = model
+    rows = try levels.map { level throws(CalibrationError) in
+      guard let p = model.predict(clients: level.clients) else { throw .noFit([level.clients]) }
+      return Row(
+        level: level, isFitted: fitted.contains(level.clients), throughput: p.throughput, latency: p.latency, p95: p.p95)
+    }
+  }
+
+  /// Throughput at `n` clients by the table's model.
+  package func throughput(clients n: Int) -> Double? {
+    if let roundTrip { return roundTrip.predict(clients: n)?.throughput }
+    return try? fit.predict(clients: n).throughput
+  }
 
   /// Fits `levels` with client counts in `fitted` and predicts every level.
   package init(
@@ -56,20 +85,33 @@ package struct FitTable: Sendable {
   }
 
   /// Held-out errors of the model with and without each feature, fitted on the same levels:
-  /// plain MVA, the load factor, the lock (when one is given), and both.
+  /// plain MVA, the load factor, the lock (when one is given), and both; with a transaction
+  /// shape, the round-trip model by itself, with the latency boundary, and with row locks.
   package static func ablation(
-    workload: String, levels: [MeasuredLevel], fitted: Set<Int>, cores: Int, lock: HeldLock?
+    workload: String, levels: [MeasuredLevel], fitted: Set<Int>, cores: Int, lock: HeldLock?,
+    shape: TransactionShape? = nil, uncharged: Double? = nil
   ) throws -> [(features: String, table: FitTable)] {
     var variants: [(String, HeldLock?, Bool)] = [("MVA only", nil, false), ("load factor", nil, true)]
     if let lock { variants += [("lock", lock, false), ("load factor + lock", lock, true)] }
-    return try variants.map { name, lock, loadDependence in
+    var out = try variants.map { name, lock, loadDependence in
       (name, try FitTable(workload: workload, levels: levels, fitted: fitted, cores: cores, lock: lock, loadDependence: loadDependence))
     }
+    guard let shape else { return out }
+    var rounds: [(String, Bool, Bool)] = [("round trips, idle law", false, false), ("+ latency boundary", false, true)]
+    if !shape.locks.isEmpty { rounds.append(("+ row locks", true, true)) }
+    for (name, locks, boundary) in rounds {
+      out.append(
+        (name, try FitTable(
+          workload: workload, levels: levels, fitted: fitted, cores: cores, shape: shape, uncharged: uncharged, locks: locks,
+          boundary: boundary)))
+    }
+    return out
   }
 
   /// The calibrated station and workload as capsim topology and scenario YAML, with a comment
   /// naming the measurement.
   package func yaml(source: String) -> String {
+    if let roundTrip { return roundTripYAML(roundTrip, source: source) }
     let f = fit
     func ms(_ s: Double) -> String { String(format: "%.6gms", s * 1_000) }
     var points: [String] = []
@@ -92,6 +134,42 @@ package struct FitTable: Sendable {
       # scenario: arrivals: [{to: cpu, users: CLIENTS, think: {distribution: exponential, mean: \(ms(max(f.think, 1e-9)))}}]
       \(f.lock.map { "# lock: capacity \($0.capacity), held \(ms($0.held)) of the wait per transaction: write it as locks: and a class whose steps acquire and release it (topologies/tpcb-like.yaml)\n" } ?? "")
 
+      """
+  }
+}
+
+extension FitTable {
+  /// The round-trip model as far as a topology can say it: the cpu station's demand per
+  /// transaction (charged CPU and uncharged core time) with a load factor by concurrency from
+  /// the model's own solution at each measured client count, and the delay at the highest
+  /// fitted level. What a topology cannot say (a delay that shrinks as the cores fill, row
+  /// locks over rows, pgbench's latency boundary) is named in comments.
+  func roundTripYAML(_ m: RoundTripFit, source: String) -> String {
+    func ms(_ s: Double) -> String { String(format: "%.6gms", s * 1_000) }
+    let k = m.shape.roundTrips
+    let counts = rows.map(\.level.clients)
+    func demand(_ n: Int) -> Double { (m.chargedDemand(clients: n) ?? 0) + k * m.uncharged }
+    let base = demand(counts.first ?? 1)
+    let points = counts.map { "{concurrency: \($0), factor: \(String(format: "%.4g", demand($0) / base))}" }
+    let fitted = rows.filter(\.isFitted).map(\.level.clients)
+    let top = m.predict(clients: fitted.last ?? 1)
+    let delay = k * (m.wakeLatency + m.busyWait * (top?.utilization ?? 0))
+    let locks = m.shape.locks.map { "\($0.rows) rows held \(String(format: "%.3g", $0.heldRoundTrips)) round trips by \(String(format: "%.3g", $0.share * 100))% of transactions" }
+    return """
+      # Calibrated by capsim calibrate from \(source)
+      # workload \(workload): round-trip model fitted on clients \(fitted.map(String.init).joined(separator: ", ")); \(String(format: "%.3g", k)) round trips per transaction
+      # uncharged core time \(ms(m.uncharged)) per round trip (\(m.fittedUncharged ? "fitted here" : "the machine's, from its read-only workload")), wake-up latency \(ms(m.wakeLatency)), busy wait \(ms(m.busyWait))
+      stations:
+        cpu:                          # the machine's cores, shared by server and load generator
+          servers: \(m.cores)
+          discipline: processor-sharing
+          service: {distribution: exponential, mean: \(ms(base))}
+          loadFactor: [\(points.joined(separator: ", "))]
+          next: wait
+        wait:                         # the delay per transaction at clients \(fitted.last ?? 1); it shrinks as the cores fill, which a delay station cannot say
+          servers: infinite
+          service: {distribution: exponential, mean: \(ms(max(delay, 1e-9)))}
+      \(locks.isEmpty ? "" : "# row locks: \(locks.joined(separator: "; ")): write them as locks: with a class whose steps acquire and release them (topologies/tpcb-like.yaml)\n")
       """
   }
 }

@@ -10,13 +10,19 @@ struct Calibrate: ParsableCommand {
     discussion: """
       Reads pgbench summaries (files, or folders of *.txt, one folder per workload, as \
       scripts/measure-postgres.sh writes them), averages repeated runs per client count, fits a \
-      closed-loop model on the lowest levels (CPU demand by the utilization law, a load factor, \
-      the non-CPU wait and the think time) and predicts every level by load-dependent exact MVA. \
-      Prints per workload the fit table (measured against model: throughput, mean latency, p95), \
-      the YAML to paste into a topology, and for open-loop runs (pgbench --rate) the measured and \
-      predicted knee. A file that is not a pgbench summary is an error at its line. With --lock the \
-      fit adds a lock every transaction of a workload holds (TPC-B's branch row); --ablation shows \
-      what each feature buys on the held-out levels.
+      closed-loop model on the lowest levels and predicts every level by load-dependent exact MVA. \
+      Where the summaries list their statements (pgbench -r) and the CPU seconds of server and \
+      client, the model is by the round trip: each SQL statement a CPU burst on the cores the \
+      client shares with the server, the CPU per round trip falling as the cores fill (fitted on \
+      the idle share of the cores), core time no process is charged for (the machine's, fitted on \
+      its read-only workload and reused for the others), a wake-up delay, the row locks of \
+      pgbench's tables (from the UPDATEs and the scale), and the part of the cycle pgbench leaves \
+      out of its latency. Otherwise (k6 summaries, no -r, no CPU seconds, or --lock), it is the \
+      load-factor model: CPU demand by the utilization law, a load factor, the non-CPU wait and \
+      the think time. Prints per workload the fit table (measured against model: throughput, mean \
+      latency, p95), the YAML to paste into a topology, and for open-loop runs (pgbench --rate) \
+      the measured and predicted knee. A file that is not a pgbench summary is an error at its \
+      line. --ablation shows what each feature buys on the held-out levels.
       """)
 
   @Argument(
@@ -40,11 +46,11 @@ struct Calibrate: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "A lock every transaction of a workload holds: WORKLOAD:MS[:CAPACITY], e.g. tpcb:1.07 (TPC-B's branch row at scale 1, held 1.07 ms from its UPDATE to END at one client, from pgbench -r).",
+      "A lock every transaction of a workload holds, for the load-factor model: WORKLOAD:MS[:CAPACITY], e.g. tpcb:1.07 (TPC-B's branch row at scale 1, held 1.07 ms from its UPDATE to END at one client, from pgbench -r).",
       valueName: "lock"))
   var lock: [String] = []
 
-  @Flag(help: "Also print, per workload, the held-out errors with and without each feature (load factor, lock).")
+  @Flag(help: "Also print, per workload, the held-out errors with and without each feature (load factor, lock; round trips, latency boundary, row locks).")
   var ablation = false
 
   func validate() throws {
@@ -108,31 +114,56 @@ struct Calibrate: ParsableCommand {
     var tables: [FitTable] = []
     var ablations: [String: [(features: String, table: FitTable)]] = [:]
     let locks = Dictionary(lock.compactMap(Self.lock), uniquingKeysWith: { _, last in last })
-    for workload in Set(byWorkload.keys).union(k6.keys).sorted() {
+    // The machine's uncharged core time per round trip comes from its read-only workload (the
+    // one with the fewest round trips, if several), fitted first; the others reuse it.
+    var shapes: [String: TransactionShape] = [:]
+    for (workload, reports) in byWorkload where !reports.contains(where: { $0.targetRate != nil }) {
+      guard locks[workload] == nil, let first = reports.first, let shape = TransactionShape(first),
+        reports.allSatisfy({ TransactionShape($0) == shape })
+      else { continue }
+      shapes[workload] = shape
+    }
+    let machineWorkload = shapes.filter { $0.value.readOnly }.min { ($0.value.roundTrips, $0.key) < ($1.value.roundTrips, $1.key) }?.key
+    var machineUncharged: Double? = nil
+    let order = Set(byWorkload.keys).union(k6.keys).sorted { a, b in (a == machineWorkload ? 0 : 1, a) < (b == machineWorkload ? 0 : 1, b) }
+    for workload in order {
       let closed = (byWorkload[workload] ?? []).filter { $0.targetRate == nil }
       let runs = closed.map(\.level) + (k6[workload] ?? [])
       guard !runs.isEmpty else { continue }
       let levels = MeasuredLevel.average(runs)
       let fitted = fit.flatMap(fitLevels) ?? Set(levels.prefix(3).map(\.clients))
+      let used = levels.filter { fitted.contains($0.clients) }
+      // The round-trip model wherever the summaries say what a transaction does and what CPU it
+      // took; else (k6, no -r, no CPU seconds, or --lock given) the load-factor model.
+      let shape = k6[workload] == nil && used.allSatisfy({ $0.serverDemand != nil }) ? shapes[workload] : nil
       do {
-        tables.append(
-          try FitTable(workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload]))
+        if let shape {
+          let table = try FitTable(
+            workload: workload, levels: levels, fitted: fitted, cores: machineCores, shape: shape, uncharged: machineUncharged)
+          if workload == machineWorkload { machineUncharged = table.roundTrip?.uncharged }
+          tables.append(table)
+        } else {
+          tables.append(
+            try FitTable(workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload]))
+        }
         if ablation {
           ablations[workload] = try FitTable.ablation(
-            workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload])
+            workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload], shape: shape,
+            uncharged: workload == machineWorkload ? nil : machineUncharged)
         }
       } catch {
         FileHandle.standardError.write(Data("capsim: error: \(workload): \(error)\n".utf8))
         throw ExitCode.failure
       }
     }
+    tables.sort { $0.workload < $1.workload }
     var knees: [OpenLoopKnee] = []
     for workload in byWorkload.keys.sorted() {
       let open = byWorkload[workload]!.filter { $0.targetRate != nil }
       guard !open.isEmpty else { continue }
       // "crm-rate" is predicted by the fit of "crm".
       let base = workload.hasSuffix("-rate") ? String(workload.dropLast(5)) : workload
-      knees.append(OpenLoopKnee(workload: workload, runs: open, fit: tables.first { $0.workload == base }?.fit))
+      knees.append(OpenLoopKnee(workload: workload, runs: open, fit: tables.first { $0.workload == base }))
     }
     let source = inputs.joined(separator: " ")
     if let write {
@@ -161,9 +192,13 @@ struct Calibrate: ParsableCommand {
     let workloads = tables.map { t in
       CalibrationData.Workload(
         name: t.workload,
-        method: t.fit.fromUtilization
-          ? "demand from CPU seconds (utilization law), load factor from throughput"
-          : "demand from latency, load factor from throughput",
+        method: t.roundTrip.map { m in
+          "round trips (\(String(format: "%.3g", m.shape.roundTrips)) per transaction), CPU per round trip by the idle share of the cores, uncharged core time \(m.fittedUncharged ? "fitted here" : "the machine's")"
+            + (m.shape.locks.isEmpty ? "" : ", row locks")
+        }
+          ?? (t.fit.fromUtilization
+            ? "demand from CPU seconds (utilization law), load factor from throughput"
+            : "demand from latency, load factor from throughput"),
         levels: t.rows.map { r in
           CalibrationData.Level(
             clients: r.level.clients, runs: r.level.runs, fitted: r.isFitted, measuredThroughput: r.level.throughput,
@@ -218,8 +253,32 @@ struct CalibrationJSON: Encodable {
     var model_p95_s: Double?
   }
 
+  /// The round-trip model's values (seconds per round trip; CPU per round trip as a + b x idle
+  /// share of the cores).
+  struct RoundTrip: Encodable {
+    var round_trips: Double
+    var uncharged_s: Double
+    var uncharged_fitted_here: Bool
+    var wake_latency_s: Double
+    var busy_wait_s: Double
+    var server_cpu_a_s: Double
+    var server_cpu_b_s: Double
+    var client_cpu_a_s: Double
+    var client_cpu_b_s: Double
+    var locks: [Lock]
+  }
+
+  struct Lock: Encodable {
+    var rows: Int
+    var held_round_trips: Double
+    var share: Double
+  }
+
   struct Workload: Encodable {
     var workload: String
+    /// "round-trip" or "load-factor": which model the levels' predictions come from.
+    var model: String
+    var round_trip: RoundTrip?
     var cores: Int
     var server_demand_s: Double
     var client_demand_s: Double
@@ -245,7 +304,15 @@ struct CalibrationJSON: Encodable {
   init(_ tables: [FitTable], _ knees: [OpenLoopKnee]) {
     workloads = tables.map { t in
       Workload(
-        workload: t.workload, cores: t.fit.cores, server_demand_s: t.fit.serverDemand, client_demand_s: t.fit.clientDemand,
+        workload: t.workload, model: t.roundTrip == nil ? "load-factor" : "round-trip",
+        round_trip: t.roundTrip.map { m in
+          RoundTrip(
+            round_trips: m.shape.roundTrips, uncharged_s: m.uncharged, uncharged_fitted_here: m.fittedUncharged,
+            wake_latency_s: m.wakeLatency, busy_wait_s: m.busyWait, server_cpu_a_s: m.server.a, server_cpu_b_s: m.server.b,
+            client_cpu_a_s: m.client.a, client_cpu_b_s: m.client.b,
+            locks: m.shape.locks.map { Lock(rows: $0.rows, held_round_trips: $0.heldRoundTrips, share: $0.share) })
+        },
+        cores: t.fit.cores, server_demand_s: t.fit.serverDemand, client_demand_s: t.fit.clientDemand,
         wait_s: t.fit.wait, think_s: t.fit.think, factor_levels: t.fit.factorLevels, factors: t.fit.factors,
         from_utilization: t.fit.fromUtilization,
         levels: t.rows.map { r in

@@ -244,6 +244,30 @@ import Testing
     #expect(try Self.capsim(["calibrate", dir.path, "--lock", "tpcb"]).status == 64)
   }
 
+  /// On the shipped measurements the summaries list their statements and CPU seconds, so each
+  /// workload gets the round-trip model; select-only, the read-only one, gives the machine's
+  /// uncharged core time to crm, whose fit predicts the open loop's knee within 10%.
+  @Test func calibrateTakesTheMachineFromTheReadOnlyWorkload() throws {
+    let run = try Self.capsim([
+      "calibrate", "calibration/postgres/select-only", "calibration/postgres/crm", "calibration/postgres/crm-rate", "--format",
+      "json",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let workloads = try #require(json["workloads"] as? [[String: Any]])
+    #expect(workloads.map { $0["workload"] as? String } == ["crm", "select-only"])
+    #expect(workloads.allSatisfy { $0["model"] as? String == "round-trip" })
+    let select = try #require(workloads[1]["round_trip"] as? [String: Any])
+    let crm = try #require(workloads[0]["round_trip"] as? [String: Any])
+    #expect(select["uncharged_fitted_here"] as? Bool == true && crm["uncharged_fitted_here"] as? Bool == false)
+    #expect(select["uncharged_s"] as? Double == crm["uncharged_s"] as? Double)
+    #expect(abs((crm["round_trips"] as? Double ?? 0) - 1.6) < 1e-12)
+    let knee = try #require((json["open_loop"] as? [[String: Any]])?.first)
+    let measured = try #require(knee["measured_knee"] as? Double)
+    let model = try #require(knee["model_knee"] as? Double)
+    #expect(abs(model / measured - 1) < 0.10, "model \(model)/s, measured \(measured)/s")
+  }
+
   /// What-ifs from the command line change the topology and report their own mistakes.
   @Test func setOverridesTheTopologyFromTheCommandLine() throws {
     let more = try Self.capsim(["run", Self.fixture("small.yaml"), "--format", "json", "--set", "stations.server.servers=2"])
