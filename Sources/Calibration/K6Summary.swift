@@ -116,3 +116,57 @@ package struct PrometheusRange: Hashable, Sendable {
     }
   }
 }
+
+/// k6's per-request output, `k6 run --out json=FILE`: one JSON object per line, the metric
+/// declarations (`"type": "Metric"`) and every sample (`"type": "Point"`):
+///
+///     {"type":"Point","metric":"http_req_duration","data":{"time":"2026-12-05T14:34:45.625+01:00","value":52.1,"tags":{"status":"200"}}}
+///
+/// Only `http_req_duration` samples are kept (milliseconds, as k6 writes them): the latency
+/// distribution a summary gives only as chosen statistics. Errors name the line and key path.
+package struct K6Points: Hashable, Sendable {
+  /// Request durations, seconds, ascending.
+  package var durations: [Double] = []
+
+  package init(file: String, data: Data) throws(MeasurementError) {
+    let lines = NumberedLines(file: file, text: String(decoding: data, as: UTF8.self))
+    for (n, line) in lines where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+        throw lines.error(n, "not a JSON object (k6 --out json writes one per line)")
+      }
+      guard let type = object["type"] as? String, let metric = object["metric"] as? String else {
+        throw lines.error(n, "type, metric: missing (not a line of k6 --out json)")
+      }
+      guard type == "Point", metric == "http_req_duration" else { continue }
+      guard let value = ((object["data"] as? [String: Any])?["value"] as? NSNumber)?.doubleValue, value.isFinite, value >= 0
+      else {
+        throw lines.error(n, "data.value: expected a duration in milliseconds >= 0")
+      }
+      durations.append(value / 1_000)
+    }
+    guard !durations.isEmpty else { throw MeasurementError(file: file, "no http_req_duration points (not a k6 --out json file?)") }
+    durations.sort()
+  }
+
+  /// The nearest-rank p-quantile of the durations, seconds.
+  package func quantile(_ p: Double) -> Double {
+    durations[min(max(Int((p * Double(durations.count)).rounded(.up)), 1), durations.count) - 1]
+  }
+}
+
+extension K6Summary {
+  /// Takes the p95 from the test's per-request output where the summary has none (k6's
+  /// `summaryTrendStats` without `p(95)`).
+  ///
+  /// - Throws: ``MeasurementError`` at the output when its requests' mean duration is not the
+  ///   summary's (within 1%): the output of another test.
+  package mutating func take(_ points: K6Points, file: String) throws(MeasurementError) {
+    let mean = points.durations.reduce(0, +) / Double(points.durations.count)
+    guard abs(mean / durationMean - 1) <= 0.01 else {
+      throw MeasurementError(
+        file: file,
+        "its requests' mean duration, \(String(format: "%.3f", mean * 1_000)) ms, is not the summary's \(String(format: "%.3f", durationMean * 1_000)) ms: the output of another test")
+    }
+    if durationP95 == nil { durationP95 = points.quantile(0.95) }
+  }
+}

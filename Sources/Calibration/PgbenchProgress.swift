@@ -58,13 +58,21 @@ package struct PgbenchLog: Hashable, Sendable {
   package var failed = 0
   package var skipped = 0
 
-  /// - Throws: ``MeasurementError`` at the first line that is not a transaction.
+  package init() {}
+
+  /// - Throws: ``MeasurementError`` at the first line that is not a transaction, and at the
+  ///   first line of an aggregated log (`--aggregate-interval`: sums per interval, from which no
+  ///   percentile can come).
   package init(file: String, text: String) throws(MeasurementError) {
     let lines = NumberedLines(file: file, text: text)
     for (n, line) in lines where !line.isEmpty {
       let fields = line.split(separator: " ")
-      guard fields.count >= 6, Int(fields[0]) != nil, Int(fields[1]) != nil else {
+      guard fields.count >= 6, let client = Int(fields[0]), Int(fields[1]) != nil else {
         throw lines.error(n, "expected 'client_id transaction_no time script_no time_epoch time_us', found '\(line)'")
+      }
+      // A client id is small; an aggregated line starts with an epoch time stamp.
+      guard client < 1_000_000_000 else {
+        throw lines.error(n, "an aggregated log (--aggregate-interval) has no per-transaction latencies: log without --aggregate-interval")
       }
       switch fields[2] {
       case "failed": failed += 1

@@ -9,7 +9,9 @@ struct Calibrate: ParsableCommand {
     abstract: "Fit a model to pgbench measurements and show how well it predicts the levels it did not see.",
     discussion: """
       Reads pgbench summaries (files, or folders of *.txt, one folder per workload, as \
-      scripts/measure-postgres.sh writes them), averages repeated runs per client count, fits a \
+      scripts/measure-postgres.sh writes them; a run's --log files beside its summary NAME.txt as \
+      NAME.log and NAME.log.N give its latency percentiles when the summary has none), averages \
+      repeated runs per client count, fits a \
       closed-loop model on the lowest levels and predicts every level by load-dependent exact MVA. \
       Where the summaries list their statements (pgbench -r) and the CPU seconds of server and \
       client, the model is by the round trip: each SQL statement a CPU burst on the cores the \
@@ -26,7 +28,7 @@ struct Calibrate: ParsableCommand {
       """)
 
   @Argument(
-    help: "pgbench summaries (*.txt) or k6 summaries (*.json, with the busy cores from a Prometheus export NAME.cpu.json beside them), or folders of them; a folder's name is its workload.")
+    help: "pgbench summaries (*.txt, with their --log files as NAME.log and NAME.log.N beside them) or k6 summaries (*.json, with the busy cores from a Prometheus export NAME.cpu.json and the per-request output of k6 --out json as NAME.requests.json beside them), or folders of them; a folder's name is its workload.")
   var inputs: [String]
 
   @Option(help: "Client counts to fit on, e.g. 1,2,4 (default: the three lowest of each workload).")
@@ -83,20 +85,30 @@ struct Calibrate: ParsableCommand {
     var byWorkload: [String: [PgbenchReport]] = [:]
     var k6: [String: [MeasuredLevel]] = [:]
     var errors: [MeasurementError] = []
-    for (file, workload) in try files() where !file.hasSuffix(".cpu.json") {
+    // A run's --log files, by the summary they belong to (NAME.log and NAME.log.N beside NAME.txt).
+    var logs: [String: [(file: String, log: PgbenchLog)]] = [:]
+    // NAME.cpu.json and NAME.requests.json are read with the k6 summary NAME.json.
+    for (file, workload) in try files() where !file.hasSuffix(".cpu.json") && !file.hasSuffix(".requests.json") {
       let data: Data
       do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
         errors.append(MeasurementError(file: file, "cannot be read: \(error.localizedDescription)"))
         continue
       }
       do {
-        if file.hasSuffix(".json") {
-          // A k6 summary, with the busy cores from a Prometheus export beside it, if any.
-          let summary = try K6Summary(file: file, data: data)
+        if let run = Self.logRun(file) {
+          logs[run, default: []].append((file, try PgbenchLog(file: file, text: String(decoding: data, as: UTF8.self))))
+        } else if file.hasSuffix(".json") {
+          // A k6 summary, with the busy cores from a Prometheus export beside it, if any, and its
+          // per-request output (k6 --out json=LEVEL.requests.json).
+          var summary = try K6Summary(file: file, data: data)
           let cpuFile = String(file.dropLast(".json".count)) + ".cpu.json"
           var cores: Double? = nil
           if let cpu = FileManager.default.contents(atPath: cpuFile) {
             cores = try PrometheusRange(file: cpuFile, data: cpu).meanTotal
+          }
+          let requestsFile = String(file.dropLast(".json".count)) + ".requests.json"
+          if let requests = FileManager.default.contents(atPath: requestsFile) {
+            try summary.take(try K6Points(file: requestsFile, data: requests), file: requestsFile)
           }
           k6[workload, default: []].append(summary.level(cpuCores: cores))
         } else {
@@ -105,6 +117,18 @@ struct Calibrate: ParsableCommand {
       } catch {
         errors.append(error)
       }
+    }
+    var unclaimed = Set(logs.keys)
+    for (workload, reports) in byWorkload {
+      for i in reports.indices {
+        let run = String(reports[i].file.dropLast(".txt".count))
+        guard let mine = logs[run] else { continue }
+        unclaimed.remove(run)
+        do { try byWorkload[workload]![i].take(mine.map(\.log), files: mine.map(\.file)) } catch { errors.append(error) }
+      }
+    }
+    for run in unclaimed.sorted() {
+      errors.append(MeasurementError(file: logs[run]![0].file, "a pgbench --log file without its summary \(run).txt beside it"))
     }
     guard errors.isEmpty else {
       for e in errors { FileHandle.standardError.write(Data((e.description + "\n").utf8)) }
@@ -216,6 +240,17 @@ struct Calibrate: ParsableCommand {
     return CalibrationData(source: source, workloads: workloads, openLoops: open)
   }
 
+  /// The run a pgbench --log file belongs to: `c8-r1.log` and `c8-r1.log.1` (pgbench's files of
+  /// each thread, renamed after their summary `c8-r1.txt`) belong to `c8-r1`; nil for other files.
+  static func logRun(_ path: String) -> String? {
+    guard let range = path.range(of: ".log", options: .backwards) else { return nil }
+    let rest = path[range.upperBound...]
+    guard rest.isEmpty || (rest.first == "." && rest.dropFirst().allSatisfy(\.isNumber) && rest.count > 1) else {
+      return nil
+    }
+    return String(path[..<range.lowerBound])
+  }
+
   /// Input files with their workload: a file's folder name.
   private func files() throws -> [(String, String)] {
     var out: [(String, String)] = []
@@ -226,7 +261,7 @@ struct Calibrate: ParsableCommand {
       }
       if isDirectory.boolValue {
         let names = try FileManager.default.subpathsOfDirectory(atPath: input)
-          .filter { $0.hasSuffix(".txt") || $0.hasSuffix(".json") }.sorted()
+          .filter { $0.hasSuffix(".txt") || $0.hasSuffix(".json") || Self.logRun($0) != nil }.sorted()
         for name in names where !name.hasSuffix("MEASURED.txt") {
           let path = (input as NSString).appendingPathComponent(name)
           out.append((path, ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent))

@@ -84,6 +84,30 @@ import Calibration
     #expect(log.quantile(0.95) == 950e-6 && log.quantile(0.5) == 500e-6)
     let bad = #expect(throws: MeasurementError.self) { try PgbenchLog(file: "l", text: "0 1 10 0 1 1\n0 2 ten 0 1 1\n") }
     #expect(bad?.line == 2 && bad?.column == 5)
+    // An aggregated log (interval start, transactions, sums) has no latencies to rank.
+    let aggregated = #expect(throws: MeasurementError.self) {
+      try PgbenchLog(file: "agg", text: "1796464092 2310 4042517 7981823477 1028 9821 0 0 0 0 0 0 0\n")
+    }
+    #expect(aggregated?.line == 1 && aggregated?.message.contains("--aggregate-interval") == true)
+  }
+
+  /// A run's logs (one per pgbench thread) give its percentiles where the summary has none, and
+  /// must hold the summary's completed transactions.
+  @Test func aRunsLogsGiveItsPercentiles() throws {
+    let (file, text) = try Self.fixture("select-only-c4.txt")
+    var report = try PgbenchReport(
+      file: file, text: text.split(separator: "\n").filter { !$0.hasPrefix("latency percentiles") }.joined(separator: "\n"))
+    #expect(report.latencyP95 == nil && report.transactions == 68_216)
+    // Two threads' logs: 68,216 transactions of 1 to 68,216 us.
+    let half = 34_108
+    let logs = try [(1...half), ((half + 1)...(2 * half))].map { range in
+      try PgbenchLog(file: "t", text: range.map { "0 \($0) \($0) 0 1796464092 1" }.joined(separator: "\n"))
+    }
+    try report.take(logs, files: ["c4.log", "c4.log.1"])
+    #expect(report.latencyP50 == 34_108e-6 && report.latencyP95 == 64_806e-6 && report.latencyP99 == 67_534e-6)
+    var other = try PgbenchReport(file: file, text: text)
+    let wrong = #expect(throws: MeasurementError.self) { try other.take(Array(logs.prefix(1)), files: ["c4.log"]) }
+    #expect(wrong?.message.contains("34108 completed transactions, the summary 68216") == true)
   }
 
   // MARK: The fit
@@ -178,6 +202,34 @@ import Calibration
       try K6Summary(file: "k6.json", data: Data(#"{"metrics": {"http_reqs": {"rate": "fast"}, "http_req_duration": {"avg": 1}, "vus": {"value": 1}}}"#.utf8))
     }
     #expect(bad?.message.contains("metrics.http_reqs.rate") == true)
+  }
+
+  /// k6 --out json: the http_req_duration points give the p95 a summary without p(95) lacks;
+  /// points of another test (a different mean) are refused.
+  @Test func readsK6PerRequestOutput() throws {
+    let lines =
+      [#"{"type":"Metric","data":{"type":"trend","contains":"time"},"metric":"http_req_duration"}"#]
+      + (1...100).map { #"{"type":"Point","data":{"time":"2026-12-05T14:34:45.625+01:00","value":\#($0),"tags":{"status":"200"}},"metric":"http_req_duration"}"# }
+      + [#"{"type":"Point","data":{"time":"2026-12-05T14:34:46Z","value":3,"tags":null},"metric":"vus"}"#]
+    let points = try K6Points(file: "r.json", data: Data(lines.joined(separator: "\n").utf8))
+    #expect(points.durations.count == 100 && points.quantile(0.95) == 0.095 && points.quantile(0.5) == 0.05)
+    var summary = try K6Summary(
+      file: "k6.json",
+      data: Data(#"{"metrics": {"http_reqs": {"values": {"count": 100, "rate": 2}}, "http_req_duration": {"values": {"avg": 50.5}}, "vus": {"values": {"value": 1}}}}"#.utf8))
+    try summary.take(points, file: "r.json")
+    #expect(summary.durationP95 == 0.095)
+    var other = summary
+    other.durationMean = 0.08
+    let mismatch = #expect(throws: MeasurementError.self) { try other.take(points, file: "r.json") }
+    #expect(mismatch?.message.contains("the output of another test") == true)
+    let broken = #expect(throws: MeasurementError.self) {
+      try K6Points(file: "r.json", data: Data((lines.prefix(3) + ["{not json"]).joined(separator: "\n").utf8))
+    }
+    #expect(broken?.line == 4)
+    let noValue = #expect(throws: MeasurementError.self) {
+      try K6Points(file: "r.json", data: Data(#"{"type":"Point","data":{"time":"t"},"metric":"http_req_duration"}"#.utf8))
+    }
+    #expect(noValue?.line == 1 && noValue?.message.contains("data.value") == true)
   }
 
   @Test func readsAPrometheusRangeQuery() throws {

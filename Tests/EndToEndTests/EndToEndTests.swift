@@ -244,6 +244,22 @@ import Testing
     #expect(try Self.capsim(["calibrate", dir.path, "--lock", "tpcb"]).status == 64)
   }
 
+  /// A run's --log files sit beside its summary as NAME.log and NAME.log.N; one that belongs to
+  /// no summary, or holds another number of transactions, is an error naming the file.
+  @Test func calibrateReadsARunsLogsBesideItsSummary() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-logs-\(UUID().uuidString)/select")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let summary = try String(contentsOfFile: "Tests/CalibrationTests/Fixtures/select-only-c4.txt", encoding: .utf8)
+    try summary.write(to: dir.appendingPathComponent("c4.txt"), atomically: true, encoding: .utf8)
+    try "0 1 120 0 1796464092 1\n".write(to: dir.appendingPathComponent("c4.log.1"), atomically: true, encoding: .utf8)
+    let short = try Self.capsim(["calibrate", dir.path])
+    #expect(short.status == 1)
+    #expect(short.stderr.contains("c4.txt: error: its --log files") && short.stderr.contains("hold 1 completed transactions, the summary 68216"), "\(short.stderr)")
+    try "0 1 120 0 1796464092 1\n".write(to: dir.appendingPathComponent("c2.log"), atomically: true, encoding: .utf8)
+    let stray = try Self.capsim(["calibrate", dir.path])
+    #expect(stray.stderr.contains("c2.log: error: a pgbench --log file without its summary"), "\(stray.stderr)")
+  }
+
   /// On the shipped measurements the summaries list their statements and CPU seconds, so each
   /// workload gets the round-trip model; select-only, the read-only one, gives the machine's
   /// uncharged core time to crm, whose fit predicts the open loop's knee within 10%.
