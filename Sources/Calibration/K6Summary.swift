@@ -149,9 +149,7 @@ package struct K6Points: Hashable, Sendable {
   }
 
   /// The nearest-rank p-quantile of the durations, seconds.
-  package func quantile(_ p: Double) -> Double {
-    durations[min(max(Int((p * Double(durations.count)).rounded(.up)), 1), durations.count) - 1]
-  }
+  package func quantile(_ p: Double) -> Double { nearestRank(durations, p)! }
 }
 
 extension K6Summary {

@@ -46,3 +46,11 @@ func number<S: StringProtocol>(_ text: S) -> Double? {
   guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
   return value
 }
+
+/// The nearest-rank p-quantile of ascending `values` (the smallest value with at least a share p
+/// of the values at or below it), or nil when there are none.
+func nearestRank(_ values: [Double], _ p: Double) -> Double? {
+  guard !values.isEmpty else { return nil }
+  let rank = Int((p * Double(values.count)).rounded(.up))
+  return values[min(max(rank, 1), values.count) - 1]
+}

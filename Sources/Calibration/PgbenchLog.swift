@@ -2,10 +2,11 @@ extension PgbenchLog {
   /// The completed transactions of several logs (a run's threads, `pgbench_log.PID` and
   /// `pgbench_log.PID.N`): their count and nearest-rank percentiles.
   package static func percentiles(_ logs: [PgbenchLog]) -> (count: Int, p50: Double, p95: Double, p99: Double)? {
-    var all = PgbenchLog()
-    all.latencies = logs.flatMap(\.latencies).sorted()
-    guard let p50 = all.quantile(0.50), let p95 = all.quantile(0.95), let p99 = all.quantile(0.99) else { return nil }
-    return (all.latencies.count, p50, p95, p99)
+    let all = logs.flatMap(\.latencies).sorted()
+    guard let p50 = nearestRank(all, 0.50), let p95 = nearestRank(all, 0.95), let p99 = nearestRank(all, 0.99) else {
+      return nil
+    }
+    return (all.count, p50, p95, p99)
   }
 }
 

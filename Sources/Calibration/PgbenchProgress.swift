@@ -58,8 +58,6 @@ package struct PgbenchLog: Hashable, Sendable {
   package var failed = 0
   package var skipped = 0
 
-  package init() {}
-
   /// - Throws: ``MeasurementError`` at the first line that is not a transaction, and at the
   ///   first line of an aggregated log (`--aggregate-interval`: sums per interval, from which no
   ///   percentile can come).
@@ -89,9 +87,5 @@ package struct PgbenchLog: Hashable, Sendable {
   }
 
   /// The empirical p-quantile (nearest rank), or nil with no transaction.
-  package func quantile(_ p: Double) -> Double? {
-    guard !latencies.isEmpty else { return nil }
-    let rank = Int((p * Double(latencies.count)).rounded(.up))
-    return latencies[min(max(rank, 1), latencies.count) - 1]
-  }
+  package func quantile(_ p: Double) -> Double? { nearestRank(latencies, p) }
 }
