@@ -22,6 +22,14 @@
 # The --log files themselves are deleted. The server is stopped and its directory removed at
 # the end, also on error or Ctrl-C.
 #
+# Where pg_stat_statements ships with the server (Debian's package has it), the server runs with
+# shared_preload_libraries=pg_stat_statements and track_wal_io_timing=on, and each closed-loop
+# run cN-rK.txt gets four snapshots beside it, as CSV with a header (COPY ... CSV HEADER):
+#   cN-rK.statements-before.csv, cN-rK.statements-after.csv   queryid, query, calls, total_exec_time, rows
+#   cN-rK.wal-before.csv, cN-rK.wal-after.csv                 SELECT * FROM pg_stat_wal (PostgreSQL 14+)
+# `capsim calibrate` reads them: the measured time per statement, and WAL syncs per commit.
+# STATEMENTS=0 leaves the extension out (it costs the server a few percent).
+#
 # A measurement on a busy machine is distorted: it refuses to start when the 1-minute load
 # average is above MAX_LOAD (default 1.5), unless FORCE=1.
 set -euo pipefail
@@ -41,6 +49,7 @@ fi
 RATE_CLIENTS=${RATE_CLIENTS:-8}
 MAX_LOAD=${MAX_LOAD:-1.5}
 THREADS=${THREADS:-1}
+STATEMENTS=${STATEMENTS:-1}
 
 say() { echo "measure-postgres: $*" >&2; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
@@ -82,9 +91,21 @@ unix_socket_directories = '$work'
 max_connections = 200
 shared_buffers = 256MB
 CONF
+# pg_stat_statements (13+: total_exec_time) and pg_stat_wal (14+) snapshots, where available.
+server_num=$("$bin/postgres" --version | sed -E 's/.* ([0-9]+)(\.[0-9]+)*.*/\1/')
+snapshots=0
+if [ "$STATEMENTS" = 1 ] && [ "$server_num" -ge 14 ] && [ -f "$(dirname "$bin")/lib/pg_stat_statements.so" ]; then
+  snapshots=1
+  cat >>"$data/postgresql.conf" <<CONF
+shared_preload_libraries = 'pg_stat_statements'
+track_wal_io_timing = on
+CONF
+fi
 "${as_pg[@]}" "$bin/pg_ctl" -D "$data" -l "$work/server.log" -w start >/dev/null
 pgbench=("${as_pg[@]}" "$bin/pgbench" -h "$work" -U postgres)
 "${as_pg[@]}" "$bin/createdb" -h "$work" -U postgres bench
+psql=("${as_pg[@]}" "$bin/psql" -X -q -h "$work" -U postgres -d bench -v ON_ERROR_STOP=1)
+[ "$snapshots" = 1 ] && "${psql[@]}" -c "CREATE EXTENSION pg_stat_statements" >/dev/null
 say "pgbench -i -s $SCALE"
 "${pgbench[@]}" -i -q -s "$SCALE" bench >/dev/null 2>&1
 
@@ -133,6 +154,19 @@ run() {
   rm -rf "$logdir"
 }
 
+# Snapshots of pg_stat_statements (this database's statements) and pg_stat_wal into NAME.KIND.csv,
+# as psql's \copy (...) TO 'FILE' CSV HEADER writes them (to stdout here, so that the file is the
+# caller's, not the postgres user's).
+snapshot() {
+  local name=$1 when=$2
+  [ "$snapshots" = 1 ] || return 0
+  "${psql[@]}" -c "COPY (SELECT queryid, query, calls, total_exec_time, rows FROM pg_stat_statements
+    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())) TO STDOUT CSV HEADER" \
+    >"$name.statements-$when.csv"
+  "${psql[@]}" -c "COPY (SELECT * FROM pg_stat_wal) TO STDOUT CSV HEADER" >"$name.wal-$when.csv"
+  sleep 0.2  # let the postmaster reap the snapshot's backend before the run counts CPU
+}
+
 for workload in $WORKLOADS; do
   mkdir -p "$OUT/$workload"
   case $workload in
@@ -144,7 +178,9 @@ for workload in $WORKLOADS; do
   for repeat in $(seq 1 "$REPEATS"); do
     for c in $CLIENTS; do
       say "$workload: $c clients, run $repeat of $REPEATS"
+      snapshot "$OUT/$workload/c$c-r$repeat" before
       run "$OUT/$workload/c$c-r$repeat.txt" -c "$c" "${args[@]}"
+      snapshot "$OUT/$workload/c$c-r$repeat" after
     done
   done
 done
@@ -181,7 +217,7 @@ keep=$(grep -v '^machine:\|^closed loop:\|^open loop:\|^postgres' "$info" || tru
 closedLine=$(grep '^closed loop:' "$info" || true)
 [ -n "$WORKLOADS" ] && closedLine="closed loop: $WORKLOADS at $CLIENTS clients, measured $(date -u +%Y-%m-%dT%H:%MZ)"
 {
-  echo "$version, pgbench scale $SCALE, $DURATION s per run, $REPEATS repeats, $THREADS pgbench thread(s)"
+  echo "$version, pgbench scale $SCALE, $DURATION s per run, $REPEATS repeats, $THREADS pgbench thread(s)$([ "$snapshots" = 1 ] && echo ", pg_stat_statements and pg_stat_wal snapshots")"
   echo "machine: $cores cores, $(uname -srm)"
   [ -n "$closedLine" ] && echo "$closedLine"
   echo "open loop: crm at $RATES/s on $RATE_CLIENTS connections, measured $(date -u +%Y-%m-%dT%H:%MZ)"

@@ -58,6 +58,9 @@ package struct PgbenchReport: Hashable, Sendable {
   package var scripts: [(weight: Double, statements: [String])] = []
   /// `scaling factor: N`: pgbench's tables have N branches, 10 N tellers, 100,000 N accounts.
   package var scale: Int?
+  /// Several scripts: the transactions each ran (` - 773 transactions (20.6% of total, ...)`),
+  /// in script order; empty for one built-in script.
+  package var scriptTransactions: [Int] = []
 
   package static func == (a: PgbenchReport, b: PgbenchReport) -> Bool {
     a.file == b.file && a.clients == b.clients && a.transactions == b.transactions && a.tps == b.tps
@@ -125,6 +128,11 @@ package struct PgbenchReport: Hashable, Sendable {
           throw lines.error(n, column: raw.count - v.count + 1, "script weight: expected a number, found '\(v)'")
         }
         scripts[scripts.count - 1].weight = w
+      } else if !scripts.isEmpty, line.hasPrefix("- "), line.contains(" transactions ("),
+        let count = Int(line.dropFirst(2).split(separator: " ").first ?? "")
+      {
+        while scriptTransactions.count < scripts.count - 1 { scriptTransactions.append(0) }
+        scriptTransactions.append(count)
       } else if let v = value(after: "scaling factor: ") {
         scale = try int(v, "scaling factor")
       } else if let v = value(after: "number of clients: ") {
@@ -179,6 +187,20 @@ package struct PgbenchReport: Hashable, Sendable {
     self.transactions = transactions
     self.tps = tps
     self.latencyMean = latency
+  }
+
+  /// The transactions that wrote (ran an INSERT, UPDATE or DELETE), which are the ones whose
+  /// commit flushes WAL: a read-only transaction commits without a WAL record. By script where
+  /// the summary counts each script's transactions, else by the scripts' weights.
+  package var writingTransactions: Int {
+    let writes = scripts.map { $0.statements.contains(where: StatementActivity.isWrite) }
+    if scriptTransactions.count == scripts.count, scripts.count > 1 {
+      return zip(writes, scriptTransactions).filter(\.0).map(\.1).reduce(0, +)
+    }
+    let total = scripts.map(\.weight).reduce(0, +)
+    guard total > 0 else { return 0 }
+    let share = zip(writes, scripts).filter(\.0).map(\.1.weight).reduce(0, +) / total
+    return Int((share * Double(transactions)).rounded())
   }
 
   /// `   0.350   0  SELECT ...` (with failures, pgbench 15+) or `   0.350  SELECT ...`.

@@ -24,11 +24,17 @@ struct Calibrate: ParsableCommand {
       the think time. Prints per workload the fit table (measured against model: throughput, mean \
       latency, p95), the YAML to paste into a topology, and for open-loop runs (pgbench --rate) \
       the measured and predicted knee. A file that is not a pgbench summary is an error at its \
-      line. --ablation shows what each feature buys on the held-out levels.
+      line. --ablation shows what each feature buys on the held-out levels. Snapshots of \
+      pg_stat_statements and pg_stat_wal beside a run's summary NAME.txt (NAME.statements-before.csv \
+      and NAME.statements-after.csv, NAME.wal-before.csv and NAME.wal-after.csv, CSV with a header \
+      as psql's \\copy ... CSV HEADER writes them) add, per workload, the statements of its run \
+      with the fewest clients (calls per transaction, mean time per call, share of the database \
+      time) with the queries: to paste into a platform topology, and per run the WAL syncs per \
+      writing commit (below 1: group commit).
       """)
 
   @Argument(
-    help: "pgbench summaries (*.txt, with their --log files as NAME.log and NAME.log.N beside them) or k6 summaries (*.json, with the busy cores from a Prometheus export NAME.cpu.json and the per-request output of k6 --out json as NAME.requests.json beside them), or folders of them; a folder's name is its workload.")
+    help: "pgbench summaries (*.txt, with their --log files as NAME.log and NAME.log.N and pg_stat_statements/pg_stat_wal snapshots NAME.statements-before.csv, NAME.wal-after.csv, ... beside them) or k6 summaries (*.json, with the busy cores from a Prometheus export NAME.cpu.json and the per-request output of k6 --out json as NAME.requests.json beside them), or folders of them; a folder's name is its workload.")
   var inputs: [String]
 
   @Option(help: "Client counts to fit on, e.g. 1,2,4 (default: the three lowest of each workload).")
@@ -87,8 +93,14 @@ struct Calibrate: ParsableCommand {
     var errors: [MeasurementError] = []
     // A run's --log files, by the summary they belong to (NAME.log and NAME.log.N beside NAME.txt).
     var logs: [String: [(file: String, log: PgbenchLog)]] = [:]
+    // pg_stat_statements and pg_stat_wal snapshots (NAME.statements-before.csv, ...), paired below.
+    var csv: [(file: String, workload: String)] = []
     // NAME.cpu.json and NAME.requests.json are read with the k6 summary NAME.json.
     for (file, workload) in try files() where !file.hasSuffix(".cpu.json") && !file.hasSuffix(".requests.json") {
+      if file.hasSuffix(".csv") {
+        csv.append((file, workload))
+        continue
+      }
       let data: Data
       do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
         errors.append(MeasurementError(file: file, "cannot be read: \(error.localizedDescription)"))
@@ -130,6 +142,8 @@ struct Calibrate: ParsableCommand {
     for run in unclaimed.sorted() {
       errors.append(MeasurementError(file: logs[run]![0].file, "a pgbench --log file without its summary \(run).txt beside it"))
     }
+    let pgstat = Self.snapshots(csv, summaries: byWorkload.values.flatMap { $0 })
+    errors += pgstat.errors
     guard errors.isEmpty else {
       for e in errors { FileHandle.standardError.write(Data((e.description + "\n").utf8)) }
       throw ExitCode.failure
@@ -197,10 +211,10 @@ struct Calibrate: ParsableCommand {
         try table.yaml(source: source).write(toFile: path, atomically: true, encoding: .utf8)
       }
     }
-    let data = Self.data(tables, knees, ablations, source: source)
+    let data = Self.data(tables, knees, ablations, pgstat.byWorkload, source: source)
     if let report { try Report.writeCalibration(data, to: report) }
     switch format {
-    case .json: print(try Analyze.json(CalibrationJSON(tables, knees)))
+    case .json: print(try Analyze.json(CalibrationJSON(tables, knees, pgstat.byWorkload)))
     case .table: print(Report.calibrationText(data), terminator: "")
     }
   }
@@ -208,7 +222,7 @@ struct Calibrate: ParsableCommand {
   /// The fit as the renderers take it.
   static func data(
     _ tables: [FitTable], _ knees: [OpenLoopKnee], _ ablations: [String: [(features: String, table: FitTable)]],
-    source: String
+    _ pgstat: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])] = [:], source: String
   ) -> CalibrationData {
     func errors(_ t: FitTable) -> CalibrationData.Errors? {
       t.heldOutErrors.map { CalibrationData.Errors(throughput: $0.throughput, mean: $0.latency, p95: $0.p95) }
@@ -230,7 +244,8 @@ struct Calibrate: ParsableCommand {
             measuredP95: r.level.p95, modelP95: r.p95)
         },
         yaml: t.yaml(source: source),
-        ablation: (ablations[t.workload] ?? []).map { (features: $0.features, errors: errors($0.table)) })
+        ablation: (ablations[t.workload] ?? []).map { (features: $0.features, errors: errors($0.table)) },
+        statements: pgstat[t.workload]?.statements, wal: pgstat[t.workload]?.wal ?? [])
     }
     let open = knees.map {
       CalibrationData.OpenLoop(
@@ -261,7 +276,7 @@ struct Calibrate: ParsableCommand {
       }
       if isDirectory.boolValue {
         let names = try FileManager.default.subpathsOfDirectory(atPath: input)
-          .filter { $0.hasSuffix(".txt") || $0.hasSuffix(".json") || Self.logRun($0) != nil }.sorted()
+          .filter { $0.hasSuffix(".txt") || $0.hasSuffix(".json") || $0.hasSuffix(".csv") || Self.logRun($0) != nil }.sorted()
         for name in names where !name.hasSuffix("MEASURED.txt") {
           let path = (input as NSString).appendingPathComponent(name)
           out.append((path, ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent))
@@ -323,6 +338,9 @@ struct CalibrationJSON: Encodable {
     var factors: [Double]
     var from_utilization: Bool
     var levels: [Level]
+    /// From pg_stat_statements snapshots (the run with the fewest clients) and pg_stat_wal's.
+    var statements: StatementsJSON?
+    var wal: [WALJSON]
   }
 
   struct OpenLoop: Encodable {
@@ -336,7 +354,10 @@ struct CalibrationJSON: Encodable {
   var workloads: [Workload]
   var open_loop: [OpenLoop]
 
-  init(_ tables: [FitTable], _ knees: [OpenLoopKnee]) {
+  init(
+    _ tables: [FitTable], _ knees: [OpenLoopKnee],
+    _ pgstat: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])] = [:]
+  ) {
     workloads = tables.map { t in
       Workload(
         workload: t.workload, model: t.roundTrip == nil ? "load-factor" : "round-trip",
@@ -355,7 +376,8 @@ struct CalibrationJSON: Encodable {
             clients: r.level.clients, runs: r.level.runs, fitted: r.isFitted, measured_throughput: r.level.throughput,
             model_throughput: r.throughput, measured_mean_s: r.level.meanLatency, model_mean_s: r.latency,
             measured_p95_s: r.level.p95, model_p95_s: r.p95)
-        })
+        },
+        statements: pgstat[t.workload]?.statements.map(StatementsJSON.init), wal: (pgstat[t.workload]?.wal ?? []).map(WALJSON.init))
     }
     open_loop = knees.map {
       OpenLoop(

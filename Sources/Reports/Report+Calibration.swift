@@ -62,13 +62,23 @@ package struct CalibrationData: Sendable {
     package var yaml: String
     /// Held-out errors with and without each model feature; empty unless asked for.
     package var ablation: [(features: String, errors: Errors?)]
+    /// From `pg_stat_statements` snapshots: the statements of one run, with the `queries:` to
+    /// paste into a platform topology.
+    package var statements: Statements?
+    /// From `pg_stat_wal` snapshots: the WAL of each run that has them.
+    package var wal: [WAL]
 
-    package init(name: String, method: String, levels: [Level], yaml: String, ablation: [(features: String, errors: Errors?)] = []) {
+    package init(
+      name: String, method: String, levels: [Level], yaml: String, ablation: [(features: String, errors: Errors?)] = [],
+      statements: Statements? = nil, wal: [WAL] = []
+    ) {
       self.name = name
       self.method = method
       self.levels = levels
       self.yaml = yaml
       self.ablation = ablation
+      self.statements = statements
+      self.wal = wal
     }
 
     /// The largest absolute errors over the held-out levels.
@@ -177,6 +187,7 @@ extension Report {
       out += TextColumns.render(header: fitColumns, rows: w.levels.map(fitCells), left: [2]) + "\n"
       if let e = w.heldOut { out += heldOutLine(e) + "\n" }
       out += "\n" + w.yaml + "\n"
+      out += statementsText(w)
     }
     for o in data.openLoops {
       out += "\(o.workload): open loop on \(o.connections) connections\n"
@@ -200,6 +211,12 @@ extension Report {
         out += Markdown.table(ablationColumns, ablationRows(w).map { $0.map(Markdown.escape) }) + "\n"
       }
       out += "```yaml\n\(w.yaml)```\n\n"
+      if let st = w.statements {
+        out += statementsHeading(w.name, st) + ":\n\n"
+        out += Markdown.table(statementColumns, statementRows(st).map { $0.map(Markdown.escape) }) + "\n"
+        out += "```yaml\n\(st.yaml)```\n\n"
+      }
+      if !w.wal.isEmpty { out += "```text\n" + w.wal.map { walLine($0) }.joined(separator: "\n") + "\n```\n\n" }
     }
     for o in data.openLoops {
       out += "## \(Markdown.escape(o.workload)): open loop on \(o.connections) connections\n\n```text\n"
@@ -256,6 +273,15 @@ extension Report {
           numeric: [1, 2, 3])
       }
       body += "<details><summary>The topology to paste</summary>\n<pre class=\"manifest\">\(HTML.escape(w.yaml))</pre></details>\n"
+      if let st = w.statements {
+        body += "<h3>\(HTML.escape(statementsHeading(w.name, st)))</h3>\n"
+        body += HTML.table(statementColumns, statementRows(st).map { $0.map(HTML.escape) }, numeric: [1, 2, 3])
+        body += "<details><summary>The queries to paste into a platform topology</summary>\n<pre class=\"manifest\">\(HTML.escape(st.yaml))</pre></details>\n"
+      }
+      if !w.wal.isEmpty {
+        let lines = w.wal.map { walLine($0) }.joined(separator: "\n")
+        body += "<pre>" + HTML.escape(lines) + "</pre>\n"
+      }
       body += "</section>\n"
     }
     for o in data.openLoops {

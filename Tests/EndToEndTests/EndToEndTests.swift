@@ -260,6 +260,66 @@ import Testing
     #expect(stray.stderr.contains("c2.log: error: a pgbench --log file without its summary"), "\(stray.stderr)")
   }
 
+  /// pg_stat_statements and pg_stat_wal snapshots beside a run's summary (real ones, from
+  /// scripts/measure-postgres.sh): the statements table, the `queries:` to paste, which a
+  /// platform topology takes, and the WAL line; an unpaired snapshot is an error.
+  @Test func calibrateReadsStatementAndWALSnapshots() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-pgstat-\(UUID().uuidString)/crm")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+    let fixtures = "Tests/CalibrationTests/Fixtures/"
+    let run = try String(contentsOfFile: fixtures + "crm-c2-r1.txt", encoding: .utf8)
+      .replacingOccurrences(of: "cpu seconds: server = 0.47, client = 0.15, machine = 2 cores\n", with: "")
+    // Three more levels around the measured one (2 clients, 1961.9/s at 0.991 ms) to fit on
+    for (clients, tps, ms) in [(1, 1_100.0, 0.85), (4, 3_000.0, 1.3), (8, 3_300.0, 2.4)] {
+      try run.replacingOccurrences(of: "number of clients: 2", with: "number of clients: \(clients)")
+        .replacingOccurrences(of: "tps = 1961.881733", with: "tps = \(tps)")
+        .replacingOccurrences(of: "latency average = 0.991 ms", with: "latency average = \(ms) ms")
+        .write(to: dir.appendingPathComponent("c\(clients)-r1.txt"), atomically: true, encoding: .utf8)
+    }
+    try run.write(to: dir.appendingPathComponent("c2-r1.txt"), atomically: true, encoding: .utf8)
+    for kind in ["statements-before", "statements-after", "wal-before", "wal-after"] {
+      try FileManager.default.copyItem(
+        atPath: fixtures + "crm-c2-r1.\(kind).csv", toPath: dir.appendingPathComponent("c2-r1.\(kind).csv").path)
+    }
+    let table = try Self.capsim(["calibrate", dir.path])
+    #expect(table.status == 0, "\(table.stderr)")
+    #expect(table.stdout.contains("crm: statements of crm/c2-r1 (pg_stat_statements, 2 clients, 3940 transactions)"), "\(table.stdout)")
+    #expect(table.stdout.contains("statement "))
+    // 3118 reads of 3940 transactions, 0.0134 ms each, 61.7% of the database time
+    let select = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("SELECT aid, bid, abalance, filler FROM pgbench_accounts W...") })
+    #expect(select.contains("0.791") && select.contains("0.0134") && select.contains("61.7%"), "\(select)")
+    #expect(table.stdout.contains("# Measured statement times: crm/c2-r1, 2 clients (pg_stat_statements"))
+    #expect(table.stdout.contains("  update_pgbench_accounts: {time: {distribution: exponential, mean: 0.0245ms}, write: true}"))
+    #expect(
+      table.stdout.contains("wal crm/c2-r1 (2 clients): 0.998 syncs per commit (820 syncs, 822 writing commits; below 1: commits were grouped), mean sync 1.581 ms"),
+      "\(table.stdout)")
+
+    // The queries: entries go into a platform topology as they are
+    let yaml = table.stdout.components(separatedBy: "queries:\n")[1].split(separator: "\n").prefix { $0.hasPrefix("  ") }
+    #expect(yaml.count == 3)
+    let topology = try String(contentsOfFile: "topologies/freshfoodz.yaml", encoding: .utf8)
+      .replacingOccurrences(of: "queries:\n", with: "queries:\n" + yaml.joined(separator: "\n") + "\n")
+    let file = dir.deletingLastPathComponent().appendingPathComponent("measured.yaml")
+    try topology.write(to: file, atomically: true, encoding: .utf8)
+    let validate = try Self.capsim(["validate", file.path])
+    #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+
+    // The same as JSON
+    let json = try Self.capsim(["calibrate", dir.path, "--format", "json"])
+    let root = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let workload = try #require((root["workloads"] as? [[String: Any]])?.first)
+    let statements = try #require(workload["statements"] as? [String: Any])
+    #expect((statements["statements"] as? [[String: Any]])?.first?["calls"] as? Int == 3_118)
+    #expect((workload["wal"] as? [[String: Any]])?.first?["writing_commits"] as? Int == 822)
+
+    // Without its partner a snapshot is an error, and nothing is fitted
+    try FileManager.default.removeItem(at: dir.appendingPathComponent("c2-r1.wal-after.csv"))
+    let unpaired = try Self.capsim(["calibrate", dir.path])
+    #expect(unpaired.status == 1 && unpaired.stdout.isEmpty)
+    #expect(unpaired.stderr.contains("c2-r1.wal-before.csv: error: unpaired snapshot: no c2-r1.wal-after.csv beside it"), "\(unpaired.stderr)")
+  }
+
   /// On the shipped measurements the summaries list their statements and CPU seconds, so each
   /// workload gets the round-trip model; select-only, the read-only one, gives the machine's
   /// uncharged core time to crm, whose fit predicts the open loop's knee within 10%.

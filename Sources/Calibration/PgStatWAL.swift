@@ -1,0 +1,96 @@
+import Foundation
+
+/// A snapshot of PostgreSQL's `pg_stat_wal` view (one row), as CSV with a header:
+///
+///     psql -c "\copy (SELECT * FROM pg_stat_wal) TO 'FILE' CSV HEADER"
+///
+/// The columns are the documented ones (PostgreSQL 14-17, "The Cumulative Statistics System",
+/// `pg_stat_wal`, https://www.postgresql.org/docs/current/monitoring-stats.html#MONITORING-PG-STAT-WAL-VIEW):
+/// `wal_records`, `wal_fpi` (full page images), `wal_bytes`, `wal_buffers_full`, `wal_write`,
+/// `wal_sync` (WAL flushes to disk by `issue_xlog_fsync`), `wal_write_time`, `wal_sync_time`
+/// (milliseconds), `stats_reset`. `wal_sync` counts only with `fsync` on and `wal_sync_method`
+/// `fdatasync`, `fsync` or `fsync_writethrough` (Linux's default is `fdatasync`), and the times
+/// are zero unless `track_wal_io_timing` is on. PostgreSQL 18 moved the write and sync counts to
+/// `pg_stat_io`: its `pg_stat_wal` has no `wal_sync`, which is a missing column here.
+package struct PgStatWAL: Hashable, Sendable {
+  package var file: String
+  package var records: Double
+  package var fullPageImages: Double
+  package var bytes: Double
+  package var syncs: Double
+  /// Seconds (the view's milliseconds / 1000).
+  package var syncTime: Double
+  package var statsReset: String
+  /// Where the row is, for an error about it.
+  package var line: Int
+
+  /// - Throws: ``MeasurementError`` at line 1 naming a required column that is missing, at a
+  ///   value that is not a number, or at the file when it has not exactly one row.
+  package init(file: String, text: String) throws(MeasurementError) {
+    let table = try CSVTable(file: file, text: text)
+    let what = "a pg_stat_wal snapshot (PostgreSQL 14-17) needs wal_records, wal_fpi, wal_bytes, wal_sync, wal_sync_time"
+    let records = try table.column("wal_records", in: what)
+    let fpi = try table.column("wal_fpi", in: what)
+    let bytes = try table.column("wal_bytes", in: what)
+    let sync = try table.column("wal_sync", in: what)
+    let syncTime = try table.column("wal_sync_time", in: what)
+    guard table.rows.count == 1, let row = table.rows.first else {
+      throw MeasurementError(file: file, "\(table.rows.count) rows: pg_stat_wal has exactly one")
+    }
+    self.file = file
+    self.records = try table.number(row, records)
+    self.fullPageImages = try table.number(row, fpi)
+    self.bytes = try table.number(row, bytes)
+    self.syncs = try table.number(row, sync)
+    self.syncTime = try table.number(row, syncTime) / 1_000
+    self.statsReset = table.header.firstIndex { $0.text == "stats_reset" }.map { row[$0].text } ?? ""
+    self.line = row[0].line
+  }
+}
+
+/// The WAL written and flushed between two `pg_stat_wal` snapshots, per committed transaction
+/// where the number of commits is known (the pgbench summary of the same run).
+///
+/// Fewer syncs than commits means group commit: one flush made several commits durable. The
+/// view counts the whole cluster's WAL (checkpoints and autovacuum too), not only the run's.
+package struct WALActivity: Hashable, Sendable {
+  package var records: Double
+  package var fullPageImages: Double
+  package var bytes: Double
+  package var syncs: Double
+  /// Seconds; zero unless `track_wal_io_timing` was on.
+  package var syncTime: Double
+  /// Transactions committed in the interval, when known.
+  package var commits: Int?
+
+  /// - Throws: ``MeasurementError`` at the later snapshot's row when a counter went down (the
+  ///   statistics were reset between the snapshots).
+  package init(before: PgStatWAL, after: PgStatWAL, commits: Int? = nil) throws(MeasurementError) {
+    records = after.records - before.records
+    fullPageImages = after.fullPageImages - before.fullPageImages
+    bytes = after.bytes - before.bytes
+    syncs = after.syncs - before.syncs
+    syncTime = after.syncTime - before.syncTime
+    self.commits = commits
+    let down = [("wal_records", records), ("wal_fpi", fullPageImages), ("wal_bytes", bytes), ("wal_sync", syncs), ("wal_sync_time", syncTime)]
+      .filter { $0.1 < 0 }.map(\.0)
+    guard down.isEmpty, before.statsReset == after.statsReset else {
+      throw MeasurementError(
+        file: after.file, line: after.line, column: 1,
+        (down.isEmpty ? "stats_reset changed" : "\(down.joined(separator: ", ")) went down")
+          + " since \(before.file): the statistics were reset between the snapshots (pg_stat_reset_shared('wal'))")
+    }
+  }
+
+  /// Below 1: commits were grouped, one flush for several. Nil without commits.
+  package var syncsPerCommit: Double? {
+    guard let commits, commits > 0 else { return nil }
+    return syncs / Double(commits)
+  }
+
+  /// Seconds per sync; nil without syncs or when `track_wal_io_timing` was off (all zero).
+  package var meanSyncTime: Double? { syncs > 0 && syncTime > 0 ? syncTime / syncs : nil }
+
+  /// Syncs counted but no time: `track_wal_io_timing` was off.
+  package var timingOff: Bool { syncs > 0 && syncTime == 0 }
+}

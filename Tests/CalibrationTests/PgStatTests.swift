@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+import Calibration
+
+/// Reading `pg_stat_statements` and `pg_stat_wal` snapshots: real ones from
+/// `scripts/measure-postgres.sh` (Fixtures/crm-c2-r1.*: the crm mix at 2 clients for 2 s on
+/// PostgreSQL 15), and located errors.
+@Suite struct PgStatTests {
+  static func fixture(_ name: String) throws -> (String, String) { try CalibrationTests.fixture(name) }
+
+  static func statements(_ when: String) throws -> PgStatStatements {
+    let (file, text) = try fixture("crm-c2-r1.statements-\(when).csv")
+    return try PgStatStatements(file: file, text: text)
+  }
+
+  @Test func readsTheStatementsOfARun() throws {
+    let before = try Self.statements("before")
+    let after = try Self.statements("after")
+    // The snapshot's own query is quoted over two lines; the row after it is on line 26
+    let select = try #require(after.entries["6915953526401694957"])
+    #expect(select.query == "SELECT aid, bid, abalance, filler FROM pgbench_accounts WHERE aid = $1")
+    #expect(select.calls == 6_097 && abs(select.time - 0.064958708) < 1e-12 && select.line == 26)
+    let copy = try #require(after.entries["-3953376323020345423"])
+    #expect(copy.query.contains("pg_stat_statements\n    WHERE dbid"))
+
+    let activity = try StatementActivity(before: before, after: after)
+    // By hand: SELECT 6097 - 2979 calls in 64.958708 - 23.110669 ms; UPDATE 1595 - 773 in
+    // 35.564609 - 15.436663 ms; INSERT 5.249924 ms, BEGIN 0.324660, END 0.286174; the
+    // snapshots' COPY statements left out
+    #expect(activity.statements.map(\.calls) == [3_118, 822, 822, 822, 822])
+    #expect(activity.statements.map { StatementActivity.name($0.query) } == [
+      "select_pgbench_accounts", "update_pgbench_accounts", "insert_pgbench_history", "begin", "end",
+    ])
+    #expect(abs(activity.totalTime - 0.067836743) < 1e-12)
+    let s = activity.statements[0]
+    #expect(abs(s.meanTime - 0.041848039 / 3_118) < 1e-15)
+    #expect(abs(s.share - 41.848039 / 67.836743) < 1e-12)
+    #expect(abs(activity.statements[1].meanTime - 0.020127946 / 822) < 1e-15)
+    #expect(abs(activity.statements.map(\.share).reduce(0, +) - 1) < 1e-12)
+
+    // The topology fragment: statements with at least 1% of the time, writes marked
+    let yaml = activity.queriesYAML(source: "crm/c2-r1")
+    #expect(yaml.contains("# Measured statement times: crm/c2-r1"))
+    #expect(yaml.contains("  select_pgbench_accounts: {time: {distribution: exponential, mean: 0.0134ms}}"), "\(yaml)")
+    #expect(yaml.contains("  update_pgbench_accounts: {time: {distribution: exponential, mean: 0.0245ms}, write: true}"), "\(yaml)")
+    #expect(yaml.contains("insert_pgbench_history: {time: {distribution: exponential, mean: 0.00639ms}, write: true}"), "\(yaml)")
+    #expect(!yaml.contains("begin:") && !yaml.contains("end:"))
+  }
+
+  @Test func readsTheWALOfARunAndItsCommits() throws {
+    let (b, bt) = try Self.fixture("crm-c2-r1.wal-before.csv")
+    let (a, at) = try Self.fixture("crm-c2-r1.wal-after.csv")
+    let (s, st) = try Self.fixture("crm-c2-r1.txt")
+    let run = try PgbenchReport(file: s, text: st)
+    // 3940 transactions, 822 of them by the update script: the ones that write
+    #expect(run.transactions == 3_940 && run.scriptTransactions == [3_118, 822] && run.writingTransactions == 822)
+    let wal = try WALActivity(
+      before: try PgStatWAL(file: b, text: bt), after: try PgStatWAL(file: a, text: at), commits: run.writingTransactions)
+    #expect(wal.records == 4_088 && wal.bytes == 286_894 && wal.syncs == 820)
+    #expect(abs(wal.syncTime - 1.296539) < 1e-9)
+    #expect(abs(try #require(wal.syncsPerCommit) - 820.0 / 822) < 1e-12)
+    #expect(abs(try #require(wal.meanSyncTime) - 1.296539 / 820) < 1e-12)
+    #expect(!wal.timingOff)
+
+    // A read-only built-in script writes nothing; by weights where scripts are not counted
+    let (f, t) = try Self.fixture("select-only-c4.txt")
+    #expect(try PgbenchReport(file: f, text: t).writingTransactions == 0)
+  }
+
+  @Test func aMissingColumnIsAnErrorAtTheHeader() throws {
+    let (file, text) = try Self.fixture("crm-c2-r1.statements-after.csv")
+    let old = text.replacingOccurrences(of: "queryid,query,calls,total_exec_time,rows", with: "queryid,query,calls,total_time,rows")
+    let error = #expect(throws: MeasurementError.self) { try PgStatStatements(file: file, text: old) }
+    #expect(error?.line == 1 && error?.message.contains("no column 'total_exec_time'") == true, "\(String(describing: error))")
+
+    let wal = "wal_records,wal_fpi,wal_bytes,wal_buffers_full,stats_reset\n1,2,3,4,2026-12-05\n"
+    let e2 = #expect(throws: MeasurementError.self) { try PgStatWAL(file: "pg18.csv", text: wal) }
+    #expect(e2?.description.hasPrefix("pg18.csv:1:1: error: no column 'wal_sync'") == true, "\(String(describing: e2))")
+  }
+
+  @Test func aBadNumberIsAnErrorAtItsLineAndColumn() throws {
+    let (file, text) = try Self.fixture("crm-c2-r1.statements-after.csv")
+    // The SELECT's calls, after the two-line quoted query: line 26, column 1 + length of
+    // `6915953526401694957,"SELECT aid, bid, abalance, filler FROM pgbench_accounts WHERE aid = $1",`
+    let bad = text.replacingOccurrences(of: "WHERE aid = $1\",6097,", with: "WHERE aid = $1\",many,")
+    let error = #expect(throws: MeasurementError.self) { try PgStatStatements(file: file, text: bad) }
+    let prefix = "6915953526401694957,\"SELECT aid, bid, abalance, filler FROM pgbench_accounts WHERE aid = $1\","
+    #expect(error?.line == 26 && error?.column == prefix.count + 1, "\(String(describing: error))")
+    #expect(error?.message == "calls: expected a number, found 'many'")
+
+    let wal = "wal_records,wal_fpi,wal_bytes,wal_buffers_full,wal_write,wal_sync,wal_write_time,wal_sync_time,stats_reset\n1,2,3,4,5,x6,7,8,\n"
+    let e2 = #expect(throws: MeasurementError.self) { try PgStatWAL(file: "w.csv", text: wal) }
+    #expect(e2?.description == "w.csv:2:11: error: wal_sync: expected a number, found 'x6'")
+  }
+
+  @Test func quotedFieldsSpanLinesAndDoubleTheirQuotes() throws {
+    let text = """
+      queryid,query,calls,total_exec_time,rows,mean_exec_time
+      1,"SELECT ""a, b""
+        FROM t,
+        u",4,2.0,4,0.5
+      2,plain,x,1,1,1
+
+      """
+    let error = #expect(throws: MeasurementError.self) { try PgStatStatements(file: "q.csv", text: text) }
+    #expect(error?.line == 5 && error?.column == 9, "\(String(describing: error))")
+    let good = try PgStatStatements(file: "q.csv", text: text.replacingOccurrences(of: "plain,x,", with: "plain,3,"))
+    #expect(good.entries["1"]?.query == "SELECT \"a, b\"\n  FROM t,\n  u" && good.entries["1"]?.calls == 4)
+    #expect(good.entries["2"]?.line == 5 && good.entries["2"]?.callsColumn == 9)
+    #expect(StatementActivity.oneLine(good.entries["1"]!.query, width: 60) == "SELECT \"a, b\" FROM t, u")
+
+    #expect(throws: MeasurementError.self) { try PgStatStatements(file: "q.csv", text: "queryid,query,calls,total_exec_time,rows\n1,\"open,1,1,1\n") }
+  }
+
+  @Test func callsThatWentDownAreAResetBetweenTheSnapshots() throws {
+    let before = try Self.statements("before")
+    let (file, text) = try Self.fixture("crm-c2-r1.statements-after.csv")
+    let reset = text.replacingOccurrences(of: "WHERE aid = $2,1595,35.56460899999994,1595", with: "WHERE aid = $2,12,0.3,12")
+    let after = try PgStatStatements(file: file, text: reset)
+    let error = #expect(throws: MeasurementError.self) { try StatementActivity(before: before, after: after) }
+    #expect(error?.file == file && error?.line == 11 && error?.column == 89, "\(String(describing: error))")
+    #expect(error?.message.contains("reset between the snapshots") == true)
+
+    let (b, bt) = try Self.fixture("crm-c2-r1.wal-before.csv")
+    let (a, at) = try Self.fixture("crm-c2-r1.wal-after.csv")
+    let walAfter = try PgStatWAL(file: a, text: at.replacingOccurrences(of: "38089,", with: "89,"))
+    let e2 = #expect(throws: MeasurementError.self) { try WALActivity(before: try PgStatWAL(file: b, text: bt), after: walAfter) }
+    #expect(e2?.line == 2 && e2?.message.contains("wal_records went down") == true, "\(String(describing: e2))")
+  }
+
+  @Test func namesStatementsByVerbAndTable() {
+    #expect(StatementActivity.name("SELECT abalance FROM pgbench_accounts WHERE aid = $1") == "select_pgbench_accounts")
+    #expect(StatementActivity.name("update only public.t set x = 1") == "update_public_t")
+    #expect(StatementActivity.name("DELETE FROM orders WHERE id = $1") == "delete_orders")
+    #expect(StatementActivity.name("SELECT now()") == "select_now")
+    #expect(StatementActivity.name("END") == "end")
+    #expect(StatementActivity.isWrite("WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x"))
+    #expect(!StatementActivity.isWrite("SELECT 1"))
+  }
+}
