@@ -26,7 +26,7 @@
 # shared_preload_libraries=pg_stat_statements and track_wal_io_timing=on, and each closed-loop
 # run cN-rK.txt gets four snapshots beside it, as CSV with a header (COPY ... CSV HEADER):
 #   cN-rK.statements-before.csv, cN-rK.statements-after.csv   queryid, query, calls, total_exec_time, rows
-#   cN-rK.wal-before.csv, cN-rK.wal-after.csv                 SELECT * FROM pg_stat_wal (PostgreSQL 14+)
+#   cN-rK.wal-before.csv, cN-rK.wal-after.csv                 SELECT * FROM pg_stat_wal (PostgreSQL 14-17)
 # `capsim calibrate` reads them: the measured time per statement, and WAL syncs per commit.
 # STATEMENTS=0 leaves the extension out (it costs the server a few percent).
 #
@@ -163,7 +163,8 @@ snapshot() {
   "${psql[@]}" -c "COPY (SELECT queryid, query, calls, total_exec_time, rows FROM pg_stat_statements
     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())) TO STDOUT CSV HEADER" \
     >"$name.statements-$when.csv"
-  "${psql[@]}" -c "COPY (SELECT * FROM pg_stat_wal) TO STDOUT CSV HEADER" >"$name.wal-$when.csv"
+  # PostgreSQL 18 moved the WAL sync counts to pg_stat_io: pg_stat_wal up to 17 only.
+  [ "$server_num" -le 17 ] && "${psql[@]}" -c "COPY (SELECT * FROM pg_stat_wal) TO STDOUT CSV HEADER" >"$name.wal-$when.csv"
   sleep 0.2  # let the postmaster reap the snapshot's backend before the run counts CPU
 }
 

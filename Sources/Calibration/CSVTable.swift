@@ -77,7 +77,9 @@ struct CSVTable {
         fieldHasContent = true
       default:
         if closed {
-          throw MeasurementError(file: file, line: line, column: column, "text after a closing quote (a quote inside a quoted field is doubled: \"\")")
+          throw MeasurementError(
+            file: file, line: line, column: column,
+            "text after a closing quote (a quote inside a quoted field is doubled: \"\")")
         }
         field.append(c)
         fieldHasContent = true
@@ -91,7 +93,8 @@ struct CSVTable {
       i += 1
     }
     if quoted {
-      throw MeasurementError(file: file, line: start.line, column: start.column, "a quoted field is never closed (a missing \")")
+      throw MeasurementError(
+        file: file, line: start.line, column: start.column, "a quoted field is never closed (a missing \")")
     }
     guard let header = records.first else {
       throw MeasurementError(file: file, "empty: expected a header row (COPY ... CSV HEADER)")

@@ -50,7 +50,8 @@ package struct PgStatStatements: Sendable {
       guard Int64(key) != nil else {
         throw MeasurementError(
           file: file, line: row[id].line, column: row[id].column,
-          "queryid: expected a whole number, found '\(key)' (an empty queryid is another user's statement: snapshot as a superuser)")
+          "queryid: expected a whole number, found '\(key)' (an empty queryid is another user's statement: snapshot as a superuser)"
+        )
       }
       let n = try table.number(row, calls)
       let ms = try table.number(row, time)
@@ -110,7 +111,8 @@ package struct StatementActivity: Sendable {
       guard calls >= 0, time >= -1e-9 else {
         throw MeasurementError(
           file: after.file, line: a.line, column: a.callsColumn,
-          "calls of queryid \(key): \(Int(a.calls)) here, \(Int(b?.calls ?? 0)) in \(before.file): the statistics were reset between the snapshots (pg_stat_statements_reset)")
+          "calls of queryid \(key): \(Int(a.calls)) here, \(Int(b?.calls ?? 0)) in \(before.file): the statistics were reset between the snapshots (pg_stat_statements_reset)"
+        )
       }
       guard calls > 0, !Self.isSnapshot(a.query) else { continue }
       out.append(

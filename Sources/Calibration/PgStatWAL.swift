@@ -28,7 +28,8 @@ package struct PgStatWAL: Hashable, Sendable {
   ///   value that is not a number, or at the file when it has not exactly one row.
   package init(file: String, text: String) throws(MeasurementError) {
     let table = try CSVTable(file: file, text: text)
-    let what = "a pg_stat_wal snapshot (PostgreSQL 14-17) needs wal_records, wal_fpi, wal_bytes, wal_sync, wal_sync_time"
+    let what =
+      "a pg_stat_wal snapshot (PostgreSQL 14-17) needs wal_records, wal_fpi, wal_bytes, wal_sync, wal_sync_time"
     let records = try table.column("wal_records", in: what)
     let fpi = try table.column("wal_fpi", in: what)
     let bytes = try table.column("wal_bytes", in: what)
@@ -72,8 +73,11 @@ package struct WALActivity: Hashable, Sendable {
     syncs = after.syncs - before.syncs
     syncTime = after.syncTime - before.syncTime
     self.commits = commits
-    let down = [("wal_records", records), ("wal_fpi", fullPageImages), ("wal_bytes", bytes), ("wal_sync", syncs), ("wal_sync_time", syncTime)]
-      .filter { $0.1 < 0 }.map(\.0)
+    let down = [
+      ("wal_records", records), ("wal_fpi", fullPageImages), ("wal_bytes", bytes), ("wal_sync", syncs),
+      ("wal_sync_time", syncTime),
+    ]
+    .filter { $0.1 < 0 }.map(\.0)
     guard down.isEmpty, before.statsReset == after.statsReset else {
       throw MeasurementError(
         file: after.file, line: after.line, column: 1,

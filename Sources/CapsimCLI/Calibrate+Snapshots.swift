@@ -14,7 +14,10 @@ extension Calibrate {
   /// snapshots (unpaired, unreadable, inconsistent).
   static func snapshots(
     _ files: [(file: String, workload: String)], summaries: [PgbenchReport]
-  ) -> (byWorkload: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])], errors: [MeasurementError]) {
+  ) -> (
+    byWorkload: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])],
+    errors: [MeasurementError]
+  ) {
     var errors: [MeasurementError] = []
     var pairs: [String: (workload: String, before: String?, after: String?)] = [:]
     for (file, workload) in files {
@@ -42,13 +45,17 @@ extension Calibrate {
         let missing = before == nil ? "\(key)-before.csv" : "\(key)-after.csv"
         errors.append(
           MeasurementError(
-            file: have, "unpaired snapshot: no \((missing as NSString).lastPathComponent) beside it (a run's snapshots come in pairs, before and after)"))
+            file: have,
+            "unpaired snapshot: no \((missing as NSString).lastPathComponent) beside it (a run's snapshots come in pairs, before and after)"
+          ))
         continue
       }
       let isStatements = key.hasSuffix(".statements")
       let name = String(key.dropLast(isStatements ? ".statements".count : ".wal".count))
       let run = summary[name + ".txt"]
-      let label = ((name as NSString).deletingLastPathComponent as NSString).lastPathComponent + "/" + (name as NSString).lastPathComponent
+      let label =
+        ((name as NSString).deletingLastPathComponent as NSString).lastPathComponent + "/"
+        + (name as NSString).lastPathComponent
       do {
         let a = try String(contentsOfFile: before, encoding: .utf8)
         let b = try String(contentsOfFile: after, encoding: .utf8)
@@ -58,20 +65,25 @@ extension Calibrate {
           let rows = activity.statements.map { s in
             CalibrationData.Statement(
               text: StatementActivity.oneLine(s.query, width: 60), calls: s.calls,
-              callsPerTransaction: run.map { Double(s.calls) / Double($0.transactions) }, meanTime: s.meanTime, share: s.share)
+              callsPerTransaction: run.map { Double(s.calls) / Double($0.transactions) }, meanTime: s.meanTime,
+              share: s.share)
           }
           let source = "\(label)" + (run.map { ", \($0.clients) client\($0.clients == 1 ? "" : "s")" } ?? "")
           statements[workload, default: []].append(
-            (run, CalibrationData.Statements(
-              run: label, clients: run?.clients, transactions: run?.transactions, statements: rows,
-              yaml: activity.queriesYAML(source: source))))
+            (
+              run,
+              CalibrationData.Statements(
+                run: label, clients: run?.clients, transactions: run?.transactions, statements: rows,
+                yaml: activity.queriesYAML(source: source))
+            ))
         } else {
           let activity = try WALActivity(
             before: try PgStatWAL(file: before, text: a), after: try PgStatWAL(file: after, text: b),
             commits: run?.writingTransactions)
           wal[workload, default: []].append(
             CalibrationData.WAL(
-              run: label, clients: run?.clients, commits: activity.commits, records: activity.records, bytes: activity.bytes,
+              run: label, clients: run?.clients, commits: activity.commits, records: activity.records,
+              bytes: activity.bytes,
               syncs: activity.syncs, syncTime: activity.syncTime, syncsPerCommit: activity.syncsPerCommit,
               meanSyncTime: activity.meanSyncTime, timingOff: activity.timingOff))
         }
@@ -115,7 +127,9 @@ struct StatementsJSON: Encodable {
     clients = s.clients
     transactions = s.transactions
     statements = s.statements.map {
-      Statement(statement: $0.text, calls: $0.calls, calls_per_transaction: $0.callsPerTransaction, mean_s: $0.meanTime, share: $0.share)
+      Statement(
+        statement: $0.text, calls: $0.calls, calls_per_transaction: $0.callsPerTransaction, mean_s: $0.meanTime,
+        share: $0.share)
     }
     queries_yaml = s.yaml
   }

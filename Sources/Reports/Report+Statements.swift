@@ -84,7 +84,8 @@ extension Report {
   static func statementRows(_ s: CalibrationData.Statements) -> [[String]] {
     s.statements.map { st in
       [
-        st.text, st.callsPerTransaction.map { String(format: "%.3f", $0) } ?? "-", String(format: "%.4f", st.meanTime * 1_000),
+        st.text, st.callsPerTransaction.map { String(format: "%.3f", $0) } ?? "-",
+        String(format: "%.4f", st.meanTime * 1_000),
         String(format: "%.1f%%", st.share * 100),
       ]
     }
@@ -106,7 +107,7 @@ extension Report {
       out += String(format: "%.3f syncs per commit (%.0f syncs, ", per, w.syncs) + "\(commits) writing commits"
       out += per < 1 ? "; below 1: commits were grouped)" : ")"
     } else {
-      out += String(format: "%.0f syncs", w.syncs) + (w.commits == 0 ? " (no writing transactions)" : "")
+      out += String(format: "%.0f sync", w.syncs) + (w.syncs == 1 ? "" : "s") + (w.commits == 0 ? " (no writing transactions)" : "")
     }
     if let mean = w.meanSyncTime {
       out += String(format: ", mean sync %.3f ms", mean * 1_000)

@@ -29,9 +29,10 @@ import Calibration
     // 35.564609 - 15.436663 ms; INSERT 5.249924 ms, BEGIN 0.324660, END 0.286174; the
     // snapshots' COPY statements left out
     #expect(activity.statements.map(\.calls) == [3_118, 822, 822, 822, 822])
-    #expect(activity.statements.map { StatementActivity.name($0.query) } == [
-      "select_pgbench_accounts", "update_pgbench_accounts", "insert_pgbench_history", "begin", "end",
-    ])
+    #expect(
+      activity.statements.map { StatementActivity.name($0.query) } == [
+        "select_pgbench_accounts", "update_pgbench_accounts", "insert_pgbench_history", "begin", "end",
+      ])
     #expect(abs(activity.totalTime - 0.067836743) < 1e-12)
     let s = activity.statements[0]
     #expect(abs(s.meanTime - 0.041848039 / 3_118) < 1e-15)
@@ -43,8 +44,12 @@ import Calibration
     let yaml = activity.queriesYAML(source: "crm/c2-r1")
     #expect(yaml.contains("# Measured statement times: crm/c2-r1"))
     #expect(yaml.contains("  select_pgbench_accounts: {time: {distribution: exponential, mean: 0.0134ms}}"), "\(yaml)")
-    #expect(yaml.contains("  update_pgbench_accounts: {time: {distribution: exponential, mean: 0.0245ms}, write: true}"), "\(yaml)")
-    #expect(yaml.contains("insert_pgbench_history: {time: {distribution: exponential, mean: 0.00639ms}, write: true}"), "\(yaml)")
+    #expect(
+      yaml.contains("  update_pgbench_accounts: {time: {distribution: exponential, mean: 0.0245ms}, write: true}"),
+      "\(yaml)")
+    #expect(
+      yaml.contains("insert_pgbench_history: {time: {distribution: exponential, mean: 0.00639ms}, write: true}"),
+      "\(yaml)")
     #expect(!yaml.contains("begin:") && !yaml.contains("end:"))
   }
 
@@ -56,7 +61,8 @@ import Calibration
     // 3940 transactions, 822 of them by the update script: the ones that write
     #expect(run.transactions == 3_940 && run.scriptTransactions == [3_118, 822] && run.writingTransactions == 822)
     let wal = try WALActivity(
-      before: try PgStatWAL(file: b, text: bt), after: try PgStatWAL(file: a, text: at), commits: run.writingTransactions)
+      before: try PgStatWAL(file: b, text: bt), after: try PgStatWAL(file: a, text: at),
+      commits: run.writingTransactions)
     #expect(wal.records == 4_088 && wal.bytes == 286_894 && wal.syncs == 820)
     #expect(abs(wal.syncTime - 1.296539) < 1e-9)
     #expect(abs(try #require(wal.syncsPerCommit) - 820.0 / 822) < 1e-12)
@@ -70,9 +76,12 @@ import Calibration
 
   @Test func aMissingColumnIsAnErrorAtTheHeader() throws {
     let (file, text) = try Self.fixture("crm-c2-r1.statements-after.csv")
-    let old = text.replacingOccurrences(of: "queryid,query,calls,total_exec_time,rows", with: "queryid,query,calls,total_time,rows")
+    let old = text.replacingOccurrences(
+      of: "queryid,query,calls,total_exec_time,rows", with: "queryid,query,calls,total_time,rows")
     let error = #expect(throws: MeasurementError.self) { try PgStatStatements(file: file, text: old) }
-    #expect(error?.line == 1 && error?.message.contains("no column 'total_exec_time'") == true, "\(String(describing: error))")
+    #expect(
+      error?.line == 1 && error?.message.contains("no column 'total_exec_time'") == true, "\(String(describing: error))"
+    )
 
     let wal = "wal_records,wal_fpi,wal_bytes,wal_buffers_full,stats_reset\n1,2,3,4,2026-12-05\n"
     let e2 = #expect(throws: MeasurementError.self) { try PgStatWAL(file: "pg18.csv", text: wal) }
@@ -89,7 +98,8 @@ import Calibration
     #expect(error?.line == 26 && error?.column == prefix.count + 1, "\(String(describing: error))")
     #expect(error?.message == "calls: expected a number, found 'many'")
 
-    let wal = "wal_records,wal_fpi,wal_bytes,wal_buffers_full,wal_write,wal_sync,wal_write_time,wal_sync_time,stats_reset\n1,2,3,4,5,x6,7,8,\n"
+    let wal =
+      "wal_records,wal_fpi,wal_bytes,wal_buffers_full,wal_write,wal_sync,wal_write_time,wal_sync_time,stats_reset\n1,2,3,4,5,x6,7,8,\n"
     let e2 = #expect(throws: MeasurementError.self) { try PgStatWAL(file: "w.csv", text: wal) }
     #expect(e2?.description == "w.csv:2:11: error: wal_sync: expected a number, found 'x6'")
   }
@@ -110,13 +120,16 @@ import Calibration
     #expect(good.entries["2"]?.line == 5 && good.entries["2"]?.callsColumn == 9)
     #expect(StatementActivity.oneLine(good.entries["1"]!.query, width: 60) == "SELECT \"a, b\" FROM t, u")
 
-    #expect(throws: MeasurementError.self) { try PgStatStatements(file: "q.csv", text: "queryid,query,calls,total_exec_time,rows\n1,\"open,1,1,1\n") }
+    #expect(throws: MeasurementError.self) {
+      try PgStatStatements(file: "q.csv", text: "queryid,query,calls,total_exec_time,rows\n1,\"open,1,1,1\n")
+    }
   }
 
   @Test func callsThatWentDownAreAResetBetweenTheSnapshots() throws {
     let before = try Self.statements("before")
     let (file, text) = try Self.fixture("crm-c2-r1.statements-after.csv")
-    let reset = text.replacingOccurrences(of: "WHERE aid = $2,1595,35.56460899999994,1595", with: "WHERE aid = $2,12,0.3,12")
+    let reset = text.replacingOccurrences(
+      of: "WHERE aid = $2,1595,35.56460899999994,1595", with: "WHERE aid = $2,12,0.3,12")
     let after = try PgStatStatements(file: file, text: reset)
     let error = #expect(throws: MeasurementError.self) { try StatementActivity(before: before, after: after) }
     #expect(error?.file == file && error?.line == 11 && error?.column == 89, "\(String(describing: error))")
@@ -125,7 +138,9 @@ import Calibration
     let (b, bt) = try Self.fixture("crm-c2-r1.wal-before.csv")
     let (a, at) = try Self.fixture("crm-c2-r1.wal-after.csv")
     let walAfter = try PgStatWAL(file: a, text: at.replacingOccurrences(of: "38089,", with: "89,"))
-    let e2 = #expect(throws: MeasurementError.self) { try WALActivity(before: try PgStatWAL(file: b, text: bt), after: walAfter) }
+    let e2 = #expect(throws: MeasurementError.self) {
+      try WALActivity(before: try PgStatWAL(file: b, text: bt), after: walAfter)
+    }
     #expect(e2?.line == 2 && e2?.message.contains("wal_records went down") == true, "\(String(describing: e2))")
   }
 
