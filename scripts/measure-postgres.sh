@@ -28,7 +28,7 @@
 #   cN-rK.statements-before.csv, cN-rK.statements-after.csv   queryid, query, calls, total_exec_time, rows
 #   cN-rK.wal-before.csv, cN-rK.wal-after.csv                 SELECT * FROM pg_stat_wal (PostgreSQL 14-17)
 # `capsim calibrate` reads them: the measured time per statement, and WAL syncs per commit.
-# STATEMENTS=0 leaves the extension out (it costs the server a few percent).
+# STATEMENTS=0 leaves the extension out (it adds work to every statement; how much was not measured).
 #
 # A measurement on a busy machine is distorted: it refuses to start when the 1-minute load
 # average is above MAX_LOAD (default 1.5), unless FORCE=1.
