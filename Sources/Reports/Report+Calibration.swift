@@ -278,10 +278,8 @@ extension Report {
         body += HTML.table(statementColumns, statementRows(st).map { $0.map(HTML.escape) }, numeric: [1, 2, 3])
         body += "<details><summary>The queries to paste into a platform topology</summary>\n<pre class=\"manifest\">\(HTML.escape(st.yaml))</pre></details>\n"
       }
-      if !w.wal.isEmpty {
-        let lines = w.wal.map { walLine($0) }.joined(separator: "\n")
-        body += "<pre>" + HTML.escape(lines) + "</pre>\n"
-      }
+      // A paragraph per run, not preformatted text: a WAL line is longer than a narrow page.
+      for line in w.wal.map(walLine) { body += "<p>" + HTML.escape(line) + "</p>\n" }
       body += "</section>\n"
     }
     for o in data.openLoops {
