@@ -150,6 +150,8 @@ struct Calibrate: ParsableCommand {
     }
     let machineCores = cores ?? ProcessInfo.processInfo.activeProcessorCount
     var tables: [FitTable] = []
+    // Workloads that could not be fitted but have pg_stat snapshots: shown without a fit.
+    var unfitted: [(workload: String, reason: String)] = []
     var ablations: [String: [(features: String, table: FitTable)]] = [:]
     let locks = Dictionary(lock.compactMap(Self.lock), uniquingKeysWith: { _, last in last })
     // The machine's uncharged core time per round trip comes from its read-only workload (the
@@ -189,6 +191,10 @@ struct Calibrate: ParsableCommand {
             workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload], shape: shape,
             uncharged: workload == machineWorkload ? nil : machineUncharged)
         }
+      } catch let error as CalibrationError where pgstat.byWorkload[workload] != nil {
+        // Too few levels to fit, but snapshots to show: a warning, and the snapshots alone.
+        FileHandle.standardError.write(Data("capsim: warning: \(workload): not fitted: \(error)\n".utf8))
+        unfitted.append((workload, "\(error)"))
       } catch {
         FileHandle.standardError.write(Data("capsim: error: \(workload): \(error)\n".utf8))
         throw ExitCode.failure
@@ -211,10 +217,10 @@ struct Calibrate: ParsableCommand {
         try table.yaml(source: source).write(toFile: path, atomically: true, encoding: .utf8)
       }
     }
-    let data = Self.data(tables, knees, ablations, pgstat.byWorkload, source: source)
+    let data = Self.data(tables, knees, ablations, pgstat.byWorkload, unfitted: unfitted, source: source)
     if let report { try Report.writeCalibration(data, to: report) }
     switch format {
-    case .json: print(try Analyze.json(CalibrationJSON(tables, knees, pgstat.byWorkload)))
+    case .json: print(try Analyze.json(CalibrationJSON(tables, knees, pgstat.byWorkload, unfitted: unfitted)))
     case .table: print(Report.calibrationText(data), terminator: "")
     }
   }
@@ -222,7 +228,8 @@ struct Calibrate: ParsableCommand {
   /// The fit as the renderers take it.
   static func data(
     _ tables: [FitTable], _ knees: [OpenLoopKnee], _ ablations: [String: [(features: String, table: FitTable)]],
-    _ pgstat: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])] = [:], source: String
+    _ pgstat: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])] = [:],
+    unfitted: [(workload: String, reason: String)] = [], source: String
   ) -> CalibrationData {
     func errors(_ t: FitTable) -> CalibrationData.Errors? {
       t.heldOutErrors.map { CalibrationData.Errors(throughput: $0.throughput, mean: $0.latency, p95: $0.p95) }
@@ -247,12 +254,18 @@ struct Calibrate: ParsableCommand {
         ablation: (ablations[t.workload] ?? []).map { (features: $0.features, errors: errors($0.table)) },
         statements: pgstat[t.workload]?.statements, wal: pgstat[t.workload]?.wal ?? [])
     }
+    let snapshotsOnly = unfitted.map { u in
+      CalibrationData.Workload(
+        name: u.workload, method: "not fitted (\(u.reason)): its snapshots only", levels: [], yaml: "",
+        statements: pgstat[u.workload]?.statements, wal: pgstat[u.workload]?.wal ?? [])
+    }
     let open = knees.map {
       CalibrationData.OpenLoop(
         workload: $0.workload, connections: $0.connections, levels: $0.levels, measuredKnee: $0.measured,
         lowerBound: $0.measuredIsLowerBound, modelKnee: $0.predicted)
     }
-    return CalibrationData(source: source, workloads: workloads, openLoops: open)
+    return CalibrationData(
+      source: source, workloads: (workloads + snapshotsOnly).sorted { $0.name < $1.name }, openLoops: open)
   }
 
   /// The run a pgbench --log file belongs to: `c8-r1.log` and `c8-r1.log.1` (pgbench's files of
@@ -351,13 +364,28 @@ struct CalibrationJSON: Encodable {
     var model_knee: Double?
   }
 
+  /// A workload too small to fit (fewer than 3 levels), with its snapshots.
+  struct Unfitted: Encodable {
+    var workload: String
+    var reason: String
+    var statements: StatementsJSON?
+    var wal: [WALJSON]
+  }
+
   var workloads: [Workload]
+  var unfitted: [Unfitted]
   var open_loop: [OpenLoop]
 
   init(
     _ tables: [FitTable], _ knees: [OpenLoopKnee],
-    _ pgstat: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])] = [:]
+    _ pgstat: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])] = [:],
+    unfitted unfittedWorkloads: [(workload: String, reason: String)] = []
   ) {
+    unfitted = unfittedWorkloads.map { u in
+      Unfitted(
+        workload: u.workload, reason: u.reason, statements: pgstat[u.workload]?.statements.map(StatementsJSON.init),
+        wal: (pgstat[u.workload]?.wal ?? []).map(WALJSON.init))
+    }
     workloads = tables.map { t in
       Workload(
         workload: t.workload, model: t.roundTrip == nil ? "load-factor" : "round-trip",

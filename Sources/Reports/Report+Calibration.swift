@@ -184,9 +184,11 @@ extension Report {
     var out = ""
     for w in data.workloads {
       out += "\(w.name): \(w.method)\n"
-      out += TextColumns.render(header: fitColumns, rows: w.levels.map(fitCells), left: [2]) + "\n"
-      if let e = w.heldOut { out += heldOutLine(e) + "\n" }
-      out += "\n" + w.yaml + "\n"
+      if !w.levels.isEmpty {
+        out += TextColumns.render(header: fitColumns, rows: w.levels.map(fitCells), left: [2]) + "\n"
+        if let e = w.heldOut { out += heldOutLine(e) + "\n" }
+        out += "\n" + w.yaml + "\n"
+      }
       out += statementsText(w)
     }
     for o in data.openLoops {
@@ -204,13 +206,13 @@ extension Report {
     var out = "# Calibration\n\nMeasurements: \(Markdown.escape(data.source))\n\n"
     for w in data.workloads {
       out += "## \(Markdown.escape(w.name))\n\n\(Markdown.escape(w.method)).\n\n"
-      out += Markdown.table(fitColumns, w.levels.map { fitCells($0).map(Markdown.escape) }) + "\n"
+      if !w.levels.isEmpty { out += Markdown.table(fitColumns, w.levels.map { fitCells($0).map(Markdown.escape) }) + "\n" }
       if let e = w.heldOut { out += heldOutLine(e) + ".\n\n" }
       if !w.ablation.isEmpty {
         out += "Largest held-out error by the features in the model:\n\n"
         out += Markdown.table(ablationColumns, ablationRows(w).map { $0.map(Markdown.escape) }) + "\n"
       }
-      out += "```yaml\n\(w.yaml)```\n\n"
+      if !w.levels.isEmpty { out += "```yaml\n\(w.yaml)```\n\n" }
       if let st = w.statements {
         out += statementsHeading(w.name, st) + ":\n\n"
         out += Markdown.table(statementColumns, statementRows(st).map { $0.map(Markdown.escape) }) + "\n"
@@ -229,57 +231,14 @@ extension Report {
     let title = "capsim calibrate"
     var body = "<header>\n<h1>\(HTML.escape(title))</h1>\n<p class=\"lead\">"
     body += HTML.escape(
-      "\(data.workloads.count) workload\(data.workloads.count == 1 ? "" : "s") fitted, \(data.openLoops.count) open-loop")
+      "\(fittedCount(data)) workload\(fittedCount(data) == 1 ? "" : "s") fitted, \(data.openLoops.count) open-loop")
     body += "</p>\n<dl class=\"meta\">\n<dt>measurements</dt><dd><code>\(HTML.escape(data.source))</code></dd>\n</dl>\n"
     body += "<p class=\"muted\">Filled points were used to fit the model, open ones are held out and predicted; the line is "
     body += "the model at every measured level.</p>\n</header>\n"
     for w in data.workloads {
       body += "<section>\n<h2>\(HTML.escape(w.name))</h2>\n<p>\(HTML.escape(w.method))</p>\n"
-      let fitted = w.levels.map(\.fitted)
-      let x = w.levels.map { Double($0.clients) }
-      body += "<div class=\"charts\">\n"
-      body +=
-        "<figure class=\"chart\"><figcaption>Throughput by clients</figcaption>"
-        + SVGFitChart(
-          title: "Throughput by clients", unit: "transactions/s", x: x, fitted: fitted,
-          series: [
-            .init(name: "measured", color: SVG.color(0), values: w.levels.map(\.measuredThroughput), isModel: false),
-            .init(name: "model", color: SVG.color(0), values: w.levels.map(\.modelThroughput), isModel: true),
-          ]
-        ).svg() + "</figure>\n"
-      var latency: [SVGFitChart.Series] = [
-        .init(name: "mean measured", color: SVG.color(1), values: w.levels.map { $0.measuredMean * 1_000 }, isModel: false),
-        .init(name: "mean model", color: SVG.color(1), values: w.levels.map { $0.modelMean * 1_000 }, isModel: true),
-      ]
-      if w.levels.allSatisfy({ $0.measuredP95 != nil && $0.modelP95 != nil }) {
-        latency += [
-          .init(name: "p95 measured", color: SVG.color(2), values: w.levels.map { $0.measuredP95! * 1_000 }, isModel: false),
-          .init(name: "p95 model", color: SVG.color(2), values: w.levels.map { $0.modelP95! * 1_000 }, isModel: true),
-        ]
-      }
-      body +=
-        "<figure class=\"chart\"><figcaption>Latency by clients</figcaption>"
-        + SVGFitChart(title: "Latency by clients", unit: "ms", x: x, fitted: fitted, series: latency).svg()
-        + "</figure>\n</div>\n"
-      body += HTML.table(
-        fitColumns,
-        w.levels.map { l in fitCells(l).enumerated().map { i, text in i == 2 ? HTML.name(text) : HTML.escape(text) } },
-        numeric: Set([0, 1] + Array(3..<fitColumns.count)))
-      if let e = w.heldOut { body += "<p>\(HTML.escape(heldOutLine(e))).</p>\n" }
-      if !w.ablation.isEmpty {
-        body += "<h3>Ablation</h3>\n<p class=\"muted\">Largest held-out error by the features in the model.</p>\n"
-        body += HTML.table(
-          ablationColumns, ablationRows(w).map { r in r.enumerated().map { i, text in i == 0 ? HTML.name(text) : HTML.escape(text) } },
-          numeric: [1, 2, 3])
-      }
-      body += "<details><summary>The topology to paste</summary>\n<pre class=\"manifest\">\(HTML.escape(w.yaml))</pre></details>\n"
-      if let st = w.statements {
-        body += "<h3>\(HTML.escape(statementsHeading(w.name, st)))</h3>\n"
-        body += HTML.table(statementColumns, statementRows(st).map { $0.map(HTML.escape) }, numeric: [1, 2, 3])
-        body += "<details><summary>The queries to paste into a platform topology</summary>\n<pre class=\"manifest\">\(HTML.escape(st.yaml))</pre></details>\n"
-      }
-      // A paragraph per run, not preformatted text: a WAL line is longer than a narrow page.
-      for line in w.wal.map(walLine) { body += "<p>" + HTML.escape(line) + "</p>\n" }
+      if !w.levels.isEmpty { body += fitHTML(w) }
+      body += snapshotsHTML(w)
       body += "</section>\n"
     }
     for o in data.openLoops {
@@ -379,4 +338,68 @@ struct SVGFitChart {
   static func label(_ v: Double) -> String {
     v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : String(format: "%.1f", v)
   }
+}
+
+extension Report {
+  /// A workload's fit on the page: its charts, table, held-out errors, ablation and topology.
+  static func fitHTML(_ w: CalibrationData.Workload) -> String {
+    var body = ""
+    let fitted = w.levels.map(\.fitted)
+    let x = w.levels.map { Double($0.clients) }
+    body += "<div class=\"charts\">\n"
+    body +=
+      "<figure class=\"chart\"><figcaption>Throughput by clients</figcaption>"
+      + SVGFitChart(
+        title: "Throughput by clients", unit: "transactions/s", x: x, fitted: fitted,
+        series: [
+          .init(name: "measured", color: SVG.color(0), values: w.levels.map(\.measuredThroughput), isModel: false),
+          .init(name: "model", color: SVG.color(0), values: w.levels.map(\.modelThroughput), isModel: true),
+        ]
+      ).svg() + "</figure>\n"
+    var latency: [SVGFitChart.Series] = [
+      .init(name: "mean measured", color: SVG.color(1), values: w.levels.map { $0.measuredMean * 1_000 }, isModel: false),
+      .init(name: "mean model", color: SVG.color(1), values: w.levels.map { $0.modelMean * 1_000 }, isModel: true),
+    ]
+    if w.levels.allSatisfy({ $0.measuredP95 != nil && $0.modelP95 != nil }) {
+      latency += [
+        .init(name: "p95 measured", color: SVG.color(2), values: w.levels.map { $0.measuredP95! * 1_000 }, isModel: false),
+        .init(name: "p95 model", color: SVG.color(2), values: w.levels.map { $0.modelP95! * 1_000 }, isModel: true),
+      ]
+    }
+    body +=
+      "<figure class=\"chart\"><figcaption>Latency by clients</figcaption>"
+      + SVGFitChart(title: "Latency by clients", unit: "ms", x: x, fitted: fitted, series: latency).svg()
+      + "</figure>\n</div>\n"
+    body += HTML.table(
+      fitColumns,
+      w.levels.map { l in fitCells(l).enumerated().map { i, text in i == 2 ? HTML.name(text) : HTML.escape(text) } },
+      numeric: Set([0, 1] + Array(3..<fitColumns.count)))
+    if let e = w.heldOut { body += "<p>\(HTML.escape(heldOutLine(e))).</p>\n" }
+    if !w.ablation.isEmpty {
+      body += "<h3>Ablation</h3>\n<p class=\"muted\">Largest held-out error by the features in the model.</p>\n"
+      body += HTML.table(
+        ablationColumns, ablationRows(w).map { r in r.enumerated().map { i, text in i == 0 ? HTML.name(text) : HTML.escape(text) } },
+        numeric: [1, 2, 3])
+    }
+    body += "<details><summary>The topology to paste</summary>\n<pre class=\"manifest\">\(HTML.escape(w.yaml))</pre></details>\n"
+    return body
+  }
+
+  /// A workload's pg_stat_statements and pg_stat_wal findings on the page.
+  static func snapshotsHTML(_ w: CalibrationData.Workload) -> String {
+    var body = ""
+    if let st = w.statements {
+      body += "<h3>\(HTML.escape(statementsHeading(w.name, st)))</h3>\n"
+      body += HTML.table(statementColumns, statementRows(st).map { $0.map(HTML.escape) }, numeric: [1, 2, 3])
+      body += "<details><summary>The queries to paste into a platform topology</summary>\n<pre class=\"manifest\">\(HTML.escape(st.yaml))</pre></details>\n"
+    }
+    // A paragraph per run, not preformatted text: a WAL line is longer than a narrow page.
+    for line in w.wal.map(walLine) { body += "<p>" + HTML.escape(line) + "</p>\n" }
+    return body
+  }
+}
+
+extension Report {
+  /// Workloads with a fit (the others show their snapshots only).
+  static func fittedCount(_ data: CalibrationData) -> Int { data.workloads.filter { !$0.levels.isEmpty }.count }
 }

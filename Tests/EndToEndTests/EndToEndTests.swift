@@ -260,6 +260,29 @@ import Testing
     #expect(stray.stderr.contains("c2.log: error: a pgbench --log file without its summary"), "\(stray.stderr)")
   }
 
+  /// One run with its snapshots is too little to fit a model, but its statements and WAL are
+  /// still shown: a warning names why there is no fit, and the exit status is 0.
+  @Test func calibrateShowsTheSnapshotsOfAWorkloadTooSmallToFit() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-one-\(UUID().uuidString)/crm")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+    for kind in ["txt", "statements-before.csv", "statements-after.csv", "wal-before.csv", "wal-after.csv"] {
+      try FileManager.default.copyItem(
+        atPath: "Tests/CalibrationTests/Fixtures/crm-c2-r1.\(kind)", toPath: dir.appendingPathComponent("c2-r1.\(kind)").path)
+    }
+    let run = try Self.capsim(["calibrate", dir.path])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("capsim: warning: crm: not fitted: load dependence needs 3 or more load levels"), "\(run.stderr)")
+    #expect(run.stdout.contains("crm: statements of crm/c2-r1 (pg_stat_statements, 2 clients, 3940 transactions)"))
+    #expect(run.stdout.contains("wal crm/c2-r1 (2 clients): 0.998 syncs per commit"))
+    #expect(!run.stdout.contains("held out"))
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(try Self.capsim(["calibrate", dir.path, "--format", "json"]).stdout.utf8))
+        as? [String: Any])
+    #expect((json["workloads"] as? [Any])?.isEmpty == true)
+    #expect((json["unfitted"] as? [[String: Any]])?.first?["workload"] as? String == "crm")
+  }
+
   /// pg_stat_statements and pg_stat_wal snapshots beside a run's summary (real ones, from
   /// scripts/measure-postgres.sh): the statements table, the `queries:` to paste, which a
   /// platform topology takes, and the WAL line; an unpaired snapshot is an error.
