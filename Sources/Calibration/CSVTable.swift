@@ -38,30 +38,8 @@ struct CSVTable {
       closed = false
       fieldHasContent = false
     }
-    while i < chars.count {
-      let c = chars[i]
-      if quoted {
-        if c == "\"" {
-          if i + 1 < chars.count, chars[i + 1] == "\"" {
-            field.append("\"")
-            i += 2
-            column += 2
-            continue
-          }
-          quoted = false
-          closed = true
-        } else {
-          field.append(c)
-        }
-        if c == "\n" {
-          line += 1
-          column = 1
-        } else {
-          column += 1
-        }
-        i += 1
-        continue
-      }
+    /// A character outside quotes: separators, line ends, an opening quote, or field text.
+    func unquoted(_ c: Character) throws(MeasurementError) {
       switch c {
       case ",":
         endField()
@@ -83,6 +61,25 @@ struct CSVTable {
         }
         field.append(c)
         fieldHasContent = true
+      }
+    }
+    while i < chars.count {
+      let c = chars[i]
+      if quoted {
+        if c == "\"" {
+          if i + 1 < chars.count, chars[i + 1] == "\"" {
+            field.append("\"")
+            i += 2
+            column += 2
+            continue
+          }
+          quoted = false
+          closed = true
+        } else {
+          field.append(c)
+        }
+      } else {
+        try unquoted(c)
       }
       if c == "\n" {
         line += 1

@@ -1,3 +1,47 @@
+/// pgbench's `--log` per-transaction lines:
+///
+///     client_id transaction_no time script_no time_epoch time_us [schedule_lag retries]
+///
+/// with `time` the latency in microseconds, or `skipped`/`failed`. Only what a summary needs is
+/// kept: the latencies, sorted.
+package struct PgbenchLog: Hashable, Sendable {
+  /// Latencies of completed transactions, seconds, ascending.
+  package var latencies: [Double] = []
+  package var failed = 0
+  package var skipped = 0
+
+  /// - Throws: ``MeasurementError`` at the first line that is not a transaction, and at the
+  ///   first line of an aggregated log (`--aggregate-interval`: sums per interval, from which no
+  ///   percentile can come).
+  package init(file: String, text: String) throws(MeasurementError) {
+    let lines = NumberedLines(file: file, text: text)
+    for (n, line) in lines where !line.isEmpty {
+      let fields = line.split(separator: " ")
+      guard fields.count >= 6, let client = Int(fields[0]), Int(fields[1]) != nil else {
+        throw lines.error(n, "expected 'client_id transaction_no time script_no time_epoch time_us', found '\(line)'")
+      }
+      // A client id is small; an aggregated line starts with an epoch time stamp.
+      guard client < 1_000_000_000 else {
+        throw lines.error(n, "an aggregated log (--aggregate-interval) has no per-transaction latencies: log without --aggregate-interval")
+      }
+      switch fields[2] {
+      case "failed": failed += 1
+      case "skipped": skipped += 1
+      default:
+        guard let us = number(fields[2]), us >= 0 else {
+          let column = fields[0].count + fields[1].count + 3
+          throw lines.error(n, column: column, "latency: expected microseconds, 'failed' or 'skipped', found '\(fields[2])'")
+        }
+        latencies.append(us / 1e6)
+      }
+    }
+    latencies.sort()
+  }
+
+  /// The empirical p-quantile (nearest rank), or nil with no transaction.
+  package func quantile(_ p: Double) -> Double? { nearestRank(latencies, p) }
+}
+
 extension PgbenchLog {
   /// The completed transactions of several logs (a run's threads, `pgbench_log.PID` and
   /// `pgbench_log.PID.N`): their count and nearest-rank percentiles.

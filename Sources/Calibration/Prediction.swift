@@ -26,7 +26,8 @@ package struct FitTable: Sendable {
   /// the rows are its predictions.
   package var roundTrip: RoundTripFit?
   package var rows: [Row]
-  /// p95 / mean latency at the fitted levels, averaged: how a predicted mean becomes a p95.
+  /// p95 / mean latency at the fitted levels, averaged: how the load-factor model's predicted
+  /// mean becomes a p95 (nil for the round-trip model, whose p95 comes from its own tail).
   package var tailRatio: Double?
 
   /// Fits the round-trip model (``RoundTripFit``) to `levels` with client counts in `fitted`
@@ -35,8 +36,10 @@ package struct FitTable: Sendable {
     workload: String, levels: [MeasuredLevel], fitted: Set<Int>, cores: Int, shape: TransactionShape,
     uncharged: Double? = nil, locks: Bool = true, boundary: Bool = true
   ) throws {
-    try self.init(workload: workload, levels: levels, fitted: fitted, cores: cores)
     let used = levels.filter { fitted.contains($0.clients) }
+    self.workload = workload
+    fit = try ClosedLoopFit(levels: used, cores: cores)
+    tailRatio = nil
     let model = try RoundTripFit(
       levels: used, cores: cores, shape: shape, uncharged: uncharged, locks: locks, boundary: boundary)
     roundTrip = model

@@ -1,5 +1,6 @@
 import CGSL
 import Foundation
+import QueueingTheory
 
 /// A closed-loop model of a database benchmark whose client shares the server's machine, by the
 /// round trip: fitted on three low load levels, it carries what happens to the CPU as the cores
@@ -141,15 +142,12 @@ package struct RoundTripFit: Sendable {
     client = Self.line(idle, levels.map { ($0.clientDemand ?? 0) / k })
   }
 
-  /// Least-squares line y = a + b x.
+  /// Least-squares line y = a + b x (GSL's `gsl_fit_linear`); flat when every x is the same.
   static func line(_ x: [Double], _ y: [Double]) -> (a: Double, b: Double) {
-    let n = Double(x.count)
-    let mx = x.reduce(0, +) / n
-    let my = y.reduce(0, +) / n
-    let sxx = zip(x, x).map { ($0 - mx) * ($1 - mx) }.reduce(0, +)
-    let sxy = zip(x, y).map { ($0 - mx) * ($1 - my) }.reduce(0, +)
-    let b = sxx > 0 ? sxy / sxx : 0
-    return (my - b * mx, b)
+    guard let first = x.first, x.contains(where: { $0 != first }) else { return (y.reduce(0, +) / Double(y.count), 0) }
+    var (a, b, cov00, cov01, cov11, sumsq) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    gsl_fit_linear(x, 1, y, 1, x.count, &a, &b, &cov00, &cov01, &cov11, &sumsq)
+    return (a, b)
   }
 
   /// Throughput, latency and p95 at `n` clients.
@@ -230,29 +228,24 @@ package struct RoundTripFit: Sendable {
     return a.share + (b.share - a.share) * Double(n - a.clients) / Double(b.clients - a.clients)
   }
 
-  /// Exact MVA of `population` customers cycling through a processor-sharing station of `cores`
-  /// servers (demand per visit) and a delay: throughput, and the chance that an arriving
-  /// customer finds a core idle (the arrival theorem: the marginal with one customer fewer).
+  /// Exact MVA (`QueueingTheory`'s solver) of `population` customers cycling through a station
+  /// of `cores` servers (demand per visit) and a delay: throughput, and the chance that an
+  /// arriving customer finds a core idle (the arrival theorem: the marginal with one customer
+  /// fewer).
   package static func mva(population n: Int, demand: Double, cores c: Int, delay: Double) -> (throughput: Double, idleChance: Double) {
-    var p = [Double](repeating: 0, count: n + 1)
-    p[0] = 1
-    var x = 0.0
+    var solver = _MeanValueAnalysis(
+      population: n, thinkTime: 0,
+      stations: [.init(demand: demand, kind: .queueing(servers: c)), .init(demand: delay, kind: .delay)])
     var idle = 1.0
-    for m in 1...n {
-      var residence = 0.0
-      for j in 1...m { residence += Double(j) / Double(min(j, c)) * demand * p[j - 1] }
-      if m == n { idle = p[0..<min(c, n)].reduce(0, +) }
-      x = Double(m) / (residence + delay)
-      var next = [Double](repeating: 0, count: n + 1)
-      var sum = 0.0
-      for j in 1...m {
-        next[j] = x * demand / Double(min(j, c)) * p[j - 1]
-        sum += next[j]
-      }
-      next[0] = max(0, 1 - sum)
-      p = next
+    if n > 1 {
+      var previous = solver.step(to: 1)
+      for m in 2..<n { previous = solver.step(to: m) }
+      // The solver keeps the marginals of multi-server stations; one server is idle 1 - U.
+      idle =
+        solver.loadDependent[0].map { $0.logMarginals.prefix(c).reduce(0) { $0 + exp($1) } }
+        ?? 1 - (previous.stations[0].utilization ?? 0)
     }
-    return (x, idle)
+    return (solver.step(to: n).throughput, min(idle, 1))
   }
 
   /// The mean wait per transaction for a lock of `rows` equally likely rows that a `share` of

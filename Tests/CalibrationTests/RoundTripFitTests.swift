@@ -54,6 +54,18 @@ import Calibration
     #expect(abs(mine.throughput / theirs.throughput - 1) < 1e-12, "\(mine.throughput) against \(theirs.throughput)")
   }
 
+  /// The chance that a wake-up finds a core idle is the marginal with one customer fewer: with
+  /// one core and two customers, the other customer is away (in the delay) a share Z / (D + Z)
+  /// of the time; a lone customer always finds the core idle.
+  @Test func theIdleChanceFollowsTheArrivalTheorem() {
+    let (demand, delay) = (0.05, 0.2)
+    #expect(RoundTripFit.mva(population: 1, demand: demand, cores: 1, delay: delay).idleChance == 1)
+    let two = RoundTripFit.mva(population: 2, demand: demand, cores: 1, delay: delay)
+    #expect(abs(two.idleChance - delay / (demand + delay)) < 1e-12)
+    // With two cores, one other customer never fills them.
+    #expect(abs(RoundTripFit.mva(population: 2, demand: demand, cores: 2, delay: delay).idleChance - 1) < 1e-12)
+  }
+
   /// A lock of one row held by every transaction is a single FIFO server: its wait is the
   /// residence there minus the hold, by exact MVA.
   @Test(arguments: [1, 3, 20])
