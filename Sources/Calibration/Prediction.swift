@@ -20,8 +20,9 @@ package struct FitTable: Sendable {
 
   package var workload: String
   /// The model by load factor: the baseline, and the topology's values when there is no
-  /// round-trip model.
-  package var fit: ClosedLoopFit
+  /// round-trip model. Nil beside a round-trip model whose levels have no one-client run (the
+  /// load-factor model starts from one; the round-trip model does not need it).
+  package var fit: ClosedLoopFit?
   /// The model by round trip, when the summaries list their statements and CPU seconds: then
   /// the rows are its predictions.
   package var roundTrip: RoundTripFit?
@@ -38,7 +39,7 @@ package struct FitTable: Sendable {
   ) throws {
     let used = levels.filter { fitted.contains($0.clients) }
     self.workload = workload
-    fit = try ClosedLoopFit(levels: used, cores: cores)
+    fit = used.contains { $0.clients == 1 } ? try ClosedLoopFit(levels: used, cores: cores) : nil
     tailRatio = nil
     let model = try RoundTripFit(
       levels: used, cores: cores, shape: shape, uncharged: uncharged, locks: locks, boundary: boundary)
@@ -53,7 +54,7 @@ package struct FitTable: Sendable {
   /// Throughput at `n` clients by the table's model.
   package func throughput(clients n: Int) -> Double? {
     if let roundTrip { return roundTrip.predict(clients: n)?.throughput }
-    return try? fit.predict(clients: n).throughput
+    return try? fit?.predict(clients: n).throughput
   }
 
   /// Fits `levels` with client counts in `fitted` and predicts every level.
@@ -96,6 +97,8 @@ package struct FitTable: Sendable {
   ) throws -> [(features: String, table: FitTable)] {
     var variants: [(String, HeldLock?, Bool)] = [("MVA only", nil, false), ("load factor", nil, true)]
     if let lock { variants += [("lock", lock, false), ("load factor + lock", lock, true)] }
+    // Without a one-client level only the round-trip rows can be fitted.
+    if shape != nil, !levels.contains(where: { $0.clients == 1 && fitted.contains(1) }) { variants = [] }
     var out = try variants.map { name, lock, loadDependence in
       (name, try FitTable(workload: workload, levels: levels, fitted: fitted, cores: cores, lock: lock, loadDependence: loadDependence))
     }
@@ -115,7 +118,7 @@ package struct FitTable: Sendable {
   /// naming the measurement.
   package func yaml(source: String) -> String {
     if let roundTrip { return roundTripYAML(roundTrip, source: source) }
-    let f = fit
+    let f = fit!
     func ms(_ s: Double) -> String { String(format: "%.6gms", s * 1_000) }
     var points: [String] = []
     for (j, factor) in zip(f.factorLevels, f.factors) {

@@ -91,10 +91,12 @@ package struct RoundTripFit: Sendable {
     outside = levels.map { l in (l.clients, boundary ? min(max(1 - l.throughput * l.meanLatency / Double(l.clients), 0), 0.9) : 0) }
     tailShape = nil
 
-    // The one-client round trip's time that is not charged CPU bounds u and L0.
+    // The lowest level's round trip time that is not charged CPU (a client's cycle is n / X)
+    // bounds u and L0.
     let k = shape.roundTrips
     let first = levels[0]
-    let gap = max((1 / first.throughput - first.serverDemand! - (first.clientDemand ?? 0)) / k, 1e-6)
+    let cycle = Double(first.clients) / first.throughput
+    let gap = max((cycle - first.serverDemand! - (first.clientDemand ?? 0)) / k, 1e-6)
     func residual(_ p: [Double]) -> Double {
       var trial = self
       trial.setLaws(levels, uncharged: fittedUncharged ? p[0] : uncharged)

@@ -37,7 +37,7 @@ struct Calibrate: ParsableCommand {
     help: "pgbench summaries (*.txt, with their --log files as NAME.log and NAME.log.N and pg_stat_statements/pg_stat_wal snapshots NAME.statements-before.csv, NAME.wal-after.csv, ... beside them) or k6 summaries (*.json, with the busy cores from a Prometheus export NAME.cpu.json and the per-request output of k6 --out json as NAME.requests.json beside them), or folders of them; a folder's name is its workload.")
   var inputs: [String]
 
-  @Option(help: "Client counts to fit on, e.g. 1,2,4 (default: the three lowest of each workload).")
+  @Option(help: "Client counts to fit on, 3 or more, e.g. 1,2,4 (default: the three lowest of each workload); the load-factor model (k6, --lock, no CPU seconds) needs 1 among them.")
   var fit: String?
 
   @Option(help: "The machine's cores, when the summaries do not say (default: this machine's).")
@@ -241,7 +241,7 @@ struct Calibrate: ParsableCommand {
           "round trips (\(String(format: "%.3g", m.shape.roundTrips)) per transaction), CPU per round trip by the idle share of the cores, uncharged core time \(m.fittedUncharged ? "fitted here" : "the machine's")"
             + (m.shape.locks.isEmpty ? "" : ", row locks")
         }
-          ?? (t.fit.fromUtilization
+          ?? (t.fit?.fromUtilization == true
             ? "demand from CPU seconds (utilization law), load factor from throughput"
             : "demand from latency, load factor from throughput"),
         levels: t.rows.map { r in
@@ -343,13 +343,15 @@ struct CalibrationJSON: Encodable {
     var model: String
     var round_trip: RoundTrip?
     var cores: Int
-    var server_demand_s: Double
-    var client_demand_s: Double
-    var wait_s: Double
-    var think_s: Double
-    var factor_levels: [Int]
-    var factors: [Double]
-    var from_utilization: Bool
+    /// The load-factor model's values (absent beside a round-trip model fitted without a
+    /// one-client level).
+    var server_demand_s: Double?
+    var client_demand_s: Double?
+    var wait_s: Double?
+    var think_s: Double?
+    var factor_levels: [Int]?
+    var factors: [Double]?
+    var from_utilization: Bool?
     var levels: [Level]
     /// From pg_stat_statements snapshots (the run with the fewest clients) and pg_stat_wal's.
     var statements: StatementsJSON?
@@ -396,9 +398,9 @@ struct CalibrationJSON: Encodable {
             client_cpu_a_s: m.client.a, client_cpu_b_s: m.client.b,
             locks: m.shape.locks.map { Lock(rows: $0.rows, held_round_trips: $0.heldRoundTrips, share: $0.share) })
         },
-        cores: t.fit.cores, server_demand_s: t.fit.serverDemand, client_demand_s: t.fit.clientDemand,
-        wait_s: t.fit.wait, think_s: t.fit.think, factor_levels: t.fit.factorLevels, factors: t.fit.factors,
-        from_utilization: t.fit.fromUtilization,
+        cores: t.roundTrip?.cores ?? t.fit!.cores, server_demand_s: t.fit?.serverDemand,
+        client_demand_s: t.fit?.clientDemand, wait_s: t.fit?.wait, think_s: t.fit?.think, factor_levels: t.fit?.factorLevels,
+        factors: t.fit?.factors, from_utilization: t.fit?.fromUtilization,
         levels: t.rows.map { r in
           Level(
             clients: r.level.clients, runs: r.level.runs, fitted: r.isFitted, measured_throughput: r.level.throughput,

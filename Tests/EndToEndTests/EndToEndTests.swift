@@ -367,6 +367,28 @@ import Testing
     #expect(abs(model / measured - 1) < 0.10, "model \(model)/s, measured \(measured)/s")
   }
 
+  /// The round-trip model needs no one-client run: fitted on 2, 4 and 8 clients it predicts
+  /// the rest, and the load-factor model's values (which need that run) are left out of the JSON.
+  @Test func calibrateFitsWithoutAOneClientLevel() throws {
+    let run = try Self.capsim([
+      "calibrate", "calibration/postgres/select-only", "calibration/postgres/crm", "--fit", "2,4,8", "--ablation", "--format",
+      "json",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let workloads = try #require(json["workloads"] as? [[String: Any]])
+    #expect(workloads.count == 2)
+    for w in workloads {
+      #expect(w["model"] as? String == "round-trip" && w["server_demand_s"] == nil && w["factors"] == nil)
+      let levels = try #require(w["levels"] as? [[String: Any]])
+      #expect(levels.filter { $0["fitted"] as? Bool == true }.compactMap { $0["clients"] as? Int } == [2, 4, 8])
+      #expect(levels.filter { $0["fitted"] as? Bool == false }.compactMap { $0["clients"] as? Int } == [1, 16, 32, 64])
+    }
+    // The k6 and load-factor path still needs it, and says so.
+    let text = try Self.capsim(["calibrate", "calibration/postgres/crm", "--fit", "2,4,8", "--lock", "crm:0.1"])
+    #expect(text.status == 1 && text.stderr.contains("one-client run"), "\(text.stderr)")
+  }
+
   /// What-ifs from the command line change the topology and report their own mistakes.
   @Test func setOverridesTheTopologyFromTheCommandLine() throws {
     let more = try Self.capsim(["run", Self.fixture("small.yaml"), "--format", "json", "--set", "stations.server.servers=2"])
