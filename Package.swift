@@ -136,7 +136,7 @@ let package = Package(
       exclude: ["README.md"]
     ),
     /** Reports of recorded runs: self-contained HTML with inline SVG, Markdown, JSON. */
-    .target(name: "Reports", dependencies: ["RunRecords"], exclude: ["README.md"]),
+    .target(name: "Reports", dependencies: ["RunRecords", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
 
     /** YAML topologies and scenarios, diagnostics with file:line:column. */
     .target(

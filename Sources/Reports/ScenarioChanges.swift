@@ -1,11 +1,12 @@
 import RunRecords
+import Yams
 
 /// What differs between the scenarios of a baseline and a what-if, read from their records:
 /// overrides, `--set` settings, the files each read (with their hashes), and run settings.
 ///
-/// The recorded texts are YAML, but this reads only as much of it as a reviewer needs: the
-/// top-level `overrides:` of each file, entry by entry, and the other lines of files that
-/// differ, compared line by line. Comments and blank lines do not count.
+/// The recorded texts are YAML: the top-level `overrides:` of each file are compared entry by
+/// entry (parsed by Yams), the other lines of files that differ line by line (as a reviewer
+/// reads them). Comments and blank lines do not count.
 struct ScenarioChanges {
   struct Change: Hashable {
     /// What changed, in a sentence ("`--set` only in the what-if").
@@ -184,31 +185,22 @@ struct ScenarioChanges {
     return out
   }
 
-  /// The entries of a file's top-level `overrides:`, in order: ("demand.DE.growth", "1.5").
-  ///
-  /// Block entries take their more-indented lines along, joined by spaces; a flow mapping
-  /// (`overrides: {a: 1, b: 2}`) is split at its top-level commas.
+  /// The entries of a file's top-level `overrides:`, in order, each value on one line in flow
+  /// style: ("demand.DE.growth", "1.5"), ("faults", "[{kind: replica-down, ...}]"). A text that
+  /// is not YAML (it was read when the run was, so it should be) has none.
   static func overrides(_ text: String) -> [(key: String, value: String)] {
-    let lines = meaningful(text)
-    guard let start = lines.firstIndex(where: { indent($0) == 0 && $0.hasPrefix("overrides:") }) else { return [] }
-    let inline = lines[start].dropFirst("overrides:".count).trimmingPrefix(while: { $0 == " " })
-    if inline.hasPrefix("{") && inline.hasSuffix("}") {
-      return splitFlow(inline.dropFirst().dropLast()).compactMap(entry)
+    guard let root = try? Yams.compose(yaml: text), let entries = root.mapping?["overrides"]?.mapping else { return [] }
+    return entries.map { (key: flow($0.key), value: flow($0.value)) }
+  }
+
+  /// A node on one line, as YAML's flow style writes it (scalars as their text).
+  static func flow(_ node: Node) -> String {
+    switch node {
+    case .scalar(let scalar): scalar.string
+    case .sequence(let items): "[" + items.map(flow).joined(separator: ", ") + "]"
+    case .mapping(let pairs): "{" + pairs.map { "\(flow($0.key)): \(flow($0.value))" }.joined(separator: ", ") + "}"
+    case .alias(let alias): "*\(alias.anchor.rawValue)"
     }
-    var entries: [String] = []
-    var level: Int? = nil
-    for line in lines[(start + 1)...] {
-      let i = indent(line)
-      if i == 0 { break }
-      let text = line.drop { $0 == " " }
-      if level == nil || i <= level! {
-        level = i
-        entries.append(String(text))
-      } else if !entries.isEmpty {
-        entries[entries.count - 1] += " " + text
-      }
-    }
-    return entries.compactMap { entry(Substring($0)) }
   }
 
   /// Overrides of a run's files: a what-if's first, so they win over its base's.
@@ -218,58 +210,6 @@ struct ScenarioChanges {
       for e in overrides(file.text) where !out.contains(where: { $0.key == e.key }) { out.append(e) }
     }
     return out
-  }
-
-  /// "key: value" at its first ": " (or a trailing ":"), outside quotes and brackets.
-  private static func entry(_ text: Substring) -> (key: String, value: String)? {
-    let text = text.trimmingPrefix(while: { $0 == " " })
-    var depth = 0
-    var quote: Character? = nil
-    for i in text.indices {
-      let c = text[i]
-      if let q = quote {
-        if c == q { quote = nil }
-        continue
-      }
-      switch c {
-      case "\"", "'": quote = c
-      case "{", "[": depth += 1
-      case "}", "]": depth -= 1
-      case ":" where depth == 0:
-        let next = text.index(after: i)
-        guard next == text.endIndex || text[next] == " " else { continue }
-        let value = text[next...].trimmingPrefix(while: { $0 == " " })
-        return (String(text[..<i]), String(trimmedRight(value)))
-      default: break
-      }
-    }
-    return text.isEmpty ? nil : (String(text), "")
-  }
-
-  /// Splits "a: 1, b: {c: 2, d: 3}" at the commas outside brackets and quotes.
-  private static func splitFlow(_ text: Substring) -> [Substring] {
-    var parts: [Substring] = []
-    var depth = 0
-    var quote: Character? = nil
-    var start = text.startIndex
-    for i in text.indices {
-      let c = text[i]
-      if let q = quote {
-        if c == q { quote = nil }
-        continue
-      }
-      switch c {
-      case "\"", "'": quote = c
-      case "{", "[": depth += 1
-      case "}", "]": depth -= 1
-      case "," where depth == 0:
-        parts.append(text[start..<i])
-        start = text.index(after: i)
-      default: break
-      }
-    }
-    parts.append(text[start...])
-    return parts.filter { !$0.allSatisfy { $0 == " " } }
   }
 
   /// Lines only in `a` (removed) and only in `b` (added), in order.

@@ -55,7 +55,7 @@ extension ComparisonTests {
     #expect(section.contains("Settings on the command line (--set)"))
     #expect(section.contains("<code>+ demand.CH.growth=1.1</code>"))
     #expect(section.contains("<code>+ demand.DE.growth: 1.2</code>"))
-    #expect(section.contains("<code>+ faults: - {kind: replica-down, node: pg-replica-1"))
+    #expect(section.contains("<code>+ faults: [{kind: replica-down, node: pg-replica-1, at: 2026-12-01T08:00, for: 6h}]</code>"))
     #expect(!section.contains("a fifth more users"))
     #expect(section.contains("Only the what-if reads Examples/freshfoodz-winter-replica-lost.yaml"))
     #expect(section.contains("Scenario text SHA-256 abababababab → efefefefefef"))
@@ -101,6 +101,21 @@ extension ComparisonTests {
     #expect(md.contains("- Scenario file Examples/freshfoodz-winter.yaml → Examples/other.yaml differs\n"))
     #expect(md.contains("  - − run: {seed: 1}\n  - + run: {seed: 2}\n"))
     #expect(md.contains("  - + extra: true\n"))
+  }
+}
+
+extension WhatChangedTests {
+  /// Overrides are read as YAML: a nested block value, with comments and quotes, is compared
+  /// as one entry and shown on one line in flow style.
+  @Test func nestedOverridesAreComparedAsYAML() {
+    var b = baseline
+    var w = baseline
+    b.run.scenarioText = "name: a\noverrides:\n  capacity:\n    DE:   # the larger territory\n      app: 4\n  \"demand.CH.growth\": '1.1'\n"
+    w.run.scenarioText = "name: a\noverrides:\n  capacity: {DE: {app: 6}}\n  demand.CH.growth: 1.1\n"
+    let md = Report.comparisonMarkdown(baseline: b, whatIf: w)
+    #expect(md.contains("  - → capacity: {DE: {app: 4}} → {DE: {app: 6}}\n"), "\(md)")
+    // The same value quoted or not is no change.
+    #expect(!md.contains("demand.CH.growth"), "\(md)")
   }
 }
 
