@@ -50,10 +50,14 @@ extension PlanData {
         if n < p.cap {
           r.moreCost = plan.instanceCost(territory: t, instances: n + 1) - plan.instanceCost(territory: t, instances: n)
         }
-      } else if !p.bound.saturatedNodes.isEmpty {
-        r.fewerReason = p.bound.saturatedNodes.map {
-          "\(s.platform.databases[$0.node].name) is \(Format.percent($0.utilization)) busy at the peak whatever the instances"
-        }.joined(separator: "; ")
+      } else if !p.bound.saturatedNodes.isEmpty || !p.bound.saturatedLocks.isEmpty {
+        r.fewerReason =
+          (p.bound.saturatedNodes.map {
+            "\(s.platform.databases[$0.node].name) is \(Format.percent($0.utilization)) busy at the peak whatever the instances"
+          }
+          + p.bound.saturatedLocks.map {
+            "lock \($0.name)'s rows are each held at least \(Format.percent($0.utilization)) of the time at the peak whatever the instances"
+          }).joined(separator: "; ")
       }
       r.tried = p.tried.map {
         PlanPeriodRecord.Tried(

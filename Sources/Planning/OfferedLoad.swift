@@ -16,6 +16,15 @@ package struct OfferedLoad: Sendable, Hashable {
   /// Mean query seconds per request on each database node (by node index), reads spread
   /// evenly over the primary's replicas as round-robin routing does.
   package var nodeSecondsPerRequest: [Double]
+  /// Per named row lock: its rows, and the seconds a request holds one (mean over the mix, at
+  /// least its queries from the one it takes the lock before to the last: the least hold).
+  package var lockHolds: [LockHold] = []
+
+  package struct LockHold: Sendable, Hashable {
+    package var name: String
+    package var rows: Int
+    package var secondsPerRequest: Double
+  }
 
   /// The least response time a request can have: its CPU and its queries, without any wait.
   package var leastResponse: Double { cpuPerRequest + nodeSecondsPerRequest.reduce(0, +) }
@@ -42,7 +51,7 @@ extension PlatformScenario {
         out.append(
           OfferedLoad(
             territory: t, period: p, peakRate: peak[p]!.rate, peakTime: peak[p]!.time, cpuPerRequest: cpu,
-            nodeSecondsPerRequest: nodes))
+            nodeSecondsPerRequest: nodes, lockHolds: lockHolds(mix: mix)))
       }
     }
     return out
@@ -74,16 +83,30 @@ extension PlatformScenario {
     return out
   }
 
-  /// Query seconds per request on each node for a territory's mix.
+  /// The least hold per request of each named lock for a mix: a request holds it from its
+  /// query `at` through its last query, so at least those queries' mean times.
+  func lockHolds(mix: [Double]) -> [OfferedLoad.LockHold] {
+    platform.locks.map { lock in
+      let seconds = zip(mix, platform.requestClasses).reduce(0.0) { total, pair in
+        guard let taken = pair.1.lock, taken.name == lock.name else { return total }
+        let held = pair.1.queries.dropFirst(taken.at).reduce(0.0) { $0 + platform.queryKinds[$1].service.mean }
+        return total + pair.0 * held
+      }
+      return OfferedLoad.LockHold(name: lock.name, rows: lock.rows, secondsPerRequest: seconds)
+    }
+  }
+
+  /// Query seconds per request on each node for a territory's mix (a query that takes a lock
+  /// runs on the primary, as the simulation sends it).
   func nodeSeconds(territory t: Int, mix: [Double]) -> [Double] {
     let territory = platform.territories[t]
     let replicas = platform.replicas(of: territory.primary)
     var seconds = Array(repeating: 0.0, count: platform.databases.count)
     for (weight, requestClass) in zip(mix, platform.requestClasses) {
-      for q in requestClass.queries {
+      for (i, q) in requestClass.queries.enumerated() {
         let kind = platform.queryKinds[q]
         let time = weight * kind.service.mean
-        if kind.isWrite || territory.reads.policy == .primary || replicas.isEmpty {
+        if kind.isWrite || territory.reads.policy == .primary || replicas.isEmpty || requestClass.lock?.at == i {
           seconds[territory.primary] += time
         } else {
           for r in replicas { seconds[r] += time / Double(replicas.count) }
@@ -111,9 +134,17 @@ package struct InstanceBound: Sendable, Hashable {
   /// Database nodes whose cores would be at least fully busy at the peak, whatever the
   /// instances: (node index, utilization).
   package var saturatedNodes: [SaturatedNode]
+  /// Named row locks whose rows would be held at least all the time at the peak, whatever the
+  /// instances: (lock name, least mean busy share of a row).
+  package var saturatedLocks: [SaturatedLock] = []
 
   package struct SaturatedNode: Sendable, Hashable {
     package var node: Int
+    package var utilization: Double
+  }
+
+  package struct SaturatedLock: Sendable, Hashable {
+    package var name: String
     package var utilization: Double
   }
 }
@@ -144,6 +175,14 @@ extension OfferedLoad {
       let u = peakRate * nodeSecondsPerRequest[n] / Double(max(platform.databases[n].cores, 1))
       return u >= 1 ? InstanceBound.SaturatedNode(node: n, utilization: u) : nil
     }
-    return InstanceBound(stable: min(stable, cap), start: min(max(start, stable), cap), saturatedNodes: saturated)
+    // A row is a server of one: the rate that takes the lock times the least hold, spread over
+    // its rows, at 1 or more means the lock's queue grows without bound.
+    let saturatedLocks = lockHolds.compactMap { hold -> InstanceBound.SaturatedLock? in
+      let u = peakRate * hold.secondsPerRequest / Double(hold.rows)
+      return u >= 1 ? InstanceBound.SaturatedLock(name: hold.name, utilization: u) : nil
+    }
+    return InstanceBound(
+      stable: min(stable, cap), start: min(max(start, stable), cap), saturatedNodes: saturated,
+      saturatedLocks: saturatedLocks)
   }
 }

@@ -58,4 +58,27 @@ import Testing
     #expect(saturated.saturatedNodes.map(\.node) == [1])
     #expect(saturated.stable == 13)  // 25 busy cores / 2 per instance, plus one
   }
+
+  /// A class that takes a lock before its read: that read runs on the primary, and the lock is
+  /// held through the read and the write, 30 ms a request at least. At 10/s over 1 row that is
+  /// 30% busy; at 40/s, 120%: saturated whatever the instances. Over 2 rows, 60%.
+  @Test func aLockSendsItsQueryToThePrimaryAndBoundsTheRate() throws {
+    func scenario(rate: Double, rows: Int) -> PlatformScenario {
+      var s = Self.scenario(rate: rate)
+      s.platform.requestClasses[0].lock = RowLock(name: "hot-customer", rows: rows, at: 0)
+      return s
+    }
+    let calm = scenario(rate: 10, rows: 1)
+    let load = try #require(calm.offeredLoads().first)
+    #expect(abs(load.nodeSecondsPerRequest[0] - 0.030) < 1e-12 && load.nodeSecondsPerRequest[1] == 0)
+    #expect(load.lockHolds.map(\.name) == ["hot-customer"] && load.lockHolds.map(\.rows) == [1])
+    #expect(abs(load.lockHolds[0].secondsPerRequest - 0.030) < 1e-12)
+    #expect(load.instanceBound(platform: calm.platform, p95Target: 1, cap: 100).saturatedLocks.isEmpty)
+    let busy = scenario(rate: 40, rows: 1)
+    let bound = try #require(busy.offeredLoads().first).instanceBound(platform: busy.platform, p95Target: 1, cap: 100)
+    #expect(bound.saturatedLocks.map(\.name) == ["hot-customer"])
+    #expect(abs(bound.saturatedLocks[0].utilization - 1.2) < 1e-12)
+    let spread = scenario(rate: 40, rows: 2)
+    #expect(try #require(spread.offeredLoads().first).instanceBound(platform: spread.platform, p95Target: 1, cap: 100).saturatedLocks.isEmpty)
+  }
 }
