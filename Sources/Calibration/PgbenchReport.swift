@@ -140,7 +140,8 @@ package struct PgbenchReport: Hashable, Sendable {
       } else if let v = value(after: "duration: ") {
         duration = number(v.split(separator: " ").first ?? "")
       } else if let v = value(after: "number of transactions actually processed: ") {
-        transactions = try int(v, "number of transactions")
+        // A run by count (-t) writes processed/expected: "8000/8000".
+        transactions = try int(v.prefix { $0 != "/" }, "number of transactions")
       } else if let v = value(after: "number of failed transactions: ") {
         failed = try int(v, "number of failed transactions")
       } else if let v = value(after: "latency average = ") {

@@ -34,6 +34,31 @@ import Calibration
     #expect(abs(r.latencyMean - 0.565e-3) < 1e-15)
   }
 
+  /// A run by count (-t) prints processed/expected, and PostgreSQL 13 two tps lines, with and
+  /// without connecting: the second is the run's.
+  @Test func readsARunByCountFromPostgreSQL13() throws {
+    let r = try PgbenchReport(
+      file: "c10.txt",
+      text: """
+        transaction type: <builtin: TPC-B (sort of)>
+        scaling factor: 1
+        query mode: simple
+        number of clients: 10
+        number of threads: 1
+        number of transactions per client: 1000
+        number of transactions actually processed: 9990/10000
+        latency average = 5.312 ms
+        tps = 1882.537251 (including connections establishing)
+        tps = 1884.214011 (excluding connections establishing)
+        statement latencies in milliseconds:
+                 0.002  \\set aid random(1, 100000 * :scale)
+                 5.300  END;
+        """)
+    #expect(r.clients == 10 && r.transactions == 9_990 && r.duration == nil)
+    #expect(r.tps == 1884.214011 && abs(r.latencyMean - 5.312e-3) < 1e-15)
+    #expect(r.statements.map(\.text) == ["\\set aid random(1, 100000 * :scale)", "END;"])
+  }
+
   struct BadInput: CustomTestStringConvertible, Sendable {
     var name: String
     var replace: String
