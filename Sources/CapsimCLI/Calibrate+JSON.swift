@@ -1,0 +1,118 @@
+import Calibration
+import Foundation
+import Reports
+
+/// `capsim calibrate --format json`.
+struct CalibrationJSON: Encodable {
+  struct Level: Encodable {
+    var clients: Int
+    var runs: Int
+    var fitted: Bool
+    var measured_throughput: Double
+    var model_throughput: Double
+    var measured_mean_s: Double
+    var model_mean_s: Double
+    var measured_p95_s: Double?
+    var model_p95_s: Double?
+  }
+
+  /// The round-trip model's values (seconds per round trip; CPU per round trip as a + b x idle
+  /// share of the cores).
+  struct RoundTrip: Encodable {
+    var round_trips: Double
+    var uncharged_s: Double
+    var uncharged_fitted_here: Bool
+    var wake_latency_s: Double
+    var busy_wait_s: Double
+    var server_cpu_a_s: Double
+    var server_cpu_b_s: Double
+    var client_cpu_a_s: Double
+    var client_cpu_b_s: Double
+    var locks: [Lock]
+  }
+
+  struct Lock: Encodable {
+    var rows: Int
+    var held_round_trips: Double
+    var share: Double
+  }
+
+  struct Workload: Encodable {
+    var workload: String
+    /// "round-trip" or "load-factor": which model the levels' predictions come from.
+    var model: String
+    var round_trip: RoundTrip?
+    var cores: Int
+    /// The load-factor model's values (absent beside a round-trip model fitted without a
+    /// one-client level).
+    var server_demand_s: Double?
+    var client_demand_s: Double?
+    var wait_s: Double?
+    var think_s: Double?
+    var factor_levels: [Int]?
+    var factors: [Double]?
+    var from_utilization: Bool?
+    var levels: [Level]
+    /// From pg_stat_statements snapshots (the run with the fewest clients) and pg_stat_wal's.
+    var statements: StatementsJSON?
+    var wal: [WALJSON]
+  }
+
+  struct OpenLoop: Encodable {
+    var workload: String
+    var connections: Int
+    var measured_knee: Double?
+    var measured_knee_is_lower_bound: Bool
+    var model_knee: Double?
+  }
+
+  /// A workload too small to fit (fewer than 3 levels), with its snapshots.
+  struct Unfitted: Encodable {
+    var workload: String
+    var reason: String
+    var statements: StatementsJSON?
+    var wal: [WALJSON]
+  }
+
+  var workloads: [Workload]
+  var unfitted: [Unfitted]
+  var open_loop: [OpenLoop]
+
+  init(
+    _ tables: [FitTable], _ knees: [OpenLoopKnee],
+    _ pgstat: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])] = [:],
+    unfitted unfittedWorkloads: [(workload: String, reason: String)] = []
+  ) {
+    unfitted = unfittedWorkloads.map { u in
+      Unfitted(
+        workload: u.workload, reason: u.reason, statements: pgstat[u.workload]?.statements.map(StatementsJSON.init),
+        wal: (pgstat[u.workload]?.wal ?? []).map(WALJSON.init))
+    }
+    workloads = tables.map { t in
+      Workload(
+        workload: t.workload, model: t.roundTrip == nil ? "load-factor" : "round-trip",
+        round_trip: t.roundTrip.map { m in
+          RoundTrip(
+            round_trips: m.shape.roundTrips, uncharged_s: m.uncharged, uncharged_fitted_here: m.fittedUncharged,
+            wake_latency_s: m.wakeLatency, busy_wait_s: m.busyWait, server_cpu_a_s: m.server.a, server_cpu_b_s: m.server.b,
+            client_cpu_a_s: m.client.a, client_cpu_b_s: m.client.b,
+            locks: m.shape.locks.map { Lock(rows: $0.rows, held_round_trips: $0.heldRoundTrips, share: $0.share) })
+        },
+        cores: t.roundTrip?.cores ?? t.fit!.cores, server_demand_s: t.fit?.serverDemand,
+        client_demand_s: t.fit?.clientDemand, wait_s: t.fit?.wait, think_s: t.fit?.think, factor_levels: t.fit?.factorLevels,
+        factors: t.fit?.factors, from_utilization: t.fit?.fromUtilization,
+        levels: t.rows.map { r in
+          Level(
+            clients: r.level.clients, runs: r.level.runs, fitted: r.isFitted, measured_throughput: r.level.throughput,
+            model_throughput: r.throughput, measured_mean_s: r.level.meanLatency, model_mean_s: r.latency,
+            measured_p95_s: r.level.p95, model_p95_s: r.p95)
+        },
+        statements: pgstat[t.workload]?.statements.map(StatementsJSON.init), wal: (pgstat[t.workload]?.wal ?? []).map(WALJSON.init))
+    }
+    open_loop = knees.map {
+      OpenLoop(
+        workload: $0.workload, connections: $0.connections, measured_knee: $0.measured,
+        measured_knee_is_lower_bound: $0.measuredIsLowerBound, model_knee: $0.predicted)
+    }
+  }
+}
