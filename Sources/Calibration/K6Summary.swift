@@ -72,6 +72,9 @@ package struct PrometheusRange: Hashable, Sendable {
       a.labels == b.labels && a.samples.map(\.time) == b.samples.map(\.time) && a.samples.map(\.value) == b.samples.map(\.value)
     }
     package func hash(into hasher: inout Hasher) { hasher.combine(labels) }
+
+    /// The time-average of the samples (equally spaced, as a range query returns them); 0 for none.
+    package var mean: Double { samples.isEmpty ? 0 : samples.map(\.value).reduce(0, +) / Double(samples.count) }
   }
 
   package var series: [Series]
@@ -110,11 +113,7 @@ package struct PrometheusRange: Hashable, Sendable {
 
   /// The sum over series of each series' time-average (samples equally spaced, as a range query
   /// returns them): for `rate(process_cpu_seconds_total[1m])`, the busy cores.
-  package var meanTotal: Double {
-    series.reduce(0) { total, s in
-      total + (s.samples.isEmpty ? 0 : s.samples.map(\.value).reduce(0, +) / Double(s.samples.count))
-    }
-  }
+  package var meanTotal: Double { series.reduce(0) { $0 + $1.mean } }
 }
 
 /// k6's per-request output, `k6 run --out json=FILE`: one JSON object per line, the metric
