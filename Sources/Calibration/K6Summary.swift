@@ -48,12 +48,22 @@ package struct K6Summary: Hashable, Sendable {
     }
   }
 
-  /// The summary as a load level (CPU demand from a Prometheus export, when given).
-  package func level(cpuCores: Double? = nil) -> MeasuredLevel {
+  /// The summary as a load level: CPU demand from the busy cores of a Prometheus export, when
+  /// given, by the utilization law D = U / X with the requests the CPU served: the server's
+  /// rate when exported (k6's counts only its own requests, and only those that came back).
+  package func level(cpuCores: Double? = nil, server: ServerMetrics? = nil) -> MeasuredLevel {
     MeasuredLevel(
       clients: virtualUsers, throughput: requestRate, meanLatency: durationMean, p95: durationP95,
-      serverDemand: cpuCores.map { $0 / requestRate }, clientDemand: nil, cores: nil, runs: 1)
+      serverDemand: cpuCores.map { $0 / (server?.requestRate ?? requestRate) }, clientDemand: nil, cores: nil, runs: 1,
+      server: server)
   }
+
+  /// The files read beside a summary `LEVEL.json`, by the suffix that replaces its `.json`:
+  /// not summaries themselves.
+  package static let besideSuffixes = [
+    ".cpu.json", ".requests.json", ServerMetrics.suffixes.rate, ServerMetrics.suffixes.latency,
+    ServerMetrics.suffixes.latencySum,
+  ]
 }
 
 /// A Prometheus range-query result as the HTTP API returns it (`/api/v1/query_range`):
