@@ -17,10 +17,12 @@ package struct MeasuredLevel: Hashable, Sendable {
   package var cores: Int?
   /// The runs it is the mean of.
   package var runs: Int
+  /// The app's own rate and latency (k6 levels with Prometheus exports beside them).
+  package var server: ServerMetrics?
 
   package init(
     clients: Int, throughput: Double, meanLatency: Double, p95: Double?, serverDemand: Double?, clientDemand: Double?,
-    cores: Int?, runs: Int
+    cores: Int?, runs: Int, server: ServerMetrics? = nil
   ) {
     self.clients = clients
     self.throughput = throughput
@@ -30,7 +32,12 @@ package struct MeasuredLevel: Hashable, Sendable {
     self.clientDemand = clientDemand
     self.cores = cores
     self.runs = runs
+    self.server = server
   }
+
+  /// Seconds of the mean latency outside the server (network, proxies, the load generator):
+  /// the measured mean less the server's, where the server's is known.
+  package var outsideServer: Double? { server?.meanLatency.map { meanLatency - $0 } }
 
   /// The levels of a set of summaries: runs with the same client count averaged.
   package static func levels(_ reports: [PgbenchReport]) -> [MeasuredLevel] { average(reports.map(\.level)) }
@@ -43,10 +50,13 @@ package struct MeasuredLevel: Hashable, Sendable {
         let xs = same.compactMap(f)
         return xs.count == same.count ? xs.reduce(0, +) / Double(xs.count) : nil
       }
+      let server = ServerMetrics(
+        requestRate: mean(\.server?.requestRate), meanLatency: mean(\.server?.meanLatency), p50: mean(\.server?.p50),
+        p95: mean(\.server?.p95), p99: mean(\.server?.p99))
       return MeasuredLevel(
         clients: clients, throughput: mean(\.throughput)!, meanLatency: mean(\.meanLatency)!, p95: mean(\.p95),
         serverDemand: mean(\.serverDemand), clientDemand: mean(\.clientDemand), cores: same.compactMap(\.cores).max(),
-        runs: same.map(\.runs).reduce(0, +))
+        runs: same.map(\.runs).reduce(0, +), server: server == ServerMetrics() ? nil : server)
     }
   }
 }

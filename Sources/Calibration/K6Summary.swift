@@ -48,12 +48,22 @@ package struct K6Summary: Hashable, Sendable {
     }
   }
 
-  /// The summary as a load level (CPU demand from a Prometheus export, when given).
-  package func level(cpuCores: Double? = nil) -> MeasuredLevel {
+  /// The summary as a load level: CPU demand from the busy cores of a Prometheus export, when
+  /// given, by the utilization law D = U / X with the requests the CPU served: the server's
+  /// rate when exported (k6's counts only its own requests, and only those that came back).
+  package func level(cpuCores: Double? = nil, server: ServerMetrics? = nil) -> MeasuredLevel {
     MeasuredLevel(
       clients: virtualUsers, throughput: requestRate, meanLatency: durationMean, p95: durationP95,
-      serverDemand: cpuCores.map { $0 / requestRate }, clientDemand: nil, cores: nil, runs: 1)
+      serverDemand: cpuCores.map { $0 / (server?.requestRate ?? requestRate) }, clientDemand: nil, cores: nil, runs: 1,
+      server: server)
   }
+
+  /// The files read beside a summary `LEVEL.json`, by the suffix that replaces its `.json`:
+  /// not summaries themselves.
+  package static let besideSuffixes = [
+    ".cpu.json", ".requests.json", ServerMetrics.suffixes.rate, ServerMetrics.suffixes.latency,
+    ServerMetrics.suffixes.latencySum,
+  ]
 }
 
 /// A Prometheus range-query result as the HTTP API returns it (`/api/v1/query_range`):
@@ -72,6 +82,9 @@ package struct PrometheusRange: Hashable, Sendable {
       a.labels == b.labels && a.samples.map(\.time) == b.samples.map(\.time) && a.samples.map(\.value) == b.samples.map(\.value)
     }
     package func hash(into hasher: inout Hasher) { hasher.combine(labels) }
+
+    /// The time-average of the samples (equally spaced, as a range query returns them); 0 for none.
+    package var mean: Double { samples.isEmpty ? 0 : samples.map(\.value).reduce(0, +) / Double(samples.count) }
   }
 
   package var series: [Series]
@@ -110,11 +123,7 @@ package struct PrometheusRange: Hashable, Sendable {
 
   /// The sum over series of each series' time-average (samples equally spaced, as a range query
   /// returns them): for `rate(process_cpu_seconds_total[1m])`, the busy cores.
-  package var meanTotal: Double {
-    series.reduce(0) { total, s in
-      total + (s.samples.isEmpty ? 0 : s.samples.map(\.value).reduce(0, +) / Double(s.samples.count))
-    }
-  }
+  package var meanTotal: Double { series.reduce(0) { $0 + $1.mean } }
 }
 
 /// k6's per-request output, `k6 run --out json=FILE`: one JSON object per line, the metric

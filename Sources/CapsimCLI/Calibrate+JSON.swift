@@ -14,6 +14,19 @@ struct CalibrationJSON: Encodable {
     var model_mean_s: Double
     var measured_p95_s: Double?
     var model_p95_s: Double?
+    /// From the app's Prometheus exports beside a k6 summary; absent without them.
+    var server: Server?
+  }
+
+  /// The server's own view of a k6 level: requests/s, seconds; outside_s is the measured mean
+  /// less the server's (network, proxies, the load generator).
+  struct Server: Encodable {
+    var request_rate: Double?
+    var mean_s: Double?
+    var p50_s: Double?
+    var p95_s: Double?
+    var p99_s: Double?
+    var outside_s: Double?
   }
 
   /// The round-trip model's values (seconds per round trip; CPU per round trip as a + b x idle
@@ -105,7 +118,12 @@ struct CalibrationJSON: Encodable {
           Level(
             clients: r.level.clients, runs: r.level.runs, fitted: r.isFitted, measured_throughput: r.level.throughput,
             model_throughput: r.throughput, measured_mean_s: r.level.meanLatency, model_mean_s: r.latency,
-            measured_p95_s: r.level.p95, model_p95_s: r.p95)
+            measured_p95_s: r.level.p95, model_p95_s: r.p95,
+            server: r.level.server.map { s in
+              Server(
+                request_rate: s.requestRate, mean_s: s.meanLatency, p50_s: s.p50, p95_s: s.p95, p99_s: s.p99,
+                outside_s: r.level.outsideServer)
+            })
         },
         statements: pgstat[t.workload]?.statements.map(StatementsJSON.init), wal: (pgstat[t.workload]?.wal ?? []).map(WALJSON.init))
     }

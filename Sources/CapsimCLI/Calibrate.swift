@@ -30,11 +30,16 @@ struct Calibrate: ParsableCommand {
       as psql's \\copy ... CSV HEADER writes them) add, per workload, the statements of its run \
       with the fewest clients (calls per transaction, mean time per call, share of the database \
       time) with the queries: to paste into a platform topology, and per run the WAL syncs per \
-      writing commit (below 1: group commit).
+      writing commit (below 1: group commit). Prometheus range exports beside a k6 summary \
+      NAME.json of the app's request rate (NAME.rate.json), its latency histogram's buckets by le \
+      (NAME.latency.json) and its latency sum (NAME.latency-sum.json) give per level the server's \
+      side: the CPU demand per request the server served, the server's mean, p50, p95 and p99 \
+      (as histogram_quantile computes them) and the part of k6's mean outside the server; a \
+      server rate more than 5% from k6's is a warning.
       """)
 
   @Argument(
-    help: "pgbench summaries (*.txt, with their --log files as NAME.log and NAME.log.N and pg_stat_statements/pg_stat_wal snapshots NAME.statements-before.csv, NAME.wal-after.csv, ... beside them) or k6 summaries (*.json, with the busy cores from a Prometheus export NAME.cpu.json and the per-request output of k6 --out json as NAME.requests.json beside them), or folders of them; a folder's name is its workload.")
+    help: "pgbench summaries (*.txt, with their --log files as NAME.log and NAME.log.N and pg_stat_statements/pg_stat_wal snapshots NAME.statements-before.csv, NAME.wal-after.csv, ... beside them) or k6 summaries (*.json, with the busy cores from a Prometheus export NAME.cpu.json, the per-request output of k6 --out json as NAME.requests.json, and the server's request rate NAME.rate.json, latency histogram NAME.latency.json and latency sum NAME.latency-sum.json from Prometheus beside them), or folders of them; a folder's name is its workload.")
   var inputs: [String]
 
   @Option(help: "Client counts to fit on, 3 or more, e.g. 1,2,4 (default: the three lowest of each workload); the load-factor model (k6, --lock, no CPU seconds) needs 1 among them.")
@@ -95,8 +100,9 @@ struct Calibrate: ParsableCommand {
     var logs: [String: [(file: String, log: PgbenchLog)]] = [:]
     // pg_stat_statements and pg_stat_wal snapshots (NAME.statements-before.csv, ...), paired below.
     var csv: [(file: String, workload: String)] = []
-    // NAME.cpu.json and NAME.requests.json are read with the k6 summary NAME.json.
-    for (file, workload) in try files() where !file.hasSuffix(".cpu.json") && !file.hasSuffix(".requests.json") {
+    // NAME.cpu.json, NAME.requests.json and the server's exports (NAME.rate.json, ...) are read
+    // with the k6 summary NAME.json.
+    for (file, workload) in try files() where !K6Summary.besideSuffixes.contains(where: { file.hasSuffix($0) }) {
       if file.hasSuffix(".csv") {
         csv.append((file, workload))
         continue
@@ -110,8 +116,9 @@ struct Calibrate: ParsableCommand {
         if let run = Self.logRun(file) {
           logs[run, default: []].append((file, try PgbenchLog(file: file, text: String(decoding: data, as: UTF8.self))))
         } else if file.hasSuffix(".json") {
-          // A k6 summary, with the busy cores from a Prometheus export beside it, if any, and its
-          // per-request output (k6 --out json=LEVEL.requests.json).
+          // A k6 summary, with the busy cores from a Prometheus export beside it, if any, its
+          // per-request output (k6 --out json=LEVEL.requests.json) and the server's own rate and
+          // latency (LEVEL.rate.json, LEVEL.latency.json, LEVEL.latency-sum.json).
           var summary = try K6Summary(file: file, data: data)
           let cpuFile = String(file.dropLast(".json".count)) + ".cpu.json"
           var cores: Double? = nil
@@ -122,7 +129,12 @@ struct Calibrate: ParsableCommand {
           if let requests = FileManager.default.contents(atPath: requestsFile) {
             try summary.take(try K6Points(file: requestsFile, data: requests), file: requestsFile)
           }
-          k6[workload, default: []].append(summary.level(cpuCores: cores))
+          let server = try ServerMetrics(beside: file) { FileManager.default.contents(atPath: $0) }
+          let rateFile = String(file.dropLast(".json".count)) + ServerMetrics.suffixes.rate
+          if let rate = server?.requestRate, let warning = summary.rateWarning(file: file, serverRate: rate, rateFile: rateFile) {
+            FileHandle.standardError.write(Data("capsim: warning: \(warning)\n".utf8))
+          }
+          k6[workload, default: []].append(summary.level(cpuCores: cores, server: server))
         } else {
           byWorkload[workload, default: []].append(try PgbenchReport(file: file, text: String(decoding: data, as: UTF8.self)))
         }
@@ -248,7 +260,12 @@ struct Calibrate: ParsableCommand {
           CalibrationData.Level(
             clients: r.level.clients, runs: r.level.runs, fitted: r.isFitted, measuredThroughput: r.level.throughput,
             modelThroughput: r.throughput, measuredMean: r.level.meanLatency, modelMean: r.latency,
-            measuredP95: r.level.p95, modelP95: r.p95)
+            measuredP95: r.level.p95, modelP95: r.p95,
+            server: r.level.server.map { s in
+              CalibrationData.Server(
+                requestRate: s.requestRate, mean: s.meanLatency, p50: s.p50, p95: s.p95, p99: s.p99,
+                outside: r.level.outsideServer)
+            })
         },
         yaml: t.yaml(source: source),
         ablation: (ablations[t.workload] ?? []).map { (features: $0.features, errors: errors($0.table)) },

@@ -16,10 +16,12 @@ package struct CalibrationData: Sendable {
     package var modelMean: Double
     package var measuredP95: Double?
     package var modelP95: Double?
+    /// The app's own view of the level (k6 levels with Prometheus exports).
+    package var server: Server?
 
     package init(
       clients: Int, runs: Int, fitted: Bool, measuredThroughput: Double, modelThroughput: Double, measuredMean: Double,
-      modelMean: Double, measuredP95: Double?, modelP95: Double?
+      modelMean: Double, measuredP95: Double?, modelP95: Double?, server: Server? = nil
     ) {
       self.clients = clients
       self.runs = runs
@@ -30,6 +32,7 @@ package struct CalibrationData: Sendable {
       self.modelMean = modelMean
       self.measuredP95 = measuredP95
       self.modelP95 = modelP95
+      self.server = server
     }
 
     var throughputError: Double { modelThroughput / measuredThroughput - 1 }
@@ -37,6 +40,26 @@ package struct CalibrationData: Sendable {
     var p95Error: Double? {
       guard let m = measuredP95, let p = modelP95, m > 0 else { return nil }
       return p / m - 1
+    }
+  }
+
+  /// A level as the server measured it, from the app's Prometheus exports: requests per second
+  /// and seconds; `outside` is the measured mean less the server's (network, proxies, client).
+  package struct Server: Sendable {
+    package var requestRate: Double?
+    package var mean: Double?
+    package var p50: Double?
+    package var p95: Double?
+    package var p99: Double?
+    package var outside: Double?
+
+    package init(requestRate: Double?, mean: Double?, p50: Double?, p95: Double?, p99: Double?, outside: Double?) {
+      self.requestRate = requestRate
+      self.mean = mean
+      self.p50 = p50
+      self.p95 = p95
+      self.p99 = p99
+      self.outside = outside
     }
   }
 
@@ -154,6 +177,24 @@ extension Report {
     ]
   }
 
+  static let serverHeading = "server side (Prometheus), per level; outside: k6's mean less the server's (network, ingress, load generator)"
+  static let serverColumns = [
+    "clients", "X server", "X k6", "mean ms", "p50 ms", "p95 ms", "p99 ms", "k6 mean ms", "outside ms",
+  ]
+
+  /// The levels with a server side, as rows of ``serverColumns``.
+  static func serverRows(_ w: CalibrationData.Workload) -> [[String]] {
+    func ms(_ s: Double?) -> String { s.map { String(format: "%.3f", $0 * 1_000) } ?? "-" }
+    return w.levels.compactMap { l in
+      l.server.map { s in
+        [
+          "\(l.clients)", s.requestRate.map { String(format: "%.1f", $0) } ?? "-", String(format: "%.1f", l.measuredThroughput),
+          ms(s.mean), ms(s.p50), ms(s.p95), ms(s.p99), ms(l.measuredMean), ms(s.outside),
+        ]
+      }
+    }
+  }
+
   static func percent(_ e: Double?) -> String { e.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
 
   static func heldOutLine(_ e: CalibrationData.Errors) -> String {
@@ -187,6 +228,8 @@ extension Report {
       if !w.levels.isEmpty {
         out += TextColumns.render(header: fitColumns, rows: w.levels.map(fitCells), left: [2]) + "\n"
         if let e = w.heldOut { out += heldOutLine(e) + "\n" }
+        let server = serverRows(w)
+        if !server.isEmpty { out += "\n" + serverHeading + "\n" + TextColumns.render(header: serverColumns, rows: server, left: []) + "\n" }
         out += "\n" + w.yaml + "\n"
       }
       out += statementsText(w)
@@ -208,6 +251,10 @@ extension Report {
       out += "## \(Markdown.escape(w.name))\n\n\(Markdown.escape(w.method)).\n\n"
       if !w.levels.isEmpty { out += Markdown.table(fitColumns, w.levels.map { fitCells($0).map(Markdown.escape) }) + "\n" }
       if let e = w.heldOut { out += heldOutLine(e) + ".\n\n" }
+      let server = serverRows(w)
+      if !server.isEmpty {
+        out += Markdown.escape(serverHeading) + ":\n\n" + Markdown.table(serverColumns, server.map { $0.map(Markdown.escape) }) + "\n"
+      }
       if !w.ablation.isEmpty {
         out += "Largest held-out error by the features in the model:\n\n"
         out += Markdown.table(ablationColumns, ablationRows(w).map { $0.map(Markdown.escape) }) + "\n"
@@ -375,6 +422,11 @@ extension Report {
       w.levels.map { l in fitCells(l).enumerated().map { i, text in i == 2 ? HTML.name(text) : HTML.escape(text) } },
       numeric: Set([0, 1] + Array(3..<fitColumns.count)))
     if let e = w.heldOut { body += "<p>\(HTML.escape(heldOutLine(e))).</p>\n" }
+    let server = serverRows(w)
+    if !server.isEmpty {
+      body += "<h3>Server side</h3>\n<p class=\"muted\">\(HTML.escape(serverHeading)).</p>\n"
+      body += HTML.table(serverColumns, server.map { $0.map(HTML.escape) }, numeric: Set(serverColumns.indices))
+    }
     if !w.ablation.isEmpty {
       body += "<h3>Ablation</h3>\n<p class=\"muted\">Largest held-out error by the features in the model.</p>\n"
       body += HTML.table(

@@ -37,6 +37,23 @@ enum CalibrationReportFixtures {
     #expect(text.contains("MVA only") && text.contains("31.0%"), "\(text)")
   }
 
+  /// k6 levels with the app's Prometheus exports: a table of the server's side after the fit
+  /// table, in text and Markdown; none without them.
+  @Test func theServerSideIsAColumnTableOfItsLevels() throws {
+    var data = CalibrationReportFixtures.data()
+    #expect(!Report.calibrationText(data).contains("server side"))
+    data.workloads[0].levels[1].server = .init(requestRate: 2_100, mean: 0.0007, p50: 0.0005, p95: 0.0019, p99: nil, outside: 0.0003)
+    let text = Report.calibrationText(data)
+    #expect(text.contains("server side (Prometheus), per level; outside: k6's mean less the server's"), "\(text)")
+    let header = try #require(text.split(separator: "\n").first { $0.hasPrefix("clients  X server") })
+    #expect(header.hasSuffix("outside ms"), "\(text)")
+    let row = try #require(text.split(separator: "\n").first { $0.contains("2100.0") })
+    #expect(row.split(separator: " ") == ["2", "2100.0", "2000.0", "0.700", "0.500", "1.900", "-", "1.000", "0.300"], "\(text)")
+    #expect(Report.calibrationMarkdown(data).contains("| 2 | 2100.0 | 2000.0 | 0.700 |"))
+    #expect(Report.calibrationHTML(data).contains("<h3>Server side</h3>"))
+    #expect(!Report.calibrationHTML(CalibrationReportFixtures.data()).contains("<h3>Server side</h3>"))
+  }
+
   @Test func thePageDrawsMeasuredPointsAndModelLines() {
     let html = Report.calibrationHTML(CalibrationReportFixtures.data())
     // Two charts for the workload (throughput, latency) and one for the open loop

@@ -1,0 +1,85 @@
+import Foundation
+
+/// What the app's own metrics say of a k6 level: Prometheus range exports beside its summary
+/// `LEVEL.json` (each a `/api/v1/query_range` response, read by ``PrometheusRange``):
+///
+/// | file | query | read |
+/// |---|---|---|
+/// | `LEVEL.rate.json` | `sum(rate(http_server_requests_seconds_count{pod=~"app-.*"}[1m]))` | requests/s, the time-average summed over series |
+/// | `LEVEL.latency.json` | `sum by (le) (rate(http_server_requests_seconds_bucket{pod=~"app-.*"}[1m]))` | p50, p95, p99 (``LatencyHistogram``) |
+/// | `LEVEL.latency-sum.json` | `sum(rate(http_server_requests_seconds_sum{pod=~"app-.*"}[1m]))` | with the rate, the mean: seconds per second / requests per second |
+///
+/// The server's latency leaves out the network and the client that k6's includes.
+package struct ServerMetrics: Hashable, Sendable {
+  /// Requests per second the pods served.
+  package var requestRate: Double?
+  /// Seconds.
+  package var meanLatency: Double?
+  package var p50: Double?
+  package var p95: Double?
+  package var p99: Double?
+
+  package init(requestRate: Double? = nil, meanLatency: Double? = nil, p50: Double? = nil, p95: Double? = nil, p99: Double? = nil) {
+    self.requestRate = requestRate
+    self.meanLatency = meanLatency
+    self.p50 = p50
+    self.p95 = p95
+    self.p99 = p99
+  }
+
+  /// The exports read beside a k6 summary, by the suffix that replaces its `.json`.
+  package static let suffixes = (rate: ".rate.json", latency: ".latency.json", latencySum: ".latency-sum.json")
+
+  /// Reads the exports beside the k6 summary `summaryFile`, nil when there are none.
+  ///
+  /// - Parameter contents: a file's bytes, nil when it does not exist.
+  /// - Throws: ``MeasurementError`` at the export: one that is not a range query, a rate of 0,
+  ///   a histogram without a quantile (``LatencyHistogram``), a sum without the rate beside it.
+  package init?(beside summaryFile: String, contents: (String) -> Data?) throws(MeasurementError) {
+    let stem = summaryFile.hasSuffix(".json") ? String(summaryFile.dropLast(".json".count)) : summaryFile
+    let rateFile = stem + Self.suffixes.rate
+    let latencyFile = stem + Self.suffixes.latency
+    let sumFile = stem + Self.suffixes.latencySum
+    let (rate, latency, sum) = (contents(rateFile), contents(latencyFile), contents(sumFile))
+    guard rate != nil || latency != nil || sum != nil else { return nil }
+    self.init()
+    if let rate {
+      let total = try PrometheusRange(file: rateFile, data: rate).meanTotal
+      guard total > 0 else {
+        throw MeasurementError(file: rateFile, "data.result: a request rate of 0 over the export (no requests reached the pods, or another window)")
+      }
+      requestRate = total
+    }
+    if let latency {
+      let histogram = try LatencyHistogram(file: latencyFile, range: try PrometheusRange(file: latencyFile, data: latency))
+      (p50, p95, p99) = (histogram.quantile(0.5), histogram.quantile(0.95), histogram.quantile(0.99))
+    }
+    if let sum {
+      let seconds = try PrometheusRange(file: sumFile, data: sum).meanTotal
+      guard let requestRate else {
+        throw MeasurementError(
+          file: sumFile, "the mean latency is this rate over the request rate: export the _count rate as \(rateFile) beside it")
+      }
+      meanLatency = seconds / requestRate
+    }
+  }
+}
+
+extension K6Summary {
+  /// How far the server's request rate is from k6's, as a share of k6's (+0.1: the server saw
+  /// 10% more), when more than 5% apart: other traffic reached the pods, or the export covers
+  /// another window. Nil when they agree.
+  package func rateDisagreement(serverRate: Double) -> Double? {
+    let difference = serverRate / requestRate - 1
+    return abs(difference) > 0.05 ? difference : nil
+  }
+
+  /// The warning to print when ``rateDisagreement(serverRate:)`` finds one, naming both files.
+  package func rateWarning(file: String, serverRate: Double, rateFile: String) -> String? {
+    rateDisagreement(serverRate: serverRate).map { d in
+      "\(rateFile): the server's request rate, \(String(format: "%.2f/s", serverRate)), is "
+        + String(format: "%+.1f%%", d * 100) + " from k6's http_reqs rate in \(file), \(String(format: "%.2f/s", requestRate)) "
+        + "(other traffic reached the pods, or the export covers another window); the CPU demand uses the server's"
+    }
+  }
+}

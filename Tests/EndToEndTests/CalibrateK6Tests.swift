@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// `capsim calibrate` on k6 summaries with the app's Prometheus exports beside them, as a user
+/// exports them: busy cores, the server's request rate, its latency histogram and sum.
+@Suite struct CalibrateK6Tests {
+  /// A `/api/v1/query_range` response: one series per (labels, values).
+  static func range(_ series: [([String: String], [Double])]) -> String {
+    let result = series.map { labels, values in
+      let metric = labels.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \"\($0.value)\"" }.joined(separator: ", ")
+      let samples = values.enumerated().map { i, v in "[\(1_733_400_000 + 15 * i), \"\(v)\"]" }.joined(separator: ", ")
+      return "{\"metric\": {\(metric)}, \"values\": [\(samples)]}"
+    }
+    return #"{"status": "success", "data": {"resultType": "matrix", "result": ["# + result.joined(separator: ", ") + "]}}"
+  }
+
+  /// Three levels of a shop: (virtual users, k6's rate, k6's mean ms, busy cores, the server's
+  /// rate, its mean ms). At one user the pods served 25/s where k6 sent 20/s: a warning, and
+  /// the demand 0.2 / 25 = 8 ms (not 10 ms).
+  static let levels: [(vus: Int, rate: Double, ms: Double, cores: Double, serverRate: Double, serverMs: Double)] = [
+    (1, 20, 45, 0.2, 25, 30), (2, 38, 50, 0.38, 38.5, 34), (4, 60, 62, 0.6, 60, 44),
+  ]
+
+  static func write(to dir: URL, latency: String? = nil) throws {
+    for l in levels {
+      let summary =
+        #"{"metrics": {"http_reqs": {"count": 1000, "rate": \#(l.rate)}, "http_req_duration": {"avg": \#(l.ms), "p(95)": \#(l.ms * 2)}, "vus_max": {"value": \#(l.vus)}}}"#
+      let files = [
+        "json": summary,
+        "cpu.json": range([(["pod": "app-1"], [l.cores / 2, l.cores / 2]), (["pod": "app-2"], [l.cores / 2, l.cores / 2])]),
+        "rate.json": range([([:], [l.serverRate, l.serverRate])]),
+        // Half the requests within 20 ms, all within 100 ms: p95 = 0.02 + 0.08 x 0.45/0.5 = 92 ms
+        "latency.json": latency
+          ?? range([(["le": "0.02"], [l.serverRate / 2]), (["le": "0.1"], [l.serverRate]), (["le": "+Inf"], [l.serverRate])]),
+        "latency-sum.json": range([([:], [l.serverRate * l.serverMs / 1_000])]),
+      ]
+      for (suffix, text) in files {
+        try text.write(to: dir.appendingPathComponent("u\(l.vus).\(suffix)"), atomically: true, encoding: .utf8)
+      }
+    }
+  }
+
+  @Test func calibrateShowsTheServerSideAndTakesTheDemandFromTheServersRate() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+    try Self.write(to: dir)
+
+    let table = try EndToEndTests.capsim(["calibrate", dir.path])
+    #expect(table.status == 0, "\(table.stderr)")
+    // Only the level whose rates disagree (25/s against 20/s) is warned about, naming both files
+    #expect(
+      table.stderr.contains(
+        "capsim: warning: \(dir.path)/u1.rate.json: the server's request rate, 25.00/s, is +25.0% from k6's http_reqs rate in \(dir.path)/u1.json, 20.00/s"),
+      "\(table.stderr)")
+    #expect(!table.stderr.contains("u2.rate.json") && !table.stderr.contains("u4.rate.json"))
+    #expect(table.stdout.contains("server side (Prometheus), per level"), "\(table.stdout)")
+    let row = try #require(table.stdout.split(separator: "\n").first { $0.split(separator: " ").prefix(2) == ["1", "25.0"] }, "\(table.stdout)")
+    #expect(row.split(separator: " ") == ["1", "25.0", "20.0", "30.000", "20.000", "92.000", "98.400", "45.000", "15.000"])
+
+    let fit = try EndToEndTests.capsim(["calibrate", dir.path, "--format", "json"])
+    #expect(fit.status == 0, "\(fit.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as? [String: Any])
+    let workload = try #require((json["workloads"] as? [[String: Any]])?.first)
+    #expect(abs(try #require(workload["server_demand_s"] as? Double) - 0.008) < 1e-12)
+    let levels = try #require(workload["levels"] as? [[String: Any]])
+    let server = try #require(levels.last?["server"] as? [String: Any])
+    #expect(server["request_rate"] as? Double == 60)
+    #expect(abs(try #require(server["mean_s"] as? Double) - 0.044) < 1e-12)
+    #expect(abs(try #require(server["p95_s"] as? Double) - 0.092) < 1e-12)
+    #expect(abs(try #require(server["outside_s"] as? Double) - 0.018) < 1e-12)
+  }
+
+  @Test func aHistogramWithoutLeIsAnErrorAtItsKeyPath() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+    try Self.write(to: dir, latency: Self.range([(["le": "0.1"], [1]), (["pod": "app-1"], [2])]))
+    let run = try EndToEndTests.capsim(["calibrate", dir.path])
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("u1.latency.json: error: data.result[1].metric.le: missing"), "\(run.stderr)")
+  }
+}
