@@ -203,6 +203,15 @@ package struct ClosedLoopFit: Sendable {
         if x > level.throughput { low = mid } else { high = mid }
       }
       factors.append(exp((low + high) / 2))
+      // The search ends at its edge when no factor meets the level (faster than the one-client
+      // wait allows, or slower than any finite factor gives); the model's predictions would then
+      // be the edge's, not the measurement's. (At an edge where the throughput no longer depends
+      // on the factor, a lock's capacity, the level may be met: that is a fit.)
+      factorLevels = Array(levels.map(\.clients).prefix(factors.count))
+      let x = (try? predict(clients: level.clients).throughput) ?? 0
+      guard abs(x / level.throughput - 1) < 0.01 else {
+        throw .levelOutOfReach(clients: level.clients, throughput: level.throughput)
+      }
     }
     factorLevels = levels.map(\.clients)
   }
@@ -233,6 +242,8 @@ package enum CalibrationError: Error, Hashable, Sendable, CustomStringConvertibl
   case needsCPUSeconds([Int])
   /// No parameters met the levels (the search found no finite prediction).
   case noFit([Int])
+  /// No load factor lets the load-factor model meet a fitted level's throughput.
+  case levelOutOfReach(clients: Int, throughput: Double)
 
   package var description: String {
     switch self {
@@ -245,6 +256,8 @@ package enum CalibrationError: Error, Hashable, Sendable, CustomStringConvertibl
       "the round-trip model needs the CPU seconds of every fitted level (clients \(levels.map(String.init).joined(separator: ", ")))"
     case .noFit(let levels):
       "no model parameters reproduce the levels at clients \(levels.map(String.init).joined(separator: ", "))"
+    case .levelOutOfReach(let clients, let throughput):
+      "the load-factor model cannot meet \(String(format: "%.1f", throughput))/s at \(clients) clients with any load factor (the one-client run's demand and wait do not carry it); fit on other levels (--fit)"
     }
   }
 }

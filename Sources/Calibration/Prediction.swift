@@ -21,7 +21,8 @@ package struct FitTable: Sendable {
   package var workload: String
   /// The model by load factor: the baseline, and the topology's values when there is no
   /// round-trip model. Nil beside a round-trip model whose levels have no one-client run (the
-  /// load-factor model starts from one; the round-trip model does not need it).
+  /// load-factor model starts from one; the round-trip model does not need it) or that it
+  /// cannot meet.
   package var fit: ClosedLoopFit?
   /// The model by round trip, when the summaries list their statements and CPU seconds: then
   /// the rows are its predictions.
@@ -39,7 +40,9 @@ package struct FitTable: Sendable {
   ) throws {
     let used = levels.filter { fitted.contains($0.clients) }
     self.workload = workload
-    fit = used.contains { $0.clients == 1 } ? try ClosedLoopFit(levels: used, cores: cores) : nil
+    // Beside the round-trip model, the load-factor model is a baseline: where it cannot fit,
+    // it is left out, not the workload.
+    fit = used.contains { $0.clients == 1 } ? try? ClosedLoopFit(levels: used, cores: cores) : nil
     tailRatio = nil
     let model = try RoundTripFit(
       levels: used, cores: cores, shape: shape, uncharged: uncharged, locks: locks, boundary: boundary)
@@ -94,13 +97,18 @@ package struct FitTable: Sendable {
   package static func ablation(
     workload: String, levels: [MeasuredLevel], fitted: Set<Int>, cores: Int, lock: HeldLock?,
     shape: TransactionShape? = nil, uncharged: Double? = nil
-  ) throws -> [(features: String, table: FitTable)] {
+  ) throws -> [(features: String, table: FitTable?)] {
     var variants: [(String, HeldLock?, Bool)] = [("MVA only", nil, false), ("load factor", nil, true)]
     if let lock { variants += [("lock", lock, false), ("load factor + lock", lock, true)] }
     // Without a one-client level only the round-trip rows can be fitted.
     if shape != nil, !levels.contains(where: { $0.clients == 1 && fitted.contains(1) }) { variants = [] }
-    var out = try variants.map { name, lock, loadDependence in
-      (name, try FitTable(workload: workload, levels: levels, fitted: fitted, cores: cores, lock: lock, loadDependence: loadDependence))
+    // A variant whose levels it cannot meet has no row of errors (nil), not an error.
+    var out: [(features: String, table: FitTable?)] = try variants.map { name, lock, loadDependence in
+      do {
+        return (name, try FitTable(workload: workload, levels: levels, fitted: fitted, cores: cores, lock: lock, loadDependence: loadDependence))
+      } catch CalibrationError.levelOutOfReach {
+        return (name, nil)
+      }
     }
     guard let shape else { return out }
     var rounds: [(String, Bool, Bool)] = [("round trips, idle law", false, false), ("+ latency boundary", false, true)]

@@ -164,7 +164,7 @@ struct Calibrate: ParsableCommand {
     var tables: [FitTable] = []
     // Workloads that could not be fitted but have pg_stat snapshots: shown without a fit.
     var unfitted: [(workload: String, reason: String)] = []
-    var ablations: [String: [(features: String, table: FitTable)]] = [:]
+    var ablations: [String: [(features: String, table: FitTable?)]] = [:]
     let locks = Dictionary(lock.compactMap(Self.lock), uniquingKeysWith: { _, last in last })
     // The machine's uncharged core time per round trip comes from its read-only workload (the
     // one with the fewest round trips, if several), fitted first; the others reuse it.
@@ -239,7 +239,7 @@ struct Calibrate: ParsableCommand {
 
   /// The fit as the renderers take it.
   static func data(
-    _ tables: [FitTable], _ knees: [OpenLoopKnee], _ ablations: [String: [(features: String, table: FitTable)]],
+    _ tables: [FitTable], _ knees: [OpenLoopKnee], _ ablations: [String: [(features: String, table: FitTable?)]],
     _ pgstat: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])] = [:],
     unfitted: [(workload: String, reason: String)] = [], source: String
   ) -> CalibrationData {
@@ -268,7 +268,9 @@ struct Calibrate: ParsableCommand {
             })
         },
         yaml: t.yaml(source: source),
-        ablation: (ablations[t.workload] ?? []).map { (features: $0.features, errors: errors($0.table)) },
+        ablation: (ablations[t.workload] ?? []).map {
+          (features: $0.table == nil ? "\($0.features): no fit (a level out of reach)" : $0.features, errors: $0.table.flatMap(errors))
+        },
         statements: pgstat[t.workload]?.statements, wal: pgstat[t.workload]?.wal ?? [])
     }
     let snapshotsOnly = unfitted.map { u in

@@ -203,6 +203,27 @@ import Calibration
     }
   }
 
+  /// Two clients five times as fast as one (measured on the project's machine with two pgbench
+  /// threads: a core each, never idle): no load factor gets there from the one-client run's
+  /// wait, and the fit says so instead of predicting from a factor at the edge of its search.
+  @Test func aLevelOutOfReachIsAnError() throws {
+    let levels = [(1, 8_579.4, 0.115e-3), (2, 44_828.3, 0.043e-3), (4, 35_993.4, 0.0895e-3)].map { n, x, r in
+      MeasuredLevel(
+        clients: n, throughput: x, meanLatency: r, p95: nil, serverDemand: 6.6 / 85_790, clientDemand: 2.1 / 85_790,
+        cores: 2, runs: 2)
+    }
+    #expect(throws: CalibrationError.levelOutOfReach(clients: 2, throughput: 44_828.3)) {
+      try FitTable(workload: "select-only", levels: levels, fitted: [1, 2, 4], cores: 2)
+    }
+    let ablation = try FitTable.ablation(workload: "select-only", levels: levels, fitted: [1, 2, 4], cores: 2, lock: nil)
+    #expect(ablation.map { $0.table == nil } == [false, true])
+    // Beside the round-trip model it is left out, and the workload is fitted.
+    let table = try FitTable(
+      workload: "select-only", levels: levels, fitted: [1, 2, 4], cores: 2,
+      shape: TransactionShape(roundTrips: 1, readOnly: true, locks: []))
+    #expect(table.fit == nil && table.roundTrip != nil && table.rows.count == 3)
+  }
+
   @Test func theYAMLNamesTheMeasurement() throws {
     let table = try FitTable(workload: "tpcb", levels: MeasuredLevel.levels(try Self.truth(withCPU: true)), fitted: [1, 2, 4], cores: 2)
     let yaml = table.yaml(source: "calibration/postgres")
