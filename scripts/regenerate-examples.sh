@@ -55,4 +55,7 @@ mkdir -p "$out/calibration"
 "$capsim" calibrate calibration/postgres/select-only calibration/postgres/tpcb calibration/postgres/crm \
   calibration/postgres/crm-rate --ablation --report "$out/calibration" >"$out/calibration/calibrate.txt.new"
 mv "$out/calibration/calibrate.txt.new" "$out/calibration/calibrate.txt"
+mkdir -p "$out/calibration-j2"
+"$capsim" calibrate calibration/postgres-j2/select-only calibration/postgres-j2/tpcb calibration/postgres-j2/crm \
+  calibration/postgres-j2/crm-rate --ablation >"$out/calibration-j2/calibrate.txt"
 echo "examples regenerated in $out" >&2

@@ -29,7 +29,7 @@ import Calibration
   /// pgbench's TPC-B-like transaction at scale 10: 7 round trips; the teller row (100) from the
   /// fourth and the branch row (10) from the fifth, held to the seventh.
   @Test func readsTPCB() throws {
-    let url = ShippedMeasurementTests.folder.appendingPathComponent("tpcb/c1-r1.txt")
+    let url = ShippedMeasurementTests.calibration.appendingPathComponent("postgres/tpcb/c1-r1.txt")
     let shape = try #require(TransactionShape(try PgbenchReport(file: url.path, text: String(contentsOf: url, encoding: .utf8))))
     #expect(shape.roundTrips == 7)
     #expect(
