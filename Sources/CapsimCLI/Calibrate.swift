@@ -6,7 +6,7 @@ import Reports
 /// `capsim calibrate`: measurements in, model values and the fit out.
 struct Calibrate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Fit a model to pgbench measurements and show how well it predicts the levels it did not see.",
+    abstract: "Fit a model to pgbench or k6 measurements and show how well it predicts the levels it did not see.",
     discussion: """
       Reads pgbench summaries (files, or folders of *.txt, one folder per workload, as \
       scripts/measure-postgres.sh writes them; a run's --log files beside its summary NAME.txt as \
