@@ -197,7 +197,7 @@ let package = Package(
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunRecords"]),
     .testTarget(
       name: "PlatformModelTests",
-      dependencies: ["PlatformModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand", "Autoscaling"]),
+      dependencies: ["PlatformModel", "QueueingModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand", "Autoscaling"]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(
       name: "HybridTests", dependencies: ["Hybrid", "PlatformModel", "ScenarioFile", "QueueingTheory"]),
@@ -206,7 +206,7 @@ let package = Package(
     .testTarget(
       name: "KubernetesManifestTests", dependencies: ["ScenarioFile", "Autoscaling", "ManifestLint", "AutoscaleRules"],
       resources: [.copy("Fixtures")]),
-    .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "SimRandom"]),
+    .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "QueueingModel", "SimRandom"]),
     .testTarget(
       name: "AutoscaleSearchTests",
       dependencies: ["AutoscaleSearch", "AutoscaleRules", "Autoscaling", "Demand", "PlatformModel", "ScenarioFile", "SimRandom"]),

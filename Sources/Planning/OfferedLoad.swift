@@ -153,7 +153,9 @@ extension OfferedLoad {
   /// The analytic bounds on instances for a p95 target (seconds), in a platform.
   package func instanceBound(platform: Platform, p95Target: Double, cap: Int) -> InstanceBound {
     let app = platform.territories[territory].app
-    let cpuLoad = peakRate * cpuPerRequest  // busy cores
+    // With a load factor an instance's cores do 1 / factor(all busy) of their work when full.
+    let slowdown = app.loadFactor?.factor(at: app.cores) ?? 1
+    let cpuLoad = peakRate * cpuPerRequest * slowdown  // busy cores
     let stable = max(1, Int(cpuLoad / Double(max(app.cores, 1))) + 1)
     var start = stable
     let queries = nodeSecondsPerRequest.reduce(0, +)
@@ -161,7 +163,8 @@ extension OfferedLoad {
       // Cores of all instances pooled; CPU is the queue, the queries a delay after it.
       while start < cap {
         guard
-          let queue = try? MMc(arrivalRate: peakRate, serviceRate: 1 / cpuPerRequest, servers: start * app.cores),
+          let queue = try? MMc(
+            arrivalRate: peakRate, serviceRate: 1 / (cpuPerRequest * slowdown), servers: start * app.cores),
           let p95 = try? queue.responseTimePercentile(0.95)
         else {
           start += 1

@@ -1,4 +1,5 @@
 import Foundation
+import QueueingModel
 import SimRandom
 
 /// The FreshFoodz platform as capsim plans it: territories, each a shard with its own load
@@ -106,6 +107,10 @@ package struct AppPool: Sendable {
   package var deployment: String? = nil
   /// How its pods start and stop when an autoscaler runs it.
   package var pods = PodSettings()
+  /// CPU bursts slow with the bursts in service on an instance (its busy cores): each
+  /// progresses at 1 / factor(n) of a core while n are in service, as a station's `loadFactor`
+  /// under `fifo` does in the queueing-network language. Nil: every burst at full speed.
+  package var loadFactor: LoadFactor? = nil
 
   package init(
     instances: Int, workers: Int, cores: Int, queueLimit: Int, timeout: Double, connections: Int,

@@ -9,6 +9,8 @@ enum PlatformEvent {
   case userWake(user: Int32)
   /// A request's CPU phase on its instance ends.
   case cpuDone(request: Int32)
+  /// The same on an instance with a load factor, unless its bursts were re-timed since (`stamp`).
+  case sharedCPUDone(request: Int32, stamp: UInt32)
   /// A request's current query ends on its database node.
   case queryDone(request: Int32)
   /// A request waiting for a database connection gives up, unless it got one (`stamp`).

@@ -270,6 +270,7 @@ extension PlatformSimulator {
     if instances[i].busyCores < Int32(apps[t].cores) {
       recorder.coresChanged(territory: t, by: 1, at: sim.now)
       instances[i].addCores(1, at: sim.now)
+      if instances[i].sharesCPU { return startSharedBurst(r, on: i) }
       requests[r].stage = .cpu
       sim.schedule(.cpuDone(request: Int32(r)), at: sim.now + requests[r].cpuPhase)
     } else {
@@ -290,6 +291,12 @@ extension PlatformSimulator {
       recorder.coresChanged(territory: Int(instances[i].territory), by: -1, at: sim.now)
       instances[i].addCores(-1, at: sim.now)
     }
+    cpuPhaseEnded(r, on: i)
+  }
+
+  /// After a CPU phase: the next query, or the response.
+  @inline(__always)
+  mutating func cpuPhaseEnded(_ r: Int, on i: Int) {
     let c = Int(requests[r].requestClass)
     if Int(requests[r].step) < queryStart[c + 1] - queryStart[c] {
       acquireConnection(r, on: i)

@@ -2,6 +2,7 @@ import BasicContainers
 import Demand
 import DequeModule
 import Foundation
+import QueueingModel
 import SimKernel
 import SimRandom
 import SimStatistics
@@ -69,6 +70,11 @@ package struct PlatformSimulator: ~Copyable {
   var instances: UniqueArray<InstanceState>
   var workQueues: UniqueArray<UniqueDeque<Int32>>
   var cpuQueues: UniqueArray<UniqueDeque<Int32>>
+  /// Per territory: its app's load factor. Per instance, then, the requests in a CPU burst and
+  /// when their work was last taken off (`PlatformSimulator+SharedCPU.swift`).
+  let cpuLoadFactor: [LoadFactor?]
+  var serving: UniqueArray<UniqueArray<Int32>>
+  var servingSince: [Double]
   var connectionQueues: UniqueArray<UniqueDeque<Int32>>
   var instanceRange: [Range<Int>]
 
@@ -202,7 +208,11 @@ package struct PlatformSimulator: ~Copyable {
       // An autoscaled pool may have maxReplicas pods starting while as many drain.
       if scalerIndex[t] >= 0 { count = max(count, 2 * scenario.autoscalers[scalerIndex[t]].maxReplicas) }
       let first = instanceStates.count
-      for _ in 0..<count { instanceStates.append(InstanceState(territory: Int32(t))) }
+      for _ in 0..<count {
+        var state = InstanceState(territory: Int32(t))
+        state.sharesCPU = platform.territories[t].app.loadFactor != nil
+        instanceStates.append(state)
+      }
       ranges.append(first..<instanceStates.count)
     }
     territories = UniqueArray(copying: tStates)
@@ -219,11 +229,15 @@ package struct PlatformSimulator: ~Copyable {
     workQueues = UniqueArray(minimumCapacity: instanceStates.count)
     cpuQueues = UniqueArray(minimumCapacity: instanceStates.count)
     connectionQueues = UniqueArray(minimumCapacity: instanceStates.count)
+    serving = UniqueArray(minimumCapacity: instanceStates.count)
     for _ in instanceStates {
       workQueues.append(UniqueDeque())
       cpuQueues.append(UniqueDeque())
       connectionQueues.append(UniqueDeque())
+      serving.append(UniqueArray())
     }
+    cpuLoadFactor = platform.territories.map(\.app.loadFactor)
+    servingSince = Array(repeating: 0, count: instanceStates.count)
     rotation = UniqueArray(minimumCapacity: territoryCount)
     for _ in 0..<territoryCount { rotation.append(UniqueArray()) }
     var pools = platform.territories.map(\.app)
@@ -357,6 +371,7 @@ package struct PlatformSimulator: ~Copyable {
   mutating func handle(_ event: PlatformEvent) {
     switch event {
     case .cpuDone(let r): cpuDone(Int(r))
+    case .sharedCPUDone(let r, let stamp): sharedCPUDone(Int(r), stamp: stamp)
     case .queryDone(let r): queryDone(Int(r))
     case .wake(let t, let stamp): wake(territory: Int(t), stamp: stamp)
     case .userWake(let u): userWake(Int(u))

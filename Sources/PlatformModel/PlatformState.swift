@@ -18,7 +18,8 @@ enum Stage: UInt8 {
 struct RequestState {
   /// When it reached the load balancer.
   var arrival: Double = 0
-  /// When its current wait began (for a connection, for a database node).
+  /// When its current wait began (for a connection, for a database node). In a CPU burst on an
+  /// instance with a load factor: the work it has left, seconds at factor 1.
   var mark: Double = 0
   /// Load balancer time, a pure delay added to the response.
   var overhead: Double = 0
@@ -81,6 +82,9 @@ struct InstanceState {
   /// Leaves for good once drained (scale-down); otherwise a deployment restarts it.
   var removing = false
   var deploying = false
+  /// Whether its pool has a load factor (`PlatformSimulator+SharedCPU.swift`). Here, in the
+  /// padding before `busyWorkers`, the state stays 48 bytes.
+  var sharesCPU = false
   var busyWorkers: Int32 = 0
   var busyCores: Int32 = 0
   var connections: Int32 = 0

@@ -129,6 +129,10 @@ extension PlatformFile {
         "deployment", deploymentName,
         "The Kubernetes Deployment of the pool, which an autoscaler's scaleTargetRef.name names (crm-de)."),
       .optional("pods", .section(pods), "How the pool's pods start and stop under an autoscaler; every key optional."),
+      .optional(
+        "loadFactor", .list(of: .section(TopologyFile.loadPoint), count: 1...10_000),
+        "CPU slows with the bursts in service on an instance (its busy cores): [{concurrency: 1, factor: 1}, {concurrency: 4, factor: 1.3}], linear between points, constant outside; what capsim calibrate fits from k6 and Prometheus."
+      ),
     ])
 
   /// A DNS-1123 label, as Kubernetes names Deployments.

@@ -411,14 +411,16 @@ enum PlatformFile {
     let price = f["price"].map { $0.double() } ?? 0
     let deployment = f["deployment"].map(readDeploymentName)
     let pods = readPods(f)
+    let loadFactor = f["loadFactor"].map { _ in TopologyFile.readLoadFactor(f) }
     guard let instances, let workers, let cores, let queueLimit, let timeout, let connections, let connectionTimeout,
-      let startup, let price, deployment != .some(nil), let pods
+      let startup, let price, deployment != .some(nil), let pods, loadFactor != .some(nil)
     else { return (nil, instances, connections) }
     var pool = AppPool(
       instances: instances, workers: workers, cores: cores, queueLimit: queueLimit, timeout: timeout,
       connections: connections, connectionTimeout: connectionTimeout, startup: startup, pricePerHour: price)
     pool.deployment = deployment ?? nil
     pool.pods = pods
+    pool.loadFactor = loadFactor ?? nil
     return (pool, instances, connections)
   }
 

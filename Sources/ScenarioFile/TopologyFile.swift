@@ -200,8 +200,8 @@ enum TopologyFile {
   }
 
   /// `loadFactor: [{concurrency: 1, factor: 1}, {concurrency: 8, factor: 1.5}]`, concurrencies
-  /// strictly increasing.
-  private static func readLoadFactor(_ station: Fields) -> LoadFactor? {
+  /// strictly increasing (a station's, or a platform's app pool's).
+  static func readLoadFactor(_ station: Fields) -> LoadFactor? {
     guard let items = station.items("loadFactor") else { return nil }
     var concurrency: [Int] = []
     var factor: [Double] = []

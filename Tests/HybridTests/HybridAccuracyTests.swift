@@ -84,6 +84,24 @@ struct ShortScenario: CustomTestStringConvertible, Sendable {
     }
   }
 
+  /// A territory whose app has a load factor runs request by request throughout (the tier model
+  /// serves at one speed), and so gives the request-level numbers.
+  @Test func aLoadFactorKeepsItsTerritoryRequestByRequest() throws {
+    var s = try ShortScenario(
+      name: "Christmas Monday, DE's CPU slowing", file: "platform-christmas-2026.yaml",
+      settings: [
+        "calendar.end=2026-12-08", "run.replications=1",
+        "territories.DE.app.loadFactor=[{concurrency: 1, factor: 1}, {concurrency: 4, factor: 1.4}]",
+      ]
+    ).load()
+    let request = PlatformRun(scenario: s).run(threads: 1)
+    s.mode = .hybrid
+    let hybrid = PlatformRun(scenario: s, driver: HybridDriver()).run(threads: 1)
+    let de = hybrid.replications[0].territories[0]
+    #expect(de.windows.allSatisfy { $0.mode != .fluid }, "\(de.windows.compactMap(\.mode))")
+    #expect(de.periods.map(\.counts.completed) == request.replications[0].territories[0].periods.map(\.counts.completed))
+  }
+
   /// Same seed, same numbers, on one thread or two.
   @Test func hybridIsDeterministic() throws {
     var s = try ShortScenario(

@@ -1,6 +1,7 @@
 import Foundation
 import Planning
 import PlatformModel
+import QueueingModel
 import SimRandom
 import Testing
 
@@ -57,6 +58,15 @@ import Testing
     let saturated = try #require(heavy.offeredLoads().first).instanceBound(platform: heavy.platform, p95Target: 0.2, cap: 100)
     #expect(saturated.saturatedNodes.map(\.node) == [1])
     #expect(saturated.stable == 13)  // 25 busy cores / 2 per instance, plus one
+  }
+
+  /// With a load factor the cores do less at full load: 30/s x 100 ms is 3 busy cores, 2
+  /// instances of 2 are stable; at 1.5 times as slow with both cores busy, 4.5, so 3.
+  @Test func aLoadFactorRaisesTheStableBound() throws {
+    var s = Self.scenario(rate: 30)
+    #expect(try #require(s.offeredLoads().first).instanceBound(platform: s.platform, p95Target: 1, cap: 100).stable == 2)
+    s.platform.territories[0].app.loadFactor = LoadFactor(concurrency: [1, 2], factor: [1, 1.5])
+    #expect(try #require(s.offeredLoads().first).instanceBound(platform: s.platform, p95Target: 1, cap: 100).stable == 3)
   }
 
   /// A class that takes a lock before its read: that read runs on the primary, and the lock is

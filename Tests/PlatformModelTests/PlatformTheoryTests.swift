@@ -1,4 +1,5 @@
 import PlatformModel
+import QueueingModel
 import QueueingTheory
 import SimStatistics
 import Testing
@@ -41,6 +42,40 @@ import Testing
     // The load balancer's random split is exact: throughput is the arrival rate.
     let throughput = Self.within(periods.map { Double($0.counts.completed) / 11_500 }, rate)
     #expect(throughput.0, "\(throughput.1)")
+  }
+
+  /// One instance of 2 cores whose CPU slows with its busy cores (`loadFactor`: 1 alone, 1.5
+  /// with both busy), no database, exponential CPU, Poisson arrivals: a birth-death queue with
+  /// death rates min(j, 2) / (S f(min(j, 2))), solved here by its balance equations.
+  @Test func aLoadFactorIsTheLoadDependentBirthDeathQueue() throws {
+    let meanCPU = 0.1
+    let rate = 10.0  // capacity 2 / (0.1 x 1.5) = 13.3/s: utilization 0.75
+    var territory = Build.territory("DE", instances: 1, workers: 64, cores: 2)
+    territory.app.loadFactor = LoadFactor(concurrency: [1, 2], factor: [1, 1.5])
+    let scenario = Build.scenario(
+      territories: [territory], databases: [DatabaseNode(name: "db", cores: 1, maxConnections: 10_000)], kinds: [],
+      classes: [RequestClass(name: "api", cpu: Build.exponential(meanCPU), queries: [])],
+      demand: [TerritoryDemand(base: .rate(rate), mix: [1])], horizon: 12_000, warmup: 500, replications: 10)
+    let result = PlatformRun(scenario: scenario).run(threads: 2)
+    func meanResponse(_ factor: (Int) -> Double) -> Double {
+      var p = 1.0
+      var total = 1.0
+      var busy = 0.0
+      for j in 1...5_000 {
+        p *= rate / (Double(min(j, 2)) / (meanCPU * factor(min(j, 2))))
+        total += p
+        busy += Double(j) * p
+      }
+      return busy / total / rate  // Little: L / lambda
+    }
+    let exact = meanResponse { $0 == 1 ? 1 : 1.5 }
+    let periods = result.replications.map { $0.territories[0].periods[0] }
+    #expect(periods.allSatisfy { $0.counts.failed == 0 })
+    let mean = Self.within(periods.map { $0.latency.mean! }, exact)
+    #expect(mean.0, "\(mean.1)")
+    // The check has power: without the factor (M/M/2) or with 1.45 at two it is rejected.
+    #expect(!Self.within(periods.map { $0.latency.mean! }, meanResponse { _ in 1 }).0)
+    #expect(!Self.within(periods.map { $0.latency.mean! }, meanResponse { $0 == 1 ? 1 : 1.45 }).0)
   }
 
   /// A closed system bound by its database: N users thinking, an app that never queues (a delay

@@ -1,6 +1,7 @@
 import Demand
 import Foundation
 import PlatformModel
+import QueueingModel
 import ScenarioFile
 import Testing
 
@@ -215,6 +216,19 @@ import Testing
     #expect(errors.map(\.keyPath) == ["", "faults[0].at"])
     #expect(
       errors[0].message.contains("needs 'calendar:'") && errors[1].message.contains("needs the scenario's 'calendar:'"))
+  }
+
+  /// An app pool's `loadFactor` is read as a station's is, and a bad one is an error at its
+  /// point.
+  @Test func anAppPoolTakesALoadFactor() throws {
+    let good = try Self.load(
+      try Self.folder(), settings: ["territories.DE.app.loadFactor=[{concurrency: 1, factor: 1}, {concurrency: 4, factor: 1.3}]"])
+    #expect(good.platform.territories[0].app.loadFactor == LoadFactor(concurrency: [1, 4], factor: [1, 1.3]))
+    #expect(good.platform.territories[1].app.loadFactor == nil)
+    let errors = try Self.errors(
+      try Self.folder(), settings: ["territories.DE.app.loadFactor=[{concurrency: 4, factor: 1.3}, {concurrency: 2, factor: 1}]"])
+    #expect(errors.count == 1 && errors[0].keyPath.hasSuffix("loadFactor\"[1].concurrency"), "\(errors)")
+    #expect(errors.first?.message.contains("concurrencies must increase") == true, "\(errors)")
   }
 
   /// `run.length` is the measured window, after the warm-up, as in a network scenario; `drain`
