@@ -175,7 +175,9 @@ extension OfferedLoad {
       }
     }
     let saturated = nodeSecondsPerRequest.indices.compactMap { n -> InstanceBound.SaturatedNode? in
-      let u = peakRate * nodeSecondsPerRequest[n] / Double(max(platform.databases[n].cores, 1))
+      let node = platform.databases[n]
+      let full = node.loadFactor?.factor(at: node.cores) ?? 1
+      let u = peakRate * nodeSecondsPerRequest[n] * full / Double(max(node.cores, 1))
       return u >= 1 ? InstanceBound.SaturatedNode(node: n, utilization: u) : nil
     }
     // A row is a server of one: the rate that takes the lock times the least hold, spread over

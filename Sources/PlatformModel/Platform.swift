@@ -166,6 +166,9 @@ package struct DatabaseNode: Sendable {
   /// Price per node-hour, in `currency`.
   package var pricePerHour: Double
   package var currency: String
+  /// Queries slow with the queries in service on the node (its busy cores): each progresses at
+  /// 1 / factor(n) of a core while n are in service, as a station's `loadFactor` under `fifo`.
+  package var loadFactor: LoadFactor? = nil
 
   package init(
     name: String, cores: Int, maxConnections: Int, replicaOf: Int? = nil, shipping: Double = 0,

@@ -13,6 +13,8 @@ enum PlatformEvent {
   case sharedCPUDone(request: Int32, stamp: UInt32)
   /// A request's current query ends on its database node.
   case queryDone(request: Int32)
+  /// The same on a node with a load factor, unless its queries were re-timed since (`stamp`).
+  case sharedQueryDone(request: Int32, stamp: UInt32)
   /// A request waiting for a database connection gives up, unless it got one (`stamp`).
   case connectionTimeout(request: Int32, stamp: UInt32)
   /// Instance lifecycle; `epoch` drops events meant for an earlier life of the instance.

@@ -145,6 +145,7 @@ extension PlatformSimulator {
     // Take them off the node first, so that releasing their connections and workers (which
     // starts other requests) sees a consistent node.
     nodeQueues[n] = UniqueDeque()
+    nodeServing[n].removeAll()
     recorder.nodeBusyChanged(n, by: -Int(nodes[n].busy), at: sim.now)
     nodes[n].busy = 0
     for r in hit {

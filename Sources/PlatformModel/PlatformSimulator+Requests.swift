@@ -354,6 +354,7 @@ extension PlatformSimulator {
       nodes[n].busy += 1
       requests[r].holdsCore = true
       let service = serviceDraw[Int(requests[r].origin) * kindCount + kind].next()
+      if nodes[n].sharesCores { return startSharedQuery(r, work: service, on: n) }
       sim.schedule(.queryDone(request: Int32(r)), at: sim.now + service)
     } else {
       nodeQueues[n].append(Int32(r))
@@ -365,6 +366,12 @@ extension PlatformSimulator {
       requests[r].holdsCore = false
       releaseCore(Int(requests[r].node))
     }
+    queryEnded(r)
+  }
+
+  /// After a query has left its node's core: the request goes on (or is freed, aborted).
+  @inline(__always)
+  mutating func queryEnded(_ r: Int) {
     if requests[r].aborted { return freeRequest(r) }
     let n = Int(requests[r].node)
     recorder.queryDone(requests[r], seconds: sim.now - requests[r].mark)

@@ -75,6 +75,11 @@ package struct PlatformSimulator: ~Copyable {
   let cpuLoadFactor: [LoadFactor?]
   var serving: UniqueArray<UniqueArray<Int32>>
   var servingSince: [Double]
+  /// The same per database node, with each query's work left beside it (a request's `mark`
+  /// holds its query's start, for the recorded query time).
+  let nodeLoadFactor: [LoadFactor?]
+  var nodeServing: UniqueArray<UniqueArray<ServingQuery>>
+  var nodeServingSince: [Double]
   var connectionQueues: UniqueArray<UniqueDeque<Int32>>
   var instanceRange: [Range<Int>]
 
@@ -266,7 +271,16 @@ package struct PlatformSimulator: ~Copyable {
       }
     }
 
-    nodes = UniqueArray(copying: platform.databases.map { NodeState(cores: Int32($0.cores)) })
+    nodes = UniqueArray(
+      copying: platform.databases.map { node in
+        var state = NodeState(cores: Int32(node.cores))
+        state.sharesCores = node.loadFactor != nil
+        return state
+      })
+    nodeLoadFactor = platform.databases.map(\.loadFactor)
+    nodeServing = UniqueArray(minimumCapacity: platform.databases.count)
+    for _ in platform.databases { nodeServing.append(UniqueArray()) }
+    nodeServingSince = Array(repeating: 0, count: platform.databases.count)
     nodeQueues = UniqueArray(minimumCapacity: platform.databases.count)
     pendingWrites = UniqueArray(minimumCapacity: platform.databases.count)
     for _ in platform.databases {
@@ -373,6 +387,7 @@ package struct PlatformSimulator: ~Copyable {
     case .cpuDone(let r): cpuDone(Int(r))
     case .sharedCPUDone(let r, let stamp): sharedCPUDone(Int(r), stamp: stamp)
     case .queryDone(let r): queryDone(Int(r))
+    case .sharedQueryDone(let r, let stamp): sharedQueryDone(Int(r), stamp: stamp)
     case .wake(let t, let stamp): wake(territory: Int(t), stamp: stamp)
     case .userWake(let u): userWake(Int(u))
     case .connectionTimeout(let r, let stamp): connectionTimeout(Int(r), stamp: stamp)

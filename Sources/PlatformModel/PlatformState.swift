@@ -115,11 +115,19 @@ struct NodeState {
   var cores: Int32
   var busy: Int32 = 0
   var up = true
+  /// Whether it has a load factor (`PlatformSimulator+SharedCPU.swift`); in the padding.
+  var sharesCores = false
   /// When the replay of the last write it has received ends (a replica's single replay process).
   var replayFree = -Double.infinity
   var roundRobin = 0
 
   init(cores: Int32) { self.cores = cores }
+}
+
+/// A query in service on a node with a load factor, with its work left (seconds at factor 1).
+struct ServingQuery {
+  var request: Int32
+  var work: Double
 }
 
 /// A write a replica has received: when it was committed on the primary, and when the replica

@@ -83,6 +83,10 @@ extension PlatformFile {
       .optional("currency", currency, "ISO 4217 code of the price; default EUR."),
       .optional("shipping", .duration(positive: false), "Replicas: time for a commit to reach it; default 0."),
       .optional("apply", .distribution, "Replicas: time to replay one write; default none."),
+      .optional(
+        "loadFactor", .list(of: .section(TopologyFile.loadPoint), count: 1...10_000),
+        "Queries slow with the queries in service (its busy cores): [{concurrency: 1, factor: 1}, {concurrency: 8, factor: 1.4}], linear between points, constant outside."
+      ),
     ])
 
   static let territory = Section(

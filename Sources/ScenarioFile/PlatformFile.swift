@@ -287,16 +287,19 @@ enum PlatformFile {
           f[key]?.error("'\(key)' applies only to a replica (a node with 'replicaOf')")
         }
       }
+      let loadFactor = f["loadFactor"].map { _ in TopologyFile.readLoadFactor(f) }
       let replicaNamed = replica == nil || replica?.name != nil
-      guard let cores, let maxConnections, let price, let currency, let shipping, apply != .some(nil), replicaNamed
+      guard let cores, let maxConnections, let price, let currency, let shipping, apply != .some(nil), replicaNamed,
+        loadFactor != .some(nil)
       else {
         read.append(nil)
         continue
       }
-      read.append(
-        DatabaseNode(
-          name: key, cores: cores, maxConnections: maxConnections, shipping: shipping, apply: apply ?? nil,
-          pricePerHour: price, currency: currency))
+      var node = DatabaseNode(
+        name: key, cores: cores, maxConnections: maxConnections, shipping: shipping, apply: apply ?? nil,
+        pricePerHour: price, currency: currency)
+      node.loadFactor = loadFactor ?? nil
+      read.append(node)
     }
 
     for i in entries.indices {

@@ -78,6 +78,38 @@ import Testing
     #expect(!Self.within(periods.map { $0.latency.mean! }, meanResponse { $0 == 1 ? 1 : 1.45 }).0)
   }
 
+  /// The same on a database node: one 2-core primary whose queries slow to 1.5 times with both
+  /// cores busy, reached through an app that never waits (64 workers and cores, 1 us of CPU).
+  @Test func aNodesLoadFactorIsTheLoadDependentBirthDeathQueue() throws {
+    let meanQuery = 0.02
+    let rate = 50.0  // capacity 2 / (0.02 x 1.5) = 66.7/s: utilization 0.75
+    var primary = DatabaseNode(name: "db", cores: 2, maxConnections: 10_000)
+    primary.loadFactor = LoadFactor(concurrency: [1, 2], factor: [1, 1.5])
+    let scenario = Build.scenario(
+      territories: [Build.territory("DE", instances: 1, workers: 64, cores: 64)], databases: [primary],
+      kinds: [QueryKind(name: "q", isWrite: true, service: Build.exponential(meanQuery))],
+      classes: [RequestClass(name: "api", cpu: Build.exponential(1e-6), queries: [0])],
+      demand: [TerritoryDemand(base: .rate(rate), mix: [1])], horizon: 12_000, warmup: 500, replications: 10)
+    let result = PlatformRun(scenario: scenario).run(threads: 2)
+    func meanResponse(_ factor: (Int) -> Double) -> Double {
+      var p = 1.0
+      var total = 1.0
+      var inSystem = 0.0
+      for j in 1...5_000 {
+        p *= rate / (Double(min(j, 2)) / (meanQuery * factor(min(j, 2))))
+        total += p
+        inSystem += Double(j) * p
+      }
+      return inSystem / total / rate + 2e-6  // Little, plus the CPU
+    }
+    let periods = result.replications.map { $0.territories[0].periods[0] }
+    #expect(periods.allSatisfy { $0.counts.failed == 0 })
+    let mean = Self.within(periods.map { $0.latency.mean! }, meanResponse { $0 == 1 ? 1 : 1.5 })
+    #expect(mean.0, "\(mean.1)")
+    #expect(!Self.within(periods.map { $0.latency.mean! }, meanResponse { _ in 1 }).0)
+    #expect(!Self.within(periods.map { $0.latency.mean! }, meanResponse { $0 == 1 ? 1 : 1.45 }).0)
+  }
+
   /// A closed system bound by its database: N users thinking, an app that never queues (a delay
   /// station), one primary with 4 cores and exponential queries. Exact MVA with a load-dependent
   /// station for the 4 cores gives throughput and response time.
