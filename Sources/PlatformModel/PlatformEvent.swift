@@ -9,12 +9,11 @@ enum PlatformEvent {
   case userWake(user: Int32)
   /// A request's CPU phase on its instance ends.
   case cpuDone(request: Int32)
-  /// The same on an instance with a load factor, unless its bursts were re-timed since (`stamp`).
-  case sharedCPUDone(request: Int32, stamp: UInt32)
   /// A request's current query ends on its database node.
   case queryDone(request: Int32)
-  /// The same on a node with a load factor, unless its queries were re-timed since (`stamp`).
-  case sharedQueryDone(request: Int32, stamp: UInt32)
+  /// Either of them on an instance or node with a load factor, unless its work in service was
+  /// re-timed since (`stamp`).
+  case sharedDone(request: Int32, stamp: UInt32)
   /// A request waiting for a database connection gives up, unless it got one (`stamp`).
   case connectionTimeout(request: Int32, stamp: UInt32)
   /// Instance lifecycle; `epoch` drops events meant for an earlier life of the instance.

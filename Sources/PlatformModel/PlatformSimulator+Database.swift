@@ -6,6 +6,18 @@ import DequeModule
 extension PlatformSimulator {
   /// A core of node `n` is free: the next query waiting there takes it.
   mutating func releaseCore(_ n: Int) {
+    if let (next, service) = takeWaitingQuery(on: n) {
+      sim.schedule(.queryDone(request: next), at: sim.now + service)
+    } else {
+      recorder.nodeBusyChanged(n, by: -1, at: sim.now)
+      nodes[n].busy -= 1
+    }
+  }
+
+  /// The next query waiting on node `n` (requests that failed meanwhile are freed), which takes
+  /// the core just given back, with its service time; nil when none waits.
+  @inline(__always)
+  mutating func takeWaitingQuery(on n: Int) -> (Int32, Double)? {
     while let next = nodeQueues[n].popFirst() {
       let r = Int(next)
       if requests[r].aborted {
@@ -15,12 +27,9 @@ extension PlatformSimulator {
       requests[r].holdsCore = true
       let c = Int(requests[r].requestClass)
       let kind = Int(queryOf[queryStart[c] + Int(requests[r].step)])
-      let service = serviceDraw[Int(requests[r].origin) * kindCount + kind].next()
-      sim.schedule(.queryDone(request: next), at: sim.now + service)
-      return
+      return (next, serviceDraw[Int(requests[r].origin) * kindCount + kind].next())
     }
-    recorder.nodeBusyChanged(n, by: -1, at: sim.now)
-    nodes[n].busy -= 1
+    return nil
   }
 
   /// Replication lag of replica `n` now: how long ago the oldest write it has not replayed by
@@ -145,7 +154,7 @@ extension PlatformSimulator {
     // Take them off the node first, so that releasing their connections and workers (which
     // starts other requests) sees a consistent node.
     nodeQueues[n] = UniqueDeque()
-    nodeServing[n].removeAll()
+    nodeCores[n] = SharedCores()
     recorder.nodeBusyChanged(n, by: -Int(nodes[n].busy), at: sim.now)
     nodes[n].busy = 0
     for r in hit {

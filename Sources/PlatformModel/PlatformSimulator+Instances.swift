@@ -76,7 +76,7 @@ extension PlatformSimulator {
     instances[i].present = 0
     workQueues[i] = UniqueDeque()
     cpuQueues[i] = UniqueDeque()
-    serving[i].removeAll()
+    instanceCores[i] = SharedCores()
     connectionQueues[i] = UniqueDeque()
     if wasDeploying {
       deployments[t]?.outstanding -= 1

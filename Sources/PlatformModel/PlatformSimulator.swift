@@ -70,16 +70,12 @@ package struct PlatformSimulator: ~Copyable {
   var instances: UniqueArray<InstanceState>
   var workQueues: UniqueArray<UniqueDeque<Int32>>
   var cpuQueues: UniqueArray<UniqueDeque<Int32>>
-  /// Per territory: its app's load factor. Per instance, then, the requests in a CPU burst and
-  /// when their work was last taken off (`PlatformSimulator+SharedCPU.swift`).
+  /// Load factors (`PlatformSimulator+SharedCPU.swift`): per territory its app's, per node its
+  /// own; and the shared cores of each instance and node (used only where there is a factor).
   let cpuLoadFactor: [LoadFactor?]
-  var serving: UniqueArray<UniqueArray<Int32>>
-  var servingSince: [Double]
-  /// The same per database node, with each query's work left beside it (a request's `mark`
-  /// holds its query's start, for the recorded query time).
   let nodeLoadFactor: [LoadFactor?]
-  var nodeServing: UniqueArray<UniqueArray<ServingQuery>>
-  var nodeServingSince: [Double]
+  var instanceCores: UniqueArray<SharedCores>
+  var nodeCores: UniqueArray<SharedCores>
   var connectionQueues: UniqueArray<UniqueDeque<Int32>>
   var instanceRange: [Range<Int>]
 
@@ -234,15 +230,13 @@ package struct PlatformSimulator: ~Copyable {
     workQueues = UniqueArray(minimumCapacity: instanceStates.count)
     cpuQueues = UniqueArray(minimumCapacity: instanceStates.count)
     connectionQueues = UniqueArray(minimumCapacity: instanceStates.count)
-    serving = UniqueArray(minimumCapacity: instanceStates.count)
     for _ in instanceStates {
       workQueues.append(UniqueDeque())
       cpuQueues.append(UniqueDeque())
       connectionQueues.append(UniqueDeque())
-      serving.append(UniqueArray())
     }
     cpuLoadFactor = platform.territories.map(\.app.loadFactor)
-    servingSince = Array(repeating: 0, count: instanceStates.count)
+    instanceCores = UniqueArray(repeating: SharedCores(), count: instanceStates.count)
     rotation = UniqueArray(minimumCapacity: territoryCount)
     for _ in 0..<territoryCount { rotation.append(UniqueArray()) }
     var pools = platform.territories.map(\.app)
@@ -278,9 +272,7 @@ package struct PlatformSimulator: ~Copyable {
         return state
       })
     nodeLoadFactor = platform.databases.map(\.loadFactor)
-    nodeServing = UniqueArray(minimumCapacity: platform.databases.count)
-    for _ in platform.databases { nodeServing.append(UniqueArray()) }
-    nodeServingSince = Array(repeating: 0, count: platform.databases.count)
+    nodeCores = UniqueArray(repeating: SharedCores(), count: platform.databases.count)
     nodeQueues = UniqueArray(minimumCapacity: platform.databases.count)
     pendingWrites = UniqueArray(minimumCapacity: platform.databases.count)
     for _ in platform.databases {
@@ -385,9 +377,8 @@ package struct PlatformSimulator: ~Copyable {
   mutating func handle(_ event: PlatformEvent) {
     switch event {
     case .cpuDone(let r): cpuDone(Int(r))
-    case .sharedCPUDone(let r, let stamp): sharedCPUDone(Int(r), stamp: stamp)
     case .queryDone(let r): queryDone(Int(r))
-    case .sharedQueryDone(let r, let stamp): sharedQueryDone(Int(r), stamp: stamp)
+    case .sharedDone(let r, let stamp): sharedDone(Int(r), stamp: stamp)
     case .wake(let t, let stamp): wake(territory: Int(t), stamp: stamp)
     case .userWake(let u): userWake(Int(u))
     case .connectionTimeout(let r, let stamp): connectionTimeout(Int(r), stamp: stamp)

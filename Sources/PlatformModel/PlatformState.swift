@@ -1,3 +1,5 @@
+import QueueingModel
+
 /// Where a request is.
 enum Stage: UInt8 {
   case free
@@ -18,8 +20,7 @@ enum Stage: UInt8 {
 struct RequestState {
   /// When it reached the load balancer.
   var arrival: Double = 0
-  /// When its current wait began (for a connection, for a database node). In a CPU burst on an
-  /// instance with a load factor: the work it has left, seconds at factor 1.
+  /// When its current wait began (for a connection, for a database node).
   var mark: Double = 0
   /// Load balancer time, a pure delay added to the response.
   var overhead: Double = 0
@@ -124,10 +125,24 @@ struct NodeState {
   init(cores: Int32) { self.cores = cores }
 }
 
-/// A query in service on a node with a load factor, with its work left (seconds at factor 1).
-struct ServingQuery {
-  var request: Int32
-  var work: Double
+/// The cores of an instance or node with a load factor: the requests in service with the work
+/// each has left (seconds at factor 1), and when that work was last brought up to date.
+struct SharedCores {
+  var inService: [(request: Int32, work: Double)] = []
+  var since = 0.0
+
+  /// Takes the work done since `since` off each request in service, at `factor` for their number.
+  mutating func settle(at now: Double, factor: LoadFactor) {
+    if !inService.isEmpty {
+      let done = (now - since) / factor.factor(at: inService.count)
+      for k in inService.indices { inService[k].work -= done }
+    }
+    since = now
+  }
+
+  mutating func remove(_ r: Int32) {
+    if let k = inService.firstIndex(where: { $0.request == r }) { inService.remove(at: k) }
+  }
 }
 
 /// A write a replica has received: when it was committed on the primary, and when the replica
