@@ -40,9 +40,9 @@ package struct FitTable: Sendable {
   ) throws {
     let used = levels.filter { fitted.contains($0.clients) }
     self.workload = workload
-    // Beside the round-trip model, the load-factor model is a baseline: where it cannot fit,
-    // it is left out, not the workload.
-    fit = used.contains { $0.clients == 1 } ? try? ClosedLoopFit(levels: used, cores: cores) : nil
+    // Beside the round-trip model, the load-factor model is a baseline: where it cannot meet a
+    // level, it is left out, not the workload.
+    fit = used.contains { $0.clients == 1 } ? try Self.baseline(used, cores: cores) : nil
     tailRatio = nil
     let model = try RoundTripFit(
       levels: used, cores: cores, shape: shape, uncharged: uncharged, locks: locks, boundary: boundary)
@@ -51,6 +51,16 @@ package struct FitTable: Sendable {
       guard let p = model.predict(clients: level.clients) else { throw .noFit([level.clients]) }
       return Row(
         level: level, isFitted: fitted.contains(level.clients), throughput: p.throughput, latency: p.latency, p95: p.p95)
+    }
+  }
+
+  /// The load-factor model of `levels`, or nil when no factor meets one of them.
+  private static func baseline(_ levels: [MeasuredLevel], cores: Int) throws(CalibrationError) -> ClosedLoopFit? {
+    do {
+      return try ClosedLoopFit(levels: levels, cores: cores)
+    } catch {
+      guard case .levelOutOfReach = error else { throw error }
+      return nil
     }
   }
 

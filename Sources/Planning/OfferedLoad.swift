@@ -163,8 +163,8 @@ extension OfferedLoad {
       // Cores of all instances pooled; CPU is the queue, the queries a delay after it.
       while start < cap {
         guard
-          let queue = try? MMc(
-            arrivalRate: peakRate, serviceRate: 1 / (cpuPerRequest * slowdown), servers: start * app.cores),
+          // At full speed (a load factor only slows it): the start stays optimistic.
+          let queue = try? MMc(arrivalRate: peakRate, serviceRate: 1 / cpuPerRequest, servers: start * app.cores),
           let p95 = try? queue.responseTimePercentile(0.95)
         else {
           start += 1
