@@ -66,6 +66,29 @@ package struct ServerMetrics: Hashable, Sendable {
 }
 
 extension K6Summary {
+  /// The k6 summary `file` as a load level, with what lies beside it: the busy cores of a
+  /// Prometheus export `LEVEL.cpu.json`, the per-request output `LEVEL.requests.json` (its p95
+  /// where the summary has none) and the server's exports (``ServerMetrics``); and the warning
+  /// to print when the server's rate is not k6's.
+  ///
+  /// - Parameter contents: a file's bytes, nil when it does not exist.
+  package static func level(
+    file: String, data: Data, contents: (String) -> Data?
+  ) throws(MeasurementError) -> (level: MeasuredLevel, warning: String?) {
+    var summary = try K6Summary(file: file, data: data)
+    let stem = String(file.dropLast(".json".count))
+    var cores: Double? = nil
+    if let cpu = contents(stem + ".cpu.json") { cores = try PrometheusRange(file: stem + ".cpu.json", data: cpu).meanTotal }
+    if let requests = contents(stem + ".requests.json") {
+      try summary.take(try K6Points(file: stem + ".requests.json", data: requests), file: stem + ".requests.json")
+    }
+    let server = try ServerMetrics(beside: file, contents: contents)
+    let warning = server?.requestRate.flatMap {
+      summary.rateWarning(file: file, serverRate: $0, rateFile: stem + ServerMetrics.suffixes.rate)
+    }
+    return (summary.level(cpuCores: cores, server: server), warning)
+  }
+
   /// How far the server's request rate is from k6's, as a share of k6's (+0.1: the server saw
   /// 10% more), when more than 5% apart: other traffic reached the pods, or the export covers
   /// another window. Nil when they agree.

@@ -116,25 +116,10 @@ struct Calibrate: ParsableCommand {
         if let run = Self.logRun(file) {
           logs[run, default: []].append((file, try PgbenchLog(file: file, text: String(decoding: data, as: UTF8.self))))
         } else if file.hasSuffix(".json") {
-          // A k6 summary, with the busy cores from a Prometheus export beside it, if any, its
-          // per-request output (k6 --out json=LEVEL.requests.json) and the server's own rate and
-          // latency (LEVEL.rate.json, LEVEL.latency.json, LEVEL.latency-sum.json).
-          var summary = try K6Summary(file: file, data: data)
-          let cpuFile = String(file.dropLast(".json".count)) + ".cpu.json"
-          var cores: Double? = nil
-          if let cpu = FileManager.default.contents(atPath: cpuFile) {
-            cores = try PrometheusRange(file: cpuFile, data: cpu).meanTotal
-          }
-          let requestsFile = String(file.dropLast(".json".count)) + ".requests.json"
-          if let requests = FileManager.default.contents(atPath: requestsFile) {
-            try summary.take(try K6Points(file: requestsFile, data: requests), file: requestsFile)
-          }
-          let server = try ServerMetrics(beside: file) { FileManager.default.contents(atPath: $0) }
-          let rateFile = String(file.dropLast(".json".count)) + ServerMetrics.suffixes.rate
-          if let rate = server?.requestRate, let warning = summary.rateWarning(file: file, serverRate: rate, rateFile: rateFile) {
-            FileHandle.standardError.write(Data("capsim: warning: \(warning)\n".utf8))
-          }
-          k6[workload, default: []].append(summary.level(cpuCores: cores, server: server))
+          // A k6 summary, with the exports and per-request output beside it.
+          let (level, warning) = try K6Summary.level(file: file, data: data) { FileManager.default.contents(atPath: $0) }
+          if let warning { FileHandle.standardError.write(Data("capsim: warning: \(warning)\n".utf8)) }
+          k6[workload, default: []].append(level)
         } else {
           byWorkload[workload, default: []].append(try PgbenchReport(file: file, text: String(decoding: data, as: UTF8.self)))
         }
