@@ -156,6 +156,16 @@ let package = Package(
       exclude: ["README.md"], swiftSettings: optimized),
     /** Traps in autoscaler manifests a user already has, at the line that sets them. */
     .target(name: "ManifestLint", dependencies: ["Autoscaling", "ScenarioFile"], exclude: ["README.md"]),
+    /** What the commands print: tables for people, JSON, JUnit XML, Markdown and SARIF for programs. */
+    .target(
+      name: "TextReports",
+      dependencies: [
+        "QueueingModel", "PlatformModel", "Demand", "SimKernel", "SimStatistics", "RunRecords", "Reports", "Planning",
+        "Gate", "Autoscaling", "ManifestLint", "ScenarioFile",
+      ],
+      exclude: ["README.md"],
+      swiftSettings: optimized
+    ),
     /** The `capsim` subcommands: glue between files, models and output. */
     .target(
       name: "CapsimCLI",
@@ -163,7 +173,8 @@ let package = Package(
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
         "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Autoscaling", "Sharding", "Gate",
-        "Calibration", "ManifestLint", "Hybrid", "AutoscaleSearch", "AutoscaleRules", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Calibration", "ManifestLint", "Hybrid", "AutoscaleSearch", "AutoscaleRules", "TextReports",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
       swiftSettings: optimized

@@ -4,6 +4,7 @@ import QueueingModel
 import RunRecords
 import ScenarioFile
 import SimStatistics
+import TextReports
 
 /// `capsim analyze`: queueing theory's exact answer next to the simulated one.
 struct Analyze: ParsableCommand {

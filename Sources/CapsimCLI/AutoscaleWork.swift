@@ -7,6 +7,7 @@ import Reports
 import ResultsStore
 import RunRecords
 import ScenarioFile
+import TextReports
 
 /// The files and records of `capsim autoscale`: manifests written, read back and verified;
 /// the derivation as rows for the database, the report and JSON.

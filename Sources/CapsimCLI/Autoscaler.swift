@@ -1,6 +1,7 @@
 import ArgumentParser
 import Autoscaling
 import ScenarioFile
+import TextReports
 
 /// `capsim autoscaler`: Kubernetes autoscalers without the simulator.
 struct AutoscalerCommand: ParsableCommand {

@@ -5,6 +5,7 @@ import ManifestLint
 import Planning
 import PlatformModel
 import ScenarioFile
+import TextReports
 
 /// `capsim autoscaler lint`: the traps in autoscaler manifests a user already has.
 struct LintCommand: ParsableCommand {

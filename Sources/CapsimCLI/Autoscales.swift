@@ -3,6 +3,7 @@ import Foundation
 import Reports
 import ResultsStore
 import RunRecords
+import TextReports
 
 /// `capsim autoscales [ID]`: the recorded derivations, or one of them.
 struct Autoscales: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hybrid
 import PlatformModel
+import TextReports
 
 #if canImport(Glibc)
   import Glibc

@@ -4,6 +4,7 @@ import PlatformModel
 import QueueingModel
 import ScenarioFile
 import SimRandom
+import TextReports
 
 /// `capsim bench`: the engine's speed on fixed workloads, in customers and events per second.
 struct Bench: ParsableCommand {

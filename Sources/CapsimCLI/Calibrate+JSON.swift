@@ -1,6 +1,7 @@
 import Calibration
 import Foundation
 import Reports
+import TextReports
 
 /// `capsim calibrate --format json`.
 struct CalibrationJSON: Encodable {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TextReports
 
 /// The `capsim` command: a discrete-event scaling simulator and capacity planner.
 package struct Capsim: ParsableCommand {
@@ -64,5 +65,3 @@ package struct Capsim: ParsableCommand {
   }
 }
 
-/// The version printed by `capsim --version` and recorded with results.
-package let capsimVersion = "0.1.0"

@@ -3,6 +3,7 @@ import Foundation
 import Gate
 import PlatformModel
 import ScenarioFile
+import TextReports
 
 /// `capsim check`: the CI gate.
 struct CheckCommand: ParsableCommand {
@@ -85,13 +86,17 @@ struct CheckCommand: ParsableCommand {
 
   func validate() throws {
     if targets == nil && baseline == nil && baselineRun == nil && writeBaseline == nil {
-      throw ValidationError("nothing to check against: give --targets FILE, --baseline FILE or --baseline-run RUN (or --write-baseline FILE to measure one)")
+      throw ValidationError(
+        "nothing to check against: give --targets FILE, --baseline FILE or --baseline-run RUN (or --write-baseline FILE to measure one)"
+      )
     }
     if baseline != nil && baselineRun != nil { throw ValidationError("give --baseline or --baseline-run, not both") }
     if baselineRun != nil && scenarios.count > 1 {
       throw ValidationError("--baseline-run compares one scenario; a baseline JSON file (--baseline) can hold several")
     }
-    if let r = experiment.replications, r < 2 { throw ValidationError("--replications must be at least 2 (an interval needs two)") }
+    if let r = experiment.replications, r < 2 {
+      throw ValidationError("--replications must be at least 2 (an interval needs two)")
+    }
     if let m = maxReplications, m < (experiment.replications ?? 2) {
       throw ValidationError("--max-replications must be at least --replications (and 2)")
     }
@@ -105,7 +110,8 @@ struct CheckCommand: ParsableCommand {
     var loaded: [(path: String, scenario: PlatformScenario)] = []
     for path in scenarios {
       guard ScenarioFile.isPlatformScenario(path: path) else {
-        throw ValidationError("'\(path)' is not a platform scenario (one with demand: per territory); check gates platform runs")
+        throw ValidationError(
+          "'\(path)' is not a platform scenario (one with demand: per territory); check gates platform runs")
       }
       let (s, warnings) = try loadPlatformScenario(path, settings: experiment.settings)
       if !quiet { printWarnings(warnings) }
@@ -116,7 +122,8 @@ struct CheckCommand: ParsableCommand {
       try loadOrExit(file) { () throws(DiagnosticError) in
         try ScenarioFile.loadTargets(
           path: file, territories: unique(all.flatMap { $0.platform.territories.map(\.name) }),
-          periods: unique(all.flatMap(\.periodNames)), classes: unique(all.flatMap { $0.platform.requestClasses.map(\.name) }))
+          periods: unique(all.flatMap(\.periodNames)),
+          classes: unique(all.flatMap { $0.platform.requestClasses.map(\.name) }))
       }
     }
     if let targetSet, !quiet { printWarnings(targetSet.1) }
@@ -124,7 +131,9 @@ struct CheckCommand: ParsableCommand {
     // Every scenario's baseline before anything is simulated: a missing one stops the check.
     let bases = try all.map { try baseline(for: $0, in: baselines, hasTargets: targetSet != nil) }
     let parts = zip(loaded, bases).map { scenario, base in
-      check(scenario.scenario, path: scenario.path, targets: targetSet?.0, baseline: base.0, warnings: base.1, of: all.count)
+      check(
+        scenario.scenario, path: scenario.path, targets: targetSet?.0, baseline: base.0, warnings: base.1, of: all.count
+      )
     }
     let report = CheckReport(
       parts: parts, targetsFile: targets, baselineSource: baselines?.source, alpha: alpha, beta: beta)
@@ -147,10 +156,13 @@ struct CheckCommand: ParsableCommand {
 
   /// The scenario's baseline, and warnings about it; no baseline at all is an error unless
   /// targets remain to judge by.
-  func baseline(for s: PlatformScenario, in baselines: CheckBaselines?, hasTargets: Bool) throws -> (Baseline?, [String]) {
+  func baseline(for s: PlatformScenario, in baselines: CheckBaselines?, hasTargets: Bool) throws -> (
+    Baseline?, [String]
+  ) {
     guard let baselines else { return (nil, []) }
     guard let base = baselines.baseline(for: s.name) else {
-      let message = "\(baselines.source) has no scenario '\(s.name)' (it has \(baselines.names.joined(separator: ", ")))"
+      let message =
+        "\(baselines.source) has no scenario '\(s.name)' (it has \(baselines.names.joined(separator: ", ")))"
       guard hasTargets else { throw fail(message + "; write one with --write-baseline", status: ExitStatus.failure) }
       return (nil, [message + ": judged against the targets only"])
     }
@@ -201,5 +213,18 @@ struct CheckCommand: ParsableCommand {
       return try CheckBaselines.recorded(data, source: "run \(data.run.id ?? 0)")
     }
     return nil
+  }
+}
+
+extension CheckReport.Provenance {
+  /// The hashes are the ones the results database records for the same run.
+  init(path: String, scenario s: PlatformScenario, settings: [String]) {
+    let record = Recording.runRecord(
+      kind: "platform", name: s.name, scenarioFiles: s.scenarioFiles.isEmpty ? [path] : s.scenarioFiles,
+      topologyFile: s.topologyFile, settings: settings, seed: s.seed, replications: s.replications,
+      horizon: s.horizon, seriesInterval: s.seriesInterval, timeZone: "")
+    self.init(
+      path: path, name: s.name, scenarioHash: record.scenarioHash, topologyHash: record.topologyHash,
+      settings: settings, seed: s.seed)
   }
 }

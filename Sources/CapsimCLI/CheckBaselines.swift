@@ -3,6 +3,7 @@ import Gate
 import PlatformModel
 import RunRecords
 import SimStatistics
+import TextReports
 
 /// Baselines for `capsim check`, by scenario name: from the JSON document of an earlier check,
 /// or from a recorded run.

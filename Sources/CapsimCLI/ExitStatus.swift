@@ -1,4 +1,5 @@
 import ArgumentParser
+import TextReports
 
 /// The exit statuses of `capsim`, in one place.
 ///

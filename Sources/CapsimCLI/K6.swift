@@ -4,6 +4,7 @@ import Foundation
 import LoadTestScript
 import PlatformModel
 import ScenarioFile
+import TextReports
 
 /// `capsim k6`: a k6 script that replays a territory's demand from a platform scenario.
 struct K6: ParsableCommand {

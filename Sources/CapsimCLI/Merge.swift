@@ -3,6 +3,7 @@ import Foundation
 import Planning
 import PlatformModel
 import Sharding
+import TextReports
 
 /// `capsim merge`: folds the part files of a sharded `run` or `sweep` into its results.
 struct Merge: ParsableCommand {

@@ -3,6 +3,7 @@ import Planning
 import PlatformModel
 import ResultsStore
 import RunRecords
+import TextReports
 
 /// What is recorded of a plan: the `CapacityPlan` turned into `RunRecords` values. The table,
 /// the JSON and the report are all drawn from these, so they say what the database keeps.

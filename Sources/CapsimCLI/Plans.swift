@@ -3,6 +3,7 @@ import Foundation
 import Reports
 import ResultsStore
 import RunRecords
+import TextReports
 
 /// `capsim plans [PLAN]`: the recorded capacity plans, or one of them.
 struct Plans: ParsableCommand {

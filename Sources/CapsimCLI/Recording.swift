@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import ResultsStore
 import RunRecords
+import TextReports
 
 /// Where runs are recorded: `--db PATH`, else `$CAPSIM_DB`, else `./capsim.sqlite`.
 struct DatabaseOptions: ParsableArguments {

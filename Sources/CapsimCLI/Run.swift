@@ -7,6 +7,7 @@ import RunRecords
 import ScenarioFile
 import Sharding
 import SimKernel
+import TextReports
 
 /// `capsim run`: simulate a scenario and report what it measured.
 struct Run: ParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import Reports
 import ResultsStore
 import RunRecords
+import TextReports
 
 /// `capsim runs`: the runs recorded in the results database, newest first.
 struct Runs: ParsableCommand {

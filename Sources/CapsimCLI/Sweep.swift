@@ -5,6 +5,7 @@ import PlatformModel
 import ResultsStore
 import ScenarioFile
 import Sharding
+import TextReports
 
 /// `capsim sweep`: a grid of what-ifs over one scenario, every point a recorded run.
 struct Sweep: ParsableCommand {
@@ -138,7 +139,7 @@ struct Sweep: ParsableCommand {
     let recording = gatherer.recording
     let problems = recording.finish(wallSeconds: wallSeconds, quiet: quiet)
     let report = SweepReport(
-      work: gatherer.work, points: gatherer.points, sweepID: recording.sweepID, wallSeconds: wallSeconds)
+      work: gatherer.work.sweep, points: gatherer.points, sweepID: recording.sweepID, wallSeconds: wallSeconds)
     switch format {
     case .json: print(try report.json())
     case .table: print(report.table(), terminator: "")

@@ -3,6 +3,7 @@ import Foundation
 import PlatformModel
 import ResultsStore
 import RunRecords
+import TextReports
 
 /// A sweep in progress in the results database: the sweep and a run per point begun at once
 /// (so run ids follow the points), each point's run completed as soon as its replications are

@@ -6,6 +6,7 @@ import QueueingModel
 import RunRecords
 import ScenarioFile
 import Sharding
+import TextReports
 
 /// The work of a sweep (or of one run, a sweep of one point): the scenario at every point of
 /// the grid, loaded with the base `--set` settings plus the point's, and what must be the same
@@ -30,6 +31,10 @@ struct SweepWork {
   var seed: UInt64 { scenarios[0].seed }
   var replications: Int { scenarios[0].replications }
   var name: String { scenarios[0].name }
+  /// What the sweep's table and JSON say of it.
+  var sweep: SweepReport.Sweep {
+    .init(name: name, path: path, seed: seed, replications: replications, settings: settings, grid: grid)
+  }
 
   /// Loads every point; a point whose files or settings have errors prints them, naming the
   /// point, and exits with status 1.
@@ -62,9 +67,11 @@ struct SweepWork {
         Recording.runRecord(
           kind: "platform", name: s.name, scenarioFiles: s.scenarioFiles.isEmpty ? [path] : s.scenarioFiles,
           topologyFile: s.topologyFile, settings: pointSettings, seed: s.seed, replications: s.replications,
-          horizon: s.horizon, seriesInterval: s.seriesInterval, timeZone: s.demand.first?.calendar?.timeZone.identifier ?? ""))
+          horizon: s.horizon, seriesInterval: s.seriesInterval,
+          timeZone: s.demand.first?.calendar?.timeZone.identifier ?? ""))
     }
-    return SweepWork(command: command, path: path, settings: settings, grid: grid, scenarios: scenarios, records: records)
+    return SweepWork(
+      command: command, path: path, settings: settings, grid: grid, scenarios: scenarios, records: records)
   }
 
   /// What every part of this work must agree on, in a fixed order: a merge compares them

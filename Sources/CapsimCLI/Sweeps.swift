@@ -3,6 +3,7 @@ import Foundation
 import Reports
 import ResultsStore
 import RunRecords
+import TextReports
 
 /// `capsim sweeps [SWEEP]`: the recorded sweeps, or one sweep's points.
 struct Sweeps: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ScenarioFile
+import TextReports
 
 /// `capsim validate`: check files without running them.
 struct Validate: ParsableCommand {

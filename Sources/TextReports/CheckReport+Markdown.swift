@@ -5,7 +5,7 @@ extension CheckReport {
   /// A summary for a pull-request comment: the outcome and counts first, then a table per
   /// scenario of the rows that did not pass (failed, undecided, waived with their reasons,
   /// not judged), and the passed rows folded away. The counts are those of the rows below.
-  func markdown() -> String {
+  package func markdown() -> String {
     var md = "### capsim check: \(Self.decisionCell(outcome))\n\n"
     md += "\(Self.summary(rows)) (\(rows.count) rows"
     md += parts.count == 1 ? ")" : " in \(parts.count) scenarios)"
@@ -28,13 +28,14 @@ extension CheckReport {
       if !shown.isEmpty { md += "\n" + table(shown, reasons: true) }
       let passed = p.check.rows.filter { $0.decision == .pass }
       if !passed.isEmpty {
-        md += "\n<details><summary>\(passed.count) passed</summary>\n\n" + table(passed, reasons: false) + "\n</details>\n"
+        md +=
+          "\n<details><summary>\(passed.count) passed</summary>\n\n" + table(passed, reasons: false) + "\n</details>\n"
       }
     }
     return md
   }
 
-  func table(_ rows: [Row], reasons: Bool) -> String {
+  package func table(_ rows: [Row], reasons: Bool) -> String {
     var md = "| check | territory | period | class | objective | measured | target | baseline | change |"
     md += reasons ? " why |\n" : "\n"
     md += "|---|---|---|---|---|---:|---:|---:|---:|" + (reasons ? "---|\n" : "\n")
@@ -52,7 +53,7 @@ extension CheckReport {
   }
 
   /// Text safe in a table cell: pipes escaped, line breaks as spaces, no raw HTML.
-  static func cell(_ s: String) -> String {
+  package static func cell(_ s: String) -> String {
     var out = ""
     for c in s {
       switch c {
@@ -67,5 +68,5 @@ extension CheckReport {
   }
 
   /// Text inside backticks.
-  static func code(_ s: String) -> String { s.replacingOccurrences(of: "`", with: "'") }
+  package static func code(_ s: String) -> String { s.replacingOccurrences(of: "`", with: "'") }
 }

@@ -5,12 +5,18 @@ import RunRecords
 /// `capsim plan --vary`: the plan at every point side by side, then the cheapest point per
 /// territory and period. Each point's own plan (why not fewer, what one more buys, candidates)
 /// is recorded and shown by `capsim plans ID`.
-struct VariedPlanReport {
-  var points: [[String]]
-  var plans: [PlanData]
-  var choice: ConfigurationChoice
+package struct VariedPlanReport {
+  package var points: [[String]]
+  package var plans: [PlanData]
+  package var choice: ConfigurationChoice
 
-  func table() -> String {
+  package init(points: [[String]], plans: [PlanData], choice: ConfigurationChoice) {
+    self.points = points
+    self.plans = plans
+    self.choice = choice
+  }
+
+  package func table() -> String {
     guard let first = plans.first else { return "" }
     var out =
       "Capacity plan over \(points.count) point\(points.count == 1 ? "" : "s"): \(first.plan.scenarioName), \(first.plan.replications) replications a candidate (up to \(first.plan.maxReplications)), seed \(first.plan.seed)\n\n"
@@ -52,35 +58,35 @@ struct VariedPlanReport {
     return out
   }
 
-  func json() throws -> String {
+  package func json() throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     return String(decoding: try encoder.encode(document()), as: UTF8.self)
   }
 
-  struct Document: Encodable {
-    var points: [Point]
-    var cheapest: [Cheapest]
+  package struct Document: Encodable {
+    package var points: [Point]
+    package var cheapest: [Cheapest]
   }
 
-  struct Point: Encodable {
-    var point: Int
-    var settings: [String]
-    var plan: PlanReport.Document
+  package struct Point: Encodable {
+    package var point: Int
+    package var settings: [String]
+    package var plan: PlanReport.Document
   }
 
-  struct Cheapest: Encodable {
-    var territory: String
-    var period: String
-    @Nullable var point: Int?
-    var settings: [String]
-    @Nullable var instances: Int?
-    @Nullable var instance_cost_per_30_days: Double?
-    @Nullable var database_cost_per_30_days: Double?
-    var currency: String
+  package struct Cheapest: Encodable {
+    package var territory: String
+    package var period: String
+    @Nullable package var point: Int?
+    package var settings: [String]
+    @Nullable package var instances: Int?
+    @Nullable package var instance_cost_per_30_days: Double?
+    @Nullable package var database_cost_per_30_days: Double?
+    package var currency: String
   }
 
-  func document() -> Document {
+  package func document() -> Document {
     Document(
       points: points.indices.map {
         Point(point: $0 + 1, settings: points[$0], plan: PlanReport(data: plans[$0]).document())

@@ -5,16 +5,21 @@ import ScenarioFile
 import SimStatistics
 
 /// The outcome of `capsim run`, as a table for people or JSON for programs.
-struct RunReport {
-  var scenario: Scenario
-  var result: ExperimentResult
+package struct RunReport {
+  package var scenario: Scenario
+  package var result: ExperimentResult
+
+  package init(scenario: Scenario, result: ExperimentResult) {
+    self.scenario = scenario
+    self.result = result
+  }
 
   // MARK: JSON
 
   /// The documented JSON output (README, "JSON output"): times in seconds, rates per second,
   /// every estimate as {mean, half_width} with a 95% confidence half-width (null with one
   /// replication).
-  func json(runID: Int64? = nil) throws -> String {
+  package func json(runID: Int64? = nil) throws -> String {
     let doc = RunJSON(
       capsim: capsimVersion, run_id: runID,
       scenario: .init(name: scenario.name, file: scenario.file, topology: scenario.topology.file),
@@ -79,7 +84,8 @@ struct RunReport {
       arrivals: count(\.arrivals), completed: count(\.completed), lost: count(\.lost),
       timed_out: count(\.timedOut),
       throughput_per_s: e(\.throughput),
-      utilization: servers == nil ? nil : .init(Estimate(result.replicationResults.map { $0.stations[i].utilization ?? .nan })),
+      utilization: servers == nil
+        ? nil : .init(Estimate(result.replicationResults.map { $0.stations[i].utilization ?? .nan })),
       busy_servers_mean: e(\.meanBusyServers), in_station_mean: e(\.meanInStation),
       queue_length_mean: e(\.meanQueueLength), wait_mean_s: e(\.meanWait), response_mean_s: e(\.meanResponse),
       wait_probability: e(\.waitProbability), loss_probability: e(\.lossProbability),
@@ -99,7 +105,9 @@ struct RunReport {
   /// Locks: how busy each is and how long customers wait for it.
   private func lockTable() -> String {
     guard !scenario.network.locks.isEmpty else { return "" }
-    var table = TextTable(columns: ["lock", "capacity", "taken/s", "held (of capacity)", "mean wait", "waited", "waiting"])
+    var table = TextTable(columns: [
+      "lock", "capacity", "taken/s", "held (of capacity)", "mean wait", "waited", "waiting",
+    ])
     for (l, lock) in scenario.network.locks.enumerated() {
       let taken = Estimate(result.replicationResults.map { Double($0.locks[l].granted) / result.window.horizon })
       let held = Estimate(result.replicationResults.map { $0.locks[l].meanHeld / Double(lock.capacity) })
@@ -115,7 +123,7 @@ struct RunReport {
 
   // MARK: Table
 
-  func table() -> String {
+  package func table() -> String {
     let reps = result.replicationResults.count
     var out = """
       capsim \(capsimVersion): \(scenario.name) (\(scenario.file))
@@ -143,7 +151,9 @@ struct RunReport {
       }
       let utilization =
         servers == "inf"
-        ? "-" : Format.estimate(Estimate(result.replicationResults.map { $0.stations[i].utilization ?? .nan }), Format.percent)
+        ? "-"
+        : Format.estimate(
+          Estimate(result.replicationResults.map { $0.stations[i].utilization ?? .nan }), Format.percent)
       stations.add([
         s.name, servers,
         Format.estimate(result.station(i, \.throughput), Format.number),
@@ -159,7 +169,8 @@ struct RunReport {
     }
     out += stations.render() + "\n"
     if !shownGroups.isEmpty {
-      out += "Groups of more than \(Self.groupRowThreshold) copies are one row: throughput, in station, lost and timed out summed over the\ncopies, the rest averaged over them (utilization: mean, then lowest-highest copy). --format json lists every copy.\n"
+      out +=
+        "Groups of more than \(Self.groupRowThreshold) copies are one row: throughput, in station, lost and timed out summed over the\ncopies, the rest averaged over them (utilization: mean, then lowest-highest copy). --format json lists every copy.\n"
     }
     out += growthNote()
     out += lockTable()
@@ -167,8 +178,11 @@ struct RunReport {
     var flow = TextTable(columns: ["end to end", "value"])
     flow.add(["throughput/s", Format.estimate(result.endToEnd(\.throughput), Format.number)])
     flow.add(["mean response", Format.estimate(result.endToEnd(\.meanResponse), Format.duration)])
-    flow.add(["p50 / p95 / p99", [\FlowResult.responseP50, \.responseP95, \.responseP99]
-      .map { Format.duration(result.endToEnd($0).mean) }.joined(separator: " / ")])
+    flow.add([
+      "p50 / p95 / p99",
+      [\FlowResult.responseP50, \.responseP95, \.responseP99]
+        .map { Format.duration(result.endToEnd($0).mean) }.joined(separator: " / "),
+    ])
     flow.add(["mean wait", Format.estimate(result.endToEnd(\.meanWait), Format.duration)])
     flow.add(["error rate (lost + timed out)", Format.estimate(result.endToEnd(\.errorRate), Format.percent)])
     let unfinished = result.replicationResults.reduce(0) { $0 + $1.endToEnd.unfinished }
@@ -182,7 +196,7 @@ struct RunReport {
 
   /// Stations whose queue grew in every replication by more than 1% of their throughput over
   /// the window: overloaded, with no steady state to report.
-  func growthNote() -> String {
+  package func growthNote() -> String {
     var lines: [String] = []
     for (i, station) in scenario.network.stations.enumerated() {
       let reps = result.replicationResults.map { $0.stations[i] }
@@ -193,13 +207,14 @@ struct RunReport {
       let start = reps.map { Double($0.presentAtWindowStart) }.reduce(0, +) / Double(reps.count)
       let end = reps.map { Double($0.presentAtWindowEnd) }.reduce(0, +) / Double(reps.count)
       lines.append(
-        "\(station.name): its queue grew from \(Format.count(start)) to \(Format.count(end)) over the window (+\(Format.number(rate))/s): overloaded, no steady state\n")
+        "\(station.name): its queue grew from \(Format.count(start)) to \(Format.count(end)) over the window (+\(Format.number(rate))/s): overloaded, no steady state\n"
+      )
     }
     return lines.joined()
   }
 
   /// The time series: every interval when there are few, else the ones with the highest p95.
-  func seriesTable() -> String {
+  package func seriesTable() -> String {
     let n = result.seriesCount
     var rows = Array(0..<n)
     var note = ""
@@ -231,7 +246,7 @@ struct RunReport {
   }
 
   /// "Mon 2026-12-07 10:00" in the calendar's local time, else the offset from the start.
-  func intervalLabel(_ i: Int) -> String {
+  package func intervalLabel(_ i: Int) -> String {
     let start = result.replicationResults[0].series[i].start
     guard let calendar = scenario.calendar else { return "+" + Format.duration(start) }
     return calendar.label(at: start)
@@ -240,10 +255,10 @@ struct RunReport {
   private func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }
 
   /// Groups with more copies than this are summarized in one table row.
-  static let groupRowThreshold = 8
+  package static let groupRowThreshold = 8
 
   /// "app" for "app[3]", nil for a name that is not a copy.
-  static func group(of name: String) -> String? {
+  package static func group(of name: String) -> String? {
     guard name.hasSuffix("]"), let open = name.lastIndex(of: "["),
       Int(name[name.index(after: open)..<name.index(before: name.endIndex)]) != nil
     else { return nil }
@@ -251,7 +266,7 @@ struct RunReport {
   }
 
   /// Station indices per group of copies.
-  var groups: [String: [Int]] {
+  package var groups: [String: [Int]] {
     var out: [String: [Int]] = [:]
     for (i, s) in scenario.network.stations.enumerated() {
       if let g = Self.group(of: s.name) { out[g, default: []].append(i) }
@@ -292,9 +307,9 @@ struct RunReport {
 }
 
 /// Number formatting for tables.
-enum Format {
+package enum Format {
   /// A duration with a unit chosen by magnitude: 850us, 12.3ms, 1.50s, 2.5min, 3.1h.
-  static func duration(_ seconds: Double) -> String {
+  package static func duration(_ seconds: Double) -> String {
     guard seconds.isFinite else { return "-" }
     let a = abs(seconds)
     if a == 0 { return "0s" }
@@ -315,23 +330,23 @@ enum Format {
     return text + chosen.1
   }
 
-  static func number(_ x: Double) -> String {
+  package static func number(_ x: Double) -> String {
     guard x.isFinite else { return "-" }
     return abs(x) >= 1000 ? String(format: "%.0f", x) : String(format: "%.4g", x)
   }
 
-  static func percent(_ x: Double) -> String {
+  package static func percent(_ x: Double) -> String {
     guard x.isFinite else { return "-" }
     return String(format: "%.2f%%", x * 100)
   }
 
-  static func count(_ x: Double) -> String {
+  package static func count(_ x: Double) -> String {
     guard x.isFinite else { return "-" }
     return x.grouped
   }
 
   /// "mean +- half-width" in the given format.
-  static func estimate(_ e: Estimate, _ f: (Double) -> String) -> String {
+  package static func estimate(_ e: Estimate, _ f: (Double) -> String) -> String {
     guard e.mean.isFinite else { return "-" }
     guard let h = e.halfWidth, h.isFinite, h > 0 else { return f(e.mean) }
     return "\(f(e.mean)) +- \(f(h))"
@@ -339,68 +354,68 @@ enum Format {
 }
 
 /// The JSON document of `capsim run --format json` (field names are the documented ones).
-struct RunJSON: Encodable {
-  struct Value: Encodable {
-    @Nullable var mean: Double?
-    @Nullable var half_width: Double?
-    init(_ e: Estimate) {
+package struct RunJSON: Encodable {
+  package struct Value: Encodable {
+    @Nullable package var mean: Double?
+    @Nullable package var half_width: Double?
+    package init(_ e: Estimate) {
       mean = e.mean.isFinite ? e.mean : nil
       half_width = e.halfWidth.flatMap { $0.isFinite ? $0 : nil }
     }
   }
-  struct ScenarioInfo: Encodable { var name: String; var file: String; var topology: String }
-  struct RunInfo: Encodable {
-    var seed: UInt64
-    var replications: Int
-    var warmup_s: Double
-    var length_s: Double
-    var confidence: Double
-    var wall_seconds: Double
-    var events: UInt64
+  package struct ScenarioInfo: Encodable { var name: String; var file: String; var topology: String }
+  package struct RunInfo: Encodable {
+    package var seed: UInt64
+    package var replications: Int
+    package var warmup_s: Double
+    package var length_s: Double
+    package var confidence: Double
+    package var wall_seconds: Double
+    package var events: UInt64
   }
-  struct Flow: Encodable {
-    var arrivals, completed, lost, timed_out, unfinished: Value
-    var throughput_per_s, error_rate, response_mean_s, wait_mean_s, wait_probability: Value
-    var response_p50_s, response_p95_s, response_p99_s: Value
+  package struct Flow: Encodable {
+    package var arrivals, completed, lost, timed_out, unfinished: Value
+    package var throughput_per_s, error_rate, response_mean_s, wait_mean_s, wait_probability: Value
+    package var response_p50_s, response_p95_s, response_p99_s: Value
   }
-  struct Station: Encodable {
-    var name: String
-    @Nullable var servers: Int?
-    var arrivals, completed, lost, timed_out: Value
-    var throughput_per_s: Value
-    @Nullable var utilization: Value?
-    var busy_servers_mean, in_station_mean, queue_length_mean, wait_mean_s, response_mean_s: Value
-    var wait_probability, loss_probability: Value
-    var response_p50_s, response_p95_s, response_p99_s: Value
-    var in_station_at_start, in_station_at_end: Value
+  package struct Station: Encodable {
+    package var name: String
+    @Nullable package var servers: Int?
+    package var arrivals, completed, lost, timed_out: Value
+    package var throughput_per_s: Value
+    @Nullable package var utilization: Value?
+    package var busy_servers_mean, in_station_mean, queue_length_mean, wait_mean_s, response_mean_s: Value
+    package var wait_probability, loss_probability: Value
+    package var response_p50_s, response_p95_s, response_p99_s: Value
+    package var in_station_at_start, in_station_at_end: Value
   }
-  var capsim: String
+  package var capsim: String
   /// The run's id in the results database; null when it was not recorded.
-  @Nullable var run_id: Int64?
-  var scenario: ScenarioInfo
-  var run: RunInfo
-  var end_to_end: Flow
-  var stations: [Station]
+  @Nullable package var run_id: Int64?
+  package var scenario: ScenarioInfo
+  package var run: RunInfo
+  package var end_to_end: Flow
+  package var stations: [Station]
   /// Empty when the topology has no locks.
-  var locks: [Lock]
-  var series: [Interval]
+  package var locks: [Lock]
+  package var series: [Interval]
 
-  struct Lock: Encodable {
-    var name: String
-    var capacity: Int
-    var granted, held_mean, waiting_mean, wait_mean_s, wait_probability: Value
+  package struct Lock: Encodable {
+    package var name: String
+    package var capacity: Int
+    package var granted, held_mean, waiting_mean, wait_mean_s, wait_probability: Value
   }
 
-  struct Interval: Encodable {
-    var start_s, end_s: Double
-    @Nullable var local_start: String?
-    var arrival_rate_per_s, throughput_per_s, response_mean_s: Value
-    var response_p50_s, response_p95_s, response_p99_s, error_rate: Value
-    var stations: [IntervalStation]
+  package struct Interval: Encodable {
+    package var start_s, end_s: Double
+    @Nullable package var local_start: String?
+    package var arrival_rate_per_s, throughput_per_s, response_mean_s: Value
+    package var response_p50_s, response_p95_s, response_p99_s, error_rate: Value
+    package var stations: [IntervalStation]
   }
-  struct IntervalStation: Encodable {
-    var name: String
-    @Nullable var utilization: Value?
-    var in_station_mean: Value
+  package struct IntervalStation: Encodable {
+    package var name: String
+    @Nullable package var utilization: Value?
+    package var in_station_mean: Value
   }
 }

@@ -10,7 +10,7 @@ import SimKernel
 /// replications per window; local labels from the calendar).
 extension RunData {
   /// The series, verdicts, costs, targets and events of a platform run.
-  static func platform(_ result: PlatformResult, verdicts: [Verdict], run: RunRecord) -> RunData {
+  package static func platform(_ result: PlatformResult, verdicts: [Verdict], run: RunRecord) -> RunData {
     let s = result.scenario
     let reps = result.replications
     let n = Double(reps.count)
@@ -62,9 +62,13 @@ extension RunData {
         }
         for node in nodes {
           var p = point(s.platform.databases[node].name)
-          p.utilization = mean(reps.map { $0.nodes[node].windowUtilization.indices.contains(w) ? $0.nodes[node].windowUtilization[w] : nil })
+          p.utilization = mean(
+            reps.map {
+              $0.nodes[node].windowUtilization.indices.contains(w) ? $0.nodes[node].windowUtilization[w] : nil
+            })
           if s.platform.databases[node].replicaOf != nil {
-            p.replicaLag = mean(reps.map { $0.nodes[node].windowMaxLag.indices.contains(w) ? $0.nodes[node].windowMaxLag[w] : nil })
+            p.replicaLag = mean(
+              reps.map { $0.nodes[node].windowMaxLag.indices.contains(w) ? $0.nodes[node].windowMaxLag[w] : nil })
           }
           series.append(p)
         }
@@ -83,7 +87,7 @@ extension RunData {
   }
 
   /// Each territory's row locks, means over replications (only those its requests took).
-  static func locks(_ result: PlatformResult) -> [LockRecord] {
+  package static func locks(_ result: PlatformResult) -> [LockRecord] {
     let reps = result.replications
     var out: [LockRecord] = []
     for (t, territory) in result.scenario.platform.territories.enumerated() {
@@ -106,14 +110,14 @@ extension RunData {
   }
 
   /// `2026-12-08T09:00:15`: local time to the second (syncs are 15 s apart).
-  static func secondsLabel(_ calendar: DemandCalendar, _ time: Double) -> String {
+  package static func secondsLabel(_ calendar: DemandCalendar, _ time: Double) -> String {
     let (date, hour) = calendar.localTime(at: time)
     let seconds = min(Int((hour * 3_600).rounded()), 86_399)
     return String(format: "%@T%02d:%02d:%02d", date.description, seconds / 3_600, seconds / 60 % 60, seconds % 60)
   }
 
   /// Every autoscaler sync of every replication, by replication, territory and time.
-  static func autoscalerSyncs(_ result: PlatformResult) -> [AutoscalerSyncRecord] {
+  package static func autoscalerSyncs(_ result: PlatformResult) -> [AutoscalerSyncRecord] {
     let s = result.scenario
     var out: [AutoscalerSyncRecord] = []
     for (r, replication) in result.replications.enumerated() {
@@ -134,7 +138,7 @@ extension RunData {
   }
 
   /// Instance-hours and database node-hours per territory and local calendar month.
-  static func costs(_ result: PlatformResult) -> [CostRecord] {
+  package static func costs(_ result: PlatformResult) -> [CostRecord] {
     let s = result.scenario
     let n = Double(result.replications.count)
     var out: [CostRecord] = []
@@ -164,7 +168,8 @@ extension RunData {
         out.append(
           CostRecord(
             territory: territory.name, month: month, currency: territory.currency, instanceHours: h.instances,
-            instanceCost: h.instances * territory.app.pricePerHour, databaseNodeHours: nodeHours, databaseCost: nodeCost,
+            instanceCost: h.instances * territory.app.pricePerHour, databaseNodeHours: nodeHours,
+            databaseCost: nodeCost,
             spanHours: h.span, monthHours: s.demand[t].calendar.flatMap { Self.hours(ofMonth: month, $0) }))
       }
     }
@@ -172,34 +177,37 @@ extension RunData {
   }
 
   /// "2026-12-07T10:00" in the territory's calendar, "+3600s" without one.
-  static func localLabel(_ s: PlatformScenario, _ t: Int, _ time: Double) -> String {
+  package static func localLabel(_ s: PlatformScenario, _ t: Int, _ time: Double) -> String {
     s.demand[t].calendar?.isoLabel(at: time) ?? "+\(Int(rounding: time) ?? 0)s"
   }
 
   /// Verdicts as they are kept and written everywhere: worst windows by their local start.
-  static func records(_ verdicts: [Verdict], scenario s: PlatformScenario) -> [VerdictRecord] {
+  package static func records(_ verdicts: [Verdict], scenario s: PlatformScenario) -> [VerdictRecord] {
     verdicts.map { v in
       let t = s.platform.territories.firstIndex { $0.name == v.territory } ?? 0
       return VerdictRecord(
-        territory: v.territory, period: v.period, requestClass: v.requestClass ?? "all", objective: v.objective.rawValue,
-        target: v.target, higherIsBetter: v.objective.higherIsBetter, mean: v.measured.mean, halfWidth: v.measured.halfWidth,
+        territory: v.territory, period: v.period, requestClass: v.requestClass ?? "all",
+        objective: v.objective.rawValue,
+        target: v.target, higherIsBetter: v.objective.higherIsBetter, mean: v.measured.mean,
+        halfWidth: v.measured.halfWidth,
         outcome: v.outcome.rawValue, worstWindowLocal: v.worstWindow.map { Self.localLabel(s, t, $0) },
         worstValue: v.worstValue, note: v.note)
     }
   }
 
   /// Hours of a local calendar month ("2026-03": 743, a daylight-saving spring), or nil.
-  static func hours(ofMonth month: String, _ calendar: DemandCalendar) -> Double? {
+  package static func hours(ofMonth month: String, _ calendar: DemandCalendar) -> Double? {
     let parts = month.split(separator: "-").compactMap { Int($0) }
     guard parts.count == 2 else { return nil }
     let (year, m) = (parts[0], parts[1])
     let first = DemandCalendar.instant(CivilDate(year, m, 1), in: calendar.timeZone)
-    let next = DemandCalendar.instant(m == 12 ? CivilDate(year + 1, 1, 1) : CivilDate(year, m + 1, 1), in: calendar.timeZone)
+    let next = DemandCalendar.instant(
+      m == 12 ? CivilDate(year + 1, 1, 1) : CivilDate(year, m + 1, 1), in: calendar.timeZone)
     return next.timeIntervalSince(first) / 3_600
   }
 
   /// End-to-end and per-station series of a queueing-network run.
-  static func network(_ result: ExperimentResult, scenario: Scenario, run: RunRecord) -> RunData {
+  package static func network(_ result: ExperimentResult, scenario: Scenario, run: RunRecord) -> RunData {
     let reps = result.replicationResults
     guard let first = reps.first else { return RunData(run: run) }
     var series: [SeriesPoint] = []

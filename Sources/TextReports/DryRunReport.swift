@@ -3,25 +3,32 @@ import Foundation
 import RunRecords
 
 /// `capsim autoscaler dry-run` output: one row (or JSON object) per sync.
-struct DryRunReport {
-  var autoscaler: String
-  var deployment: String
-  var steps: [DryRunStep]
+package struct DryRunReport {
+  package var autoscaler: String
+  package var deployment: String
+  package var steps: [DryRunStep]
   /// Print times as UTC date-times (the file had dates) rather than seconds.
-  var datedTimes: Bool
+  package var datedTimes: Bool
 
-  func time(_ t: Double) -> String {
+  package init(autoscaler: String, deployment: String, steps: [DryRunStep], datedTimes: Bool) {
+    self.autoscaler = autoscaler
+    self.deployment = deployment
+    self.steps = steps
+    self.datedTimes = datedTimes
+  }
+
+  package func time(_ t: Double) -> String {
     guard datedTimes else { return Self.number(t) }
     let f = ISO8601DateFormatter()
     return f.string(from: Date(timeIntervalSince1970: t))
   }
 
-  static func number(_ x: Double) -> String {
+  package static func number(_ x: Double) -> String {
     x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
   }
 
   /// `cpu 60%/30% -> 4`, `pods qps 20/15 -> 4`, `external s0-prometheus: no value recorded`.
-  static func describe(_ outcome: MetricOutcome) -> String {
+  package static func describe(_ outcome: MetricOutcome) -> String {
     let target: String
     switch outcome.target {
     case .utilization(let p): target = "\(p)%"
@@ -37,7 +44,7 @@ struct DryRunReport {
     }
   }
 
-  func table() -> String {
+  package func table() -> String {
     var table = TextTable(columns: ["time", "current", "proposals", "recommended", "stabilized", "desired", "reason"])
     for step in steps {
       let d = step.decision
@@ -56,36 +63,36 @@ struct DryRunReport {
     return "\(autoscaler) (Deployment \(deployment)): \(steps.count) syncs, \(scaled) changes\n\n" + table.render()
   }
 
-  struct Row: Encodable {
-    struct Metric: Encodable {
-      var metric: String
-      var target: String
-      @Nullable var proposal: Int?
-      @Nullable var value: String?
-      @Nullable var utilization: Int?
-      var heldByTolerance: Bool
-      @Nullable var error: String?
+  package struct Row: Encodable {
+    package struct Metric: Encodable {
+      package var metric: String
+      package var target: String
+      @Nullable package var proposal: Int?
+      @Nullable package var value: String?
+      @Nullable package var utilization: Int?
+      package var heldByTolerance: Bool
+      @Nullable package var error: String?
     }
 
-    struct TriggerRow: Encodable {
-      var trigger: String
-      var metric: String
-      var active: Bool
-      @Nullable var value: Double?
-      var fallback: Bool
+    package struct TriggerRow: Encodable {
+      package var trigger: String
+      package var metric: String
+      package var active: Bool
+      @Nullable package var value: Double?
+      package var fallback: Bool
     }
 
-    var time: String
-    var currentReplicas: Int
-    var metrics: [Metric]
-    var triggers: [TriggerRow]
-    @Nullable var recommendation: Int?
-    @Nullable var stabilized: Int?
-    var desiredReplicas: Int
-    var reason: String
+    package var time: String
+    package var currentReplicas: Int
+    package var metrics: [Metric]
+    package var triggers: [TriggerRow]
+    @Nullable package var recommendation: Int?
+    @Nullable package var stabilized: Int?
+    package var desiredReplicas: Int
+    package var reason: String
   }
 
-  func json() -> String {
+  package func json() -> String {
     let rows = steps.map { step in
       let d = step.decision
       return Row(

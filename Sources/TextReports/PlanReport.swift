@@ -7,14 +7,18 @@ import SimKernel
 
 /// A capacity plan as text (for people) and JSON (for programs), drawn from what is recorded
 /// of it (`PlanData`): `capsim plan` and `capsim plans ID` print the same.
-struct PlanReport {
-  var data: PlanData
+package struct PlanReport {
+  package var data: PlanData
 
-  var plan: PlanRecord { data.plan }
+  package init(data: PlanData) {
+    self.data = data
+  }
+
+  package var plan: PlanRecord { data.plan }
 
   /// A recorded local label as the table shows it: "2026-12-07T10:30" as "Mon 2026-12-07
   /// 10:30", "+5400s" (no calendar) as "+1.5h".
-  static func readable(_ label: String) -> String {
+  package static func readable(_ label: String) -> String {
     let parts = label.split(separator: "T")
     if parts.count == 2, case let ymd = parts[0].split(separator: "-").compactMap({ Int($0) }), ymd.count == 3 {
       let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -27,20 +31,20 @@ struct PlanReport {
     return label
   }
 
-  static func value(_ v: VerdictRecord, _ x: Double) -> String {
+  package static func value(_ v: VerdictRecord, _ x: Double) -> String {
     v.objective == Objective.errorRate.rawValue || v.objective == Objective.availability.rawValue
       ? Format.percent(x) : Format.duration(x)
   }
 
   /// "p95 latency (report) 612ms > 450ms": a verdict in a few words.
-  static func describe(_ v: VerdictRecord) -> String {
+  package static func describe(_ v: VerdictRecord) -> String {
     let what = v.objective + (v.requestClass == "all" ? "" : " (\(v.requestClass))")
     let relation = v.higherIsBetter ? (v.outcome == "pass" ? ">=" : "<") : (v.outcome == "pass" ? "<=" : ">")
     let interval = v.halfWidth.map { " +- " + value(v, $0) } ?? ""
     return "\(what) \(value(v, v.mean))\(interval) \(relation) \(v.target.map { value(v, $0) } ?? "-")"
   }
 
-  func table() -> String {
+  package func table() -> String {
     var out =
       "Capacity plan: \(plan.scenarioName), \(plan.replications) replications a candidate (up to \(plan.maxReplications)), seed \(plan.seed)\n\n"
     var table = TextTable(columns: [
@@ -110,67 +114,67 @@ struct PlanReport {
     return out
   }
 
-  func head(_ p: PlanPeriodRecord) -> String { "  \(p.territory) \(p.period)" }
+  package func head(_ p: PlanPeriodRecord) -> String { "  \(p.territory) \(p.period)" }
 
-  func json() throws -> String {
+  package func json() throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     return String(decoding: try encoder.encode(document()), as: UTF8.self)
   }
 
-  struct Document: Encodable {
-    @Nullable var plan_id: Int64?
-    var scenario: String
-    var seed: UInt64
-    var replications: Int
-    var max_replications: Int
-    var periods: [Period]
-    var candidates: [CandidateJSON]
-    var spared_by_theory: Int
-    var wall_seconds: Double
+  package struct Document: Encodable {
+    @Nullable package var plan_id: Int64?
+    package var scenario: String
+    package var seed: UInt64
+    package var replications: Int
+    package var max_replications: Int
+    package var periods: [Period]
+    package var candidates: [CandidateJSON]
+    package var spared_by_theory: Int
+    package var wall_seconds: Double
   }
 
-  struct Period: Encodable {
-    var territory: String
-    var period: String
-    var peak_rate_per_s: Double
-    var peak_local: String
-    var stable_instances: Int
-    var theory_start: Int
-    var instances: Int?
-    var cap: Int
-    var cap_reason: String
-    var currency: String
-    var instance_cost_per_30_days: Double?
-    var database_cost_per_30_days: Double
-    var app_utilization: Double?
-    var binding: VerdictJSON?
-    var binding_tier: String?
-    var fewer_instances: Int?
-    var fewer: [VerdictJSON]
-    var fewer_reason: String?
-    var p95_s: Double?
-    var more_p95_s: Double?
-    var more_cost_per_30_days: Double?
-    var tried: [Tried]
+  package struct Period: Encodable {
+    package var territory: String
+    package var period: String
+    package var peak_rate_per_s: Double
+    package var peak_local: String
+    package var stable_instances: Int
+    package var theory_start: Int
+    package var instances: Int?
+    package var cap: Int
+    package var cap_reason: String
+    package var currency: String
+    package var instance_cost_per_30_days: Double?
+    package var database_cost_per_30_days: Double
+    package var app_utilization: Double?
+    package var binding: VerdictJSON?
+    package var binding_tier: String?
+    package var fewer_instances: Int?
+    package var fewer: [VerdictJSON]
+    package var fewer_reason: String?
+    package var p95_s: Double?
+    package var more_p95_s: Double?
+    package var more_cost_per_30_days: Double?
+    package var tried: [Tried]
   }
 
-  struct Tried: Encodable {
-    var instances: Int
-    var status: String
-    var instance_cost_per_30_days: Double
+  package struct Tried: Encodable {
+    package var instances: Int
+    package var status: String
+    package var instance_cost_per_30_days: Double
   }
 
-  struct CandidateJSON: Encodable {
-    var instances: [String: Int]
-    var simulated: [String]
-    var replications: Int
-    var requests: Int
-    var wall_seconds: Double
-    var status: [String: String]
+  package struct CandidateJSON: Encodable {
+    package var instances: [String: Int]
+    package var simulated: [String]
+    package var replications: Int
+    package var requests: Int
+    package var wall_seconds: Double
+    package var status: [String: String]
   }
 
-  func document() -> Document {
+  package func document() -> Document {
     let periods = data.periods.map { p in
       Period(
         territory: p.territory, period: p.period, peak_rate_per_s: p.peakRate, peak_local: Self.readable(p.peakLocal),
@@ -201,7 +205,7 @@ struct PlanReport {
 extension CapacityPlan {
   /// The schedule as `capacity:` entries a scenario takes, local date-times in the calendar's
   /// time zone (durations from the start without a calendar).
-  func capacityYAML(_ schedule: CapacitySchedule, scenarioPath: String) -> String {
+  package func capacityYAML(_ schedule: CapacitySchedule, scenarioPath: String) -> String {
     let territoryName = { (t: Int) in self.scenario.platform.territories[t].name }
     var out = "# Capacity schedule from capsim plan \(scenarioPath) (\(scenario.name), seed \(scenario.seed), "
     out += "\(settings.replications) replications a candidate).\n"

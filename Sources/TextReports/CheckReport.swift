@@ -5,86 +5,103 @@ import SimStatistics
 
 /// What `capsim check` found, for people (table, Markdown), CI servers (JUnit XML) and
 /// programs (JSON).
-struct CheckReport {
+package struct CheckReport {
   /// What a scenario's run was: enough to tell whether a baseline ran the same.
-  struct Provenance {
-    var path: String
-    var name: String
-    var scenarioHash: String
-    var topologyHash: String
-    var settings: [String]
-    var seed: UInt64
+  package struct Provenance {
+    package var path: String
+    package var name: String
+    package var scenarioHash: String
+    package var topologyHash: String
+    package var settings: [String]
+    package var seed: UInt64
 
-    init(path: String, scenario s: PlatformScenario, settings: [String]) {
-      let record = Recording.runRecord(
-        kind: "platform", name: s.name, scenarioFiles: s.scenarioFiles.isEmpty ? [path] : s.scenarioFiles,
-        topologyFile: s.topologyFile, settings: settings, seed: s.seed, replications: s.replications,
-        horizon: s.horizon, seriesInterval: s.seriesInterval, timeZone: "")
+    package init(
+      path: String, name: String, scenarioHash: String, topologyHash: String, settings: [String], seed: UInt64
+    ) {
       self.path = path
-      name = s.name
-      scenarioHash = record.scenarioHash
-      topologyHash = record.topologyHash
+      self.name = name
+      self.scenarioHash = scenarioHash
+      self.topologyHash = topologyHash
       self.settings = settings
-      seed = s.seed
+      self.seed = seed
     }
   }
 
   /// One scenario's check.
-  struct Part {
-    var provenance: Provenance
-    var check: CheckResult
-    var baseline: Baseline?
-    var warnings: [String]
+  package struct Part {
+    package var provenance: Provenance
+    package var check: CheckResult
+    package var baseline: Baseline?
+    package var warnings: [String]
 
-    var scenario: PlatformScenario { check.result.scenario }
-    var replications: Int { check.result.replications.count }
+    package init(provenance: Provenance, check: CheckResult, baseline: Baseline?, warnings: [String]) {
+      self.provenance = provenance
+      self.check = check
+      self.baseline = baseline
+      self.warnings = warnings
+    }
+
+    package var scenario: PlatformScenario { check.result.scenario }
+    package var replications: Int { check.result.replications.count }
   }
 
-  var parts: [Part]
-  var targetsFile: String?
-  var baselineSource: String?
-  var alpha: Double
-  var beta: Double
+  package var parts: [Part]
+  package var targetsFile: String?
+  package var baselineSource: String?
+  package var alpha: Double
+  package var beta: Double
+
+  package init(parts: [Part], targetsFile: String? = nil, baselineSource: String? = nil, alpha: Double, beta: Double) {
+    self.parts = parts
+    self.targetsFile = targetsFile
+    self.baselineSource = baselineSource
+    self.alpha = alpha
+    self.beta = beta
+  }
 
   /// Fail if a scenario failed, else undecided if one is, else pass.
-  var outcome: Decision {
+  package var outcome: Decision {
     let outcomes = parts.map(\.check.outcome)
     return outcomes.contains(.fail) ? .fail : outcomes.contains(.undecided) ? .undecided : .pass
   }
 
-  var exitStatus: Int32 { outcome == .fail ? 1 : outcome == .undecided ? 2 : 0 }
+  package var exitStatus: Int32 { outcome == .fail ? 1 : outcome == .undecided ? 2 : 0 }
 
-  var rows: [Row] { parts.flatMap(\.check.rows) }
+  package var rows: [Row] { parts.flatMap(\.check.rows) }
 
   /// Rows per decision, every decision present.
-  static func counts(_ rows: [Row]) -> [Decision: Int] {
+  package static func counts(_ rows: [Row]) -> [Decision: Int] {
     var out = Dictionary(uniqueKeysWithValues: Decision.allCases.map { ($0, 0) })
     for r in rows { out[r.decision, default: 0] += 1 }
     return out
   }
 
   /// "12 passed, 1 failed, 2 undecided, 3 waived, 0 info": every decision, in one order.
-  static func summary(_ rows: [Row]) -> String {
+  package static func summary(_ rows: [Row]) -> String {
     let c = counts(rows)
-    return "\(c[.fail]!) failed, \(c[.undecided]!) undecided, \(c[.pass]!) passed, \(c[.waived]!) waived, \(c[.info]!) not judged"
+    return
+      "\(c[.fail]!) failed, \(c[.undecided]!) undecided, \(c[.pass]!) passed, \(c[.waived]!) waived, \(c[.info]!) not judged"
   }
 
   // MARK: Words
 
-  static func describe(_ look: Look) -> String {
+  package static func describe(_ look: Look) -> String {
     let c = look.counts
-    return "\(look.replications) replications: \(c[.fail] ?? 0) failed, \(c[.undecided] ?? 0) undecided, \(c[.pass] ?? 0) passed"
+    return
+      "\(look.replications) replications: \(c[.fail] ?? 0) failed, \(c[.undecided] ?? 0) undecided, \(c[.pass] ?? 0) passed"
       + " (\(Format.duration(look.wallSeconds)))"
   }
 
   /// How the baseline's run differs from the candidate's, beyond the code under test.
-  static func differences(_ b: Baseline, _ p: Provenance) -> [String] {
+  package static func differences(_ b: Baseline, _ p: Provenance) -> [String] {
     var out: [String] = []
     if let h = b.scenarioHash, h != p.scenarioHash {
-      out.append("the scenario's text changed since the baseline (sha256 \(h.prefix(12)) -> \(p.scenarioHash.prefix(12)))")
+      out.append(
+        "the scenario's text changed since the baseline (sha256 \(h.prefix(12)) -> \(p.scenarioHash.prefix(12)))")
     }
     if let h = b.topologyHash, h != p.topologyHash {
-      out.append("the topology's text changed since the baseline (sha256 \(h.prefix(12)) -> \(p.topologyHash.prefix(12)))")
+      out.append(
+        "the topology's text changed since the baseline (sha256 \(h.prefix(12)) -> \(p.topologyHash.prefix(12)))")
     }
     if b.settings != p.settings {
       func described(_ settings: [String]) -> String {
@@ -92,24 +109,28 @@ struct CheckReport {
       }
       out.append("the baseline ran \(described(b.settings)), this check \(described(p.settings))")
     }
-    if let v = b.capsimVersion, v != capsimVersion { out.append("the baseline was made by capsim \(v), this is \(capsimVersion)") }
-    if b.replications < 2 { out.append("the baseline has \(b.replications) replication: no spread, nothing to compare with") }
+    if let v = b.capsimVersion, v != capsimVersion {
+      out.append("the baseline was made by capsim \(v), this is \(capsimVersion)")
+    }
+    if b.replications < 2 {
+      out.append("the baseline has \(b.replications) replication: no spread, nothing to compare with")
+    }
     return out
   }
 
   /// Baseline rows the candidate no longer measures.
-  static func missing(_ b: Baseline, _ c: CheckResult) -> [String] {
+  package static func missing(_ b: Baseline, _ c: CheckResult) -> [String] {
     let measured = Set(c.result.verdicts().map(RowKey.init))
     return b.rows.keys.filter { !measured.contains($0) }.sorted { label($0) < label($1) }.map {
       "\(label($0)): in the baseline, not measured in this run"
     }
   }
 
-  static func label(_ k: RowKey) -> String {
+  package static func label(_ k: RowKey) -> String {
     "\(k.territory) \(k.period) \(k.requestClass ?? "all classes") \(k.objective.rawValue)"
   }
 
-  static func value(_ objective: Objective, _ x: Double) -> String {
+  package static func value(_ objective: Objective, _ x: Double) -> String {
     switch objective {
     case .p95, .p99, .databaseP95: Format.duration(x)
     case .errorRate: Format.percent(x)
@@ -118,18 +139,18 @@ struct CheckReport {
   }
 
   /// "212ms +- 4.1ms".
-  static func estimate(_ objective: Objective, _ e: Estimate) -> String {
+  package static func estimate(_ objective: Objective, _ e: Estimate) -> String {
     Format.estimate(e) { value(objective, $0) }
   }
 
-  static func target(_ v: Verdict) -> String {
+  package static func target(_ v: Verdict) -> String {
     guard let t = v.target else { return "-" }
     return (v.objective.higherIsBetter ? ">= " : "< ") + value(v.objective, t)
   }
 
   /// What a row's decision rests on, in a sentence: the measured value, the target, the
   /// baseline and the tolerance.
-  static func message(_ r: Row) -> String {
+  package static func message(_ r: Row) -> String {
     let v = r.verdict
     let o = v.objective
     var parts = ["\(o.rawValue) \(estimate(o, v.measured)) over \(v.measured.count) replications"]
@@ -160,14 +181,14 @@ struct CheckReport {
     return parts.joined(separator: "; ")
   }
 
-  static func baselineCell(_ r: Row) -> String {
+  package static func baselineCell(_ r: Row) -> String {
     guard let b = r.baseline else { return "-" }
     return estimate(r.verdict.objective, b)
   }
 
   /// Latencies change by a share of the baseline (+4.2%), error rates and availability by
   /// percentage points (+0.013 points): a share of a tiny error rate says little.
-  static func changeCell(_ r: Row) -> String {
+  package static func changeCell(_ r: Row) -> String {
     guard let b = r.baseline, r.verdict.measured.mean.isFinite else { return "-" }
     switch r.verdict.objective {
     case .errorRate, .availability:
@@ -179,13 +200,13 @@ struct CheckReport {
   }
 
   /// 5%, 12.5%.
-  static func percent(_ x: Double) -> String { String(format: "%g%%", (x * 1e4).rounded() / 100) }
+  package static func percent(_ x: Double) -> String { String(format: "%g%%", (x * 1e4).rounded() / 100) }
 
-  static func decisionCell(_ d: Decision) -> String { d == .fail ? "FAIL" : d.rawValue }
+  package static func decisionCell(_ d: Decision) -> String { d == .fail ? "FAIL" : d.rawValue }
 
   // MARK: Table
 
-  func table() -> String {
+  package func table() -> String {
     var out: [String] = []
     for p in parts {
       var table = TextTable(columns: [
@@ -207,11 +228,13 @@ struct CheckReport {
       for w in p.warnings { text += "\nwarning: \(w)" }
       out.append(text)
     }
-    out.append("capsim check: \(Self.decisionCell(outcome)): \(Self.summary(rows)); false alarms at most \(Self.percent(alpha)) over every row and look")
+    out.append(
+      "capsim check: \(Self.decisionCell(outcome)): \(Self.summary(rows)); false alarms at most \(Self.percent(alpha)) over every row and look"
+    )
     return out.joined(separator: "\n\n")
   }
 
-  func stopReason(_ c: CheckResult) -> String {
+  package func stopReason(_ c: CheckResult) -> String {
     switch c.stop {
     case .decided: "decided"
     case .replications: "the budget of \(c.settings.maxReplications) replications is spent"

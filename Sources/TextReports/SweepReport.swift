@@ -1,25 +1,26 @@
 import Foundation
+import Planning
 import PlatformModel
 import RunRecords
 
 /// What a sweep found at one point.
-struct SweepPointResult {
+package struct SweepPointResult {
   /// One value per axis.
-  var values: [String]
-  var runID: Int64?
-  var requests: Int
-  var verdicts: [Verdict]
+  package var values: [String]
+  package var runID: Int64?
+  package var requests: Int
+  package var verdicts: [Verdict]
   /// The verdicts as `capsim run --format json` writes them.
-  var json: [VerdictJSON]
+  package var json: [VerdictJSON]
 
   /// The worst outcome among the judged verdicts (fail, then marginal, then pass).
-  var outcome: Verdict.Outcome {
+  package var outcome: Verdict.Outcome {
     if verdicts.contains(where: { $0.outcome == .fail }) { return .fail }
     if verdicts.contains(where: { $0.outcome == .marginal }) { return .marginal }
     return .pass
   }
 
-  init(values: [String], runID: Int64?, report: PlatformReport) {
+  package init(values: [String], runID: Int64?, report: PlatformReport) {
     self.values = values
     self.runID = runID
     requests = report.replications.map(\.requests).reduce(0, +)
@@ -32,19 +33,50 @@ struct SweepPointResult {
 ///
 /// Both are the same whether one machine simulated the sweep or `capsim merge` folded its
 /// shards, except for the wall-clock time: the table's last line and `wall_seconds`.
-struct SweepReport {
-  var work: SweepWork
-  var points: [SweepPointResult]
-  var sweepID: Int64?
-  var wallSeconds: Double
+package struct SweepReport {
+  /// What every point shares: the scenario, its seed and replications, the base settings and
+  /// the grid.
+  package struct Sweep {
+    package var name: String
+    package var path: String
+    package var seed: UInt64
+    package var replications: Int
+    package var settings: [String]
+    package var grid: Grid
+
+    package init(name: String, path: String, seed: UInt64, replications: Int, settings: [String], grid: Grid) {
+      self.name = name
+      self.path = path
+      self.seed = seed
+      self.replications = replications
+      self.settings = settings
+      self.grid = grid
+    }
+  }
+
+  package var work: Sweep
+  package var points: [SweepPointResult]
+  package var sweepID: Int64?
+  package var wallSeconds: Double
+
+  package init(work: Sweep, points: [SweepPointResult], sweepID: Int64?, wallSeconds: Double) {
+    self.work = work
+    self.points = points
+    self.sweepID = sweepID
+    self.wallSeconds = wallSeconds
+  }
 
   // MARK: Table
 
-  func table() -> String {
+  package func table() -> String {
     var out = header() + "\n"
     for (territory, period) in blocks() {
       let objectives = Objective.allCases.filter { o in
-        points.contains { $0.verdicts.contains { $0.territory == territory && $0.period == period && $0.requestClass == nil && $0.objective == o } }
+        points.contains {
+          $0.verdicts.contains {
+            $0.territory == territory && $0.period == period && $0.requestClass == nil && $0.objective == o
+          }
+        }
       }
       var table = TextTable(
         columns: ["point"] + work.grid.axes.map(\.key) + objectives.map(\.rawValue) + ["classes not met", "verdict"])
@@ -64,17 +96,20 @@ struct SweepReport {
         } else {
           worst = mine.contains { $0.outcome == .marginal } ? "marginal" : "pass"
         }
-        table.add([String(p)] + point.values + cells + [classes.isEmpty ? "-" : classes.joined(separator: ", "), worst])
+        table.add(
+          [String(p)] + point.values + cells + [classes.isEmpty ? "-" : classes.joined(separator: ", "), worst])
       }
       out += "\n\(territory) \(period) (mean over replications and verdict per objective)\n" + table.render() + "\n"
     }
     let requests = points.map(\.requests).reduce(0, +)
-    out += "\n\(points.count) point\(points.count == 1 ? "" : "s") x \(work.replications) replication\(work.replications == 1 ? "" : "s"): "
-    out += "\(Format.count(Double(requests))) requests simulated in \(String(format: "%.1f", wallSeconds)) s (wall clock)\n"
+    out +=
+      "\n\(points.count) point\(points.count == 1 ? "" : "s") x \(work.replications) replication\(work.replications == 1 ? "" : "s"): "
+    out +=
+      "\(Format.count(Double(requests))) requests simulated in \(String(format: "%.1f", wallSeconds)) s (wall clock)\n"
     return out
   }
 
-  func header() -> String {
+  package func header() -> String {
     let axes = work.grid.axes.count
     var lines = [
       "\(work.name): sweep of \(axes) ax\(axes == 1 ? "is" : "es"), \(points.count) point\(points.count == 1 ? "" : "s"), \(work.replications) replication\(work.replications == 1 ? "" : "s") each, seed \(work.seed) at every point (common random numbers)"
@@ -86,7 +121,7 @@ struct SweepReport {
   }
 
   /// (territory, period) in the order the verdicts first name them.
-  func blocks() -> [(String, String)] {
+  package func blocks() -> [(String, String)] {
     var out: [(String, String)] = []
     for point in points {
       for v in point.verdicts where !out.contains(where: { $0 == (v.territory, v.period) }) {
@@ -96,9 +131,9 @@ struct SweepReport {
     return out
   }
 
-  func label(_ outcome: Verdict.Outcome) -> String { outcome == .fail ? "FAIL" : outcome.rawValue }
+  package func label(_ outcome: Verdict.Outcome) -> String { outcome == .fail ? "FAIL" : outcome.rawValue }
 
-  func format(_ objective: Objective, _ x: Double) -> String {
+  package func format(_ objective: Objective, _ x: Double) -> String {
     switch objective {
     case .p95, .p99, .databaseP95: Format.duration(x)
     case .errorRate: Format.percent(x)
@@ -108,36 +143,36 @@ struct SweepReport {
 
   // MARK: JSON
 
-  struct Document: Encodable {
-    struct Axis: Encodable {
-      var key: String
-      var values: [String]
+  package struct Document: Encodable {
+    package struct Axis: Encodable {
+      package var key: String
+      package var values: [String]
     }
 
-    struct Point: Encodable {
-      var point: Int
-      var values: [String]
-      var settings: [String]
-      @Nullable var run_id: Int64?
-      var requests: Int
-      var verdict: String
-      var verdicts: [VerdictJSON]
+    package struct Point: Encodable {
+      package var point: Int
+      package var values: [String]
+      package var settings: [String]
+      @Nullable package var run_id: Int64?
+      package var requests: Int
+      package var verdict: String
+      package var verdicts: [VerdictJSON]
     }
 
-    var capsim: String
-    var scenario: String
-    var file: String
-    var seed: UInt64
-    var replications: Int
-    var settings: [String]
-    var axes: [Axis]
-    @Nullable var sweep_id: Int64?
-    var wall_seconds: Double
-    var requests: Int
-    var points: [Point]
+    package var capsim: String
+    package var scenario: String
+    package var file: String
+    package var seed: UInt64
+    package var replications: Int
+    package var settings: [String]
+    package var axes: [Axis]
+    @Nullable package var sweep_id: Int64?
+    package var wall_seconds: Double
+    package var requests: Int
+    package var points: [Point]
   }
 
-  func json() throws -> String {
+  package func json() throws -> String {
     let document = Document(
       capsim: capsimVersion, scenario: work.name, file: work.path, seed: work.seed, replications: work.replications,
       settings: work.settings, axes: work.grid.axes.map { .init(key: $0.key, values: $0.values) }, sweep_id: sweepID,

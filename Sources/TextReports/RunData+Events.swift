@@ -9,7 +9,7 @@ extension RunData {
   /// Times come from the scenario, clipped to the run. A deployment ends when its last batch was
   /// back in rotation, as the replications ran it (their mean). Random crashes have no times:
   /// they are listed with their settings, and show in the instance series.
-  static func events(_ result: PlatformResult) -> [EventRecord] {
+  package static func events(_ result: PlatformResult) -> [EventRecord] {
     let s = result.scenario
     let platform = s.platform
     let horizon = s.horizon
@@ -63,7 +63,8 @@ extension RunData {
         }
       case .instanceCrash(let t, let at):
         let restart = platform.territories[t].loadBalancer.healthCheckInterval + platform.territories[t].app.startup
-        out.append(record(t, "instance-crash", name(t), from: at, to: at + restart, "one instance crashes and restarts"))
+        out.append(
+          record(t, "instance-crash", name(t), from: at, to: at + restart, "one instance crashes and restarts"))
       case .deployment(let t, let at, let batch):
         let spans = result.replications.compactMap { r in r.territories[t].deployments.first { $0.fault == index } }
         let ends = spans.map { $0.end ?? horizon }

@@ -6,18 +6,20 @@ extension CheckReport {
   /// scenario, a test case per row. A failed row is a `failure`, an undecided one an `error`
   /// (the test could not finish), a waived or unjudged one `skipped`; every case carries its
   /// measured value, target and baseline in `system-out`, and in the message when it did not pass.
-  func junit() -> String {
+  package func junit() -> String {
     var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
     let all = rows
     let c = Self.counts(all)
     let time = parts.map(\.check.result.wallSeconds).reduce(0, +)
-    xml += "<testsuites name=\"capsim check\" tests=\"\(all.count)\" failures=\"\(c[.fail]!)\" errors=\"\(c[.undecided]!)\""
+    xml +=
+      "<testsuites name=\"capsim check\" tests=\"\(all.count)\" failures=\"\(c[.fail]!)\" errors=\"\(c[.undecided]!)\""
     xml += " skipped=\"\(c[.waived]! + c[.info]!)\" time=\"\(Self.seconds(time))\">\n"
     for p in parts {
       let rows = p.check.rows
       let n = Self.counts(rows)
       xml += "  <testsuite name=\(Self.attribute(p.provenance.name)) tests=\"\(rows.count)\" failures=\"\(n[.fail]!)\""
-      xml += " errors=\"\(n[.undecided]!)\" skipped=\"\(n[.waived]! + n[.info]!)\" time=\"\(Self.seconds(p.check.result.wallSeconds))\">\n"
+      xml +=
+        " errors=\"\(n[.undecided]!)\" skipped=\"\(n[.waived]! + n[.info]!)\" time=\"\(Self.seconds(p.check.result.wallSeconds))\">\n"
       xml += "    <properties>\n"
       var properties = [
         ("scenario", p.provenance.path), ("seed", String(p.provenance.seed)), ("replications", String(p.replications)),
@@ -41,7 +43,8 @@ extension CheckReport {
           let type = r.againstTarget == .fail ? "target" : "regression"
           xml += "      <failure type=\"\(type)\" message=\(Self.attribute(message))>\(Self.text(message))</failure>\n"
         case .undecided:
-          xml += "      <error type=\"undecided\" message=\(Self.attribute("undecided: " + message))>\(Self.text(message))</error>\n"
+          xml +=
+            "      <error type=\"undecided\" message=\(Self.attribute("undecided: " + message))>\(Self.text(message))</error>\n"
         case .waived:
           xml += "      <skipped message=\(Self.attribute("waived: " + (r.waiver ?? "")))/>\n"
         case .info:
@@ -53,7 +56,8 @@ extension CheckReport {
         xml += "    </testcase>\n"
       }
       if !p.warnings.isEmpty {
-        xml += "    <system-out>\(Self.text(p.warnings.map { "warning: " + $0 }.joined(separator: "\n")))</system-out>\n"
+        xml +=
+          "    <system-out>\(Self.text(p.warnings.map { "warning: " + $0 }.joined(separator: "\n")))</system-out>\n"
       }
       xml += "  </testsuite>\n"
     }
@@ -61,12 +65,12 @@ extension CheckReport {
     return xml
   }
 
-  static func seconds(_ x: Double) -> String { String(format: "%.3f", x) }
+  package static func seconds(_ x: Double) -> String { String(format: "%.3f", x) }
 
   /// A quoted attribute value: markup escaped, line breaks and tabs as character references
   /// (attribute normalization would turn them into spaces), other control characters replaced
   /// (XML 1.0 does not allow them at all).
-  static func attribute(_ s: String) -> String {
+  package static func attribute(_ s: String) -> String {
     var out = "\""
     for u in s.unicodeScalars {
       switch u {
@@ -84,7 +88,7 @@ extension CheckReport {
   }
 
   /// Element text: markup escaped, disallowed characters replaced.
-  static func text(_ s: String) -> String {
+  package static func text(_ s: String) -> String {
     var out = ""
     for u in s.unicodeScalars {
       switch u {
@@ -98,7 +102,7 @@ extension CheckReport {
   }
 
   /// Characters XML 1.0 allows, but for tab, line feed and carriage return.
-  static func allowed(_ u: Unicode.Scalar) -> Bool {
+  package static func allowed(_ u: Unicode.Scalar) -> Bool {
     switch u.value {
     case 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
     default: false

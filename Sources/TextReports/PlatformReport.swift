@@ -1,4 +1,3 @@
-import ArgumentParser
 import Demand
 import Foundation
 import PlatformModel
@@ -8,28 +7,28 @@ import SimStatistics
 
 /// What `capsim run` prints for a platform scenario: per territory and period the measured
 /// service, the SLO verdicts, capacity and cost, database nodes, and a series.
-struct PlatformReport {
-  var result: PlatformResult
-  var series: SeriesGrouping
+package struct PlatformReport {
+  package var result: PlatformResult
+  package var series: SeriesGrouping
   /// Worked out once: every table, the JSON, the record and `--fail-on-slo` read them.
-  let verdicts: [Verdict]
+  package let verdicts: [Verdict]
 
-  init(result: PlatformResult, series: SeriesGrouping) {
+  package init(result: PlatformResult, series: SeriesGrouping) {
     self.result = result
     self.series = series
     verdicts = result.verdicts()
   }
 
-  enum SeriesGrouping: String, CaseIterable {
+  package enum SeriesGrouping: String, CaseIterable {
     case hour, day, week, none
   }
 
-  var scenario: PlatformScenario { result.scenario }
-  var replications: [PlatformReplication] { result.replications }
+  package var scenario: PlatformScenario { result.scenario }
+  package var replications: [PlatformReplication] { result.replications }
 
   // MARK: Table
 
-  func table() -> String {
+  package func table() -> String {
     // The verdicts come last: they are what a reader (or a CI log) looks for first.
     var parts = [header(), periodTable(), costTable(), nodeTable()]
     if !scenario.platform.locks.isEmpty { parts.append(lockTable()) }
@@ -41,12 +40,12 @@ struct PlatformReport {
 
   /// What the autoscalers did, per territory (means over replications); the syncs themselves
   /// are in the database and the report.
-  func autoscalerTable() -> String {
+  package func autoscalerTable() -> String {
     "autoscalers (per replication; ramp: from the first of a run of scale-ups to as many pods Ready as the last asked for)\n"
       + AutoscalerSummary.table(autoscalerSummaries())
   }
 
-  func autoscalerSummaries() -> [AutoscalerSummary] {
+  package func autoscalerSummaries() -> [AutoscalerSummary] {
     AutoscalerSummary.summaries(RunData.autoscalerSyncs(result)) { name in
       guard let t = scenario.platform.territories.firstIndex(where: { $0.name == name }) else { return 0 }
       let windows = replications[0].territories[t].windows
@@ -63,7 +62,7 @@ struct PlatformReport {
     }
   }
 
-  func header() -> String {
+  package func header() -> String {
     let requests = replications.map(\.requests).reduce(0, +)
     let events = replications.map(\.events).reduce(0, +)
     let rate = Double(requests) / max(result.wallSeconds, 1e-9)
@@ -75,7 +74,7 @@ struct PlatformReport {
     return lines.joined(separator: "\n")
   }
 
-  func span() -> String {
+  package func span() -> String {
     guard let calendar = scenario.demand.first?.calendar else {
       return "\(Format.duration(scenario.horizon)) at constant demand"
     }
@@ -83,7 +82,7 @@ struct PlatformReport {
       "\(localLabel(0, calendar: calendar)) to \(localLabel(scenario.horizon, calendar: calendar)) \(calendar.timeZone.identifier)"
   }
 
-  func describe(_ fault: Fault) -> String {
+  package func describe(_ fault: Fault) -> String {
     let p = scenario.platform
     func at(_ t: Double) -> String {
       scenario.demand.first?.calendar.map { localLabel(t, calendar: $0) } ?? "+" + Format.duration(t)
@@ -106,19 +105,19 @@ struct PlatformReport {
     }
   }
 
-  func localLabel(_ t: Double, calendar: DemandCalendar) -> String { calendar.label(at: t) }
+  package func localLabel(_ t: Double, calendar: DemandCalendar) -> String { calendar.label(at: t) }
 
-  func windowLabel(territory t: Int, _ start: Double) -> String {
+  package func windowLabel(territory t: Int, _ start: Double) -> String {
     guard let calendar = scenario.demand[t].calendar else { return "+" + Format.duration(start) }
     return localLabel(start, calendar: calendar)
   }
 
-  func estimate(_ values: [Double?]) -> Estimate? {
+  package func estimate(_ values: [Double?]) -> Estimate? {
     let v = values.compactMap { $0 }
     return v.isEmpty ? nil : Estimate(v)
   }
 
-  func periodTable() -> String {
+  package func periodTable() -> String {
     var table = TextTable(columns: [
       "territory", "period", "requests", "mean", "p50", "p95", "p99", "errors", "by cause", "db p95", "availability",
       "conn. waits",
@@ -150,7 +149,7 @@ struct PlatformReport {
     return "service by territory and period (means over replications, +- 95% confidence)\n" + table.render()
   }
 
-  func format(_ objective: Objective, _ x: Double) -> String {
+  package func format(_ objective: Objective, _ x: Double) -> String {
     switch objective {
     case .p95, .p99, .databaseP95: Format.duration(x)
     case .errorRate: Format.percent(x)
@@ -158,7 +157,7 @@ struct PlatformReport {
     }
   }
 
-  func verdictTable() -> String {
+  package func verdictTable() -> String {
     var table = TextTable(columns: [
       "territory", "period", "class", "objective", "target", "measured", "worst window", "", "verdict",
     ])
@@ -192,7 +191,7 @@ struct PlatformReport {
       + table.render() + "\n" + summary
   }
 
-  func costTable() -> String {
+  package func costTable() -> String {
     var table = TextTable(columns: [
       "territory", "instances (start)", "mean", "most", "instance-hours", "app cost", "database nodes", "database cost",
       "total",
@@ -227,7 +226,7 @@ struct PlatformReport {
       + table.render()
   }
 
-  func nodeTable() -> String {
+  package func nodeTable() -> String {
     var table = TextTable(columns: [
       "database node", "role", "cores", "utilization", "busiest window", "reads/s", "writes/s", "lag max", "lag mean",
     ])
@@ -248,13 +247,15 @@ struct PlatformReport {
   }
 
   /// Row locks per territory (those its requests took): how long they waited and held.
-  func lockTable() -> String {
+  package func lockTable() -> String {
     var table = TextTable(columns: [
       "territory", "lock", "rows", "requests", "waited", "mean wait", "mean held", "busiest row",
     ])
     for (t, territory) in scenario.platform.territories.enumerated() {
       for (l, lock) in scenario.platform.locks.enumerated() {
-        let rs = replications.compactMap { $0.territories[t].locks.indices.contains(l) ? $0.territories[t].locks[l] : nil }
+        let rs = replications.compactMap {
+          $0.territories[t].locks.indices.contains(l) ? $0.territories[t].locks[l] : nil
+        }
         guard rs.contains(where: { $0.grants > 0 }) else { continue }
         func e(_ f: (LockResult) -> Double?, _ format: (Double) -> String) -> String {
           estimate(rs.map(f)).map { Format.estimate($0, format) } ?? "-"
@@ -262,7 +263,8 @@ struct PlatformReport {
         table.add([
           territory.name, lock.name, String(lock.rows),
           Format.count(rs.map { Double($0.grants) }.reduce(0, +) / Double(rs.count)),
-          e({ $0.waitedShare }, Format.percent), e({ $0.meanWait }, Format.duration), e({ $0.meanHeld }, Format.duration),
+          e({ $0.waitedShare }, Format.percent), e({ $0.meanWait }, Format.duration),
+          e({ $0.meanHeld }, Format.duration),
           e({ $0.busiestRow }, Format.percent),
         ])
       }
@@ -274,7 +276,7 @@ struct PlatformReport {
   }
 
   /// Windows grouped by local hour, day or week; the worst hour of each group is shown.
-  func seriesTable(_ t: Int) -> String {
+  package func seriesTable(_ t: Int) -> String {
     let territory = scenario.platform.territories[t]
     let windows = replications[0].territories[t].windows
     var groups: [(label: String, members: [Int])] = []
@@ -319,7 +321,7 @@ struct PlatformReport {
       + table.render()
   }
 
-  func groupLabel(_ t: Int, _ start: Double) -> String {
+  package func groupLabel(_ t: Int, _ start: Double) -> String {
     guard let calendar = scenario.demand[t].calendar else {
       let size: Double = series == .hour ? 3_600 : series == .day ? 86_400 : 604_800
       return "+" + Format.duration((start / size).rounded(.down) * size)
@@ -337,7 +339,7 @@ struct PlatformReport {
 
   /// The JSON document; `runID` is the run's id in the results database (null when it was not
   /// recorded).
-  func json(runID: Int64? = nil) throws -> String {
+  package func json(runID: Int64? = nil) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     var document = PlatformJSON(self)
@@ -347,91 +349,91 @@ struct PlatformReport {
 }
 
 /// The JSON document of `capsim run --format json` for a platform scenario.
-struct PlatformJSON: Encodable {
+package struct PlatformJSON: Encodable {
   /// As in `RunJSON.Value`: null for no observation (JSON has no NaN).
-  struct Value: Encodable {
-    @Nullable var mean: Double?
-    @Nullable var half_width: Double?
-    init(_ e: Estimate) {
+  package struct Value: Encodable {
+    @Nullable package var mean: Double?
+    @Nullable package var half_width: Double?
+    package init(_ e: Estimate) {
       mean = e.mean.isFinite ? e.mean : nil
       half_width = e.halfWidth.flatMap { $0.isFinite ? $0 : nil }
     }
   }
 
-  struct PeriodJSON: Encodable {
-    var period: String
-    var requests: Double
-    @Nullable var latency_mean: Value?
-    @Nullable var latency_p50: Value?
-    @Nullable var latency_p95: Value?
-    @Nullable var latency_p99: Value?
-    var error_rate: Value
-    var errors: [String: Double]
-    @Nullable var database_p95: Value?
-    @Nullable var availability: Value?
+  package struct PeriodJSON: Encodable {
+    package var period: String
+    package var requests: Double
+    @Nullable package var latency_mean: Value?
+    @Nullable package var latency_p50: Value?
+    @Nullable package var latency_p95: Value?
+    @Nullable package var latency_p99: Value?
+    package var error_rate: Value
+    package var errors: [String: Double]
+    @Nullable package var database_p95: Value?
+    @Nullable package var availability: Value?
   }
 
-  struct WindowJSON: Encodable {
-    var start: String
-    var period: String
-    var multiplier: Double
-    var requests: Double
-    var errors: Double
-    @Nullable var latency_p95: Double?
-    @Nullable var database_p95: Double?
-    var users: Double
-    var instances: Double
-    var worker_utilization: Double
-    var cpu_utilization: Double
+  package struct WindowJSON: Encodable {
+    package var start: String
+    package var period: String
+    package var multiplier: Double
+    package var requests: Double
+    package var errors: Double
+    @Nullable package var latency_p95: Double?
+    @Nullable package var database_p95: Double?
+    package var users: Double
+    package var instances: Double
+    package var worker_utilization: Double
+    package var cpu_utilization: Double
   }
 
-  struct TerritoryJSON: Encodable {
-    var name: String
-    var currency: String
-    var periods: [PeriodJSON]
-    var instance_hours: Value
-    var instance_cost: Value
-    var windows: [WindowJSON]
+  package struct TerritoryJSON: Encodable {
+    package var name: String
+    package var currency: String
+    package var periods: [PeriodJSON]
+    package var instance_hours: Value
+    package var instance_cost: Value
+    package var windows: [WindowJSON]
     /// The platform's row locks as this territory's requests took them; empty without locks.
-    var locks: [LockJSON]
+    package var locks: [LockJSON]
   }
 
-  struct LockJSON: Encodable {
-    var name: String
-    var rows: Int
+  package struct LockJSON: Encodable {
+    package var name: String
+    package var rows: Int
     /// Requests granted a row, per replication.
-    var requests: Double
-    @Nullable var waited_share: Value?
-    @Nullable var wait_mean_s: Value?
-    @Nullable var held_mean_s: Value?
-    var busiest_row_utilization: Value
+    package var requests: Double
+    @Nullable package var waited_share: Value?
+    @Nullable package var wait_mean_s: Value?
+    @Nullable package var held_mean_s: Value?
+    package var busiest_row_utilization: Value
   }
 
-  struct NodeJSON: Encodable {
-    var name: String
-    @Nullable var primary: String?
-    var utilization: Value
-    var reads: Double
-    var writes: Double
-    var max_lag: Double
-    var price_per_hour: Double
-    var currency: String
+  package struct NodeJSON: Encodable {
+    package var name: String
+    @Nullable package var primary: String?
+    package var utilization: Value
+    package var reads: Double
+    package var writes: Double
+    package var max_lag: Double
+    package var price_per_hour: Double
+    package var currency: String
   }
 
-  var scenario: String
-  var platform: String
-  var seed: UInt64
-  var replications: Int
-  var wall_seconds: Double
-  var requests: Int
-  @Nullable var run_id: Int64? = nil
-  var verdicts: [VerdictJSON]
-  var territories: [TerritoryJSON]
-  var database_nodes: [NodeJSON]
+  package var scenario: String
+  package var platform: String
+  package var seed: UInt64
+  package var replications: Int
+  package var wall_seconds: Double
+  package var requests: Int
+  @Nullable package var run_id: Int64? = nil
+  package var verdicts: [VerdictJSON]
+  package var territories: [TerritoryJSON]
+  package var database_nodes: [NodeJSON]
   /// What each autoscaler did, as in `show --format json` and `summary.json`.
-  var autoscalers: [AutoscalerSummary.JSON]
+  package var autoscalers: [AutoscalerSummary.JSON]
 
-  init(_ report: PlatformReport) {
+  package init(_ report: PlatformReport) {
     let s = report.scenario
     let reps = report.replications
     scenario = s.name
@@ -497,4 +499,3 @@ struct PlatformJSON: Encodable {
     autoscalers = s.autoscalers.isEmpty ? [] : report.autoscalerSummaries().map(\.json)
   }
 }
-extension PlatformReport.SeriesGrouping: ExpressibleByArgument {}

@@ -1,0 +1,40 @@
+import SimKernel
+
+/// A plain text table with right-aligned numbers.
+package struct TextTable {
+  package var columns: [String]
+  package var rows: [[String]] = []
+
+  package init(columns: [String]) { self.columns = columns }
+
+  package mutating func add(_ row: [String]) { rows.append(row) }
+
+  package func render() -> String {
+    var widths = columns.map(\.count)
+    for row in rows {
+      for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+    }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { i, cell in
+        let pad = String(repeating: " ", count: widths[i] - cell.count)
+        return i == 0 ? cell + pad : pad + cell
+      }.joined(separator: "  ")
+    }
+    let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+    return ([line(columns), rule] + rows.map(line)).joined(separator: "\n")
+  }
+}
+
+extension Double {
+  /// 12345678 -> "12,345,678"
+  package var grouped: String {
+    guard let whole = Int(rounding: self) else { return "\(self)" }  // "inf", "nan", "1e+19"
+    let digits = String(whole)
+    var out = ""
+    for (i, ch) in digits.reversed().enumerated() {
+      if i > 0 && i % 3 == 0 && ch != "-" { out.append(",") }
+      out.append(ch)
+    }
+    return String(out.reversed())
+  }
+}
