@@ -7,7 +7,6 @@ import Reports
 import ResultsStore
 import RunRecords
 import ScenarioFile
-import TextReports
 
 /// `capsim autoscale`: HPA and KEDA rules searched by simulation, verified, written out.
 struct Autoscale: ParsableCommand {

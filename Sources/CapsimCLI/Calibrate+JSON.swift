@@ -1,7 +1,6 @@
 import Calibration
 import Foundation
 import Reports
-import TextReports
 
 /// `capsim calibrate --format json`.
 struct CalibrationJSON: Encodable {

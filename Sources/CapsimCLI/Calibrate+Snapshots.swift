@@ -1,7 +1,6 @@
 import Calibration
 import Foundation
 import Reports
-import TextReports
 
 /// `pg_stat_statements` and `pg_stat_wal` snapshots beside a run's summary, by name:
 /// `NAME.statements-before.csv` and `NAME.statements-after.csv`, `NAME.wal-before.csv` and

@@ -1,5 +1,4 @@
 import ArgumentParser
-import TextReports
 
 /// The exit statuses of `capsim`, in one place.
 ///

@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import TextReports
 
 /// While a record is being written: on SIGINT or SIGTERM, `mark` it with the reason
 /// ("interrupted (Ctrl-C)", "terminated (SIGTERM)"), say `notice` on stderr (an error in the

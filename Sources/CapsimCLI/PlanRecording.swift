@@ -2,7 +2,6 @@ import Dispatch
 import Foundation
 import ResultsStore
 import RunRecords
-import TextReports
 
 /// A plan in progress in the results database, kept as a run is (`Recording`): begun before
 /// the search, completed with its periods and candidates in one transaction, marked

@@ -2,7 +2,6 @@ import Foundation
 import Planning
 import ResultsStore
 import Sharding
-import TextReports
 
 extension Run {
   /// `--shard I/N`: simulates the replications of slice I and writes them as a part file;

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ScenarioFile
-import TextReports
 
 /// `capsim schema`: the JSON Schema of a kind of file, for editors and validators.
 struct Schema: ParsableCommand {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Sharding
-import TextReports
 
 /// `--shard I/N` and `--out FILE`: simulate one slice of the work and write it as a part file.
 struct ShardOptions: ParsableArguments {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ScenarioFile
-import TextReports
 
 /// `capsim validate`: check files without running them.
 struct Validate: ParsableCommand {
