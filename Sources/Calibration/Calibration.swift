@@ -17,6 +17,10 @@ package struct MeasuredLevel: Hashable, Sendable {
   package var cores: Int?
   /// The runs it is the mean of.
   package var runs: Int
+  /// How far the runs of the level lie from their mean: the largest relative deviation of one
+  /// run's throughput (mean latency), nil for one run. What the measurement itself can tell.
+  package var throughputSpread: Double?
+  package var meanSpread: Double?
   /// The app's own rate and latency (k6 levels with Prometheus exports beside them).
   package var server: ServerMetrics?
 
@@ -53,10 +57,18 @@ package struct MeasuredLevel: Hashable, Sendable {
       let server = ServerMetrics(
         requestRate: mean(\.server?.requestRate), meanLatency: mean(\.server?.meanLatency), p50: mean(\.server?.p50),
         p95: mean(\.server?.p95), p99: mean(\.server?.p99))
-      return MeasuredLevel(
+      // Relative to the level's mean; a level of one run (or of levels already averaged) says none.
+      func spread(_ f: (MeasuredLevel) -> Double, around m: Double) -> Double? {
+        guard same.count > 1, same.allSatisfy({ $0.runs == 1 }), m > 0 else { return nil }
+        return same.map { abs(f($0) - m) / m }.max()
+      }
+      var level = MeasuredLevel(
         clients: clients, throughput: mean(\.throughput)!, meanLatency: mean(\.meanLatency)!, p95: mean(\.p95),
         serverDemand: mean(\.serverDemand), clientDemand: mean(\.clientDemand), cores: same.compactMap(\.cores).max(),
         runs: same.map(\.runs).reduce(0, +), server: server == ServerMetrics() ? nil : server)
+      level.throughputSpread = spread(\.throughput, around: level.throughput)
+      level.meanSpread = spread(\.meanLatency, around: level.meanLatency)
+      return level
     }
   }
 }

@@ -14,6 +14,9 @@ struct CalibrationJSON: Encodable {
     var model_mean_s: Double
     var measured_p95_s: Double?
     var model_p95_s: Double?
+    /// The largest relative deviation of one run from the level's mean; absent for one run.
+    var throughput_spread: Double?
+    var mean_spread: Double?
     /// From the app's Prometheus exports beside a k6 summary; absent without them.
     var server: Server?
   }
@@ -118,7 +121,8 @@ struct CalibrationJSON: Encodable {
           Level(
             clients: r.level.clients, runs: r.level.runs, fitted: r.isFitted, measured_throughput: r.level.throughput,
             model_throughput: r.throughput, measured_mean_s: r.level.meanLatency, model_mean_s: r.latency,
-            measured_p95_s: r.level.p95, model_p95_s: r.p95,
+            measured_p95_s: r.level.p95, model_p95_s: r.p95, throughput_spread: r.level.throughputSpread,
+            mean_spread: r.level.meanSpread,
             server: r.level.server.map { s in
               Server(
                 request_rate: s.requestRate, mean_s: s.meanLatency, p50_s: s.p50, p95_s: s.p95, p99_s: s.p99,

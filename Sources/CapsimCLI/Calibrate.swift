@@ -250,7 +250,7 @@ struct Calibrate: ParsableCommand {
               CalibrationData.Server(
                 requestRate: s.requestRate, mean: s.meanLatency, p50: s.p50, p95: s.p95, p99: s.p99,
                 outside: r.level.outsideServer)
-            })
+            }, throughputSpread: r.level.throughputSpread, meanSpread: r.level.meanSpread)
         },
         yaml: t.yaml(source: source),
         ablation: (ablations[t.workload] ?? []).map {

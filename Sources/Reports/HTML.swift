@@ -137,6 +137,7 @@ enum HTML {
     .delta-better { color: var(--pass); }
     .delta-none { color: var(--muted); }
     .muted { color: var(--muted); }
+    p.warning { color: var(--marginal); background: var(--marginal-bg); padding: 6px 10px; border-radius: 4px; }
     figure.chart { margin: 14px 0 22px; }
     figure.chart figcaption { font-weight: 600; margin-bottom: 2px; }
     figure.chart svg { display: block; width: 100%; height: auto; background: #fff; }

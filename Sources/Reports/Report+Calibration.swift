@@ -18,11 +18,19 @@ package struct CalibrationData: Sendable {
     package var modelP95: Double?
     /// The app's own view of the level (k6 levels with Prometheus exports).
     package var server: Server?
+    /// The largest relative deviation of one run from the level's mean (throughput, mean
+    /// latency); nil for a level of one run.
+    package var throughputSpread: Double?
+    package var meanSpread: Double?
 
     package init(
       clients: Int, runs: Int, fitted: Bool, measuredThroughput: Double, modelThroughput: Double, measuredMean: Double,
-      modelMean: Double, measuredP95: Double?, modelP95: Double?, server: Server? = nil
+      modelMean: Double, measuredP95: Double?, modelP95: Double?, server: Server? = nil,
+      throughputSpread: Double? = nil,
+      meanSpread: Double? = nil
     ) {
+      self.throughputSpread = throughputSpread
+      self.meanSpread = meanSpread
       self.clients = clients
       self.runs = runs
       self.fitted = fitted
@@ -105,13 +113,43 @@ package struct CalibrationData: Sendable {
     }
 
     /// The largest absolute errors over the held-out levels.
-    package var heldOut: Errors? {
+    package var heldOut: Errors? { Self.largest(levels.filter { !$0.fitted }) }
+
+    /// The largest absolute errors over the levels the model was fitted on.
+    package var fitted: Errors? { Self.largest(levels.filter(\.fitted)) }
+
+    /// A model that misses a level it was fitted on by more than this (throughput or mean), and
+    /// by more than the level's own runs differ, cannot carry it.
+    package static let fitTolerance = 0.05
+
+    /// Why the held-out predictions deserve less trust, when the fit itself misses.
+    package var fitWarning: String? {
+      let missed = levels.filter { l in
+        l.fitted
+          && (abs(l.throughputError) > max(Self.fitTolerance, l.throughputSpread ?? 0)
+            || abs(l.meanError) > max(Self.fitTolerance, l.meanSpread ?? 0))
+      }
+      guard let e = Self.largest(missed) else { return nil }
+      return "the model misses levels it was fitted on by more than their runs differ (throughput by up to "
+        + "\(Report.percent(e.throughput)), mean latency by \(Report.percent(e.mean))): it cannot carry them, so "
+        + "expect errors of that order in its predictions too"
+    }
+
+    /// The largest spreads of the held-out levels' runs (throughput, mean), where every such
+    /// level has several runs.
+    package var heldOutSpread: (throughput: Double, mean: Double)? {
       let held = levels.filter { !$0.fitted }
-      guard !held.isEmpty else { return nil }
-      let p95s = held.compactMap(\.p95Error).map(abs)
+      let x = held.compactMap(\.throughputSpread), m = held.compactMap(\.meanSpread)
+      guard !held.isEmpty, x.count == held.count, m.count == held.count else { return nil }
+      return (x.max()!, m.max()!)
+    }
+
+    static func largest(_ rows: [Level]) -> Errors? {
+      guard !rows.isEmpty else { return nil }
+      let p95s = rows.compactMap(\.p95Error).map(abs)
       return Errors(
-        throughput: held.map { abs($0.throughputError) }.max()!, mean: held.map { abs($0.meanError) }.max()!,
-        p95: p95s.count == held.count ? p95s.max() : nil)
+        throughput: rows.map { abs($0.throughputError) }.max()!, mean: rows.map { abs($0.meanError) }.max()!,
+        p95: p95s.count == rows.count ? p95s.max() : nil)
     }
   }
 
@@ -125,7 +163,8 @@ package struct CalibrationData: Sendable {
     package var modelKnee: Double?
 
     package init(
-      workload: String, connections: Int, levels: [(rate: Double, achieved: Double, lag: Double?)], measuredKnee: Double?,
+      workload: String, connections: Int, levels: [(rate: Double, achieved: Double, lag: Double?)],
+      measuredKnee: Double?,
       lowerBound: Bool, modelKnee: Double?
     ) {
       self.workload = workload
@@ -164,20 +203,24 @@ extension Report {
   }
 
   static let fitColumns = [
-    "clients", "runs", "used", "X meas", "X model", "err", "mean ms", "model", "err", "p95 ms", "model", "err",
+    "clients", "runs", "used", "X meas", "±", "X model", "err", "mean ms", "±", "model", "err", "p95 ms", "model",
+    "err",
   ]
 
   static func fitCells(_ l: CalibrationData.Level) -> [String] {
     func ms(_ s: Double?) -> String { s.map { String(format: "%.3f", $0 * 1_000) } ?? "-" }
     func pct(_ e: Double?) -> String { e.map { String(format: "%+.1f%%", $0 * 100) } ?? "-" }
+    func spread(_ e: Double?) -> String { e.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
     return [
       "\(l.clients)", "\(l.runs)", l.fitted ? "fit" : "held out", String(format: "%.1f", l.measuredThroughput),
-      String(format: "%.1f", l.modelThroughput), pct(l.throughputError), ms(l.measuredMean), ms(l.modelMean),
-      pct(l.meanError), ms(l.measuredP95), ms(l.modelP95), pct(l.p95Error),
+      spread(l.throughputSpread), String(format: "%.1f", l.modelThroughput), pct(l.throughputError),
+      ms(l.measuredMean), spread(l.meanSpread), ms(l.modelMean), pct(l.meanError), ms(l.measuredP95), ms(l.modelP95),
+      pct(l.p95Error),
     ]
   }
 
-  static let serverHeading = "server side (Prometheus), per level; outside: k6's mean less the server's (network, ingress, load generator)"
+  static let serverHeading =
+    "server side (Prometheus), per level; outside: k6's mean less the server's (network, ingress, load generator)"
   static let serverColumns = [
     "clients", "X server", "X k6", "mean ms", "p50 ms", "p95 ms", "p99 ms", "k6 mean ms", "outside ms",
   ]
@@ -188,7 +231,8 @@ extension Report {
     return w.levels.compactMap { l in
       l.server.map { s in
         [
-          "\(l.clients)", s.requestRate.map { String(format: "%.1f", $0) } ?? "-", String(format: "%.1f", l.measuredThroughput),
+          "\(l.clients)", s.requestRate.map { String(format: "%.1f", $0) } ?? "-",
+          String(format: "%.1f", l.measuredThroughput),
           ms(s.mean), ms(s.p50), ms(s.p95), ms(s.p99), ms(l.measuredMean), ms(s.outside),
         ]
       }
@@ -197,8 +241,15 @@ extension Report {
 
   static func percent(_ e: Double?) -> String { e.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
 
-  static func heldOutLine(_ e: CalibrationData.Errors) -> String {
-    "held-out levels, largest error: throughput \(percent(e.throughput)), mean latency \(percent(e.mean)), p95 \(percent(e.p95))"
+  /// The held-out levels' largest errors, with how far their runs differ from their means.
+  static func heldOutLine(_ w: CalibrationData.Workload) -> String? {
+    guard let e = w.heldOut else { return nil }
+    var line =
+      "held-out levels, largest error: throughput \(percent(e.throughput)), mean latency \(percent(e.mean)), p95 \(percent(e.p95))"
+    if let s = w.heldOutSpread {
+      line += "; their runs differ from their means by up to \(percent(s.throughput)) and \(percent(s.mean)) (±)"
+    }
+    return line
   }
 
   static let ablationColumns = ["features", "throughput", "mean latency", "p95"]
@@ -227,9 +278,12 @@ extension Report {
       out += "\(w.name): \(w.method)\n"
       if !w.levels.isEmpty {
         out += TextColumns.render(header: fitColumns, rows: w.levels.map(fitCells), left: [2]) + "\n"
-        if let e = w.heldOut { out += heldOutLine(e) + "\n" }
+        if let line = heldOutLine(w) { out += line + "\n" }
+        if let warning = w.fitWarning { out += "warning: \(warning)\n" }
         let server = serverRows(w)
-        if !server.isEmpty { out += "\n" + serverHeading + "\n" + TextColumns.render(header: serverColumns, rows: server, left: []) + "\n" }
+        if !server.isEmpty {
+          out += "\n" + serverHeading + "\n" + TextColumns.render(header: serverColumns, rows: server, left: []) + "\n"
+        }
         out += "\n" + w.yaml + "\n"
       }
       out += statementsText(w)
@@ -249,11 +303,16 @@ extension Report {
     var out = "# Calibration\n\nMeasurements: \(Markdown.escape(data.source))\n\n"
     for w in data.workloads {
       out += "## \(Markdown.escape(w.name))\n\n\(Markdown.escape(w.method)).\n\n"
-      if !w.levels.isEmpty { out += Markdown.table(fitColumns, w.levels.map { fitCells($0).map(Markdown.escape) }) + "\n" }
-      if let e = w.heldOut { out += heldOutLine(e) + ".\n\n" }
+      if !w.levels.isEmpty {
+        out += Markdown.table(fitColumns, w.levels.map { fitCells($0).map(Markdown.escape) }) + "\n"
+      }
+      if let line = heldOutLine(w) { out += Markdown.escape(line) + ".\n\n" }
+      if let warning = w.fitWarning { out += "**Warning:** \(Markdown.escape(warning)).\n\n" }
       let server = serverRows(w)
       if !server.isEmpty {
-        out += Markdown.escape(serverHeading) + ":\n\n" + Markdown.table(serverColumns, server.map { $0.map(Markdown.escape) }) + "\n"
+        out +=
+          Markdown.escape(serverHeading) + ":\n\n"
+          + Markdown.table(serverColumns, server.map { $0.map(Markdown.escape) }) + "\n"
       }
       if !w.ablation.isEmpty {
         out += "Largest held-out error by the features in the model:\n\n"
@@ -280,7 +339,8 @@ extension Report {
     body += HTML.escape(
       "\(fittedCount(data)) workload\(fittedCount(data) == 1 ? "" : "s") fitted, \(data.openLoops.count) open-loop")
     body += "</p>\n<dl class=\"meta\">\n<dt>measurements</dt><dd><code>\(HTML.escape(data.source))</code></dd>\n</dl>\n"
-    body += "<p class=\"muted\">Filled points were used to fit the model, open ones are held out and predicted; the line is "
+    body +=
+      "<p class=\"muted\">Filled points were used to fit the model, open ones are held out and predicted; the line is "
     body += "the model at every measured level.</p>\n</header>\n"
     for w in data.workloads {
       body += "<section>\n<h2>\(HTML.escape(w.name))</h2>\n<p>\(HTML.escape(w.method))</p>\n"
@@ -298,9 +358,10 @@ extension Report {
           series: [
             .init(name: "achieved", color: SVG.color(0), values: o.levels.map(\.achieved), isModel: false),
             .init(name: "target", color: SVG.color(3), values: o.levels.map(\.rate), isModel: true),
-          ] + (o.modelKnee.map { knee in
-            [.init(name: "model knee", color: SVG.color(1), values: o.levels.map { _ in knee }, isModel: true)]
-          } ?? [])
+          ]
+            + (o.modelKnee.map { knee in
+              [.init(name: "model knee", color: SVG.color(1), values: o.levels.map { _ in knee }, isModel: true)]
+            } ?? [])
         ).svg() + "</figure>\n"
       body += "</div>\n<pre class=\"manifest\">\(HTML.escape(kneeLines(o).joined(separator: "\n")))</pre>\n</section>\n"
     }
@@ -359,14 +420,19 @@ struct SVGFitChart {
     var out = SVG.open(width: width, height: height, title: title)
     out += legend.svg
     for tick in axis.values {
-      out += "<line x1=\"\(n(left))\" x2=\"\(n(left + plotWidth))\" y1=\"\(n(py(tick)))\" y2=\"\(n(py(tick)))\" stroke=\"#e3e6ec\"/>"
-      out += "<text x=\"\(n(left - 6))\" y=\"\(n(py(tick) + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#555\">\(HTML.escape(axis.label(tick)))</text>"
+      out +=
+        "<line x1=\"\(n(left))\" x2=\"\(n(left + plotWidth))\" y1=\"\(n(py(tick)))\" y2=\"\(n(py(tick)))\" stroke=\"#e3e6ec\"/>"
+      out +=
+        "<text x=\"\(n(left - 6))\" y=\"\(n(py(tick) + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#555\">\(HTML.escape(axis.label(tick)))</text>"
     }
     for v in x {
-      out += "<text x=\"\(n(px(v)))\" y=\"\(n(top + plotHeight + 16))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555\">\(HTML.escape(Self.label(v)))</text>"
+      out +=
+        "<text x=\"\(n(px(v)))\" y=\"\(n(top + plotHeight + 16))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555\">\(HTML.escape(Self.label(v)))</text>"
     }
-    out += "<text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(height - 6))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#333\">\(HTML.escape(logarithmic ? "clients (log scale)" : "target rate, transactions/s"))</text>"
-    out += "<text x=\"14\" y=\"\(n(top + plotHeight / 2))\" transform=\"rotate(-90 14 \(n(top + plotHeight / 2)))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#333\">\(HTML.escape(unit))</text>"
+    out +=
+      "<text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(height - 6))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#333\">\(HTML.escape(logarithmic ? "clients (log scale)" : "target rate, transactions/s"))</text>"
+    out +=
+      "<text x=\"14\" y=\"\(n(top + plotHeight / 2))\" transform=\"rotate(-90 14 \(n(top + plotHeight / 2)))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#333\">\(HTML.escape(unit))</text>"
     for s in series {
       let points = zip(x, s.values).filter { $0.1.isFinite }
       if s.isModel {
@@ -375,7 +441,8 @@ struct SVGFitChart {
       } else {
         for (i, (v, y)) in zip(x, s.values).enumerated() where y.isFinite {
           let fill = fitted[i] ? s.color : "#fff"
-          out += "<circle cx=\"\(n(px(v)))\" cy=\"\(n(py(y)))\" r=\"4\" fill=\"\(fill)\" stroke=\"\(s.color)\" stroke-width=\"2\"/>"
+          out +=
+            "<circle cx=\"\(n(px(v)))\" cy=\"\(n(py(y)))\" r=\"4\" fill=\"\(fill)\" stroke=\"\(s.color)\" stroke-width=\"2\"/>"
         }
       }
     }
@@ -404,12 +471,14 @@ extension Report {
         ]
       ).svg() + "</figure>\n"
     var latency: [SVGFitChart.Series] = [
-      .init(name: "mean measured", color: SVG.color(1), values: w.levels.map { $0.measuredMean * 1_000 }, isModel: false),
+      .init(
+        name: "mean measured", color: SVG.color(1), values: w.levels.map { $0.measuredMean * 1_000 }, isModel: false),
       .init(name: "mean model", color: SVG.color(1), values: w.levels.map { $0.modelMean * 1_000 }, isModel: true),
     ]
     if w.levels.allSatisfy({ $0.measuredP95 != nil && $0.modelP95 != nil }) {
       latency += [
-        .init(name: "p95 measured", color: SVG.color(2), values: w.levels.map { $0.measuredP95! * 1_000 }, isModel: false),
+        .init(
+          name: "p95 measured", color: SVG.color(2), values: w.levels.map { $0.measuredP95! * 1_000 }, isModel: false),
         .init(name: "p95 model", color: SVG.color(2), values: w.levels.map { $0.modelP95! * 1_000 }, isModel: true),
       ]
     }
@@ -421,7 +490,8 @@ extension Report {
       fitColumns,
       w.levels.map { l in fitCells(l).enumerated().map { i, text in i == 2 ? HTML.name(text) : HTML.escape(text) } },
       numeric: Set([0, 1] + Array(3..<fitColumns.count)))
-    if let e = w.heldOut { body += "<p>\(HTML.escape(heldOutLine(e))).</p>\n" }
+    if let line = heldOutLine(w) { body += "<p>\(HTML.escape(line)).</p>\n" }
+    if let warning = w.fitWarning { body += "<p class=\"warning\">Warning: \(HTML.escape(warning)).</p>\n" }
     let server = serverRows(w)
     if !server.isEmpty {
       body += "<h3>Server side</h3>\n<p class=\"muted\">\(HTML.escape(serverHeading)).</p>\n"
@@ -430,10 +500,12 @@ extension Report {
     if !w.ablation.isEmpty {
       body += "<h3>Ablation</h3>\n<p class=\"muted\">Largest held-out error by the features in the model.</p>\n"
       body += HTML.table(
-        ablationColumns, ablationRows(w).map { r in r.enumerated().map { i, text in i == 0 ? HTML.name(text) : HTML.escape(text) } },
+        ablationColumns,
+        ablationRows(w).map { r in r.enumerated().map { i, text in i == 0 ? HTML.name(text) : HTML.escape(text) } },
         numeric: [1, 2, 3])
     }
-    body += "<details><summary>The topology to paste</summary>\n<pre class=\"manifest\">\(HTML.escape(w.yaml))</pre></details>\n"
+    body +=
+      "<details><summary>The topology to paste</summary>\n<pre class=\"manifest\">\(HTML.escape(w.yaml))</pre></details>\n"
     return body
   }
 
@@ -443,7 +515,8 @@ extension Report {
     if let st = w.statements {
       body += "<h3>\(HTML.escape(statementsHeading(w.name, st)))</h3>\n"
       body += HTML.table(statementColumns, statementRows(st).map { $0.map(HTML.escape) }, numeric: [1, 2, 3])
-      body += "<details><summary>The queries to paste into a platform topology</summary>\n<pre class=\"manifest\">\(HTML.escape(st.yaml))</pre></details>\n"
+      body +=
+        "<details><summary>The queries to paste into a platform topology</summary>\n<pre class=\"manifest\">\(HTML.escape(st.yaml))</pre></details>\n"
     }
     // A paragraph per run, not preformatted text: a WAL line is longer than a narrow page.
     for line in w.wal.map(walLine) { body += "<p>" + HTML.escape(line) + "</p>\n" }

@@ -20,7 +20,10 @@ import Calibration
     #expect(r.tps == 34_279.569244)
     #expect(abs(r.latencyMean - 0.095e-3) < 1e-15 && abs(r.latencyP95! - 0.151e-3) < 1e-15)
     #expect(r.serverCPUSeconds == 2.17 && r.clientCPUSeconds == 0.74 && r.cores == 2)
-    #expect(r.statements.map(\.text) == ["\\set aid random(1, 100000 * :scale)", "SELECT abalance FROM pgbench_accounts WHERE aid = :aid;"])
+    #expect(
+      r.statements.map(\.text) == [
+        "\\set aid random(1, 100000 * :scale)", "SELECT abalance FROM pgbench_accounts WHERE aid = :aid;",
+      ])
     #expect(r.targetRate == nil)
   }
 
@@ -69,13 +72,26 @@ import Calibration
   }
 
   static let badInputs = [
-    BadInput(name: "latency not a number", replace: "latency average = 0.095 ms", with: "latency average = fast ms", line: 11, message: "latency average: expected '<number> ms'"),
-    BadInput(name: "latency without unit", replace: "latency average = 0.095 ms", with: "latency average = 0.095", line: 11, message: "expected '<number> ms'"),
-    BadInput(name: "clients", replace: "number of clients: 4", with: "number of clients: four", line: 5, message: "number of clients: expected a whole number"),
-    BadInput(name: "tps", replace: "tps = 34279.569244", with: "tps = lots", line: 14, message: "tps: expected a number"),
-    BadInput(name: "percentile", replace: "p95 = 0.151 ms", with: "p97 = 0.151 ms", line: 18, message: "unknown percentile 'p97'"),
-    BadInput(name: "cpu", replace: "client = 0.74", with: "client = x", line: 19, message: "cpu seconds: client: expected a number"),
-    BadInput(name: "not a summary", replace: "tps = 34279.569244 (without initial connection time)\n", with: "", line: 0, message: "not a pgbench summary: no tps"),
+    BadInput(
+      name: "latency not a number", replace: "latency average = 0.095 ms", with: "latency average = fast ms", line: 11,
+      message: "latency average: expected '<number> ms'"),
+    BadInput(
+      name: "latency without unit", replace: "latency average = 0.095 ms", with: "latency average = 0.095", line: 11,
+      message: "expected '<number> ms'"),
+    BadInput(
+      name: "clients", replace: "number of clients: 4", with: "number of clients: four", line: 5,
+      message: "number of clients: expected a whole number"),
+    BadInput(
+      name: "tps", replace: "tps = 34279.569244", with: "tps = lots", line: 14, message: "tps: expected a number"),
+    BadInput(
+      name: "percentile", replace: "p95 = 0.151 ms", with: "p97 = 0.151 ms", line: 18,
+      message: "unknown percentile 'p97'"),
+    BadInput(
+      name: "cpu", replace: "client = 0.74", with: "client = x", line: 19,
+      message: "cpu seconds: client: expected a number"),
+    BadInput(
+      name: "not a summary", replace: "tps = 34279.569244 (without initial connection time)\n", with: "", line: 0,
+      message: "not a pgbench summary: no tps"),
   ]
 
   @Test(arguments: badInputs)
@@ -104,10 +120,13 @@ import Calibration
 
     let log = try PgbenchLog(
       file: "pgbench_log.1",
-      text: (1...100).map { "0 \($0) \($0 * 10) 0 1796464092 426606" }.joined(separator: "\n") + "\n1 1 failed 0 1796464092 1\n")
+      text: (1...100).map { "0 \($0) \($0 * 10) 0 1796464092 426606" }.joined(separator: "\n")
+        + "\n1 1 failed 0 1796464092 1\n")
     #expect(log.latencies.count == 100 && log.failed == 1)
     #expect(log.quantile(0.95) == 950e-6 && log.quantile(0.5) == 500e-6)
-    let bad = #expect(throws: MeasurementError.self) { try PgbenchLog(file: "l", text: "0 1 10 0 1 1\n0 2 ten 0 1 1\n") }
+    let bad = #expect(throws: MeasurementError.self) {
+      try PgbenchLog(file: "l", text: "0 1 10 0 1 1\n0 2 ten 0 1 1\n")
+    }
     #expect(bad?.line == 2 && bad?.column == 5)
     // An aggregated log (interval start, transactions, sums) has no latencies to rank.
     let aggregated = #expect(throws: MeasurementError.self) {
@@ -121,7 +140,8 @@ import Calibration
   @Test func aRunsLogsGiveItsPercentiles() throws {
     let (file, text) = try Self.fixture("select-only-c4.txt")
     var report = try PgbenchReport(
-      file: file, text: text.split(separator: "\n").filter { !$0.hasPrefix("latency percentiles") }.joined(separator: "\n"))
+      file: file,
+      text: text.split(separator: "\n").filter { !$0.hasPrefix("latency percentiles") }.joined(separator: "\n"))
     #expect(report.latencyP95 == nil && report.transactions == 68_216)
     // Two threads' logs: 68,216 transactions of 1 to 68,216 us.
     let half = 34_108
@@ -166,13 +186,15 @@ import Calibration
       let s = try ClosedNetwork(population: n, thinkTime: 0.0001, stations: stations).solution
       let f = factor(n)
       return try PgbenchReport(
-        file: "c\(n).txt", text: summary(clients: n, tps: s.throughput, latency: s.responseTime, cpu: withCPU ? 0.0005 * f : nil))
+        file: "c\(n).txt",
+        text: summary(clients: n, tps: s.throughput, latency: s.responseTime, cpu: withCPU ? 0.0005 * f : nil))
     }
   }
 
   @Test func theFitRecoversTheModelItWasMeasuredOn() throws {
     // Given levels computed from a known model, CPU seconds included, fitted on 1, 2 and 4 clients
-    let table = try FitTable(workload: "tpcb", levels: MeasuredLevel.levels(try Self.truth(withCPU: true)), fitted: [1, 2, 4], cores: 2)
+    let table = try FitTable(
+      workload: "tpcb", levels: MeasuredLevel.levels(try Self.truth(withCPU: true)), fitted: [1, 2, 4], cores: 2)
     let fit = try #require(table.fit)
     // Then the parameters come back (the summaries print the numbers to about 1e-13)
     #expect(abs(fit.serverDemand - 0.0005) < 1e-12 && abs(fit.wait - 0.0002) < 1e-9)
@@ -187,7 +209,8 @@ import Calibration
   @Test func withoutCPUSecondsTheFactorsComeFromThroughput() throws {
     // Given the same machine with no non-CPU wait and no CPU seconds
     let table = try FitTable(
-      workload: "tpcb", levels: MeasuredLevel.levels(try Self.truth(withCPU: false, wait: 0)), fitted: [1, 2, 4], cores: 2)
+      workload: "tpcb", levels: MeasuredLevel.levels(try Self.truth(withCPU: false, wait: 0)), fitted: [1, 2, 4],
+      cores: 2)
     let fit = try #require(table.fit)
     #expect(!fit.fromUtilization)
     // Then MVA, solved for the factor level by level, finds the same factors
@@ -197,10 +220,30 @@ import Calibration
 
   @Test func aFitNeedsThreeLevelsFromOneClient() throws {
     let levels = MeasuredLevel.levels(try Self.truth(withCPU: true))
-    #expect(throws: CalibrationError.tooFewLevels([1, 2])) { try FitTable(workload: "w", levels: levels, fitted: [1, 2], cores: 2) }
+    #expect(throws: CalibrationError.tooFewLevels([1, 2])) {
+      try FitTable(workload: "w", levels: levels, fitted: [1, 2], cores: 2)
+    }
     #expect(throws: CalibrationError.needsOneClient([2, 4, 8])) {
       try FitTable(workload: "w", levels: levels, fitted: [2, 4, 8], cores: 2)
     }
+  }
+
+  /// Repeated runs of a level are averaged, and how far the farthest run lies from the mean is
+  /// kept beside it; a level of one run, or of levels already averaged, has no spread.
+  @Test func aLevelKeepsHowFarItsRunsDiffer() throws {
+    func run(_ n: Int, _ x: Double, _ r: Double, runs: Int = 1) -> MeasuredLevel {
+      MeasuredLevel(
+        clients: n, throughput: x, meanLatency: r, p95: nil, serverDemand: nil, clientDemand: nil, cores: 2, runs: runs)
+    }
+    let levels = MeasuredLevel.average([
+      run(8, 900, 0.010), run(8, 1_000, 0.008), run(8, 1_100, 0.009), run(16, 1_200, 0.013),
+    ])
+    #expect(levels.map(\.clients) == [8, 16])
+    #expect(abs(levels[0].throughputSpread! - 0.1) < 1e-12)
+    #expect(abs(levels[0].meanSpread! - 0.001 / 0.009) < 1e-12)
+    #expect(levels[1].throughputSpread == nil && levels[1].meanSpread == nil)
+    #expect(
+      MeasuredLevel.average([run(8, 900, 0.01, runs: 2), run(8, 1_100, 0.01, runs: 3)])[0].throughputSpread == nil)
   }
 
   /// Two clients five times as fast as one (measured on the project's machine with two pgbench
@@ -215,7 +258,8 @@ import Calibration
     #expect(throws: CalibrationError.levelOutOfReach(clients: 2, throughput: 44_828.3)) {
       try FitTable(workload: "select-only", levels: levels, fitted: [1, 2, 4], cores: 2)
     }
-    let ablation = try FitTable.ablation(workload: "select-only", levels: levels, fitted: [1, 2, 4], cores: 2, lock: nil)
+    let ablation = try FitTable.ablation(
+      workload: "select-only", levels: levels, fitted: [1, 2, 4], cores: 2, lock: nil)
     #expect(ablation.map { $0.table == nil } == [false, true])
     // Beside the round-trip model it is left out, and the workload is fitted.
     let table = try FitTable(
@@ -225,7 +269,8 @@ import Calibration
   }
 
   @Test func theYAMLNamesTheMeasurement() throws {
-    let table = try FitTable(workload: "tpcb", levels: MeasuredLevel.levels(try Self.truth(withCPU: true)), fitted: [1, 2, 4], cores: 2)
+    let table = try FitTable(
+      workload: "tpcb", levels: MeasuredLevel.levels(try Self.truth(withCPU: true)), fitted: [1, 2, 4], cores: 2)
     let yaml = table.yaml(source: "calibration/postgres")
     #expect(yaml.hasPrefix("# Calibrated by capsim calibrate from calibration/postgres"))
     #expect(yaml.contains("discipline: processor-sharing") && yaml.contains("{concurrency: 4, factor: 1.3}"))
@@ -238,16 +283,25 @@ import Calibration
     // --summary-export: values inline
     let export = try K6Summary(
       file: "k6.json",
-      data: Data(#"{"metrics": {"http_reqs": {"count": 1200, "rate": 40.0}, "http_req_duration": {"avg": 52.5, "med": 40.2, "p(95)": 140.5}, "vus_max": {"value": 20, "min": 20, "max": 20}}}"#.utf8))
-    #expect(export.requestRate == 40 && export.durationMean == 0.0525 && export.durationP95 == 0.1405 && export.virtualUsers == 20)
+      data: Data(
+        #"{"metrics": {"http_reqs": {"count": 1200, "rate": 40.0}, "http_req_duration": {"avg": 52.5, "med": 40.2, "p(95)": 140.5}, "vus_max": {"value": 20, "min": 20, "max": 20}}}"#
+          .utf8))
+    #expect(
+      export.requestRate == 40 && export.durationMean == 0.0525 && export.durationP95 == 0.1405
+        && export.virtualUsers == 20)
     // handleSummary data: values under "values"
     let summary = try K6Summary(
       file: "k6.json",
-      data: Data(#"{"metrics": {"http_reqs": {"type": "counter", "values": {"count": 10, "rate": 2}}, "http_req_duration": {"values": {"avg": 10}}, "vus": {"values": {"value": 1}}}}"#.utf8))
+      data: Data(
+        #"{"metrics": {"http_reqs": {"type": "counter", "values": {"count": 10, "rate": 2}}, "http_req_duration": {"values": {"avg": 10}}, "vus": {"values": {"value": 1}}}}"#
+          .utf8))
     #expect(summary.virtualUsers == 1 && summary.durationP95 == nil)
     #expect(summary.level(cpuCores: 0.5).serverDemand == 0.25)
     let bad = #expect(throws: MeasurementError.self) {
-      try K6Summary(file: "k6.json", data: Data(#"{"metrics": {"http_reqs": {"rate": "fast"}, "http_req_duration": {"avg": 1}, "vus": {"value": 1}}}"#.utf8))
+      try K6Summary(
+        file: "k6.json",
+        data: Data(
+          #"{"metrics": {"http_reqs": {"rate": "fast"}, "http_req_duration": {"avg": 1}, "vus": {"value": 1}}}"#.utf8))
     }
     #expect(bad?.message.contains("metrics.http_reqs.rate") == true)
   }
@@ -257,13 +311,17 @@ import Calibration
   @Test func readsK6PerRequestOutput() throws {
     let lines =
       [#"{"type":"Metric","data":{"type":"trend","contains":"time"},"metric":"http_req_duration"}"#]
-      + (1...100).map { #"{"type":"Point","data":{"time":"2026-12-05T14:34:45.625+01:00","value":\#($0),"tags":{"status":"200"}},"metric":"http_req_duration"}"# }
+      + (1...100).map {
+        #"{"type":"Point","data":{"time":"2026-12-05T14:34:45.625+01:00","value":\#($0),"tags":{"status":"200"}},"metric":"http_req_duration"}"#
+      }
       + [#"{"type":"Point","data":{"time":"2026-12-05T14:34:46Z","value":3,"tags":null},"metric":"vus"}"#]
     let points = try K6Points(file: "r.json", data: Data(lines.joined(separator: "\n").utf8))
     #expect(points.durations.count == 100 && points.quantile(0.95) == 0.095 && points.quantile(0.5) == 0.05)
     var summary = try K6Summary(
       file: "k6.json",
-      data: Data(#"{"metrics": {"http_reqs": {"values": {"count": 100, "rate": 2}}, "http_req_duration": {"values": {"avg": 50.5}}, "vus": {"values": {"value": 1}}}}"#.utf8))
+      data: Data(
+        #"{"metrics": {"http_reqs": {"values": {"count": 100, "rate": 2}}, "http_req_duration": {"values": {"avg": 50.5}}, "vus": {"values": {"value": 1}}}}"#
+          .utf8))
     try summary.take(points, file: "r.json")
     #expect(summary.durationP95 == 0.095)
     var other = summary
@@ -275,7 +333,8 @@ import Calibration
     }
     #expect(broken?.line == 4)
     let noValue = #expect(throws: MeasurementError.self) {
-      try K6Points(file: "r.json", data: Data(#"{"type":"Point","data":{"time":"t"},"metric":"http_req_duration"}"#.utf8))
+      try K6Points(
+        file: "r.json", data: Data(#"{"type":"Point","data":{"time":"t"},"metric":"http_req_duration"}"#.utf8))
     }
     #expect(noValue?.line == 1 && noValue?.message.contains("data.value") == true)
   }
@@ -284,12 +343,15 @@ import Calibration
     let range = try PrometheusRange(
       file: "cpu.json",
       data: Data(
-        #"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {"pod": "app-1"}, "values": [[1733400000, "0.5"], [1733400015, "0.7"]]}, {"metric": {"pod": "app-2"}, "values": [[1733400000, "1"]]}]}}"#.utf8))
+        #"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {"pod": "app-1"}, "values": [[1733400000, "0.5"], [1733400015, "0.7"]]}, {"metric": {"pod": "app-2"}, "values": [[1733400000, "1"]]}]}}"#
+          .utf8))
     #expect(range.series.count == 2 && abs(range.meanTotal - 1.6) < 1e-15)
     let bad = #expect(throws: MeasurementError.self) {
       try PrometheusRange(
         file: "cpu.json",
-        data: Data(#"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": [[1, "NaN"]]}]}}"#.utf8))
+        data: Data(
+          #"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": [[1, "NaN"]]}]}}"#
+            .utf8))
     }
     #expect(bad?.message.hasPrefix("data.result[0].values[0]") == true)
     #expect(throws: MeasurementError.self) {

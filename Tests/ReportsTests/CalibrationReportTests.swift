@@ -18,7 +18,8 @@ enum CalibrationReportFixtures {
       name: name, method: "demand from CPU seconds (utilization law), load factor from throughput", levels: levels,
       yaml: "stations:\n  cpu: {servers: 2}\n",
       ablation: [
-        ("MVA only", .init(throughput: 0.31, mean: 0.4, p95: 0.5)), ("load factor", .init(throughput: 0.04, mean: 0.05, p95: 0.09)),
+        ("MVA only", .init(throughput: 0.31, mean: 0.4, p95: 0.5)),
+        ("load factor", .init(throughput: 0.04, mean: 0.05, p95: 0.09)),
       ])
     let open = CalibrationData.OpenLoop(
       workload: "\(name)-rate", connections: 8,
@@ -42,16 +43,53 @@ enum CalibrationReportFixtures {
   @Test func theServerSideIsAColumnTableOfItsLevels() throws {
     var data = CalibrationReportFixtures.data()
     #expect(!Report.calibrationText(data).contains("server side"))
-    data.workloads[0].levels[1].server = .init(requestRate: 2_100, mean: 0.0007, p50: 0.0005, p95: 0.0019, p99: nil, outside: 0.0003)
+    data.workloads[0].levels[1].server = .init(
+      requestRate: 2_100, mean: 0.0007, p50: 0.0005, p95: 0.0019, p99: nil, outside: 0.0003)
     let text = Report.calibrationText(data)
     #expect(text.contains("server side (Prometheus), per level; outside: k6's mean less the server's"), "\(text)")
     let header = try #require(text.split(separator: "\n").first { $0.hasPrefix("clients  X server") })
     #expect(header.hasSuffix("outside ms"), "\(text)")
     let row = try #require(text.split(separator: "\n").first { $0.contains("2100.0") })
-    #expect(row.split(separator: " ") == ["2", "2100.0", "2000.0", "0.700", "0.500", "1.900", "-", "1.000", "0.300"], "\(text)")
+    #expect(
+      row.split(separator: " ") == ["2", "2100.0", "2000.0", "0.700", "0.500", "1.900", "-", "1.000", "0.300"],
+      "\(text)")
     #expect(Report.calibrationMarkdown(data).contains("| 2 | 2100.0 | 2000.0 | 0.700 |"))
     #expect(Report.calibrationHTML(data).contains("<h3>Server side</h3>"))
     #expect(!Report.calibrationHTML(CalibrationReportFixtures.data()).contains("<h3>Server side</h3>"))
+  }
+
+  /// A fit that meets its own levels within 5%, or within how far their runs differ, says
+  /// nothing more; one that misses them by more warns, in text, Markdown and on the page, with
+  /// the largest misses.
+  @Test func aFitThatMissesItsOwnLevelsWarns() {
+    var data = CalibrationReportFixtures.data()
+    data.workloads[0].levels[0].modelThroughput *= 1.04
+    data.workloads[0].levels[1].modelThroughput *= 0.92
+    data.workloads[0].levels[1].throughputSpread = 0.09
+    #expect(data.workloads[0].fitWarning == nil)
+    #expect(!Report.calibrationText(data).contains("warning"))
+    data.workloads[0].levels[1].throughputSpread = 0.03
+    data.workloads[0].levels[2].modelMean *= 1.07
+    let warning =
+      "the model misses levels it was fitted on by more than their runs differ (throughput by up to 8.0%, mean latency by 7.0%)"
+    #expect(Report.calibrationText(data).contains("warning: " + warning), "\(Report.calibrationText(data))")
+    #expect(Report.calibrationMarkdown(data).contains("**Warning:** " + warning))
+    #expect(Report.calibrationHTML(data).contains("<p class=\"warning\">Warning: " + warning))
+    // The held-out line is the held-out levels' alone; their runs' spread joins it when every
+    // held-out level has one.
+    #expect(
+      Report.calibrationText(data).contains(
+        "held-out levels, largest error: throughput 4.0%, mean latency 5.0%, p95 4.0%\n"))
+    for i in 3..<7 {
+      data.workloads[0].levels[i].throughputSpread = 0.01 * Double(i)
+      data.workloads[0].levels[i].meanSpread = 0.02
+    }
+    #expect(
+      Report.calibrationText(data).contains(
+        "p95 4.0%; their runs differ from their means by up to 6.0% and 2.0% (±)"))
+    let header = Report.calibrationText(data).split(separator: "\n").first { $0.hasPrefix("clients") }
+    #expect(
+      header?.split(separator: " ").prefix(6) == ["clients", "runs", "used", "X", "meas", "±"], "\(header ?? "")")
   }
 
   @Test func thePageDrawsMeasuredPointsAndModelLines() {
