@@ -20,8 +20,9 @@ import Foundation
 /// and the other versions' differences: 12 and 13 print two tps lines, `(including connections
 /// establishing)` then `(excluding ...)`, the second being the run's; 12-14 print no failures,
 /// and their statement lines have no failures column; 15 and later add a retries column with
-/// `--max-tries` other than 1; 18 splits a script's ` - N transactions` (all it started) from
-/// its ` - number of transactions actually processed: M (tps = ...)`.
+/// `--max-tries` other than 1; newer releases (18, and 16's and 17's later ones) split a script's
+/// ` - N transactions` (all it started) from its ` - number of transactions actually processed: M
+/// (tps = ...)`.
 ///
 /// Lines it does not know are skipped (pgbench adds some between versions). Two lines that
 /// capsim's measurement script appends are read too:
@@ -152,11 +153,11 @@ package struct PgbenchReport: Hashable, Sendable {
         }
         scripts[scripts.count - 1].weight = w
       } else if let v = value(after: "- number of transactions actually processed: "), !scripts.isEmpty {
-        // 18: the script's completed transactions; its ` - N transactions` counted failed and skipped ones too.
+        // Newer releases: the script's completed transactions; its ` - N transactions` counted failed and skipped ones too.
         let count = try int(v, "script's transactions")
         if scriptTransactions.count == scripts.count { scriptTransactions[scripts.count - 1] = count }
       } else if let v = value(after: "- number of transactions skipped: "), !scripts.isEmpty {
-        // 12-14 count a script's skipped transactions in its ` - N transactions`; 15-17 do not.
+        // 12-14 count a script's skipped transactions in its ` - N transactions`; 15 and later do not.
         let count = try int(v, "script's skipped transactions")
         if !printsFailures, scriptTransactions.count == scripts.count { scriptTransactions[scripts.count - 1] -= count }
       } else if !scripts.isEmpty, line.hasPrefix("- "), line.contains(" transactions ("),
