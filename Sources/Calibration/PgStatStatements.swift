@@ -8,11 +8,14 @@ import Foundation
 /// of SQL planning and execution", https://www.postgresql.org/docs/current/pgstatstatements.html):
 /// `queryid` (bigint, the hash of the normalized statement), `query` (its text, constants replaced
 /// by `$1`, ...), `calls` (times executed), `total_exec_time` (double precision, milliseconds spent
-/// executing) and `rows` (rows retrieved or affected). PostgreSQL 12 and older call the time
-/// `total_time`: that is a missing column here. Other columns may be present and are ignored.
+/// executing) and `rows` (rows retrieved or affected). PostgreSQL 12 calls the time `total_time`:
+/// it tracked no planning, so that is the same execution time. Other columns may be present and
+/// are ignored, but for `toplevel` (14 and later).
 ///
 /// The view keeps one entry per user, database, `queryid` and top-level flag; entries of the same
-/// `queryid` are added up. The counters only grow until `pg_stat_statements_reset()`, so a
+/// `queryid` are added up. With `pg_stat_statements.track = all` it also has the statements run
+/// inside functions (`toplevel` false), whose time the calling statement's already holds: those
+/// are left out. The counters only grow until `pg_stat_statements_reset()`, so a
 /// measurement is the difference of two snapshots (`StatementActivity`).
 package struct PgStatStatements: Sendable {
   package struct Entry: Hashable, Sendable {
@@ -36,16 +39,28 @@ package struct PgStatStatements: Sendable {
   ///   the line and column of a value that is not a number.
   package init(file: String, text: String) throws(MeasurementError) {
     let table = try CSVTable(file: file, text: text)
-    let what = "a pg_stat_statements snapshot needs queryid, query, calls, total_exec_time, rows"
+    let what = "a pg_stat_statements snapshot needs queryid, query, calls, total_exec_time (total_time before PostgreSQL 13), rows"
     let id = try table.column("queryid", in: what)
     let query = try table.column("query", in: what)
     let calls = try table.column("calls", in: what)
-    let time = try table.column("total_exec_time", in: what)
+    let time = try table.header.contains { $0.text == "total_time" } && !table.header.contains { $0.text == "total_exec_time" }
+      ? table.column("total_time", in: what) : table.column("total_exec_time", in: what)
     let rows = try table.column("rows", in: what)
+    let toplevel = table.header.firstIndex { $0.text == "toplevel" }
     self.file = file
     entries = [:]
     order = []
     for row in table.rows {
+      if let toplevel {
+        let flag = row[toplevel]
+        switch flag.text {
+        case "t", "true": break
+        case "f", "false": continue
+        default:
+          throw MeasurementError(
+            file: file, line: flag.line, column: flag.column, "toplevel: expected t or f, found '\(flag.text)'")
+        }
+      }
       let key = row[id].text
       guard Int64(key) != nil else {
         throw MeasurementError(

@@ -31,6 +31,11 @@ package struct PgStatWAL: Hashable, Sendable {
     let what =
       "a pg_stat_wal snapshot (PostgreSQL 14-17) needs wal_records, wal_fpi, wal_bytes, wal_sync, wal_sync_time"
     let records = try table.column("wal_records", in: what)
+    guard table.header.contains(where: { $0.text == "wal_sync" }) else {
+      throw MeasurementError(
+        file: file, line: 1, column: 1,
+        "no column 'wal_sync' in the header: PostgreSQL 18 moved pg_stat_wal's write and sync counts to pg_stat_io, which capsim does not read; snapshot PostgreSQL 14-17 (found \(table.header.map(\.text).joined(separator: ", ")))")
+    }
     let fpi = try table.column("wal_fpi", in: what)
     let bytes = try table.column("wal_bytes", in: what)
     let sync = try table.column("wal_sync", in: what)

@@ -1,9 +1,11 @@
-/// pgbench's `--log` per-transaction lines:
+/// pgbench's `--log` per-transaction lines (`src/bin/pgbench/pgbench.c`, `doLog`, PostgreSQL 12-17):
 ///
-///     client_id transaction_no time script_no time_epoch time_us [schedule_lag retries]
+///     client_id transaction_no time script_no time_epoch time_us [schedule_lag] [retries]
 ///
-/// with `time` the latency in microseconds, or `skipped`/`failed`. Only what a summary needs is
-/// kept: the latencies, sorted.
+/// with `time` the latency in microseconds, or `skipped` (`--rate` with `--latency-limit`), or,
+/// since 15, `failed` (`serialization` or `deadlock` with `--failures-detailed`);
+/// `schedule_lag` with `--rate`, `retries` (since 15) with `--max-tries` other than 1. Only what
+/// a summary needs is kept: the latencies, sorted.
 package struct PgbenchLog: Hashable, Sendable {
   /// Latencies of completed transactions, seconds, ascending.
   package var latencies: [Double] = []
@@ -24,13 +26,22 @@ package struct PgbenchLog: Hashable, Sendable {
       guard client < 1_000_000_000 else {
         throw lines.error(n, "an aggregated log (--aggregate-interval) has no per-transaction latencies: log without --aggregate-interval")
       }
+      func column(_ i: Int) -> Int { fields[..<i].map(\.count).reduce(i + 1, +) }
+      guard fields.count <= 8 else {
+        throw lines.error(
+          n, column: column(8), "\(fields.count) fields: a transaction has 6 to 8 (client_id transaction_no time script_no time_epoch time_us [schedule_lag] [retries])")
+      }
+      for i in [3, 4, 5] + Array(6..<fields.count) where Int(fields[i]).map({ $0 >= 0 }) != true {
+        let names = ["script_no", "time_epoch", "time_us", "schedule_lag or retries", "retries"]
+        throw lines.error(n, column: column(i), "\(names[i - 3]): expected a whole number, found '\(fields[i])'")
+      }
       switch fields[2] {
-      case "failed": failed += 1
+      case "failed", "serialization", "deadlock": failed += 1
       case "skipped": skipped += 1
       default:
         guard let us = number(fields[2]), us >= 0 else {
-          let column = fields[0].count + fields[1].count + 3
-          throw lines.error(n, column: column, "latency: expected microseconds, 'failed' or 'skipped', found '\(fields[2])'")
+          throw lines.error(
+            n, column: column(2), "latency: expected microseconds, 'failed', 'serialization', 'deadlock' or 'skipped', found '\(fields[2])'")
         }
         latencies.append(us / 1e6)
       }

@@ -2,7 +2,7 @@ import Foundation
 
 /// What `pgbench` prints at the end of a run (its summary), with `-r` statement latencies.
 ///
-/// The format is pgbench's (PostgreSQL 13-17, `src/bin/pgbench/pgbench.c`, `printResults`):
+/// The format is pgbench's (`src/bin/pgbench/pgbench.c`, `printResults`), PostgreSQL 15-17:
 ///
 ///     transaction type: <builtin: select only>
 ///     number of clients: 8
@@ -17,6 +17,13 @@ import Foundation
 ///              0.002           0  \set aid random(1, 100000 * :scale)
 ///              0.350           0  SELECT abalance FROM pgbench_accounts WHERE aid = :aid;
 ///
+/// and the other versions' differences: 12 and 13 print two tps lines, `(including connections
+/// establishing)` then `(excluding ...)`, the second being the run's; 12-14 print no failures,
+/// and their statement lines have no failures column; 15 and later add a retries column with
+/// `--max-tries` other than 1; newer releases (18, and 16's and 17's later ones) split a script's
+/// ` - N transactions` (all it started) from its ` - number of transactions actually processed: M
+/// (tps = ...)`.
+///
 /// Lines it does not know are skipped (pgbench adds some between versions). Two lines that
 /// capsim's measurement script appends are read too:
 ///
@@ -25,7 +32,9 @@ import Foundation
 ///     target rate: 400/s                     (open-loop runs, pgbench --rate)
 ///
 /// A run needs clients, transactions and tps, and a latency average; without them, or with a
-/// value that is not a number, reading fails at the line.
+/// value that is not a number, reading fails at the line. So does a run the model cannot
+/// take: one pgbench says was aborted, one with failed transactions, one with `-C` (a
+/// connection per transaction), and a run by count (`-t`) that did not finish its count.
 package struct PgbenchReport: Hashable, Sendable {
   package var file: String
   package var transactionType: String
@@ -74,8 +83,8 @@ package struct PgbenchReport: Hashable, Sendable {
 
   /// Reads a summary.
   ///
-  /// - Throws: ``MeasurementError`` at the line that is not what pgbench writes, or at the
-  ///   file when a required value is missing.
+  /// - Throws: ``MeasurementError`` at the line that is not what pgbench writes or that shows a
+  ///   run the model cannot take, or at the file when a required value is missing.
   package init(file: String, text: String) throws(MeasurementError) {
     let lines = NumberedLines(file: file, text: text)
     var type: String?
@@ -83,7 +92,14 @@ package struct PgbenchReport: Hashable, Sendable {
     var transactions: Int?
     var tps: Double?
     var latency: Double?
-    var inStatements = false
+    // The count columns after a statement's latency (failures, retries) while in a statement list.
+    var statementColumns: Int?
+    // A run by count (-t): where its processed/expected line is, checked once failures and skips are known.
+    var byCount: (line: Int, expected: Int)?
+    var skipped = 0
+    // 15 and later print failures; 12-14 count a script's skipped transactions in its ` - N transactions`.
+    var printsFailures = false
+    var pgbenchError: (line: Int, text: String)?
     self.file = file
     self.transactionType = ""
     self.clients = 0
@@ -93,31 +109,39 @@ package struct PgbenchReport: Hashable, Sendable {
     self.latencyMean = 0
     for (n, raw) in lines {
       let line = raw.trimmingCharacters(in: .whitespaces)
-      if inStatements {
-        if let statement = try Self.statement(line, n, lines) {
+      if let columns = statementColumns {
+        if let statement = try Self.statement(raw, columns: columns, n, lines) {
           statements.append(statement)
           if scripts.isEmpty { scripts.append((1, [])) }
           scripts[scripts.count - 1].statements.append(statement.1)
           continue
         }
-        inStatements = false
+        statementColumns = nil
       }
       func value(after prefix: String) -> Substring? {
         line.hasPrefix(prefix) ? line.dropFirst(prefix.count) : nil
       }
+      func column(_ text: Substring) -> Int { raw.count - text.count + 1 }
       func milliseconds(_ text: Substring, _ what: String) throws(MeasurementError) -> Double {
         let parts = text.split(separator: " ")
         guard parts.count == 2, parts[1] == "ms", let v = number(parts[0]) else {
-          throw lines.error(n, column: raw.count - text.count + 1, "\(what): expected '<number> ms', found '\(text)'")
+          throw lines.error(n, column: column(text), "\(what): expected '<number> ms', found '\(text)'")
         }
         return v / 1_000
       }
       func int(_ text: Substring, _ what: String) throws(MeasurementError) -> Int {
         let word = text.split(separator: " ").first ?? ""
         guard let v = Int(word), v >= 0 else {
-          throw lines.error(n, column: raw.count - text.count + 1, "\(what): expected a whole number, found '\(text)'")
+          throw lines.error(n, column: column(text), "\(what): expected a whole number, found '\(text)'")
         }
         return v
+      }
+      // On stderr at the end of a run a client left early, bare or after "pgbench: error: ".
+      if line.contains("Run was aborted; the above results are incomplete") {
+        throw lines.error(n, "pgbench aborted the run (a client stopped on an error): its results are incomplete")
+      }
+      if pgbenchError == nil, line.hasPrefix("pgbench: error: ") || line.hasPrefix("pgbench: fatal: ") {
+        pgbenchError = (n, line)
       }
       if let v = value(after: "transaction type: ") {
         type = String(v)
@@ -125,9 +149,17 @@ package struct PgbenchReport: Hashable, Sendable {
         scripts.append((1, []))
       } else if let v = value(after: "- weight: "), !scripts.isEmpty {
         guard let w = number(v.split(separator: " ").first ?? ""), w >= 0 else {
-          throw lines.error(n, column: raw.count - v.count + 1, "script weight: expected a number, found '\(v)'")
+          throw lines.error(n, column: column(v), "script weight: expected a number, found '\(v)'")
         }
         scripts[scripts.count - 1].weight = w
+      } else if let v = value(after: "- number of transactions actually processed: "), !scripts.isEmpty {
+        // Newer releases: the script's completed transactions; its ` - N transactions` counted failed and skipped ones too.
+        let count = try int(v, "script's transactions")
+        if scriptTransactions.count == scripts.count { scriptTransactions[scripts.count - 1] = count }
+      } else if let v = value(after: "- number of transactions skipped: "), !scripts.isEmpty {
+        // 12-14 count a script's skipped transactions in its ` - N transactions`; 15 and later do not.
+        let count = try int(v, "script's skipped transactions")
+        if !printsFailures, scriptTransactions.count == scripts.count { scriptTransactions[scripts.count - 1] -= count }
       } else if !scripts.isEmpty, line.hasPrefix("- "), line.contains(" transactions ("),
         let count = Int(line.dropFirst(2).split(separator: " ").first ?? "")
       {
@@ -141,10 +173,30 @@ package struct PgbenchReport: Hashable, Sendable {
         duration = number(v.split(separator: " ").first ?? "")
       } else if let v = value(after: "number of transactions actually processed: ") {
         // A run by count (-t) writes processed/expected: "8000/8000".
-        transactions = try int(v.prefix { $0 != "/" }, "number of transactions")
+        let processed = v.prefix { $0 != "/" }
+        guard let t = Int(processed), t >= 0 else {
+          throw lines.error(n, column: column(v), "number of transactions: expected a whole number, found '\(v)'")
+        }
+        transactions = t
+        if processed.count < v.count {
+          let expected = v.dropFirst(processed.count + 1)
+          byCount = (n, try int(expected, "number of transactions expected"))
+        }
       } else if let v = value(after: "number of failed transactions: ") {
+        printsFailures = true
         failed = try int(v, "number of failed transactions")
+        guard failed == 0 else {
+          throw lines.error(
+            n, column: column(v),
+            "\(failed) failed transactions (serialization or deadlock errors not retried): the model has no failures, and tps and latency leave them out; measure a run where none fail (--max-tries)")
+        }
+      } else if let v = value(after: "number of transactions skipped: ") {
+        skipped = try int(v, "number of transactions skipped")
       } else if let v = value(after: "latency average = ") {
+        // 15 and later, without measured latencies: the run's time over all transactions, failed ones too.
+        if v.hasSuffix(" (including failures)") {
+          throw lines.error(n, column: column(v), "latency average includes failed transactions: the model has no failures")
+        }
         latency = try milliseconds(v, "latency average")
       } else if let v = value(after: "latency stddev = ") {
         latencyStandardDeviation = try milliseconds(v, "latency stddev")
@@ -155,16 +207,31 @@ package struct PgbenchReport: Hashable, Sendable {
         scheduleLag = lag / 1_000
       } else if let v = value(after: "tps = ") {
         guard let t = number(v.split(separator: " ").first ?? "") else {
-          throw lines.error(n, column: raw.count - v.count + 1, "tps: expected a number, found '\(v)'")
+          throw lines.error(n, column: column(v), "tps: expected a number, found '\(v)'")
+        }
+        // 14 and later under -C; 12 and 13 print "(including connections establishing)" and then
+        // "(excluding ...)", the run's, which is read last.
+        if v.hasSuffix("(including reconnection times)") {
+          throw lines.error(
+            n, column: column(v),
+            "a run with -C/--connect (a new connection per transaction): its tps and latency include connecting, which the model has no step for")
         }
         tps = t
-      } else if line.hasPrefix("statement latencies in milliseconds") || line.hasPrefix("- statement latencies in milliseconds") {
-        inStatements = true
+      } else if let v = value(after: "statement latencies in milliseconds") ?? value(after: "- statement latencies in milliseconds") {
+        switch v {
+        case ":": statementColumns = 0  // 12-14
+        case " and failures:": statementColumns = 1  // 15 and later
+        case ", failures and retries:": statementColumns = 2  // 15 and later, --max-tries other than 1
+        default:
+          throw lines.error(
+            n, column: column(v),
+            "statement latencies: unknown columns '\(v)' (pgbench 12-17 write ':', ' and failures:' or ', failures and retries:')")
+        }
       } else if let v = value(after: "latency percentiles: ") {
         try readPercentiles(v, n, lines)
       } else if let v = value(after: "target rate: ") {
         guard v.hasSuffix("/s"), let r = number(v.dropLast(2)), r > 0 else {
-          throw lines.error(n, column: raw.count - v.count + 1, "target rate: expected '<number>/s', found '\(v)'")
+          throw lines.error(n, column: column(v), "target rate: expected '<number>/s', found '\(v)'")
         }
         targetRate = r
       } else if let v = value(after: "cpu seconds: ") {
@@ -177,11 +244,23 @@ package struct PgbenchReport: Hashable, Sendable {
         transactions == nil ? "number of transactions actually processed" : nil, tps == nil ? "tps" : nil,
         latency == nil ? "latency average" : nil,
       ].compactMap { $0 }
+      if let pgbenchError {
+        throw lines.error(pgbenchError.line, "no \(missing.joined(separator: ", ")) after pgbench's error: \(pgbenchError.text)")
+      }
+      if transactions == 0 {
+        throw MeasurementError(file: file, "no transaction was processed: the run measured nothing")
+      }
       throw MeasurementError(
         file: file, "not a pgbench summary: no \(missing.joined(separator: ", ")) (run pgbench without --quiet)")
     }
     guard clients > 0, tps > 0 else {
       throw MeasurementError(file: file, "a run with \(clients) clients and \(tps) tps measured nothing")
+    }
+    // pgbench counts a client's failed and skipped transactions towards its -t count.
+    if let byCount, transactions + skipped < byCount.expected {
+      throw lines.error(
+        byCount.line,
+        "\(transactions) of \(byCount.expected) transactions processed and \(skipped) skipped: clients stopped early (pgbench aborted the run), so its results are incomplete")
     }
     self.transactionType = type
     self.clients = clients
@@ -204,13 +283,27 @@ package struct PgbenchReport: Hashable, Sendable {
     return Int((share * Double(transactions)).rounded())
   }
 
-  /// `   0.350   0  SELECT ...` (with failures, pgbench 15+) or `   0.350  SELECT ...`.
-  private static func statement(_ line: String, _ n: Int, _ lines: NumberedLines) throws(MeasurementError) -> (Double, String)? {
-    let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-    guard parts.count >= 2, let ms = number(parts[0]) else { return nil }
-    var text = parts.dropFirst().joined(separator: " ")
-    if parts.count == 3, Int(parts[1]) != nil { text = String(parts[2]) }
-    return (ms / 1_000, text.trimmingCharacters(in: .whitespaces))
+  /// `   0.350  SELECT ...` with `columns` whole numbers after the latency (15 and later: failures,
+  /// and retries with --max-tries other than 1), or nil at a line that is no statement's.
+  private static func statement(_ raw: Substring, columns: Int, _ n: Int, _ lines: NumberedLines) throws(MeasurementError) -> (Double, String)? {
+    var rest = raw[...]
+    func word() -> Substring {
+      rest = rest.drop { $0.isWhitespace }
+      let w = rest.prefix { !$0.isWhitespace }
+      rest = rest.dropFirst(w.count)
+      return w
+    }
+    guard let ms = number(word()) else { return nil }
+    for i in 0..<columns {
+      let at = raw.count - rest.drop { $0.isWhitespace }.count + 1
+      guard Int(word()) != nil else {
+        let names = ["failures", "retries"].prefix(columns).joined(separator: " and ")
+        throw lines.error(n, column: at, "statement latencies: expected \(names) after the latency, found no whole number \(i + 1)")
+      }
+    }
+    let text = rest.trimmingCharacters(in: .whitespaces)
+    guard !text.isEmpty else { throw lines.error(n, "statement latencies: a latency without its statement") }
+    return (ms / 1_000, text)
   }
 
   /// `p50 = 0.310 ms, p95 = 0.720 ms, p99 = 1.400 ms (...)`.

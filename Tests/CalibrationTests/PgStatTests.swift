@@ -77,7 +77,7 @@ import Calibration
   @Test func aMissingColumnIsAnErrorAtTheHeader() throws {
     let (file, text) = try Self.fixture("crm-c2-r1.statements-after.csv")
     let old = text.replacingOccurrences(
-      of: "queryid,query,calls,total_exec_time,rows", with: "queryid,query,calls,total_time,rows")
+      of: "queryid,query,calls,total_exec_time,rows", with: "queryid,query,calls,mean_exec_time,rows")
     let error = #expect(throws: MeasurementError.self) { try PgStatStatements(file: file, text: old) }
     #expect(
       error?.line == 1 && error?.message.contains("no column 'total_exec_time'") == true, "\(String(describing: error))"
@@ -86,6 +86,46 @@ import Calibration
     let wal = "wal_records,wal_fpi,wal_bytes,wal_buffers_full,stats_reset\n1,2,3,4,2026-12-05\n"
     let e2 = #expect(throws: MeasurementError.self) { try PgStatWAL(file: "pg18.csv", text: wal) }
     #expect(e2?.description.hasPrefix("pg18.csv:1:1: error: no column 'wal_sync'") == true, "\(String(describing: e2))")
+  }
+
+  /// 12 calls the execution time `total_time`; 14 and later add `toplevel`, whose false rows
+  /// are statements inside functions (track = all), already in their caller's time.
+  @Test func readsTheColumnsOfEachVersion() throws {
+    let pg12 = try PgStatStatements(
+      file: "pg12.csv",
+      text: """
+        userid,dbid,queryid,query,calls,total_time,min_time,max_time,mean_time,stddev_time,rows
+        10,16384,42,"UPDATE t
+           SET x = $1",4,2.5,0.5,0.75,0.625,0.1,4
+
+        """)
+    #expect(pg12.entries["42"]?.calls == 4 && pg12.entries["42"]?.time == 0.0025 && pg12.entries["42"]?.rows == 4)
+    #expect(pg12.entries["42"]?.query == "UPDATE t\n   SET x = $1")
+
+    let pg17 = try PgStatStatements(
+      file: "pg17.csv",
+      text: """
+        userid,dbid,toplevel,queryid,query,plans,total_plan_time,calls,total_exec_time,mean_exec_time,rows,wal_records,stats_since
+        10,16384,t,7,SELECT f($1),0,0,10,8.0,0.8,10,0,2026-12-05 18:33:34+00
+        10,16384,f,8,UPDATE t SET x = $1,0,0,10,6.0,0.6,10,10,2026-12-05 18:33:34+00
+        20,16384,t,7,SELECT f($1),0,0,5,4.0,0.8,5,0,2026-12-05 18:33:34+00
+
+        """)
+    #expect(pg17.order == ["7"] && pg17.entries["7"]?.calls == 15 && abs(pg17.entries["7"]!.time - 0.012) < 1e-15)
+
+    let both = #expect(throws: MeasurementError.self) {
+      try PgStatStatements(file: "b.csv", text: "queryid,query,calls,total_exec_time,rows,toplevel\n1,q,1,1,1,yes\n")
+    }
+    #expect(both?.description == "b.csv:2:11: error: toplevel: expected t or f, found 'yes'", "\(String(describing: both))")
+
+    // 18 moved the write and sync counts to pg_stat_io
+    let pg18 = "wal_records,wal_fpi,wal_bytes,wal_buffers_full,stats_reset\n1,2,3,4,2026-12-05\n"
+    let e = #expect(throws: MeasurementError.self) { try PgStatWAL(file: "pg18.csv", text: pg18) }
+    #expect(e?.line == 1 && e?.message.contains("PostgreSQL 18 moved") == true, "\(String(describing: e))")
+    let pg14 = try PgStatWAL(
+      file: "pg14.csv",
+      text: "wal_records,wal_fpi,wal_bytes,wal_buffers_full,wal_write,wal_sync,wal_write_time,wal_sync_time,stats_reset\n5,1,900,0,3,2,0,0,\n")
+    #expect(pg14.records == 5 && pg14.bytes == 900 && pg14.syncs == 2 && pg14.syncTime == 0 && pg14.statsReset == "")
   }
 
   @Test func aBadNumberIsAnErrorAtItsLineAndColumn() throws {
