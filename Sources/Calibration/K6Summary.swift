@@ -7,7 +7,9 @@ import Foundation
 ///                  "http_req_duration": {"avg": 52.1, "med": 40.2, "p(95)": 140.5, ...},
 ///                  "vus_max": {"value": 50}, ...}}
 ///
-/// Durations are in milliseconds, as k6 writes them. Errors name the key path.
+/// or either with `--new-machine-readable-summary` (schema 1.x: `{"version": "1.0.0", "config":
+/// {"duration": 60.2}, "results": {"metrics": [{"name": "http_reqs", "values": {"count": 1200}},
+/// ...]}}`). Durations are in milliseconds, as k6 writes them. Errors name the key path.
 package struct K6Summary: Hashable, Sendable {
   /// Requests per second over the test.
   package var requestRate: Double
@@ -21,31 +23,93 @@ package struct K6Summary: Hashable, Sendable {
     guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
       throw MeasurementError(file: file, "not a JSON object (a k6 summary starts with {\"metrics\": ...})")
     }
+    // The machine-readable summary (k6 --new-machine-readable-summary, schema 1.x): metrics as a
+    // list under results, counters without a rate, the test's seconds under config.duration
+    // (internal/lib/summary/machine_readable.go in grafana/k6).
+    if root["metrics"] == nil, let results = root["results"] as? [String: Any] {
+      try self.init(file: file, machineReadable: root, results: results)
+      return
+    }
     guard let metrics = root["metrics"] as? [String: Any] else {
       throw MeasurementError(file: file, "metrics: missing (not a k6 summary)")
     }
+    try self.init(file: file, metrics: metrics, testSeconds: nil)
+  }
+
+  /// Reads `metrics`, by name, each its values inline or under `values`; `testSeconds` gives
+  /// http_reqs its rate where it has only a count. `path` names a metric's values in errors.
+  private init(
+    file: String, metrics: [String: Any], testSeconds: Double?, path: (String) -> String = { "metrics.\($0)" }
+  ) throws(MeasurementError) {
     func values(_ name: String) throws(MeasurementError) -> [String: Any] {
       guard let metric = metrics[name] as? [String: Any] else {
-        throw MeasurementError(file: file, "metrics.\(name): missing")
+        throw MeasurementError(file: file, "\(path(name)): missing")
       }
       return metric["values"] as? [String: Any] ?? metric
     }
     func number(_ name: String, _ key: String, _ v: [String: Any]) throws(MeasurementError) -> Double {
       guard let x = (v[key] as? NSNumber)?.doubleValue, x.isFinite, x >= 0 else {
-        throw MeasurementError(file: file, "metrics.\(name).\(key): expected a number >= 0, found \(v[key].map { "\($0)" } ?? "nothing")")
+        // k6 writes only the trend stats asked for (--summary-trend-stats, summaryTrendStats).
+        let hint = v[key] == nil && name == "http_req_duration" ? " (the summary's trend stats leave it out: add \(key) to --summary-trend-stats)" : ""
+        throw MeasurementError(file: file, "\(path(name)).\(key): expected a number >= 0, found \(v[key].map { "\($0)" } ?? "nothing")\(hint)")
       }
       return x
     }
     let reqs = try values("http_reqs")
     let duration = try values("http_req_duration")
-    requestRate = try number("http_reqs", "rate", reqs)
+    if reqs["rate"] == nil, let testSeconds {
+      guard testSeconds > 0 else {
+        throw MeasurementError(file: file, "config.duration: expected the test's seconds > 0, found \(testSeconds)")
+      }
+      requestRate = try number("http_reqs", "count", reqs) / testSeconds
+    } else {
+      requestRate = try number("http_reqs", "rate", reqs)
+    }
     durationMean = try number("http_req_duration", "avg", duration) / 1_000
-    durationP95 = (duration["p(95)"] as? NSNumber).map { $0.doubleValue / 1_000 }
-    let vus = try values(metrics["vus_max"] != nil ? "vus_max" : "vus")
-    virtualUsers = Int(try number(metrics["vus_max"] != nil ? "vus_max" : "vus", vus["max"] != nil ? "max" : "value", vus))
+    durationP95 = nil
+    // p(95) as k6's default trend stats name it; p95 in the machine-readable summary; any
+    // other spelling of the 95th percentile a user's --summary-trend-stats gave, p(95.0).
+    for key in duration.keys.sorted() where Self.percentile(key) == 95 {
+      durationP95 = try number("http_req_duration", key, duration) / 1_000
+    }
+    let vusName = metrics["vus_max"] != nil ? "vus_max" : "vus"
+    let vus = try values(vusName)
+    virtualUsers = Int(try number(vusName, vus["max"] != nil ? "max" : "value", vus))
     guard virtualUsers >= 1, requestRate > 0 else {
       throw MeasurementError(file: file, "a test with \(virtualUsers) virtual users and \(requestRate) requests/s measured nothing")
     }
+  }
+
+  private init(file: String, machineReadable root: [String: Any], results: [String: Any]) throws(MeasurementError) {
+    let version = root["version"] as? String ?? ""
+    guard version.split(separator: ".").first == "1" else {
+      throw MeasurementError(file: file, "version: expected a machine-readable summary of schema 1.x, found \(root["version"].map { "\($0)" } ?? "nothing")")
+    }
+    guard let list = results["metrics"] as? [[String: Any]] else {
+      throw MeasurementError(file: file, "results.metrics: expected a list of metrics")
+    }
+    var metrics: [String: Any] = [:]
+    var index: [String: Int] = [:]
+    for (i, metric) in list.enumerated() {
+      guard let name = metric["name"] as? String else {
+        throw MeasurementError(file: file, "results.metrics[\(i)].name: missing")
+      }
+      (metrics[name], index[name]) = (metric, i)
+    }
+    guard let seconds = ((root["config"] as? [String: Any])?["duration"] as? NSNumber)?.doubleValue, seconds.isFinite
+    else {
+      throw MeasurementError(file: file, "config.duration: missing (the test's seconds, to give http_reqs its rate)")
+    }
+    try self.init(file: file, metrics: metrics, testSeconds: seconds) { name in
+      index[name].map { "results.metrics[\($0)].values" } ?? "results.metrics[\"\(name)\"]"
+    }
+  }
+
+  /// 95 for k6's trend stat `p(95)` (and `p95`, `p(95.0)`), nil for any other stat.
+  private static func percentile(_ key: String) -> Double? {
+    if key.hasPrefix("p("), key.hasSuffix(")") { return Double(key.dropFirst(2).dropLast()) }
+    if key.hasPrefix("p"), key.dropFirst().allSatisfy(\.isNumber) { return Double(key.dropFirst()) }
+    return nil
   }
 
   /// The summary as a load level: CPU demand from the busy cores of a Prometheus export, when

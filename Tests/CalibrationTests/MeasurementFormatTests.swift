@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+import Calibration
+
+/// The variants of k6's and Prometheus's outputs as they write them: each read to the right
+/// numbers or refused at its file and key path.
+@Suite struct K6SummaryFormatTests {
+  static func summary(_ json: String) throws -> K6Summary { try K6Summary(file: "c4.json", data: Data(json.utf8)) }
+
+  static func refusal(_ json: String) -> MeasurementError? {
+    #expect(throws: MeasurementError.self) { try summary(json) }
+  }
+
+  /// `--summary-export` as k6 writes it: values inline, thresholds as name: failed, a rate
+  /// metric's share as `value`, submetrics under their own key (left out: the whole metric is read).
+  @Test func readsASummaryExportWithThresholdsAndSubmetrics() throws {
+    let k6 = try Self.summary(
+      #"""
+      {"root_group": {"name": "", "path": "", "id": "d41d8cd98f00b204e9800998ecf8427e", "groups": {}, "checks": {}},
+       "metrics": {
+        "checks": {"passes": 10, "fails": 0, "value": 1},
+        "http_req_failed": {"passes": 0, "fails": 480, "thresholds": {"rate<0.01": false}, "value": 0},
+        "http_reqs": {"count": 480, "rate": 7.98},
+        "http_req_duration": {"avg": 52.5, "min": 20.1, "med": 40.2, "max": 300, "p(90)": 100.0, "p(95)": 140.5,
+                              "thresholds": {"p(95)<500": false}},
+        "http_req_duration{expected_response:true}": {"avg": 51, "min": 20.1, "med": 40, "max": 300, "p(90)": 99, "p(95)": 139},
+        "iterations": {"count": 480, "rate": 7.98},
+        "vus": {"value": 0, "min": 0, "max": 4},
+        "vus_max": {"value": 4, "min": 4, "max": 4}}}
+      """#)
+    #expect(k6.requestRate == 7.98 && k6.durationMean == 0.0525 && k6.durationP95 == 0.1405 && k6.virtualUsers == 4)
+  }
+
+  /// The `data` of `handleSummary` written with JSON.stringify: type, contains, values,
+  /// thresholds as {ok}, root_group, options, state.
+  @Test func readsHandleSummaryData() throws {
+    let k6 = try Self.summary(
+      #"""
+      {"root_group": {"name": "", "path": "", "id": "x", "groups": [], "checks": []},
+       "options": {"summaryTrendStats": ["avg", "min", "med", "max", "p(90)", "p(95)"], "summaryTimeUnit": "", "noColor": false},
+       "state": {"isStdOutTTY": false, "isStdErrTTY": false, "testRunDurationMs": 60012.5},
+       "metrics": {
+        "http_reqs": {"type": "counter", "contains": "default", "values": {"count": 2400, "rate": 39.99}},
+        "http_req_duration": {"type": "trend", "contains": "time", "values": {"avg": 25, "min": 1, "med": 20, "max": 90, "p(90)": 50, "p(95)": 60},
+                              "thresholds": {"p(95)<500": {"ok": true}}},
+        "vus_max": {"type": "gauge", "contains": "default", "values": {"value": 1, "min": 1, "max": 1}},
+        "vus": {"type": "gauge", "contains": "default", "values": {"value": 1, "min": 1, "max": 1}}},
+       "setup_data": {"token": "x"}}
+      """#)
+    #expect(k6.requestRate == 39.99 && k6.durationMean == 0.025 && k6.durationP95 == 0.06 && k6.virtualUsers == 1)
+  }
+
+  /// `--summary-trend-stats`: other stats are ignored, p(95) may be missing or spelled p(95.0);
+  /// without avg the summary has no mean, and the error says how to get one.
+  @Test func takesTheTrendStatsAsConfigured() throws {
+    func with(_ stats: String) -> String {
+      #"{"metrics": {"http_reqs": {"count": 10, "rate": 2}, "http_req_duration": {\#(stats)}, "vus": {"value": 2, "min": 0, "max": 2}}}"#
+    }
+    let noP95 = try Self.summary(with(#""avg": 10, "med": 8, "p(99)": 30, "p(99.9)": 40"#))
+    #expect(noP95.durationMean == 0.01 && noP95.durationP95 == nil && noP95.virtualUsers == 2)
+    #expect(try Self.summary(with(#""avg": 10, "p(95.0)": 25"#)).durationP95 == 0.025)
+    #expect(try Self.summary(with(#""avg": 10, "p(9)": 5, "p(99.5)": 35"#)).durationP95 == nil)
+    let noAvg = Self.refusal(with(#""med": 8, "p(95)": 25"#))
+    #expect(noAvg?.message.hasPrefix("metrics.http_req_duration.avg: expected a number >= 0, found nothing (the summary's trend stats leave it out: add avg to --summary-trend-stats)") == true, "\(String(describing: noAvg))")
+    // JSON.stringify writes a NaN statistic as null: an error, not a summary without a p95
+    let null = Self.refusal(with(#""avg": 10, "p(95)": null"#))
+    #expect(null?.message.hasPrefix("metrics.http_req_duration.p(95): expected a number >= 0") == true, "\(String(describing: null))")
+  }
+
+  /// `--new-machine-readable-summary` (k6 v1 and later), as `--summary-export` and as the data of
+  /// handleSummary: metrics in a list, http_reqs only counted (its rate is count over
+  /// config.duration, seconds), trend stats p90 and p95.
+  @Test func readsTheMachineReadableSummary() throws {
+    let json = #"""
+      {"config": {"duration": 60, "execution": "local", "script": "/tmp/test.js"},
+       "metadata": {"generated_at": "2026-12-05T14:34:45.625113+01:00", "k6_version": "1.4.0"},
+       "results": {
+        "checks": {"metrics": [{"contains": "default", "name": "checks_total", "type": "counter", "values": {"count": 1}}],
+                   "results": [{"fails": 0, "name": "ok", "passes": 1}]},
+        "metrics": [
+         {"contains": "default", "name": "iterations", "type": "counter", "values": {"count": 2400}},
+         {"contains": "default", "name": "http_reqs", "type": "counter", "values": {"count": 2400}},
+         {"contains": "default", "name": "http_req_failed", "type": "rate", "values": {"matches": 0, "rate": 0, "total": 2400}},
+         {"contains": "time", "name": "http_req_duration", "type": "trend",
+          "values": {"avg": 24.5, "max": 90, "med": 20, "min": 1, "p90": 50, "p95": 61.5}},
+         {"contains": "default", "name": "vus", "type": "gauge", "values": {"max": 4, "min": 0, "value": 4}},
+         {"contains": "default", "name": "vus_max", "type": "gauge", "values": {"max": 4, "min": 4, "value": 4}}]},
+       "version": "1.0.0"}
+      """#
+    let k6 = try Self.summary(json)
+    #expect(k6.requestRate == 40 && k6.durationMean == 0.0245 && k6.durationP95 == 0.0615 && k6.virtualUsers == 4)
+
+    let otherSchema = Self.refusal(json.replacingOccurrences(of: #""version": "1.0.0""#, with: #""version": "2.0.0""#))
+    #expect(otherSchema?.message.hasPrefix("version: expected a machine-readable summary of schema 1.x, found 2.0.0") == true)
+    let noDuration = Self.refusal(json.replacingOccurrences(of: #""duration": 60, "#, with: ""))
+    #expect(noDuration?.message.hasPrefix("config.duration: missing") == true)
+    let noRequests = Self.refusal(json.replacingOccurrences(of: #""name": "http_reqs""#, with: #""name": "grpc_reqs""#))
+    #expect(noRequests?.message == #"results.metrics["http_reqs"]: missing"#, "\(String(describing: noRequests))")
+    let badMean = Self.refusal(json.replacingOccurrences(of: #""avg": 24.5"#, with: #""avg": "fast""#))
+    #expect(badMean?.message.hasPrefix("results.metrics[3].values.avg: expected a number >= 0, found fast") == true, "\(String(describing: badMean))")
+  }
+}
