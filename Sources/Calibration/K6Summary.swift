@@ -202,9 +202,18 @@ package struct K6Points: Hashable, Sendable {
   package var durations: [Double] = []
 
   package init(file: String, data: Data) throws(MeasurementError) {
-    let lines = NumberedLines(file: file, text: String(decoding: data, as: UTF8.self))
+    // k6 compresses the output when its name ends in .gz (internal/output/json/json.go in grafana/k6).
+    if data.starts(with: [0x1f, 0x8b]) {
+      throw MeasurementError(file: file, line: 1, column: 1, "gzip-compressed (k6 --out json=FILE.gz): decompress it first")
+    }
+    // "\r\n" is one Character to Swift, so CRLF lines would not split at "\n".
+    let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+    let lines = NumberedLines(file: file, text: text)
     for (n, line) in lines where !line.trimmingCharacters(in: .whitespaces).isEmpty {
       guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+        if n == 1 && line.hasPrefix("metric_name,") {
+          throw lines.error(n, "k6 --out csv is not read: write the per-request output with --out json")
+        }
         throw lines.error(n, "not a JSON object (k6 --out json writes one per line)")
       }
       guard let type = object["type"] as? String, let metric = object["metric"] as? String else {

@@ -101,3 +101,32 @@ import Calibration
     #expect(badMean?.message.hasPrefix("results.metrics[3].values.avg: expected a number >= 0, found fast") == true, "\(String(describing: badMean))")
   }
 }
+
+@Suite struct K6PointsFormatTests {
+  /// Lines as k6 --out json writes them: Metric declarations with thresholds and submetrics,
+  /// points with RFC 3339 times to the nanosecond in any offset, tags, metadata; CRLF endings.
+  @Test func readsEveryPointLine() throws {
+    let lines = [
+      #"{"type":"Metric","data":{"name":"http_req_duration","type":"trend","contains":"time","thresholds":["p(95)<500"],"submetrics":[{"name":"http_req_duration{expected_response:true}","suffix":"expected_response:true","tags":{"expected_response":"true"}}]},"metric":"http_req_duration"}"#,
+      #"{"metric":"http_req_duration","type":"Point","data":{"time":"2026-12-05T14:34:45.625113271+01:00","value":12.5,"tags":{"expected_response":"true","method":"GET","status":"200"}}}"#,
+      #"{"metric":"http_req_duration","type":"Point","data":{"time":"2026-12-05T13:34:46Z","value":7,"tags":{"status":"500","expected_response":"false"},"metadata":{"trace_id":"abc"}}}"#,
+      #"{"metric":"http_reqs","type":"Point","data":{"time":"2026-12-05T13:34:46Z","value":1,"tags":null}}"#,
+      "",
+    ]
+    let points = try K6Points(file: "c4.requests.json", data: Data(lines.joined(separator: "\r\n").utf8))
+    #expect(points.durations == [0.007, 0.0125])
+  }
+
+  @Test func refusesCompressedAndCSVOutput() throws {
+    let gzip = #expect(throws: MeasurementError.self) {
+      try K6Points(file: "c4.requests.json", data: Data([0x1f, 0x8b, 0x08, 0x00, 0x00]))
+    }
+    #expect(gzip?.line == 1 && gzip?.message.hasPrefix("gzip-compressed") == true)
+    let csv = """
+      metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata
+      http_req_duration,1733405685,12.5,,,,true,,GET,http://x/,HTTP/1.1,default,,200,,,http://x/,,
+      """
+    let refused = #expect(throws: MeasurementError.self) { try K6Points(file: "c4.requests.json", data: Data(csv.utf8)) }
+    #expect(refused?.line == 1 && refused?.message.hasPrefix("k6 --out csv is not read") == true, "\(String(describing: refused))")
+  }
+}
