@@ -136,7 +136,7 @@ package struct K6Summary: Hashable, Sendable {
 ///      "result": [{"metric": {"pod": "app-1"}, "values": [[1733400000, "0.82"], ...]}]}}
 ///
 /// Sample values are strings, as Prometheus writes them ("NaN" and "+Inf" are refused). Errors
-/// name the key path: `data.result[0].values[3][1]`.
+/// name the key path: `data.result[0].values[3]`.
 package struct PrometheusRange: Hashable, Sendable {
   package struct Series: Hashable, Sendable {
     package var labels: [String: String]
@@ -157,26 +157,61 @@ package struct PrometheusRange: Hashable, Sendable {
     guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
       throw MeasurementError(file: file, "not a JSON object (a Prometheus query_range response)")
     }
+    // The response envelope: web/api/v1/api.go (Response, QueryData) in prometheus/prometheus.
     guard root["status"] as? String == "success" else {
-      throw MeasurementError(file: file, "status: expected \"success\", found \(root["status"].map { "\($0)" } ?? "nothing")")
+      let why = [root["errorType"], root["error"]].compactMap { $0.map { "\($0)" } }.joined(separator: ": ")
+      throw MeasurementError(
+        file: file,
+        "status: expected \"success\", found \(root["status"].map { "\"\($0)\"" } ?? "nothing")" + (why.isEmpty ? "" : " (\(why))"))
     }
-    guard let body = root["data"] as? [String: Any], body["resultType"] as? String == "matrix",
-      let result = body["result"] as? [[String: Any]]
-    else {
-      throw MeasurementError(file: file, "data: expected {\"resultType\": \"matrix\", \"result\": [...]} (a range query)")
+    // Warnings say the result may be partial or wrong (a remote read that failed, a malformed
+    // le, histograms mixed with floats); infos ("PromQL info: ...", among the warnings before
+    // Prometheus had "infos") leave it as it is (util/annotations/annotations.go).
+    let warnings = (root["warnings"] as? [Any] ?? []).map { "\($0)" }
+    if let i = warnings.firstIndex(where: { !$0.hasPrefix("PromQL info") }) {
+      throw MeasurementError(file: file, "warnings[\(i)]: Prometheus warned of the result: \(warnings[i])")
+    }
+    // A Prometheus-compatible server's flag that some of the data was not reached.
+    if root["isPartial"] as? Bool == true {
+      throw MeasurementError(file: file, "isPartial: true (the server left out some of the data)")
+    }
+    guard let body = root["data"] as? [String: Any] else {
+      throw MeasurementError(file: file, "data: missing (not a Prometheus query response)")
+    }
+    guard let type = body["resultType"] as? String, type == "matrix" else {
+      throw MeasurementError(
+        file: file,
+        "data.resultType: expected \"matrix\" (a range query, /api/v1/query_range), found \(body["resultType"].map { "\"\($0)\"" } ?? "nothing")"
+          + (body["resultType"] as? String == "vector" ? ": an instant query's one value is no average over the test" : ""))
+    }
+    guard let result = body["result"] as? [Any] else {
+      throw MeasurementError(file: file, "data.result: expected a list of series")
     }
     series = []
-    for (i, entry) in result.enumerated() {
-      let labels = entry["metric"] as? [String: String] ?? [:]
-      guard let values = entry["values"] as? [[Any]] else {
-        throw MeasurementError(file: file, "data.result[\(i)].values: expected a list of [time, \"value\"]")
+    for (i, item) in result.enumerated() {
+      let at = "data.result[\(i)]"
+      guard let entry = item as? [String: Any], let labels = (entry["metric"] ?? [String: String]()) as? [String: String] else {
+        throw MeasurementError(file: file, "\(at): expected {\"metric\": {label: \"value\", ...}, \"values\": [...]}")
+      }
+      // A series has "values" (floats), "histograms" (native histograms) or both
+      // (web/api/v1/json_codec.go, marshalSeriesJSON).
+      if entry["histograms"] != nil {
+        throw MeasurementError(
+          file: file,
+          "\(at).histograms: native histogram samples are not read: export floats (the classic buckets by le, or histogram_count and histogram_sum of the rate)")
+      }
+      guard let values = entry["values"] as? [Any] else {
+        throw MeasurementError(file: file, "\(at).values: expected a list of [time, \"value\"]")
       }
       var samples: [(Double, Double)] = []
-      for (j, pair) in values.enumerated() {
-        guard pair.count == 2, let t = (pair[0] as? NSNumber)?.doubleValue, let text = pair[1] as? String,
+      for (j, item) in values.enumerated() {
+        guard let pair = item as? [Any], pair.count == 2, let t = (pair[0] as? NSNumber)?.doubleValue, let text = pair[1] as? String,
           let v = Double(text), v.isFinite
         else {
-          throw MeasurementError(file: file, "data.result[\(i)].values[\(j)]: expected [unix time, \"finite number\"], found \(pair)")
+          throw MeasurementError(file: file, "\(at).values[\(j)]: expected [unix time, \"finite number\"], found \(item)")
+        }
+        guard samples.last.map({ $0.0 < t }) ?? true else {
+          throw MeasurementError(file: file, "\(at).values[\(j)]: time \(t) not after the sample before (not one range query's series)")
         }
         samples.append((t, v))
       }

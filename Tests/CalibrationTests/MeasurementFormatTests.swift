@@ -130,3 +130,89 @@ import Calibration
     #expect(refused?.line == 1 && refused?.message.hasPrefix("k6 --out csv is not read") == true, "\(String(describing: refused))")
   }
 }
+
+@Suite struct PrometheusFormatTests {
+  static func range(_ json: String) throws -> PrometheusRange { try PrometheusRange(file: "c4.cpu.json", data: Data(json.utf8)) }
+
+  static func refusal(_ json: String) -> MeasurementError? {
+    #expect(throws: MeasurementError.self) { try range(json) }
+  }
+
+  static func matrix(_ result: String, extra: String = "") -> String {
+    #"{"status": "success", "data": {"resultType": "matrix", "result": [\#(result)]}\#(extra)}"#
+  }
+
+  /// Times with milliseconds, values in Go's float syntax, stats and infos beside the data.
+  @Test func readsARangeResponseAsPrometheusWritesIt() throws {
+    let r = try Self.range(
+      Self.matrix(
+        #"{"metric": {"__name__": "up", "pod": "app-1"}, "values": [[1700000000.123, "1e-05"], [1700000015.123, "2.5e+00"], [1700000030.123, "0"]]}"#,
+        extra: #", "infos": ["PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"x\""]"#))
+    #expect(r.series.count == 1 && r.series[0].samples.map(\.time) == [1700000000.123, 1700000015.123, 1700000030.123])
+    #expect(abs(r.meanTotal - (1e-5 + 2.5) / 3) < 1e-15)
+    // Info annotations among the warnings, as Prometheus wrote them before it had "infos"
+    let info = try Self.range(
+      Self.matrix(
+        #"{"metric": {}, "values": [[1, "2"]]}"#,
+        extra: #", "warnings": ["PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"x\""], "isPartial": false"#))
+    #expect(info.meanTotal == 2)
+    let withStats = try Self.range(
+      #"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": [[1, "2"]]}], "stats": {"timings": {"evalTotalTime": 0.01}}}}"#)
+    #expect(withStats.meanTotal == 2)
+  }
+
+  struct Bad: CustomTestStringConvertible, Sendable {
+    var name: String
+    var json: String
+    var message: String
+    var testDescription: String { name }
+  }
+
+  @Test(arguments: [
+    Bad(
+      name: "an error response",
+      json: #"{"status": "error", "errorType": "bad_data", "error": "invalid parameter \"query\": 1:6: parse error"}"#,
+      message: #"status: expected "success", found "error" (bad_data: invalid parameter "query": 1:6: parse error)"#),
+    Bad(
+      name: "warnings", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "2"]]}"#, extra: #", "warnings": ["remote read: partial response"]"#),
+      message: "warnings[0]: Prometheus warned of the result: remote read: partial response"),
+    Bad(
+      name: "a warning after an info",
+      json: PrometheusFormatTests.matrix(
+        #"{"metric": {}, "values": [[1, "2"]]}"#,
+        extra: #", "warnings": ["PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"x\"", "PromQL warning: bucket label \"le\" is missing or has a malformed value"]"#),
+      message: #"warnings[1]: Prometheus warned of the result: PromQL warning: bucket label "le" is missing"#),
+    Bad(
+      name: "a partial result", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "2"]]}"#, extra: #", "isPartial": true"#),
+      message: "isPartial: true"),
+    Bad(
+      name: "an instant query",
+      json: #"{"status": "success", "data": {"resultType": "vector", "result": [{"metric": {}, "value": [1700000000, "2"]}]}}"#,
+      message: #"data.resultType: expected "matrix" (a range query, /api/v1/query_range), found "vector": an instant query's one value"#),
+    Bad(
+      name: "a scalar", json: #"{"status": "success", "data": {"resultType": "scalar", "result": [1700000000, "2"]}}"#,
+      message: #"data.resultType: expected "matrix" (a range query, /api/v1/query_range), found "scalar""#),
+    Bad(
+      name: "native histograms",
+      json: PrometheusFormatTests.matrix(#"{"metric": {}, "histograms": [[1700000000, {"count": "3", "sum": "0.6", "buckets": [[0, "0.1", "0.2", "3"]]}]]}"#),
+      message: "data.result[0].histograms: native histogram samples are not read"),
+    Bad(
+      name: "floats and native histograms",
+      json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "2"]], "histograms": [[2, {"count": "3", "sum": "0.6"}]]}"#),
+      message: "data.result[0].histograms: native histogram samples are not read"),
+    Bad(name: "NaN", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "2"], [2, "NaN"]]}"#), message: "data.result[0].values[1]: expected [unix time, \"finite number\"]"),
+    Bad(name: "+Inf", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "+Inf"]]}"#), message: "data.result[0].values[0]: expected [unix time, \"finite number\"]"),
+    Bad(name: "-Inf", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "-Inf"]]}"#), message: "data.result[0].values[0]: expected [unix time, \"finite number\"]"),
+    Bad(name: "a number not a string", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, 2]]}"#), message: "data.result[0].values[0]: expected [unix time, \"finite number\"]"),
+    Bad(
+      name: "times out of order", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[15, "1"], [15, "1"]]}"#),
+      message: "data.result[0].values[1]: time 15.0 not after the sample before"),
+    Bad(name: "no series", json: PrometheusFormatTests.matrix(""), message: "data.result: empty (the query matched no series)"),
+    Bad(name: "labels not strings", json: PrometheusFormatTests.matrix(#"{"metric": {"le": 0.1}, "values": [[1, "2"]]}"#), message: "data.result[0]: expected {\"metric\""),
+  ])
+  func refusesWhatIsNoRangeOfFloats(_ bad: Bad) throws {
+    let error = Self.refusal(bad.json)
+    #expect(error?.file == "c4.cpu.json")
+    #expect(error?.message.hasPrefix(bad.message) == true, "\(error?.message ?? "no error")")
+  }
+}
