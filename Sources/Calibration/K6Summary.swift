@@ -146,9 +146,6 @@ package struct PrometheusRange: Hashable, Sendable {
       a.labels == b.labels && a.samples.map(\.time) == b.samples.map(\.time) && a.samples.map(\.value) == b.samples.map(\.value)
     }
     package func hash(into hasher: inout Hasher) { hasher.combine(labels) }
-
-    /// The time-average of the samples (equally spaced, as a range query returns them); 0 for none.
-    package var mean: Double { samples.isEmpty ? 0 : samples.map(\.value).reduce(0, +) / Double(samples.count) }
   }
 
   package var series: [Series]
@@ -220,9 +217,25 @@ package struct PrometheusRange: Hashable, Sendable {
     guard !series.isEmpty else { throw MeasurementError(file: file, "data.result: empty (the query matched no series)") }
   }
 
-  /// The sum over series of each series' time-average (samples equally spaced, as a range query
-  /// returns them): for `rate(process_cpu_seconds_total[1m])`, the busy cores.
-  package var meanTotal: Double { series.reduce(0) { $0 + $1.mean } }
+  /// The time-average of the series' sum, as `sum(...)` over them would give it at each step of
+  /// the query: a series without a sample at a step (a pod not yet or no longer there) adds 0;
+  /// steps where no series has one are left out. For `rate(process_cpu_seconds_total[1m])`,
+  /// the busy cores.
+  package var meanTotal: Double { Self.meanOfSum(series) }
+
+  static func meanOfSum(_ series: [Series]) -> Double {
+    // Series sampled at the same steps: the sum of their means, added in this order so that
+    // such exports give the same bits as always.
+    if let first = series.first?.samples.map(\.time), series.allSatisfy({ $0.samples.map(\.time) == first }) {
+      return first.isEmpty ? 0 : series.reduce(0) { $0 + $1.samples.map(\.value).reduce(0, +) / Double(first.count) }
+    }
+    var sums: [Double: Double] = [:]
+    for s in series {
+      for sample in s.samples { sums[sample.time, default: 0] += sample.value }
+    }
+    // In time order, so that the sum is the same run to run.
+    return sums.isEmpty ? 0 : sums.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value } / Double(sums.count)
+  }
 }
 
 /// k6's per-request output, `k6 run --out json=FILE`: one JSON object per line, the metric

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// | file | query | read |
 /// |---|---|---|
-/// | `LEVEL.rate.json` | `sum(rate(http_server_requests_seconds_count{pod=~"app-.*"}[1m]))` | requests/s, the time-average summed over series |
+/// | `LEVEL.rate.json` | `sum(rate(http_server_requests_seconds_count{pod=~"app-.*"}[1m]))` | requests/s, the time-average of the series summed step by step |
 /// | `LEVEL.latency.json` | `sum by (le) (rate(http_server_requests_seconds_bucket{pod=~"app-.*"}[1m]))` | p50, p95, p99 (``LatencyHistogram``) |
 /// | `LEVEL.latency-sum.json` | `sum(rate(http_server_requests_seconds_sum{pod=~"app-.*"}[1m]))` | with the rate, the mean: seconds per second / requests per second |
 ///

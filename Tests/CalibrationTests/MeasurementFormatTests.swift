@@ -161,6 +161,20 @@ import Calibration
     #expect(withStats.meanTotal == 2)
   }
 
+  /// Several series are summed step by step, as sum() would: a pod replaced halfway adds 0
+  /// where it has no samples, instead of counting its average over the whole test.
+  @Test func sumsSeveralSeriesStepByStep() throws {
+    let r = try Self.range(
+      Self.matrix(
+        #"{"metric": {"pod": "app-1"}, "values": [[0, "1"], [15, "1"], [30, "1"], [45, "1"]]}, {"metric": {"pod": "app-2"}, "values": [[0, "0.5"], [15, "0.5"]]}, {"metric": {"pod": "app-3"}, "values": [[30, "0.5"], [45, "0.5"]]}"#
+      ))
+    // 1.5 cores at every step (two pods at once), not 1 + 0.5 + 0.5
+    #expect(r.meanTotal == 1.5)
+    // A step no series has (a gap in the export) is left out, not taken as 0
+    let gap = try Self.range(Self.matrix(#"{"metric": {}, "values": [[0, "2"], [30, "4"]]}"#))
+    #expect(gap.meanTotal == 3)
+  }
+
   struct Bad: CustomTestStringConvertible, Sendable {
     var name: String
     var json: String
@@ -214,5 +228,34 @@ import Calibration
     let error = Self.refusal(bad.json)
     #expect(error?.file == "c4.cpu.json")
     #expect(error?.message.hasPrefix(bad.message) == true, "\(error?.message ?? "no error")")
+  }
+
+  /// le as Prometheus writes it (Go's float syntax: "5e-03", "1e+00", "+Inf"); "-Inf" is no
+  /// upper bound of a duration.
+  @Test func readsBucketBoundsInGoSyntax() throws {
+    let data = LatencyHistogramTests.range([(["le": "5e-03"], [10]), (["le": "1e+00"], [20]), (["le": "+Inf"], [20])])
+    let h = try LatencyHistogram(file: "c4.latency.json", range: try PrometheusRange(file: "c4.latency.json", data: data))
+    #expect(h.buckets.map(\.upperBound) == [0.005, 1, .infinity])
+    let minus = LatencyHistogramTests.range([(["le": "-Inf"], [1]), (["le": "+Inf"], [2])])
+    let error = #expect(throws: MeasurementError.self) {
+      try LatencyHistogram(file: "c4.latency.json", range: try PrometheusRange(file: "c4.latency.json", data: minus))
+    }
+    #expect(error?.message.hasPrefix(#"data.result[0].metric.le: expected an upper bound in seconds or "+Inf", found "-Inf""#) == true)
+  }
+
+  /// Buckets by pod (no sum by le in the query), one pod replaced halfway: each bound is summed
+  /// step by step, as sum by (le) would.
+  @Test func sumsTheBucketsOfOneBoundStepByStep() throws {
+    let result = [
+      (["le": "0.1", "pod": "app-1"], [(0, 10.0), (15, 10)]), (["le": "+Inf", "pod": "app-1"], [(0, 20.0), (15, 20)]),
+      (["le": "0.1", "pod": "app-2"], [(30, 10.0), (45, 10)]), (["le": "+Inf", "pod": "app-2"], [(30, 20.0), (45, 20)]),
+    ].map { labels, samples in
+      "{\"metric\": {\"le\": \"\(labels["le"]!)\", \"pod\": \"\(labels["pod"]!)\"}, \"values\": [" + samples.map { "[\($0.0), \"\($0.1)\"]" }.joined(separator: ", ") + "]}"
+    }
+    let range = try PrometheusRange(file: "c4.latency.json", data: Data(Self.matrix(result.joined(separator: ", ")).utf8))
+    let h = try LatencyHistogram(file: "c4.latency.json", range: range)
+    // 20 requests/s at every step, half within 0.1 s (not 40/s counted from each pod's average)
+    #expect(h.buckets.map(\.count) == [10, 20])
+    #expect(abs(h.quantile(0.25) - 0.05) < 1e-12)
   }
 }
