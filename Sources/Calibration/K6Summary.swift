@@ -37,7 +37,7 @@ package struct K6Summary: Hashable, Sendable {
   }
 
   /// Reads `metrics`, by name, each its values inline or under `values`; `testSeconds` gives
-  /// http_reqs its rate where it has only a count. `path` names a metric's values in errors.
+  /// http_reqs its rate where it has only a count. `path` names a metric in errors.
   private init(
     file: String, metrics: [String: Any], testSeconds: Double?, path: (String) -> String = { "metrics.\($0)" }
   ) throws(MeasurementError) {
@@ -47,11 +47,15 @@ package struct K6Summary: Hashable, Sendable {
       }
       return metric["values"] as? [String: Any] ?? metric
     }
+    func at(_ name: String) -> String {
+      path(name) + ((metrics[name] as? [String: Any])?["values"] is [String: Any] ? ".values" : "")
+    }
     func number(_ name: String, _ key: String, _ v: [String: Any]) throws(MeasurementError) -> Double {
       guard let x = (v[key] as? NSNumber)?.doubleValue, x.isFinite, x >= 0 else {
         // k6 writes only the trend stats asked for (--summary-trend-stats, summaryTrendStats).
         let hint = v[key] == nil && name == "http_req_duration" ? " (the summary's trend stats leave it out: add \(key) to --summary-trend-stats)" : ""
-        throw MeasurementError(file: file, "\(path(name)).\(key): expected a number >= 0, found \(v[key].map { "\($0)" } ?? "nothing")\(hint)")
+        throw MeasurementError(
+          file: file, "\(at(name)).\(key): expected a number >= 0, found \(v[key].map { "\($0)" } ?? "nothing")\(hint)")
       }
       return x
     }
@@ -74,7 +78,11 @@ package struct K6Summary: Hashable, Sendable {
     }
     let vusName = metrics["vus_max"] != nil ? "vus_max" : "vus"
     let vus = try values(vusName)
-    virtualUsers = Int(try number(vusName, vus["max"] != nil ? "max" : "value", vus))
+    let vusKey = vus["max"] != nil ? "max" : "value"
+    guard let users = Int(exactly: try number(vusName, vusKey, vus)) else {
+      throw MeasurementError(file: file, "\(at(vusName)).\(vusKey): expected a whole number of virtual users, found \(vus[vusKey]!)")
+    }
+    virtualUsers = users
     guard virtualUsers >= 1, requestRate > 0 else {
       throw MeasurementError(file: file, "a test with \(virtualUsers) virtual users and \(requestRate) requests/s measured nothing")
     }
@@ -101,7 +109,7 @@ package struct K6Summary: Hashable, Sendable {
       throw MeasurementError(file: file, "config.duration: missing (the test's seconds, to give http_reqs its rate)")
     }
     try self.init(file: file, metrics: metrics, testSeconds: seconds) { name in
-      index[name].map { "results.metrics[\($0)].values" } ?? "results.metrics[\"\(name)\"]"
+      index[name].map { "results.metrics[\($0)]" } ?? "results.metrics[\"\(name)\"]"
     }
   }
 

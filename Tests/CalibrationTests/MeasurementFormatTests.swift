@@ -61,6 +61,10 @@ import Calibration
     #expect(noP95.durationMean == 0.01 && noP95.durationP95 == nil && noP95.virtualUsers == 2)
     #expect(try Self.summary(with(#""avg": 10, "p(95.0)": 25"#)).durationP95 == 0.025)
     #expect(try Self.summary(with(#""avg": 10, "p(9)": 5, "p(99.5)": 35"#)).durationP95 == nil)
+    // Under values in handleSummary's data, and the error says so
+    let handled = Self.refusal(
+      #"{"metrics": {"http_reqs": {"values": {"count": 10, "rate": 2}}, "http_req_duration": {"values": {"med": 8}}, "vus": {"values": {"value": 2}}}}"#)
+    #expect(handled?.message.hasPrefix("metrics.http_req_duration.values.avg: expected a number >= 0, found nothing") == true, "\(String(describing: handled))")
     let noAvg = Self.refusal(with(#""med": 8, "p(95)": 25"#))
     #expect(noAvg?.message.hasPrefix("metrics.http_req_duration.avg: expected a number >= 0, found nothing (the summary's trend stats leave it out: add avg to --summary-trend-stats)") == true, "\(String(describing: noAvg))")
     // JSON.stringify writes a NaN statistic as null: an error, not a summary without a p95
@@ -97,6 +101,8 @@ import Calibration
     #expect(noDuration?.message.hasPrefix("config.duration: missing") == true)
     let noRequests = Self.refusal(json.replacingOccurrences(of: #""name": "http_reqs""#, with: #""name": "grpc_reqs""#))
     #expect(noRequests?.message == #"results.metrics["http_reqs"]: missing"#, "\(String(describing: noRequests))")
+    let hugeUsers = Self.refusal(json.replacingOccurrences(of: #""max": 4, "min": 4, "value": 4"#, with: #""max": 1e300, "min": 4, "value": 4"#))
+    #expect(hugeUsers?.message.hasPrefix("results.metrics[5].values.max: expected a whole number of virtual users") == true, "\(String(describing: hugeUsers))")
     let badMean = Self.refusal(json.replacingOccurrences(of: #""avg": 24.5"#, with: #""avg": "fast""#))
     #expect(badMean?.message.hasPrefix("results.metrics[3].values.avg: expected a number >= 0, found fast") == true, "\(String(describing: badMean))")
   }
