@@ -205,8 +205,9 @@ package struct PrometheusRange: Hashable, Sendable {
           file: file,
           "\(at).histograms: native histogram samples are not read: export floats (the classic buckets by le, or histogram_count and histogram_sum of the rate)")
       }
-      guard let values = entry["values"] as? [Any] else {
-        throw MeasurementError(file: file, "\(at).values: expected a list of [time, \"value\"]")
+      // Prometheus leaves out a series without samples, so an empty list is not its output.
+      guard let values = entry["values"] as? [Any], !values.isEmpty else {
+        throw MeasurementError(file: file, "\(at).values: expected a list of [time, \"value\"], one or more")
       }
       var samples: [(Double, Double)] = []
       for (j, item) in values.enumerated() {

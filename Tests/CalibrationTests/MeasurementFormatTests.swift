@@ -227,6 +227,9 @@ import Calibration
     Bad(
       name: "times out of order", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[15, "1"], [15, "1"]]}"#),
       message: "data.result[0].values[1]: time 15.0 not after the sample before"),
+    Bad(
+      name: "a series without samples", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": []}"#),
+      message: "data.result[0].values: expected a list of [time, \"value\"], one or more"),
     Bad(name: "no series", json: PrometheusFormatTests.matrix(""), message: "data.result: empty (the query matched no series)"),
     Bad(name: "labels not strings", json: PrometheusFormatTests.matrix(#"{"metric": {"le": 0.1}, "values": [[1, "2"]]}"#), message: "data.result[0]: expected {\"metric\""),
   ])
