@@ -216,6 +216,10 @@ package struct PrometheusRange: Hashable, Sendable {
         else {
           throw MeasurementError(file: file, "\(at).values[\(j)]: expected [unix time, \"finite number\"], found \(item)")
         }
+        // Busy cores, requests/s, seconds/s, bucket counts: a rate, never below 0.
+        guard v >= 0 else {
+          throw MeasurementError(file: file, "\(at).values[\(j)][1]: \"\(text)\" is below 0: not a rate (export rate(...) of counters)")
+        }
         guard samples.last.map({ $0.0 < t }) ?? true else {
           throw MeasurementError(file: file, "\(at).values[\(j)]: time \(t) not after the sample before (not one range query's series)")
         }

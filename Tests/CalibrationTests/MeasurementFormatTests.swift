@@ -225,6 +225,9 @@ import Calibration
     Bad(name: "-Inf", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "-Inf"]]}"#), message: "data.result[0].values[0]: expected [unix time, \"finite number\"]"),
     Bad(name: "a number not a string", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, 2]]}"#), message: "data.result[0].values[0]: expected [unix time, \"finite number\"]"),
     Bad(
+      name: "a value below 0", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "2"], [2, "-1e-03"]]}"#),
+      message: #"data.result[0].values[1][1]: "-1e-03" is below 0"#),
+    Bad(
       name: "times out of order", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[15, "1"], [15, "1"]]}"#),
       message: "data.result[0].values[1]: time 15.0 not after the sample before"),
     Bad(
