@@ -7,7 +7,9 @@ import Foundation
 ///                  "http_req_duration": {"avg": 52.1, "med": 40.2, "p(95)": 140.5, ...},
 ///                  "vus_max": {"value": 50}, ...}}
 ///
-/// Durations are in milliseconds, as k6 writes them. Errors name the key path.
+/// or either with `--new-machine-readable-summary` (schema 1.x: `{"version": "1.0.0", "config":
+/// {"duration": 60.2}, "results": {"metrics": [{"name": "http_reqs", "values": {"count": 1200}},
+/// ...]}}`). Durations are in milliseconds, as k6 writes them. Errors name the key path.
 package struct K6Summary: Hashable, Sendable {
   /// Requests per second over the test.
   package var requestRate: Double
@@ -21,31 +23,101 @@ package struct K6Summary: Hashable, Sendable {
     guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
       throw MeasurementError(file: file, "not a JSON object (a k6 summary starts with {\"metrics\": ...})")
     }
+    // The machine-readable summary (k6 --new-machine-readable-summary, schema 1.x): metrics as a
+    // list under results, counters without a rate, the test's seconds under config.duration
+    // (internal/lib/summary/machine_readable.go in grafana/k6).
+    if root["metrics"] == nil, let results = root["results"] as? [String: Any] {
+      try self.init(file: file, machineReadable: root, results: results)
+      return
+    }
     guard let metrics = root["metrics"] as? [String: Any] else {
       throw MeasurementError(file: file, "metrics: missing (not a k6 summary)")
     }
+    try self.init(file: file, metrics: metrics, testSeconds: nil)
+  }
+
+  /// Reads `metrics`, by name, each its values inline or under `values`; `testSeconds` gives
+  /// http_reqs its rate where it has only a count. `path` names a metric in errors.
+  private init(
+    file: String, metrics: [String: Any], testSeconds: Double?, path: (String) -> String = { "metrics.\($0)" }
+  ) throws(MeasurementError) {
     func values(_ name: String) throws(MeasurementError) -> [String: Any] {
       guard let metric = metrics[name] as? [String: Any] else {
-        throw MeasurementError(file: file, "metrics.\(name): missing")
+        throw MeasurementError(file: file, "\(path(name)): missing")
       }
       return metric["values"] as? [String: Any] ?? metric
     }
+    func at(_ name: String) -> String {
+      path(name) + ((metrics[name] as? [String: Any])?["values"] is [String: Any] ? ".values" : "")
+    }
     func number(_ name: String, _ key: String, _ v: [String: Any]) throws(MeasurementError) -> Double {
       guard let x = (v[key] as? NSNumber)?.doubleValue, x.isFinite, x >= 0 else {
-        throw MeasurementError(file: file, "metrics.\(name).\(key): expected a number >= 0, found \(v[key].map { "\($0)" } ?? "nothing")")
+        // k6 writes only the trend stats asked for (--summary-trend-stats, summaryTrendStats).
+        let hint = v[key] == nil && name == "http_req_duration" ? " (the summary's trend stats leave it out: add \(key) to --summary-trend-stats)" : ""
+        throw MeasurementError(
+          file: file, "\(at(name)).\(key): expected a number >= 0, found \(v[key].map { "\($0)" } ?? "nothing")\(hint)")
       }
       return x
     }
     let reqs = try values("http_reqs")
     let duration = try values("http_req_duration")
-    requestRate = try number("http_reqs", "rate", reqs)
+    if reqs["rate"] == nil, let testSeconds {
+      guard testSeconds > 0 else {
+        throw MeasurementError(file: file, "config.duration: expected the test's seconds > 0, found \(testSeconds)")
+      }
+      requestRate = try number("http_reqs", "count", reqs) / testSeconds
+    } else {
+      requestRate = try number("http_reqs", "rate", reqs)
+    }
     durationMean = try number("http_req_duration", "avg", duration) / 1_000
-    durationP95 = (duration["p(95)"] as? NSNumber).map { $0.doubleValue / 1_000 }
-    let vus = try values(metrics["vus_max"] != nil ? "vus_max" : "vus")
-    virtualUsers = Int(try number(metrics["vus_max"] != nil ? "vus_max" : "vus", vus["max"] != nil ? "max" : "value", vus))
+    durationP95 = nil
+    // p(95) as k6's default trend stats name it; p95 in the machine-readable summary; any
+    // other spelling of the 95th percentile a user's --summary-trend-stats gave, p(95.0).
+    for key in duration.keys.sorted() where Self.percentile(key) == 95 {
+      durationP95 = try number("http_req_duration", key, duration) / 1_000
+    }
+    let vusName = metrics["vus_max"] != nil ? "vus_max" : "vus"
+    let vus = try values(vusName)
+    let vusKey = vus["max"] != nil ? "max" : "value"
+    guard let users = Int(exactly: try number(vusName, vusKey, vus)) else {
+      throw MeasurementError(file: file, "\(at(vusName)).\(vusKey): expected a whole number of virtual users, found \(vus[vusKey]!)")
+    }
+    virtualUsers = users
     guard virtualUsers >= 1, requestRate > 0 else {
       throw MeasurementError(file: file, "a test with \(virtualUsers) virtual users and \(requestRate) requests/s measured nothing")
     }
+  }
+
+  private init(file: String, machineReadable root: [String: Any], results: [String: Any]) throws(MeasurementError) {
+    let version = root["version"] as? String ?? ""
+    guard version.split(separator: ".").first == "1" else {
+      throw MeasurementError(file: file, "version: expected a machine-readable summary of schema 1.x, found \(root["version"].map { "\($0)" } ?? "nothing")")
+    }
+    guard let list = results["metrics"] as? [[String: Any]] else {
+      throw MeasurementError(file: file, "results.metrics: expected a list of metrics")
+    }
+    var metrics: [String: Any] = [:]
+    var index: [String: Int] = [:]
+    for (i, metric) in list.enumerated() {
+      guard let name = metric["name"] as? String else {
+        throw MeasurementError(file: file, "results.metrics[\(i)].name: missing")
+      }
+      (metrics[name], index[name]) = (metric, i)
+    }
+    guard let seconds = ((root["config"] as? [String: Any])?["duration"] as? NSNumber)?.doubleValue, seconds.isFinite
+    else {
+      throw MeasurementError(file: file, "config.duration: missing (the test's seconds, to give http_reqs its rate)")
+    }
+    try self.init(file: file, metrics: metrics, testSeconds: seconds) { name in
+      index[name].map { "results.metrics[\($0)]" } ?? "results.metrics[\"\(name)\"]"
+    }
+  }
+
+  /// 95 for k6's trend stat `p(95)` (and `p95`, `p(95.0)`), nil for any other stat.
+  private static func percentile(_ key: String) -> Double? {
+    if key.hasPrefix("p("), key.hasSuffix(")") { return Double(key.dropFirst(2).dropLast()) }
+    if key.hasPrefix("p"), key.dropFirst().allSatisfy(\.isNumber) { return Double(key.dropFirst()) }
+    return nil
   }
 
   /// The summary as a load level: CPU demand from the busy cores of a Prometheus export, when
@@ -72,7 +144,7 @@ package struct K6Summary: Hashable, Sendable {
 ///      "result": [{"metric": {"pod": "app-1"}, "values": [[1733400000, "0.82"], ...]}]}}
 ///
 /// Sample values are strings, as Prometheus writes them ("NaN" and "+Inf" are refused). Errors
-/// name the key path: `data.result[0].values[3][1]`.
+/// name the key path: `data.result[0].values[3]`.
 package struct PrometheusRange: Hashable, Sendable {
   package struct Series: Hashable, Sendable {
     package var labels: [String: String]
@@ -82,9 +154,6 @@ package struct PrometheusRange: Hashable, Sendable {
       a.labels == b.labels && a.samples.map(\.time) == b.samples.map(\.time) && a.samples.map(\.value) == b.samples.map(\.value)
     }
     package func hash(into hasher: inout Hasher) { hasher.combine(labels) }
-
-    /// The time-average of the samples (equally spaced, as a range query returns them); 0 for none.
-    package var mean: Double { samples.isEmpty ? 0 : samples.map(\.value).reduce(0, +) / Double(samples.count) }
   }
 
   package var series: [Series]
@@ -93,26 +162,66 @@ package struct PrometheusRange: Hashable, Sendable {
     guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
       throw MeasurementError(file: file, "not a JSON object (a Prometheus query_range response)")
     }
+    // The response envelope: web/api/v1/api.go (Response, QueryData) in prometheus/prometheus.
     guard root["status"] as? String == "success" else {
-      throw MeasurementError(file: file, "status: expected \"success\", found \(root["status"].map { "\($0)" } ?? "nothing")")
+      let why = [root["errorType"], root["error"]].compactMap { $0.map { "\($0)" } }.joined(separator: ": ")
+      throw MeasurementError(
+        file: file,
+        "status: expected \"success\", found \(root["status"].map { "\"\($0)\"" } ?? "nothing")" + (why.isEmpty ? "" : " (\(why))"))
     }
-    guard let body = root["data"] as? [String: Any], body["resultType"] as? String == "matrix",
-      let result = body["result"] as? [[String: Any]]
-    else {
-      throw MeasurementError(file: file, "data: expected {\"resultType\": \"matrix\", \"result\": [...]} (a range query)")
+    // Warnings say the result may be partial or wrong (a remote read that failed, a malformed
+    // le, histograms mixed with floats); infos ("PromQL info: ...", among the warnings before
+    // Prometheus had "infos") leave it as it is (util/annotations/annotations.go).
+    let warnings = (root["warnings"] as? [Any] ?? []).map { "\($0)" }
+    if let i = warnings.firstIndex(where: { !$0.hasPrefix("PromQL info") }) {
+      throw MeasurementError(file: file, "warnings[\(i)]: Prometheus warned of the result: \(warnings[i])")
+    }
+    // A Prometheus-compatible server's flag that some of the data was not reached.
+    if root["isPartial"] as? Bool == true {
+      throw MeasurementError(file: file, "isPartial: true (the server left out some of the data)")
+    }
+    guard let body = root["data"] as? [String: Any] else {
+      throw MeasurementError(file: file, "data: missing (not a Prometheus query response)")
+    }
+    guard let type = body["resultType"] as? String, type == "matrix" else {
+      throw MeasurementError(
+        file: file,
+        "data.resultType: expected \"matrix\" (a range query, /api/v1/query_range), found \(body["resultType"].map { "\"\($0)\"" } ?? "nothing")"
+          + (body["resultType"] as? String == "vector" ? ": an instant query's one value is no average over the test" : ""))
+    }
+    guard let result = body["result"] as? [Any] else {
+      throw MeasurementError(file: file, "data.result: expected a list of series")
     }
     series = []
-    for (i, entry) in result.enumerated() {
-      let labels = entry["metric"] as? [String: String] ?? [:]
-      guard let values = entry["values"] as? [[Any]] else {
-        throw MeasurementError(file: file, "data.result[\(i)].values: expected a list of [time, \"value\"]")
+    for (i, item) in result.enumerated() {
+      let at = "data.result[\(i)]"
+      guard let entry = item as? [String: Any], let labels = (entry["metric"] ?? [String: String]()) as? [String: String] else {
+        throw MeasurementError(file: file, "\(at): expected {\"metric\": {label: \"value\", ...}, \"values\": [...]}")
+      }
+      // A series has "values" (floats), "histograms" (native histograms) or both
+      // (web/api/v1/json_codec.go, marshalSeriesJSON).
+      if entry["histograms"] != nil {
+        throw MeasurementError(
+          file: file,
+          "\(at).histograms: native histogram samples are not read: export floats (the classic buckets by le, or histogram_count and histogram_sum of the rate)")
+      }
+      // Prometheus leaves out a series without samples, so an empty list is not its output.
+      guard let values = entry["values"] as? [Any], !values.isEmpty else {
+        throw MeasurementError(file: file, "\(at).values: expected a list of [time, \"value\"], one or more")
       }
       var samples: [(Double, Double)] = []
-      for (j, pair) in values.enumerated() {
-        guard pair.count == 2, let t = (pair[0] as? NSNumber)?.doubleValue, let text = pair[1] as? String,
+      for (j, item) in values.enumerated() {
+        guard let pair = item as? [Any], pair.count == 2, let t = (pair[0] as? NSNumber)?.doubleValue, let text = pair[1] as? String,
           let v = Double(text), v.isFinite
         else {
-          throw MeasurementError(file: file, "data.result[\(i)].values[\(j)]: expected [unix time, \"finite number\"], found \(pair)")
+          throw MeasurementError(file: file, "\(at).values[\(j)]: expected [unix time, \"finite number\"], found \(item)")
+        }
+        // Busy cores, requests/s, seconds/s, bucket counts: a rate, never below 0.
+        guard v >= 0 else {
+          throw MeasurementError(file: file, "\(at).values[\(j)][1]: \"\(text)\" is below 0: not a rate (export rate(...) of counters)")
+        }
+        guard samples.last.map({ $0.0 < t }) ?? true else {
+          throw MeasurementError(file: file, "\(at).values[\(j)]: time \(t) not after the sample before (not one range query's series)")
         }
         samples.append((t, v))
       }
@@ -121,9 +230,25 @@ package struct PrometheusRange: Hashable, Sendable {
     guard !series.isEmpty else { throw MeasurementError(file: file, "data.result: empty (the query matched no series)") }
   }
 
-  /// The sum over series of each series' time-average (samples equally spaced, as a range query
-  /// returns them): for `rate(process_cpu_seconds_total[1m])`, the busy cores.
-  package var meanTotal: Double { series.reduce(0) { $0 + $1.mean } }
+  /// The time-average of the series' sum, as `sum(...)` over them would give it at each step of
+  /// the query: a series without a sample at a step (a pod not yet or no longer there) adds 0;
+  /// steps where no series has one are left out. For `rate(process_cpu_seconds_total[1m])`,
+  /// the busy cores.
+  package var meanTotal: Double { Self.meanOfSum(series) }
+
+  static func meanOfSum(_ series: [Series]) -> Double {
+    // Series sampled at the same steps: the sum of their means, added in this order so that
+    // such exports give the same bits as always.
+    if let first = series.first?.samples.map(\.time), series.allSatisfy({ $0.samples.map(\.time) == first }) {
+      return first.isEmpty ? 0 : series.reduce(0) { $0 + $1.samples.map(\.value).reduce(0, +) / Double(first.count) }
+    }
+    var sums: [Double: Double] = [:]
+    for s in series {
+      for sample in s.samples { sums[sample.time, default: 0] += sample.value }
+    }
+    // In time order, so that the sum is the same run to run.
+    return sums.isEmpty ? 0 : sums.sorted { $0.key < $1.key }.reduce(0) { $0 + $1.value } / Double(sums.count)
+  }
 }
 
 /// k6's per-request output, `k6 run --out json=FILE`: one JSON object per line, the metric
@@ -138,9 +263,18 @@ package struct K6Points: Hashable, Sendable {
   package var durations: [Double] = []
 
   package init(file: String, data: Data) throws(MeasurementError) {
-    let lines = NumberedLines(file: file, text: String(decoding: data, as: UTF8.self))
+    // k6 compresses the output when its name ends in .gz (internal/output/json/json.go in grafana/k6).
+    if data.starts(with: [0x1f, 0x8b]) {
+      throw MeasurementError(file: file, line: 1, column: 1, "gzip-compressed (k6 --out json=FILE.gz): decompress it first")
+    }
+    // "\r\n" is one Character to Swift, so CRLF lines would not split at "\n".
+    let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+    let lines = NumberedLines(file: file, text: text)
     for (n, line) in lines where !line.trimmingCharacters(in: .whitespaces).isEmpty {
       guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+        if n == 1 && line.hasPrefix("metric_name,") {
+          throw lines.error(n, "k6 --out csv is not read: write the per-request output with --out json")
+        }
         throw lines.error(n, "not a JSON object (k6 --out json writes one per line)")
       }
       guard let type = object["type"] as? String, let metric = object["metric"] as? String else {

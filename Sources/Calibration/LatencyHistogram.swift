@@ -29,18 +29,23 @@ package struct LatencyHistogram: Hashable, Sendable {
   ///   (`data.result[2].metric.le`) or with one that is not a number, no `"+Inf"` bucket, fewer
   ///   than 2 buckets, or no requests counted.
   package init(file: String, range: PrometheusRange) throws(MeasurementError) {
-    var buckets: [Bucket] = []
+    // Series of one bound ("0.1" and "0.10", or one per pod) are summed step by step before the
+    // time-average, as `sum by (le)` would, so a pod there for part of the test is not
+    // counted as if there all along.
+    var byBound: [Double: [PrometheusRange.Series]] = [:]
     for (i, s) in range.series.enumerated() {
       guard let le = s.labels["le"] else {
         throw MeasurementError(
           file: file,
           "data.result[\(i)].metric.le: missing (a histogram export is one series per bucket: sum by (le) (rate(..._bucket[1m])))")
       }
-      guard let bound = Double(le), !bound.isNaN else {
+      // Go's float syntax, as Prometheus writes le: "0.005", "1e+00", "+Inf".
+      guard let bound = Double(le), !bound.isNaN, bound > -.infinity else {
         throw MeasurementError(file: file, "data.result[\(i)].metric.le: expected an upper bound in seconds or \"+Inf\", found \"\(le)\"")
       }
-      buckets.append(Bucket(upperBound: bound, count: s.mean))
+      byBound[bound, default: []].append(s)
     }
+    let buckets = byBound.map { Bucket(upperBound: $0.key, count: PrometheusRange.meanOfSum($0.value)) }
     do { try self.init(buckets: buckets) } catch { throw MeasurementError(file: file, "data.result: \(error)") }
   }
 

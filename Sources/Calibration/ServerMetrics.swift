@@ -5,7 +5,7 @@ import Foundation
 ///
 /// | file | query | read |
 /// |---|---|---|
-/// | `LEVEL.rate.json` | `sum(rate(http_server_requests_seconds_count{pod=~"app-.*"}[1m]))` | requests/s, the time-average summed over series |
+/// | `LEVEL.rate.json` | `sum(rate(http_server_requests_seconds_count{pod=~"app-.*"}[1m]))` | requests/s, the time-average of the series summed step by step |
 /// | `LEVEL.latency.json` | `sum by (le) (rate(http_server_requests_seconds_bucket{pod=~"app-.*"}[1m]))` | p50, p95, p99 (``LatencyHistogram``) |
 /// | `LEVEL.latency-sum.json` | `sum(rate(http_server_requests_seconds_sum{pod=~"app-.*"}[1m]))` | with the rate, the mean: seconds per second / requests per second |
 ///
@@ -78,7 +78,12 @@ extension K6Summary {
     var summary = try K6Summary(file: file, data: data)
     let stem = String(file.dropLast(".json".count))
     var cores: Double? = nil
-    if let cpu = contents(stem + ".cpu.json") { cores = try PrometheusRange(file: stem + ".cpu.json", data: cpu).meanTotal }
+    if let cpu = contents(stem + ".cpu.json") {
+      cores = try PrometheusRange(file: stem + ".cpu.json", data: cpu).meanTotal
+      guard cores! > 0 else {
+        throw MeasurementError(file: stem + ".cpu.json", "data.result: 0 busy cores over the export (not the app's CPU, or another window)")
+      }
+    }
     if let requests = contents(stem + ".requests.json") {
       try summary.take(try K6Points(file: stem + ".requests.json", data: requests), file: stem + ".requests.json")
     }
