@@ -108,7 +108,8 @@ extension PlatformSimulator {
 
   /// When replica `n` ends replaying a write committed at `commit`, which arrives `shipping`
   /// after it: a single process replays writes in commit order, each taking the replay time
-  /// stretched by how busy the replica's cores are with queries when the write is queued.
+  /// stretched by how busy the replica's cores are with queries when the write is queued, and
+  /// on a node with a load factor slowed as one more process beside them (factor(busy + 1)).
   ///
   /// Known when the write arrives, so no event marks it: `catchUp` retires the writes replayed
   /// by the time anything looks at the replica (a read choosing it, a write, a window closing).
@@ -117,7 +118,8 @@ extension PlatformSimulator {
   mutating func chainReplay(_ n: Int, commit: Double) -> Double {
     let begin = max(nodes[n].replayFree, commit + platform.databases[n].shipping)
     let busy = Double(nodes[n].busy) / Double(nodes[n].cores)
-    let work = (replayDraw[n]?.next() ?? 0) * (1 + busy)
+    var work = (replayDraw[n]?.next() ?? 0) * (1 + busy)
+    if nodes[n].sharesCores { work *= nodeLoadFactor[n]!.factor(at: Int(nodes[n].busy) + 1) }
     nodes[n].replayFree = begin + work
     return begin + work
   }

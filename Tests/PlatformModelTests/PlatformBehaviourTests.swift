@@ -1,5 +1,6 @@
 import Foundation
 import PlatformModel
+import QueueingModel
 import SimRandom
 import Testing
 
@@ -47,6 +48,18 @@ import Testing
     #expect(fast.nodes[0].reads == 0)
     #expect(fast.nodes[1].reads > 17_000)
     #expect(slow.territories[0].periods[0].counts.failed == 0)
+  }
+
+  /// A replica's replay is one more process on its cores: on a node with a load factor it slows
+  /// as the node's queries do. Replaying in 25 ms keeps up with 30 writes/s; at a factor of 2
+  /// (50 ms) it falls behind, and the reads go to the primary as in the test above.
+  @Test func aReplicasLoadFactorSlowsItsReplay() {
+    var scenario = Self.readWriteScenario(replayTime: 0.025)
+    let keepsUp = PlatformRun(scenario: scenario).run().replications[0]
+    #expect(keepsUp.nodes[1].maxLag < 1 && keepsUp.nodes[0].reads == 0)
+    scenario.platform.databases[1].loadFactor = LoadFactor(concurrency: [1], factor: [2])
+    let behind = PlatformRun(scenario: scenario).run().replications[0]
+    #expect(behind.nodes[1].maxLag > 100 && behind.nodes[0].reads > 17_000)
   }
 
   /// The primary fails at 100 s; detection (30 s) plus promotion (20 s) later the replica takes
