@@ -10,23 +10,33 @@ import TextReports
 
 /// `capsim bench`'s other rows: the C reference loop, hybrid runs, and `--scaling`.
 extension Bench {
-  /// Compiles the C loop (`cc -O2`, into .build/) and runs it once; nil when there is no C
-  /// compiler or no file (then the ratio is not printed).
+  /// The C loop at `reference`, compiled with cc and run once, next to the engine. It is given
+  /// `--customers` and 1 station (`../shared/perf/des.c`'s arguments; the shipped loop takes
+  /// none and runs 20 M) and may print the shipped loop's line or des.c's JSON.
   func measureReference() -> BenchResult? {
-    guard FileManager.default.fileExists(atPath: reference) else { return nil }
-    let binary = ".build/mmc-reference"
+    guard FileManager.default.fileExists(atPath: reference) else {
+      if !quiet { printToStandardError("capsim bench: \(reference) not found (run from the repository root); C reference skipped") }
+      return nil
+    }
+    let name = URL(fileURLWithPath: reference).deletingPathExtension().lastPathComponent
+    let binary = ".build/bench-reference-\(name)"
     try? FileManager.default.createDirectory(atPath: ".build", withIntermediateDirectories: true)
-    guard Self.shell(["cc", "-O2", "-o", binary, reference, "-lm"]) != nil, let out = Self.shell([binary]) else {
+    guard Self.shell(["cc", "-O2", "-o", binary, reference, "-lm"]) != nil,
+      let out = Self.shell([binary, String(customers), "1"])
+    else {
       if !quiet { printToStandardError("capsim bench: could not compile or run \(reference) with cc; C reference skipped") }
       return nil
     }
-    // "C reference M/M/4 rho=0.9: 15234567 customers/s (Wq = ...)"
-    guard let rate = out.split(separator: ":").dropFirst().first?.split(separator: " ").first.flatMap({ Double($0) })
-    else { return nil }
-    let n = 20_000_000
+    guard let (n, seconds) = ReferenceLoop.run(out) else {
+      if !quiet {
+        printToStandardError("capsim bench: \(reference) printed neither a customers/s line nor completed and sim_s; C reference skipped")
+      }
+      return nil
+    }
+    let rate = Double(n) / seconds
     return BenchResult(
-      workload: "C reference M/M/4 rho=0.9 (mean wait only)", customers: n, events: UInt64(2 * n),
-      seconds: Double(n) / rate, customersPerSecond: rate, eventsPerSecond: 2 * rate, eventsPerCustomer: 2)
+      workload: "C reference M/M/4 rho=0.9 (\(name).c, mean wait only)", customers: n, events: UInt64(2 * n),
+      seconds: seconds, customersPerSecond: rate, eventsPerSecond: 2 * rate, eventsPerCustomer: 2)
   }
 
   /// A hybrid run of a scenario, all its replications on every core: the requests it stands
@@ -149,5 +159,30 @@ extension Bench {
     process.waitUntilExit()
     guard process.terminationStatus == 0 else { return nil }
     return String(decoding: data, as: UTF8.self)
+  }
+}
+
+/// What a C reference loop printed.
+package enum ReferenceLoop {
+  /// Customers and seconds from a C loop's output: the shipped loop's
+  /// `C reference M/M/4 rho=0.9: 15234567 customers/s (...)` (20 M customers), or des.c's JSON
+  /// line with `completed` and `sim_s`.
+  package static func run(_ output: String) -> (customers: Int, seconds: Double)? {
+    struct DesC: Decodable {
+      var completed: Int
+      var sim_s: Double
+    }
+    if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("{") }),
+      let run = try? JSONDecoder().decode(DesC.self, from: Data(line.utf8)), run.completed > 0, run.sim_s > 0
+    {
+      return (run.completed, run.sim_s)
+    }
+    // "C reference M/M/4 rho=0.9: 15234567 customers/s (Wq = ...)"
+    guard let line = output.split(separator: "\n").first(where: { $0.contains(" customers/s") }),
+      let rate = line.split(separator: ":").dropFirst().first?.split(separator: " ").first.flatMap({ Double($0) }),
+      rate > 0
+    else { return nil }
+    let n = 20_000_000
+    return (n, Double(n) / rate)
   }
 }

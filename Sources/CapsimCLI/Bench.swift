@@ -48,7 +48,10 @@ struct Bench: ParsableCommand {
       "Platform scenarios to time in hybrid mode, with their replications on every core.", valueName: "scenario"))
   var hybrid: [String] = ["scenarios/platform-christmas-2026.yaml", "scenarios/platform-year-2026.yaml"]
 
-  @Option(help: ArgumentHelp("The C event loop to time next to the engine (compiled with cc).", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "The C event loop to time next to the engine (compiled with cc; the shipped one, or ../shared/perf/des.c, given --customers).",
+      valueName: "file"))
   var reference = "scripts/mmc-reference.c"
 
   @Flag(help: "Wall time and memory against the horizon (1 day, 1 week, 4 weeks) and the load (growth 1, 2, 4).")
@@ -132,7 +135,9 @@ struct Bench: ParsableCommand {
     case .json:
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      let report = BenchReport(capsimVersion: capsimVersion, customersPerWorkload: customers, workloads: rows)
+      let report = BenchReport(
+        capsimVersion: capsimVersion, customersPerWorkload: customers, workloads: rows,
+        engineToReference: Self.engineToReference(rows))
       print(String(decoding: try encoder.encode(report), as: UTF8.self))
     case .table:
       var table = TextTable(columns: ["workload", "customers/s", "events/s", "seconds", "events/customer"])
@@ -143,18 +148,21 @@ struct Bench: ParsableCommand {
         ])
       }
       print(table.render())
-      let engine = rows.first { $0.workload.hasPrefix("M/M/4") }
-      let c = rows.first { $0.workload.hasPrefix("C reference") }
-      if let engine, let c {
-        print(
-          "engine / C loop on M/M/4 rho=0.9: \(String(format: "%.2f", engine.customersPerSecond / c.customersPerSecond))"
-        )
+      if let ratio = Self.engineToReference(rows) {
+        print("engine / C loop on M/M/4 rho=0.9: \(String(format: "%.3f", ratio)) (customers/s, measured in this run)")
       }
     }
   }
 }
 
 extension Bench {
+  static func engineToReference(_ rows: [BenchResult]) -> Double? {
+    guard let engine = rows.first(where: { $0.workload.hasPrefix("M/M/4") }),
+      let c = rows.first(where: { $0.workload.hasPrefix("C reference") })
+    else { return nil }
+    return engine.customersPerSecond / c.customersPerSecond
+  }
+
   /// One replication of a platform scenario on one thread: requests (customers) per second.
   func measurePlatform() throws -> BenchResult {
     measure(try loadPlatformScenario(platform).0, label: "")
@@ -182,6 +190,8 @@ struct BenchReport: Codable {
   var capsimVersion: String
   var customersPerWorkload: Int
   var workloads: [BenchResult]
+  /// The engine's customers/s on M/M/4 over the C loop's, both measured in this run.
+  var engineToReference: Double?
 }
 
 struct BenchResult: Codable {
