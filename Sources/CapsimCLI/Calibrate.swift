@@ -23,8 +23,11 @@ struct Calibrate: ParsableCommand {
       load-factor model: CPU demand by the utilization law, a load factor, the non-CPU wait and \
       the think time. Prints per workload the fit table (measured against model: throughput, mean \
       latency, p95), the YAML to paste into a topology, and for open-loop runs (pgbench --rate) \
-      the measured and predicted knee. A file that is not a pgbench summary is an error at its \
-      line. --ablation shows what each feature buys on the held-out levels. Snapshots of \
+      the measured and predicted knee. The table's ± columns say how far a level's runs lie from \
+      their mean; a model that misses the levels it was fitted on by more than that (and 5%) is \
+      a warning. pgbench of PostgreSQL 12 to 17 is read; a file that is not a pgbench summary, or \
+      a run the model cannot take (aborted, with failed transactions, under -C), is an error at \
+      its line. --ablation shows what each feature buys on the held-out levels. Snapshots of \
       pg_stat_statements and pg_stat_wal beside a run's summary NAME.txt (NAME.statements-before.csv \
       and NAME.statements-after.csv, NAME.wal-before.csv and NAME.wal-after.csv, CSV with a header \
       as psql's \\copy ... CSV HEADER writes them) add, per workload, the statements of its run \
