@@ -69,6 +69,8 @@ struct CalibrationJSON: Encodable {
     var factors: [Double]?
     var from_utilization: Bool?
     var levels: [Level]
+    /// Set when the model misses levels it was fitted on by more than their runs differ.
+    var fit_warning: String?
     /// From pg_stat_statements snapshots (the run with the fewest clients) and pg_stat_wal's.
     var statements: StatementsJSON?
     var wal: [WALJSON]
@@ -97,7 +99,7 @@ struct CalibrationJSON: Encodable {
   init(
     _ tables: [FitTable], _ knees: [OpenLoopKnee],
     _ pgstat: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])] = [:],
-    unfitted unfittedWorkloads: [(workload: String, reason: String)] = []
+    unfitted unfittedWorkloads: [(workload: String, reason: String)] = [], warnings: [String: String] = [:]
   ) {
     unfitted = unfittedWorkloads.map { u in
       Unfitted(
@@ -128,7 +130,7 @@ struct CalibrationJSON: Encodable {
                 request_rate: s.requestRate, mean_s: s.meanLatency, p50_s: s.p50, p95_s: s.p95, p99_s: s.p99,
                 outside_s: r.level.outsideServer)
             })
-        },
+        }, fit_warning: warnings[t.workload],
         statements: pgstat[t.workload]?.statements.map(StatementsJSON.init), wal: (pgstat[t.workload]?.wal ?? []).map(WALJSON.init))
     }
     open_loop = knees.map {

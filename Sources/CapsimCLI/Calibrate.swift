@@ -220,7 +220,10 @@ struct Calibrate: ParsableCommand {
     let data = Self.data(tables, knees, ablations, pgstat.byWorkload, unfitted: unfitted, source: source)
     if let report { try Report.writeCalibration(data, to: report) }
     switch format {
-    case .json: print(try Analyze.json(CalibrationJSON(tables, knees, pgstat.byWorkload, unfitted: unfitted)))
+    case .json:
+      let warnings = Dictionary(
+        data.workloads.compactMap { w in w.fitWarning.map { (w.name, $0) } }, uniquingKeysWith: { first, _ in first })
+      print(try Analyze.json(CalibrationJSON(tables, knees, pgstat.byWorkload, unfitted: unfitted, warnings: warnings)))
     case .table: print(Report.calibrationText(data), terminator: "")
     }
   }

@@ -366,6 +366,11 @@ import Testing
     let measured = try #require(knee["measured_knee"] as? Double)
     let model = try #require(knee["model_knee"] as? Double)
     #expect(abs(model / measured - 1) < 0.10, "model \(model)/s, measured \(measured)/s")
+    // Three runs a level: each has its spread; crm's fit misses its own levels (warned), select-only's does not.
+    let levels = try #require(workloads[0]["levels"] as? [[String: Any]])
+    #expect(levels.allSatisfy { ($0["throughput_spread"] as? Double).map { $0 > 0 && $0 < 0.2 } == true })
+    #expect((workloads[0]["fit_warning"] as? String)?.hasPrefix("the model misses levels it was fitted on") == true)
+    #expect(workloads[1]["fit_warning"] == nil)
   }
 
   /// The round-trip model needs no one-client run: fitted on 2, 4 and 8 clients it predicts
