@@ -176,6 +176,14 @@ struct Calibrate: ParsableCommand {
       // The round-trip model wherever the summaries say what a transaction does and what CPU it
       // took; else (k6, no -r, no CPU seconds, or --lock given) the load-factor model.
       let shape = k6[workload] == nil && used.allSatisfy({ $0.serverDemand != nil }) ? shapes[workload] : nil
+      if shape == nil, k6[workload] == nil, shapes[workload] != nil {
+        // The statements are there but not the CPU: the round-trip model is a line away.
+        FileHandle.standardError.write(
+          Data(
+            ("capsim: note: \(workload): the summaries list their statements but not the CPU seconds of server and "
+              + "client, so the load-factor model is fitted; a line 'cpu seconds: server = S, client = C, machine = N "
+              + "cores' in each summary (scripts/measure-postgres.sh writes it) gives the round-trip model\n").utf8))
+      }
       do {
         if let shape {
           let table = try FitTable(

@@ -395,6 +395,28 @@ import Testing
     #expect(text.status == 1 && text.stderr.contains("one-client run"), "\(text.stderr)")
   }
 
+  /// Plain pgbench summaries (statements, no CPU seconds) get the load-factor model and a note
+  /// naming the line that would give the round-trip model.
+  @Test func summariesWithoutCPUSecondsSayWhatTheRoundTripModelNeeds() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-plain-\(UUID().uuidString)/crm")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+    let shipped = Self.root.appendingPathComponent("calibration/postgres/crm")
+    for name in try FileManager.default.contentsOfDirectory(atPath: shipped.path) where name.hasSuffix(".txt") {
+      let text = try String(contentsOf: shipped.appendingPathComponent(name), encoding: .utf8)
+      let plain = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("cpu seconds:") }
+      try plain.joined(separator: "\n").write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+    let run = try Self.capsim(["calibrate", dir.path, "--format", "json"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("capsim: note: crm: the summaries list their statements but not the CPU seconds"))
+    #expect(run.stderr.contains("'cpu seconds: server = S, client = C, machine = N cores'"))
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    #expect((json["workloads"] as? [[String: Any]])?.first?["model"] as? String == "load-factor")
+    let shippedRun = try Self.capsim(["calibrate", shipped.path, "--format", "json"])
+    #expect(shippedRun.status == 0 && !shippedRun.stderr.contains("note:"), "\(shippedRun.stderr)")
+  }
+
   /// What-ifs from the command line change the topology and report their own mistakes.
   @Test func setOverridesTheTopologyFromTheCommandLine() throws {
     let more = try Self.capsim(["run", Self.fixture("small.yaml"), "--format", "json", "--set", "stations.server.servers=2"])
