@@ -161,7 +161,7 @@ let package = Package(
       name: "TextReports",
       dependencies: [
         "QueueingModel", "PlatformModel", "Demand", "SimKernel", "SimStatistics", "RunRecords", "Reports", "Planning",
-        "Gate", "Autoscaling", "ManifestLint", "ScenarioFile",
+        "Gate", "Autoscaling", "ManifestLint", "ScenarioFile", "Calibration",
       ],
       exclude: ["README.md"],
       swiftSettings: optimized

@@ -2,6 +2,7 @@ import ArgumentParser
 import Calibration
 import Foundation
 import Reports
+import TextReports
 
 /// `capsim calibrate`: measurements in, model values and the fit out.
 struct Calibrate: ParsableCommand {
