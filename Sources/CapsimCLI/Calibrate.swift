@@ -172,6 +172,13 @@ struct Calibrate: ParsableCommand {
       let runs = closed.map(\.level) + (k6[workload] ?? [])
       guard !runs.isEmpty else { continue }
       let levels = MeasuredLevel.average(runs)
+      if cores == nil, levels.allSatisfy({ $0.cores == nil }) {
+        // Measured elsewhere, this machine's count would be silently wrong.
+        FileHandle.standardError.write(
+          Data(
+            ("capsim: note: \(workload): no input says how many cores the measured machine had; this machine's "
+              + "\(machineCores) are assumed (--cores to set them)\n").utf8))
+      }
       let fitted = fit.flatMap(fitLevels) ?? Set(levels.prefix(3).map(\.clients))
       let used = levels.filter { fitted.contains($0.clients) }
       // The round-trip model wherever the summaries say what a transaction does and what CPU it

@@ -413,6 +413,10 @@ import Testing
     #expect(run.stderr.contains("'cpu seconds: server = S, client = C, machine = N cores'"))
     let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
     #expect((json["workloads"] as? [[String: Any]])?.first?["model"] as? String == "load-factor")
+    // Nor do they say the machine's cores: this machine's are assumed, and said so, unless given.
+    #expect(run.stderr.contains("capsim: note: crm: no input says how many cores the measured machine had"))
+    let given = try Self.capsim(["calibrate", dir.path, "--cores", "2", "--format", "json"])
+    #expect(given.status == 0 && !given.stderr.contains("how many cores"), "\(given.stderr)")
     let shippedRun = try Self.capsim(["calibrate", shipped.path, "--format", "json"])
     #expect(shippedRun.status == 0 && !shippedRun.stderr.contains("note:"), "\(shippedRun.stderr)")
   }
