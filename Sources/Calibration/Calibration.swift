@@ -74,6 +74,25 @@ package struct MeasuredLevel: Hashable, Sendable {
 }
 
 extension PgbenchReport {
+  /// The machine's busy cores over the run, from a Prometheus export beside a summary that
+  /// has no CPU seconds (node_exporter: `sum(rate(node_cpu_seconds_total{mode!="idle"}[1m]))`),
+  /// times the run's measured time (transactions / tps): the server's CPU seconds with the
+  /// client's and the kernel's in them, since the export cannot tell them apart.
+  ///
+  /// - Throws: ``MeasurementError`` at the export when the summary already has its CPU seconds
+  ///   (two sources for one run) or the export averages no busy core.
+  package mutating func take(cpu: PrometheusRange, file: String) throws(MeasurementError) {
+    guard serverCPUSeconds == nil else {
+      throw MeasurementError(
+        file: file, "\(self.file) already has its CPU seconds (the 'cpu seconds:' line): one source of CPU per run")
+    }
+    let busy = cpu.meanTotal
+    guard busy > 0, tps > 0 else {
+      throw MeasurementError(file: file, "data.result: 0 busy cores over the export (not this machine's CPU, or another window)")
+    }
+    serverCPUSeconds = busy * Double(transactions) / tps
+  }
+
   /// This run as a level of one run: CPU seconds per transaction as demands.
   package var level: MeasuredLevel {
     MeasuredLevel(

@@ -15,7 +15,8 @@ struct Calibrate: ParsableCommand {
       repeated runs per client count, fits a \
       closed-loop model on the lowest levels and predicts every level by load-dependent exact MVA. \
       Where the summaries list their statements (pgbench -r) and the CPU seconds of server and \
-      client, the model is by the round trip: each SQL statement a CPU burst on the cores the \
+      client (or the machine's busy cores beside them in a Prometheus export NAME.cpu.json), the \
+      model is by the round trip: each SQL statement a CPU burst on the cores the \
       client shares with the server, the CPU per round trip falling as the cores fill (fitted on \
       the idle share of the cores), core time no process is charged for (the machine's, fitted on \
       its read-only workload and reused for the others), a wake-up delay, the row locks of \
@@ -125,7 +126,13 @@ struct Calibrate: ParsableCommand {
           if let warning { FileHandle.standardError.write(Data("capsim: warning: \(warning)\n".utf8)) }
           k6[workload, default: []].append(level)
         } else {
-          byWorkload[workload, default: []].append(try PgbenchReport(file: file, text: String(decoding: data, as: UTF8.self)))
+          var report = try PgbenchReport(file: file, text: String(decoding: data, as: UTF8.self))
+          // The machine's busy cores from Prometheus beside it, when it has no CPU seconds.
+          let cpuFile = (file as NSString).deletingPathExtension + ".cpu.json"
+          if let cpu = FileManager.default.contents(atPath: cpuFile) {
+            try report.take(cpu: try PrometheusRange(file: cpuFile, data: cpu), file: cpuFile)
+          }
+          byWorkload[workload, default: []].append(report)
         }
       } catch {
         errors.append(error)

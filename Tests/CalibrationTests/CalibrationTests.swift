@@ -228,6 +228,32 @@ import Calibration
     }
   }
 
+  /// A summary without CPU seconds takes the machine's busy cores from a Prometheus export
+  /// beside it, over the run's measured time; one with them, or an export of no busy core, is
+  /// an error at the export.
+  @Test func aSummaryTakesTheMachinesBusyCoresFromPrometheus() throws {
+    let (file, text) = try Self.fixture("select-only-c4.txt")
+    let plain = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("cpu seconds:") }
+    var r = try PgbenchReport(file: file, text: plain.joined(separator: "\n"))
+    #expect(r.serverCPUSeconds == nil && r.cores == nil)
+    func export(_ values: [String]) throws -> PrometheusRange {
+      let samples = values.enumerated().map { i, v in "[\(1_733_400_000 + 15 * i), \"\(v)\"]" }.joined(separator: ", ")
+      return try PrometheusRange(
+        file: "c4.cpu.json",
+        data: Data(#"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": [\#(samples)]}]}}"#.utf8))
+    }
+    try r.take(cpu: try export(["1.4", "1.6"]), file: "c4.cpu.json")
+    // 1.5 busy cores over 68,216 transactions at 34,279.569244 tps (1.99 s).
+    #expect(abs(r.serverCPUSeconds! - 1.5 * 68_216 / 34_279.569244) < 1e-12 && r.clientCPUSeconds == nil)
+    let twice = try export(["1.5", "1.5"])
+    let again = #expect(throws: MeasurementError.self) { try r.take(cpu: twice, file: "c4.cpu.json") }
+    #expect(again?.description.contains("already has its CPU seconds") == true, "\(String(describing: again))")
+    var idle = try PgbenchReport(file: file, text: plain.joined(separator: "\n"))
+    let none = try export(["0", "0"])
+    let zero = #expect(throws: MeasurementError.self) { try idle.take(cpu: none, file: "c4.cpu.json") }
+    #expect(zero?.description.contains("0 busy cores") == true, "\(String(describing: zero))")
+  }
+
   /// Repeated runs of a level are averaged, and how far the farthest run lies from the mean is
   /// kept beside it; a level of one run, or of levels already averaged, has no spread.
   @Test func aLevelKeepsHowFarItsRunsDiffer() throws {
