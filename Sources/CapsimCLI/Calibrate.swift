@@ -197,7 +197,8 @@ struct Calibrate: ParsableCommand {
           Data(
             ("capsim: note: \(workload): the summaries list their statements but not the CPU seconds of server and "
               + "client, so the load-factor model is fitted; a line 'cpu seconds: server = S, client = C, machine = N "
-              + "cores' in each summary (scripts/measure-postgres.sh writes it) gives the round-trip model\n").utf8))
+              + "cores' in each summary (scripts/measure-postgres.sh writes it), or the machine's busy cores beside "
+              + "it as a Prometheus export NAME.cpu.json, gives the round-trip model\n").utf8))
       }
       do {
         if let shape {
