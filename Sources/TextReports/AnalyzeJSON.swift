@@ -7,10 +7,10 @@ import SimStatistics
 /// `capsim analyze --format json`: theory and simulation, values in SI units at full precision.
 package struct AnalyzeJSON: Encodable {
   package struct Simulation: Encodable {
-    package var replications: Int
-    package var seed: UInt64
-    package var warmup_s: Double
-    package var length_s: Double
+    var replications: Int
+    var seed: UInt64
+    var warmup_s: Double
+    var length_s: Double
 
     package init(replications: Int, seed: UInt64, warmup_s: Double, length_s: Double) {
       self.replications = replications
@@ -21,9 +21,9 @@ package struct AnalyzeJSON: Encodable {
   }
 
   package struct Simulated: Encodable {
-    @Nullable package var mean: Double?
-    @Nullable package var half_width: Double?
-    package var replications: Int
+    @Nullable var mean: Double?
+    @Nullable var half_width: Double?
+    var replications: Int
 
     package init(mean: Double?, half_width: Double?, replications: Int) {
       self.mean = mean
@@ -33,12 +33,12 @@ package struct AnalyzeJSON: Encodable {
   }
 
   package struct Prediction: Encodable {
-    package var `where`: String
-    package var metric: String
-    package var unit: String
-    package var theory: Double
-    @Nullable package var simulated: Simulated?
-    @Nullable package var z: Double?
+    var `where`: String
+    var metric: String
+    var unit: String
+    var theory: Double
+    @Nullable var simulated: Simulated?
+    @Nullable var z: Double?
 
     package init(
       where: String, metric: String, unit: String, theory: Double, simulated: Simulated? = nil, z: Double? = nil
@@ -52,11 +52,11 @@ package struct AnalyzeJSON: Encodable {
     }
   }
 
-  package var scenario: String
-  package var file: String
+  var scenario: String
+  var file: String
   /// The result applied, or nil with `reason` when theory has none.
-  @Nullable package var method: String?
-  @Nullable package var reason: String?
+  @Nullable var method: String?
+  @Nullable var reason: String?
   @Nullable package var simulation: Simulation? = nil
   package var predictions: [Prediction] = []
 

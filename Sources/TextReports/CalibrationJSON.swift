@@ -4,97 +4,97 @@ import Reports
 
 /// `capsim calibrate --format json`.
 package struct CalibrationJSON: Encodable {
-  package struct Level: Encodable {
-    package var clients: Int
-    package var runs: Int
-    package var fitted: Bool
-    package var measured_throughput: Double
-    package var model_throughput: Double
-    package var measured_mean_s: Double
-    package var model_mean_s: Double
-    package var measured_p95_s: Double?
-    package var model_p95_s: Double?
+  struct Level: Encodable {
+    var clients: Int
+    var runs: Int
+    var fitted: Bool
+    var measured_throughput: Double
+    var model_throughput: Double
+    var measured_mean_s: Double
+    var model_mean_s: Double
+    var measured_p95_s: Double?
+    var model_p95_s: Double?
     /// The largest relative deviation of one run from the level's mean; absent for one run.
-    package var throughput_spread: Double?
-    package var mean_spread: Double?
+    var throughput_spread: Double?
+    var mean_spread: Double?
     /// From the app's Prometheus exports beside a k6 summary; absent without them.
-    package var server: Server?
+    var server: Server?
   }
 
   /// The server's own view of a k6 level: requests/s, seconds; outside_s is the measured mean
   /// less the server's (network, proxies, the load generator).
-  package struct Server: Encodable {
-    package var request_rate: Double?
-    package var mean_s: Double?
-    package var p50_s: Double?
-    package var p95_s: Double?
-    package var p99_s: Double?
-    package var outside_s: Double?
+  struct Server: Encodable {
+    var request_rate: Double?
+    var mean_s: Double?
+    var p50_s: Double?
+    var p95_s: Double?
+    var p99_s: Double?
+    var outside_s: Double?
   }
 
   /// The round-trip model's values (seconds per round trip; CPU per round trip as a + b x idle
   /// share of the cores).
-  package struct RoundTrip: Encodable {
-    package var round_trips: Double
-    package var uncharged_s: Double
-    package var uncharged_fitted_here: Bool
-    package var wake_latency_s: Double
-    package var busy_wait_s: Double
-    package var server_cpu_a_s: Double
-    package var server_cpu_b_s: Double
-    package var client_cpu_a_s: Double
-    package var client_cpu_b_s: Double
-    package var locks: [Lock]
+  struct RoundTrip: Encodable {
+    var round_trips: Double
+    var uncharged_s: Double
+    var uncharged_fitted_here: Bool
+    var wake_latency_s: Double
+    var busy_wait_s: Double
+    var server_cpu_a_s: Double
+    var server_cpu_b_s: Double
+    var client_cpu_a_s: Double
+    var client_cpu_b_s: Double
+    var locks: [Lock]
   }
 
-  package struct Lock: Encodable {
-    package var rows: Int
-    package var held_round_trips: Double
-    package var share: Double
+  struct Lock: Encodable {
+    var rows: Int
+    var held_round_trips: Double
+    var share: Double
   }
 
-  package struct Workload: Encodable {
-    package var workload: String
+  struct Workload: Encodable {
+    var workload: String
     /// "round-trip" or "load-factor": which model the levels' predictions come from.
-    package var model: String
-    package var round_trip: RoundTrip?
-    package var cores: Int
+    var model: String
+    var round_trip: RoundTrip?
+    var cores: Int
     /// The load-factor model's values (absent beside a round-trip model fitted without a
     /// one-client level).
-    package var server_demand_s: Double?
-    package var client_demand_s: Double?
-    package var wait_s: Double?
-    package var think_s: Double?
-    package var factor_levels: [Int]?
-    package var factors: [Double]?
-    package var from_utilization: Bool?
-    package var levels: [Level]
+    var server_demand_s: Double?
+    var client_demand_s: Double?
+    var wait_s: Double?
+    var think_s: Double?
+    var factor_levels: [Int]?
+    var factors: [Double]?
+    var from_utilization: Bool?
+    var levels: [Level]
     /// Set when the model misses levels it was fitted on by more than their runs differ.
-    package var fit_warning: String?
+    var fit_warning: String?
     /// From pg_stat_statements snapshots (the run with the fewest clients) and pg_stat_wal's.
-    package var statements: StatementsJSON?
-    package var wal: [WALJSON]
+    var statements: StatementsJSON?
+    var wal: [WALJSON]
   }
 
-  package struct OpenLoop: Encodable {
-    package var workload: String
-    package var connections: Int
-    package var measured_knee: Double?
-    package var measured_knee_is_lower_bound: Bool
-    package var model_knee: Double?
+  struct OpenLoop: Encodable {
+    var workload: String
+    var connections: Int
+    var measured_knee: Double?
+    var measured_knee_is_lower_bound: Bool
+    var model_knee: Double?
   }
 
   /// A workload too small to fit (fewer than 3 levels), with its snapshots.
-  package struct Unfitted: Encodable {
-    package var workload: String
-    package var reason: String
-    package var statements: StatementsJSON?
-    package var wal: [WALJSON]
+  struct Unfitted: Encodable {
+    var workload: String
+    var reason: String
+    var statements: StatementsJSON?
+    var wal: [WALJSON]
   }
 
-  package var workloads: [Workload]
-  package var unfitted: [Unfitted]
-  package var open_loop: [OpenLoop]
+  var workloads: [Workload]
+  var unfitted: [Unfitted]
+  var open_loop: [OpenLoop]
 
   package init(
     _ tables: [FitTable], _ knees: [OpenLoopKnee],
@@ -146,21 +146,21 @@ package struct CalibrationJSON: Encodable {
 
 /// `capsim calibrate --format json`: a workload's statements and WAL.
 package struct StatementsJSON: Encodable {
-  package struct Statement: Encodable {
-    package var statement: String
-    package var calls: Int
-    package var calls_per_transaction: Double?
-    package var mean_s: Double
-    package var share: Double
+  struct Statement: Encodable {
+    var statement: String
+    var calls: Int
+    var calls_per_transaction: Double?
+    var mean_s: Double
+    var share: Double
   }
 
-  package var run: String
-  package var clients: Int?
-  package var transactions: Int?
-  package var statements: [Statement]
-  package var queries_yaml: String
+  var run: String
+  var clients: Int?
+  var transactions: Int?
+  var statements: [Statement]
+  var queries_yaml: String
 
-  package init(_ s: CalibrationData.Statements) {
+  init(_ s: CalibrationData.Statements) {
     run = s.run
     clients = s.clients
     transactions = s.transactions
@@ -174,18 +174,18 @@ package struct StatementsJSON: Encodable {
 }
 
 package struct WALJSON: Encodable {
-  package var run: String
-  package var clients: Int?
-  package var writing_commits: Int?
-  package var records: Double
-  package var bytes: Double
-  package var syncs: Double
-  package var sync_time_s: Double
-  package var syncs_per_commit: Double?
-  package var mean_sync_s: Double?
-  package var sync_timing_off: Bool
+  var run: String
+  var clients: Int?
+  var writing_commits: Int?
+  var records: Double
+  var bytes: Double
+  var syncs: Double
+  var sync_time_s: Double
+  var syncs_per_commit: Double?
+  var mean_sync_s: Double?
+  var sync_timing_off: Bool
 
-  package init(_ w: CalibrationData.WAL) {
+  init(_ w: CalibrationData.WAL) {
     run = w.run
     clients = w.clients
     writing_commits = w.commits

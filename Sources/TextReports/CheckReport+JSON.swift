@@ -15,26 +15,26 @@ extension CheckReport {
 /// The document of `capsim check --format json` (and of --json, --write-baseline).
 package struct CheckJSON: Encodable {
   /// A row: the verdict as `capsim run --format json` prints it, then what the check adds.
-  package struct RowJSON: Encodable {
-    package var verdict: VerdictJSON
-    @Nullable package var standard_deviation: Double?
-    package var replications: Int
-    package var check: String
-    @Nullable package var against_target: String?
-    @Nullable package var against_baseline: String?
-    @Nullable package var baseline: BaselineValue?
-    @Nullable package var change: Double?
-    @Nullable package var allowance: Double?
-    @Nullable package var waiver: String?
-    package var message: String
+  struct RowJSON: Encodable {
+    var verdict: VerdictJSON
+    @Nullable var standard_deviation: Double?
+    var replications: Int
+    var check: String
+    @Nullable var against_target: String?
+    @Nullable var against_baseline: String?
+    @Nullable var baseline: BaselineValue?
+    @Nullable var change: Double?
+    @Nullable var allowance: Double?
+    @Nullable var waiver: String?
+    var message: String
 
-    package enum Keys: String, CodingKey {
+    enum Keys: String, CodingKey {
       case standard_deviation, replications, check, against_target, against_baseline, baseline, change, allowance
       case waiver, message
     }
 
     /// One flat object: the verdict's keys and the check's side by side.
-    package func encode(to encoder: any Encoder) throws {
+    func encode(to encoder: any Encoder) throws {
       try verdict.encode(to: encoder)
       var c = encoder.container(keyedBy: Keys.self)
       try c.encode(_standard_deviation, forKey: .standard_deviation)
@@ -50,65 +50,65 @@ package struct CheckJSON: Encodable {
     }
   }
 
-  package struct BaselineValue: Encodable {
-    package var mean: Double
-    @Nullable package var half_width: Double?
-    @Nullable package var standard_deviation: Double?
-    package var replications: Int
+  struct BaselineValue: Encodable {
+    var mean: Double
+    @Nullable var half_width: Double?
+    @Nullable var standard_deviation: Double?
+    var replications: Int
   }
 
-  package struct LookJSON: Encodable {
-    package var replications: Int
-    package var failed: Int
-    package var undecided: Int
-    package var passed: Int
-    package var wall_seconds: Double
+  struct LookJSON: Encodable {
+    var replications: Int
+    var failed: Int
+    var undecided: Int
+    var passed: Int
+    var wall_seconds: Double
   }
 
-  package struct BaselineInfo: Encodable {
-    @Nullable package var scenario_hash: String?
-    @Nullable package var topology_hash: String?
-    package var settings: [String]
-    @Nullable package var seed: UInt64?
-    package var replications: Int
-    @Nullable package var capsim: String?
+  struct BaselineInfo: Encodable {
+    @Nullable var scenario_hash: String?
+    @Nullable var topology_hash: String?
+    var settings: [String]
+    @Nullable var seed: UInt64?
+    var replications: Int
+    @Nullable var capsim: String?
   }
 
-  package struct ScenarioJSON: Encodable {
-    package var scenario: String
-    package var file: String
-    package var scenario_hash: String
-    package var topology_hash: String
-    package var settings: [String]
-    package var seed: UInt64
-    package var replications: Int
-    package var max_replications: Int
-    @Nullable package var max_seconds: Double?
-    package var looks: [LookJSON]
-    package var stop: String
-    package var check: String
-    package var counts: [String: Int]
-    @Nullable package var baseline: BaselineInfo?
-    package var warnings: [String]
+  struct ScenarioJSON: Encodable {
+    var scenario: String
+    var file: String
+    var scenario_hash: String
+    var topology_hash: String
+    var settings: [String]
+    var seed: UInt64
+    var replications: Int
+    var max_replications: Int
+    @Nullable var max_seconds: Double?
+    var looks: [LookJSON]
+    var stop: String
+    var check: String
+    var counts: [String: Int]
+    @Nullable var baseline: BaselineInfo?
+    var warnings: [String]
     package var verdicts: [RowJSON]
-    package var wall_seconds: Double
+    var wall_seconds: Double
   }
 
-  package var capsim: String
-  package var check: String
-  package var exit_status: Int32
-  package var alpha: Double
-  package var beta: Double
-  @Nullable package var targets: String?
-  @Nullable package var baseline: String?
-  package var counts: [String: Int]
-  package var scenarios: [ScenarioJSON]
+  var capsim: String
+  var check: String
+  var exit_status: Int32
+  var alpha: Double
+  var beta: Double
+  @Nullable var targets: String?
+  @Nullable var baseline: String?
+  var counts: [String: Int]
+  var scenarios: [ScenarioJSON]
 
-  package static func counts(_ rows: [Row]) -> [String: Int] {
+  static func counts(_ rows: [Row]) -> [String: Int] {
     Dictionary(uniqueKeysWithValues: CheckReport.counts(rows).map { ($0.key.rawValue, $0.value) })
   }
 
-  package init(_ report: CheckReport) {
+  init(_ report: CheckReport) {
     capsim = capsimVersion
     check = report.outcome.rawValue
     exit_status = report.exitStatus

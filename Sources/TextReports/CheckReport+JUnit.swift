@@ -65,12 +65,12 @@ extension CheckReport {
     return xml
   }
 
-  package static func seconds(_ x: Double) -> String { String(format: "%.3f", x) }
+  static func seconds(_ x: Double) -> String { String(format: "%.3f", x) }
 
   /// A quoted attribute value: markup escaped, line breaks and tabs as character references
   /// (attribute normalization would turn them into spaces), other control characters replaced
   /// (XML 1.0 does not allow them at all).
-  package static func attribute(_ s: String) -> String {
+  static func attribute(_ s: String) -> String {
     var out = "\""
     for u in s.unicodeScalars {
       switch u {
@@ -102,7 +102,7 @@ extension CheckReport {
   }
 
   /// Characters XML 1.0 allows, but for tab, line feed and carriage return.
-  package static func allowed(_ u: Unicode.Scalar) -> Bool {
+  static func allowed(_ u: Unicode.Scalar) -> Bool {
     switch u.value {
     case 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
     default: false

@@ -53,7 +53,7 @@ extension CheckReport {
   }
 
   /// Text safe in a table cell: pipes escaped, line breaks as spaces, no raw HTML.
-  package static func cell(_ s: String) -> String {
+  static func cell(_ s: String) -> String {
     var out = ""
     for c in s {
       switch c {
@@ -68,5 +68,5 @@ extension CheckReport {
   }
 
   /// Text inside backticks.
-  package static func code(_ s: String) -> String { s.replacingOccurrences(of: "`", with: "'") }
+  static func code(_ s: String) -> String { s.replacingOccurrences(of: "`", with: "'") }
 }

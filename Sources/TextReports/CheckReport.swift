@@ -8,12 +8,12 @@ import SimStatistics
 package struct CheckReport {
   /// What a scenario's run was: enough to tell whether a baseline ran the same.
   package struct Provenance {
-    package var path: String
-    package var name: String
-    package var scenarioHash: String
-    package var topologyHash: String
-    package var settings: [String]
-    package var seed: UInt64
+    var path: String
+    var name: String
+    var scenarioHash: String
+    var topologyHash: String
+    var settings: [String]
+    var seed: UInt64
 
     package init(
       path: String, name: String, scenarioHash: String, topologyHash: String, settings: [String], seed: UInt64
@@ -29,10 +29,10 @@ package struct CheckReport {
 
   /// One scenario's check.
   package struct Part {
-    package var provenance: Provenance
-    package var check: CheckResult
-    package var baseline: Baseline?
-    package var warnings: [String]
+    var provenance: Provenance
+    var check: CheckResult
+    var baseline: Baseline?
+    var warnings: [String]
 
     package init(provenance: Provenance, check: CheckResult, baseline: Baseline?, warnings: [String]) {
       self.provenance = provenance
@@ -41,15 +41,15 @@ package struct CheckReport {
       self.warnings = warnings
     }
 
-    package var scenario: PlatformScenario { check.result.scenario }
-    package var replications: Int { check.result.replications.count }
+    var scenario: PlatformScenario { check.result.scenario }
+    var replications: Int { check.result.replications.count }
   }
 
-  package var parts: [Part]
-  package var targetsFile: String?
-  package var baselineSource: String?
-  package var alpha: Double
-  package var beta: Double
+  var parts: [Part]
+  var targetsFile: String?
+  var baselineSource: String?
+  var alpha: Double
+  var beta: Double
 
   package init(parts: [Part], targetsFile: String? = nil, baselineSource: String? = nil, alpha: Double, beta: Double) {
     self.parts = parts
@@ -65,19 +65,19 @@ package struct CheckReport {
     return outcomes.contains(.fail) ? .fail : outcomes.contains(.undecided) ? .undecided : .pass
   }
 
-  package var exitStatus: Int32 { outcome == .fail ? 1 : outcome == .undecided ? 2 : 0 }
+  var exitStatus: Int32 { outcome == .fail ? 1 : outcome == .undecided ? 2 : 0 }
 
-  package var rows: [Row] { parts.flatMap(\.check.rows) }
+  var rows: [Row] { parts.flatMap(\.check.rows) }
 
   /// Rows per decision, every decision present.
-  package static func counts(_ rows: [Row]) -> [Decision: Int] {
+  static func counts(_ rows: [Row]) -> [Decision: Int] {
     var out = Dictionary(uniqueKeysWithValues: Decision.allCases.map { ($0, 0) })
     for r in rows { out[r.decision, default: 0] += 1 }
     return out
   }
 
   /// "12 passed, 1 failed, 2 undecided, 3 waived, 0 info": every decision, in one order.
-  package static func summary(_ rows: [Row]) -> String {
+  static func summary(_ rows: [Row]) -> String {
     let c = counts(rows)
     return
       "\(c[.fail]!) failed, \(c[.undecided]!) undecided, \(c[.pass]!) passed, \(c[.waived]!) waived, \(c[.info]!) not judged"
@@ -126,11 +126,11 @@ package struct CheckReport {
     }
   }
 
-  package static func label(_ k: RowKey) -> String {
+  static func label(_ k: RowKey) -> String {
     "\(k.territory) \(k.period) \(k.requestClass ?? "all classes") \(k.objective.rawValue)"
   }
 
-  package static func value(_ objective: Objective, _ x: Double) -> String {
+  static func value(_ objective: Objective, _ x: Double) -> String {
     switch objective {
     case .p95, .p99, .databaseP95: Format.duration(x)
     case .errorRate: Format.percent(x)
@@ -139,18 +139,18 @@ package struct CheckReport {
   }
 
   /// "212ms +- 4.1ms".
-  package static func estimate(_ objective: Objective, _ e: Estimate) -> String {
+  static func estimate(_ objective: Objective, _ e: Estimate) -> String {
     Format.estimate(e) { value(objective, $0) }
   }
 
-  package static func target(_ v: Verdict) -> String {
+  static func target(_ v: Verdict) -> String {
     guard let t = v.target else { return "-" }
     return (v.objective.higherIsBetter ? ">= " : "< ") + value(v.objective, t)
   }
 
   /// What a row's decision rests on, in a sentence: the measured value, the target, the
   /// baseline and the tolerance.
-  package static func message(_ r: Row) -> String {
+  static func message(_ r: Row) -> String {
     let v = r.verdict
     let o = v.objective
     var parts = ["\(o.rawValue) \(estimate(o, v.measured)) over \(v.measured.count) replications"]
@@ -181,14 +181,14 @@ package struct CheckReport {
     return parts.joined(separator: "; ")
   }
 
-  package static func baselineCell(_ r: Row) -> String {
+  static func baselineCell(_ r: Row) -> String {
     guard let b = r.baseline else { return "-" }
     return estimate(r.verdict.objective, b)
   }
 
   /// Latencies change by a share of the baseline (+4.2%), error rates and availability by
   /// percentage points (+0.013 points): a share of a tiny error rate says little.
-  package static func changeCell(_ r: Row) -> String {
+  static func changeCell(_ r: Row) -> String {
     guard let b = r.baseline, r.verdict.measured.mean.isFinite else { return "-" }
     switch r.verdict.objective {
     case .errorRate, .availability:
@@ -202,7 +202,7 @@ package struct CheckReport {
   /// 5%, 12.5%.
   package static func percent(_ x: Double) -> String { String(format: "%g%%", (x * 1e4).rounded() / 100) }
 
-  package static func decisionCell(_ d: Decision) -> String { d == .fail ? "FAIL" : d.rawValue }
+  static func decisionCell(_ d: Decision) -> String { d == .fail ? "FAIL" : d.rawValue }
 
   // MARK: Table
 
@@ -234,7 +234,7 @@ package struct CheckReport {
     return out.joined(separator: "\n\n")
   }
 
-  package func stopReason(_ c: CheckResult) -> String {
+  func stopReason(_ c: CheckResult) -> String {
     switch c.stop {
     case .decided: "decided"
     case .replications: "the budget of \(c.settings.maxReplications) replications is spent"

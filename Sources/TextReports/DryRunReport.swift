@@ -4,11 +4,11 @@ import RunRecords
 
 /// `capsim autoscaler dry-run` output: one row (or JSON object) per sync.
 package struct DryRunReport {
-  package var autoscaler: String
-  package var deployment: String
-  package var steps: [DryRunStep]
+  var autoscaler: String
+  var deployment: String
+  var steps: [DryRunStep]
   /// Print times as UTC date-times (the file had dates) rather than seconds.
-  package var datedTimes: Bool
+  var datedTimes: Bool
 
   package init(autoscaler: String, deployment: String, steps: [DryRunStep], datedTimes: Bool) {
     self.autoscaler = autoscaler
@@ -17,13 +17,13 @@ package struct DryRunReport {
     self.datedTimes = datedTimes
   }
 
-  package func time(_ t: Double) -> String {
+  func time(_ t: Double) -> String {
     guard datedTimes else { return Self.number(t) }
     let f = ISO8601DateFormatter()
     return f.string(from: Date(timeIntervalSince1970: t))
   }
 
-  package static func number(_ x: Double) -> String {
+  static func number(_ x: Double) -> String {
     x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
   }
 
@@ -63,33 +63,33 @@ package struct DryRunReport {
     return "\(autoscaler) (Deployment \(deployment)): \(steps.count) syncs, \(scaled) changes\n\n" + table.render()
   }
 
-  package struct Row: Encodable {
-    package struct Metric: Encodable {
-      package var metric: String
-      package var target: String
-      @Nullable package var proposal: Int?
-      @Nullable package var value: String?
-      @Nullable package var utilization: Int?
-      package var heldByTolerance: Bool
-      @Nullable package var error: String?
+  struct Row: Encodable {
+    struct Metric: Encodable {
+      var metric: String
+      var target: String
+      @Nullable var proposal: Int?
+      @Nullable var value: String?
+      @Nullable var utilization: Int?
+      var heldByTolerance: Bool
+      @Nullable var error: String?
     }
 
-    package struct TriggerRow: Encodable {
-      package var trigger: String
-      package var metric: String
-      package var active: Bool
-      @Nullable package var value: Double?
-      package var fallback: Bool
+    struct TriggerRow: Encodable {
+      var trigger: String
+      var metric: String
+      var active: Bool
+      @Nullable var value: Double?
+      var fallback: Bool
     }
 
-    package var time: String
-    package var currentReplicas: Int
-    package var metrics: [Metric]
-    package var triggers: [TriggerRow]
-    @Nullable package var recommendation: Int?
-    @Nullable package var stabilized: Int?
-    package var desiredReplicas: Int
-    package var reason: String
+    var time: String
+    var currentReplicas: Int
+    var metrics: [Metric]
+    var triggers: [TriggerRow]
+    @Nullable var recommendation: Int?
+    @Nullable var stabilized: Int?
+    var desiredReplicas: Int
+    var reason: String
   }
 
   package func json() -> String {

@@ -7,8 +7,8 @@ import ScenarioFile
 
 /// Findings as lines a terminal or an editor jumps from, and as SARIF for code scanning.
 package struct LintReport {
-  package var findings: [Finding]
-  package var files: [String]
+  var findings: [Finding]
+  var files: [String]
 
   package init(findings: [Finding], files: [String]) {
     self.findings = findings
@@ -34,52 +34,52 @@ package struct LintReport {
 
   // MARK: SARIF 2.1.0 (OASIS), the subset code scanning reads
 
-  package struct Log: Encodable {
-    package var version = "2.1.0"
-    package var runs: [Run]
-    package enum CodingKeys: String, CodingKey {
+  struct Log: Encodable {
+    var version = "2.1.0"
+    var runs: [Run]
+    enum CodingKeys: String, CodingKey {
       case schema = "$schema"
       case version, runs
     }
-    package func encode(to encoder: Encoder) throws {
+    func encode(to encoder: Encoder) throws {
       var c = encoder.container(keyedBy: CodingKeys.self)
       try c.encode("https://json.schemastore.org/sarif-2.1.0.json", forKey: .schema)
       try c.encode(version, forKey: .version)
       try c.encode(runs, forKey: .runs)
     }
   }
-  package struct Run: Encodable {
-    package var tool: Tool
-    package var results: [Result]
+  struct Run: Encodable {
+    var tool: Tool
+    var results: [Result]
   }
-  package struct Tool: Encodable { var driver: Driver }
-  package struct Driver: Encodable {
-    package var name = "capsim"
-    package var version: String
+  struct Tool: Encodable { var driver: Driver }
+  struct Driver: Encodable {
+    var name = "capsim"
+    var version: String
     package var rules: [RuleDescriptor]
   }
-  package struct RuleDescriptor: Encodable {
-    package var id: String
-    package var shortDescription: Message
-    package var fullDescription: Message
+  struct RuleDescriptor: Encodable {
+    var id: String
+    var shortDescription: Message
+    var fullDescription: Message
   }
-  package struct Message: Encodable { var text: String }
-  package struct Result: Encodable {
-    package var ruleId: String
-    package var ruleIndex: Int
-    package var level: String
-    package var message: Message
-    package var locations: [Location]
+  struct Message: Encodable { var text: String }
+  struct Result: Encodable {
+    var ruleId: String
+    var ruleIndex: Int
+    var level: String
+    var message: Message
+    var locations: [Location]
   }
-  package struct Location: Encodable { var physicalLocation: PhysicalLocation }
-  package struct PhysicalLocation: Encodable {
-    package var artifactLocation: Artifact
-    package var region: Region
+  struct Location: Encodable { var physicalLocation: PhysicalLocation }
+  struct PhysicalLocation: Encodable {
+    var artifactLocation: Artifact
+    var region: Region
   }
-  package struct Artifact: Encodable { var uri: String }
-  package struct Region: Encodable {
-    package var startLine: Int
-    package var startColumn: Int
+  struct Artifact: Encodable { var uri: String }
+  struct Region: Encodable {
+    var startLine: Int
+    var startColumn: Int
   }
 
   package func sarif() throws -> String {
@@ -112,7 +112,7 @@ package struct LintReport {
 
   /// A relative path as a relative URI reference (code scanning resolves it against the
   /// repository), an absolute one as a file URI.
-  package static func uri(_ path: String) -> String {
+  static func uri(_ path: String) -> String {
     let allowed = CharacterSet.urlPathAllowed
     let encoded = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
     return path.hasPrefix("/") ? "file://" + encoded : encoded

@@ -6,9 +6,9 @@ import RunRecords
 /// territory and period. Each point's own plan (why not fewer, what one more buys, candidates)
 /// is recorded and shown by `capsim plans ID`.
 package struct VariedPlanReport {
-  package var points: [[String]]
-  package var plans: [PlanData]
-  package var choice: ConfigurationChoice
+  var points: [[String]]
+  var plans: [PlanData]
+  var choice: ConfigurationChoice
 
   package init(points: [[String]], plans: [PlanData], choice: ConfigurationChoice) {
     self.points = points
@@ -64,29 +64,29 @@ package struct VariedPlanReport {
     return String(decoding: try encoder.encode(document()), as: UTF8.self)
   }
 
-  package struct Document: Encodable {
-    package var points: [Point]
-    package var cheapest: [Cheapest]
+  struct Document: Encodable {
+    var points: [Point]
+    var cheapest: [Cheapest]
   }
 
-  package struct Point: Encodable {
-    package var point: Int
-    package var settings: [String]
-    package var plan: PlanReport.Document
+  struct Point: Encodable {
+    var point: Int
+    var settings: [String]
+    var plan: PlanReport.Document
   }
 
-  package struct Cheapest: Encodable {
-    package var territory: String
-    package var period: String
-    @Nullable package var point: Int?
-    package var settings: [String]
-    @Nullable package var instances: Int?
-    @Nullable package var instance_cost_per_30_days: Double?
-    @Nullable package var database_cost_per_30_days: Double?
-    package var currency: String
+  struct Cheapest: Encodable {
+    var territory: String
+    var period: String
+    @Nullable var point: Int?
+    var settings: [String]
+    @Nullable var instances: Int?
+    @Nullable var instance_cost_per_30_days: Double?
+    @Nullable var database_cost_per_30_days: Double?
+    var currency: String
   }
 
-  package func document() -> Document {
+  func document() -> Document {
     Document(
       points: points.indices.map {
         Point(point: $0 + 1, settings: points[$0], plan: PlanReport(data: plans[$0]).document())

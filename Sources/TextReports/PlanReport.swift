@@ -8,13 +8,13 @@ import SimKernel
 /// A capacity plan as text (for people) and JSON (for programs), drawn from what is recorded
 /// of it (`PlanData`): `capsim plan` and `capsim plans ID` print the same.
 package struct PlanReport {
-  package var data: PlanData
+  var data: PlanData
 
   package init(data: PlanData) {
     self.data = data
   }
 
-  package var plan: PlanRecord { data.plan }
+  var plan: PlanRecord { data.plan }
 
   /// A recorded local label as the table shows it: "2026-12-07T10:30" as "Mon 2026-12-07
   /// 10:30", "+5400s" (no calendar) as "+1.5h".
@@ -31,7 +31,7 @@ package struct PlanReport {
     return label
   }
 
-  package static func value(_ v: VerdictRecord, _ x: Double) -> String {
+  static func value(_ v: VerdictRecord, _ x: Double) -> String {
     v.objective == Objective.errorRate.rawValue || v.objective == Objective.availability.rawValue
       ? Format.percent(x) : Format.duration(x)
   }
@@ -114,7 +114,7 @@ package struct PlanReport {
     return out
   }
 
-  package func head(_ p: PlanPeriodRecord) -> String { "  \(p.territory) \(p.period)" }
+  func head(_ p: PlanPeriodRecord) -> String { "  \(p.territory) \(p.period)" }
 
   package func json() throws -> String {
     let encoder = JSONEncoder()
@@ -122,59 +122,59 @@ package struct PlanReport {
     return String(decoding: try encoder.encode(document()), as: UTF8.self)
   }
 
-  package struct Document: Encodable {
-    @Nullable package var plan_id: Int64?
-    package var scenario: String
-    package var seed: UInt64
-    package var replications: Int
-    package var max_replications: Int
-    package var periods: [Period]
-    package var candidates: [CandidateJSON]
-    package var spared_by_theory: Int
-    package var wall_seconds: Double
+  struct Document: Encodable {
+    @Nullable var plan_id: Int64?
+    var scenario: String
+    var seed: UInt64
+    var replications: Int
+    var max_replications: Int
+    var periods: [Period]
+    var candidates: [CandidateJSON]
+    var spared_by_theory: Int
+    var wall_seconds: Double
   }
 
-  package struct Period: Encodable {
-    package var territory: String
-    package var period: String
-    package var peak_rate_per_s: Double
-    package var peak_local: String
-    package var stable_instances: Int
-    package var theory_start: Int
-    package var instances: Int?
-    package var cap: Int
-    package var cap_reason: String
-    package var currency: String
-    package var instance_cost_per_30_days: Double?
-    package var database_cost_per_30_days: Double
-    package var app_utilization: Double?
-    package var binding: VerdictJSON?
-    package var binding_tier: String?
-    package var fewer_instances: Int?
-    package var fewer: [VerdictJSON]
-    package var fewer_reason: String?
-    package var p95_s: Double?
-    package var more_p95_s: Double?
-    package var more_cost_per_30_days: Double?
-    package var tried: [Tried]
+  struct Period: Encodable {
+    var territory: String
+    var period: String
+    var peak_rate_per_s: Double
+    var peak_local: String
+    var stable_instances: Int
+    var theory_start: Int
+    var instances: Int?
+    var cap: Int
+    var cap_reason: String
+    var currency: String
+    var instance_cost_per_30_days: Double?
+    var database_cost_per_30_days: Double
+    var app_utilization: Double?
+    var binding: VerdictJSON?
+    var binding_tier: String?
+    var fewer_instances: Int?
+    var fewer: [VerdictJSON]
+    var fewer_reason: String?
+    var p95_s: Double?
+    var more_p95_s: Double?
+    var more_cost_per_30_days: Double?
+    var tried: [Tried]
   }
 
-  package struct Tried: Encodable {
-    package var instances: Int
-    package var status: String
-    package var instance_cost_per_30_days: Double
+  struct Tried: Encodable {
+    var instances: Int
+    var status: String
+    var instance_cost_per_30_days: Double
   }
 
-  package struct CandidateJSON: Encodable {
-    package var instances: [String: Int]
-    package var simulated: [String]
-    package var replications: Int
-    package var requests: Int
-    package var wall_seconds: Double
-    package var status: [String: String]
+  struct CandidateJSON: Encodable {
+    var instances: [String: Int]
+    var simulated: [String]
+    var replications: Int
+    var requests: Int
+    var wall_seconds: Double
+    var status: [String: String]
   }
 
-  package func document() -> Document {
+  func document() -> Document {
     let periods = data.periods.map { p in
       Period(
         territory: p.territory, period: p.period, peak_rate_per_s: p.peakRate, peak_local: Self.readable(p.peakLocal),

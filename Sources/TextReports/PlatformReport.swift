@@ -8,8 +8,8 @@ import SimStatistics
 /// What `capsim run` prints for a platform scenario: per territory and period the measured
 /// service, the SLO verdicts, capacity and cost, database nodes, and a series.
 package struct PlatformReport {
-  package var result: PlatformResult
-  package var series: SeriesGrouping
+  var result: PlatformResult
+  var series: SeriesGrouping
   /// Worked out once: every table, the JSON, the record and `--fail-on-slo` read them.
   package let verdicts: [Verdict]
 
@@ -23,8 +23,8 @@ package struct PlatformReport {
     case hour, day, week, none
   }
 
-  package var scenario: PlatformScenario { result.scenario }
-  package var replications: [PlatformReplication] { result.replications }
+  var scenario: PlatformScenario { result.scenario }
+  var replications: [PlatformReplication] { result.replications }
 
   // MARK: Table
 
@@ -40,12 +40,12 @@ package struct PlatformReport {
 
   /// What the autoscalers did, per territory (means over replications); the syncs themselves
   /// are in the database and the report.
-  package func autoscalerTable() -> String {
+  func autoscalerTable() -> String {
     "autoscalers (per replication; ramp: from the first of a run of scale-ups to as many pods Ready as the last asked for)\n"
       + AutoscalerSummary.table(autoscalerSummaries())
   }
 
-  package func autoscalerSummaries() -> [AutoscalerSummary] {
+  func autoscalerSummaries() -> [AutoscalerSummary] {
     AutoscalerSummary.summaries(RunData.autoscalerSyncs(result)) { name in
       guard let t = scenario.platform.territories.firstIndex(where: { $0.name == name }) else { return 0 }
       let windows = replications[0].territories[t].windows
@@ -62,7 +62,7 @@ package struct PlatformReport {
     }
   }
 
-  package func header() -> String {
+  func header() -> String {
     let requests = replications.map(\.requests).reduce(0, +)
     let events = replications.map(\.events).reduce(0, +)
     let rate = Double(requests) / max(result.wallSeconds, 1e-9)
@@ -74,7 +74,7 @@ package struct PlatformReport {
     return lines.joined(separator: "\n")
   }
 
-  package func span() -> String {
+  func span() -> String {
     guard let calendar = scenario.demand.first?.calendar else {
       return "\(Format.duration(scenario.horizon)) at constant demand"
     }
@@ -105,19 +105,19 @@ package struct PlatformReport {
     }
   }
 
-  package func localLabel(_ t: Double, calendar: DemandCalendar) -> String { calendar.label(at: t) }
+  func localLabel(_ t: Double, calendar: DemandCalendar) -> String { calendar.label(at: t) }
 
-  package func windowLabel(territory t: Int, _ start: Double) -> String {
+  func windowLabel(territory t: Int, _ start: Double) -> String {
     guard let calendar = scenario.demand[t].calendar else { return "+" + Format.duration(start) }
     return localLabel(start, calendar: calendar)
   }
 
-  package func estimate(_ values: [Double?]) -> Estimate? {
+  func estimate(_ values: [Double?]) -> Estimate? {
     let v = values.compactMap { $0 }
     return v.isEmpty ? nil : Estimate(v)
   }
 
-  package func periodTable() -> String {
+  func periodTable() -> String {
     var table = TextTable(columns: [
       "territory", "period", "requests", "mean", "p50", "p95", "p99", "errors", "by cause", "db p95", "availability",
       "conn. waits",
@@ -149,7 +149,7 @@ package struct PlatformReport {
     return "service by territory and period (means over replications, +- 95% confidence)\n" + table.render()
   }
 
-  package func format(_ objective: Objective, _ x: Double) -> String {
+  func format(_ objective: Objective, _ x: Double) -> String {
     switch objective {
     case .p95, .p99, .databaseP95: Format.duration(x)
     case .errorRate: Format.percent(x)
@@ -157,7 +157,7 @@ package struct PlatformReport {
     }
   }
 
-  package func verdictTable() -> String {
+  func verdictTable() -> String {
     var table = TextTable(columns: [
       "territory", "period", "class", "objective", "target", "measured", "worst window", "", "verdict",
     ])
@@ -191,7 +191,7 @@ package struct PlatformReport {
       + table.render() + "\n" + summary
   }
 
-  package func costTable() -> String {
+  func costTable() -> String {
     var table = TextTable(columns: [
       "territory", "instances (start)", "mean", "most", "instance-hours", "app cost", "database nodes", "database cost",
       "total",
@@ -226,7 +226,7 @@ package struct PlatformReport {
       + table.render()
   }
 
-  package func nodeTable() -> String {
+  func nodeTable() -> String {
     var table = TextTable(columns: [
       "database node", "role", "cores", "utilization", "busiest window", "reads/s", "writes/s", "lag max", "lag mean",
     ])
@@ -247,7 +247,7 @@ package struct PlatformReport {
   }
 
   /// Row locks per territory (those its requests took): how long they waited and held.
-  package func lockTable() -> String {
+  func lockTable() -> String {
     var table = TextTable(columns: [
       "territory", "lock", "rows", "requests", "waited", "mean wait", "mean held", "busiest row",
     ])
@@ -276,7 +276,7 @@ package struct PlatformReport {
   }
 
   /// Windows grouped by local hour, day or week; the worst hour of each group is shown.
-  package func seriesTable(_ t: Int) -> String {
+  func seriesTable(_ t: Int) -> String {
     let territory = scenario.platform.territories[t]
     let windows = replications[0].territories[t].windows
     var groups: [(label: String, members: [Int])] = []
@@ -321,7 +321,7 @@ package struct PlatformReport {
       + table.render()
   }
 
-  package func groupLabel(_ t: Int, _ start: Double) -> String {
+  func groupLabel(_ t: Int, _ start: Double) -> String {
     guard let calendar = scenario.demand[t].calendar else {
       let size: Double = series == .hour ? 3_600 : series == .day ? 86_400 : 604_800
       return "+" + Format.duration((start / size).rounded(.down) * size)
@@ -351,89 +351,89 @@ package struct PlatformReport {
 /// The JSON document of `capsim run --format json` for a platform scenario.
 package struct PlatformJSON: Encodable {
   /// As in `RunJSON.Value`: null for no observation (JSON has no NaN).
-  package struct Value: Encodable {
-    @Nullable package var mean: Double?
-    @Nullable package var half_width: Double?
-    package init(_ e: Estimate) {
+  struct Value: Encodable {
+    @Nullable var mean: Double?
+    @Nullable var half_width: Double?
+    init(_ e: Estimate) {
       mean = e.mean.isFinite ? e.mean : nil
       half_width = e.halfWidth.flatMap { $0.isFinite ? $0 : nil }
     }
   }
 
-  package struct PeriodJSON: Encodable {
-    package var period: String
-    package var requests: Double
-    @Nullable package var latency_mean: Value?
-    @Nullable package var latency_p50: Value?
-    @Nullable package var latency_p95: Value?
-    @Nullable package var latency_p99: Value?
-    package var error_rate: Value
-    package var errors: [String: Double]
-    @Nullable package var database_p95: Value?
-    @Nullable package var availability: Value?
+  struct PeriodJSON: Encodable {
+    var period: String
+    var requests: Double
+    @Nullable var latency_mean: Value?
+    @Nullable var latency_p50: Value?
+    @Nullable var latency_p95: Value?
+    @Nullable var latency_p99: Value?
+    var error_rate: Value
+    var errors: [String: Double]
+    @Nullable var database_p95: Value?
+    @Nullable var availability: Value?
   }
 
-  package struct WindowJSON: Encodable {
-    package var start: String
-    package var period: String
-    package var multiplier: Double
-    package var requests: Double
-    package var errors: Double
-    @Nullable package var latency_p95: Double?
-    @Nullable package var database_p95: Double?
-    package var users: Double
-    package var instances: Double
-    package var worker_utilization: Double
-    package var cpu_utilization: Double
+  struct WindowJSON: Encodable {
+    var start: String
+    var period: String
+    var multiplier: Double
+    var requests: Double
+    var errors: Double
+    @Nullable var latency_p95: Double?
+    @Nullable var database_p95: Double?
+    var users: Double
+    var instances: Double
+    var worker_utilization: Double
+    var cpu_utilization: Double
   }
 
-  package struct TerritoryJSON: Encodable {
-    package var name: String
-    package var currency: String
-    package var periods: [PeriodJSON]
-    package var instance_hours: Value
-    package var instance_cost: Value
-    package var windows: [WindowJSON]
+  struct TerritoryJSON: Encodable {
+    var name: String
+    var currency: String
+    var periods: [PeriodJSON]
+    var instance_hours: Value
+    var instance_cost: Value
+    var windows: [WindowJSON]
     /// The platform's row locks as this territory's requests took them; empty without locks.
-    package var locks: [LockJSON]
+    var locks: [LockJSON]
   }
 
-  package struct LockJSON: Encodable {
-    package var name: String
-    package var rows: Int
+  struct LockJSON: Encodable {
+    var name: String
+    var rows: Int
     /// Requests granted a row, per replication.
-    package var requests: Double
-    @Nullable package var waited_share: Value?
-    @Nullable package var wait_mean_s: Value?
-    @Nullable package var held_mean_s: Value?
-    package var busiest_row_utilization: Value
+    var requests: Double
+    @Nullable var waited_share: Value?
+    @Nullable var wait_mean_s: Value?
+    @Nullable var held_mean_s: Value?
+    var busiest_row_utilization: Value
   }
 
-  package struct NodeJSON: Encodable {
-    package var name: String
-    @Nullable package var primary: String?
-    package var utilization: Value
-    package var reads: Double
-    package var writes: Double
-    package var max_lag: Double
-    package var price_per_hour: Double
-    package var currency: String
+  struct NodeJSON: Encodable {
+    var name: String
+    @Nullable var primary: String?
+    var utilization: Value
+    var reads: Double
+    var writes: Double
+    var max_lag: Double
+    var price_per_hour: Double
+    var currency: String
   }
 
-  package var scenario: String
+  var scenario: String
   package var platform: String
-  package var seed: UInt64
-  package var replications: Int
-  package var wall_seconds: Double
-  package var requests: Int
-  @Nullable package var run_id: Int64? = nil
+  var seed: UInt64
+  var replications: Int
+  var wall_seconds: Double
+  var requests: Int
+  @Nullable var run_id: Int64? = nil
   package var verdicts: [VerdictJSON]
-  package var territories: [TerritoryJSON]
-  package var database_nodes: [NodeJSON]
+  var territories: [TerritoryJSON]
+  var database_nodes: [NodeJSON]
   /// What each autoscaler did, as in `show --format json` and `summary.json`.
-  package var autoscalers: [AutoscalerSummary.JSON]
+  var autoscalers: [AutoscalerSummary.JSON]
 
-  package init(_ report: PlatformReport) {
+  init(_ report: PlatformReport) {
     let s = report.scenario
     let reps = report.replications
     scenario = s.name

@@ -9,7 +9,7 @@ extension RunData {
   /// Times come from the scenario, clipped to the run. A deployment ends when its last batch was
   /// back in rotation, as the replications ran it (their mean). Random crashes have no times:
   /// they are listed with their settings, and show in the instance series.
-  package static func events(_ result: PlatformResult) -> [EventRecord] {
+  static func events(_ result: PlatformResult) -> [EventRecord] {
     let s = result.scenario
     let platform = s.platform
     let horizon = s.horizon

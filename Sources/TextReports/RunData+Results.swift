@@ -87,7 +87,7 @@ extension RunData {
   }
 
   /// Each territory's row locks, means over replications (only those its requests took).
-  package static func locks(_ result: PlatformResult) -> [LockRecord] {
+  static func locks(_ result: PlatformResult) -> [LockRecord] {
     let reps = result.replications
     var out: [LockRecord] = []
     for (t, territory) in result.scenario.platform.territories.enumerated() {
@@ -110,14 +110,14 @@ extension RunData {
   }
 
   /// `2026-12-08T09:00:15`: local time to the second (syncs are 15 s apart).
-  package static func secondsLabel(_ calendar: DemandCalendar, _ time: Double) -> String {
+  static func secondsLabel(_ calendar: DemandCalendar, _ time: Double) -> String {
     let (date, hour) = calendar.localTime(at: time)
     let seconds = min(Int((hour * 3_600).rounded()), 86_399)
     return String(format: "%@T%02d:%02d:%02d", date.description, seconds / 3_600, seconds / 60 % 60, seconds % 60)
   }
 
   /// Every autoscaler sync of every replication, by replication, territory and time.
-  package static func autoscalerSyncs(_ result: PlatformResult) -> [AutoscalerSyncRecord] {
+  static func autoscalerSyncs(_ result: PlatformResult) -> [AutoscalerSyncRecord] {
     let s = result.scenario
     var out: [AutoscalerSyncRecord] = []
     for (r, replication) in result.replications.enumerated() {
@@ -138,7 +138,7 @@ extension RunData {
   }
 
   /// Instance-hours and database node-hours per territory and local calendar month.
-  package static func costs(_ result: PlatformResult) -> [CostRecord] {
+  static func costs(_ result: PlatformResult) -> [CostRecord] {
     let s = result.scenario
     let n = Double(result.replications.count)
     var out: [CostRecord] = []
@@ -177,12 +177,12 @@ extension RunData {
   }
 
   /// "2026-12-07T10:00" in the territory's calendar, "+3600s" without one.
-  package static func localLabel(_ s: PlatformScenario, _ t: Int, _ time: Double) -> String {
+  static func localLabel(_ s: PlatformScenario, _ t: Int, _ time: Double) -> String {
     s.demand[t].calendar?.isoLabel(at: time) ?? "+\(Int(rounding: time) ?? 0)s"
   }
 
   /// Verdicts as they are kept and written everywhere: worst windows by their local start.
-  package static func records(_ verdicts: [Verdict], scenario s: PlatformScenario) -> [VerdictRecord] {
+  static func records(_ verdicts: [Verdict], scenario s: PlatformScenario) -> [VerdictRecord] {
     verdicts.map { v in
       let t = s.platform.territories.firstIndex { $0.name == v.territory } ?? 0
       return VerdictRecord(
@@ -196,7 +196,7 @@ extension RunData {
   }
 
   /// Hours of a local calendar month ("2026-03": 743, a daylight-saving spring), or nil.
-  package static func hours(ofMonth month: String, _ calendar: DemandCalendar) -> Double? {
+  static func hours(ofMonth month: String, _ calendar: DemandCalendar) -> Double? {
     let parts = month.split(separator: "-").compactMap { Int($0) }
     guard parts.count == 2 else { return nil }
     let (year, m) = (parts[0], parts[1])

@@ -6,8 +6,8 @@ import SimStatistics
 
 /// The outcome of `capsim run`, as a table for people or JSON for programs.
 package struct RunReport {
-  package var scenario: Scenario
-  package var result: ExperimentResult
+  var scenario: Scenario
+  var result: ExperimentResult
 
   package init(scenario: Scenario, result: ExperimentResult) {
     self.scenario = scenario
@@ -196,7 +196,7 @@ package struct RunReport {
 
   /// Stations whose queue grew in every replication by more than 1% of their throughput over
   /// the window: overloaded, with no steady state to report.
-  package func growthNote() -> String {
+  func growthNote() -> String {
     var lines: [String] = []
     for (i, station) in scenario.network.stations.enumerated() {
       let reps = result.replicationResults.map { $0.stations[i] }
@@ -214,7 +214,7 @@ package struct RunReport {
   }
 
   /// The time series: every interval when there are few, else the ones with the highest p95.
-  package func seriesTable() -> String {
+  func seriesTable() -> String {
     let n = result.seriesCount
     var rows = Array(0..<n)
     var note = ""
@@ -246,7 +246,7 @@ package struct RunReport {
   }
 
   /// "Mon 2026-12-07 10:00" in the calendar's local time, else the offset from the start.
-  package func intervalLabel(_ i: Int) -> String {
+  func intervalLabel(_ i: Int) -> String {
     let start = result.replicationResults[0].series[i].start
     guard let calendar = scenario.calendar else { return "+" + Format.duration(start) }
     return calendar.label(at: start)
@@ -255,10 +255,10 @@ package struct RunReport {
   private func mean(_ xs: [Double]) -> Double { xs.isEmpty ? .nan : xs.reduce(0, +) / Double(xs.count) }
 
   /// Groups with more copies than this are summarized in one table row.
-  package static let groupRowThreshold = 8
+  static let groupRowThreshold = 8
 
   /// "app" for "app[3]", nil for a name that is not a copy.
-  package static func group(of name: String) -> String? {
+  static func group(of name: String) -> String? {
     guard name.hasSuffix("]"), let open = name.lastIndex(of: "["),
       Int(name[name.index(after: open)..<name.index(before: name.endIndex)]) != nil
     else { return nil }
@@ -266,7 +266,7 @@ package struct RunReport {
   }
 
   /// Station indices per group of copies.
-  package var groups: [String: [Int]] {
+  var groups: [String: [Int]] {
     var out: [String: [Int]] = [:]
     for (i, s) in scenario.network.stations.enumerated() {
       if let g = Self.group(of: s.name) { out[g, default: []].append(i) }
@@ -330,7 +330,7 @@ package enum Format {
     return text + chosen.1
   }
 
-  package static func number(_ x: Double) -> String {
+  static func number(_ x: Double) -> String {
     guard x.isFinite else { return "-" }
     return abs(x) >= 1000 ? String(format: "%.0f", x) : String(format: "%.4g", x)
   }
@@ -346,7 +346,7 @@ package enum Format {
   }
 
   /// "mean +- half-width" in the given format.
-  package static func estimate(_ e: Estimate, _ f: (Double) -> String) -> String {
+  static func estimate(_ e: Estimate, _ f: (Double) -> String) -> String {
     guard e.mean.isFinite else { return "-" }
     guard let h = e.halfWidth, h.isFinite, h > 0 else { return f(e.mean) }
     return "\(f(e.mean)) +- \(f(h))"
@@ -355,67 +355,67 @@ package enum Format {
 
 /// The JSON document of `capsim run --format json` (field names are the documented ones).
 package struct RunJSON: Encodable {
-  package struct Value: Encodable {
-    @Nullable package var mean: Double?
-    @Nullable package var half_width: Double?
-    package init(_ e: Estimate) {
+  struct Value: Encodable {
+    @Nullable var mean: Double?
+    @Nullable var half_width: Double?
+    init(_ e: Estimate) {
       mean = e.mean.isFinite ? e.mean : nil
       half_width = e.halfWidth.flatMap { $0.isFinite ? $0 : nil }
     }
   }
-  package struct ScenarioInfo: Encodable { var name: String; var file: String; var topology: String }
-  package struct RunInfo: Encodable {
-    package var seed: UInt64
-    package var replications: Int
-    package var warmup_s: Double
-    package var length_s: Double
-    package var confidence: Double
-    package var wall_seconds: Double
-    package var events: UInt64
+  struct ScenarioInfo: Encodable { var name: String; var file: String; var topology: String }
+  struct RunInfo: Encodable {
+    var seed: UInt64
+    var replications: Int
+    var warmup_s: Double
+    var length_s: Double
+    var confidence: Double
+    var wall_seconds: Double
+    var events: UInt64
   }
-  package struct Flow: Encodable {
-    package var arrivals, completed, lost, timed_out, unfinished: Value
-    package var throughput_per_s, error_rate, response_mean_s, wait_mean_s, wait_probability: Value
-    package var response_p50_s, response_p95_s, response_p99_s: Value
+  struct Flow: Encodable {
+    var arrivals, completed, lost, timed_out, unfinished: Value
+    var throughput_per_s, error_rate, response_mean_s, wait_mean_s, wait_probability: Value
+    var response_p50_s, response_p95_s, response_p99_s: Value
   }
-  package struct Station: Encodable {
-    package var name: String
-    @Nullable package var servers: Int?
-    package var arrivals, completed, lost, timed_out: Value
-    package var throughput_per_s: Value
-    @Nullable package var utilization: Value?
-    package var busy_servers_mean, in_station_mean, queue_length_mean, wait_mean_s, response_mean_s: Value
-    package var wait_probability, loss_probability: Value
-    package var response_p50_s, response_p95_s, response_p99_s: Value
-    package var in_station_at_start, in_station_at_end: Value
+  struct Station: Encodable {
+    var name: String
+    @Nullable var servers: Int?
+    var arrivals, completed, lost, timed_out: Value
+    var throughput_per_s: Value
+    @Nullable var utilization: Value?
+    var busy_servers_mean, in_station_mean, queue_length_mean, wait_mean_s, response_mean_s: Value
+    var wait_probability, loss_probability: Value
+    var response_p50_s, response_p95_s, response_p99_s: Value
+    var in_station_at_start, in_station_at_end: Value
   }
-  package var capsim: String
+  var capsim: String
   /// The run's id in the results database; null when it was not recorded.
-  @Nullable package var run_id: Int64?
-  package var scenario: ScenarioInfo
-  package var run: RunInfo
-  package var end_to_end: Flow
-  package var stations: [Station]
+  @Nullable var run_id: Int64?
+  var scenario: ScenarioInfo
+  var run: RunInfo
+  var end_to_end: Flow
+  var stations: [Station]
   /// Empty when the topology has no locks.
-  package var locks: [Lock]
-  package var series: [Interval]
+  var locks: [Lock]
+  var series: [Interval]
 
-  package struct Lock: Encodable {
-    package var name: String
-    package var capacity: Int
-    package var granted, held_mean, waiting_mean, wait_mean_s, wait_probability: Value
+  struct Lock: Encodable {
+    var name: String
+    var capacity: Int
+    var granted, held_mean, waiting_mean, wait_mean_s, wait_probability: Value
   }
 
-  package struct Interval: Encodable {
-    package var start_s, end_s: Double
-    @Nullable package var local_start: String?
-    package var arrival_rate_per_s, throughput_per_s, response_mean_s: Value
-    package var response_p50_s, response_p95_s, response_p99_s, error_rate: Value
-    package var stations: [IntervalStation]
+  struct Interval: Encodable {
+    var start_s, end_s: Double
+    @Nullable var local_start: String?
+    var arrival_rate_per_s, throughput_per_s, response_mean_s: Value
+    var response_p50_s, response_p95_s, response_p99_s, error_rate: Value
+    var stations: [IntervalStation]
   }
-  package struct IntervalStation: Encodable {
-    package var name: String
-    @Nullable package var utilization: Value?
-    package var in_station_mean: Value
+  struct IntervalStation: Encodable {
+    var name: String
+    @Nullable var utilization: Value?
+    var in_station_mean: Value
   }
 }

@@ -6,9 +6,9 @@ import RunRecords
 /// What a sweep found at one point.
 package struct SweepPointResult {
   /// One value per axis.
-  package var values: [String]
-  package var runID: Int64?
-  package var requests: Int
+  var values: [String]
+  var runID: Int64?
+  var requests: Int
   package var verdicts: [Verdict]
   /// The verdicts as `capsim run --format json` writes them.
   package var json: [VerdictJSON]
@@ -37,12 +37,12 @@ package struct SweepReport {
   /// What every point shares: the scenario, its seed and replications, the base settings and
   /// the grid.
   package struct Sweep {
-    package var name: String
-    package var path: String
-    package var seed: UInt64
-    package var replications: Int
-    package var settings: [String]
-    package var grid: Grid
+    var name: String
+    var path: String
+    var seed: UInt64
+    var replications: Int
+    var settings: [String]
+    var grid: Grid
 
     package init(name: String, path: String, seed: UInt64, replications: Int, settings: [String], grid: Grid) {
       self.name = name
@@ -54,10 +54,10 @@ package struct SweepReport {
     }
   }
 
-  package var work: Sweep
-  package var points: [SweepPointResult]
-  package var sweepID: Int64?
-  package var wallSeconds: Double
+  var work: Sweep
+  var points: [SweepPointResult]
+  var sweepID: Int64?
+  var wallSeconds: Double
 
   package init(work: Sweep, points: [SweepPointResult], sweepID: Int64?, wallSeconds: Double) {
     self.work = work
@@ -109,7 +109,7 @@ package struct SweepReport {
     return out
   }
 
-  package func header() -> String {
+  func header() -> String {
     let axes = work.grid.axes.count
     var lines = [
       "\(work.name): sweep of \(axes) ax\(axes == 1 ? "is" : "es"), \(points.count) point\(points.count == 1 ? "" : "s"), \(work.replications) replication\(work.replications == 1 ? "" : "s") each, seed \(work.seed) at every point (common random numbers)"
@@ -121,7 +121,7 @@ package struct SweepReport {
   }
 
   /// (territory, period) in the order the verdicts first name them.
-  package func blocks() -> [(String, String)] {
+  func blocks() -> [(String, String)] {
     var out: [(String, String)] = []
     for point in points {
       for v in point.verdicts where !out.contains(where: { $0 == (v.territory, v.period) }) {
@@ -131,9 +131,9 @@ package struct SweepReport {
     return out
   }
 
-  package func label(_ outcome: Verdict.Outcome) -> String { outcome == .fail ? "FAIL" : outcome.rawValue }
+  func label(_ outcome: Verdict.Outcome) -> String { outcome == .fail ? "FAIL" : outcome.rawValue }
 
-  package func format(_ objective: Objective, _ x: Double) -> String {
+  func format(_ objective: Objective, _ x: Double) -> String {
     switch objective {
     case .p95, .p99, .databaseP95: Format.duration(x)
     case .errorRate: Format.percent(x)
@@ -143,33 +143,33 @@ package struct SweepReport {
 
   // MARK: JSON
 
-  package struct Document: Encodable {
-    package struct Axis: Encodable {
-      package var key: String
-      package var values: [String]
+  struct Document: Encodable {
+    struct Axis: Encodable {
+      var key: String
+      var values: [String]
     }
 
-    package struct Point: Encodable {
-      package var point: Int
-      package var values: [String]
-      package var settings: [String]
-      @Nullable package var run_id: Int64?
-      package var requests: Int
-      package var verdict: String
+    struct Point: Encodable {
+      var point: Int
+      var values: [String]
+      var settings: [String]
+      @Nullable var run_id: Int64?
+      var requests: Int
+      var verdict: String
       package var verdicts: [VerdictJSON]
     }
 
-    package var capsim: String
-    package var scenario: String
-    package var file: String
-    package var seed: UInt64
-    package var replications: Int
-    package var settings: [String]
-    package var axes: [Axis]
-    @Nullable package var sweep_id: Int64?
-    package var wall_seconds: Double
-    package var requests: Int
-    package var points: [Point]
+    var capsim: String
+    var scenario: String
+    var file: String
+    var seed: UInt64
+    var replications: Int
+    var settings: [String]
+    var axes: [Axis]
+    @Nullable var sweep_id: Int64?
+    var wall_seconds: Double
+    var requests: Int
+    var points: [Point]
   }
 
   package func json() throws -> String {

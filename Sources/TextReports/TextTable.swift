@@ -2,8 +2,8 @@ import SimKernel
 
 /// A plain text table with right-aligned numbers.
 package struct TextTable {
-  package var columns: [String]
-  package var rows: [[String]] = []
+  var columns: [String]
+  var rows: [[String]] = []
 
   package init(columns: [String]) { self.columns = columns }
 
