@@ -50,7 +50,7 @@ struct Calibrate: ParsableCommand {
   @Option(help: "Client counts to fit on, 3 or more, e.g. 1,2,4 (default: the three lowest of each workload); the load-factor model (k6, --lock, no CPU seconds) needs 1 among them.")
   var fit: String?
 
-  @Option(help: "The machine's cores, when the summaries do not say (default: this machine's).")
+  @Option(help: "The machine's cores, when no input says them (default: this machine's, with a note); a summary's own count wins, with a note.")
   var cores: Int?
 
   @Option(help: "Output format: table or json.")
@@ -179,6 +179,11 @@ struct Calibrate: ParsableCommand {
       let runs = closed.map(\.level) + (k6[workload] ?? [])
       guard !runs.isEmpty else { continue }
       let levels = MeasuredLevel.average(runs)
+      if let cores, let said = levels.compactMap(\.cores).max(), said != cores {
+        // The summaries' own count wins (it is the measured machine's): say so rather than ignore the option.
+        FileHandle.standardError.write(
+          Data("capsim: note: \(workload): the summaries say the machine had \(said) cores; --cores \(cores) is not used\n".utf8))
+      }
       if cores == nil, levels.allSatisfy({ $0.cores == nil }) {
         // Measured elsewhere, this machine's count would be silently wrong.
         FileHandle.standardError.write(

@@ -419,6 +419,10 @@ import Testing
     #expect(given.status == 0 && !given.stderr.contains("how many cores"), "\(given.stderr)")
     let shippedRun = try Self.capsim(["calibrate", shipped.path, "--format", "json"])
     #expect(shippedRun.status == 0 && !shippedRun.stderr.contains("note:"), "\(shippedRun.stderr)")
+    // Where the summaries say their cores, a different --cores is not used, and that is said.
+    let other = try Self.capsim(["calibrate", shipped.path, "--cores", "4", "--format", "json"])
+    #expect(other.status == 0 && other.stdout == shippedRun.stdout)
+    #expect(other.stderr.contains("capsim: note: crm: the summaries say the machine had 2 cores; --cores 4 is not used"))
   }
 
   /// The same summaries with the machine's busy cores from Prometheus beside each (what the
