@@ -86,11 +86,7 @@ extension PgbenchReport {
       throw MeasurementError(
         file: file, "\(self.file) already has its CPU seconds (the 'cpu seconds:' line): one source of CPU per run")
     }
-    let busy = cpu.meanTotal
-    guard busy > 0, tps > 0 else {
-      throw MeasurementError(file: file, "data.result: 0 busy cores over the export (not this machine's CPU, or another window)")
-    }
-    serverCPUSeconds = busy * Double(transactions) / tps
+    serverCPUSeconds = try cpu.busyCores(file: file, of: "this machine") * Double(transactions) / tps
   }
 
   /// This run as a level of one run: CPU seconds per transaction as demands.

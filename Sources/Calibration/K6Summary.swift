@@ -53,7 +53,9 @@ package struct K6Summary: Hashable, Sendable {
     func number(_ name: String, _ key: String, _ v: [String: Any]) throws(MeasurementError) -> Double {
       guard let x = (v[key] as? NSNumber)?.doubleValue, x.isFinite, x >= 0 else {
         // k6 writes only the trend stats asked for (--summary-trend-stats, summaryTrendStats).
-        let hint = v[key] == nil && name == "http_req_duration" ? " (the summary's trend stats leave it out: add \(key) to --summary-trend-stats)" : ""
+        let hint =
+          v[key] == nil && name == "http_req_duration"
+          ? " (the summary's trend stats leave it out: add \(key) to --summary-trend-stats)" : ""
         throw MeasurementError(
           file: file, "\(at(name)).\(key): expected a number >= 0, found \(v[key].map { "\($0)" } ?? "nothing")\(hint)")
       }
@@ -80,18 +82,23 @@ package struct K6Summary: Hashable, Sendable {
     let vus = try values(vusName)
     let vusKey = vus["max"] != nil ? "max" : "value"
     guard let users = Int(exactly: try number(vusName, vusKey, vus)) else {
-      throw MeasurementError(file: file, "\(at(vusName)).\(vusKey): expected a whole number of virtual users, found \(vus[vusKey]!)")
+      throw MeasurementError(
+        file: file, "\(at(vusName)).\(vusKey): expected a whole number of virtual users, found \(vus[vusKey]!)")
     }
     virtualUsers = users
     guard virtualUsers >= 1, requestRate > 0 else {
-      throw MeasurementError(file: file, "a test with \(virtualUsers) virtual users and \(requestRate) requests/s measured nothing")
+      throw MeasurementError(
+        file: file, "a test with \(virtualUsers) virtual users and \(requestRate) requests/s measured nothing")
     }
   }
 
   private init(file: String, machineReadable root: [String: Any], results: [String: Any]) throws(MeasurementError) {
     let version = root["version"] as? String ?? ""
     guard version.split(separator: ".").first == "1" else {
-      throw MeasurementError(file: file, "version: expected a machine-readable summary of schema 1.x, found \(root["version"].map { "\($0)" } ?? "nothing")")
+      throw MeasurementError(
+        file: file,
+        "version: expected a machine-readable summary of schema 1.x, found \(root["version"].map { "\($0)" } ?? "nothing")"
+      )
     }
     guard let list = results["metrics"] as? [[String: Any]] else {
       throw MeasurementError(file: file, "results.metrics: expected a list of metrics")
@@ -151,7 +158,8 @@ package struct PrometheusRange: Hashable, Sendable {
     package var samples: [(time: Double, value: Double)]
 
     package static func == (a: Series, b: Series) -> Bool {
-      a.labels == b.labels && a.samples.map(\.time) == b.samples.map(\.time) && a.samples.map(\.value) == b.samples.map(\.value)
+      a.labels == b.labels && a.samples.map(\.time) == b.samples.map(\.time)
+        && a.samples.map(\.value) == b.samples.map(\.value)
     }
     package func hash(into hasher: inout Hasher) { hasher.combine(labels) }
   }
@@ -167,7 +175,8 @@ package struct PrometheusRange: Hashable, Sendable {
       let why = [root["errorType"], root["error"]].compactMap { $0.map { "\($0)" } }.joined(separator: ": ")
       throw MeasurementError(
         file: file,
-        "status: expected \"success\", found \(root["status"].map { "\"\($0)\"" } ?? "nothing")" + (why.isEmpty ? "" : " (\(why))"))
+        "status: expected \"success\", found \(root["status"].map { "\"\($0)\"" } ?? "nothing")"
+          + (why.isEmpty ? "" : " (\(why))"))
     }
     // Warnings say the result may be partial or wrong (a remote read that failed, a malformed
     // le, histograms mixed with floats); infos ("PromQL info: ...", among the warnings before
@@ -187,7 +196,8 @@ package struct PrometheusRange: Hashable, Sendable {
       throw MeasurementError(
         file: file,
         "data.resultType: expected \"matrix\" (a range query, /api/v1/query_range), found \(body["resultType"].map { "\"\($0)\"" } ?? "nothing")"
-          + (body["resultType"] as? String == "vector" ? ": an instant query's one value is no average over the test" : ""))
+          + (body["resultType"] as? String == "vector"
+            ? ": an instant query's one value is no average over the test" : ""))
     }
     guard let result = body["result"] as? [Any] else {
       throw MeasurementError(file: file, "data.result: expected a list of series")
@@ -195,7 +205,9 @@ package struct PrometheusRange: Hashable, Sendable {
     series = []
     for (i, item) in result.enumerated() {
       let at = "data.result[\(i)]"
-      guard let entry = item as? [String: Any], let labels = (entry["metric"] ?? [String: String]()) as? [String: String] else {
+      guard let entry = item as? [String: Any],
+        let labels = (entry["metric"] ?? [String: String]()) as? [String: String]
+      else {
         throw MeasurementError(file: file, "\(at): expected {\"metric\": {label: \"value\", ...}, \"values\": [...]}")
       }
       // A series has "values" (floats), "histograms" (native histograms) or both
@@ -203,7 +215,8 @@ package struct PrometheusRange: Hashable, Sendable {
       if entry["histograms"] != nil {
         throw MeasurementError(
           file: file,
-          "\(at).histograms: native histogram samples are not read: export floats (the classic buckets by le, or histogram_count and histogram_sum of the rate)")
+          "\(at).histograms: native histogram samples are not read: export floats (the classic buckets by le, or histogram_count and histogram_sum of the rate)"
+        )
       }
       // Prometheus leaves out a series without samples, so an empty list is not its output.
       guard let values = entry["values"] as? [Any], !values.isEmpty else {
@@ -211,23 +224,29 @@ package struct PrometheusRange: Hashable, Sendable {
       }
       var samples: [(Double, Double)] = []
       for (j, item) in values.enumerated() {
-        guard let pair = item as? [Any], pair.count == 2, let t = (pair[0] as? NSNumber)?.doubleValue, let text = pair[1] as? String,
+        guard let pair = item as? [Any], pair.count == 2, let t = (pair[0] as? NSNumber)?.doubleValue,
+          let text = pair[1] as? String,
           let v = Double(text), v.isFinite
         else {
-          throw MeasurementError(file: file, "\(at).values[\(j)]: expected [unix time, \"finite number\"], found \(item)")
+          throw MeasurementError(
+            file: file, "\(at).values[\(j)]: expected [unix time, \"finite number\"], found \(item)")
         }
         // Busy cores, requests/s, seconds/s, bucket counts: a rate, never below 0.
         guard v >= 0 else {
-          throw MeasurementError(file: file, "\(at).values[\(j)][1]: \"\(text)\" is below 0: not a rate (export rate(...) of counters)")
+          throw MeasurementError(
+            file: file, "\(at).values[\(j)][1]: \"\(text)\" is below 0: not a rate (export rate(...) of counters)")
         }
         guard samples.last.map({ $0.0 < t }) ?? true else {
-          throw MeasurementError(file: file, "\(at).values[\(j)]: time \(t) not after the sample before (not one range query's series)")
+          throw MeasurementError(
+            file: file, "\(at).values[\(j)]: time \(t) not after the sample before (not one range query's series)")
         }
         samples.append((t, v))
       }
       series.append(Series(labels: labels, samples: samples))
     }
-    guard !series.isEmpty else { throw MeasurementError(file: file, "data.result: empty (the query matched no series)") }
+    guard !series.isEmpty else {
+      throw MeasurementError(file: file, "data.result: empty (the query matched no series)")
+    }
   }
 
   /// The time-average of the series' sum, as `sum(...)` over them would give it at each step of
@@ -236,12 +255,19 @@ package struct PrometheusRange: Hashable, Sendable {
   /// the busy cores.
   package var meanTotal: Double { Self.meanOfSum(series) }
 
-  static func meanOfSum(_ series: [Series]) -> Double {
-    // Series sampled at the same steps: the sum of their means, added in this order so that
-    // such exports give the same bits as always.
-    if let first = series.first?.samples.map(\.time), series.allSatisfy({ $0.samples.map(\.time) == first }) {
-      return first.isEmpty ? 0 : series.reduce(0) { $0 + $1.samples.map(\.value).reduce(0, +) / Double(first.count) }
+  /// `meanTotal` of a CPU export (busy cores), which must be above 0 to give a demand.
+  ///
+  /// - Throws: ``MeasurementError`` at `file` when the export averages no busy core.
+  package func busyCores(file: String, of what: String) throws(MeasurementError) -> Double {
+    let cores = meanTotal
+    guard cores > 0 else {
+      throw MeasurementError(
+        file: file, "data.result: 0 busy cores over the export (not \(what)'s CPU, or another window)")
     }
+    return cores
+  }
+
+  static func meanOfSum(_ series: [Series]) -> Double {
     var sums: [Double: Double] = [:]
     for s in series {
       for sample in s.samples { sums[sample.time, default: 0] += sample.value }
@@ -265,7 +291,8 @@ package struct K6Points: Hashable, Sendable {
   package init(file: String, data: Data) throws(MeasurementError) {
     // k6 compresses the output when its name ends in .gz (internal/output/json/json.go in grafana/k6).
     if data.starts(with: [0x1f, 0x8b]) {
-      throw MeasurementError(file: file, line: 1, column: 1, "gzip-compressed (k6 --out json=FILE.gz): decompress it first")
+      throw MeasurementError(
+        file: file, line: 1, column: 1, "gzip-compressed (k6 --out json=FILE.gz): decompress it first")
     }
     // "\r\n" is one Character to Swift, so CRLF lines would not split at "\n".
     let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
@@ -281,13 +308,16 @@ package struct K6Points: Hashable, Sendable {
         throw lines.error(n, "type, metric: missing (not a line of k6 --out json)")
       }
       guard type == "Point", metric == "http_req_duration" else { continue }
-      guard let value = ((object["data"] as? [String: Any])?["value"] as? NSNumber)?.doubleValue, value.isFinite, value >= 0
+      guard let value = ((object["data"] as? [String: Any])?["value"] as? NSNumber)?.doubleValue, value.isFinite,
+        value >= 0
       else {
         throw lines.error(n, "data.value: expected a duration in milliseconds >= 0")
       }
       durations.append(value / 1_000)
     }
-    guard !durations.isEmpty else { throw MeasurementError(file: file, "no http_req_duration points (not a k6 --out json file?)") }
+    guard !durations.isEmpty else {
+      throw MeasurementError(file: file, "no http_req_duration points (not a k6 --out json file?)")
+    }
     durations.sort()
   }
 
@@ -306,7 +336,8 @@ extension K6Summary {
     guard abs(mean / durationMean - 1) <= 0.01 else {
       throw MeasurementError(
         file: file,
-        "its requests' mean duration, \(String(format: "%.3f", mean * 1_000)) ms, is not the summary's \(String(format: "%.3f", durationMean * 1_000)) ms: the output of another test")
+        "its requests' mean duration, \(String(format: "%.3f", mean * 1_000)) ms, is not the summary's \(String(format: "%.3f", durationMean * 1_000)) ms: the output of another test"
+      )
     }
     if durationP95 == nil { durationP95 = points.quantile(0.95) }
   }

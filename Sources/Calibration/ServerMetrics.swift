@@ -19,7 +19,9 @@ package struct ServerMetrics: Hashable, Sendable {
   package var p95: Double?
   package var p99: Double?
 
-  package init(requestRate: Double? = nil, meanLatency: Double? = nil, p50: Double? = nil, p95: Double? = nil, p99: Double? = nil) {
+  package init(
+    requestRate: Double? = nil, meanLatency: Double? = nil, p50: Double? = nil, p95: Double? = nil, p99: Double? = nil
+  ) {
     self.requestRate = requestRate
     self.meanLatency = meanLatency
     self.p50 = p50
@@ -46,19 +48,23 @@ package struct ServerMetrics: Hashable, Sendable {
     if let rate {
       let total = try PrometheusRange(file: rateFile, data: rate).meanTotal
       guard total > 0 else {
-        throw MeasurementError(file: rateFile, "data.result: a request rate of 0 over the export (no requests reached the pods, or another window)")
+        throw MeasurementError(
+          file: rateFile,
+          "data.result: a request rate of 0 over the export (no requests reached the pods, or another window)")
       }
       requestRate = total
     }
     if let latency {
-      let histogram = try LatencyHistogram(file: latencyFile, range: try PrometheusRange(file: latencyFile, data: latency))
+      let histogram = try LatencyHistogram(
+        file: latencyFile, range: try PrometheusRange(file: latencyFile, data: latency))
       (p50, p95, p99) = (histogram.quantile(0.5), histogram.quantile(0.95), histogram.quantile(0.99))
     }
     if let sum {
       let seconds = try PrometheusRange(file: sumFile, data: sum).meanTotal
       guard let requestRate else {
         throw MeasurementError(
-          file: sumFile, "the mean latency is this rate over the request rate: export the _count rate as \(rateFile) beside it")
+          file: sumFile,
+          "the mean latency is this rate over the request rate: export the _count rate as \(rateFile) beside it")
       }
       meanLatency = seconds / requestRate
     }
@@ -79,10 +85,8 @@ extension K6Summary {
     let stem = String(file.dropLast(".json".count))
     var cores: Double? = nil
     if let cpu = contents(stem + ".cpu.json") {
-      cores = try PrometheusRange(file: stem + ".cpu.json", data: cpu).meanTotal
-      guard cores! > 0 else {
-        throw MeasurementError(file: stem + ".cpu.json", "data.result: 0 busy cores over the export (not the app's CPU, or another window)")
-      }
+      cores = try PrometheusRange(file: stem + ".cpu.json", data: cpu).busyCores(
+        file: stem + ".cpu.json", of: "the app")
     }
     if let requests = contents(stem + ".requests.json") {
       try summary.take(try K6Points(file: stem + ".requests.json", data: requests), file: stem + ".requests.json")
@@ -106,7 +110,8 @@ extension K6Summary {
   package func rateWarning(file: String, serverRate: Double, rateFile: String) -> String? {
     rateDisagreement(serverRate: serverRate).map { d in
       "\(rateFile): the server's request rate, \(String(format: "%.2f/s", serverRate)), is "
-        + String(format: "%+.1f%%", d * 100) + " from k6's http_reqs rate in \(file), \(String(format: "%.2f/s", requestRate)) "
+        + String(format: "%+.1f%%", d * 100)
+        + " from k6's http_reqs rate in \(file), \(String(format: "%.2f/s", requestRate)) "
         + "(other traffic reached the pods, or the export covers another window); the CPU demand uses the server's"
     }
   }

@@ -44,13 +44,21 @@ struct Calibrate: ParsableCommand {
       """)
 
   @Argument(
-    help: "pgbench summaries (*.txt, with their --log files as NAME.log and NAME.log.N and pg_stat_statements/pg_stat_wal snapshots NAME.statements-before.csv, NAME.wal-after.csv, ... beside them) or k6 summaries (*.json, with the busy cores from a Prometheus export NAME.cpu.json, the per-request output of k6 --out json as NAME.requests.json, and the server's request rate NAME.rate.json, latency histogram NAME.latency.json and latency sum NAME.latency-sum.json from Prometheus beside them), or folders of them; a folder's name is its workload.")
+    help:
+      "pgbench summaries (*.txt, with their --log files as NAME.log and NAME.log.N and pg_stat_statements/pg_stat_wal snapshots NAME.statements-before.csv, NAME.wal-after.csv, ... beside them) or k6 summaries (*.json, with the busy cores from a Prometheus export NAME.cpu.json, the per-request output of k6 --out json as NAME.requests.json, and the server's request rate NAME.rate.json, latency histogram NAME.latency.json and latency sum NAME.latency-sum.json from Prometheus beside them), or folders of them; a folder's name is its workload."
+  )
   var inputs: [String]
 
-  @Option(help: "Client counts to fit on, 3 or more, e.g. 1,2,4 (default: the three lowest of each workload); the load-factor model (k6, --lock, no CPU seconds) needs 1 among them.")
+  @Option(
+    help:
+      "Client counts to fit on, 3 or more, e.g. 1,2,4 (default: the three lowest of each workload); the load-factor model (k6, --lock, no CPU seconds) needs 1 among them."
+  )
   var fit: String?
 
-  @Option(help: "The machine's cores, when no input says them (default: this machine's, with a note); a summary's own count wins, with a note.")
+  @Option(
+    help:
+      "The machine's cores, when no input says them (default: this machine's, with a note); a summary's own count wins, with a note."
+  )
   var cores: Int?
 
   @Option(help: "Output format: table or json.")
@@ -59,7 +67,10 @@ struct Calibrate: ParsableCommand {
   @Option(help: "Write each workload's calibrated topology into this folder as WORKLOAD.yaml.")
   var write: String?
 
-  @Option(help: "Write the fit's report into this folder: a page with the measured and predicted curves (index.html) and Markdown (report.md).")
+  @Option(
+    help:
+      "Write the fit's report into this folder: a page with the measured and predicted curves (index.html) and Markdown (report.md)."
+  )
   var report: String?
 
   @Option(
@@ -68,7 +79,10 @@ struct Calibrate: ParsableCommand {
       valueName: "lock"))
   var lock: [String] = []
 
-  @Flag(help: "Also print, per workload, the held-out errors with and without each feature (load factor, lock; round trips, latency boundary, row locks).")
+  @Flag(
+    help:
+      "Also print, per workload, the held-out errors with and without each feature (load factor, lock; round trips, latency boundary, row locks)."
+  )
   var ablation = false
 
   func validate() throws {
@@ -122,8 +136,10 @@ struct Calibrate: ParsableCommand {
           logs[run, default: []].append((file, try PgbenchLog(file: file, text: String(decoding: data, as: UTF8.self))))
         } else if file.hasSuffix(".json") {
           // A k6 summary, with the exports and per-request output beside it.
-          let (level, warning) = try K6Summary.level(file: file, data: data) { FileManager.default.contents(atPath: $0) }
-          if let warning { FileHandle.standardError.write(Data("capsim: warning: \(warning)\n".utf8)) }
+          let (level, warning) = try K6Summary.level(file: file, data: data) {
+            FileManager.default.contents(atPath: $0)
+          }
+          if let warning { printToStandardError("capsim: warning: \(warning)") }
           k6[workload, default: []].append(level)
         } else {
           var report = try PgbenchReport(file: file, text: String(decoding: data, as: UTF8.self))
@@ -144,16 +160,19 @@ struct Calibrate: ParsableCommand {
         let run = String(reports[i].file.dropLast(".txt".count))
         guard let mine = logs[run] else { continue }
         unclaimed.remove(run)
-        do { try byWorkload[workload]![i].take(mine.map(\.log), files: mine.map(\.file)) } catch { errors.append(error) }
+        do { try byWorkload[workload]![i].take(mine.map(\.log), files: mine.map(\.file)) } catch {
+          errors.append(error)
+        }
       }
     }
     for run in unclaimed.sorted() {
-      errors.append(MeasurementError(file: logs[run]![0].file, "a pgbench --log file without its summary \(run).txt beside it"))
+      errors.append(
+        MeasurementError(file: logs[run]![0].file, "a pgbench --log file without its summary \(run).txt beside it"))
     }
     let pgstat = Self.snapshots(csv, summaries: byWorkload.values.flatMap { $0 })
     errors += pgstat.errors
     guard errors.isEmpty else {
-      for e in errors { FileHandle.standardError.write(Data((e.description + "\n").utf8)) }
+      for e in errors { printToStandardError(e.description) }
       throw ExitCode.failure
     }
     let machineCores = cores ?? ProcessInfo.processInfo.activeProcessorCount
@@ -171,9 +190,13 @@ struct Calibrate: ParsableCommand {
       else { continue }
       shapes[workload] = shape
     }
-    let machineWorkload = shapes.filter { $0.value.readOnly }.min { ($0.value.roundTrips, $0.key) < ($1.value.roundTrips, $1.key) }?.key
+    let machineWorkload = shapes.filter { $0.value.readOnly }.min {
+      ($0.value.roundTrips, $0.key) < ($1.value.roundTrips, $1.key)
+    }?.key
     var machineUncharged: Double? = nil
-    let order = Set(byWorkload.keys).union(k6.keys).sorted { a, b in (a == machineWorkload ? 0 : 1, a) < (b == machineWorkload ? 0 : 1, b) }
+    let order = Set(byWorkload.keys).union(k6.keys).sorted { a, b in
+      (a == machineWorkload ? 0 : 1, a) < (b == machineWorkload ? 0 : 1, b)
+    }
     for workload in order {
       let closed = (byWorkload[workload] ?? []).filter { $0.targetRate == nil }
       let runs = closed.map(\.level) + (k6[workload] ?? [])
@@ -181,15 +204,14 @@ struct Calibrate: ParsableCommand {
       let levels = MeasuredLevel.average(runs)
       if let cores, let said = levels.compactMap(\.cores).max(), said != cores {
         // The summaries' own count wins (it is the measured machine's): say so rather than ignore the option.
-        FileHandle.standardError.write(
-          Data("capsim: note: \(workload): the summaries say the machine had \(said) cores; --cores \(cores) is not used\n".utf8))
+        printToStandardError(
+          "capsim: note: \(workload): the summaries say the machine had \(said) cores; --cores \(cores) is not used")
       }
       if cores == nil, levels.allSatisfy({ $0.cores == nil }) {
         // Measured elsewhere, this machine's count would be silently wrong.
-        FileHandle.standardError.write(
-          Data(
-            ("capsim: note: \(workload): no input says how many cores the measured machine had; this machine's "
-              + "\(machineCores) are assumed (--cores to set them)\n").utf8))
+        printToStandardError(
+          "capsim: note: \(workload): no input says how many cores the measured machine had; this machine's "
+            + "\(machineCores) are assumed (--cores to set them)")
       }
       let fitted = fit.flatMap(fitLevels) ?? Set(levels.prefix(3).map(\.clients))
       let used = levels.filter { fitted.contains($0.clients) }
@@ -198,34 +220,36 @@ struct Calibrate: ParsableCommand {
       let shape = k6[workload] == nil && used.allSatisfy({ $0.serverDemand != nil }) ? shapes[workload] : nil
       if shape == nil, k6[workload] == nil, shapes[workload] != nil {
         // The statements are there but not the CPU: the round-trip model is a line away.
-        FileHandle.standardError.write(
-          Data(
-            ("capsim: note: \(workload): the summaries list their statements but not the CPU seconds of server and "
-              + "client, so the load-factor model is fitted; a line 'cpu seconds: server = S, client = C, machine = N "
-              + "cores' in each summary (scripts/measure-postgres.sh writes it), or the machine's busy cores beside "
-              + "it as a Prometheus export NAME.cpu.json, gives the round-trip model\n").utf8))
+        printToStandardError(
+          "capsim: note: \(workload): the summaries list their statements but not the CPU seconds of server and "
+            + "client, so the load-factor model is fitted; a line 'cpu seconds: server = S, client = C, machine = N "
+            + "cores' in each summary (scripts/measure-postgres.sh writes it), or the machine's busy cores beside "
+            + "it as a Prometheus export NAME.cpu.json, gives the round-trip model")
       }
       do {
         if let shape {
           let table = try FitTable(
-            workload: workload, levels: levels, fitted: fitted, cores: machineCores, shape: shape, uncharged: machineUncharged)
+            workload: workload, levels: levels, fitted: fitted, cores: machineCores, shape: shape,
+            uncharged: machineUncharged)
           if workload == machineWorkload { machineUncharged = table.roundTrip?.uncharged }
           tables.append(table)
         } else {
           tables.append(
-            try FitTable(workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload]))
+            try FitTable(workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload])
+          )
         }
         if ablation {
           ablations[workload] = try FitTable.ablation(
-            workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload], shape: shape,
+            workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload],
+            shape: shape,
             uncharged: workload == machineWorkload ? nil : machineUncharged)
         }
       } catch let error as CalibrationError where pgstat.byWorkload[workload] != nil {
         // Too few levels to fit, but snapshots to show: a warning, and the snapshots alone.
-        FileHandle.standardError.write(Data("capsim: warning: \(workload): not fitted: \(error)\n".utf8))
+        printToStandardError("capsim: warning: \(workload): not fitted: \(error)")
         unfitted.append((workload, "\(error)"))
       } catch {
-        FileHandle.standardError.write(Data("capsim: error: \(workload): \(error)\n".utf8))
+        printToStandardError("capsim: error: \(workload): \(error)")
         throw ExitCode.failure
       }
     }
@@ -289,7 +313,10 @@ struct Calibrate: ParsableCommand {
         },
         yaml: t.yaml(source: source),
         ablation: (ablations[t.workload] ?? []).map {
-          (features: $0.table == nil ? "\($0.features): no fit (a level out of reach)" : $0.features, errors: $0.table.flatMap(errors))
+          (
+            features: $0.table == nil ? "\($0.features): no fit (a level out of reach)" : $0.features,
+            errors: $0.table.flatMap(errors)
+          )
         },
         statements: pgstat[t.workload]?.statements, wal: pgstat[t.workload]?.wal ?? [])
     }
@@ -328,7 +355,8 @@ struct Calibrate: ParsableCommand {
       }
       if isDirectory.boolValue {
         let names = try FileManager.default.subpathsOfDirectory(atPath: input)
-          .filter { $0.hasSuffix(".txt") || $0.hasSuffix(".json") || $0.hasSuffix(".csv") || Self.logRun($0) != nil }.sorted()
+          .filter { $0.hasSuffix(".txt") || $0.hasSuffix(".json") || $0.hasSuffix(".csv") || Self.logRun($0) != nil }
+          .sorted()
         for name in names where !name.hasSuffix("MEASURED.txt") {
           let path = (input as NSString).appendingPathComponent(name)
           out.append((path, ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent))

@@ -26,11 +26,8 @@ package struct CalibrationData: Sendable {
     package init(
       clients: Int, runs: Int, fitted: Bool, measuredThroughput: Double, modelThroughput: Double, measuredMean: Double,
       modelMean: Double, measuredP95: Double?, modelP95: Double?, server: Server? = nil,
-      throughputSpread: Double? = nil,
-      meanSpread: Double? = nil
+      throughputSpread: Double? = nil, meanSpread: Double? = nil
     ) {
-      self.throughputSpread = throughputSpread
-      self.meanSpread = meanSpread
       self.clients = clients
       self.runs = runs
       self.fitted = fitted
@@ -41,6 +38,8 @@ package struct CalibrationData: Sendable {
       self.measuredP95 = measuredP95
       self.modelP95 = modelP95
       self.server = server
+      self.throughputSpread = throughputSpread
+      self.meanSpread = meanSpread
     }
 
     var throughputError: Double { modelThroughput / measuredThroughput - 1 }
@@ -115,12 +114,9 @@ package struct CalibrationData: Sendable {
     /// The largest absolute errors over the held-out levels.
     package var heldOut: Errors? { Self.largest(levels.filter { !$0.fitted }) }
 
-    /// The largest absolute errors over the levels the model was fitted on.
-    package var fitted: Errors? { Self.largest(levels.filter(\.fitted)) }
-
     /// A model that misses a level it was fitted on by more than this (throughput or mean), and
     /// by more than the level's own runs differ, cannot carry it.
-    package static let fitTolerance = 0.05
+    static let fitTolerance = 0.05
 
     /// Why the held-out predictions deserve less trust, when the fit itself misses.
     package var fitWarning: String? {
@@ -210,11 +206,10 @@ extension Report {
   static func fitCells(_ l: CalibrationData.Level) -> [String] {
     func ms(_ s: Double?) -> String { s.map { String(format: "%.3f", $0 * 1_000) } ?? "-" }
     func pct(_ e: Double?) -> String { e.map { String(format: "%+.1f%%", $0 * 100) } ?? "-" }
-    func spread(_ e: Double?) -> String { e.map { String(format: "%.1f%%", $0 * 100) } ?? "-" }
     return [
       "\(l.clients)", "\(l.runs)", l.fitted ? "fit" : "held out", String(format: "%.1f", l.measuredThroughput),
-      spread(l.throughputSpread), String(format: "%.1f", l.modelThroughput), pct(l.throughputError),
-      ms(l.measuredMean), spread(l.meanSpread), ms(l.modelMean), pct(l.meanError), ms(l.measuredP95), ms(l.modelP95),
+      percent(l.throughputSpread), String(format: "%.1f", l.modelThroughput), pct(l.throughputError),
+      ms(l.measuredMean), percent(l.meanSpread), ms(l.modelMean), pct(l.meanError), ms(l.measuredP95), ms(l.modelP95),
       pct(l.p95Error),
     ]
   }

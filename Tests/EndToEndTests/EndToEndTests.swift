@@ -464,9 +464,11 @@ import Testing
     let node = try predicted([dir.path])
     let fromLines = try predicted([shipped.path])
     #expect(node.model == "round-trip" && fromLines.model == "round-trip")
-    // The fit's search ends a hair apart (its client and server lines are fitted apart, their
-    // sum the same): within 1e-4, while a different CPU moves predictions by percents.
-    #expect(node.throughputs.count == 7 && zip(node.throughputs, fromLines.throughputs).allSatisfy { abs($0 / $1 - 1) < 1e-4 }, "\(node) \(fromLines)")
+    // The fit's search ends a hair apart (1.4e-6 measured: its client and server lines are
+    // fitted apart, their sum the same): within 1e-5, while a wrong CPU moves them by percents.
+    #expect(
+      node.throughputs.count == 7
+        && zip(node.throughputs, fromLines.throughputs).allSatisfy { abs($0 / $1 - 1) < 1e-5 }, "\(node) \(fromLines)")
   }
 
   /// What-ifs from the command line change the topology and report their own mistakes.
