@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 import QueueingModel
-import RunRecords
 import ScenarioFile
-import SimStatistics
 import TextReports
 
 /// `capsim analyze`: queueing theory's exact answer next to the simulated one.
@@ -42,7 +40,8 @@ struct Analyze: ParsableCommand {
       // The platform's tests pin it to theory where it reduces to a textbook system; a whole
       // platform has no closed form.
       throw ValidationError(
-        "\(scenario) is a platform scenario, which has no closed form: use 'capsim run' for its verdicts. 'analyze' compares queueing-network scenarios with theory.")
+        "\(scenario) is a platform scenario, which has no closed form: use 'capsim run' for its verdicts. 'analyze' compares queueing-network scenarios with theory."
+      )
     }
     let (loaded, warnings) = try loadScenario(scenario, settings: experiment.settings)
     let s = experiment.apply(to: loaded)
@@ -50,12 +49,10 @@ struct Analyze: ParsableCommand {
     let answer: TheoryAnswer
     switch s.network.theory() {
     case .failure(let why):
-      if format == .json {
-        print(try Self.json(AnalyzeJSON(scenario: s.name, file: scenario, method: nil, reason: why.reason)))
-      } else {
-        print("\(s.name): no exact result from queueing theory: \(why).")
-        if !theoryOnly { print("Simulated values: capsim run \(scenario)") }
-      }
+      print(
+        format == .json
+          ? try AnalyzeReport.unavailableJSON(why, scenario: s.name, file: scenario)
+          : AnalyzeReport.unavailable(why, scenario: s.name, file: scenario, theoryOnly: theoryOnly))
       return
     case .success(let a): answer = a
     }
@@ -64,115 +61,7 @@ struct Analyze: ParsableCommand {
       result = Experiment(network: s.network, window: s.window, replications: s.replications, seed: s.seed)
         .run(threads: experiment.workerThreads)
     }
-    let rows = answer.predictions.map { p in Row(prediction: p, simulated: result.map { Self.simulated(p, $0) }) }
-    if format == .json {
-      var doc = AnalyzeJSON(scenario: s.name, file: scenario, method: answer.method, reason: nil)
-      if result != nil {
-        doc.simulation = .init(
-          replications: s.replications, seed: s.seed, warmup_s: s.window.warmup, length_s: s.window.horizon)
-      }
-      doc.predictions = rows.map { $0.json(stations: s.network.stations) }
-      print(try Self.json(doc))
-      return
-    }
-    print("\(s.name): \(answer.method)")
-    if result != nil {
-      print("simulated: \(s.replications) replications, seed \(s.seed), \(Format.duration(s.window.horizon)) each after \(Format.duration(s.window.warmup)) warm-up")
-    }
-    printTable(rows, stations: s.network.stations)
-  }
-
-  private func printTable(_ rows: [Row], stations: [Station]) {
-    var table = TextTable(
-      columns: theoryOnly ? ["where", "metric", "theory"] : ["where", "metric", "theory", "simulated", "+- 95%", "z"])
-    // Large pools: the first stations stand for the rest (they share one prediction).
-    let shownStations = 4
-    let hidden = Set(rows.compactMap { r -> Int? in
-      if case .station(let i) = r.prediction.scope, i >= shownStations { return i } else { return nil }
-    })
-    let hiding = stations.count > shownStations + 2 && !hidden.isEmpty
-    for r in rows {
-      if case .station(let i) = r.prediction.scope, hiding, hidden.contains(i) { continue }
-      var cells = [r.place(stations), Self.label(r.prediction.metric), Self.full(r.prediction.value)]
-      if let e = r.simulated {
-        cells.append(Self.full(e.mean))
-        cells.append(e.halfWidth.map { String(format: "%.3g", $0) } ?? "-")
-        cells.append(r.z.map { String(format: "%+.2f", $0) } ?? "-")
-      }
-      table.add(cells)
-    }
-    print(table.render())
-    if hiding { print("(\(hidden.count) more stations not shown; capsim run lists them all)") }
-    if !theoryOnly {
-      print("z: (simulated - theory) / standard error; |z| above about 3 on several rows points to a problem.")
-    }
-  }
-
-  /// The replications' values of a predicted metric.
-  static func simulated(_ p: TheoryPrediction, _ result: ExperimentResult) -> Estimate {
-    switch p.scope {
-    case .endToEnd: return Estimate(result.replicationResults.compactMap { $0.endToEnd[p.metric] })
-    case .station(let i): return Estimate(result.replicationResults.map { $0.stations[i][p.metric] })
-    }
-  }
-
-  /// The shortest decimal that reads back as the same double ("0.1", "0.012345678901234568").
-  static func full(_ value: Double) -> String { value.isFinite ? "\(value)" : "-" }
-
-  static func label(_ m: TheoryPrediction.Metric) -> String {
-    switch m {
-    case .throughput: return "throughput (/s)"
-    case .meanBusyServers: return "mean busy servers"
-    case .meanInStation: return "mean in station (L)"
-    case .meanWait: return "mean wait (Wq, s)"
-    case .meanResponse: return "mean response (W, s)"
-    case .waitProbability: return "P(wait)"
-    case .lossProbability: return "P(loss)"
-    case .responseP50: return "response p50 (s)"
-    case .responseP95: return "response p95 (s)"
-    case .responseP99: return "response p99 (s)"
-    }
-  }
-
-  static func json<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(
-      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
-  }
-
-  /// One predicted metric and, unless theory only, what the replications measured.
-  struct Row {
-    var prediction: TheoryPrediction
-    var simulated: Estimate?
-
-    /// (simulated - theory) / standard error, when there is a spread.
-    var z: Double? {
-      guard let e = simulated, let sd = e.standardDeviation, sd > 0 else { return nil }
-      return (e.mean - prediction.value) / (sd / Double(e.count).squareRoot())
-    }
-
-    func place(_ stations: [Station]) -> String {
-      if case .station(let i) = prediction.scope { return stations[i].name }
-      return "end to end"
-    }
-
-    func json(stations: [Station]) -> AnalyzeJSON.Prediction {
-      AnalyzeJSON.Prediction(
-        where: place(stations), metric: prediction.metric.rawValue, unit: Analyze.unit(prediction.metric),
-        theory: prediction.value, simulated: simulated.map { e in
-          .init(mean: e.mean.isFinite ? e.mean : nil, half_width: e.halfWidth, replications: e.count)
-        }, z: z)
-    }
-  }
-
-  static func unit(_ m: TheoryPrediction.Metric) -> String {
-    switch m {
-    case .meanWait, .meanResponse, .responseP50, .responseP95, .responseP99: return "s"
-    case .throughput: return "1/s"
-    case .waitProbability, .lossProbability: return "fraction"
-    case .meanBusyServers, .meanInStation: return "customers"
-    }
+    let report = AnalyzeReport(scenario: s, file: scenario, answer: answer, result: result)
+    print(format == .json ? try report.json() : report.table())
   }
 }

@@ -276,7 +276,7 @@ struct Calibrate: ParsableCommand {
     case .json:
       let warnings = Dictionary(
         data.workloads.compactMap { w in w.fitWarning.map { (w.name, $0) } }, uniquingKeysWith: { first, _ in first })
-      print(try Analyze.json(CalibrationJSON(tables, knees, pgstat.byWorkload, unfitted: unfitted, warnings: warnings)))
+      print(try CalibrationJSON(tables, knees, pgstat.byWorkload, unfitted: unfitted, warnings: warnings).json())
     case .table: print(Report.calibrationText(data), terminator: "")
     }
   }

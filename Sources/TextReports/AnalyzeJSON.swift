@@ -5,14 +5,14 @@ import ScenarioFile
 import SimStatistics
 
 /// `capsim analyze --format json`: theory and simulation, values in SI units at full precision.
-package struct AnalyzeJSON: Encodable {
-  package struct Simulation: Encodable {
+struct AnalyzeJSON: Encodable {
+  struct Simulation: Encodable {
     var replications: Int
     var seed: UInt64
     var warmup_s: Double
     var length_s: Double
 
-    package init(replications: Int, seed: UInt64, warmup_s: Double, length_s: Double) {
+    init(replications: Int, seed: UInt64, warmup_s: Double, length_s: Double) {
       self.replications = replications
       self.seed = seed
       self.warmup_s = warmup_s
@@ -20,19 +20,19 @@ package struct AnalyzeJSON: Encodable {
     }
   }
 
-  package struct Simulated: Encodable {
+  struct Simulated: Encodable {
     @Nullable var mean: Double?
     @Nullable var half_width: Double?
     var replications: Int
 
-    package init(mean: Double?, half_width: Double?, replications: Int) {
+    init(mean: Double?, half_width: Double?, replications: Int) {
       self.mean = mean
       self.half_width = half_width
       self.replications = replications
     }
   }
 
-  package struct Prediction: Encodable {
+  struct Prediction: Encodable {
     var `where`: String
     var metric: String
     var unit: String
@@ -40,7 +40,7 @@ package struct AnalyzeJSON: Encodable {
     @Nullable var simulated: Simulated?
     @Nullable var z: Double?
 
-    package init(
+    init(
       where: String, metric: String, unit: String, theory: Double, simulated: Simulated? = nil, z: Double? = nil
     ) {
       self.where = `where`
@@ -57,10 +57,10 @@ package struct AnalyzeJSON: Encodable {
   /// The result applied, or nil with `reason` when theory has none.
   @Nullable var method: String?
   @Nullable var reason: String?
-  @Nullable package var simulation: Simulation? = nil
-  package var predictions: [Prediction] = []
+  @Nullable var simulation: Simulation? = nil
+  var predictions: [Prediction] = []
 
-  package init(
+  init(
     scenario: String, file: String, method: String? = nil, reason: String? = nil, simulation: Simulation? = nil,
     predictions: [Prediction] = []
   ) {

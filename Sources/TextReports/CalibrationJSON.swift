@@ -142,6 +142,8 @@ package struct CalibrationJSON: Encodable {
         measured_knee_is_lower_bound: $0.measuredIsLowerBound, model_knee: $0.predicted)
     }
   }
+
+  package func json() throws -> String { try prettyJSON(self) }
 }
 
 /// `capsim calibrate --format json`: a workload's statements and WAL.

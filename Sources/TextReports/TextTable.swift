@@ -1,3 +1,4 @@
+import Foundation
 import SimKernel
 
 /// A plain text table with right-aligned numbers.
@@ -37,4 +38,14 @@ extension Double {
     }
     return String(out.reversed())
   }
+}
+
+/// Pretty JSON with sorted keys; the numbers JSON has no spelling for as the strings "inf",
+/// "-inf" and "nan".
+func prettyJSON(_ value: some Encodable) throws -> String {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+  encoder.nonConformingFloatEncodingStrategy = .convertToString(
+    positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+  return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
