@@ -55,7 +55,7 @@ struct Plans: ParsableCommand {
     }
     switch format {
     case .json: print(try PlanReport(data: data).json())
-    case .table: print(Self.describe(data), terminator: "")
+    case .table: print(PlanDescription(data: data).text(), terminator: "")
     }
     if let report { try Self.writeReport(data, to: report, quiet: false) }
   }
@@ -66,35 +66,7 @@ struct Plans: ParsableCommand {
       print("no plans recorded in \(database.db) yet: 'capsim plan SCENARIO' records one")
       return
     }
-    var table = TextTable(columns: [
-      "plan", "started", "status", "scenario", "territories", "answered", "candidates", "requests", "wall",
-    ])
-    for summary in plans {
-      let p = summary.plan
-      table.add([
-        String(p.id!), Runs.timestamp(p.startedAt), p.status.rawValue, p.scenarioName,
-        p.territories.joined(separator: ", "),
-        p.status == .complete ? "\(summary.answered) of \(summary.periods)" : "-",
-        String(summary.candidates), Format.count(Double(summary.requests)),
-        p.wallSeconds.map { Format.duration($0) } ?? "-",
-      ])
-    }
-    print(table.render())
-  }
-
-  /// What was planned, then the plan as `capsim plan` printed it.
-  static func describe(_ data: PlanData) -> String {
-    let p = data.plan
-    var out =
-      "plan \(p.id ?? 0): \(p.scenarioName), territories \(p.territories.joined(separator: ", ")), \(p.status.rawValue)\n"
-    out +=
-      "scenario \(p.scenarioPath) sha256 \(p.scenarioHash.prefix(12)), topology \(p.topologyPath) sha256 \(p.topologyHash.prefix(12))\n"
-    out += "capsim \(p.capsimVersion), max instances \(p.maxInstances), started \(Runs.timestamp(p.startedAt))"
-    out += (p.endedAt.map { ", ended \(Runs.timestamp($0))" } ?? "") + "\n"
-    if !p.settings.isEmpty { out += "--set " + p.settings.joined(separator: " --set ") + "\n" }
-    if let m = p.message { out += "note: \(m)\n" }
-    guard p.status == .complete else { return out }
-    return out + "\n" + PlanReport(data: data).table()
+    print(PlansList(plans: plans).table())
   }
 
   /// `latest` (the newest complete plan) or a number; a bad id is a usage error, no plan at

@@ -39,7 +39,7 @@ struct Sweeps: ParsableCommand {
       }
       return (record, points, try points.map { try store.data($0.runID)?.verdicts ?? [] })
     }
-    print(Self.describe(record, points, verdicts))
+    print(SweepDescription(sweep: record, points: points, verdicts: verdicts).text())
     if let report {
       try database.reading { try Self.writeReport(id, store: $0, to: report, quiet: false) }
     }
@@ -51,37 +51,7 @@ struct Sweeps: ParsableCommand {
       print("no sweeps recorded in \(database.db) yet: 'capsim sweep SCENARIO --vary KEY=VALUES' records one")
       return
     }
-    var table = TextTable(columns: [
-      "sweep", "started", "status", "scenario", "axes", "points", "reps", "shards", "wall",
-    ])
-    for s in sweeps {
-      let r = s.sweep
-      table.add([
-        String(r.id!), Runs.timestamp(r.startedAt), s.status.rawValue, r.scenarioName,
-        r.axes.map { "\($0.key) (\($0.values.count))" }.joined(separator: " x "), String(r.points),
-        String(r.replications),
-        String(r.shards), r.wallSeconds.map { Format.duration($0) } ?? "-",
-      ])
-    }
-    print(table.render())
-  }
-
-  static func describe(_ r: SweepRecord, _ points: [SweepPoint], _ verdicts: [[VerdictRecord]]) -> String {
-    var out =
-      "sweep \(r.id ?? 0): \(r.scenarioName), \(r.points) points x \(r.replications) replications, seed \(r.seed)"
-    out += r.shards > 1 ? ", merged from \(r.shards) shards\n" : "\n"
-    out +=
-      "scenario \(r.scenarioPath) sha256 \(r.scenarioHash.prefix(12)), capsim \(r.capsimVersion), started \(Runs.timestamp(r.startedAt))\n"
-    if !r.settings.isEmpty { out += "under --set " + r.settings.joined(separator: " --set ") + "\n" }
-    var table = TextTable(columns: ["point"] + r.axes.map(\.key) + ["run", "status", "pass", "marginal", "FAIL"])
-    for (p, v) in zip(points, verdicts) {
-      func count(_ o: String) -> String { String(v.filter { $0.outcome == o }.count) }
-      table.add(
-        [String(p.point)] + p.values + [
-          String(p.runID), p.status.rawValue, count("pass"), count("marginal"), count("fail"),
-        ])
-    }
-    return out + "\n" + table.render()
+    print(SweepsList(sweeps: sweeps).table())
   }
 
   /// `latest` or a number; a bad id is a usage error, no sweep at all status 4.

@@ -1,0 +1,113 @@
+import Foundation
+import Reports
+import RunRecords
+
+/// `capsim runs`: the recorded runs, newest first, as a table.
+package struct RunsList {
+  var runs: [RunRecord]
+  /// Failed verdicts per run id.
+  var failedCounts: [Int64: Int]
+  /// The sweep and point of each run that belongs to one.
+  var sweeps: [Int64: (sweep: Int64, point: Int)]
+
+  package init(runs: [RunRecord], failedCounts: [Int64: Int], sweeps: [Int64: (sweep: Int64, point: Int)]) {
+    self.runs = runs
+    self.failedCounts = failedCounts
+    self.sweeps = sweeps
+  }
+
+  package func table() -> String {
+    var table = TextTable(columns: [
+      "run", "started", "status", "scenario", "kind", "seed", "reps", "requests", "wall", "sweep", "failed SLOs",
+    ])
+    for r in runs {
+      table.add([
+        String(r.id!), Format.timestamp(r.startedAt), r.status.rawValue, r.scenarioName, r.kind, String(r.seed),
+        String(r.replications),
+        r.requests.map { Format.count(Double($0)) } ?? "-", r.wallSeconds.map { Format.duration($0) } ?? "-",
+        sweeps[r.id!].map { "\($0.sweep)/\($0.point)" } ?? "-",
+        r.kind == "platform" && r.status == .complete ? String(failedCounts[r.id!] ?? 0) : "-",
+      ])
+    }
+    return table.render()
+  }
+}
+
+/// `capsim show RUN`: what was run, its SLO verdicts, autoscalers, row locks and costs.
+package struct RunDescription {
+  var data: RunData
+
+  package init(data: RunData) { self.data = data }
+
+  package func text() -> String {
+    let r = data.run
+    var lines = [
+      "run \(r.id ?? 0): \(r.scenarioName) (\(r.kind)), \(r.status.rawValue)",
+      "scenario \(r.scenarioPath) sha256 \(r.scenarioHash.prefix(12)), topology \(r.topologyPath) sha256 \(r.topologyHash.prefix(12))",
+      "seed \(r.seed), \(r.replications) replications, capsim \(r.capsimVersion), started \(Format.timestamp(r.startedAt))"
+        + (r.endedAt.map { ", ended \(Format.timestamp($0))" } ?? ""),
+    ]
+    if !r.settings.isEmpty { lines.append("--set " + r.settings.joined(separator: " --set ")) }
+    if let m = r.message { lines.append("note: \(m)") }
+    var out = lines.joined(separator: "\n")
+    if !data.verdicts.isEmpty {
+      var table = TextTable(columns: [
+        "territory", "period", "class", "objective", "target", "measured", "worst window", "verdict",
+      ])
+      for v in data.verdicts {
+        table.add([
+          v.territory, v.period, v.requestClass, v.objective, v.target.map { Self.value(v.objective, $0) } ?? "-",
+          Self.value(v.objective, v.mean)
+            + (v.halfWidth.map { $0 > 0 ? " +- " + Self.value(v.objective, $0) : "" } ?? ""),
+          v.worstWindowLocal ?? "", v.outcome == "fail" ? "FAIL" : v.outcome,
+        ])
+      }
+      out += "\n\nSLO verdicts\n" + table.render()
+    }
+    if !data.autoscalerSyncs.isEmpty {
+      out +=
+        "\n\nautoscalers (per replication; ramp: from the first of a run of scale-ups to as many pods Ready as the last asked for)\n"
+      out += AutoscalerSummary.table(AutoscalerSummary.summaries(data))
+    }
+    if !data.locks.isEmpty {
+      var table = TextTable(columns: [
+        "territory", "lock", "rows", "requests", "waited", "mean wait", "mean held", "busiest row",
+      ])
+      for l in data.locks {
+        table.add([
+          l.territory, l.lock, String(l.rows), Format.count(l.requests),
+          l.waitedShare.map { Format.percent($0) } ?? "-",
+          l.waitMean.map(Format.duration) ?? "-", l.heldMean.map(Format.duration) ?? "-", Format.percent(l.busiestRow),
+        ])
+      }
+      out += "\n\nrow locks (means over replications)\n" + table.render()
+    }
+    if !data.costs.isEmpty {
+      var table = TextTable(columns: [
+        "territory", "month", "hours run", "instance-hours", "app cost", "database cost", "total", "per 30 days",
+        "per calendar month",
+      ])
+      for c in data.costs {
+        let money = { (x: Double) in String(format: "%.2f %@", x, c.currency) }
+        table.add([
+          c.territory, c.month, c.spanHours.map { String(format: "%.0f", $0) } ?? "-",
+          String(format: "%.0f", c.instanceHours),
+          money(c.instanceCost), money(c.databaseCost), money(c.instanceCost + c.databaseCost),
+          c.per30Days.map(money) ?? "-", c.perCalendarMonth.map(money) ?? "-",
+        ])
+      }
+      out += "\n\ncost over the run, by calendar month (total: what the run's hours in that month cost; "
+      out += "per 30 days and per calendar month: that pace kept up)\n" + table.render()
+    }
+    return out
+  }
+
+  /// A recorded verdict's value in its objective's unit.
+  static func value(_ objective: String, _ x: Double) -> String {
+    switch objective {
+    case "error rate": Format.percent(x)
+    case "availability": String(format: "%.3f%%", x * 100)
+    default: Format.duration(x)
+    }
+  }
+}
