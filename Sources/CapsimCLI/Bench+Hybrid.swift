@@ -15,7 +15,9 @@ extension Bench {
   /// none and runs 20 M) and may print the shipped loop's line or des.c's JSON.
   func measureReference() -> BenchResult? {
     guard FileManager.default.fileExists(atPath: reference) else {
-      if !quiet { printToStandardError("capsim bench: \(reference) not found (run from the repository root); C reference skipped") }
+      if !quiet {
+        printToStandardError("capsim bench: \(reference) not found (run from the repository root); C reference skipped")
+      }
       return nil
     }
     let name = URL(fileURLWithPath: reference).deletingPathExtension().lastPathComponent
@@ -24,12 +26,15 @@ extension Bench {
     guard Self.shell(["cc", "-O2", "-o", binary, reference, "-lm"]) != nil,
       let out = Self.shell([binary, String(customers), "1"])
     else {
-      if !quiet { printToStandardError("capsim bench: could not compile or run \(reference) with cc; C reference skipped") }
+      if !quiet {
+        printToStandardError("capsim bench: could not compile or run \(reference) with cc; C reference skipped")
+      }
       return nil
     }
     guard let (n, seconds) = ReferenceLoop.run(out) else {
       if !quiet {
-        printToStandardError("capsim bench: \(reference) printed neither a customers/s line nor completed and sim_s; C reference skipped")
+        printToStandardError(
+          "capsim bench: \(reference) printed neither a customers/s line nor completed and sim_s; C reference skipped")
       }
       return nil
     }
@@ -51,7 +56,8 @@ extension Bench {
     return BenchResult(
       workload: "hybrid \(scenario.name) (\(scenario.replications) replications, all cores; requests represented)",
       customers: represented, events: events, seconds: result.wallSeconds,
-      customersPerSecond: Double(represented) / result.wallSeconds, eventsPerSecond: Double(events) / result.wallSeconds,
+      customersPerSecond: Double(represented) / result.wallSeconds,
+      eventsPerSecond: Double(events) / result.wallSeconds,
       eventsPerCustomer: Double(events) / Double(max(1, represented)))
   }
 
@@ -63,15 +69,6 @@ extension Bench {
   }
 
   // MARK: Scaling
-
-  /// One case of `--scaling`, as a child process prints it.
-  struct ScalingCase: Codable {
-    var label: String
-    var mode: String
-    var seconds: Double
-    var requests: Int
-    var maxResidentKiB: Int
-  }
 
   /// Runs every case in a child process of its own (so that its peak memory is its own):
   /// the normal week shortened to 1 day, 1 week and 4 weeks, and 1 day at growth 1, 2 and 4
@@ -85,44 +82,42 @@ extension Bench {
       ("1 day", ["calendar.end=2026-03-03"]),
       ("1 week", []),
       ("4 weeks", ["calendar.end=2026-03-30"]),
-      ("1 day, growth 2", ["calendar.end=2026-03-03", "demand.DE.growth=2", "demand.CH.growth=2",
-        "territories.DE.app.instances=6", "territories.CH.app.instances=4"]),
-      ("1 day, growth 4", ["calendar.end=2026-03-03", "demand.DE.growth=4", "demand.CH.growth=4",
-        "territories.DE.app.instances=12", "territories.CH.app.instances=8", "databases.de-primary.cores=16",
-        "databases.de-replica-1.cores=16", "databases.de-replica-2.cores=16"]),
+      (
+        "1 day, growth 2",
+        [
+          "calendar.end=2026-03-03", "demand.DE.growth=2", "demand.CH.growth=2",
+          "territories.DE.app.instances=6", "territories.CH.app.instances=4",
+        ]
+      ),
+      (
+        "1 day, growth 4",
+        [
+          "calendar.end=2026-03-03", "demand.DE.growth=4", "demand.CH.growth=4",
+          "territories.DE.app.instances=12", "territories.CH.app.instances=8", "databases.de-primary.cores=16",
+          "databases.de-replica-1.cores=16", "databases.de-replica-2.cores=16",
+        ]
+      ),
     ]
-    let me = FileManager.default.fileExists(atPath: "/proc/self/exe")
+    let me =
+      FileManager.default.fileExists(atPath: "/proc/self/exe")
       ? (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
       : CommandLine.arguments[0]
-    var rows: [ScalingCase] = []
+    var rows: [ScalingReport.Case] = []
     for (label, settings) in cases {
       for mode in ["request", "hybrid"] {
         let spec = ([label, mode, base] + settings).joined(separator: "|")
         guard let out = Self.shell([me, "bench", "--scaling-case", spec]),
-          let row = try? JSONDecoder().decode(ScalingCase.self, from: Data(out.utf8))
+          let row = try? JSONDecoder().decode(ScalingReport.Case.self, from: Data(out.utf8))
         else { throw ValidationError("the scaling case '\(label)' (\(mode)) failed") }
         rows.append(row)
         if format == .table && !quiet { printToStandardError("  measured \(label) (\(mode))") }
       }
     }
-    switch format {
-    case .json:
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-    case .table:
-      var table = TextTable(columns: ["case", "mode", "requests", "seconds", "requests/s", "peak memory"])
-      for r in rows {
-        table.add([
-          r.label, r.mode, Double(r.requests).grouped, String(format: "%.2f", r.seconds),
-          (Double(r.requests) / r.seconds).grouped, "\(r.maxResidentKiB / 1024) MiB",
-        ])
-      }
-      print(table.render())
-    }
+    let report = ScalingReport(cases: rows)
+    print(format == .json ? try report.json() : report.table())
   }
 
-  /// A child of `--scaling`: `label|mode|scenario|KEY=VALUE|...`; prints a `ScalingCase`.
+  /// A child of `--scaling`: `label|mode|scenario|KEY=VALUE|...`; prints a `ScalingReport.Case`.
   func runScalingCase(_ spec: String) throws {
     let parts = spec.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
     guard parts.count >= 3, let mode = RunMode(rawValue: parts[1]) else {
@@ -139,7 +134,7 @@ extension Bench {
       getrusage(RUSAGE_SELF, &usage)
       usage.ru_maxrss /= 1024  // bytes on Darwin
     #endif
-    let row = ScalingCase(
+    let row = ScalingReport.Case(
       label: parts[0], mode: parts[1], seconds: result.wallSeconds, requests: Self.arrivals(result),
       maxResidentKiB: Int(usage.ru_maxrss))
     print(String(decoding: try JSONEncoder().encode(row), as: UTF8.self))

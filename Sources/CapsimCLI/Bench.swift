@@ -131,38 +131,12 @@ struct Bench: ParsableCommand {
       rows.append(try measureHybrid(path))
       if format == .table && !quiet { printToStandardError("  measured hybrid \(path)") }
     }
-    switch format {
-    case .json:
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      let report = BenchReport(
-        capsimVersion: capsimVersion, customersPerWorkload: customers, workloads: rows,
-        engineToReference: Self.engineToReference(rows))
-      print(String(decoding: try encoder.encode(report), as: UTF8.self))
-    case .table:
-      var table = TextTable(columns: ["workload", "customers/s", "events/s", "seconds", "events/customer"])
-      for r in rows {
-        table.add([
-          r.workload, r.customersPerSecond.grouped, r.eventsPerSecond.grouped,
-          String(format: "%.2f", r.seconds), String(format: "%.2f", r.eventsPerCustomer),
-        ])
-      }
-      print(table.render())
-      if let ratio = Self.engineToReference(rows) {
-        print("engine / C loop on M/M/4 rho=0.9: \(String(format: "%.3f", ratio)) (customers/s, measured in this run)")
-      }
-    }
+    let report = BenchReport(customersPerWorkload: customers, workloads: rows)
+    print(format == .json ? try report.json() : report.table())
   }
 }
 
 extension Bench {
-  static func engineToReference(_ rows: [BenchResult]) -> Double? {
-    guard let engine = rows.first(where: { $0.workload.hasPrefix("M/M/4") }),
-      let c = rows.first(where: { $0.workload.hasPrefix("C reference") })
-    else { return nil }
-    return engine.customersPerSecond / c.customersPerSecond
-  }
-
   /// One replication of a platform scenario on one thread: requests (customers) per second.
   func measurePlatform() throws -> BenchResult {
     measure(try loadPlatformScenario(platform).0, label: "")
@@ -184,24 +158,6 @@ extension Bench {
       customersPerSecond: Double(b.requests) / b.seconds, eventsPerSecond: Double(b.events) / b.seconds,
       eventsPerCustomer: Double(b.events) / Double(b.requests))
   }
-}
-
-struct BenchReport: Codable {
-  var capsimVersion: String
-  var customersPerWorkload: Int
-  var workloads: [BenchResult]
-  /// The engine's customers/s on M/M/4 over the C loop's, both measured in this run.
-  var engineToReference: Double?
-}
-
-struct BenchResult: Codable {
-  var workload: String
-  var customers: Int
-  var events: UInt64
-  var seconds: Double
-  var customersPerSecond: Double
-  var eventsPerSecond: Double
-  var eventsPerCustomer: Double
 }
 
 /// A fixed network to time.
