@@ -2,15 +2,15 @@ import Foundation
 import SimKernel
 
 /// A plain text table with right-aligned numbers.
-package struct TextTable {
+struct TextTable {
   var columns: [String]
   var rows: [[String]] = []
 
-  package init(columns: [String]) { self.columns = columns }
+  init(columns: [String]) { self.columns = columns }
 
-  package mutating func add(_ row: [String]) { rows.append(row) }
+  mutating func add(_ row: [String]) { rows.append(row) }
 
-  package func render() -> String {
+  func render() -> String {
     var widths = columns.map(\.count)
     for row in rows {
       for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
@@ -28,7 +28,7 @@ package struct TextTable {
 
 extension Double {
   /// 12345678 -> "12,345,678"
-  package var grouped: String {
+  var grouped: String {
     guard let whole = Int(rounding: self) else { return "\(self)" }  // "inf", "nan", "1e+19"
     let digits = String(whole)
     var out = ""
