@@ -56,8 +56,10 @@ enum AutoscaleWork {
       throw fail("cannot create \(directory.path): \(error.localizedDescription)", status: ExitStatus.failure)
     }
     let settings = search.settings
-    let searched = "0-\(settings.replications - 1)"
-      + (settings.maxReplications > settings.replications ? " (0-\(settings.maxReplications - 1) near the boundary)" : "")
+    let searched =
+      "0-\(settings.replications - 1)"
+      + (settings.maxReplications > settings.replications
+        ? " (0-\(settings.maxReplications - 1) near the boundary)" : "")
     let heldOut = search.heldOutReplications
     var header = [
       "Derived by capsim autoscale \(capsimVersion) for territory \(name) (Deployment \(deployment))",
@@ -70,15 +72,18 @@ enum AutoscaleWork {
     if !d.found { header.append("WARNING: no candidate held; this is the one that came nearest") }
 
     let chosen = d.chosen
-    let next = d.tried.filter { $0.behavior == chosen.behavior && $0.target > chosen.target && !$0.holds }.map(\.target).min()
-    let share = "\(Format.percent(chosen.score.peakShare)) of \(chosen.score.peakWindows) peak windows met over \(chosen.score.replications) replications"
+    let next = d.tried.filter { $0.behavior == chosen.behavior && $0.target > chosen.target && !$0.holds }.map(\.target)
+      .min()
+    let share =
+      "\(Format.percent(chosen.score.peakShare)) of \(chosen.score.peakWindows) peak windows met over \(chosen.score.replications) replications"
     let hours = String(format: "%.1f", chosen.score.podHours)
     let targetWhy =
       (chosen.holds ? "the cheapest that held (\(hours) pod-hours; ties go to the lower target): " : "came nearest: ")
       + share + (next.map { "; \($0)% missed" } ?? "")
     let b = d.bounds
     var why: [String: String] = [
-      "spec.minReplicas": "the quietest hour needs \(b.quietestNeed) (planner); at least 2 so one pod's loss is not an outage",
+      "spec.minReplicas":
+        "the quietest hour needs \(b.quietestNeed) (planner); at least 2 so one pod's loss is not an outage",
       "spec.maxReplicas": "1.5x the busiest hour's need of \(b.peakNeed), within \(b.cap) (\(b.capReason))",
       "spec.metrics[0].resource.target.averageUtilization": targetWhy,
       "spec.minReplicaCount": "the quietest hour needs \(b.quietestNeed) (planner); at least 2",
@@ -96,7 +101,8 @@ enum AutoscaleWork {
       why["\(path).start"] =
         "\(Int(w.lead.rounded())) s before the first busy hour: the ramp's HPA syncs, KEDA's \(Int(AutoscaleSearch.pollingInterval)) s poll and \(Int((pods.pods.scheduling + pods.startup + pods.pods.readinessDelay).rounded())) s to Ready"
       why["\(path).end"] = "the end of the last hour that needs more than minReplicas"
-      why["\(path).desiredReplicas"] = "the planner's need on \(w.days.count) day\(w.days.count == 1 ? "" : "s"): \(w.days.first ?? "")\(w.days.count > 1 ? " to \(w.days.last!)" : "")"
+      why["\(path).desiredReplicas"] =
+        "the planner's need on \(w.days.count) day\(w.days.count == 1 ? "" : "s"): \(w.days.first ?? "")\(w.days.count > 1 ? " to \(w.days.last!)" : "")"
     }
 
     func texts(_ extra: [String]) -> [(file: String, text: String, rule: PoolAutoscaler.Controller)] {
@@ -113,7 +119,8 @@ enum AutoscaleWork {
         let rate = search.perPodRate(t, target: c.target)
         requestsWhy["spec.triggers[0].metadata.threshold"] =
           "\(decimal(rate)) requests/s keep a pod's cores at \(c.target)%: the cheapest rate that held, \(Format.percent(c.score.peakShare)) of \(c.score.peakWindows) peak windows met"
-        requestsWhy["spec.triggers[0].metadata.query"] = "the pool's completed requests per second (serverAddress from --prometheus-server)"
+        requestsWhy["spec.triggers[0].metadata.query"] =
+          "the pool's completed requests per second (serverAddress from --prometheus-server)"
         out.append(
           (
             "requests.yaml",
@@ -125,7 +132,8 @@ enum AutoscaleWork {
       if let so = d.scaledObject {
         out.append(
           (
-            "scaledobject.yaml", ManifestText(header: lines, why: why).scaledObject(name: deployment, deployment: deployment, spec: so),
+            "scaledobject.yaml",
+            ManifestText(header: lines, why: why).scaledObject(name: deployment, deployment: deployment, spec: so),
             .scaledObject(so)
           ))
       }
@@ -139,7 +147,9 @@ enum AutoscaleWork {
       let path = directory.appendingPathComponent(file).path
       let read = try writeAndRead(text, to: path, deployment: deployment)
       guard read == rule else {
-        throw fail("\(path): the manifest read back is not the rule that was searched (\(read) against \(rule))", status: ExitStatus.failure)
+        throw fail(
+          "\(path): the manifest read back is not the rule that was searched (\(read) against \(rule))",
+          status: ExitStatus.failure)
       }
       let label = file == "hpa.yaml" ? "derived HPA" : file == "requests.yaml" ? "derived requests/s" : "HPA + cron"
       let pool = PoolAutoscaler(territory: t, title: "\(label) \(deployment)", deployment: deployment, controller: read)
@@ -154,8 +164,10 @@ enum AutoscaleWork {
     }
     var manifests: [AutoscaleManifest] = []
     for (file, _, _) in texts([]) {
-      let text = texts(["verification on held-out seeds, as read back from this file:"] + notes.filter { $0.hasPrefix(file) })
-        .first { $0.file == file }!.text
+      let text = texts(
+        ["verification on held-out seeds, as read back from this file:"] + notes.filter { $0.hasPrefix(file) }
+      )
+      .first { $0.file == file }!.text
       let path = directory.appendingPathComponent(file).path
       _ = try writeAndRead(text, to: path, deployment: deployment)
       manifests.append(AutoscaleManifest(territory: name, file: "\(name)/\(file)", text: text))
@@ -186,12 +198,15 @@ enum AutoscaleWork {
     return AutoscalePool(
       territory: search.scenario.platform.territories[d.territory].name, minReplicas: b.minReplicas,
       maxReplicas: b.maxReplicas, quietestNeed: b.quietestNeed, peakNeed: b.peakNeed, staticPeak: b.staticPeak,
-      cap: b.cap, capReason: b.capReason, chosen: ruleName(d.chosen, search: search, territory: d.territory), found: d.found,
+      cap: b.cap, capReason: b.capReason, chosen: ruleName(d.chosen, search: search, territory: d.territory),
+      found: d.found,
       judgedOn: d.spans.map(\.label), cronWindows: d.cronWindows.count, forecastError: d.forecastError,
       wallSeconds: d.wallSeconds, simulatedRequests: d.simulatedRequests)
   }
 
-  static func rows(_ d: PoolDerivation, verifications: [(String, Verification)], search: AutoscaleSearch) -> [AutoscaleRow] {
+  static func rows(_ d: PoolDerivation, verifications: [(String, Verification)], search: AutoscaleSearch)
+    -> [AutoscaleRow]
+  {
     let name = search.scenario.platform.territories[d.territory].name
     func row(_ section: AutoscaleRow.Section, _ label: String, _ s: StrategyScore, holds: Bool) -> AutoscaleRow {
       AutoscaleRow(
@@ -201,7 +216,8 @@ enum AutoscaleWork {
         peakWindows: s.peakWindows, peakWindowsMet: s.peakWindowsMet, holds: holds, failed: s.failed)
     }
     let judge = { (s: StrategyScore) in
-      s.failed.isEmpty && s.peakShare >= search.settings.peakShare && s.reversalsPerHour <= search.settings.maxReversalsPerHour
+      s.failed.isEmpty && s.peakShare >= search.settings.peakShare
+        && s.reversalsPerHour <= search.settings.maxReversalsPerHour
     }
     return d.strategies.map { row(.strategy, $0.kind.rawValue, $0.score, holds: judge($0.score)) }
       + d.tried.map { row(.candidate, ruleName($0, search: search, territory: d.territory), $0.score, holds: $0.holds) }
@@ -212,7 +228,7 @@ enum AutoscaleWork {
   static func output(_ data: AutoscaleData, format: OutputFormat, report: String?, say: (String) -> Void) throws {
     switch format {
     case .table: print(Report.autoscaleTable(data), terminator: "")
-    case .json: print(try json(data))
+    case .json: print(try Report.autoscaleJSON(data))
     }
     guard let folder = report else { return }
     do {
@@ -221,14 +237,6 @@ enum AutoscaleWork {
       throw fail("cannot write the report into \(folder): \(error.localizedDescription)", status: ExitStatus.failure)
     }
     say("wrote \(folder)/index.html, report.md")
-  }
-
-  static func json(_ data: AutoscaleData) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    encoder.dateEncodingStrategy = .iso8601
-    return String(decoding: try encoder.encode(data), as: UTF8.self)
   }
 }
 
@@ -264,7 +272,8 @@ final class AutoscaleRecording: @unchecked Sendable {
       let reason = ResultsStore.reason(error)
       let saved = saveBeside(data, database: store.path, name: "autoscale\(id)")
       try? store.endAutoscale(
-        id, status: .failed, message: "storing the derivation failed: \(reason)" + (saved.map { "; saved in \($0)" } ?? ""))
+        id, status: .failed,
+        message: "storing the derivation failed: \(reason)" + (saved.map { "; saved in \($0)" } ?? ""))
       return "cannot record derivation \(id) in results database \(store.path): \(reason)"
         + (saved.map { "; it is printed on stdout and saved in \($0)" } ?? "; it is printed on stdout")
     }

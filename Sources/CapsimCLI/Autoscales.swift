@@ -45,17 +45,7 @@ struct Autoscales: ParsableCommand {
         print("no derivations in \(store.path) yet (capsim autoscale SCENARIO records one)")
         return
       }
-      let rows = all.map { d -> [String] in
-        let r = d.record
-        return [
-          "\(r.id ?? 0)", r.startedAt.formatted(.iso8601), r.scenarioPath, r.territories.joined(separator: ","),
-          r.status.rawValue, r.wallSeconds.map(Format.duration) ?? "-",
-          "\(d.pools.filter(\.found).count)/\(d.pools.count)",
-        ]
-      }
-      print(
-        Report.columns(
-          header: ["id", "started", "scenario", "territories", "status", "search", "rules found"], rows: rows))
+      print(Report.autoscalesList(all))
       return
     }
     let number = try recordID(id, of: "derivation", latest: "no complete derivation in \(store.path) yet") {

@@ -10,9 +10,27 @@ extension Report {
     try Data(autoscaleMarkdown(data).utf8).write(to: url.appendingPathComponent("report.md"), options: .atomic)
   }
 
-  /// Columns of text padded to their widest cell, numbers right-aligned.
-  package static func columns(header: [String], rows: [[String]]) -> String {
-    TextColumns.render(header: header, rows: rows)
+  /// `capsim autoscales`: the recorded derivations, newest first.
+  package static func autoscalesList(_ all: [AutoscaleData]) -> String {
+    let rows = all.map { d -> [String] in
+      let r = d.record
+      return [
+        "\(r.id ?? 0)", r.startedAt.formatted(.iso8601), r.scenarioPath, r.territories.joined(separator: ","),
+        r.status.rawValue, r.wallSeconds.map(Format.duration) ?? "-",
+        "\(d.pools.filter(\.found).count)/\(d.pools.count)",
+      ]
+    }
+    return TextColumns.render(
+      header: ["id", "started", "scenario", "territories", "status", "search", "rules found"], rows: rows)
+  }
+
+  /// The derivation as JSON, snake-case keys, as it is recorded.
+  package static func autoscaleJSON(_ data: AutoscaleData) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.dateEncodingStrategy = .iso8601
+    return String(decoding: try encoder.encode(data), as: UTF8.self)
   }
 
   static let autoscaleColumns = [
@@ -66,7 +84,9 @@ extension Report {
     ]
     if p.cronWindows > 0 { out.append("HPA + cron: \(p.cronWindows) cron windows from the planner's hourly needs.") }
     if let e = p.forecastError {
-      out.append("Predictive: cron floors from a day-ahead forecast of the demand (Holt-Winters, a weekly profile or last week, chosen on the day before) over the 4 weeks before; mean absolute error \(Format.percent(e)) of the mean rate.")
+      out.append(
+        "Predictive: cron floors from a day-ahead forecast of the demand (Holt-Winters, a weekly profile or last week, chosen on the day before) over the 4 weeks before; mean absolute error \(Format.percent(e)) of the mean rate."
+      )
     }
     out.append(
       "Search: \(Format.grouped(Double(p.simulatedRequests))) requests simulated in \(Format.duration(p.wallSeconds)).")
@@ -81,8 +101,11 @@ extension Report {
       out += "Territory \(p.territory)\n"
       for fact in autoscaleFacts(p) { out += "  \(fact)\n" }
       let rows = data.rows.filter { $0.territory == p.territory }
-      out += "\n" + TextColumns.render(
-        header: autoscaleColumns, rows: rows.filter { $0.section == .strategy }.map { autoscaleCells($0, rows: data.rows) })
+      out +=
+        "\n"
+        + TextColumns.render(
+          header: autoscaleColumns,
+          rows: rows.filter { $0.section == .strategy }.map { autoscaleCells($0, rows: data.rows) })
       out += "\n\nCandidates (common random numbers; * held)\n"
       out += TextColumns.render(
         header: autoscaleColumns,
@@ -114,14 +137,22 @@ extension Report {
       out += "## Territory \(Markdown.escape(p.territory))\n\n"
       for fact in autoscaleFacts(p) { out += "- \(Markdown.escape(fact))\n" }
       let rows = data.rows.filter { $0.territory == p.territory }
-      out += "\n" + Markdown.table(autoscaleColumns, rows.filter { $0.section == .strategy }.map { autoscaleCells($0, rows: data.rows).map(Markdown.escape) })
+      out +=
+        "\n"
+        + Markdown.table(
+          autoscaleColumns,
+          rows.filter { $0.section == .strategy }.map { autoscaleCells($0, rows: data.rows).map(Markdown.escape) })
       out += "\n### Candidates\n\n"
       out += Markdown.table(
         ["holds"] + autoscaleColumns,
-        rows.filter { $0.section == .candidate }.map { ([$0.holds ? "yes" : "no"] + autoscaleCells($0, rows: data.rows)).map(Markdown.escape) })
+        rows.filter { $0.section == .candidate }.map {
+          ([$0.holds ? "yes" : "no"] + autoscaleCells($0, rows: data.rows)).map(Markdown.escape)
+        })
       let checks = rows.filter { $0.section == .verification }
       if !checks.isEmpty {
-        out += "\n### Verification on held-out seeds\n\n" + Markdown.table(verificationColumns, checks.map { verificationCells($0).map(Markdown.escape) })
+        out +=
+          "\n### Verification on held-out seeds\n\n"
+          + Markdown.table(verificationColumns, checks.map { verificationCells($0).map(Markdown.escape) })
       }
       out += "\n### Manifests\n\n"
       for m in data.manifests where m.territory == p.territory { out += "- \(Markdown.escape(m.file))\n" }
@@ -146,16 +177,23 @@ extension Report {
     body +=
       "<dt>scenario</dt><dd><code>\(HTML.escape(r.scenarioPath))</code> (SHA-256 \(HTML.escape(String(r.scenarioHash.prefix(12)))))</dd>\n"
     if !r.settings.isEmpty {
-      body += "<dt>what-if</dt><dd>" + r.settings.map { "<code>--set \(HTML.escape($0))</code>" }.joined(separator: " ") + "</dd>\n"
+      body +=
+        "<dt>what-if</dt><dd>" + r.settings.map { "<code>--set \(HTML.escape($0))</code>" }.joined(separator: " ")
+        + "</dd>\n"
     }
     if let wall = r.wallSeconds { body += "<dt>search</dt><dd>\(HTML.escape(Format.duration(wall)))</dd>\n" }
-    body += "<dt>started</dt><dd>\(HTML.escape(Format.instant(r.startedAt))), capsim \(HTML.escape(r.capsimVersion))</dd>\n"
-    body += "</dl>\n<p class=\"muted\">A rule holds when no verdict fails, at least \(HTML.escape(Format.percent(r.peakShare))) "
+    body +=
+      "<dt>started</dt><dd>\(HTML.escape(Format.instant(r.startedAt))), capsim \(HTML.escape(r.capsimVersion))</dd>\n"
+    body +=
+      "</dl>\n<p class=\"muted\">A rule holds when no verdict fails, at least \(HTML.escape(Format.percent(r.peakShare))) "
     body += "of peak windows (at least half the busiest window's requests) meet their p95 and error targets over the "
-    body += "replications, and it reverses direction at most \(r.maxReversalsPerHour) times per pool-hour. Pod-hours and "
+    body +=
+      "replications, and it reverses direction at most \(r.maxReversalsPerHour) times per pool-hour. Pod-hours and "
     body += "costs are per replication; the oracle is the planner's hour-by-hour minimum, known in hindsight. It is "
-    body += "judged like the rest: where it misses (shaded), the planner's rule per window (the mean p95 over replications "
-    body += "within its target) was looser than a rule's share of peak windows, so it bounds the cost from below but is "
+    body +=
+      "judged like the rest: where it misses (shaded), the planner's rule per window (the mean p95 over replications "
+    body +=
+      "within its target) was looser than a rule's share of peak windows, so it bounds the cost from below but is "
     body += "not itself a rule that holds.</p>\n</header>\n"
     for p in data.pools {
       body += "<section>\n<h2>Territory \(HTML.escape(p.territory))</h2>\n<ul>\n"
@@ -183,7 +221,8 @@ extension Report {
       if !checks.isEmpty {
         body += "<h3>Verification on held-out seeds</h3>\n"
         body += HTML.table(
-          verificationColumns, checks.map { v in
+          verificationColumns,
+          checks.map { v in
             var c = cells(verificationCells(v))
             c[6] = HTML.escape(verificationCells(v)[6])
             return c
@@ -191,7 +230,8 @@ extension Report {
           rowClasses: checks.map { $0.holds ? nil : "fail" })
       }
       for m in data.manifests where m.territory == p.territory {
-        body += "<details><summary><code>\(HTML.escape(m.file))</code></summary>\n<pre class=\"manifest\">\(HTML.escape(m.text))</pre></details>\n"
+        body +=
+          "<details><summary><code>\(HTML.escape(m.file))</code></summary>\n<pre class=\"manifest\">\(HTML.escape(m.text))</pre></details>\n"
       }
       body += "</section>\n"
     }
