@@ -122,10 +122,10 @@ struct Autoscale: ParsableCommand {
   }
 
   func run() throws {
-    guard ScenarioFile.isPlatformScenario(path: scenario) else {
-      throw ValidationError(
+    try requirePlatformScenario(
+      scenario,
+      otherwise:
         "'\(scenario)' is not a platform scenario (one with demand: per territory); autoscale derives rules for its app pools")
-    }
     var (s, warnings) = try loadPlatformScenario(scenario, settings: settings)
     if !quiet { printWarnings(warnings) }
     if let seed { s.seed = seed }

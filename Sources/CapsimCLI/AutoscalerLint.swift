@@ -86,9 +86,8 @@ struct LintCommand: ParsableCommand {
   /// The scenario's pools that name a Deployment, and the span of its run.
   func pools() throws -> (pools: [ManifestLinter.Pool], run: (Double, Double)?) {
     guard let scenario else { return ([], nil) }
-    guard ScenarioFile.isPlatformScenario(path: scenario) else {
-      throw ValidationError("'\(scenario)' is not a platform scenario: --scenario takes one with app pools")
-    }
+    try requirePlatformScenario(
+      scenario, otherwise: "'\(scenario)' is not a platform scenario: --scenario takes one with app pools")
     let (s, warnings) = try loadPlatformScenario(scenario)
     printWarnings(warnings)
     let platform = s.platform

@@ -109,10 +109,8 @@ struct CheckCommand: ParsableCommand {
   func run() throws {
     var loaded: [(path: String, scenario: PlatformScenario)] = []
     for path in scenarios {
-      guard ScenarioFile.isPlatformScenario(path: path) else {
-        throw ValidationError(
-          "'\(path)' is not a platform scenario (one with demand: per territory); check gates platform runs")
-      }
+      try requirePlatformScenario(
+        path, otherwise: "'\(path)' is not a platform scenario (one with demand: per territory); check gates platform runs")
       let (s, warnings) = try loadPlatformScenario(path, settings: experiment.settings)
       if !quiet { printWarnings(warnings) }
       loaded.append((path, experiment.apply(to: s)))

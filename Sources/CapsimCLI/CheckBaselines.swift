@@ -52,7 +52,8 @@ struct CheckBaselines {
       document = try JSONDecoder().decode(Document.self, from: data)
     } catch {
       throw fail(
-        "\(file) is not a baseline (the JSON document of capsim check): \(describe(error))", status: ExitStatus.failure)
+        "\(file) is not a baseline (the JSON document of capsim check): \(describe(error, in: data))",
+        status: ExitStatus.failure)
     }
     var baselines: [Baseline] = []
     for s in document.scenarios {
@@ -101,6 +102,27 @@ struct CheckBaselines {
       scenario: r.scenarioName, scenarioHash: r.scenarioHash, topologyHash: r.topologyHash, settings: r.settings,
       seed: r.seed, replications: r.replications, capsimVersion: r.capsimVersion, rows: rows)
     return CheckBaselines(source: source, baselines: [baseline])
+  }
+
+  /// As `describe(_:)`, telling apart the two errors the decoder words alike ("not valid
+  /// JSON", no path): a syntax error, with its line and column, and a valid document with a
+  /// number its field cannot hold (1.5 or 1e-320 where a count is).
+  static func describe(_ error: Error, in data: Data) -> String {
+    guard case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty else {
+      return describe(error)
+    }
+    do {
+      _ = try JSONSerialization.jsonObject(with: data)
+    } catch {
+      let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+      guard let offset = reason.firstMatch(of: /around (?:character|line \d+, column) (\d+)/).flatMap({ Int($0.1) })
+      else { return "not valid JSON (\(reason))" }
+      let before = data.prefix(offset)
+      let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
+      let column = before.count - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+      return "not valid JSON at line \(line), column \(column) (\(reason))"
+    }
+    return "a number does not fit its field (a fraction or an out-of-range number where a whole number is expected)"
   }
 
   /// A decoding error in a few words, with the key path where it happened.

@@ -138,11 +138,10 @@ struct Plan: ParsableCommand {
   }
 
   func run() throws {
-    guard ScenarioFile.isPlatformScenario(path: scenario) else {
-      throw ValidationError(
-        "'\(scenario)' is not a platform scenario (one with demand: per territory); plan sizes app pools of the platform"
-      )
-    }
+    try requirePlatformScenario(
+      scenario,
+      otherwise:
+        "'\(scenario)' is not a platform scenario (one with demand: per territory); plan sizes app pools of the platform")
     var (s, warnings) = try loadPlatformScenario(scenario, settings: settings)
     if !quiet { printWarnings(warnings) }
     if let seed { s.seed = seed }

@@ -83,6 +83,9 @@ struct Run: ParsableCommand {
 
   func run() throws {
     if ScenarioFile.isPlatformScenario(path: scenario) { return try runPlatform() }
+    if sharding.shard != nil || !autoscalers.isEmpty {
+      _ = try loadScenario(scenario, settings: experiment.settings)  // a broken file is reported as such
+    }
     if sharding.shard != nil {
       throw ValidationError("--shard takes a platform scenario; '\(scenario)' is a queueing-network scenario")
     }
@@ -174,6 +177,16 @@ func platformRun(_ scenario: PlatformScenario) -> PlatformRun {
 }
 
 extension RunMode: ExpressibleByArgument {}
+
+/// Throws `message` as a usage error unless `path` is a platform scenario. A file that cannot be
+/// read or parsed prints its diagnostics and exits with status 1, as a broken scenario does,
+/// instead of being called a file of another kind.
+func requirePlatformScenario(_ path: String, otherwise message: @autoclosure () -> String) throws {
+  let isPlatform = try loadOrExit(path) { () throws(DiagnosticError) in
+    try ScenarioFile.isPlatformScenarioOrThrow(path: path)
+  }
+  guard isPlatform else { throw ValidationError(message()) }
+}
 
 /// Loads a platform scenario, or prints its diagnostics and exits with status 1.
 func loadPlatformScenario(_ path: String, settings: [String] = [], autoscalers: [String] = []) throws -> (

@@ -101,9 +101,10 @@ struct Sweep: ParsableCommand {
   }
 
   func run() throws {
-    guard ScenarioFile.isPlatformScenario(path: scenario) else {
-      throw ValidationError("'\(scenario)' is not a platform scenario (one with demand: per territory, or base:); sweep takes platform scenarios")
-    }
+    try requirePlatformScenario(
+      scenario,
+      otherwise:
+        "'\(scenario)' is not a platform scenario (one with demand: per territory, or base:); sweep takes platform scenarios")
     let work = try SweepWork.load(
       command: "sweep", path: scenario, settings: settings, grid: try Self.grid(axes), seed: seed,
       replications: replications, quiet: quiet)

@@ -33,12 +33,17 @@ package struct DemandCalendar: Sendable {
     // Try the offset in force a day before and after: one of them is right unless the time
     // falls in a gap, in which case the later offset gives the time after the jump.
     let guess = Date(timeIntervalSince1970: local)
-    for probe in [guess.addingTimeInterval(-86_400), guess.addingTimeInterval(86_400)] {
-      let offset = Double(timeZone.secondsFromGMT(for: probe))
+    let offsets = [guess.addingTimeInterval(-86_400), guess.addingTimeInterval(86_400)].map {
+      Double(timeZone.secondsFromGMT(for: $0))
+    }
+    for offset in offsets {
       let candidate = Date(timeIntervalSince1970: local - offset)
       if Double(timeZone.secondsFromGMT(for: candidate)) == offset { return candidate }
     }
-    return Date(timeIntervalSince1970: local - Double(timeZone.secondsFromGMT(for: guess)))
+    // In a gap: read with the offset before the jump (the smaller one), the wall clock lands
+    // after it (02:30 on a spring-forward night in Berlin is 03:30). The offset at the guess
+    // itself, the one after the jump, gave the hour before it (01:30).
+    return Date(timeIntervalSince1970: local - offsets.min()!)
   }
 
   /// Local date and hour of the day at simulated second `t`.
@@ -110,7 +115,9 @@ private struct SeasonIndex: Sendable {
     from = reach.map(\.1)
     to = reach.map(\.2)
     var running = -Double.infinity
-    maxTo = to.map { running = max(running, $0); return running }
+    maxTo = to.map {
+      running = max(running, $0); return running
+    }
   }
 
   /// The strongest season factor at `day` (1 when no season is in reach).

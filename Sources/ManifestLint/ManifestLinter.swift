@@ -99,15 +99,25 @@ package struct ManifestLinter {
         ))
     }
     // The strict reader's own diagnostics, but not where a rule above says the same, and not
-    // the kinds it skips (Deployments are read here).
+    // the kinds it skips (Deployments are read here). Where the reader refuses a value that a
+    // rule only warns about (averageUtilization past Kubernetes' int32), the error wins: the
+    // manifest is invalid, and capsim run --autoscaler refuses it.
     let placed = Set(findings.map { "\($0.file):\($0.line):\($0.column)" })
-    for d in log.diagnostics where !placed.contains("\(d.file):\(d.line):\(d.column)") {
+    let placedErrors = Set(findings.filter { $0.severity == .error }.map { "\($0.file):\($0.line):\($0.column)" })
+    var superseded: Set<String> = []
+    for d in log.diagnostics where !placedErrors.contains("\(d.file):\(d.line):\(d.column)") {
+      let at = "\(d.file):\(d.line):\(d.column)"
+      if placed.contains(at) {
+        guard d.severity == .error else { continue }
+        superseded.insert(at)
+      }
       if d.severity == .warning && d.message.hasPrefix("kind ") && d.message.contains(" ignored") { continue }
       findings.append(
         Finding(
           rule: .invalid, severity: d.severity == .error ? .error : .warning, file: d.file, line: d.line,
           column: d.column, keyPath: d.keyPath, message: d.message))
     }
+    findings.removeAll { $0.rule != .invalid && superseded.contains("\($0.file):\($0.line):\($0.column)") }
     return findings.sorted {
       ($0.file, $0.line, $0.column, $0.rule.rawValue) < ($1.file, $1.line, $1.column, $1.rule.rawValue)
     }

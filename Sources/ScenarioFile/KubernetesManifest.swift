@@ -134,6 +134,14 @@ package struct KubernetesManifest {
       }
       return ScaledObjectReader.read(root)
     default:
+      // A near miss of the two kinds (a typo, another case) is a mistake, not another kind: as
+      // a warning it left the autoscaler out of the run, and out of lint, which skips other kinds.
+      // Two edits at most, so that real kinds (VerticalPodAutoscaler, ScaledJob) stay notes.
+      let known = ["HorizontalPodAutoscaler", "ScaledObject"]
+      if let near = known.first(where: { Suggestions.distance($0.lowercased(), kind.lowercased()) <= 2 }) {
+        mapping["kind"]?.error("unknown kind '\(kind)' (did you mean '\(near)'?)")
+        return nil
+      }
       (mapping.keyNode("kind") ?? root).warning(
         "kind \(kind) ignored: capsim reads HorizontalPodAutoscaler (autoscaling/v2) and ScaledObject (keda.sh/v1alpha1)"
       )

@@ -23,11 +23,9 @@ extension PlatformScenarioFile {
           ok = false
           continue
         }
-        let path = ScenarioFile.resolve(relative, from: item.file)
-        if FileManager.default.fileExists(atPath: path) {
+        if let path = ScenarioFile.namedFile(relative, what: "autoscaler manifest", at: item) {
           paths.append(path)
         } else {
-          item.error("autoscaler manifest '\(relative)' not found (looked for \(path))")
           ok = false
         }
       }

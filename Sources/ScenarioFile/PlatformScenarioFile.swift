@@ -55,11 +55,9 @@ enum PlatformScenarioFile {
       node.error("a scenario cannot be its own base (\(names.joined(separator: " -> ")))")
       return nil
     }
-    guard FileManager.default.fileExists(atPath: path) else {
-      node.error("base scenario '\(relative)' not found (looked for \(path))")
-      return nil
-    }
-    guard let baseRoot = YAMLDocument(path: path, log: node.log).root else { return nil }
+    guard ScenarioFile.namedFile(relative, what: "base scenario", at: node) != nil,
+      let baseRoot = YAMLDocument(path: path, log: node.log).root
+    else { return nil }
     var scenario = read(
       baseRoot, file: path, overrides: overrides, chain: chain + [path], name: name, autoscalers: autoscalers)
     scenario?.scenarioFiles.insert(file, at: 0)
@@ -86,10 +84,9 @@ enum PlatformScenarioFile {
     var topologyName: String? = nil
     var topologyPath = ""
     if let node = f.required("topology"), let relative = node.string() {
-      let path = ScenarioFile.resolve(relative, from: node.file)
-      if !FileManager.default.fileExists(atPath: path) {
-        node.error("topology file '\(relative)' not found (looked for \(path))")
-      } else if let root = YAMLDocument(path: path, log: node.log).root {
+      if let path = ScenarioFile.namedFile(relative, what: "topology file", at: node),
+        let root = YAMLDocument(path: path, log: node.log).root
+      {
         topology = PlatformFile.read(root, file: path, overrides: overrides)
         topologyName = relative
         topologyPath = path

@@ -38,6 +38,17 @@ extension ScenarioFile {
     return isPlatformScenario(root)
   }
 
+  /// Whether the file is a platform scenario, for commands that take nothing else: a file that
+  /// cannot be read or parsed throws its diagnostics, so that a syntax error is reported where
+  /// it is rather than as a file of the wrong kind.
+  package static func isPlatformScenarioOrThrow(path: String) throws(DiagnosticError) -> Bool {
+    let log = DiagnosticLog()
+    guard let root = YAMLDocument(path: path, log: log).root else {
+      throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources)
+    }
+    return isPlatformScenario(root)
+  }
+
   static func isPlatformScenario(_ root: ConfigNode) -> Bool {
     [.platformScenario, .whatIf].contains(FileKind(of: root))
   }

@@ -92,10 +92,9 @@ package enum ScenarioFile {
     var topology: Topology? = nil
     var topologyName: String? = nil
     if let node = top.required("topology"), let relative = node.string() {
-      let path = resolve(relative, from: node.file)
-      if !FileManager.default.fileExists(atPath: path) {
-        node.error("topology file '\(relative)' not found (looked for \(path))")
-      } else if let root = YAMLDocument(path: path, log: node.log).root {
+      if let path = namedFile(relative, what: "topology file", at: node),
+        let root = YAMLDocument(path: path, log: node.log).root
+      {
         topology = TopologyFile.read(root, file: path, overrides: overrides)
         topologyName = relative
       }
@@ -154,7 +153,30 @@ package enum ScenarioFile {
         parts.append(part)
       }
     }
-    return parts.joined(separator: "/")
+    let resolved = parts.joined(separator: "/")
+    return resolved.isEmpty ? "." : resolved  // "." from a file in the working directory
+  }
+
+  /// The path of a file that a key names (`topology:`, `base:`, `autoscaler:`), resolved
+  /// against the file that names it; nil after an error at the key's value when there is no such
+  /// file or it is a directory, so that the error points at the line that gave the path.
+  static func namedFile(_ relative: String, what: String, at node: ConfigNode) -> String? {
+    let path = resolve(relative, from: node.file)
+    var isDirectory: ObjCBool = false
+    guard !relative.isEmpty else {
+      node.error("\(what) is empty: give the path of a YAML file")
+      return nil
+    }
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      node.error("\(what) '\(relative)' not found (looked for \(path))")
+      return nil
+    }
+    guard !isDirectory.boolValue else {
+      let looked = path == relative ? "" : " (\(path))"
+      node.error("\(what) '\(relative)' is a directory\(looked), expected a YAML file")
+      return nil
+    }
+    return path
   }
 
   /// Network problems, reported where the station, dispatcher or source was written.

@@ -342,11 +342,15 @@ extension TopologyFile {
         ok = false
         continue
       }
-      let station = m.required("station").flatMap { stepStation($0, topology) }
+      let stationNode = m.required("station")
+      let station = stationNode.flatMap { stepStation($0, topology) }
       let service = m["service"].flatMap { DistributionReader.read($0, path: m.path(of: "service"), overrides: f.overrides) }
       if m["service"] != nil, service == nil { ok = false }
-      if let station, service != nil, topology.stations[station].discipline == .batch {
-        m["service"]?.error("station '\(topology.stations[station].name)' serves batches, each in its own service time: leave the step's service out")
+      // By name: after a station that could not be read, `topology.stations` is shorter than
+      // the indices of the names.
+      let read = station == nil ? nil : topology.stations.first { $0.name == stationNode?.scalarText }
+      if let read, service != nil, read.discipline == .batch {
+        m["service"]?.error("station '\(read.name)' serves batches, each in its own service time: leave the step's service out")
         ok = false
       }
       let acquire = lockList(m, "acquire", lockNames)

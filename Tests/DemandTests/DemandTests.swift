@@ -69,6 +69,21 @@ import Testing
     #expect(calendar.multiplier(at: t) == DayProfile.officeHours.weight(atHour: 8))
   }
 
+  /// A wall-clock time that does not exist (02:30 on the spring-forward night) is read after
+  /// the jump, as `instant` says: 03:30 CEST, 01:30 UTC; it once gave 01:30 CET, before it.
+  @Test func aTimeInTheSpringForwardGapIsReadAfterTheJump() {
+    let gap = DemandCalendar.instant(CivilDate(2026, 3, 29), hour: 2.5, in: Self.berlin)
+    let midnight = DemandCalendar.instant(CivilDate(2026, 3, 29), in: Self.berlin)
+    #expect(gap.timeIntervalSince(midnight) == 2.5 * 3_600)  // 23:00 UTC to 01:30 UTC
+    let calendar = DemandCalendar(timeZone: Self.berlin, start: midnight)
+    let (date, hour) = calendar.localTime(at: gap.timeIntervalSince(midnight))
+    #expect(date == CivilDate(2026, 3, 29) && abs(hour - 3.5) < 1e-9)
+    // Sydney springs forward at 02:00 too, on 4 October 2026, from +10 to +11.
+    let sydney = TimeZone(identifier: "Australia/Sydney")!
+    let before = DemandCalendar.instant(CivilDate(2026, 10, 4), hour: 1.5, in: sydney)
+    #expect(DemandCalendar.instant(CivilDate(2026, 10, 4), hour: 2.5, in: sydney).timeIntervalSince(before) == 3_600)
+  }
+
   /// The autumn change gives a 25-hour local day: 25 hours of simulated time from one local
   /// midnight to the next.
   @Test func autumnDayHasTwentyFiveHours() {

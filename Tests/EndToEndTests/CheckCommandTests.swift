@@ -204,6 +204,15 @@ import Testing
     let unreadable = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", badBaseline])
     #expect(unreadable.status == 1)
     #expect(unreadable.stderr.contains("is not a baseline (the JSON document of capsim check)"), "\(unreadable.stderr)")
+    // Valid JSON with a fraction where a count is, and broken JSON, are not both "not valid JSON".
+    let shipped = try String(contentsOf: EndToEndTests.root.appendingPathComponent("ci/baseline.json"), encoding: .utf8)
+    let fraction = try Self.write(
+      shipped.replacingOccurrences(of: "\"replications\" : 10,", with: "\"replications\" : 1.5,"), "f.json", in: dir)
+    let misfit = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", fraction])
+    #expect(misfit.status == 1 && misfit.stderr.contains("a number does not fit its field"), "\(misfit.stderr)")
+    let broken = try Self.write("{\"scenarios\": [\n  1,,\n]}", "x.json", in: dir)
+    let syntax = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", broken])
+    #expect(syntax.status == 1 && syntax.stderr.contains("not valid JSON at line 2, column"), "\(syntax.stderr)")
     let baseline = try Self.baseline(in: dir)
     let other = try EndToEndTests.capsim(["check", EndToEndTests.fixture("platform-bad-pool.yaml"), "--baseline", baseline])
     #expect(other.status == 1)

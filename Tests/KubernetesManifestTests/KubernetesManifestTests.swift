@@ -16,7 +16,7 @@ import Testing
     "window-out-of-range.yaml", "memory-metric.yaml", "container-resource.yaml", "unsupported-scaler.yaml",
     "cron-start-equals-end.yaml", "invalid-timezone.yaml", "cron-bad-schedule.yaml", "desired-replicas-number.yaml",
     "prometheus-unknown-metric.yaml", "not-a-deployment.yaml", "wrong-api-version.yaml", "empty-policies.yaml",
-    "keda-min-above-max.yaml", "idle-replica-count.yaml", "duplicate-target.yaml",
+    "keda-min-above-max.yaml", "idle-replica-count.yaml", "duplicate-target.yaml", "misspelled-kind.yaml",
   ]
 
   @Test(arguments: errorFixtures)

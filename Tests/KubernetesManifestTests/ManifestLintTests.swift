@@ -76,6 +76,21 @@ import Testing
     #expect(f.rule == .targetOutOfRange && f.line == 10 && f.severity == .warning, "\(f)")
   }
 
+  /// Past Kubernetes' int32 the target is not a trap but an invalid manifest (capsim run
+  /// --autoscaler refuses it): the strict reader's error, not the rule's warning at the same place.
+  @Test func aTargetPastInt32IsAnError() throws {
+    let text = try String(contentsOfFile: Self.fixture("target-above-100.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "averageUtilization: 150", with: "averageUtilization: 3000000000")
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("lint-\(UUID().uuidString).yaml").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let findings = Self.year.lint(paths: [path])
+    #expect(findings.count == 1, "\(findings.map(\.message))")
+    let f = try #require(findings.first)
+    #expect(f.rule == .invalid && f.severity == .error && f.line == 10, "\(f)")
+    #expect(f.message.contains("must be between 1 and 2147483647"), "\(f.message)")
+  }
+
   @Test func aWellWrittenScaledObjectIsClean() {
     #expect(Self.year.lint(paths: [Self.fixture("clean.yaml")]).isEmpty)
   }

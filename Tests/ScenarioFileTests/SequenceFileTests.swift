@@ -121,6 +121,20 @@ import Testing
     }
   }
 
+  /// The batch check finds the step's station by name, not by an index that a station before it
+  /// (here cpu, which cannot be read) has shifted: wal's index was once read past the end of the
+  /// stations read (a crash).
+  @Test func aServiceAtABatchStepIsFoundAfterAStationThatCannotBeRead() throws {
+    let topology = Self.topology.replacingOccurrences(of: "    servers: 2\n", with: "    servers: 150%\n")
+      .replacingOccurrences(
+        of: "{station: wal}", with: "{station: wal, service: {distribution: deterministic, value: 1ms}}")
+    let found = try Self.diagnostics(topology)
+    #expect(
+      found.map(\.keyPath) == ["stations.cpu.servers", "classes.tpcb.sequence[3].service"],
+      "\(found.map { "\($0.keyPath): \($0.message)" })")
+    #expect(found.last?.message.contains("station 'wal' serves batches") == true)
+  }
+
   @Test func aReleaseOfALockNotHeldNamesIt() throws {
     let topology = Self.topology.replacingOccurrences(of: "{station: disk, acquire: branch}", with: "{station: disk}")
     let found = try Self.diagnostics(topology)

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// Commands that take only platform scenarios, given a scenario that cannot be parsed: the
+/// syntax error is reported at its line with status 1, as `capsim run` reports it, not called
+/// "not a platform scenario" (a usage error that hides where the file is broken).
+@Suite struct BrokenScenarioTests {
+  struct Case: CustomTestStringConvertible, Sendable {
+    var name: String
+    /// The arguments before the scenario.
+    var before: [String]
+    /// The arguments after it.
+    var after: [String] = []
+    var testDescription: String { name }
+  }
+
+  static let cases = [
+    Case(name: "autoscaler lint --scenario", before: ["autoscaler", "lint", "k8s/hpa.yaml", "--scenario"]),
+    Case(name: "plan", before: ["plan"], after: ["--quiet"]),
+    Case(name: "sweep", before: ["sweep"], after: ["--vary", "territories.A.app.instances=1,2", "--quiet"]),
+    Case(name: "autoscale", before: ["autoscale"], after: ["--quiet"]),
+    Case(name: "check", before: ["check"], after: ["--quiet", "--targets", "ci/targets.yaml"]),
+    Case(name: "run --shard", before: ["run"], after: ["--shard", "0/2", "--quiet"]),
+    Case(name: "run --autoscaler", before: ["run"], after: ["--autoscaler", "k8s/hpa.yaml", "--quiet"]),
+  ]
+
+  @Test(arguments: cases)
+  func aSyntaxErrorIsReportedAtItsLine(_ c: Case) throws {
+    let malformed = EndToEndTests.fixture("malformed.yaml")
+    let r = try EndToEndTests.capsim(c.before + [malformed] + c.after)
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr.contains("\(malformed):3:"), "\(r.stderr)")
+    #expect(!r.stderr.contains("not a platform scenario") && !r.stderr.contains("Usage:"), "\(r.stderr)")
+  }
+
+  @Test func aMissingScenarioIsNamedAsMissing() throws {
+    let r = try EndToEndTests.capsim(["plan", "no-such-scenario.yaml", "--quiet"])
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr.contains("no-such-scenario.yaml:1:1: error: no such file"), "\(r.stderr)")
+  }
+}
