@@ -99,7 +99,7 @@ package struct LoadTestPlan: Sendable {
     let span = window.upperBound - window.lowerBound
     guard span / compression >= 1 else {
       throw LoadTestError(
-        "the test would last under a second (\(Self.decimal(span)) s compressed \(Self.decimal(compression)) times)")
+        "the test would last under a second (\(Self.decimal(span)) s compressed \(String(format: "%g", compression)) times)")
     }
     let step = step ?? max(300, compression)
     guard step.isFinite, step > 0, step / compression >= 1 else {

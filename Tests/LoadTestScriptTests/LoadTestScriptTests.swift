@@ -132,6 +132,14 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
     #expect(plan.step == 600)
   }
 
+  /// A compression so strong that the test would be over at once says so in a short number,
+  /// not the 300 digits of 1e308 written out.
+  @Test func aTooStrongCompressionIsWrittenShort() {
+    #expect(throws: LoadTestError("the test would last under a second (172800 s compressed 1e+308 times)")) {
+      try LoadTestPlan(scenario: stepScenario(), territory: 0, compression: 1e308)
+    }
+  }
+
   @Test func aWindowOutsideTheRunIsRefused() {
     #expect(throws: LoadTestError.self) {
       try LoadTestPlan(scenario: stepScenario(), territory: 0, window: Build.day..<(3 * Build.day))
