@@ -22,8 +22,15 @@ package struct YAMLDocument {
       self.init(file: path, root: nil)
       return
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
+    // Through a file handle: `contents(atPath:)` gives nothing for a device or a pipe
+    // (`/dev/null`, a shell's `<(...)`), which read fine.
+    guard FileManager.default.isReadableFile(atPath: path) else {
       log.error("cannot read the file (check its permissions)", file: path, line: 1, column: 1)
+      self.init(file: path, root: nil)
+      return
+    }
+    guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
+      log.error("cannot read the file", file: path, line: 1, column: 1)
       self.init(file: path, root: nil)
       return
     }

@@ -147,5 +147,10 @@ import ScenarioFile
     _ = YAMLDocument(path: dir.path, log: log3)
     #expect(log3.diagnostics.map(\.message) == ["no such file", "is a directory, expected a YAML file"])
     #expect(log3.diagnostics.allSatisfy { $0.line == 1 && $0.column == 1 })
+
+    // A device or a pipe reads like a file: /dev/null is an empty document, not unreadable.
+    let log4 = DiagnosticLog()
+    #expect(YAMLDocument(path: "/dev/null", log: log4).root == nil)
+    #expect(log4.diagnostics.map(\.message) == ["the file is empty (expected a YAML document)"])
   }
 }
