@@ -39,13 +39,35 @@ package enum FileKind: String, CaseIterable, Sendable {
     }
   }
 
+  /// What the file is, for a message about a file named where another kind was expected.
+  var article: String {
+    switch self {
+    case .topology: return "a queueing-network topology"
+    case .platformTopology: return "a platform topology"
+    case .scenario: return "a queueing-network scenario"
+    case .platformScenario: return "a platform scenario"
+    case .whatIf: return "a what-if"
+    }
+  }
+
+  /// Whether the file under `node`, named by a key that expects one of `kinds`, is told by its
+  /// top keys to be another kind; if so, that is an error at the key. A file of no kind (its
+  /// top keys missing or misspelled) is read on, so that its own errors show.
+  static func isOther(_ root: ConfigNode, than kinds: [FileKind], namedAt node: ConfigNode, what: String) -> Bool {
+    guard let kind = FileKind(of: root), !kinds.contains(kind) else { return false }
+    node.error("'\(node.scalarText ?? "")' is \(kind.article), not \(what)")
+    return true
+  }
+
   /// One line for `capsim schema --list`.
   package var summary: String {
     switch self {
     case .topology: return "queueing-network topology: stations and dispatchers (topologies/web-tier.yaml)"
-    case .platformTopology: return "platform topology: territories, app pools, PostgreSQL nodes (topologies/freshfoodz.yaml)"
+    case .platformTopology:
+      return "platform topology: territories, app pools, PostgreSQL nodes (topologies/freshfoodz.yaml)"
     case .scenario: return "queueing-network scenario: arrivals and run settings (scenarios/mm4-peak.yaml)"
-    case .platformScenario: return "platform scenario: calendar, demand, faults, SLOs (scenarios/platform-christmas-2026.yaml)"
+    case .platformScenario:
+      return "platform scenario: calendar, demand, faults, SLOs (scenarios/platform-christmas-2026.yaml)"
     case .whatIf: return "what-if of a platform scenario: base and overrides (scenarios/platform-users-x1.5.yaml)"
     }
   }

@@ -56,7 +56,8 @@ enum PlatformScenarioFile {
       return nil
     }
     guard ScenarioFile.namedFile(relative, what: "base scenario", at: node) != nil,
-      let baseRoot = YAMLDocument(path: path, log: node.log).root
+      let baseRoot = YAMLDocument(path: path, log: node.log).root,
+      !FileKind.isOther(baseRoot, than: [.platformScenario, .whatIf], namedAt: node, what: "a platform scenario")
     else { return nil }
     var scenario = read(
       baseRoot, file: path, overrides: overrides, chain: chain + [path], name: name, autoscalers: autoscalers)
@@ -85,7 +86,8 @@ enum PlatformScenarioFile {
     var topologyPath = ""
     if let node = f.required("topology"), let relative = node.string() {
       if let path = ScenarioFile.namedFile(relative, what: "topology file", at: node),
-        let root = YAMLDocument(path: path, log: node.log).root
+        let root = YAMLDocument(path: path, log: node.log).root,
+        !FileKind.isOther(root, than: [.platformTopology], namedAt: node, what: "a platform topology")
       {
         topology = PlatformFile.read(root, file: path, overrides: overrides)
         topologyName = relative

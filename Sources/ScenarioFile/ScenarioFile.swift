@@ -93,7 +93,8 @@ package enum ScenarioFile {
     var topologyName: String? = nil
     if let node = top.required("topology"), let relative = node.string() {
       if let path = namedFile(relative, what: "topology file", at: node),
-        let root = YAMLDocument(path: path, log: node.log).root
+        let root = YAMLDocument(path: path, log: node.log).root,
+        !FileKind.isOther(root, than: [.topology], namedAt: node, what: "a queueing-network topology")
       {
         topology = TopologyFile.read(root, file: path, overrides: overrides)
         topologyName = relative

@@ -43,6 +43,18 @@ import Testing
       name: "an autoscaler manifest is a directory",
       scenario: PlatformSchemaTests.scenario + "autoscaler: folder\n", platform: true, keyPath: "autoscaler",
       message: "autoscaler manifest 'folder' is a directory"),
+    // A file of another kind, told by its top keys, instead of errors inside it.
+    Case(
+      name: "a what-if's base is a topology", scenario: "base: t.yaml\n", platform: true, keyPath: "base",
+      message: "'t.yaml' is a platform topology, not a platform scenario"),
+    Case(
+      name: "a platform scenario's topology is a scenario",
+      scenario: PlatformSchemaTests.scenario.replacingOccurrences(of: "topology: t.yaml", with: "topology: s.yaml"),
+      platform: true, keyPath: "topology", message: "'s.yaml' is a platform scenario, not a platform topology"),
+    Case(
+      name: "a queueing scenario's topology is a scenario",
+      scenario: network.replacingOccurrences(of: "topology: t.yaml", with: "topology: s.yaml"), platform: false,
+      keyPath: "topology", message: "'s.yaml' is a queueing-network scenario, not a queueing-network topology"),
   ]
 
   @Test(arguments: cases) func theErrorIsAtTheKeyThatNamesTheFile(_ c: Case) throws {
