@@ -281,6 +281,9 @@ enum PlatformScenarioFile {
             .map { calendar.seasonNames[$0] }
         }
         if items == nil || names.contains(where: { $0 == nil }) { ok = false } else { selected = names.map { $0! } }
+        for (k, item) in (items ?? []).enumerated() where k < names.count {
+          if let name = names[k], names[..<k].contains(name) { item.warning("season '\(name)' is listed twice") }
+        }
       }
       if let n = f["day"] {
         day = CalendarFile.readDay(n, path: f.path(of: "day"), overrides: overrides)

@@ -193,6 +193,20 @@ import Testing
 
   /// Without a calendar, demand is constant, the run needs a length, and fault times are
   /// durations from the start.
+  /// A season listed twice does no harm, but says so: never a silently accepted slip.
+  @Test func aSeasonListedTwiceIsAWarning() throws {
+    let dir = try Self.folder(
+      scenario: Self.scenario.replacingOccurrences(of: "seasons: [christmas]", with: "seasons: [christmas, christmas]"))
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let (scenario, warnings) = try ScenarioFile.loadPlatform(path: dir + "/s.yaml")
+    #expect(warnings.map(\.description) == ["\(dir)/s.yaml:19:26: warning: demand.CH.seasons[1]: season 'christmas' is listed twice"])
+    // The same seasons as listed once (a rule's season in each year it reaches).
+    let onceDir = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: onceDir) }
+    let once = try Self.load(onceDir)
+    #expect(scenario.demand[1].calendar?.seasons.map(\.name) == once.demand[1].calendar?.seasons.map(\.name))
+  }
+
   @Test func withoutACalendarTheRunNeedsALengthAndTimesAreDurations() throws {
     let scenario = """
       topology: t.yaml
