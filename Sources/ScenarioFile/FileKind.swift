@@ -50,11 +50,25 @@ package enum FileKind: String, CaseIterable, Sendable {
     }
   }
 
+  /// The top key that makes a file of this kind.
+  var definingKey: String {
+    switch self {
+    case .topology: return "stations"
+    case .platformTopology: return "territories"
+    case .scenario: return "arrivals"
+    case .platformScenario: return "demand"
+    case .whatIf: return "base"
+    }
+  }
+
   /// Whether the file under `node`, named by a key that expects one of `kinds`, is told by its
   /// top keys to be another kind; if so, that is an error at the key. A file of no kind (its
-  /// top keys missing or misspelled) is read on, so that its own errors show.
+  /// top keys missing or misspelled), or with the key that makes one of `kinds` beside others
+  /// (a topology with a stray `run:`), is read on, so that its own errors show.
   static func isOther(_ root: ConfigNode, than kinds: [FileKind], namedAt node: ConfigNode, what: String) -> Bool {
     guard let kind = FileKind(of: root), !kinds.contains(kind) else { return false }
+    let keys = Set(root.node.mapping?.keys.compactMap(\.string) ?? [])
+    guard !kinds.contains(where: { keys.contains($0.definingKey) }) else { return false }
     node.error("'\(node.scalarText ?? "")' is \(kind.article), not \(what)")
     return true
   }

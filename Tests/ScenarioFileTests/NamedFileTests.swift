@@ -74,4 +74,17 @@ import Testing
     #expect(e.file == dir + "/s.yaml" && e.keyPath == c.keyPath, "\(e)")
     #expect(e.message.contains(c.message), "\(e)")
   }
+
+  /// A topology with a stray key of a scenario (`run:`) still has its `stations:`: it is read as
+  /// the topology it is, and the stray key is its own error, in it.
+  @Test func aTopologyWithAStrayScenarioKeyIsReadAsATopology() throws {
+    let dir = try ScenarioSchemaTests.folder([
+      "t.yaml": "run: {replications: 2}\n" + ScenarioSchemaTests.topology, "s.yaml": Self.network,
+    ])
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let errors = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+      .diagnostics.filter { $0.severity == .error }
+    #expect(errors.count == 1 && errors[0].file == dir + "/t.yaml", "\(errors)")
+    #expect(errors.first?.message.contains("unknown key 'run'") == true, "\(errors)")
+  }
 }
