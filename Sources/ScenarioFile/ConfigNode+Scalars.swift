@@ -24,7 +24,9 @@ extension ConfigNode {
   /// and quoted numbers.
   package func int(in range: ClosedRange<Int>? = nil) -> Int? {
     var range = range
-    if case .wholeNumber(let declared)? = declared("a whole number", { if case .wholeNumber = $0 { true } else { false } }) {
+    if case .wholeNumber(let declared)? = declared(
+      "a whole number", { if case .wholeNumber = $0 { true } else { false } })
+    {
       precondition(range == nil || range == declared, "\(keyPath): read in \(range!), declared \(declared)")
       range = declared
     }
@@ -37,6 +39,33 @@ extension ConfigNode {
       }
       if let range, !range.contains(number) {
         error("\(Self.describe(range)), found \(text)")
+        return nil
+      }
+      return number
+    case .string(quoted: true) where ScalarValue.plain(scalarText ?? "") != .string(quoted: false):
+      error("expected a whole number, found \(kindDescription) (remove the quotes)")
+    default:
+      reportMismatch(expected: "a whole number")
+    }
+    return nil
+  }
+
+  /// A random seed, 0 to 2^64 - 1 (decimal, `0x` or `0o`). Rejects `1.5`, `-1` and quoted numbers.
+  package func seed() -> UInt64? {
+    _ = declared("a seed", { if case .seed = $0 { true } else { false } })
+    guard let value = checkedScalar(expected: "a whole number") else { return nil }
+    switch value {
+    case .integer(let text):
+      let number: UInt64?
+      if text.hasPrefix("0x") {
+        number = UInt64(text.dropFirst(2), radix: 16)
+      } else if text.hasPrefix("0o") {
+        number = UInt64(text.dropFirst(2), radix: 8)
+      } else {
+        number = UInt64(text)
+      }
+      guard let number else {
+        error("a seed is a whole number from 0 to \(UInt64.max), found \(text)")
         return nil
       }
       return number
@@ -130,8 +159,10 @@ extension ConfigNode {
   /// and suggests the closest.
   package func oneOf(_ allowed: [String]? = nil) -> String? {
     var allowed = allowed
-    if case .oneOf(let declared)? = declared("one of a list of words", { if case .oneOf = $0 { true } else { false } }) {
-      precondition(allowed == nil || allowed == declared, "\(keyPath): read as one of \(allowed!), declared \(declared)")
+    if case .oneOf(let declared)? = declared("one of a list of words", { if case .oneOf = $0 { true } else { false } })
+    {
+      precondition(
+        allowed == nil || allowed == declared, "\(keyPath): read as one of \(allowed!), declared \(declared)")
       allowed = declared
     }
     guard let allowed else { preconditionFailure("\(keyPath): oneOf() needs its values or a schema") }

@@ -107,6 +107,8 @@ package enum JSONSchema {
         return .object([
           ("type", .string("integer")), ("minimum", .integer(range.lowerBound)), ("maximum", .integer(range.upperBound)),
         ])
+      case .seed:
+        return .object([("type", .string("integer")), ("minimum", .integer(0)), ("maximum", .unsigned(.max))])
       case .number(let range):
         return .object([
           ("type", .string("number")), ("minimum", .number(range.lowerBound)), ("maximum", .number(range.upperBound)),

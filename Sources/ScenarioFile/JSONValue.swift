@@ -3,6 +3,7 @@
 enum JSONValue {
   case string(String)
   case integer(Int)
+  case unsigned(UInt64)
   case number(Double)
   case bool(Bool)
   case array([JSONValue])
@@ -14,6 +15,7 @@ enum JSONValue {
     switch self {
     case .string(let text): return Self.quoted(text)
     case .integer(let value): return String(value)
+    case .unsigned(let value): return String(value)
     case .number(let value):
       precondition(value.isFinite, "JSON has no \(value)")
       if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }

@@ -171,7 +171,7 @@ extension PlatformScenarioFile {
     name: "platformRun", summary: "Run settings of a platform scenario.",
     keys: [
       .optional("replications", .wholeNumber(1...100_000), "Independent replications; default 5."),
-      .optional("seed", .wholeNumber(0...Int.max), "Seed of all random streams; default 1."),
+      .optional("seed", .seed, "Seed of all random streams, 0 to 2^64 - 1; default 1."),
       .optional("series", .duration(positive: true), "Interval of the series windows; default 1h."),
       .optional(
         "warmup", .duration(positive: false),

@@ -151,7 +151,7 @@ enum PlatformScenarioFile {
     let f = top.section("run")
     if top["run"] != nil && f == nil { return nil }
     let replications = f?["replications"].map { $0.int() } ?? 5
-    let seed = f?["seed"].map { $0.int() } ?? 1
+    let seed = f?["seed"].map { $0.seed() } ?? 1
     let series = f?["series"].map { $0.duration() } ?? 3_600
     let warmup = f?["warmup"].map { $0.duration() } ?? 0
     let mode = f?["mode"].map { $0.oneOf().flatMap(RunMode.init) } ?? .request
@@ -181,7 +181,7 @@ enum PlatformScenarioFile {
       drains = flag
     }
     return RunSettings(
-      horizon: horizon, warmup: warmup, series: series, replications: replications, seed: UInt64(seed), drains: drains,
+      horizon: horizon, warmup: warmup, series: series, replications: replications, seed: seed, drains: drains,
       mode: mode)
   }
 

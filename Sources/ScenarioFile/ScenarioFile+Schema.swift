@@ -67,7 +67,7 @@ extension ScenarioFile {
         "length", .duration(positive: true),
         "The measured window per replication; required without a calendar (default: the calendar's span)."),
       .optional("replications", .wholeNumber(1...100_000), "Independent replications; default 10."),
-      .optional("seed", .wholeNumber(0...Int.max), "Seed of all random streams; default 1."),
+      .optional("seed", .seed, "Seed of all random streams, 0 to 2^64 - 1; default 1."),
       .optional(
         "drain", .anyOf([.duration(positive: false), .bool]),
         "Longest run after the window for measured customers to leave; default length. false or 0s: stop at the window's end (those still inside are unfinished)."

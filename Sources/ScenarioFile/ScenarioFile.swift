@@ -223,7 +223,7 @@ package enum ScenarioFile {
     let warmup = m["warmup"]?.duration() ?? 0
     let length = calendarLength != nil ? (m["length"]?.duration() ?? calendarLength) : m.required("length")?.duration()
     let replications = m["replications"]?.int() ?? 10
-    let seed = m["seed"]?.int() ?? 1
+    let seed = m["seed"]?.seed() ?? 1
     let drain = m["drain"].flatMap(readDrain)
     // A calendar run is about change over time: hourly intervals unless told otherwise.
     let series = m["series"]?.duration() ?? (calendarLength != nil ? 3_600 : nil)
@@ -235,7 +235,7 @@ package enum ScenarioFile {
     }
     return RunSettings(
       window: RunWindow(warmup: warmup, horizon: length, drainLimit: drain, seriesInterval: series),
-      replications: replications, seed: UInt64(seed))
+      replications: replications, seed: seed)
   }
 
   /// `drain: 10min` (longest run after the window), `drain: false` or `0s` (stop at the window's

@@ -142,7 +142,7 @@ private struct _SchemaWalk {
   /// A value that every reader and the JSON Schema refuse for `kind`.
   static func wrongValue(for kind: ValueKind) -> String {
     switch kind {
-    case .wholeNumber: return "1.5"
+    case .wholeNumber, .seed: return "1.5"
     case .number: return "\"1\""
     case .bool: return "yes"
     case .section, .tagged, .distribution, .names, .list, .overrides: return "5"

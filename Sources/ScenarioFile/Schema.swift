@@ -20,6 +20,8 @@ indirect enum ValueKind: Sendable {
   /// `30/s`, `1800/min`: see `Quantity.rate`; `positive` rejects zero.
   case rate(positive: Bool)
   case wholeNumber(ClosedRange<Int>)
+  /// A random seed: a whole number from 0 to 2^64 - 1, as `--seed` takes.
+  case seed
   case number(ClosedRange<Double>)
   /// A share written as a percentage (`2%`) or a fraction (`0.02`).
   case share
@@ -54,6 +56,7 @@ indirect enum ValueKind: Sendable {
     case .duration: return "duration"
     case .rate: return "rate"
     case .wholeNumber: return "whole number"
+    case .seed: return "seed"
     case .number: return "number"
     case .share: return "share"
     case .bool: return "boolean"

@@ -194,6 +194,9 @@ import Testing
 
   static let setCases: [SetCase] = [
     SetCase(settings: ["run.replications=20", "run.seed=9"]) { $0.replications == 20 && $0.seed == 9 },
+    // Any seed `--seed` takes, up to 2^64 - 1, in hexadecimal too.
+    SetCase(settings: ["run.seed=18446744073709551615"]) { $0.seed == .max },
+    SetCase(settings: ["run.seed=0x8000000000000000"]) { $0.seed == 1 << 63 },
     SetCase(settings: ["run.length=1h", "run.warmup=5min"]) { $0.window.horizon == 3_600 && $0.window.warmup == 300 },
     SetCase(settings: ["arrivals[0].rate=30/s"]) { $0.network.sources[0].kind == .poisson(rate: 30) },
     // Another kind of source replaces the file's rate.
@@ -210,6 +213,22 @@ import Testing
     let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.scenario()])
     let (s, _) = try ScenarioFile.load(path: dir + "/s.yaml", settings: c.settings)
     #expect(c.check(s))
+  }
+
+  /// A seed below 0 or past 2^64 - 1 is a located error, in a queueing scenario and a platform
+  /// one alike.
+  @Test(arguments: ["-1", "18446744073709551616"]) func aSeedOutOfRangeIsRefused(_ seed: String) throws {
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.scenario()])
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let network = try #require(throws: DiagnosticError.self) {
+      try ScenarioFile.load(path: dir + "/s.yaml", settings: ["run.seed=\(seed)"])
+    }
+    #expect(
+      network.diagnostics.map(\.message) == ["a seed is a whole number from 0 to 18446744073709551615, found \(seed)"])
+    let platform = try PlatformSchemaTests.folder()
+    defer { try? FileManager.default.removeItem(atPath: platform) }
+    let errors = try PlatformSchemaTests.errors(platform, settings: ["run.seed=\(seed)"])
+    #expect(errors.map(\.message) == ["a seed is a whole number from 0 to 18446744073709551615, found \(seed)"])
   }
 
   @Test func copiesExpandAndDispatchersTakeGroups() throws {
