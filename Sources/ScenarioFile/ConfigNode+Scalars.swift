@@ -30,45 +30,36 @@ extension ConfigNode {
       precondition(range == nil || range == declared, "\(keyPath): read in \(range!), declared \(declared)")
       range = declared
     }
-    guard let value = checkedScalar(expected: "a whole number") else { return nil }
-    switch value {
-    case .integer(let text):
-      guard let number = ScalarValue.intValue(text) else {
-        error("the number \(text) is too large")
-        return nil
-      }
-      if let range, !range.contains(number) {
-        error("\(Self.describe(range)), found \(text)")
-        return nil
-      }
-      return number
-    case .string(quoted: true) where ScalarValue.plain(scalarText ?? "") != .string(quoted: false):
-      error("expected a whole number, found \(kindDescription) (remove the quotes)")
-    default:
-      reportMismatch(expected: "a whole number")
+    guard let text = wholeNumberText() else { return nil }
+    guard let number = ScalarValue.intValue(text) else {
+      error("the number \(text) is too large")
+      return nil
     }
-    return nil
+    if let range, !range.contains(number) {
+      error("\(Self.describe(range)), found \(text)")
+      return nil
+    }
+    return number
   }
 
   /// A random seed, 0 to 2^64 - 1 (decimal, `0x` or `0o`). Rejects `1.5`, `-1` and quoted numbers.
   package func seed() -> UInt64? {
     _ = declared("a seed", { if case .seed = $0 { true } else { false } })
+    guard let text = wholeNumberText() else { return nil }
+    guard let number = ScalarValue.integerValue(text, as: UInt64.self) else {
+      error("a seed is a whole number from 0 to \(UInt64.max), found \(text)")
+      return nil
+    }
+    return number
+  }
+
+  /// The text of a whole-number literal, or nil with the mismatch reported (a quoted number,
+  /// `1.5`, a word).
+  private func wholeNumberText() -> String? {
     guard let value = checkedScalar(expected: "a whole number") else { return nil }
     switch value {
     case .integer(let text):
-      let number: UInt64?
-      if text.hasPrefix("0x") {
-        number = UInt64(text.dropFirst(2), radix: 16)
-      } else if text.hasPrefix("0o") {
-        number = UInt64(text.dropFirst(2), radix: 8)
-      } else {
-        number = UInt64(text)
-      }
-      guard let number else {
-        error("a seed is a whole number from 0 to \(UInt64.max), found \(text)")
-        return nil
-      }
-      return number
+      return text
     case .string(quoted: true) where ScalarValue.plain(scalarText ?? "") != .string(quoted: false):
       error("expected a whole number, found \(kindDescription) (remove the quotes)")
     default:

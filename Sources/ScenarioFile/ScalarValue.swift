@@ -72,10 +72,13 @@ enum ScalarValue: Equatable {
   }
 
   /// The value of integer literal text, nil when it doesn't fit an `Int`.
-  static func intValue(_ text: String) -> Int? {
-    if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16) }
-    if text.hasPrefix("0o") { return Int(text.dropFirst(2), radix: 8) }
-    return Int(text)
+  static func intValue(_ text: String) -> Int? { integerValue(text, as: Int.self) }
+
+  /// The value of integer literal text (decimal, `0x`, `0o`) as `T`, nil when it doesn't fit.
+  static func integerValue<T: FixedWidthInteger>(_ text: String, as: T.Type) -> T? {
+    if text.hasPrefix("0x") { return T(text.dropFirst(2), radix: 16) }
+    if text.hasPrefix("0o") { return T(text.dropFirst(2), radix: 8) }
+    return T(text)
   }
 }
 
