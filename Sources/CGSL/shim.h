@@ -3,6 +3,7 @@
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_multimin.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_cdf.h>
@@ -16,5 +17,11 @@
 /// project machine. Wrapped because Swift cannot import the `gsl_rng_taus2` global as a
 /// constant pointer portably.
 static inline const gsl_rng_type *capsim_rng_type(void) { return gsl_rng_taus2; }
+
+/// GSL's simplex minimizer (Nelder and Mead, with the O(N) update of its size), wrapped for the
+/// same reason.
+static inline const gsl_multimin_fminimizer_type *capsim_nmsimplex2(void) {
+  return gsl_multimin_fminimizer_nmsimplex2;
+}
 
 #endif

@@ -88,7 +88,9 @@ package struct RoundTripFit: Sendable {
     busyWait = 0
     server = (0, 0)
     client = (0, 0)
-    outside = levels.map { l in (l.clients, boundary ? min(max(1 - l.throughput * l.meanLatency / Double(l.clients), 0), 0.9) : 0) }
+    outside = levels.map { l in
+      (l.clients, boundary ? min(max(1 - l.throughput * l.meanLatency / Double(l.clients), 0), 0.9) : 0)
+    }
     tailShape = nil
 
     // The lowest level's round trip time that is not charged CPU (a client's cycle is n / X)
@@ -139,7 +141,9 @@ package struct RoundTripFit: Sendable {
     uncharged = u
     let k = shape.roundTrips
     let c = Double(cores)
-    let idle = levels.map { l in min(max(1 - l.throughput * (l.serverDemand! + (l.clientDemand ?? 0) + k * u) / c, 0), 1) }
+    let idle = levels.map { l in
+      min(max(1 - l.throughput * (l.serverDemand! + (l.clientDemand ?? 0) + k * u) / c, 0), 1)
+    }
     server = Self.line(idle, levels.map { $0.serverDemand! / k })
     client = Self.line(idle, levels.map { ($0.clientDemand ?? 0) / k })
   }
@@ -193,7 +197,8 @@ package struct RoundTripFit: Sendable {
         for lock in shape.locks.sorted(by: { $0.heldRoundTrips < $1.heldRoundTrips }) {
           let held = lock.heldRoundTrips * roundTrip + later
           let (w, busy) = Self.lockWait(
-            population: n, rows: lock.rows, held: held, share: lock.share, rest: max(cycle - lock.share * held - lockWait, 1e-12))
+            population: n, rows: lock.rows, held: held, share: lock.share,
+            rest: max(cycle - lock.share * held - lockWait, 1e-12))
           later += w / max(lock.share, 1e-12)
           lockNext += w
           waitsNext += lock.share * busy
@@ -201,7 +206,8 @@ package struct RoundTripFit: Sendable {
         }
       }
       let done =
-        abs(rhoNext - rho) < 1e-9 && abs(mva.idleChance - pIdle) < 1e-9 && abs(lockNext - lockWait) < 1e-12 * max(1, lockWait)
+        abs(rhoNext - rho) < 1e-9 && abs(mva.idleChance - pIdle) < 1e-9
+        && abs(lockNext - lockWait) < 1e-12 * max(1, lockWait)
       let a = n < 32 ? 0.5 : 0.3
       rho += a * (rhoNext - rho)
       pIdle += a * (mva.idleChance - pIdle)
@@ -234,7 +240,9 @@ package struct RoundTripFit: Sendable {
   /// of `cores` servers (demand per visit) and a delay: throughput, and the chance that an
   /// arriving customer finds a core idle (the arrival theorem: the marginal with one customer
   /// fewer).
-  package static func mva(population n: Int, demand: Double, cores c: Int, delay: Double) -> (throughput: Double, idleChance: Double) {
+  package static func mva(population n: Int, demand: Double, cores c: Int, delay: Double) -> (
+    throughput: Double, idleChance: Double
+  ) {
     var solver = _MeanValueAnalysis(
       population: n, thinkTime: 0,
       stations: [.init(demand: demand, kind: .queueing(servers: c)), .init(demand: delay, kind: .delay)])
@@ -253,7 +261,9 @@ package struct RoundTripFit: Sendable {
   /// The mean wait per transaction for a lock of `rows` equally likely rows that a `share` of
   /// transactions hold for `held` seconds, the rest of their cycle a delay: exact MVA with the
   /// rows as first-come-first-served servers. Also the chance that a given row is taken.
-  package static func lockWait(population n: Int, rows: Int, held: Double, share: Double, rest: Double) -> (wait: Double, busy: Double) {
+  package static func lockWait(population n: Int, rows: Int, held: Double, share: Double, rest: Double) -> (
+    wait: Double, busy: Double
+  ) {
     guard held > 0, share > 0 else { return (0, 0) }
     let m = Double(rows)
     var queue = 0.0
@@ -315,54 +325,5 @@ package struct RoundTripFit: Sendable {
     guard let p = solve(clients: n) else { return nil }
     let idle = 1 - p.utilization
     return (server.a + server.b * idle + client.a + client.b * idle) * shape.roundTrips
-  }
-}
-
-/// Nelder and Mead's simplex search (1965) within box bounds (points are clamped into the box).
-enum NelderMead {
-  static func minimize(
-    _ f: ([Double]) -> Double, from start: [Double], low: [Double], high: [Double], iterations: Int = 400
-  ) -> (point: [Double], value: Double) {
-    let n = start.count
-    func clamp(_ p: [Double]) -> [Double] { (0..<n).map { min(max(p[$0], low[$0]), high[$0]) } }
-    func eval(_ p: [Double]) -> Double { f(clamp(p)) }
-    var simplex = [clamp(start)]
-    for i in 0..<n {
-      var p = clamp(start)
-      let step = (high[i] - low[i]) * 0.1
-      p[i] = p[i] + step <= high[i] ? p[i] + step : p[i] - step
-      simplex.append(p)
-    }
-    var values = simplex.map(eval)
-    for _ in 0..<iterations {
-      let order = values.indices.sorted { values[$0] < values[$1] }
-      simplex = order.map { simplex[$0] }
-      values = order.map { values[$0] }
-      if abs(values[n] - values[0]) < 1e-14 * (1 + abs(values[0])) { break }
-      let centroid = (0..<n).map { i in simplex[0..<n].map { $0[i] }.reduce(0, +) / Double(n) }
-      func toward(_ t: Double) -> [Double] { (0..<n).map { centroid[$0] + t * (simplex[n][$0] - centroid[$0]) } }
-      let reflected = toward(-1)
-      let fr = eval(reflected)
-      if fr < values[0] {
-        let expanded = toward(-2)
-        let fe = eval(expanded)
-        (simplex[n], values[n]) = fe < fr ? (expanded, fe) : (reflected, fr)
-      } else if fr < values[n - 1] {
-        (simplex[n], values[n]) = (reflected, fr)
-      } else {
-        let contracted = toward(fr < values[n] ? -0.5 : 0.5)
-        let fc = eval(contracted)
-        if fc < min(fr, values[n]) {
-          (simplex[n], values[n]) = (contracted, fc)
-        } else {
-          for i in 1...n {
-            simplex[i] = (0..<n).map { simplex[0][$0] + 0.5 * (simplex[i][$0] - simplex[0][$0]) }
-            values[i] = eval(simplex[i])
-          }
-        }
-      }
-    }
-    let best = values.indices.min { values[$0] < values[$1] }!
-    return (clamp(simplex[best]), values[best])
   }
 }

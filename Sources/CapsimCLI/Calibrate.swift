@@ -361,6 +361,11 @@ struct Calibrate: ParsableCommand {
           let path = (input as NSString).appendingPathComponent(name)
           out.append((path, ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent))
         }
+      } else if (input as NSString).lastPathComponent == "MEASURED.txt" {
+        // What the measurement script notes beside the runs; a folder's is passed over.
+        let folder = (input as NSString).deletingLastPathComponent
+        throw ValidationError(
+          "\(input): the measurement's notes, not a run: name its folder (capsim calibrate \(folder.isEmpty ? "." : folder)) or its workloads' folders")
       } else {
         out.append((input, ((input as NSString).deletingLastPathComponent as NSString).lastPathComponent))
       }

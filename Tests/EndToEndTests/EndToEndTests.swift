@@ -344,6 +344,19 @@ import Testing
     #expect(unpaired.stderr.contains("c2-r1.wal-before.csv: error: unpaired snapshot: no c2-r1.wal-after.csv beside it"), "\(unpaired.stderr)")
   }
 
+  /// A measurement's folder stands for its workloads' folders (its notes passed over); the notes
+  /// named alone, as `calibration/postgres/*` names them, are a usage error saying what to name.
+  @Test func calibrateTakesAMeasurementsFolder() throws {
+    let whole = try Self.capsim(["calibrate", "calibration/postgres-j2", "--format", "json"])
+    let listed = try Self.capsim(
+      ["calibrate", "--format", "json"] + ["crm", "crm-rate", "select-only", "tpcb"].map { "calibration/postgres-j2/\($0)" })
+    #expect(whole.status == 0 && listed.status == 0, "\(whole.stderr)\(listed.stderr)")
+    #expect(whole.stdout == listed.stdout && whole.stdout.contains("\"workload\" : \"tpcb\""))
+    let notes = try Self.capsim(["calibrate", "calibration/postgres-j2/MEASURED.txt", "calibration/postgres-j2/crm"])
+    #expect(notes.status == 64)
+    #expect(notes.stderr.contains("the measurement's notes, not a run: name its folder (capsim calibrate calibration/postgres-j2)"))
+  }
+
   /// On the shipped measurements the summaries list their statements and CPU seconds, so each
   /// workload gets the round-trip model; select-only, the read-only one, gives the machine's
   /// uncharged core time to crm, whose fit predicts the open loop's knee within 10%.
