@@ -48,7 +48,9 @@ struct Run: ParsableCommand {
   @Flag(
     help: ArgumentHelp(
       "Exit with status 3 when a service level objective fails (platform scenarios).",
-      discussion: "A verdict fails when the mean over replications misses its target; a marginal one (the confidence interval reaches past the target) does not fail the run."))
+      discussion:
+        "A verdict fails when the mean over replications misses its target; a marginal one (the confidence interval reaches past the target) does not fail the run."
+    ))
   var failOnSLO = false
 
   @OptionGroup var database: DatabaseOptions
@@ -59,7 +61,9 @@ struct Run: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "How a platform scenario advances: request or hybrid (default: the scenario's run.mode).",
-      discussion: "hybrid computes steady stretches with a queueing model and simulates the rest request by request; each series window records which."))
+      discussion:
+        "hybrid computes steady stretches with a queueing model and simulates the rest request by request; each series window records which."
+    ))
   var mode: RunMode?
 
   @OptionGroup var sharding: ShardOptions
@@ -74,7 +78,8 @@ struct Run: ParsableCommand {
 
   func validate() throws {
     if sharding.shard != nil && !autoscalers.isEmpty {
-      throw ValidationError("--shard reads the scenario alone: name the manifests in its autoscaler: key instead of --autoscaler")
+      throw ValidationError(
+        "--shard reads the scenario alone: name the manifests in its autoscaler: key instead of --autoscaler")
     }
     if sharding.shard != nil && failOnSLO {
       throw ValidationError("a shard judges nothing: give --fail-on-slo to 'capsim merge', which folds the parts")
@@ -96,8 +101,10 @@ struct Run: ParsableCommand {
     let s = experiment.apply(to: loaded)
     if !quiet { printWarnings(warnings) }
     let record = Recording.runRecord(
-      kind: "network", name: s.name, scenarioFiles: [s.file], topologyFile: s.topology.file, settings: experiment.settings,
-      seed: s.seed, replications: s.replications, horizon: s.window.horizon, seriesInterval: s.window.seriesInterval ?? 0,
+      kind: "network", name: s.name, scenarioFiles: [s.file], topologyFile: s.topology.file,
+      settings: experiment.settings,
+      seed: s.seed, replications: s.replications, horizon: s.window.horizon,
+      seriesInterval: s.window.seriesInterval ?? 0,
       timeZone: s.calendar?.timeZone.identifier ?? "")
     let recording = try Recording(store: database.open(), run: record)
     let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
@@ -131,7 +138,8 @@ extension Run {
       // be repeated with --set.
       topologyFile: s.topologyFile, settings: experiment.settings + (mode.map { ["run.mode=\($0.rawValue)"] } ?? []),
       seed: s.seed, replications: s.replications,
-      horizon: s.horizon, seriesInterval: s.seriesInterval, timeZone: s.demand.first?.calendar?.timeZone.identifier ?? "")
+      horizon: s.horizon, seriesInterval: s.seriesInterval,
+      timeZone: s.demand.first?.calendar?.timeZone.identifier ?? "")
     let recording = try Recording(store: database.open(), run: record)
     let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
     let calendar = s.demand.first?.calendar
@@ -145,7 +153,8 @@ extension Run {
     }
     progress.finish()
     try Self.finish(
-      result, recording: recording, series: series, format: format, quiet: quiet, failOnSLO: failOnSLO, scenario: scenario)
+      result, recording: recording, series: series, format: format, quiet: quiet, failOnSLO: failOnSLO,
+      scenario: scenario)
   }
 
   /// Records the results of a platform run, prints them and judges them: what `capsim run`
@@ -212,7 +221,8 @@ struct ExperimentOptions: ParsableArguments {
     name: .customLong("set"),
     help: ArgumentHelp(
       "A what-if: KEY=VALUE with a topology key path (platform scenarios: or one of the scenario's), like the scenario's overrides (repeatable).",
-      discussion: "For example --set stations.db.servers=4, --set territories.DE.app.instances=4 or --set demand.DE.growth=1.5",
+      discussion:
+        "For example --set stations.db.servers=4, --set territories.DE.app.instances=4 or --set demand.DE.growth=1.5",
       valueName: "key=value"))
   var settings: [String] = []
 
@@ -266,42 +276,67 @@ func printToStandardError(_ text: String) {
   FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
 }
 
-/// How far a run has got, on stderr, only when stderr is a terminal: share done, elapsed time
-/// and the time left at the pace so far. At most a few updates a second.
-final class Progress: @unchecked Sendable {
+/// How far a run has got, on stderr: share done, elapsed time and the time left at the pace so
+/// far. On a terminal the line is redrawn in place a few times a second; elsewhere (a CI log) a
+/// plain line is written once a minute, so that a long run shows it is alive and a short one
+/// writes nothing.
+package final class Progress: @unchecked Sendable {
   private let total: Int
   private let label: String
   private let enabled: Bool
+  private let terminal: Bool
+  private let interval: TimeInterval
+  private let clock: () -> Date
+  private let write: (String) -> Void
   private let lock = NSLock()
-  private let start = Date()
-  private var lastDrawn = Date.distantPast
+  private let start: Date
+  private var lastDrawn: Date
 
-  init(total: Int, label: String, enabled: Bool) {
-    self.total = total
-    self.label = label
-    self.enabled = enabled && isatty(2) != 0
+  convenience init(total: Int, label: String, enabled: Bool) {
+    self.init(
+      total: total, label: label, enabled: enabled, terminal: isatty(2) != 0, clock: Date.init,
+      write: { FileHandle.standardError.write(Data($0.utf8)) })
   }
 
-  func update(_ share: Double) { update(share, detail: nil) }
+  /// - Parameters:
+  ///   - terminal: whether to redraw one line in place (else a line a minute).
+  ///   - clock: the time now; `write` takes the text for stderr.
+  package init(
+    total: Int, label: String, enabled: Bool, terminal: Bool, clock: @escaping () -> Date,
+    write: @escaping (String) -> Void
+  ) {
+    self.total = total
+    self.label = label
+    self.enabled = enabled
+    self.terminal = terminal
+    interval = terminal ? 0.25 : 60
+    self.clock = clock
+    self.write = write
+    start = clock()
+    lastDrawn = terminal ? .distantPast : start
+  }
+
+  package func update(_ share: Double) { update(share, detail: nil) }
 
   /// `detail` is added after the share (a platform run's simulated date and speed).
-  func update(_ share: Double, detail: ((TimeInterval) -> String)?) {
+  package func update(_ share: Double, detail: ((TimeInterval) -> String)?) {
     guard enabled else { return }
     lock.lock()
     defer { lock.unlock() }
-    let now = Date()
-    guard now.timeIntervalSince(lastDrawn) >= 0.25 || share >= 1 else { return }
+    let now = clock()
+    guard now.timeIntervalSince(lastDrawn) >= interval || (terminal && share >= 1) else { return }
     lastDrawn = now
     let elapsed = now.timeIntervalSince(start)
     let eta = share > 0 ? elapsed / share * (1 - share) : 0
     let percent = Int(rounding: share * 100, .down) ?? 0
     let what = detail.map { $0(elapsed) } ?? "of \(total) replications"
-    let line = "\r\u{1B}[K\(label): \(percent)% \(what), \(Int(rounding: elapsed, .down) ?? 0)s elapsed, about \(Int(rounding: eta).map(String.init) ?? "?")s left"
-    FileHandle.standardError.write(Data(line.utf8))
+    let text =
+      "\(label): \(percent)% \(what), \(Int(rounding: elapsed, .down) ?? 0)s elapsed, about \(Int(rounding: eta).map(String.init) ?? "?")s left"
+    write(terminal ? "\r\u{1B}[K" + text : text + "\n")
   }
 
-  func finish() {
-    guard enabled else { return }
-    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+  package func finish() {
+    guard enabled, terminal else { return }
+    write("\r\u{1B}[K")
   }
 }
