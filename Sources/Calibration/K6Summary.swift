@@ -257,8 +257,21 @@ package struct PrometheusRange: Hashable, Sendable {
 
   /// `meanTotal` of a CPU export (busy cores), which must be above 0 to give a demand.
   ///
-  /// - Throws: ``MeasurementError`` at `file` when the export averages no busy core.
+  /// - Throws: ``MeasurementError`` at `file` when the export averages no busy core, or holds
+  ///   cAdvisor's pod-level series beside the pod's containers (the same cores twice).
   package func busyCores(file: String, of what: String) throws(MeasurementError) -> Double {
+    // cAdvisor's container_cpu_usage_seconds_total has a series per container and one for the
+    // pod's cgroup (container="", a label Prometheus leaves out), the sum of its containers.
+    func place(_ s: Series) -> [String] { [s.labels["namespace"] ?? "", s.labels["pod"] ?? ""] }
+    let containers = Set(series.filter { $0.labels["pod"] != nil && $0.labels["container"] != nil }.map(place))
+    if let i = series.firstIndex(where: {
+      $0.labels["pod"] != nil && $0.labels["container"] == nil && containers.contains(place($0))
+    }) {
+      throw MeasurementError(
+        file: file,
+        "data.result[\(i)].metric: pod \"\(series[i].labels["pod"]!)\" without a container: cAdvisor's pod-level total of the containers listed beside it, so its cores would count twice (filter the query with container!=\"\")"
+      )
+    }
     let cores = meanTotal
     guard cores > 0 else {
       throw MeasurementError(

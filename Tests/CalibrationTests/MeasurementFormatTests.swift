@@ -63,13 +63,21 @@ import Calibration
     #expect(try Self.summary(with(#""avg": 10, "p(9)": 5, "p(99.5)": 35"#)).durationP95 == nil)
     // Under values in handleSummary's data, and the error says so
     let handled = Self.refusal(
-      #"{"metrics": {"http_reqs": {"values": {"count": 10, "rate": 2}}, "http_req_duration": {"values": {"med": 8}}, "vus": {"values": {"value": 2}}}}"#)
-    #expect(handled?.message.hasPrefix("metrics.http_req_duration.values.avg: expected a number >= 0, found nothing") == true, "\(String(describing: handled))")
+      #"{"metrics": {"http_reqs": {"values": {"count": 10, "rate": 2}}, "http_req_duration": {"values": {"med": 8}}, "vus": {"values": {"value": 2}}}}"#
+    )
+    #expect(
+      handled?.message.hasPrefix("metrics.http_req_duration.values.avg: expected a number >= 0, found nothing") == true,
+      "\(String(describing: handled))")
     let noAvg = Self.refusal(with(#""med": 8, "p(95)": 25"#))
-    #expect(noAvg?.message.hasPrefix("metrics.http_req_duration.avg: expected a number >= 0, found nothing (the summary's trend stats leave it out: add avg to --summary-trend-stats)") == true, "\(String(describing: noAvg))")
+    #expect(
+      noAvg?.message.hasPrefix(
+        "metrics.http_req_duration.avg: expected a number >= 0, found nothing (the summary's trend stats leave it out: add avg to --summary-trend-stats)"
+      ) == true, "\(String(describing: noAvg))")
     // JSON.stringify writes a NaN statistic as null: an error, not a summary without a p95
     let null = Self.refusal(with(#""avg": 10, "p(95)": null"#))
-    #expect(null?.message.hasPrefix("metrics.http_req_duration.p(95): expected a number >= 0") == true, "\(String(describing: null))")
+    #expect(
+      null?.message.hasPrefix("metrics.http_req_duration.p(95): expected a number >= 0") == true,
+      "\(String(describing: null))")
   }
 
   /// `--new-machine-readable-summary` (k6 v1 and later), as `--summary-export` and as the data of
@@ -96,15 +104,21 @@ import Calibration
     #expect(k6.requestRate == 40 && k6.durationMean == 0.0245 && k6.durationP95 == 0.0615 && k6.virtualUsers == 4)
 
     let otherSchema = Self.refusal(json.replacingOccurrences(of: #""version": "1.0.0""#, with: #""version": "2.0.0""#))
-    #expect(otherSchema?.message.hasPrefix("version: expected a machine-readable summary of schema 1.x, found 2.0.0") == true)
+    #expect(
+      otherSchema?.message.hasPrefix("version: expected a machine-readable summary of schema 1.x, found 2.0.0") == true)
     let noDuration = Self.refusal(json.replacingOccurrences(of: #""duration": 60, "#, with: ""))
     #expect(noDuration?.message.hasPrefix("config.duration: missing") == true)
     let noRequests = Self.refusal(json.replacingOccurrences(of: #""name": "http_reqs""#, with: #""name": "grpc_reqs""#))
     #expect(noRequests?.message == #"results.metrics["http_reqs"]: missing"#, "\(String(describing: noRequests))")
-    let hugeUsers = Self.refusal(json.replacingOccurrences(of: #""max": 4, "min": 4, "value": 4"#, with: #""max": 1e300, "min": 4, "value": 4"#))
-    #expect(hugeUsers?.message.hasPrefix("results.metrics[5].values.max: expected a whole number of virtual users") == true, "\(String(describing: hugeUsers))")
+    let hugeUsers = Self.refusal(
+      json.replacingOccurrences(of: #""max": 4, "min": 4, "value": 4"#, with: #""max": 1e300, "min": 4, "value": 4"#))
+    #expect(
+      hugeUsers?.message.hasPrefix("results.metrics[5].values.max: expected a whole number of virtual users") == true,
+      "\(String(describing: hugeUsers))")
     let badMean = Self.refusal(json.replacingOccurrences(of: #""avg": 24.5"#, with: #""avg": "fast""#))
-    #expect(badMean?.message.hasPrefix("results.metrics[3].values.avg: expected a number >= 0, found fast") == true, "\(String(describing: badMean))")
+    #expect(
+      badMean?.message.hasPrefix("results.metrics[3].values.avg: expected a number >= 0, found fast") == true,
+      "\(String(describing: badMean))")
   }
 }
 
@@ -132,13 +146,19 @@ import Calibration
       metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata
       http_req_duration,1733405685,12.5,,,,true,,GET,http://x/,HTTP/1.1,default,,200,,,http://x/,,
       """
-    let refused = #expect(throws: MeasurementError.self) { try K6Points(file: "c4.requests.json", data: Data(csv.utf8)) }
-    #expect(refused?.line == 1 && refused?.message.hasPrefix("k6 --out csv is not read") == true, "\(String(describing: refused))")
+    let refused = #expect(throws: MeasurementError.self) {
+      try K6Points(file: "c4.requests.json", data: Data(csv.utf8))
+    }
+    #expect(
+      refused?.line == 1 && refused?.message.hasPrefix("k6 --out csv is not read") == true,
+      "\(String(describing: refused))")
   }
 }
 
 @Suite struct PrometheusFormatTests {
-  static func range(_ json: String) throws -> PrometheusRange { try PrometheusRange(file: "c4.cpu.json", data: Data(json.utf8)) }
+  static func range(_ json: String) throws -> PrometheusRange {
+    try PrometheusRange(file: "c4.cpu.json", data: Data(json.utf8))
+  }
 
   static func refusal(_ json: String) -> MeasurementError? {
     #expect(throws: MeasurementError.self) { try range(json) }
@@ -153,17 +173,22 @@ import Calibration
     let r = try Self.range(
       Self.matrix(
         #"{"metric": {"__name__": "up", "pod": "app-1"}, "values": [[1700000000.123, "1e-05"], [1700000015.123, "2.5e+00"], [1700000030.123, "0"]]}"#,
-        extra: #", "infos": ["PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"x\""]"#))
+        extra:
+          #", "infos": ["PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"x\""]"#
+      ))
     #expect(r.series.count == 1 && r.series[0].samples.map(\.time) == [1700000000.123, 1700000015.123, 1700000030.123])
     #expect(abs(r.meanTotal - (1e-5 + 2.5) / 3) < 1e-15)
     // Info annotations among the warnings, as Prometheus wrote them before it had "infos"
     let info = try Self.range(
       Self.matrix(
         #"{"metric": {}, "values": [[1, "2"]]}"#,
-        extra: #", "warnings": ["PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"x\""], "isPartial": false"#))
+        extra:
+          #", "warnings": ["PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"x\""], "isPartial": false"#
+      ))
     #expect(info.meanTotal == 2)
     let withStats = try Self.range(
-      #"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": [[1, "2"]]}], "stats": {"timings": {"evalTotalTime": 0.01}}}}"#)
+      #"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": [[1, "2"]]}], "stats": {"timings": {"evalTotalTime": 0.01}}}}"#
+    )
     #expect(withStats.meanTotal == 2)
   }
 
@@ -181,6 +206,31 @@ import Calibration
     #expect(gap.meanTotal == 3)
   }
 
+  /// cAdvisor's pod-level series (no container label) beside the pod's containers is refused as
+  /// counting the cores twice; a pod with only its total, or containers alone, is summed.
+  @Test func aPodsTotalBesideItsContainersIsRefused() throws {
+    let doubled = try Self.range(
+      Self.matrix(
+        #"{"metric": {"namespace": "crm", "pod": "app-1", "container": "app"}, "values": [[0, "0.5"]]}, {"metric": {"namespace": "crm", "pod": "app-1", "container": "sidecar"}, "values": [[0, "0.1"]]}, {"metric": {"namespace": "crm", "pod": "app-1"}, "values": [[0, "0.6"]]}"#
+      ))
+    let refused = #expect(throws: MeasurementError.self) { try doubled.busyCores(file: "c4.cpu.json", of: "the app") }
+    #expect(
+      refused?.message
+        == #"data.result[2].metric: pod "app-1" without a container: cAdvisor's pod-level total of the containers listed beside it, so its cores would count twice (filter the query with container!="")"#,
+      "\(String(describing: refused))")
+    let containers = try Self.range(
+      Self.matrix(
+        #"{"metric": {"pod": "app-1", "container": "app"}, "values": [[0, "0.5"]]}, {"metric": {"pod": "app-1", "container": "sidecar"}, "values": [[0, "0.1"]]}, {"metric": {"pod": "app-2"}, "values": [[0, "0.4"]]}"#
+      ))
+    #expect(abs(try containers.busyCores(file: "c4.cpu.json", of: "the app") - 1.0) < 1e-12)
+    // The same pod name in another namespace is another pod.
+    let elsewhere = try Self.range(
+      Self.matrix(
+        #"{"metric": {"namespace": "a", "pod": "app-1", "container": "app"}, "values": [[0, "0.5"]]}, {"metric": {"namespace": "b", "pod": "app-1"}, "values": [[0, "0.25"]]}"#
+      ))
+    #expect(try elsewhere.busyCores(file: "c4.cpu.json", of: "the app") == 0.75)
+  }
+
   struct Bad: CustomTestStringConvertible, Sendable {
     var name: String
     var json: String
@@ -194,47 +244,72 @@ import Calibration
       json: #"{"status": "error", "errorType": "bad_data", "error": "invalid parameter \"query\": 1:6: parse error"}"#,
       message: #"status: expected "success", found "error" (bad_data: invalid parameter "query": 1:6: parse error)"#),
     Bad(
-      name: "warnings", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "2"]]}"#, extra: #", "warnings": ["remote read: partial response"]"#),
+      name: "warnings",
+      json: PrometheusFormatTests.matrix(
+        #"{"metric": {}, "values": [[1, "2"]]}"#, extra: #", "warnings": ["remote read: partial response"]"#),
       message: "warnings[0]: Prometheus warned of the result: remote read: partial response"),
     Bad(
       name: "a warning after an info",
       json: PrometheusFormatTests.matrix(
         #"{"metric": {}, "values": [[1, "2"]]}"#,
-        extra: #", "warnings": ["PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"x\"", "PromQL warning: bucket label \"le\" is missing or has a malformed value"]"#),
+        extra:
+          #", "warnings": ["PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"x\"", "PromQL warning: bucket label \"le\" is missing or has a malformed value"]"#
+      ),
       message: #"warnings[1]: Prometheus warned of the result: PromQL warning: bucket label "le" is missing"#),
     Bad(
-      name: "a partial result", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "2"]]}"#, extra: #", "isPartial": true"#),
+      name: "a partial result",
+      json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "2"]]}"#, extra: #", "isPartial": true"#),
       message: "isPartial: true"),
     Bad(
       name: "an instant query",
-      json: #"{"status": "success", "data": {"resultType": "vector", "result": [{"metric": {}, "value": [1700000000, "2"]}]}}"#,
-      message: #"data.resultType: expected "matrix" (a range query, /api/v1/query_range), found "vector": an instant query's one value"#),
+      json:
+        #"{"status": "success", "data": {"resultType": "vector", "result": [{"metric": {}, "value": [1700000000, "2"]}]}}"#,
+      message:
+        #"data.resultType: expected "matrix" (a range query, /api/v1/query_range), found "vector": an instant query's one value"#
+    ),
     Bad(
       name: "a scalar", json: #"{"status": "success", "data": {"resultType": "scalar", "result": [1700000000, "2"]}}"#,
       message: #"data.resultType: expected "matrix" (a range query, /api/v1/query_range), found "scalar""#),
     Bad(
       name: "native histograms",
-      json: PrometheusFormatTests.matrix(#"{"metric": {}, "histograms": [[1700000000, {"count": "3", "sum": "0.6", "buckets": [[0, "0.1", "0.2", "3"]]}]]}"#),
+      json: PrometheusFormatTests.matrix(
+        #"{"metric": {}, "histograms": [[1700000000, {"count": "3", "sum": "0.6", "buckets": [[0, "0.1", "0.2", "3"]]}]]}"#
+      ),
       message: "data.result[0].histograms: native histogram samples are not read"),
     Bad(
       name: "floats and native histograms",
-      json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "2"]], "histograms": [[2, {"count": "3", "sum": "0.6"}]]}"#),
+      json: PrometheusFormatTests.matrix(
+        #"{"metric": {}, "values": [[1, "2"]], "histograms": [[2, {"count": "3", "sum": "0.6"}]]}"#),
       message: "data.result[0].histograms: native histogram samples are not read"),
-    Bad(name: "NaN", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "2"], [2, "NaN"]]}"#), message: "data.result[0].values[1]: expected [unix time, \"finite number\"]"),
-    Bad(name: "+Inf", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "+Inf"]]}"#), message: "data.result[0].values[0]: expected [unix time, \"finite number\"]"),
-    Bad(name: "-Inf", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "-Inf"]]}"#), message: "data.result[0].values[0]: expected [unix time, \"finite number\"]"),
-    Bad(name: "a number not a string", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, 2]]}"#), message: "data.result[0].values[0]: expected [unix time, \"finite number\"]"),
     Bad(
-      name: "a value below 0", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "2"], [2, "-1e-03"]]}"#),
+      name: "NaN", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "2"], [2, "NaN"]]}"#),
+      message: "data.result[0].values[1]: expected [unix time, \"finite number\"]"),
+    Bad(
+      name: "+Inf", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "+Inf"]]}"#),
+      message: "data.result[0].values[0]: expected [unix time, \"finite number\"]"),
+    Bad(
+      name: "-Inf", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "-Inf"]]}"#),
+      message: "data.result[0].values[0]: expected [unix time, \"finite number\"]"),
+    Bad(
+      name: "a number not a string", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, 2]]}"#),
+      message: "data.result[0].values[0]: expected [unix time, \"finite number\"]"),
+    Bad(
+      name: "a value below 0",
+      json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[1, "2"], [2, "-1e-03"]]}"#),
       message: #"data.result[0].values[1][1]: "-1e-03" is below 0"#),
     Bad(
-      name: "times out of order", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[15, "1"], [15, "1"]]}"#),
+      name: "times out of order",
+      json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": [[15, "1"], [15, "1"]]}"#),
       message: "data.result[0].values[1]: time 15.0 not after the sample before"),
     Bad(
       name: "a series without samples", json: PrometheusFormatTests.matrix(#"{"metric": {}, "values": []}"#),
       message: "data.result[0].values: expected a list of [time, \"value\"], one or more"),
-    Bad(name: "no series", json: PrometheusFormatTests.matrix(""), message: "data.result: empty (the query matched no series)"),
-    Bad(name: "labels not strings", json: PrometheusFormatTests.matrix(#"{"metric": {"le": 0.1}, "values": [[1, "2"]]}"#), message: "data.result[0]: expected {\"metric\""),
+    Bad(
+      name: "no series", json: PrometheusFormatTests.matrix(""),
+      message: "data.result: empty (the query matched no series)"),
+    Bad(
+      name: "labels not strings", json: PrometheusFormatTests.matrix(#"{"metric": {"le": 0.1}, "values": [[1, "2"]]}"#),
+      message: "data.result[0]: expected {\"metric\""),
   ])
   func refusesWhatIsNoRangeOfFloats(_ bad: Bad) throws {
     let error = Self.refusal(bad.json)
@@ -246,13 +321,16 @@ import Calibration
   /// upper bound of a duration.
   @Test func readsBucketBoundsInGoSyntax() throws {
     let data = LatencyHistogramTests.range([(["le": "5e-03"], [10]), (["le": "1e+00"], [20]), (["le": "+Inf"], [20])])
-    let h = try LatencyHistogram(file: "c4.latency.json", range: try PrometheusRange(file: "c4.latency.json", data: data))
+    let h = try LatencyHistogram(
+      file: "c4.latency.json", range: try PrometheusRange(file: "c4.latency.json", data: data))
     #expect(h.buckets.map(\.upperBound) == [0.005, 1, .infinity])
     let minus = LatencyHistogramTests.range([(["le": "-Inf"], [1]), (["le": "+Inf"], [2])])
     let error = #expect(throws: MeasurementError.self) {
       try LatencyHistogram(file: "c4.latency.json", range: try PrometheusRange(file: "c4.latency.json", data: minus))
     }
-    #expect(error?.message.hasPrefix(#"data.result[0].metric.le: expected an upper bound in seconds or "+Inf", found "-Inf""#) == true)
+    #expect(
+      error?.message.hasPrefix(#"data.result[0].metric.le: expected an upper bound in seconds or "+Inf", found "-Inf""#)
+        == true)
   }
 
   /// Buckets by pod (no sum by le in the query), one pod replaced halfway: each bound is summed
@@ -260,11 +338,14 @@ import Calibration
   @Test func sumsTheBucketsOfOneBoundStepByStep() throws {
     let result = [
       (["le": "0.1", "pod": "app-1"], [(0, 10.0), (15, 10)]), (["le": "+Inf", "pod": "app-1"], [(0, 20.0), (15, 20)]),
-      (["le": "0.1", "pod": "app-2"], [(30, 10.0), (45, 10)]), (["le": "+Inf", "pod": "app-2"], [(30, 20.0), (45, 20)]),
+      (["le": "0.1", "pod": "app-2"], [(30, 10.0), (45, 10)]),
+      (["le": "+Inf", "pod": "app-2"], [(30, 20.0), (45, 20)]),
     ].map { labels, samples in
-      "{\"metric\": {\"le\": \"\(labels["le"]!)\", \"pod\": \"\(labels["pod"]!)\"}, \"values\": [" + samples.map { "[\($0.0), \"\($0.1)\"]" }.joined(separator: ", ") + "]}"
+      "{\"metric\": {\"le\": \"\(labels["le"]!)\", \"pod\": \"\(labels["pod"]!)\"}, \"values\": ["
+        + samples.map { "[\($0.0), \"\($0.1)\"]" }.joined(separator: ", ") + "]}"
     }
-    let range = try PrometheusRange(file: "c4.latency.json", data: Data(Self.matrix(result.joined(separator: ", ")).utf8))
+    let range = try PrometheusRange(
+      file: "c4.latency.json", data: Data(Self.matrix(result.joined(separator: ", ")).utf8))
     let h = try LatencyHistogram(file: "c4.latency.json", range: range)
     // 20 requests/s at every step, half within 0.1 s (not 40/s counted from each pod's average)
     #expect(h.buckets.map(\.count) == [10, 20])
