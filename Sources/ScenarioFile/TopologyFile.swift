@@ -166,7 +166,8 @@ enum TopologyFile {
     let capacity = f["capacity"]?.int()
     let timeout = f["timeout"]?.duration()
     if let capacity, case .finite(let c)? = servers, capacity < c {
-      f["capacity"]?.error("capacity (\(capacity)) counts waiting plus in service, so it cannot be below servers (\(c))")
+      f["capacity"]?.error(
+        "capacity (\(capacity)) counts waiting plus in service, so it cannot be below servers (\(c))")
       return nil
     }
     if timeout != nil, servers == .infinite {
@@ -175,7 +176,8 @@ enum TopologyFile {
     let routing = readRoutes(f, topology)
     let discipline = f["discipline"].map { $0.oneOf().flatMap(Discipline.init) } ?? .fifo
     if discipline == .processorSharing, timeout != nil {
-      f["timeout"]?.error("under processor sharing every customer is in service at once: nobody waits, so a timeout never fires")
+      f["timeout"]?.error(
+        "under processor sharing every customer is in service at once: nobody waits, so a timeout never fires")
       return nil
     }
     var loadFactor: LoadFactor? = nil
@@ -235,15 +237,31 @@ enum TopologyFile {
     guard let items = station.items("next") else { return nil }
     var routes: [Route] = []
     var ok = true
+    // Where each destination was first named, and its probabilities so far.
+    var named: [String: (index: Int, p: Double)] = [:]
     for (i, item) in items.enumerated() {
       let path = ConfigKeyPath.appending(index: i, to: station.path(of: "next"))
       guard let m = Fields.section(item, route, path: path, station.overrides) else {
         ok = false
         continue
       }
-      let to = m.required("to").flatMap { n in n.string().flatMap { topology.destination($0, at: n) } }
+      let toNode = m.required("to")
+      let to = toNode.flatMap { n in n.string().flatMap { topology.destination($0, at: n) } }
       let p = m.required("p")?.double()
-      if let to, let p { routes.append(Route(to: to, probability: p)) } else { ok = false }
+      if let to, let p {
+        routes.append(Route(to: to, probability: p))
+        // Legal (the probabilities add up) but more likely a slip for another station.
+        if let toNode, let name = toNode.string() {
+          if let first = named[name] {
+            toNode.warning(
+              "a second route to '\(name)' (next[\(first.index)] has one): their p add up to \(((first.p + p) * 1e12).rounded() / 1e12)"
+            )
+          }
+          named[name] = (named[name]?.index ?? i, (named[name]?.p ?? 0) + p)
+        }
+      } else {
+        ok = false
+      }
     }
     guard ok else { return nil }
     let total = routes.reduce(0) { $0 + $1.probability }
@@ -344,27 +362,34 @@ extension TopologyFile {
       }
       let stationNode = m.required("station")
       let station = stationNode.flatMap { stepStation($0, topology) }
-      let service = m["service"].flatMap { DistributionReader.read($0, path: m.path(of: "service"), overrides: f.overrides) }
+      let service = m["service"].flatMap {
+        DistributionReader.read($0, path: m.path(of: "service"), overrides: f.overrides)
+      }
       if m["service"] != nil, service == nil { ok = false }
       // By name: after a station that could not be read, `topology.stations` is shorter than
       // the indices of the names.
       let read = station == nil ? nil : topology.stations.first { $0.name == stationNode?.scalarText }
       if let read, service != nil, read.discipline == .batch {
-        m["service"]?.error("station '\(read.name)' serves batches, each in its own service time: leave the step's service out")
+        m["service"]?.error(
+          "station '\(read.name)' serves batches, each in its own service time: leave the step's service out")
         ok = false
       }
       let acquire = lockList(m, "acquire", lockNames)
       let release = lockList(m, "release", lockNames)
       if let acquire {
         for l in acquire where held.contains(l) {
-          m["acquire"]?.error("lock '\(topology.locks[l].name)' is already held at this step (taken at an earlier one): it would wait for itself")
+          m["acquire"]?.error(
+            "lock '\(topology.locks[l].name)' is already held at this step (taken at an earlier one): it would wait for itself"
+          )
           ok = false
         }
         held.formUnion(acquire)
       }
       if let release {
         for l in release where !held.contains(l) {
-          m["release"]?.error("lock '\(topology.locks[l].name)' is not held at this step: take it with 'acquire' at this step or an earlier one")
+          m["release"]?.error(
+            "lock '\(topology.locks[l].name)' is not held at this step: take it with 'acquire' at this step or an earlier one"
+          )
           ok = false
         }
         held.subtract(release)
@@ -406,8 +431,11 @@ extension TopologyFile {
       }
       guard let l = lockNames[name] else {
         var message = "no lock named '\(name)'"
-        if let near = Suggestions.closest(to: name, among: Array(lockNames.keys)) { message += " (did you mean '\(near)'?)" }
-        else if lockNames.isEmpty { message += ": declare it under 'locks:'" }
+        if let near = Suggestions.closest(to: name, among: Array(lockNames.keys)) {
+          message += " (did you mean '\(near)'?)"
+        } else if lockNames.isEmpty {
+          message += ": declare it under 'locks:'"
+        }
         item.error(message)
         ok = false
         continue

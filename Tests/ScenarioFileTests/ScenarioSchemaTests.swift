@@ -142,7 +142,9 @@ import Testing
   /// An overloaded open station runs (its queue grows, see `SharingTests`), with a warning that
   /// gives the numbers.
   @Test func unstableStationIsWarnedAboutWithItsNumbers() throws {
-    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.scenario(arrivals: "  - {to: web, rate: 50/s}")])
+    let dir = try Self.folder([
+      "topology.yaml": Self.topology, "s.yaml": Self.scenario(arrivals: "  - {to: web, rate: 50/s}"),
+    ])
     let (_, warnings) = try ScenarioFile.load(path: dir + "/s.yaml")
     let d = try #require(warnings.first { $0.message.contains("grows without bound") })
     #expect(d.severity == .warning)
@@ -158,9 +160,22 @@ import Testing
     #expect(error.diagnostics.contains { $0.keyPath == "stations.web.next" && $0.message.contains("sum to 1") })
   }
 
+  /// Two routes to one station are legal (their probabilities add up) but likely a slip for
+  /// another station: a warning at the second one's `to`, and the routing as written.
+  @Test func aSecondRouteToTheSameStationIsWarnedAbout() throws {
+    let topology = Self.topology.replacingOccurrences(
+      of: "    next: db", with: "    next: [{to: db, p: 0.1}, {to: exit, p: 0.7}, {to: db, p: 0.2}]")
+    let dir = try Self.folder(["topology.yaml": topology, "s.yaml": Self.scenario()])
+    let (s, warnings) = try ScenarioFile.load(path: dir + "/s.yaml")
+    #expect(warnings.map(\.message) == ["a second route to 'db' (next[0] has one): their p add up to 0.3"])
+    #expect(warnings.first?.keyPath == "stations.web.next[2].to")
+    #expect(s.network.stations[0].routing.map(\.probability) == [0.1, 0.7, 0.2])
+  }
+
   /// What-ifs change the topology without copying it; errors in them point at the scenario.
   @Test func overridesReplaceAddAndReportAtTheScenario() throws {
-    let good = Self.scenario("""
+    let good = Self.scenario(
+      """
       overrides:
         stations.db.servers: 3
         stations.db.service.cv: 0.5
@@ -172,7 +187,8 @@ import Testing
     #expect(s.network.stations[0].capacity == 50)
     #expect(abs(s.network.stations[1].service.squaredCV - 0.25) < 1e-12)
 
-    let bad = Self.scenario("""
+    let bad = Self.scenario(
+      """
       overrides:
         stations.db.srvers: 3
         stations.web.servers: many
@@ -204,8 +220,12 @@ import Testing
       if case .closed(5, _) = $0.network.sources[0].kind { true } else { false }
     },
     SetCase(settings: ["arrivals[0].to=db"]) { $0.network.sources[0].destination == .station(1) },
-    SetCase(settings: ["name=renamed", "description=a what-if"]) { $0.name == "renamed" && $0.description == "a what-if" },
-    SetCase(settings: ["stations.web.next=exit"]) { $0.network.stations[0].routing == [Route(to: .exit, probability: 1)] },
+    SetCase(settings: ["name=renamed", "description=a what-if"]) {
+      $0.name == "renamed" && $0.description == "a what-if"
+    },
+    SetCase(settings: ["stations.web.next=exit"]) {
+      $0.network.stations[0].routing == [Route(to: .exit, probability: 1)]
+    },
   ]
 
   /// `--set` reaches the scenario's own keys as well as its topology's.
@@ -244,7 +264,9 @@ import Testing
           targets: [app]
           weights: [1, 2, 3]
       """
-    let dir = try Self.folder(["topology.yaml": topology, "s.yaml": Self.scenario(arrivals: "  - {to: lb, rate: 10/s}")])
+    let dir = try Self.folder([
+      "topology.yaml": topology, "s.yaml": Self.scenario(arrivals: "  - {to: lb, rate: 10/s}"),
+    ])
     let (s, _) = try ScenarioFile.load(path: dir + "/s.yaml")
     #expect(s.network.stations.map(\.name) == ["app[1]", "app[2]", "app[3]"])
     #expect(s.network.dispatchers[0].targets == [0, 1, 2])
@@ -269,7 +291,8 @@ import Testing
       """
     let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.scenario(arrivals: arrivals)])
     let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
-    #expect(error.diagnostics.contains { $0.keyPath == "arrivals[0].schedule.points" && $0.message.contains("not later") })
+    #expect(
+      error.diagnostics.contains { $0.keyPath == "arrivals[0].schedule.points" && $0.message.contains("not later") })
   }
 
   @Test func missingTopologyFileIsAnError() throws {
@@ -286,7 +309,9 @@ import Testing
 
   // MARK: Calendars
 
-  static func calendarScenario(_ calendar: String, arrival: String = "  - {to: web, rate: 10/s, calendar: true}") -> String {
+  static func calendarScenario(_ calendar: String, arrival: String = "  - {to: web, rate: 10/s, calendar: true}")
+    -> String
+  {
     """
     topology: topology.yaml
     calendar:
@@ -349,7 +374,10 @@ import Testing
       """
     let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.calendarScenario(calendar)])
     let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
-    #expect(error.diagnostics.contains { $0.keyPath == "calendar.seasons.advent" && $0.message.contains("overlaps 'christmas'") })
+    #expect(
+      error.diagnostics.contains {
+        $0.keyPath == "calendar.seasons.advent" && $0.message.contains("overlaps 'christmas'")
+      })
   }
 
   @Test func followingAMissingCalendarIsAnError() throws {
@@ -358,7 +386,8 @@ import Testing
       "s.yaml": Self.scenario(arrivals: "  - {to: web, rate: 10/s, calendar: true}"),
     ])
     let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
-    #expect(error.diagnostics.contains { $0.keyPath == "arrivals[0].calendar" && $0.message.contains("no 'calendar:'") })
+    #expect(
+      error.diagnostics.contains { $0.keyPath == "arrivals[0].calendar" && $0.message.contains("no 'calendar:'") })
   }
 
   /// A series with more intervals than an integer holds (100 years in nanoseconds) is an error, not a crash.
@@ -367,7 +396,8 @@ import Testing
       of: "run: {length: 10min, replications: 3, seed: 5}", with: "run: {length: 36500d, series: 1ns}")
     let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": scenario])
     let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
-    #expect(error.diagnostics.contains { $0.keyPath == "run.series" && $0.message.contains("more than 10^15 intervals") })
+    #expect(
+      error.diagnostics.contains { $0.keyPath == "run.series" && $0.message.contains("more than 10^15 intervals") })
   }
 
   /// Without a name, a scenario is called after its file, .yml as well as .yaml.
