@@ -89,11 +89,15 @@ package struct ResultsStore: Sendable {
     return try body()
   }
 
-  /// Refuses a file that does not start with SQLite's header.
+  /// Refuses a folder, and a file that does not start with SQLite's header.
   ///
   /// This runs before the lock file or a WAL is created beside it. An empty file is a new
   /// database, as SQLite treats it.
   private static func refuseNonSQLiteFile(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw ResultsStoreError.notACapsimDatabase(path: path, reason: "a folder, not a file")
+    }
     guard let file = FileHandle(forReadingAtPath: path) else { return }  // new, or SQLite says why
     defer { try? file.close() }
     let header = (try? file.read(upToCount: 16)) ?? Data()

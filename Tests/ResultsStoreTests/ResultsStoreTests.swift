@@ -446,6 +446,19 @@ import Testing
     }
   }
 
+  /// A folder named as the database is refused as one, and nothing (a lock file) is left beside it.
+  @Test func aFolderIsRefusedBeforeAnythingIsCreated() throws {
+    try withTemporaryDatabase { path in
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+      #expect(throws: ResultsStoreError.notACapsimDatabase(path: path, reason: "a folder, not a file")) {
+        try ResultsStore(path: path)
+      }
+      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["capsim.sqlite"])
+      #expect(try FileManager.default.contentsOfDirectory(atPath: path).isEmpty)
+    }
+  }
+
   /// What a user reads when SQLite fails: the cause in words, then SQLite's code and message.
   @Test(arguments: [
     (ResultCode.SQLITE_FULL, "the disk is full; SQLite error 13: database or disk is full"),
