@@ -71,7 +71,8 @@ struct CheckBaselines {
       }
       baselines.append(
         Baseline(
-          scenario: s.scenario, scenarioHash: s.scenario_hash, topologyHash: s.topology_hash, settings: s.settings ?? [],
+          scenario: s.scenario, scenarioHash: s.scenario_hash, topologyHash: s.topology_hash,
+          settings: s.settings ?? [],
           seed: s.seed, replications: s.replications, capsimVersion: document.capsim, rows: rows))
     }
     return CheckBaselines(source: file, baselines: baselines)
@@ -115,7 +116,10 @@ struct CheckBaselines {
       _ = try JSONSerialization.jsonObject(with: data)
     } catch {
       let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-      guard let offset = reason.firstMatch(of: /around (?:character|line \d+, column) (\d+)/).flatMap({ Int($0.1) })
+      // Foundation gives no place for a document cut short: its end is the place.
+      let end = reason.localizedCaseInsensitiveContains("end of file") ? data.count : nil
+      guard
+        let offset = end ?? reason.firstMatch(of: /around (?:character|line \d+, column) (\d+)/).flatMap({ Int($0.1) })
       else { return "not valid JSON (\(reason))" }
       let before = data.prefix(offset)
       let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1

@@ -74,7 +74,9 @@ import Testing
     // The waiver's reason is in every output.
     let reason = "B's views are <cached> & \"fast\" | edge"
     #expect(r.stdout.contains(reason))
-    #expect(try String(contentsOfFile: markdown, encoding: .utf8).contains("B's views are &lt;cached&gt; & \"fast\" \\| edge"))
+    #expect(
+      try String(contentsOfFile: markdown, encoding: .utf8).contains("B's views are &lt;cached&gt; & \"fast\" \\| edge")
+    )
     #expect(try Self.junitMessages(junit).contains("waived: " + reason))
     #expect(rows.contains { $0["waiver"] as? String == reason })
   }
@@ -109,7 +111,10 @@ import Testing
     #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
     let xml = try String(contentsOfFile: junit, encoding: .utf8)
     #expect(xml.contains("<failure type=\"target\""))
-    #expect(try Self.junitMessages(junit).contains { $0.contains("misses the target &lt; 30ms") || $0.contains("misses the target < 30ms") })
+    #expect(
+      try Self.junitMessages(junit).contains {
+        $0.contains("misses the target &lt; 30ms") || $0.contains("misses the target < 30ms")
+      })
   }
 
   /// A target at the mean of the only replications the budget allows cannot be decided.
@@ -128,7 +133,8 @@ import Testing
       "objectives: {p95: {target: \(String(format: "%.9f", mean * 1000))ms, classes: [all], territories: [A]}}\n",
       "t.yaml", in: dir)
     let r = try EndToEndTests.capsim([
-      "check", Self.scenario, "--targets", targets, "--replications", "4", "--max-replications", "4", "--format", "json",
+      "check", Self.scenario, "--targets", targets, "--replications", "4", "--max-replications", "4", "--format",
+      "json",
     ])
     #expect(r.status == 2, "\(r.stdout)\n\(r.stderr)")
     let document = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -168,7 +174,8 @@ import Testing
       "--format", "json", "--quiet",
     ])
     let verdicts = try #require(
-      (try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["verdicts"] as? [[String: Any]])
+      (try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["verdicts"] as? [[String: Any]]
+    )
     let rows = try Self.rows(
       try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any]))
     #expect(rows.count == verdicts.count)
@@ -199,7 +206,9 @@ import Testing
     let badTargets = try Self.write("objectives:\n  p95: {target: 200}\n", "t.yaml", in: dir)
     let located = try EndToEndTests.capsim(["check", Self.scenario, "--targets", badTargets])
     #expect(located.status == 1)
-    #expect(located.stderr.contains("\(badTargets):2:17: error: objectives.p95.target: expected a duration with a unit"), "\(located.stderr)")
+    #expect(
+      located.stderr.contains("\(badTargets):2:17: error: objectives.p95.target: expected a duration with a unit"),
+      "\(located.stderr)")
     let badBaseline = try Self.write("{\"scenarios\": [{\"scenario\": 1}]}", "b.json", in: dir)
     let unreadable = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", badBaseline])
     #expect(unreadable.status == 1)
@@ -213,8 +222,14 @@ import Testing
     let broken = try Self.write("{\"scenarios\": [\n  1,,\n]}", "x.json", in: dir)
     let syntax = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", broken])
     #expect(syntax.status == 1 && syntax.stderr.contains("not valid JSON at line 2, column"), "\(syntax.stderr)")
+    // A document cut short (a copy interrupted) is placed at its end.
+    let cut = try Self.write("{\"scenarios\": [\n  {\"scenario\": \"a\",\n   \"ro", "c.json", in: dir)
+    let short = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", cut])
+    #expect(short.status == 1 && short.stderr.contains("not valid JSON at line 3, column 7"), "\(short.stderr)")
     let baseline = try Self.baseline(in: dir)
-    let other = try EndToEndTests.capsim(["check", EndToEndTests.fixture("platform-bad-pool.yaml"), "--baseline", baseline])
+    let other = try EndToEndTests.capsim([
+      "check", EndToEndTests.fixture("platform-bad-pool.yaml"), "--baseline", baseline,
+    ])
     #expect(other.status == 1)
   }
 
@@ -291,7 +306,8 @@ import Testing
 
   static func junitMessages(_ path: String) throws -> [String] {
     let document = try XMLDocument(contentsOf: URL(fileURLWithPath: path), options: [])
-    return try document.nodes(forXPath: "//failure/@message | //error/@message | //skipped/@message").compactMap(\.stringValue)
+    return try document.nodes(forXPath: "//failure/@message | //error/@message | //skipped/@message").compactMap(
+      \.stringValue)
   }
 
   /// The counts in the summary line are those of the rows in the tables.
