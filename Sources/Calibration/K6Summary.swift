@@ -20,9 +20,7 @@ package struct K6Summary: Hashable, Sendable {
   package var virtualUsers: Int
 
   package init(file: String, data: Data) throws(MeasurementError) {
-    guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-      throw MeasurementError(file: file, "not a JSON object (a k6 summary starts with {\"metrics\": ...})")
-    }
+    let root = try jsonObject(file: file, data, kind: "a k6 summary starts with {\"metrics\": ...}")
     // The machine-readable summary (k6 --new-machine-readable-summary, schema 1.x): metrics as a
     // list under results, counters without a rate, the test's seconds under config.duration
     // (internal/lib/summary/machine_readable.go in grafana/k6).
@@ -167,9 +165,7 @@ package struct PrometheusRange: Hashable, Sendable {
   package var series: [Series]
 
   package init(file: String, data: Data) throws(MeasurementError) {
-    guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-      throw MeasurementError(file: file, "not a JSON object (a Prometheus query_range response)")
-    }
+    let root = try jsonObject(file: file, data, kind: "a Prometheus query_range response")
     // The response envelope: web/api/v1/api.go (Response, QueryData) in prometheus/prometheus.
     guard root["status"] as? String == "success" else {
       let why = [root["errorType"], root["error"]].compactMap { $0.map { "\($0)" } }.joined(separator: ": ")

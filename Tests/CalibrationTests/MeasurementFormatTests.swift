@@ -206,6 +206,26 @@ import Calibration
     #expect(gap.meanTotal == 3)
   }
 
+  /// A JSON syntax error is placed at its line and column; an export cut short, at its end; JSON
+  /// that is no object says what was expected.
+  @Test func aBrokenExportIsPlaced() {
+    let cut = Self.refusal(
+      #"{"status": "success", "data": {"resultType": "matrix","# + "\n" + #"  "result": [{"metric": {}, "val"#)
+    #expect(cut?.line == 2 && cut?.column == 33, "\(String(describing: cut))")
+    #expect(
+      cut?.message == "not valid JSON: Unexpected end of file during JSON parse. (a Prometheus query_range response)",
+      "\(String(describing: cut))")
+    let doubled = Self.refusal("{\"status\": \"success\",\n  \"data\": {\"resultType\": \"matrix\",, \"result\": []}}")
+    #expect(doubled?.line == 2 && doubled?.column == 35, "\(String(describing: doubled))")
+    let list = Self.refusal("[1, 2]")
+    #expect(list?.line == 0 && list?.message == "not a JSON object (a Prometheus query_range response)")
+    let summary = #expect(throws: MeasurementError.self) {
+      try K6Summary(file: "c4.json", data: Data("metric_name,timestamp\nhttp_reqs,1".utf8))
+    }
+    #expect(summary?.line == 1 && summary?.column == 1, "\(String(describing: summary))")
+    #expect(summary?.message.hasSuffix(#"(a k6 summary starts with {"metrics": ...})"#) == true)
+  }
+
   /// cAdvisor's pod-level series (no container label) beside the pod's containers is refused as
   /// counting the cores twice; a pod with only its total, or containers alone, is summed.
   @Test func aPodsTotalBesideItsContainersIsRefused() throws {
