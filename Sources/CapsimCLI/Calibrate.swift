@@ -10,7 +10,8 @@ struct Calibrate: ParsableCommand {
     abstract: "Fit a model to pgbench or k6 measurements and show how well it predicts the levels it did not see.",
     discussion: """
       Reads pgbench summaries (files, or folders of *.txt, one folder per workload, as \
-      scripts/measure-postgres.sh writes them; a run's --log files beside its summary NAME.txt as \
+      scripts/measure-postgres.sh writes them, or the measurement's folder above them, its \
+      MEASURED.txt notes passed over; a run's --log files beside its summary NAME.txt as \
       NAME.log and NAME.log.N give its latency percentiles when the summary has none), averages \
       repeated runs per client count, fits a \
       closed-loop model on the lowest levels and predicts every level by load-dependent exact MVA. \
