@@ -113,6 +113,11 @@ struct Autoscale: ParsableCommand {
     if replications < 1 { throw ValidationError("--replications must be at least 1") }
     if maxReplications < replications { throw ValidationError("--max-replications must be at least --replications") }
     if heldOut < 1 { throw ValidationError("--held-out must be at least 1") }
+    for (flag, value) in [
+      ("--replications", replications), ("--max-replications", maxReplications), ("--held-out", heldOut),
+    ] {
+      if let error = RunLimits.check(flag, value) { throw ValidationError(error) }
+    }
     if !(peakShare > 0 && peakShare <= 100) { throw ValidationError("--peak-share is a percentage in (0, 100]") }
     if !(maxReversals >= 0) { throw ValidationError("--max-reversals must be 0 or more") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }

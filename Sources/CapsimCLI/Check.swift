@@ -100,6 +100,7 @@ struct CheckCommand: ParsableCommand {
     if let m = maxReplications, m < (experiment.replications ?? 2) {
       throw ValidationError("--max-replications must be at least --replications (and 2)")
     }
+    if let error = RunLimits.check("--max-replications", maxReplications) { throw ValidationError(error) }
     if let s = maxSeconds, !(s > 0) { throw ValidationError("--max-seconds must be positive") }
     for (name, value) in [("--alpha", alpha), ("--beta", beta)] where !(value > 0 && value < 0.5) {
       throw ValidationError("\(name) must be between 0 and 0.5, found \(value)")

@@ -114,6 +114,9 @@ struct Plan: ParsableCommand {
       throw ValidationError("--replications must be at least 2 (an interval needs two)")
     }
     if let maxReplications, maxReplications < 2 { throw ValidationError("--max-replications must be at least 2") }
+    for (flag, value) in [("--replications", replications), ("--max-replications", maxReplications)] {
+      if let error = RunLimits.check(flag, value) { throw ValidationError(error) }
+    }
     if maxInstances < 1 { throw ValidationError("--max-instances must be at least 1") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     for s in settings where !s.contains("=") || s.hasPrefix("=") {

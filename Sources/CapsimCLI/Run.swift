@@ -227,7 +227,7 @@ struct ExperimentOptions: ParsableArguments {
   var settings: [String] = []
 
   func validate() throws {
-    if let replications, replications < 1 { throw ValidationError("--replications must be at least 1") }
+    if let error = RunLimits.check("--replications", replications) { throw ValidationError(error) }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     for s in settings where !s.contains("=") || s.hasPrefix("=") {
       throw ValidationError("--set takes KEY=VALUE, such as stations.db.servers=4; got '\(s)'")

@@ -85,7 +85,7 @@ struct Sweep: ParsableCommand {
         throw ValidationError("\(key) is both --set and --vary; drop the --set")
       }
     }
-    if let replications, replications < 1 { throw ValidationError("--replications must be at least 1") }
+    if let error = RunLimits.check("--replications", replications) { throw ValidationError(error) }
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     if sharding.shard != nil && report != nil {
       throw ValidationError("a shard writes a part file, not a report: give --report to 'capsim merge'")

@@ -170,7 +170,7 @@ extension PlatformScenarioFile {
   static let run = Section(
     name: "platformRun", summary: "Run settings of a platform scenario.",
     keys: [
-      .optional("replications", .wholeNumber(1...100_000), "Independent replications; default 5."),
+      .optional("replications", .wholeNumber(RunLimits.replications), "Independent replications; default 5."),
       .optional("seed", .seed, "Seed of all random streams, 0 to 2^64 - 1; default 1."),
       .optional("series", .duration(positive: true), "Interval of the series windows; default 1h."),
       .optional(

@@ -66,7 +66,7 @@ extension ScenarioFile {
       .optional(
         "length", .duration(positive: true),
         "The measured window per replication; required without a calendar (default: the calendar's span)."),
-      .optional("replications", .wholeNumber(1...100_000), "Independent replications; default 10."),
+      .optional("replications", .wholeNumber(RunLimits.replications), "Independent replications; default 10."),
       .optional("seed", .seed, "Seed of all random streams, 0 to 2^64 - 1; default 1."),
       .optional(
         "drain", .anyOf([.duration(positive: false), .bool]),

@@ -512,7 +512,18 @@ import Testing
   @Test func badFlagsAreUsageErrors() throws {
     let r = try Self.capsim(["run", Self.fixture("small.yaml"), "--replications", "0"])
     #expect(r.status == 64)
-    #expect(r.stderr.contains("--replications must be at least 1"))
+    #expect(r.stderr.contains("--replications must be between 1 and 100000, found 0"))
+    // As many as a file may ask for: a billion once crashed allocating their results.
+    for arguments in [
+      ["run", Self.fixture("small.yaml"), "--replications", "1000000000"],
+      ["sweep", Self.fixture("small.yaml"), "--vary", "stations.server.servers=1..2", "--replications", "100001"],
+      ["plan", "scenarios/platform-normal-week.yaml", "--max-replications", "100001"],
+      ["check", "scenarios/platform-normal-week.yaml", "--targets", "ci/targets.yaml", "--max-replications", "100001"],
+      ["autoscale", "scenarios/platform-normal-week.yaml", "--held-out", "100001"],
+    ] {
+      let many = try Self.capsim(arguments)
+      #expect(many.status == 64 && many.stderr.contains("must be between 1 and 100000, found"), "\(arguments): \(many.stderr)")
+    }
   }
 
   @Test func helpTeaches() throws {

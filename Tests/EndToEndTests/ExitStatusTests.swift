@@ -56,7 +56,7 @@ import Testing
     Case(
       name: "64: a bad flag value",
       arguments: ["run", EndToEndTests.fixture("small.yaml"), "--replications", "0"], status: 64,
-      message: "--replications must be at least 1", showsUsage: true),
+      message: "--replications must be between 1 and 100000, found 0", showsUsage: true),
     Case(
       name: "64: check with nothing to check against", arguments: ["check", EndToEndTests.fixture("platform-small.yaml")],
       status: 64, message: "nothing to check against", showsUsage: true),
