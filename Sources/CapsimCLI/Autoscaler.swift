@@ -25,8 +25,8 @@ struct DryRunCommand: ParsableCommand {
       turns Prometheus range queries into it.
 
       Examples:
-        capsim autoscaler dry-run k8s/hpa.yaml --metrics recorded.json
-        capsim autoscaler dry-run k8s/ --metrics recorded.json --deployment crm-de --format json
+        capsim autoscaler dry-run k8s/hpa.yaml --metrics recorded.json --deployment crm-de
+        capsim autoscaler dry-run k8s/keda-christmas.yaml --metrics recorded.json --deployment crm-de --format json
       """)
 
   @Argument(help: "Kubernetes YAML files (several documents each; other kinds are skipped).")

@@ -29,7 +29,7 @@ struct LintCommand: ParsableCommand {
       warning.
 
       Examples:
-        capsim autoscaler lint k8s/*.yaml
+        capsim autoscaler lint k8s/hpa.yaml
         capsim autoscaler lint k8s/keda-christmas.yaml --scenario scenarios/platform-christmas-2026.yaml
         capsim autoscaler lint k8s/keda-christmas.yaml --from 2026-01-01 --to 2027-01-01 --format sarif > lint.sarif
       """)
@@ -60,7 +60,7 @@ struct LintCommand: ParsableCommand {
   }
 
   func validate() throws {
-    if !rules && manifests.isEmpty { throw ValidationError("give the manifests to lint, such as k8s/*.yaml") }
+    if !rules && manifests.isEmpty { throw ValidationError("give the manifests to lint, such as k8s/hpa.yaml") }
     let (start, end) = try period()
     if from != nil && to != nil && end <= start { throw ValidationError("--to must come after --from") }
     if end - start > 10 * 366 * 86_400 { throw ValidationError("lint at most ten years of cron windows at once") }
@@ -124,7 +124,8 @@ struct LintCommand: ParsableCommand {
       let app = territory.app
       let serving = loads.first { $0.territory == t }.map {
         ManifestLinter.Serving(
-          cpuPerRequest: $0.cpuPerRequest, cores: Double(app.cores), cpuRequest: app.pods.cpuRequest ?? Int64(app.cores) * 1_000,
+          cpuPerRequest: $0.cpuPerRequest, cores: Double(app.cores),
+          cpuRequest: app.pods.cpuRequest ?? Int64(app.cores) * 1_000,
           podReady: app.pods.scheduling + app.startup + app.pods.readinessDelay, clock: ZonedClock(territory.timeZone))
       }
       pools.append(

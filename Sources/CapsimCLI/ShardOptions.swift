@@ -8,7 +8,8 @@ struct ShardOptions: ParsableArguments {
     name: .customLong("shard"),
     help: ArgumentHelp(
       "Simulate only slice I (from 0) of N of the work and write it as a part file for 'capsim merge'.",
-      discussion: "Work items are (point, replication) pairs numbered point-major; slice I takes the items k with k % N == I.",
+      discussion:
+        "Work items are (point, replication) pairs numbered point-major; slice I takes the items k with k % N == I.",
       valueName: "I/N"))
   var text: String?
 
@@ -38,14 +39,18 @@ struct ShardOptions: ParsableArguments {
     let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
     let file = out ?? "\(safeName)-\(command)-shard-\(shard.index)-of-\(shard.count).json"
     do {
-      try part.encoded().write(to: URL(fileURLWithPath: file), options: .atomic)
+      // A job array's first task may find the parts folder not yet made, as --report would.
+      let url = URL(fileURLWithPath: file)
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try part.encoded().write(to: url, options: .atomic)
     } catch {
       throw fail("cannot write part file \(file): \(error.localizedDescription)", status: ExitStatus.failure)
     }
     if !quiet {
       let total = part.points * part.replications
       printToStandardError(
-        "wrote shard \(shard): \(part.items.count) of \(total) items (points x replications) in \(String(format: "%.1f", part.wallSeconds)) s to \(file)")
+        "wrote shard \(shard): \(part.items.count) of \(total) items (points x replications) in \(String(format: "%.1f", part.wallSeconds)) s to \(file)"
+      )
     }
   }
 }

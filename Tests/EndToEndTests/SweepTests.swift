@@ -83,7 +83,8 @@ import Testing
   /// they measure exactly the same; only the verdicts differ.
   @Test func pointsShareTheirRandomNumbers() throws {
     let r = try EndToEndTests.capsim([
-      "sweep", Self.small, "--vary", "slo.peakP95=1ms,10s", "--replications", "2", "--db", Self.database(), "--format", "json",
+      "sweep", Self.small, "--vary", "slo.peakP95=1ms,10s", "--replications", "2", "--db", Self.database(), "--format",
+      "json",
     ])
     #expect(r.status == 0, "\(r.stderr)")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -146,6 +147,16 @@ import Testing
     #expect(try EndToEndTests.capsim(["sweeps", "--db", mergedDB]).stdout.contains(" 3 "))  // shards
   }
 
+  /// `--out parts/part-0.json` as the README shows it, with no parts folder yet.
+  @Test func aPartFileMakesItsFolder() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-parts-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("parts/part-0.json").path
+    let shard = try Self.sweep(["--shard", "0/2", "--out", file, "--quiet"], db: Self.database())
+    #expect(shard.status == 0, "\(shard.stderr)")
+    #expect(FileManager.default.fileExists(atPath: file))
+  }
+
   @Test func aShardedRunMergesToTheSameRun() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-parts-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -203,7 +214,8 @@ import Testing
   @Test func anInterruptedSweepMarksItsRuns() throws {
     let db = Self.database()
     let process = try RecordingTests.start([
-      "sweep", "scenarios/platform-normal-week.yaml", "--vary", "territories.DE.app.instances=3,4", "--replications", "1",
+      "sweep", "scenarios/platform-normal-week.yaml", "--vary", "territories.DE.app.instances=3,4", "--replications",
+      "1",
       "--db", db,
     ])
     #expect(try RecordingTests.waitFor("running", db: db))
@@ -242,11 +254,14 @@ import Testing
     try (text + "# edited after the shards ran\n").write(to: scenario, atomically: true, encoding: .utf8)
     let merged = try EndToEndTests.capsim(["merge", part, "--db", Self.database()])
     #expect(merged.status == 1)
-    #expect(merged.stderr.contains("scenario sha256") && merged.stderr.contains("the file changed since the shards ran"), "\(merged.stderr)")
+    #expect(
+      merged.stderr.contains("scenario sha256") && merged.stderr.contains("the file changed since the shards ran"),
+      "\(merged.stderr)")
   }
 
   @Test func theReportIsWritten() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-sweep-report-\(UUID().uuidString)")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "capsim-sweep-report-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     let r = try Self.sweep(["--report", folder.path, "--quiet"], db: Self.database())
     #expect(r.status == 0, "\(r.stderr)")
