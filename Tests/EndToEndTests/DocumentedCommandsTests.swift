@@ -3,8 +3,9 @@ import CapsimCLI
 import Foundation
 import Testing
 
-/// The `capsim` commands the READMEs show in their shell blocks: each parses as capsim reads its
-/// arguments (commands, flags, values), and each file it reads exists. Running them all takes
+/// The `capsim` commands the READMEs show in their shell blocks, and the examples in the
+/// commands' own help: each parses as capsim reads its arguments (commands, flags, values), and
+/// each file it reads exists. Running them all takes
 /// too long for the suite (the year, plans, searches); a command that named a file that was
 /// never shipped, or a flag that was renamed, fails here.
 @Suite struct DocumentedCommandsTests {
