@@ -62,7 +62,7 @@ struct Diff: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Compare two recorded runs: verdicts side by side, changed outcomes, cost.",
     discussion:
-      "The first run is the baseline, the second the what-if. Exit status 0 whatever changed, 4 when a run is not in the database."
+      "The first run is the baseline, the second the what-if. Exit status 0 whatever changed, 4 when a run is not in the database or did not complete."
   )
 
   @Argument(help: "Baseline run id (or latest).")
@@ -75,6 +75,8 @@ struct Diff: ParsableCommand {
 
   func run() throws {
     let (a, b) = try database.reading { store in (try loadRun(baseline, in: store), try loadRun(whatIf, in: store)) }
+    try requireComplete(a, "compare")
+    try requireComplete(b, "compare")
     print(RunComparison(baseline: a, whatIf: b).text())
   }
 }
@@ -110,10 +112,8 @@ struct ReportCommand: ParsableCommand {
       (try loadRun(runID, in: store), try baseline.map { try loadRun($0, in: store) })
     }
     let id = data.run.id ?? 0
-    guard data.run.status == .complete else {
-      throw fail(
-        "run \(id) is \(data.run.status.rawValue), not complete: nothing to report", status: ExitStatus.noSuchRun)
-    }
+    try requireComplete(data, "report")
+    if let base { try requireComplete(base, "compare") }
     let folder: String
     let safeName = String(data.run.scenarioName.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
     if let base {
@@ -124,5 +124,15 @@ struct ReportCommand: ParsableCommand {
       try Report.write(data, to: folder)
     }
     print("wrote \(folder)/index.html, report.md, summary.json")
+  }
+}
+
+/// A run that did not complete (interrupted, or still running) has no results to show: status 4,
+/// as for a run that is not there.
+func requireComplete(_ data: RunData, _ what: String) throws {
+  guard data.run.status == .complete else {
+    throw fail(
+      "run \(data.run.id ?? 0) is \(data.run.status.rawValue), not complete: nothing to \(what)",
+      status: ExitStatus.noSuchRun)
   }
 }

@@ -44,6 +44,11 @@ package struct RunComparison {
         "gone", "<- changed",
       ])
     }
+    if a.verdicts.isEmpty && b.verdicts.isEmpty && a.costs.isEmpty && b.costs.isEmpty {
+      // Network scenarios have neither: their results are the stations'.
+      return out
+        + "\n\nneither run has SLO verdicts or costs (network runs): compare capsim show \(a.run.id ?? 0) and capsim show \(b.run.id ?? 0)"
+    }
     out += "\n\nSLO verdicts (\(changed) changed outcome\(changed == 1 ? "" : "s"))\n" + table.render()
     var costs = TextTable(columns: ["territory", "currency", "baseline", "what-if", "change"])
     let territories = Array(Set(a.costs.map(\.territory) + b.costs.map(\.territory))).sorted()

@@ -64,6 +64,10 @@ import Testing
     let diff = try EndToEndTests.capsim(["diff", "1", "2", "--db", db])
     #expect(diff.status == 0)
     #expect(diff.stdout.contains("baseline run 1") && diff.stdout.contains("what-if run 2"))
+    // Network runs have no verdicts or costs to put side by side: it says so, not an empty table.
+    let networks = try EndToEndTests.capsim(["diff", "3", "3", "--db", db])
+    #expect(networks.status == 0 && networks.stdout.contains("neither run has SLO verdicts or costs (network runs)"))
+    #expect(!networks.stdout.contains("SLO verdicts ("))
     let missing = try EndToEndTests.capsim(["show", "99", "--db", db])
     #expect(missing.status == 4 && missing.stderr.contains("no run 99"))
   }
@@ -80,6 +84,12 @@ import Testing
     #expect(process.terminationStatus == status)
     let runs = try EndToEndTests.capsim(["runs", "--db", db])
     #expect(runs.stdout.contains("interrupted") && !runs.stdout.contains("running"))
+    // An interrupted run has nothing to compare or report, as a missing one (status 4).
+    for arguments in [["diff", "1", "1"], ["report", "1"]] {
+      let r = try EndToEndTests.capsim(arguments + ["--db", db])
+      #expect(r.status == 4 && r.stderr.contains("run 1 is interrupted, not complete: nothing to"), "\(r.stderr)")
+      #expect(r.stdout.isEmpty)
+    }
   }
 
   @Test func reportWritesAFolderForTheLatestRun() throws {
