@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TextReports
 
 /// The `capsim` command: a discrete-event scaling simulator and capacity planner.
@@ -38,14 +39,49 @@ package struct Capsim: ParsableCommand {
   package init() {}
 
   /// Parses the command line and runs the command, as `ParsableCommand.main()` does (which
-  /// this hides), except that `capsim help NAME` for an unknown NAME is a usage error:
-  /// swift-argument-parser would print the top-level help and exit 0, hiding the typo.
+  /// this hides), except:
+  /// - `capsim help NAME` for an unknown NAME is a usage error: swift-argument-parser would
+  ///   print the top-level help and exit 0, hiding the typo;
+  /// - a usage error a command finds as it runs (a territory its scenario lacks) shows that
+  ///   command's usage, not capsim's.
   package static func main() {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if let unknown = unknownHelpTopic(arguments) {
       exit(withError: ValidationError(unknown))
     }
-    main(arguments)
+    var command: any ParsableCommand
+    do {
+      command = try parseAsRoot(arguments)
+    } catch {
+      exit(withError: error)
+    }
+    do {
+      try command.run()
+    } catch let error as ValidationError {
+      FileHandle.standardError.write(Data(usageError(error.message, of: type(of: command)).utf8))
+      Foundation.exit(ExitCode.validationFailure.rawValue)
+    } catch {
+      exit(withError: error)
+    }
+  }
+
+  /// A usage error as swift-argument-parser words it, with the usage of `command` (capsim's own
+  /// when it is not one of its subcommands).
+  static func usageError(_ message: String, of command: any ParsableCommand.Type) -> String {
+    func path(_ from: any ParsableCommand.Type, _ names: [String]) -> [String]? {
+      if from == command { return names }
+      for sub in from.configuration.subcommands {
+        if let found = path(sub, names + [sub._commandName]) { return found }
+      }
+      return nil
+    }
+    let names = ["capsim"] + (path(Capsim.self, []) ?? [])
+    return """
+      Error: \(message)
+      Usage: \(usageString(for: command))
+        See '\(names.joined(separator: " ")) --help' for more information.
+
+      """
   }
 
   /// What is wrong with `help A B ...` when A is not a command, or B is not one of A's; else nil.

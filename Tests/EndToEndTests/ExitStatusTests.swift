@@ -58,6 +58,14 @@ import Testing
       arguments: ["run", EndToEndTests.fixture("small.yaml"), "--replications", "0"], status: 64,
       message: "--replications must be between 1 and 100000, found 0", showsUsage: true),
     Case(
+      name: "64: a usage error found as the command runs shows that command's usage",
+      arguments: ["k6", "scenarios/platform-christmas-2026.yaml", "--territory", "XX"], status: 64,
+      message: "unknown territory 'XX'; the scenario has DE, CH\nUsage: capsim k6 <scenario>", showsUsage: true),
+    Case(
+      name: "64: and a subcommand's, its whole name",
+      arguments: ["autoscaler", "lint", "k8s/hpa.yaml", "--scenario", "scenarios/mm4-peak.yaml"], status: 64,
+      message: "See 'capsim autoscaler lint --help' for more information.", showsUsage: true),
+    Case(
       name: "64: check with nothing to check against", arguments: ["check", EndToEndTests.fixture("platform-small.yaml")],
       status: 64, message: "nothing to check against", showsUsage: true),
     Case(
