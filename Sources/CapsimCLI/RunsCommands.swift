@@ -18,6 +18,10 @@ struct Runs: ParsableCommand {
   @Option(help: "At most this many runs.")
   var limit = 50
 
+  func validate() throws {
+    if limit < 1 { throw ValidationError("--limit must be at least 1") }
+  }
+
   func run() throws {
     let (runs, failedCounts, sweeps) = try database.reading { store in
       (try store.runs(limit: limit), try store.failedVerdictCounts(), try store.sweepMembership())

@@ -28,6 +28,7 @@ struct Sweeps: ParsableCommand {
 
   func validate() throws {
     if report != nil && sweep == nil { throw ValidationError("--report needs a SWEEP id (or latest)") }
+    if limit < 1 { throw ValidationError("--limit must be at least 1") }
   }
 
   func run() throws {

@@ -66,6 +66,12 @@ import Testing
       arguments: ["autoscaler", "lint", "k8s/hpa.yaml", "--scenario", "scenarios/mm4-peak.yaml"], status: 64,
       message: "See 'capsim autoscaler lint --help' for more information.", showsUsage: true),
     Case(
+      name: "64: a list of no runs", arguments: ["runs", "--limit", "0", "--db", emptyDatabase], status: 64,
+      message: "--limit must be at least 1", showsUsage: true),
+    Case(
+      name: "64: a list of no sweeps", arguments: ["sweeps", "--limit", "0", "--db", emptyDatabase], status: 64,
+      message: "--limit must be at least 1", showsUsage: true),
+    Case(
       name: "64: check with nothing to check against", arguments: ["check", EndToEndTests.fixture("platform-small.yaml")],
       status: 64, message: "nothing to check against", showsUsage: true),
     Case(
