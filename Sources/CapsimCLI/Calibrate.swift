@@ -176,6 +176,11 @@ struct Calibrate: ParsableCommand {
       for e in errors { printToStandardError(e.description) }
       throw ExitCode.failure
     }
+    guard !byWorkload.isEmpty || !k6.isEmpty || !csv.isEmpty else {
+      throw fail(
+        "no measurements in \(inputs.joined(separator: " ")): pgbench summaries (*.txt), k6 summaries (*.json) "
+          + "or pg_stat snapshots (*.csv), in one folder per workload", status: ExitStatus.failure)
+    }
     let machineCores = cores ?? ProcessInfo.processInfo.activeProcessorCount
     var tables: [FitTable] = []
     // Workloads that could not be fitted but have pg_stat snapshots: shown without a fit.
@@ -213,6 +218,12 @@ struct Calibrate: ParsableCommand {
         printToStandardError(
           "capsim: note: \(workload): no input says how many cores the measured machine had; this machine's "
             + "\(machineCores) are assumed (--cores to set them)")
+      }
+      if let asked = fit.flatMap(fitLevels), !asked.isSubset(of: levels.map(\.clients)) {
+        let missing = asked.subtracting(levels.map(\.clients)).sorted().map(String.init).joined(separator: ", ")
+        throw fail(
+          "\(workload): --fit names clients \(missing), which were not measured (the levels are "
+            + "\(levels.map { String($0.clients) }.joined(separator: ", ")))", status: ExitStatus.failure)
       }
       let fitted = fit.flatMap(fitLevels) ?? Set(levels.prefix(3).map(\.clients))
       let used = levels.filter { fitted.contains($0.clients) }

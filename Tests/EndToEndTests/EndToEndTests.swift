@@ -355,6 +355,14 @@ import Testing
     let notes = try Self.capsim(["calibrate", "calibration/postgres-j2/MEASURED.txt", "calibration/postgres-j2/crm"])
     #expect(notes.status == 64)
     #expect(notes.stderr.contains("the measurement's notes, not a run: name its folder (capsim calibrate calibration/postgres-j2)"))
+    // A level to fit on that was not measured, and a folder with nothing to read, are errors.
+    let unmeasured = try Self.capsim(["calibrate", "calibration/postgres-j2/crm", "--fit", "1,2,99"])
+    #expect(unmeasured.status == 1 && unmeasured.stderr.contains("crm: --fit names clients 99, which were not measured"))
+    let empty = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-empty-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: empty) }
+    let nothing = try Self.capsim(["calibrate", empty.path])
+    #expect(nothing.status == 1 && nothing.stderr.contains("no measurements in \(empty.path)") && nothing.stdout.isEmpty)
   }
 
   /// On the shipped measurements the summaries list their statements and CPU seconds, so each
