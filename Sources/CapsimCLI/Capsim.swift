@@ -61,8 +61,34 @@ package struct Capsim: ParsableCommand {
       FileHandle.standardError.write(Data(usageError(error.message, of: type(of: command)).utf8))
       Foundation.exit(ExitCode.validationFailure.rawValue)
     } catch {
+      if let text = fileError(error) {
+        FileHandle.standardError.write(Data("capsim: error: \(text)\n".utf8))
+        Foundation.exit(ExitCode.failure.rawValue)
+      }
       exit(withError: error)
     }
+  }
+
+  /// A file that could not be read or written (an `--out` naming a folder, a folder that is a
+  /// file) in words, instead of Foundation's error dump; nil for other errors.
+  static func fileError(_ error: any Error) -> String? {
+    let error = error as NSError
+    guard error.domain == NSCocoaErrorDomain else { return nil }
+    let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? (error.userInfo[NSURLErrorKey] as? URL)?.path
+    guard let path else { return nil }
+    var reason = ""
+    if let underlying = error.userInfo[NSUnderlyingErrorKey] as? any Error {
+      let posix = underlying as NSError
+      if posix.domain == NSPOSIXErrorDomain { reason = String(cString: strerror(Int32(posix.code))).lowercased() }
+    }
+    let verb =
+      switch error.code {
+      case CocoaError.fileNoSuchFile.rawValue: "cannot find"
+      case CocoaError.fileReadUnknown.rawValue...CocoaError.fileReadUnknownStringEncoding.rawValue: "cannot read"
+      case CocoaError.fileWriteUnknown.rawValue...CocoaError.fileWriteVolumeReadOnly.rawValue: "cannot write"
+      default: "cannot use"
+      }
+    return "\(verb) \(path)" + (reason.isEmpty ? "" : ": \(reason)")
   }
 
   /// A usage error as swift-argument-parser words it, with the usage of `command` (capsim's own

@@ -198,7 +198,7 @@ struct CheckCommand: ParsableCommand {
 
   func write(_ text: String, to file: String) throws {
     do {
-      try Data((text.hasSuffix("\n") ? text : text + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+      try writeFile(Data((text.hasSuffix("\n") ? text : text + "\n").utf8), to: file)
     } catch {
       throw fail("cannot write \(file): \(error.localizedDescription)", status: ExitStatus.failure)
     }

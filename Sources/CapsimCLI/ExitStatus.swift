@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The exit statuses of `capsim`, in one place.
 ///
@@ -56,4 +57,12 @@ enum ExitStatus {
 func fail(_ message: String, status: ExitCode) -> ExitCode {
   printToStandardError("capsim: error: \(message)")
   return status
+}
+
+/// Writes `data` to `path` in one step (a reader never sees half a file), making its folder
+/// first, as `--report` does.
+func writeFile(_ data: Data, to path: String) throws {
+  let url = URL(fileURLWithPath: path)
+  try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+  try data.write(to: url, options: .atomic)
 }

@@ -131,7 +131,7 @@ struct K6: ParsableCommand {
       print(script, terminator: "")
       return
     }
-    try Data(script.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+    try writeFile(Data(script.utf8), to: out)
     let stages = plan.classes.reduce(0) { $0 + $1.ramp.stages.count }
     printToStandardError(
       "wrote \(out): territory \(plan.territory), \(plan.classes.count) request classes, \(stages) stages, a test of \(Int(plan.testDuration.rounded())) s"

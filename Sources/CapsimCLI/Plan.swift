@@ -195,7 +195,7 @@ struct Plan: ParsableCommand {
     if let schedule {
       let yaml = plan.capacityYAML(schedule, scenarioPath: scenario)
       if let out {
-        try Data(yaml.utf8).write(to: URL(fileURLWithPath: out))
+        try writeFile(Data(yaml.utf8), to: out)
         if chatty { printToStandardError("plan: capacity schedule written to \(out)") }
       } else {
         print("\n" + yaml, terminator: "")

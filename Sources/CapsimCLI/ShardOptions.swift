@@ -39,10 +39,8 @@ struct ShardOptions: ParsableArguments {
     let safeName = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
     let file = out ?? "\(safeName)-\(command)-shard-\(shard.index)-of-\(shard.count).json"
     do {
-      // A job array's first task may find the parts folder not yet made, as --report would.
-      let url = URL(fileURLWithPath: file)
-      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try part.encoded().write(to: url, options: .atomic)
+      // A job array's first task may find the parts folder not yet made.
+      try writeFile(part.encoded(), to: file)
     } catch {
       throw fail("cannot write part file \(file): \(error.localizedDescription)", status: ExitStatus.failure)
     }

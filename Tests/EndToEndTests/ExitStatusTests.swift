@@ -24,6 +24,13 @@ import Testing
       name: "1: a file with errors", arguments: ["validate", EndToEndTests.fixture("mm1-typo.yaml")], status: 1,
       message: ""),
     Case(
+      name: "1: a file that cannot be written, in words",
+      arguments: [
+        "k6", "scenarios/platform-christmas-2026.yaml", "--territory", "DE", "--out",
+        FileManager.default.temporaryDirectory.path,
+      ], status: 1,
+      message: "capsim: error: cannot write \(FileManager.default.temporaryDirectory.path): is a directory"),
+    Case(
       name: "4: show an unknown run id", arguments: ["show", "999", "--db", emptyDatabase], status: 4,
       message: "capsim: error: no run 999 in \(emptyDatabase) (see 'capsim runs')"),
     Case(
@@ -83,6 +90,7 @@ import Testing
   func exitStatus(_ c: Case) throws {
     let r = try EndToEndTests.capsim(c.arguments)
     #expect(r.status == c.status, "\(r.stderr)")
+    #expect(!r.stderr.contains("Error Domain="), "\(r.stderr)")
     #expect(c.message.isEmpty || r.stderr.contains(c.message), "\(r.stderr)")
     #expect(r.stderr.contains("Usage: capsim") == c.showsUsage, "\(r.stderr)")
   }

@@ -30,8 +30,10 @@ import _TestSupport
   ]
 
   @Test func aCompressedWindowWithPathsAndAWhatIfIsWrittenToAFile() throws {
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-k6-\(UUID().uuidString).js")
-    defer { try? FileManager.default.removeItem(at: file) }
+    // In a folder not made yet, as --report makes its own.
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-k6-\(UUID().uuidString)")
+    let file = folder.appendingPathComponent("load/christmas-ch.js")
+    defer { try? FileManager.default.removeItem(at: folder) }
     let result = try EndToEndTests.capsim(Self.compressedCH + ["--out", file.path])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.isEmpty)
