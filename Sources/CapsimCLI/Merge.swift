@@ -108,7 +108,11 @@ struct Merge: ParsableCommand {
     do {
       for file in parts {
         guard let data = FileManager.default.contents(atPath: file) else {
-          throw fail("cannot read part file \(file)", status: ExitStatus.failure)
+          var isFolder: ObjCBool = false
+          let why =
+            !FileManager.default.fileExists(atPath: file, isDirectory: &isFolder)
+            ? "no such file" : isFolder.boolValue ? "a folder, not a file" : "it cannot be read"
+          throw fail("cannot read part file \(file): \(why)", status: ExitStatus.failure)
         }
         read.append((file, try Part<SimulatedItem>.decode(data, file: file)))
       }

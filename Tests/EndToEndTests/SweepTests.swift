@@ -208,6 +208,8 @@ import Testing
     #expect(other.status == 1 && other.stderr.contains("seed is 3 in \(a) but 4 in \(c)"), "\(other.stderr)")
     let notAPart = try EndToEndTests.capsim(["merge", Self.small, "--db", Self.database()])
     #expect(notAPart.status == 1 && notAPart.stderr.contains("is not a capsim part file"), "\(notAPart.stderr)")
+    let gone = try EndToEndTests.capsim(["merge", a + ".gone", "--db", Self.database()])
+    #expect(gone.status == 1 && gone.stderr.contains("cannot read part file \(a).gone: no such file"), "\(gone.stderr)")
   }
 
   /// Ctrl-C marks every run of the sweep that is not complete, and the sweep with them.
