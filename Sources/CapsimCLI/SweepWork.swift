@@ -1,3 +1,4 @@
+import ArgumentParser
 import Dispatch
 import Foundation
 import Planning
@@ -59,6 +60,11 @@ struct SweepWork {
       var s = loaded.0
       if let seed { s.seed = seed }
       if let replications { s.replications = replications }
+      if p == 0, grid.count * s.replications > RunLimits.sweepReplications {
+        throw ValidationError(
+          "the sweep is \(grid.count) points x \(s.replications) replications, \(grid.count * s.replications) runs of the "
+            + "scenario, more than \(RunLimits.sweepReplications): vary fewer values or give fewer --replications")
+      }
       for w in loaded.1 where w.severity == .warning && !quiet && warned.insert(w.description).inserted {
         printToStandardError(w.description)
       }

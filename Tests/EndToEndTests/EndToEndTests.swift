@@ -532,6 +532,13 @@ import Testing
       let many = try Self.capsim(arguments)
       #expect(many.status == 64 && many.stderr.contains("must be between 1 and 100000, found"), "\(arguments): \(many.stderr)")
     }
+    // So does a whole sweep: 5001 points of 100,000 replications once crashed the same way.
+    let sweep = try Self.capsim([
+      "sweep", "scenarios/platform-normal-week.yaml", "--vary", "demand.DE.growth=1..2/0.001", "--replications", "1000",
+      "--db", Self.scratchDatabase,
+    ])
+    #expect(sweep.status == 64, "\(sweep.stderr)")
+    #expect(sweep.stderr.contains("the sweep is 1001 points x 1000 replications, 1001000 runs of the scenario, more than 1000000"))
   }
 
   @Test func helpTeaches() throws {
