@@ -55,24 +55,31 @@ func nearestRank(_ values: [Double], _ p: Double) -> Double? {
   return values[min(max(rank, 1), values.count) - 1]
 }
 
-/// The JSON object `data` holds; a syntax error is placed at its line and column (Foundation says
-/// "around character N", or nothing for a document cut short, whose end is the place), and a
-/// document of another kind is not an object; `kind` says what the object is (in parentheses
-/// after either error).
+/// Where Foundation's JSON parser stopped in `data` when it threw `error`, and why: it says
+/// "around character N", or nothing for a document cut short, whose end is the place.
+package func jsonSyntaxError(_ error: any Error, in data: Data) -> (line: Int?, column: Int, reason: String) {
+  let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+  let end = reason.localizedCaseInsensitiveContains("end of file") ? data.count : nil
+  guard
+    let offset = end ?? reason.firstMatch(of: /around (?:character|line \d+, column) (\d+)/).flatMap({ Int($0.1) })
+  else { return (nil, 0, reason) }
+  let before = data.prefix(offset)
+  let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
+  let column = before.count - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 - before.startIndex + 1 } ?? 0) + 1
+  return (line, column, reason)
+}
+
+/// The JSON object `data` holds; a syntax error is placed at its line and column, and a document
+/// of another kind is not an object; `kind` says what the object is (in parentheses after either
+/// error).
 func jsonObject(file: String, _ data: Data, kind: String) throws(MeasurementError) -> [String: Any] {
   let parsed: Any
   do {
     parsed = try JSONSerialization.jsonObject(with: data)
   } catch {
-    let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-    let end = reason.localizedCaseInsensitiveContains("end of file") ? data.count : nil
-    guard
-      let offset = end ?? reason.firstMatch(of: /around (?:character|line \d+, column) (\d+)/).flatMap({ Int($0.1) })
-    else { throw MeasurementError(file: file, "not valid JSON: \(reason) (\(kind))") }
-    let before = data.prefix(offset)
-    let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
-    let column = before.count - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 - before.startIndex + 1 } ?? 0) + 1
-    throw MeasurementError(file: file, line: line, column: column, "not valid JSON: \(reason) (\(kind))")
+    let syntax = jsonSyntaxError(error, in: data)
+    throw MeasurementError(
+      file: file, line: syntax.line ?? 0, column: syntax.column, "not valid JSON: \(syntax.reason) (\(kind))")
   }
   guard let object = parsed as? [String: Any] else { throw MeasurementError(file: file, "not a JSON object (\(kind))") }
   return object

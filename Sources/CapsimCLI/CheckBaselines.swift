@@ -1,3 +1,4 @@
+import Calibration
 import Foundation
 import Gate
 import PlatformModel
@@ -115,16 +116,9 @@ struct CheckBaselines {
     do {
       _ = try JSONSerialization.jsonObject(with: data)
     } catch {
-      let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-      // Foundation gives no place for a document cut short: its end is the place.
-      let end = reason.localizedCaseInsensitiveContains("end of file") ? data.count : nil
-      guard
-        let offset = end ?? reason.firstMatch(of: /around (?:character|line \d+, column) (\d+)/).flatMap({ Int($0.1) })
-      else { return "not valid JSON (\(reason))" }
-      let before = data.prefix(offset)
-      let line = before.filter { $0 == UInt8(ascii: "\n") }.count + 1
-      let column = before.count - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
-      return "not valid JSON at line \(line), column \(column) (\(reason))"
+      let syntax = jsonSyntaxError(error, in: data)
+      guard let line = syntax.line else { return "not valid JSON (\(syntax.reason))" }
+      return "not valid JSON at line \(line), column \(syntax.column) (\(syntax.reason))"
     }
     return "a number does not fit its field (a fraction or an out-of-range number where a whole number is expected)"
   }
