@@ -120,7 +120,8 @@ private struct SeasonIndex: Sendable {
     }
   }
 
-  /// The strongest season factor at `day` (1 when no season is in reach).
+  /// The strongest factor among the seasons in reach at `day` (1 when none is): a quiet season
+  /// lowers demand unless a stronger one overlaps it.
   func strongestFactor(atDay day: Double) -> Double {
     var low = 0
     var high = from.count  // the first season starting after `day`
@@ -128,12 +129,15 @@ private struct SeasonIndex: Sendable {
       let mid = (low + high) / 2
       if from[mid] <= day { low = mid + 1 } else { high = mid }
     }
-    var factor = 1.0
+    var factor: Double?
     var i = high - 1
     while i >= 0 && maxTo[i] > day {
-      if to[i] > day { factor = max(factor, seasons[i].factor(atDay: day)) }
+      if to[i] > day, let strength = seasons[i].strength(atDay: day) {
+        let f = 1 + (seasons[i].multiplier - 1) * strength
+        factor = max(factor ?? f, f)
+      }
       i -= 1
     }
-    return factor
+    return factor ?? 1
   }
 }

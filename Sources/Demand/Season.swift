@@ -3,7 +3,8 @@
 /// Full strength from the first to the last day of `dates` shifted by `leadDays` (a supplier's
 /// orders come before the event: a lead of -7 moves the window a week earlier). Demand rises from
 /// 1x over `rampUpDays` before the window and falls back over `rampDownDays` after it, linearly
-/// or along a half cosine (`smooth`). Where seasons overlap the strongest applies.
+/// or along a half cosine (`smooth`). A multiplier below 1 is a quiet season (summer holidays):
+/// demand falls to it the same way. Where seasons overlap the strongest applies.
 package struct Season: Sendable, Hashable {
   package enum Ramp: String, Sendable, Hashable, CaseIterable {
     case linear, smooth
@@ -38,18 +39,18 @@ package struct Season: Sendable, Hashable {
   /// The demand factor (1 outside, `multiplier` inside) at `day`, local days since the epoch
   /// with the fraction of the day.
   package func factor(atDay day: Double) -> Double {
-    let (start, end) = window
-    let strength: Double
-    if day >= start && day < end {
-      strength = 1
-    } else if day < start && day >= start - rampUpDays {
-      strength = shaped(1 - (start - day) / rampUpDays)
-    } else if day >= end && day < end + rampDownDays {
-      strength = shaped(1 - (day - end) / rampDownDays)
-    } else {
-      return 1
-    }
+    guard let strength = strength(atDay: day) else { return 1 }
     return 1 + (multiplier - 1) * strength
+  }
+
+  /// How far the season is up its ramps at `day`: 1 in its window, between 0 and 1 on a ramp,
+  /// nil out of reach. A quiet season (a multiplier below 1) ramps down as a peak ramps up.
+  package func strength(atDay day: Double) -> Double? {
+    let (start, end) = window
+    if day >= start && day < end { return 1 }
+    if day < start && day >= start - rampUpDays { return shaped(1 - (start - day) / rampUpDays) }
+    if day >= end && day < end + rampDownDays { return shaped(1 - (day - end) / rampDownDays) }
+    return nil
   }
 
   private func shaped(_ x: Double) -> Double {

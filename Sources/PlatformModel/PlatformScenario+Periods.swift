@@ -21,14 +21,15 @@ extension PlatformScenario {
     return (0..<hourCount).map { h in Self.period(at: Double(h) * 3_600 + 1_800, calendar: calendar, names: names) }
   }
 
-  /// A moment belongs to a season when the season's demand is at least half way up its ramp.
+  /// A moment belongs to the season furthest up its ramp, when it is at least half way up:
+  /// a quiet season (a multiplier of 1 or below) as much as a peak.
   package static func period(at t: Double, calendar: DemandCalendar, names: [String]) -> Int {
     let (date, hour) = calendar.localTime(at: t)
     let day = Double(date.daysSinceEpoch) + hour / 24
     var best = 0
     var strongest = 0.5
-    for s in calendar.seasons where s.multiplier > 1 {
-      let strength = (s.factor(atDay: day) - 1) / (s.multiplier - 1)
+    for s in calendar.seasons {
+      guard let strength = s.strength(atDay: day) else { continue }
       if strength >= strongest, let i = names.firstIndex(of: s.name) {
         strongest = strength
         best = i

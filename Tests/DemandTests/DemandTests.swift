@@ -104,6 +104,24 @@ import Testing
     #expect(abs(january.multiplier(at: 10.5 * 3_600) - 1) < 1e-12)
   }
 
+  /// A season below 1 lowers demand (it was once read as no season at all: the strongest of it
+  /// and 1), over its ramp too; where it meets a peak's ramp the stronger applies.
+  @Test func aQuietSeasonLowersDemand() {
+    let start = DemandCalendar.instant(CivilDate(2026, 7, 27), in: Self.berlin)  // a Monday
+    let summer = Season(
+      name: "summer", dates: CivilDate(2026, 8, 3)...CivilDate(2026, 8, 14), multiplier: 0.5, rampUpDays: 4)
+    let fair = Season(name: "fair", dates: CivilDate(2026, 8, 17)...CivilDate(2026, 8, 21), multiplier: 3, rampUpDays: 4)
+    let calendar = DemandCalendar(timeZone: Self.berlin, start: start, seasons: [summer, fair])
+    // At 10:30 on working days (weight 1), `d` days after Monday 27 July.
+    func at(_ d: Double) -> Double { calendar.multiplier(at: (d * 24 + 10.5) * 3_600) }
+    #expect(abs(at(0) - 1) < 1e-12)  // out of reach
+    #expect(abs(at(3) - 0.9453125) < 1e-12)  // Thursday: 0.109375 up the ramp, 1 - 0.5 x 0.109375
+    #expect(abs(at(7) - 0.5) < 1e-12)
+    // Thursday 13 August: the fair's ramp (1 + 2 x 0.109375) meets the quiet season at full strength.
+    #expect(abs(at(17) - 1.21875) < 1e-12)
+    #expect(abs(at(25) - 3) < 1e-12)
+  }
+
   /// The schedule the simulator samples carries the calendar's expected arrivals: a week of
   /// base 100/s against a fine numerical integral of the multiplier.
   @Test func rateScheduleKeepsExpectedArrivals() throws {
