@@ -123,9 +123,10 @@ package struct NodeResult: Sendable, Codable {
   package var reads: Int
   package var writes: Int
   package var utilization: Double
-  /// Replicas: the largest and the time-average replication lag (seconds).
-  package var maxLag: Double
-  package var meanLag: Double
+  /// Replicas: the largest and the time-average replication lag (seconds) while the node was
+  /// up; nil for a node down all run long.
+  package var maxLag: Double?
+  package var meanLag: Double?
   /// Per series window. The lag is the largest while the node was up; nil for a window it was
   /// down throughout.
   package var windowUtilization: [Double]

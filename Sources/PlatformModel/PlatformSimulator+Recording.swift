@@ -17,10 +17,10 @@ extension PlatformSimulator {
   }
 
   /// Brings replica `n`'s lag integral up to now and notes its oldest pending write; called
-  /// after that write changes (the lag grows linearly in between).
+  /// after that write changes (the lag grows linearly in between), and as the node goes down.
   mutating func noteLag(_ n: Int, at now: Double? = nil) {
     let now = now ?? sim.now
-    if let front = recorder.lagFront[n] {
+    if nodes[n].up, let front = recorder.lagFront[n] {
       let since = recorder.lagSince[n]
       recorder.lagArea[n] += (now - since) * ((now + since) / 2 - front)
     }
@@ -31,13 +31,20 @@ extension PlatformSimulator {
   /// Node `n` goes down: the lag it had until now counts, and a window it is down for from its
   /// very start has no lag at all.
   mutating func noteNodeDown(_ n: Int) {
-    if nodes[n].up { recorder.lagObserved(n, lag(n)) }
+    if nodes[n].up {
+      recorder.lagObserved(n, lag(n))
+      noteLag(n)
+      recorder.downSince[n] = sim.now
+    }
     if sim.now <= recorder.windowStart { recorder.windowUp[n] = false }
   }
 
   /// Node `n` is back: the window in progress has a lag for it, unless it is back only as the
   /// window closes (a fault ending on the hour belongs to the next hour).
   mutating func noteNodeUp(_ n: Int) {
+    let horizon = scenario.horizon
+    recorder.downSeconds[n] += min(sim.now, horizon) - min(recorder.downSince[n], horizon)
+    recorder.lagSince[n] = sim.now
     if sim.now < min(recorder.windowStart + scenario.seriesInterval, scenario.horizon) { recorder.windowUp[n] = true }
   }
 
@@ -189,10 +196,12 @@ extension PlatformSimulator {
     }
     let span = scenario.horizon
     let nodeResults = platform.databases.indices.map { n in
-      NodeResult(
+      let down = recorder.downSeconds[n] + (nodes[n].up ? 0 : span - min(recorder.downSince[n], span))
+      let up = span - down
+      return NodeResult(
         name: platform.databases[n].name, queries: recorder.nodeQueries[n], reads: recorder.nodeReads[n],
         writes: recorder.nodeWrites[n], utilization: recorder.nodeBusyTotal[n] / (span * Double(nodes[n].cores)),
-        maxLag: recorder.maxLag[n], meanLag: recorder.lagArea[n] / span,
+        maxLag: up > 0 ? recorder.maxLag[n] : nil, meanLag: up > 0 ? recorder.lagArea[n] / up : nil,
         windowUtilization: recorder.nodeWindowUtilization[n], windowMaxLag: recorder.nodeWindowMaxLag[n])
     }
     var arrivals = 0

@@ -89,11 +89,16 @@ struct Recorder: ~Copyable {
   var nodeBusyTotal: [Double]
   var nodeWindowUtilization: [[Double]]
   /// Lag grows linearly between changes: its integral since `lagSince`, the oldest pending
-  /// commit then (nil when none).
+  /// commit then (nil when none). Only while the node is up: a replica that is down serves no
+  /// reads, so the age of the writes piling up meanwhile is no lag anyone sees.
   var lagArea: UniqueArray<Double>
   var lagSince: UniqueArray<Double>
   var lagFront: UniqueArray<Double?>
   var maxLag: UniqueArray<Double>
+  /// Seconds of the run each node was down, and since when it is down now: the mean lag is
+  /// over the time it was up.
+  var downSeconds: UniqueArray<Double>
+  var downSince: UniqueArray<Double>
   var windowMaxLag: UniqueArray<Double>
   /// Whether the node was up at some time in the window in progress: a replica that was down
   /// all window long has no lag for it (nil), it was down.
@@ -169,6 +174,8 @@ struct Recorder: ~Copyable {
     lagSince = UniqueArray(repeating: 0, count: nodes)
     lagFront = UniqueArray(repeating: nil, count: nodes)
     maxLag = UniqueArray(repeating: 0, count: nodes)
+    downSeconds = UniqueArray(repeating: 0, count: nodes)
+    downSince = UniqueArray(repeating: 0, count: nodes)
     windowMaxLag = UniqueArray(repeating: 0, count: nodes)
     windowUp = Array(repeating: true, count: nodes)
     nodeWindowMaxLag = Array(repeating: [], count: nodes)

@@ -239,12 +239,15 @@ package struct PlatformReport {
         Format.estimate(Estimate(rs.map(\.utilization)), Format.percent), Format.percent(busiest),
         Format.number(rs.map { Double($0.reads) }.reduce(0, +) / Double(rs.count) / scenario.horizon),
         Format.number(rs.map { Double($0.writes) }.reduce(0, +) / Double(rs.count) / scenario.horizon),
-        node.replicaOf == nil ? "-" : Format.duration(rs.map(\.maxLag).max() ?? 0),
-        node.replicaOf == nil ? "-" : Format.duration(rs.map(\.meanLag).reduce(0, +) / Double(rs.count)),
+        node.replicaOf == nil ? "-" : rs.compactMap(\.maxLag).max().map(Format.duration) ?? "down",
+        node.replicaOf == nil ? "-" : Self.mean(rs.compactMap(\.meanLag)).map(Format.duration) ?? "down",
       ])
     }
     return "database nodes\n" + table.render()
   }
+
+  /// The mean of `xs`, nil when there is nothing to average.
+  static func mean(_ xs: [Double]) -> Double? { xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count) }
 
   /// Row locks per territory (those its requests took): how long they waited and held.
   func lockTable() -> String {
@@ -305,7 +308,11 @@ package struct PlatformReport {
       let failed = all.map { Double($0.counts.failed) }.reduce(0, +)
       let span = all.map { $0.end - $0.start }.reduce(0, +)
       let instances = all.map { $0.instances * ($0.end - $0.start) }.reduce(0, +) / max(span, 1e-9)
-      let utilization = all.map(\.cpuUtilization).max() ?? 0
+      // The busiest window of the mean over replications, as the p95 and the report's peaks:
+      // the busiest replication's window read higher for an autoscaled pool.
+      let utilization =
+        group.members.map { w in replications.map { $0.territories[t].windows[w].cpuUtilization }.reduce(0, +) / n }
+        .max() ?? 0
       let db = all.compactMap(\.databaseP95).max()
       let periods = Set(group.members.map { windows[$0].period }).sorted().map { result.periods[$0] }
       table.add([
@@ -415,7 +422,9 @@ package struct PlatformJSON: Encodable {
     var utilization: Value
     var reads: Double
     var writes: Double
-    var max_lag: Double
+    /// Null for a primary, and for a replica down all run long (in every replication).
+    @Nullable var max_lag: Double?
+    @Nullable var mean_lag: Double?
     var price_per_hour: Double
     var currency: String
   }
@@ -492,7 +501,9 @@ package struct PlatformJSON: Encodable {
       return NodeJSON(
         name: node.name, primary: node.replicaOf.map { s.platform.databases[$0].name },
         utilization: Value(Estimate(rs.map(\.utilization))), reads: mean(rs.map { Double($0.reads) }),
-        writes: mean(rs.map { Double($0.writes) }), max_lag: rs.map(\.maxLag).max() ?? 0,
+        writes: mean(rs.map { Double($0.writes) }),
+        max_lag: node.replicaOf == nil ? nil : rs.compactMap(\.maxLag).max(),
+        mean_lag: node.replicaOf == nil ? nil : PlatformReport.mean(rs.compactMap(\.meanLag)),
         price_per_hour: node.pricePerHour,
         currency: node.currency)
     }

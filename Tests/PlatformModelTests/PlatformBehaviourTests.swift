@@ -1,3 +1,4 @@
+import Demand
 import Foundation
 import PlatformModel
 import QueueingModel
@@ -40,11 +41,11 @@ import Testing
   /// all.
   @Test func readsFallBackToThePrimaryWhenLagExceedsTheBound() {
     let slow = PlatformRun(scenario: Self.readWriteScenario(replayTime: 0.05)).run().replications[0]
-    #expect(slow.nodes[1].maxLag > 100)
+    #expect(slow.nodes[1].maxLag! > 100)
     #expect(slow.nodes[1].reads > 0 && slow.nodes[1].reads < 300)
     #expect(slow.nodes[0].reads > 17_000)
     let fast = PlatformRun(scenario: Self.readWriteScenario(replayTime: 0.01)).run().replications[0]
-    #expect(fast.nodes[1].maxLag < 1)
+    #expect(fast.nodes[1].maxLag! < 1)
     #expect(fast.nodes[0].reads == 0)
     #expect(fast.nodes[1].reads > 17_000)
     #expect(slow.territories[0].periods[0].counts.failed == 0)
@@ -56,10 +57,10 @@ import Testing
   @Test func aReplicasLoadFactorSlowsItsReplay() {
     var scenario = Self.readWriteScenario(replayTime: 0.025)
     let keepsUp = PlatformRun(scenario: scenario).run().replications[0]
-    #expect(keepsUp.nodes[1].maxLag < 1 && keepsUp.nodes[0].reads == 0)
+    #expect(keepsUp.nodes[1].maxLag! < 1 && keepsUp.nodes[0].reads == 0)
     scenario.platform.databases[1].loadFactor = LoadFactor(concurrency: [1], factor: [2])
     let behind = PlatformRun(scenario: scenario).run().replications[0]
-    #expect(behind.nodes[1].maxLag > 100 && behind.nodes[0].reads > 17_000)
+    #expect(behind.nodes[1].maxLag! > 100 && behind.nodes[0].reads > 17_000)
   }
 
   /// The primary fails at 100 s; detection (30 s) plus promotion (20 s) later the replica takes
@@ -102,7 +103,39 @@ import Testing
     #expect(lag[2] == nil && lag[3] == nil && lag[4] == nil, "\(lag)")
     #expect(lag[5]! > 100 && lag[5]! <= 151, "\(lag)")
     #expect(lag[6]! < 1 && lag[7]! < 1, "\(lag)")
-    #expect(replica.maxLag <= 151)
+    #expect(replica.maxLag! <= 151)
+    // The mean is over the time it was up, as the largest is: never above it. (It counted the
+    // age of the writes piling up while down, and a replica down all run long had a mean lag
+    // of half the run beside a largest lag of 0.)
+    #expect(replica.meanLag! <= replica.maxLag!)
+    let down = Self.readWriteScenario(
+      replayTime: 0.001, faults: [.replicaDown(node: 1, at: 0, duration: 1_000)], horizon: 400, series: 50)
+    let never = PlatformRun(scenario: down).run().replications[0].nodes[1]
+    #expect(never.maxLag == nil && never.meanLag == nil, "\(never)")
+  }
+
+  /// Every season's hours are a period of their own, a quiet one (below 1) and one at 1 as
+  /// much as a peak; before, only seasons above 1 were, so a quiet season's verdicts went to
+  /// "normal". A moment belongs to the season furthest up its ramp, once half way up.
+  @Test func quietSeasonsArePeriodsOfTheirOwn() {
+    let berlin = TimeZone(identifier: "Europe/Berlin")!
+    let start = DemandCalendar.instant(CivilDate(2026, 7, 27), in: berlin)  // a Monday
+    let seasons = [
+      Season(name: "summer", dates: CivilDate(2026, 8, 3)...CivilDate(2026, 8, 14), multiplier: 0.5, rampUpDays: 4),
+      Season(name: "fair", dates: CivilDate(2026, 8, 17)...CivilDate(2026, 8, 21), multiplier: 3, rampUpDays: 4),
+      Season(name: "stocktaking", dates: CivilDate(2026, 8, 24)...CivilDate(2026, 8, 24), multiplier: 1),
+    ]
+    let calendar = DemandCalendar(timeZone: berlin, start: start, seasons: seasons)
+    let names = ["normal", "summer", "fair", "stocktaking"]
+    func period(_ d: Double) -> String {
+      names[PlatformScenario.period(at: (d * 24 + 10.5) * 3_600, calendar: calendar, names: names)]
+    }
+    #expect(period(3) == "normal")  // 0.11 up the quiet ramp
+    #expect(period(5) == "summer")  // 0.61 up
+    #expect(period(17) == "summer")  // the fair's ramp is 0.11 up
+    #expect(period(20) == "fair")  // 0.86 up, the quiet season past
+    #expect(period(28) == "stocktaking")
+    #expect(period(29) == "normal")
   }
 
   /// A rolling deployment one instance at a time on two instances with a 60 s start-up takes
