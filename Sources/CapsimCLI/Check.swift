@@ -57,7 +57,10 @@ struct CheckCommand: ParsableCommand {
   @Option(help: "Replications a check may grow to while rows are undecided (default: 8x the first).")
   var maxReplications: Int?
 
-  @Option(help: "Wall-clock budget in seconds: no look is started that would end after it.")
+  @Option(
+    help: ArgumentHelp(
+      "Wall-clock budget in seconds for the whole check: no look is started that would end after it.",
+      discussion: "Every scenario's first look runs all the same: without it there is nothing to report."))
   var maxSeconds: Double?
 
   @Option(help: "Chance of a false alarm over the whole check (every row, look and scenario).")
@@ -129,10 +132,17 @@ struct CheckCommand: ParsableCommand {
     let baselines = try loadBaselines()
     // Every scenario's baseline before anything is simulated: a missing one stops the check.
     let bases = try all.map { try baseline(for: $0, in: baselines, hasTargets: targetSet != nil) }
+    // A check records nothing as it goes: an interruption says that no output was written.
+    let watch = InterruptWatch(notice: "check stopped before its end: no verdict and no output file written") { _ in }
+    defer { watch.stop() }
+    // One budget for the whole check: each scenario gets what the ones before it left.
+    let clock = ContinuousClock()
+    let started = clock.now
     let parts = zip(loaded, bases).map { scenario, base in
-      check(
-        scenario.scenario, path: scenario.path, targets: targetSet?.0, baseline: base.0, warnings: base.1, of: all.count
-      )
+      let spent = Check.seconds(clock.now - started)
+      return check(
+        scenario.scenario, path: scenario.path, targets: targetSet?.0, baseline: base.0, warnings: base.1,
+        of: all.count, budget: maxSeconds.map { $0 - spent })
     }
     let report = CheckReport(
       parts: parts, targetsFile: targets, baselineSource: baselines?.source, alpha: alpha, beta: beta)
@@ -165,18 +175,30 @@ struct CheckCommand: ParsableCommand {
       guard hasTargets else { throw fail(message + "; write one with --write-baseline", status: ExitStatus.failure) }
       return (nil, [message + ": judged against the targets only"])
     }
+    // Its rows have no spread, so no look could ever decide one against it: refuse it rather
+    // than spend every look the budget allows and end undecided.
+    guard base.replications >= 2 else {
+      throw fail(
+        "\(baselines.source): scenario '\(s.name)' has \(base.replications) replication; a baseline needs 2 or more "
+          + "(a change is judged against their spread): record one with --replications 2 or more",
+        status: ExitStatus.failure)
+    }
     return (base, [])
   }
 
   /// One scenario's check, with its share of the false-alarm level.
   func check(
-    _ s: PlatformScenario, path: String, targets: Targets?, baseline base: Baseline?, warnings: [String], of count: Int
+    _ s: PlatformScenario, path: String, targets: Targets?, baseline base: Baseline?, warnings: [String], of count: Int,
+    budget: Double?
   ) -> CheckReport.Part {
     let provenance = CheckReport.Provenance(path: path, scenario: s, settings: experiment.settings)
     var warnings = warnings + (base.map { CheckReport.differences($0, provenance) } ?? [])
+    if s.mode == .hybrid {
+      warnings.append("run.mode is hybrid: the gate simulates request by request all the same")
+    }
     let first = min(experiment.replications ?? max(5, s.replications), maxReplications ?? .max)
     let settings = CheckSettings(
-      replications: first, maxReplications: maxReplications ?? 8 * first, maxSeconds: maxSeconds,
+      replications: first, maxReplications: maxReplications ?? 8 * first, maxSeconds: budget,
       alpha: alpha / Double(count), beta: beta, threads: experiment.workerThreads)
     let name = s.name
     let chatty = !quiet

@@ -5,7 +5,8 @@ package struct CheckSettings: Sendable {
   /// Replications at the first look; each later look doubles them, up to `maxReplications`.
   package var replications: Int
   package var maxReplications: Int
-  /// Wall-clock budget: a look that would end after it is not started.
+  /// Wall-clock budget: a look that would end after it is not started, but for the first (zero
+  /// or less: the first look alone).
   package var maxSeconds: Double?
   /// The chance of a false alarm over the whole check: every row, every look.
   package var alpha: Double
@@ -127,7 +128,7 @@ package struct Check: Sendable {
       result: result!, rows: rows, looks: done, outcome: Judge.outcome(rows), stop: stop, settings: settings)
   }
 
-  static func seconds(_ d: Duration) -> Double {
+  package static func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
   }
 

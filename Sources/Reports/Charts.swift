@@ -130,8 +130,8 @@ enum Charts {
     let rows = index.instanceRows(territory)
     let points = line(rows) { $0.instances }
     guard hasData(points) else { return nil }
-    // Random crashes have no times to mark: their settings go under the legend, and the
-    // instances they take down show as dips.
+    // Random crashes have no times to mark: their settings go under the legend. The line counts
+    // instances paid for, crashed ones included, so crashes show as errors (node down), not here.
     let crashes = index.data.events.filter { $0.territory == territory && $0.start == nil }.map(\.label)
     let chart = SVGChart(
       title: "Instances — \(territory)", unit: "app instances", time: axis,

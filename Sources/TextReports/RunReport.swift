@@ -309,7 +309,11 @@ package struct RunReport {
 /// Number formatting for tables.
 package enum Format {
   /// A duration with a unit chosen by magnitude: 850us, 12.3ms, 1.50s, 2.5min, 3.1h.
-  package static func duration(_ seconds: Double) -> String {
+  package static func duration(_ seconds: Double) -> String { duration(seconds, significant: 3) }
+
+  /// The same with up to `significant` digits, where a value is given rather than measured (a
+  /// target: 158.75ms).
+  package static func duration(_ seconds: Double, significant: Int) -> String {
     guard seconds.isFinite else { return "-" }
     let a = abs(seconds)
     if a == 0 { return "0s" }
@@ -321,7 +325,7 @@ package enum Format {
     if chosen.1 == "min" && a < 600 { chosen = units[2] }
     if chosen.1 == "min" && a >= 3 * 3600 { chosen = units[4] }
     let value = seconds / chosen.0
-    let digits = abs(value) >= 100 ? 0 : abs(value) >= 10 ? 1 : 2
+    let digits = max(0, significant - (abs(value) >= 100 ? 3 : abs(value) >= 10 ? 2 : 1))
     var text = String(format: "%.\(digits)f", value)
     if text.contains(".") {
       while text.hasSuffix("0") { text.removeLast() }

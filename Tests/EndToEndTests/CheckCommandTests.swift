@@ -157,6 +157,45 @@ import Testing
     #expect(try Self.rows(document).allSatisfy { ($0["baseline"] as? [String: Any])?["replications"] as? Int == 8 })
     let missing = try EndToEndTests.capsim(["check", Self.scenario, "--baseline-run", "99", "--db", db])
     #expect(missing.status == 4)
+    // One replication has no spread: no look could decide a row against it, so it is refused
+    // before anything is simulated (it used to be a warning, then 40 replications, undecided).
+    let one = try EndToEndTests.capsim(["run", Self.scenario, "--replications", "1", "--db", db, "--quiet"])
+    #expect(one.status == 0, "\(one.stderr)")
+    let refused = try EndToEndTests.capsim(["check", Self.scenario, "--baseline-run", "latest", "--db", db])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("has 1 replication; a baseline needs 2 or more"), "\(refused.stderr)")
+    #expect(!refused.stderr.contains("check platform-small:"), "\(refused.stderr)")
+  }
+
+  /// Targets are shown as given: 158.75ms read "< 159ms" beside a measured 158.9ms.
+  @Test func targetsAreShownAsGiven() throws {
+    let dir = try Self.folder()
+    let targets = try Self.write(
+      "objectives: {p95: {target: 158.75ms}, errorRate: {target: 0.125%}, availability: {target: 99.95%}}\n", "t.yaml",
+      in: dir)
+    let r = try EndToEndTests.capsim([
+      "check", Self.scenario, "--targets", targets, "--replications", "2", "--max-replications", "2", "--quiet",
+    ])
+    for shown in ["< 158.75ms", "< 0.125%", ">= 99.950%"] { #expect(r.stdout.contains(shown), "\(shown)\n\(r.stdout)") }
+  }
+
+  /// The gate runs request by request whatever the scenario's mode, and says so.
+  @Test func aHybridScenarioIsCheckedRequestByRequest() throws {
+    let dir = try Self.folder()
+    let targets = try Self.write(Self.targets, "targets.yaml", in: dir)
+    func check(_ settings: [String]) throws -> (status: Int32, document: [String: Any]) {
+      let r = try EndToEndTests.capsim(
+        ["check", Self.scenario, "--targets", targets, "--replications", "3", "--max-replications", "3", "--format", "json"]
+          + settings)
+      let document = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+      return (r.status, document)
+    }
+    let hybrid = try check(["--set", "run.mode=hybrid"])
+    let request = try check([])
+    #expect(hybrid.status == request.status)
+    let warnings = try #require((hybrid.document["scenarios"] as? [[String: Any]])?.first?["warnings"] as? [String])
+    #expect(warnings.contains { $0.contains("run.mode is hybrid: the gate simulates request by request") }, "\(warnings)")
+    #expect(try Self.rows(hybrid.document).map { $0["measured"] as? [String: Double] } == (try Self.rows(request.document).map { $0["measured"] as? [String: Double] }))
   }
 
   /// A check row is a verdict of `capsim run --format json` (same keys, same values for the

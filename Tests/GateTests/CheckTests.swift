@@ -71,6 +71,21 @@ import Testing
     #expect(result.looks.count == 1)
   }
 
+  /// A budget the scenarios before it spent (zero or less) leaves a scenario its first look
+  /// alone: without one there is nothing to report.
+  @Test func aSpentBudgetLeavesTheFirstLookAlone() throws {
+    let s = SmallPlatform.scenario(seed: 9)
+    let mean = Self.p95(PlatformRun(scenario: s).run(replications: 0..<4, threads: 2)).mean
+    for spent in [0.0, -30] {
+      let result = Check(
+        scenario: s, targets: Self.targets(p95: mean), baseline: nil,
+        settings: CheckSettings(replications: 4, maxReplications: 64, maxSeconds: spent, threads: 2)
+      ).run()
+      #expect(result.stop == .seconds)
+      #expect(result.looks.map(\.replications) == [4])
+    }
+  }
+
   /// A p99 objective covers every class, though the scenario sets no class p99.
   @Test func p99IsMeasuredPerClassWhenTheTargetsAskForIt() throws {
     let targets = Targets(objectives: [.p99: ObjectiveTargets(target: 10, tolerance: .standard)])
