@@ -167,6 +167,27 @@ import Testing
     #expect(!refused.stderr.contains("check platform-small:"), "\(refused.stderr)")
   }
 
+  /// An interrupted check says that nothing was written (it exited 130 in silence).
+  @Test func anInterruptedCheckSaysNothingWasWritten() throws {
+    let dir = try Self.folder()
+    let junit = dir.appendingPathComponent("check.xml").path
+    let process = Process()
+    process.executableURL = EndToEndTests.binary
+    process.arguments = ["check", "scenarios/platform-normal-week.yaml", "--targets", "ci/targets.yaml", "--junit", junit]
+    process.currentDirectoryURL = EndToEndTests.root
+    let stderr = Pipe()
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = stderr
+    try process.run()
+    Thread.sleep(forTimeInterval: 2)  // the week's first look takes far longer
+    kill(process.processIdentifier, SIGINT)
+    let said = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    #expect(said.contains("check stopped before its end: no verdict and no output file written"), "\(said)")
+    #expect(!FileManager.default.fileExists(atPath: junit))
+  }
+
   /// Targets are shown as given: 158.75ms read "< 159ms" beside a measured 158.9ms.
   @Test func targetsAreShownAsGiven() throws {
     let dir = try Self.folder()
