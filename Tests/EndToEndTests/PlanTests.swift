@@ -71,6 +71,31 @@ import Testing
     #expect(run.status == 0, "\(run.stdout.suffix(2_000))")
   }
 
+  /// The morning needs 4 instances by theory: capped at 3, the plan keeps that bound, simulates
+  /// nothing and answers none, with exit status 3.
+  @Test func aCapBelowTheStableBoundIsNoneExplainedByTheory() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let db = dir.appendingPathComponent("p.sqlite").path
+    let r = try EndToEndTests.capsim([
+      "plan", Self.morning, "--territory", "A", "--max-instances", "3", "--quiet", "--format", "json", "--db", db,
+    ])
+    #expect(r.status == 3, "\(r.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let period = try #require((json["periods"] as? [[String: Any]])?.first)
+    #expect(period["stable_instances"] as? Int == 4)
+    #expect(!(period["instances"] is Int))
+    #expect((json["candidates"] as? [Any])?.isEmpty == true)
+    #expect(json["spared_by_theory"] as? Int == 3)
+    let reason = period["fewer_reason"] as? String ?? ""
+    #expect(reason.hasPrefix("at 3: app CPU would be") && reason.contains("theory rules out every count up to the cap"))
+    let table = try EndToEndTests.capsim([
+      "plan", Self.morning, "--territory", "A", "--max-instances", "3", "--quiet", "--db", db,
+    ])
+    #expect(table.status == 3)
+    #expect(table.stdout.contains(">= 4") && table.stdout.contains("none <= 3"), "\(table.stdout)")
+  }
+
   static func folder() throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-plans-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
