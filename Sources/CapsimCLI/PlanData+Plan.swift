@@ -51,9 +51,15 @@ extension PlanData {
         if n < p.cap {
           r.moreCost = plan.instanceCost(territory: t, instances: n + 1) - plan.instanceCost(territory: t, instances: n)
         }
-      } else if !p.bound.saturatedNodes.isEmpty || !p.bound.saturatedLocks.isEmpty {
+      } else if p.bound.stable > p.cap || !p.bound.saturatedNodes.isEmpty || !p.bound.saturatedLocks.isEmpty {
+        let unstable =
+          p.bound.stable > p.cap && p.cap >= 1 && p.fewer == nil
+          ? [
+            "at \(p.cap): app CPU would be \(Format.percent(plan.peakCPU(p, instances: p.cap))) busy at the peak "
+              + "(\(PlanReport.readable(r.peakLocal))): theory rules out every count up to the cap (stable from \(p.bound.stable))"
+          ] : []
         r.fewerReason =
-          (p.bound.saturatedNodes.map {
+          (unstable + p.bound.saturatedNodes.map {
             "\(s.platform.databases[$0.node].name) is \(Format.percent($0.utilization)) busy at the peak whatever the instances"
           }
           + p.bound.saturatedLocks.map {

@@ -44,6 +44,16 @@ package struct LoadTestPlan: Sendable {
     /// Open arrivals only: VUs k6 allocates before the test, and the most it may use.
     package var preAllocatedVUs = 0
     package var maxVUs = 0
+    /// The class's p95 target in the window, as `capsim run` judges it (its own objectives
+    /// over the scenario's): the strictest of the periods the window reaches, since k6 judges
+    /// the whole test at once.
+    package var p95Target = 0.0
+    /// The class's p99 target likewise, when the scenario or the class sets one.
+    package var p99Target: Double?
+    /// The class's error-rate target (its own, else the scenario's).
+    package var errorRate = 0.0
+    /// Why the scenario leaves the class out of judgement: then it gets no thresholds.
+    package var waiver: String?
   }
 
   package var scenarioName: String
@@ -205,25 +215,26 @@ package struct LoadTestPlan: Sendable {
     self.seasons = seasons
     self.hasNormalLoad = hasNormalLoad
 
+    // The targets `capsim run` judges each class by, for the periods in the window.
+    let peaks = (hasNormalLoad ? [false] : []) + (seasons.isEmpty ? [] : [true])
+    let objectives = scenario.objectives
+    for i in self.classes.indices {
+      let name = self.classes[i].name
+      self.classes[i].p95Target = peaks.compactMap { objectives.p95(of: name, peak: $0) }.min() ?? objectives.p95
+      self.classes[i].p99Target = peaks.compactMap { objectives.p99(of: name, peak: $0) }.min()
+      self.classes[i].errorRate = objectives.errorRate(of: name)
+      self.classes[i].waiver = objectives.classes[name]?.waiver
+    }
+
     if case .open(let unit) = arrivals {
       // Little's law: VUs busy = arrival rate x time in the system. A platform that meets its
       // p95 objective answers most requests within it; none lasts longer than its timeout.
       for i in classes.indices {
         let peakRate = Double(classes[i].ramp.peak) / Double(unit)
-        self.classes[i].preAllocatedVUs = max(1, Int(rounding: peakRate * p95Target, .up) ?? 1)
+        self.classes[i].preAllocatedVUs = max(1, Int(rounding: peakRate * self.classes[i].p95Target, .up) ?? 1)
         self.classes[i].maxVUs = max(self.classes[i].preAllocatedVUs, Int(rounding: peakRate * timeout, .up) ?? 1)
       }
     }
-  }
-
-  /// The p95 target the test is judged by: the strictest that applies in the window (the
-  /// normal one as soon as the window has normal load), since k6 judges the whole test at once.
-  package var p95Target: Double { hasNormalLoad ? objectives.p95 : objectives.peakP95 }
-
-  /// The p99 target, when the scenario sets one for a period in the window (the strictest).
-  package var p99Target: Double? {
-    let targets = (hasNormalLoad ? [objectives.p99] : []) + (seasons.isEmpty ? [] : [objectives.peakP99])
-    return targets.compactMap { $0 }.min()
   }
 
   /// Length of the test in seconds.

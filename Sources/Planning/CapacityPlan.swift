@@ -95,10 +95,20 @@ package struct CapacityPlan: Sendable {
   package var settings: PlanSettings
   package var periods: [PeriodPlan]
   package var candidates: [Candidate]
-  /// Instance counts the analytic bounds ruled out without simulating them (below the stable
-  /// bound, summed over territories).
-  package var sparedByTheory: Int
   package var wallSeconds: Double
+
+  /// Instance counts the analytic bounds ruled out without simulating them, summed over
+  /// territories: from 1 to below the stable bound (within the cap), less any count simulated
+  /// after all (a schedule simulates quiet hours' counts).
+  package var sparedByTheory: Int {
+    settings.territories.reduce(0) { total, t in
+      let mine = periods.filter { $0.territory == t }
+      let below = min((mine.map(\.bound.stable).max() ?? 1) - 1, mine.map(\.cap).max() ?? 0)
+      guard below >= 1 else { return total }
+      let simulated = Set(candidates.filter { $0.simulated.contains(t) }.map { $0.instances[t] })
+      return total + (1...below).filter { !simulated.contains($0) }.count
+    }
+  }
 }
 
 extension Candidate {

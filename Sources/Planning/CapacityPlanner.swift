@@ -156,10 +156,8 @@ package struct CapacityPlanner {
         periods.append(plan)
       }
     }
-    let spared = planned.map { t in periods.filter { $0.territory == t }.map { max(0, $0.bound.stable - 1) }.max() ?? 0 }
-      .reduce(0, +)
     return CapacityPlan(
-      scenario: scenario, settings: settings, periods: periods, candidates: candidates, sparedByTheory: spared,
+      scenario: scenario, settings: settings, periods: periods, candidates: candidates,
       wallSeconds: Date().timeIntervalSince(started))
   }
 

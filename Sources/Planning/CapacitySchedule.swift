@@ -1,4 +1,5 @@
 import Demand
+import Foundation
 import PlatformModel
 
 /// Instances hour by hour: the plan as a `capacity:` schedule, for the run's dates.
@@ -26,6 +27,9 @@ extension CapacityPlanner {
   /// requests are slower, so at most 5% of all), so the schedule keeps the plan's verdicts
   /// where the windows' means hold.
   package func schedule(_ plan: inout CapacityPlan) -> CapacitySchedule {
+    let started = Date()
+    // The plan's time and tries include the schedule's candidates.
+    defer { plan.wallSeconds += Date().timeIntervalSince(started) }
     let platform = scenario.platform
     let planned = settings.territories
     // Fill the range of counts.
@@ -51,6 +55,19 @@ extension CapacityPlanner {
       let now = planned.filter { !(todo[$0]?.isEmpty ?? true) }
       for t in now { counts[t] = todo[t]!.removeFirst() }
       plan.candidates.append(evaluate(counts, simulating: Set(now)))
+      // Counts simulated for the schedule are tried like the search's: the plan shows them.
+      let added = plan.candidates[plan.candidates.count - 1]
+      for i in plan.periods.indices where now.contains(plan.periods[i].territory) {
+        let t = plan.periods[i].territory
+        let n = counts[t]
+        let status = added.status(territory: plan.territoryName(plan.periods[i]), period: plan.periodName(plan.periods[i]))
+        plan.periods[i].tried.append((n, status))
+        plan.periods[i].tried.sort { $0.instances < $1.instances }
+        // One fewer than the answer (or the cap, without one) was theory's to explain until now.
+        if plan.periods[i].fewer == nil, n == (plan.periods[i].instances.map { $0 - 1 } ?? plan.periods[i].cap) {
+          plan.periods[i].fewer = added
+        }
+      }
     }
 
     var needs: [Int: [[Int?]]] = [:]

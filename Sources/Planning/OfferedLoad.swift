@@ -187,7 +187,8 @@ extension OfferedLoad {
       return u >= 1 ? InstanceBound.SaturatedLock(name: hold.name, utilization: u) : nil
     }
     return InstanceBound(
-      stable: min(stable, cap), start: min(max(start, stable), cap), saturatedNodes: saturated,
+      // The bound stays what theory found when it is past the cap: then no count within it will do.
+      stable: stable, start: min(max(start, stable), cap), saturatedNodes: saturated,
       saturatedLocks: saturatedLocks)
   }
 }

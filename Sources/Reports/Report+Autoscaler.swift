@@ -51,8 +51,8 @@ extension Charts {
       SVGChart(
         title: "Pods — \(territory)", unit: "pods", time: axis, series: series,
         notes: [
-          "\(first.autoscaler), replication 1; ticks along the top: scale-ups (blue) and scale-downs (orange), each with its reason on hover and in the table below"
-        ]),
+          "\(first.autoscaler), replication 1; ticks along the top: scale-ups (blue) and scale-downs (orange), each with its reason on hover; the table below counts the reasons over all replications"
+        ], wholeNumbers: true),
       index, territory)
     for sync in syncs where sync.desiredReplicas != sync.currentReplicas {
       let up = sync.desiredReplicas > sync.currentReplicas

@@ -360,11 +360,14 @@ extension Report {
         ).svg() + "</figure>\n"
       body += "</div>\n<pre class=\"manifest\">\(HTML.escape(kneeLines(o).joined(separator: "\n")))</pre>\n</section>\n"
     }
+    // Charts are 520 units wide with 11-unit text: columns of at least 520 px and charts of at
+    // most 660 px keep the text at 11 to 14 px, a lone chart keeping its column (auto-fill).
     let style = """
       <style>
       pre.manifest { white-space: pre-wrap; }
-      .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 8px 24px; }
+      .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(520px, 100%), 1fr)); gap: 8px 24px; }
       .charts figure.chart { margin: 6px 0 12px; }
+      .charts figure.chart svg { max-width: 660px; }
       </style>
 
       """

@@ -181,7 +181,9 @@ extension Report {
       (
         "theory",
         HTML.escape(
-          "stable from \(p.stableInstances) (app CPU below 100 % at the peak); the search started at \(p.theoryStart)")
+          p.stableInstances > p.cap
+            ? "stable from \(p.stableInstances) (app CPU below 100 % at the peak), past the cap: no count within it was searched"
+            : "stable from \(p.stableInstances) (app CPU below 100 % at the peak); the search started at \(p.theoryStart)")
       ))
     facts.append(("cap", HTML.escape("\(p.cap): \(p.capReason)")))
     if let b = p.binding {

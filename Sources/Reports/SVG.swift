@@ -26,13 +26,18 @@ enum SVG {
     var upper: Double
     var step: Double
 
-    init(minimum: Double, maximum: Double, fixedUpper: Double? = nil, targetTicks: Double = 5) {
+    /// - Parameter wholeSteps: ticks on whole numbers only, for counts (pods).
+    init(
+      minimum: Double, maximum: Double, fixedUpper: Double? = nil, targetTicks: Double = 5, wholeSteps: Bool = false
+    ) {
       let lo = Swift.min(0, minimum.isFinite ? minimum : 0)
       var hi = fixedUpper ?? (maximum.isFinite ? maximum : 1)
       if hi <= lo { hi = lo + 1 }
       let raw = (hi - lo) / targetTicks
       let magnitude = pow(10, floor(log10(raw)))
-      let step = [1, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+      var steps = [1, 2, 2.5, 5, 10].map { $0 * magnitude }
+      if wholeSteps { steps = steps.filter { $0 >= 1 && $0 == $0.rounded() } }
+      let step = steps.first { $0 >= raw } ?? Swift.max(10 * magnitude, wholeSteps ? 1 : 0)
       self.step = step
       lower = floor(lo / step) * step
       upper = fixedUpper ?? ceil(hi / step - 1e-9) * step

@@ -89,6 +89,8 @@ struct SVGChart {
   var notes: [String] = []
   /// A fixed top of the value axis (100 for percentages of a whole); nil fits the data.
   var fixedUpper: Double? = nil
+  /// Value ticks on whole numbers only: the values are counts.
+  var wholeNumbers = false
   /// Values above this are drawn at the top of the axis; nil: the axis fits every value.
   ///
   /// Each stretch over the top is labelled with its largest value: a rare spike (a replica
@@ -115,9 +117,10 @@ struct SVGChart {
     }
     legendItems += thresholds.map { SVG.LegendItem(name: $0.name, color: $0.color, mark: .dashed) }
     if bucketSize > 1 {
-      let hours = Double(bucketSize) * stepSeconds / 3_600
       legendItems.append(
-        .init(name: "line: max per \(Format.short(hours)) h, band: min–max", color: "", mark: .none))
+        .init(
+          name: "line: max per \(Self.binLength(Double(bucketSize) * stepSeconds)), band: min–max", color: "",
+          mark: .none))
     }
     legendItems += notes.map { SVG.LegendItem(name: $0, color: "", mark: .none) }
     let legend = SVG.legend(legendItems, x: left, y: 6, width: plotWidth)
@@ -133,7 +136,8 @@ struct SVGChart {
     for t in thresholds { maximum = max(maximum, t.pieces.map(\.value).max() ?? maximum) }
     if let clip = clipAbove { maximum = min(maximum, clip) }
     if !maximum.isFinite { maximum = 1 }
-    let axis = SVG.ValueAxis(minimum: minimum, maximum: maximum * 1.04, fixedUpper: fixedUpper)
+    let axis = SVG.ValueAxis(
+      minimum: minimum, maximum: maximum * 1.04, fixedUpper: fixedUpper, wholeSteps: wholeNumbers)
     let timeAxis = time.thinned(width: plotWidth)
 
     func px(_ x: Double) -> Double { left + (x - timeAxis.lower) / (timeAxis.upper - timeAxis.lower) * plotWidth }
@@ -335,6 +339,17 @@ struct SVGChart {
       }
     }
     return out
+  }
+
+  /// A bucket's length in the unit people would say, to the second: "2.5 min", "6 h", "1 day".
+  static func binLength(_ seconds: Double) -> String {
+    let s = seconds.rounded()
+    let (value, unit): (Double, String) =
+      s < 120 ? (s, "s") : s < 7_200 ? (s / 60, "min") : s < 2 * 86_400 ? (s / 3_600, "h") : (s / 86_400, "days")
+    var text = String(format: "%.2f", value)
+    while text.hasSuffix("0") { text.removeLast() }
+    if text.hasSuffix(".") { text.removeLast() }
+    return text + " " + unit
   }
 
   /// The typical distance between points, for the downsampling note.

@@ -5,7 +5,7 @@ import RunRecords
 ///
 /// Each simulated count is a point on the cost line, coloured by how the period did there
 /// (meets, marginal, fails); the answer is ringed and labelled; counts left of the stable bound
-/// (app CPU at 100% or more at the peak, never simulated) are shaded; the cap, when in view, is
+/// (app CPU at 100% or more at the peak) that were not simulated are shaded; the cap, when in view, is
 /// a line of its own. Cost grows by the same amount per instance, so what the chart shows is
 /// where along that line the objectives start to hold.
 struct SVGPlanChart {
@@ -32,8 +32,10 @@ struct SVGPlanChart {
   var range: ClosedRange<Int> {
     let p = period
     let tried = p.tried.map(\.instances)
-    let low = max(0, min(p.stableInstances, tried.min() ?? p.stableInstances) - 2)
-    var high = max(tried.max() ?? p.stableInstances, p.instances ?? 0, p.stableInstances) + 1
+    // A bound past the cap is shown at the cap's right.
+    let stable = min(p.stableInstances, p.cap + 1)
+    let low = max(0, min(stable, tried.min() ?? stable) - 2)
+    var high = max(tried.max() ?? stable, p.instances ?? 0, stable) + 1
     if p.instances == nil { high = max(high, p.cap) }
     high = min(high, max(p.cap, low + 1))
     return low...max(high, low + 1)
@@ -72,12 +74,14 @@ struct SVGPlanChart {
 
     var out = SVG.open(width: width, height: height, title: title)
     out += legend.svg
-    // Ruled out by theory: left of the stable bound.
-    let bound = px(Double(p.stableInstances) - 0.5)
-    if bound > left {
+    // Ruled out by theory: left of the stable bound, up to the fewest count simulated anyway.
+    let bound = min(px(Double(p.stableInstances) - 0.5), left + plotWidth)
+    let simulatedBelow = p.tried.map(\.instances).filter { $0 < p.stableInstances }.min()
+    let ruledOut = min(bound, simulatedBelow.map { px(Double($0) - 0.5) } ?? bound)
+    if ruledOut > left {
       out +=
-        "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(bound - left))\" height=\"\(n(plotHeight))\" fill=\"#eef0f4\"/>"
-      if bound - left > SVG.textWidth("ruled out by theory", fontSize: 10.5) + 12 {
+        "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(ruledOut - left))\" height=\"\(n(plotHeight))\" fill=\"#eef0f4\"/>"
+      if ruledOut - left > SVG.textWidth("ruled out by theory", fontSize: 10.5) + 12 {
         out += "<text class=\"note\" x=\"\(n(left + 6))\" y=\"\(n(top + 14))\">ruled out by theory</text>"
       }
     }

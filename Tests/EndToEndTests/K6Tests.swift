@@ -16,7 +16,8 @@ import _TestSupport
     #expect(script.contains("// Window:      Mon 2026-12-07 00:00 to Mon 2026-12-14 00:00 (7 d)"))
     #expect(script.contains("4000 VUs at the peak"))
     for c in ["list", "detail", "update", "report"] {
-      #expect(script.contains("'http_req_duration{class:\(c)}': ['p(95)<450'],"))
+      // report has its own objectives in the topology: 2 s in a season
+      #expect(script.contains("'http_req_duration{class:\(c)}': ['p(95)<\(c == "report" ? 2000 : 450)'],"))
       #expect(script.contains("export function request_\(c)()"))
       #expect(script.contains("http.get(BASE_URL + '/api/\(c)', { tags: { class: '\(c)' } });"))
     }

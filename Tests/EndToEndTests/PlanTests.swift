@@ -38,9 +38,22 @@ import Testing
     let schedule = dir.appendingPathComponent("capacity.yaml").path
     let plan = try EndToEndTests.capsim([
       "plan", dir.appendingPathComponent("platform-morning.yaml").path, "--territory", "A", "--emit", "capacity",
-      "--out", schedule, "--quiet",
+      "--out", schedule, "--quiet", "--format", "json", "--db", dir.appendingPathComponent("p.sqlite").path,
     ])
     #expect(plan.status == 0, "\(plan.stderr)")
+    // The plan counts the schedule's candidates as simulated: not spared by theory, in the wall
+    // time, and tried in the period.
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+    let candidates = try #require(json["candidates"] as? [[String: Any]])
+    let simulated = Set(candidates.compactMap { ($0["instances"] as? [String: Int])?["A"] })
+    let period = try #require((json["periods"] as? [[String: Any]])?.first)
+    let stable = try #require(period["stable_instances"] as? Int)
+    #expect(simulated.contains { $0 < stable }, "the night's counts are below the peak's bound: \(simulated)")
+    #expect(json["spared_by_theory"] as? Int == (1..<stable).filter { !simulated.contains($0) }.count)
+    let wall = candidates.reduce(0.0) { $0 + ($1["wall_seconds"] as? Double ?? 0) }
+    #expect(json["wall_seconds"] as? Double ?? 0 >= wall)
+    let tried = Set(((period["tried"] as? [[String: Any]]) ?? []).compactMap { $0["instances"] as? Int })
+    #expect(tried == simulated)
     let text = try String(contentsOfFile: schedule, encoding: .utf8)
     let entries = text.split(separator: "\n").filter { $0.hasPrefix("  - ") }
     let counts = entries.compactMap { line in line.split(separator: " ").last.flatMap { Int($0.dropLast()) } }
@@ -56,6 +69,31 @@ import Testing
       "--db", dir.appendingPathComponent("r.sqlite").path,
     ])
     #expect(run.status == 0, "\(run.stdout.suffix(2_000))")
+  }
+
+  /// The morning needs 4 instances by theory: capped at 3, the plan keeps that bound, simulates
+  /// nothing and answers none, with exit status 3.
+  @Test func aCapBelowTheStableBoundIsNoneExplainedByTheory() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let db = dir.appendingPathComponent("p.sqlite").path
+    let r = try EndToEndTests.capsim([
+      "plan", Self.morning, "--territory", "A", "--max-instances", "3", "--quiet", "--format", "json", "--db", db,
+    ])
+    #expect(r.status == 3, "\(r.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let period = try #require((json["periods"] as? [[String: Any]])?.first)
+    #expect(period["stable_instances"] as? Int == 4)
+    #expect(!(period["instances"] is Int))
+    #expect((json["candidates"] as? [Any])?.isEmpty == true)
+    #expect(json["spared_by_theory"] as? Int == 3)
+    let reason = period["fewer_reason"] as? String ?? ""
+    #expect(reason.hasPrefix("at 3: app CPU would be") && reason.contains("theory rules out every count up to the cap"))
+    let table = try EndToEndTests.capsim([
+      "plan", Self.morning, "--territory", "A", "--max-instances", "3", "--quiet", "--db", db,
+    ])
+    #expect(table.status == 3)
+    #expect(table.stdout.contains(">= 4") && table.stdout.contains("none <= 3"), "\(table.stdout)")
   }
 
   static func folder() throws -> URL {

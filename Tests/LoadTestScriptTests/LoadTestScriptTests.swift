@@ -176,7 +176,7 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
         horizon: 2 * Build.day), territory: 0, step: hour)
     // Open: iterations per second; VUs by Little's law at the peak of 1500/s and 500/s.
     #expect(open.classes.map(\.ramp.peak) == [1_500, 500])
-    #expect(open.p95Target == 0.2)  // the window has normal load
+    #expect(open.classes.map(\.p95Target) == [0.2, 0.2])  // the window has normal load
     #expect(open.classes.map(\.preAllocatedVUs) == [300, 100])  // rate x 200 ms
     #expect(open.classes.map(\.maxVUs) == [7_500, 2_500])  // rate x 5 s timeout
     let openScript = open.k6Script(scenarioFile: "test.yaml", version: "0.0.0")
@@ -283,7 +283,30 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
     #expect(p.hasNormalLoad && p.seasons == ["christmas"])
     let script = p.k6Script(scenarioFile: "s.yaml", version: "0")
     #expect(script.contains("['p(95)<200']"))
-    #expect(script.contains("so the strictest target applies"))
+    #expect(script.contains("so each class's strictest target of the two applies"))
+  }
+
+  @Test func eachClassIsJudgedByItsOwnTargetAndAWaivedClassNotAtAll() throws {
+    // Given report with its own targets (as run judges it) and list waived
+    var scenario = Build.scenario(
+      demand: TerritoryDemand(base: .rate(40), mix: [1, 1], calendar: Build.officeCalendar()), horizon: 14 * Build.day)
+    scenario.objectives.classes = [
+      "report": ClassObjectives(p95: 1, peakP95: 2, errorRate: 0.05), "list": ClassObjectives(waiver: "batch"),
+    ]
+    // When the window is all in the season, then both normal load and the season
+    let season = try LoadTestPlan(scenario: scenario, territory: 0, window: (7 * Build.day)..<(11 * Build.day))
+      .k6Script(scenarioFile: "s.yaml", version: "0")
+    #expect(season.contains("'http_req_duration{class:report}': ['p(95)<2000'],"))
+    #expect(!season.contains("{class:list}"))
+    #expect(season.contains("// list: no thresholds, the scenario waives it (batch), as capsim run does."))
+    // Without the waived class in it, the total is not judged; the judged classes are.
+    #expect(!season.contains("http_req_failed: "))
+    #expect(season.contains("'http_req_failed{class:report}': ['rate<0.05'],"))
+
+    let both = try LoadTestPlan(scenario: scenario, territory: 0, window: 0..<(4 * Build.day))
+      .k6Script(scenarioFile: "s.yaml", version: "0")
+    #expect(both.contains("'http_req_duration{class:report}': ['p(95)<1000'],"))
+    #expect(both.contains("// report: p95 1000 ms, normal load's (1000 ms normal, 2000 ms in a season)."))
   }
 
   @Test func aNormalWindowIsJudgedByTheNormalTarget() throws {
@@ -307,11 +330,15 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
 
   func hostilePlan(users: Bool) throws -> LoadTestPlan {
     let think = try Distribution.exponential(mean: 20)
-    let scenario = Build.scenario(
+    var scenario = Build.scenario(
       territory: "DE" + Self.hostile, classes: ["list" + Self.hostile, Self.hostile, "1-2", "1_2"],
       demand: TerritoryDemand(
         base: users ? .users(100, think: think) : .rate(50), mix: [1, 1, 1, 1], calendar: Build.stepCalendar()),
       horizon: 2 * Build.day, name: "scenario" + Self.hostile)
+    // Comments name a waived class and its reason, and a class with its own targets.
+    scenario.objectives.classes = [
+      Self.hostile: ClassObjectives(waiver: Self.hostile), "1-2": ClassObjectives(p95: 1, peakP95: 2),
+    ]
     return try LoadTestPlan(
       scenario: scenario, territory: 0, step: Build.hour, paths: [Self.hostile: "/api/" + Self.hostile])
   }

@@ -71,6 +71,19 @@ import Testing
     #expect(unmet.first?.objective == .p95)
   }
 
+  @Test func aStableBoundPastTheCapIsKeptAndNothingIsSimulated() throws {
+    // Given a cap of 4 below the stable bound of 5
+    var settings = Self.settings
+    settings.maxInstances = 4
+    let plan = CapacityPlanner(scenario: Self.scenario(), settings: settings).plan()
+    // Then theory's bound stands, and no count within the cap is simulated or answers
+    let normal = try #require(plan.periods.first)
+    #expect(normal.bound.stable == 5)
+    #expect(normal.instances == nil && normal.cap == 4)
+    #expect(plan.candidates.isEmpty)
+    #expect(plan.sparedByTheory == 4)
+  }
+
   @Test func theConnectionLimitCapsTheCount() {
     var s = Self.scenario()
     s.platform.databases[0].maxConnections = 30

@@ -77,4 +77,24 @@ import Reports
     #expect(!html.contains("mark-label change\">↑"))
     #expect(html.contains("Longest ramp") && html.contains("within tolerance"))
   }
+
+  @Test func aDayOfSyncsIsBinnedInMinutesOnWholePodTicks() throws {
+    // Given a day of syncs 15 s apart, 2 to 13 pods: 5,760 syncs, drawn 10 to a bucket
+    var data = Self.data(p95: 0.2)
+    data.autoscalerSyncs = (0..<5_760).map { i in
+      let pods = 2 + (i / 480) % 12
+      return AutoscalerSyncRecord(
+        replication: 0, territory: "DE", autoscaler: "HorizontalPodAutoscaler crm-de", time: Double(i) * 15,
+        localTime: nil, metrics: "", recommendation: pods, stabilized: pods, currentReplicas: pods,
+        desiredReplicas: pods, readyPods: pods, totalPods: pods, reason: "within tolerance")
+    }
+    let svg = try #require(figure("Pods — DE", in: Report.html(data)))
+    // Then the bucket is said in minutes, every value tick is a whole number of pods, and the
+    // caption says what the table below has
+    #expect(svg.contains("line: max per 2.5 min, band: min–max"), "\(svg.prefix(3_000))")
+    let ticks = svg.components(separatedBy: "text-anchor=\"end\">").dropFirst().map { $0.prefix { $0 != "<" } }
+    #expect(!ticks.isEmpty)
+    for t in ticks { #expect(Int(t) != nil, "tick \(t)") }
+    #expect(svg.contains("each with its reason on hover; the table below counts the reasons over all replications"))
+  }
 }

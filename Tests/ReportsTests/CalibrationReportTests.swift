@@ -108,4 +108,36 @@ enum CalibrationReportFixtures {
     let md = Report.calibrationMarkdown(data)
     #expect(!md.contains("<script>"))
   }
+
+  /// The charts' text as the browser draws it: 11 units of a 520-unit chart, scaled to the
+  /// chart's width on the page, stays 11 to 14 px alone (the open loop) or side by side (a fit).
+  @Test(
+    .enabled(
+      if: Chromium.isAvailable,
+      "no chromium, chromium-browser or google-chrome on PATH: run scripts/install-chromium.sh to render reports"),
+    .timeLimit(.minutes(5)),
+    arguments: [1_400, 900])
+  func chartTextStaysReadableAtWidth(_ width: Int) throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-calib-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Report.writeCalibration(CalibrationReportFixtures.data(), to: folder.path)
+    let html = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+    let probe = folder.appendingPathComponent("probe.html")
+    let script = """
+      <script>
+      const sizes = [...document.querySelectorAll('.charts svg')].map(s =>
+        (11 * s.getBoundingClientRect().width / s.viewBox.baseVal.width).toFixed(1));
+      document.title = 'probe ' + sizes.join(' ') + ' end';
+      </script>
+      """
+    try html.replacingOccurrences(of: "</body>", with: script + "</body>").write(
+      to: probe, atomically: true, encoding: .utf8)
+    let dom = try Chromium.run(["--dump-dom", "--window-size=\(width),3000"], url: probe, in: folder)
+    let title =
+      dom.stdout.components(separatedBy: "<title>").dropFirst().first?.components(separatedBy: "</title>").first ?? ""
+    let sizes = title.split(separator: " ").dropFirst().dropLast().compactMap { Double($0) }
+    #expect(sizes.count >= 3, "\(width): \(title)")
+    for size in sizes { #expect((10.9...14.1).contains(size), "\(width): text of \(size) px in \(title)") }
+  }
 }

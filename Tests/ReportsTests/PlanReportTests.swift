@@ -93,6 +93,21 @@ enum PlanReportFixtures {
     #expect(html.contains(">cap 4</text>") && !html.contains(">cap 40</text>"))
   }
 
+  @Test func countsSimulatedBelowTheStableBoundAreNotShadedAsRuledOut() throws {
+    // Given DE's bound at 5, with 2 to 4 simulated all the same (as a schedule does)
+    var data = PlanReportFixtures.data()
+    data.periods[0].stableInstances = 5
+    let svg = try #require(figure("DE oktoberfest: cost per 30 days against instances", in: Report.planHTML(data)))
+    // Then the shade of what theory ruled out ends before the fewest count simulated
+    func number(after marker: String, in text: Substring) -> Double? {
+      text.components(separatedBy: marker).dropFirst().first.flatMap { Double($0.prefix { $0 != "\"" }) }
+    }
+    let shade = try #require(svg.components(separatedBy: "<rect").first { $0.contains("fill=\"#eef0f4\"") })
+    let right = try #require(number(after: " x=\"", in: Substring(shade))) + number(after: "width=\"", in: Substring(shade))!
+    let first = try #require(number(after: "<circle cx=\"", in: Substring(svg)))
+    #expect(right < first, "shade to \(right), count 2 at \(first)")
+  }
+
   @Test func thePageSaysWhyAndWhatOneMoreBuys() {
     let html = Report.planHTML(PlanReportFixtures.data())
     #expect(html.contains("3 instances, EUR 410.40 per 30 days (app CPU 91.0 % at the busiest window)"))
