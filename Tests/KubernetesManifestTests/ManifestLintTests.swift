@@ -102,6 +102,53 @@ import Testing
   }
 }
 
+/// The peak rule over a year of demand every 5 minutes: the window's open stretches are
+/// found once per firing, not by asking each sample.
+@Suite struct CronPeakSpeedTests {
+  /// Demand peaks at 22:00-23:00 UTC every day, after the 22:10 Berlin end (21:10 UTC in winter).
+  static let year: [(time: Double, rate: Double)] = stride(from: 1_767_225_600.0, to: 1_798_761_600, by: 300).map {
+    t in
+    let hour = Int(t.truncatingRemainder(dividingBy: 86_400) / 3_600)
+    return (t, hour == 22 ? 100 : hour == 21 ? 95 : 10)
+  }
+
+  /// It took minutes (every sample walked the cron fields minute by minute); now well under 30 s.
+  @Test func aYearOfSamplesIsLintedQuickly() throws {
+    let linter = ManifestLinter(
+      from: 1_767_225_600, to: 1_798_761_600,
+      pools: [
+        ManifestLinter.Pool(
+          deployment: "crm-de", territory: "DE", connectionsPerPod: 1, podLimit: 100, podLimitReason: "",
+          demand: Self.year)
+      ])
+    let clock = ContinuousClock()
+    var findings: [Finding] = []
+    let elapsed = clock.measure { findings = linter.lint(paths: [ManifestLintTests.fixture("weekend-cron.yaml")]) }
+    #expect(elapsed < .seconds(30), "\(elapsed)")
+    let f = try #require(findings.first { $0.rule == .cronEndsBeforePeak })
+    #expect(f.message.contains("on 2026-01-01 the window closes at 22:10"), "\(f.message)")
+  }
+
+  /// `openStretches` answers as `isActive` at every instant: weekends, both clock changes and
+  /// a window every quarter hour.
+  @Test(arguments: [
+    ("30 6 * * 1-5", "10 22 * * *", 1_767_225_600.0),  // January
+    ("30 2 * * *", "0 4 * * *", 1_774_483_200),  // 26 March, the gap on the 29th
+    ("30 2 * * *", "0 4 * * *", 1_792_108_800),  // 23 October, the repeated hour on the 25th
+    ("*/15 * * * *", "5-59/15 * * * *", 1_767_225_600),
+  ])
+  func openStretchesAgreeWithIsActive(_ start: String, _ end: String, _ from: Double) throws {
+    let cron = try CronTrigger.make(timezone: "Europe/Berlin", start: start, end: end, desiredReplicas: 3).get()
+    let to = from + 7 * 86_400
+    let open = cron.openStretches(from: from, to: to)
+    var t = from
+    while t < to {
+      #expect(open.containsTime(t) == cron.isActive(at: t), "\(t)")
+      t += 577.5
+    }
+  }
+}
+
 /// The ramp rule: a pool whose pod serves 10 requests/s at full cpu (0.1 cpu-s a request, one
 /// core), ready 60 s after the scale-up, under 40 requests/s that climb to 200 (5x) in ten
 /// minutes from 06:00 Berlin on Monday 7 December 2026, then stay there.
