@@ -19,14 +19,29 @@ import Testing
   }
 
   /// Start Monday-Friday 06:30, end every day 22:10: after Friday's end the next firing is
-  /// Saturday's end, so KEDA is open from Friday 22:10 to Saturday 22:10 and again to Sunday
-  /// 22:10 with no start: 2 stretches a weekend, and 2026 has 52 (2-4 January to 25-27
-  /// December), so 104.
+  /// Saturday's end, then Sunday's, so KEDA is open from Friday 22:10 to Sunday 22:10 with no
+  /// start: one stretch of 48 hours a weekend, and 2026 has 52 (2-4 January to 25-27 December).
   @Test func aWeekdayStartWithADailyEndIsOpenOverTheWeekend() throws {
     let f = try #require(Self.only("weekend-cron.yaml"))
     #expect(f.rule == .cronOpenWithoutStart && f.line == 14 && f.column == 14 && f.severity == .warning)
-    #expect(f.message.contains("from Fri 2026-01-02 22:10 to Sat 2026-01-03 22:10"), "\(f.message)")
-    #expect(f.message.contains("and 103 more such stretches"), "\(f.message)")
+    #expect(f.message.contains("from Fri 2026-01-02 22:10 to Sun 2026-01-04 22:10"), "\(f.message)")
+    #expect(f.message.contains("and 51 more such stretches"), "\(f.message)")
+  }
+
+  /// 1-12 January 2026 holds two weekends: two stretches, each to Sunday's end, as
+  /// `autoscaler dry-run` keeps the window open.
+  @Test func eachWeekendIsOneStretchToSundaysEnd() throws {
+    let linter = ManifestLinter(from: 1_767_225_600, to: 1_768_176_000)  // 2026-01-01 to 2026-01-12
+    let findings = linter.lint(paths: [Self.fixture("weekend-cron.yaml")])
+    let f = try #require(findings.first { $0.rule == .cronOpenWithoutStart })
+    #expect(
+      f.message.contains("from Fri 2026-01-02 22:10 to Sun 2026-01-04 22:10, and 1 more such stretch in"),
+      "\(f.message)")
+    let cron = try CronTrigger.make(
+      timezone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *", desiredReplicas: 8
+    ).get()
+    #expect(cron.isActive(at: 1_767_560_400))  // Sun 2026-01-04 22:00 in Berlin, 21:00 UTC
+    #expect(!cron.isActive(at: 1_767_561_600))  // Sun 22:20 in Berlin
   }
 
   @Test func aStartInTheSpringForwardGapIsFlagged() throws {
