@@ -51,6 +51,22 @@ import Testing
     #expect(table.contains("cron window night-batch active (desiredReplicas 10)"))
   }
 
+  /// A sync dated on a day that does not exist is an error at its line, not rolled over.
+  @Test(arguments: ["2026-02-30T08:00:00Z", "2026-13-01T08:00:00Z", "2026-04-31T08:00:00+02:00"])
+  func anImpossibleDayIsAnError(_ time: String) throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let metrics = dir.appendingPathComponent("recorded.json")
+    try #"{"syncs": [{"time": "\#(time)", "replicas": 3, "pods": []}]}"#.write(
+      to: metrics, atomically: true, encoding: .utf8)
+    let result = try EndToEndTests.capsim([
+      "autoscaler", "dry-run", EndToEndTests.root.appendingPathComponent("k8s/hpa.yaml").path, "--metrics", metrics.path,
+      "--deployment", "crm-de",
+    ])
+    #expect(result.status != 0 && result.stderr.contains("recorded.json:1:21: error: syncs[0].time: '\(time)'"), "\(result.stderr)")
+  }
+
   @Test func aManifestErrorIsLocatedAndNothingRuns() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -74,6 +74,16 @@ import Testing
         && rules.stdout.contains("robfig/cron#541"))
   }
 
+  /// No impossible day rolls over: 2026-13-01 was read as 2027-01-01.
+  @Test(arguments: [
+    ("--from", "2026-13-01"), ("--from", "2026-00-10"), ("--to", "2026-04-31"), ("--to", "2026-12-32"),
+    ("--from", "2026-01-01-05"), ("--from", "2026-+1-05"), ("--to", "0000-01-01"),
+  ])
+  func anImpossibleDayIsAUsageError(_ flag: String, _ day: String) throws {
+    let r = try EndToEndTests.capsim(["autoscaler", "lint", Self.manifest("clean.yaml"), flag, day])
+    #expect(r.status == 64 && r.stderr.contains("\(flag) takes a day such as 2026-03-29, got '\(day)'"), "\(r.stderr)")
+  }
+
   static let christmas = EndToEndTests.root.appendingPathComponent("scenarios/platform-christmas-2026.yaml").path
 
   /// de-primary takes 200 connections and a DE pod opens 10: 20 pods at most.
