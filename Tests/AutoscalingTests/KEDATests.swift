@@ -48,6 +48,22 @@ import Testing
     if case .failure = result { #expect(m.isError) } else { #expect(!m.isError) }
   }
 
+  /// Go's time.LoadLocation (under KEDA) loads IANA names only: an offset written as a name is
+  /// refused, where Foundation would read it as a fixed +01:00.
+  @Test(arguments: [
+    ("UTC+1", false), ("GMT+1", false), ("UTC+01:00", false), ("+01:00", false), ("Local", false),
+    ("../zoneinfo/UTC", false), ("zone.tab", false), ("UTC", true), ("Etc/UTC", true), ("Etc/GMT-1", true),
+    ("GMT", true), ("Europe/Berlin", true),
+  ])
+  func timezoneIsAnIANAName(_ name: String, _ accepted: Bool) {
+    let result = CronTrigger.make(timezone: name, start: "0 6 * * *", end: "0 20 * * *", desiredReplicas: 3)
+    if case .failure(let e) = result {
+      #expect(!accepted && e.field == "timezone", "\(e)")
+    } else {
+      #expect(accepted)
+    }
+  }
+
   // MARK: TestIsActive, TestIsActiveRange, TestGetMetrics, TestGetMetricsRange
 
   @Test(arguments: [
