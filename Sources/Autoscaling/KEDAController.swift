@@ -126,7 +126,7 @@ package struct KEDAController: Sendable {
     }
     if !anyActive, !anyError, currentReplicas > 0, spec.minReplicaCount == 0,
       decision.reason == .unchanged
-        || decision.reason == .withinTolerance,
+        || decision.reason == .withinTolerance || decision.reason == .directionReversed,
       let since = lastActive ?? created
     {
       let wait = lastActive == nil ? spec.initialCooldownPeriod : spec.cooldownPeriod
