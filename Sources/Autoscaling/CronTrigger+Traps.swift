@@ -6,21 +6,21 @@ extension CronTrigger {
   /// A stretch in which KEDA counts the window open though no start opened it: after an end,
   /// the next firing is another end, so "next end before next start" holds in between. A
   /// weekday start (`30 6 * * 1-5`) with a daily end (`10 22 * * *`) is open from Friday's
-  /// end to Sunday's (kedacore/keda#4677).
+  /// end to Sunday's, one stretch of 48 hours (kedacore/keda#4677).
   package struct OpenWithoutStart: Hashable, Sendable {
     /// The end after which the window is open again, and the end that closes it.
     package var from: Double
     package var to: Double
   }
 
-  /// The stretches in `[from, to)` open without a start (at most `limit`).
-  package func openWithoutStart(from: Double, to: Double, limit: Int = 100_000) -> [OpenWithoutStart] {
+  /// The stretches in `[from, to)` open without a start.
+  package func openWithoutStart(from: Double, to: Double) -> [OpenWithoutStart] {
     var found: [OpenWithoutStart] = []
     var t = from
     var lastEnd: Double?
     var steps = 0
     // A window that fires every minute has 525,600 firings a year; the walk stays linear.
-    while t < to, steps < 2_000_000, found.count < limit {
+    while t < to, steps < 2_000_000 {
       steps += 1
       guard let nextEnd = end.next(after: t, in: clock) else { break }
       let nextStart = start.next(after: t, in: clock)
@@ -30,7 +30,14 @@ extension CronTrigger {
         continue
       }
       if nextEnd >= to { break }
-      if let previous = lastEnd { found.append(OpenWithoutStart(from: previous, to: nextEnd)) }
+      if let previous = lastEnd {
+        // Saturday's end does not close what Friday's left open: one stretch to Sunday's end.
+        if found.last?.to == previous {
+          found[found.count - 1].to = nextEnd
+        } else {
+          found.append(OpenWithoutStart(from: previous, to: nextEnd))
+        }
+      }
       lastEnd = nextEnd
       t = nextEnd
     }

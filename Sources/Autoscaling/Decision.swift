@@ -63,8 +63,11 @@ package enum Reason: Hashable, Sendable {
   case belowMinReplicas(min: Int)
   /// Every metric failed, or some failed and the others would scale down: no change.
   case missingMetrics(failed: [String])
-  /// Every metric's ratio was within tolerance (or its second pass would reverse direction).
+  /// Every metric's ratio was within tolerance (some may have reversed, below).
   case withinTolerance
+  /// Every metric that held the count did so because its second pass, with the pods without a
+  /// sample or not ready assumed, would reverse the scale direction.
+  case directionReversed
   /// The proposals equal the current count for another reason.
   case unchanged
   /// A stabilization window held the count: the window's length and the value it gave.
@@ -105,6 +108,8 @@ extension Reason: CustomStringConvertible {
     case .belowMinReplicas(let min): "current below minReplicas \(min)"
     case .missingMetrics(let failed): "missing metrics (\(failed.joined(separator: ", "))): no scale-down"
     case .withinTolerance: "within tolerance"
+    case .directionReversed:
+      "held: counting the pods without a sample or not ready would reverse the scale direction"
     case .unchanged: "unchanged"
     case .stabilized(let direction, let window, let value):
       "stabilized: \(direction == .up ? "lowest" : "highest") of the last \(window) s is \(value)"

@@ -117,13 +117,15 @@ package struct HorizontalController: Sendable {
         normalizeLegacy(&decision, now: now)
       }
       if decision.reason == .unchanged {
-        let held = outcomes.contains { if case .success(let r) = $0.result { r.heldByTolerance } else { false } }
+        let held = outcomes.compactMap { outcome -> MetricReading? in
+          if case .success(let r) = outcome.result, r.heldByTolerance { r } else { nil }
+        }
         if decision.desiredReplicas > current {
           decision.reason = .scaledUp(metric: winner)
         } else if decision.desiredReplicas < current {
           decision.reason = .scaledDown
-        } else if proposed == current && held {
-          decision.reason = .withinTolerance
+        } else if proposed == current && !held.isEmpty {
+          decision.reason = held.allSatisfy(\.reversed) ? .directionReversed : .withinTolerance
         }
       }
     }

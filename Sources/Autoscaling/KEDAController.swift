@@ -17,6 +17,10 @@ package struct KEDAController: Sendable {
   private var lastActive: Double?
   private var failures: [Int]
   private var cronCache: [CronCache?]
+  /// Each trigger's generated metric and label, built once: a year of syncs spent most of its
+  /// time normalizing the cron metric's name again at every sync.
+  private let metrics: [MetricSpec]
+  private let labels: [String]
 
   /// One trigger at one sync.
   package struct TriggerState: Hashable, Sendable {
@@ -42,6 +46,8 @@ package struct KEDAController: Sendable {
     hpa = HorizontalController(spec: spec.hpaSpec, settings: settings)
     failures = Array(repeating: 0, count: spec.triggers.count)
     cronCache = Array(repeating: nil, count: spec.triggers.count)
+    metrics = spec.triggers.enumerated().map { i, trigger in trigger.metricSpec(index: i) }
+    labels = spec.triggers.enumerated().map { i, trigger in trigger.label(index: i) }
     triggerStates = []
   }
 
@@ -63,9 +69,8 @@ package struct KEDAController: Sendable {
     var anyError = false
     let ready = pods.filter(\.isRunningAndReady).count
     for (i, trigger) in spec.triggers.enumerated() {
-      let metric = trigger.metricSpec(index: i)
-      var state = TriggerState(
-        label: trigger.label(index: i), metric: metric.name, active: false, value: nil, fallback: false)
+      let metric = metrics[i]
+      var state = TriggerState(label: labels[i], metric: metric.name, active: false, value: nil, fallback: false)
       switch trigger.kind {
       case .cpu:
         state.active = true  // the cpu scaler always reports itself active
@@ -121,7 +126,7 @@ package struct KEDAController: Sendable {
     }
     if !anyActive, !anyError, currentReplicas > 0, spec.minReplicaCount == 0,
       decision.reason == .unchanged
-        || decision.reason == .withinTolerance,
+        || decision.reason == .withinTolerance || decision.reason == .directionReversed,
       let since = lastActive ?? created
     {
       let wait = lastActive == nil ? spec.initialCooldownPeriod : spec.cooldownPeriod

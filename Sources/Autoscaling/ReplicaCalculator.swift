@@ -24,12 +24,19 @@ package struct MetricReading: Hashable, Sendable {
   /// True when the count stayed at the current one because the change was within
   /// tolerance or would have reversed direction.
   package var heldByTolerance: Bool
+  /// True when it stayed because the second pass, with the pods without a sample (or not
+  /// ready) assumed, pointed the other way from the first: upstream's "if the new usage ratio
+  /// would change the scale direction, don't scale", not the tolerance.
+  package var reversed: Bool
 
-  package init(replicas: Int, usage: Int64, utilization: Int? = nil, heldByTolerance: Bool = false) {
+  package init(
+    replicas: Int, usage: Int64, utilization: Int? = nil, heldByTolerance: Bool = false, reversed: Bool = false
+  ) {
     self.replicas = replicas
     self.usage = usage
     self.utilization = utilization
-    self.heldByTolerance = heldByTolerance
+    self.heldByTolerance = heldByTolerance || reversed
+    self.reversed = reversed
   }
 }
 
@@ -124,8 +131,10 @@ package enum ReplicaCalculator {
       return .failure(MetricError("no metrics returned matched known pods"))
     }
     let (ratio, utilization, raw) = first
-    func reading(_ replicas: Int, held: Bool = false) -> Result<MetricReading, MetricError> {
-      .success(MetricReading(replicas: replicas, usage: raw, utilization: utilization, heldByTolerance: held))
+    func reading(_ replicas: Int, held: Bool = false, reversed: Bool = false) -> Result<MetricReading, MetricError> {
+      .success(
+        MetricReading(
+          replicas: replicas, usage: raw, utilization: utilization, heldByTolerance: held, reversed: reversed))
     }
     let scaleUpWithUnready = !groups.unready.isEmpty && ratio > 1
     if !scaleUpWithUnready && groups.missing.isEmpty {
@@ -147,12 +156,11 @@ package enum ReplicaCalculator {
       return .failure(MetricError("no metrics returned matched known pods"))
     }
     let newRatio = second.ratio
-    if tolerances.contains(newRatio) || (ratio < 1 && newRatio > 1) || (ratio > 1 && newRatio < 1) {
-      return reading(current, held: true)
-    }
+    if tolerances.contains(newRatio) { return reading(current, held: true) }
+    if (ratio < 1 && newRatio > 1) || (ratio > 1 && newRatio < 1) { return reading(current, reversed: true) }
     let replicas = ceilCount(newRatio * Double(usage.count))
     if (newRatio < 1 && replicas > current) || (newRatio > 1 && replicas < current) {
-      return reading(current, held: true)
+      return reading(current, reversed: true)
     }
     return reading(replicas)
   }
@@ -209,12 +217,15 @@ package enum ReplicaCalculator {
       for name in groups.unready { usage[name] = 0 }
     }
     let newRatio = usageRatio(usage, target: target).ratio
-    if tolerances.contains(newRatio) || (ratio < 1 && newRatio > 1) || (ratio > 1 && newRatio < 1) {
+    if tolerances.contains(newRatio) {
       return .success(MetricReading(replicas: current, usage: average, heldByTolerance: true))
+    }
+    if (ratio < 1 && newRatio > 1) || (ratio > 1 && newRatio < 1) {
+      return .success(MetricReading(replicas: current, usage: average, reversed: true))
     }
     let replicas = ceilCount(newRatio * Double(usage.count))
     if (newRatio < 1 && replicas > current) || (newRatio > 1 && replicas < current) {
-      return .success(MetricReading(replicas: current, usage: average, heldByTolerance: true))
+      return .success(MetricReading(replicas: current, usage: average, reversed: true))
     }
     return .success(MetricReading(replicas: replicas, usage: average))
   }

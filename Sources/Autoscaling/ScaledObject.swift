@@ -199,7 +199,7 @@ extension CronTrigger {
     guard let timezone else {
       return .failure(CronTriggerError(field: "timezone", message: "missing (an IANA name such as Europe/Berlin)"))
     }
-    guard let clock = ZonedClock(identifier: timezone) else {
+    guard ZonedClock.isIANAName(timezone), let clock = ZonedClock(identifier: timezone) else {
       return .failure(CronTriggerError(field: "timezone", message: "unknown time zone '\(timezone)'"))
     }
     guard let start else { return .failure(CronTriggerError(field: "start", message: "missing")) }

@@ -13,6 +13,21 @@ package struct ZonedClock: Hashable, Sendable {
     self.zone = zone
   }
 
+  /// Whether Go's `time.LoadLocation`, which KEDA's cron scaler calls, loads `name`: "UTC", or
+  /// a zone file of the IANA database (links such as `Etc/GMT-1` and `GMT` included). Go also
+  /// takes "Local" (the operator pod's zone, not this machine's), refused here. Foundation
+  /// reads `UTC+1` or `GMT+1` as a fixed offset; Go finds no such file and KEDA refuses the
+  /// trigger.
+  package static func isIANAName(_ name: String) -> Bool {
+    if name == "UTC" || TimeZone.knownTimeZoneIdentifiers.contains(name) { return true }
+    // As Go's loadTzinfoFromDirOrZip: no ".." and no absolute path, then a TZif file.
+    guard !name.isEmpty, !name.hasPrefix("/"), !name.split(separator: "/").contains(".."),
+      let file = FileHandle(forReadingAtPath: "/usr/share/zoneinfo/" + name)
+    else { return false }
+    defer { try? file.close() }
+    return (try? file.read(upToCount: 4)) == Data("TZif".utf8)
+  }
+
   package struct Civil: Hashable, Sendable {
     package var year, month, day, hour, minute, second: Int
     /// 0 is Sunday.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Autoscaling
+import Demand
 import Foundation
 import ManifestLint
 import Planning
@@ -68,14 +69,10 @@ struct LintCommand: ParsableCommand {
 
   func period(run: (Double, Double)? = nil) throws -> (Double, Double) {
     func day(_ text: String, _ flag: String) throws -> Double {
-      let parts = text.split(separator: "-").compactMap { Int($0) }
-      var calendar = Calendar(identifier: .gregorian)
-      calendar.timeZone = TimeZone(identifier: "UTC")!
-      guard parts.count == 3, (1...9999).contains(parts[0]),
-        let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-        calendar.component(.day, from: date) == parts[2]
-      else { throw ValidationError("\(flag) takes a day such as 2026-03-29, got '\(text)'") }
-      return date.timeIntervalSince1970
+      guard let date = CivilDate(iso: text) else {
+        throw ValidationError("\(flag) takes a day such as 2026-03-29, got '\(text)'")
+      }
+      return Double(date.daysSinceEpoch) * 86_400
     }
     let today = (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
     let start = try from.map { try day($0, "--from") } ?? run?.0 ?? today

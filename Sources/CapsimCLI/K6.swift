@@ -201,12 +201,7 @@ struct K6: ParsableCommand {
   static func localDateTime(_ text: String) -> (CivilDate, Double)? {
     let parts = text.split(separator: "T", omittingEmptySubsequences: false)
     guard (1...2).contains(parts.count) else { return nil }
-    let d = parts[0].split(separator: "-", omittingEmptySubsequences: false)
-    guard d.count == 3, d[0].count == 4, d[1].count == 2, d[2].count == 2,
-      let y = Int(d[0]), let m = Int(d[1]), let day = Int(d[2]), (1...9999).contains(y)
-    else { return nil }
-    let date = CivilDate(y, m, day)
-    guard date.isValid else { return nil }
+    guard let date = CivilDate(iso: parts[0]) else { return nil }
     guard parts.count == 2 else { return (date, 0) }
     let c = parts[1].split(separator: ":", omittingEmptySubsequences: false)
     guard c.count == 2, c[0].count == 2, c[1].count == 2, let h = Int(c[0]), let min = Int(c[1]),

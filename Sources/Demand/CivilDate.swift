@@ -48,6 +48,18 @@ package struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertibl
     (1...12).contains(month) && day >= 1 && CivilDate(daysSinceEpoch: daysSinceEpoch) == self
   }
 
+  /// `yyyy-mm-dd` with every field in range, or nil: 2026-13-01 and 2026-02-30 are no dates
+  /// (a Calendar would roll them over to the next month).
+  package init?(iso text: some StringProtocol) {
+    let fields = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard fields.count == 3, fields[0].count == 4, fields[1].count == 2, fields[2].count == 2,
+      fields.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+      let year = Int(fields[0]), let month = Int(fields[1]), let day = Int(fields[2]), year >= 1
+    else { return nil }
+    self.init(year, month, day)
+    guard isValid else { return nil }
+  }
+
   package static func < (a: CivilDate, b: CivilDate) -> Bool {
     (a.year, a.month, a.day) < (b.year, b.month, b.day)
   }

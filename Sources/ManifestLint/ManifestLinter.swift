@@ -252,6 +252,7 @@ package struct ManifestLinter {
       if days[key] == nil { order.append(key) }
       days[key, default: []].append(s)
     }
+    let open = cron.openStretches(from: from, to: to)
     var first: (day: String, closes: Double, until: Double, share: Double)?
     var count = 0
     for key in order {
@@ -259,7 +260,7 @@ package struct ManifestLinter {
       guard let peak = samples.map(\.rate).max(), peak > 0 else { continue }
       // Where the window closes that day: an active sample followed by an inactive one.
       for i in samples.indices.dropLast()
-      where cron.isActive(at: samples[i].time) && !cron.isActive(at: samples[i + 1].time) {
+      where open.containsTime(samples[i].time) && !open.containsTime(samples[i + 1].time) {
         let after = samples[(i + 1)...].prefix { $0.rate >= 0.9 * peak }
         guard let last = after.last else { continue }
         count += 1

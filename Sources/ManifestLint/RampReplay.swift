@@ -195,7 +195,8 @@ struct RampReplay {
       // pods on their way count as idle (as upstream assumes for a scale-up).
       let saturated =
         ready == pods.count && ready > 0 && seen * serving.cpuPerRequest / Double(ready) >= serving.cores
-      if Self.holds(decision.reason) && (decision.reason != .withinTolerance || saturated) {
+      let tolerance = decision.reason == .withinTolerance || decision.reason == .directionReversed
+      if Self.holds(decision.reason) && (!tolerance || saturated) {
         lastHold = (decision.reason, now)
       }
 
@@ -234,7 +235,7 @@ struct RampReplay {
 
   static func holds(_ reason: Reason) -> Bool {
     switch reason {
-    case .rateLimited, .stabilized(.up, _, _), .clampedToMax, .withinTolerance: true
+    case .rateLimited, .stabilized(.up, _, _), .clampedToMax, .withinTolerance, .directionReversed: true
     default: false
     }
   }

@@ -1,4 +1,5 @@
 import Autoscaling
+import Demand
 import Foundation
 
 /// Recorded metrics for `capsim autoscaler dry-run`.
@@ -91,6 +92,11 @@ package enum AutoscalerMetricsFile {
   /// Seconds (a number) or an RFC 3339 date-time (`2026-12-07T08:00:00Z`, offsets allowed).
   static func readTime(_ node: ConfigNode, dated: inout Bool) -> Double? {
     if let text = node.scalarText, text.contains("T") || text.contains(":") {
+      // The formatter rolls 2026-02-30 over to 2 March: the day must exist.
+      guard CivilDate(iso: text.prefix(10)) != nil else {
+        node.error("'\(text)' is not an RFC 3339 date-time such as 2026-12-07T08:00:00Z (no such day)")
+        return nil
+      }
       let formatter = ISO8601DateFormatter()
       if let date = formatter.date(from: text) {
         dated = true

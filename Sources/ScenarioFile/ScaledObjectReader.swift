@@ -3,6 +3,20 @@ import Foundation
 
 /// A KEDA ScaledObject document (keda.sh/v1alpha1) with cpu, cron and prometheus triggers.
 enum ScaledObjectReader {
+  /// A did-you-mean for a time zone. An offset such as `UTC+1` is no IANA zone; the database's
+  /// fixed offsets are `Etc/GMT-N`, the sign inverted (POSIX), so name that one.
+  static func zoneHint(_ name: String) -> String {
+    let upper = name.uppercased()
+    if upper.hasPrefix("UTC") || upper.hasPrefix("GMT"), let sign = upper.dropFirst(3).first, sign == "+" || sign == "-",
+      let hours = Int(upper.dropFirst(4)), upper.dropFirst(4).allSatisfy(\.isNumber),
+      sign == "+" ? hours <= 14 : hours <= 12
+    {
+      let etc = hours == 0 ? "Etc/UTC" : "Etc/GMT\(sign == "+" ? "-" : "+")\(hours)"
+      return " (did you mean '\(etc)', UTC\(sign)\(hours) with IANA's inverted sign?)"
+    }
+    return Suggestions.hint(for: name, among: TimeZone.knownTimeZoneIdentifiers)
+  }
+
   static let specKeys = [
     "scaleTargetRef", "pollingInterval", "cooldownPeriod", "initialCooldownPeriod", "idleReplicaCount",
     "minReplicaCount",
@@ -181,8 +195,7 @@ enum ScaledObjectReader {
       case .failure(let problem):
         let at = meta[problem.field] ?? meta.node
         if problem.field == "timezone" {
-          let hint = Suggestions.hint(for: timezone, among: TimeZone.knownTimeZoneIdentifiers)
-          at.error("unknown time zone '\(timezone)'\(hint) (an IANA name such as Europe/Berlin)")
+          at.error("unknown time zone '\(timezone)'\(Self.zoneHint(timezone)) (an IANA name such as Europe/Berlin)")
         } else {
           at.error(problem.message)
         }

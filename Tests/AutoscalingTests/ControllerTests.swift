@@ -52,6 +52,11 @@ import _TestSupport
     Case(
       name: "TestTolerance", min: 1, max: 5, spec: 3, target: 100, levels: [1010, 1030, 1020], expected: 3,
       reason: .withinTolerance),
+    // 4 of 6 pods at 133% of a 75% target, 2 without a sample: counted idle, the ratio turns
+    // to 0.889, outside tolerance but the other way, so the count holds for that reason.
+    Case(
+      name: "missing pods reverse a scale-up", min: 2, max: 20, spec: 6, target: 75, levels: [1000, 1000, 1000, 1000],
+      expected: 6, reason: .directionReversed),
     Case(
       name: "TestMinReplicas", min: 2, max: 5, spec: 3, target: 90, levels: [10, 95, 10], expected: 2,
       reason: .clampedToMin(2)),

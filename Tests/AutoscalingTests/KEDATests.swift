@@ -48,6 +48,22 @@ import Testing
     if case .failure = result { #expect(m.isError) } else { #expect(!m.isError) }
   }
 
+  /// Go's time.LoadLocation (under KEDA) loads IANA names only: an offset written as a name is
+  /// refused, where Foundation would read it as a fixed +01:00.
+  @Test(arguments: [
+    ("UTC+1", false), ("GMT+1", false), ("UTC+01:00", false), ("+01:00", false), ("Local", false),
+    ("../zoneinfo/UTC", false), ("zone.tab", false), ("UTC", true), ("Etc/UTC", true), ("Etc/GMT-1", true),
+    ("GMT", true), ("Europe/Berlin", true),
+  ])
+  func timezoneIsAnIANAName(_ name: String, _ accepted: Bool) {
+    let result = CronTrigger.make(timezone: name, start: "0 6 * * *", end: "0 20 * * *", desiredReplicas: 3)
+    if case .failure(let e) = result {
+      #expect(!accepted && e.field == "timezone", "\(e)")
+    } else {
+      #expect(accepted)
+    }
+  }
+
   // MARK: TestIsActive, TestIsActiveRange, TestGetMetrics, TestGetMetricsRange
 
   @Test(arguments: [
@@ -135,6 +151,16 @@ import Testing
     Window(
       name: "fall back: closed at 03:00 CET", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 3 * * *",
       instant: "2026-10-25T03:05:00+01:00", active: false),
+    // The README's example, end 04:00: open from the second 02:30 (CET) until 04:00 CET.
+    Window(
+      name: "fall back to 04:00: first 02:30 (CEST) does not open", zone: "Europe/Berlin", start: "30 2 * * *",
+      end: "0 4 * * *", instant: "2026-10-25T02:40:00+02:00", active: false),
+    Window(
+      name: "fall back to 04:00: open at 03:45 CET", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 4 * * *",
+      instant: "2026-10-25T03:45:00+01:00", active: true),
+    Window(
+      name: "fall back to 04:00: closed at 04:00 CET", zone: "Europe/Berlin", start: "30 2 * * *", end: "0 4 * * *",
+      instant: "2026-10-25T04:00:30+01:00", active: false),
     // Office hours follow local time across the change: 06:00 is 05:00Z in winter, 04:00Z in summer
     Window(
       name: "office hours before the change", zone: "Europe/Berlin", start: "0 6 * * 1-5", end: "0 20 * * 1-5",

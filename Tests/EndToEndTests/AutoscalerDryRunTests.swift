@@ -51,6 +51,47 @@ import Testing
     #expect(table.contains("cron window night-batch active (desiredReplicas 10)"))
   }
 
+  /// A sync dated on a day that does not exist is an error at its line, not rolled over.
+  @Test(arguments: ["2026-02-30T08:00:00Z", "2026-13-01T08:00:00Z", "2026-04-31T08:00:00+02:00"])
+  func anImpossibleDayIsAnError(_ time: String) throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let metrics = dir.appendingPathComponent("recorded.json")
+    try #"{"syncs": [{"time": "\#(time)", "replicas": 3, "pods": []}]}"#.write(
+      to: metrics, atomically: true, encoding: .utf8)
+    let result = try EndToEndTests.capsim([
+      "autoscaler", "dry-run", EndToEndTests.root.appendingPathComponent("k8s/hpa.yaml").path, "--metrics", metrics.path,
+      "--deployment", "crm-de",
+    ])
+    #expect(result.status != 0 && result.stderr.contains("recorded.json:1:21: error: syncs[0].time: '\(time)'"), "\(result.stderr)")
+  }
+
+  /// 6 replicas, 4 pods at 1000m of a 1000m request (133% of the 75% target) and 2 without a
+  /// sample: counted idle they bring the ratio to 0.889, below the target, the other way from
+  /// the first pass, so upstream holds the count. The reason says so, not "within tolerance".
+  @Test func aReversedSecondPassIsNamed() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let pods = (0..<6).map { i in
+      let cpu = i < 4 ? #", "cpu": {"usage": "1000m", "timestamp": 0, "window": "30s"}"# : ""
+      return #"{"name": "p\#(i)", "phase": "Running", "ready": true, "readySince": -100000, "start": -100000, "cpuRequest": "1000m"\#(cpu)}"#
+    }
+    let metrics = dir.appendingPathComponent("recorded.json")
+    try #"{"syncs": [{"time": 0, "replicas": 6, "pods": [\#(pods.joined(separator: ", "))]}]}"#.write(
+      to: metrics, atomically: true, encoding: .utf8)
+    let result = try EndToEndTests.capsim([
+      "autoscaler", "dry-run", EndToEndTests.root.appendingPathComponent("k8s/hpa.yaml").path, "--metrics", metrics.path,
+      "--deployment", "crm-de",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stdout.contains("held: counting the pods without a sample or not ready would reverse the scale direction"),
+      "\(result.stdout)")
+    #expect(!result.stdout.contains("within tolerance"), "\(result.stdout)")
+  }
+
   @Test func aManifestErrorIsLocatedAndNothingRuns() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -98,6 +98,12 @@ import _TestSupport
         "--from 2026-12-20 is outside the run (Mon 2026-12-07 00:00 to Mon 2026-12-14 00:00, Europe/Berlin time)"))
   }
 
+  @Test(arguments: ["2026-13-08", "2026-12-32", "2026-+1-08", "2026-12-08T24:00"])
+  func anImpossibleDateIsAUsageError(_ date: String) throws {
+    let result = try EndToEndTests.capsim(["k6", Self.flagship, "--territory", "DE", "--from", date])
+    #expect(result.status == 64 && result.stderr.contains("--from takes a local date"), "\(result.stderr)")
+  }
+
   @Test func aBrokenWhatIfIsReportedAsCapsimRunReportsIt() throws {
     let result = try EndToEndTests.capsim(["k6", Self.flagship, "--territory", "DE", "--set", "demand.DE.groth=2"])
     #expect(result.status == 1)

@@ -17,6 +17,7 @@ import Testing
     "cron-start-equals-end.yaml", "invalid-timezone.yaml", "cron-bad-schedule.yaml", "desired-replicas-number.yaml",
     "prometheus-unknown-metric.yaml", "not-a-deployment.yaml", "wrong-api-version.yaml", "empty-policies.yaml",
     "keda-min-above-max.yaml", "idle-replica-count.yaml", "duplicate-target.yaml", "misspelled-kind.yaml",
+    "offset-timezone.yaml",
   ]
 
   @Test(arguments: errorFixtures)

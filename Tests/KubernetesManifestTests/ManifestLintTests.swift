@@ -19,14 +19,29 @@ import Testing
   }
 
   /// Start Monday-Friday 06:30, end every day 22:10: after Friday's end the next firing is
-  /// Saturday's end, so KEDA is open from Friday 22:10 to Saturday 22:10 and again to Sunday
-  /// 22:10 with no start: 2 stretches a weekend, and 2026 has 52 (2-4 January to 25-27
-  /// December), so 104.
+  /// Saturday's end, then Sunday's, so KEDA is open from Friday 22:10 to Sunday 22:10 with no
+  /// start: one stretch of 48 hours a weekend, and 2026 has 52 (2-4 January to 25-27 December).
   @Test func aWeekdayStartWithADailyEndIsOpenOverTheWeekend() throws {
     let f = try #require(Self.only("weekend-cron.yaml"))
     #expect(f.rule == .cronOpenWithoutStart && f.line == 14 && f.column == 14 && f.severity == .warning)
-    #expect(f.message.contains("from Fri 2026-01-02 22:10 to Sat 2026-01-03 22:10"), "\(f.message)")
-    #expect(f.message.contains("and 103 more such stretches"), "\(f.message)")
+    #expect(f.message.contains("from Fri 2026-01-02 22:10 to Sun 2026-01-04 22:10"), "\(f.message)")
+    #expect(f.message.contains("and 51 more such stretches"), "\(f.message)")
+  }
+
+  /// 1-12 January 2026 holds two weekends: two stretches, each to Sunday's end, as
+  /// `autoscaler dry-run` keeps the window open.
+  @Test func eachWeekendIsOneStretchToSundaysEnd() throws {
+    let linter = ManifestLinter(from: 1_767_225_600, to: 1_768_176_000)  // 2026-01-01 to 2026-01-12
+    let findings = linter.lint(paths: [Self.fixture("weekend-cron.yaml")])
+    let f = try #require(findings.first { $0.rule == .cronOpenWithoutStart })
+    #expect(
+      f.message.contains("from Fri 2026-01-02 22:10 to Sun 2026-01-04 22:10, and 1 more such stretch in"),
+      "\(f.message)")
+    let cron = try CronTrigger.make(
+      timezone: "Europe/Berlin", start: "30 6 * * 1-5", end: "10 22 * * *", desiredReplicas: 8
+    ).get()
+    #expect(cron.isActive(at: 1_767_560_400))  // Sun 2026-01-04 22:00 in Berlin, 21:00 UTC
+    #expect(!cron.isActive(at: 1_767_561_600))  // Sun 22:20 in Berlin
   }
 
   @Test func aStartInTheSpringForwardGapIsFlagged() throws {
@@ -99,6 +114,54 @@ import Testing
   @Test func whatTheReaderRefusesIsAFinding() throws {
     let findings = Self.year.lint(paths: [KubernetesManifestTests.fixture("memory-metric.yaml")])
     #expect(findings.contains { $0.rule == .invalid && $0.severity == .error && $0.message.contains("memory") })
+  }
+}
+
+/// The peak rule over a year of demand every 5 minutes: the window's open stretches are
+/// found once per firing, not by asking each sample.
+@Suite struct CronPeakSpeedTests {
+  /// Demand peaks at 22:00-23:00 UTC every day, after the 22:10 Berlin end (21:10 UTC in winter).
+  static let year: [(time: Double, rate: Double)] = stride(from: 1_767_225_600.0, to: 1_798_761_600, by: 300).map {
+    t in
+    let hour = Int(t.truncatingRemainder(dividingBy: 86_400) / 3_600)
+    return (t, hour == 22 ? 100 : hour == 21 ? 95 : 10)
+  }
+
+  /// Each sample used to walk the cron fields for its next firings; now the stretches are
+  /// walked once (2 s here).
+  @Test func aYearOfSamplesIsLintedQuickly() throws {
+    let linter = ManifestLinter(
+      from: 1_767_225_600, to: 1_798_761_600,
+      pools: [
+        ManifestLinter.Pool(
+          deployment: "crm-de", territory: "DE", connectionsPerPod: 1, podLimit: 100, podLimitReason: "",
+          demand: Self.year)
+      ])
+    let clock = ContinuousClock()
+    var findings: [Finding] = []
+    let elapsed = clock.measure { findings = linter.lint(paths: [ManifestLintTests.fixture("weekend-cron.yaml")]) }
+    #expect(elapsed < .seconds(30), "\(elapsed)")
+    let f = try #require(findings.first { $0.rule == .cronEndsBeforePeak })
+    #expect(f.message.contains("on 2026-01-01 the window closes at 22:10"), "\(f.message)")
+  }
+
+  /// `openStretches` answers as `isActive` at every instant: weekends, both clock changes and
+  /// a window every quarter hour.
+  @Test(arguments: [
+    ("30 6 * * 1-5", "10 22 * * *", 1_767_225_600.0),  // January
+    ("30 2 * * *", "0 4 * * *", 1_774_483_200),  // 26 March, the gap on the 29th
+    ("30 2 * * *", "0 4 * * *", 1_792_108_800),  // 23 October, the repeated hour on the 25th
+    ("*/15 * * * *", "5-59/15 * * * *", 1_767_225_600),
+  ])
+  func openStretchesAgreeWithIsActive(_ start: String, _ end: String, _ from: Double) throws {
+    let cron = try CronTrigger.make(timezone: "Europe/Berlin", start: start, end: end, desiredReplicas: 3).get()
+    let to = from + 7 * 86_400
+    let open = cron.openStretches(from: from, to: to)
+    var t = from
+    while t < to {
+      #expect(open.containsTime(t) == cron.isActive(at: t), "\(t)")
+      t += 577.5
+    }
   }
 }
 
