@@ -70,7 +70,10 @@ package struct DryRunReport {
       @Nullable var proposal: Int?
       @Nullable var value: String?
       @Nullable var utilization: Int?
+      /// Held at the current count: within tolerance, or (`directionReversed`) because the
+      /// pods without a sample would reverse the direction.
       var heldByTolerance: Bool
+      var directionReversed: Bool
       @Nullable var error: String?
     }
 
@@ -109,11 +112,12 @@ package struct DryRunReport {
             return Row.Metric(
               metric: outcome.metric, target: target, proposal: r.replicas,
               value: KubernetesQuantity.text(milli: r.usage),
-              utilization: r.utilization, heldByTolerance: r.heldByTolerance, error: nil)
+              utilization: r.utilization, heldByTolerance: r.heldByTolerance, directionReversed: r.reversed,
+              error: nil)
           case .failure(let e):
             return Row.Metric(
               metric: outcome.metric, target: target, proposal: nil, value: nil, utilization: nil,
-              heldByTolerance: false,
+              heldByTolerance: false, directionReversed: false,
               error: e.message)
           }
         },

@@ -90,6 +90,13 @@ import Testing
       result.stdout.contains("held: counting the pods without a sample or not ready would reverse the scale direction"),
       "\(result.stdout)")
     #expect(!result.stdout.contains("within tolerance"), "\(result.stdout)")
+    let json = try EndToEndTests.capsim([
+      "autoscaler", "dry-run", EndToEndTests.root.appendingPathComponent("k8s/hpa.yaml").path, "--metrics", metrics.path,
+      "--deployment", "crm-de", "--format", "json",
+    ])
+    let syncs = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+    let metric = try #require((syncs.first?["metrics"] as? [[String: Any]])?.first)
+    #expect(metric["heldByTolerance"] as? Bool == true && metric["directionReversed"] as? Bool == true, "\(metric)")
   }
 
   @Test func aManifestErrorIsLocatedAndNothingRuns() throws {
