@@ -96,4 +96,25 @@ import Testing
     #expect(verdicts.allSatisfy { ($0["measured"] as? [String: Any])?["half_width"] is NSNull })
     #expect(verdicts.contains { $0["request_class"] is NSNull })
   }
+  /// The text's app CPU by hour is the busiest window of the mean over replications, as the
+  /// JSON's windows and the report's peak read it (it was the busiest single replication's
+  /// window, higher for an autoscaled pool: 77.63% beside the report's 77.1%).
+  @Test func theTextsAppCPUByHourIsTheBusiestWindowOfTheJSON() throws {
+    let fixture = EndToEndTests.fixture("platform-small.yaml")
+    let db = RecordingTests.database()
+    let json = try EndToEndTests.capsim(["run", fixture, "--format", "json", "--db", db, "--quiet"])
+    let text = try EndToEndTests.capsim(["run", fixture, "--series", "hour", "--db", db, "--quiet"])
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let a = try #require((document["territories"] as? [[String: Any]])?.first)
+    let windows = try #require(a["windows"] as? [[String: Any]])
+    for hour in ["08:00", "09:00"] {
+      let minutes = hour == "08:00" ? ["08:00", "08:30"] : ["09:00", "09:30"]
+      let inHour = windows.filter { w in minutes.contains { (w["start"] as? String)?.hasSuffix($0) == true } }
+      let busiest = try #require(inHour.compactMap { $0["cpu_utilization"] as? Double }.max())
+      let row = try #require(
+        text.stdout.split(separator: "\n").drop { !$0.hasPrefix("A by hour") }.first { $0.hasPrefix("Mon 2026-12-07 \(hour)") })
+      let cells = row.split(separator: " ")
+      #expect(cells[10] == String(format: "%.2f%%", busiest * 100), "\(row)")
+    }
+  }
 }
