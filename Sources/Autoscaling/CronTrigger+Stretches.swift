@@ -14,7 +14,7 @@ extension CronTrigger {
     var nextEnd = end.next(after: t, in: clock)
     var opened: Double?
     while t < to {
-      let active = nextEnd.map { end in nextStart.map { !($0 < end) } ?? true } ?? false
+      let active = Self.isOpen(nextStart: nextStart, nextEnd: nextEnd)
       if active, opened == nil { opened = t }
       if !active, let o = opened {
         out.append(o..<t)

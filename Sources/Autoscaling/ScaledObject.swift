@@ -154,8 +154,13 @@ package struct CronTrigger: Hashable, Sendable {
   /// to Sunday 22:10. A start skipped in the spring-forward gap leaves the window open from the
   /// previous end to that day's end; an end skipped there keeps it shut that day.
   package func isActive(at time: Double) -> Bool {
-    guard let nextEnd = end.next(after: time, in: clock) else { return false }
-    guard let nextStart = start.next(after: time, in: clock) else { return true }
+    Self.isOpen(nextStart: start.next(after: time, in: clock), nextEnd: end.next(after: time, in: clock))
+  }
+
+  /// KEDA's rule from the next firings: open when an end comes and no start comes before it.
+  static func isOpen(nextStart: Double?, nextEnd: Double?) -> Bool {
+    guard let nextEnd else { return false }
+    guard let nextStart else { return true }
     return !(nextStart < nextEnd)
   }
 }
