@@ -105,14 +105,7 @@ enum CalendarFile {
     return (date, hour)
   }
 
-  static func civilDate(_ text: String) -> CivilDate? {
-    let f = text.split(separator: "-")
-    guard f.count == 3, f[0].count == 4, f[1].count == 2, f[2].count == 2,
-      let y = Int(f[0]), let mo = Int(f[1]), let d = Int(f[2]), (1...9999).contains(y)
-    else { return nil }
-    let date = CivilDate(y, mo, d)
-    return date.isValid ? date : nil
-  }
+  static func civilDate(_ text: String) -> CivilDate? { CivilDate(iso: text) }
 
   /// "08:30" -> 8.5
   static func clock(_ text: String) -> Double? {
