@@ -38,21 +38,24 @@ struct Autoscales: ParsableCommand {
   }
 
   func run() throws {
-    let store = try database.open()
     guard let id else {
-      let all = try store.autoscaleIDs(limit: limit).compactMap { try store.autoscaleData($0) }
+      guard database.exists else { return print("no derivations recorded: \(database.missing)") }
+      let all = try database.reading { store in try store.autoscaleIDs(limit: limit).compactMap { try store.autoscaleData($0) } }
       if all.isEmpty {
-        print("no derivations in \(store.path) yet (capsim autoscale SCENARIO records one)")
+        print("no derivations in \(database.db) yet (capsim autoscale SCENARIO records one)")
         return
       }
       print(Report.autoscalesList(all))
       return
     }
-    let number = try recordID(id, of: "derivation", latest: "no complete derivation in \(store.path) yet") {
-      try store.latestCompleteAutoscaleID()
-    }
-    guard let data = try store.autoscaleData(number) else {
-      throw fail("no derivation \(number) in \(store.path) (see 'capsim autoscales')", status: ExitStatus.noSuchRun)
+    let data = try database.reading { store in
+      let number = try recordID(id, of: "derivation", latest: "no complete derivation in \(store.path) yet") {
+        try store.latestCompleteAutoscaleID()
+      }
+      guard let data = try store.autoscaleData(number) else {
+        throw fail("no derivation \(number) in \(store.path) (see 'capsim autoscales')", status: ExitStatus.noSuchRun)
+      }
+      return data
     }
     try AutoscaleWork.output(data, format: format, report: report) { printToStandardError($0) }
   }

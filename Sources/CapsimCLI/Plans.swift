@@ -61,6 +61,7 @@ struct Plans: ParsableCommand {
   }
 
   func list() throws {
+    guard database.exists else { return print("no plans recorded: \(database.missing)") }
     let plans = try database.reading { try $0.plans(limit: limit) }
     guard !plans.isEmpty else {
       print("no plans recorded in \(database.db) yet: 'capsim plan SCENARIO' records one")

@@ -28,9 +28,20 @@ struct DatabaseOptions: ParsableArguments {
     }
   }
 
-  /// Opens the database and reads from it; a database error on the way is status 5, as in
-  /// `open()`, while errors `body` reports itself (an `ExitCode`) pass through.
+  /// Whether there is a file at the path. Reading commands check first: opening would create
+  /// an empty database there, and a mistyped `--db` would read as "nothing recorded yet".
+  var exists: Bool { FileManager.default.fileExists(atPath: db) }
+
+  /// What a reading command says when `exists` is false.
+  var missing: String {
+    "there is no results database at \(db) (runs are recorded in --db, else $CAPSIM_DB, else ./capsim.sqlite)"
+  }
+
+  /// Opens an existing database and reads from it: no file is status 4 (nothing recorded
+  /// there), and a database error on the way status 5, as in `open()`, while errors `body`
+  /// reports itself (an `ExitCode`) pass through.
   func reading<T>(_ body: (ResultsStore) throws -> T) throws -> T {
+    guard exists else { throw fail(missing, status: ExitStatus.noSuchRun) }
     let store = try open()
     do {
       return try body(store)

@@ -23,6 +23,7 @@ struct Runs: ParsableCommand {
   }
 
   func run() throws {
+    guard database.exists else { return print("no runs recorded: \(database.missing)") }
     let (runs, failedCounts, sweeps) = try database.reading { store in
       (try store.runs(limit: limit), try store.failedVerdictCounts(), try store.sweepMembership())
     }

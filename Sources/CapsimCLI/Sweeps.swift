@@ -47,6 +47,7 @@ struct Sweeps: ParsableCommand {
   }
 
   func list() throws {
+    guard database.exists else { return print("no sweeps recorded: \(database.missing)") }
     let sweeps = try database.reading { try $0.sweeps(limit: limit) }
     guard !sweeps.isEmpty else {
       print("no sweeps recorded in \(database.db) yet: 'capsim sweep SCENARIO --vary KEY=VALUES' records one")

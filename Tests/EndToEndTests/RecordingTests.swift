@@ -72,6 +72,24 @@ import Testing
     #expect(missing.status == 4 && missing.stderr.contains("no run 99"))
   }
 
+  /// A command that only reads leaves a mistyped `--db` alone: it says there is no database
+  /// there (a list exits 0, a lookup 4) and creates no file, lock or WAL beside it.
+  @Test func readingCommandsCreateNoDatabase() throws {
+    let db = Self.database()
+    let folder = URL(fileURLWithPath: db).deletingLastPathComponent().path
+    let before = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
+    for list in ["runs", "sweeps", "plans", "autoscales"] {
+      let r = try EndToEndTests.capsim([list, "--db", db])
+      #expect(r.status == 0 && r.stdout.contains("there is no results database at \(db)"), "\(list): \(r.stdout)")
+    }
+    for lookup in [["show", "latest"], ["report", "1"], ["diff", "1", "2"], ["sweeps", "1"], ["plans", "latest"], ["autoscales", "1"]] {
+      let r = try EndToEndTests.capsim(lookup + ["--db", db])
+      #expect(r.status == 4 && r.stderr.contains("there is no results database at \(db)"), "\(lookup): \(r.stderr)")
+    }
+    let created = Set(try FileManager.default.contentsOfDirectory(atPath: folder)).subtracting(before)
+    #expect(!created.contains { $0.hasPrefix(URL(fileURLWithPath: db).lastPathComponent) }, "\(created)")
+  }
+
   /// Ctrl-C exits with 130 and SIGTERM with 143, each marking the run (a killed process, which
   /// cannot, is in `DataSafetyTests`).
   @Test(arguments: zip([SIGINT, SIGTERM], [Int32(130), 143]))
@@ -101,8 +119,11 @@ import Testing
     for file in ["index.html", "report.md", "summary.json"] {
       #expect(FileManager.default.fileExists(atPath: folder + "/" + file), "\(file)")
     }
-    let none = try EndToEndTests.capsim(["report", "latest", "--db", Self.database()])
-    #expect(none.status == 4 && none.stderr.contains("no complete run"))
+    // An empty file is a database without runs (as SQLite takes it).
+    let empty = Self.database()
+    #expect(FileManager.default.createFile(atPath: empty, contents: nil))
+    let none = try EndToEndTests.capsim(["report", "latest", "--db", empty])
+    #expect(none.status == 4 && none.stderr.contains("no complete run"), "\(none.stderr)")
   }
 
   /// The fixture's replica outage reaches the report through the database, and a what-if's
