@@ -15,7 +15,13 @@ import Testing
   }
 
   /// A database with no runs, made once: `show` and friends on it find nothing.
-  static let emptyDatabase = RecordingTests.database()
+  /// An empty file: a database without runs, as SQLite takes it (with no file at all, a
+  /// lookup says there is no database there; `RecordingTests.readingCommandsCreateNoDatabase`).
+  static let emptyDatabase: String = {
+    let path = RecordingTests.database()
+    FileManager.default.createFile(atPath: path, contents: nil)
+    return path
+  }()
 
   static let cases: [Case] = [
     Case(
@@ -44,7 +50,7 @@ import Testing
       message: "no complete run in \(emptyDatabase) yet"),
     Case(
       name: "5: a database in a folder that does not exist",
-      arguments: ["runs", "--db", "/nonexistent-capsim-folder/x.sqlite"], status: 5,
+      arguments: ["run", EndToEndTests.fixture("small.yaml"), "--db", "/nonexistent-capsim-folder/x.sqlite"], status: 5,
       message: "cannot open results database /nonexistent-capsim-folder/x.sqlite: cannot lock"),
     Case(
       name: "64: help for an unknown command", arguments: ["help", "unknown"], status: 64,
