@@ -11,13 +11,14 @@ struct DatabaseOptions: ParsableArguments {
   var db = ProcessInfo.processInfo.environment["CAPSIM_DB"] ?? "capsim.sqlite"
 
   /// Opens the database; one that cannot be used is an error with status 5, naming the file and
-  /// the reason.
-  func open() throws -> ResultsStore {
+  /// the reason. `readOnly`: a file this process cannot write is opened for reading only.
+  func open(readOnly: Bool = false) throws -> ResultsStore {
     do {
+      if readOnly && ResultsStore.isReadOnly(db) { return try ResultsStore(readingOnly: db) }
       return try ResultsStore(path: db)
     } catch let error as ResultsStoreError {
       switch error {
-      case .notACapsimDatabase, .databaseTooNew:  // these name the file first
+      case .notACapsimDatabase, .databaseTooNew, .readOnlyAndOlder:  // these name the file first
         throw fail(error.description, status: ExitStatus.databaseUnusable)
       default:
         throw fail("cannot open results database \(db): \(error)", status: ExitStatus.databaseUnusable)
@@ -42,7 +43,7 @@ struct DatabaseOptions: ParsableArguments {
   /// reports itself (an `ExitCode`) pass through.
   func reading<T>(_ body: (ResultsStore) throws -> T) throws -> T {
     guard exists else { throw fail(missing, status: ExitStatus.noSuchRun) }
-    let store = try open()
+    let store = try open(readOnly: true)
     do {
       return try body(store)
     } catch let status as ExitCode {

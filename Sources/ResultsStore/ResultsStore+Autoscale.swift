@@ -6,7 +6,7 @@ import RunRecords
 /// manifest in one transaction, or ended as failed or interrupted.
 extension ResultsStore {
   package func beginAutoscale(_ r: AutoscaleRecord) throws -> Int64 {
-    try pool.write { db in
+    try Self.write(pool) { db in
       try db.execute(
         sql: """
           INSERT INTO autoscale (
@@ -25,7 +25,8 @@ extension ResultsStore {
 
   /// Stores the rows, pools and manifests and marks the derivation `complete`, all or nothing.
   package func completeAutoscale(_ id: Int64, data: AutoscaleData) throws {
-    try pool.write { db in
+    try requireStillAtPath()
+    try Self.write(pool) { db in
       for (position, row) in data.rows.enumerated() {
         try db.execute(
           sql: """
@@ -58,7 +59,7 @@ extension ResultsStore {
 
   package func endAutoscale(_ id: Int64, status: RunStatus, message: String?) throws {
     precondition(status == .failed || status == .interrupted, "endAutoscale takes failed or interrupted")
-    try pool.write { db in
+    try Self.write(pool) { db in
       try db.execute(
         sql: "UPDATE autoscale SET status = ?, message = ?, ended_at = ? WHERE id = ? AND status = 'running'",
         arguments: [status.rawValue, message, Date(), id])

@@ -14,7 +14,7 @@ extension ResultsStore {
   /// The record's `id`, `status`, `endedAt`, `wallSeconds`, `sparedByTheory` and `message` are
   /// ignored: a plan starts without them.
   package func beginPlan(_ plan: PlanRecord) throws -> Int64 {
-    try pool.write { db in
+    try Self.write(pool) { db in
       try db.execute(
         sql: """
           INSERT INTO plan (
@@ -43,7 +43,8 @@ extension ResultsStore {
   /// - Throws: `ResultsStoreError.planNotFound` or `.planAlreadyEnded`, or the `DatabaseError`
   ///   of the first statement that failed.
   package func completePlan(_ id: Int64, data: PlanData) throws {
-    try pool.write { db in
+    try requireStillAtPath()
+    try Self.write(pool) { db in
       guard let raw = try String.fetchOne(db, sql: "SELECT status FROM plan WHERE id = ?", arguments: [id]) else {
         throw ResultsStoreError.planNotFound(id)
       }
@@ -63,7 +64,7 @@ extension ResultsStore {
     precondition(
       status == .failed || status == .interrupted,
       "endPlan(_:status:message:) takes failed or interrupted, not \(status)")
-    try pool.write { db in
+    try Self.write(pool) { db in
       try db.execute(
         sql: "UPDATE plan SET status = ?, message = ?, ended_at = ? WHERE id = ? AND status = 'running'",
         arguments: [status.rawValue, message, Date(), id])
@@ -141,7 +142,7 @@ extension ResultsStore {
     }
     let orphans = try running.filter { processIsGone(try $0.decode(Int32.self, forColumn: "process_id")) }
     guard !orphans.isEmpty else { return }
-    try pool.write { db in
+    try Self.write(pool) { db in
       for row in orphans {
         let pid: Int32 = try row.decode(forColumn: "process_id")
         try db.execute(

@@ -19,7 +19,7 @@ extension ResultsStore {
     sweep: Int64, runs: [Int64]
   ) {
     precondition(runs.count == sweep.points && values.count == sweep.points, "one run and one set of values per point")
-    return try pool.write { db in
+    return try Self.write(pool) { db in
       try db.execute(
         sql: """
           INSERT INTO sweep (
@@ -56,7 +56,7 @@ extension ResultsStore {
 
   /// Records how long the sweep took, once its runs have ended.
   package func endSweep(_ id: Int64, wallSeconds: Double) throws {
-    try pool.write { db in
+    try Self.write(pool) { db in
       try db.execute(sql: "UPDATE sweep SET wall_seconds = ? WHERE id = ?", arguments: [wallSeconds, id])
     }
   }

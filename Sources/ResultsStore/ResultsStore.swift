@@ -18,6 +18,8 @@ package struct ResultsStore: Sendable {
 
   package let path: String
   let pool: DatabasePool
+  /// The file opened at `path` (device and inode), to notice when it is moved or deleted.
+  let file: FileIdentity?
 
   /// Opens (creating if needed) and migrates the database, then marks runs of dead processes.
   ///
@@ -34,6 +36,52 @@ package struct ResultsStore: Sendable {
   ///   cannot be created; GRDB's `DatabaseError` if the file cannot be opened or migrated.
   package init(path: String) throws {
     try self.init(path: path, upTo: nil)
+  }
+
+  /// Opens an existing database that capsim cannot write (a read-only file or folder: an
+  /// archived copy, a CI artifact) for reading only.
+  ///
+  /// Nothing is created or changed: no lock file, no migration, no marking of runs of dead
+  /// processes (a run shows as `running` until a writable open marks it). The file must be at
+  /// this capsim's schema: an older one cannot be brought up to date without writing.
+  ///
+  /// - Throws: as `init(path:)`, and `.readOnlyAndOlder` for a file at an older schema.
+  package init(readingOnly path: String) throws {
+    var configuration = Configuration()
+    configuration.readonly = true
+    configuration.busyMode = .timeout(Self.busyTimeout)
+    configuration.label = "ResultsStore"
+    try Self.refuseNonSQLiteFile(path)
+    let migrator = Self.migrator
+    func opened(_ name: String) throws -> (DatabasePool, Set<String>) {
+      let pool = try DatabasePool(path: name, configuration: configuration)
+      return (pool, try pool.read { db in try migrator.appliedIdentifiers(db) })
+    }
+    let applied: Set<String>
+    do {
+      try Self.refuseForeignDatabase(path)
+      (pool, applied) = try opened(path)
+    } catch let error as DatabaseError
+      where error.extendedResultCode == .SQLITE_READONLY_DIRECTORY && !FileManager.default.fileExists(atPath: path + "-wal")
+    {
+      // A WAL-mode file in a read-only folder without its `-shm`: SQLite cannot create that
+      // shared memory. Without a `-wal` no one is writing, and the main file holds every
+      // result (see `write`), so it is read as immutable (a URI; Debian's SQLite takes them).
+      let uri = URL(fileURLWithPath: path).absoluteString + "?immutable=1"
+      (pool, applied) = try opened(uri)
+    }
+    let unknown = applied.subtracting(migrator.migrations)
+    if !unknown.isEmpty { throw ResultsStoreError.databaseTooNew(path: path, unknownMigrations: unknown.sorted()) }
+    if applied.count < migrator.migrations.count { throw ResultsStoreError.readOnlyAndOlder(path: path) }
+    self.path = path
+    file = FileIdentity(path)
+  }
+
+  /// Whether this process may not write the file at `path` or create files beside it (the
+  /// lock, the WAL): then `init(readingOnly:)` is the way to read it.
+  package static func isReadOnly(_ path: String) -> Bool {
+    let folder = (path as NSString).deletingLastPathComponent
+    return access(path, W_OK) != 0 || access(folder.isEmpty ? "." : folder, W_OK) != 0
   }
 
   /// Opens the database migrated only up to `migration`, as an older capsim left it.
@@ -65,6 +113,39 @@ package struct ResultsStore: Sendable {
       return pool
     }
     self.path = path
+    file = FileIdentity(path)
+  }
+
+  /// A file's device and inode: what stays when it is renamed, and what another file at the
+  /// same path does not share.
+  struct FileIdentity: Equatable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+
+    init?(_ path: String) {
+      var info = stat()
+      guard stat(path, &info) == 0 else { return nil }
+      device = UInt64(info.st_dev)
+      inode = UInt64(info.st_ino)
+    }
+  }
+
+  /// Throws when the file opened is no longer at `path` (moved, deleted, or replaced): the
+  /// connections would go on writing into it, and a results table that says "recorded in
+  /// path" would be wrong. Called before a result is stored, so that the caller saves it
+  /// elsewhere instead.
+  func requireStillAtPath() throws {
+    guard let file, FileIdentity(path) == file else { throw ResultsStoreError.fileMoved(path: path) }
+  }
+
+  /// A write transaction, then a passive checkpoint, so that the main file alone holds what
+  /// was committed: a process can end before its connections close (which would fold the WAL
+  /// in), and a copy of `capsim.sqlite` without its `-wal` would miss the last results, or the
+  /// tables themselves. Passive: it copies what no reader still needs and never waits.
+  static func write<T>(_ pool: DatabasePool, _ updates: (Database) throws -> T) throws -> T {
+    let result = try pool.write(updates)
+    _ = try? pool.writeWithoutTransaction { try $0.checkpoint(.passive) }
+    return result
   }
 
   /// Runs `body` holding an exclusive `flock(2)` on `<path>.lock`, so that one connection at a
@@ -80,23 +161,38 @@ package struct ResultsStore: Sendable {
   /// dies.
   private static func holdingOpenLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
     let lockPath = path + ".lock"
-    let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    var descriptor = open(lockPath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    let created = descriptor >= 0
+    if !created && errno == EEXIST { descriptor = open(lockPath, O_RDWR | O_CLOEXEC) }
     guard descriptor >= 0 else { throw ResultsStoreError.cannotLock(path: lockPath, errno: errno) }
     defer { close(descriptor) }
     while flock(descriptor, LOCK_EX) != 0 {
       guard errno == EINTR else { throw ResultsStoreError.cannotLock(path: lockPath, errno: errno) }
     }
-    return try body()
+    do {
+      return try body()
+    } catch let error as ResultsStoreError {
+      // Another program's file is left as it was: no lock file beside it either. (Any capsim
+      // waiting on this lock refuses the same file.)
+      if created, case .notACapsimDatabase = error { unlink(lockPath) }
+      throw error
+    }
   }
 
-  /// Refuses a folder, and a file that does not start with SQLite's header.
+  /// Refuses a folder, a named pipe or device, and a file that does not start with SQLite's
+  /// header.
   ///
   /// This runs before the lock file or a WAL is created beside it. An empty file is a new
   /// database, as SQLite treats it.
   private static func refuseNonSQLiteFile(_ path: String) throws {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw ResultsStoreError.notACapsimDatabase(path: path, reason: "a folder, not a file")
+    var info = stat()
+    if stat(path, &info) == 0 {
+      switch info.st_mode & S_IFMT {
+      case S_IFREG: break
+      case S_IFDIR: throw ResultsStoreError.notACapsimDatabase(path: path, reason: "a folder, not a file")
+      // A named pipe would block the first read; a device is nobody's database.
+      default: throw ResultsStoreError.notACapsimDatabase(path: path, reason: "not a regular file")
+      }
     }
     guard let file = FileHandle(forReadingAtPath: path) else { return }  // new, or SQLite says why
     defer { try? file.close() }
@@ -156,7 +252,7 @@ package struct ResultsStore: Sendable {
       processIsGone(try row.decode(Int32.self, forColumn: "process_id"))
     }
     guard !orphans.isEmpty else { return }
-    try pool.write { db in
+    try Self.write(pool) { db in
       let now = Date()
       for row in orphans {
         let pid: Int32 = try row.decode(forColumn: "process_id")
@@ -198,7 +294,7 @@ extension ResultsStore {
   /// The record's `id`, `status`, `endedAt`, `wallSeconds`, `requests` and `message` are
   /// ignored: a run starts without them.
   package func begin(_ run: RunRecord) throws -> Int64 {
-    try pool.write { db in
+    try Self.write(pool) { db in
       try db.execute(
         sql: """
           INSERT INTO run (
@@ -224,7 +320,8 @@ extension ResultsStore {
   ///   of the first statement that failed (a value breaking a constraint, a full disk, a
   ///   write lock held longer than `busyTimeout`).
   package func complete(_ id: Int64, data: RunData) throws {
-    try pool.write { db in
+    try requireStillAtPath()
+    try Self.write(pool) { db in
       try Self.requireRunning(id, db)
       try Self.insertSeries(data.series, runID: id, db)
       try Self.insertVerdicts(data.verdicts, runID: id, db)
@@ -251,7 +348,7 @@ extension ResultsStore {
   package func end(_ id: Int64, status: RunStatus, message: String?) throws {
     precondition(
       status == .failed || status == .interrupted, "end(_:status:message:) takes failed or interrupted, not \(status)")
-    try pool.write { db in
+    try Self.write(pool) { db in
       try db.execute(
         sql: "UPDATE run SET status = ?, message = ?, ended_at = ? WHERE id = ? AND status = 'running'",
         arguments: [status.rawValue, message, Date(), id])

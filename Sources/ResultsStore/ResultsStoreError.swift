@@ -25,6 +25,10 @@ package enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
   case planAlreadyEnded(Int64, RunStatus)
   /// The derivation is not running (it ended, or there is none with this id).
   case autoscaleNotRunning(Int64)
+  /// The database file was moved, deleted or replaced since it was opened.
+  case fileMoved(path: String)
+  /// The file is read-only here and at an older schema, which reading it would need to update.
+  case readOnlyAndOlder(path: String)
 
   package var description: String {
     switch self {
@@ -46,6 +50,10 @@ package enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
       "plan \(id) has already ended (\(status.rawValue))"
     case .autoscaleNotRunning(let id):
       "derivation \(id) is not running in the results database"
+    case .fileMoved(let path):
+      "the file opened as \(path) was moved, deleted or replaced while capsim was running"
+    case .readOnlyAndOlder(let path):
+      "\(path) was written by an older capsim and is read-only here, so it cannot be brought up to date; copy it where capsim can write"
     }
   }
 }

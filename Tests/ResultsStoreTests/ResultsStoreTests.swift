@@ -400,6 +400,73 @@ import Testing
   }
 }
 
+// MARK: - The file itself
+
+@Suite struct DatabaseFileTests {
+  /// A copy of the main file alone (without its `-wal`), taken while the store is still open,
+  /// holds every completed run: each write is folded into the main file. Without that, the
+  /// copy of a new database has not even the tables.
+  @Test func theMainFileAloneHoldsWhatWasWritten() throws {
+    try withTemporaryDatabase { path in
+      let store = try ResultsStore(path: path)
+      let run = sampleRun(name: "copied")
+      let id = try store.begin(run)
+      try store.complete(id, data: sampleData(for: run, points: 20))
+      let copy = path + ".copy"
+      try FileManager.default.copyItem(atPath: path, toPath: copy)
+      let count = try DatabaseQueue(path: copy).read { db in
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM run WHERE status = 'complete'")
+      }
+      #expect(count == 1)
+    }
+  }
+
+  /// A file moved (or deleted) while a run goes on is not completed as if it were still at its
+  /// path: the store throws, and the caller saves the results elsewhere.
+  @Test func aFileMovedAwayIsNotCompletedAsIfInPlace() throws {
+    try withTemporaryDatabase { path in
+      let store = try ResultsStore(path: path)
+      let run = sampleRun(name: "moved")
+      let id = try store.begin(run)
+      try FileManager.default.moveItem(atPath: path, toPath: path + ".moved")
+      #expect(throws: ResultsStoreError.fileMoved(path: path)) {
+        try store.complete(id, data: sampleData(for: run, points: 3))
+      }
+      // Another file now at the path is not the one opened either.
+      _ = FileManager.default.createFile(atPath: path, contents: Data())
+      #expect(throws: ResultsStoreError.fileMoved(path: path)) {
+        try store.complete(id, data: sampleData(for: run, points: 3))
+      }
+    }
+  }
+
+  /// A database this process cannot write is read without writing anything: no lock file, no
+  /// migration, no marking; one at an older schema is refused, since reading needs the update.
+  @Test func aDatabaseOpenedForReadingOnlyIsNotWritten() throws {
+    try withTemporaryDatabase { path in
+      let run = sampleRun(name: "archived")
+      do {
+        let store = try ResultsStore(path: path)
+        let id = try store.begin(run)
+        try store.complete(id, data: sampleData(for: run, points: 5))
+      }
+      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+      try FileManager.default.removeItem(atPath: path + ".lock")
+      let before = try Data(contentsOf: URL(fileURLWithPath: path))
+      let reader = try ResultsStore(readingOnly: path)
+      #expect(try reader.runs().map(\.scenarioName) == ["archived"])
+      #expect(throws: (any Error).self) { try reader.begin(run) }
+      #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+      let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+      #expect(!files.contains("capsim.sqlite.lock"), "\(files)")
+    }
+    try withTemporaryDatabase { path in
+      _ = try ResultsStore(path: path, migratedUpTo: ResultsStore.migrationIdentifiers[0])
+      #expect(throws: ResultsStoreError.readOnlyAndOlder(path: path)) { try ResultsStore(readingOnly: path) }
+    }
+  }
+}
+
 // MARK: - Files that are not capsim's
 
 @Suite struct ForeignFileTests {
@@ -456,6 +523,30 @@ import Testing
       let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
       #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["capsim.sqlite"])
       #expect(try FileManager.default.contentsOfDirectory(atPath: path).isEmpty)
+    }
+  }
+
+  /// A named pipe would block the first read; a device (`/dev/null`) would get a lock file
+  /// and a journal beside it. Both are refused as not regular files.
+  @Test func aNamedPipeIsRefusedWithoutBlocking() throws {
+    try withTemporaryDatabase { path throws in
+      #expect(mkfifo(path, 0o644) == 0)
+      #expect(throws: ResultsStoreError.notACapsimDatabase(path: path, reason: "not a regular file")) {
+        try ResultsStore(path: path)
+      }
+      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["capsim.sqlite"])
+    }
+  }
+
+  /// Another program's database is refused inside the lock that serializes opening; the lock
+  /// file that took is removed again, so nothing is left beside the file.
+  @Test func anotherProgramsDatabaseGetsNoLockFileBesideIt() throws {
+    try withTemporaryDatabase { path in
+      try DatabaseQueue(path: path).write { try $0.execute(sql: "CREATE TABLE t (x)") }
+      #expect(throws: ResultsStoreError.self) { try ResultsStore(path: path) }
+      let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+      #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["capsim.sqlite"])
     }
   }
 
