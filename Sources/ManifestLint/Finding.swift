@@ -25,6 +25,7 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
   case deploymentReplicas = "deployment-replicas"
   case connectionLimit = "max-replicas-over-connections"
   case cronEndsBeforePeak = "cron-ends-before-peak"
+  case cronOutsideRange = "cron-replicas-outside-range"
   case rampOutrunsPool = "ramp-outruns-pool"
 
   /// One line, for a rule list.
@@ -39,6 +40,7 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
     case .deploymentReplicas: "A Deployment with replicas: under an autoscaler"
     case .connectionLimit: "maxReplicas pods would open more database connections than the database takes"
     case .cronEndsBeforePeak: "A cron window that closes while the day's peak demand goes on"
+    case .cronOutsideRange: "A cron window's desiredReplicas above maxReplicaCount, or not above minReplicaCount"
     case .rampOutrunsPool: "Scale-up limits, a scale-down window, a cron end, a target or maxReplicas that let a demand ramp outrun the pool"
     }
   }
@@ -64,6 +66,8 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
       "Each pod opens the pool's connections to its database nodes; at maxReplicas the total must stay within max_connections (less what other pools sharing the nodes hold), or new pods fail to connect exactly when the load is highest. Needs --scenario."
     case .cronEndsBeforePeak:
       "A cron window is a floor for the hours it covers; closing it while the day's demand is still near its peak leaves the peak to the reactive path (metrics delay, scale-up limits, pod start-up), and the floor was paid for hours that needed it less. Needs --scenario."
+    case .cronOutsideRange:
+      "KEDA feeds a cron window's desiredReplicas to the HPA it manages as a metric, and the HPA keeps its answer within minReplicaCount..maxReplicaCount: a window above the maximum holds only the maximum, one at or below the minimum changes nothing."
     case .rampOutrunsPool:
       "The scenario's demand (a season's morning ramp goes to 5x) is replayed through the manifest's own controller as a fluid, without noise: pods report the cpu the demand gives them, the controller decides every 15 s with its stabilization windows, scale-up policies, readiness rules and cron windows, and a new pod serves after scheduling, start-up and readiness delay. Flagged when the demand stays above what the ready pods serve at full cpu for a minute or more: a real ramp, with noise, fares worse. At the field that held the pool back: maxReplicas; a cron window's end or the scale-down stabilization window when the pool let go, just before, the pods the ramp needed; a scale-up policy or window; else the target. Needs --scenario."
     }

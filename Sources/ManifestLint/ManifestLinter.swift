@@ -177,6 +177,19 @@ package struct ManifestLinter {
         else { continue }
         crons.append(cron)
         out += cronTraps(cron, meta: meta)
+        if let node = meta["desiredReplicas"] {
+          if let maximum, cron.desiredReplicas > maximum {
+            out.append(
+              Self.finding(
+                .cronOutsideRange, .warning, at: node.node,
+                "desiredReplicas (\(cron.desiredReplicas)) is above maxReplicaCount (\(maximum)): the HPA KEDA manages keeps at most \(maximum) replicas, so the window holds \(maximum)"))
+          } else if let minimum, cron.desiredReplicas <= minimum {
+            out.append(
+              Self.finding(
+                .cronOutsideRange, .note, at: node.node,
+                "desiredReplicas (\(cron.desiredReplicas)) is not above minReplicaCount (\(minimum)): the window changes nothing"))
+          }
+        }
         if let pool = pool(spec) { out += peakAfterEnd(cron, meta: meta, pool: pool) }
       default: break
       }

@@ -47,7 +47,7 @@ import Testing
     let run = try #require((log["runs"] as? [[String: Any]])?.first)
     let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
     let rules = try #require(driver["rules"] as? [[String: Any]])
-    #expect(driver["name"] as? String == "capsim" && rules.count == 10)
+    #expect(driver["name"] as? String == "capsim" && rules.count == 11)
     let results = try #require(run["results"] as? [[String: Any]])
     #expect(results.count == 2)
     for result in results {

@@ -86,6 +86,18 @@ import Testing
     #expect(f.rule == .minAboveMax && f.severity == .error && f.line == 7 && f.column == 16)
   }
 
+  /// A window above maxReplicaCount holds only the maximum (a warning at its desiredReplicas);
+  /// one not above minReplicaCount changes nothing (a note).
+  @Test func cronWindowsOutsideTheReplicaRangeAreFlagged() throws {
+    let findings = Self.year.lint(paths: [Self.fixture("cron-above-max.yaml")])
+    #expect(findings.map(\.rule) == [.cronOutsideRange, .cronOutsideRange], "\(findings.map(\.message))")
+    let above = try #require(findings.first)
+    #expect(above.severity == .warning && above.line == 15 && above.column == 26, "\(above)")
+    #expect(above.message.contains("desiredReplicas (30) is above maxReplicaCount (6)"), "\(above.message)")
+    let below = try #require(findings.last)
+    #expect(below.severity == .note && below.line == 21 && below.message.contains("changes nothing"), "\(below)")
+  }
+
   @Test func aTargetAbove100IsFlagged() throws {
     let f = try #require(Self.only("target-above-100.yaml"))
     #expect(f.rule == .targetOutOfRange && f.line == 10 && f.severity == .warning, "\(f)")
