@@ -16,7 +16,7 @@ enum AutoscaleWork {
     _ s: PlatformScenario, path: String, settings: AutoscaleSettings, whatIfs: [String], territories: [Int]
   ) -> AutoscaleRecord {
     func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
-    let files = s.scenarioFiles.isEmpty ? [path] : s.scenarioFiles
+    let files = recordedFiles(s, path: path)
     let scenarioText = RunRecord.scenarioText(files.map { .init(path: $0, text: text($0)) })
     return AutoscaleRecord(
       capsimVersion: capsimVersion, scenarioName: s.name, scenarioPath: path,

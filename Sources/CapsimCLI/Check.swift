@@ -241,7 +241,7 @@ extension CheckReport.Provenance {
   /// The hashes are the ones the results database records for the same run.
   init(path: String, scenario s: PlatformScenario, settings: [String]) {
     let record = Recording.runRecord(
-      kind: "platform", name: s.name, scenarioFiles: s.scenarioFiles.isEmpty ? [path] : s.scenarioFiles,
+      kind: "platform", name: s.name, scenarioFiles: recordedFiles(s, path: path),
       topologyFile: s.topologyFile, settings: settings, seed: s.seed, replications: s.replications,
       horizon: s.horizon, seriesInterval: s.seriesInterval, timeZone: "")
     self.init(

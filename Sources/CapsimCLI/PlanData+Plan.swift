@@ -102,7 +102,7 @@ extension PlanData {
   ) -> PlanRecord {
     func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
     // As a run records it: a what-if with its base, each file under a marker line.
-    let files = scenario.scenarioFiles.isEmpty ? [path] : scenario.scenarioFiles
+    let files = recordedFiles(scenario, path: path)
     let scenarioText = RunRecord.scenarioText(files.map { .init(path: $0, text: text($0)) })
     return PlanRecord(
       capsimVersion: capsimVersion, scenarioName: scenario.name, scenarioPath: path,

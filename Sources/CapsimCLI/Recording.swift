@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import PlatformModel
 import ResultsStore
 import RunRecords
 import TextReports
@@ -155,6 +156,13 @@ final class Recording: @unchecked Sendable {
       replications: replications, horizon: horizon, seriesInterval: seriesInterval, timeZone: timeZone,
       startedAt: Date(), processID: getpid(), hostName: ResultsStore.currentHostName)
   }
+}
+
+/// The files a platform run is recorded with: its scenario files (`path` when it was built
+/// without), then the Kubernetes manifests of its autoscalers, so that `show` names them and a
+/// comparison says when the autoscaler changed.
+func recordedFiles(_ s: PlatformScenario, path: String) -> [String] {
+  (s.scenarioFiles.isEmpty ? [path] : s.scenarioFiles) + s.manifestFiles
 }
 
 /// The id a `RUN`, `SWEEP` or `PLAN` argument names: a number, or `latest` as `latestID` finds

@@ -133,7 +133,7 @@ extension Run {
     if let mode { s.mode = mode }
     if !quiet { printWarnings(warnings) }
     let record = Recording.runRecord(
-      kind: "platform", name: s.name, scenarioFiles: s.scenarioFiles.isEmpty ? [scenario] : s.scenarioFiles,
+      kind: "platform", name: s.name, scenarioFiles: recordedFiles(s, path: scenario),
       // --mode is kept as the setting it stands for, so that the run says how it ran and can
       // be repeated with --set.
       topologyFile: s.topologyFile, settings: experiment.settings + (mode.map { ["run.mode=\($0.rawValue)"] } ?? []),

@@ -71,7 +71,7 @@ struct SweepWork {
       scenarios.append(s)
       records.append(
         Recording.runRecord(
-          kind: "platform", name: s.name, scenarioFiles: s.scenarioFiles.isEmpty ? [path] : s.scenarioFiles,
+          kind: "platform", name: s.name, scenarioFiles: recordedFiles(s, path: path),
           topologyFile: s.topologyFile, settings: pointSettings, seed: s.seed, replications: s.replications,
           horizon: s.horizon, seriesInterval: s.seriesInterval,
           timeZone: s.demand.first?.calendar?.timeZone.identifier ?? ""))

@@ -32,6 +32,8 @@ package struct PlatformScenario: Sendable {
   /// The files it was read from: scenario files (a what-if first, then its base) and the
   /// topology. Empty when built in code.
   package var scenarioFiles: [String] = []
+  /// The Kubernetes files its autoscalers were read from (`autoscaler:` and `--autoscaler`).
+  package var manifestFiles: [String] = []
   package var topologyFile = ""
 
   package init(

@@ -8,11 +8,11 @@ extension PlatformScenarioFile {
   /// Kubernetes files, each matched to the territory whose app pool names its
   /// `scaleTargetRef.name` as `deployment:`.
   ///
-  /// - Returns: the autoscalers (nil after an error) and, for the connection limit, each
-  ///   autoscaled territory's maxReplicas.
+  /// - Returns: the autoscalers (nil after an error), for the connection limit each
+  ///   autoscaled territory's maxReplicas, and the files read (for the run's record).
   static func readAutoscalers(
     _ top: Fields, extraPaths: [String], _ topology: PlatformFile.Result?, capacity: [CapacityChange]
-  ) -> (autoscalers: [PoolAutoscaler]?, bounds: [(territory: Int, maxReplicas: Int, title: String)]) {
+  ) -> (autoscalers: [PoolAutoscaler]?, bounds: [(territory: Int, maxReplicas: Int, title: String)], paths: [String]) {
     var paths: [String] = []
     var ok = true
     if let node = top["autoscaler"] {
@@ -31,7 +31,7 @@ extension PlatformScenarioFile {
       }
     }
     paths += extraPaths
-    guard !paths.isEmpty else { return (ok ? [] : nil, []) }
+    guard !paths.isEmpty else { return (ok ? [] : nil, [], []) }
     let log = top.node.log
     let errors = log.errorCount
     let manifest = KubernetesManifest.read(paths: paths, log: log)
@@ -40,7 +40,7 @@ extension PlatformScenarioFile {
         "no HorizontalPodAutoscaler or ScaledObject in \(paths.joined(separator: ", ")): every pool runs its fixed instances",
         at: top.node)
     }
-    guard let topology, let platform = topology.platform else { return (nil, []) }
+    guard let topology, let platform = topology.platform else { return (nil, [], paths) }
     var autoscalers: [PoolAutoscaler] = []
     var bounds: [(territory: Int, maxReplicas: Int, title: String)] = []
     let deployments = platform.territories.map(\.app.deployment)
@@ -101,6 +101,6 @@ extension PlatformScenarioFile {
       autoscalers.append(scaler)
       bounds.append((t, scaler.maxReplicas, autoscaler.title))
     }
-    return (ok ? autoscalers : nil, bounds)
+    return (ok ? autoscalers : nil, bounds, paths)
   }
 }

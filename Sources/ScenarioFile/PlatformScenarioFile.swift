@@ -129,6 +129,7 @@ enum PlatformScenarioFile {
     scenario.autoscalers = pools
     scenario.mode = run.mode
     scenario.scenarioFiles = [file]
+    scenario.manifestFiles = autoscalers.paths
     scenario.topologyFile = topologyPath
     return scenario
   }

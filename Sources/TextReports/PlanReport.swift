@@ -44,6 +44,18 @@ package struct PlanReport {
     return "\(what) \(value(v, v.mean))\(interval) \(relation) \(v.target.map { value(v, $0) } ?? "-")"
   }
 
+  /// Missed verdicts, the furthest past its target first (by the ratio of measured to target),
+  /// so that a shortened list never leaves out the worst.
+  static func worstFirst(_ verdicts: [VerdictRecord]) -> [VerdictRecord] {
+    func miss(_ v: VerdictRecord) -> Double {
+      guard let target = v.target, target > 0, v.mean > 0 else { return 0 }
+      return v.higherIsBetter ? target / v.mean : v.mean / target
+    }
+    return verdicts.enumerated().sorted { a, b in
+      miss(a.element) != miss(b.element) ? miss(a.element) > miss(b.element) : a.offset < b.offset
+    }.map(\.element)
+  }
+
   package func table() -> String {
     var out =
       "Capacity plan: \(plan.scenarioName), \(plan.replications) replications a candidate (up to \(plan.maxReplications)), seed \(plan.seed)\n\n"
@@ -69,7 +81,7 @@ package struct PlanReport {
       }
       guard let n = p.instances else {
         out += "\(head): no count up to \(p.cap) (\(p.capReason)) meets every objective"
-        if let at = p.fewerInstances, let v = p.fewer.first {
+        if let at = p.fewerInstances, let v = Self.worstFirst(p.fewer).first {
           out += "; at \(at): \(Self.describe(v))" + worst(v, "worst ")
         }
         if let reason = p.fewerReason { out += "; \(reason)" }
@@ -77,10 +89,12 @@ package struct PlanReport {
         continue
       }
       if p.fewerInstances != nil {
-        let reasons = p.fewer.prefix(3).map { Self.describe($0) + worst($0, "worst window ") }
+        let missed = Self.worstFirst(p.fewer)
+        let reasons = missed.prefix(3).map { Self.describe($0) + worst($0, "worst window ") }
+        let more = missed.count > 3 ? "; and \(missed.count - 3) more (the JSON and the report list them)" : ""
         out +=
-          "\(head) at \(n - 1): " + (reasons.isEmpty ? "no verdict missed (noise)" : reasons.joined(separator: "; "))
-          + "\n"
+          "\(head) at \(n - 1): "
+          + (reasons.isEmpty ? "no verdict missed (noise)" : reasons.joined(separator: "; ") + more) + "\n"
       } else if let reason = p.fewerReason {
         out += (n == 1 ? "\(head): " : "\(head) at \(n - 1): ") + reason + "\n"
       }
@@ -141,21 +155,21 @@ package struct PlanReport {
     var peak_local: String
     var stable_instances: Int
     var theory_start: Int
-    var instances: Int?
+    @Nullable var instances: Int?
     var cap: Int
     var cap_reason: String
     var currency: String
-    var instance_cost_per_30_days: Double?
+    @Nullable var instance_cost_per_30_days: Double?
     var database_cost_per_30_days: Double
-    var app_utilization: Double?
-    var binding: VerdictJSON?
-    var binding_tier: String?
-    var fewer_instances: Int?
+    @Nullable var app_utilization: Double?
+    @Nullable var binding: VerdictJSON?
+    @Nullable var binding_tier: String?
+    @Nullable var fewer_instances: Int?
     var fewer: [VerdictJSON]
-    var fewer_reason: String?
-    var p95_s: Double?
-    var more_p95_s: Double?
-    var more_cost_per_30_days: Double?
+    @Nullable var fewer_reason: String?
+    @Nullable var p95_s: Double?
+    @Nullable var more_p95_s: Double?
+    @Nullable var more_cost_per_30_days: Double?
     var tried: [Tried]
   }
 

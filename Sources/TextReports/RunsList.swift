@@ -47,6 +47,9 @@ package struct RunDescription {
       "seed \(r.seed), \(r.replications) replications, capsim \(r.capsimVersion), started \(Format.timestamp(r.startedAt))"
         + (r.endedAt.map { ", ended \(Format.timestamp($0))" } ?? ""),
     ]
+    // A what-if's base and the autoscalers' Kubernetes files, recorded after the scenario.
+    let others = r.scenarioFiles.dropFirst().map(\.path)
+    if !others.isEmpty { lines.append("also read " + others.joined(separator: ", ")) }
     if !r.settings.isEmpty { lines.append("--set " + r.settings.joined(separator: " --set ")) }
     if let m = r.message { lines.append("note: \(m)") }
     var out = lines.joined(separator: "\n")

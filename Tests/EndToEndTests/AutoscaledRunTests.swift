@@ -41,6 +41,8 @@ import Testing
     // show sums them up, and the report draws the pods and tables the reasons
     let show = try EndToEndTests.capsim(["show", "latest", "--db", db])
     #expect(show.status == 0 && show.stdout.contains("HorizontalPodAutoscaler crm-a"), "\(show.stdout)")
+    // with the manifest among the files it read (a comparison names it when it changes)
+    #expect(show.stdout.contains("also read \(Self.manifest)"), "\(show.stdout)")
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-report-\(UUID().uuidString)")
       .path
     #expect(try EndToEndTests.capsim(["report", "latest", "--db", db, "--out", folder]).status == 0)
