@@ -51,6 +51,12 @@ struct Sweep: ParsableCommand {
     help: ArgumentHelp("A what-if under every point: KEY=VALUE, as for capsim run (repeatable).", valueName: "key=value"))
   var settings: [String] = []
 
+  @Option(
+    help: ArgumentHelp(
+      "How every point advances: request or hybrid (default: the scenario's run.mode).",
+      discussion: "The same as --set run.mode=MODE, and recorded as that."))
+  var mode: RunMode?
+
   @Option(help: "Random seed (overrides the scenario's run.seed); every point uses it.")
   var seed: UInt64?
 
@@ -85,6 +91,9 @@ struct Sweep: ParsableCommand {
         throw ValidationError("\(key) is both --set and --vary; drop the --set")
       }
     }
+    if mode != nil && (settings + axes).contains(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("run.mode") }) {
+      throw ValidationError("--mode and run.mode given both; give one")
+    }
     if let error = RunLimits.check("--replications", replications) { throw ValidationError(error) }
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     if sharding.shard != nil && report != nil {
@@ -106,7 +115,8 @@ struct Sweep: ParsableCommand {
       otherwise:
         "'\(scenario)' is not a platform scenario (one with demand: per territory, or base:); sweep takes platform scenarios")
     let work = try SweepWork.load(
-      command: "sweep", path: scenario, settings: settings, grid: try Self.grid(axes), seed: seed,
+      command: "sweep", path: scenario, settings: settings + (mode.map { ["run.mode=\($0.rawValue)"] } ?? []),
+      grid: try Self.grid(axes), seed: seed,
       replications: replications, quiet: quiet)
     let jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
     let started = Date()

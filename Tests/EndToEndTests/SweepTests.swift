@@ -104,12 +104,23 @@ import Testing
     (["--vary", "k=1", "--vary", "k=2"], "is varied twice"),
     (["--vary", "demand.A.growth=1,2", "--set", "demand.A.growth=3"], "both --set and --vary"),
     (["--vary", "demand.A.growth=1,2", "--shard", "3/3"], "must be below N"),
+    (["--vary", "demand.A.growth=1,2", "--mode", "hybrid", "--set", "run.mode=request"], "given both"),
+    (["--vary", "demand.A.growth=1,2", "--mode", "fluid"], "fluid"),
     ([], "at least one --vary"),
   ])
   func badArgumentsAreUsageErrors(_ arguments: [String], _ message: String) throws {
     let r = try EndToEndTests.capsim(["sweep", Self.small] + arguments + ["--db", Self.database()])
     #expect(r.status == 64)
     #expect(r.stderr.contains(message), "\(r.stderr)")
+  }
+
+  /// `--mode` is `--set run.mode=`, as for `capsim run`: the same points, recorded as that setting.
+  @Test func modeIsTheRunModeSetting() throws {
+    let byMode = try Self.sweep(["--mode", "hybrid", "--format", "json", "--quiet"], db: Self.database())
+    let bySet = try Self.sweep(["--set", "run.mode=hybrid", "--format", "json", "--quiet"], db: Self.database())
+    #expect(byMode.status == 0 && bySet.status == 0, "\(byMode.stderr)")
+    #expect(try Self.comparable(byMode.stdout) == Self.comparable(bySet.stdout))
+    #expect(byMode.stdout.contains("run.mode=hybrid"))
   }
 
   /// A value the scenario cannot take stops the sweep before anything runs, naming the point.
