@@ -88,14 +88,15 @@ struct Run: ParsableCommand {
 
   func run() throws {
     if ScenarioFile.isPlatformScenario(path: scenario) { return try runPlatform() }
-    if sharding.shard != nil || !autoscalers.isEmpty {
+    // Options only a platform scenario has a use for are refused, not ignored.
+    let platformOnly = [
+      ("--shard", sharding.shard != nil), ("--autoscaler", !autoscalers.isEmpty),
+      ("--fail-on-slo (it has no service level objectives)", failOnSLO), ("--series", series != nil),
+      ("--mode", mode != nil),
+    ].filter(\.1).map(\.0)
+    if let first = platformOnly.first {
       _ = try loadScenario(scenario, settings: experiment.settings)  // a broken file is reported as such
-    }
-    if sharding.shard != nil {
-      throw ValidationError("--shard takes a platform scenario; '\(scenario)' is a queueing-network scenario")
-    }
-    if !autoscalers.isEmpty {
-      throw ValidationError("--autoscaler takes a platform scenario; '\(scenario)' is a queueing-network scenario")
+      throw ValidationError("\(first) takes a platform scenario; '\(scenario)' is a queueing-network scenario")
     }
     let (loaded, warnings) = try loadScenario(scenario, settings: experiment.settings)
     let s = experiment.apply(to: loaded)

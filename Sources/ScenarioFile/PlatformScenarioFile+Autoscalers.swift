@@ -30,7 +30,16 @@ extension PlatformScenarioFile {
         }
       }
     }
-    paths += extraPaths
+    // A file named twice (the scenario's own manifest given again with --autoscaler) is read
+    // once: twice, each of its autoscalers would conflict with itself.
+    let resolved = { (p: String) in URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+    for extra in extraPaths {
+      if paths.contains(where: { resolved($0) == resolved(extra) }) {
+        (top["autoscaler"] ?? top.node).warning("\(extra) is named twice (--autoscaler and autoscaler:, or --autoscaler twice); it is read once")
+      } else {
+        paths.append(extra)
+      }
+    }
     guard !paths.isEmpty else { return (ok ? [] : nil, [], []) }
     let log = top.node.log
     let errors = log.errorCount

@@ -175,7 +175,9 @@ package struct PlatformReport {
     let failed = verdicts.filter { $0.outcome == .fail }.count
     let marginal = verdicts.filter { $0.outcome == .marginal }.count
     let waived = verdicts.filter { $0.outcome == .waived }
-    var summary = "\(verdicts.count - failed - marginal - waived.count) met"
+    let info = verdicts.filter { $0.outcome == .info }.count
+    var summary = "\(verdicts.count - failed - marginal - waived.count - info) met"
+    if info > 0 { summary += ", \(info) info (no target: measured only)" }
     if marginal > 0 { summary += ", \(marginal) marginal (the confidence interval reaches past the target)" }
     if failed > 0 { summary += ", \(failed) FAILED" }
     if !waived.isEmpty {

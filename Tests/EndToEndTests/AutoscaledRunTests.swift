@@ -85,6 +85,17 @@ import Testing
     #expect(!one.isEmpty && one == three)
   }
 
+  /// The same manifest named twice is read once, with a warning, not refused as an autoscaler
+  /// in conflict with itself.
+  @Test func aManifestNamedTwiceIsReadOnce() throws {
+    let db = Self.database()
+    let once = try Self.run(db, ["--quiet", "--format", "json"])
+    let twice = try Self.run(db, ["--autoscaler", Self.manifest, "--format", "json"])
+    #expect(twice.status == 0 && twice.stderr.contains("is named twice"), "\(twice.stderr)")
+    #expect(try Self.syncs(db, run: 1) == Self.syncs(db, run: 2))
+    #expect(once.status == 0)
+  }
+
   @Test func aManifestForNoPoolIsRefusedWithItsLocation() throws {
     // Without --set, no pool names crm-a.
     let r = try EndToEndTests.capsim(

@@ -613,6 +613,10 @@ import Testing
     let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
     let verdicts = try #require(doc["verdicts"] as? [[String: Any]])
     #expect(Set(verdicts.compactMap { $0["territory"] as? String }) == ["A", "B"])
+    // The count under the table: a p99 without a target is information, not a met objective.
+    let count = { (outcome: String) in verdicts.filter { $0["verdict"] as? String == outcome }.count }
+    #expect(count("info") == 2 && count("fail") == 0 && count("marginal") == 0)
+    #expect(r.stdout.contains("\n\(count("pass")) met, 2 info (no target: measured only)\n"), "\(r.stdout)")
     #expect(verdicts.allSatisfy { ["pass", "marginal", "fail", "info"].contains($0["verdict"] as? String ?? "") })
     let territories = try #require(doc["territories"] as? [[String: Any]])
     #expect((territories[0]["windows"] as? [Any])?.count == 4)

@@ -88,6 +88,14 @@ import Testing
       name: "64: check with nothing to check against", arguments: ["check", EndToEndTests.fixture("platform-small.yaml")],
       status: 64, message: "nothing to check against", showsUsage: true),
     Case(
+      name: "64: a platform option on a queueing-network scenario",
+      arguments: ["run", EndToEndTests.fixture("small.yaml"), "--fail-on-slo", "--db", emptyDatabase], status: 64,
+      message: "--fail-on-slo (it has no service level objectives) takes a platform scenario", showsUsage: true),
+    Case(
+      name: "64: a series on a queueing-network scenario",
+      arguments: ["run", EndToEndTests.fixture("small.yaml"), "--series", "day", "--db", emptyDatabase], status: 64,
+      message: "--series takes a platform scenario", showsUsage: true),
+    Case(
       name: "64: a run id that is not a number", arguments: ["show", "first", "--db", emptyDatabase], status: 64,
       message: "'first' is not a run id"),
   ]
