@@ -82,6 +82,12 @@ struct Diff: ParsableCommand {
     let (a, b) = try database.reading { store in (try loadRun(baseline, in: store), try loadRun(whatIf, in: store)) }
     try requireComplete(a, "compare")
     try requireComplete(b, "compare")
+    // A queueing network and a platform share no verdict, cost or station: nothing lines up.
+    guard a.run.kind == b.run.kind else {
+      throw fail(
+        "run \(a.run.id ?? 0) is a \(a.run.kind) run and run \(b.run.id ?? 0) a \(b.run.kind) run: nothing to compare",
+        status: ExitStatus.failure)
+    }
     print(RunComparison(baseline: a, whatIf: b).text())
   }
 }
@@ -118,7 +124,14 @@ struct ReportCommand: ParsableCommand {
     }
     let id = data.run.id ?? 0
     try requireComplete(data, "report")
-    if let base { try requireComplete(base, "compare") }
+    if let base {
+      try requireComplete(base, "compare")
+      guard base.run.kind == data.run.kind else {
+        throw fail(
+          "run \(base.run.id ?? 0) is a \(base.run.kind) run and run \(id) a \(data.run.kind) run: nothing to compare",
+          status: ExitStatus.failure)
+      }
+    }
     let folder: String
     let safeName = String(data.run.scenarioName.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" })
     if let base {

@@ -52,6 +52,13 @@ package struct RunDescription {
     if !others.isEmpty { lines.append("also read " + others.joined(separator: ", ")) }
     if !r.settings.isEmpty { lines.append("--set " + r.settings.joined(separator: " --set ")) }
     if let m = r.message { lines.append("note: \(m)") }
+    if r.kind == "network" {
+      let windows = Set(data.series.map(\.windowStart)).count
+      lines.append(
+        "a queueing-network run records what was run"
+          + (windows > 0 ? " and its \(windows) series windows per station (in the report)" : " (its scenario has no series: windows)")
+          + "; its station table is what capsim run printed, and running it again with the same seed prints it again")
+    }
     var out = lines.joined(separator: "\n")
     if !data.verdicts.isEmpty {
       var table = TextTable(columns: [

@@ -68,6 +68,12 @@ import Testing
     let networks = try EndToEndTests.capsim(["diff", "3", "3", "--db", db])
     #expect(networks.status == 0 && networks.stdout.contains("neither run has SLO verdicts or costs (network runs)"))
     #expect(!networks.stdout.contains("SLO verdicts ("))
+    let shownNetwork = try EndToEndTests.capsim(["show", "3", "--db", db])
+    #expect(shownNetwork.stdout.contains("a queueing-network run records what was run"), "\(shownNetwork.stdout)")
+    // A network run and a platform run have nothing in common to put side by side.
+    let mixed = try EndToEndTests.capsim(["diff", "1", "3", "--db", db])
+    #expect(mixed.status == 1 && mixed.stderr.contains("run 1 is a platform run and run 3 a network run"), "\(mixed.stderr)")
+    #expect(try EndToEndTests.capsim(["report", "3", "--baseline", "1", "--db", db]).status == 1)
     let missing = try EndToEndTests.capsim(["show", "99", "--db", db])
     #expect(missing.status == 4 && missing.stderr.contains("no run 99"))
   }
