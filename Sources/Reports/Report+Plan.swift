@@ -223,7 +223,7 @@ extension Report {
     }
     var out = "<section>\n<h2 id=\"candidates\">Candidates</h2>\n"
     out += "<p class=\"muted\">In the order simulated, each with the same seed. A territory marked known was not "
-    out += "simulated again: its answer was settled. A period meets when every verdict passes, is marginal when "
+    out += "simulated in that candidate: how it does at that count was known already (its count there need not be its answer). A period meets when every verdict passes, is marginal when "
     out += "an interval still reaches past its target after the most replications, and fails when a mean misses.</p>\n"
     out += HTML.table(
       ["#", "instances", "replications", "requests", "wall time", "periods"], rows, numeric: [0, 2, 3, 4])
