@@ -19,6 +19,12 @@ import Testing
     // 4 instances x 0.2 EUR an hour x 720 hours.
     #expect(abs((period["instance_cost_per_30_days"] as? Double ?? 0) - 576) < 1e-9)
     #expect((period["binding"] as? [String: Any])?["objective"] as? String == "p95 latency")
+    // Every documented key is there, null when it has no value (one fewer was ruled out by
+    // theory here, so there is a reason and no count).
+    for key in ["fewer_instances", "fewer_reason", "binding_tier", "p95_s", "more_p95_s", "more_cost_per_30_days"] {
+      #expect(period.keys.contains(key), "\(key) missing: \(period.keys.sorted())")
+    }
+    #expect(period["fewer_instances"] is NSNull && period["fewer_reason"] is String)
     let table = try EndToEndTests.capsim(["plan", Self.morning, "--territory", "A", "--quiet"])
     #expect(table.stdout.contains("Why not one fewer") && table.stdout.contains("A normal at 3: app CPU would be"))
     #expect(table.stdout.contains("What one more buys") && table.stdout.contains("A normal at 5: p95"))
