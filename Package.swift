@@ -205,7 +205,7 @@ let package = Package(
     .testTarget(
       name: "ResultsStoreTests",
       dependencies: ["ResultsStore", "RunRecords", .product(name: "GRDB", package: "GRDB.swift")]),
-    .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunRecords"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunRecords", "TextReports"]),
     .testTarget(
       name: "PlatformModelTests",
       dependencies: ["PlatformModel", "QueueingModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand", "Autoscaling"]),

@@ -2,6 +2,7 @@ import Foundation
 import Reports
 import RunRecords
 import Testing
+import TextReports
 
 /// A plan of DE's Oktoberfest (3 instances: 2 fail, 4 meet) and CH's normal load (no count up
 /// to the cap of 4 meets), under names that can be made hostile.
@@ -106,6 +107,21 @@ enum PlanReportFixtures {
     let right = try #require(number(after: " x=\"", in: Substring(shade))) + number(after: "width=\"", in: Substring(shade))!
     let first = try #require(number(after: "<circle cx=\"", in: Substring(svg)))
     #expect(right < first, "shade to \(right), count 2 at \(first)")
+  }
+
+  /// The text lists at most three missed verdicts: the worst first (measured over target), and
+  /// how many more, so a shortened list never hides the worst.
+  @Test func whyNotOneFewerListsTheWorstMissesFirst() {
+    var data = PlanReportFixtures.data()
+    let n = PlanReportFixtures.Names()
+    data.periods[0].fewer = [0.46, 0.5, 0.47, 0.999, 0.2].enumerated().map { i, mean in
+      PlanReportFixtures.verdict(n, n.season, "class\(i)", mean: mean, outcome: mean > 0.45 ? "fail" : "pass")
+    }
+    let text = PlanReport(data: data).table()
+    let line = text.split(separator: "\n").first { $0.contains("DE oktoberfest at 2:") }.map(String.init) ?? text
+    #expect(line.contains("(class3) 999ms") && line.contains("and 2 more"), "\(line)")
+    let order = ["class3", "class1", "class2"].compactMap { line.range(of: $0)?.lowerBound }
+    #expect(order.count == 3 && order == order.sorted() && !line.contains("class0"), "\(line)")
   }
 
   @Test func thePageSaysWhyAndWhatOneMoreBuys() {
