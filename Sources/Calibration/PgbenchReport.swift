@@ -100,6 +100,8 @@ package struct PgbenchReport: Hashable, Sendable {
     // 15 and later print failures; 12-14 count a script's skipped transactions in its ` - N transactions`.
     var printsFailures = false
     var pgbenchError: (line: Int, text: String)?
+    // The line of the last statement read, to tell a file that ends inside its statement list.
+    var lastStatementLine = 0
     self.file = file
     self.transactionType = ""
     self.clients = 0
@@ -111,6 +113,7 @@ package struct PgbenchReport: Hashable, Sendable {
       let line = raw.trimmingCharacters(in: .whitespaces)
       if let columns = statementColumns {
         if let statement = try Self.statement(raw, columns: columns, n, lines) {
+          lastStatementLine = n
           statements.append(statement)
           if scripts.isEmpty { scripts.append((1, [])) }
           scripts[scripts.count - 1].statements.append(statement.1)
@@ -256,6 +259,7 @@ package struct PgbenchReport: Hashable, Sendable {
     guard clients > 0, tps > 0 else {
       throw MeasurementError(file: file, "a run with \(clients) clients and \(tps) tps measured nothing")
     }
+    try Self.checkWhole(lines, lastStatementLine: lastStatementLine, type: type, scripts: scripts)
     // pgbench counts a client's failed and skipped transactions towards its -t count.
     if let byCount, transactions + skipped < byCount.expected {
       throw lines.error(
@@ -267,6 +271,28 @@ package struct PgbenchReport: Hashable, Sendable {
     self.transactions = transactions
     self.tps = tps
     self.latencyMean = latency
+  }
+
+  /// A summary cut short inside its statement list reads as a shorter transaction: refused at
+  /// its last line when it shows (a BEGIN without its END or COMMIT, one script under "multiple
+  /// scripts"). A cut that shows in no one file (a statement's text cut, a whole script's list
+  /// lost) is found against the workload's other summaries (`disagreements`).
+  private static func checkWhole(
+    _ lines: NumberedLines, lastStatementLine: Int, type: String,
+    scripts: [(weight: Double, statements: [String])]
+  ) throws(MeasurementError) {
+    let last = lines.lines.lastIndex { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { $0 + 1 } ?? 0
+    if type == "multiple scripts", scripts.count < 2 {
+      throw lines.error(
+        last, "the file ends after \(scripts.count) script\(scripts.count == 1 ? "" : "s") of 'multiple scripts': cut short?")
+    }
+    guard last > 0, last == lastStatementLine else { return }
+    let words = (scripts.last?.statements ?? []).map { $0.uppercased().prefix { $0.isLetter } }
+    if let begin = words.lastIndex(where: { $0 == "BEGIN" || $0 == "START" }),
+      !words[begin...].contains(where: { $0 == "END" || $0 == "COMMIT" || $0 == "ROLLBACK" })
+    {
+      throw lines.error(last, "the file ends inside its statement list, after a BEGIN without its END: cut short?")
+    }
   }
 
   /// The transactions that wrote (ran an INSERT, UPDATE or DELETE), which are the ones whose

@@ -166,6 +166,10 @@ struct Calibrate: ParsableCommand {
         }
       }
     }
+    // Within a workload the summaries must carry the same things (a file cut short does not).
+    for workload in byWorkload.keys.sorted() {
+      errors += PgbenchReport.disagreements(byWorkload[workload]!)
+    }
     for run in unclaimed.sorted() {
       errors.append(
         MeasurementError(file: logs[run]![0].file, "a pgbench --log file without its summary \(run).txt beside it"))
