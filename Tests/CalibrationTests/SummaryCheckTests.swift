@@ -97,4 +97,108 @@ import Calibration
     let s = PgbenchReport.disagreements([shorter, runs[1], runs[2]])
     #expect(s.map(\.file) == ["tpcb/c4-r1.txt"] && s.first?.message.contains("statements: 4") == true, "\(s)")
   }
+
+  // MARK: Lines that contradict the file
+
+  /// `text` with `old` replaced (which must be there).
+  static func with(_ old: String, _ new: String, in text: String = tpcb) -> String {
+    #expect(text.contains(old), "\(old)")
+    return text.replacingOccurrences(of: old, with: new)
+  }
+
+  static let cpu = "cpu seconds: server = 23.65, client = 6.21, machine = 2 cores"
+
+  @Test(arguments: [
+    ("a second cpu line", cpu, cpu + "\n" + cpu.replacingOccurrences(of: "23.65", with: "30.00"), 23, "a second 'cpu seconds' line (the first is line 22)"),
+    ("a second tps line", "tps = 3188.732336 (without initial connection time)",
+     "tps = 3188.732336 (without initial connection time)\ntps = 3000.0 (without initial connection time)", 15, "a second 'tps' line (the first is line 14)"),
+    ("a second latency average", "latency stddev = 0.445 ms", "latency average = 1.200 ms", 12, "a second 'latency average' line (the first is line 11)"),
+    ("a second number of clients", "number of threads: 1", "number of clients: 8", 6, "a second 'number of clients' line (the first is line 5)"),
+    ("cpu second", "cpu seconds:", "cpu second:", 22, "did you mean 'cpu seconds:'?"),
+    ("latency percentile", "latency percentiles:", "latency percentile:", 21, "did you mean 'latency percentiles:'?"),
+    ("Target Rate", "load average: 3.36", "load average: 3.36\nTarget rate: 300/s", 24, "did you mean 'target rate:'?"),
+    ("log of another run", "(from --log, 63777 transactions)", "(from --log, 63000 transactions)", 21,
+     "from 63000 logged transactions, but line 9 says 63777 were processed"),
+    ("processed against tps x duration", "duration: 20 s", "duration: 10 s", 9,
+     "63777 transactions processed, but tps x duration is 31887"),
+    ("latency 1000x", "latency average = 1.246 ms", "latency average = 1246.000 ms", 11,
+     "latency average violates Little's law: tps x latency / clients = 3.19e+03 x 1246 ms / 4 = 993"),
+  ] as [(String, String, String, Int, String)])
+  func aContradictingLineIsRefused(_ name: String, _ old: String, _ new: String, _ line: Int, _ message: String) {
+    let e = Self.error(Self.with(old, new))
+    #expect(e?.line == line && e?.message.contains(message) == true, "\(name): \(String(describing: e))")
+  }
+
+  /// pgbench's own lines that capsim does not know (other versions print more) stay skipped,
+  /// and a log that kept the skipped transactions may count them.
+  @Test func unknownPgbenchLinesAndSkippedLogLinesAreRead() throws {
+    let more = Self.with("number of failed transactions: 0 (0.000%)", "number of failed transactions: 0 (0.000%)\nnumber of other failures: 0\nlatency limit: 10 ms")
+    #expect(try Self.report(more).transactions == 63_777)
+    let skipped = Self.with("(from --log, 63777 transactions)", "(from --log, 63787 transactions)", in: Self.with("number of failed transactions: 0 (0.000%)", "number of failed transactions: 0 (0.000%)\nnumber of transactions skipped: 10 (0.016%)"))
+    #expect(try Self.report(skipped).transactions == 63_777)
+  }
+
+  /// Under --rate the latency counts the schedule lag, and Little's law does not bound it.
+  @Test func anOpenLoopRunIsNotHeldToLittlesLaw() throws {
+    let rate = Self.with("latency average = 1.246 ms", "latency average = 228.827 ms\nrate limit schedule lag: avg 228.452 (max 668.256) ms") + "target rate: 3200/s\n"
+    #expect(try Self.report(rate).targetRate == 3200)
+  }
+
+  /// k6's avg written 1000x too large (microseconds) breaks the same law.
+  @Test func aK6AverageOutOfLittlesLawIsRefused() throws {
+    func summary(_ avg: Double) -> Data {
+      Data(#"{"metrics": {"http_reqs": {"count": 1000, "rate": 20}, "http_req_duration": {"avg": \#(avg), "p(95)": 90}, "vus_max": {"value": 1}}}"#.utf8)
+    }
+    #expect(try K6Summary(file: "u1.json", data: summary(45)).virtualUsers == 1)
+    let e = #expect(throws: MeasurementError.self) { try K6Summary(file: "u1.json", data: summary(45_000)) }
+    #expect(e?.message.contains("metrics.http_req_duration.avg violates Little's law: rate x avg / vus_max = 20/s x 45000 ms / 1 = 900") == true, "\(String(describing: e))")
+  }
+
+  // MARK: Measured apart
+
+  @Test(arguments: [
+    ("scaling factor: 10", "scaling factor: 50", "scaling factor: 50, where the workload's other 2 summaries say 10 (tpcb/c4-r1.txt)"),
+    ("machine = 2 cores", "machine = 4 cores", "machine cores: 4, where the workload's other 2 summaries say 2"),
+    ("<builtin: TPC-B (sort of)>", "<builtin: select only>", "transaction type: <builtin: select only>, where the workload's other 2 summaries say <builtin: TPC-B (sort of)>"),
+  ] as [(String, String, String)])
+  func summariesOfAWorkloadMustBeOfOneMeasurement(_ old: String, _ new: String, _ message: String) throws {
+    let runs = try [Self.tpcb, Self.tpcb, Self.with(old, new)].enumerated().map { i, text throws(MeasurementError) in
+      try Self.report(text, file: "tpcb/c4-r\(i + 1).txt")
+    }
+    let errors = PgbenchReport.disagreements(runs)
+    #expect(errors.map(\.file) == ["tpcb/c4-r3.txt"] && errors.first?.message.contains(message) == true, "\(errors)")
+  }
+
+  /// A run under --rate (pgbench's schedule lag line) without the script's target rate line.
+  @Test func aRateRunWithoutItsTargetRateIsNamed() throws {
+    let lag = try Self.report(Self.with("latency average = 1.246 ms", "latency average = 1.246 ms\nrate limit schedule lag: avg 0.118 (max 3.125) ms"), file: "crm-rate/rate300-r1.txt")
+    let errors = PgbenchReport.disagreements([lag])
+    #expect(errors.map(\.file) == ["crm-rate/rate300-r1.txt"] && errors.first?.message.contains("without the 'target rate: R/s' line") == true, "\(errors)")
+  }
+
+  // MARK: Bytes and line ends
+
+  /// Windows line ends read as Unix ones.
+  @Test func crlfLineEndsAreRead() throws {
+    let r = try Self.report(Self.tpcb.replacingOccurrences(of: "\n", with: "\r\n"))
+    let lf = try Self.report(Self.tpcb)
+    #expect(r == lf && r.statements.map(\.text) == lf.statements.map(\.text))
+    #expect(r.cores == 2 && r.latencyP95 == 1.942e-3)
+  }
+
+  /// A byte that is not UTF-8 is an error at its line and column.
+  @Test func aByteOfAnotherEncodingIsPlaced() throws {
+    var data = Data(Self.tpcb.utf8)
+    let at = data.firstRange(of: Data("load average".utf8))!.lowerBound + 4
+    data[at] = 0xFF
+    let e = #expect(throws: MeasurementError.self) { try utf8Text(file: "c4-r1.txt", data) }
+    #expect(e?.line == 23 && e?.column == 5 && e?.message.contains("not UTF-8") == true, "\(String(describing: e))")
+    #expect(try utf8Text(file: "c4-r1.txt", Data(Self.tpcb.utf8)) == Self.tpcb)
+  }
+
+  /// A name put into a YAML comment cannot end the comment.
+  @Test func namesInYAMLCommentsStayOnTheirLine() {
+    #expect(yamlComment("crm\nstations: {}\r\t\u{7}") == #"crm\nstations: {}\r\t\u{7}"#)
+    #expect(yamlComment("crm-rate ü") == "crm-rate ü")
+  }
 }
