@@ -34,7 +34,11 @@ import Foundation
 /// A run needs clients, transactions and tps, and a latency average; without them, or with a
 /// value that is not a number, reading fails at the line. So does a run the model cannot
 /// take: one pgbench says was aborted, one with failed transactions, one with `-C` (a
-/// connection per transaction), and a run by count (`-t`) that did not finish its count.
+/// connection per transaction), and a run by count (`-t`) that did not finish its count. And a
+/// summary that contradicts itself: a keyed line twice, a misspelling of the script's lines, a
+/// `--log` count or a tps x duration that is not its processed count, a closed-loop latency that
+/// breaks Little's law, a cut inside its statement list. What must agree across a workload's
+/// summaries is `disagreements`.
 package struct PgbenchReport: Hashable, Sendable {
   package var file: String
   package var transactionType: String

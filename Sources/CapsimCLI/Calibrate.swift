@@ -409,7 +409,12 @@ struct Calibrate: ParsableCommand {
         let deeper = all.filter { read($0) && $0.split(separator: "/").count > 2 }
         let otherCase = all.filter { !read($0) && read($0.lowercased()) && Self.logRun($0.lowercased()) == nil }
         if !deeper.isEmpty || !otherCase.isEmpty {
-          let names = (deeper + otherCase).map { (input as NSString).appendingPathComponent($0) }
+          // Deeper files by their folder (a whole measurement's can be hundreds), with how many.
+          let folders = Dictionary(grouping: deeper) { ($0 as NSString).deletingLastPathComponent }
+          let named =
+            folders.keys.sorted().map { folders[$0]!.count == 1 ? folders[$0]![0] : "\($0)/ (\(folders[$0]!.count) files)" }
+            + otherCase
+          let names = named.map { (input as NSString).appendingPathComponent($0) }
           printToStandardError(
             "capsim: note: not read: \(names.joined(separator: ", ")) (a folder's measurements are its *.txt, *.json "
               + "and *.csv files, or those of the workload folders in it; name a deeper folder itself)")

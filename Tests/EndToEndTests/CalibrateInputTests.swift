@@ -142,5 +142,8 @@ import Testing
     #expect(out.stderr.contains("capsim: note: not read: \(dir.path)/old/crm/c64-r1.txt, \(dir.path)/crm/c64-r2.TXT"), "\(out.stderr)")
     // The 64-client level is c64-r3 alone
     #expect(out.stdout.split(separator: "\n").contains { $0.split(separator: " ").prefix(2) == ["64", "1"] }, "\(out.stdout)")
+    // A whole measurement one folder too high: its workload folders are named, not each file
+    let high = try EndToEndTests.capsim(["calibrate", "calibration"])
+    #expect(high.status == 1 && high.stderr.contains("calibration/postgres/crm/ (21 files), calibration/postgres/crm-rate/ ("), "\(high.stderr)")
   }
 }
