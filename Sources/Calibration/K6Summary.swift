@@ -88,6 +88,15 @@ package struct K6Summary: Hashable, Sendable {
       throw MeasurementError(
         file: file, "a test with \(virtualUsers) virtual users and \(requestRate) requests/s measured nothing")
     }
+    // Little's law, as for pgbench: a virtual user waits for each request (the model's closed
+    // loop), so rate x mean / users is at most 1. Above it the avg is not in ms, or the users
+    // sent requests in parallel (http.batch), which the model does not take.
+    let inProgress = requestRate * durationMean / Double(virtualUsers)
+    guard inProgress <= PgbenchReport.littlesLawLimit else {
+      throw MeasurementError(
+        file: file,
+        "\(at("http_req_duration")).avg violates Little's law: rate x avg / \(vusName) = \(String(format: "%.4g", requestRate))/s x \(String(format: "%.6g", durationMean * 1_000)) ms / \(virtualUsers) = \(String(format: "%.3g", inProgress)), above 1: a unit slip (k6 writes ms), or requests in parallel (http.batch)?")
+    }
   }
 
   private init(file: String, machineReadable root: [String: Any], results: [String: Any]) throws(MeasurementError) {

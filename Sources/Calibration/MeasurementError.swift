@@ -29,7 +29,8 @@ struct NumberedLines: Sequence {
 
   init(file: String, text: String) {
     self.file = file
-    self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    // Windows line ends are one Character, "\r\n", which a split on "\n" would not see.
+    self.lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
   }
 
   func makeIterator() -> some IteratorProtocol<(number: Int, text: Substring)> {
@@ -39,6 +40,38 @@ struct NumberedLines: Sequence {
   func error(_ line: Int, column: Int = 1, _ message: String) -> MeasurementError {
     MeasurementError(file: file, line: line, column: column, message)
   }
+}
+
+/// The text of a file that pgbench, psql or the measurement script wrote: UTF-8, which a byte
+/// that is not (another encoding, a file spoiled or cut inside a character) would silently
+/// become U+FFFD; refused at the line and column of the first such byte.
+package func utf8Text(file: String, _ data: Data) throws(MeasurementError) -> String {
+  if let text = String(validating: data, as: UTF8.self) { return text }
+  for (n, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
+  where String(validating: line, as: UTF8.self) == nil {
+    let column = String(decoding: line, as: UTF8.self).prefix { $0 != "\u{FFFD}" }.count + 1
+    throw MeasurementError(file: file, line: n + 1, column: column, "not UTF-8 text: a byte of another encoding")
+  }
+  throw MeasurementError(file: file, "not UTF-8 text")
+}
+
+/// `text` (a folder's or file's name) made safe in a YAML comment: a line break would end the
+/// comment and put the rest of the name into the YAML, so control characters are written as
+/// escapes (`\n`, `\u{7}`).
+package func yamlComment(_ text: String) -> String {
+  var out = ""
+  for scalar in text.unicodeScalars {
+    switch scalar {
+    case "\n": out += "\\n"
+    case "\r": out += "\\r"
+    case "\t": out += "\\t"
+    case _ where scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .lineSeparator
+      || scalar.properties.generalCategory == .paragraphSeparator:
+      out += "\\u{\(String(scalar.value, radix: 16))}"
+    default: out.unicodeScalars.append(scalar)
+    }
+  }
+  return out
 }
 
 /// A number written by pgbench, Prometheus or PostgreSQL: plain decimal or exponent notation.

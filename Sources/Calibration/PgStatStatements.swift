@@ -152,7 +152,7 @@ package struct StatementActivity: Sendable {
   /// The time is the server's execution time with the machine's load of the measurement: at one
   /// client it is the closest to the service time on an idle core.
   package func queriesYAML(source: String, minimumShare: Double = 0.01) -> String {
-    var out = "# Measured statement times: \(source) (pg_stat_statements, mean execution time per call)\n"
+    var out = "# Measured statement times: \(yamlComment(source)) (pg_stat_statements, mean execution time per call)\n"
     out += "queries:\n"
     var used: Set<String> = []
     for s in statements where s.share >= minimumShare && s.meanTime > 0 {

@@ -34,7 +34,11 @@ import Foundation
 /// A run needs clients, transactions and tps, and a latency average; without them, or with a
 /// value that is not a number, reading fails at the line. So does a run the model cannot
 /// take: one pgbench says was aborted, one with failed transactions, one with `-C` (a
-/// connection per transaction), and a run by count (`-t`) that did not finish its count.
+/// connection per transaction), and a run by count (`-t`) that did not finish its count. And a
+/// summary that contradicts itself: a keyed line twice, a misspelling of the script's lines, a
+/// `--log` count or a tps x duration that is not its processed count, a closed-loop latency that
+/// breaks Little's law, a cut inside its statement list. What must agree across a workload's
+/// summaries is `disagreements`.
 package struct PgbenchReport: Hashable, Sendable {
   package var file: String
   package var transactionType: String
@@ -100,6 +104,14 @@ package struct PgbenchReport: Hashable, Sendable {
     // 15 and later print failures; 12-14 count a script's skipped transactions in its ` - N transactions`.
     var printsFailures = false
     var pgbenchError: (line: Int, text: String)?
+    // The line of the last statement read, to tell a file that ends inside its statement list.
+    var lastStatementLine = 0
+    // Where each keyed line was first read: a second one would silently replace it.
+    var seen: [String: (line: Int, text: Substring)] = [:]
+    // `(from --log, N transactions)` of the percentiles line, checked against the processed count.
+    var logged: (line: Int, count: Int)?
+    var processedLine = 0
+    var latencyLine = 0
     self.file = file
     self.transactionType = ""
     self.clients = 0
@@ -111,6 +123,7 @@ package struct PgbenchReport: Hashable, Sendable {
       let line = raw.trimmingCharacters(in: .whitespaces)
       if let columns = statementColumns {
         if let statement = try Self.statement(raw, columns: columns, n, lines) {
+          lastStatementLine = n
           statements.append(statement)
           if scripts.isEmpty { scripts.append((1, [])) }
           scripts[scripts.count - 1].statements.append(statement.1)
@@ -129,6 +142,14 @@ package struct PgbenchReport: Hashable, Sendable {
         }
         return v / 1_000
       }
+      // A keyed line read twice: which one is the run's cannot be told. 12 and 13 print two tps
+      // lines, the one including connecting first.
+      func once(_ key: String) throws(MeasurementError) {
+        if let first = seen[key], !(key == "tps" && first.text.hasSuffix("(including connections establishing)")) {
+          throw lines.error(n, "a second '\(key)' line (the first is line \(first.line)): which is the run's?")
+        }
+        seen[key] = (n, line[...])
+      }
       func int(_ text: Substring, _ what: String) throws(MeasurementError) -> Int {
         let word = text.split(separator: " ").first ?? ""
         guard let v = Int(word), v >= 0 else {
@@ -144,6 +165,7 @@ package struct PgbenchReport: Hashable, Sendable {
         pgbenchError = (n, line)
       }
       if let v = value(after: "transaction type: ") {
+        try once("transaction type")
         type = String(v)
       } else if line.hasPrefix("SQL script ") {
         scripts.append((1, []))
@@ -166,12 +188,17 @@ package struct PgbenchReport: Hashable, Sendable {
         while scriptTransactions.count < scripts.count - 1 { scriptTransactions.append(0) }
         scriptTransactions.append(count)
       } else if let v = value(after: "scaling factor: ") {
+        try once("scaling factor")
         scale = try int(v, "scaling factor")
       } else if let v = value(after: "number of clients: ") {
+        try once("number of clients")
         clients = try int(v, "number of clients")
       } else if let v = value(after: "duration: ") {
+        try once("duration")
         duration = number(v.split(separator: " ").first ?? "")
       } else if let v = value(after: "number of transactions actually processed: ") {
+        try once("number of transactions actually processed")
+        processedLine = n
         // A run by count (-t) writes processed/expected: "8000/8000".
         let processed = v.prefix { $0 != "/" }
         guard let t = Int(processed), t >= 0 else {
@@ -183,6 +210,7 @@ package struct PgbenchReport: Hashable, Sendable {
           byCount = (n, try int(expected, "number of transactions expected"))
         }
       } else if let v = value(after: "number of failed transactions: ") {
+        try once("number of failed transactions")
         printsFailures = true
         failed = try int(v, "number of failed transactions")
         guard failed == 0 else {
@@ -191,21 +219,27 @@ package struct PgbenchReport: Hashable, Sendable {
             "\(failed) failed transactions (serialization or deadlock errors not retried): the model has no failures, and tps and latency leave them out; measure a run where none fail (--max-tries)")
         }
       } else if let v = value(after: "number of transactions skipped: ") {
+        try once("number of transactions skipped")
         skipped = try int(v, "number of transactions skipped")
       } else if let v = value(after: "latency average = ") {
+        try once("latency average")
+        latencyLine = n
         // 15 and later, without measured latencies: the run's time over all transactions, failed ones too.
         if v.hasSuffix(" (including failures)") {
           throw lines.error(n, column: column(v), "latency average includes failed transactions: the model has no failures")
         }
         latency = try milliseconds(v, "latency average")
       } else if let v = value(after: "latency stddev = ") {
+        try once("latency stddev")
         latencyStandardDeviation = try milliseconds(v, "latency stddev")
       } else if let v = value(after: "rate limit schedule lag: avg ") {
+        try once("rate limit schedule lag")
         guard let lag = number(v.split(separator: " ").first ?? "") else {
           throw lines.error(n, "schedule lag: expected 'avg <number> (max <number>) ms', found '\(v)'")
         }
         scheduleLag = lag / 1_000
       } else if let v = value(after: "tps = ") {
+        try once("tps")
         guard let t = number(v.split(separator: " ").first ?? "") else {
           throw lines.error(n, column: column(v), "tps: expected a number, found '\(v)'")
         }
@@ -228,14 +262,21 @@ package struct PgbenchReport: Hashable, Sendable {
             "statement latencies: unknown columns '\(v)' (pgbench 12-17 write ':', ' and failures:' or ', failures and retries:')")
         }
       } else if let v = value(after: "latency percentiles: ") {
-        try readPercentiles(v, n, lines)
+        try once("latency percentiles")
+        logged = try readPercentiles(v, n, lines).map { (n, $0) }
       } else if let v = value(after: "target rate: ") {
+        try once("target rate")
         guard v.hasSuffix("/s"), let r = number(v.dropLast(2)), r > 0 else {
           throw lines.error(n, column: column(v), "target rate: expected '<number>/s', found '\(v)'")
         }
         targetRate = r
       } else if let v = value(after: "cpu seconds: ") {
+        try once("cpu seconds")
         try readCPU(v, n, lines)
+      } else if line.hasPrefix("load average:") {
+        try once("load average")
+      } else if let key = Self.misspelledKey(line) {
+        throw lines.error(n, "unknown line '\(line.prefix { $0 != ":" }):': did you mean '\(key):'? (the measurement script's lines)")
       }
     }
     guard let type, let clients, let transactions, let tps, let latency else {
@@ -256,11 +297,19 @@ package struct PgbenchReport: Hashable, Sendable {
     guard clients > 0, tps > 0 else {
       throw MeasurementError(file: file, "a run with \(clients) clients and \(tps) tps measured nothing")
     }
+    try Self.checkWhole(lines, lastStatementLine: lastStatementLine, type: type, scripts: scripts)
     // pgbench counts a client's failed and skipped transactions towards its -t count.
     if let byCount, transactions + skipped < byCount.expected {
       throw lines.error(
         byCount.line,
         "\(transactions) of \(byCount.expected) transactions processed and \(skipped) skipped: clients stopped early (pgbench aborted the run), so its results are incomplete")
+    }
+    try Self.checkCounts(
+      lines, transactions: transactions, tps: tps, duration: byCount == nil ? duration : nil, processedLine: processedLine,
+      logged: logged, failed: failed, skipped: skipped)
+    // Open loop (--rate), the latency counts the schedule lag: more than the clients in flight.
+    if scheduleLag == nil, targetRate == nil {
+      try Self.checkLittlesLaw(lines, clients: clients, tps: tps, latency: latency, latencyLine: latencyLine)
     }
     self.transactionType = type
     self.clients = clients
@@ -268,6 +317,99 @@ package struct PgbenchReport: Hashable, Sendable {
     self.tps = tps
     self.latencyMean = latency
   }
+
+  /// A summary cut short inside its statement list reads as a shorter transaction: refused at
+  /// its last line when it shows (a BEGIN without its END or COMMIT, one script under "multiple
+  /// scripts"). A cut that shows in no one file (a statement's text cut, a whole script's list
+  /// lost) is found against the workload's other summaries (`disagreements`).
+  private static func checkWhole(
+    _ lines: NumberedLines, lastStatementLine: Int, type: String,
+    scripts: [(weight: Double, statements: [String])]
+  ) throws(MeasurementError) {
+    let last = lines.lines.lastIndex { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { $0 + 1 } ?? 0
+    if type == "multiple scripts", scripts.count < 2 {
+      throw lines.error(
+        last, "the file ends after \(scripts.count) script\(scripts.count == 1 ? "" : "s") of 'multiple scripts': cut short?")
+    }
+    guard last > 0, last == lastStatementLine else { return }
+    let words = (scripts.last?.statements ?? []).map { $0.uppercased().prefix { $0.isLetter } }
+    if let begin = words.lastIndex(where: { $0 == "BEGIN" || $0 == "START" }),
+      !words[begin...].contains(where: { $0 == "END" || $0 == "COMMIT" || $0 == "ROLLBACK" })
+    {
+      throw lines.error(last, "the file ends inside its statement list, after a BEGIN without its END: cut short?")
+    }
+  }
+
+  /// The keys of the lines the measurement script appends (`calibration/README.md`).
+  static let scriptKeys = ["latency percentiles", "cpu seconds", "load average", "target rate", "progress"]
+
+  /// The script's key that the text before a line's colon misspells (one or two letters off,
+  /// one for short keys, or another case), or nil. pgbench's own lines, known or not, are
+  /// none of them.
+  static func misspelledKey(_ line: String) -> String? {
+    guard let colon = line.firstIndex(of: ":") else { return nil }
+    let word = line[..<colon].lowercased()
+    return scriptKeys.first { key in
+      let d = editDistance(word, key)
+      return (d <= (key.count > 8 ? 2 : 1) && line[..<colon] != key)
+        || (d == 0 && !line.dropFirst(key.count + 1).hasPrefix(" "))
+    }
+  }
+
+  /// Levenshtein distance between two short texts.
+  static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    var row = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+      var next = [i] + Array(repeating: 0, count: b.count)
+      for j in 1...max(b.count, 1) where !b.isEmpty {
+        next[j] = min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      row = next
+    }
+    return a.isEmpty ? b.count : row[b.count]
+  }
+
+  /// Counts that contradict each other: the percentiles' `--log` transactions are the processed
+  /// ones (the script leaves out failed and skipped lines; a log that kept them has at most
+  /// processed + failed + skipped), and a timed run (-T) processes about tps x duration: pgbench's
+  /// tps leaves out the connection time, by which the shipped runs differ from it by 1.5% at most,
+  /// so 10% off is a summary edited or pieced together.
+  private static func checkCounts(
+    _ lines: NumberedLines, transactions: Int, tps: Double, duration: Double?, processedLine: Int,
+    logged: (line: Int, count: Int)?, failed: Int, skipped: Int
+  ) throws(MeasurementError) {
+    if let logged, logged.count < transactions || logged.count > transactions + failed + skipped {
+      throw lines.error(
+        logged.line,
+        "latency percentiles: from \(logged.count) logged transactions, but line \(processedLine) says \(transactions) were processed: the log of another run?")
+    }
+    if let duration, duration > 0, abs(Double(transactions) / (tps * duration) - 1) > 0.1 {
+      throw lines.error(
+        processedLine,
+        "\(transactions) transactions processed, but tps x duration is \(Int((tps * duration).rounded())) (tps \(tps), \(duration) s): more than 10% apart")
+    }
+  }
+
+  /// Little's law in a closed loop: tps x mean latency is the mean number of transactions in
+  /// progress, at most the clients. pgbench without measured latencies prints clients / tps
+  /// (the ratio is 1 but for the latency's rounding to 0.001 ms, 5% at 0.01 ms); measured ones
+  /// put it lower (0.998 at most in the shipped runs). Above 1.1 the latency is not the run's:
+  /// a unit slip, or a line from another run.
+  private static func checkLittlesLaw(
+    _ lines: NumberedLines, clients: Int, tps: Double, latency: Double, latencyLine: Int
+  ) throws(MeasurementError) {
+    let inProgress = tps * latency / Double(clients)
+    guard inProgress > littlesLawLimit else { return }
+    throw lines.error(
+      latencyLine,
+      "latency average violates Little's law: tps x latency / clients = \(String(format: "%.3g", tps)) x \(String(format: "%.6g", latency * 1_000)) ms / \(clients) = \(String(format: "%.3g", inProgress)), above 1 (more transactions in progress than clients): a unit slip?")
+  }
+
+  /// How far above 1 Little's law may put a closed loop's clients in progress (see
+  /// `checkLittlesLaw`).
+  package static let littlesLawLimit = 1.1
 
   /// The transactions that wrote (ran an INSERT, UPDATE or DELETE), which are the ones whose
   /// commit flushes WAL: a read-only transaction commits without a WAL record. By script where
@@ -306,9 +448,11 @@ package struct PgbenchReport: Hashable, Sendable {
     return (ms / 1_000, text)
   }
 
-  /// `p50 = 0.310 ms, p95 = 0.720 ms, p99 = 1.400 ms (...)`.
-  private mutating func readPercentiles(_ text: Substring, _ n: Int, _ lines: NumberedLines) throws(MeasurementError) {
-    let body = text.split(separator: "(").first ?? ""
+  /// `p50 = 0.310 ms, p95 = 0.720 ms, p99 = 1.400 ms (from --log, N transactions)`: the
+  /// percentiles, and N when the line says it.
+  private mutating func readPercentiles(_ text: Substring, _ n: Int, _ lines: NumberedLines) throws(MeasurementError) -> Int? {
+    let parts = text.split(separator: "(", maxSplits: 1)
+    let body = parts.first ?? ""
     for item in body.split(separator: ",") {
       let pair = item.split(separator: "=")
       let words = pair.count == 2 ? pair[1].split(separator: " ") : []
@@ -322,6 +466,8 @@ package struct PgbenchReport: Hashable, Sendable {
       case let other: throw lines.error(n, "latency percentiles: unknown percentile '\(other)' (p50, p95, p99)")
       }
     }
+    guard parts.count == 2, let count = parts[1].firstMatch(of: /^from --log, (\d+) transactions\)/) else { return nil }
+    return Int(count.1)
   }
 
   /// `server = 51.20, client = 30.10, machine = 2 cores`.

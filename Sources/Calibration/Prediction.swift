@@ -143,8 +143,8 @@ package struct FitTable: Sendable {
       points.append("{concurrency: \(j), factor: \(String(format: "%.4g", factor))}")
     }
     return """
-      # Calibrated by capsim calibrate from \(source)
-      # workload \(workload): fitted on clients \(f.factorLevels.map(String.init).joined(separator: ", "))
+      # Calibrated by capsim calibrate from \(yamlComment(source))
+      # workload \(yamlComment(workload)): fitted on clients \(f.factorLevels.map(String.init).joined(separator: ", "))
       stations:
         cpu:                          # the machine's cores, shared by server and load generator
           servers: \(f.cores)
@@ -167,7 +167,7 @@ extension FitTable {
   /// transaction (charged CPU and uncharged core time) with a load factor by concurrency from
   /// the model's own solution at each measured client count, and the delay at the highest
   /// fitted level. What a topology cannot say (a delay that shrinks as the cores fill, row
-  /// locks over rows, pgbench's latency boundary) is named in comments.
+  /// locks over rows) is named in comments; pgbench's latency boundary is not in it.
   func roundTripYAML(_ m: RoundTripFit, source: String) -> String {
     func ms(_ s: Double) -> String { String(format: "%.6gms", s * 1_000) }
     let k = m.shape.roundTrips
@@ -180,8 +180,8 @@ extension FitTable {
     let delay = k * (m.wakeLatency + m.busyWait * (top?.utilization ?? 0))
     let locks = m.shape.locks.map { "\($0.rows) rows held \(String(format: "%.3g", $0.heldRoundTrips)) round trips by \(String(format: "%.3g", $0.share * 100))% of transactions" }
     return """
-      # Calibrated by capsim calibrate from \(source)
-      # workload \(workload): round-trip model fitted on clients \(fitted.map(String.init).joined(separator: ", ")); \(String(format: "%.3g", k)) round trips per transaction
+      # Calibrated by capsim calibrate from \(yamlComment(source))
+      # workload \(yamlComment(workload)): round-trip model fitted on clients \(fitted.map(String.init).joined(separator: ", ")); \(String(format: "%.3g", k)) round trips per transaction
       # uncharged core time \(ms(m.uncharged)) per round trip (\(m.fittedUncharged ? "fitted here" : "the machine's, from its read-only workload")), wake-up latency \(ms(m.wakeLatency)), busy wait \(ms(m.busyWait))
       stations:
         cpu:                          # the machine's cores, shared by server and load generator

@@ -57,8 +57,8 @@ extension Calibrate {
         ((name as NSString).deletingLastPathComponent as NSString).lastPathComponent + "/"
         + (name as NSString).lastPathComponent
       do {
-        let a = try String(contentsOfFile: before, encoding: .utf8)
-        let b = try String(contentsOfFile: after, encoding: .utf8)
+        let a = try Self.snapshotText(before)
+        let b = try Self.snapshotText(after)
         if isStatements {
           let activity = try StatementActivity(
             before: try PgStatStatements(file: before, text: a), after: try PgStatStatements(file: after, text: b))
@@ -87,10 +87,8 @@ extension Calibrate {
               syncs: activity.syncs, syncTime: activity.syncTime, syncsPerCommit: activity.syncsPerCommit,
               meanSyncTime: activity.meanSyncTime, timingOff: activity.timingOff))
         }
-      } catch let error as MeasurementError {
-        errors.append(error)
       } catch {
-        errors.append(MeasurementError(file: before, "cannot be read: \(error.localizedDescription)"))
+        errors.append(error)
       }
     }
     var out: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])] = [:]
@@ -103,5 +101,13 @@ extension Calibrate {
       out[workload] = (first?.data, runs)
     }
     return (out, errors)
+  }
+
+  /// A snapshot's text, or an error naming that file: unreadable, or not UTF-8 at its line.
+  static func snapshotText(_ file: String) throws(MeasurementError) -> String {
+    guard let data = FileManager.default.contents(atPath: file) else {
+      throw MeasurementError(file: file, "cannot be read")
+    }
+    return try utf8Text(file: file, data)
   }
 }

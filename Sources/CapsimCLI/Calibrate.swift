@@ -120,9 +120,18 @@ struct Calibrate: ParsableCommand {
     var logs: [String: [(file: String, log: PgbenchLog)]] = [:]
     // pg_stat_statements and pg_stat_wal snapshots (NAME.statements-before.csv, ...), paired below.
     var csv: [(file: String, workload: String)] = []
+    // Each file once, and no summary twice under two names: a copy would count as a repeat.
+    var named: [String: String] = [:]
+    var summaries: [Data: String] = [:]
     // NAME.cpu.json, NAME.requests.json and the server's exports (NAME.rate.json, ...) are read
     // with the k6 summary NAME.json.
     for (file, workload) in try files() where !K6Summary.besideSuffixes.contains(where: { file.hasSuffix($0) }) {
+      let real = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath().path
+      if let first = named[real] {
+        errors.append(MeasurementError(file: file, "named twice: it is \(first) again, which would count as a repeat of itself"))
+        continue
+      }
+      named[real] = file
       if file.hasSuffix(".csv") {
         csv.append((file, workload))
         continue
@@ -132,9 +141,17 @@ struct Calibrate: ParsableCommand {
         errors.append(MeasurementError(file: file, "cannot be read: \(error.localizedDescription)"))
         continue
       }
+      if Self.logRun(file) == nil {
+        if let first = summaries[data] {
+          errors.append(
+            MeasurementError(file: file, "the same bytes as \(first): a copy of a run is not a repeat of it"))
+          continue
+        }
+        summaries[data] = file
+      }
       do {
         if let run = Self.logRun(file) {
-          logs[run, default: []].append((file, try PgbenchLog(file: file, text: String(decoding: data, as: UTF8.self))))
+          logs[run, default: []].append((file, try PgbenchLog(file: file, text: try utf8Text(file: file, data))))
         } else if file.hasSuffix(".json") {
           // A k6 summary, with the exports and per-request output beside it.
           let (level, warning) = try K6Summary.level(file: file, data: data) {
@@ -143,7 +160,7 @@ struct Calibrate: ParsableCommand {
           if let warning { printToStandardError("capsim: warning: \(warning)") }
           k6[workload, default: []].append(level)
         } else {
-          var report = try PgbenchReport(file: file, text: String(decoding: data, as: UTF8.self))
+          var report = try PgbenchReport(file: file, text: try utf8Text(file: file, data))
           // The machine's busy cores from Prometheus beside it, when it has no CPU seconds.
           let cpuFile = (file as NSString).deletingPathExtension + ".cpu.json"
           if let cpu = FileManager.default.contents(atPath: cpuFile) {
@@ -166,6 +183,10 @@ struct Calibrate: ParsableCommand {
         }
       }
     }
+    // Within a workload the summaries must carry the same things (a file cut short does not).
+    for workload in byWorkload.keys.sorted() {
+      errors += PgbenchReport.disagreements(byWorkload[workload]!)
+    }
     for run in unclaimed.sorted() {
       errors.append(
         MeasurementError(file: logs[run]![0].file, "a pgbench --log file without its summary \(run).txt beside it"))
@@ -180,6 +201,13 @@ struct Calibrate: ParsableCommand {
       throw fail(
         "no measurements in \(inputs.joined(separator: " ")): pgbench summaries (*.txt), k6 summaries (*.json) "
           + "or pg_stat snapshots (*.csv), in one folder per workload", status: ExitStatus.failure)
+    }
+    let workloads = Set(byWorkload.keys).union(k6.keys).union(csv.map(\.workload)).sorted()
+    for text in lock {
+      guard let (name, _) = Self.lock(text), !workloads.contains(name) else { continue }
+      throw fail(
+        "--lock \(text): no workload '\(name)' among the measurements (the workloads are \(workloads.joined(separator: ", ")))",
+        status: ExitStatus.usage)
     }
     let machineCores = cores ?? ProcessInfo.processInfo.activeProcessorCount
     var tables: [FitTable] = []
@@ -360,15 +388,38 @@ struct Calibrate: ParsableCommand {
   /// Input files with their workload: a file's folder name.
   private func files() throws -> [(String, String)] {
     var out: [(String, String)] = []
+    var given: [String: String] = [:]
     for input in inputs {
+      let real = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
+      if let first = given[real] {
+        throw ValidationError("\(input): named twice (also as \(first)): its runs would count twice")
+      }
+      given[real] = input
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
         throw ValidationError("\(input): no such file or folder")
       }
       if isDirectory.boolValue {
-        let names = try FileManager.default.subpathsOfDirectory(atPath: input)
-          .filter { $0.hasSuffix(".txt") || $0.hasSuffix(".json") || $0.hasSuffix(".csv") || Self.logRun($0) != nil }
-          .sorted()
+        let all = try FileManager.default.subpathsOfDirectory(atPath: input).sorted()
+        func read(_ name: String) -> Bool {
+          name.hasSuffix(".txt") || name.hasSuffix(".json") || name.hasSuffix(".csv") || Self.logRun(name) != nil
+        }
+        // A workload's folder, or a measurement's folder of workload folders: files deeper, or
+        // named *.TXT and the like, are not read, and the note says so rather than pass them by.
+        let deeper = all.filter { read($0) && $0.split(separator: "/").count > 2 }
+        let otherCase = all.filter { !read($0) && read($0.lowercased()) && Self.logRun($0.lowercased()) == nil }
+        if !deeper.isEmpty || !otherCase.isEmpty {
+          // Deeper files by their folder (a whole measurement's can be hundreds), with how many.
+          let folders = Dictionary(grouping: deeper) { ($0 as NSString).deletingLastPathComponent }
+          let named =
+            folders.keys.sorted().map { folders[$0]!.count == 1 ? folders[$0]![0] : "\($0)/ (\(folders[$0]!.count) files)" }
+            + otherCase
+          let names = named.map { (input as NSString).appendingPathComponent($0) }
+          printToStandardError(
+            "capsim: note: not read: \(names.joined(separator: ", ")) (a folder's measurements are its *.txt, *.json "
+              + "and *.csv files, or those of the workload folders in it; name a deeper folder itself)")
+        }
+        let names = all.filter { read($0) && $0.split(separator: "/").count <= 2 }
         for name in names where !name.hasSuffix("MEASURED.txt") {
           let path = (input as NSString).appendingPathComponent(name)
           out.append((path, ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent))

@@ -217,6 +217,9 @@ import Testing
         .replacingOccurrences(of: "tps = 34279.569244", with: "tps = \(tps)")
         .replacingOccurrences(of: "latency average = 0.095 ms", with: "latency average = \(ms) ms")
         .replacingOccurrences(of: "cpu seconds: server = 2.17, client = 0.74, machine = 2 cores\n", with: "")
+        // as many transactions as the 2 s at that tps (a count that contradicts it is refused)
+        .replacingOccurrences(of: "processed: 68216", with: "processed: \(Int(tps) * 2)")
+        .replacingOccurrences(of: "(from --log, 68216 transactions)", with: "(from --log, \(Int(tps) * 2) transactions)")
       try text.write(to: dir.appendingPathComponent("c\(clients).txt"), atomically: true, encoding: .utf8)
     }
     let fit = try Self.capsim(["calibrate", dir.path, "--format", "json"])
@@ -299,6 +302,8 @@ import Testing
       try run.replacingOccurrences(of: "number of clients: 2", with: "number of clients: \(clients)")
         .replacingOccurrences(of: "tps = 1961.881733", with: "tps = \(tps)")
         .replacingOccurrences(of: "latency average = 0.991 ms", with: "latency average = \(ms) ms")
+        .replacingOccurrences(of: "processed: 3940", with: "processed: \(Int(tps) * 2)")
+        .replacingOccurrences(of: "(from --log, 3940 transactions)", with: "(from --log, \(Int(tps) * 2) transactions)")
         .write(to: dir.appendingPathComponent("c\(clients)-r1.txt"), atomically: true, encoding: .utf8)
     }
     try run.write(to: dir.appendingPathComponent("c2-r1.txt"), atomically: true, encoding: .utf8)

@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+
+/// `capsim calibrate` on shipped measurements spoiled as a reviewer spoiled them: each spoiled
+/// input is an error naming its file (and line), and nothing is fitted.
+@Suite struct CalibrateInputTests {
+  /// A scratch copy of shipped workload folders (`postgres/crm`, ...) under a fresh folder,
+  /// each as `WORKLOAD/` (the last part of its name); the summaries only unless `all`.
+  static func copy(_ folders: [String], all: Bool = false) throws -> URL {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-cal-\(UUID().uuidString)")
+    for folder in folders {
+      let from = EndToEndTests.root.appendingPathComponent("calibration/\(folder)")
+      let to = scratch.appendingPathComponent((folder as NSString).lastPathComponent)
+      try FileManager.default.createDirectory(at: to, withIntermediateDirectories: true)
+      for name in try FileManager.default.contentsOfDirectory(atPath: from.path) where all || name.hasSuffix(".txt") {
+        try FileManager.default.copyItem(at: from.appendingPathComponent(name), to: to.appendingPathComponent(name))
+      }
+    }
+    return scratch
+  }
+
+  /// Runs calibrate on `arguments` and checks it failed (status 1, nothing on stdout) with
+  /// `message` on stderr.
+  static func refused(_ arguments: [String], _ message: String, status: Int32 = 1) throws {
+    let out = try EndToEndTests.capsim(["calibrate"] + arguments)
+    #expect(out.status == status && out.stdout.isEmpty, "\(out.status) \(out.stdout)\(out.stderr)")
+    #expect(out.stderr.contains(message), "\(out.stderr)")
+  }
+
+  /// A summary cut off after its first script no longer says the CPU seconds: with the others
+  /// it would switch crm to the load-factor model without a word.
+  @Test func aSummaryCutShortIsRefused() throws {
+    let dir = try Self.copy(["postgres/crm"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("crm/c4-r1.txt")
+    try Data(try Data(contentsOf: file).prefix(900)).write(to: file)
+    try Self.refused([dir.appendingPathComponent("crm").path], "\(file.path):23:1: error: the file ends after 1 script of 'multiple scripts'")
+  }
+
+  /// The same file twice, the same folder twice, or a copy of a run under another name would
+  /// count as independent repeats (±0.0%).
+  @Test func aRunCountsOnce() throws {
+    let dir = try Self.copy(["postgres/crm"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let crm = dir.appendingPathComponent("crm")
+    let file = crm.appendingPathComponent("c1-r1.txt").path
+    try Self.refused([file, file], "\(file): named twice (also as \(file))", status: 64)
+    try Self.refused([crm.path, crm.path + "/"], "named twice (also as \(crm.path))", status: 64)
+    try Self.refused([dir.path, crm.path], "\(file): error: named twice: it is \(dir.path)/crm/c1-r1.txt again")
+    try FileManager.default.copyItem(atPath: crm.appendingPathComponent("c4-r1.txt").path, toPath: crm.appendingPathComponent("c4-r4.txt").path)
+    try Self.refused([crm.path], "\(crm.path)/c4-r4.txt: error: the same bytes as \(crm.path)/c4-r1.txt")
+  }
+
+  /// Two measurements' tpcb folders (scale 10 and 50) are not one workload.
+  @Test func twoMeasurementsAreNotPooled() throws {
+    try Self.refused(
+      ["calibration/postgres/tpcb", "calibration/postgres-j2/tpcb"],
+      "calibration/postgres-j2/tpcb/c1-r1.txt: error: scaling factor: 50, where the workload's other 21 summaries say 10")
+  }
+
+  /// A snapshot that is not UTF-8 is named, not its partner; so is a summary, at its line.
+  @Test func aFileOfAnotherEncodingIsNamedAtItsLine() throws {
+    let dir = try Self.copy(["postgres-j2/crm"], all: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let crm = dir.appendingPathComponent("crm")
+    let after = crm.appendingPathComponent("c1-r1.statements-after.csv")
+    let lines = try String(contentsOf: after, encoding: .utf8).split(separator: "\n").count
+    let handle = try FileHandle(forWritingTo: after)
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data([0xFF, 0xFE, 0x20, 0x78, 0x0A]))
+    try handle.close()
+    let out = try EndToEndTests.capsim(["calibrate", crm.path])
+    #expect(out.status == 1 && out.stderr.contains("\(after.path):\(lines + 1):1: error: not UTF-8 text"), "\(out.stderr)")
+    #expect(!out.stderr.contains("statements-before.csv"), "\(out.stderr)")
+    let summary = crm.appendingPathComponent("c2-r1.txt")
+    var data = try Data(contentsOf: summary)
+    data[data.firstRange(of: Data("load average".utf8))!.lowerBound] = 0xE9
+    try data.write(to: summary)
+    let bad = try EndToEndTests.capsim(["calibrate", crm.path])
+    #expect(bad.status == 1 && bad.stderr.contains("\(summary.path):"), "\(bad.stderr)")
+    #expect(bad.stderr.contains(":1: error: not UTF-8 text"), "\(bad.stderr)")
+  }
+
+  /// A run under --rate without the script's target rate line is named, not a level short.
+  @Test func aRateRunWithoutItsTargetRateIsNamed() throws {
+    let dir = try Self.copy(["postgres/crm-rate"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("crm-rate/rate20000-r1.txt")
+    let text = try String(contentsOf: file, encoding: .utf8)
+    try text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("target rate") }
+      .joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    try Self.refused([dir.appendingPathComponent("crm-rate").path], "\(file.path): error: a rate-limited pgbench run")
+  }
+
+  /// --lock for a workload that was not measured is a usage error naming the ones there are.
+  @Test func aLockForNoWorkloadIsAUsageError() throws {
+    try Self.refused(
+      ["calibration/postgres/crm", "--lock", "nope:1.0"], "--lock nope:1.0: no workload 'nope' among the measurements (the workloads are crm)",
+      status: 64)
+  }
+
+  /// A folder's name with a line break stays inside the written YAML's comments.
+  @Test func aFoldersNameCannotBreakTheYAML() throws {
+    let dir = try Self.copy(["postgres/select-only"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let odd = dir.appendingPathComponent("select\nstations: {}")
+    try FileManager.default.moveItem(at: dir.appendingPathComponent("select-only"), to: odd)
+    let written = dir.appendingPathComponent("out")
+    let out = try EndToEndTests.capsim(["calibrate", odd.path, "--write", written.path])
+    #expect(out.status == 0, "\(out.stderr)")
+    let yaml = try String(contentsOf: written.appendingPathComponent("select\nstations: {}.yaml"), encoding: .utf8)
+    #expect(yaml.contains(#"# workload select\nstations: {}: round-trip model"#), "\(yaml)")
+    #expect(!yaml.split(separator: "\n").contains { $0.hasPrefix("stations: {}") }, "\(yaml)")
+  }
+
+  /// Summaries with Windows line ends give the same fit as the shipped ones.
+  @Test func windowsLineEndsAreRead() throws {
+    let dir = try Self.copy(["postgres/crm"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let crm = dir.appendingPathComponent("crm")
+    let unix = try EndToEndTests.capsim(["calibrate", crm.path, "--format", "json"])
+    for name in try FileManager.default.contentsOfDirectory(atPath: crm.path) {
+      let file = crm.appendingPathComponent(name)
+      try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "\n", with: "\r\n")
+        .write(to: file, atomically: true, encoding: .utf8)
+    }
+    let windows = try EndToEndTests.capsim(["calibrate", crm.path, "--format", "json"])
+    #expect(unix.status == 0 && windows.status == 0 && windows.stdout == unix.stdout, "\(windows.stderr)")
+  }
+
+  /// Files a folder holds but calibrate does not read (deeper than its workload folders, or
+  /// *.TXT) are named in a note rather than passed by or pooled.
+  @Test func filesNotReadAreNamed() throws {
+    let dir = try Self.copy(["postgres/crm"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let old = dir.appendingPathComponent("old/crm")
+    try FileManager.default.createDirectory(at: old, withIntermediateDirectories: true)
+    try FileManager.default.moveItem(at: dir.appendingPathComponent("crm/c64-r1.txt"), to: old.appendingPathComponent("c64-r1.txt"))
+    try FileManager.default.moveItem(at: dir.appendingPathComponent("crm/c64-r2.txt"), to: dir.appendingPathComponent("crm/c64-r2.TXT"))
+    let out = try EndToEndTests.capsim(["calibrate", dir.path])
+    #expect(out.status == 0, "\(out.stderr)")
+    #expect(out.stderr.contains("capsim: note: not read: \(dir.path)/old/crm/c64-r1.txt, \(dir.path)/crm/c64-r2.TXT"), "\(out.stderr)")
+    // The 64-client level is c64-r3 alone
+    #expect(out.stdout.split(separator: "\n").contains { $0.split(separator: " ").prefix(2) == ["64", "1"] }, "\(out.stdout)")
+    // A whole measurement one folder too high: its workload folders are named, not each file
+    let high = try EndToEndTests.capsim(["calibrate", "calibration"])
+    #expect(high.status == 1 && high.stderr.contains("calibration/postgres/crm/ (21 files), calibration/postgres/crm-rate/ ("), "\(high.stderr)")
+  }
+}
