@@ -19,7 +19,7 @@ import Testing
   /// lookup says there is no database there; `RecordingTests.readingCommandsCreateNoDatabase`).
   static let emptyDatabase: String = {
     let path = RecordingTests.database()
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     return path
   }()
 
