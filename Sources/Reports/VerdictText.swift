@@ -53,10 +53,11 @@ enum VerdictText {
     return unit.format(v.mean) + " ± " + unit.format(h)
   }
 
-  /// "< 200 ms" or "≥ 99.900 %" (availability must reach its target, the rest stay under).
+  /// "< 200 ms" or "≥ 99.900 %" (availability must reach its target, the rest stay under);
+  /// "≤ 0.00 %" for a target of 0, which is met at 0 (a verdict passes at its target).
   static func target(_ v: VerdictRecord) -> String {
     guard let t = v.target else { return "–" }
-    return (v.higherIsBetter ? "≥ " : "< ") + Unit(objective: v.objective).format(t)
+    return (v.higherIsBetter ? "≥ " : t == 0 ? "≤ " : "< ") + Unit(objective: v.objective).format(t)
   }
 
   /// "310 ms at Mon 21 Dec 2026 11:00".

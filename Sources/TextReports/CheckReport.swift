@@ -150,7 +150,8 @@ package struct CheckReport {
       case .errorRate: percent(t, decimals: 2)
       case .availability: percent(t, decimals: 3)
       }
-    return (v.objective.higherIsBetter ? ">= " : "< ") + given
+    // A verdict passes at its target, which only a target of 0 shows: "< 0.00%" cannot be met.
+    return (v.objective.higherIsBetter ? ">= " : t == 0 ? "<= " : "< ") + given
   }
 
   /// A share in percent with `decimals` decimals, or as many as it takes (up to six

@@ -163,7 +163,8 @@ package struct PlatformReport {
     ])
     for v in verdicts {
       let t = scenario.platform.territories.firstIndex { $0.name == v.territory } ?? 0
-      let comparison = v.objective.higherIsBetter ? ">= " : "< "
+      // A verdict passes at its target, which only a target of 0 shows: "< 0.00%" cannot be met.
+      let comparison = v.objective.higherIsBetter ? ">= " : v.target == 0 ? "<= " : "< "
       table.add([
         v.territory, v.period, v.requestClass ?? "all", v.objective.rawValue,
         v.target.map { comparison + format(v.objective, $0) } ?? "-",

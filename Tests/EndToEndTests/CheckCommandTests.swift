@@ -198,6 +198,14 @@ import Testing
       "check", Self.scenario, "--targets", targets, "--replications", "2", "--max-replications", "2", "--quiet",
     ])
     for shown in ["< 158.75ms", "< 0.125%", ">= 99.950%"] { #expect(r.stdout.contains(shown), "\(shown)\n\(r.stdout)") }
+    // A target of 0 is met at 0: not "< 0.00%", which no run could meet.
+    let none = try Self.write("objectives: {errorRate: {target: 0%}}\n", "zero.yaml", in: dir)
+    let zero = try EndToEndTests.capsim([
+      "check", Self.scenario, "--targets", none, "--replications", "2", "--max-replications", "2", "--quiet",
+    ])
+    #expect(zero.stdout.contains("<= 0.00%") && !zero.stdout.contains("< 0.00%"), "\(zero.stdout)")
+    let run = try EndToEndTests.capsim(["run", Self.scenario, "--set", "slo.errorRate=0%", "--quiet", "--db", RecordingTests.database()])
+    #expect(run.stdout.contains("<= 0.00%") && !run.stdout.contains(" < 0.00%"), "\(run.stdout)")
   }
 
   /// The gate runs request by request whatever the scenario's mode, and says so.
