@@ -14,6 +14,7 @@ extension Bench {
   /// `--customers` and 1 station (`../shared/perf/des.c`'s arguments; the shipped loop takes
   /// none and runs 20 M) and may print the shipped loop's line or des.c's JSON.
   func measureReference() -> BenchResult? {
+    if reference == "none" { return nil }
     guard FileManager.default.fileExists(atPath: reference) else {
       if !quiet {
         printToStandardError("capsim bench: \(reference) not found (run from the repository root); C reference skipped")

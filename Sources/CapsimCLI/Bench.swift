@@ -50,7 +50,7 @@ struct Bench: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "The C event loop to time next to the engine (compiled with cc; the shipped one, or ../shared/perf/des.c, given --customers).",
+      "The C event loop to time next to the engine (compiled with cc; the shipped one, or ../shared/perf/des.c, given --customers); none: skip.",
       valueName: "file"))
   var reference = "scripts/mmc-reference.c"
 

@@ -561,6 +561,9 @@ import Testing
     let workloads = try #require(json["workloads"] as? [[String: Any]])
     #expect(workloads.count == 5)
     #expect(workloads.allSatisfy { ($0["customersPerSecond"] as? Double ?? 0) > 0 })
+    // `--reference none` skips the C loop without a word, as `--autoscaler none` does.
+    let none = try Self.capsim(["bench", "--customers", "20000", "--repeat", "1", "--only", "M/M/4", "--reference", "none"])
+    #expect(none.status == 0 && !none.stderr.contains("not found") && !none.stdout.contains("C reference"), "\(none.stderr)")
   }
 
   /// The engine's ratio to a C loop is read off one run, from the shipped loop's line or from
