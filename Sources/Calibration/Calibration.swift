@@ -288,3 +288,19 @@ package enum CalibrationError: Error, Hashable, Sendable, CustomStringConvertibl
     }
   }
 }
+
+extension ClosedLoopFit {
+  /// The model of a topology's stations as given, not fitted: a processor-sharing cpu of
+  /// `cores` with its load factors, a delay, no think time.
+  init(cores: Int, demand: Double, wait: Double, factorLevels: [Int], factors: [Double]) {
+    self.cores = cores
+    serverDemand = demand
+    clientDemand = 0
+    self.wait = wait
+    think = 0
+    self.factorLevels = factorLevels
+    self.factors = factors
+    fromUtilization = true
+    lock = nil
+  }
+}

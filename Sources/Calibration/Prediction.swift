@@ -163,6 +163,36 @@ package struct FitTable: Sendable {
 }
 
 extension FitTable {
+  /// What the written topology gives where it parts from the fitted model by more than
+  /// `tolerance`: throughput by exact MVA of the file's stations (as `capsim analyze` solves
+  /// it) against the model's, at each measured client count. Empty for the load-factor model,
+  /// whose file is the model itself.
+  package func writtenGaps(tolerance: Double = 0.05) -> [(clients: Int, written: Double, model: Double)] {
+    guard let m = roundTrip else { return [] }
+    let file = writtenStations(m)
+    let written = ClosedLoopFit(
+      cores: m.cores, demand: file.base, wait: file.delay, factorLevels: file.counts, factors: file.factors)
+    return rows.compactMap { row in
+      guard let x = try? written.predict(clients: row.level.clients).throughput,
+        abs(x / row.throughput - 1) > tolerance
+      else { return nil }
+      return (row.level.clients, x, row.throughput)
+    }
+  }
+
+  /// The round-trip model's cpu demand at the first level, its load factors by client count
+  /// and the delay, as `roundTripYAML` writes them.
+  func writtenStations(_ m: RoundTripFit) -> (base: Double, counts: [Int], factors: [Double], delay: Double) {
+    let k = m.shape.roundTrips
+    let counts = rows.map(\.level.clients)
+    func demand(_ n: Int) -> Double { (m.chargedDemand(clients: n) ?? 0) + k * m.uncharged }
+    let base = demand(counts.first ?? 1)
+    let fitted = rows.filter(\.isFitted).map(\.level.clients)
+    let top = m.predict(clients: fitted.last ?? 1)
+    let delay = k * (m.wakeLatency + m.busyWait * (top?.utilization ?? 0))
+    return (base, counts, counts.map { demand($0) / base }, delay)
+  }
+
   /// The round-trip model as far as a topology can say it: the cpu station's demand per
   /// transaction (charged CPU and uncharged core time) with a load factor by concurrency from
   /// the model's own solution at each measured client count, and the delay at the highest
@@ -171,13 +201,9 @@ extension FitTable {
   func roundTripYAML(_ m: RoundTripFit, source: String) -> String {
     func ms(_ s: Double) -> String { String(format: "%.6gms", s * 1_000) }
     let k = m.shape.roundTrips
-    let counts = rows.map(\.level.clients)
-    func demand(_ n: Int) -> Double { (m.chargedDemand(clients: n) ?? 0) + k * m.uncharged }
-    let base = demand(counts.first ?? 1)
-    let points = counts.map { "{concurrency: \($0), factor: \(String(format: "%.4g", demand($0) / base))}" }
+    let (base, counts, factors, delay) = writtenStations(m)
+    let points = zip(counts, factors).map { "{concurrency: \($0), factor: \(String(format: "%.4g", $1))}" }
     let fitted = rows.filter(\.isFitted).map(\.level.clients)
-    let top = m.predict(clients: fitted.last ?? 1)
-    let delay = k * (m.wakeLatency + m.busyWait * (top?.utilization ?? 0))
     let locks = m.shape.locks.map { "\($0.rows) rows held \(String(format: "%.3g", $0.heldRoundTrips)) round trips by \(String(format: "%.3g", $0.share * 100))% of transactions" }
     return """
       # Calibrated by capsim calibrate from \(yamlComment(source))

@@ -308,6 +308,19 @@ struct Calibrate: ParsableCommand {
       for table in tables {
         let path = (write as NSString).appendingPathComponent("\(table.workload).yaml")
         try table.yaml(source: source).write(toFile: path, atomically: true, encoding: .utf8)
+        // A topology cannot say everything the round-trip model does: say where that shows.
+        let gaps = table.writtenGaps()
+        if !gaps.isEmpty {
+          let at = gaps.map {
+            "\($0.clients) client\($0.clients == 1 ? "" : "s") \(Format.count($0.written))/s (model \(Format.count($0.model))/s, \(String(format: "%+.1f%%", ($0.written / $0.model - 1) * 100)))"
+          }
+          let unsaid =
+            table.roundTrip?.shape.locks.isEmpty == false
+            ? "its delay cannot shrink as the cores fill, and its row locks are a comment" : "its delay cannot shrink as the cores fill"
+          printToStandardError(
+            "capsim: note: \(path) approximates the round-trip model (\(unsaid)): by exact MVA it gives \(at.joined(separator: ", ")); within 5% at the other client counts"
+          )
+        }
       }
     }
     let data = Self.data(tables, knees, ablations, pgstat.byWorkload, unfitted: unfitted, source: source)

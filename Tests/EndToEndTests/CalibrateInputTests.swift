@@ -113,6 +113,31 @@ import Testing
     #expect(!yaml.split(separator: "\n").contains { $0.hasPrefix("stations: {}") }, "\(yaml)")
   }
 
+  /// `--write` says where the written topology parts from the round-trip model (a topology
+  /// cannot say all of it), with the throughput `capsim analyze` gives for the written file.
+  @Test func theWrittenTopologysDistanceFromTheModelIsStated() throws {
+    let dir = try Self.copy(["postgres/select-only", "postgres/crm"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let written = dir.appendingPathComponent("out")
+    let out = try EndToEndTests.capsim(["calibrate", dir.path, "--write", written.path])
+    #expect(out.status == 0, "\(out.stderr)")
+    let note = try #require(out.stderr.split(separator: "\n").first { $0.contains("crm.yaml approximates the round-trip model") })
+    let scenario = written.appendingPathComponent("one-client.yaml")
+    try """
+      name: one-client
+      topology: crm.yaml
+      arrivals: [{name: pgbench, to: cpu, users: 1, think: {distribution: deterministic, value: 0s}}]
+      run: {warmup: 1s, length: 2s, replications: 2, seed: 1}
+      """.write(to: scenario, atomically: true, encoding: .utf8)
+    let analyzed = try EndToEndTests.capsim(["analyze", scenario.path, "--theory-only", "--format", "json"])
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(analyzed.stdout.utf8)) as? [String: Any])
+    let throughput = try #require(
+      (document["predictions"] as? [[String: Any]])?.first { $0["metric"] as? String == "throughput" }?["theory"] as? Double)
+    let digits = String(Int(throughput.rounded()))
+    let grouped = digits.count > 3 ? digits.dropLast(3) + "," + digits.suffix(3) : Substring(digits)
+    #expect(note.contains("1 client \(grouped)/s (model "), "\(note) / analyze: \(throughput)")
+  }
+
   /// Summaries with Windows line ends give the same fit as the shipped ones.
   @Test func windowsLineEndsAreRead() throws {
     let dir = try Self.copy(["postgres/crm"])
