@@ -118,7 +118,10 @@ let package = Package(
     // MARK: Calibration
 
     /** Model inputs from measurements: pgbench summaries and logs, fitted and checked on held-out load levels. */
-    .target(name: "Calibration", dependencies: ["QueueingTheory", "CGSL"], exclude: ["README.md"]),
+    .target(name: "Calibration", dependencies: ["QueueingTheory", "CGSL", "Suggestions"], exclude: ["README.md"]),
+
+    /** "Did you mean": the closest name to a mistyped word. */
+    .target(name: "Suggestions", exclude: ["README.md"]),
 
     // MARK: Autoscalers
 
@@ -142,7 +145,7 @@ let package = Package(
     .target(
       name: "ScenarioFile",
       dependencies: [
-        "SimKernel", "QueueingModel", "Demand", "PlatformModel", "SimRandom", "Autoscaling", "Gate",
+        "SimKernel", "QueueingModel", "Demand", "PlatformModel", "SimRandom", "Autoscaling", "Gate", "Suggestions",
         .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["README.md"],
@@ -173,7 +176,7 @@ let package = Package(
         "ScenarioFile", "SimKernel", "QueueingModel", "PlatformModel", "Demand", "QueueingTheory", "SimStatistics",
         "SimRandom",
         "RunRecords", "ResultsStore", "Reports", "Planning", "LoadTestScript", "Autoscaling", "Sharding", "Gate",
-        "Calibration", "ManifestLint", "Hybrid", "AutoscaleSearch", "AutoscaleRules", "TextReports",
+        "Calibration", "ManifestLint", "Hybrid", "AutoscaleSearch", "AutoscaleRules", "TextReports", "Suggestions",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"],
@@ -198,7 +201,7 @@ let package = Package(
     ),
     .testTarget(
       name: "ScenarioFileTests",
-      dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "Gate", "_TestSupport"],
+      dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "Gate", "Suggestions", "_TestSupport"],
       // Read from the source tree (with the schemas/ they name), not bundled.
       exclude: ["Fixtures"]
     ),

@@ -1,4 +1,5 @@
 import Foundation
+import Suggestions
 
 /// What `pgbench` prints at the end of a run (its summary), with `-r` statement latencies.
 ///
@@ -350,25 +351,10 @@ package struct PgbenchReport: Hashable, Sendable {
     guard let colon = line.firstIndex(of: ":") else { return nil }
     let word = line[..<colon].lowercased()
     return scriptKeys.first { key in
-      let d = editDistance(word, key)
+      let d = Suggestions.distance(word, key)
       return (d <= (key.count > 8 ? 2 : 1) && line[..<colon] != key)
         || (d == 0 && !line.dropFirst(key.count + 1).hasPrefix(" "))
     }
-  }
-
-  /// Levenshtein distance between two short texts.
-  static func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a)
-    let b = Array(b)
-    var row = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-      var next = [i] + Array(repeating: 0, count: b.count)
-      for j in 1...max(b.count, 1) where !b.isEmpty {
-        next[j] = min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      row = next
-    }
-    return a.isEmpty ? b.count : row[b.count]
   }
 
   /// Counts that contradict each other: the percentiles' `--log` transactions are the processed

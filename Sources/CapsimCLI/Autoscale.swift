@@ -7,6 +7,7 @@ import Reports
 import ResultsStore
 import RunRecords
 import ScenarioFile
+import Suggestions
 
 /// `capsim autoscale`: HPA and KEDA rules searched by simulation, verified, written out.
 struct Autoscale: ParsableCommand {

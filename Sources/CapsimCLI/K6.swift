@@ -4,6 +4,7 @@ import Foundation
 import LoadTestScript
 import PlatformModel
 import ScenarioFile
+import Suggestions
 import TextReports
 
 /// `capsim k6`: a k6 script that replays a territory's demand from a platform scenario.

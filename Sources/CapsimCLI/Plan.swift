@@ -5,6 +5,7 @@ import Planning
 import PlatformModel
 import RunRecords
 import ScenarioFile
+import Suggestions
 import TextReports
 
 /// `capsim plan`: the fewest instances per territory and period that meet every objective.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ScenarioFile
+import Suggestions
 
 /// `capsim schema`: the JSON Schema of a kind of file, for editors and validators.
 struct Schema: ParsableCommand {

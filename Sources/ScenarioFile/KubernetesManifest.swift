@@ -1,5 +1,6 @@
 import Autoscaling
 import Foundation
+import Suggestions
 
 /// The autoscalers in Kubernetes YAML files, read strictly.
 ///

@@ -1,3 +1,5 @@
+import Suggestions
+
 /// What-if overrides: values from a scenario that replace (or add to) values of its topology,
 /// addressed by key path (`stations.db.servers: 2`), so a variant never copies the topology.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import PlatformModel
 import SimRandom
+import Suggestions
 
 /// Reads platform topology files: query kinds, request classes, PostgreSQL nodes and
 /// territories (time zone, currency, load balancer, app pool, database routing).

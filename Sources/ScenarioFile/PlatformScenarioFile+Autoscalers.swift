@@ -1,6 +1,7 @@
 import Autoscaling
 import Foundation
 import PlatformModel
+import Suggestions
 
 extension PlatformScenarioFile {
   /// `autoscaler:` (a path or a list of paths, relative to the scenario) and `--autoscaler`

@@ -2,6 +2,7 @@ import Demand
 import Foundation
 import PlatformModel
 import SimRandom
+import Suggestions
 
 /// Reads platform scenario files: the topology they run on, a local calendar, demand per
 /// territory, faults, scheduled capacity, service level objectives and run settings.

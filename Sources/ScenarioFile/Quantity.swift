@@ -1,4 +1,5 @@
 import SimKernel
+import Suggestions
 
 /// Parses durations (`200ms`) into seconds and rates (`30/s`) into events per second.
 ///

@@ -1,5 +1,6 @@
 import Autoscaling
 import Foundation
+import Suggestions
 
 /// A KEDA ScaledObject document (keda.sh/v1alpha1) with cpu, cron and prometheus triggers.
 enum ScaledObjectReader {

@@ -1,6 +1,7 @@
 import Foundation
 import Gate
 import PlatformModel
+import Suggestions
 
 /// Reads targets files for `capsim check`: per objective, targets, the territories, periods and
 /// request classes they cover, per-class overrides, tolerances against a baseline; and waivers.

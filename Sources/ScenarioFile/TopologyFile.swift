@@ -1,5 +1,6 @@
 import QueueingModel
 import SimRandom
+import Suggestions
 
 /// What a topology file describes: stations and dispatchers, with routing resolved to indices.
 package struct Topology {

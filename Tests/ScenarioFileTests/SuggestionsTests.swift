@@ -1,6 +1,6 @@
 import Testing
 
-import ScenarioFile
+import Suggestions
 
 @Suite struct SuggestionsTests {
   @Test(arguments: [
