@@ -110,6 +110,16 @@ struct Plan: ParsableCommand {
     case capacity
   }
 
+  /// Keeps each candidate in the database as soon as it is simulated.
+  private func keeping(in recording: PlanRecording, _ planner: CapacityPlanner) -> (Int, Candidate) -> Void {
+    let (scenario, territories, periods) = (planner.scenario, planner.settings.territories, planner.periodKeys())
+    return { [quiet] number, candidate in
+      recording.keep(
+        PlanData.candidate(candidate, number: number, scenario: scenario, territories: territories, periods: periods),
+        quiet: quiet)
+    }
+  }
+
   func validate() throws {
     if let replications, replications < 2 {
       throw ValidationError("--replications must be at least 2 (an interval needs two)")
@@ -181,9 +191,10 @@ struct Plan: ParsableCommand {
     let record = PlanData.record(s, path: scenario, settings: settings, whatIfs: whatIfs, startedAt: Date())
     let recording = try PlanRecording(store: database.open(), plan: record)
     let chatty = !quiet && format == .table
-    let planner = CapacityPlanner(scenario: s, settings: settings) { message in
+    var planner = CapacityPlanner(scenario: s, settings: settings) { message in
       if chatty { printToStandardError("plan: \(message)") }
     }
+    planner.onCandidate = keeping(in: recording, planner)
     var plan = planner.plan()
     let schedule = emit == .capacity ? planner.schedule(&plan) : nil
     var data = PlanData.plan(plan, record: record)
@@ -228,9 +239,10 @@ struct Plan: ParsableCommand {
       let whatIfs = self.settings + expanded + (mode.map { ["run.mode=\($0.rawValue)"] } ?? [])
       let record = PlanData.record(s, path: scenario, settings: planSettings, whatIfs: whatIfs, startedAt: Date())
       let recording = try PlanRecording(store: store, plan: record)
-      let planner = CapacityPlanner(scenario: s, settings: planSettings) { message in
+      var planner = CapacityPlanner(scenario: s, settings: planSettings) { message in
         if chatty { printToStandardError("plan:   \(message)") }
       }
+      planner.onCandidate = keeping(in: recording, planner)
       let plan = planner.plan()
       var data = PlanData.plan(plan, record: record)
       if let failed = recording.complete(&data, quiet: quiet) { notRecorded = notRecorded ?? failed }

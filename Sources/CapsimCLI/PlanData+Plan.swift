@@ -73,20 +73,9 @@ extension PlanData {
       }
       return r
     }
-    let territoryName = { (t: Int) in s.platform.territories[t].name }
+    let keys = plan.periods.map { (territory: $0.territory, period: $0.period) }
     let candidates = plan.candidates.enumerated().map { i, c in
-      // A territory the candidate did not simulate has no verdicts in it: it is not judged.
-      let judged = plan.periods.filter { c.simulated.contains($0.territory) }
-      return PlanCandidateRecord(
-        candidate: i,
-        instances: Dictionary(
-          uniqueKeysWithValues: plan.settings.territories.map { (territoryName($0), c.instances[$0]) }),
-        simulated: c.simulated.map(territoryName), replications: c.replications, requests: c.requests,
-        wallSeconds: c.wallSeconds,
-        statuses: judged.map { p in
-          let (name, period) = (plan.territoryName(p), plan.periodName(p))
-          return .init(territory: name, period: period, status: c.status(territory: name, period: period).rawValue)
-        })
+      candidate(c, number: i, scenario: s, territories: plan.settings.territories, periods: keys)
     }
     var finished = record
     finished.status = .complete
@@ -94,6 +83,26 @@ extension PlanData {
     finished.wallSeconds = plan.wallSeconds
     finished.sparedByTheory = plan.sparedByTheory
     return PlanData(plan: finished, periods: periods, candidates: candidates)
+  }
+
+  /// The record of one candidate: its counts and, per period of the territories it simulated,
+  /// whether it met it. `periods` are the plan's (territory, period) pairs.
+  static func candidate(
+    _ c: Candidate, number: Int, scenario s: PlatformScenario, territories: [Int],
+    periods: [(territory: Int, period: Int)]
+  ) -> PlanCandidateRecord {
+    let territoryName = { (t: Int) in s.platform.territories[t].name }
+    // A territory the candidate did not simulate has no verdicts in it: it is not judged.
+    let judged = periods.filter { c.simulated.contains($0.territory) }
+    return PlanCandidateRecord(
+      candidate: number,
+      instances: Dictionary(uniqueKeysWithValues: territories.map { (territoryName($0), c.instances[$0]) }),
+      simulated: c.simulated.map(territoryName), replications: c.replications, requests: c.requests,
+      wallSeconds: c.wallSeconds,
+      statuses: judged.map { p in
+        let (name, period) = (territoryName(p.territory), s.periodNames[p.period])
+        return .init(territory: name, period: period, status: c.status(territory: name, period: period).rawValue)
+      })
   }
 
   /// The record of a plan about to start, with the hashes of the files it reads.

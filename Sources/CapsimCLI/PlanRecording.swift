@@ -23,10 +23,29 @@ final class PlanRecording: @unchecked Sendable {
         "cannot record the plan in results database \(store.path): \(ResultsStore.reason(error)); not planned",
         status: ExitStatus.databaseUnusable)
     }
-    watch = InterruptWatch(notice: "plan \(id) marked interrupted in \(store.path)") { [store, id] reason in
+    watch = InterruptWatch(
+      notice: "plan \(id) marked interrupted in \(store.path); 'capsim plans \(id)' lists the candidates it simulated"
+    ) { [store, id] reason in
       try? store.endPlan(id, status: .interrupted, message: reason)
     }
   }
+
+  /// Keeps a simulated candidate before the plan ends. A failure is said once on stderr
+  /// (unless `quiet`) and the plan goes on: `complete` stores every candidate again, or saves
+  /// them beside the database.
+  func keep(_ candidate: PlanCandidateRecord, quiet: Bool) {
+    do {
+      try store.addPlanCandidate(id, candidate)
+    } catch {
+      guard !keepFailed else { return }
+      keepFailed = true
+      if !quiet {
+        printToStandardError(
+          "capsim: warning: cannot keep candidate \(candidate.candidate) of plan \(id) in \(store.path): \(ResultsStore.reason(error)); the plan goes on, and is stored when it ends")
+      }
+    }
+  }
+  private var keepFailed = false
 
   /// Stores the finished plan (its id set to this plan's); says so on stderr unless `quiet`.
   ///

@@ -20,11 +20,20 @@ package struct CapacityPlanner {
   package var settings: PlanSettings
   /// Told about each candidate as it is simulated: what is being tried.
   package var progress: ((String) -> Void)?
+  /// Given each candidate once simulated, with its 0-based number, so that it can be kept
+  /// before the plan ends (an interrupted plan keeps what it simulated).
+  package var onCandidate: ((Int, Candidate) -> Void)?
 
   package init(scenario: PlatformScenario, settings: PlanSettings, progress: ((String) -> Void)? = nil) {
     self.scenario = scenario
     self.settings = settings
     self.progress = progress
+  }
+
+  /// The (territory, period) pairs the plan answers, in the order of its periods.
+  package func periodKeys() -> [(territory: Int, period: Int)] {
+    let loads = scenario.offeredLoads()
+    return settings.territories.flatMap { t in loads.filter { $0.territory == t }.map { (t, $0.period) } }
   }
 
   package func plan() -> CapacityPlan {
@@ -59,6 +68,7 @@ package struct CapacityPlanner {
     var byCount: [Int: [Int: Int]] = [:]
     func remember(_ c: Candidate) {
       candidates.append(c)
+      onCandidate?(candidates.count - 1, c)
       for t in c.simulated where byCount[t]?[c.instances[t]] == nil { byCount[t, default: [:]][c.instances[t]] = candidates.count - 1 }
     }
 

@@ -51,10 +51,30 @@ extension ResultsStore {
       let status = try Self.decodeStatus(raw)
       guard status == .running else { throw ResultsStoreError.planAlreadyEnded(id, status) }
       try Self.insertPlanPeriods(data.periods, planID: id, db)
+      // Candidates kept as they were simulated (`addPlanCandidate`) are written again whole.
+      try db.execute(sql: "DELETE FROM plan_candidate WHERE plan_id = ?", arguments: [id])
       try Self.insertPlanCandidates(data.candidates, planID: id, db)
       try db.execute(
         sql: "UPDATE plan SET status = 'complete', ended_at = ?, wall_seconds = ?, spared_by_theory = ? WHERE id = ?",
         arguments: [data.plan.endedAt ?? Date(), data.plan.wallSeconds, data.plan.sparedByTheory, id])
+    }
+  }
+
+  /// Keeps one simulated candidate of a running plan, in a transaction of its own, so that a
+  /// plan interrupted or killed later still has it; `completePlan` writes them all again.
+  ///
+  /// - Throws: `ResultsStoreError.planNotFound` or `.planAlreadyEnded`, or the `DatabaseError`.
+  package func addPlanCandidate(_ id: Int64, _ candidate: PlanCandidateRecord) throws {
+    try requireStillAtPath()
+    try Self.write(pool) { db in
+      guard let raw = try String.fetchOne(db, sql: "SELECT status FROM plan WHERE id = ?", arguments: [id]) else {
+        throw ResultsStoreError.planNotFound(id)
+      }
+      let status = try Self.decodeStatus(raw)
+      guard status == .running else { throw ResultsStoreError.planAlreadyEnded(id, status) }
+      try db.execute(
+        sql: "DELETE FROM plan_candidate WHERE plan_id = ? AND candidate = ?", arguments: [id, candidate.candidate])
+      try Self.insertPlanCandidates([candidate], planID: id, db)
     }
   }
 

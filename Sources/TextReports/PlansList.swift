@@ -42,7 +42,22 @@ package struct PlanDescription {
     out += (p.endedAt.map { ", ended \(Format.timestamp($0))" } ?? "") + "\n"
     if !p.settings.isEmpty { out += "--set " + p.settings.joined(separator: " --set ") + "\n" }
     if let m = p.message { out += "note: \(m)\n" }
-    guard p.status == .complete else { return out }
+    guard p.status == .complete else { return out + unfinished() }
     return out + "\n" + PlanReport(data: data).table()
+  }
+
+  /// A plan that did not finish has no answer, but keeps the candidates it simulated.
+  private func unfinished() -> String {
+    guard !data.candidates.isEmpty else { return "\nno candidate was simulated before the plan ended\n" }
+    var table = TextTable(columns: ["candidate", "instances", "replications", "requests", "wall", "periods"])
+    for c in data.candidates.sorted(by: { $0.candidate < $1.candidate }) {
+      table.add([
+        String(c.candidate + 1),
+        c.instances.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
+        String(c.replications), Format.count(Double(c.requests)), Format.duration(c.wallSeconds),
+        c.statuses.map { "\($0.territory) \($0.period) \($0.status)" }.joined(separator: ", "),
+      ])
+    }
+    return "\nno answer: the plan ended before its search did. The candidates it simulated:\n" + table.render()
   }
 }

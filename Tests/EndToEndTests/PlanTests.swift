@@ -331,4 +331,32 @@ import Testing
     ])
     #expect(emit.status == 64 && emit.stderr.contains("--emit capacity takes one configuration"), "\(emit.stderr)")
   }
+  /// Candidates are kept as they are simulated: a plan interrupted after one still lists it.
+  @Test func anInterruptedPlanKeepsTheCandidatesItSimulated() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-plan-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let db = dir.appendingPathComponent("p.sqlite").path
+    // Two candidates of a week each: the test stops it after the first.
+    let process = try RecordingTests.start([
+      "plan", "scenarios/platform-normal-week.yaml", "--territory", "DE", "--replications", "2", "--db", db,
+    ])
+    let deadline = Date().addingTimeInterval(120)
+    var shown = ""
+    while Date() < deadline && process.isRunning {
+      if FileManager.default.fileExists(atPath: db) {
+        shown = try EndToEndTests.capsim(["plans", "1", "--db", db]).stdout
+        if shown.contains("The candidates it simulated") { break }
+      }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    #expect(shown.contains("running") && shown.contains("DE normal"), "\(shown)")
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    let after = try EndToEndTests.capsim(["plans", "1", "--db", db]).stdout
+    #expect(after.contains("interrupted") && after.contains("DE normal"), "\(after)")
+    let list = try EndToEndTests.capsim(["plans", "--db", db]).stdout
+    #expect(list.contains("interrupted") && !list.contains("running"), "\(list)")
+  }
 }
