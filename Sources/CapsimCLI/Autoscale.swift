@@ -88,7 +88,7 @@ struct Autoscale: ParsableCommand {
     case cpu, requests, both
   }
 
-  @Option(help: "Random seed (overrides the scenario's run.seed).")
+  @Option(parsing: .unconditional, help: "Random seed, 0 to 18446744073709551615 (overrides the scenario's run.seed).")
   var seed: UInt64?
 
   @Option(help: "Worker threads (default: one per core). Results are the same for any value.")

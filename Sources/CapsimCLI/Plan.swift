@@ -58,7 +58,7 @@ struct Plan: ParsableCommand {
   @Option(help: "The most instances tried when the connection limit does not bound the count.")
   var maxInstances = 200
 
-  @Option(help: "Random seed (overrides the scenario's run.seed).")
+  @Option(parsing: .unconditional, help: "Random seed, 0 to 18446744073709551615 (overrides the scenario's run.seed).")
   var seed: UInt64?
 
   @Option(help: "Worker threads (default: one per core). Results are the same for any value.")

@@ -209,7 +209,7 @@ func loadPlatformScenario(_ path: String, settings: [String] = [], autoscalers: 
 
 /// Seed, replications and threads: the options every simulating command takes.
 struct ExperimentOptions: ParsableArguments {
-  @Option(help: "Random seed (overrides the scenario's run.seed).")
+  @Option(parsing: .unconditional, help: "Random seed, 0 to 18446744073709551615 (overrides the scenario's run.seed).")
   var seed: UInt64?
 
   @Option(help: "Independent replications (overrides the scenario's run.replications).")

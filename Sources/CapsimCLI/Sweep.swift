@@ -57,7 +57,7 @@ struct Sweep: ParsableCommand {
       discussion: "The same as --set run.mode=MODE, and recorded as that."))
   var mode: RunMode?
 
-  @Option(help: "Random seed (overrides the scenario's run.seed); every point uses it.")
+  @Option(parsing: .unconditional, help: "Random seed, 0 to 18446744073709551615 (overrides the scenario's run.seed); every point uses it.")
   var seed: UInt64?
 
   @Option(help: "Replications per point (overrides the scenario's run.replications).")

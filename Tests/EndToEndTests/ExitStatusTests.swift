@@ -71,6 +71,10 @@ import Testing
       arguments: ["run", EndToEndTests.fixture("small.yaml"), "--replications", "0"], status: 64,
       message: "--replications must be between 1 and 100000, found 0", showsUsage: true),
     Case(
+      name: "64: a negative seed is a bad value, not a missing one",
+      arguments: ["run", EndToEndTests.fixture("small.yaml"), "--seed", "-1"], status: 64,
+      message: "The value '-1' is invalid for '--seed <seed>'", showsUsage: true),
+    Case(
       name: "64: a usage error found as the command runs shows that command's usage",
       arguments: ["k6", "scenarios/platform-christmas-2026.yaml", "--territory", "XX"], status: 64,
       message: "unknown territory 'XX'; the scenario has DE, CH\nUsage: capsim k6 <scenario>", showsUsage: true),
