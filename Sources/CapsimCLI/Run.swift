@@ -112,14 +112,19 @@ struct Run: ParsableCommand {
     let result = Experiment(network: s.network, window: s.window, replications: s.replications, seed: s.seed)
       .run(threads: experiment.workerThreads) { progress.update($0) }
     progress.finish()
+    let report = RunReport(scenario: s, result: result)
+    let summary = NetworkSummary(table: report.table(), json: try report.json(runID: recording.id))
     let notRecorded = recording.complete(
       wallSeconds: result.wallSeconds, requests: result.replicationResults.map(\.endToEnd.arrivals).reduce(0, +),
       quiet: quiet
-    ) { RunData.network(result, scenario: s, run: $0) }
-    let report = RunReport(scenario: s, result: result)
+    ) {
+      var data = RunData.network(result, scenario: s, run: $0)
+      data.networkSummary = summary
+      return data
+    }
     switch format {
     case .json: print(try report.json(runID: notRecorded == nil ? recording.id : nil))
-    case .table: print(report.table())
+    case .table: print(summary.table)
     }
     if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
   }

@@ -11,13 +11,19 @@ extension Report {
     let index = RunIndex(data)
     let axis = index.timeAxis()
     var body = header(data.run)
-    body += "<nav><a href=\"#glance\">At a glance</a><a href=\"#events\">Faults and changes</a>"
+    let stations = NetworkStations(data.networkSummary)
+    body += "<nav><a href=\"#glance\">At a glance</a>"
+    if stations != nil { body += "<a href=\"#stations\">Stations</a>" }
+    body += "<a href=\"#events\">Faults and changes</a>"
     for (i, t) in index.territories.enumerated() {
       body += "<a href=\"#territory-\(i)\">Territory \(HTML.escape(t))</a>"
     }
     body += "<a href=\"#verdicts\">SLO verdicts</a><a href=\"#capacity\">Capacity</a><a href=\"#costs\">Costs</a>"
     body += "<a href=\"#run\">Run</a></nav>\n"
     body += glance(index)
+    if let stations {
+      body += "<section>\n<h2 id=\"stations\">Stations</h2>\n" + stations.html() + "</section>\n"
+    }
     body += "<section>\n<h2 id=\"events\">Faults and changes</h2>\n" + eventTable(data.events) + "</section>\n"
     // In the order an architect reads them (demand, latency and an autoscaler's pods one above
     // the other, on the same time axis); a missing chart is left out, or noted where its
@@ -83,7 +89,8 @@ extension Report {
   static func header(_ run: RunRecord) -> String {
     var out = "<header>\n<h1>\(HTML.escape(title(run)))</h1>\n<p class=\"lead\">"
     var facts = [
-      "\(Format.span(seconds: run.horizon)) simulated, \(Format.window(seconds: run.seriesInterval)) windows",
+      "\(Format.span(seconds: run.horizon)) simulated"
+        + (run.seriesInterval > 0 ? ", \(Format.window(seconds: run.seriesInterval)) windows" : ", no series"),
       "\(run.replications) replication\(run.replications == 1 ? "" : "s")", "seed \(run.seed)", run.status.rawValue,
     ]
     if !run.timeZone.isEmpty { facts.insert(run.timeZone, at: 1) }

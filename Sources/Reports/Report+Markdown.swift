@@ -11,26 +11,32 @@ extension Report {
     var out = "# \(Markdown.escape(title(data.run)))\n\n"
     out += Markdown.runLine(data.run) + "\n\n"
     out += "**Verdicts:** " + Markdown.counts(data.verdicts) + "\n\n"
+    if let stations = NetworkStations(data.networkSummary) { out += "## Stations\n\n" + stations.markdown() + "\n" }
     out += "## SLO verdicts\n\n" + Markdown.verdictTable(data.verdicts) + "\n"
     out += "## Faults and changes\n\n" + Markdown.events(data.events) + "\n"
-    out += "## Key peaks\n\n"
-    out +=
-      Markdown.table(
-        [
-          "Territory", "Peak p95", "Peak demand", "Max instances", "Peak app CPU", "Peak DB utilization",
-          "Max replica lag",
-        ],
-        index.territories.map { t in
-          let f = index.figures(t)
-          return [
-            Markdown.escape(t), Markdown.peak(f.p95, Format.milliseconds),
-            Markdown.peak(f.demand) { Format.short($0) + " req/s" }, Markdown.peak(f.instances, Format.short),
-            Markdown.peak(f.appCPU) { Format.percent($0) }, Markdown.peak(f.databaseUtilization) { Format.percent($0) },
-            Markdown.peak(f.replicaLag, Format.duration),
-          ]
-        }) + "\n"
+    // A queueing-network run without series has no territory to give peaks of.
+    if !index.territories.isEmpty {
+      out += "## Key peaks\n\n"
+      out +=
+        Markdown.table(
+          [
+            "Territory", "Peak p95", "Peak demand", "Max instances", "Peak app CPU", "Peak DB utilization",
+            "Max replica lag",
+          ],
+          index.territories.map { t in
+            let f = index.figures(t)
+            return [
+              Markdown.escape(t), Markdown.peak(f.p95, Format.milliseconds),
+              Markdown.peak(f.demand) { Format.short($0) + " req/s" }, Markdown.peak(f.instances, Format.short),
+              Markdown.peak(f.appCPU) { Format.percent($0) },
+              Markdown.peak(f.databaseUtilization) { Format.percent($0) },
+              Markdown.peak(f.replicaLag, Format.duration),
+            ]
+          }) + "\n"
+    }
     if !data.locks.isEmpty {
-      out += "## Row locks\n\n" + Markdown.table(lockColumns, data.locks.map { lockCells($0).map(Markdown.escape) }) + "\n"
+      out +=
+        "## Row locks\n\n" + Markdown.table(lockColumns, data.locks.map { lockCells($0).map(Markdown.escape) }) + "\n"
     }
     out += "## Cost over the run, and per 30 days\n\n" + Markdown.costs(data.costs)
     return out
@@ -66,8 +72,8 @@ enum Markdown {
   static func runLine(_ run: RunRecord) -> String {
     var facts = [
       escape(run.scenarioPath),
-      "\(Format.span(seconds: run.horizon)) simulated, "
-        + "\(Format.window(seconds: run.seriesInterval)) windows",
+      "\(Format.span(seconds: run.horizon)) simulated"
+        + (run.seriesInterval > 0 ? ", \(Format.window(seconds: run.seriesInterval)) windows" : ", no series"),
       "\(run.replications) replication\(run.replications == 1 ? "" : "s")", "seed \(run.seed)",
       escape(run.status.rawValue), "capsim \(escape(run.capsimVersion))",
     ]
@@ -162,7 +168,8 @@ enum Markdown {
     out += Report.costTotals(costs).map { Format.money($0.totals.instance + $0.totals.database, escape($0.currency)) }
       .joined(separator: " · ")
     let rates = Report.costTotals(costs).filter { $0.totals.hours > 0 }.map {
-      Format.money(($0.totals.instance + $0.totals.database) / $0.totals.hours * CostRecord.thirtyDays, escape($0.currency))
+      Format.money(
+        ($0.totals.instance + $0.totals.database) / $0.totals.hours * CostRecord.thirtyDays, escape($0.currency))
     }
     if !rates.isEmpty { out += "\n\n**Per 30 days at the run's pace:** " + rates.joined(separator: " · ") }
     return out + "\n"

@@ -420,6 +420,19 @@ extension ResultsStore {
           """)
     }
 
+    // A queueing-network run's printed results (its station table and JSON). Network runs
+    // recorded before have none: `capsim show` says so.
+    migrator.registerMigration("network runs: the printed results") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE network_summary (
+            run_id INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,
+            table_text TEXT NOT NULL,
+            json TEXT NOT NULL
+          );
+          """)
+    }
+
     return migrator
   }
 }

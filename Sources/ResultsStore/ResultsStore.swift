@@ -330,6 +330,10 @@ extension ResultsStore {
       try Self.insertEvents(data.events, runID: id, db)
       try Self.insertAutoscalerSyncs(data.autoscalerSyncs, runID: id, db)
       try Self.insertLocks(data.locks, runID: id, db)
+      if let n = data.networkSummary {
+        try db.execute(
+          sql: "INSERT INTO network_summary (run_id, table_text, json) VALUES (?, ?, ?)", arguments: [id, n.table, n.json])
+      }
       try db.execute(
         sql: """
           UPDATE run SET status = 'complete', ended_at = ?, wall_seconds = ?, requests = ?
@@ -420,7 +424,9 @@ extension ResultsStore {
           db, sql: "SELECT * FROM autoscaler_sync WHERE run_id = ? ORDER BY id", arguments: [id]
         ).map(Self.autoscalerSyncRecord),
         locks: try Row.fetchAll(db, sql: "SELECT * FROM row_lock WHERE run_id = ? ORDER BY id", arguments: [id])
-          .map(Self.lockRecord))
+          .map(Self.lockRecord),
+        networkSummary: try Row.fetchOne(db, sql: "SELECT * FROM network_summary WHERE run_id = ?", arguments: [id])
+          .map { NetworkSummary(table: try $0.decode(forColumn: "table_text"), json: try $0.decode(forColumn: "json")) })
     }
   }
 

@@ -263,13 +263,17 @@ package struct RunData: Codable, Sendable {
   package var autoscalerSyncs: [AutoscalerSyncRecord]
   /// Row locks per territory, as its requests took them; empty without locks.
   package var locks: [LockRecord]
+  /// A queueing-network run's results as `capsim run` printed them; nil for platform runs and
+  /// network runs recorded before it was kept.
+  package var networkSummary: NetworkSummary?
 
   package init(
     run: RunRecord, series: [SeriesPoint] = [], verdicts: [VerdictRecord] = [], costs: [CostRecord] = [],
     targets: [String: Double] = [:], events: [EventRecord] = [], autoscalerSyncs: [AutoscalerSyncRecord] = [],
-    locks: [LockRecord] = []
+    locks: [LockRecord] = [], networkSummary: NetworkSummary? = nil
   ) {
     self.locks = locks
+    self.networkSummary = networkSummary
     self.run = run
     self.series = series
     self.verdicts = verdicts
@@ -277,5 +281,17 @@ package struct RunData: Codable, Sendable {
     self.targets = targets
     self.events = events
     self.autoscalerSyncs = autoscalerSyncs
+  }
+}
+
+/// What `capsim run` printed of a queueing-network run: its station and end-to-end tables and
+/// the same as `--format json` (the document the report's station table is read from).
+package struct NetworkSummary: Codable, Sendable, Hashable {
+  package var table: String
+  package var json: String
+
+  package init(table: String, json: String) {
+    self.table = table
+    self.json = json
   }
 }

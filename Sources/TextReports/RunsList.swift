@@ -54,10 +54,15 @@ package struct RunDescription {
     if let m = r.message { lines.append("note: \(m)") }
     if r.kind == "network" {
       let windows = Set(data.series.map(\.windowStart)).count
-      lines.append(
-        "a queueing-network run records what was run"
-          + (windows > 0 ? " and its \(windows) series windows per station (in the report)" : " (its scenario has no series: windows)")
-          + "; its station table is what capsim run printed, and running it again with the same seed prints it again")
+      if let summary = data.networkSummary {
+        lines.append("\n" + summary.table.trimmingCharacters(in: .newlines))
+        if windows > 0 { lines.append("and \(windows) series windows per station (in the report)") }
+      } else {
+        lines.append(
+          "a queueing-network run recorded before capsim kept its results records what was run"
+            + (windows > 0 ? " and its \(windows) series windows per station (in the report)" : "")
+            + "; running it again with the same seed prints its station table again")
+      }
     }
     var out = lines.joined(separator: "\n")
     if !data.verdicts.isEmpty {

@@ -68,8 +68,18 @@ import Testing
     let networks = try EndToEndTests.capsim(["diff", "3", "3", "--db", db])
     #expect(networks.status == 0 && networks.stdout.contains("neither run has SLO verdicts or costs (network runs)"))
     #expect(!networks.stdout.contains("SLO verdicts ("))
+    // A network run keeps what it printed: show gives its station table, the report its stations.
+    let printed = try EndToEndTests.capsim(["run", EndToEndTests.fixture("small.yaml"), "--db", db, "--quiet"]).stdout
     let shownNetwork = try EndToEndTests.capsim(["show", "3", "--db", db])
-    #expect(shownNetwork.stdout.contains("a queueing-network run records what was run"), "\(shownNetwork.stdout)")
+    let stationTable = try #require(printed.range(of: "station ")).lowerBound
+    #expect(
+      shownNetwork.stdout.contains(printed[stationTable...].trimmingCharacters(in: .newlines)),
+      "\(shownNetwork.stdout)\n---\n\(printed)")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-network-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    #expect(try EndToEndTests.capsim(["report", "3", "--db", db, "--out", folder.path]).status == 0)
+    let page = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
+    #expect(page.contains("## Stations") && page.contains("| server |") && !page.contains(" 0 min windows"), "\(page)")
     // A network run and a platform run have nothing in common to put side by side.
     let mixed = try EndToEndTests.capsim(["diff", "1", "3", "--db", db])
     #expect(mixed.status == 1 && mixed.stderr.contains("run 1 is a platform run and run 3 a network run"), "\(mixed.stderr)")
