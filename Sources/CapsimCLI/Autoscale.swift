@@ -54,19 +54,19 @@ struct Autoscale: ParsableCommand {
   @Option(help: "Where the manifests go: one folder per territory.")
   var out = "autoscalers"
 
-  @Option(help: "Replications of each candidate.")
+  @Option(parsing: .unconditional, help: "Replications of each candidate.")
   var replications = 2
 
-  @Option(help: "Replications a candidate near the boundary may grow to.")
+  @Option(parsing: .unconditional, help: "Replications a candidate near the boundary may grow to.")
   var maxReplications = 4
 
-  @Option(help: "Held-out replications for the verification.")
+  @Option(parsing: .unconditional, help: "Held-out replications for the verification.")
   var heldOut = 2
 
-  @Option(help: "The share of peak windows (percent) that must meet every window objective.")
+  @Option(parsing: .unconditional, help: "The share of peak windows (percent) that must meet every window objective.")
   var peakShare = 99.0
 
-  @Option(help: "Direction reversals per pool-hour a rule may make.")
+  @Option(parsing: .unconditional, help: "Direction reversals per pool-hour a rule may make.")
   var maxReversals = 1.0
 
   @Option(
@@ -78,7 +78,9 @@ struct Autoscale: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "What the searched rules scale on: cpu (an HPA), requests (requests/s per pod via a KEDA prometheus trigger) or both.",
-      discussion: "The cpu rules are always searched (the HPA and the cron floors build on them), so requests and both search the same: cpu and requests/s, the latter written as requests.yaml."))
+      discussion:
+        "The cpu rules are always searched (the HPA and the cron floors build on them), so requests and both search the same: cpu and requests/s, the latter written as requests.yaml."
+    ))
   var metric: MetricChoice = .cpu
 
   @Option(help: "The Prometheus server a requests/s rule queries (its serverAddress).")
@@ -91,7 +93,7 @@ struct Autoscale: ParsableCommand {
   @Option(parsing: .unconditional, help: "Random seed, 0 to 18446744073709551615 (overrides the scenario's run.seed).")
   var seed: UInt64?
 
-  @Option(help: "Worker threads (default: one per core). Results are the same for any value.")
+  @Option(parsing: .unconditional, help: "Worker threads (default: one per core). Results are the same for any value.")
   var threads: Int?
 
   @Option(
@@ -122,6 +124,7 @@ struct Autoscale: ParsableCommand {
     if !(peakShare > 0 && peakShare <= 100) { throw ValidationError("--peak-share is a percentage in (0, 100]") }
     if !(maxReversals >= 0) { throw ValidationError("--max-reversals must be 0 or more") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    try refuseBoth([("--seed", seed != nil, "run.seed")], settings)
     for s in settings where !s.contains("=") || s.hasPrefix("=") {
       throw ValidationError("--set takes KEY=VALUE, such as demand.DE.growth=1.3; got '\(s)'")
     }
@@ -131,7 +134,8 @@ struct Autoscale: ParsableCommand {
     try requirePlatformScenario(
       scenario,
       otherwise:
-        "'\(scenario)' is not a platform scenario (one with demand: per territory); autoscale derives rules for its app pools")
+        "'\(scenario)' is not a platform scenario (one with demand: per territory); autoscale derives rules for its app pools"
+    )
     var (s, warnings) = try loadPlatformScenario(scenario, settings: settings)
     if !quiet { printWarnings(warnings) }
     if let seed { s.seed = seed }
@@ -140,7 +144,8 @@ struct Autoscale: ParsableCommand {
     for name in territory {
       guard let t = names.firstIndex(of: name) else {
         throw ValidationError(
-          "no territory '\(name)' in \(scenario) (it has \(names.joined(separator: ", ")))\(Suggestions.hint(for: name, among: names))")
+          "no territory '\(name)' in \(scenario) (it has \(names.joined(separator: ", ")))\(Suggestions.hint(for: name, among: names))"
+        )
       }
       if !chosen.contains(t) { chosen.append(t) }
     }
@@ -150,10 +155,13 @@ struct Autoscale: ParsableCommand {
     for t in chosen where s.platform.territories[t].app.deployment == nil && !quiet {
       let name = "crm-\(names[t].lowercased())"
       printToStandardError(
-        "autoscale: warning: territory \(names[t])'s app pool names no deployment; the manifests scale '\(name)' (give the pool 'deployment: \(name)' to run them with capsim run --autoscaler)")
+        "autoscale: warning: territory \(names[t])'s app pool names no deployment; the manifests scale '\(name)' (give the pool 'deployment: \(name)' to run them with capsim run --autoscaler)"
+      )
     }
     if !s.autoscalers.isEmpty {
-      say("the scenario's own autoscalers (\(s.autoscalers.map(\.title).joined(separator: ", "))) are replaced by the derived ones")
+      say(
+        "the scenario's own autoscalers (\(s.autoscalers.map(\.title).joined(separator: ", "))) are replaced by the derived ones"
+      )
     }
     let (history, historyHours) = demandHistory(s)
     if history == nil { say("no demand history before the run's start: the predictive rule is left out") }
@@ -166,7 +174,8 @@ struct Autoscale: ParsableCommand {
     configured.searchesRequests = metric != .cpu
     let search = AutoscaleSearch(scenario: s, settings: configured) { say($0) }
 
-    let record = AutoscaleWork.record(s, path: scenario, settings: searchSettings, whatIfs: settings, territories: chosen)
+    let record = AutoscaleWork.record(
+      s, path: scenario, settings: searchSettings, whatIfs: settings, territories: chosen)
     let recording = try AutoscaleRecording(store: database.open(), record: record)
     let started = Date()
     var data = AutoscaleData(record: record, pools: [], rows: [], manifests: [])
@@ -178,7 +187,8 @@ struct Autoscale: ParsableCommand {
       data.pools.append(AutoscaleWork.pool(derivation, search: search))
       data.rows += AutoscaleWork.rows(derivation, verifications: written.verifications, search: search)
       data.manifests += written.manifests
-      allHold = allHold && derivation.found && written.verifications.allSatisfy { $0.1.variant != .heldOut || $0.1.holds }
+      allHold =
+        allHold && derivation.found && written.verifications.allSatisfy { $0.1.variant != .heldOut || $0.1.holds }
     }
     data.record.wallSeconds = Date().timeIntervalSince(started)
     data.record.endedAt = Date()

@@ -26,7 +26,7 @@ struct Autoscales: ParsableCommand {
   @Option(help: "Write the derivation's report (index.html, report.md) into this folder.")
   var report: String?
 
-  @Option(help: "At most this many derivations.")
+  @Option(parsing: .unconditional, help: "At most this many derivations.")
   var limit = 50
 
   @OptionGroup var database: DatabaseOptions
@@ -40,7 +40,9 @@ struct Autoscales: ParsableCommand {
   func run() throws {
     guard let id else {
       guard database.exists else { return print("no derivations recorded: \(database.missing)") }
-      let all = try database.reading { store in try store.autoscaleIDs(limit: limit).compactMap { try store.autoscaleData($0) } }
+      let all = try database.reading { store in
+        try store.autoscaleIDs(limit: limit).compactMap { try store.autoscaleData($0) }
+      }
       if all.isEmpty {
         print("no derivations in \(database.db) yet (capsim autoscale SCENARIO records one)")
         return

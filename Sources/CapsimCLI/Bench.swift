@@ -19,10 +19,10 @@ struct Bench: ParsableCommand {
       Build in release for meaningful numbers: swift build -c release, then .build/release/capsim bench
       """)
 
-  @Option(help: "Customers to simulate per workload.")
+  @Option(parsing: .unconditional, help: "Customers to simulate per workload.")
   var customers: Int = 20_000_000
 
-  @Option(name: .customLong("repeat"), help: "Runs per workload; the fastest counts.")
+  @Option(name: .customLong("repeat"), parsing: .unconditional, help: "Runs per workload; the fastest counts.")
   var repetitions: Int = 3
 
   @Option(help: "Output format: table or json.")
@@ -35,24 +35,24 @@ struct Bench: ParsableCommand {
     help: ArgumentHelp(
       "The platform scenario to time, request by request, on one thread (one replication, its whole calendar).",
       valueName: "scenario"))
-  var platform = "scenarios/platform-christmas-2026.yaml"
+  var platform = Self.defaultPlatform
 
   @Option(
     help: ArgumentHelp(
       "Kubernetes autoscalers to time the platform scenario under as well (the HPA in the loop); none: skip.",
       valueName: "manifest"))
-  var autoscaler = "k8s/hpa.yaml"
+  var autoscaler = Self.defaultAutoscaler
 
   @Option(
     help: ArgumentHelp(
       "Platform scenarios to time in hybrid mode, with their replications on every core.", valueName: "scenario"))
-  var hybrid: [String] = ["scenarios/platform-christmas-2026.yaml", "scenarios/platform-year-2026.yaml"]
+  var hybrid: [String] = Self.defaultHybrid
 
   @Option(
     help: ArgumentHelp(
       "The C event loop to time next to the engine (compiled with cc; the shipped one, or ../shared/perf/des.c, given --customers); none: skip.",
       valueName: "file"))
-  var reference = "scripts/mmc-reference.c"
+  var reference = Self.defaultReference
 
   @Flag(help: "Wall time and memory against the horizon (1 day, 1 week, 4 weeks) and the load (growth 1, 2, 4).")
   var scaling = false
@@ -63,9 +63,25 @@ struct Bench: ParsableCommand {
   @Flag(help: "Nothing on stderr but errors: no progress, no note of a skipped platform.")
   var quiet = false
 
+  static let defaultPlatform = "scenarios/platform-christmas-2026.yaml"
+  static let defaultAutoscaler = "k8s/hpa.yaml"
+  static let defaultHybrid = ["scenarios/platform-christmas-2026.yaml", "scenarios/platform-year-2026.yaml"]
+  static let defaultReference = "scripts/mmc-reference.c"
+
   func validate() throws {
     guard customers >= 1000 else { throw ValidationError("--customers must be at least 1000") }
     guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
+    // The defaults are the repository's files, skipped with a note when run elsewhere; a file
+    // given by name must be there.
+    var named = [("--platform", platform, Self.defaultPlatform), ("--autoscaler", autoscaler, Self.defaultAutoscaler)]
+    named.append(("--reference", reference, Self.defaultReference))
+    named += hybrid.filter { !Self.defaultHybrid.contains($0) }.map { ("--hybrid", $0, "") }
+    for (flag, path, standard) in named where path != standard && path != "none" {
+      var folder: ObjCBool = false
+      if !FileManager.default.fileExists(atPath: path, isDirectory: &folder) || folder.boolValue {
+        throw ValidationError("\(flag) \(path): no such file")
+      }
+    }
   }
 
   func run() throws {

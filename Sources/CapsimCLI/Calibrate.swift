@@ -57,6 +57,7 @@ struct Calibrate: ParsableCommand {
   var fit: String?
 
   @Option(
+    parsing: .unconditional,
     help:
       "The machine's cores, when no input says them (default: this machine's, with a note); a summary's own count wins, with a note."
   )
@@ -128,7 +129,8 @@ struct Calibrate: ParsableCommand {
     for (file, workload) in try files() where !K6Summary.besideSuffixes.contains(where: { file.hasSuffix($0) }) {
       let real = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath().path
       if let first = named[real] {
-        errors.append(MeasurementError(file: file, "named twice: it is \(first) again, which would count as a repeat of itself"))
+        errors.append(
+          MeasurementError(file: file, "named twice: it is \(first) again, which would count as a repeat of itself"))
         continue
       }
       named[real] = file
@@ -316,7 +318,8 @@ struct Calibrate: ParsableCommand {
           }
           let unsaid =
             table.roundTrip?.shape.locks.isEmpty == false
-            ? "its delay cannot shrink as the cores fill, and its row locks are a comment" : "its delay cannot shrink as the cores fill"
+            ? "its delay cannot shrink as the cores fill, and its row locks are a comment"
+            : "its delay cannot shrink as the cores fill"
           printToStandardError(
             "capsim: note: \(path) approximates the round-trip model (\(unsaid)): by exact MVA it gives \(at.joined(separator: ", ")); within 5% at the other client counts"
           )
@@ -425,7 +428,9 @@ struct Calibrate: ParsableCommand {
           // Deeper files by their folder (a whole measurement's can be hundreds), with how many.
           let folders = Dictionary(grouping: deeper) { ($0 as NSString).deletingLastPathComponent }
           let named =
-            folders.keys.sorted().map { folders[$0]!.count == 1 ? folders[$0]![0] : "\($0)/ (\(folders[$0]!.count) files)" }
+            folders.keys.sorted().map {
+              folders[$0]!.count == 1 ? folders[$0]![0] : "\($0)/ (\(folders[$0]!.count) files)"
+            }
             + otherCase
           let names = named.map { (input as NSString).appendingPathComponent($0) }
           printToStandardError(
@@ -441,7 +446,8 @@ struct Calibrate: ParsableCommand {
         // What the measurement script notes beside the runs; a folder's is passed over.
         let folder = (input as NSString).deletingLastPathComponent
         throw ValidationError(
-          "\(input): the measurement's notes, not a run: name its folder (capsim calibrate \(folder.isEmpty ? "." : folder)) or its workloads' folders")
+          "\(input): the measurement's notes, not a run: name its folder (capsim calibrate \(folder.isEmpty ? "." : folder)) or its workloads' folders"
+        )
       } else {
         out.append((input, ((input as NSString).deletingLastPathComponent as NSString).lastPathComponent))
       }

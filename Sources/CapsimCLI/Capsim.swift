@@ -31,7 +31,8 @@ package struct Capsim: ParsableCommand {
     version: capsimVersion,
     subcommands: [
       Run.self, Plan.self, Plans.self, Sweep.self, Merge.self, CheckCommand.self, Runs.self, Sweeps.self, Show.self,
-      Diff.self, ReportCommand.self, Validate.self, Schema.self, Analyze.self, K6.self, AutoscalerCommand.self, Bench.self,
+      Diff.self, ReportCommand.self, Validate.self, Schema.self, Analyze.self, K6.self, AutoscalerCommand.self,
+      Bench.self,
       Calibrate.self, Autoscale.self, Autoscales.self,
     ]
   )
@@ -126,4 +127,3 @@ package struct Capsim: ParsableCommand {
     return nil
   }
 }
-

@@ -54,19 +54,21 @@ struct CheckCommand: ParsableCommand {
 
   @OptionGroup var experiment: ExperimentOptions
 
-  @Option(help: "Replications a check may grow to while rows are undecided (default: 8x the first).")
+  @Option(
+    parsing: .unconditional, help: "Replications a check may grow to while rows are undecided (default: 8x the first).")
   var maxReplications: Int?
 
   @Option(
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Wall-clock budget in seconds for the whole check: no look is started that would end after it.",
       discussion: "Every scenario's first look runs all the same: without it there is nothing to report."))
   var maxSeconds: Double?
 
-  @Option(help: "Chance of a false alarm over the whole check (every row, look and scenario).")
+  @Option(parsing: .unconditional, help: "Chance of a false alarm over the whole check (every row, look and scenario).")
   var alpha = 0.01
 
-  @Option(help: "Chance that a row whose truth misses its target or tolerance passes.")
+  @Option(parsing: .unconditional, help: "Chance that a row whose truth misses its target or tolerance passes.")
   var beta = 0.05
 
   @Option(help: "Write JUnit XML here: one test case per objective x territory x period x class.")
@@ -114,7 +116,8 @@ struct CheckCommand: ParsableCommand {
     var loaded: [(path: String, scenario: PlatformScenario)] = []
     for path in scenarios {
       try requirePlatformScenario(
-        path, otherwise: "'\(path)' is not a platform scenario (one with demand: per territory); check gates platform runs")
+        path,
+        otherwise: "'\(path)' is not a platform scenario (one with demand: per territory); check gates platform runs")
       let (s, warnings) = try loadPlatformScenario(path, settings: experiment.settings)
       if !quiet { printWarnings(warnings) }
       loaded.append((path, experiment.apply(to: s)))

@@ -49,7 +49,9 @@ struct K6: ParsableCommand {
   @Option(help: ArgumentHelp("End of the window, excluded (default: the run's end).", valueName: "date-time"))
   var to: String?
 
-  @Option(help: ArgumentHelp("Replay the window this many times faster (at least 1).", valueName: "factor"))
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp("Replay the window this many times faster (at least 1).", valueName: "factor"))
   var compress: Double?
 
   @Option(

@@ -62,7 +62,9 @@ struct Merge: ParsableCommand {
     guard let command = field["command"], command == "run" || command == "sweep", let path = field["scenario"],
       let seed = field["seed"].flatMap(UInt64.init), let replications = field["replications"].flatMap(Int.init)
     else {
-      throw fail("the parts do not say what they are part of (command, scenario, seed, replications)", status: ExitStatus.failure)
+      throw fail(
+        "the parts do not say what they are part of (command, scenario, seed, replications)", status: ExitStatus.failure
+      )
     }
     // Each axis is [key, values...]; a part edited into something else fails the comparison below.
     let axes = try decoded("axes", as: [[String]].self).compactMap { a in
@@ -90,7 +92,8 @@ struct Merge: ParsableCommand {
         work.scenarios[0], replications: items.map(\.replication), wallSeconds: folded.wallSeconds)
       let recording = try Recording(store: database.open(), run: work.records[0])
       return try Run.finish(
-        result, recording: recording, series: series, format: format, quiet: quiet, failOnSLO: failOnSLO, scenario: path)
+        result, recording: recording, series: series, format: format, quiet: quiet, failOnSLO: failOnSLO, scenario: path
+      )
     }
     let recording = try SweepRecording(store: database.open(), work: work, shards: folded.shardCount, startedAt: Date())
     let gatherer = SweepGatherer(work: work, recording: recording)
@@ -103,7 +106,9 @@ struct Merge: ParsableCommand {
 
   /// Reads the parts and folds them; a part that cannot be read, or parts that do not belong
   /// together, are an error (status 1) naming the files.
-  func fold() throws -> (work: [Part<SimulatedItem>.Field], results: [[SimulatedItem]], wallSeconds: Double, shardCount: Int) {
+  func fold() throws -> (
+    work: [Part<SimulatedItem>.Field], results: [[SimulatedItem]], wallSeconds: Double, shardCount: Int
+  ) {
     var read: [(file: String, part: Part<SimulatedItem>)] = []
     do {
       for file in parts {

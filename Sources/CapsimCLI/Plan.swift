@@ -49,19 +49,23 @@ struct Plan: ParsableCommand {
   @Option(help: "A territory to plan (repeatable; default: all).")
   var territory: [String] = []
 
-  @Option(help: "Replications of each candidate to begin with (default: the scenario's, at least 3).")
+  @Option(
+    parsing: .unconditional, help: "Replications of each candidate to begin with (default: the scenario's, at least 3)."
+  )
   var replications: Int?
 
-  @Option(help: "Replications a candidate may grow to while a verdict is marginal (default: 4x the first).")
+  @Option(
+    parsing: .unconditional,
+    help: "Replications a candidate may grow to while a verdict is marginal (default: 4x the first).")
   var maxReplications: Int?
 
-  @Option(help: "The most instances tried when the connection limit does not bound the count.")
+  @Option(parsing: .unconditional, help: "The most instances tried when the connection limit does not bound the count.")
   var maxInstances = 200
 
   @Option(parsing: .unconditional, help: "Random seed, 0 to 18446744073709551615 (overrides the scenario's run.seed).")
   var seed: UInt64?
 
-  @Option(help: "Worker threads (default: one per core). Results are the same for any value.")
+  @Option(parsing: .unconditional, help: "Worker threads (default: one per core). Results are the same for any value.")
   var threads: Int?
 
   @Option(
@@ -81,7 +85,9 @@ struct Plan: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "How candidates are simulated: request or hybrid (default: the scenario's run.mode).",
-      discussion: "hybrid computes steady stretches with a queueing model and simulates the rest request by request (see capsim run --mode)."))
+      discussion:
+        "hybrid computes steady stretches with a queueing model and simulates the rest request by request (see capsim run --mode)."
+    ))
   var mode: RunMode?
 
   @Option(help: "Output format: table or json.")
@@ -129,6 +135,11 @@ struct Plan: ParsableCommand {
       if let error = RunLimits.check(flag, value) { throw ValidationError(error) }
     }
     if maxInstances < 1 { throw ValidationError("--max-instances must be at least 1") }
+    try refuseBoth(
+      [("--seed", seed != nil, "run.seed"), ("--replications", replications != nil, "run.replications")], settings)
+    if out != nil && emit == nil {
+      throw ValidationError("--out is where --emit writes: give --emit capacity, or drop --out")
+    }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     for s in settings where !s.contains("=") || s.hasPrefix("=") {
       throw ValidationError("--set takes KEY=VALUE, such as demand.DE.growth=1.3; got '\(s)'")
@@ -155,7 +166,8 @@ struct Plan: ParsableCommand {
     try requirePlatformScenario(
       scenario,
       otherwise:
-        "'\(scenario)' is not a platform scenario (one with demand: per territory); plan sizes app pools of the platform")
+        "'\(scenario)' is not a platform scenario (one with demand: per territory); plan sizes app pools of the platform"
+    )
     var (s, warnings) = try loadPlatformScenario(scenario, settings: settings)
     if !quiet { printWarnings(warnings) }
     if let seed { s.seed = seed }
@@ -164,7 +176,8 @@ struct Plan: ParsableCommand {
     if !s.autoscalers.isEmpty {
       if !quiet {
         printToStandardError(
-          "plan: sizing fixed pools, so the scenario's autoscalers (\(s.autoscalers.map(\.title).joined(separator: ", "))) are left out")
+          "plan: sizing fixed pools, so the scenario's autoscalers (\(s.autoscalers.map(\.title).joined(separator: ", "))) are left out"
+        )
       }
       s.autoscalers = []
     }

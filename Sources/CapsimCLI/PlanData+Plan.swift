@@ -59,7 +59,8 @@ extension PlanData {
               + "(\(PlanReport.readable(r.peakLocal))): theory rules out every count up to the cap (stable from \(p.bound.stable))"
           ] : []
         r.fewerReason =
-          (unstable + p.bound.saturatedNodes.map {
+          (unstable
+          + p.bound.saturatedNodes.map {
             "\(s.platform.databases[$0.node].name) is \(Format.percent($0.utilization)) busy at the peak whatever the instances"
           }
           + p.bound.saturatedLocks.map {

@@ -41,7 +41,8 @@ final class PlanRecording: @unchecked Sendable {
       keepFailed = true
       if !quiet {
         printToStandardError(
-          "capsim: warning: cannot keep candidate \(candidate.candidate) of plan \(id) in \(store.path): \(ResultsStore.reason(error)); the plan goes on, and is stored when it ends")
+          "capsim: warning: cannot keep candidate \(candidate.candidate) of plan \(id) in \(store.path): \(ResultsStore.reason(error)); the plan goes on, and is stored when it ends"
+        )
       }
     }
   }

@@ -27,7 +27,7 @@ struct Plans: ParsableCommand {
   @Option(help: "Write the plan's report (index.html, report.md) into this folder.")
   var report: String?
 
-  @Option(help: "At most this many plans.")
+  @Option(parsing: .unconditional, help: "At most this many plans.")
   var limit = 50
 
   @OptionGroup var database: DatabaseOptions

@@ -217,10 +217,10 @@ struct ExperimentOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Random seed, 0 to 18446744073709551615 (overrides the scenario's run.seed).")
   var seed: UInt64?
 
-  @Option(help: "Independent replications (overrides the scenario's run.replications).")
+  @Option(parsing: .unconditional, help: "Independent replications (overrides the scenario's run.replications).")
   var replications: Int?
 
-  @Option(help: "Worker threads (default: one per core). Results are the same for any value.")
+  @Option(parsing: .unconditional, help: "Worker threads (default: one per core). Results are the same for any value.")
   var threads: Int?
 
   @Option(
@@ -238,6 +238,8 @@ struct ExperimentOptions: ParsableArguments {
     for s in settings where !s.contains("=") || s.hasPrefix("=") {
       throw ValidationError("--set takes KEY=VALUE, such as stations.db.servers=4; got '\(s)'")
     }
+    try refuseBoth(
+      [("--seed", seed != nil, "run.seed"), ("--replications", replications != nil, "run.replications")], settings)
   }
 
   func apply(to scenario: Scenario) -> Scenario {
@@ -255,6 +257,17 @@ struct ExperimentOptions: ParsableArguments {
   }
 
   var workerThreads: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+}
+
+/// Refuses an option given beside a --set or --vary of the scenario key it overrides: one of
+/// them would be dropped without a word. `keyed` are KEY=VALUE(S) arguments.
+func refuseBoth(_ options: [(flag: String, given: Bool, key: String)], _ keyed: [String], verb: String = "--set") throws
+{
+  for o in options where o.given {
+    for k in keyed where k.split(separator: "=", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces) == o.key {
+      throw ValidationError("\(o.flag) and \(verb) \(o.key) given both; give one")
+    }
+  }
 }
 
 /// Loads a scenario, or prints its diagnostics and exits with status 1.

@@ -15,7 +15,7 @@ struct Runs: ParsableCommand {
 
   @OptionGroup var database: DatabaseOptions
 
-  @Option(help: "At most this many runs.")
+  @Option(parsing: .unconditional, help: "At most this many runs.")
   var limit = 50
 
   func validate() throws {

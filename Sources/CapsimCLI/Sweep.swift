@@ -43,12 +43,14 @@ struct Sweep: ParsableCommand {
 
   @Option(
     name: .customLong("vary"),
-    help: ArgumentHelp("An axis: KEY=VALUES, such as demand.DE.growth=1..2/0.25 (repeatable).", valueName: "key=values"))
+    help: ArgumentHelp("An axis: KEY=VALUES, such as demand.DE.growth=1..2/0.25 (repeatable).", valueName: "key=values")
+  )
   var axes: [String] = []
 
   @Option(
     name: .customLong("set"),
-    help: ArgumentHelp("A what-if under every point: KEY=VALUE, as for capsim run (repeatable).", valueName: "key=value"))
+    help: ArgumentHelp(
+      "A what-if under every point: KEY=VALUE, as for capsim run (repeatable).", valueName: "key=value"))
   var settings: [String] = []
 
   @Option(
@@ -57,13 +59,16 @@ struct Sweep: ParsableCommand {
       discussion: "The same as --set run.mode=MODE, and recorded as that."))
   var mode: RunMode?
 
-  @Option(parsing: .unconditional, help: "Random seed, 0 to 18446744073709551615 (overrides the scenario's run.seed); every point uses it.")
+  @Option(
+    parsing: .unconditional,
+    help: "Random seed, 0 to 18446744073709551615 (overrides the scenario's run.seed); every point uses it.")
   var seed: UInt64?
 
-  @Option(help: "Replications per point (overrides the scenario's run.replications).")
+  @Option(parsing: .unconditional, help: "Replications per point (overrides the scenario's run.replications).")
   var replications: Int?
 
-  @Option(help: "Simulations at once (default: one per core). Results are the same for any value.")
+  @Option(
+    parsing: .unconditional, help: "Simulations at once (default: one per core). Results are the same for any value.")
   var jobs: Int?
 
   @Option(help: "Output format: table or json.")
@@ -80,7 +85,9 @@ struct Sweep: ParsableCommand {
   @OptionGroup var sharding: ShardOptions
 
   func validate() throws {
-    if axes.isEmpty { throw ValidationError("give at least one --vary KEY=VALUES, such as --vary demand.DE.growth=1,1.5,2") }
+    if axes.isEmpty {
+      throw ValidationError("give at least one --vary KEY=VALUES, such as --vary demand.DE.growth=1,1.5,2")
+    }
     let grid = try Self.grid(axes)
     for s in settings where !s.contains("=") || s.hasPrefix("=") {
       throw ValidationError("--set takes KEY=VALUE, such as demand.DE.growth=1.3; got '\(s)'")
@@ -91,10 +98,19 @@ struct Sweep: ParsableCommand {
         throw ValidationError("\(key) is both --set and --vary; drop the --set")
       }
     }
-    if mode != nil && (settings + axes).contains(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("run.mode") }) {
+    if mode != nil
+      && (settings + axes).contains(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("run.mode") })
+    {
       throw ValidationError("--mode and run.mode given both; give one")
     }
     if let error = RunLimits.check("--replications", replications) { throw ValidationError(error) }
+    let options = [("--seed", seed != nil, "run.seed"), ("--replications", replications != nil, "run.replications")]
+    try refuseBoth(options, settings)
+    try refuseBoth(options, axes, verb: "--vary")
+    if grid.axes.contains(where: { $0.key == "run.replications" }) {
+      throw ValidationError(
+        "--vary run.replications: every point of a sweep runs the same replications; give them with --replications")
+    }
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     if sharding.shard != nil && report != nil {
       throw ValidationError("a shard writes a part file, not a report: give --report to 'capsim merge'")
@@ -113,7 +129,8 @@ struct Sweep: ParsableCommand {
     try requirePlatformScenario(
       scenario,
       otherwise:
-        "'\(scenario)' is not a platform scenario (one with demand: per territory, or base:); sweep takes platform scenarios")
+        "'\(scenario)' is not a platform scenario (one with demand: per territory, or base:); sweep takes platform scenarios"
+    )
     let work = try SweepWork.load(
       command: "sweep", path: scenario, settings: settings + (mode.map { ["run.mode=\($0.rawValue)"] } ?? []),
       grid: try Self.grid(axes), seed: seed,

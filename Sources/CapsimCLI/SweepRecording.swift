@@ -61,7 +61,8 @@ final class SweepRecording: @unchecked Sendable {
 
   private func listen() {
     let (store, runIDs) = (self.store, self.runIDs)
-    watch = InterruptWatch(notice: "sweep \(sweepID): runs not complete marked interrupted in \(store.path)") { reason in
+    watch = InterruptWatch(notice: "sweep \(sweepID): runs not complete marked interrupted in \(store.path)") {
+      reason in
       // Only runs still running change: completed points stay complete.
       for id in runIDs { try? store.end(id, status: .interrupted, message: reason) }
     }

@@ -21,7 +21,7 @@ struct Sweeps: ParsableCommand {
   @Option(help: "Write the sweep's HTML report into this folder.")
   var report: String?
 
-  @Option(help: "At most this many sweeps.")
+  @Option(parsing: .unconditional, help: "At most this many sweeps.")
   var limit = 50
 
   @OptionGroup var database: DatabaseOptions

@@ -75,6 +75,29 @@ import Testing
       arguments: ["run", EndToEndTests.fixture("small.yaml"), "--seed", "-1"], status: 64,
       message: "The value '-1' is invalid for '--seed <seed>'", showsUsage: true),
     Case(
+      name: "64: a negative count is a bad value, not a missing one",
+      arguments: ["runs", "--limit", "-5"], status: 64, message: "--limit must be at least 1", showsUsage: true),
+    Case(
+      name: "64: --seed beside a --set run.seed",
+      arguments: ["run", EndToEndTests.fixture("small.yaml"), "--seed", "3", "--set", "run.seed=4"], status: 64,
+      message: "--seed and --set run.seed given both; give one", showsUsage: true),
+    Case(
+      name: "64: --seed beside a --vary run.seed",
+      arguments: ["sweep", "scenarios/platform-normal-week.yaml", "--seed", "5", "--vary", "run.seed=1,2"], status: 64,
+      message: "--seed and --vary run.seed given both; give one", showsUsage: true),
+    Case(
+      name: "64: a sweep over replications",
+      arguments: ["sweep", "scenarios/platform-normal-week.yaml", "--vary", "run.replications=1,2"], status: 64,
+      message: "every point of a sweep runs the same replications", showsUsage: true),
+    Case(
+      name: "64: plan --out without --emit",
+      arguments: ["plan", "scenarios/platform-normal-week.yaml", "--out", "x.yaml"], status: 64,
+      message: "--out is where --emit writes", showsUsage: true),
+    Case(
+      name: "64: a bench file given by name that is not there",
+      arguments: ["bench", "--autoscaler", "no-such-hpa.yaml", "--only", "autoscaled"], status: 64,
+      message: "--autoscaler no-such-hpa.yaml: no such file", showsUsage: true),
+    Case(
       name: "64: a usage error found as the command runs shows that command's usage",
       arguments: ["k6", "scenarios/platform-christmas-2026.yaml", "--territory", "XX"], status: 64,
       message: "unknown territory 'XX'; the scenario has DE, CH\nUsage: capsim k6 <scenario>", showsUsage: true),
