@@ -359,4 +359,31 @@ import Testing
     let list = try EndToEndTests.capsim(["plans", "--db", db]).stdout
     #expect(list.contains("interrupted") && !list.contains("running"), "\(list)")
   }
+  /// Ctrl-C stops a varied plan in its second point too: the signal sources outlive the first
+  /// point's record (a cancelled source made again never fired, and the plan ran to its end).
+  @Test func aVariedPlanStopsOnCtrlCInItsSecondPoint() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-plan-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let db = dir.appendingPathComponent("p.sqlite").path
+    let process = try RecordingTests.start([
+      "plan", "scenarios/platform-normal-week.yaml", "--territory", "DE", "--replications", "2",
+      "--vary", "territories.DE.app.workers=8,16", "--db", db,
+    ])
+    let deadline = Date().addingTimeInterval(180)
+    var list = ""
+    while Date() < deadline && process.isRunning {
+      if FileManager.default.fileExists(atPath: db) {
+        list = try EndToEndTests.capsim(["plans", "--db", db]).stdout
+        if list.split(separator: "\n").contains(where: { $0.hasPrefix("2 ") && $0.contains("running") }) { break }
+      }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    #expect(process.isRunning, "the second point should still run: \(list)")
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    let after = try EndToEndTests.capsim(["plans", "--db", db]).stdout
+    #expect(after.split(separator: "\n").contains { $0.hasPrefix("2 ") && $0.contains("interrupted") }, "\(after)")
+  }
 }
