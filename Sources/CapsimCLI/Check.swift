@@ -30,7 +30,8 @@ struct CheckCommand: ParsableCommand {
 
       Exit status: 0 every row passed, 1 a target or regression failed (or a file has \
       errors), 2 could not decide within the budget, 4 no such run, 5 the database is \
-      unusable, 64 usage.
+      unusable, 64 usage (an output file that cannot be written is refused before anything is \
+      simulated), 130 or 143 interrupted (no output file written).
 
       Examples:
         capsim check scenarios/platform-normal-week.yaml --replications 20 --write-baseline ci/baseline.json
@@ -110,6 +111,13 @@ struct CheckCommand: ParsableCommand {
     for (name, value) in [("--alpha", alpha), ("--beta", beta)] where !(value > 0 && value < 0.5) {
       throw ValidationError("\(name) must be between 0 and 0.5, found \(value)")
     }
+    // Before anything is simulated: an output that cannot be written would otherwise end a
+    // passing check with status 1, which CI reads as a regression.
+    for (flag, file) in [
+      ("--junit", junit), ("--markdown", markdown), ("--json", json), ("--write-baseline", writeBaseline),
+    ] {
+      if let file, let problem = outputProblem(file) { throw ValidationError("\(flag) \(file): \(problem)") }
+    }
   }
 
   func run() throws {
@@ -149,16 +157,17 @@ struct CheckCommand: ParsableCommand {
     }
     let report = CheckReport(
       parts: parts, targetsFile: targets, baselineSource: baselines?.source, alpha: alpha, beta: beta)
-    for (file, text) in [(junit, report.junit()), (markdown, report.markdown())] {
-      if let file { try write(text, to: file) }
-    }
     let document = try report.json()
-    for file in [json, writeBaseline].compactMap({ $0 }) { try write(document, to: file) }
-    if let writeBaseline, !quiet { printToStandardError("wrote the baseline \(writeBaseline)") }
+    // The verdicts first, so that a file that still cannot be written leaves them on stdout.
     switch format {
     case .json: print(document)
     case .table: print(report.table())
     }
+    for (file, text) in [(junit, report.junit()), (markdown, report.markdown())] {
+      if let file { try write(text, to: file) }
+    }
+    for file in [json, writeBaseline].compactMap({ $0 }) { try write(document, to: file) }
+    if let writeBaseline, !quiet { printToStandardError("wrote the baseline \(writeBaseline)") }
     switch report.outcome {
     case .fail: throw ExitStatus.failure
     case .undecided: throw ExitStatus.undecided
@@ -225,7 +234,7 @@ struct CheckCommand: ParsableCommand {
     do {
       try writeFile(Data((text.hasSuffix("\n") ? text : text + "\n").utf8), to: file)
     } catch {
-      throw fail("cannot write \(file): \(error.localizedDescription)", status: ExitStatus.failure)
+      throw fail("cannot write \(file): \(fileReason(error))", status: ExitStatus.failure)
     }
   }
 

@@ -48,8 +48,9 @@ enum ExitStatus {
       4    no such run, sweep or plan (unknown id, or none complete for 'latest')
       5    the results database is unusable (not capsim's, disk full, read-only)
       64   usage error (unknown command or flag, bad value, missing argument)
-      130  interrupted by Ctrl-C (SIGINT); the run is marked interrupted
-      143  terminated by SIGTERM; the run is marked interrupted
+      130  interrupted by Ctrl-C (SIGINT); the run, sweep, plan or derivation is marked
+           interrupted
+      143  terminated by SIGTERM, as for 130
     """
 }
 
@@ -57,6 +58,25 @@ enum ExitStatus {
 func fail(_ message: String, status: ExitCode) -> ExitCode {
   printToStandardError("capsim: error: \(message)")
   return status
+}
+
+/// What went wrong with a file, in words (`cannot write x/y: not a directory`), not
+/// Foundation's "The operation could not be completed".
+func fileReason(_ error: any Error) -> String {
+  Capsim.fileError(error) ?? error.localizedDescription
+}
+
+/// Why `writeFile` could not write `path`, found before any work is done: its nearest folder
+/// that exists is a file, or cannot be written. Nil when it looks writable.
+func outputProblem(_ path: String) -> String? {
+  var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+  var isFolder: ObjCBool = false
+  while !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) && folder.path != "/" {
+    folder = folder.deletingLastPathComponent()
+  }
+  if !isFolder.boolValue { return "\(folder.path) is a file, not a folder" }
+  if !FileManager.default.isWritableFile(atPath: folder.path) { return "the folder \(folder.path) cannot be written" }
+  return nil
 }
 
 /// Writes `data` to `path` in one step (a reader never sees half a file), making its folder

@@ -137,6 +137,12 @@ struct Plan: ParsableCommand {
     if maxInstances < 1 { throw ValidationError("--max-instances must be at least 1") }
     try refuseBoth(
       [("--seed", seed != nil, "run.seed"), ("--replications", replications != nil, "run.replications")], settings)
+    if let replications, let maxReplications, maxReplications < replications {
+      throw ValidationError("--max-replications (\(maxReplications)) must be at least --replications (\(replications))")
+    }
+    if emit != nil && out == nil && format == .json {
+      throw ValidationError("--emit with --format json needs --out FILE: standard output holds the JSON alone")
+    }
     if out != nil && emit == nil {
       throw ValidationError("--out is where --emit writes: give --emit capacity, or drop --out")
     }

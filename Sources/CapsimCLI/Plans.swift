@@ -82,7 +82,7 @@ struct Plans: ParsableCommand {
       try Report.writePlan(data, to: folder)
     } catch {
       throw fail(
-        "cannot write the plan report into \(folder): \(error.localizedDescription)", status: ExitStatus.failure)
+        "cannot write the plan report into \(folder): \(fileReason(error))", status: ExitStatus.failure)
     }
     if !quiet { printToStandardError("wrote \(folder)/index.html, report.md") }
   }

@@ -42,7 +42,7 @@ struct ShardOptions: ParsableArguments {
       // A job array's first task may find the parts folder not yet made.
       try writeFile(part.encoded(), to: file)
     } catch {
-      throw fail("cannot write part file \(file): \(error.localizedDescription)", status: ExitStatus.failure)
+      throw fail("cannot write part file \(file): \(fileReason(error))", status: ExitStatus.failure)
     }
     if !quiet {
       let total = part.points * part.replications

@@ -71,7 +71,7 @@ struct Sweeps: ParsableCommand {
       try Report.writeSweep(record, points: points, runs: runs, to: folder)
     } catch {
       throw fail(
-        "cannot write the sweep report into \(folder): \(error.localizedDescription)", status: ExitStatus.failure)
+        "cannot write the sweep report into \(folder): \(fileReason(error))", status: ExitStatus.failure)
     }
     if !quiet { printToStandardError("wrote \(folder)/index.html") }
   }

@@ -39,9 +39,13 @@ package struct PlanReport {
   /// "p95 latency (report) 612ms > 450ms": a verdict in a few words.
   package static func describe(_ v: VerdictRecord) -> String {
     let what = v.objective + (v.requestClass == "all" ? "" : " (\(v.requestClass))")
-    let relation = v.higherIsBetter ? (v.outcome == "pass" ? ">=" : "<") : (v.outcome == "pass" ? "<=" : ">")
+    // The sign says where the mean lies; a marginal verdict's mean meets the target, its interval
+    // reaches past it.
+    let meets = v.target.map { v.higherIsBetter ? v.mean >= $0 : v.mean <= $0 } ?? true
+    let relation = v.higherIsBetter ? (meets ? ">=" : "<") : (meets ? "<=" : ">")
     let interval = v.halfWidth.map { " +- " + value(v, $0) } ?? ""
-    return "\(what) \(value(v, v.mean))\(interval) \(relation) \(v.target.map { value(v, $0) } ?? "-")"
+    let marginal = v.outcome == "marginal" ? " (marginal)" : ""
+    return "\(what) \(value(v, v.mean))\(interval) \(relation) \(v.target.map { value(v, $0) } ?? "-")\(marginal)"
   }
 
   /// Missed verdicts, the furthest past its target first (by the ratio of measured to target),

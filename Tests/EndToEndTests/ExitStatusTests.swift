@@ -94,6 +94,20 @@ import Testing
       arguments: ["plan", "scenarios/platform-normal-week.yaml", "--out", "x.yaml"], status: 64,
       message: "--out is where --emit writes", showsUsage: true),
     Case(
+      name: "64: plan --emit into the JSON on standard output",
+      arguments: ["plan", "scenarios/platform-normal-week.yaml", "--emit", "capacity", "--format", "json"], status: 64,
+      message: "--emit with --format json needs --out FILE", showsUsage: true),
+    Case(
+      name: "64: plan with fewer replications at most than at first",
+      arguments: ["plan", "scenarios/platform-normal-week.yaml", "--replications", "4", "--max-replications", "2"],
+      status: 64, message: "--max-replications (2) must be at least --replications (4)", showsUsage: true),
+    Case(
+      name: "64: a check output under a file, refused before simulating",
+      arguments: [
+        "check", "scenarios/platform-normal-week.yaml", "--targets", "ci/targets.yaml", "--junit", "ci/targets.yaml/x.xml",
+      ], status: 64, message: "--junit ci/targets.yaml/x.xml: ",
+      showsUsage: true),
+    Case(
       name: "64: a bench file given by name that is not there",
       arguments: ["bench", "--autoscaler", "no-such-hpa.yaml", "--only", "autoscaled"], status: 64,
       message: "--autoscaler no-such-hpa.yaml: no such file", showsUsage: true),

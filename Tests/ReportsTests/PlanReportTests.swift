@@ -124,6 +124,16 @@ enum PlanReportFixtures {
     #expect(order.count == 3 && order == order.sorted() && !line.contains("class0"), "\(line)")
   }
 
+  /// A marginal miss reads as the page has it: its mean under the target, and marginal.
+  @Test func aMarginalVerdictKeepsItsSignInTheText() {
+    var data = PlanReportFixtures.data()
+    let n = PlanReportFixtures.Names()
+    data.periods[0].fewer = [PlanReportFixtures.verdict(n, n.season, "class0", mean: 0.44, outcome: "marginal")]
+    let text = PlanReport(data: data).table()
+    let line = text.split(separator: "\n").first { $0.contains("DE oktoberfest at 2:") }.map(String.init) ?? text
+    #expect(line.contains("440ms") && line.contains("<= 450ms (marginal)") && !line.contains("> 450ms"), "\(line)")
+  }
+
   @Test func thePageSaysWhyAndWhatOneMoreBuys() {
     let html = Report.planHTML(PlanReportFixtures.data())
     #expect(html.contains("3 instances, EUR 410.40 per 30 days (app CPU 91.0 % at the busiest window)"))
