@@ -123,9 +123,41 @@ enum PlatformFile {
       databaseNodes: nodes.keyNodes, maxConnectionsNodes: nodes.maxConnectionsNodes,
       maxConnections: nodes.maxConnections, pools: pools)
     if ok && !requestClasses.isEmpty && !nodes.nodes.isEmpty && !readTerritories.isEmpty {
-      result.platform = Platform(
+      var platform = Platform(
         name: name, territories: readTerritories, databases: nodes.nodes, queryKinds: queryKinds,
         requestClasses: requestClasses)
+      // A node outside every territory's cluster serves nothing and is billed to no one: most
+      // likely a primary named wrong.
+      let used = Set(platform.territories.flatMap { [$0.primary] + platform.replicas(of: $0.primary) })
+      for i in nodes.nodes.indices where !used.contains(i) && nodes.keyNodes.indices.contains(i) {
+        nodes.keyNodes[i].warning(
+          "no territory uses database node '\(nodes.names[i])' (it is not a territory's primary or its replica): it serves nothing and is in no cost")
+      }
+      // Costs add a territory's app and its nodes' prices as they are: no exchange rates.
+      var currencies = true
+      for i in nodes.nodes.indices where nodes.keyNodes.indices.contains(i) {
+        guard let t = PlatformRun.home(of: i, platform) else { continue }
+        let territory = platform.territories[t]
+        if !nodes.currencyGiven[i] { platform.databases[i].currency = territory.currency }
+        let node = platform.databases[i]
+        if node.currency != territory.currency {
+          currencies = false
+          nodes.keyNodes[i].error(
+            "database node '\(node.name)' is priced in \(node.currency) and territory \(territory.name), whose cluster it is in, in \(territory.currency): capsim adds their costs without converting; give them one currency"
+          )
+        }
+      }
+      result.platform = currencies ? platform : nil
+      // Two pools scaling the same Deployment cannot both follow one autoscaler.
+      var deployments: [String: String] = [:]
+      for (t, (key, node, _)) in zip(platform.territories, territories.entries) {
+        guard let d = t.app.deployment else { continue }
+        if let other = deployments[d] {
+          node.error("territory \(key)'s app pool scales deployment '\(d)', as territory \(other)'s does: each pool needs its own")
+          result.platform = nil
+        }
+        deployments[d] = key
+      }
     }
     return result
   }
@@ -249,6 +281,8 @@ enum PlatformFile {
     var roles: [Role] = []
     var maxConnectionsNodes: [ConfigNode?] = []
     var maxConnections: [Int?] = []
+    /// Whether each node says its currency; one that does not takes its territory's.
+    var currencyGiven: [Bool] = []
     var nodes: [DatabaseNode] = []
     var ok = true
   }
@@ -267,6 +301,7 @@ enum PlatformFile {
       let path = ConfigKeyPath.appending(key: key, to: "databases")
       guard let f = Fields.section(node, database, path: path, overrides) else {
         replicaOf.append(nil)
+        out.currencyGiven.append(false)
         read.append(nil)
         out.maxConnectionsNodes.append(nil)
         out.maxConnections.append(nil)
@@ -279,6 +314,7 @@ enum PlatformFile {
       let maxConnections = f["maxConnections"].map { $0.int() } ?? defaultMaxConnections
       out.maxConnections.append(maxConnections)
       let price = f["price"].map { $0.double() } ?? 0
+      out.currencyGiven.append(f["currency"] != nil)
       let currency = f["currency"].map(readCurrency) ?? "EUR"
       let shipping = f["shipping"].map { $0.duration() } ?? 0
       let apply = f["apply"].map { DistributionReader.read($0, path: f.path(of: "apply"), overrides: overrides) }

@@ -121,7 +121,8 @@ import Testing
     #expect(p.databases.map(\.replicaOf) == [nil, 0, 3, nil])
     #expect(p.replicas(of: 3) == [2])
     #expect(p.databases.map(\.maxConnections) == [200, 100, 100, 100])
-    #expect(p.databases.map(\.currency) == ["EUR", "EUR", "EUR", "CHF"])
+    // A node without a currency takes its territory's: ch-replica-1 is CH's, in CHF.
+    #expect(p.databases.map(\.currency) == ["EUR", "EUR", "CHF", "CHF"])
     #expect(p.databases[0].pricePerHour == 1.10 && p.databases[3].pricePerHour == 1.25)
     #expect(Self.close(p.databases[1].shipping, 0.002) && p.databases[2].shipping == 0)
     #expect(Self.close(p.databases[1].apply?.mean ?? 0, 0.001) && p.databases[2].apply == nil)
@@ -535,12 +536,54 @@ import Testing
     let dir = try Self.folder(topology: marked.text)
     let log = ScenarioFile.validate(path: dir + "/t.yaml")
     let position = try #require(marked.markers["1️⃣"])
+    // (CH on de-primary leaves ch-primary and its replica unused: warnings, left out here.)
     #expect(
-      log.diagnostics.map(\.description) == [
+      log.diagnostics.filter { $0.severity == .error }.map(\.description) == [
         "\(dir)/t.yaml:\(position.line):\(position.column): error: databases.de-primary.maxConnections: territories DE, CH "
           + "can open 6 x 10 + 2 x 10 = 80 connections to 'de-primary', more than its maxConnections 60"
       ])
     #expect(!ScenarioFile.validate(path: try Self.folder() + "/t.yaml").hasErrors)
+  }
+
+  /// Costs add prices without exchange rates, autoscalers find pools by deployment, and a node
+  /// no territory uses is billed to no one: each is said where it is written.
+  @Test func currenciesDeploymentsAndUnusedNodesAreChecked() throws {
+    let marked = MarkedText(
+      Self.topology.replacingOccurrences(
+        of: "ch-primary: {cores: 4, maxConnections: 100, price: 1.25, currency: CHF}",
+        with: "1️⃣ch-primary: {cores: 4, maxConnections: 100, price: 1.25, currency: EUR}")
+        .replacingOccurrences(of: "price: 0.19}", with: "price: 0.19, deployment: crm}")
+        .replacingOccurrences(of: "  CH:\n", with: "  2️⃣CH:\n")
+        .replacingOccurrences(
+          of: "app: {instances: 2, workers: 8, connections: 10}",
+          with: "app: {instances: 2, workers: 8, connections: 10, deployment: crm}"))
+    let dir = try Self.folder(topology: marked.text)
+    let log = ScenarioFile.validate(path: dir + "/t.yaml")
+    let (currency, deployment) = (try #require(marked.markers["1️⃣"]), try #require(marked.markers["2️⃣"]))
+    let errors = log.diagnostics.filter { $0.severity == .error }.map(\.description)
+    #expect(
+      errors.contains(
+        "\(dir)/t.yaml:\(currency.line):\(currency.column): error: databases.ch-primary: database node 'ch-primary' is priced in EUR and territory CH, whose cluster it is in, in CHF: capsim adds their costs without converting; give them one currency"
+      ), "\(errors)")
+    #expect(
+      errors.contains(
+        "\(dir)/t.yaml:\(deployment.line):\(deployment.column): error: territories.CH: territory CH's app pool scales deployment 'crm', as territory DE's does: each pool needs its own"
+      ), "\(errors)")
+  }
+
+  /// A database node outside every territory's cluster is a warning at its name.
+  @Test func aNodeNoTerritoryUsesIsAWarning() throws {
+    let marked = MarkedText(
+      Self.topology.replacingOccurrences(
+        of: "  ch-primary: {cores: 4", with: "  1️⃣spare: {cores: 2}\n  ch-primary: {cores: 4"))
+    let dir = try Self.folder(topology: marked.text)
+    let log = ScenarioFile.validate(path: dir + "/t.yaml")
+    let position = try #require(marked.markers["1️⃣"])
+    #expect(!log.hasErrors)
+    #expect(
+      log.diagnostics.map(\.description) == [
+        "\(dir)/t.yaml:\(position.line):\(position.column): warning: databases.spare: no territory uses database node 'spare' (it is not a territory's primary or its replica): it serves nothing and is in no cost"
+      ])
   }
 
   // MARK: All problems at once
