@@ -394,7 +394,32 @@ enum PlatformScenarioFile {
     let faults = items.enumerated().map { i, item in
       readFault(item, path: ConfigKeyPath.appending(index: i, to: "faults"), top.overrides, topology, calendar)
     }
-    return faults.contains { $0 == nil } ? nil : faults.map { $0! }
+    // A node (or territory) is down or up, not down twice: the first fault's end would bring it
+    // back while the second still holds, and the second would be lost without a word.
+    var ok = true
+    for (i, a) in faults.enumerated() {
+      guard let a, let (subject, start, end) = Self.outage(a) else { continue }
+      for (j, b) in faults.enumerated().prefix(i) {
+        guard let b, let (other, bStart, bEnd) = Self.outage(b), other == subject, start < bEnd, bStart < end else {
+          continue
+        }
+        items[i].error(
+          "this fault overlaps \(ConfigKeyPath.appending(index: j, to: "faults")) on the same \(subject.hasPrefix("node") ? "database node" : "territory"): write one fault that covers both")
+        ok = false
+        break
+      }
+    }
+    return !ok || faults.contains { $0 == nil } ? nil : faults.map { $0! }
+  }
+
+  /// What a fault takes down ("node 3", "territory 1") and from when to when; nil for faults that
+  /// take nothing down for a stated time.
+  private static func outage(_ f: Fault) -> (String, Double, Double)? {
+    switch f {
+    case .replicaDown(let node, let at, let duration): ("node \(node)", at, at + duration)
+    case .territoryOutage(let t, let at, let duration, _, _): ("territory \(t)", at, at + duration)
+    default: nil
+    }
   }
 
   /// One fault; its `kind:` decides which keys it takes.
@@ -504,6 +529,11 @@ enum PlatformScenarioFile {
       let at = m.required("at").flatMap { time($0, calendar) }
       let instances = m.required("instances")?.int()
       if let territory, let at, let instances {
+        if let same = changes.first(where: { $0.territory == territory && $0.at == at }) {
+          item.error(
+            "another capacity entry sets this territory at the same moment (to \(same.instances) instances): which holds would be a guess; keep one")
+          ok = false
+        }
         changes.append(CapacityChange(territory: territory, at: at, instances: instances))
       } else {
         ok = false

@@ -454,6 +454,34 @@ import Testing
       scenario: [("at: 2026-12-07T06:00", "at: 1️⃣2026-12-06T23:30")],
       expected: [("s.yaml", "1️⃣", "capacity[0].at", "2026-12-06T23:30 is outside the calendar")]),
     ErrorCase(
+      name: "two faults on one replica at once",
+      scenario: [
+        (
+          "  - {kind: primary-failover",
+          "  - 1️⃣{kind: replica-down, node: de-replica-1, at: 2026-12-08T12:00, for: 1h}\n  - {kind: primary-failover"
+        )
+      ],
+      expected: [
+        (
+          "s.yaml", "1️⃣", "faults[2]",
+          "this fault overlaps faults[1] on the same database node: write one fault that covers both"
+        )
+      ]),
+    ErrorCase(
+      name: "two capacity entries for one territory at one moment",
+      scenario: [
+        (
+          "  - {territory: DE, at: 2026-12-07T06:00, instances: 10}",
+          "  - {territory: DE, at: 2026-12-07T06:00, instances: 10}\n  - 1️⃣{territory: DE, at: 2026-12-07T06:00, instances: 4}"
+        )
+      ],
+      expected: [
+        (
+          "s.yaml", "1️⃣", "capacity[1]",
+          "another capacity entry sets this territory at the same moment (to 10 instances)"
+        )
+      ]),
+    ErrorCase(
       name: "replica-down of a primary",
       scenario: [("node: de-replica-1, at", "node: 1️⃣de-primary, at")],
       expected: [("s.yaml", "1️⃣", "faults[1].node", "'de-primary' is a primary: 'replica-down' takes a replica")]),
