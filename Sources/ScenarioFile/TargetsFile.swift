@@ -180,6 +180,12 @@ enum TargetsFile {
       ok = false
       return nil
     }
+    // An empty list covers nothing: the objective or waiver would check or excuse nothing.
+    if items.isEmpty {
+      node.error("an empty list covers no \(what); name at least one, or leave the key out for all")
+      ok = false
+      return nil
+    }
     var out: [String] = []
     for item in items {
       guard let name = item.string() else {

@@ -101,6 +101,9 @@ import Testing
       name: "an unknown class", edits: [("classes: [all, list, report]", "classes: [all, 1️⃣lists, report]")],
       keyPath: "objectives.p95.classes[1]", message: "no request class named 'lists' (did you mean 'list'?)"),
     Case(
+      name: "an empty class list", edits: [("    classes: report", "    classes: 1️⃣[]")],
+      keyPath: "waivers[0].classes", message: "an empty list covers no request class"),
+    Case(
       name: "a class override for a class not covered",
       edits: [("classes: [all, list, report]", "classes: [all, list]"), ("      report: {target", "      1️⃣report: {target")],
       keyPath: "objectives.p95.byClass.report", message: "class 'report' is not among this objective's classes"),
