@@ -123,6 +123,18 @@ struct CSVTable {
     }
     return v
   }
+
+  /// A field of a statistics view's counter, which grows from 0 until a reset: a number, and
+  /// not negative, else an error at the field naming its column.
+  func counter(_ row: [Field], _ column: Int) throws(MeasurementError) -> Double {
+    let v = try number(row, column)
+    guard v >= 0 else {
+      let f = row[column]
+      throw MeasurementError(
+        file: file, line: f.line, column: f.column, "\(header[column].text): \(f.text) is negative: the view's counters grow from 0")
+    }
+    return v
+  }
 }
 
 /// `number`, under a name the table's own `number` does not hide.

@@ -25,18 +25,24 @@ package struct PgStatStatements: Sendable {
     /// Seconds (the view's milliseconds / 1000).
     package var time: Double
     package var rows: Double
-    /// Where the entry's `calls` value is, for an error about it.
+    /// Where the entry's `calls`, time and `rows` values are, for an error about them.
     package var line: Int
     package var callsColumn: Int
+    package var timeLine: Int
+    package var timeColumn: Int
+    package var rowsLine: Int
+    package var rowsColumn: Int
   }
 
   package var file: String
+  /// The time column's name: `total_exec_time`, or 12's `total_time`.
+  package var timeName: String
   /// By `queryid`, in the order of the file.
   package var entries: [String: Entry]
   package var order: [String]
 
   /// - Throws: ``MeasurementError`` at line 1 naming a required column that is missing, or at
-  ///   the line and column of a value that is not a number.
+  ///   the line and column of a value that is not a number or is negative.
   package init(file: String, text: String) throws(MeasurementError) {
     let table = try CSVTable(file: file, text: text)
     let what = "a pg_stat_statements snapshot needs queryid, query, calls, total_exec_time (total_time before PostgreSQL 13), rows"
@@ -48,6 +54,7 @@ package struct PgStatStatements: Sendable {
     let rows = try table.column("rows", in: what)
     let toplevel = table.header.firstIndex { $0.text == "toplevel" }
     self.file = file
+    timeName = table.header[time].text
     entries = [:]
     order = []
     for row in table.rows {
@@ -68,9 +75,9 @@ package struct PgStatStatements: Sendable {
           "queryid: expected a whole number, found '\(key)' (an empty queryid is another user's statement: snapshot as a superuser)"
         )
       }
-      let n = try table.number(row, calls)
-      let ms = try table.number(row, time)
-      let r = try table.number(row, rows)
+      let n = try table.counter(row, calls)
+      let ms = try table.counter(row, time)
+      let r = try table.counter(row, rows)
       if var e = entries[key] {
         e.calls += n
         e.time += ms / 1_000
@@ -79,7 +86,8 @@ package struct PgStatStatements: Sendable {
       } else {
         entries[key] = Entry(
           queryid: key, query: row[query].text, calls: n, time: ms / 1_000, rows: r, line: row[calls].line,
-          callsColumn: row[calls].column)
+          callsColumn: row[calls].column, timeLine: row[time].line, timeColumn: row[time].column,
+          rowsLine: row[rows].line, rowsColumn: row[rows].column)
         order.append(key)
       }
     }
@@ -91,8 +99,10 @@ package struct PgStatStatements: Sendable {
 /// all statements.
 ///
 /// A statement that appears only in the later snapshot was first run in the interval. One that
-/// only the earlier has was evicted (`pg_stat_statements.max`) and is left out. One whose calls
-/// went down means the statistics were reset between the snapshots: the input is inconsistent.
+/// only the earlier has was evicted (`pg_stat_statements.max`) and is left out. One whose calls,
+/// time or rows went down means the statistics were reset between the snapshots, and so does a
+/// later snapshot without statements (it counts at least the earlier one's own query): the input
+/// is inconsistent.
 /// The snapshots' own statements (reading `pg_stat_statements` or `pg_stat_wal`) are left out:
 /// the later snapshot counts the earlier ones, which are the measurement, not the workload.
 package struct StatementActivity: Sendable {
@@ -114,19 +124,35 @@ package struct StatementActivity: Sendable {
   /// Seconds executing, all statements.
   package var totalTime: Double
 
-  /// - Throws: ``MeasurementError`` at the later snapshot's `calls` of a statement whose calls
-  ///   went down.
+  /// - Throws: ``MeasurementError`` at the later snapshot's value of a statement that went down
+  ///   (`calls`, the time or `rows`), or at the later snapshot when it has no statements.
   package init(before: PgStatStatements, after: PgStatStatements) throws(MeasurementError) {
+    // The earlier snapshot's own query is counted in the later one, so a later one with no
+    // statements was taken after a reset, or of a server without the extension loaded.
+    guard !after.order.isEmpty else {
+      throw MeasurementError(
+        file: after.file,
+        before.order.isEmpty
+          ? "no statements, nor in \(before.file), whose own query should be here: is pg_stat_statements loaded (shared_preload_libraries) and tracking (pg_stat_statements.track)?"
+          : "no statements, where \(before.file) has \(before.order.count): the statistics were reset between the snapshots (pg_stat_statements_reset), or the file was cut after its header"
+      )
+    }
     var out: [Statement] = []
     for key in after.order {
       let a = after.entries[key]!
       let b = before.entries[key]
       let calls = a.calls - (b?.calls ?? 0)
       let time = a.time - (b?.time ?? 0)
-      guard calls >= 0, time >= -1e-9 else {
+      // The times are sums of doubles: a rounding below zero is no reset.
+      let down: [(name: String, down: Bool, line: Int, column: Int, here: String, there: String)] = [
+        ("calls", calls < 0, a.line, a.callsColumn, "\(Int(a.calls))", "\(Int(b?.calls ?? 0))"),
+        (after.timeName, time < -1e-9, a.timeLine, a.timeColumn, Self.ms(a.time), Self.ms(b?.time ?? 0)),
+        ("rows", a.rows < (b?.rows ?? 0), a.rowsLine, a.rowsColumn, "\(Int(a.rows))", "\(Int(b?.rows ?? 0))"),
+      ]
+      if let d = down.first(where: { $0.down }) {
         throw MeasurementError(
-          file: after.file, line: a.line, column: a.callsColumn,
-          "calls of queryid \(key): \(Int(a.calls)) here, \(Int(b?.calls ?? 0)) in \(before.file): the statistics were reset between the snapshots (pg_stat_statements_reset)"
+          file: after.file, line: d.line, column: d.column,
+          "\(d.name) of queryid \(key): \(d.here) here, \(d.there) in \(before.file): it went down, so the statistics were reset between the snapshots (pg_stat_statements_reset)"
         )
       }
       guard calls > 0, !Self.isSnapshot(a.query) else { continue }
@@ -210,6 +236,9 @@ package struct StatementActivity: Sendable {
     let text = query.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     return text.count <= width ? text : String(text.prefix(width - 3)) + "..."
   }
+
+  /// Seconds as the view's milliseconds, for a message.
+  static func ms(_ seconds: Double) -> String { String(format: "%.6g ms", seconds * 1_000) }
 
   /// `0.0213ms`: three significant digits, milliseconds as a topology writes them.
   static func milliseconds(_ seconds: Double) -> String {

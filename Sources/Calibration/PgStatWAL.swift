@@ -21,11 +21,12 @@ package struct PgStatWAL: Hashable, Sendable {
   /// Seconds (the view's milliseconds / 1000).
   package var syncTime: Double
   package var statsReset: String
-  /// Where the row is, for an error about it.
+  /// Where the row is, and its `wal_sync`, for an error about them.
   package var line: Int
+  package var syncColumn: Int
 
   /// - Throws: ``MeasurementError`` at line 1 naming a required column that is missing, at a
-  ///   value that is not a number, or at the file when it has not exactly one row.
+  ///   value that is not a number or is negative, or at the file when it has not exactly one row.
   package init(file: String, text: String) throws(MeasurementError) {
     let table = try CSVTable(file: file, text: text)
     let what =
@@ -44,13 +45,14 @@ package struct PgStatWAL: Hashable, Sendable {
       throw MeasurementError(file: file, "\(table.rows.count) rows: pg_stat_wal has exactly one")
     }
     self.file = file
-    self.records = try table.number(row, records)
-    self.fullPageImages = try table.number(row, fpi)
-    self.bytes = try table.number(row, bytes)
-    self.syncs = try table.number(row, sync)
-    self.syncTime = try table.number(row, syncTime) / 1_000
+    self.records = try table.counter(row, records)
+    self.fullPageImages = try table.counter(row, fpi)
+    self.bytes = try table.counter(row, bytes)
+    self.syncs = try table.counter(row, sync)
+    self.syncTime = try table.counter(row, syncTime) / 1_000
     self.statsReset = table.header.firstIndex { $0.text == "stats_reset" }.map { row[$0].text } ?? ""
     self.line = row[0].line
+    self.syncColumn = row[sync].column
   }
 }
 
@@ -70,7 +72,8 @@ package struct WALActivity: Hashable, Sendable {
   package var commits: Int?
 
   /// - Throws: ``MeasurementError`` at the later snapshot's row when a counter went down (the
-  ///   statistics were reset between the snapshots).
+  ///   statistics were reset between the snapshots), and at its `wal_sync` when the syncs are
+  ///   more than the commits can have made (`syncsLimit`).
   package init(before: PgStatWAL, after: PgStatWAL, commits: Int? = nil) throws(MeasurementError) {
     records = after.records - before.records
     fullPageImages = after.fullPageImages - before.fullPageImages
@@ -89,7 +92,18 @@ package struct WALActivity: Hashable, Sendable {
         (down.isEmpty ? "stats_reset changed" : "\(down.joined(separator: ", ")) went down")
           + " since \(before.file): the statistics were reset between the snapshots (pg_stat_reset_shared('wal'))")
     }
+    if let commits, syncs > Self.syncsLimit(commits: commits) {
+      throw MeasurementError(
+        file: after.file, line: after.line, column: after.syncColumn,
+        "wal_sync: \(Int(syncs)) syncs since \(before.file) for \(commits) writing commits, \(String(format: "%.3f", syncs / Double(max(commits, 1)))) per commit: a commit syncs at most once, and the background a few times (at most \(Int(Self.syncsLimit(commits: commits))) here): the snapshots are not of this run")
+    }
   }
+
+  /// The most syncs `commits` writing commits can come with: each commit flushes at most once,
+  /// and the WAL writer, checkpoints and autovacuum add a few (the shipped runs: at most 1.004
+  /// per commit, and 12 in a run without writes). Twice the commits and 100 more leave room for
+  /// a short run's background syncs; beyond that the counters are not the run's.
+  package static func syncsLimit(commits: Int) -> Double { 2 * Double(commits) + 100 }
 
   /// Below 1: commits were grouped, one flush for several. Nil without commits.
   package var syncsPerCommit: Double? {

@@ -113,6 +113,8 @@ package struct PgbenchReport: Hashable, Sendable {
     var logged: (line: Int, count: Int)?
     var processedLine = 0
     var latencyLine = 0
+    // Where the CPU line's server seconds are, for an error about the CPU the run could use.
+    var cpuAt: (line: Int, column: Int)?
     self.file = file
     self.transactionType = ""
     self.clients = 0
@@ -135,7 +137,8 @@ package struct PgbenchReport: Hashable, Sendable {
       func value(after prefix: String) -> Substring? {
         line.hasPrefix(prefix) ? line.dropFirst(prefix.count) : nil
       }
-      func column(_ text: Substring) -> Int { raw.count - text.count + 1 }
+      // `text` is a part of `line`: its column in the raw line.
+      func column(_ text: Substring) -> Int { raw.count - line[text.startIndex...].count + 1 }
       func milliseconds(_ text: Substring, _ what: String) throws(MeasurementError) -> Double {
         let parts = text.split(separator: " ")
         guard parts.count == 2, parts[1] == "ms", let v = number(parts[0]) else {
@@ -196,7 +199,12 @@ package struct PgbenchReport: Hashable, Sendable {
         clients = try int(v, "number of clients")
       } else if let v = value(after: "duration: ") {
         try once("duration")
-        duration = number(v.split(separator: " ").first ?? "")
+        // pgbench writes `duration: N s` (-T, seconds).
+        let parts = v.split(separator: " ")
+        guard parts.count == 2, parts[1] == "s", let d = number(parts[0]), d > 0 else {
+          throw lines.error(n, column: column(v), "duration: expected '<number> s' above 0, found '\(v)'")
+        }
+        duration = d
       } else if let v = value(after: "number of transactions actually processed: ") {
         try once("number of transactions actually processed")
         processedLine = n
@@ -229,10 +237,16 @@ package struct PgbenchReport: Hashable, Sendable {
         if v.hasSuffix(" (including failures)") {
           throw lines.error(n, column: column(v), "latency average includes failed transactions: the model has no failures")
         }
-        latency = try milliseconds(v, "latency average")
+        let ms = try milliseconds(v, "latency average")
+        guard ms > 0 else {
+          throw lines.error(n, column: column(v), "latency average: \(v) is not above 0: a transaction takes time")
+        }
+        latency = ms
       } else if let v = value(after: "latency stddev = ") {
         try once("latency stddev")
-        latencyStandardDeviation = try milliseconds(v, "latency stddev")
+        let ms = try milliseconds(v, "latency stddev")
+        guard ms >= 0 else { throw lines.error(n, column: column(v), "latency stddev: \(v) is negative") }
+        latencyStandardDeviation = ms
       } else if let v = value(after: "rate limit schedule lag: avg ") {
         try once("rate limit schedule lag")
         guard let lag = number(v.split(separator: " ").first ?? "") else {
@@ -264,7 +278,7 @@ package struct PgbenchReport: Hashable, Sendable {
         }
       } else if let v = value(after: "latency percentiles: ") {
         try once("latency percentiles")
-        logged = try readPercentiles(v, n, lines).map { (n, $0) }
+        logged = try readPercentiles(v, n, lines, column).map { (n, $0) }
       } else if let v = value(after: "target rate: ") {
         try once("target rate")
         guard v.hasSuffix("/s"), let r = number(v.dropLast(2)), r > 0 else {
@@ -273,7 +287,7 @@ package struct PgbenchReport: Hashable, Sendable {
         targetRate = r
       } else if let v = value(after: "cpu seconds: ") {
         try once("cpu seconds")
-        try readCPU(v, n, lines)
+        cpuAt = (n, try readCPU(v, n, lines, column))
       } else if line.hasPrefix("load average:") {
         try once("load average")
       } else if let key = Self.misspelledKey(line) {
@@ -308,6 +322,11 @@ package struct PgbenchReport: Hashable, Sendable {
     try Self.checkCounts(
       lines, transactions: transactions, tps: tps, duration: byCount == nil ? duration : nil, processedLine: processedLine,
       logged: logged, failed: failed, skipped: skipped)
+    if let cpuAt, let server = serverCPUSeconds, let cores {
+      try Self.checkCPU(
+        lines, at: cpuAt, server: server, client: clientCPUSeconds ?? 0, cores: cores,
+        seconds: duration ?? Double(transactions) / tps)
+    }
     // Open loop (--rate), the latency counts the schedule lag: more than the clients in flight.
     if scheduleLag == nil, targetRate == nil {
       try Self.checkLittlesLaw(lines, clients: clients, tps: tps, latency: latency, latencyLine: latencyLine)
@@ -378,6 +397,21 @@ package struct PgbenchReport: Hashable, Sendable {
     }
   }
 
+  /// The CPU seconds of server and client against what the machine's cores could give over the
+  /// run. The script's CPU window is a little longer than the run (connecting, and the second it
+  /// waits for the backends to be reaped) and the kernel counts in ticks of 1/100 s per process:
+  /// the shipped runs use at most 1.015 x cores x duration. Above cores x (duration + 1 s) x 1.1
+  /// the line is another run's or machine's, or a unit slip.
+  private static func checkCPU(
+    _ lines: NumberedLines, at: (line: Int, column: Int), server: Double, client: Double, cores: Int, seconds: Double
+  ) throws(MeasurementError) {
+    let limit = Double(cores) * (seconds + 1) * 1.1
+    guard server + client > limit else { return }
+    throw lines.error(
+      at.line, column: at.column,
+      "cpu seconds: server + client = \(String(format: "%.2f", server + client)) s, more than \(cores) cores can give in \(String(format: "%g", seconds)) s (at most \(String(format: "%.2f", limit)) s, with 1 s and 10% for the measurement's window): another run's or machine's line, or a unit slip?")
+  }
+
   /// Little's law in a closed loop: tps x mean latency is the mean number of transactions in
   /// progress, at most the clients. pgbench without measured latencies prints clients / tps
   /// (the ratio is 1 but for the latency's rounding to 0.001 ms, 5% at 0.01 ms); measured ones
@@ -435,29 +469,46 @@ package struct PgbenchReport: Hashable, Sendable {
   }
 
   /// `p50 = 0.310 ms, p95 = 0.720 ms, p99 = 1.400 ms (from --log, N transactions)`: the
-  /// percentiles, and N when the line says it.
-  private mutating func readPercentiles(_ text: Substring, _ n: Int, _ lines: NumberedLines) throws(MeasurementError) -> Int? {
+  /// percentiles, and N when the line says it. A percentile below a lower one is refused at it.
+  private mutating func readPercentiles(
+    _ text: Substring, _ n: Int, _ lines: NumberedLines, _ column: (Substring) -> Int
+  ) throws(MeasurementError) -> Int? {
     let parts = text.split(separator: "(", maxSplits: 1)
     let body = parts.first ?? ""
+    // The percentiles as read, with their text and column.
+    var read: [(name: String, ms: Double, text: Substring, column: Int)] = []
     for item in body.split(separator: ",") {
       let pair = item.split(separator: "=")
       let words = pair.count == 2 ? pair[1].split(separator: " ") : []
       guard pair.count == 2, words.count == 2, words[1] == "ms", let ms = number(words[0]) else {
         throw lines.error(n, "latency percentiles: expected 'p95 = <number> ms', found '\(item.trimmingCharacters(in: .whitespaces))'")
       }
-      switch pair[0].trimmingCharacters(in: .whitespaces) {
+      let name = pair[0].trimmingCharacters(in: .whitespaces)
+      switch name {
       case "p50": latencyP50 = ms / 1_000
       case "p95": latencyP95 = ms / 1_000
       case "p99": latencyP99 = ms / 1_000
       case let other: throw lines.error(n, "latency percentiles: unknown percentile '\(other)' (p50, p95, p99)")
       }
+      guard ms >= 0 else { throw lines.error(n, column: column(words[0]), "latency percentiles: \(name) = \(words[0]) ms is negative") }
+      read.append((name, ms, words[0], column(words[0])))
+    }
+    let ranked = read.sorted { $0.name < $1.name }  // p50, p95, p99 sort as text too
+    for (lower, higher) in zip(ranked, ranked.dropFirst()) where higher.ms < lower.ms {
+      throw lines.error(
+        n, column: higher.column,
+        "latency percentiles: \(higher.name) = \(higher.text) ms is below \(lower.name) = \(lower.text) ms (p50 <= p95 <= p99): not one run's latencies")
     }
     guard parts.count == 2, let count = parts[1].firstMatch(of: /^from --log, (\d+) transactions\)/) else { return nil }
     return Int(count.1)
   }
 
-  /// `server = 51.20, client = 30.10, machine = 2 cores`.
-  private mutating func readCPU(_ text: Substring, _ n: Int, _ lines: NumberedLines) throws(MeasurementError) {
+  /// `server = 51.20, client = 30.10, machine = 2 cores`: the column of the server's seconds.
+  /// The server's are above 0 (it ran every transaction), the client's at least 0, and the cores at least 1.
+  private mutating func readCPU(
+    _ text: Substring, _ n: Int, _ lines: NumberedLines, _ column: (Substring) -> Int
+  ) throws(MeasurementError) -> Int {
+    var serverColumn = column(text)
     for item in text.split(separator: ",") {
       let pair = item.split(separator: "=")
       guard pair.count == 2 else { throw lines.error(n, "cpu seconds: expected 'name = value', found '\(item)'") }
@@ -469,9 +520,14 @@ package struct PgbenchReport: Hashable, Sendable {
       case "machine": cores = Int(value.split(separator: " ").first ?? "")
       default: throw lines.error(n, "cpu seconds: unknown '\(key)' (server, client, machine)")
       }
-      if (key == "machine" ? cores.map(Double.init) : number(value)) == nil {
+      guard let v = key == "machine" ? cores.map(Double.init) : number(value) else {
         throw lines.error(n, "cpu seconds: \(key): expected a number, found '\(value)'")
       }
+      let at = column(pair[1].drop { $0 == " " })
+      if key == "server" { serverColumn = at }
+      let (ok, expected) = key == "server" ? (v > 0, "above 0") : key == "machine" ? (v >= 1, "at least 1") : (v >= 0, "at least 0")
+      guard ok else { throw lines.error(n, column: at, "cpu seconds: \(key) = \(value): expected \(expected)") }
     }
+    return serverColumn
   }
 }

@@ -184,6 +184,72 @@ import Calibration
     #expect(e2?.line == 2 && e2?.message.contains("wal_records went down") == true, "\(String(describing: e2))")
   }
 
+  /// The column that went down is the one named and placed, not calls.
+  @Test(arguments: [
+    ("total_exec_time", "1595,3.5,1595", 94, "total_exec_time of queryid 4982183232244349528: 3.5 ms here, 15.4367 ms in"),
+    ("rows", "1595,35.56460899999994,12", 112, "rows of queryid 4982183232244349528: 12 here, 773 in"),
+  ])
+  func theCounterThatWentDownIsNamed(_ name: String, _ values: String, _ column: Int, _ message: String) throws {
+    let before = try Self.statements("before")
+    let (file, text) = try Self.fixture("crm-c2-r1.statements-after.csv")
+    let after = try PgStatStatements(
+      file: file, text: text.replacingOccurrences(of: "WHERE aid = $2,1595,35.56460899999994,1595", with: "WHERE aid = $2,\(values)"))
+    let error = #expect(throws: MeasurementError.self) { try StatementActivity(before: before, after: after) }
+    #expect(error?.line == 11 && error?.column == column, "\(name): \(String(describing: error))")
+    #expect(error?.message.hasPrefix(message) == true && error?.message.contains("reset between the snapshots") == true, "\(String(describing: error))")
+  }
+
+  /// A counter below zero is no snapshot's: an error at its field.
+  @Test func aNegativeCounterIsAnErrorAtItsField() throws {
+    let (file, text) = try Self.fixture("crm-c2-r1.statements-after.csv")
+    let negative = text.replacingOccurrences(of: "WHERE aid = $2,1595,35.56460899999994,1595", with: "WHERE aid = $2,1595,-35.56460899999994,1595")
+    let error = #expect(throws: MeasurementError.self) { try PgStatStatements(file: file, text: negative) }
+    #expect(error?.line == 11 && error?.column == 94, "\(String(describing: error))")
+    #expect(error?.message == "total_exec_time: -35.56460899999994 is negative: the view's counters grow from 0")
+
+    let (a, at) = try Self.fixture("crm-c2-r1.wal-after.csv")
+    let e2 = #expect(throws: MeasurementError.self) {
+      try PgStatWAL(file: a, text: at.replacingOccurrences(of: ",1615,", with: ",-1615,"))
+    }
+    #expect(e2?.line == 2 && e2?.column == 30 && e2?.message.hasPrefix("wal_sync: -1615 is negative") == true, "\(String(describing: e2))")
+  }
+
+  /// An after-snapshot with only its header follows no snapshot: the earlier one's own query
+  /// would be in it.
+  @Test func anAfterSnapshotWithoutStatementsIsRefused() throws {
+    let before = try Self.statements("before")
+    let (file, text) = try Self.fixture("crm-c2-r1.statements-after.csv")
+    let header = String(text.prefix { $0 != "\n" }) + "\n"
+    let empty = try PgStatStatements(file: file, text: header)
+    let error = #expect(throws: MeasurementError.self) { try StatementActivity(before: before, after: empty) }
+    #expect(error?.file == file && error?.line == 0, "\(String(describing: error))")
+    #expect(error?.message.hasPrefix("no statements, where \(before.file) has \(before.order.count):") == true, "\(String(describing: error))")
+
+    let both = #expect(throws: MeasurementError.self) {
+      try StatementActivity(before: try PgStatStatements(file: "b.csv", text: header), after: empty)
+    }
+    #expect(both?.file == file && both?.message.hasPrefix("no statements, nor in b.csv") == true, "\(String(describing: both))")
+  }
+
+  /// Each writing commit syncs at most once, and the background a few times: more syncs than
+  /// twice the commits and 100 are refused at the later snapshot's wal_sync.
+  @Test func moreSyncsThanTheCommitsCanMakeAreRefused() throws {
+    let (b, bt) = try Self.fixture("crm-c2-r1.wal-before.csv")
+    let (a, at) = try Self.fixture("crm-c2-r1.wal-after.csv")
+    let before = try PgStatWAL(file: b, text: bt)
+    // 795 before: 795 + 2 x 822 + 100 = 2539 is the most 822 commits can come with
+    func after(_ syncs: Int) throws -> PgStatWAL { try PgStatWAL(file: a, text: at.replacingOccurrences(of: ",1615,", with: ",\(syncs),")) }
+    #expect(try WALActivity(before: before, after: after(2_539), commits: 822).syncs == 1_744)
+    let error = #expect(throws: MeasurementError.self) {
+      try WALActivity(before: before, after: try after(2_882_950_000), commits: 822)
+    }
+    #expect(error?.file == a && error?.line == 2 && error?.column == 30, "\(String(describing: error))")
+    #expect(error?.message.hasPrefix("wal_sync: 2882949205 syncs since \(b) for 822 writing commits, 3507237.476 per commit") == true, "\(String(describing: error))")
+    #expect(throws: MeasurementError.self) { try WALActivity(before: before, after: try after(2_540), commits: 822) }
+    // Without the commits (no summary beside it) there is nothing to hold them to
+    #expect(try WALActivity(before: before, after: after(2_882_950_000)).syncs == 2_882_949_205)
+  }
+
   @Test func namesStatementsByVerbAndTable() {
     #expect(StatementActivity.name("SELECT abalance FROM pgbench_accounts WHERE aid = $1") == "select_pgbench_accounts")
     #expect(StatementActivity.name("update only public.t set x = 1") == "update_public_t")

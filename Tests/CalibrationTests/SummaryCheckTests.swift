@@ -129,6 +129,40 @@ import Calibration
     #expect(e?.line == line && e?.message.contains(message) == true, "\(name): \(String(describing: e))")
   }
 
+  /// Values no run can have, each at its line and column: a latency not above 0 (a deviation
+  /// below 0), CPU seconds below 0 or more than the cores could give in the run, percentiles
+  /// out of order, a duration in another unit than pgbench's seconds or not above 0.
+  @Test(arguments: [
+    ("negative latency", "latency average = 1.246 ms", "latency average = -1.246 ms", 11, 19, "latency average: -1.246 ms is not above 0"),
+    ("zero latency", "latency average = 1.246 ms", "latency average = 0 ms", 11, 19, "latency average: 0 ms is not above 0"),
+    ("negative stddev", "latency stddev = 0.445 ms", "latency stddev = -0.445 ms", 12, 18, "latency stddev: -0.445 ms is negative"),
+    ("negative server cpu", "server = 23.65", "server = -23.65", 22, 23, "cpu seconds: server = -23.65: expected above 0"),
+    ("zero server cpu", "server = 23.65", "server = 0", 22, 23, "cpu seconds: server = 0: expected above 0"),
+    ("negative client cpu", "client = 6.21", "client = -6.21", 22, 39, "cpu seconds: client = -6.21: expected at least 0"),
+    ("no cores", "machine = 2 cores", "machine = 0 cores", 22, 55, "cpu seconds: machine = 0 cores: expected at least 1"),
+    ("more cpu than the cores give", "server = 23.65", "server = 2365", 22, 23,
+     "server + client = 2371.21 s, more than 2 cores can give in 20 s (at most 46.20 s"),
+    ("percentiles out of order", "p50 = 1.181 ms, p95 = 1.942 ms, p99 = 2.568 ms", "p50 = 2.568 ms, p95 = 1.942 ms, p99 = 1.181 ms", 21, 44,
+     "latency percentiles: p95 = 1.942 ms is below p50 = 2.568 ms (p50 <= p95 <= p99)"),
+    ("p99 below p95", "p99 = 2.568 ms", "p99 = 1.900 ms", 21, 60, "latency percentiles: p99 = 1.900 ms is below p95 = 1.942 ms"),
+    ("negative percentile", "p50 = 1.181 ms", "p50 = -1.181 ms", 21, 28, "latency percentiles: p50 = -1.181 ms is negative"),
+    ("duration in bananas", "duration: 20 s", "duration: 20 banana", 8, 11, "duration: expected '<number> s' above 0, found '20 banana'"),
+    ("duration in hours", "duration: 20 s", "duration: 20 h", 8, 11, "found '20 h'"),
+    ("negative duration", "duration: 20 s", "duration: -20 s", 8, 11, "found '-20 s'"),
+    ("zero duration", "duration: 20 s", "duration: 0 s", 8, 11, "found '0 s'"),
+  ] as [(String, String, String, Int, Int, String)])
+  func aValueNoRunHasIsRefusedAtItsColumn(_ name: String, _ old: String, _ new: String, _ line: Int, _ column: Int, _ message: String) {
+    let e = Self.error(Self.with(old, new))
+    #expect(e?.line == line && e?.column == column && e?.message.contains(message) == true, "\(name): \(String(describing: e))")
+  }
+
+  /// The CPU seconds may exceed cores x duration by the measurement's window (1 s and 10%), not more.
+  @Test func cpuSecondsMayExceedTheRunByTheMeasurementsWindow() throws {
+    // 2 cores x (20 s + 1 s) x 1.1 = 46.2 s with the client's 6.21
+    #expect(try Self.report(Self.with("server = 23.65", "server = 39.98")).serverCPUSeconds == 39.98)
+    #expect(Self.error(Self.with("server = 23.65", "server = 40.00"))?.line == 22)
+  }
+
   /// pgbench's own lines that capsim does not know (other versions print more) stay skipped,
   /// and a log that kept the skipped transactions may count them.
   @Test func unknownPgbenchLinesAndSkippedLogLinesAreRead() throws {

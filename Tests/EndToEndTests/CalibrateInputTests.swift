@@ -81,6 +81,35 @@ import Testing
     #expect(bad.stderr.contains(":1: error: not UTF-8 text"), "\(bad.stderr)")
   }
 
+  /// Values no run has, as the reviewer wrote them, are refused at their place: more CPU
+  /// seconds than 2 cores give in 20 s, more WAL syncs than the commits can make, and an
+  /// after-snapshot with only its header.
+  @Test func valuesNoRunHasAreRefusedAtTheirPlace() throws {
+    let dir = try Self.copy(["postgres/select-only"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let summary = dir.appendingPathComponent("select-only/c4-r1.txt")
+    let text = try String(contentsOf: summary, encoding: .utf8)
+    try text.replacingOccurrences(of: "server = 25.88", with: "server = 2588").write(to: summary, atomically: true, encoding: .utf8)
+    try Self.refused(
+      [summary.deletingLastPathComponent().path],
+      "\(summary.path):19:23: error: cpu seconds: server + client = 2596.64 s, more than 2 cores can give in 20 s")
+
+    let snapshots = try Self.copy(["postgres-j2/crm"], all: true)
+    defer { try? FileManager.default.removeItem(at: snapshots) }
+    let crm = snapshots.appendingPathComponent("crm")
+    let wal = crm.appendingPathComponent("c1-r1.wal-after.csv")
+    try String(contentsOf: wal, encoding: .utf8).replacingOccurrences(of: ",288295,", with: ",2882950000,")
+      .write(to: wal, atomically: true, encoding: .utf8)
+    let statements = crm.appendingPathComponent("c1-r2.statements-after.csv")
+    let header = try String(contentsOf: statements, encoding: .utf8).prefix { $0 != "\n" }
+    try (header + "\n").write(to: statements, atomically: true, encoding: .utf8)
+    let out = try EndToEndTests.capsim(["calibrate", crm.path])
+    #expect(out.status == 1 && out.stdout.isEmpty, "\(out.status) \(out.stdout)")
+    #expect(out.stderr.contains("\(wal.path):2:40: error: wal_sync: 2882672454 syncs since"), "\(out.stderr)")
+    #expect(out.stderr.contains("269232.507 per commit"), "\(out.stderr)")
+    #expect(out.stderr.contains("\(statements.path): error: no statements, where "), "\(out.stderr)")
+  }
+
   /// A run under --rate without the script's target rate line is named, not a level short.
   @Test func aRateRunWithoutItsTargetRateIsNamed() throws {
     let dir = try Self.copy(["postgres/crm-rate"])
