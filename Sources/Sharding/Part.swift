@@ -12,7 +12,7 @@ import Foundation
 /// decimal that reads back as the same `Double`); infinities and NaN are written as strings.
 package struct Part<Result: Codable & Sendable>: Codable, Sendable {
   /// The layout of the file. A merge reads only its own.
-  package static var currentFormat: Int { 1 }
+  package static var currentFormat: Int { 2 }
 
   package struct Field: Codable, Sendable, Hashable {
     package var name: String
@@ -34,6 +34,9 @@ package struct Part<Result: Codable & Sendable>: Codable, Sendable {
   /// Wall-clock seconds the shard took and the host it ran on: for people, never compared.
   package var wallSeconds: Double
   package var host: String
+  /// FNV-1a of the file written without it: a merge refuses a part edited or damaged since
+  /// (its numbers would be merged as if simulated). Set by `encoded()`.
+  package var checksum: String?
 
   package init(
     work: [Field], points: Int, replications: Int, shard: Shard, items: [WorkItem], results: [Result],
@@ -51,11 +54,35 @@ package struct Part<Result: Codable & Sendable>: Codable, Sendable {
   }
 
   package func encoded() throws -> Data {
+    var part = self
+    part.checksum = Self.fnv1a(try part.unsealed())
+    return try Self.encoder.encode(part)
+  }
+
+  /// The file's bytes without its checksum: what the checksum is taken over.
+  private func unsealed() throws -> Data {
+    var part = self
+    part.checksum = nil
+    return try Self.encoder.encode(part)
+  }
+
+  private static var encoder: JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     encoder.nonConformingFloatEncodingStrategy = .convertToString(
       positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return try encoder.encode(self)
+    return encoder
+  }
+
+  /// 64-bit FNV-1a, as 16 hex digits: catches an edit or damage, not a forger.
+  static func fnv1a(_ data: Data) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in data {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
+    }
+    let hex = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
   }
 
   /// Reads a part file's contents; `file` names it in errors.
@@ -75,10 +102,38 @@ package struct Part<Result: Codable & Sendable>: Codable, Sendable {
     let decoder = JSONDecoder()
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(
       positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let part: Part
     do {
-      return try decoder.decode(Part.self, from: data)
+      part = try decoder.decode(Part.self, from: data)
+    } catch let error as DecodingError {
+      throw .unreadable(file: file, reason: Self.describe(error))
     } catch {
       throw .unreadable(file: file, reason: "\(error)")
+    }
+    guard let claimed = part.checksum, (try? fnv1a(part.unsealed())) == claimed else {
+      throw .unreadable(
+        file: file,
+        reason: "its contents do not match the checksum capsim wrote with them (edited or damaged since); run its shard again")
+    }
+    return part
+  }
+
+  /// Where in the file and what: "at results[0].events: ...", not Swift's error dump.
+  static func describe(_ error: DecodingError) -> String {
+    func at(_ path: [any CodingKey]) -> String {
+      var text = ""
+      for key in path {
+        if let i = key.intValue { text += "[\(i)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+      }
+      return text.isEmpty ? "" : "at \(text): "
+    }
+    switch error {
+    case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
+      return at(c.codingPath) + c.debugDescription
+    case .keyNotFound(let key, let c):
+      return at(c.codingPath) + "no '\(key.stringValue)'"
+    @unknown default:
+      return "\(error)"
     }
   }
 }

@@ -116,8 +116,29 @@ import Testing
     var json = try JSONSerialization.jsonObject(with: Self.parts()[0].part.encoded()) as! [String: Any]
     json["format"] = 99
     let data = try JSONSerialization.data(withJSONObject: json)
-    #expect(throws: ShardingError.unreadable(file: "x", reason: "written in part format 99; this capsim reads format 1")) {
+    #expect(throws: ShardingError.unreadable(file: "x", reason: "written in part format 99; this capsim reads format 2")) {
       try P.decode(data, file: "x")
+    }
+  }
+
+  /// A number changed by hand would be merged as if simulated: the checksum refuses it, and a
+  /// value of the wrong kind is named by where it is.
+  @Test func anEditedPartIsRefused() throws {
+    let text = String(decoding: try Self.parts()[0].part.encoded(), as: UTF8.self)
+    #expect(throws: Never.self) { try P.decode(Data(text.utf8), file: "x") }
+    let edited = text.replacingOccurrences(of: "\"points\":", with: "\"points\":1")
+    #expect(edited != text)
+    #expect(
+      throws: ShardingError.unreadable(
+        file: "x",
+        reason: "its contents do not match the checksum capsim wrote with them (edited or damaged since); run its shard again")
+    ) { try P.decode(Data(edited.utf8), file: "x") }
+    let wrongKind = text.replacingOccurrences(of: "\"points\":", with: "\"points\":\"x\",\"was\":")
+    do {
+      _ = try P.decode(Data(wrongKind.utf8), file: "x")
+      Issue.record("a string for points was read")
+    } catch {
+      #expect("\(error)".contains("at points: "), "\(error)")
     }
   }
 }
