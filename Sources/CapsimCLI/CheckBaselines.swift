@@ -67,6 +67,25 @@ struct CheckBaselines {
             status: ExitStatus.failure)
         }
         guard let mean = r.measured.mean else { continue }
+        // Latencies are not negative, rates and availability are shares: anything else was
+        // not measured, and a gate against it would pass or fail for no reason.
+        let share = objective == .errorRate || objective == .availability
+        let row = "\(r.territory) \(r.period) \(r.request_class ?? "all") \(r.objective)"
+        if !mean.isFinite || mean < 0 || (share && mean > 1) {
+          throw fail(
+            "\(file): scenario \(s.scenario), \(row): measured mean \(mean) is not a \(share ? "share between 0 and 1" : "latency (seconds, 0 or more)"); was the file edited?",
+            status: ExitStatus.failure)
+        }
+        if let sd = r.standard_deviation, !sd.isFinite || sd < 0 {
+          throw fail(
+            "\(file): scenario \(s.scenario), \(row): standard deviation \(sd) is negative or not a number; was the file edited?",
+            status: ExitStatus.failure)
+        }
+        if r.replications < 1 {
+          throw fail(
+            "\(file): scenario \(s.scenario), \(row): \(r.replications) replications; a measured row has 1 or more",
+            status: ExitStatus.failure)
+        }
         let key = RowKey(territory: r.territory, period: r.period, requestClass: r.request_class, objective: objective)
         rows[key] = Estimate(mean: mean, standardDeviation: r.standard_deviation, count: r.replications)
       }

@@ -287,6 +287,11 @@ import Testing
       shipped.replacingOccurrences(of: "\"replications\" : 10,", with: "\"replications\" : 1.5,"), "f.json", in: dir)
     let misfit = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", fraction])
     #expect(misfit.status == 1 && misfit.stderr.contains("a number does not fit its field"), "\(misfit.stderr)")
+    // A latency made negative by hand would make every change look like a gain.
+    let firstMean = try #require(shipped.range(of: "\"mean\" : "))
+    let negative = try Self.write(shipped.replacingCharacters(in: firstMean, with: "\"mean\" : -"), "n.json", in: dir)
+    let edited = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", negative])
+    #expect(edited.status == 1 && edited.stderr.contains("was the file edited?"), "\(edited.stderr)")
     let broken = try Self.write("{\"scenarios\": [\n  1,,\n]}", "x.json", in: dir)
     let syntax = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", broken])
     #expect(syntax.status == 1 && syntax.stderr.contains("not valid JSON at line 2, column"), "\(syntax.stderr)")
