@@ -181,7 +181,15 @@ struct CheckCommand: ParsableCommand {
     Baseline?, [String]
   ) {
     guard let baselines else { return (nil, []) }
-    guard let base = baselines.baseline(for: s.name) else {
+    var notes: [String] = []
+    var found = baselines.baseline(for: s.name)
+    // A recorded run is named for one scenario: a run of a what-if (its own name) is that
+    // scenario's baseline all the same, as a file of another text is.
+    if found == nil, baselineRun != nil, baselines.baselines.count == 1, let only = baselines.baselines.first {
+      found = only
+      notes.append("\(baselines.source) is a run of scenario '\(only.scenario)', not '\(s.name)': compared all the same")
+    }
+    guard let base = found else {
       let message =
         "\(baselines.source) has no scenario '\(s.name)' (it has \(baselines.names.joined(separator: ", ")))"
       guard hasTargets else { throw fail(message + "; write one with --write-baseline", status: ExitStatus.failure) }
@@ -195,7 +203,7 @@ struct CheckCommand: ParsableCommand {
           + "(a change is judged against their spread): record one with --replications 2 or more",
         status: ExitStatus.failure)
     }
-    return (base, [])
+    return (base, notes)
   }
 
   /// One scenario's check, with its share of the false-alarm level.

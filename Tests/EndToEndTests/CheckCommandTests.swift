@@ -157,6 +157,18 @@ import Testing
     #expect(try Self.rows(document).allSatisfy { ($0["baseline"] as? [String: Any])?["replications"] as? Int == 8 })
     let missing = try EndToEndTests.capsim(["check", Self.scenario, "--baseline-run", "99", "--db", db])
     #expect(missing.status == 4)
+    // A run of a what-if carries the what-if's name; it is the scenario's baseline all the same.
+    let dir = try Self.folder()
+    let whatIf = dir.appendingPathComponent("what-if.yaml").path
+    try "name: small-what-if\nbase: \(Self.scenario)\noverrides: {demand.A.growth: 1.0}\n".write(
+      toFile: whatIf, atomically: true, encoding: .utf8)
+    let ran = try EndToEndTests.capsim(["run", whatIf, "--replications", "4", "--db", db, "--quiet"])
+    #expect(ran.status == 0, "\(ran.stderr)")
+    let renamed = try EndToEndTests.capsim([
+      "check", Self.scenario, "--baseline-run", "latest", "--db", db, "--seed", "11", "--format", "json",
+    ])
+    #expect(renamed.status == 0, "\(renamed.stderr)")
+    #expect(renamed.stderr.contains("is a run of scenario 'small-what-if', not 'platform-small': compared all the same"))
     // One replication has no spread: no look could decide a row against it, so it is refused
     // before anything is simulated (it used to be a warning, then 40 replications, undecided).
     let one = try EndToEndTests.capsim(["run", Self.scenario, "--replications", "1", "--db", db, "--quiet"])
