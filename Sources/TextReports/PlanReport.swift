@@ -76,6 +76,10 @@ package struct PlanReport {
       ])
     }
     out += table.render() + "\n"
+    for p in data.periods where !(p.peakRate > 0) {
+      out +=
+        "note: \(p.territory) \(p.period) has no demand at its peak (0/s): \(p.instances ?? 1) instance is the least a pool has, not a need measured\n"
+    }
 
     out += "\nWhy not one fewer\n"
     for p in data.periods {

@@ -124,6 +124,15 @@ enum PlanReportFixtures {
     #expect(order.count == 3 && order == order.sorted() && !line.contains("class0"), "\(line)")
   }
 
+  /// A period without demand gets an answer of 1 by the pool's least, which the text says.
+  @Test func aPeriodWithoutDemandIsSaid() {
+    var data = PlanReportFixtures.data()
+    data.periods[0].peakRate = 0
+    let text = PlanReport(data: data).table()
+    #expect(text.contains("has no demand at its peak (0/s)"), "\(text)")
+    #expect(!PlanReport(data: PlanReportFixtures.data()).table().contains("has no demand"))
+  }
+
   /// A marginal miss reads as the page has it: its mean under the target, and marginal.
   @Test func aMarginalVerdictKeepsItsSignInTheText() {
     var data = PlanReportFixtures.data()
