@@ -65,7 +65,7 @@ enum AutoscaleWork {
     var header = [
       "Derived by capsim autoscale \(capsimVersion) for territory \(name) (Deployment \(deployment))",
       "from \(record.scenarioPath), scenario SHA-256 \(record.scenarioHash), seed \(record.seed)",
-      // The SHA is of the scenario with its what-ifs, which the path alone does not give back.
+      // The SHA is of the files alone: --set what-ifs change the scenario without changing it.
       "what-ifs: "
         + (record.settings.isEmpty ? "none" : record.settings.map { "--set \($0)" }.joined(separator: " ")),
       "search: replications \(searched), common random numbers; verification: replications \(heldOut.lowerBound)-\(heldOut.upperBound - 1)",
