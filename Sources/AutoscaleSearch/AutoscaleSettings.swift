@@ -1,4 +1,5 @@
 import Autoscaling
+import Foundation
 import PlatformModel
 
 /// How `AutoscaleSearch` searches and what it asks of a rule.
@@ -81,5 +82,30 @@ package enum BehaviorChoice: String, Sendable, CaseIterable, Codable {
         scaleDown: ScalingRules(
           stabilizationWindowSeconds: 600, policies: [ScalingPolicy(type: .pods, value: 1, periodSeconds: 60)]))
     }
+  }
+}
+
+extension AutoscaleSettings {
+  /// What keeps a score from holding, in words: the failed verdicts, too few peak windows
+  /// met, too many reversals. Empty when it holds.
+  package func shortfalls(_ s: StrategyScore) -> [String] {
+    var out = s.failed
+    if s.peakShare < peakShare {
+      out.append(
+        "peak windows met \(Self.percent(s.peakShare)) (\(s.peakWindowsMet) of \(s.peakWindows)), below \(Self.percent(peakShare))"
+      )
+    }
+    if s.reversalsPerHour > maxReversalsPerHour {
+      out.append(
+        "\(String(format: "%.2f", s.reversalsPerHour)) reversals per pool-hour, above \(String(format: "%g", maxReversalsPerHour))"
+      )
+    }
+    return out
+  }
+
+  /// `97.5%`, `99%`: rounded down, so a share just below the bound never reads as the bound.
+  static func percent(_ fraction: Double) -> String {
+    let p = (fraction * 1_000).rounded(.down) / 10
+    return p == p.rounded() ? "\(Int(p))%" : String(format: "%.1f%%", p)
   }
 }

@@ -92,9 +92,7 @@ struct Judge {
     return RuleCandidate(metric: metric, target: target, behavior: behavior, score: score, holds: holds(score))
   }
 
-  func holds(_ s: StrategyScore) -> Bool {
-    s.failed.isEmpty && s.peakShare >= settings.peakShare && s.reversalsPerHour <= settings.maxReversalsPerHour
-  }
+  func holds(_ s: StrategyScore) -> Bool { settings.shortfalls(s).isEmpty }
 
   /// Within one peak window of the misses the required share allows, either way: one window
   /// more or less would change the answer. A rule that missed none is clear of it.

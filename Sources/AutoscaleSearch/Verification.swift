@@ -12,6 +12,8 @@ package struct Verification: Sendable {
   package var variant: Variant
   package var score: StrategyScore
   package var holds: Bool
+  /// What broke it (failed verdicts, peak windows, reversals); empty when it holds.
+  package var broke: [String]
 }
 
 extension AutoscaleSearch {
@@ -42,7 +44,8 @@ extension AutoscaleSearch {
         }
         return s
       }
-      return Verification(variant: variant, score: score, holds: judge.holds(score))
+      let broke = settings.shortfalls(score)
+      return Verification(variant: variant, score: score, holds: broke.isEmpty, broke: broke)
     }
   }
 }

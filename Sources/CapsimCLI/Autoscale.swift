@@ -36,8 +36,15 @@ struct Autoscale: ParsableCommand {
 
       Scenarios longer than two weeks are judged on a week around each period's peak.
 
-      Exit status: 0 when every territory has a rule that held and passed its verification on \
-      held-out seeds, 3 when not, 1 for invalid files, 5 when the results database cannot be used.
+      The files of each territory are written into a staging folder beside OUT/<territory> and \
+      moved into place only when every territory is derived and verified; hpa.yaml, \
+      scaledobject.yaml or requests.yaml left there by an earlier derivation and not written by \
+      this one are removed. An interrupted derivation writes nothing.
+
+      Exit status: 0 when every territory has a rule that held and held on the held-out seeds as \
+      they are, 3 when not, 1 for invalid files, 5 when the results database cannot be used, 130 \
+      (143) when interrupted. The variants (more demand, a slower database, a crash) are \
+      reported, not gated.
 
       Examples:
         capsim autoscale scenarios/platform-christmas-2026.yaml
@@ -113,7 +120,8 @@ struct Autoscale: ParsableCommand {
   @OptionGroup var database: DatabaseOptions
 
   func validate() throws {
-    if replications < 1 { throw ValidationError("--replications must be at least 1") }
+    // As capsim plan refuses it: an interval needs two replications.
+    if replications < 2 { throw ValidationError("--replications must be at least 2 (an interval needs two)") }
     if maxReplications < replications { throw ValidationError("--max-replications must be at least --replications") }
     if heldOut < 1 { throw ValidationError("--held-out must be at least 1") }
     for (flag, value) in [
@@ -176,19 +184,36 @@ struct Autoscale: ParsableCommand {
 
     let record = AutoscaleWork.record(
       s, path: scenario, settings: searchSettings, whatIfs: settings, territories: chosen)
-    let recording = try AutoscaleRecording(store: database.open(), record: record)
+    // The manifests wait in staging folders until every territory is derived and verified.
+    let staging = AutoscaleStaging(out: out)
+    let recording = try AutoscaleRecording(store: database.open(), record: record, staging: staging)
     let started = Date()
     var data = AutoscaleData(record: record, pools: [], rows: [], manifests: [])
     var allHold = true
-    for t in chosen {
-      let derivation = search.derive(territory: t)
-      let written = try AutoscaleWork.write(
-        derivation, search: search, record: record, folder: out, prometheusServer: prometheusServer, say: say)
-      data.pools.append(AutoscaleWork.pool(derivation, search: search))
-      data.rows += AutoscaleWork.rows(derivation, verifications: written.verifications, search: search)
-      data.manifests += written.manifests
-      allHold =
-        allHold && derivation.found && written.verifications.allSatisfy { $0.1.variant != .heldOut || $0.1.holds }
+    do {
+      for t in chosen {
+        let derivation = search.derive(territory: t)
+        let written = try AutoscaleWork.write(
+          derivation, search: search, record: record, staging: staging, prometheusServer: prometheusServer, say: say)
+        data.pools.append(AutoscaleWork.pool(derivation, search: search))
+        data.rows += AutoscaleWork.rows(derivation, verifications: written.verifications, search: search)
+        data.manifests += written.manifests
+        // The variants (more demand, a slower database, a crash) are reported, not gated.
+        allHold =
+          allHold && derivation.found && written.verifications.allSatisfy { $0.1.variant != .heldOut || $0.1.holds }
+      }
+      for (territory, files, removed) in try staging.publish() where !quiet {
+        let folder = URL(fileURLWithPath: out).appendingPathComponent(territory).path
+        printToStandardError(
+          "autoscale: wrote \(files.map { "\(folder)/\($0)" }.joined(separator: ", "))"
+            + (removed.isEmpty
+              ? ""
+              : "; removed \(removed.map { "\(folder)/\($0)" }.joined(separator: ", ")) (from an earlier derivation, not written by this one)")
+        )
+      }
+    } catch {
+      staging.discard()
+      throw error
     }
     data.record.wallSeconds = Date().timeIntervalSince(started)
     data.record.endedAt = Date()

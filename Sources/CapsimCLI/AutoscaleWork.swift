@@ -1,3 +1,4 @@
+import ArgumentParser
 import AutoscaleRules
 import AutoscaleSearch
 import Autoscaling
@@ -38,23 +39,23 @@ enum AutoscaleWork {
     }
   }
 
-  /// Writes `<folder>/<territory>/hpa.yaml` and `scaledobject.yaml`, reads each back through
-  /// the strict reader (it must give the rule that was searched), verifies what was read on
-  /// held-out seeds and writes the files again with the verification in their header.
+  /// The files `capsim autoscale` writes into a territory's folder: only these are replaced or
+  /// removed there, whatever else the folder holds.
+  static let fileNames = ["hpa.yaml", "requests.yaml", "scaledobject.yaml"]
+
+  /// Writes `hpa.yaml` and `scaledobject.yaml` (and `requests.yaml`) into the territory's
+  /// staging folder, reads each back through the strict reader (it must give the rule that was
+  /// searched), verifies what was read on held-out seeds and writes the files again with the
+  /// verification in their header. `<folder>/<territory>` is untouched until `publish`.
   static func write(
-    _ d: PoolDerivation, search: AutoscaleSearch, record: AutoscaleRecord, folder: String, prometheusServer: String,
-    say: (String) -> Void
+    _ d: PoolDerivation, search: AutoscaleSearch, record: AutoscaleRecord, staging: AutoscaleStaging,
+    prometheusServer: String, say: (String) -> Void
   ) throws -> (manifests: [AutoscaleManifest], verifications: [(String, Verification)]) {
     let s = search.scenario
     let t = d.territory
     let name = s.platform.territories[t].name
     let deployment = search.deploymentName(t)
-    let directory = URL(fileURLWithPath: folder, isDirectory: true).appendingPathComponent(name, isDirectory: true)
-    do {
-      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    } catch {
-      throw fail("cannot create \(directory.path): \(error.localizedDescription)", status: ExitStatus.failure)
-    }
+    let directory = try staging.folder(for: name)
     let settings = search.settings
     let searched =
       "0-\(settings.replications - 1)"
@@ -64,6 +65,9 @@ enum AutoscaleWork {
     var header = [
       "Derived by capsim autoscale \(capsimVersion) for territory \(name) (Deployment \(deployment))",
       "from \(record.scenarioPath), scenario SHA-256 \(record.scenarioHash), seed \(record.seed)",
+      // The SHA is of the files alone: --set what-ifs change the scenario without changing it.
+      "what-ifs: "
+        + (record.settings.isEmpty ? "none" : record.settings.map { "--set \($0)" }.joined(separator: " ")),
       "search: replications \(searched), common random numbers; verification: replications \(heldOut.lowerBound)-\(heldOut.upperBound - 1)",
       "judged on: \(d.spans.map(\.label).joined(separator: ", "))",
       "a rule holds when no verdict fails, at least \(Format.percent(settings.peakShare)) of peak windows meet their p95 and error targets, and it reverses at most \(settings.maxReversalsPerHour) times per pool-hour",
@@ -105,6 +109,20 @@ enum AutoscaleWork {
         "the planner's need on \(w.days.count) day\(w.days.count == 1 ? "" : "s"): \(w.days.first ?? "")\(w.days.count > 1 ? " to \(w.days.last!)" : "")"
     }
 
+    // Cron windows name days of month, which fall on other weekdays in another year.
+    var cronSpan: [String] = []
+    if !d.cronWindows.isEmpty, let calendar = s.demand[t].calendar {
+      // As the scenario's calendar gives it: a day, or a day and time when it is not midnight.
+      func local(_ at: Double) -> String {
+        let (date, hour) = calendar.localTime(at: at)
+        let minutes = Int((hour * 60).rounded())
+        return minutes == 0 ? "\(date)" : "\(date)T" + String(format: "%02d:%02d", minutes / 60, minutes % 60)
+      }
+      cronSpan.append(
+        "cron windows derived for \(local(0)) to \(local(s.horizon)) (\(calendar.timeZone.identifier)); KEDA fires them every year: re-derive for another year, weekdays move"
+      )
+    }
+
     func texts(_ extra: [String]) -> [(file: String, text: String, rule: PoolAutoscaler.Controller)] {
       let lines = header + extra
       var out = [
@@ -133,7 +151,8 @@ enum AutoscaleWork {
         out.append(
           (
             "scaledobject.yaml",
-            ManifestText(header: lines, why: why).scaledObject(name: deployment, deployment: deployment, spec: so),
+            ManifestText(header: header + cronSpan + extra, why: why).scaledObject(
+              name: deployment, deployment: deployment, spec: so),
             .scaledObject(so)
           ))
       }
@@ -145,7 +164,7 @@ enum AutoscaleWork {
     var notes: [String] = []
     for (file, text, rule) in texts([]) {
       let path = directory.appendingPathComponent(file).path
-      let read = try writeAndRead(text, to: path, deployment: deployment)
+      let read = try writeAndRead(text, to: path, deployment: deployment, staging: staging)
       guard read == rule else {
         throw fail(
           "\(path): the manifest read back is not the rule that was searched (\(read) against \(rule))",
@@ -158,30 +177,30 @@ enum AutoscaleWork {
         verifications.append(("\(label): \(v.variant.rawValue)", v))
         notes.append(
           "\(file) on \(v.variant.rawValue): \(v.holds ? "holds" : "BREAKS") (\(Format.percent(v.score.peakShare)) of \(v.score.peakWindows) peak windows met"
-            + (v.score.failed.isEmpty ? ")" : "; failed: \(v.score.failed.joined(separator: ", ")))")
+            + (v.broke.isEmpty ? ")" : "; broke: \(v.broke.joined(separator: ", ")))")
         )
       }
     }
     var manifests: [AutoscaleManifest] = []
     for (file, _, _) in texts([]) {
       let text = texts(
-        ["verification on held-out seeds, as read back from this file:"] + notes.filter { $0.hasPrefix(file) }
+        [
+          "verification on held-out seeds, as read back from this file (the variants are reported, not gated: capsim autoscale's exit status follows the held-out seeds as they are):"
+        ] + notes.filter { $0.hasPrefix(file) }
       )
       .first { $0.file == file }!.text
       let path = directory.appendingPathComponent(file).path
-      _ = try writeAndRead(text, to: path, deployment: deployment)
+      _ = try writeAndRead(text, to: path, deployment: deployment, staging: staging)
       manifests.append(AutoscaleManifest(territory: name, file: "\(name)/\(file)", text: text))
     }
     return (manifests, verifications)
   }
 
   /// Writes the text and reads it back as a user's file is read.
-  static func writeAndRead(_ text: String, to path: String, deployment: String) throws -> PoolAutoscaler.Controller {
-    do {
-      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-      throw fail("cannot write \(path): \(error.localizedDescription)", status: ExitStatus.failure)
-    }
+  static func writeAndRead(_ text: String, to path: String, deployment: String, staging: AutoscaleStaging) throws
+    -> PoolAutoscaler.Controller
+  {
+    try staging.write(text, to: path)
     let log = DiagnosticLog()
     let manifest = KubernetesManifest.read(paths: [path], log: log)
     guard !log.hasErrors, let read = manifest.autoscaler(for: deployment) else {
@@ -221,7 +240,12 @@ enum AutoscaleWork {
     }
     return d.strategies.map { row(.strategy, $0.kind.rawValue, $0.score, holds: judge($0.score)) }
       + d.tried.map { row(.candidate, ruleName($0, search: search, territory: d.territory), $0.score, holds: $0.holds) }
-      + verifications.map { row(.verification, $0.0, $0.1.score, holds: $0.1.holds) }
+      + verifications.map {
+        // What broke it, not only the failed verdicts: a share of peak windows or reversals can too.
+        var r = row(.verification, $0.0, $0.1.score, holds: $0.1.holds)
+        r.failed = $0.1.broke
+        return r
+      }
   }
 
   /// The comparison on stdout as a table or JSON, and with `report` its page and Markdown.
@@ -246,7 +270,8 @@ final class AutoscaleRecording: @unchecked Sendable {
   let id: Int64
   private var watch: InterruptWatch?
 
-  init(store: ResultsStore, record: AutoscaleRecord) throws {
+  /// `staging`: discarded on an interrupt, so nothing of the derivation is written.
+  init(store: ResultsStore, record: AutoscaleRecord, staging: AutoscaleStaging) throws {
     self.store = store
     do {
       id = try store.beginAutoscale(record)
@@ -255,7 +280,10 @@ final class AutoscaleRecording: @unchecked Sendable {
         "cannot record the derivation in results database \(store.path): \(ResultsStore.reason(error)); nothing derived",
         status: ExitStatus.databaseUnusable)
     }
-    watch = InterruptWatch(notice: "derivation \(id) marked interrupted in \(store.path)") { [store, id] reason in
+    watch = InterruptWatch(
+      notice: "derivation \(id) marked interrupted in \(store.path); no manifest written"
+    ) { [store, id] reason in
+      staging.discard()
       try? store.endAutoscale(id, status: .interrupted, message: reason)
     }
   }
@@ -277,5 +305,107 @@ final class AutoscaleRecording: @unchecked Sendable {
       return "cannot record derivation \(id) in results database \(store.path): \(reason)"
         + (saved.map { "; it is printed on stdout and saved in \($0)" } ?? "; it is printed on stdout")
     }
+  }
+}
+
+/// Where a derivation's manifests wait until it is complete: one hidden folder per territory
+/// beside its own (`OUT/.DE.capsim-PID`, on the same file system, so moving a file into place
+/// is a rename). An interrupt (`discard`) removes them and refuses any later write, so
+/// `OUT/<territory>` holds either the last complete derivation's files or this one's.
+final class AutoscaleStaging: @unchecked Sendable {
+  let out: URL
+  private let lock = NSLock()
+  private var folders: [String: URL] = [:]
+  private var discarded = false
+
+  init(out: String) {
+    self.out = URL(fileURLWithPath: out, isDirectory: true)
+  }
+
+  private func locked<T>(_ body: () throws -> T) throws -> T {
+    lock.lock()
+    defer { lock.unlock() }
+    if discarded { throw ExitStatus.interrupted }
+    return try body()
+  }
+
+  /// The territory's staging folder, made empty.
+  func folder(for territory: String) throws -> URL {
+    try locked {
+      let folder = out.appendingPathComponent(".\(territory).capsim-\(getpid())", isDirectory: true)
+      do {
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      } catch {
+        throw fail("cannot create \(folder.path): \(error.localizedDescription)", status: ExitStatus.failure)
+      }
+      folders[territory] = folder
+      return folder
+    }
+  }
+
+  func write(_ text: String, to path: String) throws {
+    try locked {
+      do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+      } catch {
+        throw fail("cannot write \(path): \(error.localizedDescription)", status: ExitStatus.failure)
+      }
+    }
+  }
+
+  /// Moves each territory's files into `OUT/<territory>` and removes from there the files of
+  /// `AutoscaleWork.fileNames` this derivation did not write. Per territory: the files written
+  /// and removed.
+  func publish() throws -> [(territory: String, written: [String], removed: [String])] {
+    try locked {
+      var out: [(String, [String], [String])] = []
+      let fm = FileManager.default
+      for (territory, folder) in folders.sorted(by: { $0.key < $1.key }) {
+        let destination = self.out.appendingPathComponent(territory, isDirectory: true)
+        func failed(_ reason: String) -> ExitCode {
+          fail("cannot put the manifests into \(destination.path): \(reason)", status: ExitStatus.failure)
+        }
+        let files = ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+          AutoscaleWork.fileNames.contains($0)
+        }.sorted()
+        do {
+          try fm.createDirectory(at: destination, withIntermediateDirectories: true)
+        } catch {
+          throw failed(error.localizedDescription)
+        }
+        for file in files {
+          // rename(2) replaces the old file in one step: a reader sees the old or the new.
+          let target = destination.appendingPathComponent(file).path
+          guard rename(folder.appendingPathComponent(file).path, target) == 0 else {
+            throw failed("\(target): \(String(cString: strerror(errno)))")
+          }
+        }
+        var removed: [String] = []
+        for file in AutoscaleWork.fileNames where !files.contains(file) {
+          let stale = destination.appendingPathComponent(file)
+          guard fm.fileExists(atPath: stale.path) else { continue }
+          do {
+            try fm.removeItem(at: stale)
+          } catch {
+            throw failed("cannot remove \(stale.path): \(error.localizedDescription)")
+          }
+          removed.append(file)
+        }
+        try? fm.removeItem(at: folder)
+        out.append((territory, files, removed))
+      }
+      folders = [:]
+      return out
+    }
+  }
+
+  /// Removes the staging folders and refuses what comes after (an interrupt, a failure).
+  func discard() {
+    lock.lock()
+    defer { lock.unlock() }
+    discarded = true
+    for folder in folders.values { try? FileManager.default.removeItem(at: folder) }
+    folders = [:]
   }
 }

@@ -14,7 +14,11 @@ struct Autoscales: ParsableCommand {
       latest for the newest complete one): the comparison as capsim autoscale printed it, or its \
       JSON (--format json); --report FOLDER writes its page and Markdown from the record.
 
-      Exit status: 4 when there is no such derivation.
+      A derivation that did not complete (interrupted, failed, still running) is shown as what \
+      was run and how it ended.
+
+      Exit status: 4 when there is no such derivation, or it is not complete and --format json \
+      or --report asks for its comparison.
       """)
 
   @Argument(help: "A derivation id, or latest.")
@@ -58,6 +62,16 @@ struct Autoscales: ParsableCommand {
         throw fail("no derivation \(number) in \(store.path) (see 'capsim autoscales')", status: ExitStatus.noSuchRun)
       }
       return data
+    }
+    // As capsim plans: what was run and how it ended, but no comparison to export.
+    if data.record.status != .complete {
+      if format == .json || report != nil {
+        throw fail(
+          "derivation \(data.record.id ?? 0) is \(data.record.status.rawValue), not complete: it has no comparison to show",
+          status: ExitStatus.noSuchRun)
+      }
+      print(Report.autoscaleIncomplete(data), terminator: "")
+      return
     }
     try AutoscaleWork.output(data, format: format, report: report) { printToStandardError($0) }
   }

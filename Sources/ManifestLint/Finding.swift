@@ -17,6 +17,7 @@ package struct Finding: Hashable, Sendable {
 /// The traps the linter knows, each with the public issue it comes from.
 package enum Rule: String, CaseIterable, Hashable, Sendable {
   case invalid = "invalid-manifest"
+  case noAutoscaler = "no-autoscaler"
   case minAboveMax = "min-above-max"
   case targetOutOfRange = "target-out-of-range"
   case cronOpenWithoutStart = "cron-open-without-start"
@@ -26,12 +27,14 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
   case connectionLimit = "max-replicas-over-connections"
   case cronEndsBeforePeak = "cron-ends-before-peak"
   case cronOutsideRange = "cron-replicas-outside-range"
+  case cronForAnotherSpan = "cron-derived-for-another-span"
   case rampOutrunsPool = "ramp-outruns-pool"
 
   /// One line, for a rule list.
   package var summary: String {
     switch self {
     case .invalid: "The manifest is not one capsim can read or simulate"
+    case .noAutoscaler: "A file with no HorizontalPodAutoscaler or ScaledObject"
     case .minAboveMax: "The minimum replica count is above the maximum"
     case .targetOutOfRange: "A CPU utilization target outside 1-100% of the request"
     case .cronOpenWithoutStart: "A cron window KEDA keeps open though no start opened it"
@@ -41,6 +44,7 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
     case .connectionLimit: "maxReplicas pods would open more database connections than the database takes"
     case .cronEndsBeforePeak: "A cron window that closes while the day's peak demand goes on"
     case .cronOutsideRange: "A cron window's desiredReplicas above maxReplicaCount, or not above minReplicaCount"
+    case .cronForAnotherSpan: "Cron windows capsim autoscale derived for another span than the one linted"
     case .rampOutrunsPool: "Scale-up limits, a scale-down window, a cron end, a target or maxReplicas that let a demand ramp outrun the pool"
     }
   }
@@ -50,6 +54,8 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
     switch self {
     case .invalid:
       "capsim reads HorizontalPodAutoscaler autoscaling/v2 and ScaledObject keda.sh/v1alpha1 strictly: an unknown field, a wrong type, an impossible value or a feature capsim does not simulate."
+    case .noAutoscaler:
+      "A file given to lint that holds no HorizontalPodAutoscaler or ScaledObject (empty, or only a Deployment) was checked for nothing: most likely the wrong file, or the autoscaler is in another one."
     case .minAboveMax:
       "The API server refuses an HPA whose minReplicas exceeds maxReplicas; KEDA refuses such a ScaledObject."
     case .targetOutOfRange:
@@ -68,6 +74,8 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
       "A cron window is a floor for the hours it covers; closing it while the day's demand is still near its peak leaves the peak to the reactive path (metrics delay, scale-up limits, pod start-up), and the floor was paid for hours that needed it less. Needs --scenario."
     case .cronOutsideRange:
       "KEDA feeds a cron window's desiredReplicas to the HPA it manages as a metric, and the HPA keeps its answer within minReplicaCount..maxReplicaCount: a window above the maximum holds only the maximum, one at or below the minimum changes nothing."
+    case .cronForAnotherSpan:
+      "capsim autoscale names days of the month in its cron windows (the Mondays of December 2026 are 7,14,21,28) and says in the header which span it derived them for. KEDA fires them every year, and in another year those days are other weekdays: linted for a span that does not overlap the derived one, they are flagged; derive them again for it."
     case .rampOutrunsPool:
       "The scenario's demand (a season's morning ramp goes to 5x) is replayed through the manifest's own controller as a fluid, without noise: pods report the cpu the demand gives them, the controller decides every 15 s with its stabilization windows, scale-up policies, readiness rules and cron windows, and a new pod serves after scheduling, start-up and readiness delay. Flagged when the demand stays above what the ready pods serve at full cpu for a minute or more: a real ramp, with noise, fares worse. At the field that held the pool back: maxReplicas; a cron window's end or the scale-down stabilization window when the pool let go, just before, the pods the ramp needed; a scale-up policy or window; else the target. Needs --scenario."
     }

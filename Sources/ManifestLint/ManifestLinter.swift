@@ -72,6 +72,19 @@ package struct ManifestLinter {
     for path in paths {
       guard let data = FileManager.default.contents(atPath: path), let text = String(validating: data, as: UTF8.self)
       else { continue }  // the strict read above reported it
+      var autoscalers = 0
+      var crons = 0
+      defer {
+        if crons > 0, let f = derivedSpan(text, path: path) { findings.append(f) }
+        // Nothing to lint is not a clean bill: an empty file, or one with only a Deployment,
+        // was most likely the wrong one. Not where the strict read already failed the file.
+        if autoscalers == 0 && !log.diagnostics.contains(where: { $0.file == path && $0.severity == .error }) {
+          findings.append(
+            Finding(
+              rule: .noAutoscaler, severity: .error, file: path, line: 1, column: 1, keyPath: "",
+              message: "\(path) holds no HorizontalPodAutoscaler or ScaledObject: nothing in it was linted"))
+        }
+      }
       for document in KubernetesManifest.documents(in: text) {
         let scratch = DiagnosticLog()
         guard let root = YAMLDocument(text: document, file: path, log: scratch).root, !scratch.hasErrors else {
@@ -79,8 +92,13 @@ package struct ManifestLinter {
         }
         let doc = Document(root)
         switch doc["kind"]?.scalarText {
-        case "HorizontalPodAutoscaler": findings += hpa(doc) + ramp(doc, manifest)
-        case "ScaledObject": findings += scaledObject(doc) + ramp(doc, manifest)
+        case "HorizontalPodAutoscaler":
+          autoscalers += 1
+          findings += hpa(doc) + ramp(doc, manifest)
+        case "ScaledObject":
+          autoscalers += 1
+          crons += (doc["spec"]?["triggers"]?.items ?? []).filter { $0["type"]?.scalarText == "cron" }.count
+          findings += scaledObject(doc) + ramp(doc, manifest)
         case "Deployment":
           if let name = doc["metadata"]?["name"]?.scalarText, let replicas = doc["spec"]?["replicas"] {
             deployments.append((name, replicas.node))
@@ -124,6 +142,44 @@ package struct ManifestLinter {
   }
 
   // MARK: Rules
+
+  /// `# cron windows derived for 2026-12-07 to 2026-12-14 (Europe/Berlin)`, as capsim
+  /// autoscale writes it: a finding when the span linted does not overlap it (another year's
+  /// weekdays fall on other days of the month).
+  func derivedSpan(_ text: String, path: String) -> Finding? {
+    let prefix = "# cron windows derived for "
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    guard let index = lines.firstIndex(where: { $0.hasPrefix(prefix) }) else { return nil }
+    let words = lines[index].dropFirst(prefix.count).split(separator: " ")
+    guard words.count >= 3, words[1] == "to", let start = Self.day(words[0]), var end = Self.day(words[2]) else {
+      return nil
+    }
+    if words[2].count > 10 { end += 86_400 }  // a day and time: that day is in the span
+    guard to <= start || from >= end else { return nil }
+    func date(_ t: Double) -> String {
+      String(Date(timeIntervalSince1970: t).formatted(.iso8601).prefix(10))
+    }
+    return Finding(
+      rule: .cronForAnotherSpan, severity: .warning, file: path, line: index + 1, column: 3, keyPath: "",
+      message:
+        "the cron windows were derived for \(words[0]) to \(words[2]) but are linted for \(date(from)) to \(date(to)): KEDA fires them every year, and their days of the month fall on other weekdays then; derive them again for that span"
+    )
+  }
+
+  /// The UTC midnight of `2026-12-07` (or of the day of `2026-12-07T05:00`), seconds since 1970.
+  static func day(_ text: some StringProtocol) -> Double? {
+    let parts = text.prefix(10).split(separator: "-")
+    guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m),
+      (1...31).contains(d)
+    else { return nil }
+    // Days from civil (H. Hinnant's algorithm).
+    let year = m <= 2 ? y - 1 : y
+    let era = (year >= 0 ? year : year - 399) / 400
+    let yoe = year - era * 400
+    let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return Double(era * 146_097 + doe - 719_468) * 86_400
+  }
 
   func hpa(_ doc: Document) -> [Finding] {
     var out: [Finding] = []

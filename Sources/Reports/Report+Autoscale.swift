@@ -20,8 +20,9 @@ extension Report {
         "\(d.pools.filter(\.found).count)/\(d.pools.count)",
       ]
     }
+    // The whole derivation's time: search and verification (the table's "Search:" is the search alone).
     return TextColumns.render(
-      header: ["id", "started", "scenario", "territories", "status", "search", "rules found"], rows: rows)
+      header: ["id", "started", "scenario", "territories", "status", "total time", "rules found"], rows: rows)
   }
 
   /// The derivation as JSON, snake-case keys, as it is recorded.
@@ -63,13 +64,49 @@ extension Report {
     [
       r.name, r.holds ? "holds" : "breaks", "\(Format.percent(r.peakShare, decimals: 1)) of \(r.peakWindows)",
       String(format: "%.0f", r.violationMinutes), r.worstP95.map(Format.milliseconds) ?? "-",
-      String(format: "%.1f", r.podHours), r.failed.isEmpty ? "-" : r.failed.joined(separator: "; "),
+      String(format: "%.1f", r.podHours), brokeText(r),
     ]
   }
 
+  /// What broke a verification row. Rows recorded before it was kept name only failed
+  /// verdicts; one that broke without any says so rather than "-".
+  static func brokeText(_ r: AutoscaleRow) -> String {
+    if !r.failed.isEmpty { return r.failed.joined(separator: "; ") }
+    return r.holds ? "-" : "peak windows met or reversals per hour"
+  }
+
   static let verificationColumns = [
-    "rule and variant", "verdict", "peak windows met", "SLO-violation min", "worst p95", "pod-hours", "failed",
+    "rule and variant", "verdict", "peak windows met", "SLO-violation min", "worst p95", "pod-hours", "what broke",
   ]
+
+  /// Said under the verification, as the exit status (and the README) has it.
+  static let variantsNote =
+    "The variants (demand +20%, database 25% slower, an instance crash) are reported, not gated: the exit status follows the held-out seeds as they are."
+
+  /// The total wall time of a derivation and what of it was not the search.
+  static func timeText(_ data: AutoscaleData) -> String? {
+    guard let total = data.record.wallSeconds else { return nil }
+    let search = data.pools.map(\.wallSeconds).reduce(0, +)
+    return
+      "total \(Format.duration(total)): search \(Format.duration(search)), verification and writing \(Format.duration(max(0, total - search)))"
+  }
+
+  /// A derivation that did not complete: what was run and how it ended, as `capsim plans` shows
+  /// a plan that did not.
+  package static func autoscaleIncomplete(_ data: AutoscaleData) -> String {
+    let r = data.record
+    var out =
+      "derivation \(r.id ?? 0): \(r.scenarioName), territories \(r.territories.joined(separator: ", ")), \(r.status.rawValue)\n"
+    out += "scenario \(r.scenarioPath) sha256 \(r.scenarioHash.prefix(12)), seed \(r.seed)\n"
+    out +=
+      "capsim \(r.capsimVersion), replications \(r.replications) a candidate (up to \(r.maxReplications)), \(r.heldOut) held out, started \(Format.instant(r.startedAt))"
+    out += (r.endedAt.map { ", ended \(Format.instant($0))" } ?? "") + "\n"
+    if !r.settings.isEmpty { out += "--set " + r.settings.joined(separator: " --set ") + "\n" }
+    if let m = r.message { out += "note: \(m)\n" }
+    return out + "\nno comparison: the derivation did not complete"
+      + (r.status == .interrupted ? ", and an interrupted one writes no manifests\n" : "\n")
+  }
+
 
   /// What a pool's bounds and rule came from, in sentences.
   static func autoscaleFacts(_ p: AutoscalePool) -> [String] {
@@ -89,7 +126,8 @@ extension Report {
       )
     }
     out.append(
-      "Search: \(Format.grouped(Double(p.simulatedRequests))) requests simulated in \(Format.duration(p.wallSeconds)).")
+      "Search: \(Format.grouped(Double(p.simulatedRequests))) requests simulated in \(Format.duration(p.wallSeconds)) (the search alone, before the verification)."
+    )
     return out
   }
 
@@ -118,9 +156,11 @@ extension Report {
       if !checks.isEmpty {
         out += "\n\nVerification on held-out seeds (the manifests as written, read back)\n"
         out += TextColumns.render(header: verificationColumns, rows: checks.map(verificationCells))
+        out += "\n" + variantsNote
       }
       out += "\n\n"
     }
+    if let time = timeText(data) { out += "Time: \(time).\n" }
     for m in data.manifests { out += "wrote \(m.file)\n" }
     return out
   }
@@ -132,7 +172,9 @@ extension Report {
     out += "\(r.replications) replications a candidate (up to \(r.maxReplications) near the boundary), "
     out += "verified on \(r.heldOut) held-out. A rule holds when no verdict fails, at least "
     out += "\(Format.percent(r.peakShare)) of peak windows meet p95 and error targets, and it reverses at most "
-    out += "\(r.maxReversalsPerHour) times per pool-hour.\n\n"
+    out += "\(r.maxReversalsPerHour) times per pool-hour."
+    if let time = timeText(data) { out += " Time: \(time)." }
+    out += "\n\n"
     for p in data.pools {
       out += "## Territory \(Markdown.escape(p.territory))\n\n"
       for fact in autoscaleFacts(p) { out += "- \(Markdown.escape(fact))\n" }
@@ -153,6 +195,7 @@ extension Report {
         out +=
           "\n### Verification on held-out seeds\n\n"
           + Markdown.table(verificationColumns, checks.map { verificationCells($0).map(Markdown.escape) })
+          + "\n\(Markdown.escape(variantsNote))\n"
       }
       out += "\n### Manifests\n\n"
       for m in data.manifests where m.territory == p.territory { out += "- \(Markdown.escape(m.file))\n" }
@@ -181,7 +224,7 @@ extension Report {
         "<dt>what-if</dt><dd>" + r.settings.map { "<code>--set \(HTML.escape($0))</code>" }.joined(separator: " ")
         + "</dd>\n"
     }
-    if let wall = r.wallSeconds { body += "<dt>search</dt><dd>\(HTML.escape(Format.duration(wall)))</dd>\n" }
+    if let time = timeText(data) { body += "<dt>time</dt><dd>\(HTML.escape(time))</dd>\n" }
     body +=
       "<dt>started</dt><dd>\(HTML.escape(Format.instant(r.startedAt))), capsim \(HTML.escape(r.capsimVersion))</dd>\n"
     body +=
@@ -228,6 +271,7 @@ extension Report {
             return c
           }, numeric: [2, 3, 4, 5],
           rowClasses: checks.map { $0.holds ? nil : "fail" })
+        body += "<p class=\"muted\">\(HTML.escape(variantsNote))</p>\n"
       }
       for m in data.manifests where m.territory == p.territory {
         body +=

@@ -118,11 +118,37 @@ enum SmallPool {
     let search = AutoscaleSearch(scenario: s, settings: SmallPool.settings)
     let d = search.derive(territory: 0)
     let rule = try #require(d.strategy(.derivedHPA)).sizing
-    let checks = Dictionary(uniqueKeysWithValues: search.verify(rule, derivation: d).map { ($0.variant, $0.score) })
+    let verifications = search.verify(rule, derivation: d)
+    let checks = Dictionary(uniqueKeysWithValues: verifications.map { ($0.variant, $0.score) })
     let held = try #require(checks[.heldOut])
+    // A variant that breaks says what broke it; one that holds has nothing to say.
+    for v in verifications { #expect(v.holds == v.broke.isEmpty, "\(v.variant): \(v.broke)") }
     #expect(try #require(checks[.demand]).podHours > held.podHours)
     #expect(try #require(checks[.slowDatabase]).worstP95! > held.worstP95!)
     #expect(search.heldOutReplications.lowerBound >= SmallPool.settings.maxReplications)
+  }
+
+  /// A rule that breaks without a failed verdict (too few peak windows met, too many
+  /// reversals) says which, so the verification's "what broke" is never empty for it.
+  @Test func aShortfallIsNamedWhenNoVerdictFailed() {
+    var settings = SmallPool.settings
+    settings.peakShare = 0.99
+    settings.maxReversalsPerHour = 1
+    let result = PlatformRun(scenario: SmallPool.scenario(hours: 1)).run(replications: 0..<1, threads: 1)
+    var score = StrategyScore(result, territory: 0)
+    score.failed = []
+    score.peakWindows = 200
+    score.peakWindowsMet = 195
+    score.reversalsPerHour = 1.5
+    #expect(
+      settings.shortfalls(score) == [
+        "peak windows met 97.5% (195 of 200), below 99%", "1.50 reversals per pool-hour, above 1",
+      ])
+    score.peakWindowsMet = 199  // 99.5%
+    score.reversalsPerHour = 0.5
+    #expect(settings.shortfalls(score).isEmpty)
+    score.peakWindowsMet = 197  // 98.5%: never shown as the 99% it misses
+    #expect(settings.shortfalls(score).first?.hasPrefix("peak windows met 98.5%") == true)
   }
 
   /// One instance crash: the requests on it fail and it comes back after the health check and

@@ -25,8 +25,13 @@ import Testing
     let out = dir.appendingPathComponent("autoscalers").path
     let db = dir.appendingPathComponent("a.sqlite").path
     let report = dir.appendingPathComponent("report").path
+    // An earlier derivation's requests.yaml (this one has no --metric requests) goes; a file
+    // capsim does not write stays.
+    try FileManager.default.createDirectory(atPath: out + "/A", withIntermediateDirectories: true)
+    try Data("# old\n".utf8).write(to: URL(fileURLWithPath: out + "/A/requests.yaml"))
+    try Data("mine\n".utf8).write(to: URL(fileURLWithPath: out + "/A/notes.txt"))
     let r = try EndToEndTests.capsim([
-      "autoscale", Self.morning, "--territory", "A", "--out", out, "--db", db, "--report", report, "--replications", "1",
+      "autoscale", Self.morning, "--territory", "A", "--out", out, "--db", db, "--report", report, "--replications", "2",
       "--max-replications", "2", "--held-out", "1", "--format", "json", "--quiet",
     ])
     #expect(r.status == 0 || r.status == 3, "\(r.stderr)")
@@ -46,12 +51,22 @@ import Testing
     })
     #expect(hours["static peak"]! >= hours["oracle"]! * 0.95)
 
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["A"], "no staging folder is left")
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: out + "/A").sorted() == [
+        "hpa.yaml", "notes.txt", "scaledobject.yaml",
+      ])
+    // A variant that broke says what broke it.
+    for row in rows where row["section"] as? String == "verification" && row["holds"] as? Bool == false {
+      #expect(!((row["failed"] as? [String]) ?? []).isEmpty, "\(row)")
+    }
     let hpa = out + "/A/hpa.yaml"
     let scaled = out + "/A/scaledobject.yaml"
     let text = try String(contentsOfFile: hpa, encoding: .utf8)
     #expect(text.hasPrefix("# Derived by capsim autoscale"))
     #expect(text.contains("minReplicas: ") && text.contains("  # the quietest hour needs"))
     #expect(text.contains("# hpa.yaml on held-out seeds: "))
+    #expect(text.contains("\n# what-ifs: none\n"))
     // The ScaledObject's required structure (KEDA's CRD: apiVersion, kind, name, target, triggers
     // with type and metadata); the strict reader took it when the command read it back.
     let so = try String(contentsOfFile: scaled, encoding: .utf8)
@@ -94,7 +109,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     let r = try EndToEndTests.capsim([
       "autoscale", Self.morning, "--territory", "A", "--out", dir.path, "--db", dir.path + "/a.sqlite",
-      "--replications", "1", "--max-replications", "1", "--held-out", "1", "--quiet",
+      "--replications", "2", "--max-replications", "2", "--held-out", "1", "--quiet",
     ])
     #expect(r.status == 0 || r.status == 3, "\(r.stderr)")
     let process = Process()
@@ -117,5 +132,90 @@ import Testing
     #expect(network.status == 64 && network.stderr.contains("not a platform scenario"), "\(network.stderr)")
     let share = try EndToEndTests.capsim(["autoscale", Self.morning, "--peak-share", "120"])
     #expect(share.status == 64, "\(share.stderr)")
+    // As capsim plan: one replication gives no interval.
+    let one = try EndToEndTests.capsim(["autoscale", Self.morning, "--replications", "1", "--quiet"])
+    #expect(one.status == 64 && one.stderr.contains("--replications must be at least 2"), "\(one.stderr)")
+  }
+
+  /// The header names the --set what-ifs (the SHA alone does not give them back) and the span
+  /// the cron windows were derived for; stderr says what was written and what was removed;
+  /// the table says the variants are reported, not gated.
+  @Test func theHeaderNamesTheWhatIfsAndTheCronSpan() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-autoscale-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("autoscalers").path
+    try FileManager.default.createDirectory(atPath: out + "/A", withIntermediateDirectories: true)
+    try Data("# old\n".utf8).write(to: URL(fileURLWithPath: out + "/A/requests.yaml"))
+    let r = try EndToEndTests.capsim([
+      "autoscale", Self.morning, "--territory", "A", "--out", out, "--db", dir.path + "/a.sqlite",
+      "--replications", "2", "--max-replications", "2", "--held-out", "1", "--set", "demand.A.growth=1.1",
+    ])
+    #expect(r.status == 0 || r.status == 3, "\(r.stderr)")
+    #expect(r.stdout.contains("reported, not gated"), "\(r.stdout)")
+    #expect(
+      r.stderr.contains("autoscale: wrote \(out)/A/hpa.yaml, \(out)/A/scaledobject.yaml; removed \(out)/A/requests.yaml"),
+      "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out + "/A/requests.yaml"))
+    let hpa = try String(contentsOfFile: out + "/A/hpa.yaml", encoding: .utf8)
+    #expect(hpa.contains("\n# what-ifs: --set demand.A.growth=1.1\n"), "\(hpa)")
+    let so = try String(contentsOfFile: out + "/A/scaledobject.yaml", encoding: .utf8)
+    #expect(so.contains("\n# what-ifs: --set demand.A.growth=1.1\n"))
+    #expect(so.contains("- type: cron"), "the morning's ramp needs a cron window: \(so)")
+    #expect(
+      so.contains(
+        "# cron windows derived for 2026-12-07T05:00 to 2026-12-07T11:00 (Europe/Berlin); KEDA fires them every year: re-derive for another year, weekdays move"
+      ), "\(so)")
+  }
+
+  /// Ctrl-C while the manifests are verified: exit 130, the derivation marked interrupted, and
+  /// the folder as it was (no manifest without its verification, no staging folder left).
+  /// `capsim autoscales` then shows what ran, and refuses its JSON or report (status 4).
+  @Test func anInterruptedDerivationWritesNothing() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-autoscale-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("autoscalers").path
+    let db = dir.appendingPathComponent("a.sqlite").path
+    try FileManager.default.createDirectory(atPath: out + "/A", withIntermediateDirectories: true)
+    for file in ["hpa.yaml", "requests.yaml"] {
+      try Data("# old \(file)\n".utf8).write(to: URL(fileURLWithPath: out + "/A/" + file))
+    }
+    let log = dir.appendingPathComponent("stderr.txt")
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    let process = Process()
+    process.executableURL = EndToEndTests.binary
+    // Many held-out replications: the verification lasts long enough to be interrupted.
+    process.arguments = [
+      "autoscale", Self.morning, "--territory", "A", "--out", out, "--db", db, "--replications", "2",
+      "--max-replications", "2", "--held-out", "40",
+    ]
+    process.currentDirectoryURL = EndToEndTests.root
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = try FileHandle(forWritingTo: log)
+    try process.run()
+    let deadline = Date().addingTimeInterval(300)
+    while Date() < deadline && process.isRunning {
+      if (try? String(contentsOf: log, encoding: .utf8))?.contains("verifying hpa.yaml as read back") == true { break }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["A"], "no staging folder is left")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/A").sorted() == ["hpa.yaml", "requests.yaml"])
+    #expect(try String(contentsOfFile: out + "/A/hpa.yaml", encoding: .utf8) == "# old hpa.yaml\n")
+
+    let shown = try EndToEndTests.capsim(["autoscales", "1", "--db", db])
+    #expect(shown.status == 0, "\(shown.stderr)")
+    #expect(
+      shown.stdout.contains("derivation 1: platform-morning, territories A, interrupted")
+        && shown.stdout.contains("note: interrupted (Ctrl-C)"), "\(shown.stdout)")
+    for extra in [["--format", "json"], ["--report", dir.appendingPathComponent("report").path]] {
+      let r = try EndToEndTests.capsim(["autoscales", "1", "--db", db] + extra)
+      #expect(r.status == 4 && r.stderr.contains("derivation 1 is interrupted, not complete"), "\(extra): \(r.stderr)")
+      #expect(r.stdout.isEmpty)
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("report").path))
   }
 }

@@ -47,7 +47,7 @@ import Testing
     let run = try #require((log["runs"] as? [[String: Any]])?.first)
     let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
     let rules = try #require(driver["rules"] as? [[String: Any]])
-    #expect(driver["name"] as? String == "capsim" && rules.count == 11)
+    #expect(driver["name"] as? String == "capsim" && rules.count == 13)
     let results = try #require(run["results"] as? [[String: Any]])
     #expect(results.count == 2)
     for result in results {
@@ -61,6 +61,18 @@ import Testing
       #expect((region["startLine"] as? Int ?? 0) > 0 && (region["startColumn"] as? Int ?? 0) > 0)
       #expect(((location["artifactLocation"] as? [String: Any])?["uri"] as? String)?.hasSuffix(".yaml") == true)
     }
+  }
+
+  /// An empty file is not clean: nothing in it was linted, and the status says so.
+  @Test func anEmptyFileIsAFindingAndStatus1() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-empty-\(UUID().uuidString).yaml").path
+    try Data().write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let r = try EndToEndTests.capsim(["autoscaler", "lint", path])
+    #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+    #expect(
+      r.stdout.contains("\(path):1:1: error: \(path) holds no HorizontalPodAutoscaler or ScaledObject")
+        && r.stdout.contains("[no-autoscaler]"), "\(r.stdout)")
   }
 
   @Test func badRequestsAreUsageErrors() throws {

@@ -80,6 +80,54 @@ import Testing
     #expect(f.message.contains("HorizontalPodAutoscaler crm-de at"), "\(f.message)")
   }
 
+  /// A file with nothing to lint (empty, or only a Deployment) is an error naming it, not "no
+  /// findings": it was most likely the wrong file.
+  @Test func aFileWithNoAutoscalerIsAnError() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-lint-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let empty = dir.appendingPathComponent("empty.yaml").path
+    let deployment = dir.appendingPathComponent("deployment.yaml").path
+    try Data().write(to: URL(fileURLWithPath: empty))
+    try Data(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: crm-de\nspec:\n  template: {}\n".utf8
+    ).write(to: URL(fileURLWithPath: deployment))
+    for path in [empty, deployment] {
+      let findings = Self.year.lint(paths: [path])
+      #expect(findings.count == 1, "\(findings.map(\.message))")
+      let f = try #require(findings.first)
+      #expect(f.rule == .noAutoscaler && f.severity == .error && f.file == path && f.line == 1)
+      #expect(f.message.contains(path) && f.message.contains("no HorizontalPodAutoscaler or ScaledObject"))
+    }
+    // Beside a file that has one, only the empty one is flagged.
+    let both = Self.year.lint(paths: [Self.fixture("clean.yaml"), empty])
+    #expect(both.map(\.rule) == [.noAutoscaler] && both.first?.file == empty, "\(both.map(\.message))")
+  }
+
+  /// Cron windows capsim autoscale derived for December 2026 (its header says so) name days of
+  /// the month that are other weekdays in 2027: linted for 2027 they are flagged, at the header
+  /// line; for 2026, or without such a header, not.
+  @Test func cronWindowsDerivedForAnotherYearAreFlagged() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-lint-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("scaledobject.yaml").path
+    let body = try String(contentsOfFile: Self.fixture("cron-ends-early.yaml"), encoding: .utf8)
+    try Data(
+      ("# Derived by capsim autoscale\n# cron windows derived for 2026-12-07 to 2026-12-14 (Europe/Berlin); KEDA fires them every year\n"
+        + body).utf8
+    ).write(to: URL(fileURLWithPath: path))
+    let in2027 = ManifestLinter(from: 1_798_761_600, to: 1_830_297_600).lint(paths: [path])
+    let f = try #require(in2027.first { $0.rule == .cronForAnotherSpan }, "\(in2027.map(\.message))")
+    #expect(f.severity == .warning && f.line == 2 && f.column == 3)
+    #expect(
+      f.message.contains("derived for 2026-12-07 to 2026-12-14 but are linted for 2027-01-01 to 2028-01-01"),
+      "\(f.message)")
+    #expect(!Self.year.lint(paths: [path]).contains { $0.rule == .cronForAnotherSpan })
+    let plain = ManifestLinter(from: 1_798_761_600, to: 1_830_297_600).lint(paths: [Self.fixture("cron-ends-early.yaml")])
+    #expect(!plain.contains { $0.rule == .cronForAnotherSpan })
+  }
+
   /// The strict reader refuses it too; the linter says it once, under its own rule.
   @Test func minAboveMaxIsOneErrorAtMaxReplicas() throws {
     let f = try #require(Self.only("min-above-max.yaml"))

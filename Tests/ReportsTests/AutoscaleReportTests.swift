@@ -55,6 +55,49 @@ enum AutoscaleReportFixtures {
     #expect(text.contains("wrote DE/hpa.yaml"))
   }
 
+  /// The search's own time and the whole derivation's are labelled apart: the per-territory
+  /// "Search:" is the search alone, the header and the list the total with its parts.
+  @Test func theSearchTimeAndTheTotalAreLabelledApart() {
+    var data = AutoscaleReportFixtures.data()
+    data.pools[0].wallSeconds = 480
+    let text = Report.autoscaleTable(data)
+    #expect(text.contains("in 8 min (the search alone, before the verification)"), "\(text)")
+    #expect(text.contains("Time: total 10.2 min: search 8 min, verification and writing 2.20 min."), "\(text)")
+    let html = Report.autoscaleHTML(data)
+    #expect(html.contains("<dt>time</dt><dd>total 10.2 min: search 8 min"), "\(html)")
+    #expect(!html.contains("<dt>search</dt>"))
+    #expect(Report.autoscaleMarkdown(data).contains("Time: total 10.2 min: search 8 min"))
+    let list = Report.autoscalesList([data])
+    #expect(list.contains("total time") && !list.contains(" search "), "\(list)")
+  }
+
+  /// A variant that broke without a failed verdict says what broke, not "-"; the table says
+  /// the variants are reported, not gated.
+  @Test func aBrokenVariantSaysWhatBroke() {
+    var data = AutoscaleReportFixtures.data()
+    let i = data.rows.firstIndex { $0.section == .verification }!
+    data.rows[i].failed = ["peak windows met 94.4% (170 of 180), below 99%"]
+    let text = Report.autoscaleTable(data)
+    #expect(text.contains("what broke") && text.contains("peak windows met 94.4% (170 of 180), below 99%"), "\(text)")
+    #expect(text.contains("reported, not gated"))
+    data.rows[i].failed = []  // as recorded before what broke was kept
+    #expect(Report.autoscaleTable(data).contains("peak windows met or reversals per hour"))
+  }
+
+  /// An interrupted derivation: what was run and how it ended, as `capsim plans` shows a plan.
+  @Test func anIncompleteDerivationSaysWhatRanAndHowItEnded() {
+    var data = AutoscaleReportFixtures.data()
+    data.record.status = .interrupted
+    data.record.message = "interrupted (Ctrl-C)"
+    data.pools = []
+    data.rows = []
+    data.manifests = []
+    let text = Report.autoscaleIncomplete(data)
+    #expect(text.hasPrefix("derivation 3: platform-christmas-2026, territories DE, interrupted\n"), "\(text)")
+    #expect(text.contains("scenarios/platform-christmas-2026.yaml") && text.contains("--set demand.DE.growth=1.2"))
+    #expect(text.contains("note: interrupted (Ctrl-C)") && text.contains("writes no manifests"), "\(text)")
+  }
+
   @Test func namesAreEscapedInHTMLAndMarkdown() {
     let data = AutoscaleReportFixtures.data(territory: "<script>x|y</script>")
     let html = Report.autoscaleHTML(data)
