@@ -8,8 +8,12 @@ import TextReports
 
 /// Where runs are recorded: `--db PATH`, else `$CAPSIM_DB`, else `./capsim.sqlite`.
 struct DatabaseOptions: ParsableArguments {
-  @Option(help: "The results database (SQLite; default $CAPSIM_DB, else capsim.sqlite).")
-  var db = ProcessInfo.processInfo.environment["CAPSIM_DB"] ?? "capsim.sqlite"
+  // Optional, so that the help states the default once, in words, rather than as the value
+  // $CAPSIM_DB had when the help was printed.
+  @Option(name: .customLong("db"), help: "The results database (SQLite; default: $CAPSIM_DB, else capsim.sqlite).")
+  var given: String?
+
+  var db: String { given ?? ProcessInfo.processInfo.environment["CAPSIM_DB"] ?? "capsim.sqlite" }
 
   /// Opens the database; one that cannot be used is an error with status 5, naming the file and
   /// the reason. `readOnly`: a file this process cannot write is opened for reading only.

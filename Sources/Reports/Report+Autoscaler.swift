@@ -50,8 +50,11 @@ extension Charts {
     var chart = backdrop(
       SVGChart(
         title: "Pods — \(territory)", unit: "pods", time: axis, series: series,
+        // Short notes: the legend lays them out one by one, and a long one ran past the chart.
         notes: [
-          "\(first.autoscaler), replication 1; ticks along the top: scale-ups (blue) and scale-downs (orange), each with its reason on hover; the table below counts the reasons over all replications"
+          "\(first.autoscaler), replication 1",
+          "ticks along the top: scale-ups (blue), scale-downs (orange); their reason on hover",
+          "the table below counts the reasons over all replications",
         ], wholeNumbers: true),
       index, territory)
     for sync in syncs where sync.desiredReplicas != sync.currentReplicas {

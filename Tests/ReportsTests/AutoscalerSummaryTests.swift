@@ -95,6 +95,6 @@ import Reports
     let ticks = svg.components(separatedBy: "text-anchor=\"end\">").dropFirst().map { $0.prefix { $0 != "<" } }
     #expect(!ticks.isEmpty)
     for t in ticks { #expect(Int(t) != nil, "tick \(t)") }
-    #expect(svg.contains("each with its reason on hover; the table below counts the reasons over all replications"))
+    #expect(svg.contains("their reason on hover") && svg.contains("the table below counts the reasons over all replications"))
   }
 }
