@@ -400,6 +400,21 @@ import Testing
       error.diagnostics.contains { $0.keyPath == "run.series" && $0.message.contains("more than 10^15 intervals") })
   }
 
+  /// 30,000 copies behind a dispatcher: the traffic equations take memory and time in
+  /// proportion to the routes (once a 30,000 x 30,000 matrix, 7 GB, which ended the process).
+  @Test func thirtyThousandCopiesBehindADispatcherAreRead() throws {
+    let topology = """
+      stations: {s: {servers: 1, copies: 30000, service: {distribution: exponential, mean: 10ms}}}
+      dispatchers: {server: {policy: round-robin, targets: [s]}}
+      """
+    let scenario = "topology: topology.yaml\narrivals: [{name: requests, to: server, rate: 36/s}]\nrun: {length: 1min}\n"
+    let dir = try Self.folder(["topology.yaml": topology, "s.yaml": scenario])
+    let (s, warnings) = try ScenarioFile.load(path: dir + "/s.yaml")
+    #expect(s.network.stations.count == 30000 && warnings.isEmpty)
+    let rates = try #require(s.network.arrivalRates(peak: false))
+    #expect(rates.allSatisfy { abs($0 - 36.0 / 30000) < 1e-15 })
+  }
+
   /// Without a name, a scenario is called after its file, .yml as well as .yaml.
   @Test func unnamedScenarioTakesItsFileName() throws {
     let dir = try Self.folder(["topology.yaml": Self.topology, "peak-hour.yml": Self.scenario()])
