@@ -415,6 +415,21 @@ import Testing
     #expect(rates.allSatisfy { abs($0 - 36.0 / 30000) < 1e-15 })
   }
 
+  /// Two sources of one name would share their random numbers: an error at the second name that
+  /// says where the first is, also when the second is an alias of the first.
+  @Test(arguments: [
+    "  - {name: requests, to: web, rate: 10/s}\n  - {name: requests, to: web, rate: 10/s}",
+    "  - &a {name: requests, to: web, rate: 10/s}\n  - *a",
+  ])
+  func twoSourcesOfOneNameAreAnError(_ arrivals: String) throws {
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.scenario(arrivals: arrivals)])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    #expect(error.diagnostics.count == 1, "\(error.diagnostics.map(\.message))")
+    let d = try #require(error.diagnostics.first)
+    #expect(d.file.hasSuffix("s.yaml") && d.keyPath == "arrivals[1].name")
+    #expect(d.message.hasPrefix("a second arrival source named 'requests' (arrivals[0], line 3, has it"), "\(d.message)")
+  }
+
   /// Without a name, a scenario is called after its file, .yml as well as .yaml.
   @Test func unnamedScenarioTakesItsFileName() throws {
     let dir = try Self.folder(["topology.yaml": Self.topology, "peak-hour.yml": Self.scenario()])
