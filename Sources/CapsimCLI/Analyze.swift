@@ -60,6 +60,7 @@ struct Analyze: ParsableCommand {
     if !theoryOnly {
       result = Experiment(network: s.network, window: s.window, replications: s.replications, seed: s.seed)
         .run(threads: experiment.workerThreads)
+      if let why = result?.earlyStop(in: s.network) { throw fail("\(scenario): \(why)", status: ExitStatus.failure) }
     }
     let report = AnalyzeReport(scenario: s, file: scenario, answer: answer, result: result)
     print(format == .json ? try report.json() : report.table())

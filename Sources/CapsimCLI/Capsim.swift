@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SimRandom
 import TextReports
 
 /// The `capsim` command: a discrete-event scaling simulator and capacity planner.
@@ -46,6 +47,8 @@ package struct Capsim: ParsableCommand {
   /// - a usage error a command finds as it runs (a territory its scenario lacks) shows that
   ///   command's usage, not capsim's.
   package static func main() {
+    // Before any command: GSL's default handler would abort the process on a bad value.
+    GSL.setUp()
     let arguments = Array(CommandLine.arguments.dropFirst())
     if let unknown = unknownHelpTopic(arguments) {
       exit(withError: ValidationError(unknown))

@@ -132,6 +132,12 @@ final class Recording: @unchecked Sendable {
     }
   }
 
+  /// Marks the run failed with `message` (a run that stopped before its end keeps no results).
+  func markFailed(_ message: String) {
+    defer { stopListening() }
+    try? store.end(id, status: .failed, message: message)
+  }
+
   /// Writes everything the run would have recorded (as `capsim show --format json` prints it)
   /// beside the database, else in the temporary directory; returns the file's path.
   private func save(_ data: RunData) -> String? {

@@ -112,6 +112,11 @@ struct Run: ParsableCommand {
     let result = Experiment(network: s.network, window: s.window, replications: s.replications, seed: s.seed)
       .run(threads: experiment.workerThreads) { progress.update($0) }
     progress.finish()
+    if let why = result.earlyStop(in: s.network) {
+      // Figures of a run cut short would pass for a steady state: none are printed or kept.
+      recording.markFailed(why)
+      throw fail("\(scenario): \(why)", status: ExitStatus.failure)
+    }
     let report = RunReport(scenario: s, result: result)
     let summary = NetworkSummary(table: report.table(), json: try report.json(runID: recording.id))
     let notRecorded = recording.complete(

@@ -68,6 +68,12 @@ package struct ExperimentResult: Sendable {
 
   package var totalEvents: UInt64 { replicationResults.reduce(0) { $0 + $1.events } }
 
+  /// The first replication that stopped early (too many customers), with why, for `network`.
+  package func earlyStop(in network: Network) -> String? {
+    guard let r = replicationResults.first(where: { $0.stoppedEarly != nil }) else { return nil }
+    return network.explain(r.stoppedEarly!, replication: r.replication, at: r.simulatedTime)
+  }
+
   /// Number of intervals in the time series (the same in every replication).
   package var seriesCount: Int { replicationResults.first?.series.count ?? 0 }
 

@@ -264,7 +264,7 @@ extension Network {
         JacksonNetwork.Station(
           externalArrivalRate: external[i], serviceRate: 1 / stations[i].service.mean, kind: stations[i].theoryKind)
       },
-      routing: routing)
+      transitions: routing)
     var out: [TheoryPrediction] = [
       .init(scope: .endToEnd, metric: .throughput, value: network.totalExternalArrivalRate),
       .init(scope: .endToEnd, metric: .meanResponse, value: network.meanEndToEndResponse),
@@ -302,7 +302,7 @@ extension Network {
         guard let (entry, routing) = Network(stations: stations, dispatchers: dispatchers, sources: [unitSource])
           .flattenedRouting(rate: Self.poissonRate, anyPolicy: false)
         else { return .failure("this routing has no product form") }
-        visits = try JacksonNetwork.solveTrafficEquations(externalArrivalRates: entry, routing: routing)
+        visits = try JacksonNetwork.solveTrafficEquations(externalArrivalRates: entry, transitions: routing)
         demands = stations.indices.map { visits[$0] * stations[$0].service.mean }
       }
       let network = try ClosedNetwork(
@@ -393,7 +393,7 @@ extension Network {
             externalArrivalRate: work[i] > 0 ? total : 0, serviceRate: work[i] > 0 ? total / work[i] : 1,
             kind: stations[i].theoryKind)
         },
-        routing: stations.map { _ in [Double](repeating: 0, count: stations.count) })
+        transitions: stations.map { _ in [] })
       var out: [TheoryPrediction] = [
         .init(scope: .endToEnd, metric: .throughput, value: total),
         .init(scope: .endToEnd, metric: .meanResponse, value: network.meanNumberInNetwork / total),

@@ -103,7 +103,7 @@ extension Network {
     // Paced connections and closed users bound what is in flight: late ones send less.
     let rates = flattenedRouting(rate: { Self.meanRate($0, peak: peak) }, anyPolicy: true)
     guard let (external, routing) = rates else { return nil }
-    return try? JacksonNetwork.solveTrafficEquations(externalArrivalRates: external, routing: routing)
+    return try? JacksonNetwork.solveTrafficEquations(externalArrivalRates: external, transitions: routing)
   }
 
   /// Servers' worth of work offered to each station per second (busy servers at factor 1):

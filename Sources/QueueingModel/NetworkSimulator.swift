@@ -141,6 +141,14 @@ package struct NetworkSimulator: ~Copyable {
   var taggedInNetwork = 0
   var windowOver = false
 
+  /// The most customers a replication holds at once; one more stops it (`EarlyStop`). Each
+  /// costs about 50 bytes (its record and queue entry), twice that with the arrays' spare
+  /// capacity, so a replication stays below 200 MB. Only an overloaded open station gets
+  /// there: a stable network holds about its arrival rate times its response time.
+  package static let customerLimit = 2_000_000
+  /// `customerLimit`, lowered by tests to watch a replication stop without using the memory.
+  package var customerLimit = Self.customerLimit
+
   /// Prepares replication `replication` of `network` with streams derived from `seed`.
   package init(network: Network, window: RunWindow, seed: UInt64, replication: Int) {
     self.network = network
@@ -336,6 +344,8 @@ package struct NetworkSimulator: ~Copyable {
     while let event = sim.next(until: deadline) {
       handle(event.payload)
       if windowOver && taggedInNetwork == 0 { break }
+      // An overloaded open station would grow until the kernel killed the process.
+      if inNetwork > customerLimit { break }
       if Reporter.reports && sim.processedCount == nextReport {
         nextReport &+= 1 << 20
         reporter.report(workDone(at: sim.now))

@@ -1,3 +1,5 @@
+import Foundation
+import SimKernel
 import SimStatistics
 
 /// What one replication measured. Times in seconds, rates per second; a metric with no
@@ -14,6 +16,22 @@ package struct ReplicationResult: Sendable, Codable {
   package var series: [WindowResult] = []
   /// One per lock of the network.
   package var locks: [LockResult] = []
+  /// Set when the replication stopped because it held too many customers; its figures then
+  /// cover only the time up to `simulatedTime`.
+  package var stoppedEarly: EarlyStop? = nil
+}
+
+/// A replication that held more than `NetworkSimulator.customerLimit` customers at once and
+/// stopped there: an overloaded open station whose queue would otherwise grow until memory ran out.
+package struct EarlyStop: Sendable, Codable, Hashable {
+  /// Customers in the network when it stopped.
+  package var customers: Int
+  /// The limit it passed.
+  package var limit: Int
+  /// The station that held the most of them.
+  package var station: Int
+  /// How many that station held.
+  package var atStation: Int
 }
 
 /// One lock's measurements over the window.
@@ -173,6 +191,38 @@ extension NetworkSimulator {
     }
     return ReplicationResult(
       replication: replication, stations: stationResults, endToEnd: endToEnd, events: sim.processedCount,
-      simulatedTime: sim.now, series: series.results, locks: lockResults)
+      simulatedTime: sim.now, series: series.results, locks: lockResults, stoppedEarly: earlyStop())
+  }
+
+  private func earlyStop() -> EarlyStop? {
+    guard inNetwork > customerLimit else { return nil }
+    var busiest = 0
+    for s in 0..<network.stations.count where present[s] > present[busiest] { busiest = s }
+    return EarlyStop(customers: inNetwork, limit: customerLimit, station: busiest, atStation: Int(present[busiest]))
+  }
+}
+
+extension Network {
+  /// Why replication `replication` stopped early: the station, its arrival rate against its
+  /// capacity when the traffic equations give them, and the simulated time reached.
+  package func explain(_ stop: EarlyStop, replication: Int, at time: Double) -> String {
+    let station = stations[stop.station]
+    var load = ""
+    if let rates = arrivalRates(peak: false), case .finite(let c) = station.servers {
+      let capacity = (station.limitingServers ?? Double(c)) / station.service.mean
+      load = ", offered \(Self.figure(rates[stop.station]))/s against a capacity of \(Self.figure(capacity))/s"
+    }
+    return """
+      replication \(replication + 1) stopped at simulated time \(Self.figure(time))s with \(stop.customers) customers \
+      in the network, past the \(stop.limit) capsim holds in memory: station '\(station.name)' \
+      held \(stop.atStation)\(load), so its queue grows without bound. Lower the arrival rate, add servers, bound \
+      the queue (capacity, timeout), or shorten run.length to watch it grow within the limit
+      """
+  }
+
+  /// Whole from 1 on (rates of a billion a second read better without an exponent), else 3 digits.
+  private static func figure(_ x: Double) -> String {
+    if abs(x) >= 1, let whole = Int(rounding: x) { return String(whole) }
+    return String(format: "%.3g", x)
   }
 }

@@ -61,8 +61,8 @@ package struct JacksonNetwork: Hashable, Sendable {
 
   /// The stations, as given.
   package let stations: [Station]
-  /// Routing probabilities, `routing[i][j]` from station i to station j, as given.
-  package let routing: [[Double]]
+  /// Routing probabilities out of each station, as given (the dense form without its zeros).
+  package let transitions: [[Transition]]
   /// Steady-state figures per station, in the order of `stations`.
   package let stationResults: [StationResult]
 
@@ -79,10 +79,18 @@ package struct JacksonNetwork: Hashable, Sendable {
   ///   closed loop, ``QueueingTheoryError/unstableStation(station:utilization:)`` when some
   ///   station would have utilization >= 1.
   package init(stations: [Station], routing: [[Double]]) throws(QueueingTheoryError) {
-    try Self.validate(stations: stations, routing: routing)
+    try Self.validate(stations)
+    try self.init(stations: stations, transitions: Self.transitions(stations.count, routing))
+  }
+
+  /// Solves an open Jackson network whose routing is given as each station's routes, with
+  /// memory and time that follow the routes rather than the square of the stations (see
+  /// `solveTrafficEquations`).
+  package init(stations: [Station], transitions: [[Transition]]) throws(QueueingTheoryError) {
+    try Self.validate(stations: stations, transitions: transitions)
     let arrivalRates = try Self.solveTrafficEquations(
       externalArrivalRates: stations.map(\.externalArrivalRate),
-      routing: routing
+      transitions: transitions
     )
     let totalExternal = stations.reduce(0) { $0 + $1.externalArrivalRate }
     var results: [StationResult] = []
@@ -98,7 +106,7 @@ package struct JacksonNetwork: Hashable, Sendable {
       )
     }
     self.stations = stations
-    self.routing = routing
+    self.transitions = transitions
     self.stationResults = results
   }
 

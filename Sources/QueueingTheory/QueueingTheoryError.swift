@@ -36,6 +36,11 @@ package enum QueueingTheoryError: Error, Hashable, Sendable {
   case routingRowLengthMismatch(row: Int, entries: Int, stations: Int)
   /// A routing probability is negative or not finite.
   case invalidRoutingProbability(from: Int, to: Int, value: Double)
+  /// A routing entry leads to a station that does not exist.
+  case routingTargetOutOfRange(from: Int, to: Int, stations: Int)
+  /// The traffic equations of a strongly connected part this large did not converge within
+  /// the work allowed (its feedback is too close to 1 to iterate).
+  case trafficEquationsTooLarge(stations: Int)
   /// The routing probabilities leaving a station add up to more than 1.
   case routingRowExceedsOne(station: Int, sum: Double)
   /// Customers at these stations can never leave the network.
@@ -93,6 +98,10 @@ extension QueueingTheoryError: CustomStringConvertible {
       "routing row \(row) has \(entries) entries, expected one per station (\(stations))"
     case .invalidRoutingProbability(let from, let to, let value):
       "routing probability from station \(from) to \(to) must be finite and >= 0, found \(value)"
+    case .routingTargetOutOfRange(let from, let to, let stations):
+      "routing from station \(from) leads to station \(to), but there are \(stations)"
+    case .trafficEquationsTooLarge(let stations):
+      "the traffic equations of \(stations) stations that route to one another did not converge"
     case .routingRowExceedsOne(let station, let sum):
       "routing probabilities out of station \(station) must add up to <= 1, found \(sum)"
     case .routingHasNoExit(let stations):

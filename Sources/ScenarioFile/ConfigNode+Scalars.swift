@@ -125,14 +125,21 @@ extension ConfigNode {
 
   /// Seconds from a duration with a unit: `200ms`, `1.5s`, `2min`, `1h`, `250us`, `1d`, `1e3ms`.
   /// A bare number (even `0`), a space before the unit or a negative value is an error;
-  /// `positive: true` (by default what the schema says) also rejects zero.
+  /// `positive: true` (by default what the schema says) also rejects zero and anything shorter
+  /// than the clock's resolution (`Quantity.shortestDuration`), which would be zero to it.
   package func duration(positive: Bool? = nil) -> Double? {
     var positive = positive
     if case .duration(let declared)? = declared("a duration", { if case .duration = $0 { true } else { false } }) {
       precondition(positive == nil || positive == declared, "\(keyPath): read with positive \(positive!)")
       positive = declared
     }
-    return quantity(Quantity.duration, expected: Quantity.durationExpectation, positive: positive ?? false)
+    let seconds = quantity(Quantity.duration, expected: Quantity.durationExpectation, positive: positive ?? false)
+    if let seconds, positive == true, seconds < Quantity.shortestDuration {
+      error(
+        "must be at least 1us, the resolution of the simulated clock (a shorter time is zero to it), found '\(scalarText ?? "")'")
+      return nil
+    }
+    return seconds
   }
 
   /// Events per second from a rate: `30/s`, `1800/min`, `5/h`, `0.5/ms`, `120/d`.

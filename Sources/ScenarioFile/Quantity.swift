@@ -26,6 +26,8 @@ package enum Quantity {
 
   /// The longest duration, in seconds: the span the simulated clock keeps to a microsecond.
   package static let longestDuration = SimClock.longestSpan
+  /// The shortest duration other than zero, in seconds: the clock's resolution, a microsecond.
+  package static let shortestDuration = SimClock.resolution
   /// The fastest rate, per second: one per nanosecond, the finest unit a duration has.
   package static let fastestRate = 1e9
   /// The slowest rate other than zero, per second: one per `longestDuration`.

@@ -112,14 +112,28 @@ package enum ScenarioFile {
       if let node = top["arrivals"], node.isSequence, arrivalNodes.isEmpty {
         node.error("a scenario needs at least one arrival source")
       }
+      // Where each name was first given: a source's name also names its random streams, so two
+      // sources of one name would draw the same numbers.
+      var named: [String: (index: Int, node: ConfigNode)] = [:]
       for (i, node) in arrivalNodes.enumerated() {
         // A rate schedule is built only for a run that can happen: a century's calendar with a
         // broken run would take seconds to lay out for nothing.
         let usable = run == nil ? nil : calendar
         let path = ConfigKeyPath.appending(index: i, to: "arrivals")
-        if let source = readSource(
+        if let (source, nameNode) = readNamedSource(
           node, index: i, topology, calendar: usable, calendarGiven: calendarGiven, path: path, overrides: overrides)
         {
+          if let first = named[source.name] {
+            // An alias (`- *a`) repeats the first source's nodes, positions included.
+            let alias = nameNode.line == first.node.line && nameNode.column == first.node.column
+            nameNode.error(
+              "a second arrival source named '\(source.name)' (arrivals[\(first.index)], line \(first.node.line), has it"
+                + (alias ? "; arrivals[\(i)] repeats it through an alias" : "")
+                + "): each source needs a name of its own, which also names its random numbers")
+            ok = false
+          } else {
+            named[source.name] = (i, nameNode)
+          }
           sources.append(source)
         } else {
           ok = false
@@ -245,10 +259,11 @@ package enum ScenarioFile {
     return node.duration()
   }
 
-  static func readSource(
+  /// A source and where its name is written (the source's own node when it has no name).
+  static func readNamedSource(
     _ node: ConfigNode, index: Int, _ topology: Topology, calendar: CalendarFile.Result? = nil,
     calendarGiven: Bool = false, path: String = "", overrides: Overrides = Overrides()
-  ) -> Source? {
+  ) -> (source: Source, nameNode: ConfigNode)? {
     guard let m = Fields.section(node, arrival, path: path, overrides) else { return nil }
     let followsCalendar = m["calendar"]?.bool() ?? false
     if followsCalendar && !calendarGiven {
@@ -305,7 +320,7 @@ package enum ScenarioFile {
     }
     if destination == .exit { m["to"]?.error("arrivals must go to a station or dispatcher, not exit") }
     guard let kind, let destination, destination != .exit else { return nil }
-    return Source(name: name, kind: kind, to: destination)
+    return (Source(name: name, kind: kind, to: destination), m["name"] ?? node)
   }
 
   static func readSchedule(_ m: Fields) -> RateSchedule? {

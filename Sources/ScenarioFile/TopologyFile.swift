@@ -85,11 +85,11 @@ enum TopologyFile {
       topology.destinations[key] = .sequence(classFields.count)
       classFields.append((key, Fields.section(node, requestClass, path: path, overrides), keyNode))
     }
-    let lockNames = readLocks(f, into: &topology)
+    let (lockNames, locksRead) = readLocks(f, into: &topology)
 
     // Pass 2: the entries themselves. A group's copies share one description, read once.
     var readGroups: [String: Station] = [:]
-    var ok = true
+    var ok = locksRead
     for (name, fields, node) in stationFields {
       let groupKey = name.firstIndex(of: "[").map { String(name[..<$0]) }
       if let groupKey, var station = readGroups[groupKey] {
@@ -332,19 +332,21 @@ enum TopologyFile {
 }
 
 extension TopologyFile {
-  /// `locks: {branch-row: {capacity: 1}}`: the lock names, by index.
-  static func readLocks(_ f: Fields, into topology: inout Topology) -> [String: Int] {
+  /// `locks: {branch-row: {capacity: 1}}`: the lock names, by index, and whether every lock
+  /// could be read. A lock whose entry has errors is still named, so that the steps that take
+  /// it are not also told it does not exist.
+  static func readLocks(_ f: Fields, into topology: inout Topology) -> (names: [String: Int], ok: Bool) {
     var names: [String: Int] = [:]
+    var ok = true
     for (key, keyNode, node) in f.entries("locks").entries {
       let path = ConfigKeyPath.appending(key: key, to: "locks")
-      guard let fields = Fields.section(node, lock, path: path, f.overrides),
-        let capacity = fields.required("capacity")?.int()
-      else { continue }
+      let capacity = Fields.section(node, lock, path: path, f.overrides).flatMap { $0.required("capacity")?.int() }
+      if capacity == nil { ok = false }
       names[key] = topology.locks.count
-      topology.locks.append(Lock(name: key, capacity: capacity))
+      topology.locks.append(Lock(name: key, capacity: capacity ?? 1))
       topology.lockNodes.append(keyNode)
     }
-    return names
+    return (names, ok)
   }
 
   /// A request class: `sequence: [{station: cpu, service: ..., acquire: row}, ...]`.

@@ -29,7 +29,11 @@ package struct Distribution: Hashable, Sendable {
 
   package let kind: Kind
 
-  init(_ kind: Kind) { self.kind = kind }
+  init(_ kind: Kind) {
+    // Moments call GSL functions: with its aborting handler on, a bad value would end the process.
+    GSL.setUp()
+    self.kind = kind
+  }
 }
 
 /// A distribution parameter that no distribution can have.
@@ -54,6 +58,17 @@ extension Distribution {
     }
   }
 
+  /// `d`, if its mean and variance are finite: the analytic models and the stability checks use
+  /// both, and an infinite one would only turn into NaN further on.
+  private static func finiteMoments(_ d: Distribution, _ parameters: String) throws(DistributionError) -> Distribution {
+    guard d.mean.isFinite else { throw DistributionError("\(parameters) make the mean overflow") }
+    guard d.variance.isFinite else { throw DistributionError("\(parameters) make the variance overflow") }
+    return d
+  }
+
+  /// ln of the largest finite Double, less a margin for the factors around a Gamma function.
+  static let logOverflow = log(Double.greatestFiniteMagnitude) - 1
+
   /// Exponential with the given mean (seconds).
   package static func exponential(mean: Double) throws(DistributionError) -> Distribution {
     try positive(mean, "mean")
@@ -63,7 +78,7 @@ extension Distribution {
   /// Exponential with the given rate (per second).
   package static func exponential(rate: Double) throws(DistributionError) -> Distribution {
     try positive(rate, "rate")
-    return Distribution(.exponential(mean: 1 / rate))
+    return try finiteMoments(Distribution(.exponential(mean: 1 / rate)), "rate \(rate)")
   }
 
   /// Always `value` seconds.
@@ -77,7 +92,7 @@ extension Distribution {
     try nonNegative(low, "low")
     try nonNegative(high, "high")
     guard high > low else { throw DistributionError("high (\(high)) must exceed low (\(low))") }
-    return Distribution(.uniform(low: low, high: high))
+    return try finiteMoments(Distribution(.uniform(low: low, high: high)), "low \(low) and high \(high)")
   }
 
   /// Normal(mean, sd) truncated at 0; `mean` and `standardDeviation` are the untruncated
@@ -92,36 +107,54 @@ extension Distribution {
       throw DistributionError(
         "mean (\(mean)) is more than 5 standard deviations below 0: truncation at 0 leaves too little")
     }
-    return Distribution(.truncatedNormal(mu: mean, sigma: standardDeviation))
+    return try finiteMoments(
+      Distribution(.truncatedNormal(mu: mean, sigma: standardDeviation)),
+      "mean \(mean) and standard deviation \(standardDeviation)")
   }
 
   /// Lognormal with the given mean and coefficient of variation (sd / mean).
   package static func lognormal(mean: Double, cv: Double) throws(DistributionError) -> Distribution {
     try positive(mean, "mean")
     try positive(cv, "cv")
+    // The variance is (mean cv)^2; past that overflow sigma would be infinite.
+    guard (mean * cv * mean * cv).isFinite, (cv * cv).isFinite else {
+      throw DistributionError(
+        "mean \(mean) and cv \(cv) make the variance (mean x cv)^2 overflow; cv can be at most \(largestCV(mean: mean))")
+    }
     let sigma2 = log(1 + cv * cv)
-    return Distribution(.lognormal(mu: log(mean) - sigma2 / 2, sigma: sigma2.squareRoot()))
+    return try finiteMoments(
+      Distribution(.lognormal(mu: log(mean) - sigma2 / 2, sigma: sigma2.squareRoot())), "mean \(mean) and cv \(cv)")
   }
 
   /// Gamma with shape k and scale theta (mean k theta, variance k theta^2).
   package static func gamma(shape: Double, scale: Double) throws(DistributionError) -> Distribution {
     try positive(shape, "shape")
     try positive(scale, "scale")
-    return Distribution(.gamma(shape: shape, scale: scale))
+    return try finiteMoments(Distribution(.gamma(shape: shape, scale: scale)), "shape \(shape) and scale \(scale)")
   }
 
   /// Erlang: the sum of `phases` exponential phases, with total mean `mean`.
   package static func erlang(phases: Int, mean: Double) throws(DistributionError) -> Distribution {
     guard phases >= 1 else { throw DistributionError("phases must be at least 1, found \(phases)") }
     try positive(mean, "mean")
-    return Distribution(.erlang(phases: phases, mean: mean))
+    return try finiteMoments(Distribution(.erlang(phases: phases, mean: mean)), "mean \(mean)")
   }
 
   /// Weibull with shape k and scale lambda: P(X > x) = exp(-(x / lambda)^k).
   package static func weibull(shape: Double, scale: Double) throws(DistributionError) -> Distribution {
     try positive(shape, "shape")
     try positive(scale, "scale")
-    return Distribution(.weibull(shape: shape, scale: scale))
+    // The variance needs scale^2 Gamma(1 + 2 / shape), which overflows long before the mean's
+    // Gamma(1 + 1 / shape) does; checked in logarithms, as GSL would fail on the Gamma itself.
+    guard weibullLogSecondMoment(shape: shape, scale: scale) <= logOverflow else {
+      let smallest = "with scale \(scale)s the smallest shape is \(smallestWeibullShape(scale: scale))"
+      throw DistributionError(
+        log(scale) + lgamma(1 + 1 / shape) <= logOverflow
+          ? "shape \(shape) makes the variance overflow (scale^2 x Gamma(1 + 2/shape)); \(smallest)"
+          : "shape \(shape) makes the mean overflow (scale x Gamma(1 + 1/shape)); \(smallest), "
+            + "where the variance (scale^2 x Gamma(1 + 2/shape)) is still finite")
+    }
+    return try finiteMoments(Distribution(.weibull(shape: shape, scale: scale)), "shape \(shape) and scale \(scale)")
   }
 
   /// A mixture of exponentials: with probability `p[i]` an exponential with mean `means[i]`.
@@ -139,14 +172,40 @@ extension Distribution {
     guard abs(total - 1) <= 1e-9 else {
       throw DistributionError("phase probabilities must sum to 1, found \(total)")
     }
-    return Distribution(.hyperexponential(probabilities: probabilities, means: means))
+    return try finiteMoments(
+      Distribution(.hyperexponential(probabilities: probabilities, means: means)), "phase means \(means)")
   }
 
   /// Resamples uniformly from observed values (a bootstrap of measured durations).
   package static func empirical(_ samples: [Double]) throws(DistributionError) -> Distribution {
     guard !samples.isEmpty else { throw DistributionError("an empirical distribution needs samples") }
     for s in samples { try nonNegative(s, "sample") }
-    return Distribution(.empirical(samples: samples))
+    return try finiteMoments(Distribution(.empirical(samples: samples)), "samples this large")
+  }
+
+  /// ln E[X^2] of a Weibull, scale^2 Gamma(1 + 2 / shape).
+  static func weibullLogSecondMoment(shape: Double, scale: Double) -> Double {
+    2 * log(scale) + lgamma(1 + 2 / shape)
+  }
+
+  /// The smallest Weibull shape whose variance is finite, 3 significant digits rounded up.
+  static func smallestWeibullShape(scale: Double) -> String {
+    // ln E[X^2] falls as the shape grows; bisect in logarithms of the shape.
+    var (low, high) = (log(1e-300), log(1e300))
+    for _ in 0..<200 {
+      let mid = (low + high) / 2
+      if weibullLogSecondMoment(shape: exp(mid), scale: scale) <= logOverflow { high = mid } else { low = mid }
+    }
+    let shape = exp(high)
+    let unit = pow(10, floor(log10(shape)) - 2)
+    return String(format: "%.3g", (shape / unit).rounded(.up) * unit)
+  }
+
+  /// The largest lognormal cv with a finite variance, 3 significant digits rounded down.
+  static func largestCV(mean: Double) -> String {
+    let limit = min(Double.greatestFiniteMagnitude.squareRoot() / mean, Double.greatestFiniteMagnitude.squareRoot())
+    let unit = pow(10, floor(log10(limit)) - 2)
+    return String(format: "%.3g", (limit / unit).rounded(.down) * unit)
   }
 }
 
@@ -165,7 +224,10 @@ extension Distribution {
     case .lognormal(let mu, let sigma): return exp(mu + sigma * sigma / 2)
     case .gamma(let k, let theta): return k * theta
     case .erlang(_, let m): return m
-    case .weibull(let k, let lambda): return lambda * gsl_sf_gamma(1 + 1 / k)
+    case .weibull(let k, let lambda):
+      // GSL's Gamma overflows past 171; the factories keep the result finite, not the factor.
+      guard 1 + 1 / k < 171 else { return exp(log(lambda) + lgamma(1 + 1 / k)) }
+      return lambda * gsl_sf_gamma(1 + 1 / k)
     case .hyperexponential(let p, let m): return zip(p, m).reduce(0) { $0 + $1.0 * $1.1 }
     case .empirical(let xs): return xs.reduce(0, +) / Double(xs.count)
     }
@@ -187,6 +249,11 @@ extension Distribution {
     case .gamma(let k, let theta): return k * theta * theta
     case .erlang(let n, let m): return m * m / Double(n)
     case .weibull(let k, let lambda):
+      guard 1 + 2 / k < 171 else {
+        let second = exp(2 * log(lambda) + lgamma(1 + 2 / k))
+        let first = mean
+        return second - first * first
+      }
       let g1 = gsl_sf_gamma(1 + 1 / k)
       return lambda * lambda * (gsl_sf_gamma(1 + 2 / k) - g1 * g1)
     case .hyperexponential(let p, let m):

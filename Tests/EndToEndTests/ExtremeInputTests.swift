@@ -111,7 +111,30 @@ import Testing
           """,
       ],
       location: "s.yaml:6:8: error: calendar.end"),
+    weibull("0.001"),
+    weibull("0.005"),
   ]
+
+  /// A Weibull service of this shape (scale 1ms): its Gamma function overflowed in GSL, whose
+  /// handler aborted the process (status 134) in validate and run.
+  static func weibull(_ shape: String) -> Case {
+    Case(
+      name: "a Weibull shape of \(shape)",
+      files: [
+        "topo.yaml": """
+          name: t
+          stations:
+            app: {servers: 1, service: {distribution: weibull, shape: \(shape), scale: 1ms}}
+          """,
+        "s.yaml": """
+          topology: topo.yaml
+          arrivals:
+            - {name: requests, to: app, rate: 36/s}
+          run: {length: 10min}
+          """,
+      ],
+      location: "topo.yaml:3:30: error: stations.app.service")
+  }
 
   static func folder(_ files: [String: String]) throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-extreme-\(UUID().uuidString)")

@@ -135,6 +135,26 @@ import Testing
     // and the same seed gives the same run
     var again = NetworkSimulator(network: network, window: window, seed: 1, replication: 0)
     #expect(again.run().endToEnd.completed == result.endToEnd.completed)
+    #expect(result.stoppedEarly == nil)
+  }
+
+  /// An overloaded station's queue would grow until the process were killed: past the customer
+  /// limit (lowered here from its 2 million) the replication stops, and says where and why.
+  @Test func anOverloadedStationStopsAtTheCustomerLimit() throws {
+    // Given an M/M/1 at 10/s offered 1,000/s for a minute
+    let station = Station(name: "server", servers: .finite(1), service: try .exponential(mean: 0.1))
+    let network = Self.open(station, rate: 1000)
+    var sim = NetworkSimulator(network: network, window: RunWindow(warmup: 0, horizon: 60), seed: 1, replication: 0)
+    sim.customerLimit = 1000
+    // When it runs
+    let result = sim.run()
+    // Then it stopped after about a second, one customer past the limit, all at the server
+    let stop = try #require(result.stoppedEarly)
+    #expect(stop.customers == 1001 && stop.limit == 1000 && stop.station == 0 && stop.atStation == 1001)
+    #expect(result.simulatedTime > 0.5 && result.simulatedTime < 2)
+    let why = network.explain(stop, replication: 0, at: result.simulatedTime)
+    #expect(why.contains("1001 customers in the network, past the 1000 capsim holds in memory"), "\(why)")
+    #expect(why.contains("station 'server' held 1001, offered 1000/s against a capacity of 10/s"), "\(why)")
   }
 }
 

@@ -102,6 +102,53 @@ import Testing
     }
   }
 
+  /// Solved part by part (strongly connected parts in routing order, each by elimination or by
+  /// iteration), the traffic equations agree with one elimination of the whole matrix.
+  @Test(arguments: [0, 3, 8])
+  func partByPartAgreesWithTheWholeMatrix(denseLimit: Int) throws {
+    // Given 40 stations in 5 groups of 8, random routes within a group and on to later groups
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    func uniform() -> Double {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Double(state >> 11) / Double(1 << 53)
+    }
+    let n = 40
+    var routing = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+    for i in 0..<n {
+      let targets = (0..<n).filter { $0 / 8 >= i / 8 && uniform() < 0.3 }
+      let keep = 0.95 * uniform()
+      for t in targets { routing[i][t] = keep / Double(targets.count) }
+    }
+    let gamma = (0..<n).map { $0 % 8 == 0 ? uniform() : 0 }
+    let rows = routing.map { row in
+      row.indices.compactMap { row[$0] == 0 ? nil : JacksonNetwork.Transition(to: $0, probability: row[$0]) }
+    }
+    // When solved whole and by parts
+    let whole = try JacksonNetwork.solveTrafficEquations(externalArrivalRates: gamma, routing: routing)
+    let parts = try JacksonNetwork.solveTrafficEquations(
+      externalArrivalRates: gamma, transitions: rows, denseLimit: denseLimit)
+    // Then they agree
+    for j in 0..<n { expectClose(parts[j], whole[j], relative: 1e-12, "station \(j)") }
+  }
+
+  /// 30,000 copies behind an even split, each sending every customer on to a database that
+  /// sends half of them back to the split: 60,000 routes, one strongly connected part of 30,001
+  /// stations. Its dense matrix would take 7 GB; the routes take a few MB.
+  @Test func thirtyThousandCopiesWithFeedbackAreSolvedOnTheirRoutes() throws {
+    let copies = 30_000
+    let database = copies
+    var rows = [[JacksonNetwork.Transition]](
+      repeating: [.init(to: database, probability: 1)], count: copies)
+    rows.append((0..<copies).map { .init(to: $0, probability: 0.5 / Double(copies)) })
+    var gamma = [Double](repeating: 1 / Double(copies), count: copies)
+    gamma.append(0)
+    let lambda = try JacksonNetwork.solveTrafficEquations(externalArrivalRates: gamma, transitions: rows)
+    // lambda_db = 1 + lambda_db / 2, and each copy takes its share of 1 + lambda_db / 2
+    expectClose(lambda[database], 2, relative: 1e-12)
+    expectClose(lambda[0], 2 / Double(copies), relative: 1e-12)
+    expectClose(lambda[copies - 1], 2 / Double(copies), relative: 1e-12)
+  }
+
   @Test func invalidRoutingThrows() {
     let two: [JacksonNetwork.Station] = [
       .init(externalArrivalRate: 1, serviceRate: 5), .init(serviceRate: 5),

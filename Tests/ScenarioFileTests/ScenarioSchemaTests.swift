@@ -390,14 +390,62 @@ import Testing
       error.diagnostics.contains { $0.keyPath == "arrivals[0].calendar" && $0.message.contains("no 'calendar:'") })
   }
 
-  /// A series with more intervals than an integer holds (100 years in nanoseconds) is an error, not a crash.
+  /// A series with more intervals than an integer holds (100 years in microseconds) is an error, not a crash.
   @Test func absurdIntervalCountIsReportedNotCrashed() throws {
     let scenario = Self.scenario().replacingOccurrences(
-      of: "run: {length: 10min, replications: 3, seed: 5}", with: "run: {length: 36500d, series: 1ns}")
+      of: "run: {length: 10min, replications: 3, seed: 5}", with: "run: {length: 36500d, series: 1us}")
     let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": scenario])
     let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
     #expect(
       error.diagnostics.contains { $0.keyPath == "run.series" && $0.message.contains("more than 10^15 intervals") })
+  }
+
+  /// 30,000 copies behind a dispatcher: the traffic equations take memory and time in
+  /// proportion to the routes (once a 30,000 x 30,000 matrix, 7 GB, which ended the process).
+  @Test func thirtyThousandCopiesBehindADispatcherAreRead() throws {
+    let topology = """
+      stations: {s: {servers: 1, copies: 30000, service: {distribution: exponential, mean: 10ms}}}
+      dispatchers: {server: {policy: round-robin, targets: [s]}}
+      """
+    let scenario = "topology: topology.yaml\narrivals: [{name: requests, to: server, rate: 36/s}]\nrun: {length: 1min}\n"
+    let dir = try Self.folder(["topology.yaml": topology, "s.yaml": scenario])
+    let (s, warnings) = try ScenarioFile.load(path: dir + "/s.yaml")
+    #expect(s.network.stations.count == 30000 && warnings.isEmpty)
+    let rates = try #require(s.network.arrivalRates(peak: false))
+    #expect(rates.allSatisfy { abs($0 - 36.0 / 30000) < 1e-15 })
+  }
+
+  /// Two sources of one name would share their random numbers: an error at the second name that
+  /// says where the first is, also when the second is an alias of the first.
+  @Test(arguments: [
+    "  - {name: requests, to: web, rate: 10/s}\n  - {name: requests, to: web, rate: 10/s}",
+    "  - &a {name: requests, to: web, rate: 10/s}\n  - *a",
+  ])
+  func twoSourcesOfOneNameAreAnError(_ arrivals: String) throws {
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.scenario(arrivals: arrivals)])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    #expect(error.diagnostics.count == 1, "\(error.diagnostics.map(\.message))")
+    let d = try #require(error.diagnostics.first)
+    #expect(d.file.hasSuffix("s.yaml") && d.keyPath == "arrivals[1].name")
+    #expect(d.message.hasPrefix("a second arrival source named 'requests' (arrivals[0], line 3, has it"), "\(d.message)")
+  }
+
+  /// A positive duration below the clock's microsecond would be zero to it: refused like zero.
+  @Test(arguments: [("length", "0.0000001ns"), ("length", "999ns"), ("series", "0.5us")])
+  func aDurationBelowTheClockResolutionIsRefused(_ key: String, _ value: String) throws {
+    let run = key == "length" ? "run: {length: \(value)}" : "run: {length: 10min, \(key): \(value)}"
+    let scenario = Self.scenario().replacingOccurrences(of: "run: {length: 10min, replications: 3, seed: 5}", with: run)
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": scenario])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    let d = try #require(error.diagnostics.first)
+    #expect(d.keyPath == "run.\(key)" && d.line == 4, "\(d.keyPath):\(d.line)")
+    #expect(d.message.contains("must be at least 1us, the resolution of the simulated clock"), "\(d.message)")
+  }
+
+  @Test func aDurationOfOneMicrosecondIsRead() throws {
+    let scenario = Self.scenario().replacingOccurrences(of: "length: 10min", with: "length: 1us")
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": scenario])
+    #expect(try ScenarioFile.load(path: dir + "/s.yaml").0.window.horizon == 1e-6)
   }
 
   /// Without a name, a scenario is called after its file, .yml as well as .yaml.

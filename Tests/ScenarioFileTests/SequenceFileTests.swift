@@ -135,6 +135,14 @@ import Testing
     #expect(found.last?.message.contains("station 'wal' serves batches") == true)
   }
 
+  /// A lock whose entry has an error is still declared: the steps that take it are not also
+  /// told there is no such lock.
+  @Test func aLockWithAnErrorIsReportedOnce() throws {
+    let topology = Self.topology.replacingOccurrences(of: "{capacity: 1}", with: "{capacity: 0}")
+    let found = try Self.diagnostics(topology)
+    #expect(found.map(\.keyPath) == ["locks.branch.capacity"], "\(found.map { "\($0.keyPath): \($0.message)" })")
+  }
+
   @Test func aReleaseOfALockNotHeldNamesIt() throws {
     let topology = Self.topology.replacingOccurrences(of: "{station: disk, acquire: branch}", with: "{station: disk}")
     let found = try Self.diagnostics(topology)

@@ -79,6 +79,36 @@ struct Case: CustomTestStringConvertible, Sendable {
     #expect(throws: DistributionError.self) { try Distribution.normal(mean: -10, standardDeviation: 1) }
     #expect(throws: DistributionError.self) { try Distribution.exponential(mean: .nan) }
   }
+
+  /// Parameters whose mean or variance overflows are refused, saying why, without calling GSL's
+  /// Gamma function on a value it overflows on (its default handler aborts the process).
+  @Test func parametersWithAnInfiniteMeanOrVarianceThrow() throws {
+    func message(_ make: () throws(DistributionError) -> Distribution) -> String {
+      do {
+        _ = try make()
+        return "no error"
+      } catch { return error.message }
+    }
+    // Weibull: the mean is scale x Gamma(1 + 1 / shape), the variance needs Gamma(1 + 2 / shape)
+    #expect(
+      message { () throws(DistributionError) in try .weibull(shape: 0.001, scale: 0.001) }
+        == "shape 0.001 makes the mean overflow (scale x Gamma(1 + 1/shape)); with scale 0.001s the smallest shape "
+        + "is 0.0116, where the variance (scale^2 x Gamma(1 + 2/shape)) is still finite")
+    #expect(message { () throws(DistributionError) in try .weibull(shape: 0.011, scale: 0.001) }.contains("makes the variance overflow"))
+    let smallest = try Distribution.weibull(shape: 0.0116, scale: 0.001)
+    #expect(smallest.mean.isFinite && smallest.variance.isFinite && smallest.variance > 0)
+    // and the usual shapes keep GSL's Gamma: Weibull(2, 1) has mean sqrt(pi) / 2
+    #expect(abs(try Distribution.weibull(shape: 2, scale: 1).mean - Double.pi.squareRoot() / 2) < 1e-15)
+    // Lognormal: the variance is (mean x cv)^2
+    #expect(message { () throws(DistributionError) in try .lognormal(mean: 1, cv: 1e200) }.contains("cv can be at most 1.34e+154"))
+    // Gamma, normal, uniform, hyperexponential, exponential by rate, empirical
+    #expect(throws: DistributionError.self) { try Distribution.gamma(shape: 1e300, scale: 1e10) }
+    #expect(throws: DistributionError.self) { try Distribution.normal(mean: 1, standardDeviation: 1e200) }
+    #expect(throws: DistributionError.self) { try Distribution.uniform(low: 0, high: 1e200) }
+    #expect(throws: DistributionError.self) { try Distribution.hyperexponential(probabilities: [1], means: [1e200]) }
+    #expect(throws: DistributionError.self) { try Distribution.exponential(rate: .leastNonzeroMagnitude) }
+    #expect(throws: DistributionError.self) { try Distribution.empirical([1e308, 1e308]) }
+  }
 }
 
 @Suite struct StreamTests {
