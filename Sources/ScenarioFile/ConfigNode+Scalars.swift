@@ -126,7 +126,7 @@ extension ConfigNode {
   /// Seconds from a duration with a unit: `200ms`, `1.5s`, `2min`, `1h`, `250us`, `1d`, `1e3ms`.
   /// A bare number (even `0`), a space before the unit or a negative value is an error;
   /// `positive: true` (by default what the schema says) also rejects zero and anything shorter
-  /// than the clock's resolution (`Quantity.shortestDuration`), which would be zero to it.
+  /// than a nanosecond (`Quantity.shortestDuration`), which would be zero to the simulation.
   package func duration(positive: Bool? = nil) -> Double? {
     var positive = positive
     if case .duration(let declared)? = declared("a duration", { if case .duration = $0 { true } else { false } }) {
@@ -136,7 +136,7 @@ extension ConfigNode {
     let seconds = quantity(Quantity.duration, expected: Quantity.durationExpectation, positive: positive ?? false)
     if let seconds, positive == true, seconds < Quantity.shortestDuration {
       error(
-        "must be at least 1us, the resolution of the simulated clock (a shorter time is zero to it), found '\(scalarText ?? "")'")
+        "must be at least 1ns, the finest unit a duration has (a shorter time is zero to the simulation), found '\(scalarText ?? "")'")
       return nil
     }
     return seconds

@@ -26,8 +26,10 @@ package enum Quantity {
 
   /// The longest duration, in seconds: the span the simulated clock keeps to a microsecond.
   package static let longestDuration = SimClock.longestSpan
-  /// The shortest duration other than zero, in seconds: the clock's resolution, a microsecond.
-  package static let shortestDuration = SimClock.resolution
+  /// The shortest duration other than zero, in seconds: a nanosecond, the finest unit a duration
+  /// has (as `fastestRate`). A shorter one (a run of 1e-16 s) is zero to any simulation; service
+  /// times below a microsecond (an in-memory lookup) are meaningful, so the floor is not higher.
+  package static let shortestDuration = 1e-9
   /// The fastest rate, per second: one per nanosecond, the finest unit a duration has.
   package static let fastestRate = 1e9
   /// The slowest rate other than zero, per second: one per `longestDuration`.

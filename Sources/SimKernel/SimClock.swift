@@ -8,10 +8,6 @@ public enum SimClock {
   /// simulating them wrongly, and every time that reaches the kernel is therefore finite and
   /// within the range of `Int` in any unit down to a nanosecond.
   public static let longestSpan: SimTime = 100 * 365.25 * 86_400
-
-  /// The spacing the clock keeps over `longestSpan`: a microsecond. A positive duration shorter
-  /// than this (a run of 1e-16 s) would vanish against the clock, so readers refuse it.
-  public static let resolution: SimTime = 1e-6
 }
 
 extension Int {

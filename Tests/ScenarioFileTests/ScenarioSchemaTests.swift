@@ -430,22 +430,22 @@ import Testing
     #expect(d.message.hasPrefix("a second arrival source named 'requests' (arrivals[0], line 3, has it"), "\(d.message)")
   }
 
-  /// A positive duration below the clock's microsecond would be zero to it: refused like zero.
-  @Test(arguments: [("length", "0.0000001ns"), ("length", "999ns"), ("series", "0.5us")])
-  func aDurationBelowTheClockResolutionIsRefused(_ key: String, _ value: String) throws {
+  /// A positive duration below a nanosecond would be zero to the simulation: refused like zero.
+  @Test(arguments: [("length", "0.0000001ns"), ("length", "0.5ns"), ("series", "0.0001us")])
+  func aDurationBelowANanosecondIsRefused(_ key: String, _ value: String) throws {
     let run = key == "length" ? "run: {length: \(value)}" : "run: {length: 10min, \(key): \(value)}"
     let scenario = Self.scenario().replacingOccurrences(of: "run: {length: 10min, replications: 3, seed: 5}", with: run)
     let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": scenario])
     let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
     let d = try #require(error.diagnostics.first)
     #expect(d.keyPath == "run.\(key)" && d.line == 4, "\(d.keyPath):\(d.line)")
-    #expect(d.message.contains("must be at least 1us, the resolution of the simulated clock"), "\(d.message)")
+    #expect(d.message.contains("must be at least 1ns, the finest unit a duration has"), "\(d.message)")
   }
 
-  @Test func aDurationOfOneMicrosecondIsRead() throws {
-    let scenario = Self.scenario().replacingOccurrences(of: "length: 10min", with: "length: 1us")
+  @Test func aDurationOfOneNanosecondIsRead() throws {
+    let scenario = Self.scenario().replacingOccurrences(of: "length: 10min", with: "length: 1ns")
     let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": scenario])
-    #expect(try ScenarioFile.load(path: dir + "/s.yaml").0.window.horizon == 1e-6)
+    #expect(try ScenarioFile.load(path: dir + "/s.yaml").0.window.horizon == 1e-9)
   }
 
   /// Without a name, a scenario is called after its file, .yml as well as .yaml.
