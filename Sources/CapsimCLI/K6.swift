@@ -120,6 +120,15 @@ struct K6: ParsableCommand {
       }
     }
     let sampling = try step.map { try seconds($0, option: "--step") }
+    // A stage lasts a second of the test at least, so a test much shorter than the window
+    // samples it more coarsely than hourly and loses the day's shape (a week in 1 s was one
+    // stage of 7 days, "16 VUs at the peak" of 800).
+    if sampling == nil && compression > 3_600 {
+      let shortest = Int(((end - start) / 3_600).rounded(.up))
+      throw ValidationError(
+        "a test of \(Int(((end - start) / compression).rounded())) s for \(Int(end - start)) s of scenario time gives each stage more than an hour of it: make it \(shortest) s or longer (a second a scenario hour), or give --step"
+      )
+    }
     let classPaths = try classPaths(in: s)
     let plan: LoadTestPlan
     do {

@@ -45,11 +45,7 @@ extension ResultsStore {
   package func completePlan(_ id: Int64, data: PlanData) throws {
     try requireStillAtPath()
     try Self.write(pool) { db in
-      guard let raw = try String.fetchOne(db, sql: "SELECT status FROM plan WHERE id = ?", arguments: [id]) else {
-        throw ResultsStoreError.planNotFound(id)
-      }
-      let status = try Self.decodeStatus(raw)
-      guard status == .running else { throw ResultsStoreError.planAlreadyEnded(id, status) }
+      try Self.requirePlanRunning(id, db)
       try Self.insertPlanPeriods(data.periods, planID: id, db)
       // Candidates kept as they were simulated (`addPlanCandidate`) are written again whole.
       try db.execute(sql: "DELETE FROM plan_candidate WHERE plan_id = ?", arguments: [id])
@@ -67,15 +63,19 @@ extension ResultsStore {
   package func addPlanCandidate(_ id: Int64, _ candidate: PlanCandidateRecord) throws {
     try requireStillAtPath()
     try Self.write(pool) { db in
-      guard let raw = try String.fetchOne(db, sql: "SELECT status FROM plan WHERE id = ?", arguments: [id]) else {
-        throw ResultsStoreError.planNotFound(id)
-      }
-      let status = try Self.decodeStatus(raw)
-      guard status == .running else { throw ResultsStoreError.planAlreadyEnded(id, status) }
+      try Self.requirePlanRunning(id, db)
       try db.execute(
         sql: "DELETE FROM plan_candidate WHERE plan_id = ? AND candidate = ?", arguments: [id, candidate.candidate])
       try Self.insertPlanCandidates([candidate], planID: id, db)
     }
+  }
+
+  private static func requirePlanRunning(_ id: Int64, _ db: Database) throws {
+    guard let raw = try String.fetchOne(db, sql: "SELECT status FROM plan WHERE id = ?", arguments: [id]) else {
+      throw ResultsStoreError.planNotFound(id)
+    }
+    let status = try decodeStatus(raw)
+    guard status == .running else { throw ResultsStoreError.planAlreadyEnded(id, status) }
   }
 
   /// Marks a running plan `failed` or `interrupted`, with a message and the time; a plan that

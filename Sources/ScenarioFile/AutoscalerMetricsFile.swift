@@ -27,6 +27,9 @@ package enum AutoscalerMetricsFile {
       }
       guard let timeNode = m.required("time"), let time = readTime(timeNode, dated: &dated) else { continue }
       if let previous, time < previous { timeNode.error("syncs must be in time order") }
+      // Two syncs at one moment: the controller syncs once per interval; the second would
+      // act on the first's decision as if time had passed.
+      if let previous, time == previous { timeNode.error("another sync has this time: each sync has its own") }
       previous = time
       var sync = RecordedSync(time: time)
       if let node = m["replicas"] { sync.replicas = node.int(in: 0...Int(Int32.max)) }
@@ -36,6 +39,11 @@ package enum AutoscalerMetricsFile {
       if let node = m["statusReplicas"] { sync.statusReplicas = node.int(in: 0...Int(Int32.max)) }
       for podNode in m["pods"]?.sequence() ?? [] {
         guard let pod = readPod(podNode, at: time, dated: &dated, metrics: &sync.metrics) else { continue }
+        // Pods are counted and their metrics keyed by name: one named twice would count twice.
+        if sync.pods.contains(where: { $0.name == pod.name }) {
+          podNode.error("a second pod named '\(pod.name)' in this sync: pod names are unique")
+          continue
+        }
         sync.pods.append(pod)
       }
       for entry in m["objects"]?.openMapping() ?? [] {

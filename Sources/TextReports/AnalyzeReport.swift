@@ -76,8 +76,16 @@ package struct AnalyzeReport {
     }
     lines.append(table.render())
     if hiding { lines.append("(\(hidden.count) more stations not shown; capsim run lists them all)") }
-    if result != nil {
-      lines.append("z: (simulated - theory) / standard error; |z| above about 3 on several rows points to a problem.")
+    if let result {
+      // The standard error comes from the replications themselves: with few of them it is a
+      // rough guess, and z follows Student's t with n - 1 degrees of freedom, not the normal.
+      let n = result.replicationResults.count
+      if n >= 2 {
+        let bound = Estimate.tQuantile(0.9985, degrees: n - 1)
+        lines.append(
+          "z: (simulated - theory) / standard error; |z| above \(String(format: "%.3g", bound)) (Student's t, \(n - 1) degree\(n == 2 ? "" : "s") of freedom, 99.7%) on several rows points to a problem"
+            + (n < 5 ? ", or to too short a run: with \(n) replications the error is itself a rough guess." : "."))
+      }
     }
     return lines.joined(separator: "\n")
   }

@@ -67,6 +67,26 @@ import Testing
     #expect(result.status != 0 && result.stderr.contains("recorded.json:1:21: error: syncs[0].time: '\(time)'"), "\(result.stderr)")
   }
 
+  /// A pod named twice in one sync would be counted twice, and two syncs at one time would act
+  /// as if time had passed: both are errors where they are written.
+  @Test func aPodNamedTwiceAndASyncRepeatedAreErrors() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let metrics = dir.appendingPathComponent("recorded.json")
+    try #"""
+      {"syncs": [{"time": 0, "replicas": 2, "pods": [{"name": "a"}, {"name": "a"}]},
+                 {"time": 0, "pods": []}]}
+      """#.write(to: metrics, atomically: true, encoding: .utf8)
+    let result = try EndToEndTests.capsim([
+      "autoscaler", "dry-run", EndToEndTests.root.appendingPathComponent("k8s/hpa.yaml").path, "--metrics", metrics.path,
+      "--deployment", "crm-de",
+    ])
+    #expect(result.status != 0, "\(result.stderr)")
+    #expect(result.stderr.contains("syncs[0].pods[1]: a second pod named 'a' in this sync"), "\(result.stderr)")
+    #expect(result.stderr.contains("syncs[1].time: another sync has this time"), "\(result.stderr)")
+  }
+
   /// 6 replicas, 4 pods at 1000m of a 1000m request (133% of the 75% target) and 2 without a
   /// sample: counted idle they bring the ratio to 0.889, below the target, the other way from
   /// the first pass, so upstream holds the count. The reason says so, not "within tolerance".

@@ -149,6 +149,10 @@ import Testing
     #expect(r.status == 0)
     #expect(r.stdout.contains("M/M/1"))
     #expect(r.stdout.contains("response p99"))
+    // With two replications z follows t with one degree of freedom: the bound says so.
+    let two = try Self.capsim(["analyze", Self.fixture("small.yaml"), "--replications", "2"])
+    #expect(two.stdout.contains("|z| above 212 (Student's t, 1 degree of freedom, 99.7%)"), "\(two.stdout)")
+    #expect(two.stdout.contains("with 2 replications the error is itself a rough guess"))
   }
 
   /// The shipped load-dependent case: exact load-dependent MVA and simulation agree, in JSON at
