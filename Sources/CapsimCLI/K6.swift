@@ -181,7 +181,15 @@ struct K6: ParsableCommand {
           "--path \(p): unknown request class '\(name)'\(hint); the topology has \(names.joined(separator: ", "))")
       }
       guard result[name] == nil else { throw ValidationError("--path names class '\(name)' twice") }
-      result[name] = String(p[p.index(after: eq)...])
+      let path = String(p[p.index(after: eq)...])
+      // A URL path has no spaces or control characters (RFC 3986); one with a line break
+      // would be escaped into the script and fail only when k6 sends it.
+      if let bad = path.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0 == " " }) {
+        throw ValidationError(
+          "--path \(name)=...: a URL path has no spaces or control characters; found U+\(String(bad.value, radix: 16, uppercase: true)) (percent-encode it)"
+        )
+      }
+      result[name] = path
     }
     return result
   }

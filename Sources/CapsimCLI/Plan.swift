@@ -216,6 +216,12 @@ struct Plan: ParsableCommand {
     planner.onCandidate = keeping(in: recording, planner)
     var plan = planner.plan()
     let schedule = emit == .capacity ? planner.schedule(&plan) : nil
+    if schedule != nil && s.mode == .hybrid && !quiet {
+      // Seen in review: a hybrid-sized morning ramp came out an hour short, and the schedule
+      // missed a p95 target when run request by request.
+      printToStandardError(
+        "plan: warning: the schedule was sized in hybrid mode; run it as a what-if with --mode request before relying on it (a ramp's hours can come out short)")
+    }
     var data = PlanData.plan(plan, record: record)
     let notRecorded = recording.complete(&data, quiet: quiet)
     let report = PlanReport(data: data)

@@ -112,6 +112,10 @@ import Testing
       arguments: ["k6", "scenarios/platform-normal-week.yaml", "--territory", "DE", "--duration", "1s"], status: 64,
       message: "gives each stage more than an hour of it: make it 168 s or longer", showsUsage: true),
     Case(
+      name: "64: a k6 path with a line break",
+      arguments: ["k6", "scenarios/platform-normal-week.yaml", "--territory", "DE", "--path", "list=/api/a\nb"],
+      status: 64, message: "a URL path has no spaces or control characters; found U+A", showsUsage: true),
+    Case(
       name: "64: a bench file given by name that is not there",
       arguments: ["bench", "--autoscaler", "no-such-hpa.yaml", "--only", "autoscaled"], status: 64,
       message: "--autoscaler no-such-hpa.yaml: no such file", showsUsage: true),

@@ -386,4 +386,16 @@ import Testing
     let after = try EndToEndTests.capsim(["plans", "--db", db]).stdout
     #expect(after.split(separator: "\n").contains { $0.hasPrefix("2 ") && $0.contains("interrupted") }, "\(after)")
   }
+  /// A schedule sized in hybrid mode says to run it request by request before relying on it.
+  @Test func aHybridScheduleComesWithAWarning() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-plan-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let r = try EndToEndTests.capsim([
+      "plan", Self.morning, "--territory", "A", "--emit", "capacity", "--mode", "hybrid",
+      "--out", dir.appendingPathComponent("capacity.yaml").path, "--db", dir.appendingPathComponent("p.sqlite").path,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("the schedule was sized in hybrid mode; run it as a what-if with --mode request"), "\(r.stderr)")
+  }
 }
