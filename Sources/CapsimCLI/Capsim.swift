@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ResultsStore
 import SimRandom
 import TextReports
 
@@ -49,6 +50,9 @@ package struct Capsim: ParsableCommand {
   package static func main() {
     // Before any command: GSL's default handler would abort the process on a bad value.
     GSL.setUp()
+    if let text = ProcessInfo.processInfo.environment["CAPSIM_BUSY_TIMEOUT"], ResultsStore.busyTimeout(text) == nil {
+      exit(withError: ValidationError("CAPSIM_BUSY_TIMEOUT is '\(text)': it must be a number of seconds above 0 and at most 86400"))
+    }
     let arguments = Array(CommandLine.arguments.dropFirst())
     if let unknown = unknownHelpTopic(arguments) {
       exit(withError: ValidationError(unknown))

@@ -30,18 +30,18 @@ final class PlanRecording: @unchecked Sendable {
     }
   }
 
-  /// Keeps a simulated candidate before the plan ends. A failure is said once on stderr
-  /// (unless `quiet`) and the plan goes on: `complete` stores every candidate again, or saves
-  /// them beside the database.
+  /// Keeps a simulated candidate before the plan ends. A failure is said on stderr (unless
+  /// `quiet`) and the plan goes on without keeping more (each try could wait the whole busy
+  /// timeout): `complete` stores every candidate again, or saves them beside the database.
   func keep(_ candidate: PlanCandidateRecord, quiet: Bool) {
+    guard !keepFailed else { return }
     do {
       try store.addPlanCandidate(id, candidate)
     } catch {
-      guard !keepFailed else { return }
       keepFailed = true
       if !quiet {
         printToStandardError(
-          "capsim: warning: cannot keep candidate \(candidate.candidate) of plan \(id) in \(store.path): \(ResultsStore.reason(error)); the plan goes on, and is stored when it ends"
+          "capsim: warning: cannot keep candidate \(candidate.candidate) of plan \(id) in \(store.path): \(ResultsStore.reason(error)); the plan goes on, and its candidates are stored when it ends"
         )
       }
     }

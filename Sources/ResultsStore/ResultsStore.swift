@@ -13,8 +13,17 @@ import RunRecords
 /// processes) wait for each other up to `busyTimeout` instead of failing. Copies share one
 /// `DatabasePool`, which is safe to use from any thread.
 package struct ResultsStore: Sendable {
-  /// How long a write waits for another connection's write to finish before it fails.
-  package static let busyTimeout: TimeInterval = 10
+  /// How long a write waits for another connection's write to finish before it fails:
+  /// `$CAPSIM_BUSY_TIMEOUT` seconds if set (the CLI refuses a value `busyTimeout(_:)` does not
+  /// take before any command runs), else 10.
+  package static let busyTimeout: TimeInterval =
+    busyTimeout(ProcessInfo.processInfo.environment["CAPSIM_BUSY_TIMEOUT"]) ?? 10
+
+  /// `text` as a busy timeout: a number of seconds above 0 and at most a day; nil otherwise.
+  package static func busyTimeout(_ text: String?) -> TimeInterval? {
+    guard let text, let seconds = Double(text), seconds > 0, seconds <= 86_400 else { return nil }
+    return seconds
+  }
 
   package let path: String
   let pool: DatabasePool

@@ -69,7 +69,7 @@ extension ResultsStore {
       switch error.resultCode {
       case .SQLITE_FULL: "the disk is full"
       case .SQLITE_READONLY: "the file or its folder is read-only"
-      case .SQLITE_BUSY, .SQLITE_LOCKED: "another connection held it for more than \(Int(busyTimeout)) s"
+      case .SQLITE_BUSY, .SQLITE_LOCKED: "another connection held it for more than \(String(format: "%g", busyTimeout)) s"
       case .SQLITE_NOTADB: "not a SQLite file"
       case .SQLITE_CORRUPT: "the file is damaged"
       case .SQLITE_CANTOPEN: "the file cannot be opened (does its folder exist?)"

@@ -112,7 +112,7 @@ enum SmallPool {
   /// Each stress shows where it should: more demand more pods, a slower database a slower p95,
   /// a crash failed requests; the held-out run uses other seeds than the search.
   @Test func theVerificationStressesWhatItSays() throws {
-    var s = SmallPool.scenario(hours: 12)
+    var s = SmallPool.scenario(hours: 10)
     s.platform.queryKinds = [QueryKind(name: "q", isWrite: false, service: try .exponential(mean: 0.02))]
     s.platform.requestClasses[0].queries = [0]
     let search = AutoscaleSearch(scenario: s, settings: SmallPool.settings)

@@ -16,24 +16,38 @@ import Testing
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
   }()
 
-  /// The morning's territory A: the manifests are written, lint clean, pass the Kubernetes
-  /// schema, and the comparison is printed, recorded and reported with the same rows.
-  @Test func autoscaleWritesVerifiedManifestsAndRecordsTheComparison() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-autoscale-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let out = dir.appendingPathComponent("autoscalers").path
-    let db = dir.appendingPathComponent("a.sqlite").path
-    let report = dir.appendingPathComponent("report").path
+  /// One derivation of the morning's territory A, made by the first test that asks and read by
+  /// each test that needs it (a derivation takes seconds); its folder goes when the process exits.
+  struct Derivation {
+    let out: String
+    let db: String
+    let report: String
+    let result: EndToEndTests.Output
+  }
+  static let folder = EndToEndTests.scratch.appendingPathComponent("capsim-autoscale-\(UUID().uuidString)")
+  static let derivation: Result<Derivation, any Error> = Result {
+    atexit { try? FileManager.default.removeItem(at: AutoscaleTests.folder) }
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let out = folder.appendingPathComponent("autoscalers").path
+    let db = folder.appendingPathComponent("a.sqlite").path
+    let report = folder.appendingPathComponent("report").path
     // An earlier derivation's requests.yaml (this one has no --metric requests) goes; a file
     // capsim does not write stays.
     try FileManager.default.createDirectory(atPath: out + "/A", withIntermediateDirectories: true)
     try Data("# old\n".utf8).write(to: URL(fileURLWithPath: out + "/A/requests.yaml"))
     try Data("mine\n".utf8).write(to: URL(fileURLWithPath: out + "/A/notes.txt"))
     let r = try EndToEndTests.capsim([
-      "autoscale", Self.morning, "--territory", "A", "--out", out, "--db", db, "--report", report, "--replications", "2",
+      "autoscale", morning, "--territory", "A", "--out", out, "--db", db, "--report", report, "--replications", "2",
       "--max-replications", "2", "--held-out", "1", "--format", "json", "--quiet",
     ])
+    return Derivation(out: out, db: db, report: report, result: r)
+  }
+
+  /// The morning's territory A: the manifests are written, lint clean, and the comparison is
+  /// printed, recorded and reported with the same rows.
+  @Test func autoscaleWritesVerifiedManifestsAndRecordsTheComparison() throws {
+    let d = try Self.derivation.get()
+    let (out, db, report, r) = (d.out, d.db, d.report, d.result)
     #expect(r.status == 0 || r.status == 3, "\(r.stderr)")
     #expect(r.stderr.isEmpty, "\(r.stderr)")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -104,17 +118,11 @@ import Testing
 
   @Test(.enabled(if: validator != nil, "kubernetes-validate not found: run scripts/install-test-tools.sh (make test does)"))
   func theDerivedHPAPassesTheKubernetesSchema() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-autoscale-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let r = try EndToEndTests.capsim([
-      "autoscale", Self.morning, "--territory", "A", "--out", dir.path, "--db", dir.path + "/a.sqlite",
-      "--replications", "2", "--max-replications", "2", "--held-out", "1", "--quiet",
-    ])
-    #expect(r.status == 0 || r.status == 3, "\(r.stderr)")
+    let d = try Self.derivation.get()
+    #expect(d.result.status == 0 || d.result.status == 3, "\(d.result.stderr)")
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Self.validator!)
-    process.arguments = ["--strict", "--no-warn", dir.path + "/A/hpa.yaml"]
+    process.arguments = ["--strict", "--no-warn", d.out + "/A/hpa.yaml"]
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
@@ -141,7 +149,7 @@ import Testing
   /// the cron windows were derived for; stderr says what was written and what was removed;
   /// the table says the variants are reported, not gated.
   @Test func theHeaderNamesTheWhatIfsAndTheCronSpan() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-autoscale-\(UUID().uuidString)")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-autoscale-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("autoscalers").path
@@ -172,7 +180,7 @@ import Testing
   /// the folder as it was (no manifest without its verification, no staging folder left).
   /// `capsim autoscales` then shows what ran, and refuses its JSON or report (status 4).
   @Test func anInterruptedDerivationWritesNothing() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-autoscale-\(UUID().uuidString)")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-autoscale-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("autoscalers").path

@@ -8,7 +8,7 @@ import Testing
   static let manifest = EndToEndTests.fixture("autoscaling/sim-hpa.yaml")
 
   static func database() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("capsim-autoscaled-\(UUID().uuidString).sqlite").path
+    EndToEndTests.scratch.appendingPathComponent("capsim-autoscaled-\(UUID().uuidString).sqlite").path
   }
 
   static func run(_ db: String, _ extra: [String] = []) throws -> EndToEndTests.Output {
@@ -43,7 +43,7 @@ import Testing
     #expect(show.status == 0 && show.stdout.contains("HorizontalPodAutoscaler crm-a"), "\(show.stdout)")
     // with the manifest among the files it read (a comparison names it when it changes)
     #expect(show.stdout.contains("also read \(Self.manifest)"), "\(show.stdout)")
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-report-\(UUID().uuidString)")
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-report-\(UUID().uuidString)")
       .path
     #expect(try EndToEndTests.capsim(["report", "latest", "--db", db, "--out", folder]).status == 0)
     let html = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)

@@ -54,7 +54,7 @@ import Testing
   /// A sync dated on a day that does not exist is an error at its line, not rolled over.
   @Test(arguments: ["2026-02-30T08:00:00Z", "2026-13-01T08:00:00Z", "2026-04-31T08:00:00+02:00"])
   func anImpossibleDayIsAnError(_ time: String) throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let metrics = dir.appendingPathComponent("recorded.json")
@@ -70,7 +70,7 @@ import Testing
   /// A pod named twice in one sync would be counted twice, and two syncs at one time would act
   /// as if time had passed: both are errors where they are written.
   @Test func aPodNamedTwiceAndASyncRepeatedAreErrors() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let metrics = dir.appendingPathComponent("recorded.json")
@@ -91,7 +91,7 @@ import Testing
   /// sample: counted idle they bring the ratio to 0.889, below the target, the other way from
   /// the first pass, so upstream holds the count. The reason says so, not "within tolerance".
   @Test func aReversedSecondPassIsNamed() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let pods = (0..<6).map { i in
@@ -120,7 +120,7 @@ import Testing
   }
 
   @Test func aManifestErrorIsLocatedAndNothingRuns() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let manifest = dir.appendingPathComponent("hpa.yaml")
@@ -155,7 +155,7 @@ import Testing
   @Test(.enabled(if: python != nil, "needs python3"))
   func aRangeQueryExportBecomesSyncs() throws {
     let dir = EndToEndTests.fixture("autoscaling/prometheus")
-    let out = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-prom-\(UUID().uuidString).json")
+    let out = EndToEndTests.scratch.appendingPathComponent("capsim-prom-\(UUID().uuidString).json")
     defer { try? FileManager.default.removeItem(at: out) }
     _ = FileManager.default.createFile(atPath: out.path, contents: nil)
     let process = Process()

@@ -65,7 +65,7 @@ import Testing
 
   /// An empty file is not clean: nothing in it was linted, and the status says so.
   @Test func anEmptyFileIsAFindingAndStatus1() throws {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-empty-\(UUID().uuidString).yaml").path
+    let path = EndToEndTests.scratch.appendingPathComponent("capsim-empty-\(UUID().uuidString).yaml").path
     try Data().write(to: URL(fileURLWithPath: path))
     defer { try? FileManager.default.removeItem(atPath: path) }
     let r = try EndToEndTests.capsim(["autoscaler", "lint", path])

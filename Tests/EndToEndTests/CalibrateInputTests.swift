@@ -7,7 +7,7 @@ import Testing
   /// A scratch copy of shipped workload folders (`postgres/crm`, ...) under a fresh folder,
   /// each as `WORKLOAD/` (the last part of its name); the summaries only unless `all`.
   static func copy(_ folders: [String], all: Bool = false) throws -> URL {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-cal-\(UUID().uuidString)")
+    let scratch = EndToEndTests.scratch.appendingPathComponent("capsim-cal-\(UUID().uuidString)")
     for folder in folders {
       let from = EndToEndTests.root.appendingPathComponent("calibration/\(folder)")
       let to = scratch.appendingPathComponent((folder as NSString).lastPathComponent)

@@ -41,7 +41,7 @@ import Testing
   }
 
   @Test func calibrateShowsTheServerSideAndTakesTheDemandFromTheServersRate() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
     try Self.write(to: dir)
@@ -72,7 +72,7 @@ import Testing
   }
 
   @Test func aHistogramWithoutLeIsAnErrorAtItsKeyPath() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
     try Self.write(to: dir, latency: Self.range([(["le": "0.1"], [1]), (["pod": "app-1"], [2])]))

@@ -21,7 +21,7 @@ import Testing
     """
 
   static func folder() throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-check-\(UUID().uuidString)")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-check-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
   }

@@ -101,7 +101,7 @@ import Testing
   @Test(arguments: notDatabases)
   func aFileThatIsNotSQLiteIsRefusedByNameAndLeftUntouched(_ file: NotADatabase) throws {
     // Given a folder holding only a file that is not a SQLite database
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-notdb-\(UUID().uuidString)")
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-notdb-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("results.sqlite").path
@@ -130,7 +130,7 @@ import Testing
   /// Whether this process may mount a tmpfs (root, or CAP_SYS_ADMIN): tried once on a scratch
   /// folder.
   static let canMountTmpfs: Bool = {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-mount-\(UUID().uuidString)")
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-mount-\(UUID().uuidString)")
     guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil else {
       return false
     }
@@ -166,7 +166,7 @@ import Testing
     .enabled(if: canMountTmpfs, "needs to mount a tmpfs to fill up (root, or CAP_SYS_ADMIN)"))
   func aFullDiskFailsClearlyAndLosesNoResult() throws {
     // Given a database on an 8 MB tmpfs with one complete run
-    let mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-full-\(UUID().uuidString)")
+    let mountPoint = EndToEndTests.scratch.appendingPathComponent("capsim-full-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
     #expect(try Self.tool("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mountPoint.path]) == 0)
     defer {
@@ -179,7 +179,7 @@ import Testing
     let first = try Self.shown(1, db: db)
 
     // When the disk fills up while a second run is simulating
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-full-out-\(UUID().uuidString)")
+    let output = EndToEndTests.scratch.appendingPathComponent("capsim-full-out-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: output) }
     let stdout = output.appendingPathComponent("stdout")

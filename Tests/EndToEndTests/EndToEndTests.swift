@@ -1,6 +1,7 @@
 import CapsimCLI
 import Foundation
 import Testing
+import _TestSupport
 
 /// The `capsim` executable as a user runs it: exit status, stdout, stderr.
 ///
@@ -26,14 +27,16 @@ import Testing
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
   }
 
-  static let scratchDatabase = FileManager.default.temporaryDirectory
-    .appendingPathComponent("capsim-tests-\(UUID().uuidString).sqlite").path
+  /// This test process's folder for its files (`Scratch`), removed when it exits.
+  static var scratch: URL { Scratch.folder }
+
+  static let scratchDatabase = scratch.appendingPathComponent("capsim-tests.sqlite").path
 
   static func fixture(_ name: String) -> String {
     Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")!.path
   }
 
-  static func capsim(_ arguments: [String]) throws -> Output {
+  static func capsim(_ arguments: [String], environment more: [String: String] = [:]) throws -> Output {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
@@ -41,6 +44,7 @@ import Testing
     // Runs of the tests go to a scratch database, not the developer's capsim.sqlite.
     var environment = ProcessInfo.processInfo.environment
     environment["CAPSIM_DB"] = scratchDatabase
+    environment.merge(more) { $1 }
     process.environment = environment
     let out = Pipe()
     let err = Pipe()
@@ -132,7 +136,7 @@ import Testing
   }
 
   @Test func runRefusesABadScenarioWithStatusOne() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-e2e-\(UUID().uuidString)")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     try String(contentsOfFile: Self.fixture("mm1-typo.yaml"), encoding: .utf8)
       .write(to: dir.appendingPathComponent("mm1.yaml"), atomically: true, encoding: .utf8)
@@ -205,7 +209,7 @@ import Testing
   /// `capsim calibrate`: a summary that is not one is an error at its line, and one level cannot
   /// carry a fit; three levels of a known model give the fit table and the YAML.
   @Test func calibrateReportsBadInputAtItsLineAndFitsGoodInput() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-calibrate-\(UUID().uuidString)/tpcb")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-calibrate-\(UUID().uuidString)/tpcb")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let good = try String(contentsOfFile: "Tests/CalibrationTests/Fixtures/select-only-c4.txt", encoding: .utf8)
     try good.replacingOccurrences(of: "tps = 34279", with: "tps = many").write(
@@ -255,7 +259,7 @@ import Testing
   /// A run's --log files sit beside its summary as NAME.log and NAME.log.N; one that belongs to
   /// no summary, or holds another number of transactions, is an error naming the file.
   @Test func calibrateReadsARunsLogsBesideItsSummary() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-logs-\(UUID().uuidString)/select")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-logs-\(UUID().uuidString)/select")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let summary = try String(contentsOfFile: "Tests/CalibrationTests/Fixtures/select-only-c4.txt", encoding: .utf8)
     try summary.write(to: dir.appendingPathComponent("c4.txt"), atomically: true, encoding: .utf8)
@@ -271,7 +275,7 @@ import Testing
   /// One run with its snapshots is too little to fit a model, but its statements and WAL are
   /// still shown: a warning names why there is no fit, and the exit status is 0.
   @Test func calibrateShowsTheSnapshotsOfAWorkloadTooSmallToFit() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-one-\(UUID().uuidString)/crm")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-one-\(UUID().uuidString)/crm")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
     for kind in ["txt", "statements-before.csv", "statements-after.csv", "wal-before.csv", "wal-after.csv"] {
@@ -295,7 +299,7 @@ import Testing
   /// scripts/measure-postgres.sh): the statements table, the `queries:` to paste, which a
   /// platform topology takes, and the WAL line; an unpaired snapshot is an error.
   @Test func calibrateReadsStatementAndWALSnapshots() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-pgstat-\(UUID().uuidString)/crm")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-pgstat-\(UUID().uuidString)/crm")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
     let fixtures = "Tests/CalibrationTests/Fixtures/"
@@ -367,7 +371,7 @@ import Testing
     // A level to fit on that was not measured, and a folder with nothing to read, are errors.
     let unmeasured = try Self.capsim(["calibrate", "calibration/postgres-j2/crm", "--fit", "1,2,99"])
     #expect(unmeasured.status == 1 && unmeasured.stderr.contains("crm: --fit names clients 99, which were not measured"))
-    let empty = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-empty-\(UUID().uuidString)")
+    let empty = EndToEndTests.scratch.appendingPathComponent("capsim-empty-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: empty) }
     let nothing = try Self.capsim(["calibrate", empty.path])
@@ -428,7 +432,7 @@ import Testing
   /// Plain pgbench summaries (statements, no CPU seconds) get the load-factor model and a note
   /// naming the line that would give the round-trip model.
   @Test func summariesWithoutCPUSecondsSayWhatTheRoundTripModelNeeds() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-plain-\(UUID().uuidString)/crm")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-plain-\(UUID().uuidString)/crm")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
     let shipped = Self.root.appendingPathComponent("calibration/postgres/crm")
@@ -459,7 +463,7 @@ import Testing
   /// CPU line said, server and client together) get the round-trip model back, with the
   /// shipped fit's predictions.
   @Test func busyCoresFromPrometheusGiveTheRoundTripModel() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-node-\(UUID().uuidString)/crm")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-node-\(UUID().uuidString)/crm")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
     let shipped = Self.root.appendingPathComponent("calibration/postgres/crm")

@@ -158,6 +158,17 @@ import Testing
     #expect(r.stderr.contains("Usage: capsim") == c.showsUsage, "\(r.stderr)")
   }
 
+  /// A busy timeout in the environment that is not a number of seconds is refused before any
+  /// command runs, naming the variable; a good one is taken.
+  @Test func aBusyTimeoutThatIsNoDurationIsAUsageError() throws {
+    for text in ["abc", "0", "-1", "nan", "1e9", "10s"] {
+      let r = try EndToEndTests.capsim(["help", "show"], environment: ["CAPSIM_BUSY_TIMEOUT": text])
+      #expect(r.status == 64 && r.stderr.contains("CAPSIM_BUSY_TIMEOUT is '\(text)'"), "\(text): \(r.stderr)")
+    }
+    let r = try EndToEndTests.capsim(["help", "show"], environment: ["CAPSIM_BUSY_TIMEOUT": "0.5"])
+    #expect(r.status == 0, "\(r.stderr)")
+  }
+
   @Test func helpForAKnownCommandStillWorks() throws {
     let r = try EndToEndTests.capsim(["help", "show"])
     #expect(r.status == 0)

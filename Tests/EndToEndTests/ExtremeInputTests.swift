@@ -137,7 +137,7 @@ import Testing
   }
 
   static func folder(_ files: [String: String]) throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-extreme-\(UUID().uuidString)")
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-extreme-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
     return dir

@@ -32,7 +32,7 @@ import _TestSupport
 
   @Test func aCompressedWindowWithPathsAndAWhatIfIsWrittenToAFile() throws {
     // In a folder not made yet, as --report makes its own.
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-k6-\(UUID().uuidString)")
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-k6-\(UUID().uuidString)")
     let file = folder.appendingPathComponent("load/christmas-ch.js")
     defer { try? FileManager.default.removeItem(at: folder) }
     let result = try EndToEndTests.capsim(Self.compressedCH + ["--out", file.path])

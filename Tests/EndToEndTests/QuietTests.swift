@@ -6,7 +6,7 @@ import Testing
 @Suite struct QuietTests {
   /// A valid scenario with a warning: its topology has a station that no one reaches.
   static let scenarioWithAWarning: String = {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-quiet-\(UUID().uuidString)")
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-quiet-\(UUID().uuidString)")
     try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     try! """
     name: spare
@@ -64,7 +64,7 @@ import Testing
 
   /// Errors, and the line that explains a non-zero status, are still printed.
   @Test func quietStillPrintsErrors() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-quiet-\(UUID().uuidString)")
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-quiet-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let bad = folder.appendingPathComponent("bad.yaml").path

@@ -4,7 +4,7 @@ import Testing
 /// Runs recorded in the results database, as a user (or CI) sees them through the binary.
 @Suite struct RecordingTests {
   static func database() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("capsim-\(UUID().uuidString).sqlite").path
+    EndToEndTests.scratch.appendingPathComponent("capsim-\(UUID().uuidString).sqlite").path
   }
 
   static func start(_ arguments: [String]) throws -> Process {
@@ -75,7 +75,7 @@ import Testing
     #expect(
       shownNetwork.stdout.contains(printed[stationTable...].trimmingCharacters(in: .newlines)),
       "\(shownNetwork.stdout)\n---\n\(printed)")
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-network-\(UUID().uuidString)")
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-network-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(try EndToEndTests.capsim(["report", "3", "--db", db, "--out", folder.path]).status == 0)
     let page = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
@@ -129,7 +129,7 @@ import Testing
   @Test func reportWritesAFolderForTheLatestRun() throws {
     let db = Self.database()
     #expect(try EndToEndTests.capsim(["run", EndToEndTests.fixture("platform-small.yaml"), "--db", db, "--quiet"]).status == 0)
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-report-\(UUID().uuidString)").path
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-report-\(UUID().uuidString)").path
     let r = try EndToEndTests.capsim(["report", "latest", "--db", db, "--out", folder])
     #expect(r.status == 0, "\(r.stderr)")
     for file in ["index.html", "report.md", "summary.json"] {
@@ -156,7 +156,7 @@ import Testing
     #expect(whatIf.status == 0, "\(whatIf.stderr)")
 
     // When the what-if is reported, alone and against the first run
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-report-\(UUID().uuidString)").path
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-report-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: folder) }
     #expect(try EndToEndTests.capsim(["report", "2", "--db", db, "--out", folder + "/run"]).status == 0)
     #expect(try EndToEndTests.capsim(["report", "2", "--baseline", "1", "--db", db, "--out", folder + "/cmp"]).status == 0)

@@ -22,7 +22,7 @@ import Testing
     process.arguments = arguments
     process.currentDirectoryURL = EndToEndTests.root
     process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-    let folder = FileManager.default.temporaryDirectory
+    let folder = EndToEndTests.scratch
     let out = folder.appendingPathComponent("capsim-slurm-\(UUID().uuidString).out")
     let err = folder.appendingPathComponent("capsim-slurm-\(UUID().uuidString).err")
     _ = FileManager.default.createFile(atPath: out.path, contents: nil)

@@ -8,7 +8,7 @@ import Testing
   static let axes = ["--vary", "territories.A.app.instances=1,2", "--vary", "demand.A.growth=1,1.5"]
 
   static func database() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("capsim-sweep-\(UUID().uuidString).sqlite").path
+    EndToEndTests.scratch.appendingPathComponent("capsim-sweep-\(UUID().uuidString).sqlite").path
   }
 
   static func sweep(_ extra: [String], db: String) throws -> EndToEndTests.Output {
@@ -134,7 +134,7 @@ import Testing
 
   /// Three shards merged give what one machine gives: table, JSON and recorded runs.
   @Test func aShardedSweepMergesToTheSameResults() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-parts-\(UUID().uuidString)")
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-parts-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let files = (0..<3).map { folder.appendingPathComponent("part-\($0).json").path }
@@ -160,7 +160,7 @@ import Testing
 
   /// `--out parts/part-0.json` as the README shows it, with no parts folder yet.
   @Test func aPartFileMakesItsFolder() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-parts-\(UUID().uuidString)")
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-parts-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     let file = folder.appendingPathComponent("parts/part-0.json").path
     let shard = try Self.sweep(["--shard", "0/2", "--out", file, "--quiet"], db: Self.database())
@@ -169,7 +169,7 @@ import Testing
   }
 
   @Test func aShardedRunMergesToTheSameRun() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-parts-\(UUID().uuidString)")
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-parts-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let run = ["run", Self.small, "--replications", "3", "--set", "demand.A.growth=1.5"]
@@ -198,7 +198,7 @@ import Testing
   }
 
   @Test func partsThatDoNotBelongTogetherAreRefused() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-parts-\(UUID().uuidString)")
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-parts-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     func part(_ i: Int, seed: Int = 3) throws -> String {
@@ -250,7 +250,7 @@ import Testing
 
   /// A merge reloads the scenario: if its file changed since the shards ran, it refuses.
   @Test func aMergeRefusesAScenarioThatChanged() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-changed-\(UUID().uuidString)")
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-changed-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     for name in ["platform-small.yaml", "platform-topology.yaml"] {
@@ -273,7 +273,7 @@ import Testing
   }
 
   @Test func theReportIsWritten() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+    let folder = EndToEndTests.scratch.appendingPathComponent(
       "capsim-sweep-report-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     let r = try Self.sweep(["--report", folder.path, "--quiet"], db: Self.database())

@@ -2,12 +2,13 @@ import Foundation
 import QueueingModel
 import ScenarioFile
 import Testing
+import _TestSupport
 
 /// capsim's schema on top of the YAML reader: topologies and scenarios, as files on disk.
 @Suite struct ScenarioSchemaTests {
   /// Writes files into a fresh folder and returns its path.
   static func folder(_ files: [String: String]) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-\(UUID().uuidString)")
+    let dir = Scratch.folder.appendingPathComponent("capsim-\(UUID().uuidString)")
     for (name, text) in files {
       let url = dir.appendingPathComponent(name)
       try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

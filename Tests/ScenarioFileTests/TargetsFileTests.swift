@@ -3,6 +3,7 @@ import Gate
 import PlatformModel
 import ScenarioFile
 import Testing
+import _TestSupport
 
 /// Targets files of `capsim check`: what they say, and every mistake where it is written.
 @Suite struct TargetsFileTests {
@@ -35,7 +36,7 @@ import Testing
     """
 
   static func file(_ text: String) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-targets-\(UUID().uuidString)")
+    let dir = Scratch.folder.appendingPathComponent("capsim-targets-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let path = dir.appendingPathComponent("targets.yaml").path
     try text.write(toFile: path, atomically: true, encoding: .utf8)
