@@ -7,13 +7,6 @@ for b in chromium chromium-browser google-chrome; do
   if command -v "$b" >/dev/null; then exit 0; fi
 done
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "capsim: need root (or sudo) to install chromium" >&2; exit 1; }
-  sudo="sudo"
-fi
 echo "capsim: installing chromium" >&2
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+"$(dirname "$0")/apt-install.sh" --no-recommends chromium
 command -v chromium >/dev/null

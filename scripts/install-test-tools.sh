@@ -23,15 +23,8 @@ fi
 
 # Python with venv and pip (Debian splits them into packages of their own).
 if ! command -v python3 >/dev/null || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "capsim: need root (or sudo) to install python3-venv" >&2; exit 1; }
-    sudo="sudo"
-  fi
   echo "capsim: installing python3 python3-venv" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq python3 python3-venv >/dev/null
+  scripts/apt-install.sh python3 python3-venv
 fi
 
 echo "capsim: installing check-jsonschema $version and kubernetes-validate $kubernetes_validate into $venv" >&2

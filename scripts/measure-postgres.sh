@@ -62,9 +62,7 @@ fi
 
 # PostgreSQL and pgbench (Debian: pgbench ships with the server package).
 if ! ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1; then
-  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y postgresql
+  "$(dirname "$0")/apt-install.sh" postgresql
 fi
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 version=$("$bin/postgres" --version)

@@ -61,16 +61,8 @@ install_if_missing() {
     command -v "$b" >/dev/null || missing+=("$b")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { say "cannot install slurm-wlm and munge: not root and no sudo"; exit 2; }
-    sudo="sudo -n"
-  fi
-  command -v apt-get >/dev/null || { say "cannot install slurm-wlm and munge: no apt-get (missing: ${missing[*]})"; exit 2; }
   say "installing slurmctld, slurmd, slurm-client and munge (missing: ${missing[*]})"
-  export DEBIAN_FRONTEND=noninteractive
-  if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends \
-    slurmctld slurmd slurm-client munge >/dev/null; }; then
+  if ! "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh" --no-recommends slurmctld slurmd slurm-client munge; then
     say "cannot install slurm-wlm and munge with apt-get"
     exit 2
   fi
