@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs Debian packages for the other scripts: scripts/apt-install.sh [--no-recommends] PKG...
-# Root, or sudo without a password. The package lists are refreshed (apt-get update) at most
-# once an hour however many scripts ask, so that `make test` on a fresh machine updates them
-# once, not once per tool. Exit 2 when it cannot install (no apt-get, not root and no sudo).
+# As root, else through sudo (which may ask for a password on a terminal, never elsewhere). The
+# package lists are refreshed (apt-get update) at most once an hour however many scripts ask, so
+# that `make test` on a fresh machine updates them once, not once per tool; an install that fails
+# on lists that were not refreshed refreshes them and tries again. Exit 2 when it cannot install
+# (no apt-get, not root and no sudo).
 set -euo pipefail
 
 options=()
@@ -18,8 +20,11 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 stamp="${TMPDIR:-/tmp}/capsim-apt-lists-updated"
+update() { "${sudo[@]}" apt-get update -qq && touch "$stamp"; }
+install() { "${sudo[@]}" apt-get install -y -qq "${options[@]}" "$@" >/dev/null; }
 if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
-  "${sudo[@]}" apt-get update -qq
-  touch "$stamp"
+  update
+  install "$@"
+else
+  install "$@" 2>/dev/null || { update && install "$@"; }
 fi
-"${sudo[@]}" apt-get install -y -qq "${options[@]}" "$@" >/dev/null
