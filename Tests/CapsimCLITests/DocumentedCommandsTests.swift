@@ -9,6 +9,9 @@ import Testing
 /// too long for the suite (the year, plans, searches); a command that named a file that was
 /// never shipped, or a flag that was renamed, fails here.
 @Suite struct DocumentedCommandsTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
   struct Command: CustomTestStringConvertible, Sendable {
     var place: String
     var arguments: [String]
@@ -28,7 +31,7 @@ import Testing
   static let inputs: Set = ["--autoscaler", "--scenario", "--targets", "--baseline"]
 
   static var commands: [Command] {
-    let root = EndToEndTests.root
+    let root = Self.root
     let folders =
       (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Sources").path)) ?? []
     let files = ["README.md", "calibration/README.md"] + folders.sorted().map { "Sources/\($0)/README.md" }
@@ -133,7 +136,7 @@ import Testing
       Issue.record("does not parse: \(Capsim.message(for: error))")
       return
     }
-    let root = EndToEndTests.root.path
+    let root = Self.root.path
     var read: [String] = []
     var i = 1
     let args = command.arguments
