@@ -29,7 +29,9 @@ struct CSVTable {
     var quoted = false
     var closed = false
     var fieldHasContent = false
-    var chars = Array(text.replacingOccurrences(of: "\r\n", with: "\n"))
+    // A byte-order mark (spreadsheets and Windows tools write one) is no part of the first name.
+    let body = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
+    var chars = Array(body.replacingOccurrences(of: "\r\n", with: "\n"))
     if chars.last != "\n" { chars.append("\n") }
     var i = 0
     func endField() {
@@ -124,14 +126,20 @@ struct CSVTable {
     return v
   }
 
-  /// A field of a statistics view's counter, which grows from 0 until a reset: a number, and
-  /// not negative, else an error at the field naming its column.
+  /// A field of a statistics view's counter, which grows from 0 until a reset: a number, not
+  /// negative and below 2^63 (a bigint's range, so it also converts to `Int`), else an error at
+  /// the field naming its column.
   func counter(_ row: [Field], _ column: Int) throws(MeasurementError) -> Double {
     let v = try number(row, column)
+    let f = row[column]
     guard v >= 0 else {
-      let f = row[column]
       throw MeasurementError(
         file: file, line: f.line, column: f.column, "\(header[column].text): \(f.text) is negative: the view's counters grow from 0")
+    }
+    guard v < 0x1p63 else {
+      throw MeasurementError(
+        file: file, line: f.line, column: f.column,
+        "\(header[column].text): \(f.text) is beyond a bigint (9223372036854775807): no counter of the view reaches it")
     }
     return v
   }

@@ -70,6 +70,9 @@ package struct K6Summary: Hashable, Sendable {
       requestRate = try number("http_reqs", "rate", reqs)
     }
     durationMean = try number("http_req_duration", "avg", duration) / 1_000
+    guard durationMean > 0 else {
+      throw MeasurementError(file: file, "\(at("http_req_duration")).avg: 0 ms: a request that came back took time")
+    }
     durationP95 = nil
     // p(95) as k6's default trend stats name it; p95 in the machine-readable summary; any
     // other spelling of the 95th percentile a user's --summary-trend-stats gave, p(95.0).

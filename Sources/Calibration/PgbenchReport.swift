@@ -393,7 +393,7 @@ package struct PgbenchReport: Hashable, Sendable {
     if let duration, duration > 0, abs(Double(transactions) / (tps * duration) - 1) > 0.1 {
       throw lines.error(
         processedLine,
-        "\(transactions) transactions processed, but tps x duration is \(Int((tps * duration).rounded())) (tps \(tps), \(duration) s): more than 10% apart")
+        "\(transactions) transactions processed, but tps x duration is \(String(format: tps * duration < 1e12 ? "%.0f" : "%.4g", tps * duration)) (tps \(tps), \(duration) s): more than 10% apart")
     }
   }
 

@@ -74,28 +74,48 @@ package struct ServerMetrics: Hashable, Sendable {
 extension K6Summary {
   /// The k6 summary `file` as a load level, with what lies beside it: the busy cores of a
   /// Prometheus export `LEVEL.cpu.json`, the per-request output `LEVEL.requests.json` (its p95
-  /// where the summary has none) and the server's exports (``ServerMetrics``); and the warning
-  /// to print when the server's rate is not k6's.
+  /// where the summary has none) and the server's exports (``ServerMetrics``); and the warnings
+  /// to print: the server's rate is not k6's, or a request uses more CPU than its latency.
   ///
-  /// - Parameter contents: a file's bytes, nil when it does not exist.
+  /// - Parameters:
+  ///   - cores: the cores the model gives the app; more busy cores than that is an error at the
+  ///     export (millicores, or another app's pods).
+  ///   - contents: a file's bytes, nil when it does not exist.
   package static func level(
-    file: String, data: Data, contents: (String) -> Data?
-  ) throws(MeasurementError) -> (level: MeasuredLevel, warning: String?) {
+    file: String, data: Data, cores: Int, contents: (String) -> Data?
+  ) throws(MeasurementError) -> (level: MeasuredLevel, warnings: [String]) {
     var summary = try K6Summary(file: file, data: data)
     let stem = String(file.dropLast(".json".count))
-    var cores: Double? = nil
+    var busy: Double? = nil
     if let cpu = contents(stem + ".cpu.json") {
-      cores = try PrometheusRange(file: stem + ".cpu.json", data: cpu).busyCores(
-        file: stem + ".cpu.json", of: "the app")
+      let cpuFile = stem + ".cpu.json"
+      let mean = try PrometheusRange(file: cpuFile, data: cpu).busyCores(file: cpuFile, of: "the app")
+      // rate() over a window edge can read a little above the cores; 2% is room for that.
+      guard mean <= Double(cores) * 1.02 else {
+        throw MeasurementError(
+          file: cpuFile,
+          "data.result: \(String(format: "%.4g", mean)) busy cores on average, above the \(cores) the model has (--cores, else this machine's): give --cores the app's cores in all, or the export is in millicores or counts other pods")
+      }
+      busy = mean
     }
     if let requests = contents(stem + ".requests.json") {
       try summary.take(try K6Points(file: stem + ".requests.json", data: requests), file: stem + ".requests.json")
     }
     let server = try ServerMetrics(beside: file, contents: contents)
-    let warning = server?.requestRate.flatMap {
+    var warnings: [String] = []
+    if let warning = server?.requestRate.flatMap({
       summary.rateWarning(file: file, serverRate: $0, rateFile: stem + ServerMetrics.suffixes.rate)
+    }) {
+      warnings.append(warning)
     }
-    return (summary.level(cpuCores: cores, server: server), warning)
+    let level = summary.level(cpuCores: busy, server: server)
+    // A request waits for its CPU: more CPU per request than its latency (by a fifth, beyond
+    // noise) is a unit slip or CPU the requests did not use; the fit cuts it to the latency.
+    if let demand = level.serverDemand, demand > 1.2 * level.meanLatency {
+      warnings.append(
+        "\(stem).cpu.json: \(String(format: "%.4g", demand * 1_000)) ms of CPU per request (busy cores / request rate) is more than the \(String(format: "%.4g", level.meanLatency * 1_000)) ms a request takes in \(file) (a unit slip in its avg, or CPU of other work in the export?); the fit cuts it to the latency")
+    }
+    return (level, warnings)
   }
 
   /// How far the server's request rate is from k6's, as a share of k6's (+0.1: the server saw

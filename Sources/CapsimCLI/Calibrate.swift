@@ -113,9 +113,15 @@ struct Calibrate: ParsableCommand {
     return Set(values.map { $0! })
   }
 
+  /// How every topology `--write` writes begins (`FitTable.yaml`): a file that does not is
+  /// someone's own, and never overwritten.
+  static let writtenMark = "# Calibrated by capsim calibrate"
+
   func run() throws {
     var byWorkload: [String: [PgbenchReport]] = [:]
     var k6: [String: [MeasuredLevel]] = [:]
+    var k6Files: [String: [String]] = [:]
+    let machineCores = cores ?? ProcessInfo.processInfo.activeProcessorCount
     var errors: [MeasurementError] = []
     // A run's --log files, by the summary they belong to (NAME.log and NAME.log.N beside NAME.txt).
     var logs: [String: [(file: String, log: PgbenchLog)]] = [:]
@@ -156,11 +162,12 @@ struct Calibrate: ParsableCommand {
           logs[run, default: []].append((file, try PgbenchLog(file: file, text: try utf8Text(file: file, data))))
         } else if file.hasSuffix(".json") {
           // A k6 summary, with the exports and per-request output beside it.
-          let (level, warning) = try K6Summary.level(file: file, data: data) {
+          let (level, warnings) = try K6Summary.level(file: file, data: data, cores: machineCores) {
             FileManager.default.contents(atPath: $0)
           }
-          if let warning { printToStandardError("capsim: warning: \(warning)") }
+          for warning in warnings { printToStandardError("capsim: warning: \(warning)") }
           k6[workload, default: []].append(level)
+          k6Files[workload, default: []].append(file)
         } else {
           var report = try PgbenchReport(file: file, text: try utf8Text(file: file, data))
           // The machine's busy cores from Prometheus beside it, when it has no CPU seconds.
@@ -172,6 +179,17 @@ struct Calibrate: ParsableCommand {
         }
       } catch {
         errors.append(error)
+      }
+    }
+    // CPU exports for every level of a workload or for none: the fit by utilization needs them
+    // all, and without one it would fit from latency alone, dropping the others.
+    for (workload, levels) in k6 where levels.contains(where: { $0.serverDemand != nil }) {
+      for (level, file) in zip(levels, k6Files[workload]!) where level.serverDemand == nil {
+        errors.append(
+          MeasurementError(
+            file: file,
+            "no \(file.dropLast(".json".count)).cpu.json beside it, where other levels of workload '\(workload)' have theirs: give every level its CPU export, or none"
+          ))
       }
     }
     var unclaimed = Set(logs.keys)
@@ -211,7 +229,6 @@ struct Calibrate: ParsableCommand {
         "--lock \(text): no workload '\(name)' among the measurements (the workloads are \(workloads.joined(separator: ", ")))",
         status: ExitStatus.usage)
     }
-    let machineCores = cores ?? ProcessInfo.processInfo.activeProcessorCount
     var tables: [FitTable] = []
     // Workloads that could not be fitted but have pg_stat snapshots: shown without a fit.
     var unfitted: [(workload: String, reason: String)] = []
@@ -306,6 +323,18 @@ struct Calibrate: ParsableCommand {
     }
     let source = inputs.joined(separator: " ")
     if let write {
+      // A file there that calibrate did not write (a hand-written or platform topology named
+      // like a workload) is kept: refused before anything is written.
+      for table in tables {
+        let path = (write as NSString).appendingPathComponent("\(table.workload).yaml")
+        if let old = FileManager.default.contents(atPath: path),
+          !String(decoding: old.prefix(64), as: UTF8.self).hasPrefix(Self.writtenMark)
+        {
+          throw fail(
+            "--write \(write): \(path) exists and capsim calibrate did not write it (it does not begin with '\(Self.writtenMark)'); it is left as it was and nothing is written: write into another folder, or move it",
+            status: ExitStatus.failure)
+        }
+      }
       try FileManager.default.createDirectory(atPath: write, withIntermediateDirectories: true)
       for table in tables {
         let path = (write as NSString).appendingPathComponent("\(table.workload).yaml")

@@ -63,10 +63,10 @@ import Calibration
     }
     #expect(zero?.file == "w/c1.rate.json" && zero?.message.hasPrefix("data.result: a request rate of 0") == true)
     let idle = #expect(throws: MeasurementError.self) {
-      try K6Summary.level(file: "w/c1.json", data: Data(Self.summary.utf8)) { $0 == "w/c1.cpu.json" ? Self.range([([:], [0, 0])]) : nil }
+      try K6Summary.level(file: "w/c1.json", data: Data(Self.summary.utf8), cores: 2) { $0 == "w/c1.cpu.json" ? Self.range([([:], [0, 0])]) : nil }
     }
     #expect(idle?.file == "w/c1.cpu.json" && idle?.message.hasPrefix("data.result: 0 busy cores") == true, "\(String(describing: idle))")
-    let busy = try K6Summary.level(file: "w/c1.json", data: Data(Self.summary.utf8)) { $0 == "w/c1.cpu.json" ? Self.range([([:], [1, 3])]) : nil }
+    let busy = try K6Summary.level(file: "w/c1.json", data: Data(Self.summary.utf8), cores: 2) { $0 == "w/c1.cpu.json" ? Self.range([([:], [1, 3])]) : nil }
     #expect(busy.level.serverDemand == 0.05)
   }
 }

@@ -110,6 +110,37 @@ import Testing
     #expect(out.stderr.contains("\(statements.path): error: no statements, where "), "\(out.stderr)")
   }
 
+  /// Values past any real run's range were a crash (a Double too large for an Int in the
+  /// message): now each is an error at its place, and a byte-order mark before a CSV header is
+  /// no part of its first name.
+  @Test func hugeValuesAreErrorsAndABOMIsRead() throws {
+    let dir = try Self.copy(["postgres/select-only"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let summary = dir.appendingPathComponent("select-only/c2-r1.txt")
+    try String(contentsOf: summary, encoding: .utf8).replacingOccurrences(of: "tps = 25416.372753", with: "tps = 1e300")
+      .write(to: summary, atomically: true, encoding: .utf8)
+    let tps = try EndToEndTests.capsim(["calibrate", summary.deletingLastPathComponent().path])
+    #expect(tps.status == 1 && !tps.signaled, "\(tps.stderr)")
+    #expect(tps.stderr.contains("but tps x duration is 2e+301 (tps 1e+300, 20.0 s)"), "\(tps.stderr)")
+
+    let snapshots = try Self.copy(["postgres-j2/crm"], all: true)
+    defer { try? FileManager.default.removeItem(at: snapshots) }
+    let crm = snapshots.appendingPathComponent("crm")
+    let wal = crm.appendingPathComponent("c1-r1.wal-after.csv")
+    let text = try String(contentsOf: wal, encoding: .utf8)
+    try text.replacingOccurrences(of: ",288295,", with: ",99999999999999999999999,").write(to: wal, atomically: true, encoding: .utf8)
+    let statements = crm.appendingPathComponent("c1-r2.statements-after.csv")
+    try ("\u{FEFF}" + String(contentsOf: statements, encoding: .utf8)).write(to: statements, atomically: true, encoding: .utf8)
+    let out = try EndToEndTests.capsim(["calibrate", crm.path])
+    #expect(out.status == 1 && !out.signaled, "\(out.stderr)")
+    #expect(out.stderr.contains("\(wal.path):2:40: error: wal_sync: 99999999999999999999999 is beyond a bigint"), "\(out.stderr)")
+    #expect(!out.stderr.contains(statements.path), "the BOM is read: \(out.stderr)")
+    // Without the huge counter, the snapshots with the BOM calibrate
+    try text.write(to: wal, atomically: true, encoding: .utf8)
+    let fitted = try EndToEndTests.capsim(["calibrate", crm.path])
+    #expect(fitted.status == 0, "\(fitted.stderr)")
+  }
+
   /// A run under --rate without the script's target rate line is named, not a level short.
   @Test func aRateRunWithoutItsTargetRateIsNamed() throws {
     let dir = try Self.copy(["postgres/crm-rate"])

@@ -80,4 +80,63 @@ import Testing
     #expect(run.status == 1)
     #expect(run.stderr.contains("u1.latency.json: error: data.result[1].metric.le: missing"), "\(run.stderr)")
   }
+
+  /// Exports a reviewer spoiled: millicores, one level's export missing, k6's avg in seconds,
+  /// an avg of 0. Each is an error at its file, or a warning when the fit can go on; a
+  /// platform topology where --write would write is kept.
+  @Test func spoiledExportsAreRefusedOrWarnedAbout() throws {
+    func shop() throws -> URL {
+      let dir = EndToEndTests.scratch.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
+      try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+      try Self.write(to: dir)
+      return dir
+    }
+    // Millicores: 200 busy "cores" on 2
+    let milli = try shop()
+    try Self.range([([:], [200, 200])]).write(to: milli.appendingPathComponent("u1.cpu.json"), atomically: true, encoding: .utf8)
+    let tooBusy = try EndToEndTests.capsim(["calibrate", milli.path, "--cores", "2"])
+    #expect(tooBusy.status == 1 && tooBusy.stdout.isEmpty, "\(tooBusy.stdout)")
+    #expect(
+      tooBusy.stderr.contains("\(milli.path)/u1.cpu.json: error: data.result: 200 busy cores on average, above the 2 the model has"),
+      "\(tooBusy.stderr)")
+    // One level without its export: the fit would drop the others and fit from latency alone
+    let missing = try shop()
+    try FileManager.default.removeItem(at: missing.appendingPathComponent("u2.cpu.json"))
+    let one = try EndToEndTests.capsim(["calibrate", missing.path, "--cores", "2"])
+    #expect(one.status == 1 && one.stdout.isEmpty, "\(one.stdout)")
+    #expect(
+      one.stderr.contains("\(missing.path)/u2.json: error: no \(missing.path)/u2.cpu.json beside it, where other levels of workload 'shop' have theirs"),
+      "\(one.stderr)")
+    // k6's avg in seconds at one user: 8 ms of CPU per request against 0.045 ms
+    let seconds = try shop()
+    let u1 = seconds.appendingPathComponent("u1.json")
+    try String(contentsOf: u1, encoding: .utf8).replacingOccurrences(of: #""avg": 45.0,"#, with: #""avg": 0.045,"#)
+      .write(to: u1, atomically: true, encoding: .utf8)
+    let slip = try EndToEndTests.capsim(["calibrate", seconds.path, "--cores", "2"])
+    #expect(
+      slip.stderr.contains(
+        "capsim: warning: \(seconds.path)/u1.cpu.json: 8 ms of CPU per request (busy cores / request rate) is more than the 0.045 ms a request takes in \(u1.path)"
+      ), "\(slip.stderr)")
+    // An avg of 0
+    try String(contentsOf: u1, encoding: .utf8).replacingOccurrences(of: #""avg": 0.045,"#, with: #""avg": 0,"#)
+      .write(to: u1, atomically: true, encoding: .utf8)
+    let zero = try EndToEndTests.capsim(["calibrate", seconds.path, "--cores", "2"])
+    #expect(zero.status == 1 && zero.stderr.contains("\(u1.path): error: metrics.http_req_duration.avg: 0 ms"), "\(zero.stderr)")
+
+    // --write into a folder whose shop.yaml is someone's own topology
+    let good = try shop()
+    let topologies = good.deletingLastPathComponent().appendingPathComponent("topologies")
+    try FileManager.default.createDirectory(at: topologies, withIntermediateDirectories: true)
+    let own = topologies.appendingPathComponent("shop.yaml")
+    try "# the shop's platform, by hand\nstations: {}\n".write(to: own, atomically: true, encoding: .utf8)
+    let kept = try EndToEndTests.capsim(["calibrate", good.path, "--cores", "2", "--write", topologies.path])
+    #expect(kept.status == 1, "\(kept.stderr)")
+    #expect(kept.stderr.contains("\(own.path) exists and capsim calibrate did not write it"), "\(kept.stderr)")
+    #expect(try String(contentsOf: own, encoding: .utf8) == "# the shop's platform, by hand\nstations: {}\n")
+    // A file calibrate wrote is written again
+    try FileManager.default.removeItem(at: own)
+    let first = try EndToEndTests.capsim(["calibrate", good.path, "--cores", "2", "--write", topologies.path])
+    let again = try EndToEndTests.capsim(["calibrate", good.path, "--cores", "2", "--write", topologies.path])
+    #expect(first.status == 0 && again.status == 0, "\(first.stderr)\(again.stderr)")
+  }
 }
