@@ -176,6 +176,21 @@ package struct PrometheusRange: Hashable, Sendable {
 
   package var series: [Series]
 
+  /// The first and last sample's times (unix seconds), nil without samples.
+  package var window: ClosedRange<Double>? {
+    let times = series.flatMap { $0.samples.map(\.time) }
+    guard let first = times.min(), let last = times.max() else { return nil }
+    return first...last
+  }
+
+  /// Whether two exports' windows are of one test: they overlap by at least half of the
+  /// shorter (a query's step and a rate's lookback move the edges a little, not by half).
+  package static func sameTest(_ a: ClosedRange<Double>, _ b: ClosedRange<Double>) -> Bool {
+    let overlap = min(a.upperBound, b.upperBound) - max(a.lowerBound, b.lowerBound)
+    let shorter = min(a.upperBound - a.lowerBound, b.upperBound - b.lowerBound)
+    return overlap >= 0 && overlap >= shorter / 2
+  }
+
   package init(file: String, data: Data) throws(MeasurementError) {
     let root = try jsonObject(file: file, data, kind: "a Prometheus query_range response")
     // The response envelope: web/api/v1/api.go (Response, QueryData) in prometheus/prometheus.

@@ -18,6 +18,14 @@ package struct ServerMetrics: Hashable, Sendable {
   package var p50: Double?
   package var p95: Double?
   package var p99: Double?
+  /// Each export read and the window its samples cover (unix seconds), to check that they are
+  /// of one test.
+  package var windows: [Window] = []
+
+  package struct Window: Hashable, Sendable {
+    package var file: String
+    package var range: ClosedRange<Double>
+  }
 
   package init(
     requestRate: Double? = nil, meanLatency: Double? = nil, p50: Double? = nil, p95: Double? = nil, p99: Double? = nil
@@ -45,8 +53,12 @@ package struct ServerMetrics: Hashable, Sendable {
     let (rate, latency, sum) = (contents(rateFile), contents(latencyFile), contents(sumFile))
     guard rate != nil || latency != nil || sum != nil else { return nil }
     self.init()
+    func window(_ file: String, _ range: PrometheusRange) -> PrometheusRange {
+      if let w = range.window { windows.append(Window(file: file, range: w)) }
+      return range
+    }
     if let rate {
-      let total = try PrometheusRange(file: rateFile, data: rate).meanTotal
+      let total = window(rateFile, try PrometheusRange(file: rateFile, data: rate)).meanTotal
       guard total > 0 else {
         throw MeasurementError(
           file: rateFile,
@@ -56,11 +68,11 @@ package struct ServerMetrics: Hashable, Sendable {
     }
     if let latency {
       let histogram = try LatencyHistogram(
-        file: latencyFile, range: try PrometheusRange(file: latencyFile, data: latency))
+        file: latencyFile, range: window(latencyFile, try PrometheusRange(file: latencyFile, data: latency)))
       (p50, p95, p99) = (histogram.quantile(0.5), histogram.quantile(0.95), histogram.quantile(0.99))
     }
     if let sum {
-      let seconds = try PrometheusRange(file: sumFile, data: sum).meanTotal
+      let seconds = window(sumFile, try PrometheusRange(file: sumFile, data: sum)).meanTotal
       guard let requestRate else {
         throw MeasurementError(
           file: sumFile,
@@ -87,9 +99,12 @@ extension K6Summary {
     var summary = try K6Summary(file: file, data: data)
     let stem = String(file.dropLast(".json".count))
     var busy: Double? = nil
+    var windows: [ServerMetrics.Window] = []
     if let cpu = contents(stem + ".cpu.json") {
       let cpuFile = stem + ".cpu.json"
-      let mean = try PrometheusRange(file: cpuFile, data: cpu).busyCores(file: cpuFile, of: "the app")
+      let range = try PrometheusRange(file: cpuFile, data: cpu)
+      if let w = range.window { windows.append(ServerMetrics.Window(file: cpuFile, range: w)) }
+      let mean = try range.busyCores(file: cpuFile, of: "the app")
       // rate() over a window edge can read a little above the cores; 2% is room for that.
       guard mean <= Double(cores) * 1.02 else {
         throw MeasurementError(
@@ -102,6 +117,15 @@ extension K6Summary {
       try summary.take(try K6Points(file: stem + ".requests.json", data: requests), file: stem + ".requests.json")
     }
     let server = try ServerMetrics(beside: file, contents: contents)
+    // The exports of one level are of one test: one from another window (an hour later, the
+    // day before) would be averaged as if it were.
+    windows += server?.windows ?? []
+    if let first = windows.first, let other = windows.dropFirst().first(where: { !PrometheusRange.sameTest(first.range, $0.range) }) {
+      func time(_ t: Double) -> String { Date(timeIntervalSince1970: t).formatted(.iso8601) }
+      throw MeasurementError(
+        file: other.file,
+        "data.result: samples from \(time(other.range.lowerBound)) to \(time(other.range.upperBound)), where \(first.file) has \(time(first.range.lowerBound)) to \(time(first.range.upperBound)): the exports of a level must cover its test's window")
+    }
     var warnings: [String] = []
     if let warning = server?.requestRate.flatMap({
       summary.rateWarning(file: file, serverRate: $0, rateFile: stem + ServerMetrics.suffixes.rate)

@@ -82,7 +82,7 @@ import Testing
   }
 
   /// Exports a reviewer spoiled: millicores, one level's export missing, k6's avg in seconds,
-  /// an avg of 0. Each is an error at its file, or a warning when the fit can go on; a
+  /// an avg of 0, an export of another window. Each is an error at its file, or a warning when the fit can go on; a
   /// platform topology where --write would write is kept.
   @Test func spoiledExportsAreRefusedOrWarnedAbout() throws {
     func shop() throws -> URL {
@@ -122,6 +122,18 @@ import Testing
       .write(to: u1, atomically: true, encoding: .utf8)
     let zero = try EndToEndTests.capsim(["calibrate", seconds.path, "--cores", "2"])
     #expect(zero.status == 1 && zero.stderr.contains("\(u1.path): error: metrics.http_req_duration.avg: 0 ms"), "\(zero.stderr)")
+
+    // The server's rate exported an hour after the test
+    let shifted = try shop()
+    let rate = shifted.appendingPathComponent("u2.rate.json")
+    try String(contentsOf: rate, encoding: .utf8).replacingOccurrences(of: "[17334000", with: "[17334036")
+      .write(to: rate, atomically: true, encoding: .utf8)
+    let later = try EndToEndTests.capsim(["calibrate", shifted.path, "--cores", "2"])
+    #expect(later.status == 1 && later.stdout.isEmpty, "\(later.stdout)")
+    #expect(
+      later.stderr.contains(
+        "\(rate.path): error: data.result: samples from 2024-12-05T13:00:00Z to 2024-12-05T13:00:15Z, where \(shifted.path)/u2.cpu.json has 2024-12-05T12:00:00Z to 2024-12-05T12:00:15Z"
+      ), "\(later.stderr)")
 
     // --write into a folder whose shop.yaml is someone's own topology
     let good = try shop()
