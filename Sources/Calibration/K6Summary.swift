@@ -87,6 +87,15 @@ package struct K6Summary: Hashable, Sendable {
         file: file, "\(at(vusName)).\(vusKey): expected a whole number of virtual users, found \(vus[vusKey]!)")
     }
     virtualUsers = users
+    // vus_max is the pool k6 allocated; the vus gauge, the users running. Below the pool at its
+    // peak, the test was no closed loop of that many users (an arrival-rate executor).
+    if vusName == "vus_max", metrics["vus"] != nil, let peak = ((try? values("vus"))?["max"] as? NSNumber)?.doubleValue,
+      peak < Double(users)
+    {
+      throw MeasurementError(
+        file: file,
+        "\(at("vus")).max: at most \(String(format: "%g", peak)) virtual users ran at once, where \(at("vus_max")) says \(users): the model needs a closed loop of \(users) (constant-vus); an arrival-rate executor allocates more than it runs")
+    }
     guard virtualUsers >= 1, requestRate > 0 else {
       throw MeasurementError(
         file: file, "a test with \(virtualUsers) virtual users and \(requestRate) requests/s measured nothing")

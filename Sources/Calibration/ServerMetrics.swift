@@ -80,6 +80,14 @@ package struct ServerMetrics: Hashable, Sendable {
       }
       meanLatency = seconds / requestRate
     }
+    // At least half the requests take the median or more, so the mean is at least half the
+    // median; a histogram's interpolated p50 can overshoot by a bucket. Ten times the mean is
+    // no bucket's doing: `le` bounds in milliseconds where Prometheus uses seconds.
+    if let p50, let meanLatency, p50 > 10 * meanLatency {
+      throw MeasurementError(
+        file: latencyFile,
+        "data.result: a median of \(String(format: "%.4g", p50 * 1_000)) ms from the histogram, more than 10 times the mean of \(String(format: "%.4g", meanLatency * 1_000)) ms from \(sumFile) (the median is at most twice the mean): are its le bounds in milliseconds? Prometheus histograms count seconds")
+    }
   }
 }
 

@@ -330,6 +330,40 @@ import Calibration
           #"{"metrics": {"http_reqs": {"rate": "fast"}, "http_req_duration": {"avg": 1}, "vus": {"value": 1}}}"#.utf8))
     }
     #expect(bad?.message.contains("metrics.http_reqs.rate") == true)
+    // An arrival-rate executor: a pool of 50 allocated, at most 4 running
+    let pool = #expect(throws: MeasurementError.self) {
+      try K6Summary(
+        file: "k6.json",
+        data: Data(
+          #"{"metrics": {"http_reqs": {"count": 100, "rate": 40}, "http_req_duration": {"avg": 50}, "vus_max": {"value": 50}, "vus": {"value": 1, "min": 1, "max": 4}}}"#
+            .utf8))
+    }
+    #expect(
+      pool?.message.contains("metrics.vus.max: at most 4 virtual users ran at once, where metrics.vus_max says 50") == true,
+      "\(String(describing: pool))")
+  }
+
+  /// A histogram whose `le` bounds are in milliseconds puts the median a thousand times above
+  /// the mean from the sum and the rate: refused at the histogram.
+  @Test func aHistogramInMillisecondsIsRefused() throws {
+    func range(_ series: [(String?, Double)]) -> Data {
+      let result = series.map { le, v in
+        "{\"metric\": {\(le.map { "\"le\": \"\($0)\"" } ?? "")}, \"values\": [[1733400000, \"\(v)\"], [1733400015, \"\(v)\"]]}"
+      }
+      return Data((#"{"status": "success", "data": {"resultType": "matrix", "result": ["# + result.joined(separator: ", ") + "]}}").utf8)
+    }
+    let files: [String: Data] = [
+      "w/c1.rate.json": range([(nil, 10)]),
+      "w/c1.latency-sum.json": range([(nil, 0.3)]),  // 30 ms mean
+      "w/c1.latency.json": range([("20", 5), ("100", 10), ("+Inf", 10)]),  // le in ms
+    ]
+    let e = #expect(throws: MeasurementError.self) { try ServerMetrics(beside: "w/c1.json") { files[$0] } }
+    #expect(e?.file == "w/c1.latency.json" && e?.message.contains("more than 10 times the mean of 30 ms") == true, "\(String(describing: e))")
+    // In seconds, the same counts are read
+    var seconds = files
+    seconds["w/c1.latency.json"] = range([("0.02", 5), ("0.1", 10), ("+Inf", 10)])
+    let server = try #require(try ServerMetrics(beside: "w/c1.json") { seconds[$0] })
+    #expect(abs(server.p50! - 0.02) < 1e-12 && abs(server.meanLatency! - 0.03) < 1e-12)
   }
 
   /// k6 --out json: the http_req_duration points give the p95 a summary without p(95) lacks;

@@ -123,6 +123,8 @@ import Calibration
      "63777 transactions processed, but tps x duration is 31887"),
     ("latency 1000x", "latency average = 1.246 ms", "latency average = 1246.000 ms", 11,
      "latency average violates Little's law: tps x latency / clients = 3.19e+03 x 1246 ms / 4 = 993"),
+    ("latency far below Little's law", "latency average = 1.246 ms", "latency average = 0.100 ms", 11,
+     "latency average is too short for a closed loop: tps x latency / clients = 3.19e+03 x 0.1 ms / 4 = 0.0797"),
   ] as [(String, String, String, Int, String)])
   func aContradictingLineIsRefused(_ name: String, _ old: String, _ new: String, _ line: Int, _ message: String) {
     let e = Self.error(Self.with(old, new))
