@@ -91,22 +91,21 @@ import Testing
       try Self.write(to: dir)
       return dir
     }
+    /// Calibrating `dir` fails with `message` and prints no fit.
+    func refused(_ dir: URL, _ message: String) throws {
+      let r = try EndToEndTests.capsim(["calibrate", dir.path, "--cores", "2"])
+      #expect(r.status == 1 && r.stdout.isEmpty, "\(r.stdout)")
+      #expect(r.stderr.contains(message), "\(r.stderr)")
+    }
     // Millicores: 200 busy "cores" on 2
     let milli = try shop()
     try Self.range([([:], [200, 200])]).write(to: milli.appendingPathComponent("u1.cpu.json"), atomically: true, encoding: .utf8)
-    let tooBusy = try EndToEndTests.capsim(["calibrate", milli.path, "--cores", "2"])
-    #expect(tooBusy.status == 1 && tooBusy.stdout.isEmpty, "\(tooBusy.stdout)")
-    #expect(
-      tooBusy.stderr.contains("\(milli.path)/u1.cpu.json: error: data.result: 200 busy cores on average, above the 2 the model has"),
-      "\(tooBusy.stderr)")
+    try refused(milli, "\(milli.path)/u1.cpu.json: error: data.result: 200 busy cores on average, above the 2 the model has")
     // One level without its export: the fit would drop the others and fit from latency alone
     let missing = try shop()
     try FileManager.default.removeItem(at: missing.appendingPathComponent("u2.cpu.json"))
-    let one = try EndToEndTests.capsim(["calibrate", missing.path, "--cores", "2"])
-    #expect(one.status == 1 && one.stdout.isEmpty, "\(one.stdout)")
-    #expect(
-      one.stderr.contains("\(missing.path)/u2.json: error: no \(missing.path)/u2.cpu.json beside it, where other levels of workload 'shop' have theirs"),
-      "\(one.stderr)")
+    try refused(
+      missing, "\(missing.path)/u2.json: error: no \(missing.path)/u2.cpu.json beside it, where other levels of workload 'shop' have theirs")
     // k6's avg in seconds at one user: 8 ms of CPU per request against 0.045 ms
     let seconds = try shop()
     let u1 = seconds.appendingPathComponent("u1.json")
@@ -128,12 +127,9 @@ import Testing
     let rate = shifted.appendingPathComponent("u2.rate.json")
     try String(contentsOf: rate, encoding: .utf8).replacingOccurrences(of: "[17334000", with: "[17334036")
       .write(to: rate, atomically: true, encoding: .utf8)
-    let later = try EndToEndTests.capsim(["calibrate", shifted.path, "--cores", "2"])
-    #expect(later.status == 1 && later.stdout.isEmpty, "\(later.stdout)")
-    #expect(
-      later.stderr.contains(
-        "\(rate.path): error: data.result: samples from 2024-12-05T13:00:00Z to 2024-12-05T13:00:15Z, where \(shifted.path)/u2.cpu.json has 2024-12-05T12:00:00Z to 2024-12-05T12:00:15Z"
-      ), "\(later.stderr)")
+    try refused(
+      shifted,
+      "\(rate.path): error: data.result: samples from 2024-12-05T13:00:00Z to 2024-12-05T13:00:15Z, where \(shifted.path)/u2.cpu.json has 2024-12-05T12:00:00Z to 2024-12-05T12:00:15Z")
 
     // --write into a folder whose shop.yaml is someone's own topology
     let good = try shop()
