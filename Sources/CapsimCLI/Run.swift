@@ -155,10 +155,10 @@ extension Run {
     let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
     let calendar = s.demand.first?.calendar
     let horizon = s.horizon
-    let result = platformRun(s).run(threads: experiment.workerThreads) { share, requests in
-      progress.update(share) { elapsed in
-        let date = calendar.map { "at " + String($0.label(at: share * horizon).prefix(14)) } ?? ""
-        let rate = elapsed > 0 ? Format.count(Double(requests) / elapsed) : "-"
+    let result = platformRun(s).run(threads: experiment.workerThreads) { now in
+      progress.update(now.share) { elapsed in
+        let date = calendar.map { "at " + String($0.label(at: min(now.clock, horizon)).prefix(14)) } ?? ""
+        let rate = elapsed > 0 ? Format.count(Double(now.requests) / elapsed) : "-"
         return "\(date), \(rate) requests/s"
       }
     }

@@ -120,8 +120,8 @@ struct SweepWork {
         let item = items[i]
         let result = platformRun(scenarios[item.point]).run(
           replications: item.replication..<(item.replication + 1), threads: threadsPerItem
-        ) { share, _ in
-          progress?.update(slots.progress(share, of: i))
+        ) { now in
+          progress?.update(slots.progress(now.share, of: i))
         }
         let simulated = SimulatedItem(replication: result.replications[0], seconds: result.wallSeconds)
         let done = slots.store(finished == nil ? simulated : nil, at: i)

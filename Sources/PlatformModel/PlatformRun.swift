@@ -53,9 +53,9 @@ package struct PlatformRun: Sendable {
     }.reduce(0, +)
   }
 
-  /// Runs every replication on up to `threads` threads; `progress` gets the share of the work
-  /// done (0...1) and the requests simulated so far, from any thread.
-  package func run(threads: Int = 1, progress: (@Sendable (Double, Int) -> Void)? = nil) -> PlatformResult {
+  /// Runs every replication on up to `threads` threads; `progress` hears how far the run has
+  /// got, now and then, from any thread.
+  package func run(threads: Int = 1, progress: (@Sendable (PlatformProgress) -> Void)? = nil) -> PlatformResult {
     run(replications: 0..<scenario.replications, threads: threads, progress: progress)
   }
 
@@ -66,7 +66,7 @@ package struct PlatformRun: Sendable {
   /// are empty (no requests, so no verdicts).
   package func run(
     replications range: Range<Int>, threads: Int = 1, only: Set<Int>? = nil,
-    progress: (@Sendable (Double, Int) -> Void)? = nil
+    progress: (@Sendable (PlatformProgress) -> Void)? = nil
   ) -> PlatformResult {
     let groups = self.groups.filter { group in only.map { !$0.isDisjoint(with: group) } ?? true }
     guard !groups.isEmpty else { fatalError("nothing to simulate: no group holds territories \(only.map { Array($0) } ?? [])") }
@@ -76,18 +76,21 @@ package struct PlatformRun: Sendable {
     // are stored by job, so the order of work does not change them.
     let bySize = groups.indices.sorted { workload(groups[$0]) > workload(groups[$1]) }
     let jobs = bySize.flatMap { g in range.map { r in (r, g) } }
-    let slots = ResultSlots<PlatformReplication>(count: jobs.count)
+    // Progress counts requests asked for, not simulated time (see `WorkCurve`).
+    let curves = progress == nil ? [] : groups.map { WorkCurve(scenario: scenario, territories: $0) }
+    let slots = ResultSlots<PlatformReplication>(count: jobs.count, weights: curves.isEmpty ? nil : jobs.map { curves[$0.1].total })
     let started = DispatchTime.now()
     let workers = max(1, min(threads, jobs.count))
-    let counter = RequestCounter(jobs: jobs.count)
+    let board = ProgressBoard(jobs: jobs.count, horizon: scenario.horizon)
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       while let j = slots.take() {
         let (r, g) = jobs[j]
         var simulator = PlatformSimulator(scenario: scenario, territories: groups[g], replication: r)
         let report: ((Double, Int) -> Void)? = progress.map { progress in
           { share, requests in
-            let done = slots.progress(share, of: j)
-            progress(done, counter.add(requests, job: j))
+            let clock = share * scenario.horizon
+            let done = slots.progress(curves[g].share(at: clock), of: j)
+            progress(board.note(job: j, clock: clock, requests: requests, share: done))
           }
         }
         let result =
@@ -97,7 +100,7 @@ package struct PlatformRun: Sendable {
             simulator.run(progress: report)
           }
         let done = slots.store(result, at: j)
-        progress?(done, counter.add(result.requests, job: j))
+        progress?(board.note(job: j, clock: nil, requests: result.requests, share: done))
       }
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -128,17 +131,38 @@ package struct PlatformRun: Sendable {
   }
 }
 
-/// Requests simulated per job so far, summed for progress.
-private final class RequestCounter: @unchecked Sendable {
+/// How far a platform run has got.
+package struct PlatformProgress: Sendable {
+  /// The share of the work done (0...1): requests the demand asks for, jobs weighted by theirs.
+  package var share: Double
+  /// Requests simulated so far, all jobs.
+  package var requests: Int
+  /// Simulated seconds reached by the job furthest behind among those running (the horizon
+  /// once none is).
+  package var clock: Double
+}
+
+/// Requests simulated and clocks per job so far, put together for progress.
+private final class ProgressBoard: @unchecked Sendable {
   private var counts: [Int]
+  /// nil: not started or finished.
+  private var clocks: [Double?]
+  private let horizon: Double
   private let lock = NSLock()
 
-  init(jobs: Int) { counts = Array(repeating: 0, count: jobs) }
+  init(jobs: Int, horizon: Double) {
+    counts = Array(repeating: 0, count: jobs)
+    clocks = Array(repeating: nil, count: jobs)
+    self.horizon = horizon
+  }
 
-  func add(_ requests: Int, job: Int) -> Int {
+  /// `clock` nil: the job has finished.
+  func note(job: Int, clock: Double?, requests: Int, share: Double) -> PlatformProgress {
     lock.withLock {
       counts[job] = requests
-      return counts.reduce(0, +)
+      clocks[job] = clock
+      return PlatformProgress(
+        share: share, requests: counts.reduce(0, +), clock: clocks.compactMap { $0 }.min() ?? horizon)
     }
   }
 }

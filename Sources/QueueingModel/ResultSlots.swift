@@ -5,13 +5,23 @@ import Foundation
 package final class ResultSlots<Value: Sendable>: @unchecked Sendable {
   private var slots: [Value?]
   private var shares: [Double]
+  /// Each job's share of all the work (equal unless given).
+  private let weights: [Double]
   private var taken = 0
   private let lock = NSLock()
 
-  package init(count: Int) {
+  /// - Parameter weights: how much work each job is, in any unit (equal if nil or all zero).
+  package init(count: Int, weights: [Double]? = nil) {
     slots = Array(repeating: nil, count: count)
     shares = Array(repeating: 0, count: count)
+    let given = weights ?? []
+    let sum = given.reduce(0, +)
+    self.weights =
+      given.count == count && sum > 0 && sum.isFinite
+      ? given.map { $0 / sum } : Array(repeating: 1 / Double(max(count, 1)), count: count)
   }
+
+  private var done: Double { zip(shares, weights).reduce(0) { $0 + $1.0 * $1.1 } }
 
   /// The next job nobody has taken yet, in index order (so listing big jobs first balances the
   /// threads).
@@ -28,7 +38,7 @@ package final class ResultSlots<Value: Sendable>: @unchecked Sendable {
     lock.withLock {
       slots[index] = result
       shares[index] = 1
-      return shares.reduce(0, +) / Double(shares.count)
+      return done
     }
   }
 
@@ -36,7 +46,7 @@ package final class ResultSlots<Value: Sendable>: @unchecked Sendable {
   package func progress(_ share: Double, of index: Int) -> Double {
     lock.withLock {
       shares[index] = share
-      return shares.reduce(0, +) / Double(shares.count)
+      return done
     }
   }
 
