@@ -218,7 +218,8 @@ let package = Package(
     .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "_TestSupport"]),
     .testTarget(name: "AutoscaleRulesTests", dependencies: ["AutoscaleRules", "Autoscaling", "ScenarioFile", "ManifestLint"]),
     .testTarget(
-      name: "KubernetesManifestTests", dependencies: ["ScenarioFile", "Autoscaling", "ManifestLint", "AutoscaleRules"],
+      name: "KubernetesManifestTests",
+      dependencies: ["ScenarioFile", "Autoscaling", "ManifestLint", "AutoscaleRules", "_TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "QueueingModel", "SimRandom"]),
     .testTarget(

@@ -76,7 +76,10 @@ package struct KEDAController: Sendable {
         state.active = true  // the cpu scaler always reports itself active
       case .cron(let cron):
         state.active = cronActive(i, cron, now: now)
-        let replicas = state.active ? cron.desiredReplicas : 0
+        // Outside its window the cron scaler still reports a value: 1, its
+        // `defaultDesiredReplicas` (kedacore/keda pkg/scalers/cron_scaler.go), not 0. With
+        // metricType Value that 1 is the target itself, so the window's end does not scale down.
+        let replicas = state.active ? cron.desiredReplicas : 1
         state.value = Double(replicas)
         external[metric.name] = [Int64(replicas) * 1000]
       case .prometheus(let prometheus):

@@ -44,12 +44,10 @@ struct DryRunCommand: ParsableCommand {
   func run() throws {
     let log = DiagnosticLog()
     let manifest = KubernetesManifest.read(paths: manifests, log: log)
-    let (syncs, dated) = AutoscalerMetricsFile.read(path: metrics, log: log)
     guard !log.hasErrors else {
       printToStandardError(log.rendered())
       throw ExitStatus.failure
     }
-    printWarnings(log.diagnostics)
     let autoscaler: KubernetesManifest.Autoscaler
     if let deployment {
       guard let found = manifest.autoscaler(for: deployment) else {
@@ -69,10 +67,23 @@ struct DryRunCommand: ParsableCommand {
       autoscaler = manifest.autoscalers[0]
     }
     let spec: AutoscalerSpec
+    var series: Set<String> = []
     switch autoscaler.kind {
     case .hpa(let hpa): spec = .hpa(hpa)
-    case .scaledObject(let so): spec = .scaledObject(so)
+    case .scaledObject(let so):
+      spec = .scaledObject(so)
+      for trigger in so.triggers {
+        if case .prometheus(let prometheus) = trigger.kind { series.insert(prometheus.series.key) }
+      }
     }
+    // The metrics are read knowing what the autoscaler reads, so that a series it would never
+    // look at is an error rather than a silent "no value recorded" at every sync.
+    let (syncs, dated) = AutoscalerMetricsFile.read(path: metrics, log: log, series: series)
+    guard !log.hasErrors else {
+      printToStandardError(log.rendered())
+      throw ExitStatus.failure
+    }
+    printWarnings(log.diagnostics)
     let steps = DryRun.replay(spec, syncs: syncs)
     let report = DryRunReport(
       autoscaler: autoscaler.title, deployment: autoscaler.deployment, steps: steps, datedTimes: dated)

@@ -90,20 +90,24 @@ package struct ManifestLinter {
         guard let root = YAMLDocument(text: document, file: path, log: scratch).root, !scratch.hasErrors else {
           continue
         }
-        let doc = Document(root)
-        switch doc["kind"]?.scalarText {
-        case "HorizontalPodAutoscaler":
-          autoscalers += 1
-          findings += hpa(doc) + ramp(doc, manifest)
-        case "ScaledObject":
-          autoscalers += 1
-          crons += (doc["spec"]?["triggers"]?.items ?? []).filter { $0["type"]?.scalarText == "cron" }.count
-          findings += scaledObject(doc) + ramp(doc, manifest)
-        case "Deployment":
-          if let name = doc["metadata"]?["name"]?.scalarText, let replicas = doc["spec"]?["replicas"] {
-            deployments.append((name, replicas.node))
+        let top = Document(root)
+        // A list (`kubectl get hpa -o yaml`) is linted object by object.
+        let objects = KubernetesManifest.listKinds.contains(top["kind"]?.scalarText ?? "") ? top["items"]?.items ?? [] : [top]
+        for doc in objects {
+          switch doc["kind"]?.scalarText {
+          case "HorizontalPodAutoscaler":
+            autoscalers += 1
+            findings += hpa(doc) + ramp(doc, manifest)
+          case "ScaledObject":
+            autoscalers += 1
+            crons += (doc["spec"]?["triggers"]?.items ?? []).filter { $0["type"]?.scalarText == "cron" }.count
+            findings += scaledObject(doc) + ramp(doc, manifest)
+          case "Deployment":
+            if let name = doc["metadata"]?["name"]?.scalarText, let replicas = doc["spec"]?["replicas"] {
+              deployments.append((name, replicas.node))
+            }
+          default: break
           }
-        default: break
         }
       }
     }
@@ -129,7 +133,13 @@ package struct ManifestLinter {
         guard d.severity == .error else { continue }
         superseded.insert(at)
       }
-      if d.severity == .warning && d.message.hasPrefix("kind ") && d.message.contains(" ignored") { continue }
+      // A repository's Services and ConfigMaps are no news; an autoscaler of a kind capsim
+      // does not read (a ScaledJob, a VPA) is: it scales something nothing here checks.
+      if d.severity == .warning && d.message.hasPrefix("kind ") && d.message.contains(" ignored"),
+        !Self.unreadAutoscalers.contains(where: { d.message.hasPrefix("kind \($0) ignored") })
+      {
+        continue
+      }
       findings.append(
         Finding(
           rule: .invalid, severity: d.severity == .error ? .error : .warning, file: d.file, line: d.line,
@@ -140,6 +150,9 @@ package struct ManifestLinter {
       ($0.file, $0.line, $0.column, $0.rule.rawValue) < ($1.file, $1.line, $1.column, $1.rule.rawValue)
     }
   }
+
+  /// Kinds that scale workloads but that capsim neither reads nor simulates.
+  static let unreadAutoscalers = ["ScaledJob", "VerticalPodAutoscaler", "MultidimPodAutoscaler"]
 
   // MARK: Rules
 

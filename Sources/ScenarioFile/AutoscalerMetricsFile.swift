@@ -1,6 +1,7 @@
 import Autoscaling
 import Demand
 import Foundation
+import Suggestions
 
 /// Recorded metrics for `capsim autoscaler dry-run`.
 ///
@@ -9,7 +10,13 @@ import Foundation
 /// dry-run metrics file").
 package enum AutoscalerMetricsFile {
   /// The syncs, and whether times were written as dates (RFC 3339) rather than seconds.
-  package static func read(path: String, log: DiagnosticLog) -> (syncs: [RecordedSync], datedTimes: Bool) {
+  ///
+  /// - Parameter series: the `capsim` series the autoscaler replayed reads (its prometheus
+  ///   triggers' queries, in their canonical form); any other is an error, since a sync would
+  ///   never read it.
+  package static func read(path: String, log: DiagnosticLog, series: Set<String>) -> (
+    syncs: [RecordedSync], datedTimes: Bool
+  ) {
     let document = YAMLDocument(path: path, log: log)
     guard let root = document.root?.mapping(allowedKeys: ["syncs"]),
       let list = root.required("syncs")?.sequence()
@@ -56,6 +63,15 @@ package enum AutoscalerMetricsFile {
         sync.metrics.external[entry.key] = values.compactMap { KubernetesManifest.quantity($0, positive: false) }
       }
       for entry in m["capsim"]?.openMapping() ?? [] {
+        guard series.contains(entry.key) else {
+          let wanted =
+            series.isEmpty
+            ? "the autoscaler reads no capsim series (only a ScaledObject's prometheus triggers do)"
+            : "the autoscaler reads " + series.sorted().map { "'\($0)'" }.joined(separator: ", ")
+          entry.keyNode.error(
+            "no trigger reads the series '\(entry.key)'\(Suggestions.hint(for: entry.key, among: Array(series))): \(wanted)")
+          continue
+        }
         if entry.value.isNull {
           sync.capsim[entry.key] = .nan  // an empty query result
         } else if let value = entry.value.double() {

@@ -28,6 +28,7 @@ enum HPAReader {
     }
     var metrics: [MetricSpec] = []
     var metricsOK = true
+    let metricNodes = spec["metrics"]?.sequence() ?? []
     if let list = spec["metrics"]?.sequence() {
       for item in list {
         if let metric = readMetric(item) { metrics.append(metric) } else { metricsOK = false }
@@ -45,7 +46,8 @@ enum HPAReader {
     }
     let hpa = HPASpec(minReplicas: minReplicas, maxReplicas: maxReplicas, metrics: metrics, behavior: behavior)
     return KubernetesManifest.Autoscaler(
-      name: name, deployment: target.name, kind: .hpa(hpa), file: root.file, line: root.line, targetNode: target.node)
+      name: name, deployment: target.name, kind: .hpa(hpa), file: root.file, line: root.line, targetNode: target.node,
+      metricNodes: metricNodes, maxNode: maxNode)
   }
 
   static let sources = ["Resource", "Pods", "Object", "External", "ContainerResource"]
@@ -54,6 +56,17 @@ enum HPAReader {
     guard let m = node.mapping(allowedKeys: ["type", "resource", "pods", "object", "external", "containerResource"]),
       let type = m.required("type")?.oneOf(sources)
     else { return nil }
+    // The API server refuses a metric that fills in a source its type does not name
+    // (autoscaling/v2 validation: "must populate information for the given metric source (only)").
+    let field = ["Resource": "resource", "Pods": "pods", "Object": "object", "External": "external",
+      "ContainerResource": "containerResource"]
+    var others = false
+    for (otherType, key) in field where otherType != type {
+      guard let extra = m.keyNode(key) else { continue }
+      extra.error("\(key) goes with type \(otherType), and this metric is type \(type): give each source its own metric")
+      others = true
+    }
+    guard !others else { return nil }
     switch type {
     case "Resource":
       guard let r = m.required("resource")?.mapping(allowedKeys: ["name", "target"]),

@@ -25,6 +25,22 @@ package struct KubernetesManifest {
     package var line: Int
     /// `scaleTargetRef.name`, for errors about the Deployment.
     package var targetNode: ConfigNode? = nil
+    /// The HPA's `spec.metrics` items or the ScaledObject's `spec.triggers` items, in order,
+    /// for errors about one of them.
+    package var metricNodes: [ConfigNode] = []
+    /// `maxReplicas` or `maxReplicaCount` (nil where left to its default).
+    package var maxNode: ConfigNode? = nil
+
+    /// The node at `path` under metric or trigger `index`, else the item, else the target.
+    package func metricNode(_ index: Int, _ path: [String]) -> ConfigNode? {
+      guard metricNodes.indices.contains(index) else { return targetNode }
+      var node = metricNodes[index]
+      for key in path {
+        guard node.isMapping, let next = node.openMapping()?.first(where: { $0.key == key })?.value else { break }
+        node = next
+      }
+      return node
+    }
 
     /// `HorizontalPodAutoscaler crm-de` or `ScaledObject crm-de`.
     package var title: String {
@@ -71,14 +87,19 @@ package struct KubernetesManifest {
       let errors = log.errorCount
       let yaml = YAMLDocument(text: document, file: file, log: log)
       // a document with any error gives no autoscaler, even where the reader could go on
-      guard let root = yaml.root, let autoscaler = Self.readDocument(root), log.errorCount == errors else { continue }
-      if let other = autoscalers.first(where: { $0.deployment == autoscaler.deployment }) {
-        root.error(
-          "Deployment '\(autoscaler.deployment)' already has an autoscaler (\(other.title) at \(other.file):\(other.line)); two would fight over its replicas"
-        )
-        continue
+      guard let root = yaml.root else { continue }
+      Self.checkYAML11(root)
+      let read = Self.readDocument(root)
+      guard log.errorCount == errors else { continue }
+      for autoscaler in read {
+        if let other = autoscalers.first(where: { $0.deployment == autoscaler.deployment }) {
+          let message =
+            "Deployment '\(autoscaler.deployment)' already has an autoscaler (\(other.title) at \(other.file):\(other.line)); two would fight over its replicas"
+          if let node = autoscaler.targetNode { node.error(message) } else { root.error(message) }
+          continue
+        }
+        autoscalers.append(autoscaler)
       }
-      autoscalers.append(autoscaler)
     }
     log.addSource(text, file: file)
   }
@@ -113,10 +134,32 @@ package struct KubernetesManifest {
     }
   }
 
-  static func readDocument(_ root: ConfigNode) -> Autoscaler? {
-    guard let entries = root.openMapping() else { return nil }
+  /// The kinds of list `kubectl get ... -o yaml` prints: its objects are read one by one.
+  package static let listKinds = ["List", "HorizontalPodAutoscalerList", "ScaledObjectList"]
+
+  /// The autoscalers of one document: none (another kind, or an error), one, or a list's.
+  static func readDocument(_ root: ConfigNode) -> [Autoscaler] {
+    guard let entries = root.openMapping() else { return [] }
     let mapping = ConfigMapping(node: root, entries: entries)
-    guard let kind = mapping.required("kind")?.string() else { return nil }
+    guard let kind = mapping.required("kind")?.string() else { return [] }
+    if listKinds.contains(kind) {
+      guard let list = root.mapping(allowedKeys: ["apiVersion", "kind", "metadata", "items"]) else { return [] }
+      _ = list["apiVersion"]?.string()
+      if let metadata = list["metadata"] { _ = metadata.openMapping() }
+      return list.required("items")?.sequence()?.flatMap { item in
+        if let itemKind = item.isMapping ? item.openMapping()?.first(where: { $0.key == "kind" }) : nil,
+          listKinds.contains(itemKind.value.scalarText ?? "")
+        {
+          itemKind.value.error("a list inside a list is not read: give its objects to the outer list")
+          return [Autoscaler]()
+        }
+        return readDocument(item)
+      } ?? []
+    }
+    return readObject(kind: kind, mapping, root).map { [$0] } ?? []
+  }
+
+  private static func readObject(kind: String, _ mapping: ConfigMapping, _ root: ConfigNode) -> Autoscaler? {
     let apiVersion = mapping["apiVersion"]
     switch kind {
     case "HorizontalPodAutoscaler":
@@ -161,7 +204,14 @@ package struct KubernetesManifest {
   static func readName(_ m: ConfigMapping) -> String? {
     guard let metadata = m.required("metadata")?.mapping(allowedKeys: metadataKeys) else { return nil }
     if let labels = metadata["labels"] { _ = labels.openMapping() }
-    if let annotations = metadata["annotations"] { _ = annotations.openMapping() }
+    if let annotations = metadata["annotations"]?.openMapping() {
+      // KEDA's own annotations (pausing, ownership) change what the autoscaler does: say that
+      // the simulation runs the object as if they were absent.
+      for entry in annotations where entry.key.hasPrefix("autoscaling.keda.sh/") {
+        entry.keyNode.warning(
+          "annotation \(entry.key) is not simulated: capsim runs the object as if it were absent (README: not modelled)")
+      }
+    }
     return metadata.required("name")?.string()
   }
 
@@ -277,5 +327,71 @@ package struct KubernetesManifest {
       rules.policies = policies
     }
     return ok ? rules : nil
+  }
+}
+
+// MARK: YAML 1.1
+
+extension KubernetesManifest {
+  /// Plain values that Kubernetes reads otherwise than capsim does. kubectl and the API server
+  /// read YAML through go-yaml's YAML 1.1 rules (sigs.k8s.io/yaml), capsim by YAML 1.2's core
+  /// schema: `yes` and `on` are booleans there, `010` is octal 8, `1_000` is 1000 and `0b11`
+  /// is 3, while `0o17` is text. A manifest that means one thing to the cluster and another
+  /// to the simulation is refused at the value.
+  static func checkYAML11(_ node: ConfigNode) {
+    switch node.node {
+    case .mapping(let mapping):
+      for (key, value) in mapping {
+        let name = key.scalar?.string ?? "?"
+        checkYAML11(node.child(value, keyPath: node.keyPath.isEmpty ? name : node.keyPath + "." + name))
+      }
+    case .sequence(let sequence):
+      for (i, item) in sequence.enumerated() { checkYAML11(node.child(item, keyPath: "\(node.keyPath)[\(i)]")) }
+    case .scalar(let scalar):
+      guard scalar.style == .plain || scalar.style == .any, let reading = yaml11Reading(scalar.string) else { return }
+      node.error(
+        "'\(scalar.string)' is \(reading) to Kubernetes (YAML 1.1) but \(yaml12Reading(scalar.string)) to YAML 1.2: write it so that both agree, or quote it if it is text"
+      )
+    default:
+      break
+    }
+  }
+
+  static let yaml11Booleans: Set<String> = [
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+  ]
+
+  /// What go-yaml makes of `text` where that differs from YAML 1.2's reading; nil where they agree.
+  static func yaml11Reading(_ text: String) -> String? {
+    if yaml11Booleans.contains(text) {
+      return "the boolean \(["y", "yes", "on"].contains(text.lowercased()))"
+    }
+    var digits = Substring(text)
+    if let sign = digits.first, sign == "-" || sign == "+" { digits = digits.dropFirst() }
+    // A leading zero is octal to go-yaml (`010` is 8); `08` is no octal and stays 8 there too.
+    if digits.count > 1, digits.first == "0", digits.allSatisfy(\.isNumber), let octal = Int(digits, radix: 8),
+      octal != Int(digits)
+    {
+      return "the octal number \(text.first == "-" ? "-" : "")\(octal)"
+    }
+    if digits.hasPrefix("0b"), digits.count > 2, digits.dropFirst(2).allSatisfy({ $0 == "0" || $0 == "1" || $0 == "_" }) {
+      return "the binary number \(Int(digits.dropFirst(2).filter { $0 != "_" }, radix: 2).map(String.init) ?? "")"
+    }
+    if digits.hasPrefix("0o"), digits.count > 2, digits.dropFirst(2).allSatisfy({ ("0"..."7").contains($0) }) {
+      return "text"
+    }
+    if digits.contains("_"), let first = digits.first, first.isNumber, Double(digits.filter { $0 != "_" }) != nil {
+      return "the number \(digits.filter { $0 != "_" })"
+    }
+    return nil
+  }
+
+  static func yaml12Reading(_ text: String) -> String {
+    switch ScalarValue.plain(text) {
+    case .integer(let literal): "the number \(ScalarValue.intValue(literal).map(String.init) ?? literal)"
+    case .float(let value): "the number \(value)"
+    case .bool(let value): "the boolean \(value)"
+    default: "text"
+    }
   }
 }

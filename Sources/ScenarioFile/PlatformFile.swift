@@ -535,7 +535,7 @@ enum PlatformFile {
   ///     a territory runs at most the largest of these and its `app.instances`.
   ///   - autoscaled: pools run by an autoscaler: they may run up to its maxReplicas pods.
   static func checkConnections(
-    _ result: Result, scheduled: [CapacityChange] = [], autoscaled: [(territory: Int, maxReplicas: Int, title: String)] = []
+    _ result: Result, scheduled: [CapacityChange] = [], autoscaled: [AutoscaledBound] = []
   ) {
     for n in result.databases.indices {
       guard let limit = result.maxConnections[n] else { continue }
@@ -574,7 +574,17 @@ enum PlatformFile {
       }
       if !scaledText.isEmpty { notes.append("counting \(scaledText.joined(separator: ", "))") }
       if !notes.isEmpty { message += " (\(notes.joined(separator: "; ")))" }
-      (result.maxConnectionsNodes[n] ?? result.databaseNodes[n]).error(message)
+      // Where an autoscaler's maxReplicas takes the pools past the limit that their own
+      // instances keep to, the error is at that maxReplicas: the change that broke it.
+      let fixed = terms.reduce(0) { sum, term in
+        sum + (result.pools[term.t].instances ?? 0) * term.connections
+      }
+      let culprit = fixed <= limit ? autoscaled.first { scaler in users.contains(scaler.territory) && scaler.node != nil } : nil
+      (culprit?.node ?? result.maxConnectionsNodes[n] ?? result.databaseNodes[n]).error(message)
     }
   }
 }
+
+/// An autoscaled pool's largest size, for the connection check: its territory, the
+/// autoscaler's maxReplicas (its node, where written) and its title.
+package typealias AutoscaledBound = (territory: Int, maxReplicas: Int, title: String, node: ConfigNode?)

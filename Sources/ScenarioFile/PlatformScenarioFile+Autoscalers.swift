@@ -13,7 +13,7 @@ extension PlatformScenarioFile {
   ///   autoscaled territory's maxReplicas, and the files read (for the run's record).
   static func readAutoscalers(
     _ top: Fields, extraPaths: [String], _ topology: PlatformFile.Result?, capacity: [CapacityChange]
-  ) -> (autoscalers: [PoolAutoscaler]?, bounds: [(territory: Int, maxReplicas: Int, title: String)], paths: [String]) {
+  ) -> (autoscalers: [PoolAutoscaler]?, bounds: [AutoscaledBound], paths: [String]) {
     var paths: [String] = []
     var ok = true
     if let node = top["autoscaler"] {
@@ -52,11 +52,11 @@ extension PlatformScenarioFile {
     }
     guard let topology, let platform = topology.platform else { return (nil, [], paths) }
     var autoscalers: [PoolAutoscaler] = []
-    var bounds: [(territory: Int, maxReplicas: Int, title: String)] = []
+    var bounds: [AutoscaledBound] = []
     let deployments = platform.territories.map(\.app.deployment)
     for autoscaler in manifest.autoscalers {
-      func fail(_ message: String) {
-        if let node = autoscaler.targetNode {
+      func fail(_ message: String, at place: ConfigNode? = nil) {
+        if let node = place ?? autoscaler.targetNode {
           node.error(message)
         } else {
           log.error(message, file: autoscaler.file, line: autoscaler.line, column: 1)
@@ -83,25 +83,28 @@ extension PlatformScenarioFile {
       let controller: PoolAutoscaler.Controller
       switch autoscaler.kind {
       case .hpa(let spec):
-        let unsimulated = spec.metrics.filter { $0.source != .resource }
-        if let metric = unsimulated.first {
+        if let i = spec.metrics.firstIndex(where: { $0.source != .resource }) {
+          let metric = spec.metrics[i]
+          let key = ["pods": "pods", "object": "object", "external": "external"][metric.source.rawValue.lowercased()]
           fail(
-            "\(autoscaler.title): the \(metric.source.rawValue) metric '\(metric.name)' has no source in the simulation (capsim simulates the cpu Resource metric; KEDA prometheus triggers query capsim's series)"
-          )
+            "\(autoscaler.title): the \(metric.source.rawValue) metric '\(metric.name)' has no source in the simulation (capsim simulates the cpu Resource metric; KEDA prometheus triggers query capsim's series)",
+            at: autoscaler.metricNode(i, [key ?? "", "metric", "name"]))
           continue
         }
         controller = .hpa(spec)
       case .scaledObject(let spec):
-        let latency = spec.triggers.compactMap { trigger -> CapsimMetric? in
-          if case .prometheus(let p) = trigger.kind, p.series.metric == .latencyP95 || p.series.metric == .latencyP99 {
-            return p.series.metric
+        let latency = spec.triggers.indices.compactMap { i -> (Int, CapsimMetric)? in
+          if case .prometheus(let p) = spec.triggers[i].kind,
+            p.series.metric == .latencyP95 || p.series.metric == .latencyP99
+          {
+            return (i, p.series.metric)
           }
           return nil
         }
-        if let metric = latency.first {
+        if let (i, metric) = latency.first {
           fail(
-            "\(autoscaler.title): \(metric.rawValue) is not recorded as a Prometheus series in the simulation; query capsim_requests_per_second or rate(capsim_requests_total[...])"
-          )
+            "\(autoscaler.title): \(metric.rawValue) is not recorded as a Prometheus series in the simulation; query capsim_requests_per_second or rate(capsim_requests_total[...])",
+            at: autoscaler.metricNode(i, ["metadata", "query"]))
           continue
         }
         controller = .scaledObject(spec)
@@ -109,7 +112,7 @@ extension PlatformScenarioFile {
       let scaler = PoolAutoscaler(
         territory: t, title: autoscaler.title, deployment: autoscaler.deployment, controller: controller)
       autoscalers.append(scaler)
-      bounds.append((t, scaler.maxReplicas, autoscaler.title))
+      bounds.append((t, scaler.maxReplicas, autoscaler.title, autoscaler.maxNode))
     }
     return (ok ? autoscalers : nil, bounds, paths)
   }

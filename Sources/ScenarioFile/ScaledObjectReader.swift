@@ -72,7 +72,9 @@ enum ScaledObjectReader {
       }
     }
     var triggers: [Trigger] = []
+    var triggerNodes: [ConfigNode] = []
     if let listNode = spec.required("triggers"), let list = listNode.sequence() {
+      triggerNodes = list
       if list.isEmpty {
         listNode.error("a ScaledObject needs at least one trigger")
         ok = false
@@ -97,12 +99,31 @@ enum ScaledObjectReader {
       } else {
         ok = false
       }
-      let onlyCPU = triggers.allSatisfy { if case .cpu = $0.kind { true } else { false } }
-      if onlyCPU && !triggers.isEmpty {
+      // KEDA's admission check (CheckFallbackValid): at least one trigger other than cpu or
+      // memory with metricType AverageValue (the default); at run time a Value trigger never
+      // falls back either.
+      let canFallBack = triggers.contains { trigger in
+        switch trigger.kind {
+        case .cpu: false
+        case .cron(let cron): cron.metricType == .averageValue
+        case .prometheus(let prometheus): prometheus.metricType == .averageValue
+        }
+      }
+      if !canFallBack && ok {
         spec.keyNode("fallback")?.error(
-          "fallback needs a trigger other than cpu (KEDA: cpu and memory triggers cannot fall back)")
+          "fallback needs a trigger other than cpu with metricType AverageValue (KEDA: cpu and memory triggers, "
+            + "and triggers of metricType Value, cannot fall back)")
         ok = false
       }
+    }
+    // KEDA's admission check (verifyCPUMemoryScalers): cpu alone cannot wake a deployment from
+    // zero, since with no pods there is no cpu to measure.
+    let onlyCPU = !triggers.isEmpty && triggers.allSatisfy { if case .cpu = $0.kind { true } else { false } }
+    if ok, onlyCPU, minimum == 0 {
+      (spec.keyNode("minReplicaCount") ?? spec.keyNode("triggers") ?? spec.node).error(
+        "a ScaledObject whose only triggers are cpu needs minReplicaCount of at least 1 (it is "
+          + "\(spec["minReplicaCount"] == nil ? "0 when left out" : "0"); KEDA refuses it: with no pods there is no cpu to scale from zero on)")
+      ok = false
     }
     guard ok, let name, let target, let minimum, let maximum else { return nil }
     var so = ScaledObjectSpec(name: name, target: target.name, triggers: triggers)
@@ -115,7 +136,7 @@ enum ScaledObjectReader {
     so.behavior = behavior
     return KubernetesManifest.Autoscaler(
       name: name, deployment: target.name, kind: .scaledObject(so), file: root.file, line: root.line,
-      targetNode: target.node)
+      targetNode: target.node, metricNodes: triggerNodes, maxNode: maxNode)
   }
 
   static let scalers = ["cpu", "cron", "prometheus"]
@@ -225,30 +246,26 @@ enum ScaledObjectReader {
         queryNode.error("the query selects deployment '\(selected)' but the ScaledObject scales '\(deployment)'")
         return nil
       }
-      func number(_ key: String, required: Bool) -> Double?? {
+      /// `above`: the number must be above 0 (a threshold), else at least 0.
+      func number(_ key: String, required: Bool, above: Bool) -> Double?? {
         guard let node = required ? meta.required(key) : meta[key] else { return required ? .some(nil) : .none }
         guard let text = node.string() else { return .some(nil) }
-        guard let value = Double(text), value.isFinite, value >= 0 else {
-          node.error("\(key) must be a number of at least 0, found '\(text)'")
+        guard let value = Double(text), value.isFinite, above ? value > 0 : value >= 0 else {
+          node.error("\(key) must be a number \(above ? "above 0" : "of at least 0"), found '\(text)'")
           return .some(nil)
         }
         return .some(value)
       }
-      guard case .some(.some(let threshold)) = number("threshold", required: true) else { return nil }
-      if threshold == 0 {
-        meta["threshold"]?.error("threshold must be greater than 0")
-        return nil
-      }
-      let activation = number("activationThreshold", required: false)
-      if case .some(.none) = activation { return nil }
-      var ignoreNull = true
+      // Every field is read before giving up, so that one run names all their errors.
+      let thresholdRead = number("threshold", required: true, above: true)
+      let activation = number("activationThreshold", required: false, above: false)
+      var ignoreNull: Bool? = true
       if let node = meta["ignoreNullValues"], let text = node.string() {
-        guard let flag = Bool(text) else {
-          node.error("ignoreNullValues must be \"true\" or \"false\", found '\(text)'")
-          return nil
-        }
-        ignoreNull = flag
+        ignoreNull = Bool(text)
+        if ignoreNull == nil { node.error("ignoreNullValues must be \"true\" or \"false\", found '\(text)'") }
       }
+      guard case .some(.some(let threshold)) = thresholdRead, let ignoreNull else { return nil }
+      if case .some(.none) = activation { return nil }
       var trigger = PrometheusTrigger(query: query, series: series, threshold: threshold)
       trigger.activationThreshold = (activation ?? 0) ?? 0
       trigger.metricType = metricType == "Value" ? .value : .averageValue

@@ -82,14 +82,15 @@ import Testing
     #expect(trigger.isActive(at: t) == (hour % 2 == 0))
   }
 
-  @Test func theMetricIsDesiredReplicasWhileActiveElseZero() {
+  /// Outside the window the cron scaler reports 1 (cron_scaler.go's defaultDesiredReplicas).
+  @Test func theMetricIsDesiredReplicasWhileActiveElseOne() {
     let spec = ScaledObjectSpec(
       name: "so", target: "crm-de", triggers: [Trigger(.cron(Self.cron("Etc/UTC", "0 0 * * Thu", "59 23 * * Thu")))])
     var keda = KEDAController(spec: spec)
     _ = keda.sync(now: Self.at("2026-12-03T12:00:00Z"), currentReplicas: 1, pods: [], cpu: [:], capsim: [:])
     #expect(keda.triggerStates.map(\.value) == [10])
     _ = keda.sync(now: Self.at("2026-12-04T12:00:00Z"), currentReplicas: 1, pods: [], cpu: [:], capsim: [:])
-    #expect(keda.triggerStates.map(\.value) == [0])
+    #expect(keda.triggerStates.map(\.value) == [1])
   }
 
   // MARK: TestCronGetMetricSpecForScaling
@@ -261,10 +262,11 @@ import Testing
     #expect(
       log[3].0 == start + 45 && log[3].1 == 10
         && log[3].2 == .cronWindowActive(trigger: "christmas", desiredReplicas: 10))
-    // after 09:00 the metric is 0; the HPA's 5-minute window holds 10, then drops to 1 ...
+    // after 09:00 the metric is 1 (KEDA's value outside the window), one pod's worth; the
+    // HPA's 5-minute window holds 10, then drops to 1 ...
     let end = Self.at("2026-12-07T09:00:00Z")
     let down = log.first { $0.0 > end && $0.1 < 10 }!
-    #expect(down.1 == 1 && down.2 == .clampedToMin(1))
+    #expect(down.1 == 1 && down.2 == .scaledDown, "\(down)")
     #expect(down.0 == end + 300)
     // ... and KEDA's cooldown, counted from its last active poll (08:59:30), takes it to 0
     let zero = log.last!

@@ -2,6 +2,7 @@ import Autoscaling
 import Foundation
 import ScenarioFile
 import Testing
+import _TestSupport
 
 /// The manifest reader: a well-formed repository of manifests, and one fixture per kind of
 /// error, each naming in its first line where the error must be:
@@ -17,7 +18,8 @@ import Testing
     "cron-start-equals-end.yaml", "invalid-timezone.yaml", "cron-bad-schedule.yaml", "desired-replicas-number.yaml",
     "prometheus-unknown-metric.yaml", "not-a-deployment.yaml", "wrong-api-version.yaml", "empty-policies.yaml",
     "keda-min-above-max.yaml", "idle-replica-count.yaml", "duplicate-target.yaml", "misspelled-kind.yaml",
-    "offset-timezone.yaml",
+    "offset-timezone.yaml", "metric-two-sources.yaml", "keda-cpu-from-zero.yaml", "keda-fallback-value.yaml",
+    "yaml11-octal.yaml",
   ]
 
   @Test(arguments: errorFixtures)
@@ -87,6 +89,114 @@ import Testing
     #expect(prometheus.threshold == 40 && prometheus.activationThreshold == 5)
     #expect(cron.desiredReplicas == 8 && cron.timezone == "Europe/Zurich")
     #expect(so.triggers[1].label(index: 1) == "christmas-office-hours")
+  }
+
+  /// What `kubectl get hpa -o yaml` prints: a List whose items are read one by one.
+  @Test func aListIsReadItemByItem() {
+    let text = """
+      apiVersion: v1
+      kind: List
+      metadata: {resourceVersion: ""}
+      items:
+        - apiVersion: autoscaling/v2
+          kind: HorizontalPodAutoscaler
+          metadata: {name: crm-de}
+          spec:
+            scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: crm-de}
+            maxReplicas: 10
+        - apiVersion: autoscaling/v2
+          kind: HorizontalPodAutoscaler
+          metadata: {name: crm-ch}
+          spec:
+            scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: crm-ch}
+            maxReplicas: 0
+
+      """
+    let log = DiagnosticLog()
+    let manifest = KubernetesManifest.read(text: text, file: "hpas.yaml", log: log)
+    let errors = log.diagnostics.filter { $0.severity == .error }
+    #expect(errors.map(\.keyPath) == ["items[1].spec.maxReplicas"], "\(log.rendered())")
+    #expect(errors.first?.line == 16)
+    let again = DiagnosticLog()
+    let fixed = KubernetesManifest.read(
+      text: text.replacingOccurrences(of: "maxReplicas: 0", with: "maxReplicas: 4"), file: "hpas.yaml", log: again)
+    #expect(!again.hasErrors, "\(again.rendered())")
+    #expect(fixed.autoscalers.map(\.deployment) == ["crm-de", "crm-ch"])
+    #expect(manifest.autoscalers.isEmpty)
+  }
+
+  /// Plain values that Kubernetes (YAML 1.1) and capsim (YAML 1.2) read differently are
+  /// refused; quoted, or written so that both agree, they are read.
+  @Test func valuesThatYAML11ReadsOtherwiseAreRefused() {
+    func errors(name: String, min: String) -> [String] {
+      let log = DiagnosticLog()
+      _ = KubernetesManifest.read(
+        text: """
+          apiVersion: autoscaling/v2
+          kind: HorizontalPodAutoscaler
+          metadata: {name: \(name)}
+          spec:
+            scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: crm-de}
+            minReplicas: \(min)
+            maxReplicas: 20
+          """, file: "hpa.yaml", log: log)
+      return log.diagnostics.filter { $0.severity == .error }.map { "\($0.keyPath): \($0.message)" }
+    }
+    #expect(errors(name: "yes", min: "2").first?.hasPrefix("metadata.name: 'yes' is the boolean true to Kubernetes") == true)
+    #expect(errors(name: "crm", min: "010").first?.contains("the octal number 8") == true)
+    #expect(errors(name: "crm", min: "1_0").first?.contains("the number 10 to Kubernetes") == true)
+    #expect(errors(name: "crm", min: "0o10").first?.contains("text to Kubernetes") == true)
+    #expect(errors(name: "\"yes\"", min: "08").isEmpty)
+    #expect(errors(name: "crm", min: "07").isEmpty)
+  }
+
+  /// KEDA's pause annotations are warned about (the object runs unpaused); every faulty
+  /// prometheus field is named in one run.
+  @Test func pausesAreWarnedAboutAndEveryMetadataErrorIsNamed() {
+    let log = DiagnosticLog()
+    _ = KubernetesManifest.read(
+      text: """
+        apiVersion: keda.sh/v1alpha1
+        kind: ScaledObject
+        metadata:
+          name: crm-de
+          annotations: {autoscaling.keda.sh/paused-replicas: "0"}
+        spec:
+          scaleTargetRef: {name: crm-de}
+          triggers:
+            - type: prometheus
+              metadata:
+                serverAddress: http://prometheus:9090
+                query: sum(rate(capsim_requests_total{deployment="crm-de"}[2m]))
+                threshold: "0"
+                activationThreshold: abc
+        """, file: "so.yaml", log: log)
+    let warnings = log.diagnostics.filter { $0.severity == .warning }
+    #expect(warnings.map(\.line) == [5] && warnings.first?.message.contains("paused-replicas is not simulated") == true)
+    let errors = log.diagnostics.filter { $0.severity == .error }
+    #expect(
+      errors.map(\.message) == [
+        "threshold must be a number above 0, found '0'", "activationThreshold must be a number of at least 0, found 'abc'",
+      ], "\(log.rendered())")
+  }
+
+  /// The dry-run's recorded `capsim` series must be ones the autoscaler reads.
+  @Test func aRecordedSeriesNoTriggerReadsIsAnError() throws {
+    let path = Scratch.folder.appendingPathComponent("recorded-\(UUID().uuidString).json").path
+    try Data(
+      """
+      {"syncs": [
+        {"time": 0, "replicas": 2, "capsim": {"rate(capsim_requests_total[120s])": 50}},
+        {"time": 15, "capsim": {"rate(capsim_requests_total[60s])": 50}}
+      ]}
+      """.utf8
+    ).write(to: URL(fileURLWithPath: path))
+    let log = DiagnosticLog()
+    let read = AutoscalerMetricsFile.read(path: path, log: log, series: ["rate(capsim_requests_total[120s])"])
+    let errors = log.diagnostics.filter { $0.severity == .error }
+    #expect(errors.count == 1 && errors.first?.line == 3, "\(log.rendered())")
+    #expect(errors.first?.message.contains("no trigger reads the series 'rate(capsim_requests_total[60s])'") == true)
+    #expect(read.syncs.first?.capsim == ["rate(capsim_requests_total[120s])": 50])
   }
 
   @Test func documentsKeepTheirLines() {
