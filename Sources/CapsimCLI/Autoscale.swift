@@ -133,6 +133,11 @@ struct Autoscale: ParsableCommand {
     if !(maxReversals >= 0) { throw ValidationError("--max-reversals must be 0 or more") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     try refuseBoth([("--seed", seed != nil, "run.seed")], settings)
+    // Before anything is simulated: a report that cannot be written would end the work in vain.
+    if let report, let problem = outputProblem(report, folder: true) {
+      throw ValidationError("--report \(report): \(problem)")
+    }
+    if let problem = outputProblem(out, folder: true) { throw ValidationError("--out \(out): \(problem)") }
     for s in settings where !s.contains("=") || s.hasPrefix("=") {
       throw ValidationError("--set takes KEY=VALUE, such as demand.DE.growth=1.3; got '\(s)'")
     }

@@ -107,17 +107,21 @@ struct CheckCommand: ParsableCommand {
       throw ValidationError("--max-replications must be at least --replications (and 2)")
     }
     if let error = RunLimits.check("--max-replications", maxReplications) { throw ValidationError(error) }
-    if let s = maxSeconds, !(s > 0) { throw ValidationError("--max-seconds must be positive") }
+    if let s = maxSeconds, !(s > 0 && s.isFinite) {
+      throw ValidationError("--max-seconds must be a positive number of seconds, found \(s) (leave it out for no limit)")
+    }
     for (name, value) in [("--alpha", alpha), ("--beta", beta)] where !(value > 0 && value < 0.5) {
       throw ValidationError("\(name) must be between 0 and 0.5, found \(value)")
     }
     // Before anything is simulated: an output that cannot be written would otherwise end a
     // passing check with status 1, which CI reads as a regression.
-    for (flag, file) in [
+    let outputs = [
       ("--junit", junit), ("--markdown", markdown), ("--json", json), ("--write-baseline", writeBaseline),
-    ] {
+    ]
+    for (flag, file) in outputs {
       if let file, let problem = outputProblem(file) { throw ValidationError("\(flag) \(file): \(problem)") }
     }
+    if let twice = sameOutputTwice(outputs.map { (flag: $0.0, path: $0.1) }) { throw ValidationError(twice) }
   }
 
   func run() throws {
@@ -131,6 +135,14 @@ struct CheckCommand: ParsableCommand {
       loaded.append((path, experiment.apply(to: s)))
     }
     let all = loaded.map(\.scenario)
+    // Baselines, reports and JUnit keep scenarios by name: two of one name would be confused.
+    for (i, a) in loaded.enumerated() {
+      if let b = loaded[..<i].first(where: { $0.scenario.name == a.scenario.name }) {
+        throw fail(
+          "\(b.path) and \(a.path) are both scenario '\(a.scenario.name)': a check keeps scenarios by name; give them distinct names (name: in the file), or check one",
+          status: ExitStatus.usage)
+      }
+    }
     let targetSet = try targets.map { file in
       try loadOrExit(file) { () throws(DiagnosticError) in
         try ScenarioFile.loadTargets(
@@ -142,21 +154,23 @@ struct CheckCommand: ParsableCommand {
     if let targetSet, !quiet { printWarnings(targetSet.1) }
     let baselines = try loadBaselines()
     // Every scenario's baseline before anything is simulated: a missing one stops the check.
-    let bases = try all.map { try baseline(for: $0, in: baselines, hasTargets: targetSet != nil) }
+    let bases = try loaded.map { try baseline(for: $0.scenario, path: $0.path, in: baselines, hasTargets: targetSet != nil) }
     // A check records nothing as it goes: an interruption says that no output was written.
     let watch = InterruptWatch(notice: "check stopped before its end: no verdict and no output file written") { _ in }
     defer { watch.stop() }
     // One budget for the whole check: each scenario gets what the ones before it left.
     let clock = ContinuousClock()
     let started = clock.now
-    let parts = zip(loaded, bases).map { scenario, base in
+    let checked = zip(loaded, bases).map { scenario, base in
       let spent = Check.seconds(clock.now - started)
       return check(
         scenario.scenario, path: scenario.path, targets: targetSet?.0, baseline: base.0, warnings: base.1,
         of: all.count, budget: maxSeconds.map { $0 - spent })
     }
-    let report = CheckReport(
+    let parts = checked.map(\.part)
+    var report = CheckReport(
       parts: parts, targetsFile: targets, baselineSource: baselines?.source, alpha: alpha, beta: beta)
+    report.writesBaseline = writeBaseline != nil
     let document = try report.json()
     // The verdicts first, so that a file that still cannot be written leaves them on stdout.
     switch format {
@@ -168,6 +182,16 @@ struct CheckCommand: ParsableCommand {
     }
     for file in [json, writeBaseline].compactMap({ $0 }) { try write(document, to: file) }
     if let writeBaseline, !quiet { printToStandardError("wrote the baseline \(writeBaseline)") }
+    // A gate that judged nothing has not passed: targets that match no row (another territory
+    // or period, a target left empty) or a baseline without the scenario's rows would
+    // otherwise turn every pipeline green.
+    // (Writing a baseline, judging nothing is measuring.)
+    let unjudged = zip(loaded, checked).filter { $0.1.judgedNothing }.map { "'\($0.0.scenario.name)'" }
+    if !unjudged.isEmpty && writeBaseline == nil {
+      throw fail(
+        "nothing was judged in \(unjudged.joined(separator: ", ")): no row has a target or a baseline row (see the warnings); the check did not pass",
+        status: ExitStatus.failure)
+    }
     switch report.outcome {
     case .fail: throw ExitStatus.failure
     case .undecided: throw ExitStatus.undecided
@@ -177,12 +201,13 @@ struct CheckCommand: ParsableCommand {
 
   /// The scenario's baseline, and warnings about it; no baseline at all is an error unless
   /// targets remain to judge by.
-  func baseline(for s: PlatformScenario, in baselines: CheckBaselines?, hasTargets: Bool) throws -> (
+  func baseline(for s: PlatformScenario, path: String, in baselines: CheckBaselines?, hasTargets: Bool) throws -> (
     Baseline?, [String]
   ) {
     guard let baselines else { return (nil, []) }
     var notes: [String] = []
-    var found = baselines.baseline(for: s.name)
+    let hash = CheckReport.Provenance(path: path, scenario: s, settings: experiment.settings).scenarioHash
+    var found = baselines.baseline(for: s.name, scenarioHash: hash)
     // A recorded run is named for one scenario: a run of a what-if (its own name) is that
     // scenario's baseline all the same, as a file of another text is.
     if found == nil, baselineRun != nil, baselines.baselines.count == 1, let only = baselines.baselines.first {
@@ -210,7 +235,7 @@ struct CheckCommand: ParsableCommand {
   func check(
     _ s: PlatformScenario, path: String, targets: Targets?, baseline base: Baseline?, warnings: [String], of count: Int,
     budget: Double?
-  ) -> CheckReport.Part {
+  ) -> (part: CheckReport.Part, judgedNothing: Bool) {
     let provenance = CheckReport.Provenance(path: path, scenario: s, settings: experiment.settings)
     var warnings = warnings + (base.map { CheckReport.differences($0, provenance) } ?? [])
     if s.mode == .hybrid {
@@ -226,11 +251,10 @@ struct CheckCommand: ParsableCommand {
       if chatty { printToStandardError("check \(name): " + CheckReport.describe(look)) }
     }
     if let base { warnings += CheckReport.missing(base, result) }
-    if result.rows.allSatisfy({ $0.decision == .info }), targets != nil || base != nil {
-      warnings.append("nothing was judged: no row has a target or a baseline row")
-    }
+    let judgedNothing = result.rows.allSatisfy({ $0.decision == .info }) && (targets != nil || base != nil)
+    if judgedNothing { warnings.append("nothing was judged: no row has a target or a baseline row") }
     if !quiet { for w in warnings { printToStandardError("warning: \(w)") } }
-    return CheckReport.Part(provenance: provenance, check: result, baseline: base, warnings: warnings)
+    return (CheckReport.Part(provenance: provenance, check: result, baseline: base, warnings: warnings), judgedNothing)
   }
 
   func unique(_ names: [String]) -> [String] {

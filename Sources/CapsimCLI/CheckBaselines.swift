@@ -15,7 +15,12 @@ struct CheckBaselines {
 
   var names: [String] { baselines.map(\.scenario) }
 
-  func baseline(for scenario: String) -> Baseline? { baselines.first { $0.scenario == scenario } }
+  /// The baseline of the scenario named `scenario`: of those of that name, the one of the same
+  /// text (`scenarioHash`) where there is one, else the first.
+  func baseline(for scenario: String, scenarioHash: String? = nil) -> Baseline? {
+    let named = baselines.filter { $0.scenario == scenario }
+    return named.first { scenarioHash != nil && $0.scenarioHash == scenarioHash } ?? named.first
+  }
 
   /// The parts of check's JSON document a baseline needs.
   struct Document: Decodable {

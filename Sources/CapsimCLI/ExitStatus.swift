@@ -68,16 +68,42 @@ func fileReason(_ error: any Error) -> String {
   Capsim.fileError(error) ?? error.localizedDescription
 }
 
-/// Why `writeFile` could not write `path`, found before any work is done: its nearest folder
-/// that exists is a file, or cannot be written. Nil when it looks writable.
-func outputProblem(_ path: String) -> String? {
-  var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+/// Why `writeFile` could not write `path` (a file; `folder`: a report folder), found before
+/// any work is done: the path is a folder (a file), or a file (a report folder); its nearest
+/// folder that exists is a file, or cannot be written. Nil when a file could be made there.
+///
+/// Writability is tried, not read from permission bits: root passes `access(2)` everywhere,
+/// yet cannot create files in /proc or on a read-only mount.
+func outputProblem(_ path: String, folder wantsFolder: Bool = false) -> String? {
   var isFolder: ObjCBool = false
+  var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+  if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+    if isFolder.boolValue && !wantsFolder { return "\(path) is a folder, not a file" }
+    if !isFolder.boolValue && wantsFolder { return "\(path) is a file, not a folder" }
+    if wantsFolder { folder = URL(fileURLWithPath: path) }  // its files go in there
+  }
   while !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) && folder.path != "/" {
     folder = folder.deletingLastPathComponent()
   }
   if !isFolder.boolValue { return "\(folder.path) is a file, not a folder" }
-  if !FileManager.default.isWritableFile(atPath: folder.path) { return "the folder \(folder.path) cannot be written" }
+  let probe = folder.appendingPathComponent(".capsim-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+  let fd = open(probe, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+  guard fd >= 0 else { return "the folder \(folder.path) cannot be written (\(String(cString: strerror(errno))))" }
+  close(fd)
+  unlink(probe)
+  return nil
+}
+
+/// The first path named by two of `outputs` (flag and path), as a usage error's text: the
+/// second write would silently replace the first.
+func sameOutputTwice(_ outputs: [(flag: String, path: String?)]) -> String? {
+  var seen: [String: String] = [:]
+  for (flag, path) in outputs {
+    guard let path else { continue }
+    let key = URL(fileURLWithPath: path).standardizedFileURL.path
+    if let other = seen[key] { return "\(other) and \(flag) name the same file \(path): give each its own" }
+    seen[key] = flag
+  }
   return nil
 }
 

@@ -135,6 +135,10 @@ struct Plan: ParsableCommand {
       if let error = RunLimits.check(flag, value) { throw ValidationError(error) }
     }
     if maxInstances < 1 { throw ValidationError("--max-instances must be at least 1") }
+    // Before the plan is simulated, as check does with its outputs.
+    if let report, let problem = outputProblem(report, folder: true) {
+      throw ValidationError("--report \(report): \(problem)")
+    }
     try refuseBoth(
       [("--seed", seed != nil, "run.seed"), ("--replications", replications != nil, "run.replications")], settings)
     if let replications, let maxReplications, maxReplications < replications {

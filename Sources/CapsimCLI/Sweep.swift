@@ -89,6 +89,10 @@ struct Sweep: ParsableCommand {
       throw ValidationError("give at least one --vary KEY=VALUES, such as --vary demand.DE.growth=1,1.5,2")
     }
     let grid = try Self.grid(axes)
+    // Before anything is simulated: a report that cannot be written would end the work in vain.
+    if let report, let problem = outputProblem(report, folder: true) {
+      throw ValidationError("--report \(report): \(problem)")
+    }
     for s in settings where !s.contains("=") || s.hasPrefix("=") {
       throw ValidationError("--set takes KEY=VALUE, such as demand.DE.growth=1.3; got '\(s)'")
     }

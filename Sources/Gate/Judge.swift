@@ -65,10 +65,13 @@ package enum Judge {
     return out
   }
 
-  /// A check's outcome from its rows: fail if any fails, else undecided if any is, else pass.
+  /// A check's outcome from its rows: fail if any fails, else undecided if any is, else info
+  /// if none was judged (no rows, or none with a target or a baseline row: nothing passed),
+  /// else pass.
   package static func outcome(_ rows: [Row]) -> Decision {
     if rows.contains(where: { $0.decision == .fail }) { return .fail }
     if rows.contains(where: { $0.decision == .undecided }) { return .undecided }
+    if rows.allSatisfy({ $0.decision == .info }) { return .info }
     return .pass
   }
 }

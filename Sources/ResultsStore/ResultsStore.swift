@@ -71,11 +71,14 @@ package struct ResultsStore: Sendable {
       try Self.refuseForeignDatabase(path)
       (pool, applied) = try opened(path)
     } catch let error as DatabaseError
-      where error.extendedResultCode == .SQLITE_READONLY_DIRECTORY && !FileManager.default.fileExists(atPath: path + "-wal")
+      where (error.extendedResultCode == .SQLITE_READONLY_DIRECTORY || error.resultCode == .SQLITE_CANTOPEN)
+        && !FileManager.default.fileExists(atPath: path + "-wal") && FileManager.default.fileExists(atPath: path)
     {
       // A WAL-mode file in a read-only folder without its `-shm`: SQLite cannot create that
-      // shared memory. Without a `-wal` no one is writing, and the main file holds every
-      // result (see `write`), so it is read as immutable (a URI; Debian's SQLite takes them).
+      // shared memory (READONLY_DIRECTORY where the folder's permissions forbid it, CANTOPEN
+      // on a read-only file system). Without a `-wal` no one is writing, and the main file
+      // holds every result (see `write`), so it is read as immutable (a URI; Debian's SQLite
+      // takes them).
       let uri = URL(fileURLWithPath: path).absoluteString + "?immutable=1"
       (pool, applied) = try opened(uri)
     }

@@ -40,7 +40,14 @@ package struct MeanDifference: Sendable, Hashable {
   package var pAbove: Double { Self.upperTail(value, standardError, degrees) }
 
   /// The p-value of "the true difference is at least 0": small when it is clearly below 0.
-  package var pBelow: Double { Self.upperTail(-value, standardError, degrees) }
+  ///
+  /// With no spread, a difference of exactly 0 counts as below: a target is met when reached
+  /// (availability 100% against a target of 100%), and would otherwise stay undecided at any
+  /// number of replications.
+  package var pBelow: Double {
+    guard standardError > 0 else { return value <= 0 ? 0 : 1 }
+    return Self.upperTail(-value, standardError, degrees)
+  }
 
   /// P(T > x / se). With no spread at all (every replication the same), the values are taken
   /// as exact: 0 when x > 0, else 1.

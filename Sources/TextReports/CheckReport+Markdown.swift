@@ -6,7 +6,7 @@ extension CheckReport {
   /// scenario of the rows that did not pass (failed, undecided, waived with their reasons,
   /// not judged), and the passed rows folded away. The counts are those of the rows below.
   package func markdown() -> String {
-    var md = "### capsim check: \(Self.decisionCell(outcome))\n\n"
+    var md = "### capsim check: \(Self.outcomeCell(outcome))\n\n"
     md += "\(Self.summary(rows)) (\(rows.count) rows"
     md += parts.count == 1 ? ")" : " in \(parts.count) scenarios)"
     md += ". A row fails when it is clearly past its target or clearly worse than the baseline beyond its tolerance;"
@@ -15,7 +15,7 @@ extension CheckReport {
     if let b = baselineSource { md += (targetsFile == nil ? "\n" : " ") + "Baseline: `\(Self.code(b))`." }
     if targetsFile != nil || baselineSource != nil { md += "\n" }
     for p in parts {
-      md += "\n#### \(Self.cell(p.provenance.name)): \(Self.decisionCell(p.check.outcome))\n\n"
+      md += "\n#### \(Self.cell(p.provenance.name)): \(Self.outcomeCell(p.check.outcome))\n\n"
       md += "\(Self.summary(p.check.rows)) after \(p.replications) replications"
       md += " (looks at \(p.check.looks.map { String($0.replications) }.joined(separator: ", "))"
       md += p.check.stop == .decided ? ").\n" : "; \(stopReason(p.check))).\n"

@@ -10,7 +10,7 @@ package struct CheckReport {
   package struct Provenance {
     var path: String
     var name: String
-    var scenarioHash: String
+    package var scenarioHash: String
     var topologyHash: String
     var settings: [String]
     var seed: UInt64
@@ -48,6 +48,8 @@ package struct CheckReport {
   var parts: [Part]
   var targetsFile: String?
   var baselineSource: String?
+  /// Whether the check writes a baseline: then judging nothing is measuring, not failing.
+  package var writesBaseline = false
   var alpha: Double
   var beta: Double
 
@@ -59,13 +61,24 @@ package struct CheckReport {
     self.beta = beta
   }
 
-  /// Fail if a scenario failed, else undecided if one is, else pass.
+  /// Fail if a scenario failed, else undecided if one is, else info if one was not judged at
+  /// all, else pass.
   package var outcome: Decision {
     let outcomes = parts.map(\.check.outcome)
-    return outcomes.contains(.fail) ? .fail : outcomes.contains(.undecided) ? .undecided : .pass
+    return outcomes.contains(.fail)
+      ? .fail : outcomes.contains(.undecided) ? .undecided : outcomes.contains(.info) ? .info : .pass
   }
 
-  var exitStatus: Int32 { outcome == .fail ? 1 : outcome == .undecided ? 2 : 0 }
+  /// capsim check's exit status: 1 for a fail, and for nothing judged against targets or a
+  /// baseline (it did not pass); 2 undecided; 0 otherwise (a baseline measured alone).
+  var exitStatus: Int32 {
+    switch outcome {
+    case .fail: 1
+    case .undecided: 2
+    case .info: (targetsFile != nil || baselineSource != nil) && !writesBaseline ? 1 : 0
+    default: 0
+    }
+  }
 
   var rows: [Row] { parts.flatMap(\.check.rows) }
 
@@ -218,6 +231,9 @@ package struct CheckReport {
 
   static func decisionCell(_ d: Decision) -> String { d == .fail ? "FAIL" : d.rawValue }
 
+  /// A check's or a scenario's outcome in words: as a row's, but "nothing judged" for info.
+  static func outcomeCell(_ d: Decision) -> String { d == .info ? "nothing judged" : decisionCell(d) }
+
   // MARK: Table
 
   package func table() -> String {
@@ -233,7 +249,7 @@ package struct CheckReport {
           Self.target(v), Self.baselineCell(r), Self.changeCell(r), Self.decisionCell(r.decision),
         ])
       }
-      var text = "\(p.provenance.name): \(Self.decisionCell(p.check.outcome)) after \(p.replications) replications"
+      var text = "\(p.provenance.name): \(Self.outcomeCell(p.check.outcome)) after \(p.replications) replications"
       text += " (looks at \(p.check.looks.map { String($0.replications) }.joined(separator: ", "))"
       text += p.check.stop == .decided ? ")" : "; \(stopReason(p.check))" + ")"
       text += "\n" + table.render() + "\n" + Self.summary(p.check.rows)
@@ -243,7 +259,7 @@ package struct CheckReport {
       out.append(text)
     }
     out.append(
-      "capsim check: \(Self.decisionCell(outcome)): \(Self.summary(rows)); false alarms at most \(Self.percent(alpha)) over every row and look"
+      "capsim check: \(Self.outcomeCell(outcome)): \(Self.summary(rows)); false alarms at most \(Self.percent(alpha)) over every row and look"
     )
     return out.joined(separator: "\n\n")
   }

@@ -318,6 +318,36 @@ import Testing
     #expect(other.status == 1)
   }
 
+  /// What would end a check in a way CI misreads is refused before anything is simulated
+  /// (64), and a check that judged nothing does not pass (1).
+  @Test func aCheckThatCannotEndWellIsRefused() throws {
+    let dir = try Self.folder()
+    let targets = try Self.write(Self.targets, "targets.yaml", in: dir)
+    let out = dir.appendingPathComponent("out.xml").path
+    for (arguments, message) in [
+      (["--max-seconds", "inf"], "--max-seconds must be a positive number of seconds, found inf"),
+      (["--junit", dir.path], "--junit \(dir.path): \(dir.path) is a folder, not a file"),
+      (["--junit", out, "--markdown", out], "--junit and --markdown name the same file"),
+      (["--markdown", "/proc/capsim-check.md"], "the folder /proc cannot be written"),
+    ] {
+      let r = try EndToEndTests.capsim(["check", Self.scenario, "--targets", targets] + arguments)
+      #expect(r.status == 64 && r.stderr.contains(message), "\(arguments): \(r.stderr)")
+      #expect(!r.stderr.contains("replications:"), "simulated before refusing: \(r.stderr)")
+    }
+    let twice = try EndToEndTests.capsim(["check", Self.scenario, Self.scenario, "--targets", targets])
+    #expect(twice.status == 64 && twice.stderr.contains("are both scenario"), "\(twice.stderr)")
+    let empty = try Self.write("objectives:\n  p95: {target: ~}\n", "empty.yaml", in: dir)
+    let json = dir.appendingPathComponent("nothing.json").path
+    let nothing = try EndToEndTests.capsim([
+      "check", Self.scenario, "--targets", empty, "--replications", "2", "--json", json,
+    ])
+    #expect(nothing.status == 1, "\(nothing.stderr)")
+    #expect(nothing.stderr.contains("nothing was judged in 'platform-small'"), "\(nothing.stderr)")
+    #expect(nothing.stdout.contains("capsim check: nothing judged:"), "\(nothing.stdout)")
+    let document = try Self.json(json)
+    #expect(document["check"] as? String == "info" && document["exit_status"] as? Int == 1, "\(document)")
+  }
+
   // MARK: The shipped gate
 
   /// `ci/`: the baseline holds every scenario `ci/check.sh` gates, each row with a spread to

@@ -108,6 +108,10 @@ import Testing
       ], status: 64, message: "--junit ci/targets.yaml/x.xml: ",
       showsUsage: true),
     Case(
+      name: "64: a plan report folder that is a file, refused before simulating",
+      arguments: ["plan", "scenarios/platform-normal-week.yaml", "--report", "ci/targets.yaml"], status: 64,
+      message: "--report ci/targets.yaml: ci/targets.yaml is a file, not a folder", showsUsage: true),
+    Case(
       name: "64: a k6 test too short to keep the day's shape",
       arguments: ["k6", "scenarios/platform-normal-week.yaml", "--territory", "DE", "--duration", "1s"], status: 64,
       message: "gives each stage more than an hour of it: make it 168 s or longer", showsUsage: true),

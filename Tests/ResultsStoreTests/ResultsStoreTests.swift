@@ -467,6 +467,58 @@ import Testing
   }
 }
 
+/// A read-only file system (a CI artifact mounted read-only): SQLite cannot create the WAL's
+/// shared memory there and says CANTOPEN, not READONLY_DIRECTORY as in a folder without write
+/// permission. Needs a bind mount, so root and mount(8); without them it is skipped by name.
+@Suite struct ReadOnlyFileSystemTests {
+  static let canMount: Bool = {
+    let probe = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-mount-probe-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: probe) }
+    guard (try? FileManager.default.createDirectory(at: probe, withIntermediateDirectories: true)) != nil,
+      mount(["--bind", probe.path, probe.path])
+    else { return false }
+    _ = mount(["-u", probe.path])
+    return true
+  }()
+
+  @discardableResult
+  static func mount(_ arguments: [String]) -> Bool {
+    let process = Process()
+    let unmount = arguments.first == "-u"
+    process.executableURL = URL(fileURLWithPath: unmount ? "/bin/umount" : "/bin/mount")
+    process.arguments = unmount ? Array(arguments.dropFirst()) : arguments
+    process.standardError = FileHandle.nullDevice
+    process.standardOutput = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+  }
+
+  @Test(.enabled(if: canMount, "needs root and mount(8) for a read-only bind mount"))
+  func aDatabaseOnAReadOnlyFileSystemIsRead() throws {
+    try withTemporaryDatabase { path in
+      let run = sampleRun(name: "artifact")
+      do {
+        let store = try ResultsStore(path: path)
+        let id = try store.begin(run)
+        try store.complete(id, data: sampleData(for: run, points: 5))
+      }
+      try FileManager.default.removeItem(atPath: path + ".lock")
+      let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+      let mounted = folder.appendingPathExtension("ro")
+      try FileManager.default.createDirectory(at: mounted, withIntermediateDirectories: true)
+      defer { try? FileManager.default.removeItem(at: mounted) }
+      try #require(Self.mount(["--bind", folder.path, mounted.path]))
+      defer { Self.mount(["-u", mounted.path]) }
+      try #require(Self.mount(["-o", "remount,ro,bind", mounted.path]))
+      let copy = mounted.appendingPathComponent("capsim.sqlite").path
+      #expect(ResultsStore.isReadOnly(copy))
+      let reader = try ResultsStore(readingOnly: copy)
+      #expect(try reader.runs().map(\.scenarioName) == ["artifact"])
+    }
+  }
+}
+
 // MARK: - Files that are not capsim's
 
 @Suite struct ForeignFileTests {

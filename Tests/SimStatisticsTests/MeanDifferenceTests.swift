@@ -35,12 +35,14 @@ import Testing
     #expect(abs(d.degrees - (va + vb) * (va + vb) / (va * va / 3 + vb * vb / 2)) < 1e-9)
   }
 
-  /// Without spread the difference is taken as exact; with one replication there is no test.
+  /// Without spread the difference is taken as exact, and exactly 0 as at most 0 (a target
+  /// reached is met: availability 100% against 100% passes instead of staying undecided at
+  /// every look); with one replication there is no test.
   @Test func noSpreadAndTooFewReplications() throws {
     let flat = try #require(MeanDifference(Estimate([2, 2, 2]), minus: 1))
     #expect(flat.pAbove == 0 && flat.pBelow == 1)
     let on = try #require(MeanDifference(Estimate([1, 1]), minus: 1))
-    #expect(on.pAbove == 1 && on.pBelow == 1)
+    #expect(on.pAbove == 1 && on.pBelow == 0)
     #expect(MeanDifference(Estimate([2]), minus: 1) == nil)
     #expect(MeanDifference(Estimate([2, 3]), minus: 1, times: Estimate([1])) == nil)
   }
