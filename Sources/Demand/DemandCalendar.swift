@@ -46,6 +46,34 @@ package struct DemandCalendar: Sendable {
     return Date(timeIntervalSince1970: local - offsets.min()!)
   }
 
+  /// Whether a local civil date and time in `timeZone` is one the clocks skip (a
+  /// spring-forward gap) or show twice (the hour after a fall-back), for a warning: `instant`
+  /// takes the later reading and the earlier one.
+  package static func ambiguity(_ date: CivilDate, hour: Double, in timeZone: TimeZone) -> Ambiguity? {
+    let local = Double(date.daysSinceEpoch) * 86_400 + hour * 3_600
+    let guess = Date(timeIntervalSince1970: local)
+    var readings: Set<Double> = []
+    for around in [-86_400.0, 86_400] {
+      let offset = Double(timeZone.secondsFromGMT(for: guess.addingTimeInterval(around)))
+      let candidate = local - offset
+      if Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: candidate))) == offset {
+        readings.insert(candidate)
+      }
+    }
+    switch readings.count {
+    case 0: return .skipped
+    case 1: return nil
+    default: return .repeated
+    }
+  }
+
+  package enum Ambiguity: Sendable {
+    /// The clocks jump over it: read as the time as far after the jump.
+    case skipped
+    /// The clocks show it twice: read as the first.
+    case repeated
+  }
+
   /// Local date and hour of the day at simulated second `t`.
   package func localTime(at t: Double) -> (date: CivilDate, hour: Double) {
     let instant = start.addingTimeInterval(t)

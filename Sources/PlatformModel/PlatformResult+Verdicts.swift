@@ -25,7 +25,8 @@ package struct Verdict: Sendable, Codable {
   package enum Outcome: String, Sendable, Codable {
     /// The whole confidence interval meets the target.
     case pass
-    /// The mean meets the target, but the interval reaches beyond it: more replications needed.
+    /// The mean meets the target, but the interval reaches beyond it (or there is none: one
+    /// replication): more replications needed.
     case marginal
     /// The mean misses the target.
     case fail
@@ -118,7 +119,9 @@ extension PlatformResult {
 
   package static func outcome(_ e: Estimate, target: Double?, higherIsBetter: Bool) -> Verdict.Outcome {
     guard let target else { return .info }
-    let h = e.halfWidth ?? 0
+    // One replication has no interval: its mean meeting the target is not "the whole interval
+    // meets it", so it is marginal.
+    let h = e.halfWidth ?? .infinity
     if higherIsBetter {
       if e.mean < target { return .fail }
       return e.mean - h >= target ? .pass : .marginal

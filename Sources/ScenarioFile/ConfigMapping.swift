@@ -37,10 +37,18 @@ package struct ConfigMapping {
     positions[key] != nil
   }
 
-  /// The value of an optional key; nil when absent or null (`key:`, `key: ~`).
+  /// The value of an optional key; nil when absent. A null (`key:`, `key: ~`) is an error
+  /// (the default is had by leaving the key out), except where the document reads null as
+  /// absent (Kubernetes objects): then nil too.
   package subscript(key: String) -> ConfigNode? {
     let kind = kind(of: key)
-    guard let value = positions[key].map({ entries[$0].value }), !value.isNull else { return nil }
+    guard let value = positions[key].map({ entries[$0].value }) else { return nil }
+    guard !value.isNull else {
+      if !value.context.nullIsAbsent {
+        value.error("'\(key)' has no value: give one, or leave the key out for its default")
+      }
+      return nil
+    }
     return value.expecting(kind)
   }
 

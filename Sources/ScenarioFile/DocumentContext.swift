@@ -6,6 +6,10 @@ final class DocumentContext {
   /// Placeholder scalars put into duplicate keys to get past Yams' duplicate check,
   /// mapped back to the scalar they replaced.
   let keyRestorations: [Unicode.Scalar: Unicode.Scalar]
+  /// Whether an optional key with a null value is as if absent, as Kubernetes reads its
+  /// objects. In capsim's own files it is an error: `timeout:` with the value forgotten would
+  /// otherwise run with the default.
+  var nullIsAbsent = false
 
   init(file: String, log: DiagnosticLog, source: SourceText, keyRestorations: [Unicode.Scalar: Unicode.Scalar]) {
     self.file = file

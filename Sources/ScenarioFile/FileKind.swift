@@ -1,3 +1,5 @@
+import Suggestions
+
 /// The kinds of capsim file, each with the section at its top and a JSON Schema
 /// (`capsim schema KIND`, committed as `schemas/KIND.schema.json`).
 package enum FileKind: String, CaseIterable, Sendable {
@@ -24,11 +26,18 @@ package enum FileKind: String, CaseIterable, Sendable {
   init?(of root: ConfigNode) {
     guard let mapping = root.node.mapping else { return nil }
     let keys = Set(mapping.keys.compactMap(\.string))
+    // A misspelt `demand:` or `territories:` (`demnd`, `Demand`) still tells the kind, so that
+    // the error is the platform reader's "did you mean 'demand'?" rather than a queueing
+    // scenario's list of keys. Only these long keys: a short one (`base`) has near misses
+    // (`rate`) that are other keys.
+    func has(_ key: String) -> Bool {
+      keys.contains(key) || keys.contains { Suggestions.distance($0.lowercased(), key) <= 2 }
+    }
     if keys.contains("base") {
       self = .whatIf
-    } else if keys.contains("demand") {
+    } else if has("demand") {
       self = .platformScenario
-    } else if keys.contains("territories") {
+    } else if has("territories") {
       self = .platformTopology
     } else if keys.contains("topology") || keys.contains("arrivals") || keys.contains("run") {
       self = .scenario

@@ -88,6 +88,7 @@ package struct KubernetesManifest {
       let yaml = YAMLDocument(text: document, file: file, log: log)
       // a document with any error gives no autoscaler, even where the reader could go on
       guard let root = yaml.root else { continue }
+      root.context.nullIsAbsent = true  // as the API server reads it
       Self.checkYAML11(root)
       let read = Self.readDocument(root)
       guard log.errorCount == errors else { continue }

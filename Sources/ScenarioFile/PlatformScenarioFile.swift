@@ -370,6 +370,16 @@ enum PlatformScenarioFile {
     guard let local = CalendarFile.localDateTime(node), let result = calendar.result else { return nil }
     let c = result.calendar
     let t = DemandCalendar.instant(local.date, hour: local.hour, in: c.timeZone).timeIntervalSince(c.start)
+    switch DemandCalendar.ambiguity(local.date, hour: local.hour, in: c.timeZone) {
+    case .skipped?:
+      node.warning(
+        "\(node.scalarText ?? "") does not exist in \(c.timeZone.identifier) (the clocks jump over it that night): read as \(c.label(at: t))")
+    case .repeated?:
+      node.warning(
+        "\(node.scalarText ?? "") happens twice in \(c.timeZone.identifier) (the clocks go back that night): read as the first, \(c.label(at: t)) before the change")
+    case nil:
+      break
+    }
     guard t >= 0 && t < result.duration else {
       func describe(_ t: Double) -> String {
         let (date, hour) = c.localTime(at: t)

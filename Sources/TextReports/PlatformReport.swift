@@ -179,7 +179,12 @@ package struct PlatformReport {
     let info = verdicts.filter { $0.outcome == .info }.count
     var summary = "\(verdicts.count - failed - marginal - waived.count - info) met"
     if info > 0 { summary += ", \(info) info (no target: measured only)" }
-    if marginal > 0 { summary += ", \(marginal) marginal (the confidence interval reaches past the target)" }
+    if marginal > 0 {
+      summary +=
+        result.replications.count < 2
+        ? ", \(marginal) marginal (one replication has no confidence interval: run 2 or more to judge)"
+        : ", \(marginal) marginal (the confidence interval reaches past the target)"
+    }
     if failed > 0 { summary += ", \(failed) FAILED" }
     if !waived.isEmpty {
       var reasons: [String] = []
@@ -291,7 +296,8 @@ package struct PlatformReport {
       if groups.last?.label == label { groups[groups.count - 1].members.append(w) } else { groups.append((label, [w])) }
     }
     var table = TextTable(columns: [
-      series.rawValue, "period", "demand x", "requests", "peak req/s", "p95 (worst hour)", "errors", "instances",
+      series.rawValue, "period", "demand x", "requests", "req/s (busiest window)", "p95 (worst window)", "errors",
+      "instances",
       "app CPU", "db p95",
     ])
     for group in groups {
@@ -327,7 +333,7 @@ package struct PlatformReport {
       ])
     }
     return
-      "\(territory.name) by \(series.rawValue) (app CPU: busiest \(Format.duration(scenario.seriesInterval)) window, busy cores / cores of ready instances)\n"
+      "\(territory.name) by \(series.rawValue) (demand x: the calendar's multiplier, mean over the \(series.rawValue), busiest window where there are several; app CPU: busiest \(Format.duration(scenario.seriesInterval)) window, busy cores / cores of ready instances)\n"
       + table.render()
   }
 

@@ -33,6 +33,24 @@ import Testing
     #expect(!r.stderr.contains("not a platform scenario") && !r.stderr.contains("Usage:"), "\(r.stderr)")
   }
 
+  /// A misspelt `demand:` still reads as a platform scenario: the error is the platform
+  /// reader's did-you-mean, not a queueing scenario's list of keys.
+  @Test func aMisspeltDemandIsSuggested() throws {
+    let shipped = try String(
+      contentsOf: EndToEndTests.root.appendingPathComponent("scenarios/platform-normal-week.yaml"), encoding: .utf8)
+    for typo in ["demnd", "Demand"] {
+      let path = EndToEndTests.scratch.appendingPathComponent("typo-\(typo)-\(UUID().uuidString).yaml").path
+      let text = shipped.replacingOccurrences(of: "\ndemand:", with: "\n\(typo):")
+        .replacingOccurrences(of: "topology: ../topologies/", with: "topology: \(EndToEndTests.root.path)/topologies/")
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      let r = try EndToEndTests.capsim(["validate", path])
+      let said = r.stdout + r.stderr  // validate reports on stdout
+      #expect(r.status == 1, "\(said)")
+      #expect(said.contains("unknown key '\(typo)' (did you mean 'demand'?)"), "\(said)")
+      #expect(!said.contains("queueing-network"), "\(said)")
+    }
+  }
+
   @Test func aMissingScenarioIsNamedAsMissing() throws {
     let r = try EndToEndTests.capsim(["plan", "no-such-scenario.yaml", "--quiet"])
     #expect(r.status == 1, "\(r.stderr)")

@@ -135,17 +135,20 @@ import ScenarioFile
         web:
           servers:1️⃣
           service: {distribution: exponential, mean: 1s}
-          policy: ~
+          policy: 3️⃣~
         2️⃣db:
           service: {distribution: exponential, mean: 1s}
       """,
       [
         ExpectedDiagnostic("1️⃣", "stations.web.servers", "missing value for required key 'servers'"),
+        ExpectedDiagnostic("3️⃣", "stations.web.policy", "'policy' has no value: give one, or leave the key out"),
         ExpectedDiagnostic("2️⃣", "stations.db", "missing required key 'servers'"),
       ], read: readSampleTopology)
   }
 
-  @Test func optionalNullIsAbsentButContained() {
+  /// An optional key written without its value (`timeout:`, `timeout: ~`) is an error, not
+  /// the default: a forgotten value would run with one nobody chose.
+  @Test func optionalNullIsAnErrorButContained() {
     let (_, log) = loadMarked("policy: ~\nweight:\n") { root in
       let mapping = root.mapping(allowedKeys: ["policy", "weight", "other"])
       #expect(mapping?["policy"] == nil)
@@ -154,7 +157,11 @@ import ScenarioFile
       #expect(mapping?.contains("other") == false)
       #expect(mapping?.keys == ["policy", "weight"])
     }
-    #expect(log.diagnostics.isEmpty)
+    #expect(
+      log.diagnostics.map(\.message) == [
+        "'policy' has no value: give one, or leave the key out for its default",
+        "'weight' has no value: give one, or leave the key out for its default",
+      ])
   }
 
   @Test func wrongCollectionTypes() {

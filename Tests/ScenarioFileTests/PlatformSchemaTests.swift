@@ -208,6 +208,31 @@ import Testing
     #expect(scenario.demand[1].calendar?.seasons.map(\.name) == once.demand[1].calendar?.seasons.map(\.name))
   }
 
+  /// A local time the clocks skip (02:30 on a spring-forward night) or show twice (on a
+  /// fall-back night) is read, and says how.
+  @Test func timesAroundAClockChangeAreReadWithAWarning() throws {
+    func warnings(start: String, end: String, at: String) throws -> [String] {
+      var text = Self.scenario.replacingOccurrences(of: "start: 2026-12-07", with: "start: \(start)")
+        .replacingOccurrences(of: "end: 2026-12-14", with: "end: \(end)")
+      let faults = try #require(text.range(of: "faults:"))
+      let slo = try #require(text.range(of: "slo:"))
+      text.replaceSubrange(
+        faults.lowerBound..<slo.lowerBound,
+        with: "faults:\n  - {kind: replica-down, node: de-replica-1, at: \(at), for: 1h}\n")
+      let dir = try Self.folder(scenario: text)
+      defer { try? FileManager.default.removeItem(atPath: dir) }
+      return try ScenarioFile.loadPlatform(path: dir + "/s.yaml").1.map(\.message)
+    }
+    let skipped = try warnings(start: "2026-03-28", end: "2026-03-31", at: "2026-03-29T02:30")
+    #expect(
+      skipped.contains("2026-03-29T02:30 does not exist in Europe/Berlin (the clocks jump over it that night): read as Sun 2026-03-29 03:30"),
+      "\(skipped)")
+    let twice = try warnings(start: "2026-10-24", end: "2026-10-27", at: "2026-10-25T02:30")
+    #expect(twice.contains { $0.hasPrefix("2026-10-25T02:30 happens twice in Europe/Berlin") }, "\(twice)")
+    let plain = try warnings(start: "2026-10-24", end: "2026-10-27", at: "2026-10-25T04:30")
+    #expect(!plain.contains { $0.contains("Europe/Berlin (the clocks") }, "\(plain)")
+  }
+
   @Test func withoutACalendarTheRunNeedsALengthAndTimesAreDurations() throws {
     let scenario = """
       topology: t.yaml
