@@ -111,7 +111,7 @@ struct CheckCommand: ParsableCommand {
       throw ValidationError("--max-seconds must be a positive number of seconds, found \(s) (leave it out for no limit)")
     }
     for (name, value) in [("--alpha", alpha), ("--beta", beta)] where !(value > 0 && value < 0.5) {
-      throw ValidationError("\(name) must be between 0 and 0.5, found \(value)")
+      throw ValidationError("\(name) must be above 0 and below 0.5, found \(value)")
     }
     // Before anything is simulated: an output that cannot be written would otherwise end a
     // passing check with status 1, which CI reads as a regression.
@@ -228,6 +228,13 @@ struct CheckCommand: ParsableCommand {
           + "(a change is judged against their spread): record one with --replications 2 or more",
         status: ExitStatus.failure)
     }
+    // Its noise is a floor no number of the candidate's replications lowers: with few, small
+    // changes stay undecided until the budget is spent.
+    if base.replications < 5 {
+      notes.append(
+        "\(baselines.source): scenario '\(s.name)' has \(base.replications) replications; a change smaller than their spread stays undecided however many the check runs (record a baseline of 10 or more)"
+      )
+    }
     return (base, notes)
   }
 
@@ -251,6 +258,11 @@ struct CheckCommand: ParsableCommand {
       if chatty { printToStandardError("check \(name): " + CheckReport.describe(look)) }
     }
     if let base { warnings += CheckReport.missing(base, result) }
+    // A waiver that waives nothing is a slip (a period this run does not have, a misread
+    // objective): say so, since it would silently stop waiving what it was meant to.
+    for (i, waiver) in (targets?.waivers ?? []).enumerated() where !result.rows.contains(where: { waiver.covers($0.key) }) {
+      warnings.append("waiver \(i + 1) (\"\(waiver.reason)\") matches no row of this run: check its objectives, territories, periods and classes")
+    }
     let judgedNothing = result.rows.allSatisfy({ $0.decision == .info }) && (targets != nil || base != nil)
     if judgedNothing { warnings.append("nothing was judged: no row has a target or a baseline row") }
     if !quiet { for w in warnings { printToStandardError("warning: \(w)") } }

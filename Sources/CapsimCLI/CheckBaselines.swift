@@ -50,8 +50,11 @@ struct CheckBaselines {
   }
 
   static func read(_ file: String) throws -> CheckBaselines {
-    guard let data = FileManager.default.contents(atPath: file) else {
-      throw fail("cannot read baseline \(file)", status: ExitStatus.failure)
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: file))
+    } catch {
+      throw fail("cannot read baseline \(file): \(fileReason(error))", status: ExitStatus.failure)
     }
     let document: Document
     do {

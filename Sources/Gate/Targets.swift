@@ -96,7 +96,7 @@ package struct Waiver: Sendable {
     self.reason = reason
   }
 
-  func covers(_ key: RowKey) -> Bool {
+  package func covers(_ key: RowKey) -> Bool {
     (objectives?.contains(key.objective) ?? true) && (territories?.contains(key.territory) ?? true)
       && (periods?.contains(key.period) ?? true) && (classes?.contains(key.requestClass) ?? true)
   }

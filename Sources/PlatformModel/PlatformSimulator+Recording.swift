@@ -101,7 +101,7 @@ extension PlatformSimulator {
       let hour = min(Int(start / 3_600), hours - 1)
       let row = WindowResult(
         start: start, end: now, period: Int(periodOfHour[t * hours + hour]),
-        multiplier: scenario.demand[t].calendar?.multiplier(at: start) ?? 1, counts: counts, latency: latency,
+        multiplier: meanMultiplier(t, from: start, to: now), counts: counts, latency: latency,
         classP95: classP95, databaseP95: databaseP95, users: recorder.users[t].take(at: now) / length,
         instances: recorder.provisioned[t].take(at: now) / length,
         readyInstances: recorder.ready[t].take(at: now) / length,
@@ -215,5 +215,20 @@ extension PlatformSimulator {
     guard h.count > 0 else { return LatencySummary() }
     return LatencySummary(
       mean: sum / Double(h.count), p50: h.quantile(0.5), p95: h.quantile(0.95), p99: h.quantile(0.99))
+  }
+  /// The demand multiplier of territory `t` over [from, to): the mean of the 5-minute steps
+  /// the simulator reads demand in (each at its middle, as `handleDemandTick`), weighted by
+  /// their overlap. At the window's start alone, a morning hour read as its night.
+  func meanMultiplier(_ t: Int, from: Double, to: Double) -> Double {
+    guard let calendar = scenario.demand[t].calendar, to > from else { return 1 }
+    let step = 300.0
+    var sum = 0.0
+    var k = (from / step).rounded(.down)
+    while k * step < to {
+      let overlap = min(to, (k + 1) * step) - max(from, k * step)
+      sum += overlap * calendar.multiplier(at: min(k * step + step / 2, scenario.horizon))
+      k += 1
+    }
+    return sum / (to - from)
   }
 }

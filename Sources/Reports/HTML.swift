@@ -120,6 +120,7 @@ enum HTML {
     td.num { white-space: nowrap; }
     td.num.wrap { white-space: normal; }
     .nm { white-space: nowrap; }
+    code.wrap { white-space: normal; overflow-wrap: anywhere; }
     tr.fail td { background: var(--fail-bg); }
     tr.marginal td { background: var(--marginal-bg); }
     tr.event-fault td:first-child { box-shadow: inset 3px 0 #d64541; }

@@ -88,7 +88,15 @@ extension Report {
     let rows = facts.map { name, value -> [String] in
       let (x, y) = (value(b), value(w))
       let mark = x != y && name != "Run" && name != "Started (UTC)"
-      return [HTML.escape(name), HTML.name(x), mark ? "<strong>\(HTML.name(y))</strong>" : HTML.name(y)]
+      // Settings can be long (a fault list): one per line, each free to wrap, so that the
+      // row that says what differs is read whole at any width.
+      let cell: (RunRecord, String) -> String =
+        name == "--set"
+        ? { run, text in
+          run.settings.isEmpty
+            ? HTML.name(text) : run.settings.map { "<code class=\"wrap\">\(HTML.escape($0))</code>" }.joined(separator: "<br>")
+        } : { _, text in HTML.name(text) }
+      return [HTML.escape(name), cell(b, x), mark ? "<strong>\(cell(w, y))</strong>" : cell(w, y)]
     }
     return HTML.table(["", "Baseline", "What-if"], rows)
   }

@@ -97,7 +97,7 @@ extension Report {
     out += facts.map(HTML.escape).joined(separator: " · ")
     out += "</p>\n"
     if !run.settings.isEmpty {
-      out += "<p>What-if settings: " + run.settings.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: " ")
+      out += "<p>Settings (--set): " + run.settings.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: " ")
       out += "</p>\n"
     }
     if let message = run.message { out += "<p><strong>Message:</strong> \(HTML.escape(message))</p>\n" }

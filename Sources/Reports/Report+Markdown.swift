@@ -79,7 +79,7 @@ enum Markdown {
     ]
     if !run.timeZone.isEmpty { facts.insert(escape(run.timeZone), at: 2) }
     var out = facts.filter { !$0.isEmpty }.joined(separator: " · ")
-    if !run.settings.isEmpty { out += "\n\nWhat-if settings: " + run.settings.map(escape).joined(separator: ", ") }
+    if !run.settings.isEmpty { out += "\n\nSettings (--set): " + run.settings.map(escape).joined(separator: ", ") }
     if let m = run.message { out += "\n\n**Message:** " + escape(m) }
     return out
   }

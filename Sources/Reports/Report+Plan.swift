@@ -242,7 +242,7 @@ extension Report {
     if let id = p.id { facts.insert("plan #\(id)", at: 0) }
     out += facts.joined(separator: " · ") + "\n\n"
     if !p.settings.isEmpty {
-      out += "What-if settings: " + p.settings.map(Markdown.escape).joined(separator: ", ") + "\n\n"
+      out += "Settings (--set): " + p.settings.map(Markdown.escape).joined(separator: ", ") + "\n\n"
     }
     if let m = p.message { out += "**Message:** " + Markdown.escape(m) + "\n\n" }
     out += "## Answers\n\n"

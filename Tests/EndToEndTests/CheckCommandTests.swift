@@ -336,7 +336,7 @@ import Testing
     }
     let twice = try EndToEndTests.capsim(["check", Self.scenario, Self.scenario, "--targets", targets])
     #expect(twice.status == 64 && twice.stderr.contains("are both scenario"), "\(twice.stderr)")
-    let empty = try Self.write("objectives:\n  p95: {target: ~}\n", "empty.yaml", in: dir)
+    let empty = try Self.write("objectives: {p95: {classes: [all], territories: [A]}}\n", "empty.yaml", in: dir)
     let json = dir.appendingPathComponent("nothing.json").path
     let nothing = try EndToEndTests.capsim([
       "check", Self.scenario, "--targets", empty, "--replications", "2", "--json", json,
