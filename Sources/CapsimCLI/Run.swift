@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hybrid
+import Planning
 import PlatformModel
 import QueueingModel
 import RunRecords
@@ -142,7 +143,11 @@ extension Run {
       scenario, settings: experiment.settings, autoscalers: autoscalers)
     var s = experiment.apply(to: loaded)
     if let mode { s.mode = mode }
-    if !quiet { printWarnings(warnings) }
+    if !quiet {
+      printWarnings(warnings)
+      // Theory before simulating: a demand off by a factor shows now, not after a long run.
+      for overload in s.overloads() { printToStandardError("warning: \(overload)") }
+    }
     let record = Recording.runRecord(
       kind: "platform", name: s.name, scenarioFiles: recordedFiles(s, path: scenario),
       // --mode is kept as the setting it stands for, so that the run says how it ran and can

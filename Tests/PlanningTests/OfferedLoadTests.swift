@@ -34,6 +34,22 @@ import Testing
       replications: 3)
   }
 
+  /// 10/s ask 1 busy core of the instance's 2: no warning. 250/s ask 25 of 2 (the app) and 5
+  /// of the replica's 4; the primary's 2.5 of 4 fit. A capacity schedule's most instances count.
+  @Test func overloadsAreTheTiersAskedMoreThanTheyHave() throws {
+    #expect(Self.scenario().overloads().isEmpty)
+    let heavy = Self.scenario(rate: 250).overloads()
+    #expect(heavy.map(\.tier) == ["app", "replica"])
+    #expect(abs(heavy[0].asked - 25) < 1e-9 && heavy[0].cores == 2 && !heavy[0].closed)
+    #expect(heavy[0].description.contains("(is a number of users or a rate off by a factor?)"))
+    #expect(abs(heavy[1].asked - 5) < 1e-9 && heavy[1].cores == 4)
+    #expect(!heavy[1].description.contains("off by a factor"))
+    var scheduled = Self.scenario(rate: 25)
+    #expect(scheduled.overloads().map(\.tier) == ["app"])  // 2.5 busy cores of 2
+    scheduled.capacity = [CapacityChange(territory: 0, at: 600, instances: 2)]
+    #expect(scheduled.overloads().isEmpty)
+  }
+
   @Test func demandsPerTierFollowTheMixAndTheRouting() throws {
     let load = try #require(Self.scenario().offeredLoads().first)
     #expect(load.peakRate == 10)
