@@ -1,4 +1,5 @@
 import ArgumentParser
+import Suggestions
 import Foundation
 import ResultsStore
 import SimRandom
@@ -54,7 +55,7 @@ package struct Capsim: ParsableCommand {
       exit(withError: ValidationError("CAPSIM_BUSY_TIMEOUT is '\(text)': it must be a number of seconds above 0 and at most 86400"))
     }
     let arguments = Array(CommandLine.arguments.dropFirst())
-    if let unknown = unknownHelpTopic(arguments) {
+    if let unknown = unknownHelpTopic(arguments) ?? unknownCommand(arguments) {
       exit(withError: ValidationError(unknown))
     }
     var command: any ParsableCommand
@@ -116,6 +117,23 @@ package struct Capsim: ParsableCommand {
         See '\(names.joined(separator: " ")) --help' for more information.
 
       """
+  }
+
+  /// Words people reach for that are capsim commands under another name.
+  static let synonyms = ["compare": "diff", "comparison": "diff", "list": "runs", "ls": "runs", "gate": "check"]
+
+  /// What is wrong with `capsim WORD ...` when WORD is no command (else nil): said as such,
+  /// with the nearest command, instead of the parser's complaint about a later argument.
+  static func unknownCommand(_ arguments: [String]) -> String? {
+    guard let name = arguments.first, !name.hasPrefix("-") else { return nil }
+    let commands = configuration.subcommands.map { $0._commandName } + ["help"]
+    guard !commands.contains(name) else { return nil }
+    let file = name.hasSuffix(".yaml") || name.hasSuffix(".yml")
+    let hint =
+      file
+      ? " (did you mean 'capsim run \(name)'?)"
+      : synonyms[name.lowercased()].map { " (did you mean '\($0)'?)" } ?? Suggestions.hint(for: name, among: commands)
+    return "unknown command '\(name)'\(hint); the commands are \(commands.dropLast().joined(separator: ", "))"
   }
 
   /// What is wrong with `help A B ...` when A is not a command, or B is not one of A's; else nil.

@@ -57,11 +57,18 @@ import Testing
       message: "unknown command 'unknown'; the commands are run, ",
       showsUsage: true),
     Case(
+      name: "64: an unknown command with options, named with the command it stands for",
+      arguments: ["compare", "3", "5", "--db", emptyDatabase], status: 64,
+      message: "unknown command 'compare' (did you mean 'diff'?)", showsUsage: true),
+    Case(
+      name: "64: a misspelt command", arguments: ["chek", "x.yaml"], status: 64,
+      message: "unknown command 'chek' (did you mean 'check'?)", showsUsage: true),
+    Case(
       name: "64: help for a subcommand a command does not have", arguments: ["help", "run", "fast"], status: 64,
       message: "'capsim run' has no subcommand 'fast'", showsUsage: true),
     Case(
       name: "64: an unknown command", arguments: ["frobnicate"], status: 64,
-      message: "Unexpected argument 'frobnicate'",
+      message: "unknown command 'frobnicate'; the commands are run, ",
       showsUsage: true),
     Case(
       name: "64: an unknown flag", arguments: ["runs", "--fast"], status: 64, message: "Unknown option '--fast'",
