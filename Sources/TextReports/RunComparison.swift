@@ -22,26 +22,34 @@ package struct RunComparison {
     let before = Dictionary(a.verdicts.map { (key($0), $0) }, uniquingKeysWith: { x, _ in x })
     var table = TextTable(columns: ["territory", "period", "class", "objective", "baseline", "what-if", "change", ""])
     var changed = 0
+    var onlyWhatIf = 0
+    var onlyBaseline = 0
     for v in b.verdicts {
       let old = before[key(v)]
       let delta = old.map { v.mean - $0.mean }
-      let outcomeChanged = old.map { $0.outcome != v.outcome } ?? true
+      let outcomeChanged = old.map { $0.outcome != v.outcome } ?? false
       if outcomeChanged { changed += 1 }
+      if old == nil { onlyWhatIf += 1 }
+      // As the HTML comparison greys it: a change no larger than the two 95% intervals
+      // together is within the runs' noise.
+      let noise = old.flatMap { o in o.halfWidth.flatMap { h in v.halfWidth.map { h + $0 } } }
+      let within = delta.flatMap { d in noise.map { abs(d) <= $0 } } ?? false
       table.add([
         v.territory, v.period, v.requestClass, v.objective,
         old.map { value($0.objective, $0.mean) + " " + $0.outcome } ?? "-",
         value(v.objective, v.mean) + " " + v.outcome,
-        delta.map { ($0 >= 0 ? "+" : "-") + value(v.objective, abs($0)) } ?? "new",
+        delta.map { $0 == 0 ? "same" : ($0 > 0 ? "+" : "-") + value(v.objective, abs($0)) + (within ? " (noise)" : "") }
+          ?? "new",
         outcomeChanged ? "<- changed" : "",
       ])
     }
     // Verdicts only the baseline has (a period or class the what-if never reached).
     let after = Set(b.verdicts.map(key))
     for v in a.verdicts where !after.contains(key(v)) {
-      changed += 1
+      onlyBaseline += 1
       table.add([
         v.territory, v.period, v.requestClass, v.objective, value(v.objective, v.mean) + " " + v.outcome, "-",
-        "gone", "<- changed",
+        "gone", "",
       ])
     }
     if a.verdicts.isEmpty && b.verdicts.isEmpty && a.costs.isEmpty && b.costs.isEmpty {
@@ -49,7 +57,15 @@ package struct RunComparison {
       return out
         + "\n\nneither run has SLO verdicts or costs (network runs): compare capsim show \(a.run.id ?? 0) and capsim show \(b.run.id ?? 0)"
     }
-    out += "\n\nSLO verdicts (\(changed) changed outcome\(changed == 1 ? "" : "s"))\n" + table.render()
+    var counted = "\(changed) changed outcome\(changed == 1 ? "" : "s")"
+    if onlyWhatIf > 0 { counted += ", \(onlyWhatIf) only in the what-if" }
+    if onlyBaseline > 0 { counted += ", \(onlyBaseline) only in the baseline" }
+    if a.run.scenarioName != b.run.scenarioName || a.run.horizon != b.run.horizon {
+      counted += "; the runs are of different scenarios or spans, so rows only one has are not changes"
+    }
+    out += "\n\nSLO verdicts (\(counted); change: what-if minus baseline, (noise) where no larger than the two 95% intervals together)\n"
+      + table.render()
+    out += nodesText()
     var costs = TextTable(columns: ["territory", "currency", "baseline", "what-if", "change"])
     let territories = Array(Set(a.costs.map(\.territory) + b.costs.map(\.territory))).sorted()
     for t in territories {
@@ -62,5 +78,35 @@ package struct RunComparison {
     }
     if !territories.isEmpty { out += "\n\ncost over the run\n" + costs.render() }
     return out
+  }
+
+  /// The database nodes side by side: a replica lost shows here, in the load of the others,
+  /// when no verdict changes.
+  func nodesText() -> String {
+    let platformTiers: Set<String> = ["all", "app", "database"]
+    func nodes(_ data: RunData) -> [String: [SeriesPoint]] {
+      Dictionary(grouping: data.series.filter { !platformTiers.contains($0.tier) && $0.requestClass == "all" }, by: \.tier)
+    }
+    let (x, y) = (nodes(baseline), nodes(whatIf))
+    let names = Array(Set(x.keys).union(y.keys)).sorted()
+    guard !names.isEmpty else { return "" }
+    func busiest(_ points: [SeriesPoint]?) -> String {
+      (points ?? []).compactMap(\.utilization).max().map { String(format: "%.1f%%", $0 * 100) } ?? "-"
+    }
+    func mean(_ points: [SeriesPoint]?) -> String {
+      let values = (points ?? []).compactMap(\.utilization)
+      return values.isEmpty ? "-" : String(format: "%.1f%%", values.reduce(0, +) / Double(values.count) * 100)
+    }
+    func lag(_ points: [SeriesPoint]?) -> String {
+      (points ?? []).compactMap(\.replicaLag).max().map { Format.duration($0) } ?? "-"
+    }
+    var table = TextTable(columns: [
+      "node", "busiest window", "what-if", "mean", "what-if", "largest lag", "what-if",
+    ])
+    for name in names {
+      table.add([name, busiest(x[name]), busiest(y[name]), mean(x[name]), mean(y[name]), lag(x[name]), lag(y[name])])
+    }
+    return "\n\ndatabase nodes (cores busy: the busiest series window and the mean over windows; baseline, then what-if)\n"
+      + table.render()
   }
 }

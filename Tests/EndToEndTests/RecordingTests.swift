@@ -64,6 +64,19 @@ import Testing
     let diff = try EndToEndTests.capsim(["diff", "1", "2", "--db", db])
     #expect(diff.status == 0)
     #expect(diff.stdout.contains("baseline run 1") && diff.stdout.contains("what-if run 2"))
+    // Three times A's demand on this small platform moves its p95 by less than the runs'
+    // noise, and B's not at all; the database nodes are side by side; a run against itself is
+    // the same throughout.
+    #expect(diff.stdout.contains("\ndatabase nodes (cores busy"), "\(diff.stdout)")
+    let lines = diff.stdout.split(separator: "\n")
+    let p95 = try #require(lines.first { $0.hasPrefix("A ") && $0.contains("all   p95 latency") })
+    #expect(p95.contains("(noise)") && p95.contains("<- changed"), "\(p95)")
+    let b95 = try #require(lines.first { $0.hasPrefix("B ") && $0.contains("all   p95 latency") })
+    #expect(b95.contains("same"), "\(b95)")
+    let itself = try EndToEndTests.capsim(["diff", "1", "1", "--db", db])
+    #expect(itself.stdout.contains("SLO verdicts (0 changed outcomes;"), "\(itself.stdout)")
+    let rows = itself.stdout.split(separator: "\n").filter { $0.contains(" pass ") || $0.contains(" info ") }
+    #expect(!rows.isEmpty && rows.allSatisfy { $0.contains("same") }, "\(itself.stdout)")
     // Network runs have no verdicts or costs to put side by side: it says so, not an empty table.
     let networks = try EndToEndTests.capsim(["diff", "3", "3", "--db", db])
     #expect(networks.status == 0 && networks.stdout.contains("neither run has SLO verdicts or costs (network runs)"))
