@@ -149,6 +149,12 @@ package struct PlatformReport {
     return "service by territory and period (means over replications, +- 95% confidence)\n" + table.render()
   }
 
+  /// Whether a verdict's worst window misses its target (the period as a whole may meet it).
+  static func worstMisses(_ v: Verdict) -> Bool {
+    guard let target = v.target, let worst = v.worstValue else { return false }
+    return v.objective.higherIsBetter ? worst < target : worst > target
+  }
+
   func format(_ objective: Objective, _ x: Double) -> String {
     switch objective {
     case .p95, .p99, .databaseP95: Format.duration(x)
@@ -169,11 +175,15 @@ package struct PlatformReport {
         v.territory, v.period, v.requestClass ?? "all", v.objective.rawValue,
         v.target.map { comparison + format(v.objective, $0) } ?? "-",
         Format.estimate(v.measured) { format(v.objective, $0) },
-        v.worstWindow.map { windowLabel(territory: t, $0) } ?? "", v.worstValue.map { format(v.objective, $0) } ?? "",
+        v.worstWindow.map { windowLabel(territory: t, $0) } ?? "",
+        v.worstValue.map { format(v.objective, $0) + (Self.worstMisses(v) ? " (!)" : "") } ?? "",
         v.outcome == .fail ? "FAIL" : v.outcome.rawValue,
       ])
     }
     let failed = verdicts.filter { $0.outcome == .fail }.count
+    // The verdict is over the period's requests: quiet hours can carry a peak hour past its
+    // target. Said, not judged: the objectives are the period's.
+    let hidden = verdicts.filter { ($0.outcome == .pass || $0.outcome == .marginal) && Self.worstMisses($0) }.count
     let marginal = verdicts.filter { $0.outcome == .marginal }.count
     let waived = verdicts.filter { $0.outcome == .waived }
     let info = verdicts.filter { $0.outcome == .info }.count
@@ -186,6 +196,10 @@ package struct PlatformReport {
         : ", \(marginal) marginal (the confidence interval reaches past the target)"
     }
     if failed > 0 { summary += ", \(failed) FAILED" }
+    if hidden > 0 {
+      summary +=
+        "; \(hidden) met over the period miss\(hidden == 1 ? "es" : "") the target in \(hidden == 1 ? "its" : "their") worst window (!)"
+    }
     if !waived.isEmpty {
       var reasons: [String] = []
       for v in waived {
