@@ -146,6 +146,10 @@ package struct NetworkSimulator: ~Copyable {
   /// capacity, so a replication stays below 200 MB. Only an overloaded open station gets
   /// there: a stable network holds about its arrival rate times its response time.
   package static let customerLimit = 2_000_000
+  /// Checks of a million events each that may pass without the clock moving (`run`).
+  static let stallChecks = 8
+  /// The simulated time at which the clock stopped moving, when it did (`run`).
+  private(set) var stalledAt: Double?
   /// `customerLimit`, lowered by tests to watch a replication stop without using the memory.
   package var customerLimit = Self.customerLimit
 
@@ -339,16 +343,31 @@ package struct NetworkSimulator: ~Copyable {
   /// contains neither the check nor the call.
   private mutating func run<Reporter: ProgressReporter>(reporting reporter: Reporter) -> ReplicationResult {
     let deadline = window.end + window.drainLimit
-    var nextReport = sim.processedCount &+ (1 << 20)
+    var nextCheck = sim.processedCount &+ (1 << 20)
+    // A cycle that takes no time (zero think time and zero service, or customers lost at a
+    // full station returning at once) would run forever at one instant: a clock that has not
+    // moved over `Self.stallChecks` checks of a million events each stops the replication.
+    var clockAtCheck = -Double.infinity
+    var stillChecks = 0
     // Events after the deadline are left unhandled: with no drain the run stops at the window's end.
     while let event = sim.next(until: deadline) {
       handle(event.payload)
       if windowOver && taggedInNetwork == 0 { break }
       // An overloaded open station would grow until the kernel killed the process.
       if inNetwork > customerLimit { break }
-      if Reporter.reports && sim.processedCount == nextReport {
-        nextReport &+= 1 << 20
-        reporter.report(workDone(at: sim.now))
+      if sim.processedCount == nextCheck {
+        nextCheck &+= 1 << 20
+        if sim.now == clockAtCheck {
+          stillChecks += 1
+          if stillChecks == Self.stallChecks {
+            stalledAt = sim.now
+            break
+          }
+        } else {
+          clockAtCheck = sim.now
+          stillChecks = 0
+        }
+        if Reporter.reports { reporter.report(workDone(at: sim.now)) }
       }
     }
     return result()

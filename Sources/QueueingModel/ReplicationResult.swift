@@ -32,6 +32,11 @@ package struct EarlyStop: Sendable, Codable, Hashable {
   package var station: Int
   /// How many that station held.
   package var atStation: Int
+  /// Set when the replication stopped because its clock stopped moving (a cycle that takes
+  /// no time), at that simulated time; nil when it held too many customers.
+  package var stalledAt: Double? = nil
+  /// Events handled at that instant before it stopped, at least.
+  package var stalledEvents: Int? = nil
 }
 
 /// One lock's measurements over the window.
@@ -195,10 +200,15 @@ extension NetworkSimulator {
   }
 
   private func earlyStop() -> EarlyStop? {
-    guard inNetwork > customerLimit else { return nil }
+    guard inNetwork > customerLimit || stalledAt != nil else { return nil }
     var busiest = 0
     for s in 0..<network.stations.count where present[s] > present[busiest] { busiest = s }
-    return EarlyStop(customers: inNetwork, limit: customerLimit, station: busiest, atStation: Int(present[busiest]))
+    var stop = EarlyStop(customers: inNetwork, limit: customerLimit, station: busiest, atStation: Int(present[busiest]))
+    if let stalledAt {
+      stop.stalledAt = stalledAt
+      stop.stalledEvents = Self.stallChecks << 20
+    }
+    return stop
   }
 }
 
@@ -207,6 +217,13 @@ extension Network {
   /// capacity when the traffic equations give them, and the simulated time reached.
   package func explain(_ stop: EarlyStop, replication: Int, at time: Double) -> String {
     let station = stations[stop.station]
+    if let stalled = stop.stalledAt {
+      return "replication \(replication + 1) made no progress: more than \((stop.stalledEvents ?? 0) / 1_000_000) million events at simulated time "
+        + "\(Self.figure(stalled))s without the clock moving, so it would never end. A cycle of the network takes no "
+        + "time: zero think time with zero service times, or customers lost at a full station returning at once "
+        + "(station '\(station.name)' held the most, \(stop.atStation)). Give the think time or a service a positive "
+        + "time, or let the full station queue (a larger capacity)"
+    }
     var load = ""
     if let rates = arrivalRates(peak: false), case .finite(let c) = station.servers {
       let capacity = (station.limitingServers ?? Double(c)) / station.service.mean

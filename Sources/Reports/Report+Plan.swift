@@ -151,7 +151,7 @@ extension Report {
     guard let n = p.instances else { return nil }
     var out = "at \(n + 1):"
     if let now = p.p95, let then = p.moreP95 {
-      out += " p95 \(Format.milliseconds(now)) → \(Format.milliseconds(then)),"
+      out += " p95 of all classes \(Format.milliseconds(now)) → \(Format.milliseconds(then)),"
     }
     guard let cost = p.moreCost else { return n >= p.cap ? "nothing: \(n) is the cap" : nil }
     return out + " +\(Format.money(cost, p.currency)) per 30 days"

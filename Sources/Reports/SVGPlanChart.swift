@@ -125,7 +125,7 @@ struct SVGPlanChart {
     }
     for t in p.tried where range.contains(t.instances) {
       let (x, y) = (px(Double(t.instances)), py(t.instanceCost))
-      let tip = "\(t.instances) instances: \(Format.money(t.instanceCost, p.currency)) per 30 days, \(t.status)"
+      let tip = "\(t.instances) instance\(t.instances == 1 ? "" : "s"): \(Format.money(t.instanceCost, p.currency)) per 30 days, \(t.status)"
       out +=
         "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"5\" fill=\"\(Self.color(t.status))\" stroke=\"#fff\" stroke-width=\"1\">"
       out += "<title>\(HTML.escape(tip))</title></circle>"

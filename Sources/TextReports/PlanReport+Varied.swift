@@ -52,7 +52,7 @@ package struct VariedPlanReport {
     let requests = plans.reduce(0) { $0 + $1.candidates.reduce(0) { $0 + $1.requests } }
     let wall = plans.reduce(0.0) { $0 + ($1.plan.wallSeconds ?? 0) }
     out +=
-      "\n\(candidates) candidates simulated over \(points.count) points (\(Format.count(Double(requests))) requests) in \(Format.duration(wall)). "
+      "\n\(candidates) candidate\(candidates == 1 ? "" : "s") simulated over \(points.count) points (\(Format.count(Double(requests))) requests) in \(Format.duration(wall)). "
     out +=
       "A point that changes cores without setting the price is priced at the base's price per core. Each point's plan: capsim plans ID.\n"
     return out

@@ -156,6 +156,41 @@ import Testing
     #expect(run.stderr.contains(location), "\(run.stderr)")
   }
 
+  /// Cycles that take no time would run forever at one instant: one user who neither thinks
+  /// nor waits, and users lost at a full station who return at once. Each replication stops
+  /// once its clock has not moved for 8 million events, with status 1 and why, in about a
+  /// second (the bound of 20 s leaves room for a slow machine and still catches a hang).
+  @Test func aCycleThatTakesNoTimeStopsWithWhy() throws {
+    let dir = try Self.folder([
+      "zero.yaml": "name: t\nstations:\n  a: {servers: 1, service: {distribution: deterministic, value: 0s}}\n",
+      "full.yaml": "name: t\nstations:\n  a: {servers: 1, capacity: 2, service: {distribution: exponential, mean: 10ms}}\n",
+      "s-zero.yaml": """
+        name: zero
+        topology: zero.yaml
+        arrivals:
+          - {name: users, to: a, users: 1, think: {distribution: deterministic, value: 0s}}
+        run: {length: 1s, replications: 1}
+        """,
+      "s-full.yaml": """
+        name: full
+        topology: full.yaml
+        arrivals:
+          - {name: users, to: a, users: 5, think: {distribution: deterministic, value: 0s}}
+        run: {length: 1ms, replications: 1}
+        """,
+    ])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for scenario in ["s-zero.yaml", "s-full.yaml"] {
+      let started = Date()
+      let r = try EndToEndTests.capsim([
+        "run", dir.appendingPathComponent(scenario).path, "--quiet", "--db", dir.appendingPathComponent("r.sqlite").path,
+      ])
+      #expect(!r.signaled && r.status == 1, "\(r.stderr)")
+      #expect(r.stderr.contains("replication 1 made no progress: more than 8 million events at simulated time 0s"), "\(r.stderr)")
+      #expect(Date().timeIntervalSince(started) < 20)
+    }
+  }
+
   /// Did-you-mean suggestions and source snippets cost work in proportion to the file, however
   /// long a name or however many the unknown keys: a 1 MB name and 5,000 unknown keys are
   /// answered in well under a second each here (once 2 minutes and 7 s); the bound of 10 s
