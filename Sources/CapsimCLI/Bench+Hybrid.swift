@@ -11,8 +11,8 @@ import TextReports
 /// `capsim bench`'s other rows: the C reference loop, hybrid runs, and `--scaling`.
 extension Bench {
   /// The C loop at `reference`, compiled with cc and run once, next to the engine. It is given
-  /// `--customers` and 1 station (`../shared/perf/des.c`'s arguments; the shipped loop takes
-  /// none and runs 20 M) and may print the shipped loop's line or des.c's JSON.
+  /// `--customers` and 1 station (`../shared/perf/des.c`'s arguments; the shipped loop reads
+  /// the first) and may print the shipped loop's line or des.c's JSON.
   func measureReference() -> BenchResult? {
     if reference == "none" { return nil }
     guard FileManager.default.fileExists(atPath: reference) else {
@@ -178,7 +178,9 @@ package enum ReferenceLoop {
       let rate = line.split(separator: ":").dropFirst().first?.split(separator: " ").first.flatMap({ Double($0) }),
       rate > 0
     else { return nil }
-    let n = 20_000_000
+    // "... customers/s over 100000 customers (...)": the count it ran; older loops ran 20 M.
+    let words = line.split(separator: " ")
+    let n = words.firstIndex(of: "over").flatMap { i in i + 1 < words.count ? Int(words[i + 1]) : nil } ?? 20_000_000
     return (n, Double(n) / rate)
   }
 }

@@ -137,6 +137,23 @@ struct K6: ParsableCommand {
     } catch {
       throw ValidationError(error.description)
     }
+    // A step chosen by hand can average the peak away as a short test once did: said, since
+    // a load test that never reaches the peak tests something else.
+    if let sampling, case .users(let users, _) = s.demand[t].base {
+      let demand = s.demand[t]
+      var most = 0.0
+      var time = start
+      while time < end {
+        most = max(most, Double(users) * demand.growth * (demand.calendar?.multiplier(at: time) ?? 1))
+        time += 300
+      }
+      let reached = plan.classes.reduce(0) { $0 + $1.ramp.peak }
+      if Double(reached) < 0.8 * most {
+        printToStandardError(
+          "warning: --step \(step ?? "") (\(Int(sampling)) s) averages the peak away: the test reaches \(reached) VUs, the scenario \(Int(most.rounded())) users at its busiest; a step of an hour or less keeps the peak"
+        )
+      }
+    }
     let script = plan.k6Script(
       scenarioFile: scenario, version: capsimVersion, command: commandLine(territory: s.platform.territories[t].name))
     guard let out else {

@@ -71,6 +71,18 @@ import _TestSupport
     #expect(check.status == 0, "node --check: \(check.output)")
   }
 
+  /// A step of a day averages the week's peak of 800 users down to 16 VUs: said on stderr; an
+  /// hourly step keeps it and says nothing.
+  @Test func aStepThatAveragesThePeakAwayIsWarnedAbout() throws {
+    let daily = try EndToEndTests.capsim(["k6", "scenarios/platform-normal-week.yaml", "--territory", "DE", "--step", "1d"])
+    #expect(daily.status == 0, "\(daily.stderr)")
+    #expect(daily.stderr.contains("averages the peak away: the test reaches 16 VUs, the scenario 800 users"), "\(daily.stderr)")
+    let hourly = try EndToEndTests.capsim([
+      "k6", "scenarios/platform-normal-week.yaml", "--territory", "DE", "--step", "1h", "--duration", "1h",
+    ])
+    #expect(hourly.status == 0 && !hourly.stderr.contains("averages the peak away"), "\(hourly.stderr)")
+  }
+
   @Test func aScenarioWithTwoTerritoriesNeedsOne() throws {
     let result = try EndToEndTests.capsim(["k6", Self.flagship])
     #expect(result.status == 64)
