@@ -138,6 +138,7 @@ struct Run: ParsableCommand {
 
 extension Run {
   func runPlatform() throws {
+    sharding.warnUnused(format: format, database: database, quiet: quiet)
     if let shard = sharding.shard { return try runShard(shard) }
     let (loaded, warnings) = try loadPlatformScenario(
       scenario, settings: experiment.settings, autoscalers: autoscalers)

@@ -19,6 +19,8 @@ struct ShardOptions: ParsableArguments {
   func validate() throws {
     if let text { _ = try Self.parse(text) }
     if out != nil && text == nil { throw ValidationError("--out names the part file of --shard; give --shard I/N too") }
+    // Before the slice is simulated, as check and plan do with their outputs.
+    if let out, let problem = outputProblem(out) { throw ValidationError("--out \(out): \(problem)") }
   }
 
   /// The slice to simulate, nil without `--shard`.
@@ -30,6 +32,15 @@ struct ShardOptions: ParsableArguments {
     } catch {
       throw ValidationError(error.description)
     }
+  }
+
+  /// What a shard leaves unused, said rather than silently ignored: it prints and records
+  /// nothing (its part file is the result; `capsim merge` prints and records the folded parts).
+  /// Warnings, not errors: a job array passes one set of flags to every task.
+  func warnUnused(format: OutputFormat, database: DatabaseOptions, quiet: Bool) {
+    guard !quiet, shard != nil else { return }
+    if format == .json { printToStandardError("warning: --format json: a shard prints nothing; give it to 'capsim merge'") }
+    if database.given != nil { printToStandardError("warning: --db: a shard records nothing; give it to 'capsim merge'") }
   }
 
   /// Writes the part (atomically: a half-written part must not look like a result) and says

@@ -141,6 +141,7 @@ struct Sweep: ParsableCommand {
       replications: replications, quiet: quiet)
     let jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
     let started = Date()
+    sharding.warnUnused(format: format, database: database, quiet: quiet)
     if let shard = sharding.shard {
       let items = shard.items(points: work.points, replications: work.replications)
       let progress = Progress(total: items.count, label: "\(work.name) sweep shard \(shard)", enabled: !quiet)

@@ -116,6 +116,13 @@ extension Network {
       if let answer = try singleStation() { return .success(answer) }
       if let answer = try roundRobinPool() { return .success(answer) }
       return try jackson()
+    } catch let error as QueueingTheoryError {
+      // The theory knows stations by index; the user by name.
+      if case .unstableStation(let index, let utilization) = error, stations.indices.contains(index) {
+        let load = utilization.isFinite ? "utilization \(utilization)" : "its arrivals exceed what it can serve"
+        return .failure("station '\(stations[index].name)' is unstable (\(load)): its queue grows without bound")
+      }
+      return .failure("\(error)")
     } catch {
       return .failure("\(error)")
     }

@@ -44,7 +44,8 @@ extension Report {
     var out = "<header>\n<h1>\(HTML.escape(title))</h1>\n<p class=\"lead\">"
     var facts = [
       "\(sweep.points) point\(sweep.points == 1 ? "" : "s") × \(sweep.replications) replication\(sweep.replications == 1 ? "" : "s")",
-      "seed \(sweep.seed) at every point (common random numbers)",
+      sweep.axes.contains { $0.key == "run.seed" }
+        ? "the seed of each point's run.seed" : "seed \(sweep.seed) at every point (common random numbers)",
     ]
     if sweep.shards > 1 { facts.append("merged from \(sweep.shards) shards") }
     if complete < sweep.points { facts.append("\(complete) of \(sweep.points) points complete") }

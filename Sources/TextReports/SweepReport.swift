@@ -112,7 +112,7 @@ package struct SweepReport {
   func header() -> String {
     let axes = work.grid.axes.count
     var lines = [
-      "\(work.name): sweep of \(axes) ax\(axes == 1 ? "is" : "es"), \(points.count) point\(points.count == 1 ? "" : "s"), \(work.replications) replication\(work.replications == 1 ? "" : "s") each, seed \(work.seed) at every point (common random numbers)"
+      "\(work.name): sweep of \(axes) ax\(axes == 1 ? "is" : "es"), \(points.count) point\(points.count == 1 ? "" : "s"), \(work.replications) replication\(work.replications == 1 ? "" : "s") each, \(work.grid.axes.contains { $0.key == "run.seed" } ? "the seed of each point's run.seed" : "seed \(work.seed) at every point (common random numbers)")"
     ]
     for axis in work.grid.axes { lines.append("  \(axis.key): \(axis.values.joined(separator: ", "))") }
     if !work.settings.isEmpty { lines.append("  under --set " + work.settings.joined(separator: " --set ")) }
