@@ -64,6 +64,10 @@ extension PlatformResult {
         let results = replications.map { $0.territories[t].periods[p] }
         guard results.contains(where: { $0.counts.arrivals > 0 }) else { continue }
         let peak = p != 0
+        // A class's share of the territory's requests: its worst window needs the 100 requests
+        // of its own (a report's p95 of 5 requests at night is noise, not a worst hour).
+        let mix = scenario.demand[t].mix
+        let mixTotal = mix.reduce(0, +)
         func add(
           _ objective: Objective, _ target: Double?, requestClass: Int? = nil, _ value: (PeriodResult) -> Double?,
           window: ((WindowResult) -> Double?)? = nil
@@ -80,7 +84,9 @@ extension PlatformResult {
             verdict.note = waiver
           }
           if let window {
-            let worst = worstWindow(territory: t, period: p, higherIsBetter: objective.higherIsBetter, window)
+            let share = requestClass.map { c in mixTotal > 0 && mix.indices.contains(c) ? mix[c] / mixTotal : 1 } ?? 1
+            let worst = worstWindow(
+              territory: t, period: p, higherIsBetter: objective.higherIsBetter, share: share, window)
             verdict.worstWindow = worst?.start
             verdict.worstValue = worst?.value
           }
@@ -135,8 +141,9 @@ extension PlatformResult {
   package static let worstWindowMinimumRequests = 100.0
 
   /// The window of `period` whose value, averaged over replications, is worst.
+  /// - Parameter share: the part of the window's requests the value is of (a class's mix share).
   func worstWindow(
-    territory t: Int, period p: Int, higherIsBetter: Bool, _ value: (WindowResult) -> Double?
+    territory t: Int, period p: Int, higherIsBetter: Bool, share: Double = 1, _ value: (WindowResult) -> Double?
   ) -> (start: Double, value: Double)? {
     guard let first = replications.first else { return nil }
     var worst: (start: Double, value: Double)? = nil
@@ -144,7 +151,7 @@ extension PlatformResult {
       let requests = replications.map { r in
         r.territories[t].windows.indices.contains(w) ? Double(r.territories[t].windows[w].counts.arrivals) : 0
       }
-      guard requests.reduce(0, +) / Double(requests.count) >= Self.worstWindowMinimumRequests else { continue }
+      guard requests.reduce(0, +) / Double(requests.count) * share >= Self.worstWindowMinimumRequests else { continue }
       let values = replications.compactMap { r in
         r.territories[t].windows.indices.contains(w) ? value(r.territories[t].windows[w]) : nil
       }

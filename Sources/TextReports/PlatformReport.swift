@@ -209,7 +209,7 @@ package struct PlatformReport {
       summary += ", \(waived.count) waived (\(reasons.joined(separator: "; ")))"
     }
     return
-      "SLO verdicts (worst window: the \(Format.duration(scenario.seriesInterval)) window with the worst mean over replications, among windows with at least \(Int(PlatformResult.worstWindowMinimumRequests)) requests)\n"
+      "SLO verdicts (worst window: the \(Format.duration(scenario.seriesInterval)) window with the worst mean over replications, among windows with at least \(Int(PlatformResult.worstWindowMinimumRequests)) requests, of its class by the mix for a class's verdict)\n"
       + table.render() + "\n" + summary
   }
 
@@ -347,7 +347,7 @@ package struct PlatformReport {
       ])
     }
     return
-      "\(territory.name) by \(series.rawValue) (demand x: the calendar's multiplier, mean over the \(series.rawValue), busiest window where there are several; app CPU: busiest \(Format.duration(scenario.seriesInterval)) window, busy cores / cores of ready instances)\n"
+      "\(territory.name) by \(series.rawValue) (demand x: the calendar's multiplier, mean over the busiest \(Format.duration(scenario.seriesInterval)) window; app CPU: busiest \(Format.duration(scenario.seriesInterval)) window, busy cores / cores of ready instances)\n"
       + table.render()
   }
 
