@@ -115,6 +115,12 @@ import Testing
       ], status: 64, message: "--junit ci/targets.yaml/x.xml: ",
       showsUsage: true),
     Case(
+      name: "64: a shard's part file where nothing can be written, refused before simulating",
+      arguments: [
+        "sweep", "scenarios/platform-normal-week.yaml", "--vary", "territories.DE.app.instances=2,3", "--shard", "0/2",
+        "--out", "/proc/capsim-part.json",
+      ], status: 64, message: "--out /proc/capsim-part.json: the folder /proc cannot be written", showsUsage: true),
+    Case(
       name: "64: a plan report folder that is a file, refused before simulating",
       arguments: ["plan", "scenarios/platform-normal-week.yaml", "--report", "ci/targets.yaml"], status: 64,
       message: "--report ci/targets.yaml: ci/targets.yaml is a file, not a folder", showsUsage: true),

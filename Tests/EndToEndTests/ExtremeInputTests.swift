@@ -191,6 +191,16 @@ import Testing
     }
   }
 
+  /// Theory names an unstable station by its name, not by its index in the network.
+  @Test func analyzeNamesAnUnstableStation() throws {
+    let r = try EndToEndTests.capsim([
+      "analyze", "scenarios/jackson-tandem.yaml", "--set", "arrivals[0].rate=100/s", "--theory-only",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect((r.stdout + r.stderr).contains("station 'lb' is unstable (utilization 10.0)"), "\(r.stdout)\(r.stderr)")
+    #expect(!(r.stdout + r.stderr).contains("station 0 is unstable"))
+  }
+
   /// Did-you-mean suggestions and source snippets cost work in proportion to the file, however
   /// long a name or however many the unknown keys: a 1 MB name and 5,000 unknown keys are
   /// answered in well under a second each here (once 2 minutes and 7 s); the bound of 10 s
