@@ -161,13 +161,12 @@ struct CheckCommand: ParsableCommand {
     // One budget for the whole check: each scenario gets what the ones before it left.
     let clock = ContinuousClock()
     let started = clock.now
-    let checked = zip(loaded, bases).map { scenario, base in
+    let parts = zip(loaded, bases).map { scenario, base in
       let spent = Check.seconds(clock.now - started)
       return check(
         scenario.scenario, path: scenario.path, targets: targetSet?.0, baseline: base.0, warnings: base.1,
         of: all.count, budget: maxSeconds.map { $0 - spent })
     }
-    let parts = checked.map(\.part)
     var report = CheckReport(
       parts: parts, targetsFile: targets, baselineSource: baselines?.source, alpha: alpha, beta: beta)
     report.writesBaseline = writeBaseline != nil
@@ -186,8 +185,8 @@ struct CheckCommand: ParsableCommand {
     // or period, a target left empty) or a baseline without the scenario's rows would
     // otherwise turn every pipeline green.
     // (Writing a baseline, judging nothing is measuring.)
-    let unjudged = zip(loaded, checked).filter { $0.1.judgedNothing }.map { "'\($0.0.scenario.name)'" }
-    if !unjudged.isEmpty && writeBaseline == nil {
+    let unjudged = report.unjudged.map { "'\($0)'" }
+    if !unjudged.isEmpty {
       throw fail(
         "nothing was judged in \(unjudged.joined(separator: ", ")): no row has a target or a baseline row (see the warnings); the check did not pass",
         status: ExitStatus.failure)
@@ -242,7 +241,7 @@ struct CheckCommand: ParsableCommand {
   func check(
     _ s: PlatformScenario, path: String, targets: Targets?, baseline base: Baseline?, warnings: [String], of count: Int,
     budget: Double?
-  ) -> (part: CheckReport.Part, judgedNothing: Bool) {
+  ) -> CheckReport.Part {
     let provenance = CheckReport.Provenance(path: path, scenario: s, settings: experiment.settings)
     var warnings = warnings + (base.map { CheckReport.differences($0, provenance) } ?? [])
     if s.mode == .hybrid {
@@ -263,10 +262,11 @@ struct CheckCommand: ParsableCommand {
     for (i, waiver) in (targets?.waivers ?? []).enumerated() where !result.rows.contains(where: { waiver.covers($0.key) }) {
       warnings.append("waiver \(i + 1) (\"\(waiver.reason)\") matches no row of this run: check its objectives, territories, periods and classes")
     }
-    let judgedNothing = result.rows.allSatisfy({ $0.decision == .info }) && (targets != nil || base != nil)
-    if judgedNothing { warnings.append("nothing was judged: no row has a target or a baseline row") }
+    if result.outcome == .info && (targets != nil || base != nil) {
+      warnings.append("nothing was judged: no row has a target or a baseline row")
+    }
     if !quiet { for w in warnings { printToStandardError("warning: \(w)") } }
-    return (CheckReport.Part(provenance: provenance, check: result, baseline: base, warnings: warnings), judgedNothing)
+    return CheckReport.Part(provenance: provenance, check: result, baseline: base, warnings: warnings)
   }
 
   func unique(_ names: [String]) -> [String] {

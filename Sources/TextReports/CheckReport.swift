@@ -69,13 +69,20 @@ package struct CheckReport {
       ? .fail : outcomes.contains(.undecided) ? .undecided : outcomes.contains(.info) ? .info : .pass
   }
 
+  /// The scenarios of which no row was judged: nothing passed there. A failure of the check
+  /// (see `exitStatus`) unless it writes a baseline or has nothing to judge against.
+  package var unjudged: [String] {
+    guard (targetsFile != nil || baselineSource != nil) && !writesBaseline else { return [] }
+    return parts.filter { $0.check.outcome == .info }.map(\.provenance.name)
+  }
+
   /// capsim check's exit status: 1 for a fail, and for nothing judged against targets or a
   /// baseline (it did not pass); 2 undecided; 0 otherwise (a baseline measured alone).
   var exitStatus: Int32 {
     switch outcome {
     case .fail: 1
     case .undecided: 2
-    case .info: (targetsFile != nil || baselineSource != nil) && !writesBaseline ? 1 : 0
+    case .info: unjudged.isEmpty ? 0 : 1
     default: 0
     }
   }
