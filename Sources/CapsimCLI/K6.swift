@@ -139,14 +139,8 @@ struct K6: ParsableCommand {
     }
     // A step chosen by hand can average the peak away as a short test once did: said, since
     // a load test that never reaches the peak tests something else.
-    if let sampling, case .users(let users, _) = s.demand[t].base {
-      let demand = s.demand[t]
-      var most = 0.0
-      var time = start
-      while time < end {
-        most = max(most, Double(users) * demand.growth * (demand.calendar?.multiplier(at: time) ?? 1))
-        time += 300
-      }
+    if let sampling, case .closed = plan.arrivals {
+      let most = plan.busiestLevel
       let reached = plan.classes.reduce(0) { $0 + $1.ramp.peak }
       if Double(reached) < 0.8 * most {
         printToStandardError(

@@ -79,6 +79,18 @@ package struct LoadTestPlan: Sendable {
   /// The territory's app timeout: the longest a request lasts on the platform.
   package var timeout: Double
 
+  /// The demand's level (users, or requests per second) at the window's busiest 5 minutes,
+  /// before any sampling: what a coarse step must not average away.
+  package var busiestLevel: Double {
+    var most = 0.0
+    var time = window.lowerBound
+    while time < window.upperBound {
+      most = max(most, base * growth * (calendar?.multiplier(at: time) ?? 1))
+      time += 300
+    }
+    return most
+  }
+
   /// The most samples a plan takes (69 days at 5 minutes): k6 parses every stage at start.
   package static let sampleLimit = 20_000
 
