@@ -75,12 +75,16 @@ package struct Grid: Sendable, Hashable {
     let text = spec[spec.index(after: equals)...]
     guard !key.isEmpty, !key.contains(where: \.isWhitespace) else { throw .badKey(spec) }
     var values: [String] = []
+    // A value is the same as another by number (`1` and `1.0`, `5ms` and `5.00ms`), not by text.
+    var seen: Set<String> = []
     for item in text.split(separator: ",", omittingEmptySubsequences: false) {
       let part = item.trimmingSpaces
       guard !part.isEmpty else { throw .emptyValue(spec) }
       let expanded = part.contains("..") ? try range(part, spec: spec) : [part]
       for value in expanded {
-        if values.contains(value) { throw .repeatedValue(spec, value) }
+        guard seen.insert(_Decimal(value)?.description ?? value).inserted else {
+          throw .repeatedValue(spec, value)
+        }
         values.append(value)
         if values.count > maximumValues { throw .tooManyValues(spec) }
       }
