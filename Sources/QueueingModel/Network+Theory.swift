@@ -82,17 +82,15 @@ extension Network {
         TheoryUnavailable(
           "locks held across visits (here '\(lock.name)') have no product form; bounds: \(bounds.joined(separator: "; "))"))
     }
-    if let s = stations.first(where: { $0.discipline == .batch }) {
+    if stations.contains(where: { $0.discipline == .batch }) {
       do {
-        if let answer = try batchStation() { return .success(answer) }
+        return try batchStation()
       } catch {
         return .failure("\(error)")
       }
-      return .failure(
-        "batch station '\(s.name)' has an exact result alone, with Poisson arrivals and a service time whose Laplace transform is known")
     }
     if let reason = sequenceReason() { return .failure(TheoryUnavailable(reason)) }
-    if stations.contains(where: { $0.timeout != nil }) {
+    if stations.contains(where: { $0.timeout != nil && !$0.isInsensitive }) {
       return .failure("timeouts (abandonment) have no exact result here")
     }
     if sources.contains(where: { if case .varying = $0.kind { true } else { false } }) {
@@ -106,14 +104,19 @@ extension Network {
     }
     let closed = sources.filter { if case .closed = $0.kind { true } else { false } }
     if !closed.isEmpty {
-      guard sources.count == 1 else { return .failure("mixed open and closed sources") }
+      guard sources.count == 1 else {
+        return .failure(
+          closed.count == sources.count
+            ? "\(closed.count) closed populations: multi-class MVA is not solved here (one population is)"
+            : "mixed open and closed sources")
+      }
       return closedNetwork()
     }
     if sources.contains(where: { if case .sequence = $0.destination { true } else { false } }) {
       return openSequences()
     }
     do {
-      if let answer = try singleStation() { return .success(answer) }
+      if let answer = try singleStation() { return answer }
       if let answer = try roundRobinPool() { return .success(answer) }
       return try jackson()
     } catch let error as QueueingTheoryError {
@@ -133,8 +136,9 @@ extension Network {
     return false
   }
 
-  /// One Poisson stream into one station that customers leave after service.
-  private func singleStation() throws -> TheoryAnswer? {
+  /// One Poisson stream into one station that customers leave after service: nil when the
+  /// network is not that, a failure when it is but theory has no exact answer for the station.
+  private func singleStation() throws -> Result<TheoryAnswer, TheoryUnavailable>? {
     guard stations.count == 1, dispatchers.isEmpty, sources.count == 1,
       case .poisson(let lambda) = sources[0].kind, case .station(0) = sources[0].destination,
       stations[0].routing.allSatisfy({ $0.destination == .exit })
@@ -146,39 +150,41 @@ extension Network {
       out.append(.init(scope: .station(0), metric: m, value: v))
       if endToEnd, FlowResult.hasMetric(m) { out.append(.init(scope: .endToEnd, metric: m, value: v)) }
     }
-    if s.isShared, s.capacity == nil, case .finite = s.servers {
-      // A birth-death queue in the number present: exact for processor sharing with any
-      // service distribution, and for exponential FIFO service slowed by concurrency.
-      guard s.discipline == .processorSharing || isExponential(s) else { return nil }
-      guard case .loadDependent(let rates) = s.theoryKind(limit: .max) else {
-        guard case .finite(let c) = s.servers else { return nil }
-        let q = try LoadDependentQueue(arrivalRate: lambda, serviceTime: mean, rates: (1...c).map(Double.init))
-        add(.throughput, lambda)
-        add(.meanBusyServers, lambda * mean)
-        add(.meanInStation, q.meanNumberInSystem)
-        add(.meanResponse, q.meanResponse)
-        let name = c == 1 ? "M/G/1-PS (S / (1 - rho), insensitive)" : "M/G/c-PS (M/M/c means, insensitive)"
-        return TheoryAnswer(method: name, predictions: out)
+    if s.isShared {
+      guard s.isInsensitive || isExponential(s) else {
+        return .failure(
+          "station '\(s.name)' slows with concurrency under first-come-first-served: exact only with exponential service (or under processor sharing)")
       }
-      let q = try LoadDependentQueue(arrivalRate: lambda, serviceTime: mean, rates: rates)
-      add(.throughput, lambda)
-      add(.meanInStation, q.meanNumberInSystem)
-      add(.meanResponse, q.meanResponse)
-      return TheoryAnswer(
-        method: "load-dependent birth-death queue (\(s.discipline == .processorSharing ? "processor sharing, insensitive" : "exponential FIFO"))",
-        predictions: out)
+      if s.capacity == nil, case .finite = s.servers {
+        return .success(try loadDependent(s, lambda))
+      }
+      return try loadDependentWithLosses(s, lambda)
     }
     switch s.servers {
     case .infinite:
+      if let k = s.capacity {
+        // Room for k, each in service at once: Erlang's loss system, whatever the service.
+        let q = try MMcK(arrivalRate: lambda, serviceRate: 1 / mean, servers: k, capacity: k)
+        add(.lossProbability, q.blockingProbability)
+        add(.throughput, q.throughput)
+        add(.meanInStation, q.meanNumberInSystem)
+        add(.meanBusyServers, q.meanBusyServers)
+        add(.meanResponse, mean)
+        add(.meanWait, 0)
+        return .success(TheoryAnswer(method: "M/G/c/c with c = capacity \(k) (Erlang B, insensitive)", predictions: out))
+      }
       add(.meanInStation, lambda * mean)
       add(.meanBusyServers, lambda * mean)
       add(.meanResponse, mean)
       add(.meanWait, 0)
       add(.throughput, lambda)
-      return TheoryAnswer(method: "M/G/inf (no waiting)", predictions: out)
+      return .success(TheoryAnswer(method: "M/G/inf (no waiting)", predictions: out))
     case .finite(let c):
       if let k = s.capacity {
-        guard isExponential(s) else { return nil }
+        // Without waiting room (K = c) the loss system is insensitive to the service time.
+        guard isExponential(s) || k == c else {
+          return .failure("station '\(s.name)' has a waiting room (capacity \(k) > servers \(c)) and non-exponential service: M/G/c/K has no exact result here")
+        }
         let q = try MMcK(arrivalRate: lambda, serviceRate: 1 / mean, servers: c, capacity: k)
         add(.lossProbability, q.blockingProbability)
         add(.throughput, q.throughput)
@@ -187,7 +193,8 @@ extension Network {
         add(.meanResponse, q.meanResponse)
         add(.meanWait, q.meanWait)
         add(.waitProbability, q.waitProbability)
-        return TheoryAnswer(method: k == c ? "M/M/c/c (Erlang B)" : "M/M/c/K (birth-death)", predictions: out)
+        let method = k == c ? (isExponential(s) ? "M/M/c/c (Erlang B)" : "M/G/c/c (Erlang B, insensitive)") : "M/M/c/K (birth-death)"
+        return .success(TheoryAnswer(method: method, predictions: out))
       }
       if isExponential(s) {
         let q = try MMc(arrivalRate: lambda, serviceRate: 1 / mean, servers: c)
@@ -200,9 +207,12 @@ extension Network {
         add(.responseP50, try q.responseTimePercentile(0.50))
         add(.responseP95, try q.responseTimePercentile(0.95))
         add(.responseP99, try q.responseTimePercentile(0.99))
-        return TheoryAnswer(method: c == 1 ? "M/M/1" : "M/M/c (Erlang C)", predictions: out)
+        return .success(TheoryAnswer(method: c == 1 ? "M/M/1" : "M/M/c (Erlang C)", predictions: out))
       }
-      guard c == 1 else { return nil }
+      guard c == 1 else {
+        return .failure(
+          "station '\(s.name)' has \(c) servers and non-exponential service: M/G/c has no exact closed form (only approximations)")
+      }
       let q = try MG1(arrivalRate: lambda, serviceMean: mean, serviceSecondMoment: s.service.secondMoment)
       add(.throughput, lambda)
       add(.meanBusyServers, lambda * mean)
@@ -215,10 +225,96 @@ extension Network {
         add(.responseP50, try md1.responseTimePercentile(0.50))
         add(.responseP95, try md1.responseTimePercentile(0.95))
         add(.responseP99, try md1.responseTimePercentile(0.99))
-        return TheoryAnswer(method: "M/D/1 (Pollaczek-Khinchine, Erlang's waiting-time distribution)", predictions: out)
+        return .success(
+          TheoryAnswer(method: "M/D/1 (Pollaczek-Khinchine, Erlang's waiting-time distribution)", predictions: out))
       }
-      return TheoryAnswer(method: "M/G/1 (Pollaczek-Khinchine)", predictions: out)
+      return .success(TheoryAnswer(method: "M/G/1 (Pollaczek-Khinchine)", predictions: out))
     }
+  }
+
+  /// A shared station (processor sharing, or slowed by concurrency) with finite servers and
+  /// unlimited room: a birth-death queue in the number present, exact for processor sharing
+  /// with any service distribution, and for exponential FIFO service slowed by concurrency.
+  private func loadDependent(_ s: Station, _ lambda: Double) throws -> TheoryAnswer {
+    var out: [TheoryPrediction] = []
+    func add(_ m: TheoryPrediction.Metric, _ v: Double) {
+      out.append(.init(scope: .station(0), metric: m, value: v))
+      if FlowResult.hasMetric(m) { out.append(.init(scope: .endToEnd, metric: m, value: v)) }
+    }
+    let mean = s.service.mean
+    guard case .loadDependent(let rates) = s.theoryKind(limit: .max) else {
+      guard case .finite(let c) = s.servers else { preconditionFailure("finite servers only") }
+      let q = try LoadDependentQueue(arrivalRate: lambda, serviceTime: mean, rates: (1...c).map(Double.init))
+      add(.throughput, lambda)
+      add(.meanBusyServers, lambda * mean)
+      add(.meanInStation, q.meanNumberInSystem)
+      add(.meanResponse, q.meanResponse)
+      let name = c == 1 ? "M/G/1-PS (S / (1 - rho), insensitive)" : "M/G/c-PS (M/M/c means, insensitive)"
+      return TheoryAnswer(method: name, predictions: out)
+    }
+    let q = try LoadDependentQueue(arrivalRate: lambda, serviceTime: mean, rates: rates)
+    add(.throughput, lambda)
+    add(.meanInStation, q.meanNumberInSystem)
+    add(.meanResponse, q.meanResponse)
+    return TheoryAnswer(
+      method: "load-dependent birth-death queue (\(s.discipline == .processorSharing ? "processor sharing, insensitive" : "exponential FIFO"))",
+      predictions: out)
+  }
+
+  /// A shared station with a capacity, or with infinite servers: the birth-death chain truncated
+  /// at the capacity, or where its terms no longer count (an infinite-server station serves all
+  /// present, each at 1 / factor, so the chain's tail falls like a Poisson distribution's).
+  private func loadDependentWithLosses(_ s: Station, _ lambda: Double) throws -> Result<TheoryAnswer, TheoryUnavailable> {
+    var out: [TheoryPrediction] = []
+    func add(_ m: TheoryPrediction.Metric, _ v: Double) {
+      out.append(.init(scope: .station(0), metric: m, value: v))
+      if FlowResult.hasMetric(m) { out.append(.init(scope: .endToEnd, metric: m, value: v)) }
+    }
+    let mean = s.service.mean
+    let k: Int
+    if let capacity = s.capacity {
+      k = capacity
+    } else {
+      // Past n = 2 a f, each term is at most half the one before: 120 more leave < 1e-36.
+      let slowest = s.loadFactor.map { $0.factor(at: $0.constantFrom) } ?? 1
+      let from = s.loadFactor?.constantFrom ?? 1
+      let reach = 2 * lambda * mean * slowest
+      guard reach < 10_000_000 else {
+        return .failure("station '\(s.name)' would hold about \(Int(reach / 2)) customers: too many states to sum here")
+      }
+      k = max(from, Int(reach.rounded(.up))) + 120
+    }
+    let rates: [Double]
+    if case .loadDependent(let r) = s.theoryKind(limit: k) {
+      rates = r
+    } else if case .finite(let c) = s.servers {
+      rates = (1...max(1, min(c, k))).map(Double.init)
+    } else {
+      rates = (1...k).map(Double.init)
+    }
+    let q = try LoadDependentLossQueue(arrivalRate: lambda, serviceTime: mean, rates: rates, capacity: k)
+    let p = q.stationaryDistribution
+    if s.capacity != nil { add(.lossProbability, q.blockingProbability) }
+    add(.throughput, q.throughput)
+    add(.meanInStation, q.meanNumberInSystem)
+    add(.meanResponse, q.meanResponse)
+    if s.loadFactor == nil {
+      // Without a factor a server's busy time is the work it serves: X S.
+      add(.meanBusyServers, q.throughput * mean)
+    }
+    if s.discipline == .fifo, case .finite(let c) = s.servers {
+      // First come, first served: those beyond the c in service wait.
+      let waiting = p.indices.reduce(0) { $0 + Double(max($1 - c, 0)) * p[$1] }
+      let accepted = p[..<k].reduce(0, +)
+      add(.meanWait, waiting / q.throughput)
+      add(.waitProbability, p.indices.filter { $0 >= c && $0 < k }.reduce(0) { $0 + p[$1] } / accepted)
+    } else if s.servers == .infinite {
+      add(.meanWait, 0)
+    }
+    let room = s.capacity.map { "room for \($0)" } ?? "infinite servers"
+    let how = s.discipline == .processorSharing ? "processor sharing, insensitive" : (s.servers == .infinite ? "insensitive" : "exponential FIFO")
+    let name = s.loadFactor == nil ? "birth-death queue" : "load-dependent birth-death queue"
+    return .success(TheoryAnswer(method: "\(name), \(room) (\(how))", predictions: out))
   }
 
   /// Poisson arrivals, round robin over k identical exponential single servers that customers
@@ -229,25 +325,34 @@ extension Network {
     else { return nil }
     let targets = dispatchers[0].targets
     guard Set(targets).count == stations.count, stations.allSatisfy({
-      isExponential($0) && $0.servers == .finite(1) && $0.capacity == nil
+      isExponential($0) && $0.servers == .finite(1) && $0.capacity == nil && $0.loadFactor == nil
         && $0.routing.allSatisfy { $0.destination == .exit } && $0.service.mean == stations[0].service.mean
+        && $0.discipline == stations[0].discipline
     }) else { return nil }
     let mu = 1 / stations[0].service.mean
     let q = try GIM1.roundRobin(servers: targets.count, arrivalRate: lambda, serviceRate: mu)
     var out: [TheoryPrediction] = [
       .init(scope: .endToEnd, metric: .throughput, value: lambda),
-      .init(scope: .endToEnd, metric: .meanWait, value: q.meanWait),
       .init(scope: .endToEnd, metric: .meanResponse, value: q.meanResponse),
-      .init(scope: .endToEnd, metric: .waitProbability, value: q.waitProbability),
-      .init(scope: .endToEnd, metric: .responseP50, value: try q.responseTimePercentile(0.50)),
-      .init(scope: .endToEnd, metric: .responseP95, value: try q.responseTimePercentile(0.95)),
-      .init(scope: .endToEnd, metric: .responseP99, value: try q.responseTimePercentile(0.99)),
     ]
+    // Processor sharing holds the same number present (exponential service, work-conserving),
+    // so the means agree; nobody waits there, and the response times spread differently.
+    let sharing = stations[0].discipline == .processorSharing
+    if !sharing {
+      out += [
+        .init(scope: .endToEnd, metric: .meanWait, value: q.meanWait),
+        .init(scope: .endToEnd, metric: .waitProbability, value: q.waitProbability),
+        .init(scope: .endToEnd, metric: .responseP50, value: try q.responseTimePercentile(0.50)),
+        .init(scope: .endToEnd, metric: .responseP95, value: try q.responseTimePercentile(0.95)),
+        .init(scope: .endToEnd, metric: .responseP99, value: try q.responseTimePercentile(0.99)),
+      ]
+    }
     for i in stations.indices {
       out.append(.init(scope: .station(i), metric: .meanResponse, value: q.meanResponse))
       out.append(.init(scope: .station(i), metric: .meanInStation, value: q.meanNumberInSystem))
     }
-    return TheoryAnswer(method: "round robin over exponential servers: each is E_k/M/1 (GI/M/1)", predictions: out)
+    let method = "round robin over exponential servers: each is E_k/M/1 (GI/M/1)"
+    return TheoryAnswer(method: sharing ? method + ", means only under processor sharing" : method, predictions: out)
   }
 
   private func jackson() throws -> Result<TheoryAnswer, TheoryUnavailable> {
@@ -312,9 +417,12 @@ extension Network {
         visits = try JacksonNetwork.solveTrafficEquations(externalArrivalRates: entry, transitions: routing)
         demands = stations.indices.map { visits[$0] * stations[$0].service.mean }
       }
+      // A station no interaction visits holds nobody: MVA runs over the others.
+      let visited = stations.indices.filter { demands[$0] > 0 }
+      guard !visited.isEmpty else { return .failure("no station is visited: the users only think") }
       let network = try ClosedNetwork(
         population: users, thinkTime: think.mean,
-        stations: stations.indices.map { i in
+        stations: visited.map { i in
           ClosedNetwork.Station(demand: demands[i], kind: stations[i].theoryKind(limit: users + 1))
         })
       let solution = network.solution
@@ -322,7 +430,7 @@ extension Network {
         .init(scope: .endToEnd, metric: .throughput, value: solution.throughput),
         .init(scope: .endToEnd, metric: .meanResponse, value: solution.responseTime),
       ]
-      for (i, r) in solution.stations.enumerated() {
+      for (i, r) in zip(visited, solution.stations) {
         // With a load factor X D is nominal work, not the servers' busy time.
         if stations[i].loadFactor == nil {
           out.append(.init(scope: .station(i), metric: .meanBusyServers, value: r.meanBusyServers))
@@ -418,15 +526,22 @@ extension Network {
     }
   }
 
-  /// One Poisson stream into one batch station that customers leave after service.
-  private func batchStation() throws -> TheoryAnswer? {
-    guard stations.count == 1, dispatchers.isEmpty, sources.count == 1,
-      case .poisson(let lambda) = sources[0].kind, case .station(0) = sources[0].destination,
-      stations[0].routing.allSatisfy({ $0.destination == .exit }), stations[0].servers == .finite(1),
-      stations[0].capacity == nil, stations[0].timeout == nil,
-      let laplace = stations[0].service.laplaceTransform(at: lambda)
-    else { return nil }
-    let s = stations[0].service
+  /// One Poisson stream into one batch station that customers leave after service, or why
+  /// the batch station in this network has no exact result.
+  private func batchStation() throws -> Result<TheoryAnswer, TheoryUnavailable> {
+    let station = stations.first { $0.discipline == .batch }!
+    let why = "batch station '\(station.name)' has an exact result only"
+    guard stations.count == 1, dispatchers.isEmpty, sources.count == 1, case .station(0) = sources[0].destination,
+      station.routing.allSatisfy({ $0.destination == .exit })
+    else { return .failure("\(why) alone: one source straight into it, and customers leave after it") }
+    guard case .poisson(let lambda) = sources[0].kind else { return .failure("\(why) with Poisson arrivals") }
+    guard station.servers == .finite(1) else { return .failure("\(why) with one server (one flush at a time)") }
+    guard station.capacity == nil else { return .failure("\(why) without a capacity (losses)") }
+    guard station.timeout == nil else { return .failure("\(why) without a timeout (abandonment)") }
+    guard let laplace = station.service.laplaceTransform(at: lambda) else {
+      return .failure("\(why) for a service time whose Laplace transform has a closed form (exponential, deterministic, uniform, gamma, Erlang, hyperexponential, empirical)")
+    }
+    let s = station.service
     let q = try BatchFlush(arrivalRate: lambda, serviceMean: s.mean, serviceSecondMoment: s.secondMoment, laplaceTransform: laplace)
     var out: [TheoryPrediction] = []
     for scope in [TheoryPrediction.Scope.station(0), .endToEnd] {
@@ -437,7 +552,7 @@ extension Network {
     }
     out.append(.init(scope: .station(0), metric: .meanBusyServers, value: q.busyProbability))
     out.append(.init(scope: .station(0), metric: .meanInStation, value: q.meanNumberInSystem))
-    return TheoryAnswer(method: "batch service, unlimited batches (M/G^[inf]/1, gated: group commit)", predictions: out)
+    return .success(TheoryAnswer(method: "batch service, unlimited batches (M/G^[inf]/1, gated: group commit)", predictions: out))
   }
 
   static func poissonRate(_ source: Source) -> Double? {

@@ -172,7 +172,9 @@ enum TopologyFile {
       return nil
     }
     if timeout != nil, servers == .infinite {
-      f["timeout"]?.warning("an infinite-server station never makes anyone wait, so this timeout never fires")
+      // An error, as under processor sharing: a key that can never act is not quietly kept.
+      f["timeout"]?.error("an infinite-server station never makes anyone wait, so a timeout never fires")
+      return nil
     }
     let routing = readRoutes(f, topology)
     let discipline = f["discipline"].map { $0.oneOf().flatMap(Discipline.init) } ?? .fifo

@@ -139,10 +139,13 @@ package struct AnalyzeReport {
     var prediction: TheoryPrediction
     var simulated: Estimate?
 
-    /// (simulated - theory) / standard error, when there is a spread.
+    /// (simulated - theory) / standard error, when there is a spread; 0 when the two agree to
+    /// rounding (a deterministic station's mean off in the 13th digit has a spread of 1e-16).
     var z: Double? {
       guard let e = simulated, let sd = e.standardDeviation, sd > 0 else { return nil }
-      return (e.mean - prediction.value) / (sd / Double(e.count).squareRoot())
+      let difference = e.mean - prediction.value
+      if abs(difference) <= 1e-9 * max(abs(prediction.value), abs(e.mean)) { return 0 }
+      return difference / (sd / Double(e.count).squareRoot())
     }
 
     func place(_ stations: [Station]) -> String {

@@ -147,4 +147,35 @@ import QueueingTheory
     guard case .unstable(let u)? = error else { Issue.record("expected unstable, got \(String(describing: error))"); return }
     expectClose(u, 1.6 / 1.5, relative: 1e-12)
   }
+
+  @Test func lossQueueReducesToMMcKAndErlangB() throws {
+    // Given rates min(j, 2) and room for 5: M/M/2/5, at a load past saturation
+    let q = try LoadDependentLossQueue(arrivalRate: 30, serviceTime: 0.1, rates: [1, 2], capacity: 5)
+    let mmck = try MMcK(arrivalRate: 30, serviceRate: 10, servers: 2, capacity: 5)
+    expectClose(q.blockingProbability, mmck.blockingProbability, relative: 1e-13)
+    expectClose(q.meanNumberInSystem, mmck.meanNumberInSystem, relative: 1e-13)
+    expectClose(q.throughput, mmck.throughput, relative: 1e-13)
+    expectClose(q.meanResponse, mmck.meanResponse, relative: 1e-13)
+    // and with K = c Erlang B
+    let b = try LoadDependentLossQueue(arrivalRate: 30, serviceTime: 0.1, rates: [1, 2, 3, 4], capacity: 4)
+    expectClose(b.blockingProbability, try ErlangB.blocking(servers: 4, offeredLoad: 3), relative: 1e-13)
+  }
+
+  @Test func lossQueueMatchesTheProductFormAndNeverOverflows() throws {
+    // Given a thrashing station with room for 8 at 1.6 Erlangs (unstable without the bound)
+    let q = try LoadDependentLossQueue(arrivalRate: 40, serviceTime: 0.04, rates: Self.thrashing, capacity: 8)
+    var t = [1.0]
+    for n in 1...8 { t.append(t[n - 1] * 1.6 / Self.thrashing[min(n, 5) - 1]) }
+    let mass = t.reduce(0, +)
+    expectClose(q.blockingProbability, t[8] / mass, relative: 1e-13)
+    expectClose(q.meanNumberInSystem, t.indices.reduce(0) { $0 + Double($1) * t[$1] } / mass, relative: 1e-13)
+    // A million places at 100 times overload: every term would overflow, the shares do not
+    let big = try LoadDependentLossQueue(arrivalRate: 100, serviceTime: 1, rates: [1], capacity: 1_000_000)
+    #expect(big.stationaryDistribution.allSatisfy { $0.isFinite })
+    expectClose(big.blockingProbability, 0.99, relative: 1e-12)
+    expectClose(big.throughput, 1, relative: 1e-9)
+    #expect(throws: QueueingTheoryError.self) {
+      try LoadDependentLossQueue(arrivalRate: 1, serviceTime: 1, rates: [1], capacity: 0)
+    }
+  }
 }
