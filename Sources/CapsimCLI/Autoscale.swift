@@ -16,7 +16,7 @@ struct Autoscale: ParsableCommand {
     discussion: """
       For each territory's app pool: the planner's hour-by-hour minimum is the oracle (and the \
       lower bound on cost); minReplicas comes from the quietest hour's need (at least 2), \
-      maxReplicas from 1.5x the busiest hour's need within the database's connection limit. \
+      maxReplicas from 1.5x the busiest hour's need (at least 2 more) within the database's connection limit. \
       The search simulates HPAs on cpu utilization (targets 40-80% in steps of 10 and 85%, then 5), \
       with and without a calm scale-down behavior, with common random numbers and more \
       replications near the boundary, and keeps the cheapest in pod-hours that holds: no \
@@ -39,7 +39,8 @@ struct Autoscale: ParsableCommand {
       The files of each territory are written into a staging folder beside OUT/<territory> and \
       moved into place only when every territory is derived and verified; hpa.yaml, \
       scaledobject.yaml or requests.yaml left there by an earlier derivation and not written by \
-      this one are removed. An interrupted derivation writes nothing.
+      this one are removed. A file of those names that capsim did not write (no header of \
+      capsim autoscale) is refused before anything runs. An interrupted derivation writes nothing.
 
       Exit status: 0 when every territory has a rule that held and held on the held-out seeds as \
       they are, 3 when not, 1 for invalid files, 5 when the results database cannot be used, 130 \
@@ -143,6 +144,24 @@ struct Autoscale: ParsableCommand {
     }
   }
 
+  /// A file of capsim's names in `OUT/<territory>` that capsim did not write (no header of
+  /// `capsim autoscale`) would be replaced or removed: refused before anything is simulated.
+  func refuseFilesCapsimDidNotWrite(territories: [String]) throws {
+    for territory in territories {
+      for file in AutoscaleWork.fileNames {
+        let path = URL(fileURLWithPath: out).appendingPathComponent(territory).appendingPathComponent(file).path
+        guard FileManager.default.fileExists(atPath: path) else { continue }
+        let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)))
+          .flatMap { handle in defer { try? handle.close() }; return try? handle.read(upToCount: 64) }
+          .map { String(decoding: $0, as: UTF8.self) } ?? ""
+        guard !head.hasPrefix(AutoscaleWork.headerStart) else { continue }
+        throw ValidationError(
+          "\(path) was not written by capsim autoscale (it does not start with '\(AutoscaleWork.headerStart)'), and this derivation would replace or remove it: move it, or give --out another folder"
+        )
+      }
+    }
+  }
+
   func run() throws {
     try requirePlatformScenario(
       scenario,
@@ -163,6 +182,7 @@ struct Autoscale: ParsableCommand {
       if !chosen.contains(t) { chosen.append(t) }
     }
     if chosen.isEmpty { chosen = Array(names.indices) }
+    try refuseFilesCapsimDidNotWrite(territories: chosen.map { names[$0] })
     let chatty = !quiet && format == .table
     func say(_ message: String) { if chatty { printToStandardError("autoscale: \(message)") } }
     for t in chosen where s.platform.territories[t].app.deployment == nil && !quiet {
@@ -234,9 +254,12 @@ struct Autoscale: ParsableCommand {
     guard let calendar = s.demand.first?.calendar else { return (nil, 0) }
     let (date, _) = calendar.localTime(at: 0)
     let earlier = date.adding(days: -28)
+    // The run's own start, from the file or from --set, gives way to the history's (two
+    // calendar.start settings are a duplicate key).
+    let others = settings.filter { $0.split(separator: "=", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces) != "calendar.start" }
     guard
       let (h, _) = try? ScenarioFile.loadPlatform(
-        path: scenario, settings: settings + ["calendar.start=\(earlier.description)"], autoscalers: []),
+        path: scenario, settings: others + ["calendar.start=\(earlier.description)"], autoscalers: []),
       let hCalendar = h.demand.first?.calendar
     else { return (nil, 0) }
     let hours = Int((calendar.start.timeIntervalSince(hCalendar.start) / 3_600).rounded())

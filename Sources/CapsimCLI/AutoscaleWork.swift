@@ -42,6 +42,9 @@ enum AutoscaleWork {
   /// The files `capsim autoscale` writes into a territory's folder: only these are replaced or
   /// removed there, whatever else the folder holds.
   static let fileNames = ["hpa.yaml", "requests.yaml", "scaledobject.yaml"]
+  /// How every manifest capsim autoscale writes begins; a file without it is not capsim's.
+  static let headerStart = "# Derived by capsim autoscale "
+
 
   /// Writes `hpa.yaml` and `scaledobject.yaml` (and `requests.yaml`) into the territory's
   /// staging folder, reads each back through the strict reader (it must give the rule that was
@@ -88,10 +91,10 @@ enum AutoscaleWork {
     var why: [String: String] = [
       "spec.minReplicas":
         "the quietest hour needs \(b.quietestNeed) (planner); at least 2 so one pod's loss is not an outage",
-      "spec.maxReplicas": "1.5x the busiest hour's need of \(b.peakNeed), within \(b.cap) (\(b.capReason))",
+      "spec.maxReplicas": "1.5x the busiest hour's need of \(b.peakNeed) (at least 2 more), within \(b.cap) (\(b.capReason))",
       "spec.metrics[0].resource.target.averageUtilization": targetWhy,
       "spec.minReplicaCount": "the quietest hour needs \(b.quietestNeed) (planner); at least 2",
-      "spec.maxReplicaCount": "1.5x the busiest hour's need of \(b.peakNeed), within \(b.cap)",
+      "spec.maxReplicaCount": "1.5x the busiest hour's need of \(b.peakNeed) (at least 2 more), within \(b.cap)",
       "spec.triggers[0].metadata.value": targetWhy,
     ]
     if chosen.behavior == .calm {

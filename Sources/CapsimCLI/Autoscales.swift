@@ -45,13 +45,15 @@ struct Autoscales: ParsableCommand {
     guard let id else {
       guard database.exists else { return print("no derivations recorded: \(database.missing)") }
       let all = try database.reading { store in
-        try store.autoscaleIDs(limit: limit).compactMap { try store.autoscaleData($0) }
+        try store.autoscaleIDs(limit: Listing.fetch(limit)).compactMap { try store.autoscaleData($0) }
       }
       if all.isEmpty {
         print("no derivations in \(database.db) yet (capsim autoscale SCENARIO records one)")
         return
       }
-      print(Report.autoscalesList(all))
+      let (shown, more) = Listing.cut(all, limit: limit, noun: "derivations")
+      print(Report.autoscalesList(shown))
+      if let more { print(more) }
       return
     }
     let data = try database.reading { store in

@@ -469,7 +469,7 @@ struct Calibrate: ParsableCommand {
         let names = all.filter { read($0) && $0.split(separator: "/").count <= 2 }
         for name in names where !name.hasSuffix("MEASURED.txt") {
           let path = (input as NSString).appendingPathComponent(name)
-          out.append((path, ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent))
+          out.append((path, Self.workload(of: path)))
         }
       } else if (input as NSString).lastPathComponent == "MEASURED.txt" {
         // What the measurement script notes beside the runs; a folder's is passed over.
@@ -478,9 +478,15 @@ struct Calibrate: ParsableCommand {
           "\(input): the measurement's notes, not a run: name its folder (capsim calibrate \(folder.isEmpty ? "." : folder)) or its workloads' folders"
         )
       } else {
-        out.append((input, ((input as NSString).deletingLastPathComponent as NSString).lastPathComponent))
+        out.append((input, Self.workload(of: input)))
       }
     }
     return out
+  }
+
+  /// The workload a measurement file belongs to: its folder's name, with `.` and `..` resolved
+  /// (`capsim calibrate .` in `tpcb/` reads workload `tpcb`, not `.`).
+  static func workload(of file: String) -> String {
+    URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent().lastPathComponent
   }
 }

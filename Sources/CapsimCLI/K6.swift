@@ -126,7 +126,7 @@ struct K6: ParsableCommand {
     if sampling == nil && compression > 3_600 {
       let shortest = Int(((end - start) / 3_600).rounded(.up))
       throw ValidationError(
-        "a test of \(Int(((end - start) / compression).rounded())) s for \(Int(end - start)) s of scenario time gives each stage more than an hour of it: make it \(shortest) s or longer (a second a scenario hour), or give --step"
+        "a test of \(Self.seconds((end - start) / compression)) s for \(Int(end - start)) s of scenario time gives each stage more than an hour of it: make it \(shortest) s or longer (a second a scenario hour: --compress 3600 at most), or give --step"
       )
     }
     let classPaths = try classPaths(in: s)
@@ -159,6 +159,12 @@ struct K6: ParsableCommand {
     printToStandardError(
       "wrote \(out): territory \(plan.territory), \(plan.classes.count) request classes, \(stages) stages, a test of \(Int(plan.testDuration.rounded())) s"
     )
+  }
+
+  /// Seconds as a person reads them: whole ones plain, others to the hundredth (167.95, not a
+  /// rounded 168 beside "make it 168 s or longer").
+  static func seconds(_ x: Double) -> String {
+    x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x)
   }
 
   /// The territory named by --territory, or the only one.

@@ -62,12 +62,14 @@ struct Plans: ParsableCommand {
 
   func list() throws {
     guard database.exists else { return print("no plans recorded: \(database.missing)") }
-    let plans = try database.reading { try $0.plans(limit: limit) }
+    let plans = try database.reading { try $0.plans(limit: Listing.fetch(limit)) }
     guard !plans.isEmpty else {
       print("no plans recorded in \(database.db) yet: 'capsim plan SCENARIO' records one")
       return
     }
-    print(PlansList(plans: plans).table())
+    let (shown, more) = Listing.cut(plans, limit: limit, noun: "plans")
+    print(PlansList(plans: shown).table())
+    if let more { print(more) }
   }
 
   /// `latest` (the newest complete plan) or a number; a bad id is a usage error, no plan at

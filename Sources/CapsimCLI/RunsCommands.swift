@@ -25,13 +25,26 @@ struct Runs: ParsableCommand {
   func run() throws {
     guard database.exists else { return print("no runs recorded: \(database.missing)") }
     let (runs, failedCounts, sweeps) = try database.reading { store in
-      (try store.runs(limit: limit), try store.failedVerdictCounts(), try store.sweepMembership())
+      (try store.runs(limit: Listing.fetch(limit)), try store.failedVerdictCounts(), try store.sweepMembership())
     }
     guard !runs.isEmpty else {
       print("no runs recorded in \(database.db) yet: 'capsim run SCENARIO' records one")
       return
     }
-    print(RunsList(runs: runs, failedCounts: failedCounts, sweeps: sweeps).table())
+    let (shown, more) = Listing.cut(runs, limit: limit, noun: "runs")
+    print(RunsList(runs: shown, failedCounts: failedCounts, sweeps: sweeps).table())
+    if let more { print(more) }
+  }
+}
+
+/// Listings show the newest `--limit` rows and say when there are more.
+enum Listing {
+  /// Rows to fetch: one beyond the limit, to know whether there are more.
+  static func fetch(_ limit: Int) -> Int { limit == .max ? limit : limit + 1 }
+
+  static func cut<T>(_ rows: [T], limit: Int, noun: String) -> ([T], String?) {
+    guard rows.count > limit else { return (rows, nil) }
+    return (Array(rows.prefix(limit)), "(the newest \(limit) \(noun); older ones are not shown: --limit N for more)")
   }
 }
 

@@ -48,12 +48,14 @@ struct Sweeps: ParsableCommand {
 
   func list() throws {
     guard database.exists else { return print("no sweeps recorded: \(database.missing)") }
-    let sweeps = try database.reading { try $0.sweeps(limit: limit) }
+    let sweeps = try database.reading { try $0.sweeps(limit: Listing.fetch(limit)) }
     guard !sweeps.isEmpty else {
       print("no sweeps recorded in \(database.db) yet: 'capsim sweep SCENARIO --vary KEY=VALUES' records one")
       return
     }
-    print(SweepsList(sweeps: sweeps).table())
+    let (shown, more) = Listing.cut(sweeps, limit: limit, noun: "sweeps")
+    print(SweepsList(sweeps: shown).table())
+    if let more { print(more) }
   }
 
   /// `latest` or a number; a bad id is a usage error, no sweep at all status 4.

@@ -161,6 +161,10 @@ extension LoadTestPlan {
       let p99 = c.p99Target.map { ", 'p(99)<\(Self.milliseconds($0))'" } ?? ""
       out.append("    \(tag): ['p(95)<\(Self.milliseconds(c.p95Target))'\(p99)],")
     }
+    if let p99 = allP99Target {
+      out.append("    // All classes together: p99 < \(Self.milliseconds(p99)) ms, the scenario's p99 as capsim run judges it.")
+      out.append("    http_req_duration: ['p(99)<\(Self.milliseconds(p99))'],")
+    }
     let judged = classes.filter { $0.waiver == nil }
     if judged.count == classes.count {
       out.append("    // Failed requests < \(Self.percent(objectives.errorRate)) of all, every class together.")

@@ -48,7 +48,7 @@ package struct LoadTestPlan: Sendable {
     /// over the scenario's): the strictest of the periods the window reaches, since k6 judges
     /// the whole test at once.
     package var p95Target = 0.0
-    /// The class's p99 target likewise, when the scenario or the class sets one.
+    /// The class's p99 target likewise, when the class sets its own (as capsim run judges it).
     package var p99Target: Double?
     /// The class's error-rate target (its own, else the scenario's).
     package var errorRate = 0.0
@@ -75,6 +75,8 @@ package struct LoadTestPlan: Sendable {
   /// whether it has normal load too.
   package var seasons: [String]
   package var hasNormalLoad: Bool
+  /// The p99 target of all classes together in the window (the strictest that applies), if any.
+  package var allP99Target: Double? = nil
   package var objectives: ServiceObjectives
   /// The territory's app timeout: the longest a request lasts on the platform.
   package var timeout: Double
@@ -230,10 +232,14 @@ package struct LoadTestPlan: Sendable {
     // The targets `capsim run` judges each class by, for the periods in the window.
     let peaks = (hasNormalLoad ? [false] : []) + (seasons.isEmpty ? [] : [true])
     let objectives = scenario.objectives
+    allP99Target = peaks.compactMap { objectives.p99(of: nil, peak: $0) }.min()
     for i in self.classes.indices {
       let name = self.classes[i].name
       self.classes[i].p95Target = peaks.compactMap { objectives.p95(of: name, peak: $0) }.min() ?? objectives.p95
-      self.classes[i].p99Target = peaks.compactMap { objectives.p99(of: name, peak: $0) }.min()
+      // A class's p99 is judged when the class has its own; the scenario's is judged for all
+      // classes together (allP99Target), as capsim run does.
+      let ownP99 = objectives.classes[name].map { $0.p99 != nil || $0.peakP99 != nil } ?? false
+      self.classes[i].p99Target = ownP99 ? peaks.compactMap { objectives.p99(of: name, peak: $0) }.min() : nil
       self.classes[i].errorRate = objectives.errorRate(of: name)
       self.classes[i].waiver = objectives.classes[name]?.waiver
     }

@@ -147,6 +147,8 @@ package struct CostResult: Sendable, Codable {
   package var instanceHours: Double
   package var instanceCost: Double
   package var currency: String
+  /// The most instances provisioned at once (nil in results recorded before it was kept).
+  package var mostInstances: Int? = nil
 }
 
 package struct TerritoryResult: Sendable, Codable {

@@ -37,6 +37,7 @@ extension PlatformSimulator {
     let ready = sim.now + startupDelay[t]
     if scalerOf[t] >= 0 { podCreated(i) }
     sim.schedule(.ready(instance: Int32(i), epoch: instances[i].epoch), at: ready)
+    noteLevels(t)
   }
 
   mutating func becomeReady(_ i: Int) {
@@ -53,6 +54,7 @@ extension PlatformSimulator {
       deployments[t]?.outstanding -= 1
       if deployments[t]?.outstanding == 0 { nextDeploymentBatch(t) }
     }
+    noteLevels(t)
   }
 
   /// The instance dies with everything on it; the load balancer keeps sending it requests
@@ -102,6 +104,7 @@ extension PlatformSimulator {
       instances[i].inRotation = false
       rebuildRotation(t)
     }
+    noteLevels(t)
   }
 
   /// Fails every request for which `matches` holds, at the moment its instance or node dies.
@@ -162,14 +165,17 @@ extension PlatformSimulator {
       instances[i].lifecycle = .off
       instances[i].removing = false
     }
+    noteLevels(t)
   }
 
   /// Takes instance `i` out of rotation to finish its requests.
   mutating func drain(_ i: Int) {
     let t = Int(instances[i].territory)
+    noteLevels(t)
     instances[i].lifecycle = .draining
     instances[i].inRotation = false
     rebuildRotation(t)
+    noteLevels(t)
     if instances[i].present == 0 { drained(i) }
   }
 
@@ -198,12 +204,14 @@ extension PlatformSimulator {
   mutating func remove(_ i: Int, territory t: Int) {
     switch instances[i].lifecycle {
     case .starting, .crashed:
+      noteLevels(t)
       instances[i].epoch &+= 1
       instances[i].lifecycle = .off
       if instances[i].inRotation {
         instances[i].inRotation = false
         rebuildRotation(t)
       }
+      noteLevels(t)
     case .ready, .draining:
       instances[i].removing = true
       instances[i].deploying = false

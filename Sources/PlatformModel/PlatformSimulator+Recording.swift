@@ -10,6 +10,7 @@ extension PlatformSimulator {
     let app = apps[t]
     recorder.instanceSeconds[t] += recorder.provisioned[t].value * (min(now, scenario.horizon) - min(recorder.provisioned[t].since, scenario.horizon))
     recorder.provisioned[t].set(Double(provisioned), at: now)
+    if now < scenario.horizon { recorder.mostProvisioned[t] = max(recorder.mostProvisioned[t], provisioned) }
     recorder.ready[t].set(Double(ready), at: now)
     recorder.workerCapacity[t].set(Double(ready * app.workers), at: now)
     recorder.coreCapacity[t].set(Double(ready * app.cores), at: now)
@@ -190,7 +191,9 @@ extension PlatformSimulator {
       territoryResults.append(
         TerritoryResult(
           name: territory.name, periods: periodResults, windows: recorder.windows[t],
-          cost: CostResult(instanceHours: hours, instanceCost: hours * territory.app.pricePerHour, currency: territory.currency),
+          cost: CostResult(
+            instanceHours: hours, instanceCost: hours * territory.app.pricePerHour, currency: territory.currency,
+            mostInstances: recorder.mostProvisioned[t]),
           connectionWaits: recorder.connectionWaits[t], deployments: recorder.deployments[t],
           autoscaler: recorder.autoscaler[t], locks: locks))
     }

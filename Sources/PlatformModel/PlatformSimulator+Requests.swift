@@ -52,6 +52,7 @@ extension PlatformSimulator {
       territories[t].retiring += excess
     }
     rescheduleWake(t)
+    noteLevels(t)
   }
 
   /// Logs off a user of territory `t` who finished a request, if users are waiting to log off.
@@ -60,6 +61,7 @@ extension PlatformSimulator {
     noteLevels(t)
     territories[t].retiring -= 1
     territories[t].activeUsers -= 1
+    noteLevels(t)
     return true
   }
 

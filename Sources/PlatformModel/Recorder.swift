@@ -78,6 +78,8 @@ struct Recorder: ~Copyable {
   var ready: UniqueArray<TimeIntegral>
   /// Instance-seconds over the whole run, per territory.
   var instanceSeconds: UniqueArray<Double>
+  /// The most instances provisioned at once before the horizon, per territory.
+  var mostProvisioned: UniqueArray<Int>
   var connectionWaits: UniqueArray<Int>
   var windowConnectionWaits: [Int]
 
@@ -162,6 +164,7 @@ struct Recorder: ~Copyable {
     provisioned = UniqueArray(repeating: TimeIntegral(), count: territories)
     ready = UniqueArray(repeating: TimeIntegral(), count: territories)
     instanceSeconds = UniqueArray(repeating: 0, count: territories)
+    mostProvisioned = UniqueArray(repeating: 0, count: territories)
     connectionWaits = UniqueArray(repeating: 0, count: territories)
     windowConnectionWaits = Array(repeating: 0, count: territories)
     nodeQueries = UniqueArray(repeating: 0, count: nodes)

@@ -13,7 +13,7 @@ package enum AutoscalerMetricsFile {
   ///
   /// - Parameter series: the `capsim` series the autoscaler replayed reads (its prometheus
   ///   triggers' queries, in their canonical form); any other is an error, since a sync would
-  ///   never read it.
+  ///   never read it, unless the autoscaler reads none (then a warning, once per series).
   package static func read(path: String, log: DiagnosticLog, series: Set<String>) -> (
     syncs: [RecordedSync], datedTimes: Bool
   ) {
@@ -22,6 +22,7 @@ package enum AutoscalerMetricsFile {
       let list = root.required("syncs")?.sequence()
     else { return ([], false) }
     var syncs: [RecordedSync] = []
+    var unread: Set<String> = []
     var dated = false
     var previous: Double?
     for (i, item) in list.enumerated() {
@@ -64,12 +65,18 @@ package enum AutoscalerMetricsFile {
       }
       for entry in m["capsim"]?.openMapping() ?? [] {
         guard series.contains(entry.key) else {
-          let wanted =
-            series.isEmpty
-            ? "the autoscaler reads no capsim series (only a ScaledObject's prometheus triggers do)"
-            : "the autoscaler reads " + series.sorted().map { "'\($0)'" }.joined(separator: ", ")
-          entry.keyNode.error(
-            "no trigger reads the series '\(entry.key)'\(Suggestions.hint(for: entry.key, among: Array(series))): \(wanted)")
+          if series.isEmpty {
+            // Nothing here reads capsim series (an HPA): recorded for another autoscaler, unused.
+            if unread.insert(entry.key).inserted {
+              entry.keyNode.warning(
+                "the series '\(entry.key)' is not read: the autoscaler reads no capsim series (only a ScaledObject's prometheus triggers do)")
+            }
+          } else {
+            // A trigger reads capsim series, but not this one: most likely a slip for one it reads.
+            entry.keyNode.error(
+              "no trigger reads the series '\(entry.key)'\(Suggestions.hint(for: entry.key, among: Array(series))): the autoscaler reads "
+                + series.sorted().map { "'\($0)'" }.joined(separator: ", "))
+          }
           continue
         }
         if entry.value.isNull {

@@ -147,6 +147,19 @@ enum PlatformFile {
           )
         }
       }
+      // A cluster two territories share is billed to one of them (its home): their currencies
+      // must agree too, or the other's costs would be added in the wrong one.
+      for (t, territory) in platform.territories.enumerated() where currencies {
+        for i in [territory.primary] + platform.replicas(of: territory.primary) where nodes.keyNodes.indices.contains(i) {
+          let node = platform.databases[i]
+          guard node.currency != territory.currency, let home = PlatformRun.home(of: i, platform), home != t else { continue }
+          currencies = false
+          nodes.keyNodes[i].error(
+            "database node '\(node.name)' is in the cluster of territories \(platform.territories[home].name) (\(node.currency)) and \(territory.name) (\(territory.currency)): capsim bills a shared cluster to one territory and adds costs without converting; give the territories one currency or each its own cluster"
+          )
+          break
+        }
+      }
       result.platform = currencies ? platform : nil
       // Two pools scaling the same Deployment cannot both follow one autoscaler.
       var deployments: [String: String] = [:]

@@ -33,8 +33,13 @@ package enum ScenarioFile {
     let commandLine = settingsDocument(settings, log: log)
     guard let root = document.root else { throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources) }
     let scenario = read(root, file: path, commandLine: commandLine)
+    if scenario == nil, !log.hasErrors {
+      // A reader that gave up without saying why: an error, never a trap.
+      root.error("the scenario could not be read, and no key was named as the cause (a capsim defect: please report it)")
+    }
     try log.throwIfErrors()
-    return (scenario!, log.sortedDiagnostics)
+    guard let scenario else { throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources) }
+    return (scenario, log.sortedDiagnostics)
   }
 
   /// Checks any capsim file, scenario or topology (of a queueing network or of the platform),

@@ -208,6 +208,13 @@ enum TopologyFile {
   /// strictly increasing (a station's, or a platform's app pool's).
   static func readLoadFactor(_ station: Fields) -> LoadFactor? {
     guard let items = station.items("loadFactor") else { return nil }
+    guard (1...10_000).contains(items.count) else {
+      station["loadFactor"]?.error(
+        items.isEmpty
+          ? "a load factor needs at least one point, such as [{concurrency: 1, factor: 1}]; leave the key out for none"
+          : "a load factor has at most 10,000 points, found \(items.count)")
+      return nil
+    }
     var concurrency: [Int] = []
     var factor: [Double] = []
     var ok = true

@@ -228,7 +228,9 @@ package struct PlatformReport {
         ? 0
         : windows.map { $0.instances * ($0.end - $0.start) }.reduce(0, +)
           / windows.map { $0.end - $0.start }.reduce(0, +)
-      let most = windows.map(\.instances).max() ?? 0
+      // The most at any moment; a window's mean hides an hour's last minutes at 5.
+      let most = replications.compactMap { $0.territories[t].cost.mostInstances }.max().map(Double.init)
+        ?? windows.map(\.instances).max() ?? 0
       let instanceHours = Estimate(replications.map { $0.territories[t].cost.instanceHours })
       let appCost = Estimate(replications.map { $0.territories[t].cost.instanceCost })
       let nodes = scenario.platform.databases.indices.filter { n in

@@ -187,9 +187,10 @@ package struct RunReport {
     ])
     flow.add(["mean wait", Format.estimate(result.endToEnd(\.meanWait), Format.duration)])
     flow.add(["error rate (lost + timed out)", Format.estimate(result.endToEnd(\.errorRate), Format.percent)])
-    let unfinished = result.replicationResults.reduce(0) { $0 + $1.endToEnd.unfinished }
-    if unfinished > 0 {
-      flow.add(["unfinished at drain limit", Format.count(Double(unfinished))])
+    // Per replication, as every other row and the JSON's end_to_end.unfinished.
+    let unfinished = result.replicationResults.map { Double($0.endToEnd.unfinished) }
+    if unfinished.contains(where: { $0 > 0 }) {
+      flow.add(["unfinished at drain limit (mean)", Format.count(unfinished.reduce(0, +) / Double(unfinished.count))])
     }
     out += flow.render()
     if result.seriesCount > 0 { out += "\n\n" + seriesTable() }

@@ -57,6 +57,9 @@ package struct RunDescription {
       if let summary = data.networkSummary {
         lines.append("\n" + summary.table.trimmingCharacters(in: .newlines))
         if windows > 0 { lines.append("and \(windows) series windows per station (in the report)") }
+      } else if r.status != .complete {
+        lines.append(
+          "the run did not complete (\(r.status.rawValue)), so it has no results to show; running it again with the same seed gives them")
       } else {
         lines.append(
           "a queueing-network run recorded before capsim kept its results records what was run"

@@ -5,6 +5,8 @@ import Testing
 /// `capsim autoscale` as a platform engineer runs it.
 @Suite struct AutoscaleTests {
   static let morning = EndToEndTests.fixture("platform-morning.yaml")
+  /// The head of a manifest an earlier derivation wrote.
+  static let earlier = "# Derived by capsim autoscale 0.0.9 for territory A (Deployment crm-a)\nkind: ScaledObject\n"
 
   /// `kubernetes-validate` from the project's tools (scripts/install-test-tools.sh), then PATH.
   static let validator: String? = {
@@ -34,7 +36,7 @@ import Testing
     // An earlier derivation's requests.yaml (this one has no --metric requests) goes; a file
     // capsim does not write stays.
     try FileManager.default.createDirectory(atPath: out + "/A", withIntermediateDirectories: true)
-    try Data("# old\n".utf8).write(to: URL(fileURLWithPath: out + "/A/requests.yaml"))
+    try Data(AutoscaleTests.earlier.utf8).write(to: URL(fileURLWithPath: out + "/A/requests.yaml"))
     try Data("mine\n".utf8).write(to: URL(fileURLWithPath: out + "/A/notes.txt"))
     let r = try EndToEndTests.capsim([
       "autoscale", morning, "--territory", "A", "--out", out, "--db", db, "--report", report, "--replications", "2",
@@ -154,21 +156,31 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("autoscalers").path
     try FileManager.default.createDirectory(atPath: out + "/A", withIntermediateDirectories: true)
-    try Data("# old\n".utf8).write(to: URL(fileURLWithPath: out + "/A/requests.yaml"))
-    let r = try EndToEndTests.capsim([
+    // A file of capsim's names that capsim did not write is refused before anything runs
+    try Data("# my own rule\n".utf8).write(to: URL(fileURLWithPath: out + "/A/requests.yaml"))
+    let arguments = [
       "autoscale", Self.morning, "--territory", "A", "--out", out, "--db", dir.path + "/a.sqlite",
       "--replications", "2", "--max-replications", "2", "--held-out", "1", "--set", "demand.A.growth=1.1",
-    ])
+      // the run's own start given again: the predictive rule's history still starts 28 days earlier
+      "--set", "calendar.start=2026-12-07T05:00",
+    ]
+    let mine = try EndToEndTests.capsim(arguments)
+    #expect(mine.status == 64 && mine.stderr.contains("A/requests.yaml was not written by capsim autoscale"), "\(mine.stderr)")
+    #expect(try String(contentsOfFile: out + "/A/requests.yaml", encoding: .utf8) == "# my own rule\n")
+    try Data(Self.earlier.utf8).write(to: URL(fileURLWithPath: out + "/A/requests.yaml"))
+    let r = try EndToEndTests.capsim(arguments)
     #expect(r.status == 0 || r.status == 3, "\(r.stderr)")
+    #expect(!r.stderr.contains("predictive rule is left out") && r.stdout.contains("\npredictive "), "\(r.stderr)")
     #expect(r.stdout.contains("reported, not gated"), "\(r.stdout)")
     #expect(
       r.stderr.contains("autoscale: wrote \(out)/A/hpa.yaml, \(out)/A/scaledobject.yaml; removed \(out)/A/requests.yaml"),
       "\(r.stderr)")
     #expect(!FileManager.default.fileExists(atPath: out + "/A/requests.yaml"))
     let hpa = try String(contentsOfFile: out + "/A/hpa.yaml", encoding: .utf8)
-    #expect(hpa.contains("\n# what-ifs: --set demand.A.growth=1.1\n"), "\(hpa)")
+    let whatIfs = "\n# what-ifs: --set demand.A.growth=1.1 --set calendar.start=2026-12-07T05:00\n"
+    #expect(hpa.contains(whatIfs), "\(hpa)")
     let so = try String(contentsOfFile: out + "/A/scaledobject.yaml", encoding: .utf8)
-    #expect(so.contains("\n# what-ifs: --set demand.A.growth=1.1\n"))
+    #expect(so.contains(whatIfs))
     #expect(so.contains("- type: cron"), "the morning's ramp needs a cron window: \(so)")
     #expect(
       so.contains(
@@ -187,7 +199,7 @@ import Testing
     let db = dir.appendingPathComponent("a.sqlite").path
     try FileManager.default.createDirectory(atPath: out + "/A", withIntermediateDirectories: true)
     for file in ["hpa.yaml", "requests.yaml"] {
-      try Data("# old \(file)\n".utf8).write(to: URL(fileURLWithPath: out + "/A/" + file))
+      try Data((Self.earlier + "# old \(file)\n").utf8).write(to: URL(fileURLWithPath: out + "/A/" + file))
     }
     let log = dir.appendingPathComponent("stderr.txt")
     _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -212,7 +224,7 @@ import Testing
     #expect(process.terminationStatus == 130, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["A"], "no staging folder is left")
     #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/A").sorted() == ["hpa.yaml", "requests.yaml"])
-    #expect(try String(contentsOfFile: out + "/A/hpa.yaml", encoding: .utf8) == "# old hpa.yaml\n")
+    #expect(try String(contentsOfFile: out + "/A/hpa.yaml", encoding: .utf8) == Self.earlier + "# old hpa.yaml\n")
 
     let shown = try EndToEndTests.capsim(["autoscales", "1", "--db", db])
     #expect(shown.status == 0, "\(shown.stderr)")

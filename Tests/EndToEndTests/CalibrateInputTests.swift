@@ -51,6 +51,18 @@ import Testing
     try Self.refused([crm.path], "\(crm.path)/c4-r4.txt: error: the same bytes as \(crm.path)/c4-r1.txt")
   }
 
+  /// A folder named as `.` (or `tpcb/.`) is the workload of its real name: `.` was the
+  /// workload's title and `--write` made a hidden `..yaml`.
+  @Test func aFolderNamedAsDotIsItsRealName() throws {
+    let dir = try Self.copy(["postgres/crm"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = try EndToEndTests.capsim(["calibrate", dir.appendingPathComponent("crm/.").path, "--write", dir.path + "/w"])
+    #expect(out.status == 0, "\(out.stderr)")
+    #expect(out.stdout.contains("crm: ") && !out.stdout.contains(".: "), "\(out.stdout)")
+    #expect(FileManager.default.fileExists(atPath: dir.path + "/w/crm.yaml"))
+    #expect(!FileManager.default.fileExists(atPath: dir.path + "/w/..yaml"))
+  }
+
   /// Two measurements' tpcb folders (scale 10 and 50) are not one workload.
   @Test func twoMeasurementsAreNotPooled() throws {
     try Self.refused(

@@ -55,6 +55,11 @@ import Testing
     }
     #expect(failed.contains { $0.0 == "2" && $0.1 > 0 })
     #expect(failed.contains { $0.0 == "1" && $0.1 == 0 })
+    #expect(!runs.stdout.contains("not shown"))
+    // A listing cut by --limit says so (it once stopped at 50 without a word)
+    let two = try EndToEndTests.capsim(["runs", "--db", db, "--limit", "2"])
+    #expect(two.stdout.hasSuffix("(the newest 2 runs; older ones are not shown: --limit N for more)\n"), "\(two.stdout)")
+    #expect(!two.stdout.split(separator: "\n").contains { $0.hasPrefix("1 ") })
     let show = try EndToEndTests.capsim(["show", "2", "--db", db])
     #expect(show.stdout.contains("demand.A.growth=3"))
     #expect(show.stdout.contains("SLO verdicts") && show.stdout.contains("cost over the run, by calendar month") && show.stdout.contains("per 30 days"))

@@ -197,6 +197,12 @@ import _TestSupport
     #expect(errors.count == 1 && errors.first?.line == 3, "\(log.rendered())")
     #expect(errors.first?.message.contains("no trigger reads the series 'rate(capsim_requests_total[60s])'") == true)
     #expect(read.syncs.first?.capsim == ["rate(capsim_requests_total[120s])": 50])
+    // An autoscaler that reads no capsim series at all (an HPA, the README's example file):
+    // the series are recorded for another one, a warning once each, not an error
+    let hpa = DiagnosticLog()
+    let replayed = AutoscalerMetricsFile.read(path: path, log: hpa, series: [])
+    #expect(!hpa.hasErrors && replayed.syncs.count == 2, "\(hpa.rendered())")
+    #expect(hpa.diagnostics.filter { $0.severity == .warning }.count == 2, "\(hpa.rendered())")
   }
 
   @Test func documentsKeepTheirLines() {

@@ -223,6 +223,28 @@ import Testing
     }
   }
 
+  /// An instance is paid for from the moment it is asked for, starting up included: two added at
+  /// 100 s of a 400 s run cost 2 x 300 s whatever their start-up. (The level was noted before the
+  /// change and only set at the next note, so each lost min(start-up, time to the next).)
+  @Test(arguments: [0.0, 30.0, 90.0])
+  func addedInstancesArePaidForFromTheirStart(startup: Double) {
+    var scenario = Build.scenario(
+      territories: [Build.territory("DE", instances: 2, workers: 8, startup: startup)],
+      databases: [DatabaseNode(name: "de", cores: 8, maxConnections: 5_000)],
+      kinds: [QueryKind(name: "q", isWrite: false, service: Build.exponential(0.003))],
+      classes: [RequestClass(name: "api", cpu: Build.exponential(0.01), queries: [0])],
+      demand: [TerritoryDemand(base: .rate(20), mix: [1])], horizon: 400, series: 400, replications: 1)
+    scenario.capacity = [CapacityChange(territory: 0, at: 100, instances: 4)]
+    let run = PlatformRun(scenario: scenario).run().replications[0]
+    let hours = run.territories[0].cost.instanceHours
+    #expect(abs(hours - (2 * 400 + 2 * 300) / 3_600.0) < 1e-12, "\(hours) h")
+    // and the most at once is 4 (the cost table's "most" was the largest window mean: 3.5)
+    #expect(run.territories[0].cost.mostInstances == 4)
+    // and the window's ready instances count them from when they are ready
+    let ready = run.territories[0].windows[0].readyInstances
+    #expect(abs(ready - (2 * 400 + 2 * (300 - startup)) / 400) < 1e-9, "\(ready)")
+  }
+
   /// A territory outage fails the territory's requests until failover sends them to the other
   /// territory, after `failoverDelay`.
   @Test func territoryOutageFailsOverAfterTheDelay() {

@@ -585,11 +585,13 @@ import Testing
   @Test func aTopologyAloneIsCheckedWithItsOwnInstanceCounts() throws {
     let marked = MarkedText(
       Self.topology.replacingOccurrences(of: "maxConnections: 200", with: "maxConnections: 1️⃣60")
-        .replacingOccurrences(of: "{primary: ch-primary, reads: primary}", with: "{primary: de-primary}"))
+        .replacingOccurrences(of: "{primary: ch-primary, reads: primary}", with: "{primary: de-primary}")
+        .replacingOccurrences(of: "    currency: CHF\n", with: ""))
     let dir = try Self.folder(topology: marked.text)
     let log = ScenarioFile.validate(path: dir + "/t.yaml")
     let position = try #require(marked.markers["1️⃣"])
-    // (CH on de-primary leaves ch-primary and its replica unused: warnings, left out here.)
+    // (CH on de-primary, in DE's currency, leaves ch-primary and its replica unused: warnings,
+    // left out here.)
     #expect(
       log.diagnostics.filter { $0.severity == .error }.map(\.description) == [
         "\(dir)/t.yaml:\(position.line):\(position.column): error: databases.de-primary.maxConnections: territories DE, CH "
@@ -622,6 +624,22 @@ import Testing
       errors.contains(
         "\(dir)/t.yaml:\(deployment.line):\(deployment.column): error: territories.CH: territory CH's app pool scales deployment 'crm', as territory DE's does: each pool needs its own"
       ), "\(errors)")
+  }
+
+  /// Territories of two currencies on one cluster: it is billed to one of them, so their
+  /// currencies must agree (CH on de-primary ran, its database cost 0 CHF, DE paying for both).
+  @Test func aSharedClusterNeedsOneCurrency() throws {
+    let marked = MarkedText(
+      Self.topology.replacingOccurrences(of: "  de-primary: {cores: 8", with: "  1️⃣de-primary: {cores: 8")
+        .replacingOccurrences(of: "database: {primary: ch-primary, reads: primary}", with: "database: {primary: de-primary, reads: primary}"))
+    let dir = try Self.folder(topology: marked.text)
+    let log = ScenarioFile.validate(path: dir + "/t.yaml")
+    let position = try #require(marked.markers["1️⃣"])
+    let errors = log.diagnostics.filter { $0.severity == .error }.map(\.description)
+    #expect(
+      errors == [
+        "\(dir)/t.yaml:\(position.line):\(position.column): error: databases.de-primary: database node 'de-primary' is in the cluster of territories DE (EUR) and CH (CHF): capsim bills a shared cluster to one territory and adds costs without converting; give the territories one currency or each its own cluster"
+      ], "\(errors)")
   }
 
   /// A database node outside every territory's cluster is a warning at its name.
@@ -713,6 +731,8 @@ import Testing
     MixCase(mix: "{update: 0.15, list: 0.85}", shares: [0.85, 0.15, 0]),
     MixCase(mix: "{list: 45%, update: 55%}", shares: [0.45, 0.55, 0]),
     MixCase(mix: "{list: 0.333, update: 0.333, ping: 0.333}", shares: [1.0 / 3, 1.0 / 3, 1.0 / 3]),
+    // 1.001 is as near as 0.999 (its binary sum is 1.0010000000000001)
+    MixCase(mix: "{list: 33.4%, update: 33.3%, ping: 33.4%}", shares: [0.334 / 1.001, 0.333 / 1.001, 0.334 / 1.001]),
     MixCase(
       mix: "{list: 0.6, update: 0.5, ping: 0.25}",
       error: "the shares sum to 1.35 (list 0.6 + update 0.5 + ping 0.25); they must sum to 1"),

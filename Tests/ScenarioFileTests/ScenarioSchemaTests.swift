@@ -81,6 +81,15 @@ import _TestSupport
     }
     #expect(e2.diagnostics.map(\.keyPath) == ["stations.db.timeout"])
 
+    // An empty load factor is an error at the key, not a crash later (it passed validate, then
+    // `run` trapped on a nil it was never told about)
+    let empty = shared.replacingOccurrences(of: "[{concurrency: 1, factor: 1}, {concurrency: 8, factor: 2.5}]", with: "[]")
+    let e4 = try #require(throws: DiagnosticError.self) {
+      try ScenarioFile.load(path: try Self.folder(["topology.yaml": empty, "s.yaml": Self.scenario()]) + "/s.yaml")
+    }
+    #expect(e4.diagnostics.map(\.keyPath) == ["stations.db.loadFactor"])
+    #expect(e4.diagnostics[0].message.contains("at least one point"))
+
     let unknown = shared.replacingOccurrences(of: "processor-sharing", with: "round-robin")
     let e3 = try #require(throws: DiagnosticError.self) {
       try ScenarioFile.load(path: try Self.folder(["topology.yaml": unknown, "s.yaml": Self.scenario()]) + "/s.yaml")
