@@ -237,7 +237,7 @@ struct ExperimentOptions: ParsableArguments {
   @Option(
     name: .customLong("set"),
     help: ArgumentHelp(
-      "A what-if: KEY=VALUE with a topology key path (platform scenarios: or one of the scenario's), like the scenario's overrides (repeatable).",
+      "A what-if: KEY=VALUE with a key path of the topology or of the scenario (arrivals[0].rate=50/s, demand.DE.growth=1.5), like the scenario's overrides (repeatable).",
       discussion:
         "For example --set stations.db.servers=4, --set territories.DE.app.instances=4 or --set demand.DE.growth=1.5",
       valueName: "key=value"))

@@ -85,13 +85,33 @@ extension Network {
         warn(
           .station(i),
           "station '\(s.name)' is offered \(fmt(work[i] / mean))/s of work needing \(fmt(work[i])) servers "
-            + "but has \(c): utilization \(fmt(rho)) >= 1, so its queue grows without bound "
-            + "(about \(fmt((work[i] - Double(c)) / mean))/s); the results show a run that never settles")
+            + "but has \(c)\(s.limitingServers.map { ", worth \(fmt($0)) under full load (its loadFactor)" } ?? ""): "
+            + "utilization \(fmt(rho)) >= 1, so its queue grows without bound "
+            + "(about \(fmt((work[i] - servers) / mean))/s); the results show a run that never settles")
       } else if rho >= 1 {
         warn(.station(i), "station '\(s.name)' is overloaded (utilization \(fmt(rho))): expect losses or timeouts")
       } else if peakRho >= 1 {
         warn(.station(i), "station '\(s.name)' is overloaded at the peak arrival rate (utilization \(fmt(peakRho))): its queue grows during the peak")
       }
+    }
+    // A lock passes at most capacity / held trips a second, whatever the stations can do.
+    var lockWork = [Double](repeating: 0, count: locks.count)
+    var lockClasses = [[String]](repeating: [], count: locks.count)
+    for bound in lockBounds() {
+      let rate = sources.reduce(0.0) { sum, source in
+        guard case .sequence(bound.sequence) = source.destination, let r = Self.meanRate(source, peak: false) else { return sum }
+        return sum + r
+      }
+      guard rate > 0 else { continue }
+      lockWork[bound.lock] += rate * bound.held
+      lockClasses[bound.lock].append("\(fmt(rate))/s of class '\(sequences[bound.sequence].name)' holding it \(fmt(bound.held * 1_000)) ms")
+    }
+    for (l, lock) in locks.enumerated() where lockWork[l] >= Double(lock.capacity) {
+      warn(
+        .lock(l),
+        "lock '\(lock.name)' (capacity \(lock.capacity)) is offered \(lockClasses[l].joined(separator: " and ")): "
+          + "it would need \(fmt(lockWork[l])) holders at once on average (utilization \(fmt(lockWork[l] / Double(lock.capacity))) >= 1), "
+          + "so its waiting line grows without bound; the results show a run that never settles")
     }
     return out
   }

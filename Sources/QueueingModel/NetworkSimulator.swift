@@ -448,7 +448,8 @@ package struct NetworkSimulator: ~Copyable {
   @inline(__always)
   private mutating func enterNetwork(customer c: Int32, at target: Int32, since now: Double) {
     customers[Int(c)].entryTime = now
-    customers[Int(c)].tripWait = 0
+    // A paced transaction that starts late has waited for its connection since its schedule.
+    customers[Int(c)].tripWait = max(0, sim.now - now)
     inNetwork += 1
     if inWindow(now) {
       flow.arrivals += 1

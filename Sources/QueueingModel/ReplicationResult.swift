@@ -37,6 +37,9 @@ package struct EarlyStop: Sendable, Codable, Hashable {
   package var stalledAt: Double? = nil
   /// Events handled at that instant before it stopped, at least.
   package var stalledEvents: Int? = nil
+  /// The lock whose waiting line held more than any station, and how many waited there.
+  package var lock: Int? = nil
+  package var atLock: Int? = nil
 }
 
 /// One lock's measurements over the window.
@@ -204,6 +207,10 @@ extension NetworkSimulator {
     var busiest = 0
     for s in 0..<network.stations.count where present[s] > present[busiest] { busiest = s }
     var stop = EarlyStop(customers: inNetwork, limit: customerLimit, station: busiest, atStation: Int(present[busiest]))
+    // Customers waiting for a lock are at no station: the line that grew may be the lock's.
+    for l in 0..<locks.count where Int(locks[l].waiting) > max(stop.atStation, stop.atLock ?? 0) {
+      (stop.lock, stop.atLock) = (l, Int(locks[l].waiting))
+    }
     if let stalledAt {
       stop.stalledAt = stalledAt
       stop.stalledEvents = Self.stallChecks << 20
@@ -223,6 +230,16 @@ extension Network {
         + "time: zero think time with zero service times, or customers lost at a full station returning at once "
         + "(station '\(station.name)' held the most, \(stop.atStation)). Give the think time or a service a positive "
         + "time, or let the full station queue (a larger capacity)"
+    }
+    if let l = stop.lock, let waiting = stop.atLock, locks.indices.contains(l) {
+      let bounds = lockBounds().filter { $0.lock == l }.map {
+        "class '\($0.sequence < sequences.count ? sequences[$0.sequence].name : "?")' holds it at least \(Self.figure($0.held * 1_000)) ms a trip, so at most \(Self.figure($0.throughput)) trips/s pass"
+      }
+      return "replication \(replication + 1) stopped at simulated time \(Self.figure(time))s with \(stop.customers) customers "
+        + "in the network, past the \(stop.limit) capsim holds in memory: \(waiting) waited for lock '\(locks[l].name)' "
+        + "(capacity \(locks[l].capacity)\(bounds.isEmpty ? "" : "; " + bounds.joined(separator: "; "))), so its line grows "
+        + "without bound. Lower the arrival rate, hold the lock for fewer steps, give it more capacity, or shorten "
+        + "run.length to watch it grow within the limit"
     }
     var load = ""
     if let rates = arrivalRates(peak: false), case .finite(let c) = station.servers {

@@ -249,6 +249,8 @@ struct RunDocument: Encodable {
     @Nullable var instances: Double?
     @Nullable var users: Double?
     @Nullable var replica_lag_s: Double?
+    /// A hybrid run's `all`/`all` rows: request, fluid or mixed.
+    @Nullable var mode: String?
   }
 
   var run: Summary.Run
@@ -261,6 +263,9 @@ struct RunDocument: Encodable {
   var autoscalers: [AutoscalerSummary.JSON]
   /// Row locks per territory (empty without locks): the `row_lock` table.
   var locks: [Lock]
+  /// A queueing-network run's results as `capsim run --format json` printed them (the
+  /// `network_summary` table); null for a platform run.
+  @Nullable var network: StoredJSON?
 
   struct Lock: Encodable {
     var territory, lock: String
@@ -298,7 +303,42 @@ struct RunDocument: Encodable {
         errors_timeout: p.errorsTimeout, errors_no_connection: p.errorsNoConnection, errors_node_down: p.errorsNodeDown,
         latency_p50_s: p.latencyP50, latency_p95_s: p.latencyP95, latency_p99_s: p.latencyP99,
         utilization: p.utilization, queue_length: p.queueLength, instances: p.instances, users: p.users,
-        replica_lag_s: p.replicaLag)
+        replica_lag_s: p.replicaLag, mode: p.mode)
+    }
+    network = data.networkSummary.flatMap { try? JSONDecoder().decode(StoredJSON.self, from: Data($0.json.utf8)) }
+  }
+}
+
+/// A JSON document kept as text in the database, written back in the document that holds it.
+indirect enum StoredJSON: Codable {
+  case null, bool(Bool), number(Double), string(String), array([StoredJSON]), object([String: StoredJSON])
+
+  init(from decoder: any Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    if c.decodeNil() {
+      self = .null
+    } else if let b = try? c.decode(Bool.self) {
+      self = .bool(b)
+    } else if let n = try? c.decode(Double.self) {
+      self = .number(n)
+    } else if let t = try? c.decode(String.self) {
+      self = .string(t)
+    } else if let a = try? c.decode([StoredJSON].self) {
+      self = .array(a)
+    } else {
+      self = .object(try c.decode([String: StoredJSON].self))
+    }
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var c = encoder.singleValueContainer()
+    switch self {
+    case .null: try c.encodeNil()
+    case .bool(let b): try c.encode(b)
+    case .number(let n): try c.encode(n)
+    case .string(let t): try c.encode(t)
+    case .array(let a): try c.encode(a)
+    case .object(let o): try c.encode(o)
     }
   }
 }

@@ -240,8 +240,18 @@ enum TopologyFile {
   /// `next: db`, or a list `[{to: db, p: 0.7}, {to: exit, p: 0.3}]`; absent means exit.
   private static func readRoutes(_ station: Fields, _ topology: Topology) -> [Route]? {
     guard let node = station["next"] else { return [] }
+    // A class is where a trip begins: said here, with the file's other errors, at the name.
+    func routed(_ name: String, at node: ConfigNode) -> Destination? {
+      let d = topology.destination(name, at: node)
+      if case .sequence? = d {
+        node.error(
+          "'\(name)' is a class: a class's sequence is where a trip begins, so only arrivals send customers to one; route to a station, a dispatcher or exit")
+        return nil
+      }
+      return d
+    }
     if !node.isSequence {
-      guard let name = node.string(), let d = topology.destination(name, at: node) else { return nil }
+      guard let name = node.string(), let d = routed(name, at: node) else { return nil }
       return [Route(to: d, probability: 1)]
     }
     guard let items = station.items("next") else { return nil }
@@ -256,7 +266,7 @@ enum TopologyFile {
         continue
       }
       let toNode = m.required("to")
-      let to = toNode.flatMap { n in n.string().flatMap { topology.destination($0, at: n) } }
+      let to = toNode.flatMap { n in n.string().flatMap { routed($0, at: n) } }
       let p = m.required("p")?.double()
       if let to, let p {
         routes.append(Route(to: to, probability: p))
@@ -320,8 +330,9 @@ enum TopologyFile {
         out += members
       } else if case .station(let s)? = topology.destinations[name] {
         out.append(s)
-      } else if topology.destinations[name] != nil {
-        item.error("'\(name)' is a dispatcher; targets must be stations")
+      } else if let other = topology.destinations[name] {
+        let kind = if case .sequence = other { "a class (a sequence of visits)" } else { "a dispatcher" }
+        item.error("'\(name)' is \(kind); targets must be stations")
         ok = false
       } else {
         _ = topology.destination(name, at: item)
@@ -453,8 +464,10 @@ extension TopologyFile {
         continue
       }
       if out.contains(l) {
+        // The error fails the file; the lock still counts as taken, so that a later release
+        // of it is not reported as a second, false error.
         item.error("lock '\(name)' is listed twice")
-        ok = false
+        continue
       }
       out.append(l)
     }

@@ -215,12 +215,27 @@ extension RunData {
       let v = xs.filter(\.isFinite)
       return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
     }
+    // With a calendar, each window's period and demand multiplier as a platform run records
+    // them: the season it is at least half way into at its middle, the multiplier's mean.
+    let names = ["normal"] + (scenario.calendar?.seasons.map(\.name) ?? [])
+    func period(_ start: Double, _ end: Double) -> String {
+      guard let calendar = scenario.calendar else { return "normal" }
+      return names[PlatformScenario.period(at: (start + end) / 2, calendar: calendar, names: names)]
+    }
+    func multiplier(_ start: Double, _ end: Double) -> Double? {
+      guard let calendar = scenario.calendar, end > start else { return nil }
+      let samples = 12
+      return (0..<samples).map { calendar.multiplier(at: start + (Double($0) + 0.5) * (end - start) / Double(samples)) }
+        .reduce(0, +) / Double(samples)
+    }
     for w in first.series.indices {
       let ws = reps.map { $0.series[w] }
       let label = scenario.calendar?.isoLabel(at: ws[0].start) ?? "+\(Int(ws[0].start))s"
+      let windowPeriod = period(ws[0].start, ws[0].end)
       var all = SeriesPoint(
         territory: "", tier: "all", requestClass: "all", windowStart: ws[0].start, windowEnd: ws[0].end,
-        localStart: label, period: "normal")
+        localStart: label, period: windowPeriod)
+      all.demandMultiplier = multiplier(ws[0].start, ws[0].end)
       all.arrivals = mean(ws.map { Double($0.arrivals) })
       all.completions = mean(ws.map { Double($0.completed) })
       all.errorsQueueFull = mean(ws.map { Double($0.lost) })
@@ -232,7 +247,7 @@ extension RunData {
       for (i, station) in scenario.network.stations.enumerated() where ws[0].stations.indices.contains(i) {
         var p = SeriesPoint(
           territory: "", tier: station.name, requestClass: "all", windowStart: ws[0].start, windowEnd: ws[0].end,
-          localStart: label, period: "normal")
+          localStart: label, period: windowPeriod)
         if case .finite(let c) = station.servers {
           p.utilization = mean(ws.map { $0.stations[i].meanBusyServers / Double(c) })
         }

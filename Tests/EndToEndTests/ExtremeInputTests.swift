@@ -201,6 +201,71 @@ import Testing
     #expect(!(r.stdout + r.stderr).contains("station 0 is unstable"))
   }
 
+  /// A topology's errors come at once and each is true: the route into a class is said with
+  /// the others, at its `next`; a lock listed twice does not make its release "not held"; a
+  /// class named as a dispatcher's target is called a class.
+  @Test func everyErrorAtOnceAndEachTrue() throws {
+    let dir = try Self.folder([
+      "st.yaml": """
+        stations:
+          cpu: {servers: 1, service: {distribution: exponential, mean: 1ms}, next: tx}
+          wal: {servers: 1, discipline: batch, service: {distribution: exponential, mean: 1ms}}
+        locks:
+          o: {capacity: 2}
+        dispatchers:
+          lb: {policy: random, targets: [tx]}
+        classes:
+          tx: {sequence: [{station: wal}, {station: cpu, acquire: [o, o]}, {station: cpu, release: o}]}
+
+        """,
+    ])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let r = try EndToEndTests.capsim(["validate", dir.appendingPathComponent("st.yaml").path])
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("st.yaml:2:76: error: stations.cpu.next: 'tx' is a class"), "\(r.stdout)")
+    #expect(r.stdout.contains("lock 'o' is listed twice"), "\(r.stdout)")
+    #expect(!r.stdout.contains("is not held"), "\(r.stdout)")
+    #expect(r.stdout.contains("'tx' is a class (a sequence of visits); targets must be stations"), "\(r.stdout)")
+  }
+
+  /// A lock that passes fewer trips than arrive is warned about before the run, and a run
+  /// stopped by its line names the lock (it named an infinite-server station and advised
+  /// adding servers).
+  @Test func aLockThatCannotKeepUpIsNamed() throws {
+    let dir = try Self.folder([
+      "lq.yaml": """
+        stations:
+          d: {servers: infinite, service: {distribution: deterministic, value: 1s}}
+        locks:
+          m: {capacity: 1}
+        classes:
+          k: {sequence: [{station: d, acquire: m}]}
+
+        """,
+      "lqs.yaml": "topology: lq.yaml\narrivals: [{to: k, rate: 2000/s}]\nrun: {length: 2000s, drain: false, replications: 1}\n",
+    ])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let scenario = dir.appendingPathComponent("lqs.yaml").path
+    let validate = try EndToEndTests.capsim(["validate", scenario])
+    #expect(validate.stdout.contains("warning: locks.m: lock 'm' (capacity 1) is offered 2000/s of class 'k' holding it 1000 ms"), "\(validate.stdout)")
+    let run = try EndToEndTests.capsim(["run", scenario, "--quiet"])
+    #expect(run.status == 1 && run.stderr.contains("waited for lock 'm' (capacity 1; class 'k' holds it at least 1000 ms a trip, so at most 1 trips/s pass)"), "\(run.stderr)")
+  }
+
+  /// An overload warning counts a load factor: 4 servers slowed 2x serve 2 servers' worth, so
+  /// 400/s of 10 ms grows by 200/s (it said "about 0/s", then the run grew by 200/s).
+  @Test func overloadCountsTheLoadFactor() throws {
+    let dir = try Self.folder([
+      "ld.yaml": "stations:\n  db: {servers: 4, service: {distribution: exponential, mean: 10ms}, loadFactor: [{concurrency: 1, factor: 1}, {concurrency: 4, factor: 2}]}\n",
+      "lds.yaml": "topology: ld.yaml\narrivals: [{to: db, rate: 400/s}]\nrun: {length: 20s, drain: false, replications: 2}\n",
+    ])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let r = try EndToEndTests.capsim(["validate", dir.appendingPathComponent("lds.yaml").path])
+    #expect(
+      r.stdout.contains("needing 4 servers but has 4, worth 2 under full load (its loadFactor): utilization 2 >= 1")
+        && r.stdout.contains("(about 200/s)"), "\(r.stdout)")
+  }
+
   /// An overloaded run stopped at its window's end: the unfinished count is per replication, as
   /// every other row and the JSON (it was the replications' sum, 3x the queue it sat beside).
   @Test func unfinishedIsPerReplication() throws {

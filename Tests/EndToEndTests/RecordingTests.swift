@@ -1,4 +1,5 @@
 import Foundation
+import ResultsStore
 import Testing
 
 /// Runs recorded in the results database, as a user (or CI) sees them through the binary.
@@ -60,6 +61,11 @@ import Testing
     let two = try EndToEndTests.capsim(["runs", "--db", db, "--limit", "2"])
     #expect(two.stdout.hasSuffix("(the newest 2 runs; older ones are not shown: --limit N for more)\n"), "\(two.stdout)")
     #expect(!two.stdout.split(separator: "\n").contains { $0.hasPrefix("1 ") })
+    // show --format json of the network run carries its results (it had the run record only)
+    let networkJSON = try EndToEndTests.capsim(["show", "3", "--db", db, "--format", "json"])
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(networkJSON.stdout.utf8)) as? [String: Any])
+    let results = try #require(document["network"] as? [String: Any], "\(networkJSON.stdout.prefix(400))")
+    #expect(results["end_to_end"] is [String: Any] && results["stations"] is [Any])
     let show = try EndToEndTests.capsim(["show", "2", "--db", db])
     #expect(show.stdout.contains("demand.A.growth=3"))
     #expect(show.stdout.contains("SLO verdicts") && show.stdout.contains("cost over the run, by calendar month") && show.stdout.contains("per 30 days"))
@@ -191,5 +197,24 @@ import Testing
     #expect(comparison.contains("- Settings on the command line (--set)\n  - + demand.A.growth=1.5\n"))
     #expect(comparison.contains("| what-if | A | capacity | A |"))
     #expect(comparison.contains("| both | A | replica-down | a-replica |"))
+  }
+
+  /// A network run with a calendar records each window's season and demand multiplier, as a
+  /// platform run does (every window was "normal", the multiplier NULL, and its report shaded
+  /// no season).
+  @Test func aNetworkRunWithACalendarRecordsItsSeasons() throws {
+    let db = Self.database()
+    let r = try EndToEndTests.capsim([
+      "run", "scenarios/web-tier-christmas-week.yaml", "--replications", "1", "--set", "calendar.end=2026-12-08",
+      "--db", db, "--quiet",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let data = try #require(try ResultsStore(path: db).data(1))
+    let all = data.series.filter { $0.tier == "all" }
+    #expect(all.count == 24 && all.allSatisfy { $0.period == "christmas" }, "\(Set(all.map(\.period)))")
+    // 10:00 on a Monday in the season (5x): far above the night
+    let ten = try #require(all.first { $0.localStart.hasSuffix("T10:00") }?.demandMultiplier)
+    let three = try #require(all.first { $0.localStart.hasSuffix("T03:00") }?.demandMultiplier)
+    #expect(ten > 3 && three < ten / 3, "\(ten) \(three)")
   }
 }
