@@ -107,7 +107,7 @@ package struct K6Summary: Hashable, Sendable {
     guard inProgress <= PgbenchReport.littlesLawLimit else {
       throw MeasurementError(
         file: file,
-        "\(at("http_req_duration")).avg violates Little's law: rate x avg / \(vusName) = \(String(format: "%.4g", requestRate))/s x \(String(format: "%.6g", durationMean * 1_000)) ms / \(virtualUsers) = \(String(format: "%.3g", inProgress)), above 1: a unit slip (k6 writes ms), or requests in parallel (http.batch)?")
+        "\(at("http_req_duration")).avg violates Little's law: rate x avg / \(vusName) = \(String(format: "%.4g", requestRate))/s x \(String(format: "%.6g", durationMean * 1_000)) ms / \(virtualUsers) = \(String(format: "%.3g", inProgress)), above 1 (beyond the \(String(format: "%g", PgbenchReport.littlesLawLimit)) measuring noise allows): a unit slip (k6 writes ms), or requests in parallel (http.batch)?")
     }
   }
 
@@ -349,8 +349,13 @@ package struct K6Points: Hashable, Sendable {
         }
         throw lines.error(n, "not a JSON object (k6 --out json writes one per line)")
       }
-      guard let type = object["type"] as? String, let metric = object["metric"] as? String else {
-        throw lines.error(n, "type, metric: missing (not a line of k6 --out json)")
+      let missing = ["type", "metric"].filter { !(object[$0] is String) }
+      guard missing.isEmpty, let type = object["type"] as? String, let metric = object["metric"] as? String else {
+        throw lines.error(n, "\(missing.joined(separator: ", ")): missing (not a line of k6 --out json)")
+      }
+      // k6 writes a declaration per metric ("Metric") and a sample per value ("Point"), nothing else.
+      guard type == "Point" || type == "Metric" else {
+        throw lines.error(n, "type: '\(type)' is not a k6 --out json line type (Metric or Point)")
       }
       guard type == "Point", metric == "http_req_duration" else { continue }
       guard let value = ((object["data"] as? [String: Any])?["value"] as? NSNumber)?.doubleValue, value.isFinite,

@@ -432,7 +432,7 @@ package struct PgbenchReport: Hashable, Sendable {
     guard inProgress > littlesLawLimit else { return }
     throw lines.error(
       latencyLine,
-      "latency average violates Little's law: tps x latency / clients = \(String(format: "%.3g", tps)) x \(String(format: "%.6g", latency * 1_000)) ms / \(clients) = \(String(format: "%.3g", inProgress)), above 1 (more transactions in progress than clients): a unit slip?")
+      "latency average violates Little's law: tps x latency / clients = \(String(format: "%.3g", tps)) x \(String(format: "%.6g", latency * 1_000)) ms / \(clients) = \(String(format: "%.3g", inProgress)), above 1 (more transactions in progress than clients, beyond the \(String(format: "%g", littlesLawLimit)) measuring noise allows): a unit slip?")
   }
 
   /// How far above 1 Little's law may put a closed loop's clients in progress (see

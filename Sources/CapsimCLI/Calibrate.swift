@@ -77,7 +77,7 @@ struct Calibrate: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "A lock every transaction of a workload holds, for the load-factor model: WORKLOAD:MS[:CAPACITY], e.g. tpcb:1.07 (TPC-B's branch row at scale 1, held 1.07 ms from its UPDATE to END at one client, from pgbench -r).",
+      "A lock every transaction of a workload holds, for the load-factor model: WORKLOAD:MS[:CAPACITY], e.g. tpcb:0.41 (TPC-B's branch row, held 0.41 ms from its UPDATE to END at one client, from pgbench -r).",
       valueName: "lock"))
   var lock: [String] = []
 
@@ -90,7 +90,7 @@ struct Calibrate: ParsableCommand {
   func validate() throws {
     if let cores, cores < 1 { throw ValidationError("--cores must be at least 1") }
     for text in lock where Self.lock(text) == nil {
-      throw ValidationError("--lock takes WORKLOAD:MS[:CAPACITY], such as tpcb:1.07 or tpcb:1.07:10; got '\(text)'")
+      throw ValidationError("--lock takes WORKLOAD:MS[:CAPACITY], such as tpcb:0.41 or tpcb:0.41:10; got '\(text)'")
     }
     if let fit, fitLevels(fit) == nil {
       throw ValidationError("--fit takes client counts such as 1,2,4; got '\(fit)'")
@@ -98,6 +98,9 @@ struct Calibrate: ParsableCommand {
   }
 
   /// `tpcb:1.07:1` as workload and lock.
+  /// Milliseconds to 3 significant digits: 0.771, 1.07, 12.5.
+  static func milliseconds(_ seconds: Double) -> String { String(format: "%.3g", seconds * 1_000) }
+
   static func lock(_ text: String) -> (workload: String, lock: HeldLock)? {
     let parts = text.split(separator: ":").map(String.init)
     guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty, let ms = Double(parts[1]), ms > 0, ms.isFinite
@@ -255,6 +258,15 @@ struct Calibrate: ParsableCommand {
       let runs = closed.map(\.level) + (k6[workload] ?? [])
       guard !runs.isEmpty else { continue }
       let levels = MeasuredLevel.average(runs)
+      // A lock is held for part of a transaction: never longer than the lightest load's whole.
+      if let held = locks[workload]?.held, let lightest = levels.min(by: { $0.clients < $1.clients }),
+        held >= lightest.meanLatency
+      {
+        let given = lock.last { Self.lock($0)?.workload == workload } ?? workload
+        throw fail(
+          "--lock \(given): the lock would be held \(Self.milliseconds(held)) ms, but a whole \(workload) transaction takes \(Self.milliseconds(lightest.meanLatency)) ms on average at \(lightest.clients) client\(lightest.clients == 1 ? "" : "s"); a lock is held for part of one: give less",
+          status: ExitStatus.usage)
+      }
       if let cores, let said = levels.compactMap(\.cores).max(), said != cores {
         // The summaries' own count wins (it is the measured machine's): say so rather than ignore the option.
         printToStandardError(

@@ -76,6 +76,15 @@ struct Merge: ParsableCommand {
     if command == "sweep" && failOnSLO {
       throw ValidationError("--fail-on-slo is for merged runs; a sweep's points are meant to differ")
     }
+    // The parts name the scenario as the shards were given it: relative to where they ran.
+    if !FileManager.default.fileExists(atPath: path) {
+      let here = FileManager.default.currentDirectoryPath
+      throw fail(
+        path.hasPrefix("/")
+          ? "the parts were made from \(path), which is not there any more"
+          : "the parts name the scenario as '\(path)', relative to the folder the shards ran in, and it is not found from \(here): run capsim merge in that folder",
+        status: ExitStatus.failure)
+    }
     let work = try SweepWork.load(
       command: command, path: path, settings: try decoded("settings", as: [String].self), grid: Grid(axes: axes),
       seed: seed, replications: replications, quiet: quiet)

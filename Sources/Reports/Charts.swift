@@ -75,7 +75,7 @@ enum Charts {
           points: capacity, dashed: true))
     }
     let chart = SVGChart(
-      title: "Demand and capacity — \(territory)", unit: "requests/s", time: axis, series: series,
+      title: "Demand and capacity — \(index.title(territory))", unit: "requests/s", time: axis, series: series,
       annotations: peakNote(demand, rows: rows) { Format.short($0) + " req/s" })
     return backdrop(chart, index, territory)
   }
@@ -93,7 +93,7 @@ enum Charts {
     // The peak named on the chart is the one the tables name.
     let p95 = line(rows.filter(RunIndex.hasPeakWeight)) { $0.latencyP95.map { $0 * 1_000 } }
     let chart = SVGChart(
-      title: "Latency — \(territory)", unit: "latency (ms)", time: axis, series: series,
+      title: "Latency — \(index.title(territory))", unit: "latency (ms)", time: axis, series: series,
       thresholds: latencyThresholds(index, territory),
       annotations: peakNote(p95, rows: rows) { "p95 " + Format.short($0) + " ms" })
     return backdrop(chart, index, territory)
@@ -121,7 +121,7 @@ enum Charts {
       }
     }
     let chart = SVGChart(
-      title: "p95 latency by request class — \(territory)", unit: "p95 latency (ms)", time: axis, series: series,
+      title: "p95 latency by request class — \(index.title(territory))", unit: "p95 latency (ms)", time: axis, series: series,
       thresholds: thresholds)
     return backdrop(chart, index, territory)
   }
@@ -134,7 +134,7 @@ enum Charts {
     // instances paid for, crashed ones included, so crashes show as errors (node down), not here.
     let crashes = index.data.events.filter { $0.territory == territory && $0.start == nil }.map(\.label)
     let chart = SVGChart(
-      title: "Instances — \(territory)", unit: "app instances", time: axis,
+      title: "Instances — \(index.title(territory))", unit: "app instances", time: axis,
       series: [.init(name: "instances (mean over replications)", color: SVG.color(2), points: points)],
       annotations: peakNote(points, rows: rows) { Format.short($0) }, notes: crashes)
     return backdrop(chart, index, territory)
@@ -151,7 +151,7 @@ enum Charts {
     }
     guard !series.isEmpty else { return nil }
     let chart = SVGChart(
-      title: "Utilization by tier — \(territory)", unit: "utilization (%)", time: axis, series: series,
+      title: "Utilization by tier — \(index.title(territory))", unit: "utilization (%)", time: axis, series: series,
       fixedUpper: percentTop(series))
     return backdrop(chart, index, territory)
   }
@@ -176,7 +176,7 @@ enum Charts {
     }
     // A replica that was down has no lag in those windows (a gap); the band says it was down.
     var chart = SVGChart(
-      title: "Replica lag — \(territory)", unit: inMilliseconds ? "replica lag (ms)" : "replica lag (s)", time: axis,
+      title: "Replica lag — \(index.title(territory))", unit: inMilliseconds ? "replica lag (ms)" : "replica lag (s)", time: axis,
       series: series)
     if let clip {
       chart.clipAbove = clip * scale
@@ -200,7 +200,7 @@ enum Charts {
       }
     }
     let chart = SVGChart(
-      title: "Errors by cause — \(territory)", unit: "failed requests (% of arrivals)", time: axis, series: series,
+      title: "Errors by cause — \(index.title(territory))", unit: "failed requests (% of arrivals)", time: axis, series: series,
       thresholds: errorThresholds(index, territory))
     return backdrop(chart, index, territory)
   }

@@ -16,7 +16,7 @@ extension Report {
     if stations != nil { body += "<a href=\"#stations\">Stations</a>" }
     body += "<a href=\"#events\">Faults and changes</a>"
     for (i, t) in index.territories.enumerated() {
-      body += "<a href=\"#territory-\(i)\">Territory \(HTML.escape(t))</a>"
+      body += "<a href=\"#territory-\(i)\">\(HTML.escape(index.isNetwork ? "Series" : "Territory " + t))</a>"
     }
     body += "<a href=\"#verdicts\">SLO verdicts</a><a href=\"#capacity\">Capacity</a><a href=\"#costs\">Costs</a>"
     body += "<a href=\"#run\">Run</a></nav>\n"
@@ -34,7 +34,7 @@ extension Report {
       (Charts.utilization, nil), (Charts.replicaLag, "No replica lag recorded."), (Charts.errors, nil),
     ]
     for (i, t) in index.territories.enumerated() {
-      body += "<section>\n<h2 id=\"territory-\(i)\">Territory \(HTML.escape(t))</h2>\n"
+      body += "<section>\n<h2 id=\"territory-\(i)\">\(HTML.escape(index.isNetwork ? "Series of \(index.title(t))" : "Territory " + t))</h2>\n"
       guard !index.points(t).isEmpty else {
         body += "<p class=\"muted\">No series recorded.</p>\n</section>\n"
         continue
@@ -130,7 +130,7 @@ extension Report {
     let rows = index.territories.map { t -> [String] in
       let f = index.figures(t)
       return [
-        HTML.name(t),
+        HTML.name(index.title(t)),
         peakCell(f.p95) { Format.milliseconds($0) },
         peakCell(f.demand) { Format.short($0) + " req/s" },
         peakCell(f.instances) { Format.short($0) },
@@ -141,8 +141,8 @@ extension Report {
     }
     return HTML.table(
       [
-        "Territory", "Peak p95", "Peak demand", "Max instances", "Peak app CPU", "Peak DB utilization",
-        "Max replica lag",
+        index.isNetwork ? "Network" : "Territory", "Peak p95", "Peak demand", "Max instances", "Peak app CPU",
+        index.isNetwork ? "Peak station utilization" : "Peak DB utilization", "Max replica lag",
       ], rows, caption: "Key peaks (hourly window means over replications)")
   }
 

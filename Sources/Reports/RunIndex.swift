@@ -32,6 +32,14 @@ struct RunIndex {
   private var tierOrder: [String: [String]] = [:]
   private var classOrder: [String: [String]] = [:]
 
+  /// A queueing-network run: one network and its stations, no territories, instances or database.
+  var isNetwork: Bool { data.run.kind == "network" }
+
+  /// How a territory is named on the page: a network run's one "territory" is its scenario.
+  func title(_ territory: String) -> String {
+    territory.isEmpty ? (isNetwork ? "network \(data.run.scenarioName)" : "all") : territory
+  }
+
   init(_ data: RunData) {
     self.data = data
     var seen = Set<String>()

@@ -24,7 +24,9 @@ package struct LintReport {
     }
     let errors = findings.filter { $0.severity == .error }.count
     let warnings = findings.filter { $0.severity == .warning }.count
-    out += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+    let notes = findings.count - errors - warnings
+    out += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+      + (notes > 0 ? ", \(notes) note\(notes == 1 ? "" : "s")" : "") + "\n"
     return out
   }
 

@@ -397,6 +397,15 @@ import Calibration
         file: "r.json", data: Data(#"{"type":"Point","data":{"time":"t"},"metric":"http_req_duration"}"#.utf8))
     }
     #expect(noValue?.line == 1 && noValue?.message.contains("data.value") == true)
+    // A line of no k6 type is an error at it (it was read past), and only what is missing is named
+    let bogus = #expect(throws: MeasurementError.self) {
+      try K6Points(file: "r.json", data: Data((lines.prefix(2) + [#"{"type":"Bogus","metric":"x","data":{}}"#]).joined(separator: "\n").utf8))
+    }
+    #expect(bogus?.line == 3 && bogus?.message.contains("type: 'Bogus'") == true, "\(String(describing: bogus))")
+    let noMetric = #expect(throws: MeasurementError.self) {
+      try K6Points(file: "r.json", data: Data(#"{"type":"Bogus"}"#.utf8))
+    }
+    #expect(noMetric?.message.hasPrefix("metric: missing") == true, "\(String(describing: noMetric))")
   }
 
   @Test func readsAPrometheusRangeQuery() throws {

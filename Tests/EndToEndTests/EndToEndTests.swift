@@ -253,6 +253,10 @@ import _TestSupport
     }
     #expect(locked.stdout.contains("# lock: capacity 1, held 0.25ms"))
     #expect(try Self.capsim(["calibrate", dir.path, "--lock", "tpcb"]).status == 64)
+    // A lock held as long as a whole transaction is refused as such (it was "cannot meet ...
+    // with any load factor", naming no option)
+    let long = try Self.capsim(["calibrate", dir.path, "--lock", "tpcb:100"])
+    #expect(long.status == 64 && long.stderr.contains("--lock tpcb:100: the lock would be held 100 ms, but a whole tpcb transaction takes"), "\(long.stderr)")
   }
 
   /// A run's --log files sit beside its summary as NAME.log and NAME.log.N; one that belongs to
