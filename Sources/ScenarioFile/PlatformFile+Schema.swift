@@ -80,7 +80,7 @@ extension PlatformFile {
       .optional(
         "maxConnections", .wholeNumber(1...1_000_000), "PostgreSQL's max_connections; default 100 (its default)."),
       .optional("price", .number(0...1e9), "Price per node-hour in its currency; default 0."),
-      .optional("currency", currency, "ISO 4217 code of the price; default EUR."),
+      .optional("currency", currency, "ISO 4217 code of the price; default the currency of the territory whose cluster it is in."),
       .optional("shipping", .duration(positive: false), "Replicas: time for a commit to reach it; default 0."),
       .optional("apply", .distribution, "Replicas: time to replay one write; default none."),
       .optional(

@@ -503,7 +503,11 @@ enum PlatformFile {
       guard let node = f[key] else { continue }
       if let value = node.duration() { settings[keyPath: path] = value } else { ok = false }
     }
-    if let node = f["cpuRequest"] {
+    if let node = f["cpuRequest"], let cores = node.scalarText.flatMap(Double.init), cores.isFinite, cores > 0 {
+      // A number of cores, as Kubernetes also takes it: say the millicores rather than "quote it".
+      node.error("expected a cpu quantity in millicores such as 1500m, found \(node.scalarText!) (\(node.scalarText!) cores is \(Int64((cores * 1_000).rounded()))m)")
+      ok = false
+    } else if let node = f["cpuRequest"] {
       let text = node.string()
       if let text, text.hasSuffix("m"), let milli = Int64(text.dropLast()), milli > 0 {
         settings.cpuRequest = milli

@@ -184,6 +184,7 @@ package struct PlatformReport {
     // The verdict is over the period's requests: quiet hours can carry a peak hour past its
     // target. Said, not judged: the objectives are the period's.
     let hidden = verdicts.filter { ($0.outcome == .pass || $0.outcome == .marginal) && Self.worstMisses($0) }.count
+    let hiddenMarginal = verdicts.contains { $0.outcome == .marginal && Self.worstMisses($0) }
     let marginal = verdicts.filter { $0.outcome == .marginal }.count
     let waived = verdicts.filter { $0.outcome == .waived }
     let info = verdicts.filter { $0.outcome == .info }.count
@@ -198,7 +199,7 @@ package struct PlatformReport {
     if failed > 0 { summary += ", \(failed) FAILED" }
     if hidden > 0 {
       summary +=
-        "; \(hidden) met over the period miss\(hidden == 1 ? "es" : "") the target in \(hidden == 1 ? "its" : "their") worst window (!)"
+        "; \(hidden) \(hiddenMarginal ? "met or marginal" : "met") over the period miss\(hidden == 1 ? "es" : "") the target in \(hidden == 1 ? "its" : "their") worst window (!)"
     }
     if !waived.isEmpty {
       var reasons: [String] = []
