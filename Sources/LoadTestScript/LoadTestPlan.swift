@@ -189,17 +189,23 @@ package struct LoadTestPlan: Sendable {
     var tags = Set<String>()
     var functions = Set<String>()
     var classes: [ClassLoad] = []
-    for c in weighted {
-      let name = platform.requestClasses[c].name
-      let share = demand.mix[c] / totalWeight
-      var targets: [Int] = []
-      for l in level {
-        guard let target = Int(rounding: l * share * perTarget), target <= 1_000_000_000 else {
-          throw LoadTestError(
-            "the demand of class '\(name)' is too large for k6 (\(Self.decimal(l * share * perTarget)) at once)")
-        }
-        targets.append(target)
+    // Each sample's whole is rounded once and shared out by largest remainders, so the classes'
+    // targets add up to it (1,250 users were 1,252 when each class rounded on its own).
+    let shares = weighted.map { demand.mix[$0] / totalWeight }
+    var targetsByClass = [[Int]](repeating: [], count: weighted.count)
+    for l in level {
+      let whole = l * perTarget
+      guard let total = Int(rounding: whole), total <= 1_000_000_000 else {
+        let c = shares.indices.max { shares[$0] < shares[$1] } ?? 0
+        throw LoadTestError(
+          "the demand of class '\(platform.requestClasses[weighted[c]].name)' is too large for k6 (\(Self.decimal(whole * shares[c])) at once)")
       }
+      for (c, t) in Self.apportion(total, shares: shares).enumerated() { targetsByClass[c].append(t) }
+    }
+    for (k, c) in weighted.enumerated() {
+      let name = platform.requestClasses[c].name
+      let share = shares[k]
+      let targets = targetsByClass[k]
       let tag = Self.unique(Self.safeName(name, allowed: "-"), in: &tags)
       let function = Self.unique("request_" + Self.safeName(name, allowed: ""), in: &functions)
       classes.append(
@@ -289,6 +295,20 @@ package struct LoadTestPlan: Sendable {
           ? Character(u) : "_"
       })
     return safe.isEmpty ? "class" : safe
+  }
+
+  /// `total` shared by `shares` (summing to 1) in whole numbers that add up to it: each its
+  /// floor, then one more to the largest remainders (Hamilton's method), ties to the first.
+  package static func apportion(_ total: Int, shares: [Double]) -> [Int] {
+    let exact = shares.map { Double(total) * $0 }
+    var out = exact.map { Int($0.rounded(.down)) }
+    let left = total - out.reduce(0, +)
+    let order = exact.indices.sorted { a, b in
+      let (ra, rb) = (exact[a] - Double(out[a]), exact[b] - Double(out[b]))
+      return ra != rb ? ra > rb : a < b
+    }
+    for i in order.prefix(max(0, left)) { out[i] += 1 }
+    return out
   }
 
   static func unique(_ name: String, in taken: inout Set<String>) -> String {

@@ -259,6 +259,19 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
   }
 }
 
+/// A sample's users or rate is shared among the classes in whole numbers that add up to it.
+@Suite struct ApportionTests {
+  @Test func theClassesAddUpToTheWhole() {
+    // 10 at 37.5/37.5/25%: each rounding on its own gave 4 + 4 + 3 = 11
+    #expect(LoadTestPlan.apportion(10, shares: [0.375, 0.375, 0.25]) == [4, 4, 2])
+    #expect(LoadTestPlan.apportion(10, shares: [1.0 / 3, 1.0 / 3, 1.0 / 3]) == [4, 3, 3])
+    #expect(LoadTestPlan.apportion(0, shares: [0.5, 0.5]) == [0, 0])
+    for total in [1, 7, 99, 1_001] {
+      #expect(LoadTestPlan.apportion(total, shares: [0.123, 0.456, 0.421]).reduce(0, +) == total)
+    }
+  }
+}
+
 @Suite struct ThresholdTests {
   func plan(window: Range<Double>) throws -> LoadTestPlan {
     let scenario = Build.scenario(
