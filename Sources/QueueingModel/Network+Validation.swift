@@ -59,8 +59,9 @@ extension Network {
     let reached = reachable()
     let canLeave = canReachExit()
     for (i, s) in stations.enumerated() {
-      if !reached.stations.contains(i) {
-        if !sources.isEmpty { warn(.station(i), "station '\(s.name)' receives no customers") }
+      // A topology read alone has no sources: any station may be where scenarios send them.
+      if !reached.stations.contains(i) && !sources.isEmpty {
+        warn(.station(i), "station '\(s.name)' receives no customers")
       } else if !canLeave.stations.contains(i) {
         error(.station(i), "customers that reach station '\(s.name)' can never leave: no route from it leads to exit")
       }

@@ -228,6 +228,17 @@ import Testing
     #expect(r.stdout.contains("'tx' is a class (a sequence of visits); targets must be stations"), "\(r.stdout)")
   }
 
+  /// A topology read alone is checked for stations customers could never leave, as a scenario
+  /// using it is (it said "ok" alone, "can never leave" in a scenario).
+  @Test func aTopologyAloneIsCheckedForStationsNoOneLeaves() throws {
+    let dir = try Self.folder([
+      "loop.yaml": "stations:\n  a: {servers: 1, service: {distribution: exponential, mean: 1ms}, next: b}\n  b: {servers: 1, service: {distribution: exponential, mean: 1ms}, next: a}\n"
+    ])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let r = try EndToEndTests.capsim(["validate", dir.appendingPathComponent("loop.yaml").path])
+    #expect(r.status == 1 && r.stdout.contains("customers that reach station 'a' can never leave"), "\(r.stdout)")
+  }
+
   /// A lock that passes fewer trips than arrive is warned about before the run, and a run
   /// stopped by its line names the lock (it named an infinite-server station and advised
   /// adding servers).
