@@ -110,23 +110,31 @@ package struct PlanReport {
       }
     }
 
-    out += "\nWhat one more buys\n"
+    // Sections of the answer: a period with no count (none met the objectives) has neither.
+    var onemore = ""
     for p in data.periods {
       guard let n = p.instances, let now = p.p95, let then = p.moreP95, let cost = p.moreCost else { continue }
-      out +=
+      onemore +=
         "\(head(p)) at \(n + 1): p95 of all classes \(Format.duration(now)) -> \(Format.duration(then)), +\(Format.count(cost)) \(p.currency) / 30 days\n"
     }
+    if !onemore.isEmpty { out += "\nWhat one more buys\n" + onemore }
 
-    out += "\nCost per 30 days at the plan (instances at each period's count, database nodes apart)\n"
     var costs = TextTable(columns: ["territory", "period", "instances", "database nodes", "total", "currency"])
+    var costRows = 0
     for p in data.periods {
       guard let apps = p.instanceCost else { continue }
+      costRows += 1
       costs.add([
         p.territory, p.period, Format.count(apps), Format.count(p.databaseCost), Format.count(apps + p.databaseCost),
         p.currency,
       ])
     }
-    out += costs.render() + "\n"
+    if costRows > 0 {
+      out += "\nCost per 30 days at the plan (instances at each period's count, database nodes apart)\n"
+      out += costs.render() + "\n"
+    } else {
+      out += "\nNo cost at the plan: no period has an instance count that meets its objectives.\n"
+    }
 
     let requests = data.candidates.reduce(0) { $0 + $1.requests }
     let replications = data.candidates.reduce(0) { $0 + $1.replications }

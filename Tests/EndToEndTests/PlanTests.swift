@@ -100,6 +100,9 @@ import Testing
     ])
     #expect(table.status == 3)
     #expect(table.stdout.contains(">= 4") && table.stdout.contains("none <= 3"), "\(table.stdout)")
+    // and no empty sections: nothing to buy one more of, no cost at a plan there is none of
+    #expect(!table.stdout.contains("What one more buys") && !table.stdout.contains("Cost per 30 days at the plan"))
+    #expect(table.stdout.contains("No cost at the plan: no period has an instance count that meets its objectives."))
   }
 
   static func folder() throws -> URL {
