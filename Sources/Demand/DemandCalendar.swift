@@ -106,6 +106,22 @@ package struct DemandCalendar: Sendable {
     return day.weight(atHour: hour) * week.weight(weekday: date.weekday) * season
   }
 
+  /// The multiplier over [from, to): the mean of the 5-minute steps demand is read in, each at
+  /// its middle (no later than `until`), weighted by their overlap. At the window's start
+  /// alone, a morning hour would read as its night.
+  package func meanMultiplier(from: Double, to: Double, until: Double = .infinity) -> Double {
+    guard to > from else { return 1 }
+    let step = 300.0
+    var sum = 0.0
+    var k = (from / step).rounded(.down)
+    while k * step < to {
+      let overlap = min(to, (k + 1) * step) - max(from, k * step)
+      sum += overlap * multiplier(at: min(k * step + step / 2, until))
+      k += 1
+    }
+    return sum / (to - from)
+  }
+
   /// Arrival rates `baseRate x multiplier` for `duration` seconds, as a schedule the simulator
   /// samples exactly: piecewise linear through the multiplier at every `resolution` seconds.
   /// With the default 5 minutes the profile's day integral is kept to better than 0.1%.

@@ -219,19 +219,9 @@ extension PlatformSimulator {
     return LatencySummary(
       mean: sum / Double(h.count), p50: h.quantile(0.5), p95: h.quantile(0.95), p99: h.quantile(0.99))
   }
-  /// The demand multiplier of territory `t` over [from, to): the mean of the 5-minute steps
-  /// the simulator reads demand in (each at its middle, as `handleDemandTick`), weighted by
-  /// their overlap. At the window's start alone, a morning hour read as its night.
+  /// The demand multiplier of territory `t` over [from, to), as the simulator reads demand
+  /// (5-minute steps, each at its middle, as `handleDemandTick`).
   func meanMultiplier(_ t: Int, from: Double, to: Double) -> Double {
-    guard let calendar = scenario.demand[t].calendar, to > from else { return 1 }
-    let step = 300.0
-    var sum = 0.0
-    var k = (from / step).rounded(.down)
-    while k * step < to {
-      let overlap = min(to, (k + 1) * step) - max(from, k * step)
-      sum += overlap * calendar.multiplier(at: min(k * step + step / 2, scenario.horizon))
-      k += 1
-    }
-    return sum / (to - from)
+    scenario.demand[t].calendar?.meanMultiplier(from: from, to: to, until: scenario.horizon) ?? 1
   }
 }

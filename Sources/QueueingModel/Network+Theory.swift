@@ -145,11 +145,7 @@ extension Network {
     else { return nil }
     let s = stations[0]
     let mean = s.service.mean
-    var out: [TheoryPrediction] = []
-    func add(_ m: TheoryPrediction.Metric, _ v: Double, endToEnd: Bool = true) {
-      out.append(.init(scope: .station(0), metric: m, value: v))
-      if endToEnd, FlowResult.hasMetric(m) { out.append(.init(scope: .endToEnd, metric: m, value: v)) }
-    }
+    var out = OneStationPredictions()
     if s.isShared {
       guard s.isInsensitive || isExponential(s) else {
         return .failure(
@@ -165,20 +161,20 @@ extension Network {
       if let k = s.capacity {
         // Room for k, each in service at once: Erlang's loss system, whatever the service.
         let q = try MMcK(arrivalRate: lambda, serviceRate: 1 / mean, servers: k, capacity: k)
-        add(.lossProbability, q.blockingProbability)
-        add(.throughput, q.throughput)
-        add(.meanInStation, q.meanNumberInSystem)
-        add(.meanBusyServers, q.meanBusyServers)
-        add(.meanResponse, mean)
-        add(.meanWait, 0)
-        return .success(TheoryAnswer(method: "M/G/c/c with c = capacity \(k) (Erlang B, insensitive)", predictions: out))
+        out.add(.lossProbability, q.blockingProbability)
+        out.add(.throughput, q.throughput)
+        out.add(.meanInStation, q.meanNumberInSystem)
+        out.add(.meanBusyServers, q.meanBusyServers)
+        out.add(.meanResponse, mean)
+        out.add(.meanWait, 0)
+        return .success(TheoryAnswer(method: "M/G/c/c with c = capacity \(k) (Erlang B, insensitive)", predictions: out.all))
       }
-      add(.meanInStation, lambda * mean)
-      add(.meanBusyServers, lambda * mean)
-      add(.meanResponse, mean)
-      add(.meanWait, 0)
-      add(.throughput, lambda)
-      return .success(TheoryAnswer(method: "M/G/inf (no waiting)", predictions: out))
+      out.add(.meanInStation, lambda * mean)
+      out.add(.meanBusyServers, lambda * mean)
+      out.add(.meanResponse, mean)
+      out.add(.meanWait, 0)
+      out.add(.throughput, lambda)
+      return .success(TheoryAnswer(method: "M/G/inf (no waiting)", predictions: out.all))
     case .finite(let c):
       if let k = s.capacity {
         // Without waiting room (K = c) the loss system is insensitive to the service time.
@@ -186,49 +182,49 @@ extension Network {
           return .failure("station '\(s.name)' has a waiting room (capacity \(k) > servers \(c)) and non-exponential service: M/G/c/K has no exact result here")
         }
         let q = try MMcK(arrivalRate: lambda, serviceRate: 1 / mean, servers: c, capacity: k)
-        add(.lossProbability, q.blockingProbability)
-        add(.throughput, q.throughput)
-        add(.meanInStation, q.meanNumberInSystem)
-        add(.meanBusyServers, q.meanBusyServers)
-        add(.meanResponse, q.meanResponse)
-        add(.meanWait, q.meanWait)
-        add(.waitProbability, q.waitProbability)
+        out.add(.lossProbability, q.blockingProbability)
+        out.add(.throughput, q.throughput)
+        out.add(.meanInStation, q.meanNumberInSystem)
+        out.add(.meanBusyServers, q.meanBusyServers)
+        out.add(.meanResponse, q.meanResponse)
+        out.add(.meanWait, q.meanWait)
+        out.add(.waitProbability, q.waitProbability)
         let method = k == c ? (isExponential(s) ? "M/M/c/c (Erlang B)" : "M/G/c/c (Erlang B, insensitive)") : "M/M/c/K (birth-death)"
-        return .success(TheoryAnswer(method: method, predictions: out))
+        return .success(TheoryAnswer(method: method, predictions: out.all))
       }
       if isExponential(s) {
         let q = try MMc(arrivalRate: lambda, serviceRate: 1 / mean, servers: c)
-        add(.throughput, lambda)
-        add(.meanBusyServers, lambda * mean)
-        add(.meanInStation, q.meanNumberInSystem)
-        add(.meanWait, q.meanWait)
-        add(.meanResponse, q.meanResponse)
-        add(.waitProbability, q.waitProbability)
-        add(.responseP50, try q.responseTimePercentile(0.50))
-        add(.responseP95, try q.responseTimePercentile(0.95))
-        add(.responseP99, try q.responseTimePercentile(0.99))
-        return .success(TheoryAnswer(method: c == 1 ? "M/M/1" : "M/M/c (Erlang C)", predictions: out))
+        out.add(.throughput, lambda)
+        out.add(.meanBusyServers, lambda * mean)
+        out.add(.meanInStation, q.meanNumberInSystem)
+        out.add(.meanWait, q.meanWait)
+        out.add(.meanResponse, q.meanResponse)
+        out.add(.waitProbability, q.waitProbability)
+        out.add(.responseP50, try q.responseTimePercentile(0.50))
+        out.add(.responseP95, try q.responseTimePercentile(0.95))
+        out.add(.responseP99, try q.responseTimePercentile(0.99))
+        return .success(TheoryAnswer(method: c == 1 ? "M/M/1" : "M/M/c (Erlang C)", predictions: out.all))
       }
       guard c == 1 else {
         return .failure(
           "station '\(s.name)' has \(c) servers and non-exponential service: M/G/c has no exact closed form (only approximations)")
       }
       let q = try MG1(arrivalRate: lambda, serviceMean: mean, serviceSecondMoment: s.service.secondMoment)
-      add(.throughput, lambda)
-      add(.meanBusyServers, lambda * mean)
-      add(.meanInStation, q.meanNumberInSystem)
-      add(.meanWait, q.meanWait)
-      add(.meanResponse, q.meanResponse)
-      add(.waitProbability, q.waitProbability)
+      out.add(.throughput, lambda)
+      out.add(.meanBusyServers, lambda * mean)
+      out.add(.meanInStation, q.meanNumberInSystem)
+      out.add(.meanWait, q.meanWait)
+      out.add(.meanResponse, q.meanResponse)
+      out.add(.waitProbability, q.waitProbability)
       if case .deterministic(let d) = s.service.kind {
         let md1 = try MD1(arrivalRate: lambda, serviceTime: d)
-        add(.responseP50, try md1.responseTimePercentile(0.50))
-        add(.responseP95, try md1.responseTimePercentile(0.95))
-        add(.responseP99, try md1.responseTimePercentile(0.99))
+        out.add(.responseP50, try md1.responseTimePercentile(0.50))
+        out.add(.responseP95, try md1.responseTimePercentile(0.95))
+        out.add(.responseP99, try md1.responseTimePercentile(0.99))
         return .success(
-          TheoryAnswer(method: "M/D/1 (Pollaczek-Khinchine, Erlang's waiting-time distribution)", predictions: out))
+          TheoryAnswer(method: "M/D/1 (Pollaczek-Khinchine, Erlang's waiting-time distribution)", predictions: out.all))
       }
-      return .success(TheoryAnswer(method: "M/G/1 (Pollaczek-Khinchine)", predictions: out))
+      return .success(TheoryAnswer(method: "M/G/1 (Pollaczek-Khinchine)", predictions: out.all))
     }
   }
 
@@ -236,40 +232,32 @@ extension Network {
   /// unlimited room: a birth-death queue in the number present, exact for processor sharing
   /// with any service distribution, and for exponential FIFO service slowed by concurrency.
   private func loadDependent(_ s: Station, _ lambda: Double) throws -> TheoryAnswer {
-    var out: [TheoryPrediction] = []
-    func add(_ m: TheoryPrediction.Metric, _ v: Double) {
-      out.append(.init(scope: .station(0), metric: m, value: v))
-      if FlowResult.hasMetric(m) { out.append(.init(scope: .endToEnd, metric: m, value: v)) }
-    }
+    var out = OneStationPredictions()
     let mean = s.service.mean
     guard case .loadDependent(let rates) = s.theoryKind(limit: .max) else {
       guard case .finite(let c) = s.servers else { preconditionFailure("finite servers only") }
       let q = try LoadDependentQueue(arrivalRate: lambda, serviceTime: mean, rates: (1...c).map(Double.init))
-      add(.throughput, lambda)
-      add(.meanBusyServers, lambda * mean)
-      add(.meanInStation, q.meanNumberInSystem)
-      add(.meanResponse, q.meanResponse)
+      out.add(.throughput, lambda)
+      out.add(.meanBusyServers, lambda * mean)
+      out.add(.meanInStation, q.meanNumberInSystem)
+      out.add(.meanResponse, q.meanResponse)
       let name = c == 1 ? "M/G/1-PS (S / (1 - rho), insensitive)" : "M/G/c-PS (M/M/c means, insensitive)"
-      return TheoryAnswer(method: name, predictions: out)
+      return TheoryAnswer(method: name, predictions: out.all)
     }
     let q = try LoadDependentQueue(arrivalRate: lambda, serviceTime: mean, rates: rates)
-    add(.throughput, lambda)
-    add(.meanInStation, q.meanNumberInSystem)
-    add(.meanResponse, q.meanResponse)
+    out.add(.throughput, lambda)
+    out.add(.meanInStation, q.meanNumberInSystem)
+    out.add(.meanResponse, q.meanResponse)
     return TheoryAnswer(
       method: "load-dependent birth-death queue (\(s.discipline == .processorSharing ? "processor sharing, insensitive" : "exponential FIFO"))",
-      predictions: out)
+      predictions: out.all)
   }
 
   /// A shared station with a capacity, or with infinite servers: the birth-death chain truncated
   /// at the capacity, or where its terms no longer count (an infinite-server station serves all
   /// present, each at 1 / factor, so the chain's tail falls like a Poisson distribution's).
   private func loadDependentWithLosses(_ s: Station, _ lambda: Double) throws -> Result<TheoryAnswer, TheoryUnavailable> {
-    var out: [TheoryPrediction] = []
-    func add(_ m: TheoryPrediction.Metric, _ v: Double) {
-      out.append(.init(scope: .station(0), metric: m, value: v))
-      if FlowResult.hasMetric(m) { out.append(.init(scope: .endToEnd, metric: m, value: v)) }
-    }
+    var out = OneStationPredictions()
     let mean = s.service.mean
     let k: Int
     if let capacity = s.capacity {
@@ -294,27 +282,27 @@ extension Network {
     }
     let q = try LoadDependentLossQueue(arrivalRate: lambda, serviceTime: mean, rates: rates, capacity: k)
     let p = q.stationaryDistribution
-    if s.capacity != nil { add(.lossProbability, q.blockingProbability) }
-    add(.throughput, q.throughput)
-    add(.meanInStation, q.meanNumberInSystem)
-    add(.meanResponse, q.meanResponse)
+    if s.capacity != nil { out.add(.lossProbability, q.blockingProbability) }
+    out.add(.throughput, q.throughput)
+    out.add(.meanInStation, q.meanNumberInSystem)
+    out.add(.meanResponse, q.meanResponse)
     if s.loadFactor == nil {
       // Without a factor a server's busy time is the work it serves: X S.
-      add(.meanBusyServers, q.throughput * mean)
+      out.add(.meanBusyServers, q.throughput * mean)
     }
     if s.discipline == .fifo, case .finite(let c) = s.servers {
       // First come, first served: those beyond the c in service wait.
       let waiting = p.indices.reduce(0) { $0 + Double(max($1 - c, 0)) * p[$1] }
       let accepted = p[..<k].reduce(0, +)
-      add(.meanWait, waiting / q.throughput)
-      add(.waitProbability, p.indices.filter { $0 >= c && $0 < k }.reduce(0) { $0 + p[$1] } / accepted)
+      out.add(.meanWait, waiting / q.throughput)
+      out.add(.waitProbability, p.indices.filter { $0 >= c && $0 < k }.reduce(0) { $0 + p[$1] } / accepted)
     } else if s.servers == .infinite {
-      add(.meanWait, 0)
+      out.add(.meanWait, 0)
     }
     let room = s.capacity.map { "room for \($0)" } ?? "infinite servers"
     let how = s.discipline == .processorSharing ? "processor sharing, insensitive" : (s.servers == .infinite ? "insensitive" : "exponential FIFO")
     let name = s.loadFactor == nil ? "birth-death queue" : "load-dependent birth-death queue"
-    return .success(TheoryAnswer(method: "\(name), \(room) (\(how))", predictions: out))
+    return .success(TheoryAnswer(method: "\(name), \(room) (\(how))", predictions: out.all))
   }
 
   /// Poisson arrivals, round robin over k identical exponential single servers that customers
@@ -624,6 +612,16 @@ extension FlowResult {
     case .meanBusyServers, .meanInStation, .lossProbability: return false
     default: return true
     }
+  }
+}
+
+/// Predictions of a network's one station, each also end to end where a trip has the metric.
+private struct OneStationPredictions {
+  var all: [TheoryPrediction] = []
+
+  mutating func add(_ metric: TheoryPrediction.Metric, _ value: Double) {
+    all.append(.init(scope: .station(0), metric: metric, value: value))
+    if FlowResult.hasMetric(metric) { all.append(.init(scope: .endToEnd, metric: metric, value: value)) }
   }
 }
 

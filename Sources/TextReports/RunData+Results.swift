@@ -222,12 +222,6 @@ extension RunData {
       guard let calendar = scenario.calendar else { return "normal" }
       return names[PlatformScenario.period(at: (start + end) / 2, calendar: calendar, names: names)]
     }
-    func multiplier(_ start: Double, _ end: Double) -> Double? {
-      guard let calendar = scenario.calendar, end > start else { return nil }
-      let samples = 12
-      return (0..<samples).map { calendar.multiplier(at: start + (Double($0) + 0.5) * (end - start) / Double(samples)) }
-        .reduce(0, +) / Double(samples)
-    }
     for w in first.series.indices {
       let ws = reps.map { $0.series[w] }
       let label = scenario.calendar?.isoLabel(at: ws[0].start) ?? "+\(Int(ws[0].start))s"
@@ -235,7 +229,7 @@ extension RunData {
       var all = SeriesPoint(
         territory: "", tier: "all", requestClass: "all", windowStart: ws[0].start, windowEnd: ws[0].end,
         localStart: label, period: windowPeriod)
-      all.demandMultiplier = multiplier(ws[0].start, ws[0].end)
+      all.demandMultiplier = scenario.calendar?.meanMultiplier(from: ws[0].start, to: ws[0].end)
       all.arrivals = mean(ws.map { Double($0.arrivals) })
       all.completions = mean(ws.map { Double($0.completed) })
       all.errorsQueueFull = mean(ws.map { Double($0.lost) })
