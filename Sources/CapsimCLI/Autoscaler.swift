@@ -67,18 +67,20 @@ struct DryRunCommand: ParsableCommand {
       autoscaler = manifest.autoscalers[0]
     }
     let spec: AutoscalerSpec
-    var series: Set<String> = []
+    var reads = AutoscalerMetricsFile.Reads()
     switch autoscaler.kind {
-    case .hpa(let hpa): spec = .hpa(hpa)
+    case .hpa(let hpa):
+      spec = .hpa(hpa)
+      reads = AutoscalerMetricsFile.Reads(hpa)
     case .scaledObject(let so):
       spec = .scaledObject(so)
       for trigger in so.triggers {
-        if case .prometheus(let prometheus) = trigger.kind { series.insert(prometheus.series.key) }
+        if case .prometheus(let prometheus) = trigger.kind { reads.series.insert(prometheus.series.key) }
       }
     }
-    // The metrics are read knowing what the autoscaler reads, so that a series it would never
-    // look at is an error rather than a silent "no value recorded" at every sync.
-    let (syncs, dated) = AutoscalerMetricsFile.read(path: metrics, log: log, series: series)
+    // The metrics are read knowing what the autoscaler reads, so that a value it would never
+    // look at is said rather than a silent "no value recorded" at every sync.
+    let (syncs, dated) = AutoscalerMetricsFile.read(path: metrics, log: log, reads: reads)
     guard !log.hasErrors else {
       printToStandardError(log.rendered())
       throw ExitStatus.failure

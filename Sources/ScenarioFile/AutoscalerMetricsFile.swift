@@ -11,12 +11,55 @@ import Suggestions
 package enum AutoscalerMetricsFile {
   /// The syncs, and whether times were written as dates (RFC 3339) rather than seconds.
   ///
-  /// - Parameter series: the `capsim` series the autoscaler replayed reads (its prometheus
-  ///   triggers' queries, in their canonical form); any other is an error, since a sync would
-  ///   never read it, unless the autoscaler reads none (then a warning, once per series).
-  package static func read(path: String, log: DiagnosticLog, series: Set<String>) -> (
+  /// What the autoscaler replayed reads, by metric source (names with their selectors, as
+  /// `MetricSpec.name`). A ScaledObject reads only capsim series and cpu samples: KEDA computes
+  /// its external metrics itself.
+  package struct Reads: Sendable {
+    /// Its prometheus triggers' queries, in their canonical form.
+    package var series: Set<String> = []
+    package var pods: Set<String> = []
+    package var objects: Set<String> = []
+    package var external: Set<String> = []
+
+    package init(series: Set<String> = [], pods: Set<String> = [], objects: Set<String> = [], external: Set<String> = []) {
+      self.series = series
+      self.pods = pods
+      self.objects = objects
+      self.external = external
+    }
+
+    /// What an HPA's metrics read.
+    package init(_ hpa: HPASpec) {
+      for metric in hpa.metrics {
+        switch metric.source {
+        case .resource: break
+        case .pods: pods.insert(metric.name)
+        case .object: objects.insert(metric.name)
+        case .external: external.insert(metric.name)
+        }
+      }
+    }
+  }
+
+  /// - Parameter reads: what the autoscaler replayed reads. A `capsim` series it does not read
+  ///   is an error when it reads others (most likely a slip), else a warning once per series.
+  ///   A Pods, Object or External metric it does not read is a warning once per name: one
+  ///   recording may serve several autoscalers (DE's and CH's), but a name that no sync will
+  ///   ever look at should not pass unsaid.
+  package static func read(path: String, log: DiagnosticLog, reads: Reads) -> (
     syncs: [RecordedSync], datedTimes: Bool
   ) {
+    let series = reads.series
+    var unreadMetrics: Set<String> = []
+    func checkRead(_ entry: ConfigNode.Entry, kind: String, among read: Set<String>) {
+      guard !read.contains(entry.key), unreadMetrics.insert("\(kind) \(entry.key)").inserted else { return }
+      let reading =
+        read.isEmpty
+        ? "the autoscaler reads no \(kind) metric"
+        : "the autoscaler reads " + read.sorted().map { "'\($0)'" }.joined(separator: ", ")
+      entry.keyNode.warning(
+        "the \(kind) metric '\(entry.key)' is not read\(Suggestions.hint(for: entry.key, among: Array(read))): \(reading)")
+    }
     let document = YAMLDocument(path: path, log: log)
     guard let root = document.root?.mapping(allowedKeys: ["syncs"]),
       let list = root.required("syncs")?.sequence()
@@ -46,7 +89,10 @@ package enum AutoscalerMetricsFile {
       }
       if let node = m["statusReplicas"] { sync.statusReplicas = node.int(in: 0...Int(Int32.max)) }
       for podNode in m["pods"]?.sequence() ?? [] {
-        guard let pod = readPod(podNode, at: time, dated: &dated, metrics: &sync.metrics) else { continue }
+        let pod = readPod(podNode, at: time, dated: &dated, metrics: &sync.metrics) {
+          checkRead($0, kind: "Pods", among: reads.pods)
+        }
+        guard let pod else { continue }
         // Pods are counted and their metrics keyed by name: one named twice would count twice.
         if sync.pods.contains(where: { $0.name == pod.name }) {
           podNode.error("a second pod named '\(pod.name)' in this sync: pod names are unique")
@@ -55,11 +101,13 @@ package enum AutoscalerMetricsFile {
         sync.pods.append(pod)
       }
       for entry in m["objects"]?.openMapping() ?? [] {
+        checkRead(entry, kind: "Object", among: reads.objects)
         if let value = KubernetesManifest.quantity(entry.value, positive: false) {
           sync.metrics.objects[entry.key] = value
         }
       }
       for entry in m["external"]?.openMapping() ?? [] {
+        checkRead(entry, kind: "External", among: reads.external)
         let values = entry.value.isSequence ? entry.value.sequence() ?? [] : [entry.value]
         sync.metrics.external[entry.key] = values.compactMap { KubernetesManifest.quantity($0, positive: false) }
       }
@@ -90,7 +138,11 @@ package enum AutoscalerMetricsFile {
     return (syncs, dated)
   }
 
-  static func readPod(_ node: ConfigNode, at time: Double, dated: inout Bool, metrics: inout MetricValues) -> Pod? {
+  /// One pod of a sync; `metricRead` sees each of its Pods metric entries.
+  static func readPod(
+    _ node: ConfigNode, at time: Double, dated: inout Bool, metrics: inout MetricValues,
+    metricRead: (ConfigNode.Entry) -> Void
+  ) -> Pod? {
     let keys = ["name", "phase", "ready", "readySince", "start", "deleting", "cpuRequest", "cpu", "metrics"]
     guard let p = node.mapping(allowedKeys: keys), let name = p.required("name")?.string() else { return nil }
     let phase =
@@ -110,6 +162,7 @@ package enum AutoscalerMetricsFile {
       if let usage, let window { metrics.cpu[name] = CPUSample(usage: usage, timestamp: timestamp, window: window) }
     }
     for entry in p["metrics"]?.openMapping() ?? [] {
+      metricRead(entry)
       if let value = KubernetesManifest.quantity(entry.value, positive: false) {
         metrics.pods[entry.key, default: [:]][name] = value
       }

@@ -192,7 +192,7 @@ import _TestSupport
       """.utf8
     ).write(to: URL(fileURLWithPath: path))
     let log = DiagnosticLog()
-    let read = AutoscalerMetricsFile.read(path: path, log: log, series: ["rate(capsim_requests_total[120s])"])
+    let read = AutoscalerMetricsFile.read(path: path, log: log, reads: .init(series: ["rate(capsim_requests_total[120s])"]))
     let errors = log.diagnostics.filter { $0.severity == .error }
     #expect(errors.count == 1 && errors.first?.line == 3, "\(log.rendered())")
     #expect(errors.first?.message.contains("no trigger reads the series 'rate(capsim_requests_total[60s])'") == true)
@@ -200,9 +200,47 @@ import _TestSupport
     // An autoscaler that reads no capsim series at all (an HPA, the README's example file):
     // the series are recorded for another one, a warning once each, not an error
     let hpa = DiagnosticLog()
-    let replayed = AutoscalerMetricsFile.read(path: path, log: hpa, series: [])
+    let replayed = AutoscalerMetricsFile.read(path: path, log: hpa, reads: .init())
     #expect(!hpa.hasErrors && replayed.syncs.count == 2, "\(hpa.rendered())")
     #expect(hpa.diagnostics.filter { $0.severity == .warning }.count == 2, "\(hpa.rendered())")
+  }
+
+  /// Pods, Object and External values the HPA never reads are said, once per name, with the
+  /// name it reads when one is close: a recording may serve two autoscalers, but a typo would
+  /// otherwise pass as "no value recorded" at every sync.
+  @Test func recordedMetricsNoMetricReadsAreWarnedOnce() throws {
+    let path = Scratch.folder.appendingPathComponent("recorded-\(UUID().uuidString).json").path
+    try Data(
+      """
+      {"syncs": [
+        {"time": 0, "replicas": 2,
+         "pods": [{"name": "a", "metrics": {"http_requests_per_second": "21", "queue_depth": "3"}}],
+         "objects": {"ingres_requests_per_second": "240"}, "external": {"orders": ["1"]}},
+        {"time": 15, "pods": [{"name": "a", "metrics": {"queue_depth": "3"}}],
+         "objects": {"ingres_requests_per_second": "250"}}
+      ]}
+      """.utf8
+    ).write(to: URL(fileURLWithPath: path))
+    let log = DiagnosticLog()
+    let reads = AutoscalerMetricsFile.Reads(
+      HPASpec(
+        maxReplicas: 5,
+        metrics: [
+          MetricSpec(source: .pods, name: "http_requests_per_second", target: .averageValue(10_000)),
+          MetricSpec(source: .object, name: "ingress_requests_per_second", target: .value(100_000)),
+        ]))
+    let read = AutoscalerMetricsFile.read(path: path, log: log, reads: reads)
+    #expect(!log.hasErrors && read.syncs.count == 2, "\(log.rendered())")
+    let warnings = log.diagnostics.filter { $0.severity == .warning }
+    #expect(warnings.map(\.line) == [3, 4, 4], "\(log.rendered())")
+    #expect(
+      warnings.map(\.message) == [
+        "the Pods metric 'queue_depth' is not read: the autoscaler reads 'http_requests_per_second'",
+        "the Object metric 'ingres_requests_per_second' is not read (did you mean 'ingress_requests_per_second'?): the autoscaler reads 'ingress_requests_per_second'",
+        "the External metric 'orders' is not read: the autoscaler reads no External metric",
+      ], "\(log.rendered())")
+    // The values are kept all the same: the replay reads by name.
+    #expect(read.syncs[0].metrics.objects["ingres_requests_per_second"] == 240_000)
   }
 
   @Test func documentsKeepTheirLines() {
