@@ -295,6 +295,11 @@ final class AutoscaleRecording: @unchecked Sendable {
   func complete(_ data: inout AutoscaleData, quiet: Bool) -> String? {
     data.record.id = id
     defer { watch?.stop() }
+    let data = data
+    return InterruptWatch.storing(final: true) { write(data, quiet: quiet) }
+  }
+
+  private func write(_ data: AutoscaleData, quiet: Bool) -> String? {
     do {
       try store.completeAutoscale(id, data: data)
       if !quiet { printToStandardError("recorded as derivation \(id) in \(store.path)") }
@@ -306,7 +311,7 @@ final class AutoscaleRecording: @unchecked Sendable {
         id, status: .failed,
         message: "storing the derivation failed: \(reason)" + (saved.map { "; saved in \($0)" } ?? ""))
       return "cannot record derivation \(id) in results database \(store.path): \(reason)"
-        + (saved.map { "; it is printed on stdout and saved in \($0)" } ?? "; it is printed on stdout")
+        + (saved.map { "; it is printed on stdout and saved in \($0) ('capsim import \($0)' stores it once the database can take it)" } ?? "; it is printed on stdout")
     }
   }
 }

@@ -36,7 +36,7 @@ package struct Capsim: ParsableCommand {
       Run.self, Plan.self, Plans.self, Sweep.self, Merge.self, CheckCommand.self, Runs.self, Sweeps.self, Show.self,
       Diff.self, ReportCommand.self, Validate.self, Schema.self, Analyze.self, K6.self, AutoscalerCommand.self,
       Bench.self,
-      Calibrate.self, Autoscale.self, Autoscales.self,
+      Calibrate.self, Autoscale.self, Autoscales.self, Import.self,
     ]
   )
 
@@ -66,6 +66,8 @@ package struct Capsim: ParsableCommand {
     }
     do {
       try command.run()
+      // A signal that came while results were stored: they are kept and printed; now stop.
+      InterruptWatch.exitIfSignalled()
     } catch let error as ValidationError {
       FileHandle.standardError.write(Data(usageError(error.message, of: type(of: command)).utf8))
       Foundation.exit(ExitCode.validationFailure.rawValue)

@@ -59,6 +59,11 @@ final class PlanRecording: @unchecked Sendable {
   func complete(_ data: inout PlanData, quiet: Bool) -> String? {
     data.plan.id = id
     defer { stopListening() }
+    let data = data
+    return InterruptWatch.storing(final: true) { write(data, quiet: quiet) }
+  }
+
+  private func write(_ data: PlanData, quiet: Bool) -> String? {
     do {
       try store.completePlan(id, data: data)
       if !quiet { printToStandardError("recorded as plan \(id) in \(store.path)") }
@@ -73,7 +78,7 @@ final class PlanRecording: @unchecked Sendable {
         cannot record plan \(id) in results database \(store.path): \(reason). \
         The plan \(marked ? "is marked failed" : "stays 'running' until capsim next opens the database"); \
         it is printed on stdout\
-        \(saved.map { " and saved in \($0)" } ?? " (it could not be saved in a file either)")
+        \(saved.map { " and saved in \($0) ('capsim import \($0)' stores it once the database can take it)" } ?? " (it could not be saved in a file either)")
         """
     }
   }

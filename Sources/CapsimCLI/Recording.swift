@@ -113,6 +113,11 @@ final class Recording: @unchecked Sendable {
     finished.requests = requests
     defer { stopListening() }
     let runData = data(finished)
+    // A sweep's point (no watch of its own) is a store on the sweep's way.
+    return InterruptWatch.storing(final: watch != nil) { write(runData, quiet: quiet) }
+  }
+
+  private func write(_ runData: RunData, quiet: Bool) -> String? {
     do {
       try store.complete(id, data: runData)
       if !quiet { printToStandardError("recorded as run \(id) in \(store.path)") }
@@ -127,7 +132,7 @@ final class Recording: @unchecked Sendable {
         cannot record run \(id) in results database \(store.path): \(reason). \
         The run \(marked ? "is marked failed" : "stays 'running' until capsim next opens the database"); \
         its results are printed on stdout\
-        \(saved.map { " and saved in \($0)" } ?? " (they could not be saved in a file either)")
+        \(saved.map { " and saved in \($0) ('capsim import \($0)' stores them once the database can take them)" } ?? " (they could not be saved in a file either)")
         """
     }
   }
@@ -204,6 +209,9 @@ func loadRun(_ text: String, in store: ResultsStore) throws -> RunData {
 
 /// `value` as JSON in `<database>.<name>.json`, else in the temporary directory, for results
 /// the database could not take; returns the file's path, nil when neither could be written.
+///
+/// An existing file is never replaced (`-2`, `-3`... are tried instead): two CI jobs whose
+/// `capsim.sqlite` both failed at run 1 would otherwise leave one result in a shared /tmp.
 func saveBeside(_ value: some Encodable, database: String, name: String) -> String? {
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -211,8 +219,19 @@ func saveBeside(_ value: some Encodable, database: String, name: String) -> Stri
   encoder.nonConformingFloatEncodingStrategy = .convertToString(
     positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
   guard let json = try? encoder.encode(value) else { return nil }
-  let file = URL(fileURLWithPath: database).lastPathComponent + ".\(name).json"
-  let places = [database + ".\(name).json", FileManager.default.temporaryDirectory.appendingPathComponent(file).path]
-  // Atomic: on a full disk a half-written file would look like a result.
-  return places.first { (try? json.write(to: URL(fileURLWithPath: $0), options: .atomic)) != nil }
+  let stem = URL(fileURLWithPath: database).lastPathComponent + ".\(name)"
+  let folders = [
+    URL(fileURLWithPath: database).deletingLastPathComponent().path,
+    FileManager.default.temporaryDirectory.path,
+  ]
+  for folder in folders {
+    for k in 1...1_000 {
+      let path = URL(fileURLWithPath: folder).appendingPathComponent(stem + (k == 1 ? "" : "-\(k)") + ".json").path
+      guard !FileManager.default.fileExists(atPath: path) else { continue }
+      // Atomic: on a full disk a half-written file would look like a result.
+      if (try? json.write(to: URL(fileURLWithPath: path), options: .atomic)) != nil { return path }
+      break
+    }
+  }
+  return nil
 }

@@ -167,7 +167,7 @@ extension ResultsStore {
         let pid: Int32 = try row.decode(forColumn: "process_id")
         try db.execute(
           sql: "UPDATE plan SET status = 'interrupted', ended_at = ?, message = ? WHERE id = ? AND status = 'running'",
-          arguments: [Date(), "process \(pid) on \(hostName) ended before the plan did", row["id"]])
+          arguments: [Date(), "process \(pid) on \(hostName) ended before the plan did, or could not record its end (if it said 'saved in FILE', its results are in that file: capsim import FILE)", row["id"]])
       }
     }
   }

@@ -273,7 +273,7 @@ package struct ResultsStore: Sendable {
             UPDATE run SET status = 'interrupted', ended_at = ?, message = ?
             WHERE id = ? AND status = 'running'
             """,
-          arguments: [now, "process \(pid) on \(hostName) ended before the run did", row["id"]])
+          arguments: [now, "process \(pid) on \(hostName) ended before the run did, or could not record its end (if it said 'saved in FILE', its results are in that file: capsim import FILE)", row["id"]])
       }
     }
   }
@@ -462,5 +462,32 @@ extension ResultsStore {
       targets[try row.decode(forColumn: "name")] = try row.decode(Double?.self, forColumn: "value") ?? .nan
     }
     return targets
+  }
+}
+
+// MARK: - Imported records
+
+extension ResultsStore {
+  /// The tables whose records a process begins and completes.
+  package enum RecordTable: String, Sendable {
+    case run, plan, autoscale
+  }
+
+  /// A complete record in `table` that began at `startedAt` (to the second: a saved file keeps
+  /// whole seconds) with this scenario and seed: the same record, stored or imported before.
+  package func completeRecordID(in table: RecordTable, startedAt: Date, scenarioHash: String, seed: UInt64) throws
+    -> Int64?
+  {
+    try pool.read { db in
+      try Int64.fetchOne(
+        db,
+        sql: """
+          SELECT id FROM \(table.rawValue)
+          WHERE status = 'complete' AND scenario_hash = ? AND seed = ?
+            AND abs(CAST(strftime('%s', started_at) AS INTEGER) - ?) <= 1
+          ORDER BY id LIMIT 1
+          """,
+        arguments: [scenarioHash, Int64(bitPattern: seed), Int64(startedAt.timeIntervalSince1970.rounded(.down))])
+    }
   }
 }

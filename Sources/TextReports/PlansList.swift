@@ -48,7 +48,7 @@ package struct PlanDescription {
 
   /// A plan that did not finish has no answer, but keeps the candidates it simulated.
   private func unfinished() -> String {
-    guard !data.candidates.isEmpty else { return "\nno candidate was simulated before the plan ended\n" }
+    guard !data.candidates.isEmpty else { return "\nno candidate was recorded before the plan ended\n" }
     var table = TextTable(columns: ["candidate", "instances", "replications", "requests", "wall", "periods"])
     for c in data.candidates.sorted(by: { $0.candidate < $1.candidate }) {
       table.add([

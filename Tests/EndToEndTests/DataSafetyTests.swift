@@ -56,6 +56,73 @@ import Testing
     #expect(try ResultsStore(path: db).integrityCheck() == ["ok"])
   }
 
+  /// SIGTERM while the results are being stored (here: waiting for another connection's lock)
+  /// waits for the store: the run is complete, its results printed, and the exit is 143. It
+  /// once marked the run interrupted, said so, and printed nothing, while the store went on.
+  @Test(.enabled(if: PlanTests.sqlite3 != nil, "needs the sqlite3 shell to hold a lock"), .timeLimit(.minutes(3)))
+  func aSignalDuringTheStoreWaitsForIt() throws {
+    let dir = try PlanTests.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // The signal must come once the simulation is over and the store waits: on a loaded
+    // machine the run may still be simulating when it comes, which tests nothing; then again.
+    var outcome: (status: Int32, stdout: String, stderr: String, db: String)?
+    for attempt in 1...3 where outcome == nil {
+      let db = dir.appendingPathComponent("signal-\(attempt).sqlite").path
+      let stdout = dir.appendingPathComponent("stdout-\(attempt)")
+      let stderr = dir.appendingPathComponent("stderr-\(attempt)")
+      _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
+      let run = Process()
+      run.executableURL = EndToEndTests.binary
+      run.arguments = ["run", EndToEndTests.fixture("platform-small.yaml"), "--db", db, "--replications", "1"]
+      run.currentDirectoryURL = EndToEndTests.root
+      run.environment = ProcessInfo.processInfo.environment.merging(["CAPSIM_BUSY_TIMEOUT": "60"]) { $1 }
+      run.standardOutput = try FileHandle(forWritingTo: stdout)
+      run.standardError = try FileHandle(forWritingTo: stderr)
+      try run.run()
+      #expect(try RecordingTests.waitFor("running", db: db))
+
+      // Given another connection holding the write lock
+      let lock = Process()
+      lock.executableURL = URL(fileURLWithPath: PlanTests.sqlite3!)
+      lock.arguments = [db]
+      let input = Pipe()
+      let output = Pipe()
+      lock.standardInput = input
+      lock.standardOutput = output
+      lock.standardError = FileHandle.nullDevice
+      try lock.run()
+      input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
+      var answer = Data()
+      while !String(decoding: answer, as: UTF8.self).contains("locked") {
+        let more = output.fileHandleForReading.availableData
+        if more.isEmpty { break }
+        answer += more
+      }
+      // When SIGTERM comes after the simulation, while the store waits for the lock
+      Thread.sleep(forTimeInterval: 3)
+      let waiting = run.isRunning
+      kill(run.processIdentifier, SIGTERM)
+      Thread.sleep(forTimeInterval: 1)
+      input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
+      try input.fileHandleForWriting.close()
+      lock.waitUntilExit()
+      run.waitUntilExit()
+      let err = try String(contentsOf: stderr, encoding: .utf8)
+      guard waiting, err.contains("finishing the store in progress first") else { continue }
+      outcome = (run.terminationStatus, try String(contentsOf: stdout, encoding: .utf8), err, db)
+    }
+    let o = try #require(outcome, "each run was still simulating when SIGTERM came")
+
+    // Then the run is recorded complete, its results printed, and the exit is SIGTERM's
+    #expect(o.status == 143, "\(o.stderr)")
+    #expect(o.stderr.contains("recorded as run 1 in"), "\(o.stderr)")
+    #expect(o.stderr.contains("terminated (SIGTERM) came while the results were being stored: they are kept"))
+    #expect(!o.stderr.contains("marked interrupted"), "\(o.stderr)")
+    #expect(o.stdout.contains("verdict"), "\(o.stdout)")
+    #expect(try Self.statuses(db: o.db) == [1: "complete"])
+  }
+
   @Test func sixConcurrentRunsIntoOneDatabaseAllLand() throws {
     // Given six processes started at once on a new file, each on one thread
     let db = RecordingTests.database()
@@ -218,6 +285,7 @@ import Testing
     #expect((saved?["series"] as? [Any])?.isEmpty == false)
     #expect((saved?["verdicts"] as? [Any])?.count == (printed?["verdicts"] as? [Any])?.count)
     #expect((saved?["run"] as? [String: Any])?["id"] as? Int == 2)
+    let savedVerdicts = (saved?["verdicts"] as? [Any])?.count
 
     // And no half-written file was left beside the database
     let beside = Set(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path))
@@ -235,5 +303,30 @@ import Testing
     #expect(statuses[2] == "failed" || statuses[2] == "interrupted", "run 2 is \(statuses[2] ?? "missing")")
     #expect(try Self.shown(1, db: db) == first)
     #expect(try ResultsStore(path: db).integrityCheck() == ["ok"])
+
+    // And `capsim import` stores the saved results as a complete run, once
+    let imported = try EndToEndTests.capsim(["import", savedPath, "--db", db])
+    #expect(imported.status == 0 && imported.stdout.contains("stored as run 3 in \(db)"), "\(imported.stderr)")
+    let reread = try JSONSerialization.jsonObject(with: Data(Self.shown(3, db: db).utf8)) as? [String: Any]
+    #expect((reread?["verdicts"] as? [Any])?.count == savedVerdicts)
+    #expect(try Self.statuses(db: db)[3] == "complete")
+    let again = try EndToEndTests.capsim(["import", savedPath, "--db", db])
+    #expect(again.status == 0 && again.stdout.contains("already in \(db) as run 3"), "\(again.stdout)")
+  }
+
+  /// A file that is not a saved record is refused by name, and nothing is stored.
+  @Test func importRefusesWhatIsNotASavedRecord() throws {
+    let dir = try PlanTests.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let db = dir.appendingPathComponent("i.sqlite").path
+    let notes = dir.appendingPathComponent("notes.json").path
+    try Data(#"{"syncs": []}"#.utf8).write(to: URL(fileURLWithPath: notes))
+    let r = try EndToEndTests.capsim(["import", notes, "--db", db])
+    #expect(r.status == 1 && r.stderr.contains("\(notes) is not a saved capsim record"), "\(r.stderr)")
+    let broken = dir.appendingPathComponent("broken.json").path
+    try Data(#"{"run": {"seed": 1}, "series": []}"#.utf8).write(to: URL(fileURLWithPath: broken))
+    let b = try EndToEndTests.capsim(["import", broken, "--db", db])
+    #expect(b.status == 1 && b.stderr.contains("\(broken) is not a saved capsim record: no '"), "\(b.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: db))
   }
 }

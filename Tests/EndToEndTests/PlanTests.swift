@@ -283,6 +283,19 @@ import Testing
 
     // And the plan does not stay running once its process is gone
     #expect(try ResultsStore(path: db).planData(1)?.plan.status != .running)
+
+    // And `capsim import` stores the saved file as a plan that reads back as it was printed,
+    // once only
+    let imported = try EndToEndTests.capsim(["import", saved, "--db", db])
+    #expect(imported.status == 0 && imported.stdout.contains("stored as plan 2 in"), "\(imported.stderr)")
+    let shown = try EndToEndTests.capsim(["plans", "2", "--db", db, "--format", "json"])
+    let reread = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
+    #expect(
+      (reread?["periods"] as? [[String: Any]])?.first?["instances"] as? Int == 5 && shown.status == 0,
+      "\(shown.stderr)")
+    let again = try EndToEndTests.capsim(["import", saved, "--db", db])
+    #expect(again.status == 0 && again.stdout.contains("already in \(db) as plan 2"), "\(again.stdout)")
+    #expect(try ResultsStore(path: db).planData(3) == nil)
   }
 
   @Test func badRequestsAreUsageErrors() throws {

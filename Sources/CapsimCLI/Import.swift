@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import ResultsStore
+import RunRecords
+
+/// `capsim import`: stores a run, plan or derivation that was saved as JSON because the
+/// results database could not take it (`<db>.run<id>.json` and the like).
+struct Import: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Store the results a run, plan or derivation saved as JSON when the database could not take them.",
+    discussion: """
+      When storing fails at the end (a full disk, a lock held too long, a database moved \
+      away), capsim prints the results anyway and saves them beside the database \
+      (<db>.run<id>.json, <db>.plan<id>.json, <db>.autoscale<id>.json; in the temporary \
+      folder if that fails too), and the error names the file. This stores each such file in \
+      the database as a new complete record, so that 'capsim show', 'report', 'diff', \
+      'plans' and 'autoscales' read it as any other. The original record (marked failed, or \
+      interrupted if even that could not be written) stays as it is.
+
+      A file whose record is already in the database (the same scenario, seed and start, \
+      complete) is not stored twice: it is named and skipped.
+
+      Exit status: 0 stored (or already there), 1 a file is not a saved capsim record or \
+      cannot be read, 5 the results database cannot be used.
+
+      Examples:
+        capsim import capsim.sqlite.run12.json
+        capsim import /tmp/capsim.sqlite.plan3.json --db results/capsim.sqlite
+      """)
+
+  @Argument(help: "The saved files.", completion: .file(extensions: ["json"]))
+  var files: [String]
+
+  @OptionGroup var database: DatabaseOptions
+
+  func validate() throws {
+    if files.isEmpty { throw ValidationError("give the saved files, such as capsim.sqlite.run12.json") }
+  }
+
+  func run() throws {
+    // Every file is read before anything is stored: one that is not a record stores nothing.
+    let saved = try files.map { file in (file, try Self.read(file)) }
+    let store = try database.open()
+    for (file, record) in saved {
+      do {
+        print(try Self.store(record, from: file, in: store))
+      } catch let status as ExitCode {
+        throw status
+      } catch {
+        throw fail(
+          "cannot store \(file) in results database \(store.path): \(ResultsStore.reason(error))",
+          status: ExitStatus.databaseUnusable)
+      }
+    }
+  }
+
+  enum Saved {
+    case run(RunData)
+    case plan(PlanData)
+    case autoscale(AutoscaleData)
+  }
+
+  /// The record in `file`, told apart by its top-level keys (as `saveBeside` wrote it).
+  static func read(_ file: String) throws -> Saved {
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: file))
+    } catch {
+      throw fail("cannot read \(file): \(error.localizedDescription)", status: ExitStatus.failure)
+    }
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let keys = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any]).map { Set($0.keys) } ?? []
+    do {
+      if keys.contains("run") { return .run(try decoder.decode(RunData.self, from: data)) }
+      if keys.contains("plan") { return .plan(try decoder.decode(PlanData.self, from: data)) }
+      if keys.contains("record") && keys.contains("manifests") {
+        return .autoscale(try decoder.decode(AutoscaleData.self, from: data))
+      }
+    } catch {
+      throw fail("\(file) is not a saved capsim record: \(Self.describe(error))", status: ExitStatus.failure)
+    }
+    throw fail(
+      "\(file) is not a saved capsim record (a run, plan or derivation capsim saved when the database could not take it)",
+      status: ExitStatus.failure)
+  }
+
+  /// Stores `saved` as a new complete record and says which.
+  static func store(_ saved: Saved, from file: String, in store: ResultsStore) throws -> String {
+    let pid = getpid()
+    let host = ResultsStore.currentHostName
+    switch saved {
+    case .run(var data):
+      if let id = try store.completeRecordID(
+        in: .run, startedAt: data.run.startedAt, scenarioHash: data.run.scenarioHash, seed: data.run.seed)
+      {
+        return "\(file): already in \(store.path) as run \(id); not stored again"
+      }
+      (data.run.processID, data.run.hostName) = (pid, host)
+      let id = try store.begin(data.run)
+      do {
+        try store.complete(id, data: data)
+      } catch {
+        try? store.end(id, status: .failed, message: "importing \(file) failed: \(ResultsStore.reason(error))")
+        throw error
+      }
+      return "\(file): stored as run \(id) in \(store.path)"
+    case .plan(var data):
+      if let id = try store.completeRecordID(
+        in: .plan, startedAt: data.plan.startedAt, scenarioHash: data.plan.scenarioHash, seed: data.plan.seed)
+      {
+        return "\(file): already in \(store.path) as plan \(id); not stored again"
+      }
+      (data.plan.processID, data.plan.hostName) = (pid, host)
+      let id = try store.beginPlan(data.plan)
+      do {
+        try store.completePlan(id, data: data)
+      } catch {
+        try? store.endPlan(id, status: .failed, message: "importing \(file) failed: \(ResultsStore.reason(error))")
+        throw error
+      }
+      return "\(file): stored as plan \(id) in \(store.path)"
+    case .autoscale(var data):
+      if let id = try store.completeRecordID(
+        in: .autoscale, startedAt: data.record.startedAt, scenarioHash: data.record.scenarioHash,
+        seed: data.record.seed)
+      {
+        return "\(file): already in \(store.path) as derivation \(id); not stored again"
+      }
+      (data.record.processID, data.record.hostName) = (pid, host)
+      let id = try store.beginAutoscale(data.record)
+      do {
+        try store.completeAutoscale(id, data: data)
+      } catch {
+        try? store.endAutoscale(
+          id, status: .failed, message: "importing \(file) failed: \(ResultsStore.reason(error))")
+        throw error
+      }
+      return "\(file): stored as derivation \(id) in \(store.path)"
+    }
+  }
+
+  /// A decoding error as the field it is at.
+  static func describe(_ error: Error) -> String {
+    guard let error = error as? DecodingError else { return "\(error)" }
+    func path(_ context: DecodingError.Context) -> String {
+      let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+      return keys.isEmpty ? "" : " at \(keys.hasPrefix(".") ? String(keys.dropFirst()) : keys)"
+    }
+    switch error {
+    case .keyNotFound(let key, let context): return "no '\(key.stringValue)'\(path(context))"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+      return "\(context.debugDescription)\(path(context))"
+    @unknown default: return "\(error)"
+    }
+  }
+}
