@@ -20,6 +20,12 @@ struct DatabaseOptions: ParsableArguments {
   func open(readOnly: Bool = false) throws -> ResultsStore {
     do {
       if readOnly && ResultsStore.isReadOnly(db) { return try ResultsStore(readingOnly: db) }
+      // A reading command reads through a read-only open unless something needs writing (an
+      // older schema, runs of dead processes to mark): a writable open writes (GRDB's WAL
+      // set-up), so `capsim runs` waited for, and failed on, any other writer's lock.
+      if readOnly, let store = try? ResultsStore(readingOnly: db), (try? store.hasRecordsOfDeadProcesses()) == false {
+        return store
+      }
       return try ResultsStore(path: db)
     } catch let error as ResultsStoreError {
       switch error {

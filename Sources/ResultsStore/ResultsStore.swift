@@ -67,26 +67,45 @@ package struct ResultsStore: Sendable {
       return (pool, try pool.read { db in try migrator.appliedIdentifiers(db) })
     }
     let applied: Set<String>
-    do {
+    // Without a `-wal` (or with an empty one, left by a reader or a killed writer) no one is
+    // writing, and the main file holds every result (see `write`): it is read as immutable (a
+    // URI; Debian's SQLite takes them), which creates nothing beside it. Opened otherwise,
+    // SQLite makes a `-wal` and `-shm` with the file's own read-only mode wherever the folder
+    // can be written, and those then refused every writable open of the file.
+    let immutable = URL(fileURLWithPath: path).absoluteString + "?immutable=1"
+    if FileManager.default.fileExists(atPath: path) && Self.isReadOnly(path) && Self.walIsEmpty(path) {
+      try Self.refuseForeignDatabase(path, opening: immutable)
+      (pool, applied) = try opened(immutable)
+    } else {
       try Self.refuseForeignDatabase(path)
       (pool, applied) = try opened(path)
-    } catch let error as DatabaseError
-      where (error.extendedResultCode == .SQLITE_READONLY_DIRECTORY || error.resultCode == .SQLITE_CANTOPEN)
-        && !FileManager.default.fileExists(atPath: path + "-wal") && FileManager.default.fileExists(atPath: path)
-    {
-      // A WAL-mode file in a read-only folder without its `-shm`: SQLite cannot create that
-      // shared memory (READONLY_DIRECTORY where the folder's permissions forbid it, CANTOPEN
-      // on a read-only file system). Without a `-wal` no one is writing, and the main file
-      // holds every result (see `write`), so it is read as immutable (a URI; Debian's SQLite
-      // takes them).
-      let uri = URL(fileURLWithPath: path).absoluteString + "?immutable=1"
-      (pool, applied) = try opened(uri)
     }
     let unknown = applied.subtracting(migrator.migrations)
     if !unknown.isEmpty { throw ResultsStoreError.databaseTooNew(path: path, unknownMigrations: unknown.sorted()) }
     if applied.count < migrator.migrations.count { throw ResultsStoreError.readOnlyAndOlder(path: path) }
     self.path = path
     file = FileIdentity(path)
+  }
+
+  /// Whether a writable open would write now: runs or plans left `running` by processes of
+  /// this host that are gone (a reading command then opens for writing, to mark them).
+  package func hasRecordsOfDeadProcesses() throws -> Bool {
+    let host = Self.currentHostName
+    return try pool.read { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT process_id FROM run WHERE status = 'running' AND host_name = ?
+          UNION ALL SELECT process_id FROM plan WHERE status = 'running' AND host_name = ?
+          """,
+        arguments: [host, host])
+    }.contains { Self.processIsGone($0["process_id"]) }
+  }
+
+  /// Whether `<path>-wal` is missing or holds nothing.
+  static func walIsEmpty(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path + "-wal", &info) != 0 || info.st_size == 0
   }
 
   /// Whether this process may not write the file at `path` or create files beside it (the
@@ -178,8 +197,15 @@ package struct ResultsStore: Sendable {
     if !created && errno == EEXIST { descriptor = open(lockPath, O_RDWR | O_CLOEXEC) }
     guard descriptor >= 0 else { throw ResultsStoreError.cannotLock(path: lockPath, errno: errno) }
     defer { close(descriptor) }
-    while flock(descriptor, LOCK_EX) != 0 {
-      guard errno == EINTR else { throw ResultsStoreError.cannotLock(path: lockPath, errno: errno) }
+    // Waits as a write does (`busyTimeout`): a capsim stopped with Ctrl-Z while opening would
+    // otherwise hang every other capsim on this database.
+    let deadline = Date().addingTimeInterval(busyTimeout)
+    while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+      guard errno == EINTR || errno == EWOULDBLOCK else {
+        throw ResultsStoreError.cannotLock(path: lockPath, errno: errno)
+      }
+      guard Date() < deadline else { throw ResultsStoreError.lockHeld(path: lockPath, seconds: busyTimeout) }
+      usleep(10_000)
     }
     do {
       return try body()
@@ -216,13 +242,13 @@ package struct ResultsStore: Sendable {
   /// Refuses a SQLite database with tables but no capsim migration: another program's file.
   ///
   /// Read-only, so the file is not even switched to WAL mode when it is refused.
-  private static func refuseForeignDatabase(_ path: String) throws {
+  private static func refuseForeignDatabase(_ path: String, opening name: String? = nil) throws {
     guard FileManager.default.fileExists(atPath: path) else { return }
     var configuration = Configuration()
     configuration.readonly = true
     configuration.busyMode = .timeout(busyTimeout)
     let firstMigration = migrator.migrations[0]
-    let tables = try DatabaseQueue(path: path, configuration: configuration).read { db -> [String]? in
+    let tables = try DatabaseQueue(path: name ?? path, configuration: configuration).read { db -> [String]? in
       let tables = try String.fetchAll(
         db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
       guard !tables.isEmpty else { return nil }
@@ -241,9 +267,15 @@ package struct ResultsStore: Sendable {
   }
 
   /// Runs the migrations that are not applied yet; refuses a file migrated by a newer capsim.
+  ///
+  /// A file already at this schema is only read: the migrator takes the write lock even when
+  /// it has nothing to do, so `capsim runs` waited for (and failed on) any writer's lock.
   private static func migrate(_ pool: DatabasePool, upTo migration: String?, path: String) throws {
     let migrator = Self.migrator
-    try migrator.migrate(pool, upTo: migration ?? migrator.migrations.last!)
+    let target = migration ?? migrator.migrations.last!
+    let wanted = Set(migrator.migrations.prefix { $0 != target } + [target])
+    let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+    if !wanted.isSubset(of: applied) { try migrator.migrate(pool, upTo: target) }
     let unknown = try pool.read { db in try migrator.appliedIdentifiers(db).subtracting(migrator.migrations) }
     if !unknown.isEmpty {
       throw ResultsStoreError.databaseTooNew(path: path, unknownMigrations: unknown.sorted())

@@ -14,6 +14,8 @@ package enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
   case databaseTooNew(path: String, unknownMigrations: [String])
   /// The lock file that serializes opening could not be created or locked.
   case cannotLock(path: String, errno: Int32)
+  /// Another capsim held `<db>.lock` (opening the database) for longer than the busy timeout.
+  case lockHeld(path: String, seconds: Double)
   /// A column held a value no capsim writes (edited by hand, or written by a newer version).
   case unreadableValue(table: String, column: String, value: String)
   /// The file is not a SQLite database, or is one that another program wrote; it was left as
@@ -39,7 +41,13 @@ package enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
     case .databaseTooNew(let path, let unknown):
       "\(path) was written by a newer capsim (migrations \(unknown.joined(separator: ", "))); upgrade capsim to use it"
     case .cannotLock(let path, let code):
-      "cannot lock \(path): \(String(cString: strerror(code)))"
+      code == ENOENT
+        ? "cannot create \(path): its folder does not exist"
+        : code == EACCES || code == EROFS
+          ? "cannot create \(path): its folder cannot be written (\(String(cString: strerror(code))))"
+          : "cannot lock \(path): \(String(cString: strerror(code)))"
+    case .lockHeld(let path, let seconds):
+      "another capsim held \(path) for more than \(String(format: "%g", seconds)) s while opening the database (CAPSIM_BUSY_TIMEOUT waits longer)"
     case .unreadableValue(let table, let column, let value):
       "unreadable value in \(table).\(column): \(value)"
     case .notACapsimDatabase(let path, let reason):
@@ -68,11 +76,11 @@ extension ResultsStore {
     let words: String? =
       switch error.resultCode {
       case .SQLITE_FULL: "the disk is full"
-      case .SQLITE_READONLY: "the file or its folder is read-only"
+      case .SQLITE_READONLY: "the file, its folder or its -wal or -shm file beside it is read-only"
       case .SQLITE_BUSY, .SQLITE_LOCKED: "another connection held it for more than \(String(format: "%g", busyTimeout)) s"
       case .SQLITE_NOTADB: "not a SQLite file"
       case .SQLITE_CORRUPT: "the file is damaged"
-      case .SQLITE_CANTOPEN: "the file cannot be opened (does its folder exist?)"
+      case .SQLITE_CANTOPEN: "the file or its -wal or -shm beside it cannot be opened (does its folder exist? can it be written?)"
       case .SQLITE_PERM, .SQLITE_AUTH: "permission denied"
       case .SQLITE_IOERR: "an input/output error"
       default: nil

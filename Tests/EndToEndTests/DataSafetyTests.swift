@@ -74,7 +74,11 @@ import Testing
       _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
       let run = Process()
       run.executableURL = EndToEndTests.binary
-      run.arguments = ["run", EndToEndTests.fixture("platform-small.yaml"), "--db", db, "--replications", "1"]
+      // A day of the normal week: a second or two of simulation, time to take the lock first.
+      run.arguments = [
+        "run", "scenarios/platform-normal-week.yaml", "--set", "calendar.end=2026-03-03", "--db", db,
+        "--replications", "1", "--series", "none",
+      ]
       run.currentDirectoryURL = EndToEndTests.root
       run.environment = ProcessInfo.processInfo.environment.merging(["CAPSIM_BUSY_TIMEOUT": "60"]) { $1 }
       run.standardOutput = try FileHandle(forWritingTo: stdout)
@@ -99,9 +103,9 @@ import Testing
         if more.isEmpty { break }
         answer += more
       }
-      // When SIGTERM comes after the simulation, while the store waits for the lock
-      Thread.sleep(forTimeInterval: 3)
-      let waiting = run.isRunning
+      // When SIGTERM comes after the simulation, while the store waits for the lock (the
+      // process has stopped using the CPU)
+      let waiting = Self.waitUntilIdle(run.processIdentifier, seconds: 60)
       kill(run.processIdentifier, SIGTERM)
       Thread.sleep(forTimeInterval: 1)
       input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
@@ -121,6 +125,78 @@ import Testing
     #expect(!o.stderr.contains("marked interrupted"), "\(o.stderr)")
     #expect(o.stdout.contains("verdict"), "\(o.stdout)")
     #expect(try Self.statuses(db: o.db) == [1: "complete"])
+  }
+
+  /// A reading command reads while another connection holds the write lock (it waited for it,
+  /// and failed with 5 after the busy timeout); a writing one waits for another capsim's open
+  /// lock no longer than the busy timeout (it waited for ever), and says whose lock it was.
+  @Test(.enabled(if: PlanTests.sqlite3 != nil, "needs the sqlite3 shell to hold a lock"), .timeLimit(.minutes(2)))
+  func readersDoNotWaitForWritersAndNoLockIsWaitedForEver() throws {
+    let dir = try PlanTests.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let db = dir.appendingPathComponent("l.sqlite").path
+    let small = EndToEndTests.fixture("platform-small.yaml")
+    #expect(try EndToEndTests.capsim(["run", small, "--db", db, "--quiet", "--replications", "1"]).status == 0)
+
+    // Given another connection holding the write lock
+    let lock = Process()
+    lock.executableURL = URL(fileURLWithPath: PlanTests.sqlite3!)
+    lock.arguments = [db]
+    let input = Pipe()
+    let output = Pipe()
+    lock.standardInput = input
+    lock.standardOutput = output
+    lock.standardError = FileHandle.nullDevice
+    try lock.run()
+    input.fileHandleForWriting.write(Data("BEGIN EXCLUSIVE;\nSELECT 'locked';\n".utf8))
+    var answer = Data()
+    while !String(decoding: answer, as: UTF8.self).contains("locked") {
+      let more = output.fileHandleForReading.availableData
+      if more.isEmpty { break }
+      answer += more
+    }
+    // Then runs, show and report read at once
+    let environment = ["CAPSIM_BUSY_TIMEOUT": "1"]
+    let runs = try EndToEndTests.capsim(["runs", "--db", db], environment: environment)
+    #expect(runs.status == 0 && runs.stdout.contains("complete"), "\(runs.stderr)")
+    let show = try EndToEndTests.capsim(["show", "latest", "--db", db], environment: environment)
+    #expect(show.status == 0, "\(show.stderr)")
+    input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
+    try input.fileHandleForWriting.close()
+    lock.waitUntilExit()
+
+    // And a run waits for another capsim's open lock only the busy timeout
+    let descriptor = open(db + ".lock", O_RDWR)
+    #expect(descriptor >= 0 && flock(descriptor, LOCK_EX) == 0)
+    defer { close(descriptor) }
+    let started = Date()
+    let blocked = try EndToEndTests.capsim(["run", small, "--db", db, "--quiet"], environment: environment)
+    #expect(blocked.status == 5 && Date().timeIntervalSince(started) < 30, "\(blocked.stderr)")
+    #expect(blocked.stderr.contains("another capsim held \(db).lock for more than 1 s"), "\(blocked.stderr)")
+  }
+
+  /// Waits until process `pid` has used no CPU for half a second (it waits on a lock); false
+  /// if it ended or `seconds` passed first.
+  static func waitUntilIdle(_ pid: Int32, seconds: Double) -> Bool {
+    func ticks() -> Int? {
+      guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { return nil }
+      // Fields after the command's closing parenthesis: state is the 3rd field, utime the 14th.
+      let fields = stat[stat.index(after: close)...].split(separator: " ")
+      guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+      return user + system
+    }
+    let deadline = Date().addingTimeInterval(seconds)
+    var last = ticks()
+    var quiet = 0
+    while Date() < deadline, let now = ticks() {
+      quiet = now == last ? quiet + 1 : 0
+      if quiet >= 5 { return true }
+      last = now
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    return false
   }
 
   @Test func sixConcurrentRunsIntoOneDatabaseAllLand() throws {

@@ -605,7 +605,7 @@ import Testing
   /// What a user reads when SQLite fails: the cause in words, then SQLite's code and message.
   @Test(arguments: [
     (ResultCode.SQLITE_FULL, "the disk is full; SQLite error 13: database or disk is full"),
-    (.SQLITE_READONLY, "the file or its folder is read-only; SQLite error 8: "),
+    (.SQLITE_READONLY, "the file, its folder or its -wal or -shm file beside it is read-only; SQLite error 8: "),
     (.SQLITE_BUSY, "another connection held it for more than 10 s; SQLite error 5: "),
     (.SQLITE_NOTADB, "not a SQLite file; SQLite error 26: "),
   ])
