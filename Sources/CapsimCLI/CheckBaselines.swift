@@ -84,9 +84,11 @@ struct CheckBaselines {
             "\(file): scenario \(s.scenario), \(row): measured mean \(mean) is not a \(share ? "share between 0 and 1" : "latency (seconds, 0 or more)"); was the file edited?",
             status: ExitStatus.failure)
         }
-        if let sd = r.standard_deviation, !sd.isFinite || sd < 0 {
+        // A spread beyond any latency (a billion seconds) or share (1) is no measurement: its
+        // interval overflowed and the gate's output could not be written.
+        if let sd = r.standard_deviation, !sd.isFinite || sd < 0 || sd > (share ? 1 : 1e9) {
           throw fail(
-            "\(file): scenario \(s.scenario), \(row): standard deviation \(sd) is negative or not a number; was the file edited?",
+            "\(file): scenario \(s.scenario), \(row): standard deviation \(sd) is negative, not a number or beyond any \(share ? "share (1)" : "latency (1e9 s)"); was the file edited?",
             status: ExitStatus.failure)
         }
         if r.replications < 1 {

@@ -18,7 +18,8 @@ enum ExitStatus {
   static let failure = ExitCode.failure
   /// `capsim check`: some row could not be decided within the budget.
   static let undecided = ExitCode(2)
-  /// `capsim run --fail-on-slo`: a service level objective failed; `capsim plan`: some period
+  /// `capsim run --fail-on-slo`: a service level objective failed, or none was judged (no
+  /// request measured); `capsim plan`: some period
   /// has no instance count that meets every objective; `capsim autoscale`: some territory has
   /// no rule that held, or it did not hold on the held-out seeds.
   static let objectiveFailed = ExitCode(3)
@@ -45,7 +46,8 @@ enum ExitStatus {
       1    a file has errors, or the command failed; check: a target or regression failed;
            autoscaler lint: a finding
       2    check: could not decide within the budget (more replications needed)
-      3    --fail-on-slo: a service level objective failed; plan: a period no count meets;
+      3    --fail-on-slo: a service level objective failed (or none was judged); plan: a
+           period no count meets;
            autoscale: a territory without a rule that held
       4    no such run, sweep, plan or derivation (unknown id, or none complete for 'latest')
       5    the results database is unusable (not capsim's, disk full, read-only)

@@ -194,6 +194,12 @@ extension Run {
     if failOnSLO && report.verdicts.contains(where: { $0.outcome == .fail }) {
       throw fail("\(scenario): service level objectives failed (--fail-on-slo)", status: ExitStatus.objectiveFailed)
     }
+    // A gate that judged nothing (no request measured) has not passed.
+    if failOnSLO && !report.verdicts.contains(where: { [.pass, .marginal].contains($0.outcome) }) {
+      throw fail(
+        "\(scenario): no service level objective was judged: no request was measured (--fail-on-slo)",
+        status: ExitStatus.objectiveFailed)
+    }
   }
 }
 

@@ -276,7 +276,9 @@ struct HybridState {
       for w in result.territories[t].windows.indices {
         let window = result.territories[t].windows[w]
         let length = window.end - window.start
-        let simulated = w < requestSeconds.count ? requestSeconds[w] : length
+        // By its start: the windows within a warm-up are not kept.
+        let k = Int(window.start / scenario.seriesInterval)
+        let simulated = k < requestSeconds.count ? requestSeconds[k] : length
         result.territories[t].windows[w].mode =
           simulated >= length - 1e-6 ? .request : simulated <= 0 ? .fluid : .mixed
       }

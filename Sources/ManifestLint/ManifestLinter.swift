@@ -161,7 +161,7 @@ package struct ManifestLinter {
   /// weekdays fall on other days of the month).
   func derivedSpan(_ text: String, path: String) -> Finding? {
     let prefix = "# cron windows derived for "
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
     guard let index = lines.firstIndex(where: { $0.hasPrefix(prefix) }) else { return nil }
     let words = lines[index].dropFirst(prefix.count).split(separator: " ")
     guard words.count >= 3, words[1] == "to", let start = Self.day(words[0]), var end = Self.day(words[2]) else {

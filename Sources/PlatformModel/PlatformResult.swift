@@ -131,6 +131,9 @@ package struct NodeResult: Sendable, Codable {
   /// down throughout.
   package var windowUtilization: [Double]
   package var windowMaxLag: [Double?]
+  /// The seconds the whole-run figures cover: the run from its first series window kept (the
+  /// windows within a warm-up are not).
+  package var seconds: Double? = nil
 }
 
 /// A rolling deployment as it ran: from its scheduled start until its last batch was back in

@@ -74,6 +74,7 @@ extension PlatformSimulator {
     let start = recorder.windowStart
     let length = now - start
     guard length > 0 else { return }
+    if now <= scenario.warmup { return forgetWarmUpWindow() }
     let classes = classCount
     for t in simulated {
       noteLevels(t)
@@ -133,6 +134,46 @@ extension PlatformSimulator {
         noteLag(n)
       }
     }
+  }
+
+  /// A window that ends within the warm-up is not kept, and nothing of it counts: the measured
+  /// run begins after it, as its requests do (its nodes' queries, busy time and lag were
+  /// counted in the whole-run figures, beside requests counted only after the warm-up).
+  mutating func forgetWarmUpWindow() {
+    let now = sim.now
+    for t in simulated {
+      noteLevels(t)
+      for k in 0..<(classCount * Counter.width) { recorder.windowCounts[t * classCount * Counter.width + k] = 0 }
+      for c in 0...classCount { recorder.windowLatency[t * (classCount + 1) + c].reset() }
+      recorder.windowDatabase[t].reset()
+      _ = recorder.busyWorkers[t].take(at: now)
+      _ = recorder.busyCores[t].take(at: now)
+      _ = recorder.workerCapacity[t].take(at: now)
+      _ = recorder.coreCapacity[t].take(at: now)
+      _ = recorder.users[t].take(at: now)
+      _ = recorder.provisioned[t].take(at: now)
+      _ = recorder.ready[t].take(at: now)
+      recorder.connectionWaits[t] = 0
+      recorder.windowConnectionWaits[t] = 0
+      recorder.windowGoodMinutes[t] = 0
+      recorder.windowMinutes[t] = 0
+    }
+    for n in nodes.indices where nodeIsSimulated(n) {
+      catchUp(n)
+      _ = recorder.nodeBusy[n].take(at: now)
+      recorder.nodeQueries[n] = 0
+      recorder.nodeReads[n] = 0
+      recorder.nodeWrites[n] = 0
+      noteLag(n)
+      recorder.lagArea[n] = 0
+      recorder.maxLag[n] = 0
+      recorder.windowMaxLag[n] = 0
+      recorder.downSeconds[n] = 0
+      if !nodes[n].up { recorder.downSince[n] = now }
+      recorder.windowUp[n] = nodes[n].up
+    }
+    recorder.windowStart = now
+    recorder.measuredFrom = now
   }
 
   /// Whether some simulated territory uses node `n`.
@@ -197,15 +238,17 @@ extension PlatformSimulator {
           connectionWaits: recorder.connectionWaits[t], deployments: recorder.deployments[t],
           autoscaler: recorder.autoscaler[t], locks: locks))
     }
-    let span = scenario.horizon
+    let span = scenario.horizon - recorder.measuredFrom
     let nodeResults = platform.databases.indices.map { n in
-      let down = recorder.downSeconds[n] + (nodes[n].up ? 0 : span - min(recorder.downSince[n], span))
+      let down =
+        recorder.downSeconds[n] + (nodes[n].up ? 0 : scenario.horizon - min(recorder.downSince[n], scenario.horizon))
       let up = span - down
       return NodeResult(
         name: platform.databases[n].name, queries: recorder.nodeQueries[n], reads: recorder.nodeReads[n],
         writes: recorder.nodeWrites[n], utilization: recorder.nodeBusyTotal[n] / (span * Double(nodes[n].cores)),
         maxLag: up > 0 ? recorder.maxLag[n] : nil, meanLag: up > 0 ? recorder.lagArea[n] / up : nil,
-        windowUtilization: recorder.nodeWindowUtilization[n], windowMaxLag: recorder.nodeWindowMaxLag[n])
+        windowUtilization: recorder.nodeWindowUtilization[n], windowMaxLag: recorder.nodeWindowMaxLag[n],
+        seconds: span)
     }
     var arrivals = 0
     for i in 0..<recorder.counts.count where i % Counter.width == Counter.arrivals { arrivals += recorder.counts[i] }

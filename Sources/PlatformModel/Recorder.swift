@@ -61,6 +61,9 @@ struct Recorder: ~Copyable {
   var windowGoodMinutes: [Int]
   var windowMinutes: [Int]
   var windowStart = 0.0
+  /// Where the measured run begins for whole-run node figures: the start of the first series
+  /// window kept (windows that end within the warm-up are not).
+  var measuredFrom = 0.0
   var windows: [[WindowResult]]
   var closed = false
 

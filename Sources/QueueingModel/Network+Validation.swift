@@ -67,6 +67,19 @@ extension Network {
       }
     }
 
+    // Classes and locks nothing uses, as stations no one reaches (a topology read alone has no
+    // sources: any class may be where scenarios send them).
+    if !sources.isEmpty {
+      func sentTo(_ k: Int) -> Bool { sources.contains { if case .sequence(k) = $0.destination { true } else { false } } }
+      for (k, q) in sequences.enumerated() where !sentTo(k) {
+        warn(.sequence(k), "class '\(q.name)' receives no customers: no source sends to it")
+      }
+      for (l, lock) in locks.enumerated()
+      where !sequences.indices.contains(where: { k in sentTo(k) && sequences[k].heldAtStep.contains { $0.contains(l) } }) {
+        warn(.lock(l), "lock '\(lock.name)' is taken by no class a source sends to")
+      }
+    }
+
     // Stability of open traffic.
     guard sources.contains(where: { if case .closed = $0.kind { false } else { true } }),
       let rates = arrivalRates(peak: false), let peakRates = arrivalRates(peak: true)

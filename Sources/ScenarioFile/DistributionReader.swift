@@ -63,7 +63,13 @@ enum DistributionReader {
       let mean = m.required("mean")?.duration()
       let sd = m.required("sd")?.duration()
       guard let mean, let sd, ok else { return nil }
-      return build { () throws(DistributionError) in try .normal(mean: mean, standardDeviation: sd) }
+      let normal = build { () throws(DistributionError) in try .normal(mean: mean, standardDeviation: sd) }
+      // Truncated at 0: a wide one has a larger mean than written, which every figure follows.
+      if let normal, abs(normal.mean - mean) > 0.01 * mean {
+        node.warning(
+          "a normal distribution is cut at 0 (no negative times): with this sd its mean is \(Self.seconds(normal.mean)), not \(Self.seconds(mean)); a lognormal or gamma keeps the mean as written")
+      }
+      return normal
     case "lognormal":
       let mean = m.required("mean")?.duration()
       let cv = m.required("cv")?.double()
@@ -113,5 +119,10 @@ enum DistributionReader {
     default:
       return nil
     }
+  }
+
+  /// `0.0283` as `28.3ms`, for messages.
+  static func seconds(_ value: Double) -> String {
+    value >= 1 ? String(format: "%.3gs", value) : String(format: "%.3gms", value * 1_000)
   }
 }

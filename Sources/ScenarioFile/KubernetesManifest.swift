@@ -110,7 +110,9 @@ package struct KubernetesManifest {
   /// Every other line is blank, so positions stay those of the file. Documents of only
   /// comments and blanks are left out.
   package static func documents(in text: String) -> [String] {
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // "\r\n" is one Character to Swift: split on it too, or a file saved with Windows line
+    // endings was one line, and one that begins with a comment read as empty.
+    let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.map(String.init)
     var documents: [[Int: String]] = [[:]]
     for (i, line) in lines.enumerated() {
       let isStart = line == "---" || line.hasPrefix("--- ") || line.hasPrefix("---\t") || line == "---\r"
@@ -339,15 +341,31 @@ extension KubernetesManifest {
   /// schema: `yes` and `on` are booleans there, `010` is octal 8, `1_000` is 1000 and `0b11`
   /// is 3, while `0o17` is text. A manifest that means one thing to the cluster and another
   /// to the simulation is refused at the value.
+  ///
+  /// A collection repeated through aliases is walked once (by where it is written): walked
+  /// each time, nested aliases ("billion laughs") took minutes.
   static func checkYAML11(_ node: ConfigNode) {
+    var walked: Set<[Int]> = []
+    checkYAML11(node, walked: &walked)
+  }
+
+  private static func checkYAML11(_ node: ConfigNode, walked: inout Set<[Int]>) {
+    switch node.node {
+    case .mapping, .sequence:
+      guard walked.insert([node.line, node.column]).inserted else { return }
+    default:
+      break
+    }
     switch node.node {
     case .mapping(let mapping):
       for (key, value) in mapping {
         let name = key.scalar?.string ?? "?"
-        checkYAML11(node.child(value, keyPath: node.keyPath.isEmpty ? name : node.keyPath + "." + name))
+        checkYAML11(node.child(value, keyPath: node.keyPath.isEmpty ? name : node.keyPath + "." + name), walked: &walked)
       }
     case .sequence(let sequence):
-      for (i, item) in sequence.enumerated() { checkYAML11(node.child(item, keyPath: "\(node.keyPath)[\(i)]")) }
+      for (i, item) in sequence.enumerated() {
+        checkYAML11(node.child(item, keyPath: "\(node.keyPath)[\(i)]"), walked: &walked)
+      }
     case .scalar(let scalar):
       guard scalar.style == .plain || scalar.style == .any, let reading = yaml11Reading(scalar.string) else { return }
       node.error(

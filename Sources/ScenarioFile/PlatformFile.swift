@@ -504,8 +504,11 @@ enum PlatformFile {
       if let value = node.duration() { settings[keyPath: path] = value } else { ok = false }
     }
     if let node = f["cpuRequest"], let cores = node.scalarText.flatMap(Double.init), cores.isFinite, cores > 0 {
-      // A number of cores, as Kubernetes also takes it: say the millicores rather than "quote it".
-      node.error("expected a cpu quantity in millicores such as 1500m, found \(node.scalarText!) (\(node.scalarText!) cores is \(Int64((cores * 1_000).rounded()))m)")
+      // A number of cores, as Kubernetes also takes it: say the millicores rather than "quote
+      // it" (when they are a number a pod could ask for: 1e20 cores is no hint).
+      let milli = (cores * 1_000).rounded()
+      let hint = milli < 1e15 ? " (\(node.scalarText!) cores is \(Int64(milli))m)" : ""
+      node.error("expected a cpu quantity in millicores such as 1500m, found \(node.scalarText!)\(hint)")
       ok = false
     } else if let node = f["cpuRequest"] {
       let text = node.string()

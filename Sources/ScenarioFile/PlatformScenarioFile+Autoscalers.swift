@@ -15,6 +15,7 @@ extension PlatformScenarioFile {
     _ top: Fields, extraPaths: [String], _ topology: PlatformFile.Result?, capacity: [CapacityChange]
   ) -> (autoscalers: [PoolAutoscaler]?, bounds: [AutoscaledBound], paths: [String]) {
     var paths: [String] = []
+    var named: [String: ConfigNode] = [:]
     var ok = true
     if let node = top["autoscaler"] {
       let items = node.isSequence ? top.items("autoscaler") ?? [] : [node]
@@ -26,6 +27,7 @@ extension PlatformScenarioFile {
         }
         if let path = ScenarioFile.namedFile(relative, what: "autoscaler manifest", at: item) {
           paths.append(path)
+          named[path] = item
         } else {
           ok = false
         }
@@ -45,10 +47,14 @@ extension PlatformScenarioFile {
     let log = top.node.log
     let errors = log.errorCount
     let manifest = KubernetesManifest.read(paths: paths, log: log)
-    if manifest.autoscalers.isEmpty && log.errorCount == errors {
-      log.warning(
-        "no HorizontalPodAutoscaler or ScaledObject in \(paths.joined(separator: ", ")): every pool runs its fixed instances",
-        at: top.node)
+    // A file named for its autoscalers that has none (a misspelled kind, an empty file) would
+    // leave every pool at its fixed instances without a word that matters: an error.
+    if log.errorCount == errors {
+      for path in paths where !manifest.autoscalers.contains(where: { $0.file == path }) {
+        let message = "no HorizontalPodAutoscaler or ScaledObject in \(path): nothing there would scale a pool"
+        if let node = named[path] { node.error(message) } else { log.error(message, at: top["autoscaler"] ?? top.node) }
+        ok = false
+      }
     }
     guard let topology, let platform = topology.platform else { return (nil, [], paths) }
     var autoscalers: [PoolAutoscaler] = []

@@ -298,6 +298,16 @@ enum PlatformScenarioFile {
     }
 
     guard ok, mixOK, let base, let growth, let mix else { return nil }
+    // No demand at all: the territory has nothing measured and nothing judged, and would drop
+    // out of the verdicts without a word.
+    let level: Double = switch base {
+    case .users(let users, _): Double(users)
+    case .rate(let rate): rate
+    }
+    if level * growth == 0 {
+      let place = growth == 0 ? f["growth"] : f[kinds[0]]
+      (place ?? node).warning("no demand (\(growth == 0 ? "growth 0" : "\(kinds[0]) 0")): nothing of this territory is measured or judged")
+    }
     var demandCalendar: DemandCalendar? = nil
     if let c = calendar.result?.calendar, let timeZone {
       demandCalendar = DemandCalendar(

@@ -145,6 +145,13 @@ package enum ScenarioFile {
         }
       }
     }
+    // A calendar whose profiles shape no source: its span is the run's, its 5x season nothing.
+    if let calendarNode, ["day", "week", "seasons"].contains(where: { calendarNode.node[$0] != nil }),
+      !arrivalNodes.isEmpty, !arrivalNodes.contains(where: { $0.node["calendar"]?.bool == true })
+    {
+      calendarNode.warning(
+        "no arrival source follows the calendar ('calendar: true'): its day, week and seasons shape nothing, and every rate stays as written")
+    }
     if let topologyName {
       overrides.reportUnused(matchingNothingIn: "topology \(topologyName) or scenario \(FileNames.baseName(file))")
     }

@@ -257,14 +257,14 @@ package struct PlatformReport {
     ])
     for (n, node) in scenario.platform.databases.enumerated() {
       let rs = replications.map { $0.nodes[n] }
-      let busiest = rs.compactMap { $0.windowUtilization.max() }.max() ?? 0
+      let busiest = Self.busiestWindow(rs) { $0.windowUtilization.map(Optional.some) } ?? 0
       table.add([
         node.name, node.replicaOf.map { "replica of \(scenario.platform.databases[$0].name)" } ?? "primary",
         String(node.cores),
         Format.estimate(Estimate(rs.map(\.utilization)), Format.percent), Format.percent(busiest),
-        Format.number(rs.map { Double($0.reads) }.reduce(0, +) / Double(rs.count) / scenario.horizon),
-        Format.number(rs.map { Double($0.writes) }.reduce(0, +) / Double(rs.count) / scenario.horizon),
-        node.replicaOf == nil ? "-" : rs.compactMap(\.maxLag).max().map(Format.duration) ?? "down",
+        Format.number(rs.map { Double($0.reads) }.reduce(0, +) / Double(rs.count) / (rs[0].seconds ?? scenario.horizon)),
+        Format.number(rs.map { Double($0.writes) }.reduce(0, +) / Double(rs.count) / (rs[0].seconds ?? scenario.horizon)),
+        node.replicaOf == nil ? "-" : Self.busiestWindow(rs, \.windowMaxLag).map(Format.duration) ?? "down",
         node.replicaOf == nil ? "-" : Self.mean(rs.compactMap(\.meanLag)).map(Format.duration) ?? "down",
       ])
     }
@@ -273,6 +273,15 @@ package struct PlatformReport {
 
   /// The mean of `xs`, nil when there is nothing to average.
   static func mean(_ xs: [Double]) -> Double? { xs.isEmpty ? nil : xs.reduce(0, +) / Double(xs.count) }
+
+  /// The largest over series windows of the mean over replications (of those with a value):
+  /// a node's busiest window and largest lag as the recorded series, the report and `diff`
+  /// read them.
+  static func busiestWindow(_ rs: [NodeResult], _ values: (NodeResult) -> [Double?]) -> Double? {
+    let series = rs.map(values)
+    let count = series.map(\.count).max() ?? 0
+    return (0..<count).compactMap { w in mean(series.compactMap { $0.indices.contains(w) ? $0[w] : nil }) }.max()
+  }
 
   /// Row locks per territory (those its requests took): how long they waited and held.
   func lockTable() -> String {
@@ -322,7 +331,15 @@ package struct PlatformReport {
       let all = rows.flatMap { $0 }
       let n = Double(replications.count)
       let requests = all.map { Double($0.counts.arrivals) }.reduce(0, +) / n
-      let peak = all.map { Double($0.counts.arrivals) / max($0.end - $0.start, 1) }.max() ?? 0
+      // Per window the mean over replications, as the p95 and the report's peaks.
+      func busiest(_ value: (WindowResult) -> Double?, needing minimum: Double = 0) -> Double? {
+        group.members.compactMap { w -> Double? in
+          let windows = replications.map { $0.territories[t].windows[w] }
+          guard windows.map({ Double($0.counts.arrivals) }).reduce(0, +) / n >= minimum else { return nil }
+          return Self.mean(windows.compactMap(value))
+        }.max()
+      }
+      let peak = busiest { Double($0.counts.arrivals) / max($0.end - $0.start, 1) } ?? 0
       // Worst window p95, mean over replications per window.
       let p95 = group.members.compactMap { w -> Double? in
         let requests = replications.map { Double($0.territories[t].windows[w].counts.arrivals) }.reduce(0, +)
@@ -339,7 +356,7 @@ package struct PlatformReport {
       let utilization =
         group.members.map { w in replications.map { $0.territories[t].windows[w].cpuUtilization }.reduce(0, +) / n }
         .max() ?? 0
-      let db = all.compactMap(\.databaseP95).max()
+      let db = busiest(\.databaseP95, needing: PlatformResult.worstWindowMinimumRequests)
       let periods = Set(group.members.map { windows[$0].period }).sorted().map { result.periods[$0] }
       table.add([
         group.label, periods.joined(separator: "+"), String(format: "%.2f", all.map(\.multiplier).max() ?? 0),
@@ -350,7 +367,7 @@ package struct PlatformReport {
       ])
     }
     return
-      "\(territory.name) by \(series.rawValue) (demand x: the calendar's multiplier, mean over the busiest \(Format.duration(scenario.seriesInterval)) window; app CPU: busiest \(Format.duration(scenario.seriesInterval)) window, busy cores / cores of ready instances)\n"
+      "\(territory.name) by \(series.rawValue) (per \(Format.duration(scenario.seriesInterval)) window the mean over replications; req/s and app CPU (busy cores / cores of ready instances): the busiest window; p95 and db p95: the worst window of 100 requests or more; demand x: the calendar's multiplier over the busiest window)\n"
       + table.render()
   }
 
@@ -528,7 +545,7 @@ package struct PlatformJSON: Encodable {
         name: node.name, primary: node.replicaOf.map { s.platform.databases[$0].name },
         utilization: Value(Estimate(rs.map(\.utilization))), reads: mean(rs.map { Double($0.reads) }),
         writes: mean(rs.map { Double($0.writes) }),
-        max_lag: node.replicaOf == nil ? nil : rs.compactMap(\.maxLag).max(),
+        max_lag: node.replicaOf == nil ? nil : PlatformReport.busiestWindow(rs, \.windowMaxLag),
         mean_lag: node.replicaOf == nil ? nil : PlatformReport.mean(rs.compactMap(\.meanLag)),
         price_per_hour: node.pricePerHour,
         currency: node.currency)

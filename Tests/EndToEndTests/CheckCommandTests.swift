@@ -304,6 +304,12 @@ import Testing
     let negative = try Self.write(shipped.replacingCharacters(in: firstMean, with: "\"mean\" : -"), "n.json", in: dir)
     let edited = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", negative])
     #expect(edited.status == 1 && edited.stderr.contains("was the file edited?"), "\(edited.stderr)")
+    // So is a spread no latency has: its interval overflowed, and the output could not be written.
+    let firstSD = try #require(shipped.range(of: #""standard_deviation" : [0-9.e-]+"#, options: .regularExpression))
+    let huge = try Self.write(
+      shipped.replacingCharacters(in: firstSD, with: "\"standard_deviation\" : 1e308"), "h.json", in: dir)
+    let overflow = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", huge])
+    #expect(overflow.status == 1 && overflow.stderr.contains("beyond any"), "\(overflow.stderr)")
     let broken = try Self.write("{\"scenarios\": [\n  1,,\n]}", "x.json", in: dir)
     let syntax = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", broken])
     #expect(syntax.status == 1 && syntax.stderr.contains("not valid JSON at line 2, column"), "\(syntax.stderr)")

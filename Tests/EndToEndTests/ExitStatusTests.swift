@@ -25,6 +25,13 @@ import Testing
 
   static let cases: [Case] = [
     Case(
+      name: "3: --fail-on-slo with nothing judged (no demand)",
+      arguments: [
+        "run", EndToEndTests.fixture("platform-small.yaml"), "--set", "demand.A.users=0", "--set", "demand.B.rate=0/s",
+        "--fail-on-slo", "--replications", "2", "--db",
+        EndToEndTests.scratch.appendingPathComponent("capsim-nothing-judged-\(UUID().uuidString).sqlite").path,
+      ], status: 3, message: "no service level objective was judged: no request was measured (--fail-on-slo)"),
+    Case(
       name: "0: a valid file", arguments: ["validate", EndToEndTests.fixture("small.yaml")], status: 0, message: ""),
     Case(
       name: "1: a file with errors", arguments: ["validate", EndToEndTests.fixture("mm1-typo.yaml")], status: 1,
@@ -51,7 +58,7 @@ import Testing
     Case(
       name: "5: a database in a folder that does not exist",
       arguments: ["run", EndToEndTests.fixture("small.yaml"), "--db", "/nonexistent-capsim-folder/x.sqlite"], status: 5,
-      message: "cannot open results database /nonexistent-capsim-folder/x.sqlite: cannot lock"),
+      message: "cannot open results database /nonexistent-capsim-folder/x.sqlite: cannot create /nonexistent-capsim-folder/x.sqlite.lock: its folder does not exist"),
     Case(
       name: "64: help for an unknown command", arguments: ["help", "unknown"], status: 64,
       message: "unknown command 'unknown'; the commands are run, ",

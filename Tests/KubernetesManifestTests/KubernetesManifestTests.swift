@@ -243,6 +243,18 @@ import _TestSupport
     #expect(read.syncs[0].metrics.objects["ingres_requests_per_second"] == 240_000)
   }
 
+  /// Nested aliases ("billion laughs") are read in the time of the text, not of its
+  /// expansion: nine levels of nine took minutes (the YAML 1.1 check walked every repeat).
+  @Test(.timeLimit(.minutes(1))) func nestedAliasesAreWalkedOnce() {
+    var text = "l0: &l0 [010, x, x, x, x, x, x, x, x]\n"
+    for level in 1...9 { text += "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 9).joined(separator: ", ") + "]\n" }
+    text += "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: crm-de}\n"
+    let log = DiagnosticLog()
+    _ = KubernetesManifest.read(text: text, file: "bomb.yaml", log: log)
+    // The octal-looking value is said once, where it is written.
+    #expect(log.diagnostics.filter { $0.message.contains("'010'") }.map(\.line) == [1], "\(log.rendered())")
+  }
+
   @Test func documentsKeepTheirLines() {
     let text = "a: 1\n---\nb: 2\n--- # third\n\n# only a comment\n---\nc: 3\n...\n"
     let documents = KubernetesManifest.documents(in: text)

@@ -122,10 +122,31 @@ import Testing
     #expect(e.keyPath == "autoscaler[1]" && e.message.contains("gone.yaml"), "\(e)")
   }
 
+  /// A manifest saved with Windows line endings is read as with Unix ones (one beginning with
+  /// a comment read as empty, and its HPA was dropped); a named file with no autoscaler at all
+  /// is an error at the name, not a warning beside a run at fixed instances.
+  @Test func windowsLineEndingsAndAFileWithoutAutoscalers() throws {
+    let crlf = ("# the CH pool\n" + Self.manifest()).replacingOccurrences(of: "\n", with: "\r\n")
+    let (s, _) = try ScenarioFile.loadPlatform(path: try Self.folder(manifest: crlf) + "/s.yaml")
+    #expect(s.autoscalers.map(\.territory) == [1])
+    let serviceOnly = "apiVersion: v1\nkind: Service\nmetadata: {name: crm-ch}\n"
+    let errors = try Self.errors(try Self.folder(manifest: serviceOnly))
+    #expect(
+      errors.contains { $0.keyPath == "autoscaler" && $0.message.contains("no HorizontalPodAutoscaler or ScaledObject in") },
+      "\(errors)")
+  }
+
   @Test func aBadPodsSettingIsLocated() throws {
     let topology = Self.topology.replacingOccurrences(of: "cpuRequest: 1500m", with: "cpuRequest: 1.5")
     let errors = try Self.errors(try Self.folder(topology: topology))
     let e = try #require(errors.first)
     #expect(e.keyPath == "territories.CH.app.pods.cpuRequest" && e.file.hasSuffix("t.yaml"), "\(e)")
+    #expect(e.message.contains("1.5 cores is 1500m"), "\(e)")
+    // Cores beyond any millicore count are refused without a hint (the hint trapped, exit 132).
+    for huge in ["1e20", "999999999999999999999", "1e308"] {
+      let topology = Self.topology.replacingOccurrences(of: "cpuRequest: 1500m", with: "cpuRequest: \(huge)")
+      let e = try #require(try Self.errors(try Self.folder(topology: topology)).first)
+      #expect(e.message == "expected a cpu quantity in millicores such as 1500m, found \(huge)", "\(e)")
+    }
   }
 }

@@ -167,4 +167,55 @@ import Testing
     let found = try Self.diagnostics(withTeller)
     #expect(found.contains { $0.message.contains("deadlock") }, "\(found.map(\.message))")
   }
+
+  /// What nothing uses is said, as a station no one reaches is: a class no source sends to,
+  /// and a lock only such classes take.
+  @Test func aClassAndALockNothingUsesAreWarnedAbout() throws {
+    let scenario = """
+      topology: topology.yaml
+      arrivals:
+        - {to: cpu, rate: 10/s}
+      run: {length: 10s}
+      """
+    let dir = try ScenarioSchemaTests.folder(["topology.yaml": Self.topology, "s.yaml": scenario])
+    let (_, warnings) = try ScenarioFile.load(path: dir + "/s.yaml")
+    let messages = warnings.map(\.message)
+    #expect(messages.contains("class 'tpcb' receives no customers: no source sends to it"), "\(messages)")
+    #expect(messages.contains("lock 'branch' is taken by no class a source sends to"), "\(messages)")
+    // Sent to, neither is said.
+    let (_, used) = try ScenarioFile.load(
+      path: try ScenarioSchemaTests.folder(["topology.yaml": Self.topology, "s.yaml": scenario.replacingOccurrences(of: "to: cpu", with: "to: tpcb")]) + "/s.yaml")
+    #expect(!used.contains { $0.message.contains("receives no customers") || $0.message.contains("taken by no class") })
+  }
+
+  /// A calendar whose day, week and seasons shape no source (none has `calendar: true`), and a
+  /// normal distribution whose cut at 0 moves its mean: both said, as neither changes a file's
+  /// meaning without a word.
+  @Test func anUnusedCalendarAndACutNormalAreWarnedAbout() throws {
+    let topology = """
+      stations:
+        s: {servers: 1, service: {distribution: normal, mean: 10ms, sd: 30ms}}
+      """
+    let scenario = """
+      topology: topology.yaml
+      calendar:
+        timezone: Europe/Berlin
+        start: 2026-12-07
+        end: 2026-12-08
+        seasons:
+          christmas: {rule: christmas-catering, multiplier: 5}
+      arrivals:
+        - {name: requests, to: s, rate: 10/s}
+      run: {replications: 2}
+      """
+    let dir = try ScenarioSchemaTests.folder(["topology.yaml": topology, "s.yaml": scenario])
+    let (_, warnings) = try ScenarioFile.load(path: dir + "/s.yaml")
+    #expect(
+      warnings.contains { $0.keyPath == "calendar" && $0.message.hasPrefix("no arrival source follows the calendar") },
+      "\(warnings)")
+    #expect(
+      warnings.contains {
+        $0.keyPath == "stations.s.service" && $0.message.contains("its mean is 28ms, not 10ms")
+      }, "\(warnings)")
+  }
 }
