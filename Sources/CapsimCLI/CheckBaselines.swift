@@ -108,13 +108,16 @@ struct CheckBaselines {
     return CheckBaselines(source: file, baselines: baselines)
   }
 
+  /// "an" before a vowel ("an interrupted run"), else "a".
+  static func article(_ word: String) -> String { "aeiou".contains(word.first ?? "x") ? "an" : "a" }
+
   /// A recorded run keeps each verdict's mean and 95% half-width: the standard deviation is
   /// recovered as half-width x sqrt(n) / t(0.975, n - 1), n the run's replications.
   static func recorded(_ data: RunData, source: String) throws -> CheckBaselines {
     let r = data.run
     guard r.kind == "platform", r.status == .complete else {
       throw fail(
-        "\(source) is a \(r.status.rawValue) \(r.kind) run; a baseline is a complete platform run",
+        "\(source) is \(Self.article(r.status.rawValue)) \(r.status.rawValue) \(r.kind) run; a baseline is a complete platform run",
         status: ExitStatus.noSuchRun)
     }
     var rows: [RowKey: Estimate] = [:]

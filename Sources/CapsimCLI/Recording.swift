@@ -46,7 +46,7 @@ struct DatabaseOptions: ParsableArguments {
 
   /// What a reading command says when `exists` is false.
   var missing: String {
-    "there is no results database at \(db) (runs are recorded in --db, else $CAPSIM_DB, else ./capsim.sqlite)"
+    "there is no results database at \(db) (results are recorded in --db, else $CAPSIM_DB, else ./capsim.sqlite)"
   }
 
   /// Opens an existing database and reads from it: no file is status 4 (nothing recorded

@@ -60,7 +60,7 @@ struct Sweeps: ParsableCommand {
 
   /// `latest` or a number; a bad id is a usage error, no sweep at all status 4.
   static func sweepID(_ text: String, in store: ResultsStore) throws -> Int64 {
-    try recordID(text, of: "sweep", latest: "no sweep in \(store.path) yet") { try store.latestSweepID() }
+    try recordID(text, of: "sweep", latest: "no complete sweep in \(store.path) yet") { try store.latestCompleteSweepID() }
   }
 
   /// Writes `folder/index.html` for a recorded sweep, from its complete runs.

@@ -168,6 +168,10 @@ extension Network {
   private func reachable() -> (stations: Set<Int>, dispatchers: Set<Int>) {
     var seenStations = Set<Int>()
     var seenDispatchers = Set<Int>()
+    // Inside a sequence a station's routing is not followed; kept apart, so that a station a
+    // class visits is still followed when a route reaches it too (marked seen, its successors
+    // were never looked at, and read as receiving no customers).
+    var visitedBySequences = Set<Int>()
     var stack = sources.map(\.destination)
     while let d = stack.popLast() {
       switch d {
@@ -175,12 +179,11 @@ extension Network {
         if seenStations.insert(s).inserted { stack += successors(ofStation: s) }
       case .dispatcher(let k):
         if seenDispatchers.insert(k).inserted { stack += dispatchers[k].targets.map { .station($0) } }
-      // Inside a sequence a station's routing is not followed.
-      case .sequence(let k): seenStations.formUnion(sequences[k].steps.map(\.station))
+      case .sequence(let k): visitedBySequences.formUnion(sequences[k].steps.map(\.station))
       case .exit: break
       }
     }
-    return (seenStations, seenDispatchers)
+    return (seenStations.union(visitedBySequences), seenDispatchers)
   }
 
   /// Nodes from which some path leads to exit (a fixed point over routes and dispatcher targets).

@@ -104,8 +104,17 @@ extension ResultsStore {
   }
 
   /// The newest sweep's id, if any.
-  package func latestSweepID() throws -> Int64? {
-    try pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM sweep") }
+  /// The newest sweep whose every point completed (`latest`, as for runs and plans).
+  package func latestCompleteSweepID() throws -> Int64? {
+    try pool.read { db in
+      try Int64.fetchOne(
+        db,
+        sql: """
+          SELECT max(s.id) FROM sweep s
+          WHERE NOT EXISTS (
+            SELECT 1 FROM sweep_point p JOIN run r ON r.id = p.run_id WHERE p.sweep_id = s.id AND r.status != 'complete')
+          """)
+    }
   }
 
   /// For the runs that belong to a sweep: the sweep's id and the point.

@@ -65,7 +65,7 @@ enum DistributionReader {
       guard let mean, let sd, ok else { return nil }
       let normal = build { () throws(DistributionError) in try .normal(mean: mean, standardDeviation: sd) }
       // Truncated at 0: a wide one has a larger mean than written, which every figure follows.
-      if let normal, abs(normal.mean - mean) > 0.01 * mean {
+      if let normal, abs(normal.mean - mean) > 0.05 * mean {
         node.warning(
           "a normal distribution is cut at 0 (no negative times): with this sd its mean is \(Self.seconds(normal.mean)), not \(Self.seconds(mean)); a lognormal or gamma keeps the mean as written")
       }

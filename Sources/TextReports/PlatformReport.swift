@@ -378,8 +378,17 @@ package struct PlatformReport {
     }
     let (date, hour) = calendar.localTime(at: start)
     let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    func hourLabel(_ t: Double) -> String {
+      let (date, hour) = calendar.localTime(at: t)
+      return String(format: "%@ %@ %02d:00", days[date.weekday - 1], date.description, Int(hour))
+    }
     switch series {
-    case .hour, .none: return String(format: "%@ %@ %02d:00", days[date.weekday - 1], date.description, Int(hour))
+    case .hour, .none:
+      // The hour the clocks go back comes twice: its UTC offset tells the two apart.
+      let label = hourLabel(start)
+      guard hourLabel(start - 3_600) == label || hourLabel(start + 3_600) == label else { return label }
+      let offset = calendar.timeZone.secondsFromGMT(for: calendar.start.addingTimeInterval(start)) / 60
+      return label + String(format: " %@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 60, abs(offset) % 60)
     case .day: return "\(days[date.weekday - 1]) \(date)"
     case .week: return "week of \(date.adding(days: 1 - date.weekday))"
     }

@@ -56,8 +56,11 @@ import Testing
       #expect(points.map(\.runID) == runs)
       #expect(points.allSatisfy { $0.status == .complete })
       #expect(try store.sweeps().first?.status == .complete)
-      #expect(try store.latestSweepID() == id)
+      #expect(try store.latestCompleteSweepID() == id)
       #expect(try store.sweep(id + 1) == nil)
+      // A newer sweep with a point not complete is not `latest`.
+      let newer = try store.beginSweep(sweep, runs: values.map { _ in run([]) }, values: values)
+      #expect(try store.latestCompleteSweepID() == id && newer.sweep > id)
     }
   }
 

@@ -218,4 +218,29 @@ import Testing
         $0.keyPath == "stations.s.service" && $0.message.contains("its mean is 28ms, not 10ms")
       }, "\(warnings)")
   }
+
+  /// A station a class visits that a route reaches too is followed along its routes: once a
+  /// class had marked it, the stations after it read as receiving no customers.
+  @Test func aStationAClassVisitsIsStillFollowedAlongItsRoutes() throws {
+    let topology = """
+      stations:
+        front: {servers: 1, service: {distribution: exponential, mean: 1ms}, next: cpu}
+        cpu: {servers: 2, service: {distribution: exponential, mean: 1ms}, next: back}
+        back: {servers: 1, service: {distribution: exponential, mean: 1ms}}
+      classes:
+        job:
+          sequence:
+            - {station: cpu}
+      """
+    let scenario = """
+      topology: topology.yaml
+      arrivals:
+        - {name: web, to: front, rate: 10/s}
+        - {name: jobs, to: job, rate: 1/s}
+      run: {length: 10s}
+      """
+    let dir = try ScenarioSchemaTests.folder(["topology.yaml": topology, "s.yaml": scenario])
+    let (_, warnings) = try ScenarioFile.load(path: dir + "/s.yaml")
+    #expect(!warnings.contains { $0.message.contains("receives no customers") }, "\(warnings)")
+  }
 }
