@@ -88,7 +88,7 @@ final class Recording: @unchecked Sendable {
         "cannot record the run in results database \(store.path): \(ResultsStore.reason(error)); not run",
         status: ExitStatus.databaseUnusable)
     }
-    watch = InterruptWatch(notice: "run \(id) marked interrupted in \(store.path)") { [store, id] reason in
+    watch = InterruptWatch(notice: "run \(id) marked interrupted in \(store.path); an interrupted run keeps no results, not even its finished replications") { [store, id] reason in
       try? store.end(id, status: .interrupted, message: reason)
     }
   }

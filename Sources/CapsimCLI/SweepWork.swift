@@ -68,6 +68,11 @@ struct SweepWork {
       for w in loaded.1 where w.severity == .warning && !quiet && warned.insert(w.description).inserted {
         printToStandardError(w.description)
       }
+      // Theory before simulating, as capsim run says it: a point past capacity shows now.
+      if !quiet {
+        let at = grid.axes.isEmpty ? "" : " at point \(p) (\(grid.settings(at: p).joined(separator: " ")))"
+        for overload in s.overloads() { printToStandardError("warning\(at): \(overload)") }
+      }
       scenarios.append(s)
       records.append(
         Recording.runRecord(

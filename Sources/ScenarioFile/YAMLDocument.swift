@@ -10,6 +10,18 @@ package struct YAMLDocument {
 
   /// Reads and parses the file at `path`: an unreadable file, text that isn't UTF-8,
   /// an empty document or malformed YAML become diagnostics.
+  /// The most a file may hold; reading stops past it (`/dev/zero` never ends).
+  static let largest = 256 << 20
+
+  /// The handle's bytes, up to one more than `largest`.
+  static func read(_ handle: FileHandle) throws -> Data {
+    var data = Data()
+    while data.count <= largest, let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+      data.append(chunk)
+    }
+    return data
+  }
+
   package init(path: String, log: DiagnosticLog) {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -29,8 +41,15 @@ package struct YAMLDocument {
       self.init(file: path, root: nil)
       return
     }
-    guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
+    guard let handle = FileHandle(forReadingAtPath: path), let data = try? Self.read(handle) else {
       log.error("cannot read the file", file: path, line: 1, column: 1)
+      self.init(file: path, root: nil)
+      return
+    }
+    guard data.count <= Self.largest else {
+      log.error(
+        "the file is larger than \(Self.largest >> 20) MB: no capsim file is (is it the file meant?)", file: path, line: 1,
+        column: 1)
       self.init(file: path, root: nil)
       return
     }

@@ -148,6 +148,11 @@ import ScenarioFile
     #expect(log3.diagnostics.map(\.message) == ["no such file", "is a directory, expected a YAML file"])
     #expect(log3.diagnostics.allSatisfy { $0.line == 1 && $0.column == 1 })
 
+    // A file without end (a device named by mistake) stops at the size limit; it hung.
+    let endless = DiagnosticLog()
+    #expect(YAMLDocument(path: "/dev/zero", log: endless).root == nil)
+    #expect(endless.diagnostics.map(\.message) == ["the file is larger than 256 MB: no capsim file is (is it the file meant?)"])
+
     // A device or a pipe reads like a file: /dev/null is an empty document, not unreadable.
     let log4 = DiagnosticLog()
     #expect(YAMLDocument(path: "/dev/null", log: log4).root == nil)
