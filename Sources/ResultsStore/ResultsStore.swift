@@ -77,8 +77,10 @@ package struct ResultsStore: Sendable {
       try Self.refuseForeignDatabase(path, opening: immutable)
       (pool, applied) = try opened(immutable)
     } else {
-      try Self.refuseForeignDatabase(path)
-      (pool, applied) = try opened(path)
+      (pool, applied) = try Self.leavingNothingBesideIfDamaged(path) {
+        try Self.refuseForeignDatabase(path)
+        return try opened(path)
+      }
     }
     let unknown = applied.subtracting(migrator.migrations)
     if !unknown.isEmpty { throw ResultsStoreError.databaseTooNew(path: path, unknownMigrations: unknown.sorted()) }
@@ -208,13 +210,32 @@ package struct ResultsStore: Sendable {
       usleep(10_000)
     }
     do {
-      return try body()
+      return try leavingNothingBesideIfDamaged(path, body)
     } catch let error as ResultsStoreError {
       // Another program's file is left as it was: no lock file beside it either. (Any capsim
       // waiting on this lock refuses the same file.)
       if created, case .notACapsimDatabase = error { unlink(lockPath) }
       throw error
+    } catch let error as DatabaseError where Self.isDamaged(error) {
+      if created { unlink(lockPath) }
+      throw error
     }
+  }
+
+  /// Runs `body` (an open of `path`); if the file is damaged (a truncated copy), removes the
+  /// `-wal` and `-shm` the open created beside it, so that it is refused as it was found.
+  private static func leavingNothingBesideIfDamaged<T>(_ path: String, _ body: () throws -> T) throws -> T {
+    let absent = ["-wal", "-shm"].filter { !FileManager.default.fileExists(atPath: path + $0) }
+    do {
+      return try body()
+    } catch let error as DatabaseError where isDamaged(error) {
+      for suffix in absent { unlink(path + suffix) }
+      throw error
+    }
+  }
+
+  private static func isDamaged(_ error: DatabaseError) -> Bool {
+    error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB
   }
 
   /// Refuses a folder, a named pipe or device, and a file that does not start with SQLite's

@@ -21,6 +21,17 @@ extension ConfigNode {
     return nil
   }
 
+  /// A name (of a scenario, a topology, a source): a string with something in it. An empty one
+  /// named runs and random streams with nothing.
+  package func name() -> String? {
+    guard let text = string() else { return nil }
+    guard !text.allSatisfy({ $0 == " " || $0 == "\t" }) else {
+      error("a name cannot be empty")
+      return nil
+    }
+    return text
+  }
+
   /// A whole number, optionally within `range` (by default the schema's). Rejects `1.5`, `1e3`
   /// and quoted numbers.
   package func int(in range: ClosedRange<Int>? = nil) -> Int? {

@@ -67,7 +67,7 @@ enum PlatformFile {
   static func read(_ root: ConfigNode, file: String, overrides: Overrides) -> Result? {
     guard let top = root.mapping(Self.top) else { return nil }
     let f = Fields(top, path: "", overrides: overrides)
-    let name = f["name"]?.string() ?? FileNames.defaultName(file)
+    let name = f["name"]?.name() ?? FileNames.defaultName(file)
     _ = f["description"]?.string()
     var ok = true
 

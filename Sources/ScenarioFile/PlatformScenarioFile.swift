@@ -44,7 +44,7 @@ enum PlatformScenarioFile {
     // A what-if's overrides are added before its base's, so they win.
     overrides.add(mapping["overrides"])
     let f = Fields(mapping, path: "", overrides: overrides)
-    let ownName = f["name"]?.string()
+    let ownName = f["name"]?.name()
     _ = f["description"]?.string()
     let name = name ?? ownName ?? FileNames.defaultName(file)
     guard isWhatIf else { return readScenario(f, file: file, name: name, autoscalers: autoscalers) }

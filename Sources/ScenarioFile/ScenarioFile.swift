@@ -90,7 +90,7 @@ package enum ScenarioFile {
     let overrides = Overrides(commandLine)
     overrides.add(mapping["overrides"])
     let top = Fields(mapping, path: "", overrides: overrides)
-    let name = top["name"]?.string() ?? FileNames.defaultName(file)
+    let name = top["name"]?.name() ?? FileNames.defaultName(file)
     let description = top["description"]?.string()
 
     // The topology, relative to the file that names it, read through the overrides.
@@ -287,7 +287,7 @@ package enum ScenarioFile {
     if followsCalendar && m["rate"] == nil {
       m["calendar"]?.error("'calendar: true' shapes a 'rate'; this source has none")
     }
-    let name = m["name"]?.string() ?? "arrivals[\(index)]"
+    let name = m["name"]?.name() ?? "arrivals[\(index)]"
     let destination = m.required("to").flatMap { n in n.string().flatMap { topology.destination($0, at: n) } }
     let kinds = m.given(oneOf: arrival.exactlyOne[0])
     guard kinds.count == 1 else {

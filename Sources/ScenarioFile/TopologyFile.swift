@@ -42,7 +42,7 @@ enum TopologyFile {
   static func read(_ root: ConfigNode, file: String, overrides: Overrides) -> Topology? {
     guard let top = root.mapping(Self.top) else { return nil }
     let f = Fields(top, path: "", overrides: overrides)
-    let name = f["name"]?.string() ?? FileNames.defaultName(file)
+    let name = f["name"]?.name() ?? FileNames.defaultName(file)
     let description = f["description"]?.string()
 
     // Pass 1: names, so that routes may refer to entries written later.

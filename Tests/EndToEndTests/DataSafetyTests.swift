@@ -175,6 +175,25 @@ import Testing
     #expect(blocked.stderr.contains("another capsim held \(db).lock for more than 1 s"), "\(blocked.stderr)")
   }
 
+  /// A damaged copy (cut short) is refused by every command, and nothing is left beside it:
+  /// the `-wal`, `-shm` and lock file the open made stayed.
+  @Test func aDamagedCopyIsRefusedAndLeftAsItWas() throws {
+    let dir = try PlanTests.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let db = dir.appendingPathComponent("whole.sqlite").path
+    let small = EndToEndTests.fixture("platform-small.yaml")
+    #expect(try EndToEndTests.capsim(["run", small, "--db", db, "--quiet", "--replications", "1"]).status == 0)
+    let whole = try Data(contentsOf: URL(fileURLWithPath: db))
+    let cut = dir.appendingPathComponent("cut.sqlite").path
+    try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: cut))
+    for command in [["runs"], ["show", "latest"], ["run", small, "--quiet"]] {
+      let r = try EndToEndTests.capsim(command + ["--db", cut])
+      #expect(r.status == 5 && r.stderr.contains("the file is damaged"), "\(command): \(r.stderr)")
+    }
+    let beside = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("cut.sqlite") }
+    #expect(beside == ["cut.sqlite"], "\(beside)")
+  }
+
   /// Waits until process `pid` has used no CPU for half a second (it waits on a lock); false
   /// if it ended or `seconds` passed first.
   static func waitUntilIdle(_ pid: Int32, seconds: Double) -> Bool {

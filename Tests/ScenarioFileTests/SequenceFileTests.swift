@@ -243,4 +243,21 @@ import Testing
     let (_, warnings) = try ScenarioFile.load(path: dir + "/s.yaml")
     #expect(!warnings.contains { $0.message.contains("receives no customers") }, "\(warnings)")
   }
+
+  /// A name with nothing in it names nothing: refused at its key (a scenario and a source were
+  /// accepted as "").
+  @Test func anEmptyNameIsRefused() throws {
+    let scenario = """
+      name: ""
+      topology: topology.yaml
+      arrivals:
+        - {name: " ", to: tpcb, rate: 10/s}
+      run: {length: 10s}
+      """
+    let dir = try ScenarioSchemaTests.folder(["topology.yaml": Self.topology, "s.yaml": scenario])
+    let errors = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+      .diagnostics.filter { $0.severity == .error }
+    #expect(errors.map(\.keyPath) == ["name", "arrivals[0].name"], "\(errors)")
+    #expect(errors.allSatisfy { $0.message == "a name cannot be empty" })
+  }
 }
