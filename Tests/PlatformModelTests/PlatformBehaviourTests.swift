@@ -245,6 +245,28 @@ import Testing
     #expect(abs(ready - (2 * 400 + 2 * (300 - startup)) / 400) < 1e-9, "\(ready)")
   }
 
+  /// A warm-up counts in no figure: its series windows are not kept, and the database node's
+  /// queries, busy time and rates cover the measured run as the requests do (they covered the
+  /// whole run beside requests counted only after the warm-up: twice as many queries here).
+  @Test func aWarmUpCountsInNoFigure() {
+    var scenario = Build.scenario(
+      territories: [Build.territory("DE", instances: 2, workers: 8)],
+      databases: [DatabaseNode(name: "de", cores: 8, maxConnections: 5_000)],
+      kinds: [QueryKind(name: "q", isWrite: false, service: Build.exponential(0.003))],
+      classes: [RequestClass(name: "api", cpu: Build.exponential(0.01), queries: [0])],
+      demand: [TerritoryDemand(base: .rate(20), mix: [1])], horizon: 400, series: 100, replications: 1)
+    scenario.warmup = 200
+    let run = PlatformRun(scenario: scenario).run().replications[0]
+    #expect(run.territories[0].windows.map(\.start) == [200, 300])
+    let measured = run.territories[0].periods.map(\.queries).reduce(0, +)
+    let node = run.nodes[0]
+    // Requests in flight at the warm-up's end: their queries ran on the node, measured or not.
+    #expect(measured > 3_000 && abs(node.queries - measured) <= 5, "\(node.queries) against \(measured)")
+    #expect(node.seconds == 200 && node.windowUtilization.count == 2)
+    // Busy time over the measured 200 s: about 20/s x 3 ms on 8 cores.
+    #expect(abs(node.utilization - 20 * 0.003 / 8) < 0.002, "\(node.utilization)")
+  }
+
   /// A territory outage fails the territory's requests until failover sends them to the other
   /// territory, after `failoverDelay`.
   @Test func territoryOutageFailsOverAfterTheDelay() {
