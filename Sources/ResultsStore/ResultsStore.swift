@@ -526,19 +526,20 @@ extension ResultsStore {
     case run, plan, autoscale
   }
 
-  /// A complete record in `table` that began at `startedAt` (to the second: a saved file keeps
-  /// whole seconds) with this scenario and seed: the same record, stored or imported before.
-  package func completeRecordID(in table: RecordTable, startedAt: Date, scenarioHash: String, seed: UInt64) throws
-    -> Int64?
+  /// The complete records in `table` that began at `startedAt` (to the second: a saved file
+  /// keeps whole seconds) with this scenario and seed: the same record, stored or imported
+  /// before, if its settings are the same too (a sweep's points share all the rest).
+  package func completeRecordIDs(in table: RecordTable, startedAt: Date, scenarioHash: String, seed: UInt64) throws
+    -> [Int64]
   {
     try pool.read { db in
-      try Int64.fetchOne(
+      try Int64.fetchAll(
         db,
         sql: """
           SELECT id FROM \(table.rawValue)
           WHERE status = 'complete' AND scenario_hash = ? AND seed = ?
             AND abs(CAST(strftime('%s', started_at) AS INTEGER) - ?) <= 1
-          ORDER BY id LIMIT 1
+          ORDER BY id
           """,
         arguments: [scenarioHash, Int64(bitPattern: seed), Int64(startedAt.timeIntervalSince1970.rounded(.down))])
     }

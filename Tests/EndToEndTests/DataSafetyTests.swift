@@ -194,6 +194,34 @@ import Testing
     #expect(beside == ["cut.sqlite"], "\(beside)")
   }
 
+  /// Saved runs that differ only in their settings (a sweep's points: one scenario, seed and
+  /// start) are each imported; a file already imported is named, not stored twice.
+  @Test func importTellsSweepPointsApart() throws {
+    let dir = try PlanTests.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let source = dir.appendingPathComponent("source.sqlite").path
+    let small = EndToEndTests.fixture("platform-small.yaml")
+    #expect(try EndToEndTests.capsim(["run", small, "--db", source, "--quiet", "--replications", "1"]).status == 0)
+    var data = try #require(try ResultsStore(path: source).data(1))
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    var files: [String] = []
+    for (k, setting) in ["demand.A.growth=1", "demand.A.growth=2"].enumerated() {
+      data.run.settings = [setting]
+      let file = dir.appendingPathComponent("db.sqlite.run\(k + 1).json").path
+      try encoder.encode(data).write(to: URL(fileURLWithPath: file))
+      files.append(file)
+    }
+    let target = dir.appendingPathComponent("target.sqlite").path
+    let first = try EndToEndTests.capsim(["import"] + files + ["--db", target])
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stdout.contains("stored as run 1") && first.stdout.contains("stored as run 2"), "\(first.stdout)")
+    let again = try EndToEndTests.capsim(["import", files[1], "--db", target])
+    #expect(again.stdout.contains("already in \(target) as run 2"), "\(again.stdout)")
+  }
+
   /// Waits until process `pid` has used no CPU for half a second (it waits on a lock); false
   /// if it ended or `seconds` passed first.
   static func waitUntilIdle(_ pid: Int32, seconds: Double) -> Bool {
