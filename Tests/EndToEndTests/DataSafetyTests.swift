@@ -87,30 +87,13 @@ import Testing
       #expect(try RecordingTests.waitFor("running", db: db))
 
       // Given another connection holding the write lock
-      let lock = Process()
-      lock.executableURL = URL(fileURLWithPath: PlanTests.sqlite3!)
-      lock.arguments = [db]
-      let input = Pipe()
-      let output = Pipe()
-      lock.standardInput = input
-      lock.standardOutput = output
-      lock.standardError = FileHandle.nullDevice
-      try lock.run()
-      input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
-      var answer = Data()
-      while !String(decoding: answer, as: UTF8.self).contains("locked") {
-        let more = output.fileHandleForReading.availableData
-        if more.isEmpty { break }
-        answer += more
-      }
+      let lock = try SQLiteShellLock(db)
       // When SIGTERM comes after the simulation, while the store waits for the lock (the
       // process has stopped using the CPU)
       let waiting = Self.waitUntilIdle(run.processIdentifier, seconds: 60)
       kill(run.processIdentifier, SIGTERM)
       Thread.sleep(forTimeInterval: 1)
-      input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
-      try input.fileHandleForWriting.close()
-      lock.waitUntilExit()
+      try lock.release()
       run.waitUntilExit()
       let err = try String(contentsOf: stderr, encoding: .utf8)
       guard waiting, err.contains("finishing the store in progress first") else { continue }
@@ -139,31 +122,14 @@ import Testing
     #expect(try EndToEndTests.capsim(["run", small, "--db", db, "--quiet", "--replications", "1"]).status == 0)
 
     // Given another connection holding the write lock
-    let lock = Process()
-    lock.executableURL = URL(fileURLWithPath: PlanTests.sqlite3!)
-    lock.arguments = [db]
-    let input = Pipe()
-    let output = Pipe()
-    lock.standardInput = input
-    lock.standardOutput = output
-    lock.standardError = FileHandle.nullDevice
-    try lock.run()
-    input.fileHandleForWriting.write(Data("BEGIN EXCLUSIVE;\nSELECT 'locked';\n".utf8))
-    var answer = Data()
-    while !String(decoding: answer, as: UTF8.self).contains("locked") {
-      let more = output.fileHandleForReading.availableData
-      if more.isEmpty { break }
-      answer += more
-    }
+    let lock = try SQLiteShellLock(db, exclusive: true)
     // Then runs, show and report read at once
     let environment = ["CAPSIM_BUSY_TIMEOUT": "1"]
     let runs = try EndToEndTests.capsim(["runs", "--db", db], environment: environment)
     #expect(runs.status == 0 && runs.stdout.contains("complete"), "\(runs.stderr)")
     let show = try EndToEndTests.capsim(["show", "latest", "--db", db], environment: environment)
     #expect(show.status == 0, "\(show.stderr)")
-    input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
-    try input.fileHandleForWriting.close()
-    lock.waitUntilExit()
+    try lock.release()
 
     // And a run waits for another capsim's open lock only the busy timeout
     let descriptor = open(db + ".lock", O_RDWR)

@@ -239,28 +239,10 @@ import Testing
       }
 
       // When another connection holds the write lock until the plan has ended
-      let lock = Process()
-      lock.executableURL = URL(fileURLWithPath: Self.sqlite3!)
-      lock.arguments = [db]
-      let input = Pipe()
-      let output = Pipe()
-      lock.standardInput = input
-      lock.standardOutput = output
-      lock.standardError = FileHandle.nullDevice
-      try lock.run()
-      input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
-      // The shell answers once it holds the lock.
-      var answer = Data()
-      while !String(decoding: answer, as: UTF8.self).contains("locked") {
-        let more = output.fileHandleForReading.availableData
-        if more.isEmpty { break }
-        answer += more
-      }
+      let lock = try SQLiteShellLock(db)
       locked = plan.isRunning
       plan.waitUntilExit()
-      input.fileHandleForWriting.write(Data("COMMIT;\n".utf8))
-      try input.fileHandleForWriting.close()
-      lock.waitUntilExit()
+      try lock.release()
     }
     try #require(locked, "each of \(attempt) plans ended before the lock was taken")
 
