@@ -10,12 +10,21 @@ extension Report {
     try Data(autoscaleMarkdown(data).utf8).write(to: url.appendingPathComponent("report.md"), options: .atomic)
   }
 
+  /// A recorded date as every listing shows it: "2026-12-07 10:30:00", in the local time zone
+  /// (`runs` and `plans` too; `autoscales` showed ISO 8601 in UTC).
+  package static func listedTime(_ date: Date) -> String {
+    let f = DateFormatter()
+    f.locale = Locale(identifier: "en_US_POSIX")
+    f.dateFormat = "yyyy-MM-dd HH:mm:ss"
+    return f.string(from: date)
+  }
+
   /// `capsim autoscales`: the recorded derivations, newest first.
   package static func autoscalesList(_ all: [AutoscaleData]) -> String {
     let rows = all.map { d -> [String] in
       let r = d.record
       return [
-        "\(r.id ?? 0)", r.startedAt.formatted(.iso8601), r.scenarioPath, r.territories.joined(separator: ","),
+        "\(r.id ?? 0)", Self.listedTime(r.startedAt), r.scenarioPath, r.territories.joined(separator: ","),
         r.status.rawValue, r.wallSeconds.map(Format.duration) ?? "-",
         "\(d.pools.filter(\.found).count)/\(d.pools.count)",
       ]

@@ -1,5 +1,6 @@
 import Foundation
 import QueueingModel
+import Reports
 import RunRecords
 import ScenarioFile
 import SimStatistics
@@ -353,12 +354,7 @@ package enum Format {
   }
 
   /// A recorded date as the listings show it: "2026-12-07 10:30:00", in the local time zone.
-  static func timestamp(_ date: Date) -> String {
-    let f = DateFormatter()
-    f.locale = Locale(identifier: "en_US_POSIX")
-    f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-    return f.string(from: date)
-  }
+  static func timestamp(_ date: Date) -> String { Report.listedTime(date) }
 
   /// "mean +- half-width" in the given format.
   static func estimate(_ e: Estimate, _ f: (Double) -> String) -> String {
