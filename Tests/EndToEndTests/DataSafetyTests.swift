@@ -68,22 +68,13 @@ import Testing
     var outcome: (status: Int32, stdout: String, stderr: String, db: String)?
     for attempt in 1...3 where outcome == nil {
       let db = dir.appendingPathComponent("signal-\(attempt).sqlite").path
-      let stdout = dir.appendingPathComponent("stdout-\(attempt)")
-      let stderr = dir.appendingPathComponent("stderr-\(attempt)")
-      _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
-      _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
-      let run = Process()
-      run.executableURL = EndToEndTests.binary
+      let output = RecordingTests.StartedOutput(in: dir, suffix: "-\(attempt)")
       // A day of the normal week: a second or two of simulation, time to take the lock first.
-      run.arguments = [
-        "run", "scenarios/platform-normal-week.yaml", "--set", "calendar.end=2026-03-03", "--db", db,
-        "--replications", "1", "--series", "none",
-      ]
-      run.currentDirectoryURL = EndToEndTests.root
-      run.environment = ProcessInfo.processInfo.environment.merging(["CAPSIM_BUSY_TIMEOUT": "60"]) { $1 }
-      run.standardOutput = try FileHandle(forWritingTo: stdout)
-      run.standardError = try FileHandle(forWritingTo: stderr)
-      try run.run()
+      let run = try RecordingTests.start(
+        [
+          "run", "scenarios/platform-normal-week.yaml", "--set", "calendar.end=2026-03-03", "--db", db,
+          "--replications", "1", "--series", "none",
+        ], environment: ["CAPSIM_BUSY_TIMEOUT": "60"], output: output)
       #expect(try RecordingTests.waitFor("running", db: db))
 
       // Given another connection holding the write lock
@@ -95,9 +86,9 @@ import Testing
       Thread.sleep(forTimeInterval: 1)
       try lock.release()
       run.waitUntilExit()
-      let err = try String(contentsOf: stderr, encoding: .utf8)
+      let (out, err) = try output.read()
       guard waiting, err.contains("finishing the store in progress first") else { continue }
-      outcome = (run.terminationStatus, try String(contentsOf: stdout, encoding: .utf8), err, db)
+      outcome = (run.terminationStatus, out, err, db)
     }
     let o = try #require(outcome, "each run was still simulating when SIGTERM came")
 
@@ -338,29 +329,21 @@ import Testing
     let output = EndToEndTests.scratch.appendingPathComponent("capsim-full-out-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: output) }
-    let stdout = output.appendingPathComponent("stdout")
-    let stderr = output.appendingPathComponent("stderr")
-    _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
-    let process = Process()
-    process.executableURL = EndToEndTests.binary
+    let files = RecordingTests.StartedOutput(in: output)
+    let stdout = files.stdout
     // Three days of a normal week: a few seconds, time enough to fill the disk meanwhile.
-    process.arguments = [
-      "run", "scenarios/platform-normal-week.yaml", "--set", "calendar.end=2026-03-05", "--db", db, "--replications",
-      "1",
-      "--format", "json",
-    ]
-    process.currentDirectoryURL = EndToEndTests.root
-    process.standardOutput = try FileHandle(forWritingTo: stdout)
-    process.standardError = try FileHandle(forWritingTo: stderr)
-    try process.run()
+    let process = try RecordingTests.start(
+      [
+        "run", "scenarios/platform-normal-week.yaml", "--set", "calendar.end=2026-03-05", "--db", db,
+        "--replications", "1", "--format", "json",
+      ], output: files)
     #expect(try RecordingTests.waitFor("running", db: db))
     let filler = mountPoint.appendingPathComponent("filler").path
     Self.fill(filler)
     process.waitUntilExit()
 
     // Then it exits with status 5 and an error that names the database and the reason
-    let err = try String(contentsOf: stderr, encoding: .utf8)
+    let err = try files.read().stderr
     #expect(process.terminationStatus == 5, "\(err)")
     #expect(err.contains("cannot record run 2 in results database \(db): the disk is full"), "\(err)")
 

@@ -213,26 +213,16 @@ import Testing
     var attempt = 0
     var plan = Process()
     var db = ""
-    var stdout = dir
-    var stderr = dir
+    var output = RecordingTests.StartedOutput(in: dir)
     var locked = false
     while !locked && attempt < 3 {
       attempt += 1
       db = dir.appendingPathComponent("plans-\(attempt).sqlite").path
-      stdout = dir.appendingPathComponent("stdout-\(attempt)")
-      stderr = dir.appendingPathComponent("stderr-\(attempt)")
-      _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
-      _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
+      output = RecordingTests.StartedOutput(in: dir, suffix: "-\(attempt)")
 
       // Given a plan that has begun
-      plan = Process()
-      plan.executableURL = EndToEndTests.binary
-      plan.arguments = Self.tight + ["--format", "json", "--db", db]
-      plan.currentDirectoryURL = EndToEndTests.root
-      plan.environment = ProcessInfo.processInfo.environment.merging(["CAPSIM_BUSY_TIMEOUT": "1"]) { $1 }
-      plan.standardOutput = try FileHandle(forWritingTo: stdout)
-      plan.standardError = try FileHandle(forWritingTo: stderr)
-      try plan.run()
+      plan = try RecordingTests.start(
+        Self.tight + ["--format", "json", "--db", db], environment: ["CAPSIM_BUSY_TIMEOUT": "1"], output: output)
       let deadline = Date().addingTimeInterval(20)
       while Date() < deadline, !(try EndToEndTests.capsim(["plans", "--db", db]).stdout.contains("running")) {
         Thread.sleep(forTimeInterval: 0.05)
@@ -247,12 +237,12 @@ import Testing
     try #require(locked, "each of \(attempt) plans ended before the lock was taken")
 
     // Then it exits with 5, naming the database and the reason, and the plan is printed
-    let err = try String(contentsOf: stderr, encoding: .utf8)
+    let err = try output.read().stderr
     #expect(plan.terminationStatus == 5, "\(err)")
     #expect(err.contains("cannot record plan 1 in results database \(db): another connection held it for more than 1 s"), "\(err)")
     // The first candidate that could not be kept is said, and no later one waits for the lock
     #expect(err.components(separatedBy: "cannot keep candidate").count == 2, "\(err)")
-    let printed = try JSONSerialization.jsonObject(with: Data(contentsOf: stdout)) as? [String: Any]
+    let printed = try JSONSerialization.jsonObject(with: Data(contentsOf: output.stdout)) as? [String: Any]
     #expect((printed?["periods"] as? [[String: Any]])?.first?["instances"] as? Int == 5)
 
     // And saved in the file the error names, as its records

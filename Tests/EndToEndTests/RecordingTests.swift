@@ -8,18 +8,42 @@ import Testing
     EndToEndTests.scratch.appendingPathComponent("capsim-\(UUID().uuidString).sqlite").path
   }
 
-  static func start(_ arguments: [String]) throws -> Process {
+  static func start(_ arguments: [String], environment more: [String: String] = [:], output: StartedOutput? = nil)
+    throws -> Process
+  {
     let process = Process()
     process.executableURL = EndToEndTests.binary
     process.arguments = arguments
     process.currentDirectoryURL = EndToEndTests.root
     var environment = ProcessInfo.processInfo.environment
     environment["CAPSIM_DB"] = EndToEndTests.scratchDatabase
-    process.environment = environment
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
+    process.environment = environment.merging(more) { $1 }
+    if let output {
+      _ = FileManager.default.createFile(atPath: output.stdout.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: output.stderr.path, contents: nil)
+      process.standardOutput = try FileHandle(forWritingTo: output.stdout)
+      process.standardError = try FileHandle(forWritingTo: output.stderr)
+    } else {
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+    }
     try process.run()
     return process
+  }
+
+  /// Where a started process writes: `<folder>/stdout<suffix>` and `<folder>/stderr<suffix>`.
+  struct StartedOutput {
+    let stdout: URL
+    let stderr: URL
+
+    init(in folder: URL, suffix: String = "") {
+      stdout = folder.appendingPathComponent("stdout" + suffix)
+      stderr = folder.appendingPathComponent("stderr" + suffix)
+    }
+
+    func read() throws -> (stdout: String, stderr: String) {
+      (try String(contentsOf: stdout, encoding: .utf8), try String(contentsOf: stderr, encoding: .utf8))
+    }
   }
 
   /// Waits until `capsim runs` lists a run with `status` (at most `seconds`).
