@@ -54,7 +54,7 @@ struct CheckBaselines {
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: file))
     } catch {
-      throw fail("cannot read baseline \(file): \(fileReason(error))", status: ExitStatus.failure)
+      throw fail("baseline: \(fileReason(error))", status: ExitStatus.failure)
     }
     let document: Document
     do {

@@ -66,7 +66,7 @@ struct Import: ParsableCommand {
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: file))
     } catch {
-      throw fail("cannot read \(file): \(fileReason(error))", status: ExitStatus.failure)
+      throw fail(fileReason(error), status: ExitStatus.failure)
     }
     let decoder = JSONDecoder()
     decoder.dateDecodingStrategy = .iso8601
