@@ -52,13 +52,15 @@ package enum RampLead {
     return n
   }
 
-  /// Seconds a cron window must open before the hour it is for: the scale-up syncs, the
-  /// metric's path to the HPA (KEDA's polling interval), and a new pod's way to Ready.
+  /// Seconds a cron window must open before the hour it is for: the scale-up syncs, KEDA's
+  /// polling interval when the pool starts from 0 (its activity loop wakes it; from 1 or more
+  /// the HPA reads the cron metric from KEDA's metrics server at each sync), and a new pod's
+  /// way to Ready.
   package static func seconds(
     from: Int, to: Int, behavior: Behavior?, syncPeriod: Double = 15, pollingInterval: Double, podReady: Double
   ) -> Double? {
     syncs(from: from, to: to, behavior: behavior, syncPeriod: syncPeriod).map {
-      Double($0) * syncPeriod + pollingInterval + podReady
+      Double($0) * syncPeriod + (from == 0 ? pollingInterval : 0) + podReady
     }
   }
 }

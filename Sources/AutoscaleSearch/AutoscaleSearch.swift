@@ -40,7 +40,7 @@ package struct AutoscaleSearch {
   /// The default CPU target of an HPA written without one (`autoscaling/v1`,
   /// pkg/apis/autoscaling/v1/defaults.go `DefaultCPUUtilization`): the stock rule.
   package static let stockTarget = 80
-  /// KEDA's polling interval, which a cron window's lead must cover.
+  /// KEDA's polling interval, which a cron window's lead must cover from 0 pods.
   package static let pollingInterval = 30.0
 
   /// The scenario without the territory's autoscaler or schedule: what every strategy starts from.

@@ -70,8 +70,10 @@ package enum Reason: Hashable, Sendable {
   case directionReversed
   /// The proposals equal the current count for another reason.
   case unchanged
-  /// A stabilization window held the count: the window's length and the value it gave.
-  case stabilized(direction: Direction, windowSeconds: Int, value: Int)
+  /// A stabilization window held the count: the window's length and the value it gave. With
+  /// `behavior` the current count is kept when it lies between the scale-up window's lowest and
+  /// the scale-down window's highest: then `value` is that window's value and `kept` the count.
+  case stabilized(direction: Direction, windowSeconds: Int, value: Int, kept: Int? = nil)
   /// A rate limit held the change.
   case rateLimited(RateLimit)
   /// maxReplicas capped the count.
@@ -111,8 +113,9 @@ extension Reason: CustomStringConvertible {
     case .directionReversed:
       "held: counting the pods without a sample or not ready would reverse the scale direction"
     case .unchanged: "unchanged"
-    case .stabilized(let direction, let window, let value):
+    case .stabilized(let direction, let window, let value, let kept):
       "stabilized: \(direction == .up ? "lowest" : "highest") of the last \(window) s is \(value)"
+        + (kept.map { ", so the count stays at \($0)" } ?? "")
     case .rateLimited(let limit): "rate limited: \(limit)"
     case .clampedToMax(let max): "clamped to maxReplicas \(max)"
     case .clampedToMin(let min): "clamped to minReplicas \(min)"

@@ -260,7 +260,7 @@ package struct HorizontalController: Sendable {
     let current = decision.currentReplicas
     let upWindow = rules.scaleUp.stabilizationWindowSeconds ?? 0
     let downWindow = rules.scaleDown.stabilizationWindowSeconds ?? Int(settings.downscaleStabilizationWindow)
-    let stabilized = stabilizeWithBehavior(
+    let (stabilized, upRecommendation, downRecommendation) = stabilizeWithBehavior(
       proposed, current: current, upWindow: Double(upWindow), downWindow: Double(downWindow), now: now)
     decision.stabilized = stabilized
     var desired = stabilized
@@ -283,18 +283,20 @@ package struct HorizontalController: Sendable {
     }
     if desired == stabilized && stabilized != proposed {
       let up = proposed > current
+      let window = up ? upRecommendation : downRecommendation
       decision.reason = .stabilized(
-        direction: up ? .up : .down, windowSeconds: up ? upWindow : downWindow, value: stabilized)
+        direction: up ? .up : .down, windowSeconds: up ? upWindow : downWindow, value: window,
+        kept: window == stabilized ? nil : current)
     }
     decision.desiredReplicas = desired
   }
 
   /// `stabilizeRecommendationWithBehaviors`: no lower than the lowest recommendation of the
   /// scale-up window, no higher than the highest of the scale-down window (this one
-  /// included), starting from the current count.
+  /// included), starting from the current count. Also the two windows' values.
   private mutating func stabilizeWithBehavior(
     _ proposed: Int, current: Int, upWindow: Double, downWindow: Double, now: Double
-  ) -> Int {
+  ) -> (Int, up: Int, down: Int) {
     var upRecommendation = proposed
     var downRecommendation = proposed
     let upCutoff = now - upWindow
@@ -306,7 +308,7 @@ package struct HorizontalController: Sendable {
       if rec.time < upCutoff && rec.time < downCutoff { reusable = i }
     }
     record(proposed, now: now, reusing: reusable)
-    return min(max(current, upRecommendation), downRecommendation)
+    return (min(max(current, upRecommendation), downRecommendation), upRecommendation, downRecommendation)
   }
 
   /// `getReplicasChangePerPeriod`: replicas added (or removed) by events within the period.

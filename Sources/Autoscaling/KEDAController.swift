@@ -21,6 +21,8 @@ package struct KEDAController: Sendable {
   /// time normalizing the cron metric's name again at every sync.
   private let metrics: [MetricSpec]
   private let labels: [String]
+  /// Every trigger is cpu: the object counts as active at every poll.
+  private let onlyCPU: Bool
 
   /// One trigger at one sync.
   package struct TriggerState: Hashable, Sendable {
@@ -46,6 +48,7 @@ package struct KEDAController: Sendable {
     hpa = HorizontalController(spec: spec.hpaSpec, settings: settings)
     failures = Array(repeating: 0, count: spec.triggers.count)
     cronCache = Array(repeating: nil, count: spec.triggers.count)
+    onlyCPU = spec.triggers.allSatisfy { if case .cpu = $0.kind { true } else { false } }
     metrics = spec.triggers.enumerated().map { i, trigger in trigger.metricSpec(index: i) }
     labels = spec.triggers.enumerated().map { i, trigger in trigger.label(index: i) }
     triggerStates = []
@@ -73,13 +76,15 @@ package struct KEDAController: Sendable {
       var state = TriggerState(label: labels[i], metric: metric.name, active: false, value: nil, fallback: false)
       switch trigger.kind {
       case .cpu:
-        state.active = true  // the cpu scaler always reports itself active
+        // KEDA counts only External metrics as activity (scale_handler.go, getScalerState skips
+        // Resource specs); a ScaledObject whose triggers are all cpu or memory is always active
+        // (`cpuMemCount`), since nothing else could ever wake it.
+        state.active = onlyCPU
       case .cron(let cron):
         state.active = cronActive(i, cron, now: now)
-        // Outside its window the cron scaler still reports a value: 1, its
-        // `defaultDesiredReplicas` (kedacore/keda pkg/scalers/cron_scaler.go), not 0. With
-        // metricType Value that 1 is the target itself, so the window's end does not scale down.
-        let replicas = state.active ? cron.desiredReplicas : 1
+        // Outside its window the cron scaler reports 0 (cron_scaler.go since KEDA 2.18, #6888;
+        // before, its `defaultDesiredReplicas` 1).
+        let replicas = state.active ? cron.desiredReplicas : 0
         state.value = Double(replicas)
         external[metric.name] = [Int64(replicas) * 1000]
       case .prometheus(let prometheus):

@@ -106,7 +106,7 @@ enum AutoscaleWork {
     for (i, w) in d.cronWindows.enumerated() {
       let path = "spec.triggers[\(i + 1)].metadata"
       why["\(path).start"] =
-        "\(Int(w.lead.rounded())) s before the first busy hour: the ramp's HPA syncs, KEDA's \(Int(AutoscaleSearch.pollingInterval)) s poll and \(Int((pods.pods.scheduling + pods.startup + pods.pods.readinessDelay).rounded())) s to Ready"
+        "\(Int(w.lead.rounded())) s before the first busy hour: the ramp's HPA syncs and \(Int((pods.pods.scheduling + pods.startup + pods.pods.readinessDelay).rounded())) s to Ready"
       why["\(path).end"] = "the end of the last hour that needs more than minReplicas"
       why["\(path).desiredReplicas"] =
         "the planner's need on \(w.days.count) day\(w.days.count == 1 ? "" : "s"): \(w.days.first ?? "")\(w.days.count > 1 ? " to \(w.days.last!)" : "")"

@@ -88,7 +88,7 @@ struct DryRunCommand: ParsableCommand {
     printWarnings(log.diagnostics)
     let steps = DryRun.replay(spec, syncs: syncs)
     let report = DryRunReport(
-      autoscaler: autoscaler.title, deployment: autoscaler.deployment, steps: steps, datedTimes: dated)
+      autoscaler: autoscaler.title, hpa: autoscaler.generatedHPA, deployment: autoscaler.deployment, steps: steps, datedTimes: dated)
     print(format == .json ? report.json() : report.table())
   }
 }

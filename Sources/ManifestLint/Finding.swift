@@ -23,6 +23,7 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
   case cronOpenWithoutStart = "cron-open-without-start"
   case cronInGap = "cron-in-spring-forward-gap"
   case cooldownOnlyToZero = "cooldown-only-to-zero"
+  case cpuIsNotActivity = "cpu-trigger-not-activity"
   case deploymentReplicas = "deployment-replicas"
   case connectionLimit = "max-replicas-over-connections"
   case cronEndsBeforePeak = "cron-ends-before-peak"
@@ -40,6 +41,7 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
     case .cronOpenWithoutStart: "A cron window KEDA keeps open though no start opened it"
     case .cronInGap: "A cron start or end in the spring-forward gap, which the cron library skips"
     case .cooldownOnlyToZero: "cooldownPeriod set as if it governed scaling down to N > 0"
+    case .cpuIsNotActivity: "A cpu trigger beside other triggers with minReplicaCount 0: cpu keeps nothing awake"
     case .deploymentReplicas: "A Deployment with replicas: under an autoscaler"
     case .connectionLimit: "maxReplicas pods would open more database connections than the database takes"
     case .cronEndsBeforePeak: "A cron window that closes while the day's peak demand goes on"
@@ -65,7 +67,9 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
     case .cronInGap:
       "robfig/cron v3, under KEDA's cron scaler, skips a firing whose wall time does not exist on the day the clocks spring forward (robfig/cron#541): a start there opens nothing that day, an end there leaves the window open until the next end."
     case .cooldownOnlyToZero:
-      "KEDA's cooldownPeriod governs only 1 -> 0. Scaling from N down to minReplicaCount (or after a cron window ends) follows the HPA's scale-down stabilization window, 300 s unless advanced.horizontalPodAutoscalerConfig.behavior.scaleDown sets it (kedacore/keda#6844, #5688)."
+      "KEDA's cooldownPeriod governs only scaling to 0 (from any count, with minReplicaCount 0). With minReplicaCount 1 or more it governs nothing: scaling from N down to minReplicaCount (after a cron window ends, say) follows the HPA's scale-down stabilization window, 300 s unless advanced.horizontalPodAutoscalerConfig.behavior.scaleDown sets it (kedacore/keda#6844, #5688)."
+    case .cpuIsNotActivity:
+      "KEDA counts only External metrics as activity (pkg/scaling/scale_handler.go skips Resource metrics; only a ScaledObject whose triggers are all cpu or memory is always active). With minReplicaCount 0, once the other triggers have been inactive for cooldownPeriod the pool goes to 0 however busy its pods are, and cpu never wakes it."
     case .deploymentReplicas:
       "kubectl apply of a Deployment that still sets spec.replicas resets an autoscaled pool to that count on every apply (kubernetes/kubernetes#25238); leave replicas out once an autoscaler owns the Deployment."
     case .connectionLimit:

@@ -231,7 +231,6 @@ package struct ManifestLinter {
           "maxReplicaCount (\(maximum)) is below minReplicaCount (\(minimum))"))
     }
     if let maximum { out += connections(maxNode, maximum: maximum, spec: spec, key: "maxReplicaCount") }
-    var crons: [CronTrigger] = []
     for trigger in spec["triggers"]?.items ?? [] {
       let meta = trigger["metadata"]
       switch trigger["type"]?.scalarText {
@@ -244,7 +243,6 @@ package struct ManifestLinter {
             timezone: meta["timezone"]?.scalarText, start: meta["start"]?.scalarText, end: meta["end"]?.scalarText,
             desiredReplicas: Int(meta["desiredReplicas"]?.scalarText ?? ""))
         else { continue }
-        crons.append(cron)
         out += cronTraps(cron, meta: meta)
         if let node = meta["desiredReplicas"] {
           if let maximum, cron.desiredReplicas > maximum {
@@ -265,13 +263,10 @@ package struct ManifestLinter {
     }
     let scaleDownWindow = spec["advanced"]?["horizontalPodAutoscalerConfig"]?["behavior"]?["scaleDown"]?[
       "stabilizationWindowSeconds"]
-    // With a floor, cooldown governs nothing; with cron windows and no scale-down window of
-    // its own, the way down is the HPA's 300 s whatever cooldown says. Both set: deliberate.
-    if let cooldown = spec["cooldownPeriod"], (minimum ?? 0) >= 1 || (!crons.isEmpty && scaleDownWindow == nil) {
-      let governs =
-        (minimum ?? 0) >= 1
-        ? "with minReplicaCount \(minimum ?? 0) the pool never scales to 0, so it governs nothing here"
-        : "it does not govern the way down from a cron window of \(crons.map(\.desiredReplicas).max() ?? 0) replicas"
+    // With a floor, cooldown governs nothing (the way down is the HPA's scale-down window);
+    // without one it takes the pool from any count to 0 (`scaleToZeroOrIdle`).
+    if let cooldown = spec["cooldownPeriod"], (minimum ?? 0) >= 1 {
+      let governs = "with minReplicaCount \(minimum ?? 0) the pool never scales to 0, so it governs nothing here"
       let window =
         scaleDownWindow?.scalarText.map {
           "\($0) s, as advanced.horizontalPodAutoscalerConfig.behavior.scaleDown sets it"
@@ -280,8 +275,20 @@ package struct ManifestLinter {
       out.append(
         Self.finding(
           .cooldownOnlyToZero, .warning, at: cooldown.node,
-          "cooldownPeriod (\(cooldown.scalarText ?? "?") s) governs only scaling from 1 to 0: \(governs). Scaling down to the floor follows the HPA's scale-down stabilization window, \(window) (kedacore/keda#6844)"
+          "cooldownPeriod (\(cooldown.scalarText ?? "?") s) governs only scaling to 0: \(governs). Scaling down to the floor follows the HPA's scale-down stabilization window, \(window) (kedacore/keda#6844)"
         ))
+    }
+    if minimum == 0 {
+      let triggers = spec["triggers"]?.items ?? []
+      let cpu = triggers.filter { $0["type"]?.scalarText == "cpu" }
+      if let first = cpu.first, cpu.count < triggers.count {
+        let cooldown = spec["cooldownPeriod"]?.scalarText ?? "300"
+        out.append(
+          Self.finding(
+            .cpuIsNotActivity, .warning, at: (first["type"] ?? first).node,
+            "with minReplicaCount 0 this cpu trigger keeps nothing awake: KEDA counts only the other triggers as activity, so cooldownPeriod (\(cooldown) s) after they go inactive the pool goes to 0 however busy its pods are (kedacore/keda scale_handler.go); set minReplicaCount: 1 for a floor"
+          ))
+      }
     }
     return out
   }
@@ -315,7 +322,7 @@ package struct ManifestLinter {
       out.append(
         Self.finding(
           .cronOpenWithoutStart, .warning, at: endNode.node,
-          "end '\(cron.end.text)' fires again before start '\(cron.start.text)' does: KEDA keeps the window open without a start from \(Self.local(first.from, cron)) to \(Self.local(first.to, cron))\(more) (next end before next start; kedacore/keda#4677). Give end the start's days"
+          "end '\(cron.end.text)' fires again before start '\(cron.start.text)' does: KEDA keeps the window open without a start from \(Self.span(first.from, first.to, cron.clock))\(more) (next end before next start; kedacore/keda#4677). Give end the start's days"
         ))
     }
     return out
@@ -495,6 +502,18 @@ package struct ManifestLinter {
     let c = zone.civil(Int64(t))
     let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     return String(format: "%@ %04d-%02d-%02d %02d:%02d", days[c.weekday], c.year, c.month, c.day, c.hour, c.minute)
+  }
+
+  /// "A to B" in local time; both with their UTC offsets when the clocks went back between
+  /// them and the two read alike otherwise (02:15 CEST to 02:15 CET).
+  static func span(_ from: Double, _ to: Double, _ zone: ZonedClock) -> String {
+    let (a, b) = (local(from, zone), local(to, zone))
+    guard a == b else { return "\(a) to \(b)" }
+    func offset(_ t: Double) -> String {
+      let o = zone.offset(at: Int64(t))
+      return String(format: " (UTC%@%02d:%02d)", o < 0 ? "-" : "+", abs(o) / 3600, abs(o) % 3600 / 60)
+    }
+    return "\(a)\(offset(from)) to \(b)\(offset(to))"
   }
 
   static func finding(_ rule: Rule, _ severity: Finding.Severity, at node: ConfigNode, _ message: String) -> Finding {

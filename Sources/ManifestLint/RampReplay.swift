@@ -235,7 +235,7 @@ struct RampReplay {
 
   static func holds(_ reason: Reason) -> Bool {
     switch reason {
-    case .rateLimited, .stabilized(.up, _, _), .clampedToMax, .withinTolerance, .directionReversed: true
+    case .rateLimited, .stabilized(.up, _, _, _), .clampedToMax, .withinTolerance, .directionReversed: true
     default: false
     }
   }

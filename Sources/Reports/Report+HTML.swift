@@ -24,7 +24,7 @@ extension Report {
     if let stations {
       body += "<section>\n<h2 id=\"stations\">Stations</h2>\n" + stations.html() + "</section>\n"
     }
-    body += "<section>\n<h2 id=\"events\">Faults and changes</h2>\n" + eventTable(data.events) + "</section>\n"
+    body += "<section>\n<h2 id=\"events\">Faults and changes</h2>\n" + eventTable(data.events, autoscaled: !data.autoscalerSyncs.isEmpty) + "</section>\n"
     // In the order an architect reads them (demand, latency and an autoscaler's pods one above
     // the other, on the same time axis); a missing chart is left out, or noted where its
     // absence says something.
@@ -259,9 +259,10 @@ extension Report {
   }
 
   /// Every fault, capacity change and deployment, by territory, with local times.
-  static func eventTable(_ events: [EventRecord]) -> String {
+  static func eventTable(_ events: [EventRecord], autoscaled: Bool = false) -> String {
     guard !events.isEmpty else {
-      return "<p class=\"muted\">No faults, capacity changes or deployments in this run.</p>\n"
+      return "<p class=\"muted\">No faults, capacity changes or deployments in this run"
+        + (autoscaled ? " (the autoscalers' scalings are under each territory's Autoscaler).</p>\n" : ".</p>\n")
     }
     let rows = events.map { e -> [String] in
       let when = EventText(e)

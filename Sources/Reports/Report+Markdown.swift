@@ -13,7 +13,25 @@ extension Report {
     out += "**Verdicts:** " + Markdown.counts(data.verdicts) + "\n\n"
     if let stations = NetworkStations(data.networkSummary) { out += "## Stations\n\n" + stations.markdown() + "\n" }
     out += "## SLO verdicts\n\n" + Markdown.verdictTable(data.verdicts) + "\n"
-    out += "## Faults and changes\n\n" + Markdown.events(data.events) + "\n"
+    let summaries = AutoscalerSummary.summaries(data)
+    out += "## Faults and changes\n\n" + Markdown.events(data.events, autoscaled: !summaries.isEmpty) + "\n"
+    if !summaries.isEmpty {
+      out += "## Autoscalers\n\n"
+      out += Markdown.table(
+        [
+          "Territory", "Autoscaler", "Scale-ups", "Scale-downs", "Reversals per pool-hour", "Longest ramp", "Mean ramp",
+          "Pod-hours", "Minutes over p95 target",
+        ],
+        summaries.map { s in
+          [
+            Markdown.escape(s.territory), Markdown.escape(s.autoscaler), AutoscalerSummary.number(s.scaleUps),
+            AutoscalerSummary.number(s.scaleDowns), String(format: "%.2f", s.reversalsPerHour),
+            s.longestRamp.map(AutoscalerSummary.duration) ?? "-", s.meanRamp.map(AutoscalerSummary.duration) ?? "-",
+            String(format: "%.1f", s.podHours), String(format: "%.0f", s.sloViolationMinutes),
+          ]
+        })
+      out += "\nPer replication; the HTML report has the pods sync by sync and why.\n\n"
+    }
     // A queueing-network run without series has no territory to give peaks of.
     if !index.territories.isEmpty {
       out += "## Key peaks\n\n"
@@ -133,8 +151,11 @@ enum Markdown {
   }
 
   /// Faults, capacity changes and deployments, with local times.
-  static func events(_ events: [EventRecord]) -> String {
-    guard !events.isEmpty else { return "No faults, capacity changes or deployments in this run.\n" }
+  static func events(_ events: [EventRecord], autoscaled: Bool = false) -> String {
+    guard !events.isEmpty else {
+      return "No faults, capacity changes or deployments in this run"
+        + (autoscaled ? " (the autoscalers' scalings are under Autoscalers).\n" : ".\n")
+    }
     return table(
       ["Territory", "Kind", "Subject", "From", "To", "Duration", "What"],
       events.map { e in

@@ -49,6 +49,12 @@ package struct KubernetesManifest {
       case .scaledObject: "ScaledObject \(name)"
       }
     }
+
+    /// The HPA a ScaledObject makes (what `kubectl get hpa` lists).
+    package var generatedHPA: String? {
+      if case .scaledObject(let so) = kind { return so.hpaName }
+      return nil
+    }
   }
 
   package private(set) var autoscalers: [Autoscaler] = []

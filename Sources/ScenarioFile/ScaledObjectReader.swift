@@ -99,20 +99,15 @@ enum ScaledObjectReader {
       } else {
         ok = false
       }
-      // KEDA's admission check (CheckFallbackValid): at least one trigger other than cpu or
-      // memory with metricType AverageValue (the default); at run time a Value trigger never
-      // falls back either.
+      // KEDA's admission check (CheckFallbackValid, since 2.18 #6655): at least one trigger
+      // other than cpu or memory, of either metricType (a Value trigger's fallback is divided
+      // by the ready pods, `doFallback`).
       let canFallBack = triggers.contains { trigger in
-        switch trigger.kind {
-        case .cpu: false
-        case .cron(let cron): cron.metricType == .averageValue
-        case .prometheus(let prometheus): prometheus.metricType == .averageValue
-        }
+        if case .cpu = trigger.kind { false } else { true }
       }
       if !canFallBack && ok {
         spec.keyNode("fallback")?.error(
-          "fallback needs a trigger other than cpu with metricType AverageValue (KEDA: cpu and memory triggers, "
-            + "and triggers of metricType Value, cannot fall back)")
+          "fallback needs a trigger other than cpu (KEDA: cpu and memory triggers cannot fall back)")
         ok = false
       }
     }

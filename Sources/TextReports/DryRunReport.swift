@@ -5,13 +5,16 @@ import RunRecords
 /// `capsim autoscaler dry-run` output: one row (or JSON object) per sync.
 package struct DryRunReport {
   var autoscaler: String
+  /// The HPA a ScaledObject makes.
+  var hpa: String?
   var deployment: String
   var steps: [DryRunStep]
   /// Print times as UTC date-times (the file had dates) rather than seconds.
   var datedTimes: Bool
 
-  package init(autoscaler: String, deployment: String, steps: [DryRunStep], datedTimes: Bool) {
+  package init(autoscaler: String, hpa: String? = nil, deployment: String, steps: [DryRunStep], datedTimes: Bool) {
     self.autoscaler = autoscaler
+    self.hpa = hpa
     self.deployment = deployment
     self.steps = steps
     self.datedTimes = datedTimes
@@ -60,7 +63,7 @@ package struct DryRunReport {
       ])
     }
     let scaled = steps.filter(\.decision.scaled).count
-    return "\(autoscaler) (Deployment \(deployment)): \(steps.count) syncs, \(scaled) changes\n\n" + table.render()
+    return "\(autoscaler) (\(hpa.map { "HPA \($0), " } ?? "")Deployment \(deployment)): \(steps.count) syncs, \(scaled) changes\n\n" + table.render()
   }
 
   struct Row: Encodable {

@@ -376,7 +376,7 @@ package struct PlatformReport {
       let size: Double = series == .hour ? 3_600 : series == .day ? 86_400 : 604_800
       return "+" + Format.duration((start / size).rounded(.down) * size)
     }
-    let (date, hour) = calendar.localTime(at: start)
+    let date = calendar.localTime(at: start).0
     let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     func hourLabel(_ t: Double) -> String {
       let (date, hour) = calendar.localTime(at: t)

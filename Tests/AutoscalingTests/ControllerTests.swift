@@ -119,6 +119,26 @@ import _TestSupport
     #expect(d.desiredReplicas == 5)
   }
 
+  /// With `behavior` the count stays where it is when it lies between the scale-up window's
+  /// lowest and the scale-down window's highest: the reason names the window's value (16, the
+  /// proposal 60 s ago), not the count it kept (4).
+  @Test func aCountKeptBetweenTheWindowsSaysWhichValueHeldIt() {
+    let behavior = Behavior(
+      scaleUp: ScalingRules(selectPolicy: .disabled), scaleDown: ScalingRules(stabilizationWindowSeconds: 120))
+    var hc = HorizontalController(spec: HPASpec(maxReplicas: 100, metrics: [.cpu(.utilization(50))], behavior: behavior))
+    func at(_ t: Double, _ milli: Int64) -> Decision {
+      var cpu: [String: CPUSample] = [:]
+      for i in 0..<4 { cpu["test-pod-\(i)"] = CPUSample(usage: milli, timestamp: Self.now + t - 10, window: 30) }
+      return hc.sync(now: Self.now + t, currentReplicas: 4, pods: Self.pods(4), metrics: MetricValues(cpu: cpu))
+    }
+    _ = at(0, 2000)
+    #expect(at(60, 2000).desiredReplicas == 4)
+    let d = at(130, 100)
+    #expect(d.recommendation == 1 && d.desiredReplicas == 4)
+    #expect(d.reason == .stabilized(direction: .down, windowSeconds: 120, value: 16, kept: 4), "\(d.reason)")
+    #expect(d.reason.description == "stabilized: highest of the last 120 s is 16, so the count stays at 4")
+  }
+
   // MARK: Properties
 
   static func randomSpec(_ rng: inout SplitMix64) -> HPASpec {
@@ -226,8 +246,10 @@ import _TestSupport
     let cron = try! CronTrigger.make(
       timezone: "Europe/Berlin", start: "30 6 * * 1-5", end: "0 19 * * 1-5", desiredReplicas: 20
     ).get()
-    var keda = KEDAController(
-      spec: ScaledObjectSpec(name: "c", target: "d", triggers: [Trigger(.cpu(.utilization(60))), Trigger(.cron(cron))]))
+    // minReplicaCount 1: with 0 the pool would sleep outside the window (cpu is not activity).
+    var spec = ScaledObjectSpec(name: "c", target: "d", triggers: [Trigger(.cpu(.utilization(60))), Trigger(.cron(cron))])
+    spec.minReplicaCount = 1
+    var keda = KEDAController(spec: spec)
     let clock = ContinuousClock()
     var replicas = 20
     var outside = 0

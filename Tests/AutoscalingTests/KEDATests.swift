@@ -82,15 +82,64 @@ import Testing
     #expect(trigger.isActive(at: t) == (hour % 2 == 0))
   }
 
-  /// Outside the window the cron scaler reports 1 (cron_scaler.go's defaultDesiredReplicas).
-  @Test func theMetricIsDesiredReplicasWhileActiveElseOne() {
+  /// Outside the window the cron scaler reports 0 (cron_scaler.go since KEDA 2.18, #6888).
+  @Test func theMetricIsDesiredReplicasWhileActiveElseZero() {
     let spec = ScaledObjectSpec(
       name: "so", target: "crm-de", triggers: [Trigger(.cron(Self.cron("Etc/UTC", "0 0 * * Thu", "59 23 * * Thu")))])
     var keda = KEDAController(spec: spec)
     _ = keda.sync(now: Self.at("2026-12-03T12:00:00Z"), currentReplicas: 1, pods: [], cpu: [:], capsim: [:])
     #expect(keda.triggerStates.map(\.value) == [10])
     _ = keda.sync(now: Self.at("2026-12-04T12:00:00Z"), currentReplicas: 1, pods: [], cpu: [:], capsim: [:])
-    #expect(keda.triggerStates.map(\.value) == [1])
+    #expect(keda.triggerStates.map(\.value) == [0])
+  }
+
+  /// With metricType Value the window's end takes the pool down: 0 against the target is a
+  /// proposal of 0, held to minReplicaCount once the scale-down window has passed (with 1
+  /// reported, as before KEDA 2.18, the pool stayed at the window's count for ever).
+  @Test func aValueCronWindowEndsAtTheMinimum() {
+    var cron = Self.cron("Etc/UTC", "0 8 * * *", "0 9 * * *", 5)
+    cron.metricType = .value
+    var spec = ScaledObjectSpec(name: "v", target: "crm-de", triggers: [Trigger(.cron(cron))])
+    spec.minReplicaCount = 1
+    var keda = KEDAController(spec: spec)
+    var replicas = 5
+    var t = Self.at("2026-12-07T09:00:00Z")
+    var held = 0
+    while t <= Self.at("2026-12-07T09:10:00Z") {
+      replicas = keda.sync(now: t, currentReplicas: replicas, pods: Self.pods(replicas), cpu: [:], capsim: [:])
+        .desiredReplicas
+      if t == Self.at("2026-12-07T09:04:45Z") { held = replicas }
+      t += 15
+    }
+    #expect(keda.triggerStates.map(\.value) == [0])
+    #expect(held == 5)
+    #expect(replicas == 1)
+  }
+
+  /// KEDA counts only External metrics as activity (scale_handler.go): a cpu trigger beside a
+  /// cron window keeps nothing awake, so with minReplicaCount 0 the pool goes to 0 a cooldown
+  /// after the window however busy its pods are, and cpu never wakes it from 0.
+  @Test func cpuBesideOtherTriggersIsNotActivity() {
+    var spec = ScaledObjectSpec(
+      name: "web", target: "crm-de",
+      triggers: [
+        Trigger(.cpu(.utilization(50))), Trigger(name: "day", .cron(Self.cron("Etc/UTC", "0 8 * * *", "0 9 * * *", 2))),
+      ])
+    spec.cooldownPeriod = 60
+    var keda = KEDAController(spec: spec)
+    let busy = Dictionary(uniqueKeysWithValues: Self.pods(2).map { ($0.name, CPUSample(usage: 450, timestamp: Self.at("2026-12-07T09:59:30Z"), window: 30)) })
+    var d = keda.sync(now: Self.at("2026-12-07T10:00:00Z"), currentReplicas: 2, pods: Self.pods(2), cpu: busy, capsim: [:])
+    #expect(keda.triggerStates.map(\.active) == [false, false])
+    d = keda.sync(now: Self.at("2026-12-07T10:01:00Z"), currentReplicas: 2, pods: Self.pods(2), cpu: busy, capsim: [:])
+    #expect(d.desiredReplicas == 0 && d.reason == .deactivated(cooldownSeconds: 0), "\(d)")
+    d = keda.sync(now: Self.at("2026-12-07T10:02:00Z"), currentReplicas: 0, pods: [], cpu: [:], capsim: [:])
+    #expect(d.desiredReplicas == 0)
+    // cpu alone (minReplicaCount at least 1, as KEDA's webhook asks) is always active
+    var only = ScaledObjectSpec(name: "cpu", target: "crm-de", triggers: [Trigger(.cpu(.utilization(50)))])
+    only.minReplicaCount = 1
+    var cpuOnly = KEDAController(spec: only)
+    _ = cpuOnly.sync(now: 0, currentReplicas: 2, pods: Self.pods(2), cpu: busy, capsim: [:])
+    #expect(cpuOnly.triggerStates.map(\.active) == [true])
   }
 
   // MARK: TestCronGetMetricSpecForScaling
@@ -262,11 +311,11 @@ import Testing
     #expect(
       log[3].0 == start + 45 && log[3].1 == 10
         && log[3].2 == .cronWindowActive(trigger: "christmas", desiredReplicas: 10))
-    // after 09:00 the metric is 1 (KEDA's value outside the window), one pod's worth; the
-    // HPA's 5-minute window holds 10, then drops to 1 ...
+    // after 09:00 the metric is 0 (KEDA's value outside the window); the HPA's 5-minute
+    // window holds 10, then drops to its minimum 1 ...
     let end = Self.at("2026-12-07T09:00:00Z")
     let down = log.first { $0.0 > end && $0.1 < 10 }!
-    #expect(down.1 == 1 && down.2 == .scaledDown, "\(down)")
+    #expect(down.1 == 1 && down.2 == .clampedToMin(1), "\(down)")
     #expect(down.0 == end + 300)
     // ... and KEDA's cooldown, counted from its last active poll (08:59:30), takes it to 0
     let zero = log.last!
@@ -309,6 +358,22 @@ import Testing
     }
     #expect(reasons[0] == .missingMetrics(failed: ["external s0-prometheus"]))
     #expect(reasons[1] == .missingMetrics(failed: ["external s0-prometheus"]))
+  }
+
+  /// A Value trigger falls back too (KEDA 2.18, #6655): `doFallback` divides the fallback's
+  /// replicas by the ready pods, so the HPA's Value ratio times the ready pods gives them back.
+  @Test func aValueTriggerFallsBackThroughTheReadyPods() {
+    var trigger = PrometheusTrigger(
+      query: "capsim_requests_per_second", series: CapsimSeries(metric: .requestsPerSecond), threshold: 100)
+    trigger.metricType = .value
+    var spec = ScaledObjectSpec(name: "rps", target: "crm-de", triggers: [Trigger(.prometheus(trigger))])
+    spec.minReplicaCount = 1
+    spec.fallback = Fallback(failureThreshold: 1, replicas: 6)
+    var keda = KEDAController(spec: spec)
+    var d = keda.sync(now: 0, currentReplicas: 3, pods: Self.pods(3), cpu: [:], capsim: [:])
+    #expect(d.desiredReplicas == 3)
+    d = keda.sync(now: 15, currentReplicas: 3, pods: Self.pods(3), cpu: [:], capsim: [:])
+    #expect(d.desiredReplicas == 6 && d.metrics[0].metric.hasSuffix("(fallback)"), "\(d)")
   }
 
   // MARK: Prometheus queries

@@ -49,6 +49,7 @@ import Testing
         "2026-03-28T11:00:00Z        1  external s0-cron-Europe-Berlin-302xxx-04xxx 10 of 1/pod -> 10; night-batch active"
       ))
     #expect(table.contains("cron window night-batch active (desiredReplicas 10)"))
+    #expect(table.hasPrefix("ScaledObject crm-de-night (HPA keda-hpa-crm-de-night, Deployment crm-de):"))
   }
 
   /// A sync dated on a day that does not exist is an error at its line, not rolled over.

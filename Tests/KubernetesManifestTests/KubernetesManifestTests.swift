@@ -18,7 +18,7 @@ import _TestSupport
     "cron-start-equals-end.yaml", "invalid-timezone.yaml", "cron-bad-schedule.yaml", "desired-replicas-number.yaml",
     "prometheus-unknown-metric.yaml", "not-a-deployment.yaml", "wrong-api-version.yaml", "empty-policies.yaml",
     "keda-min-above-max.yaml", "idle-replica-count.yaml", "duplicate-target.yaml", "misspelled-kind.yaml",
-    "offset-timezone.yaml", "metric-two-sources.yaml", "keda-cpu-from-zero.yaml", "keda-fallback-value.yaml",
+    "offset-timezone.yaml", "metric-two-sources.yaml", "keda-cpu-from-zero.yaml", "keda-fallback-cpu.yaml",
     "yaml11-octal.yaml",
   ]
 

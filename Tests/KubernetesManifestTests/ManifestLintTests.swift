@@ -28,6 +28,16 @@ import Testing
     #expect(f.message.contains("and 51 more such stretches"), "\(f.message)")
   }
 
+  /// The night the clocks go back, 02:15 fires twice in Berlin: the window stays open from the
+  /// first to the second, which read alike without their offsets.
+  @Test func aStretchOverTheRepeatedHourShowsItsOffsets() throws {
+    let october = ManifestLinter(from: 1_790_812_800, to: 1_793_491_200)  // 2026-10-01 to 2026-11-01
+    let findings = october.lint(paths: [Self.fixture("autumn-cron.yaml")])
+    let f = try #require(findings.first { $0.rule == .cronOpenWithoutStart }, "\(findings.map(\.message))")
+    #expect(
+      f.message.contains("from Sun 2026-10-25 02:15 (UTC+02:00) to Sun 2026-10-25 02:15 (UTC+01:00)"), "\(f.message)")
+  }
+
   /// 1-12 January 2026 holds two weekends: two stretches, each to Sunday's end, as
   /// `autoscaler dry-run` keeps the window open.
   @Test func eachWeekendIsOneStretchToSundaysEnd() throws {
@@ -72,6 +82,15 @@ import Testing
     let f = try #require(Self.only("cooldown.yaml"))
     #expect(f.rule == .cooldownOnlyToZero && f.line == 9 && f.column == 19)
     #expect(f.message.contains("minReplicaCount 2") && f.message.contains("300 s"), "\(f.message)")
+  }
+
+  /// KEDA counts no cpu trigger as activity unless every trigger is cpu: with minReplicaCount
+  /// 0 the pool goes to 0 cooldownPeriod after the cron window, and the cooldown does govern
+  /// that way down (no cooldown-only-to-zero finding).
+  @Test func aCPUTriggerBesideACronWindowKeepsNothingAwake() throws {
+    let f = try #require(Self.only("cpu-beside-cron.yaml"))
+    #expect(f.rule == .cpuIsNotActivity && f.severity == .warning && f.line == 10 && f.column == 13)
+    #expect(f.message.contains("cooldownPeriod (120 s)") && f.message.contains("minReplicaCount: 1"), "\(f.message)")
   }
 
   @Test func aDeploymentWithReplicasUnderAnAutoscalerIsFlagged() throws {

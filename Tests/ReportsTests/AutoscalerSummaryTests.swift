@@ -69,6 +69,15 @@ import Reports
       lines[1].contains("HorizontalPodAutoscaler crm-de") && lines[1].contains("1 min") && lines[1].contains("120"))
   }
 
+  /// report.md, "the same in short", has the summary too, and does not say a run that scaled
+  /// had no changes without pointing to it.
+  @Test func theMarkdownReportSummarizesTheAutoscalers() {
+    let md = Report.markdown(Self.data(p95: 0.5))
+    #expect(md.contains("## Autoscalers") && md.contains("| DE | HorizontalPodAutoscaler crm-de | 3 | 1 |"), "\(md)")
+    #expect(md.contains("No faults, capacity changes or deployments in this run (the autoscalers' scalings are under Autoscalers)"))
+    #expect(!Report.markdown(Fixtures.week()).contains("## Autoscalers"))
+  }
+
   @Test func theReportDrawsThePodsAndTablesTheReasons() {
     let html = Report.html(Self.data(p95: 0.5))
     #expect(html.contains("Pods — DE") && html.contains("Ready pods"))
