@@ -240,8 +240,13 @@ struct FluidModel {
         }
         response[g] = mean
         var busiest = max(cpuTier.utilization, connectionTier.utilization, workerTier.utilization)
-        for n in [r.primary[t]] + r.replicas[t] { busiest = max(busiest, r.nodes[n].utilization) }
+        var nodeWait = 0.0
+        for n in [r.primary[t]] + r.replicas[t] {
+          busiest = max(busiest, r.nodes[n].utilization)
+          if r.nodeBusy[n] > 0 { nodeWait = max(nodeWait, r.nodes[n].meanWait * r.nodeRate[n] / r.nodeBusy[n]) }
+        }
         r.busiest[t] = busiest
+        r.nodeWaitShare[t] = nodeWait
       }
     }
     return r
@@ -266,6 +271,8 @@ struct Regime {
   var meanLatency: [[Double]]
   /// The highest utilization of any tier the territory uses.
   var busiest: [Double]
+  /// The largest mean wait at a database node the territory uses, over that node's mean query.
+  var nodeWaitShare: [Double]
 
   init(territories: Int, nodes: Int, classes: Int) {
     lambda = Array(repeating: 0, count: territories)
@@ -283,5 +290,6 @@ struct Regime {
     workerBusy = Array(repeating: 0, count: territories)
     meanLatency = Array(repeating: Array(repeating: 0, count: classes), count: territories)
     busiest = Array(repeating: 0, count: territories)
+    nodeWaitShare = Array(repeating: 0, count: territories)
   }
 }

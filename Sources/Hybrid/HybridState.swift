@@ -120,18 +120,20 @@ struct HybridState {
     var busiest = Array(repeating: 0.0, count: territories.count)
     var latency: [Double]? = nil
     var moves = false
+    var queued = false
     var time = a
     while time < b {
       let regime = regime(loads(simulator, at: time), scaled: false)
       for (g, t) in territories.enumerated() {
         busiest[g] = max(busiest[g], regime.busiest[t])
+        if regime.nodeWaitShare[t] >= rule.maxNodeWaitShare { queued = true }
         let mean = zip(model.mix[t], regime.meanLatency[t]).reduce(0) { $0 + $1.0 * $1.1 }
         if let before = latency?[g], before > 0, abs(mean - before) / before > rule.maxLatencyChange { moves = true }
       }
       latency = territories.map { t in zip(model.mix[t], regime.meanLatency[t]).reduce(0) { $0 + $1.0 * $1.1 } }
       time += 300
     }
-    return (moves || busiest.contains { $0 >= rule.maxUtilization }, busiest)
+    return (moves || queued || busiest.contains { $0 >= rule.maxUtilization }, busiest)
   }
 
   mutating func step(_ simulator: inout PlatformSimulator, from a: Double, to b: Double) {

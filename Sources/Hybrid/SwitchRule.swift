@@ -9,6 +9,10 @@
 /// - demand moves fast where it matters: the predicted mean latency changes by more than
 ///   `maxLatencyChange` (relative) between the hour's demand steps (a ramp into a queue; a
 ///   ramp at low load changes nothing the model misses);
+/// - queries wait at a database node: the model's mean wait there is `maxNodeWaitShare` or more
+///   of the node's mean query. Short reads beside long reports on few cores are where
+///   Allen-Cunneen's mean and an exponential wait are least sure (with 2-core replicas at 20-45%
+///   utilization they put the database p95 40-70% high; with 8 cores nobody waits);
 /// - demand is not memoryless (think times other than exponential): the model's arrival
 ///   stream would not be the simulator's.
 /// Otherwise the hour is computed. Each territory's utilization band (`bandWidth` wide) is
@@ -18,6 +22,7 @@
 package struct SwitchRule: Sendable {
   package var maxUtilization = 0.85
   package var maxLatencyChange = 0.10
+  package var maxNodeWaitShare = 0.05
   package var lead = 60.0
   package var tail = 60.0
   package var checkLength = 120.0
