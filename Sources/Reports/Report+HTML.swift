@@ -111,6 +111,7 @@ extension Report {
       out += "\(HTML.outcomeBadge(outcome)) \(count) "
     }
     out += "</p>\n"
+    if let hybrid = hybridLine(index.data) { out += "<p><strong>Hybrid run:</strong> \(HTML.escape(hybrid))</p>\n" }
     let failed = index.data.verdicts.filter { $0.outcome.lowercased() == "fail" }
     if !failed.isEmpty {
       out += "<ul>\n"

@@ -10,6 +10,7 @@ extension Report {
     let index = RunIndex(data)
     var out = "# \(Markdown.escape(title(data.run)))\n\n"
     out += Markdown.runLine(data.run) + "\n\n"
+    if let hybrid = hybridLine(data) { out += "**Hybrid run:** " + hybrid + "\n\n" }
     out += "**Verdicts:** " + Markdown.counts(data.verdicts) + "\n\n"
     if let stations = NetworkStations(data.networkSummary) { out += "## Stations\n\n" + stations.markdown() + "\n" }
     out += "## SLO verdicts\n\n" + Markdown.verdictTable(data.verdicts) + "\n"
@@ -58,6 +59,18 @@ extension Report {
     }
     out += "## Cost over the run, and per 30 days\n\n" + Markdown.costs(data.costs)
     return out
+  }
+}
+
+extension Report {
+  /// How a hybrid run advanced its windows (nil for a run request by request throughout).
+  static func hybridLine(_ data: RunData) -> String? {
+    let modes = data.series.filter { $0.tier == "all" && $0.requestClass == "all" }.compactMap(\.mode)
+    guard !modes.isEmpty else { return nil }
+    let count = { (m: String) in modes.filter { $0 == m }.count }
+    return "of \(modes.count) territory windows, \(count("fluid")) computed by the queueing model, "
+      + "\(count("mixed")) partly and \(count("request")) request by request; the computed numbers come "
+      + "from the model, not from simulated requests"
   }
 }
 

@@ -70,6 +70,20 @@ package struct PlatformReport {
       "\(scenario.name): platform \(scenario.platform.name), \(span()), \(scenario.replications) replication\(scenario.replications == 1 ? "" : "s"), seed \(scenario.seed)",
       "simulated \(Format.count(Double(requests))) requests (\(Format.count(Double(events))) events) in \(String(format: "%.1f", result.wallSeconds)) s: \(Format.count(rate)) requests/s",
     ]
+    // A hybrid run's requests are partly computed: say how much, or the rate reads as speed.
+    let modes = replications.first.map { first in
+      first.territories.indices.flatMap { t in
+        first.territories[t].windows.indices.compactMap { w -> WindowMode? in
+          let each = Set(replications.compactMap { $0.territories[t].windows[w].mode })
+          return each.count > 1 ? .mixed : each.first
+        }
+      }
+    } ?? []
+    if !modes.isEmpty {
+      let count = { (m: WindowMode) in modes.filter { $0 == m }.count }
+      lines[1] =
+        "hybrid: \(count(.fluid)) of \(modes.count) territory windows computed by the queueing model, \(count(.mixed)) partly, \(count(.request)) request by request; \(Format.count(Double(requests))) requests (\(Format.count(Double(events))) events simulated) in \(String(format: "%.1f", result.wallSeconds)) s"
+    }
     if !scenario.faults.isEmpty { lines.append("faults: " + scenario.faults.map(describe).joined(separator: "; ")) }
     return lines.joined(separator: "\n")
   }
@@ -440,6 +454,8 @@ package struct PlatformJSON: Encodable {
     var errors: Double
     @Nullable var latency_p95: Double?
     @Nullable var database_p95: Double?
+    /// Hybrid runs: `request`, `fluid` or `mixed` (also when the replications differ).
+    @Nullable var mode: String?
     var users: Double
     var instances: Double
     var worker_utilization: Double
@@ -531,6 +547,7 @@ package struct PlatformJSON: Encodable {
           errors: mean(ws.map { Double($0.counts.failed) }),
           latency_p95: ws.compactMap(\.latency.p95).isEmpty ? nil : mean(ws.compactMap(\.latency.p95)),
           database_p95: ws.compactMap(\.databaseP95).isEmpty ? nil : mean(ws.compactMap(\.databaseP95)),
+          mode: Set(ws.compactMap(\.mode)).count > 1 ? WindowMode.mixed.rawValue : ws.first?.mode?.rawValue,
           users: mean(ws.map(\.users)), instances: mean(ws.map(\.instances)),
           worker_utilization: mean(ws.map(\.workerUtilization)), cpu_utilization: mean(ws.map(\.cpuUtilization)))
       }
