@@ -146,19 +146,27 @@ extension RunData {
       let nodes = s.platform.databases.indices.filter { PlatformRun.home(of: $0, s.platform) == t }
       var months: [String] = []
       var hours: [String: (instances: Double, span: Double)] = [:]
+      func month(at time: Double) -> String {
+        guard let calendar = s.demand[t].calendar else { return "run" }
+        let date = calendar.localTime(at: time).date
+        return String(format: "%04d-%02d", date.year, date.month)
+      }
+      func add(_ month: String, instances: Double, span: Double) {
+        if hours[month] == nil { months.insert(month, at: months.firstIndex { $0 > month } ?? months.count) }
+        hours[month, default: (0, 0)].instances += instances / n
+        hours[month, default: (0, 0)].span += span / n
+      }
       for r in result.replications {
+        var windowed = 0.0
         for w in r.territories[t].windows {
-          let month: String
-          if let calendar = s.demand[t].calendar {
-            let date = calendar.localTime(at: w.start).date
-            month = String(format: "%04d-%02d", date.year, date.month)
-          } else {
-            month = "run"
-          }
-          if hours[month] == nil { months.append(month) }
           let length = (w.end - w.start) / 3_600
-          hours[month, default: (0, 0)].instances += w.instances * length / n
-          hours[month, default: (0, 0)].span += length / n
+          add(month(at: w.start), instances: w.instances * length, span: length)
+          windowed += w.instances * length
+        }
+        // The warm-up keeps no windows, but its instances ran and are paid for, as the run's
+        // own cost says: the month the run starts in has them.
+        if s.warmup > 0 {
+          add(month(at: 0), instances: max(0, r.territories[t].cost.instanceHours - windowed), span: s.warmup / 3_600)
         }
       }
       for month in months {

@@ -241,4 +241,24 @@ import Testing
     let three = try #require(all.first { $0.localStart.hasSuffix("T03:00") }?.demandMultiplier)
     #expect(ten > 3 && three < ten / 3, "\(ten) \(three)")
   }
+  /// A warm-up keeps no windows, but its instances are paid for: what is recorded (`show`,
+  /// the reports) costs what the run printed, warm-up included, as the README says.
+  @Test func aRecordedCostIncludesTheWarmUp() throws {
+    let db = Self.database()
+    let r = try EndToEndTests.capsim([
+      "run", EndToEndTests.fixture("platform-small.yaml"), "--set", "run.warmup=30min", "--format", "json", "--db", db,
+      "--quiet",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let printed = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let territories = try #require(printed["territories"] as? [[String: Any]])
+    let data = try #require(try ResultsStore(path: db).data(1))
+    for t in territories {
+      let name = try #require(t["name"] as? String)
+      let hours = try #require(t["instance_hours"] as? [String: Any])["mean"] as? Double
+      let recorded = data.costs.filter { $0.territory == name }
+      #expect(abs(recorded.reduce(0) { $0 + $1.instanceHours } - (hours ?? -1)) < 1e-9, "\(name): \(recorded) vs \(t)")
+      #expect(abs(recorded.reduce(0) { $0 + ($1.spanHours ?? 0) } - 2) < 1e-9, "\(name): the two hours run")
+    }
+  }
 }
