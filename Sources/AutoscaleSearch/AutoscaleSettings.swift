@@ -103,6 +103,20 @@ extension AutoscaleSettings {
     return out
   }
 
+  /// Within one peak window of the misses the required share allows, either way: one window
+  /// more or less would change the answer. A rule that missed none is near it when a peak
+  /// window's p95 came within `nearMargin` of its target: a window's p95 rests on some
+  /// thousands of requests (a standard error of about 1%), so other seeds may tip it over.
+  package func nearBoundary(_ s: StrategyScore) -> Bool {
+    guard s.failed.isEmpty, s.peakWindows > 0 else { return false }
+    let misses = Double(s.peakWindows - s.peakWindowsMet)
+    let allowed = (1 - peakShare) * Double(s.peakWindows)
+    if misses == 0, let margin = s.peakMargin { return margin < Self.nearMargin }
+    return misses > 0 && abs(misses - allowed) <= 1
+  }
+
+  package static let nearMargin = 0.03
+
   /// `97.5%`, `99%`: rounded down, so a share just below the bound never reads as the bound.
   static func percent(_ fraction: Double) -> String {
     let p = (fraction * 1_000).rounded(.down) / 10

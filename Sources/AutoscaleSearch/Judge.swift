@@ -83,7 +83,8 @@ struct Judge {
     var score = score(runs)
     while near(score) && have < settings.maxReplications {
       let more = min(have, settings.maxReplications - have)
-      search.progress?("\(name): cpu \(target)% is near the boundary, \(more) more replications")
+      let rule = metric == .cpu ? "cpu \(target)%" : "the requests/s rule for cpu \(target)%"
+      search.progress?("\(name): \(rule) is near the boundary, \(more) more replications")
       let extra = results(sizing, replications: have..<(have + more))
       for i in runs.indices { runs[i].replications += extra[i].replications }
       have += more
@@ -94,14 +95,7 @@ struct Judge {
 
   func holds(_ s: StrategyScore) -> Bool { settings.shortfalls(s).isEmpty }
 
-  /// Within one peak window of the misses the required share allows, either way: one window
-  /// more or less would change the answer. A rule that missed none is clear of it.
-  func near(_ s: StrategyScore) -> Bool {
-    guard s.failed.isEmpty, s.peakWindows > 0 else { return false }
-    let misses = Double(s.peakWindows - s.peakWindowsMet)
-    let allowed = (1 - settings.peakShare) * Double(s.peakWindows)
-    return misses > 0 && abs(misses - allowed) <= 1
-  }
+  func near(_ s: StrategyScore) -> Bool { settings.nearBoundary(s) }
 }
 
 extension StrategyScore {
@@ -115,6 +109,7 @@ extension StrategyScore {
     s.peakWindows += b.peakWindows
     s.peakWindowsMet += b.peakWindowsMet
     s.worstP95 = [a.worstP95, b.worstP95].compactMap { $0 }.max()
+    s.peakMargin = [a.peakMargin, b.peakMargin].compactMap { $0 }.min()
     s.scalingEvents += b.scalingEvents
     s.reversalsPerHour = s.hours > 0 ? (a.reversalsPerHour * a.hours + b.reversalsPerHour * b.hours) / s.hours : 0
     s.failed += b.failed

@@ -19,6 +19,9 @@ package struct StrategyScore: Sendable, Hashable {
   package var peakWindowsMet: Int
   /// The highest p95 of any window with enough requests, in any replication (seconds).
   package var worstP95: Double?
+  /// The least room any peak window left under its p95 target, as a share of the target
+  /// (negative for a window over it); nil without peak windows.
+  package var peakMargin: Double?
   /// Changes of the pool's size per replication, and changes of direction per pool-hour.
   package var scalingEvents: Double
   package var reversalsPerHour: Double
@@ -53,6 +56,7 @@ extension StrategyScore {
     var peak = 0
     var met = 0
     var worst: Double? = nil
+    var margin: Double? = nil
     var events = 0
     var reversals = 0
     for run in runs {
@@ -66,6 +70,7 @@ extension StrategyScore {
         if w.counts.arrivals * 2 >= busiest {
           peak += 1
           if ok { met += 1 }
+          if target.isFinite { margin = min(margin ?? .infinity, (target - p95) / target) }
         }
         worst = max(worst ?? 0, p95)
       }
@@ -94,6 +99,7 @@ extension StrategyScore {
     peakWindows = peak
     peakWindowsMet = met
     worstP95 = worst
+    peakMargin = margin
     scalingEvents = Double(events) / n
     reversalsPerHour = hours > 0 ? Double(reversals) / n / hours : 0
     let name = scenario.platform.territories[t].name

@@ -148,7 +148,7 @@ struct Autoscale: ParsableCommand {
   /// `capsim autoscale`) would be replaced or removed: refused before anything is simulated.
   func refuseFilesCapsimDidNotWrite(territories: [String]) throws {
     for territory in territories {
-      for file in AutoscaleWork.fileNames {
+      for file in AutoscaleWork.allNames {
         let path = URL(fileURLWithPath: out).appendingPathComponent(territory).appendingPathComponent(file).path
         guard FileManager.default.fileExists(atPath: path) else { continue }
         let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)))
@@ -235,6 +235,11 @@ struct Autoscale: ParsableCommand {
               ? ""
               : "; removed \(removed.map { "\(folder)/\($0)" }.joined(separator: ", ")) (from an earlier derivation, not written by this one)")
         )
+        for file in AutoscaleWork.fileNames where files.contains(AutoscaleWork.failedName(file)) {
+          printToStandardError(
+            "autoscale: \(territory): the rule of \(file) broke on the held-out seeds: written as \(folder)/\(AutoscaleWork.failedName(file)), and \(folder)/\(file) is left as it was"
+          )
+        }
       }
     } catch {
       staging.discard()

@@ -42,6 +42,11 @@ enum AutoscaleWork {
   /// The files `capsim autoscale` writes into a territory's folder: only these are replaced or
   /// removed there, whatever else the folder holds.
   static let fileNames = ["hpa.yaml", "requests.yaml", "scaledobject.yaml"]
+  /// Where a manifest whose rule broke on the held-out seeds goes instead (`hpa.failed.yaml`),
+  /// so that it never replaces one in use.
+  static func failedName(_ file: String) -> String { file.replacingOccurrences(of: ".yaml", with: ".failed.yaml") }
+  /// Every name a derivation writes or removes.
+  static var allNames: [String] { fileNames + fileNames.map(failedName) }
   /// How every manifest capsim autoscale writes begins; a file without it is not capsim's.
   static let headerStart = "# Derived by capsim autoscale "
 
@@ -165,6 +170,7 @@ enum AutoscaleWork {
     // Write, read back, verify what was read.
     var verifications: [(String, Verification)] = []
     var notes: [String] = []
+    var broke: Set<String> = []
     for (file, text, rule) in texts([]) {
       let path = directory.appendingPathComponent(file).path
       let read = try writeAndRead(text, to: path, deployment: deployment, staging: staging)
@@ -178,6 +184,7 @@ enum AutoscaleWork {
       say("\(name): verifying \(file) as read back")
       for v in search.verify(.autoscaler(pool), derivation: d) {
         verifications.append(("\(label): \(v.variant.rawValue)", v))
+        if v.variant == .heldOut && !v.holds { broke.insert(file) }
         notes.append(
           "\(file) on \(v.variant.rawValue): \(v.holds ? "holds" : "BREAKS") (\(Format.percent(v.score.peakShare)) of \(v.score.peakWindows) peak windows met"
             + (v.broke.isEmpty ? ")" : "; broke: \(v.broke.joined(separator: ", ")))")
@@ -192,9 +199,11 @@ enum AutoscaleWork {
         ] + notes.filter { $0.hasPrefix(file) }
       )
       .first { $0.file == file }!.text
-      let path = directory.appendingPathComponent(file).path
+      let written = broke.contains(file) ? failedName(file) : file
+      if written != file { try staging.remove(directory.appendingPathComponent(file).path) }
+      let path = directory.appendingPathComponent(written).path
       _ = try writeAndRead(text, to: path, deployment: deployment, staging: staging)
-      manifests.append(AutoscaleManifest(territory: name, file: "\(name)/\(file)", text: text))
+      manifests.append(AutoscaleManifest(territory: name, file: "\(name)/\(written)", text: text))
     }
     return (manifests, verifications)
   }
@@ -352,6 +361,10 @@ final class AutoscaleStaging: @unchecked Sendable {
     }
   }
 
+  func remove(_ path: String) throws {
+    try locked { try? FileManager.default.removeItem(atPath: path) }
+  }
+
   func write(_ text: String, to path: String) throws {
     try locked {
       do {
@@ -375,7 +388,7 @@ final class AutoscaleStaging: @unchecked Sendable {
           fail("cannot put the manifests into \(destination.path): \(reason)", status: ExitStatus.failure)
         }
         let files = ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
-          AutoscaleWork.fileNames.contains($0)
+          AutoscaleWork.allNames.contains($0)
         }.sorted()
         do {
           try fm.createDirectory(at: destination, withIntermediateDirectories: true)
@@ -390,7 +403,8 @@ final class AutoscaleStaging: @unchecked Sendable {
           }
         }
         var removed: [String] = []
-        for file in AutoscaleWork.fileNames where !files.contains(file) {
+        // A manifest whose rule broke leaves the one in use (if any) where it is.
+        for file in AutoscaleWork.allNames where !files.contains(file) && !files.contains(AutoscaleWork.failedName(file)) {
           let stale = destination.appendingPathComponent(file)
           guard fm.fileExists(atPath: stale.path) else { continue }
           do {

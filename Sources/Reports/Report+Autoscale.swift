@@ -26,12 +26,12 @@ extension Report {
       return [
         "\(r.id ?? 0)", Self.listedTime(r.startedAt), r.scenarioPath, r.territories.joined(separator: ","),
         r.status.rawValue, r.wallSeconds.map(Format.duration) ?? "-",
-        "\(d.pools.filter(\.found).count)/\(d.pools.count)",
+        "\(d.pools.filter { pool in pool.found && !d.rows.contains { $0.territory == pool.territory && $0.section == .verification && $0.name.hasSuffix(": held-out seeds") && !$0.holds } }.count)/\(d.pools.count)",
       ]
     }
     // The whole derivation's time: search and verification (the table's "Search:" is the search alone).
     return TextColumns.render(
-      header: ["id", "started", "scenario", "territories", "status", "total time", "rules found"], rows: rows)
+      header: ["id", "started", "scenario", "territories", "status", "total time", "rules held"], rows: rows)
   }
 
   /// The derivation as JSON, snake-case keys, as it is recorded.
@@ -177,6 +177,13 @@ extension Report {
         out += "\n\nVerification on held-out seeds (the manifests as written, read back)\n"
         out += TextColumns.render(header: verificationColumns, rows: checks.map(verificationCells))
         out += "\n" + variantsNote
+        let broken = checks.filter { $0.name.hasSuffix(": held-out seeds") && !$0.holds }.map {
+          String($0.name.dropLast(": held-out seeds".count))
+        }
+        if !broken.isEmpty {
+          out +=
+            "\n\(p.territory): the \(broken.joined(separator: " and ")) rule broke on the held-out seeds as they are (exit status 3); its manifest is written as .failed.yaml, beside the one in use."
+        }
       }
       out += "\n\n"
     }

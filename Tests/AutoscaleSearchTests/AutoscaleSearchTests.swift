@@ -128,6 +128,28 @@ enum SmallPool {
     #expect(search.heldOutReplications.lowerBound >= SmallPool.settings.maxReplications)
   }
 
+  /// A rule that met every peak window with one of them at 199 ms against 200 is near the
+  /// boundary and gets more replications (it broke on the held-out seeds when it did not);
+  /// one with 5% to spare, or one that missed a window where none may be missed, is not.
+  @Test func aRuleThatOnlyJustMetEveryPeakWindowIsNearTheBoundary() {
+    var settings = SmallPool.settings
+    settings.peakShare = 0.99
+    let result = PlatformRun(scenario: SmallPool.scenario(hours: 1)).run(replications: 0..<1, threads: 1)
+    var score = StrategyScore(result, territory: 0)
+    score.failed = []
+    score.peakWindows = 16
+    score.peakWindowsMet = 16
+    score.peakMargin = 0.005
+    #expect(settings.nearBoundary(score))
+    score.peakMargin = 0.05
+    #expect(!settings.nearBoundary(score))
+    score.peakWindowsMet = 15  // 1 miss, 0.16 allowed: within one window of it
+    score.peakMargin = -0.02
+    #expect(settings.nearBoundary(score))
+    score.peakWindowsMet = 13  // 3 misses: clearly out
+    #expect(!settings.nearBoundary(score))
+  }
+
   /// A rule that breaks without a failed verdict (too few peak windows met, too many
   /// reversals) says which, so the verification's "what broke" is never empty for it.
   @Test func aShortfallIsNamedWhenNoVerdictFailed() {
