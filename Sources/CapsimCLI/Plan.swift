@@ -154,6 +154,17 @@ struct Plan: ParsableCommand {
     for s in settings where !s.contains("=") || s.hasPrefix("=") {
       throw ValidationError("--set takes KEY=VALUE, such as demand.DE.growth=1.3; got '\(s)'")
     }
+    // A planned territory's count is what the plan finds: a --set of it would be ignored.
+    for s in settings {
+      let parts = (s.split(separator: "=", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces)
+        .split(separator: ".")
+      if parts.count == 4, parts[0] == "territories", parts[2] == "app", parts[3] == "instances",
+        territory.isEmpty || territory.contains(String(parts[1]))
+      {
+        throw ValidationError(
+          "--set \(parts.joined(separator: ".")): the plan finds \(parts[1])'s instances; drop it, or plan other territories with --territory")
+      }
+    }
     guard !vary.isEmpty else { return }
     let grid = try Sweep.grid(vary)
     for axis in grid.axes {

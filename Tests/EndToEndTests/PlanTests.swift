@@ -315,6 +315,11 @@ import Testing
       "plan", Self.morning, "--vary", "territories.A.app.instances=2,3", "--quiet",
     ])
     #expect(instances.status == 64 && instances.stderr.contains("the plan finds the instances"), "\(instances.stderr)")
+    // The same key as --set was silently overridden by the plan's own counts
+    let set = try EndToEndTests.capsim([
+      "plan", Self.morning, "--territory", "A", "--set", "territories.A.app.instances=5", "--quiet",
+    ])
+    #expect(set.status == 64 && set.stderr.contains("the plan finds A's instances"), "\(set.stderr)")
     let unmatched = try EndToEndTests.capsim(["plan", Self.morning, "--vary", "databases.z-*.cores=2,4", "--quiet"])
     #expect(
       unmatched.status == 64 && unmatched.stderr.contains("no database node matches 'z-*'"), "\(unmatched.stderr)")
