@@ -392,16 +392,20 @@ package struct PlatformReport {
     }
     let date = calendar.localTime(at: start).0
     let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    // Windows start where the calendar does (10:30 when it starts at 10:30).
     func hourLabel(_ t: Double) -> String {
       let (date, hour) = calendar.localTime(at: t)
-      return String(format: "%@ %@ %02d:00", days[date.weekday - 1], date.description, Int(hour))
+      let minutes = Int((hour * 60).rounded())
+      return String(format: "%@ %@ %02d:%02d", days[date.weekday - 1], date.description, minutes / 60, minutes % 60)
     }
     switch series {
     case .hour, .none:
       // The hour the clocks go back comes twice: its UTC offset tells the two apart.
-      let label = hourLabel(start)
-      guard hourLabel(start - 3_600) == label || hourLabel(start + 3_600) == label else { return label }
-      let offset = calendar.timeZone.secondsFromGMT(for: calendar.start.addingTimeInterval(start)) / 60
+      // Hours counted from the run's start, so shorter windows group into them.
+      let hour = (start / 3_600).rounded(.down) * 3_600
+      let label = hourLabel(hour)
+      guard hourLabel(hour - 3_600) == label || hourLabel(hour + 3_600) == label else { return label }
+      let offset = calendar.timeZone.secondsFromGMT(for: calendar.start.addingTimeInterval(hour)) / 60
       return label + String(format: " %@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 60, abs(offset) % 60)
     case .day: return "\(days[date.weekday - 1]) \(date)"
     case .week: return "week of \(date.adding(days: 1 - date.weekday))"

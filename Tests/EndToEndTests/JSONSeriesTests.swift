@@ -117,4 +117,15 @@ import Testing
       #expect(cells[10] == String(format: "%.2f%%", busiest * 100), "\(row)")
     }
   }
+  /// A calendar that starts at 08:30 has its hours from 08:30, as the JSON and the verdicts
+  /// say (the table read 08:00 and 09:00 for them).
+  @Test func hoursStartWhereTheCalendarDoes() throws {
+    let text = try EndToEndTests.capsim([
+      "run", EndToEndTests.fixture("platform-small.yaml"), "--set", "calendar.start=2026-12-07T08:30",
+      "--set", "calendar.end=2026-12-07T10:30", "--series", "hour", "--db", RecordingTests.database(), "--quiet",
+    ])
+    #expect(text.status == 0, "\(text.stderr)")
+    let rows = text.stdout.split(separator: "\n").drop { !$0.hasPrefix("A by hour") }.dropFirst(3).prefix(2)
+    #expect(rows.map { String($0.prefix(20)) } == ["Mon 2026-12-07 08:30", "Mon 2026-12-07 09:30"], "\(rows)")
+  }
 }
