@@ -13,8 +13,11 @@ struct Bench: ParsableCommand {
     discussion: """
       Runs, on one thread, an M/M/4 queue at utilization 0.9 and a dispatcher over 64 M/M/1 \
       servers at utilization 0.9 under each dispatch policy, with full statistics (time averages, \
-      latency histograms). Each workload runs `--repeat` times; the best run is reported, since \
-      anything slower measures the machine's other load, not the engine.
+      latency histograms); the C event loop on the same M/M/4 queue (`reference`); the platform \
+      scenario request by request (`platform`), under its autoscaler (`autoscaled`), and the \
+      hybrid scenarios (`hybrid`). Each workload runs `--repeat` times; the best run is reported, \
+      since anything slower measures the machine's other load, not the engine. `--scaling` runs \
+      its own cases instead.
 
       Build in release for meaningful numbers: swift build -c release, then .build/release/capsim bench
       """)
@@ -71,6 +74,18 @@ struct Bench: ParsableCommand {
   func validate() throws {
     guard customers >= 1000 else { throw ValidationError("--customers must be at least 1000") }
     guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
+    if scaling {
+      // Its cases are fixed: an option that chooses or shapes the workloads would be ignored.
+      let given = [
+        ("--only", only != nil), ("--platform", platform != Self.defaultPlatform),
+        ("--autoscaler", autoscaler != Self.defaultAutoscaler), ("--hybrid", hybrid != Self.defaultHybrid),
+        ("--reference", reference != Self.defaultReference), ("--customers", customers != 20_000_000),
+        ("--repeat", repetitions != 3),
+      ].filter(\.1).map(\.0)
+      if !given.isEmpty {
+        throw ValidationError("--scaling runs its own cases, once each: drop \(given.joined(separator: ", "))")
+      }
+    }
     // The defaults are the repository's files, skipped with a note when run elsewhere; a file
     // given by name must be there.
     var named = [("--platform", platform, Self.defaultPlatform), ("--autoscaler", autoscaler, Self.defaultAutoscaler)]
@@ -98,7 +113,7 @@ struct Bench: ParsableCommand {
     let hybridWanted = hybrid.filter { only == nil || (hybridOnly && "hybrid \($0)".contains(only!)) }
     guard !selected.isEmpty || platformWanted || autoscaledWanted || referenceWanted || !hybridWanted.isEmpty else {
       throw ValidationError(
-        "no workload matches '\(only!)'; workloads: \(BenchWorkload.all.map(\.name).joined(separator: ", "))")
+        "no workload matches '\(only!)'; workloads: \((BenchWorkload.all.map(\.name) + ["C reference M/M/4", "platform", "autoscaled", "hybrid"]).joined(separator: ", "))")
     }
     for workload in selected {
       rows.append(workload.measure(customers: customers, repetitions: repetitions))

@@ -144,6 +144,14 @@ import Testing
       arguments: ["bench", "--autoscaler", "no-such-hpa.yaml", "--only", "autoscaled"], status: 64,
       message: "--autoscaler no-such-hpa.yaml: no such file", showsUsage: true),
     Case(
+      name: "64: bench --scaling with an option it would ignore",
+      arguments: ["bench", "--scaling", "--only", "growth 4", "--repeat", "5"], status: 64,
+      message: "--scaling runs its own cases, once each: drop --only, --repeat", showsUsage: true),
+    Case(
+      name: "64: bench --only matching nothing lists every workload",
+      arguments: ["bench", "--only", "nomatch"], status: 64,
+      message: "power-of-two rho=0.9, C reference M/M/4, platform, autoscaled, hybrid", showsUsage: true),
+    Case(
       name: "64: a usage error found as the command runs shows that command's usage",
       arguments: ["k6", "scenarios/platform-christmas-2026.yaml", "--territory", "XX"], status: 64,
       message: "unknown territory 'XX'; the scenario has DE, CH\nUsage: capsim k6 <scenario>", showsUsage: true),
