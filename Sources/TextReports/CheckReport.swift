@@ -193,7 +193,13 @@ package struct CheckReport {
       switch r.againstTarget {
       case .fail?: parts.append("misses the target \(bound)")
       case .pass?: parts.append("meets the target \(bound)")
-      case .undecided?: parts.append("too close to the target \(bound) to tell")
+      case .undecided?:
+        // The interval shown is the run's own; the gate asks for more, since it looks again
+        // as replications come in and tests every row (Holm over rows, a union bound over looks).
+        let distance = r.targetTest.flatMap { t in
+          t.standardError > 0 ? String(format: " (%.1f standard errors from it, fewer than the gate's sequential test needs over all its rows and looks; more replications decide it)", abs(t.value) / t.standardError) : nil
+        }
+        parts.append("too close to the target \(bound) to tell\(distance ?? "")")
       default: parts.append("target \(bound)")
       }
     }

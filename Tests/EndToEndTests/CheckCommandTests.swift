@@ -141,6 +141,10 @@ import Testing
     #expect(document["check"] as? String == "undecided")
     let scenario = try #require((document["scenarios"] as? [[String: Any]])?.first)
     #expect(scenario["stop"] as? String == "replications")
+    // The message says how far from the target it is, in the run's standard errors
+    let row = try #require(Self.rows(document).first { $0["check"] as? String == "undecided" })
+    let message = try #require(row["message"] as? String)
+    #expect(message.contains("too close to the target") && message.contains(" standard errors from it"), "\(message)")
   }
 
   /// A recorded run serves as a baseline: its half-widths give back the standard deviations.
