@@ -148,7 +148,7 @@ package struct AutoscaleSearch {
       cronWindows = windows(hourNeeds, base: base, territory: t, bounds: bounds, behavior: chosen.behavior, clock: clock)
       let so = scaledObject(t, bounds, target: chosen.target, behavior: chosen.behavior, windows: cronWindows, zone: calendar.timeZone.identifier)
       scheduled = so
-      progress?("\(name): HPA + cron (\(cronWindows.count) windows)")
+      progress?("\(name): HPA + cron (\(cronWindows.count) window\(cronWindows.count == 1 ? "" : "s"))")
       strategies.append(
         Strategy(kind: .hpaCron, sizing: .autoscaler(pool(t, .scaledObject(so))), score: judge.score(.autoscaler(pool(t, .scaledObject(so))))))
       if let history = settings.history?[t] {
@@ -159,7 +159,8 @@ package struct AutoscaleSearch {
         predictiveWindows = windows(needs, base: base, territory: t, bounds: bounds, behavior: chosen.behavior, clock: clock)
         let p = scaledObject(t, bounds, target: chosen.target, behavior: chosen.behavior, windows: predictiveWindows, zone: calendar.timeZone.identifier)
         predictive = p
-        progress?("\(name): predictive (\(predictiveWindows.count) windows from a Holt-Winters forecast)")
+        progress?(
+          "\(name): predictive (\(predictiveWindows.count) window\(predictiveWindows.count == 1 ? "" : "s") from a Holt-Winters forecast)")
         strategies.append(
           Strategy(kind: .predictive, sizing: .autoscaler(pool(t, .scaledObject(p))), score: judge.score(.autoscaler(pool(t, .scaledObject(p))))))
       }

@@ -92,7 +92,7 @@ extension AutoscaleSettings {
     var out = s.failed
     if s.peakShare < peakShare {
       out.append(
-        "peak windows met \(Self.percent(s.peakShare)) (\(s.peakWindowsMet) of \(s.peakWindows)), below \(Self.percent(peakShare))"
+        "peak windows met \(Self.percent(s.peakShare, below: peakShare)) (\(s.peakWindowsMet) of \(s.peakWindows)), below \(Self.percent(peakShare))"
       )
     }
     if s.reversalsPerHour > maxReversalsPerHour {
@@ -117,9 +117,11 @@ extension AutoscaleSettings {
 
   package static let nearMargin = 0.03
 
-  /// `97.5%`, `99%`: rounded down, so a share just below the bound never reads as the bound.
-  static func percent(_ fraction: Double) -> String {
-    let p = (fraction * 1_000).rounded(.down) / 10
+  /// `97.5%`, `99%`, to a tenth; with `below`, rounded down where rounding would reach it,
+  /// so a share just below the bound never reads as the bound (88.9% elsewhere: as the tables).
+  static func percent(_ fraction: Double, below bound: Double? = nil) -> String {
+    var p = (fraction * 1_000).rounded() / 10
+    if let bound, p >= bound * 100 { p = (fraction * 1_000).rounded(.down) / 10 }
     return p == p.rounded() ? "\(Int(p))%" : String(format: "%.1f%%", p)
   }
 }

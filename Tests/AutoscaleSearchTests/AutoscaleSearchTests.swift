@@ -171,6 +171,12 @@ enum SmallPool {
     #expect(settings.shortfalls(score).isEmpty)
     score.peakWindowsMet = 197  // 98.5%: never shown as the 99% it misses
     #expect(settings.shortfalls(score).first?.hasPrefix("peak windows met 98.5%") == true)
+    score.peakWindowsMet = 989
+    score.peakWindows = 999  // 98.999%: rounding would say 99%
+    #expect(settings.shortfalls(score).first?.hasPrefix("peak windows met 98.9% (989 of 999)") == true)
+    score.peakWindows = 18
+    score.peakWindowsMet = 16  // 88.89%: as the tables round it, not 88.8%
+    #expect(settings.shortfalls(score).first?.hasPrefix("peak windows met 88.9% (16 of 18)") == true)
   }
 
   /// One instance crash: the requests on it fail and it comes back after the health check and
