@@ -100,7 +100,7 @@ package struct CheckReport {
   static func summary(_ rows: [Row]) -> String {
     let c = counts(rows)
     return
-      "\(c[.fail]!) failed, \(c[.undecided]!) undecided, \(c[.pass]!) passed, \(c[.waived]!) waived, \(c[.info]!) not judged"
+      "\(c[.fail]!) failed, \(c[.undecided]!) undecided, \(c[.pass]!) passed, \(c[.waived]!) waived, \(c[.info]!) info (not judged)"
   }
 
   // MARK: Words
