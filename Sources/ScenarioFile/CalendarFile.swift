@@ -71,14 +71,26 @@ enum CalendarFile {
     let startInstant = DemandCalendar.instant(start.date, hour: start.hour, in: timeZone)
     let endInstant = DemandCalendar.instant(end.date, hour: end.hour, in: timeZone)
     let duration = endInstant.timeIntervalSince(startInstant)
+    // As written: the day alone would hide a time of day that makes the difference.
+    let span = "\(m["start"]?.scalarText ?? "\(start.date)") -> \(m["end"]?.scalarText ?? "\(end.date)")"
     guard duration > 0 else {
-      m["end"]?.error("the calendar must end after it starts (\(start.date) -> \(end.date))")
+      m["end"]?.error("the calendar must end after it starts (\(span))")
       return (nil, seasonNames)
     }
     guard duration <= SimClock.longestSpan else {
       m["end"]?.error(
-        "the calendar spans more than 100 years (\(start.date) -> \(end.date)), the longest the simulated clock keeps to a microsecond")
+        "the calendar spans more than 100 years (\(span)), the longest the simulated clock keeps to a microsecond")
       return (nil, seasonNames)
+    }
+    // A wall-clock time the clocks skip (02:30 the night they go forward) is read as the time
+    // after the jump: said, not done silently.
+    for (key, value, instant) in [("start", start, startInstant), ("end", end, endInstant)] {
+      let local = instant.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: instant))
+      let asked = Double(value.date.daysSinceEpoch) * 86_400 + value.hour * 3_600
+      guard abs(local - asked) > 1, let node = m[key] else { continue }
+      let minutes = Int(((local / 60).rounded())) % 1_440
+      node.warning(
+        "\(node.scalarText ?? "\(value.date)") does not exist in \(timeZone.identifier) (the clocks go forward then): the calendar \(key)s at \(String(format: "%02d:%02d", minutes / 60, minutes % 60)), after the jump")
     }
     let calendar = DemandCalendar(timeZone: timeZone, start: startInstant, day: day, week: week, seasons: seasons)
     return (Result(calendar: calendar, duration: duration), seasonNames)

@@ -373,6 +373,34 @@ import _TestSupport
     #expect(error.diagnostics.allSatisfy { $0.file.hasSuffix("s.yaml") })
   }
 
+  /// An end before the start names both times as written (the days alone read the same), and
+  /// a start the clocks skip is said to be read after the jump.
+  @Test func calendarTimesAreNamedAsWritten() throws {
+    let backwards = """
+        timezone: Europe/Berlin
+        start: 2026-12-07T10:00
+        end: 2026-12-07T09:00
+      """
+    var dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.calendarScenario(backwards)])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    #expect(
+      error.diagnostics.contains { $0.message.contains("must end after it starts (2026-12-07T10:00 -> 2026-12-07T09:00)") },
+      "\(error.diagnostics.map(\.message))")
+    let skipped = """
+        timezone: Europe/Berlin
+        start: 2026-03-29T02:30
+        end: 2026-03-29T05:00
+      """
+    dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.calendarScenario(skipped)])
+    let (s, warnings) = try ScenarioFile.load(path: dir + "/s.yaml")
+    #expect(s.window.horizon == 1.5 * 3_600)
+    #expect(
+      warnings.contains {
+        $0.keyPath == "calendar.start" && $0.message.contains("does not exist in Europe/Berlin")
+          && $0.message.contains("starts at 03:30")
+      }, "\(warnings.map(\.message))")
+  }
+
   @Test func overlappingSeasonsContradictEachOther() throws {
     let calendar = """
         timezone: Europe/Berlin
