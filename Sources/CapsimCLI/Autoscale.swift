@@ -218,6 +218,15 @@ struct Autoscale: ParsableCommand {
     do {
       for t in chosen {
         let derivation = search.derive(territory: t)
+        // The oracle is the lower bound only if it meets the targets itself; sized in hybrid
+        // mode, a ramp's hour can come out short.
+        if !quiet, let oracle = derivation.strategies.first(where: { $0.kind == .oracle })?.score,
+          oracle.violationMinutes > 0 || !oracle.failed.isEmpty
+        {
+          printToStandardError(
+            "autoscale: warning: \(s.platform.territories[t].name): the oracle (the planner's schedule\(mode == .hybrid ? ", sized in hybrid mode" : "")) misses its targets itself (\(Int(oracle.violationMinutes.rounded())) SLO-violation minutes per replication\(oracle.failed.isEmpty ? "" : "; failed: \(oracle.failed.joined(separator: ", "))")): it is no lower bound here\(mode == .hybrid ? "; --mode request sizes it request by request" : "")"
+          )
+        }
         let written = try AutoscaleWork.write(
           derivation, search: search, record: record, staging: staging, prometheusServer: prometheusServer, say: say)
         data.pools.append(AutoscaleWork.pool(derivation, search: search))
