@@ -24,14 +24,16 @@ import Testing
   }
 
   /// The reader's repository of manifests (HPAs, a ScaledObject with cron pre-scaling in
-  /// Zurich and its own scale-down window) over 2026: the one trap in it is the Deployment
-  /// that still sets replicas.
-  @Test func aRepositoryOfManifestsHasOneTrap() throws {
+  /// Zurich and its own scale-down window) over 2026: the traps in it are the Deployment that
+  /// still sets replicas and the ScaledObject's cpu trigger beside minReplicaCount 0, which
+  /// keeps nothing awake (KEDA counts only its cron and prometheus triggers as activity).
+  @Test func aRepositoryOfManifestsHasTwoTraps() throws {
     let path = EndToEndTests.root.appendingPathComponent("Tests/KubernetesManifestTests/Fixtures/freshfoodz.yaml").path
     let r = try EndToEndTests.capsim(["autoscaler", "lint", path, "--from", "2026-01-01", "--to", "2027-01-01"])
     #expect(r.status == 1)
     #expect(r.stdout.contains("freshfoodz.yaml:7:13: warning: spec.replicas: Deployment 'crm-de' sets replicas: 3"))
-    #expect(r.stdout.hasSuffix("0 errors, 1 warning\n"), "\(r.stdout)")
+    #expect(r.stdout.contains("freshfoodz.yaml:66:13: warning: spec.triggers[0].type: with minReplicaCount 0 this cpu trigger keeps nothing awake"))
+    #expect(r.stdout.hasSuffix("0 errors, 2 warnings\n"), "\(r.stdout)")
   }
 
   /// SARIF 2.1.0 as code scanning reads it: the tool with every rule, each result with its rule
@@ -47,7 +49,7 @@ import Testing
     let run = try #require((log["runs"] as? [[String: Any]])?.first)
     let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
     let rules = try #require(driver["rules"] as? [[String: Any]])
-    #expect(driver["name"] as? String == "capsim" && rules.count == 13)
+    #expect(driver["name"] as? String == "capsim" && rules.count == 14)
     let results = try #require(run["results"] as? [[String: Any]])
     #expect(results.count == 2)
     for result in results {
