@@ -80,9 +80,9 @@ package struct PlatformReport {
       }
     } ?? []
     if !modes.isEmpty {
-      let count = { (m: WindowMode) in modes.filter { $0 == m }.count }
+      let count = { (m: WindowMode) in Format.count(Double(modes.filter { $0 == m }.count)) }
       lines[1] =
-        "hybrid: \(count(.fluid)) of \(modes.count) territory windows computed by the queueing model, \(count(.mixed)) partly, \(count(.request)) request by request; \(Format.count(Double(requests))) requests (\(Format.count(Double(events))) events simulated) in \(String(format: "%.1f", result.wallSeconds)) s"
+        "hybrid: \(count(.fluid)) of \(Format.count(Double(modes.count))) territory windows computed by the queueing model, \(count(.mixed)) partly, \(count(.request)) request by request; \(Format.count(Double(requests))) requests (\(Format.count(Double(events))) events simulated) in \(String(format: "%.1f", result.wallSeconds)) s"
     }
     if !scenario.faults.isEmpty { lines.append("faults: " + scenario.faults.map(describe).joined(separator: "; ")) }
     return lines.joined(separator: "\n")
