@@ -151,6 +151,20 @@ package struct AutoscalerSummary: Sendable, Hashable {
     return reason
   }
 
+  /// The report's columns and a summary's cells under them, as text (escape the autoscaler's
+  /// name for the page).
+  static let columns = [
+    "Autoscaler", "Scale-ups", "Scale-downs", "Reversals per pool-hour", "Longest ramp", "Mean ramp", "Pod-hours",
+    "Minutes over p95 target",
+  ]
+  var cells: [String] {
+    [
+      autoscaler, Self.number(scaleUps), Self.number(scaleDowns), String(format: "%.2f", reversalsPerHour),
+      longestRamp.map(Self.duration) ?? "-", meanRamp.map(Self.duration) ?? "-", String(format: "%.1f", podHours),
+      String(format: "%.0f", sloViolationMinutes),
+    ]
+  }
+
   /// Rows of text for a terminal, one per autoscaled territory.
   package static func table(_ summaries: [AutoscalerSummary]) -> String {
     let header = [

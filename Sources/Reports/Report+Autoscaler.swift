@@ -6,17 +6,10 @@ extension Report {
     guard data.autoscalerSyncs.contains(where: { $0.territory == territory }) else { return "" }
     var out = "<h3>Autoscaler</h3>\n"
     if let s = AutoscalerSummary.summaries(data).first(where: { $0.territory == territory }) {
-      let row = [
-        HTML.escape(s.autoscaler), AutoscalerSummary.number(s.scaleUps), AutoscalerSummary.number(s.scaleDowns),
-        String(format: "%.2f", s.reversalsPerHour), s.longestRamp.map(AutoscalerSummary.duration) ?? "-",
-        s.meanRamp.map(AutoscalerSummary.duration) ?? "-", String(format: "%.1f", s.podHours),
-        String(format: "%.0f", s.sloViolationMinutes),
-      ]
+      var row = s.cells
+      row[0] = HTML.escape(row[0])
       out += HTML.table(
-        [
-          "Autoscaler", "Scale-ups", "Scale-downs", "Reversals per pool-hour", "Longest ramp", "Mean ramp",
-          "Pod-hours", "Minutes over p95 target",
-        ], [row], numeric: Set(1...7),
+        AutoscalerSummary.columns, [row], numeric: Set(1...7),
         caption:
           "Per replication. Ramp: from the first of a run of scale-ups (each within 5 minutes of the one before) to the first sync with as many pods Ready as the last asked for. Minutes over p95: series windows over the target."
       )

@@ -19,18 +19,8 @@ extension Report {
     if !summaries.isEmpty {
       out += "## Autoscalers\n\n"
       out += Markdown.table(
-        [
-          "Territory", "Autoscaler", "Scale-ups", "Scale-downs", "Reversals per pool-hour", "Longest ramp", "Mean ramp",
-          "Pod-hours", "Minutes over p95 target",
-        ],
-        summaries.map { s in
-          [
-            Markdown.escape(s.territory), Markdown.escape(s.autoscaler), AutoscalerSummary.number(s.scaleUps),
-            AutoscalerSummary.number(s.scaleDowns), String(format: "%.2f", s.reversalsPerHour),
-            s.longestRamp.map(AutoscalerSummary.duration) ?? "-", s.meanRamp.map(AutoscalerSummary.duration) ?? "-",
-            String(format: "%.1f", s.podHours), String(format: "%.0f", s.sloViolationMinutes),
-          ]
-        })
+        ["Territory"] + AutoscalerSummary.columns,
+        summaries.map { s in [Markdown.escape(s.territory), Markdown.escape(s.autoscaler)] + s.cells.dropFirst() })
       out += "\nPer replication; the HTML report has the pods sync by sync and why.\n\n"
     }
     // A queueing-network run without series has no territory to give peaks of.
