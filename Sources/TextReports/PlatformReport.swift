@@ -68,7 +68,7 @@ package struct PlatformReport {
     let rate = Double(requests) / max(result.wallSeconds, 1e-9)
     var lines = [
       "\(scenario.name): platform \(scenario.platform.name), \(span()), \(scenario.replications) replication\(scenario.replications == 1 ? "" : "s"), seed \(scenario.seed)",
-      "simulated \(Format.count(Double(requests))) requests (\(Format.count(Double(events))) events) in \(String(format: "%.1f", result.wallSeconds)) s: \(Format.count(rate)) requests/s",
+      "simulated \(Format.count(Double(requests))) requests (\(Format.count(Double(events))) events\(scenario.warmup > 0 ? "; the requests after the warm-up, the events with it" : "")) in \(String(format: "%.1f", result.wallSeconds)) s: \(Format.count(rate)) requests/s",
     ]
     // A hybrid run's requests are partly computed: say how much, or the rate reads as speed.
     let modes = replications.first.map { first in

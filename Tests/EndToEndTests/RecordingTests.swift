@@ -260,5 +260,11 @@ import Testing
       #expect(abs(recorded.reduce(0) { $0 + $1.instanceHours } - (hours ?? -1)) < 1e-9, "\(name): \(recorded) vs \(t)")
       #expect(abs(recorded.reduce(0) { $0 + ($1.spanHours ?? 0) } - 2) < 1e-9, "\(name): the two hours run")
     }
+    // The run's line says which of its counts the warm-up is in
+    let text = try EndToEndTests.capsim([
+      "run", EndToEndTests.fixture("platform-small.yaml"), "--set", "run.warmup=30min", "--db", db, "--quiet",
+    ])
+    let line = text.stdout.split(separator: "\n").dropFirst().first ?? ""
+    #expect(line.contains("events; the requests after the warm-up, the events with it)"), "\(line)")
   }
 }
