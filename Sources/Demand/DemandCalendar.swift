@@ -97,6 +97,15 @@ package struct DemandCalendar: Sendable {
     return String(format: "%@T%02d:%02d", date.description, minutes / 60, minutes % 60)
   }
 
+  /// `isoLabel`, with the UTC offset in the hour the clocks go back, which comes twice
+  /// ("2026-10-25T02:00+02:00", then "2026-10-25T02:00+01:00").
+  package func uniqueLabel(at t: Double) -> String {
+    let label = isoLabel(at: t)
+    guard isoLabel(at: t - 3_600) == label || isoLabel(at: t + 3_600) == label else { return label }
+    let offset = timeZone.secondsFromGMT(for: start.addingTimeInterval(t)) / 60
+    return label + String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 60, abs(offset) % 60)
+  }
+
   /// The demand multiplier at simulated second `t` (1 = the busiest moment of a normal working
   /// Monday).
   package func multiplier(at t: Double) -> Double {

@@ -15,7 +15,7 @@ extension RunData {
     let horizon = s.horizon
     func name(_ t: Int) -> String { platform.territories[t].name }
     func local(_ t: Int, _ time: Double) -> String {
-      s.demand[t].calendar?.isoLabel(at: time) ?? "+\(Int(time))s"
+      s.demand[t].calendar?.uniqueLabel(at: time) ?? "+\(Int(time))s"
     }
     func record(_ t: Int, _ kind: String, _ subject: String, from: Double?, to: Double?, _ label: String)
       -> EventRecord

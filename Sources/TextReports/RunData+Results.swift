@@ -186,7 +186,7 @@ extension RunData {
 
   /// "2026-12-07T10:00" in the territory's calendar, "+3600s" without one.
   static func localLabel(_ s: PlatformScenario, _ t: Int, _ time: Double) -> String {
-    s.demand[t].calendar?.isoLabel(at: time) ?? "+\(Int(rounding: time) ?? 0)s"
+    s.demand[t].calendar?.uniqueLabel(at: time) ?? "+\(Int(rounding: time) ?? 0)s"
   }
 
   /// Verdicts as they are kept and written everywhere: worst windows by their local start.
@@ -232,7 +232,7 @@ extension RunData {
     }
     for w in first.series.indices {
       let ws = reps.map { $0.series[w] }
-      let label = scenario.calendar?.isoLabel(at: ws[0].start) ?? "+\(Int(ws[0].start))s"
+      let label = scenario.calendar?.uniqueLabel(at: ws[0].start) ?? "+\(Int(ws[0].start))s"
       let windowPeriod = period(ws[0].start, ws[0].end)
       var all = SeriesPoint(
         territory: "", tier: "all", requestClass: "all", windowStart: ws[0].start, windowEnd: ws[0].end,

@@ -267,4 +267,17 @@ import Testing
     let line = text.stdout.split(separator: "\n").dropFirst().first ?? ""
     #expect(line.contains("events; the requests after the warm-up, the events with it)"), "\(line)")
   }
+  /// The hour the clocks go back comes twice; the recorded local starts tell the two apart by
+  /// their UTC offset (both read "2026-10-25T02:00" before).
+  @Test func theRepeatedHourIsRecordedWithItsOffsets() throws {
+    let db = Self.database()
+    let r = try EndToEndTests.capsim([
+      "run", EndToEndTests.fixture("platform-small.yaml"), "--set", "calendar.start=2026-10-25T01:00", "--set",
+      "calendar.end=2026-10-25T04:00", "--set", "run.series=1h", "--set", "faults=[]", "--db", db, "--quiet",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let data = try #require(try ResultsStore(path: db).data(1))
+    let starts = data.series.filter { $0.territory == "A" && $0.tier == "all" && $0.requestClass == "all" }.map(\.localStart)
+    #expect(starts == ["2026-10-25T01:00", "2026-10-25T02:00+02:00", "2026-10-25T02:00+01:00", "2026-10-25T03:00"])
+  }
 }
