@@ -23,10 +23,10 @@ struct Bench: ParsableCommand {
       """)
 
   @Option(parsing: .unconditional, help: "Customers to simulate per workload.")
-  var customers: Int = 20_000_000
+  var customers: Int = Self.defaultCustomers
 
   @Option(name: .customLong("repeat"), parsing: .unconditional, help: "Runs per workload; the fastest counts.")
-  var repetitions: Int = 3
+  var repetitions: Int = Self.defaultRepetitions
 
   @Option(help: "Output format: table or json.")
   var format: OutputFormat = .table
@@ -66,6 +66,8 @@ struct Bench: ParsableCommand {
   @Flag(help: "Nothing on stderr but errors: no progress, no note of a skipped platform.")
   var quiet = false
 
+  static let defaultCustomers = 20_000_000
+  static let defaultRepetitions = 3
   static let defaultPlatform = "scenarios/platform-christmas-2026.yaml"
   static let defaultAutoscaler = "k8s/hpa.yaml"
   static let defaultHybrid = ["scenarios/platform-christmas-2026.yaml", "scenarios/platform-year-2026.yaml"]
@@ -79,8 +81,8 @@ struct Bench: ParsableCommand {
       let given = [
         ("--only", only != nil), ("--platform", platform != Self.defaultPlatform),
         ("--autoscaler", autoscaler != Self.defaultAutoscaler), ("--hybrid", hybrid != Self.defaultHybrid),
-        ("--reference", reference != Self.defaultReference), ("--customers", customers != 20_000_000),
-        ("--repeat", repetitions != 3),
+        ("--reference", reference != Self.defaultReference), ("--customers", customers != Self.defaultCustomers),
+        ("--repeat", repetitions != Self.defaultRepetitions),
       ].filter(\.1).map(\.0)
       if !given.isEmpty {
         throw ValidationError("--scaling runs its own cases, once each: drop \(given.joined(separator: ", "))")

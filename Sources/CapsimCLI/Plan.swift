@@ -156,20 +156,16 @@ struct Plan: ParsableCommand {
     }
     // A planned territory's count is what the plan finds: a --set of it would be ignored.
     for s in settings {
-      let parts = (s.split(separator: "=", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces)
-        .split(separator: ".")
-      if parts.count == 4, parts[0] == "territories", parts[2] == "app", parts[3] == "instances",
-        territory.isEmpty || territory.contains(String(parts[1]))
-      {
+      let key = (s.split(separator: "=", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces)
+      if let name = Self.instancesTerritory(key), territory.isEmpty || territory.contains(name) {
         throw ValidationError(
-          "--set \(parts.joined(separator: ".")): the plan finds \(parts[1])'s instances; drop it, or plan other territories with --territory")
+          "--set \(key): the plan finds \(name)'s instances; drop it, or plan other territories with --territory")
       }
     }
     guard !vary.isEmpty else { return }
     let grid = try Sweep.grid(vary)
     for axis in grid.axes {
-      let parts = axis.key.split(separator: ".")
-      if parts.count == 4, parts[0] == "territories", parts[2] == "app", parts[3] == "instances" {
+      if Self.instancesTerritory(axis.key) != nil {
         throw ValidationError(
           "--vary \(axis.key): the plan finds the instances; vary workers, connections, cores or other keys")
       }
@@ -181,6 +177,13 @@ struct Plan: ParsableCommand {
     if emit != nil {
       throw ValidationError("--emit capacity takes one configuration: drop --vary, or --set the point you chose")
     }
+  }
+
+  /// The territory of a `territories.X.app.instances` key, which the plan itself finds.
+  static func instancesTerritory(_ key: String) -> String? {
+    let parts = key.split(separator: ".")
+    guard parts.count == 4, parts[0] == "territories", parts[2] == "app", parts[3] == "instances" else { return nil }
+    return String(parts[1])
   }
 
   func run() throws {

@@ -19,6 +19,14 @@ extension Report {
     return f.string(from: date)
   }
 
+  /// The rules (`derived HPA`, `HPA + cron`) of a territory that broke on the held-out seeds as
+  /// they are: what the exit status follows.
+  static func brokeOnHeldOutSeeds(_ rows: [AutoscaleRow], territory: String) -> [String] {
+    let suffix = ": held-out seeds"
+    return rows.filter { $0.territory == territory && $0.section == .verification && $0.name.hasSuffix(suffix) && !$0.holds }
+      .map { String($0.name.dropLast(suffix.count)) }
+  }
+
   /// `capsim autoscales`: the recorded derivations, newest first.
   package static func autoscalesList(_ all: [AutoscaleData]) -> String {
     let rows = all.map { d -> [String] in
@@ -26,7 +34,7 @@ extension Report {
       return [
         "\(r.id ?? 0)", Self.listedTime(r.startedAt), r.scenarioPath, r.territories.joined(separator: ","),
         r.status.rawValue, r.wallSeconds.map(Format.duration) ?? "-",
-        "\(d.pools.filter { pool in pool.found && !d.rows.contains { $0.territory == pool.territory && $0.section == .verification && $0.name.hasSuffix(": held-out seeds") && !$0.holds } }.count)/\(d.pools.count)",
+        "\(d.pools.filter { $0.found && brokeOnHeldOutSeeds(d.rows, territory: $0.territory).isEmpty }.count)/\(d.pools.count)",
       ]
     }
     // The whole derivation's time: search and verification (the table's "Search:" is the search alone).
@@ -177,9 +185,7 @@ extension Report {
         out += "\n\nVerification on held-out seeds (the manifests as written, read back)\n"
         out += TextColumns.render(header: verificationColumns, rows: checks.map(verificationCells))
         out += "\n" + variantsNote
-        let broken = checks.filter { $0.name.hasSuffix(": held-out seeds") && !$0.holds }.map {
-          String($0.name.dropLast(": held-out seeds".count))
-        }
+        let broken = brokeOnHeldOutSeeds(data.rows, territory: p.territory)
         if !broken.isEmpty {
           out +=
             "\n\(p.territory): the \(broken.joined(separator: " and ")) rule broke on the held-out seeds as they are (exit status 3); its manifest is written as .failed.yaml, beside the one in use."

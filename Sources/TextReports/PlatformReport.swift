@@ -403,10 +403,8 @@ package struct PlatformReport {
       // The hour the clocks go back comes twice: its UTC offset tells the two apart.
       // Hours counted from the run's start, so shorter windows group into them.
       let hour = (start / 3_600).rounded(.down) * 3_600
-      let label = hourLabel(hour)
-      guard hourLabel(hour - 3_600) == label || hourLabel(hour + 3_600) == label else { return label }
-      let offset = calendar.timeZone.secondsFromGMT(for: calendar.start.addingTimeInterval(hour)) / 60
-      return label + String(format: " %@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 60, abs(offset) % 60)
+      let offset = calendar.uniqueLabel(at: hour).dropFirst("2026-10-25T02:00".count)
+      return hourLabel(hour) + (offset.isEmpty ? "" : " \(offset)")
     case .day: return "\(days[date.weekday - 1]) \(date)"
     case .week: return "week of \(date.adding(days: 1 - date.weekday))"
     }
