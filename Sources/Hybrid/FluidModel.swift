@@ -1,5 +1,6 @@
 import Foundation
 import PlatformModel
+import QueueingTheory
 import SimRandom
 
 /// The queueing model of a group of territories (those simulated together): what a request of
@@ -247,6 +248,12 @@ struct FluidModel {
         }
         r.busiest[t] = busiest
         r.nodeWaitShare[t] = nodeWait
+        // One instance's cores alone, whatever the balancer: waiting by Erlang C.
+        let coresPerInstance = cpu.load / Double(pooled)
+        r.coreWaitProbability[t] =
+          coresPerInstance <= 0 ? 0
+          : coresPerInstance < Double(app.cores)
+            ? (try? ErlangC.waitProbability(servers: app.cores, offeredLoad: coresPerInstance)) ?? 1 : 1
       }
     }
     return r
@@ -273,6 +280,8 @@ struct Regime {
   var busiest: [Double]
   /// The largest mean wait at a database node the territory uses, over that node's mean query.
   var nodeWaitShare: [Double]
+  /// The probability that a CPU phase waits for a core at one instance, its cores taken alone.
+  var coreWaitProbability: [Double]
 
   init(territories: Int, nodes: Int, classes: Int) {
     lambda = Array(repeating: 0, count: territories)
@@ -291,5 +300,6 @@ struct Regime {
     meanLatency = Array(repeating: Array(repeating: 0, count: classes), count: territories)
     busiest = Array(repeating: 0, count: territories)
     nodeWaitShare = Array(repeating: 0, count: territories)
+    coreWaitProbability = Array(repeating: 0, count: territories)
   }
 }

@@ -127,6 +127,7 @@ struct HybridState {
       for (g, t) in territories.enumerated() {
         busiest[g] = max(busiest[g], regime.busiest[t])
         if regime.nodeWaitShare[t] >= rule.maxNodeWaitShare { queued = true }
+        if regime.coreWaitProbability[t] >= rule.maxCoreWait { queued = true }
         let mean = zip(model.mix[t], regime.meanLatency[t]).reduce(0) { $0 + $1.0 * $1.1 }
         if let before = latency?[g], before > 0, abs(mean - before) / before > rule.maxLatencyChange { moves = true }
       }

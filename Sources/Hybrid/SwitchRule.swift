@@ -13,6 +13,12 @@
 ///   of the node's mean query. Short reads beside long reports on few cores are where
 ///   Allen-Cunneen's mean and an exponential wait are least sure (with 2-core replicas at 20-45%
 ///   utilization they put the database p95 40-70% high; with 8 cores nobody waits);
+/// - CPU phases wait at an instance: at `maxCoreWait` or more, Erlang C's probability of
+///   waiting for one instance's cores taken alone. The model pools the instances behind a
+///   least-connections balancer; the real spread lies between one pool and separate ones, and
+///   with few cores per instance that difference is the tail (4-core instances 75-81% busy:
+///   computed p95 5-8% low; 2-core instances 60-70% busy: 3-6% low). With many cores per
+///   instance it fires only near `maxUtilization`;
 /// - demand is not memoryless (think times other than exponential): the model's arrival
 ///   stream would not be the simulator's.
 /// Otherwise the hour is computed. Each territory's utilization band (`bandWidth` wide) is
@@ -23,6 +29,7 @@ package struct SwitchRule: Sendable {
   package var maxUtilization = 0.85
   package var maxLatencyChange = 0.10
   package var maxNodeWaitShare = 0.05
+  package var maxCoreWait = 0.5
   package var lead = 60.0
   package var tail = 60.0
   package var checkLength = 120.0
