@@ -76,6 +76,10 @@ struct Merge: ParsableCommand {
     if command == "sweep" && failOnSLO {
       throw ValidationError("--fail-on-slo is for merged runs; a sweep's points are meant to differ")
     }
+    // Before the sweep is recorded: a retry after a failed report would record it twice.
+    if let report, let problem = outputProblem(report, folder: true) {
+      throw ValidationError("--report \(report): \(problem)")
+    }
     // The parts name the scenario as the shards were given it: relative to where they ran.
     if !FileManager.default.fileExists(atPath: path) {
       let here = FileManager.default.currentDirectoryPath

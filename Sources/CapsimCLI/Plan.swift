@@ -276,7 +276,7 @@ struct Plan: ParsableCommand {
     for i in 0..<grid.count {
       let point = grid.settings(at: i)
       let expanded = try point.flatMap { try Self.expand($0, in: base.platform) }
-      var (s, _) = try loadPlatformScenario(scenario, settings: self.settings + expanded)
+      var (s, _) = try loadPlatformScenario(scenario, settings: self.settings, varied: expanded)
       if let seed { s.seed = seed }
       if chatty { printToStandardError("plan: point \(i + 1) of \(grid.count): \(point.joined(separator: " "))") }
       let whatIfs = self.settings + expanded + (mode.map { ["run.mode=\($0.rawValue)"] } ?? [])

@@ -220,12 +220,17 @@ func requirePlatformScenario(_ path: String, otherwise message: @autoclosure () 
   guard isPlatform else { throw ValidationError(message()) }
 }
 
-/// Loads a platform scenario, or prints its diagnostics and exits with status 1.
-func loadPlatformScenario(_ path: String, settings: [String] = [], autoscalers: [String] = []) throws -> (
-  PlatformScenario, [Diagnostic]
-) {
+/// Loads a platform scenario, or prints its diagnostics and exits with status 1. `varied`:
+/// settings of a `--vary` point, after `settings` (`--set`); their errors name `--vary`.
+func loadPlatformScenario(
+  _ path: String, settings: [String] = [], varied: [String] = [], autoscalers: [String] = []
+) throws -> (PlatformScenario, [Diagnostic]) {
   try loadOrExit(path) { () throws(DiagnosticError) in
-    try ScenarioFile.loadPlatform(path: path, settings: settings, autoscalers: autoscalers)
+    do throws(DiagnosticError) {
+      return try ScenarioFile.loadPlatform(path: path, settings: settings + varied, autoscalers: autoscalers)
+    } catch {
+      throw varied.isEmpty ? error : error.splitting("--set", after: settings.count, into: "--vary")
+    }
   }
 }
 

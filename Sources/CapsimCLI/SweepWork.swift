@@ -51,7 +51,8 @@ struct SweepWork {
       do {
         loaded = try ScenarioFile.loadPlatform(path: path, settings: pointSettings)
       } catch {
-        printToStandardError(error.rendered())
+        // The varied settings follow the --set ones in one document: errors in them name --vary.
+        printToStandardError(error.splitting("--set", after: settings.count, into: "--vary").rendered())
         let errors = error.diagnostics.filter { $0.severity == .error }.count
         let at = grid.axes.isEmpty ? "" : " at point \(p) (\(grid.settings(at: p).joined(separator: " ")))"
         printToStandardError("\(path)\(at): \(errors) error\(errors == 1 ? "" : "s"), not run")

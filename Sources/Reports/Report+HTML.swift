@@ -144,7 +144,12 @@ extension Report {
       [
         index.isNetwork ? "Network" : "Territory", "Peak p95", "Peak demand", "Max instances", "Peak app CPU",
         index.isNetwork ? "Peak station utilization" : "Peak DB utilization", "Max replica lag",
-      ], rows, caption: "Key peaks (hourly window means over replications)")
+      ], rows, caption: "Key peaks (\(windows(index.data.run.seriesInterval)) means over replications)")
+  }
+
+  /// "hourly window", "30 min window": what a peak is the mean of.
+  static func windows(_ seconds: Double) -> String {
+    seconds > 0 ? "\(Format.window(seconds: seconds)) window" : "window"
   }
 
   /// "312 ms" with the window (and node) under it.

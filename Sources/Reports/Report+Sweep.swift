@@ -16,10 +16,12 @@ extension Report {
   ///
   /// - Parameter runs: per point, its recorded run (nil, or not complete: left out).
   package static func sweepHTML(_ sweep: SweepRecord, points: [SweepPoint], runs: [RunData?]) -> String {
-    let verdicts: [[VerdictRecord]] = points.indices.map { p in
+    // Every verdict of each complete point; the charts draw those of all classes together.
+    let every: [[VerdictRecord]] = points.indices.map { p in
       guard p < runs.count, let run = runs[p], run.run.status == .complete else { return [] }
-      return run.verdicts.filter { $0.requestClass == "all" }
+      return run.verdicts
     }
+    let verdicts = every.map { $0.filter { $0.requestClass == "all" } }
     var blocks: [(territory: String, period: String)] = []
     for v in verdicts.joined() where !blocks.contains(where: { $0 == (v.territory, v.period) }) {
       blocks.append((v.territory, v.period))
@@ -36,7 +38,7 @@ extension Report {
       body += sweepCharts(sweep, points: points, verdicts: verdicts, territory: b.territory, period: b.period)
       body += "</section>\n"
     }
-    body += sweepPointTable(sweep, points: points, verdicts: verdicts, blocks: blocks)
+    body += sweepPointTable(sweep, points: points, verdicts: every, blocks: blocks)
     return HTML.page(title: title, body: body)
   }
 
@@ -44,8 +46,7 @@ extension Report {
     var out = "<header>\n<h1>\(HTML.escape(title))</h1>\n<p class=\"lead\">"
     var facts = [
       "\(sweep.points) point\(sweep.points == 1 ? "" : "s") × \(sweep.replications) replication\(sweep.replications == 1 ? "" : "s")",
-      sweep.axes.contains { $0.key == "run.seed" }
-        ? "the seed of each point's run.seed" : "seed \(sweep.seed) at every point (common random numbers)",
+      sweep.seedText,
     ]
     if sweep.shards > 1 { facts.append("merged from \(sweep.shards) shards") }
     if complete < sweep.points { facts.append("\(complete) of \(sweep.points) points complete") }
@@ -83,7 +84,11 @@ extension Report {
     var out = ""
     for objective in objectives {
       let (unit, scale, label) = sweepScale(objective)
-      let target = points.indices.lazy.compactMap { verdict($0, objective)?.target }.first
+      let targets = points.indices.map { verdict($0, objective)?.target }
+      // One target, or (a sweep over an `slo.` key) one per point.
+      let known = targets.compactMap { $0 }
+      let target = Set(known).count == 1 ? known.first : nil
+      let varies = Set(known).count > 1
       // Availability is drawn as its complement, so that lower is better on every chart.
       let higherIsBetter = objective == "availability" ? false : (points.indices.lazy.compactMap { verdict($0, objective)?.higherIsBetter }.first ?? false)
       func cell(_ p: Int) -> SweepCell? {
@@ -91,14 +96,25 @@ extension Report {
         return SweepCell(mean: scale(v.mean), halfWidth: v.halfWidth.map { $0 * abs(scale(1) - scale(0)) }, outcome: v.outcome, label: label(v.mean))
       }
       // The line is drawn in the chart's unit: availability as the share of bad minutes.
+      let badMinutes = { (a: Double) in Format.percent(1 - a, decimals: 3) }
+      // From the lowest value to the highest as the chart draws them (availability upside down).
+      let range = { (f: (Double) -> String, upsideDown: Bool) -> String in
+        let (a, b) = (known.min() ?? 0, known.max() ?? 0)
+        return upsideDown ? "\(f(b))–\(f(a))" : "\(f(a))–\(f(b))"
+      }
       let targetText =
-        target.map { objective == "availability" ? "target: at most \(Format.percent(1 - $0, decimals: 3)) bad minutes" : "target \(label($0))" } ?? ""
-      let heading = "\(objective)" + (target.map { " — target \(label($0))" } ?? " — no target")
+        varies
+        ? (objective == "availability"
+          ? "each point's target: at most \(range(badMinutes, true)) bad minutes" : "each point's target (\(range(label, false)))")
+        : target.map { objective == "availability" ? "target: at most \(badMinutes($0)) bad minutes" : "target \(label($0))" } ?? ""
+      let heading =
+        "\(objective)" + (varies ? " — target by point, \(range(label, false))" : target.map { " — target \(label($0))" } ?? " — no target")
       switch sweep.axes.count {
       case 1:
         let chart = SVGSweepLine(
           title: heading, unit: unit, axisTitle: sweep.axes[0].key, values: sweep.axes[0].values,
-          cells: points.indices.map(cell), target: target.map(scale), targetLabel: targetText, higherIsBetter: higherIsBetter)
+          cells: points.indices.map(cell), targets: targets.map { $0.map(scale) }, targetLabel: targetText,
+          higherIsBetter: higherIsBetter)
         out += sweepFigure(heading, chart.svg())
       default:
         // The first two axes; with more, one heatmap per combination of the others' values.
@@ -114,7 +130,7 @@ extension Report {
           let chart = SVGSweepHeatmap(
             title: heading + suffix, rowTitle: sweep.axes[0].key, rows: sweep.axes[0].values,
             columnTitle: sweep.axes[1].key, columns: sweep.axes[1].values, cells: grid,
-            boundaryLabel: target.map { "SLO boundary (target \(label($0)))" })
+            boundaryLabel: varies ? "SLO boundary (each point's own target)" : target.map { "SLO boundary (target \(label($0)))" })
           out += sweepFigure(heading + suffix, chart.svg())
         }
         if others > 12 { out += "<p class=\"muted\">12 of \(others) combinations of the other axes are drawn; the table below has every point.</p>\n" }
@@ -140,7 +156,7 @@ extension Report {
       }
       return [String(point.point)] + point.values.map(HTML.escape) + ["#\(point.runID)", HTML.escape(point.status.rawValue)] + worst
     }
-    return "<section>\n<h2 id=\"points\">Points</h2>\n<p class=\"muted\">The worst verdict of all request classes together per territory and period; <code>capsim show RUN</code> has every verdict of a point.</p>\n"
+    return "<section>\n<h2 id=\"points\">Points</h2>\n<p class=\"muted\">The worst verdict per territory and period, over every objective and request class; <code>capsim show RUN</code> has every verdict of a point.</p>\n"
       + HTML.table(headers, rows, numeric: [0]) + "</section>\n"
   }
 }

@@ -34,7 +34,9 @@ enum SweepColors {
 }
 
 /// A sweep over one axis: the mean at each value with its confidence interval, each point
-/// coloured by its verdict, and the target as a dashed line with the failing side shaded.
+/// coloured by its verdict, and the target as a dashed line with the failing side shaded. A
+/// sweep that varies the target itself (an `slo.` key) draws each point's own target, a step
+/// around the point.
 struct SVGSweepLine {
   var title: String
   /// Value axis title with its unit.
@@ -43,8 +45,8 @@ struct SVGSweepLine {
   var values: [String]
   /// One per value; nil where the point measured nothing.
   var cells: [SweepCell?]
-  /// In the chart's unit; nil without a target.
-  var target: Double?
+  /// Per value, in the chart's unit; nil without a target.
+  var targets: [Double?]
   var targetLabel: String
   var higherIsBetter: Bool
   var width = 560.0
@@ -57,7 +59,8 @@ struct SVGSweepLine {
   func svg() -> String {
     let plotWidth = width - left - right
     var items = [SVG.LegendItem(name: "mean, 95% interval", color: SVG.color(0), mark: .line)]
-    if target != nil { items.append(.init(name: targetLabel, color: SVG.targetColor, mark: .dashed)) }
+    let known = targets.compactMap { $0 }
+    if !known.isEmpty { items.append(.init(name: targetLabel, color: SVG.targetColor, mark: .dashed)) }
     let legend = SVG.legend(items, x: left, y: 6, width: plotWidth)
     let top = 16 + legend.height
     let height = top + plotHeight + bottom
@@ -65,9 +68,9 @@ struct SVGSweepLine {
     // Every objective is a latency or a share: an interval reaching below 0 is cut at 0.
     var lo = max(0, present.map { $0.mean - ($0.halfWidth ?? 0) }.min() ?? 0)
     var hi = present.map { $0.mean + ($0.halfWidth ?? 0) }.max() ?? 1
-    if let target {
-      lo = min(lo, target)
-      hi = max(hi, target)
+    if let low = known.min(), let high = known.max() {
+      lo = min(lo, low)
+      hi = max(hi, high)
     }
     let axis = SVG.ValueAxis(minimum: lo, maximum: hi * 1.06)
     let xs = SweepAxisPositions(values)
@@ -78,11 +81,21 @@ struct SVGSweepLine {
     let n = SVG.n
     var out = SVG.open(width: width, height: height, title: title)
     out += legend.svg
-    if let target {
+    // Where each target holds: the whole width for one target, else from midway to the point
+    // before to midway to the point after.
+    let spans: [(x0: Double, x1: Double, target: Double)] =
+      Set(known).count == 1
+      ? [(left, left + plotWidth, known[0])]
+      : targets.indices.compactMap { i in
+        targets[i].map { t in
+          (i == 0 ? left : (px(i - 1) + px(i)) / 2, i == targets.count - 1 ? left + plotWidth : (px(i) + px(i + 1)) / 2, t)
+        }
+      }
+    for span in spans {
       // The side of the target where the objective is missed.
-      let y0 = higherIsBetter ? py(target) : top
-      let y1 = higherIsBetter ? top + plotHeight : py(target)
-      out += "<rect x=\"\(n(left))\" y=\"\(n(y0))\" width=\"\(n(plotWidth))\" height=\"\(n(max(0, y1 - y0)))\" fill=\"#fde3e1\" fill-opacity=\"0.6\"/>"
+      let y0 = higherIsBetter ? py(span.target) : top
+      let y1 = higherIsBetter ? top + plotHeight : py(span.target)
+      out += "<rect x=\"\(n(span.x0))\" y=\"\(n(y0))\" width=\"\(n(span.x1 - span.x0))\" height=\"\(n(max(0, y1 - y0)))\" fill=\"#fde3e1\" fill-opacity=\"0.6\"/>"
     }
     for v in axis.values {
       let y = py(v)
@@ -101,9 +114,9 @@ struct SVGSweepLine {
     out += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(baseY))\"/>"
     out += "<text class=\"axis-title\" x=\"\(n(left + plotWidth / 2))\" y=\"\(n(baseY + 38))\" text-anchor=\"middle\">\(HTML.escape(axisTitle))</text>"
     out += "<text class=\"axis-title\" transform=\"translate(14 \(n(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(unit))</text>"
-    if let target {
-      let y = py(target)
-      out += "<line x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(y))\" stroke=\"\(SVG.targetColor)\" stroke-width=\"1.6\" stroke-dasharray=\"7 4\"/>"
+    for span in spans {
+      let y = py(span.target)
+      out += "<line x1=\"\(n(span.x0))\" y1=\"\(n(y))\" x2=\"\(n(span.x1))\" y2=\"\(n(y))\" stroke=\"\(SVG.targetColor)\" stroke-width=\"1.6\" stroke-dasharray=\"7 4\"/>"
     }
     let line = cells.indices.compactMap { i in cells[i].map { "\(n(px(i))),\(n(py($0.mean)))" } }
     out += "<polyline fill=\"none\" stroke=\"\(SVG.color(0))\" stroke-width=\"1.8\" points=\"\(line.joined(separator: " "))\"/>"

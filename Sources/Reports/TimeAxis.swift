@@ -2,8 +2,9 @@
 ///
 /// Ticks sit where a local day, week or month begins, found from the windows' local labels
 /// rather than by arithmetic on seconds, so days of 23 or 25 hours (DST) come out right. The
-/// tick unit follows the span: 6 hours up to 2 days, days up to 16, weeks (Mondays) up to 120,
-/// months beyond.
+/// tick unit follows the span: half hours up to 3 hours, hours up to 12, 6 hours up to 2 days,
+/// days up to 16, weeks (Mondays) up to 120, months beyond. An axis whose labels are all clock
+/// times names the day in its title.
 struct TimeAxis {
   struct Tick {
     var x: Double
@@ -43,7 +44,15 @@ struct TimeAxis {
     let label: (LocalTime) -> String
     let onBoundary: (LocalTime) -> Bool
     var minorKey: ((LocalTime) -> Int)? = nil
-    if span <= 2 * 86_400 {
+    if span <= 3 * 3_600 {
+      key = { ($0.dayNumber * 24 + $0.hour) * 2 + $0.minute / 30 }
+      label = { $0.hour == 0 && $0.minute < 30 ? $0.dayLabel : $0.clockLabel }
+      onBoundary = { $0.minute % 30 == 0 }
+    } else if span <= 12 * 3_600 {
+      key = { $0.dayNumber * 24 + $0.hour }
+      label = { $0.hour == 0 ? $0.dayLabel : $0.clockLabel }
+      onBoundary = { $0.minute == 0 }
+    } else if span <= 2 * 86_400 {
       key = { $0.dayNumber * 4 + $0.hour / 6 }
       label = { $0.hour < 6 ? $0.dayLabel : $0.clockLabel }
       onBoundary = { $0.hour % 6 == 0 && $0.minute == 0 }
@@ -61,14 +70,18 @@ struct TimeAxis {
       label = { $0.monthLabel }
       onBoundary = { $0.day == 1 && $0.hour == 0 && $0.minute == 0 }
     }
+    var dated = false
     for (i, t) in times.enumerated() {
       let isFirst = i == 0
       if isFirst ? onBoundary(t) : key(t) != key(times[i - 1]) {
         ticks.append(Tick(x: starts[i], label: label(t)))
+        if ticks.last!.label == t.dayLabel { dated = true }
       } else if let minorKey, !isFirst, minorKey(t) != minorKey(times[i - 1]) {
         minorTicks.append(starts[i])
       }
     }
+    // Clock labels alone (a run within a day) say nothing of the day: the title does.
+    if !dated && span <= 2 * 86_400 { title += ", \(times[0].dayLabel) \(times[0].year)" }
   }
 
   /// Keeps every n-th labelled tick so that labels do not overlap in `width` pixels.

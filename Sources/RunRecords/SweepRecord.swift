@@ -53,6 +53,11 @@ package struct SweepRecord: Codable, Sendable, Hashable {
     self.startedAt = startedAt
     self.wallSeconds = wallSeconds
   }
+
+  /// The seed as the sweep's pages and lists say it: one for every point, or each point's own.
+  package var seedText: String {
+    axes.contains { $0.key == "run.seed" } ? "the seed of each point's run.seed" : "seed \(seed) at every point (common random numbers)"
+  }
 }
 
 /// One point of a sweep: its axis values and the run that simulated it.

@@ -10,6 +10,24 @@ package struct DiagnosticError: Error, CustomStringConvertible {
     self.sources = sources
   }
 
+  /// The same, with the lines of `file` after its first `kept` moved to a document of their
+  /// own, `moved`: settings from two flags read as one document (`--set`, then `--vary`).
+  package func splitting(_ file: String, after kept: Int, into moved: String) -> DiagnosticError {
+    guard let text = sources[file] else { return self }
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    var copy = self
+    copy.sources[moved] = lines.dropFirst(kept).joined(separator: "\n")
+    copy.diagnostics = diagnostics.map { d in
+      guard d.file == file, d.line > kept else { return d }
+      var d = d
+      d.file = moved
+      d.line -= kept
+      return d
+    }
+    copy.diagnostics = Self.sorted(copy.diagnostics)
+    return copy
+  }
+
   /// One `Diagnostic.description` per line.
   package var description: String {
     diagnostics.map(\.description).joined(separator: "\n")

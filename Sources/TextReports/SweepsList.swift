@@ -40,7 +40,7 @@ package struct SweepDescription {
   package func text() -> String {
     let r = sweep
     var out =
-      "sweep \(r.id ?? 0): \(r.scenarioName), \(r.points) points x \(r.replications) replications, seed \(r.seed)"
+      "sweep \(r.id ?? 0): \(r.scenarioName), \(r.points) points x \(r.replications) replications, \(r.seedText)"
     out += r.shards > 1 ? ", merged from \(r.shards) shards\n" : "\n"
     out +=
       "scenario \(r.scenarioPath) sha256 \(r.scenarioHash.prefix(12)), capsim \(r.capsimVersion), started \(Format.timestamp(r.startedAt))\n"

@@ -97,6 +97,16 @@ import Testing
     #expect(points[0]["verdict"] as? String == "fail" && points[1]["verdict"] as? String != "fail")
   }
 
+  /// A sweep over the seed is not listed under one seed.
+  @Test func aSweepOverTheSeedSaysEachPointHasItsOwn() throws {
+    let db = Self.database()
+    let r = try EndToEndTests.capsim(["sweep", Self.small, "--vary", "run.seed=1,2", "--replications", "1", "--db", db])
+    #expect(r.status == 0, "\(r.stderr)")
+    let listed = try EndToEndTests.capsim(["sweeps", "1", "--db", db])
+    #expect(listed.stdout.contains("the seed of each point's run.seed"), "\(listed.stdout)")
+    #expect(!listed.stdout.contains("seed 1"), "\(listed.stdout)")
+  }
+
   @Test(arguments: [
     (["--vary", "territories.A.app.instances"], "is not KEY=VALUES"),
     (["--vary", "demand.A.growth=0.5..2"], "'0.5..2' has decimals, so it needs a step"),
@@ -126,9 +136,14 @@ import Testing
   /// A value the scenario cannot take stops the sweep before anything runs, naming the point.
   @Test func aBadPointIsAFileError() throws {
     let db = Self.database()
-    let r = try EndToEndTests.capsim(["sweep", Self.small, "--vary", "territories.A.app.instances=2,0", "--db", db])
+    let r = try EndToEndTests.capsim([
+      "sweep", Self.small, "--set", "demand.A.growth=1", "--vary", "territories.A.app.instances=2,0", "--db", db,
+    ])
     #expect(r.status == 1)
     #expect(r.stderr.contains("at point 1 (territories.A.app.instances=0)"), "\(r.stderr)")
+    // The error is in the varied value, not in the one --set.
+    #expect(r.stderr.contains("--vary:1:"), "\(r.stderr)")
+    #expect(!r.stderr.contains("--set:"), "\(r.stderr)")
     #expect(!FileManager.default.fileExists(atPath: db))
   }
 
@@ -156,6 +171,28 @@ import Testing
     let singleTable = try Self.sweep([], db: Self.database())
     #expect(Self.comparableTable(table.stdout) == Self.comparableTable(singleTable.stdout))
     #expect(try EndToEndTests.capsim(["sweeps", "--db", mergedDB]).stdout.contains(" 3 "))  // shards
+  }
+
+  /// A report folder that cannot be written is refused before the merged sweep is recorded:
+  /// a retry would otherwise record it twice.
+  @Test func aMergeRefusesAnUnwritableReportBeforeRecording() throws {
+    let folder = EndToEndTests.scratch.appendingPathComponent("capsim-parts-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let files = (0..<2).map { folder.appendingPathComponent("part-\($0).json").path }
+    for (i, file) in files.enumerated() {
+      let shard = try Self.sweep(["--shard", "\(i)/2", "--out", file, "--jobs", "1"], db: Self.database())
+      #expect(shard.status == 0, "\(shard.stderr)")
+    }
+    let aFile = folder.appendingPathComponent("not-a-folder").path
+    try Data("x".utf8).write(to: URL(fileURLWithPath: aFile))
+    let db = Self.database()
+    let merged = try EndToEndTests.capsim(["merge"] + files + ["--report", aFile, "--db", db])
+    #expect(merged.status == 64, "\(merged.stderr)")
+    #expect(merged.stderr.contains("is a file, not a folder"), "\(merged.stderr)")
+    #expect(!merged.stdout.contains("recorded as sweep"))
+    let sweeps = try EndToEndTests.capsim(["sweeps", "--db", db])
+    #expect(!sweeps.stdout.contains("platform-small"), "\(sweeps.stdout)")
   }
 
   /// `--out parts/part-0.json` as the README shows it, with no parts folder yet.

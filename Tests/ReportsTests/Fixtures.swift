@@ -9,6 +9,9 @@ enum Fixtures {
     /// Local midnight the run starts at.
     var start = (year: 2026, month: 11, day: 30)
     var days = 7
+    /// A run of this many hours from `firstHour` instead of `days` from midnight.
+    var hours: Int? = nil
+    var firstHour = 0
     /// Instances relative to the baseline; the what-if adds capacity.
     var capacity = 1.0
     /// Per territory: which tiers, classes and replicas to record.
@@ -42,7 +45,7 @@ enum Fixtures {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(identifier: "UTC")!
     let start = calendar.date(from: DateComponents(year: o.start.year, month: o.start.month, day: o.start.day))!
-    let hours = o.days * 24
+    let hours = o.hours ?? o.days * 24
     var series: [SeriesPoint] = []
     series.reserveCapacity(hours * o.territories.count * (6 + o.classes.count))
     var instanceHours: [String: [String: Double]] = [:]
@@ -52,7 +55,7 @@ enum Fixtures {
       let base = territory == "DE" ? 120.0 : 40.0
       let nodes = ["pg-primary"] + (o.replicas[territory] ?? [])
       for h in 0..<hours {
-        let date = calendar.date(byAdding: .hour, value: h, to: start)!
+        let date = calendar.date(byAdding: .hour, value: o.firstHour + h, to: start)!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .weekday], from: date)
         let local = String(format: "%04d-%02d-%02dT%02d:00", c.year!, c.month!, c.day!, c.hour!)
         let month = String(local.prefix(7))

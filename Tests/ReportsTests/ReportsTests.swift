@@ -68,6 +68,18 @@ private let chartTitles = [
     #expect(html.contains("local time (Europe/Berlin)"))
   }
 
+  /// A run of a few hours within a day has hourly ticks, and its day in the axis title.
+  @Test func aShortRunHasClockTicksAndItsDay() {
+    let html = Report.html(
+      Fixtures.week {
+        $0.hours = 4
+        $0.firstHour = 8
+      })
+    for hour in ["09:00", "10:00", "11:00"] { #expect(html.contains(">\(hour)</text>"), "\(hour)") }
+    #expect(html.contains("local time (Europe/Berlin), Mon 30 Nov 2026"))
+    #expect(html.contains("Key peaks (hourly window means over replications)"))
+  }
+
   @Test func colorsVerdictsAndShowsHalfWidths() {
     let html = Report.html(data)
     #expect(count("<span class=\"badge fail\">FAIL</span>", in: html) >= 2)  // glance + table

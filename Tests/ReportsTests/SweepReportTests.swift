@@ -94,6 +94,35 @@ enum SweepFixtures {
     #expect(!html.contains("small <sweep>"))
   }
 
+  /// A sweep over a target draws each point's own target, not the first point's for all.
+  @Test func aSweptTargetIsDrawnPerPoint() {
+    let (sweep, points, fixed) = SweepFixtures.sweep([SweepFixtures.instances])
+    var runs = fixed
+    for p in runs.indices {
+      runs[p]!.verdicts = runs[p]!.verdicts.map { v in
+        var v = v
+        if v.objective == "p95 latency" { v.target = 0.1 + 0.05 * Double(p) }
+        return v
+      }
+    }
+    let html = Report.sweepHTML(sweep, points: points, runs: runs)
+    #expect(html.contains("p95 latency — target by point, 100 ms–250 ms"))
+    #expect(!html.contains("p95 latency — target 100 ms"))
+    // A dashed step per point, and one line for availability's single target.
+    #expect(count("stroke-dasharray=\"7 4\"", in: html) == 4 + 1)
+  }
+
+  /// The points table's verdict is the worst of every class, as the sweep's own table has it.
+  @Test func thePointsTableCountsEveryClass() {
+    let (sweep, points, fixed) = SweepFixtures.sweep([SweepFixtures.instances])
+    var runs = fixed
+    runs[0]!.verdicts[2].outcome = "fail"  // the view class misses at point 0; all classes pass
+    let html = Report.sweepHTML(sweep, points: points, runs: runs)
+    let table = html.components(separatedBy: "id=\"points\"")[1]
+    let first = table.components(separatedBy: "<tr>")[2]
+    #expect(first.contains("fail") && !first.contains(">pass<"), "\(first)")
+  }
+
   @Test func pointsWithoutACompleteRunAreLeftOut() {
     var (sweep, points, runs) = SweepFixtures.sweep([SweepFixtures.instances])
     runs[3] = nil
