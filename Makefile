@@ -33,6 +33,7 @@ test: deps
 	@scripts/install-chromium.sh
 	@scripts/install-node.sh
 	@scripts/install-xmllint.sh
+	@scripts/install-strace.sh || echo "capsim: strace not installed; the tests that signal at a system call will be skipped" >&2
 	@scripts/install-test-tools.sh || echo "capsim: check-jsonschema or kubernetes-validate not installed; their schema tests will be skipped" >&2
 	$(SWIFT) build -c release --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test -c release --skip-build

@@ -151,8 +151,11 @@ struct Autoscale: ParsableCommand {
       for file in AutoscaleWork.allNames {
         let path = URL(fileURLWithPath: out).appendingPathComponent(territory).appendingPathComponent(file).path
         guard FileManager.default.fileExists(atPath: path) else { continue }
-        let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)))
-          .flatMap { handle in defer { try? handle.close() }; return try? handle.read(upToCount: 64) }
+        let head =
+          (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)))
+          .flatMap { handle in
+            defer { try? handle.close() }; return try? handle.read(upToCount: 64)
+          }
           .map { String(decoding: $0, as: UTF8.self) } ?? ""
         guard !head.hasPrefix(AutoscaleWork.headerStart) else { continue }
         throw ValidationError(
@@ -236,28 +239,39 @@ struct Autoscale: ParsableCommand {
         allHold =
           allHold && derivation.found && written.verifications.allSatisfy { $0.1.variant != .heldOut || $0.1.holds }
       }
-      for (territory, files, removed) in try staging.publish() where !quiet {
-        let folder = URL(fileURLWithPath: out).appendingPathComponent(territory).path
-        printToStandardError(
-          "autoscale: wrote \(files.map { "\(folder)/\($0)" }.joined(separator: ", "))"
-            + (removed.isEmpty
-              ? ""
-              : "; removed \(removed.map { "\(folder)/\($0)" }.joined(separator: ", ")) (from an earlier derivation, not written by this one)")
-        )
-        for file in AutoscaleWork.fileNames where files.contains(AutoscaleWork.failedName(file)) {
-          printToStandardError(
-            "autoscale: \(territory): the rule of \(file) broke on the held-out seeds: written as \(folder)/\(AutoscaleWork.failedName(file)), and \(folder)/\(file) is left as it was"
-          )
-        }
-      }
     } catch {
       staging.discard()
       throw error
     }
-    data.record.wallSeconds = Date().timeIntervalSince(started)
-    data.record.endedAt = Date()
-    let notRecorded = recording.complete(&data, quiet: quiet)
-    try AutoscaleWork.output(data, format: format, report: report, say: say)
+    // Moving the manifests into place, recording the derivation and writing its report are one
+    // step that a signal waits for: cut between them, the manifests in use would be replaced
+    // while the record said that none were written.
+    let notRecorded = try InterruptWatch.storing(final: true) { () throws -> String? in
+      do {
+        for (territory, files, removed) in try staging.publish() where !quiet {
+          let folder = URL(fileURLWithPath: out).appendingPathComponent(territory).path
+          printToStandardError(
+            "autoscale: wrote \(files.map { "\(folder)/\($0)" }.joined(separator: ", "))"
+              + (removed.isEmpty
+                ? ""
+                : "; removed \(removed.map { "\(folder)/\($0)" }.joined(separator: ", ")) (from an earlier derivation, not written by this one)")
+          )
+          for file in AutoscaleWork.fileNames where files.contains(AutoscaleWork.failedName(file)) {
+            printToStandardError(
+              "autoscale: \(territory): the rule of \(file) broke on the held-out seeds: written as \(folder)/\(AutoscaleWork.failedName(file)), and \(folder)/\(file) is left as it was"
+            )
+          }
+        }
+      } catch {
+        staging.discard()
+        throw error
+      }
+      data.record.wallSeconds = Date().timeIntervalSince(started)
+      data.record.endedAt = Date()
+      let notRecorded = recording.complete(&data, quiet: quiet)
+      try AutoscaleWork.output(data, format: format, report: report, say: say)
+      return notRecorded
+    }
     if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
     if !allHold { throw ExitStatus.objectiveFailed }
   }
@@ -270,7 +284,9 @@ struct Autoscale: ParsableCommand {
     let earlier = date.adding(days: -28)
     // The run's own start, from the file or from --set, gives way to the history's (two
     // calendar.start settings are a duplicate key).
-    let others = settings.filter { $0.split(separator: "=", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces) != "calendar.start" }
+    let others = settings.filter {
+      $0.split(separator: "=", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces) != "calendar.start"
+    }
     guard
       let (h, _) = try? ScenarioFile.loadPlatform(
         path: scenario, settings: others + ["calendar.start=\(earlier.description)"], autoscalers: []),

@@ -50,7 +50,6 @@ enum AutoscaleWork {
   /// How every manifest capsim autoscale writes begins; a file without it is not capsim's.
   static let headerStart = "# Derived by capsim autoscale "
 
-
   /// Writes `hpa.yaml` and `scaledobject.yaml` (and `requests.yaml`) into the territory's
   /// staging folder, reads each back through the strict reader (it must give the rule that was
   /// searched), verifies what was read on held-out seeds and writes the files again with the
@@ -96,7 +95,8 @@ enum AutoscaleWork {
     var why: [String: String] = [
       "spec.minReplicas":
         "the quietest hour needs \(b.quietestNeed) (planner); at least 2 so one pod's loss is not an outage",
-      "spec.maxReplicas": "1.5x the busiest hour's need of \(b.peakNeed) (at least 2 more), within \(b.cap) (\(b.capReason))",
+      "spec.maxReplicas":
+        "1.5x the busiest hour's need of \(b.peakNeed) (at least 2 more), within \(b.cap) (\(b.capReason))",
       "spec.metrics[0].resource.target.averageUtilization": targetWhy,
       "spec.minReplicaCount": "the quietest hour needs \(b.quietestNeed) (planner); at least 2",
       "spec.maxReplicaCount": "1.5x the busiest hour's need of \(b.peakNeed) (at least 2 more), within \(b.cap)",
@@ -285,19 +285,26 @@ final class AutoscaleRecording: @unchecked Sendable {
   /// `staging`: discarded on an interrupt, so nothing of the derivation is written.
   init(store: ResultsStore, record: AutoscaleRecord, staging: AutoscaleStaging) throws {
     self.store = store
-    do {
-      id = try store.beginAutoscale(record)
-    } catch {
-      throw fail(
-        "cannot record the derivation in results database \(store.path): \(ResultsStore.reason(error)); nothing derived",
-        status: ExitStatus.databaseUnusable)
+    // The record and its watch together, as for a run.
+    let begun = try InterruptWatch.storing(final: false) { () throws -> (Int64, InterruptWatch) in
+      let id: Int64
+      do {
+        id = try store.beginAutoscale(record)
+      } catch {
+        throw fail(
+          "cannot record the derivation in results database \(store.path): \(ResultsStore.reason(error)); nothing derived",
+          status: ExitStatus.databaseUnusable)
+      }
+      let watch = InterruptWatch(
+        notice: "derivation \(id) marked interrupted in \(store.path); no manifest written"
+      ) { [store, id] reason in
+        staging.discard()
+        try? store.endAutoscale(id, status: .interrupted, message: reason)
+      }
+      return (id, watch)
     }
-    watch = InterruptWatch(
-      notice: "derivation \(id) marked interrupted in \(store.path); no manifest written"
-    ) { [store, id] reason in
-      staging.discard()
-      try? store.endAutoscale(id, status: .interrupted, message: reason)
-    }
+    id = begun.0
+    watch = begun.1
   }
 
   /// Stores the derivation; if that fails, saves it beside the database and returns why.
@@ -320,7 +327,9 @@ final class AutoscaleRecording: @unchecked Sendable {
         id, status: .failed,
         message: "storing the derivation failed: \(reason)" + (saved.map { "; saved in \($0)" } ?? ""))
       return "cannot record derivation \(id) in results database \(store.path): \(reason)"
-        + (saved.map { "; it is printed on stdout and saved in \($0) ('capsim import \($0)' stores it once the database can take it)" } ?? "; it is printed on stdout")
+        + (saved.map {
+          "; it is printed on stdout and saved in \($0) ('capsim import \($0)' stores it once the database can take it)"
+        } ?? "; it is printed on stdout")
     }
   }
 }
@@ -404,7 +413,8 @@ final class AutoscaleStaging: @unchecked Sendable {
         }
         var removed: [String] = []
         // A manifest whose rule broke leaves the one in use (if any) where it is.
-        for file in AutoscaleWork.allNames where !files.contains(file) && !files.contains(AutoscaleWork.failedName(file)) {
+        for file in AutoscaleWork.allNames
+        where !files.contains(file) && !files.contains(AutoscaleWork.failedName(file)) {
           let stale = destination.appendingPathComponent(file)
           guard fm.fileExists(atPath: stale.path) else { continue }
           do {

@@ -51,8 +51,11 @@ package struct Capsim: ParsableCommand {
   package static func main() {
     // Before any command: GSL's default handler would abort the process on a bad value.
     GSL.setUp()
+    checkStandardOutputAtExit()
     if let text = ProcessInfo.processInfo.environment["CAPSIM_BUSY_TIMEOUT"], ResultsStore.busyTimeout(text) == nil {
-      exit(withError: ValidationError("CAPSIM_BUSY_TIMEOUT is '\(text)': it must be a number of seconds above 0 and at most 86400"))
+      exit(
+        withError: ValidationError(
+          "CAPSIM_BUSY_TIMEOUT is '\(text)': it must be a number of seconds above 0 and at most 86400"))
     }
     let arguments = Array(CommandLine.arguments.dropFirst())
     if let unknown = unknownHelpTopic(arguments) ?? unknownCommand(arguments) {
@@ -64,17 +67,29 @@ package struct Capsim: ParsableCommand {
     } catch {
       exit(withError: error)
     }
+    // After the command, whatever its end: a signal being acted on ends the process itself
+    // (the command's own status would contradict its notice), and one that came while results
+    // were stored is obeyed once the command has said what it had to (they are kept).
     do {
       try command.run()
-      // A signal that came while results were stored: they are kept and printed; now stop.
+      InterruptWatch.yieldIfExiting()
       InterruptWatch.exitIfSignalled()
     } catch let error as ValidationError {
+      InterruptWatch.yieldIfExiting()
       FileHandle.standardError.write(Data(usageError(error.message, of: type(of: command)).utf8))
+      InterruptWatch.exitIfSignalled()
       Foundation.exit(ExitCode.validationFailure.rawValue)
     } catch {
+      InterruptWatch.yieldIfExiting()
       if let text = fileError(error) {
         FileHandle.standardError.write(Data("capsim: error: \(text)\n".utf8))
+        InterruptWatch.exitIfSignalled()
         Foundation.exit(ExitCode.failure.rawValue)
+      }
+      if InterruptWatch.signalPending {
+        let message = fullMessage(for: error)
+        if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        InterruptWatch.exitIfSignalled()
       }
       exit(withError: error)
     }

@@ -108,7 +108,8 @@ struct CheckCommand: ParsableCommand {
     }
     if let error = RunLimits.check("--max-replications", maxReplications) { throw ValidationError(error) }
     if let s = maxSeconds, !(s > 0 && s.isFinite) {
-      throw ValidationError("--max-seconds must be a positive number of seconds, found \(s) (leave it out for no limit)")
+      throw ValidationError(
+        "--max-seconds must be a positive number of seconds, found \(s) (leave it out for no limit)")
     }
     for (name, value) in [("--alpha", alpha), ("--beta", beta)] where !(value > 0 && value < 0.5) {
       throw ValidationError("\(name) must be above 0 and below 0.5, found \(value)")
@@ -154,7 +155,9 @@ struct CheckCommand: ParsableCommand {
     if let targetSet, !quiet { printWarnings(targetSet.1) }
     let baselines = try loadBaselines()
     // Every scenario's baseline before anything is simulated: a missing one stops the check.
-    let bases = try loaded.map { try baseline(for: $0.scenario, path: $0.path, in: baselines, hasTargets: targetSet != nil) }
+    let bases = try loaded.map {
+      try baseline(for: $0.scenario, path: $0.path, in: baselines, hasTargets: targetSet != nil)
+    }
     // A check records nothing as it goes: an interruption says that no output was written.
     let watch = InterruptWatch(notice: "check stopped before its end: no verdict and no output file written") { _ in }
     defer { watch.stop() }
@@ -171,16 +174,20 @@ struct CheckCommand: ParsableCommand {
       parts: parts, targetsFile: targets, baselineSource: baselines?.source, alpha: alpha, beta: beta)
     report.writesBaseline = writeBaseline != nil
     let document = try report.json()
-    // The verdicts first, so that a file that still cannot be written leaves them on stdout.
-    switch format {
-    case .json: print(document)
-    case .table: print(report.table())
+    // The output and its files are one step that a signal waits for: cut short, the notice
+    // would say no file was written beside one that was.
+    try InterruptWatch.storing(final: true) {
+      // The verdicts first, so that a file that still cannot be written leaves them on stdout.
+      switch format {
+      case .json: print(document)
+      case .table: print(report.table())
+      }
+      for (file, text) in [(junit, report.junit()), (markdown, report.markdown())] {
+        if let file { try write(text, to: file) }
+      }
+      for file in [json, writeBaseline].compactMap({ $0 }) { try write(document, to: file) }
+      if let writeBaseline, !quiet { printToStandardError("wrote the baseline \(writeBaseline)") }
     }
-    for (file, text) in [(junit, report.junit()), (markdown, report.markdown())] {
-      if let file { try write(text, to: file) }
-    }
-    for file in [json, writeBaseline].compactMap({ $0 }) { try write(document, to: file) }
-    if let writeBaseline, !quiet { printToStandardError("wrote the baseline \(writeBaseline)") }
     // A gate that judged nothing has not passed: targets that match no row (another territory
     // or period, a target left empty) or a baseline without the scenario's rows would
     // otherwise turn every pipeline green.
@@ -211,7 +218,8 @@ struct CheckCommand: ParsableCommand {
     // scenario's baseline all the same, as a file of another text is.
     if found == nil, baselineRun != nil, baselines.baselines.count == 1, let only = baselines.baselines.first {
       found = only
-      notes.append("\(baselines.source) is a run of scenario '\(only.scenario)', not '\(s.name)': compared all the same")
+      notes.append(
+        "\(baselines.source) is a run of scenario '\(only.scenario)', not '\(s.name)': compared all the same")
     }
     guard let base = found else {
       let message =
@@ -259,8 +267,11 @@ struct CheckCommand: ParsableCommand {
     if let base { warnings += CheckReport.missing(base, result) }
     // A waiver that waives nothing is a slip (a period this run does not have, a misread
     // objective): say so, since it would silently stop waiving what it was meant to.
-    for (i, waiver) in (targets?.waivers ?? []).enumerated() where !result.rows.contains(where: { waiver.covers($0.key) }) {
-      warnings.append("waiver \(i + 1) (\"\(waiver.reason)\") matches no row of this run: check its objectives, territories, periods and classes")
+    for (i, waiver) in (targets?.waivers ?? []).enumerated()
+    where !result.rows.contains(where: { waiver.covers($0.key) }) {
+      warnings.append(
+        "waiver \(i + 1) (\"\(waiver.reason)\") matches no row of this run: check its objectives, territories, periods and classes"
+      )
     }
     if result.outcome == .info && (targets != nil || base != nil) {
       warnings.append("nothing was judged: no row has a target or a baseline row")

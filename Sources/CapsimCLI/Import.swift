@@ -17,8 +17,8 @@ struct Import: ParsableCommand {
       'plans' and 'autoscales' read it as any other. The original record (marked failed, or \
       interrupted if even that could not be written) stays as it is.
 
-      A file whose record is already in the database (the same scenario, settings, seed and \
-      start, complete) is not stored twice: it is named and skipped.
+      A file whose record is already in the database (the same scenario, settings, seed, \
+      start and wall time, complete) is not stored twice: it is named and skipped.
 
       Exit status: 0 stored (or already there), 1 a file is not a saved capsim record or \
       cannot be read, 5 the results database cannot be used.
@@ -95,7 +95,9 @@ struct Import: ParsableCommand {
     case .run(var data):
       if let id = try store.completeRecordIDs(
         in: .run, startedAt: data.run.startedAt, scenarioHash: data.run.scenarioHash, seed: data.run.seed
-      ).first(where: { try store.run($0)?.settings == data.run.settings }) {
+      ).first(where: {
+        try store.run($0).map { $0.settings == data.run.settings && $0.wallSeconds == data.run.wallSeconds } == true
+      }) {
         return "\(file): already in \(store.path) as run \(id); not stored again"
       }
       (data.run.processID, data.run.hostName) = (pid, host)
@@ -110,7 +112,11 @@ struct Import: ParsableCommand {
     case .plan(var data):
       if let id = try store.completeRecordIDs(
         in: .plan, startedAt: data.plan.startedAt, scenarioHash: data.plan.scenarioHash, seed: data.plan.seed
-      ).first(where: { try store.planData($0)?.plan.settings == data.plan.settings }) {
+      ).first(where: {
+        try store.planData($0).map {
+          $0.plan.settings == data.plan.settings && $0.plan.wallSeconds == data.plan.wallSeconds
+        } == true
+      }) {
         return "\(file): already in \(store.path) as plan \(id); not stored again"
       }
       (data.plan.processID, data.plan.hostName) = (pid, host)
@@ -126,7 +132,11 @@ struct Import: ParsableCommand {
       if let id = try store.completeRecordIDs(
         in: .autoscale, startedAt: data.record.startedAt, scenarioHash: data.record.scenarioHash,
         seed: data.record.seed
-      ).first(where: { try store.autoscaleData($0)?.record.settings == data.record.settings }) {
+      ).first(where: {
+        try store.autoscaleData($0).map {
+          $0.record.settings == data.record.settings && $0.record.wallSeconds == data.record.wallSeconds
+        } == true
+      }) {
         return "\(file): already in \(store.path) as derivation \(id); not stored again"
       }
       (data.record.processID, data.record.hostName) = (pid, host)

@@ -238,25 +238,30 @@ struct Plan: ParsableCommand {
       // Seen in review: a hybrid-sized morning ramp came out an hour short, and the schedule
       // missed a p95 target when run request by request.
       printToStandardError(
-        "plan: warning: the schedule was sized in hybrid mode; run it as a what-if with --mode request before relying on it (a ramp's hours can come out short)")
+        "plan: warning: the schedule was sized in hybrid mode; run it as a what-if with --mode request before relying on it (a ramp's hours can come out short)"
+      )
     }
     var data = PlanData.plan(plan, record: record)
-    let notRecorded = recording.complete(&data, quiet: quiet)
-    let report = PlanReport(data: data)
-    switch format {
-    case .table: print(report.table(), terminator: "")
-    case .json: print(try report.json())
-    }
-    if let schedule {
-      let yaml = plan.capacityYAML(schedule, scenarioPath: scenario)
-      if let out {
-        try writeFile(Data(yaml.utf8), to: out)
-        if chatty { printToStandardError("plan: capacity schedule written to \(out)") }
-      } else {
-        print("\n" + yaml, terminator: "")
+    // The record, the output and the files it writes are one step that a signal waits for.
+    let notRecorded = try InterruptWatch.storing(final: true) { () throws -> String? in
+      let notRecorded = recording.complete(&data, quiet: quiet)
+      let report = PlanReport(data: data)
+      switch format {
+      case .table: print(report.table(), terminator: "")
+      case .json: print(try report.json())
       }
+      if let schedule {
+        let yaml = plan.capacityYAML(schedule, scenarioPath: scenario)
+        if let out {
+          try writeFile(Data(yaml.utf8), to: out)
+          if chatty { printToStandardError("plan: capacity schedule written to \(out)") }
+        } else {
+          print("\n" + yaml, terminator: "")
+        }
+      }
+      if let folder = self.report { try Plans.writeReport(data, to: folder, quiet: quiet) }
+      return notRecorded
     }
-    if let folder = self.report { try Plans.writeReport(data, to: folder, quiet: quiet) }
     // A plan that could not be recorded outranks a period without an answer, as for a run.
     if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
     if plan.periods.contains(where: { $0.instances == nil }) { throw ExitStatus.objectiveFailed }
@@ -288,8 +293,11 @@ struct Plan: ParsableCommand {
       planner.onCandidate = keeping(in: recording, planner)
       let plan = planner.plan()
       var data = PlanData.plan(plan, record: record)
-      if let failed = recording.complete(&data, quiet: quiet) { notRecorded = notRecorded ?? failed }
-      if let folder = self.report { try Plans.writeReport(data, to: "\(folder)/point-\(i + 1)", quiet: quiet) }
+      // A point's record and its page together; a signal then acts on the rest.
+      try InterruptWatch.storing(final: false) {
+        if let failed = recording.complete(&data, quiet: quiet) { notRecorded = notRecorded ?? failed }
+        if let folder = self.report { try Plans.writeReport(data, to: "\(folder)/point-\(i + 1)", quiet: quiet) }
+      }
       plans.append(plan)
       documents.append(data)
       points.append(point)

@@ -16,18 +16,25 @@ final class PlanRecording: @unchecked Sendable {
   /// and listens for SIGINT and SIGTERM.
   init(store: ResultsStore, plan: PlanRecord) throws {
     self.store = store
-    do {
-      id = try store.beginPlan(plan)
-    } catch {
-      throw fail(
-        "cannot record the plan in results database \(store.path): \(ResultsStore.reason(error)); not planned",
-        status: ExitStatus.databaseUnusable)
+    // The record and its watch together, as for a run.
+    let begun = try InterruptWatch.storing(final: false) { () throws -> (Int64, InterruptWatch) in
+      let id: Int64
+      do {
+        id = try store.beginPlan(plan)
+      } catch {
+        throw fail(
+          "cannot record the plan in results database \(store.path): \(ResultsStore.reason(error)); not planned",
+          status: ExitStatus.databaseUnusable)
+      }
+      let watch = InterruptWatch(
+        notice: "plan \(id) marked interrupted in \(store.path); 'capsim plans \(id)' lists the candidates it simulated"
+      ) { [store, id] reason in
+        try? store.endPlan(id, status: .interrupted, message: reason)
+      }
+      return (id, watch)
     }
-    watch = InterruptWatch(
-      notice: "plan \(id) marked interrupted in \(store.path); 'capsim plans \(id)' lists the candidates it simulated"
-    ) { [store, id] reason in
-      try? store.endPlan(id, status: .interrupted, message: reason)
-    }
+    id = begun.0
+    watch = begun.1
   }
 
   /// Keeps a simulated candidate before the plan ends. A failure is said on stderr (unless
@@ -36,7 +43,8 @@ final class PlanRecording: @unchecked Sendable {
   func keep(_ candidate: PlanCandidateRecord, quiet: Bool) {
     guard !keepFailed else { return }
     do {
-      try store.addPlanCandidate(id, candidate)
+      // A store on the way: a signal waits for the row, then acts.
+      try InterruptWatch.storing(final: false) { try store.addPlanCandidate(id, candidate) }
     } catch {
       keepFailed = true
       if !quiet {

@@ -81,16 +81,27 @@ final class Recording: @unchecked Sendable {
   init(store: ResultsStore, run: RunRecord) throws {
     self.store = store
     record = run
-    do {
-      id = try store.begin(run)
-    } catch {
-      throw fail(
-        "cannot record the run in results database \(store.path): \(ResultsStore.reason(error)); not run",
-        status: ExitStatus.databaseUnusable)
+    // The record and its watch together: a signal between them would leave the run `running`
+    // until the next open, without a word.
+    let begun = try InterruptWatch.storing(final: false) { () throws -> (Int64, InterruptWatch) in
+      let id: Int64
+      do {
+        id = try store.begin(run)
+      } catch {
+        throw fail(
+          "cannot record the run in results database \(store.path): \(ResultsStore.reason(error)); not run",
+          status: ExitStatus.databaseUnusable)
+      }
+      let watch = InterruptWatch(
+        notice:
+          "run \(id) marked interrupted in \(store.path); an interrupted run keeps no results, not even its finished replications"
+      ) { [store, id] reason in
+        try? store.end(id, status: .interrupted, message: reason)
+      }
+      return (id, watch)
     }
-    watch = InterruptWatch(notice: "run \(id) marked interrupted in \(store.path); an interrupted run keeps no results, not even its finished replications") { [store, id] reason in
-      try? store.end(id, status: .interrupted, message: reason)
-    }
+    id = begun.0
+    watch = begun.1
   }
 
   /// A run begun elsewhere, with the store's `beginSweep`: a point of a sweep, whose

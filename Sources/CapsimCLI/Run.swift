@@ -314,6 +314,7 @@ func printWarnings(_ warnings: [Diagnostic]) {
 }
 
 func printToStandardError(_ text: String) {
+  InterruptWatch.yieldIfExiting()
   FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
 }
 

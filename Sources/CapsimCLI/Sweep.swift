@@ -170,19 +170,23 @@ struct Sweep: ParsableCommand {
     database: DatabaseOptions, quiet: Bool
   ) throws {
     let recording = gatherer.recording
-    let problems = recording.finish(wallSeconds: wallSeconds, quiet: quiet)
-    let report = SweepReport(
-      work: gatherer.work.sweep, points: gatherer.points, sweepID: recording.sweepID, wallSeconds: wallSeconds)
-    switch format {
-    case .json: print(try report.json())
-    case .table: print(report.table(), terminator: "")
+    // The sweep's end, its output and its page are one step that a signal waits for.
+    let problems = try InterruptWatch.storing(final: true) { () throws -> [String] in
+      let problems = recording.finish(wallSeconds: wallSeconds, quiet: quiet)
+      let report = SweepReport(
+        work: gatherer.work.sweep, points: gatherer.points, sweepID: recording.sweepID, wallSeconds: wallSeconds)
+      switch format {
+      case .json: print(try report.json())
+      case .table: print(report.table(), terminator: "")
+      }
+      if problems.isEmpty, let folder {
+        try Sweeps.writeReport(recording.sweepID, store: recording.store, to: folder, quiet: quiet)
+      }
+      return problems
     }
     if !problems.isEmpty {
       for p in problems.dropLast() { printToStandardError("capsim: error: \(p)") }
       throw fail(problems.last!, status: ExitStatus.databaseUnusable)
-    }
-    if let folder {
-      try Sweeps.writeReport(recording.sweepID, store: recording.store, to: folder, quiet: quiet)
     }
   }
 }

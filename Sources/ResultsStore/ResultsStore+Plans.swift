@@ -150,28 +150,6 @@ extension ResultsStore {
     }
   }
 
-  /// Marks `interrupted` the plans whose process on this host is gone, as for runs.
-  ///
-  /// A store opened at a schema from before plans has nothing to mark.
-  static func markPlansOfDeadProcessesInterrupted(_ pool: DatabasePool) throws {
-    let hostName = currentHostName
-    let running = try pool.read { db -> [Row] in
-      guard try db.tableExists("plan") else { return [] }
-      return try Row.fetchAll(
-        db, sql: "SELECT id, process_id FROM plan WHERE status = 'running' AND host_name = ?", arguments: [hostName])
-    }
-    let orphans = try running.filter { processIsGone(try $0.decode(Int32.self, forColumn: "process_id")) }
-    guard !orphans.isEmpty else { return }
-    try Self.write(pool) { db in
-      for row in orphans {
-        let pid: Int32 = try row.decode(forColumn: "process_id")
-        try db.execute(
-          sql: "UPDATE plan SET status = 'interrupted', ended_at = ?, message = ? WHERE id = ? AND status = 'running'",
-          arguments: [Date(), "process \(pid) on \(hostName) ended before the plan did, or could not record its end (if it said 'saved in FILE', its results are in that file: capsim import FILE)", row["id"]])
-      }
-    }
-  }
-
   // MARK: Rows
 
   private static func periodKey(_ territory: String, _ period: String) -> String {

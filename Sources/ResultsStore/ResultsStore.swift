@@ -89,18 +89,18 @@ package struct ResultsStore: Sendable {
     file = FileIdentity(path)
   }
 
-  /// Whether a writable open would write now: runs or plans left `running` by processes of
-  /// this host that are gone (a reading command then opens for writing, to mark them).
+  /// Whether a writable open would write now: runs, plans or derivations left `running` by
+  /// processes of this host that are gone (a reading command then opens for writing, to mark
+  /// them).
   package func hasRecordsOfDeadProcesses() throws -> Bool {
     let host = Self.currentHostName
     return try pool.read { db in
-      try Row.fetchAll(
-        db,
-        sql: """
-          SELECT process_id FROM run WHERE status = 'running' AND host_name = ?
-          UNION ALL SELECT process_id FROM plan WHERE status = 'running' AND host_name = ?
-          """,
-        arguments: [host, host])
+      var rows: [Row] = []
+      for (table, _) in Self.processRecords where try db.tableExists(table) {
+        rows += try Row.fetchAll(
+          db, sql: "SELECT process_id FROM \(table) WHERE status = 'running' AND host_name = ?", arguments: [host])
+      }
+      return rows
     }.contains { Self.processIsGone($0["process_id"]) }
   }
 
@@ -137,8 +137,7 @@ package struct ResultsStore: Sendable {
       let pool = try DatabasePool(path: path, configuration: configuration)
       try Self.migrate(pool, upTo: migration, path: path)
       do {
-        try Self.markRunsOfDeadProcessesInterrupted(pool)
-        try Self.markPlansOfDeadProcessesInterrupted(pool)
+        try Self.markRecordsOfDeadProcessesInterrupted(pool)
       } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
         // Housekeeping that the next open retries: on a full disk the recorded runs can
         // still be read (the dead run shows as `running` until then).
@@ -303,30 +302,40 @@ package struct ResultsStore: Sendable {
     }
   }
 
-  /// Marks `interrupted` the runs whose process on this host is gone.
+  /// The records that carry a process: table and what the message calls one.
+  static let processRecords = [("run", "run"), ("plan", "plan"), ("autoscale", "derivation")]
+
+  /// Marks `interrupted` the runs, plans and derivations whose process on this host is gone.
   ///
-  /// It reads first and writes only if a run needs marking: taking the write lock on every
-  /// open would make `capsim report` wait for a run that is being stored.
-  private static func markRunsOfDeadProcessesInterrupted(_ pool: DatabasePool) throws {
+  /// It reads first and writes only if one needs marking: taking the write lock on every open
+  /// would make `capsim report` wait for a run that is being stored. A store opened at a schema
+  /// from before plans or derivations has none of those to mark.
+  private static func markRecordsOfDeadProcessesInterrupted(_ pool: DatabasePool) throws {
     let hostName = currentHostName
-    let candidates = try pool.read { db in
-      try Row.fetchAll(
-        db, sql: "SELECT id, process_id FROM run WHERE status = 'running' AND host_name = ?", arguments: [hostName])
+    let candidates = try pool.read { db -> [(table: String, noun: String, row: Row)] in
+      var found: [(String, String, Row)] = []
+      for (table, noun) in processRecords where try db.tableExists(table) {
+        let rows = try Row.fetchAll(
+          db, sql: "SELECT id, process_id FROM \(table) WHERE status = 'running' AND host_name = ?",
+          arguments: [hostName])
+        found += rows.map { (table, noun, $0) }
+      }
+      return found
     }
-    let orphans = try candidates.filter { row in
-      processIsGone(try row.decode(Int32.self, forColumn: "process_id"))
-    }
+    let orphans = try candidates.filter { processIsGone(try $0.row.decode(Int32.self, forColumn: "process_id")) }
     guard !orphans.isEmpty else { return }
     try Self.write(pool) { db in
       let now = Date()
-      for row in orphans {
+      for (table, noun, row) in orphans {
         let pid: Int32 = try row.decode(forColumn: "process_id")
         try db.execute(
-          sql: """
-            UPDATE run SET status = 'interrupted', ended_at = ?, message = ?
-            WHERE id = ? AND status = 'running'
-            """,
-          arguments: [now, "process \(pid) on \(hostName) ended before the run did, or could not record its end (if it said 'saved in FILE', its results are in that file: capsim import FILE)", row["id"]])
+          sql:
+            "UPDATE \(table) SET status = 'interrupted', ended_at = ?, message = ? WHERE id = ? AND status = 'running'",
+          arguments: [
+            now,
+            "process \(pid) on \(hostName) ended before the \(noun) did, or could not record its end (if it said 'saved in FILE', its results are in that file: capsim import FILE)",
+            row["id"],
+          ])
       }
     }
   }
@@ -397,7 +406,8 @@ extension ResultsStore {
       try Self.insertLocks(data.locks, runID: id, db)
       if let n = data.networkSummary {
         try db.execute(
-          sql: "INSERT INTO network_summary (run_id, table_text, json) VALUES (?, ?, ?)", arguments: [id, n.table, n.json])
+          sql: "INSERT INTO network_summary (run_id, table_text, json) VALUES (?, ?, ?)",
+          arguments: [id, n.table, n.json])
       }
       try db.execute(
         sql: """
@@ -491,7 +501,8 @@ extension ResultsStore {
         locks: try Row.fetchAll(db, sql: "SELECT * FROM row_lock WHERE run_id = ? ORDER BY id", arguments: [id])
           .map(Self.lockRecord),
         networkSummary: try Row.fetchOne(db, sql: "SELECT * FROM network_summary WHERE run_id = ?", arguments: [id])
-          .map { NetworkSummary(table: try $0.decode(forColumn: "table_text"), json: try $0.decode(forColumn: "json")) })
+          .map { NetworkSummary(table: try $0.decode(forColumn: "table_text"), json: try $0.decode(forColumn: "json")) }
+      )
     }
   }
 

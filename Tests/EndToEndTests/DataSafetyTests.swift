@@ -171,12 +171,18 @@ import Testing
       try encoder.encode(data).write(to: URL(fileURLWithPath: file))
       files.append(file)
     }
+    // Another run of the same point started within the same second: its own wall time.
+    data.run.wallSeconds = (data.run.wallSeconds ?? 1) + 0.25
+    let other = dir.appendingPathComponent("db.sqlite.run3.json").path
+    try encoder.encode(data).write(to: URL(fileURLWithPath: other))
     let target = dir.appendingPathComponent("target.sqlite").path
     let first = try EndToEndTests.capsim(["import"] + files + ["--db", target])
     #expect(first.status == 0, "\(first.stderr)")
     #expect(first.stdout.contains("stored as run 1") && first.stdout.contains("stored as run 2"), "\(first.stdout)")
     let again = try EndToEndTests.capsim(["import", files[1], "--db", target])
     #expect(again.stdout.contains("already in \(target) as run 2"), "\(again.stdout)")
+    let third = try EndToEndTests.capsim(["import", other, "--db", target])
+    #expect(third.stdout.contains("stored as run 3"), "\(third.stdout)")
   }
 
   /// Waits until process `pid` has used no CPU for half a second (it waits on a lock); false

@@ -21,8 +21,10 @@ import _TestSupport
   static var binary: URL {
     // Next to this test bundle first (same configuration), then the usual places.
     let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let candidates = [here.appendingPathComponent("capsim"), root.appendingPathComponent(".build/release/capsim"),
-      root.appendingPathComponent(".build/debug/capsim")]
+    let candidates = [
+      here.appendingPathComponent("capsim"), root.appendingPathComponent(".build/release/capsim"),
+      root.appendingPathComponent(".build/debug/capsim"),
+    ]
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]
   }
 
@@ -56,6 +58,22 @@ import _TestSupport
     return Output(
       status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
       stderr: String(decoding: stderr, as: UTF8.self), signaled: process.terminationReason == .uncaughtSignal)
+  }
+
+  /// Output that cannot be written fails the command instead of vanishing with status 0.
+  @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "no /dev/full on this system"))
+  func aFullStandardOutputIsAnError() throws {
+    let process = Process()
+    process.executableURL = Self.binary
+    process.arguments = ["schema", "platform-scenario"]
+    process.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+    let err = Pipe()
+    process.standardError = err
+    try process.run()
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 1)
+    #expect(stderr.contains("capsim: error: cannot write standard output"), "\(stderr)")
   }
 
   @Test func binaryExists() {
@@ -193,7 +211,9 @@ import _TestSupport
   /// The shipped TPC-B-like case: the branch row lock, held through the group-committed flush,
   /// caps throughput at one transaction per held time, and lock and flush show in the JSON.
   @Test func theShippedTPCBCaseIsLimitedByItsRowLock() throws {
-    let r = try Self.capsim(["run", "scenarios/tpcb-like.yaml", "--format", "json", "--quiet", "--set", "run.replications=3"])
+    let r = try Self.capsim([
+      "run", "scenarios/tpcb-like.yaml", "--format", "json", "--quiet", "--set", "run.replications=3",
+    ])
     #expect(r.status == 0, "\(r.stderr)")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     let lock = try #require((json["locks"] as? [[String: Any]])?.first)
@@ -226,7 +246,8 @@ import _TestSupport
         .replacingOccurrences(of: "cpu seconds: server = 2.17, client = 0.74, machine = 2 cores\n", with: "")
         // as many transactions as the 2 s at that tps (a count that contradicts it is refused)
         .replacingOccurrences(of: "processed: 68216", with: "processed: \(Int(tps) * 2)")
-        .replacingOccurrences(of: "(from --log, 68216 transactions)", with: "(from --log, \(Int(tps) * 2) transactions)")
+        .replacingOccurrences(
+          of: "(from --log, 68216 transactions)", with: "(from --log, \(Int(tps) * 2) transactions)")
       try text.write(to: dir.appendingPathComponent("c\(clients).txt"), atomically: true, encoding: .utf8)
     }
     let fit = try Self.capsim(["calibrate", dir.path, "--format", "json"])
@@ -256,7 +277,10 @@ import _TestSupport
     // A lock held as long as a whole transaction is refused as such (it was "cannot meet ...
     // with any load factor", naming no option)
     let long = try Self.capsim(["calibrate", dir.path, "--lock", "tpcb:100"])
-    #expect(long.status == 64 && long.stderr.contains("--lock tpcb:100: the lock would be held 100 ms, but a whole tpcb transaction takes"), "\(long.stderr)")
+    #expect(
+      long.status == 64
+        && long.stderr.contains("--lock tpcb:100: the lock would be held 100 ms, but a whole tpcb transaction takes"),
+      "\(long.stderr)")
   }
 
   /// A run's --log files sit beside its summary as NAME.log and NAME.log.N; one that belongs to
@@ -269,7 +293,9 @@ import _TestSupport
     try "0 1 120 0 1796464092 1\n".write(to: dir.appendingPathComponent("c4.log.1"), atomically: true, encoding: .utf8)
     let short = try Self.capsim(["calibrate", dir.path])
     #expect(short.status == 1)
-    #expect(short.stderr.contains("c4.txt: error: its --log files") && short.stderr.contains("hold 1 completed transactions, the summary 68216"), "\(short.stderr)")
+    #expect(
+      short.stderr.contains("c4.txt: error: its --log files")
+        && short.stderr.contains("hold 1 completed transactions, the summary 68216"), "\(short.stderr)")
     try "0 1 120 0 1796464092 1\n".write(to: dir.appendingPathComponent("c2.log"), atomically: true, encoding: .utf8)
     let stray = try Self.capsim(["calibrate", dir.path])
     #expect(stray.stderr.contains("c2.log: error: a pgbench --log file without its summary"), "\(stray.stderr)")
@@ -283,16 +309,20 @@ import _TestSupport
     defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
     for kind in ["txt", "statements-before.csv", "statements-after.csv", "wal-before.csv", "wal-after.csv"] {
       try FileManager.default.copyItem(
-        atPath: "Tests/CalibrationTests/Fixtures/crm-c2-r1.\(kind)", toPath: dir.appendingPathComponent("c2-r1.\(kind)").path)
+        atPath: "Tests/CalibrationTests/Fixtures/crm-c2-r1.\(kind)",
+        toPath: dir.appendingPathComponent("c2-r1.\(kind)").path)
     }
     let run = try Self.capsim(["calibrate", dir.path])
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stderr.contains("capsim: warning: crm: not fitted: load dependence needs 3 or more load levels"), "\(run.stderr)")
+    #expect(
+      run.stderr.contains("capsim: warning: crm: not fitted: load dependence needs 3 or more load levels"),
+      "\(run.stderr)")
     #expect(run.stdout.contains("crm: statements of crm/c2-r1 (pg_stat_statements, 2 clients, 3940 transactions)"))
     #expect(run.stdout.contains("wal crm/c2-r1 (2 clients): 0.998 syncs per commit"))
     #expect(!run.stdout.contains("held out"))
     let json = try #require(
-      try JSONSerialization.jsonObject(with: Data(try Self.capsim(["calibrate", dir.path, "--format", "json"]).stdout.utf8))
+      try JSONSerialization.jsonObject(
+        with: Data(try Self.capsim(["calibrate", dir.path, "--format", "json"]).stdout.utf8))
         as? [String: Any])
     #expect((json["workloads"] as? [Any])?.isEmpty == true)
     #expect((json["unfitted"] as? [[String: Any]])?.first?["workload"] as? String == "crm")
@@ -324,19 +354,30 @@ import _TestSupport
     }
     let table = try Self.capsim(["calibrate", dir.path])
     #expect(table.status == 0, "\(table.stderr)")
-    #expect(table.stdout.contains("crm: statements of crm/c2-r1 (pg_stat_statements, 2 clients, 3940 transactions)"), "\(table.stdout)")
+    #expect(
+      table.stdout.contains("crm: statements of crm/c2-r1 (pg_stat_statements, 2 clients, 3940 transactions)"),
+      "\(table.stdout)")
     #expect(table.stdout.contains("statement "))
     // 3118 reads of 3940 transactions, 0.0134 ms each, 61.7% of the database time
-    let select = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("SELECT aid, bid, abalance, filler FROM pgbench_accounts W...") })
+    let select = try #require(
+      table.stdout.split(separator: "\n").first {
+        $0.hasPrefix("SELECT aid, bid, abalance, filler FROM pgbench_accounts W...")
+      })
     #expect(select.contains("0.791") && select.contains("0.0134") && select.contains("61.7%"), "\(select)")
     #expect(table.stdout.contains("# Measured statement times: crm/c2-r1, 2 clients (pg_stat_statements"))
-    #expect(table.stdout.contains("  update_pgbench_accounts: {time: {distribution: exponential, mean: 0.0245ms}, write: true}"))
     #expect(
-      table.stdout.contains("wal crm/c2-r1 (2 clients): 0.998 syncs per commit (820 syncs, 822 writing commits; below 1: commits were grouped), mean sync 1.581 ms"),
+      table.stdout.contains(
+        "  update_pgbench_accounts: {time: {distribution: exponential, mean: 0.0245ms}, write: true}"))
+    #expect(
+      table.stdout.contains(
+        "wal crm/c2-r1 (2 clients): 0.998 syncs per commit (820 syncs, 822 writing commits; below 1: commits were grouped), mean sync 1.581 ms"
+      ),
       "\(table.stdout)")
 
     // The queries: entries go into a platform topology as they are
-    let yaml = table.stdout.components(separatedBy: "queries:\n")[1].split(separator: "\n").prefix { $0.hasPrefix("  ") }
+    let yaml = table.stdout.components(separatedBy: "queries:\n")[1].split(separator: "\n").prefix {
+      $0.hasPrefix("  ")
+    }
     #expect(yaml.count == 3)
     let topology = try String(contentsOfFile: "topologies/freshfoodz.yaml", encoding: .utf8)
       .replacingOccurrences(of: "queries:\n", with: "queries:\n" + yaml.joined(separator: "\n") + "\n")
@@ -357,7 +398,9 @@ import _TestSupport
     try FileManager.default.removeItem(at: dir.appendingPathComponent("c2-r1.wal-after.csv"))
     let unpaired = try Self.capsim(["calibrate", dir.path])
     #expect(unpaired.status == 1 && unpaired.stdout.isEmpty)
-    #expect(unpaired.stderr.contains("c2-r1.wal-before.csv: error: unpaired snapshot: no c2-r1.wal-after.csv beside it"), "\(unpaired.stderr)")
+    #expect(
+      unpaired.stderr.contains("c2-r1.wal-before.csv: error: unpaired snapshot: no c2-r1.wal-after.csv beside it"),
+      "\(unpaired.stderr)")
   }
 
   /// A measurement's folder stands for its workloads' folders (its notes passed over); the notes
@@ -365,20 +408,25 @@ import _TestSupport
   @Test func calibrateTakesAMeasurementsFolder() throws {
     let whole = try Self.capsim(["calibrate", "calibration/postgres-j2", "--format", "json"])
     let listed = try Self.capsim(
-      ["calibrate", "--format", "json"] + ["crm", "crm-rate", "select-only", "tpcb"].map { "calibration/postgres-j2/\($0)" })
+      ["calibrate", "--format", "json"]
+        + ["crm", "crm-rate", "select-only", "tpcb"].map { "calibration/postgres-j2/\($0)" })
     #expect(whole.status == 0 && listed.status == 0, "\(whole.stderr)\(listed.stderr)")
     #expect(whole.stdout == listed.stdout && whole.stdout.contains("\"workload\" : \"tpcb\""))
     let notes = try Self.capsim(["calibrate", "calibration/postgres-j2/MEASURED.txt", "calibration/postgres-j2/crm"])
     #expect(notes.status == 64)
-    #expect(notes.stderr.contains("the measurement's notes, not a run: name its folder (capsim calibrate calibration/postgres-j2)"))
+    #expect(
+      notes.stderr.contains(
+        "the measurement's notes, not a run: name its folder (capsim calibrate calibration/postgres-j2)"))
     // A level to fit on that was not measured, and a folder with nothing to read, are errors.
     let unmeasured = try Self.capsim(["calibrate", "calibration/postgres-j2/crm", "--fit", "1,2,99"])
-    #expect(unmeasured.status == 1 && unmeasured.stderr.contains("crm: --fit names clients 99, which were not measured"))
+    #expect(
+      unmeasured.status == 1 && unmeasured.stderr.contains("crm: --fit names clients 99, which were not measured"))
     let empty = EndToEndTests.scratch.appendingPathComponent("capsim-empty-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: empty) }
     let nothing = try Self.capsim(["calibrate", empty.path])
-    #expect(nothing.status == 1 && nothing.stderr.contains("no measurements in \(empty.path)") && nothing.stdout.isEmpty)
+    #expect(
+      nothing.status == 1 && nothing.stderr.contains("no measurements in \(empty.path)") && nothing.stdout.isEmpty)
   }
 
   /// On the shipped measurements the summaries list their statements and CPU seconds, so each
@@ -386,7 +434,8 @@ import _TestSupport
   /// uncharged core time to crm, whose fit predicts the open loop's knee within 10%.
   @Test func calibrateTakesTheMachineFromTheReadOnlyWorkload() throws {
     let run = try Self.capsim([
-      "calibrate", "calibration/postgres/select-only", "calibration/postgres/crm", "calibration/postgres/crm-rate", "--format",
+      "calibrate", "calibration/postgres/select-only", "calibration/postgres/crm", "calibration/postgres/crm-rate",
+      "--format",
       "json",
     ])
     #expect(run.status == 0, "\(run.stderr)")
@@ -414,7 +463,8 @@ import _TestSupport
   /// the rest, and the load-factor model's values (which need that run) are left out of the JSON.
   @Test func calibrateFitsWithoutAOneClientLevel() throws {
     let run = try Self.capsim([
-      "calibrate", "calibration/postgres/select-only", "calibration/postgres/crm", "--fit", "2,4,8", "--ablation", "--format",
+      "calibrate", "calibration/postgres/select-only", "calibration/postgres/crm", "--fit", "2,4,8", "--ablation",
+      "--format",
       "json",
     ])
     #expect(run.status == 0, "\(run.stderr)")
@@ -459,7 +509,8 @@ import _TestSupport
     // Where the summaries say their cores, a different --cores is not used, and that is said.
     let other = try Self.capsim(["calibrate", shipped.path, "--cores", "4", "--format", "json"])
     #expect(other.status == 0 && other.stdout == shippedRun.stdout)
-    #expect(other.stderr.contains("capsim: note: crm: the summaries say the machine had 2 cores; --cores 4 is not used"))
+    #expect(
+      other.stderr.contains("capsim: note: crm: the summaries say the machine had 2 cores; --cores 4 is not used"))
   }
 
   /// The same summaries with the machine's busy cores from Prometheus beside each (what the
@@ -475,7 +526,9 @@ import _TestSupport
       let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
       let cpu = try #require(lines.first { $0.hasPrefix("cpu seconds:") })
       // "cpu seconds: server = 17.56, client = 2.74, machine = 2 cores"
-      let seconds = cpu.split(separator: "=").dropFirst().prefix(2).compactMap { Double($0.split(separator: ",")[0].trimmingCharacters(in: .whitespaces)) }
+      let seconds = cpu.split(separator: "=").dropFirst().prefix(2).compactMap {
+        Double($0.split(separator: ",")[0].trimmingCharacters(in: .whitespaces))
+      }
       func number(after prefix: String) throws -> Double {
         let line = try #require(lines.first { $0.hasPrefix(prefix) })
         return try #require(Double(line.dropFirst(prefix.count).prefix { $0 != " " && $0 != "/" }))
@@ -486,7 +539,8 @@ import _TestSupport
         / (try number(after: "number of transactions actually processed: "))
       try lines.filter { !$0.hasPrefix("cpu seconds:") }.joined(separator: "\n")
         .write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
-      let export = #"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {"instance": "db:9100"}, "values": [[1733400000, "\#(busy)"], [1733400015, "\#(busy)"]]}]}}"#
+      let export =
+        #"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {"instance": "db:9100"}, "values": [[1733400000, "\#(busy)"], [1733400015, "\#(busy)"]]}]}}"#
       try export.write(
         to: dir.appendingPathComponent(String(name.dropLast(4)) + ".cpu.json"), atomically: true, encoding: .utf8)
     }
@@ -510,7 +564,9 @@ import _TestSupport
 
   /// What-ifs from the command line change the topology and report their own mistakes.
   @Test func setOverridesTheTopologyFromTheCommandLine() throws {
-    let more = try Self.capsim(["run", Self.fixture("small.yaml"), "--format", "json", "--set", "stations.server.servers=2"])
+    let more = try Self.capsim([
+      "run", Self.fixture("small.yaml"), "--format", "json", "--set", "stations.server.servers=2",
+    ])
     #expect(more.status == 0)
     let json = try #require(try JSONSerialization.jsonObject(with: Data(more.stdout.utf8)) as? [String: Any])
     #expect((json["stations"] as? [[String: Any]])?.first?["servers"] as? Int == 2)
@@ -524,11 +580,17 @@ import _TestSupport
 
   /// A pool of 64 copies is one row of the table, and every copy in the JSON.
   @Test func largePoolsAreOneTableRow() throws {
-    let table = try Self.capsim(["run", "scenarios/pool-64-peak.yaml", "--replications", "2", "--quiet", "--set", "stations.instance.copies=12", "--set", "stations.instance.servers=6"])
+    let table = try Self.capsim([
+      "run", "scenarios/pool-64-peak.yaml", "--replications", "2", "--quiet", "--set", "stations.instance.copies=12",
+      "--set", "stations.instance.servers=6",
+    ])
     #expect(table.status == 0)
     #expect(table.stdout.contains("instance[1-12]"))
     #expect(!table.stdout.contains("instance[7] "))
-    let json = try Self.capsim(["run", "scenarios/pool-64-peak.yaml", "--replications", "2", "--format", "json", "--set", "stations.instance.copies=12", "--set", "stations.instance.servers=6"])
+    let json = try Self.capsim([
+      "run", "scenarios/pool-64-peak.yaml", "--replications", "2", "--format", "json", "--set",
+      "stations.instance.copies=12", "--set", "stations.instance.servers=6",
+    ])
     let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
     #expect((object["stations"] as? [[String: Any]])?.count == 12)
   }
@@ -546,7 +608,9 @@ import _TestSupport
       ["autoscale", "scenarios/platform-normal-week.yaml", "--held-out", "100001"],
     ] {
       let many = try Self.capsim(arguments)
-      #expect(many.status == 64 && many.stderr.contains("must be between 1 and 100000, found"), "\(arguments): \(many.stderr)")
+      #expect(
+        many.status == 64 && many.stderr.contains("must be between 1 and 100000, found"), "\(arguments): \(many.stderr)"
+      )
     }
     // So does a whole sweep: 5001 points of 100,000 replications once crashed the same way.
     let sweep = try Self.capsim([
@@ -554,7 +618,9 @@ import _TestSupport
       "--db", Self.scratchDatabase,
     ])
     #expect(sweep.status == 64, "\(sweep.stderr)")
-    #expect(sweep.stderr.contains("the sweep is 1001 points x 1000 replications, 1001000 runs of the scenario, more than 1000000"))
+    #expect(
+      sweep.stderr.contains(
+        "the sweep is 1001 points x 1000 replications, 1001000 runs of the scenario, more than 1000000"))
   }
 
   @Test func helpTeaches() throws {
@@ -573,8 +639,11 @@ import _TestSupport
     #expect(workloads.count == 5)
     #expect(workloads.allSatisfy { ($0["customersPerSecond"] as? Double ?? 0) > 0 })
     // `--reference none` skips the C loop without a word, as `--autoscaler none` does.
-    let none = try Self.capsim(["bench", "--customers", "20000", "--repeat", "1", "--only", "M/M/4", "--reference", "none"])
-    #expect(none.status == 0 && !none.stderr.contains("not found") && !none.stdout.contains("C reference"), "\(none.stderr)")
+    let none = try Self.capsim([
+      "bench", "--customers", "20000", "--repeat", "1", "--only", "M/M/4", "--reference", "none",
+    ])
+    #expect(
+      none.status == 0 && !none.stderr.contains("not found") && !none.stdout.contains("C reference"), "\(none.stderr)")
   }
 
   // MARK: Schemas
@@ -588,7 +657,8 @@ import _TestSupport
     for kind in kinds {
       let r = try Self.capsim(["schema", kind])
       #expect(r.status == 0, "\(r.stderr)")
-      let committed = try String(contentsOf: Self.root.appendingPathComponent("schemas/\(kind).schema.json"), encoding: .utf8)
+      let committed = try String(
+        contentsOf: Self.root.appendingPathComponent("schemas/\(kind).schema.json"), encoding: .utf8)
       #expect(r.stdout == committed, "schemas/\(kind).schema.json differs from capsim schema \(kind): make schemas")
       let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
       #expect(json["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
@@ -612,7 +682,9 @@ import _TestSupport
   @Test func platformRunPrintsVerdictsPerTerritoryAndSeason() throws {
     let r = try Self.capsim(["run", Self.fixture("platform-small.yaml"), "--quiet"])
     #expect(r.status == 0, "\(r.stderr)")
-    for text in ["SLO verdicts", "christmas", "p95 latency", "availability", "capacity and cost", "EUR", "CHF", "a-replica"] {
+    for text in [
+      "SLO verdicts", "christmas", "p95 latency", "availability", "capacity and cost", "EUR", "CHF", "a-replica",
+    ] {
       #expect(r.stdout.contains(text), "missing \(text)")
     }
     let json = try Self.capsim(["run", Self.fixture("platform-small.yaml"), "--format", "json"])
@@ -654,13 +726,17 @@ import _TestSupport
     let shown = try Self.capsim(["show", String(id), "--format", "json"])
     let record = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
     let recorded = try #require(record["locks"] as? [[String: Any]])
-    #expect(recorded.count == 1 && recorded[0]["territory"] as? String == "A" && recorded[0]["requests"] as? Double == a[0]["requests"] as? Double)
+    #expect(
+      recorded.count == 1 && recorded[0]["territory"] as? String == "A"
+        && recorded[0]["requests"] as? Double == a[0]["requests"] as? Double)
     #expect(try Self.capsim(["show", String(id)]).stdout.contains("row locks"))
-    let hybrid = try Self.capsim(["run", Self.fixture("platform-small.yaml"), "--mode", "hybrid", "--format", "json"] + lock)
+    let hybrid = try Self.capsim(
+      ["run", Self.fixture("platform-small.yaml"), "--mode", "hybrid", "--format", "json"] + lock)
     let hybridDoc = try #require(try JSONSerialization.jsonObject(with: Data(hybrid.stdout.utf8)) as? [String: Any])
     let hybridTerritories = try #require(hybridDoc["territories"] as? [[String: Any]])
     // Computed hours would take no rows at all: A's load is light, so the model would take both hours.
-    let hybridRequests = try #require((hybridTerritories[0]["locks"] as? [[String: Any]])?.first?["requests"] as? Double)
+    let hybridRequests = try #require(
+      (hybridTerritories[0]["locks"] as? [[String: Any]])?.first?["requests"] as? Double)
     let requests = try #require(a[0]["requests"] as? Double)
     #expect(abs(hybridRequests - requests) < 0.05 * requests, "hybrid \(hybridRequests), request level \(requests)")
   }
@@ -673,7 +749,9 @@ import _TestSupport
     #expect(told.stdout.contains("FAIL"))
     let untold = try Self.capsim(["run", Self.fixture("platform-small.yaml")] + impossible)
     #expect(untold.status == 0)
-    let met = try Self.capsim(["run", Self.fixture("platform-small.yaml"), "--fail-on-slo", "--replications", "1", "--quiet"])
+    let met = try Self.capsim([
+      "run", Self.fixture("platform-small.yaml"), "--fail-on-slo", "--replications", "1", "--quiet",
+    ])
     #expect(met.status == 0, "\(met.stdout)")
   }
 
@@ -687,7 +765,8 @@ import _TestSupport
 
   @Test func benchTimesAPlatformScenario() throws {
     let r = try Self.capsim([
-      "bench", "--only", "platform", "--platform", Self.fixture("platform-small.yaml"), "--repeat", "1", "--format", "json",
+      "bench", "--only", "platform", "--platform", Self.fixture("platform-small.yaml"), "--repeat", "1", "--format",
+      "json",
     ])
     #expect(r.status == 0, "\(r.stderr)")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])

@@ -163,6 +163,20 @@ enum PlanFixtures {
     }
   }
 
+  /// A derivation (`capsim autoscale`) left running by a dead process is marked as plans are.
+  @Test func aDerivationOfADeadProcessIsMarkedInterruptedOnOpen() throws {
+    try withDatabase { path in
+      let record = AutoscaleRecord(
+        capsimVersion: "test", scenarioName: "s", scenarioPath: "s.yaml", scenarioHash: "", settings: [],
+        territories: ["DE"], seed: 1, replications: 2, maxReplications: 4, heldOut: 2, peakShare: 0.05,
+        maxReversalsPerHour: 2, startedAt: Date(), processID: Int32.max, hostName: ResultsStore.currentHostName)
+      let id = try ResultsStore(path: path).beginAutoscale(record)
+      let read = try #require(try ResultsStore(path: path).autoscaleData(id)?.record)
+      #expect(read.status == .interrupted)
+      #expect(read.message?.contains("ended before the derivation did") == true)
+    }
+  }
+
   /// The migration comes after the shipped ones, and a database of the schema before it opens
   /// with its runs.
   @Test func aDatabaseWithoutPlansIsMigrated() throws {
