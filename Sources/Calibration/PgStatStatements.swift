@@ -125,7 +125,8 @@ package struct StatementActivity: Sendable {
   package var totalTime: Double
 
   /// - Throws: ``MeasurementError`` at the later snapshot's value of a statement that went down
-  ///   (`calls`, the time or `rows`), or at the later snapshot when it has no statements.
+  ///   (`calls`, the time or `rows`), or at the later snapshot when it has no statements or no
+  ///   calls since the earlier one.
   package init(before: PgStatStatements, after: PgStatStatements) throws(MeasurementError) {
     // The earlier snapshot's own query is counted in the later one, so a later one with no
     // statements was taken after a reset, or of a server without the extension loaded.
@@ -160,6 +161,15 @@ package struct StatementActivity: Sendable {
         Statement(
           queryid: key, query: a.query, calls: Int(calls), time: max(0, time), rows: Int(a.rows - (b?.rows ?? 0)),
           meanTime: max(0, time) / calls, share: 0))
+    }
+    // The earlier snapshot's own query is called again by the later one, so a pair with no
+    // calls between them is one snapshot twice (a copy), not a run's.
+    // (A counter that went down was refused above: a reset, not this.)
+    guard after.order.contains(where: { after.entries[$0]!.calls > (before.entries[$0]?.calls ?? 0) }) else {
+      throw MeasurementError(
+        file: after.file,
+        "no calls since \(before.file) (every statement's calls as they were there, even the snapshot's own query): the snapshots are not of this run"
+      )
     }
     totalTime = out.reduce(0) { $0 + $1.time }
     let total = totalTime

@@ -21,8 +21,9 @@ package struct PgStatWAL: Hashable, Sendable {
   /// Seconds (the view's milliseconds / 1000).
   package var syncTime: Double
   package var statsReset: String
-  /// Where the row is, and its `wal_sync`, for an error about them.
+  /// Where the row is, and its `wal_records` and `wal_sync`, for an error about them.
   package var line: Int
+  package var recordsColumn: Int
   package var syncColumn: Int
 
   /// - Throws: ``MeasurementError`` at line 1 naming a required column that is missing, at a
@@ -52,6 +53,7 @@ package struct PgStatWAL: Hashable, Sendable {
     self.syncTime = try table.counter(row, syncTime) / 1_000
     self.statsReset = table.header.firstIndex { $0.text == "stats_reset" }.map { row[$0].text } ?? ""
     self.line = row[0].line
+    self.recordsColumn = row[records].column
     self.syncColumn = row[sync].column
   }
 }
@@ -73,7 +75,8 @@ package struct WALActivity: Hashable, Sendable {
 
   /// - Throws: ``MeasurementError`` at the later snapshot's row when a counter went down (the
   ///   statistics were reset between the snapshots), and at its `wal_sync` when the syncs are
-  ///   more than the commits can have made (`syncsLimit`).
+  ///   more than the commits can have made (`syncsLimit`), and at its `wal_records` when writing
+  ///   commits left no WAL record (the same snapshot twice, or snapshots of another run).
   package init(before: PgStatWAL, after: PgStatWAL, commits: Int? = nil) throws(MeasurementError) {
     records = after.records - before.records
     fullPageImages = after.fullPageImages - before.fullPageImages
@@ -91,6 +94,12 @@ package struct WALActivity: Hashable, Sendable {
         file: after.file, line: after.line, column: 1,
         (down.isEmpty ? "stats_reset changed" : "\(down.joined(separator: ", ")) went down")
           + " since \(before.file): the statistics were reset between the snapshots (pg_stat_reset_shared('wal'))")
+    }
+    // Every writing commit writes at least its commit record.
+    if let commits, commits > 0, records == 0 {
+      throw MeasurementError(
+        file: after.file, line: after.line, column: after.recordsColumn,
+        "wal_records: no WAL records since \(before.file) for \(commits) writing commits, which write at least their commit records: the snapshots are not of this run")
     }
     if let commits, syncs > Self.syncsLimit(commits: commits) {
       throw MeasurementError(

@@ -231,6 +231,28 @@ import Calibration
     #expect(both?.file == file && both?.message.hasPrefix("no statements, nor in b.csv") == true, "\(String(describing: both))")
   }
 
+  /// An after-snapshot equal to its before (`cp c2-r1.wal-before.csv c2-r1.wal-after.csv`) is no
+  /// run's: writing commits leave WAL records, and the later snapshot calls its own query again.
+  @Test func aSnapshotPairWithoutActivityIsRefused() throws {
+    let (b, bt) = try Self.fixture("crm-c2-r1.wal-before.csv")
+    let same = try PgStatWAL(file: "c2-r1.wal-after.csv", text: bt)
+    let error = #expect(throws: MeasurementError.self) {
+      try WALActivity(before: try PgStatWAL(file: b, text: bt), after: same, commits: 822)
+    }
+    #expect(error?.file == "c2-r1.wal-after.csv" && error?.line == 2 && error?.column == 1, "\(String(describing: error))")
+    #expect(
+      error?.message == "wal_records: no WAL records since \(b) for 822 writing commits, which write at least their commit records: the snapshots are not of this run")
+    // A read-only run writes no commit records: nothing to hold it to
+    #expect(try WALActivity(before: try PgStatWAL(file: b, text: bt), after: same, commits: 0).records == 0)
+
+    let before = try Self.statements("before")
+    let (file, text) = try Self.fixture("crm-c2-r1.statements-before.csv")
+    let copy = try PgStatStatements(file: "c2-r1.statements-after.csv", text: text)
+    let e2 = #expect(throws: MeasurementError.self) { try StatementActivity(before: before, after: copy) }
+    #expect(e2?.file == "c2-r1.statements-after.csv", "\(String(describing: e2))")
+    #expect(e2?.message.hasPrefix("no calls since \(file)") == true, "\(String(describing: e2))")
+  }
+
   /// Each writing commit syncs at most once, and the background a few times: more syncs than
   /// twice the commits and 100 are refused at the later snapshot's wal_sync.
   @Test func moreSyncsThanTheCommitsCanMakeAreRefused() throws {
