@@ -279,7 +279,36 @@ package struct PrometheusRange: Hashable, Sendable {
     guard !series.isEmpty else {
       throw MeasurementError(file: file, "data.result: empty (the query matched no series)")
     }
+    try alignment(file: file)
   }
+
+  /// One range query evaluates every series at the same steps (start + k x step), so a series
+  /// off them is another query's: summed by time, its samples would never meet the others' and
+  /// each step would hold a part of the total (one pod's of two: half the busy cores).
+  ///
+  /// - Throws: ``MeasurementError`` at the first sample off the steps of the series with the
+  ///   most samples (the step: the shortest gap between two samples of any series).
+  func alignment(file: String) throws(MeasurementError) {
+    let gaps = series.flatMap { s in zip(s.samples.dropFirst(), s.samples).map { $0.time - $1.time } }
+    guard let step = gaps.min(), let g = series.indices.min(by: { (-series[$0].samples.count, $0) < (-series[$1].samples.count, $1) })
+    else { return }
+    let start = series[g].samples[0].time
+    for (i, s) in series.enumerated() {
+      for (j, sample) in s.samples.enumerated() {
+        let k = (sample.time - start) / step
+        // Prometheus writes times to the millisecond.
+        guard abs(k - k.rounded()) * step > 0.001 else { continue }
+        let labels = s.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ", ")
+        throw MeasurementError(
+          file: file,
+          "data.result[\(i)].values[\(j)]: time \(Self.time(sample.time)) of the series {\(labels)} is off the steps of data.result[\(g)] (every \(Self.time(step)) s from \(Self.time(start))): the series of one range query share their times, so this one is of another query or another window"
+        )
+      }
+    }
+  }
+
+  /// Unix seconds as Prometheus writes them: 1733400000, 1733400000.5.
+  static func time(_ t: Double) -> String { String(format: "%.3f", t).replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression) }
 
   /// The time-average of the series' sum, as `sum(...)` over them would give it at each step of
   /// the query: a series without a sample at a step (a pod not yet or no longer there) adds 0;

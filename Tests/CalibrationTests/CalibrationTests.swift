@@ -428,4 +428,32 @@ import Calibration
       try PrometheusRange(file: "cpu.json", data: Data(#"{"status": "error", "error": "bad query"}"#.utf8))
     }
   }
+
+  /// Two pods' series 7 s apart never meet when summed by time: each step would hold one pod's
+  /// cores, half the total. One range query's series share their steps, so that is refused.
+  @Test func seriesOffTheQuerysStepsAreRefused() throws {
+    func series(_ pod: String, _ d: Int) -> String {
+      let samples: [String] = (0..<20).map { i in "[\(1_733_400_000 + 15 * i + d), \"0.1\"]" }
+      return #"{"metric": {"pod": "\#(pod)"}, "values": ["# + samples.joined(separator: ", ") + "]}"
+    }
+    func export(_ shift: Int) -> Data {
+      let result: String = series("app-1", 0) + ", " + series("app-2", shift)
+      return Data((#"{"status": "success", "data": {"resultType": "matrix", "result": ["# + result + "]}}").utf8)
+    }
+    #expect(abs(try PrometheusRange(file: "u1.cpu.json", data: export(0)).meanTotal - 0.2) < 1e-12)
+    let error = #expect(throws: MeasurementError.self) { try PrometheusRange(file: "u1.cpu.json", data: export(7)) }
+    #expect(error?.file == "u1.cpu.json", "\(String(describing: error))")
+    #expect(
+      error?.message.hasPrefix(
+        #"data.result[1].values[0]: time 1733400007 of the series {pod="app-2"} is off the steps of data.result[0] (every 15 s from 1733400000)"#)
+        == true, "\(String(describing: error))")
+    // A pod there for part of the window, on the same steps, is read (it adds 0 where it is not)
+    let (late, gone) = ("[1733400015, \"0.5\"]", "[1733400030, \"0.5\"]")
+    let partial = try PrometheusRange(
+      file: "cpu.json",
+      data: Data(
+        #"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {"pod": "a"}, "values": [[1733400000, "1"], \#(late), \#(gone)]}, {"metric": {"pod": "b"}, "values": [\#(late)]}]}}"#
+          .utf8))
+    #expect(abs(partial.meanTotal - 2.5 / 3) < 1e-12)
+  }
 }
