@@ -18,6 +18,8 @@ package struct PgbenchProgress: Hashable, Sendable {
     package var failed: Int?
     package var scheduleLag: Double?
     package var skipped: Int?
+    /// The line it was read from, for an error about it.
+    package var line = 0
   }
 
   package var intervals: [Interval] = []
@@ -29,7 +31,7 @@ package struct PgbenchProgress: Hashable, Sendable {
   package init(file: String, text: String) throws(MeasurementError) {
     let lines = NumberedLines(file: file, text: text)
     for (n, line) in lines where line.hasPrefix("progress: ") {
-      var interval = Interval(time: .nan, tps: .nan, latencyMean: .nan)
+      var interval = Interval(time: .nan, tps: .nan, latencyMean: .nan, line: n)
       for field in line.dropFirst("progress: ".count).split(separator: ",") {
         let words = field.split(separator: " ")
         func value(_ i: Int) -> Double? { words.count > i ? number(words[i]) : nil }

@@ -322,6 +322,9 @@ package struct PgbenchReport: Hashable, Sendable {
     try Self.checkCounts(
       lines, transactions: transactions, tps: tps, duration: byCount == nil ? duration : nil, processedLine: processedLine,
       logged: logged, failed: failed, skipped: skipped)
+    if lines.contains(where: { $0.1.hasPrefix("progress: ") }) {
+      try Self.checkProgress(try PgbenchProgress(file: file, text: text), lines, duration: byCount == nil ? duration : nil)
+    }
     if let cpuAt, let server = serverCPUSeconds, let cores {
       try Self.checkCPU(
         lines, at: cpuAt, server: server, client: clientCPUSeconds ?? 0, cores: cores,
@@ -357,6 +360,23 @@ package struct PgbenchReport: Hashable, Sendable {
       !words[begin...].contains(where: { $0 == "END" || $0 == "COMMIT" || $0 == "ROLLBACK" })
     {
       throw lines.error(last, "the file ends inside its statement list, after a BEGIN without its END: cut short?")
+    }
+  }
+
+  /// The run's `progress:` lines (the measurement script appends pgbench's stderr): failures
+  /// in an interval, which the summary's count of 0 leaves out (the run was refused had it
+  /// counted them), and an interval that ends after the run, a line of another run.
+  static func checkProgress(_ progress: PgbenchProgress, _ lines: NumberedLines, duration: Double?) throws(MeasurementError) {
+    if let i = progress.intervals.first(where: { ($0.failed ?? 0) > 0 }) {
+      throw lines.error(
+        i.line,
+        "progress: \(i.failed!) failed transactions in the interval to \(String(format: "%g", i.time)) s, which the summary's failed count leaves out: the model has no failures; measure a run where none fail (--max-tries)")
+    }
+    // pgbench reports every 5 s or so up to the run's end; a second of slack for its timer.
+    if let duration, !progress.timestamps, let late = progress.intervals.first(where: { $0.time > duration + 1 }) {
+      throw lines.error(
+        late.line,
+        "progress: an interval to \(String(format: "%g", late.time)) s, after the run's \(String(format: "%g", duration)) s: a line of another run")
     }
   }
 

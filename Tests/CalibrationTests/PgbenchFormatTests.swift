@@ -288,6 +288,30 @@ import Calibration
     #expect(mixed?.line == 2 && mixed?.message.contains("lines of two runs") == true, "\(String(describing: mixed))")
   }
 
+  /// A summary's progress lines (pgbench's stderr, which the measurement script appends) are
+  /// read with it: a line that is not pgbench's is an error at it, and so are failures in an
+  /// interval, which the summary's count of 0 leaves out, and an interval after the run's end.
+  @Test func aSummarysProgressLinesAreChecked() throws {
+    let file = ShippedMeasurementTests.calibration.appendingPathComponent("postgres/tpcb/c4-r1.txt").path
+    let text = try String(contentsOf: URL(fileURLWithPath: file), encoding: .utf8)
+    #expect(try PgbenchReport(file: file, text: text).transactions == 63_777)
+    func refused(_ from: String, _ to: String) -> MeasurementError? {
+      #expect(throws: MeasurementError.self) {
+        try PgbenchReport(file: file, text: text.replacingOccurrences(of: from, with: to))
+      }
+    }
+    let failed = refused("lat 1.323 ms stddev 0.530, 0 failed", "lat 1.323 ms stddev 0.530, 3 failed")
+    #expect(failed?.file == file && failed?.line == 31, "\(String(describing: failed))")
+    #expect(
+      failed?.message.hasPrefix(
+        "progress: 3 failed transactions in the interval to 10 s, which the summary's failed count leaves out") == true,
+      "\(String(describing: failed))")
+    let bad = refused("progress: 15.0 s, 3152.0 tps", "progress: 15.0 s, fast tps")
+    #expect(bad?.line == 32 && bad?.message.hasPrefix("expected 'progress: <s> s") == true, "\(String(describing: bad))")
+    let late = refused("progress: 20.0 s,", "progress: 40.0 s,")
+    #expect(late?.line == 33 && late?.message == "progress: an interval to 40 s, after the run's 20 s: a line of another run", "\(String(describing: late))")
+  }
+
   // MARK: --log
 
   @Test func readsLogLinesOfEveryVersion() throws {
