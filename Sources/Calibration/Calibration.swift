@@ -219,6 +219,11 @@ package struct ClosedLoopFit: Sendable {
     // Level by level, the factor at which MVA gives the measured throughput (bisection on log f:
     // throughput falls as f grows).
     for level in levels.dropFirst() {
+      // A lock lets at most capacity / held through whatever the load factor: a level beyond
+      // that (by more than the 1% a level is met within) is the lock's error, not the factor's.
+      if let held = self.lock, let given = lock, level.throughput > 1.01 * Double(held.capacity) / held.held {
+        throw .lockBelowLevel(clients: level.clients, throughput: level.throughput, lock: held, given: given.held)
+      }
       var low = log(1e-6)
       var high = log(1e6)
       for _ in 0..<80 {
@@ -271,6 +276,9 @@ package enum CalibrationError: Error, Hashable, Sendable, CustomStringConvertibl
   case noFit([Int])
   /// No load factor lets the load-factor model meet a fitted level's throughput.
   case levelOutOfReach(clients: Int, throughput: Double)
+  /// A lock's bound, capacity / held (the held time as cut to the one-client wait, `given` as
+  /// asked), is below a fitted level's throughput.
+  case lockBelowLevel(clients: Int, throughput: Double, lock: HeldLock, given: Double)
 
   package var description: String {
     switch self {
@@ -285,6 +293,10 @@ package enum CalibrationError: Error, Hashable, Sendable, CustomStringConvertibl
       "no model parameters reproduce the levels at clients \(levels.map(String.init).joined(separator: ", "))"
     case .levelOutOfReach(let clients, let throughput):
       "the load-factor model cannot meet \(String(format: "%.1f", throughput))/s at \(clients) clients with any load factor (the one-client run's demand and wait do not carry it); fit on other levels (--fit)"
+    case .lockBelowLevel(let clients, let throughput, let lock, let given):
+      "the lock (capacity \(lock.capacity), held \(String(format: "%.3g", lock.held * 1_000)) ms"
+        + (lock.held < given ? ", the \(String(format: "%.3g", given * 1_000)) ms given cut to the one-client wait" : "")
+        + ") lets at most \(String(format: "%.1f", Double(lock.capacity) / lock.held))/s through (capacity / held), below the \(String(format: "%.1f", throughput))/s measured at \(clients) clients: its capacity is the rows the transactions spread over (pgbench's branches: the scaling factor)"
     }
   }
 }

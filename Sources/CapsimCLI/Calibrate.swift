@@ -77,7 +77,7 @@ struct Calibrate: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "A lock every transaction of a workload holds, for the load-factor model: WORKLOAD:MS[:CAPACITY], e.g. tpcb:0.41 (TPC-B's branch row, held 0.41 ms from its UPDATE to END at one client, from pgbench -r).",
+      "A lock every transaction of a workload holds, for the load-factor model: WORKLOAD:MS[:CAPACITY], e.g. tpcb:0.41:10 (TPC-B's branch rows, 10 at scale 10, each held 0.41 ms from its UPDATE to END at one client, from pgbench -r).",
       valueName: "lock"))
   var lock: [String] = []
 
@@ -319,6 +319,14 @@ struct Calibrate: ParsableCommand {
         // Too few levels to fit, but snapshots to show: a warning, and the snapshots alone.
         printToStandardError("capsim: warning: \(workload): not fitted: \(error)")
         unfitted.append((workload, "\(error)"))
+      } catch CalibrationError.lockBelowLevel(let clients, let throughput, let held, let given) {
+        // The summaries' scale is pgbench's branch rows: one lock each.
+        let error = CalibrationError.lockBelowLevel(clients: clients, throughput: throughput, lock: held, given: given)
+        let scale = (byWorkload[workload] ?? []).compactMap(\.scale).max()
+        let hint =
+          scale.map { $0 > held.capacity ? "; the summaries' scaling factor is \($0): --lock \(workload):\(Self.milliseconds(given)):\($0)" : "" } ?? ""
+        printToStandardError("capsim: error: \(workload): \(error)\(hint)")
+        throw ExitCode.failure
       } catch {
         printToStandardError("capsim: error: \(workload): \(error)")
         throw ExitCode.failure

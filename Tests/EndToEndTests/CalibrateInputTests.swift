@@ -171,6 +171,18 @@ import Testing
       status: 64)
   }
 
+  /// A lock of capacity 1 held 0.41 ms (cut to the 0.314 ms one-client wait) lets 3,183/s
+  /// through, below tpcb's 3,353.5/s at 4 clients: the error says so, and the summaries' scale
+  /// (10 branch rows) as the capacity, which fits.
+  @Test func aLockBelowAMeasuredLevelNamesItsBoundAndTheScale() throws {
+    try Self.refused(
+      ["calibration/postgres/tpcb", "--lock", "tpcb:0.41"],
+      "capsim: error: tpcb: the lock (capacity 1, held 0.314 ms, the 0.41 ms given cut to the one-client wait) lets at most 3183.6/s through (capacity / held), below the 3353.5/s measured at 4 clients: its capacity is the rows the transactions spread over (pgbench's branches: the scaling factor); the summaries' scaling factor is 10: --lock tpcb:0.41:10"
+    )
+    let out = try EndToEndTests.capsim(["calibrate", "calibration/postgres/tpcb", "--lock", "tpcb:0.41:10"])
+    #expect(out.status == 0 && out.stdout.contains("lock: capacity 10"), "\(out.stderr)")
+  }
+
   /// A folder's name with a line break stays inside the written YAML's comments.
   @Test func aFoldersNameCannotBreakTheYAML() throws {
     let dir = try Self.copy(["postgres/select-only"])
