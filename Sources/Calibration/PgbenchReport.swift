@@ -44,6 +44,8 @@ package struct PgbenchReport: Hashable, Sendable {
   package var file: String
   package var transactionType: String
   package var clients: Int
+  /// `number of threads: N` (pgbench -j).
+  package var threads: Int?
   package var duration: Double?
   package var transactions: Int
   package var failed: Int
@@ -197,6 +199,9 @@ package struct PgbenchReport: Hashable, Sendable {
       } else if let v = value(after: "number of clients: ") {
         try once("number of clients")
         clients = try int(v, "number of clients")
+      } else if let v = value(after: "number of threads: ") {
+        try once("number of threads")
+        threads = try int(v, "number of threads")
       } else if let v = value(after: "duration: ") {
         try once("duration")
         // pgbench writes `duration: N s` (-T, seconds).

@@ -339,6 +339,9 @@ struct Calibrate: ParsableCommand {
       guard !open.isEmpty else { continue }
       // "crm-rate" is predicted by the fit of "crm".
       let base = workload.hasSuffix("-rate") ? String(workload.dropLast(5)) : workload
+      if base != workload, let apart = Self.measuredApart(open, (byWorkload[base] ?? []).filter { $0.targetRate == nil }) {
+        printToStandardError("capsim: warning: \(workload): \(apart); its knee is predicted by \(base)'s fit all the same")
+      }
       knees.append(OpenLoopKnee(workload: workload, runs: open, fit: tables.first { $0.workload == base }))
     }
     let source = inputs.joined(separator: " ")
@@ -384,6 +387,25 @@ struct Calibrate: ParsableCommand {
       print(try CalibrationJSON(tables, knees, pgstat.byWorkload, unfitted: unfitted, warnings: warnings).json())
     case .table: print(Report.calibrationText(data), terminator: "")
     }
+  }
+
+  /// How open-loop runs differ from the closed-loop runs whose fit predicts their knee, when they
+  /// look measured apart: another duration, or another count of pgbench threads at the same
+  /// clients (pgbench -j, which moves the latency boundary), or nil.
+  static func measuredApart(_ open: [PgbenchReport], _ closed: [PgbenchReport]) -> String? {
+    guard let run = open.min(by: { $0.file < $1.file }), !closed.isEmpty else { return nil }
+    let peer = closed.filter { $0.clients == run.clients }.min { $0.file < $1.file }
+    var differences: [String] = []
+    if let d = run.duration, let other = (peer ?? closed.min { $0.file < $1.file }!).duration, d != other {
+      differences.append("\(String(format: "%g", d)) s runs against \(String(format: "%g", other)) s")
+    }
+    if let peer, let t = run.threads, let other = peer.threads, t != other {
+      differences.append(
+        "\(t) pgbench thread\(t == 1 ? "" : "s") on \(run.clients) connections against \(other) at \(peer.clients) clients")
+    }
+    guard !differences.isEmpty else { return nil }
+    let example = peer ?? closed.min { $0.file < $1.file }!
+    return "measured apart from the closed-loop runs? \(run.file) has \(differences.joined(separator: " and ")) in \(example.file)"
   }
 
   /// The fit as the renderers take it.

@@ -183,6 +183,20 @@ import Testing
     #expect(out.status == 0 && out.stdout.contains("lock: capacity 10"), "\(out.stderr)")
   }
 
+  /// Open-loop runs of one measurement (1 pgbench thread, 20 s) beside the closed loop of
+  /// another (2 threads at 8 clients, 10 s) are warned about, naming both files; the knee is
+  /// still predicted.
+  @Test func openLoopRunsMeasuredApartAreWarnedAbout() throws {
+    let apart = try EndToEndTests.capsim(["calibrate", "calibration/postgres/crm-rate", "calibration/postgres-j2/crm"])
+    #expect(apart.status == 0, "\(apart.stderr)")
+    #expect(
+      apart.stderr.contains(
+        "capsim: warning: crm-rate: measured apart from the closed-loop runs? calibration/postgres/crm-rate/rate13300-r1.txt has 20 s runs against 10 s and 1 pgbench thread on 8 connections against 2 at 8 clients in calibration/postgres-j2/crm/c8-r1.txt"
+      ), "\(apart.stderr)")
+    let together = try EndToEndTests.capsim(["calibrate", "calibration/postgres/crm-rate", "calibration/postgres/crm"])
+    #expect(together.status == 0 && !together.stderr.contains("measured apart"), "\(together.stderr)")
+  }
+
   /// A folder's name with a line break stays inside the written YAML's comments.
   @Test func aFoldersNameCannotBreakTheYAML() throws {
     let dir = try Self.copy(["postgres/select-only"])
