@@ -384,7 +384,9 @@ struct Calibrate: ParsableCommand {
     case .json:
       let warnings = Dictionary(
         data.workloads.compactMap { w in w.fitWarning.map { (w.name, $0) } }, uniquingKeysWith: { first, _ in first })
-      print(try CalibrationJSON(tables, knees, pgstat.byWorkload, unfitted: unfitted, warnings: warnings).json())
+      print(
+        try CalibrationJSON(tables, knees, pgstat.byWorkload, unfitted: unfitted, warnings: warnings, source: source)
+          .json())
     case .table: print(Report.calibrationText(data), terminator: "")
     }
   }

@@ -47,6 +47,27 @@ package struct CalibrationJSON: Encodable {
     var locks: [Lock]
   }
 
+  /// The load-factor model's values: the levels' predictions (`role` "predictions") or, beside
+  /// a round-trip model, a baseline ("baseline").
+  struct LoadFactor: Encodable {
+    var role: String
+    var cores: Int
+    var server_demand_s: Double
+    var client_demand_s: Double
+    var wait_s: Double
+    var think_s: Double
+    var factor_levels: [Int]
+    var factors: [Double]
+    var from_utilization: Bool
+    /// `--lock`: capacity and the time held per transaction (cut to the wait).
+    var lock: HeldLockJSON?
+  }
+
+  struct HeldLockJSON: Encodable {
+    var capacity: Int
+    var held_s: Double
+  }
+
   struct Lock: Encodable {
     var rows: Int
     var held_round_trips: Double
@@ -58,9 +79,13 @@ package struct CalibrationJSON: Encodable {
     /// "round-trip" or "load-factor": which model the levels' predictions come from.
     var model: String
     var round_trip: RoundTrip?
+    /// The load-factor model's values, labelled with their role (absent beside a round-trip
+    /// model fitted without a one-client level).
+    var load_factor: LoadFactor?
+    /// The calibrated topology as printed and as `--write` writes it (the model named by `model`).
+    var topology_yaml: String
     var cores: Int
-    /// The load-factor model's values (absent beside a round-trip model fitted without a
-    /// one-client level).
+    /// The load-factor model's values again, as before `load_factor` (for older readers).
     var server_demand_s: Double?
     var client_demand_s: Double?
     var wait_s: Double?
@@ -99,7 +124,8 @@ package struct CalibrationJSON: Encodable {
   package init(
     _ tables: [FitTable], _ knees: [OpenLoopKnee],
     _ pgstat: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])] = [:],
-    unfitted unfittedWorkloads: [(workload: String, reason: String)] = [], warnings: [String: String] = [:]
+    unfitted unfittedWorkloads: [(workload: String, reason: String)] = [], warnings: [String: String] = [:],
+    source: String = ""
   ) {
     unfitted = unfittedWorkloads.map { u in
       Unfitted(
@@ -117,6 +143,14 @@ package struct CalibrationJSON: Encodable {
             client_cpu_a_s: m.client.a, client_cpu_b_s: m.client.b,
             locks: m.shape.locks.map { Lock(rows: $0.rows, held_round_trips: $0.heldRoundTrips, share: $0.share) })
         },
+        load_factor: t.fit.map { f in
+          LoadFactor(
+            role: t.roundTrip == nil ? "predictions" : "baseline", cores: f.cores, server_demand_s: f.serverDemand,
+            client_demand_s: f.clientDemand, wait_s: f.wait, think_s: f.think, factor_levels: f.factorLevels,
+            factors: f.factors, from_utilization: f.fromUtilization,
+            lock: f.lock.map { HeldLockJSON(capacity: $0.capacity, held_s: $0.held) })
+        },
+        topology_yaml: t.yaml(source: source),
         cores: t.roundTrip?.cores ?? t.fit!.cores, server_demand_s: t.fit?.serverDemand,
         client_demand_s: t.fit?.clientDemand, wait_s: t.fit?.wait, think_s: t.fit?.think,
         factor_levels: t.fit?.factorLevels,
