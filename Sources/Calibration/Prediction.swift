@@ -31,6 +31,9 @@ package struct FitTable: Sendable {
   /// p95 / mean latency at the fitted levels, averaged: how the load-factor model's predicted
   /// mean becomes a p95 (nil for the round-trip model, whose p95 comes from its own tail).
   package var tailRatio: Double?
+  /// Whether the cpu station's cores are the machine's that the load generator shares (pgbench),
+  /// or the app's own (k6 against app pods).
+  package var sharedWithLoadGenerator = true
 
   /// Fits the round-trip model (``RoundTripFit``) to `levels` with client counts in `fitted`
   /// and predicts every level; the load-factor model is fitted beside it.
@@ -138,6 +141,9 @@ package struct FitTable: Sendable {
     if let roundTrip { return roundTripYAML(roundTrip, source: source) }
     let f = fit!
     func ms(_ s: Double) -> String { String(format: "%.6gms", s * 1_000) }
+    // No time outside the latency (a k6 loop without sleep) is no think time, not a tiny one.
+    let think =
+      f.think > 0 ? "{distribution: exponential, mean: \(ms(f.think))}" : "{distribution: deterministic, value: 0s}"
     var points: [String] = []
     for (j, factor) in zip(f.factorLevels, f.factors) {
       points.append("{concurrency: \(j), factor: \(String(format: "%.4g", factor))}")
@@ -146,7 +152,7 @@ package struct FitTable: Sendable {
       # Calibrated by capsim calibrate from \(yamlComment(source))
       # workload \(yamlComment(workload)): fitted on clients \(f.factorLevels.map(String.init).joined(separator: ", "))
       stations:
-        cpu:                          # the machine's cores, shared by server and load generator
+        cpu:                          # \(sharedWithLoadGenerator ? "the machine's cores, shared by server and load generator" : "the app's cores")
           servers: \(f.cores)
           discipline: processor-sharing
           service: {distribution: exponential, mean: \(ms(f.demand))}
@@ -155,7 +161,7 @@ package struct FitTable: Sendable {
         wait:                         # latency that is not CPU: round trips, I/O, commit flushes
           servers: infinite
           service: {distribution: exponential, mean: \(ms(max(f.wait, 1e-9)))}
-      # scenario: arrivals: [{to: cpu, users: CLIENTS, think: {distribution: exponential, mean: \(ms(max(f.think, 1e-9)))}}]
+      # scenario: arrivals: [{to: cpu, users: CLIENTS, think: \(think)}]
       \(f.lock.map { "# lock: capacity \($0.capacity), held \(ms($0.held)) of the wait per transaction: write it as locks: and a class whose steps acquire and release it (topologies/tpcb-like.yaml)\n" } ?? "")
 
       """
@@ -186,11 +192,14 @@ extension FitTable {
     let k = m.shape.roundTrips
     let counts = rows.map(\.level.clients)
     func demand(_ n: Int) -> Double { (m.chargedDemand(clients: n) ?? 0) + k * m.uncharged }
-    let base = demand(counts.first ?? 1)
+    // As the file has them (times to 6 digits in ms, factors to 4), so that what is said of the
+    // file is what capsim analyze gives for it.
+    func written(_ value: Double, _ format: String) -> Double { Double(String(format: format, value))! }
+    let base = written(demand(counts.first ?? 1) * 1_000, "%.6g") / 1_000
     let fitted = rows.filter(\.isFitted).map(\.level.clients)
     let top = m.predict(clients: fitted.last ?? 1)
-    let delay = k * (m.wakeLatency + m.busyWait * (top?.utilization ?? 0))
-    return (base, counts, counts.map { demand($0) / base }, delay)
+    let delay = written(max(k * (m.wakeLatency + m.busyWait * (top?.utilization ?? 0)), 1e-9) * 1_000, "%.6g") / 1_000
+    return (base, counts, counts.map { written(demand($0) / base, "%.4g") }, delay)
   }
 
   /// The round-trip model as far as a topology can say it: the cpu station's demand per
@@ -207,7 +216,7 @@ extension FitTable {
     let locks = m.shape.locks.map { "\($0.rows) rows held \(String(format: "%.3g", $0.heldRoundTrips)) round trips by \(String(format: "%.3g", $0.share * 100))% of transactions" }
     return """
       # Calibrated by capsim calibrate from \(yamlComment(source))
-      # workload \(yamlComment(workload)): round-trip model fitted on clients \(fitted.map(String.init).joined(separator: ", ")); \(String(format: "%.3g", k)) round trips per transaction
+      # workload \(yamlComment(workload)): round-trip model fitted on clients \(fitted.map(String.init).joined(separator: ", ")); \(String(format: "%.3g", k)) round trip\(String(format: "%.3g", k) == "1" ? "" : "s") per transaction
       # uncharged core time \(ms(m.uncharged)) per round trip (\(m.fittedUncharged ? "fitted here" : "the machine's, from its read-only workload")), wake-up latency \(ms(m.wakeLatency)), busy wait \(ms(m.busyWait))
       stations:
         cpu:                          # the machine's cores, shared by server and load generator
@@ -218,7 +227,7 @@ extension FitTable {
           next: wait
         wait:                         # the delay per transaction at clients \(fitted.last ?? 1); it shrinks as the cores fill, which a delay station cannot say
           servers: infinite
-          service: {distribution: exponential, mean: \(ms(max(delay, 1e-9)))}
+          service: {distribution: exponential, mean: \(ms(delay))}
       \(locks.isEmpty ? "" : "# row locks: \(locks.joined(separator: "; ")): write them as locks: with a class whose steps acquire and release them (topologies/tpcb-like.yaml)\n")
       """
   }

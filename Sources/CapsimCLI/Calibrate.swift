@@ -305,9 +305,11 @@ struct Calibrate: ParsableCommand {
           if workload == machineWorkload { machineUncharged = table.roundTrip?.uncharged }
           tables.append(table)
         } else {
-          tables.append(
-            try FitTable(workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload])
-          )
+          var table = try FitTable(
+            workload: workload, levels: levels, fitted: fitted, cores: machineCores, lock: locks[workload])
+          // k6 drives the app from elsewhere: its cores are the app's alone.
+          table.sharedWithLoadGenerator = k6[workload] == nil
+          tables.append(table)
         }
         if ablation {
           ablations[workload] = try FitTable.ablation(
@@ -326,6 +328,13 @@ struct Calibrate: ParsableCommand {
         let hint =
           scale.map { $0 > held.capacity ? "; the summaries' scaling factor is \($0): --lock \(workload):\(Self.milliseconds(given)):\($0)" : "" } ?? ""
         printToStandardError("capsim: error: \(workload): \(error)\(hint)")
+        throw ExitCode.failure
+      } catch CalibrationError.needsOneClient(let used) where !used.contains(1) {
+        // The fitted levels are a choice among the measured ones: name them all.
+        printToStandardError(
+          "capsim: error: \(workload): the fit starts from a one-client run (no contention); it was fitted on clients "
+            + "\(used.map(String.init).joined(separator: ", ")), and the levels measured are clients "
+            + "\(levels.map { String($0.clients) }.joined(separator: ", "))")
         throw ExitCode.failure
       } catch {
         printToStandardError("capsim: error: \(workload): \(error)")

@@ -183,6 +183,23 @@ import Testing
     #expect(out.status == 0 && out.stdout.contains("lock: capacity 10"), "\(out.stderr)")
   }
 
+  /// Without a one-client run the load-factor model names every level measured, not only the
+  /// three it was to be fitted on; the round-trip model's YAML says "1 round trip".
+  @Test func noOneClientRunNamesEveryLevel() throws {
+    let dir = try Self.copy(["postgres/select-only"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let folder = dir.appendingPathComponent("select-only")
+    let yaml = try EndToEndTests.capsim(["calibrate", folder.path])
+    #expect(yaml.stdout.contains("; 1 round trip per transaction"), "\(yaml.stdout)")
+    for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasPrefix("c1-") {
+      try FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+    }
+    try Self.refused(
+      [folder.path, "--lock", "select-only:0.01"],
+      "capsim: error: select-only: the fit starts from a one-client run (no contention); it was fitted on clients 2, 4, 8, and the levels measured are clients 2, 4, 8, 16, 32, 64"
+    )
+  }
+
   /// Open-loop runs of one measurement (1 pgbench thread, 20 s) beside the closed loop of
   /// another (2 threads at 8 clients, 10 s) are warned about, naming both files; the knee is
   /// still predicted.
@@ -219,21 +236,27 @@ import Testing
     let written = dir.appendingPathComponent("out")
     let out = try EndToEndTests.capsim(["calibrate", dir.path, "--write", written.path])
     #expect(out.status == 0, "\(out.stderr)")
-    let note = try #require(out.stderr.split(separator: "\n").first { $0.contains("crm.yaml approximates the round-trip model") })
-    let scenario = written.appendingPathComponent("one-client.yaml")
-    try """
-      name: one-client
-      topology: crm.yaml
-      arrivals: [{name: pgbench, to: cpu, users: 1, think: {distribution: deterministic, value: 0s}}]
-      run: {warmup: 1s, length: 2s, replications: 2, seed: 1}
-      """.write(to: scenario, atomically: true, encoding: .utf8)
-    let analyzed = try EndToEndTests.capsim(["analyze", scenario.path, "--theory-only", "--format", "json"])
-    let document = try #require(try JSONSerialization.jsonObject(with: Data(analyzed.stdout.utf8)) as? [String: Any])
-    let throughput = try #require(
-      (document["predictions"] as? [[String: Any]])?.first { $0["metric"] as? String == "throughput" }?["theory"] as? Double)
-    let digits = String(Int(throughput.rounded()))
-    let grouped = digits.count > 3 ? digits.dropLast(3) + "," + digits.suffix(3) : Substring(digits)
-    #expect(note.contains("1 client \(grouped)/s (model "), "\(note) / analyze: \(throughput)")
+    // crm at 1 client; select-only at 2, where the unrounded factors said 24,358/s and analyze
+    // of the file gives 24,356.5/s
+    for (workload, users) in [("crm", 1), ("select-only", 2)] {
+      let note = try #require(
+        out.stderr.split(separator: "\n").first { $0.contains("\(workload).yaml approximates the round-trip model") })
+      let scenario = written.appendingPathComponent("\(workload)-\(users).yaml")
+      try """
+        name: \(workload)-\(users)
+        topology: \(workload).yaml
+        arrivals: [{name: pgbench, to: cpu, users: \(users), think: {distribution: deterministic, value: 0s}}]
+        run: {warmup: 1s, length: 2s, replications: 2, seed: 1}
+        """.write(to: scenario, atomically: true, encoding: .utf8)
+      let analyzed = try EndToEndTests.capsim(["analyze", scenario.path, "--theory-only", "--format", "json"])
+      let document = try #require(try JSONSerialization.jsonObject(with: Data(analyzed.stdout.utf8)) as? [String: Any])
+      let throughput = try #require(
+        (document["predictions"] as? [[String: Any]])?.first { $0["metric"] as? String == "throughput" }?["theory"] as? Double)
+      let digits = String(Int(throughput.rounded()))
+      let grouped = digits.count > 3 ? digits.dropLast(3) + "," + digits.suffix(3) : Substring(digits)
+      #expect(
+        note.contains("\(users) client\(users == 1 ? "" : "s") \(grouped)/s (model "), "\(note) / analyze: \(throughput)")
+    }
   }
 
   /// Summaries with Windows line ends give the same fit as the shipped ones.

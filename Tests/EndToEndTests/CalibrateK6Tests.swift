@@ -71,6 +71,37 @@ import Testing
     #expect(abs(try #require(server["outside_s"] as? Double) - 0.018) < 1e-12)
   }
 
+  /// The reviewer's shop: k6 without sleep (rate x mean = 1 virtual user, no time outside the
+  /// latency) against two app pods. The written topology's cpu is the app's cores, not a machine
+  /// shared with the load generator, and its think time is 0, not 1e-06 ms; the JSON labels the
+  /// load-factor model's values as the predictions'.
+  @Test func aK6FitsTopologyIsTheAppsWithoutThinkTime() throws {
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+    for (n, x, r) in [(1, 26.316, 38.0), (2, 52.632, 38.0), (4, 103.817, 38.529), (8, 190.205, 42.060)] {
+      let summary =
+        #"{"metrics": {"http_reqs": {"count": \#(Int(x * 300)), "rate": \#(x)}, "http_req_duration": {"avg": \#(r), "p(95)": \#(2.5 * r)}, "vus": {"value": \#(n), "max": \#(n)}, "vus_max": {"value": \#(n), "max": \#(n)}}}"#
+      try summary.write(to: dir.appendingPathComponent("u\(n).json"), atomically: true, encoding: .utf8)
+      let pod = Array(repeating: x * 0.004, count: 20)
+      try Self.range([(["pod": "app-1"], pod), (["pod": "app-2"], pod)])
+        .write(to: dir.appendingPathComponent("u\(n).cpu.json"), atomically: true, encoding: .utf8)
+    }
+    let run = try EndToEndTests.capsim(["calibrate", dir.path, "--cores", "2"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("service: {distribution: exponential, mean: 8ms}"), "\(run.stdout)")
+    #expect(run.stdout.contains("cpu:                          # the app's cores\n"), "\(run.stdout)")
+    #expect(run.stdout.contains("think: {distribution: deterministic, value: 0s}}]"), "\(run.stdout)")
+    #expect(!run.stdout.contains("1e-06ms") && !run.stdout.contains("load generator"), "\(run.stdout)")
+    let json = try EndToEndTests.capsim(["calibrate", dir.path, "--cores", "2", "--format", "json"])
+    let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let workload = try #require((document["workloads"] as? [[String: Any]])?.first)
+    let model = try #require(workload["load_factor"] as? [String: Any])
+    #expect(workload["model"] as? String == "load-factor" && model["role"] as? String == "predictions")
+    #expect(abs(try #require(model["server_demand_s"] as? Double) - 0.008) < 1e-9)
+    #expect((workload["topology_yaml"] as? String)?.contains("# the app's cores") == true)
+  }
+
   @Test func aHistogramWithoutLeIsAnErrorAtItsKeyPath() throws {
     let dir = EndToEndTests.scratch.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
