@@ -326,7 +326,10 @@ struct Calibrate: ParsableCommand {
         let error = CalibrationError.lockBelowLevel(clients: clients, throughput: throughput, lock: held, given: given)
         let scale = (byWorkload[workload] ?? []).compactMap(\.scale).max()
         let hint =
-          scale.map { $0 > held.capacity ? "; the summaries' scaling factor is \($0): --lock \(workload):\(Self.milliseconds(given)):\($0)" : "" } ?? ""
+          scale.map {
+            $0 > held.capacity
+              ? "; the summaries' scaling factor is \($0): --lock \(workload):\(Self.milliseconds(given)):\($0)" : ""
+          } ?? ""
         printToStandardError("capsim: error: \(workload): \(error)\(hint)")
         throw ExitCode.failure
       } catch CalibrationError.needsOneClient(let used) where !used.contains(1) {
@@ -348,55 +351,66 @@ struct Calibrate: ParsableCommand {
       guard !open.isEmpty else { continue }
       // "crm-rate" is predicted by the fit of "crm".
       let base = workload.hasSuffix("-rate") ? String(workload.dropLast(5)) : workload
-      if base != workload, let apart = Self.measuredApart(open, (byWorkload[base] ?? []).filter { $0.targetRate == nil }) {
-        printToStandardError("capsim: warning: \(workload): \(apart); its knee is predicted by \(base)'s fit all the same")
+      if base != workload,
+        let apart = Self.measuredApart(open, (byWorkload[base] ?? []).filter { $0.targetRate == nil })
+      {
+        printToStandardError(
+          "capsim: warning: \(workload): \(apart); its knee is predicted by \(base)'s fit all the same")
       }
       knees.append(OpenLoopKnee(workload: workload, runs: open, fit: tables.first { $0.workload == base }))
     }
     let source = inputs.joined(separator: " ")
-    if let write {
-      // A file there that calibrate did not write (a hand-written or platform topology named
-      // like a workload) is kept: refused before anything is written.
-      for table in tables {
-        let path = (write as NSString).appendingPathComponent("\(table.workload).yaml")
-        if let old = FileManager.default.contents(atPath: path),
-          !String(decoding: old.prefix(64), as: UTF8.self).hasPrefix(Self.writtenMark)
-        {
-          throw fail(
-            "--write \(write): \(path) exists and capsim calibrate did not write it (it does not begin with '\(Self.writtenMark)'); it is left as it was and nothing is written: write into another folder, or move it",
-            status: ExitStatus.failure)
-        }
-      }
-      try FileManager.default.createDirectory(atPath: write, withIntermediateDirectories: true)
-      for table in tables {
-        let path = (write as NSString).appendingPathComponent("\(table.workload).yaml")
-        try table.yaml(source: source).write(toFile: path, atomically: true, encoding: .utf8)
-        // A topology cannot say everything the round-trip model does: say where that shows.
-        let gaps = table.writtenGaps()
-        if !gaps.isEmpty {
-          let at = gaps.map {
-            "\($0.clients) client\($0.clients == 1 ? "" : "s") \(Format.count($0.written))/s (model \(Format.count($0.model))/s, \(String(format: "%+.1f%%", ($0.written / $0.model - 1) * 100)))"
-          }
-          let unsaid =
-            table.roundTrip?.shape.locks.isEmpty == false
-            ? "its delay cannot shrink as the cores fill, and its row locks are a comment"
-            : "its delay cannot shrink as the cores fill"
-          printToStandardError(
-            "capsim: note: \(path) approximates the round-trip model (\(unsaid)): by exact MVA it gives \(at.joined(separator: ", ")); within 5% at the other client counts"
-          )
-        }
+    let data = Self.data(tables, knees, ablations, pgstat.byWorkload, unfitted: unfitted, source: source)
+    // The topologies, the page and the output are one step that a signal waits for: cut short,
+    // a set of topologies would be half written.
+    try InterruptWatch.storing(final: true) {
+      if let write { try Self.writeTopologies(tables, into: write, source: source) }
+      if let report { try Report.writeCalibration(data, to: report) }
+      switch format {
+      case .json:
+        let warnings = Dictionary(
+          data.workloads.compactMap { w in w.fitWarning.map { (w.name, $0) } }, uniquingKeysWith: { first, _ in first })
+        print(
+          try CalibrationJSON(tables, knees, pgstat.byWorkload, unfitted: unfitted, warnings: warnings, source: source)
+            .json())
+      case .table: print(Report.calibrationText(data), terminator: "")
       }
     }
-    let data = Self.data(tables, knees, ablations, pgstat.byWorkload, unfitted: unfitted, source: source)
-    if let report { try Report.writeCalibration(data, to: report) }
-    switch format {
-    case .json:
-      let warnings = Dictionary(
-        data.workloads.compactMap { w in w.fitWarning.map { (w.name, $0) } }, uniquingKeysWith: { first, _ in first })
-      print(
-        try CalibrationJSON(tables, knees, pgstat.byWorkload, unfitted: unfitted, warnings: warnings, source: source)
-          .json())
-    case .table: print(Report.calibrationText(data), terminator: "")
+  }
+
+  /// Writes a topology per fitted workload into `write`, refusing first if a file there was not
+  /// written by calibrate (a hand-written or platform topology named like a workload).
+  static func writeTopologies(_ tables: [FitTable], into write: String, source: String) throws {
+    // A file there that calibrate did not write (a hand-written or platform topology named
+    // like a workload) is kept: refused before anything is written.
+    for table in tables {
+      let path = (write as NSString).appendingPathComponent("\(table.workload).yaml")
+      if let old = FileManager.default.contents(atPath: path),
+        !String(decoding: old.prefix(64), as: UTF8.self).hasPrefix(Self.writtenMark)
+      {
+        throw fail(
+          "--write \(write): \(path) exists and capsim calibrate did not write it (it does not begin with '\(Self.writtenMark)'); it is left as it was and nothing is written: write into another folder, or move it",
+          status: ExitStatus.failure)
+      }
+    }
+    try FileManager.default.createDirectory(atPath: write, withIntermediateDirectories: true)
+    for table in tables {
+      let path = (write as NSString).appendingPathComponent("\(table.workload).yaml")
+      try table.yaml(source: source).write(toFile: path, atomically: true, encoding: .utf8)
+      // A topology cannot say everything the round-trip model does: say where that shows.
+      let gaps = table.writtenGaps()
+      if !gaps.isEmpty {
+        let at = gaps.map {
+          "\($0.clients) client\($0.clients == 1 ? "" : "s") \(Format.count($0.written))/s (model \(Format.count($0.model))/s, \(String(format: "%+.1f%%", ($0.written / $0.model - 1) * 100)))"
+        }
+        let unsaid =
+          table.roundTrip?.shape.locks.isEmpty == false
+          ? "its delay cannot shrink as the cores fill, and its row locks are a comment"
+          : "its delay cannot shrink as the cores fill"
+        printToStandardError(
+          "capsim: note: \(path) approximates the round-trip model (\(unsaid)): by exact MVA it gives \(at.joined(separator: ", ")); within 5% at the other client counts"
+        )
+      }
     }
   }
 
@@ -412,11 +426,13 @@ struct Calibrate: ParsableCommand {
     }
     if let peer, let t = run.threads, let other = peer.threads, t != other {
       differences.append(
-        "\(t) pgbench thread\(t == 1 ? "" : "s") on \(run.clients) connections against \(other) at \(peer.clients) clients")
+        "\(t) pgbench thread\(t == 1 ? "" : "s") on \(run.clients) connections against \(other) at \(peer.clients) clients"
+      )
     }
     guard !differences.isEmpty else { return nil }
     let example = peer ?? closed.min { $0.file < $1.file }!
-    return "measured apart from the closed-loop runs? \(run.file) has \(differences.joined(separator: " and ")) in \(example.file)"
+    return
+      "measured apart from the closed-loop runs? \(run.file) has \(differences.joined(separator: " and ")) in \(example.file)"
   }
 
   /// The fit as the renderers take it.

@@ -111,4 +111,19 @@ import Testing
     #expect(r.stderr.contains("they are kept"), "\(r.stderr)")
     for file in files { #expect(FileManager.default.fileExists(atPath: file), "\(file)") }
   }
+
+  /// Ctrl-C as calibrate writes its topologies: the set is written whole and the exit is 130.
+  /// It once ended at the signal with part of the set and a temporary file left in the folder.
+  @Test(
+    .enabled(if: strace != nil, "needs strace (scripts/install-strace.sh) and ptrace allowed"), .timeLimit(.minutes(3)))
+  func aSignalAsCalibrateWritesLeavesTheWholeSet() throws {
+    let dir = try PlanTests.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("fitted").path
+    let r = try Self.capsim(["calibrate", "calibration/postgres", "--write", out], interruptAtRename: 2)
+    #expect(r.status == 130, "\(r.stderr)")
+    #expect(r.stderr.contains("they are kept"), "\(r.stderr)")
+    let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+    #expect(files == ["crm.yaml", "select-only.yaml", "tpcb.yaml"], "\(files)")
+  }
 }
