@@ -96,12 +96,19 @@ extension Network {
       let bounded = s.capacity != nil || s.timeout != nil
       if rho >= 1 && !bounded {
         // Runs all the same: the run shows the queue grow (and stops at run.drain).
+        let needed = fmt(work[i])
+        let growth = fmt((work[i] - servers) / mean)
+        // Exactly at capacity the queue has no steady state, yet no rate to grow at either.
+        let fate =
+          growth == "0"
+          ? "utilization \(fmt(rho)), exactly at capacity, so its queue has no steady state and drifts ever longer "
+            + "(like the square root of time, not at a rate)"
+          : "utilization \(fmt(rho)) >= 1, so its queue grows without bound (about \(growth)/s)"
         warn(
           .station(i),
-          "station '\(s.name)' is offered \(fmt(work[i] / mean))/s of work needing \(fmt(work[i])) servers "
-            + "but has \(c)\(s.limitingServers.map { ", worth \(fmt($0)) under full load (its loadFactor)" } ?? ""): "
-            + "utilization \(fmt(rho)) >= 1, so its queue grows without bound "
-            + "(about \(fmt((work[i] - servers) / mean))/s); the results show a run that never settles")
+          "station '\(s.name)' is offered \(fmt(work[i] / mean))/s of work needing \(needed) server\(needed == "1" ? "" : "s") "
+            + "\(growth == "0" ? "and" : "but") has \(c)\(s.limitingServers.map { ", worth \(fmt($0)) under full load (its loadFactor)" } ?? ""): "
+            + fate + "; the results show a run that never settles")
       } else if rho >= 1 {
         warn(.station(i), "station '\(s.name)' is overloaded (utilization \(fmt(rho))): expect losses or timeouts")
       } else if peakRho >= 1 {

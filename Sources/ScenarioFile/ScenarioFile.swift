@@ -208,6 +208,13 @@ package enum ScenarioFile {
 
   /// Network problems, reported where the station, dispatcher or source was written.
   static func report(_ problems: [NetworkProblem], topology: Topology, arrivals: [ConfigNode]) {
+    // The copies that have each problem, as said of their group.
+    var copiesWith: [String: Set<Int>] = [:]
+    for p in problems {
+      if case .station(let s) = p.subject, let grouped = groupMessage(p, topology: topology) {
+        copiesWith[(p.isError ? "error: " : "") + grouped.message, default: []].insert(s)
+      }
+    }
     for p in problems {
       let node: ConfigNode?
       switch p.subject {
@@ -218,16 +225,26 @@ package enum ScenarioFile {
       case .lock(let l): node = topology.lockNodes.indices.contains(l) ? topology.lockNodes[l] : nil
       }
       guard let node else { continue }
-      // Copies share their definition: say it once for the group ("each copy of 'app'").
+      // Copies share their definition: a problem every copy has is said once for the group
+      // ("each copy of 'app'"); one that only some copies have (a weighted dispatcher's
+      // heaviest target) names the copy.
       var message = p.message
-      if case .station(let s) = p.subject, topology.stations.indices.contains(s) {
-        let name = topology.stations[s].name
-        if let open = name.lastIndex(of: "["), topology.groups[String(name[..<open])] != nil {
-          message = message.replacingOccurrences(of: "station '\(name)'", with: "each copy of station '\(name[..<open])'")
-        }
+      if let grouped = groupMessage(p, topology: topology), let members = topology.groups[grouped.group],
+        members.allSatisfy({ copiesWith[(p.isError ? "error: " : "") + grouped.message, default: []].contains($0) })
+      {
+        message = grouped.message
       }
       if p.isError { node.error(message) } else { node.warning(message) }
     }
+  }
+
+  /// A copy's problem as said of its group, with the group's name; nil for other problems.
+  private static func groupMessage(_ p: NetworkProblem, topology: Topology) -> (group: String, message: String)? {
+    guard case .station(let s) = p.subject, topology.stations.indices.contains(s) else { return nil }
+    let name = topology.stations[s].name
+    guard let open = name.lastIndex(of: "["), topology.groups[String(name[..<open])] != nil else { return nil }
+    let group = String(name[..<open])
+    return (group, p.message.replacingOccurrences(of: "station '\(name)'", with: "each copy of station '\(group)'"))
   }
 
   struct RunSettings {

@@ -162,6 +162,35 @@ import _TestSupport
     #expect(d.file.hasSuffix("topology.yaml"))
   }
 
+  /// A weighted dispatcher loads its copies unevenly: the overload is said of the copy that
+  /// has it, with its own numbers, not of every copy; a problem every copy has is said once,
+  /// for the group. Exactly at capacity the queue has no rate to grow at, and says so.
+  @Test func anOverloadOnlySomeCopiesHaveNamesTheCopy() throws {
+    let topology = """
+      stations: {s: {copies: 3, servers: 1, service: {distribution: exponential, mean: 20ms}}}
+      dispatchers: {lb: {policy: weighted, targets: s, weights: [1, 2, 3]}}
+      """
+    func warnings(_ rate: String, _ policy: String = "weighted, targets: s, weights: [1, 2, 3]") throws -> [String] {
+      let dir = try Self.folder([
+        "topology.yaml": topology.replacingOccurrences(of: "weighted, targets: s, weights: [1, 2, 3]", with: policy),
+        "s.yaml": "topology: topology.yaml\narrivals: [{name: a, to: lb, rate: \(rate)}]\nrun: {length: 1min}\n",
+      ])
+      return try ScenarioFile.load(path: dir + "/s.yaml").1.map(\.message)
+    }
+    // Given 120/s split 1:2:3, s[3] gets 60/s of 20 ms work: 1.2 servers.
+    let uneven = try warnings("120/s")
+    #expect(uneven.count == 1, "\(uneven)")
+    #expect(uneven.first?.hasPrefix("station 's[3]' is offered 60/s of work needing 1.2 servers but has 1") == true, "\(uneven)")
+    #expect(uneven.first?.contains("about 10/s") == true, "\(uneven)")
+    // At 100/s s[3] is exactly at capacity: no "1 servers", no growth "about 0/s".
+    let boundary = try #require(try warnings("100/s").first)
+    #expect(boundary.contains("needing 1 server and has 1: utilization 1, exactly at capacity"), "\(boundary)")
+    #expect(!boundary.contains("about 0/s"), "\(boundary)")
+    // An even split overloads every copy alike: said once, for the group.
+    let even = try warnings("180/s", "random, targets: s")
+    #expect(even.count == 1 && even[0].hasPrefix("each copy of station 's' is offered 60/s"), "\(even)")
+  }
+
   @Test func probabilitiesMustSumToOne() throws {
     let topology = Self.topology.replacingOccurrences(
       of: "    next: db", with: "    next: [{to: db, p: 0.5}, {to: exit, p: 0.4}]")
