@@ -82,8 +82,6 @@ extension Network {
     for (i, lock) in locks.enumerated() where lock.capacity < 1 {
       out.append(.init(subject: .lock(i), message: "lock '\(lock.name)' needs a capacity of at least 1", isError: true))
     }
-    // Edge a -> b: some sequence takes b while holding a.
-    var order = [Set<Int>](repeating: [], count: locks.count)
     for (k, sequence) in sequences.enumerated() {
       func error(_ m: String) {
         out.append(.init(subject: .sequence(k), message: "sequence '\(sequence.name)': \(m)", isError: true))
@@ -105,7 +103,6 @@ extension Network {
           if held.contains(lock) {
             error("step \(n + 1) takes lock '\(locks[lock].name)', which it already holds (it would wait for itself)")
           }
-          for h in held { order[h].insert(lock) }
           held.append(lock)
         }
         for lock in step.release where !held.contains(lock) {
@@ -114,25 +111,56 @@ extension Network {
         held.removeAll { step.release.contains($0) }
       }
     }
-    if let cycle = lockCycle(order) {
-      out.append(
-        .init(
-          subject: .lock(cycle[0]),
-          message:
-            "locks \(cycle.map { "'\(locks[$0].name)'" }.joined(separator: " -> ")) are taken in opposite orders by different steps: customers could deadlock",
-          isError: true))
+    if let cycle = Self.lockOrderCycle(sequences, lockCount: locks.count) {
+      out.append(.init(subject: .lock(cycle.locks[0]), message: cycle.message(sequences, locks), isError: true))
     }
     return out
   }
+}
 
-  /// A cycle in the lock order (depth-first search), as the locks along it.
-  private func lockCycle(_ order: [Set<Int>]) -> [Int]? {
-    var state = [Int](repeating: 0, count: order.count)  // 0 new, 1 on the path, 2 done
+/// Locks taken in orders that could deadlock: each lock of `locks` is taken while holding the
+/// one before it, the last while holding the first; `steps[i]` is where the i-th of those
+/// takes happens first (its sequence and step). The last step closes the cycle.
+package struct LockOrderCycle: Sendable {
+  package var locks: [Int]
+  package var steps: [(sequence: Int, step: Int)]
+
+  /// Said at the closing step, naming the steps that take the locks the other way.
+  package func message(_ sequences: [VisitSequence], _ locks: [Lock], atClosingStep: Bool = false) -> String {
+    func name(_ l: Int) -> String { "'\(locks[l].name)'" }
+    let takes = steps.indices.map { i in
+      let taker = atClosingStep && i == steps.count - 1
+        ? "this step" : "class '\(sequences[steps[i].sequence].name)' (step \(steps[i].step + 1))"
+      return "\(taker) takes \(name(self.locks[i + 1])) while holding \(name(self.locks[i]))"
+    }
+    return "locks \(self.locks.map(name).joined(separator: " -> ")) are taken in opposite orders "
+      + "(\(takes.joined(separator: "; "))): customers could deadlock"
+  }
+}
+
+extension Network {
+  /// A cycle in the order locks are taken (an edge a -> b where some step takes b while holding
+  /// a), found by depth-first search; nil when every order agrees. Steps naming locks outside
+  /// `0 ..< lockCount` are skipped.
+  package static func lockOrderCycle(_ sequences: [VisitSequence], lockCount: Int) -> LockOrderCycle? {
+    // Edge a -> b, and the first step that makes it.
+    var order = [[Int: (sequence: Int, step: Int)]](repeating: [:], count: lockCount)
+    for (k, sequence) in sequences.enumerated() {
+      var held: [Int] = []
+      for (n, step) in sequence.steps.enumerated() {
+        for lock in step.acquire where (0..<lockCount).contains(lock) {
+          for h in held where h != lock && order[h][lock] == nil { order[h][lock] = (k, n) }
+          if !held.contains(lock) { held.append(lock) }
+        }
+        held.removeAll { step.release.contains($0) }
+      }
+    }
+    var state = [Int](repeating: 0, count: lockCount)  // 0 new, 1 on the path, 2 done
     var path: [Int] = []
     func visit(_ a: Int) -> [Int]? {
       state[a] = 1
       path.append(a)
-      for b in order[a].sorted() {
+      for b in order[a].keys.sorted() {
         if state[b] == 1 { return Array(path[path.firstIndex(of: b)!...]) + [b] }
         if state[b] == 0, let cycle = visit(b) { return cycle }
       }
@@ -140,8 +168,10 @@ extension Network {
       path.removeLast()
       return nil
     }
-    for a in order.indices where state[a] == 0 {
-      if let cycle = visit(a) { return cycle }
+    for a in 0..<lockCount where state[a] == 0 {
+      if let cycle = visit(a) {
+        return LockOrderCycle(locks: cycle, steps: zip(cycle, cycle.dropFirst()).map { order[$0][$1]! })
+      }
     }
     return nil
   }

@@ -16,6 +16,9 @@ package struct Topology {
   var dispatcherNodes: [ConfigNode]
   var sequenceNodes: [ConfigNode] = []
   var lockNodes: [ConfigNode] = []
+  /// Stations written with `discipline: batch`, read or not (a step's service there is an
+  /// error even when the station has errors of its own).
+  var batchStations: Set<String> = []
   /// Names a route, dispatcher or source can send customers to.
   var destinations: [String: Destination]
   /// A station written with `copies: N` expands to N stations `name[1]` ... `name[N]`.
@@ -98,6 +101,7 @@ enum TopologyFile {
         topology.stationNodes.append(node)
         continue
       }
+      if fields?["discipline"]?.scalarText == Discipline.batch.rawValue { topology.batchStations.insert(name) }
       guard let fields, var station = readStation(name, fields, topology) else {
         ok = false
         continue
@@ -117,13 +121,21 @@ enum TopologyFile {
       topology.dispatchers.append(dispatcher)
       topology.dispatcherNodes.append(node)
     }
+    // Where each class read takes its locks, step by step, for the lock-order check.
+    var acquireNodes: [[ConfigNode]] = []
     for (name, fields, node) in classFields {
-      guard let fields, let sequence = readClass(name, fields, topology, lockNames: lockNames) else {
+      guard let fields, let (sequence, stepNodes) = readClass(name, fields, topology, lockNames: lockNames) else {
         ok = false
         continue
       }
       topology.sequences.append(sequence)
       topology.sequenceNodes.append(node)
+      acquireNodes.append(stepNodes)
+    }
+    // Checked here, with the file's other errors, over the classes that could be read.
+    if let cycle = Network.lockOrderCycle(topology.sequences, lockCount: topology.locks.count), let closing = cycle.steps.last {
+      acquireNodes[closing.sequence][closing.step].error(cycle.message(topology.sequences, topology.locks, atClosingStep: true))
+      ok = false
     }
     return ok ? topology : nil
   }
@@ -370,11 +382,15 @@ extension TopologyFile {
   }
 
   /// A request class: `sequence: [{station: cpu, service: ..., acquire: row}, ...]`.
-  static func readClass(_ name: String, _ f: Fields, _ topology: Topology, lockNames: [String: Int]) -> VisitSequence? {
+  /// - Returns: the sequence, and where each step takes its locks (its `acquire`, else the step).
+  static func readClass(_ name: String, _ f: Fields, _ topology: Topology, lockNames: [String: Int]) -> (
+    VisitSequence, [ConfigNode]
+  )? {
     _ = f["description"]?.string()
     guard let items = f.items("sequence", required: true) else { return nil }
     if items.isEmpty, let node = f["sequence"] { node.error("a sequence needs at least one step") }
     var steps: [VisitSequence.Step] = []
+    var acquireNodes: [ConfigNode] = []
     var ok = !items.isEmpty
     var held: Set<Int> = []
     for (i, item) in items.enumerated() {
@@ -392,9 +408,11 @@ extension TopologyFile {
       // By name: after a station that could not be read, `topology.stations` is shorter than
       // the indices of the names.
       let read = station == nil ? nil : topology.stations.first { $0.name == stationNode?.scalarText }
-      if let read, service != nil, read.discipline == .batch {
+      if station != nil, let name = stationNode?.scalarText, service != nil,
+        read?.discipline == .batch || topology.batchStations.contains(name)
+      {
         m["service"]?.error(
-          "station '\(read.name)' serves batches, each in its own service time: leave the step's service out")
+          "station '\(name)' serves batches, each in its own service time: leave the step's service out")
         ok = false
       }
       let acquire = lockList(m, "acquire", lockNames)
@@ -422,8 +440,9 @@ extension TopologyFile {
         continue
       }
       steps.append(VisitSequence.Step(station: station, service: service, acquire: acquire, release: release))
+      acquireNodes.append(m["acquire"] ?? item)
     }
-    return ok ? VisitSequence(name: name, steps: steps) : nil
+    return ok ? (VisitSequence(name: name, steps: steps), acquireNodes) : nil
   }
 
   /// A step's station: a station by name (not a dispatcher, group or class).

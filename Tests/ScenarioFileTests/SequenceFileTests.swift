@@ -168,6 +168,38 @@ import Testing
     #expect(found.contains { $0.message.contains("deadlock") }, "\(found.map(\.message))")
   }
 
+  /// Independent mistakes come in one pass: a route into a class, a service at a batch step
+  /// and locks taken in opposite orders; the deadlock is said at the step that closes the
+  /// cycle, naming the step that takes the locks the other way.
+  @Test func aDeadlockIsFoundBesideOtherErrors() throws {
+    let topology = """
+      stations:
+        cpu: {servers: 2, discipline: processor-sharing, service: {distribution: exponential, mean: 1ms}}
+        wal: {servers: 1, discipline: batch, service: {distribution: deterministic, value: 1ms}}
+        disk: {servers: 1, service: {distribution: exponential, mean: 1ms}, next: t1}
+      locks: {a: {capacity: 1}, b: {capacity: 1}}
+      classes:
+        t1: {sequence: [{station: wal, service: {distribution: exponential, mean: 1ms}}]}
+        t2: {sequence: [{station: cpu, acquire: [a, b]}]}
+        t3: {sequence: [{station: cpu, acquire: b}, {station: disk, acquire: a}]}
+      """
+    let found = try Self.diagnostics(topology, to: "t2")
+    #expect(
+      found.map(\.keyPath) == ["stations.disk.next", "classes.t1.sequence[0].service", "classes.t3.sequence[1].acquire"],
+      "\(found.map { "\($0.keyPath): \($0.message)" })")
+    #expect(
+      found.last?.message
+        == "locks 'a' -> 'b' -> 'a' are taken in opposite orders (class 't2' (step 1) takes 'b' while holding 'a'; this step takes 'a' while holding 'b'): customers could deadlock"
+    )
+    // A load factor on the batch station (an error of its own) does not hide the step's service.
+    let withLoadFactor = topology.replacingOccurrences(
+      of: "discipline: batch,", with: "discipline: batch, loadFactor: [{concurrency: 1, factor: 1}],")
+    let both = try Self.diagnostics(withLoadFactor, to: "t2")
+    #expect(
+      both.map(\.keyPath).contains("stations.wal.loadFactor") && both.map(\.keyPath).contains("classes.t1.sequence[0].service"),
+      "\(both.map { "\($0.keyPath): \($0.message)" })")
+  }
+
   /// What nothing uses is said, as a station no one reaches is: a class no source sends to,
   /// and a lock only such classes take.
   @Test func aClassAndALockNothingUsesAreWarnedAbout() throws {
