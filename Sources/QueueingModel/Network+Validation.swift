@@ -85,6 +85,17 @@ extension Network {
       let rates = arrivalRates(peak: false), let peakRates = arrivalRates(peak: true)
     else { return out }
     let (work, peakWork) = (offeredWork(rates: rates, peak: false), offeredWork(rates: peakRates, peak: true))
+    // Locks held at every visit to each station (nil: no visits): a station visited only
+    // inside a lock holds at most the lock's capacity, so its overload shows as the lock's line.
+    var heldAtEveryVisit: [Set<Int>?] = stations.indices.map { rates[$0] > 0 ? [] : nil }
+    for source in sources {
+      guard case .sequence(let k) = source.destination else { continue }
+      for (step, held) in zip(sequences[k].steps, sequences[k].heldAtStep) {
+        heldAtEveryVisit[step.station] = heldAtEveryVisit[step.station].map { $0.intersection(held) } ?? Set(held)
+      }
+    }
+    // Overloaded stations behind each lock: work offered and what the station can do.
+    var behind = [[(station: Int, work: Double, servers: Double)]](repeating: [], count: locks.count)
     // A batch station serves any number in one service time: it cannot be overloaded.
     for (i, s) in stations.enumerated() where s.discipline != .batch {
       guard case .finite(let c) = s.servers, reached.stations.contains(i) else { continue }
@@ -94,7 +105,10 @@ extension Network {
       let rho = work[i] / servers
       let peakRho = peakWork[i] / servers
       let bounded = s.capacity != nil || s.timeout != nil
-      if rho >= 1 && !bounded {
+      if rho >= 1 && !bounded, let l = heldAtEveryVisit[i]?.min(by: { locks[$0].capacity < locks[$1].capacity }) {
+        // Said at the lock, where the line grows.
+        behind[l].append((i, work[i], servers))
+      } else if rho >= 1 && !bounded {
         // Runs all the same: the run shows the queue grow (and stops at run.drain).
         let needed = fmt(work[i])
         let growth = fmt((work[i] - servers) / mean)
@@ -115,8 +129,10 @@ extension Network {
         warn(.station(i), "station '\(s.name)' is overloaded at the peak arrival rate (utilization \(fmt(peakRho))): its queue grows during the peak")
       }
     }
-    // A lock passes at most capacity / held trips a second, whatever the stations can do.
+    // A lock passes at most capacity / held trips a second, whatever the stations can do, and
+    // no more than the slowest station visited only while holding it.
     var lockWork = [Double](repeating: 0, count: locks.count)
+    var lockRate = [Double](repeating: 0, count: locks.count)
     var lockClasses = [[String]](repeating: [], count: locks.count)
     for bound in lockBounds() {
       let rate = sources.reduce(0.0) { sum, source in
@@ -125,14 +141,30 @@ extension Network {
       }
       guard rate > 0 else { continue }
       lockWork[bound.lock] += rate * bound.held
+      lockRate[bound.lock] += rate
       lockClasses[bound.lock].append("\(fmt(rate))/s of class '\(sequences[bound.sequence].name)' holding it \(fmt(bound.held * 1_000)) ms")
     }
-    for (l, lock) in locks.enumerated() where lockWork[l] >= Double(lock.capacity) {
+    for (l, lock) in locks.enumerated() {
+      let own = lockWork[l] / Double(lock.capacity)
+      let slowest = behind[l].max { $0.work / $0.servers < $1.work / $1.servers }
+      let utilization = max(own, slowest.map { $0.work / $0.servers } ?? 0)
+      guard utilization >= 1, lockRate[l] > 0 else { continue }
+      var cause = "it would need \(fmt(lockWork[l])) holders at once on average (utilization \(fmt(own)) >= 1)"
+      if let slowest, slowest.work / slowest.servers > own {
+        let needed = fmt(slowest.work)
+        cause =
+          "station '\(stations[slowest.station].name)', visited only while holding it (so it holds at most \(lock.capacity)), "
+          + "is offered work needing \(needed) server\(needed == "1" ? "" : "s") and can do \(fmt(slowest.servers)): "
+          + "at most \(fmt(lockRate[l] / utilization))/s get through"
+      }
+      let growth = fmt(lockRate[l] * (1 - 1 / utilization))
       warn(
         .lock(l),
-        "lock '\(lock.name)' (capacity \(lock.capacity)) is offered \(lockClasses[l].joined(separator: " and ")): "
-          + "it would need \(fmt(lockWork[l])) holders at once on average (utilization \(fmt(lockWork[l] / Double(lock.capacity))) >= 1), "
-          + "so its waiting line grows without bound; the results show a run that never settles")
+        "lock '\(lock.name)' (capacity \(lock.capacity)) is offered \(lockClasses[l].joined(separator: " and ")): \(cause), "
+          + (growth == "0"
+            ? "exactly at capacity, so its waiting line has no steady state and drifts ever longer"
+            : "so its waiting line grows without bound (about \(growth)/s)")
+          + "; the results show a run that never settles")
     }
     return out
   }

@@ -54,10 +54,16 @@ struct LockState {
   var areaWaiting = 0.0
   var windowAreaHeld = 0.0
   var windowAreaWaiting = 0.0
-  /// Grants of the lock to customers that asked for it in the window, and their waits.
+  /// Grants made in the window (the lock's throughput).
   var granted = 0
+  /// Grants to customers that asked for it in the window, and their waits (per request, as a
+  /// station's visits count those arriving in the window).
+  var served = 0
   var waited = 0
   var sumWait = 0.0
+  /// Customers waiting for it when the window opens and closes.
+  var waitingAtWindowStart = 0
+  var waitingAtWindowEnd = 0
 
   init(capacity: Int32) { self.capacity = capacity }
 }
@@ -94,7 +100,10 @@ extension NetworkSimulator {
       flushLock(l)
       if locks[l].held < locks[l].capacity {
         locks[l].held += 1
-        if inWindow(sim.now) { locks[l].granted += 1 }
+        if inWindow(sim.now) {
+          locks[l].granted += 1
+          locks[l].served += 1
+        }
         i += 1
       } else {
         // Waits in line; `visitArrival` marks when, until the station visit overwrites it.
@@ -118,8 +127,9 @@ extension NetworkSimulator {
     let asked = customers[Int(c)].visitArrival
     let wait = sim.now - asked
     customers[Int(c)].tripWait += wait
+    if inWindow(sim.now) { locks[l].granted += 1 }
     if inWindow(asked) {
-      locks[l].granted += 1
+      locks[l].served += 1
       locks[l].waited += 1
       locks[l].sumWait += wait
     }

@@ -696,6 +696,7 @@ package struct NetworkSimulator: ~Copyable {
       flushLock(l)
       locks[l].areaHeld = 0
       locks[l].areaWaiting = 0
+      locks[l].waitingAtWindowStart = Int(locks[l].waiting)
     }
     series.busyAtLastTick = Array(repeating: 0, count: stations.count)
     series.presentAtLastTick = Array(repeating: 0, count: stations.count)
@@ -738,6 +739,7 @@ package struct NetworkSimulator: ~Copyable {
       flushLock(l)
       locks[l].windowAreaHeld = locks[l].areaHeld
       locks[l].windowAreaWaiting = locks[l].areaWaiting
+      locks[l].waitingAtWindowEnd = Int(locks[l].waiting)
     }
     closeSeriesInterval()
     windowOver = true

@@ -46,16 +46,21 @@ package struct EarlyStop: Sendable, Codable, Hashable {
 package struct LockResult: Sendable, Codable {
   package var name: String
   package var capacity: Int
-  /// Times the lock was taken, by customers that asked for it in the window.
+  /// Times the lock was taken in the window (those still waiting when it closes are not).
   package var granted: Int
   /// Time-average number of holders (held time per second, per unit of capacity: `/ capacity`).
   package var meanHeld: Double
   /// Time-average number waiting for it.
   package var meanWaiting: Double
-  /// Mean wait for the lock over grants, zero waits included.
+  /// Mean wait for the lock over grants to customers that asked for it in the window, zero
+  /// waits included.
   package var meanWait: Double
-  /// Fraction of grants that waited.
+  /// Fraction of those grants that waited.
   package var waitProbability: Double
+  /// Customers waiting for it when the window opened and when it closed (a line that grew
+  /// over the window: more offered than the lock passes).
+  package var waitingAtWindowStart = 0
+  package var waitingAtWindowEnd = 0
 }
 
 /// One interval of the time series. Arrivals count customers entering in the interval;
@@ -195,7 +200,8 @@ extension NetworkSimulator {
       return LockResult(
         name: network.locks[l].name, capacity: network.locks[l].capacity, granted: state.granted,
         meanHeld: state.windowAreaHeld / horizon, meanWaiting: state.windowAreaWaiting / horizon,
-        meanWait: ratio(state.sumWait, state.granted), waitProbability: ratio(Double(state.waited), state.granted))
+        meanWait: ratio(state.sumWait, state.served), waitProbability: ratio(Double(state.waited), state.served),
+        waitingAtWindowStart: state.waitingAtWindowStart, waitingAtWindowEnd: state.waitingAtWindowEnd)
     }
     return ReplicationResult(
       replication: replication, stations: stationResults, endToEnd: endToEnd, events: sim.processedCount,

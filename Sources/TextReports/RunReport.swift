@@ -100,7 +100,9 @@ package struct RunReport {
       name: scenario.network.locks[l].name, capacity: scenario.network.locks[l].capacity,
       granted: .init(Estimate(result.replicationResults.map { Double($0.locks[l].granted) })),
       held_mean: e(\.meanHeld), waiting_mean: e(\.meanWaiting), wait_mean_s: e(\.meanWait),
-      wait_probability: e(\.waitProbability))
+      wait_probability: e(\.waitProbability),
+      waiting_at_start: .init(Estimate(result.replicationResults.map { Double($0.locks[l].waitingAtWindowStart) })),
+      waiting_at_end: .init(Estimate(result.replicationResults.map { Double($0.locks[l].waitingAtWindowEnd) })))
   }
 
   /// Locks: how busy each is and how long customers wait for it.
@@ -199,7 +201,7 @@ package struct RunReport {
   }
 
   /// Stations whose queue grew in every replication by more than 1% of their throughput over
-  /// the window: overloaded, with no steady state to report.
+  /// the window, and locks whose waiting line did: overloaded, with no steady state to report.
   func growthNote() -> String {
     var lines: [String] = []
     for (i, station) in scenario.network.stations.enumerated() {
@@ -212,6 +214,19 @@ package struct RunReport {
       let end = reps.map { Double($0.presentAtWindowEnd) }.reduce(0, +) / Double(reps.count)
       lines.append(
         "\(station.name): its queue grew from \(Format.count(start)) to \(Format.count(end)) over the window (+\(Format.number(rate))/s): overloaded, no steady state\n"
+      )
+    }
+    // A lock's line grows the same way when it is offered more than it passes.
+    for (l, lock) in scenario.network.locks.enumerated() {
+      let reps = result.replicationResults.map { $0.locks[l] }
+      let growth = reps.map { Double($0.waitingAtWindowEnd - $0.waitingAtWindowStart) }
+      let granted = reps.map { Double($0.granted) }.reduce(0, +) / Double(reps.count) / result.window.horizon
+      let rate = growth.reduce(0, +) / Double(reps.count) / result.window.horizon
+      guard growth.allSatisfy({ $0 > 0 }), rate > 0.01 * granted else { continue }
+      let start = reps.map { Double($0.waitingAtWindowStart) }.reduce(0, +) / Double(reps.count)
+      let end = reps.map { Double($0.waitingAtWindowEnd) }.reduce(0, +) / Double(reps.count)
+      lines.append(
+        "lock \(lock.name): its waiting line grew from \(Format.count(start)) to \(Format.count(end)) over the window (+\(Format.number(rate))/s): overloaded, no steady state\n"
       )
     }
     return lines.joined()
@@ -415,6 +430,7 @@ package struct RunJSON: Encodable {
     var name: String
     var capacity: Int
     var granted, held_mean, waiting_mean, wait_mean_s, wait_probability: Value
+    var waiting_at_start, waiting_at_end: Value
   }
 
   struct Interval: Encodable {

@@ -263,6 +263,30 @@ import Testing
     #expect(run.status == 1 && run.stderr.contains("waited for lock 'm' (capacity 1; class 'k' holds it at least 1000 ms a trip, so at most 1 trips/s pass)"), "\(run.stderr)")
   }
 
+  /// A station overloaded behind a connection pool: the lock keeps 3 there, so the warning
+  /// and the run's growth note are the lock's, and taken/s counts grants (about the 250/s db
+  /// passes), not the 300/s that ask.
+  @Test func anOverloadBehindALockIsTheLocks() throws {
+    let dir = try Self.folder([
+      "pool.yaml": """
+        stations: {app: {servers: 8, service: {distribution: exponential, mean: 5ms}}, db: {servers: 2, service: {distribution: exponential, mean: 4ms}}}
+        locks: {conn: {capacity: 3}}
+        classes: {req: {sequence: [{station: app}, {station: db, acquire: conn}, {station: app, service: {distribution: exponential, mean: 1ms}}, {station: db, release: conn}]}}
+
+        """,
+      "pools.yaml": "topology: pool.yaml\narrivals: [{name: a, to: req, rate: 300/s}]\nrun: {warmup: 2s, length: 20s, replications: 2, seed: 3}\n",
+    ])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let scenario = dir.appendingPathComponent("pools.yaml").path
+    let validate = try EndToEndTests.capsim(["validate", scenario])
+    #expect(validate.stdout.contains("at most 250/s get through") && !validate.stdout.contains("warning: stations.db"), "\(validate.stdout)")
+    let run = try EndToEndTests.capsim(["run", scenario, "--quiet"])
+    #expect(run.stdout.contains("lock conn: its waiting line grew from"), "\(run.stdout)")
+    let row = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("conn ") }, "\(run.stdout)")
+    let taken = try #require(Double(row.split(separator: " ", omittingEmptySubsequences: true)[2]), "\(row)")
+    #expect(taken > 235 && taken < 255, "\(row)")
+  }
+
   /// An overload warning counts a load factor: 4 servers slowed 2x serve 2 servers' worth, so
   /// 400/s of 10 ms grows by 200/s (it said "about 0/s", then the run grew by 200/s).
   @Test func overloadCountsTheLoadFactor() throws {

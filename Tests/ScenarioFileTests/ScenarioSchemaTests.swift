@@ -191,6 +191,34 @@ import _TestSupport
     #expect(even.count == 1 && even[0].hasPrefix("each copy of station 's' is offered 60/s"), "\(even)")
   }
 
+  /// Overload behind a lock: the lock keeps at most its capacity at the station, so the line
+  /// grows at the lock, and the warning is the lock's, naming the station that limits it.
+  @Test func anOverloadBehindALockIsTheLocksLine() throws {
+    let topology = """
+      stations:
+        app: {servers: 8, service: {distribution: exponential, mean: 5ms}}
+        db: {servers: 2, service: {distribution: exponential, mean: 4ms}}
+      locks: {conn: {capacity: 3}}
+      classes:
+        req:
+          sequence:
+            - {station: app}
+            - {station: db, acquire: conn}
+            - {station: app, service: {distribution: exponential, mean: 1ms}}
+            - {station: db, release: conn}
+      """
+    let dir = try Self.folder([
+      "topology.yaml": topology,
+      "s.yaml": "topology: topology.yaml\narrivals: [{name: a, to: req, rate: 300/s}]\nrun: {length: 1min}\n",
+    ])
+    let messages = try ScenarioFile.load(path: dir + "/s.yaml").1.map(\.message)
+    // db is offered 300/s x 8 ms = 2.4 servers of work and does 2: 250 trips/s pass, 50/s wait on.
+    #expect(!messages.contains { $0.hasPrefix("station 'db'") }, "\(messages)")
+    let lock = try #require(messages.first { $0.hasPrefix("lock 'conn'") }, "\(messages)")
+    #expect(lock.contains("station 'db', visited only while holding it"), "\(lock)")
+    #expect(lock.contains("at most 250/s get through") && lock.contains("about 50/s"), "\(lock)")
+  }
+
   @Test func probabilitiesMustSumToOne() throws {
     let topology = Self.topology.replacingOccurrences(
       of: "    next: db", with: "    next: [{to: db, p: 0.5}, {to: exit, p: 0.4}]")
