@@ -32,6 +32,15 @@ package enum ScenarioFile {
     let document = YAMLDocument(path: path, log: log)
     let commandLine = settingsDocument(settings, log: log)
     guard let root = document.root else { throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources) }
+    // A topology given where a scenario belongs: said once, not as the scenario's missing keys.
+    if let kind = FileKind(of: root), kind == .topology || kind == .platformTopology {
+      let scenario = kind == .topology ? "a scenario" : "a platform scenario"
+      let adds = kind == .topology ? "'arrivals' and 'run'" : "'demand'"
+      root.error(
+        "this is \(kind.article) ('\(kind.definingKey):'), not a scenario: runs take \(scenario), which names its topology "
+          + "('topology: \(FileNames.baseName(path))') and adds \(adds)")
+      throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources)
+    }
     let scenario = read(root, file: path, commandLine: commandLine)
     if scenario == nil, !log.hasErrors {
       // A reader that gave up without saying why: an error, never a trap.

@@ -200,6 +200,17 @@ enum TopologyFile {
       loadFactor = readLoadFactor(f)
       if loadFactor == nil { return nil }
     }
+    // Under fifo at most `servers` are in service: points past the first at or above that
+    // shape no factor (interpolation reaches no further).
+    if discipline == .fifo, case .finite(let c)? = servers, let loadFactor, let node = f["loadFactor"],
+      let first = loadFactor.concurrency.firstIndex(where: { $0 >= c }), first + 1 < loadFactor.concurrency.count
+    {
+      let inert = loadFactor.concurrency[(first + 1)...].map(String.init).joined(separator: ", ")
+      node.warning(
+        "the point\(loadFactor.concurrency.count - first > 2 ? "s" : "") at concurrency \(inert) never appl\(loadFactor.concurrency.count - first > 2 ? "y" : "ies"): "
+          + "under fifo at most \(c) (servers) are in service at once, so concurrencies past \(c) are never reached; "
+          + "under processor-sharing every customer present is in service")
+    }
     if discipline == .batch {
       if servers == .infinite {
         f["servers"]?.error("a batch station needs a whole number of servers (flushers): infinite servers never batch")
@@ -445,11 +456,21 @@ extension TopologyFile {
     return ok ? (VisitSequence(name: name, steps: steps), acquireNodes) : nil
   }
 
-  /// A step's station: a station by name (not a dispatcher, group or class).
+  /// A step's station: a station or one copy (`web[2]`) by name (not a dispatcher, group or class).
   private static func stepStation(_ node: ConfigNode, _ topology: Topology) -> Int? {
     guard let name = node.string() else { return nil }
     if case .station(let s)? = topology.destinations[name] { return s }
-    if topology.destinations[name] != nil || topology.groups[name] != nil {
+    if let open = name.firstIndex(of: "["), name.hasSuffix("]"), let members = topology.groups[String(name[..<open])] {
+      let group = name[..<open]
+      if let n = Int(name[name.index(after: open)..<name.index(before: name.endIndex)]), members.indices.contains(n - 1) {
+        return members[n - 1]
+      }
+      node.error("'\(group)' has \(members.count) copies, \(group)[1] to \(group)[\(members.count)]: there is no '\(name)'")
+    } else if let members = topology.groups[name] {
+      node.error(
+        "'\(name)' is a group of \(members.count) copies: a step visits one station, so name a copy (\(name)[1] to \(name)[\(members.count)])"
+      )
+    } else if topology.destinations[name] != nil {
       node.error("'\(name)' is not a station: a step visits one station")
     } else {
       var message = "no station named '\(name)'"

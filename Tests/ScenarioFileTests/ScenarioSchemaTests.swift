@@ -219,6 +219,36 @@ import _TestSupport
     #expect(lock.contains("at most 250/s get through") && lock.contains("about 50/s"), "\(lock)")
   }
 
+  /// Under fifo at most `servers` are in service: load-factor points past the first at or
+  /// above that never apply, and are said to.
+  @Test func loadFactorPointsPastTheServersUnderFifoAreWarnedAbout() throws {
+    let topology = """
+      stations:
+        s:
+          servers: 1
+          service: {distribution: exponential, mean: 10ms}
+          loadFactor: [{concurrency: 1, factor: 1}, {concurrency: 16, factor: 1.8}]
+      """
+    let dir = try Self.folder(["topology.yaml": topology, "s.yaml": Self.scenario(arrivals: "  - {to: s, rate: 10/s}")])
+    let warnings = try ScenarioFile.load(path: dir + "/s.yaml").1
+    let d = try #require(warnings.first { $0.keyPath == "stations.s.loadFactor" }, "\(warnings.map(\.message))")
+    #expect(d.message.hasPrefix("the point at concurrency 16 never applies: under fifo at most 1 (servers)"), "\(d.message)")
+    // Under processor sharing all present are in service: the point applies.
+    let shared = topology.replacingOccurrences(of: "    servers: 1\n", with: "    servers: 1\n    discipline: processor-sharing\n")
+    let sharedDir = try Self.folder(["topology.yaml": shared, "s.yaml": Self.scenario(arrivals: "  - {to: s, rate: 10/s}")])
+    #expect(try ScenarioFile.load(path: sharedDir + "/s.yaml").1.isEmpty)
+  }
+
+  /// A topology given where a scenario belongs is said to be one, not reported as a scenario
+  /// missing its keys.
+  @Test func aTopologyLoadedAsAScenarioIsSaidToBeOne() throws {
+    let dir = try Self.folder(["topology.yaml": Self.topology])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/topology.yaml") }
+    #expect(error.diagnostics.map(\.message) == [
+      "this is a queueing-network topology ('stations:'), not a scenario: runs take a scenario, which names its topology ('topology: topology.yaml') and adds 'arrivals' and 'run'"
+    ])
+  }
+
   @Test func probabilitiesMustSumToOne() throws {
     let topology = Self.topology.replacingOccurrences(
       of: "    next: db", with: "    next: [{to: db, p: 0.5}, {to: exit, p: 0.4}]")

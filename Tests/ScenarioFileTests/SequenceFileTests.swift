@@ -200,6 +200,26 @@ import Testing
       "\(both.map { "\($0.keyPath): \($0.message)" })")
   }
 
+  /// A step may visit one copy of a group (`web[2]`, as runs name it); the group's own name
+  /// is said to be a group, with how to name a copy.
+  @Test func aStepVisitsACopyByItsName() throws {
+    let topology = """
+      stations:
+        web: {copies: 3, servers: 1, service: {distribution: exponential, mean: 1ms}}
+      classes:
+        c: {sequence: [{station: "web[2]"}]}
+      """
+    let s = try Self.load(topology, to: "c")
+    #expect(s.network.sequences[0].steps.map(\.station) == [1])
+    let group = try Self.diagnostics(topology.replacingOccurrences(of: "\"web[2]\"", with: "web"), to: "c")
+    #expect(
+      group.map(\.message) == [
+        "'web' is a group of 3 copies: a step visits one station, so name a copy (web[1] to web[3])"
+      ])
+    let past = try Self.diagnostics(topology.replacingOccurrences(of: "web[2]", with: "web[4]"), to: "c")
+    #expect(past.map(\.message) == ["'web' has 3 copies, web[1] to web[3]: there is no 'web[4]'"])
+  }
+
   /// What nothing uses is said, as a station no one reaches is: a class no source sends to,
   /// and a lock only such classes take.
   @Test func aClassAndALockNothingUsesAreWarnedAbout() throws {
