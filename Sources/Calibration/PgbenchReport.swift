@@ -96,6 +96,7 @@ package struct PgbenchReport: Hashable, Sendable {
     let lines = NumberedLines(file: file, text: text)
     var type: String?
     var clients: Int?
+    var clientsAt = (line: 0, column: 0)
     var transactions: Int?
     var tps: Double?
     var latency: Double?
@@ -199,6 +200,7 @@ package struct PgbenchReport: Hashable, Sendable {
       } else if let v = value(after: "number of clients: ") {
         try once("number of clients")
         clients = try int(v, "number of clients")
+        clientsAt = (n, column(v))
       } else if let v = value(after: "number of threads: ") {
         try once("number of threads")
         threads = try int(v, "number of threads")
@@ -314,8 +316,12 @@ package struct PgbenchReport: Hashable, Sendable {
       throw MeasurementError(
         file: file, "not a pgbench summary: no \(missing.joined(separator: ", ")) (run pgbench without --quiet)")
     }
-    guard clients > 0, tps > 0 else {
-      throw MeasurementError(file: file, "a run with \(clients) clients and \(tps) tps measured nothing")
+    guard clients > 0 else {
+      throw lines.error(clientsAt.line, column: clientsAt.column, "number of clients: \(clients); a run has 1 or more")
+    }
+    guard tps > 0 else {
+      throw MeasurementError(
+        file: file, "tps = \(tps) with \(clients) client\(clients == 1 ? "" : "s"): the run measured nothing")
     }
     try Self.checkWhole(lines, lastStatementLine: lastStatementLine, type: type, scripts: scripts)
     // pgbench counts a client's failed and skipped transactions towards its -t count.

@@ -79,9 +79,10 @@ struct CheckBaselines {
         // not measured, and a gate against it would pass or fail for no reason.
         let share = objective == .errorRate || objective == .availability
         let row = "\(r.territory) \(r.period) \(r.request_class ?? "all") \(r.objective)"
-        if !mean.isFinite || mean < 0 || (share && mean > 1) {
+        // As for the spread below: a latency beyond a billion seconds was never measured.
+        if !mean.isFinite || mean < 0 || mean > (share ? 1 : 1e9) {
           throw fail(
-            "\(file): scenario \(s.scenario), \(row): measured mean \(mean) is not a \(share ? "share between 0 and 1" : "latency (seconds, 0 or more)"); was the file edited?",
+            "\(file): scenario \(s.scenario), \(row): measured mean \(mean) is not a \(share ? "share between 0 and 1" : "latency (seconds, 0 to 1e9)"); was the file edited?",
             status: ExitStatus.failure)
         }
         // A spread beyond any latency (a billion seconds) or share (1) is no measurement: its
@@ -163,7 +164,21 @@ struct CheckBaselines {
     }
     switch error {
     case DecodingError.keyNotFound(let key, let context): return "missing key '\(key.stringValue)'\(path(context))"
-    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+    case DecodingError.typeMismatch(let type, let context):
+      // In JSON's words, not Swift's ("Dictionary<String, Any>").
+      let expected =
+        switch type {
+        case is [String: Any].Type: "an object"
+        case is [Any].Type: "a list"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        default: "a number"
+        }
+      let found = context.debugDescription.range(of: #"found (.*) instead"#, options: .regularExpression).map {
+        ", " + context.debugDescription[$0].dropLast(" instead".count)
+      }
+      return "expected \(expected)\(found ?? "")" + path(context)
+    case DecodingError.valueNotFound(_, let context):
       return context.debugDescription + path(context)
     case DecodingError.dataCorrupted(let context): return "not valid JSON" + path(context)
     default: return "\(error)"

@@ -58,6 +58,11 @@ enum DistributionReader {
       let low = m.required("min")?.duration()
       let high = m.required("max")?.duration()
       guard let low, let high, ok else { return nil }
+      // Said in the file's own keys (the factory's are low and high, in bare seconds).
+      guard high > low else {
+        m["max"]?.error("max (\(m["max"]?.scalarText ?? "")) must exceed min (\(m["min"]?.scalarText ?? ""))")
+        return nil
+      }
       return build { () throws(DistributionError) in try .uniform(low: low, high: high) }
     case "normal":
       let mean = m.required("mean")?.duration()

@@ -82,6 +82,9 @@ import Calibration
       name: "clients", replace: "number of clients: 4", with: "number of clients: four", line: 5,
       message: "number of clients: expected a whole number"),
     BadInput(
+      name: "no clients", replace: "number of clients: 4", with: "number of clients: 0", line: 5,
+      message: "number of clients: 0; a run has 1 or more"),
+    BadInput(
       name: "tps", replace: "tps = 34279.569244", with: "tps = lots", line: 14, message: "tps: expected a number"),
     BadInput(
       name: "percentile", replace: "p95 = 0.151 ms", with: "p97 = 0.151 ms", line: 18,

@@ -297,6 +297,9 @@ import Testing
     let unreadable = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", badBaseline])
     #expect(unreadable.status == 1)
     #expect(unreadable.stderr.contains("is not a baseline (the JSON document of capsim check)"), "\(unreadable.stderr)")
+    let list = try Self.write("[]", "l.json", in: dir)
+    let notAnObject = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", list])
+    #expect(notAnObject.status == 1 && notAnObject.stderr.contains("expected an object, found an array"), "\(notAnObject.stderr)")
     // Valid JSON with a fraction where a count is, and broken JSON, are not both "not valid JSON".
     let shipped = try String(contentsOf: EndToEndTests.root.appendingPathComponent("ci/baseline.json"), encoding: .utf8)
     let fraction = try Self.write(
@@ -314,6 +317,11 @@ import Testing
       shipped.replacingCharacters(in: firstSD, with: "\"standard_deviation\" : 1e308"), "h.json", in: dir)
     let overflow = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", huge])
     #expect(overflow.status == 1 && overflow.stderr.contains("beyond any"), "\(overflow.stderr)")
+    // And a mean no latency has, which printed as a 300-digit number and passed.
+    let firstLatency = try #require(shipped.range(of: #""mean" : 0\.1[0-9]+"#, options: .regularExpression))
+    let vast = try Self.write(shipped.replacingCharacters(in: firstLatency, with: "\"mean\" : 1e308"), "v.json", in: dir)
+    let beyond = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", vast])
+    #expect(beyond.status == 1 && beyond.stderr.contains("latency (seconds, 0 to 1e9)"), "\(beyond.stderr)")
     let broken = try Self.write("{\"scenarios\": [\n  1,,\n]}", "x.json", in: dir)
     let syntax = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", broken])
     #expect(syntax.status == 1 && syntax.stderr.contains("not valid JSON at line 2, column"), "\(syntax.stderr)")

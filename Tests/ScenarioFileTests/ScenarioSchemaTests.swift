@@ -110,6 +110,16 @@ import _TestSupport
     #expect(error.diagnostics.contains { $0.message.contains("missing required key 'servers'") })
   }
 
+  /// A uniform whose bounds are the wrong way round is said in the file's keys and units.
+  @Test func aUniformTheWrongWayRoundNamesItsKeys() throws {
+    let topology = Self.topology.replacingOccurrences(
+      of: "{distribution: lognormal, mean: 5ms, cv: 1.5}", with: "{distribution: uniform, min: 20ms, max: 10ms}")
+    let dir = try Self.folder(["topology.yaml": topology, "s.yaml": Self.scenario()])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
+    let bounds = try #require(error.diagnostics.first { $0.keyPath == "stations.db.service.max" }, "\(error)")
+    #expect(bounds.message == "max (10ms) must exceed min (20ms)", "\(bounds.message)")
+  }
+
   @Test func everyProblemInOneFileIsReported() throws {
     let topology = """
       stations:
