@@ -147,6 +147,11 @@ struct Calibrate: ParsableCommand {
         csv.append((file, workload))
         continue
       }
+      var isFolder: ObjCBool = false
+      if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
+        errors.append(MeasurementError(file: file, "is a folder, not a measurement file"))
+        continue
+      }
       let data: Data
       do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
         errors.append(MeasurementError(file: file, "cannot be read: \(error.localizedDescription)"))

@@ -80,7 +80,7 @@ struct Diff: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Compare two recorded runs: verdicts side by side, changed outcomes, cost.",
     discussion:
-      "The first run is the baseline, the second the what-if. Exit status 0 whatever changed, 4 when a run is not in the database or did not complete."
+      "The first run is the baseline, the second the what-if. Exit status 0 whatever changed, 1 when the two runs are of different kinds (a network and a platform run), 4 when a run is not in the database or did not complete."
   )
 
   @Argument(help: "Baseline run id (or latest).")

@@ -106,7 +106,7 @@ package struct RunComparison {
     for name in names {
       table.add([name, busiest(x[name]), busiest(y[name]), mean(x[name]), mean(y[name]), lag(x[name]), lag(y[name])])
     }
-    return "\n\ndatabase nodes (cores busy: the busiest series window and the mean over windows; baseline, then what-if)\n"
+    return "\n\ndatabase nodes (share of the cores busy: the busiest series window and the mean over windows; baseline, then what-if)\n"
       + table.render()
   }
 }

@@ -51,6 +51,15 @@ import Testing
     try Self.refused([crm.path], "\(crm.path)/c4-r4.txt: error: the same bytes as \(crm.path)/c4-r1.txt")
   }
 
+  /// A folder named like a summary says it is a folder (it gave Foundation's "error 256").
+  @Test func aFolderNamedLikeASummaryIsSaidToBeOne() throws {
+    let dir = try Self.copy(["postgres/crm"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let crm = dir.appendingPathComponent("crm")
+    try FileManager.default.createDirectory(at: crm.appendingPathComponent("c3-r1.txt"), withIntermediateDirectories: true)
+    try Self.refused([crm.path], "\(crm.path)/c3-r1.txt: error: is a folder, not a measurement file")
+  }
+
   /// A folder named as `.` (or `tpcb/.`) is the workload of its real name: `.` was the
   /// workload's title and `--write` made a hidden `..yaml`.
   @Test func aFolderNamedAsDotIsItsRealName() throws {

@@ -102,7 +102,7 @@ import Testing
     // Three times A's demand on this small platform moves its p95 by less than the runs'
     // noise, and B's not at all; the database nodes are side by side; a run against itself is
     // the same throughout.
-    #expect(diff.stdout.contains("\ndatabase nodes (cores busy"), "\(diff.stdout)")
+    #expect(diff.stdout.contains("\ndatabase nodes (share of the cores busy"), "\(diff.stdout)")
     let lines = diff.stdout.split(separator: "\n")
     let p95 = try #require(lines.first { $0.hasPrefix("A ") && $0.contains("all   p95 latency") })
     #expect(p95.contains("(noise)") && p95.contains("<- changed"), "\(p95)")
