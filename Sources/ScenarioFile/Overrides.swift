@@ -84,9 +84,30 @@ package final class Overrides {
       var message = "override '\(entry.path)' matches nothing in \(files)"
       if let near = Suggestions.closest(to: entry.path, among: seenPaths) {
         message += " (did you mean '\(near)'?)"
+      } else if let whole = sectionWhole(entry) {
+        message += " (the file has no entries under '\(whole.section)' for it to reach: give the section whole, as \(whole.setting))"
       }
       entry.keyNode.error(message)
     }
+  }
+
+  /// For an override below a section that the readers looked for but the file leaves empty
+  /// (`slo.classes.report.p95` without `slo.classes:`): the section and the whole setting that
+  /// sets it (`slo.classes={report: {p95: 1.5s}}`).
+  private func sectionWhole(_ entry: Entry) -> (section: String, setting: String)? {
+    guard let parts = Self.split(entry.path), let value = entry.value.scalarText else { return nil }
+    for k in stride(from: parts.count - 1, through: 1, by: -1) {
+      let section = Self.path(Array(parts.prefix(k)))
+      guard seenPaths.contains(section) else { continue }
+      var keys: [String] = []
+      for part in parts.dropFirst(k) {
+        guard case .key(let key) = part else { return nil }
+        keys.append(key)
+      }
+      let nested = keys.reversed().reduce(value) { inner, key in "{\(key): \(inner)}" }
+      return (section, "\(section)=\(nested)")
+    }
+    return nil
   }
 
   /// The single key below `parent` that `path` names, or nil (also for a list item).

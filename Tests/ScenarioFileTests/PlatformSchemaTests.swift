@@ -873,6 +873,17 @@ import Testing
       ])
   }
 
+  /// A key below a section the file leaves out says how to give the section (there is nothing
+  /// below it to reach, and no near key to suggest).
+  @Test func aKeyBelowAnAbsentSectionSaysToGiveItWhole() throws {
+    let dir = try Self.folder(scenario: Self.scenario)
+    let errors = try Self.errors(dir, settings: ["slo.classes.report.p95=1.5s"])
+    #expect(
+      errors.first?.message.hasSuffix(
+        "(the file has no entries under 'slo.classes' for it to reach: give the section whole, as slo.classes={report: {p95: 1.5s}})")
+        == true, "\(errors)")
+  }
+
   /// A what-if names its base; its overrides win over the base's own, `--set` over both.
   @Test func aWhatIfAppliesItsOverridesToItsBase() throws {
     let whatIf = """
