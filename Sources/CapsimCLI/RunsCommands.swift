@@ -64,6 +64,8 @@ struct Show: ParsableCommand {
   @Option(help: "Output format: table or json.")
   var format: OutputFormat = .table
 
+  func validate() throws { try requireRunIDs(runID) }
+
   func run() throws {
     let data = try database.reading { try loadRun(runID, in: $0) }
     switch format {
@@ -90,6 +92,8 @@ struct Diff: ParsableCommand {
   var whatIf: String
 
   @OptionGroup var database: DatabaseOptions
+
+  func validate() throws { try requireRunIDs(baseline, whatIf) }
 
   func run() throws {
     let (a, b) = try database.reading { store in (try loadRun(baseline, in: store), try loadRun(whatIf, in: store)) }
@@ -131,6 +135,8 @@ struct ReportCommand: ParsableCommand {
 
   @OptionGroup var database: DatabaseOptions
 
+  func validate() throws { try requireRunIDs(runID, baseline ?? "latest") }
+
   func run() throws {
     let (data, base) = try database.reading { store in
       (try loadRun(runID, in: store), try baseline.map { try loadRun($0, in: store) })
@@ -165,5 +171,13 @@ func requireComplete(_ data: RunData, _ what: String) throws {
     throw fail(
       "run \(data.run.id ?? 0) is \(data.run.status.rawValue), not complete: nothing to \(what)",
       status: ExitStatus.noSuchRun)
+  }
+}
+
+/// Run ids that are not ids (not a number above 0, nor `latest`) are usage errors before any
+/// database is looked for: with none, they read as "no results database" and status 4.
+func requireRunIDs(_ ids: String...) throws {
+  for id in ids where id != "latest" && (Int64(id) ?? 0) <= 0 {
+    throw ValidationError("'\(id)' is not a run id (a number, or 'latest')")
   }
 }

@@ -63,7 +63,7 @@ package struct DryRunReport {
       ])
     }
     let scaled = steps.filter(\.decision.scaled).count
-    return "\(autoscaler) (\(hpa.map { "HPA \($0), " } ?? "")Deployment \(deployment)): \(steps.count) syncs, \(scaled) changes\n\n" + table.render()
+    return "\(autoscaler) (\(hpa.map { "HPA \($0), " } ?? "")Deployment \(deployment)): \(steps.count) sync\(steps.count == 1 ? "" : "s"), \(scaled) change\(scaled == 1 ? "" : "s")\n\n" + table.render()
   }
 
   struct Row: Encodable {

@@ -178,7 +178,12 @@ import Testing
       message: "--series takes a platform scenario", showsUsage: true),
     Case(
       name: "64: a run id that is not a number", arguments: ["show", "first", "--db", emptyDatabase], status: 64,
-      message: "'first' is not a run id"),
+      message: "'first' is not a run id", showsUsage: true),
+    // Before any database is looked for: without one it was "no results database", status 4.
+    Case(
+      name: "64: a run id that is not a number, and no database",
+      arguments: ["diff", "1", "first", "--db", "/nonexistent/capsim.sqlite"], status: 64,
+      message: "'first' is not a run id", showsUsage: true),
   ]
 
   @Test(arguments: cases)
