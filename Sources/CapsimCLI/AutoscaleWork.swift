@@ -285,26 +285,16 @@ final class AutoscaleRecording: @unchecked Sendable {
   /// `staging`: discarded on an interrupt, so nothing of the derivation is written.
   init(store: ResultsStore, record: AutoscaleRecord, staging: AutoscaleStaging) throws {
     self.store = store
-    // The record and its watch together, as for a run.
-    let begun = try InterruptWatch.storing(final: false) { () throws -> (Int64, InterruptWatch) in
-      let id: Int64
-      do {
-        id = try store.beginAutoscale(record)
-      } catch {
-        throw fail(
-          "cannot record the derivation in results database \(store.path): \(ResultsStore.reason(error)); nothing derived",
-          status: ExitStatus.databaseUnusable)
-      }
-      let watch = InterruptWatch(
-        notice: "derivation \(id) marked interrupted in \(store.path); no manifest written"
-      ) { [store, id] reason in
-        staging.discard()
-        try? store.endAutoscale(id, status: .interrupted, message: reason)
-      }
-      return (id, watch)
+    (id, watch) = try InterruptWatch.begin(
+      { try store.beginAutoscale(record) },
+      cannotBegin: {
+        "cannot record the derivation in results database \(store.path): \(ResultsStore.reason($0)); nothing derived"
+      },
+      notice: { "derivation \($0) marked interrupted in \(store.path); no manifest written" }
+    ) { [store] id, reason in
+      staging.discard()
+      try? store.endAutoscale(id, status: .interrupted, message: reason)
     }
-    id = begun.0
-    watch = begun.1
   }
 
   /// Stores the derivation; if that fails, saves it beside the database and returns why.

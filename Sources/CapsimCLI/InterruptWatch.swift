@@ -47,6 +47,20 @@ final class InterruptWatch: @unchecked Sendable {
     Self.active[token] = (notice, mark)
   }
 
+  /// Begins a record (`begin` returns its id) and its watch together: a signal between them
+  /// would leave the record `running` until the next open, without a word. A record that
+  /// cannot begin is status 5, said by `cannotBegin` from the database's reason.
+  static func begin(
+    _ begin: () throws -> Int64, cannotBegin: (any Error) -> String, notice: (Int64) -> String,
+    mark: @escaping @Sendable (_ id: Int64, _ reason: String) -> Void
+  ) throws -> (id: Int64, watch: InterruptWatch) {
+    try storing(final: false) {
+      let id: Int64
+      do { id = try begin() } catch { throw fail(cannotBegin(error), status: ExitStatus.databaseUnusable) }
+      return (id, InterruptWatch(notice: notice(id)) { reason in mark(id, reason) })
+    }
+  }
+
   /// Stops watching: a signal from now on ends the process without marking this record.
   func stop() {
     Self.lock.lock()

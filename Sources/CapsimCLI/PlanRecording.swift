@@ -16,25 +16,11 @@ final class PlanRecording: @unchecked Sendable {
   /// and listens for SIGINT and SIGTERM.
   init(store: ResultsStore, plan: PlanRecord) throws {
     self.store = store
-    // The record and its watch together, as for a run.
-    let begun = try InterruptWatch.storing(final: false) { () throws -> (Int64, InterruptWatch) in
-      let id: Int64
-      do {
-        id = try store.beginPlan(plan)
-      } catch {
-        throw fail(
-          "cannot record the plan in results database \(store.path): \(ResultsStore.reason(error)); not planned",
-          status: ExitStatus.databaseUnusable)
-      }
-      let watch = InterruptWatch(
-        notice: "plan \(id) marked interrupted in \(store.path); 'capsim plans \(id)' lists the candidates it simulated"
-      ) { [store, id] reason in
-        try? store.endPlan(id, status: .interrupted, message: reason)
-      }
-      return (id, watch)
-    }
-    id = begun.0
-    watch = begun.1
+    (id, watch) = try InterruptWatch.begin(
+      { try store.beginPlan(plan) },
+      cannotBegin: { "cannot record the plan in results database \(store.path): \(ResultsStore.reason($0)); not planned" },
+      notice: { "plan \($0) marked interrupted in \(store.path); 'capsim plans \($0)' lists the candidates it simulated" }
+    ) { [store] id, reason in try? store.endPlan(id, status: .interrupted, message: reason) }
   }
 
   /// Keeps a simulated candidate before the plan ends. A failure is said on stderr (unless

@@ -81,27 +81,13 @@ final class Recording: @unchecked Sendable {
   init(store: ResultsStore, run: RunRecord) throws {
     self.store = store
     record = run
-    // The record and its watch together: a signal between them would leave the run `running`
-    // until the next open, without a word.
-    let begun = try InterruptWatch.storing(final: false) { () throws -> (Int64, InterruptWatch) in
-      let id: Int64
-      do {
-        id = try store.begin(run)
-      } catch {
-        throw fail(
-          "cannot record the run in results database \(store.path): \(ResultsStore.reason(error)); not run",
-          status: ExitStatus.databaseUnusable)
+    (id, watch) = try InterruptWatch.begin(
+      { try store.begin(run) },
+      cannotBegin: { "cannot record the run in results database \(store.path): \(ResultsStore.reason($0)); not run" },
+      notice: {
+        "run \($0) marked interrupted in \(store.path); an interrupted run keeps no results, not even its finished replications"
       }
-      let watch = InterruptWatch(
-        notice:
-          "run \(id) marked interrupted in \(store.path); an interrupted run keeps no results, not even its finished replications"
-      ) { [store, id] reason in
-        try? store.end(id, status: .interrupted, message: reason)
-      }
-      return (id, watch)
-    }
-    id = begun.0
-    watch = begun.1
+    ) { [store] id, reason in try? store.end(id, status: .interrupted, message: reason) }
   }
 
   /// A run begun elsewhere, with the store's `beginSweep`: a point of a sweep, whose

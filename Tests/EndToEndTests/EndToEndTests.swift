@@ -37,10 +37,13 @@ import _TestSupport
     Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")!.path
   }
 
-  static func capsim(_ arguments: [String], environment more: [String: String] = [:]) throws -> Output {
+  /// - Parameter wrapper: a program and its options to run capsim under (strace), or none.
+  static func capsim(_ arguments: [String], environment more: [String: String] = [:], through wrapper: [String] = [])
+    throws -> Output
+  {
     let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
+    process.executableURL = wrapper.first.map { URL(fileURLWithPath: $0) } ?? binary
+    process.arguments = wrapper.isEmpty ? arguments : wrapper.dropFirst() + [binary.path] + arguments
     process.currentDirectoryURL = root
     // Runs of the tests go to a scratch database, not the developer's capsim.sqlite.
     var environment = ProcessInfo.processInfo.environment

@@ -25,23 +25,9 @@ import Testing
   static func capsim(_ arguments: [String], interruptAtRename when: Int?, trace: String? = nil) throws
     -> EndToEndTests.Output
   {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(strace))
     var options = ["-f", "-qq", "-e", "trace=rename", "-o", trace ?? "/dev/null"]
     if let when { options += ["-e", "inject=rename:signal=INT:when=\(when)"] }
-    process.arguments = options + [EndToEndTests.binary.path] + arguments
-    process.currentDirectoryURL = EndToEndTests.root
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return .init(
-      status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-      stderr: String(decoding: stderr, as: UTF8.self))
+    return try EndToEndTests.capsim(arguments, through: [try #require(strace)] + options)
   }
 
   /// Ctrl-C as the first derived manifest is moved over the one in use: the derivation is then
