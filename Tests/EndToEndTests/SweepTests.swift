@@ -147,18 +147,24 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: db))
   }
 
+  /// The sweep's `n` shards written as `folder/part-I.json`; their paths.
+  static func shards(_ n: Int, in folder: URL) throws -> [String] {
+    let files = (0..<n).map { folder.appendingPathComponent("part-\($0).json").path }
+    for (i, file) in files.enumerated() {
+      let shard = try Self.sweep(["--shard", "\(i)/\(n)", "--out", file, "--jobs", "1"], db: Self.database())
+      #expect(shard.status == 0, "\(shard.stderr)")
+      #expect(shard.stdout.isEmpty)
+      #expect(shard.stderr.contains("wrote shard \(i)/\(n)"))
+    }
+    return files
+  }
+
   /// Three shards merged give what one machine gives: table, JSON and recorded runs.
   @Test func aShardedSweepMergesToTheSameResults() throws {
     let folder = EndToEndTests.scratch.appendingPathComponent("capsim-parts-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let files = (0..<3).map { folder.appendingPathComponent("part-\($0).json").path }
-    for (i, file) in files.enumerated() {
-      let shard = try Self.sweep(["--shard", "\(i)/3", "--out", file, "--jobs", "1"], db: Self.database())
-      #expect(shard.status == 0, "\(shard.stderr)")
-      #expect(shard.stdout.isEmpty)
-      #expect(shard.stderr.contains("wrote shard \(i)/3"))
-    }
+    let files = try Self.shards(3, in: folder)
     let singleDB = Self.database()
     let mergedDB = Self.database()
     let single = try Self.sweep(["--format", "json"], db: singleDB)
@@ -179,11 +185,7 @@ import Testing
     let folder = EndToEndTests.scratch.appendingPathComponent("capsim-parts-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let files = (0..<2).map { folder.appendingPathComponent("part-\($0).json").path }
-    for (i, file) in files.enumerated() {
-      let shard = try Self.sweep(["--shard", "\(i)/2", "--out", file, "--jobs", "1"], db: Self.database())
-      #expect(shard.status == 0, "\(shard.stderr)")
-    }
+    let files = try Self.shards(2, in: folder)
     let aFile = folder.appendingPathComponent("not-a-folder").path
     try Data("x".utf8).write(to: URL(fileURLWithPath: aFile))
     let db = Self.database()
