@@ -32,8 +32,13 @@ enum Format {
     return grouped(x, decimals: decimals)
   }
 
-  /// Seconds as milliseconds ("231 ms", "12.4 ms").
-  static func milliseconds(_ seconds: Double) -> String { short(seconds * 1_000) + " ms" }
+  /// Seconds as milliseconds ("231 ms", "12.4 ms"); below 10 µs, a change between two runs most
+  /// often, in microseconds ("0.90 µs" where "0.000901 ms" would hide the number in zeros).
+  static func milliseconds(_ seconds: Double) -> String {
+    let ms = seconds * 1_000
+    guard ms.isFinite, ms != 0, abs(ms) < 0.01 else { return short(ms) + " ms" }
+    return short(seconds * 1_000_000) + " µs"
+  }
 
   /// A duration in ms below a second, in s up to two minutes, then as `length` says it
   /// ("850 ms", "2.40 s", "6 h").

@@ -69,18 +69,27 @@ package struct RunDescription {
     }
     var out = lines.joined(separator: "\n")
     if !data.verdicts.isEmpty {
+      // The columns and words of `capsim run`'s table, from the record.
       var table = TextTable(columns: [
-        "territory", "period", "class", "objective", "target", "measured", "worst window", "verdict",
+        "territory", "period", "class", "objective", "target", "measured", "worst window", "", "verdict",
       ])
       for v in data.verdicts {
+        let comparison = v.higherIsBetter ? ">= " : v.target == 0 ? "<= " : "< "
         table.add([
-          v.territory, v.period, v.requestClass, v.objective, v.target.map { Self.value(v.objective, $0) } ?? "-",
+          v.territory, v.period, v.requestClass, v.objective,
+          v.target.map { comparison + Self.value(v.objective, $0) } ?? "-",
           Self.value(v.objective, v.mean)
             + (v.halfWidth.map { $0 > 0 ? " +- " + Self.value(v.objective, $0) : "" } ?? ""),
-          v.worstWindowLocal ?? "", v.outcome == "fail" ? "FAIL" : v.outcome,
+          v.worstWindowLocal.map(Self.windowText) ?? "",
+          v.worstValue.map { Self.value(v.objective, $0) + (Self.worstMisses(v) ? " (!)" : "") } ?? "",
+          v.outcome == "fail" ? "FAIL" : v.outcome,
         ])
       }
-      out += "\n\nSLO verdicts\n" + table.render()
+      let count = { (outcome: String) in data.verdicts.filter { $0.outcome == outcome }.count }
+      let counts = [
+        ("pass", "met"), ("info", "info"), ("marginal", "marginal"), ("fail", "FAILED"), ("waived", "waived"),
+      ].compactMap { count($0.0) > 0 ? "\(count($0.0)) \($0.1)" : nil }
+      out += "\n\nSLO verdicts\n" + table.render() + "\n" + counts.joined(separator: ", ")
     }
     if !data.autoscalerSyncs.isEmpty {
       out +=
@@ -118,6 +127,32 @@ package struct RunDescription {
       out += "per 30 days and per calendar month: that pace kept up)\n" + table.render()
     }
     return out
+  }
+
+  /// Whether a verdict's worst window misses its target (the period as a whole may meet it).
+  static func worstMisses(_ v: VerdictRecord) -> Bool {
+    guard let target = v.target, let worst = v.worstValue else { return false }
+    return v.higherIsBetter ? worst < target : worst > target
+  }
+
+  /// A recorded worst window ("2026-12-07T10:00", "+3600s") as `run` prints it ("Mon 2026-12-07
+  /// 10:00", "+1h"). The hour the clocks go back keeps its UTC offset, which tells its two apart.
+  package static func windowText(_ recorded: String) -> String {
+    if recorded.hasPrefix("+"), recorded.hasSuffix("s"), let seconds = Double(recorded.dropFirst().dropLast()) {
+      return "+" + Format.duration(seconds)
+    }
+    let parts = recorded.split(separator: "T", maxSplits: 1)
+    let day = parts.first.map(String.init) ?? ""
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let fields = day.split(separator: "-").compactMap { Int($0) }
+    guard parts.count == 2, fields.count == 3,
+      let date = calendar.date(from: DateComponents(year: fields[0], month: fields[1], day: fields[2]))
+    else { return recorded }
+    let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    let time = parts[1].prefix(5)
+    let offset = parts[1].dropFirst(5)
+    return "\(names[calendar.component(.weekday, from: date) - 1]) \(day) \(time)" + (offset.isEmpty ? "" : " (\(offset))")
   }
 
   /// A recorded verdict's value in its objective's unit.

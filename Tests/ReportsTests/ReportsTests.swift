@@ -278,6 +278,21 @@ private let chartTitles = [
     #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"))
   }
 
+  @Test func aChangeOfMicrosecondsReadsInMicroseconds() {
+    // Given a what-if whose DE database p95 is 0.9 µs lower than the baseline's
+    var smaller = baseline
+    for (i, v) in smaller.verdicts.enumerated() where v.territory == "DE" && v.objective == "database p95" {
+      smaller.verdicts[i].mean -= 0.000_000_9
+    }
+
+    // When compared, Then the change reads in microseconds, not as "−0.000900 ms"
+    let html = Report.comparisonHTML(baseline: baseline, whatIf: smaller)
+    let micro = html.contains("−0.900 µs")
+    let zeros = html.contains("0.0009")
+    #expect(micro)
+    #expect(!zeros)
+  }
+
   @Test func markdownShowsChangesAndCosts() {
     let md = Report.comparisonMarkdown(baseline: baseline, whatIf: whatIf)
     #expect(md.contains("**Baseline:**"))
