@@ -341,7 +341,10 @@ enum PlatformScenarioFile {
       }
     }
     guard ok else { return (nil, false) }
-    let at = mixNode ?? node
+    // A share a what-if or --set changed is where the error is: the mix's own line shows the
+    // base file's old values.
+    let base = mixNode ?? node
+    let at = entries.first { $0.value.file != base.file }?.value ?? base
     let sum = terms.reduce(0) { $0 + $1.share }
     if sum == 0 {
       at.error("at least one request class needs a weight above 0")

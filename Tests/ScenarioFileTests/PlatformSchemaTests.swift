@@ -912,6 +912,20 @@ import Testing
         "matches nothing in topology t.yaml or scenario s.yaml (did you mean 'demand.DE.growth'?)") == true)
   }
 
+  /// A mix broken by a what-if's share is reported where that share is written: the base's
+  /// mix line shows the old values.
+  @Test func aMixBrokenByAnOverrideIsLocatedAtTheOverride() throws {
+    let whatIf = "name: bigger\nbase: s.yaml\noverrides:\n  demand.DE.mix.list: 0.9\n"
+    let dir = try Self.folder(["w.yaml": whatIf])
+    let errors = try Self.errors(dir, "w.yaml")
+    #expect(errors.count == 1)
+    #expect(errors.first?.file.hasSuffix("/w.yaml") == true && errors.first?.line == 4, "\(errors)")
+    #expect(errors.first?.message.contains("the shares sum to 1.05 (update 0.15 + list 0.9)") == true, "\(errors)")
+
+    let set = try Self.errors(dir, settings: ["demand.DE.mix.update=0.5"])
+    #expect(set.contains { $0.file == "--set" && $0.message.contains("the shares sum to 1.35") }, "\(set)")
+  }
+
   @Test func aWhatIfTakesOnlyOverridesAndCannotBeItsOwnBase() throws {
     let dir = try Self.folder([
       "w.yaml": "base: s.yaml\ndemand: {}\n",
