@@ -349,6 +349,11 @@ enum PlatformFile {
         name: key, cores: cores, maxConnections: maxConnections, shipping: shipping, apply: apply ?? nil,
         pricePerHour: price, currency: currency)
       node.loadFactor = loadFactor ?? nil
+      if let factor = loadFactor ?? nil, let at = f["loadFactor"] {
+        TopologyFile.warnOfPointsPast(
+          cores, factor, at: at,
+          why: "a node runs at most \(cores) queries at once (its cores), so concurrencies past \(cores) are never reached")
+      }
       read.append(node)
     }
 
@@ -474,6 +479,11 @@ enum PlatformFile {
     pool.deployment = deployment ?? nil
     pool.pods = pods
     pool.loadFactor = loadFactor ?? nil
+    if let factor = loadFactor ?? nil, let at = f["loadFactor"] {
+      TopologyFile.warnOfPointsPast(
+        cores, factor, at: at,
+        why: "an instance runs at most \(cores) CPU bursts at once (its cores), so concurrencies past \(cores) are never reached")
+    }
     return (pool, instances, connections)
   }
 

@@ -200,15 +200,10 @@ enum TopologyFile {
       loadFactor = readLoadFactor(f)
       if loadFactor == nil { return nil }
     }
-    // Under fifo at most `servers` are in service: points past the first at or above that
-    // shape no factor (interpolation reaches no further).
-    if discipline == .fifo, case .finite(let c)? = servers, let loadFactor, let node = f["loadFactor"],
-      let first = loadFactor.concurrency.firstIndex(where: { $0 >= c }), first + 1 < loadFactor.concurrency.count
-    {
-      let inert = loadFactor.concurrency[(first + 1)...].map(String.init).joined(separator: ", ")
-      node.warning(
-        "the point\(loadFactor.concurrency.count - first > 2 ? "s" : "") at concurrency \(inert) never appl\(loadFactor.concurrency.count - first > 2 ? "y" : "ies"): "
-          + "under fifo at most \(c) (servers) are in service at once, so concurrencies past \(c) are never reached; "
+    if discipline == .fifo, case .finite(let c)? = servers, let loadFactor, let node = f["loadFactor"] {
+      warnOfPointsPast(
+        c, loadFactor, at: node,
+        why: "under fifo at most \(c) (servers) are in service at once, so concurrencies past \(c) are never reached; "
           + "under processor-sharing every customer present is in service")
     }
     if discipline == .batch {
@@ -225,6 +220,17 @@ enum TopologyFile {
     return Station(
       name: name, servers: servers, service: service, capacity: capacity, timeout: timeout, routing: routing,
       discipline: discipline, loadFactor: loadFactor)
+  }
+
+  /// Warns of the points of `loadFactor` past the first at or above `limit`, the most ever in
+  /// service: they shape no factor (interpolation reaches no further). `why` says whose limit.
+  static func warnOfPointsPast(_ limit: Int, _ loadFactor: LoadFactor, at node: ConfigNode, why: String) {
+    guard let first = loadFactor.concurrency.firstIndex(where: { $0 >= limit }),
+      first + 1 < loadFactor.concurrency.count
+    else { return }
+    let many = loadFactor.concurrency.count - first > 2
+    let inert = loadFactor.concurrency[(first + 1)...].map(String.init).joined(separator: ", ")
+    node.warning("the point\(many ? "s" : "") at concurrency \(inert) never appl\(many ? "y" : "ies"): " + why)
   }
 
   /// `loadFactor: [{concurrency: 1, factor: 1}, {concurrency: 8, factor: 1.5}]`, concurrencies

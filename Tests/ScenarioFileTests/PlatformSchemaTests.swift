@@ -271,6 +271,27 @@ import Testing
     #expect(errors.first?.message.contains("concurrencies must increase") == true, "\(errors)")
   }
 
+  /// An instance has at most `cores` bursts in service and a node `cores` queries: load-factor
+  /// points past the first at or above that never apply, and are said to, as a station's are.
+  @Test func loadFactorPointsPastTheCoresAreWarnedAbout() throws {
+    let (_, warnings) = try ScenarioFile.loadPlatform(
+      path: try Self.folder() + "/s.yaml",
+      settings: [
+        "territories.DE.app.loadFactor=[{concurrency: 1, factor: 1}, {concurrency: 4, factor: 1.3}, {concurrency: 8, factor: 2}]",
+        "databases.de-primary.loadFactor=[{concurrency: 1, factor: 1}, {concurrency: 8, factor: 1.2}, {concurrency: 16, factor: 2}, {concurrency: 32, factor: 3}]",
+        "territories.CH.app.loadFactor=[{concurrency: 1, factor: 1}, {concurrency: 8, factor: 1.5}]",
+      ])
+    let messages = warnings.map(\.message)
+    #expect(warnings.count == 2, "\(messages)")
+    #expect(
+      messages.contains(
+        "the point at concurrency 8 never applies: an instance runs at most 4 CPU bursts at once (its cores), so concurrencies past 4 are never reached"),
+      "\(messages)")
+    #expect(
+      messages.contains { $0.hasPrefix("the points at concurrency 16, 32 never apply: a node runs at most 8 queries at once") },
+      "\(messages)")
+  }
+
   /// `run.length` is the measured window, after the warm-up, as in a network scenario; `drain`
   /// says whether requests in flight at the end may finish.
   @Test func lengthIsTheMeasuredWindowAfterTheWarmup() throws {
