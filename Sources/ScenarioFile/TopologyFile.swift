@@ -24,10 +24,25 @@ package struct Topology {
   /// A station written with `copies: N` expands to N stations `name[1]` ... `name[N]`.
   var groups: [String: [Int]]
 
+  /// One copy of a group by name (`web[2]`): nil when the name is no copy's; `.some(nil)` when
+  /// the group has no such copy (reported at `node`).
+  func copy(_ name: String, at node: ConfigNode) -> Int?? {
+    guard let open = name.firstIndex(of: "["), name.hasSuffix("]"), let members = groups[String(name[..<open])] else {
+      return nil
+    }
+    if let n = Int(name[name.index(after: open)..<name.index(before: name.endIndex)]), members.indices.contains(n - 1) {
+      return .some(members[n - 1])
+    }
+    let group = name[..<open]
+    node.error("'\(group)' has \(members.count) copies, \(group)[1] to \(group)[\(members.count)]: there is no '\(name)'")
+    return .some(nil)
+  }
+
   /// The destination a name refers to, reporting an error at `node` when there is none.
   func destination(_ name: String, at node: ConfigNode, allowGroups: Bool = false) -> Destination? {
     if name == "exit" { return .exit }
     if let d = destinations[name] { return d }
+    if let copy = copy(name, at: node) { return copy.map { .station($0) } }
     if groups[name] != nil {
       node.error("'\(name)' is a group of copies; send customers to a dispatcher over it instead")
       return nil
@@ -359,6 +374,8 @@ enum TopologyFile {
         out += members
       } else if case .station(let s)? = topology.destinations[name] {
         out.append(s)
+      } else if let copy = topology.copy(name, at: item) {
+        if let s = copy { out.append(s) } else { ok = false }
       } else if let other = topology.destinations[name] {
         let kind = if case .sequence = other { "a class (a sequence of visits)" } else { "a dispatcher" }
         item.error("'\(name)' is \(kind); targets must be stations")
@@ -466,13 +483,8 @@ extension TopologyFile {
   private static func stepStation(_ node: ConfigNode, _ topology: Topology) -> Int? {
     guard let name = node.string() else { return nil }
     if case .station(let s)? = topology.destinations[name] { return s }
-    if let open = name.firstIndex(of: "["), name.hasSuffix("]"), let members = topology.groups[String(name[..<open])] {
-      let group = name[..<open]
-      if let n = Int(name[name.index(after: open)..<name.index(before: name.endIndex)]), members.indices.contains(n - 1) {
-        return members[n - 1]
-      }
-      node.error("'\(group)' has \(members.count) copies, \(group)[1] to \(group)[\(members.count)]: there is no '\(name)'")
-    } else if let members = topology.groups[name] {
+    if let copy = topology.copy(name, at: node) { return copy }
+    if let members = topology.groups[name] {
       node.error(
         "'\(name)' is a group of \(members.count) copies: a step visits one station, so name a copy (\(name)[1] to \(name)[\(members.count)])"
       )

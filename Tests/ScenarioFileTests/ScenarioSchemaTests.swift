@@ -380,6 +380,29 @@ import _TestSupport
     #expect(s.network.dispatchers[0].weights == [1, 2, 3])
   }
 
+  /// One copy (`app[2]`) is a station wherever a station's name goes: a route, an arrival, a
+  /// dispatcher's target; a copy the group does not have is an error naming the ones it has.
+  @Test func aCopyIsNamedLikeAStation() throws {
+    let topology = """
+      stations:
+        front: {servers: 1, service: {distribution: exponential, mean: 1ms}, next: "app[3]"}
+        app: {copies: 3, servers: 2, service: {distribution: exponential, mean: 50ms}}
+      dispatchers:
+        lb: {policy: random, targets: ["app[1]", "app[2]"]}
+      """
+    let arrivals = "  - {to: front, rate: 5/s}\n  - {to: lb, rate: 5/s}\n  - {to: \"app[3]\", rate: 1/s}"
+    let dir = try Self.folder(["topology.yaml": topology, "s.yaml": Self.scenario(arrivals: arrivals)])
+    let (s, _) = try ScenarioFile.load(path: dir + "/s.yaml")
+    #expect(s.network.stations.map(\.name) == ["front", "app[1]", "app[2]", "app[3]"])
+    #expect(s.network.stations[0].routing == [Route(to: .station(3), probability: 1)])
+    #expect(s.network.dispatchers[0].targets == [1, 2])
+
+    let wrong = topology.replacingOccurrences(of: "next: \"app[3]\"", with: "next: \"app[4]\"")
+    let bad = try Self.folder(["topology.yaml": wrong, "s.yaml": Self.scenario(arrivals: arrivals)])
+    let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: bad + "/s.yaml") }
+    #expect(error.diagnostics.map(\.message) == ["'app' has 3 copies, app[1] to app[3]: there is no 'app[4]'"])
+  }
+
   @Test func arrivalSourcesTakeExactlyOneKind() throws {
     let dir = try Self.folder([
       "topology.yaml": Self.topology,
