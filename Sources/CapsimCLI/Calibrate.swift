@@ -2,6 +2,7 @@ import ArgumentParser
 import Calibration
 import Foundation
 import Reports
+import ScenarioFile
 import TextReports
 
 /// `capsim calibrate`: measurements in, model values and the fit out.
@@ -148,13 +149,17 @@ struct Calibrate: ParsableCommand {
         continue
       }
       var isFolder: ObjCBool = false
-      if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
+      guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
+        errors.append(MeasurementError(file: file, missingFileReason(file)))
+        continue
+      }
+      if isFolder.boolValue {
         errors.append(MeasurementError(file: file, "is a folder, not a measurement file"))
         continue
       }
       let data: Data
       do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-        errors.append(MeasurementError(file: file, "cannot be read: \(error.localizedDescription)"))
+        errors.append(MeasurementError(file: file, fileReason(error)))
         continue
       }
       if Self.logRun(file) == nil {
@@ -516,7 +521,7 @@ struct Calibrate: ParsableCommand {
       given[real] = input
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
-        throw ValidationError("\(input): no such file or folder")
+        throw ValidationError("\(input): \(missingFileReason(input, missing: "no such file or folder"))")
       }
       if isDirectory.boolValue {
         let all = try FileManager.default.subpathsOfDirectory(atPath: input).sorted()

@@ -25,7 +25,7 @@ package struct YAMLDocument {
   package init(path: String, log: DiagnosticLog) {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      log.error("no such file", file: path, line: 1, column: 1)
+      log.error(missingFileReason(path), file: path, line: 1, column: 1)
       self.init(file: path, root: nil)
       return
     }

@@ -51,6 +51,25 @@ import Testing
     }
   }
 
+  /// A scenario that is a symbolic link looping back to itself is said to loop, to validate
+  /// and to run (both said "no such file").
+  @Test func aScenarioLinkThatLoopsIsSaidToLoop() throws {
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-loop-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let a = dir.appendingPathComponent("a.yaml").path
+    let b = dir.appendingPathComponent("b.yaml").path
+    try FileManager.default.createSymbolicLink(atPath: a, withDestinationPath: b)
+    try FileManager.default.createSymbolicLink(atPath: b, withDestinationPath: a)
+    for command in ["validate", "run"] {
+      let r = try EndToEndTests.capsim([command, a])
+      #expect(r.status == 1, "\(command): \(r.stderr)")
+      #expect(
+        (r.stdout + r.stderr).contains("\(a):1:1: error: the symbolic link loops (too many levels of symbolic links)"),
+        "\(command): \(r.stdout)\(r.stderr)")
+    }
+  }
+
   @Test func aMissingScenarioIsNamedAsMissing() throws {
     let r = try EndToEndTests.capsim(["plan", "no-such-scenario.yaml", "--quiet"])
     #expect(r.status == 1, "\(r.stderr)")

@@ -60,6 +60,17 @@ import Testing
     try Self.refused([crm.path], "\(crm.path)/c3-r1.txt: error: is a folder, not a measurement file")
   }
 
+  /// A summary that is a symbolic link looping back to itself is said to loop (it gave
+  /// Foundation's "error 256").
+  @Test func aSummaryLinkThatLoopsIsSaidToLoop() throws {
+    let dir = try Self.copy(["postgres/crm"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let crm = dir.appendingPathComponent("crm").path
+    try FileManager.default.createSymbolicLink(atPath: crm + "/c3-r1.txt", withDestinationPath: crm + "/c3-r2.txt")
+    try FileManager.default.createSymbolicLink(atPath: crm + "/c3-r2.txt", withDestinationPath: crm + "/c3-r1.txt")
+    try Self.refused([crm], "\(crm)/c3-r1.txt: error: the symbolic link loops (too many levels of symbolic links)")
+  }
+
   /// A folder named as `.` (or `tpcb/.`) is the workload of its real name: `.` was the
   /// workload's title and `--write` made a hidden `..yaml`.
   @Test func aFolderNamedAsDotIsItsRealName() throws {

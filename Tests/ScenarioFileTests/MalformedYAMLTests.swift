@@ -119,6 +119,23 @@ import ScenarioFile
       ])
   }
 
+  /// A symbolic link that loops is said to loop: it read "no such file", for a file that is there.
+  @Test func aSymbolicLinkThatLoopsIsSaidToLoop() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-yaml-loop-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let a = dir.appendingPathComponent("a.yaml").path
+    let b = dir.appendingPathComponent("b.yaml").path
+    try FileManager.default.createSymbolicLink(atPath: a, withDestinationPath: b)
+    try FileManager.default.createSymbolicLink(atPath: b, withDestinationPath: a)
+    let log = DiagnosticLog()
+    #expect(YAMLDocument(path: a, log: log).root == nil)
+    #expect(
+      log.diagnostics.map(\.description) == [
+        "\(a):1:1: error: the symbolic link loops (too many levels of symbolic links)"
+      ])
+  }
+
   @Test func files() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
       "capsim-yaml-\(UInt32.random(in: 0...UInt32.max))")
