@@ -158,7 +158,7 @@ package enum AutoscalerMetricsFile {
       let usage = cpu.required("usage").flatMap { KubernetesManifest.quantity($0, positive: false) }
       let timestamp = cpu["timestamp"].flatMap { readTime($0, dated: &dated) } ?? time
       var window: Double? = 30
-      if let node = cpu["window"] { window = node.scalarText.flatMap(Double.init) ?? node.duration() }
+      if let node = cpu["window"] { window = sampleWindow(node) }
       if let usage, let window { metrics.cpu[name] = CPUSample(usage: usage, timestamp: timestamp, window: window) }
     }
     for entry in p["metrics"]?.openMapping() ?? [] {
@@ -171,6 +171,16 @@ package enum AutoscalerMetricsFile {
     return Pod(
       name: name, phase: phase, readiness: readiness, startTime: start, deleting: p["deleting"]?.bool() ?? false,
       cpuRequest: request)
+  }
+
+  /// A cpu sample's window: seconds as a number (`30`, as scripts/prometheus-to-dry-run.py
+  /// writes it) or a duration with its unit (`"30s"`). A quoted `"30"` is a duration without
+  /// its unit, refused as in every other file.
+  static func sampleWindow(_ node: ConfigNode) -> Double? {
+    switch node.scalarValue {
+    case .integer?, .float?: node.double()
+    default: node.duration()
+    }
   }
 
   /// Seconds (a number) or an RFC 3339 date-time (`2026-12-07T08:00:00Z`, offsets allowed).

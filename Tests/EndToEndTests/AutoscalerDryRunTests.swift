@@ -68,6 +68,33 @@ import Testing
     #expect(result.status != 0 && result.stderr.contains("recorded.json:1:21: error: syncs[0].time: '\(time)'"), "\(result.stderr)")
   }
 
+  /// A cpu sample's window quoted without its unit ("30") is refused where it is written, as
+  /// durations are in every other file (it was read as 30 s); a number is seconds.
+  @Test func aWindowWithoutItsUnitIsRefused() throws {
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-dry-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let metrics = dir.appendingPathComponent("recorded.json")
+    func dryRun(window: String) throws -> EndToEndTests.Output {
+      let pod = #"{"name": "a", "cpu": {"usage": "400m", "window": \#(window)}}"#
+      try #"{"syncs": [{"time": 0, "replicas": 2, "pods": [\#(pod)]}]}"#.write(to: metrics, atomically: true, encoding: .utf8)
+      return try EndToEndTests.capsim([
+        "autoscaler", "dry-run", EndToEndTests.root.appendingPathComponent("k8s/hpa.yaml").path, "--metrics",
+        metrics.path, "--deployment", "crm-de",
+      ])
+    }
+    let bare = try dryRun(window: #""30""#)
+    #expect(
+      bare.status == 1
+        && bare.stderr.contains(
+          "recorded.json:1:97: error: syncs[0].pods[0].cpu.window: expected a duration with a unit (e.g. 200ms, 1.5s), found '30'"
+        ), "\(bare.stderr)")
+    for window in ["30", #""30s""#] {
+      let r = try dryRun(window: window)
+      #expect(r.status == 0, "\(window): \(r.stderr)")
+    }
+  }
+
   /// A pod named twice in one sync would be counted twice, and two syncs at one time would act
   /// as if time had passed: both are errors where they are written.
   @Test func aPodNamedTwiceAndASyncRepeatedAreErrors() throws {
