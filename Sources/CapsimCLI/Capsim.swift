@@ -47,7 +47,8 @@ package struct Capsim: ParsableCommand {
   /// - `capsim help NAME` for an unknown NAME is a usage error: swift-argument-parser would
   ///   print the top-level help and exit 0, hiding the typo;
   /// - a usage error a command finds as it runs (a territory its scenario lacks) shows that
-  ///   command's usage, not capsim's.
+  ///   command's usage, not capsim's;
+  /// - a negative record id (`capsim show -3`) is said to be no id, not a missing argument.
   package static func main() {
     // Before any command: GSL's default handler would abort the process on a bad value.
     GSL.setUp()
@@ -60,6 +61,10 @@ package struct Capsim: ParsableCommand {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if let unknown = unknownHelpTopic(arguments) ?? unknownCommand(arguments) {
       exit(withError: ValidationError(unknown))
+    }
+    if let (message, command) = negativeRecordID(arguments) {
+      FileHandle.standardError.write(Data(usageError(message, of: command).utf8))
+      Foundation.exit(ExitCode.validationFailure.rawValue)
     }
     var command: any ParsableCommand
     do {

@@ -181,3 +181,25 @@ func requireRunIDs(_ ids: String...) throws {
     throw ValidationError("'\(id)' is not a run id (a number, or 'latest')")
   }
 }
+
+/// A negative number where a command takes a record id (`capsim show -3`, `report 5 --baseline
+/// -3`), as a usage error of that command; nil when there is none.
+///
+/// swift-argument-parser reads `-3` as short options, so it said "missing argument" or
+/// "unknown option '-3'"; this is checked before it parses. A number after another option is
+/// that option's value (`--limit -3`), left to the option.
+func negativeRecordID(_ arguments: [String]) -> (message: String, command: any ParsableCommand.Type)? {
+  let commands: [String: (command: any ParsableCommand.Type, what: String)] = [
+    "show": (Show.self, "run"), "report": (ReportCommand.self, "run"), "diff": (Diff.self, "run"),
+    "sweeps": (Sweeps.self, "sweep"), "plans": (Plans.self, "plan"), "autoscales": (Autoscales.self, "derivation"),
+  ]
+  guard let name = arguments.first, let (command, what) = commands[name] else { return nil }
+  for (previous, argument) in zip(arguments, arguments.dropFirst()) {
+    if argument == "--" { return nil }
+    let isNegative = argument.hasPrefix("-") && argument.dropFirst().first?.isNumber == true
+    if isNegative && (!previous.hasPrefix("-") || previous == "--baseline") {
+      return ("'\(argument)' is not a \(what) id (a number, or 'latest')", command)
+    }
+  }
+  return nil
+}

@@ -4,8 +4,10 @@ import Sharding
 
 /// `--shard I/N` and `--out FILE`: simulate one slice of the work and write it as a part file.
 struct ShardOptions: ParsableArguments {
+  // Unconditional: `--shard -1/2` would otherwise read as short options and a missing value.
   @Option(
     name: .customLong("shard"),
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Simulate only slice I (from 0) of N of the work and write it as a part file for 'capsim merge'.",
       discussion:

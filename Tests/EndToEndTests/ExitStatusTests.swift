@@ -184,6 +184,19 @@ import Testing
       name: "64: a run id that is not a number, and no database",
       arguments: ["diff", "1", "first", "--db", "/nonexistent/capsim.sqlite"], status: 64,
       message: "'first' is not a run id", showsUsage: true),
+    // A negative number read as short options: "missing value" or "unknown option '-3'".
+    Case(
+      name: "64: a negative shard", arguments: ["run", "scenarios/mm4-peak.yaml", "--shard", "-1/2"], status: 64,
+      message: "'-1/2': the slice I of --shard I/N counts from 0 and must be below N", showsUsage: true),
+    Case(
+      name: "64: a negative run id", arguments: ["show", "-3", "--db", emptyDatabase], status: 64,
+      message: "'-3' is not a run id (a number, or 'latest')", showsUsage: true),
+    Case(
+      name: "64: a negative baseline run id", arguments: ["report", "1", "--baseline", "-3", "--db", emptyDatabase],
+      status: 64, message: "'-3' is not a run id (a number, or 'latest')", showsUsage: true),
+    Case(
+      name: "64: a negative sweep id", arguments: ["sweeps", "-3", "--db", emptyDatabase], status: 64,
+      message: "'-3' is not a sweep id (a number, or 'latest')", showsUsage: true),
   ]
 
   @Test(arguments: cases)
