@@ -52,7 +52,14 @@ extension PlatformScenarioFile {
     if log.errorCount == errors {
       for path in paths where !manifest.autoscalers.contains(where: { $0.file == path }) {
         let message = "no HorizontalPodAutoscaler or ScaledObject in \(path): nothing there would scale a pool"
-        if let node = named[path] { node.error(message) } else { log.error(message, at: top["autoscaler"] ?? top.node) }
+        if let node = named[path] {
+          node.error(message)
+        } else {
+          // An --autoscaler file is named on the command line, not in the scenario: the file is the place.
+          log.error(
+            "\(path) holds no HorizontalPodAutoscaler or ScaledObject: nothing there would scale a pool", file: path,
+            line: 1, column: 1)
+        }
         ok = false
       }
     }

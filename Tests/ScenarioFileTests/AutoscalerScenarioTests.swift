@@ -136,6 +136,18 @@ import Testing
       "\(errors)")
   }
 
+  /// An --autoscaler file holding only `---` is an error in that file (it was located at the
+  /// scenario, which does not name the file).
+  @Test func anEmptyCommandLineManifestIsAnErrorInIt() throws {
+    let plain = Self.scenario.replacingOccurrences(of: "autoscaler: k.yaml\n", with: "")
+    let dir = try PlatformSchemaTests.folder(topology: Self.topology, scenario: plain, ["e.yaml": "---\n"])
+    let errors = try Self.errors(dir, autoscalers: [dir + "/e.yaml"])
+    #expect(
+      errors.map(\.description) == [
+        "\(dir)/e.yaml:1:1: error: \(dir)/e.yaml holds no HorizontalPodAutoscaler or ScaledObject: nothing there would scale a pool"
+      ])
+  }
+
   @Test func aBadPodsSettingIsLocated() throws {
     let topology = Self.topology.replacingOccurrences(of: "cpuRequest: 1500m", with: "cpuRequest: 1.5")
     let errors = try Self.errors(try Self.folder(topology: topology))
