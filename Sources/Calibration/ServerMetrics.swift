@@ -42,15 +42,16 @@ package struct ServerMetrics: Hashable, Sendable {
 
   /// Reads the exports beside the k6 summary `summaryFile`, nil when there are none.
   ///
-  /// - Parameter contents: a file's bytes, nil when it does not exist.
+  /// - Parameter contents: a file's bytes, nil when it does not exist; it throws for one that
+  ///   is there and cannot be read (a folder).
   /// - Throws: ``MeasurementError`` at the export: one that is not a range query, a rate of 0,
   ///   a histogram without a quantile (``LatencyHistogram``), a sum without the rate beside it.
-  package init?(beside summaryFile: String, contents: (String) -> Data?) throws(MeasurementError) {
+  package init?(beside summaryFile: String, contents: (String) throws(MeasurementError) -> Data?) throws(MeasurementError) {
     let stem = summaryFile.hasSuffix(".json") ? String(summaryFile.dropLast(".json".count)) : summaryFile
     let rateFile = stem + Self.suffixes.rate
     let latencyFile = stem + Self.suffixes.latency
     let sumFile = stem + Self.suffixes.latencySum
-    let (rate, latency, sum) = (contents(rateFile), contents(latencyFile), contents(sumFile))
+    let (rate, latency, sum) = (try contents(rateFile), try contents(latencyFile), try contents(sumFile))
     guard rate != nil || latency != nil || sum != nil else { return nil }
     self.init()
     func window(_ file: String, _ range: PrometheusRange) -> PrometheusRange {
@@ -102,13 +103,13 @@ extension K6Summary {
   ///     export (millicores, or another app's pods).
   ///   - contents: a file's bytes, nil when it does not exist.
   package static func level(
-    file: String, data: Data, cores: Int, contents: (String) -> Data?
+    file: String, data: Data, cores: Int, contents: (String) throws(MeasurementError) -> Data?
   ) throws(MeasurementError) -> (level: MeasuredLevel, warnings: [String]) {
     var summary = try K6Summary(file: file, data: data)
     let stem = String(file.dropLast(".json".count))
     var busy: Double? = nil
     var windows: [ServerMetrics.Window] = []
-    if let cpu = contents(stem + ".cpu.json") {
+    if let cpu = try contents(stem + ".cpu.json") {
       let cpuFile = stem + ".cpu.json"
       let range = try PrometheusRange(file: cpuFile, data: cpu)
       if let w = range.window { windows.append(ServerMetrics.Window(file: cpuFile, range: w)) }
@@ -121,7 +122,7 @@ extension K6Summary {
       }
       busy = mean
     }
-    if let requests = contents(stem + ".requests.json") {
+    if let requests = try contents(stem + ".requests.json") {
       try summary.take(try K6Points(file: stem + ".requests.json", data: requests), file: stem + ".requests.json")
     }
     let server = try ServerMetrics(beside: file, contents: contents)

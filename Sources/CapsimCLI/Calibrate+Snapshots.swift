@@ -1,6 +1,7 @@
 import Calibration
 import Foundation
 import Reports
+import ScenarioFile
 
 /// `pg_stat_statements` and `pg_stat_wal` snapshots beside a run's summary, by name:
 /// `NAME.statements-before.csv` and `NAME.statements-after.csv`, `NAME.wal-before.csv` and
@@ -105,9 +106,22 @@ extension Calibrate {
 
   /// A snapshot's text, or an error naming that file: unreadable, or not UTF-8 at its line.
   static func snapshotText(_ file: String) throws(MeasurementError) -> String {
-    guard let data = FileManager.default.contents(atPath: file) else {
-      throw MeasurementError(file: file, "cannot be read")
-    }
+    guard let data = try companion(file) else { throw MeasurementError(file: file, missingFileReason(file)) }
     return try utf8Text(file: file, data)
+  }
+
+  /// A file read beside a measurement (`NAME.cpu.json`, a snapshot): nil when there is none;
+  /// an error when something there cannot be read as one (a folder of that name, a link that
+  /// loops), which would otherwise be taken for no file and leave the fit without it.
+  static func companion(_ path: String) throws(MeasurementError) -> Data? {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+      let loop = missingFileReason(path, missing: "")
+      if loop.isEmpty { return nil }
+      throw MeasurementError(file: path, loop)
+    }
+    if isFolder.boolValue { throw MeasurementError(file: path, "is a folder, not a measurement file") }
+    guard let data = FileManager.default.contents(atPath: path) else { throw MeasurementError(file: path, "cannot be read") }
+    return data
   }
 }

@@ -176,7 +176,7 @@ struct Calibrate: ParsableCommand {
         } else if file.hasSuffix(".json") {
           // A k6 summary, with the exports and per-request output beside it.
           let (level, warnings) = try K6Summary.level(file: file, data: data, cores: machineCores) {
-            FileManager.default.contents(atPath: $0)
+            path throws(MeasurementError) in try Self.companion(path)
           }
           for warning in warnings { printToStandardError("capsim: warning: \(warning)") }
           k6[workload, default: []].append(level)
@@ -185,7 +185,7 @@ struct Calibrate: ParsableCommand {
           var report = try PgbenchReport(file: file, text: try utf8Text(file: file, data))
           // The machine's busy cores from Prometheus beside it, when it has no CPU seconds.
           let cpuFile = (file as NSString).deletingPathExtension + ".cpu.json"
-          if let cpu = FileManager.default.contents(atPath: cpuFile) {
+          if let cpu = try Self.companion(cpuFile) {
             try report.take(cpu: try PrometheusRange(file: cpuFile, data: cpu), file: cpuFile)
           }
           byWorkload[workload, default: []].append(report)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Planning
 import PlatformModel
+import ScenarioFile
 import Sharding
 import TextReports
 
@@ -129,7 +130,7 @@ struct Merge: ParsableCommand {
           var isFolder: ObjCBool = false
           let why =
             !FileManager.default.fileExists(atPath: file, isDirectory: &isFolder)
-            ? "no such file" : isFolder.boolValue ? "a folder, not a file" : "it cannot be read"
+            ? missingFileReason(file) : isFolder.boolValue ? "a folder, not a file" : "it cannot be read"
           throw fail("cannot read part file \(file): \(why)", status: ExitStatus.failure)
         }
         read.append((file, try Part<SimulatedItem>.decode(data, file: file)))

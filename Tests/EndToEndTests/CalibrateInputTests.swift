@@ -60,6 +60,16 @@ import Testing
     try Self.refused([crm.path], "\(crm.path)/c3-r1.txt: error: is a folder, not a measurement file")
   }
 
+  /// A folder named as a file read beside a summary (`NAME.cpu.json`) is said to be one: it was
+  /// taken for no file, and the fit went on without the CPU export.
+  @Test func aFolderNamedLikeAnExportIsSaidToBeOne() throws {
+    let dir = try Self.copy(["postgres/crm"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let crm = dir.appendingPathComponent("crm")
+    try FileManager.default.createDirectory(at: crm.appendingPathComponent("c1-r1.cpu.json"), withIntermediateDirectories: true)
+    try Self.refused([crm.path], "\(crm.path)/c1-r1.cpu.json: error: is a folder, not a measurement file")
+  }
+
   /// A summary that is a symbolic link looping back to itself is said to loop (it gave
   /// Foundation's "error 256").
   @Test func aSummaryLinkThatLoopsIsSaidToLoop() throws {

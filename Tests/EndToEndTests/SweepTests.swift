@@ -260,6 +260,10 @@ import Testing
     #expect(notAPart.status == 1 && notAPart.stderr.contains("is not a capsim part file"), "\(notAPart.stderr)")
     let gone = try EndToEndTests.capsim(["merge", a + ".gone", "--db", Self.database()])
     #expect(gone.status == 1 && gone.stderr.contains("cannot read part file \(a).gone: no such file"), "\(gone.stderr)")
+    try FileManager.default.createSymbolicLink(atPath: a + ".loop", withDestinationPath: a + ".loop")
+    let loop = try EndToEndTests.capsim(["merge", a + ".loop", "--db", Self.database()])
+    #expect(
+      loop.status == 1 && loop.stderr.contains("cannot read part file \(a).loop: the symbolic link loops"), "\(loop.stderr)")
   }
 
   /// Ctrl-C marks every run of the sweep that is not complete, and the sweep with them.
