@@ -230,9 +230,12 @@ struct SVGChart {
       }
       labelRow = 1
     }
-    out += markLabels(px: px, top: top + 12 * Double(labelRow), plotRight: left + plotWidth)
+    let events = markLabels(px: px, top: top + 12 * Double(labelRow), plotRight: left + plotWidth)
+    out += events.svg
 
-    out += targetLines(px: px, py: py, top: top, plotLeft: left, plotRight: left + plotWidth)
+    out += targetLines(
+      px: px, py: py, top: top, plotLeft: left, plotRight: left + plotWidth, bottom: top + plotHeight,
+      around: events.boxes)
 
     if let clip = clipAbove { out += clippedLabels(drawn, above: clip, px: px, top: top) }
 
@@ -250,29 +253,36 @@ struct SVGChart {
 
   /// Event labels in rows from `top` down: each goes into the first row where it does not run
   /// into the label before it; one that fits nowhere is left to the band's tooltip and the table.
-  private func markLabels(px: (Double) -> Double, top: Double, plotRight: Double) -> String {
+  /// Also returns where each label went (its span and baseline), for the target labels.
+  private func markLabels(
+    px: (Double) -> Double, top: Double, plotRight: Double
+  ) -> (svg: String, boxes: [(x0: Double, x1: Double, y: Double)]) {
     var rowEnds = Array(repeating: -Double.infinity, count: markLabelRows)
     var out = ""
+    var boxes: [(x0: Double, x1: Double, y: Double)] = []
     for m in marks.sorted(by: { $0.from < $1.from }) where m.style == .fault || m.style == .change {
       let textWidth = SVG.textWidth(m.label, fontSize: 10.5)
       // Right of the event's start, pulled back left where it would run off the plot.
       let x = min(px(m.from) + 3, plotRight - textWidth)
       guard let row = rowEnds.firstIndex(where: { $0 + 6 < x }) else { continue }
       rowEnds[row] = x + textWidth
+      boxes.append((x, x + textWidth, top + 12 * Double(row + 1)))
       out += "<text class=\"mark-label \(m.style.rawValue)\" x=\"\(SVG.n(x))\" "
       out += "y=\"\(SVG.n(top + 12 * Double(row + 1)))\">\(HTML.escape(m.label))</text>"
     }
-    return out
+    return (out, boxes)
   }
 
   /// Targets over the data: a dashed step line through their pieces, each stretch of one value
-  /// labelled above its right end; labels that would overprint move up a row.
+  /// labelled above its right end; labels that would overprint one another or an event's
+  /// label (`around`) move up a row, or below the line where the plot's top is reached.
   private func targetLines(
-    px: (Double) -> Double, py: (Double) -> Double, top: Double, plotLeft: Double, plotRight: Double
+    px: (Double) -> Double, py: (Double) -> Double, top: Double, plotLeft: Double, plotRight: Double,
+    bottom: Double, around: [(x0: Double, x1: Double, y: Double)]
   ) -> String {
     let n = SVG.n
     var out = ""
-    var placed: [(x0: Double, x1: Double, y: Double)] = []
+    var placed = around
     for t in thresholds.sorted(by: { ($0.pieces.map(\.value).min() ?? 0) < ($1.pieces.map(\.value).min() ?? 0) }) {
       // Stretches of equal value, joined where they touch.
       var stretches: [(from: Double, to: Double, value: Double, label: String, joined: Bool)] = []
@@ -301,9 +311,16 @@ struct SVGChart {
         guard s.to - s.from >= width || t.spansRun else { continue }
         let x1 = s.to - 4
         let x0 = x1 - width
+        func overprints(_ y: Double) -> Bool { placed.contains { $0.x0 < x1 && x0 < $0.x1 && abs($0.y - y) < 12 } }
         var y = max(top + 10, py(s.value) - 4)
-        while placed.contains(where: { $0.x0 < x1 && x0 < $0.x1 && abs($0.y - y) < 12 }) && y > top + 10 {
+        while overprints(y) && y > top + 10 {
           y = max(top + 10, y - 13)
+        }
+        if overprints(y) {
+          // No room above: under the line, down to the plot's foot.
+          var below = py(s.value) + 14
+          while overprints(below) && below + 13 < bottom { below += 13 }
+          if !overprints(below) { y = below }
         }
         placed.append((x0, x1, y))
         out += "<text x=\"\(n(x1))\" y=\"\(n(y))\" text-anchor=\"end\" "
