@@ -10,4 +10,16 @@ package enum Scratch {
     atexit { try? FileManager.default.removeItem(at: Scratch.folder) }
     return folder
   }()
+
+  /// `a.yaml` and `b.yaml` in a new folder under `folder`, symbolic links to each other (a
+  /// loop: opening either fails with ELOOP); returns the path of `a.yaml`.
+  package static func loopingLinks() throws -> String {
+    let dir = folder.appendingPathComponent("loop-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let a = dir.appendingPathComponent("a.yaml").path
+    let b = dir.appendingPathComponent("b.yaml").path
+    try FileManager.default.createSymbolicLink(atPath: a, withDestinationPath: b)
+    try FileManager.default.createSymbolicLink(atPath: b, withDestinationPath: a)
+    return a
+  }
 }

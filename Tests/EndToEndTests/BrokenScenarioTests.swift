@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// Commands that take only platform scenarios, given a scenario that cannot be parsed: the
 /// syntax error is reported at its line with status 1, as `capsim run` reports it, not called
@@ -54,13 +55,7 @@ import Testing
   /// A scenario that is a symbolic link looping back to itself is said to loop, to validate
   /// and to run (both said "no such file").
   @Test func aScenarioLinkThatLoopsIsSaidToLoop() throws {
-    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-loop-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let a = dir.appendingPathComponent("a.yaml").path
-    let b = dir.appendingPathComponent("b.yaml").path
-    try FileManager.default.createSymbolicLink(atPath: a, withDestinationPath: b)
-    try FileManager.default.createSymbolicLink(atPath: b, withDestinationPath: a)
+    let a = try Scratch.loopingLinks()
     for command in ["validate", "run"] {
       let r = try EndToEndTests.capsim([command, a])
       #expect(r.status == 1, "\(command): \(r.stderr)")

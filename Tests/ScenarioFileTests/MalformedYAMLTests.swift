@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 import ScenarioFile
+import _TestSupport
 
 @Suite struct MalformedYAMLTests {
   /// Each fixture must yield exactly one diagnostic at 1️⃣ containing the message.
@@ -121,13 +122,7 @@ import ScenarioFile
 
   /// A symbolic link that loops is said to loop: it read "no such file", for a file that is there.
   @Test func aSymbolicLinkThatLoopsIsSaidToLoop() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-yaml-loop-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let a = dir.appendingPathComponent("a.yaml").path
-    let b = dir.appendingPathComponent("b.yaml").path
-    try FileManager.default.createSymbolicLink(atPath: a, withDestinationPath: b)
-    try FileManager.default.createSymbolicLink(atPath: b, withDestinationPath: a)
+    let a = try Scratch.loopingLinks()
     let log = DiagnosticLog()
     #expect(YAMLDocument(path: a, log: log).root == nil)
     #expect(
