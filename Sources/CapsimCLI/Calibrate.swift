@@ -136,7 +136,11 @@ struct Calibrate: ParsableCommand {
     var summaries: [Data: String] = [:]
     // NAME.cpu.json, NAME.requests.json and the server's exports (NAME.rate.json, ...) are read
     // with the k6 summary NAME.json.
-    for (file, workload) in try files() where !K6Summary.besideSuffixes.contains(where: { file.hasSuffix($0) }) {
+    let measured = try files()
+    for warning in Self.exportsWithoutSummary(measured.map { $0.0 }) {
+      printToStandardError("capsim: warning: \(warning)")
+    }
+    for (file, workload) in measured where !K6Summary.besideSuffixes.contains(where: { file.hasSuffix($0) }) {
       let real = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath().path
       if let first = named[real] {
         errors.append(
@@ -567,5 +571,20 @@ struct Calibrate: ParsableCommand {
   /// (`capsim calibrate .` in `tpcb/` reads workload `tpcb`, not `.`).
   static func workload(of file: String) -> String {
     URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent().lastPathComponent
+  }
+}
+
+extension Calibrate {
+  /// Files read beside a summary (`NAME.cpu.json`, `NAME.rate.json`, ...) among `files` whose
+  /// summary (`NAME.txt` or `NAME.json`) is not there: nothing reads them, so they are said.
+  static func exportsWithoutSummary(_ files: [String]) -> [String] {
+    let given = Set(files)
+    return files.compactMap { file in
+      guard let suffix = K6Summary.besideSuffixes.first(where: { file.hasSuffix($0) }) else { return nil }
+      let stem = String(file.dropLast(suffix.count))
+      guard !given.contains(stem + ".txt") && !given.contains(stem + ".json") else { return nil }
+      return
+        "\(file): not read: no summary \(stem).txt or \(stem).json beside it, whose \(suffix.dropFirst()) it would be"
+    }
   }
 }

@@ -70,6 +70,21 @@ import Testing
     try Self.refused([crm.path], "\(crm.path)/c1-r1.cpu.json: error: is a folder, not a measurement file")
   }
 
+  /// An export with no summary beside it (`c3-r1.cpu.json` without `c3-r1.txt`) is not read,
+  /// and said not to be, where it was passed over in silence.
+  @Test func anExportWithoutItsSummaryIsSaidNotToBeRead() throws {
+    let dir = try Self.copy(["postgres/crm"])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let crm = dir.appendingPathComponent("crm").path
+    try Data("{}".utf8).write(to: URL(fileURLWithPath: crm + "/c3-r1.cpu.json"))
+    let out = try EndToEndTests.capsim(["calibrate", crm])
+    #expect(out.status == 0, "\(out.stderr)")
+    #expect(
+      out.stderr.contains(
+        "capsim: warning: \(crm)/c3-r1.cpu.json: not read: no summary \(crm)/c3-r1.txt or \(crm)/c3-r1.json beside it"),
+      "\(out.stderr)")
+  }
+
   /// A summary that is a symbolic link looping back to itself is said to loop (it gave
   /// Foundation's "error 256").
   @Test func aSummaryLinkThatLoopsIsSaidToLoop() throws {
