@@ -33,7 +33,7 @@ enum Format {
   }
 
   /// Seconds as milliseconds ("231 ms", "12.4 ms"); below 10 µs, a change between two runs most
-  /// often, in microseconds ("0.90 µs" where "0.000901 ms" would hide the number in zeros).
+  /// often, in microseconds ("0.900 µs" where "0.000900 ms" would hide the number in zeros).
   static func milliseconds(_ seconds: Double) -> String {
     let ms = seconds * 1_000
     guard ms.isFinite, ms != 0, abs(ms) < 0.01 else { return short(ms) + " ms" }
