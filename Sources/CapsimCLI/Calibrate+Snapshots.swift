@@ -110,9 +110,9 @@ extension Calibrate {
     return try utf8Text(file: file, data)
   }
 
-  /// A file read beside a measurement (`NAME.cpu.json`, a snapshot): nil when there is none;
-  /// an error when something there cannot be read as one (a folder of that name, a link that
-  /// loops), which would otherwise be taken for no file and leave the fit without it.
+  /// A measurement file's bytes (a summary, `NAME.cpu.json`, a snapshot): nil when there is
+  /// none; an error when something there cannot be read as one (a folder of that name, a link
+  /// that loops), which would otherwise be taken for no file and leave the fit without it.
   static func companion(_ path: String) throws(MeasurementError) -> Data? {
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
@@ -121,7 +121,8 @@ extension Calibrate {
       throw MeasurementError(file: path, loop)
     }
     if isFolder.boolValue { throw MeasurementError(file: path, "is a folder, not a measurement file") }
-    guard let data = FileManager.default.contents(atPath: path) else { throw MeasurementError(file: path, "cannot be read") }
-    return data
+    do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+      throw MeasurementError(file: path, fileReason(error))
+    }
   }
 }

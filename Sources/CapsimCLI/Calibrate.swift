@@ -152,18 +152,15 @@ struct Calibrate: ParsableCommand {
         csv.append((file, workload))
         continue
       }
-      var isFolder: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
-        errors.append(MeasurementError(file: file, missingFileReason(file)))
-        continue
-      }
-      if isFolder.boolValue {
-        errors.append(MeasurementError(file: file, "is a folder, not a measurement file"))
-        continue
-      }
       let data: Data
-      do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-        errors.append(MeasurementError(file: file, fileReason(error)))
+      do {
+        guard let read = try Self.companion(file) else {
+          errors.append(MeasurementError(file: file, missingFileReason(file)))
+          continue
+        }
+        data = read
+      } catch {
+        errors.append(error)
         continue
       }
       if Self.logRun(file) == nil {
