@@ -29,9 +29,8 @@ struct CSVTable {
     var quoted = false
     var closed = false
     var fieldHasContent = false
-    // A byte-order mark (spreadsheets and Windows tools write one) is no part of the first name.
-    let body = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
-    var chars = Array(body.replacingOccurrences(of: "\r\n", with: "\n"))
+    // A byte-order mark is gone already (``utf8Text``).
+    var chars = Array(text.replacingOccurrences(of: "\r\n", with: "\n"))
     if chars.last != "\n" { chars.append("\n") }
     var i = 0
     func endField() {
@@ -134,7 +133,8 @@ struct CSVTable {
     let f = row[column]
     guard v >= 0 else {
       throw MeasurementError(
-        file: file, line: f.line, column: f.column, "\(header[column].text): \(f.text) is negative: the view's counters grow from 0")
+        file: file, line: f.line, column: f.column,
+        "\(header[column].text): \(f.text) is negative: the view's counters grow from 0")
     }
     guard v < 0x1p63 else {
       throw MeasurementError(

@@ -94,7 +94,8 @@ package struct K6Summary: Hashable, Sendable {
     {
       throw MeasurementError(
         file: file,
-        "\(at("vus")).max: at most \(String(format: "%g", peak)) virtual users ran at once, where \(at("vus_max")) says \(users): the model needs a closed loop of \(users) (constant-vus); an arrival-rate executor allocates more than it runs")
+        "\(at("vus")).max: at most \(String(format: "%g", peak)) virtual users ran at once, where \(at("vus_max")) says \(users): the model needs a closed loop of \(users) (constant-vus); an arrival-rate executor allocates more than it runs"
+      )
     }
     guard virtualUsers >= 1, requestRate > 0 else {
       throw MeasurementError(
@@ -107,7 +108,8 @@ package struct K6Summary: Hashable, Sendable {
     guard inProgress <= PgbenchReport.littlesLawLimit else {
       throw MeasurementError(
         file: file,
-        "\(at("http_req_duration")).avg violates Little's law: rate x avg / \(vusName) = \(String(format: "%.4g", requestRate))/s x \(String(format: "%.6g", durationMean * 1_000)) ms / \(virtualUsers) = \(String(format: "%.3g", inProgress)), above 1 (beyond the \(String(format: "%g", PgbenchReport.littlesLawLimit)) measuring noise allows): a unit slip (k6 writes ms), or requests in parallel (http.batch)?")
+        "\(at("http_req_duration")).avg violates Little's law: rate x avg / \(vusName) = \(String(format: "%.4g", requestRate))/s x \(String(format: "%.6g", durationMean * 1_000)) ms / \(virtualUsers) = \(String(format: "%.3g", inProgress)), above 1 (beyond the \(String(format: "%g", PgbenchReport.littlesLawLimit)) measuring noise allows): a unit slip (k6 writes ms), or requests in parallel (http.batch)?"
+      )
     }
   }
 
@@ -169,8 +171,9 @@ package struct K6Summary: Hashable, Sendable {
 ///     {"status": "success", "data": {"resultType": "matrix",
 ///      "result": [{"metric": {"pod": "app-1"}, "values": [[1733400000, "0.82"], ...]}]}}
 ///
-/// Sample values are strings, as Prometheus writes them ("NaN" and "+Inf" are refused). Errors
-/// name the key path: `data.result[0].values[3]`.
+/// or as `promtool query range -o json` writes it (the series list alone, `[{"metric": ...}]`),
+/// or its `data` alone (`jq .data`). Sample values are strings, as Prometheus writes them ("NaN"
+/// and "+Inf" are refused). Errors name the key path: `data.result[0].values[3]`.
 package struct PrometheusRange: Hashable, Sendable {
   package struct Series: Hashable, Sendable {
     package var labels: [String: String]
@@ -201,7 +204,20 @@ package struct PrometheusRange: Hashable, Sendable {
   }
 
   package init(file: String, data: Data) throws(MeasurementError) {
-    let root = try jsonObject(file: file, data, kind: "a Prometheus query_range response")
+    let kind = "a Prometheus query_range response"
+    let value = try jsonValue(file: file, data, kind: kind)
+    // promtool prints a range query's matrix alone (cmd/promtool/query.go, jsonPrinter in
+    // prometheus/prometheus): the response's data.result.
+    if let result = value as? [Any] {
+      try self.init(file: file, result: result, at: "")
+      return
+    }
+    guard let root = value as? [String: Any] else { throw MeasurementError(file: file, "not a JSON object (\(kind))") }
+    // The response's data alone, as `jq .data` leaves it.
+    if root["status"] == nil, root["resultType"] != nil {
+      try self.init(file: file, body: root, at: "")
+      return
+    }
     // The response envelope: web/api/v1/api.go (Response, QueryData) in prometheus/prometheus.
     guard root["status"] as? String == "success" else {
       let why = [root["errorType"], root["error"]].compactMap { $0.map { "\($0)" } }.joined(separator: ": ")
@@ -224,19 +240,30 @@ package struct PrometheusRange: Hashable, Sendable {
     guard let body = root["data"] as? [String: Any] else {
       throw MeasurementError(file: file, "data: missing (not a Prometheus query response)")
     }
+    try self.init(file: file, body: body, at: "data.")
+  }
+
+  /// The response's `data`, whose key paths start with `at`.
+  private init(file: String, body: [String: Any], at path: String) throws(MeasurementError) {
     guard let type = body["resultType"] as? String, type == "matrix" else {
       throw MeasurementError(
         file: file,
-        "data.resultType: expected \"matrix\" (a range query, /api/v1/query_range), found \(body["resultType"].map { "\"\($0)\"" } ?? "nothing")"
+        "\(path)resultType: expected \"matrix\" (a range query, /api/v1/query_range), found \(body["resultType"].map { "\"\($0)\"" } ?? "nothing")"
           + (body["resultType"] as? String == "vector"
             ? ": an instant query's one value is no average over the test" : ""))
     }
     guard let result = body["result"] as? [Any] else {
-      throw MeasurementError(file: file, "data.result: expected a list of series")
+      throw MeasurementError(file: file, "\(path)result: expected a list of series")
     }
+    try self.init(file: file, result: result, at: path + "result")
+  }
+
+  /// The series list, whose key paths start with `at` (`data.result`, or nothing where the
+  /// list is the file).
+  private init(file: String, result: [Any], at path: String) throws(MeasurementError) {
     series = []
     for (i, item) in result.enumerated() {
-      let at = "data.result[\(i)]"
+      let at = "\(path)[\(i)]"
       guard let entry = item as? [String: Any],
         let labels = (entry["metric"] ?? [String: String]()) as? [String: String]
       else {
@@ -277,7 +304,8 @@ package struct PrometheusRange: Hashable, Sendable {
       series.append(Series(labels: labels, samples: samples))
     }
     guard !series.isEmpty else {
-      throw MeasurementError(file: file, "data.result: empty (the query matched no series)")
+      throw MeasurementError(
+        file: file, "\(path.isEmpty ? "the series list" : path): empty (the query matched no series)")
     }
     try alignment(file: file)
   }
@@ -290,7 +318,8 @@ package struct PrometheusRange: Hashable, Sendable {
   ///   most samples (the step: the shortest gap between two samples of any series).
   func alignment(file: String) throws(MeasurementError) {
     let gaps = series.flatMap { s in zip(s.samples.dropFirst(), s.samples).map { $0.time - $1.time } }
-    guard let step = gaps.min(), let g = series.indices.min(by: { (-series[$0].samples.count, $0) < (-series[$1].samples.count, $1) })
+    guard let step = gaps.min(),
+      let g = series.indices.min(by: { (-series[$0].samples.count, $0) < (-series[$1].samples.count, $1) })
     else { return }
     let start = series[g].samples[0].time
     for (i, s) in series.enumerated() {
@@ -308,7 +337,9 @@ package struct PrometheusRange: Hashable, Sendable {
   }
 
   /// Unix seconds as Prometheus writes them: 1733400000, 1733400000.5.
-  static func time(_ t: Double) -> String { String(format: "%.3f", t).replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression) }
+  static func time(_ t: Double) -> String {
+    String(format: "%.3f", t).replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression)
+  }
 
   /// The time-average of the series' sum, as `sum(...)` over them would give it at each step of
   /// the query: a series without a sample at a step (a pod not yet or no longer there) adds 0;

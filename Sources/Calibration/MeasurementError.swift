@@ -44,9 +44,27 @@ struct NumberedLines: Sequence {
 
 /// The text of a file that pgbench, psql or the measurement script wrote: UTF-8, which a byte
 /// that is not (another encoding, a file spoiled or cut inside a character) would silently
-/// become U+FFFD; refused at the line and column of the first such byte.
+/// become U+FFFD; refused at the line and column of the first such byte. A byte-order mark
+/// (Windows tools and spreadsheets write one) is dropped: no reader should see it as text.
 package func utf8Text(file: String, _ data: Data) throws(MeasurementError) -> String {
-  if let text = String(validating: data, as: UTF8.self) { return text }
+  // Windows PowerShell's `>` writes UTF-16 with its mark.
+  if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+    throw MeasurementError(
+      file: file, line: 1, column: 1,
+      "not UTF-8 text: UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8")
+  }
+  // A NUL is valid UTF-8 but in no text file: UTF-16 without its mark has one in every ASCII
+  // character, and would read as a summary without one known line.
+  if let nul = data.firstIndex(of: 0) {
+    let before = data[data.startIndex..<nul]
+    let line = before.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    let column = String(decoding: line.last ?? Data(), as: UTF8.self).count + 1
+    throw MeasurementError(
+      file: file, line: line.count, column: column, "not text: a NUL byte (UTF-16 without its byte-order mark?)")
+  }
+  if let text = String(validating: data, as: UTF8.self) {
+    return text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
+  }
   for (n, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
   where String(validating: line, as: UTF8.self) == nil {
     let column = String(decoding: line, as: UTF8.self).prefix { $0 != "\u{FFFD}" }.count + 1
@@ -65,7 +83,8 @@ package func yamlComment(_ text: String) -> String {
     case "\n": out += "\\n"
     case "\r": out += "\\r"
     case "\t": out += "\\t"
-    case _ where scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .lineSeparator
+    case _
+    where scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .lineSeparator
       || scalar.properties.generalCategory == .paragraphSeparator:
       out += "\\u{\(String(scalar.value, radix: 16))}"
     default: out.unicodeScalars.append(scalar)
@@ -106,14 +125,19 @@ package func jsonSyntaxError(_ error: any Error, in data: Data) -> (line: Int?, 
 /// of another kind is not an object; `kind` says what the object is (in parentheses after either
 /// error).
 func jsonObject(file: String, _ data: Data, kind: String) throws(MeasurementError) -> [String: Any] {
-  let parsed: Any
+  guard let object = try jsonValue(file: file, data, kind: kind) as? [String: Any] else {
+    throw MeasurementError(file: file, "not a JSON object (\(kind))")
+  }
+  return object
+}
+
+/// A JSON file's value, or an error at the line and column where its syntax breaks.
+func jsonValue(file: String, _ data: Data, kind: String) throws(MeasurementError) -> Any {
   do {
-    parsed = try JSONSerialization.jsonObject(with: data)
+    return try JSONSerialization.jsonObject(with: data)
   } catch {
     let syntax = jsonSyntaxError(error, in: data)
     throw MeasurementError(
       file: file, line: syntax.line ?? 0, column: syntax.column, "not valid JSON: \(syntax.reason) (\(kind))")
   }
-  guard let object = parsed as? [String: Any] else { throw MeasurementError(file: file, "not a JSON object (\(kind))") }
-  return object
 }

@@ -45,11 +45,13 @@ package struct PgStatStatements: Sendable {
   ///   the line and column of a value that is not a number or is negative.
   package init(file: String, text: String) throws(MeasurementError) {
     let table = try CSVTable(file: file, text: text)
-    let what = "a pg_stat_statements snapshot needs queryid, query, calls, total_exec_time (total_time before PostgreSQL 13), rows"
+    let what =
+      "a pg_stat_statements snapshot needs queryid, query, calls, total_exec_time (total_time before PostgreSQL 13), rows"
     let id = try table.column("queryid", in: what)
     let query = try table.column("query", in: what)
     let calls = try table.column("calls", in: what)
-    let time = try table.header.contains { $0.text == "total_time" } && !table.header.contains { $0.text == "total_exec_time" }
+    let time =
+      try table.header.contains { $0.text == "total_time" } && !table.header.contains { $0.text == "total_exec_time" }
       ? table.column("total_time", in: what) : table.column("total_exec_time", in: what)
     let rows = try table.column("rows", in: what)
     let toplevel = table.header.firstIndex { $0.text == "toplevel" }
@@ -70,10 +72,13 @@ package struct PgStatStatements: Sendable {
       }
       let key = row[id].text
       guard Int64(key) != nil else {
-        throw MeasurementError(
-          file: file, line: row[id].line, column: row[id].column,
-          "queryid: expected a whole number, found '\(key)' (an empty queryid is another user's statement: snapshot as a superuser)"
-        )
+        // The view hides other roles' queryid and text from a role without pg_read_all_stats,
+        // yet counts their time: left out, the shares would be of part of the server's work.
+        let hidden =
+          key.isEmpty
+          ? "empty: another role's statement, hidden from the role that took the snapshot (take it as a superuser or a role granted pg_read_all_stats)"
+          : "expected a whole number, found '\(key)'"
+        throw MeasurementError(file: file, line: row[id].line, column: row[id].column, "queryid: \(hidden)")
       }
       let n = try table.counter(row, calls)
       let ms = try table.counter(row, time)

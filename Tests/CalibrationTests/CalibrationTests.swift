@@ -243,7 +243,9 @@ import Calibration
       let samples = values.enumerated().map { i, v in "[\(1_733_400_000 + 15 * i), \"\(v)\"]" }.joined(separator: ", ")
       return try PrometheusRange(
         file: "c4.cpu.json",
-        data: Data(#"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": [\#(samples)]}]}}"#.utf8))
+        data: Data(
+          #"{"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": [\#(samples)]}]}}"#
+            .utf8))
     }
     try r.take(cpu: try export(["1.4", "1.6"]), file: "c4.cpu.json")
     // 1.5 busy cores over 68,216 transactions at 34,279.569244 tps (1.99 s).
@@ -342,7 +344,8 @@ import Calibration
             .utf8))
     }
     #expect(
-      pool?.message.contains("metrics.vus.max: at most 4 virtual users ran at once, where metrics.vus_max says 50") == true,
+      pool?.message.contains("metrics.vus.max: at most 4 virtual users ran at once, where metrics.vus_max says 50")
+        == true,
       "\(String(describing: pool))")
   }
 
@@ -353,7 +356,9 @@ import Calibration
       let result = series.map { le, v in
         "{\"metric\": {\(le.map { "\"le\": \"\($0)\"" } ?? "")}, \"values\": [[1733400000, \"\(v)\"], [1733400015, \"\(v)\"]]}"
       }
-      return Data((#"{"status": "success", "data": {"resultType": "matrix", "result": ["# + result.joined(separator: ", ") + "]}}").utf8)
+      return Data(
+        (#"{"status": "success", "data": {"resultType": "matrix", "result": ["# + result.joined(separator: ", ") + "]}}")
+          .utf8)
     }
     let files: [String: Data] = [
       "w/c1.rate.json": range([(nil, 10)]),
@@ -361,7 +366,9 @@ import Calibration
       "w/c1.latency.json": range([("20", 5), ("100", 10), ("+Inf", 10)]),  // le in ms
     ]
     let e = #expect(throws: MeasurementError.self) { try ServerMetrics(beside: "w/c1.json") { files[$0] } }
-    #expect(e?.file == "w/c1.latency.json" && e?.message.contains("more than 10 times the mean of 30 ms") == true, "\(String(describing: e))")
+    #expect(
+      e?.file == "w/c1.latency.json" && e?.message.contains("more than 10 times the mean of 30 ms") == true,
+      "\(String(describing: e))")
     // In seconds, the same counts are read
     var seconds = files
     seconds["w/c1.latency.json"] = range([("0.02", 5), ("0.1", 10), ("+Inf", 10)])
@@ -402,7 +409,9 @@ import Calibration
     #expect(noValue?.line == 1 && noValue?.message.contains("data.value") == true)
     // A line of no k6 type is an error at it (it was read past), and only what is missing is named
     let bogus = #expect(throws: MeasurementError.self) {
-      try K6Points(file: "r.json", data: Data((lines.prefix(2) + [#"{"type":"Bogus","metric":"x","data":{}}"#]).joined(separator: "\n").utf8))
+      try K6Points(
+        file: "r.json",
+        data: Data((lines.prefix(2) + [#"{"type":"Bogus","metric":"x","data":{}}"#]).joined(separator: "\n").utf8))
     }
     #expect(bogus?.line == 3 && bogus?.message.contains("type: 'Bogus'") == true, "\(String(describing: bogus))")
     let noMetric = #expect(throws: MeasurementError.self) {
@@ -432,6 +441,30 @@ import Calibration
     }
   }
 
+  /// `promtool query range -o json` prints the series list alone, and `jq .data` leaves the
+  /// response's data: both were refused ("not a JSON object", "status: expected \"success\"").
+  @Test func promtoolsListAndTheDataAloneAreRead() throws {
+    let list = #"[{"metric": {"pod": "app-1"}, "values": [[1733400000, "0.5"], [1733400015, "0.7"]]}]"#
+    let data = #"{"resultType": "matrix", "result": \#(list)}"#
+    let response = try PrometheusRange(file: "cpu.json", data: Data(#"{"status": "success", "data": \#(data)}"#.utf8))
+    #expect(try PrometheusRange(file: "cpu.json", data: Data(list.utf8)) == response)
+    #expect(try PrometheusRange(file: "cpu.json", data: Data(data.utf8)) == response)
+    #expect(abs(response.meanTotal - 0.6) < 1e-15)
+    // Errors in them name their own key paths
+    let bad = #expect(throws: MeasurementError.self) {
+      try PrometheusRange(file: "cpu.json", data: Data(#"[{"metric": {}, "values": [[1, "NaN"]]}]"#.utf8))
+    }
+    #expect(
+      bad?.message.hasPrefix("[0].values[0]: expected [unix time, \"finite number\"]") == true,
+      "\(String(describing: bad))")
+    let vector = #expect(throws: MeasurementError.self) {
+      try PrometheusRange(file: "cpu.json", data: Data(#"{"resultType": "vector", "result": []}"#.utf8))
+    }
+    #expect(vector?.message.hasPrefix(#"resultType: expected "matrix""#) == true, "\(String(describing: vector))")
+    let empty = #expect(throws: MeasurementError.self) { try PrometheusRange(file: "cpu.json", data: Data("[]".utf8)) }
+    #expect(empty?.message == "the series list: empty (the query matched no series)", "\(String(describing: empty))")
+  }
+
   /// Two pods' series 7 s apart never meet when summed by time: each step would hold one pod's
   /// cores, half the total. One range query's series share their steps, so that is refused.
   @Test func seriesOffTheQuerysStepsAreRefused() throws {
@@ -448,7 +481,8 @@ import Calibration
     #expect(error?.file == "u1.cpu.json", "\(String(describing: error))")
     #expect(
       error?.message.hasPrefix(
-        #"data.result[1].values[0]: time 1733400007 of the series {pod="app-2"} is off the steps of data.result[0] (every 15 s from 1733400000)"#)
+        #"data.result[1].values[0]: time 1733400007 of the series {pod="app-2"} is off the steps of data.result[0] (every 15 s from 1733400000)"#
+      )
         == true, "\(String(describing: error))")
     // A pod there for part of the window, on the same steps, is read (it adds 0 where it is not)
     let (late, gone) = ("[1733400015, \"0.5\"]", "[1733400030, \"0.5\"]")

@@ -217,8 +217,12 @@ import Calibration
       "\(String(describing: cut))")
     let doubled = Self.refusal("{\"status\": \"success\",\n  \"data\": {\"resultType\": \"matrix\",, \"result\": []}}")
     #expect(doubled?.line == 2 && doubled?.column == 35, "\(String(describing: doubled))")
+    // A list is promtool's series list: its items are series
     let list = Self.refusal("[1, 2]")
-    #expect(list?.line == 0 && list?.message == "not a JSON object (a Prometheus query_range response)")
+    #expect(
+      list?.line == 0 && list?.message.hasPrefix("[0]: expected {\"metric\"") == true, "\(String(describing: list))")
+    let text = Self.refusal(#"{"resultType": "matrix", "result": "x"}"#)
+    #expect(text?.message == "result: expected a list of series", "\(String(describing: text))")
     let summary = #expect(throws: MeasurementError.self) {
       try K6Summary(file: "c4.json", data: Data("metric_name,timestamp\nhttp_reqs,1".utf8))
     }

@@ -116,7 +116,18 @@ import Calibration
     let both = #expect(throws: MeasurementError.self) {
       try PgStatStatements(file: "b.csv", text: "queryid,query,calls,total_exec_time,rows,toplevel\n1,q,1,1,1,yes\n")
     }
-    #expect(both?.description == "b.csv:2:11: error: toplevel: expected t or f, found 'yes'", "\(String(describing: both))")
+    #expect(
+      both?.description == "b.csv:2:11: error: toplevel: expected t or f, found 'yes'", "\(String(describing: both))")
+
+    // A role without pg_read_all_stats sees other roles' rows with no queryid and no text
+    let hidden = #expect(throws: MeasurementError.self) {
+      try PgStatStatements(
+        file: "h.csv", text: "queryid,query,calls,total_exec_time,rows\n1,q,1,1,1\n,<insufficient privilege>,4,2.5,4\n")
+    }
+    #expect(
+      hidden?.description
+        == "h.csv:3:1: error: queryid: empty: another role's statement, hidden from the role that took the snapshot (take it as a superuser or a role granted pg_read_all_stats)",
+      "\(String(describing: hidden))")
 
     // 18 moved the write and sync counts to pg_stat_io
     let pg18 = "wal_records,wal_fpi,wal_bytes,wal_buffers_full,stats_reset\n1,2,3,4,2026-12-05\n"
@@ -124,7 +135,9 @@ import Calibration
     #expect(e?.line == 1 && e?.message.contains("PostgreSQL 18 moved") == true, "\(String(describing: e))")
     let pg14 = try PgStatWAL(
       file: "pg14.csv",
-      text: "wal_records,wal_fpi,wal_bytes,wal_buffers_full,wal_write,wal_sync,wal_write_time,wal_sync_time,stats_reset\n5,1,900,0,3,2,0,0,\n")
+      text:
+        "wal_records,wal_fpi,wal_bytes,wal_buffers_full,wal_write,wal_sync,wal_write_time,wal_sync_time,stats_reset\n5,1,900,0,3,2,0,0,\n"
+    )
     #expect(pg14.records == 5 && pg14.bytes == 900 && pg14.syncs == 2 && pg14.syncTime == 0 && pg14.statsReset == "")
   }
 
@@ -186,23 +199,31 @@ import Calibration
 
   /// The column that went down is the one named and placed, not calls.
   @Test(arguments: [
-    ("total_exec_time", "1595,3.5,1595", 94, "total_exec_time of queryid 4982183232244349528: 3.5 ms here, 15.4367 ms in"),
+    (
+      "total_exec_time", "1595,3.5,1595", 94,
+      "total_exec_time of queryid 4982183232244349528: 3.5 ms here, 15.4367 ms in"
+    ),
     ("rows", "1595,35.56460899999994,12", 112, "rows of queryid 4982183232244349528: 12 here, 773 in"),
   ])
   func theCounterThatWentDownIsNamed(_ name: String, _ values: String, _ column: Int, _ message: String) throws {
     let before = try Self.statements("before")
     let (file, text) = try Self.fixture("crm-c2-r1.statements-after.csv")
     let after = try PgStatStatements(
-      file: file, text: text.replacingOccurrences(of: "WHERE aid = $2,1595,35.56460899999994,1595", with: "WHERE aid = $2,\(values)"))
+      file: file,
+      text: text.replacingOccurrences(
+        of: "WHERE aid = $2,1595,35.56460899999994,1595", with: "WHERE aid = $2,\(values)"))
     let error = #expect(throws: MeasurementError.self) { try StatementActivity(before: before, after: after) }
     #expect(error?.line == 11 && error?.column == column, "\(name): \(String(describing: error))")
-    #expect(error?.message.hasPrefix(message) == true && error?.message.contains("reset between the snapshots") == true, "\(String(describing: error))")
+    #expect(
+      error?.message.hasPrefix(message) == true && error?.message.contains("reset between the snapshots") == true,
+      "\(String(describing: error))")
   }
 
   /// A counter below zero is no snapshot's: an error at its field.
   @Test func aNegativeCounterIsAnErrorAtItsField() throws {
     let (file, text) = try Self.fixture("crm-c2-r1.statements-after.csv")
-    let negative = text.replacingOccurrences(of: "WHERE aid = $2,1595,35.56460899999994,1595", with: "WHERE aid = $2,1595,-35.56460899999994,1595")
+    let negative = text.replacingOccurrences(
+      of: "WHERE aid = $2,1595,35.56460899999994,1595", with: "WHERE aid = $2,1595,-35.56460899999994,1595")
     let error = #expect(throws: MeasurementError.self) { try PgStatStatements(file: file, text: negative) }
     #expect(error?.line == 11 && error?.column == 94, "\(String(describing: error))")
     #expect(error?.message == "total_exec_time: -35.56460899999994 is negative: the view's counters grow from 0")
@@ -211,7 +232,9 @@ import Calibration
     let e2 = #expect(throws: MeasurementError.self) {
       try PgStatWAL(file: a, text: at.replacingOccurrences(of: ",1615,", with: ",-1615,"))
     }
-    #expect(e2?.line == 2 && e2?.column == 30 && e2?.message.hasPrefix("wal_sync: -1615 is negative") == true, "\(String(describing: e2))")
+    #expect(
+      e2?.line == 2 && e2?.column == 30 && e2?.message.hasPrefix("wal_sync: -1615 is negative") == true,
+      "\(String(describing: e2))")
   }
 
   /// An after-snapshot with only its header follows no snapshot: the earlier one's own query
@@ -223,12 +246,16 @@ import Calibration
     let empty = try PgStatStatements(file: file, text: header)
     let error = #expect(throws: MeasurementError.self) { try StatementActivity(before: before, after: empty) }
     #expect(error?.file == file && error?.line == 0, "\(String(describing: error))")
-    #expect(error?.message.hasPrefix("no statements, where \(before.file) has \(before.order.count):") == true, "\(String(describing: error))")
+    #expect(
+      error?.message.hasPrefix("no statements, where \(before.file) has \(before.order.count):") == true,
+      "\(String(describing: error))")
 
     let both = #expect(throws: MeasurementError.self) {
       try StatementActivity(before: try PgStatStatements(file: "b.csv", text: header), after: empty)
     }
-    #expect(both?.file == file && both?.message.hasPrefix("no statements, nor in b.csv") == true, "\(String(describing: both))")
+    #expect(
+      both?.file == file && both?.message.hasPrefix("no statements, nor in b.csv") == true,
+      "\(String(describing: both))")
   }
 
   /// An after-snapshot equal to its before (`cp c2-r1.wal-before.csv c2-r1.wal-after.csv`) is no
@@ -239,9 +266,12 @@ import Calibration
     let error = #expect(throws: MeasurementError.self) {
       try WALActivity(before: try PgStatWAL(file: b, text: bt), after: same, commits: 822)
     }
-    #expect(error?.file == "c2-r1.wal-after.csv" && error?.line == 2 && error?.column == 1, "\(String(describing: error))")
     #expect(
-      error?.message == "wal_records: no WAL records since \(b) for 822 writing commits, which write at least their commit records: the snapshots are not of this run")
+      error?.file == "c2-r1.wal-after.csv" && error?.line == 2 && error?.column == 1, "\(String(describing: error))")
+    #expect(
+      error?.message
+        == "wal_records: no WAL records since \(b) for 822 writing commits, which write at least their commit records: the snapshots are not of this run"
+    )
     // A read-only run writes no commit records: nothing to hold it to
     #expect(try WALActivity(before: try PgStatWAL(file: b, text: bt), after: same, commits: 0).records == 0)
 
@@ -260,13 +290,17 @@ import Calibration
     let (a, at) = try Self.fixture("crm-c2-r1.wal-after.csv")
     let before = try PgStatWAL(file: b, text: bt)
     // 795 before: 795 + 2 x 822 + 100 = 2539 is the most 822 commits can come with
-    func after(_ syncs: Int) throws -> PgStatWAL { try PgStatWAL(file: a, text: at.replacingOccurrences(of: ",1615,", with: ",\(syncs),")) }
+    func after(_ syncs: Int) throws -> PgStatWAL {
+      try PgStatWAL(file: a, text: at.replacingOccurrences(of: ",1615,", with: ",\(syncs),"))
+    }
     #expect(try WALActivity(before: before, after: after(2_539), commits: 822).syncs == 1_744)
     let error = #expect(throws: MeasurementError.self) {
       try WALActivity(before: before, after: try after(2_882_950_000), commits: 822)
     }
     #expect(error?.file == a && error?.line == 2 && error?.column == 30, "\(String(describing: error))")
-    #expect(error?.message.hasPrefix("wal_sync: 2882949205 syncs since \(b) for 822 writing commits, 3507237.476 per commit") == true, "\(String(describing: error))")
+    #expect(
+      error?.message.hasPrefix("wal_sync: 2882949205 syncs since \(b) for 822 writing commits, 3507237.476 per commit")
+        == true, "\(String(describing: error))")
     #expect(throws: MeasurementError.self) { try WALActivity(before: before, after: try after(2_540), commits: 822) }
     // Without the commits (no summary beside it) there is nothing to hold them to
     #expect(try WALActivity(before: before, after: after(2_882_950_000)).syncs == 2_882_949_205)

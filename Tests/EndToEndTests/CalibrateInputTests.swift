@@ -34,7 +34,9 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = dir.appendingPathComponent("crm/c4-r1.txt")
     try Data(try Data(contentsOf: file).prefix(900)).write(to: file)
-    try Self.refused([dir.appendingPathComponent("crm").path], "\(file.path):23:1: error: the file ends after 1 script of 'multiple scripts'")
+    try Self.refused(
+      [dir.appendingPathComponent("crm").path],
+      "\(file.path):23:1: error: the file ends after 1 script of 'multiple scripts'")
   }
 
   /// The same file twice, the same folder twice, or a copy of a run under another name would
@@ -47,7 +49,8 @@ import Testing
     try Self.refused([file, file], "\(file): named twice (also as \(file))", status: 64)
     try Self.refused([crm.path, crm.path + "/"], "named twice (also as \(crm.path))", status: 64)
     try Self.refused([dir.path, crm.path], "\(file): error: named twice: it is \(dir.path)/crm/c1-r1.txt again")
-    try FileManager.default.copyItem(atPath: crm.appendingPathComponent("c4-r1.txt").path, toPath: crm.appendingPathComponent("c4-r4.txt").path)
+    try FileManager.default.copyItem(
+      atPath: crm.appendingPathComponent("c4-r1.txt").path, toPath: crm.appendingPathComponent("c4-r4.txt").path)
     try Self.refused([crm.path], "\(crm.path)/c4-r4.txt: error: the same bytes as \(crm.path)/c4-r1.txt")
   }
 
@@ -56,7 +59,8 @@ import Testing
     let dir = try Self.copy(["postgres/crm"])
     defer { try? FileManager.default.removeItem(at: dir) }
     let crm = dir.appendingPathComponent("crm")
-    try FileManager.default.createDirectory(at: crm.appendingPathComponent("c3-r1.txt"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: crm.appendingPathComponent("c3-r1.txt"), withIntermediateDirectories: true)
     try Self.refused([crm.path], "\(crm.path)/c3-r1.txt: error: is a folder, not a measurement file")
   }
 
@@ -66,7 +70,8 @@ import Testing
     let dir = try Self.copy(["postgres/crm"])
     defer { try? FileManager.default.removeItem(at: dir) }
     let crm = dir.appendingPathComponent("crm")
-    try FileManager.default.createDirectory(at: crm.appendingPathComponent("c1-r1.cpu.json"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: crm.appendingPathComponent("c1-r1.cpu.json"), withIntermediateDirectories: true)
     try Self.refused([crm.path], "\(crm.path)/c1-r1.cpu.json: error: is a folder, not a measurement file")
   }
 
@@ -101,7 +106,9 @@ import Testing
   @Test func aFolderNamedAsDotIsItsRealName() throws {
     let dir = try Self.copy(["postgres/crm"])
     defer { try? FileManager.default.removeItem(at: dir) }
-    let out = try EndToEndTests.capsim(["calibrate", dir.appendingPathComponent("crm/.").path, "--write", dir.path + "/w"])
+    let out = try EndToEndTests.capsim([
+      "calibrate", dir.appendingPathComponent("crm/.").path, "--write", dir.path + "/w",
+    ])
     #expect(out.status == 0, "\(out.stderr)")
     #expect(out.stdout.contains("crm: ") && !out.stdout.contains(".: "), "\(out.stdout)")
     #expect(FileManager.default.fileExists(atPath: dir.path + "/w/crm.yaml"))
@@ -112,7 +119,8 @@ import Testing
   @Test func twoMeasurementsAreNotPooled() throws {
     try Self.refused(
       ["calibration/postgres/tpcb", "calibration/postgres-j2/tpcb"],
-      "calibration/postgres-j2/tpcb/c1-r1.txt: error: scaling factor: 50, where the workload's other 21 summaries say 10")
+      "calibration/postgres-j2/tpcb/c1-r1.txt: error: scaling factor: 50, where the workload's other 21 summaries say 10"
+    )
   }
 
   /// A snapshot that is not UTF-8 is named, not its partner; so is a summary, at its line.
@@ -127,7 +135,8 @@ import Testing
     try handle.write(contentsOf: Data([0xFF, 0xFE, 0x20, 0x78, 0x0A]))
     try handle.close()
     let out = try EndToEndTests.capsim(["calibrate", crm.path])
-    #expect(out.status == 1 && out.stderr.contains("\(after.path):\(lines + 1):1: error: not UTF-8 text"), "\(out.stderr)")
+    #expect(
+      out.status == 1 && out.stderr.contains("\(after.path):\(lines + 1):1: error: not UTF-8 text"), "\(out.stderr)")
     #expect(!out.stderr.contains("statements-before.csv"), "\(out.stderr)")
     let summary = crm.appendingPathComponent("c2-r1.txt")
     var data = try Data(contentsOf: summary)
@@ -146,7 +155,8 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     let summary = dir.appendingPathComponent("select-only/c4-r1.txt")
     let text = try String(contentsOf: summary, encoding: .utf8)
-    try text.replacingOccurrences(of: "server = 25.88", with: "server = 2588").write(to: summary, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(of: "server = 25.88", with: "server = 2588").write(
+      to: summary, atomically: true, encoding: .utf8)
     try Self.refused(
       [summary.deletingLastPathComponent().path],
       "\(summary.path):19:23: error: cpu seconds: server + client = 2596.64 s, more than 2 cores can give in 20 s")
@@ -185,17 +195,56 @@ import Testing
     let crm = snapshots.appendingPathComponent("crm")
     let wal = crm.appendingPathComponent("c1-r1.wal-after.csv")
     let text = try String(contentsOf: wal, encoding: .utf8)
-    try text.replacingOccurrences(of: ",288295,", with: ",99999999999999999999999,").write(to: wal, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(of: ",288295,", with: ",99999999999999999999999,").write(
+      to: wal, atomically: true, encoding: .utf8)
     let statements = crm.appendingPathComponent("c1-r2.statements-after.csv")
-    try ("\u{FEFF}" + String(contentsOf: statements, encoding: .utf8)).write(to: statements, atomically: true, encoding: .utf8)
+    try ("\u{FEFF}" + String(contentsOf: statements, encoding: .utf8)).write(
+      to: statements, atomically: true, encoding: .utf8)
     let out = try EndToEndTests.capsim(["calibrate", crm.path])
     #expect(out.status == 1 && !out.signaled, "\(out.stderr)")
-    #expect(out.stderr.contains("\(wal.path):2:40: error: wal_sync: 99999999999999999999999 is beyond a bigint"), "\(out.stderr)")
+    #expect(
+      out.stderr.contains("\(wal.path):2:40: error: wal_sync: 99999999999999999999999 is beyond a bigint"),
+      "\(out.stderr)")
     #expect(!out.stderr.contains(statements.path), "the BOM is read: \(out.stderr)")
     // Without the huge counter, the snapshots with the BOM calibrate
     try text.write(to: wal, atomically: true, encoding: .utf8)
     let fitted = try EndToEndTests.capsim(["calibrate", crm.path])
     #expect(fitted.status == 0, "\(fitted.stderr)")
+  }
+
+  /// A summary that begins with a byte-order mark (Windows tools write one) was "not a pgbench
+  /// summary: no transaction type" where pgbench printed no banner line before it; UTF-16 was
+  /// "a byte of another encoding" at line 1 without saying which.
+  @Test func aByteOrderMarkIsReadAndUTF16IsNamed() throws {
+    let plain = try Self.copy(["postgres/select-only"])
+    let marked = try Self.copy(["postgres/select-only"])
+    defer {
+      try? FileManager.default.removeItem(at: plain)
+      try? FileManager.default.removeItem(at: marked)
+    }
+    let folder = marked.appendingPathComponent("select-only")
+    for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+      let file = folder.appendingPathComponent(name)
+      // The banner ("pgbench (15.18 ...)") is what pgbench before 12 left out.
+      let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+      try ("\u{FEFF}" + lines.drop { $0.hasPrefix("pgbench (") }.joined(separator: "\n")).write(
+        to: file, atomically: true, encoding: .utf8)
+    }
+    let expected = try EndToEndTests.capsim(["calibrate", plain.appendingPathComponent("select-only").path])
+    let out = try EndToEndTests.capsim(["calibrate", folder.path])
+    #expect(out.status == 0 && expected.status == 0, "\(out.stderr)")
+    #expect(
+      out.stdout.replacingOccurrences(of: marked.path, with: "")
+        == expected.stdout.replacingOccurrences(of: plain.path, with: ""))
+
+    // UTF-16 as Windows PowerShell writes it (with its mark), and without the mark
+    let file = folder.appendingPathComponent("c1-r1.txt")
+    let text = String(try String(contentsOf: file, encoding: .utf8).drop { $0 == "\u{FEFF}" })
+    try (Data([0xFF, 0xFE]) + text.data(using: .utf16LittleEndian)!).write(to: file)
+    try Self.refused([folder.path], "\(file.path):1:1: error: not UTF-8 text: UTF-16")
+    try text.data(using: .utf16LittleEndian)!.write(to: file)
+    try Self.refused(
+      [folder.path], "\(file.path):1:2: error: not text: a NUL byte (UTF-16 without its byte-order mark?)")
   }
 
   /// A run under --rate without the script's target rate line is named, not a level short.
@@ -212,7 +261,8 @@ import Testing
   /// --lock for a workload that was not measured is a usage error naming the ones there are.
   @Test func aLockForNoWorkloadIsAUsageError() throws {
     try Self.refused(
-      ["calibration/postgres/crm", "--lock", "nope:1.0"], "--lock nope:1.0: no workload 'nope' among the measurements (the workloads are crm)",
+      ["calibration/postgres/crm", "--lock", "nope:1.0"],
+      "--lock nope:1.0: no workload 'nope' among the measurements (the workloads are crm)",
       status: 64)
   }
 
@@ -288,19 +338,21 @@ import Testing
         out.stderr.split(separator: "\n").first { $0.contains("\(workload).yaml approximates the round-trip model") })
       let scenario = written.appendingPathComponent("\(workload)-\(users).yaml")
       try """
-        name: \(workload)-\(users)
-        topology: \(workload).yaml
-        arrivals: [{name: pgbench, to: cpu, users: \(users), think: {distribution: deterministic, value: 0s}}]
-        run: {warmup: 1s, length: 2s, replications: 2, seed: 1}
-        """.write(to: scenario, atomically: true, encoding: .utf8)
+      name: \(workload)-\(users)
+      topology: \(workload).yaml
+      arrivals: [{name: pgbench, to: cpu, users: \(users), think: {distribution: deterministic, value: 0s}}]
+      run: {warmup: 1s, length: 2s, replications: 2, seed: 1}
+      """.write(to: scenario, atomically: true, encoding: .utf8)
       let analyzed = try EndToEndTests.capsim(["analyze", scenario.path, "--theory-only", "--format", "json"])
       let document = try #require(try JSONSerialization.jsonObject(with: Data(analyzed.stdout.utf8)) as? [String: Any])
       let throughput = try #require(
-        (document["predictions"] as? [[String: Any]])?.first { $0["metric"] as? String == "throughput" }?["theory"] as? Double)
+        (document["predictions"] as? [[String: Any]])?.first { $0["metric"] as? String == "throughput" }?["theory"]
+          as? Double)
       let digits = String(Int(throughput.rounded()))
       let grouped = digits.count > 3 ? digits.dropLast(3) + "," + digits.suffix(3) : Substring(digits)
       #expect(
-        note.contains("\(users) client\(users == 1 ? "" : "s") \(grouped)/s (model "), "\(note) / analyze: \(throughput)")
+        note.contains("\(users) client\(users == 1 ? "" : "s") \(grouped)/s (model "),
+        "\(note) / analyze: \(throughput)")
     }
   }
 
@@ -326,15 +378,23 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     let old = dir.appendingPathComponent("old/crm")
     try FileManager.default.createDirectory(at: old, withIntermediateDirectories: true)
-    try FileManager.default.moveItem(at: dir.appendingPathComponent("crm/c64-r1.txt"), to: old.appendingPathComponent("c64-r1.txt"))
-    try FileManager.default.moveItem(at: dir.appendingPathComponent("crm/c64-r2.txt"), to: dir.appendingPathComponent("crm/c64-r2.TXT"))
+    try FileManager.default.moveItem(
+      at: dir.appendingPathComponent("crm/c64-r1.txt"), to: old.appendingPathComponent("c64-r1.txt"))
+    try FileManager.default.moveItem(
+      at: dir.appendingPathComponent("crm/c64-r2.txt"), to: dir.appendingPathComponent("crm/c64-r2.TXT"))
     let out = try EndToEndTests.capsim(["calibrate", dir.path])
     #expect(out.status == 0, "\(out.stderr)")
-    #expect(out.stderr.contains("capsim: note: not read: \(dir.path)/old/crm/c64-r1.txt, \(dir.path)/crm/c64-r2.TXT"), "\(out.stderr)")
+    #expect(
+      out.stderr.contains("capsim: note: not read: \(dir.path)/old/crm/c64-r1.txt, \(dir.path)/crm/c64-r2.TXT"),
+      "\(out.stderr)")
     // The 64-client level is c64-r3 alone
-    #expect(out.stdout.split(separator: "\n").contains { $0.split(separator: " ").prefix(2) == ["64", "1"] }, "\(out.stdout)")
+    #expect(
+      out.stdout.split(separator: "\n").contains { $0.split(separator: " ").prefix(2) == ["64", "1"] }, "\(out.stdout)")
     // A whole measurement one folder too high: its workload folders are named, not each file
     let high = try EndToEndTests.capsim(["calibrate", "calibration"])
-    #expect(high.status == 1 && high.stderr.contains("calibration/postgres/crm/ (21 files), calibration/postgres/crm-rate/ ("), "\(high.stderr)")
+    #expect(
+      high.status == 1
+        && high.stderr.contains("calibration/postgres/crm/ (21 files), calibration/postgres/crm-rate/ ("),
+      "\(high.stderr)")
   }
 }
