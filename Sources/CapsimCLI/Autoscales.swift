@@ -11,7 +11,7 @@ struct Autoscales: ParsableCommand {
     abstract: "List the recorded autoscaling derivations, or show one and write its report.",
     discussion: """
       Without ID: the derivations of capsim autoscale, newest first. With ID (a number, or \
-      latest for the newest complete one): the comparison as capsim autoscale printed it, or its \
+      latest for the one that completed last): the comparison as capsim autoscale printed it, or its \
       JSON (--format json); --report FOLDER writes its page and Markdown from the record.
 
       A derivation that did not complete (interrupted, failed, still running) is shown as what \

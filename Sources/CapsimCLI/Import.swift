@@ -89,6 +89,11 @@ struct Import: ParsableCommand {
 
   /// Stores `saved` as a new complete record and says which.
   static func store(_ saved: Saved, from file: String, in store: ResultsStore) throws -> String {
+    // Two imports of one file at once would both find it not stored yet.
+    try store.exclusively { try storing(saved, from: file, in: store) }
+  }
+
+  private static func storing(_ saved: Saved, from file: String, in store: ResultsStore) throws -> String {
     let pid = getpid()
     let host = ResultsStore.currentHostName
     switch saved {
@@ -105,7 +110,7 @@ struct Import: ParsableCommand {
       do {
         try store.complete(id, data: data)
       } catch {
-        try? store.end(id, status: .failed, message: "importing \(file) failed: \(ResultsStore.reason(error))")
+        Self.discard(.run, id, in: store, file: file, error)
         throw error
       }
       return "\(file): stored as run \(id) in \(store.path)"
@@ -124,7 +129,7 @@ struct Import: ParsableCommand {
       do {
         try store.completePlan(id, data: data)
       } catch {
-        try? store.endPlan(id, status: .failed, message: "importing \(file) failed: \(ResultsStore.reason(error))")
+        Self.discard(.plan, id, in: store, file: file, error)
         throw error
       }
       return "\(file): stored as plan \(id) in \(store.path)"
@@ -144,11 +149,24 @@ struct Import: ParsableCommand {
       do {
         try store.completeAutoscale(id, data: data)
       } catch {
-        try? store.endAutoscale(
-          id, status: .failed, message: "importing \(file) failed: \(ResultsStore.reason(error))")
+        Self.discard(.autoscale, id, in: store, file: file, error)
         throw error
       }
       return "\(file): stored as derivation \(id) in \(store.path)"
+    }
+  }
+
+  /// Removes a record begun for an import that failed; where even that fails (a full disk), it
+  /// is marked failed, or left for the next open to mark interrupted.
+  private static func discard(
+    _ table: ResultsStore.RecordTable, _ id: Int64, in store: ResultsStore, file: String, _ error: Error
+  ) {
+    if (try? store.discard(table, id)) != nil { return }
+    let message = "importing \(file) failed: \(ResultsStore.reason(error))"
+    switch table {
+    case .run: try? store.end(id, status: .failed, message: message)
+    case .plan: try? store.endPlan(id, status: .failed, message: message)
+    case .autoscale: try? store.endAutoscale(id, status: .failed, message: message)
     }
   }
 

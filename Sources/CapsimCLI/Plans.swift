@@ -11,7 +11,7 @@ struct Plans: ParsableCommand {
     abstract: "List the recorded capacity plans, or show one and write its report.",
     discussion: """
       Without PLAN: the plans, newest first, with how many periods have an answer. With PLAN \
-      (an id, or latest for the newest complete plan): the plan as capsim plan printed it, or \
+      (an id, or latest for the plan that completed last): the plan as capsim plan printed it, or \
       its JSON (--format json); --report FOLDER writes its HTML page and Markdown summary.
 
       Exit status: 4 when there is no such plan, or it is not complete and --format json or \
@@ -72,7 +72,7 @@ struct Plans: ParsableCommand {
     if let more { print(more) }
   }
 
-  /// `latest` (the newest complete plan) or a number; a bad id is a usage error, no plan at
+  /// `latest` (the plan that completed last) or a number; a bad id is a usage error, no plan at
   /// all status 4.
   static func planID(_ text: String, in store: ResultsStore) throws -> Int64 {
     try recordID(text, of: "plan", latest: "no complete plan in \(store.path) yet") { try store.latestCompletePlanID() }

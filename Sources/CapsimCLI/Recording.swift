@@ -23,8 +23,11 @@ struct DatabaseOptions: ParsableArguments {
       // A reading command reads through a read-only open unless something needs writing (an
       // older schema, runs of dead processes to mark): a writable open writes (GRDB's WAL
       // set-up), so `capsim runs` waited for, and failed on, any other writer's lock.
-      if readOnly, let store = try? ResultsStore(readingOnly: db), (try? store.hasRecordsOfDeadProcesses()) == false {
-        return store
+      if readOnly, let store = try? ResultsStore(readingOnly: db) {
+        if (try? store.hasRecordsOfDeadProcesses()) == false { return store }
+        // Marking them is housekeeping: done when no writer is in the way, else left to a
+        // later open rather than making a reading command wait.
+        return (try? ResultsStore(path: db, waitingAtMost: 0.5)) ?? store
       }
       return try ResultsStore(path: db)
     } catch let error as ResultsStoreError {
@@ -123,7 +126,14 @@ final class Recording: @unchecked Sendable {
   private func write(_ runData: RunData, quiet: Bool) -> String? {
     do {
       try store.complete(id, data: runData)
-      if !quiet { printToStandardError("recorded as run \(id) in \(store.path)") }
+      if !quiet {
+        printToStandardError("recorded as run \(id) in \(store.path)")
+        if !store.mainFileHoldsEverything() {
+          printToStandardError(
+            "capsim: warning: another connection is reading \(store.path), so run \(id) is in \(store.path)-wal until it is folded into the file (by the next write, or when the reader ends): a copy of the file alone would miss it"
+          )
+        }
+      }
       return nil
     } catch {
       let reason = ResultsStore.reason(error)
@@ -198,13 +208,15 @@ func recordID(_ text: String, of what: String, latest none: String, latestID: ()
 
 /// Everything recorded of the run a `RUN` argument names.
 ///
-/// `RUN` is a run id, or `latest` for the newest complete run. An id that is not a number is a
+/// `RUN` is a run id, or `latest` for the run that completed last. An id that is not a number is a
 /// usage error (64); no such run is status 4.
-func loadRun(_ text: String, in store: ResultsStore) throws -> RunData {
+func loadRun(
+  _ text: String, in store: ResultsStore, series: (RunRecord) -> ResultsStore.SeriesRows = { _ in .all }
+) throws -> RunData {
   let id = try recordID(text, of: "run", latest: "no complete run in \(store.path) yet") {
     try store.latestCompleteRunID()
   }
-  guard let data = try store.data(id) else {
+  guard let record = try store.run(id), let data = try store.data(id, series: series(record)) else {
     throw fail("no run \(id) in \(store.path) (see 'capsim runs')", status: ExitStatus.noSuchRun)
   }
   return data

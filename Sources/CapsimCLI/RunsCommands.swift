@@ -44,7 +44,8 @@ enum Listing {
 
   static func cut<T>(_ rows: [T], limit: Int, noun: String) -> ([T], String?) {
     guard rows.count > limit else { return (rows, nil) }
-    return (Array(rows.prefix(limit)), "(the newest \(limit) \(noun); older ones are not shown: --limit N for more)")
+    let shown = limit == 1 ? "the newest one" : "the newest \(limit) \(noun)"
+    return (Array(rows.prefix(limit)), "(\(shown); older ones are not shown: --limit N for more)")
   }
 }
 
@@ -53,7 +54,7 @@ struct Show: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Print one recorded run: what was run, its SLO verdicts and costs.",
     discussion:
-      "RUN is a run id from 'capsim runs', or 'latest' for the newest complete run. Exit status 4 when there is no such run."
+      "RUN is a run id from 'capsim runs', or 'latest' for the run that completed last. Exit status 4 when there is no such run."
   )
 
   @Argument(help: "Run id, or latest.")
@@ -67,7 +68,10 @@ struct Show: ParsableCommand {
   func validate() throws { try requireRunIDs(runID) }
 
   func run() throws {
-    let data = try database.reading { try loadRun(runID, in: $0) }
+    // The table prints no series but a network run's count of windows.
+    let data = try database.reading { store in
+      try loadRun(runID, in: store) { format == .json || $0.kind == "network" ? .all : .none }
+    }
     switch format {
     case .json:
       print(try Report.runJSON(data), terminator: "")
@@ -96,7 +100,11 @@ struct Diff: ParsableCommand {
   func validate() throws { try requireRunIDs(baseline, whatIf) }
 
   func run() throws {
-    let (a, b) = try database.reading { store in (try loadRun(baseline, in: store), try loadRun(whatIf, in: store)) }
+    // The comparison reads only the database nodes' series.
+    let nodes = ResultsStore.SeriesRows.only(requestClass: "all", leavingOutTiers: RunComparison.platformTiers)
+    let (a, b) = try database.reading { store in
+      (try loadRun(baseline, in: store) { _ in nodes }, try loadRun(whatIf, in: store) { _ in nodes })
+    }
     try requireComplete(a, "compare")
     try requireComplete(b, "compare")
     // A queueing network and a platform share no verdict, cost or station: nothing lines up.

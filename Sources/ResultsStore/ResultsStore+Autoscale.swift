@@ -89,7 +89,8 @@ extension ResultsStore {
         db, sql: "SELECT * FROM autoscale_row WHERE autoscale_id = ? ORDER BY position", arguments: [id]
       ).map { r in
         AutoscaleRow(
-          territory: r["territory"], section: AutoscaleRow.Section(rawValue: r["section"]) ?? .strategy, name: r["name"],
+          territory: r["territory"], section: AutoscaleRow.Section(rawValue: r["section"]) ?? .strategy,
+          name: r["name"],
           replications: r["replications"], podHours: r["pod_hours"], cost: r["cost"], currency: r["currency"],
           costPer30Days: r["cost_per_30_days"], violationMinutes: r["slo_violation_minutes"], worstP95: r["worst_p95"],
           scalingEvents: r["scaling_events"], reversalsPerHour: r["reversals_per_hour"], peakWindows: r["peak_windows"],
@@ -111,7 +112,8 @@ extension ResultsStore {
 
   package func latestCompleteAutoscaleID() throws -> Int64? {
     try pool.read { db in
-      try Int64.fetchOne(db, sql: "SELECT id FROM autoscale WHERE status = 'complete' ORDER BY id DESC LIMIT 1")
+      try Int64.fetchOne(
+        db, sql: "SELECT id FROM autoscale WHERE status = 'complete' ORDER BY ended_at DESC, id DESC LIMIT 1")
     }
   }
 

@@ -143,10 +143,11 @@ extension ResultsStore {
     }
   }
 
-  /// The newest plan that completed, if any.
+  /// The plan that completed last, if any (`latest`, as for runs).
   package func latestCompletePlanID() throws -> Int64? {
     try pool.read { db in
-      try Int64.fetchOne(db, sql: "SELECT id FROM plan WHERE status = 'complete' ORDER BY id DESC LIMIT 1")
+      try Int64.fetchOne(
+        db, sql: "SELECT id FROM plan WHERE status = 'complete' ORDER BY ended_at DESC, id DESC LIMIT 1")
     }
   }
 

@@ -77,9 +77,16 @@ package struct ResultsStore: Sendable {
       try Self.refuseForeignDatabase(path, opening: immutable)
       (pool, applied) = try opened(immutable)
     } else {
-      (pool, applied) = try Self.leavingNothingBesideIfDamaged(path) {
-        try Self.refuseForeignDatabase(path)
-        return try opened(path)
+      do {
+        (pool, applied) = try Self.leavingNothingBeside(path, ifFailing: { Self.isDamaged($0) || Self.isNoRoom($0) }) {
+          try Self.refuseForeignDatabase(path)
+          return try opened(path)
+        }
+      } catch let error as DatabaseError where Self.isNoRoom(error) && Self.walIsEmpty(path) {
+        // A full disk has no room for the `-shm` a reader needs; with no `-wal` nothing is
+        // being written, so the file is read as immutable, as a read-only one is.
+        try Self.refuseForeignDatabase(path, opening: immutable)
+        (pool, applied) = try opened(immutable)
       }
     }
     let unknown = applied.subtracting(migrator.migrations)
@@ -125,24 +132,41 @@ package struct ResultsStore: Sendable {
     try self.init(path: path, upTo: migration)
   }
 
-  private init(path: String, upTo migration: String?) throws {
+  /// Opens the database for writing, waiting at most `seconds` for another connection (not
+  /// `busyTimeout`): for a reading command that marks runs of dead processes when no writer is
+  /// in the way, and reads without marking them otherwise.
+  package init(path: String, waitingAtMost seconds: TimeInterval) throws {
+    try self.init(path: path, upTo: nil, busyTimeout: seconds)
+  }
+
+  private init(path: String, upTo migration: String?, busyTimeout: TimeInterval = Self.busyTimeout) throws {
     var configuration = Configuration()
     configuration.foreignKeysEnabled = true
-    configuration.busyMode = .timeout(Self.busyTimeout)
+    configuration.busyMode = .timeout(busyTimeout)
     configuration.label = "ResultsStore"
     try Self.refuseNonSQLiteFile(path)
-    pool = try Self.holdingOpenLock(path) {
+    // SQLite would make a `-wal` and `-shm` with a read-only file's mode before failing, and
+    // they would go on refusing writes once the file is writable again.
+    for (file, beside) in [(path, false), (path + "-wal", true), (path + "-shm", true)]
+    where access(file, F_OK) == 0 && access(file, W_OK) != 0 {
+      throw ResultsStoreError.readOnly(path: file, beside: beside)
+    }
+    pool = try Self.holdingOpenLock(path, waiting: busyTimeout) {
       try Self.refuseForeignDatabase(path)
       // DatabasePool sets `journal_mode = WAL` (and `synchronous = NORMAL`) on the file.
       let pool = try DatabasePool(path: path, configuration: configuration)
       try Self.migrate(pool, upTo: migration, path: path)
-      do {
-        try Self.markRecordsOfDeadProcessesInterrupted(pool)
-      } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
-        // Housekeeping that the next open retries: on a full disk the recorded runs can
-        // still be read (the dead run shows as `running` until then).
-      }
       return pool
+    }
+    // Outside the open lock: another capsim's open would otherwise wait for this one's wait
+    // on a writer, and give up after both.
+    do {
+      try Self.markRecordsOfDeadProcessesInterrupted(pool)
+    } catch let error as DatabaseError
+      where [.SQLITE_FULL, .SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
+    {
+      // Housekeeping that the next open retries: on a full disk, or under a long write, the
+      // recorded runs can still be read (the dead run shows as `running` until then).
     }
     self.path = path
     file = FileIdentity(path)
@@ -180,6 +204,14 @@ package struct ResultsStore: Sendable {
     return result
   }
 
+  /// Whether the main file alone holds every commit: a checkpoint folds in only what no reader
+  /// still needs, so a reader on an older snapshot (a long `capsim report`) keeps the newest
+  /// commits in the `-wal` until a later write or the last connection's close folds them in.
+  package func mainFileHoldsEverything() -> Bool {
+    guard let (frames, folded) = try? pool.writeWithoutTransaction({ try $0.checkpoint(.passive) }) else { return true }
+    return frames <= 0 || folded >= frames
+  }
+
   /// Runs `body` holding an exclusive `flock(2)` on `<path>.lock`, so that one connection at a
   /// time sets the file up.
   ///
@@ -191,7 +223,9 @@ package struct ResultsStore: Sendable {
   /// Linux lacks.) The lock is a separate file: closing any descriptor of the database file
   /// itself would drop SQLite's POSIX locks on it. The kernel releases the lock if the process
   /// dies.
-  private static func holdingOpenLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
+  private static func holdingOpenLock<T>(_ path: String, waiting busyTimeout: TimeInterval, _ body: () throws -> T)
+    throws -> T
+  {
     let lockPath = path + ".lock"
     var descriptor = open(lockPath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     let created = descriptor >= 0
@@ -209,7 +243,7 @@ package struct ResultsStore: Sendable {
       usleep(10_000)
     }
     do {
-      return try leavingNothingBesideIfDamaged(path, body)
+      return try leavingNothingBeside(path, ifFailing: isDamaged, body)
     } catch let error as ResultsStoreError {
       // Another program's file is left as it was: no lock file beside it either. (Any capsim
       // waiting on this lock refuses the same file.)
@@ -221,13 +255,16 @@ package struct ResultsStore: Sendable {
     }
   }
 
-  /// Runs `body` (an open of `path`); if the file is damaged (a truncated copy), removes the
-  /// `-wal` and `-shm` the open created beside it, so that it is refused as it was found.
-  private static func leavingNothingBesideIfDamaged<T>(_ path: String, _ body: () throws -> T) throws -> T {
+  /// Runs `body` (an open of `path`); if it fails as `failing` says (a damaged file: a
+  /// truncated copy; no room on the disk), removes the `-wal` and `-shm` the open created beside
+  /// it, so that the file is left as it was found.
+  private static func leavingNothingBeside<T>(
+    _ path: String, ifFailing failing: (DatabaseError) -> Bool, _ body: () throws -> T
+  ) throws -> T {
     let absent = ["-wal", "-shm"].filter { !FileManager.default.fileExists(atPath: path + $0) }
     do {
       return try body()
-    } catch let error as DatabaseError where isDamaged(error) {
+    } catch let error as DatabaseError where failing(error) {
       for suffix in absent { unlink(path + suffix) }
       throw error
     }
@@ -235,6 +272,11 @@ package struct ResultsStore: Sendable {
 
   private static func isDamaged(_ error: DatabaseError) -> Bool {
     error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB
+  }
+
+  /// A full disk, or no room to make the `-shm` beside the file (`SQLITE_IOERR_SHMSIZE`).
+  static func isNoRoom(_ error: DatabaseError) -> Bool {
+    error.resultCode == .SQLITE_FULL || error.extendedResultCode == .SQLITE_IOERR_SHMSIZE
   }
 
   /// Refuses a folder, a named pipe or device, and a file that does not start with SQLite's
@@ -458,10 +500,12 @@ extension ResultsStore {
     try pool.read { db in try Self.fetchRun(id, db) }
   }
 
-  /// The newest run that completed: the first complete one in `runs()`.
+  /// The run that completed last (`latest`): with runs at once, the one that began last may
+  /// still be running, or end after `capsim run ... && capsim report latest` has read it.
   package func latestCompleteRunID() throws -> Int64? {
     try pool.read { db in
-      try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE status = 'complete' ORDER BY id DESC LIMIT 1")
+      try Int64.fetchOne(
+        db, sql: "SELECT id FROM run WHERE status = 'complete' ORDER BY ended_at DESC, id DESC LIMIT 1")
     }
   }
 
@@ -478,16 +522,38 @@ extension ResultsStore {
     }
   }
 
-  /// Everything recorded of a run, read from one snapshot; nil if there is no such run.
+  /// Which of a run's series rows to read: a year in 6-minute windows has millions, which
+  /// `capsim show` never prints.
+  package enum SeriesRows: Sendable {
+    case all, none
+    /// The rows of one request class, but for the tiers named.
+    case only(requestClass: String, leavingOutTiers: [String])
+  }
+
+  /// Everything recorded of a run (its series rows as `series` says), read from one snapshot;
+  /// nil if there is no such run.
   ///
   /// Series, verdicts, costs and events come back in the order they were stored.
-  package func data(_ id: Int64) throws -> RunData? {
+  package func data(_ id: Int64, series: SeriesRows = .all) throws -> RunData? {
     try pool.read { db in
       guard let run = try Self.fetchRun(id, db) else { return nil }
+      let seriesSQL: String?
+      var seriesArguments: StatementArguments = [id]
+      switch series {
+      case .all: seriesSQL = "SELECT * FROM series_point WHERE run_id = ? ORDER BY id"
+      case .none: seriesSQL = nil
+      case .only(let requestClass, let tiers):
+        let marks = Array(repeating: "?", count: tiers.count).joined(separator: ", ")
+        seriesSQL =
+          "SELECT * FROM series_point WHERE run_id = ? AND request_class = ?"
+          + (tiers.isEmpty ? "" : " AND tier NOT IN (\(marks))") + " ORDER BY id"
+        seriesArguments += [requestClass]
+        seriesArguments += StatementArguments(tiers)
+      }
       return RunData(
         run: run,
-        series: try Row.fetchAll(db, sql: "SELECT * FROM series_point WHERE run_id = ? ORDER BY id", arguments: [id])
-          .map(Self.seriesPoint),
+        series: try seriesSQL.map { try Row.fetchAll(db, sql: $0, arguments: seriesArguments).map(Self.seriesPoint) }
+          ?? [],
         verdicts: try Row.fetchAll(db, sql: "SELECT * FROM verdict WHERE run_id = ? ORDER BY id", arguments: [id])
           .map(Self.verdictRecord),
         costs: try Row.fetchAll(db, sql: "SELECT * FROM cost WHERE run_id = ? ORDER BY id", arguments: [id])
@@ -535,6 +601,20 @@ extension ResultsStore {
   /// The tables whose records a process begins and completes.
   package enum RecordTable: String, Sendable {
     case run, plan, autoscale
+  }
+
+  /// Runs `body` holding `<path>.lock` as an open does, so that one capsim at a time makes a
+  /// check and the writes that depend on it (an import's "already stored?", then storing).
+  package func exclusively<T>(_ body: () throws -> T) throws -> T {
+    try Self.holdingOpenLock(path, waiting: Self.busyTimeout, body)
+  }
+
+  /// Deletes a record that was begun and never held results (an import that could not be
+  /// stored): marked failed, each retry would leave one more behind.
+  package func discard(_ table: RecordTable, _ id: Int64) throws {
+    try Self.write(pool) { db in
+      try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE id = ? AND status = 'running'", arguments: [id])
+    }
   }
 
   /// The complete records in `table` that began at `startedAt` (to the second: a saved file

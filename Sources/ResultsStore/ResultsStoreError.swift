@@ -31,6 +31,8 @@ package enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
   case fileMoved(path: String)
   /// The file is read-only here and at an older schema, which reading it would need to update.
   case readOnlyAndOlder(path: String)
+  /// A command that records found the database, or the `-wal` or `-shm` beside it, read-only.
+  case readOnly(path: String, beside: Bool)
 
   package var description: String {
     switch self {
@@ -60,6 +62,10 @@ package enum ResultsStoreError: Error, Equatable, CustomStringConvertible {
       "derivation \(id) is not running in the results database"
     case .fileMoved(let path):
       "the file opened as \(path) was moved, deleted or replaced while capsim was running"
+    case .readOnly(let path, false):
+      "\(path) is read-only here: it can be read (runs, show, report), not recorded in"
+    case .readOnly(let path, true):
+      "\(path) is read-only here (left by an open as another user, or while the database was read-only): remove it when no capsim or sqlite3 has the database open"
     case .readOnlyAndOlder(let path):
       "\(path) was written by an older capsim and is read-only here, so it cannot be brought up to date; copy it where capsim can write"
     }
@@ -75,12 +81,16 @@ extension ResultsStore {
     guard let error = error as? DatabaseError else { return "\(error)" }
     let words: String? =
       switch error.resultCode {
+      case _ where isNoRoom(error) && error.resultCode != .SQLITE_FULL:
+        "no room for the -shm file beside it (is the disk full?)"
       case .SQLITE_FULL: "the disk is full"
       case .SQLITE_READONLY: "the file, its folder or its -wal or -shm file beside it is read-only"
-      case .SQLITE_BUSY, .SQLITE_LOCKED: "another connection held it for more than \(String(format: "%g", busyTimeout)) s"
+      case .SQLITE_BUSY, .SQLITE_LOCKED:
+        "another connection held it for more than \(String(format: "%g", busyTimeout)) s"
       case .SQLITE_NOTADB: "not a SQLite file"
       case .SQLITE_CORRUPT: "the file is damaged"
-      case .SQLITE_CANTOPEN: "the file or its -wal or -shm beside it cannot be opened (does its folder exist? can it be written?)"
+      case .SQLITE_CANTOPEN:
+        "the file or its -wal or -shm beside it cannot be opened (does its folder exist? can it be written?)"
       case .SQLITE_PERM, .SQLITE_AUTH: "permission denied"
       case .SQLITE_IOERR: "an input/output error"
       default: nil

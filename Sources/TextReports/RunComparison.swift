@@ -38,8 +38,12 @@ package struct RunComparison {
         v.territory, v.period, v.requestClass, v.objective,
         old.map { value($0.objective, $0.mean) + " " + $0.outcome } ?? "-",
         value(v.objective, v.mean) + " " + v.outcome,
-        delta.map { $0 == 0 ? "same" : ($0 > 0 ? "+" : "-") + value(v.objective, abs($0)) + (within ? " (noise)" : "") }
-          ?? "new",
+        // Equal as printed is the same: a change of 1e-7 read "-0.00% (noise)".
+        old.map { o in
+          value(o.objective, o.mean) == value(v.objective, v.mean)
+            ? "same"
+            : (v.mean > o.mean ? "+" : "-") + value(v.objective, abs(v.mean - o.mean)) + (within ? " (noise)" : "")
+        } ?? "new",
         outcomeChanged ? "<- changed" : "",
       ])
     }
@@ -63,7 +67,8 @@ package struct RunComparison {
     if a.run.scenarioName != b.run.scenarioName || a.run.horizon != b.run.horizon {
       counted += "; the runs are of different scenarios or spans, so rows only one has are not changes"
     }
-    out += "\n\nSLO verdicts (\(counted); change: what-if minus baseline, (noise) where no larger than the two 95% intervals together)\n"
+    out +=
+      "\n\nSLO verdicts (\(counted); change: what-if minus baseline, (noise) where no larger than the two 95% intervals together)\n"
       + table.render()
     out += nodesText()
     var costs = TextTable(columns: ["territory", "currency", "baseline", "what-if", "change"])
@@ -74,18 +79,22 @@ package struct RunComparison {
       let currency = (x.first ?? y.first)?.currency ?? ""
       let sx = x.map { $0.instanceCost + $0.databaseCost }.reduce(0, +)
       let sy = y.map { $0.instanceCost + $0.databaseCost }.reduce(0, +)
-      costs.add([t, currency, String(format: "%.2f", sx), String(format: "%.2f", sy), String(format: "%+.2f", sy - sx)])
+      let (before, after) = (String(format: "%.2f", sx), String(format: "%.2f", sy))
+      costs.add([t, currency, before, after, before == after ? "same" : String(format: "%+.2f", sy - sx)])
     }
     if !territories.isEmpty { out += "\n\ncost over the run\n" + costs.render() }
     return out
   }
 
+  /// A platform run's series tiers that are not a database node: all it reads of the series.
+  package static let platformTiers = ["all", "app", "database"]
+
   /// The database nodes side by side: a replica lost shows here, in the load of the others,
   /// when no verdict changes.
   func nodesText() -> String {
-    let platformTiers: Set<String> = ["all", "app", "database"]
     func nodes(_ data: RunData) -> [String: [SeriesPoint]] {
-      Dictionary(grouping: data.series.filter { !platformTiers.contains($0.tier) && $0.requestClass == "all" }, by: \.tier)
+      Dictionary(
+        grouping: data.series.filter { !Self.platformTiers.contains($0.tier) && $0.requestClass == "all" }, by: \.tier)
     }
     let (x, y) = (nodes(baseline), nodes(whatIf))
     let names = Array(Set(x.keys).union(y.keys)).sorted()
@@ -106,7 +115,8 @@ package struct RunComparison {
     for name in names {
       table.add([name, busiest(x[name]), busiest(y[name]), mean(x[name]), mean(y[name]), lag(x[name]), lag(y[name])])
     }
-    return "\n\ndatabase nodes (share of the cores busy: the busiest series window and the mean over windows; baseline, then what-if)\n"
+    return
+      "\n\ndatabase nodes (share of the cores busy: the busiest series window and the mean over windows; baseline, then what-if)\n"
       + table.render()
   }
 }

@@ -392,6 +392,66 @@ import Testing
     #expect(again.status == 0 && again.stdout.contains("already in \(db) as run 3"), "\(again.stdout)")
   }
 
+  /// A database closed cleanly (no `-wal`) on a full disk: a reader's open has no room for the
+  /// `-shm` it makes, so every reading command failed with "an input/output error" and left a
+  /// 3-byte `-shm` and an empty `-wal` behind. It is read as it is now, and nothing is made.
+  @Test(
+    .enabled(if: canMountTmpfs, "needs to mount a tmpfs to fill up (root, or CAP_SYS_ADMIN)"))
+  func aClosedDatabaseOnAFullDiskIsRead() throws {
+    let mountPoint = EndToEndTests.scratch.appendingPathComponent("capsim-full-read-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+    #expect(try Self.tool("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint.path]) == 0)
+    defer {
+      _ = try? Self.tool("umount", [mountPoint.path])
+      try? FileManager.default.removeItem(at: mountPoint)
+    }
+    let db = mountPoint.appendingPathComponent("capsim.sqlite").path
+    #expect(try EndToEndTests.capsim(["run", "scenarios/mm4-peak.yaml", "--db", db, "--quiet"]).status == 0)
+    let first = try Self.shown(1, db: db)
+    // As the last connection leaves it: a reader's open leaves an empty -wal and a -shm
+    for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+    Self.fill(mountPoint.appendingPathComponent("filler").path)
+    let before = Set(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path))
+    #expect(try Self.shown(1, db: db) == first)
+    #expect(try Self.statuses(db: db) == [1: "complete"])
+    #expect(Set(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path)) == before)
+  }
+
+  /// A run as a user who may not write the database file (mode 444, folder writable) failed,
+  /// as it should, but SQLite had made a `-wal` and `-shm` with the file's read-only mode,
+  /// and those refused every later run once the file was writable again. Now nothing is made,
+  /// and a read-only `-shm` left by an earlier capsim is named.
+  @Test(
+    .enabled(
+      if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+      "needs root and setpriv(1) to run capsim as another user"))
+  func aReadOnlyDatabaseGetsNothingBesideIt() throws {
+    let dir = try PlanTests.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    #expect(chmod(dir.path, 0o777) == 0)
+    let db = dir.appendingPathComponent("ro.sqlite").path
+    #expect(try EndToEndTests.capsim(["run", "scenarios/mm4-peak.yaml", "--db", db, "--quiet"]).status == 0)
+    #expect(chmod(db, 0o444) == 0)
+    #expect(chmod(db + ".lock", 0o666) == 0)
+    let nobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    let refused = try EndToEndTests.capsim(["run", "scenarios/mm4-peak.yaml", "--db", db, "--quiet"], through: nobody)
+    #expect(refused.status == 5, "\(refused.stderr)")
+    #expect(
+      refused.stderr.contains("\(db) is read-only here: it can be read (runs, show, report), not recorded in"),
+      "\(refused.stderr)")
+    let beside = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+    #expect(!beside.contains("ro.sqlite-wal") && !beside.contains("ro.sqlite-shm"), "\(beside)")
+    // Writable again, the file takes runs; a read-only -shm left beside it is named
+    #expect(chmod(db, 0o666) == 0)
+    #expect(
+      try EndToEndTests.capsim(["run", "scenarios/mm4-peak.yaml", "--db", db, "--quiet"], through: nobody).status == 0)
+    _ = FileManager.default.createFile(
+      atPath: db + "-shm", contents: Data(count: 32_768), attributes: [.posixPermissions: 0o444])
+    defer { try? FileManager.default.removeItem(atPath: db + "-shm") }
+    let named = try EndToEndTests.capsim(["run", "scenarios/mm4-peak.yaml", "--db", db, "--quiet"], through: nobody)
+    #expect(named.status == 5 && named.stderr.contains("\(db)-shm is read-only here"), "\(named.stderr)")
+  }
+
   /// A file that is not a saved record is refused by name, and nothing is stored.
   @Test func importRefusesWhatIsNotASavedRecord() throws {
     let dir = try PlanTests.folder()

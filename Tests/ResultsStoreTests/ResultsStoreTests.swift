@@ -423,6 +423,81 @@ import Testing
 
   /// A file moved (or deleted) while a run goes on is not completed as if it were still at its
   /// path: the store throws, and the caller saves the results elsewhere.
+  /// A reader on an older snapshot keeps the newest commit out of the main file: the store
+  /// says so (`capsim run` then warns that a copy of the file alone would miss the run).
+  @Test func aReadersSnapshotKeepsTheNewestRunInTheWAL() throws {
+    try withTemporaryDatabase { path in
+      let store = try ResultsStore(path: path)
+      let run = sampleRun(name: "read")
+      try store.complete(try store.begin(run), data: sampleData(for: run, points: 2))
+      #expect(store.mainFileHoldsEverything())
+      let reader = try DatabaseQueue(path: path)
+      try reader.inDatabase { db in
+        try db.beginTransaction(.deferred)
+        _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM run")
+        try store.complete(try store.begin(run), data: sampleData(for: run, points: 2))
+        #expect(!store.mainFileHoldsEverything())
+        try db.commit()
+      }
+      #expect(store.mainFileHoldsEverything())
+    }
+  }
+
+  /// `latest` was the complete run that began last: `capsim run A && capsim report latest`
+  /// reported B when B began after A and ended before it.
+  @Test func latestIsTheRunThatCompletedLast() throws {
+    try withTemporaryDatabase { path in
+      let store = try ResultsStore(path: path)
+      let (a, b) = (sampleRun(name: "a"), sampleRun(name: "b"))
+      let first = try store.begin(a)
+      let second = try store.begin(b)
+      var data = sampleData(for: b, points: 2)
+      data.run.endedAt = Date(timeIntervalSince1970: 1_796_000_000)
+      try store.complete(second, data: data)
+      data = sampleData(for: a, points: 2)
+      data.run.endedAt = Date(timeIntervalSince1970: 1_796_000_060)
+      try store.complete(first, data: data)
+      #expect(try store.latestCompleteRunID() == first)
+    }
+  }
+
+  /// `capsim show` read every series row of a run to print none of them (42 s and 2 GB for a
+  /// year in 6-minute windows); it asks for none, and `diff` for the database nodes' only.
+  @Test func seriesRowsAreReadAsAsked() throws {
+    try withTemporaryDatabase { path in
+      let store = try ResultsStore(path: path)
+      let run = sampleRun(name: "series")
+      let id = try store.begin(run)
+      var data = sampleData(for: run, points: 6)
+      data.series[1].tier = "DE-replica-1"
+      data.series[1].requestClass = "all"
+      data.series[2].requestClass = "all"
+      try store.complete(id, data: data)
+      #expect(try store.data(id)?.series.count == 6)
+      #expect(try store.data(id, series: .none)?.series.isEmpty == true)
+      #expect(try store.data(id, series: .none)?.verdicts == data.verdicts)
+      let nodes = try store.data(id, series: .only(requestClass: "all", leavingOutTiers: ["all", "app", "database"]))
+      #expect(nodes?.series == [data.series[1]])
+    }
+  }
+
+  /// A record begun for an import that could not be stored is removed, not marked failed:
+  /// each retry on a full disk left one more failed run in `capsim runs`.
+  @Test func aDiscardedRecordLeavesNothing() throws {
+    try withTemporaryDatabase { path in
+      let store = try ResultsStore(path: path)
+      let id = try store.begin(sampleRun(name: "import"))
+      try store.discard(.run, id)
+      #expect(try store.runs().isEmpty)
+      // A record that completed is not discarded
+      let run = sampleRun(name: "kept")
+      let kept = try store.begin(run)
+      try store.complete(kept, data: sampleData(for: run, points: 1))
+      try store.discard(.run, kept)
+      #expect(try store.runs().map(\.id) == [kept])
+    }
+  }
+
   @Test func aFileMovedAwayIsNotCompletedAsIfInPlace() throws {
     try withTemporaryDatabase { path in
       let store = try ResultsStore(path: path)
