@@ -38,10 +38,15 @@ struct LintCommand: ParsableCommand {
   @Argument(help: "Kubernetes YAML files (several documents each).", completion: .file(extensions: ["yaml", "yml"]))
   var manifests: [String] = []
 
-  @Option(help: ArgumentHelp("Walk cron windows from this day (UTC; default: today).", valueName: "yyyy-mm-dd"))
+  @Option(
+    help: ArgumentHelp(
+      "Walk cron windows from this day (UTC; default: the --scenario's first day, else today).", valueName: "yyyy-mm-dd"
+    ))
   var from: String?
 
-  @Option(help: ArgumentHelp("... to this day, excluded (default: a year after --from).", valueName: "yyyy-mm-dd"))
+  @Option(
+    help: ArgumentHelp(
+      "... to this day, excluded (default: the --scenario's end, else a year after --from).", valueName: "yyyy-mm-dd"))
   var to: String?
 
   @Option(

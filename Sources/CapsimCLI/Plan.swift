@@ -283,6 +283,7 @@ struct Plan: ParsableCommand {
       let expanded = try point.flatMap { try Self.expand($0, in: base.platform) }
       var (s, _) = try loadPlatformScenario(scenario, settings: self.settings, varied: expanded)
       if let seed { s.seed = seed }
+      s = ConfigurationChoice.priced(s, base: base, pricesSet: Self.pricesSet(by: expanded))
       if chatty { printToStandardError("plan: point \(i + 1) of \(grid.count): \(point.joined(separator: " "))") }
       let whatIfs = self.settings + expanded + (mode.map { ["run.mode=\($0.rawValue)"] } ?? [])
       let record = PlanData.record(s, path: scenario, settings: planSettings, whatIfs: whatIfs, startedAt: Date())

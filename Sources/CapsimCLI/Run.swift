@@ -191,8 +191,16 @@ extension Run {
     }
     // A run that could not be recorded outranks a failed objective: its status says so.
     if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
-    if failOnSLO && report.verdicts.contains(where: { $0.outcome == .fail }) {
-      throw fail("\(scenario): service level objectives failed (--fail-on-slo)", status: ExitStatus.objectiveFailed)
+    let failed = report.verdicts.filter { $0.outcome == .fail }
+    if failOnSLO && !failed.isEmpty {
+      // Named on stderr, which a CI log keeps when stdout goes to a file.
+      let names = failed.prefix(5).map {
+        "\($0.territory) \($0.period) \($0.requestClass ?? "all") \($0.objective.rawValue)"
+      }
+      let more = failed.count > 5 ? " and \(failed.count - 5) more" : ""
+      throw fail(
+        "\(scenario): service level objectives failed (--fail-on-slo): \(names.joined(separator: ", "))\(more)",
+        status: ExitStatus.objectiveFailed)
     }
     // A gate that judged nothing (no request measured) has not passed.
     if failOnSLO && !report.verdicts.contains(where: { [.pass, .marginal].contains($0.outcome) }) {

@@ -92,7 +92,8 @@ package struct ManifestLinter {
         }
         let top = Document(root)
         // A list (`kubectl get hpa -o yaml`) is linted object by object.
-        let objects = KubernetesManifest.listKinds.contains(top["kind"]?.scalarText ?? "") ? top["items"]?.items ?? [] : [top]
+        let objects =
+          KubernetesManifest.listKinds.contains(top["kind"]?.scalarText ?? "") ? top["items"]?.items ?? [] : [top]
         for doc in objects {
           switch doc["kind"]?.scalarText {
           case "HorizontalPodAutoscaler":
@@ -249,12 +250,14 @@ package struct ManifestLinter {
             out.append(
               Self.finding(
                 .cronOutsideRange, .warning, at: node.node,
-                "desiredReplicas (\(cron.desiredReplicas)) is above maxReplicaCount (\(maximum)): the HPA KEDA manages keeps at most \(maximum) replicas, so the window holds \(maximum)"))
+                "desiredReplicas (\(cron.desiredReplicas)) is above maxReplicaCount (\(maximum)): the HPA KEDA manages keeps at most \(maximum) replicas, so the window holds \(maximum)"
+              ))
           } else if let minimum, cron.desiredReplicas <= minimum {
             out.append(
               Self.finding(
                 .cronOutsideRange, .note, at: node.node,
-                "desiredReplicas (\(cron.desiredReplicas)) is not above minReplicaCount (\(minimum)): the window changes nothing"))
+                "desiredReplicas (\(cron.desiredReplicas)) is not above minReplicaCount (\(minimum)): the window changes nothing"
+              ))
           }
         }
         if let pool = pool(spec) { out += peakAfterEnd(cron, meta: meta, pool: pool) }
@@ -393,7 +396,8 @@ package struct ManifestLinter {
     let target =
       hpa
       ? spec["metrics"]?.items.lazy.compactMap { $0["resource"]?["target"]?["averageUtilization"] }.first
-      : spec["triggers"]?.items.lazy.filter { $0["type"]?.scalarText == "cpu" }.compactMap { $0["metadata"]?["value"] }.first
+      : spec["triggers"]?.items.lazy.filter { $0["type"]?.scalarText == "cpu" }.compactMap { $0["metadata"]?["value"] }
+        .first
     let node: Document
     let why: String
     let shrunk = first.shrunk
@@ -410,7 +414,8 @@ package struct ManifestLinter {
       let lead =
         "the pool had scaled down from \(shrunk.from) to \(shrunk.to) at \(Self.clock(shrunk.time, serving.clock)), \(Int(((first.from - shrunk.time) / 60).rounded())) min before"
       if let cronEnd {
-        why = "\(lead), after its cron window closed at \(Self.clock(cronEnd.time, serving.clock)): the ramp met the smaller pool"
+        why =
+          "\(lead), after its cron window closed at \(Self.clock(cronEnd.time, serving.clock)): the ramp met the smaller pool"
       } else {
         why =
           "\(lead): a scale-down stabilization window of \(window?.scalarText.map { "\($0) s" } ?? "300 s (the default)") let a dip take the pods the ramp then needed"
@@ -424,9 +429,19 @@ package struct ManifestLinter {
     } else if let held = first.held {
       node = Self.field(scaleUp, holding: held.reason) ?? target ?? spec
       why = "the controller was held back at \(Self.clock(held.time, serving.clock)) (\(held.reason))"
+    } else if !hpa, let triggers = spec["triggers"],
+      case let kinds = triggers.items.compactMap({ $0["type"]?.scalarText }), !kinds.isEmpty,
+      kinds.allSatisfy({ $0 == "cron" })
+    {
+      // Seen in review: a cron-only ScaledObject was told its target left too little headroom.
+      node = triggers
+      why =
+        "its triggers are cron windows only: outside them nothing follows the demand, so no pods are asked for the ramp"
     } else {
       node = target ?? scaleUp ?? spec
-      why = "the pods asked for were still on their way to Ready (\(Int(serving.podReady.rounded())) s): the target leaves too little headroom for the ramp"
+      why =
+        "the pods asked for were still on their way to Ready (\(Int(serving.podReady.rounded())) s)"
+        + (target == nil ? "" : ": the target leaves too little headroom for the ramp")
     }
     let minutes = found.reduce(0) { $0 + $1.to - $1.from } / 60
     let more =

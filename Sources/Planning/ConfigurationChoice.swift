@@ -64,6 +64,31 @@ package struct ConfigurationChoice: Sendable {
     self.totals = totals
   }
 
+  /// `point` with its prices as the choice counts them: an app pool or database node whose
+  /// cores the point changes, without setting its price, at the base's price per core. Planned
+  /// with these, a point's own plan (its record, page and JSON) costs what the choice says.
+  package static func priced(_ point: PlatformScenario, base: PlatformScenario, pricesSet: Set<String>)
+    -> PlatformScenario
+  {
+    var point = point
+    for t in point.platform.territories.indices {
+      let name = point.platform.territories[t].name
+      guard let baseApp = base.platform.territories.first(where: { $0.name == name })?.app else { continue }
+      let app = point.platform.territories[t].app
+      point.platform.territories[t].app.pricePerHour = price(
+        app.pricePerHour, cores: app.cores, set: pricesSet.contains(name), basePrice: baseApp.pricePerHour,
+        baseCores: baseApp.cores)
+    }
+    for n in point.platform.databases.indices {
+      let node = point.platform.databases[n]
+      guard let baseNode = base.platform.databases.first(where: { $0.name == node.name }) else { continue }
+      point.platform.databases[n].pricePerHour = price(
+        node.pricePerHour, cores: node.cores, set: pricesSet.contains(node.name), basePrice: baseNode.pricePerHour,
+        baseCores: baseNode.cores)
+    }
+    return point
+  }
+
   /// A price per hour at a point: its own when the point sets it or keeps the base's cores,
   /// else the base's price per core times the point's cores.
   package static func price(_ price: Double, cores: Int, set: Bool, basePrice: Double, baseCores: Int) -> Double {

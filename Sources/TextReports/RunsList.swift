@@ -44,7 +44,7 @@ package struct RunDescription {
     var lines = [
       "run \(r.id ?? 0): \(r.scenarioName) (\(r.kind)), \(r.status.rawValue)",
       "scenario \(r.scenarioPath) sha256 \(r.scenarioHash.prefix(12)), topology \(r.topologyPath) sha256 \(r.topologyHash.prefix(12))",
-      "seed \(r.seed), \(r.replications) replications, capsim \(r.capsimVersion), started \(Format.timestamp(r.startedAt))"
+      "seed \(r.seed), \(r.replications) replication\(r.replications == 1 ? "" : "s"), capsim \(r.capsimVersion), started \(Format.timestamp(r.startedAt))"
         + (r.endedAt.map { ", ended \(Format.timestamp($0))" } ?? ""),
     ]
     // A what-if's base and the autoscalers' Kubernetes files, recorded after the scenario.
@@ -59,7 +59,8 @@ package struct RunDescription {
         if windows > 0 { lines.append("and \(windows) series windows per station (in the report)") }
       } else if r.status != .complete {
         lines.append(
-          "the run did not complete (\(r.status.rawValue)), so it has no results to show; running it again with the same seed gives them")
+          "the run did not complete (\(r.status.rawValue)), so it has no results to show; running it again with the same seed gives them"
+        )
       } else {
         lines.append(
           "a queueing-network run recorded before capsim kept its results records what was run"
@@ -152,7 +153,8 @@ package struct RunDescription {
     let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     let time = parts[1].prefix(5)
     let offset = parts[1].dropFirst(5)
-    return "\(names[calendar.component(.weekday, from: date) - 1]) \(day) \(time)" + (offset.isEmpty ? "" : " (\(offset))")
+    return "\(names[calendar.component(.weekday, from: date) - 1]) \(day) \(time)"
+      + (offset.isEmpty ? "" : " (\(offset))")
   }
 
   /// A recorded verdict's value in its objective's unit.

@@ -143,7 +143,9 @@ import Testing
       f.message.contains("derived for 2026-12-07 to 2026-12-14 but are linted for 2027-01-01 to 2028-01-01"),
       "\(f.message)")
     #expect(!Self.year.lint(paths: [path]).contains { $0.rule == .cronForAnotherSpan })
-    let plain = ManifestLinter(from: 1_798_761_600, to: 1_830_297_600).lint(paths: [Self.fixture("cron-ends-early.yaml")])
+    let plain = ManifestLinter(from: 1_798_761_600, to: 1_830_297_600).lint(paths: [
+      Self.fixture("cron-ends-early.yaml")
+    ])
     #expect(!plain.contains { $0.rule == .cronForAnotherSpan })
   }
 
@@ -270,7 +272,9 @@ import Testing
     let found = Self.findings("ramp-slow-scale-up.yaml")
     let f = try #require(found.first, "no ramp finding")
     #expect(found.count == 1)
-    #expect(f.severity == .warning && f.line == 18 && f.keyPath == "spec.behavior.scaleUp.policies[0]", "\(f.line) \(f.keyPath) \(f.message)")
+    #expect(
+      f.severity == .warning && f.line == 18 && f.keyPath == "spec.behavior.scaleUp.policies[0]",
+      "\(f.line) \(f.keyPath) \(f.message)")
     #expect(f.message.contains("on Mon 2026-12-07 06:"), "\(f.message)")
     #expect(f.message.contains("Pods 1 per 60 s"), "\(f.message)")
   }
@@ -306,10 +310,15 @@ import Testing
   @Test func aDipWithoutAScaleDownWindowLetsTheRampOutrunThePool() throws {
     var dip = Self.linter
     dip.pools[0].demand = Self.dip
-    let found = dip.lint(paths: [ManifestLintTests.fixture("ramp-scale-down-window-0.yaml")]).filter { $0.rule == .rampOutrunsPool }
+    let found = dip.lint(paths: [ManifestLintTests.fixture("ramp-scale-down-window-0.yaml")]).filter {
+      $0.rule == .rampOutrunsPool
+    }
     let f = try #require(found.first, "no ramp finding")
-    #expect(f.line == 16 && f.keyPath == "spec.behavior.scaleDown.stabilizationWindowSeconds", "\(f.line) \(f.keyPath) \(f.message)")
-    #expect(f.message.contains("the pool had scaled down from 34 to") && f.message.contains("window of 0 s"), "\(f.message)")
+    #expect(
+      f.line == 16 && f.keyPath == "spec.behavior.scaleDown.stabilizationWindowSeconds",
+      "\(f.line) \(f.keyPath) \(f.message)")
+    #expect(
+      f.message.contains("the pool had scaled down from 34 to") && f.message.contains("window of 0 s"), "\(f.message)")
     #expect(dip.lint(paths: [ManifestLintTests.fixture("ramp-default-behavior.yaml")]).isEmpty)
   }
 
@@ -321,10 +330,20 @@ import Testing
     late.pools[0].demand = stride(from: -7_200.0, through: 7_200, by: 60).map { t in
       (Self.start + t, t < 600 ? 40 : t >= 720 ? 200 : 40 + 160 * (t - 600) / 120)
     }
-    let found = late.lint(paths: [ManifestLintTests.fixture("ramp-cron-ends-early.yaml")]).filter { $0.rule == .rampOutrunsPool }
+    let found = late.lint(paths: [ManifestLintTests.fixture("ramp-cron-ends-early.yaml")]).filter {
+      $0.rule == .rampOutrunsPool
+    }
     let f = try #require(found.first, "no ramp finding")
     #expect(f.line == 17 && f.keyPath == "spec.triggers[1].metadata.end", "\(f.line) \(f.keyPath) \(f.message)")
     #expect(f.message.contains("after its cron window closed at 06:00"), "\(f.message)")
+  }
+
+  /// A ScaledObject of cron windows only has no target, yet was told "the target leaves too
+  /// little headroom for the ramp"; it is told that nothing follows the demand, at its triggers.
+  @Test func cronWindowsAloneAreNotBlamedOnATarget() throws {
+    let f = try #require(Self.findings("ramp-cron-only.yaml").first, "no ramp finding")
+    #expect(f.keyPath == "spec.triggers", "\(f.keyPath) \(f.message)")
+    #expect(f.message.contains("its triggers are cron windows only") && !f.message.contains("target"), "\(f.message)")
   }
 
   /// Without a ramp (the demand flat at 40 requests/s) nothing is outrun, even one pod a minute.

@@ -39,4 +39,26 @@ import Testing
     // Two cores at 0.3 beat one at 0.25 once the count halves: 4 busy cores need 3 two-core instances.
     #expect(pick.point == 2, "counts \(counts)")
   }
+
+  /// `plan --vary cores=2,8` chose by the base's price per core, but each point's own plan (its
+  /// record, page and JSON) was priced at the file's price: two costs for one point. A point
+  /// is planned at the prices the choice counts, so its plan's cost is the choice's.
+  @Test func aPointIsPlannedAtThePricesTheChoiceCounts() throws {
+    let base = CapacityPlannerTests.scenario()
+    var doubled = base
+    doubled.platform.territories[0].app.cores = 2
+    let priced = ConfigurationChoice.priced(doubled, base: base, pricesSet: [])
+    #expect(priced.platform.territories[0].app.pricePerHour == 0.5)
+    // A price the point sets is its own; the base is unchanged
+    var set = doubled
+    set.platform.territories[0].app.pricePerHour = 0.3
+    #expect(
+      ConfigurationChoice.priced(set, base: base, pricesSet: ["DE"]).platform.territories[0].app.pricePerHour == 0.3)
+    #expect(
+      ConfigurationChoice.priced(base, base: base, pricesSet: []).platform.territories[0].app.pricePerHour == 0.25)
+    let plan = CapacityPlanner(scenario: priced, settings: CapacityPlannerTests.settings).plan()
+    let n = try #require(plan.periods.first?.instances)
+    let choice = ConfigurationChoice(base: base, plans: [plan], pricesSet: [[]])
+    #expect(abs(plan.instanceCost(territory: 0, instances: n) - (choice.picks.first?.instanceCost ?? -1)) < 1e-9)
+  }
 }
