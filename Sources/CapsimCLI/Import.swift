@@ -113,6 +113,11 @@ struct Import: ParsableCommand {
         Self.discard(.run, id, in: store, file: file, error)
         throw error
       }
+      // A sweep's point saved when its store failed goes back into its sweep.
+      if let original = data.run.id, let (sweep, point) = try store.adoptSweepPoint(of: original, by: id) {
+        return
+          "\(file): stored as run \(id) in \(store.path), sweep point \(sweep)/\(point) (as 'capsim runs' shows it), in the place of run \(original)"
+      }
       return "\(file): stored as run \(id) in \(store.path)"
     case .plan(var data):
       if let id = try store.completeRecordIDs(

@@ -96,12 +96,12 @@ struct K6: ParsableCommand {
   }
 
   func run() throws {
-    guard ScenarioFile.isPlatformScenario(path: scenario) else {
-      _ = try loadScenario(scenario, settings: settings)  // a broken file is reported as capsim run does
-      printToStandardError(
-        "\(scenario): a queueing-network scenario; capsim k6 needs a platform scenario (demand: per territory)")
-      throw ExitCode.failure
-    }
+    // A usage error (64), as plan, sweep, check and autoscale say it.
+    try requirePlatformScenario(
+      scenario,
+      otherwise:
+        "'\(scenario)' is not a platform scenario (one with demand: per territory); capsim k6 needs a platform scenario"
+    )
     let (s, warnings) = try loadPlatformScenario(scenario, settings: settings)
     printWarnings(warnings)
     let t = try territoryIndex(in: s)

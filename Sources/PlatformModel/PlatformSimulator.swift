@@ -179,7 +179,9 @@ package struct PlatformSimulator: ~Copyable {
     var ranges: [Range<Int>] = []
     var instanceStates: [InstanceState] = []
     var scalerIndex = Array(repeating: -1, count: platform.territories.count)
-    for (k, a) in scenario.autoscalers.enumerated() where simulated.contains(a.territory) { scalerIndex[a.territory] = k }
+    for (k, a) in scenario.autoscalers.enumerated() where simulated.contains(a.territory) {
+      scalerIndex[a.territory] = k
+    }
     for (t, territory) in platform.territories.enumerated() {
       let name = "territory/\(territory.name)"
       let demand = scenario.demand[t]
@@ -187,7 +189,8 @@ package struct PlatformSimulator: ~Copyable {
       state.isSimulated = simulated.contains(t)
       if case .users(_, let thinkTime) = demand.base {
         state.thinkMean = thinkTime.mean
-        if case .exponential = thinkTime.kind {} else {
+        if case .exponential = thinkTime.kind {
+        } else {
           state.pooledThinking = false
         }
         think.append(state.pooledThinking ? nil : Sampler(thinkTime, stream: stream("\(name)/think")))
@@ -247,7 +250,8 @@ package struct PlatformSimulator: ~Copyable {
     apps = pools
     scalerOf = scalerIndex.map { $0 >= 0 ? 0 : -1 }  // indices into `scalers` below
     startupDelay = pools.indices.map { t in
-      scalerIndex[t] >= 0 ? pools[t].pods.scheduling + pools[t].startup + pools[t].pods.readinessDelay : pools[t].startup
+      scalerIndex[t] >= 0
+        ? pools[t].pods.scheduling + pools[t].startup + pools[t].pods.readinessDelay : pools[t].startup
     }
     pods = Array(repeating: PodTimes(), count: instanceStates.count)
     metrics = MetricsState(pipeline: scenario.metricsPipeline, slots: instanceStates.count, territories: territoryCount)
@@ -279,12 +283,15 @@ package struct PlatformSimulator: ~Copyable {
       nodeQueues.append(UniqueDeque())
       pendingWrites.append(UniqueDeque())
     }
-    replayDraw = UniqueArray(copying: platform.databases.map { node in
-      node.apply.map { Sampler($0, stream: stream("database/\(node.name)/replay")) }
-    })
+    replayDraw = UniqueArray(
+      copying: platform.databases.map { node in
+        node.apply.map { Sampler($0, stream: stream("database/\(node.name)/replay")) }
+      })
     primaryOf = platform.territories.map { Int32($0.primary) }
     replicasOf = UniqueArray(minimumCapacity: platform.databases.count)
-    for p in platform.databases.indices { replicasOf.append(UniqueArray(copying: platform.replicas(of: p).map(Int32.init))) }
+    for p in platform.databases.indices {
+      replicasOf.append(UniqueArray(copying: platform.replicas(of: p).map(Int32.init)))
+    }
 
     crashFault = Array(repeating: nil, count: territoryCount)
     deployments = Array(repeating: nil, count: territoryCount)
@@ -311,7 +318,6 @@ package struct PlatformSimulator: ~Copyable {
     }
     for (k, scaler) in scalers.enumerated() { scalerOf[scaler.territory] = k }
   }
-
 
   // MARK: Running
 
@@ -357,8 +363,19 @@ package struct PlatformSimulator: ~Copyable {
       if change.at < scenario.horizon { sim.schedule(.capacity(index: Int32(index)), at: change.at) }
     }
     startAutoscalers()
-    sim.schedule(.windowTick, at: min(scenario.seriesInterval, scenario.horizon))
+    sim.schedule(.windowTick, at: nextWindowTick(after: 0))
     sim.schedule(.minuteTick, at: min(60, scenario.horizon))
+  }
+
+  /// The next series window boundary: the next multiple of the interval, or the warm-up's end
+  /// where it falls inside a window, so that the window it splits keeps only its measured part
+  /// (its requests were counted for 50 minutes of an hour and divided by the hour).
+  func nextWindowTick(after now: Double) -> Double {
+    let interval = scenario.seriesInterval
+    var next = ((now / interval).rounded(.down) + 1) * interval
+    if next <= now { next += interval }  // rounding near a boundary
+    if now < scenario.warmup && scenario.warmup < next { next = scenario.warmup }
+    return min(next, scenario.horizon)
   }
 
   func involves(_ fault: Fault) -> Bool {
@@ -398,8 +415,7 @@ package struct PlatformSimulator: ~Copyable {
 
   mutating func windowTick() {
     closeWindow()
-    let next = sim.now + scenario.seriesInterval
-    if sim.now < scenario.horizon { sim.schedule(.windowTick, at: min(next, scenario.horizon)) }
+    if sim.now < scenario.horizon { sim.schedule(.windowTick, at: nextWindowTick(after: sim.now)) }
   }
 
   mutating func minuteTick() {

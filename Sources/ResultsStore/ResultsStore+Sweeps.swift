@@ -28,7 +28,8 @@ extension ResultsStore {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
-          sweep.capsimVersion, sweep.scenarioName, sweep.scenarioPath, sweep.scenarioHash, try Self.json(sweep.settings),
+          sweep.capsimVersion, sweep.scenarioName, sweep.scenarioPath, sweep.scenarioHash,
+          try Self.json(sweep.settings),
           try Self.json(sweep.axes), Int64(bitPattern: sweep.seed), sweep.replications, sweep.points, sweep.shards,
           sweep.startedAt,
         ])
@@ -55,6 +56,31 @@ extension ResultsStore {
   }
 
   /// Records how long the sweep took, once its runs have ended.
+  /// Puts an imported run in the place of the sweep point it saved: a point whose store failed
+  /// (a full disk) is saved as `<db>.run<id>.json`, and `capsim import` stores it as a new run.
+  /// Nothing happens unless run `original` is a sweep's point, did not complete, and has the
+  /// imported run's scenario, settings, seed and start (to the second).
+  ///
+  /// - Returns: the sweep and point, when the run took its place.
+  package func adoptSweepPoint(of original: Int64, by imported: Int64) throws -> (sweep: Int64, point: Int)? {
+    try Self.write(pool) { db in
+      guard
+        let row = try Row.fetchOne(
+          db,
+          sql: """
+            SELECT p.sweep_id, p.point FROM sweep_point p
+            JOIN run o ON o.id = p.run_id JOIN run n ON n.id = ?
+            WHERE p.run_id = ? AND o.status != 'complete' AND n.status = 'complete'
+              AND o.scenario_hash = n.scenario_hash AND o.settings = n.settings AND o.seed = n.seed
+              AND abs(CAST(strftime('%s', o.started_at) AS INTEGER) - CAST(strftime('%s', n.started_at) AS INTEGER)) <= 1
+            """,
+          arguments: [imported, original])
+      else { return nil }
+      try db.execute(sql: "UPDATE sweep_point SET run_id = ? WHERE run_id = ?", arguments: [imported, original])
+      return (try row.decode(forColumn: "sweep_id"), try row.decode(forColumn: "point"))
+    }
+  }
+
   package func endSweep(_ id: Int64, wallSeconds: Double) throws {
     try Self.write(pool) { db in
       try db.execute(sql: "UPDATE sweep SET wall_seconds = ? WHERE id = ?", arguments: [wallSeconds, id])

@@ -135,7 +135,8 @@ package struct CheckJSON: Encodable {
       return ScenarioJSON(
         scenario: p.provenance.name, file: p.provenance.path, scenario_hash: p.provenance.scenarioHash,
         topology_hash: p.provenance.topologyHash, settings: p.provenance.settings, seed: p.provenance.seed,
-        replications: p.replications, max_replications: c.settings.maxReplications, max_seconds: c.settings.maxSeconds,
+        replications: p.replications, max_replications: c.settings.maxReplications,
+        max_seconds: c.settings.maxSeconds.map { ($0 * 1_000).rounded() / 1_000 },
         looks: c.looks.map {
           LookJSON(
             replications: $0.replications, failed: $0.counts[.fail] ?? 0, undecided: $0.counts[.undecided] ?? 0,

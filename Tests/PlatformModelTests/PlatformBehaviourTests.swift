@@ -171,7 +171,8 @@ import Testing
     var furthest = 0.0
     for report in seen {
       let simulated = Double(report.requests) / total
-      #expect(abs(report.share - simulated) < 0.01, "at \(report.clock) s: \(report.share) of the work against \(simulated)")
+      #expect(
+        abs(report.share - simulated) < 0.01, "at \(report.clock) s: \(report.share) of the work against \(simulated)")
       furthest = max(furthest, abs(report.clock / 86_400 - simulated))
     }
     #expect(furthest > 0.1, "the clock alone would have done as well: \(furthest)")
@@ -212,7 +213,9 @@ import Testing
         .instanceCrashes(territory: 0, mtbf: 120, mttr: 30), .replicaDown(node: 1, at: 200, duration: 100),
         .deployment(territory: 0, at: 400, batch: 1),
       ], horizon: 900, series: 60, replications: 3)
-    scenario.capacity = [CapacityChange(territory: 0, at: 600, instances: 3), CapacityChange(territory: 0, at: 750, instances: 1)]
+    scenario.capacity = [
+      CapacityChange(territory: 0, at: 600, instances: 3), CapacityChange(territory: 0, at: 750, instances: 1),
+    ]
     let result = PlatformRun(scenario: scenario).run(threads: 2)
     for replication in result.replications {
       let counts = replication.territories[0].periods[0].counts
@@ -243,6 +246,27 @@ import Testing
     // and the window's ready instances count them from when they are ready
     let ready = run.territories[0].windows[0].readyInstances
     #expect(abs(ready - (2 * 400 + 2 * (300 - startup)) / 400) < 1e-9, "\(ready)")
+  }
+
+  /// A warm-up that ends inside a series window (150 s into windows of 100 s) split it: the
+  /// window [100, 200) counted 50 s of requests and was divided by 100 s ("req/s 16.7" where the
+  /// rate is 20). The warm-up's end is a window boundary now, and the windows after it stay on
+  /// their grid.
+  @Test func aWarmUpEndingInsideAWindowEndsThatWindow() throws {
+    var scenario = Build.scenario(
+      territories: [Build.territory("DE", instances: 2, workers: 8)],
+      databases: [DatabaseNode(name: "de", cores: 8, maxConnections: 5_000)],
+      kinds: [QueryKind(name: "q", isWrite: false, service: Build.exponential(0.003))],
+      classes: [RequestClass(name: "api", cpu: Build.exponential(0.01), queries: [0])],
+      demand: [TerritoryDemand(base: .rate(20), mix: [1])], horizon: 400, series: 100, replications: 1)
+    scenario.warmup = 150
+    let run = PlatformRun(scenario: scenario).run().replications[0]
+    let windows = run.territories[0].windows
+    #expect(windows.map(\.start) == [150, 200, 300])
+    #expect(windows.map(\.end) == [200, 300, 400])
+    // 20 requests/s: about 1,000 in the first 50 s, 2,000 in each full window (Poisson: 5 sd)
+    let first = Double(windows[0].counts.arrivals)
+    #expect(abs(first - 1_000) < 5 * 1_000.squareRoot(), "\(first)")
   }
 
   /// A warm-up counts in no figure: its series windows are not kept, and the database node's
@@ -276,7 +300,8 @@ import Testing
     let scenario = Build.scenario(
       territories: [territory("DE", primary: 0), territory("CH", primary: 1)],
       databases: [
-        DatabaseNode(name: "de", cores: 8, maxConnections: 5_000), DatabaseNode(name: "ch", cores: 8, maxConnections: 5_000),
+        DatabaseNode(name: "de", cores: 8, maxConnections: 5_000),
+        DatabaseNode(name: "ch", cores: 8, maxConnections: 5_000),
       ],
       kinds: [QueryKind(name: "q", isWrite: false, service: Build.exponential(0.003))],
       classes: [RequestClass(name: "api", cpu: Build.exponential(0.01), queries: [0])],
@@ -299,10 +324,14 @@ import Testing
   @Test func territoriesSharingAPrimaryRunTogether() {
     let shared = Build.scenario(
       territories: [
-        Build.territory("DE", instances: 2, workers: 8, primary: 0), Build.territory("CH", instances: 1, workers: 8, primary: 0),
+        Build.territory("DE", instances: 2, workers: 8, primary: 0),
+        Build.territory("CH", instances: 1, workers: 8, primary: 0),
         Build.territory("AT", instances: 1, workers: 8, primary: 1),
       ],
-      databases: [DatabaseNode(name: "shared", cores: 8, maxConnections: 5_000), DatabaseNode(name: "at", cores: 2, maxConnections: 5_000)],
+      databases: [
+        DatabaseNode(name: "shared", cores: 8, maxConnections: 5_000),
+        DatabaseNode(name: "at", cores: 2, maxConnections: 5_000),
+      ],
       kinds: [QueryKind(name: "q", isWrite: true, service: Build.exponential(0.002))],
       classes: [RequestClass(name: "api", cpu: Build.exponential(0.005), queries: [0])],
       demand: [
@@ -313,7 +342,8 @@ import Testing
     let run = PlatformRun(scenario: shared)
     #expect(run.groups == [[0, 1], [2]])
     let r = run.run().replications[0]
-    #expect(r.nodes[0].writes == r.territories[0].periods[0].counts.completed + r.territories[1].periods[0].counts.completed)
+    #expect(
+      r.nodes[0].writes == r.territories[0].periods[0].counts.completed + r.territories[1].periods[0].counts.completed)
     #expect(r.nodes[1].writes == r.territories[2].periods[0].counts.completed)
   }
 }

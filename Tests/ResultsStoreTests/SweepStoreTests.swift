@@ -16,7 +16,8 @@ import Testing
       capsimVersion: "0.9.0", kind: "platform", scenarioName: "small", scenarioPath: "scenarios/small.yaml",
       scenarioText: "name: small\n", scenarioHash: ContentHash.sha256("name: small\n"), topologyPath: "t.yaml",
       topologyText: "", topologyHash: ContentHash.sha256(""), settings: settings, seed: .max, replications: 2,
-      horizon: 7_200, seriesInterval: 1_800, timeZone: "Europe/Berlin", startedAt: Date(timeIntervalSince1970: 1_796_000_000),
+      horizon: 7_200, seriesInterval: 1_800, timeZone: "Europe/Berlin",
+      startedAt: Date(timeIntervalSince1970: 1_796_000_000),
       processID: getpid(), hostName: ResultsStore.currentHostName)
   }
 
@@ -76,6 +77,37 @@ import Testing
       let summary = try #require(try store.sweeps().first)
       #expect(summary.runs == [.complete: 1, .interrupted: 1])
       #expect(summary.status == .interrupted)
+    }
+  }
+
+  /// A point whose store failed (a full disk) is saved, then imported as a new run: the sweep
+  /// kept its failed run and never completed. The imported copy takes the point's place; a
+  /// run of other settings, or a point that completed, is left as it is.
+  @Test func anImportedPointTakesItsPlaceInTheSweep() throws {
+    try withDatabase { path in
+      let store = try ResultsStore(path: path)
+      let sweep = SweepRecord(
+        capsimVersion: "0.9.0", scenarioName: "s", scenarioPath: "s.yaml", scenarioHash: "h", settings: [],
+        axes: [.init(key: "a", values: ["1", "2"])], seed: .max, replications: 1, points: 2, shards: 1,
+        startedAt: Date())
+      let (id, runs) = try store.beginSweep(sweep, runs: [run(["a=1"]), run(["a=2"])], values: [["1"], ["2"]])
+      try store.complete(runs[0], data: RunData(run: run([])))
+      try store.end(runs[1], status: .failed, message: "the disk is full; saved in x.json")
+      #expect(try store.latestCompleteSweepID() == nil)
+      // Another run's import does not take the place, nor does a copy of the complete point
+      let other = try store.begin(run(["a=3"]))
+      try store.complete(other, data: RunData(run: run(["a=3"])))
+      #expect(try store.adoptSweepPoint(of: runs[1], by: other) == nil)
+      let copy = try store.begin(run(["a=1"]))
+      try store.complete(copy, data: RunData(run: run(["a=1"])))
+      #expect(try store.adoptSweepPoint(of: runs[0], by: copy) == nil)
+      // The saved point's import does
+      let imported = try store.begin(run(["a=2"]))
+      try store.complete(imported, data: RunData(run: run(["a=2"])))
+      let adopted = try store.adoptSweepPoint(of: runs[1], by: imported)
+      #expect(adopted?.sweep == id && adopted?.point == 1)
+      #expect(try store.sweep(id)?.1.map(\.runID) == [runs[0], imported])
+      #expect(try store.latestCompleteSweepID() == id)
     }
   }
 
