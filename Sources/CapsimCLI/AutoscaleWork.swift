@@ -261,9 +261,11 @@ enum AutoscaleWork {
   }
 
   /// The comparison on stdout as a table or JSON, and with `report` its page and Markdown.
-  static func output(_ data: AutoscaleData, format: OutputFormat, report: String?, say: (String) -> Void) throws {
+  static func output(
+    _ data: AutoscaleData, format: OutputFormat, report: String?, recorded: Bool = false, say: (String) -> Void
+  ) throws {
     switch format {
-    case .table: print(Report.autoscaleTable(data), terminator: "")
+    case .table: print(Report.autoscaleTable(data, recorded: recorded), terminator: "")
     case .json: print(try Report.autoscaleJSON(data))
     }
     guard let folder = report else { return }

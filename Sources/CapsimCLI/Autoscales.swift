@@ -75,6 +75,6 @@ struct Autoscales: ParsableCommand {
       print(Report.autoscaleIncomplete(data), terminator: "")
       return
     }
-    try AutoscaleWork.output(data, format: format, report: report) { printToStandardError($0) }
+    try AutoscaleWork.output(data, format: format, report: report, recorded: true) { printToStandardError($0) }
   }
 }

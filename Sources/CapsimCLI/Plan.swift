@@ -3,6 +3,7 @@ import Foundation
 import Hybrid
 import Planning
 import PlatformModel
+import Reports
 import RunRecords
 import ScenarioFile
 import Suggestions
@@ -309,6 +310,19 @@ struct Plan: ParsableCommand {
     switch format {
     case .table: print(report.table(), terminator: "")
     case .json: print(try report.json())
+    }
+    if let folder = self.report {
+      let pages = points.enumerated().map { i, point in
+        (label: "\(i + 1): " + point.joined(separator: " "), folder: "point-\(i + 1)", plan: documents[i].plan.id)
+      }
+      try InterruptWatch.storing(final: false) {
+        do {
+          try Report.writeVariedPlan(summary: report.table(), points: pages, scenario: base.name, to: folder)
+        } catch {
+          throw fail("cannot write the plan report into \(folder): \(fileReason(error))", status: ExitStatus.failure)
+        }
+        if !quiet { printToStandardError("wrote \(folder)/index.html, report.md") }
+      }
     }
     if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
     if choice.picks.contains(where: { $0.point == nil }) { throw ExitStatus.objectiveFailed }

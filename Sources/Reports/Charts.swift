@@ -114,14 +114,17 @@ enum Charts {
       for p in index.points(territory) {
         guard let target = index.ownLatencyTarget(territory, requestClass: c, period: p.period) else { continue }
         pieces.append(
-          .init(from: p.windowStart, to: p.windowEnd, value: target * 1_000, label: "\(c) target " + Format.duration(target)))
+          .init(
+            from: p.windowStart, to: p.windowEnd, value: target * 1_000, label: "\(c) target " + Format.duration(target)
+          ))
       }
       if !pieces.isEmpty {
         thresholds.append(SVGChart.Threshold(name: "\(c) p95 target", color: SVG.color(i), pieces: pieces))
       }
     }
     let chart = SVGChart(
-      title: "p95 latency by request class — \(index.title(territory))", unit: "p95 latency (ms)", time: axis, series: series,
+      title: "p95 latency by request class — \(index.title(territory))", unit: "p95 latency (ms)", time: axis,
+      series: series,
       thresholds: thresholds)
     return backdrop(chart, index, territory)
   }
@@ -176,7 +179,8 @@ enum Charts {
     }
     // A replica that was down has no lag in those windows (a gap); the band says it was down.
     var chart = SVGChart(
-      title: "Replica lag — \(index.title(territory))", unit: inMilliseconds ? "replica lag (ms)" : "replica lag (s)", time: axis,
+      title: "Replica lag — \(index.title(territory))",
+      unit: inMilliseconds ? "max lag per window (ms)" : "max lag per window (s)", time: axis,
       series: series)
     if let clip {
       chart.clipAbove = clip * scale
@@ -200,7 +204,8 @@ enum Charts {
       }
     }
     let chart = SVGChart(
-      title: "Errors by cause — \(index.title(territory))", unit: "failed requests (% of arrivals)", time: axis, series: series,
+      title: "Errors by cause — \(index.title(territory))", unit: "failed requests (% of arrivals)", time: axis,
+      series: series,
       thresholds: errorThresholds(index, territory))
     return backdrop(chart, index, territory)
   }
@@ -241,7 +246,8 @@ enum Charts {
       }
     }
     return SVGBarChart(
-      title: "Cost over the run by calendar month (\(currency))", unit: currency, categories: months.map(monthLabel), segments: segments,
+      title: "Cost over the run by calendar month (\(currency))", unit: currency, categories: months.map(monthLabel),
+      segments: segments,
       values: values)
   }
 

@@ -41,6 +41,14 @@ enum HTML {
     return "<span class=\"badge \(known ? o : "info")\">\(escape(label))</span>"
   }
 
+  /// An outcome's label with its count, for the counts line: a count of 0 is greyed, as a red
+  /// "FAIL 0" read as a failure at a glance.
+  static func outcomeCount(_ outcome: String, _ count: Int) -> String {
+    count > 0
+      ? outcomeBadge(outcome) + " \(count) "
+      : "<span class=\"badge none\">\(escape(outcome.lowercased() == "fail" ? "FAIL" : outcome))</span> 0 "
+  }
+
   /// A table whose cells are already HTML (callers escape text with `escape`).
   ///
   /// - Parameters:
@@ -133,6 +141,7 @@ enum HTML {
     .badge.marginal { color: var(--marginal); background: var(--marginal-bg); }
     .badge.fail { color: #fff; background: var(--fail); }
     .badge.info { color: var(--muted); background: var(--panel); }
+    .badge.none { color: var(--muted); background: none; box-shadow: inset 0 0 0 1px var(--line); }
     .counts .badge { margin-right: 6px; }
     .delta-worse { color: var(--fail); }
     .delta-better { color: var(--pass); }

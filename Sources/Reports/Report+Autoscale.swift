@@ -23,8 +23,10 @@ extension Report {
   /// they are: what the exit status follows.
   static func brokeOnHeldOutSeeds(_ rows: [AutoscaleRow], territory: String) -> [String] {
     let suffix = ": held-out seeds"
-    return rows.filter { $0.territory == territory && $0.section == .verification && $0.name.hasSuffix(suffix) && !$0.holds }
-      .map { String($0.name.dropLast(suffix.count)) }
+    return rows.filter {
+      $0.territory == territory && $0.section == .verification && $0.name.hasSuffix(suffix) && !$0.holds
+    }
+    .map { String($0.name.dropLast(suffix.count)) }
   }
 
   /// `capsim autoscales`: the recorded derivations, newest first.
@@ -133,7 +135,6 @@ extension Report {
       + (r.status == .interrupted ? ", and an interrupted one writes no manifests\n" : "\n")
   }
 
-
   /// What a pool's bounds and rule came from, in sentences.
   static func autoscaleFacts(_ p: AutoscalePool) -> [String] {
     var out = [
@@ -141,7 +142,8 @@ extension Report {
       "maxReplicas \(p.maxReplicas): the busiest hour's need of \(p.peakNeed) with room (1.5x, and at least 2 more), within \(p.cap) (\(p.capReason)).",
       "Static peak provisioning: \(p.staticPeak) instance\(p.staticPeak == 1 ? "" : "s"), the planner's answer for the busiest period (its requests as a whole meet the objectives"
         + (p.peakNeed > p.staticPeak ? "; its busiest single hour needs \(p.peakNeed))" : ")")
-        + (p.staticPeak < p.minReplicas ? ", fewer than the rules' minReplicas \(p.minReplicas): it runs without a spare pod." : "."),
+        + (p.staticPeak < p.minReplicas
+          ? ", fewer than the rules' minReplicas \(p.minReplicas): it runs without a spare pod." : "."),
       p.found
         ? "Derived HPA: \(p.chosen), the cheapest candidate that held."
         : "Derived HPA: no candidate held; \(p.chosen) came nearest. Consider more capacity per pod or a lower target range.",
@@ -160,8 +162,9 @@ extension Report {
   }
 
   /// The derivation as terminal text: per territory the facts, the comparison, the candidates
-  /// and the verification.
-  package static func autoscaleTable(_ data: AutoscaleData) -> String {
+  /// and the verification. `recorded`: shown again from the database (`capsim autoscales ID`),
+  /// which writes no manifest, so its files are said to be the derivation's.
+  package static func autoscaleTable(_ data: AutoscaleData, recorded: Bool = false) -> String {
     var out = ""
     for p in data.pools {
       out += "Territory \(p.territory)\n"
@@ -194,7 +197,13 @@ extension Report {
       out += "\n\n"
     }
     if let time = timeText(data) { out += "Time: \(time).\n" }
-    for m in data.manifests { out += "wrote \(m.file)\n" }
+    if recorded {
+      if !data.manifests.isEmpty {
+        out += "the derivation wrote " + data.manifests.map(\.file).joined(separator: ", ") + "\n"
+      }
+    } else {
+      for m in data.manifests { out += "wrote \(m.file)\n" }
+    }
     return out
   }
 
@@ -278,7 +287,8 @@ extension Report {
       let rows = data.rows.filter { $0.territory == p.territory }
       let strategies = rows.filter { $0.section == .strategy }
       let chart = SVGBarChart(
-        title: "Pod-hours per replication by strategy (the oracle is the least possible)", unit: "pod-hours",
+        title: "Pod-hours per replication by strategy (the oracle: each hour's fewest pods, known in advance)",
+        unit: "pod-hours",
         categories: strategies.map(\.name), segments: [.init(name: "pod-hours", color: SVG.color(0))],
         values: strategies.map { [$0.podHours] })
       body += "<figure class=\"chart\">\(chart.svg())</figure>\n"

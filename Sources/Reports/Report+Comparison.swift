@@ -25,11 +25,11 @@ extension Report {
 
     body += "<section>\n<h2 id=\"verdicts\">SLO verdicts</h2>\n<p class=\"counts\">Baseline: "
     for (o, n) in VerdictText.counts(baseline.verdicts) where n > 0 || o != "info" {
-      body += HTML.outcomeBadge(o) + " \(n) "
+      body += HTML.outcomeCount(o, n)
     }
     body += "<br>What-if: "
     for (o, n) in VerdictText.counts(whatIf.verdicts) where n > 0 || o != "info" {
-      body += HTML.outcomeBadge(o) + " \(n) "
+      body += HTML.outcomeCount(o, n)
     }
     let worse = pairs.filter(\.isWorse).count
     let better = pairs.filter(\.isBetter).count
@@ -94,7 +94,8 @@ extension Report {
         name == "--set"
         ? { run, text in
           run.settings.isEmpty
-            ? HTML.name(text) : run.settings.map { "<code class=\"wrap\">\(HTML.escape($0))</code>" }.joined(separator: "<br>")
+            ? HTML.name(text)
+            : run.settings.map { "<code class=\"wrap\">\(HTML.escape($0))</code>" }.joined(separator: "<br>")
         } : { _, text in HTML.name(text) }
       return [HTML.escape(name), cell(b, x), mark ? "<strong>\(cell(w, y))</strong>" : cell(w, y)]
     }

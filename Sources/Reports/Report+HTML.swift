@@ -24,7 +24,9 @@ extension Report {
     if let stations {
       body += "<section>\n<h2 id=\"stations\">Stations</h2>\n" + stations.html() + "</section>\n"
     }
-    body += "<section>\n<h2 id=\"events\">Faults and changes</h2>\n" + eventTable(data.events, autoscaled: !data.autoscalerSyncs.isEmpty) + "</section>\n"
+    body +=
+      "<section>\n<h2 id=\"events\">Faults and changes</h2>\n"
+      + eventTable(data.events, autoscaled: !data.autoscalerSyncs.isEmpty) + "</section>\n"
     // In the order an architect reads them (demand, latency and an autoscaler's pods one above
     // the other, on the same time axis); a missing chart is left out, or noted where its
     // absence says something.
@@ -34,7 +36,8 @@ extension Report {
       (Charts.utilization, nil), (Charts.replicaLag, "No replica lag recorded."), (Charts.errors, nil),
     ]
     for (i, t) in index.territories.enumerated() {
-      body += "<section>\n<h2 id=\"territory-\(i)\">\(HTML.escape(index.isNetwork ? "Series of \(index.title(t))" : "Territory " + t))</h2>\n"
+      body +=
+        "<section>\n<h2 id=\"territory-\(i)\">\(HTML.escape(index.isNetwork ? "Series of \(index.title(t))" : "Territory " + t))</h2>\n"
       guard !index.points(t).isEmpty else {
         body += "<p class=\"muted\">No series recorded.</p>\n</section>\n"
         continue
@@ -55,7 +58,8 @@ extension Report {
     if !data.locks.isEmpty {
       body += "<section>\n<h2 id=\"locks\">Row locks</h2>\n" + lockTable(data.locks) + "</section>\n"
     }
-    body += "<section>\n<h2 id=\"costs\">Cost over the run, and per 30 days</h2>\n" + costSection(data.costs) + "</section>\n"
+    body +=
+      "<section>\n<h2 id=\"costs\">Cost over the run, and per 30 days</h2>\n" + costSection(data.costs) + "</section>\n"
     body += runDetails(data.run)
     return HTML.page(title: title(data.run), body: body)
   }
@@ -108,7 +112,7 @@ extension Report {
   static func glance(_ index: RunIndex) -> String {
     var out = "<section>\n<h2 id=\"glance\">At a glance</h2>\n<p class=\"counts\">"
     for (outcome, count) in VerdictText.counts(index.data.verdicts) where count > 0 || outcome != "info" {
-      out += "\(HTML.outcomeBadge(outcome)) \(count) "
+      out += HTML.outcomeCount(outcome, count)
     }
     out += "</p>\n"
     if let hybrid = hybridLine(index.data) { out += "<p><strong>Hybrid run:</strong> \(HTML.escape(hybrid))</p>\n" }
@@ -142,9 +146,13 @@ extension Report {
     }
     return HTML.table(
       [
-        index.isNetwork ? "Network" : "Territory", "Peak p95", "Peak demand", "Max instances", "Peak app CPU",
+        index.isNetwork ? "Network" : "Territory", "Peak p95", "Peak demand", "Max instances (window mean)",
+        "Peak app CPU",
         index.isNetwork ? "Peak station utilization" : "Peak DB utilization", "Max replica lag",
-      ], rows, caption: "Key peaks (\(windows(index.data.run.seriesInterval)) means over replications)")
+      ], rows,
+      caption:
+        "Key peaks (\(windows(index.data.run.seriesInterval)) means over replications; replica lag: the largest in a window)"
+    )
   }
 
   /// "hourly window", "30 min window": what a peak is the mean of.
@@ -202,7 +210,8 @@ extension Report {
     guard !rows.isEmpty else { return "<p class=\"muted\">No series recorded.</p>\n" }
     return HTML.table(
       [
-        "Territory", "Period", "Hours", "Peak demand (req/s)", "Peak users", "Mean instances", "Max instances",
+        "Territory", "Period", "Hours", "Peak demand (req/s)", "Peak users", "Mean instances",
+        "Max instances (window mean)",
         "Peak app CPU", "Peak DB utilization", "Peak p95", "Max replica lag",
       ],
       rows, numeric: Set(2...10))
@@ -230,7 +239,8 @@ extension Report {
       ],
       rows, numeric: Set(3...10),
       caption:
-        "Total: what the run's hours in that month cost. Per 30 days and per calendar month: the run rate, that pace kept up for 30 days or for the whole month.")
+        "Total: what the run's hours in that month cost. Per 30 days and per calendar month: the run rate, that pace kept up for 30 days or for the whole month."
+    )
     let totals = costTotals(costs)
     out += HTML.table(
       ["Currency", "Instance cost", "Database cost", "Total over the run", "Per 30 days"],
@@ -252,7 +262,9 @@ extension Report {
   /// Instance and database cost summed per currency, in order of currency name, with the run's
   /// hours (those of one territory: every territory of a currency runs the same hours; 0 when
   /// the run did not record them).
-  static func costTotals(_ costs: [CostRecord]) -> [(currency: String, totals: (instance: Double, database: Double, hours: Double))] {
+  static func costTotals(_ costs: [CostRecord]) -> [(
+    currency: String, totals: (instance: Double, database: Double, hours: Double)
+  )] {
     var sums: [String: (instance: Double, database: Double, hours: Double)] = [:]
     var hours: [String: [String: Double]] = [:]
     for c in costs {

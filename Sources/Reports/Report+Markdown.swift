@@ -29,7 +29,8 @@ extension Report {
       out +=
         Markdown.table(
           [
-            "Territory", "Peak p95", "Peak demand", "Max instances", "Peak app CPU", "Peak DB utilization",
+            "Territory", "Peak p95", "Peak demand", "Max instances (window mean)", "Peak app CPU",
+            "Peak DB utilization",
             "Max replica lag",
           ],
           index.territories.map { t in
@@ -179,13 +180,14 @@ enum Markdown {
   static func costs(_ costs: [CostRecord]) -> String {
     guard !costs.isEmpty else { return "No costs recorded.\n" }
     var out = table(
-      ["Month", "Territory", "Instances", "Database", "Total", "Per 30 days"],
+      ["Month", "Territory", "Instances", "Database", "Total", "Per 30 days", "Per calendar month"],
       costs.sorted { ($0.month, $0.territory) < ($1.month, $1.territory) }.map { c in
         [
           escape(Charts.monthLabel(c.month)), escape(c.territory), Format.money(c.instanceCost, escape(c.currency)),
           Format.money(c.databaseCost, escape(c.currency)),
           "**" + Format.money(c.instanceCost + c.databaseCost, escape(c.currency)) + "**",
           c.per30Days.map { Format.money($0, escape(c.currency)) } ?? "–",
+          c.perCalendarMonth.map { Format.money($0, escape(c.currency)) } ?? "–",
         ]
       })
     out += "\n**Total over the run:** "

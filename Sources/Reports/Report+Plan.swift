@@ -10,6 +10,35 @@ extension Report {
     try Data(planMarkdown(data).utf8).write(to: url.appendingPathComponent("report.md"), options: .atomic)
   }
 
+  /// The front page of `capsim plan --vary --report FOLDER`: the grid and the cheapest point per
+  /// territory and period as the command printed them (`summary`), and a link to each point's
+  /// page (`point-N/`), which the folder otherwise held alone.
+  package static func writeVariedPlan(
+    summary: String, points: [(label: String, folder: String, plan: Int64?)], scenario: String, to folder: String
+  ) throws {
+    let url = URL(fileURLWithPath: folder, isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    let title = "capsim plan --vary: \(scenario)"
+    var body = "<header><h1>\(HTML.escape(title))</h1></header>\n<section>\n<h2 id=\"points\">Points</h2>\n<ul>\n"
+    for p in points {
+      body += "<li><a href=\"\(HTML.escape(p.folder))/index.html\">\(HTML.escape(p.label))</a>"
+      body += p.plan.map { " <span class=\"muted\">(plan \($0))</span>" } ?? ""
+      body += "</li>\n"
+    }
+    body += "</ul>\n</section>\n<section>\n<h2 id=\"grid\">The grid and the cheapest point</h2>\n"
+    // The command's own columns: scrolled sideways on a narrow window rather than cut off.
+    body += "<pre style=\"overflow-x: auto; background: var(--panel); padding: 10px; font-size: 12px\">"
+    body += "\(HTML.escape(summary))</pre>\n</section>\n"
+    try Data(HTML.page(title: title, body: body).utf8).write(
+      to: url.appendingPathComponent("index.html"), options: .atomic)
+    var md = "# \(title)\n\n## Points\n\n"
+    for p in points {
+      md += "- [\(p.label)](\(p.folder)/report.md)" + (p.plan.map { " (plan \($0))" } ?? "") + "\n"
+    }
+    md += "\n## The grid and the cheapest point\n\n```text\n\(summary)```\n"
+    try Data(md.utf8).write(to: url.appendingPathComponent("report.md"), options: .atomic)
+  }
+
   static func planTitle(_ plan: PlanRecord) -> String { "capsim plan: \(plan.scenarioName)" }
 
   /// A plan as one self-contained page: the answers, then per territory and period the cost
@@ -183,7 +212,8 @@ extension Report {
         HTML.escape(
           p.stableInstances > p.cap
             ? "stable from \(p.stableInstances) (app CPU below 100 % at the peak), past the cap: no count within it was searched"
-            : "stable from \(p.stableInstances) (app CPU below 100 % at the peak); the search started at \(p.theoryStart)")
+            : "stable from \(p.stableInstances) (app CPU below 100 % at the peak); the search started at \(p.theoryStart)"
+        )
       ))
     facts.append(("cap", HTML.escape("\(p.cap): \(p.capReason)")))
     if let b = p.binding {
@@ -223,7 +253,8 @@ extension Report {
     }
     var out = "<section>\n<h2 id=\"candidates\">Candidates</h2>\n"
     out += "<p class=\"muted\">In the order simulated, each with the same seed. A territory marked known was not "
-    out += "simulated in that candidate: how it does at that count was known already (its count there need not be its answer). A period meets when every verdict passes, is marginal when "
+    out +=
+      "simulated in that candidate: how it does at that count was known already (its count there need not be its answer). A period meets when every verdict passes, is marginal when "
     out += "an interval still reaches past its target after the most replications, and fails when a mean misses.</p>\n"
     out += HTML.table(
       ["#", "instances", "replications", "requests", "wall time", "periods"], rows, numeric: [0, 2, 3, 4])

@@ -62,7 +62,8 @@ enum CalendarFile {
         let b = seasons[j].window
         if a.start < b.end && b.start < a.end {
           seasonNodes[j].error(
-            "season '\(seasons[j].name)' overlaps '\(seasons[i].name)' (\(CivilDate(daysSinceEpoch: Int(rounding: max(a.start, b.start), .down) ?? 0))): give one of them other dates")
+            "season '\(seasons[j].name)' overlaps '\(seasons[i].name)' (\(CivilDate(daysSinceEpoch: Int(rounding: max(a.start, b.start), .down) ?? 0))): give one of them other dates"
+          )
         }
       }
     }
@@ -90,7 +91,8 @@ enum CalendarFile {
       guard abs(local - asked) > 1, let node = m[key] else { continue }
       let minutes = Int(((local / 60).rounded())) % 1_440
       node.warning(
-        "\(node.scalarText ?? "\(value.date)") does not exist in \(timeZone.identifier) (the clocks go forward then): the calendar \(key)s at \(String(format: "%02d:%02d", minutes / 60, minutes % 60)), after the jump")
+        "\(node.scalarText ?? "\(value.date)") does not exist in \(timeZone.identifier) (the clocks go forward then): the calendar \(key)s at \(String(format: "%02d:%02d", minutes / 60, minutes % 60)), after the jump"
+      )
     }
     let calendar = DemandCalendar(timeZone: timeZone, start: startInstant, day: day, week: week, seasons: seasons)
     return (Result(calendar: calendar, duration: duration), seasonNames)
@@ -106,7 +108,8 @@ enum CalendarFile {
     let parts = text.split(separator: "T", omittingEmptySubsequences: false)
     guard (1...2).contains(parts.count), let date = civilDate(String(parts[0])) else {
       node.error(
-        "expected a local date such as 2026-12-07 or 2026-12-07T08:30 (a day that exists, years 0001 to 9999), found '\(ConfigNode.abbreviated(text))'")
+        "expected a local date such as 2026-12-07 or 2026-12-07T08:30 (a day that exists, years 0001 to 9999), found '\(ConfigNode.abbreviated(text))'"
+      )
       return nil
     }
     guard parts.count == 2 else { return (date, 0) }
@@ -122,14 +125,18 @@ enum CalendarFile {
   /// "08:30" -> 8.5
   static func clock(_ text: String) -> Double? {
     let f = text.split(separator: ":")
-    guard f.count == 2, let h = Int(f[0]), let m = Int(f[1]), (0...23).contains(h), (0...59).contains(m) else { return nil }
+    guard f.count == 2, let h = Int(f[0]), let m = Int(f[1]), (0...23).contains(h), (0...59).contains(m) else {
+      return nil
+    }
     return Double(h) + Double(m) / 60
   }
 
   static func date(_ node: ConfigNode) -> CivilDate? {
     _ = node.declared("a date") { if case .date = $0 { true } else { false } }
     guard let text = node.scalarText, let d = civilDate(text) else {
-      node.error("expected a date such as 2026-12-07 (a day that exists, years 0001 to 9999), found \(node.scalarText.map { "'\(ConfigNode.abbreviated($0))'" } ?? node.kindDescription)")
+      node.error(
+        "expected a date such as 2026-12-07 (a day that exists, years 0001 to 9999), found \(node.scalarText.map { "'\(ConfigNode.abbreviated($0))'" } ?? node.kindDescription)"
+      )
       return nil
     }
     return d
@@ -200,7 +207,9 @@ enum CalendarFile {
     let opening = m["opening"].flatMap(date)
     guard let multiplier else { return nil }
     func season(_ dates: ClosedRange<CivilDate>) -> Season {
-      Season(name: name, dates: dates, multiplier: multiplier, rampUpDays: rampUp, rampDownDays: rampDown, ramp: ramp, leadDays: lead)
+      Season(
+        name: name, dates: dates, multiplier: multiplier, rampUpDays: rampUp, rampDownDays: rampDown, ramp: ramp,
+        leadDays: lead)
     }
     if m["rule"] != nil && (m["from"] != nil || m["to"] != nil) {
       node.error("give a season either a 'rule' or explicit 'from'/'to' dates, not both")
@@ -214,8 +223,12 @@ enum CalendarFile {
       return [season(from...to)]
     }
     guard let rule else {
-      if m["rule"] == nil && from == nil && to == nil {
+      if m["rule"] == nil && m["from"] == nil && m["to"] == nil {
         node.error("a season needs a 'rule' (\(rules.joined(separator: ", "))) or 'from' and 'to' dates")
+      } else if m["rule"] == nil && (m["from"] == nil) != (m["to"] == nil) {
+        // One date alone was accepted and the season silently dropped.
+        let (given, missing) = m["from"] == nil ? ("to", "from") : ("from", "to")
+        node.error("a season by dates needs 'from' and 'to': '\(given)' without '\(missing)'")
       }
       return nil
     }
@@ -225,16 +238,21 @@ enum CalendarFile {
     }
     // The opening's day and month apply to every year the run touches; the season ends on a
     // fixed day, so the opening must come first.
-    let ends = ["spargel": (month: 6, day: 24, text: "24 June"), "christmas-catering": (month: 12, day: 23, text: "23 December")]
+    let ends = [
+      "spargel": (month: 6, day: 24, text: "24 June"), "christmas-catering": (month: 12, day: 23, text: "23 December"),
+    ]
     if let opening, let end = ends[rule], (opening.month, opening.day) > (end.month, end.day) {
-      m["opening"]?.error("the \(rule) season ends on \(end.text): its opening (\(opening)) must not come later in the year")
+      m["opening"]?.error(
+        "the \(rule) season ends on \(end.text): its opening (\(opening)) must not come later in the year")
       return nil
     }
     return years.map { year in
       switch rule {
       case "oktoberfest": return season(SeasonRules.oktoberfest(year))
-      case "spargel": return season(SeasonRules.spargel(year, opening: opening.map { CivilDate(year, $0.month, $0.day) }))
-      default: return season(SeasonRules.christmasCatering(year, opening: opening.map { CivilDate(year, $0.month, $0.day) }))
+      case "spargel":
+        return season(SeasonRules.spargel(year, opening: opening.map { CivilDate(year, $0.month, $0.day) }))
+      default:
+        return season(SeasonRules.christmasCatering(year, opening: opening.map { CivilDate(year, $0.month, $0.day) }))
       }
     }
   }

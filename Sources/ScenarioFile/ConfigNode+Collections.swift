@@ -49,6 +49,12 @@ extension ConfigNode {
     return entries()?.map { ($0.key, $0.keyNode, $0.value.expecting(kind)) }
   }
 
+  /// The keys of a mapping as written (text keys only), nil for any other node; reports nothing.
+  func mappingKeys() -> [String]? {
+    guard case .mapping(let m) = node else { return nil }
+    return m.keys.compactMap(\.string)
+  }
+
   /// The items of a list; item `i` gets key path `parent[i]`. Nil plus an error otherwise.
   package func sequence() -> [ConfigNode]? {
     let list = declared("a list") { if case .list = $0 { true } else { false } }

@@ -55,9 +55,13 @@ extension Fields {
   /// When the file leaves an optional section out but overrides set keys in it
   /// (`--set slo.p95=150ms`), it reads as an empty section that those keys fill.
   func section(_ key: String, required: Bool = false) -> Fields? {
-    guard case .section(let section)? = mapping.kind(of: key)?.first(where: { if case .section = $0 { true } else { false } })
+    guard
+      case .section(let section)? = mapping.kind(of: key)?.first(where: {
+        if case .section = $0 { true } else { false }
+      })
     else { preconditionFailure("\(path(of: key)) is not declared as a section") }
     let node = required ? self.required(key) : self[key]
+    if isOverridden(key) { Self.sayReplaced(mapping[key], by: node, at: path(of: key)) }
     if node == nil, !required, overrides.hasEntries(below: path(of: key)) {
       let empty = self.node.child(.mapping(Node.Mapping([])), keyPath: path(of: key))
       return ConfigMapping(node: empty, entries: [], section: section).fields(path: path(of: key), overrides)
@@ -79,8 +83,9 @@ extension Fields {
     let listed = node?.openMapping() ?? []
     let parent = path(of: key)
     var out: [ConfigNode.Entry] = listed.map {
-      (key: $0.key, keyNode: $0.keyNode,
-       value: overrides.value(at: ConfigKeyPath.appending(key: $0.key, to: parent))?.expecting(valueKind) ?? $0.value)
+      let override = overrides.value(at: ConfigKeyPath.appending(key: $0.key, to: parent))?.expecting(valueKind)
+      Self.sayReplaced($0.value, by: override, at: ConfigKeyPath.appending(key: $0.key, to: parent))
+      return (key: $0.key, keyNode: $0.keyNode, value: override ?? $0.value)
     }
     out += overrides.additions(below: parent, existing: Set(listed.map(\.key))).map {
       (key: $0.key, keyNode: $0.value, value: $0.value.expecting(valueKind))
@@ -95,8 +100,23 @@ extension Fields {
     guard let node = required ? self.required(key) : self[key], let items = node.sequence() else { return nil }
     let parent = path(of: key)
     return items.enumerated().map { i, item in
-      overrides.value(at: ConfigKeyPath.appending(index: i, to: parent))?.expecting(item.expected) ?? item
+      let override = overrides.value(at: ConfigKeyPath.appending(index: i, to: parent))?.expecting(item.expected)
+      Self.sayReplaced(item, by: override, at: ConfigKeyPath.appending(index: i, to: parent))
+      return override ?? item
     }
+  }
+
+  /// An override that gives a whole mapping where the file has one replaces it, so the file's
+  /// keys it leaves out fall back to their defaults: said, since `territories.DE.app={instances:
+  /// 3}` lost the pool's price, cores and deployment without a word.
+  static func sayReplaced(_ file: ConfigNode?, by override: ConfigNode?, at path: String) {
+    guard let file, let override, let given = override.mappingKeys(), let had = file.mappingKeys() else { return }
+    let dropped = had.filter { !given.contains($0) }
+    guard !dropped.isEmpty else { return }
+    let example = ConfigKeyPath.appending(key: given.first ?? dropped[0], to: path)
+    override.warning(
+      "replaces the file's whole mapping, so its \(dropped.map { "'\($0)'" }.joined(separator: ", ")) \(dropped.count == 1 ? "is" : "are") not kept (to change some keys only, set each: \(example)=...)"
+    )
   }
 
   /// An item of a list (or any node) read as a section through the overrides below `path`.

@@ -239,7 +239,9 @@ import Testing
     // Then it exits with 5, naming the database and the reason, and the plan is printed
     let err = try output.read().stderr
     #expect(plan.terminationStatus == 5, "\(err)")
-    #expect(err.contains("cannot record plan 1 in results database \(db): another connection held it for more than 1 s"), "\(err)")
+    #expect(
+      err.contains("cannot record plan 1 in results database \(db): another connection held it for more than 1 s"),
+      "\(err)")
     // The first candidate that could not be kept is said, and no later one waits for the lock
     #expect(err.components(separatedBy: "cannot keep candidate").count == 2, "\(err)")
     let printed = try JSONSerialization.jsonObject(with: Data(contentsOf: output.stdout)) as? [String: Any]
@@ -287,9 +289,16 @@ import Testing
     let r = try EndToEndTests.capsim([
       "plan", Self.morning, "--territory", "A", "--vary", "territories.A.app.cores=2,4", "--vary",
       "territories.A.app.price=0.3", "--vary", "databases.a-*.cores=4", "--replications", "2", "--format", "json",
-      "--quiet", "--db", dir.appendingPathComponent("p.sqlite").path,
+      "--quiet", "--db", dir.appendingPathComponent("p.sqlite").path, "--report",
+      dir.appendingPathComponent("rep").path,
     ])
     #expect(r.status == 0, "\(r.stderr)")
+    // The report folder has a front page (it held only point-1/ and point-2/) linking each point
+    let front = try String(contentsOf: dir.appendingPathComponent("rep/index.html"), encoding: .utf8)
+    #expect(front.contains("href=\"point-1/index.html\"") && front.contains("href=\"point-2/index.html\""), "\(front)")
+    #expect(front.contains("Cheapest configuration per territory and period"))
+    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("rep/point-2/index.html").path))
+    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("rep/report.md").path))
     let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     let points = try #require(json["points"] as? [[String: Any]])
     #expect(points.count == 2)
@@ -393,6 +402,8 @@ import Testing
       "--out", dir.appendingPathComponent("capacity.yaml").path, "--db", dir.appendingPathComponent("p.sqlite").path,
     ])
     #expect(r.status == 0, "\(r.stderr)")
-    #expect(r.stderr.contains("the schedule was sized in hybrid mode; run it as a what-if with --mode request"), "\(r.stderr)")
+    #expect(
+      r.stderr.contains("the schedule was sized in hybrid mode; run it as a what-if with --mode request"), "\(r.stderr)"
+    )
   }
 }

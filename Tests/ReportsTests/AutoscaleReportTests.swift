@@ -4,7 +4,9 @@ import RunRecords
 import Testing
 
 enum AutoscaleReportFixtures {
-  static func row(_ territory: String, _ section: AutoscaleRow.Section, _ name: String, podHours: Double, holds: Bool = true)
+  static func row(
+    _ territory: String, _ section: AutoscaleRow.Section, _ name: String, podHours: Double, holds: Bool = true
+  )
     -> AutoscaleRow
   {
     AutoscaleRow(
@@ -17,7 +19,8 @@ enum AutoscaleReportFixtures {
   /// DE with every section; `territory` may be hostile.
   static func data(territory: String = "DE") -> AutoscaleData {
     var record = AutoscaleRecord(
-      capsimVersion: "0.9.0", scenarioName: "platform-christmas-2026", scenarioPath: "scenarios/platform-christmas-2026.yaml",
+      capsimVersion: "0.9.0", scenarioName: "platform-christmas-2026",
+      scenarioPath: "scenarios/platform-christmas-2026.yaml",
       scenarioHash: "0123456789abcdef", settings: ["demand.DE.growth=1.2"], territories: [territory], seed: 1,
       replications: 2, maxReplications: 4, heldOut: 2, peakShare: 0.99, maxReversalsPerHour: 1,
       startedAt: Date(timeIntervalSince1970: 1_796_000_000), processID: 1, hostName: "h")
@@ -30,17 +33,24 @@ enum AutoscaleReportFixtures {
       found: true, judgedOn: ["whole run"], cronWindows: 2, forecastError: 0.04, wallSeconds: 612,
       simulatedRequests: 123_456_789)
     var rows = [
-      row(territory, .strategy, "static peak", podHours: 1_344), row(territory, .strategy, "stock HPA", podHours: 700, holds: false),
+      row(territory, .strategy, "static peak", podHours: 1_344),
+      row(territory, .strategy, "stock HPA", podHours: 700, holds: false),
       row(territory, .strategy, "derived HPA", podHours: 760), row(territory, .strategy, "HPA + cron", podHours: 800),
       row(territory, .strategy, "predictive", podHours: 790), row(territory, .strategy, "oracle", podHours: 640),
     ]
     for target in [40, 50, 60, 70, 80] {
-      rows.append(row(territory, .candidate, "\(target * 2 / 10) requests/s a pod (cpu \(target)%), standard behavior", podHours: Double(1_000 - target * 4), holds: target < 80))
+      rows.append(
+        row(
+          territory, .candidate, "\(target * 2 / 10) requests/s a pod (cpu \(target)%), standard behavior",
+          podHours: Double(1_000 - target * 4), holds: target < 80))
     }
-    rows.append(row(territory, .verification, "derived HPA: an instance crash at the peak", podHours: 770, holds: false))
+    rows.append(
+      row(territory, .verification, "derived HPA: an instance crash at the peak", podHours: 770, holds: false))
     let manifest = AutoscaleManifest(
       territory: territory, file: "\(territory)/hpa.yaml",
-      text: "# Derived by capsim autoscale 0.9.0 for territory \(territory) (Deployment crm-de) from scenarios/platform-christmas-2026.yaml, scenario SHA-256 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\napiVersion: autoscaling/v2\n")
+      text:
+        "# Derived by capsim autoscale 0.9.0 for territory \(territory) (Deployment crm-de) from scenarios/platform-christmas-2026.yaml, scenario SHA-256 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\napiVersion: autoscaling/v2\n"
+    )
     return AutoscaleData(record: record, pools: [pool], rows: rows, manifests: [manifest])
   }
 }
@@ -53,6 +63,13 @@ enum AutoscaleReportFixtures {
     #expect(text.contains("* 8 requests/s a pod (cpu 40%)"))
     #expect(text.contains("breaks") && text.contains("p95 latency in christmas"))
     #expect(text.contains("wrote DE/hpa.yaml"))
+  }
+
+  /// `capsim autoscales ID` shows a derivation again and writes no manifest: it said "wrote
+  /// DE/hpa.yaml" all the same.
+  @Test func aDerivationShownAgainSaysItsManifestsWereTheDerivations() {
+    let text = Report.autoscaleTable(AutoscaleReportFixtures.data(), recorded: true)
+    #expect(!text.contains("\nwrote ") && text.contains("the derivation wrote DE/hpa.yaml"), "\(text)")
   }
 
   /// The search's own time and the whole derivation's are labelled apart: the per-territory

@@ -174,7 +174,7 @@ func moves(_ d: String) -> Int { d.filter { $0 == "M" }.count }
     let lag = try #require(figure("Replica lag — DE", in: Report.html(data)))
 
     // Then the axis stays in milliseconds, and the catch-up is written over its top
-    #expect(lag.contains("replica lag (ms)"))
+    #expect(lag.contains(">max lag per window (ms)<"))
     #expect(lag.contains(">↑ 6 h</text>"))
     #expect(lag.components(separatedBy: "class=\"clipped\"").count - 1 == 1)
     // and without an outage nothing is cut

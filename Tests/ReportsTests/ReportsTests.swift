@@ -31,13 +31,41 @@ private let chartTitles = [
     for t in ["DE", "CH"] {
       for title in chartTitles { #expect(html.contains("<figcaption>\(title) — \(t)</figcaption>"), "\(title) \(t)") }
     }
-    for section in ["At a glance", "SLO verdicts", "Capacity by territory and season", "Cost over the run, and per 30 days", "Run"] {
+    for section in [
+      "At a glance", "SLO verdicts", "Capacity by territory and season", "Cost over the run, and per 30 days", "Run",
+    ] {
       #expect(html.contains(">\(section)</h2>"), "\(section)")
     }
     #expect(html.contains("Cost over the run by calendar month (EUR)"))
     #expect(html.contains("Cost over the run by calendar month (CHF)"))
     #expect(html.contains("Per 30 days") && html.contains("Per calendar month"))
     #expect(html.contains("<title>capsim report: freshfoodz-winter</title>"))
+  }
+
+  /// The counts line showed a solid red "FAIL" pill beside a count of 0 on every page, which
+  /// reads as a failure at a glance; a count of 0 is greyed now.
+  @Test func aCountOfNoFailuresIsNotRed() {
+    var passing = data
+    passing.verdicts = passing.verdicts.filter { $0.outcome.lowercased() != "fail" }
+    let html = Report.html(passing)
+    #expect(html.contains("<span class=\"badge none\">FAIL</span> 0"))
+    #expect(!html.contains("<span class=\"badge fail\">FAIL</span> 0"))
+    // A count above 0 keeps its colour
+    #expect(
+      Report.html(data).contains("<span class=\"badge fail\">FAIL</span> ")
+        == data.verdicts.contains { $0.outcome.lowercased() == "fail" })
+  }
+
+  /// report.md gave the run rate per 30 days but not per calendar month, which the page and
+  /// `capsim show` give (and the README promised of "the run's report").
+  @Test func theMarkdownGivesTheRunRatePerCalendarMonth() throws {
+    let lines = Report.markdown(data).split(separator: "\n").map(String.init)
+    let at = try #require(lines.firstIndex { $0.hasPrefix("| Month |") })
+    #expect(lines[at].contains("| Per 30 days | Per calendar month |"), "\(lines[at])")
+    // The first month's row: its last cell is the month's run rate, not a dash
+    #expect(data.costs.first?.perCalendarMonth != nil)
+    let cells = lines[at + 2].split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+    #expect(cells.count == 7 && cells.last != "–" && cells.last?.isEmpty == false, "\(lines[at + 2])")
   }
 
   @Test func drawsOneSVGPerChart() {
@@ -77,7 +105,7 @@ private let chartTitles = [
       })
     for hour in ["09:00", "10:00", "11:00"] { #expect(html.contains(">\(hour)</text>"), "\(hour)") }
     #expect(html.contains("local time (Europe/Berlin), Mon 30 Nov 2026"))
-    #expect(html.contains("Key peaks (hourly window means over replications)"))
+    #expect(html.contains("Key peaks (hourly window means over replications; replica lag: the largest in a window)"))
   }
 
   @Test func colorsVerdictsAndShowsHalfWidths() {
@@ -375,7 +403,9 @@ private let chartTitles = [
     try Report.writeComparison(
       baseline: ComparisonTests.baselineWithText(), whatIf: ComparisonTests.faultyWhatIf(), to: comparison.path)
 
-    for (name, dir) in [("report", report), ("comparison", comparison), ("plan", plan), ("autoscale", autoscale), ("calibration", calibration),
+    for (name, dir) in [
+      ("report", report), ("comparison", comparison), ("plan", plan), ("autoscale", autoscale),
+      ("calibration", calibration),
     ] {
       // When Chromium lays it out at this width, with a probe that measures it
       let page = dir.appendingPathComponent("index.html")

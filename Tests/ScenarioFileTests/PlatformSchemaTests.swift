@@ -194,13 +194,37 @@ import Testing
 
   /// Without a calendar, demand is constant, the run needs a length, and fault times are
   /// durations from the start.
+  /// A season of dates with only 'from' (or only 'to') was accepted and then dropped: the run
+  /// went on at normal load. It is an error at the season, in a file and from --set.
+  @Test func aSeasonWithOneDateIsAnError() throws {
+    let dir = try Self.folder(
+      scenario: Self.scenario.replacingOccurrences(
+        of: "oktoberfest: {rule: oktoberfest, lead: 7d, multiplier: 5}",
+        with: "easter: {from: 2026-12-08, multiplier: 2}"))
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    #expect(
+      try Self.errors(dir).map(\.description) == [
+        "\(dir)/s.yaml:9:13: error: calendar.seasons.easter: a season by dates needs 'from' and 'to': 'from' without 'to'"
+      ])
+    let set = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: set) }
+    let errors = try Self.errors(set, settings: ["calendar.seasons.easter={to: 2026-12-09, multiplier: 2}"])
+    #expect(
+      errors.map(\.description) == [
+        "--set:1:28: error: \"calendar.seasons.easter\": a season by dates needs 'from' and 'to': 'to' without 'from'"
+      ], "\(errors)")
+  }
+
   /// A season listed twice does no harm, but says so: never a silently accepted slip.
   @Test func aSeasonListedTwiceIsAWarning() throws {
     let dir = try Self.folder(
       scenario: Self.scenario.replacingOccurrences(of: "seasons: [christmas]", with: "seasons: [christmas, christmas]"))
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let (scenario, warnings) = try ScenarioFile.loadPlatform(path: dir + "/s.yaml")
-    #expect(warnings.map(\.description) == ["\(dir)/s.yaml:19:26: warning: demand.CH.seasons[1]: season 'christmas' is listed twice"])
+    #expect(
+      warnings.map(\.description) == [
+        "\(dir)/s.yaml:19:26: warning: demand.CH.seasons[1]: season 'christmas' is listed twice"
+      ])
     // The same seasons as listed once (a rule's season in each year it reaches).
     let onceDir = try Self.folder()
     defer { try? FileManager.default.removeItem(atPath: onceDir) }
@@ -225,7 +249,9 @@ import Testing
     }
     let skipped = try warnings(start: "2026-03-28", end: "2026-03-31", at: "2026-03-29T02:30")
     #expect(
-      skipped.contains("2026-03-29T02:30 does not exist in Europe/Berlin (the clocks jump over it that night): read as Sun 2026-03-29 03:30"),
+      skipped.contains(
+        "2026-03-29T02:30 does not exist in Europe/Berlin (the clocks jump over it that night): read as Sun 2026-03-29 03:30"
+      ),
       "\(skipped)")
     let twice = try warnings(start: "2026-10-24", end: "2026-10-27", at: "2026-10-25T02:30")
     #expect(twice.contains { $0.hasPrefix("2026-10-25T02:30 happens twice in Europe/Berlin") }, "\(twice)")
@@ -262,11 +288,13 @@ import Testing
   /// point.
   @Test func anAppPoolTakesALoadFactor() throws {
     let good = try Self.load(
-      try Self.folder(), settings: ["territories.DE.app.loadFactor=[{concurrency: 1, factor: 1}, {concurrency: 4, factor: 1.3}]"])
+      try Self.folder(),
+      settings: ["territories.DE.app.loadFactor=[{concurrency: 1, factor: 1}, {concurrency: 4, factor: 1.3}]"])
     #expect(good.platform.territories[0].app.loadFactor == LoadFactor(concurrency: [1, 4], factor: [1, 1.3]))
     #expect(good.platform.territories[1].app.loadFactor == nil)
     let errors = try Self.errors(
-      try Self.folder(), settings: ["territories.DE.app.loadFactor=[{concurrency: 4, factor: 1.3}, {concurrency: 2, factor: 1}]"])
+      try Self.folder(),
+      settings: ["territories.DE.app.loadFactor=[{concurrency: 4, factor: 1.3}, {concurrency: 2, factor: 1}]"])
     #expect(errors.count == 1 && errors[0].keyPath.hasSuffix("loadFactor\"[1].concurrency"), "\(errors)")
     #expect(errors.first?.message.contains("concurrencies must increase") == true, "\(errors)")
   }
@@ -285,10 +313,13 @@ import Testing
     #expect(warnings.count == 2, "\(messages)")
     #expect(
       messages.contains(
-        "the point at concurrency 8 never applies: an instance runs at most 4 CPU bursts at once (its cores), so concurrencies past 4 are never reached"),
+        "the point at concurrency 8 never applies: an instance runs at most 4 CPU bursts at once (its cores), so concurrencies past 4 are never reached"
+      ),
       "\(messages)")
     #expect(
-      messages.contains { $0.hasPrefix("the points at concurrency 16, 32 never apply: a node runs at most 8 queries at once") },
+      messages.contains {
+        $0.hasPrefix("the points at concurrency 16, 32 never apply: a node runs at most 8 queries at once")
+      },
       "\(messages)")
   }
 
@@ -307,9 +338,11 @@ import Testing
     // Given 10 min of warm-up and 1 h measured, the run is 70 min and stops at its end
     #expect(s.warmup == 600 && s.horizon == 4_200)
     #expect(!s.drains)
-    let draining = try Self.load(try Self.folder(scenario: scenario.replacingOccurrences(of: ", drain: false", with: "")))
+    let draining = try Self.load(
+      try Self.folder(scenario: scenario.replacingOccurrences(of: ", drain: false", with: "")))
     #expect(draining.drains)
-    let typo = try Self.errors(try Self.folder(scenario: scenario.replacingOccurrences(of: "drain: false", with: "drain: 5s")))
+    let typo = try Self.errors(
+      try Self.folder(scenario: scenario.replacingOccurrences(of: "drain: false", with: "drain: 5s")))
     #expect(typo.map(\.keyPath) == ["run.drain"])
   }
 
@@ -418,7 +451,10 @@ import Testing
           "update: {cpu: {distribution: exponential, mean: 20ms}, queries: [search, write]}",
           "update: {cpu: {distribution: exponential, mean: 20ms}, queries: [search, write], lock: {name: row, at: 1️⃣2}}"
         ),
-        ("ping: {cpu: {distribution: deterministic, value: 1ms}}", "ping: {cpu: {distribution: deterministic, value: 1ms}, lock: 2️⃣{name: row}}"),
+        (
+          "ping: {cpu: {distribution: deterministic, value: 1ms}}",
+          "ping: {cpu: {distribution: deterministic, value: 1ms}, lock: 2️⃣{name: row}}"
+        ),
         ("queries: [search, search]}", "queries: [search, search], 3️⃣lock: {rows: 3}}"),
       ],
       expected: [
@@ -434,10 +470,16 @@ import Testing
       topology: [
         ("queries: [search, search]}", "queries: [search, search], lock: {name: row, rows: 5}}"),
         ("queries: [search, write]}", "queries: [search, write], lock: {name: row, rows: 1️⃣6, at: 1}}"),
-        ("ping: {cpu: {distribution: deterministic, value: 1ms}}", "ping: {cpu: {distribution: deterministic, value: 1ms}}\n  other: {cpu: {distribution: deterministic, value: 1ms}, queries: [write], lock: 2️⃣{name: row}}"),
+        (
+          "ping: {cpu: {distribution: deterministic, value: 1ms}}",
+          "ping: {cpu: {distribution: deterministic, value: 1ms}}\n  other: {cpu: {distribution: deterministic, value: 1ms}, queries: [write], lock: 2️⃣{name: row}}"
+        ),
       ],
       expected: [
-        ("t.yaml", "1️⃣", "requests.update.lock.rows", "lock 'row' has 5 rows in class 'list', 6 here: classes naming one lock share its rows"),
+        (
+          "t.yaml", "1️⃣", "requests.update.lock.rows",
+          "lock 'row' has 5 rows in class 'list', 6 here: classes naming one lock share its rows"
+        ),
         ("t.yaml", "2️⃣", "requests.other.lock", "lock 'row' has 5 rows in class 'list', 1 here"),
       ]),
     ErrorCase(
@@ -627,12 +669,13 @@ import Testing
     let marked = MarkedText(
       Self.topology.replacingOccurrences(
         of: "ch-primary: {cores: 4, maxConnections: 100, price: 1.25, currency: CHF}",
-        with: "1️⃣ch-primary: {cores: 4, maxConnections: 100, price: 1.25, currency: EUR}")
-        .replacingOccurrences(of: "price: 0.19}", with: "price: 0.19, deployment: crm}")
-        .replacingOccurrences(of: "  CH:\n", with: "  2️⃣CH:\n")
-        .replacingOccurrences(
-          of: "app: {instances: 2, workers: 8, connections: 10}",
-          with: "app: {instances: 2, workers: 8, connections: 10, deployment: crm}"))
+        with: "1️⃣ch-primary: {cores: 4, maxConnections: 100, price: 1.25, currency: EUR}"
+      )
+      .replacingOccurrences(of: "price: 0.19}", with: "price: 0.19, deployment: crm}")
+      .replacingOccurrences(of: "  CH:\n", with: "  2️⃣CH:\n")
+      .replacingOccurrences(
+        of: "app: {instances: 2, workers: 8, connections: 10}",
+        with: "app: {instances: 2, workers: 8, connections: 10, deployment: crm}"))
     let dir = try Self.folder(topology: marked.text)
     let log = ScenarioFile.validate(path: dir + "/t.yaml")
     let (currency, deployment) = (try #require(marked.markers["1️⃣"]), try #require(marked.markers["2️⃣"]))
@@ -652,7 +695,9 @@ import Testing
   @Test func aSharedClusterNeedsOneCurrency() throws {
     let marked = MarkedText(
       Self.topology.replacingOccurrences(of: "  de-primary: {cores: 8", with: "  1️⃣de-primary: {cores: 8")
-        .replacingOccurrences(of: "database: {primary: ch-primary, reads: primary}", with: "database: {primary: de-primary, reads: primary}"))
+        .replacingOccurrences(
+          of: "database: {primary: ch-primary, reads: primary}", with: "database: {primary: de-primary, reads: primary}"
+        ))
     let dir = try Self.folder(topology: marked.text)
     let log = ScenarioFile.validate(path: dir + "/t.yaml")
     let position = try #require(marked.markers["1️⃣"])
@@ -687,20 +732,24 @@ import Testing
     let topology = MarkedText(
       Self.topology.replacingOccurrences(of: "maxConnections: 200", with: "maxConnections: 1️⃣50")
         .replacingOccurrences(of: "timeout: 5s, price: 0.19", with: "timeout: 5s, 2️⃣prize: 0.19")
-        .replacingOccurrences(of: "{primary: ch-primary, reads: primary}", with: "{primary: ch-primary, reads: 3️⃣primery}"))
+        .replacingOccurrences(
+          of: "{primary: ch-primary, reads: primary}", with: "{primary: ch-primary, reads: 3️⃣primery}"))
     let scenario = MarkedText(Self.scenario.replacingOccurrences(of: "  p99: 1s", with: "  4️⃣p99s: 1s"))
     let dir = try Self.folder(topology: topology.text, scenario: scenario.text)
-    let got = try Self.errors(dir).map { "\($0.file.hasSuffix("t.yaml") ? "t" : "s"):\($0.line):\($0.column) \($0.keyPath)" }
+    let got = try Self.errors(dir).map {
+      "\($0.file.hasSuffix("t.yaml") ? "t" : "s"):\($0.line):\($0.column) \($0.keyPath)"
+    }
     func at(_ text: MarkedText, _ file: String, _ marker: String, _ keyPath: String) -> String {
       "\(file):\(text.markers[marker]!.line):\(text.markers[marker]!.column) \(keyPath)"
     }
     #expect(
-      got.sorted() == [
-        at(topology, "t", "1️⃣", "databases.de-primary.maxConnections"),
-        at(topology, "t", "2️⃣", "territories.DE.app.prize"),
-        at(topology, "t", "3️⃣", "territories.CH.database.reads"),
-        at(scenario, "s", "4️⃣", "slo.p99s"),
-      ].sorted())
+      got.sorted()
+        == [
+          at(topology, "t", "1️⃣", "databases.de-primary.maxConnections"),
+          at(topology, "t", "2️⃣", "territories.DE.app.prize"),
+          at(topology, "t", "3️⃣", "territories.CH.database.reads"),
+          at(scenario, "s", "4️⃣", "slo.p99s"),
+        ].sorted())
     // Read alone, the topology reports the limit too, at the instances it gives.
     let alone = ScenarioFile.validate(path: dir + "/t.yaml").diagnostics
     #expect(
@@ -721,14 +770,20 @@ import Testing
     BrokenCount(name: "instances", topology: ("app: {instances: 6,", "app: {instances: six,")),
     BrokenCount(name: "connections", topology: ("connections: 10, timeout", "connections: 0, timeout")),
     BrokenCount(name: "maxConnections", topology: ("maxConnections: 20, price", "maxConnections: 1.5, price")),
-    BrokenCount(name: "the replica's primary", topology: ("{replicaOf: de-primary, cores: 4", "{replicaOf: nowhere, cores: 4")),
+    BrokenCount(
+      name: "the replica's primary", topology: ("{replicaOf: de-primary, cores: 4", "{replicaOf: nowhere, cores: 4")),
   ]
 
   @Test(arguments: brokenCounts) func theLimitIsSkippedWhereItsCountsAreBroken(_ c: BrokenCount) throws {
     // Given: limits of 20 on both nodes that DE's 10 x 10 connections exceed, and a broken count.
-    let topology = Self.topology.replacingOccurrences(of: "{cores: 8, maxConnections: 200", with: "{cores: 8, maxConnections: 20")
-      .replacingOccurrences(of: "{replicaOf: de-primary, cores: 4, shipping", with: "{replicaOf: de-primary, cores: 4, maxConnections: 20, shipping")
-      .replacingOccurrences(of: c.topology.0, with: c.topology.1)
+    let topology = Self.topology.replacingOccurrences(
+      of: "{cores: 8, maxConnections: 200", with: "{cores: 8, maxConnections: 20"
+    )
+    .replacingOccurrences(
+      of: "{replicaOf: de-primary, cores: 4, shipping",
+      with: "{replicaOf: de-primary, cores: 4, maxConnections: 20, shipping"
+    )
+    .replacingOccurrences(of: c.topology.0, with: c.topology.1)
     #expect(topology.contains(c.topology.1))
     let errors = try Self.errors(try Self.folder(topology: topology))
     // Then: the broken count is reported; the nodes it concerns are not judged on a guess.
@@ -757,7 +812,8 @@ import Testing
     MixCase(
       mix: "{list: 0.6, update: 0.5, ping: 0.25}",
       error: "the shares sum to 1.35 (list 0.6 + update 0.5 + ping 0.25); they must sum to 1"),
-    MixCase(mix: "{list: 0.5, update: 0.4}", error: "the shares sum to 0.9 (list 0.5 + update 0.4); they must sum to 1"),
+    MixCase(
+      mix: "{list: 0.5, update: 0.4}", error: "the shares sum to 0.9 (list 0.5 + update 0.4); they must sum to 1"),
     MixCase(mix: "{list: 2, update: 1}", error: "expected a percentage such as 2% or a fraction between 0 and 1"),
   ]
 
@@ -765,7 +821,8 @@ import Testing
   /// then scaled to exactly 1), and a mix that does not is an error with the sum, even in a
   /// file that `capsim validate` would otherwise pass.
   @Test(arguments: mixCases) func theSharesOfAMixSumToOne(_ c: MixCase) throws {
-    let marked = MarkedText(Self.scenario.replacingOccurrences(of: "mix: {update: 0.15, list: 0.85}", with: "mix: 1️⃣\(c.mix)"))
+    let marked = MarkedText(
+      Self.scenario.replacingOccurrences(of: "mix: {update: 0.15, list: 0.85}", with: "mix: 1️⃣\(c.mix)"))
     let dir = try Self.folder(scenario: marked.text)
     if let shares = c.shares {
       let mix = try Self.load(dir).demand[0].mix
@@ -901,7 +958,8 @@ import Testing
     let errors = try Self.errors(dir, settings: ["slo.classes.report.p95=1.5s"])
     #expect(
       errors.first?.message.hasSuffix(
-        "(the file has no entries under 'slo.classes' for it to reach: give the section whole, as slo.classes={report: {p95: 1.5s}})")
+        "(the file has no entries under 'slo.classes' for it to reach: give the section whole, as slo.classes={report: {p95: 1.5s}})"
+      )
         == true, "\(errors)")
   }
 
