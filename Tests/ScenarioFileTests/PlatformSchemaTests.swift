@@ -194,6 +194,24 @@ import Testing
 
   /// Without a calendar, demand is constant, the run needs a length, and fault times are
   /// durations from the start.
+  /// `--set 'territories.DE.app={instances: 3, workers: 16}'` replaced the whole pool: its price,
+  /// cores and timeouts fell back to their defaults without a word (the cost read 0.00). The
+  /// replacement stands, and is said, naming the keys left behind; a key set alone says nothing.
+  @Test func anOverrideOfAWholeMappingSaysWhatItDrops() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let (scenario, warnings) = try ScenarioFile.loadPlatform(
+      path: dir + "/s.yaml", settings: ["territories.DE.app={instances: 3, workers: 16, connections: 10}"])
+    #expect(
+      scenario.platform.territories[0].app.instances == 3 && scenario.platform.territories[0].app.pricePerHour == 0)
+    #expect(
+      warnings.map(\.description) == [
+        "--set:1:23: warning: \"territories.DE.app\": replaces the file's whole mapping, so its 'cores', 'timeout', 'price' are not kept (to change some keys only, set each: territories.DE.app.instances=...)"
+      ], "\(warnings)")
+    let (_, none) = try ScenarioFile.loadPlatform(path: dir + "/s.yaml", settings: ["territories.DE.app.instances=3"])
+    #expect(none.isEmpty, "\(none)")
+  }
+
   /// A season of dates with only 'from' (or only 'to') was accepted and then dropped: the run
   /// went on at normal load. It is an error at the season, in a file and from --set.
   @Test func aSeasonWithOneDateIsAnError() throws {
