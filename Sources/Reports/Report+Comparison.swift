@@ -33,7 +33,11 @@ extension Report {
     }
     let worse = pairs.filter(\.isWorse).count
     let better = pairs.filter(\.isBetter).count
-    body += "<br>Outcomes changed: \(worse) worse, \(better) better.</p>\n"
+    // A row only one run has (runs of different periods share none) is changed, neither worse
+    // nor better: "0 worse, 0 better" read as nothing changed.
+    let oneSided = pairs.filter { $0.isChanged && !$0.isWorse && !$0.isBetter }.count
+    body += "<br>Outcomes changed: \(worse) worse, \(better) better"
+    body += oneSided > 0 ? ", \(oneSided) in one run only.</p>\n" : ".</p>\n"
     body += comparisonVerdictTable(pairs) + "</section>\n"
 
     for (i, t) in territories.enumerated() {

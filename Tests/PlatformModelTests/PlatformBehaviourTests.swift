@@ -248,19 +248,25 @@ import Testing
     #expect(abs(ready - (2 * 400 + 2 * (300 - startup)) / 400) < 1e-9, "\(ready)")
   }
 
-  /// A warm-up that ends inside a series window (150 s into windows of 100 s) split it: the
-  /// window [100, 200) counted 50 s of requests and was divided by 100 s ("req/s 16.7" where the
-  /// rate is 20). The warm-up's end is a window boundary now, and the windows after it stay on
-  /// their grid.
-  @Test func aWarmUpEndingInsideAWindowEndsThatWindow() throws {
+  /// 20 requests/s on two instances for 400 s in windows of 100 s, the first `warmup` seconds
+  /// a warm-up.
+  static func warmingUp(_ warmup: Double) -> PlatformScenario {
     var scenario = Build.scenario(
       territories: [Build.territory("DE", instances: 2, workers: 8)],
       databases: [DatabaseNode(name: "de", cores: 8, maxConnections: 5_000)],
       kinds: [QueryKind(name: "q", isWrite: false, service: Build.exponential(0.003))],
       classes: [RequestClass(name: "api", cpu: Build.exponential(0.01), queries: [0])],
       demand: [TerritoryDemand(base: .rate(20), mix: [1])], horizon: 400, series: 100, replications: 1)
-    scenario.warmup = 150
-    let run = PlatformRun(scenario: scenario).run().replications[0]
+    scenario.warmup = warmup
+    return scenario
+  }
+
+  /// A warm-up that ends inside a series window (150 s into windows of 100 s) split it: the
+  /// window [100, 200) counted 50 s of requests and was divided by 100 s ("req/s 16.7" where the
+  /// rate is 20). The warm-up's end is a window boundary now, and the windows after it stay on
+  /// their grid.
+  @Test func aWarmUpEndingInsideAWindowEndsThatWindow() throws {
+    let run = PlatformRun(scenario: Self.warmingUp(150)).run().replications[0]
     let windows = run.territories[0].windows
     #expect(windows.map(\.start) == [150, 200, 300])
     #expect(windows.map(\.end) == [200, 300, 400])
@@ -273,14 +279,7 @@ import Testing
   /// queries, busy time and rates cover the measured run as the requests do (they covered the
   /// whole run beside requests counted only after the warm-up: twice as many queries here).
   @Test func aWarmUpCountsInNoFigure() {
-    var scenario = Build.scenario(
-      territories: [Build.territory("DE", instances: 2, workers: 8)],
-      databases: [DatabaseNode(name: "de", cores: 8, maxConnections: 5_000)],
-      kinds: [QueryKind(name: "q", isWrite: false, service: Build.exponential(0.003))],
-      classes: [RequestClass(name: "api", cpu: Build.exponential(0.01), queries: [0])],
-      demand: [TerritoryDemand(base: .rate(20), mix: [1])], horizon: 400, series: 100, replications: 1)
-    scenario.warmup = 200
-    let run = PlatformRun(scenario: scenario).run().replications[0]
+    let run = PlatformRun(scenario: Self.warmingUp(200)).run().replications[0]
     #expect(run.territories[0].windows.map(\.start) == [200, 300])
     let measured = run.territories[0].periods.map(\.queries).reduce(0, +)
     let node = run.nodes[0]

@@ -285,6 +285,18 @@ private let chartTitles = [
     $0.settings = ["territories.CH.pools.app.maxInstances=40"]
   }
 
+  /// Runs that share no period (a normal week against Christmas): every row read "changed" and
+  /// the summary "0 worse, 0 better"; it counts the rows only one run has.
+  @Test func rowsOfOneRunOnlyAreCountedAsChanged() {
+    var other = whatIf
+    for i in other.verdicts.indices { other.verdicts[i].period = "spargel-" + other.verdicts[i].period }
+    let html = Report.comparisonHTML(baseline: baseline, whatIf: other)
+    let rows =
+      Set(baseline.verdicts.map { "\($0.territory) \($0.period) \($0.requestClass) \($0.objective)" }).count
+      + Set(other.verdicts.map { "\($0.territory) \($0.period) \($0.requestClass) \($0.objective)" }).count
+    #expect(html.contains("Outcomes changed: 0 worse, 0 better, \(rows) in one run only."), "\(rows)")
+  }
+
   @Test func htmlShowsBothRuns() {
     let html = Report.comparisonHTML(baseline: baseline, whatIf: whatIf)
     #expect(html.contains("freshfoodz-winter-more-ch"))
