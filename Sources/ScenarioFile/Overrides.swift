@@ -32,13 +32,30 @@ package final class Overrides {
   /// same key (command-line `--set` goes before the scenario's own).
   func add(_ node: ConfigNode?) {
     guard let node, let pairs = node.openMapping() else { return }
+    var added: [(parts: [Part], key: String, node: ConfigNode)] = []
     for (key, keyNode, value) in pairs {
       guard let parts = Self.split(key) else {
         keyNode.error("'\(key)' is not a key path such as stations.web.servers or faults[0].at")
         continue
       }
+      // One file that sets a mapping whole and a key inside it: one of them was dropped
+      // without a word (the inner key won, in either order).
+      if let outer = added.first(where: { Self.isPrefix($0.parts, of: parts) || Self.isPrefix(parts, of: $0.parts) }) {
+        let (whole, inside) = outer.parts.count < parts.count ? (outer.key, key) : (key, outer.key)
+        let there = outer.node.file == "--set" ? "--set number \(outer.node.line)" : "line \(outer.node.line)"
+        keyNode.error(
+          "'\(inside)' is inside '\(whole)', which is also set (\(there)): one would replace the other; give the key inside the mapping, or only the key"
+        )
+        continue
+      }
+      added.append((parts, key, keyNode))
       entries.append(Entry(path: Self.path(parts), keyNode: keyNode, value: value))
     }
+  }
+
+  /// Whether `a` is a strict prefix of `b` (`territories.DE.app` of `territories.DE.app.instances`).
+  static func isPrefix(_ a: [Part], of b: [Part]) -> Bool {
+    a.count < b.count && Array(b.prefix(a.count)) == a
   }
 
   /// The override for `path`, if any; marks it used.
@@ -85,7 +102,8 @@ package final class Overrides {
       if let near = Suggestions.closest(to: entry.path, among: seenPaths) {
         message += " (did you mean '\(near)'?)"
       } else if let whole = sectionWhole(entry) {
-        message += " (the file has no entries under '\(whole.section)' for it to reach: give the section whole, as \(whole.setting))"
+        message +=
+          " (the file has no entries under '\(whole.section)' for it to reach: give the section whole, as \(whole.setting))"
       }
       entry.keyNode.error(message)
     }

@@ -210,6 +210,17 @@ import Testing
       ], "\(warnings)")
     let (_, none) = try ScenarioFile.loadPlatform(path: dir + "/s.yaml", settings: ["territories.DE.app.instances=3"])
     #expect(none.isEmpty, "\(none)")
+    // Both at once, in either order, was the inner key alone without a word: an error
+    for settings in [
+      ["territories.DE.app.instances=4", "territories.DE.app={instances: 5, workers: 16, connections: 10}"],
+      ["territories.DE.app={instances: 5, workers: 16, connections: 10}", "territories.DE.app.instances=4"],
+    ] {
+      let errors = try Self.errors(dir, settings: settings)
+      #expect(
+        errors.map(\.message).contains(
+          "'territories.DE.app.instances' is inside 'territories.DE.app', which is also set (--set number 1): one would replace the other; give the key inside the mapping, or only the key"
+        ), "\(errors)")
+    }
   }
 
   /// A season of dates with only 'from' (or only 'to') was accepted and then dropped: the run
