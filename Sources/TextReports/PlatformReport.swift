@@ -255,7 +255,9 @@ package struct PlatformReport {
       let money = { (x: Double) in String(format: "%.2f %@", x, territory.currency) }
       table.add([
         territory.name, String(territory.app.instances), String(format: "%.1f", mean), String(format: "%.1f", most),
-        Format.estimate(instanceHours) { String(format: "%.0f", $0) }, money(appCost.mean), String(nodes.count),
+        // Whole hours read "0" beside a cost on a run of minutes: a decimal below 100.
+        Format.estimate(instanceHours) { String(format: instanceHours.mean < 100 ? "%.1f" : "%.0f", $0) },
+        money(appCost.mean), String(nodes.count),
         money(dbCost),
         money(appCost.mean + dbCost), hours > 0 ? money((appCost.mean + dbCost) / hours * CostRecord.thirtyDays) : "-",
       ])
