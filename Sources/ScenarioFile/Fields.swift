@@ -83,8 +83,9 @@ extension Fields {
     let listed = node?.openMapping() ?? []
     let parent = path(of: key)
     var out: [ConfigNode.Entry] = listed.map {
-      let override = overrides.value(at: ConfigKeyPath.appending(key: $0.key, to: parent))?.expecting(valueKind)
-      Self.sayReplaced($0.value, by: override, at: ConfigKeyPath.appending(key: $0.key, to: parent))
+      let path = ConfigKeyPath.appending(key: $0.key, to: parent)
+      let override = overrides.value(at: path)?.expecting(valueKind)
+      Self.sayReplaced($0.value, by: override, at: path)
       return (key: $0.key, keyNode: $0.keyNode, value: override ?? $0.value)
     }
     out += overrides.additions(below: parent, existing: Set(listed.map(\.key))).map {
@@ -100,8 +101,9 @@ extension Fields {
     guard let node = required ? self.required(key) : self[key], let items = node.sequence() else { return nil }
     let parent = path(of: key)
     return items.enumerated().map { i, item in
-      let override = overrides.value(at: ConfigKeyPath.appending(index: i, to: parent))?.expecting(item.expected)
-      Self.sayReplaced(item, by: override, at: ConfigKeyPath.appending(index: i, to: parent))
+      let path = ConfigKeyPath.appending(index: i, to: parent)
+      let override = overrides.value(at: path)?.expecting(item.expected)
+      Self.sayReplaced(item, by: override, at: path)
       return override ?? item
     }
   }
