@@ -306,6 +306,18 @@ import Testing
     return process.terminationStatus
   }
 
+  /// Calls `body` with a new folder that is a tmpfs of `size` (`8m`), unmounted and removed after.
+  static func onTmpfs(size: String, _ body: (URL) throws -> Void) throws {
+    let mountPoint = EndToEndTests.scratch.appendingPathComponent("capsim-tmpfs-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+    #expect(try tool("mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", mountPoint.path]) == 0)
+    defer {
+      _ = try? tool("umount", [mountPoint.path])
+      try? FileManager.default.removeItem(at: mountPoint)
+    }
+    try body(mountPoint)
+  }
+
   /// Writes zeros to `path` until the file system is full.
   static func fill(_ path: String) {
     _ = FileManager.default.createFile(atPath: path, contents: nil)
@@ -319,13 +331,10 @@ import Testing
     .enabled(if: canMountTmpfs, "needs to mount a tmpfs to fill up (root, or CAP_SYS_ADMIN)"))
   func aFullDiskFailsClearlyAndLosesNoResult() throws {
     // Given a database on an 8 MB tmpfs with one complete run
-    let mountPoint = EndToEndTests.scratch.appendingPathComponent("capsim-full-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-    #expect(try Self.tool("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mountPoint.path]) == 0)
-    defer {
-      _ = try? Self.tool("umount", [mountPoint.path])
-      try? FileManager.default.removeItem(at: mountPoint)
-    }
+    try Self.onTmpfs(size: "8m") { mountPoint in try aFullDisk(mountPoint) }
+  }
+
+  private func aFullDisk(_ mountPoint: URL) throws {
     let db = mountPoint.appendingPathComponent("capsim.sqlite").path
     let small = EndToEndTests.fixture("platform-small.yaml")
     #expect(try EndToEndTests.capsim(["run", small, "--db", db, "--quiet", "--replications", "1"]).status == 0)
@@ -398,13 +407,10 @@ import Testing
   @Test(
     .enabled(if: canMountTmpfs, "needs to mount a tmpfs to fill up (root, or CAP_SYS_ADMIN)"))
   func aClosedDatabaseOnAFullDiskIsRead() throws {
-    let mountPoint = EndToEndTests.scratch.appendingPathComponent("capsim-full-read-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-    #expect(try Self.tool("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint.path]) == 0)
-    defer {
-      _ = try? Self.tool("umount", [mountPoint.path])
-      try? FileManager.default.removeItem(at: mountPoint)
-    }
+    try Self.onTmpfs(size: "2m") { mountPoint in try aClosedDatabaseOnAFullDisk(mountPoint) }
+  }
+
+  private func aClosedDatabaseOnAFullDisk(_ mountPoint: URL) throws {
     let db = mountPoint.appendingPathComponent("capsim.sqlite").path
     #expect(try EndToEndTests.capsim(["run", "scenarios/mm4-peak.yaml", "--db", db, "--quiet"]).status == 0)
     let first = try Self.shown(1, db: db)
