@@ -55,8 +55,10 @@ extension ScenarioFile {
 
   /// A platform topology read alone: every key checked, and connection limits at the
   /// instance counts the file gives.
-  static func validatePlatformTopology(_ root: ConfigNode, file: String) {
-    guard let result = PlatformFile.read(root, file: file, overrides: Overrides()) else { return }
+  static func validatePlatformTopology(_ root: ConfigNode, file: String, commandLine: ConfigNode? = nil) {
+    let overrides = Overrides(commandLine)
+    defer { overrides.reportUnused(topologyFile: FileNames.baseName(file)) }
+    guard let result = PlatformFile.read(root, file: file, overrides: overrides) else { return }
     PlatformFile.checkConnections(result)
   }
 }

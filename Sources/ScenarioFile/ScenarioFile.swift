@@ -31,7 +31,9 @@ package enum ScenarioFile {
     let log = DiagnosticLog()
     let document = YAMLDocument(path: path, log: log)
     let commandLine = settingsDocument(settings, log: log)
-    guard let root = document.root else { throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources) }
+    guard let root = document.root else {
+      throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources)
+    }
     // A topology given where a scenario belongs: said once, not as the scenario's missing keys.
     if let kind = FileKind(of: root), kind == .topology || kind == .platformTopology {
       let scenario = kind == .topology ? "a scenario" : "a platform scenario"
@@ -44,7 +46,8 @@ package enum ScenarioFile {
     let scenario = read(root, file: path, commandLine: commandLine)
     if scenario == nil, !log.hasErrors {
       // A reader that gave up without saying why: an error, never a trap.
-      root.error("the scenario could not be read, and no key was named as the cause (a capsim defect: please report it)")
+      root.error(
+        "the scenario could not be read, and no key was named as the cause (a capsim defect: please report it)")
     }
     try log.throwIfErrors()
     guard let scenario else { throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources) }
@@ -53,7 +56,11 @@ package enum ScenarioFile {
 
   /// Checks any capsim file, scenario or topology (of a queueing network or of the platform),
   /// and returns everything it found.
-  package static func validate(path: String) -> DiagnosticLog {
+  ///
+  /// - Parameter settings: `KEY=VALUE` what-ifs from the command line, read as `load` reads
+  ///   them; in a topology alone they address its own keys, and one that matches none is an
+  ///   error there too.
+  package static func validate(path: String, settings: [String] = []) -> DiagnosticLog {
     let log = DiagnosticLog()
     guard let root = YAMLDocument(path: path, log: log).root else { return log }
     guard root.node.mapping != nil else {
@@ -61,12 +68,15 @@ package enum ScenarioFile {
         "expected a scenario (a mapping with 'topology:') or a topology (a mapping with 'stations:' or 'territories:')")
       return log
     }
+    let commandLine = settingsDocument(settings, log: log)
     switch FileKind(of: root) {
-    case .platformScenario?, .whatIf?: _ = PlatformScenarioFile.read(root, file: path)
-    case .platformTopology?: validatePlatformTopology(root, file: path)
-    case .scenario?: _ = read(root, file: path)
+    case .platformScenario?, .whatIf?: _ = PlatformScenarioFile.read(root, file: path, commandLine: commandLine)
+    case .platformTopology?: validatePlatformTopology(root, file: path, commandLine: commandLine)
+    case .scenario?: _ = read(root, file: path, commandLine: commandLine)
     case .topology?:
-      if let topology = TopologyFile.read(root, file: path, overrides: Overrides()) {
+      let overrides = Overrides(commandLine)
+      defer { overrides.reportUnused(topologyFile: FileNames.baseName(path)) }
+      if let topology = TopologyFile.read(root, file: path, overrides: overrides) {
         report(
           Network(
             stations: topology.stations, dispatchers: topology.dispatchers, sources: [], sequences: topology.sequences,
@@ -84,7 +94,8 @@ package enum ScenarioFile {
   static func settingsDocument(_ settings: [String], log: DiagnosticLog) -> ConfigNode? {
     guard !settings.isEmpty else { return nil }
     let lines = settings.map { setting -> String in
-      let (key, value) = setting.firstIndex(of: "=").map { (String(setting[..<$0]), String(setting[setting.index(after: $0)...])) }
+      let (key, value) =
+        setting.firstIndex(of: "=").map { (String(setting[..<$0]), String(setting[setting.index(after: $0)...])) }
         ?? (setting, "")
       let quoted = key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
       return "\"\(quoted)\": \(value)"
@@ -159,7 +170,8 @@ package enum ScenarioFile {
       !arrivalNodes.isEmpty, !arrivalNodes.contains(where: { $0.node["calendar"]?.bool == true })
     {
       calendarNode.warning(
-        "no arrival source follows the calendar ('calendar: true'): its day, week and seasons shape nothing, and every rate stays as written")
+        "no arrival source follows the calendar ('calendar: true'): its day, week and seasons shape nothing, and every rate stays as written"
+      )
     }
     if let topologyName {
       overrides.reportUnused(matchingNothingIn: "topology \(topologyName) or scenario \(FileNames.baseName(file))")

@@ -111,6 +111,25 @@ import _TestSupport
     #expect(result.status == 0, "\(result.stdout)")
   }
 
+  /// `validate --set` reads a what-if as `run` would: a bad value is located in `--set`, and
+  /// a key no file has is an error in each file it was given with (a scenario, a topology).
+  @Test func validateChecksAWhatIfAsRunReadsIt() throws {
+    let scenario = Self.root.appendingPathComponent("scenarios/platform-normal-week.yaml").path
+    let topology = Self.root.appendingPathComponent("topologies/freshfoodz.yaml").path
+    let fine = try Self.capsim(["validate", scenario, "--set", "demand.DE.growth=1.5"])
+    #expect(fine.status == 0, "\(fine.stdout)")
+    let bad = try Self.capsim(["validate", scenario, "--set", "territories.DE.app.instances=-1"])
+    #expect(bad.status == 1)
+    #expect(bad.stdout.contains("--set:1:"), "\(bad.stdout)")
+    #expect(bad.stdout.contains("territories.DE.app.instances"), "\(bad.stdout)")
+    let typo = try Self.capsim(["validate", scenario, topology, "--set", "territories.DE.app.instancs=3"])
+    #expect(typo.status == 1)
+    #expect(typo.stdout.components(separatedBy: "matches nothing").count == 3, "\(typo.stdout)")
+    #expect(typo.stdout.contains("did you mean 'territories.DE.app.instances'"), "\(typo.stdout)")
+    let topologyAlone = try Self.capsim(["validate", topology, "--set", "territories.DE.app.instances=3"])
+    #expect(topologyAlone.status == 0, "\(topologyAlone.stdout)")
+  }
+
   /// Same scenario and seed give the same numbers, whatever the thread count.
   @Test func sameSeedSameResultsForAnyThreadCount() throws {
     func run(_ threads: Int, seed: Int = 42) throws -> Data {
@@ -457,8 +476,12 @@ import _TestSupport
     // Beside the round-trip model, the load-factor model's values are labelled as its baseline,
     // and the topology is the round-trip model's as printed
     let baseline = try #require(workloads[0]["load_factor"] as? [String: Any])
-    #expect(baseline["role"] as? String == "baseline" && baseline["server_demand_s"] as? Double == workloads[0]["server_demand_s"] as? Double)
-    #expect((workloads[0]["topology_yaml"] as? String)?.contains("# workload crm: round-trip model fitted on clients 1, 2, 4") == true)
+    #expect(
+      baseline["role"] as? String == "baseline"
+        && baseline["server_demand_s"] as? Double == workloads[0]["server_demand_s"] as? Double)
+    #expect(
+      (workloads[0]["topology_yaml"] as? String)?.contains("# workload crm: round-trip model fitted on clients 1, 2, 4")
+        == true)
     let knee = try #require((json["open_loop"] as? [[String: Any]])?.first)
     let measured = try #require(knee["measured_knee"] as? Double)
     let model = try #require(knee["model_knee"] as? Double)
