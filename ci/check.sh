@@ -18,9 +18,17 @@ scenarios=(
 )
 
 if [ "${1:-}" = "--write-baseline" ]; then
-  # Every row, so that the targets file can cover more later without a new baseline.
-  exec "$capsim" check "${scenarios[@]}" --replications 10 --write-baseline ci/baseline.json
+  # Every row, so that the targets file can cover more later without a new baseline; further
+  # arguments (--seed, --threads) go to capsim check.
+  shift
+  exec "$capsim" check "${scenarios[@]}" --replications 10 --write-baseline ci/baseline.json "$@"
 fi
+for arg in "$@"; do
+  if [ "$arg" = "--write-baseline" ]; then
+    echo "ci/check.sh: --write-baseline comes first (ci/check.sh --write-baseline [capsim check options])" >&2
+    exit 64
+  fi
+done
 
 mkdir -p ci-results
 exec "$capsim" check "${scenarios[@]}" --targets ci/targets.yaml --baseline ci/baseline.json \

@@ -142,6 +142,13 @@ package struct ClosedLoopFit: Sendable {
   /// Whether the one-client demand came from CPU seconds (utilization law) or from latency.
   package var fromUtilization: Bool
   package var lock: HeldLock?
+  /// Fitted levels whose throughput does not determine their factor (within 1% of it, the
+  /// factor could be anything from half to twice the one kept): the previous level's factor,
+  /// or the nearest that meets the level, is used.
+  package var undetermined: [Int] = []
+
+  /// Where a factor is looked for.
+  static let factorRange = 1e-6...1e6
 
   package var demand: Double { serverDemand + clientDemand }
 
@@ -224,26 +231,42 @@ package struct ClosedLoopFit: Sendable {
       if let held = self.lock, let given = lock, level.throughput > 1.01 * Double(held.capacity) / held.held {
         throw .lockBelowLevel(clients: level.clients, throughput: level.throughput, lock: held, given: given.held)
       }
-      var low = log(1e-6)
-      var high = log(1e6)
-      for _ in 0..<80 {
-        let mid = (low + high) / 2
-        factors.append(exp(mid))
-        factorLevels = Array(levels.map(\.clients).prefix(factors.count))
-        let x = (try? predict(clients: level.clients).throughput) ?? 0
-        factors.removeLast()
-        if x > level.throughput { low = mid } else { high = mid }
+      let fitted = levels.map(\.clients).prefix(factors.count + 1)
+      func throughput(factor: Double) -> Double {
+        factors.append(factor)
+        factorLevels = Array(fitted)
+        defer { factors.removeLast() }
+        return (try? predict(clients: level.clients).throughput) ?? 0
       }
-      factors.append(exp((low + high) / 2))
+      func factor(meeting target: Double) -> Double {
+        var low = log(Self.factorRange.lowerBound)
+        var high = log(Self.factorRange.upperBound)
+        for _ in 0..<80 {
+          let mid = (low + high) / 2
+          if throughput(factor: exp(mid)) > target { low = mid } else { high = mid }
+        }
+        return exp((low + high) / 2)
+      }
+      var chosen = factor(meeting: level.throughput)
       // The search ends at its edge when no factor meets the level (faster than the one-client
       // wait allows, or slower than any finite factor gives); the model's predictions would then
       // be the edge's, not the measurement's. (At an edge where the throughput no longer depends
       // on the factor, a lock's capacity, the level may be met: that is a fit.)
-      factorLevels = Array(levels.map(\.clients).prefix(factors.count))
-      let x = (try? predict(clients: level.clients).throughput) ?? 0
-      guard abs(x / level.throughput - 1) < 0.01 else {
+      guard abs(throughput(factor: chosen) / level.throughput - 1) < 0.01 else {
         throw .levelOutOfReach(clients: level.clients, throughput: level.throughput)
       }
+      // A level whose throughput hardly depends on the factor (the cores mostly idle: clients
+      // that think, a long wait) does not determine it: a 1% error in a measurement would move
+      // the factor anywhere in the search range. When the factors meeting the level within 1%
+      // span more than a doubling, the one nearest the previous level's is kept.
+      let fast = factor(meeting: level.throughput * 1.01)
+      let slow = factor(meeting: level.throughput * 0.99)
+      if slow / fast > 2 {
+        chosen = min(max(factors[factors.count - 1], fast), slow)
+        undetermined.append(level.clients)
+      }
+      factors.append(chosen)
+      factorLevels = Array(fitted)
     }
     factorLevels = levels.map(\.clients)
   }
@@ -295,7 +318,8 @@ package enum CalibrationError: Error, Hashable, Sendable, CustomStringConvertibl
       "the load-factor model cannot meet \(String(format: "%.1f", throughput))/s at \(clients) clients with any load factor (the one-client run's demand and wait do not carry it); fit on other levels (--fit)"
     case .lockBelowLevel(let clients, let throughput, let lock, let given):
       "the lock (capacity \(lock.capacity), held \(String(format: "%.3g", lock.held * 1_000)) ms"
-        + (lock.held < given ? ", the \(String(format: "%.3g", given * 1_000)) ms given cut to the one-client wait" : "")
+        + (lock.held < given
+          ? ", the \(String(format: "%.3g", given * 1_000)) ms given cut to the one-client wait" : "")
         + ") lets at most \(String(format: "%.1f", Double(lock.capacity) / lock.held))/s through (capacity / held), below the \(String(format: "%.1f", throughput))/s measured at \(clients) clients: its capacity is the rows the transactions spread over (pgbench's branches: the scaling factor)"
     }
   }

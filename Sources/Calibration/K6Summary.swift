@@ -18,6 +18,13 @@ package struct K6Summary: Hashable, Sendable {
   package var durationP95: Double?
   /// The most virtual users: the closed loop's concurrency.
   package var virtualUsers: Int
+  /// The fewest virtual users running at once, where the summary says (the vus gauge's min).
+  package var fewestUsers: Int?
+  /// The share of requests that failed (http_req_failed), where the summary has it.
+  package var failedShare: Double?
+  /// How long the test ran, seconds, where the summary says (machine-readable config.duration,
+  /// or handleSummary's state.testRunDurationMs).
+  package var testSeconds: Double?
 
   package init(file: String, data: Data) throws(MeasurementError) {
     let root = try jsonObject(file: file, data, kind: "a k6 summary starts with {\"metrics\": ...}")
@@ -32,6 +39,10 @@ package struct K6Summary: Hashable, Sendable {
       throw MeasurementError(file: file, "metrics: missing (not a k6 summary)")
     }
     try self.init(file: file, metrics: metrics, testSeconds: nil)
+    if let ms = ((root["state"] as? [String: Any])?["testRunDurationMs"] as? NSNumber)?.doubleValue, ms.isFinite, ms > 0
+    {
+      testSeconds = ms / 1_000
+    }
   }
 
   /// Reads `metrics`, by name, each its values inline or under `values`; `testSeconds` gives
@@ -87,6 +98,17 @@ package struct K6Summary: Hashable, Sendable {
         file: file, "\(at(vusName)).\(vusKey): expected a whole number of virtual users, found \(vus[vusKey]!)")
     }
     virtualUsers = users
+    self.testSeconds = testSeconds
+    if let v = try? values("vus"), let least = (v["min"] as? NSNumber)?.doubleValue, least.isFinite {
+      fewestUsers = Int(least.rounded())
+    }
+    // A Rate metric: its share under "rate" (handleSummary, machine-readable) or "value"
+    // (--summary-export).
+    if let v = try? values("http_req_failed"),
+      let share = ((v["rate"] ?? v["value"]) as? NSNumber)?.doubleValue, share.isFinite, share >= 0, share <= 1
+    {
+      failedShare = share
+    }
     // vus_max is the pool k6 allocated; the vus gauge, the users running. Below the pool at its
     // peak, the test was no closed loop of that many users (an arrival-rate executor).
     if vusName == "vus_max", metrics["vus"] != nil, let peak = ((try? values("vus"))?["max"] as? NSNumber)?.doubleValue,
@@ -393,42 +415,74 @@ package struct K6Points: Hashable, Sendable {
   /// Request durations, seconds, ascending.
   package var durations: [Double] = []
 
+  /// The first and last request's times (unix seconds), where the points carry them.
+  package var window: ClosedRange<Double>?
+
   package init(file: String, data: Data) throws(MeasurementError) {
     // k6 compresses the output when its name ends in .gz (internal/output/json/json.go in grafana/k6).
     if data.starts(with: [0x1f, 0x8b]) {
       throw MeasurementError(
         file: file, line: 1, column: 1, "gzip-compressed (k6 --out json=FILE.gz): decompress it first")
     }
-    // "\r\n" is one Character to Swift, so CRLF lines would not split at "\n".
-    let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-    let lines = NumberedLines(file: file, text: text)
-    for (n, line) in lines where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-        if n == 1 && line.hasPrefix("metric_name,") {
-          throw lines.error(n, "k6 --out csv is not read: write the per-request output with --out json")
+    // Line by line over the bytes: an hour's output is gigabytes, and a String of it (split into
+    // Characters) took six times the file's size and most of a minute.
+    var (first, last): (String?, String?) = (nil, nil)
+    var n = 0
+    var start = data.startIndex
+    while start < data.endIndex {
+      n += 1
+      let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
+      var line = data[start..<end]
+      start = end < data.endIndex ? data.index(after: end) : end
+      if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+      guard line.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { continue }
+      func error(_ message: String) -> MeasurementError { MeasurementError(file: file, line: n, column: 1, message) }
+      guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+        if n == 1 && line.starts(with: Array("metric_name,".utf8)) {
+          throw error("k6 --out csv is not read: write the per-request output with --out json")
         }
-        throw lines.error(n, "not a JSON object (k6 --out json writes one per line)")
+        throw error("not a JSON object (k6 --out json writes one per line)")
       }
       let missing = ["type", "metric"].filter { !(object[$0] is String) }
       guard missing.isEmpty, let type = object["type"] as? String, let metric = object["metric"] as? String else {
-        throw lines.error(n, "\(missing.joined(separator: ", ")): missing (not a line of k6 --out json)")
+        throw error("\(missing.joined(separator: ", ")): missing (not a line of k6 --out json)")
       }
       // k6 writes a declaration per metric ("Metric") and a sample per value ("Point"), nothing else.
       guard type == "Point" || type == "Metric" else {
-        throw lines.error(n, "type: '\(type)' is not a k6 --out json line type (Metric or Point)")
+        throw error("type: '\(type)' is not a k6 --out json line type (Metric or Point)")
       }
       guard type == "Point", metric == "http_req_duration" else { continue }
-      guard let value = ((object["data"] as? [String: Any])?["value"] as? NSNumber)?.doubleValue, value.isFinite,
-        value >= 0
-      else {
-        throw lines.error(n, "data.value: expected a duration in milliseconds >= 0")
+      let point = object["data"] as? [String: Any]
+      guard let value = (point?["value"] as? NSNumber)?.doubleValue, value.isFinite, value >= 0 else {
+        throw error("data.value: expected a duration in milliseconds >= 0")
       }
       durations.append(value / 1_000)
+      if let time = point?["time"] as? String {
+        if first == nil { first = time }
+        last = time
+      }
     }
     guard !durations.isEmpty else {
       throw MeasurementError(file: file, "no http_req_duration points (not a k6 --out json file?)")
     }
     durations.sort()
+    // k6 writes RFC 3339 times with nanoseconds; the points come in time order, near enough
+    // for a window to compare with the exports'.
+    let times = [first, last].compactMap { $0.flatMap(Self.unixSeconds) }
+    if times.count == 2 { window = min(times[0], times[1])...max(times[0], times[1]) }
+  }
+
+  /// Unix seconds of an RFC 3339 time as k6 writes it (`2024-12-05T10:00:00.123456789+01:00`).
+  static func unixSeconds(_ text: String) -> Double? {
+    // The fraction is cut to milliseconds: the parser takes no more digits.
+    var t = text
+    if let dot = t.firstIndex(of: "."), let zone = t[dot...].firstIndex(where: { $0 == "Z" || $0 == "+" || $0 == "-" })
+    {
+      let digits = t[t.index(after: dot)..<zone].prefix(3)
+      t = String(t[..<dot]) + "." + digits.padding(toLength: 3, withPad: "0", startingAt: 0) + String(t[zone...])
+    }
+    let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    return ((try? fractional.parse(t)) ?? (try? Date.ISO8601FormatStyle().parse(t)))?.timeIntervalSince1970
   }
 
   /// The nearest-rank p-quantile of the durations, seconds.

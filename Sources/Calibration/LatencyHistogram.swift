@@ -3,7 +3,7 @@ import Foundation
 /// A classic Prometheus histogram of request durations, from a range export of its buckets'
 /// rates:
 ///
-///     sum by (le) (rate(http_server_requests_seconds_bucket{pod=~"app-.*"}[1m]))
+///     sum by (le) (rate(http_server_requests_seconds_bucket{pod=~"crm-de-.*"}[1m]))
 ///
 /// one series per upper bound `le` (seconds, `"+Inf"` for the last), each a cumulative count:
 /// the requests per second at or below `le`. Each bucket's rate is averaged over the export,

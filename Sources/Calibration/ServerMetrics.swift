@@ -5,9 +5,9 @@ import Foundation
 ///
 /// | file | query | read |
 /// |---|---|---|
-/// | `LEVEL.rate.json` | `sum(rate(http_server_requests_seconds_count{pod=~"app-.*"}[1m]))` | requests/s, the time-average of the series summed step by step |
-/// | `LEVEL.latency.json` | `sum by (le) (rate(http_server_requests_seconds_bucket{pod=~"app-.*"}[1m]))` | p50, p95, p99 (``LatencyHistogram``) |
-/// | `LEVEL.latency-sum.json` | `sum(rate(http_server_requests_seconds_sum{pod=~"app-.*"}[1m]))` | with the rate, the mean: seconds per second / requests per second |
+/// | `LEVEL.rate.json` | `sum(rate(http_server_requests_seconds_count{pod=~"crm-de-.*"}[1m]))` | requests/s, the time-average of the series summed step by step |
+/// | `LEVEL.latency.json` | `sum by (le) (rate(http_server_requests_seconds_bucket{pod=~"crm-de-.*"}[1m]))` | p50, p95, p99 (``LatencyHistogram``) |
+/// | `LEVEL.latency-sum.json` | `sum(rate(http_server_requests_seconds_sum{pod=~"crm-de-.*"}[1m]))` | with the rate, the mean: seconds per second / requests per second |
 ///
 /// The server's latency leaves out the network and the client that k6's includes.
 package struct ServerMetrics: Hashable, Sendable {
@@ -46,7 +46,11 @@ package struct ServerMetrics: Hashable, Sendable {
   ///   is there and cannot be read (a folder).
   /// - Throws: ``MeasurementError`` at the export: one that is not a range query, a rate of 0,
   ///   a histogram without a quantile (``LatencyHistogram``), a sum without the rate beside it.
-  package init?(beside summaryFile: String, contents: (String) throws(MeasurementError) -> Data?) throws(MeasurementError) {
+  /// - Parameter clientRate: the load generator's request rate (k6's), when known: a server
+  ///   rate more than twice or under half of it is an error at the rate export.
+  package init?(
+    beside summaryFile: String, clientRate: Double? = nil, contents: (String) throws(MeasurementError) -> Data?
+  ) throws(MeasurementError) {
     let stem = summaryFile.hasSuffix(".json") ? String(summaryFile.dropLast(".json".count)) : summaryFile
     let rateFile = stem + Self.suffixes.rate
     let latencyFile = stem + Self.suffixes.latency
@@ -66,6 +70,12 @@ package struct ServerMetrics: Hashable, Sendable {
           "data.result: a request rate of 0 over the export (no requests reached the pods, or another window)")
       }
       requestRate = total
+      if let clientRate, clientRate > 0, total > 2 * clientRate || total < clientRate / 2 {
+        throw MeasurementError(
+          file: rateFile,
+          "data.result: a request rate of \(String(format: "%.4g", total))/s, \(String(format: "%.3g", total / clientRate)) times k6's \(String(format: "%.4g", clientRate))/s in \(summaryFile): a counter exported without rate() (values that only grow), another unit, or other pods' requests"
+        )
+      }
     }
     if let latency {
       let histogram = try LatencyHistogram(
@@ -87,7 +97,8 @@ package struct ServerMetrics: Hashable, Sendable {
     if let p50, let meanLatency, p50 > 10 * meanLatency {
       throw MeasurementError(
         file: latencyFile,
-        "data.result: a median of \(String(format: "%.4g", p50 * 1_000)) ms from the histogram, more than 10 times the mean of \(String(format: "%.4g", meanLatency * 1_000)) ms from \(sumFile) (the median is at most twice the mean): are its le bounds in milliseconds? Prometheus histograms count seconds")
+        "data.result: a median of \(String(format: "%.4g", p50 * 1_000)) ms from the histogram, more than 10 times the mean of \(String(format: "%.4g", meanLatency * 1_000)) ms from \(sumFile) (the median is at most twice the mean): are its le bounds in milliseconds? Prometheus histograms count seconds"
+      )
     }
   }
 }
@@ -118,24 +129,61 @@ extension K6Summary {
       guard mean <= Double(cores) * 1.02 else {
         throw MeasurementError(
           file: cpuFile,
-          "data.result: \(String(format: "%.4g", mean)) busy cores on average, above the \(cores) the model has (--cores, else this machine's): give --cores the app's cores in all, or the export is in millicores or counts other pods")
+          "data.result: \(String(format: "%.4g", mean)) busy cores on average, above the \(cores) the model has (--cores, else this machine's): give --cores the app's cores in all, or the export is in millicores or counts other pods"
+        )
       }
       busy = mean
     }
+    var requestsWindow: ServerMetrics.Window? = nil
     if let requests = try contents(stem + ".requests.json") {
-      try summary.take(try K6Points(file: stem + ".requests.json", data: requests), file: stem + ".requests.json")
+      let points = try K6Points(file: stem + ".requests.json", data: requests)
+      try summary.take(points, file: stem + ".requests.json")
+      requestsWindow = points.window.map { ServerMetrics.Window(file: stem + ".requests.json", range: $0) }
     }
-    let server = try ServerMetrics(beside: file, contents: contents)
+    let server = try ServerMetrics(beside: file, clientRate: summary.requestRate, contents: contents)
     // The exports of one level are of one test: one from another window (an hour later, the
-    // day before) would be averaged as if it were.
+    // day before) would be averaged as if it were. The test's own times, where the per-request
+    // output gives them, are the reference; else the window most exports agree with.
     windows += server?.windows ?? []
-    if let first = windows.first, let other = windows.dropFirst().first(where: { !PrometheusRange.sameTest(first.range, $0.range) }) {
-      func time(_ t: Double) -> String { Date(timeIntervalSince1970: t).formatted(.iso8601) }
+    func time(_ t: Double) -> String { Date(timeIntervalSince1970: t).formatted(.iso8601) }
+    func agreeing(_ w: ServerMetrics.Window) -> Int {
+      windows.filter { PrometheusRange.sameTest(w.range, $0.range) }.count
+    }
+    if let reference = requestsWindow ?? windows.max(by: { agreeing($0) < agreeing($1) }),
+      let other = windows.first(where: { !PrometheusRange.sameTest(reference.range, $0.range) })
+    {
       throw MeasurementError(
         file: other.file,
-        "data.result: samples from \(time(other.range.lowerBound)) to \(time(other.range.upperBound)), where \(first.file) has \(time(first.range.lowerBound)) to \(time(first.range.upperBound)): the exports of a level must cover its test's window")
+        "data.result: samples from \(time(other.range.lowerBound)) to \(time(other.range.upperBound)), where \(reference.file) has \(time(reference.range.lowerBound)) to \(time(reference.range.upperBound)): the exports of a level must cover its test's window"
+      )
+    }
+    // An export much longer than the test averages idle minutes in: fewer busy cores, a lower
+    // rate. A query's step and a rate's lookback add a few minutes at most.
+    if let test = summary.testSeconds ?? requestsWindow.map({ $0.range.upperBound - $0.range.lowerBound }), test > 0,
+      let long = windows.first(where: { $0.range.upperBound - $0.range.lowerBound > 1.5 * test + 180 })
+    {
+      throw MeasurementError(
+        file: long.file,
+        "data.result: samples over \(Int((long.range.upperBound - long.range.lowerBound).rounded())) s, where the test ran \(Int(test.rounded())) s (\(file)): export the test's window alone, or the idle time around it is averaged in"
+      )
+    }
+    if let failed = summary.failedShare, failed > 0.01 {
+      throw MeasurementError(
+        file: file,
+        "metrics.http_req_failed: \(String(format: "%.2f", failed * 100))% of the requests failed: failures come back fast and count as requests, so the level is not the closed loop the model fits; remove their cause or leave the level out"
+      )
     }
     var warnings: [String] = []
+    if let failed = summary.failedShare, failed > 0 {
+      warnings.append(
+        "\(file): \(String(format: "%.2f", failed * 100))% of the requests failed (http_req_failed); they count in the level's rate and latency"
+      )
+    }
+    if let fewest = summary.fewestUsers, fewest < summary.virtualUsers {
+      warnings.append(
+        "\(file): the vus gauge ran from \(fewest) to \(summary.virtualUsers): a ramp, not a constant level; the level is fitted as \(summary.virtualUsers) users (calibrate from constant-vus runs)"
+      )
+    }
     if let warning = server?.requestRate.flatMap({
       summary.rateWarning(file: file, serverRate: $0, rateFile: stem + ServerMetrics.suffixes.rate)
     }) {
@@ -144,9 +192,17 @@ extension K6Summary {
     let level = summary.level(cpuCores: busy, server: server)
     // A request waits for its CPU: more CPU per request than its latency (by a fifth, beyond
     // noise) is a unit slip or CPU the requests did not use; the fit cuts it to the latency.
+    // Ten times is no noise: durations in seconds, or CPU of other work.
+    if let demand = level.serverDemand, demand > 10 * level.meanLatency {
+      throw MeasurementError(
+        file: stem + ".cpu.json",
+        "data.result: \(String(format: "%.4g", demand * 1_000)) ms of CPU per request (busy cores / request rate), more than ten times the \(String(format: "%.4g", level.meanLatency * 1_000)) ms a request takes in \(file): k6 writes durations in milliseconds (were they seconds?), or the export counts other work"
+      )
+    }
     if let demand = level.serverDemand, demand > 1.2 * level.meanLatency {
       warnings.append(
-        "\(stem).cpu.json: \(String(format: "%.4g", demand * 1_000)) ms of CPU per request (busy cores / request rate) is more than the \(String(format: "%.4g", level.meanLatency * 1_000)) ms a request takes in \(file) (a unit slip in its avg, or CPU of other work in the export?); the fit cuts it to the latency")
+        "\(stem).cpu.json: \(String(format: "%.4g", demand * 1_000)) ms of CPU per request (busy cores / request rate) is more than the \(String(format: "%.4g", level.meanLatency * 1_000)) ms a request takes in \(file) (a unit slip in its avg, or CPU of other work in the export?); the fit cuts it to the latency"
+      )
     }
     return (level, warnings)
   }

@@ -321,6 +321,13 @@ struct Calibrate: ParsableCommand {
           // k6 drives the app from elsewhere: its cores are the app's alone.
           table.sharedWithLoadGenerator = k6[workload] == nil
           tables.append(table)
+          if let undetermined = table.fit?.undetermined, !undetermined.isEmpty {
+            printToStandardError(
+              "capsim: note: \(workload): the throughput at \(undetermined.map(String.init).joined(separator: ", ")) "
+                + "clients hardly depends on the load factor (the cores are mostly idle there): any factor from half "
+                + "to twice the one kept meets it within 1%, so the previous level's is kept; levels with busier "
+                + "cores show the load dependence")
+          }
         }
         if ablation {
           ablations[workload] = try FitTable.ablation(

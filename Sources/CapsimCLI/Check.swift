@@ -34,7 +34,7 @@ struct CheckCommand: ParsableCommand {
       simulated), 130 or 143 interrupted (no output file written).
 
       Examples:
-        capsim check scenarios/platform-normal-week.yaml --replications 20 --write-baseline ci/baseline.json
+        capsim check scenarios/platform-normal-week.yaml --replications 20 --write-baseline normal-week-baseline.json
         capsim check scenarios/platform-normal-week.yaml --targets ci/targets.yaml --baseline ci/baseline.json \\
           --junit check.xml --markdown check.md
       """)
@@ -123,6 +123,21 @@ struct CheckCommand: ParsableCommand {
       if let file, let problem = outputProblem(file) { throw ValidationError("\(flag) \(file): \(problem)") }
     }
     if let twice = sameOutputTwice(outputs.map { (flag: $0.0, path: $0.1) }) { throw ValidationError(twice) }
+    // The baseline judged against, overwritten by the numbers judged: a failed check would
+    // leave a regressed baseline that the next check passes against.
+    for (flag, file) in outputs {
+      if let file, let baseline, sameFile(file, baseline) {
+        throw ValidationError(
+          "\(flag) \(file) is the --baseline the check judges against: write the new numbers to another file")
+      }
+    }
+  }
+
+  /// Whether two paths name one file (the same path, or one file by two names).
+  private func sameFile(_ a: String, _ b: String) -> Bool {
+    let ua = URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath()
+    let ub = URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath()
+    return ua.path == ub.path
   }
 
   func run() throws {
@@ -239,7 +254,7 @@ struct CheckCommand: ParsableCommand {
     // changes stay undecided until the budget is spent.
     if base.replications < 5 {
       notes.append(
-        "\(baselines.source): scenario '\(s.name)' has \(base.replications) replications; a change smaller than their spread stays undecided however many the check runs (record a baseline of 10 or more)"
+        "\(baselines.source): scenario '\(base.scenario)' has \(base.replications) replications; a change smaller than their spread stays undecided however many the check runs (record a baseline of 10 or more)"
       )
     }
     return (base, notes)

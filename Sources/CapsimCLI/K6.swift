@@ -148,6 +148,11 @@ struct K6: ParsableCommand {
         )
       }
     }
+    if !plan.undriven.isEmpty {
+      printToStandardError(
+        "warning: \(plan.undriven.joined(separator: ", ")) left out of the script: at \(Int(plan.busiestLevel.rounded())) users at most, their share rounds to no VU at any time, so the test's mix is not the scenario's"
+      )
+    }
     let script = plan.k6Script(
       scenarioFile: scenario, version: capsimVersion, command: commandLine(territory: s.platform.territories[t].name))
     guard let out else {

@@ -234,7 +234,15 @@ struct Plan: ParsableCommand {
     }
     planner.onCandidate = keeping(in: recording, planner)
     var plan = planner.plan()
-    let schedule = emit == .capacity ? planner.schedule(&plan) : nil
+    // A period without an answer has no count to schedule: a schedule would fill its hours with
+    // the cap and read as sized.
+    let unanswered = plan.periods.filter { $0.instances == nil }
+    let schedule = emit == .capacity && unanswered.isEmpty ? planner.schedule(&plan) : nil
+    if emit == .capacity && !unanswered.isEmpty {
+      printToStandardError(
+        "plan: no capacity schedule: no count up to the cap meets the objectives in \(unanswered.count) period\(unanswered.count == 1 ? "" : "s"); resolve the plan first"
+      )
+    }
     if schedule != nil && s.mode == .hybrid && !quiet {
       // Seen in review: a hybrid-sized morning ramp came out an hour short, and the schedule
       // missed a p95 target when run request by request.
@@ -284,6 +292,9 @@ struct Plan: ParsableCommand {
       let expanded = try point.flatMap { try Self.expand($0, in: base.platform) }
       var (s, _) = try loadPlatformScenario(scenario, settings: self.settings, varied: expanded)
       if let seed { s.seed = seed }
+      // As the base: fixed pools (the autoscalers left out, said once), in the mode asked for.
+      if let mode { s.mode = mode }
+      s.autoscalers = []
       s = ConfigurationChoice.priced(s, base: base, pricesSet: Self.pricesSet(by: expanded))
       if chatty { printToStandardError("plan: point \(i + 1) of \(grid.count): \(point.joined(separator: " "))") }
       let whatIfs = self.settings + expanded + (mode.map { ["run.mode=\($0.rawValue)"] } ?? [])

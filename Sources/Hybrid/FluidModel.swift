@@ -251,9 +251,13 @@ struct FluidModel {
         // One instance's cores alone, whatever the balancer: waiting by Erlang C.
         let coresPerInstance = cpu.load / Double(pooled)
         r.coreWaitProbability[t] =
-          coresPerInstance <= 0 ? 0
+          coresPerInstance <= 0
+          ? 0
           : coresPerInstance < Double(app.cores)
             ? (try? ErlangC.waitProbability(servers: app.cores, offeredLoad: coresPerInstance)) ?? 1 : 1
+        r.failureShare[t] = Self.failureShare(
+          app: app, workersPerInstance: workers.load / Double(pooled), connections: connectionTier,
+          latency: r.meanLatency[t], mix: mix[t])
       }
     }
     return r
@@ -261,6 +265,34 @@ struct FluidModel {
 }
 
 /// The model's answer for one moment: per territory (platform index) and database node.
+extension FluidModel {
+  /// An estimate of the share of requests that fail at an instance: turned away by a full work
+  /// queue (M/M/c/K: waiting with probability C, and then `queueLimit` or more ahead with
+  /// probability rho^queueLimit), out of time for a connection (the connection tier's wait
+  /// beyond `connectionTimeout`), or over the app's timeout (each class's latency taken as
+  /// exponential about its mean: heavier-tailed than a sum of phases, so on the safe side).
+  /// The computed stretches draw timeouts only; the rest is the simulator's.
+  static func failureShare(
+    app: AppPool, workersPerInstance a: Double, connections: Tier, latency: [Double], mix: [Double]
+  ) -> Double {
+    let c = app.workers
+    let full: Double
+    if a >= Double(c) {
+      full = 1
+    } else if a > 0 {
+      let waits = (try? ErlangC.waitProbability(servers: c, offeredLoad: a)) ?? 1
+      full = waits * pow(a / Double(c), Double(app.queueLimit))
+    } else {
+      full = 0
+    }
+    let noConnection =
+      connections.waitProbability > 0
+      ? connections.waitProbability * exp(-app.connectionTimeout / connections.conditionalWait) : 0
+    let late = zip(mix, latency).reduce(0.0) { $0 + ($1.1 > 0 ? $1.0 * exp(-app.timeout / $1.1) : 0) }
+    return min(1, full + noConnection + late)
+  }
+}
+
 struct Regime {
   var lambda: [Double]
   var instances: [Int]
@@ -282,6 +314,8 @@ struct Regime {
   var nodeWaitShare: [Double]
   /// The probability that a CPU phase waits for a core at one instance, its cores taken alone.
   var coreWaitProbability: [Double]
+  /// The share of requests expected to fail (`FluidModel.failureShare`).
+  var failureShare: [Double]
 
   init(territories: Int, nodes: Int, classes: Int) {
     lambda = Array(repeating: 0, count: territories)
@@ -301,5 +335,6 @@ struct Regime {
     busiest = Array(repeating: 0, count: territories)
     nodeWaitShare = Array(repeating: 0, count: territories)
     coreWaitProbability = Array(repeating: 0, count: territories)
+    failureShare = Array(repeating: 0, count: territories)
   }
 }

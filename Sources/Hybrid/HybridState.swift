@@ -128,13 +128,18 @@ struct HybridState {
         busiest[g] = max(busiest[g], regime.busiest[t])
         if regime.nodeWaitShare[t] >= rule.maxNodeWaitShare { queued = true }
         if regime.coreWaitProbability[t] >= rule.maxCoreWait { queued = true }
+        if regime.failureShare[t] >= rule.maxFailureShare { queued = true }
         let mean = zip(model.mix[t], regime.meanLatency[t]).reduce(0) { $0 + $1.0 * $1.1 }
         if let before = latency?[g], before > 0, abs(mean - before) / before > rule.maxLatencyChange { moves = true }
       }
       latency = territories.map { t in zip(model.mix[t], regime.meanLatency[t]).reduce(0) { $0 + $1.0 * $1.1 } }
       time += 300
     }
-    return (moves || queued || busiest.contains { $0 >= rule.maxUtilization }, busiest)
+    // The warm-up's end inside the hour: the simulator splits what it measures there, a
+    // computed stretch would not.
+    let warmup = scenario.warmup
+    let splitsWarmup = a < warmup && warmup < b
+    return (moves || queued || splitsWarmup || busiest.contains { $0 >= rule.maxUtilization }, busiest)
   }
 
   mutating func step(_ simulator: inout PlatformSimulator, from a: Double, to b: Double) {

@@ -117,7 +117,9 @@ struct Stretch {
             simulator.recordComputed(territory: t, requestClass: c, period: period, latency: latency, count: share)
           }
         }
-        if failed > 0 { simulator.recordComputed(territory: t, requestClass: c, period: period, failed: .timeout, count: failed) }
+        if failed > 0 {
+          simulator.recordComputed(territory: t, requestClass: c, period: period, failed: .timeout, count: failed)
+        }
       }
       if measured {
         for k in 0..<model.kindCount where kindCounts[k] > 0 {

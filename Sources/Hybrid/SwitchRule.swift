@@ -19,6 +19,11 @@
 ///   with few cores per instance that difference is the tail (4-core instances 75-81% busy:
 ///   computed p95 5-8% low; 2-core instances 60-70% busy: 3-6% low). With many cores per
 ///   instance it fires only near `maxUtilization`;
+/// - requests would fail at an instance: `maxFailureShare` or more of them turned away by a full
+///   work queue, out of time for a connection or over the app's timeout
+///   (`FluidModel.failureShare`). A computed stretch draws timeouts only, and its failures
+///   mark no minute bad; the simulator has every cause and the availability;
+/// - the warm-up ends inside the hour: a computed stretch is measured whole or not at all;
 /// - demand is not memoryless (think times other than exponential): the model's arrival
 ///   stream would not be the simulator's.
 /// Otherwise the hour is computed. Each territory's utilization band (`bandWidth` wide) is
@@ -30,6 +35,7 @@ package struct SwitchRule: Sendable {
   package var maxLatencyChange = 0.10
   package var maxNodeWaitShare = 0.05
   package var maxCoreWait = 0.5
+  package var maxFailureShare = 1e-4
   package var lead = 60.0
   package var tail = 60.0
   package var checkLength = 120.0

@@ -78,6 +78,15 @@ extension LoadTestPlan {
       ),
       ("Demand", demand),
       (
+        "Left out",
+        undriven.isEmpty
+          ? []
+          : [
+            "\(undriven.joined(separator: ", ")): their share of the users rounds to no VU at",
+            "any time, so this script's mix is not the scenario's (the shares below are the scenario's).",
+          ]
+      ),
+      (
         "Stages",
         [
           "the demand every \(Self.human(step)) of the scenario (\(Self.human(step / compression)) of the test),",

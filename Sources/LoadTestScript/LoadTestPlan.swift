@@ -71,6 +71,9 @@ package struct LoadTestPlan: Sendable {
   package var growth: Double
   /// Request classes with a weight above 0, in the topology's order.
   package var classes: [ClassLoad]
+  /// Classes left out of a closed-loop script: their share of the users rounds to no VU
+  /// throughout the window (the script's mix is then not the scenario's).
+  package var undriven: [String] = []
   /// Seasons the window reaches (a moment belongs to one at least halfway up its ramp) and
   /// whether it has normal load too.
   package var seasons: [String]
@@ -123,7 +126,8 @@ package struct LoadTestPlan: Sendable {
     let span = window.upperBound - window.lowerBound
     guard span / compression >= 1 else {
       throw LoadTestError(
-        "the test would last under a second (\(Self.decimal(span)) s compressed \(String(format: "%g", compression)) times)")
+        "the test would last under a second (\(Self.decimal(span)) s compressed \(String(format: "%g", compression)) times)"
+      )
     }
     let step = step ?? max(300, compression)
     guard step.isFinite, step > 0, step / compression >= 1 else {
@@ -198,7 +202,8 @@ package struct LoadTestPlan: Sendable {
       guard let total = Int(rounding: whole), total <= 1_000_000_000 else {
         let c = shares.indices.max { shares[$0] < shares[$1] } ?? 0
         throw LoadTestError(
-          "the demand of class '\(platform.requestClasses[weighted[c]].name)' is too large for k6 (\(Self.decimal(whole * shares[c])) at once)")
+          "the demand of class '\(platform.requestClasses[weighted[c]].name)' is too large for k6 (\(Self.decimal(whole * shares[c])) at once)"
+        )
       }
       for (c, t) in Self.apportion(total, shares: shares).enumerated() { targetsByClass[c].append(t) }
     }
@@ -212,6 +217,16 @@ package struct LoadTestPlan: Sendable {
         ClassLoad(
           name: name, tag: tag, function: function, share: share, path: paths[name] ?? Self.defaultPath(name),
           ramp: Ramp(times: milliseconds, targets: targets).compressed(by: compression)))
+    }
+    // k6 refuses a ramping-vus scenario that never has a VU ("either startVUs or one of the
+    // stages' target values must be greater than 0", RampingVUsConfig.Validate), so a class
+    // whose share of few users rounds to none throughout is left out, and said.
+    if case .closed = arrivals {
+      undriven = classes.filter { $0.ramp.peak == 0 }.map(\.name)
+      classes.removeAll { $0.ramp.peak == 0 }
+      if classes.isEmpty {
+        throw LoadTestError("the window has no users: no class has a VU at any time, so there is nothing for k6 to run")
+      }
     }
     self.classes = classes
 

@@ -47,7 +47,8 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
     case .cronEndsBeforePeak: "A cron window that closes while the day's peak demand goes on"
     case .cronOutsideRange: "A cron window's desiredReplicas above maxReplicaCount, or not above minReplicaCount"
     case .cronForAnotherSpan: "Cron windows capsim autoscale derived for another span than the one linted"
-    case .rampOutrunsPool: "Scale-up limits, a scale-down window, a cron end, a target or maxReplicas that let a demand ramp outrun the pool"
+    case .rampOutrunsPool:
+      "Scale-up limits, a scale-down window, a cron end, a target or maxReplicas that let a demand ramp outrun the pool"
     }
   }
 
@@ -65,7 +66,7 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
     case .cronOpenWithoutStart:
       "KEDA's cron scaler is active exactly when the next end comes before the next start. A weekday start with a daily end therefore keeps the window open from Friday's end over the weekend (kedacore/keda#4677)."
     case .cronInGap:
-      "robfig/cron v3, under KEDA's cron scaler, skips a firing whose wall time does not exist on the day the clocks spring forward (robfig/cron#541): a start there opens nothing that day, an end there leaves the window open until the next end."
+      "robfig/cron v3, under KEDA's cron scaler, skips a firing whose wall time does not exist on the day the clocks spring forward (robfig/cron#541): with a start skipped there the window is open from the day before until that day's end (the next end comes before the next start), with an end skipped there it stays shut that day (the next start comes first)."
     case .cooldownOnlyToZero:
       "KEDA's cooldownPeriod governs only scaling to 0 (from any count, with minReplicaCount 0). With minReplicaCount 1 or more it governs nothing: scaling from N down to minReplicaCount (after a cron window ends, say) follows the HPA's scale-down stabilization window, 300 s unless advanced.horizontalPodAutoscalerConfig.behavior.scaleDown sets it (kedacore/keda#6844, #5688)."
     case .cpuIsNotActivity:

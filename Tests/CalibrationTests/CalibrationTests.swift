@@ -277,6 +277,38 @@ import Calibration
       MeasuredLevel.average([run(8, 900, 0.01, runs: 2), run(8, 1_100, 0.01, runs: 3)])[0].throughputSpread == nil)
   }
 
+  /// Clients that think (k6's sleep(1)) keep 4 cores mostly idle, so a level's throughput
+  /// hardly depends on the load factor: exact data must fit factor 1, and a 1% error in the
+  /// one-client run must not move the factor to the edge of its search (it went to 1e-6, and
+  /// the held-out mean missed by 61%).
+  @Test func aFactorTheThroughputDoesNotDetermineStaysNearThePrevious() throws {
+    let (demand, wait, think) = (0.04325, 0.025, 1.0)
+    func exact(_ n: Int) throws -> (x: Double, r: Double) {
+      let cpu = ClosedNetwork.Station(
+        demand: demand, kind: .loadDependent(rates: (1...max(n, 4)).map { Double(min($0, 4)) }))
+      let s = try ClosedNetwork(population: n, thinkTime: think, stations: [cpu, .init(demand: wait, kind: .delay)])
+        .solution
+      return (s.throughput, s.stations.reduce(0) { $0 + $1.residenceTime })
+    }
+    func levels(scalingOne scale: Double) throws -> [MeasuredLevel] {
+      try [1, 10, 25, 50, 100].map { n in
+        let (x, r) = try exact(n)
+        let x1 = n == 1 ? x * scale : x
+        return MeasuredLevel(
+          clients: n, throughput: x1, meanLatency: r, p95: nil, serverDemand: demand, clientDemand: nil, cores: 4,
+          runs: 1)
+      }
+    }
+    for scale in [1, 0.99, 1.005] {
+      let table = try FitTable(workload: "k6", levels: try levels(scalingOne: scale), fitted: [1, 10, 25], cores: 4)
+      let fit = try #require(table.fit)
+      #expect(fit.factors.allSatisfy { $0 > 0.5 && $0 < 2 }, "\(scale): \(fit.factors)")
+      #expect(fit.undetermined == [10, 25], "\(scale): \(fit.undetermined)")
+      let errors = try #require(table.heldOutErrors)
+      #expect(errors.throughput < 0.02 && errors.latency < 0.1, "\(scale): \(errors)")
+    }
+  }
+
   /// Two clients five times as fast as one (measured on the project's machine with two pgbench
   /// threads: a core each, never idle): no load factor gets there from the one-client run's
   /// wait, and the fit says so instead of predicting from a factor at the edge of its search.

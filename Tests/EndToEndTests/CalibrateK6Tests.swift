@@ -11,7 +11,8 @@ import Testing
       let samples = values.enumerated().map { i, v in "[\(1_733_400_000 + 15 * i), \"\(v)\"]" }.joined(separator: ", ")
       return "{\"metric\": {\(metric)}, \"values\": [\(samples)]}"
     }
-    return #"{"status": "success", "data": {"resultType": "matrix", "result": ["# + result.joined(separator: ", ") + "]}}"
+    return #"{"status": "success", "data": {"resultType": "matrix", "result": ["# + result.joined(separator: ", ")
+      + "]}}"
   }
 
   /// Three levels of a shop: (virtual users, k6's rate, k6's mean ms, busy cores, the server's
@@ -27,11 +28,15 @@ import Testing
         #"{"metrics": {"http_reqs": {"count": 1000, "rate": \#(l.rate)}, "http_req_duration": {"avg": \#(l.ms), "p(95)": \#(l.ms * 2)}, "vus_max": {"value": \#(l.vus)}}}"#
       let files = [
         "json": summary,
-        "cpu.json": range([(["pod": "app-1"], [l.cores / 2, l.cores / 2]), (["pod": "app-2"], [l.cores / 2, l.cores / 2])]),
+        "cpu.json": range([
+          (["pod": "app-1"], [l.cores / 2, l.cores / 2]), (["pod": "app-2"], [l.cores / 2, l.cores / 2]),
+        ]),
         "rate.json": range([([:], [l.serverRate, l.serverRate])]),
         // Half the requests within 20 ms, all within 100 ms: p95 = 0.02 + 0.08 x 0.45/0.5 = 92 ms
         "latency.json": latency
-          ?? range([(["le": "0.02"], [l.serverRate / 2]), (["le": "0.1"], [l.serverRate]), (["le": "+Inf"], [l.serverRate])]),
+          ?? range([
+            (["le": "0.02"], [l.serverRate / 2]), (["le": "0.1"], [l.serverRate]), (["le": "+Inf"], [l.serverRate]),
+          ]),
         "latency-sum.json": range([([:], [l.serverRate * l.serverMs / 1_000])]),
       ]
       for (suffix, text) in files {
@@ -51,12 +56,16 @@ import Testing
     // Only the level whose rates disagree (25/s against 20/s) is warned about, naming both files
     #expect(
       table.stderr.contains(
-        "capsim: warning: \(dir.path)/u1.rate.json: the server's request rate, 25.00/s, is +25.0% from k6's http_reqs rate in \(dir.path)/u1.json, 20.00/s"),
+        "capsim: warning: \(dir.path)/u1.rate.json: the server's request rate, 25.00/s, is +25.0% from k6's http_reqs rate in \(dir.path)/u1.json, 20.00/s"
+      ),
       "\(table.stderr)")
     #expect(!table.stderr.contains("u2.rate.json") && !table.stderr.contains("u4.rate.json"))
     #expect(table.stdout.contains("server side (Prometheus), per level"), "\(table.stdout)")
-    let row = try #require(table.stdout.split(separator: "\n").first { $0.split(separator: " ").prefix(2) == ["1", "25.0"] }, "\(table.stdout)")
-    #expect(row.split(separator: " ") == ["1", "25.0", "20.0", "30.000", "20.000", "92.000", "98.400", "45.000", "15.000"])
+    let row = try #require(
+      table.stdout.split(separator: "\n").first { $0.split(separator: " ").prefix(2) == ["1", "25.0"] },
+      "\(table.stdout)")
+    #expect(
+      row.split(separator: " ") == ["1", "25.0", "20.0", "30.000", "20.000", "92.000", "98.400", "45.000", "15.000"])
 
     let fit = try EndToEndTests.capsim(["calibrate", dir.path, "--format", "json"])
     #expect(fit.status == 0, "\(fit.stderr)")
@@ -130,28 +139,43 @@ import Testing
     }
     // Millicores: 200 busy "cores" on 2
     let milli = try shop()
-    try Self.range([([:], [200, 200])]).write(to: milli.appendingPathComponent("u1.cpu.json"), atomically: true, encoding: .utf8)
-    try refused(milli, "\(milli.path)/u1.cpu.json: error: data.result: 200 busy cores on average, above the 2 the model has")
+    try Self.range([([:], [200, 200])]).write(
+      to: milli.appendingPathComponent("u1.cpu.json"), atomically: true, encoding: .utf8)
+    try refused(
+      milli, "\(milli.path)/u1.cpu.json: error: data.result: 200 busy cores on average, above the 2 the model has")
     // One level without its export: the fit would drop the others and fit from latency alone
     let missing = try shop()
     try FileManager.default.removeItem(at: missing.appendingPathComponent("u2.cpu.json"))
     try refused(
-      missing, "\(missing.path)/u2.json: error: no \(missing.path)/u2.cpu.json beside it, where other levels of workload 'shop' have theirs")
-    // k6's avg in seconds at one user: 8 ms of CPU per request against 0.045 ms
+      missing,
+      "\(missing.path)/u2.json: error: no \(missing.path)/u2.cpu.json beside it, where other levels of workload 'shop' have theirs"
+    )
+    // k6's avg in seconds at one user: 8 ms of CPU per request against 0.045 ms, no noise
     let seconds = try shop()
     let u1 = seconds.appendingPathComponent("u1.json")
     try String(contentsOf: u1, encoding: .utf8).replacingOccurrences(of: #""avg": 45.0,"#, with: #""avg": 0.045,"#)
       .write(to: u1, atomically: true, encoding: .utf8)
-    let slip = try EndToEndTests.capsim(["calibrate", seconds.path, "--cores", "2"])
+    try refused(
+      seconds,
+      "\(seconds.path)/u1.cpu.json: error: data.result: 8 ms of CPU per request (busy cores / request rate), more than ten times the 0.045 ms a request takes in \(u1.path)"
+    )
+    // A fifth more than the latency: a warning, and the fit goes on
+    let over = try shop()
+    let u1over = over.appendingPathComponent("u1.json")
+    try String(contentsOf: u1over, encoding: .utf8).replacingOccurrences(of: #""avg": 45.0,"#, with: #""avg": 6.0,"#)
+      .write(to: u1over, atomically: true, encoding: .utf8)
+    let slip = try EndToEndTests.capsim(["calibrate", over.path, "--cores", "2"])
     #expect(
       slip.stderr.contains(
-        "capsim: warning: \(seconds.path)/u1.cpu.json: 8 ms of CPU per request (busy cores / request rate) is more than the 0.045 ms a request takes in \(u1.path)"
+        "capsim: warning: \(over.path)/u1.cpu.json: 8 ms of CPU per request (busy cores / request rate) is more than the 6 ms a request takes in \(u1over.path)"
       ), "\(slip.stderr)")
     // An avg of 0
     try String(contentsOf: u1, encoding: .utf8).replacingOccurrences(of: #""avg": 0.045,"#, with: #""avg": 0,"#)
       .write(to: u1, atomically: true, encoding: .utf8)
     let zero = try EndToEndTests.capsim(["calibrate", seconds.path, "--cores", "2"])
-    #expect(zero.status == 1 && zero.stderr.contains("\(u1.path): error: metrics.http_req_duration.avg: 0 ms"), "\(zero.stderr)")
+    #expect(
+      zero.status == 1 && zero.stderr.contains("\(u1.path): error: metrics.http_req_duration.avg: 0 ms"),
+      "\(zero.stderr)")
 
     // The server's rate exported an hour after the test
     let shifted = try shop()
@@ -160,7 +184,41 @@ import Testing
       .write(to: rate, atomically: true, encoding: .utf8)
     try refused(
       shifted,
-      "\(rate.path): error: data.result: samples from 2024-12-05T13:00:00Z to 2024-12-05T13:00:15Z, where \(shifted.path)/u2.cpu.json has 2024-12-05T12:00:00Z to 2024-12-05T12:00:15Z")
+      "\(rate.path): error: data.result: samples from 2024-12-05T13:00:00Z to 2024-12-05T13:00:15Z, where \(shifted.path)/u2.cpu.json has 2024-12-05T12:00:00Z to 2024-12-05T12:00:15Z"
+    )
+
+    // 5% of the requests failed at one user: fast failures counted as requests
+    let failing = try shop()
+    let u1f = failing.appendingPathComponent("u1.json")
+    try String(contentsOf: u1f, encoding: .utf8)
+      .replacingOccurrences(of: #""vus_max""#, with: #""http_req_failed": {"value": 0.05}, "vus_max""#)
+      .write(to: u1f, atomically: true, encoding: .utf8)
+    try refused(failing, "\(u1f.path): error: metrics.http_req_failed: 5.00% of the requests failed")
+    // A counter exported without rate(): a hundred times k6's rate
+    let counter = try shop()
+    try Self.range([([:], [3_850, 3_850])]).write(
+      to: counter.appendingPathComponent("u2.rate.json"), atomically: true, encoding: .utf8)
+    try refused(
+      counter, "\(counter.path)/u2.rate.json: error: data.result: a request rate of 3850/s, 101 times k6's 38/s")
+    // The CPU exported over ten minutes around a one-minute test
+    let long = try shop()
+    let u2 = long.appendingPathComponent("u2.json")
+    try String(contentsOf: u2, encoding: .utf8)
+      .replacingOccurrences(of: #"{"metrics""#, with: #"{"state": {"testRunDurationMs": 60000}, "metrics""#)
+      .write(to: u2, atomically: true, encoding: .utf8)
+    try Self.range([(["pod": "app-1"], Array(repeating: 0.19, count: 40))]).write(
+      to: long.appendingPathComponent("u2.cpu.json"), atomically: true, encoding: .utf8)
+    try refused(long, "\(long.path)/u2.cpu.json: error: data.result: samples over 585 s, where the test ran 60 s")
+    // A ramp from one user to two: fitted at two, with a warning
+    let ramp = try shop()
+    let u2r = ramp.appendingPathComponent("u2.json")
+    try String(contentsOf: u2r, encoding: .utf8)
+      .replacingOccurrences(of: #""vus_max""#, with: #""vus": {"value": 2, "min": 1, "max": 2}, "vus_max""#)
+      .write(to: u2r, atomically: true, encoding: .utf8)
+    let ramped = try EndToEndTests.capsim(["calibrate", ramp.path, "--cores", "2"])
+    #expect(ramped.status == 0, "\(ramped.stderr)")
+    #expect(
+      ramped.stderr.contains("capsim: warning: \(u2r.path): the vus gauge ran from 1 to 2: a ramp"), "\(ramped.stderr)")
 
     // --write into a folder whose shop.yaml is someone's own topology
     let good = try shop()

@@ -172,7 +172,8 @@ import Testing
       "check", Self.scenario, "--baseline-run", "latest", "--db", db, "--seed", "11", "--format", "json",
     ])
     #expect(renamed.status == 0, "\(renamed.stderr)")
-    #expect(renamed.stderr.contains("is a run of scenario 'small-what-if', not 'platform-small': compared all the same"))
+    #expect(
+      renamed.stderr.contains("is a run of scenario 'small-what-if', not 'platform-small': compared all the same"))
     // One replication has no spread: no look could decide a row against it, so it is refused
     // before anything is simulated (it used to be a warning, then 40 replications, undecided).
     let one = try EndToEndTests.capsim(["run", Self.scenario, "--replications", "1", "--db", db, "--quiet"])
@@ -189,7 +190,9 @@ import Testing
     let junit = dir.appendingPathComponent("check.xml").path
     let process = Process()
     process.executableURL = EndToEndTests.binary
-    process.arguments = ["check", "scenarios/platform-normal-week.yaml", "--targets", "ci/targets.yaml", "--junit", junit]
+    process.arguments = [
+      "check", "scenarios/platform-normal-week.yaml", "--targets", "ci/targets.yaml", "--junit", junit,
+    ]
     process.currentDirectoryURL = EndToEndTests.root
     let stderr = Pipe()
     process.standardOutput = FileHandle.nullDevice
@@ -220,7 +223,9 @@ import Testing
       "check", Self.scenario, "--targets", none, "--replications", "2", "--max-replications", "2", "--quiet",
     ])
     #expect(zero.stdout.contains("<= 0.00%") && !zero.stdout.contains("< 0.00%"), "\(zero.stdout)")
-    let run = try EndToEndTests.capsim(["run", Self.scenario, "--set", "slo.errorRate=0%", "--quiet", "--db", RecordingTests.database()])
+    let run = try EndToEndTests.capsim([
+      "run", Self.scenario, "--set", "slo.errorRate=0%", "--quiet", "--db", RecordingTests.database(),
+    ])
     #expect(run.stdout.contains("<= 0.00%") && !run.stdout.contains(" < 0.00%"), "\(run.stdout)")
   }
 
@@ -230,7 +235,10 @@ import Testing
     let targets = try Self.write(Self.targets, "targets.yaml", in: dir)
     func check(_ settings: [String]) throws -> (status: Int32, document: [String: Any]) {
       let r = try EndToEndTests.capsim(
-        ["check", Self.scenario, "--targets", targets, "--replications", "3", "--max-replications", "3", "--format", "json"]
+        [
+          "check", Self.scenario, "--targets", targets, "--replications", "3", "--max-replications", "3", "--format",
+          "json",
+        ]
           + settings)
       let document = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
       return (r.status, document)
@@ -239,8 +247,11 @@ import Testing
     let request = try check([])
     #expect(hybrid.status == request.status)
     let warnings = try #require((hybrid.document["scenarios"] as? [[String: Any]])?.first?["warnings"] as? [String])
-    #expect(warnings.contains { $0.contains("run.mode is hybrid: the gate simulates request by request") }, "\(warnings)")
-    #expect(try Self.rows(hybrid.document).map { $0["measured"] as? [String: Double] } == (try Self.rows(request.document).map { $0["measured"] as? [String: Double] }))
+    #expect(
+      warnings.contains { $0.contains("run.mode is hybrid: the gate simulates request by request") }, "\(warnings)")
+    #expect(
+      try Self.rows(hybrid.document).map { $0["measured"] as? [String: Double] }
+        == (try Self.rows(request.document).map { $0["measured"] as? [String: Double] }))
   }
 
   /// A check row is a verdict of `capsim run --format json` (same keys, same values for the
@@ -299,7 +310,9 @@ import Testing
     #expect(unreadable.stderr.contains("is not a baseline (the JSON document of capsim check)"), "\(unreadable.stderr)")
     let list = try Self.write("[]", "l.json", in: dir)
     let notAnObject = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", list])
-    #expect(notAnObject.status == 1 && notAnObject.stderr.contains("expected an object, found an array"), "\(notAnObject.stderr)")
+    #expect(
+      notAnObject.status == 1 && notAnObject.stderr.contains("expected an object, found an array"),
+      "\(notAnObject.stderr)")
     // Valid JSON with a fraction where a count is, and broken JSON, are not both "not valid JSON".
     let shipped = try String(contentsOf: EndToEndTests.root.appendingPathComponent("ci/baseline.json"), encoding: .utf8)
     let fraction = try Self.write(
@@ -319,7 +332,8 @@ import Testing
     #expect(overflow.status == 1 && overflow.stderr.contains("beyond any"), "\(overflow.stderr)")
     // And a mean no latency has, which printed as a 300-digit number and passed.
     let firstLatency = try #require(shipped.range(of: #""mean" : 0\.1[0-9]+"#, options: .regularExpression))
-    let vast = try Self.write(shipped.replacingCharacters(in: firstLatency, with: "\"mean\" : 1e308"), "v.json", in: dir)
+    let vast = try Self.write(
+      shipped.replacingCharacters(in: firstLatency, with: "\"mean\" : 1e308"), "v.json", in: dir)
     let beyond = try EndToEndTests.capsim(["check", Self.scenario, "--baseline", vast])
     #expect(beyond.status == 1 && beyond.stderr.contains("latency (seconds, 0 to 1e9)"), "\(beyond.stderr)")
     let broken = try Self.write("{\"scenarios\": [\n  1,,\n]}", "x.json", in: dir)
@@ -347,6 +361,11 @@ import Testing
       (["--junit", dir.path], "--junit \(dir.path): \(dir.path) is a folder, not a file"),
       (["--junit", out, "--markdown", out], "--junit and --markdown name the same file"),
       (["--markdown", "/proc/capsim-check.md"], "the folder /proc cannot be written"),
+      // A failed check rewrote the baseline it was judged against; the next one passed.
+      (
+        ["--baseline", dir.appendingPathComponent("b.json").path, "--write-baseline", "\(dir.path)/./b.json"],
+        "--write-baseline \(dir.path)/./b.json is the --baseline the check judges against"
+      ),
     ] {
       let r = try EndToEndTests.capsim(["check", Self.scenario, "--targets", targets] + arguments)
       #expect(r.status == 64 && r.stderr.contains(message), "\(arguments): \(r.stderr)")

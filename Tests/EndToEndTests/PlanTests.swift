@@ -103,6 +103,14 @@ import Testing
     // and no empty sections: nothing to buy one more of, no cost at a plan there is none of
     #expect(!table.stdout.contains("What one more buys") && !table.stdout.contains("Cost per 30 days at the plan"))
     #expect(table.stdout.contains("No cost at the plan: no period has an instance count that meets its objectives."))
+    // No schedule of a plan without an answer (it filled the hours with the cap, as if sized)
+    let emitted = try EndToEndTests.capsim([
+      "plan", Self.morning, "--territory", "A", "--max-instances", "3", "--quiet", "--db", db, "--emit", "capacity",
+    ])
+    #expect(emitted.status == 3)
+    #expect(!emitted.stdout.contains("capacity:"), "\(emitted.stdout)")
+    #expect(
+      emitted.stderr.contains("plan: no capacity schedule: no count up to the cap meets the objectives in 1 period"))
   }
 
   static func folder() throws -> URL {

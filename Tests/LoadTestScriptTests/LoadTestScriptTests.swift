@@ -186,6 +186,27 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
     #expect(!openScript.contains("sleep(think())"))
   }
 
+  /// One user split 75/25 is one VU of the first class and none of the second: k6 refuses a
+  /// ramping-vus scenario without a VU, so that class is left out and the header says so.
+  @Test func aClassWithNoVUAtAnyTimeIsLeftOutAndSaid() throws {
+    let think = try Distribution.exponential(mean: 20)
+    let plan = try LoadTestPlan(
+      scenario: Build.scenario(
+        demand: TerritoryDemand(base: .users(1, think: think), mix: [0.75, 0.25]), horizon: hour), territory: 0)
+    #expect(plan.classes.map(\.ramp.peak) == [1])
+    #expect(plan.undriven.count == 1)
+    let script = plan.k6Script(scenarioFile: "test.yaml", version: "0.0.0")
+    #expect(!script.contains("startVUs: 0,\n      gracefulRampDown"), "\(script)")
+    #expect(
+      script.contains("// Left out:    \(plan.undriven[0]): their share of the users rounds to no VU"), "\(script)")
+    let nobody = #expect(throws: LoadTestError.self) {
+      try LoadTestPlan(
+        scenario: Build.scenario(
+          demand: TerritoryDemand(base: .users(0, think: think), mix: [0.75, 0.25]), horizon: hour), territory: 0)
+    }
+    #expect(nobody?.description.contains("no users") == true)
+  }
+
   @Test func classesWithoutWeightAreLeftOut() throws {
     let plan = try LoadTestPlan(
       scenario: Build.scenario(
