@@ -66,25 +66,35 @@ struct ShortScenario: CustomTestStringConvertible, Sendable {
       ]),
   ]
 
-  @Test(arguments: cases)
-  func hybridAgreesWithRequestLevel(_ c: ShortScenario) throws {
-    // Given a scenario run request by request
-    let scenario = try c.load()
-    let request = PlatformRun(scenario: scenario).run(threads: 2)
-    // When the same scenario and seed run hybrid
+  /// The scenario run request by request and hybrid, same seed, two threads.
+  static func bothModes(_ scenario: PlatformScenario) -> (request: PlatformResult, hybrid: PlatformResult) {
     var h = scenario
     h.mode = .hybrid
-    let hybrid = PlatformRun(scenario: h, driver: HybridDriver()).run(threads: 2)
-    // Then most of it was computed, and the verdicts are the same
-    let windows = hybrid.replications.flatMap { $0.territories.flatMap(\.windows) }
-    let fluid = windows.filter { $0.mode == .fluid }.count
-    #expect(fluid * 2 >= windows.count, "\(fluid) of \(windows.count) windows computed")
+    return (
+      PlatformRun(scenario: scenario).run(threads: 2), PlatformRun(scenario: h, driver: HybridDriver()).run(threads: 2)
+    )
+  }
+
+  /// Every verdict of `hybrid` is the request-level run's.
+  static func expectSameVerdicts(_ request: PlatformResult, _ hybrid: PlatformResult) {
     let key = { (v: Verdict) in "\(v.territory) \(v.period) \(v.requestClass ?? "all") \(v.objective)" }
     let expected = Dictionary(uniqueKeysWithValues: request.verdicts().map { (key($0), $0.outcome) })
     for v in hybrid.verdicts() {
       #expect(
         expected[key(v)] == v.outcome, "\(key(v)): \(v.outcome), request level \(String(describing: expected[key(v)]))")
     }
+  }
+
+  @Test(arguments: cases)
+  func hybridAgreesWithRequestLevel(_ c: ShortScenario) throws {
+    // Given a scenario run request by request and hybrid, same seed
+    let scenario = try c.load()
+    let (request, hybrid) = Self.bothModes(scenario)
+    // Then most of it was computed, and the verdicts are the same
+    let windows = hybrid.replications.flatMap { $0.territories.flatMap(\.windows) }
+    let fluid = windows.filter { $0.mode == .fluid }.count
+    #expect(fluid * 2 >= windows.count, "\(fluid) of \(windows.count) windows computed")
+    Self.expectSameVerdicts(request, hybrid)
     // And p95 per busy window, utilization and cost are close
     for t in scenario.platform.territories.indices {
       let a = request.replications.map { $0.territories[t] }
@@ -143,16 +153,8 @@ struct ShortScenario: CustomTestStringConvertible, Sendable {
   @Test(arguments: failing)
   func failuresAndTheWarmupRunRequestByRequest(_ c: ShortScenario) throws {
     let scenario = try c.load()
-    let request = PlatformRun(scenario: scenario).run(threads: 2)
-    var h = scenario
-    h.mode = .hybrid
-    let hybrid = PlatformRun(scenario: h, driver: HybridDriver()).run(threads: 2)
-    let key = { (v: Verdict) in "\(v.territory) \(v.period) \(v.requestClass ?? "all") \(v.objective)" }
-    let expected = Dictionary(uniqueKeysWithValues: request.verdicts().map { (key($0), $0.outcome) })
-    for v in hybrid.verdicts() {
-      #expect(
-        expected[key(v)] == v.outcome, "\(key(v)): \(v.outcome), request level \(String(describing: expected[key(v)]))")
-    }
+    let (request, hybrid) = Self.bothModes(scenario)
+    Self.expectSameVerdicts(request, hybrid)
     for t in scenario.platform.territories.indices {
       let a = request.replications.reduce(0) { $0 + $1.territories[t].periods.reduce(0) { $0 + $1.counts.arrivals } }
       let b = hybrid.replications.reduce(0) { $0 + $1.territories[t].periods.reduce(0) { $0 + $1.counts.arrivals } }
