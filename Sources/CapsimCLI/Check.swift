@@ -28,8 +28,8 @@ struct CheckCommand: ParsableCommand {
       document), or a recorded run (--baseline-run). Writes JUnit XML (--junit), a Markdown \
       summary for a pull request (--markdown) and JSON (--json, or --format json on stdout).
 
-      Exit status: 0 every row passed, 1 a target or regression failed (or a file has \
-      errors), 2 could not decide within the budget, 4 no such run, 5 the database is \
+      Exit status: 0 every row passed, 1 a target or regression failed, nothing was judged \
+      (no row has a target or a baseline row), or a file has errors, 2 could not decide within the budget, 4 no such run, 5 the database is \
       unusable, 64 usage (an output file that cannot be written is refused before anything is \
       simulated), 130 or 143 interrupted (no output file written).
 
@@ -183,7 +183,7 @@ struct CheckCommand: ParsableCommand {
       let spent = Check.seconds(clock.now - started)
       return check(
         scenario.scenario, path: scenario.path, targets: targetSet?.0, baseline: base.0, warnings: base.1,
-        of: all.count, budget: maxSeconds.map { $0 - spent })
+        of: all.count, budget: maxSeconds.map { max(0, $0 - spent) })
     }
     var report = CheckReport(
       parts: parts, targetsFile: targets, baselineSource: baselines?.source, alpha: alpha, beta: beta)
@@ -287,6 +287,15 @@ struct CheckCommand: ParsableCommand {
       warnings.append(
         "waiver \(i + 1) (\"\(waiver.reason)\") matches no row of this run: check its objectives, territories, periods and classes"
       )
+    }
+    // So is an objective whose territories, periods and classes meet no row of the run (a
+    // season it does not have): it would gate nothing without a word.
+    for objective in Objective.allCases where targets?.objectives[objective] != nil {
+      if !result.rows.contains(where: { $0.key.objective == objective }) {
+        warnings.append(
+          "the targets' \(objective.rawValue) objective matches no row of this run: check its territories, periods and classes"
+        )
+      }
     }
     if result.outcome == .info && (targets != nil || base != nil) {
       warnings.append("nothing was judged: no row has a target or a baseline row")

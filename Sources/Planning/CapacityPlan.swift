@@ -15,7 +15,9 @@ package struct PlanSettings: Sendable {
   /// Runs each candidate's replications (the hybrid driver); nil: request by request.
   package var driver: (any ReplicationDriver)? = nil
 
-  package init(replications: Int = 3, maxReplications: Int = 12, threads: Int = 1, territories: [Int], maxInstances: Int = 200) {
+  package init(
+    replications: Int = 3, maxReplications: Int = 12, threads: Int = 1, territories: [Int], maxInstances: Int = 200
+  ) {
     self.replications = replications
     self.maxReplications = max(replications, maxReplications)
     self.threads = threads
@@ -48,6 +50,9 @@ package struct Candidate: Sendable {
     package var requests: Double
     package var p95: Double?
     package var errorRate: Double?
+    /// Per request class (the platform's order), as `p95`.
+    package var classP95: [Double?] = []
+    package var databaseP95: Double?
   }
 
   package struct Busiest: Sendable, Hashable {
@@ -127,15 +132,18 @@ extension Candidate {
 
   /// The verdicts of a territory and period that are not met (fail first, then marginal).
   package func unmet(territory: String, period: String) -> [Verdict] {
-    verdicts.filter { $0.territory == territory && $0.period == period && ($0.outcome == .fail || $0.outcome == .marginal) }
-      .sorted { ($0.outcome == .fail ? 0 : 1) < ($1.outcome == .fail ? 0 : 1) }
+    verdicts.filter {
+      $0.territory == territory && $0.period == period && ($0.outcome == .fail || $0.outcome == .marginal)
+    }
+    .sorted { ($0.outcome == .fail ? 0 : 1) < ($1.outcome == .fail ? 0 : 1) }
   }
 
   /// The judged verdict of a territory and period with the least room to its target, relative
   /// to the target, at the upper end of its interval: the objective that binds.
   package func tightest(territory: String, period: String) -> Verdict? {
     verdicts.filter {
-      $0.territory == territory && $0.period == period && $0.target != nil && $0.outcome != .waived && $0.outcome != .info
+      $0.territory == territory && $0.period == period && $0.target != nil && $0.outcome != .waived
+        && $0.outcome != .info
     }.min { slack($0) < slack($1) }
   }
 

@@ -69,7 +69,9 @@ package struct CapacityPlanner {
     func remember(_ c: Candidate) {
       candidates.append(c)
       onCandidate?(candidates.count - 1, c)
-      for t in c.simulated where byCount[t]?[c.instances[t]] == nil { byCount[t, default: [:]][c.instances[t]] = candidates.count - 1 }
+      for t in c.simulated where byCount[t]?[c.instances[t]] == nil {
+        byCount[t, default: [:]][c.instances[t]] = candidates.count - 1
+      }
     }
 
     // Intervals from every candidate so far: lo is the most instances that did not meet the
@@ -179,8 +181,10 @@ package struct CapacityPlanner {
     var best = (settings.maxInstances, "the plan's maximum (--max-instances)")
     let cluster = [territory.primary] + platform.replicas(of: territory.primary)
     for n in cluster {
-      let others = platform.territories.indices.filter { $0 != t && platform.territories[$0].primary == territory.primary }
-        .reduce(0) { $0 + platform.territories[$1].app.instances * platform.territories[$1].app.connections }
+      let others = platform.territories.indices.filter {
+        $0 != t && platform.territories[$0].primary == territory.primary
+      }
+      .reduce(0) { $0 + platform.territories[$1].app.instances * platform.territories[$1].app.connections }
       let room = (platform.databases[n].maxConnections - others) / max(territory.app.connections, 1)
       if room < best.0 {
         best = (
@@ -239,12 +243,18 @@ package struct CapacityPlanner {
     guard let first = result.replications.first else { return [] }
     return first.territories.indices.map { t in
       first.territories[t].windows.indices.map { w in
-        let all = result.replications.compactMap { r in r.territories[t].windows.indices.contains(w) ? r.territories[t].windows[w] : nil }
+        let all = result.replications.compactMap { r in
+          r.territories[t].windows.indices.contains(w) ? r.territories[t].windows[w] : nil
+        }
         func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
+        let classes = first.territories[t].windows[w].classP95.indices
         return Candidate.WindowSummary(
           start: first.territories[t].windows[w].start, period: first.territories[t].windows[w].period,
           requests: mean(all.map { Double($0.counts.arrivals) }) ?? 0, p95: mean(all.compactMap(\.latency.p95)),
-          errorRate: mean(all.compactMap { $0.counts.completed + $0.counts.failed > 0 ? $0.counts.errorRate : nil }))
+          errorRate: mean(all.compactMap { $0.counts.completed + $0.counts.failed > 0 ? $0.counts.errorRate : nil }),
+          classP95: classes.map { c in mean(all.compactMap { $0.classP95.indices.contains(c) ? $0.classP95[c] : nil })
+          },
+          databaseP95: mean(all.compactMap(\.databaseP95)))
       }
     }
   }
@@ -259,12 +269,18 @@ package struct CapacityPlanner {
       return (0..<periods).map { p in
         var best: Candidate.Busiest? = nil
         for w in first.territories[t].windows.indices where first.territories[t].windows[w].period == p {
-          let app = result.replications.map { $0.territories[t].windows.indices.contains(w) ? $0.territories[t].windows[w].cpuUtilization : 0 }
+          let app =
+            result.replications.map {
+              $0.territories[t].windows.indices.contains(w) ? $0.territories[t].windows[w].cpuUtilization : 0
+            }
             .reduce(0, +) / Double(result.replications.count)
           guard app > (best?.appUtilization ?? -1) else { continue }
           var node = (cluster[0], 0.0)
           for n in cluster {
-            let u = result.replications.map { $0.nodes[n].windowUtilization.indices.contains(w) ? $0.nodes[n].windowUtilization[w] : 0 }
+            let u =
+              result.replications.map {
+                $0.nodes[n].windowUtilization.indices.contains(w) ? $0.nodes[n].windowUtilization[w] : 0
+              }
               .reduce(0, +) / Double(result.replications.count)
             if u > node.1 { node = (n, u) }
           }

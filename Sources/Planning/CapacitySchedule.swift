@@ -22,7 +22,9 @@ extension CapacityPlanner {
   /// and the most any period needs (those the plan has not simulated yet), then reads off each
   /// window the fewest
   /// instances from which on every count meets the window's targets: its mean p95 over
-  /// replications within the period's p95 target, its error rate within the error target.
+  /// replications within the period's p95 target, each class's within its own (a class with
+  /// at least `scheduleMinimumRequests` in the window), the database p95 within its target and
+  /// the error rate within the error target.
   /// A period's p95 is met when every one of its windows' is (at most 5% of each window's
   /// requests are slower, so at most 5% of all), so the schedule keeps the plan's verdicts
   /// where the windows' means hold.
@@ -60,7 +62,8 @@ extension CapacityPlanner {
       for i in plan.periods.indices where now.contains(plan.periods[i].territory) {
         let t = plan.periods[i].territory
         let n = counts[t]
-        let status = added.status(territory: plan.territoryName(plan.periods[i]), period: plan.periodName(plan.periods[i]))
+        let status = added.status(
+          territory: plan.territoryName(plan.periods[i]), period: plan.periodName(plan.periods[i]))
         plan.periods[i].tried.append((n, status))
         plan.periods[i].tried.sort { $0.instances < $1.instances }
         // One fewer than the answer (or the cap, without one) was theory's to explain until now.
@@ -76,13 +79,31 @@ extension CapacityPlanner {
     for t in planned {
       // Candidates by count, one each.
       var byCount: [Int: Candidate] = [:]
-      for c in plan.candidates where c.simulated.contains(t) && byCount[c.instances[t]] == nil { byCount[c.instances[t]] = c }
+      for c in plan.candidates where c.simulated.contains(t) && byCount[c.instances[t]] == nil {
+        byCount[c.instances[t]] = c
+      }
       let ordered = byCount.keys.sorted()
       guard let fewest = ordered.first, let windows = byCount[fewest]?.windows[t] else { continue }
+      let objectives = scenario.objectives
+      let classes = platform.requestClasses.map(\.name)
+      let mix = scenario.demand[t].mix
+      let share = mix.reduce(0, +)
       func meets(_ w: Candidate.WindowSummary) -> Bool {
         guard w.requests >= Self.scheduleMinimumRequests else { return true }
-        let target = scenario.objectives.p95(of: nil, peak: w.period != 0) ?? .infinity
-        return (w.p95 ?? 0) <= target && (w.errorRate ?? 0) <= scenario.objectives.errorRate
+        let peak = w.period != 0
+        let target = objectives.p95(of: nil, peak: peak) ?? .infinity
+        guard (w.p95 ?? 0) <= target, (w.errorRate ?? 0) <= objectives.errorRate,
+          (w.databaseP95 ?? 0) <= objectives.databaseP95
+        else { return false }
+        // Each judged class by its own target (the plan's verdicts judge them), where the
+        // window holds enough of its requests for a p95.
+        for (c, p95) in w.classP95.enumerated() where c < classes.count && c < mix.count {
+          guard let p95, share > 0, w.requests * mix[c] / share >= Self.scheduleMinimumRequests,
+            objectives.classes[classes[c]]?.waiver == nil
+          else { continue }
+          if p95 > objectives.p95(of: classes[c], peak: peak) ?? .infinity { return false }
+        }
+        return true
       }
       // Per window: the fewest count from which every larger simulated count meets it.
       var needed: [Int] = []

@@ -195,7 +195,9 @@ struct _Decimal: CustomStringConvertible {
       rest = rest.dropFirst()
     }
     while let c = rest.first, c.isASCII, c.isNumber || (c == "." && !seenPoint) {
-      if c == "." { seenPoint = true } else {
+      if c == "." {
+        seenPoint = true
+      } else {
         digits.append(c)
         if seenPoint { scale += 1 } else { whole += 1 }
       }

@@ -47,7 +47,8 @@ extension PlatformScenario {
       for change in capacity where change.territory == t { most = max(most, change.instances) }
       for scaler in autoscalers where scaler.territory == t { most = max(most, scaler.maxReplicas) }
       let closed = if case .users = demand[t].base { true } else { false }
-      let when = demand[t].calendar.map { String($0.label(at: load.peakTime).prefix(20)) } ?? "at \(Int(load.peakTime)) s"
+      let when =
+        demand[t].calendar.map { String($0.label(at: load.peakTime).prefix(20)) } ?? "at \(Int(load.peakTime)) s"
       func overload(_ tier: String, _ asked: Double, _ cores: Int) -> Overload {
         Overload(
           territory: territory.name, period: periodNames[load.period], when: when, tier: tier, asked: asked,

@@ -35,6 +35,9 @@ package struct PlatformScenario: Sendable {
   /// The Kubernetes files its autoscalers were read from (`autoscaler:` and `--autoscaler`).
   package var manifestFiles: [String] = []
   package var topologyFile = ""
+  /// The scenario file's `calendar:`, whose time zone its date-times (faults, `capacity:`) are
+  /// read in; a territory's demand calendar has the territory's zone. Nil when built in code.
+  package var fileCalendar: DemandCalendar? = nil
 
   package init(
     name: String, platform: Platform, demand: [TerritoryDemand], faults: [Fault] = [],

@@ -132,6 +132,7 @@ enum PlatformScenarioFile {
     scenario.scenarioFiles = [file]
     scenario.manifestFiles = autoscalers.paths
     scenario.topologyFile = topologyPath
+    scenario.fileCalendar = calendar.result?.calendar
     return scenario
   }
 
@@ -300,13 +301,15 @@ enum PlatformScenarioFile {
     guard ok, mixOK, let base, let growth, let mix else { return nil }
     // No demand at all: the territory has nothing measured and nothing judged, and would drop
     // out of the verdicts without a word.
-    let level: Double = switch base {
-    case .users(let users, _): Double(users)
-    case .rate(let rate): rate
-    }
+    let level: Double =
+      switch base {
+      case .users(let users, _): Double(users)
+      case .rate(let rate): rate
+      }
     if level * growth == 0 {
       let place = growth == 0 ? f["growth"] : f[kinds[0]]
-      (place ?? node).warning("no demand (\(growth == 0 ? "growth 0" : "\(kinds[0]) 0")): nothing of this territory is measured or judged")
+      (place ?? node).warning(
+        "no demand (\(growth == 0 ? "growth 0" : "\(kinds[0]) 0")): nothing of this territory is measured or judged")
     }
     var demandCalendar: DemandCalendar? = nil
     if let c = calendar.result?.calendar, let timeZone {
@@ -388,10 +391,12 @@ enum PlatformScenarioFile {
     switch DemandCalendar.ambiguity(local.date, hour: local.hour, in: c.timeZone) {
     case .skipped?:
       node.warning(
-        "\(node.scalarText ?? "") does not exist in \(c.timeZone.identifier) (the clocks jump over it that night): read as \(c.label(at: t))")
+        "\(node.scalarText ?? "") does not exist in \(c.timeZone.identifier) (the clocks jump over it that night): read as \(c.label(at: t))"
+      )
     case .repeated?:
       node.warning(
-        "\(node.scalarText ?? "") happens twice in \(c.timeZone.identifier) (the clocks go back that night): read as the first, \(c.label(at: t)) before the change")
+        "\(node.scalarText ?? "") happens twice in \(c.timeZone.identifier) (the clocks go back that night): read as the first, \(c.label(at: t)) before the change"
+      )
     case nil:
       break
     }
@@ -429,7 +434,8 @@ enum PlatformScenarioFile {
           continue
         }
         items[i].error(
-          "this fault overlaps \(ConfigKeyPath.appending(index: j, to: "faults")) on the same \(subject.hasPrefix("node") ? "database node" : "territory"): write one fault that covers both")
+          "this fault overlaps \(ConfigKeyPath.appending(index: j, to: "faults")) on the same \(subject.hasPrefix("node") ? "database node" : "territory"): write one fault that covers both"
+        )
         ok = false
         break
       }
@@ -556,7 +562,8 @@ enum PlatformScenarioFile {
       if let territory, let at, let instances {
         if let same = changes.first(where: { $0.territory == territory && $0.at == at }) {
           item.error(
-            "another capacity entry sets this territory at the same moment (to \(same.instances) instances): which holds would be a guess; keep one")
+            "another capacity entry sets this territory at the same moment (to \(same.instances) instances): which holds would be a guess; keep one"
+          )
           ok = false
         }
         changes.append(CapacityChange(territory: territory, at: at, instances: instances))

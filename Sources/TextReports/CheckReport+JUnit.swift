@@ -11,13 +11,18 @@ extension CheckReport {
     let all = rows
     let c = Self.counts(all)
     let time = parts.map(\.check.result.wallSeconds).reduce(0, +)
+    // A scenario that judged nothing fails the check (exit 1): a failing case says so, where a
+    // report viewer shows it, rather than a suite of skipped rows that reads green.
+    let unjudged = Set(self.unjudged)
     xml +=
-      "<testsuites name=\"capsim check\" tests=\"\(all.count)\" failures=\"\(c[.fail]!)\" errors=\"\(c[.undecided]!)\""
+      "<testsuites name=\"capsim check\" tests=\"\(all.count + unjudged.count)\" failures=\"\(c[.fail]! + unjudged.count)\" errors=\"\(c[.undecided]!)\""
     xml += " skipped=\"\(c[.waived]! + c[.info]!)\" time=\"\(Self.seconds(time))\">\n"
     for p in parts {
       let rows = p.check.rows
       let n = Self.counts(rows)
-      xml += "  <testsuite name=\(Self.attribute(p.provenance.name)) tests=\"\(rows.count)\" failures=\"\(n[.fail]!)\""
+      let nothing = unjudged.contains(p.provenance.name) ? 1 : 0
+      xml +=
+        "  <testsuite name=\(Self.attribute(p.provenance.name)) tests=\"\(rows.count + nothing)\" failures=\"\(n[.fail]! + nothing)\""
       xml +=
         " errors=\"\(n[.undecided]!)\" skipped=\"\(n[.waived]! + n[.info]!)\" time=\"\(Self.seconds(p.check.result.wallSeconds))\">\n"
       xml += "    <properties>\n"
@@ -53,6 +58,15 @@ extension CheckReport {
           break
         }
         xml += "      <system-out>\(Self.text(message))</system-out>\n"
+        xml += "    </testcase>\n"
+      }
+      if nothing == 1 {
+        let message =
+          "nothing was judged: no row has a target or a baseline row (see the warnings); the check did not pass"
+        xml +=
+          "    <testcase classname=\(Self.attribute("capsim.check.\(p.provenance.name)")) name=\"nothing judged\" time=\"0\">\n"
+        xml +=
+          "      <failure type=\"nothing-judged\" message=\(Self.attribute(message))>\(Self.text(message))</failure>\n"
         xml += "    </testcase>\n"
       }
       if !p.warnings.isEmpty {

@@ -197,7 +197,11 @@ package struct CheckReport {
         // The interval shown is the run's own; the gate asks for more, since it looks again
         // as replications come in and tests every row (Holm over rows, a union bound over looks).
         let distance = r.targetTest.flatMap { t in
-          t.standardError > 0 ? String(format: " (%.1f standard errors from it, fewer than the gate's sequential test needs over all its rows and looks; more replications decide it)", abs(t.value) / t.standardError) : nil
+          t.standardError > 0
+            ? String(
+              format:
+                " (%.1f standard errors from it, fewer than the gate's sequential test needs over all its rows and looks; more replications decide it)",
+              abs(t.value) / t.standardError) : nil
         }
         parts.append("too close to the target \(bound) to tell\(distance ?? "")")
       default: parts.append("target \(bound)")
@@ -281,7 +285,11 @@ package struct CheckReport {
     switch c.stop {
     case .decided: "decided"
     case .replications: "the budget of \(c.settings.maxReplications) replications is spent"
-    case .seconds: "the next look would pass the budget of \(Format.duration(c.settings.maxSeconds ?? 0))"
+    case .seconds:
+      // Each scenario has what the ones before it left of --max-seconds.
+      (c.settings.maxSeconds ?? 0) > 0
+        ? "the next look would pass the \(Format.duration(c.settings.maxSeconds ?? 0)) left of the --max-seconds budget"
+        : "the scenarios before it spent the --max-seconds budget"
     }
   }
 }

@@ -246,7 +246,10 @@ extension CapacityPlan {
     out += "capacity:\n"
     for change in schedule.changes {
       let t = change.territory
-      let at = scenario.demand[t].calendar.map { $0.isoLabel(at: change.at) } ?? "\(Int(rounding: change.at) ?? 0)s"
+      // In the zone the scenario reads `capacity: at:` in: the file's calendar's, which a
+      // territory of another zone does not share.
+      let calendar = scenario.fileCalendar ?? scenario.demand[t].calendar
+      let at = calendar.map { $0.isoLabel(at: change.at) } ?? "\(Int(rounding: change.at) ?? 0)s"
       out += "  - {territory: \(territoryName(t)), at: \(at), instances: \(change.instances)}\n"
     }
     return out

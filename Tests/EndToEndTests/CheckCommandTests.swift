@@ -375,14 +375,29 @@ import Testing
     #expect(twice.status == 64 && twice.stderr.contains("are both scenario"), "\(twice.stderr)")
     let empty = try Self.write("objectives: {p95: {classes: [all], territories: [A]}}\n", "empty.yaml", in: dir)
     let json = dir.appendingPathComponent("nothing.json").path
+    let junit = dir.appendingPathComponent("nothing.xml").path
     let nothing = try EndToEndTests.capsim([
-      "check", Self.scenario, "--targets", empty, "--replications", "2", "--json", json,
+      "check", Self.scenario, "--targets", empty, "--replications", "2", "--json", json, "--junit", junit,
     ])
     #expect(nothing.status == 1, "\(nothing.stderr)")
+    // The JUnit file fails too (it read tests="0" failures="0": green in a report viewer)
+    let xml = try String(contentsOfFile: junit, encoding: .utf8)
+    #expect(xml.contains(#"<testcase classname="capsim.check.platform-small" name="nothing judged""#), "\(xml)")
+    #expect(xml.contains(#"<failure type="nothing-judged""#) && !xml.contains(#"failures="0""#), "\(xml)")
     #expect(nothing.stderr.contains("nothing was judged in 'platform-small'"), "\(nothing.stderr)")
     #expect(nothing.stdout.contains("capsim check: nothing judged:"), "\(nothing.stdout)")
     let document = try Self.json(json)
     #expect(document["check"] as? String == "info" && document["exit_status"] as? Int == 1, "\(document)")
+    // An objective meeting no row (normal load, in a run all in the Christmas season) gated
+    // nothing without a word while the error rate passed
+    let normalOnly = try Self.write(
+      "objectives: {p95: {target: 200ms, periods: [normal]}, errorRate: {target: 2%}}\n", "normal.yaml", in: dir)
+    let silent = try EndToEndTests.capsim(["check", Self.scenario, "--targets", normalOnly, "--replications", "2"])
+    #expect(silent.status == 0, "\(silent.stderr)")
+    #expect(
+      silent.stderr.contains("warning: the targets' p95 latency objective matches no row of this run"),
+      "\(silent.stderr)")
+    #expect(!silent.stderr.contains("error rate objective matches no row"), "\(silent.stderr)")
   }
 
   // MARK: The shipped gate

@@ -77,6 +77,21 @@ import Testing
     #expect(run.status == 0, "\(run.stdout.suffix(2_000))")
   }
 
+  /// A schedule's times are in the zone the scenario reads `capacity: at:` in, the calendar's:
+  /// for a territory in Tokyo, the run's first hour was written as 13:00 (its local time) and
+  /// read back 8 hours late.
+  @Test func theScheduleIsWrittenInTheCalendarsTimeZone() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let r = try EndToEndTests.capsim([
+      "plan", Self.morning, "--territory", "A", "--set", "territories.A.timezone=Asia/Tokyo", "--replications", "2",
+      "--emit", "capacity", "--quiet", "--db", dir.appendingPathComponent("p.sqlite").path,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let entries = r.stdout.split(separator: "\n").filter { $0.hasPrefix("  - {territory: A") }
+    #expect(entries.first?.contains("at: 2026-12-07T05:00,") == true, "\(entries)")
+  }
+
   /// The morning needs 4 instances by theory: capped at 3, the plan keeps that bound, simulates
   /// nothing and answers none, with exit status 3.
   @Test func aCapBelowTheStableBoundIsNoneExplainedByTheory() throws {
