@@ -5,8 +5,16 @@ package enum CapsimMetric: String, Hashable, Sendable, CaseIterable {
   /// 95th and 99th percentile response time in seconds (gauges).
   case latencyP95 = "capsim_latency_p95_seconds"
   case latencyP99 = "capsim_latency_p99_seconds"
-  /// Completed requests (a counter; only inside `rate(...[window])`).
+  /// Completed requests (a counter; only inside `rate(...[window])`): what the app counts, so
+  /// nothing at 0 pods.
   case requestsTotal = "capsim_requests_total"
+  /// Requests that reached the pool's load balancer, failed ones included (a counter; only
+  /// inside `rate(...[window])`): what an ingress controller counts, so a pool scaled to 0 can
+  /// be woken by it.
+  case ingressRequestsTotal = "capsim_ingress_requests_total"
+
+  /// Whether it is a counter, read only through `rate()`.
+  package var isCounter: Bool { self == .requestsTotal || self == .ingressRequestsTotal }
 }
 
 /// What a parsed query asks the simulator for: a capsim series, averaged over `window`
@@ -49,7 +57,8 @@ package enum PrometheusQuery {
 
   /// Names every series capsim offers, for messages.
   package static var offered: String {
-    gauges.map(\.rawValue).joined(separator: ", ") + " and rate(capsim_requests_total[window])"
+    gauges.map(\.rawValue).joined(separator: ", ")
+      + ", rate(capsim_requests_total[window]) and rate(capsim_ingress_requests_total[window])"
   }
 
   package static func parse(_ text: String) -> Result<CapsimSeries, Refusal> {
@@ -182,13 +191,13 @@ package enum PrometheusQuery {
         }
         index += 1
         var series = try selector()
-        guard series.metric == .requestsTotal else {
+        guard series.metric.isCounter else {
           throw refuse(
-            "rate() of \(series.metric.rawValue) is not supported: it is a gauge; rate() applies to capsim_requests_total"
+            "rate() of \(series.metric.rawValue) is not supported: it is a gauge; rate() applies to capsim_requests_total and capsim_ingress_requests_total"
           )
         }
         guard case .symbol("[")? = next(), case .number(let duration)? = next(), case .symbol("]")? = next() else {
-          throw refuse("rate() needs a range such as capsim_requests_total[1m]")
+          throw refuse("rate() needs a range such as \(series.metric.rawValue)[1m]")
         }
         guard let seconds = Self.seconds(duration), seconds > 0 else {
           throw refuse("'\(duration)' is not a Prometheus duration such as 30s, 1m or 5m")
@@ -199,9 +208,11 @@ package enum PrometheusQuery {
       }
       index -= 1
       let series = try selector()
-      if series.metric == .requestsTotal {
+      if series.metric.isCounter {
+        let name = series.metric.rawValue
         throw refuse(
-          "capsim_requests_total is a counter: query rate(capsim_requests_total[1m]) or capsim_requests_per_second")
+          "\(name) is a counter: query rate(\(name)[1m])"
+            + (series.metric == .requestsTotal ? " or capsim_requests_per_second" : ""))
       }
       if case .symbol("[")? = peek {
         throw refuse("a range selector is only supported inside rate()")

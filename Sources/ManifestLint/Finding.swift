@@ -24,6 +24,7 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
   case cronInGap = "cron-in-spring-forward-gap"
   case cooldownOnlyToZero = "cooldown-only-to-zero"
   case cpuIsNotActivity = "cpu-trigger-not-activity"
+  case completedRequestsCannotWake = "completed-requests-cannot-wake"
   case deploymentReplicas = "deployment-replicas"
   case connectionLimit = "max-replicas-over-connections"
   case cronEndsBeforePeak = "cron-ends-before-peak"
@@ -42,6 +43,8 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
     case .cronInGap: "A cron start or end in the spring-forward gap, which the cron library skips"
     case .cooldownOnlyToZero: "cooldownPeriod set as if it governed scaling down to N > 0"
     case .cpuIsNotActivity: "A cpu trigger beside other triggers with minReplicaCount 0: cpu keeps nothing awake"
+    case .completedRequestsCannotWake:
+      "With minReplicaCount 0, only triggers over requests the app completed: at 0 pods none complete, so nothing wakes the pool"
     case .deploymentReplicas: "A Deployment with replicas: under an autoscaler"
     case .connectionLimit: "maxReplicas pods would open more database connections than the database takes"
     case .cronEndsBeforePeak: "A cron window that closes while the day's peak demand goes on"
@@ -71,6 +74,8 @@ package enum Rule: String, CaseIterable, Hashable, Sendable {
       "KEDA's cooldownPeriod governs only scaling to 0 (from any count, with minReplicaCount 0). With minReplicaCount 1 or more it governs nothing: scaling from N down to minReplicaCount (after a cron window ends, say) follows the HPA's scale-down stabilization window, 300 s unless advanced.horizontalPodAutoscalerConfig.behavior.scaleDown sets it (kedacore/keda#6844, #5688)."
     case .cpuIsNotActivity:
       "KEDA counts only External metrics as activity (pkg/scaling/scale_handler.go skips Resource metrics; only a ScaledObject whose triggers are all cpu or memory is always active). With minReplicaCount 0, once the other triggers have been inactive for cooldownPeriod the pool goes to 0 however busy its pods are, and cpu never wakes it."
+    case .completedRequestsCannotWake:
+      "A series the app exports (capsim_requests_total, capsim_requests_per_second; on a cluster, the app's own request counter) counts requests the pods completed: with no pod there is nothing to count, the trigger reads 0, stays inactive, and KEDA never scales the pool up from 0. A counter at the ingress (capsim_ingress_requests_total; nginx_ingress_controller_requests on a cluster) counts the requests that arrive, failed ones included, and wakes it; so does a cron window. Else keep minReplicaCount: 1."
     case .deploymentReplicas:
       "kubectl apply of a Deployment that still sets spec.replicas resets an autoscaled pool to that count on every apply (kubernetes/kubernetes#25238); leave replicas out once an autoscaler owns the Deployment."
     case .connectionLimit:

@@ -292,6 +292,21 @@ package struct ManifestLinter {
             "with minReplicaCount 0 this cpu trigger keeps nothing awake: KEDA counts only the other triggers as activity, so cooldownPeriod (\(cooldown) s) after they go inactive the pool goes to 0 however busy its pods are (kedacore/keda scale_handler.go); set minReplicaCount: 1 for a floor"
           ))
       }
+      // The triggers that can wake a pool from 0 (not cpu) all read what the app completed.
+      let waking = triggers.filter { $0["type"]?.scalarText != "cpu" }
+      let completed = waking.filter { t in
+        guard t["type"]?.scalarText == "prometheus", let query = t["metadata"]?["query"]?.scalarText,
+          case .success(let series) = PrometheusQuery.parse(query)
+        else { return false }
+        return series.metric == .requestsTotal || series.metric == .requestsPerSecond
+      }
+      if let first = completed.first, completed.count == waking.count {
+        out.append(
+          Self.finding(
+            .completedRequestsCannotWake, .warning, at: (first["metadata"]?["query"] ?? first).node,
+            "with minReplicaCount 0 the pool is woken only by requests it completed, and at 0 pods none complete: the trigger reads 0 and the pool stays at 0 while every request fails; count what reaches the ingress, rate(capsim_ingress_requests_total[2m]) (nginx_ingress_controller_requests on a cluster), add a cron window, or set minReplicaCount: 1"
+          ))
+      }
     }
     return out
   }

@@ -96,7 +96,10 @@ struct RampReplay {
       var series: [CapsimSeries] = []
       for trigger in spec.triggers {
         guard case .prometheus(let p) = trigger.kind else { continue }
-        guard p.series.metric == .requestsTotal || p.series.metric == .requestsPerSecond else {
+        guard
+          p.series.metric == .requestsTotal || p.series.metric == .requestsPerSecond
+            || p.series.metric == .ingressRequestsTotal
+        else {
           return .failure(NotModelled(metric: "prometheus \(p.series.metric.rawValue)"))
         }
         series.append(p.series)
@@ -169,7 +172,9 @@ struct RampReplay {
         var values: [String: Double] = [:]
         for s in series {
           let window = s.rateWindow ?? 15
-          values[s.key] = min(offered(now - window / 2), capacity(ready))
+          // The ingress counts every request offered; the app only those it could serve.
+          let seen = offered(now - window / 2)
+          values[s.key] = s.metric == .ingressRequestsTotal ? seen : min(seen, capacity(ready))
         }
         decision = keda.sync(now: now, currentReplicas: replicas, pods: list, cpu: cpu, capsim: values)
         controller = .keda(keda, series)
@@ -208,7 +213,8 @@ struct RampReplay {
           let needed = Int((r * serving.cpuPerRequest / serving.cores).rounded(.up))
           if open == nil {
             open = Stretch(
-              from: now, to: now, worst: now, rate: r, ready: servingPods, needed: needed, rateBefore: offered(now - 3_600),
+              from: now, to: now, worst: now, rate: r, ready: servingPods, needed: needed,
+              rateBefore: offered(now - 3_600),
               held: nil, shrunk: lastShrink.flatMap { now - $0.time <= 900 ? $0 : nil })
           }
           if gap > open!.rate - capacity(open!.ready) {

@@ -60,7 +60,9 @@ struct MetricsState {
   var cumulativeGeneration: [UInt32]
   var sample: [CPUSample?]
   var sampleGeneration: [UInt32]
+  /// Per territory, at each Prometheus scrape: requests completed and requests arrived so far.
   var completed: [[(time: Double, count: Int)]]
+  var arrived: [[(time: Double, count: Int)]]
 
   init(pipeline: MetricsPipeline, slots: Int, territories: Int) {
     self.pipeline = pipeline
@@ -71,6 +73,7 @@ struct MetricsState {
     sample = Array(repeating: nil, count: slots)
     sampleGeneration = Array(repeating: 0, count: slots)
     completed = Array(repeating: [], count: territories)
+    arrived = Array(repeating: [], count: territories)
   }
 }
 
@@ -141,10 +144,12 @@ extension PlatformSimulator {
       }
       if metrics.scrapes % metrics.promEvery == 0 && !scaler.series.isEmpty {
         let t = scaler.territory
-        metrics.completed[t].append((now, completedRequests(t)))
+        metrics.completed[t].append((now, requests(t, Counter.completed)))
+        metrics.arrived[t].append((now, requests(t, Counter.arrivals)))
         let keep = (scaler.series.compactMap(\.rateWindow).max() ?? 0) + 2 * metrics.pipeline.scrapeInterval
         if let first = metrics.completed[t].firstIndex(where: { $0.time >= now - keep }), first > 0 {
           metrics.completed[t].removeFirst(first)
+          metrics.arrived[t].removeFirst(first)
         }
       }
     }
@@ -153,18 +158,20 @@ extension PlatformSimulator {
     if next < scenario.horizon { sim.schedule(.metricsScrape, at: next) }
   }
 
-  /// Requests of territory `t` completed so far (measured ones: after the warm-up).
-  func completedRequests(_ t: Int) -> Int {
+  /// Requests of territory `t` so far by a counter of theirs (`Counter.completed`,
+  /// `.arrivals`; measured ones: after the warm-up).
+  func requests(_ t: Int, _ counter: Int) -> Int {
     var total = 0
     let cells = recorder.periodCount * recorder.classCount
-    for cell in (t * cells)..<((t + 1) * cells) { total += recorder.counts[cell * Counter.width + Counter.completed] }
+    for cell in (t * cells)..<((t + 1) * cells) { total += recorder.counts[cell * Counter.width + counter] }
     return total
   }
 
   /// What a Prometheus query over a capsim series answers now; NaN for an empty result (no
   /// two scrapes yet).
   func seriesValue(_ series: CapsimSeries, territory t: Int) -> Double {
-    let scrapes = metrics.completed[t]
+    // The ingress counts what reaches the balancer (at 0 pods too); the app, what it completed.
+    let scrapes = series.metric == .ingressRequestsTotal ? metrics.arrived[t] : metrics.completed[t]
     guard let last = scrapes.last else { return .nan }
     let span = series.rateWindow ?? metrics.pipeline.scrapeInterval
     guard let first = scrapes.last(where: { $0.time <= last.time - span + 1e-9 }) ?? scrapes.first,

@@ -38,7 +38,8 @@ extension PlatformScenarioFile {
     let resolved = { (p: String) in URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
     for extra in extraPaths {
       if paths.contains(where: { resolved($0) == resolved(extra) }) {
-        (top["autoscaler"] ?? top.node).warning("\(extra) is named twice (--autoscaler and autoscaler:, or --autoscaler twice); it is read once")
+        (top["autoscaler"] ?? top.node).warning(
+          "\(extra) is named twice (--autoscaler and autoscaler:, or --autoscaler twice); it is read once")
       } else {
         paths.append(extra)
       }
@@ -116,7 +117,7 @@ extension PlatformScenarioFile {
         }
         if let (i, metric) = latency.first {
           fail(
-            "\(autoscaler.title): \(metric.rawValue) is not recorded as a Prometheus series in the simulation; query capsim_requests_per_second or rate(capsim_requests_total[...])",
+            "\(autoscaler.title): \(metric.rawValue) is not recorded as a Prometheus series in the simulation; query capsim_requests_per_second, rate(capsim_requests_total[...]) or rate(capsim_ingress_requests_total[...])",
             at: autoscaler.metricNode(i, ["metadata", "query"]))
           continue
         }

@@ -106,7 +106,8 @@ import Testing
     var t = Self.at("2026-12-07T09:00:00Z")
     var held = 0
     while t <= Self.at("2026-12-07T09:10:00Z") {
-      replicas = keda.sync(now: t, currentReplicas: replicas, pods: Self.pods(replicas), cpu: [:], capsim: [:])
+      replicas =
+        keda.sync(now: t, currentReplicas: replicas, pods: Self.pods(replicas), cpu: [:], capsim: [:])
         .desiredReplicas
       if t == Self.at("2026-12-07T09:04:45Z") { held = replicas }
       t += 15
@@ -127,8 +128,12 @@ import Testing
       ])
     spec.cooldownPeriod = 60
     var keda = KEDAController(spec: spec)
-    let busy = Dictionary(uniqueKeysWithValues: Self.pods(2).map { ($0.name, CPUSample(usage: 450, timestamp: Self.at("2026-12-07T09:59:30Z"), window: 30)) })
-    var d = keda.sync(now: Self.at("2026-12-07T10:00:00Z"), currentReplicas: 2, pods: Self.pods(2), cpu: busy, capsim: [:])
+    let busy = Dictionary(
+      uniqueKeysWithValues: Self.pods(2).map {
+        ($0.name, CPUSample(usage: 450, timestamp: Self.at("2026-12-07T09:59:30Z"), window: 30))
+      })
+    var d = keda.sync(
+      now: Self.at("2026-12-07T10:00:00Z"), currentReplicas: 2, pods: Self.pods(2), cpu: busy, capsim: [:])
     #expect(keda.triggerStates.map(\.active) == [false, false])
     d = keda.sync(now: Self.at("2026-12-07T10:01:00Z"), currentReplicas: 2, pods: Self.pods(2), cpu: busy, capsim: [:])
     #expect(d.desiredReplicas == 0 && d.reason == .deactivated(cooldownSeconds: 0), "\(d)")
@@ -384,6 +389,9 @@ import Testing
     ("max(capsim_latency_p95_seconds)", "capsim_latency_p95_seconds"),
     ("sum(rate(capsim_requests_total{deployment=\"crm-de\"}[2m]))", "rate(capsim_requests_total[120s])"),
     ("rate(capsim_requests_total[30s])", "rate(capsim_requests_total[30s])"),
+    (
+      "sum(rate(capsim_ingress_requests_total{deployment=\"crm-de\"}[2m]))", "rate(capsim_ingress_requests_total[120s])"
+    ),
   ])
   func acceptedQueries(_ query: String, _ key: String) throws {
     #expect(try PrometheusQuery.parse(query).get().key == key)
@@ -395,6 +403,10 @@ import Testing
     ("sum by (pod) (capsim_requests_per_second)", "'sum by (...)' is not supported"),
     ("capsim_requests_per_second * 2", "operator '*' is not supported"),
     ("capsim_requests_total", "capsim_requests_total is a counter"),
+    (
+      "capsim_ingress_requests_total",
+      "capsim_ingress_requests_total is a counter: query rate(capsim_ingress_requests_total[1m])"
+    ),
     ("rate(capsim_latency_p95_seconds[1m])", "rate() of capsim_latency_p95_seconds is not supported"),
     ("capsim_requests_per_second{pod=\"a\"}", "label 'pod' is not recorded by capsim"),
     ("capsim_requests_per_second{deployment=~\"crm.*\"}", "label matcher '=~' is not supported"),

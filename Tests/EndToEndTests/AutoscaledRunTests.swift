@@ -25,6 +25,42 @@ import Testing
     return data.autoscalerSyncs.map { "\($0)" }
   }
 
+  /// A pool KEDA scaled to 0 at a quiet 05:00 wakes on a counter of the requests that reach
+  /// the balancer, as an ingress's counts failed ones; on requests completed it stays at 0 all
+  /// morning (none complete without a pod: every request failed, seen in review).
+  @Test func anIngressCounterWakesAPoolScaledToZero() throws {
+    var errorRates: [String: Double] = [:]
+    for metric in ["capsim_requests_total", "capsim_ingress_requests_total"] {
+      let manifest = EndToEndTests.scratch.appendingPathComponent("capsim-wake-\(UUID().uuidString).yaml")
+      try """
+      apiVersion: keda.sh/v1alpha1
+      kind: ScaledObject
+      metadata: {name: crm-a}
+      spec:
+        scaleTargetRef: {name: crm-a}
+        minReplicaCount: 0
+        maxReplicaCount: 10
+        cooldownPeriod: 60
+        triggers:
+          - type: prometheus
+            metadata: {serverAddress: "http://prometheus:9090", query: 'sum(rate(\(metric)[2m]))', threshold: "20", activationThreshold: "5"}
+
+      """.write(to: manifest, atomically: true, encoding: .utf8)
+      defer { try? FileManager.default.removeItem(at: manifest) }
+      let r = try EndToEndTests.capsim([
+        "run", EndToEndTests.fixture("platform-morning.yaml"), "--set", "territories.A.app.deployment=crm-a",
+        "--autoscaler", manifest.path, "--db", Self.database(), "--replications", "1", "--quiet", "--format", "json",
+      ])
+      #expect(r.status == 0, "\(r.stderr)")
+      let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+      let a = try #require((json["territories"] as? [[String: Any]])?.first)
+      let period = try #require((a["periods"] as? [[String: Any]])?.first)
+      errorRates[metric] = (period["error_rate"] as? [String: Any])?["mean"] as? Double
+    }
+    #expect((errorRates["capsim_requests_total"] ?? 0) > 0.99, "\(errorRates)")
+    #expect((errorRates["capsim_ingress_requests_total"] ?? 1) < 0.1, "\(errorRates)")
+  }
+
   @Test func anAutoscaledRunIsPrintedRecordedShownAndReported() throws {
     let db = Self.database()
     // Given the fixture's two hours with an HPA on pool A

@@ -93,6 +93,14 @@ import Testing
     #expect(f.message.contains("cooldownPeriod (120 s)") && f.message.contains("minReplicaCount: 1"), "\(f.message)")
   }
 
+  /// From 0 pods only requests that arrive can wake a pool: a trigger over completed requests
+  /// reads 0 there for ever (seen in review: a day at 100% errors). The ingress counter wakes it.
+  @Test func completedRequestsCannotWakeAPoolFromZero() throws {
+    let f = try #require(Self.only("completed-requests-from-zero.yaml"))
+    #expect(f.rule == .completedRequestsCannotWake && f.severity == .warning && f.line == 12 && f.column == 16)
+    #expect(f.message.contains("capsim_ingress_requests_total"), "\(f.message)")
+  }
+
   @Test func aDeploymentWithReplicasUnderAnAutoscalerIsFlagged() throws {
     let f = try #require(Self.only("deployment-replicas.yaml"))
     #expect(f.rule == .deploymentReplicas && f.line == 6 && f.column == 13)
