@@ -8,7 +8,8 @@ enum ScaledObjectReader {
   /// fixed offsets are `Etc/GMT-N`, the sign inverted (POSIX), so name that one.
   static func zoneHint(_ name: String) -> String {
     let upper = name.uppercased()
-    if upper.hasPrefix("UTC") || upper.hasPrefix("GMT"), let sign = upper.dropFirst(3).first, sign == "+" || sign == "-",
+    if upper.hasPrefix("UTC") || upper.hasPrefix("GMT"), let sign = upper.dropFirst(3).first,
+      sign == "+" || sign == "-",
       let hours = Int(upper.dropFirst(4)), upper.dropFirst(4).allSatisfy(\.isNumber),
       sign == "+" ? hours <= 14 : hours <= 12
     {
@@ -79,8 +80,18 @@ enum ScaledObjectReader {
         listNode.error("a ScaledObject needs at least one trigger")
         ok = false
       }
+      // KEDA's admission check (ValidateTriggers): a trigger's name, when given, is unique.
+      var named: Set<String> = []
       for item in list {
-        if let trigger = readTrigger(item, deployment: target?.name) { triggers.append(trigger) } else { ok = false }
+        guard let trigger = readTrigger(item, deployment: target?.name) else {
+          ok = false
+          continue
+        }
+        if let name = trigger.name, !named.insert(name).inserted {
+          item.error("trigger name '\(name)' is given twice: KEDA refuses a ScaledObject whose trigger names repeat")
+          ok = false
+        }
+        triggers.append(trigger)
       }
     } else {
       ok = false
@@ -117,7 +128,8 @@ enum ScaledObjectReader {
     if ok, onlyCPU, minimum == 0 {
       (spec.keyNode("minReplicaCount") ?? spec.keyNode("triggers") ?? spec.node).error(
         "a ScaledObject whose only triggers are cpu needs minReplicaCount of at least 1 (it is "
-          + "\(spec["minReplicaCount"] == nil ? "0 when left out" : "0"); KEDA refuses it: with no pods there is no cpu to scale from zero on)")
+          + "\(spec["minReplicaCount"] == nil ? "0 when left out" : "0"); KEDA refuses it: with no pods there is no cpu to scale from zero on)"
+      )
       ok = false
     }
     guard ok, let name, let target, let minimum, let maximum else { return nil }
@@ -145,7 +157,15 @@ enum ScaledObjectReader {
     else { return nil }
     let name = t["name"]?.string()
     if let auth = t["authenticationRef"] { _ = auth.mapping(allowedKeys: ["name", "kind"]) }
-    if let cached = t["useCachedMetrics"] { _ = cached.bool() }
+    // KEDA's admission check (ValidateTriggers, apis/keda/v1alpha1/scaletriggers_types.go):
+    // the cache is for scalers that query something; cpu, memory and cron have nothing to cache.
+    if let cached = t["useCachedMetrics"], cached.bool() == true,
+      ["cpu", "memory", "cron"].contains(typeNode.scalarText ?? "")
+    {
+      t.keyNode("useCachedMetrics")?.error(
+        "useCachedMetrics is not supported for a \(typeNode.scalarText ?? "") trigger (KEDA refuses the ScaledObject)")
+      return nil
+    }
     let metricTypeNode = t["metricType"]
     let metricType = metricTypeNode?.oneOf(["AverageValue", "Value", "Utilization"])
     if metricTypeNode != nil && metricType == nil { return nil }

@@ -19,7 +19,7 @@ import _TestSupport
     "prometheus-unknown-metric.yaml", "not-a-deployment.yaml", "wrong-api-version.yaml", "empty-policies.yaml",
     "keda-min-above-max.yaml", "idle-replica-count.yaml", "duplicate-target.yaml", "misspelled-kind.yaml",
     "offset-timezone.yaml", "metric-two-sources.yaml", "keda-cpu-from-zero.yaml", "keda-fallback-cpu.yaml",
-    "yaml11-octal.yaml",
+    "yaml11-octal.yaml", "duplicate-trigger-name.yaml", "cached-cron.yaml",
   ]
 
   @Test(arguments: errorFixtures)
