@@ -1,3 +1,5 @@
+import Foundation
+
 /// Kubernetes resource quantities (`500m`, `1.5`, `2k`, `1Gi`, `1e3`) as exact milli-units.
 ///
 /// Upstream compares milli-values (`resource.Quantity.MilliValue()`, which rounds up), so
@@ -82,6 +84,30 @@ package enum KubernetesQuantity {
       value = value / divisor + (value % divisor == 0 ? 0 : 1)
     }
     return negative ? -value : value
+  }
+
+  /// The quantity as a float, as upstream's `AsApproximateFloat64()` gives it where it needs
+  /// more than thousandths (the per-HPA `tolerance`: 0.0005 stays 0.0005, not 1m); nil when
+  /// `milli(_:)` refuses the text.
+  package static func approximate(_ text: String) -> Double? {
+    guard milli(text) != nil else { return nil }
+    var body = Substring(text)
+    var sign = 1.0
+    if let first = body.first, first == "+" || first == "-" {
+      sign = first == "-" ? -1 : 1
+      body = body.dropFirst()
+    }
+    let digits = body.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+    guard let mantissa = Double(digits) else { return nil }
+    let suffix = body.dropFirst(digits.count)
+    let decimal: [Substring: Double] = [
+      "": 0, "n": -9, "u": -6, "m": -3, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18,
+    ]
+    let binary: [Substring: Double] = ["Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60]
+    if let e = decimal[suffix] { return sign * mantissa * pow(10, e) }
+    if let e = binary[suffix] { return sign * mantissa * pow(2, e) }
+    guard let exponent = Double(suffix.dropFirst()) else { return nil }
+    return sign * mantissa * pow(10, exponent)
   }
 
   /// Milli-units of a decimal number, rounded up like `MilliValue()` of a parsed float.

@@ -218,7 +218,8 @@ package struct KubernetesManifest {
       // the simulation runs the object as if they were absent.
       for entry in annotations where entry.key.hasPrefix("autoscaling.keda.sh/") {
         entry.keyNode.warning(
-          "annotation \(entry.key) is not simulated: capsim runs the object as if it were absent (README: not modelled)")
+          "annotation \(entry.key) is not simulated: capsim runs the object as if it were absent (README: not modelled)"
+        )
       }
     }
     return metadata.required("name")?.string()
@@ -312,7 +313,14 @@ package struct KubernetesManifest {
       ok = ok && rules.selectPolicy != nil
     }
     if let tolerance = m["tolerance"] {
-      if let milli = quantity(tolerance, positive: false) { rules.tolerance = Double(milli) / 1000 } else { ok = false }
+      // As a float (upstream's AsApproximateFloat64), not in thousandths: 0.0005 is a tolerance.
+      if quantity(tolerance, positive: false) != nil, let text = tolerance.scalarText,
+        let value = KubernetesQuantity.approximate(text)
+      {
+        rules.tolerance = value
+      } else {
+        ok = false
+      }
     }
     if let list = m["policies"] {
       guard let items = list.sequence() else { return nil }
@@ -366,7 +374,8 @@ extension KubernetesManifest {
     case .mapping(let mapping):
       for (key, value) in mapping {
         let name = key.scalar?.string ?? "?"
-        checkYAML11(node.child(value, keyPath: node.keyPath.isEmpty ? name : node.keyPath + "." + name), walked: &walked)
+        checkYAML11(
+          node.child(value, keyPath: node.keyPath.isEmpty ? name : node.keyPath + "." + name), walked: &walked)
       }
     case .sequence(let sequence):
       for (i, item) in sequence.enumerated() {
@@ -399,7 +408,8 @@ extension KubernetesManifest {
     {
       return "the octal number \(text.first == "-" ? "-" : "")\(octal)"
     }
-    if digits.hasPrefix("0b"), digits.count > 2, digits.dropFirst(2).allSatisfy({ $0 == "0" || $0 == "1" || $0 == "_" }) {
+    if digits.hasPrefix("0b"), digits.count > 2, digits.dropFirst(2).allSatisfy({ $0 == "0" || $0 == "1" || $0 == "_" })
+    {
       return "the binary number \(Int(digits.dropFirst(2).filter { $0 != "_" }, radix: 2).map(String.init) ?? "")"
     }
     if digits.hasPrefix("0o"), digits.count > 2, digits.dropFirst(2).allSatisfy({ ("0"..."7").contains($0) }) {

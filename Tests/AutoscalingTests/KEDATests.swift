@@ -427,4 +427,14 @@ import Testing
   func quantities(_ text: String, _ milli: Int64) {
     #expect(KubernetesQuantity.milli(text) == milli)
   }
+
+  /// A per-HPA tolerance is read as a float (upstream's AsApproximateFloat64): 0.0005 was
+  /// rounded up to 1m, so 1251% against a 1250% target stayed "within tolerance".
+  @Test(arguments: [
+    ("0.0005", 0.0005), ("500m", 0.5), ("1Ki", 1024), ("1e-4", 0.0001), ("2k", 2000), ("-1.5", -1.5), ("250u", 0.00025),
+  ])
+  func approximateQuantities(_ text: String, _ value: Double) throws {
+    let x = try #require(KubernetesQuantity.approximate(text))
+    #expect(abs(x - value) <= 1e-12 * max(1, abs(value)), "\(x)")
+  }
 }
