@@ -108,7 +108,9 @@ extension Report {
   }
 
   /// "p95 latency 309 ms ± 1.97 ms < 330 ms" (the class named when it is one).
-  static func planVerdict(_ v: VerdictRecord) -> String {
+  /// - Parameter marksWorst: for an answer's binding objective: a worst window over the
+  ///   target is marked as `capsim run` marks it.
+  static func planVerdict(_ v: VerdictRecord, marksWorst: Bool = false) -> String {
     let what = v.objective + (v.requestClass == "all" ? "" : " (\(v.requestClass))")
     var target = VerdictText.target(v)
     switch v.outcome {
@@ -118,13 +120,18 @@ extension Report {
     case "marginal": target += " (marginal)"
     default: break
     }
-    return "\(what) \(VerdictText.measured(v)) \(target)"
+    // As `capsim run` marks it: met over the period, over the target in its worst window.
+    var worst = ""
+    if marksWorst, v.outcome != "fail", let value = v.worstValue, let t = v.target, v.higherIsBetter ? value < t : value > t {
+      worst = " (!) worst window " + VerdictText.worst(v)
+    }
+    return "\(what) \(VerdictText.measured(v)) \(target)\(worst)"
   }
 
   /// The same, kept whole where a cell wraps: between the objective, the value, the interval
   /// and the target, never inside one.
-  static func planVerdictHTML(_ v: VerdictRecord) -> String {
-    let text = planVerdict(v)
+  static func planVerdictHTML(_ v: VerdictRecord, marksWorst: Bool = false) -> String {
+    let text = planVerdict(v, marksWorst: marksWorst)
     let what = v.objective + (v.requestClass == "all" ? "" : " (\(v.requestClass))")
     var rest = String(text.dropFirst(what.count + 1))
     var parts = [HTML.name(what)]
@@ -150,7 +157,7 @@ extension Report {
         HTML.name(p.territory), HTML.name(p.period),
         p.instances.map { "<strong>\($0)</strong>" } ?? HTML.name("none ≤ \(p.cap)"),
         p.instanceCost.map { HTML.escape(Format.money($0, p.currency)) } ?? "–",
-        p.binding.map(planVerdictHTML) ?? "–", p.bindingTier.map(HTML.name) ?? "–",
+        p.binding.map { planVerdictHTML($0, marksWorst: true) } ?? "–", p.bindingTier.map(HTML.name) ?? "–",
         HTML.escape(Format.money(p.databaseCost, p.currency)),
       ]
     }
@@ -217,7 +224,7 @@ extension Report {
       ))
     facts.append(("cap", HTML.escape("\(p.cap): \(p.capReason)")))
     if let b = p.binding {
-      facts.append(("binding", HTML.escape(planVerdict(b)) + (p.bindingTier.map { ", tier " + HTML.name($0) } ?? "")))
+      facts.append(("binding", HTML.escape(planVerdict(b, marksWorst: true)) + (p.bindingTier.map { ", tier " + HTML.name($0) } ?? "")))
     }
     facts.append((p.instances == nil ? "at the cap" : "why not one fewer", HTML.escape(planFewer(p))))
     if let more = planMore(p) { facts.append(("one more buys", HTML.escape(more))) }
@@ -288,7 +295,7 @@ extension Report {
           "\(Format.short(r.peakRate)) /s at " + Markdown.escape(LocalTime.readable(r.peakLocal)),
           r.instances.map { "**\($0)**" } ?? "❌ **none** up to \(r.cap)",
           r.instanceCost.map { Format.money($0, Markdown.escape(r.currency)) } ?? "–",
-          r.binding.map { Markdown.escape(planVerdict($0)) } ?? "–", r.bindingTier.map(Markdown.escape) ?? "–",
+          r.binding.map { Markdown.escape(planVerdict($0, marksWorst: true)) } ?? "–", r.bindingTier.map(Markdown.escape) ?? "–",
           Format.money(r.databaseCost, Markdown.escape(r.currency)),
         ]
       })

@@ -78,6 +78,16 @@ package struct PlanReport {
       ])
     }
     out += table.render() + "\n"
+    // As `capsim run` marks them: met over the period, over the target in its worst window.
+    for p in data.periods {
+      guard let v = p.binding, let worst = v.worstValue, let target = v.target,
+        v.higherIsBetter ? worst < target : worst > target
+      else { continue }
+      out +=
+        "(!) \(p.territory) \(p.period): \(v.objective)\(v.requestClass == "all" ? "" : " (\(v.requestClass))") is met over the period, but its worst window"
+        + (v.worstWindowLocal.map { " (\(Self.readable($0)))" } ?? "")
+        + " is at \(Self.value(v, worst)): the period's verdict judges its requests together; --emit capacity sizes every hour by its own windows\n"
+    }
     for p in data.periods where !(p.peakRate > 0) {
       out +=
         "note: \(p.territory) \(p.period) has no demand at its peak (0/s): \(p.instances ?? 1) instance is the least a pool has, not a need measured\n"

@@ -104,7 +104,8 @@ enum PlanReportFixtures {
       text.components(separatedBy: marker).dropFirst().first.flatMap { Double($0.prefix { $0 != "\"" }) }
     }
     let shade = try #require(svg.components(separatedBy: "<rect").first { $0.contains("fill=\"#eef0f4\"") })
-    let right = try #require(number(after: " x=\"", in: Substring(shade))) + number(after: "width=\"", in: Substring(shade))!
+    let right =
+      try #require(number(after: " x=\"", in: Substring(shade))) + number(after: "width=\"", in: Substring(shade))!
     let first = try #require(number(after: "<circle cx=\"", in: Substring(svg)))
     #expect(right < first, "shade to \(right), count 2 at \(first)")
   }
@@ -125,6 +126,22 @@ enum PlanReportFixtures {
   }
 
   /// A period without demand gets an answer of 1 by the pool's least, which the text says.
+  /// A binding objective met over the period whose worst window is over the target is marked as
+  /// `capsim run` marks it (seen in review: 303 ms < 450 ms, with 552 ms in its busiest hour).
+  @Test func aWorstWindowOverTheTargetIsMarked() {
+    var data = PlanReportFixtures.data()
+    data.periods[0].binding?.worstValue = 0.552
+    let text = PlanReport(data: data).table()
+    #expect(
+      text.contains("(!) DE oktoberfest: p95 latency is met over the period, but its worst window (Sat 2026-09-26 14:00)"),
+      "\(text)")
+    #expect(text.contains("is at 552ms"), "\(text)")
+    #expect(!PlanReport(data: PlanReportFixtures.data()).table().contains("(!)"))
+    #expect(Report.planHTML(data).contains("(!) worst window 552 ms at Sat 26 Sep"))
+    #expect(Report.planMarkdown(data).contains("(!) worst window 552 ms at Sat 26 Sep"))
+    #expect(!Report.planHTML(PlanReportFixtures.data()).contains("(!)"))
+  }
+
   @Test func aPeriodWithoutDemandIsSaid() {
     var data = PlanReportFixtures.data()
     data.periods[0].peakRate = 0
