@@ -56,13 +56,20 @@ struct HybridState {
     // a computed stretch has none to show it, so such territories stay request by request.
     // A row lock's wait is a queue of its own that the tier model has no station for (and a
     // hot row can be the bottleneck at any load), so a territory whose mix takes a lock runs
-    // request by request throughout. So does one whose app or a database node has a load
-    // factor: the tier model's cores serve at one speed.
+    // request by request throughout. So does one whose app or one of its database nodes has a
+    // load factor: the tier model's cores serve at one speed.
     let classes = scenario.platform.requestClasses
     computable = territories.allSatisfy { t in
       if scenario.autoscalers.contains(where: { $0.territory == t }) { return false }
       if scenario.platform.territories[t].app.loadFactor != nil { return false }
-      if scenario.platform.databases.contains(where: { $0.loadFactor != nil }) { return false }
+      // Its own nodes only: its primary and that primary's replicas.
+      let nodes = scenario.platform.databases
+      let primary = scenario.platform.territories[t].primary
+      if nodes.indices.contains(where: { n in
+        (n == primary || nodes[n].replicaOf == primary) && nodes[n].loadFactor != nil
+      }) {
+        return false
+      }
       let mix = scenario.demand[t].mix
       if classes.indices.contains(where: { classes[$0].lock != nil && $0 < mix.count && mix[$0] > 0 }) { return false }
       if case .users(_, let think) = scenario.demand[t].base, case .exponential = think.kind { return true }
