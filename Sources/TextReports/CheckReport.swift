@@ -248,6 +248,9 @@ package struct CheckReport {
 
   static func decisionCell(_ d: Decision) -> String { d == .fail ? "FAIL" : d.rawValue }
 
+  /// Failed and undecided rows whose reason the table's text gives.
+  static let reasonsShown = 10
+
   /// A check's or a scenario's outcome in words: as a row's, but "nothing judged" for info.
   static func outcomeCell(_ d: Decision) -> String { d == .info ? "nothing judged" : decisionCell(d) }
 
@@ -270,6 +273,14 @@ package struct CheckReport {
       text += " (looks at \(p.check.looks.map { String($0.replications) }.joined(separator: ", "))"
       text += p.check.stop == .decided ? ")" : "; \(stopReason(p.check))" + ")"
       text += "\n" + table.render() + "\n" + Self.summary(p.check.rows)
+      // Why, where a CI log shows it: against the target or the baseline, and the tolerance.
+      let open = p.check.rows.filter { $0.decision == .fail || $0.decision == .undecided }
+      for r in open.prefix(Self.reasonsShown) {
+        text += "\n\(r.decision == .fail ? "failed" : "undecided"): \(Self.label(r.key)): \(Self.message(r))"
+      }
+      if open.count > Self.reasonsShown {
+        text += "\nand \(open.count - Self.reasonsShown) more (--json, --junit and --markdown give every row's reason)"
+      }
       let waived = p.check.rows.filter { $0.waiver != nil }
       for r in waived { text += "\nwaived: \(Self.label(r.key)): \(r.waiver!)" }
       for w in p.warnings { text += "\nwarning: \(w)" }

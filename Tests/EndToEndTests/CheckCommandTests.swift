@@ -101,6 +101,8 @@ import Testing
     try Self.expectValidJUnit(junit, rows: rows)
     let messages = try Self.junitMessages(junit)
     #expect(messages.contains { $0.contains("a regression") && $0.contains("against the baseline's") })
+    // The terminal (a CI log) says why too: a table row read only "FAIL"
+    #expect(r.stdout.contains("\nfailed: ") && r.stdout.contains("worse by more than the"), "\(r.stdout)")
   }
 
   @Test func aMissedTargetFailsWithStatus1() throws {
