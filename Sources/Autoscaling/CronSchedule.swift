@@ -15,6 +15,15 @@ package struct CronSchedule: Hashable, Sendable {
 
   static let star: UInt64 = 1 << 63
 
+  /// Whether `other` fires at the same instants, however it is spaced or spelled (`0 7 * * *`
+  /// and `0  7 * * *`, `0 07 * * *`): KEDA refuses a start equal to its end only as text.
+  package func firesWith(_ other: CronSchedule) -> Bool {
+    // A day-of-month or day-of-week written as `*` changes how the two combine (robfig's
+    // dayMatches), so the star marks are compared too.
+    minute == other.minute && hour == other.hour && dayOfMonth == other.dayOfMonth && month == other.month
+      && dayOfWeek == other.dayOfWeek
+  }
+
   package struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
     package var message: String
     package var description: String { message }

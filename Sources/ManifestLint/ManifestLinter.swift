@@ -313,6 +313,16 @@ package struct ManifestLinter {
 
   func cronTraps(_ cron: CronTrigger, meta: Document) -> [Finding] {
     var out: [Finding] = []
+    // Equal as text is refused by KEDA (and by capsim's reader); equal in effect is not, and
+    // "next end not after next start" then holds at every instant.
+    if cron.start.firesWith(cron.end), let endNode = meta["end"] {
+      out.append(
+        Self.finding(
+          .cronOpenWithoutStart, .warning, at: endNode.node,
+          "end '\(cron.end.text)' fires at the same instants as start '\(cron.start.text)': KEDA refuses only an end written the same as the start, and with both firing together the window is open all the time (next end not after next start)"
+        ))
+      return out
+    }
     let skipped = cron.skippedFirings(from: from, to: to)
     for firing in skipped {
       guard let node = meta[firing.field] else { continue }

@@ -78,6 +78,14 @@ import Testing
     #expect(april.lint(paths: [Self.fixture("gap-cron.yaml")]).isEmpty)
   }
 
+  /// A start and an end written differently that fire together pass KEDA's text check and keep
+  /// the window open all the time.
+  @Test func aStartAndAnEndFiringTogetherAreFlagged() throws {
+    let f = try #require(Self.only("cron-same-instants.yaml"))
+    #expect(f.rule == .cronOpenWithoutStart && f.line == 10 && f.severity == .warning)
+    #expect(f.message.contains("open all the time"), "\(f.message)")
+  }
+
   @Test func cooldownWithAFloorGovernsNothing() throws {
     let f = try #require(Self.only("cooldown.yaml"))
     #expect(f.rule == .cooldownOnlyToZero && f.line == 9 && f.column == 19)
