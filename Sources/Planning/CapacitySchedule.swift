@@ -88,30 +88,42 @@ extension CapacityPlanner {
       let classes = platform.requestClasses.map(\.name)
       let mix = scenario.demand[t].mix
       let share = mix.reduce(0, +)
-      func meets(_ w: Candidate.WindowSummary) -> Bool {
-        guard w.requests >= Self.scheduleMinimumRequests else { return true }
+      // Each objective of a window: whether it is met, and whether more instances can meet it
+      // (the database p95 is the nodes' to meet: where the most instances tried miss it too,
+      // it asks for none).
+      func met(_ w: Candidate.WindowSummary) -> [Int: (met: Bool, byInstances: Bool)] {
+        guard w.requests >= Self.scheduleMinimumRequests else { return [:] }
         let peak = w.period != 0
         let target = objectives.p95(of: nil, peak: peak) ?? .infinity
-        guard (w.p95 ?? 0) <= target, (w.errorRate ?? 0) <= objectives.errorRate,
-          (w.databaseP95 ?? 0) <= objectives.databaseP95
-        else { return false }
+        // Keys: -1 all classes' p95, -2 the error rate, -3 the database p95, c a class's p95.
+        var out: [Int: (met: Bool, byInstances: Bool)] = [
+          -1: ((w.p95 ?? 0) <= target, true), -2: ((w.errorRate ?? 0) <= objectives.errorRate, true),
+          -3: ((w.databaseP95 ?? 0) <= objectives.databaseP95, false),
+        ]
         // Each judged class by its own target (the plan's verdicts judge them), where the
         // window holds enough of its requests for a p95.
         for (c, p95) in w.classP95.enumerated() where c < classes.count && c < mix.count {
           guard let p95, share > 0, w.requests * mix[c] / share >= Self.scheduleMinimumRequests,
             objectives.classes[classes[c]]?.waiver == nil
           else { continue }
-          if p95 > objectives.p95(of: classes[c], peak: peak) ?? .infinity { return false }
+          out[c] = (p95 <= objectives.p95(of: classes[c], peak: peak) ?? .infinity, true)
         }
-        return true
+        return out
       }
-      // Per window: the fewest count from which every larger simulated count meets it.
+      // Per window: the fewest count from which every larger simulated count meets it, by the
+      // objectives the instances can meet.
       var needed: [Int] = []
       for w in windows.indices {
+        let byCountMet = ordered.map { byCount[$0]?.windows[t][safe: w].map(met) }
+        let most = byCountMet.last ?? nil
         var n = ordered.last!
-        for count in ordered.reversed() {
-          guard let window = byCount[count]?.windows[t][safe: w], meets(window) else { break }
-          n = count
+        for i in ordered.indices.reversed() {
+          guard let objectivesMet = byCountMet[i] else { break }
+          let meets = objectivesMet.allSatisfy { k, o in
+            o.met || (!o.byInstances && most?[k].map { !$0.met } ?? false)
+          }
+          guard meets else { break }
+          n = ordered[i]
         }
         needed.append(n)
       }

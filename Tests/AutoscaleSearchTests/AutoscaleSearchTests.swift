@@ -62,7 +62,9 @@ enum SmallPool {
       ($0.score.podHours, $0.score.scalingEvents, $0.target) < ($1.score.podHours, $1.score.scalingEvents, $1.target)
     }!
     #expect(d.found)
-    #expect(d.chosen.score.podHours == best.score.podHours, "search \(d.chosen.target)% \(d.chosen.behavior), grid \(best.target)% \(best.behavior)")
+    #expect(
+      d.chosen.score.podHours == best.score.podHours,
+      "search \(d.chosen.target)% \(d.chosen.behavior), grid \(best.target)% \(best.behavior)")
     // It simulated fewer candidates than the grid's.
     #expect(d.tried.count < all.count)
     // The oracle bounds every strategy's cost from below, up to a pod's start-up at each change.
@@ -88,7 +90,8 @@ enum SmallPool {
   /// Emitted, read back through the strict reader, re-simulated: the same decisions, sync by sync.
   @Test func aManifestReadBackDecidesAsTheRuleInMemory() throws {
     let s = SmallPool.scenario(hours: 8)
-    let spec = HPASpec(minReplicas: 2, maxReplicas: 8, metrics: [.cpu(.utilization(60))], behavior: BehaviorChoice.calm.behavior)
+    let spec = HPASpec(
+      minReplicas: 2, maxReplicas: 8, metrics: [.cpu(.utilization(60))], behavior: BehaviorChoice.calm.behavior)
     let text = ManifestText(header: ["test"]).hpa(name: "crm-de", deployment: "crm-de", spec: spec)
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-as-\(UUID().uuidString).yaml").path
     try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -123,7 +126,9 @@ enum SmallPool {
     let held = try #require(checks[.heldOut])
     // A variant that breaks says what broke it; one that holds has nothing to say.
     for v in verifications { #expect(v.holds == v.broke.isEmpty, "\(v.variant): \(v.broke)") }
-    #expect(try #require(checks[.demand]).podHours > held.podHours)
+    #expect(
+      try #require(checks[.demand]).podHours > held.podHours,
+      "\(verifications.map { "\($0.variant): \($0.score.podHours) \($0.broke)" }) rule \(rule)")
     #expect(try #require(checks[.slowDatabase]).worstP95! > held.worstP95!)
     #expect(search.heldOutReplications.lowerBound >= SmallPool.settings.maxReplications)
   }

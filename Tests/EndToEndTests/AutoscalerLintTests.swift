@@ -32,7 +32,10 @@ import Testing
     let r = try EndToEndTests.capsim(["autoscaler", "lint", path, "--from", "2026-01-01", "--to", "2027-01-01"])
     #expect(r.status == 1)
     #expect(r.stdout.contains("freshfoodz.yaml:7:13: warning: spec.replicas: Deployment 'crm-de' sets replicas: 3"))
-    #expect(r.stdout.contains("freshfoodz.yaml:66:13: warning: spec.triggers[0].type: with minReplicaCount 0 this cpu trigger keeps nothing awake"))
+    #expect(
+      r.stdout.contains(
+        "freshfoodz.yaml:66:13: warning: spec.triggers[0].type: with minReplicaCount 0 this cpu trigger keeps nothing awake"
+      ))
     #expect(r.stdout.hasSuffix("0 errors, 2 warnings\n"), "\(r.stdout)")
   }
 
@@ -49,7 +52,12 @@ import Testing
     let run = try #require((log["runs"] as? [[String: Any]])?.first)
     let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
     let rules = try #require(driver["rules"] as? [[String: Any]])
-    #expect(driver["name"] as? String == "capsim" && rules.count == 14)
+    // Every rule `autoscaler lint --rules` lists, one a line.
+    let listed = try EndToEndTests.capsim(["autoscaler", "lint", "--rules"])
+    let ids = rules.compactMap { $0["id"] as? String }
+    #expect(driver["name"] as? String == "capsim" && rules.count >= 15)
+    #expect(ids.allSatisfy { listed.stdout.contains($0) }, "\(ids)")
+    #expect(ids.contains("completed-requests-cannot-wake"))
     let results = try #require(run["results"] as? [[String: Any]])
     #expect(results.count == 2)
     for result in results {
@@ -148,7 +156,9 @@ import Testing
       r.stdout.contains(
         "ramp-one-pod.yaml:8:20: warning: spec.maxReplicaCount: on Mon 2026-12-07 07:32 (Europe/Berlin) DE's demand outruns the pool"
       ), "\(r.stdout)")
-    #expect(r.stdout.contains("need 3 pods at full cpu and 1 is ready; maxReplicaCount 1 held it") && r.stdout.contains("[ramp-outruns-pool]"))
+    #expect(
+      r.stdout.contains("need 3 pods at full cpu and 1 is ready; maxReplicaCount 1 held it")
+        && r.stdout.contains("[ramp-outruns-pool]"))
   }
 
   /// Each shipped manifest (they are alternatives: one autoscaler per pool) is clean against
