@@ -13,6 +13,12 @@ package struct CapacitySchedule: Sendable {
   package var changes: [CapacityChange]
 }
 
+/// A target a schedule's window is checked against.
+private enum Goal: Hashable {
+  case p95, errorRate, databaseP95
+  case classP95(Int)
+}
+
 extension CapacityPlanner {
   /// Windows with fewer requests than this (mean over replications) do not decide a count:
   /// the p95 of a handful of night requests is noise.
@@ -91,14 +97,13 @@ extension CapacityPlanner {
       // Each objective of a window: whether it is met, and whether more instances can meet it
       // (the database p95 is the nodes' to meet: where the most instances tried miss it too,
       // it asks for none).
-      func met(_ w: Candidate.WindowSummary) -> [Int: (met: Bool, byInstances: Bool)] {
+      func met(_ w: Candidate.WindowSummary) -> [Goal: (met: Bool, byInstances: Bool)] {
         guard w.requests >= Self.scheduleMinimumRequests else { return [:] }
         let peak = w.period != 0
         let target = objectives.p95(of: nil, peak: peak) ?? .infinity
-        // Keys: -1 all classes' p95, -2 the error rate, -3 the database p95, c a class's p95.
-        var out: [Int: (met: Bool, byInstances: Bool)] = [
-          -1: ((w.p95 ?? 0) <= target, true), -2: ((w.errorRate ?? 0) <= objectives.errorRate, true),
-          -3: ((w.databaseP95 ?? 0) <= objectives.databaseP95, false),
+        var out: [Goal: (met: Bool, byInstances: Bool)] = [
+          .p95: ((w.p95 ?? 0) <= target, true), .errorRate: ((w.errorRate ?? 0) <= objectives.errorRate, true),
+          .databaseP95: ((w.databaseP95 ?? 0) <= objectives.databaseP95, false),
         ]
         // Each judged class by its own target (the plan's verdicts judge them), where the
         // window holds enough of its requests for a p95.
@@ -106,7 +111,7 @@ extension CapacityPlanner {
           guard let p95, share > 0, w.requests * mix[c] / share >= Self.scheduleMinimumRequests,
             objectives.classes[classes[c]]?.waiver == nil
           else { continue }
-          out[c] = (p95 <= objectives.p95(of: classes[c], peak: peak) ?? .infinity, true)
+          out[.classP95(c)] = (p95 <= objectives.p95(of: classes[c], peak: peak) ?? .infinity, true)
         }
         return out
       }

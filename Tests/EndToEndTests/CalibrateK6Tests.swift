@@ -137,6 +137,11 @@ import Testing
       #expect(r.status == 1 && r.stdout.isEmpty, "\(r.stdout)")
       #expect(r.stderr.contains(message), "\(r.stderr)")
     }
+    /// `file` with `text` replaced by `replacement`.
+    func edit(_ file: URL, _ text: String, _ replacement: String) throws {
+      try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: text, with: replacement)
+        .write(to: file, atomically: true, encoding: .utf8)
+    }
     // Millicores: 200 busy "cores" on 2
     let milli = try shop()
     try Self.range([([:], [200, 200])]).write(
@@ -153,8 +158,7 @@ import Testing
     // k6's avg in seconds at one user: 8 ms of CPU per request against 0.045 ms, no noise
     let seconds = try shop()
     let u1 = seconds.appendingPathComponent("u1.json")
-    try String(contentsOf: u1, encoding: .utf8).replacingOccurrences(of: #""avg": 45.0,"#, with: #""avg": 0.045,"#)
-      .write(to: u1, atomically: true, encoding: .utf8)
+    try edit(u1, #""avg": 45.0,"#, #""avg": 0.045,"#)
     try refused(
       seconds,
       "\(seconds.path)/u1.cpu.json: error: data.result: 8 ms of CPU per request (busy cores / request rate), more than ten times the 0.045 ms a request takes in \(u1.path)"
@@ -162,16 +166,14 @@ import Testing
     // A fifth more than the latency: a warning, and the fit goes on
     let over = try shop()
     let u1over = over.appendingPathComponent("u1.json")
-    try String(contentsOf: u1over, encoding: .utf8).replacingOccurrences(of: #""avg": 45.0,"#, with: #""avg": 6.0,"#)
-      .write(to: u1over, atomically: true, encoding: .utf8)
+    try edit(u1over, #""avg": 45.0,"#, #""avg": 6.0,"#)
     let slip = try EndToEndTests.capsim(["calibrate", over.path, "--cores", "2"])
     #expect(
       slip.stderr.contains(
         "capsim: warning: \(over.path)/u1.cpu.json: 8 ms of CPU per request (busy cores / request rate) is more than the 6 ms a request takes in \(u1over.path)"
       ), "\(slip.stderr)")
     // An avg of 0
-    try String(contentsOf: u1, encoding: .utf8).replacingOccurrences(of: #""avg": 0.045,"#, with: #""avg": 0,"#)
-      .write(to: u1, atomically: true, encoding: .utf8)
+    try edit(u1, #""avg": 0.045,"#, #""avg": 0,"#)
     let zero = try EndToEndTests.capsim(["calibrate", seconds.path, "--cores", "2"])
     #expect(
       zero.status == 1 && zero.stderr.contains("\(u1.path): error: metrics.http_req_duration.avg: 0 ms"),
@@ -180,8 +182,7 @@ import Testing
     // The server's rate exported an hour after the test
     let shifted = try shop()
     let rate = shifted.appendingPathComponent("u2.rate.json")
-    try String(contentsOf: rate, encoding: .utf8).replacingOccurrences(of: "[17334000", with: "[17334036")
-      .write(to: rate, atomically: true, encoding: .utf8)
+    try edit(rate, "[17334000", "[17334036")
     try refused(
       shifted,
       "\(rate.path): error: data.result: samples from 2024-12-05T13:00:00Z to 2024-12-05T13:00:15Z, where \(shifted.path)/u2.cpu.json has 2024-12-05T12:00:00Z to 2024-12-05T12:00:15Z"
@@ -190,9 +191,7 @@ import Testing
     // 5% of the requests failed at one user: fast failures counted as requests
     let failing = try shop()
     let u1f = failing.appendingPathComponent("u1.json")
-    try String(contentsOf: u1f, encoding: .utf8)
-      .replacingOccurrences(of: #""vus_max""#, with: #""http_req_failed": {"value": 0.05}, "vus_max""#)
-      .write(to: u1f, atomically: true, encoding: .utf8)
+    try edit(u1f, #""vus_max""#, #""http_req_failed": {"value": 0.05}, "vus_max""#)
     try refused(failing, "\(u1f.path): error: metrics.http_req_failed: 5.00% of the requests failed")
     // A counter exported without rate(): a hundred times k6's rate
     let counter = try shop()
@@ -203,18 +202,14 @@ import Testing
     // The CPU exported over ten minutes around a one-minute test
     let long = try shop()
     let u2 = long.appendingPathComponent("u2.json")
-    try String(contentsOf: u2, encoding: .utf8)
-      .replacingOccurrences(of: #"{"metrics""#, with: #"{"state": {"testRunDurationMs": 60000}, "metrics""#)
-      .write(to: u2, atomically: true, encoding: .utf8)
+    try edit(u2, #"{"metrics""#, #"{"state": {"testRunDurationMs": 60000}, "metrics""#)
     try Self.range([(["pod": "app-1"], Array(repeating: 0.19, count: 40))]).write(
       to: long.appendingPathComponent("u2.cpu.json"), atomically: true, encoding: .utf8)
     try refused(long, "\(long.path)/u2.cpu.json: error: data.result: samples over 585 s, where the test ran 60 s")
     // A ramp from one user to two: fitted at two, with a warning
     let ramp = try shop()
     let u2r = ramp.appendingPathComponent("u2.json")
-    try String(contentsOf: u2r, encoding: .utf8)
-      .replacingOccurrences(of: #""vus_max""#, with: #""vus": {"value": 2, "min": 1, "max": 2}, "vus_max""#)
-      .write(to: u2r, atomically: true, encoding: .utf8)
+    try edit(u2r, #""vus_max""#, #""vus": {"value": 2, "min": 1, "max": 2}, "vus_max""#)
     let ramped = try EndToEndTests.capsim(["calibrate", ramp.path, "--cores", "2"])
     #expect(ramped.status == 0, "\(ramped.stderr)")
     #expect(
