@@ -17,31 +17,7 @@ package enum KubernetesQuantity {
     let digits = scalars.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
     guard !digits.isEmpty, digits.filter({ $0 == "." }).count <= 1, digits != "." else { return nil }
     let suffix = scalars.dropFirst(digits.count)
-    var decimalExponent = 0
-    var binaryExponent = 0
-    switch suffix {
-    case "": break
-    case "n": decimalExponent = -9
-    case "u": decimalExponent = -6
-    case "m": decimalExponent = -3
-    case "k": decimalExponent = 3
-    case "M": decimalExponent = 6
-    case "G": decimalExponent = 9
-    case "T": decimalExponent = 12
-    case "P": decimalExponent = 15
-    case "E": decimalExponent = 18
-    case "Ki": binaryExponent = 10
-    case "Mi": binaryExponent = 20
-    case "Gi": binaryExponent = 30
-    case "Ti": binaryExponent = 40
-    case "Pi": binaryExponent = 50
-    case "Ei": binaryExponent = 60
-    default:
-      guard let e = suffix.first, e == "e" || e == "E", let exponent = Int(suffix.dropFirst()),
-        abs(exponent) <= 40
-      else { return nil }
-      decimalExponent = exponent
-    }
+    guard let (decimalExponent, binaryExponent) = exponents(suffix) else { return nil }
     // mantissa x 10^scale, with the fraction's digits moved into the mantissa
     var mantissa: Int64 = 0
     var scale = decimalExponent + 3
@@ -98,16 +74,37 @@ package enum KubernetesQuantity {
       body = body.dropFirst()
     }
     let digits = body.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
-    guard let mantissa = Double(digits) else { return nil }
-    let suffix = body.dropFirst(digits.count)
-    let decimal: [Substring: Double] = [
-      "": 0, "n": -9, "u": -6, "m": -3, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18,
-    ]
-    let binary: [Substring: Double] = ["Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60]
-    if let e = decimal[suffix] { return sign * mantissa * pow(10, e) }
-    if let e = binary[suffix] { return sign * mantissa * pow(2, e) }
-    guard let exponent = Double(suffix.dropFirst()) else { return nil }
-    return sign * mantissa * pow(10, exponent)
+    guard let mantissa = Double(digits), let (decimal, binary) = exponents(body.dropFirst(digits.count)) else {
+      return nil
+    }
+    return sign * mantissa * pow(10, Double(decimal)) * pow(2, Double(binary))
+  }
+
+  /// A quantity's suffix as powers of 10 and of 2: `m` is (-3, 0), `Ki` (0, 10), `e3` (3, 0);
+  /// nil for anything else.
+  private static func exponents(_ suffix: Substring) -> (decimal: Int, binary: Int)? {
+    switch suffix {
+    case "": return (0, 0)
+    case "n": return (-9, 0)
+    case "u": return (-6, 0)
+    case "m": return (-3, 0)
+    case "k": return (3, 0)
+    case "M": return (6, 0)
+    case "G": return (9, 0)
+    case "T": return (12, 0)
+    case "P": return (15, 0)
+    case "E": return (18, 0)
+    case "Ki": return (0, 10)
+    case "Mi": return (0, 20)
+    case "Gi": return (0, 30)
+    case "Ti": return (0, 40)
+    case "Pi": return (0, 50)
+    case "Ei": return (0, 60)
+    default:
+      guard let e = suffix.first, e == "e" || e == "E", let exponent = Int(suffix.dropFirst()), abs(exponent) <= 40
+      else { return nil }
+      return (exponent, 0)
+    }
   }
 
   /// Milli-units of a decimal number, rounded up like `MilliValue()` of a parsed float.
