@@ -268,7 +268,7 @@ struct Calibrate: ParsableCommand {
       let closed = (byWorkload[workload] ?? []).filter { $0.targetRate == nil }
       let runs = closed.map(\.level) + (k6[workload] ?? [])
       guard !runs.isEmpty else { continue }
-      let levels = MeasuredLevel.average(runs)
+      var levels = MeasuredLevel.average(runs)
       // A lock is held for part of a transaction: never longer than the lightest load's whole.
       if let held = locks[workload]?.held, let lightest = levels.min(by: { $0.clients < $1.clients }),
         held >= lightest.meanLatency
@@ -296,6 +296,15 @@ struct Calibrate: ParsableCommand {
             + "\(levels.map { String($0.clients) }.joined(separator: ", ")))", status: ExitStatus.failure)
       }
       let fitted = fit.flatMap(fitLevels) ?? Set(levels.prefix(3).map(\.clients))
+      // The app's exports: busy cores the fitted levels show at no load are not the requests'.
+      if k6[workload] != nil, let background = BackgroundCPU(levels.filter { fitted.contains($0.clients) }),
+        let lightest = levels.first(where: { fitted.contains($0.clients) }), let was = lightest.serverDemand
+      {
+        levels = levels.map(background.removed)
+        printToStandardError(
+          background.note(
+            workload: workload, clients: lightest.clients, was: was, now: background.removed(from: lightest).serverDemand ?? 0))
+      }
       let used = levels.filter { fitted.contains($0.clients) }
       // The round-trip model wherever the summaries say what a transaction does and what CPU it
       // took; else (k6, no -r, no CPU seconds, or --lock given) the load-factor model.

@@ -111,6 +111,36 @@ import Testing
     #expect((workload["topology_yaml"] as? String)?.contains("# the app's cores") == true)
   }
 
+  /// The same shop with 0.3 cores of background work in its CPU exports (a JVM's collector,
+  /// scrapes): busy cores / rate gave 19.4 ms at one user, not the 8 ms the requests use.
+  @Test func backgroundCPUIsTakenOutOfTheDemand() throws {
+    let dir = EndToEndTests.scratch.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+    for (n, x, r) in [(1, 26.316, 38.0), (2, 52.632, 38.0), (4, 103.817, 38.529), (8, 190.205, 42.060)] {
+      let summary =
+        #"{"metrics": {"http_reqs": {"count": \#(Int(x * 300)), "rate": \#(x)}, "http_req_duration": {"avg": \#(r), "p(95)": \#(2.5 * r)}, "vus": {"value": \#(n), "max": \#(n)}, "vus_max": {"value": \#(n), "max": \#(n)}}}"#
+      try summary.write(to: dir.appendingPathComponent("u\(n).json"), atomically: true, encoding: .utf8)
+      let pod = Array(repeating: 0.15 + x * 0.004, count: 20)
+      try Self.range([(["pod": "app-1"], pod), (["pod": "app-2"], pod)])
+        .write(to: dir.appendingPathComponent("u\(n).cpu.json"), atomically: true, encoding: .utf8)
+    }
+    let run = try EndToEndTests.capsim(["calibrate", dir.path, "--cores", "2"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("service: {distribution: exponential, mean: 8ms}"), "\(run.stdout)")
+    #expect(
+      run.stderr.contains(
+        "capsim: note: shop: the CPU exports show 0.3 busy cores at no load (busy cores = 0.3 + rate x 8 ms over the fitted levels)"
+      ) && run.stderr.contains("(at 1 user 19.4 ms -> 8 ms)"), "\(run.stderr)")
+    // Demand that grows with load is no background: the first shop's levels are left as they are.
+    let plain = EndToEndTests.scratch.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
+    try FileManager.default.createDirectory(at: plain, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: plain.deletingLastPathComponent()) }
+    try Self.write(to: plain)
+    let grows = try EndToEndTests.capsim(["calibrate", plain.path])
+    #expect(grows.status == 0 && !grows.stderr.contains("at no load"), "\(grows.stderr)")
+  }
+
   @Test func aHistogramWithoutLeIsAnErrorAtItsKeyPath() throws {
     let dir = EndToEndTests.scratch.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
