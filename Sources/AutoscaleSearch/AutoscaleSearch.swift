@@ -51,7 +51,9 @@ package struct AutoscaleSearch {
     return s
   }
 
-  package func derive(territory t: Int) -> PoolDerivation {
+  /// - Throws: ``NoPodCount`` when no count up to the cap meets some period's objectives: an
+  ///   autoscaler between bounds the cap fills would be sized on a count that fails.
+  package func derive(territory t: Int) throws(NoPodCount) -> PoolDerivation {
     let started = Date()
     let name = scenario.platform.territories[t].name
     let base = base(t)
@@ -68,6 +70,21 @@ package struct AutoscaleSearch {
     let (cap, capReason) = planner.cap(territory: t)
     let hourNeeds = Self.hourNeeds(base, territory: t, schedule: schedule)
     let periods = plan.periods.filter { $0.territory == t }
+    let unanswered = periods.filter { $0.instances == nil }
+    // minReplicas is at least 2 (one pod's loss is no outage): a cap below leaves no room.
+    if cap < 2 { throw NoPodCount(territory: name, cap: cap, capReason: capReason, periods: []) }
+    if !unanswered.isEmpty {
+      let names = base.periodNames
+      throw NoPodCount(
+        territory: name, cap: cap, capReason: capReason,
+        periods: unanswered.map { p in
+          let most = p.fewer ?? p.chosen
+          let missed = (most?.verdicts ?? []).filter {
+            $0.territory == name && $0.period == names[p.period] && $0.outcome == .fail
+          }
+          return (names[p.period], most?.instances[t], missed)
+        })
+    }
     let staticPeak = periods.compactMap(\.instances).max() ?? cap
     let peakNeed = max(hourNeeds.compactMap { $0 }.max() ?? staticPeak, staticPeak)
     let quietest = hourNeeds.compactMap { $0 }.min() ?? 1
@@ -92,7 +109,9 @@ package struct AutoscaleSearch {
     let stock = hpa(bounds, target: Self.stockTarget, behavior: .standard)
     progress?("\(name): the stock HPA (cpu \(Self.stockTarget)%)")
     strategies.append(
-      Strategy(kind: .stockHPA, sizing: .autoscaler(pool(t, .hpa(stock))), score: judge.score(.autoscaler(pool(t, .hpa(stock))))))
+      Strategy(
+        kind: .stockHPA, sizing: .autoscaler(pool(t, .hpa(stock))),
+        score: judge.score(.autoscaler(pool(t, .hpa(stock))))))
 
     // 3. The search, per metric and behavior.
     var tried: [RuleCandidate] = []
@@ -133,7 +152,8 @@ package struct AutoscaleSearch {
     if let r = requestsCandidate {
       let spec = requestRule(t, bounds, target: r.target, behavior: r.behavior)
       requestsRule = spec
-      strategies.append(Strategy(kind: .derivedRequests, sizing: .autoscaler(pool(t, .scaledObject(spec))), score: r.score))
+      strategies.append(
+        Strategy(kind: .derivedRequests, sizing: .autoscaler(pool(t, .scaledObject(spec))), score: r.score))
     }
 
     // 4. Cron floors: from the oracle's needs, and from a forecast.
@@ -145,30 +165,42 @@ package struct AutoscaleSearch {
     var forecastError: Double? = nil
     if let calendar {
       let clock = ZonedClock(calendar.timeZone)
-      cronWindows = windows(hourNeeds, base: base, territory: t, bounds: bounds, behavior: chosen.behavior, clock: clock)
-      let so = scaledObject(t, bounds, target: chosen.target, behavior: chosen.behavior, windows: cronWindows, zone: calendar.timeZone.identifier)
+      cronWindows = windows(
+        hourNeeds, base: base, territory: t, bounds: bounds, behavior: chosen.behavior, clock: clock)
+      let so = scaledObject(
+        t, bounds, target: chosen.target, behavior: chosen.behavior, windows: cronWindows,
+        zone: calendar.timeZone.identifier)
       scheduled = so
       progress?("\(name): HPA + cron (\(cronWindows.count) window\(cronWindows.count == 1 ? "" : "s"))")
       strategies.append(
-        Strategy(kind: .hpaCron, sizing: .autoscaler(pool(t, .scaledObject(so))), score: judge.score(.autoscaler(pool(t, .scaledObject(so))))))
+        Strategy(
+          kind: .hpaCron, sizing: .autoscaler(pool(t, .scaledObject(so))),
+          score: judge.score(.autoscaler(pool(t, .scaledObject(so))))))
       if let history = settings.history?[t] {
         let rates = base.offeredRates(territory: t, resolution: 3_600).map(\.rate)
         let (forecast, error) = Self.forecast(history: history, historyHours: settings.historyHours, hours: rates.count)
         forecastError = error
         let needs = Self.needs(forecast: forecast, rates: rates, oracle: hourNeeds)
-        predictiveWindows = windows(needs, base: base, territory: t, bounds: bounds, behavior: chosen.behavior, clock: clock)
-        let p = scaledObject(t, bounds, target: chosen.target, behavior: chosen.behavior, windows: predictiveWindows, zone: calendar.timeZone.identifier)
+        predictiveWindows = windows(
+          needs, base: base, territory: t, bounds: bounds, behavior: chosen.behavior, clock: clock)
+        let p = scaledObject(
+          t, bounds, target: chosen.target, behavior: chosen.behavior, windows: predictiveWindows,
+          zone: calendar.timeZone.identifier)
         predictive = p
         progress?(
-          "\(name): predictive (\(predictiveWindows.count) window\(predictiveWindows.count == 1 ? "" : "s") from a Holt-Winters forecast)")
+          "\(name): predictive (\(predictiveWindows.count) window\(predictiveWindows.count == 1 ? "" : "s") from a Holt-Winters forecast)"
+        )
         strategies.append(
-          Strategy(kind: .predictive, sizing: .autoscaler(pool(t, .scaledObject(p))), score: judge.score(.autoscaler(pool(t, .scaledObject(p))))))
+          Strategy(
+            kind: .predictive, sizing: .autoscaler(pool(t, .scaledObject(p))),
+            score: judge.score(.autoscaler(pool(t, .scaledObject(p))))))
       }
     }
     strategies.sort { $0.kind.order < $1.kind.order }
     return PoolDerivation(
       territory: t, bounds: bounds, spans: spans, strategies: strategies, tried: tried, chosen: chosen, hpa: derived,
-      requests: requestsRule, requestsCandidate: requestsCandidate, scaledObject: scheduled, cronWindows: cronWindows, predictive: predictive, predictiveWindows: predictiveWindows,
+      requests: requestsRule, requestsCandidate: requestsCandidate, scaledObject: scheduled, cronWindows: cronWindows,
+      predictive: predictive, predictiveWindows: predictiveWindows,
       forecastError: forecastError, periods: periods.map { ($0.period, $0.instances) },
       simulatedRequests: judge.requests, wallSeconds: Date().timeIntervalSince(started))
   }
@@ -195,7 +227,9 @@ package struct AutoscaleSearch {
   ) -> ScaledObjectSpec {
     var triggers = [Trigger(.cpu(.utilization(target)))]
     for (i, w) in windows.enumerated() {
-      if case .success(let cron) = CronTrigger.make(timezone: zone, start: w.start, end: w.end, desiredReplicas: w.desiredReplicas) {
+      if case .success(let cron) = CronTrigger.make(
+        timezone: zone, start: w.start, end: w.end, desiredReplicas: w.desiredReplicas)
+      {
         triggers.append(Trigger(name: "floor-\(i + 1)", .cron(cron)))
       }
     }
@@ -213,10 +247,13 @@ package struct AutoscaleSearch {
   func requestRule(_ t: Int, _ b: PoolBounds, target: Int, behavior: BehaviorChoice) -> ScaledObjectSpec {
     let deployment = deploymentName(t)
     let query = "sum(rate(capsim_requests_total{deployment=\"\(deployment)\"}[1m]))"
-    let series = (try? PrometheusQuery.parse(query).get()) ?? CapsimSeries(metric: .requestsTotal, rateWindow: 60, deployment: deployment)
+    let series =
+      (try? PrometheusQuery.parse(query).get())
+      ?? CapsimSeries(metric: .requestsTotal, rateWindow: 60, deployment: deployment)
     var trigger = PrometheusTrigger(query: query, series: series, threshold: perPodRate(t, target: target))
     trigger.metricType = .averageValue
-    var spec = ScaledObjectSpec(name: deployment, target: deployment, triggers: [Trigger(name: "requests", .prometheus(trigger))])
+    var spec = ScaledObjectSpec(
+      name: deployment, target: deployment, triggers: [Trigger(name: "requests", .prometheus(trigger))])
     spec.minReplicaCount = b.minReplicas
     spec.maxReplicaCount = b.maxReplicas
     spec.pollingInterval = Self.pollingInterval
@@ -238,7 +275,8 @@ package struct AutoscaleSearch {
 
   func pool(_ t: Int, _ controller: PoolAutoscaler.Controller) -> PoolAutoscaler {
     let kind = if case .hpa = controller { "HorizontalPodAutoscaler" } else { "ScaledObject" }
-    return PoolAutoscaler(territory: t, title: "\(kind) \(deploymentName(t))", deployment: deploymentName(t), controller: controller)
+    return PoolAutoscaler(
+      territory: t, title: "\(kind) \(deploymentName(t))", deployment: deploymentName(t), controller: controller)
   }
 
   /// Cron windows for needs per run hour: one per local day, from the first hour above the
@@ -257,7 +295,8 @@ package struct AutoscaleSearch {
         days.append(DayNeed(year: date.year, month: date.month, day: date.day, hours: Array(repeating: nil, count: 24)))
       }
       let slot = min(23, Int(hour))
-      days[days.count - 1].hours[slot] = max(days[days.count - 1].hours[slot] ?? 0, min(needs[h] ?? 0, bounds.maxReplicas))
+      days[days.count - 1].hours[slot] = max(
+        days[days.count - 1].hours[slot] ?? 0, min(needs[h] ?? 0, bounds.maxReplicas))
     }
     return CronWindows.derive(days: days, floor: bounds.minReplicas, clock: clock) { desired in
       RampLead.seconds(
@@ -314,7 +353,9 @@ package struct AutoscaleSearch {
     guard past.count >= week + 24 else { return Array(repeating: past.last ?? 0, count: 24) }
     let methods: [([Double]) -> [Double]?] = [
       { p in p.count >= 2 * week ? DemandForecast.HoltWinters.fit(p, season: week).forecast(24) : nil },
-      { p in p.count >= 2 * week ? DemandForecast.HoltWinters.fit(p, season: week, multiplicative: true).forecast(24) : nil },
+      { p in
+        p.count >= 2 * week ? DemandForecast.HoltWinters.fit(p, season: week, multiplicative: true).forecast(24) : nil
+      },
       { p in p.count >= week ? DemandForecast.seasonalProfile(p, season: week, horizon: 24) : nil },
       { p in p.count >= week ? Array(p[(p.count - week)..<(p.count - week + 24)]) : nil },
     ]
@@ -354,7 +395,9 @@ package struct AutoscaleSearch {
     let names = s.periodNames
     var out: [ScenarioSpan] = []
     // Seasons first: where a season's week and the normal peak's overlap, the season's is judged.
-    let loads = s.offeredLoads().filter { $0.territory == t }.sorted { ($0.period == 0 ? 1 : 0, $0.period) < ($1.period == 0 ? 1 : 0, $1.period) }
+    let loads = s.offeredLoads().filter { $0.territory == t }.sorted {
+      ($0.period == 0 ? 1 : 0, $0.period) < ($1.period == 0 ? 1 : 0, $1.period)
+    }
     for load in loads {
       var from = min(max(0, load.peakTime - week / 2), s.horizon - week)
       if let calendar = s.demand[t].calendar {

@@ -70,3 +70,40 @@ package struct PoolDerivation: Sendable {
   /// Whether any HPA held.
   package var found: Bool { chosen.holds }
 }
+
+/// No pod count up to the cap meets the objectives of a period of the territory, or the cap is
+/// below the 2 pods a pool keeps (`periods` empty): no bounds to autoscale between.
+package struct NoPodCount: Error, Sendable, CustomStringConvertible {
+  package var territory: String
+  package var cap: Int
+  package var capReason: String
+  /// Each unanswered period, the most pods simulated for it and the objectives they missed.
+  package var periods: [(period: String, instances: Int?, missed: [Verdict])]
+
+  package var description: String {
+    guard !periods.isEmpty else {
+      return
+        "\(territory): at most \(cap) pod\(cap == 1 ? "" : "s") (\(capReason)): no room to autoscale, since minReplicas is at least 2 so that one pod's loss is no outage"
+    }
+    let each = periods.map { p in
+      let missed = p.missed.map { v in
+        "\(v.requestClass.map { "\($0) " } ?? "")\(v.objective.rawValue) \(Self.value(v.objective, v.measured.mean))"
+          + (v.target.map { " against \(Self.value(v.objective, $0))" } ?? "")
+      }
+      return "\(p.period)"
+        + (p.instances.map {
+          " (at \($0): \(missed.isEmpty ? "no verdict failed outright, none passed" : missed.joined(separator: ", ")))"
+        } ?? "")
+    }
+    return "\(territory): no pod count up to \(cap) (\(capReason)) meets every objective in "
+      + each.joined(separator: "; ")
+      + ": there are no bounds to autoscale between; `capsim plan` shows why, and what more capacity per pod or another database would buy"
+  }
+
+  static func value(_ objective: Objective, _ x: Double) -> String {
+    switch objective {
+    case .errorRate, .availability: String(format: "%.2f%%", x * 100)
+    case .p95, .p99, .databaseP95: String(format: "%.3g ms", x * 1_000)
+    }
+  }
+}

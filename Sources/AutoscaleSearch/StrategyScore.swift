@@ -62,7 +62,7 @@ extension StrategyScore {
     for run in runs {
       let busiest = run.windows.map(\.counts.arrivals).max() ?? 0
       for w in run.windows where w.counts.arrivals >= Self.minimumRequests {
-        let target = objectives.p95(of: nil, peak: w.period != 0) ?? .infinity
+        let target = objectives.p95(of: nil, peak: scenario.isPeak(period: w.period, territory: t)) ?? .infinity
         let p95 = w.latency.p95 ?? 0
         let errors = w.counts.completed + w.counts.failed > 0 ? w.counts.errorRate : 0
         let ok = p95 <= target && errors <= objectives.errorRate

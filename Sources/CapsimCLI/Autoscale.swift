@@ -14,8 +14,10 @@ struct Autoscale: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Derive HPA and KEDA autoscaling rules by simulation, verify them, and write the manifests.",
     discussion: """
-      For each territory's app pool: the planner's hour-by-hour minimum is the oracle (and the \
-      lower bound on cost); minReplicas comes from the quietest hour's need (at least 2), \
+      For each territory's app pool: the planner's hour-by-hour minimum is the oracle (the \
+      lowest cost as a rule, not always: a fixed count can cost less than the hours' needs); \
+      where no count up to the cap meets some period's objectives, or the cap is below 2, \
+      nothing is derived (exit 3) and capsim says which objectives the most pods missed; minReplicas comes from the quietest hour's need (at least 2), \
       maxReplicas from 1.5x the busiest hour's need (at least 2 more) within the database's connection limit. \
       The search simulates HPAs on cpu utilization (targets 40-80% in steps of 10 and 85%, then 5), \
       with and without a calm scale-down behavior, with common random numbers and more \
@@ -220,7 +222,16 @@ struct Autoscale: ParsableCommand {
     var allHold = true
     do {
       for t in chosen {
-        let derivation = search.derive(territory: t)
+        let derivation: PoolDerivation
+        do {
+          derivation = try search.derive(territory: t)
+        } catch {
+          // Nothing to write for any territory: the manifests are all or none.
+          staging.discard()
+          recording.end(failed: "\(error)")
+          printToStandardError("autoscale: \(error)")
+          throw ExitStatus.objectiveFailed
+        }
         // The oracle is the lower bound only if it meets the targets itself; sized in hybrid
         // mode, a ramp's hour can come out short.
         if !quiet, let oracle = derivation.strategies.first(where: { $0.kind == .oracle })?.score,

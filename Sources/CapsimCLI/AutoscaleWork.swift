@@ -299,6 +299,12 @@ final class AutoscaleRecording: @unchecked Sendable {
     }
   }
 
+  /// Ends the record without a derivation (no pod count meets the objectives): `reason` is why.
+  func end(failed reason: String) {
+    defer { watch?.stop() }
+    InterruptWatch.storing(final: true) { try? store.endAutoscale(id, status: .failed, message: reason) }
+  }
+
   /// Stores the derivation; if that fails, saves it beside the database and returns why.
   func complete(_ data: inout AutoscaleData, quiet: Bool) -> String? {
     data.record.id = id

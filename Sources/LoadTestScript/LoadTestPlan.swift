@@ -74,7 +74,7 @@ package struct LoadTestPlan: Sendable {
   /// Classes left out of a closed-loop script: their share of the users rounds to no VU
   /// throughout the window (the script's mix is then not the scenario's).
   package var undriven: [String] = []
-  /// Seasons the window reaches (a moment belongs to one at least halfway up its ramp) and
+  /// Seasons the window reaches (a moment belongs to one from its ramp's first step) and
   /// whether it has normal load too.
   package var seasons: [String]
   package var hasNormalLoad: Bool
@@ -251,7 +251,14 @@ package struct LoadTestPlan: Sendable {
     self.hasNormalLoad = hasNormalLoad
 
     // The targets `capsim run` judges each class by, for the periods in the window.
-    let peaks = (hasNormalLoad ? [false] : []) + (seasons.isEmpty ? [] : [true])
+    // A quiet season (a multiplier of 1 or below) is judged by the normal targets.
+    let raising = seasons.contains { name in
+      demand.calendar?.seasons.contains { $0.name == name && $0.multiplier > 1 } ?? false
+    }
+    let quiet = seasons.contains { name in
+      !(demand.calendar?.seasons.contains { $0.name == name && $0.multiplier > 1 } ?? false)
+    }
+    let peaks = (hasNormalLoad || quiet ? [false] : []) + (raising ? [true] : [])
     let objectives = scenario.objectives
     allP99Target = peaks.compactMap { objectives.p99(of: nil, peak: $0) }.min()
     for i in self.classes.indices {

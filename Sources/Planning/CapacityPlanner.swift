@@ -57,7 +57,7 @@ package struct CapacityPlanner {
     for t in planned {
       caps[t] = cap(territory: t)
       for load in loads where load.territory == t {
-        let target = scenario.objectives.p95(of: nil, peak: load.period != 0)
+        let target = scenario.objectives.p95(of: nil, peak: scenario.isPeak(period: load.period, territory: t))
         let bound = load.instanceBound(platform: platform, p95Target: target ?? .infinity, cap: caps[t]!.0)
         open[t, default: []].append(Open(load: load, bound: bound, lo: bound.stable - 1, hi: nil))
       }

@@ -99,7 +99,7 @@ extension CapacityPlanner {
       // it asks for none).
       func met(_ w: Candidate.WindowSummary) -> [Goal: (met: Bool, byInstances: Bool)] {
         guard w.requests >= Self.scheduleMinimumRequests else { return [:] }
-        let peak = w.period != 0
+        let peak = scenario.isPeak(period: w.period, territory: t)
         let target = objectives.p95(of: nil, peak: peak) ?? .infinity
         var out: [Goal: (met: Bool, byInstances: Bool)] = [
           .p95: ((w.p95 ?? 0) <= target, true), .errorRate: ((w.errorRate ?? 0) <= objectives.errorRate, true),

@@ -63,7 +63,7 @@ extension PlatformResult {
       for (p, period) in periods.enumerated() {
         let results = replications.map { $0.territories[t].periods[p] }
         guard results.contains(where: { $0.counts.arrivals > 0 }) else { continue }
-        let peak = p != 0
+        let peak = scenario.isPeak(period: p, territory: t)
         // A class's share of the territory's requests: its worst window needs the 100 requests
         // of its own (a report's p95 of 5 requests at night is noise, not a worst hour).
         let mix = scenario.demand[t].mix
@@ -96,27 +96,34 @@ extension PlatformResult {
         add(.p99, objectives.p99(of: nil, peak: peak), { $0.latency.p99 }, window: { $0.latency.p99 })
         // Error rate of all classes: of the judged ones, a waived class being out of judgement.
         let judged = classes.indices.filter { objectives.classes[classes[$0]]?.waiver == nil }
-        add(.errorRate, objectives.errorRate, { r in
-          var n = RequestCounts()
-          for c in judged { n.add(r.classes[c]) }
-          return n.completed + n.failed > 0 ? n.errorRate : nil
-        },
+        add(
+          .errorRate, objectives.errorRate,
+          { r in
+            var n = RequestCounts()
+            for c in judged { n.add(r.classes[c]) }
+            return n.completed + n.failed > 0 ? n.errorRate : nil
+          },
           window: { $0.counts.completed + $0.counts.failed > 0 ? $0.counts.errorRate : nil })
         add(.databaseP95, objectives.databaseP95, { $0.database.p95 }, window: { $0.databaseP95 })
-        add(.availability, objectives.availability, { $0.availability },
+        add(
+          .availability, objectives.availability, { $0.availability },
           window: { $0.minutes > 0 ? Double($0.goodMinutes) / Double($0.minutes) : nil })
         for c in classes.indices {
-          add(.p95, objectives.p95(of: classes[c], peak: peak), requestClass: c, { $0.classLatency[c].p95 },
+          add(
+            .p95, objectives.p95(of: classes[c], peak: peak), requestClass: c, { $0.classLatency[c].p95 },
             window: { $0.classP95[c] })
-          if let p99 = objectives.p99(of: classes[c], peak: peak), objectives.classes[classes[c]]?.p99 != nil
-            || objectives.classes[classes[c]]?.peakP99 != nil
+          if let p99 = objectives.p99(of: classes[c], peak: peak),
+            objectives.classes[classes[c]]?.p99 != nil
+              || objectives.classes[classes[c]]?.peakP99 != nil
           {
             add(.p99, p99, requestClass: c, { $0.classLatency[c].p99 })
           }
-          add(.errorRate, objectives.errorRate(of: classes[c]), requestClass: c, { r in
-            let n = r.classes[c]
-            return n.completed + n.failed > 0 ? n.errorRate : nil
-          })
+          add(
+            .errorRate, objectives.errorRate(of: classes[c]), requestClass: c,
+            { r in
+              let n = r.classes[c]
+              return n.completed + n.failed > 0 ? n.errorRate : nil
+            })
         }
       }
     }

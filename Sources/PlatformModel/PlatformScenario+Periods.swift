@@ -21,20 +21,32 @@ extension PlatformScenario {
     return (0..<hourCount).map { h in Self.period(at: Double(h) * 3_600 + 1_800, calendar: calendar, names: names) }
   }
 
-  /// A moment belongs to the season furthest up its ramp, when it is at least half way up:
-  /// a quiet season (a multiplier of 1 or below) as much as a peak.
+  /// A moment belongs to the season furthest up its ramp, from the ramp's first step: a quiet
+  /// season (a multiplier of 1 or below) as much as a peak. (Half way up, as it was, counted
+  /// the ramp's first half as normal: a 5x season's 3x hours sized normal load and its plan.)
   package static func period(at t: Double, calendar: DemandCalendar, names: [String]) -> Int {
     let (date, hour) = calendar.localTime(at: t)
     let day = Double(date.daysSinceEpoch) + hour / 24
     var best = 0
-    var strongest = 0.5
+    var strongest = 0.0
     for s in calendar.seasons {
-      guard let strength = s.strength(atDay: day) else { continue }
+      guard let strength = s.strength(atDay: day), strength > 0 else { continue }
       if strength >= strongest, let i = names.firstIndex(of: s.name) {
         strongest = strength
         best = i
       }
     }
     return best
+  }
+}
+
+extension PlatformScenario {
+  /// Whether period `p` of territory `t` is judged by the peak targets: a season that raises
+  /// demand there. Normal load and a quiet season (a multiplier of 1 or below) keep the
+  /// normal ones, which the platform's SLOs set for normal load and below.
+  package func isPeak(period p: Int, territory t: Int) -> Bool {
+    guard p != 0, periodNames.indices.contains(p), demand.indices.contains(t) else { return false }
+    let name = periodNames[p]
+    return demand[t].calendar?.seasons.contains { $0.name == name && $0.multiplier > 1 } ?? false
   }
 }

@@ -80,7 +80,8 @@ extension Network {
       }
       return .failure(
         TheoryUnavailable(
-          "locks held across visits (here '\(lock.name)') have no product form; bounds: \(bounds.joined(separator: "; "))"))
+          "locks held across visits (here '\(lock.name)') have no product form; bounds: \(bounds.joined(separator: "; "))"
+        ))
     }
     if stations.contains(where: { $0.discipline == .batch }) {
       do {
@@ -120,12 +121,7 @@ extension Network {
       if let answer = try roundRobinPool() { return .success(answer) }
       return try jackson()
     } catch let error as QueueingTheoryError {
-      // The theory knows stations by index; the user by name.
-      if case .unstableStation(let index, let utilization) = error, stations.indices.contains(index) {
-        let load = utilization.isFinite ? "utilization \(utilization)" : "its arrivals exceed what it can serve"
-        return .failure("station '\(stations[index].name)' is unstable (\(load)): its queue grows without bound")
-      }
-      return .failure("\(error)")
+      return .failure(named(error))
     } catch {
       return .failure("\(error)")
     }
@@ -149,7 +145,8 @@ extension Network {
     if s.isShared {
       guard s.isInsensitive || isExponential(s) else {
         return .failure(
-          "station '\(s.name)' slows with concurrency under first-come-first-served: exact only with exponential service (or under processor sharing)")
+          "station '\(s.name)' slows with concurrency under first-come-first-served: exact only with exponential service (or under processor sharing)"
+        )
       }
       if s.capacity == nil, case .finite = s.servers {
         return .success(try loadDependent(s, lambda))
@@ -167,7 +164,8 @@ extension Network {
         out.add(.meanBusyServers, q.meanBusyServers)
         out.add(.meanResponse, mean)
         out.add(.meanWait, 0)
-        return .success(TheoryAnswer(method: "M/G/c/c with c = capacity \(k) (Erlang B, insensitive)", predictions: out.all))
+        return .success(
+          TheoryAnswer(method: "M/G/c/c with c = capacity \(k) (Erlang B, insensitive)", predictions: out.all))
       }
       out.add(.meanInStation, lambda * mean)
       out.add(.meanBusyServers, lambda * mean)
@@ -179,7 +177,9 @@ extension Network {
       if let k = s.capacity {
         // Without waiting room (K = c) the loss system is insensitive to the service time.
         guard isExponential(s) || k == c else {
-          return .failure("station '\(s.name)' has a waiting room (capacity \(k) > servers \(c)) and non-exponential service: M/G/c/K has no exact result here")
+          return .failure(
+            "station '\(s.name)' has a waiting room (capacity \(k) > servers \(c)) and non-exponential service: M/G/c/K has no exact result here"
+          )
         }
         let q = try MMcK(arrivalRate: lambda, serviceRate: 1 / mean, servers: c, capacity: k)
         out.add(.lossProbability, q.blockingProbability)
@@ -189,7 +189,9 @@ extension Network {
         out.add(.meanResponse, q.meanResponse)
         out.add(.meanWait, q.meanWait)
         out.add(.waitProbability, q.waitProbability)
-        let method = k == c ? (isExponential(s) ? "M/M/c/c (Erlang B)" : "M/G/c/c (Erlang B, insensitive)") : "M/M/c/K (birth-death)"
+        let method =
+          k == c
+          ? (isExponential(s) ? "M/M/c/c (Erlang B)" : "M/G/c/c (Erlang B, insensitive)") : "M/M/c/K (birth-death)"
         return .success(TheoryAnswer(method: method, predictions: out.all))
       }
       if isExponential(s) {
@@ -207,7 +209,8 @@ extension Network {
       }
       guard c == 1 else {
         return .failure(
-          "station '\(s.name)' has \(c) servers and non-exponential service: M/G/c has no exact closed form (only approximations)")
+          "station '\(s.name)' has \(c) servers and non-exponential service: M/G/c has no exact closed form (only approximations)"
+        )
       }
       let q = try MG1(arrivalRate: lambda, serviceMean: mean, serviceSecondMoment: s.service.secondMoment)
       out.add(.throughput, lambda)
@@ -249,14 +252,16 @@ extension Network {
     out.add(.meanInStation, q.meanNumberInSystem)
     out.add(.meanResponse, q.meanResponse)
     return TheoryAnswer(
-      method: "load-dependent birth-death queue (\(s.discipline == .processorSharing ? "processor sharing, insensitive" : "exponential FIFO"))",
+      method:
+        "load-dependent birth-death queue (\(s.discipline == .processorSharing ? "processor sharing, insensitive" : "exponential FIFO"))",
       predictions: out.all)
   }
 
   /// A shared station with a capacity, or with infinite servers: the birth-death chain truncated
   /// at the capacity, or where its terms no longer count (an infinite-server station serves all
   /// present, each at 1 / factor, so the chain's tail falls like a Poisson distribution's).
-  private func loadDependentWithLosses(_ s: Station, _ lambda: Double) throws -> Result<TheoryAnswer, TheoryUnavailable> {
+  private func loadDependentWithLosses(_ s: Station, _ lambda: Double) throws -> Result<TheoryAnswer, TheoryUnavailable>
+  {
     var out = OneStationPredictions()
     let mean = s.service.mean
     let k: Int
@@ -300,7 +305,9 @@ extension Network {
       out.add(.meanWait, 0)
     }
     let room = s.capacity.map { "room for \($0)" } ?? "infinite servers"
-    let how = s.discipline == .processorSharing ? "processor sharing, insensitive" : (s.servers == .infinite ? "insensitive" : "exponential FIFO")
+    let how =
+      s.discipline == .processorSharing
+      ? "processor sharing, insensitive" : (s.servers == .infinite ? "insensitive" : "exponential FIFO")
     let name = s.loadFactor == nil ? "birth-death queue" : "load-dependent birth-death queue"
     return .success(TheoryAnswer(method: "\(name), \(room) (\(how))", predictions: out.all))
   }
@@ -312,11 +319,13 @@ extension Network {
       case .poisson(let lambda) = sources[0].kind, case .dispatcher(0) = sources[0].destination
     else { return nil }
     let targets = dispatchers[0].targets
-    guard Set(targets).count == stations.count, stations.allSatisfy({
-      isExponential($0) && $0.servers == .finite(1) && $0.capacity == nil && $0.loadFactor == nil
-        && $0.routing.allSatisfy { $0.destination == .exit } && $0.service.mean == stations[0].service.mean
-        && $0.discipline == stations[0].discipline
-    }) else { return nil }
+    guard Set(targets).count == stations.count,
+      stations.allSatisfy({
+        isExponential($0) && $0.servers == .finite(1) && $0.capacity == nil && $0.loadFactor == nil
+          && $0.routing.allSatisfy { $0.destination == .exit } && $0.service.mean == stations[0].service.mean
+          && $0.discipline == stations[0].discipline
+      })
+    else { return nil }
     let mu = 1 / stations[0].service.mean
     let q = try GIM1.roundRobin(servers: targets.count, arrivalRate: lambda, serviceRate: mu)
     var out: [TheoryPrediction] = [
@@ -345,7 +354,8 @@ extension Network {
 
   private func jackson() throws -> Result<TheoryAnswer, TheoryUnavailable> {
     if let s = stations.first(where: { $0.loadFactor != nil }) {
-      return .failure("station '\(s.name)' slows with concurrency: solved alone or in a closed network, not in an open one")
+      return .failure(
+        "station '\(s.name)' slows with concurrency: solved alone or in a closed network, not in an open one")
     }
     guard stations.allSatisfy({ isExponential($0) || $0.isInsensitive }) else {
       return .failure("a network of stations with non-exponential service has no product form")
@@ -399,8 +409,9 @@ extension Network {
         // source as a unit-rate stream gives it).
         var unitSource = sources[0]
         unitSource.kind = .poisson(rate: 1)
-        guard let (entry, routing) = Network(stations: stations, dispatchers: dispatchers, sources: [unitSource])
-          .flattenedRouting(rate: Self.poissonRate, anyPolicy: false)
+        guard
+          let (entry, routing) = Network(stations: stations, dispatchers: dispatchers, sources: [unitSource])
+            .flattenedRouting(rate: Self.poissonRate, anyPolicy: false)
         else { return .failure("this routing has no product form") }
         visits = try JacksonNetwork.solveTrafficEquations(externalArrivalRates: entry, transitions: routing)
         demands = stations.indices.map { visits[$0] * stations[$0].service.mean }
@@ -433,7 +444,8 @@ extension Network {
       let sequence = onSequence.map { ", class '\(sequences[$0].name)' by its demand per station" } ?? ""
       return .success(
         TheoryAnswer(
-          method: "closed network, exact mean value analysis\(loadDependent ? " (load-dependent stations)" : "")\(sequence)",
+          method:
+            "closed network, exact mean value analysis\(loadDependent ? " (load-dependent stations)" : "")\(sequence)",
           predictions: out))
     } catch {
       return .failure("\(error)")
@@ -457,7 +469,8 @@ extension Network {
         guard !station.isInsensitive else { continue }
         let service = step.service ?? station.service
         guard case .exponential = service.kind, service.mean == station.service.mean else {
-          return "class '\(sequence.name)' visits FIFO station '\(station.name)' with a service other than the station's exponential one: no product form"
+          return
+            "class '\(sequence.name)' visits FIFO station '\(station.name)' with a service other than the station's exponential one: no product form"
         }
       }
     }
@@ -471,7 +484,8 @@ extension Network {
       return .failure("sources into sequences: theory here takes Poisson ones")
     }
     if let s = stations.first(where: { $0.loadFactor != nil }) {
-      return .failure("station '\(s.name)' slows with concurrency: solved alone or in a closed network, not in an open one")
+      return .failure(
+        "station '\(s.name)' slows with concurrency: solved alone or in a closed network, not in an open one")
     }
     guard stations.allSatisfy({ $0.capacity == nil }) else {
       return .failure("finite capacities (losses) break the product form of a network")
@@ -508,10 +522,23 @@ extension Network {
         out.append(.init(scope: .station(i), metric: .meanResponse, value: r.meanNumber / visitRate[i]))
       }
       return .success(
-        TheoryAnswer(method: "open network of visit sequences (BCMP product form, each station M/M/c at its offered work)", predictions: out))
+        TheoryAnswer(
+          method: "open network of visit sequences (BCMP product form, each station M/M/c at its offered work)",
+          predictions: out))
+    } catch let error as QueueingTheoryError {
+      return .failure(named(error))
     } catch {
       return .failure("\(error)")
     }
+  }
+
+  /// The theory knows stations by index; the user by name.
+  private func named(_ error: QueueingTheoryError) -> TheoryUnavailable {
+    if case .unstableStation(let index, let utilization) = error, stations.indices.contains(index) {
+      let load = utilization.isFinite ? "utilization \(utilization)" : "its arrivals exceed what it can serve"
+      return TheoryUnavailable("station '\(stations[index].name)' is unstable (\(load)): its queue grows without bound")
+    }
+    return TheoryUnavailable("\(error)")
   }
 
   /// One Poisson stream into one batch station that customers leave after service, or why
@@ -527,10 +554,13 @@ extension Network {
     guard station.capacity == nil else { return .failure("\(why) without a capacity (losses)") }
     guard station.timeout == nil else { return .failure("\(why) without a timeout (abandonment)") }
     guard let laplace = station.service.laplaceTransform(at: lambda) else {
-      return .failure("\(why) for a service time whose Laplace transform has a closed form (exponential, deterministic, uniform, gamma, Erlang, hyperexponential, empirical)")
+      return .failure(
+        "\(why) for a service time whose Laplace transform has a closed form (exponential, deterministic, uniform, gamma, Erlang, hyperexponential, empirical)"
+      )
     }
     let s = station.service
-    let q = try BatchFlush(arrivalRate: lambda, serviceMean: s.mean, serviceSecondMoment: s.secondMoment, laplaceTransform: laplace)
+    let q = try BatchFlush(
+      arrivalRate: lambda, serviceMean: s.mean, serviceSecondMoment: s.secondMoment, laplaceTransform: laplace)
     var out: [TheoryPrediction] = []
     for scope in [TheoryPrediction.Scope.station(0), .endToEnd] {
       out.append(.init(scope: scope, metric: .throughput, value: lambda))
@@ -540,7 +570,8 @@ extension Network {
     }
     out.append(.init(scope: .station(0), metric: .meanBusyServers, value: q.busyProbability))
     out.append(.init(scope: .station(0), metric: .meanInStation, value: q.meanNumberInSystem))
-    return .success(TheoryAnswer(method: "batch service, unlimited batches (M/G^[inf]/1, gated: group commit)", predictions: out))
+    return .success(
+      TheoryAnswer(method: "batch service, unlimited batches (M/G^[inf]/1, gated: group commit)", predictions: out))
   }
 
   static func poissonRate(_ source: Source) -> Double? {
@@ -626,7 +657,9 @@ private struct OneStationPredictions {
 }
 
 /// Why theory has no exact answer for a network.
-package struct TheoryUnavailable: Error, CustomStringConvertible, ExpressibleByStringLiteral, ExpressibleByStringInterpolation {
+package struct TheoryUnavailable: Error, CustomStringConvertible, ExpressibleByStringLiteral,
+  ExpressibleByStringInterpolation
+{
   package var reason: String
   package init(stringLiteral value: String) { reason = value }
   package init(_ reason: String) { self.reason = reason }

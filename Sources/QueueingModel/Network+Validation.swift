@@ -45,12 +45,19 @@ extension Network {
     for (i, s) in sources.enumerated() where !valid(s.destination) {
       error(.source(i), "source '\(s.name)' sends customers to a station or dispatcher that does not exist")
     }
-    for (i, s) in stations.enumerated() where s.routing.contains(where: { if case .sequence = $0.destination { true } else { false } }) {
-      error(.station(i), "station '\(s.name)' routes to a sequence: a sequence is where a trip begins, so only sources send to one")
+    for (i, s) in stations.enumerated()
+    where s.routing.contains(where: { if case .sequence = $0.destination { true } else { false } }) {
+      error(
+        .station(i),
+        "station '\(s.name)' routes to a sequence: a sequence is where a trip begins, so only sources send to one")
     }
     for (i, s) in stations.enumerated() where s.discipline == .batch {
-      if s.servers == .infinite { error(.station(i), "batch station '\(s.name)' needs a whole number of servers (flushers)") }
-      if s.loadFactor != nil { error(.station(i), "batch station '\(s.name)' serves a batch in one service time: a load factor does not apply") }
+      if s.servers == .infinite {
+        error(.station(i), "batch station '\(s.name)' needs a whole number of servers (flushers)")
+      }
+      if s.loadFactor != nil {
+        error(.station(i), "batch station '\(s.name)' serves a batch in one service time: a load factor does not apply")
+      }
     }
     out += sequenceProblems()
     guard out.isEmpty else { return out }
@@ -70,12 +77,15 @@ extension Network {
     // Classes and locks nothing uses, as stations no one reaches (a topology read alone has no
     // sources: any class may be where scenarios send them).
     if !sources.isEmpty {
-      func sentTo(_ k: Int) -> Bool { sources.contains { if case .sequence(k) = $0.destination { true } else { false } } }
+      func sentTo(_ k: Int) -> Bool {
+        sources.contains { if case .sequence(k) = $0.destination { true } else { false } }
+      }
       for (k, q) in sequences.enumerated() where !sentTo(k) {
         warn(.sequence(k), "class '\(q.name)' receives no customers: no source sends to it")
       }
       for (l, lock) in locks.enumerated()
-      where !sequences.indices.contains(where: { k in sentTo(k) && sequences[k].heldAtStep.contains { $0.contains(l) } }) {
+      where !sequences.indices.contains(where: { k in sentTo(k) && sequences[k].heldAtStep.contains { $0.contains(l) } }
+      ) {
         warn(.lock(l), "lock '\(lock.name)' is taken by no class a source sends to")
       }
     }
@@ -85,6 +95,7 @@ extension Network {
       let rates = arrivalRates(peak: false), let peakRates = arrivalRates(peak: true)
     else { return out }
     let (work, peakWork) = (offeredWork(rates: rates, peak: false), offeredWork(rates: peakRates, peak: true))
+    let visits = offeredVisits(rates: rates)
     // Locks held at every visit to each station (nil: no visits): a station visited only
     // inside a lock holds at most the lock's capacity, so its overload shows as the lock's line.
     var heldAtEveryVisit: [Set<Int>?] = stations.indices.map { rates[$0] > 0 ? [] : nil }
@@ -99,7 +110,6 @@ extension Network {
     // A batch station serves any number in one service time: it cannot be overloaded.
     for (i, s) in stations.enumerated() where s.discipline != .batch {
       guard case .finite(let c) = s.servers, reached.stations.contains(i) else { continue }
-      let mean = s.service.mean
       // A station slowed by concurrency saturates at its rate under full load.
       let servers = s.limitingServers ?? Double(c)
       let rho = work[i] / servers
@@ -111,7 +121,10 @@ extension Network {
       } else if rho >= 1 && !bounded {
         // Runs all the same: the run shows the queue grow (and stops at run.drain).
         let needed = fmt(work[i])
-        let growth = fmt((work[i] - servers) / mean)
+        // Visits a second, each class at its own service time (work / the station's mean would
+        // count a class's steps at the station's default); the queue grows by what the servers,
+        // busy throughout, leave undone.
+        let growth = fmt(visits[i] * (1 - servers / work[i]))
         // Exactly at capacity the queue has no steady state, yet no rate to grow at either.
         let fate =
           growth == "0"
@@ -120,13 +133,16 @@ extension Network {
           : "utilization \(fmt(rho)) >= 1, so its queue grows without bound (about \(growth)/s)"
         warn(
           .station(i),
-          "station '\(s.name)' is offered \(fmt(work[i] / mean))/s of work needing \(needed) server\(needed == "1" ? "" : "s") "
+          "station '\(s.name)' is offered \(fmt(visits[i]))/s of work needing \(needed) server\(needed == "1" ? "" : "s") "
             + "\(growth == "0" ? "and" : "but") has \(c)\(s.limitingServers.map { ", worth \(fmt($0)) under full load (its loadFactor)" } ?? ""): "
             + fate + "; the results show a run that never settles")
       } else if rho >= 1 {
         warn(.station(i), "station '\(s.name)' is overloaded (utilization \(fmt(rho))): expect losses or timeouts")
       } else if peakRho >= 1 {
-        warn(.station(i), "station '\(s.name)' is overloaded at the peak arrival rate (utilization \(fmt(peakRho))): its queue grows during the peak")
+        warn(
+          .station(i),
+          "station '\(s.name)' is overloaded at the peak arrival rate (utilization \(fmt(peakRho))): its queue grows during the peak"
+        )
       }
     }
     // A lock passes at most capacity / held trips a second, whatever the stations can do, and
@@ -136,13 +152,16 @@ extension Network {
     var lockClasses = [[String]](repeating: [], count: locks.count)
     for bound in lockBounds() {
       let rate = sources.reduce(0.0) { sum, source in
-        guard case .sequence(bound.sequence) = source.destination, let r = Self.meanRate(source, peak: false) else { return sum }
+        guard case .sequence(bound.sequence) = source.destination, let r = Self.meanRate(source, peak: false) else {
+          return sum
+        }
         return sum + r
       }
       guard rate > 0 else { continue }
       lockWork[bound.lock] += rate * bound.held
       lockRate[bound.lock] += rate
-      lockClasses[bound.lock].append("\(fmt(rate))/s of class '\(sequences[bound.sequence].name)' holding it \(fmt(bound.held * 1_000)) ms")
+      lockClasses[bound.lock].append(
+        "\(fmt(rate))/s of class '\(sequences[bound.sequence].name)' holding it \(fmt(bound.held * 1_000)) ms")
     }
     for (l, lock) in locks.enumerated() {
       let own = lockWork[l] / Double(lock.capacity)
@@ -189,6 +208,16 @@ extension Network {
       for (i, d) in demands(ofSequence: k).demand.enumerated() { work[i] += r * d }
     }
     return work
+  }
+
+  /// Visits a second to each station: routed arrivals and every step of the classes there.
+  func offeredVisits(rates: [Double]) -> [Double] {
+    var visits = rates
+    for source in sources {
+      guard case .sequence(let k) = source.destination, let r = Self.meanRate(source, peak: false) else { continue }
+      for step in sequences[k].steps { visits[step.station] += r }
+    }
+    return visits
   }
 
   /// An open source's mean rate (its highest with `peak`); nil for sources whose connections or

@@ -7,8 +7,17 @@
 // fsync in the next one.
 
 extension NetworkSimulator {
+  /// Adds the customers in batches since the last change to the station's area.
+  mutating func flushServed(_ s: Int) {
+    let now = sim.now
+    stations[s].areaServed += Double(stations[s].served) * (now - stations[s].servedSince)
+    stations[s].servedSince = now
+  }
+
   /// A free server starts a batch of one (the queue is empty whenever a server is free).
   mutating func startBatch(with c: Int32, station s: Int) {
+    flushServed(s)
+    stations[s].served += 1
     var slot = Int(batchSlotStart[s])
     while !batches[slot].isEmpty { slot += 1 }
     batches[slot].append(c)
@@ -18,6 +27,8 @@ extension NetworkSimulator {
 
   mutating func batchDeparture(station s: Int, slot: Int) {
     let k = Int(batchSlotStart[s]) + slot
+    flushServed(s)
+    stations[s].served -= batches[k].count
     // The batch moves to scratch: customers that leave may come back here and start a batch.
     swap(&batchScratch, &batches[k])
     for c in batchScratch { countDeparture(station: s, customer: c) }
@@ -26,6 +37,7 @@ extension NetworkSimulator {
       countServiceStart(customer: entry.customer, station: s)
       batches[k].append(entry.customer)
     }
+    stations[s].served += batches[k].count
     if batches[k].isEmpty {
       stations[s].busy -= 1
     } else {

@@ -168,10 +168,12 @@ package struct NetworkSimulator: ~Copyable {
     queues = UniqueArray(minimumCapacity: network.stations.count)
     for _ in network.stations { queues.append(UniqueDeque()) }
     present = UniqueArray(repeating: 0, count: network.stations.count)
-    service = UniqueArray(copying: network.stations.map { Sampler($0.service, stream: stream("station/\($0.name)/service")) })
-    routingDraw = UniqueArray(copying: network.stations.map {
-      $0.routing.count > 1 ? Sampler(uniform, stream: stream("station/\($0.name)/routing")) : nil
-    })
+    service = UniqueArray(
+      copying: network.stations.map { Sampler($0.service, stream: stream("station/\($0.name)/service")) })
+    routingDraw = UniqueArray(
+      copying: network.stations.map {
+        $0.routing.count > 1 ? Sampler(uniform, stream: stream("station/\($0.name)/routing")) : nil
+      })
     stationHistograms = UniqueArray(minimumCapacity: network.stations.count)
     for _ in network.stations { stationHistograms.append(LatencyHistogram(precision: .coarse)) }
     isShared = network.stations.map(\.isShared)
@@ -191,7 +193,8 @@ package struct NetworkSimulator: ~Copyable {
     stepService = UniqueArray(minimumCapacity: sequenceSteps.station.count)
     for (k, sequence) in network.sequences.enumerated() {
       for (n, step) in sequence.steps.enumerated() {
-        stepService.append(step.service.map { Sampler($0, stream: stream("sequence/\(network.sequences[k].name)/\(n + 1)/service")) })
+        stepService.append(
+          step.service.map { Sampler($0, stream: stream("sequence/\(network.sequences[k].name)/\(n + 1)/service")) })
       }
     }
     locks = UniqueArray(copying: network.locks.map { LockState(capacity: Int32($0.capacity)) })
@@ -252,22 +255,24 @@ package struct NetworkSimulator: ~Copyable {
     self.dispatchDraw = UniqueArray(copying: dispatchDraw)
 
     sourceTarget = network.sources.map { Self.encode($0.destination) }
-    interarrival = UniqueArray(copying: network.sources.map { source in
-      let s = stream("source/\(source.name)/arrivals")
-      switch source.kind {
-      case .poisson(let rate): return Sampler(try! .exponential(rate: rate), stream: s)
-      case .varying, .closed, .paced: return Sampler(unitExponential, stream: s)
-      }
-    })
-    think = UniqueArray(copying: network.sources.map { source in
-      switch source.kind {
-      case .closed(_, let thinkTime): return Sampler(thinkTime, stream: stream("source/\(source.name)/think"))
-      // A connection's gaps between scheduled starts.
-      case .paced(let n, let rate):
-        return Sampler(try! .exponential(mean: Double(n) / rate), stream: stream("source/\(source.name)/schedule"))
-      case .poisson, .varying: return nil
-      }
-    })
+    interarrival = UniqueArray(
+      copying: network.sources.map { source in
+        let s = stream("source/\(source.name)/arrivals")
+        switch source.kind {
+        case .poisson(let rate): return Sampler(try! .exponential(rate: rate), stream: s)
+        case .varying, .closed, .paced: return Sampler(unitExponential, stream: s)
+        }
+      })
+    think = UniqueArray(
+      copying: network.sources.map { source in
+        switch source.kind {
+        case .closed(_, let thinkTime): return Sampler(thinkTime, stream: stream("source/\(source.name)/think"))
+        // A connection's gaps between scheduled starts.
+        case .paced(let n, let rate):
+          return Sampler(try! .exponential(mean: Double(n) / rate), stream: stream("source/\(source.name)/schedule"))
+        case .poisson, .varying: return nil
+        }
+      })
     isPaced = network.sources.map { if case .paced = $0.kind { true } else { false } }
     isPoisson = network.sources.map { if case .poisson = $0.kind { true } else { false } }
     schedules = network.sources.map { if case .varying(let s) = $0.kind { s } else { nil } }
@@ -688,8 +693,10 @@ package struct NetworkSimulator: ~Copyable {
   private mutating func openWindow() {
     for s in stations.indices {
       flush(s)
+      flushServed(s)
       stations[s].areaBusy = 0
       stations[s].areaPresent = 0
+      stations[s].areaServed = 0
       stations[s].presentAtWindowStart = Int(present[s])
     }
     for l in locks.indices {
@@ -731,8 +738,10 @@ package struct NetworkSimulator: ~Copyable {
   private mutating func closeWindow() {
     for s in stations.indices {
       flush(s)
+      flushServed(s)
       stations[s].windowAreaBusy = stations[s].areaBusy
       stations[s].windowAreaPresent = stations[s].areaPresent
+      stations[s].windowAreaServed = stations[s].areaServed
       stations[s].presentAtWindowEnd = Int(present[s])
     }
     for l in locks.indices {
@@ -809,6 +818,12 @@ struct StationState {
   var areaPresent = 0.0
   var windowAreaBusy = 0.0
   var windowAreaPresent = 0.0
+  /// Batch stations: customers in their batches (`busy` counts the batches), kept off `flush`
+  /// so that other stations pay nothing for it.
+  var served = 0
+  var servedSince = 0.0
+  var areaServed = 0.0
+  var windowAreaServed = 0.0
   var departuresInWindow = 0
   var presentAtWindowStart = 0
   var presentAtWindowEnd = 0

@@ -169,12 +169,20 @@ extension NetworkSimulator {
       let inStation = st.windowAreaPresent / horizon
       var servers: Int? = nil
       if case .finite(let c) = network.stations[s].servers { servers = c }
+      // Waiting, not in service: under processor sharing no one waits; a batch serves more
+      // customers than its one busy server.
+      let waiting: Double =
+        switch network.stations[s].discipline {
+        case .processorSharing: 0
+        case .batch: (st.windowAreaPresent - st.windowAreaServed) / horizon
+        case .fifo: inStation - busy
+        }
       return StationResult(
         name: network.stations[s].name, servers: servers,
         arrivals: v.arrivals, completed: v.completed, lost: v.lost, timedOut: v.timedOut,
         throughput: Double(st.departuresInWindow) / horizon,
         meanBusyServers: busy, utilization: servers.map { busy / Double($0) },
-        meanInStation: inStation, meanQueueLength: inStation - busy,
+        meanInStation: inStation, meanQueueLength: waiting,
         meanWait: ratio(v.sumWait, v.started), meanResponse: ratio(v.sumResponse, v.completed),
         waitProbability: ratio(Double(v.waited), v.started),
         lossProbability: ratio(Double(v.lost), v.arrivals),
@@ -231,7 +239,8 @@ extension Network {
   package func explain(_ stop: EarlyStop, replication: Int, at time: Double) -> String {
     let station = stations[stop.station]
     if let stalled = stop.stalledAt {
-      return "replication \(replication + 1) made no progress: more than \((stop.stalledEvents ?? 0) / 1_000_000) million events at simulated time "
+      return
+        "replication \(replication + 1) made no progress: more than \((stop.stalledEvents ?? 0) / 1_000_000) million events at simulated time "
         + "\(Self.figure(stalled))s without the clock moving, so it would never end. A cycle of the network takes no "
         + "time: zero think time with zero service times, or customers lost at a full station returning at once "
         + "(station '\(station.name)' held the most, \(stop.atStation)). Give the think time or a service a positive "
@@ -241,7 +250,8 @@ extension Network {
       let bounds = lockBounds().filter { $0.lock == l }.map {
         "class '\($0.sequence < sequences.count ? sequences[$0.sequence].name : "?")' holds it at least \(Self.figure($0.held * 1_000)) ms a trip, so at most \(Self.figure($0.throughput)) trips/s pass"
       }
-      return "replication \(replication + 1) stopped at simulated time \(Self.figure(time))s with \(stop.customers) customers "
+      return
+        "replication \(replication + 1) stopped at simulated time \(Self.figure(time))s with \(stop.customers) customers "
         + "in the network, past the \(stop.limit) capsim holds in memory: \(waiting) waited for lock '\(locks[l].name)' "
         + "(capacity \(locks[l].capacity)\(bounds.isEmpty ? "" : "; " + bounds.joined(separator: "; "))), so its line grows "
         + "without bound. Lower the arrival rate, hold the lock for fewer steps, give it more capacity, or shorten "

@@ -121,8 +121,12 @@ package struct AutoscalerSummary: Sendable, Hashable {
     var minutes = 0.0
     for point in data.series where point.territory == territory && point.tier == "all" && point.requestClass == "all" {
       guard let p95 = point.latencyP95 else { continue }
-      let key = point.period == "normal" ? "p95" : "peakP95"
-      guard let target = data.targets[key] else { continue }
+      // The period's own verdict says its target (a quiet season keeps the normal one).
+      let judged = data.verdicts.first {
+        $0.territory == territory && $0.period == point.period && $0.objective == "p95 latency"
+          && $0.requestClass == "all" && $0.target != nil
+      }
+      guard let target = judged?.target ?? data.targets[point.period == "normal" ? "p95" : "peakP95"] else { continue }
       if p95 > target { minutes += (point.windowEnd - point.windowStart) / 60 }
     }
     return minutes

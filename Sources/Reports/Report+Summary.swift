@@ -311,7 +311,10 @@ struct RunDocument: Encodable {
 
 /// A JSON document kept as text in the database, written back in the document that holds it.
 indirect enum StoredJSON: Codable {
-  case null, bool(Bool), number(Double), string(String), array([StoredJSON]), object([String: StoredJSON])
+  // Whole numbers stay integers: a seed of 2^53 + 1 read as a Double would come back changed,
+  // and a run repeated from it would differ.
+  case null, bool(Bool), integer(Int64), unsigned(UInt64), number(Double), string(String), array([StoredJSON])
+  case object([String: StoredJSON])
 
   init(from decoder: any Decoder) throws {
     let c = try decoder.singleValueContainer()
@@ -319,6 +322,10 @@ indirect enum StoredJSON: Codable {
       self = .null
     } else if let b = try? c.decode(Bool.self) {
       self = .bool(b)
+    } else if let n = try? c.decode(Int64.self) {
+      self = .integer(n)
+    } else if let n = try? c.decode(UInt64.self) {
+      self = .unsigned(n)
     } else if let n = try? c.decode(Double.self) {
       self = .number(n)
     } else if let t = try? c.decode(String.self) {
@@ -335,6 +342,8 @@ indirect enum StoredJSON: Codable {
     switch self {
     case .null: try c.encodeNil()
     case .bool(let b): try c.encode(b)
+    case .integer(let n): try c.encode(n)
+    case .unsigned(let n): try c.encode(n)
     case .number(let n): try c.encode(n)
     case .string(let t): try c.encode(t)
     case .array(let a): try c.encode(a)

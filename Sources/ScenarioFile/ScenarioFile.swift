@@ -285,7 +285,25 @@ package enum ScenarioFile {
     }
     let node = m.node
     let warmup = m["warmup"]?.duration() ?? 0
-    let length = calendarLength != nil ? (m["length"]?.duration() ?? calendarLength) : m.required("length")?.duration()
+    var length = calendarLength != nil ? m["length"]?.duration() : m.required("length")?.duration()
+    // The calendar is the whole run, warm-up first (as in a platform scenario): past its end
+    // nothing arrives, and hours of it would be measured as idle.
+    if let span = calendarLength {
+      let lengthNode = m["length"]
+      if lengthNode == nil, warmup >= span, let node = m["warmup"] {
+        node.error(
+          "run.warmup (\(spanText(warmup))) leaves nothing of the calendar's \(spanText(span)) to measure: a shorter warm-up, or a longer calendar"
+        )
+        return nil
+      }
+      if lengthNode == nil { length = span - warmup }
+      if let given = length, let lengthNode, warmup + given > span * (1 + 1e-9) {
+        lengthNode.error(
+          "run.warmup + run.length is \(spanText(warmup + given)), past the calendar's \(spanText(span)): nothing arrives after its end, and those hours would be measured as idle (leave run.length out to measure the calendar after the warm-up)"
+        )
+        return nil
+      }
+    }
     let replications = m["replications"]?.int() ?? 10
     let seed = m["seed"]?.seed() ?? 1
     let drain = m["drain"].flatMap(readDrain)
@@ -300,6 +318,13 @@ package enum ScenarioFile {
     return RunSettings(
       window: RunWindow(warmup: warmup, horizon: length, drainLimit: drain, seriesInterval: series),
       replications: replications, seed: seed)
+  }
+
+  /// `30h`, `90min`, `45s`: a span for messages, in the largest unit that says it exactly.
+  static func spanText(_ seconds: Double) -> String {
+    if seconds >= 3_600, seconds.truncatingRemainder(dividingBy: 3_600) == 0 { return "\(Int(seconds / 3_600))h" }
+    if seconds >= 60, seconds.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(seconds / 60))min" }
+    return String(format: "%gs", seconds)
   }
 
   /// `drain: 10min` (longest run after the window), `drain: false` or `0s` (stop at the window's

@@ -53,7 +53,7 @@ package struct PlatformReport {
       for w in windows.indices {
         let p95s = replications.compactMap { $0.territories[t].windows[w].latency.p95 }
         guard !p95s.isEmpty else { continue }
-        let peak = result.periods[windows[w].period] != "normal"
+        let peak = scenario.isPeak(period: windows[w].period, territory: t)
         if p95s.reduce(0, +) / Double(p95s.count) > scenario.objectives.p95(of: nil, peak: peak) ?? .infinity {
           minutes += (windows[w].end - windows[w].start) / 60
         }
@@ -71,14 +71,15 @@ package struct PlatformReport {
       "simulated \(Format.count(Double(requests))) requests (\(Format.count(Double(events))) events\(scenario.warmup > 0 ? "; the requests after the warm-up, the events with it" : "")) in \(String(format: "%.1f", result.wallSeconds)) s: \(Format.count(rate)) requests/s",
     ]
     // A hybrid run's requests are partly computed: say how much, or the rate reads as speed.
-    let modes = replications.first.map { first in
-      first.territories.indices.flatMap { t in
-        first.territories[t].windows.indices.compactMap { w -> WindowMode? in
-          let each = Set(replications.compactMap { $0.territories[t].windows[w].mode })
-          return each.count > 1 ? .mixed : each.first
+    let modes =
+      replications.first.map { first in
+        first.territories.indices.flatMap { t in
+          first.territories[t].windows.indices.compactMap { w -> WindowMode? in
+            let each = Set(replications.compactMap { $0.territories[t].windows[w].mode })
+            return each.count > 1 ? .mixed : each.first
+          }
         }
-      }
-    } ?? []
+      } ?? []
     if !modes.isEmpty {
       let count = { (m: WindowMode) in Format.count(Double(modes.filter { $0 == m }.count)) }
       lines[1] =
@@ -244,7 +245,8 @@ package struct PlatformReport {
         : windows.map { $0.instances * ($0.end - $0.start) }.reduce(0, +)
           / windows.map { $0.end - $0.start }.reduce(0, +)
       // The most at any moment; a window's mean hides an hour's last minutes at 5.
-      let most = replications.compactMap { $0.territories[t].cost.mostInstances }.max().map(Double.init)
+      let most =
+        replications.compactMap { $0.territories[t].cost.mostInstances }.max().map(Double.init)
         ?? windows.map(\.instances).max() ?? 0
       let instanceHours = Estimate(replications.map { $0.territories[t].cost.instanceHours })
       let appCost = Estimate(replications.map { $0.territories[t].cost.instanceCost })
@@ -278,8 +280,10 @@ package struct PlatformReport {
         node.name, node.replicaOf.map { "replica of \(scenario.platform.databases[$0].name)" } ?? "primary",
         String(node.cores),
         Format.estimate(Estimate(rs.map(\.utilization)), Format.percent), Format.percent(busiest),
-        Format.number(rs.map { Double($0.reads) }.reduce(0, +) / Double(rs.count) / (rs[0].seconds ?? scenario.horizon)),
-        Format.number(rs.map { Double($0.writes) }.reduce(0, +) / Double(rs.count) / (rs[0].seconds ?? scenario.horizon)),
+        Format.number(
+          rs.map { Double($0.reads) }.reduce(0, +) / Double(rs.count) / (rs[0].seconds ?? scenario.horizon)),
+        Format.number(
+          rs.map { Double($0.writes) }.reduce(0, +) / Double(rs.count) / (rs[0].seconds ?? scenario.horizon)),
         node.replicaOf == nil ? "-" : Self.busiestWindow(rs, \.windowMaxLag).map(Format.duration) ?? "down",
         node.replicaOf == nil ? "-" : Self.mean(rs.compactMap(\.meanLag)).map(Format.duration) ?? "down",
       ])

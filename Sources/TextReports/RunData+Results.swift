@@ -224,7 +224,7 @@ extension RunData {
       return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
     }
     // With a calendar, each window's period and demand multiplier as a platform run records
-    // them: the season it is at least half way into at its middle, the multiplier's mean.
+    // them: the season whose ramp it is furthest into at its middle, the multiplier's mean.
     let names = ["normal"] + (scenario.calendar?.seasons.map(\.name) ?? [])
     func period(_ start: Double, _ end: Double) -> String {
       guard let calendar = scenario.calendar else { return "normal" }

@@ -48,7 +48,7 @@ enum SmallPool {
   /// to 80 by 5, both behaviors) simulated with the same seeds.
   @Test func theSearchFindsWhatTheWholeGridWouldGive() throws {
     let search = AutoscaleSearch(scenario: SmallPool.scenario(), settings: SmallPool.settings)
-    let d = search.derive(territory: 0)
+    let d = try search.derive(territory: 0)
     #expect(d.bounds.minReplicas >= 2 && d.bounds.maxReplicas >= d.bounds.peakNeed)
     var all: [RuleCandidate] = []
     for behavior in BehaviorChoice.allCases {
@@ -118,8 +118,11 @@ enum SmallPool {
     var s = SmallPool.scenario(hours: 10)
     s.platform.queryKinds = [QueryKind(name: "q", isWrite: false, service: try .exponential(mean: 0.02))]
     s.platform.requestClasses[0].queries = [0]
+    // Queries of 20 ms on one core miss the 50 ms default at any pod count: a derivation then
+    // has no bounds (`aDatabaseTargetNoPodCountMeetsIsNoDerivation`).
+    s.objectives.databaseP95 = 0.5
     let search = AutoscaleSearch(scenario: s, settings: SmallPool.settings)
-    let d = search.derive(territory: 0)
+    let d = try search.derive(territory: 0)
     let rule = try #require(d.strategy(.derivedHPA)).sizing
     let verifications = search.verify(rule, derivation: d)
     let checks = Dictionary(uniqueKeysWithValues: verifications.map { ($0.variant, $0.score) })
@@ -131,6 +134,30 @@ enum SmallPool {
       "\(verifications.map { "\($0.variant): \($0.score.podHours) \($0.broke)" }) rule \(rule)")
     #expect(try #require(checks[.slowDatabase]).worstP95! > held.worstP95!)
     #expect(search.heldOutReplications.lowerBound >= SmallPool.settings.maxReplications)
+  }
+
+  /// A database p95 no pod count can meet leaves no bounds to autoscale between: the derivation
+  /// says so instead of bounds at the connection limit (it wrote maxReplicas 100, "the busiest
+  /// hour's need", and an HPA whose every candidate failed the same verdict).
+  @Test func aDatabaseTargetNoPodCountMeetsIsNoDerivation() throws {
+    var s = SmallPool.scenario(hours: 4)
+    s.platform.queryKinds = [QueryKind(name: "q", isWrite: false, service: try .exponential(mean: 0.02))]
+    s.platform.requestClasses[0].queries = [0]
+    s.platform.databases[0].maxConnections = 4
+    let search = AutoscaleSearch(scenario: s, settings: SmallPool.settings)
+    #expect {
+      try search.derive(territory: 0)
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains("DE: no pod count up to 4") && text.contains("database p95")
+        && text.contains("against 50 ms")
+    }
+    // A connection limit of one pod leaves no room for the 2 a pool keeps.
+    s.objectives.databaseP95 = 0.5
+    s.platform.databases[0].maxConnections = 1
+    #expect {
+      try AutoscaleSearch(scenario: s, settings: SmallPool.settings).derive(territory: 0)
+    } throws: { "\($0)".contains("DE: at most 1 pod") && "\($0)".contains("no room to autoscale") }
   }
 
   /// A rule that met every peak window with one of them at 199 ms against 200 is near the

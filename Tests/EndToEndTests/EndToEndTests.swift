@@ -790,6 +790,26 @@ import _TestSupport
   }
 
   /// More instances than the databases accept connections: refused with file:line:column.
+  /// A quiet season (summer holidays at 0.6) is judged by normal load's 200 ms, not the 450 ms
+  /// the platform allows at its 5x peaks; a season that raises demand by the peak target.
+  @Test func aQuietSeasonKeepsTheNormalTargets() throws {
+    let run = try Self.capsim([
+      "run", "scenarios/platform-normal-week.yaml", "--set", "calendar.start=2026-08-04T08:00",
+      "--set", "calendar.end=2026-08-04T10:00", "--set",
+      "calendar.seasons.summer={from: 2026-07-20, to: 2026-08-28, multiplier: 0.6}",
+      "--replications", "2", "--series", "none", "--format", "json",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let verdicts = try #require(json["verdicts"] as? [[String: Any]])
+    let summer = try #require(
+      verdicts.first {
+        $0["territory"] as? String == "DE" && $0["period"] as? String == "summer"
+          && $0["objective"] as? String == "p95 latency" && $0["request_class"] is NSNull
+      })
+    #expect(summer["target"] as? Double == 0.2, "\(summer)")
+  }
+
   @Test func poolLargerThanMaxConnectionsIsRefused() throws {
     let r = try Self.capsim(["run", Self.fixture("platform-bad-pool.yaml")])
     #expect(r.status == 1)

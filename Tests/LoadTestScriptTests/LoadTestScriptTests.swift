@@ -48,12 +48,14 @@ enum Build {
 
   /// Office hours in Berlin from Monday 2026-11-16, Christmas catering at 5x from 20 November
   /// reached over 7 days (smooth): normal load, the ramp and the season in one week.
-  static func officeCalendar() -> DemandCalendar {
+  /// 16 November on, Christmas from the 20th at 5x after a smooth ramp.
+  static func officeCalendar(rampUpDays: Double = 7) -> DemandCalendar {
     DemandCalendar(
       timeZone: berlin, start: DemandCalendar.instant(CivilDate(2026, 11, 16), in: berlin),
       seasons: [
         Season(
-          name: "christmas", dates: CivilDate(2026, 11, 20)...CivilDate(2026, 12, 23), multiplier: 5, rampUpDays: 7,
+          name: "christmas", dates: CivilDate(2026, 11, 20)...CivilDate(2026, 12, 23), multiplier: 5,
+          rampUpDays: rampUpDays,
           ramp: .smooth)
       ])
   }
@@ -296,7 +298,8 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
 @Suite struct ThresholdTests {
   func plan(window: Range<Double>) throws -> LoadTestPlan {
     let scenario = Build.scenario(
-      demand: TerritoryDemand(base: .rate(40), mix: [1, 1], calendar: Build.officeCalendar()), horizon: 14 * Build.day)
+      demand: TerritoryDemand(base: .rate(40), mix: [1, 1], calendar: Build.officeCalendar(rampUpDays: 2)),
+      horizon: 14 * Build.day)
     return try LoadTestPlan(scenario: scenario, territory: 0, window: window)
   }
 
@@ -312,7 +315,7 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
   }
 
   @Test func aWindowWithNormalLoadIsJudgedByTheStrictestTarget() throws {
-    // 16-20 November: normal load, until the ramp goes past halfway at noon on the 16th
+    // 16-20 November: normal load until the 2-day ramp starts on the 18th (a ramp is its season's)
     let p = try plan(window: 0..<(4 * Build.day))
     #expect(p.hasNormalLoad && p.seasons == ["christmas"])
     let script = p.k6Script(scenarioFile: "s.yaml", version: "0")
@@ -323,7 +326,8 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
   @Test func eachClassIsJudgedByItsOwnTargetAndAWaivedClassNotAtAll() throws {
     // Given report with its own targets (as run judges it) and list waived
     var scenario = Build.scenario(
-      demand: TerritoryDemand(base: .rate(40), mix: [1, 1], calendar: Build.officeCalendar()), horizon: 14 * Build.day)
+      demand: TerritoryDemand(base: .rate(40), mix: [1, 1], calendar: Build.officeCalendar(rampUpDays: 2)),
+      horizon: 14 * Build.day)
     scenario.objectives.classes = [
       "report": ClassObjectives(p95: 1, peakP95: 2, errorRate: 0.05), "list": ClassObjectives(waiver: "batch"),
     ]
@@ -352,7 +356,8 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
   /// which failed the test where run passed).
   @Test func theScenariosP99IsOfAllClassesTogether() throws {
     var scenario = Build.scenario(
-      demand: TerritoryDemand(base: .rate(40), mix: [1, 1], calendar: Build.officeCalendar()), horizon: 14 * Build.day)
+      demand: TerritoryDemand(base: .rate(40), mix: [1, 1], calendar: Build.officeCalendar(rampUpDays: 2)),
+      horizon: 14 * Build.day)
     scenario.objectives.peakP99 = 1
     scenario.objectives.classes = ["report": ClassObjectives(peakP99: 3)]
     let season = try LoadTestPlan(scenario: scenario, territory: 0, window: (7 * Build.day)..<(11 * Build.day))

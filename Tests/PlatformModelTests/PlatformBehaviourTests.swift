@@ -116,7 +116,8 @@ import Testing
 
   /// Every season's hours are a period of their own, a quiet one (below 1) and one at 1 as
   /// much as a peak; before, only seasons above 1 were, so a quiet season's verdicts went to
-  /// "normal". A moment belongs to the season furthest up its ramp, once half way up.
+  /// "normal". A moment belongs to the season furthest up its ramp, from the ramp's first step
+  /// (once half way up, as it was, a 5x season's 3x hours were normal load).
   @Test func quietSeasonsArePeriodsOfTheirOwn() {
     let berlin = TimeZone(identifier: "Europe/Berlin")!
     let start = DemandCalendar.instant(CivilDate(2026, 7, 27), in: berlin)  // a Monday
@@ -130,7 +131,8 @@ import Testing
     func period(_ d: Double) -> String {
       names[PlatformScenario.period(at: (d * 24 + 10.5) * 3_600, calendar: calendar, names: names)]
     }
-    #expect(period(3) == "normal")  // 0.11 up the quiet ramp
+    #expect(period(2) == "normal")  // before the quiet ramp
+    #expect(period(3) == "summer")  // 0.11 up the quiet ramp
     #expect(period(5) == "summer")  // 0.61 up
     #expect(period(17) == "summer")  // the fair's ramp is 0.11 up
     #expect(period(20) == "fair")  // 0.86 up, the quiet season past
