@@ -308,9 +308,13 @@ final class AutoscaleRecording: @unchecked Sendable {
   /// Stores the derivation; if that fails, saves it beside the database and returns why.
   func complete(_ data: inout AutoscaleData, quiet: Bool) -> String? {
     data.record.id = id
+    // As it is recorded (`capsim autoscales ID` shows the same): complete, or failed to store.
+    data.record.status = .complete
     defer { watch?.stop() }
-    let data = data
-    return InterruptWatch.storing(final: true) { write(data, quiet: quiet) }
+    let stored = data
+    let notRecorded = InterruptWatch.storing(final: true) { write(stored, quiet: quiet) }
+    if notRecorded != nil { data.record.status = .failed }
+    return notRecorded
   }
 
   private func write(_ data: AutoscaleData, quiet: Bool) -> String? {

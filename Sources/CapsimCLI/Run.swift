@@ -109,7 +109,7 @@ struct Run: ParsableCommand {
       seriesInterval: s.window.seriesInterval ?? 0,
       timeZone: s.calendar?.timeZone.identifier ?? "")
     let recording = try Recording(store: database.open(), run: record)
-    let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
+    let progress = Progress(total: s.replications, label: s.name, enabled: !quiet)
     let result = Experiment(network: s.network, window: s.window, replications: s.replications, seed: s.seed)
       .run(threads: experiment.workerThreads) { progress.update($0) }
     progress.finish()
@@ -158,7 +158,7 @@ extension Run {
       horizon: s.horizon, seriesInterval: s.seriesInterval,
       timeZone: s.demand.first?.calendar?.timeZone.identifier ?? "")
     let recording = try Recording(store: database.open(), run: record)
-    let progress = Progress(total: s.replications, label: s.name, enabled: !quiet && format == .table)
+    let progress = Progress(total: s.replications, label: s.name, enabled: !quiet)
     let calendar = s.demand.first?.calendar
     let horizon = s.horizon
     let result = platformRun(s).run(threads: experiment.workerThreads) { now in
@@ -342,10 +342,16 @@ package final class Progress: @unchecked Sendable {
   private let start: Date
   private var lastDrawn: Date
 
+  private let columns: () -> Int?
+
   convenience init(total: Int, label: String, enabled: Bool) {
     self.init(
       total: total, label: label, enabled: enabled, terminal: isatty(2) != 0, clock: Date.init,
-      write: { FileHandle.standardError.write(Data($0.utf8)) })
+      write: { FileHandle.standardError.write(Data($0.utf8)) },
+      columns: {
+        var size = winsize()
+        return ioctl(2, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : nil
+      })
   }
 
   /// - Parameters:
@@ -353,8 +359,9 @@ package final class Progress: @unchecked Sendable {
   ///   - clock: the time now; `write` takes the text for stderr.
   package init(
     total: Int, label: String, enabled: Bool, terminal: Bool, clock: @escaping () -> Date,
-    write: @escaping (String) -> Void
+    write: @escaping (String) -> Void, columns: @escaping () -> Int? = { nil }
   ) {
+    self.columns = columns
     self.total = total
     self.label = label
     self.enabled = enabled
@@ -377,11 +384,16 @@ package final class Progress: @unchecked Sendable {
     guard now.timeIntervalSince(lastDrawn) >= interval || (terminal && share >= 1) else { return }
     lastDrawn = now
     let elapsed = now.timeIntervalSince(start)
-    let eta = share > 0 ? elapsed / share * (1 - share) : 0
+    // The pace of the first percent, or of the first seconds, says little about the rest.
+    let eta = share >= 1 ? 0 : share >= 0.01 && elapsed >= 2 ? elapsed / share * (1 - share) : nil
     let percent = Int(rounding: share * 100, .down) ?? 0
     let what = detail.map { $0(elapsed) } ?? "of \(total) replications"
-    let text =
-      "\(label): \(percent)% \(what), \(Int(rounding: elapsed, .down) ?? 0)s elapsed, about \(Int(rounding: eta).map(String.init) ?? "?")s left"
+    var text =
+      "\(label): \(percent)% \(what), \(Int(rounding: elapsed, .down) ?? 0)s elapsed, "
+      + (eta.flatMap { Int(rounding: $0) }.map { "about \($0)s left" } ?? "time left not known yet")
+    // A line wider than the terminal wraps, and the redraw clears only its last row: each
+    // update would leave the rest behind.
+    if terminal, let width = columns(), text.count >= width { text = String(text.prefix(max(width - 2, 0))) + "…" }
     write(terminal ? "\r\u{1B}[K" + text : text + "\n")
   }
 

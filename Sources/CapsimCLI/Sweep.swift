@@ -155,7 +155,7 @@ struct Sweep: ParsableCommand {
     let recording = try SweepRecording(store: database.open(), work: work, shards: 1, startedAt: started)
     let gatherer = SweepGatherer(work: work, recording: recording)
     let items = Shard.whole.items(points: work.points, replications: work.replications)
-    let progress = Progress(total: items.count, label: "\(work.name) sweep", enabled: !quiet && format == .table)
+    let progress = Progress(total: items.count, label: "\(work.name) sweep", enabled: !quiet)
     work.simulate(items, jobs: jobs, progress: progress) { i, item in gatherer.add(items[i], item) }
     progress.finish()
     try Self.finish(

@@ -16,6 +16,10 @@ package struct OfferedLoad: Sendable, Hashable {
   /// Mean query seconds per request on each database node (by node index), reads spread
   /// evenly over the primary's replicas as round-robin routing does.
   package var nodeSecondsPerRequest: [Double]
+  /// Busy cores each node is asked for at its busiest moment of the period (requests/s x
+  /// seconds per request, with the replicas down then: their reads go to the others). Without
+  /// faults, peakRate x nodeSecondsPerRequest.
+  package var nodeBusy: [Double] = []
   /// Per named row lock: its rows, and the seconds a request holds one (mean over the mix, at
   /// least its queries from the one it takes the lock before to the last: the least hold).
   package var lockHolds: [LockHold] = []
@@ -43,15 +47,25 @@ extension PlatformScenario {
       let least = cpu + nodes.reduce(0, +)
       let periods = periodOfHours(territory: t)
       var peak: [Int: (rate: Double, time: Double)] = [:]
+      var busy: [Int: [Double]] = [:]
+      // Replicas down, by when: a down replica's share of the reads goes to the others.
+      let outages = faults.compactMap { f -> (node: Int, span: Range<Double>)? in
+        guard case .replicaDown(let n, let at, let duration) = f else { return nil }
+        return (n, at..<(at + duration))
+      }
       for (time, rate) in offeredRates(territory: t, resolution: resolution, leastResponse: least) {
         let p = periods[min(Int(time / 3_600), periods.count - 1)]
         if rate > peak[p]?.rate ?? -1 { peak[p] = (rate, time) }
+        let down = Set(outages.filter { $0.span.contains(time) }.map(\.node))
+        let seconds = down.isEmpty ? nodes : nodeSeconds(territory: t, mix: mix, down: down)
+        busy[p] = zip(busy[p] ?? Array(repeating: 0, count: seconds.count), seconds).map { max($0, rate * $1) }
       }
       for p in peak.keys.sorted() {
-        out.append(
-          OfferedLoad(
-            territory: t, period: p, peakRate: peak[p]!.rate, peakTime: peak[p]!.time, cpuPerRequest: cpu,
-            nodeSecondsPerRequest: nodes, lockHolds: lockHolds(mix: mix)))
+        var load = OfferedLoad(
+          territory: t, period: p, peakRate: peak[p]!.rate, peakTime: peak[p]!.time, cpuPerRequest: cpu,
+          nodeSecondsPerRequest: nodes, lockHolds: lockHolds(mix: mix))
+        load.nodeBusy = busy[p] ?? []
+        out.append(load)
       }
     }
     return out
@@ -98,9 +112,9 @@ extension PlatformScenario {
 
   /// Query seconds per request on each node for a territory's mix (a query that takes a lock
   /// runs on the primary, as the simulation sends it).
-  func nodeSeconds(territory t: Int, mix: [Double]) -> [Double] {
+  func nodeSeconds(territory t: Int, mix: [Double], down: Set<Int> = []) -> [Double] {
     let territory = platform.territories[t]
-    let replicas = platform.replicas(of: territory.primary)
+    let replicas = platform.replicas(of: territory.primary).filter { !down.contains($0) }
     var seconds = Array(repeating: 0.0, count: platform.databases.count)
     for (weight, requestClass) in zip(mix, platform.requestClasses) {
       for (i, q) in requestClass.queries.enumerated() {
@@ -177,7 +191,8 @@ extension OfferedLoad {
     let saturated = nodeSecondsPerRequest.indices.compactMap { n -> InstanceBound.SaturatedNode? in
       let node = platform.databases[n]
       let full = node.loadFactor?.factor(at: node.cores) ?? 1
-      let u = peakRate * nodeSecondsPerRequest[n] * full / Double(max(node.cores, 1))
+      let asked = nodeBusy.indices.contains(n) ? nodeBusy[n] : peakRate * nodeSecondsPerRequest[n]
+      let u = asked * full / Double(max(node.cores, 1))
       return u >= 1 ? InstanceBound.SaturatedNode(node: n, utilization: u) : nil
     }
     // A row is a server of one: the rate that takes the lock times the least hold, spread over

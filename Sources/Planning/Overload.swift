@@ -60,7 +60,8 @@ extension PlatformScenario {
       note("\(t) app", asked / Double(max(cores, 1)), overload("app", asked, cores))
       for (n, seconds) in load.nodeSecondsPerRequest.enumerated() where seconds > 0 {
         let node = platform.databases[n]
-        let busy = load.peakRate * seconds * (node.loadFactor?.factor(at: node.cores) ?? 1)
+        let asked = load.nodeBusy.indices.contains(n) ? load.nodeBusy[n] : load.peakRate * seconds
+        let busy = asked * (node.loadFactor?.factor(at: node.cores) ?? 1)
         note("\(t) \(n)", busy / Double(max(node.cores, 1)), overload(node.name, busy, node.cores))
       }
     }

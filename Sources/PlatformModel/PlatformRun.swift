@@ -69,7 +69,9 @@ package struct PlatformRun: Sendable {
     progress: (@Sendable (PlatformProgress) -> Void)? = nil
   ) -> PlatformResult {
     let groups = self.groups.filter { group in only.map { !$0.isDisjoint(with: group) } ?? true }
-    guard !groups.isEmpty else { fatalError("nothing to simulate: no group holds territories \(only.map { Array($0) } ?? [])") }
+    guard !groups.isEmpty else {
+      fatalError("nothing to simulate: no group holds territories \(only.map { Array($0) } ?? [])")
+    }
     let scenario = self.scenario
     let driver = self.driver
     // The biggest groups first, so that no thread is left with a big one at the end; results
@@ -78,7 +80,8 @@ package struct PlatformRun: Sendable {
     let jobs = bySize.flatMap { g in range.map { r in (r, g) } }
     // Progress counts requests asked for, not simulated time (see `WorkCurve`).
     let curves = progress == nil ? [] : groups.map { WorkCurve(scenario: scenario, territories: $0) }
-    let slots = ResultSlots<PlatformReplication>(count: jobs.count, weights: curves.isEmpty ? nil : jobs.map { curves[$0.1].total })
+    let slots = ResultSlots<PlatformReplication>(
+      count: jobs.count, weights: curves.isEmpty ? nil : jobs.map { curves[$0.1].total })
     let started = DispatchTime.now()
     let workers = max(1, min(threads, jobs.count))
     let board = ProgressBoard(jobs: jobs.count, horizon: scenario.horizon)
@@ -100,7 +103,9 @@ package struct PlatformRun: Sendable {
             simulator.run(progress: report)
           }
         let done = slots.store(result, at: j)
-        progress?(board.note(job: j, clock: nil, requests: result.requests, share: done))
+        // A hybrid result counts the requests its model computed too; the progress so far
+        // counted those simulated, and requests/s would leap at the end of each job.
+        progress?(board.note(job: j, clock: nil, requests: driver == nil ? result.requests : nil, share: done))
       }
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
@@ -113,7 +118,8 @@ package struct PlatformRun: Sendable {
       var merged = mine[0]
       for (g, group) in groups.enumerated() {
         for t in group { merged.territories[t] = mine[g].territories[t] }
-        for n in scenario.platform.databases.indices where Self.home(of: n, scenario.platform).map(group.contains) == true {
+        for n in scenario.platform.databases.indices
+        where Self.home(of: n, scenario.platform).map(group.contains) == true {
           merged.nodes[n] = mine[g].nodes[n]
         }
       }
@@ -137,29 +143,30 @@ package struct PlatformProgress: Sendable {
   package var share: Double
   /// Requests simulated so far, all jobs.
   package var requests: Int
-  /// Simulated seconds reached by the job furthest behind among those running (the horizon
-  /// once none is).
+  /// Simulated seconds reached by the job furthest behind, 0 for one not started (the horizon
+  /// once all have finished).
   package var clock: Double
 }
 
 /// Requests simulated and clocks per job so far, put together for progress.
 private final class ProgressBoard: @unchecked Sendable {
   private var counts: [Int]
-  /// nil: not started or finished.
+  /// 0 until a job starts (furthest behind: the date must not go back when one starts), nil
+  /// once finished.
   private var clocks: [Double?]
   private let horizon: Double
   private let lock = NSLock()
 
   init(jobs: Int, horizon: Double) {
     counts = Array(repeating: 0, count: jobs)
-    clocks = Array(repeating: nil, count: jobs)
+    clocks = Array(repeating: 0, count: jobs)
     self.horizon = horizon
   }
 
-  /// `clock` nil: the job has finished.
-  func note(job: Int, clock: Double?, requests: Int, share: Double) -> PlatformProgress {
+  /// `clock` nil: the job has finished; `requests` nil: as last noted.
+  func note(job: Int, clock: Double?, requests: Int?, share: Double) -> PlatformProgress {
     lock.withLock {
-      counts[job] = requests
+      if let requests { counts[job] = requests }
       clocks[job] = clock
       return PlatformProgress(
         share: share, requests: counts.reduce(0, +), clock: clocks.compactMap { $0 }.min() ?? horizon)

@@ -525,10 +525,8 @@ extension Network {
         TheoryAnswer(
           method: "open network of visit sequences (BCMP product form, each station M/M/c at its offered work)",
           predictions: out))
-    } catch let error as QueueingTheoryError {
-      return .failure(named(error))
     } catch {
-      return .failure("\(error)")
+      return .failure(named(error))
     }
   }
 

@@ -34,7 +34,8 @@ extension Report {
     let rows = all.map { d -> [String] in
       let r = d.record
       return [
-        "\(r.id ?? 0)", Self.listedTime(r.startedAt), r.scenarioPath, r.territories.joined(separator: ","),
+        "\(r.id ?? 0)", Self.listedTime(r.startedAt), r.scenarioPath + (r.settings.isEmpty ? "" : " (what-if)"),
+        r.territories.joined(separator: ","),
         r.status.rawValue, r.wallSeconds.map(Format.duration) ?? "-",
         "\(d.pools.filter { $0.found && brokeOnHeldOutSeeds(d.rows, territory: $0.territory).isEmpty }.count)/\(d.pools.count)",
       ]
@@ -165,7 +166,9 @@ extension Report {
   /// and the verification. `recorded`: shown again from the database (`capsim autoscales ID`),
   /// which writes no manifest, so its files are said to be the derivation's.
   package static func autoscaleTable(_ data: AutoscaleData, recorded: Bool = false) -> String {
-    var out = ""
+    // A one-day what-if would read as the scenario's whole span without its settings.
+    var out =
+      data.record.settings.isEmpty ? "" : "what-if: --set " + data.record.settings.joined(separator: " --set ") + "\n\n"
     for p in data.pools {
       out += "Territory \(p.territory)\n"
       for fact in autoscaleFacts(p) { out += "  \(fact)\n" }
@@ -216,6 +219,9 @@ extension Report {
     out += "\(Format.percent(r.peakShare)) of peak windows meet p95 and error targets, and it reverses at most "
     out += "\(r.maxReversalsPerHour) times per pool-hour."
     if let time = timeText(data) { out += " Time: \(time)." }
+    if !data.record.settings.isEmpty {
+      out += " What-if: " + data.record.settings.map { "`--set \($0)`" }.joined(separator: " ") + "."
+    }
     out += "\n\n"
     for p in data.pools {
       out += "## Territory \(Markdown.escape(p.territory))\n\n"

@@ -199,12 +199,26 @@ enum CalendarFile {
     let rampUp = m["rampUp"]?.duration().map { $0 / 86_400 } ?? 0
     let rampDown = m["rampDown"]?.duration().map { $0 / 86_400 } ?? 0
     let ramp = m["ramp"]?.oneOf().flatMap(Season.Ramp.init) ?? .linear
+    // A season's window is whole days: a lead of 12h would move it a day, 1h not at all.
     // Durations are at most 100 years, so whole days always fit.
-    let lead = m["lead"]?.duration().flatMap { Int(rounding: -$0 / 86_400) } ?? 0
+    let leadSeconds = m["lead"]?.duration()
+    if let leadSeconds, leadSeconds.truncatingRemainder(dividingBy: 86_400) != 0 {
+      m["lead"]?.error(
+        "a season's lead moves its window by whole days (7d, 168h); \(ScenarioFile.spanText(leadSeconds)) is not one")
+      return nil
+    }
+    let lead = leadSeconds.flatMap { Int(rounding: -$0 / 86_400) } ?? 0
     let rule = m["rule"]?.oneOf()
     let from = m["from"].flatMap(date)
     let to = m["to"].flatMap(date)
     let opening = m["opening"].flatMap(date)
+    // The opening's day and month apply to every year; a year other than the run's is not
+    // used, and said (a calendar moved to next year keeps its opening, so no error).
+    if let opening, m["rule"] != nil, !years.isEmpty, !years.contains(opening.year) {
+      m["opening"]?.warning(
+        "the opening's day and month apply to every year the run covers (\(years.map(String.init).joined(separator: ", "))); its year, \(opening.year), is not used"
+      )
+    }
     guard let multiplier else { return nil }
     func season(_ dates: ClosedRange<CivilDate>) -> Season {
       Season(

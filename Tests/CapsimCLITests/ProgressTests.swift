@@ -38,10 +38,22 @@ import Testing
     progress.finish()
     #expect(
       r.written == [
-        "\r\u{1B}[Kweek: 50% at Mon 2026-12-07, 0s elapsed, about 0s left",
+        "\r\u{1B}[Kweek: 50% at Mon 2026-12-07, 0s elapsed, time left not known yet",
         "\r\u{1B}[Kweek: 100% of 1 replications, 1s elapsed, about 0s left",
         "\r\u{1B}[K",
       ])
+  }
+
+  /// A line wider than the terminal is cut to it: wrapped, each redraw left its first row behind.
+  @Test func aLineIsCutToTheTerminalsWidth() {
+    let r = Recorder()
+    let progress = Progress(
+      total: 1, label: "platform-normal-week", enabled: true, terminal: true, clock: { r.now },
+      write: { r.written.append($0) }, columns: { 40 })
+    r.now += 30
+    progress.update(0.32) { _ in "at Wed 2026-03-04, 1,486,382 requests/s" }
+    #expect(r.written == ["\r\u{1B}[Kplatform-normal-week: 32% at Wed 2026-…"])
+    #expect(r.written[0].dropFirst(4).count == 39)
   }
 
   @Test func quietWritesNothing() {
