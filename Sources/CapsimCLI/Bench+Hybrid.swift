@@ -150,7 +150,10 @@ extension Bench {
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice
+    BenchChildren.watch()
     do { try process.run() } catch { return nil }
+    BenchChildren.add(process.processIdentifier)
+    defer { BenchChildren.remove(process.processIdentifier) }
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else { return nil }
@@ -182,5 +185,36 @@ package enum ReferenceLoop {
     let words = line.split(separator: " ")
     let n = words.firstIndex(of: "over").flatMap { i in i + 1 < words.count ? Int(words[i + 1]) : nil } ?? 20_000_000
     return (n, Double(n) / rate)
+  }
+}
+
+/// The processes `capsim bench` runs (the C loops, a scaling case each): a Ctrl-C or a CI's
+/// SIGTERM stops them too, or they would run on without a parent, holding a core.
+enum BenchChildren {
+  nonisolated(unsafe) private static var running: Set<Int32> = []
+  nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+  private static let lock = NSLock()
+
+  static func add(_ pid: Int32) { lock.withLock { _ = running.insert(pid) } }
+  static func remove(_ pid: Int32) { lock.withLock { _ = running.remove(pid) } }
+
+  /// Handles SIGINT and SIGTERM (once): passes the signal on to the children and exits with
+  /// 128 + the signal, as a shell reports it.
+  static func watch() {
+    lock.withLock {
+      guard sources.isEmpty else { return }
+      for sig in [SIGINT, SIGTERM] {
+        signal(sig, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        source.setEventHandler {
+          let children = lock.withLock { running }
+          for pid in children { kill(pid, sig) }
+          FileHandle.standardError.write(Data("\ncapsim bench: stopped by signal \(sig)\n".utf8))
+          exit(128 + sig)
+        }
+        source.resume()
+        sources.append(source)
+      }
+    }
   }
 }

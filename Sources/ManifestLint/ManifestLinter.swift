@@ -165,13 +165,27 @@ package struct ManifestLinter {
     let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
     guard let index = lines.firstIndex(where: { $0.hasPrefix(prefix) }) else { return nil }
     let words = lines[index].dropFirst(prefix.count).split(separator: " ")
-    guard words.count >= 3, words[1] == "to", let start = Self.day(words[0]), var end = Self.day(words[2]) else {
+    guard words.count >= 3, words[1] == "to", var start = Self.day(words[0]), var end = Self.day(words[2]) else {
       return nil
     }
     if words[2].count > 10 { end += 86_400 }  // a day and time: that day is in the span
+    // The header's days are local to its zone, `(Europe/Berlin)`: the span linted is compared
+    // in it (as UTC days, a run from local midnight began the day before).
+    let zone =
+      words.dropFirst(3).first.flatMap { word in
+        let w = word.trimmingCharacters(in: CharacterSet(charactersIn: ";,"))
+        return w.hasPrefix("(") && w.hasSuffix(")") ? TimeZone(identifier: String(w.dropFirst().dropLast())) : nil
+      } ?? TimeZone(identifier: "UTC")!
+    func utc(_ localMidnight: Double) -> Double {
+      localMidnight - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: localMidnight)))
+    }
+    (start, end) = (utc(start), utc(end))
     guard to <= start || from >= end else { return nil }
     func date(_ t: Double) -> String {
-      String(Date(timeIntervalSince1970: t).formatted(.iso8601).prefix(10))
+      var calendar = Calendar(identifier: .gregorian)
+      calendar.timeZone = zone
+      let c = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: t))
+      return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
     }
     return Finding(
       rule: .cronForAnotherSpan, severity: .warning, file: path, line: index + 1, column: 3, keyPath: "",

@@ -88,6 +88,13 @@ package struct PlanReport {
         + (v.worstWindowLocal.map { " (\(Self.readable($0)))" } ?? "")
         + " is at \(Self.value(v, worst)): the period's verdict judges its requests together; --emit capacity sizes every hour by its own windows\n"
     }
+    // Enough for the load is not enough for availability: one pod's crash or rollout is then
+    // an outage (capsim autoscale keeps at least 2 for this reason).
+    let single = data.periods.filter { $0.instances == 1 && $0.peakRate > 0 }
+    if !single.isEmpty {
+      out +=
+        "note: \(single.map { "\($0.territory) \($0.period)" }.joined(separator: ", ")): 1 instance meets the objectives with no spare: a crash or a rolling deployment there is an outage; plan with 2 for redundancy, as capsim autoscale's minReplicas does\n"
+    }
     for p in data.periods where !(p.peakRate > 0) {
       out +=
         "note: \(p.territory) \(p.period) has no demand at its peak (0/s): \(p.instances ?? 1) instance is the least a pool has, not a need measured\n"

@@ -58,6 +58,6 @@ package struct PlanDescription {
         c.statuses.map { "\($0.territory) \($0.period) \($0.status)" }.joined(separator: ", "),
       ])
     }
-    return "\nno answer: the plan ended before its search did. The candidates it simulated:\n" + table.render()
+    return "\nno answer: the plan ended before its search did. The candidates it simulated:\n" + table.render() + "\n"
   }
 }

@@ -159,6 +159,11 @@ import Testing
       f.message.contains("derived for 2026-12-07 to 2026-12-14 but are linted for 2027-01-01 to 2028-01-01"),
       "\(f.message)")
     #expect(!Self.year.lint(paths: [path]).contains { $0.rule == .cronForAnotherSpan })
+    // The header's days are Berlin's, up to the 14th excluded: a run from Berlin's midnight of
+    // the 14th (23:00 UTC on the 13th) does not overlap them, though as UTC days it did.
+    let after = ManifestLinter(from: 1_797_202_800, to: 1_797_375_600).lint(paths: [path])
+    let later = try #require(after.first { $0.rule == .cronForAnotherSpan }, "\(after.map(\.message))")
+    #expect(later.message.contains("but are linted for 2026-12-14 to 2026-12-16"), "\(later.message)")
     let plain = ManifestLinter(from: 1_798_761_600, to: 1_830_297_600).lint(paths: [
       Self.fixture("cron-ends-early.yaml")
     ])
