@@ -45,6 +45,19 @@ import Testing
     }
   }
 
+  /// k6 without sleep against two pods of 8 ms a request (exact MVA), each pod busy
+  /// `backgroundPerPod` cores more at any load.
+  static func writeShopWithoutSleep(to dir: URL, backgroundPerPod: Double = 0) throws {
+    for (n, x, r) in [(1, 26.316, 38.0), (2, 52.632, 38.0), (4, 103.817, 38.529), (8, 190.205, 42.060)] {
+      let summary =
+        #"{"metrics": {"http_reqs": {"count": \#(Int(x * 300)), "rate": \#(x)}, "http_req_duration": {"avg": \#(r), "p(95)": \#(2.5 * r)}, "vus": {"value": \#(n), "max": \#(n)}, "vus_max": {"value": \#(n), "max": \#(n)}}}"#
+      try summary.write(to: dir.appendingPathComponent("u\(n).json"), atomically: true, encoding: .utf8)
+      let pod = Array(repeating: backgroundPerPod + x * 0.004, count: 20)
+      try Self.range([(["pod": "app-1"], pod), (["pod": "app-2"], pod)])
+        .write(to: dir.appendingPathComponent("u\(n).cpu.json"), atomically: true, encoding: .utf8)
+    }
+  }
+
   @Test func calibrateShowsTheServerSideAndTakesTheDemandFromTheServersRate() throws {
     let dir = EndToEndTests.scratch.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -88,14 +101,7 @@ import Testing
     let dir = EndToEndTests.scratch.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
-    for (n, x, r) in [(1, 26.316, 38.0), (2, 52.632, 38.0), (4, 103.817, 38.529), (8, 190.205, 42.060)] {
-      let summary =
-        #"{"metrics": {"http_reqs": {"count": \#(Int(x * 300)), "rate": \#(x)}, "http_req_duration": {"avg": \#(r), "p(95)": \#(2.5 * r)}, "vus": {"value": \#(n), "max": \#(n)}, "vus_max": {"value": \#(n), "max": \#(n)}}}"#
-      try summary.write(to: dir.appendingPathComponent("u\(n).json"), atomically: true, encoding: .utf8)
-      let pod = Array(repeating: x * 0.004, count: 20)
-      try Self.range([(["pod": "app-1"], pod), (["pod": "app-2"], pod)])
-        .write(to: dir.appendingPathComponent("u\(n).cpu.json"), atomically: true, encoding: .utf8)
-    }
+    try Self.writeShopWithoutSleep(to: dir)
     let run = try EndToEndTests.capsim(["calibrate", dir.path, "--cores", "2"])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("service: {distribution: exponential, mean: 8ms}"), "\(run.stdout)")
@@ -117,14 +123,7 @@ import Testing
     let dir = EndToEndTests.scratch.appendingPathComponent("capsim-k6-\(UUID().uuidString)/shop")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
-    for (n, x, r) in [(1, 26.316, 38.0), (2, 52.632, 38.0), (4, 103.817, 38.529), (8, 190.205, 42.060)] {
-      let summary =
-        #"{"metrics": {"http_reqs": {"count": \#(Int(x * 300)), "rate": \#(x)}, "http_req_duration": {"avg": \#(r), "p(95)": \#(2.5 * r)}, "vus": {"value": \#(n), "max": \#(n)}, "vus_max": {"value": \#(n), "max": \#(n)}}}"#
-      try summary.write(to: dir.appendingPathComponent("u\(n).json"), atomically: true, encoding: .utf8)
-      let pod = Array(repeating: 0.15 + x * 0.004, count: 20)
-      try Self.range([(["pod": "app-1"], pod), (["pod": "app-2"], pod)])
-        .write(to: dir.appendingPathComponent("u\(n).cpu.json"), atomically: true, encoding: .utf8)
-    }
+    try Self.writeShopWithoutSleep(to: dir, backgroundPerPod: 0.15)
     let run = try EndToEndTests.capsim(["calibrate", dir.path, "--cores", "2"])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("service: {distribution: exponential, mean: 8ms}"), "\(run.stdout)")
