@@ -83,14 +83,29 @@ enum AutoscaleWork {
     if !d.found { header.append("WARNING: no candidate held; this is the one that came nearest") }
 
     let chosen = d.chosen
-    let next = d.tried.filter { $0.behavior == chosen.behavior && $0.target > chosen.target && !$0.holds }.map(\.target)
-      .min()
+    let missedNext = d.tried.filter { $0.behavior == chosen.behavior && $0.target > chosen.target && !$0.holds }
+      .min { $0.target < $1.target }
+    // A failed verdict or peak window is a miss; a rule that met them all but came within 3% of
+    // a target was only too close to call.
+    let next = missedNext.map { c in
+      !c.score.failed.isEmpty || c.score.peakShare < settings.peakShare
+        ? "; \(c.target)% missed" : "; \(c.target)% came too close to a target to count as held"
+    }
+    // Every target that held at the same pod-hours: the pool never left its floor, and this
+    // demand did not tell the targets apart.
+    let held = d.tried.filter { $0.behavior == chosen.behavior && $0.holds }
+    let untested =
+      chosen.holds && held.count > 1
+      && held.allSatisfy { abs($0.score.podHours - chosen.score.podHours) < 1e-9 && $0.score.scalingEvents == 0 }
     let share =
       "\(Format.percent(chosen.score.peakShare)) of \(chosen.score.peakWindows) peak windows met over \(chosen.score.replications) replications"
     let hours = String(format: "%.1f", chosen.score.podHours)
     let targetWhy =
-      (chosen.holds ? "the cheapest that held (\(hours) pod-hours; ties go to the lower target): " : "came nearest: ")
-      + share + (next.map { "; \($0)% missed" } ?? "")
+      (untested
+        ? "every target tried held at \(hours) pod-hours without scaling (the pool stayed at minReplicas): this demand does not test the target; the lowest is kept: "
+        : chosen.holds ? "the cheapest that held (\(hours) pod-hours; ties go to fewer scaling events, then the lower target): "
+        : "came nearest: ")
+      + share + (next ?? "")
     let b = d.bounds
     var why: [String: String] = [
       "spec.minReplicas":
