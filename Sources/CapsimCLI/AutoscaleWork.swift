@@ -103,8 +103,9 @@ enum AutoscaleWork {
     let targetWhy =
       (untested
         ? "every target tried held at \(hours) pod-hours without scaling (the pool stayed at minReplicas): this demand does not test the target; the lowest is kept: "
-        : chosen.holds ? "the cheapest that held (\(hours) pod-hours; ties go to fewer scaling events, then the lower target): "
-        : "came nearest: ")
+        : chosen.holds
+          ? "the cheapest that held (\(hours) pod-hours; ties go to fewer scaling events, then the lower target): "
+          : "came nearest: ")
       + share + (next ?? "")
     let b = d.bounds
     var why: [String: String] = [

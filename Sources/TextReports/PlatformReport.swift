@@ -122,9 +122,12 @@ package struct PlatformReport {
 
   func localLabel(_ t: Double, calendar: DemandCalendar) -> String { calendar.label(at: t) }
 
+  /// The window's local start; in the hour the clocks go back, with its UTC offset (two
+  /// windows start at 02:00 then).
   func windowLabel(territory t: Int, _ start: Double) -> String {
     guard let calendar = scenario.demand[t].calendar else { return "+" + Format.duration(start) }
-    return localLabel(start, calendar: calendar)
+    let offset = calendar.uniqueLabel(at: start).dropFirst(calendar.isoLabel(at: start).count)
+    return localLabel(start, calendar: calendar) + (offset.isEmpty ? "" : " \(offset)")
   }
 
   func estimate(_ values: [Double?]) -> Estimate? {
