@@ -90,7 +90,13 @@ package struct RunDescription {
       let counts = [
         ("pass", "met"), ("info", "info"), ("marginal", "marginal"), ("fail", "FAILED"), ("waived", "waived"),
       ].compactMap { count($0.0) > 0 ? "\(count($0.0)) \($0.1)" : nil }
-      out += "\n\nSLO verdicts\n" + table.render() + "\n" + counts.joined(separator: ", ")
+      // As `capsim run` says it: met over the period, missed in the worst window.
+      let hidden = data.verdicts.filter { ($0.outcome == "pass" || $0.outcome == "marginal") && Self.worstMisses($0) }
+      let worst =
+        hidden.isEmpty
+        ? ""
+        : "; \(hidden.count) \(hidden.contains { $0.outcome == "marginal" } ? "met or marginal" : "met") over the period miss\(hidden.count == 1 ? "es" : "") the target in \(hidden.count == 1 ? "its" : "their") worst window (!)"
+      out += "\n\nSLO verdicts\n" + table.render() + "\n" + counts.joined(separator: ", ") + worst
     }
     if !data.autoscalerSyncs.isEmpty {
       out +=
