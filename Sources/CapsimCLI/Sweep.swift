@@ -221,8 +221,9 @@ final class SweepGatherer: @unchecked Sendable {
     let seconds = complete.map(\.seconds).reduce(0, +)
     let result = PlatformResult(work.scenarios[p], replications: complete.map(\.replication), wallSeconds: seconds)
     let report = PlatformReport(result: result, series: .none)
-    recording.complete(point: p, result: result, verdicts: report.verdicts, seconds: seconds)
-    let summary = SweepPointResult(values: work.grid.values(at: p), runID: recording.runIDs[p], report: report)
+    // A point whose results could not be stored has no run to name (its id holds none).
+    let runID = recording.complete(point: p, result: result, verdicts: report.verdicts, seconds: seconds)
+    let summary = SweepPointResult(values: work.grid.values(at: p), runID: runID, report: report)
     lock.withLock { results[p] = summary }
   }
 

@@ -37,14 +37,16 @@ final class SweepRecording: @unchecked Sendable {
     listen()
   }
 
-  /// Stores point `p`'s results; a failure is kept for `finish` (the results are saved beside
-  /// the database, as for a run).
-  func complete(point p: Int, result: PlatformResult, verdicts: [Verdict], seconds: Double) {
+  /// Stores point `p`'s results and returns its run id, nil when they could not be stored: a
+  /// failure is kept for `finish` (the results are saved beside the database, as for a run).
+  func complete(point p: Int, result: PlatformResult, verdicts: [Verdict], seconds: Double) -> Int64? {
     let recording = Recording(store: store, begun: runIDs[p], run: records[p])
     let problem = recording.complete(
       wallSeconds: seconds, requests: result.replications.map(\.requests).reduce(0, +), quiet: true
     ) { RunData.platform(result, verdicts: verdicts, run: $0) }
-    if let problem { lock.withLock { problems.append(problem) } }
+    guard let problem else { return runIDs[p] }
+    lock.withLock { problems.append(problem) }
+    return nil
   }
 
   /// Records the sweep's wall time and stops listening for signals; returns what could not be

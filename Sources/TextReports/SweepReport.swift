@@ -116,7 +116,14 @@ package struct SweepReport {
     ]
     for axis in work.grid.axes { lines.append("  \(axis.key): \(axis.values.joined(separator: ", "))") }
     if !work.settings.isEmpty { lines.append("  under --set " + work.settings.joined(separator: " --set ")) }
-    if let sweepID { lines.append("  recorded as sweep \(sweepID) (capsim sweeps \(sweepID))") }
+    let unrecorded = points.filter { $0.runID == nil }.count
+    if let sweepID {
+      lines.append(
+        unrecorded == 0
+          ? "  recorded as sweep \(sweepID) (capsim sweeps \(sweepID))"
+          : "  sweep \(sweepID): the results of \(unrecorded) of \(points.count) points could not be stored (see the errors on stderr)"
+      )
+    }
     return lines.joined(separator: "\n")
   }
 

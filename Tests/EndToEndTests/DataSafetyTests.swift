@@ -101,6 +101,41 @@ import Testing
     #expect(try Self.statuses(db: o.db) == [1: "complete"])
   }
 
+  /// A sweep whose points cannot be stored (another connection holds the write lock past the
+  /// busy timeout) names no run for them: its JSON gave every point its run id, runs that hold
+  /// no results, and its table said "recorded as sweep N".
+  @Test(.enabled(if: PlanTests.sqlite3 != nil, "needs the sqlite3 shell to hold a lock"), .timeLimit(.minutes(2)))
+  func aSweepPointNotStoredNamesNoRun() throws {
+    let dir = try PlanTests.folder()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let db = dir.appendingPathComponent("sweep.sqlite").path
+    let output = RecordingTests.StartedOutput(in: dir, suffix: "-sweep")
+    let sweep = try RecordingTests.start(
+      [
+        "sweep", "scenarios/platform-normal-week.yaml", "--set", "calendar.end=2026-03-04", "--vary",
+        "territories.CH.app.instances=1,2", "--replications", "1", "--jobs", "1", "--format", "json", "--db", db,
+      ], environment: ["CAPSIM_BUSY_TIMEOUT": "1"], output: output)
+    #expect(try RecordingTests.waitFor("running", db: db))
+    let lock = try SQLiteShellLock(db)
+    sweep.waitUntilExit()
+    try lock.release()
+    let (out, err) = try output.read()
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], "\(err)")
+    let points = try #require(json["points"] as? [[String: Any]])
+    let statuses = try Self.statuses(db: db)
+    // Each point names its run only where the run holds its results.
+    for point in points {
+      if let id = point["run_id"] as? Int {
+        #expect(statuses[id] == "complete", "\(point) \(statuses)")
+      } else {
+        #expect(point["run_id"] is NSNull, "\(point)")
+      }
+    }
+    // The last point, simulated seconds after the lock was taken, cannot have been stored.
+    #expect(points.last?["run_id"] is NSNull, "\(points)")
+    #expect(sweep.terminationStatus == 5, "\(err)")
+  }
+
   /// A reading command reads while another connection holds the write lock (it waited for it,
   /// and failed with 5 after the busy timeout); a writing one waits for another capsim's open
   /// lock no longer than the busy timeout (it waited for ever), and says whose lock it was.

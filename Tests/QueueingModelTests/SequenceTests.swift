@@ -207,6 +207,11 @@ import Testing
     Self.within(result.endToEnd(\.meanResponse), try Self.exact(answer, .meanResponse, .endToEnd), "W")
     Self.within(result.station(0, \.meanBusyServers), try Self.exact(answer, .meanBusyServers, .station(0)), "busy")
     Self.within(result.station(0, \.waitProbability), try Self.exact(answer, .waitProbability, .station(0)), "P(wait)")
+    // Lq is the number waiting, not in a batch (it was L less the busy server): Little's law
+    // with the same run's Wq, within 2% (edge effects of a 1,000 s window are far smaller).
+    let lq = result.station(0, \.meanQueueLength).mean
+    let littles = c.rate * result.station(0, \.meanWait).mean
+    #expect(abs(lq - littles) <= 0.02 * littles, "Lq \(lq), lambda Wq \(littles)")
   }
 
   @Test func groupCommitAtLowLoadTakesAboutOneFlush() throws {

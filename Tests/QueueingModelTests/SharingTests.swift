@@ -17,11 +17,15 @@ import Testing
   static let t = 4.781
 
   static func run(_ network: Network, warmup: Double = 200, horizon: Double) -> ExperimentResult {
-    Experiment(network: network, window: RunWindow(warmup: warmup, horizon: horizon), replications: replications, seed: 77)
-      .run(threads: ProcessInfo.processInfo.activeProcessorCount)
+    Experiment(
+      network: network, window: RunWindow(warmup: warmup, horizon: horizon), replications: replications, seed: 77
+    )
+    .run(threads: ProcessInfo.processInfo.activeProcessorCount)
   }
 
-  static func expectWithinNoise(_ e: Estimate, _ exact: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  static func expectWithinNoise(
+    _ e: Estimate, _ exact: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     let standardError = (e.standardDeviation ?? .infinity) / Double(e.count).squareRoot()
     #expect(
       abs(e.mean - exact) <= t * standardError, "\(what): simulated \(e.mean) +- \(t * standardError), exact \(exact)",
@@ -34,12 +38,14 @@ import Testing
 
   @Test func processorSharingHasTheMM1Mean() throws {
     // Given M/M/1-PS at rho = 0.7: the number present is the FIFO queue's, W = S / (1 - rho)
-    let station = Station(name: "cpu", servers: .finite(1), service: try .exponential(mean: 0.1), discipline: .processorSharing)
+    let station = Station(
+      name: "cpu", servers: .finite(1), service: try .exponential(mean: 0.1), discipline: .processorSharing)
     let result = Self.run(Self.open(station, rate: 7), horizon: 20_000)
     Self.expectWithinNoise(result.station(0, \.meanResponse), 0.1 / 0.3, "W")
     Self.expectWithinNoise(result.station(0, \.meanInStation), 0.7 / 0.3, "L")
-    // and nobody waits: all present are in service
+    // and nobody waits: all present are in service (Lq was L less one busy server)
     #expect(result.station(0, \.meanWait).mean == 0)
+    #expect(result.station(0, \.meanQueueLength).mean == 0)
   }
 
   @Test func processorSharingIsInsensitiveToTheServiceDistribution() throws {
@@ -85,13 +91,15 @@ import Testing
     // Given 30 users (think 0.2 s) on a FIFO app tier of 3 exponential servers slowed by
     // concurrency, then a thrashing processor-sharing database with lognormal queries
     let app = Station(
-      name: "app", servers: .finite(3), service: try .exponential(mean: 0.01), routing: [Route(to: .station(1), probability: 1)],
+      name: "app", servers: .finite(3), service: try .exponential(mean: 0.01),
+      routing: [Route(to: .station(1), probability: 1)],
       loadFactor: LoadFactor(concurrency: [1, 3], factor: [1, 1.4]))
     let db = Station(
       name: "db", servers: .finite(2), service: try .lognormal(mean: 0.006, cv: 2), discipline: .processorSharing,
       loadFactor: Self.thrashing)
     let network = Network(
-      stations: [app, db], sources: [Source(name: "users", kind: .closed(users: 30, think: try .exponential(mean: 0.2)), to: .station(0))])
+      stations: [app, db],
+      sources: [Source(name: "users", kind: .closed(users: 30, think: try .exponential(mean: 0.2)), to: .station(0))])
     let answer = try network.theory().get()
     #expect(answer.method.contains("load-dependent"))
     func exact(_ m: TheoryPrediction.Metric, _ scope: TheoryPrediction.Scope) throws -> Double {
@@ -107,7 +115,8 @@ import Testing
     let station = Station(
       name: "db", servers: .finite(2), service: try .exponential(mean: 0.01), discipline: .processorSharing,
       loadFactor: Self.thrashing)
-    let experiment = Experiment(network: Self.open(station, rate: 60), window: RunWindow(warmup: 0, horizon: 100), replications: 4, seed: 3)
+    let experiment = Experiment(
+      network: Self.open(station, rate: 60), window: RunWindow(warmup: 0, horizon: 100), replications: 4, seed: 3)
     let one = experiment.run(threads: 1).replicationResults.map(\.endToEnd.meanResponse)
     let four = experiment.run(threads: 4).replicationResults.map(\.endToEnd.meanResponse)
     #expect(one == four)

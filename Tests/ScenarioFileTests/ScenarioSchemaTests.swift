@@ -83,7 +83,8 @@ import _TestSupport
 
     // An empty load factor is an error at the key, not a crash later (it passed validate, then
     // `run` trapped on a nil it was never told about)
-    let empty = shared.replacingOccurrences(of: "[{concurrency: 1, factor: 1}, {concurrency: 8, factor: 2.5}]", with: "[]")
+    let empty = shared.replacingOccurrences(
+      of: "[{concurrency: 1, factor: 1}, {concurrency: 8, factor: 2.5}]", with: "[]")
     let e4 = try #require(throws: DiagnosticError.self) {
       try ScenarioFile.load(path: try Self.folder(["topology.yaml": empty, "s.yaml": Self.scenario()]) + "/s.yaml")
     }
@@ -190,7 +191,9 @@ import _TestSupport
     // Given 120/s split 1:2:3, s[3] gets 60/s of 20 ms work: 1.2 servers.
     let uneven = try warnings("120/s")
     #expect(uneven.count == 1, "\(uneven)")
-    #expect(uneven.first?.hasPrefix("station 's[3]' is offered 60/s of work needing 1.2 servers but has 1") == true, "\(uneven)")
+    #expect(
+      uneven.first?.hasPrefix("station 's[3]' is offered 60/s of work needing 1.2 servers but has 1") == true,
+      "\(uneven)")
     #expect(uneven.first?.contains("about 10/s") == true, "\(uneven)")
     // At 100/s s[3] is exactly at capacity: no "1 servers", no growth "about 0/s".
     let boundary = try #require(try warnings("100/s").first)
@@ -242,10 +245,14 @@ import _TestSupport
     let dir = try Self.folder(["topology.yaml": topology, "s.yaml": Self.scenario(arrivals: "  - {to: s, rate: 10/s}")])
     let warnings = try ScenarioFile.load(path: dir + "/s.yaml").1
     let d = try #require(warnings.first { $0.keyPath == "stations.s.loadFactor" }, "\(warnings.map(\.message))")
-    #expect(d.message.hasPrefix("the point at concurrency 16 never applies: under fifo at most 1 (servers)"), "\(d.message)")
+    #expect(
+      d.message.hasPrefix("the point at concurrency 16 never applies: under fifo at most 1 (servers)"), "\(d.message)")
     // Under processor sharing all present are in service: the point applies.
-    let shared = topology.replacingOccurrences(of: "    servers: 1\n", with: "    servers: 1\n    discipline: processor-sharing\n")
-    let sharedDir = try Self.folder(["topology.yaml": shared, "s.yaml": Self.scenario(arrivals: "  - {to: s, rate: 10/s}")])
+    let shared = topology.replacingOccurrences(
+      of: "    servers: 1\n", with: "    servers: 1\n    discipline: processor-sharing\n")
+    let sharedDir = try Self.folder([
+      "topology.yaml": shared, "s.yaml": Self.scenario(arrivals: "  - {to: s, rate: 10/s}"),
+    ])
     #expect(try ScenarioFile.load(path: sharedDir + "/s.yaml").1.isEmpty)
   }
 
@@ -254,9 +261,10 @@ import _TestSupport
   @Test func aTopologyLoadedAsAScenarioIsSaidToBeOne() throws {
     let dir = try Self.folder(["topology.yaml": Self.topology])
     let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/topology.yaml") }
-    #expect(error.diagnostics.map(\.message) == [
-      "this is a queueing-network topology ('stations:'), not a scenario: runs take a scenario, which names its topology ('topology: topology.yaml') and adds 'arrivals' and 'run'"
-    ])
+    #expect(
+      error.diagnostics.map(\.message) == [
+        "this is a queueing-network topology ('stations:'), not a scenario: runs take a scenario, which names its topology ('topology: topology.yaml') and adds 'arrivals' and 'run'"
+      ])
   }
 
   @Test func probabilitiesMustSumToOne() throws {
@@ -472,6 +480,37 @@ import _TestSupport
     #expect(schedule.rate(at: 3 * 3_600) < 2)  // night
   }
 
+  /// The calendar is the whole run, its warm-up first (as a platform scenario's): the length
+  /// left out is what remains after the warm-up, and a warm-up and length past the calendar's
+  /// end is an error (it measured idle hours after it); a season's lead is whole days.
+  @Test func theCalendarHoldsTheWarmUpAndALeadIsWholeDays() throws {
+    let calendar = """
+        timezone: Europe/Zurich
+        start: 2026-12-07
+        end: 2026-12-08T00:00
+      """
+    func scenario(_ run: String, seasons: String = "") -> String {
+      Self.calendarScenario(calendar + seasons) + "\nrun: {\(run)}\n"
+    }
+    let dir = try Self.folder([
+      "topology.yaml": Self.topology, "a.yaml": scenario("warmup: 6h"), "b.yaml": scenario("warmup: 6h, length: 24h"),
+      "c.yaml": scenario(
+        "warmup: 1h", seasons: "\n  seasons:\n    fest: {rule: oktoberfest, lead: 12h, multiplier: 2}"),
+    ])
+    let (a, _) = try ScenarioFile.load(path: dir + "/a.yaml")
+    #expect(a.window.warmup == 6 * 3_600 && a.window.horizon == 18 * 3_600)
+    let b = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/b.yaml") }
+    #expect(
+      b.diagnostics.contains {
+        $0.keyPath == "run.length" && $0.message.contains("30h, past the calendar's 24h")
+      }, "\(b.diagnostics.map(\.message))")
+    let c = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/c.yaml") }
+    #expect(
+      c.diagnostics.contains {
+        $0.keyPath == "calendar.seasons.fest.lead" && $0.message.contains("whole days") && $0.message.contains("12h")
+      }, "\(c.diagnostics.map(\.message))")
+  }
+
   @Test func calendarMistakesAreReportedWhereWritten() throws {
     let calendar = """
         timezone: Europe/Berlinn
@@ -504,7 +543,9 @@ import _TestSupport
     var dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.calendarScenario(backwards)])
     let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
     #expect(
-      error.diagnostics.contains { $0.message.contains("must end after it starts (2026-12-07T10:00 -> 2026-12-07T09:00)") },
+      error.diagnostics.contains {
+        $0.message.contains("must end after it starts (2026-12-07T10:00 -> 2026-12-07T09:00)")
+      },
       "\(error.diagnostics.map(\.message))")
     let skipped = """
         timezone: Europe/Berlin
@@ -565,7 +606,8 @@ import _TestSupport
       stations: {s: {servers: 1, copies: 30000, service: {distribution: exponential, mean: 10ms}}}
       dispatchers: {server: {policy: round-robin, targets: [s]}}
       """
-    let scenario = "topology: topology.yaml\narrivals: [{name: requests, to: server, rate: 36/s}]\nrun: {length: 1min}\n"
+    let scenario =
+      "topology: topology.yaml\narrivals: [{name: requests, to: server, rate: 36/s}]\nrun: {length: 1min}\n"
     let dir = try Self.folder(["topology.yaml": topology, "s.yaml": scenario])
     let (s, warnings) = try ScenarioFile.load(path: dir + "/s.yaml")
     #expect(s.network.stations.count == 30000 && warnings.isEmpty)
@@ -585,7 +627,8 @@ import _TestSupport
     #expect(error.diagnostics.count == 1, "\(error.diagnostics.map(\.message))")
     let d = try #require(error.diagnostics.first)
     #expect(d.file.hasSuffix("s.yaml") && d.keyPath == "arrivals[1].name")
-    #expect(d.message.hasPrefix("a second arrival source named 'requests' (arrivals[0], line 3, has it"), "\(d.message)")
+    #expect(
+      d.message.hasPrefix("a second arrival source named 'requests' (arrivals[0], line 3, has it"), "\(d.message)")
   }
 
   /// A positive duration below a nanosecond would be zero to the simulation: refused like zero.
