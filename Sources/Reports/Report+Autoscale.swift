@@ -128,8 +128,8 @@ extension Report {
       "derivation \(r.id ?? 0): \(r.scenarioName), territories \(r.territories.joined(separator: ", ")), \(r.status.rawValue)\n"
     out += "scenario \(r.scenarioPath) sha256 \(r.scenarioHash.prefix(12)), seed \(r.seed)\n"
     out +=
-      "capsim \(r.capsimVersion), replications \(r.replications) a candidate (up to \(r.maxReplications)), \(r.heldOut) held out, started \(Format.instant(r.startedAt))"
-    out += (r.endedAt.map { ", ended \(Format.instant($0))" } ?? "") + "\n"
+      "capsim \(r.capsimVersion), replications \(r.replications) a candidate (up to \(r.maxReplications)), \(r.heldOut) held out, started \(listedTime(r.startedAt))"
+    out += (r.endedAt.map { ", ended \(listedTime($0))" } ?? "") + "\n"
     if !r.settings.isEmpty { out += "--set " + r.settings.joined(separator: " --set ") + "\n" }
     if let m = r.message { out += "note: \(m)\n" }
     return out + "\nno comparison: the derivation did not complete"
