@@ -20,6 +20,8 @@ package struct CapacityPlanner {
   package var settings: PlanSettings
   /// Told about each candidate as it is simulated: what is being tried.
   package var progress: ((String) -> Void)?
+  /// Told how far the simulation in progress (a candidate's replications) has got.
+  package var runProgress: (@Sendable (PlatformProgress) -> Void)?
   /// Given each candidate once simulated, with its 0-based number, so that it can be kept
   /// before the plan ends (an interrupted plan keeps what it simulated).
   package var onCandidate: ((Int, Candidate) -> Void)?
@@ -215,7 +217,8 @@ package struct CapacityPlanner {
     let simulated = groups.flatMap { $0 }.filter { settings.territories.contains($0) }.sorted()
     let label = simulated.map { "\(s.platform.territories[$0].name) \(counts[$0])" }.joined(separator: ", ")
     progress?("simulating \(label) with \(settings.replications) replications")
-    var result = run.run(replications: 0..<settings.replications, threads: settings.threads, only: simulating)
+    var result = run.run(
+      replications: 0..<settings.replications, threads: settings.threads, only: simulating, progress: runProgress)
     var wall = result.wallSeconds
     var verdicts = result.verdicts()
     func marginal() -> Bool {
@@ -228,7 +231,8 @@ package struct CapacityPlanner {
       let have = result.replications.count
       let more = min(have, settings.maxReplications - have)
       progress?("\(label): a verdict is marginal, \(more) more replications")
-      let extra = run.run(replications: have..<(have + more), threads: settings.threads, only: simulating)
+      let extra = run.run(
+        replications: have..<(have + more), threads: settings.threads, only: simulating, progress: runProgress)
       result.replications += extra.replications
       wall += extra.wallSeconds
       verdicts = result.verdicts()
