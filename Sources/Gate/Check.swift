@@ -103,8 +103,10 @@ package struct Check: Sendable {
       } else {
         result = part
       }
-      let candidate = Judge.rows(
-        result!.verdicts(), targets: targets, baseline: baseline, normalPeriod: scenario.periodNames[0])
+      let candidate = Judge.rows(result!.verdicts(), targets: targets, baseline: baseline) { v in
+        scenario.platform.territories.firstIndex { $0.name == v.territory }
+          .map { scenario.isPeak(periodNamed: v.period, territory: $0) } ?? false
+      }
       rows = Judge.decide(candidate, alpha: alpha, beta: beta)
       let elapsed = Self.seconds(clock.now - started)
       let look = Look(

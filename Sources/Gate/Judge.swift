@@ -11,15 +11,17 @@ import SimStatistics
 /// passes), so each all-clear is tested alone at `beta`.
 package enum Judge {
   /// The rows of `verdicts` that `targets` covers (every row without targets), each with its
-  /// target and baseline row, undecided.
+  /// target and baseline row, undecided. `isPeak`: whether a row takes the peak targets (the
+  /// scenario's rule: a season that raises demand).
   package static func rows(
-    _ verdicts: [Verdict], targets: Targets?, baseline: Baseline?, normalPeriod: String = "normal"
+    _ verdicts: [Verdict], targets: Targets?, baseline: Baseline?,
+    isPeak: (Verdict) -> Bool = { $0.period != "normal" }
   ) -> [Row] {
     verdicts.compactMap { v in
       let key = RowKey(v)
       let rule: Rule
       if let targets {
-        guard let covered = targets.rule(for: key, isPeak: v.period != normalPeriod) else { return nil }
+        guard let covered = targets.rule(for: key, isPeak: isPeak(v)) else { return nil }
         rule = covered
       } else {
         rule = Rule(target: nil, tolerance: .standard, waiver: nil)

@@ -45,8 +45,12 @@ extension PlatformScenario {
   /// demand there. Normal load and a quiet season (a multiplier of 1 or below) keep the
   /// normal ones, which the platform's SLOs set for normal load and below.
   package func isPeak(period p: Int, territory t: Int) -> Bool {
-    guard p != 0, periodNames.indices.contains(p), demand.indices.contains(t) else { return false }
-    let name = periodNames[p]
+    p != 0 && periodNames.indices.contains(p) && isPeak(periodNamed: periodNames[p], territory: t)
+  }
+
+  /// As `isPeak(period:territory:)`, by the period's name ("normal" is none).
+  package func isPeak(periodNamed name: String, territory t: Int) -> Bool {
+    guard demand.indices.contains(t) else { return false }
     return demand[t].calendar?.seasons.contains { $0.name == name && $0.multiplier > 1 } ?? false
   }
 }

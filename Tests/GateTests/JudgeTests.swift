@@ -10,7 +10,8 @@ import Testing
     requestClass: String? = nil
   ) -> Verdict {
     Verdict(
-      measured: Estimate(values), territory: territory, period: period, requestClass: requestClass, objective: objective)
+      measured: Estimate(values), territory: territory, period: period, requestClass: requestClass, objective: objective
+    )
   }
 
   /// Ten values around `mean` with a spread of about 1% of it.
@@ -31,6 +32,16 @@ import Testing
 
   static func decide(_ verdicts: [Verdict], targets: Targets? = nil, baseline: Baseline? = nil) -> [Row] {
     Judge.decide(Judge.rows(verdicts, targets: targets, baseline: baseline), alpha: 0.01, beta: 0.05)
+  }
+
+  /// A row takes the peak target where the scenario says its period raises demand: a quiet
+  /// season keeps the normal one (the gate took the peak target for any period but "normal").
+  @Test func aQuietSeasonTakesTheNormalTarget() throws {
+    let summer = Self.verdict(Self.around(0.3), period: "summer")
+    let targets = Self.targets(target: 0.2, peak: 0.45)
+    #expect(Judge.rows([summer], targets: targets, baseline: nil).first?.verdict.target == 0.45)
+    let quiet = Judge.rows([summer], targets: targets, baseline: nil) { _ in false }
+    #expect(quiet.first?.verdict.target == 0.2)
   }
 
   @Test func clearlyPastTheTargetFails() throws {
