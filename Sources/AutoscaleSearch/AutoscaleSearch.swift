@@ -30,6 +30,8 @@ package struct AutoscaleSearch {
   package var settings: AutoscaleSettings
   /// Told what is being simulated.
   package var progress: ((String) -> Void)?
+  /// Told how far the simulation of each strategy or candidate has come.
+  package var runProgress: (@Sendable (PlatformProgress) -> Void)?
 
   package init(scenario: PlatformScenario, settings: AutoscaleSettings, progress: ((String) -> Void)? = nil) {
     self.scenario = scenario
@@ -64,7 +66,8 @@ package struct AutoscaleSearch {
       replications: settings.replications, maxReplications: settings.maxReplications, threads: settings.threads,
       territories: [t])
     planSettings.driver = settings.driver
-    let planner = CapacityPlanner(scenario: base, settings: planSettings, progress: progress)
+    var planner = CapacityPlanner(scenario: base, settings: planSettings, progress: progress)
+    planner.runProgress = runProgress
     var plan = planner.plan()
     let schedule = planner.schedule(&plan)
     let (cap, capReason) = planner.cap(territory: t)

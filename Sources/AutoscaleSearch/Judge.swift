@@ -23,7 +23,8 @@ struct Judge {
       s.capacity += changes.filter { $0.at > 0 }
     case .autoscaler(let a):
       s.autoscalers.append(a)
-      s.platform.territories[t].app.instances = max(a.minReplicas, min(a.maxReplicas, s.platform.territories[t].app.instances))
+      s.platform.territories[t].app.instances = max(
+        a.minReplicas, min(a.maxReplicas, s.platform.territories[t].app.instances))
     }
     return s
   }
@@ -37,7 +38,8 @@ struct Judge {
       let s = whole.cut(from: span.from, length: span.length)
       let autoscaled = s.autoscalers.contains { $0.territory == territory }
       let run = PlatformRun(scenario: s, driver: autoscaled ? nil : settings.driver)
-      let result = run.run(replications: range, threads: settings.threads, only: [territory])
+      let result = run.run(
+        replications: range, threads: settings.threads, only: [territory], progress: search.runProgress)
       requests += result.replications.reduce(0) { $0 + $1.requests }
       return result
     }
@@ -94,7 +96,8 @@ struct Judge {
     // replications: not counted as holding, as a plan counts a marginal count as a miss (one at
     // 199 ms against 200 on four replications broke on the held-out seeds).
     let tight = score.peakWindowsMet == score.peakWindows && near(score)
-    return RuleCandidate(metric: metric, target: target, behavior: behavior, score: score, holds: holds(score) && !tight)
+    return RuleCandidate(
+      metric: metric, target: target, behavior: behavior, score: score, holds: holds(score) && !tight)
   }
 
   func holds(_ s: StrategyScore) -> Bool { settings.shortfalls(s).isEmpty }

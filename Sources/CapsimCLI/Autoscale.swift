@@ -189,7 +189,13 @@ struct Autoscale: ParsableCommand {
     if chosen.isEmpty { chosen = Array(names.indices) }
     try refuseFilesCapsimDidNotWrite(territories: chosen.map { names[$0] })
     let chatty = !quiet && format == .table
-    func say(_ message: String) { if chatty { printToStandardError("autoscale: \(message)") } }
+    // Each strategy's and candidate's simulation shows its progress, as a plan's do (a rule on
+    // the Christmas week takes minutes); the line ends before the next message.
+    let candidate = CandidateProgress(enabled: !quiet, command: "autoscale")
+    func say(_ message: String) {
+      candidate.end()
+      if chatty { printToStandardError("autoscale: \(message)") }
+    }
     for t in chosen where s.platform.territories[t].app.deployment == nil && !quiet {
       let name = "crm-\(names[t].lowercased())"
       printToStandardError(
@@ -210,7 +216,11 @@ struct Autoscale: ParsableCommand {
       historyHours: historyHours)
     var configured = searchSettings
     configured.searchesRequests = metric != .cpu
-    let search = AutoscaleSearch(scenario: s, settings: configured) { say($0) }
+    var search = AutoscaleSearch(scenario: s, settings: configured) { message in
+      say(message)
+      candidate.begin(message)
+    }
+    search.runProgress = { candidate.update($0) }
 
     let record = AutoscaleWork.record(
       s, path: scenario, settings: searchSettings, whatIfs: settings, territories: chosen)
@@ -225,7 +235,9 @@ struct Autoscale: ParsableCommand {
         let derivation: PoolDerivation
         do {
           derivation = try search.derive(territory: t)
+          candidate.end()
         } catch {
+          candidate.end()
           // Nothing to write for any territory: the manifests are all or none.
           staging.discard()
           recording.end(failed: "\(error)")
@@ -246,11 +258,13 @@ struct Autoscale: ParsableCommand {
         data.pools.append(AutoscaleWork.pool(derivation, search: search))
         data.rows += AutoscaleWork.rows(derivation, verifications: written.verifications, search: search)
         data.manifests += written.manifests
+        candidate.end()
         // The variants (more demand, a slower database, a crash) are reported, not gated.
         allHold =
           allHold && derivation.found && written.verifications.allSatisfy { $0.1.variant != .heldOut || $0.1.holds }
       }
     } catch {
+      candidate.end()
       staging.discard()
       throw error
     }

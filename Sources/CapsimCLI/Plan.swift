@@ -231,7 +231,7 @@ struct Plan: ParsableCommand {
     let chatty = !quiet && format == .table
     // Each candidate's simulation shows its progress, as a run's does (one Oktoberfest
     // candidate takes minutes); the line ends before the next message.
-    let candidate = CandidateProgress(enabled: !quiet)
+    let candidate = CandidateProgress(enabled: !quiet, command: "plan")
     var planner = CapacityPlanner(scenario: s, settings: settings) { message in
       candidate.end()
       if chatty { printToStandardError("plan: \(message)") }
@@ -395,34 +395,5 @@ struct Plan: ParsableCommand {
     }
     let last = parts[parts.count - 1]
     return rest.count >= last.count && rest.hasSuffix(last)
-  }
-}
-
-/// The progress line of the candidate being simulated: a new line for each candidate.
-final class CandidateProgress: @unchecked Sendable {
-  private let enabled: Bool
-  private let lock = NSLock()
-  private var current: Progress?
-
-  init(enabled: Bool) { self.enabled = enabled }
-
-  /// `what`: the planner's message, "simulating DE 3 with 3 replications".
-  func begin(_ what: String) {
-    guard enabled else { return }
-    let label = what.hasPrefix("simulating ") ? String(what.dropFirst("simulating ".count)) : what
-    lock.withLock { current = Progress(total: 1, label: "plan: " + label, enabled: true) }
-  }
-
-  func update(_ p: PlatformProgress) {
-    let progress = lock.withLock { current }
-    progress?.update(p.share) { _ in "of the candidate's requests" }
-  }
-
-  func end() {
-    let progress = lock.withLock {
-      defer { current = nil }
-      return current
-    }
-    progress?.finish()
   }
 }

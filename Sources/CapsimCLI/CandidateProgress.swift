@@ -1,0 +1,37 @@
+import Foundation
+import PlatformModel
+
+/// The progress line of the candidate being simulated (a plan's instance count, a derivation's
+/// rule): a new line for each candidate, ended before the command says anything else.
+final class CandidateProgress: @unchecked Sendable {
+  private let enabled: Bool
+  private let command: String
+  private let lock = NSLock()
+  private var current: Progress?
+
+  /// `command`: the line's prefix, "plan" or "autoscale".
+  init(enabled: Bool, command: String) {
+    self.enabled = enabled
+    self.command = command
+  }
+
+  /// `what`: the search's message, "simulating DE 3 with 3 replications".
+  func begin(_ what: String) {
+    guard enabled else { return }
+    let label = what.hasPrefix("simulating ") ? String(what.dropFirst("simulating ".count)) : what
+    lock.withLock { current = Progress(total: 1, label: "\(command): " + label, enabled: true) }
+  }
+
+  func update(_ p: PlatformProgress) {
+    let progress = lock.withLock { current }
+    progress?.update(p.share) { _ in "of the candidate's requests" }
+  }
+
+  func end() {
+    let progress = lock.withLock {
+      defer { current = nil }
+      return current
+    }
+    progress?.finish()
+  }
+}
