@@ -6,13 +6,15 @@ import PlatformModel
 final class CandidateProgress: @unchecked Sendable {
   private let enabled: Bool
   private let command: String
+  private let unit: String
   private let lock = NSLock()
   private var current: Progress?
 
-  /// `command`: the line's prefix, "plan" or "autoscale".
-  init(enabled: Bool, command: String) {
+  /// `command`: the line's prefix, "plan" or "autoscale"; `unit`: what the share is of.
+  init(enabled: Bool, command: String, unit: String = "of the candidate's requests") {
     self.enabled = enabled
     self.command = command
+    self.unit = unit
   }
 
   /// `what`: the search's message, "simulating DE 3 with 3 replications".
@@ -24,7 +26,8 @@ final class CandidateProgress: @unchecked Sendable {
 
   func update(_ p: PlatformProgress) {
     let progress = lock.withLock { current }
-    progress?.update(p.share) { _ in "of the candidate's requests" }
+    let unit = self.unit
+    progress?.update(p.share) { _ in unit }
   }
 
   func end() {

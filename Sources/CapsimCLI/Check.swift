@@ -276,9 +276,16 @@ struct CheckCommand: ParsableCommand {
       alpha: alpha / Double(count), beta: beta, threads: experiment.workerThreads)
     let name = s.name
     let chatty = !quiet
-    let result = Check(scenario: s, targets: targets, baseline: base, settings: settings).run { look in
-      if chatty { printToStandardError("check \(name): " + CheckReport.describe(look)) }
-    }
+    // A look of the year takes minutes: its simulation shows its progress, as a plan's candidate's.
+    let line = CandidateProgress(enabled: chatty, command: "check \(name)", unit: "of the look's requests")
+    let result = Check(scenario: s, targets: targets, baseline: base, settings: settings).run(
+      progress: { look in
+        line.end()
+        if chatty { printToStandardError("check \(name): " + CheckReport.describe(look)) }
+      },
+      starting: { line.begin("replications \($0.lowerBound + 1) to \($0.upperBound)") },
+      runProgress: { line.update($0) })
+    line.end()
     if let base { warnings += CheckReport.missing(base, result) }
     // A waiver that waives nothing is a slip (a period this run does not have, a misread
     // objective): say so, since it would silently stop waiving what it was meant to.

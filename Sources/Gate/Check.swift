@@ -82,7 +82,12 @@ package struct Check: Sendable {
     self.settings = settings
   }
 
-  package func run(progress: ((Look) -> Void)? = nil) -> CheckResult {
+  /// `progress` is told of each look when it is judged, `starting` of the replications a look
+  /// is about to simulate, and `runProgress` how far their simulation has come.
+  package func run(
+    progress: ((Look) -> Void)? = nil, starting: ((_ replications: Range<Int>) -> Void)? = nil,
+    runProgress: (@Sendable (PlatformProgress) -> Void)? = nil
+  ) -> CheckResult {
     let clock = ContinuousClock()
     let started = clock.now
     let looks = settings.looks
@@ -95,7 +100,8 @@ package struct Check: Sendable {
     var stop = CheckResult.Stop.replications
     for (k, n) in looks.enumerated() {
       let have = result?.replications.count ?? 0
-      let part = run.run(replications: have..<n, threads: settings.threads)
+      starting?(have..<n)
+      let part = run.run(replications: have..<n, threads: settings.threads, progress: runProgress)
       if var merged = result {
         merged.replications += part.replications
         merged.wallSeconds += part.wallSeconds
