@@ -145,6 +145,31 @@ extension Network {
         )
       }
     }
+    // Paced connections bound what is in flight, not what their schedules ask: a schedule past
+    // what a station can serve falls ever further behind (pgbench --rate's growing lag).
+    let paced = sources.filter { if case .paced = $0.kind { true } else { false } }
+    if !paced.isEmpty,
+      let pacedRates = flattenedRouting(rate: Self.scheduledRate, anyPolicy: true).flatMap({
+        try? JacksonNetwork.solveTrafficEquations(externalArrivalRates: $0.external, transitions: $0.routing)
+      })
+    {
+      var asked = stations.indices.map { pacedRates[$0] * stations[$0].service.mean }
+      for source in sources {
+        guard case .sequence(let k) = source.destination, let r = Self.scheduledRate(source) else { continue }
+        for (i, d) in demands(ofSequence: k).demand.enumerated() { asked[i] += r * d }
+      }
+      for (i, s) in stations.enumerated() where s.discipline != .batch && reached.stations.contains(i) {
+        guard case .finite(let c) = s.servers else { continue }
+        let servers = s.limitingServers ?? Double(c)
+        guard asked[i] / servers >= 1, work[i] / servers < 1 else { continue }
+        warn(
+          .station(i),
+          "station '\(s.name)' is asked for utilization \(fmt(asked[i] / servers)) >= 1 by the schedules of "
+            + paced.map { "'\($0.name)'" }.joined(separator: ", ")
+            + ": their connections fall ever further behind schedule, so the lag (and the response counted from the schedule) grows without bound; the results show a run that never settles"
+        )
+      }
+    }
     // A lock passes at most capacity / held trips a second, whatever the stations can do, and
     // no more than the slowest station visited only while holding it.
     var lockWork = [Double](repeating: 0, count: locks.count)
@@ -229,6 +254,12 @@ extension Network {
       return peak ? (schedule.rates.max() ?? 0) : schedule.cumulativeRate(at: schedule.period) / schedule.period
     case .closed, .paced: return nil
     }
+  }
+
+  /// A source's mean rate, a paced one's schedule included (nil for closed users).
+  static func scheduledRate(_ source: Source) -> Double? {
+    if case .paced(_, let rate) = source.kind { return rate }
+    return meanRate(source, peak: false)
   }
 
   private func successors(ofStation i: Int) -> [Destination] { stations[i].routing.map(\.destination) }

@@ -139,6 +139,16 @@ package struct NetworkSimulator: ~Copyable {
   var flow = FlowCounters()
   var flowHistogram = LatencyHistogram(precision: .fine)
   var taggedInNetwork = 0
+  /// Paced transactions scheduled in the window that have not started yet (their connection
+  /// still busy with an earlier one): measured from their schedule, so the run waits for them
+  /// as for those inside, and counts them unfinished if the drain ends first.
+  var pacedBacklog = 0
+  /// Paced connections whose schedule has not passed the window's end: the run goes on for
+  /// them (a connection far behind its schedule may not have reached the window yet).
+  var pacedBeforeEnd = 0
+  /// Transactions scheduled in the window that no connection reached before the run stopped
+  /// (counted when it stops; arrivals, and unfinished).
+  var pacedUnreached = 0
   var windowOver = false
 
   /// The most customers a replication holds at once; one more stops it (`EarlyStop`). Each
@@ -320,6 +330,8 @@ package struct NetworkSimulator: ~Copyable {
           let c = allocateCustomer(origin: Int32(i))
           if scheduled.count <= Int(c) { scheduled += Array(repeating: 0, count: Int(c) + 1 - scheduled.count) }
           scheduled[Int(c)] = think[i]!.next()
+          if inWindow(scheduled[Int(c)]) { pacedBacklog += 1 }
+          if scheduled[Int(c)] < window.end { pacedBeforeEnd += 1 }
           sim.schedule(.thinkEnd(customer: c), at: scheduled[Int(c)])
           thinking += 1
         }
@@ -357,7 +369,7 @@ package struct NetworkSimulator: ~Copyable {
     // Events after the deadline are left unhandled: with no drain the run stops at the window's end.
     while let event = sim.next(until: deadline) {
       handle(event.payload)
-      if windowOver && taggedInNetwork == 0 { break }
+      if windowOver && taggedInNetwork == 0 && pacedBeforeEnd == 0 { break }
       // An overloaded open station would grow until the kernel killed the process.
       if inNetwork > customerLimit { break }
       if sim.processedCount == nextCheck {
@@ -375,7 +387,31 @@ package struct NetworkSimulator: ~Copyable {
         if Reporter.reports { reporter.report(workDone(at: sim.now)) }
       }
     }
+    countUnreachedSchedules()
     return result()
+  }
+
+  static let unreachedDraws = 1_000_000
+
+  /// The transactions of each paced connection scheduled in the window beyond the one it is
+  /// at: drawn now, when the run has stopped, from the connection's own schedule.
+  private mutating func countUnreachedSchedules() {
+    guard pacedBeforeEnd > 0 else { return }
+    for c in scheduled.indices where scheduled[c] < window.end {
+      let source = Int(customers[c].origin)
+      guard source >= 0 && isPaced[source] else { continue }
+      var t = scheduled[c] + think[source]!.next()
+      var drawn = 0
+      while t < window.end && drawn < Self.unreachedDraws {
+        if t >= window.warmup { pacedUnreached += 1 }
+        t += think[source]!.next()
+        drawn += 1
+      }
+      // Far behind a fast schedule: the rest at its mean count, not drawn one by one.
+      if t < window.end, case .paced(let n, let rate) = network.sources[source].kind {
+        pacedUnreached += Int((rate / Double(n) * (window.end - max(t, window.warmup))).rounded())
+      }
+    }
   }
 
   /// The share of the run's work done by time `t`: expected arrivals so far over all expected
@@ -408,6 +444,7 @@ package struct NetworkSimulator: ~Copyable {
       thinking -= 1
       let origin = Int(customers[Int(c)].origin)
       // A paced transaction counts from its scheduled time, lag included.
+      if isPaced[origin] && inWindow(scheduled[Int(c)]) { pacedBacklog -= 1 }
       enterNetwork(customer: c, at: sourceTarget[origin], since: isPaced[origin] ? scheduled[Int(c)] : sim.now)
     case .windowStart: openWindow()
     case .windowEnd: closeWindow()
@@ -677,7 +714,10 @@ package struct NetworkSimulator: ~Copyable {
     let source = Int(customers[Int(c)].origin)
     if source >= 0 && isPaced[source] {
       // The connection's next scheduled start; if that has passed, it starts now, late.
+      let before = scheduled[Int(c)] < window.end
       scheduled[Int(c)] += think[source]!.next()
+      if inWindow(scheduled[Int(c)]) { pacedBacklog += 1 }
+      if before && scheduled[Int(c)] >= window.end { pacedBeforeEnd -= 1 }
       sim.schedule(.thinkEnd(customer: c), at: max(scheduled[Int(c)], now))
       thinking += 1
     } else if source >= 0 {

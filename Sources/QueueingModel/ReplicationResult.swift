@@ -193,8 +193,9 @@ extension NetworkSimulator {
     }
     let f = flow
     let endToEnd = FlowResult(
-      arrivals: f.arrivals, completed: f.completed, lost: f.lost, timedOut: f.timedOut,
-      unfinished: taggedInNetwork,
+      // A paced transaction scheduled in the window arrived then, started or not.
+      arrivals: f.arrivals + pacedBacklog + pacedUnreached, completed: f.completed, lost: f.lost,
+      timedOut: f.timedOut, unfinished: taggedInNetwork + pacedBacklog + pacedUnreached,
       throughput: Double(f.departuresInWindow) / horizon,
       meanResponse: ratio(f.sumResponse, f.completed),
       meanWait: ratio(f.sumWait, f.completed),
