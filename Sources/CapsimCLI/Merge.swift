@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Planning
+import ResultsStore
 import PlatformModel
 import ScenarioFile
 import Sharding
@@ -74,6 +75,9 @@ struct Merge: ParsableCommand {
     if command == "run" && report != nil {
       throw ValidationError("--report is for merged sweeps; report a merged run with 'capsim report latest'")
     }
+    if command == "sweep" && series != nil {
+      throw ValidationError("--series is for merged runs; a sweep's table has a row per point")
+    }
     if command == "sweep" && failOnSLO {
       throw ValidationError("--fail-on-slo is for merged runs; a sweep's points are meant to differ")
     }
@@ -100,16 +104,29 @@ struct Merge: ParsableCommand {
         status: ExitStatus.failure)
     }
 
+    // Parts merged before (a retried Job, a second look) are not stored again.
+    let store = try database.open()
+    let table: ResultsStore.MergedTable = command == "run" ? .run : .sweep
+    if let (id, complete) = try store.mergedRecord(in: table, digest: folded.digest) {
+      if !quiet {
+        printToStandardError(
+          "capsim merge: these parts are already in \(store.path) as \(command) \(id)\(complete ? "" : " (another capsim is storing it now)"); not stored again (capsim \(command == "run" ? "show" : "sweeps") \(id) prints it)"
+        )
+      }
+      return
+    }
     if command == "run" {
       let items = folded.results[0]
       let result = PlatformResult(
         work.scenarios[0], replications: items.map(\.replication), wallSeconds: folded.wallSeconds)
-      let recording = try Recording(store: database.open(), run: work.records[0])
+      let recording = try Recording(store: store, run: work.records[0])
+      try? store.noteMerged(in: .run, id: recording.id, digest: folded.digest)
       return try Run.finish(
         result, recording: recording, series: series, format: format, quiet: quiet, failOnSLO: failOnSLO, scenario: path
       )
     }
-    let recording = try SweepRecording(store: database.open(), work: work, shards: folded.shardCount, startedAt: Date())
+    let recording = try SweepRecording(store: store, work: work, shards: folded.shardCount, startedAt: Date())
+    try? store.noteMerged(in: .sweep, id: recording.sweepID, digest: folded.digest)
     let gatherer = SweepGatherer(work: work, recording: recording)
     for (p, replications) in folded.results.enumerated() {
       for (r, item) in replications.enumerated() { gatherer.add(WorkItem(point: p, replication: r), item) }
@@ -120,8 +137,10 @@ struct Merge: ParsableCommand {
 
   /// Reads the parts and folds them; a part that cannot be read, or parts that do not belong
   /// together, are an error (status 1) naming the files.
+  /// `digest`: of the parts' checksums, whatever their order or names (what a merge is noted by).
   func fold() throws -> (
-    work: [Part<SimulatedItem>.Field], results: [[SimulatedItem]], wallSeconds: Double, shardCount: Int
+    work: [Part<SimulatedItem>.Field], results: [[SimulatedItem]], wallSeconds: Double, shardCount: Int,
+    digest: String
   ) {
     var read: [(file: String, part: Part<SimulatedItem>)] = []
     do {
@@ -136,7 +155,8 @@ struct Merge: ParsableCommand {
         read.append((file, try Part<SimulatedItem>.decode(data, file: file)))
       }
       let folded = try Part<SimulatedItem>.fold(read)
-      return (folded.work, folded.results, folded.wallSeconds, read[0].part.shard.count)
+      let digest = ContentHash.sha256(read.map { $0.part.checksum ?? "" }.sorted().joined(separator: ","))
+      return (folded.work, folded.results, folded.wallSeconds, read[0].part.shard.count, digest)
     } catch let error as ShardingError {
       throw fail(error.description, status: ExitStatus.failure)
     }

@@ -13,7 +13,17 @@ struct DatabaseOptions: ParsableArguments {
   @Option(name: .customLong("db"), help: "The results database (SQLite; default: $CAPSIM_DB, else capsim.sqlite).")
   var given: String?
 
-  var db: String { given ?? ProcessInfo.processInfo.environment["CAPSIM_DB"] ?? "capsim.sqlite" }
+  /// An empty `$CAPSIM_DB` (a CI variable defined but not set) counts as unset: read as a path,
+  /// it opened "" and failed, or listed nothing from a folder that had runs.
+  var db: String {
+    if let given { return given }
+    if let path = ProcessInfo.processInfo.environment["CAPSIM_DB"], !path.isEmpty { return path }
+    return "capsim.sqlite"
+  }
+
+  func validate() throws {
+    if given?.isEmpty == true { throw ValidationError("--db needs the path of a file (it was empty)") }
+  }
 
   /// Opens the database; one that cannot be used is an error with status 5, naming the file and
   /// the reason. `readOnly`: a file this process cannot write is opened for reading only.

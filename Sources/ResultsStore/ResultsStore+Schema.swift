@@ -433,6 +433,13 @@ extension ResultsStore {
           """)
     }
 
+    // What a record was merged from (`capsim merge`: a digest of its part files), so that a
+    // merge retried (a Kubernetes Job's backoff) finds it instead of storing it twice.
+    migrator.registerMigration("merge: the parts a record was folded from") { db in
+      try db.execute(sql: "ALTER TABLE run ADD COLUMN merged_from TEXT")
+      try db.execute(sql: "ALTER TABLE sweep ADD COLUMN merged_from TEXT")
+    }
+
     return migrator
   }
 }

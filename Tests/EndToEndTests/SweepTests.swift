@@ -177,6 +177,16 @@ import Testing
     let singleTable = try Self.sweep([], db: Self.database())
     #expect(Self.comparableTable(table.stdout) == Self.comparableTable(singleTable.stdout))
     #expect(try EndToEndTests.capsim(["sweeps", "--db", mergedDB]).stdout.contains(" 3 "))  // shards
+
+    // Merged again (a retried Job): found, not stored twice. (It was: sweep 2, runs 5-8.)
+    let again = try EndToEndTests.capsim(["merge"] + files + ["--db", mergedDB])
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(
+      again.stderr.contains("these parts are already in \(mergedDB) as sweep 1; not stored again"), "\(again.stderr)")
+    #expect(try EndToEndTests.capsim(["runs", "--db", mergedDB]).stdout.split(separator: "\n").count < 8)
+    // and --series, which a sweep's table does not have, is refused rather than dropped
+    let series = try EndToEndTests.capsim(["merge"] + files + ["--series", "hour", "--db", Self.database()])
+    #expect(series.status == 64 && series.stderr.contains("--series is for merged runs"), "\(series.stderr)")
   }
 
   /// A report folder that cannot be written is refused before the merged sweep is recorded:
@@ -223,6 +233,10 @@ import Testing
     #expect(merged.status == 0, "\(merged.stderr)")
     #expect(try Self.comparable(merged.stdout) == Self.comparable(single.stdout))
     #expect(try Self.recorded(1, db: mergedDB) == Self.recorded(1, db: singleDB))
+    let again = try EndToEndTests.capsim(["merge"] + files + ["--db", mergedDB])
+    #expect(again.status == 0 && again.stdout.isEmpty, "\(again.stderr)")
+    #expect(again.stderr.contains("already in \(mergedDB) as run 1; not stored again"), "\(again.stderr)")
+    #expect(try EndToEndTests.capsim(["show", "2", "--db", mergedDB]).status == 4)
 
     // The table differs in its second line only: "simulated N requests ... in S s".
     let table = try EndToEndTests.capsim(["merge"] + files + ["--db", Self.database()]).stdout
@@ -263,7 +277,8 @@ import Testing
     try FileManager.default.createSymbolicLink(atPath: a + ".loop", withDestinationPath: a + ".loop")
     let loop = try EndToEndTests.capsim(["merge", a + ".loop", "--db", Self.database()])
     #expect(
-      loop.status == 1 && loop.stderr.contains("cannot read part file \(a).loop: the symbolic link loops"), "\(loop.stderr)")
+      loop.status == 1 && loop.stderr.contains("cannot read part file \(a).loop: the symbolic link loops"),
+      "\(loop.stderr)")
   }
 
   /// Ctrl-C marks every run of the sweep that is not complete, and the sweep with them.
