@@ -269,7 +269,8 @@ extension Platform {
 
     package static func == (a: Self, b: Self) -> Bool {
       a.node == b.node && a.limit == b.limit && a.terms.map(\.territory) == b.terms.map(\.territory)
-        && a.terms.map(\.instances) == b.terms.map(\.instances) && a.terms.map(\.connections) == b.terms.map(\.connections)
+        && a.terms.map(\.instances) == b.terms.map(\.instances)
+        && a.terms.map(\.connections) == b.terms.map(\.connections)
     }
     package func hash(into h: inout Hasher) { h.combine(node); h.combine(total) }
   }

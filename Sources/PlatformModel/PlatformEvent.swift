@@ -20,8 +20,9 @@ enum PlatformEvent {
   case crash(instance: Int32, epoch: UInt32)
   case repaired(instance: Int32, epoch: UInt32)
   case ready(instance: Int32, epoch: UInt32)
-  /// The load balancer's health check notices a crashed instance.
-  case detected(instance: Int32, epoch: UInt32)
+  /// The load balancer's health check notices a crashed instance (whatever its life since: one
+  /// repaired before the check is still starting, and leaves the rotation all the same).
+  case detected(instance: Int32)
   /// Demand is re-read from the calendar (users logging on and off, arrival rates).
   case demandTick
   /// The end of a series window.

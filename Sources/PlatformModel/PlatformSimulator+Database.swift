@@ -187,12 +187,21 @@ extension PlatformSimulator {
     }
   }
 
-  /// The first healthy replica of failed primary `p` becomes the primary of its territories;
-  /// the other replicas follow it. Without one, `p` itself comes back.
+  /// The healthy replica of failed primary `p` that has replayed the most (the fewest writes
+  /// pending; the first of those tied) becomes the primary of its territories, as Patroni and
+  /// repmgr pick the one furthest along; the other replicas follow it. Without one, `p` itself
+  /// comes back. (The first healthy one was taken before, even hours behind after an outage of
+  /// its own, while another was milliseconds behind.)
   mutating func promote(replacing p: Int) {
     var replicas: [Int32] = []
     for k in 0..<replicasOf[p].count { replicas.append(replicasOf[p][k]) }
-    guard let chosen = replicas.first(where: { nodes[Int($0)].up }) else {
+    var best: Int32? = nil
+    for n in replicas where nodes[Int(n)].up {
+      catchUp(Int(n))
+      if let b = best, pendingWrites[Int(n)].count >= pendingWrites[Int(b)].count { continue }
+      best = n
+    }
+    guard let chosen = best else {
       nodes[p].up = true
       noteNodeUp(p)
       return

@@ -91,7 +91,7 @@ extension PlatformSimulator {
       } else {
         let interval = platform.territories[t].loadBalancer.healthCheckInterval
         let check = ((sim.now / interval).rounded(.down) + 1) * interval
-        sim.schedule(.detected(instance: Int32(i), epoch: instances[i].epoch), at: check)
+        sim.schedule(.detected(instance: Int32(i)), at: check)
       }
     }
     if let fault = crashFault[t], !territories[t].outage, !instances[i].removing {

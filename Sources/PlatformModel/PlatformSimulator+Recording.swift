@@ -8,7 +8,9 @@ extension PlatformSimulator {
     let now = sim.now
     let (provisioned, ready) = instanceCounts(t)
     let app = apps[t]
-    recorder.instanceSeconds[t] += recorder.provisioned[t].value * (min(now, scenario.horizon) - min(recorder.provisioned[t].since, scenario.horizon))
+    recorder.instanceSeconds[t] +=
+      recorder.provisioned[t].value
+      * (min(now, scenario.horizon) - min(recorder.provisioned[t].since, scenario.horizon))
     recorder.provisioned[t].set(Double(provisioned), at: now)
     if now < scenario.horizon { recorder.mostProvisioned[t] = max(recorder.mostProvisioned[t], provisioned) }
     recorder.ready[t].set(Double(ready), at: now)
@@ -84,7 +86,9 @@ extension PlatformSimulator {
         let base = (t * classes + c) * Counter.width
         counts.arrivals += recorder.windowCounts[base + Counter.arrivals]
         counts.completed += recorder.windowCounts[base + Counter.completed]
-        for e in 0..<ErrorCause.allCases.count { counts.errors[e] += recorder.windowCounts[base + Counter.firstError + e] }
+        for e in 0..<ErrorCause.allCases.count {
+          counts.errors[e] += recorder.windowCounts[base + Counter.firstError + e]
+        }
         for f in 0..<Counter.width { recorder.windowCounts[base + f] = 0 }
         classP95.append(recorder.windowLatency[t * (classes + 1) + c].quantile(0.95))
         recorder.windowLatency[t * (classes + 1) + c].reset()
@@ -199,7 +203,9 @@ extension PlatformSimulator {
           var counts = RequestCounts()
           counts.arrivals = recorder.counts[cell * Counter.width + Counter.arrivals]
           counts.completed = recorder.counts[cell * Counter.width + Counter.completed]
-          for e in 0..<ErrorCause.allCases.count { counts.errors[e] = recorder.counts[cell * Counter.width + Counter.firstError + e] }
+          for e in 0..<ErrorCause.allCases.count {
+            counts.errors[e] = recorder.counts[cell * Counter.width + Counter.firstError + e]
+          }
           classCounts.append(counts)
           total.add(counts)
           classLatency.append(Self.summary(recorder.latency[cell], sum: recorder.latencySum[cell]))
@@ -212,7 +218,8 @@ extension PlatformSimulator {
         periodResults.append(
           PeriodResult(
             classes: classCounts, classLatency: classLatency, counts: total,
-            latency: Self.summary(merged, sum: sum), database: Self.summary(recorder.database[d], sum: recorder.databaseSum[d]),
+            latency: Self.summary(merged, sum: sum),
+            database: Self.summary(recorder.database[d], sum: recorder.databaseSum[d]),
             queries: recorder.queries[d], minutes: recorder.minutes[d * 2], goodMinutes: recorder.minutes[d * 2 + 1]))
       }
       let territory = platform.territories[t]

@@ -62,9 +62,10 @@ extension PlatformSimulator {
     var earliest = Double.infinity
     for event in sim.pendingEvents where event.time < earliest {
       switch event.payload {
-      case .crash(let i, let epoch), .repaired(let i, let epoch), .ready(let i, let epoch),
-        .detected(let i, let epoch):
+      case .crash(let i, let epoch), .repaired(let i, let epoch), .ready(let i, let epoch):
         if instances[Int(i)].epoch == epoch { earliest = event.time }
+      case .detected(let i):
+        if instances[Int(i)].inRotation && !instances[Int(i)].isServing { earliest = event.time }
       case .fault, .capacity:
         earliest = event.time
       default:

@@ -402,7 +402,7 @@ package struct PlatformSimulator: ~Copyable {
     case .crash(let i, let epoch): if instances[Int(i)].epoch == epoch { crash(Int(i)) }
     case .repaired(let i, let epoch): if instances[Int(i)].epoch == epoch { boot(Int(i)) }
     case .ready(let i, let epoch): if instances[Int(i)].epoch == epoch { becomeReady(Int(i)) }
-    case .detected(let i, let epoch): if instances[Int(i)].epoch == epoch { detected(Int(i)) }
+    case .detected(let i): detected(Int(i))
     case .demandTick: handleDemandTick()
     case .windowTick: windowTick()
     case .minuteTick: minuteTick()

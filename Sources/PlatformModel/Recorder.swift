@@ -198,7 +198,9 @@ struct Recorder: ~Copyable {
   mutating func arrived(_ r: RequestState) {
     guard r.measured else { return }
     counts[cell(r) * Counter.width + Counter.arrivals] += 1
-    if !closed { windowCounts[(Int(r.origin) * classCount + Int(r.requestClass)) * Counter.width + Counter.arrivals] += 1 }
+    if !closed {
+      windowCounts[(Int(r.origin) * classCount + Int(r.requestClass)) * Counter.width + Counter.arrivals] += 1
+    }
   }
 
   @inline(__always)

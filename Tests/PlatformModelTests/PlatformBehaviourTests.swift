@@ -228,6 +228,33 @@ import Testing
     }
   }
 
+  /// An instance repaired before the load balancer's next health check is still starting when
+  /// the check comes, and leaves the rotation then: a quick repair costs at most the requests
+  /// of one check interval per crash, as a slow one does. (The check was dropped as meant for
+  /// the instance's earlier life, so a 1 s repair kept a starting instance in rotation for its
+  /// 60 s start-up, taking every request least-connections sent it: far more errors than a
+  /// 2-minute repair.) Same crash times in both runs (one stream, scaled draws).
+  @Test func aQuickRepairCostsNoMoreThanASlowOne() {
+    func errors(mttr: Double) -> Int {
+      let scenario = Build.scenario(
+        territories: [Build.territory("DE", instances: 3, workers: 50, policy: .leastConnections)],
+        databases: [DatabaseNode(name: "de", cores: 8, maxConnections: 5_000)],
+        kinds: [QueryKind(name: "q", isWrite: false, service: Build.exponential(0.002))],
+        classes: [RequestClass(name: "api", cpu: Build.exponential(0.005), queries: [0])],
+        demand: [TerritoryDemand(base: .rate(30), mix: [1])],
+        faults: [.instanceCrashes(territory: 0, mtbf: 600, mttr: mttr)], horizon: 7_200, series: 7_200,
+        replications: 2)
+      let result = PlatformRun(scenario: scenario).run(threads: 2)
+      return result.replications.reduce(0) {
+        $0 + $1.territories[0].periods[0].counts.errors[ErrorCause.nodeDown.rawValue]
+      }
+    }
+    let quick = errors(mttr: 1)
+    let slow = errors(mttr: 120)
+    #expect(slow > 0)
+    #expect(Double(quick) < 1.5 * Double(slow), "1 s repairs: \(quick) errors; 120 s repairs: \(slow)")
+  }
+
   /// An instance is paid for from the moment it is asked for, starting up included: two added at
   /// 100 s of a 400 s run cost 2 x 300 s whatever their start-up. (The level was noted before the
   /// change and only set at the next note, so each lost min(start-up, time to the next).)
