@@ -24,7 +24,8 @@ package struct Overload: Sendable, CustomStringConvertible {
   }
 
   static func cores(_ x: Double) -> String {
-    x >= 100 ? String(Int(x.rounded())) : String(format: "%.1f", x)
+    // Past 1e15 a whole number is no clearer (and past Int.max it cannot be made).
+    x >= 1e15 ? String(format: "%.3g", x) : x >= 100 ? String(Int(x.rounded())) : String(format: "%.1f", x)
   }
 }
 

@@ -132,13 +132,19 @@ extension Network {
     return false
   }
 
-  /// One Poisson stream into one station that customers leave after service: nil when the
-  /// network is not that, a failure when it is but theory has no exact answer for the station.
+  /// Poisson streams into one station that customers leave after service (merged, they are one
+  /// Poisson stream at the sum of their rates): nil when the network is not that, a failure
+  /// when it is but theory has no exact answer for the station.
   private func singleStation() throws -> Result<TheoryAnswer, TheoryUnavailable>? {
-    guard stations.count == 1, dispatchers.isEmpty, sources.count == 1,
-      case .poisson(let lambda) = sources[0].kind, case .station(0) = sources[0].destination,
+    guard stations.count == 1, dispatchers.isEmpty, !sources.isEmpty,
+      sources.allSatisfy({
+        if case .poisson = $0.kind, case .station(0) = $0.destination { true } else { false }
+      }),
       stations[0].routing.allSatisfy({ $0.destination == .exit })
     else { return nil }
+    let lambda = sources.reduce(0.0) { sum, source in
+      if case .poisson(let rate) = source.kind { sum + rate } else { sum }
+    }
     let s = stations[0]
     let mean = s.service.mean
     var out = OneStationPredictions()

@@ -111,14 +111,31 @@ extension Fields {
   /// An override that gives a whole mapping where the file has one replaces it, so the file's
   /// keys it leaves out fall back to their defaults: said, since `territories.DE.app={instances:
   /// 3}` lost the pool's price, cores and deployment without a word.
+  /// Keys below it count too: `territories={DE: {app: {instances: 4}}}` keeps DE but drops its
+  /// app's price (said as `DE.app.price`).
   static func sayReplaced(_ file: ConfigNode?, by override: ConfigNode?, at path: String) {
-    guard let file, let override, let given = override.mappingKeys(), let had = file.mappingKeys() else { return }
-    let dropped = had.filter { !given.contains($0) }
+    guard let file, let override, let given = override.mappingKeys() else { return }
+    let dropped = Self.dropped(from: file.node, by: override.node)
     guard !dropped.isEmpty else { return }
     let example = ConfigKeyPath.appending(key: given.first ?? dropped[0], to: path)
     override.warning(
       "replaces the file's whole mapping, so its \(dropped.map { "'\($0)'" }.joined(separator: ", ")) \(dropped.count == 1 ? "is" : "are") not kept (to change some keys only, set each: \(example)=...)"
     )
+  }
+
+  /// The keys of mapping `had` (and of the mappings in it, as `a.b`) that `given` leaves out.
+  static func dropped(from had: Node, by given: Node, prefix: String = "") -> [String] {
+    guard case .mapping(let h) = had, case .mapping(let g) = given else { return [] }
+    var out: [String] = []
+    for (key, value) in h {
+      guard let name = key.string else { continue }
+      if let other = g[key] {
+        out += dropped(from: value, by: other, prefix: prefix + name + ".")
+      } else {
+        out.append(prefix + name)
+      }
+    }
+    return out
   }
 
   /// An item of a list (or any node) read as a section through the overrides below `path`.

@@ -131,7 +131,8 @@ enum PlatformFile {
       let used = Set(platform.territories.flatMap { [$0.primary] + platform.replicas(of: $0.primary) })
       for i in nodes.nodes.indices where !used.contains(i) && nodes.keyNodes.indices.contains(i) {
         nodes.keyNodes[i].warning(
-          "no territory uses database node '\(nodes.names[i])' (it is not a territory's primary or its replica): it serves nothing and is in no cost")
+          "no territory uses database node '\(nodes.names[i])' (it is not a territory's primary or its replica): it serves nothing and is in no cost"
+        )
       }
       // Costs add a territory's app and its nodes' prices as they are: no exchange rates.
       var currencies = true
@@ -150,9 +151,12 @@ enum PlatformFile {
       // A cluster two territories share is billed to one of them (its home): their currencies
       // must agree too, or the other's costs would be added in the wrong one.
       for (t, territory) in platform.territories.enumerated() where currencies {
-        for i in [territory.primary] + platform.replicas(of: territory.primary) where nodes.keyNodes.indices.contains(i) {
+        for i in [territory.primary] + platform.replicas(of: territory.primary) where nodes.keyNodes.indices.contains(i)
+        {
           let node = platform.databases[i]
-          guard node.currency != territory.currency, let home = PlatformRun.home(of: i, platform), home != t else { continue }
+          guard node.currency != territory.currency, let home = PlatformRun.home(of: i, platform), home != t else {
+            continue
+          }
           currencies = false
           nodes.keyNodes[i].error(
             "database node '\(node.name)' is in the cluster of territories \(platform.territories[home].name) (\(node.currency)) and \(territory.name) (\(territory.currency)): capsim bills a shared cluster to one territory and adds costs without converting; give the territories one currency or each its own cluster"
@@ -166,7 +170,9 @@ enum PlatformFile {
       for (t, (key, node, _)) in zip(platform.territories, territories.entries) {
         guard let d = t.app.deployment else { continue }
         if let other = deployments[d] {
-          node.error("territory \(key)'s app pool scales deployment '\(d)', as territory \(other)'s does: each pool needs its own")
+          node.error(
+            "territory \(key)'s app pool scales deployment '\(d)', as territory \(other)'s does: each pool needs its own"
+          )
           result.platform = nil
         }
         deployments[d] = key
@@ -245,7 +251,8 @@ enum PlatformFile {
       place.error(
         queries == 0
           ? "a lock is held across the class's queries, and it has none"
-          : "the lock is taken before query \(at) (counting from 0), but the class has \(queries) quer\(queries == 1 ? "y" : "ies")")
+          : "the lock is taken before query \(at) (counting from 0), but the class has \(queries) quer\(queries == 1 ? "y" : "ies")"
+      )
       return nil
     }
     if let earlier = lockRows[name], earlier.rows != rows {
@@ -272,7 +279,7 @@ enum PlatformFile {
       if let v = n.duration() { o[keyPath: path] = v } else { ok = false }
     }
     if let n = f["errorRate"] {
-      if let v = PlatformScenarioFile.fraction(n) { o.errorRate = v } else { ok = false }
+      if let v = PlatformScenarioFile.fraction(n, objective: true) { o.errorRate = v } else { ok = false }
     }
     // A topology gives targets; only a scenario may waive a class.
     if f.declares("excluded"), let n = f["excluded"] {
@@ -352,7 +359,9 @@ enum PlatformFile {
       if let factor = loadFactor ?? nil, let at = f["loadFactor"] {
         TopologyFile.warnOfPointsPast(
           cores, factor, at: at,
-          why: "a node runs at most \(cores) queries at once (its cores), so concurrencies past \(cores) are never reached")
+          why:
+            "a node runs at most \(cores) queries at once (its cores), so concurrencies past \(cores) are never reached"
+        )
       }
       read.append(node)
     }
@@ -418,6 +427,13 @@ enum PlatformFile {
       let policy = db["reads"].map { $0.oneOf().flatMap(ReadRouting.Policy.init) } ?? .roundRobin
       let maxLag = db["maxLag"].map { $0.duration() } ?? 1
       let readYourWrites = db["readYourWrites"].map { $0.duration() } ?? 0
+      // Keys that cannot act are said (a warning: `--set ...reads=primary` on a topology that
+      // gives them is a fair what-if, and --set cannot take a key away).
+      if policy == .primary {
+        for key in ["maxLag", "readYourWrites"] {
+          db[key]?.warning("'\(key)' has no effect: with 'reads: primary' every read goes to the primary")
+        }
+      }
       if let policy, let maxLag, let readYourWrites {
         reads = ReadRouting(policy: policy, maxLag: maxLag, readYourWrites: readYourWrites)
       }
@@ -482,7 +498,9 @@ enum PlatformFile {
     if let factor = loadFactor ?? nil, let at = f["loadFactor"] {
       TopologyFile.warnOfPointsPast(
         cores, factor, at: at,
-        why: "an instance runs at most \(cores) CPU bursts at once (its cores), so concurrencies past \(cores) are never reached")
+        why:
+          "an instance runs at most \(cores) CPU bursts at once (its cores), so concurrencies past \(cores) are never reached"
+      )
     }
     return (pool, instances, connections)
   }
@@ -493,7 +511,8 @@ enum PlatformFile {
     let allowed = name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     guard allowed, !name.isEmpty, name.count <= 63, name.first != "-", name.last != "-" else {
       node.error(
-        "expected a Kubernetes Deployment name (lower-case letters, digits and '-', at most 63), found '\(ConfigNode.abbreviated(name))'")
+        "expected a Kubernetes Deployment name (lower-case letters, digits and '-', at most 63), found '\(ConfigNode.abbreviated(name))'"
+      )
       return nil
     }
     return name
@@ -525,7 +544,9 @@ enum PlatformFile {
       if let text, text.hasSuffix("m"), let milli = Int64(text.dropLast()), milli > 0 {
         settings.cpuRequest = milli
       } else {
-        if let text { node.error("expected a cpu quantity in millicores such as 1500m, found '\(ConfigNode.abbreviated(text))'") }
+        if let text {
+          node.error("expected a cpu quantity in millicores such as 1500m, found '\(ConfigNode.abbreviated(text))'")
+        }
         ok = false
       }
     }
@@ -609,7 +630,8 @@ enum PlatformFile {
       let fixed = terms.reduce(0) { sum, term in
         sum + (result.pools[term.t].instances ?? 0) * term.connections
       }
-      let culprit = fixed <= limit ? autoscaled.first { scaler in users.contains(scaler.territory) && scaler.node != nil } : nil
+      let culprit =
+        fixed <= limit ? autoscaled.first { scaler in users.contains(scaler.territory) && scaler.node != nil } : nil
       (culprit?.node ?? result.maxConnectionsNodes[n] ?? result.databaseNodes[n]).error(message)
     }
   }

@@ -306,10 +306,26 @@ enum PlatformScenarioFile {
       case .users(let users, _): Double(users)
       case .rate(let rate): rate
       }
-    if level * growth == 0 {
-      let place = growth == 0 ? f["growth"] : f[kinds[0]]
-      (place ?? node).warning(
-        "no demand (\(growth == 0 ? "growth 0" : "\(kinds[0]) 0")): nothing of this territory is measured or judged")
+    // Users are whole: 250 users at growth 0.001 are none (logged on as rounded).
+    let isUsers = if case .users = base { true } else { false }
+    if level * growth == 0 || (isUsers && level * growth < 0.5) {
+      let place = growth == 0 || level > 0 ? f["growth"] : f[kinds[0]]
+      let why =
+        level * growth == 0 ? (growth == 0 ? "growth 0" : "\(kinds[0]) 0") : "\(level) users x \(growth) round to 0"
+      (place ?? node).warning("no demand (\(why)): nothing of this territory is measured or judged")
+    }
+    // Beyond what the file's own values may say: a rate or a crowd no run could simulate.
+    if !isUsers && level * growth > Quantity.fastestRate {
+      (f["growth"] ?? node).error(
+        "rate x growth is \(level * growth)/s, above the 1e9/s a run can simulate (is a rate or growth off by a factor?)"
+      )
+      return nil
+    }
+    if isUsers && level * growth > Self.mostUsers {
+      (f["growth"] ?? node).error(
+        "users x growth is \(level * growth), above the \(Int(Self.mostUsers)) users a run can hold (is a count or growth off by a factor?)"
+      )
+      return nil
     }
     var demandCalendar: DemandCalendar? = nil
     if let c = calendar.result?.calendar, let timeZone {
@@ -414,6 +430,9 @@ enum PlatformScenarioFile {
     return t
   }
 
+  /// The most users logged on at once that a run holds (a few bytes each, in memory).
+  static let mostUsers = 100_000_000.0
+
   // MARK: Faults
 
   private static func readFaults(_ top: Fields, _ topology: PlatformFile.Result?, _ calendar: CalendarContext)
@@ -438,6 +457,34 @@ enum PlatformScenarioFile {
         )
         ok = false
         break
+      }
+    }
+    for (i, a) in faults.enumerated() {
+      switch a {
+      case .instanceCrashes(let t, _, _)?:
+        // One crash process per territory: a second one's MTBF and MTTR replaced the first's.
+        guard
+          let j = faults.prefix(i).firstIndex(where: {
+            if case .instanceCrashes(t, _, _)? = $0 { true } else { false }
+          })
+        else { continue }
+        items[i].error(
+          "another 'crashes' fault (\(ConfigKeyPath.appending(index: j, to: "faults"))) already sets this territory's MTBF and MTTR: keep one (for crashes 1 in h1 and 1 in h2, write one with mtbf h1*h2/(h1+h2))"
+        )
+        ok = false
+      case .replicaDown(let n, let at, _)?:
+        // A failover before it may have promoted this very replica: it would take the primary down.
+        guard case .replica(let p)? = topology?.roles[n],
+          let j = faults.firstIndex(where: {
+            if case .primaryFailover(p, let failedAt, _, _)? = $0 { failedAt <= at } else { false }
+          })
+        else { continue }
+        let names = topology!.databases
+        items[i].warning(
+          "\(ConfigKeyPath.appending(index: j, to: "faults")) fails '\(names[p])' over before this: if '\(names[n])' is the replica promoted, this takes down the territory's primary (its writes fail)"
+        )
+      default:
+        continue
       }
     }
     return !ok || faults.contains { $0 == nil } ? nil : faults.map { $0! }
@@ -527,11 +574,25 @@ enum PlatformScenarioFile {
         return nil
       }
       guard let t, let at, let duration, m["failoverTo"] == nil || to != nil, let after else { return nil }
+      if to == nil, let n = m["after"] {
+        n.warning("'after' has no effect without 'failoverTo': the territory's traffic fails over nowhere")
+      }
+      if to != nil && after >= duration {
+        m["after"]?.error(
+          "the failover would come when the outage is over (after \(m["after"]?.scalarText ?? ""), for \(m["for"]?.scalarText ?? "")): nothing would fail over; make 'after' shorter than 'for'"
+        )
+        return nil
+      }
       return .territoryOutage(territory: t, at: at, duration: duration, failoverTo: to, failoverDelay: after)
     default:
       let t = m.required("territory").flatMap(territory)
       let batch = m["batch"].map { $0.int() } ?? 1
       guard let t, let at, let batch else { return nil }
+      if let instances = topology?.pools[t].instances, batch >= instances {
+        (m["batch"] ?? item).warning(
+          "a batch of \(batch) restarts all \(instances) of the pool's instances at once: the territory is down for a start-up (a rolling deployment keeps some serving: a batch below \(instances))"
+        )
+      }
       return .deployment(territory: t, at: at, batch: batch)
     }
   }
@@ -605,7 +666,7 @@ enum PlatformScenarioFile {
 
     for (key, path) in fractions {
       guard let n = lookup(key) else { continue }
-      if let v = fraction(n) { objectives[keyPath: path] = v } else { ok = false }
+      if let v = fraction(n, objective: true) { objectives[keyPath: path] = v } else { ok = false }
     }
     // slo.classes.<name>: {p95: 1s, excluded: "why"}, each class one the topology has.
     for (name, keyNode, node) in f.entries("classes").entries {
@@ -627,13 +688,18 @@ enum PlatformScenarioFile {
   }
 
   /// A share written as a percentage (`2%`, `99.9%`) or a fraction (`0.02`).
-  static func fraction(_ node: ConfigNode) -> Double? {
+  /// `objective`: a target, where 1 (all of it) is more likely a percentage written bare.
+  static func fraction(_ node: ConfigNode, objective: Bool = false) -> Double? {
     _ = node.declared("a share") { if case .share = $0 { true } else { false } }
     // Read as a plain number below, not as what the schema declares.
     let node = node.expecting(nil)
     let expected = "a percentage such as 2% or a fraction between 0 and 1"
     if let text = node.scalarText, text.hasSuffix("%"), node.scalarValue == .string(quoted: false) {
-      guard let percent = Double(text.dropLast()), (0...100).contains(percent) else {
+      // Plain decimal digits, as the schema's pattern: Double() also reads 0x10, 1e1 and +2.
+      let digits = text.dropLast()
+      guard digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), digits.filter({ $0 == "." }).count <= 1,
+        digits.contains(where: \.isNumber), let percent = Double(digits), (0...100).contains(percent)
+      else {
         node.error("expected \(expected), found '\(ConfigNode.abbreviated(text))'")
         return nil
       }
@@ -648,6 +714,8 @@ enum PlatformScenarioFile {
       node.error("expected \(expected), found \(text)\(hint)")
       return nil
     }
+    // 1 is all of it (100%), which 2 would not be: one who meant 1% is told.
+    if objective && value == 1 { node.warning("1 is read as 100% (the whole); write 1% for one percent") }
     return value
   }
 }

@@ -23,7 +23,8 @@ import Suggestions
 enum TargetsFile {
   /// The file's names of the objectives, in the order rows are listed.
   static let objectiveNames: [(name: String, objective: Objective)] = [
-    ("p95", .p95), ("p99", .p99), ("errorRate", .errorRate), ("database", .databaseP95), ("availability", .availability),
+    ("p95", .p95), ("p99", .p99), ("errorRate", .errorRate), ("database", .databaseP95),
+    ("availability", .availability),
   ]
   /// The name standing for the row of all classes together.
   static let allClasses = "all"
@@ -84,11 +85,13 @@ enum TargetsFile {
   static func value(_ node: ConfigNode, _ objective: Objective) -> Double? {
     switch objective {
     case .p95, .p99, .databaseP95: node.duration()
-    case .errorRate, .availability: PlatformScenarioFile.fraction(node)
+    case .errorRate, .availability: PlatformScenarioFile.fraction(node, objective: true)
     }
   }
 
-  static func readObjective(_ objective: Objective, _ f: Fields, tolerance: Tolerance, names: Names) -> ObjectiveTargets? {
+  static func readObjective(_ objective: Objective, _ f: Fields, tolerance: Tolerance, names: Names)
+    -> ObjectiveTargets?
+  {
     var ok = true
     func read(_ fields: Fields, _ key: String, _ reader: (ConfigNode) -> Double?) -> Double? {
       guard let n = fields[key] else { return nil }
@@ -99,7 +102,7 @@ enum TargetsFile {
     var o = ObjectiveTargets(tolerance: tolerance)
     o.target = read(f, "target") { value($0, objective) }
     o.peak = read(f, "peak") { value($0, objective) }
-    if let v = read(f, "tolerance", PlatformScenarioFile.fraction) { o.tolerance.relative = v }
+    if let v = read(f, "tolerance") { PlatformScenarioFile.fraction($0) } { o.tolerance.relative = v }
     if let v = read(f, "minimumChange", { value($0, objective) }) { o.tolerance.minimumChange = v }
     if f["peak"] != nil && f["target"] == nil, let n = f.mapping.keyNode("peak") {
       n.error("a peak target needs a target at normal load too (target:)")
@@ -130,14 +133,15 @@ enum TargetsFile {
         continue
       }
       guard case .names(.section(let section), _)? = f.mapping.kind(of: "byClass"),
-        let c = Fields.section(node, section, path: ConfigKeyPath.appending(key: name, to: f.path(of: "byClass")), Overrides())
+        let c = Fields.section(
+          node, section, path: ConfigKeyPath.appending(key: name, to: f.path(of: "byClass")), Overrides())
       else {
         ok = false
         continue
       }
       o.byClass[name] = ClassTargets(
         target: read(c, "target") { value($0, objective) }, peak: read(c, "peak") { value($0, objective) },
-        tolerance: read(c, "tolerance", PlatformScenarioFile.fraction),
+        tolerance: read(c, "tolerance") { PlatformScenarioFile.fraction($0) },
         minimumChange: read(c, "minimumChange") { value($0, objective) })
     }
     return ok ? o : nil
@@ -167,7 +171,8 @@ enum TargetsFile {
       }
     }
     let waiver = Waiver(
-      objectives: objectives, territories: nameList(f["territories"], among: names.territories, what: "territory", ok: &ok),
+      objectives: objectives,
+      territories: nameList(f["territories"], among: names.territories, what: "territory", ok: &ok),
       periods: nameList(f["periods"], among: names.periods, what: "period", ok: &ok),
       classes: classes(f["classes"], names: names, ok: &ok), reason: reason)
     return ok ? waiver : nil

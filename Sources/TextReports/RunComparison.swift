@@ -15,8 +15,20 @@ package struct RunComparison {
     let (a, b) = (baseline, whatIf)
     var out =
       "baseline run \(a.run.id ?? 0) (\(a.run.scenarioName)) against what-if run \(b.run.id ?? 0) (\(b.run.scenarioName))"
+    // What differs between the two, as the report's "What changed" lists it.
+    if a.run.scenarioHash != b.run.scenarioHash {
+      out +=
+        "\nscenario files differ\(a.run.scenarioPath == b.run.scenarioPath ? " (\(a.run.scenarioPath) changed between the runs)" : ": \(a.run.scenarioPath) -> \(b.run.scenarioPath)")"
+    }
     if a.run.topologyHash != b.run.topologyHash { out += "\ntopologies differ" }
     if a.run.settings != b.run.settings { out += "\nsettings: \(a.run.settings) -> \(b.run.settings)" }
+    if a.run.seed != b.run.seed { out += "\nseed: \(a.run.seed) -> \(b.run.seed)" }
+    if a.run.replications != b.run.replications {
+      out += "\nreplications: \(a.run.replications) -> \(b.run.replications)"
+    }
+    if a.run.capsimVersion != b.run.capsimVersion {
+      out += "\ncapsim: \(a.run.capsimVersion) -> \(b.run.capsimVersion)"
+    }
     func key(_ v: VerdictRecord) -> String { "\(v.territory)|\(v.period)|\(v.requestClass)|\(v.objective)" }
     func value(_ objective: String, _ x: Double) -> String { RunDescription.value(objective, x) }
     let before = Dictionary(a.verdicts.map { (key($0), $0) }, uniquingKeysWith: { x, _ in x })

@@ -301,6 +301,19 @@ package struct RunReport {
     }
     let sum: ([Double]) -> Double = { $0.reduce(0, +) }
     let average: ([Double]) -> Double = { $0.reduce(0, +) / Double($0.count) }
+    // A per-visit figure over the copies: weighted by each copy's visits, those with none left
+    // out (one idle copy made the group's mean wait '-').
+    func perVisit(_ value: (StationResult) -> Double) -> Estimate {
+      Estimate(
+        result.replicationResults.map { r in
+          var (total, visits) = (0.0, 0.0)
+          for i in members where r.stations[i].throughput > 0 && !value(r.stations[i]).isNaN {
+            total += value(r.stations[i]) * r.stations[i].throughput
+            visits += r.stations[i].throughput
+          }
+          return visits > 0 ? total / visits : .nan
+        })
+    }
     let first = scenario.network.stations[members[0]]
     var servers = "inf"
     if case .finite(let c) = first.servers { servers = String(c) }
@@ -314,10 +327,10 @@ package struct RunReport {
       "\(group)[1-\(members.count)]", servers,
       Format.estimate(perReplication(sum, \.throughput), Format.number),
       utilization,
-      Format.estimate(perReplication(average, \.meanWait), Format.duration),
-      Format.estimate(perReplication(average, \.meanResponse), Format.duration),
-      Format.estimate(perReplication(average, \.responseP95), Format.duration),
-      Format.estimate(perReplication(average, \.responseP99), Format.duration),
+      Format.estimate(perVisit(\.meanWait), Format.duration),
+      Format.estimate(perVisit(\.meanResponse), Format.duration),
+      Format.estimate(perVisit(\.responseP95), Format.duration),
+      Format.estimate(perVisit(\.responseP99), Format.duration),
       Format.estimate(perReplication(sum, \.meanInStation), Format.number),
       Format.count(perReplication(sum) { Double($0.lost) }.mean),
       Format.count(perReplication(sum) { Double($0.timedOut) }.mean),

@@ -50,12 +50,28 @@ import Testing
   static func waitFor(_ status: String, db: String, seconds: Double = 20) throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-      if FileManager.default.fileExists(atPath: db), try EndToEndTests.capsim(["runs", "--db", db]).stdout.contains(status) {
+      if FileManager.default.fileExists(atPath: db),
+        try EndToEndTests.capsim(["runs", "--db", db]).stdout.contains(status)
+      {
         return true
       }
       Thread.sleep(forTimeInterval: 0.1)
     }
     return false
+  }
+
+  /// `diff` says what differs besides the what-ifs, as the report's "What changed" does: the
+  /// seed and the replications (it said only topologies and settings).
+  @Test func aDiffSaysTheSeedAndReplicationsDiffer() throws {
+    let db = Self.database()
+    let small = EndToEndTests.fixture("platform-small.yaml")
+    #expect(try EndToEndTests.capsim(["run", small, "--db", db, "--quiet"]).status == 0)
+    let other = try EndToEndTests.capsim(["run", small, "--db", db, "--quiet", "--seed", "9", "--replications", "3"])
+    #expect(other.status == 0, "\(other.stderr)")
+    let diff = try EndToEndTests.capsim(["diff", "1", "2", "--db", db])
+    #expect(diff.stdout.contains("\nseed: "), "\(diff.stdout.prefix(300))")
+    #expect(diff.stdout.contains(" -> 9\n") && diff.stdout.contains("\nreplications: "), "\(diff.stdout.prefix(300))")
+    #expect(!diff.stdout.contains("scenario files differ"))
   }
 
   @Test func everyRunIsRecordedAndCanBeListedShownAndCompared() throws {
@@ -71,7 +87,8 @@ import Testing
     let network = try EndToEndTests.capsim(["run", EndToEndTests.fixture("small.yaml"), "--db", db, "--quiet"])
     #expect(network.status == 0)
     let runs = try EndToEndTests.capsim(["runs", "--db", db])
-    #expect(runs.stdout.contains("platform-small") && runs.stdout.contains("complete") && runs.stdout.contains("network"))
+    #expect(
+      runs.stdout.contains("platform-small") && runs.stdout.contains("complete") && runs.stdout.contains("network"))
     // The last column counts failed objectives: every p95 fails a 1 ms target in run 2, none in run 1.
     let failed = runs.stdout.split(separator: "\n").compactMap { line -> (String, Int)? in
       let cells = line.split(separator: " ")
@@ -83,7 +100,8 @@ import Testing
     #expect(!runs.stdout.contains("not shown"))
     // A listing cut by --limit says so (it once stopped at 50 without a word)
     let two = try EndToEndTests.capsim(["runs", "--db", db, "--limit", "2"])
-    #expect(two.stdout.hasSuffix("(the newest 2 runs; older ones are not shown: --limit N for more)\n"), "\(two.stdout)")
+    #expect(
+      two.stdout.hasSuffix("(the newest 2 runs; older ones are not shown: --limit N for more)\n"), "\(two.stdout)")
     #expect(!two.stdout.split(separator: "\n").contains { $0.hasPrefix("1 ") })
     // show --format json of the network run carries its results (it had the run record only)
     let networkJSON = try EndToEndTests.capsim(["show", "3", "--db", db, "--format", "json"])
@@ -92,7 +110,9 @@ import Testing
     #expect(results["end_to_end"] is [String: Any] && results["stations"] is [Any])
     let show = try EndToEndTests.capsim(["show", "2", "--db", db])
     #expect(show.stdout.contains("demand.A.growth=3"))
-    #expect(show.stdout.contains("SLO verdicts") && show.stdout.contains("cost over the run, by calendar month") && show.stdout.contains("per 30 days"))
+    #expect(
+      show.stdout.contains("SLO verdicts") && show.stdout.contains("cost over the run, by calendar month")
+        && show.stdout.contains("per 30 days"))
     let json = try EndToEndTests.capsim(["show", "1", "--db", db, "--format", "json"])
     let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
     #expect((doc["series"] as? [Any])?.isEmpty == false)
@@ -130,7 +150,8 @@ import Testing
     #expect(page.contains("## Stations") && page.contains("| server |") && !page.contains(" 0 min windows"), "\(page)")
     // A network run and a platform run have nothing in common to put side by side.
     let mixed = try EndToEndTests.capsim(["diff", "1", "3", "--db", db])
-    #expect(mixed.status == 1 && mixed.stderr.contains("run 1 is a platform run and run 3 a network run"), "\(mixed.stderr)")
+    #expect(
+      mixed.status == 1 && mixed.stderr.contains("run 1 is a platform run and run 3 a network run"), "\(mixed.stderr)")
     #expect(try EndToEndTests.capsim(["report", "3", "--baseline", "1", "--db", db]).status == 1)
     let missing = try EndToEndTests.capsim(["show", "99", "--db", db])
     #expect(missing.status == 4 && missing.stderr.contains("no run 99"))
@@ -146,7 +167,10 @@ import Testing
       let r = try EndToEndTests.capsim([list, "--db", db])
       #expect(r.status == 0 && r.stdout.contains("there is no results database at \(db)"), "\(list): \(r.stdout)")
     }
-    for lookup in [["show", "latest"], ["report", "1"], ["diff", "1", "2"], ["sweeps", "1"], ["plans", "latest"], ["autoscales", "1"]] {
+    for lookup in [
+      ["show", "latest"], ["report", "1"], ["diff", "1", "2"], ["sweeps", "1"], ["plans", "latest"],
+      ["autoscales", "1"],
+    ] {
       let r = try EndToEndTests.capsim(lookup + ["--db", db])
       #expect(r.status == 4 && r.stderr.contains("there is no results database at \(db)"), "\(lookup): \(r.stderr)")
     }
@@ -176,7 +200,9 @@ import Testing
 
   @Test func reportWritesAFolderForTheLatestRun() throws {
     let db = Self.database()
-    #expect(try EndToEndTests.capsim(["run", EndToEndTests.fixture("platform-small.yaml"), "--db", db, "--quiet"]).status == 0)
+    #expect(
+      try EndToEndTests.capsim(["run", EndToEndTests.fixture("platform-small.yaml"), "--db", db, "--quiet"]).status == 0
+    )
     let folder = EndToEndTests.scratch.appendingPathComponent("capsim-report-\(UUID().uuidString)").path
     let r = try EndToEndTests.capsim(["report", "latest", "--db", db, "--out", folder])
     #expect(r.status == 0, "\(r.stderr)")
@@ -207,7 +233,8 @@ import Testing
     let folder = EndToEndTests.scratch.appendingPathComponent("capsim-report-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: folder) }
     #expect(try EndToEndTests.capsim(["report", "2", "--db", db, "--out", folder + "/run"]).status == 0)
-    #expect(try EndToEndTests.capsim(["report", "2", "--baseline", "1", "--db", db, "--out", folder + "/cmp"]).status == 0)
+    #expect(
+      try EndToEndTests.capsim(["report", "2", "--baseline", "1", "--db", db, "--out", folder + "/cmp"]).status == 0)
 
     // Then the run's report lists and marks the outage and the scale-up, with local times
     let md = try String(contentsOfFile: folder + "/run/report.md", encoding: .utf8)
@@ -277,7 +304,8 @@ import Testing
     ])
     #expect(r.status == 0, "\(r.stderr)")
     let data = try #require(try ResultsStore(path: db).data(1))
-    let starts = data.series.filter { $0.territory == "A" && $0.tier == "all" && $0.requestClass == "all" }.map(\.localStart)
+    let starts = data.series.filter { $0.territory == "A" && $0.tier == "all" && $0.requestClass == "all" }.map(
+      \.localStart)
     #expect(starts == ["2026-10-25T01:00", "2026-10-25T02:00+02:00", "2026-10-25T02:00+01:00", "2026-10-25T03:00"])
   }
 }

@@ -6,18 +6,19 @@ import Testing
 /// from networks to formulas, checked against the cases' expected values (relative 1e-5; the
 /// Jackson case writes its database mean as 0.166667 instead of 1/6).
 @Suite struct TheoryMappingTests {
-  static let cases: [(id: String, method: String, metric: TheoryPrediction.Metric, scope: TheoryPrediction.Scope, expected: String)] = [
-    ("mmc_c4_rho0.90", "Erlang C", .meanWait, .endToEnd, "Wq"),
-    ("mmc_c16_rho0.90", "Erlang C", .responseP99, .endToEnd, "W_p99"),
-    ("mmc_c1_rho0.50", "M/M/1", .responseP95, .endToEnd, "W_p95"),
-    ("md1_rho0.80", "M/D/1", .responseP99, .endToEnd, "W_p99"),
-    ("erlang_b_c16_a12", "Erlang B", .lossProbability, .station(0), "P_block"),
-    ("jackson_tandem_mm1x3", "Jackson", .meanResponse, .endToEnd, "W_end_to_end"),
-    ("closed_mva_N100", "mean value analysis", .throughput, .endToEnd, "X"),
-    ("closed_mva_N10", "mean value analysis", .meanResponse, .endToEnd, "R"),
-    ("lb8_round_robin_rho0.90", "E_k/M/1", .responseP99, .endToEnd, "W_p99"),
-    ("lb8_random_rho0.90", "Jackson", .meanResponse, .endToEnd, "W"),
-  ]
+  static let cases:
+    [(id: String, method: String, metric: TheoryPrediction.Metric, scope: TheoryPrediction.Scope, expected: String)] = [
+      ("mmc_c4_rho0.90", "Erlang C", .meanWait, .endToEnd, "Wq"),
+      ("mmc_c16_rho0.90", "Erlang C", .responseP99, .endToEnd, "W_p99"),
+      ("mmc_c1_rho0.50", "M/M/1", .responseP95, .endToEnd, "W_p95"),
+      ("md1_rho0.80", "M/D/1", .responseP99, .endToEnd, "W_p99"),
+      ("erlang_b_c16_a12", "Erlang B", .lossProbability, .station(0), "P_block"),
+      ("jackson_tandem_mm1x3", "Jackson", .meanResponse, .endToEnd, "W_end_to_end"),
+      ("closed_mva_N100", "mean value analysis", .throughput, .endToEnd, "X"),
+      ("closed_mva_N10", "mean value analysis", .meanResponse, .endToEnd, "R"),
+      ("lb8_round_robin_rho0.90", "E_k/M/1", .responseP99, .endToEnd, "W_p99"),
+      ("lb8_random_rho0.90", "Jackson", .meanResponse, .endToEnd, "W"),
+    ]
 
   @Test(arguments: cases.indices)
   func referenceModelsMapToTheirFormula(_ i: Int) throws {
@@ -27,7 +28,31 @@ import Testing
     #expect(answer.method.contains(c.method), "\(c.id): \(answer.method)")
     let prediction = try #require(answer.predictions.first { $0.metric == c.metric && $0.scope == c.scope })
     let expected = reference.expected[c.expected]!
-    #expect(abs(prediction.value - expected) <= 1e-5 * expected, "\(c.id) \(c.expected): \(prediction.value) vs \(expected)")
+    #expect(
+      abs(prediction.value - expected) <= 1e-5 * expected, "\(c.id) \(c.expected): \(prediction.value) vs \(expected)")
+  }
+
+  /// Poisson streams merged are one Poisson stream: M/D/1 fed by two sources gets the M/D/1
+  /// answer of their summed rate (it was refused: "a network of stations with non-exponential
+  /// service has no product form").
+  @Test func twoPoissonSourcesIntoOneStationAreOneStream() throws {
+    let reference = ReferenceCase.named("md1_rho0.80").network
+    guard case .poisson(let lambda) = reference.sources[0].kind else {
+      Issue.record("md1_rho0.80 is fed by one Poisson source")
+      return
+    }
+    var split = reference
+    split.sources = [
+      Source(name: "a", kind: .poisson(rate: 0.25 * lambda), to: .station(0)),
+      Source(name: "b", kind: .poisson(rate: 0.75 * lambda), to: .station(0)),
+    ]
+    let one = try reference.theory().get()
+    let two = try split.theory().get()
+    #expect(two.method == one.method, "\(two.method)")
+    #expect(two.predictions.count == one.predictions.count)
+    for (a, b) in zip(one.predictions, two.predictions) {
+      #expect(a.metric == b.metric && a.scope == b.scope && abs(a.value - b.value) <= 1e-12 * abs(a.value), "\(a) \(b)")
+    }
   }
 
   @Test func stateDependentRoutingHasNoClosedForm() throws {
@@ -56,7 +81,8 @@ import Testing
   @Test func aLoadFactorWithACapacityIsTheTruncatedChain() throws {
     // Given 2 servers slowed 1.5x at 2 busy, room for 4, at 150/s of 10 ms: a = 1.5, alpha = 1, 4/3
     let factor = LoadFactor(concurrency: [1, 2], factor: [1, 1.5])
-    let station = Station(name: "db", servers: .finite(2), service: try .exponential(mean: 0.01), capacity: 4, loadFactor: factor)
+    let station = Station(
+      name: "db", servers: .finite(2), service: try .exponential(mean: 0.01), capacity: 4, loadFactor: factor)
     let answer = try Self.single(station, rate: 150).theory().get()
     // Then p(n) ~ 1, 1.5, 1.6875, 1.8984375, 2.1357421875 and p(4) is the share lost
     let t = [1, 1.5, 1.6875, 1.8984375, 2.1357421875]
@@ -90,12 +116,14 @@ import Testing
 
   @Test func processorSharingHasNoWaitsAndFIFOFormulasAreNotItsPercentiles() throws {
     // Given processor sharing with room for 3: the means of the chain, nothing waits
-    let ps = Station(name: "s", servers: .finite(1), service: try .exponential(mean: 0.1), capacity: 3, discipline: .processorSharing)
+    let ps = Station(
+      name: "s", servers: .finite(1), service: try .exponential(mean: 0.1), capacity: 3, discipline: .processorSharing)
     let answer = try Self.single(ps, rate: 9).theory().get()
     #expect(Self.value(answer, .meanWait) == nil && Self.value(answer, .waitProbability) == nil, "\(answer.method)")
     // Given round robin over processor-sharing servers: the E_k/M/1 means, no FIFO percentiles
     let servers = (0..<3).map { i in
-      Station(name: "app[\(i)]", servers: .finite(1), service: try! .exponential(mean: 0.1), discipline: .processorSharing)
+      Station(
+        name: "app[\(i)]", servers: .finite(1), service: try! .exponential(mean: 0.1), discipline: .processorSharing)
     }
     let pool = Network(
       stations: servers, dispatchers: [Dispatcher(name: "lb", policy: .roundRobin, targets: [0, 1, 2])],

@@ -192,6 +192,42 @@ import Testing
     #expect(s.objectives == objectives)
   }
 
+  /// A target of 1 is all of it (an error rate of 100% never fails): said, as one who meant 1%
+  /// may have written it; a mix's 1 is not.
+  @Test func aTargetOfOneIsQuestioned() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let (scenario, warnings) = try ScenarioFile.loadPlatform(path: dir + "/s.yaml", settings: ["slo.errorRate=1"])
+    #expect(scenario.objectives.errorRate == 1)
+    #expect(warnings.map(\.message) == ["1 is read as 100% (the whole); write 1% for one percent"], "\(warnings)")
+  }
+
+  /// Faults that do other than they seem say so: a rolling deployment whose batch is the whole
+  /// pool (an outage, not a rolling restart), and a replica-down after a failover of its
+  /// primary (the replica may be the primary by then: its writes fail).
+  @Test func faultsThatDoOtherThanTheySeemAreWarnedAbout() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let (_, warnings) = try ScenarioFile.loadPlatform(
+      path: dir + "/s.yaml",
+      settings: [
+        "faults=[{kind: deployment, territory: CH, at: 2026-12-10T12:00, batch: 2}, {kind: primary-failover, node: de-primary, at: 2026-12-08T10:00, detection: 30s, promotion: 20s}, {kind: replica-down, node: de-replica-1, at: 2026-12-08T11:00, for: 1h}]"
+      ])
+    let texts = warnings.map(\.message)
+    #expect(
+      texts.contains { $0.contains("a batch of 2 restarts all 2 of the pool's instances at once") }, "\(texts)")
+    #expect(
+      texts.contains {
+        $0.contains("faults[1] fails 'de-primary' over before this: if 'de-replica-1' is the replica promoted")
+      }, "\(texts)")
+    let (_, none) = try ScenarioFile.loadPlatform(
+      path: dir + "/s.yaml",
+      settings: [
+        "faults=[{kind: deployment, territory: CH, at: 2026-12-10T12:00, batch: 1}, {kind: replica-down, node: de-replica-1, at: 2026-12-08T09:00, for: 1h}, {kind: primary-failover, node: de-primary, at: 2026-12-08T10:00, detection: 30s, promotion: 20s}]"
+      ])
+    #expect(none.isEmpty, "\(none)")
+  }
+
   /// Without a calendar, demand is constant, the run needs a length, and fault times are
   /// durations from the start.
   /// `--set 'territories.DE.app={instances: 3, workers: 16}'` replaced the whole pool: its price,
@@ -585,6 +621,29 @@ import Testing
         )
       ]),
     ErrorCase(
+      name: "two crash processes for one territory",
+      scenario: [
+        (
+          "  - {kind: replica-down",
+          "  - 1️⃣{kind: crashes, territory: DE, mtbf: 3000d, mttr: 1min}\n  - {kind: replica-down"
+        )
+      ],
+      expected: [
+        (
+          "s.yaml", "1️⃣", "faults[1]",
+          "another 'crashes' fault (faults[0]) already sets this territory's MTBF and MTTR: keep one"
+        )
+      ]),
+    ErrorCase(
+      name: "a failover after the outage's end",
+      scenario: [("failoverTo: DE, after: 2min", "failoverTo: DE, after: 1️⃣1h")],
+      expected: [
+        (
+          "s.yaml", "1️⃣", "faults[3].after",
+          "the failover would come when the outage is over (after 1h, for 1h): nothing would fail over"
+        )
+      ]),
+    ErrorCase(
       name: "two capacity entries for one territory at one moment",
       scenario: [
         (
@@ -638,6 +697,15 @@ import Testing
       expected: [
         ("s.yaml", "1️⃣", "slo.errorRate", "found 2 (write 2% for a percentage)"),
         ("s.yaml", "2️⃣", "slo.p99", "expected a duration with a unit"),
+      ]),
+    ErrorCase(
+      name: "a share in plain decimal digits only",
+      scenario: [("errorRate: 1%", "errorRate: 1️⃣0x10%")],
+      expected: [
+        (
+          "s.yaml", "1️⃣", "slo.errorRate",
+          "expected a percentage such as 2% or a fraction between 0 and 1, found '0x10%'"
+        )
       ]),
     ErrorCase(
       name: "a calendar sets the run's length",
