@@ -82,6 +82,9 @@ extension Fields {
     if case .names(let kind, _)? = mapping.kind(of: key) { valueKind = kind }
     let listed = node?.openMapping() ?? []
     let parent = path(of: key)
+    // `territories={DE: {...}}` replaces every entry at once: what it drops inside them is
+    // said (entries left out are the point of such a setting: a new mix, another node list).
+    if isOverridden(key) { Self.sayReplaced(mapping[key], by: node, at: parent, insideEntriesOnly: true) }
     var out: [ConfigNode.Entry] = listed.map {
       let path = ConfigKeyPath.appending(key: $0.key, to: parent)
       let override = overrides.value(at: path)?.expecting(valueKind)
@@ -113,9 +116,11 @@ extension Fields {
   /// 3}` lost the pool's price, cores and deployment without a word.
   /// Keys below it count too: `territories={DE: {app: {instances: 4}}}` keeps DE but drops its
   /// app's price (said as `DE.app.price`).
-  static func sayReplaced(_ file: ConfigNode?, by override: ConfigNode?, at path: String) {
+  static func sayReplaced(
+    _ file: ConfigNode?, by override: ConfigNode?, at path: String, insideEntriesOnly: Bool = false
+  ) {
     guard let file, let override, let given = override.mappingKeys() else { return }
-    let dropped = Self.dropped(from: file.node, by: override.node)
+    let dropped = Self.dropped(from: file.node, by: override.node).filter { !insideEntriesOnly || $0.contains(".") }
     guard !dropped.isEmpty else { return }
     let example = ConfigKeyPath.appending(key: given.first ?? dropped[0], to: path)
     override.warning(

@@ -244,6 +244,16 @@ import Testing
       warnings.map(\.description) == [
         "--set:1:23: warning: \"territories.DE.app\": replaces the file's whole mapping, so its 'cores', 'timeout', 'price' are not kept (to change some keys only, set each: territories.DE.app.instances=...)"
       ], "\(warnings)")
+    // Keys below the mapping count too: DE kept, its app's price dropped (without a word)
+    let (_, nested) = try ScenarioFile.loadPlatform(
+      path: dir + "/s.yaml",
+      settings: [
+        "territories={DE: {timezone: Europe/Berlin, app: {instances: 4, workers: 16, connections: 10}, database: {primary: de-primary}}, CH: {timezone: Europe/Zurich, currency: CHF, app: {instances: 2, workers: 8, connections: 10}, database: {primary: ch-primary, reads: primary}}}"
+      ])
+    #expect(
+      nested.map(\.message) == [
+        "replaces the file's whole mapping, so its 'DE.loadBalancer', 'DE.app.cores', 'DE.app.timeout', 'DE.app.price', 'DE.database.maxLag', 'DE.database.readYourWrites' are not kept (to change some keys only, set each: territories.DE=...)"
+      ], "\(nested)")
     let (_, none) = try ScenarioFile.loadPlatform(path: dir + "/s.yaml", settings: ["territories.DE.app.instances=3"])
     #expect(none.isEmpty, "\(none)")
     // Both at once, in either order, was the inner key alone without a word: an error
