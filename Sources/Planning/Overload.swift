@@ -66,6 +66,37 @@ extension PlatformScenario {
         note("\(t) \(n)", busy / Double(max(node.cores, 1)), overload(node.name, busy, node.cores))
       }
     }
+    // A territory's outage fails its traffic over: the other's pool serves both until the
+    // failed one's instances are back (its start-up after the outage).
+    let loads = offeredLoads()
+    for fault in faults {
+      guard case .territoryOutage(let from, let at, let duration, let to?, let delay) = fault,
+        let fromCPU = loads.first(where: { $0.territory == from })?.cpuPerRequest,
+        let toCPU = loads.first(where: { $0.territory == to })?.cpuPerRequest
+      else { continue }
+      let span = (at + delay)..<(at + duration + platform.territories[from].app.startup)
+      var busiest = (asked: 0.0, time: span.lowerBound)
+      for (own, theirs) in zip(
+        offeredRates(territory: to, resolution: 60), offeredRates(territory: from, resolution: 60))
+      where span.contains(own.time) {
+        let asked = own.rate * toCPU + theirs.rate * fromCPU
+        if asked > busiest.asked { busiest = (asked, own.time) }
+      }
+      let territory = platform.territories[to]
+      var most = territory.app.instances
+      for change in capacity where change.territory == to { most = max(most, change.instances) }
+      for scaler in autoscalers where scaler.territory == to { most = max(most, scaler.maxReplicas) }
+      let asked = busiest.asked * (territory.app.loadFactor?.factor(at: territory.app.cores) ?? 1)
+      let cores = most * territory.app.cores
+      let closed = [from, to].contains { if case .users = demand[$0].base { true } else { false } }
+      let when =
+        demand[to].calendar.map { String($0.label(at: busiest.time).prefix(20)) } ?? "at \(Int(busiest.time)) s"
+      note(
+        "\(to) app failover \(from)", asked / Double(max(cores, 1)),
+        Overload(
+          territory: territory.name, period: "taking \(platform.territories[from].name)'s traffic", when: when,
+          tier: "app", asked: asked, cores: cores, closed: closed))
+    }
     return order.compactMap { worst[$0]?.overload }
   }
 }

@@ -47,19 +47,34 @@ extension RunData {
         }
       case .primaryFailover(let n, let at, let detection, let promotion):
         let node = platform.databases[n].name
+        // With every replica down when the promotion comes, none is promoted: the old primary
+        // comes back instead (`promote(replacing:)`).
+        let promotedAt = at + detection + promotion
+        let replicas = platform.databases.indices.filter { platform.databases[$0].replicaOf == n }
+        let noneUp = replicas.allSatisfy { r in
+          s.faults.contains {
+            if case .replicaDown(r, let from, let duration) = $0 { from <= promotedAt && promotedAt < from + duration }
+            else { false }
+          }
+        }
+        let what = noneUp ? "no healthy replica to promote, \(node) back" : "replica promoted"
         for t in users(of: n) {
           out.append(
             record(
-              t, "primary-failover", node, from: at, to: at + detection + promotion,
-              "\(node) lost, replica promoted after \(span(detection + promotion))"))
+              t, "primary-failover", node, from: at, to: promotedAt,
+              "\(node) lost, \(what) after \(span(detection + promotion))"))
         }
       case .territoryOutage(let t, let at, let duration, let target, let delay):
+        // Service returns when the instances restarted at the outage's end are ready.
+        let back = at + duration + platform.territories[t].app.startup
         let failover = target.map { ", traffic to \(name($0)) after \(span(delay))" } ?? ""
-        out.append(record(t, "territory-outage", name(t), from: at, to: at + duration, "\(name(t)) down" + failover))
+        out.append(
+          record(
+            t, "territory-outage", name(t), from: at, to: back,
+            "\(name(t)) down for \(span(duration)) plus its start-up" + failover))
         if let target, delay < duration {
           out.append(
-            record(
-              target, "failover", name(t), from: at + delay, to: at + duration, "serves \(name(t))'s traffic"))
+            record(target, "failover", name(t), from: at + delay, to: back, "serves \(name(t))'s traffic"))
         }
       case .instanceCrash(let t, let at):
         let restart = platform.territories[t].loadBalancer.healthCheckInterval + platform.territories[t].app.startup

@@ -50,6 +50,22 @@ import Testing
     #expect(scheduled.overloads().isEmpty)
   }
 
+  /// Two territories at 15/s ask 1.5 busy cores each of their instance's 2; while DE is out and
+  /// its traffic fails over to CH, CH is asked 3 (it was not warned about: faults were left out).
+  @Test func aFailoverThatOverloadsItsTargetIsWarnedAbout() throws {
+    var s = Self.scenario(rate: 15)
+    var ch = s.platform.territories[0]
+    ch.name = "CH"
+    s.platform.territories.append(ch)
+    s.demand.append(s.demand[0])
+    #expect(s.overloads().isEmpty)
+    s.faults = [.territoryOutage(territory: 0, at: 600, duration: 600, failoverTo: 1, failoverDelay: 60)]
+    let failover = s.overloads()
+    #expect(failover.map(\.territory) == ["CH"] && failover.map(\.tier) == ["app"])
+    #expect(abs(failover[0].asked - 3) < 1e-9 && failover[0].cores == 2, "\(failover[0].asked)")
+    #expect(failover[0].description.hasPrefix("CH taking DE's traffic: at its busiest"), "\(failover[0])")
+  }
+
   @Test func demandsPerTierFollowTheMixAndTheRouting() throws {
     let load = try #require(Self.scenario().offeredLoads().first)
     #expect(load.peakRate == 10)
@@ -71,7 +87,8 @@ import Testing
     #expect(tight.saturatedNodes.isEmpty)
     // At 250 requests/s the primary's 4 cores are 62% busy with writes, the replica's 125%.
     let heavy = Self.scenario(rate: 250)
-    let saturated = try #require(heavy.offeredLoads().first).instanceBound(platform: heavy.platform, p95Target: 0.2, cap: 100)
+    let saturated = try #require(heavy.offeredLoads().first).instanceBound(
+      platform: heavy.platform, p95Target: 0.2, cap: 100)
     #expect(saturated.saturatedNodes.map(\.node) == [1])
     #expect(saturated.stable == 13)  // 25 busy cores / 2 per instance, plus one
   }
@@ -80,9 +97,11 @@ import Testing
   /// instances of 2 are stable; at 1.5 times as slow with both cores busy, 4.5, so 3.
   @Test func aLoadFactorRaisesTheStableBound() throws {
     var s = Self.scenario(rate: 30)
-    #expect(try #require(s.offeredLoads().first).instanceBound(platform: s.platform, p95Target: 1, cap: 100).stable == 2)
+    #expect(
+      try #require(s.offeredLoads().first).instanceBound(platform: s.platform, p95Target: 1, cap: 100).stable == 2)
     s.platform.territories[0].app.loadFactor = LoadFactor(concurrency: [1, 2], factor: [1, 1.5])
-    #expect(try #require(s.offeredLoads().first).instanceBound(platform: s.platform, p95Target: 1, cap: 100).stable == 3)
+    #expect(
+      try #require(s.offeredLoads().first).instanceBound(platform: s.platform, p95Target: 1, cap: 100).stable == 3)
   }
 
   /// A class that takes a lock before its read: that read runs on the primary, and the lock is
@@ -105,6 +124,8 @@ import Testing
     #expect(bound.saturatedLocks.map(\.name) == ["hot-customer"])
     #expect(abs(bound.saturatedLocks[0].utilization - 1.2) < 1e-12)
     let spread = scenario(rate: 40, rows: 2)
-    #expect(try #require(spread.offeredLoads().first).instanceBound(platform: spread.platform, p95Target: 1, cap: 100).saturatedLocks.isEmpty)
+    #expect(
+      try #require(spread.offeredLoads().first).instanceBound(platform: spread.platform, p95Target: 1, cap: 100)
+        .saturatedLocks.isEmpty)
   }
 }
