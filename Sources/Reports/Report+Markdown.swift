@@ -29,8 +29,8 @@ extension Report {
       out +=
         Markdown.table(
           [
-            "Territory", "Peak p95", "Peak demand", "Max instances (window mean)", "Peak app CPU",
-            "Peak DB utilization",
+            index.isNetwork ? "Network" : "Territory", "Peak p95", "Peak demand", "Max instances (window mean)",
+            "Peak app CPU", index.isNetwork ? "Peak station utilization" : "Peak DB utilization",
             "Max replica lag",
           ],
           index.territories.map { t in

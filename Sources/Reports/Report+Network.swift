@@ -45,8 +45,21 @@ struct NetworkStations {
     var timed_out: Value
   }
 
+  /// The end-to-end figures `capsim run` printed under its station table.
+  struct EndToEnd: Decodable {
+    var throughput_per_s: Value?
+    var response_mean_s: Value?
+    var response_p50_s: Value?
+    var response_p95_s: Value?
+    var response_p99_s: Value?
+    var wait_mean_s: Value?
+    var error_rate: Value?
+    var unfinished: Value?
+  }
+
   struct Document: Decodable {
     var stations: [Station]
+    var end_to_end: EndToEnd?
   }
 
   static let columns = [
@@ -55,6 +68,7 @@ struct NetworkStations {
   ]
 
   var stations: [Station]
+  var endToEnd: EndToEnd?
 
   /// Nil when the run kept no summary, or it cannot be read.
   init?(_ summary: NetworkSummary?) {
@@ -62,6 +76,33 @@ struct NetworkStations {
       let document = try? JSONDecoder().decode(Document.self, from: Data(summary.json.utf8))
     else { return nil }
     stations = document.stations
+    endToEnd = document.end_to_end
+  }
+
+  /// The end-to-end rows: what `capsim run` printed below its stations (the report had only
+  /// the stations).
+  func endToEndRows() -> [[String]] {
+    guard let e = endToEnd else { return [] }
+    func estimate(_ v: Value?, _ format: (Double) -> String) -> String {
+      guard let v, v.mean.isFinite else { return "-" }
+      guard let h = v.halfWidth, h.isFinite, h > 0 else { return format(v.mean) }
+      return "\(format(v.mean)) ± \(format(h))"
+    }
+    var rows = [
+      ["throughput/s", estimate(e.throughput_per_s, Format.short)],
+      ["mean response", estimate(e.response_mean_s, Format.milliseconds)],
+      [
+        "p50 / p95 / p99",
+        [e.response_p50_s, e.response_p95_s, e.response_p99_s].map { estimate($0, Format.milliseconds) }
+          .joined(separator: " / "),
+      ],
+      ["mean wait", estimate(e.wait_mean_s, Format.milliseconds)],
+      ["error rate (lost + timed out)", estimate(e.error_rate) { Format.percent($0) }],
+    ]
+    if let unfinished = e.unfinished, unfinished.mean > 0 {
+      rows.append(["unfinished at drain limit (mean)", Format.grouped(unfinished.mean)])
+    }
+    return rows
   }
 
   /// One row per station: means over replications, with the 95% half-width where there is one.
@@ -87,13 +128,18 @@ struct NetworkStations {
     "Means over replications ± the 95% confidence half-width, as capsim run printed them; lost and timed out are per replication."
 
   func html() -> String {
-    "<p class=\"muted\">\(HTML.escape(Self.note))</p>\n"
+    let end = endToEndRows()
+    return "<p class=\"muted\">\(HTML.escape(Self.note))</p>\n"
       + HTML.table(
         Self.columns, rows().map { r in r.enumerated().map { i, t in i == 0 ? HTML.name(t) : HTML.escape(t) } },
         numeric: Set(1..<Self.columns.count))
+      + (end.isEmpty
+        ? "" : HTML.table(["end to end", "value"], end.map { $0.map(HTML.escape) }, numeric: [1]))
   }
 
   func markdown() -> String {
-    Self.note + "\n\n" + Markdown.table(Self.columns, rows().map { $0.map(Markdown.escape) })
+    let end = endToEndRows()
+    return Self.note + "\n\n" + Markdown.table(Self.columns, rows().map { $0.map(Markdown.escape) })
+      + (end.isEmpty ? "" : "\n" + Markdown.table(["end to end", "value"], end.map { $0.map(Markdown.escape) }))
   }
 }

@@ -214,9 +214,16 @@ enum CalendarFile {
     let opening = m["opening"].flatMap(date)
     // The opening's day and month apply to every year; a year other than the run's is not
     // used, and said (a calendar moved to next year keeps its opening, so no error).
-    if let opening, m["rule"] != nil, !years.isEmpty, !years.contains(opening.year) {
+    // Laid on every year, 29 February would be 1 March in three of four.
+    if let opening, m["rule"] != nil, opening.month == 2, opening.day == 29 {
+      m["opening"]?.error("29 February is not in every year the opening is laid on: give 28 February or 1 March")
+      return nil
+    }
+    // `years` has one more on each side (a season may reach across New Year); the run's are inside.
+    let runYears = years.count > 2 ? Array(years.dropFirst().dropLast()) : years
+    if let opening, m["rule"] != nil, !runYears.isEmpty, !runYears.contains(opening.year) {
       m["opening"]?.warning(
-        "the opening's day and month apply to every year the run covers (\(years.map(String.init).joined(separator: ", "))); its year, \(opening.year), is not used"
+        "the opening's day and month apply to every year the run covers (\(runYears.map(String.init).joined(separator: ", "))); its year, \(opening.year), is not used"
       )
     }
     guard let multiplier else { return nil }

@@ -104,9 +104,22 @@ package final class Overrides {
       } else if let whole = sectionWhole(entry) {
         message +=
           " (the file has no entries under '\(whole.section)' for it to reach: give the section whole, as \(whole.setting))"
+      } else if let known = keysBeside(entry), !known.isEmpty {
+        message += " (known there: \(known.joined(separator: ", ")))"
       }
       entry.keyNode.error(message)
     }
+  }
+
+  /// The keys the readers looked for beside an unknown one (`run.stopAtEnd`: `length`, `seed`...).
+  private func keysBeside(_ entry: Entry) -> [String]? {
+    guard let parts = Self.split(entry.path), parts.count > 1 else { return nil }
+    let parent = Self.path(Array(parts.dropLast()))
+    var keys: [String] = []
+    for path in seenPaths {
+      if let key = Self.child(of: parent, in: path), !keys.contains(key) { keys.append(key) }
+    }
+    return keys
   }
 
   /// For an override below a section that the readers looked for but the file leaves empty
@@ -117,6 +130,8 @@ package final class Overrides {
     for k in stride(from: parts.count - 1, through: 1, by: -1) {
       let section = Self.path(Array(parts.prefix(k)))
       guard seenPaths.contains(section) else { continue }
+      // A section with keys read below it is there: the key is unknown, not unreachable.
+      guard !seenPaths.contains(where: { Self.child(of: section, in: $0) != nil }) else { return nil }
       var keys: [String] = []
       for part in parts.dropFirst(k) {
         guard case .key(let key) = part else { return nil }

@@ -192,6 +192,19 @@ import Testing
     #expect(s.objectives == objectives)
   }
 
+  /// An opening in a year the run does not cover is said, the year before the run's included
+  /// (its seasons are laid out a year either side, and that year passed without a word).
+  @Test func anOpeningOutsideTheRunsYearsIsSaid() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    for (year, said) in [(2025, true), (2026, false), (2027, true)] {
+      let (_, warnings) = try ScenarioFile.loadPlatform(
+        path: dir + "/s.yaml", settings: ["calendar.seasons.christmas.opening=\(year)-11-20"])
+      #expect(
+        warnings.contains { $0.message.contains("its year, \(year), is not used") } == said, "\(year): \(warnings)")
+    }
+  }
+
   /// A target of 1 is all of it (an error rate of 100% never fails): said, as one who meant 1%
   /// may have written it; a mix's 1 is not.
   @Test func aTargetOfOneIsQuestioned() throws {
@@ -718,6 +731,12 @@ import Testing
         )
       ]),
     ErrorCase(
+      name: "an opening on 29 February",
+      scenario: [
+        ("christmas: {rule: christmas-catering,", "christmas: {rule: christmas-catering, opening: 1️⃣2028-02-29,")
+      ],
+      expected: [("s.yaml", "1️⃣", "calendar.seasons.christmas.opening", "29 February is not in every year")]),
+    ErrorCase(
       name: "a calendar sets the run's length",
       scenario: [("run: {replications: 3,", "run: {length: 1️⃣1h, replications: 3,")],
       expected: [("s.yaml", "1️⃣", "run.length", "the calendar sets the length")]),
@@ -1096,6 +1115,18 @@ import Testing
     #expect(
       errors.first?.message.contains(
         "matches nothing in topology t.yaml or scenario s.yaml (did you mean 'demand.DE.growth'?)") == true)
+  }
+
+  /// An unknown key under a section the file has names the keys known there; it was told to
+  /// give the section whole "since the file has no entries under 'run'", which it had.
+  @Test func anUnknownKeyUnderAGivenSectionNamesTheKnownOnes() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let errors = try Self.errors(dir, settings: ["run.stopAtEnd=true"])
+    let message = try #require(errors.first?.message)
+    #expect(!message.contains("give the section whole"), "\(message)")
+    #expect(
+      message.contains("(known there: ") && message.contains("replications") && message.contains("seed"), "\(message)")
   }
 
   /// A mix broken by a what-if's share is reported where that share is written: the base's
