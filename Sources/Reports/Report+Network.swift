@@ -83,11 +83,7 @@ struct NetworkStations {
   /// the stations).
   func endToEndRows() -> [[String]] {
     guard let e = endToEnd else { return [] }
-    func estimate(_ v: Value?, _ format: (Double) -> String) -> String {
-      guard let v, v.mean.isFinite else { return "-" }
-      guard let h = v.halfWidth, h.isFinite, h > 0 else { return format(v.mean) }
-      return "\(format(v.mean)) ± \(format(h))"
-    }
+    let estimate = Self.estimate
     var rows = [
       ["throughput/s", estimate(e.throughput_per_s, Format.short)],
       ["mean response", estimate(e.response_mean_s, Format.milliseconds)],
@@ -105,13 +101,16 @@ struct NetworkStations {
     return rows
   }
 
+  /// A mean with its 95% half-width where there is one; '-' for none.
+  static func estimate(_ v: Value?, _ format: (Double) -> String) -> String {
+    guard let v, v.mean.isFinite else { return "-" }
+    guard let h = v.halfWidth, h.isFinite, h > 0 else { return format(v.mean) }
+    return "\(format(v.mean)) ± \(format(h))"
+  }
+
   /// One row per station: means over replications, with the 95% half-width where there is one.
   func rows() -> [[String]] {
-    func estimate(_ v: Value, _ format: (Double) -> String) -> String {
-      guard v.mean.isFinite else { return "-" }
-      guard let h = v.halfWidth, h.isFinite, h > 0 else { return format(v.mean) }
-      return "\(format(v.mean)) ± \(format(h))"
-    }
+    let estimate = Self.estimate
     let number = Format.short
     return stations.map { s in
       [

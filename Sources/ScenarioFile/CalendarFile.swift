@@ -187,6 +187,10 @@ enum CalendarFile {
     }
     let weights = items.map { $0.double() }
     guard weights.allSatisfy({ $0 != nil }) else { return nil }
+    // As `users: 0`: nothing asked, so nothing measured or judged (a --fail-on-slo run exited 3).
+    if weights.allSatisfy({ $0 == 0 }) {
+      node.warning("every day of the week weighs 0: no demand, so nothing is measured or judged")
+    }
     return WeekProfile(weights: weights.map { $0! })
   }
 

@@ -448,7 +448,11 @@ enum PlatformFile {
   /// An IANA name such as Europe/Berlin (a territory's office hours are local).
   static func readTimeZone(_ node: ConfigNode) -> TimeZone? {
     guard let name = node.string() else { return nil }
-    if let zone = TimeZone(identifier: name) { return zone }
+    // Foundation also takes fixed offsets (`UTC+1`, `GMT+01:30`): no daylight saving, so not a
+    // territory's clock; the IANA names only, as the manifests' readers take.
+    if TimeZone.knownTimeZoneIdentifiers.contains(name) || name == "UTC", let zone = TimeZone(identifier: name) {
+      return zone
+    }
     let hint =
       Suggestions.closest(to: name, among: TimeZone.knownTimeZoneIdentifiers)
       .map { " (did you mean '\($0)'?)" } ?? " (an IANA name such as Europe/Berlin)"

@@ -167,7 +167,12 @@ package enum ScenarioFile {
     }
     // A calendar whose profiles shape no source: its span is the run's, its 5x season nothing.
     if let calendarNode, ["day", "week", "seasons"].contains(where: { calendarNode.node[$0] != nil }),
-      !arrivalNodes.isEmpty, !arrivalNodes.contains(where: { $0.node["calendar"]?.bool == true })
+      !arrivalNodes.isEmpty,
+      !arrivalNodes.indices.contains(where: { i in
+        // As read: `--set arrivals[0].calendar=false` turns a source off the calendar too.
+        let path = ConfigKeyPath.appending(key: "calendar", to: ConfigKeyPath.appending(index: i, to: "arrivals"))
+        return (overrides.value(at: path)?.node.bool ?? arrivalNodes[i].node["calendar"]?.bool) == true
+      })
     {
       calendarNode.warning(
         "no arrival source follows the calendar ('calendar: true'): its day, week and seasons shape nothing, and every rate stays as written"

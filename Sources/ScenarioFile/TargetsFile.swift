@@ -102,7 +102,7 @@ enum TargetsFile {
     var o = ObjectiveTargets(tolerance: tolerance)
     o.target = read(f, "target") { value($0, objective) }
     o.peak = read(f, "peak") { value($0, objective) }
-    if let v = read(f, "tolerance") { PlatformScenarioFile.fraction($0) } { o.tolerance.relative = v }
+    if let v = read(f, "tolerance", { PlatformScenarioFile.fraction($0) }) { o.tolerance.relative = v }
     if let v = read(f, "minimumChange", { value($0, objective) }) { o.tolerance.minimumChange = v }
     if f["peak"] != nil && f["target"] == nil, let n = f.mapping.keyNode("peak") {
       n.error("a peak target needs a target at normal load too (target:)")

@@ -205,6 +205,15 @@ import Testing
     }
   }
 
+  /// A week of zeros asks for nothing: said, as `users: 0` is.
+  @Test func aWeekOfZerosIsSaid() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let (_, warnings) = try ScenarioFile.loadPlatform(
+      path: dir + "/s.yaml", settings: ["demand.CH.week=[0,0,0,0,0,0,0]"])
+    #expect(warnings.contains { $0.message.hasPrefix("every day of the week weighs 0") }, "\(warnings)")
+  }
+
   /// A target of 1 is all of it (an error rate of 100% never fails): said, as one who meant 1%
   /// may have written it; a mix's 1 is not.
   @Test func aTargetOfOneIsQuestioned() throws {
@@ -581,6 +590,10 @@ import Testing
         ("t.yaml", "1️⃣", "territories.CH.timezone", "unknown time zone 'Europe/Zürich' (did you mean 'Europe/Zurich'?)"),
         ("t.yaml", "2️⃣", "territories.CH.currency", "expected a three-letter currency code"),
       ]),
+    ErrorCase(
+      name: "a fixed offset is no territory's clock",
+      topology: [("timezone: Europe/Berlin", "timezone: 1️⃣UTC+1")],
+      expected: [("t.yaml", "1️⃣", "territories.DE.timezone", "unknown time zone 'UTC+1'")]),
     ErrorCase(
       name: "unknown load balancer policy",
       topology: [("{policy: random,", "{policy: 1️⃣randm,")],

@@ -185,7 +185,9 @@ import Testing
       """
     let found = try Self.diagnostics(topology, to: "t2")
     #expect(
-      found.map(\.keyPath) == ["stations.disk.next", "classes.t1.sequence[0].service", "classes.t3.sequence[1].acquire"],
+      found.map(\.keyPath) == [
+        "stations.disk.next", "classes.t1.sequence[0].service", "classes.t3.sequence[1].acquire",
+      ],
       "\(found.map { "\($0.keyPath): \($0.message)" })")
     #expect(
       found.last?.message
@@ -196,7 +198,8 @@ import Testing
       of: "discipline: batch,", with: "discipline: batch, loadFactor: [{concurrency: 1, factor: 1}],")
     let both = try Self.diagnostics(withLoadFactor, to: "t2")
     #expect(
-      both.map(\.keyPath).contains("stations.wal.loadFactor") && both.map(\.keyPath).contains("classes.t1.sequence[0].service"),
+      both.map(\.keyPath).contains("stations.wal.loadFactor")
+        && both.map(\.keyPath).contains("classes.t1.sequence[0].service"),
       "\(both.map { "\($0.keyPath): \($0.message)" })")
   }
 
@@ -236,7 +239,9 @@ import Testing
     #expect(messages.contains("lock 'branch' is taken by no class a source sends to"), "\(messages)")
     // Sent to, neither is said.
     let (_, used) = try ScenarioFile.load(
-      path: try ScenarioSchemaTests.folder(["topology.yaml": Self.topology, "s.yaml": scenario.replacingOccurrences(of: "to: cpu", with: "to: tpcb")]) + "/s.yaml")
+      path: try ScenarioSchemaTests.folder([
+        "topology.yaml": Self.topology, "s.yaml": scenario.replacingOccurrences(of: "to: cpu", with: "to: tpcb"),
+      ]) + "/s.yaml")
     #expect(!used.contains { $0.message.contains("receives no customers") || $0.message.contains("taken by no class") })
   }
 
@@ -269,6 +274,13 @@ import Testing
       warnings.contains {
         $0.keyPath == "stations.s.service" && $0.message.contains("its mean is 28ms, not 10ms")
       }, "\(warnings)")
+    // The same with the source's calendar turned off by --set, which the check did not read
+    let following = scenario.replacingOccurrences(of: "rate: 10/s}", with: "rate: 10/s, calendar: true}")
+    let dir2 = try ScenarioSchemaTests.folder(["topology.yaml": topology, "s.yaml": following])
+    let (_, follows) = try ScenarioFile.load(path: dir2 + "/s.yaml")
+    #expect(!follows.contains { $0.message.hasPrefix("no arrival source follows the calendar") }, "\(follows)")
+    let (_, off) = try ScenarioFile.load(path: dir2 + "/s.yaml", settings: ["arrivals[0].calendar=false"])
+    #expect(off.contains { $0.message.hasPrefix("no arrival source follows the calendar") }, "\(off)")
   }
 
   /// A station a class visits that a route reaches too is followed along its routes: once a
