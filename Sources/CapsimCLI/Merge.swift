@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Planning
-import ResultsStore
 import PlatformModel
+import ResultsStore
 import ScenarioFile
 import Sharding
 import TextReports
