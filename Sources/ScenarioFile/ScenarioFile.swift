@@ -188,6 +188,16 @@ package enum ScenarioFile {
     let problems = network.problems()
     report(problems, topology: topology, arrivals: arrivalNodes)
     guard !problems.contains(where: \.isError) else { return nil }
+    // A schedule that ends inside the window without repeating leaves the rest without
+    // arrivals, measured and averaged in (a calendar run past its end is an error for this).
+    for (i, source) in sources.enumerated() where i < arrivalNodes.count {
+      guard case .varying(let schedule) = source.kind, !schedule.repeats,
+        schedule.period < run.window.warmup + run.window.horizon
+      else { continue }
+      arrivalNodes[i].warning(
+        "the schedule of '\(source.name)' ends at \(spanText(schedule.period)) without 'repeat: true', before the run's end at \(spanText(run.window.warmup + run.window.horizon)): no arrivals from then on, and those hours are measured all the same"
+      )
+    }
     return Scenario(
       file: file, name: name, description: description, topology: topology, network: network,
       window: run.window, replications: run.replications, seed: run.seed, calendar: calendar?.calendar)

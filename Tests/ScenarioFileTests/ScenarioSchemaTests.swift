@@ -433,6 +433,24 @@ import _TestSupport
       error.diagnostics.contains { $0.keyPath == "arrivals[0].schedule.points" && $0.message.contains("not later") })
   }
 
+  /// A schedule that ends inside the measured window without repeating is said: its last hours
+  /// have no arrivals and are averaged in all the same. With `repeat: true` nothing is said.
+  @Test func aScheduleEndingInsideTheWindowIsSaid() throws {
+    let arrivals = """
+        - to: web
+          schedule:
+            end: 5min
+            points: [{at: 0s, rate: 1/s}, {at: 2min, rate: 2/s}]
+      """
+    let dir = try Self.folder(["topology.yaml": Self.topology, "s.yaml": Self.scenario(arrivals: arrivals)])
+    let (_, warnings) = try ScenarioFile.load(path: dir + "/s.yaml")
+    #expect(
+      warnings.contains { $0.keyPath == "arrivals[0]" && $0.message.contains("ends at 5min without 'repeat: true'") },
+      "\(warnings)")
+    let (_, repeating) = try ScenarioFile.load(path: dir + "/s.yaml", settings: ["arrivals[0].schedule.repeat=true"])
+    #expect(!repeating.contains { $0.message.contains("without 'repeat: true'") }, "\(repeating)")
+  }
+
   @Test func missingTopologyFileIsAnError() throws {
     let dir = try Self.folder(["s.yaml": Self.scenario()])
     let error = try #require(throws: DiagnosticError.self) { try ScenarioFile.load(path: dir + "/s.yaml") }
