@@ -40,13 +40,19 @@ extension PlatformScenario {
       if worst[key] == nil { order.append(key) }
       if ratio > worst[key]?.ratio ?? 0 { worst[key] = (ratio, overload) }
     }
-    for load in offeredLoads() {
+    /// The most instances territory `t`'s pool can have.
+    func mostInstances(_ t: Int) -> Int {
+      var most = platform.territories[t].app.instances
+      for change in capacity where change.territory == t { most = max(most, change.instances) }
+      for scaler in autoscalers where scaler.territory == t { most = max(most, scaler.maxReplicas) }
+      return most
+    }
+    let loads = offeredLoads()
+    for load in loads {
       let t = load.territory
       let territory = platform.territories[t]
       let app = territory.app
-      var most = app.instances
-      for change in capacity where change.territory == t { most = max(most, change.instances) }
-      for scaler in autoscalers where scaler.territory == t { most = max(most, scaler.maxReplicas) }
+      let most = mostInstances(t)
       let closed = if case .users = demand[t].base { true } else { false }
       let when =
         demand[t].calendar.map { String($0.label(at: load.peakTime).prefix(20)) } ?? "at \(Int(load.peakTime)) s"
@@ -68,7 +74,6 @@ extension PlatformScenario {
     }
     // A territory's outage fails its traffic over: the other's pool serves both until the
     // failed one's instances are back (its start-up after the outage).
-    let loads = offeredLoads()
     for fault in faults {
       guard case .territoryOutage(let from, let at, let duration, let to?, let delay) = fault,
         let fromCPU = loads.first(where: { $0.territory == from })?.cpuPerRequest,
@@ -83,11 +88,8 @@ extension PlatformScenario {
         if asked > busiest.asked { busiest = (asked, own.time) }
       }
       let territory = platform.territories[to]
-      var most = territory.app.instances
-      for change in capacity where change.territory == to { most = max(most, change.instances) }
-      for scaler in autoscalers where scaler.territory == to { most = max(most, scaler.maxReplicas) }
       let asked = busiest.asked * (territory.app.loadFactor?.factor(at: territory.app.cores) ?? 1)
-      let cores = most * territory.app.cores
+      let cores = mostInstances(to) * territory.app.cores
       let closed = [from, to].contains { if case .users = demand[$0].base { true } else { false } }
       let when =
         demand[to].calendar.map { String($0.label(at: busiest.time).prefix(20)) } ?? "at \(Int(busiest.time)) s"

@@ -153,11 +153,7 @@ extension Network {
         try? JacksonNetwork.solveTrafficEquations(externalArrivalRates: $0.external, transitions: $0.routing)
       })
     {
-      var asked = stations.indices.map { pacedRates[$0] * stations[$0].service.mean }
-      for source in sources {
-        guard case .sequence(let k) = source.destination, let r = Self.scheduledRate(source) else { continue }
-        for (i, d) in demands(ofSequence: k).demand.enumerated() { asked[i] += r * d }
-      }
+      let asked = offeredWork(rates: pacedRates, rate: Self.scheduledRate)
       for (i, s) in stations.enumerated() where s.discipline != .batch && reached.stations.contains(i) {
         guard case .finite(let c) = s.servers else { continue }
         let servers = s.limitingServers ?? Double(c)
@@ -225,11 +221,15 @@ extension Network {
 
   /// Servers' worth of work offered to each station per second (busy servers at factor 1):
   /// routed visits at the station's service mean, plus open sources into sequences at their
-  /// steps' demands.
+  /// steps' demands (each source's rate by `rate`).
   func offeredWork(rates: [Double], peak: Bool) -> [Double] {
+    offeredWork(rates: rates) { Self.meanRate($0, peak: peak) }
+  }
+
+  func offeredWork(rates: [Double], rate: (Source) -> Double?) -> [Double] {
     var work = stations.indices.map { rates[$0] * stations[$0].service.mean }
     for source in sources {
-      guard case .sequence(let k) = source.destination, let r = Self.meanRate(source, peak: peak) else { continue }
+      guard case .sequence(let k) = source.destination, let r = rate(source) else { continue }
       for (i, d) in demands(ofSequence: k).demand.enumerated() { work[i] += r * d }
     }
     return work
