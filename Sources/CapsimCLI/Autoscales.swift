@@ -30,28 +30,33 @@ struct Autoscales: ParsableCommand {
   @Option(help: "Write the derivation's report (index.html, report.md) into this folder.")
   var report: String?
 
-  @Option(parsing: .unconditional, help: "At most this many derivations.")
-  var limit = 50
+  @Option(parsing: .unconditional, help: "At most this many derivations (default 50); for the list only.")
+  var limit: Int?
+
+  /// The listing's length.
+  var rows: Int { limit ?? 50 }
 
   @OptionGroup var database: DatabaseOptions
 
   func validate() throws {
     if id == nil && report != nil { throw ValidationError("--report needs an ID (or latest)") }
     if id == nil && format == .json { throw ValidationError("--format json needs an ID (or latest)") }
-    if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    // One record is shown whole: a limit there would be ignored without a word.
+    if id != nil && limit != nil { throw ValidationError("--limit is for the list of derivations, not for one ID") }
   }
 
   func run() throws {
     guard let id else {
       guard database.exists else { return print("no derivations recorded: \(database.missing)") }
       let all = try database.reading { store in
-        try store.autoscaleIDs(limit: Listing.fetch(limit)).compactMap { try store.autoscaleData($0) }
+        try store.autoscaleIDs(limit: Listing.fetch(rows)).compactMap { try store.autoscaleData($0) }
       }
       if all.isEmpty {
         print("no derivations in \(database.db) yet (capsim autoscale SCENARIO records one)")
         return
       }
-      let (shown, more) = Listing.cut(all, limit: limit, noun: "derivations")
+      let (shown, more) = Listing.cut(all, limit: rows, noun: "derivations")
       print(Report.autoscalesList(shown))
       if let more { print(more) }
       return

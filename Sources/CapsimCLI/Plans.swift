@@ -27,15 +27,20 @@ struct Plans: ParsableCommand {
   @Option(help: "Write the plan's report (index.html, report.md) into this folder.")
   var report: String?
 
-  @Option(parsing: .unconditional, help: "At most this many plans.")
-  var limit = 50
+  @Option(parsing: .unconditional, help: "At most this many plans (default 50); for the list only.")
+  var limit: Int?
+
+  /// The listing's length.
+  var rows: Int { limit ?? 50 }
 
   @OptionGroup var database: DatabaseOptions
 
   func validate() throws {
     if plan == nil && report != nil { throw ValidationError("--report needs a PLAN id (or latest)") }
     if plan == nil && format == .json { throw ValidationError("--format json needs a PLAN id (or latest)") }
-    if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    // One record is shown whole: a limit there would be ignored without a word.
+    if plan != nil && limit != nil { throw ValidationError("--limit is for the list of plans, not for one PLAN") }
   }
 
   func run() throws {
@@ -62,12 +67,12 @@ struct Plans: ParsableCommand {
 
   func list() throws {
     guard database.exists else { return print("no plans recorded: \(database.missing)") }
-    let plans = try database.reading { try $0.plans(limit: Listing.fetch(limit)) }
+    let plans = try database.reading { try $0.plans(limit: Listing.fetch(rows)) }
     guard !plans.isEmpty else {
       print("no plans recorded in \(database.db) yet: 'capsim plan SCENARIO' records one")
       return
     }
-    let (shown, more) = Listing.cut(plans, limit: limit, noun: "plans")
+    let (shown, more) = Listing.cut(plans, limit: rows, noun: "plans")
     print(PlansList(plans: shown).table())
     if let more { print(more) }
   }

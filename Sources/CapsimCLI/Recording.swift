@@ -29,11 +29,11 @@ struct DatabaseOptions: ParsableArguments {
   /// the reason. `readOnly`: a file this process cannot write is opened for reading only.
   func open(readOnly: Bool = false) throws -> ResultsStore {
     do {
-      if readOnly && ResultsStore.isReadOnly(db) { return try ResultsStore(readingOnly: db) }
+      if readOnly && ResultsStore.isReadOnly(db) { return try readingOlderIfNeeded() }
       // A reading command reads through a read-only open unless something needs writing (an
       // older schema, runs of dead processes to mark): a writable open writes (GRDB's WAL
       // set-up), so `capsim runs` waited for, and failed on, any other writer's lock.
-      if readOnly, let store = try? ResultsStore(readingOnly: db) {
+      if readOnly, let store = try? readingOlderIfNeeded() {
         if (try? store.hasRecordsOfDeadProcesses()) == false { return store }
         // Marking them is housekeeping: done when no writer is in the way, else left to a
         // later open rather than making a reading command wait.
@@ -50,6 +50,19 @@ struct DatabaseOptions: ParsableArguments {
     } catch {
       throw fail(
         "cannot open results database \(db): \(ResultsStore.reason(error))", status: ExitStatus.databaseUnusable)
+    }
+  }
+
+  /// A read-only open; a file at an older schema is read through a brought-up-to-date copy,
+  /// said once, so that a reading command leaves it as the older capsim wrote it.
+  private func readingOlderIfNeeded() throws -> ResultsStore {
+    do {
+      return try ResultsStore(readingOnly: db)
+    } catch ResultsStoreError.readOnlyAndOlder {
+      printToStandardError(
+        "capsim: note: \(db) was written by an older capsim: read through an up-to-date copy, the file is left as it is "
+          + "(the next command that records brings it up to date)")
+      return try ResultsStore(readingOlder: db)
     }
   }
 

@@ -21,14 +21,19 @@ struct Sweeps: ParsableCommand {
   @Option(help: "Write the sweep's HTML report into this folder.")
   var report: String?
 
-  @Option(parsing: .unconditional, help: "At most this many sweeps.")
-  var limit = 50
+  @Option(parsing: .unconditional, help: "At most this many sweeps (default 50); for the list only.")
+  var limit: Int?
+
+  /// The listing's length.
+  var rows: Int { limit ?? 50 }
 
   @OptionGroup var database: DatabaseOptions
 
   func validate() throws {
     if report != nil && sweep == nil { throw ValidationError("--report needs a SWEEP id (or latest)") }
-    if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    // One record is shown whole: a limit there would be ignored without a word.
+    if sweep != nil && limit != nil { throw ValidationError("--limit is for the list of sweeps, not for one SWEEP") }
   }
 
   func run() throws {
@@ -48,19 +53,21 @@ struct Sweeps: ParsableCommand {
 
   func list() throws {
     guard database.exists else { return print("no sweeps recorded: \(database.missing)") }
-    let sweeps = try database.reading { try $0.sweeps(limit: Listing.fetch(limit)) }
+    let sweeps = try database.reading { try $0.sweeps(limit: Listing.fetch(rows)) }
     guard !sweeps.isEmpty else {
       print("no sweeps recorded in \(database.db) yet: 'capsim sweep SCENARIO --vary KEY=VALUES' records one")
       return
     }
-    let (shown, more) = Listing.cut(sweeps, limit: limit, noun: "sweeps")
+    let (shown, more) = Listing.cut(sweeps, limit: rows, noun: "sweeps")
     print(SweepsList(sweeps: shown).table())
     if let more { print(more) }
   }
 
   /// `latest` or a number; a bad id is a usage error, no sweep at all status 4.
   static func sweepID(_ text: String, in store: ResultsStore) throws -> Int64 {
-    try recordID(text, of: "sweep", latest: "no complete sweep in \(store.path) yet") { try store.latestCompleteSweepID() }
+    try recordID(text, of: "sweep", latest: "no complete sweep in \(store.path) yet") {
+      try store.latestCompleteSweepID()
+    }
   }
 
   /// Writes `folder/index.html` for a recorded sweep, from its complete runs.

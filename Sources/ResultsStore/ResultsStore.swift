@@ -27,6 +27,8 @@ package struct ResultsStore: Sendable {
 
   package let path: String
   let pool: DatabasePool
+  /// The migrated copy read instead of a file at an older schema (`init(readingOlder:)`).
+  private var copy: TemporaryCopy? = nil
   /// The file opened at `path` (device and inode), to notice when it is moved or deleted.
   let file: FileIdentity?
 
@@ -56,6 +58,55 @@ package struct ResultsStore: Sendable {
   ///
   /// - Throws: as `init(path:)`, and `.readOnlyAndOlder` for a file at an older schema.
   package init(readingOnly path: String) throws {
+    let (pool, applied) = try Self.readOnlyPool(path)
+    let migrator = Self.migrator
+    let unknown = applied.subtracting(migrator.migrations)
+    if !unknown.isEmpty { throw ResultsStoreError.databaseTooNew(path: path, unknownMigrations: unknown.sorted()) }
+    if applied.count < migrator.migrations.count { throw ResultsStoreError.readOnlyAndOlder(path: path) }
+    self.pool = pool
+    self.path = path
+    file = FileIdentity(path)
+  }
+
+  /// Opens a database at an older schema for reading, leaving it as it is (so that the older
+  /// capsim that wrote it still opens it): SQLite's online backup copies it into a temporary
+  /// folder, where the copy is brought up to date and read. The copy goes with the store.
+  ///
+  /// - Throws: as `init(readingOnly:)`, but not `.readOnlyAndOlder`.
+  package init(readingOlder path: String) throws {
+    let (source, applied) = try Self.readOnlyPool(path)
+    let unknown = applied.subtracting(Self.migrator.migrations)
+    if !unknown.isEmpty { throw ResultsStoreError.databaseTooNew(path: path, unknownMigrations: unknown.sorted()) }
+    let copy = try TemporaryCopy()
+    var configuration = Configuration()
+    configuration.foreignKeysEnabled = true
+    configuration.label = "ResultsStore"
+    let pool = try DatabasePool(path: copy.file, configuration: configuration)
+    try source.backup(to: pool)
+    try source.close()
+    try Self.migrator.migrate(pool)
+    self.pool = pool
+    self.path = path
+    self.copy = copy
+    file = FileIdentity(path)
+  }
+
+  /// A temporary folder, removed with the last copy of the store that reads from it.
+  final class TemporaryCopy: Sendable {
+    let folder: URL
+    var file: String { folder.appendingPathComponent("capsim.sqlite").path }
+
+    init() throws {
+      folder = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-read-\(UUID().uuidString)")
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+  }
+
+  /// A read-only open of the file at `path` and the migrations applied to it: nothing is
+  /// created or changed.
+  private static func readOnlyPool(_ path: String) throws -> (DatabasePool, Set<String>) {
     var configuration = Configuration()
     configuration.readonly = true
     configuration.busyMode = .timeout(Self.busyTimeout)
@@ -66,6 +117,7 @@ package struct ResultsStore: Sendable {
       let pool = try DatabasePool(path: name, configuration: configuration)
       return (pool, try pool.read { db in try migrator.appliedIdentifiers(db) })
     }
+    let pool: DatabasePool
     let applied: Set<String>
     // Without a `-wal` (or with an empty one, left by a reader or a killed writer) no one is
     // writing, and the main file holds every result (see `write`): it is read as immutable (a
@@ -89,11 +141,7 @@ package struct ResultsStore: Sendable {
         (pool, applied) = try opened(immutable)
       }
     }
-    let unknown = applied.subtracting(migrator.migrations)
-    if !unknown.isEmpty { throw ResultsStoreError.databaseTooNew(path: path, unknownMigrations: unknown.sorted()) }
-    if applied.count < migrator.migrations.count { throw ResultsStoreError.readOnlyAndOlder(path: path) }
-    self.path = path
-    file = FileIdentity(path)
+    return (pool, applied)
   }
 
   /// Whether a writable open would write now: runs, plans or derivations left `running` by

@@ -46,7 +46,14 @@ extension ConfigNode {
   package func openMapping() -> [Entry]? {
     let names = expected?.first { if case .names = $0 { true } else { false } }
     guard case .names(let kind, _)? = names else { return entries() }
-    return entries()?.map { ($0.key, $0.keyNode, $0.value.expecting(kind)) }
+    return entries()?.compactMap { entry in
+      // A name nothing could address (`to: ""`) or tell apart in a table.
+      guard !entry.key.allSatisfy(\.isWhitespace) else {
+        entry.keyNode.error("an empty name: every entry here needs one to be addressed by")
+        return nil
+      }
+      return (entry.key, entry.keyNode, entry.value.expecting(kind))
+    }
   }
 
   /// The keys of a mapping as written (text keys only), nil for any other node; reports nothing.

@@ -48,6 +48,24 @@ package enum FileKind: String, CaseIterable, Sendable {
     }
   }
 
+  /// For a file of no kind: its top keys that come near a key making one (`bse:`, `sations:`),
+  /// each an error at the key with the kind it would make; whether there was any.
+  static func reportNearMisses(in root: ConfigNode) -> Bool {
+    guard let mapping = root.node.mapping else { return false }
+    let makers = allCases.map { ($0.definingKey, $0) } + [("topology", .scenario)]
+    var found = false
+    for (key, _) in mapping {
+      guard let name = key.string, !makers.contains(where: { $0.0 == name }),
+        let near = Suggestions.closest(to: name, among: makers.map(\.0)),
+        let kind = makers.first(where: { $0.0 == near })?.1
+      else { continue }
+      root.child(key, keyPath: name).error(
+        "unknown key '\(ConfigNode.abbreviated(name))' (did you mean '\(near)'? it makes \(kind.article))")
+      found = true
+    }
+    return found
+  }
+
   /// What the file is, for a message about a file named where another kind was expected.
   var article: String {
     switch self {

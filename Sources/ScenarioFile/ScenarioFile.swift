@@ -43,6 +43,11 @@ package enum ScenarioFile {
           + "('topology: \(FileNames.baseName(path))') and adds \(adds)")
       throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources)
     }
+    // A misspelt key that makes a kind (`bse:`): said at the key, not as a queueing scenario's
+    // missing keys.
+    if FileKind(of: root) == nil, FileKind.reportNearMisses(in: root) {
+      throw DiagnosticError(diagnostics: log.sortedDiagnostics, sources: log.sources)
+    }
     let scenario = read(root, file: path, commandLine: commandLine)
     if scenario == nil, !log.hasErrors {
       // A reader that gave up without saying why: an error, never a trap.
@@ -85,7 +90,9 @@ package enum ScenarioFile {
           topology: topology, arrivals: [])
       }
     case nil:
-      root.error("expected a scenario (with 'topology:') or a topology (with 'stations:' or 'territories:')")
+      if !FileKind.reportNearMisses(in: root) {
+        root.error("expected a scenario (with 'topology:') or a topology (with 'stations:' or 'territories:')")
+      }
     }
     return log
   }

@@ -52,6 +52,45 @@ import _TestSupport
     }
   }
 
+  /// A misspelt short key that makes a kind (`bse:`, `sations:`) is suggested at its line, by
+  /// `validate` and `run` alike (they said "expected a scenario" or listed a queueing
+  /// scenario's missing keys).
+  @Test func aMisspeltKindKeyIsSuggested() throws {
+    for (typo, meant) in [("bse", "base"), ("sations", "stations"), ("topolgy", "topology")] {
+      let path = EndToEndTests.scratch.appendingPathComponent("kind-\(typo)-\(UUID().uuidString).yaml").path
+      try "name: x\n\(typo): {}\n".write(toFile: path, atomically: true, encoding: .utf8)
+      for command in ["validate", "run"] {
+        let r = try EndToEndTests.capsim([command, path])
+        let said = r.stdout + r.stderr
+        #expect(r.status == 1, "\(command): \(said)")
+        #expect(
+          said.contains("\(path):2:1: error: \(typo): unknown key '\(typo)' (did you mean '\(meant)'?"), "\(said)")
+        #expect(!said.contains("missing required key"), "\(command): \(said)")
+      }
+    }
+  }
+
+  /// A station or territory named "" (or blanks) is refused at its key: nothing could address
+  /// it and no table could tell it apart (both were accepted).
+  @Test func anEmptyNameIsRefused() throws {
+    let root = EndToEndTests.root.path
+    let files = [
+      ("stations:\n  \"\": {servers: 1, service: {distribution: exponential, mean: 10ms}}\n", "stations.\"\""),
+      (
+        try String(contentsOfFile: "\(root)/topologies/freshfoodz.yaml", encoding: .utf8)
+          .replacingOccurrences(of: "\n  DE:", with: "\n  \" \":"),
+        "territories.\" \""
+      ),
+    ]
+    for (text, keyPath) in files {
+      let path = EndToEndTests.scratch.appendingPathComponent("empty-name-\(UUID().uuidString).yaml").path
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      let r = try EndToEndTests.capsim(["validate", path])
+      #expect(r.status == 1, "\(r.stdout)")
+      #expect(r.stdout.contains("error: \(keyPath): an empty name"), "\(r.stdout)")
+    }
+  }
+
   /// A scenario that is a symbolic link looping back to itself is said to loop, to validate
   /// and to run (both said "no such file").
   @Test func aScenarioLinkThatLoopsIsSaidToLoop() throws {

@@ -58,7 +58,9 @@ import Testing
     Case(
       name: "5: a database in a folder that does not exist",
       arguments: ["run", EndToEndTests.fixture("small.yaml"), "--db", "/nonexistent-capsim-folder/x.sqlite"], status: 5,
-      message: "cannot open results database /nonexistent-capsim-folder/x.sqlite: cannot create /nonexistent-capsim-folder/x.sqlite.lock: its folder does not exist"),
+      message:
+        "cannot open results database /nonexistent-capsim-folder/x.sqlite: cannot create /nonexistent-capsim-folder/x.sqlite.lock: its folder does not exist"
+    ),
     Case(
       name: "64: help for an unknown command", arguments: ["help", "unknown"], status: 64,
       message: "unknown command 'unknown'; the commands are run, ",
@@ -118,7 +120,8 @@ import Testing
     Case(
       name: "64: a check output under a file, refused before simulating",
       arguments: [
-        "check", "scenarios/platform-normal-week.yaml", "--targets", "ci/targets.yaml", "--junit", "ci/targets.yaml/x.xml",
+        "check", "scenarios/platform-normal-week.yaml", "--targets", "ci/targets.yaml", "--junit",
+        "ci/targets.yaml/x.xml",
       ], status: 64, message: "--junit ci/targets.yaml/x.xml: ",
       showsUsage: true),
     Case(
@@ -166,7 +169,12 @@ import Testing
       name: "64: a list of no sweeps", arguments: ["sweeps", "--limit", "0", "--db", emptyDatabase], status: 64,
       message: "--limit must be at least 1", showsUsage: true),
     Case(
-      name: "64: check with nothing to check against", arguments: ["check", EndToEndTests.fixture("platform-small.yaml")],
+      name: "64: a limit on one plan, which it would not cut",
+      arguments: ["plans", "1", "--limit", "3", "--db", emptyDatabase], status: 64,
+      message: "--limit is for the list of plans, not for one PLAN", showsUsage: true),
+    Case(
+      name: "64: check with nothing to check against",
+      arguments: ["check", EndToEndTests.fixture("platform-small.yaml")],
       status: 64, message: "nothing to check against", showsUsage: true),
     Case(
       name: "64: a platform option on a queueing-network scenario",

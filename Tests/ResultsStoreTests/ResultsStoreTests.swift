@@ -516,7 +516,8 @@ import Testing
   }
 
   /// A database this process cannot write is read without writing anything: no lock file, no
-  /// migration, no marking; one at an older schema is refused, since reading needs the update.
+  /// migration, no marking; one at an older schema is refused there, and read through a
+  /// migrated copy by `init(readingOlder:)`.
   @Test func aDatabaseOpenedForReadingOnlyIsNotWritten() throws {
     try withTemporaryDatabase { path in
       let run = sampleRun(name: "archived")
@@ -537,6 +538,15 @@ import Testing
     }
     try withTemporaryDatabase { path in
       _ = try ResultsStore(path: path, migratedUpTo: ResultsStore.migrationIdentifiers[0])
+      #expect(throws: ResultsStoreError.readOnlyAndOlder(path: path)) { try ResultsStore(readingOnly: path) }
+      // Read through a migrated copy instead, leaving the file as the older capsim wrote it.
+      let before = try Data(contentsOf: URL(fileURLWithPath: path))
+      do {
+        let older = try ResultsStore(readingOlder: path)
+        #expect(try older.runs().isEmpty)
+        #expect(try older.plans(limit: 5).isEmpty)
+      }
+      #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
       #expect(throws: ResultsStoreError.readOnlyAndOlder(path: path)) { try ResultsStore(readingOnly: path) }
     }
   }
