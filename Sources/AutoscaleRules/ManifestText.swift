@@ -23,12 +23,12 @@ package struct ManifestText {
     w.line(0, "apiVersion", "autoscaling/v2")
     w.line(0, "kind", "HorizontalPodAutoscaler")
     w.open(0, "metadata")
-    w.line(1, "name", name, path: "metadata.name")
+    w.line(1, "name", Writer.plain(name), path: "metadata.name")
     w.open(0, "spec")
     w.open(1, "scaleTargetRef")
     w.line(2, "apiVersion", "apps/v1")
     w.line(2, "kind", "Deployment")
-    w.line(2, "name", deployment, path: "spec.scaleTargetRef.name")
+    w.line(2, "name", Writer.plain(deployment), path: "spec.scaleTargetRef.name")
     w.line(1, "minReplicas", "\(spec.minReplicas)", path: "spec.minReplicas")
     w.line(1, "maxReplicas", "\(spec.maxReplicas)", path: "spec.maxReplicas")
     w.open(1, "metrics")
@@ -46,10 +46,10 @@ package struct ManifestText {
     w.line(0, "apiVersion", "keda.sh/v1alpha1")
     w.line(0, "kind", "ScaledObject")
     w.open(0, "metadata")
-    w.line(1, "name", name, path: "metadata.name")
+    w.line(1, "name", Writer.plain(name), path: "metadata.name")
     w.open(0, "spec")
     w.open(1, "scaleTargetRef")
-    w.line(2, "name", deployment, path: "spec.scaleTargetRef.name")
+    w.line(2, "name", Writer.plain(deployment), path: "spec.scaleTargetRef.name")
     w.line(1, "pollingInterval", Self.seconds(spec.pollingInterval), path: "spec.pollingInterval")
     // cooldownPeriod governs only 1 <-> 0: written only where it can act and is not KEDA's 300 s.
     if spec.minReplicaCount == 0 && spec.cooldownPeriod != 300 {
@@ -191,6 +191,18 @@ private struct Writer {
         }
       }
     }
+  }
+
+  /// `s` as it is where a YAML reader takes it as that string, else `quoted(s)`: names a
+  /// Deployment may have (`on`, `1234`, `1e3`, `0x1f`) read as booleans or numbers plain.
+  static func plain(_ s: String) -> String {
+    let yaml11Words: Set<String> = ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"]
+    let special = CharacterSet(charactersIn: ":#{}[],&*!|>'\"%@`?")
+    let needs =
+      s.isEmpty || yaml11Words.contains(s.lowercased()) || Double(s) != nil || s.first == "-" || s.first == "."
+      || s.first!.isNumber && s.allSatisfy { $0.isHexDigit || "xobXOB_+-.:".contains($0) }
+      || s.unicodeScalars.contains { special.contains($0) } || s != s.trimmingCharacters(in: .whitespaces)
+    return needs ? quoted(s) : s
   }
 
   /// Double-quoted when YAML would read the plain text as something else (a number, `*`,

@@ -273,7 +273,26 @@ package struct AutoscaleSearch {
   }
 
   package func deploymentName(_ t: Int) -> String {
-    scenario.platform.territories[t].app.deployment ?? "crm-\(scenario.platform.territories[t].name.lowercased())"
+    scenario.platform.territories[t].app.deployment ?? Self.defaultDeployment(scenario.platform.territories[t].name)
+  }
+
+  /// The Deployment a pool that names none is scaled as: `crm-` and the territory's name as a
+  /// Kubernetes object name takes it (an RFC 1123 label: lower-case letters, digits and '-',
+  /// at most 63), so `Zürich` is `crm-zurich` and `Sydney AU` `crm-sydney-au`.
+  package static func defaultDeployment(_ territory: String) -> String {
+    let folded = territory.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+    var label = ""
+    for c in folded.unicodeScalars {
+      let keep = ("a"..."z").contains(c) || ("0"..."9").contains(c)
+      if keep {
+        label.unicodeScalars.append(c)
+      } else if !label.isEmpty && !label.hasSuffix("-") {
+        label += "-"
+      }
+    }
+    while label.hasSuffix("-") { label.removeLast() }
+    let name = "crm-" + (label.isEmpty ? "pool" : label)
+    return String(name.prefix(63)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
   }
 
   func pool(_ t: Int, _ controller: PoolAutoscaler.Controller) -> PoolAutoscaler {

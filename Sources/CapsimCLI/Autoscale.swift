@@ -151,7 +151,8 @@ struct Autoscale: ParsableCommand {
   func refuseFilesCapsimDidNotWrite(territories: [String]) throws {
     for territory in territories {
       for file in AutoscaleWork.allNames {
-        let path = URL(fileURLWithPath: out).appendingPathComponent(territory).appendingPathComponent(file).path
+        let path = URL(fileURLWithPath: out).appendingPathComponent(AutoscaleStaging.folderName(territory))
+          .appendingPathComponent(file).path
         guard FileManager.default.fileExists(atPath: path) else { continue }
         let head =
           (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)))
@@ -197,7 +198,7 @@ struct Autoscale: ParsableCommand {
       if chatty { printToStandardError("autoscale: \(message)") }
     }
     for t in chosen where s.platform.territories[t].app.deployment == nil && !quiet {
-      let name = "crm-\(names[t].lowercased())"
+      let name = AutoscaleSearch.defaultDeployment(names[t])
       printToStandardError(
         "autoscale: warning: territory \(names[t])'s app pool names no deployment; the manifests scale '\(name)' (give the pool 'deployment: \(name)' to run them with capsim run --autoscaler)"
       )

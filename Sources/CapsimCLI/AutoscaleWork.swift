@@ -373,9 +373,18 @@ final class AutoscaleStaging: @unchecked Sendable {
     return try body()
   }
 
+  /// The folder under OUT a territory's manifests go to: its name, with a '/' as '-' and a
+  /// leading '.' as '-', so that no name (`../x`, `.`) puts them outside OUT or hides them.
+  static func folderName(_ territory: String) -> String {
+    var name = territory.replacingOccurrences(of: "/", with: "-").replacingOccurrences(of: "\0", with: "-")
+    if name.hasPrefix(".") { name = "-" + name.dropFirst() }
+    return name
+  }
+
   /// The territory's staging folder, made empty.
-  func folder(for territory: String) throws -> URL {
-    try locked {
+  func folder(for name: String) throws -> URL {
+    let territory = Self.folderName(name)
+    return try locked {
       let folder = out.appendingPathComponent(".\(territory).capsim-\(getpid())", isDirectory: true)
       do {
         try? FileManager.default.removeItem(at: folder)

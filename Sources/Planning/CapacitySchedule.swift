@@ -153,8 +153,9 @@ extension CapacityPlanner {
         let n = table[p][hourOfWeek(windows[w].start)] ?? table[p].compactMap { $0 }.max() ?? fewest
         guard n != current else { continue }
         let grows = current.map { n > $0 } ?? false
-        // On a whole minute, as a scenario writes times: a rise rounds down, so it is early.
-        let at = max(0, ((windows[w].start - (grows ? startup : 0)) / 60).rounded(.down) * 60)
+        // On a whole minute, as a scenario writes times: a rise rounds down, so it is early. The
+        // first holds from the run's start (warm-up included), where the pool starts with it ready.
+        let at = current == nil ? 0 : max(0, ((windows[w].start - (grows ? startup : 0)) / 60).rounded(.down) * 60)
         changes.append(CapacityChange(territory: t, at: at, instances: n))
         current = n
       }

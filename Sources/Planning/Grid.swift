@@ -73,7 +73,8 @@ package struct Grid: Sendable, Hashable {
     guard let equals = spec.firstIndex(of: "=") else { throw .missingEquals(spec) }
     let key = spec[..<equals].trimmingSpaces
     let text = spec[spec.index(after: equals)...]
-    guard !key.isEmpty, !key.contains(where: \.isWhitespace) else { throw .badKey(spec) }
+    // Spaces inside are a name's (`territories.Sydney AU.app.instances`), as `--set` takes them.
+    guard !key.isEmpty else { throw .badKey(spec) }
     var values: [String] = []
     // A value is the same as another by number (`1` and `1.0`, `5ms` and `5.00ms`), not by text.
     var seen: Set<String> = []
@@ -142,7 +143,7 @@ package enum GridError: Error, Equatable, CustomStringConvertible {
     case .missingEquals(let spec):
       "'\(spec)' is not KEY=VALUES (such as territories.DE.app.instances=2..6 or demand.DE.growth=1,1.5,2)"
     case .badKey(let spec):
-      "'\(spec)': the key before '=' must be a key path without spaces"
+      "'\(spec)': there is no key before '='"
     case .emptyValue(let spec):
       "'\(spec)': an empty value in the list (two commas, or a comma at an end)"
     case .repeatedValue(let spec, let value):

@@ -25,15 +25,35 @@ enum CalendarFile {
     var duration: Double
   }
 
+  /// Two seasons at full strength on the same day (the first day given), at the later one's key.
+  struct Overlap {
+    var first: String
+    var second: String
+    var day: CivilDate
+    var node: ConfigNode
+
+    func report(in territory: String?) {
+      node.error(
+        "season '\(second)' overlaps '\(first)' (\(day))"
+          + (territory.map { " and both apply to territory \($0)" } ?? "")
+          + ": give one of them other dates"
+          + (territory.map { " or leave one out of demand.\($0).seasons" } ?? ""))
+    }
+  }
+
   /// Reads the section through `overrides` (keys below `path`, e.g. `calendar.end` or
   /// `calendar.seasons.christmas.multiplier`).
   ///
   /// - Returns: the calendar (nil after errors) and the names of the seasons it declares, known
   ///   even when a season is broken, so that references to them can still be checked.
+  ///
+  /// Two seasons at full strength on the same day contradict each other where both apply: in a
+  /// queueing scenario always (`overlaps` nil), in a platform scenario only in a territory that
+  /// takes both: with `reportsOverlaps` false they are returned, not reported.
   static func read(
-    _ node: ConfigNode, path: String, overrides: Overrides
-  ) -> (calendar: Result?, seasonNames: [String]) {
-    guard let mapping = node.mapping(schema) else { return (nil, []) }
+    _ node: ConfigNode, path: String, overrides: Overrides, reportsOverlaps: Bool = true
+  ) -> (calendar: Result?, seasonNames: [String], overlaps: [Overlap]) {
+    guard let mapping = node.mapping(schema) else { return (nil, [], []) }
     let m = Fields(mapping, path: path, overrides: overrides)
     let timeZone = m.required("timezone").flatMap(PlatformFile.readTimeZone)
     let start = m.required("start").flatMap(localDateTime)
@@ -49,26 +69,32 @@ enum CalendarFile {
     var seasonNodes: [ConfigNode] = []
     let declared = m.entries("seasons").entries
     for (name, keyNode, value) in declared {
+      if name == "normal" {
+        keyNode.error("'normal' is the time outside every season in the results: give this season another name")
+        continue
+      }
       let years = Array((firstYear - 1)...(max(firstYear, lastYear) + 1))
       let seasonPath = ConfigKeyPath.appending(key: name, to: m.path(of: "seasons"))
       guard let read = readSeason(name, value, years: years, path: seasonPath, overrides: overrides) else { continue }
       seasons += read
       seasonNodes += Array(repeating: keyNode, count: read.count)
     }
-    // Two seasons at full strength on the same day contradict each other.
+    var found: [Overlap] = []
     for i in seasons.indices {
       for j in seasons.indices where j > i && seasons[i].name != seasons[j].name {
         let a = seasons[i].window
         let b = seasons[j].window
-        if a.start < b.end && b.start < a.end {
-          seasonNodes[j].error(
-            "season '\(seasons[j].name)' overlaps '\(seasons[i].name)' (\(CivilDate(daysSinceEpoch: Int(rounding: max(a.start, b.start), .down) ?? 0))): give one of them other dates"
-          )
+        if a.start < b.end && b.start < a.end,
+          !found.contains(where: { $0.first == seasons[i].name && $0.second == seasons[j].name })
+        {
+          let day = CivilDate(daysSinceEpoch: Int(rounding: max(a.start, b.start), .down) ?? 0)
+          found.append(Overlap(first: seasons[i].name, second: seasons[j].name, day: day, node: seasonNodes[j]))
         }
       }
     }
+    if reportsOverlaps { found.forEach { $0.report(in: nil) } }
     let seasonNames = declared.map(\.key)
-    guard let timeZone, let start, let end, let day, let week else { return (nil, seasonNames) }
+    guard let timeZone, let start, let end, let day, let week else { return (nil, seasonNames, found) }
     let startInstant = DemandCalendar.instant(start.date, hour: start.hour, in: timeZone)
     let endInstant = DemandCalendar.instant(end.date, hour: end.hour, in: timeZone)
     let duration = endInstant.timeIntervalSince(startInstant)
@@ -76,12 +102,12 @@ enum CalendarFile {
     let span = "\(m["start"]?.scalarText ?? "\(start.date)") -> \(m["end"]?.scalarText ?? "\(end.date)")"
     guard duration > 0 else {
       m["end"]?.error("the calendar must end after it starts (\(span))")
-      return (nil, seasonNames)
+      return (nil, seasonNames, found)
     }
     guard duration <= SimClock.longestSpan else {
       m["end"]?.error(
         "the calendar spans more than 100 years (\(span)), the longest the simulated clock keeps to a microsecond")
-      return (nil, seasonNames)
+      return (nil, seasonNames, found)
     }
     // A wall-clock time the clocks skip (02:30 the night they go forward) is read as the time
     // after the jump: said, not done silently.
@@ -95,7 +121,7 @@ enum CalendarFile {
       )
     }
     let calendar = DemandCalendar(timeZone: timeZone, start: startInstant, day: day, week: week, seasons: seasons)
-    return (Result(calendar: calendar, duration: duration), seasonNames)
+    return (Result(calendar: calendar, duration: duration), seasonNames, found)
   }
 
   /// `2026-12-07` or `2026-12-07T08:30` (local wall-clock time).

@@ -84,8 +84,14 @@ enum PlatformFile {
     if let node = requests.node, requests.entries.isEmpty { node.error("a platform needs at least one request class") }
     var requestClasses: [RequestClass] = []
     var lockRows: [String: (rows: Int, requestClass: String)] = [:]
-    for (key, _, node) in requests.entries {
+    for (key, keyNode, node) in requests.entries {
       let path = ConfigKeyPath.appending(key: key, to: "requests")
+      // Results name every class together "all": a class of that name would be taken for them.
+      if key == "all" {
+        keyNode.error("'all' names every request class together in the results: give this class another name")
+        ok = false
+        continue
+      }
       if let c = readRequestClass(key, node, path: path, overrides, queryNames: queryNames, lockRows: &lockRows) {
         requestClasses.append(c)
       } else {
@@ -317,8 +323,14 @@ enum PlatformFile {
     // (a nil name when it isn't text).
     var replicaOf: [(name: String?, node: ConfigNode)?] = []
     var read: [DatabaseNode?] = []
-    for (key, _, node) in entries {
+    for (key, keyNode, node) in entries {
       let path = ConfigKeyPath.appending(key: key, to: "databases")
+      // The series name a node's tier by the node; these name other tiers there.
+      if ["all", "app", "database"].contains(key) {
+        keyNode.error(
+          "'\(key)' names a tier of the results (all, app, database): give this database node another name")
+        out.ok = false
+      }
       guard let f = Fields.section(node, database, path: path, overrides) else {
         replicaOf.append(nil)
         out.currencyGiven.append(false)

@@ -97,12 +97,26 @@ enum PlatformScenarioFile {
     }
 
     var calendar = CalendarContext(node: f["calendar"], result: nil, seasonNames: [], horizon: nil)
+    var overlaps: [CalendarFile.Overlap] = []
     if let node = calendar.node {
-      (calendar.result, calendar.seasonNames) = CalendarFile.read(node, path: "calendar", overrides: overrides)
+      (calendar.result, calendar.seasonNames, overlaps) = CalendarFile.read(
+        node, path: "calendar", overrides: overrides, reportsOverlaps: false)
     }
     let run = readRun(f, calendar: calendar)
     calendar.horizon = run?.horizon ?? calendar.result?.duration
     let demand = readDemand(f, topology, calendar)
+    // Overlapping seasons contradict each other only where both apply (a southern territory's
+    // summer beside the others' Christmas does not).
+    for overlap in overlaps {
+      let both = demand.map { demand in
+        demand.indices.filter { t in
+          let names = Set(demand[t].calendar?.seasons.map(\.name) ?? [])
+          return names.contains(overlap.first) && names.contains(overlap.second)
+        }
+      }
+      // (Unknown when the demand has errors of its own, which refuse the file already.)
+      if let t = both?.first, let topology { overlap.report(in: topology.territories[t]) }
+    }
     let faults = readFaults(f, topology, calendar)
     let capacity = readCapacity(f, topology, calendar)
     let objectives = readObjectives(

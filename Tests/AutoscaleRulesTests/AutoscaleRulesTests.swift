@@ -121,6 +121,21 @@ import Testing
     #expect(ManifestLinter(from: 1_767_225_600, to: 1_798_761_600).lint(paths: [path]).isEmpty)
   }
 
+  /// Deployment names that YAML reads plain as a boolean or a number (`on`, `1234`, `1e3`) are
+  /// quoted, so the manifest reads back (the derivation failed: "'on' is the boolean true").
+  @Test(arguments: ["on", "1234", "1e3", "0x1f", "no", "crm-de"])
+  func aNameYAMLWouldReadAsAnotherTypeIsQuoted(_ name: String) throws {
+    let spec = HPASpec(minReplicas: 2, maxReplicas: 12, metrics: [.cpu(.utilization(70))])
+    let text = ManifestText(header: ["Derived by a test"]).hpa(name: name, deployment: name, spec: spec)
+    #expect(text.contains(name == "crm-de" ? "  name: crm-de\n" : "  name: \"\(name)\"\n"), "\(text)")
+    let path = try Self.write(text)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let log = DiagnosticLog()
+    let manifest = KubernetesManifest.read(paths: [path], log: log)
+    #expect(log.diagnostics.isEmpty, "\(log.rendered())")
+    #expect(manifest.autoscaler(for: name) != nil)
+  }
+
   @Test func aScaledObjectWithCronWindowsReadsBackAsWrittenAndLintsClean() throws {
     let windows = CronWindows.derive(days: CronWindowsTests.december(), floor: 2, clock: CronWindowsTests.berlin) { _ in
       300

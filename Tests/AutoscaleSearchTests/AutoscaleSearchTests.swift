@@ -46,6 +46,19 @@ enum SmallPool {
 @Suite struct AutoscaleSearchTests {
   /// The search's answer is the cheapest holding rule of the whole grid (every target from 40
   /// to 80 by 5, both behaviors) simulated with the same seeds.
+  /// A pool without `deployment:` is scaled under a name Kubernetes takes, whatever the
+  /// territory is called (`crm-zürich` and `crm-sydney au` were written, and refused).
+  @Test func aDefaultDeploymentIsAKubernetesName() {
+    let names = ["DE", "Zürich", "Sydney AU", "../escaped", "", "de_north--2", String(repeating: "x", count: 80)]
+    let labels = names.map(AutoscaleSearch.defaultDeployment)
+    #expect(
+      Array(labels.prefix(6)) == ["crm-de", "crm-zurich", "crm-sydney-au", "crm-escaped", "crm-pool", "crm-de-north-2"])
+    for label in labels {
+      #expect(label.count <= 63 && label.first!.isLetter && (label.last!.isLetter || label.last!.isNumber), "\(label)")
+      #expect(label.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }, "\(label)")
+    }
+  }
+
   @Test func theSearchFindsWhatTheWholeGridWouldGive() throws {
     let search = AutoscaleSearch(scenario: SmallPool.scenario(), settings: SmallPool.settings)
     let d = try search.derive(territory: 0)

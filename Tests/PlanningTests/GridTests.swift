@@ -8,6 +8,11 @@ import Testing
     #expect(try values("territories.DE.app.instances=1,2,4") == ["1", "2", "4"])
     #expect(try values("demand.DE.rate= 5/s , 10/s") == ["5/s", "10/s"])
     #expect(try values("territories.DE.loadBalancer.policy=random,round-robin") == ["random", "round-robin"])
+    // A name with a space, as --set takes it (refused as "a key path without spaces").
+    #expect(
+      try Grid(parsing: ["territories.Sydney AU.app.instances=1,2"]).settings(at: 1) == [
+        "territories.Sydney AU.app.instances=2"
+      ])
   }
 
   @Test func integerRangesIncludeBothEnds() throws {
@@ -39,7 +44,10 @@ import Testing
   @Test func pointsAreEveryCombinationFirstAxisSlowest() throws {
     let grid = try Grid(parsing: ["a=1,2", "b=x,y,z"])
     #expect(grid.count == 6)
-    #expect((0..<6).map { grid.values(at: $0) } == [["1", "x"], ["1", "y"], ["1", "z"], ["2", "x"], ["2", "y"], ["2", "z"]])
+    #expect(
+      (0..<6).map { grid.values(at: $0) } == [
+        ["1", "x"], ["1", "y"], ["1", "z"], ["2", "x"], ["2", "y"], ["2", "z"],
+      ])
     #expect(grid.settings(at: 4) == ["a=2", "b=y"])
     #expect(Grid(axes: []).count == 1)
     #expect(Grid(axes: []).settings(at: 0).isEmpty)

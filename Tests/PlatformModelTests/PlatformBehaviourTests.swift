@@ -277,6 +277,25 @@ import Testing
     #expect(abs(ready - (2 * 400 + 2 * (300 - startup)) / 400) < 1e-9, "\(ready)")
   }
 
+  /// A capacity entry at the run's first moment is the count the pool starts with, ready: with
+  /// one instance in the topology and 4 asked for from 0, a load that needs 3 is served from
+  /// the start (the entry was a rise from 1, so the three others served only after their
+  /// start-up, and the schedule `plan --emit capacity` writes failed its first minutes).
+  @Test func aCapacityEntryAtTheStartIsTheStartingCount() {
+    var scenario = Build.scenario(
+      territories: [Build.territory("DE", instances: 1, workers: 8, cores: 1, queueLimit: 50, startup: 120)],
+      databases: [DatabaseNode(name: "de", cores: 8, maxConnections: 5_000)],
+      kinds: [QueryKind(name: "q", isWrite: false, service: Build.exponential(0.001))],
+      classes: [RequestClass(name: "api", cpu: Build.exponential(0.02), queries: [0])],
+      demand: [TerritoryDemand(base: .rate(120), mix: [1])], horizon: 600, series: 600, replications: 1)
+    scenario.capacity = [CapacityChange(territory: 0, at: 0, instances: 4)]
+    let run = PlatformRun(scenario: scenario).run().replications[0]
+    let counts = run.territories[0].periods[0].counts
+    #expect(counts.failed == 0, "\(counts.failed) of \(counts.arrivals) failed")
+    #expect(abs(run.territories[0].windows[0].readyInstances - 4) < 1e-9)
+    #expect(abs(run.territories[0].cost.instanceHours - 4 * 600 / 3_600.0) < 1e-12)
+  }
+
   /// 20 requests/s on two instances for 400 s in windows of 100 s, the first `warmup` seconds
   /// a warm-up.
   static func warmingUp(_ warmup: Double) -> PlatformScenario {

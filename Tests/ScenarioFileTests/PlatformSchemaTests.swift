@@ -192,6 +192,29 @@ import Testing
     #expect(s.objectives == objectives)
   }
 
+  /// Seasons that overlap contradict each other only in a territory that takes both: CH's
+  /// own December season beside DE's Christmas is fine (a southern territory's summer was
+  /// refused as overlapping the northern ones' Christmas), and one territory taking both is
+  /// named in the error.
+  @Test func overlappingSeasonsAreRefusedOnlyWhereBothApply() throws {
+    let separate = Self.scenario
+      .replacingOccurrences(
+        of: "    oktoberfest: {rule: oktoberfest, lead: 7d, multiplier: 5}\n",
+        with:
+          "    oktoberfest: {rule: oktoberfest, lead: 7d, multiplier: 5}\n    summer: {from: 2026-12-01, to: 2027-01-31, multiplier: 0.6}\n"
+      )
+      .replacingOccurrences(of: "seasons: [christmas]", with: "seasons: [summer]")
+      .replacingOccurrences(of: "    users: 800\n", with: "    users: 800\n    seasons: [christmas, oktoberfest]\n")
+    let s = try Self.load(try Self.folder(scenario: separate))
+    #expect(s.demand[1].calendar?.seasons.map(\.name).allSatisfy { $0 == "summer" } == true)
+    let both = separate.replacingOccurrences(of: "seasons: [summer]", with: "seasons: [summer, christmas]")
+    let errors = try Self.errors(try Self.folder(scenario: both))
+    #expect(
+      errors.map(\.message) == [
+        "season 'summer' overlaps 'christmas' (2026-12-01) and both apply to territory CH: give one of them other dates or leave one out of demand.CH.seasons"
+      ], "\(errors)")
+  }
+
   /// An opening in a year the run does not cover is said, the year before the run's included
   /// (its seasons are laid out a year either side, and that year passed without a word).
   @Test func anOpeningOutsideTheRunsYearsIsSaid() throws {
@@ -456,6 +479,19 @@ import Testing
   }
 
   static let errorCases: [ErrorCase] = [
+    // Names the results give their own rows: a class, node or season so named was taken for them.
+    ErrorCase(
+      name: "a request class named all",
+      topology: [("  ping: {cpu:", "  1️⃣all: {cpu:")],
+      expected: [("t.yaml", "1️⃣", "requests.all", "'all' names every request class together in the results")]),
+    ErrorCase(
+      name: "a database node named app",
+      topology: [("  ch-replica-1: {replicaOf: ch-primary, cores: 4}", "  1️⃣app: {replicaOf: ch-primary, cores: 4}")],
+      expected: [("t.yaml", "1️⃣", "databases.app", "'app' names a tier of the results (all, app, database)")]),
+    ErrorCase(
+      name: "a season named normal",
+      scenario: [("    oktoberfest: {rule:", "    1️⃣normal: {rule:")],
+      expected: [("s.yaml", "1️⃣", "calendar.seasons.normal", "'normal' is the time outside every season")]),
     ErrorCase(
       name: "replica of an unknown node",
       topology: [("{replicaOf: de-primary, cores: 4, shipping", "{replicaOf: 1️⃣de-primry, cores: 4, shipping")],
