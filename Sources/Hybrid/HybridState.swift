@@ -79,7 +79,9 @@ struct HybridState {
   }
 
   func band(_ utilization: Double) -> Int {
-    min(lastCheck[0].count - 1, max(0, Int(utilization / rule.bandWidth)))
+    // An overloaded tier (infinite utilization) is in the top band.
+    guard utilization.isFinite else { return lastCheck[0].count - 1 }
+    return min(lastCheck[0].count - 1, max(0, Int(utilization / rule.bandWidth)))
   }
 
   /// The loads now, with users (or rates) taken from the calendar at time `at` instead.
@@ -177,6 +179,7 @@ struct HybridState {
     var x = a
     var before: [[(count: Int, latencySum: Double)]] = []
     var checking = false
+    var changed = false
     while x < b {
       simulator.advance(through: x)
       let change = simulator.nextChange ?? .infinity
@@ -188,7 +191,21 @@ struct HybridState {
           requestUntil = y + rule.tail
         }
         x = y
-      } else if let start = check, x >= start, !checking {
+        changed = true
+        continue
+      }
+      if changed {
+        // The hour was assessed with what it started with; a change inside it (instances,
+        // nodes) moves its load: the rest is assessed again, and runs request by request
+        // when the rule says so (an overloaded pool had the rest computed, and crashed).
+        changed = false
+        if assess(simulator, from: x, to: b).requestLevel {
+          simulate(&simulator, to: b, window: window)
+          x = b
+          continue
+        }
+      }
+      if let start = check, x >= start, !checking {
         // The computed part so far goes in first, so that the counts before and after the
         // slice differ by the slice's requests alone.
         flush(&simulator)

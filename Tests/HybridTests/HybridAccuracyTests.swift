@@ -229,6 +229,29 @@ struct ShortScenario: CustomTestStringConvertible, Sendable {
     #expect(de.windows.contains { $0.mode == .fluid }, "\(de.windows.compactMap(\.mode))")
   }
 
+  /// A capacity change inside an hour that overloads the pool: the rest of the hour is assessed
+  /// again and runs request by request (it was computed from the hour's first instance count,
+  /// reached an overloaded regime and stopped the process: "Double value cannot be converted to
+  /// Int"), and the hour's requests are the request-level run's.
+  @Test func aChangeInsideAnHourIsAssessedAgain() throws {
+    var s = try ShortScenario(
+      name: "Christmas Tuesday morning, DE down to 2 instances at 10:20", file: "platform-christmas-2026.yaml",
+      settings: [
+        "calendar.start=2026-12-08T08:00", "calendar.end=2026-12-08T13:00", "run.replications=1",
+        "capacity=[{territory: DE, at: 2026-12-08T10:20, instances: 2}]",
+      ]
+    ).load()
+    let request = PlatformRun(scenario: s).run(threads: 1)
+    s.mode = .hybrid
+    let hybrid = PlatformRun(scenario: s, driver: HybridDriver()).run(threads: 1)
+    let de = hybrid.replications[0].territories[0]
+    let after = de.windows.filter { $0.start >= 3 * 3_600 }
+    #expect(!after.isEmpty && after.allSatisfy { $0.mode == .request }, "\(de.windows.compactMap(\.mode))")
+    #expect(de.windows.first { $0.start == 2 * 3_600 }?.mode == .mixed, "\(de.windows.compactMap(\.mode))")
+    let failed = { (r: PlatformResult) in r.replications[0].territories[0].periods.reduce(0) { $0 + $1.counts.failed } }
+    #expect(failed(request) > 0 && failed(hybrid) > 0, "overloaded: \(failed(request)) and \(failed(hybrid)) failed")
+  }
+
   /// Same seed, same numbers, on one thread or two.
   @Test func hybridIsDeterministic() throws {
     var s = try ShortScenario(
