@@ -48,7 +48,9 @@ struct HybridState {
     uniform = Sampler(
       try! .uniform(low: 0, high: 1),
       stream: RandomStream(name: "hybrid/\(name)/strata", runSeed: scenario.seed, replication: replication))
-    carry = Array(repeating: Array(repeating: 0, count: model.classCount), count: scenario.platform.territories.count)
+    // Per class, then the connection waits.
+    carry = Array(
+      repeating: Array(repeating: 0, count: model.classCount + 1), count: scenario.platform.territories.count)
     let bands = Int((1 / rule.bandWidth).rounded(.up)) + 1
     lastCheck = Array(repeating: Array(repeating: -.infinity, count: bands), count: territories.count)
     scale = Array(repeating: Array(repeating: 1, count: bands), count: territories.count)
@@ -137,6 +139,7 @@ struct HybridState {
         busiest[g] = max(busiest[g], regime.busiest[t])
         if regime.nodeWaitShare[t] >= rule.maxNodeWaitShare { queued = true }
         if regime.coreWaitProbability[t] >= rule.maxCoreWait { queued = true }
+        if regime.connectionWaitProbability[t] >= rule.maxCoreWait { queued = true }
         if regime.failureShare[t] >= rule.maxFailureShare { queued = true }
         let mean = zip(model.mix[t], regime.meanLatency[t]).reduce(0) { $0 + $1.0 * $1.1 }
         if let before = latency?[g], before > 0, abs(mean - before) / before > rule.maxLatencyChange { moves = true }

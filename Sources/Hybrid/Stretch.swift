@@ -144,6 +144,17 @@ struct Stretch {
           }
         }
       }
+      if measured {
+        // Requests that wait for a connection (one each, held across the request's queries),
+        // as the simulator counts them: the `conn. waits` column.
+        let querying = (0..<model.classCount).reduce(0.0) { $0 + (model.queries[$1].isEmpty ? 0 : model.mix[t][$1]) }
+        let waits =
+          pieces.reduce(0.0) { $0 + $1.regime.lambda[t] * $1.seconds * $1.regime.connections[t].waitProbability }
+          * querying + carry[t][model.classCount]
+        let count = Int(waits.rounded(.down))
+        carry[t][model.classCount] = waits - Double(count)
+        simulator.recordComputed(territory: t, connectionWaits: count)
+      }
       simulator.recordComputedBusy(
         territory: t, workerSeconds: pieces.reduce(0) { $0 + $1.regime.workerBusy[t] * $1.seconds },
         coreSeconds: pieces.reduce(0) { $0 + $1.regime.coreBusy[t] * $1.seconds })

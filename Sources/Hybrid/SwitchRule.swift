@@ -18,7 +18,8 @@
 ///   least-connections balancer; the real spread lies between one pool and separate ones, and
 ///   with few cores per instance that difference is the tail (4-core instances 75-81% busy:
 ///   computed p95 5-8% low; 2-core instances 60-70% busy: 3-6% low). With many cores per
-///   instance it fires only near `maxUtilization`;
+///   instance it fires only near `maxUtilization`. The same for one instance's database
+///   connections (few connections an instance are a connection-bound pool);
 /// - requests would fail at an instance: `maxFailureShare` or more of them turned away by a full
 ///   work queue, out of time for a connection or over the app's timeout
 ///   (`FluidModel.failureShare`). A computed stretch draws timeouts only, and its failures

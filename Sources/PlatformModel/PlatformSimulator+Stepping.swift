@@ -133,6 +133,11 @@ extension PlatformSimulator {
     if recorder.judged[c] { recorder.windowLatency[t * (classCount + 1) + classCount].record(latency, count: n) }
   }
 
+  /// `count` requests of a computed stretch waited for a database connection.
+  package mutating func recordComputed(territory t: Int, connectionWaits count: Int) {
+    recorder.connectionWaits[t] += count
+  }
+
   /// `count` of those requests failed with `cause`.
   package mutating func recordComputed(
     territory t: Int, requestClass c: Int, period p: Int, failed cause: ErrorCause, count: Int
