@@ -81,7 +81,13 @@ struct LintCommand: ParsableCommand {
     }
     let today = (Date().timeIntervalSince1970 / 86_400).rounded(.down) * 86_400
     let start = try from.map { try day($0, "--from") } ?? run?.0 ?? today
-    let end = try to.map { try day($0, "--to") } ?? (from == nil ? run?.1 : nil) ?? start + 365 * 86_400
+    // A year on: to the same day of the next year (365 days missed a leap year's last day).
+    var utc = Calendar(identifier: .gregorian)
+    utc.timeZone = TimeZone(identifier: "UTC")!
+    let yearOn =
+      utc.date(byAdding: .year, value: 1, to: Date(timeIntervalSince1970: start))?.timeIntervalSince1970
+      ?? start + 365 * 86_400
+    let end = try to.map { try day($0, "--to") } ?? (from == nil ? run?.1 : nil) ?? yearOn
     return (start, end)
   }
 

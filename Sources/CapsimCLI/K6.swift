@@ -139,12 +139,22 @@ struct K6: ParsableCommand {
     }
     // A step chosen by hand can average the peak away as a short test once did: said, since
     // a load test that never reaches the peak tests something else.
-    if let sampling, case .closed = plan.arrivals {
+    // Open demand too: its ramps are iterations per time unit, a rate once divided by it.
+    if let sampling {
       let most = plan.busiestLevel
-      let reached = plan.classes.reduce(0) { $0 + $1.ramp.peak }
-      if Double(reached) < 0.8 * most {
+      let peaks = Double(plan.classes.reduce(0) { $0 + $1.ramp.peak })
+      let (reached, test, asked): (Double, String, String) =
+        switch plan.arrivals {
+        case .closed: (peaks, "\(Int(peaks)) VUs", "\(Int(most.rounded())) users")
+        case .open(let timeUnit):
+          (
+            peaks / Double(timeUnit), String(format: "%.1f requests/s", peaks / Double(timeUnit)),
+            String(format: "%.1f requests/s", most)
+          )
+        }
+      if reached < 0.8 * most {
         printToStandardError(
-          "warning: --step \(step ?? "") (\(Int(sampling)) s) averages the peak away: the test reaches \(reached) VUs, the scenario \(Int(most.rounded())) users at its busiest; a step of an hour or less keeps the peak"
+          "warning: --step \(step ?? "") (\(Int(sampling)) s) averages the peak away: the test reaches \(test), the scenario \(asked) at its busiest; a step of an hour or less keeps the peak"
         )
       }
     }
@@ -231,6 +241,18 @@ struct K6: ParsableCommand {
         "\(option) takes a local date or date-time such as 2026-12-08 or 2026-12-08T06:00; got '\(text)'")
     }
     let t = DemandCalendar.instant(date, hour: hour, in: calendar.timeZone).timeIntervalSince(calendar.start)
+    // As a scenario's local times: a time the clocks skip or repeat is said, with how it is read.
+    switch DemandCalendar.ambiguity(date, hour: hour, in: calendar.timeZone) {
+    case .skipped?:
+      printToStandardError(
+        "warning: \(option) \(text) does not exist in \(calendar.timeZone.identifier) (the clocks jump over it that night): read as \(calendar.label(at: t))"
+      )
+    case .repeated?:
+      printToStandardError(
+        "warning: \(option) \(text) happens twice in \(calendar.timeZone.identifier) (the clocks go back that night): read as the first, \(calendar.label(at: t)) before the change"
+      )
+    case nil: break
+    }
     guard t >= 0 && t <= horizon else {
       throw ValidationError(
         "\(option) \(text) is outside the run (\(calendar.label(at: 0)) to \(calendar.label(at: horizon)), \(calendar.timeZone.identifier) time)"

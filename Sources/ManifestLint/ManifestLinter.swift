@@ -180,7 +180,24 @@ package struct ManifestLinter {
       localMidnight - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: localMidnight)))
     }
     (start, end) = (utc(start), utc(end))
-    guard to <= start || from >= end else { return nil }
+    // The windows name months and days, so they fire on the derived days of every year: in
+    // another year on other weekdays. Flagged when the span linted meets one of those other
+    // years' copies (a span overlapping the derivation's by a day was silent about the rest).
+    var gregorian = Calendar(identifier: .gregorian)
+    gregorian.timeZone = TimeZone(identifier: "UTC")!
+    func shifted(_ t: Double, _ years: Int) -> Double {
+      gregorian.date(byAdding: .year, value: years, to: Date(timeIntervalSince1970: t))?.timeIntervalSince1970 ?? t
+    }
+    let yearSeconds = 365.2425 * 86_400
+    let earliest = Int(((from - end) / yearSeconds).rounded(.down)) - 1
+    let latest = Int(((to - start) / yearSeconds).rounded(.up)) + 1
+    let apart = to <= start || from >= end
+    guard
+      apart
+        || (earliest...max(earliest, latest)).contains(where: { k in
+          k != 0 && shifted(start, k) < to && from < shifted(end, k)
+        })
+    else { return nil }
     func date(_ t: Double) -> String {
       var calendar = Calendar(identifier: .gregorian)
       calendar.timeZone = zone

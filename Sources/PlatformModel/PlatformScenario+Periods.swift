@@ -54,3 +54,12 @@ extension PlatformScenario {
     return demand[t].calendar?.seasons.contains { $0.name == name && $0.multiplier > 1 } ?? false
   }
 }
+
+extension PlatformScenario {
+  /// The instances territory `t` starts with, ready: a capacity entry at the run's first
+  /// moment sets them, as the topology's count does (as a change, its rise would serve only a
+  /// start-up into the run, and a schedule that asks for them from the start means them there).
+  package func startingInstances(_ t: Int) -> Int {
+    capacity.last { $0.territory == t && $0.at <= 0 }?.instances ?? platform.territories[t].app.instances
+  }
+}

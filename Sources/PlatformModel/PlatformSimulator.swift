@@ -346,7 +346,7 @@ package struct PlatformSimulator: ~Copyable {
 
   mutating func start() {
     for t in simulated {
-      for i in instanceRange[t].prefix(startingInstances(t)) {
+      for i in instanceRange[t].prefix(scenario.startingInstances(t)) {
         instances[i].lifecycle = .ready
         instances[i].inRotation = true
         scheduleCrash(i)
@@ -365,13 +365,6 @@ package struct PlatformSimulator: ~Copyable {
     startAutoscalers()
     sim.schedule(.windowTick, at: nextWindowTick(after: 0))
     sim.schedule(.minuteTick, at: min(60, scenario.horizon))
-  }
-
-  /// The instances territory `t` starts with, ready: a capacity entry at the run's first
-  /// moment sets them, as the topology's count does (as a change, its rise would serve only a
-  /// start-up into the run, and a schedule that asks for them from the start means them there).
-  func startingInstances(_ t: Int) -> Int {
-    scenario.capacity.last { $0.territory == t && $0.at <= 0 }?.instances ?? apps[t].instances
   }
 
   /// The next series window boundary: the next multiple of the interval, or the warm-up's end

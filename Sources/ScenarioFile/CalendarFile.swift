@@ -271,6 +271,17 @@ enum CalendarFile {
         m["to"]?.error("'to' (\(to)) comes before 'from' (\(from))")
         return nil
       }
+      if m["opening"] != nil {
+        m["opening"]?.error("'opening' moves a season by rule; a season by dates starts on its 'from'")
+        return nil
+      }
+      // Dates are one year's: a scenario moved to the next year keeps last year's season,
+      // which then adds nothing (a 2027 plan sized Spargel 2027 as normal load).
+      if !runYears.isEmpty, !runYears.contains(where: { (from.year...to.year).contains($0) }) {
+        node.warning(
+          "its dates (\(from) to \(to)) are in no year the run covers (\(runYears.map(String.init).joined(separator: ", "))): it adds nothing to this run"
+        )
+      }
       return [season(from...to)]
     }
     guard let rule else {

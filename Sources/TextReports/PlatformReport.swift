@@ -259,7 +259,8 @@ package struct PlatformReport {
       let dbCost = nodes.map { db[$0].cost }.reduce(0, +)
       let money = { (x: Double) in String(format: "%.2f %@", x, territory.currency) }
       table.add([
-        territory.name, String(territory.app.instances), String(format: "%.1f", mean), String(format: "%.1f", most),
+        territory.name, String(scenario.startingInstances(t)), String(format: "%.1f", mean),
+        String(format: "%.1f", most),
         // Whole hours read "0" beside a cost on a run of minutes: a decimal below 100.
         Format.estimate(instanceHours) { String(format: instanceHours.mean < 100 ? "%.1f" : "%.0f", $0) },
         money(appCost.mean), String(nodes.count),

@@ -156,12 +156,30 @@ extension RunData {
         hours[month, default: (0, 0)].instances += instances / n
         hours[month, default: (0, 0)].span += span / n
       }
+      /// [a, b) cut at local month boundaries: each piece's month and seconds. A window across
+      /// one (a weekly or daily series) was counted whole in the month it starts in.
+      func pieces(_ a: Double, _ b: Double) -> [(month: String, seconds: Double)] {
+        guard let calendar = s.demand[t].calendar else { return [("run", b - a)] }
+        var out: [(String, Double)] = []
+        var x = a
+        while x < b {
+          let date = calendar.localTime(at: x).date
+          let first = date.month == 12 ? CivilDate(date.year + 1, 1, 1) : CivilDate(date.year, date.month + 1, 1)
+          let boundary = DemandCalendar.instant(first, in: calendar.timeZone).timeIntervalSince(calendar.start)
+          let y = boundary > x ? min(b, boundary) : b
+          out.append((month(at: x), y - x))
+          x = y
+        }
+        return out
+      }
       for r in result.replications {
         var windowed = 0.0
         for w in r.territories[t].windows {
-          let length = (w.end - w.start) / 3_600
-          add(month(at: w.start), instances: w.instances * length, span: length)
-          windowed += w.instances * length
+          for piece in pieces(w.start, w.end) {
+            let length = piece.seconds / 3_600
+            add(piece.month, instances: w.instances * length, span: length)
+          }
+          windowed += w.instances * (w.end - w.start) / 3_600
         }
         // The warm-up keeps no windows, but its instances ran and are paid for, as the run's
         // own cost says: the month the run starts in has them.

@@ -85,6 +85,14 @@ import _TestSupport
       "k6", "scenarios/platform-normal-week.yaml", "--territory", "DE", "--step", "1h", "--duration", "1h",
     ])
     #expect(hourly.status == 0 && !hourly.stderr.contains("averages the peak away"), "\(hourly.stderr)")
+    // Open demand as well (it was closed demand only): 250/s at the Christmas peak, 6-hour samples.
+    let open = try EndToEndTests.capsim([
+      "k6", "scenarios/platform-christmas-2026.yaml", "--territory", "DE", "--step", "6h", "--set",
+      "demand.DE.rate=50/s",
+    ])
+    #expect(open.status == 0, "\(open.stderr)")
+    #expect(open.stderr.contains("averages the peak away: the test reaches "), "\(open.stderr)")
+    #expect(open.stderr.contains("requests/s, the scenario 250.0 requests/s at its busiest"), "\(open.stderr)")
   }
 
   @Test func aScenarioWithTwoTerritoriesNeedsOne() throws {

@@ -294,6 +294,22 @@ import Testing
     let line = text.stdout.split(separator: "\n").dropFirst().first ?? ""
     #expect(line.contains("events; the requests after the warm-up, the events with it)"), "\(line)")
   }
+  /// A series window across a month's end is split between the months by its hours (a daily
+  /// window from noon to noon counted its 24 hours in the month it started in).
+  @Test func aWindowAcrossAMonthsEndIsSplitBetweenTheMonths() throws {
+    let db = Self.database()
+    let r = try EndToEndTests.capsim([
+      "run", EndToEndTests.fixture("platform-small.yaml"), "--set", "calendar.start=2026-11-30T12:00",
+      "--set", "calendar.end=2026-12-01T12:00", "--set", "run.series=1d", "--set", "faults=[]",
+      "--replications", "1", "--db", db, "--quiet",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let data = try #require(try ResultsStore(path: db).data(1))
+    let a = data.costs.filter { $0.territory == "A" }
+    #expect(a.map(\.month) == ["2026-11", "2026-12"], "\(a)")
+    #expect(a.map { $0.spanHours ?? 0 } == [12, 12], "\(a)")
+  }
+
   /// The hour the clocks go back comes twice; the recorded local starts tell the two apart by
   /// their UTC offset (both read "2026-10-25T02:00" before).
   @Test func theRepeatedHourIsRecordedWithItsOffsets() throws {

@@ -164,6 +164,10 @@ import Testing
     let after = ManifestLinter(from: 1_797_202_800, to: 1_797_375_600).lint(paths: [path])
     let later = try #require(after.first { $0.rule == .cronForAnotherSpan }, "\(after.map(\.message))")
     #expect(later.message.contains("but are linted for 2026-12-14 to 2026-12-16"), "\(later.message)")
+    // A span from inside the derivation's into the next year's copy of it (from 7 December 2026
+    // for a year: its last day is 7 December 2027) is flagged too; it was not, overlapping.
+    let onward = ManifestLinter(from: 1_796_601_600, to: 1_828_137_600 + 86_400).lint(paths: [path])
+    #expect(onward.contains { $0.rule == .cronForAnotherSpan }, "\(onward.map(\.message))")
     let plain = ManifestLinter(from: 1_798_761_600, to: 1_830_297_600).lint(paths: [
       Self.fixture("cron-ends-early.yaml")
     ])

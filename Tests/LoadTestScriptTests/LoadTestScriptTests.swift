@@ -171,6 +171,10 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
     #expect(closedScript.contains("-20 * Math.log(1 - Math.random())"))
     #expect(closedScript.contains("gracefulRampDown: '5s'"))
     #expect(!closedScript.contains("ramping-arrival-rate"))
+    // A VU started again after a ramp down stopped it thinks first, as one started the first
+    // time: k6 keeps its iteration count, so that could not tell them apart.
+    #expect(closedScript.contains("if (Date.now() - lastIterationEnd > 1000) sleep(think());"))
+    #expect(closedScript.contains("lastIterationEnd = Date.now();") && !closedScript.contains("iterationInScenario"))
 
     let open = try LoadTestPlan(
       scenario: Build.scenario(
@@ -399,6 +403,18 @@ func stage(_ milliseconds: Int, _ target: Int) -> Ramp.Stage { Ramp.Stage(millis
     ]
     return try LoadTestPlan(
       scenario: scenario, territory: 0, step: Build.hour, paths: [Self.hostile: "/api/" + Self.hostile])
+  }
+
+  /// A class named `__proto__` keeps its scenario: a quoted `'__proto__':` key set the options'
+  /// prototype, and k6 saw one scenario fewer.
+  @Test func aClassNamedProtoKeepsItsScenario() throws {
+    let scenario = Build.scenario(
+      territory: "DE", classes: ["__proto__", "view"],
+      demand: TerritoryDemand(base: .rate(50), mix: [1, 1], calendar: Build.stepCalendar()), horizon: 2 * Build.day,
+      name: "proto")
+    let script = try LoadTestPlan(scenario: scenario, territory: 0, step: Build.hour).k6Script(
+      scenarioFile: "proto.yaml", version: "0")
+    #expect(script.contains("    ['__proto__']: {") && !script.contains("    '__proto__': {"), "\(script)")
   }
 
   @Test func hostileNamesGiveSafeTagsAndFunctionNames() throws {

@@ -228,6 +228,25 @@ import Testing
     }
   }
 
+  /// A season by dates in no year of the run adds nothing: said (a 2026 Spargel copied into a
+  /// 2027 scenario was dropped without a word, and the plan sized the season as normal load);
+  /// `opening` beside dates is refused (it was ignored).
+  @Test func aSeasonByDatesOutsideTheRunIsSaid() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    for (from, to, said) in [
+      ("2025-11-20", "2025-12-23", true), ("2026-11-20", "2026-12-23", false), ("2025-12-20", "2026-01-06", false),
+    ] {
+      let (_, warnings) = try ScenarioFile.loadPlatform(
+        path: dir + "/s.yaml", settings: ["calendar.seasons.christmas={from: \(from), to: \(to), multiplier: 5}"])
+      #expect(warnings.contains { $0.message.contains("it adds nothing to this run") } == said, "\(from): \(warnings)")
+    }
+    let errors = try Self.errors(
+      dir,
+      settings: ["calendar.seasons.christmas={from: 2026-11-20, to: 2026-12-23, opening: 2026-11-01, multiplier: 5}"])
+    #expect(errors.contains { $0.message.hasPrefix("'opening' moves a season by rule") }, "\(errors)")
+  }
+
   /// A week of zeros asks for nothing: said, as `users: 0` is.
   @Test func aWeekOfZerosIsSaid() throws {
     let dir = try Self.folder()
