@@ -68,7 +68,7 @@ package struct ManifestLinter {
     let log = DiagnosticLog()
     let manifest = KubernetesManifest.read(paths: paths, log: log)
     var findings: [Finding] = []
-    var deployments: [(name: String, replicas: ConfigNode)] = []
+    var deployments: [(name: String, namespace: String?, replicas: ConfigNode)] = []
     for path in paths {
       guard let data = FileManager.default.contents(atPath: path), let text = String(validating: data, as: UTF8.self)
       else { continue }  // the strict read above reported it
@@ -105,16 +105,21 @@ package struct ManifestLinter {
             findings += scaledObject(doc) + ramp(doc, manifest)
           case "Deployment":
             if let name = doc["metadata"]?["name"]?.scalarText, let replicas = doc["spec"]?["replicas"] {
-              deployments.append((name, replicas.node))
+              deployments.append((name, doc["metadata"]?["namespace"]?.scalarText, replicas.node))
             }
           default: break
           }
         }
       }
     }
-    let scaled = Set(manifest.autoscalers.map(\.deployment))
-    for (name, replicas) in deployments where scaled.contains(name) {
-      let owner = manifest.autoscaler(for: name).map { " (\($0.title) at \($0.file):\($0.line))" } ?? ""
+    // By namespace and name: `kubectl get -A` lists objects of one name in several namespaces.
+    for (name, namespace, replicas) in deployments {
+      guard
+        let scaler = manifest.autoscalers.first(where: {
+          $0.deployment == name && KubernetesManifest.sameNamespace($0.namespace, namespace)
+        })
+      else { continue }
+      let owner = " (\(scaler.title) at \(scaler.file):\(scaler.line))"
       findings.append(
         Self.finding(
           .deploymentReplicas, .warning, at: replicas,
@@ -299,7 +304,10 @@ package struct ManifestLinter {
       "stabilizationWindowSeconds"]
     // With a floor, cooldown governs nothing (the way down is the HPA's scale-down window);
     // without one it takes the pool from any count to 0 (`scaleToZeroOrIdle`).
-    if let cooldown = spec["cooldownPeriod"], (minimum ?? 0) >= 1 {
+    // `idleReplicaCount: 0` takes the pool to 0 after the cooldown whatever the floor (KEDA's
+    // idle state), so there it governs.
+    let idles = spec["idleReplicaCount"]?.scalarText.flatMap { Int($0) } == 0
+    if let cooldown = spec["cooldownPeriod"], (minimum ?? 0) >= 1, !idles {
       let governs = "with minReplicaCount \(minimum ?? 0) the pool never scales to 0, so it governs nothing here"
       let window =
         scaleDownWindow?.scalarText.map {

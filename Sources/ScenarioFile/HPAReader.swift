@@ -45,9 +45,11 @@ enum HPAReader {
       return nil
     }
     let hpa = HPASpec(minReplicas: minReplicas, maxReplicas: maxReplicas, metrics: metrics, behavior: behavior)
-    return KubernetesManifest.Autoscaler(
+    var autoscaler = KubernetesManifest.Autoscaler(
       name: name, deployment: target.name, kind: .hpa(hpa), file: root.file, line: root.line, targetNode: target.node,
       metricNodes: metricNodes, maxNode: maxNode)
+    autoscaler.namespace = m["metadata"]?.node.mapping?["namespace"]?.string
+    return autoscaler
   }
 
   static let sources = ["Resource", "Pods", "Object", "External", "ContainerResource"]
@@ -58,12 +60,15 @@ enum HPAReader {
     else { return nil }
     // The API server refuses a metric that fills in a source its type does not name
     // (autoscaling/v2 validation: "must populate information for the given metric source (only)").
-    let field = ["Resource": "resource", "Pods": "pods", "Object": "object", "External": "external",
-      "ContainerResource": "containerResource"]
+    let field = [
+      "Resource": "resource", "Pods": "pods", "Object": "object", "External": "external",
+      "ContainerResource": "containerResource",
+    ]
     var others = false
     for (otherType, key) in field where otherType != type {
       guard let extra = m.keyNode(key) else { continue }
-      extra.error("\(key) goes with type \(otherType), and this metric is type \(type): give each source its own metric")
+      extra.error(
+        "\(key) goes with type \(otherType), and this metric is type \(type): give each source its own metric")
       others = true
     }
     guard !others else { return nil }

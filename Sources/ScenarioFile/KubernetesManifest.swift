@@ -30,6 +30,8 @@ package struct KubernetesManifest {
     package var metricNodes: [ConfigNode] = []
     /// `maxReplicas` or `maxReplicaCount` (nil where left to its default).
     package var maxNode: ConfigNode? = nil
+    /// `metadata.namespace`, nil where not given: objects of one name in two namespaces are two.
+    package var namespace: String? = nil
 
     /// The node at `path` under metric or trigger `index`, else the item, else the target.
     package func metricNode(_ index: Int, _ path: [String]) -> ConfigNode? {
@@ -58,6 +60,10 @@ package struct KubernetesManifest {
   }
 
   package private(set) var autoscalers: [Autoscaler] = []
+
+  /// Whether objects of these namespaces may be in one: the same, or one not given (an object
+  /// without one goes to the namespace it is applied to, which may be the other's).
+  package static func sameNamespace(_ a: String?, _ b: String?) -> Bool { a == nil || b == nil || a == b }
 
   /// The autoscaler of `deployment`, if any.
   package func autoscaler(for deployment: String) -> Autoscaler? {
@@ -99,7 +105,9 @@ package struct KubernetesManifest {
       let read = Self.readDocument(root)
       guard log.errorCount == errors else { continue }
       for autoscaler in read {
-        if let other = autoscalers.first(where: { $0.deployment == autoscaler.deployment }) {
+        if let other = autoscalers.first(where: {
+          $0.deployment == autoscaler.deployment && Self.sameNamespace($0.namespace, autoscaler.namespace)
+        }) {
           let message =
             "Deployment '\(autoscaler.deployment)' already has an autoscaler (\(other.title) at \(other.file):\(other.line)); two would fight over its replicas"
           if let node = autoscaler.targetNode { node.error(message) } else { root.error(message) }

@@ -497,6 +497,22 @@ enum PlatformScenarioFile {
         items[i].warning(
           "\(ConfigKeyPath.appending(index: j, to: "faults")) fails '\(names[p])' over before this: if '\(names[n])' is the replica promoted, this takes down the territory's primary (its writes fail)"
         )
+      case .territoryOutage(_, let at, let duration, let to?, let after)?:
+        // Failed over onto a territory that is down itself then: every request of it fails.
+        guard
+          let j = faults.firstIndex(where: {
+            if case .territoryOutage(to, let otherAt, let otherDuration, _, _)? = $0 {
+              otherAt < at + duration && at + after < otherAt + otherDuration
+            } else {
+              false
+            }
+          })
+        else { continue }
+        let names = topology?.territories ?? []
+        let target = names.indices.contains(to) ? names[to] : "its target"
+        items[i].warning(
+          "this outage fails over to \(target) while \(target) is down itself (\(ConfigKeyPath.appending(index: j, to: "faults"))): the traffic failed over fails there, and is not passed on"
+        )
       default:
         continue
       }

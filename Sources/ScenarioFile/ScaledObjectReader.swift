@@ -141,9 +141,11 @@ enum ScaledObjectReader {
     so.maxReplicaCount = maximum
     so.fallback = fallback
     so.behavior = behavior
-    return KubernetesManifest.Autoscaler(
+    var autoscaler = KubernetesManifest.Autoscaler(
       name: name, deployment: target.name, kind: .scaledObject(so), file: root.file, line: root.line,
       targetNode: target.node, metricNodes: triggerNodes, maxNode: maxNode)
+    autoscaler.namespace = m["metadata"]?.node.mapping?["namespace"]?.string
+    return autoscaler
   }
 
   static let scalers = ["cpu", "cron", "prometheus"]

@@ -174,6 +174,52 @@ import Testing
     #expect(!plain.contains { $0.rule == .cronForAnotherSpan })
   }
 
+  /// Objects of one name in several namespaces (`kubectl get hpa -A -o yaml`) are several: two
+  /// HPAs of `crm-de` in staging and production do not fight, and a Deployment `crm-de` in qa
+  /// is no autoscaler's. `idleReplicaCount: 0` scales to 0 after the cooldown whatever the
+  /// floor, so the cooldown is not called idle there.
+  @Test func namespacesKeepObjectsApartAndAnIdleCountUsesTheCooldown() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capsim-lint-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func hpa(_ namespace: String) -> String {
+      """
+      apiVersion: autoscaling/v2
+      kind: HorizontalPodAutoscaler
+      metadata: {name: crm-de, namespace: \(namespace)}
+      spec:
+        scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: crm-de}
+        minReplicas: 2
+        maxReplicas: 8
+        metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}}]
+      """
+    }
+    let deployment = """
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: crm-de, namespace: qa}
+      spec: {replicas: 1}
+      """
+    let path = dir.appendingPathComponent("all.yaml").path
+    try [hpa("staging"), hpa("production"), deployment].joined(separator: "\n---\n").write(
+      toFile: path, atomically: true, encoding: .utf8)
+    let findings = Self.year.lint(paths: [path])
+    #expect(findings.isEmpty, "\(findings.map(\.message))")
+    let idle = dir.appendingPathComponent("idle.yaml").path
+    try """
+    apiVersion: keda.sh/v1alpha1
+    kind: ScaledObject
+    metadata: {name: crm-ch}
+    spec:
+      scaleTargetRef: {name: crm-ch}
+      idleReplicaCount: 0
+      minReplicaCount: 1
+      cooldownPeriod: 60
+      triggers: [{type: cpu, metricType: Utilization, metadata: {value: "70"}}]
+    """.write(toFile: idle, atomically: true, encoding: .utf8)
+    #expect(!Self.year.lint(paths: [idle]).contains { $0.rule == .cooldownOnlyToZero })
+  }
+
   /// The strict reader refuses it too; the linter says it once, under its own rule.
   @Test func minAboveMaxIsOneErrorAtMaxReplicas() throws {
     let f = try #require(Self.only("min-above-max.yaml"))

@@ -40,6 +40,19 @@ import Testing
     #expect(pick.point == 2, "counts \(counts)")
   }
 
+  /// Two territories on one database cluster: the plan bills it to one, as `capsim run` does
+  /// (each territory was charged the whole cluster, the plan's total twice the run's).
+  @Test func aSharedClusterIsBilledToOneTerritory() throws {
+    var s = CapacityPlannerTests.scenario()
+    s.platform.databases[0].pricePerHour = 1
+    var other = s.platform.territories[0]
+    other.name = "AT"
+    s.platform.territories.append(other)
+    s.demand.append(s.demand[0])
+    let plan = CapacityPlanner(scenario: s, settings: CapacityPlannerTests.settings).plan()
+    #expect(plan.databaseCost(territory: 0).cost == 720 && plan.databaseCost(territory: 1).cost == 0)
+  }
+
   /// `plan --vary cores=2,8` chose by the base's price per core, but each point's own plan (its
   /// record, page and JSON) was priced at the file's price: two costs for one point. A point
   /// is planned at the prices the choice counts, so its plan's cost is the choice's.

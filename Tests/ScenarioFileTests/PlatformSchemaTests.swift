@@ -290,6 +290,17 @@ import Testing
         "faults=[{kind: deployment, territory: CH, at: 2026-12-10T12:00, batch: 1}, {kind: replica-down, node: de-replica-1, at: 2026-12-08T09:00, for: 1h}, {kind: primary-failover, node: de-primary, at: 2026-12-08T10:00, detection: 30s, promotion: 20s}]"
       ])
     #expect(none.isEmpty, "\(none)")
+    // Failed over onto a territory down itself then: said (every request failed, silently).
+    let (_, chained) = try ScenarioFile.loadPlatform(
+      path: dir + "/s.yaml",
+      settings: [
+        "faults=[{kind: territory-outage, territory: DE, at: 2026-12-08T09:00, for: 1h}, {kind: territory-outage, territory: CH, at: 2026-12-08T09:10, for: 30min, failoverTo: DE, after: 2min}]"
+      ])
+    #expect(
+      chained.map(\.message).contains {
+        $0.hasPrefix("this outage fails over to DE while DE is down itself (faults[0])")
+      },
+      "\(chained)")
   }
 
   /// Without a calendar, demand is constant, the run needs a length, and fault times are
