@@ -156,10 +156,10 @@ extension Run {
       topologyFile: s.topologyFile, settings: experiment.settings + (mode.map { ["run.mode=\($0.rawValue)"] } ?? []),
       seed: s.seed, replications: s.replications,
       horizon: s.horizon, seriesInterval: s.seriesInterval,
-      timeZone: s.demand.first?.calendar?.timeZone.identifier ?? "")
+      timeZone: s.runCalendar?.timeZone.identifier ?? "")
     let recording = try Recording(store: database.open(), run: record)
     let progress = Progress(total: s.replications, label: s.name, enabled: !quiet)
-    let calendar = s.demand.first?.calendar
+    let calendar = s.runCalendar
     let horizon = s.horizon
     let result = platformRun(s).run(threads: experiment.workerThreads) { now in
       progress.update(now.share) { elapsed in

@@ -80,7 +80,7 @@ struct SweepWork {
           kind: "platform", name: s.name, scenarioFiles: recordedFiles(s, path: path),
           topologyFile: s.topologyFile, settings: pointSettings, seed: s.seed, replications: s.replications,
           horizon: s.horizon, seriesInterval: s.seriesInterval,
-          timeZone: s.demand.first?.calendar?.timeZone.identifier ?? ""))
+          timeZone: s.runCalendar?.timeZone.identifier ?? ""))
     }
     return SweepWork(
       command: command, path: path, settings: settings, grid: grid, scenarios: scenarios, records: records)

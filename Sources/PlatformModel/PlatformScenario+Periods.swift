@@ -63,3 +63,10 @@ extension PlatformScenario {
     capacity.last { $0.territory == t && $0.at <= 0 }?.instances ?? platform.territories[t].app.instances
   }
 }
+
+extension PlatformScenario {
+  /// The calendar the run's own times are told in: the file's (`calendar.timezone`, where its
+  /// faults' and capacity's times are read), else the first territory's. The first territory's
+  /// labelled a run whose territories keep other zones in theirs.
+  package var runCalendar: DemandCalendar? { fileCalendar ?? demand.first?.calendar }
+}

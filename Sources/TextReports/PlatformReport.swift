@@ -90,7 +90,7 @@ package struct PlatformReport {
   }
 
   func span() -> String {
-    guard let calendar = scenario.demand.first?.calendar else {
+    guard let calendar = scenario.runCalendar else {
       return "\(Format.duration(scenario.horizon)) at constant demand"
     }
     return
@@ -100,7 +100,7 @@ package struct PlatformReport {
   package func describe(_ fault: Fault) -> String {
     let p = scenario.platform
     func at(_ t: Double) -> String {
-      scenario.demand.first?.calendar.map { localLabel(t, calendar: $0) } ?? "+" + Format.duration(t)
+      scenario.runCalendar.map { localLabel(t, calendar: $0) } ?? "+" + Format.duration(t)
     }
     switch fault {
     case .instanceCrashes(let t, let mtbf, let mttr):
