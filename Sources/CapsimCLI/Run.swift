@@ -161,11 +161,13 @@ extension Run {
     let progress = Progress(total: s.replications, label: s.name, enabled: !quiet)
     let calendar = s.runCalendar
     let horizon = s.horizon
+    // Hybrid runs count the requests they simulate, not those the computed hours stand for.
+    let unit = s.mode == .hybrid ? "requests simulated/s" : "requests/s"
     let result = platformRun(s).run(threads: experiment.workerThreads) { now in
       progress.update(now.share) { elapsed in
         let date = calendar.map { "at " + String($0.label(at: min(now.clock, horizon)).prefix(14)) } ?? ""
         let rate = elapsed > 0 ? Format.count(Double(now.requests) / elapsed) : "-"
-        return "\(date), \(rate) requests/s"
+        return "\(date), \(rate) \(unit)"
       }
     }
     progress.finish()

@@ -200,7 +200,9 @@ package struct ManifestLinter {
     guard
       apart
         || (earliest...max(earliest, latest)).contains(where: { k in
-          k != 0 && shifted(start, k) < to && from < shifted(end, k)
+          // By more than 14 hours: the span linted may be UTC days and the header's local ones,
+          // which then meet by up to a zone's offset without a day in common.
+          k != 0 && min(to, shifted(end, k)) - max(from, shifted(start, k)) > 14 * 3_600
         })
     else { return nil }
     func date(_ t: Double) -> String {

@@ -13,7 +13,8 @@ import Testing
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent()
     let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-    let candidates = [root.path + "/.build/test-tools/bin/kubernetes-validate"]
+    let candidates =
+      [root.path + "/.build/test-tools/bin/kubernetes-validate"]
       + path.split(separator: ":").map { "\($0)/kubernetes-validate" }
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
   }()
@@ -56,15 +57,19 @@ import Testing
     let rows = try #require(json["rows"] as? [[String: Any]])
     let strategies = rows.filter { $0["section"] as? String == "strategy" }.compactMap { $0["name"] as? String }
     #expect(strategies == ["static peak", "stock HPA", "derived HPA", "HPA + cron", "predictive", "oracle"])
-    #expect(rows.contains { $0["section"] as? String == "verification" && $0["name"] as? String == "derived HPA: demand +20%" })
+    #expect(
+      rows.contains {
+        $0["section"] as? String == "verification" && $0["name"] as? String == "derived HPA: demand +20%"
+      })
     let pool = try #require((json["pools"] as? [[String: Any]])?.first)
     #expect(pool["territory"] as? String == "A")
     #expect((pool["min_replicas"] as? Int ?? 0) >= 2)
     // Every strategy costs at least the oracle's pod-hours (it is the hour-by-hour minimum),
     // up to the pods' start-up at each change.
-    let hours = Dictionary(uniqueKeysWithValues: rows.filter { $0["section"] as? String == "strategy" }.map {
-      ($0["name"] as! String, $0["pod_hours"] as! Double)
-    })
+    let hours = Dictionary(
+      uniqueKeysWithValues: rows.filter { $0["section"] as? String == "strategy" }.map {
+        ($0["name"] as! String, $0["pod_hours"] as! Double)
+      })
     #expect(hours["static peak"]! >= hours["oracle"]! * 0.95)
 
     #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["A"], "no staging folder is left")
@@ -94,9 +99,11 @@ import Testing
     }
     // The fixture's pools name no deployment, so the manifests scale crm-a and lint without a scenario.
     #expect(text.contains("name: crm-a"))
-    // Alternatives for one Deployment, so each is linted alone (together they would fight).
+    // Alternatives for one Deployment, so each is linted alone (together they would fight), over
+    // the day derived for: a span from today's date flagged the cron windows as another year's
+    // on any day but the derivation's own.
     for file in [hpa, scaled] {
-      let lint = try EndToEndTests.capsim(["autoscaler", "lint", file])
+      let lint = try EndToEndTests.capsim(["autoscaler", "lint", file, "--from", "2026-12-07", "--to", "2026-12-08"])
       #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
     }
 
@@ -118,7 +125,8 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: report + "/report.md"))
   }
 
-  @Test(.enabled(if: validator != nil, "kubernetes-validate not found: run scripts/install-test-tools.sh (make test does)"))
+  @Test(
+    .enabled(if: validator != nil, "kubernetes-validate not found: run scripts/install-test-tools.sh (make test does)"))
   func theDerivedHPAPassesTheKubernetesSchema() throws {
     let d = try Self.derivation.get()
     #expect(d.result.status == 0 || d.result.status == 3, "\(d.result.stderr)")
@@ -165,7 +173,9 @@ import Testing
       "--set", "calendar.start=2026-12-07T05:00",
     ]
     let mine = try EndToEndTests.capsim(arguments)
-    #expect(mine.status == 64 && mine.stderr.contains("A/requests.yaml was not written by capsim autoscale"), "\(mine.stderr)")
+    #expect(
+      mine.status == 64 && mine.stderr.contains("A/requests.yaml was not written by capsim autoscale"), "\(mine.stderr)"
+    )
     #expect(try String(contentsOfFile: out + "/A/requests.yaml", encoding: .utf8) == "# my own rule\n")
     try Data(Self.earlier.utf8).write(to: URL(fileURLWithPath: out + "/A/requests.yaml"))
     let r = try EndToEndTests.capsim(arguments)
@@ -173,7 +183,8 @@ import Testing
     #expect(!r.stderr.contains("predictive rule is left out") && r.stdout.contains("\npredictive "), "\(r.stderr)")
     #expect(r.stdout.contains("reported, not gated"), "\(r.stdout)")
     #expect(
-      r.stderr.contains("autoscale: wrote \(out)/A/hpa.yaml, \(out)/A/scaledobject.yaml; removed \(out)/A/requests.yaml"),
+      r.stderr.contains(
+        "autoscale: wrote \(out)/A/hpa.yaml, \(out)/A/scaledobject.yaml; removed \(out)/A/requests.yaml"),
       "\(r.stderr)")
     #expect(!FileManager.default.fileExists(atPath: out + "/A/requests.yaml"))
     let hpa = try String(contentsOfFile: out + "/A/hpa.yaml", encoding: .utf8)
