@@ -34,7 +34,8 @@ struct DatabaseOptions: ParsableArguments {
       // older schema, runs of dead processes to mark): a writable open writes (GRDB's WAL
       // set-up), so `capsim runs` waited for, and failed on, any other writer's lock.
       if readOnly, let store = try? readingOlderIfNeeded() {
-        if (try? store.hasRecordsOfDeadProcesses()) == false { return store }
+        // (Not for an older file read through a copy: marking would bring the file up to date.)
+        if store.readsACopy || (try? store.hasRecordsOfDeadProcesses()) == false { return store }
         // Marking them is housekeeping: done when no writer is in the way, else left to a
         // later open rather than making a reading command wait.
         return (try? ResultsStore(path: db, waitingAtMost: 0.5)) ?? store

@@ -29,6 +29,8 @@ package struct ResultsStore: Sendable {
   let pool: DatabasePool
   /// The migrated copy read instead of a file at an older schema (`init(readingOlder:)`).
   private var copy: TemporaryCopy? = nil
+  /// Whether this store reads such a copy: nothing it does reaches the file.
+  package var readsACopy: Bool { copy != nil }
   /// The file opened at `path` (device and inode), to notice when it is moved or deleted.
   let file: FileIdentity?
 
