@@ -294,6 +294,22 @@ import Testing
     let line = text.stdout.split(separator: "\n").dropFirst().first ?? ""
     #expect(line.contains("events; the requests after the warm-up, the events with it)"), "\(line)")
   }
+  /// A run's span, fault times and recorded zone are the scenario calendar's, whatever zone its
+  /// first territory keeps (with Australia/Sydney first, a Berlin calendar read "... 18:00 to
+  /// ... 20:00 Australia/Sydney").
+  @Test func aRunIsToldInItsCalendarsZone() throws {
+    let db = Self.database()
+    let r = try EndToEndTests.capsim([
+      "run", EndToEndTests.fixture("platform-small.yaml"), "--set", "territories.A.timezone=Australia/Sydney",
+      "--replications", "1", "--db", db,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(
+      r.stdout.contains("Mon 2026-12-07 08:00 to Mon 2026-12-07 10:00 Europe/Berlin")
+        && r.stdout.contains("a-replica down Mon 2026-12-07 08:30"), "\(r.stdout.prefix(600))")
+    #expect(try ResultsStore(path: db).runs().first?.timeZone == "Europe/Berlin")
+  }
+
   /// A series window across a month's end is split between the months by its hours (a daily
   /// window from noon to noon counted its 24 hours in the month it started in).
   @Test func aWindowAcrossAMonthsEndIsSplitBetweenTheMonths() throws {
