@@ -48,8 +48,8 @@ enum CalendarFile {
   ///   even when a season is broken, so that references to them can still be checked.
   ///
   /// Two seasons at full strength on the same day contradict each other where both apply: in a
-  /// queueing scenario always (`overlaps` nil), in a platform scenario only in a territory that
-  /// takes both: with `reportsOverlaps` false they are returned, not reported.
+  /// queueing scenario always, in a platform scenario only in a territory that takes both, whose
+  /// reader passes `reportsOverlaps` false and reports those of the returned `overlaps`.
   static func read(
     _ node: ConfigNode, path: String, overrides: Overrides, reportsOverlaps: Bool = true
   ) -> (calendar: Result?, seasonNames: [String], overlaps: [Overlap]) {
