@@ -280,7 +280,7 @@ package struct AutoscaleSearch {
   /// Kubernetes object name takes it (an RFC 1123 label: lower-case letters, digits and '-',
   /// at most 63), so `Zürich` is `crm-zurich` and `Sydney AU` `crm-sydney-au`.
   package static func defaultDeployment(_ territory: String) -> String {
-    let folded = territory.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+    let folded = territory.folding(options: .diacriticInsensitive, locale: nil).lowercased()
     var label = ""
     for c in folded.unicodeScalars {
       let keep = ("a"..."z").contains(c) || ("0"..."9").contains(c)

@@ -33,17 +33,14 @@ struct Autoscales: ParsableCommand {
   @Option(parsing: .unconditional, help: "At most this many derivations (default 50); for the list only.")
   var limit: Int?
 
-  /// The listing's length.
-  var rows: Int { limit ?? 50 }
+  var rows: Int { Listing.rows(limit) }
 
   @OptionGroup var database: DatabaseOptions
 
   func validate() throws {
     if id == nil && report != nil { throw ValidationError("--report needs an ID (or latest)") }
     if id == nil && format == .json { throw ValidationError("--format json needs an ID (or latest)") }
-    if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-    // One record is shown whole: a limit there would be ignored without a word.
-    if id != nil && limit != nil { throw ValidationError("--limit is for the list of derivations, not for one ID") }
+    try Listing.check(limit, showingOne: id != nil, list: "derivations", one: "ID")
   }
 
   func run() throws {

@@ -30,17 +30,14 @@ struct Plans: ParsableCommand {
   @Option(parsing: .unconditional, help: "At most this many plans (default 50); for the list only.")
   var limit: Int?
 
-  /// The listing's length.
-  var rows: Int { limit ?? 50 }
+  var rows: Int { Listing.rows(limit) }
 
   @OptionGroup var database: DatabaseOptions
 
   func validate() throws {
     if plan == nil && report != nil { throw ValidationError("--report needs a PLAN id (or latest)") }
     if plan == nil && format == .json { throw ValidationError("--format json needs a PLAN id (or latest)") }
-    if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-    // One record is shown whole: a limit there would be ignored without a word.
-    if plan != nil && limit != nil { throw ValidationError("--limit is for the list of plans, not for one PLAN") }
+    try Listing.check(limit, showingOne: plan != nil, list: "plans", one: "PLAN")
   }
 
   func run() throws {

@@ -39,6 +39,16 @@ struct Runs: ParsableCommand {
 
 /// Listings show the newest `--limit` rows and say when there are more.
 enum Listing {
+  /// The rows a list shows: `--limit`, else 50.
+  static func rows(_ limit: Int?) -> Int { limit ?? 50 }
+
+  /// A `--limit` below 1, or given with one record's id (shown whole: the limit would be
+  /// ignored without a word), is a usage error.
+  static func check(_ limit: Int?, showingOne: Bool, list: String, one: String) throws {
+    if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    if showingOne && limit != nil { throw ValidationError("--limit is for the list of \(list), not for one \(one)") }
+  }
+
   /// Rows to fetch: one beyond the limit, to know whether there are more.
   static func fetch(_ limit: Int) -> Int { limit == .max ? limit : limit + 1 }
 

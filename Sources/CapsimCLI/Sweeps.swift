@@ -24,16 +24,13 @@ struct Sweeps: ParsableCommand {
   @Option(parsing: .unconditional, help: "At most this many sweeps (default 50); for the list only.")
   var limit: Int?
 
-  /// The listing's length.
-  var rows: Int { limit ?? 50 }
+  var rows: Int { Listing.rows(limit) }
 
   @OptionGroup var database: DatabaseOptions
 
   func validate() throws {
     if report != nil && sweep == nil { throw ValidationError("--report needs a SWEEP id (or latest)") }
-    if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-    // One record is shown whole: a limit there would be ignored without a word.
-    if sweep != nil && limit != nil { throw ValidationError("--limit is for the list of sweeps, not for one SWEEP") }
+    try Listing.check(limit, showingOne: sweep != nil, list: "sweeps", one: "SWEEP")
   }
 
   func run() throws {

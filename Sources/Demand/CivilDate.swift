@@ -43,6 +43,9 @@ package struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertibl
 
   package func adding(days: Int) -> CivilDate { CivilDate(daysSinceEpoch: daysSinceEpoch + days) }
 
+  /// The first day of the month after this date's.
+  package var nextMonth: CivilDate { month == 12 ? CivilDate(year + 1, 1, 1) : CivilDate(year, month + 1, 1) }
+
   /// Whether the date exists (no 30 February).
   package var isValid: Bool {
     (1...12).contains(month) && day >= 1 && CivilDate(daysSinceEpoch: daysSinceEpoch) == self

@@ -19,9 +19,8 @@ extension CapacityPlan {
   package func databaseCost(territory t: Int) -> (cost: Double, currency: String) {
     let platform = scenario.platform
     let primary = platform.territories[t].primary
-    // A cluster shared by territories is billed to one, as `capsim run` bills it (each was
-    // charged the whole cluster: a plan's total twice the run's).
-    let nodes = ([primary] + platform.replicas(of: primary)).filter { PlatformRun.home(of: $0, platform) == t }
+    // As `capsim run` bills them: a shared cluster to one territory (each was charged it whole).
+    let nodes = PlatformRun.nodes(billedTo: t, platform)
     let cost = nodes.reduce(0) { $0 + platform.databases[$1].pricePerHour * Self.monthHours }
     return (cost, platform.databases[primary].currency)
   }

@@ -114,8 +114,7 @@ package struct ConfigurationChoice: Sendable {
     -> Double
   {
     let platform = plan.scenario.platform
-    let primary = platform.territories[t].primary
-    return ([primary] + platform.replicas(of: primary)).filter { PlatformRun.home(of: $0, platform) == t }.reduce(0) {
+    return PlatformRun.nodes(billedTo: t, platform).reduce(0) {
       sum, n in
       let node = platform.databases[n]
       guard let baseNode = base.platform.databases.first(where: { $0.name == node.name }) else {

@@ -135,6 +135,12 @@ package struct PlatformRun: Sendable {
     let primary = platform.databases[n].replicaOf ?? n
     return platform.territories.firstIndex { $0.primary == primary }
   }
+
+  /// The database nodes territory `t` is billed for: those it is the home of (a cluster shared
+  /// by territories is billed to one).
+  package static func nodes(billedTo t: Int, _ platform: Platform) -> [Int] {
+    platform.databases.indices.filter { home(of: $0, platform) == t }
+  }
 }
 
 /// How far a platform run has got.

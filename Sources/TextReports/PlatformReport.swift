@@ -253,9 +253,7 @@ package struct PlatformReport {
         ?? windows.map(\.instances).max() ?? 0
       let instanceHours = Estimate(replications.map { $0.territories[t].cost.instanceHours })
       let appCost = Estimate(replications.map { $0.territories[t].cost.instanceCost })
-      let nodes = scenario.platform.databases.indices.filter { n in
-        PlatformRun.home(of: n, scenario.platform) == t
-      }
+      let nodes = PlatformRun.nodes(billedTo: t, scenario.platform)
       let dbCost = nodes.map { db[$0].cost }.reduce(0, +)
       let money = { (x: Double) in String(format: "%.2f %@", x, territory.currency) }
       table.add([

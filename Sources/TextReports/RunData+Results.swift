@@ -22,7 +22,7 @@ extension RunData {
     var series: [SeriesPoint] = []
     for (t, territory) in s.platform.territories.enumerated() {
       let windows = reps[0].territories[t].windows
-      let nodes = s.platform.databases.indices.filter { PlatformRun.home(of: $0, s.platform) == t }
+      let nodes = PlatformRun.nodes(billedTo: t, s.platform)
       for w in windows.indices {
         let ws = reps.map { $0.territories[t].windows[w] }
         let first = ws[0]
@@ -143,7 +143,7 @@ extension RunData {
     let n = Double(result.replications.count)
     var out: [CostRecord] = []
     for (t, territory) in s.platform.territories.enumerated() {
-      let nodes = s.platform.databases.indices.filter { PlatformRun.home(of: $0, s.platform) == t }
+      let nodes = PlatformRun.nodes(billedTo: t, s.platform)
       var months: [String] = []
       var hours: [String: (instances: Double, span: Double)] = [:]
       func month(at time: Double) -> String {
@@ -164,8 +164,7 @@ extension RunData {
         var x = a
         while x < b {
           let date = calendar.localTime(at: x).date
-          let first = date.month == 12 ? CivilDate(date.year + 1, 1, 1) : CivilDate(date.year, date.month + 1, 1)
-          let boundary = DemandCalendar.instant(first, in: calendar.timeZone).timeIntervalSince(calendar.start)
+          let boundary = DemandCalendar.instant(date.nextMonth, in: calendar.timeZone).timeIntervalSince(calendar.start)
           let y = boundary > x ? min(b, boundary) : b
           out.append((month(at: x), y - x))
           x = y
@@ -227,8 +226,7 @@ extension RunData {
     guard parts.count == 2 else { return nil }
     let (year, m) = (parts[0], parts[1])
     let first = DemandCalendar.instant(CivilDate(year, m, 1), in: calendar.timeZone)
-    let next = DemandCalendar.instant(
-      m == 12 ? CivilDate(year + 1, 1, 1) : CivilDate(year, m + 1, 1), in: calendar.timeZone)
+    let next = DemandCalendar.instant(CivilDate(year, m, 1).nextMonth, in: calendar.timeZone)
     return next.timeIntervalSince(first) / 3_600
   }
 
