@@ -71,7 +71,7 @@ let package = Package(
     ),
 
     /** Seasons, office hours and local calendars: demand over simulated time. */
-    .target(name: "Demand", dependencies: ["SimKernel", "QueueingModel"], exclude: ["README.md"]),
+    .target(name: "Demand", dependencies: ["QueueingModel"], exclude: ["README.md"]),
 
     // MARK: Files and command line
 
@@ -100,7 +100,7 @@ let package = Package(
     /** Capacity plans: the fewest instances per territory and period, bounded by theory, confirmed by simulation. */
     .target(
       name: "Planning",
-      dependencies: ["PlatformModel", "QueueingTheory", "SimStatistics", "Demand"],
+      dependencies: ["PlatformModel", "QueueingTheory", "Demand"],
       exclude: ["README.md"],
       swiftSettings: optimized
     ),
@@ -113,7 +113,9 @@ let package = Package(
     // MARK: Load tests
 
     /** k6 scripts that replay a platform territory's demand, mix and objectives on the real platform. */
-    .target(name: "LoadTestScript", dependencies: ["PlatformModel", "Demand", "SimRandom", "SimKernel"], exclude: ["README.md"]),
+    .target(
+      name: "LoadTestScript", dependencies: ["PlatformModel", "Demand", "SimRandom", "SimKernel"],
+      exclude: ["README.md"]),
 
     // MARK: Calibration
 
@@ -139,7 +141,8 @@ let package = Package(
       exclude: ["README.md"]
     ),
     /** Reports of recorded runs: self-contained HTML with inline SVG, Markdown, JSON. */
-    .target(name: "Reports", dependencies: ["RunRecords", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
+    .target(
+      name: "Reports", dependencies: ["RunRecords", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
 
     /** YAML topologies and scenarios, diagnostics with file:line:column. */
     .target(
@@ -155,7 +158,7 @@ let package = Package(
     .target(name: "AutoscaleRules", dependencies: ["Autoscaling"], exclude: ["README.md"]),
     /** `capsim autoscale`: HPA and KEDA rules searched by simulation, compared and verified. */
     .target(
-      name: "AutoscaleSearch", dependencies: ["AutoscaleRules", "Autoscaling", "Planning", "PlatformModel", "Demand", "SimRandom"],
+      name: "AutoscaleSearch", dependencies: ["AutoscaleRules", "Autoscaling", "Planning", "PlatformModel"],
       exclude: ["README.md"], swiftSettings: optimized),
     /** Traps in autoscaler manifests a user already has, at the line that sets them. */
     .target(name: "ManifestLint", dependencies: ["Autoscaling", "ScenarioFile"], exclude: ["README.md"]),
@@ -201,7 +204,9 @@ let package = Package(
     ),
     .testTarget(
       name: "ScenarioFileTests",
-      dependencies: ["ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "Gate", "Suggestions", "_TestSupport"],
+      dependencies: [
+        "ScenarioFile", "QueueingModel", "PlatformModel", "Demand", "Gate", "Suggestions", "_TestSupport",
+      ],
       // Read from the source tree (with the schemas/ they name), not bundled.
       exclude: ["Fixtures"]
     ),
@@ -211,12 +216,15 @@ let package = Package(
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunRecords", "TextReports"]),
     .testTarget(
       name: "PlatformModelTests",
-      dependencies: ["PlatformModel", "QueueingModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand", "Autoscaling"]),
+      dependencies: [
+        "PlatformModel", "QueueingModel", "QueueingTheory", "SimRandom", "SimStatistics", "Demand", "Autoscaling",
+      ]),
     .testTarget(name: "DemandTests", dependencies: ["Demand", "QueueingModel"]),
     .testTarget(
       name: "HybridTests", dependencies: ["Hybrid", "PlatformModel", "ScenarioFile", "QueueingTheory"]),
     .testTarget(name: "AutoscalingTests", dependencies: ["Autoscaling", "_TestSupport"]),
-    .testTarget(name: "AutoscaleRulesTests", dependencies: ["AutoscaleRules", "Autoscaling", "ScenarioFile", "ManifestLint"]),
+    .testTarget(
+      name: "AutoscaleRulesTests", dependencies: ["AutoscaleRules", "Autoscaling", "ScenarioFile", "ManifestLint"]),
     .testTarget(
       name: "KubernetesManifestTests",
       dependencies: ["ScenarioFile", "Autoscaling", "ManifestLint", "AutoscaleRules", "_TestSupport"],
@@ -224,14 +232,17 @@ let package = Package(
     .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlatformModel", "QueueingModel", "SimRandom"]),
     .testTarget(
       name: "AutoscaleSearchTests",
-      dependencies: ["AutoscaleSearch", "AutoscaleRules", "Autoscaling", "Demand", "PlatformModel", "ScenarioFile", "SimRandom"]),
+      dependencies: [
+        "AutoscaleSearch", "AutoscaleRules", "Autoscaling", "Demand", "PlatformModel", "ScenarioFile", "SimRandom",
+      ]),
     .testTarget(name: "ShardingTests", dependencies: ["Sharding"]),
     .testTarget(
       name: "CalibrationTests", dependencies: ["Calibration", "QueueingTheory", "QueueingModel", "SimRandom"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "GateTests", dependencies: ["Gate", "PlatformModel", "SimRandom", "SimStatistics"]),
     .testTarget(
-      name: "LoadTestScriptTests", dependencies: ["LoadTestScript", "PlatformModel", "Demand", "SimRandom", "_TestSupport"]),
+      name: "LoadTestScriptTests",
+      dependencies: ["LoadTestScript", "PlatformModel", "Demand", "SimRandom", "_TestSupport"]),
     // Through the binary, which `swift build` makes: no dependency on the CLI's code, so this
     // target builds beside it instead of after it.
     .testTarget(
@@ -240,7 +251,9 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     // The CLI in process: its parser against the commands the READMEs show, its progress line.
-    .testTarget(name: "CapsimCLITests", dependencies: ["CapsimCLI"]),
+    .testTarget(
+      name: "CapsimCLITests",
+      dependencies: ["CapsimCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
   ]
 )
 

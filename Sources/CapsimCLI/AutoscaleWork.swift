@@ -85,11 +85,13 @@ enum AutoscaleWork {
     let chosen = d.chosen
     let missedNext = d.tried.filter { $0.behavior == chosen.behavior && $0.target > chosen.target && !$0.holds }
       .min { $0.target < $1.target }
-    // A failed verdict or peak window is a miss; a rule that met them all but came within 3% of
-    // a target was only too close to call.
+    // A failed verdict or peak window is a miss, too many reversals a flap (the shortfalls that
+    // keep a rule from holding); a rule with none came within 3% of a target, too close to call.
     let next = missedNext.map { c in
-      !c.score.failed.isEmpty || c.score.peakShare < settings.peakShare
-        ? "; \(c.target)% missed" : "; \(c.target)% came too close to a target to count as held"
+      let s = c.score
+      if !s.failed.isEmpty || s.peakShare < settings.peakShare { return "; \(c.target)% missed" }
+      if s.reversalsPerHour > settings.maxReversalsPerHour { return "; \(c.target)% reversed too often" }
+      return "; \(c.target)% came too close to a target to count as held"
     }
     // Every target that held at the same pod-hours: the pool never left its floor, and this
     // demand did not tell the targets apart.

@@ -105,23 +105,15 @@ struct LintCommand: ParsableCommand {
     for (t, territory) in platform.territories.enumerated() {
       guard let deployment = territory.app.deployment else { continue }
       let perPod = max(territory.app.connections, 1)
-      // Each node of the cluster: its max_connections less what the other pools on it hold.
+      // The tightest node of the cluster: its max_connections less what the other pools on it hold.
       var limit = Int.max
       var reason = ""
-      for n in [territory.primary] + platform.replicas(of: territory.primary) {
-        let others = platform.territories.indices.filter {
-          $0 != t && platform.territories[$0].primary == territory.primary
-        }
-        .reduce(0) { $0 + platform.territories[$1].app.instances * platform.territories[$1].app.connections }
-        let node = platform.databases[n]
-        let pods = max(0, node.maxConnections - others) / perPod
-        if pods < limit {
-          limit = pods
-          reason =
-            "\(node.name): max_connections \(node.maxConnections)"
-            + (others > 0 ? ", \(others) held by other pools" : "")
-            + ", \(perPod) per pod"
-        }
+      if let room = platform.connectionRoom(territory: t, instances: platform.territories.map(\.app.instances)) {
+        let node = platform.databases[room.node]
+        limit = room.instances
+        reason =
+          "\(node.name): max_connections \(node.maxConnections)"
+          + (room.others > 0 ? ", \(room.others) held by other pools" : "") + ", \(perPod) per pod"
       }
       var demand: [(time: Double, rate: Double)] = []
       if let calendar = s.demand[t].calendar {

@@ -26,7 +26,7 @@ extension Bench {
     try? FileManager.default.createDirectory(atPath: ".build", withIntermediateDirectories: true)
     guard Self.shell(["cc", "-O2", "-o", binary, reference, "-lm"]) != nil else {
       if !quiet {
-        printToStandardError("capsim bench: could not compile or run \(reference) with cc; C reference skipped")
+        printToStandardError("capsim bench: could not compile \(reference) with cc; C reference skipped")
       }
       return nil
     }
@@ -36,7 +36,8 @@ extension Bench {
     for _ in 0..<repetitions {
       guard let out = Self.shell([binary, String(customers), "1"]) else {
         if !quiet {
-          printToStandardError("capsim bench: could not compile or run \(reference) with cc; C reference skipped")
+          printToStandardError(
+            "capsim bench: \(binary), compiled from \(reference), failed to run; C reference skipped")
         }
         return nil
       }

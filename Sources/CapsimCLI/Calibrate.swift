@@ -98,10 +98,10 @@ struct Calibrate: ParsableCommand {
     }
   }
 
-  /// `tpcb:1.07:1` as workload and lock.
   /// Milliseconds to 3 significant digits: 0.771, 1.07, 12.5.
   static func milliseconds(_ seconds: Double) -> String { String(format: "%.3g", seconds * 1_000) }
 
+  /// `tpcb:1.07:1` as workload and lock.
   static func lock(_ text: String) -> (workload: String, lock: HeldLock)? {
     let parts = text.split(separator: ":").map(String.init)
     guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty, let ms = Double(parts[1]), ms > 0, ms.isFinite
@@ -303,7 +303,8 @@ struct Calibrate: ParsableCommand {
         levels = levels.map(background.removed)
         printToStandardError(
           background.note(
-            workload: workload, clients: lightest.clients, was: was, now: background.removed(from: lightest).serverDemand ?? 0))
+            workload: workload, clients: lightest.clients, was: was,
+            now: background.removed(from: lightest).serverDemand ?? 0))
       }
       let used = levels.filter { fitted.contains($0.clients) }
       // The round-trip model wherever the summaries say what a transaction does and what CPU it

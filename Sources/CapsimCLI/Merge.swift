@@ -17,8 +17,10 @@ struct Merge: ParsableCommand {
       there once, then reloads the scenario from its path (run merge from the folder the \
       shards ran in; its files must not have changed) and produces what the unsharded command \
       would have: the same table or JSON, and the same recorded run (or sweep of runs), byte \
-      for byte except the wall-clock fields (wall_seconds, started_at, ended_at) and the host \
-      and process of the record.
+      for byte except the wall-clock fields (wall_seconds, started_at, ended_at), the host \
+      and process of the record, a sweep's shards and the merged_from digest of the parts. \
+      Parts merged into the database before are not stored again: their outputs and exit \
+      status are printed as the first merge's, with the stored id.
 
       Exit status: 0 merged, 1 the parts do not belong together or the scenario changed, 3 \
       --fail-on-slo found a failed objective (run), 5 the results database cannot be used.
@@ -94,9 +96,19 @@ struct Merge: ParsableCommand {
           : "the parts name the scenario as '\(path)', relative to the folder the shards ran in, and it is not found from \(here): run capsim merge in that folder",
         status: ExitStatus.failure)
     }
-    let work = try SweepWork.load(
-      command: command, path: path, settings: try decoded("settings", as: [String].self), grid: Grid(axes: axes),
-      seed: seed, replications: replications, quiet: quiet)
+    // The parts keep point 0's seed and replications. Where the files say otherwise, the shards
+    // were given --seed or --replications, which set every point (a sweep refuses them beside
+    // a --vary of run.seed or run.replications); else each point keeps its own, as varied.
+    let pointSettings = try decoded("settings", as: [String].self)
+    var work = try SweepWork.load(
+      command: command, path: path, settings: pointSettings, grid: Grid(axes: axes), seed: nil, replications: nil,
+      quiet: quiet)
+    if work.seed != seed || work.replications != replications {
+      work = try SweepWork.load(
+        command: command, path: path, settings: pointSettings, grid: Grid(axes: axes),
+        seed: work.seed != seed ? seed : nil, replications: work.replications != replications ? replications : nil,
+        quiet: true)
+    }
     // The files as they are now must be the files the shards read.
     for (here, there) in zip(work.fields, folded.work) where here != there {
       throw fail(
@@ -104,16 +116,41 @@ struct Merge: ParsableCommand {
         status: ExitStatus.failure)
     }
 
-    // Parts merged before (a retried Job, a second look) are not stored again.
+    // Parts merged before (a retried Job, a second look) are not stored again; their outputs
+    // and exit status are those of the first merge, so a retried gate judges as the first did.
     let store = try database.open()
     let table: ResultsStore.MergedTable = command == "run" ? .run : .sweep
     if let (id, complete) = try store.mergedRecord(in: table, digest: folded.digest) {
       if !quiet {
         printToStandardError(
-          "capsim merge: these parts are already in \(store.path) as \(command) \(id)\(complete ? "" : " (another capsim is storing it now)"); not stored again (capsim \(command == "run" ? "show" : "sweeps") \(id) prints it)"
+          "capsim merge: these parts are already in \(store.path) as \(command) \(id)\(complete ? "" : " (another capsim is storing it now)"); not stored again"
         )
       }
-      return
+      if command == "run" {
+        let result = PlatformResult(
+          work.scenarios[0], replications: folded.results[0].map(\.replication), wallSeconds: folded.wallSeconds)
+        return try Run.output(
+          PlatformReport(result: result, series: series ?? Run.defaultSeries(result)), runID: id, format: format,
+          failOnSLO: failOnSLO, scenario: path)
+      }
+      let points = complete ? try store.sweep(id)?.1.map(\.runID) ?? [] : []
+      let gatherer = SweepGatherer(work: work, recording: nil, storedRuns: points)
+      for (p, replications) in folded.results.enumerated() {
+        for (r, item) in replications.enumerated() { gatherer.add(WorkItem(point: p, replication: r), item) }
+      }
+      let sweep = SweepReport(
+        work: work.sweep, points: gatherer.points, sweepID: id, wallSeconds: folded.wallSeconds)
+      switch format {
+      case .json: print(try sweep.json())
+      case .table: print(sweep.table(), terminator: "")
+      }
+      guard let report else { return }
+      guard complete else {
+        throw fail(
+          "--report \(report): sweep \(id) is still being stored by another capsim; write it with 'capsim sweeps \(id) --report \(report)' once it is",
+          status: ExitStatus.failure)
+      }
+      return try Sweeps.writeReport(id, store: store, to: report, quiet: quiet)
     }
     if command == "run" {
       let items = folded.results[0]

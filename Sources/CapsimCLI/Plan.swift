@@ -34,7 +34,8 @@ struct Plan: ParsableCommand {
       (capsim plans lists them); --report FOLDER writes its HTML page and Markdown summary.
 
       Exit status: 0 when every period has a count, 1 for invalid files, 3 when some period \
-      has none up to the cap, 5 when the results database cannot be used (the plan is \
+      has none up to the cap or the counts together open more connections than a database \
+      node shared by territories takes, 5 when the results database cannot be used (the plan is \
       printed all the same when only storing it fails).
 
       Examples:
@@ -140,8 +141,12 @@ struct Plan: ParsableCommand {
     if let report, let problem = outputProblem(report, folder: true) {
       throw ValidationError("--report \(report): \(problem)")
     }
-    try refuseBoth(
-      [("--seed", seed != nil, "run.seed"), ("--replications", replications != nil, "run.replications")], settings)
+    let options = [
+      ("--seed", seed != nil, "run.seed"), ("--replications", replications != nil, "run.replications"),
+      ("--mode", mode != nil, "run.mode"),
+    ]
+    try refuseBoth(options, settings)
+    try refuseBoth(options, vary, verb: "--vary")
     if let replications, let maxReplications, maxReplications < replications {
       throw ValidationError("--max-replications (\(maxReplications)) must be at least --replications (\(replications))")
     }
@@ -244,11 +249,20 @@ struct Plan: ParsableCommand {
     // A period without an answer has no count to schedule: a schedule would fill its hours with
     // the cap and read as sized.
     let unanswered = plan.periods.filter { $0.instances == nil }
-    let schedule = emit == .capacity && unanswered.isEmpty ? planner.schedule(&plan) : nil
+    // Answers that together open more connections than a shared node takes cannot be applied
+    // as they are (validate refuses them): said whatever --quiet, and no schedule.
+    let overruns = plan.connectionOverruns
+    for overrun in overruns {
+      printToStandardError("plan: warning: \(PlanReport.overrunText(overrun, platform: s.platform))")
+    }
+    let schedule = emit == .capacity && unanswered.isEmpty && overruns.isEmpty ? planner.schedule(&plan) : nil
     if emit == .capacity && !unanswered.isEmpty {
       printToStandardError(
         "plan: no capacity schedule: no count up to the cap meets the objectives in \(unanswered.count) period\(unanswered.count == 1 ? "" : "s"); resolve the plan first"
       )
+    } else if emit == .capacity && !overruns.isEmpty {
+      printToStandardError(
+        "plan: no capacity schedule: the answers together overrun a database's maxConnections (above)")
     }
     if schedule != nil && s.mode == .hybrid && !quiet {
       // Seen in review: a hybrid-sized morning ramp came out an hour short, and the schedule
@@ -280,7 +294,7 @@ struct Plan: ParsableCommand {
     }
     // A plan that could not be recorded outranks a period without an answer, as for a run.
     if let notRecorded { throw fail(notRecorded, status: ExitStatus.databaseUnusable) }
-    if plan.periods.contains(where: { $0.instances == nil }) { throw ExitStatus.objectiveFailed }
+    if plan.periods.contains(where: { $0.instances == nil }) || !overruns.isEmpty { throw ExitStatus.objectiveFailed }
   }
 
   /// `--vary`: a plan at every point of the grid, each recorded, then the cheapest point per

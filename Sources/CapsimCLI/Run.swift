@@ -78,6 +78,8 @@ struct Run: ParsableCommand {
   var autoscalers: [String] = []
 
   func validate() throws {
+    // --mode is recorded as run.mode: both would record a run its own --sets cannot repeat.
+    try refuseBoth([("--mode", mode != nil, "run.mode")], experiment.settings)
     if sharding.shard != nil && !autoscalers.isEmpty {
       throw ValidationError(
         "--shard reads the scenario alone: name the manifests in its autoscaler: key instead of --autoscaler")
@@ -182,13 +184,28 @@ extension Run {
     _ result: PlatformResult, recording: Recording, series: PlatformReport.SeriesGrouping?, format: OutputFormat,
     quiet: Bool, failOnSLO: Bool, scenario: String
   ) throws {
-    let grouping = series ?? (result.scenario.horizon <= 31 * 86_400 ? .day : .week)
-    let report = PlatformReport(result: result, series: grouping)
+    let report = PlatformReport(result: result, series: series ?? defaultSeries(result))
     let notRecorded = recording.complete(
       wallSeconds: result.wallSeconds, requests: result.replications.map(\.requests).reduce(0, +), quiet: quiet
     ) { RunData.platform(result, verdicts: report.verdicts, run: $0) }
+    try output(
+      report, runID: notRecorded == nil ? recording.id : nil, format: format, failOnSLO: failOnSLO, scenario: scenario,
+      notRecorded: notRecorded)
+  }
+
+  /// Windows grouped by day up to a month, by week beyond.
+  static func defaultSeries(_ result: PlatformResult) -> PlatformReport.SeriesGrouping {
+    result.scenario.horizon <= 31 * 86_400 ? .day : .week
+  }
+
+  /// Prints a run's results and throws the status they call for: a recorded run's, or one
+  /// stored before (a merge of parts merged already), named by `runID`.
+  static func output(
+    _ report: PlatformReport, runID: Int64?, format: OutputFormat, failOnSLO: Bool, scenario: String,
+    notRecorded: String? = nil
+  ) throws {
     switch format {
-    case .json: print(try report.json(runID: notRecorded == nil ? recording.id : nil))
+    case .json: print(try report.json(runID: runID))
     case .table: print(report.table())
     }
     // A run that could not be recorded outranks a failed objective: its status says so.

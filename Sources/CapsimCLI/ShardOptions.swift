@@ -9,7 +9,7 @@ struct ShardOptions: ParsableArguments {
     name: .customLong("shard"),
     parsing: .unconditional,
     help: ArgumentHelp(
-      "Simulate only slice I (from 0) of N of the work and write it as a part file for 'capsim merge'.",
+      "Simulate only slice I (from 0) of N of the work and write it as a part file for 'capsim merge' (platform scenarios).",
       discussion:
         "Work items are (point, replication) pairs numbered point-major; slice I takes the items k with k % N == I.",
       valueName: "I/N"))
@@ -41,8 +41,12 @@ struct ShardOptions: ParsableArguments {
   /// Warnings, not errors: a job array passes one set of flags to every task.
   func warnUnused(format: OutputFormat, database: DatabaseOptions, quiet: Bool) {
     guard !quiet, shard != nil else { return }
-    if format == .json { printToStandardError("warning: --format json: a shard prints nothing; give it to 'capsim merge'") }
-    if database.given != nil { printToStandardError("warning: --db: a shard records nothing; give it to 'capsim merge'") }
+    if format == .json {
+      printToStandardError("warning: --format json: a shard prints nothing; give it to 'capsim merge'")
+    }
+    if database.given != nil {
+      printToStandardError("warning: --db: a shard records nothing; give it to 'capsim merge'")
+    }
   }
 
   /// Writes the part (atomically: a half-written part must not look like a result) and says

@@ -169,7 +169,7 @@ struct Sweep: ParsableCommand {
     _ gatherer: SweepGatherer, wallSeconds: Double, format: OutputFormat, report folder: String?,
     database: DatabaseOptions, quiet: Bool
   ) throws {
-    let recording = gatherer.recording
+    guard let recording = gatherer.recording else { preconditionFailure("a sweep being stored has a recording") }
     // The sweep's end, its output and its page are one step that a signal waits for.
     let problems = try InterruptWatch.storing(final: true) { () throws -> [String] in
       let problems = recording.finish(wallSeconds: wallSeconds, quiet: quiet)
@@ -195,14 +195,18 @@ struct Sweep: ParsableCommand {
 /// and keeps what the table and JSON need (the replications themselves are let go).
 final class SweepGatherer: @unchecked Sendable {
   let work: SweepWork
-  let recording: SweepRecording
+  /// Nil when the points are stored already (a merge of parts merged before): `storedRuns`
+  /// then names each point's run.
+  let recording: SweepRecording?
+  private let storedRuns: [Int64]
   private let lock = NSLock()
   private var pending: [[SimulatedItem?]]
   private var results: [SweepPointResult?]
 
-  init(work: SweepWork, recording: SweepRecording) {
+  init(work: SweepWork, recording: SweepRecording?, storedRuns: [Int64] = []) {
     self.work = work
     self.recording = recording
+    self.storedRuns = storedRuns
     pending = Array(repeating: Array(repeating: nil, count: work.replications), count: work.points)
     results = Array(repeating: nil, count: work.points)
   }
@@ -222,7 +226,9 @@ final class SweepGatherer: @unchecked Sendable {
     let result = PlatformResult(work.scenarios[p], replications: complete.map(\.replication), wallSeconds: seconds)
     let report = PlatformReport(result: result, series: .none)
     // A point whose results could not be stored has no run to name (its id holds none).
-    let runID = recording.complete(point: p, result: result, verdicts: report.verdicts, seconds: seconds)
+    let runID =
+      recording.map { $0.complete(point: p, result: result, verdicts: report.verdicts, seconds: seconds) }
+      ?? (storedRuns.indices.contains(p) ? storedRuns[p] : nil)
     let summary = SweepPointResult(values: work.grid.values(at: p), runID: runID, report: report)
     lock.withLock { results[p] = summary }
   }

@@ -162,3 +162,27 @@ extension Candidate {
     return (target - v.measured.mean - h) / target
   }
 }
+
+extension CapacityPlan {
+  /// Database nodes the answers would overrun applied together: each planned territory at its
+  /// largest answer over the periods (as `capsim validate` counts a schedule's largest count),
+  /// the others at their configured counts. Territories sharing a cluster are capped one at a
+  /// time, each with the others as configured, so every answer can fit while they do not.
+  package var connectionOverruns: [Platform.ConnectionOverrun] {
+    var counts = scenario.platform.territories.map(\.app.instances)
+    for t in settings.territories {
+      if let most = periods.filter({ $0.territory == t }).compactMap(\.instances).max() { counts[t] = most }
+    }
+    // One per cluster: its tightest node (the first of equals, the primary), as validate says it.
+    var out: [Platform.ConnectionOverrun] = []
+    for o in scenario.platform.connectionOverruns(instances: counts) {
+      let cluster = scenario.platform.databases[o.node].replicaOf ?? o.node
+      if let i = out.firstIndex(where: { (scenario.platform.databases[$0.node].replicaOf ?? $0.node) == cluster }) {
+        if o.limit < out[i].limit { out[i] = o }
+      } else {
+        out.append(o)
+      }
+    }
+    return out
+  }
+}

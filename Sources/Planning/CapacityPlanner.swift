@@ -177,25 +177,18 @@ package struct CapacityPlanner {
 
   /// The most instances a territory may have: its share of the tightest connection limit in
   /// its database cluster (other territories at their configured counts), or `maxInstances`.
+  /// Territories sharing a cluster are capped one at a time, so their answers together can
+  /// still overrun it: `CapacityPlan.connectionOverruns` says where.
   package func cap(territory t: Int) -> (Int, String) {
     let platform = scenario.platform
-    let territory = platform.territories[t]
-    var best = (settings.maxInstances, "the plan's maximum (--max-instances)")
-    let cluster = [territory.primary] + platform.replicas(of: territory.primary)
-    for n in cluster {
-      let others = platform.territories.indices.filter {
-        $0 != t && platform.territories[$0].primary == territory.primary
-      }
-      .reduce(0) { $0 + platform.territories[$1].app.instances * platform.territories[$1].app.connections }
-      let room = (platform.databases[n].maxConnections - others) / max(territory.app.connections, 1)
-      if room < best.0 {
-        best = (
-          max(room, 0),
-          "\(platform.databases[n].name)'s maxConnections \(platform.databases[n].maxConnections) at \(territory.app.connections) connections an instance"
-        )
-      }
-    }
-    return best
+    let connections = platform.territories[t].app.connections
+    guard let room = platform.connectionRoom(territory: t, instances: platform.territories.map(\.app.instances)),
+      room.instances < settings.maxInstances
+    else { return (settings.maxInstances, "the plan's maximum (--max-instances)") }
+    let node = platform.databases[room.node]
+    return (
+      room.instances, "\(node.name)'s maxConnections \(node.maxConnections) at \(connections) connections an instance"
+    )
   }
 
   /// The scenario with these instance counts, fixed for the whole run: scheduled capacity of

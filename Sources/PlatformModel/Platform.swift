@@ -275,6 +275,24 @@ extension Platform {
     package func hash(into h: inout Hasher) { h.combine(node); h.combine(total) }
   }
 
+  /// The most instances territory `t` may run: the tightest node of its database cluster, the
+  /// node's `maxConnections` less what the other territories on the cluster hold at
+  /// `instances` (one count per territory), over `t`'s connections an instance.
+  /// - Returns: the count, the node that sets it and what the others hold there; nil for a
+  ///   cluster with no nodes (none in a valid platform).
+  package func connectionRoom(territory t: Int, instances: [Int]) -> (instances: Int, node: Int, others: Int)? {
+    let primary = territories[t].primary
+    let perInstance = max(territories[t].app.connections, 1)
+    let others = territories.indices.filter { $0 != t && territories[$0].primary == primary }
+      .reduce(0) { $0 + instances[$1] * territories[$1].app.connections }
+    var best: (instances: Int, node: Int, others: Int)?
+    for n in [primary] + replicas(of: primary) {
+      let room = max(0, databases[n].maxConnections - others) / perInstance
+      if best == nil || room < best!.instances { best = (room, n, others) }
+    }
+    return best
+  }
+
   /// Nodes whose `maxConnections` is below what the app pools could open with these instance
   /// counts (one per territory): every instance opens up to its pool's connections to each
   /// node of its primary's cluster, the primary and every replica.

@@ -103,7 +103,10 @@ extension PlatformResult {
             for c in judged { n.add(r.classes[c]) }
             return n.completed + n.failed > 0 ? n.errorRate : nil
           },
-          window: { $0.counts.completed + $0.counts.failed > 0 ? $0.counts.errorRate : nil })
+          window: { w in
+            let n = w.judgedCounts ?? w.counts
+            return n.completed + n.failed > 0 ? n.errorRate : nil
+          })
         add(.databaseP95, objectives.databaseP95, { $0.database.p95 }, window: { $0.databaseP95 })
         add(
           .availability, objectives.availability, { $0.availability },

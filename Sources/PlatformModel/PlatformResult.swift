@@ -104,6 +104,9 @@ package struct WindowResult: Sendable, Codable {
   package var connectionWaits: Int
   /// How a hybrid run advanced the window; nil in a request-level run (all `request`).
   package var mode: WindowMode? = nil
+  /// The requests of the judged classes, where a class is waived; nil when all are judged
+  /// (they are `counts`).
+  package var judgedCounts: RequestCounts? = nil
 }
 
 /// How a window of a hybrid run was advanced.

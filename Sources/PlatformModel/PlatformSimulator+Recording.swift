@@ -81,14 +81,19 @@ extension PlatformSimulator {
     for t in simulated {
       noteLevels(t)
       var counts = RequestCounts()
+      // Of the judged classes, kept only where a class is waived (else they are `counts`).
+      var judgedCounts: RequestCounts? = recorder.judged.allSatisfy { $0 } ? nil : RequestCounts()
       var classP95: [Double?] = []
       for c in 0..<classes {
         let base = (t * classes + c) * Counter.width
-        counts.arrivals += recorder.windowCounts[base + Counter.arrivals]
-        counts.completed += recorder.windowCounts[base + Counter.completed]
+        var own = RequestCounts()
+        own.arrivals = recorder.windowCounts[base + Counter.arrivals]
+        own.completed = recorder.windowCounts[base + Counter.completed]
         for e in 0..<ErrorCause.allCases.count {
-          counts.errors[e] += recorder.windowCounts[base + Counter.firstError + e]
+          own.errors[e] = recorder.windowCounts[base + Counter.firstError + e]
         }
+        counts.add(own)
+        if recorder.judged[c] { judgedCounts?.add(own) }
         for f in 0..<Counter.width { recorder.windowCounts[base + f] = 0 }
         classP95.append(recorder.windowLatency[t * (classes + 1) + c].quantile(0.95))
         recorder.windowLatency[t * (classes + 1) + c].reset()
@@ -114,7 +119,7 @@ extension PlatformSimulator {
         workerUtilization: workerCapacity > 0 ? busyWorkers / workerCapacity : 0,
         cpuUtilization: coreCapacity > 0 ? busyCores / coreCapacity : 0,
         goodMinutes: recorder.windowGoodMinutes[t], minutes: recorder.windowMinutes[t],
-        connectionWaits: recorder.connectionWaits[t] - recorder.windowConnectionWaits[t])
+        connectionWaits: recorder.connectionWaits[t] - recorder.windowConnectionWaits[t], judgedCounts: judgedCounts)
       recorder.windowConnectionWaits[t] = recorder.connectionWaits[t]
       recorder.windowGoodMinutes[t] = 0
       recorder.windowMinutes[t] = 0

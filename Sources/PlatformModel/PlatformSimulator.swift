@@ -364,7 +364,8 @@ package struct PlatformSimulator: ~Copyable {
     }
     startAutoscalers()
     sim.schedule(.windowTick, at: nextWindowTick(after: 0))
-    sim.schedule(.minuteTick, at: min(60, scenario.horizon))
+    recorder.minuteEnd = min(60, scenario.horizon)
+    sim.schedule(.minuteTick, at: recorder.minuteEnd)
   }
 
   /// The next series window boundary: the next multiple of the interval, or the warm-up's end
@@ -414,13 +415,18 @@ package struct PlatformSimulator: ~Copyable {
   }
 
   mutating func windowTick() {
+    // A minute that ends as the window does is the window's (and the run's last minute the last
+    // window's), but its tick was scheduled after this one: closed here first.
+    if recorder.minuteEnd == sim.now { minuteTick() }
     closeWindow()
     if sim.now < scenario.horizon { sim.schedule(.windowTick, at: nextWindowTick(after: sim.now)) }
   }
 
   mutating func minuteTick() {
+    guard recorder.minuteEnd == sim.now else { return }  // closed already, by the window's tick
     closeMinute()
-    if sim.now < scenario.horizon { sim.schedule(.minuteTick, at: min(sim.now + 60, scenario.horizon)) }
+    recorder.minuteEnd = sim.now < scenario.horizon ? min(sim.now + 60, scenario.horizon) : .infinity
+    if sim.now < scenario.horizon { sim.schedule(.minuteTick, at: recorder.minuteEnd) }
   }
 }
 

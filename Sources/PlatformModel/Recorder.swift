@@ -68,6 +68,8 @@ struct Recorder: ~Copyable {
   var closed = false
 
   // The minute in progress, per territory: requests ended and failed.
+  /// When the minute in progress ends: its tick's time.
+  var minuteEnd = 60.0
   var minuteEnded: UniqueArray<Int>
   var minuteFailed: UniqueArray<Int>
 

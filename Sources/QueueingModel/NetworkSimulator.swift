@@ -342,9 +342,6 @@ package struct NetworkSimulator: ~Copyable {
   /// The current simulated time.
   package var now: Double { sim.now }
 
-  /// Events processed so far.
-  package var eventCount: UInt64 { sim.processedCount }
-
   // MARK: Running
 
   /// Runs the whole replication and returns what it measured.

@@ -91,13 +91,20 @@ package struct Part<Result: Codable & Sendable>: Codable, Sendable {
     do {
       header = try JSONDecoder().decode(_PartHeader.self, from: data)
     } catch {
-      throw .unreadable(file: file, reason: "not JSON")
+      // A part is written whole or not at all: a file cut short was copied or stored in part.
+      let reason =
+        data.isEmpty
+        ? "empty"
+        : data.first == UInt8(ascii: "{")
+          ? "not whole JSON (cut short or damaged since); run its shard again" : "not JSON"
+      throw .unreadable(file: file, reason: reason)
     }
     guard let format = header.format else {
       throw .unreadable(file: file, reason: "no 'format' (not written by capsim --shard)")
     }
     guard format == currentFormat else {
-      throw .unreadable(file: file, reason: "written in part format \(format); this capsim reads format \(currentFormat)")
+      throw .unreadable(
+        file: file, reason: "written in part format \(format); this capsim reads format \(currentFormat)")
     }
     let decoder = JSONDecoder()
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(
@@ -113,7 +120,9 @@ package struct Part<Result: Codable & Sendable>: Codable, Sendable {
     guard let claimed = part.checksum, (try? fnv1a(part.unsealed())) == claimed else {
       throw .unreadable(
         file: file,
-        reason: "its contents do not match the checksum capsim wrote with them (edited or damaged since); run its shard again")
+        reason:
+          "its contents do not match the checksum capsim wrote with them (edited or damaged since); run its shard again"
+      )
     }
     return part
   }
@@ -189,7 +198,9 @@ extension Part {
       wallSeconds: parts.reduce(0) { $0 + $1.part.wallSeconds })
   }
 
-  private static func check(_ part: Part, file: String, against first: Part, file firstFile: String) throws(ShardingError) {
+  private static func check(_ part: Part, file: String, against first: Part, file firstFile: String)
+    throws(ShardingError)
+  {
     let names = Array(Set(part.work.map(\.name) + first.work.map(\.name))).sorted()
     for name in first.work.map(\.name) + names {
       let a = first.work.first { $0.name == name }?.value
@@ -199,7 +210,9 @@ extension Part {
           field: name, file: firstFile, value: a ?? "(none)", otherFile: file, otherValue: b ?? "(none)")
       }
     }
-    for (name, a, b) in [("points", first.points, part.points), ("replications", first.replications, part.replications)]
+    for (name, a, b) in [
+      ("points", first.points, part.points), ("replications", first.replications, part.replications),
+    ]
     where a != b {
       throw .mismatch(field: name, file: firstFile, value: "\(a)", otherFile: file, otherValue: "\(b)")
     }

@@ -25,6 +25,18 @@ package struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
     self.init(index: i, count: n)
   }
 
+  /// Decoded as `init(index:count:)` takes it: a part edited to shard 0 of 0 is an error, not a trap.
+  package init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let index = try c.decode(Int.self, forKey: .index)
+    let count = try c.decode(Int.self, forKey: .count)
+    guard count >= 1, index >= 0, index < count else {
+      throw DecodingError.dataCorruptedError(
+        forKey: .count, in: c, debugDescription: "shard \(index)/\(count) is not 0 <= I < N")
+    }
+    self.init(index: index, count: count)
+  }
+
   /// The whole work as one shard.
   package static let whole = Shard(index: 0, count: 1)
 

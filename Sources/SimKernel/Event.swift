@@ -23,7 +23,8 @@ public struct Event<Payload>: Comparable {
     lhs.time < rhs.time || (lhs.time == rhs.time && lhs.sequence < rhs.sequence)
   }
 
-  /// Two events are the same event when they share a sequence number; the payload is not compared.
+  /// Two events are the same event at the same time and sequence number (the ordering's keys);
+  /// the payload is not compared.
   @inlinable
   public static func == (lhs: Self, rhs: Self) -> Bool {
     lhs.time == rhs.time && lhs.sequence == rhs.sequence

@@ -8,7 +8,4 @@ package enum GSL {
 
   /// Turns GSL's aborting error handler off. Idempotent and thread-safe.
   package static func setUp() { _ = handlerOff }
-
-  /// The GSL library version, for `capsim --version` style reports.
-  package static var version: String { GSL_VERSION }
 }

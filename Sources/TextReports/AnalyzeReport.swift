@@ -75,7 +75,7 @@ package struct AnalyzeReport {
       table.add(cells)
     }
     lines.append(table.render())
-    if hiding { lines.append("(\(hidden.count) more stations not shown; capsim run lists them all)") }
+    if hiding { lines.append("(\(hidden.count) more stations not shown; capsim analyze --format json lists them all)") }
     if let result {
       // The standard error comes from the replications themselves: with few of them it is a
       // rough guess, and z follows Student's t with n - 1 degrees of freedom, not the normal.

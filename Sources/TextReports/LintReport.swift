@@ -1,9 +1,5 @@
-import Autoscaling
 import Foundation
 import ManifestLint
-import Planning
-import PlatformModel
-import ScenarioFile
 
 /// Findings as lines a terminal or an editor jumps from, and as SARIF for code scanning.
 package struct LintReport {
@@ -25,7 +21,8 @@ package struct LintReport {
     let errors = findings.filter { $0.severity == .error }.count
     let warnings = findings.filter { $0.severity == .warning }.count
     let notes = findings.count - errors - warnings
-    out += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+    out +=
+      "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
       + (notes > 0 ? ", \(notes) note\(notes == 1 ? "" : "s")" : "") + "\n"
     return out
   }

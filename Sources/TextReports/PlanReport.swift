@@ -31,6 +31,18 @@ package struct PlanReport {
     return label
   }
 
+  /// "DE 4 x 10 + CH 3 x 10 = 70 connections to 'de-primary', more than its maxConnections 60
+  /// (...)": answers that cannot be applied together, and the two ways out.
+  package static func overrunText(_ o: Platform.ConnectionOverrun, platform: Platform) -> String {
+    let sum = o.terms.map { "\(platform.territories[$0.territory].name) \($0.instances) x \($0.connections)" }
+      .joined(separator: " + ")
+    return
+      "the counts together open \(sum) = \(o.total) connections to '\(platform.databases[o.node].name)', more than "
+      + "its maxConnections \(o.limit) (each territory was capped with the others at their configured counts; "
+      + "capsim validate refuses these counts together): raise maxConnections to \(o.total) or give an instance "
+      + "fewer connections"
+  }
+
   static func value(_ v: VerdictRecord, _ x: Double) -> String {
     v.objective == Objective.errorRate.rawValue || v.objective == Objective.availability.rawValue
       ? Format.percent(x) : Format.duration(x)

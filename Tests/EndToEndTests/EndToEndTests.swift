@@ -161,9 +161,12 @@ import _TestSupport
     let station = try #require((json["stations"] as? [[String: Any]])?.first)
     #expect(station["name"] as? String == "server")
     let response = try #require(station["response_mean_s"] as? [String: Double])
-    // M/M/1 with rho = 0.8 and 100 ms service: W = 0.5 s; 4 replications of 30 minutes.
+    // M/M/1 with rho = 0.8 and 100 ms service: W = 0.5 s; 4 replications of 30 minutes. This
+    // checks the output's plumbing, not the engine (the queueing tests do, with tolerances from
+    // the replications' own spread): the run's 95% half width is about 0.08 s, 3.18 standard
+    // errors on 3 degrees of freedom, so 0.15 s is about six of them.
     #expect(abs(response["mean"]! - 0.5) < 0.15)
-    #expect(response["half_width"]! > 0)
+    #expect(response["half_width"]! > 0 && response["half_width"]! < 0.15)
     let flow = try #require(json["end_to_end"] as? [String: Any])
     for key in ["throughput_per_s", "response_p95_s", "response_p99_s", "error_rate", "wait_mean_s"] {
       #expect(flow[key] is [String: Any], "end_to_end.\(key)")

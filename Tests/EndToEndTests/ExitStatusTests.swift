@@ -102,6 +102,16 @@ import Testing
       arguments: ["sweep", "scenarios/platform-normal-week.yaml", "--seed", "5", "--vary", "run.seed=1,2"], status: 64,
       message: "--seed and --vary run.seed given both; give one", showsUsage: true),
     Case(
+      name: "64: --mode beside a --set run.mode (recorded twice, its --sets could not repeat it)",
+      arguments: ["run", "scenarios/platform-normal-week.yaml", "--mode", "hybrid", "--set", "run.mode=request"],
+      status: 64, message: "--mode and --set run.mode given both; give one", showsUsage: true),
+    Case(
+      name: "64: plan --mode beside a --vary run.mode",
+      arguments: [
+        "plan", "scenarios/platform-normal-week.yaml", "--mode", "hybrid", "--vary", "run.mode=request,hybrid",
+      ],
+      status: 64, message: "--mode and --vary run.mode given both; give one", showsUsage: true),
+    Case(
       name: "64: a sweep over replications",
       arguments: ["sweep", "scenarios/platform-normal-week.yaml", "--vary", "run.replications=1,2"], status: 64,
       message: "every point of a sweep runs the same replications", showsUsage: true),

@@ -103,7 +103,8 @@ struct ShortScenario: CustomTestStringConvertible, Sendable {
     let fluid = windows.filter { $0.mode == .fluid }.count
     #expect(fluid * 2 >= windows.count, "\(fluid) of \(windows.count) windows computed")
     Self.expectSameVerdicts(request, hybrid)
-    // And p95 per busy window, utilization and cost are close
+    // And p95 per busy window, utilization and cost are close: within issue 11's accuracy goal
+    // (utilization 2 points, p95 and cost 5%), which is the tolerance, not one derived from noise
     for t in scenario.platform.territories.indices {
       let a = request.replications.map { $0.territories[t] }
       let b = hybrid.replications.map { $0.territories[t] }

@@ -31,7 +31,8 @@ import Testing
     return s
   }
 
-  static let settings = PlanSettings(replications: 3, maxReplications: 12, threads: 2, territories: [0], maxInstances: 14)
+  static let settings = PlanSettings(
+    replications: 3, maxReplications: 12, threads: 2, territories: [0], maxInstances: 14)
 
   @Test func theSearchFindsWhatEveryCountSimulatedWouldGive() throws {
     let plan = CapacityPlanner(scenario: Self.scenario(), settings: Self.settings).plan()
@@ -92,5 +93,31 @@ import Testing
     let plan = planner.plan()
     #expect(plan.periods.first?.cap == 6)
     #expect(plan.periods.first?.capReason.contains("maxConnections 30") == true)
+  }
+
+  @Test func answersThatOverrunASharedClusterTogetherAreSaid() throws {
+    // Given two territories of the same load on one database node, 5 connections an instance:
+    // each is capped at (45 - the other's configured 5) / 5 = 8, and each needs 6 or 7
+    var s = Self.scenario()
+    s.platform.territories[0].app.connections = 5
+    var ch = s.platform.territories[0]
+    ch.name = "CH"
+    s.platform.territories.append(ch)
+    s.demand.append(s.demand[0])
+    s.platform.databases[0].maxConnections = 45
+    var settings = Self.settings
+    settings.territories = [0, 1]
+    let plan = CapacityPlanner(scenario: s, settings: settings).plan()
+    let answers = plan.periods.compactMap(\.instances)
+    #expect(plan.periods.map(\.cap) == [8, 8])
+    #expect(answers.count == 2 && answers.allSatisfy { (6...7).contains($0) }, "\(answers)")
+    // Then the answers together, 60 or more connections, overrun the node, and the plan says so
+    let overrun = try #require(plan.connectionOverruns.first)
+    #expect(plan.connectionOverruns.count == 1)
+    #expect(overrun.total == answers.reduce(0, +) * 5 && overrun.limit == 45)
+
+    // Given room for both, nothing is said
+    s.platform.databases[0].maxConnections = 100
+    #expect(CapacityPlanner(scenario: s, settings: settings).plan().connectionOverruns.isEmpty)
   }
 }

@@ -96,4 +96,19 @@ import Testing
     #expect(report.measured.mean > 0.29)
     #expect(!verdicts.contains { $0.outcome == .fail })
   }
+
+  /// The error-rate verdict of all classes leaves a waived class out, and so does its worst
+  /// window: here every report times out (300 ms of CPU, a 200 ms timeout) and no API call
+  /// does; the worst window read 10% (the reports' share) beside a verdict of 0%.
+  @Test func aWaivedClassIsLeftOutOfTheWorstWindowToo() throws {
+    var objectives = ServiceObjectives()
+    objectives.classes["report"] = ClassObjectives(waiver: "reports run in the background from Q2")
+    var scenario = Self.scenario(objectives)
+    scenario.platform.territories[0].app.timeout = 0.2
+    let result = PlatformRun(scenario: scenario).run()
+    #expect(result.replications[0].territories[0].periods[0].classes[1].failed > 100)
+    let errors = try #require(Self.verdict(result.verdicts(), .errorRate, nil))
+    #expect(errors.measured.mean == 0)
+    #expect(errors.worstValue == 0, "\(String(describing: errors.worstValue))")
+  }
 }

@@ -323,6 +323,18 @@ import Testing
     #expect(abs(first - 1_000) < 5 * 1_000.squareRoot(), "\(first)")
   }
 
+  /// Every minute of availability is its window's: the minute that ends as a window does went
+  /// to the next window (its tick came after the window's), and the run's last minute to none
+  /// (windows of 240 s read 3, 4 and 4 minutes of 4 here).
+  @Test func eachWindowCountsItsOwnMinutes() {
+    var scenario = Self.warmingUp(0)
+    scenario.horizon = 720
+    scenario.seriesInterval = 240
+    let run = PlatformRun(scenario: scenario).run().replications[0]
+    #expect(run.territories[0].windows.map(\.minutes) == [4, 4, 4])
+    #expect(run.territories[0].periods.map(\.minutes).reduce(0, +) == 12)
+  }
+
   /// A warm-up counts in no figure: its series windows are not kept, and the database node's
   /// queries, busy time and rates cover the measured run as the requests do (they covered the
   /// whole run beside requests counted only after the warm-up: twice as many queries here).

@@ -34,25 +34,32 @@ import Testing
         routing: routes)
       // Shared stations too: processor sharing, service slowed (or sped up) by concurrency.
       if seed % 3 == 1 { station.discipline = .processorSharing }
-      if seed % 4 == 2 { station.loadFactor = LoadFactor(concurrency: [1, 2 + int(6)], factor: [1, 0.5 + 2 * uniform()]) }
+      if seed % 4 == 2 {
+        station.loadFactor = LoadFactor(concurrency: [1, 2 + int(6)], factor: [1, 0.5 + 2 * uniform()])
+      }
       stations.append(station)
     }
     var dispatchers: [Dispatcher] = []
     var entry = Destination.station(0)
     if n >= 2 && uniform() < 0.5 {
       let policy = DispatchPolicy.allCases[int(DispatchPolicy.allCases.count)]
-      dispatchers = [Dispatcher(name: "lb", policy: policy, targets: [0, 1], weights: policy == .weighted ? [1, 3] : nil)]
+      dispatchers = [
+        Dispatcher(name: "lb", policy: policy, targets: [0, 1], weights: policy == .weighted ? [1, 3] : nil)
+      ]
       entry = .dispatcher(0)
     }
     let rate = 5 + 40 * uniform()
-    return Network(stations: stations, dispatchers: dispatchers, sources: [Source(name: "in", kind: .poisson(rate: rate), to: entry)])
+    return Network(
+      stations: stations, dispatchers: dispatchers, sources: [Source(name: "in", kind: .poisson(rate: rate), to: entry)]
+    )
   }
 
   /// arrivals = completed + lost + timed out + in the network, at any moment.
   @Test(arguments: 0..<40)
   func everyArrivalIsAccountedFor(seed: UInt64) {
     let network = Self.randomNetwork(seed)
-    var sim = NetworkSimulator(network: network, window: RunWindow(warmup: 10, horizon: 200), seed: seed, replication: 0)
+    var sim = NetworkSimulator(
+      network: network, window: RunWindow(warmup: 10, horizon: 200), seed: seed, replication: 0)
     var lastTime = 0.0
     for t in stride(from: 7.3, through: 200, by: 17.1) {
       sim.advance(to: t)
@@ -69,7 +76,9 @@ import Testing
   @Test(arguments: 0..<10)
   func closedPopulationIsConserved(seed: UInt64) throws {
     var network = Self.randomNetwork(seed)
-    network.sources = [Source(name: "users", kind: .closed(users: 25, think: try .exponential(mean: 0.5)), to: .station(0))]
+    network.sources = [
+      Source(name: "users", kind: .closed(users: 25, think: try .exponential(mean: 0.5)), to: .station(0))
+    ]
     var sim = NetworkSimulator(network: network, window: RunWindow(warmup: 5, horizon: 100), seed: seed, replication: 0)
     for t in stride(from: 3.0, through: 100, by: 9.7) {
       sim.advance(to: t)
@@ -83,12 +92,23 @@ import Testing
   /// mean sojourn of completed visits. Timeouts are left out (an abandoning customer's time in
   /// the queue counts in L but not in W). The window is long (about 100,000 visits), so the
   /// edge effects of a finite window stay below the 3% tolerance.
-  @Test(arguments: 0..<15)
+  /// The first 15 seeds whose random network, without timeouts, is stable (an unstable draw
+  /// has no steady state to check): chosen before the tests run, so none passes by returning.
+  static let stableSeeds: [UInt64] = Array(
+    (0..<200).lazy.filter { seed in
+      var network = randomNetwork(seed)
+      for i in network.stations.indices { network.stations[i].timeout = nil }
+      return network.problems().allSatisfy { !$0.isError }
+    }.prefix(15))
+
+  @Test func fifteenStableDrawsAreFound() { #expect(Self.stableSeeds.count == 15) }
+
+  @Test(arguments: stableSeeds)
   func littlesLawHoldsAtEveryStation(seed: UInt64) {
     var network = Self.randomNetwork(seed)
     for i in network.stations.indices { network.stations[i].timeout = nil }
-    guard network.problems().allSatisfy({ !$0.isError }) else { return }  // unstable draw: no steady state
-    var sim = NetworkSimulator(network: network, window: RunWindow(warmup: 200, horizon: 5000), seed: seed, replication: 0)
+    var sim = NetworkSimulator(
+      network: network, window: RunWindow(warmup: 200, horizon: 5000), seed: seed, replication: 0)
     let result = sim.run()
     var checked = 0
     for s in result.stations where s.completed > 1000 {

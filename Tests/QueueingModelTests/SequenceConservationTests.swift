@@ -115,19 +115,32 @@ import _TestSupport
   }
 
   /// Little's law at every station, timeouts left out (see `ConservationTests`).
-  @Test(arguments: 0..<15)
+  /// The first 15 seeds whose random network, without timeouts, is stable (an unstable draw
+  /// has no steady state to check): chosen before the tests run, so none passes by returning.
+  static let stableSeeds: [UInt64] = Array(
+    (0..<200).lazy.filter { seed in
+      var network = randomNetwork(seed)
+      for i in network.stations.indices { network.stations[i].timeout = nil }
+      return network.problems().allSatisfy { !$0.isError }
+    }.prefix(15))
+
+  @Test func fifteenStableDrawsAreFound() { #expect(Self.stableSeeds.count == 15) }
+
+  @Test(arguments: stableSeeds)
   func littlesLawHoldsAtEveryStation(seed: UInt64) {
     var network = Self.randomNetwork(seed)
     for i in network.stations.indices { network.stations[i].timeout = nil }
-    guard network.problems().allSatisfy({ !$0.isError }) else { return }
     var sim = NetworkSimulator(
       network: network, window: RunWindow(warmup: 100, horizon: 2_000), seed: seed, replication: 0)
     let result = sim.run()
+    var checked = 0
     for s in result.stations where s.completed > 1000 {
+      checked += 1
       let little = s.throughput * s.meanResponse
       #expect(
         abs(s.meanInStation - little) <= 0.03 * max(s.meanInStation, 0.05),
         "seed \(seed) station \(s.name): L = \(s.meanInStation), lambda W = \(little)")
     }
+    #expect(checked > 0, "seed \(seed): no station saw enough visits to check")
   }
 }

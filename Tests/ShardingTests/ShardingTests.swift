@@ -46,7 +46,8 @@ import Testing
       let items = shard.items(points: points, replications: replications)
       return (
         "part-\(i).json",
-        P(work: work, points: points, replications: replications, shard: shard, items: items, results: items.map(value),
+        P(
+          work: work, points: points, replications: replications, shard: shard, items: items, results: items.map(value),
           wallSeconds: 1, host: "h\(i)")
       )
     }
@@ -56,7 +57,10 @@ import Testing
   /// bit: doubles of every kind, including the ones JSON has no literal for.
   @Test func foldGivesEveryResultBackExactly() throws {
     var rng = SystemRandomNumberGenerator()
-    let specials: [Double] = [.pi, 0.1 + 0.2, Double(bitPattern: 0x0000_1234_5678_9ABC), Double(bitPattern: 1), .greatestFiniteMagnitude, -0.0, .infinity, -.infinity]
+    let specials: [Double] = [
+      .pi, 0.1 + 0.2, Double(bitPattern: 0x0000_1234_5678_9ABC), Double(bitPattern: 1), .greatestFiniteMagnitude, -0.0,
+      .infinity, -.infinity,
+    ]
     var expected: [WorkItem: [Double]] = [:]
     let parts = Self.parts(points: 4, replications: 3, shards: 3) { item in
       let v = specials + (0..<20).map { _ in Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF) } + [.nan]
@@ -79,7 +83,10 @@ import Testing
   @Test func partsOfOtherWorkAreRefusedByFieldAndFile() {
     var parts = Self.parts()
     parts[2].part.work[1] = P.Field("seed", "4")
-    #expect(throws: ShardingError.mismatch(field: "seed", file: "part-0.json", value: "3", otherFile: "part-2.json", otherValue: "4")) {
+    #expect(
+      throws: ShardingError.mismatch(
+        field: "seed", file: "part-0.json", value: "3", otherFile: "part-2.json", otherValue: "4")
+    ) {
       try P.fold(parts)
     }
     #expect(
@@ -95,7 +102,9 @@ import Testing
     }
     #expect(throws: ShardingError.noParts) { try P.fold([]) }
     let other = Self.parts(shards: 2)
-    #expect(throws: ShardingError.shardCountsDiffer(file: "part-0.json", count: 4, otherFile: "part-1.json", otherCount: 2)) {
+    #expect(
+      throws: ShardingError.shardCountsDiffer(file: "part-0.json", count: 4, otherFile: "part-1.json", otherCount: 2)
+    ) {
       try P.fold([parts[0], other[1]])
     }
   }
@@ -109,14 +118,21 @@ import Testing
   }
 
   @Test func filesThatAreNotPartsAreRefused() throws {
-    #expect(throws: ShardingError.unreadable(file: "x", reason: "not JSON")) { try P.decode(Data("{".utf8), file: "x") }
+    #expect(throws: ShardingError.unreadable(file: "x", reason: "not JSON")) { try P.decode(Data("x".utf8), file: "x") }
+    #expect(throws: ShardingError.unreadable(file: "x", reason: "empty")) { try P.decode(Data(), file: "x") }
+    #expect(
+      throws: ShardingError.unreadable(
+        file: "x", reason: "not whole JSON (cut short or damaged since); run its shard again")
+    ) { try P.decode(Data("{\"format\": 2, \"shard\"".utf8), file: "x") }
     #expect(throws: ShardingError.unreadable(file: "x", reason: "no 'format' (not written by capsim --shard)")) {
       try P.decode(Data("{}".utf8), file: "x")
     }
     var json = try JSONSerialization.jsonObject(with: Self.parts()[0].part.encoded()) as! [String: Any]
     json["format"] = 99
     let data = try JSONSerialization.data(withJSONObject: json)
-    #expect(throws: ShardingError.unreadable(file: "x", reason: "written in part format 99; this capsim reads format 2")) {
+    #expect(
+      throws: ShardingError.unreadable(file: "x", reason: "written in part format 99; this capsim reads format 2")
+    ) {
       try P.decode(data, file: "x")
     }
   }
@@ -131,8 +147,19 @@ import Testing
     #expect(
       throws: ShardingError.unreadable(
         file: "x",
-        reason: "its contents do not match the checksum capsim wrote with them (edited or damaged since); run its shard again")
+        reason:
+          "its contents do not match the checksum capsim wrote with them (edited or damaged since); run its shard again"
+      )
     ) { try P.decode(Data(edited.utf8), file: "x") }
+    // A shard of 0 is read as an error at its place, not a division by zero when folded
+    let shard = try #require(text.range(of: #""shard":\{[^}]*\}"#, options: .regularExpression))
+    let noShards = text.replacingCharacters(in: shard, with: #""shard":{"index":0,"count":0}"#)
+    do {
+      _ = try P.decode(Data(noShards.utf8), file: "x")
+      Issue.record("a shard 0/0 was read")
+    } catch {
+      #expect("\(error)".contains("shard 0/0 is not 0 <= I < N"), "\(error)")
+    }
     let wrongKind = text.replacingOccurrences(of: "\"points\":", with: "\"points\":\"x\",\"was\":")
     do {
       _ = try P.decode(Data(wrongKind.utf8), file: "x")
