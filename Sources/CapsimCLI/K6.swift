@@ -140,27 +140,19 @@ struct K6: ParsableCommand {
     // A step chosen by hand can average the peak away as a short test once did: said, since
     // a load test that never reaches the peak tests something else.
     // Open demand too: its ramps are iterations per time unit, a rate once divided by it.
-    if let sampling {
-      let most = plan.busiestLevel
-      let peaks = Double(plan.classes.reduce(0) { $0 + $1.ramp.peak })
-      let (reached, test, asked): (Double, String, String) =
+    if let sampling, let (reached, most) = plan.averagedPeak {
+      let (test, asked) =
         switch plan.arrivals {
-        case .closed: (peaks, "\(Int(peaks)) VUs", "\(Int(most.rounded())) users")
-        case .open(let timeUnit):
-          (
-            peaks / Double(timeUnit), String(format: "%.1f requests/s", peaks / Double(timeUnit)),
-            String(format: "%.1f requests/s", most)
-          )
+        case .closed: ("\(Int(reached)) VUs", "\(Int(most.rounded())) users")
+        case .open: (String(format: "%.1f requests/s", reached), String(format: "%.1f requests/s", most))
         }
-      if reached < 0.8 * most {
-        printToStandardError(
-          "warning: --step \(step ?? "") (\(Int(sampling)) s) averages the peak away: the test reaches \(test), the scenario \(asked) at its busiest; a step of an hour or less keeps the peak"
-        )
-      }
+      printToStandardError(
+        "k6: warning: --step \(step ?? "") (\(Int(sampling)) s) averages the peak away: the test reaches \(test), the scenario \(asked) at its busiest; a step of an hour or less keeps the peak"
+      )
     }
     if !plan.undriven.isEmpty {
       printToStandardError(
-        "warning: \(plan.undriven.joined(separator: ", ")) left out of the script: at \(Int(plan.busiestLevel.rounded())) users at most, their share rounds to no VU at any time, so the test's mix is not the scenario's"
+        "k6: warning: \(plan.undriven.joined(separator: ", ")) left out of the script: at \(Int(plan.busiestLevel.rounded())) users at most, their share rounds to no VU at any time, so the test's mix is not the scenario's"
       )
     }
     let script = plan.k6Script(
@@ -245,11 +237,11 @@ struct K6: ParsableCommand {
     switch DemandCalendar.ambiguity(date, hour: hour, in: calendar.timeZone) {
     case .skipped?:
       printToStandardError(
-        "warning: \(option) \(text) does not exist in \(calendar.timeZone.identifier) (the clocks jump over it that night): read as \(calendar.label(at: t))"
+        "k6: warning: \(option) \(text) does not exist in \(calendar.timeZone.identifier) (the clocks jump over it that night): read as \(calendar.label(at: t))"
       )
     case .repeated?:
       printToStandardError(
-        "warning: \(option) \(text) happens twice in \(calendar.timeZone.identifier) (the clocks go back that night): read as the first, \(calendar.label(at: t)) before the change"
+        "k6: warning: \(option) \(text) happens twice in \(calendar.timeZone.identifier) (the clocks go back that night): read as the first, \(calendar.label(at: t)) before the change"
       )
     case nil: break
     }

@@ -82,19 +82,37 @@ package struct DemandCalendar: Sendable {
     return (CivilDate(daysSinceEpoch: Int(days)), (local - days * 86_400) / 3_600)
   }
 
-  /// "Mon 2026-12-07 10:00": the local weekday, date and time at simulated second `t`.
+  /// "Mon 2026-12-07 10:00": the local weekday, date and time at simulated second `t`
+  /// ("10:02:30" off the minute).
   package func label(at t: Double) -> String {
-    let (date, hour) = localTime(at: t)
+    let (date, time) = clockTime(at: t)
     let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    let minutes = Int((hour * 60).rounded())
-    return String(format: "%@ %@ %02d:%02d", days[date.weekday - 1], date.description, minutes / 60, minutes % 60)
+    return "\(days[date.weekday - 1]) \(date.description) \(time)"
   }
 
-  /// "2026-12-07T10:00": the local date and time at simulated second `t`, for machines.
+  /// "2026-12-07T10:00": the local date and time at simulated second `t`, for machines
+  /// ("T10:02:30" off the minute).
   package func isoLabel(at t: Double) -> String {
-    let (date, hour) = localTime(at: t)
-    let minutes = Int((hour * 60).rounded())
-    return String(format: "%@T%02d:%02d", date.description, minutes / 60, minutes % 60)
+    let (date, time) = clockTime(at: t)
+    return "\(date.description)T\(time)"
+  }
+
+  /// The local date and "HH:MM", or "HH:MM:SS" off the minute, to the second: rounded to the
+  /// millisecond, then down, so that a float's 09:59:59.9999 reads 10:00 and 23:59:40 stays
+  /// on its day (rounded to the minute, a fault ending then read "24:00", a failover ending at
+  /// 10:02:30 "10:03").
+  func clockTime(at t: Double) -> (date: CivilDate, time: String) {
+    var (date, hour) = localTime(at: t)
+    var seconds = Int((hour * 3_600_000).rounded()) / 1_000
+    if seconds >= 86_400 {
+      date = CivilDate(daysSinceEpoch: date.daysSinceEpoch + 1)
+      seconds -= 86_400
+    }
+    let time =
+      seconds % 60 == 0
+      ? String(format: "%02d:%02d", seconds / 3_600, seconds / 60 % 60)
+      : String(format: "%02d:%02d:%02d", seconds / 3_600, seconds / 60 % 60, seconds % 60)
+    return (date, time)
   }
 
   /// `isoLabel`, with the UTC offset in the hour the clocks go back, which comes twice

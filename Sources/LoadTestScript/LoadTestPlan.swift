@@ -351,3 +351,18 @@ package struct LoadTestPlan: Sendable {
     return "/api/" + (name.addingPercentEncoding(withAllowedCharacters: segment) ?? "class")
   }
 }
+
+extension LoadTestPlan {
+  /// The most the test asks at once (VUs, or requests/s of open demand) against the scenario's
+  /// busiest level in the same unit, where a stage averages the peak away: the test reaches
+  /// less than 80% of it (a daily step of a week reached 16 VUs of 800 users). Nil otherwise.
+  package var averagedPeak: (reached: Double, busiest: Double)? {
+    let peaks = Double(classes.reduce(0) { $0 + $1.ramp.peak })
+    let reached: Double
+    switch arrivals {
+    case .closed: reached = peaks
+    case .open(let timeUnit): reached = peaks / Double(timeUnit)
+    }
+    return reached < 0.8 * busiestLevel ? (reached, busiestLevel) : nil
+  }
+}

@@ -18,7 +18,7 @@
 /// subtraction and an increment. Noncopyable, since it owns its counts.
 public struct LatencyHistogram: ~Copyable {
   /// Resolution: a bucket is 1.6% (coarse) or 0.1% (fine) of the value.
-  public enum Precision: Sendable {
+  package enum Precision: Sendable {
     case coarse, fine
     var subBucketBits: Int { self == .coarse ? 6 : 10 }
   }
@@ -40,7 +40,7 @@ public struct LatencyHistogram: ~Copyable {
   @usableFromInline var largest = 0.0
   let precision: Precision
 
-  public init(precision: Precision = .fine) {
+  package init(precision: Precision = .fine) {
     self.precision = precision
     let k = precision.subBucketBits
     bucketCount = Self.octaves << k
@@ -88,7 +88,7 @@ public struct LatencyHistogram: ~Copyable {
   func bucket(_ i: Int) -> UInt64 { UInt64(counts[i]) + (carries[i] ?? 0) << 32 }
 
   /// The `quantile` (0...1) of the recorded durations in seconds; nil when empty.
-  public func quantile(_ quantile: Double) -> Double? {
+  package func quantile(_ quantile: Double) -> Double? {
     guard count > 0 else { return nil }
     // Nearest rank: the smallest value with at least ceil(q n) values at or below it.
     let rank = Swift.max(1, UInt64((quantile * Double(count)).rounded(.up)))
@@ -109,7 +109,7 @@ public struct LatencyHistogram: ~Copyable {
   }
 
   /// Forgets every value recorded, keeping the memory.
-  public mutating func reset() {
+  package mutating func reset() {
     counts.update(repeating: 0, count: bucketCount)
     carries = [:]
     _count = 0
@@ -118,7 +118,7 @@ public struct LatencyHistogram: ~Copyable {
   }
 
   /// Adds every value recorded in `other` (same precision).
-  public mutating func merge(_ other: borrowing LatencyHistogram) {
+  package mutating func merge(_ other: borrowing LatencyHistogram) {
     precondition(other.bucketCount == bucketCount, "cannot merge histograms of different precision")
     for i in 0..<bucketCount {
       let (sum, overflow) = counts[i].addingReportingOverflow(other.counts[i])
