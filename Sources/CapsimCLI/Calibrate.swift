@@ -388,7 +388,7 @@ struct Calibrate: ParsableCommand {
       knees.append(OpenLoopKnee(workload: workload, runs: open, fit: tables.first { $0.workload == base }))
     }
     let source = inputs.joined(separator: " ")
-    let data = Self.data(tables, knees, ablations, pgstat.byWorkload, unfitted: unfitted, source: source)
+    let data = CalibrationData(tables, knees, ablations, pgstat.byWorkload, unfitted: unfitted, source: source)
     // The topologies, the page and the output are one step that a signal waits for: cut short,
     // a set of topologies would be half written.
     try InterruptWatch.storing(final: true) {
@@ -461,59 +461,6 @@ struct Calibrate: ParsableCommand {
     let example = peer ?? closed.min { $0.file < $1.file }!
     return
       "measured apart from the closed-loop runs? \(run.file) has \(differences.joined(separator: " and ")) in \(example.file)"
-  }
-
-  /// The fit as the renderers take it.
-  static func data(
-    _ tables: [FitTable], _ knees: [OpenLoopKnee], _ ablations: [String: [(features: String, table: FitTable?)]],
-    _ pgstat: [String: (statements: CalibrationData.Statements?, wal: [CalibrationData.WAL])] = [:],
-    unfitted: [(workload: String, reason: String)] = [], source: String
-  ) -> CalibrationData {
-    func errors(_ t: FitTable) -> CalibrationData.Errors? {
-      t.heldOutErrors.map { CalibrationData.Errors(throughput: $0.throughput, mean: $0.latency, p95: $0.p95) }
-    }
-    let workloads = tables.map { t in
-      CalibrationData.Workload(
-        name: t.workload,
-        method: t.roundTrip.map { m in
-          "round trips (\(String(format: "%.3g", m.shape.roundTrips)) per transaction), CPU per round trip by the idle share of the cores, uncharged core time \(m.fittedUncharged ? "fitted here" : "the machine's")"
-            + (m.shape.locks.isEmpty ? "" : ", row locks")
-        }
-          ?? (t.fit?.fromUtilization == true
-            ? "demand from CPU seconds (utilization law), load factor from throughput"
-            : "demand from latency, load factor from throughput"),
-        levels: t.rows.map { r in
-          CalibrationData.Level(
-            clients: r.level.clients, runs: r.level.runs, fitted: r.isFitted, measuredThroughput: r.level.throughput,
-            modelThroughput: r.throughput, measuredMean: r.level.meanLatency, modelMean: r.latency,
-            measuredP95: r.level.p95, modelP95: r.p95,
-            server: r.level.server.map { s in
-              CalibrationData.Server(
-                requestRate: s.requestRate, mean: s.meanLatency, p50: s.p50, p95: s.p95, p99: s.p99,
-                outside: r.level.outsideServer)
-            }, throughputSpread: r.level.throughputSpread, meanSpread: r.level.meanSpread)
-        },
-        yaml: t.yaml(source: source),
-        ablation: (ablations[t.workload] ?? []).map {
-          (
-            features: $0.table == nil ? "\($0.features): no fit (a level out of reach)" : $0.features,
-            errors: $0.table.flatMap(errors)
-          )
-        },
-        statements: pgstat[t.workload]?.statements, wal: pgstat[t.workload]?.wal ?? [])
-    }
-    let snapshotsOnly = unfitted.map { u in
-      CalibrationData.Workload(
-        name: u.workload, method: "not fitted (\(u.reason)): its snapshots only", levels: [], yaml: "",
-        statements: pgstat[u.workload]?.statements, wal: pgstat[u.workload]?.wal ?? [])
-    }
-    let open = knees.map {
-      CalibrationData.OpenLoop(
-        workload: $0.workload, connections: $0.connections, levels: $0.levels, measuredKnee: $0.measured,
-        lowerBound: $0.measuredIsLowerBound, modelKnee: $0.predicted)
-    }
-    return CalibrationData(
-      source: source, workloads: (workloads + snapshotsOnly).sorted { $0.name < $1.name }, openLoops: open)
   }
 
   /// The run a pgbench --log file belongs to: `c8-r1.log` and `c8-r1.log.1` (pgbench's files of

@@ -114,18 +114,11 @@ import _TestSupport
     #expect(result.endToEnd.completed > 500, "seed \(seed): \(result.endToEnd.completed) trips completed")
   }
 
-  /// Little's law at every station, timeouts left out (see `ConservationTests`).
-  /// The first 15 seeds whose random network, without timeouts, is stable (an unstable draw
-  /// has no steady state to check): chosen before the tests run, so none passes by returning.
-  static let stableSeeds: [UInt64] = Array(
-    (0..<200).lazy.filter { seed in
-      var network = randomNetwork(seed)
-      for i in network.stations.indices { network.stations[i].timeout = nil }
-      return network.problems().allSatisfy { !$0.isError }
-    }.prefix(15))
+  static let stableSeeds = ConservationTests.stableSeeds(randomNetwork)
 
   @Test func fifteenStableDrawsAreFound() { #expect(Self.stableSeeds.count == 15) }
 
+  /// Little's law at every station, timeouts left out (see `ConservationTests`).
   @Test(arguments: stableSeeds)
   func littlesLawHoldsAtEveryStation(seed: UInt64) {
     var network = Self.randomNetwork(seed)
