@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates reports/examples from the shipped scenarios with the release build, each text file
 # under the command that produced it, the report folders from one database (run ids 1-6 in the
-# order below). Takes about 15 minutes on the 2-core project machine (the year alone is 8 at
-# request level). bench.txt is left alone: it is measured on a quiet machine by hand.
+# order below). Takes about 15 minutes alone on the 2-core project machine (the year at request
+# level 6 to 8 of them; 26 beside another long job). bench.txt and the autoscale-* folders are
+# left alone: bench.txt is measured on a quiet machine by hand, a derivation takes up to an hour.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 capsim=.build/release/capsim
