@@ -47,7 +47,7 @@ enum ExitStatus {
            autoscaler lint: a finding
       2    check: could not decide within the budget (more replications needed)
       3    --fail-on-slo: a service level objective failed (or none was judged); plan: a
-           period no count meets;
+           period no count meets, or the counts overrun a shared database node together;
            autoscale: a territory without a rule that held
       4    no such run, sweep, plan or derivation (unknown id, or none complete for 'latest')
       5    the results database is unusable (not capsim's, disk full, read-only)

@@ -96,18 +96,17 @@ struct Merge: ParsableCommand {
           : "the parts name the scenario as '\(path)', relative to the folder the shards ran in, and it is not found from \(here): run capsim merge in that folder",
         status: ExitStatus.failure)
     }
-    // The parts keep point 0's seed and replications. Where the files say otherwise, the shards
-    // were given --seed or --replications, which set every point (a sweep refuses them beside
-    // a --vary of run.seed or run.replications); else each point keeps its own, as varied.
+    // The parts keep point 0's seed. Where the files say otherwise, the shards were given
+    // --seed, which sets every point (a sweep refuses it beside a --vary of run.seed); else each
+    // point keeps its own, as varied. Every point runs the parts' replications.
     let pointSettings = try decoded("settings", as: [String].self)
     var work = try SweepWork.load(
-      command: command, path: path, settings: pointSettings, grid: Grid(axes: axes), seed: nil, replications: nil,
-      quiet: quiet)
-    if work.seed != seed || work.replications != replications {
+      command: command, path: path, settings: pointSettings, grid: Grid(axes: axes), seed: nil,
+      replications: replications, quiet: quiet)
+    if work.seed != seed {
       work = try SweepWork.load(
-        command: command, path: path, settings: pointSettings, grid: Grid(axes: axes),
-        seed: work.seed != seed ? seed : nil, replications: work.replications != replications ? replications : nil,
-        quiet: true)
+        command: command, path: path, settings: pointSettings, grid: Grid(axes: axes), seed: seed,
+        replications: replications, quiet: true)
     }
     // The files as they are now must be the files the shards read.
     for (here, there) in zip(work.fields, folded.work) where here != there {

@@ -9,11 +9,14 @@ struct LocalTime: Hashable, Comparable {
   var day: Int
   var hour: Int
   var minute: Int
+  /// Seconds past the minute: times of faults and events off the minute ("10:02:30").
+  var second = 0
 
   static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
   static let weekdayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
-  /// Reads "YYYY-MM-DDTHH:MM" (seconds and an offset, if present, are ignored); nil otherwise.
+  /// Reads "YYYY-MM-DDTHH:MM" or "YYYY-MM-DDTHH:MM:SS" (an offset, if present, is ignored); nil
+  /// otherwise.
   init?(_ label: String) {
     let u = Array(label.utf8)
     func number(_ from: Int, _ count: Int) -> Int? {
@@ -37,6 +40,7 @@ struct LocalTime: Hashable, Comparable {
       mi = mm
     }
     self.init(year: y, month: m, day: d, hour: h, minute: mi)
+    if u.count >= 19, u[16] == UInt8(ascii: ":"), let ss = number(17, 2) { second = ss }
   }
 
   init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0) {
@@ -77,8 +81,10 @@ struct LocalTime: Hashable, Comparable {
   /// "Dec 2026".
   var monthLabel: String { "\(Self.monthNames[month - 1]) \(year)" }
 
-  /// "10:00".
-  var clockLabel: String { "\(Self.two(hour)):\(Self.two(minute))" }
+  /// "10:00", or "10:02:30" off the minute.
+  var clockLabel: String {
+    "\(Self.two(hour)):\(Self.two(minute))" + (second == 0 ? "" : ":\(Self.two(second))")
+  }
 
   /// "Mon 07 Dec 2026 10:00": a window in a table, where the year may matter.
   var fullLabel: String { "\(dayLabel) \(year) \(clockLabel)" }
@@ -86,7 +92,7 @@ struct LocalTime: Hashable, Comparable {
   static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
   static func < (a: LocalTime, b: LocalTime) -> Bool {
-    (a.year, a.month, a.day, a.hour, a.minute) < (b.year, b.month, b.day, b.hour, b.minute)
+    (a.year, a.month, a.day, a.hour, a.minute, a.second) < (b.year, b.month, b.day, b.hour, b.minute, b.second)
   }
 
   /// A local label as people read it, or the label itself when it is not a date.

@@ -157,8 +157,10 @@ package struct RunDescription {
       let date = calendar.date(from: DateComponents(year: fields[0], month: fields[1], day: fields[2]))
     else { return recorded }
     let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    let time = parts[1].prefix(5)
-    let offset = parts[1].dropFirst(5)
+    // "10:00" or "10:02:30", then an offset in the hour the clocks go back ("+02:00").
+    let seconds = parts[1].count >= 8 && parts[1].dropFirst(5).first == ":"
+    let time = parts[1].prefix(seconds ? 8 : 5)
+    let offset = parts[1].dropFirst(seconds ? 8 : 5)
     return "\(names[calendar.component(.weekday, from: date) - 1]) \(day) \(time)"
       + (offset.isEmpty ? "" : " (\(offset))")
   }

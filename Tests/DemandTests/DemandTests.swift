@@ -84,6 +84,18 @@ import Testing
     #expect(DemandCalendar.instant(CivilDate(2026, 10, 4), hour: 2.5, in: sydney).timeIntervalSince(before) == 3_600)
   }
 
+  /// Times off the minute carry their seconds, and none rounds into "24:00" of its day: a
+  /// failover ending at 10:02:30 read 10:03, and 23:59:40 read "24:00".
+  @Test func localLabelsKeepTheirSeconds() {
+    let midnight = DemandCalendar.instant(CivilDate(2026, 12, 9), in: Self.berlin)
+    let calendar = DemandCalendar(timeZone: Self.berlin, start: midnight)
+    #expect(calendar.isoLabel(at: 10 * 3_600 + 150) == "2026-12-09T10:02:30")
+    #expect(calendar.isoLabel(at: 10 * 3_600) == "2026-12-09T10:00")
+    #expect(calendar.isoLabel(at: 86_400 - 20) == "2026-12-09T23:59:40")
+    #expect(calendar.isoLabel(at: 86_400 - 0.0001) == "2026-12-10T00:00")
+    #expect(calendar.label(at: 10 * 3_600 + 150) == "Wed 2026-12-09 10:02:30")
+  }
+
   /// The autumn change gives a 25-hour local day: 25 hours of simulated time from one local
   /// midnight to the next.
   @Test func autumnDayHasTwentyFiveHours() {
@@ -100,7 +112,9 @@ import Testing
     #expect(abs(mondayPeak - 5) < 1e-12)  // weight 1 at 10:30, 5x in the season
     let saturdayPeak = calendar.multiplier(at: (5 * 24 + 10.5) * 3_600)
     #expect(abs(saturdayPeak - 0.5) < 1e-12)
-    let january = DemandCalendar(timeZone: Self.berlin, start: DemandCalendar.instant(CivilDate(2027, 1, 4), in: Self.berlin), seasons: [christmas])
+    let january = DemandCalendar(
+      timeZone: Self.berlin, start: DemandCalendar.instant(CivilDate(2027, 1, 4), in: Self.berlin), seasons: [christmas]
+    )
     #expect(abs(january.multiplier(at: 10.5 * 3_600) - 1) < 1e-12)
   }
 
@@ -110,7 +124,8 @@ import Testing
     let start = DemandCalendar.instant(CivilDate(2026, 7, 27), in: Self.berlin)  // a Monday
     let summer = Season(
       name: "summer", dates: CivilDate(2026, 8, 3)...CivilDate(2026, 8, 14), multiplier: 0.5, rampUpDays: 4)
-    let fair = Season(name: "fair", dates: CivilDate(2026, 8, 17)...CivilDate(2026, 8, 21), multiplier: 3, rampUpDays: 4)
+    let fair = Season(
+      name: "fair", dates: CivilDate(2026, 8, 17)...CivilDate(2026, 8, 21), multiplier: 3, rampUpDays: 4)
     let calendar = DemandCalendar(timeZone: Self.berlin, start: start, seasons: [summer, fair])
     // At 10:30 on working days (weight 1), `d` days after Monday 27 July.
     func at(_ d: Double) -> Double { calendar.multiplier(at: (d * 24 + 10.5) * 3_600) }

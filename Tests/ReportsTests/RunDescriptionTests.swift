@@ -29,5 +29,8 @@ import TextReports
     #expect(RunDescription.windowText("+5400s") == "+1.5h")
     #expect(RunDescription.windowText("2026-10-25T02:00+01:00") == "Sun 2026-10-25 02:00 (+01:00)")
     #expect(RunDescription.windowText("not a time") == "not a time")
+    // Off the minute (a warm-up of 45 s), with and without the offset: "10:01 (:30)" before
+    #expect(RunDescription.windowText("2026-03-02T10:01:30") == "Mon 2026-03-02 10:01:30")
+    #expect(RunDescription.windowText("2026-10-25T02:59:30+02:00") == "Sun 2026-10-25 02:59:30 (+02:00)")
   }
 }

@@ -9,7 +9,7 @@
 # which records the points (in --db, else $CAPSIM_DB, else capsim.sqlite in the submit
 # folder), writes the sweep's table to capsim-merge-<job>.out and its report to --report,
 # else reports/sweep-<array job id>. The parts go to $CAPSIM_PARTS, else parts/<array job id>.
-set -euo pipefail
+set -euo pipefail  # arrays expanded as ${a[@]+"${a[@]}"}: an empty one is "unbound" to bash before 4.4
 here="$(cd "$(dirname "$0")" && pwd)"
 shards="${1:?usage: $0 N SCENARIO --vary KEY=VALUES ... [--db PATH] [--format table|json] [--report FOLDER]}"
 shift
@@ -27,10 +27,10 @@ while [ $# -gt 0 ]; do
     *) sweep+=("$1"); shift ;;
   esac
 done
-jobid=$(sbatch --parsable --array=0-$((shards - 1)) "$here/sweep.sbatch" "${sweep[@]}")
+jobid=$(sbatch --parsable --array=0-$((shards - 1)) "$here/sweep.sbatch" ${sweep[@]+"${sweep[@]}"})
 jobid="${jobid%%;*}"
 # The folder sweep.sbatch writes to: the same rule, so the merge reads where the tasks wrote.
 parts="${CAPSIM_PARTS:-parts/$jobid}"
 mergeid=$(sbatch --parsable --dependency=afterok:"$jobid" --kill-on-invalid-dep=yes --export=ALL,CAPSIM_PARTS="$parts" \
-  "$here/merge.sbatch" "${merge[@]}" --report "${report:-reports/sweep-$jobid}")
+  "$here/merge.sbatch" ${merge[@]+"${merge[@]}"} --report "${report:-reports/sweep-$jobid}")
 echo "submitted sweep array $jobid ($shards tasks) and merge $mergeid; parts in $parts"
