@@ -272,6 +272,9 @@ struct Plan: ParsableCommand {
       )
     }
     var data = PlanData.plan(plan, record: record)
+    if !overruns.isEmpty {
+      data.plan.message = overruns.map { PlanReport.overrunText($0, platform: s.platform) }.joined(separator: "; ")
+    }
     // The record, the output and the files it writes are one step that a signal waits for.
     let notRecorded = try InterruptWatch.storing(final: true) { () throws -> String? in
       let notRecorded = recording.complete(&data, quiet: quiet)

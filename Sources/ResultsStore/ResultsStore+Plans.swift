@@ -36,7 +36,8 @@ extension ResultsStore {
   /// Stores the plan's periods, verdicts, tried counts and candidates and marks it `complete`,
   /// in one transaction.
   ///
-  /// `endedAt` (now if nil), `wallSeconds` and `sparedByTheory` come from `data.plan`. If
+  /// `endedAt` (now if nil), `wallSeconds`, `sparedByTheory` and `message` (a complete plan's
+  /// note, such as answers that overrun a database together) come from `data.plan`. If
   /// anything fails, nothing of it is kept and the plan stays `running`: the caller should then
   /// `endPlan(_:status:message:)` it as failed.
   ///
@@ -51,8 +52,11 @@ extension ResultsStore {
       try db.execute(sql: "DELETE FROM plan_candidate WHERE plan_id = ?", arguments: [id])
       try Self.insertPlanCandidates(data.candidates, planID: id, db)
       try db.execute(
-        sql: "UPDATE plan SET status = 'complete', ended_at = ?, wall_seconds = ?, spared_by_theory = ? WHERE id = ?",
-        arguments: [data.plan.endedAt ?? Date(), data.plan.wallSeconds, data.plan.sparedByTheory, id])
+        sql:
+          "UPDATE plan SET status = 'complete', ended_at = ?, wall_seconds = ?, spared_by_theory = ?, message = ? WHERE id = ?",
+        arguments: [
+          data.plan.endedAt ?? Date(), data.plan.wallSeconds, data.plan.sparedByTheory, data.plan.message, id,
+        ])
     }
   }
 

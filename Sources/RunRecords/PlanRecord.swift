@@ -35,7 +35,8 @@ package struct PlanRecord: Codable, Sendable, Hashable {
   package var wallSeconds: Double?
   /// Instance counts below the stable bound that theory ruled out, summed over territories.
   package var sparedByTheory: Int?
-  /// Why it failed or stopped, if it did.
+  /// Why it failed or stopped, if it did; of a complete plan, what its answers cannot do (such
+  /// as overrun a database node shared by territories, together).
   package var message: String?
 
   package init(

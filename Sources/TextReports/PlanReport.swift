@@ -112,6 +112,7 @@ package struct PlanReport {
         "note: \(p.territory) \(p.period) has no demand at its peak (0/s): \(p.instances ?? 1) instance is the least a pool has, not a need measured\n"
     }
 
+    if plan.status == .complete, let note = plan.message { out += "note: \(note)\n" }
     out += "\nWhy not one fewer\n"
     for p in data.periods {
       let head = "  \(p.territory) \(p.period)"
@@ -193,6 +194,8 @@ package struct PlanReport {
     var candidates: [CandidateJSON]
     var spared_by_theory: Int
     var wall_seconds: Double
+    /// What the answers cannot do (overrun a shared database node together); null when nothing.
+    @Nullable var note: String?
   }
 
   struct Period: Encodable {
@@ -259,7 +262,8 @@ package struct PlanReport {
     return Document(
       plan_id: plan.id, scenario: plan.scenarioName, seed: plan.seed, replications: plan.replications,
       max_replications: plan.maxReplications, periods: periods, candidates: candidates,
-      spared_by_theory: plan.sparedByTheory ?? 0, wall_seconds: plan.wallSeconds ?? 0)
+      spared_by_theory: plan.sparedByTheory ?? 0, wall_seconds: plan.wallSeconds ?? 0,
+      note: plan.status == .complete ? plan.message : nil)
   }
 }
 

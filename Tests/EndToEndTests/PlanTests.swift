@@ -25,6 +25,7 @@ import Testing
       #expect(period.keys.contains(key), "\(key) missing: \(period.keys.sorted())")
     }
     #expect(period["fewer_instances"] is NSNull && period["fewer_reason"] is String)
+    #expect(json.keys.contains("note") && json["note"] is NSNull)
     let table = try EndToEndTests.capsim(["plan", Self.morning, "--territory", "A", "--quiet"])
     #expect(table.stdout.contains("Why not one fewer") && table.stdout.contains("A normal at 3: app CPU would be"))
     #expect(table.stdout.contains("What one more buys") && table.stdout.contains("A normal at 5: p95"))
@@ -140,6 +141,33 @@ import Testing
 
   /// Every plan is recorded with its candidates; `capsim plans` lists it, prints it as
   /// `capsim plan` did, and writes the same report.
+  /// Two territories on one cluster, each capped with the other at its configured count: the
+  /// answers fit alone and overrun the node together (validate refuses them), which the plan
+  /// says on stderr, in its JSON note and in the record, and exits 3 without a schedule.
+  @Test func answersThatOverrunASharedNodeTogetherAreSaid() throws {
+    let shared = [
+      "territories.CH.database.primary=de-primary", "territories.CH.currency=EUR",
+      "databases.de-primary.maxConnections=60", "databases.de-replica-1.maxConnections=60",
+      "databases.de-replica-2.maxConnections=60", "calendar.start=2026-03-02T09:00", "calendar.end=2026-03-02T10:00",
+      "demand.DE.users=5000", "demand.CH.users=3500",
+    ].flatMap { ["--set", $0] }
+    let db = EndToEndTests.scratch.appendingPathComponent("plan-\(UUID().uuidString).sqlite").path
+    let r = try EndToEndTests.capsim(
+      ["plan", "scenarios/platform-normal-week.yaml"] + shared
+        + [
+          "--replications", "2", "--max-replications", "2", "--format", "json", "--emit", "capacity", "--out",
+          db + ".capacity.yaml", "--db", db,
+        ])
+    #expect(r.status == 3, "\(r.stderr)")
+    #expect(r.stderr.contains("plan: warning: the counts together open DE"), "\(r.stderr)")
+    #expect(r.stderr.contains("no capacity schedule"), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: db + ".capacity.yaml"))
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    #expect((json["note"] as? String)?.contains("more than its maxConnections 60") == true, "\(json["note"] ?? "")")
+    let shown = try EndToEndTests.capsim(["plans", "1", "--db", db])
+    #expect(shown.stdout.contains("note: the counts together open"), "\(shown.stdout)")
+  }
+
   @Test func aPlanIsRecordedListedShownAndReported() throws {
     let dir = try Self.folder()
     defer { try? FileManager.default.removeItem(at: dir) }
